@@ -1,0 +1,269 @@
+"""State changes of accounts: one function per verb, one transaction, one audit entry each."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shegong.core import audit
+from shegong.core.audit import Verb
+from shegong.core.errors import InvalidInput, NotFound, NotPermitted
+from shegong.core.pii import validate_id_number, validate_phone
+from shegong.regions.models import Region
+
+from .models import ApiToken, Department, Membership, User
+from .roles import GRANTABLE, Perm, Role
+
+
+def _require(actor: User, perm: Perm) -> None:
+    if not actor.has_perm_in_scope(perm):
+        raise NotPermitted("您当前的角色没有此操作的权限")
+
+
+def _require_region_in_scope(actor: User, region: Region) -> None:
+    if actor.is_superuser:
+        return
+    membership = actor.active_membership
+    if membership is None or not region.code.startswith(membership.region.prefix):
+        raise NotFound("未找到该区划，或不在您的工作范围内")
+
+
+def _validate_password(password: str, user: User | None = None, field: str = "password") -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(
+            "；".join(exc.messages), errors=[{"field": field, "message": m} for m in exc.messages]
+        ) from exc
+
+
+def check_grant(actor: User, role: Role, region: Region) -> None:
+    """An actor may grant only roles below their own, only inside their scope."""
+    _require(actor, Perm.ACCOUNTS_MANAGE)
+    _require_region_in_scope(actor, region)
+    if not actor.is_superuser and role not in GRANTABLE.get(actor.active_role, frozenset()):
+        raise NotPermitted(f"您不能授予「{role.label}」角色")
+
+
+@transaction.atomic(durable=True)
+def create_user(
+    *,
+    actor: User,
+    phone: str,
+    name: str,
+    password: str,
+    role: Role,
+    region: Region,
+    department: Department | None = None,
+    id_number: str = "",
+) -> User:
+    """Create an account with one role; it must change its password at first login."""
+    check_grant(actor, role, region)
+    errors = []
+    try:
+        phone = validate_phone(phone)
+    except ValidationError as exc:
+        errors.append({"field": "phone", "message": exc.messages[0]})
+    if not name.strip():
+        errors.append({"field": "name", "message": "请填写姓名"})
+    if id_number:
+        try:
+            id_number = validate_id_number(id_number)
+        except ValidationError as exc:
+            errors.append({"field": "id_number", "message": exc.messages[0]})
+    if errors:
+        raise InvalidInput(errors[0]["message"], errors=errors)
+    if User.objects.filter(phone=phone).exists():
+        raise InvalidInput.field("phone", "该手机号已注册")
+    if id_number and User.objects.filter(id_number_index=_index(id_number)).exists():
+        raise InvalidInput.field("id_number", "该身份证号已绑定其他账号")
+    _validate_password(password, User(phone=phone, name=name))
+    if role == Role.DEPARTMENT_HANDLER and department is None:
+        raise InvalidInput.field("department", "部门处置人员须指定所属部门")
+    user = User(phone=phone, name=name.strip(), id_number=id_number, created_by=actor)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save()
+    membership = Membership.objects.create(
+        user=user, role=role, region=region, department=department
+    )
+    audit.record(
+        Verb.USER_CREATED, actor=actor, target=user, region=region,
+        data={"role": role.value, "region": region.code, "membership": membership.pk},
+    )
+    return user
+
+
+def _index(id_number: str) -> str:
+    from shegong.core.pii import blind_index
+
+    return blind_index(id_number)
+
+
+@transaction.atomic(durable=True)
+def grant_membership(
+    user: User, *, actor: User, role: Role, region: Region, department: Department | None = None
+) -> Membership:
+    check_grant(actor, role, region)
+    if role == Role.DEPARTMENT_HANDLER and department is None:
+        raise InvalidInput.field("department", "部门处置人员须指定所属部门")
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user, role=role, region=region, department=department
+            )
+    except IntegrityError as exc:
+        raise InvalidInput.field("role", "该用户在此区划已有这个角色") from exc
+    audit.record(
+        Verb.MEMBERSHIP_ADDED, actor=actor, target=user, region=region,
+        data={"role": role.value, "region": region.code},
+    )
+    return membership
+
+
+@transaction.atomic(durable=True)
+def revoke_membership(membership: Membership, *, actor: User) -> None:
+    check_grant(actor, Role(membership.role), membership.region)
+    user = membership.user
+    if user.memberships.count() == 1:
+        raise InvalidInput.field("role", "这是该用户唯一的角色；如需停用请使用「停用账号」")
+    data = {"role": membership.role, "region": membership.region_id}
+    membership.delete()
+    audit.record(
+        Verb.MEMBERSHIP_REMOVED, actor=actor, target=user, region=data["region"], data=data
+    )
+
+
+@transaction.atomic(durable=True)
+def change_password(user: User, *, actor: User, old_password: str, new_password: str) -> User:
+    """The user changes their own password (also the forced first-login change)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        raise InvalidInput.field("old_password", "原密码不正确")
+    if old_password == new_password:
+        raise InvalidInput.field("new_password", "新密码不能与原密码相同")
+    _validate_password(new_password, user, field="new_password")
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    audit.record(Verb.PASSWORD_CHANGED, actor=actor, target=user, region=_home_region(user))
+    return user
+
+
+@transaction.atomic(durable=True)
+def reset_password(user: User, *, actor: User, new_password: str) -> User:
+    """Staff set a temporary password; the user must change it at next login."""
+    _require_manage(actor, user)
+    _validate_password(new_password, user, field="new_password")
+    user.set_password(new_password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit.record(Verb.PASSWORD_RESET, actor=actor, target=user, region=_home_region(user))
+    return user
+
+
+@transaction.atomic(durable=True)
+def set_active(user: User, *, actor: User, active: bool) -> User:
+    _require_manage(actor, user)
+    if user.pk == actor.pk:
+        raise InvalidInput.field("is_active", "不能停用自己的账号")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    if not active:
+        user.api_tokens.filter(revoked_at=None).update(revoked_at=timezone.now())
+    verb = Verb.USER_REACTIVATED if active else Verb.USER_DEACTIVATED
+    audit.record(verb, actor=actor, target=user, region=_home_region(user))
+    return user
+
+
+@transaction.atomic(durable=True)
+def clear_lockout(user: User, *, actor: User) -> int:
+    """Lift a login lockout before it expires (the user called the office)."""
+    from axes.models import AccessAttempt
+
+    _require_manage(actor, user)
+    cleared, _ = AccessAttempt.objects.filter(username=user.phone).delete()
+    audit.record(Verb.LOCKOUT_CLEARED, actor=actor, target=user, region=_home_region(user))
+    return cleared
+
+
+@transaction.atomic(durable=True)
+def switch_scope(user: User, *, actor: User, membership_id: int) -> Membership:
+    """Choose which of one's own memberships the workbench acts in."""
+    membership = next((m for m in user.membership_list() if m.pk == membership_id), None)
+    if membership is None:
+        raise NotFound("未找到该工作范围")
+    user.activate_membership(membership.pk)
+    audit.record(
+        Verb.SCOPE_SWITCHED, actor=actor, target=user, region=membership.region,
+        data={"membership": membership.pk, "role": membership.role},
+    )
+    return membership
+
+
+@transaction.atomic(durable=True)
+def create_token(user: User, *, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a bearer token; returns the row and the plaintext, which is never stored."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput.field("name", "请填写令牌用途")
+    if len(name) > 60:
+        raise InvalidInput.field("name", "令牌用途不超过60字")
+    key = f"sg_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash(key)
+    )
+    audit.record(Verb.TOKEN_CREATED, actor=actor, target=token, region=_home_region(user))
+    return token, key
+
+
+@transaction.atomic(durable=True)
+def revoke_token(token: ApiToken, *, actor: User) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            Verb.TOKEN_REVOKED, actor=actor, target=token, region=_home_region(token.user)
+        )
+    return token
+
+
+@transaction.atomic(durable=True)
+def reveal_pii(obj: Any, *, actor: User, field: str) -> str:
+    """Return one personal-data field in full, for a role that may reveal it; audited."""
+    _require(actor, Perm.PII_REVEAL)
+    value = getattr(obj, field)
+    audit.record(
+        Verb.PII_REVEALED, actor=actor, target=obj,
+        region=getattr(obj, "region_id", None) or _home_region(obj),
+        data={"field": field},
+    )
+    return value
+
+
+def record_login(user: User, *, success: bool = True) -> None:
+    audit.record(Verb.LOGIN, actor=user, target=user, region=_home_region(user))
+
+
+def record_logout(user: User) -> None:
+    audit.record(Verb.LOGOUT, actor=user, target=user, region=_home_region(user))
+
+
+def _require_manage(actor: User, user: User) -> None:
+    _require(actor, Perm.ACCOUNTS_MANAGE)
+    if not User.objects.visible_to(actor).filter(pk=user.pk).exists():
+        raise NotFound("未找到该账号，或不在您的工作范围内")
+
+
+def _home_region(obj: Any) -> str | None:
+    """The region an account event is filed under: the user's first membership's region."""
+    if not isinstance(obj, User):
+        return None
+    memberships = obj.membership_list()
+    return memberships[0].region_id if memberships else None

@@ -1,0 +1,82 @@
+"""Roles and what each may do: the one permission table (documented in docs/roles.md).
+
+A role is held in a region (membership); the permission applies within that region's subtree.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", "区管理员"
+    STREET_STAFF = "street_staff", "街道工作人员"
+    COMMUNITY_WORKER = "community_worker", "社区工作者"
+    DEPARTMENT_HANDLER = "department_handler", "部门处置人员"
+    REGISTRAR = "registrar", "民政登记人员"
+    PARTY_INSTRUCTOR = "party_instructor", "党建指导员"
+    SOCIAL_WORKER = "social_worker", "社工"
+    VOLUNTEER = "volunteer", "志愿者"
+    WORKER = "worker", "新就业群体"
+    RESIDENT = "resident", "群众"
+    ORG_ACCOUNT = "org_account", "社会组织账号"
+
+
+class Perm(models.TextChoices):
+    WORKBENCH = "workbench", "使用工作台"
+    REGIONS_VIEW = "regions.view", "查看区划与网格"
+    REGIONS_MANAGE = "regions.manage", "维护区划与网格"
+    ACCOUNTS_VIEW = "accounts.view", "查看辖区账号"
+    ACCOUNTS_MANAGE = "accounts.manage", "创建和管理辖区账号"
+    AUDIT_VIEW = "audit.view", "查询审计日志"
+    PII_REVEAL = "pii.reveal", "查看个人信息明文"
+    SYSTEM_VIEW = "system.view", "查看系统运行状态"
+
+
+STAFF_ROLES = {
+    Role.DISTRICT_ADMIN,
+    Role.STREET_STAFF,
+    Role.COMMUNITY_WORKER,
+    Role.DEPARTMENT_HANDLER,
+    Role.REGISTRAR,
+    Role.PARTY_INSTRUCTOR,
+    Role.SOCIAL_WORKER,
+}
+
+PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.DISTRICT_ADMIN: frozenset(Perm),
+    Role.STREET_STAFF: frozenset({
+        Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.ACCOUNTS_VIEW, Perm.ACCOUNTS_MANAGE,
+        Perm.AUDIT_VIEW, Perm.PII_REVEAL,
+    }),
+    Role.COMMUNITY_WORKER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.ACCOUNTS_VIEW}),
+    Role.DEPARTMENT_HANDLER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW}),
+    Role.REGISTRAR: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.PII_REVEAL}),
+    Role.PARTY_INSTRUCTOR: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW}),
+    Role.SOCIAL_WORKER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW}),
+    Role.VOLUNTEER: frozenset(),
+    Role.WORKER: frozenset(),
+    Role.RESIDENT: frozenset(),
+    Role.ORG_ACCOUNT: frozenset({Perm.WORKBENCH}),
+}
+assert set(PERMISSIONS) == set(Role), "every role needs a row in the permission table"
+
+# Which roles a manager may grant: never a role above their own.
+GRANTABLE: dict[Role, frozenset[Role]] = {
+    Role.DISTRICT_ADMIN: frozenset(Role),
+    Role.STREET_STAFF: frozenset(Role) - {Role.DISTRICT_ADMIN},
+}
+
+
+def permissions_markdown() -> str:
+    """The table in docs/roles.md, generated from PERMISSIONS (a test keeps them equal)."""
+    perms = list(Perm)
+    head = "| 角色 role | " + " | ".join(f"{p.label} `{p.value}`" for p in perms) + " |"
+    rule = "|---|" + "---|" * len(perms)
+    rows = [
+        f"| {r.label} `{r.value}` | "
+        + " | ".join("✓" if p in PERMISSIONS[r] else "" for p in perms)
+        + " |"
+        for r in Role
+    ]
+    return "\n".join([head, rule, *rows])

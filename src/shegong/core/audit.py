@@ -1,0 +1,132 @@
+"""The audit trail: one explicit ``record()`` call in every action (never a signal).
+
+Who acted, from where and through which channel is request context, not an action argument:
+the web middleware, the API and the CLI set it with ``audit_context`` so actions stay free of
+HTTP objects (STYLE.md rule 3).
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import IntEnum, unique
+from typing import Any
+
+from django.db import models
+
+
+@unique
+class Verb(IntEnum):
+    """Every audited verb. Ranges per domain: 1xx platform (C1), 2xx reports (C2) … 9xx (C9)."""
+
+    # 100–139 accounts and security
+    LOGIN = 100
+    LOGIN_FAILED = 101
+    LOCKED_OUT = 102
+    LOGOUT = 103
+    PASSWORD_CHANGED = 104
+    PASSWORD_RESET = 105
+    USER_CREATED = 106
+    USER_UPDATED = 107
+    USER_DEACTIVATED = 108
+    USER_REACTIVATED = 109
+    MEMBERSHIP_ADDED = 110
+    MEMBERSHIP_REMOVED = 111
+    TOKEN_CREATED = 112
+    TOKEN_REVOKED = 113
+    SCOPE_SWITCHED = 114
+    LOCKOUT_CLEARED = 115
+    # 140–159 personal data
+    PII_REVEALED = 140
+    PII_EXPORTED = 141
+    PII_REKEYED = 142
+    # 160–179 regions
+    REGION_CREATED = 160
+    REGION_UPDATED = 161
+    REGIONS_IMPORTED = 162
+    # 180–199 system
+    AUDIT_PURGED = 180
+    DEMO_LOADED = 181
+
+
+VERB_LABELS: dict[Verb, str] = {
+    Verb.LOGIN: "登录",
+    Verb.LOGIN_FAILED: "登录失败",
+    Verb.LOCKED_OUT: "账号锁定",
+    Verb.LOGOUT: "退出登录",
+    Verb.PASSWORD_CHANGED: "修改密码",
+    Verb.PASSWORD_RESET: "重置密码",
+    Verb.USER_CREATED: "创建账号",
+    Verb.USER_UPDATED: "修改账号",
+    Verb.USER_DEACTIVATED: "停用账号",
+    Verb.USER_REACTIVATED: "启用账号",
+    Verb.MEMBERSHIP_ADDED: "授予角色",
+    Verb.MEMBERSHIP_REMOVED: "撤销角色",
+    Verb.TOKEN_CREATED: "创建访问令牌",
+    Verb.TOKEN_REVOKED: "吊销访问令牌",
+    Verb.SCOPE_SWITCHED: "切换工作范围",
+    Verb.LOCKOUT_CLEARED: "解除锁定",
+    Verb.PII_REVEALED: "查看个人信息明文",
+    Verb.PII_EXPORTED: "导出个人信息",
+    Verb.PII_REKEYED: "个人信息密钥轮换",
+    Verb.REGION_CREATED: "新增区划",
+    Verb.REGION_UPDATED: "修改区划",
+    Verb.REGIONS_IMPORTED: "导入区划",
+    Verb.AUDIT_PURGED: "清理过期审计日志",
+    Verb.DEMO_LOADED: "加载演示数据",
+}
+assert set(VERB_LABELS) == set(Verb), "every verb needs a Chinese label"
+
+VERB_CHOICES = [(v.value, VERB_LABELS[v]) for v in Verb]
+
+_context: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar(
+    "audit_context", default={"via": "system"}
+)
+
+
+@contextmanager
+def audit_context(**values: str) -> Iterator[None]:
+    """Set ip / via (web, api, cli, task) for every record() in this block."""
+    token = _context.set({**_context.get(), **values})
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def current_context() -> dict[str, str]:
+    return _context.get()
+
+
+def record(
+    verb: Verb,
+    *,
+    actor: Any | None,
+    target: models.Model | None = None,
+    region: Any | None = None,
+    data: dict[str, Any] | None = None,
+    success: bool = True,
+    actor_label: str = "",
+) -> Any:
+    """Append one AuditEvent. ``region`` defaults to the target's region."""
+    from .models import AuditEvent
+
+    ctx = current_context()
+    if region is None and target is not None:
+        region = getattr(target, "region_id", None)
+    region_code = getattr(region, "code", region)
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    return AuditEvent.objects.create(
+        verb=int(verb),
+        actor=actor_obj,
+        actor_label=actor_label or (str(actor) if actor is not None else "系统"),
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:200] if target is not None else "",
+        region_id=region_code or None,
+        ip=ctx.get("ip") or None,
+        via=ctx.get("via", "system"),
+        data=data or {},
+        success=success,
+    )

@@ -1,0 +1,52 @@
+"""Domain errors shared by actions, the API (problem details) and the pages (messages)."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request that is well-formed but not allowed in the current state (HTTP 409)."""
+
+    status = 409
+    title = "操作无法完成"
+
+    def __init__(self, detail: str, *, errors: list[dict[str, str]] | None = None):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+
+class InvalidInput(DomainError):
+    """Input that fails a domain rule; ``errors`` name the fields (HTTP 422)."""
+
+    status = 422
+    title = "输入有误"
+
+    @classmethod
+    def field(cls, field: str, message: str) -> InvalidInput:
+        return cls(message, errors=[{"field": field, "message": message}])
+
+
+class IllegalTransition(DomainError):
+    """A workflow step not allowed from the current state; lists the allowed steps."""
+
+    def __init__(self, current: str, target: str, allowed: list[str]):
+        allowed_text = "、".join(allowed) if allowed else "无"
+        super().__init__(f"当前状态为「{current}」，不能变更为「{target}」；允许的下一步：{allowed_text}")
+        self.current, self.target, self.allowed = current, target, allowed
+
+
+class NotPermitted(DomainError):
+    """The actor lacks the permission for this verb (HTTP 403)."""
+
+    status = 403
+    title = "没有权限"
+
+
+class NotFound(DomainError):
+    """Missing or outside the caller's scope: the two are indistinguishable by design."""
+
+    status = 404
+    title = "未找到"
+
+    def __init__(self, detail: str = "未找到该对象，或您无权查看"):
+        super().__init__(detail)

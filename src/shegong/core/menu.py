@@ -1,0 +1,62 @@
+"""The left menu by role: each entry names the permission it needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from shegong.accounts.roles import Perm
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    icon: str
+    perm: Perm | None = None
+    superuser_only: bool = False
+
+
+MENU: list[tuple[str, list[MenuItem]]] = [
+    ("工作台", [MenuItem("首页", "home", "house", Perm.WORKBENCH)]),
+    (
+        "基础数据",
+        [MenuItem("区划与网格", "regions:list", "map", Perm.REGIONS_VIEW)],
+    ),
+    (
+        "系统管理",
+        [
+            MenuItem("账号管理", "accounts:users", "people", Perm.ACCOUNTS_VIEW),
+            MenuItem("审计日志", "audit:list", "journal", Perm.AUDIT_VIEW),
+            MenuItem("运行状态", "system:status", "activity", Perm.SYSTEM_VIEW),
+        ],
+    ),
+    (
+        "个人",
+        [
+            MenuItem("消息", "inbox:list", "bell"),
+            MenuItem("访问令牌", "accounts:tokens", "key"),
+            MenuItem("修改密码", "password_change", "lock"),
+        ],
+    ),
+]
+
+
+def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    groups = []
+    for title, items in MENU:
+        entries = []
+        for item in items:
+            if item.perm is not None and not user.has_perm_in_scope(item.perm):
+                continue
+            try:
+                url = reverse(item.url_name)
+            except NoReverseMatch:
+                continue  # a page not built yet in this deployment
+            active = current_path == url or (url != "/" and current_path.startswith(url))
+            entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        if entries:
+            groups.append({"title": title, "items": entries})
+    return groups

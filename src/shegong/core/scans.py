@@ -1,0 +1,77 @@
+"""The registry of periodic scans run by the worker (SLA clocks, purges, reminders …).
+
+A scan is an idempotent function run every ``interval``. Its due time is a row (ScanState), so
+a restart loses nothing, and a worker claims a run with a conditional UPDATE so two workers never
+run the same scan twice. Apps register theirs with ``@periodic_scan(...)`` in ``<app>/tasks.py``
+or here for platform scans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import F
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Scan:
+    name: str
+    interval: timedelta
+    function: Callable[[], object]
+    title: str
+
+
+SCANS: dict[str, Scan] = {}
+
+
+def periodic_scan(name: str, *, every: timedelta, title: str) -> Callable:
+    def register(function: Callable[[], object]) -> Callable[[], object]:
+        if name in SCANS and SCANS[name].function is not function:
+            raise ValueError(f"scan {name!r} registered twice")
+        SCANS[name] = Scan(name, every, function, title)
+        return function
+
+    return register
+
+
+def run_due_scans(now=None) -> list[str]:
+    """Run every scan whose next_run_at has passed; return the names this call ran."""
+    from .models import ScanState
+
+    now = now or timezone.now()
+    ran = []
+    for scan in SCANS.values():
+        ScanState.objects.get_or_create(name=scan.name, defaults={"next_run_at": now})
+        # Claim: only the worker whose UPDATE moves next_run_at forward runs the scan.
+        claimed = ScanState.objects.filter(name=scan.name, next_run_at__lte=now).update(
+            next_run_at=now + scan.interval, last_started_at=now
+        )
+        if not claimed:
+            continue
+        try:
+            result = scan.function()
+        except Exception as exc:  # noqa: BLE001 - a failing scan must not stop the others
+            ScanState.objects.filter(name=scan.name).update(
+                last_error=f"{type(exc).__name__}: {exc}", last_finished_at=timezone.now()
+            )
+        else:
+            ScanState.objects.filter(name=scan.name).update(
+                last_result=str(result)[:1000], last_error="",
+                last_finished_at=timezone.now(), runs=F("runs") + 1,
+            )
+        ran.append(scan.name)
+    return ran
+
+
+@periodic_scan("audit.purge", every=timedelta(hours=24), title="清理超过保存期限的审计日志")
+def purge_audit() -> int:
+    from . import audit
+    from .models import AuditEvent
+
+    deleted = AuditEvent.objects.purge_expired()
+    if deleted:
+        audit.record(audit.Verb.AUDIT_PURGED, actor=None, data={"deleted": deleted})
+    return deleted

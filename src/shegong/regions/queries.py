@@ -1,0 +1,76 @@
+"""Read side of regions: access helper, scoped tree, locate a point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shegong.core import geo
+from shegong.core.errors import InvalidInput, NotFound
+
+from .choices import Level
+from .models import Region
+
+OUT_OF_SERVICE = "不在服务范围内"
+
+
+def access_region(user: Any, code: str, *, for_write: bool = False) -> Region:
+    """The region if it is inside the caller's scope; else NotFound (same as missing)."""
+    region = Region.objects.visible_to(user).filter(code=code).first()
+    if region is None:
+        raise NotFound("未找到该区划，或不在您的工作范围内")
+    return region
+
+
+@dataclass(frozen=True)
+class Located:
+    region: Region
+    method: str  # "boundary" (inside a polygon) or "nearest" (nearest centroid fallback)
+    distance_m: float | None = None
+
+
+def locate(lat: float, lon: float, crs: str = "wgs84") -> Located:
+    """The grid (else community) containing the point.
+
+    Candidates come from an indexed bounding-box query; the exact polygon test runs in Python
+    on the few that remain. A point inside the deployment's outer boundary but in no community
+    polygon falls back to the nearest community centroid; a point outside every boundary is
+    refused with "不在服务范围内".
+    """
+    if crs not in geo.CRS_CHOICES:
+        raise InvalidInput.field("crs", "坐标系应为 wgs84、gcj02 或 bd09")
+    if not (-90 <= lat <= 90):
+        raise InvalidInput.field("lat", "纬度应在 -90 到 90 之间")
+    if not (-180 <= lon <= 180):
+        raise InvalidInput.field("lon", "经度应在 -180 到 180 之间")
+    lat, lon = geo.to_wgs84(lat, lon, crs)
+    candidates = Region.objects.filter(
+        min_lat__lte=lat, max_lat__gte=lat, min_lon__lte=lon, max_lon__gte=lon
+    ).only("code", "name", "level", "boundary", "parent_id")
+    inside = [r for r in candidates if geo.contains(r.boundary, lat, lon)]
+    for level in (Level.GRID, Level.COMMUNITY):
+        hits = [r for r in inside if r.level == level]
+        if hits:
+            return Located(max(hits, key=lambda r: len(r.code)), "boundary")
+    if not inside:
+        raise InvalidInput(
+            OUT_OF_SERVICE,
+            errors=[{"field": "lat", "message": OUT_OF_SERVICE},
+                    {"field": "lon", "message": OUT_OF_SERVICE}],
+        )
+    # Inside the district (or a street) but between community polygons: nearest centroid of a
+    # community inside the innermost region that does contain the point.
+    container = max(inside, key=lambda r: len(r.code.rstrip("0")))
+    communities = Region.objects.subtree(container.prefix).filter(
+        level=Level.COMMUNITY, centroid_lat__isnull=False
+    )
+    best = min(
+        communities,
+        key=lambda r: geo.haversine_m(lat, lon, r.centroid_lat, r.centroid_lon),
+        default=None,
+    )
+    if best is None:
+        return Located(container, "boundary")
+    return Located(
+        best, "nearest", geo.haversine_m(lat, lon, best.centroid_lat, best.centroid_lon)
+    )
