@@ -1,0 +1,68 @@
+"""Personas shared by every test (STYLE.md rule 21): a district with two streets A and B.
+
+``street_b_staff`` is the outsider in every scope test: nothing of street A may reach them,
+and nothing of street B may reach ``street_a_staff``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from shegong import testing
+from shegong.accounts.models import Department
+from shegong.accounts.roles import Role
+
+
+@pytest.fixture
+def district(db):
+    return testing.build_district()
+
+
+@pytest.fixture
+def superuser(db):
+    from shegong.accounts.models import User
+
+    return User.objects.create_superuser(phone="13900000000", password=testing.PASSWORD)
+
+
+@pytest.fixture
+def district_admin(district):
+    return testing.user(Role.DISTRICT_ADMIN, district["district"], name="区管理员")
+
+
+@pytest.fixture
+def street_a_staff(district):
+    return testing.user(Role.STREET_STAFF, district["street_a"], name="东城街道干部")
+
+
+@pytest.fixture
+def street_b_staff(district):
+    return testing.user(Role.STREET_STAFF, district["street_b"], name="西城街道干部")
+
+
+@pytest.fixture
+def community_a_worker(district):
+    return testing.user(Role.COMMUNITY_WORKER, district["community_a"], name="东关社工")
+
+
+@pytest.fixture
+def department_a(district):
+    return Department.objects.create(code="cgj", name="城管局", region=district["district"])
+
+
+@pytest.fixture
+def handler(district, department_a):
+    return testing.user(
+        Role.DEPARTMENT_HANDLER, district["district"], name="城管处置员", department=department_a
+    )
+
+
+@pytest.fixture
+def resident(district):
+    return testing.user(Role.RESIDENT, district["community_a"], name="东关居民")
+
+
+@pytest.fixture(autouse=True)
+def _tmp_data_dir(settings, tmp_path_factory):
+    """Media and generated files of a test go to a temporary folder, never var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
