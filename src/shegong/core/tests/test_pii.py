@@ -63,3 +63,44 @@ def test_the_database_never_holds_a_plaintext_id_number(district):
     assert account.id_number == "11010519491231002X"
     assert (account.sex, str(account.birth_date)) == ("F", "1949-12-31")
     assert account.id_number_masked == "1101**********002X"
+
+
+def _database_contains(text: str, tmp_path) -> bool:
+    """Search the whole database for ``text``: the file's bytes on SQLite, every column on PG."""
+    if connection.vendor == "sqlite":
+        copy = tmp_path / f"copy-{len(list(tmp_path.iterdir()))}.sqlite3"
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM INTO %s", [str(copy)])
+        data = copy.read_bytes()
+        return text.encode() in data or text.encode("utf-16-le") in data
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb')"
+        )
+        for table, column in cursor.fetchall():
+            cursor.execute(
+                f'SELECT 1 FROM "{table}" WHERE "{column}"::text LIKE %s LIMIT 1', [f"%{text}%"]
+            )
+            if cursor.fetchone():
+                return True
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_file_never_contains_a_plaintext_id_number(
+    district, street_a_staff, tmp_path
+):
+    from shegong import testing
+    from shegong.accounts import actions
+    from shegong.accounts.roles import Role
+
+    user = actions.create_user(
+        actor=street_a_staff, phone="13700001111", name="王五", password="Temp#2026pass",
+        role=Role.RESIDENT, region=district["community_a"], id_number="440524188001010014",
+    )
+    actions.reveal_pii(user, actor=street_a_staff, field="id_number")
+    testing.user(Role.RESIDENT, district["community_a"], id_number="11010519491231002X")
+    assert _database_contains("13700001111", tmp_path)  # the search itself works
+    assert not _database_contains("440524188001010014", tmp_path)
+    assert not _database_contains("11010519491231002X", tmp_path)

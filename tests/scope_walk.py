@@ -1,0 +1,121 @@
+"""Walk every page URL and API operation as a street-A user, looking for street-B data.
+
+The walk is generic: it enumerates the URL resolver and the OpenAPI schema, so a view added
+tomorrow is walked tomorrow. A URL that takes an object identifier must be listed in
+``OBJECT_URLS`` (url name → which street-B object fills its arguments); an unlisted one is itself
+reported, so nobody can add an object view without proving it is scoped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Pages that are not scoped by design (no data of anyone else; or the admin, superusers only).
+UNSCOPED_PREFIXES = ("admin/", "static/", "media/", "api/v1/")
+# url name → function(objects) → kwargs of a street-B object for that URL.
+OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "accounts:user": lambda o: {"pk": o["user_b"].pk},
+    "accounts:user_action": lambda o: {"pk": o["user_b"].pk, "verb": "reset_password"},
+    "accounts:user_reveal": lambda o: {"pk": o["user_b"].pk},
+    "accounts:user_grant": lambda o: {"pk": o["user_b"].pk},
+    "accounts:user_revoke": lambda o: {"pk": o["user_b"].pk, "membership": o["membership_b"].pk},
+    "accounts:token_revoke": lambda o: {"pk": o["token_b"].pk},
+    "regions:detail": lambda o: {"code": o["region_b"].code},
+    "regions:create_child": lambda o: {"code": o["region_b"].code},
+    "audit:detail": lambda o: {"pk": o["audit_b"].pk},
+    "inbox:read": lambda o: {"pk": o["notification_b"].pk},
+}
+# API path template → street-B values for its path parameters.
+API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "/api/v1/regions/{code}": lambda o: {"code": o["region_b"].code},
+    "/api/v1/tokens/{token_id}": lambda o: {"token_id": o["token_b"].pk},
+    "/api/v1/tokens/{id}": lambda o: {"id": o["token_b"].pk},
+}
+OK_FOR_OBJECT = {404, 405}
+
+
+@dataclass
+class Route:
+    name: str
+    pattern: str  # e.g. "accounts/users/<int:pk>/"
+    params: list[str]
+
+
+def iter_routes(patterns: list | None = None, prefix: str = "", ns: str = "") -> Iterator[Route]:
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            child_ns = f"{ns}{entry.namespace}:" if entry.namespace else ns
+            yield from iter_routes(entry.url_patterns, prefix + str(entry.pattern), child_ns)
+        elif isinstance(entry, URLPattern):
+            pattern = prefix + str(entry.pattern)
+            params = re.findall(r"<(?:\w+:)?(\w+)>", pattern)
+            name = f"{ns}{entry.name}" if entry.name else pattern
+            yield Route(name, pattern, params)
+
+
+def fill(pattern: str, kwargs: dict[str, Any]) -> str:
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), pattern)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+def find_leaks(client: Any, objects: dict[str, Any], markers: list[str]) -> list[str]:
+    """Every place a street-A client sees street-B data; empty when scope holds."""
+    leaks: list[str] = []
+    for route in iter_routes():
+        if route.pattern.startswith(UNSCOPED_PREFIXES) or "(?P<" in route.pattern:
+            continue
+        if route.params:
+            if route.name not in OBJECT_URLS:
+                leaks.append(f"{route.name} ({route.pattern}): 未登记街道B对象，无法证明已按范围过滤")
+                continue
+            url = fill(route.pattern, OBJECT_URLS[route.name](objects))
+            for method in ("get", "post"):
+                status = getattr(client, method)(url).status_code
+                if status not in OK_FOR_OBJECT:
+                    leaks.append(f"{method.upper()} {url} → {status}（应为404）")
+        else:
+            url = fill(route.pattern, {})
+            response = client.get(url)
+            leaks.extend(_marker_leaks(f"GET {url}", response, markers))
+    leaks.extend(find_api_leaks(client, objects, markers))
+    return leaks
+
+
+def find_api_leaks(client: Any, objects: dict[str, Any], markers: list[str]) -> list[str]:
+    from shegong.core.api import api
+
+    leaks: list[str] = []
+    schema = api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
+        params = re.findall(r"{(\w+)}", path)
+        for method in operations:
+            if params:
+                if path not in API_OBJECT_PATHS:
+                    leaks.append(f"{method.upper()} {path}: 未登记街道B对象")
+                    continue
+                url = path.format(**API_OBJECT_PATHS[path](objects))
+                response = client.generic(method.upper(), url, "{}", "application/json")
+                if response.status_code not in OK_FOR_OBJECT:
+                    leaks.append(f"{method.upper()} {url} → {response.status_code}（应为404）")
+            elif method == "get":
+                leaks.extend(_marker_leaks(f"GET {path}", client.get(path), markers))
+    return leaks
+
+
+def _marker_leaks(what: str, response: Any, markers: list[str]) -> list[str]:
+    if response.status_code >= 500:
+        return [f"{what} → {response.status_code}"]
+    if response.status_code != 200 or response.get("Content-Type", "").startswith(
+        ("application/vnd.openxmlformats", "application/octet-stream")
+    ):
+        return []
+    body = response.content.decode("utf-8", "replace")
+    if "json" in response.get("Content-Type", ""):
+        body = json.dumps(json.loads(body), ensure_ascii=False)  # "\u897f" → "西"
+    return [f"{what} 显示了「{m}」" for m in markers if m in body]

@@ -1,0 +1,96 @@
+"""The generic scope test: no page or API operation shows street B to street A (STYLE rule 13)."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import HttpResponse
+from django.urls import path
+
+from shegong import testing
+from shegong.accounts import actions as account_actions
+from shegong.accounts.models import User
+from shegong.accounts.roles import Role
+from shegong.core import audit
+from shegong.core.audit import Verb
+from shegong.core.models import AuditEvent, Notification
+
+from . import scope_walk
+
+MARKERS = ["西城街道", "西关社区", "西城居民", "西城通知"]
+
+
+@pytest.fixture
+def street_b_objects(district, street_a_staff, street_b_staff):
+    """Something of every scoped kind in street B, each named with a marker."""
+    user_b = testing.user(Role.RESIDENT, district["community_b"], name="西城居民")
+    _, _ = account_actions.create_token(street_b_staff, actor=street_b_staff, name="西城通知令牌")
+    token_b = street_b_staff.api_tokens.get()
+    audit_b = audit.record(Verb.USER_UPDATED, actor=street_b_staff, target=user_b,
+                           region=district["street_b"])
+    notification_b = Notification.objects.create(
+        recipient=street_b_staff, event="test", title="西城通知"
+    )
+    return {
+        "user_b": user_b,
+        "membership_b": user_b.memberships.get(),
+        "token_b": token_b,
+        "region_b": district["grid_b"],
+        "audit_b": audit_b,
+        "notification_b": notification_b,
+    }
+
+
+def test_street_a_never_sees_street_b(client, street_a_staff, street_b_objects):
+    client.force_login(street_a_staff)
+    leaks = scope_walk.find_leaks(client, street_b_objects, MARKERS)
+    assert leaks == []
+
+
+def test_the_walk_covers_api_operations_and_object_pages():
+    routes = {r.name for r in scope_walk.iter_routes()}
+    assert "regions:detail" in routes
+    from shegong.core.api import api
+
+    assert "/api/v1/regions/{code}" in api.get_openapi_schema()["paths"]
+
+
+# --- a test of the test: an unscoped view must make the walk fail ---------------------------
+
+
+def _leaky_detail(request, pk):
+    return HttpResponse(User.objects.get(pk=pk).name)
+
+
+def _leaky_list(request):
+    return HttpResponse("、".join(User.objects.values_list("name", flat=True)))
+
+
+leaky_urlpatterns = [
+    path("leak/users/<int:pk>/", _leaky_detail, name="leak_detail"),
+    path("leak/users/", _leaky_list, name="leak_list"),
+]
+
+
+def test_the_walk_reports_an_unscoped_view(client, settings, street_a_staff, street_b_objects):
+    from django.urls import clear_url_caches
+
+    import shegong.urls
+
+    class LeakyUrls:
+        urlpatterns = [*leaky_urlpatterns, *shegong.urls.urlpatterns]
+        handler404 = shegong.urls.handler404
+
+    settings.ROOT_URLCONF = LeakyUrls
+    clear_url_caches()
+    try:
+        client.force_login(street_a_staff)
+        leaks = scope_walk.find_leaks(client, street_b_objects, MARKERS)
+    finally:
+        clear_url_caches()
+    assert any("leak_detail" in leak for leak in leaks), leaks
+    assert any("/leak/users/" in leak and "西城居民" in leak for leak in leaks), leaks
+
+
+def test_audit_rows_are_scoped_like_everything_else(district, street_a_staff, street_b_objects):
+    visible = AuditEvent.objects.visible_to(street_a_staff)
+    assert not visible.filter(pk=street_b_objects["audit_b"].pk).exists()
