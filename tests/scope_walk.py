@@ -72,7 +72,9 @@ def find_leaks(client: Any, objects: dict[str, Any], markers: list[str]) -> list
             continue
         if route.params:
             if route.name not in OBJECT_URLS:
-                leaks.append(f"{route.name} ({route.pattern}): 未登记街道B对象，无法证明已按范围过滤")
+                leaks.append(
+                    f"{route.name} ({route.pattern}): 未登记街道B对象，无法证明已按范围过滤"
+                )
                 continue
             url = fill(route.pattern, OBJECT_URLS[route.name](objects))
             for method in ("get", "post"):

@@ -25,8 +25,9 @@ def street_b_objects(district, street_a_staff, street_b_staff):
     user_b = testing.user(Role.RESIDENT, district["community_b"], name="西城居民")
     _, _ = account_actions.create_token(street_b_staff, actor=street_b_staff, name="西城通知令牌")
     token_b = street_b_staff.api_tokens.get()
-    audit_b = audit.record(Verb.USER_UPDATED, actor=street_b_staff, target=user_b,
-                           region=district["street_b"])
+    audit_b = audit.record(
+        Verb.USER_UPDATED, actor=street_b_staff, target=user_b, region=district["street_b"]
+    )
     notification_b = Notification.objects.create(
         recipient=street_b_staff, event="test", title="西城通知"
     )

@@ -139,7 +139,7 @@ TEMPLATES = [
 DATABASE_URL = env_str("SHEGONG_DATABASE_URL", f"sqlite:///{DATA_DIR / 'shegong.sqlite3'}")
 try:
     _db = dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
-except Exception as exc:  # noqa: BLE001 - any parse error is reported the same way
+except Exception as exc:
     ENV_ERRORS.append(f"SHEGONG_DATABASE_URL={DATABASE_URL!r}: 无法解析 / cannot parse ({exc})")
     _db = dj_database_url.parse(f"sqlite:///{DATA_DIR / 'shegong.sqlite3'}", conn_max_age=600)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -196,6 +196,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "shegong.accounts.views.locked_out"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Lock per account, not per IP: a whole street office shares one NAT address, and the rule
+# (等保 8.1.4.1 b) is about an account's failed attempts.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

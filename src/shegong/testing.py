@@ -23,8 +23,13 @@ def region(code: str, name: str, level: str, parent: Region | None = None, box=N
     boundary = rect(*box) if box else None
     centroid = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) if box else (None, None)
     return Region.objects.create(
-        code=code, name=name, level=level, parent=parent, boundary=boundary,
-        centroid_lat=centroid[0], centroid_lon=centroid[1],
+        code=code,
+        name=name,
+        level=level,
+        parent=parent,
+        boundary=boundary,
+        centroid_lat=centroid[0],
+        centroid_lon=centroid[1],
     )
 
 
@@ -36,8 +41,12 @@ def build_district() -> dict[str, Region]:
     province = region("340000000000", "安徽省", "province")
     city = region("341200000000", "阜阳市", "city", province)
     district = region("341271000000", "示范区", "district", city, (32.80, 115.70, 33.00, 115.90))
-    street_a = region("341271001000", "东城街道", "street", district, (32.80, 115.70, 33.00, 115.80))
-    street_b = region("341271002000", "西城街道", "street", district, (32.80, 115.80, 33.00, 115.90))
+    street_a = region(
+        "341271001000", "东城街道", "street", district, (32.80, 115.70, 33.00, 115.80)
+    )
+    street_b = region(
+        "341271002000", "西城街道", "street", district, (32.80, 115.80, 33.00, 115.90)
+    )
     community_a = region(
         "341271001001", "东关社区", "community", street_a, (32.85, 115.72, 32.95, 115.78)
     )
@@ -51,10 +60,15 @@ def build_district() -> dict[str, Region]:
         "341271002001001", "西关社区第一网格", "grid", community_b, (32.85, 115.82, 32.90, 115.88)
     )
     return {
-        "province": province, "city": city, "district": district,
-        "street_a": street_a, "street_b": street_b,
-        "community_a": community_a, "community_b": community_b,
-        "grid_a": grid_a, "grid_b": grid_b,
+        "province": province,
+        "city": city,
+        "district": district,
+        "street_a": street_a,
+        "street_b": street_b,
+        "community_a": community_a,
+        "community_b": community_b,
+        "grid_a": grid_a,
+        "grid_b": grid_b,
     }
 
 
@@ -73,8 +87,11 @@ def user(
 ) -> User:
     """An account holding one role in one region, with the shared test password."""
     account = User.objects.create_user(
-        phone=phone or str(next(_phone_counter)), password=PASSWORD, name=name,
-        must_change_password=must_change_password, **extra,
+        phone=phone or str(next(_phone_counter)),
+        password=PASSWORD,
+        name=name,
+        must_change_password=must_change_password,
+        **extra,
     )
     Membership.objects.create(user=account, role=role, region=region, department=department)
     return account

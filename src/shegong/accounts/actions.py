@@ -93,7 +93,10 @@ def create_user(
         user=user, role=role, region=region, department=department
     )
     audit.record(
-        Verb.USER_CREATED, actor=actor, target=user, region=region,
+        Verb.USER_CREATED,
+        actor=actor,
+        target=user,
+        region=region,
         data={"role": role.value, "region": region.code, "membership": membership.pk},
     )
     return user
@@ -120,7 +123,10 @@ def grant_membership(
     except IntegrityError as exc:
         raise InvalidInput.field("role", "该用户在此区划已有这个角色") from exc
     audit.record(
-        Verb.MEMBERSHIP_ADDED, actor=actor, target=user, region=region,
+        Verb.MEMBERSHIP_ADDED,
+        actor=actor,
+        target=user,
+        region=region,
         data={"role": role.value, "region": region.code},
     )
     return membership
@@ -201,7 +207,10 @@ def switch_scope(user: User, *, actor: User, membership_id: int) -> Membership:
         raise NotFound("未找到该工作范围")
     user.activate_membership(membership.pk)
     audit.record(
-        Verb.SCOPE_SWITCHED, actor=actor, target=user, region=membership.region,
+        Verb.SCOPE_SWITCHED,
+        actor=actor,
+        target=user,
+        region=membership.region,
         data={"membership": membership.pk, "role": membership.role},
     )
     return membership
@@ -228,9 +237,7 @@ def revoke_token(token: ApiToken, *, actor: User) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(
-            Verb.TOKEN_REVOKED, actor=actor, target=token, region=_home_region(token.user)
-        )
+        audit.record(Verb.TOKEN_REVOKED, actor=actor, target=token, region=_home_region(token.user))
     return token
 
 
@@ -240,7 +247,9 @@ def reveal_pii(obj: Any, *, actor: User, field: str) -> str:
     _require(actor, Perm.PII_REVEAL)
     value = getattr(obj, field)
     audit.record(
-        Verb.PII_REVEALED, actor=actor, target=obj,
+        Verb.PII_REVEALED,
+        actor=actor,
+        target=obj,
         region=getattr(obj, "region_id", None) or _home_region(obj),
         data={"field": field},
     )

@@ -54,7 +54,11 @@ class User(IdentityFields, AbstractBaseUser, PermissionsMixin):
     password_changed_at = models.DateTimeField("上次改密时间", null=True, blank=True)
     date_joined = models.DateTimeField("创建时间", default=timezone.now)
     created_by = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="创建人",
     )
 
@@ -85,9 +89,7 @@ class User(IdentityFields, AbstractBaseUser, PermissionsMixin):
         """This user's memberships, loaded once per request."""
         cached = getattr(self, "_membership_cache", None)
         if cached is None:
-            cached = list(
-                self.memberships.select_related("region", "department").order_by("id")
-            )
+            cached = list(self.memberships.select_related("region", "department").order_by("id"))
             self._membership_cache = cached
         return cached
 
@@ -132,7 +134,9 @@ class Department(models.Model):
     code = models.SlugField("编码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="departments",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="departments",
         verbose_name="所属区划",
     )
     is_active = models.BooleanField("启用", default=True)
@@ -154,11 +158,17 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("角色", max_length=30, choices=Role.choices)
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="memberships",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="memberships",
         verbose_name="区划",
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name="部门",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -170,7 +180,8 @@ class Membership(models.Model):
         verbose_name_plural = "角色授予"
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "region", "department"], name="membership_unique",
+                fields=["user", "role", "region", "department"],
+                name="membership_unique",
                 nulls_distinct=False,
             ),
         ]

@@ -18,7 +18,8 @@ class CharacterClassValidator:
         found = sum(1 for pattern in CLASSES if re.search(pattern, password))
         if found < self.required:
             raise ValidationError(
-                "密码需包含小写字母、大写字母、数字、符号中的至少%(n)d类", code="password_classes",
+                "密码需包含小写字母、大写字母、数字、符号中的至少%(n)d类",
+                code="password_classes",
                 params={"n": self.required},
             )
 

@@ -45,10 +45,16 @@ STAFF_ROLES = {
 
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.DISTRICT_ADMIN: frozenset(Perm),
-    Role.STREET_STAFF: frozenset({
-        Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.ACCOUNTS_VIEW, Perm.ACCOUNTS_MANAGE,
-        Perm.AUDIT_VIEW, Perm.PII_REVEAL,
-    }),
+    Role.STREET_STAFF: frozenset(
+        {
+            Perm.WORKBENCH,
+            Perm.REGIONS_VIEW,
+            Perm.ACCOUNTS_VIEW,
+            Perm.ACCOUNTS_MANAGE,
+            Perm.AUDIT_VIEW,
+            Perm.PII_REVEAL,
+        }
+    ),
     Role.COMMUNITY_WORKER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.ACCOUNTS_VIEW}),
     Role.DEPARTMENT_HANDLER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW}),
     Role.REGISTRAR: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.PII_REVEAL}),

@@ -34,7 +34,10 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
     phone = str(credentials.get("username") or credentials.get("phone") or "")
     audit.record(
-        Verb.LOGIN_FAILED, actor=None, actor_label=mask_phone(phone) or "未知", success=False,
+        Verb.LOGIN_FAILED,
+        actor=None,
+        actor_label=mask_phone(phone) or "未知",
+        success=False,
         data={"phone": mask_phone(phone)},
     )
 
@@ -42,6 +45,9 @@ def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs:
 @receiver(user_locked_out)
 def _locked_out(sender: Any, request: Any = None, username: str = "", **kwargs: Any) -> None:
     audit.record(
-        Verb.LOCKED_OUT, actor=None, actor_label=mask_phone(username) or "未知", success=False,
+        Verb.LOCKED_OUT,
+        actor=None,
+        actor_label=mask_phone(username) or "未知",
+        success=False,
         data={"phone": mask_phone(username)},
     )

@@ -80,15 +80,15 @@ assert set(VERB_LABELS) == set(Verb), "every verb needs a Chinese label"
 
 VERB_CHOICES = [(v.value, VERB_LABELS[v]) for v in Verb]
 
-_context: contextvars.ContextVar[dict[str, str]] = contextvars.ContextVar(
-    "audit_context", default={"via": "system"}
+_context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "audit_context", default=None
 )
 
 
 @contextmanager
 def audit_context(**values: str) -> Iterator[None]:
     """Set ip / via (web, api, cli, task) for every record() in this block."""
-    token = _context.set({**_context.get(), **values})
+    token = _context.set({**current_context(), **values})
     try:
         yield
     finally:
@@ -96,7 +96,7 @@ def audit_context(**values: str) -> Iterator[None]:
 
 
 def current_context() -> dict[str, str]:
-    return _context.get()
+    return _context.get() or {"via": "system"}
 
 
 def record(

@@ -31,7 +31,9 @@ class IllegalTransition(DomainError):
 
     def __init__(self, current: str, target: str, allowed: list[str]):
         allowed_text = "、".join(allowed) if allowed else "无"
-        super().__init__(f"当前状态为「{current}」，不能变更为「{target}」；允许的下一步：{allowed_text}")
+        super().__init__(
+            f"当前状态为「{current}」，不能变更为「{target}」；允许的下一步：{allowed_text}"
+        )
         self.current, self.target, self.allowed = current, target, allowed
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import Any
 
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
@@ -120,7 +121,7 @@ def _polygons(geometry: dict[str, Any]) -> Iterable[list[list[list[float]]]]:
     elif kind == "MultiPolygon":
         yield from geometry["coordinates"]
     else:
-        raise ValueError(f"unsupported geometry type {kind!r}; use Polygon or MultiPolygon")
+        raise ValueError(f"边界不是有效的多边形：类型应为 Polygon 或 MultiPolygon，而不是 {kind}")
 
 
 def validate_polygon(geometry: Any) -> None:
@@ -175,7 +176,7 @@ def centroid(geometry: dict[str, Any]) -> tuple[float, float]:
     area_sum = cx = cy = 0.0
     for polygon in _polygons(geometry):
         ring = polygon[0]
-        for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False):
+        for (x0, y0, *_), (x1, y1, *_) in pairwise(ring):
             cross = x0 * y1 - x1 * y0
             area_sum += cross
             cx += (x0 + x1) * cross

@@ -42,8 +42,13 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True,
-        db_constraint=False, related_name="+", verbose_name="操作人",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="操作人",
     )
     actor_label = models.CharField("操作人", max_length=120)
     verb = models.PositiveSmallIntegerField("操作", choices=VERB_CHOICES)
@@ -51,8 +56,13 @@ class AuditEvent(models.Model):
     target_id = models.CharField("对象编号", max_length=64, blank=True)
     target_label = models.CharField("对象", max_length=200, blank=True)
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.DO_NOTHING, null=True, blank=True,
-        db_constraint=False, related_name="+", verbose_name="区划",
+        "regions.Region",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="区划",
     )
     ip = models.GenericIPAddressField("来源IP", null=True, blank=True)
     via = models.CharField("渠道", max_length=10, default="system")
@@ -109,6 +119,9 @@ class IdempotencyRecord(models.Model):
             models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key}"
+
 
 class WorkerHeartbeat(models.Model):
     """One row per named worker; the admin workbench shows it red when stale."""
@@ -129,6 +142,9 @@ class WorkerHeartbeat(models.Model):
         age = timezone.now() - self.beat_at
         return age.total_seconds() > settings.WORKER_HEARTBEAT_STALE_SECONDS
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class ScanState(models.Model):
     """When a periodic scan last ran and is next due; claimed with a conditional UPDATE."""
@@ -140,6 +156,9 @@ class ScanState(models.Model):
     last_result = models.TextField(blank=True)
     last_error = models.TextField(blank=True)
     runs = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class JobRun(models.Model):
@@ -175,6 +194,9 @@ class JobRun(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.progress / self.total) if self.total else 0
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Notification(models.Model):
@@ -226,3 +248,6 @@ class Delivery(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["channel", "status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.title}"

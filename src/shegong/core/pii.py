@@ -102,9 +102,7 @@ class IdFacts:
 
 def id_facts(number: str) -> IdFacts:
     number = normalize_id_number(number)
-    return IdFacts(
-        birth_date=ric.get_birth_date(number), sex="M" if int(number[16]) % 2 else "F"
-    )
+    return IdFacts(birth_date=ric.get_birth_date(number), sex="M" if int(number[16]) % 2 else "F")
 
 
 # --- masking ---------------------------------------------------------------------------------
@@ -235,7 +233,7 @@ class EncryptedTextField(models.TextField):
         if isinstance(value, str) and value.startswith(f"{PREFIX}:") and value.count(":") >= 2:
             try:
                 return decrypt(value)
-            except Exception:  # noqa: BLE001 - not ciphertext after all
+            except Exception:
                 return value
         return value
 
@@ -275,7 +273,11 @@ class IdentityFields(models.Model):
     id_number_index = BlindIndexField(source="id_number", null=True, blank=True, unique=True)
     birth_date = models.DateField("出生日期", null=True, blank=True, editable=False)
     sex = models.CharField(
-        "性别", max_length=1, blank=True, default="", editable=False,
+        "性别",
+        max_length=1,
+        blank=True,
+        default="",
+        editable=False,
         choices=[("M", "男"), ("F", "女")],
     )
 

@@ -37,10 +37,18 @@ def periodic_scan(name: str, *, every: timedelta, title: str) -> Callable:
     return register
 
 
+def autodiscover() -> None:
+    """Import every app's ``tasks`` module so its ``@periodic_scan``s are registered."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")
+
+
 def run_due_scans(now=None) -> list[str]:
     """Run every scan whose next_run_at has passed; return the names this call ran."""
     from .models import ScanState
 
+    autodiscover()
     now = now or timezone.now()
     ran = []
     for scan in SCANS.values():
@@ -53,14 +61,16 @@ def run_due_scans(now=None) -> list[str]:
             continue
         try:
             result = scan.function()
-        except Exception as exc:  # noqa: BLE001 - a failing scan must not stop the others
+        except Exception as exc:
             ScanState.objects.filter(name=scan.name).update(
                 last_error=f"{type(exc).__name__}: {exc}", last_finished_at=timezone.now()
             )
         else:
             ScanState.objects.filter(name=scan.name).update(
-                last_result=str(result)[:1000], last_error="",
-                last_finished_at=timezone.now(), runs=F("runs") + 1,
+                last_result=str(result)[:1000],
+                last_error="",
+                last_finished_at=timezone.now(),
+                runs=F("runs") + 1,
             )
         ran.append(scan.name)
     return ran

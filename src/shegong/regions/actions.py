@@ -61,9 +61,7 @@ def validate_rows(rows: list[RegionRow]) -> list[dict[str, Any]]:
             found.add(r.row, "level", f"层级「{r.level}」无效，应为：{labels}")
             continue
         if not r.code.isdigit() or len(r.code) != CODE_LENGTH[level]:
-            found.add(
-                r.row, "code", f"{level.label}的代码应为{CODE_LENGTH[level]}位数字：{r.code}"
-            )
+            found.add(r.row, "code", f"{level.label}的代码应为{CODE_LENGTH[level]}位数字：{r.code}")
             continue
         significant = PREFIX_LENGTH[level]
         if level != Level.GRID and r.code[significant:].strip("0"):
@@ -88,7 +86,8 @@ def validate_rows(rows: list[RegionRow]) -> list[dict[str, Any]]:
             else:
                 if child_level(parent.level) != level.value:
                     found.add(
-                        r.row, "level",
+                        r.row,
+                        "level",
                         f"上级「{parent.name}」是{Level(parent.level).label}，"
                         f"其下级应为{Level(child_level(parent.level)).label}",
                     )
@@ -117,8 +116,13 @@ def _insert(rows: Iterable[RegionRow]) -> list[Region]:
         if r.boundary and lat is None:
             lat, lon = geo.centroid(r.boundary)
         region = Region(
-            code=r.code, name=r.name.strip(), level=r.level, parent_id=r.parent_code or None,
-            centroid_lat=lat, centroid_lon=lon, boundary=r.boundary,
+            code=r.code,
+            name=r.name.strip(),
+            level=r.level,
+            parent_id=r.parent_code or None,
+            centroid_lat=lat,
+            centroid_lon=lon,
+            boundary=r.boundary,
         )
         region.save(force_insert=True)
         created.append(region)
@@ -160,7 +164,8 @@ def import_regions(rows: list[RegionRow], *, actor: Any, source: str = "") -> li
         raise InvalidInput(f"区划文件有{len(errors)}处错误，未导入任何数据", errors=errors)
     created = _insert(rows)
     audit.record(
-        Verb.REGIONS_IMPORTED, actor=actor,
+        Verb.REGIONS_IMPORTED,
+        actor=actor,
         region=min((r.code for r in created), default=None),
         data={"count": len(created), "source": source},
     )

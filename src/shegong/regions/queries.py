@@ -55,8 +55,10 @@ def locate(lat: float, lon: float, crs: str = "wgs84") -> Located:
     if not inside:
         raise InvalidInput(
             OUT_OF_SERVICE,
-            errors=[{"field": "lat", "message": OUT_OF_SERVICE},
-                    {"field": "lon", "message": OUT_OF_SERVICE}],
+            errors=[
+                {"field": "lat", "message": OUT_OF_SERVICE},
+                {"field": "lon", "message": OUT_OF_SERVICE},
+            ],
         )
     # Inside the district (or a street) but between community polygons: nearest centroid of a
     # community inside the innermost region that does contain the point.
@@ -71,6 +73,4 @@ def locate(lat: float, lon: float, crs: str = "wgs84") -> Located:
     )
     if best is None:
         return Located(container, "boundary")
-    return Located(
-        best, "nearest", geo.haversine_m(lat, lon, best.centroid_lat, best.centroid_lon)
-    )
+    return Located(best, "nearest", geo.haversine_m(lat, lon, best.centroid_lat, best.centroid_lon))

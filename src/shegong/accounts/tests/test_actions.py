@@ -12,8 +12,12 @@ from shegong.core.models import AuditEvent
 
 def _create(actor, region, **overrides):
     values = dict(
-        actor=actor, phone="13711112222", name="李四", password="Temp#2026pass",
-        role=Role.COMMUNITY_WORKER, region=region,
+        actor=actor,
+        phone="13711112222",
+        name="李四",
+        password="Temp#2026pass",
+        role=Role.COMMUNITY_WORKER,
+        region=region,
     )
     values.update(overrides)
     return actions.create_user(**values)
@@ -25,7 +29,9 @@ def test_staff_create_an_account_that_must_change_its_password(district, street_
     assert user.memberships.get().region == district["community_a"]
     event = AuditEvent.objects.get(verb=Verb.USER_CREATED)
     assert (event.actor, event.target_id, event.region_id) == (
-        street_a_staff, str(user.pk), "341271001001",
+        street_a_staff,
+        str(user.pk),
+        "341271001001",
     )
 
 
@@ -69,8 +75,12 @@ def test_phone_and_id_number_are_unique(district, street_a_staff):
     with pytest.raises(InvalidInput, match="手机号已注册"):
         _create(street_a_staff, district["community_a"])
     with pytest.raises(InvalidInput, match="身份证号已绑定"):
-        _create(street_a_staff, district["community_a"], phone="13711113333",
-                id_number="11010519491231002x")
+        _create(
+            street_a_staff,
+            district["community_a"],
+            phone="13711113333",
+            id_number="11010519491231002x",
+        )
 
 
 def test_changing_the_password_clears_the_first_login_flag(district, street_a_staff):
@@ -90,7 +100,9 @@ def test_switching_scope_only_to_ones_own_memberships(district, street_a_staff, 
     with pytest.raises(NotFound):
         actions.switch_scope(street_a_staff, actor=street_a_staff, membership_id=other.pk)
     mine = actions.grant_membership(
-        street_a_staff, actor=_admin(district), role=Role.COMMUNITY_WORKER,
+        street_a_staff,
+        actor=_admin(district),
+        role=Role.COMMUNITY_WORKER,
         region=district["community_a"],
     )
     street_a_staff._membership_cache = None

@@ -54,8 +54,9 @@ def test_the_database_never_holds_a_plaintext_id_number(district):
 
     account = testing.user("resident", district["community_a"], id_number="11010519491231002X")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id_number, id_number_index FROM accounts_user WHERE id = %s",
-                       [account.pk])
+        cursor.execute(
+            "SELECT id_number, id_number_index FROM accounts_user WHERE id = %s", [account.pk]
+        )
         stored, index = cursor.fetchone()
     assert "11010519491231002X" not in stored and stored.startswith("v1:")
     assert index == pii.blind_index("11010519491231002X")
@@ -88,16 +89,19 @@ def _database_contains(text: str, tmp_path) -> bool:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_file_never_contains_a_plaintext_id_number(
-    district, street_a_staff, tmp_path
-):
+def test_the_database_file_never_contains_a_plaintext_id_number(district, street_a_staff, tmp_path):
     from shegong import testing
     from shegong.accounts import actions
     from shegong.accounts.roles import Role
 
     user = actions.create_user(
-        actor=street_a_staff, phone="13700001111", name="王五", password="Temp#2026pass",
-        role=Role.RESIDENT, region=district["community_a"], id_number="440524188001010014",
+        actor=street_a_staff,
+        phone="13700001111",
+        name="王五",
+        password="Temp#2026pass",
+        role=Role.RESIDENT,
+        region=district["community_a"],
+        id_number="440524188001010014",
     )
     actions.reveal_pii(user, actor=street_a_staff, field="id_number")
     testing.user(Role.RESIDENT, district["community_a"], id_number="11010519491231002X")
