@@ -1,0 +1,127 @@
+"""``shegong worker``: heartbeat, periodic scans and queued tasks in one loop.
+
+Each iteration (a) upserts this worker's ``WorkerHeartbeat`` so the admin workbench shows it
+alive, (b) runs the scans that are due (``scans.run_due_scans``; each claimed with a conditional
+UPDATE, so several workers never run one twice), (c) drains ready tasks with django-tasks-db's
+own worker in batch mode, then (d) sleeps ``interval`` seconds. SIGINT/SIGTERM finish the task
+at hand and stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+from types import FrameType
+
+from django.db import close_old_connections
+from django.db.models import F
+from django.utils import timezone
+
+from . import scans
+from .models import WorkerHeartbeat
+
+logger = logging.getLogger("shegong.worker")
+
+# Tasks run per iteration at most, so the heartbeat stays fresh while a long queue drains.
+TASKS_PER_ITERATION = 100
+
+
+def default_name() -> str:
+    return f"worker@{socket.gethostname()}:{os.getpid()}"
+
+
+class Worker:
+    def __init__(self, *, name: str | None = None, interval: float = 1.0, backend: str = "default"):
+        self.name = (name or default_name())[:100]
+        self.interval = interval
+        self.backend = backend
+        self.running = True
+        self._drainer = None
+        self.tasks_done = 0
+
+    # --- one iteration ------------------------------------------------------------------------
+
+    def beat(self) -> None:
+        now = timezone.now()
+        WorkerHeartbeat.objects.update_or_create(
+            name=self.name,
+            defaults={"beat_at": now, "pid": os.getpid(), "host": socket.gethostname()[:100]},
+            create_defaults={
+                "beat_at": now,
+                "started_at": now,
+                "pid": os.getpid(),
+                "host": socket.gethostname()[:100],
+            },
+        )
+
+    def run_scans(self) -> list[str]:
+        try:
+            return scans.run_due_scans()
+        except Exception:  # a broken scan registry must not kill the worker
+            logger.exception("running due scans failed")
+            return []
+
+    def drain(self) -> int:
+        """Run ready tasks through django-tasks-db's Worker (batch mode); return how many."""
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.compat import task_backends
+        from django_tasks_db.management.commands.db_worker import Worker as DbWorker
+
+        if not isinstance(task_backends[self.backend], DatabaseBackend):
+            return 0  # another backend (e.g. RQ) has its own workers
+        self._drainer = DbWorker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name=self.backend,
+            startup_delay=False,
+            max_tasks=TASKS_PER_ITERATION,
+            worker_id=self.name[:64],
+            excluded_queue_names=[],
+        )
+        try:
+            self._drainer.run()
+            done = self._drainer._run_tasks
+        finally:
+            self._drainer = None
+        if done:
+            self.tasks_done += done
+            WorkerHeartbeat.objects.filter(name=self.name).update(tasks_done=F("tasks_done") + done)
+        return done
+
+    def iteration(self) -> dict[str, object]:
+        self.beat()
+        ran = self.run_scans()
+        done = self.drain() if self.running else 0
+        return {"scans": ran, "tasks": done}
+
+    # --- the loop -----------------------------------------------------------------------------
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        logger.info("worker %s stopping (%s)", self.name, signal.strsignal(signum))
+        self.running = False
+        if self._drainer is not None:
+            self._drainer.running = False  # finish the task at hand, take no other
+
+    def run(self, *, once: bool = False) -> None:
+        previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        logger.info("worker %s started", self.name)
+        try:
+            while self.running:
+                close_old_connections()
+                try:
+                    self.iteration()
+                except Exception:  # the database may be briefly unreachable; keep looping
+                    logger.exception("worker iteration failed")
+                if once:
+                    break
+                deadline = time.monotonic() + self.interval
+                while self.running and time.monotonic() < deadline:
+                    time.sleep(min(0.2, self.interval))
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        logger.info("worker %s stopped", self.name)
