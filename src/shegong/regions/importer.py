@@ -1,0 +1,180 @@
+"""Read a regions file (CSV or xlsx) into ``RegionRow``s; the action validates and writes.
+
+Columns (English or Chinese header): code 代码, name 名称, level 层级, parent_code 上级代码,
+centroid_lat 中心纬度, centroid_lon 中心经度, boundary 边界 (GeoJSON text). The level accepts the
+stored value (``street``) or a Chinese label (街道, 乡镇, 街道/乡镇, 社区, 村 …). Parse errors are
+collected per row and field in the same shape as ``regions.actions`` errors, so one report
+lists everything wrong with the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from .actions import RegionRow
+from .choices import Level
+
+COLUMNS = ("code", "name", "level", "parent_code", "centroid_lat", "centroid_lon", "boundary")
+ALIASES = {
+    "代码": "code", "区划代码": "code", "编码": "code",
+    "名称": "name",
+    "层级": "level", "级别": "level",
+    "上级代码": "parent_code", "上级区划代码": "parent_code",
+    "中心纬度": "centroid_lat", "纬度": "centroid_lat",
+    "中心经度": "centroid_lon", "经度": "centroid_lon",
+    "边界": "boundary",
+}  # fmt: skip
+LEVEL_LABELS = {
+    "省": Level.PROVINCE, "省级": Level.PROVINCE,
+    "市": Level.CITY, "地级市": Level.CITY, "市级": Level.CITY,
+    "区": Level.DISTRICT, "县": Level.DISTRICT, "区县": Level.DISTRICT, "县区": Level.DISTRICT,
+    "街道": Level.STREET, "乡镇": Level.STREET, "乡": Level.STREET, "镇": Level.STREET,
+    "社区": Level.COMMUNITY, "村": Level.COMMUNITY, "村居": Level.COMMUNITY,
+    "网格": Level.GRID,
+}  # fmt: skip
+for _level in Level:
+    LEVEL_LABELS[_level.label] = _level
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read (format, encoding, header)."""
+
+
+def _text(value: Any) -> str:
+    """A cell as text; a numeric cell 341271001000.0 becomes "341271001000"."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def _level(value: str) -> str:
+    text = value.strip()
+    if text in Level.values:
+        return text
+    level = LEVEL_LABELS.get(text)
+    return level.value if level is not None else text  # the action names an unknown level
+
+
+def _header(cells: list[Any]) -> list[str | None]:
+    names: list[str | None] = []
+    for cell in cells:
+        text = _text(cell).lstrip("\ufeff").strip()
+        key = text.lower() if text.lower() in COLUMNS else ALIASES.get(text)
+        names.append(key)
+    missing = [c for c in ("code", "name", "level") if c not in names]
+    if missing:
+        raise FileError(
+            f"表头缺少列：{'、'.join(missing)}（应包含 {', '.join(COLUMNS)} 或中文列名）"
+        )
+    return names
+
+
+def _table_csv(data: bytes) -> list[list[Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileError("CSV 文件应为 UTF-8 编码（Excel 另存为「CSV UTF-8」）") from exc
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def _table_xlsx(path: Path) -> list[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own types for damaged files
+        raise FileError(f"无法读取 Excel 文件：{exc}") from exc
+
+
+def read_table(path: str | Path) -> list[list[Any]]:
+    path = Path(path)
+    if not path.exists():
+        raise FileError(f"文件不存在：{path}")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _table_csv(path.read_bytes())
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return _table_xlsx(path)
+    raise FileError(f"不支持的文件类型「{suffix}」，请使用 .csv 或 .xlsx")
+
+
+def parse_rows(table: list[list[Any]]) -> tuple[list[RegionRow], list[dict[str, Any]]]:
+    """Rows (numbered from the header = row 1) and every parse error (row, field, message)."""
+    if not table:
+        raise FileError("文件是空的")
+    names = _header(table[0])
+    rows: list[RegionRow] = []
+    errors: list[dict[str, Any]] = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = {
+            name: _text(cells[i]) if i < len(cells) else "" for i, name in enumerate(names) if name
+        }
+        if not any(values.values()):
+            continue  # blank line
+        row = RegionRow(
+            code=values.get("code", ""), name=values.get("name", ""),
+            level=_level(values.get("level", "")), parent_code=values.get("parent_code", ""),
+            row=number,
+        )  # fmt: skip
+        for field in ("centroid_lat", "centroid_lon"):
+            raw = values.get(field, "")
+            if raw:
+                try:
+                    setattr(row, field, float(raw))
+                except ValueError:
+                    errors.append({"row": number, "field": field, "message": f"应为数字：{raw}"})
+        raw = values.get("boundary", "")
+        if raw:
+            try:
+                boundary = json.loads(raw)
+            except ValueError:
+                errors.append(
+                    {"row": number, "field": "boundary", "message": "边界不是有效的 GeoJSON"}
+                )
+            else:
+                if isinstance(boundary, dict):
+                    row.boundary = boundary
+                else:
+                    errors.append(
+                        {"row": number, "field": "boundary", "message": "边界应为 GeoJSON 对象"}
+                    )
+        rows.append(row)
+    return rows, errors
+
+
+def read_rows(path: str | Path) -> tuple[list[RegionRow], list[dict[str, Any]]]:
+    return parse_rows(read_table(path))
+
+
+def format_error(error: dict[str, Any]) -> str:
+    return f"第{error.get('row', '?')}行 字段 {error.get('field', '')}：{error['message']}"
+
+
+def import_file(path: str | Path, *, actor: Any = None) -> tuple[int, list[str]]:
+    """Import a file all-or-nothing: (regions created, error lines). Errors → nothing written."""
+    from shegong.core.errors import InvalidInput
+
+    from .actions import import_regions, validate_rows
+
+    try:
+        rows, errors = read_rows(path)
+    except FileError as exc:
+        return 0, [str(exc)]
+    if not rows and not errors:
+        return 0, ["文件中没有数据行"]
+    if errors:
+        # Report the tree errors of the parsable rows too, so one pass shows everything.
+        errors = sorted([*errors, *validate_rows(rows)], key=lambda e: (e["row"], e["field"]))
+        return 0, [format_error(e) for e in errors]
+    try:
+        created = import_regions(rows, actor=actor, source=Path(path).name)
+    except InvalidInput as exc:
+        return 0, [format_error(e) for e in exc.errors] or [exc.detail]
+    return len(created), []
