@@ -11,6 +11,7 @@ demo phone number is 138000000xx.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -197,7 +198,7 @@ def _rect(south: float, west: float, north: float, east: float) -> dict[str, Any
 def _split(lo: float, hi: float, n: int) -> list[tuple[float, float]]:
     step = (hi - lo) / n
     edges = [lo + i * step for i in range(n)] + [hi]
-    return list(zip(edges[:-1], edges[1:], strict=True))
+    return list(itertools.pairwise(edges))
 
 
 def _tiles(box: tuple[float, float, float, float], n: int) -> list[tuple[float, ...]]:

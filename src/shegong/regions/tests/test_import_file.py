@@ -134,5 +134,5 @@ def test_it_refuses_an_unknown_file_type(db, tmp_path):
 def test_it_refuses_a_csv_that_is_not_utf8(db, tmp_path):
     path = tmp_path / "regions.csv"
     path.write_bytes((HEADER + "341271001002,南关社区,社区,341271001000,,,\n").encode("gbk"))
-    created, errors = import_file(path)
+    _created, errors = import_file(path)
     assert "UTF-8" in errors[0]
