@@ -1,0 +1,237 @@
+"""Staff pages of the platform: audit search, the inbox, system status.
+
+Kept apart from ``views.py`` (home, mobile, error pages) so the two grow independently; the URL
+patterns are in ``urls_staff.py`` under the namespaces ``audit``, ``inbox`` and ``system``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST, require_safe
+
+from shegong.accounts.roles import Perm
+
+from . import actions, excel, queries
+from .audit import VERB_CHOICES
+from .errors import NotFound
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_EXPORT_MAX_ROWS = 100_000
+INBOX_PAGE_SIZE = 30
+
+
+def _require(request: HttpRequest, perm: Perm) -> None:
+    if not request.user.has_perm_in_scope(perm):
+        raise PermissionDenied("您当前的角色没有查看此页面的权限")
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    return params.urlencode()
+
+
+# --- audit -----------------------------------------------------------------------------------
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label="操作人", required=False, max_length=60)
+    verb = forms.TypedChoiceField(
+        label="操作",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "全部操作"), *VERB_CHOICES],
+    )
+    target = forms.CharField(label="对象", required=False, max_length=100)
+    region = forms.ChoiceField(label="区划", required=False)
+    date_from = forms.DateField(
+        label="开始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "开始日期格式应为 YYYY-MM-DD"},
+    )
+    date_to = forms.DateField(
+        label="结束日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "结束日期格式应为 YYYY-MM-DD"},
+    )
+    success = forms.TypedChoiceField(
+        label="结果",
+        required=False,
+        empty_value=None,
+        coerce=lambda value: value == "1",
+        choices=[("", "全部"), ("1", "成功"), ("0", "失败")],
+    )
+
+    def __init__(self, *args: Any, region_choices: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "全部区划"), *region_choices]
+        self.fields["region"].error_messages["invalid_choice"] = "所选区划不在您的工作范围内"
+        self.fields["verb"].error_messages["invalid_choice"] = "未知的操作类型"
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field, forms.ChoiceField)
+                else ("form-control form-control-sm")
+            )
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "结束日期不能早于开始日期")
+        return data
+
+    def to_filter(self) -> queries.AuditFilter:
+        data = self.cleaned_data
+        return queries.AuditFilter(
+            actor=data.get("actor") or "",
+            verb=data.get("verb"),
+            target=data.get("target") or "",
+            region=data.get("region") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            success=data.get("success"),
+        )
+
+
+@login_required
+@require_safe
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """Search the audit log (read-only: the log offers no edit or delete anywhere)."""
+    _require(request, Perm.AUDIT_VIEW)
+    form = AuditFilterForm(
+        request.GET or None, region_choices=queries.audit_region_choices(request.user)
+    )
+    search = form.to_filter() if form.is_bound and form.is_valid() else queries.AuditFilter()
+    if form.is_bound and form.errors:
+        events = queries.search_audit(request.user, search).none()
+    else:
+        events = queries.search_audit(request.user, search)
+
+    if request.GET.get("format") == "xlsx":
+        # No PII_EXPORTED entry: audit rows hold only masked labels (name with a masked phone,
+        # object labels as their models print them, masked) and codes, never plaintext ID
+        # numbers or phones, so this export carries no personal data that the page does not
+        # already show. A read writes nothing into the audit log.
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return excel.xlsx_response(
+            f"审计日志-{stamp}.xlsx",
+            [excel.Column(header, width) for header, width in queries.AUDIT_EXPORT_HEADERS],
+            queries.audit_export_rows(events),
+            sheet_name="审计日志",
+            max_rows=AUDIT_EXPORT_MAX_ROWS,
+        )
+
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": _querystring_without_page(request),
+            "export_max_rows": AUDIT_EXPORT_MAX_ROWS,
+        },
+    )
+
+
+@login_required
+@require_safe
+def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, Perm.AUDIT_VIEW)
+    try:
+        event = queries.access_audit_event(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    data_json = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    return render(request, "core/audit_detail.html", {"event": event, "data_json": data_json})
+
+
+# --- inbox -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def inbox_list(request: HttpRequest) -> HttpResponse:
+    """The user's own notifications; ``?show=unread`` for unread only."""
+    show = "unread" if request.GET.get("show") == "unread" else "all"
+    notifications = queries.inbox(request.user, unread_only=show == "unread")
+    page = Paginator(notifications, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/inbox_list.html",
+        {"page": page, "show": show, "unread": queries.unread_count(request.user)},
+    )
+
+
+def _safe_link(request: HttpRequest, link: str) -> str | None:
+    """A notification's link, only if it stays on this site."""
+    if link and url_has_allowed_host_and_scheme(
+        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return link
+    return None
+
+
+@login_required
+@require_POST
+def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read, then follow its link (``?go=1``) or return to the inbox."""
+    try:
+        notification = queries.access_notification(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    actions.mark_notifications_read(request.user, [notification.pk], actor=request.user)
+    if request.POST.get("go") and (link := _safe_link(request, notification.link)):
+        return redirect(link)
+    return redirect(_back_to_inbox(request))
+
+
+@login_required
+@require_POST
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    count = actions.mark_notifications_read(request.user, None, actor=request.user)
+    messages.success(request, f"已将 {count} 条消息标记为已读" if count else "没有未读消息")
+    return redirect(_back_to_inbox(request))
+
+
+def _back_to_inbox(request: HttpRequest) -> str:
+    url = reverse("inbox:list")
+    show = request.POST.get("show")
+    return f"{url}?show=unread" if show == "unread" else url
+
+
+# --- system status ---------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def system_status(request: HttpRequest) -> HttpResponse:
+    """Is the worker running, are scans on time, what is queued (STYLE.md rule 16)."""
+    _require(request, Perm.SYSTEM_VIEW)
+    status = queries.system_status(request.user)
+    task_rows = [
+        (label, status.task_counts.get(key, 0)) for key, label in queries.TASK_STATUS_LABELS.items()
+    ]
+    return render(
+        request,
+        "core/system_status.html",
+        {"status": status, "task_rows": task_rows, "now": timezone.now()},
+    )
