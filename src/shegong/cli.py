@@ -1,15 +1,296 @@
-"""The ``shegong`` command."""
+"""The ``shegong`` command: demo, serve, worker, setup and maintenance in one place.
+
+Subcommands it does not know fall through to Django (``shegong shell``, ``shegong
+makemigrations`` …). Before anything runs, malformed environment variables are printed (in
+Chinese and English) and the command exits with status 2; ``shegong check`` reports them as
+failed checks instead.
+"""
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
+import json
 import os
+import re
+import signal
+import subprocess
 import sys
+import time
+from typing import Any
+
+COMMANDS = {
+    "demo": "首次运行：迁移、加载演示区、打印账号并启动 / first run: migrate, demo data, serve",
+    "serve": "启动网站和后台进程 / run the web server and the worker",
+    "worker": "只启动后台进程 / run the background worker",
+    "migrate": "执行数据库迁移 / apply database migrations",
+    "createadmin": "创建超级管理员 / create a superuser",
+    "loaddemo": "加载演示区数据 / load the demo district",
+    "import": "导入数据文件（区划） / import a data file (regions)",
+    "bench": "运行基准测试 / run a benchmark",
+    "check": "部署自检 / deployment self-check",
+    "pii-rotate": "用当前密钥重新加密个人信息 / re-encrypt personal data with the current key",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shegong",
+        description="社工 · 基层社会工作平台 / shegong, a platform for grassroots social work",
+        epilog="其他子命令交给 Django 处理（如 shell、makemigrations） / "
+        "other subcommands are Django's (shell, makemigrations …)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="命令 / command")
+
+    def add(name: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=COMMANDS[name], description=COMMANDS[name])
+
+    for name in ("demo", "serve"):
+        p = add(name)
+        p.add_argument("--host", default="127.0.0.1", help="监听地址 / bind address")
+        p.add_argument("--port", type=int, default=8000, help="端口 / port")
+        p.add_argument("--workers", type=int, default=2, help="网站进程数 / web workers")
+    p = add("worker")
+    p.add_argument("--name", help="进程名 / worker name (default worker@host:pid)")
+    p.add_argument("--interval", type=float, default=1.0, help="轮询间隔秒数 / poll seconds")
+    p.add_argument("--once", action="store_true", help="只运行一轮 / one iteration")
+    add("migrate")
+    p = add("createadmin")
+    p.add_argument("--phone", required=True, help="手机号（登录名） / mobile number (login)")
+    p.add_argument("--password", required=True, help="密码 / password")
+    p.add_argument("--name", default="系统管理员", help="姓名 / name")
+    p = add("loaddemo")
+    p.add_argument("--size", choices=("small", "seed", "large"), default="seed")
+    p = add("import")
+    p.add_argument("what", choices=("regions",), help="数据类型 / kind of data")
+    p.add_argument("file", help="CSV 或 xlsx 文件 / CSV or xlsx file")
+    p = add("bench")
+    p.add_argument("name", help="benchmarks/<NAME>.py")
+    p.add_argument("--size", type=int, default=None, help="数据量 / rows")
+    add("check")
+    add("pii-rotate")
+    return parser
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shegong.settings")
+    import django
+
+    django.setup()
+
+
+def _start_errors() -> list[str]:
+    from django.conf import settings
+
+    from shegong.core import channels
+
+    return [*settings.ENV_ERRORS, *channels.config_errors()]
+
+
+def _fail(messages: list[str], status: int = 1) -> int:
+    for message in messages:
+        print(f"错误 / error: {message}", file=sys.stderr)
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shegong.settings")
+    args = argv[1:]
+    command = args[0] if args else None
+    if command is None:
+        build_parser().print_help()
+        return 0
+    if command not in COMMANDS and command not in ("-h", "--help"):
+        return _django(args)
+    if command == "migrate" and not ({"-h", "--help"} & set(args)):
+        return _django(args)
+    options = build_parser().parse_args(args)
+    _setup()
+    if options.command == "check":
+        from shegong.core import checks
+
+        return checks.report()
+    errors = _start_errors()
+    if errors:
+        print("环境变量有误，无法启动 / invalid environment, not starting:", file=sys.stderr)
+        return _fail(errors, status=2)
+    from shegong.core.audit import audit_context
+
+    with audit_context(via="cli"):
+        return HANDLERS[options.command](options)
+
+
+def _django(args: list[str]) -> int:
+    _setup()
+    errors = _start_errors()
+    if errors:
+        print("环境变量有误，无法启动 / invalid environment, not starting:", file=sys.stderr)
+        return _fail(errors, status=2)
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["shegong", *argv[1:]])
+    execute_from_command_line(["shegong", *args])
     return 0
+
+
+# --- handlers --------------------------------------------------------------------------------
+
+
+def cmd_worker(options: Any) -> int:
+    from shegong.core.worker import Worker
+
+    Worker(name=options.name, interval=max(options.interval, 0.0)).run(once=options.once)
+    return 0
+
+
+def cmd_loaddemo(options: Any) -> int:
+    from django.core.management import call_command
+
+    call_command("loaddemo", size=options.size)
+    return 0
+
+
+def cmd_createadmin(options: Any) -> int:
+    from django.contrib.auth import password_validation
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from shegong.accounts.models import User
+    from shegong.core import audit
+    from shegong.core.pii import validate_phone
+
+    errors = []
+    phone = options.phone
+    try:
+        phone = validate_phone(phone)
+    except ValidationError as exc:
+        errors.append(f"手机号：{exc.messages[0]}")
+    name = options.name.strip()
+    if not name:
+        errors.append("姓名：请填写姓名")
+    try:
+        password_validation.validate_password(options.password, User(phone=phone, name=name))
+    except ValidationError as exc:
+        errors.extend(f"密码：{m}" for m in exc.messages)
+    if not errors and User.objects.filter(phone=phone).exists():
+        errors.append(f"手机号：该手机号已注册（{phone}）")
+    if errors:
+        return _fail(errors)
+    with transaction.atomic(durable=True):
+        user = User.objects.create_superuser(phone=phone, password=options.password, name=name)
+        audit.record(audit.Verb.USER_CREATED, actor=None, target=user, data={"superuser": True})
+    print(f"已创建超级管理员 / superuser created: {phone}")
+    return 0
+
+
+def cmd_import(options: Any) -> int:
+    from shegong.regions.importer import import_file
+
+    created, errors = import_file(options.file)
+    if errors:
+        print(f"导入失败，未写入任何数据 / nothing imported ({len(errors)}):", file=sys.stderr)
+        for line in errors:
+            print(line, file=sys.stderr)
+        return 1
+    print(f"已导入{created}个区划 / imported {created} regions")
+    return 0
+
+
+def cmd_bench(options: Any) -> int:
+    from django.conf import settings
+
+    name = options.name
+    path = settings.REPO_DIR / "benchmarks" / f"{name}.py"
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name) or not path.is_file():
+        return _fail([f"找不到基准测试 / no such benchmark: {path}"])
+    spec = importlib.util.spec_from_file_location(f"shegong_benchmarks_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = module.main() if options.size is None else module.main(options.size)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def cmd_pii_rotate(options: Any) -> int:
+    from shegong.core.rekey import rekey_pii
+
+    counts = rekey_pii(actor=None)
+    total = sum(counts.values())
+    print(f"已用当前密钥重新加密{total}行 / re-encrypted {total} rows")
+    for label, count in counts.items():
+        print(f"  {label}: {count}")
+    return 0
+
+
+def cmd_serve(options: Any) -> int:
+    """gunicorn and the worker as children in this process group; a signal stops both."""
+    if options.workers < 1:
+        return _fail(["--workers 至少为1 / must be >= 1"])
+    web = [
+        sys.executable, "-m", "gunicorn", "shegong.wsgi:application",
+        "--bind", f"{options.host}:{options.port}", "--workers", str(options.workers),
+        "--access-logfile", "-", "--graceful-timeout", "10",
+    ]  # fmt: skip
+    worker = [sys.executable, "-m", "shegong.cli", "worker"]
+    children = [subprocess.Popen(web), subprocess.Popen(worker)]  # noqa: S603 - our own argv
+    stopping = False
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print(f"网站 / web: http://{options.host}:{options.port}/  （Ctrl-C 停止 / to stop）")
+    status = 0
+    while any(child.poll() is None for child in children):
+        exited = [c for c in children if c.poll() is not None]
+        if exited and not stopping:
+            # One died on its own: stop the other, and report the failure.
+            status = exited[0].returncode or 1
+            stop(signal.SIGTERM, None)
+        time.sleep(0.3)
+        if stopping:
+            deadline = time.monotonic() + 15
+            while any(c.poll() is None for c in children) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            for child in children:
+                if child.poll() is None:
+                    child.kill()
+            break
+    if not stopping:
+        status = next((c.returncode for c in children if c.returncode), 0)
+    return status
+
+
+def cmd_demo(options: Any) -> int:
+    from django.core.management import call_command
+
+    from shegong import demo
+    from shegong.regions.models import Region
+
+    print("正在准备数据库 / preparing the database …")
+    call_command("migrate", interactive=False, verbosity=0)
+    if not Region.objects.exists():
+        print("正在加载演示区 / loading the demo district …")
+        demo.load("seed")
+    print("\n演示账号 / demo logins:\n" + demo.format_logins() + "\n")
+    return cmd_serve(options)
+
+
+HANDLERS = {
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "createadmin": cmd_createadmin,
+    "loaddemo": cmd_loaddemo,
+    "import": cmd_import,
+    "bench": cmd_bench,
+    "pii-rotate": cmd_pii_rotate,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

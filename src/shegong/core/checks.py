@@ -1,0 +1,203 @@
+"""``shegong check``: a deployment self-check, one line per check in Chinese and English."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Result:
+    ok: bool
+    zh: str
+    en: str
+    detail: str = ""
+    warning: bool = False  # shown, but does not fail the check
+
+    @property
+    def mark(self) -> str:
+        if self.ok:
+            return "✓"
+        return "!" if self.warning else "✗"
+
+    @property
+    def line(self) -> str:
+        detail = f" — {self.detail}" if self.detail else ""
+        return f"{self.mark} {self.zh} / {self.en}{detail}"
+
+    @property
+    def failed(self) -> bool:
+        return not self.ok and not self.warning
+
+
+def check_env() -> list[Result]:
+    errors = list(settings.ENV_ERRORS)
+    if not errors:
+        return [Result(True, "环境变量格式正确", "environment variables parse")]
+    return [Result(False, "环境变量格式错误", "malformed environment variable", e) for e in errors]
+
+
+def check_secret_key() -> list[Result]:
+    if settings.SECRET_KEY_FROM_ENV:
+        return [Result(True, "密钥由 SHEGONG_SECRET_KEY 配置", "secret key set via environment")]
+    if settings.DEBUG:
+        return [
+            Result(
+                False,
+                "密钥使用自动生成的文件（仅限开发）",
+                "secret key from generated file",
+                "生产环境请设置 SHEGONG_SECRET_KEY",
+                warning=True,
+            )
+        ]
+    return [
+        Result(
+            False,
+            "生产环境须设置 SHEGONG_SECRET_KEY",
+            "set SHEGONG_SECRET_KEY in production",
+            "当前使用 var/ 下自动生成的密钥文件 / using the generated key file",
+        )
+    ]
+
+
+def check_debug() -> list[Result]:
+    if settings.DEBUG:
+        return [Result(False, "调试模式已开启", "DEBUG is on", "设置 SHEGONG_DEBUG=false")]
+    return [Result(True, "调试模式已关闭", "DEBUG is off")]
+
+
+def check_allowed_hosts() -> list[Result]:
+    hosts = list(settings.ALLOWED_HOSTS)
+    if not hosts:
+        return [
+            Result(False, "未设置允许的主机名", "ALLOWED_HOSTS is empty", "SHEGONG_ALLOWED_HOSTS")
+        ]
+    if "*" in hosts:
+        return [Result(False, "允许的主机名不能为 *", "ALLOWED_HOSTS must not contain *")]
+    return [Result(True, "允许的主机名已设置", "ALLOWED_HOSTS set", ", ".join(hosts))]
+
+
+def check_database() -> list[Result]:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        connection.ensure_connection()
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as exc:  # any driver error means "not reachable" here
+        return [Result(False, "无法连接数据库", "database unreachable", str(exc)[:200])]
+    reachable = Result(True, "数据库可以连接", "database reachable", connection.vendor)
+    if plan:
+        return [
+            reachable,
+            Result(
+                False,
+                f"有{len(plan)}个数据库迁移未执行",
+                "migrations not applied",
+                "运行 shegong migrate",
+            ),
+        ]
+    return [reachable, Result(True, "数据库迁移已全部执行", "migrations applied")]
+
+
+def check_media() -> list[Result]:
+    media = Path(settings.MEDIA_ROOT)
+    try:
+        media.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=media, prefix=".check-"):
+            pass
+    except OSError as exc:
+        return [Result(False, "上传目录不可写", "media directory not writable", f"{media}: {exc}")]
+    return [Result(True, "上传目录可写", "media directory writable", str(media))]
+
+
+def check_pii_key() -> list[Result]:
+    from shegong.core import pii
+
+    if settings.PII_KEY:
+        try:
+            pii.parse_key_setting(settings.PII_KEY)
+        except Exception as exc:
+            return [Result(False, "个人信息密钥格式错误", "SHEGONG_PII_KEY malformed", str(exc))]
+        return [Result(True, "个人信息密钥由环境变量配置", "PII key set via environment")]
+    return [
+        Result(
+            False,
+            "个人信息密钥使用自动生成的文件",
+            "PII key from generated file",
+            f"{settings.DATA_DIR / 'pii_keys.json'}：请备份，生产环境建议设置 SHEGONG_PII_KEY",
+            warning=True,
+        )
+    ]
+
+
+def check_channels() -> list[Result]:
+    from shegong.core import channels
+
+    errors = channels.config_errors()
+    if errors:
+        return [Result(False, "通知通道配置错误", "notify channel config", e) for e in errors]
+    names = "、".join(c.name for c in channels.configured()) or "仅站内消息 / inbox only"
+    return [Result(True, "通知通道配置正确", "notify channels parse", names)]
+
+
+def check_worker() -> list[Result]:
+    from shegong.core.models import WorkerHeartbeat
+
+    try:
+        beats = list(WorkerHeartbeat.objects.order_by("-beat_at"))
+    except Exception as exc:
+        return [
+            Result(False, "无法读取后台进程心跳", "cannot read worker heartbeat", str(exc)[:200])
+        ]
+    live = [b for b in beats if not b.is_stale]
+    if live:
+        names = "、".join(b.name for b in live)
+        return [Result(True, "后台进程运行中", "worker heartbeat recent", names)]
+    detail = f"最近心跳 / last beat: {beats[0].beat_at:%Y-%m-%d %H:%M:%S}" if beats else ""
+    return [
+        Result(
+            False,
+            "没有运行中的后台进程（shegong worker）",
+            "no recent worker heartbeat",
+            detail,
+        )
+    ]
+
+
+CHECKS: list[Callable[[], list[Result]]] = [
+    check_env,
+    check_secret_key,
+    check_debug,
+    check_allowed_hosts,
+    check_database,
+    check_media,
+    check_pii_key,
+    check_channels,
+    check_worker,
+]
+
+
+def run() -> list[Result]:
+    results: list[Result] = []
+    for check in CHECKS:
+        try:
+            results.extend(check())
+        except Exception as exc:  # a check must never crash the report
+            results.append(Result(False, f"检查出错：{check.__name__}", "check crashed", str(exc)))
+    return results
+
+
+def report(write: Callable[[str], object] = print) -> int:
+    """Print every check; return the exit status (1 when any check failed)."""
+    results = run()
+    for result in results:
+        write(result.line)
+    failed = sum(r.failed for r in results)
+    write(f"\n{failed}项未通过 / {failed} failed" if failed else "\n全部通过 / all checks passed")
+    return 1 if failed else 0
