@@ -195,16 +195,23 @@ def cmd_import(options: Any) -> int:
     return 0
 
 
-def cmd_bench(options: Any) -> int:
+def load_benchmark(name: str) -> Any:
+    """The module ``benchmarks/<name>.py`` of the repository, loaded by path; None if absent."""
     from django.conf import settings
 
-    name = options.name
     path = settings.REPO_DIR / "benchmarks" / f"{name}.py"
     if not re.fullmatch(r"[A-Za-z0-9_]+", name) or not path.is_file():
-        return _fail([f"找不到基准测试 / no such benchmark: {path}"])
+        return None
     spec = importlib.util.spec_from_file_location(f"shegong_benchmarks_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def cmd_bench(options: Any) -> int:
+    module = load_benchmark(options.name)
+    if module is None:
+        return _fail([f"找不到基准测试 / no such benchmark: benchmarks/{options.name}.py"])
     result = module.main() if options.size is None else module.main(options.size)
     print(json.dumps(result, ensure_ascii=False))
     return 0
