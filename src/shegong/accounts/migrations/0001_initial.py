@@ -2,101 +2,281 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import shegong.accounts.models
-import shegong.core.pii
 from django.conf import settings
 from django.db import migrations, models
 
+import shegong.accounts.models
+import shegong.core.pii
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('regions', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("regions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('id_number', shegong.core.pii.EncryptedTextField(blank=True, default='', verbose_name='身份证号')),
-                ('id_number_index', shegong.core.pii.BlindIndexField(blank=True, db_index=True, editable=False, max_length=64, null=True, source='id_number', unique=True)),
-                ('birth_date', models.DateField(blank=True, editable=False, null=True, verbose_name='出生日期')),
-                ('sex', models.CharField(blank=True, choices=[('M', '男'), ('F', '女')], default='', editable=False, max_length=1, verbose_name='性别')),
-                ('phone', models.CharField(max_length=11, unique=True, verbose_name='手机号')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='可进入后台')),
-                ('must_change_password', models.BooleanField(default=False, verbose_name='首次登录须改密')),
-                ('password_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='上次改密时间')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "id_number",
+                    shegong.core.pii.EncryptedTextField(
+                        blank=True, default="", verbose_name="身份证号"
+                    ),
+                ),
+                (
+                    "id_number_index",
+                    shegong.core.pii.BlindIndexField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        max_length=64,
+                        null=True,
+                        source="id_number",
+                        unique=True,
+                    ),
+                ),
+                (
+                    "birth_date",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="出生日期"
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("M", "男"), ("F", "女")],
+                        default="",
+                        editable=False,
+                        max_length=1,
+                        verbose_name="性别",
+                    ),
+                ),
+                ("phone", models.CharField(max_length=11, unique=True, verbose_name="手机号")),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("is_staff", models.BooleanField(default=False, verbose_name="可进入后台")),
+                (
+                    "must_change_password",
+                    models.BooleanField(default=False, verbose_name="首次登录须改密"),
+                ),
+                (
+                    "password_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="上次改密时间"),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
-                'ordering': ['id'],
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+                "ordering": ["id"],
             },
             managers=[
-                ('objects', shegong.accounts.models.UserManager()),
+                ("objects", shegong.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='用途')),
-                ('prefix', models.CharField(max_length=12, verbose_name='前缀')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='吊销时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="用途")),
+                ("prefix", models.CharField(max_length=12, verbose_name="前缀")),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="最近使用"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="吊销时间"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '访问令牌',
-                'verbose_name_plural': '访问令牌',
-                'ordering': ['-created_at'],
+                "verbose_name": "访问令牌",
+                "verbose_name_plural": "访问令牌",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='编码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='regions.region', verbose_name='所属区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="编码")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="regions.region",
+                        verbose_name="所属区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '部门',
-                'verbose_name_plural': '部门',
-                'ordering': ['code'],
+                "verbose_name": "部门",
+                "verbose_name_plural": "部门",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('district_admin', '区管理员'), ('street_staff', '街道工作人员'), ('community_worker', '社区工作者'), ('department_handler', '部门处置人员'), ('registrar', '民政登记人员'), ('party_instructor', '党建指导员'), ('social_worker', '社工'), ('volunteer', '志愿者'), ('worker', '新就业群体'), ('resident', '群众'), ('org_account', '社会组织账号')], max_length=30, verbose_name='角色')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='accounts.department', verbose_name='部门')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='regions.region', verbose_name='区划')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("district_admin", "区管理员"),
+                            ("street_staff", "街道工作人员"),
+                            ("community_worker", "社区工作者"),
+                            ("department_handler", "部门处置人员"),
+                            ("registrar", "民政登记人员"),
+                            ("party_instructor", "党建指导员"),
+                            ("social_worker", "社工"),
+                            ("volunteer", "志愿者"),
+                            ("worker", "新就业群体"),
+                            ("resident", "群众"),
+                            ("org_account", "社会组织账号"),
+                        ],
+                        max_length=30,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="accounts.department",
+                        verbose_name="部门",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="regions.region",
+                        verbose_name="区划",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '角色授予',
-                'verbose_name_plural': '角色授予',
-                'indexes': [models.Index(fields=['region', 'role'], name='accounts_me_region__7cc33e_idx')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'role', 'region', 'department'), name='membership_unique', nulls_distinct=False)],
+                "verbose_name": "角色授予",
+                "verbose_name_plural": "角色授予",
+                "indexes": [
+                    models.Index(fields=["region", "role"], name="accounts_me_region__7cc33e_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "role", "region", "department"),
+                        name="membership_unique",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
     ]

@@ -5,33 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=15, primary_key=True, serialize=False, verbose_name='区划代码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('level', models.CharField(choices=[('province', '省'), ('city', '市'), ('district', '区县'), ('street', '街道/乡镇'), ('community', '社区/村'), ('grid', '网格')], db_index=True, max_length=10, verbose_name='层级')),
-                ('centroid_lat', models.FloatField(blank=True, null=True, verbose_name='中心纬度')),
-                ('centroid_lon', models.FloatField(blank=True, null=True, verbose_name='中心经度')),
-                ('boundary', models.JSONField(blank=True, null=True, verbose_name='边界 (GeoJSON)')),
-                ('min_lat', models.FloatField(blank=True, editable=False, null=True)),
-                ('max_lat', models.FloatField(blank=True, editable=False, null=True)),
-                ('min_lon', models.FloatField(blank=True, editable=False, null=True)),
-                ('max_lon', models.FloatField(blank=True, editable=False, null=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region', verbose_name='上级')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=15, primary_key=True, serialize=False, verbose_name="区划代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "省"),
+                            ("city", "市"),
+                            ("district", "区县"),
+                            ("street", "街道/乡镇"),
+                            ("community", "社区/村"),
+                            ("grid", "网格"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="层级",
+                    ),
+                ),
+                ("centroid_lat", models.FloatField(blank=True, null=True, verbose_name="中心纬度")),
+                ("centroid_lon", models.FloatField(blank=True, null=True, verbose_name="中心经度")),
+                (
+                    "boundary",
+                    models.JSONField(blank=True, null=True, verbose_name="边界 (GeoJSON)"),
+                ),
+                ("min_lat", models.FloatField(blank=True, editable=False, null=True)),
+                ("max_lat", models.FloatField(blank=True, editable=False, null=True)),
+                ("min_lon", models.FloatField(blank=True, editable=False, null=True)),
+                ("max_lon", models.FloatField(blank=True, editable=False, null=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '区划',
-                'verbose_name_plural': '区划',
-                'ordering': ['code'],
-                'indexes': [models.Index(fields=['level', 'min_lat', 'min_lon'], name='regions_reg_level_d96bf7_idx')],
+                "verbose_name": "区划",
+                "verbose_name_plural": "区划",
+                "ordering": ["code"],
+                "indexes": [
+                    models.Index(
+                        fields=["level", "min_lat", "min_lon"], name="regions_reg_level_d96bf7_idx"
+                    )
+                ],
             },
         ),
     ]
