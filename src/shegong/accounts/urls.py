@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("scope/", views.switch_scope, name="switch_scope"),
+    path("users/", views.users, name="users"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user"),
+    path("users/<int:pk>/reveal/", views.user_reveal, name="user_reveal"),
+    path("users/<int:pk>/grant/", views.user_grant, name="user_grant"),
+    path(
+        "users/<int:pk>/memberships/<int:membership>/revoke/",
+        views.user_revoke,
+        name="user_revoke",
+    ),
+    path("users/<int:pk>/do/<slug:verb>/", views.user_action, name="user_action"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]
+
+# Global (non-namespaced) names: settings.LOGIN_URL, the menu and the middleware reverse
+# "login", "logout" and "password_change". Included without a namespace in shegong/urls.py.
+auth_urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change, name="password_change"),
+]

@@ -1,5 +1,376 @@
-from django.http import HttpResponse
+"""Account pages: login, password, scope switch, account management, API tokens.
+
+Views are thin adapters (STYLE.md rule 11): parse the form, check access, call one action, show
+the result. Every ``DomainError`` becomes a message on the page; an account outside the caller's
+scope is a 404, the same as a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from shegong.core.errors import DomainError, NotFound
+from shegong.core.htmx import redirect_after_write, render_partial_or_full
+from shegong.regions.scope import in_subtree
+
+from . import actions
+from .forms import (
+    LOCKED_OUT_MESSAGE,
+    GrantForm,
+    LoginForm,
+    PasswordChangeForm,
+    ResetPasswordForm,
+    TokenForm,
+    UserCreateForm,
+    UserFilterForm,
+    add_domain_error,
+    password_help,
+)
+from .middleware import SCOPE_SESSION_KEY
+from .models import ApiToken, Membership, User
+from .roles import Perm, Role
+
+USER_NOT_FOUND = "未找到该账号，或不在您的工作范围内"
+PAGE_SIZE = 20
+
+# --- login, logout, password ----------------------------------------------------------------
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
-    return HttpResponse("账号已锁定", status=403)
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+logout_view = auth_views.LogoutView.as_view()
+
+
+def locked_out(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None, *a: Any, **k: Any
+) -> HttpResponse:
+    """django-axes calls this when an account is locked (AXES_LOCKOUT_CALLABLE)."""
+    # Unbound on purpose: binding would validate, i.e. try to authenticate once more.
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "locked_message": LOCKED_OUT_MESSAGE},
+        status=429,
+    )
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    first = request.GET.get("first") == "1" or request.user.must_change_password
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.change_password(
+                request.user,
+                actor=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "密码已修改")
+            return redirect("home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "first": first, "policy": password_help()},
+        status=422 if form.errors else 200,
+    )
+
+
+# --- scope switcher -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def switch_scope(request: HttpRequest) -> HttpResponse:
+    try:
+        membership_id = int(request.POST.get("membership_id", ""))
+        membership = actions.switch_scope(
+            request.user, actor=request.user, membership_id=membership_id
+        )
+    except (ValueError, DomainError):
+        messages.error(request, "未找到该工作范围")
+    else:
+        request.session[SCOPE_SESSION_KEY] = membership.pk
+        messages.success(request, f"已切换到：{membership}")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("home")
+    return redirect(target)
+
+
+# --- account management ---------------------------------------------------------------------
+
+
+def _require(request: HttpRequest, perm: Perm) -> None:
+    if not request.user.has_perm_in_scope(perm):
+        raise PermissionDenied("您当前的角色没有此操作的权限")
+
+
+def _access_user(actor: User, pk: int) -> User:
+    """An account visible to ``actor``; missing and out-of-scope are the same 404."""
+    user = User.objects.visible_to(actor).filter(pk=pk).first()
+    if user is None:
+        raise Http404(USER_NOT_FOUND)
+    return user
+
+
+@login_required
+def users(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.ACCOUNTS_VIEW)
+    form = UserFilterForm(request.GET or None, actor=request.user)
+    qs = User.objects.visible_to(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(Q(name__contains=data["q"]) | Q(phone__contains=data["q"]))
+        if data["role"]:
+            qs = qs.filter(memberships__role=data["role"])
+        if data["region"]:
+            inside = in_subtree(Membership.objects.all(), data["region"].prefix)
+            qs = qs.filter(pk__in=inside.values("user_id"))
+        if data["active"]:
+            qs = qs.filter(is_active=data["active"] == "1")
+    qs = (
+        qs.distinct()
+        .order_by("-date_joined", "-id")
+        .prefetch_related(
+            Prefetch(
+                "memberships", queryset=Membership.objects.select_related("region", "department")
+            )
+        )
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "can_manage": request.user.has_perm_in_scope(Perm.ACCOUNTS_MANAGE),
+    }
+    return render_partial_or_full(
+        request, "accounts/users.html", context, "accounts/_users_table.html"
+    )
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    _require(request, Perm.ACCOUNTS_MANAGE)
+    form = UserCreateForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = actions.create_user(
+                actor=request.user,
+                phone=data["phone"],
+                name=data["name"],
+                password=data["password"],
+                role=Role(data["role"]),
+                region=data["region"],
+                department=data["department"],
+                id_number=data["id_number"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已创建账号：{user.name_masked}（首次登录须修改密码）")
+            return redirect_after_write(request, reverse("accounts:user", args=[user.pk]))
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "policy": password_help()},
+        status=422 if form.errors else 200,
+    )
+
+
+def _detail(request: HttpRequest, user: User, *, status: int = 200, **extra: Any) -> HttpResponse:
+    return render(
+        request, "accounts/user_detail.html", _detail_context(request, user, **extra), status=status
+    )
+
+
+def _detail_context(request: HttpRequest, user: User, **extra: Any) -> dict[str, Any]:
+    from axes.models import AccessAttempt
+
+    actor = request.user
+    can_manage = actor.has_perm_in_scope(Perm.ACCOUNTS_MANAGE)
+    attempts = AccessAttempt.objects.filter(username=user.phone).first()
+    context = {
+        "target": user,
+        "memberships": user.memberships.select_related("region", "department").order_by("id"),
+        "can_manage": can_manage and user.pk != actor.pk,
+        "can_reveal": actor.has_perm_in_scope(Perm.PII_REVEAL),
+        "failures": attempts.failures_since_start if attempts else 0,
+        "locked": bool(attempts and attempts.failures_since_start >= settings.AXES_FAILURE_LIMIT),
+        "grant_form": GrantForm(actor=actor, prefix="grant"),
+        "reset_form": ResetPasswordForm(prefix="reset"),
+        **extra,
+    }
+    return context
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, Perm.ACCOUNTS_VIEW)
+    return _detail(request, _access_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def user_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full ID number once; ``reveal_pii`` checks the permission and audits it."""
+    _require(request, Perm.ACCOUNTS_VIEW)
+    user = _access_user(request.user, pk)
+    try:
+        value = actions.reveal_pii(user, actor=request.user, field="id_number")
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect_after_write(request, reverse("accounts:user", args=[pk]))
+    context = _detail_context(request, user, revealed=value or "（未登记）")
+    return render_partial_or_full(
+        request, "accounts/user_detail.html", context, "accounts/_revealed.html"
+    )
+
+
+USER_VERBS = {
+    "reset_password": "已重置密码，用户下次登录时须修改",
+    "deactivate": "账号已停用",
+    "reactivate": "账号已启用",
+    "clear_lockout": "已解除登录锁定",
+}
+
+
+@login_required
+@require_POST
+def user_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """One button on the detail page → one action."""
+    _require(request, Perm.ACCOUNTS_VIEW)
+    user = _access_user(request.user, pk)
+    if verb not in USER_VERBS:
+        raise Http404("未知操作")
+    reset_form = ResetPasswordForm(request.POST, prefix="reset")
+    try:
+        if verb == "reset_password":
+            if not reset_form.is_valid():
+                return _detail(request, user, reset_form=reset_form, status=422)
+            actions.reset_password(
+                user, actor=request.user, new_password=reset_form.cleaned_data["new_password"]
+            )
+        elif verb in ("deactivate", "reactivate"):
+            actions.set_active(user, actor=request.user, active=verb == "reactivate")
+        else:
+            actions.clear_lockout(user, actor=request.user)
+    except DomainError as exc:
+        if verb == "reset_password" and exc.errors:
+            add_domain_error(reset_form, exc)
+            return _detail(request, user, reset_form=reset_form, status=exc.status)
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, USER_VERBS[verb])
+    return redirect_after_write(request, reverse("accounts:user", args=[pk]))
+
+
+@login_required
+@require_POST
+def user_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, Perm.ACCOUNTS_VIEW)
+    user = _access_user(request.user, pk)
+    form = GrantForm(request.POST, actor=request.user, prefix="grant")
+    if not form.is_valid():
+        return _detail(request, user, grant_form=form, status=422)
+    try:
+        membership = actions.grant_membership(
+            user,
+            actor=request.user,
+            role=Role(form.cleaned_data["role"]),
+            region=form.cleaned_data["region"],
+            department=form.cleaned_data["department"],
+        )
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return _detail(request, user, grant_form=form, status=exc.status)
+    messages.success(request, f"已授予角色：{membership}")
+    return redirect_after_write(request, reverse("accounts:user", args=[pk]))
+
+
+@login_required
+@require_POST
+def user_revoke(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+    _require(request, Perm.ACCOUNTS_VIEW)
+    user = _access_user(request.user, pk)
+    found = user.memberships.select_related("region").filter(pk=membership).first()
+    if found is None:
+        raise Http404("未找到该角色")
+    try:
+        actions.revoke_membership(found, actor=request.user)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"已撤销角色：{found}")
+    return redirect_after_write(request, reverse("accounts:user", args=[pk]))
+
+
+# --- API tokens (one's own) -----------------------------------------------------------------
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    plaintext = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, plaintext = actions.create_token(
+                request.user, actor=request.user, name=form.cleaned_data["name"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+        else:
+            form = TokenForm()
+            messages.success(request, f"已创建访问令牌「{token.name}」")
+    context = {
+        "form": form,
+        "plaintext": plaintext,
+        "tokens": request.user.api_tokens.order_by("-created_at"),
+    }
+    response = render(request, "accounts/tokens.html", context, status=status)
+    if plaintext:
+        response["Cache-Control"] = "no-store"  # the plaintext must not linger in a cache
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    if token is None:
+        raise Http404("未找到该令牌")
+    actions.revoke_token(token, actor=request.user)
+    messages.success(request, f"已吊销访问令牌「{token.name}」")
+    return redirect_after_write(request, reverse("accounts:tokens"))
