@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self) -> None:
-        from . import scans  # noqa: F401  (registers the periodic scans)
+        # Importing these registers their periodic scans.
+        from . import idempotency, scans  # noqa: F401
