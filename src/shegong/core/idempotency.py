@@ -39,6 +39,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from ninja.decorators import decorate_view
 from ninja.utils import contribute_operation_callback
@@ -95,9 +96,25 @@ def owner_of(request: HttpRequest) -> str:
 
 
 def fingerprint(request: HttpRequest) -> str:
+    """sha256 of method, path and body.
+
+    A multipart body (a photo upload) has already been streamed into ``request.POST`` and
+    ``request.FILES`` by the time the view runs, so ``request.body`` is gone: the fields and
+    every file's name and content are hashed instead.
+    """
     digest = hashlib.sha256()
     digest.update(request.method.encode() + b"\n" + request.get_full_path().encode() + b"\n")
-    digest.update(request.body)
+    try:
+        digest.update(request.body)
+    except RawPostDataException:
+        for name, values in sorted(request.POST.lists()):
+            digest.update(f"field:{name}={values!r}\n".encode())
+        for name, files in sorted(request.FILES.lists()):
+            for upload in files:
+                digest.update(f"file:{name}={upload.name}:{upload.size}\n".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
     return digest.hexdigest()
 
 

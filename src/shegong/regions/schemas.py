@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from .choices import Level
 from .models import Region
 
 Crs = Literal["wgs84", "gcj02", "bd09"]
@@ -68,7 +69,7 @@ class RegionDetail(RegionOut):
 
 
 class RegionFilter(Schema):
-    level: str | None = Field(None, description="只看某一层级，如 grid")
+    level: Level | None = Field(None, description="只看某一层级，如 grid")
     parent: str | None = Field(None, description="只看某区划的直接下级（区划代码）")
     q: str | None = Field(None, max_length=50, description="名称包含，或代码以此开头")
 

@@ -275,7 +275,7 @@ def test_openapi_describes_every_operation_and_the_idempotency_header(client):
     assert {"TokenAuth", "CookieAuth"} <= set(schema["components"]["securitySchemes"])
 
 
-def test_the_docs_page_loads_nothing_from_outside_the_site(client):
+def test_the_docs_page_loads_nothing_from_outside_the_site(client, db):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     html = response.content.decode()
@@ -284,4 +284,7 @@ def test_the_docs_page_loads_nothing_from_outside_the_site(client):
     assert re.findall(r"(?:src|href)=\"([^\"]+)\"", html)
     for url in re.findall(r"(?:src|href)=\"([^\"]+)\"", html):
         assert url.startswith("/static/"), url
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        asset.close()
     assert '"validatorUrl": null' in html

@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.http.request import RawPostDataException
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -151,3 +152,19 @@ def test_the_purge_scan_deletes_expired_records_only(settings, district_admin):
     assert SCANS["idempotency.purge"].interval == timedelta(hours=1)
     assert "idempotency.purge" in run_due_scans(now)
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["young"]
+
+
+def test_a_multipart_upload_is_fingerprinted_by_its_fields_and_files():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload(content):
+        request = RequestFactory().post(
+            "/api/v1/x", {"note": "路灯坏了", "photo": SimpleUploadedFile("a.jpg", content)}
+        )
+        assert request.FILES["photo"]  # ninja has read the stream before the view runs
+        with pytest.raises(RawPostDataException):
+            request.body
+        return idempotency.fingerprint(request)
+
+    assert upload(b"photo-1") == upload(b"photo-1")
+    assert upload(b"photo-1") != upload(b"photo-2")

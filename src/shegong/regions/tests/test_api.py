@@ -58,6 +58,14 @@ def test_the_list_filters_by_level_parent_and_query(client, district_admin, dist
     assert body["count"] == 3
 
 
+def test_the_list_refuses_an_unknown_level(client, district_admin, district):
+    client.force_login(district_admin)
+    response, body = get_json(client, "/api/v1/regions", data={"level": "village"})
+    assert response.status_code == 422
+    assert body["errors"][0]["field"] == "level"
+    assert body["errors"][0]["message"].startswith("应为以下之一：'province'")
+
+
 def test_the_list_paginates(client, district_admin, district):
     client.force_login(district_admin)
     _, body = get_json(client, "/api/v1/regions", data={"page": 2, "page_size": 3})
