@@ -280,7 +280,9 @@ def cmd_demo(options: Any) -> int:
 
     print("正在准备数据库 / preparing the database …")
     call_command("migrate", interactive=False, verbosity=0)
-    if not Region.objects.exists():
+    # A fresh database gets the demo district; a demo database gets what later loaders add.
+    # A database holding a real deployment's regions is left alone.
+    if not Region.objects.exists() or Region.objects.filter(code=demo.DISTRICT[0]).exists():
         print("正在加载演示区 / loading the demo district …")
         demo.load("seed")
     print("\n演示账号 / demo logins:\n" + demo.format_logins() + "\n")
