@@ -14,7 +14,7 @@ from ninja.responses import Status
 from ninja.throttling import UserRateThrottle
 
 from shegong.core.errors import NotFound
-from shegong.core.schemas import PagePagination, Problem
+from shegong.core.schemas import PagePagination, problem_responses
 
 from . import actions
 from .models import ApiToken, Membership, User
@@ -22,7 +22,7 @@ from .roles import PERMISSIONS, Perm
 from .schemas import MembershipOut, MeOut, TokenCreated, TokenIn, TokenOut
 
 router = Router()
-ERRORS = {code: Problem for code in (400, 401, 403, 404, 422, 429)}
+ERRORS = problem_responses(400, 401, 403, 404, 422, 429)
 
 
 def _membership(m: Membership) -> MembershipOut:

@@ -36,9 +36,6 @@ SCOPE_HEADER = "X-Shegong-Scope"
 NOT_FOUND_DETAIL = "未找到该对象，或您无权查看"
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
-# Common error responses, for the OpenAPI description of each operation.
-ERRORS: dict[int, type[Problem]] = {code: Problem for code in (400, 401, 403, 404, 422, 429)}
-
 
 def problem(
     status: int,

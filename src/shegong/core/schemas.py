@@ -31,6 +31,11 @@ class Problem(Schema):
     errors: list[FieldError] = []
 
 
+def problem_responses(*codes: int) -> dict[int, type[Problem]]:
+    """``response={200: X, **problem_responses(401, 404)}``: documents the errors in OpenAPI."""
+    return {code: Problem for code in codes or (400, 401, 403, 404, 422, 429)}
+
+
 class PagePagination(PageNumberPagination):
     """``?page=&page_size=`` (at most 200) → ``{"items", "count", "page", "page_size"}``.
 

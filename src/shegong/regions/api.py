@@ -10,7 +10,7 @@ from ninja.responses import Status
 
 from shegong.core import geo
 from shegong.core.idempotency import idempotent
-from shegong.core.schemas import PagePagination, Problem
+from shegong.core.schemas import PagePagination, problem_responses
 
 from . import actions, queries
 from .actions import RegionRow
@@ -18,7 +18,7 @@ from .models import Region
 from .schemas import Located, LocateQuery, RegionDetail, RegionFilter, RegionIn, RegionOut, path_of
 
 router = Router()
-ERRORS = {code: Problem for code in (400, 401, 403, 404, 409, 422, 429)}
+ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
 LIST_FIELDS = ("code", "name", "level", "parent_id", "centroid_lat", "centroid_lon")
 
 
