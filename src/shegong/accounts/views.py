@@ -55,6 +55,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "idle_minutes": settings.SESSION_IDLE_MINUTES}
+
 
 logout_view = auth_views.LogoutView.as_view()
 
@@ -68,7 +71,11 @@ def locked_out(
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "locked_message": LOCKED_OUT_MESSAGE},
+        {
+            "form": form,
+            "locked_message": LOCKED_OUT_MESSAGE,
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        },
         status=429,
     )
 
