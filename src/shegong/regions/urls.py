@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "regions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.region_list, name="list"),
+    path("import/", views.region_import, name="import"),
+    path("<str:code>/", views.region_detail, name="detail"),
+    path("<str:code>/children/", views.create_child, name="create_child"),
+]

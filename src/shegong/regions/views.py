@@ -1,0 +1,354 @@
+"""Region pages: the caller's scoped tree, search, add a child, import a file, locate a point."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from shegong.accounts.roles import Perm
+from shegong.core import geo
+from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+
+from . import actions, queries
+from .actions import RegionRow
+from .choices import PREFIX_LENGTH, Level, child_level
+from .models import Region, ancestor_codes
+from .scope import scope_prefix
+
+PAGE_SIZE = 50
+
+
+def _require(request: HttpRequest, perm: Perm) -> None:
+    if not request.user.has_perm_in_scope(perm):
+        raise PermissionDenied("您当前的角色没有查看此页面的权限")
+
+
+def _access(user: Any, code: str) -> Region:
+    try:
+        return queries.access_region(user, code)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+def _css(form: forms.Form) -> None:
+    for field in form.fields.values():
+        css = (
+            "form-select form-select-sm"
+            if isinstance(field, forms.ChoiceField)
+            else ("form-control form-control-sm")
+        )
+        field.widget.attrs.setdefault("class", css)
+
+
+class RegionSearchForm(forms.Form):
+    q = forms.CharField(label="名称或代码", required=False, max_length=50)
+    level = forms.ChoiceField(
+        label="层级", required=False, choices=[("", "全部层级"), *Level.choices]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].error_messages["invalid_choice"] = "未知的层级"
+        _css(self)
+
+
+class ChildRegionForm(forms.Form):
+    code = forms.CharField(label="代码", max_length=15, error_messages={"required": "请填写代码"})
+    name = forms.CharField(label="名称", max_length=100, error_messages={"required": "请填写名称"})
+    level = forms.ChoiceField(label="层级", choices=Level.choices)
+    centroid_lat = forms.FloatField(
+        label="中心纬度", required=False, error_messages={"invalid": "纬度应为数字"}
+    )
+    centroid_lon = forms.FloatField(
+        label="中心经度", required=False, error_messages={"invalid": "经度应为数字"}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].error_messages["invalid_choice"] = "未知的层级"
+        _css(self)
+
+
+class LocateForm(forms.Form):
+    lat = forms.FloatField(
+        label="纬度", error_messages={"required": "请填写纬度", "invalid": "纬度应为数字"}
+    )
+    lon = forms.FloatField(
+        label="经度", error_messages={"required": "请填写经度", "invalid": "经度应为数字"}
+    )
+    crs = forms.ChoiceField(
+        label="坐标系",
+        initial="wgs84",
+        choices=[
+            ("wgs84", "WGS-84（GPS/天地图）"),
+            ("gcj02", "GCJ-02（高德/腾讯/微信）"),
+            ("bd09", "BD-09（百度）"),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["crs"].error_messages["invalid_choice"] = "坐标系应为 wgs84、gcj02 或 bd09"
+        _css(self)
+
+
+def _add_domain_errors(form: forms.Form, exc: DomainError) -> None:
+    """Put an action's per-field errors on the form; unknown fields become form errors."""
+    for error in exc.errors or [{"field": None, "message": exc.detail}]:
+        field = error.get("field")
+        form.add_error(field if field in form.fields else None, error["message"])
+
+
+# --- the tree --------------------------------------------------------------------------------
+
+
+def _scope_root(user: Any) -> Region | None:
+    """The region the caller's scope starts at (None for a superuser: the whole deployment)."""
+    if user.is_superuser:
+        return None
+    membership = user.active_membership
+    if membership is None:
+        raise Http404("您没有任何工作范围")
+    return membership.region
+
+
+def _grid_counts(root: Region | None, children: list[Region]) -> dict[str, int]:
+    """Grids below each child, in one GROUP BY over the prefix of the children's level."""
+    if not children:
+        return {}
+    length = PREFIX_LENGTH[Level(children[0].level)]
+    grids = Region.objects.filter(level=Level.GRID)
+    if root is not None:
+        grids = grids.subtree(root.prefix)
+    rows = (
+        grids.annotate(prefix=Substr("code", 1, length))
+        .values("prefix")
+        .annotate(n=Count("code"))
+        .order_by()
+    )
+    return {row["prefix"]: row["n"] for row in rows}
+
+
+def _breadcrumb(user: Any, root: Region | None) -> list[tuple[Region, bool]]:
+    """Ancestors of ``root`` (and root itself), each with whether it is inside the scope."""
+    if root is None:
+        return []
+    prefix = scope_prefix(user) or ""
+    codes = ancestor_codes(root.code)
+    by_code = Region.objects.in_bulk(codes)
+    return [(by_code[c], c.startswith(prefix)) for c in codes if c in by_code]
+
+
+def _tree_page(
+    request: HttpRequest,
+    root: Region | None,
+    *,
+    child_form: ChildRegionForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    search = RegionSearchForm(request.GET or None)
+    searching = search.is_bound and search.is_valid() and any(search.cleaned_data.values())
+    context: dict[str, Any] = {
+        "root": root,
+        "breadcrumb": _breadcrumb(user, root),
+        "search": search,
+        "searching": searching,
+        "can_manage": user.has_perm_in_scope(Perm.REGIONS_MANAGE),
+        "error": error,
+    }
+    if searching:
+        found = Region.objects.visible_to(user).select_related("parent")
+        if root is not None:
+            found = found.subtree(root.prefix)
+        if keyword := search.cleaned_data["q"].strip():
+            found = found.filter(Q(name__icontains=keyword) | Q(code__startswith=keyword))
+        if level := search.cleaned_data["level"]:
+            found = found.filter(level=level)
+        page = Paginator(found.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page
+        params = request.GET.copy()
+        params.pop("page", None)
+        context["querystring"] = params.urlencode()
+    else:
+        children_qs = (
+            Region.objects.filter(parent=root) if root else Region.objects.filter(parent=None)
+        )
+        children = list(children_qs.order_by("code"))
+        counts = _grid_counts(root, children)
+        context["children"] = [
+            (child, None if child.level == Level.GRID else counts.get(child.prefix, 0))
+            for child in children
+        ]
+    next_level = child_level(root.level) if root is not None else None
+    if context["can_manage"] and root is not None and next_level:
+        context["child_form"] = child_form or ChildRegionForm(
+            initial={"level": next_level, "code": root.prefix}
+        )
+    context["locate"] = _locate(request)
+    return render(request, "regions/tree.html", context, status=status)
+
+
+def _locate(request: HttpRequest) -> dict[str, Any]:
+    """The locate tool: runs when the page is asked with ``?lat=…&lon=…``."""
+    if "lat" not in request.GET and "lon" not in request.GET:
+        return {"form": LocateForm(), "result": None}
+    form = LocateForm(request.GET)
+    if not form.is_valid():
+        return {"form": form, "result": None}
+    data = form.cleaned_data
+    try:
+        located = queries.locate(data["lat"], data["lon"], data["crs"])
+    except InvalidInput as exc:
+        if exc.detail == queries.OUT_OF_SERVICE:
+            return {"form": form, "result": None, "outside": exc.detail}
+        _add_domain_errors(form, exc)
+        return {"form": form, "result": None}
+    prefix = scope_prefix(request.user)
+    return {
+        "form": form,
+        "result": located,
+        "level_label": Level(located.region.level).label,
+        "in_scope": prefix is not None and located.region.code.startswith(prefix),
+        "wgs84": geo.to_wgs84(data["lat"], data["lon"], data["crs"]),
+    }
+
+
+@login_required
+def region_list(request: HttpRequest) -> HttpResponse:
+    """The caller's scoped tree, starting at their scope region."""
+    _require(request, Perm.REGIONS_VIEW)
+    return _tree_page(request, _scope_root(request.user))
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """One region and its children; outside the scope is 404, the same as missing."""
+    _require(request, Perm.REGIONS_VIEW)
+    return _tree_page(request, _access(request.user, code))
+
+
+@login_required
+@require_POST
+def create_child(request: HttpRequest, code: str) -> HttpResponse:
+    """Add a child (typically a grid) under ``code`` through ``actions.create_region``."""
+    _require(request, Perm.REGIONS_VIEW)
+    parent = _access(request.user, code)
+    form = ChildRegionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        row = RegionRow(
+            code=data["code"].strip(),
+            name=data["name"].strip(),
+            level=data["level"],
+            parent_code=parent.code,
+            centroid_lat=data["centroid_lat"],
+            centroid_lon=data["centroid_lon"],
+        )
+        try:
+            region = actions.create_region(row, actor=request.user)
+        except NotFound as exc:
+            raise Http404(exc.detail) from exc
+        except NotPermitted as exc:
+            return _tree_page(request, parent, error=exc.detail, status=403)
+        except InvalidInput as exc:
+            _add_domain_errors(form, exc)
+        else:
+            messages.success(
+                request, f"已新增{Level(region.level).label}「{region.name}」（{region.code}）"
+            )
+            return redirect("regions:detail", code=parent.code)
+    return _tree_page(request, parent, child_form=form, status=422)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="区划文件（CSV 或 xlsx）",
+        error_messages={"required": "请选择要导入的文件", "empty": "文件是空的"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs.update(
+            {"class": "form-control", "accept": ".csv,.xlsx,.xls"}
+        )
+
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _file_error(message: str) -> list[dict[str, Any]]:
+    return [{"row": 0, "field": "file", "message": message}]
+
+
+def _read_upload(upload: Any) -> tuple[list[RegionRow], list[dict[str, Any]]]:
+    """Parse an uploaded file with the same importer as ``shegong import regions``."""
+    from . import importer
+
+    suffix = Path(upload.name).suffix.lower()
+    if upload.size > MAX_UPLOAD_BYTES:
+        return [], _file_error(f"文件过大（超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）")
+    # The importer reads by path (calamine opens files itself): spool the upload to disk.
+    with tempfile.NamedTemporaryFile(suffix=suffix) as spool:
+        for chunk in upload.chunks():
+            spool.write(chunk)
+        spool.flush()
+        try:
+            rows, errors = importer.read_rows(spool.name)
+        except importer.FileError as exc:
+            return [], _file_error(str(exc))
+    if not rows and not errors:
+        return [], _file_error("文件中没有数据行")
+    if errors:
+        # List the tree errors of the rows that did parse too, so one upload shows everything.
+        errors = [*errors, *actions.validate_rows(rows)]
+    return rows, errors
+
+
+@login_required
+def region_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV/xlsx of regions: every row is checked, and any bad row means nothing is
+    written (the errors are listed by row and field)."""
+    _require(request, Perm.REGIONS_MANAGE)
+    from . import importer
+
+    errors: list[dict[str, Any]] = []
+    posted = request.method == "POST"
+    form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        rows, errors = _read_upload(upload)
+        if not errors:
+            try:
+                created = actions.import_regions(rows, actor=request.user, source=upload.name)
+            except InvalidInput as exc:
+                errors = exc.errors or _file_error(exc.detail)
+            except (NotFound, NotPermitted) as exc:
+                errors = [{"row": 0, "field": "parent_code", "message": exc.detail}]
+            else:
+                messages.success(request, f"已导入 {len(created)} 个区划")
+                return redirect(reverse("regions:import"))
+    errors.sort(key=lambda e: (e.get("row") or 0, e.get("field") or ""))
+    return render(
+        request,
+        "regions/import.html",
+        {"form": form, "errors": errors, "columns": importer.COLUMNS},
+        status=422 if errors or form.errors else 200,
+    )
