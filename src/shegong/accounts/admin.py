@@ -88,6 +88,10 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     ]
     inlines = [MembershipInline]
 
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        # Like Django's own user admin, adding is two steps: the account, then its roles.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
     @admin.display(description="身份证号")
     def id_masked(self, obj: User) -> str:
         return obj.id_number_masked or "—"
