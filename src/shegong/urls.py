@@ -1,13 +1,30 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLResolver, include, path
 
 from shegong.accounts.urls import auth_urlpatterns
 from shegong.core.api import api
 from shegong.core.urls_staff import audit_patterns, inbox_patterns, system_patterns
 
+
+def _api_urls() -> tuple:
+    """The API authenticates each operation itself (session or token) and answers 401 problem
+    details; the site-wide LoginRequiredMiddleware must not redirect it to the login page."""
+    patterns, app_name, namespace = api.urls
+
+    def exempt(entries: list) -> None:
+        for entry in entries:
+            if isinstance(entry, URLResolver):
+                exempt(entry.url_patterns)
+            else:
+                entry.callback.login_required = False
+
+    exempt(patterns)
+    return patterns, app_name, namespace
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", _api_urls()),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("shegong.accounts.urls")),
     path("regions/", include("shegong.regions.urls")),

@@ -13,11 +13,11 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.throttling import UserRateThrottle
 
-from shegong.core.errors import NotFound
 from shegong.core.schemas import PagePagination, problem_responses
 
 from . import actions
 from .models import ApiToken, Membership, User
+from .queries import access_token
 from .roles import PERMISSIONS, Perm
 from .schemas import MembershipOut, MeOut, TokenCreated, TokenIn, TokenOut
 
@@ -94,7 +94,5 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 )
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
     """吊销本人的一个访问令牌（他人的令牌一律 404）。"""
-    token = ApiToken.objects.filter(pk=token_id, user=request.auth).first()
-    if token is None:
-        raise NotFound("未找到该访问令牌")
+    token = access_token(request.auth, token_id)
     return actions.revoke_token(token, actor=request.auth)

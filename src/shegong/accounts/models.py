@@ -73,7 +73,8 @@ class User(IdentityFields, AbstractBaseUser, PermissionsMixin):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.name}（{mask_phone(self.phone)}）"
+        # Masked: this label lands in audit rows, admin lists and messages.
+        return f"{mask_name(self.name)}（{mask_phone(self.phone)}）"
 
     @property
     def name_masked(self) -> str:
@@ -179,10 +180,16 @@ class Membership(models.Model):
         verbose_name = "角色授予"
         verbose_name_plural = "角色授予"
         constraints = [
+            # Two partial constraints instead of nulls_distinct=False, which SQLite lacks.
+            models.UniqueConstraint(
+                fields=["user", "role", "region"],
+                condition=models.Q(department__isnull=True),
+                name="membership_unique_without_department",
+            ),
             models.UniqueConstraint(
                 fields=["user", "role", "region", "department"],
-                name="membership_unique",
-                nulls_distinct=False,
+                condition=models.Q(department__isnull=False),
+                name="membership_unique_with_department",
             ),
         ]
         indexes = [models.Index(fields=["region", "role"])]

@@ -25,3 +25,19 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return f"密码至少8位，并包含小写字母、大写字母、数字、符号中的至少{self.required}类"
+
+
+class MinimumLengthValidator:
+    """At least ``min_length`` characters, with a Chinese message (Django's has no zh-hans one)."""
+
+    def __init__(self, min_length: int = 8):
+        self.min_length = min_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(
+                "密码至少需要%(n)d位", code="password_too_short", params={"n": self.min_length}
+            )
+
+    def get_help_text(self) -> str:
+        return f"密码至少{self.min_length}位"

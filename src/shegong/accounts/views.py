@@ -41,10 +41,10 @@ from .forms import (
     password_help,
 )
 from .middleware import SCOPE_SESSION_KEY
-from .models import ApiToken, Membership, User
+from .models import Membership, User
+from .queries import access_token, access_user
 from .roles import Perm, Role
 
-USER_NOT_FOUND = "未找到该账号，或不在您的工作范围内"
 PAGE_SIZE = 20
 
 # --- login, logout, password ----------------------------------------------------------------
@@ -134,14 +134,6 @@ def switch_scope(request: HttpRequest) -> HttpResponse:
 def _require(request: HttpRequest, perm: Perm) -> None:
     if not request.user.has_perm_in_scope(perm):
         raise PermissionDenied("您当前的角色没有此操作的权限")
-
-
-def _access_user(actor: User, pk: int) -> User:
-    """An account visible to ``actor``; missing and out-of-scope are the same 404."""
-    user = User.objects.visible_to(actor).filter(pk=pk).first()
-    if user is None:
-        raise Http404(USER_NOT_FOUND)
-    return user
 
 
 @login_required
@@ -242,7 +234,7 @@ def _detail_context(request: HttpRequest, user: User, **extra: Any) -> dict[str,
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, Perm.ACCOUNTS_VIEW)
-    return _detail(request, _access_user(request.user, pk))
+    return _detail(request, access_user(request.user, pk))
 
 
 @login_required
@@ -250,7 +242,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def user_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full ID number once; ``reveal_pii`` checks the permission and audits it."""
     _require(request, Perm.ACCOUNTS_VIEW)
-    user = _access_user(request.user, pk)
+    user = access_user(request.user, pk)
     try:
         value = actions.reveal_pii(user, actor=request.user, field="id_number")
     except DomainError as exc:
@@ -275,7 +267,7 @@ USER_VERBS = {
 def user_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """One button on the detail page → one action."""
     _require(request, Perm.ACCOUNTS_VIEW)
-    user = _access_user(request.user, pk)
+    user = access_user(request.user, pk)
     if verb not in USER_VERBS:
         raise Http404("未知操作")
     reset_form = ResetPasswordForm(request.POST, prefix="reset")
@@ -304,7 +296,7 @@ def user_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 @require_POST
 def user_grant(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, Perm.ACCOUNTS_VIEW)
-    user = _access_user(request.user, pk)
+    user = access_user(request.user, pk)
     form = GrantForm(request.POST, actor=request.user, prefix="grant")
     if not form.is_valid():
         return _detail(request, user, grant_form=form, status=422)
@@ -327,7 +319,7 @@ def user_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def user_revoke(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
     _require(request, Perm.ACCOUNTS_VIEW)
-    user = _access_user(request.user, pk)
+    user = access_user(request.user, pk)
     found = user.memberships.select_related("region").filter(pk=membership).first()
     if found is None:
         raise Http404("未找到该角色")
@@ -375,9 +367,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
-    if token is None:
-        raise Http404("未找到该令牌")
+    token = access_token(request.user, pk)
     actions.revoke_token(token, actor=request.user)
     messages.success(request, f"已吊销访问令牌「{token.name}」")
     return redirect_after_write(request, reverse("accounts:tokens"))

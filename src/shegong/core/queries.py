@@ -88,7 +88,8 @@ def search_audit(user: Any, search: AuditFilter) -> QuerySet[AuditEvent]:
     qs = audit_events_visible_to(user)
     if search.actor:
         keyword = search.actor.strip()
-        condition = Q(actor_label__icontains=keyword)
+        # Labels are stored masked, so a name is matched on the account itself.
+        condition = Q(actor_label__icontains=keyword) | Q(actor__name=keyword)
         if keyword.isdigit() and len(keyword) == 11:
             condition |= Q(actor__phone=keyword)
         qs = qs.filter(condition)

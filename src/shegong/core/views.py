@@ -103,7 +103,9 @@ def _problem(status: int, title: str, detail: str) -> JsonResponse:
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return _problem(404, "未找到", "没有这个接口或对象")
+        from .api import problem_not_found
+
+        return problem_not_found(request)
     message = ""
     if exception is not None and exception.args and isinstance(exception.args[0], str):
         message = exception.args[0]  # our views raise Http404 with a Chinese message

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from shegong import testing
@@ -306,10 +305,6 @@ def test_grant_and_revoke_a_role(client, street_a_staff, a_resident, district):
 def test_grant_refuses_a_duplicate_next_to_the_field(
     client, street_a_staff, a_resident, district, department_a
 ):
-    if connection.vendor == "sqlite":
-        # Django does not create a UniqueConstraint with nulls_distinct=False on SQLite at all,
-        # so membership_unique is missing there (reported; grant_membership needs its own check).
-        pytest.skip("membership_unique is not created on SQLite")
     client.force_login(street_a_staff)
     data = {
         "grant-role": "department_handler",
@@ -330,3 +325,12 @@ def test_revoking_the_last_role_is_refused_with_a_message(client, street_a_staff
     )
     assert "这是该用户唯一的角色" in response.content.decode()
     assert Membership.objects.filter(pk=only.pk).exists()
+
+
+def test_grant_refuses_a_duplicate_role_without_a_department(client, street_a_staff, a_resident):
+    client.force_login(street_a_staff)
+    existing = a_resident.memberships.get()
+    data = {"grant-role": existing.role, "grant-region": existing.region_id}
+    response = client.post(reverse("accounts:user_grant", args=[a_resident.pk]), data)
+    assert response.status_code == 422
+    assert a_resident.memberships.count() == 1
