@@ -26,7 +26,7 @@ def _wait_for(predicate, timeout: float = 30.0) -> bool:
         try:
             if predicate():
                 return True
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:
             pass
         time.sleep(0.3)
     return False
