@@ -44,7 +44,10 @@ def test_serve_starts_web_and_worker_and_ctrl_c_stops_both(tmp_path):
     port = _free_port()
     server = subprocess.Popen(
         [*shegong, "serve", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         login = f"http://127.0.0.1:{port}/accounts/login/"
