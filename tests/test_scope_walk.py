@@ -95,3 +95,24 @@ def test_the_walk_reports_an_unscoped_view(client, settings, street_a_staff, str
 def test_audit_rows_are_scoped_like_everything_else(district, street_a_staff, street_b_objects):
     visible = AuditEvent.objects.visible_to(street_a_staff)
     assert not visible.filter(pk=street_b_objects["audit_b"].pk).exists()
+
+
+# Pages anyone may open without logging in.
+PUBLIC_PAGES = {"login"}
+
+
+def test_every_page_needs_a_login_unless_it_is_listed_public(client, street_b_objects):
+    """An anonymous visitor is sent to the login page from every page but the public ones."""
+    open_pages = []
+    for route in scope_walk.iter_routes():
+        if route.pattern.startswith(scope_walk.UNSCOPED_PREFIXES) or "(?P<" in route.pattern:
+            continue
+        if route.name in PUBLIC_PAGES:
+            continue
+        kwargs = scope_walk.OBJECT_URLS[route.name](street_b_objects) if route.params else {}
+        url = scope_walk.fill(route.pattern, kwargs)
+        response = client.get(url)
+        if not (response.status_code == 302 and "/accounts/login/" in response["Location"]):
+            if response.status_code != 405:
+                open_pages.append(f"{url} → {response.status_code}")
+    assert open_pages == []

@@ -17,12 +17,8 @@ from shegong.core.pii import validate_id_number, validate_phone
 from shegong.regions.models import Region
 
 from .models import ApiToken, Department, Membership, User
+from .queries import require_perm
 from .roles import GRANTABLE, Perm, Role
-
-
-def _require(actor: User, perm: Perm) -> None:
-    if not actor.has_perm_in_scope(perm):
-        raise NotPermitted("您当前的角色没有此操作的权限")
 
 
 def _require_region_in_scope(actor: User, region: Region) -> None:
@@ -44,7 +40,7 @@ def _validate_password(password: str, user: User | None = None, field: str = "pa
 
 def check_grant(actor: User, role: Role, region: Region) -> None:
     """An actor may grant only roles below their own, only inside their scope."""
-    _require(actor, Perm.ACCOUNTS_MANAGE)
+    require_perm(actor, Perm.ACCOUNTS_MANAGE)
     _require_region_in_scope(actor, region)
     if not actor.is_superuser and role not in GRANTABLE.get(actor.active_role, frozenset()):
         raise NotPermitted(f"您不能授予「{role.label}」角色")
@@ -244,7 +240,7 @@ def revoke_token(token: ApiToken, *, actor: User) -> ApiToken:
 @transaction.atomic(durable=True)
 def reveal_pii(obj: Any, *, actor: User, field: str) -> str:
     """Return one personal-data field in full, for a role that may reveal it; audited."""
-    _require(actor, Perm.PII_REVEAL)
+    require_perm(actor, Perm.PII_REVEAL)
     value = getattr(obj, field)
     audit.record(
         Verb.PII_REVEALED,
@@ -265,7 +261,7 @@ def record_logout(user: User) -> None:
 
 
 def _require_manage(actor: User, user: User) -> None:
-    _require(actor, Perm.ACCOUNTS_MANAGE)
+    require_perm(actor, Perm.ACCOUNTS_MANAGE)
     if not User.objects.visible_to(actor).filter(pk=user.pk).exists():
         raise NotFound("未找到该账号，或不在您的工作范围内")
 

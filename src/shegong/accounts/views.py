@@ -13,8 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,7 +40,7 @@ from .forms import (
 )
 from .middleware import SCOPE_SESSION_KEY
 from .models import Membership, User
-from .queries import access_token, access_user
+from .queries import access_token, access_user, require_perm
 from .roles import Perm, Role
 
 PAGE_SIZE = 20
@@ -80,7 +78,6 @@ def locked_out(
     )
 
 
-@login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     first = request.GET.get("first") == "1" or request.user.must_change_password
     form = PasswordChangeForm(request.POST or None)
@@ -109,7 +106,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
 # --- scope switcher -------------------------------------------------------------------------
 
 
-@login_required
 @require_POST
 def switch_scope(request: HttpRequest) -> HttpResponse:
     try:
@@ -131,14 +127,8 @@ def switch_scope(request: HttpRequest) -> HttpResponse:
 # --- account management ---------------------------------------------------------------------
 
 
-def _require(request: HttpRequest, perm: Perm) -> None:
-    if not request.user.has_perm_in_scope(perm):
-        raise PermissionDenied("您当前的角色没有此操作的权限")
-
-
-@login_required
 def users(request: HttpRequest) -> HttpResponse:
-    _require(request, Perm.ACCOUNTS_VIEW)
+    require_perm(request.user, Perm.ACCOUNTS_VIEW)
     form = UserFilterForm(request.GET or None, actor=request.user)
     qs = User.objects.visible_to(request.user)
     if form.is_valid():
@@ -175,9 +165,8 @@ def users(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    _require(request, Perm.ACCOUNTS_MANAGE)
+    require_perm(request.user, Perm.ACCOUNTS_MANAGE)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -231,17 +220,15 @@ def _detail_context(request: HttpRequest, user: User, **extra: Any) -> dict[str,
     return context
 
 
-@login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Perm.ACCOUNTS_VIEW)
+    require_perm(request.user, Perm.ACCOUNTS_VIEW)
     return _detail(request, access_user(request.user, pk))
 
 
-@login_required
 @require_POST
 def user_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full ID number once; ``reveal_pii`` checks the permission and audits it."""
-    _require(request, Perm.ACCOUNTS_VIEW)
+    require_perm(request.user, Perm.ACCOUNTS_VIEW)
     user = access_user(request.user, pk)
     try:
         value = actions.reveal_pii(user, actor=request.user, field="id_number")
@@ -262,11 +249,10 @@ USER_VERBS = {
 }
 
 
-@login_required
 @require_POST
 def user_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """One button on the detail page → one action."""
-    _require(request, Perm.ACCOUNTS_VIEW)
+    require_perm(request.user, Perm.ACCOUNTS_VIEW)
     user = access_user(request.user, pk)
     if verb not in USER_VERBS:
         raise Http404("未知操作")
@@ -292,10 +278,9 @@ def user_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     return redirect_after_write(request, reverse("accounts:user", args=[pk]))
 
 
-@login_required
 @require_POST
 def user_grant(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Perm.ACCOUNTS_VIEW)
+    require_perm(request.user, Perm.ACCOUNTS_VIEW)
     user = access_user(request.user, pk)
     form = GrantForm(request.POST, actor=request.user, prefix="grant")
     if not form.is_valid():
@@ -315,10 +300,9 @@ def user_grant(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect_after_write(request, reverse("accounts:user", args=[pk]))
 
 
-@login_required
 @require_POST
 def user_revoke(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
-    _require(request, Perm.ACCOUNTS_VIEW)
+    require_perm(request.user, Perm.ACCOUNTS_VIEW)
     user = access_user(request.user, pk)
     found = user.memberships.select_related("region").filter(pk=membership).first()
     if found is None:
@@ -337,7 +321,6 @@ def user_revoke(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
 # --- API tokens (one's own) -----------------------------------------------------------------
 
 
-@login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     plaintext = None
@@ -364,7 +347,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = access_token(request.user, pk)

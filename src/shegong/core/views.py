@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -31,7 +30,6 @@ def _url_or_none(name: str) -> str | None:
 # --- workbench home -------------------------------------------------------------------------
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Cards for the active role; field users (volunteer, worker, resident) go to /m/."""
     user = request.user
@@ -75,7 +73,6 @@ def _below(level: str, other: Level) -> bool:
     return order.index(other) > order.index(Level(level))
 
 
-@login_required
 def mobile_home(request: HttpRequest) -> HttpResponse:
     """The H5 home for riders, volunteers and residents (and anyone on a phone)."""
     user = request.user

@@ -11,8 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from shegong.accounts.queries import require_perm
 from shegong.accounts.roles import Perm
 
 from . import actions, excel, queries
@@ -30,11 +29,6 @@ from .errors import NotFound
 AUDIT_PAGE_SIZE = 50
 AUDIT_EXPORT_MAX_ROWS = 100_000
 INBOX_PAGE_SIZE = 30
-
-
-def _require(request: HttpRequest, perm: Perm) -> None:
-    if not request.user.has_perm_in_scope(perm):
-        raise PermissionDenied("您当前的角色没有查看此页面的权限")
 
 
 def _querystring_without_page(request: HttpRequest) -> str:
@@ -111,11 +105,10 @@ class AuditFilterForm(forms.Form):
         )
 
 
-@login_required
 @require_safe
 def audit_list(request: HttpRequest) -> HttpResponse:
     """Search the audit log (read-only: the log offers no edit or delete anywhere)."""
-    _require(request, Perm.AUDIT_VIEW)
+    require_perm(request.user, Perm.AUDIT_VIEW)
     form = AuditFilterForm(
         request.GET or None, region_choices=queries.audit_region_choices(request.user)
     )
@@ -152,10 +145,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_safe
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Perm.AUDIT_VIEW)
+    require_perm(request.user, Perm.AUDIT_VIEW)
     try:
         event = queries.access_audit_event(request.user, pk)
     except NotFound as exc:
@@ -167,7 +159,6 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- inbox -----------------------------------------------------------------------------------
 
 
-@login_required
 @require_safe
 def inbox_list(request: HttpRequest) -> HttpResponse:
     """The user's own notifications; ``?show=unread`` for unread only."""
@@ -190,7 +181,6 @@ def _safe_link(request: HttpRequest, link: str) -> str | None:
     return None
 
 
-@login_required
 @require_POST
 def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read, then follow its link (``?go=1``) or return to the inbox."""
@@ -204,7 +194,6 @@ def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back_to_inbox(request))
 
 
-@login_required
 @require_POST
 def inbox_read_all(request: HttpRequest) -> HttpResponse:
     count = actions.mark_notifications_read(request.user, None, actor=request.user)
@@ -221,11 +210,10 @@ def _back_to_inbox(request: HttpRequest) -> str:
 # --- system status ---------------------------------------------------------------------------
 
 
-@login_required
 @require_safe
 def system_status(request: HttpRequest) -> HttpResponse:
     """Is the worker running, are scans on time, what is queued (STYLE.md rule 16)."""
-    _require(request, Perm.SYSTEM_VIEW)
+    require_perm(request.user, Perm.SYSTEM_VIEW)
     status = queries.system_status(request.user)
     task_rows = [
         (label, status.task_counts.get(key, 0)) for key, label in queries.TASK_STATUS_LABELS.items()

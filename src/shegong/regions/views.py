@@ -8,8 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
@@ -18,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from shegong.accounts.queries import require_perm
 from shegong.accounts.roles import Perm
 from shegong.core import geo
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
@@ -29,18 +28,6 @@ from .models import Region, ancestor_codes
 from .scope import scope_prefix
 
 PAGE_SIZE = 50
-
-
-def _require(request: HttpRequest, perm: Perm) -> None:
-    if not request.user.has_perm_in_scope(perm):
-        raise PermissionDenied("您当前的角色没有查看此页面的权限")
-
-
-def _access(user: Any, code: str) -> Region:
-    try:
-        return queries.access_region(user, code)
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
 
 
 def _css(form: forms.Form) -> None:
@@ -228,26 +215,23 @@ def _locate(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@login_required
 def region_list(request: HttpRequest) -> HttpResponse:
     """The caller's scoped tree, starting at their scope region."""
-    _require(request, Perm.REGIONS_VIEW)
+    require_perm(request.user, Perm.REGIONS_VIEW)
     return _tree_page(request, _scope_root(request.user))
 
 
-@login_required
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One region and its children; outside the scope is 404, the same as missing."""
-    _require(request, Perm.REGIONS_VIEW)
-    return _tree_page(request, _access(request.user, code))
+    require_perm(request.user, Perm.REGIONS_VIEW)
+    return _tree_page(request, queries.access_region(request.user, code))
 
 
-@login_required
 @require_POST
 def create_child(request: HttpRequest, code: str) -> HttpResponse:
     """Add a child (typically a grid) under ``code`` through ``actions.create_region``."""
-    _require(request, Perm.REGIONS_VIEW)
-    parent = _access(request.user, code)
+    require_perm(request.user, Perm.REGIONS_VIEW)
+    parent = queries.access_region(request.user, code)
     form = ChildRegionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -322,11 +306,10 @@ def _read_upload(upload: Any) -> tuple[list[RegionRow], list[dict[str, Any]]]:
     return rows, errors
 
 
-@login_required
 def region_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV/xlsx of regions: every row is checked, and any bad row means nothing is
     written (the errors are listed by row and field)."""
-    _require(request, Perm.REGIONS_MANAGE)
+    require_perm(request.user, Perm.REGIONS_MANAGE)
     from . import importer
 
     errors: list[dict[str, Any]] = []
