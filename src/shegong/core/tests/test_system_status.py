@@ -77,3 +77,20 @@ def test_jobs_show_progress_and_the_queue_and_retention_are_shown(client, distri
 def test_only_system_viewers_may_open_it(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("system:status")).status_code == 403
+
+
+def test_the_page_lists_every_registered_scan_and_speaks_chinese(client, district_admin):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shegong.core.models import WorkerHeartbeat
+    from shegong.core.scans import SCANS
+
+    WorkerHeartbeat.objects.create(name="w1", beat_at=timezone.now() - timedelta(minutes=5))
+    client.force_login(district_admin)
+    body = client.get("/system/", HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert {"audit.purge", "idempotency.purge", "notify.flush"} <= set(SCANS)
+    for name in SCANS:
+        assert name in body
+    assert "minutes" not in body and "分钟" in body
