@@ -83,3 +83,15 @@ def test_a_first_login_is_sent_to_change_the_password(page, district):
     page.get_by_role("button", name="保存新密码").click()
     page.wait_for_url(re.compile(r"/$"))
     assert page.get_by_text("密码已修改").is_visible()
+
+
+def test_on_a_narrow_screen_the_menu_opens_from_the_top_bar(page, street_a_staff):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, street_a_staff.phone)
+    page.wait_for_url(re.compile(r"/$"))
+    menu = page.locator(".sg-sidebar")
+    assert not menu.is_visible()
+    page.get_by_role("button", name="菜单").click()
+    menu.get_by_role("link", name="账号管理").click()
+    page.wait_for_url(re.compile(r"/accounts/users/"))
+    assert page.locator("h1", has_text="账号管理").is_visible()
