@@ -150,35 +150,17 @@ def cmd_loaddemo(options: Any) -> int:
 
 
 def cmd_createadmin(options: Any) -> int:
-    from django.contrib.auth import password_validation
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
+    from shegong.accounts.actions import create_superuser
+    from shegong.core.errors import InvalidInput
 
-    from shegong.accounts.models import User
-    from shegong.core import audit
-    from shegong.core.pii import validate_phone
-
-    errors = []
-    phone = options.phone
+    labels = {"phone": "手机号", "name": "姓名", "password": "密码"}
     try:
-        phone = validate_phone(phone)
-    except ValidationError as exc:
-        errors.append(f"手机号：{exc.messages[0]}")
-    name = options.name.strip()
-    if not name:
-        errors.append("姓名：请填写姓名")
-    try:
-        password_validation.validate_password(options.password, User(phone=phone, name=name))
-    except ValidationError as exc:
-        errors.extend(f"密码：{m}" for m in exc.messages)
-    if not errors and User.objects.filter(phone=phone).exists():
-        errors.append(f"手机号：该手机号已注册（{phone}）")
-    if errors:
-        return _fail(errors)
-    with transaction.atomic(durable=True):
-        user = User.objects.create_superuser(phone=phone, password=options.password, name=name)
-        audit.record(audit.Verb.USER_CREATED, actor=None, target=user, data={"superuser": True})
-    print(f"已创建超级管理员 / superuser created: {phone}")
+        create_superuser(
+            actor=None, phone=options.phone, name=options.name, password=options.password
+        )
+    except InvalidInput as exc:
+        return _fail([f"{labels.get(e['field'], e['field'])}：{e['message']}" for e in exc.errors])
+    print(f"已创建超级管理员 / superuser created: {options.phone}")
     return 0
 
 
