@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "shegong.core",
     "shegong.regions",
     "shegong.accounts",
+    "shegong.ledger",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,10 @@ class Perm(models.TextChoices):
     AUDIT_VIEW = "audit.view", "查询审计日志"
     PII_REVEAL = "pii.reveal", "查看个人信息明文"
     SYSTEM_VIEW = "system.view", "查看系统运行状态"
+    LEDGER_VIEW = "ledger.view", "查看台账"
+    LEDGER_MANAGE = "ledger.manage", "维护台账与党建覆盖"
+    LEDGER_IMPORT = "ledger.import", "导入导出台账"
+    GUIDANCE = "ledger.guidance", "记录党建指导走访"
 
 
 STAFF_ROLES = {
@@ -47,6 +51,9 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.DISTRICT_ADMIN: frozenset(Perm),
     Role.STREET_STAFF: frozenset(
         {
+            Perm.LEDGER_VIEW,
+            Perm.LEDGER_MANAGE,
+            Perm.LEDGER_IMPORT,
             Perm.WORKBENCH,
             Perm.REGIONS_VIEW,
             Perm.ACCOUNTS_VIEW,
@@ -55,10 +62,22 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.PII_REVEAL,
         }
     ),
-    Role.COMMUNITY_WORKER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.ACCOUNTS_VIEW}),
+    Role.COMMUNITY_WORKER: frozenset(
+        {
+            Perm.WORKBENCH,
+            Perm.REGIONS_VIEW,
+            Perm.ACCOUNTS_VIEW,
+            Perm.LEDGER_VIEW,
+            Perm.LEDGER_MANAGE,
+        }
+    ),
     Role.DEPARTMENT_HANDLER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW}),
-    Role.REGISTRAR: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.PII_REVEAL}),
-    Role.PARTY_INSTRUCTOR: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW}),
+    Role.REGISTRAR: frozenset(
+        {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.PII_REVEAL, Perm.LEDGER_VIEW}
+    ),
+    Role.PARTY_INSTRUCTOR: frozenset(
+        {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.LEDGER_VIEW, Perm.GUIDANCE}
+    ),
     Role.SOCIAL_WORKER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW}),
     Role.VOLUNTEER: frozenset(),
     Role.WORKER: frozenset(),

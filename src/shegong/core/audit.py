@@ -45,6 +45,28 @@ class Verb(IntEnum):
     REGION_CREATED = 160
     REGION_UPDATED = 161
     REGIONS_IMPORTED = 162
+    # 400–499 ledger (C4)
+    ORG_CREATED = 400
+    ORG_UPDATED = 401
+    ORG_STATUS_CHANGED = 402
+    PERSON_CREATED = 410
+    PERSON_UPDATED = 411
+    EMPLOYMENT_STARTED = 412
+    EMPLOYMENT_ENDED = 413
+    PARTY_ORG_CREATED = 420
+    PARTY_ORG_UPDATED = 421
+    PARTY_ORG_CONVERTED = 422
+    PARTY_MEMBER_ADDED = 423
+    PARTY_MEMBER_REMOVED = 424
+    COVERAGE_SET = 430
+    INSTRUCTOR_ASSIGNED = 440
+    INSTRUCTOR_UNASSIGNED = 441
+    VISIT_RECORDED = 442
+    CAMPAIGN_CREATED = 450
+    REVIEW_TASK_COMPLETED = 451
+    CAMPAIGN_CLOSED = 452
+    LEDGER_IMPORTED = 460
+    LEDGER_EXPORTED = 461
     # 180–199 system
     AUDIT_PURGED = 180
     DEMO_LOADED = 181
@@ -70,6 +92,27 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.PII_REVEALED: "查看个人信息明文",
     Verb.PII_EXPORTED: "导出个人信息",
     Verb.PII_REKEYED: "个人信息密钥轮换",
+    Verb.ORG_CREATED: "新建组织",
+    Verb.ORG_UPDATED: "修改组织",
+    Verb.ORG_STATUS_CHANGED: "变更组织状态",
+    Verb.PERSON_CREATED: "新建人员",
+    Verb.PERSON_UPDATED: "修改人员",
+    Verb.EMPLOYMENT_STARTED: "登记任职",
+    Verb.EMPLOYMENT_ENDED: "结束任职",
+    Verb.PARTY_ORG_CREATED: "新建党组织",
+    Verb.PARTY_ORG_UPDATED: "修改党组织",
+    Verb.PARTY_ORG_CONVERTED: "临时党支部转正式",
+    Verb.PARTY_MEMBER_ADDED: "党员转入",
+    Verb.PARTY_MEMBER_REMOVED: "党员转出",
+    Verb.COVERAGE_SET: "设置党建覆盖",
+    Verb.INSTRUCTOR_ASSIGNED: "派驻党建指导员",
+    Verb.INSTRUCTOR_UNASSIGNED: "结束指导员派驻",
+    Verb.VISIT_RECORDED: "记录指导走访",
+    Verb.CAMPAIGN_CREATED: "发起回头看",
+    Verb.REVIEW_TASK_COMPLETED: "完成核查任务",
+    Verb.CAMPAIGN_CLOSED: "结束回头看",
+    Verb.LEDGER_IMPORTED: "导入台账",
+    Verb.LEDGER_EXPORTED: "导出台账",
     Verb.REGION_CREATED: "新增区划",
     Verb.REGION_UPDATED: "修改区划",
     Verb.REGIONS_IMPORTED: "导入区划",

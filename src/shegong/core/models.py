@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shegong.regions.scope import ScopedQuerySet
 
-from .audit import VERB_CHOICES, VERB_LABELS, Verb
+from .audit import VERB_LABELS, Verb
 
 
 class AppendOnlyError(Exception):
@@ -51,7 +51,8 @@ class AuditEvent(models.Model):
         verbose_name="操作人",
     )
     actor_label = models.CharField("操作人", max_length=120)
-    verb = models.PositiveSmallIntegerField("操作", choices=VERB_CHOICES)
+    # No choices= here: every new verb would otherwise need a migration. Labels: verb_label.
+    verb = models.PositiveSmallIntegerField("操作")
     target_type = models.CharField("对象类型", max_length=60, blank=True)
     target_id = models.CharField("对象编号", max_length=64, blank=True)
     target_label = models.CharField("对象", max_length=200, blank=True)

@@ -18,6 +18,7 @@ import hmac
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -36,8 +37,16 @@ from stdnum.exceptions import ValidationError as StdnumError
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
+def normalize_code(value: object) -> str:
+    """Full-width digits and letters to ASCII (NFKC), spaces removed, upper case.
+
+    Not a repair: a wrong checksum stays wrong and is refused by the validators.
+    """
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
+
+
 def normalize_id_number(value: str) -> str:
-    return re.sub(r"\s+", "", value or "").upper()
+    return normalize_code(value)
 
 
 def validate_id_number(value: str) -> str:
@@ -62,7 +71,7 @@ def validate_id_number(value: str) -> str:
 
 def validate_credit_code(value: str) -> str:
     """Return the normalised 统一社会信用代码 (GB 32100), or raise ValidationError."""
-    code = re.sub(r"\s+", "", value or "").upper()
+    code = normalize_code(value)
     if len(code) != 18:
         raise ValidationError("统一社会信用代码应为18位", code="uscc_length")
     try:
@@ -79,7 +88,7 @@ def validate_credit_code(value: str) -> str:
 
 def validate_phone(value: str) -> str:
     """Return a normalised mainland mobile number (11 digits, starting 13–19)."""
-    phone = re.sub(r"[\s-]+", "", value or "")
+    phone = re.sub(r"[\s-]+", "", unicodedata.normalize("NFKC", str(value or "")))
     if phone.startswith("+86"):
         phone = phone[3:]
     if not PHONE_RE.match(phone):

@@ -1,0 +1,286 @@
+"""The ledger's contract: the API's input/output and the validation of every Excel row.
+
+Messy real-world input is normalised here (full-width digits, spaces, lowercase x, Excel numbers)
+and then validated; a wrong checksum is an error, never silently "fixed".
+"""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from ninja import Schema
+from pydantic import field_validator
+
+from shegong.core import pii
+
+from .choices import (
+    CoverageMode,
+    Industry,
+    Occupation,
+    OrgKind,
+    OrgStatus,
+    PartyOrgType,
+    PoliticalStatus,
+)
+
+
+def _choice(value: Any, choices: type, field: str) -> str:
+    """Accept the stored value or the Chinese label ("非公企业" or "enterprise")."""
+    text = str(value or "").strip()
+    for member in choices:
+        if text in (member.value, member.label):
+            return member.value
+    labels = "、".join(m.label for m in choices)
+    raise ValueError(f"{field}「{text}」无效，应为：{labels}")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel turned a code into a number
+    return str(value).strip()
+
+
+def _code_text(value: Any) -> str:
+    """Codes Excel stored as numbers: 341271001001.0 → "341271001001".
+
+    Scientific notation (3.41202E+17) has already lost digits; it is refused, not guessed.
+    """
+    if isinstance(value, float):
+        if value.is_integer() and value < 1e15:
+            return str(int(value))
+        raise ValueError(
+            "已被 Excel 转成数字（科学计数法），末几位已丢失；请把该列设为文本后重新填写"
+        )
+    text = _text(value)
+    if "E+" in text.upper() and text.replace(".", "").upper().replace("E+", "").isdigit():
+        raise ValueError("已被 Excel 转成科学计数法，末几位已丢失；请把该列设为文本后重新填写")
+    return text
+
+
+def _django_error(exc: DjangoValidationError) -> ValueError:
+    return ValueError(exc.messages[0])
+
+
+class OrganizationIn(Schema):
+    kind: str
+    name: str
+    credit_code: str = ""
+    former_names: list[str] = []
+    legal_rep: str = ""
+    legal_rep_phone: str = ""
+    investors: str = ""
+    address: str = ""
+    region: str
+    lat: float | None = None
+    lon: float | None = None
+    industry: str = ""
+    employee_count: int | None = None
+    party_member_count: int | None = None
+    party_contact: str = ""
+    status: str = OrgStatus.ACTIVE.value
+    is_platform: bool = False
+    container_credit_code: str = ""
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> str:
+        return _choice(value, OrgKind, "类型")
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: Any) -> str:
+        return _choice(value or OrgStatus.ACTIVE, OrgStatus, "状态")
+
+    @field_validator("industry", mode="before")
+    @classmethod
+    def _industry(cls, value: Any) -> str:
+        text = _text(value)
+        if not text:
+            return ""
+        return _choice(text[:1].upper() if len(text) == 1 else text, Industry, "行业门类")
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> str:
+        text = _text(value)
+        if not text:
+            raise ValueError("名称不能为空")
+        return text
+
+    @field_validator("region", "container_credit_code", mode="before")
+    @classmethod
+    def _codes(cls, value: Any) -> str:
+        return pii.normalize_code(_code_text(value))
+
+    @field_validator("credit_code", mode="before")
+    @classmethod
+    def _credit_code(cls, value: Any) -> str:
+        text = pii.normalize_code(_code_text(value))
+        if not text:
+            return ""
+        try:
+            return pii.validate_credit_code(text)
+        except DjangoValidationError as exc:
+            raise _django_error(exc) from exc
+
+    @field_validator("legal_rep_phone", mode="before")
+    @classmethod
+    def _phone(cls, value: Any) -> str:
+        text = _code_text(value)
+        if not text:
+            return ""
+        try:
+            return pii.validate_phone(text)
+        except DjangoValidationError as exc:
+            raise _django_error(exc) from exc
+
+    @field_validator("legal_rep", "investors", "address", "party_contact", mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> str:
+        return _text(value)
+
+    @field_validator("former_names", mode="before")
+    @classmethod
+    def _former(cls, value: Any) -> list[str]:
+        if isinstance(value, list):
+            return [str(v).strip() for v in value if str(v).strip()]
+        return [v.strip() for v in str(value or "").replace("，", ",").split(",") if v.strip()]
+
+
+class OrganizationOut(Schema):
+    id: int
+    kind: str
+    name: str
+    credit_code: str | None
+    legal_rep: str
+    address: str
+    region: str
+    industry: str
+    employee_count: int | None
+    status: str
+    is_platform: bool
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return obj.region_id
+
+
+class PersonIn(Schema):
+    name: str
+    id_number: str
+    phone: str = ""
+    occupation: str = Occupation.EMPLOYEE.value
+    political_status: str = PoliticalStatus.MASSES.value
+    party_joined_on: date | None = None
+    party_registered_at: str = ""
+    is_mobile_member: bool = False
+    region: str
+    # Current job: the organization by credit code (or name for places without one).
+    organization_credit_code: str = ""
+    position: str = ""
+    is_manager: bool = False
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: Any) -> str:
+        text = _text(value)
+        if not text:
+            raise ValueError("姓名不能为空")
+        return text
+
+    @field_validator("id_number", mode="before")
+    @classmethod
+    def _id_number(cls, value: Any) -> str:
+        text = pii.normalize_id_number(_code_text(value))
+        try:
+            return pii.validate_id_number(text)
+        except DjangoValidationError as exc:
+            raise _django_error(exc) from exc
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, value: Any) -> str:
+        text = _code_text(value)
+        if not text:
+            return ""
+        try:
+            return pii.validate_phone(text)
+        except DjangoValidationError as exc:
+            raise _django_error(exc) from exc
+
+    @field_validator("occupation", mode="before")
+    @classmethod
+    def _occupation(cls, value: Any) -> str:
+        return _choice(value or Occupation.EMPLOYEE, Occupation, "职业")
+
+    @field_validator("political_status", mode="before")
+    @classmethod
+    def _political(cls, value: Any) -> str:
+        return _choice(value or PoliticalStatus.MASSES, PoliticalStatus, "政治面貌")
+
+    @field_validator("region", "organization_credit_code", mode="before")
+    @classmethod
+    def _codes(cls, value: Any) -> str:
+        return pii.normalize_code(_code_text(value))
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    phone: str
+    id_number: str
+    sex: str
+    birth_date: date | None
+    occupation: str
+    political_status: str
+    is_mobile_member: bool
+    region: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return obj.name_masked
+
+    @staticmethod
+    def resolve_phone(obj: Any) -> str:
+        return obj.phone_masked
+
+    @staticmethod
+    def resolve_id_number(obj: Any) -> str:
+        return obj.id_number_masked
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str:
+        return obj.region_id
+
+
+class PartyOrgIn(Schema):
+    name: str
+    type: str
+    region: str
+    parent_id: int | None = None
+    founded_on: date | None = None
+    term_end: date | None = None
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type(cls, value: Any) -> str:
+        return _choice(value, PartyOrgType, "党组织类型")
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region(cls, value: Any) -> str:
+        return pii.normalize_code(_code_text(value))
+
+
+class CoverageIn(Schema):
+    mode: str
+    party_org_id: int | None = None
+    since: date | None = None
+    note: str = ""
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode(cls, value: Any) -> str:
+        return _choice(value, CoverageMode, "覆盖方式")
