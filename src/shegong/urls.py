@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("shegong.accounts.urls")),
     path("regions/", include("shegong.regions.urls")),
+    path("ledger/", include("shegong.ledger.urls")),
     path("audit/", include((audit_patterns, "audit"))),
     path("inbox/", include((inbox_patterns, "inbox"))),
     path("system/", include((system_patterns, "system"))),

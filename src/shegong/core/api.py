@@ -341,3 +341,4 @@ api.add_exception_handler(Exception, _on_unexpected)
 
 api.add_router("", "shegong.accounts.api.router", tags=["账号"])
 api.add_router("/regions", "shegong.regions.api.router", tags=["区划"])
+api.add_router("/ledger", "shegong.ledger.api.router", tags=["台账"])

@@ -26,6 +26,22 @@ MENU: list[tuple[str, list[MenuItem]]] = [
         [MenuItem("区划与网格", "regions:list", "map", Perm.REGIONS_VIEW)],
     ),
     (
+        "台账与党建",
+        [
+            MenuItem("组织台账", "ledger:organizations", "building", Perm.LEDGER_VIEW),
+            MenuItem("人员台账", "ledger:people", "person-vcard", Perm.LEDGER_VIEW),
+            MenuItem("党组织", "ledger:party_orgs", "flag", Perm.LEDGER_VIEW),
+            MenuItem("覆盖统计", "ledger:coverage", "pie-chart", Perm.LEDGER_VIEW),
+            MenuItem(
+                "应建未建", "ledger:should_establish", "exclamation-diamond", Perm.LEDGER_VIEW
+            ),
+            MenuItem("六清楚", "ledger:completeness", "list-check", Perm.LEDGER_VIEW),
+            MenuItem("回头看", "ledger:campaigns", "arrow-repeat", Perm.LEDGER_VIEW),
+            MenuItem("指导走访", "ledger:visits", "journal-text", Perm.LEDGER_VIEW),
+            MenuItem("导入台账", "ledger:import", "upload", Perm.LEDGER_IMPORT),
+        ],
+    ),
+    (
         "系统管理",
         [
             MenuItem("账号管理", "accounts:users", "people", Perm.ACCOUNTS_VIEW),

@@ -1,0 +1,5 @@
+"""/api/v1/ledger/: organizations, people, party organizations, coverage summary (all scoped)."""
+
+from ninja import Router
+
+router = Router()

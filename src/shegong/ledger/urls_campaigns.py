@@ -1,0 +1,5 @@
+"""URL patterns of the ledger's campaigns pages (included by ledger/urls.py under /ledger/)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
