@@ -10,8 +10,6 @@ from shegong.ledger.choices import CoverageMode
 from shegong.ledger.models import Coverage, Person
 from shegong.ledger.schemas import CoverageIn, OrganizationIn, PersonIn
 
-CODE = "91341202MA2N0000X1"
-
 
 def _valid_code(seed: str = "91341202MA2N00000") -> str:
     from stdnum.cn import uscc
@@ -126,13 +124,12 @@ def test_coverage_needs_a_party_org_and_a_joint_branch_covers_at_most_five(
     branch = PartyOrganization.objects.create(
         name="东关联合党支部", type="joint_branch", region=district["grid_a"]
     )
-    orgs = [
-        actions.create_organization(
-            org_in(district["grid_a"], name=f"单位{i}", credit_code=_valid_code(f"91341202MA2N0000{i}")),
-            actor=street_a_staff,
+    orgs = []
+    for i in range(6):
+        data = org_in(
+            district["grid_a"], name=f"单位{i}", credit_code=_valid_code(f"91341202MA2N0000{i}")
         )
-        for i in range(6)
-    ]  # fmt: skip
+        orgs.append(actions.create_organization(data, actor=street_a_staff))
     with pytest.raises(InvalidInput, match="须指定党组织"):
         actions.set_coverage(orgs[0], CoverageIn(mode="联合组建"), actor=street_a_staff)
     for org in orgs[:5]:
