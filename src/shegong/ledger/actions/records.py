@@ -22,6 +22,7 @@ from ..models import Coverage, Employment, Organization, PartyOrganization, Pers
 from ..schemas import CoverageIn, OrganizationIn, PersonIn
 
 __all__ = [
+    "change_organization",
     "check_ledger_region",
     "create_organization",
     "create_person",
@@ -124,6 +125,13 @@ def create_organization(data: OrganizationIn, *, actor: Any) -> Organization:
 @transaction.atomic(durable=True)
 def update_organization(org: Organization, data: OrganizationIn, *, actor: Any) -> Organization:
     """Apply a full record; the audit entry lists exactly the fields that changed."""
+    return change_organization(org, data, actor=actor)
+
+
+@transaction.atomic(savepoint=False)
+def change_organization(org: Organization, data: OrganizationIn, *, actor: Any) -> Organization:
+    """``update_organization`` inside the caller's transaction, for actions that change an
+    organization as one step of their own (a 回头看 task completed as "updated")."""
     if actor is not None:
         require_perm(actor, Perm.LEDGER_MANAGE)
     org = Organization.objects.select_for_update().get(pk=org.pk)
