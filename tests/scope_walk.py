@@ -30,6 +30,10 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "regions:create_child": lambda o: {"code": o["region_b"].code},
     "audit:detail": lambda o: {"pk": o["audit_b"].pk},
     "inbox:read": lambda o: {"pk": o["notification_b"].pk},
+    "ledger:campaign": lambda o: {"pk": o["campaign_b"].pk},
+    "ledger:campaign_close": lambda o: {"pk": o["campaign_b"].pk},
+    "ledger:task": lambda o: {"pk": o["task_b"].pk},
+    "ledger:instructor_end": lambda o: {"pk": o["assignment_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

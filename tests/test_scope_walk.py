@@ -32,6 +32,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         recipient=street_b_staff, event="test", title="西城通知"
     )
     return {
+        **_ledger_campaign_objects(district, street_b_staff),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -39,6 +40,31 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         "audit_b": audit_b,
         "notification_b": notification_b,
     }
+
+
+def _ledger_campaign_objects(district, street_b_staff):
+    """A 回头看 campaign with a task, and an instructor assignment, in street B."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from stdnum.cn import uscc
+
+    from shegong.ledger import actions as ledger_actions
+    from shegong.ledger.models import Coverage, Organization
+
+    body = "91341202MA2NXC001"
+    org = Organization.objects.create(
+        kind="enterprise", name="西城示范有限公司", region=district["grid_b"],
+        credit_code=body + uscc.calc_check_digit(body),
+    )  # fmt: skip
+    Coverage.objects.create(organization=org, region=org.region)
+    campaign = ledger_actions.create_campaign(
+        actor=street_b_staff, name="西城街道回头看", region=district["street_b"], criteria={},
+        due_on=timezone.localdate() + timedelta(days=3), assignee=street_b_staff,
+    )  # fmt: skip
+    instructor = testing.user(Role.PARTY_INSTRUCTOR, district["street_b"], name="西城指导员")
+    assignment = ledger_actions.assign_instructor(org, instructor, actor=street_b_staff)
+    return {"campaign_b": campaign, "task_b": campaign.tasks.get(), "assignment_b": assignment}
 
 
 def test_street_a_never_sees_street_b(client, street_a_staff, street_b_objects):

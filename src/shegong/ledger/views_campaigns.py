@@ -1,0 +1,570 @@
+"""Pages of 回头看 campaigns, review tasks, party-building instructors and their visits.
+
+Thin adapters (STYLE.md rule 11): parse the form, check access, call one action, render. A
+campaign, task or assignment outside the caller's scope is a 404, the same as a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError
+
+from shegong.accounts.forms import BootstrapMixin, add_domain_error
+from shegong.accounts.queries import require_perm
+from shegong.accounts.roles import Perm, Role
+from shegong.core.errors import DomainError, InvalidInput
+from shegong.core.htmx import redirect_after_write, render_partial_or_full
+from shegong.regions.choices import Level
+from shegong.regions.models import Region
+from shegong.regions.scope import in_subtree
+
+from . import actions
+from . import campaign_queries as queries
+from .choices import CampaignStatus, CoverageMode, Industry, OrgKind, OrgStatus, ReviewOutcome
+from .filters import describe_criteria, filter_organizations
+from .models import GuidanceVisit, InstructorAssignment, Organization, ReviewTask
+
+PAGE_SIZE = 30
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _regions_for_campaigns(actor: Any) -> QuerySet:
+    return (
+        Region.objects.visible_to(actor)
+        .filter(level__in=[Level.DISTRICT, Level.STREET, Level.COMMUNITY])
+        .order_by("code")
+    )
+
+
+# --- forms -----------------------------------------------------------------------------------
+
+
+class CampaignForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label="名称", max_length=200)
+    due_on = forms.DateField(
+        label="截止日期", widget=DATE, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"}
+    )
+    region = forms.ChoiceField(label="区划")
+    kind = forms.MultipleChoiceField(
+        label="组织类型", required=False, choices=OrgKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        label="状态", required=False, initial=OrgStatus.ACTIVE,
+        choices=[("", "全部"), *OrgStatus.choices],
+    )  # fmt: skip
+    coverage = forms.ChoiceField(
+        label="覆盖方式", required=False, choices=[("", "全部"), *CoverageMode.choices]
+    )
+    industry = forms.ChoiceField(
+        label="行业门类", required=False, choices=[("", "全部"), *Industry.choices]
+    )
+    has_party_members = forms.ChoiceField(
+        label="有在职党员", required=False, choices=[("", "不限"), ("1", "是"), ("0", "否")]
+    )
+    assignee = forms.ModelChoiceField(
+        label="统一核查人", required=False, queryset=None, empty_label="（按街道指定）",
+        help_text="未逐街道指定核查人的单位，都交给此人核查",
+    )  # fmt: skip
+
+    CRITERIA = ("kind", "status", "coverage", "industry", "has_party_members")
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        regions = list(_regions_for_campaigns(actor))
+        indent = {Level.DISTRICT: "", Level.STREET: "　", Level.COMMUNITY: "　　"}
+        self.fields["region"].choices = [
+            (r.code, indent.get(r.level, "") + r.name) for r in regions
+        ]
+        self.fields["region"].error_messages["invalid_choice"] = "所选区划不在您的工作范围内"
+        self.fields["kind"].widget.attrs["class"] = "sg-checks"
+        self.fields["assignee"].queryset = queries.eligible_assignees(actor)
+        self.fields["assignee"].label_from_instance = lambda u: u.name_masked
+        self.streets = [r for r in regions if r.level == Level.STREET]
+        for street in self.streets:
+            field = forms.ModelChoiceField(
+                label=street.name, required=False, empty_label="（用统一核查人）",
+                queryset=queries.eligible_assignees(actor, street),
+            )  # fmt: skip
+            field.label_from_instance = lambda u: u.name_masked
+            field.widget.attrs["class"] = "form-select"
+            self.fields[f"street_{street.code}"] = field
+
+    def street_fields(self) -> list:
+        return [self[f"street_{s.code}"] for s in self.streets]
+
+    def main_fields(self) -> list:
+        return [self[name] for name in ("name", "due_on", "region")]
+
+    def filter_fields(self) -> list:
+        return [self[name] for name in self.CRITERIA]
+
+    def criteria(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {key: data.get(key) for key in self.CRITERIA if data.get(key)}
+
+    def by_street(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {s.code: data.get(f"street_{s.code}") for s in self.streets}
+
+
+class TaskForm(BootstrapMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="核查结果", choices=ReviewOutcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": "请选择核查结果"},
+    )  # fmt: skip
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].widget.attrs["class"] = "form-check-input"
+
+
+class OrganizationChangesForm(BootstrapMixin, forms.Form):
+    """The fields of an organization a reviewer may correct on the spot."""
+
+    name = forms.CharField(label="名称", max_length=200)
+    legal_rep = forms.CharField(label="法定代表人/负责人", max_length=50, required=False)
+    legal_rep_phone = forms.CharField(label="负责人电话", max_length=20, required=False)
+    address = forms.CharField(label="地址", max_length=300, required=False)
+    industry = forms.ChoiceField(
+        label="行业门类", required=False, choices=[("", "—"), *Industry.choices]
+    )
+    employee_count = forms.IntegerField(label="从业人员数", required=False, min_value=0)
+    party_member_count = forms.IntegerField(label="党员人数（申报）", required=False, min_value=0)
+    party_contact = forms.CharField(label="党务联络员", max_length=50, required=False)
+
+    @classmethod
+    def initial_for(cls, org: Organization) -> dict[str, Any]:
+        return {name: getattr(org, name) for name in cls.base_fields}
+
+
+class VisitFilterForm(BootstrapMixin, forms.Form):
+    instructor = forms.ModelChoiceField(
+        label="指导员", required=False, queryset=None, empty_label="全部"
+    )
+    q = forms.CharField(label="单位名称", required=False, max_length=100)
+    date_from = forms.DateField(label="开始日期", required=False, widget=DATE)
+    date_to = forms.DateField(label="结束日期", required=False, widget=DATE)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["instructor"].queryset = queries.eligible_instructors(actor)
+        self.fields["instructor"].label_from_instance = lambda u: u.name_masked
+        self.fields["instructor"].error_messages["invalid_choice"] = "未找到该指导员"
+        for name in ("date_from", "date_to"):
+            self.fields[name].error_messages["invalid"] = "日期格式应为 YYYY-MM-DD"
+
+
+class VisitForm(BootstrapMixin, forms.Form):
+    organization = forms.ModelChoiceField(label="单位", queryset=None)
+    visited_on = forms.DateField(
+        label="走访日期", widget=DATE, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"}
+    )
+    topic = forms.CharField(label="主题", max_length=200)
+    round = forms.IntegerField(label="轮次", min_value=1, initial=1)
+    notes = forms.CharField(label="记录", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, organizations: QuerySet, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["organization"].error_messages["invalid_choice"] = "所选单位不可选"
+
+
+class AssignForm(BootstrapMixin, forms.Form):
+    instructor = forms.ModelChoiceField(label="党建指导员", queryset=None)
+    organization = forms.CharField(
+        label="单位", max_length=200, help_text="统一社会信用代码或单位全称"
+    )
+    started_on = forms.DateField(label="派驻日期", required=False, widget=DATE)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["instructor"].queryset = queries.eligible_instructors(actor)
+        self.fields["instructor"].label_from_instance = lambda u: u.name_masked
+        self.fields["instructor"].error_messages["invalid_choice"] = "未找到该指导员"
+
+    def clean_organization(self) -> Organization:
+        text = self.cleaned_data["organization"].strip().upper()
+        orgs = Organization.objects.visible_to(self.actor)
+        org = (
+            orgs.filter(credit_code=text).first()
+            or orgs.filter(name=self.cleaned_data["organization"].strip()).first()
+        )
+        if org is None:
+            raise forms.ValidationError("未找到该单位，或不在您的工作范围内")
+        return org
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+
+def campaigns(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    page = Paginator(queries.campaigns_with_progress(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    open_tasks = queries.tasks_visible_to(request.user).filter(assignee=request.user, done_at=None)
+    return render(
+        request,
+        "ledger/campaigns.html",
+        {
+            "page": page,
+            "can_manage": request.user.has_perm_in_scope(Perm.LEDGER_MANAGE),
+            "my_open": open_tasks.count(),
+        },
+    )
+
+
+def _preview(form: CampaignForm) -> dict[str, Any]:
+    """How many organizations the form's filter picks, per street."""
+    data = form.cleaned_data
+    region = Region.objects.filter(code=data.get("region")).first()
+    orgs = Organization.objects.visible_to(form.actor)
+    if region is not None:
+        orgs = in_subtree(orgs, region.prefix)
+    orgs = filter_organizations(orgs, form.criteria())
+    rows = orgs.order_by().values("region_id").annotate(n=Count("pk")).values_list("region_id", "n")
+    per_street: dict[str, int] = {}
+    for code, n in rows:
+        per_street[code[:9] + "000"] = per_street.get(code[:9] + "000", 0) + n
+    names = dict(Region.objects.filter(code__in=per_street).values_list("code", "name"))
+    return {
+        "count": sum(per_street.values()),
+        "per_street": [(names.get(c, c), n) for c, n in sorted(per_street.items())],
+    }
+
+
+def campaign_preview(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_MANAGE)
+    form = CampaignForm(request.GET or None, actor=request.user)
+    form.is_valid()  # name/due date may still be empty: only the filter matters here
+    preview = None
+    if not any(name in form.errors for name in ("region", *CampaignForm.CRITERIA)):
+        preview = _preview(form)
+    return render(request, "ledger/campaign_preview.html", {"preview": preview, "form": form})
+
+
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_MANAGE)
+    initial = {"status": OrgStatus.ACTIVE}
+    form = CampaignForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = actions.create_campaign(
+                actor=request.user,
+                name=data["name"],
+                region=data["region"],
+                criteria=form.criteria(),
+                due_on=data["due_on"],
+                assignee_by_street=form.by_street(),
+                assignee=data["assignee"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, {"criteria": "region"})
+        else:
+            count = campaign.tasks.count()
+            messages.success(request, f"已创建回头看「{campaign.name}」，共{count}项核查任务")
+            return redirect_after_write(request, reverse("ledger:campaign", args=[campaign.pk]))
+    preview = _preview(form) if form.is_bound and "region" in form.cleaned_data else None
+    return render(
+        request,
+        "ledger/campaign_form.html",
+        {"form": form, "preview": preview},
+        status=422 if form.errors else 200,
+    )
+
+
+TASK_FILTERS = {
+    "open": Q(done_at__isnull=True),
+    "done": Q(done_at__isnull=False),
+}
+
+
+def _filtered_tasks(request: HttpRequest, tasks: QuerySet) -> QuerySet:
+    status = request.GET.get("status", "")
+    if status in TASK_FILTERS:
+        tasks = tasks.filter(TASK_FILTERS[status])
+    outcome = request.GET.get("outcome", "")
+    if outcome in ReviewOutcome.values:
+        tasks = tasks.filter(outcome=outcome)
+    if request.GET.get("overdue") == "1":
+        tasks = tasks.filter(done_at__isnull=True, due_on__lt=timezone.localdate())
+    assignee = request.GET.get("assignee", "")
+    if assignee.isdigit():
+        tasks = tasks.filter(assignee_id=int(assignee))
+    return tasks
+
+
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    campaign = queries.access_campaign(request.user, pk)
+    all_tasks = campaign.tasks.all()
+    by_person = queries.progress_by_assignee(all_tasks)
+    tasks = _filtered_tasks(request, all_tasks).select_related("organization", "assignee")
+    tasks = tasks.order_by("done_at", "due_on", "region_id", "pk")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "campaign": campaign,
+        "criteria": describe_criteria(campaign.criteria),
+        "total": queries.campaign_progress(campaign),
+        "by_street": queries.progress_by_street(all_tasks),
+        "by_person": by_person,
+        "page": page,
+        "query": _query_without_page(request),
+        "outcomes": ReviewOutcome.choices,
+        "today": timezone.localdate(),
+        "can_manage": request.user.has_perm_in_scope(Perm.LEDGER_MANAGE),
+        "is_open": campaign.status == CampaignStatus.OPEN,
+    }
+    return render_partial_or_full(
+        request, "ledger/campaign_detail.html", context, "ledger/task_table.html"
+    )
+
+
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    campaign = queries.access_campaign(request.user, pk)
+    try:
+        actions.close_campaign(campaign, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"回头看「{campaign.name}」已结束")
+    return redirect_after_write(request, reverse("ledger:campaign", args=[pk]))
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    tasks = (
+        ReviewTask.objects.filter(assignee=request.user, done_at=None)
+        .filter(campaign__status=CampaignStatus.OPEN)
+        .select_related("organization", "campaign")
+        .order_by("due_on", "region_id", "pk")
+    )
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ledger/task_list.html",
+        {"page": page, "today": timezone.localdate(), "query": ""},
+    )
+
+
+def _pydantic_errors(form: forms.Form, exc: ValidationError) -> None:
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error.get("loc") else None
+        message = str(error.get("msg", "输入有误")).removeprefix("Value error, ")
+        form.add_error(field if field in form.fields else None, message)
+
+
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    task = queries.access_task(request.user, pk)
+    org = task.organization
+    post = request.POST if request.method == "POST" else None
+    form = TaskForm(post)
+    changes_form = OrganizationChangesForm(
+        post, prefix="org", initial=OrganizationChangesForm.initial_for(org)
+    )
+    if post is not None and form.is_valid():
+        outcome = form.cleaned_data["outcome"]
+        changes = None
+        ok = True
+        if outcome == ReviewOutcome.UPDATED:
+            ok = changes_form.is_valid()
+            if ok:
+                values = {k: v for k, v in changes_form.cleaned_data.items()}
+                values["industry"] = values["industry"] or ""
+                try:
+                    changes = actions.organization_input(org, **values)
+                except ValidationError as exc:
+                    _pydantic_errors(changes_form, exc)
+                    ok = False
+        if ok:
+            try:
+                actions.complete_task(
+                    task, actor=request.user, outcome=outcome,
+                    note=form.cleaned_data["note"], changes=changes,
+                )  # fmt: skip
+            except InvalidInput as exc:
+                target = (
+                    changes_form
+                    if exc.errors and exc.errors[0]["field"] in (changes_form.fields)
+                    else form
+                )
+                add_domain_error(target, exc, {"changes": "__all__"})
+                if target is changes_form and not changes_form.errors:
+                    form.add_error(None, exc.detail)
+            except DomainError as exc:
+                form.add_error(None, exc.detail)
+            else:
+                label = ReviewOutcome(outcome).label
+                messages.success(request, f"已完成对 {org.name} 的核查：{label}")
+                return redirect_after_write(request, reverse("ledger:my_tasks"))
+    errors = bool(form.errors or changes_form.errors)
+    return render(
+        request,
+        "ledger/task_detail.html",
+        {
+            "task": task,
+            "org": org,
+            "form": form,
+            "changes_form": changes_form,
+            "today": timezone.localdate(),
+            "can_complete": task.done_at is None and task.campaign.status == CampaignStatus.OPEN,
+        },
+        status=422 if errors else 200,
+    )
+
+
+# --- instructors and visits ------------------------------------------------------------------
+
+
+def _is_instructor(user: Any) -> bool:
+    return user.active_role == Role.PARTY_INSTRUCTOR
+
+
+def visits(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    user = request.user
+    form = VisitFilterForm(request.GET or None, actor=user)
+    qs = GuidanceVisit.objects.visible_to(user).select_related("organization", "instructor")
+    assignments = (
+        InstructorAssignment.objects.visible_to(user)
+        .filter(ended_on=None)
+        .select_related("organization", "instructor")
+        .order_by("organization__name", "pk")
+    )
+    if _is_instructor(user):
+        qs = qs.filter(instructor=user)
+        assignments = assignments.filter(instructor=user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["instructor"]:
+            qs = qs.filter(instructor=data["instructor"])
+            assignments = assignments.filter(instructor=data["instructor"])
+        if data["q"]:
+            qs = qs.filter(organization__name__contains=data["q"])
+            assignments = assignments.filter(organization__name__contains=data["q"])
+        if data["date_from"]:
+            qs = qs.filter(visited_on__gte=data["date_from"])
+        if data["date_to"]:
+            qs = qs.filter(visited_on__lte=data["date_to"])
+    elif form.is_bound:
+        qs = qs.none()
+    page = Paginator(qs.order_by("-visited_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    can_manage = user.has_perm_in_scope(Perm.LEDGER_MANAGE)
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query_without_page(request),
+        "assignments": assignments[:200],
+        "assignment_count": assignments.count(),
+        "can_manage": can_manage,
+        "can_visit": can_manage or user.has_perm_in_scope(Perm.GUIDANCE),
+        "assign_form": AssignForm(actor=user, prefix="assign") if can_manage else None,
+    }
+    return render_partial_or_full(request, "ledger/visits.html", context, "ledger/visit_table.html")
+
+
+def _visit_organizations(user: Any) -> QuerySet:
+    """Instructors choose among their current organizations; managers among assigned ones."""
+    current = InstructorAssignment.objects.filter(ended_on=None)
+    if not user.has_perm_in_scope(Perm.LEDGER_MANAGE):
+        current = current.filter(instructor=user)
+    return (
+        Organization.objects.visible_to(user)
+        .filter(pk__in=current.values("organization_id"))
+        .order_by("name")
+    )
+
+
+def visit_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_perm_in_scope(Perm.LEDGER_MANAGE):
+        require_perm(user, Perm.GUIDANCE)
+    form = VisitForm(
+        request.POST or None,
+        organizations=_visit_organizations(user),
+        initial={"visited_on": timezone.localdate(), "round": 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = actions.record_visit(
+                data["organization"], actor=user, visited_on=data["visited_on"],
+                topic=data["topic"], round=data["round"], notes=data["notes"],
+            )  # fmt: skip
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已记录对 {visit.organization.name} 的走访")
+            return redirect_after_write(request, reverse("ledger:visits"))
+    return render(
+        request, "ledger/visit_form.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+def instructor_assign(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_MANAGE)
+    form = AssignForm(request.POST or None, actor=request.user, prefix="assign")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.assign_instructor(
+                data["organization"], data["instructor"], actor=request.user,
+                started_on=data["started_on"],
+            )  # fmt: skip
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已派驻 {data['instructor'].name_masked} 到 {data['organization'].name}",
+            )
+            return redirect_after_write(request, reverse("ledger:visits"))
+    return render(
+        request,
+        "ledger/instructor_form.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+def instructor_end(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    assignment = queries.access_assignment(request.user, pk)
+    try:
+        actions.end_instructor_assignment(assignment, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            f"已结束 {assignment.instructor.name_masked} 在 {assignment.organization.name} 的派驻",
+        )
+    return redirect_after_write(request, reverse("ledger:visits"))
