@@ -3,3 +3,6 @@
 from ninja import Router
 
 router = Router()
+
+
+router.add_router("", "shegong.ledger.api_coverage.router")

@@ -1,0 +1,369 @@
+"""Read side of the ledger's party-building rules: coverage summary and worklists.
+
+Every function starts from ``visible_to(user)``, so a street's staff only ever count and list
+their own street. Each runs a constant number of queries whatever the number of organizations:
+the per-organization counts are one aggregate query (``rules.party_count_annotations``), and
+the rules are applied to those values in Python or as SQL expressions (``rules.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from shegong.core.errors import NotFound
+from shegong.regions.choices import PREFIX_LENGTH, Level
+from shegong.regions.models import Region
+from shegong.regions.scope import scope_prefix
+
+from . import rules
+from .choices import CONTAINER_KINDS, OrgKind, OrgStatus, PartyOrgType
+from .models import Organization, PartyOrganization
+from .rules import ContainerCounts, CoverageCounts, Establishment
+
+REGION_NOT_FOUND = "未找到该区划，或不在您的工作范围内"
+UNIT_KINDS = [k for k in OrgKind if k not in CONTAINER_KINDS]
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+def summary_region(user: Any, region_code: str | None = None) -> Region | None:
+    """The region whose children are the rows of a summary.
+
+    ``region_code`` (optional) must be inside the caller's scope (else NotFound, as for a
+    missing region). Without it: the caller's own region; for a superuser, the top of the tree,
+    descending while there is only one child (province → city → district), so the rows are
+    streets in a one-district deployment. None means "the roots" (several top-level regions).
+    """
+    prefix = scope_prefix(user)
+    if prefix is None:
+        raise NotFound(REGION_NOT_FOUND)
+    if region_code:
+        region = Region.objects.visible_to(user).filter(code=region_code).first()
+        if region is None:
+            raise NotFound(REGION_NOT_FOUND)
+        return region
+    if prefix:
+        return user.active_membership.region
+    region = None
+    for _ in range(3):  # at most province → city → district
+        children = list(Region.objects.filter(parent=region).order_by("code")[:2])
+        if len(children) != 1 or children[0].level in {Level.STREET, Level.COMMUNITY}:
+            break
+        region = children[0]
+        if region.level == Level.DISTRICT:
+            break
+    return region
+
+
+def scoped_organizations(user: Any, region: Region | None = None) -> QuerySet:
+    orgs = Organization.objects.visible_to(user)
+    return orgs.in_region(region.prefix) if region is not None else orgs
+
+
+def region_choices(user: Any) -> list[tuple[str, str]]:
+    """Streets and communities in the caller's scope, for filter dropdowns (one query)."""
+    regions = (
+        Region.objects.visible_to(user)
+        .filter(level__in=[Level.DISTRICT, Level.STREET, Level.COMMUNITY])
+        .only("code", "name", "level")
+        .order_by("code")
+    )
+    indent = {Level.DISTRICT: "", Level.STREET: "", Level.COMMUNITY: "　"}
+    return [(r.code, f"{indent[r.level]}{r.name}") for r in regions]
+
+
+# --- coverage summary -------------------------------------------------------------------------
+
+
+@dataclass
+class SummaryRow:
+    """One child region of the summary (a street of a district, a community of a street…)."""
+
+    code: str
+    name: str
+    level: str
+    counts: CoverageCounts = field(default_factory=CoverageCounts)
+    by_kind: dict[str, CoverageCounts] = field(default_factory=dict)
+    containers: ContainerCounts = field(default_factory=ContainerCounts)
+    is_self: bool = False  # organizations filed directly at the scope region, not below it
+
+    @property
+    def level_label(self) -> str:
+        return Level(self.level).label
+
+
+@dataclass
+class CoverageSummary:
+    region: Region | None
+    kind: str
+    rows: list[SummaryRow]
+    total: CoverageCounts
+    by_kind: dict[str, CoverageCounts]
+    containers: ContainerCounts
+    containers_by_kind: dict[str, ContainerCounts]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "region": (
+                {"code": self.region.code, "name": self.region.name, "level": self.region.level}
+                if self.region
+                else None
+            ),
+            "kind": self.kind,
+            "rows": [
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "level": row.level,
+                    **row.counts.as_dict(),
+                    "by_kind": {k: c.as_dict() for k, c in row.by_kind.items()},
+                    "containers": row.containers.containers,
+                    "containers_covered": row.containers.covered,
+                }
+                for row in self.rows
+            ],
+            "total": self.total.as_dict(),
+            "by_kind": {k: c.as_dict() for k, c in self.by_kind.items()},
+            "containers": {
+                "containers": self.containers.containers,
+                "covered": self.containers.covered,
+                "rate": self.containers.rate,
+                "by_kind": {
+                    k: {"containers": c.containers, "covered": c.covered, "rate": c.rate}
+                    for k, c in self.containers_by_kind.items()
+                },
+            },
+        }
+
+
+def coverage_summary(
+    user: Any, region_prefix: str | None = None, *, kind: str = ""
+) -> CoverageSummary:
+    """应建尽建 and coverage counts per child region of the scope and per kind.
+
+    ``region_prefix``: a region code inside the caller's scope to drill into (default: their
+    own region). ``kind``: only this kind of organization (containers are counted apart).
+    Three queries: the scope region's children, and one aggregate over the organizations.
+    """
+    region = summary_region(user, region_prefix)
+    children = list(
+        Region.objects.filter(parent=region).only("code", "name", "level").order_by("code")
+    )
+    rows = [SummaryRow(c.code, c.name, c.level) for c in children]
+    by_prefix = {c.prefix: row for c, row in zip(children, rows, strict=True)}
+    lengths = sorted({PREFIX_LENGTH[Level(c.level)] for c in children})
+    own_row = (
+        SummaryRow(region.code, f"{region.name}（本级）", region.level, is_self=True)
+        if region is not None
+        else None
+    )
+
+    values = (
+        scoped_organizations(user, region)
+        .filter(status=OrgStatus.ACTIVE)
+        .order_by()
+        .values("id", "region_id", "kind", "container_id")
+        .annotate(**rules.party_count_annotations())
+    )
+    by_kind: dict[str, CoverageCounts] = {}
+    containers: dict[int, tuple[SummaryRow, str, bool]] = {}
+    tenant_covered: set[int] = set()
+    for org in values:
+        row = _row_for(org["region_id"], by_prefix, lengths) or own_row
+        if row is None:  # a root-level scope: an organization filed outside every root
+            continue
+        org_kind, mode = org["kind"], org["coverage_mode"]
+        if org_kind in CONTAINER_KINDS:
+            containers[org["id"]] = (row, org_kind, rules.is_organization_covered(mode))
+            continue
+        if org["container_id"] and rules.is_organization_covered(mode):
+            tenant_covered.add(org["container_id"])
+        if kind and org_kind != kind:
+            continue
+        c = rules.classify(org["n_full"], org["n_members"], mode)
+        row.counts.add(c)
+        row.by_kind.setdefault(org_kind, CoverageCounts()).add(c)
+        by_kind.setdefault(org_kind, CoverageCounts()).add(c)
+
+    containers_by_kind: dict[str, ContainerCounts] = {}
+    for pk, (row, container_kind, own_covered) in containers.items():
+        if kind and kind in CONTAINER_KINDS and container_kind != kind:
+            continue
+        covered = own_covered or pk in tenant_covered
+        for bucket in (
+            row.containers,
+            containers_by_kind.setdefault(container_kind, ContainerCounts()),
+        ):
+            bucket.containers += 1
+            bucket.covered += covered
+
+    if own_row is not None and (own_row.counts.units or own_row.containers.containers):
+        rows.append(own_row)
+    total, container_total = CoverageCounts(), ContainerCounts()
+    for row in rows:
+        total.merge(row.counts)
+        container_total.merge(row.containers)
+    ordered_kinds = {k.value: by_kind[k.value] for k in OrgKind if k.value in by_kind}
+    ordered_containers = {
+        k.value: containers_by_kind[k.value] for k in OrgKind if k.value in containers_by_kind
+    }
+    return CoverageSummary(
+        region, kind, rows, total, ordered_kinds, container_total, ordered_containers
+    )
+
+
+def _row_for(code: str, by_prefix: dict[str, SummaryRow], lengths: list[int]) -> SummaryRow | None:
+    for length in lengths:
+        row = by_prefix.get(code[:length])
+        if row is not None:
+            return row
+    return None
+
+
+# --- 应建未建 worklist -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorklistFilter:
+    region: str = ""  # a region code inside the scope
+    kind: str = ""
+    status: str = ""  # Establishment.SHOULD_ESTABLISH or MEMBERS_UNCOVERED; "" for both
+
+
+def _filtered(user: Any, region_code: str, kind: str) -> QuerySet:
+    region = summary_region(user, region_code) if region_code else None
+    orgs = scoped_organizations(user, region).filter(status=OrgStatus.ACTIVE)
+    return orgs.filter(kind=kind) if kind else orgs
+
+
+def should_establish_worklist(user: Any, filters: WorklistFilter | None = None) -> QuerySet:
+    """Active units where 应建尽建 is not met: 应建未建 (≥3 full members, no organization of
+    their own) and units with members but no coverage at all. Most members first.
+
+    Each organization carries ``n_full``, ``n_members`` and ``coverage_mode``; pass it to
+    ``classification(org)`` for the label and suggestion.
+    """
+    filters = filters or WorklistFilter()
+    threshold = rules.RULES.establish_min_full_members
+    orgs = (
+        _filtered(user, filters.region, filters.kind)
+        .exclude(kind__in=CONTAINER_KINDS)
+        .annotate(**rules.party_count_annotations())
+        .filter(rules.worklist_condition())
+    )
+    if filters.status == Establishment.SHOULD_ESTABLISH:
+        orgs = orgs.filter(n_full__gte=threshold)
+    elif filters.status == Establishment.MEMBERS_UNCOVERED:
+        orgs = orgs.filter(n_full__lt=threshold)
+    return orgs.select_related("region").order_by("-n_full", "-n_members", "name", "pk")
+
+
+def classification(org: Organization) -> rules.Classification:
+    """The 应建尽建 classification of an organization annotated by a worklist query."""
+    return rules.classify(org.n_full, org.n_members, org.coverage_mode)
+
+
+def street_names(user: Any) -> dict[str, str]:
+    """Street prefix → street name in the caller's scope (one query), to label rows."""
+    streets = Region.objects.visible_to(user).filter(level=Level.STREET).only("code", "name")
+    return {s.prefix: s.name for s in streets}
+
+
+def street_of(code: str, streets: dict[str, str]) -> str:
+    return streets.get(code[: PREFIX_LENGTH[Level.STREET]], "")
+
+
+# --- 六清楚 worklist ---------------------------------------------------------------------------
+
+ORG_COMPLETENESS_FIELDS = (
+    "name", "kind", "address", "industry", "credit_code", "employee_count", "legal_rep",
+    "legal_rep_phone", "investors", "party_member_count",
+)  # fmt: skip
+
+
+def completeness_worklist(
+    user: Any, *, region: str = "", kind: str = "", score: str = ""
+) -> QuerySet:
+    """Active organizations, least complete (六清楚) first; ``score``: "0"–"6" for that score,
+    "incomplete" for below 6. Each carries ``score`` and ``c_<section>`` flags; pass it to
+    ``completeness_of(org)`` for the missing items."""
+    orgs = (
+        _filtered(user, region, kind)
+        .annotate(**rules.completeness_annotations())
+        .annotate(score=rules.score_expression())
+    )
+    if score == "incomplete":
+        orgs = orgs.filter(score__lt=len(rules.SECTIONS))
+    elif score.isdigit():
+        orgs = orgs.filter(score=int(score))
+    return orgs.select_related("region").order_by("score", "name", "pk")
+
+
+def completeness_of(org: Organization) -> rules.Completeness:
+    row = {name: getattr(org, name) for name in ORG_COMPLETENESS_FIELDS}
+    for name in ("n_employees", "n_managers", "n_members", "coverage_mode", "coverage_note"):
+        row[name] = getattr(org, name)
+    return rules.completeness(row)
+
+
+def organization_completeness(org: Organization) -> rules.Completeness:
+    """六清楚 of one organization (for its detail page): one aggregate query."""
+    annotated = (
+        Organization.objects.filter(pk=org.pk)
+        .annotate(**rules.completeness_annotations())
+        .annotate(score=rules.score_expression())
+        .get()
+    )
+    return completeness_of(annotated)
+
+
+# --- 换届 and 临时党支部 ----------------------------------------------------------------------
+
+
+@dataclass
+class ReelectionReport:
+    due: list[tuple[PartyOrganization, str]]  # (party org, rules.Reelection status)
+    temporary: list[tuple[PartyOrganization, date]]  # (temporary branch, founded/created on)
+    converted: list[PartyOrganization]
+    today: date
+
+
+def reelection_due(user: Any, today: date | None = None, *, converted_limit: int = 50) -> Any:
+    """Party organizations past or near their term end, temporary branches due for conversion,
+    and recent conversions (three queries)."""
+    today = today or timezone.localdate()
+    horizon = rules.add_months(today, rules.RULES.reelection_notice_months)
+    visible = PartyOrganization.objects.visible_to(user).filter(is_active=True)
+    due = []
+    for party_org in (
+        visible.filter(term_end__isnull=False, term_end__lte=horizon)
+        .select_related("region", "parent")
+        .order_by("term_end", "name")
+    ):
+        status = rules.reelection_status(party_org.term_end, today)
+        if status:
+            due.append((party_org, status))
+    temporary = []
+    cutoff = rules.add_months(today, -rules.RULES.temporary_branch_max_months)
+    for branch in (
+        visible.filter(type=PartyOrgType.TEMPORARY_BRANCH, converted_to__isnull=True)
+        .filter(Q(founded_on__lte=cutoff) | Q(founded_on__isnull=True))
+        .select_related("region")
+        .order_by("founded_on", "created_at")
+    ):
+        since = branch.founded_on or timezone.localdate(branch.created_at)
+        if rules.temporary_branch_overdue(branch.type, since, None, today):
+            temporary.append((branch, since))
+    converted = list(
+        PartyOrganization.objects.visible_to(user)
+        .filter(type=PartyOrgType.TEMPORARY_BRANCH, converted_to__isnull=False)
+        .select_related("converted_to", "region")
+        .order_by("-converted_on", "-pk")[:converted_limit]
+    )
+    return ReelectionReport(due, temporary, converted, today)

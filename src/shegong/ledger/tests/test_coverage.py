@@ -1,0 +1,237 @@
+"""The coverage summary (queries.coverage_summary), its page and its API."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from shegong import testing
+from shegong.accounts.roles import Role
+from shegong.ledger import queries
+from shegong.ledger.choices import CoverageMode, OrgKind, OrgStatus
+from shegong.ledger.tests.test_rules import FULL, MASSES, PROBATIONARY, org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def street_a_orgs(district):
+    grid, community = district["grid_a"], district["community_a"]
+    return {
+        "should": org(grid, name="东城应建企业", staff=(FULL, FULL, FULL)),
+        "standalone": org(grid, staff=(FULL, FULL, FULL, MASSES), mode=CoverageMode.STANDALONE),
+        "joint": org(community, staff=(FULL,), mode=CoverageMode.JOINT),
+        "instructor": org(grid, staff=(PROBATIONARY,), mode=CoverageMode.INSTRUCTOR),
+        "uncovered": org(grid, staff=(FULL, FULL, PROBATIONARY)),
+        "empty": org(grid, kind=OrgKind.INDIVIDUAL),
+        "closed": org(grid, staff=(FULL, FULL, FULL), status=OrgStatus.CLOSED),
+    }
+
+
+@pytest.fixture
+def street_b_orgs(district):
+    grid = district["grid_b"]
+    return [
+        org(grid, name="西城应建企业", staff=(FULL, FULL, FULL)),
+        org(grid, staff=(FULL,), mode=CoverageMode.JOINT),
+    ]
+
+
+def _row(summary, name):
+    return next(row for row in summary.rows if row.name == name)
+
+
+def test_the_district_summary_has_a_row_per_street(district_admin, street_a_orgs, street_b_orgs):
+    summary = queries.coverage_summary(district_admin)
+    assert summary.region == queries.summary_region(district_admin)
+    assert [row.name for row in summary.rows] == ["东城街道", "西城街道"]
+    east = _row(summary, "东城街道").counts
+    assert east.units == 6  # the closed one does not count
+    assert east.with_members == 5
+    assert east.with_three_full == 2
+    assert east.should_establish == 1
+    assert east.members_uncovered == 1
+    assert east.by_mode[CoverageMode.STANDALONE] == 1
+    assert east.by_mode[CoverageMode.JOINT] == 1
+    assert east.by_mode[CoverageMode.INSTRUCTOR] == 1
+    assert east.by_mode[CoverageMode.NONE] == 3
+    # 组织覆盖: standalone + joint of the 5 units with members.
+    assert (east.organization_covered, east.organization_base, east.organization_rate) == (
+        2,
+        5,
+        40.0,
+    )
+    # 工作覆盖: standalone + joint + instructor of all 6 units.
+    assert (east.work_covered, east.work_rate) == (3, 50.0)
+    assert summary.total.units == 8
+    assert summary.total.should_establish == 2
+
+
+def test_street_staff_see_their_communities_and_never_street_a(
+    street_a_staff, street_b_staff, street_a_orgs, street_b_orgs
+):
+    summary = queries.coverage_summary(street_b_staff)
+    assert summary.region.name == "西城街道"
+    assert [row.name for row in summary.rows] == ["西关社区"]
+    assert summary.total.units == 2
+    assert summary.total.should_establish == 1
+    assert queries.coverage_summary(street_a_staff).total.units == 6
+
+
+def test_it_refuses_a_region_outside_the_scope(street_b_staff, district):
+    from shegong.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        queries.coverage_summary(street_b_staff, district["street_a"].code)
+
+
+def test_it_drills_into_a_street_and_files_own_level_organizations_apart(
+    district_admin, district, street_a_orgs
+):
+    street = district["street_a"]
+    org(street, name="街道直属企业", staff=(FULL,))
+    summary = queries.coverage_summary(district_admin, street.code)
+    assert [row.name for row in summary.rows] == ["东关社区", "东城街道（本级）"]
+    assert summary.rows[-1].is_self
+    assert summary.rows[-1].counts.units == 1
+
+
+def test_the_kind_filter_counts_only_that_kind(district_admin, street_a_orgs):
+    summary = queries.coverage_summary(district_admin, kind=OrgKind.INDIVIDUAL)
+    assert summary.total.units == 1
+    assert list(summary.by_kind) == [OrgKind.INDIVIDUAL]
+
+
+def test_containers_are_counted_apart_and_covered_through_their_tenants(district_admin, district):
+    grid = district["grid_a"]
+    building = org(grid, kind=OrgKind.BUILDING, name="东城大厦")
+    org(grid, kind=OrgKind.BUILDING, name="空置楼宇")
+    org(grid, container=building, staff=(FULL,), mode=CoverageMode.JOINT)
+    org(grid, kind=OrgKind.BUSINESS_DISTRICT, mode=CoverageMode.AFFILIATED)
+    summary = queries.coverage_summary(district_admin)
+    assert summary.total.units == 1  # only the tenant
+    assert (summary.containers.containers, summary.containers.covered) == (3, 2)
+    buildings = summary.containers_by_kind[OrgKind.BUILDING]
+    assert (buildings.containers, buildings.covered, buildings.rate) == (2, 1, 50.0)
+
+
+def test_an_organization_without_a_coverage_row_counts_as_uncovered(district_admin, district):
+    from shegong.ledger.models import Coverage
+
+    lonely = org(district["grid_a"], staff=(FULL, FULL, FULL), mode=CoverageMode.STANDALONE)
+    Coverage.objects.filter(organization=lonely).delete()
+    summary = queries.coverage_summary(district_admin)
+    assert summary.total.should_establish == 1
+    assert summary.total.by_mode[CoverageMode.NONE] == 1
+
+
+def test_the_summary_is_a_constant_number_of_queries(
+    district_admin, district, django_assert_num_queries
+):
+    grid = district["grid_a"]
+    for _ in range(5):
+        org(grid, staff=(FULL, MASSES))
+    # The caller's membership, the district's streets, one aggregate over the organizations.
+    fresh = type(district_admin).objects.get(pk=district_admin.pk)
+    with django_assert_num_queries(3):
+        queries.coverage_summary(fresh)
+    for _ in range(45):
+        org(grid, staff=(FULL, FULL, FULL), mode=CoverageMode.STANDALONE)
+    fresh = type(district_admin).objects.get(pk=district_admin.pk)
+    with django_assert_num_queries(3):
+        summary = queries.coverage_summary(fresh)
+    assert summary.total.units == 50
+
+
+def test_a_superuser_starts_at_the_single_district(superuser, street_a_orgs, street_b_orgs):
+    summary = queries.coverage_summary(superuser)
+    assert summary.region.name == "示范区"
+    assert summary.total.units == 8
+
+
+# --- page ------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_a_chart_container_and_the_table(client, street_a_staff, street_a_orgs):
+    client.force_login(street_a_staff)
+    response = client.get(reverse("ledger:coverage"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="chart-rates"' in html and 'id="chart-modes"' in html
+    assert "vendor/echarts-6.1.0/echarts.common.min.js" in html
+    assert 'id="coverage-table"' in html
+    assert "东关社区" in html
+    assert 'id="coverage-chart-data"' in html
+
+
+def test_the_dashboard_never_shows_another_street(
+    client, street_b_staff, street_a_orgs, street_b_orgs
+):
+    client.force_login(street_b_staff)
+    html = client.get(reverse("ledger:coverage")).content.decode()
+    assert "西关社区" in html
+    assert "东关社区" not in html and "东城" not in html
+
+
+def test_the_dashboard_filters_by_kind_and_refuses_an_unknown_one(
+    client, district_admin, street_a_orgs
+):
+    client.force_login(district_admin)
+    response = client.get(reverse("ledger:coverage"), {"kind": "spaceship"})
+    assert response.status_code == 200
+    assert "未知的组织类型" in response.content.decode()
+    response = client.get(reverse("ledger:coverage"), {"kind": OrgKind.INDIVIDUAL})
+    assert response.context["summary"].total.units == 1
+
+
+def test_the_dashboard_drills_into_a_street(client, district_admin, district, street_a_orgs):
+    client.force_login(district_admin)
+    response = client.get(reverse("ledger:coverage"), {"region": district["street_a"].code})
+    assert [row.name for row in response.context["summary"].rows] == ["东关社区"]
+
+
+def test_the_dashboard_refuses_a_region_outside_the_scope(client, street_b_staff, district):
+    client.force_login(street_b_staff)
+    response = client.get(reverse("ledger:coverage"), {"region": district["street_a"].code})
+    assert response.status_code == 200
+    assert "所选区划不在您的工作范围内" in response.content.decode()
+    assert response.context["summary"].region.name == "西城街道"
+
+
+def test_the_dashboard_needs_the_ledger_permission(client, district):
+    client.force_login(testing.user(Role.RESIDENT, district["community_a"]))
+    assert client.get(reverse("ledger:coverage")).status_code == 403
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+def test_the_api_returns_the_callers_summary(client, street_b_staff, street_a_orgs, street_b_orgs):
+    client.force_login(street_b_staff)
+    response = client.get("/api/v1/ledger/coverage")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["region"]["name"] == "西城街道"
+    assert body["total"]["units"] == 2
+    assert body["total"]["organization_rate"] == 50.0
+    assert body["rows"][0]["name"] == "西关社区"
+    assert "东城应建企业" not in response.content.decode()
+
+
+def test_the_api_answers_404_for_a_region_outside_the_scope(client, street_b_staff, district):
+    client.force_login(street_b_staff)
+    response = client.get("/api/v1/ledger/coverage", {"region": district["street_a"].code})
+    assert response.status_code == 404
+    assert response.json()["detail"] == "未找到该区划，或不在您的工作范围内"
+
+
+def test_the_api_rejects_an_unknown_kind(client, street_b_staff):
+    client.force_login(street_b_staff)
+    response = client.get("/api/v1/ledger/coverage", {"kind": "spaceship"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {"field": "kind", "message": "未知的组织类型：spaceship"}
+
+
+def test_the_api_refuses_a_role_without_the_ledger_permission(client, resident):
+    client.force_login(resident)
+    assert client.get("/api/v1/ledger/coverage").status_code == 403

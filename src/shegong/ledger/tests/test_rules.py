@@ -1,0 +1,345 @@
+"""The party-building rules (rules.py), each with small explicit data (docs/rules.md)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import pytest
+
+from shegong.ledger import rules
+from shegong.ledger.choices import CoverageMode, OrgKind, OrgStatus, PartyOrgType, PoliticalStatus
+from shegong.ledger.models import (
+    Coverage,
+    Employment,
+    Organization,
+    PartyOrganization,
+    Person,
+)
+from shegong.ledger.rules import Establishment, Reelection
+
+FULL, PROBATIONARY, MASSES = (
+    PoliticalStatus.PARTY_FULL,
+    PoliticalStatus.PARTY_PROBATIONARY,
+    PoliticalStatus.MASSES,
+)
+_ids = itertools.count(1)
+
+
+# --- builders (also used by test_coverage*.py and test_worklists*.py) --------------------------
+
+
+def party_org(region, *, type_=PartyOrgType.BRANCH, name=None, **extra) -> PartyOrganization:
+    return PartyOrganization.objects.create(
+        name=name or f"党支部{next(_ids)}", type=type_, region=region, **extra
+    )
+
+
+def org(
+    region,
+    *,
+    name: str | None = None,
+    kind: str = OrgKind.ENTERPRISE,
+    staff: tuple = (),
+    mode: str = CoverageMode.NONE,
+    note: str = "",
+    status: str = OrgStatus.ACTIVE,
+    managers: int = 0,
+    container: Organization | None = None,
+    **fields,
+) -> Organization:
+    """An organization in ``region`` whose current employees have the political statuses in
+    ``staff`` (the first ``managers`` of them are managers), with one Coverage row."""
+    n = next(_ids)
+    organization = Organization.objects.create(
+        kind=kind,
+        name=name or f"测试企业{n}",
+        region=region,
+        status=status,
+        container=container,
+        **fields,
+    )
+    party = None
+    if mode in {CoverageMode.STANDALONE, CoverageMode.JOINT, CoverageMode.AFFILIATED}:
+        party = party_org(region)
+    Coverage.objects.create(
+        organization=organization, region=region, mode=mode, party_org=party, note=note
+    )
+    for index, political_status in enumerate(staff):
+        person = Person.objects.create(
+            name=f"职工{n}-{index}", region=region, political_status=political_status
+        )
+        Employment.objects.create(
+            person=person, organization=organization, is_manager=index < managers
+        )
+    return organization
+
+
+def complete_org(region, **overrides) -> Organization:
+    """An enterprise whose six sections are all complete (1 manager, 2 staff, 1 member)."""
+    fields = {
+        "address": "东关路1号",
+        "industry": "C",
+        "credit_code": f"91341200MA{next(_ids):08d}",
+        "employee_count": 2,
+        "legal_rep": "张三",
+        "legal_rep_phone": "13800000000",
+        "investors": "张三",
+        "party_member_count": 1,
+        "staff": (FULL, MASSES),
+        "managers": 1,
+        "mode": CoverageMode.INSTRUCTOR,
+    }
+    fields.update(overrides)
+    return org(region, **fields)
+
+
+# --- 应建尽建 ---------------------------------------------------------------------------------
+
+
+def test_three_full_members_without_a_branch_of_their_own_should_establish():
+    c = rules.classify(3, 3, CoverageMode.NONE)
+    assert c.status == Establishment.SHOULD_ESTABLISH
+    assert c.label == "应建未建"
+    assert c.is_gap
+    assert c.suggested_type == PartyOrgType.BRANCH
+
+
+def test_two_full_and_one_probationary_member_are_not_enough_to_establish():
+    c = rules.classify(2, 3, CoverageMode.NONE)
+    assert c.status == Establishment.MEMBERS_UNCOVERED
+    assert c.expected == "应联合组建党支部或派驻党建指导员"
+    assert c.suggested_type == PartyOrgType.JOINT_BRANCH
+
+
+@pytest.mark.parametrize("mode", [CoverageMode.JOINT, CoverageMode.AFFILIATED, "instructor"])
+def test_three_full_members_reached_only_by_others_still_should_establish(mode):
+    assert rules.classify(5, 5, mode).status == Establishment.SHOULD_ESTABLISH
+
+
+def test_a_standalone_branch_meets_the_rule():
+    c = rules.classify(4, 4, CoverageMode.STANDALONE)
+    assert c.status == Establishment.ESTABLISHED
+    assert not c.is_gap
+
+
+@pytest.mark.parametrize("mode", [CoverageMode.JOINT, CoverageMode.INSTRUCTOR])
+def test_one_or_two_members_covered_by_a_joint_branch_or_instructor_are_no_gap(mode):
+    assert rules.classify(1, 1, mode).status == Establishment.MEMBERS_COVERED
+
+
+def test_no_members_expects_an_instructor():
+    uncovered = rules.classify(0, 0, None)
+    assert uncovered.status == Establishment.NO_MEMBERS_UNCOVERED
+    assert not uncovered.is_gap
+    assert uncovered.suggestion == "派驻党建指导员"
+    assert rules.classify(0, 0, CoverageMode.INSTRUCTOR).status == (
+        Establishment.NO_MEMBERS_COVERED
+    )
+
+
+@pytest.mark.parametrize(
+    ("full", "members", "expected", "committee"),
+    [
+        (3, 3, PartyOrgType.BRANCH, False),
+        (7, 8, PartyOrgType.BRANCH, True),
+        (40, 50, PartyOrgType.GENERAL_BRANCH, True),
+        (99, 100, PartyOrgType.COMMITTEE, True),
+    ],
+)
+def test_it_suggests_the_type_by_size(full, members, expected, committee):
+    c = rules.classify(full, members, CoverageMode.NONE)
+    assert c.suggested_type == expected
+    assert c.needs_committee is committee
+
+
+def test_a_branch_of_seven_full_members_gets_a_committee():
+    assert rules.classify(7, 7, None).suggestion == "党支部（设支部委员会）"
+
+
+def test_coverage_kinds():
+    assert rules.is_organization_covered(CoverageMode.STANDALONE)
+    assert rules.is_organization_covered(CoverageMode.JOINT)
+    assert rules.is_organization_covered(CoverageMode.AFFILIATED)
+    assert not rules.is_organization_covered(CoverageMode.INSTRUCTOR)
+    assert rules.is_work_covered(CoverageMode.INSTRUCTOR)
+    assert not rules.is_work_covered(CoverageMode.NONE)
+
+
+def test_rates_count_joint_as_organization_and_instructor_as_work_coverage_only():
+    counts = rules.CoverageCounts()
+    counts.add(rules.classify(1, 1, CoverageMode.JOINT))
+    counts.add(rules.classify(1, 1, CoverageMode.INSTRUCTOR))
+    counts.add(rules.classify(0, 0, CoverageMode.NONE))
+    counts.add(rules.classify(0, 0, CoverageMode.NONE))
+    assert counts.organization_base == 2  # the two with members
+    assert counts.organization_rate == 50.0
+    assert counts.work_rate == 50.0  # 2 of 4 units
+
+
+def test_a_rate_without_a_denominator_is_empty():
+    assert rules.CoverageCounts().organization_rate is None
+    assert rules.rate(1, 3) == 33.3
+
+
+# --- 换届 and 临时党支部 ----------------------------------------------------------------------
+
+TODAY = date(2026, 5, 15)
+
+
+@pytest.mark.parametrize(
+    ("term_end", "expected"),
+    [
+        (date(2026, 5, 14), Reelection.OVERDUE),
+        (date(2026, 5, 15), Reelection.URGENT),
+        (date(2026, 8, 15), Reelection.URGENT),
+        (date(2026, 8, 16), Reelection.SOON),
+        (date(2026, 11, 15), Reelection.SOON),
+        (date(2026, 11, 16), None),
+        (None, None),
+    ],
+)
+def test_term_end_flags_re_election(term_end, expected):
+    assert rules.reelection_status(term_end, TODAY) == expected
+
+
+def test_a_temporary_branch_older_than_six_months_is_flagged_unless_converted():
+    temporary = PartyOrgType.TEMPORARY_BRANCH
+    assert rules.temporary_branch_overdue(temporary, date(2025, 11, 15), None, TODAY)
+    assert not rules.temporary_branch_overdue(temporary, date(2025, 11, 16), None, TODAY)
+    assert not rules.temporary_branch_overdue(temporary, date(2025, 1, 1), 7, TODAY)
+    assert not rules.temporary_branch_overdue(PartyOrgType.BRANCH, date(2020, 1, 1), None, TODAY)
+
+
+def test_add_months_keeps_the_end_of_the_month():
+    assert rules.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert rules.add_months(date(2026, 5, 15), -6) == date(2025, 11, 15)
+
+
+# --- 六清楚 -----------------------------------------------------------------------------------
+
+
+def _row(**overrides):
+    row = {
+        "name": "某某科技有限公司",
+        "kind": OrgKind.ENTERPRISE,
+        "address": "东关路1号",
+        "industry": "I",
+        "credit_code": "91341200MA2N0000X1",
+        "employee_count": 10,
+        "legal_rep": "张三",
+        "legal_rep_phone": "13800000000",
+        "investors": "张三",
+        "party_member_count": 1,
+        "n_employees": 10,
+        "n_managers": 1,
+        "n_members": 1,
+        "coverage_mode": CoverageMode.INSTRUCTOR,
+        "coverage_note": "",
+    }
+    row.update(overrides)
+    return row
+
+
+def test_a_fully_recorded_organization_scores_six():
+    c = rules.completeness(_row())
+    assert (c.score, c.percent, c.missing_items) == (6, 100, [])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "section", "item"),
+    [
+        ({"address": ""}, "basic", "地址"),
+        ({"industry": ""}, "basic", "行业门类"),
+        ({"credit_code": None}, "basic", "统一社会信用代码"),
+        ({"employee_count": None, "n_employees": 0}, "basic", "从业人员数"),
+        ({"legal_rep": ""}, "heads", "法定代表人/负责人"),
+        ({"legal_rep_phone": ""}, "heads", "负责人电话"),
+        ({"investors": ""}, "heads", "出资人"),
+        ({"n_managers": 0}, "managers", "未登记在职经营管理人员"),
+        ({"n_employees": 0}, "workforce", "未登记在职职工"),
+        ({"party_member_count": None}, "party_members", "未申报党员人数"),
+        ({"party_member_count": 3}, "party_members", "申报党员3人，台账登记在职党员1人"),
+        ({"coverage_mode": CoverageMode.NONE}, "party_org", "未覆盖且未说明原因"),
+    ],
+)
+def test_each_section_is_incomplete_when_an_item_is_missing(overrides, section, item):
+    c = rules.completeness(_row(**overrides))
+    assert item in c.missing[section]
+    assert not c.is_complete(section)
+    assert c.score == 6 - (1 if section != "basic" or "employee_count" not in overrides else 2)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"kind": OrgKind.BUILDING, "credit_code": None, "industry": "", "investors": ""},
+        {"kind": OrgKind.SOCIAL_ORG, "investors": ""},
+        {"employee_count": 0, "n_employees": 0},
+        {"coverage_mode": CoverageMode.NONE, "coverage_note": "无党员，已联系党建指导员"},
+        {"party_member_count": 0, "n_members": 0},
+    ],
+)
+def test_optional_items_do_not_count_against_a_section(overrides):
+    assert rules.completeness(_row(**overrides)).score == 6
+
+
+# --- the SQL forms agree with the Python rules -----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_sql_section_flags_agree_with_the_python_rule(district):
+    grid = district["grid_a"]
+    orgs = [
+        complete_org(grid),
+        complete_org(grid, address="", legal_rep_phone=""),
+        complete_org(grid, managers=0, party_member_count=None),
+        complete_org(grid, staff=(), party_member_count=0),
+        complete_org(grid, employee_count=0, staff=(), party_member_count=0),
+        complete_org(grid, mode=CoverageMode.NONE, note="   "),
+        complete_org(grid, mode=CoverageMode.NONE, note="　待转入党员"),
+        complete_org(grid, kind=OrgKind.BUILDING, credit_code=None, industry=""),
+        complete_org(grid, staff=(FULL, PROBATIONARY), party_member_count=2),
+        org(grid),
+    ]
+    annotated = (
+        Organization.objects.filter(pk__in=[o.pk for o in orgs])
+        .annotate(**rules.completeness_annotations())
+        .annotate(score=rules.score_expression())
+    )
+    from shegong.ledger.queries import completeness_of
+
+    scores = {}
+    for o in annotated:
+        c = completeness_of(o)
+        for key, _ in rules.SECTIONS:
+            assert getattr(o, f"c_{key}") == int(c.is_complete(key)), (o.name, key)
+        assert o.score == c.score
+        scores[o.pk] = o.score
+    assert scores[orgs[0].pk] == 6
+    assert scores[orgs[-1].pk] == 0
+
+
+@pytest.mark.django_db
+def test_the_sql_worklist_condition_agrees_with_classify(district):
+    grid = district["grid_a"]
+    cases = [
+        ((FULL,) * 3, CoverageMode.NONE),
+        ((FULL,) * 3, CoverageMode.JOINT),
+        ((FULL,) * 3, CoverageMode.STANDALONE),
+        ((FULL, FULL, PROBATIONARY), CoverageMode.NONE),
+        ((FULL, FULL, PROBATIONARY), CoverageMode.INSTRUCTOR),
+        ((PROBATIONARY,), CoverageMode.NONE),
+        ((MASSES,), CoverageMode.NONE),
+        ((), CoverageMode.NONE),
+    ]
+    orgs = [org(grid, staff=staff, mode=mode) for staff, mode in cases]
+    ended = orgs[2]  # a former employee does not count
+    Employment.objects.filter(organization=ended).update(ended_on=date(2025, 1, 1))
+    annotated = Organization.objects.filter(pk__in=[o.pk for o in orgs]).annotate(
+        **rules.party_count_annotations()
+    )
+    flagged = set(annotated.filter(rules.worklist_condition()).values_list("pk", flat=True))
+    for o in annotated:
+        assert (o.pk in flagged) == rules.classify(o.n_full, o.n_members, o.coverage_mode).is_gap
+    assert flagged == {orgs[0].pk, orgs[1].pk, orgs[3].pk, orgs[5].pk}

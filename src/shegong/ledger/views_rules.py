@@ -1,0 +1,269 @@
+"""Pages of the party-building rules: coverage dashboard, 应建未建, 六清楚 and 换届 worklists.
+
+Read-only pages: parse the filters, call one query (``queries.py``), render. Every page needs
+``LEDGER_VIEW`` and shows only the caller's scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from shegong.accounts.queries import require_perm
+from shegong.accounts.roles import Perm
+from shegong.core import audit, excel
+from shegong.core.audit import Verb
+
+from . import queries, rules
+from .choices import CONTAINER_KINDS, CoverageMode, OrgKind
+from .rules import Establishment, Reelection
+
+PAGE_SIZE = 50
+EXPORT_MAX_ROWS = 100_000
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    return params.urlencode()
+
+
+class FilterForm(forms.Form):
+    """Region (within the caller's scope) and kind; subclasses add their own fields."""
+
+    region = forms.ChoiceField(label="区划", required=False)
+    kind = forms.ChoiceField(label="类型", required=False)
+
+    def __init__(self, *args: Any, user: Any, kinds: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [
+            ("", "全部（本人工作范围）"),
+            *queries.region_choices(user),
+        ]
+        self.fields["region"].error_messages["invalid_choice"] = "所选区划不在您的工作范围内"
+        self.fields["kind"].choices = [("", "全部类型"), *[(k.value, k.label) for k in kinds]]
+        self.fields["kind"].error_messages["invalid_choice"] = "未知的组织类型"
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select form-select-sm")
+
+    def value(self, name: str) -> str:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data.get(name) or ""
+        return ""
+
+
+# --- coverage dashboard -----------------------------------------------------------------------
+
+
+@require_safe
+def coverage(request: HttpRequest) -> HttpResponse:
+    """覆盖统计: coverage rates and modes per child region of the scope, with a chart."""
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    form = FilterForm(request.GET or None, user=request.user, kinds=queries.UNIT_KINDS)
+    summary = queries.coverage_summary(
+        request.user, form.value("region") or None, kind=form.value("kind")
+    )
+    modes = [(m.value, m.label) for m in CoverageMode]
+    chart = {
+        "names": [row.name for row in summary.rows],
+        "organization_rate": [row.counts.organization_rate for row in summary.rows],
+        "work_rate": [row.counts.work_rate for row in summary.rows],
+        "modes": [
+            {"label": label, "data": [row.counts.by_mode.get(mode, 0) for row in summary.rows]}
+            for mode, label in modes
+        ],
+    }
+    kind_labels = dict(OrgKind.choices)
+    return render(
+        request,
+        "ledger/coverage.html",
+        {
+            "form": form,
+            "summary": summary,
+            "modes": modes,
+            "chart": chart,
+            "kind_rows": [(kind_labels[k], c) for k, c in summary.by_kind.items()],
+            "container_rows": [(kind_labels[k], c) for k, c in summary.containers_by_kind.items()],
+            "rules": rules.RULES,
+        },
+    )
+
+
+# --- 应建未建 ----------------------------------------------------------------------------------
+
+
+class ShouldEstablishForm(FilterForm):
+    status = forms.ChoiceField(
+        label="判定",
+        required=False,
+        choices=[
+            ("", "全部"),
+            (Establishment.SHOULD_ESTABLISH, "应建未建（≥3名正式党员）"),
+            (Establishment.MEMBERS_UNCOVERED, "有党员未覆盖（1–2名）"),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget.attrs.setdefault("class", "form-select form-select-sm")
+        self.fields["status"].error_messages["invalid_choice"] = "未知的判定类型"
+
+
+SHOULD_ESTABLISH_HEADERS = [
+    ("名称", 32), ("统一社会信用代码", 22), ("类型", 10), ("街道", 12), ("所属社区/网格", 20),
+    ("在职正式党员", 12), ("在职党员（含预备）", 14), ("覆盖方式", 14), ("判定", 14),
+    ("应当", 28), ("建议组建", 20),
+]  # fmt: skip
+
+
+@require_safe
+def should_establish(request: HttpRequest) -> HttpResponse:
+    """应建未建 worklist; ``?format=xlsx`` exports the filtered list."""
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    form = ShouldEstablishForm(request.GET or None, user=request.user, kinds=queries.UNIT_KINDS)
+    filters = queries.WorklistFilter(
+        region=form.value("region"), kind=form.value("kind"), status=form.value("status")
+    )
+    orgs = queries.should_establish_worklist(request.user, filters)
+    if form.is_bound and form.errors:
+        orgs = orgs.none()
+    streets = queries.street_names(request.user)
+    mode_labels = dict(CoverageMode.choices)
+
+    if request.GET.get("format") == "xlsx":
+        return _export_should_establish(request, orgs, streets, mode_labels, filters)
+
+    page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        (org, queries.classification(org), queries.street_of(org.region_id, streets))
+        for org in page.object_list
+    ]
+    return render(
+        request,
+        "ledger/should_establish.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "mode_labels": mode_labels,
+            "querystring": _querystring_without_page(request),
+            "export_max_rows": EXPORT_MAX_ROWS,
+            "rules": rules.RULES,
+        },
+    )
+
+
+def _export_should_establish(
+    request: HttpRequest,
+    orgs: Any,
+    streets: dict[str, str],
+    mode_labels: dict[str, str],
+    filters: queries.WorklistFilter,
+) -> HttpResponse:
+    kind_labels = dict(OrgKind.choices)
+
+    def rows() -> Any:
+        for org in orgs.iterator(chunk_size=2000):
+            c = queries.classification(org)
+            yield (
+                org.name, org.credit_code or "", kind_labels.get(org.kind, org.kind),
+                queries.street_of(org.region_id, streets), org.region.name, c.full_members,
+                c.members, mode_labels.get(c.mode, c.mode), c.label, c.expected, c.suggestion,
+            )  # fmt: skip
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = excel.xlsx_response(
+        f"应建未建-{stamp}.xlsx",
+        [excel.Column(header, width) for header, width in SHOULD_ESTABLISH_HEADERS],
+        rows(),
+        sheet_name="应建未建",
+        max_rows=EXPORT_MAX_ROWS,
+    )
+    # The rows carry no personal data (organizations and counts), but every ledger export is
+    # on record: who took which list out, with which filters (issue 3 §4).
+    audit.record(
+        Verb.LEDGER_EXPORTED,
+        actor=request.user,
+        region=filters.region or getattr(request.user.active_membership, "region_id", None),
+        data={
+            "list": "should_establish",
+            "rows": int(response["X-Export-Rows"]),
+            "filters": {"region": filters.region, "kind": filters.kind, "status": filters.status},
+        },
+    )
+    return response
+
+
+# --- 六清楚 -----------------------------------------------------------------------------------
+
+
+class CompletenessForm(FilterForm):
+    score = forms.ChoiceField(
+        label="得分",
+        required=False,
+        choices=[
+            ("", "全部"),
+            ("incomplete", "未完成（低于6分）"),
+            *[(str(n), f"{n} 分") for n in range(len(rules.SECTIONS) + 1)],
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["score"].widget.attrs.setdefault("class", "form-select form-select-sm")
+        self.fields["score"].error_messages["invalid_choice"] = "得分应为 0–6"
+
+
+@require_safe
+def completeness(request: HttpRequest) -> HttpResponse:
+    """六清楚 worklist: the least complete organizations first, with what is missing."""
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    form = CompletenessForm(request.GET or None, user=request.user, kinds=list(OrgKind))
+    orgs = queries.completeness_worklist(
+        request.user,
+        region=form.value("region"),
+        kind=form.value("kind"),
+        score=form.value("score"),
+    )
+    if form.is_bound and form.errors:
+        orgs = orgs.none()
+    page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(org, queries.completeness_of(org)) for org in page.object_list]
+    return render(
+        request,
+        "ledger/completeness.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "sections": rules.SECTIONS,
+            "querystring": _querystring_without_page(request),
+        },
+    )
+
+
+# --- 换届 -------------------------------------------------------------------------------------
+
+
+@require_safe
+def reelection(request: HttpRequest) -> HttpResponse:
+    """换届提醒: organizations past or near their term end; temporary branches to convert."""
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    report = queries.reelection_due(request.user)
+    return render(
+        request,
+        "ledger/reelection.html",
+        {
+            "report": report,
+            "labels": Reelection.LABELS,
+            "rules": rules.RULES,
+            "container_kinds": CONTAINER_KINDS,
+        },
+    )
