@@ -10,3 +10,4 @@ from .party import *  # noqa: F403
 from .records import *  # noqa: F403
 from .campaigns import *  # noqa: F403
 from .guidance import *  # noqa: F403
+from .imports import *  # noqa: F403

@@ -1,0 +1,788 @@
+"""Excel/CSV imports of the ledger: every row validated, then all of it written or none of it.
+
+Each row goes through the schema the API uses (``OrganizationIn``, ``PersonIn``, ``PartyOrgIn``)
+and the rules across rows (the same credit code or ID number twice in one file, a region outside
+the importer's scope, an employer that is not registered). Any error → nothing is written and
+every error comes back as ``{row, column, label, message}``.
+
+Why the writes are not one ``create_organization`` call per row: a 100k-row file would take an
+hour. Rows are validated and written in chunks of ``CHUNK`` with ``bulk_create``/``bulk_update``
+inside ONE durable transaction; the first error stops the writing (validation goes on, so one
+pass lists every error) and the transaction is rolled back at the end. The audit trail is the
+same as the per-record actions' — one ``ORG_CREATED``/``PERSON_UPDATED``… entry per record
+(person entries carry field names, never values) written with ``bulk_create``, plus one
+``LEDGER_IMPORTED`` entry with the counts.
+
+``bulk_create`` does not call ``Person.save()``, so the derived identity fields (blind index,
+birth date, sex) are computed here; ``EncryptedTextField`` still encrypts on the way in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from pydantic import ValidationError, model_validator
+
+from shegong.accounts.queries import require_perm
+from shegong.accounts.roles import Perm
+from shegong.core import audit
+from shegong.core.audit import Verb
+from shegong.core.errors import InvalidInput
+from shegong.core.models import AuditEvent
+from shegong.core.pii import blind_index, id_facts
+from shegong.regions.scope import scope_prefix
+
+from ..choices import CONTAINER_KINDS, CREDIT_CODE_OPTIONAL, CoverageMode, OrgKind, PartyOrgType
+from ..excel import (
+    IMPORTABLE,
+    ORGANIZATIONS,
+    PARTY_ORGS,
+    PEOPLE,
+    FileError,
+    Table,
+    open_sheet,
+    write_error_workbook,
+)
+from ..models import Coverage, Employment, Organization, PartyOrganization, Person
+from ..schemas import OrganizationIn, PartyOrgIn, PersonIn
+from .records import ORG_FIELDS, PERSON_FIELDS, _jsonable, check_ledger_region
+
+__all__ = [
+    "ImportResult",
+    "import_file",
+    "import_organizations",
+    "import_party_orgs",
+    "import_people",
+]
+
+CHUNK = 2000
+PROGRESS_EVERY = 1000
+BATCH = 500  # rows per INSERT/UPDATE statement (SQLite allows 32766 variables)
+
+Rows = Iterable[tuple[int, dict[str, Any]]]
+Progress = Callable[[int], None] | None
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run or a file with errors, would have done)."""
+
+    table: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    dry_run: bool = False
+    error_workbook: str = ""  # path of the marked-up copy of the file, when it has errors
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def written(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _fast(schema: type) -> type:
+    """The API's schema without ninja's DjangoGetter wrapper, which serves ORM objects and costs
+    half the validation time on plain dicts; every field and validator is inherited as is."""
+
+    class Rows(schema):  # type: ignore[misc, valid-type]
+        @model_validator(mode="wrap")
+        @classmethod
+        def _run_root_validator(cls, values: Any, handler: Any, info: Any) -> Any:
+            return handler(values)
+
+    Rows.__name__ = Rows.__qualname__ = f"{schema.__name__}Rows"
+    return Rows
+
+
+OrganizationRows = _fast(OrganizationIn)
+PersonRows = _fast(PersonIn)
+PartyOrgRows = _fast(PartyOrgIn)
+
+PYDANTIC_MESSAGES = {
+    "missing": "不能为空",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "bool_parsing": "应填「是」或「否」",
+    "bool_type": "应填「是」或「否」",
+    "date_parsing": "日期格式应为 2024-01-31",
+    "date_type": "日期格式应为 2024-01-31",
+    "date_from_datetime_parsing": "日期格式应为 2024-01-31",
+    "date_from_datetime_inexact": "日期格式应为 2024-01-31",
+    "string_type": "应为文字",
+    "list_type": "格式不正确",
+}
+
+
+class _Import:
+    """State of one import run: the actor's scope, caches, counts, errors, pending audit rows."""
+
+    def __init__(
+        self, table: Table, rows: Rows, *, actor: Any, dry_run: bool, progress: Progress,
+        columns: Collection[str] | None,
+    ) -> None:  # fmt: skip
+        self.table = table
+        self.rows = rows
+        self.actor = actor
+        self.prefix = "" if actor is None else (scope_prefix(actor) or None)
+        self.result = ImportResult(table=table.key, dry_run=dry_run)
+        self.progress = progress
+        self.columns = set(columns) if columns is not None else {f.name for f in table.fields}
+        self.regions: dict[str, str | None] = {}  # code → error message (None: fine)
+        self.events: list[AuditEvent] = []
+        self.now = timezone.now()
+        ctx = audit.current_context()
+        self.ip, self.via = ctx.get("ip") or None, ctx.get("via", "system")
+        self.actor_obj = actor if getattr(actor, "pk", None) else None
+        self.actor_label = str(actor) if actor is not None else "系统"
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @property
+    def writing(self) -> bool:
+        return not self.result.dry_run and not self.result.errors
+
+    def error(self, row: int, column: str, message: str) -> None:
+        label = ""
+        if column:
+            try:
+                label = self.table.field(column).label
+            except StopIteration:
+                label = column
+        self.result.errors.append(
+            {"row": row, "column": column, "label": label, "message": message}
+        )
+
+    def in_scope(self, region_code: str) -> bool:
+        return self.prefix is not None and region_code.startswith(self.prefix)
+
+    def chunks(self) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+        chunk: list[tuple[int, dict[str, Any]]] = []
+        for item in self.rows:
+            chunk.append(item)
+            self.result.rows += 1
+            if self.progress is not None and self.result.rows % PROGRESS_EVERY == 0:
+                self.progress(self.result.rows)
+            if len(chunk) >= CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+        if self.progress is not None:
+            self.progress(self.result.rows)
+
+    def validate(self, schema: type, number: int, values: dict[str, Any]) -> Any:
+        try:
+            return schema.model_validate(values)
+        except ValidationError as exc:
+            for item in exc.errors(include_url=False):
+                column = str(item["loc"][0]) if item.get("loc") else ""
+                if item["type"] == "value_error":
+                    message = str(item.get("ctx", {}).get("error", item["msg"]))
+                else:
+                    message = PYDANTIC_MESSAGES.get(item["type"], "格式不正确")
+                    if item["type"] == "missing" and column:
+                        message = f"{self.table.field(column).label}{message}"
+                self.error(number, column, message)
+            return None
+
+    def check_region(self, number: int, code: str) -> bool:
+        if code not in self.regions:
+            try:
+                check_ledger_region(self.actor, code)
+                self.regions[code] = None
+            except InvalidInput as exc:
+                self.regions[code] = exc.errors[0]["message"] if exc.errors else exc.detail
+        message = self.regions[code]
+        if message is not None:
+            self.error(number, "region", message)
+        return message is None
+
+    def check_lengths(self, number: int, model: type[models.Model], values: dict) -> bool:
+        ok = True
+        for name, value in values.items():
+            if isinstance(value, str) and value:
+                limit = getattr(model._meta.get_field(name), "max_length", None)
+                if limit and len(value) > limit:
+                    self.error(number, name, f"不能超过{limit}个字")
+                    ok = False
+        return ok
+
+    def event(self, verb: Verb, target: models.Model, data: dict[str, Any]) -> None:
+        self.events.append(
+            AuditEvent(
+                at=self.now, verb=int(verb), actor=self.actor_obj, actor_label=self.actor_label,
+                target_type=target._meta.label_lower, target_id=str(target.pk),
+                target_label=str(target)[:200], region_id=getattr(target, "region_id", None),
+                ip=self.ip, via=self.via, data=data,
+            )
+        )  # fmt: skip
+
+    def flush_events(self) -> None:
+        if self.writing and self.events:
+            AuditEvent.objects.bulk_create(self.events, batch_size=BATCH)
+        self.events = []
+
+    def finish(self, source: str) -> None:
+        if not self.writing:
+            return
+        r = self.result
+        region = None
+        if self.actor is not None and self.prefix:
+            region = self.actor.active_membership.region_id
+        audit.record(
+            Verb.LEDGER_IMPORTED, actor=self.actor, region=region,
+            data={"table": r.table, "source": source, "rows": r.rows, "created": r.created,
+                  "updated": r.updated, "unchanged": r.unchanged},
+        )  # fmt: skip
+
+
+def _run(importer: _Import, body: Callable[[], None], source: str) -> ImportResult:
+    """Run ``body`` in one durable transaction; roll it back on any error or for a dry run."""
+    if importer.actor is not None:
+        require_perm(importer.actor, Perm.LEDGER_IMPORT)
+    try:
+        with transaction.atomic(durable=True):
+            body()
+            importer.finish(source)
+            if not importer.result.written:
+                raise _Rollback
+    except _Rollback:
+        pass
+    importer.result.errors.sort(key=lambda e: e["row"])
+    return importer.result
+
+
+def _changes(obj: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
+    changed = {}
+    for name, new in values.items():
+        old = getattr(obj, name)
+        if old != new:
+            changed[name] = [_jsonable(old), _jsonable(new)]
+            setattr(obj, name, new)
+    return changed
+
+
+# --- organizations ---------------------------------------------------------------------------
+
+
+def import_organizations(
+    rows: Rows, *, actor: Any, dry_run: bool = False, progress: Progress = None,
+    columns: Collection[str] | None = None, source: str = "",
+) -> ImportResult:  # fmt: skip
+    """Upsert organizations by credit code (by name for places without one).
+
+    ``columns``: the fields the file has; an existing record keeps the values of fields the
+    file lacks (None: the file has them all). New organizations get their coverage row (未覆盖).
+    """
+    imp = _Import(ORGANIZATIONS, rows, actor=actor, dry_run=dry_run, progress=progress,
+                  columns=columns)  # fmt: skip
+    seen_codes: dict[str, int] = {}  # credit code → first row
+    seen_names: dict[str, int] = {}  # name (kinds without a credit code) → first row
+    file_containers: dict[str, int] = {}  # credit code of a place → its row in this file
+    created_pks: dict[str, int] = {}  # credit code → pk of organizations created by this file
+    fields = [name for name in ORG_FIELDS if name in imp.columns or name in ("kind", "name")]
+
+    def body() -> None:
+        for chunk in imp.chunks():
+            plans = []
+            for number, values in chunk:
+                data = imp.validate(OrganizationRows, number, values)
+                if data is None:
+                    continue
+                plan = _plan_organization(imp, number, data, seen_codes, seen_names,
+                                          file_containers)  # fmt: skip
+                if plan is not None:
+                    plans.append(plan)
+            _resolve_organizations(imp, plans, created_pks, file_containers)
+            _write_organizations(imp, plans, created_pks, fields)
+            imp.flush_events()
+
+    return _run(imp, body, source)
+
+
+@dataclass
+class _OrgPlan:
+    number: int
+    data: Any
+    values: dict[str, Any]
+    container_code: str
+    existing: Organization | None = None
+
+
+def _plan_organization(
+    imp: _Import, number: int, data: Any, seen_codes: dict[str, int],
+    seen_names: dict[str, int], file_containers: dict[str, int],
+) -> _OrgPlan | None:  # fmt: skip
+    ok = imp.check_region(number, data.region)
+    kind = OrgKind(data.kind)
+    if data.credit_code:
+        first = seen_codes.setdefault(data.credit_code, number)
+        if first != number:
+            imp.error(number, "credit_code", f"与第{first}行的统一社会信用代码重复")
+            ok = False
+    elif kind not in CREDIT_CODE_OPTIONAL:
+        imp.error(number, "credit_code", "该类型的组织须填写统一社会信用代码")
+        ok = False
+    else:
+        first = seen_names.setdefault(data.name, number)
+        if first != number:
+            imp.error(number, "name", f"与第{first}行的名称重复")
+            ok = False
+    for name in ("employee_count", "party_member_count"):
+        if (getattr(data, name) or 0) < 0:
+            imp.error(number, name, "不能为负数")
+            ok = False
+    container = data.container_credit_code
+    if container and container == data.credit_code:
+        imp.error(number, "container_credit_code", "不能填写本单位自己的信用代码")
+        ok = False
+    values = {name: getattr(data, name) for name in ORG_FIELDS}
+    values["credit_code"] = values["credit_code"] or None
+    ok = imp.check_lengths(number, Organization, values) and ok
+    if data.credit_code and kind in CONTAINER_KINDS:
+        file_containers.setdefault(data.credit_code, number)
+    if not ok:
+        return None
+    values["region_id"] = data.region
+    return _OrgPlan(number, data, values, container)
+
+
+def _resolve_organizations(
+    imp: _Import, plans: list[_OrgPlan], created_pks: dict[str, int],
+    file_containers: dict[str, int],
+) -> None:  # fmt: skip
+    """Find the existing record of each plan and its container, in a few queries per chunk."""
+    codes = [p.values["credit_code"] for p in plans if p.values["credit_code"]]
+    by_code = {o.credit_code: o for o in Organization.objects.filter(credit_code__in=codes)}
+    names = [p.data.name for p in plans if not p.values["credit_code"]]
+    by_name: dict[str, Organization] = {}
+    if names:
+        qs = Organization.objects.filter(credit_code=None, name__in=names)
+        if imp.actor is not None:
+            qs = qs.visible_to(imp.actor)
+        for org in qs.order_by("pk"):
+            by_name.setdefault(org.name, org)
+    container_codes = {p.container_code for p in plans if p.container_code}
+    containers = {
+        o.credit_code: o
+        for o in Organization.objects.filter(credit_code__in=container_codes).only(
+            "pk", "kind", "credit_code", "region"
+        )
+    }
+    keep = []
+    for plan in plans:
+        code = plan.values["credit_code"]
+        existing = by_code.get(code) if code else by_name.get(plan.data.name)
+        if existing is not None and not imp.in_scope(existing.region_id):
+            imp.error(plan.number, "credit_code",
+                      "该统一社会信用代码已由您工作范围以外的区划登记，请联系区管理员")  # fmt: skip
+            continue
+        plan.existing = existing
+        if plan.container_code:
+            container = containers.get(plan.container_code)
+            if container is not None and (
+                OrgKind(container.kind) not in CONTAINER_KINDS
+                or not imp.in_scope(container.region_id)
+            ):
+                container = None
+            if container is not None:
+                plan.values["container_id"] = container.pk
+            elif file_containers.get(plan.container_code, plan.number) < plan.number:
+                # A place on an earlier row of this file; its pk is known once it is written.
+                plan.values["container_id"] = created_pks.get(plan.container_code)
+            else:
+                imp.error(plan.number, "container_credit_code",
+                          f"所在商圈/楼宇/园区 {plan.container_code} 未登记")  # fmt: skip
+                continue
+        elif "container_credit_code" in imp.columns:
+            plan.values["container_id"] = None
+        keep.append(plan)
+    plans[:] = keep
+
+
+def _write_organizations(
+    imp: _Import, plans: list[_OrgPlan], created_pks: dict[str, int], fields: list[str]
+) -> None:
+    new: list[tuple[_OrgPlan, Organization]] = []
+    changed: list[Organization] = []
+    changed_fields: set[str] = set()
+    moved: list[Organization] = []
+    for plan in plans:
+        values = dict(plan.values)
+        container_id = values.pop("container_id", "keep")
+        if plan.existing is None:
+            org = Organization(**values, created_at=imp.now, updated_at=imp.now)
+            org.container_id = None if container_id == "keep" else container_id
+            new.append((plan, org))
+            continue
+        org = plan.existing
+        update = {name: values[name] for name in fields}
+        update["region_id"] = values["region_id"]
+        if container_id != "keep":
+            update["container_id"] = container_id
+        old_status, old_region = org.status, org.region_id
+        diff = _changes(org, update)
+        if not diff:
+            imp.result.unchanged += 1
+            continue
+        imp.result.updated += 1
+        org.updated_at = imp.now
+        changed.append(org)
+        changed_fields.update(diff)
+        if org.region_id != old_region:
+            moved.append(org)
+        verb = Verb.ORG_STATUS_CHANGED if org.status != old_status else Verb.ORG_UPDATED
+        imp.event(verb, org, {"changed": diff, "import": True})
+    imp.result.created += len(new)
+    if not imp.writing:
+        return  # a dry run, or an error somewhere: count on, write nothing
+    if new:
+        Organization.objects.bulk_create([org for _, org in new], batch_size=BATCH)
+        Coverage.objects.bulk_create(
+            [Coverage(organization=org, region_id=org.region_id, mode=CoverageMode.NONE)
+             for _, org in new],
+            batch_size=BATCH,
+        )  # fmt: skip
+        late = []
+        for plan, org in new:
+            if org.credit_code:
+                created_pks[org.credit_code] = org.pk
+            imp.event(Verb.ORG_CREATED, org, {"kind": org.kind, "import": True})
+            if plan.container_code and org.container_id is None:
+                org.container_id = created_pks.get(plan.container_code)
+                late.append(org)
+        if late:
+            Organization.objects.bulk_update(late, ["container"], batch_size=BATCH)
+    if changed:
+        names = sorted(changed_fields | {"updated_at"})
+        names = ["region" if n == "region_id" else "container" if n == "container_id" else n
+                 for n in names]  # fmt: skip
+        Organization.objects.bulk_update(changed, names, batch_size=BATCH)
+    for org in moved:
+        Coverage.objects.filter(organization=org).update(region_id=org.region_id)
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def import_people(
+    rows: Rows, *, actor: Any, dry_run: bool = False, progress: Progress = None,
+    columns: Collection[str] | None = None, source: str = "",
+) -> ImportResult:  # fmt: skip
+    """Upsert people by ID number (its blind index); a named employer (registered, in scope)
+    becomes the person's current job."""
+    imp = _Import(PEOPLE, rows, actor=actor, dry_run=dry_run, progress=progress, columns=columns)
+    seen: dict[str, int] = {}  # blind index → first row
+    fields = [name for name in PERSON_FIELDS if name in imp.columns or name == "name"]
+
+    def body() -> None:
+        for chunk in imp.chunks():
+            plans = []
+            for number, values in chunk:
+                data = imp.validate(PersonRows, number, values)
+                if data is None:
+                    continue
+                ok = imp.check_region(number, data.region)
+                index = blind_index(data.id_number)
+                first = seen.setdefault(index, number)
+                if first != number:
+                    imp.error(number, "id_number", f"与第{first}行是同一人（身份证号相同）")
+                    ok = False
+                person_values = {name: getattr(data, name) for name in PERSON_FIELDS}
+                ok = imp.check_lengths(number, Person, person_values) and ok
+                ok = imp.check_lengths(number, Employment, {"position": data.position}) and ok
+                if ok:
+                    plans.append(_PersonPlan(number, data, index, person_values))
+            _resolve_people(imp, plans)
+            _write_people(imp, plans, fields)
+            imp.flush_events()
+
+    return _run(imp, body, source)
+
+
+@dataclass
+class _PersonPlan:
+    number: int
+    data: Any
+    index: str
+    values: dict[str, Any]
+    existing: Person | None = None
+    org_id: int | None = None
+    job: Employment | None = None
+
+
+def _resolve_people(imp: _Import, plans: list[_PersonPlan]) -> None:
+    existing = {
+        p.id_number_index: p
+        for p in Person.objects.filter(id_number_index__in=[p.index for p in plans]).defer(
+            "id_number"
+        )
+    }
+    codes = {p.data.organization_credit_code for p in plans if p.data.organization_credit_code}
+    orgs = Organization.objects.filter(credit_code__in=codes).only("pk", "credit_code", "region")
+    org_ids = {o.credit_code: o.pk for o in orgs if imp.in_scope(o.region_id)}
+    person_ids = [p.pk for p in existing.values()]
+    jobs = {
+        (job.person_id, job.organization_id): job
+        for job in Employment.objects.filter(person_id__in=person_ids, ended_on=None)
+    }
+    keep = []
+    for plan in plans:
+        person = existing.get(plan.index)
+        if person is not None and not imp.in_scope(person.region_id):
+            imp.error(plan.number, "id_number",
+                      "此人已由您工作范围以外的区划登记，请联系区管理员")  # fmt: skip
+            continue
+        plan.existing = person
+        code = plan.data.organization_credit_code
+        if code:
+            plan.org_id = org_ids.get(code)
+            if plan.org_id is None:
+                imp.error(plan.number, "organization_credit_code",
+                          f"单位 {code} 未登记或不在您的工作范围内")  # fmt: skip
+                continue
+            if person is not None:
+                plan.job = jobs.get((person.pk, plan.org_id))
+        keep.append(plan)
+    plans[:] = keep
+
+
+def _write_people(imp: _Import, plans: list[_PersonPlan], fields: list[str]) -> None:
+    new: list[tuple[_PersonPlan, Person]] = []
+    changed: list[Person] = []
+    changed_fields: set[str] = set()
+    new_jobs: list[tuple[_PersonPlan, Employment]] = []
+    changed_jobs: list[Employment] = []
+    for plan in plans:
+        data = plan.data
+        if plan.existing is None:
+            facts = id_facts(data.id_number)
+            person = Person(
+                id_number=data.id_number, id_number_index=plan.index,
+                birth_date=facts.birth_date, sex=facts.sex, region_id=data.region,
+                created_at=imp.now, updated_at=imp.now, **plan.values,
+            )  # fmt: skip
+            new.append((plan, person))
+        else:
+            person = plan.existing
+            update = {name: plan.values[name] for name in fields}
+            update["region_id"] = data.region
+            diff = _changes(person, update)
+            job_changed = False
+            if plan.job is not None:
+                job_update = {}
+                if "position" in imp.columns:
+                    job_update["position"] = data.position
+                if "is_manager" in imp.columns:
+                    job_update["is_manager"] = data.is_manager
+                if _changes(plan.job, job_update):
+                    changed_jobs.append(plan.job)
+                    job_changed = True
+            if diff:
+                person.updated_at = imp.now
+                changed.append(person)
+                changed_fields.update(diff)
+                names = sorted("region" if n == "region_id" else n for n in diff)
+                # Field names only: the values are personal data, not for the audit log.
+                imp.event(Verb.PERSON_UPDATED, person, {"changed": names, "import": True})
+            if diff or job_changed or (plan.org_id and plan.job is None):
+                imp.result.updated += 1
+            else:
+                imp.result.unchanged += 1
+        if plan.org_id is not None and plan.job is None:
+            job = Employment(organization_id=plan.org_id, position=data.position,
+                             is_manager=data.is_manager)  # fmt: skip
+            new_jobs.append((plan, job))
+            plan.job = job
+    imp.result.created += len(new)
+    if not imp.writing:
+        return  # a dry run, or an error somewhere: count on, write nothing
+    if new:
+        Person.objects.bulk_create([p for _, p in new], batch_size=BATCH)
+        for plan, person in new:
+            plan.existing = person
+            imp.event(Verb.PERSON_CREATED, person, {"import": True})
+    if changed:
+        names = sorted(changed_fields | {"updated_at"})
+        names = ["region" if n == "region_id" else n for n in names]
+        Person.objects.bulk_update(changed, names, batch_size=BATCH)
+    if new_jobs:
+        for plan, job in new_jobs:
+            job.person_id = plan.existing.pk
+        Employment.objects.bulk_create([job for _, job in new_jobs], batch_size=BATCH)
+        orgs = {
+            o.pk: o
+            for o in Organization.objects.filter(
+                pk__in={job.organization_id for _, job in new_jobs}
+            ).only("pk", "name", "region")
+        }
+        for _plan, job in new_jobs:
+            imp.event(Verb.EMPLOYMENT_STARTED, orgs[job.organization_id],
+                      {"person": job.person_id, "position": job.position,
+                       "manager": job.is_manager, "import": True})  # fmt: skip
+    if changed_jobs:
+        Employment.objects.bulk_update(changed_jobs, ["position", "is_manager"], batch_size=BATCH)
+
+
+# --- party organizations ---------------------------------------------------------------------
+
+
+def import_party_orgs(
+    rows: Rows, *, actor: Any, dry_run: bool = False, progress: Progress = None,
+    columns: Collection[str] | None = None, source: str = "",
+) -> ImportResult:  # fmt: skip
+    """Upsert party organizations by region and name. Files hold hundreds of rows, not
+    thousands, so rows are written one by one; the parent may be a row above in the file."""
+    imp = _Import(PARTY_ORGS, rows, actor=actor, dry_run=dry_run, progress=progress,
+                  columns=columns)  # fmt: skip
+    seen: dict[tuple[str, str], int] = {}
+    in_file: dict[str, PartyOrganization | None] = {}  # name → created/updated by this file
+
+    def body() -> None:
+        for chunk in imp.chunks():
+            for number, values in chunk:
+                values = dict(values)
+                parent_name = str(values.pop("parent_name", "") or "").strip()
+                data = imp.validate(PartyOrgRows, number, values)
+                if data is None:
+                    continue
+                _import_party_org(imp, number, data, parent_name, seen, in_file)
+            imp.flush_events()
+
+    return _run(imp, body, source)
+
+
+def _import_party_org(
+    imp: _Import, number: int, data: Any, parent_name: str,
+    seen: dict[tuple[str, str], int], in_file: dict[str, PartyOrganization | None],
+) -> None:  # fmt: skip
+    name = data.name.strip()
+    ok = imp.check_region(number, data.region)
+    if not name:
+        imp.error(number, "name", "党组织名称不能为空")
+        ok = False
+    first = seen.setdefault((data.region, name), number)
+    if first != number:
+        imp.error(number, "name", f"与第{first}行的党组织重复")
+        ok = False
+    if data.founded_on and data.term_end and data.term_end < data.founded_on:
+        imp.error(number, "term_end", "届满日期不能早于成立日期")
+        ok = False
+    ok = imp.check_lengths(number, PartyOrganization, {"name": name}) and ok
+    visible = PartyOrganization.objects.all()
+    if imp.actor is not None:
+        visible = visible.visible_to(imp.actor)
+    parent: PartyOrganization | None = None
+    parent_known = False
+    if parent_name:
+        if parent_name in in_file:
+            parent, parent_known = in_file[parent_name], True
+        else:
+            parent = visible.filter(name=parent_name, is_active=True).order_by("pk").first()
+            parent_known = parent is not None
+        if not parent_known:
+            imp.error(
+                number, "parent_name", f"上级党组织「{parent_name}」未登记或不在您的工作范围内"
+            )
+            ok = False
+        elif parent_name == name:
+            imp.error(number, "parent_name", "上级党组织不能是它自己")
+            ok = False
+    if not ok:
+        return
+    existing = PartyOrganization.objects.filter(region_id=data.region, name=name).first()
+    if existing is not None and not imp.in_scope(existing.region_id):
+        imp.error(number, "name", "该党组织不在您的工作范围内")
+        return
+    if existing is not None and existing.type == PartyOrgType.TEMPORARY_BRANCH != data.type:
+        imp.error(number, "type", "临时党支部转为正式党组织请在党组织页面使用「转为正式党组织」")
+        return
+    values: dict[str, Any] = {"type": data.type, "region_id": data.region}
+    for name_ in ("founded_on", "term_end"):
+        if name_ in imp.columns or existing is None:
+            values[name_] = getattr(data, name_)
+    if "parent_name" in imp.columns:
+        values["parent_id"] = parent.pk if parent is not None else None
+    if existing is None:
+        imp.result.created += 1
+        if imp.writing:
+            party_org = PartyOrganization.objects.create(name=name, **values)
+            imp.event(
+                Verb.PARTY_ORG_CREATED,
+                party_org,
+                {"type": party_org.type, "parent": party_org.parent_id, "import": True},
+            )
+        else:
+            party_org = None
+        in_file[name] = party_org
+        return
+    diff = _changes(existing, values)
+    in_file[name] = existing
+    if not diff:
+        imp.result.unchanged += 1
+        return
+    imp.result.updated += 1
+    if imp.writing:
+        existing.save()
+        imp.event(Verb.PARTY_ORG_UPDATED, existing, {"changed": diff, "import": True})
+
+
+IMPORTERS: dict[str, Callable[..., ImportResult]] = {
+    "organizations": import_organizations,
+    "people": import_people,
+    "party-orgs": import_party_orgs,
+}
+
+
+def import_file(
+    table: str, path: str | Path, *, actor: Any, dry_run: bool = False,
+    progress: Progress = None, source: str = "",
+) -> ImportResult:  # fmt: skip
+    """Read ``path`` (xlsx or CSV) and import it as ``table``; on errors, write the error
+    workbook (each bad cell red with its reason) under ``DATA_DIR/imports``.
+
+    A file that cannot be read at all gives one error on row 0 and no workbook.
+    """
+    spec = IMPORTABLE[table]
+    path = Path(path)
+    try:
+        sheet = open_sheet(path, spec)
+    except FileError as exc:
+        result = ImportResult(table=table, dry_run=dry_run)
+        result.errors.append({"row": 0, "column": "", "label": "", "message": str(exc)})
+        return result
+    columns = {name for name in sheet.columns if name}
+    result = IMPORTERS[table](
+        sheet.rows(), actor=actor, dry_run=dry_run, progress=progress, columns=columns,
+        source=source or path.name,
+    )  # fmt: skip
+    if result.errors:
+        for error in result.errors:
+            if error["column"] in columns:
+                error["label"] = sheet.label_of(error["column"])
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        target = settings.DATA_DIR / "imports" / f"错误-{table}-{stamp}-{uuid.uuid4().hex[:6]}.xlsx"
+        result.error_workbook = str(write_error_workbook(sheet, result.errors, target))
+    return result
