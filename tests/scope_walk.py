@@ -34,12 +34,32 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ledger:campaign_close": lambda o: {"pk": o["campaign_b"].pk},
     "ledger:task": lambda o: {"pk": o["task_b"].pk},
     "ledger:instructor_end": lambda o: {"pk": o["assignment_b"].pk},
+    "ledger:organization": lambda o: {"pk": o["org_b"].pk},
+    "ledger:organization_edit": lambda o: {"pk": o["org_b"].pk},
+    "ledger:organization_employ": lambda o: {"pk": o["org_b"].pk},
+    "ledger:organization_employment_end": lambda o: {"pk": o["org_b"].pk, "job": o["job_b"].pk},
+    "ledger:organization_coverage": lambda o: {"pk": o["org_b"].pk},
+    "ledger:person": lambda o: {"pk": o["person_b"].pk},
+    "ledger:person_edit": lambda o: {"pk": o["person_b"].pk},
+    "ledger:person_reveal": lambda o: {"pk": o["person_b"].pk},
+    "ledger:party_org": lambda o: {"pk": o["party_org_b"].pk},
+    "ledger:party_org_edit": lambda o: {"pk": o["party_org_b"].pk},
+    "ledger:party_org_member_add": lambda o: {"pk": o["party_org_b"].pk},
+    "ledger:party_org_member_remove": lambda o: {
+        "pk": o["party_org_b"].pk,
+        "membership": o["party_membership_b"].pk,
+    },
+    "ledger:party_org_convert": lambda o: {"pk": o["party_org_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/regions/{code}": lambda o: {"code": o["region_b"].code},
     "/api/v1/tokens/{token_id}": lambda o: {"token_id": o["token_b"].pk},
     "/api/v1/tokens/{id}": lambda o: {"id": o["token_b"].pk},
+    "/api/v1/ledger/organizations/{org_id}": lambda o: {"org_id": o["org_b"].pk},
+    "/api/v1/ledger/organizations/{org_id}/coverage": lambda o: {"org_id": o["org_b"].pk},
+    "/api/v1/ledger/people/{person_id}": lambda o: {"person_id": o["person_b"].pk},
+    "/api/v1/ledger/party-orgs/{party_org_id}": lambda o: {"party_org_id": o["party_org_b"].pk},
 }
 OK_FOR_OBJECT = {404, 405}
 

@@ -16,7 +16,7 @@ from shegong.core.models import AuditEvent, Notification
 
 from . import scope_walk
 
-MARKERS = ["西城街道", "西关社区", "西城居民", "西城通知"]
+MARKERS = ["西城街道", "西关社区", "西城居民", "西城通知", "西城台账"]
 
 
 @pytest.fixture
@@ -33,6 +33,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
     )
     return {
         **_ledger_campaign_objects(district, street_b_staff),
+        **_ledger_objects(district),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -65,6 +66,27 @@ def _ledger_campaign_objects(district, street_b_staff):
     instructor = testing.user(Role.PARTY_INSTRUCTOR, district["street_b"], name="西城指导员")
     assignment = ledger_actions.assign_instructor(org, instructor, actor=street_b_staff)
     return {"campaign_b": campaign, "task_b": campaign.tasks.get(), "assignment_b": assignment}
+
+
+def _ledger_objects(district):
+    """Street B's ledger: an organization with a current job, a person, a party organization."""
+    from shegong.ledger.tests import records_fixtures as build
+
+    org_b = build.org(district["grid_b"], "西城台账企业")
+    person_b = build.party_member(district["grid_b"], "西城台账人员")
+    party_org_b = build.party_org(
+        district["community_b"], "西城台账临时党支部", "temporary_branch", secretary=person_b
+    )
+    from shegong.ledger import actions
+
+    job_b = actions.start_employment(person_b, org_b, actor=None, position="西城台账职务")
+    return {
+        "org_b": org_b,
+        "job_b": job_b,
+        "person_b": person_b,
+        "party_org_b": party_org_b,
+        "party_membership_b": party_org_b.memberships.get(),
+    }
 
 
 def test_street_a_never_sees_street_b(client, street_a_staff, street_b_objects):

@@ -1,19 +1,25 @@
-"""Access helpers of the ledger's records, shared by pages and the API (STYLE.md rule 12).
+"""The read side of the ledger's records, shared by pages and the API (STYLE.md rule 12).
 
-Each returns one row visible to the user or raises ``NotFound``: missing and out-of-scope give
-the same message, so nobody can probe another street's ledger.
+``access_*`` return one row visible to the user or raise ``NotFound``: missing and out-of-scope
+give the same message, so nobody can probe another street's ledger. ``*_list`` are the scoped,
+filtered lists behind the list pages, their exports and the API, each a constant number of
+queries however many rows it holds.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from shegong.core.errors import NotFound
+from shegong.core.errors import InvalidInput, NotFound
 from shegong.core.pii import blind_index, normalize_id_number
+from shegong.regions.models import Region
+from shegong.regions.scope import in_subtree
 
-from .models import Organization, PartyOrganization, Person
+from .choices import PARTY_STATUSES, Occupation, PartyOrgType, PoliticalStatus
+from .models import Employment, Organization, PartyMembership, PartyOrganization, Person
 
 __all__ = [
     "ORG_NOT_FOUND",
@@ -23,6 +29,10 @@ __all__ = [
     "access_party_org",
     "access_person",
     "find_person_by_id_number",
+    "organization_list",
+    "party_org_list",
+    "people_list",
+    "region_in_scope",
 ]
 
 ORG_NOT_FOUND = "未找到该组织，或不在您的工作范围内"
@@ -44,7 +54,7 @@ def _one(qs: QuerySet, pk: Any, *, for_write: bool, message: str) -> Any:
 
 
 def access_organization(user: Any, pk: Any, *, for_write: bool = False) -> Organization:
-    qs = Organization.objects.visible_to(user).select_related("region", "container")
+    qs = Organization.objects.visible_to(user).select_related("region", "container", "coverage")
     return _one(qs, pk, for_write=for_write, message=ORG_NOT_FOUND)
 
 
@@ -66,3 +76,96 @@ def find_person_by_id_number(user: Any, id_number: str) -> Person | None:
     if not text:
         return None
     return Person.objects.visible_to(user).filter(id_number_index=blind_index(text)).first()
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def region_in_scope(user: Any, code: str) -> Region:
+    """A filter's region: one the user can see (else the same error as a missing one)."""
+    region = Region.objects.visible_to(user).filter(code=(code or "").strip()).first()
+    if region is None:
+        raise InvalidInput.field("region", f"区划代码 {code} 不存在或不在您的工作范围内")
+    return region
+
+
+def organization_list(user: Any, criteria: dict[str, Any] | None = None) -> QuerySet:
+    """Organizations visible to ``user``, filtered, with region, coverage and the count of
+    current party-member employees (``party_members``) in the same query.
+
+    ``criteria``: region, kind, status, coverage, has_party_members (the keys of
+    ``filters.filter_organizations``, shared with 回头看 campaigns) and ``q`` (name or credit
+    code). Bad values are ``InvalidInput`` naming the field.
+    """
+    from .filters import filter_organizations
+
+    criteria = {k: v for k, v in (criteria or {}).items() if v not in (None, "")}
+    q = str(criteria.pop("q", "")).strip()
+    if criteria.get("region"):
+        region_in_scope(user, criteria["region"])
+    qs = filter_organizations(Organization.objects.visible_to(user), criteria)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(credit_code__contains=q.upper()))
+    party = (
+        Employment.objects.filter(
+            organization=OuterRef("pk"), ended_on=None, person__political_status__in=PARTY_STATUSES
+        )
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.select_related("region", "coverage", "coverage__party_org").annotate(
+        party_members=Coalesce(Subquery(party, output_field=IntegerField()), 0)
+    )
+
+
+def _choice(field: str, value: str, choices: Any, label: str) -> str:
+    if value not in choices.values:
+        raise InvalidInput.field(field, f"{label}「{value}」无效")
+    return value
+
+
+def people_list(user: Any, criteria: dict[str, Any] | None = None) -> QuerySet:
+    """People visible to ``user``: region, occupation, political_status, is_mobile_member,
+    q (name contains) and id_number (exact, through the blind index)."""
+    c = {k: v for k, v in (criteria or {}).items() if v not in (None, "")}
+    qs = Person.objects.visible_to(user).select_related("region")
+    if c.get("region"):
+        qs = in_subtree(qs, region_in_scope(user, c["region"]).prefix)
+    if c.get("occupation"):
+        qs = qs.filter(occupation=_choice("occupation", c["occupation"], Occupation, "职业"))
+    if c.get("political_status"):
+        status = _choice("political_status", c["political_status"], PoliticalStatus, "政治面貌")
+        qs = qs.filter(political_status=status)
+    if c.get("is_mobile_member") is not None:
+        qs = qs.filter(is_mobile_member=c["is_mobile_member"] in (True, "1", "true"))
+    if c.get("q"):
+        qs = qs.filter(name__contains=str(c["q"]).strip())
+    if c.get("id_number"):
+        qs = qs.filter(id_number_index=blind_index(normalize_id_number(c["id_number"])))
+    return qs.order_by("region_id", "id")
+
+
+def party_org_list(user: Any, criteria: dict[str, Any] | None = None) -> QuerySet:
+    """Party organizations visible to ``user`` with their current member count (``members``)."""
+    c = {k: v for k, v in (criteria or {}).items() if v not in (None, "")}
+    qs = PartyOrganization.objects.visible_to(user)
+    if c.get("region"):
+        qs = in_subtree(qs, region_in_scope(user, c["region"]).prefix)
+    if c.get("type"):
+        qs = qs.filter(type=_choice("type", c["type"], PartyOrgType, "党组织类型"))
+    if c.get("active") is not None:
+        qs = qs.filter(is_active=c["active"] in (True, "1", "true"))
+    if c.get("q"):
+        qs = qs.filter(name__contains=str(c["q"]).strip())
+    members = (
+        PartyMembership.objects.filter(party_org=OuterRef("pk"), left_on=None)
+        .order_by()
+        .values("party_org")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.select_related("region", "secretary").annotate(
+        members=Coalesce(Subquery(members, output_field=IntegerField()), 0)
+    )

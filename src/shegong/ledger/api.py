@@ -1,8 +1,219 @@
-"""/api/v1/ledger/: organizations, people, party organizations, coverage summary (all scoped)."""
+"""/api/v1/ledger/: organizations, people, party organizations, coverage summary (all scoped).
 
-from ninja import Router
+Endpoints are thin adapters: check the permission, find the object with an ``access_*`` helper
+(another street's object is 404, the same as a missing one), call one action. A PUT finds its
+object *before* it validates the body, so an outsider learns nothing, not even "your body is
+wrong", about somebody else's record.
+"""
+
+from typing import Any
+
+import pydantic
+from django.http import HttpRequest
+from ninja import Body, Query, Router
+from ninja.errors import ValidationError
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from shegong.accounts.queries import require_perm
+from shegong.accounts.roles import Perm
+from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.idempotency import idempotent
+from shegong.core.schemas import PagePagination, problem_responses
+
+from . import access, actions
+from .api_schemas import (
+    CoverageOut,
+    OrganizationDetail,
+    OrganizationFilter,
+    PartyOrgCreate,
+    PartyOrgDetail,
+    PartyOrgFilter,
+    PartyOrgOut,
+    PersonFilter,
+)
+from .schemas import CoverageIn, OrganizationIn, OrganizationOut, PersonIn, PersonOut
 
 router = Router()
+ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
+
+
+def _body_doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """OpenAPI for a body that is validated inside the view (after the access check)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }
+
+
+def _parse(schema: type[pydantic.BaseModel], payload: dict[str, Any]) -> Any:
+    """Validate ``payload`` as ninja would have, with the same problem-details errors."""
+    try:
+        return schema.model_validate(payload)
+    except pydantic.ValidationError as exc:
+        errors = [
+            {**error, "loc": ("body", "payload", *error["loc"])}
+            for error in exc.errors(include_url=False)
+        ]
+        raise ValidationError(errors) from None
+
+
+# --- organizations ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/organizations",
+    response={200: list[OrganizationOut], **ERRORS},
+    summary="组织列表",
+    operation_id="ledger_organizations_list",
+)
+@paginate(PagePagination)
+def list_organizations(request: HttpRequest, filters: Query[OrganizationFilter]) -> Any:
+    """本人工作范围内的组织，可按区划、类型、状态、覆盖方式、有无在职党员、名称/信用代码筛选。"""
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    return access.organization_list(request.auth, filters.dict()).order_by("region_id", "name")
+
+
+@router.post(
+    "/organizations",
+    response={201: OrganizationDetail, **ERRORS},
+    summary="新建组织",
+    operation_id="ledger_organizations_create",
+)
+@idempotent
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
+    """登记一个组织（统一社会信用代码唯一）。支持 Idempotency-Key。"""
+    org = actions.create_organization(payload, actor=request.auth)
+    return Status(201, access.access_organization(request.auth, org.pk))
+
+
+@router.get(
+    "/organizations/{org_id}",
+    response={200: OrganizationDetail, **ERRORS},
+    summary="组织详情",
+    operation_id="ledger_organizations_detail",
+)
+def organization_detail(request: HttpRequest, org_id: int) -> Any:
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    return access.access_organization(request.auth, org_id)
+
+
+@router.put(
+    "/organizations/{org_id}",
+    response={200: OrganizationDetail, **ERRORS},
+    summary="修改组织（整条记录）",
+    operation_id="ledger_organizations_update",
+    openapi_extra=_body_doc(OrganizationIn),
+)
+def update_organization(request: HttpRequest, org_id: int, payload: Body[dict[str, Any]]) -> Any:
+    """以整条记录替换；审计日志记下改动的字段。"""
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    org = access.access_organization(request.auth, org_id)
+    data = _parse(OrganizationIn, payload)
+    actions.update_organization(org, data, actor=request.auth)
+    return access.access_organization(request.auth, org_id)
+
+
+@router.put(
+    "/organizations/{org_id}/coverage",
+    response={200: CoverageOut, **ERRORS},
+    summary="设置党建覆盖方式",
+    operation_id="ledger_organizations_coverage",
+    openapi_extra=_body_doc(CoverageIn),
+)
+def set_coverage(request: HttpRequest, org_id: int, payload: Body[dict[str, Any]]) -> Any:
+    """单独组建、联合组建、挂靠须指定本人工作范围内的党组织。"""
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    org = access.access_organization(request.auth, org_id)
+    data = _parse(CoverageIn, payload)
+    return actions.set_coverage(org, data, actor=request.auth)
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/people",
+    response={200: list[PersonOut], **ERRORS},
+    summary="人员列表（脱敏）",
+    operation_id="ledger_people_list",
+)
+@paginate(PagePagination)
+def list_people(request: HttpRequest, filters: Query[PersonFilter]) -> Any:
+    """姓名、手机号、身份证号均脱敏；可按身份证号精确查找。"""
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    return access.people_list(request.auth, filters.dict())
+
+
+@router.post(
+    "/people",
+    response={201: PersonOut, **ERRORS},
+    summary="新建人员",
+    operation_id="ledger_people_create",
+)
+@idempotent
+def create_person(request: HttpRequest, payload: PersonIn) -> Any:
+    """登记一个人员（每个身份证号一人）；填写单位信用代码时同时登记在职。支持 Idempotency-Key。"""
+    return Status(201, actions.create_person(payload, actor=request.auth))
+
+
+@router.get(
+    "/people/{person_id}",
+    response={200: PersonOut, **ERRORS},
+    summary="人员详情（脱敏）",
+    operation_id="ledger_people_detail",
+)
+def person_detail(request: HttpRequest, person_id: int) -> Any:
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    return access.access_person(request.auth, person_id)
+
+
+# --- party organizations ---------------------------------------------------------------------
+
+
+@router.get(
+    "/party-orgs",
+    response={200: list[PartyOrgOut], **ERRORS},
+    summary="党组织列表",
+    operation_id="ledger_party_orgs_list",
+)
+@paginate(PagePagination)
+def list_party_orgs(request: HttpRequest, filters: Query[PartyOrgFilter]) -> Any:
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    return access.party_org_list(request.auth, filters.dict()).order_by("region_id", "name")
+
+
+@router.post(
+    "/party-orgs",
+    response={201: PartyOrgDetail, **ERRORS},
+    summary="新建党组织",
+    operation_id="ledger_party_orgs_create",
+)
+@idempotent
+def create_party_org(request: HttpRequest, payload: PartyOrgCreate) -> Any:
+    """上级党组织须在本人工作范围内；书记须为党员。支持 Idempotency-Key。"""
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    secretary = None
+    if payload.secretary_id is not None:
+        try:
+            secretary = access.access_person(request.auth, payload.secretary_id)
+        except NotFound as exc:
+            raise InvalidInput.field("secretary_id", exc.detail) from None
+    party_org = actions.create_party_org(payload, actor=request.auth, secretary=secretary)
+    return Status(201, access.access_party_org(request.auth, party_org.pk))
+
+
+@router.get(
+    "/party-orgs/{party_org_id}",
+    response={200: PartyOrgDetail, **ERRORS},
+    summary="党组织详情",
+    operation_id="ledger_party_orgs_detail",
+)
+def party_org_detail(request: HttpRequest, party_org_id: int) -> Any:
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    return access.access_party_org(request.auth, party_org_id)
 
 
 router.add_router("", "shegong.ledger.api_coverage.router")

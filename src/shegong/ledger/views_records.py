@@ -1,0 +1,595 @@
+"""Record pages of the ledger: organizations, people, party organizations.
+
+Thin adapters (STYLE.md rule 11): check the permission, find the object with an ``access_*``
+helper (another street's object is the same 404 as a missing one), validate with the schema the
+API and the Excel import use, call one action, show its errors beside the fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shegong.accounts.queries import require_perm
+from shegong.accounts.roles import Perm
+from shegong.core.audit import Verb
+from shegong.core.errors import DomainError, InvalidInput
+from shegong.core.htmx import redirect_after_write, render_partial_or_full
+from shegong.core.models import AuditEvent
+
+from . import access, actions
+from .choices import CONTAINER_KINDS, CoverageMode, Industry, OrgKind, OrgStatus, PartyOrgType
+from .forms import (
+    ConvertForm,
+    CoverageForm,
+    DateForm,
+    EmploymentForm,
+    OrganizationFilterForm,
+    OrganizationForm,
+    PartyMemberForm,
+    PartyOrgFilterForm,
+    PartyOrgForm,
+    PersonFilterForm,
+    PersonForm,
+    put_errors,
+)
+from .models import Organization, PartyMembership, PartyOrganization, Person
+from .schemas import CoverageIn, OrganizationIn, PartyOrgIn, PersonIn
+
+PAGE_SIZE = 20
+HISTORY_LIMIT = 100
+
+
+def _query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    return params.urlencode()
+
+
+def _status(form: Any) -> int:
+    return 422 if form.errors else 200
+
+
+# --- history ---------------------------------------------------------------------------------
+
+# Choice fields whose stored values the history shows by their Chinese labels.
+_VALUE_LABELS: dict[str, dict[str, str]] = {
+    "kind": dict(OrgKind.choices),
+    "status": dict(OrgStatus.choices),
+    "industry": dict(Industry.choices),
+    "type": dict(PartyOrgType.choices),
+    "mode": dict(CoverageMode.choices),
+}
+
+
+def _label_of(model: type, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:
+        return {"container": "所在商圈/楼宇/园区", "parent": "上级党组织"}.get(name, name)
+
+
+def _shown(name: str, value: Any) -> str:
+    if value in (None, "", []):
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "，".join(str(v) for v in value)
+    return _VALUE_LABELS.get(name, {}).get(str(value), str(value))
+
+
+def history(user: Any, obj: Any) -> list[dict[str, Any]]:
+    """The audit entries of ``obj``, newest first, each with the fields it changed."""
+    events = (
+        AuditEvent.objects.visible_to(user)
+        .filter(target_type=obj._meta.label_lower, target_id=str(obj.pk))
+        .order_by("-at", "-id")[:HISTORY_LIMIT]
+    )
+    rows = []
+    for event in events:
+        changed = (event.data or {}).get("changed")
+        changes = []
+        if isinstance(changed, dict):
+            for name, pair in changed.items():
+                old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+                changes.append(
+                    {"label": _label_of(type(obj), name), "old": _shown(name, old),
+                     "new": _shown(name, new)}
+                )  # fmt: skip
+        elif isinstance(changed, list):  # personal data: field names only
+            changes = [{"label": _label_of(type(obj), name)} for name in changed]
+        rows.append({"event": event, "changes": changes, "note": _note(event)})
+    return rows
+
+
+def _note(event: AuditEvent) -> str:
+    data = event.data or {}
+    verb = event.verb
+    if verb == Verb.COVERAGE_SET:
+        return f"覆盖方式：{_shown('mode', data.get('mode'))}"
+    if verb in (Verb.EMPLOYMENT_STARTED, Verb.EMPLOYMENT_ENDED):
+        return f"人员编号 {data.get('person')}" + (
+            f"，职务：{data['position']}" if data.get("position") else ""
+        )
+    if verb in (Verb.PARTY_MEMBER_ADDED, Verb.PARTY_MEMBER_REMOVED):
+        return f"人员编号 {data.get('person')}"
+    if verb == Verb.PARTY_ORG_CONVERTED:
+        return f"转为「{data.get('name', '')}」（{_shown('type', data.get('type'))}）"
+    return ""
+
+
+# --- organizations ---------------------------------------------------------------------------
+
+
+def _completeness(qs: QuerySet, value: str) -> QuerySet:
+    """六清楚 filter ("incomplete" or a score 0–6), with the rules of ``ledger.rules``."""
+    from . import rules
+
+    qs = qs.annotate(**rules.completeness_annotations()).annotate(score=rules.score_expression())
+    if value == "incomplete":
+        return qs.filter(score__lt=len(rules.SECTIONS))
+    if value == "complete":
+        return qs.filter(score=len(rules.SECTIONS))
+    return qs
+
+
+def organizations(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    form = OrganizationFilterForm(request.GET or None, user=request.user)
+    criteria = form.criteria()
+    completeness = criteria.pop("completeness", "")
+    try:
+        qs = access.organization_list(request.user, criteria)
+    except InvalidInput as exc:
+        put_errors(form, exc)
+        qs = Organization.objects.none()
+    if completeness:
+        qs = _completeness(qs, completeness)
+    qs = qs.order_by("region_id", "name", "pk")
+    if request.GET.get("format") == "xlsx":
+        from .excel import export_organizations
+
+        return export_organizations(qs, request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query(request),
+        "can_manage": request.user.has_perm_in_scope(Perm.LEDGER_MANAGE),
+    }
+    return render_partial_or_full(
+        request, "ledger/organizations.html", context, "ledger/organization_table.html"
+    )
+
+
+def _org_context(request: HttpRequest, org: Organization, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    coverage = getattr(org, "coverage", None)
+    employments = org.employments.select_related("person").order_by("ended_on", "-is_manager", "id")
+    context = {
+        "org": org,
+        "coverage": coverage,
+        "current_jobs": [j for j in employments if j.ended_on is None],
+        "past_jobs": [j for j in employments if j.ended_on is not None][:20],
+        "assignments": org.instructor_assignments.select_related("instructor").order_by(
+            "-started_on"
+        ),
+        "visits": org.guidance_visits.select_related("instructor")[:20],
+        "is_container": org.kind in CONTAINER_KINDS,
+        "tenants": Organization.objects.visible_to(user).filter(container=org).order_by("name")
+        if org.kind in CONTAINER_KINDS
+        else [],
+        "container": Organization.objects.visible_to(user).filter(pk=org.container_id).first()
+        if org.container_id
+        else None,
+        "history": history(user, org),
+        "can_manage": user.has_perm_in_scope(Perm.LEDGER_MANAGE),
+        "employment_form": EmploymentForm(prefix="job"),
+        "coverage_form": CoverageForm(
+            user=user,
+            prefix="coverage",
+            initial={
+                "mode": coverage.mode if coverage else CoverageMode.NONE,
+                "party_org_id": str(coverage.party_org_id or "") if coverage else "",
+                "since": coverage.since if coverage else None,
+                "note": coverage.note if coverage else "",
+            },
+        ),
+        **extra,
+    }
+    try:
+        from .queries import organization_completeness
+
+        context["completeness"] = organization_completeness(org)
+    except ImportError:
+        context["completeness"] = None
+    return context
+
+
+def organization(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    org = access.access_organization(request.user, pk)
+    return render(request, "ledger/organization_detail.html", _org_context(request, org))
+
+
+def _save_organization(request: HttpRequest, org: Organization | None) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_MANAGE)
+    initial = (
+        OrganizationForm.initial_of(org) if org else {"kind": "enterprise", "status": "active"}
+    )
+    form = OrganizationForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = OrganizationIn.model_validate(form.payload())
+            if org is None:
+                saved = actions.create_organization(data, actor=request.user)
+                messages.success(request, f"已登记组织：{saved.name}")
+            else:
+                saved = actions.update_organization(org, data, actor=request.user)
+                messages.success(request, "已保存修改")
+        except (pydantic.ValidationError, DomainError) as exc:
+            put_errors(form, exc)
+        else:
+            return redirect_after_write(request, reverse("ledger:organization", args=[saved.pk]))
+    return render(
+        request, "ledger/organization_form.html", {"form": form, "org": org}, status=_status(form)
+    )
+
+
+def organization_create(request: HttpRequest) -> HttpResponse:
+    return _save_organization(request, None)
+
+
+def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    return _save_organization(request, access.access_organization(request.user, pk))
+
+
+@require_POST
+def organization_employ(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a current job at this organization for a person found by ID number."""
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    org = access.access_organization(request.user, pk)
+    form = EmploymentForm(request.POST, prefix="job")
+    if form.is_valid():
+        person = access.find_person_by_id_number(request.user, form.cleaned_data["id_number"])
+        if person is None:
+            form.add_error(
+                "id_number", "未找到该身份证号的人员（或不在您的工作范围内），请先新建人员"
+            )
+        else:
+            try:
+                actions.start_employment(
+                    person, org, actor=request.user,
+                    position=form.cleaned_data["position"],
+                    is_manager=form.cleaned_data["is_manager"],
+                    started_on=form.cleaned_data["started_on"],
+                )  # fmt: skip
+            except DomainError as exc:
+                put_errors(form, exc, {"organization_credit_code": "id_number"})
+            else:
+                messages.success(request, f"已登记在职：{person.name_masked}")
+                return redirect_after_write(request, reverse("ledger:organization", args=[pk]))
+    context = _org_context(request, org, employment_form=form, open_employment=True)
+    return render(request, "ledger/organization_detail.html", context, status=422)
+
+
+@require_POST
+def organization_employment_end(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    org = access.access_organization(request.user, pk)
+    found = org.employments.select_related("person", "organization").filter(pk=job).first()
+    if found is None:
+        raise Http404("未找到该任职记录")
+    form = DateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput.field("ended_on", "日期格式应为 YYYY-MM-DD")
+        actions.end_employment(found, actor=request.user, ended_on=form.cleaned_data["on"])
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"已结束任职：{found.person.name_masked}")
+    return redirect_after_write(request, reverse("ledger:organization", args=[pk]))
+
+
+@require_POST
+def organization_coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    org = access.access_organization(request.user, pk)
+    form = CoverageForm(request.POST, user=request.user, prefix="coverage")
+    if form.is_valid():
+        try:
+            actions.set_coverage(org, CoverageIn.model_validate(form.payload()), actor=request.user)
+        except (pydantic.ValidationError, DomainError) as exc:
+            put_errors(form, exc)
+        else:
+            messages.success(request, "已更新党建覆盖情况")
+            return redirect_after_write(request, reverse("ledger:organization", args=[pk]))
+    context = _org_context(request, org, coverage_form=form, open_coverage=True)
+    return render(request, "ledger/organization_detail.html", context, status=422)
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def people(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    form = PersonFilterForm(request.GET or None, user=request.user)
+    try:
+        qs = access.people_list(request.user, form.criteria())
+    except InvalidInput as exc:
+        put_errors(form, exc)
+        qs = Person.objects.none()
+    if request.GET.get("format") == "xlsx":
+        from .excel import export_people
+
+        return export_people(qs, request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "query": _query(request),
+        "can_manage": request.user.has_perm_in_scope(Perm.LEDGER_MANAGE),
+    }
+    return render_partial_or_full(
+        request, "ledger/people.html", context, "ledger/person_table.html"
+    )
+
+
+def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "person": person,
+        "jobs": person.employments.select_related("organization").order_by("ended_on", "-id"),
+        "memberships": person.party_memberships.select_related("party_org").order_by(
+            "left_on", "-id"
+        ),
+        "history": history(user, person),
+        "can_manage": user.has_perm_in_scope(Perm.LEDGER_MANAGE),
+        "can_reveal": user.has_perm_in_scope(Perm.PII_REVEAL),
+        **extra,
+    }
+
+
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    found = access.access_person(request.user, pk)
+    return render(request, "ledger/person_detail.html", _person_context(request, found))
+
+
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full ID number once; ``reveal_pii`` checks PII_REVEAL and audits it."""
+    from shegong.accounts.actions import reveal_pii
+
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    found = access.access_person(request.user, pk)
+    try:
+        value = reveal_pii(found, actor=request.user, field="id_number")
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect_after_write(request, reverse("ledger:person", args=[pk]))
+    context = _person_context(request, found, revealed=value or "（未登记）")
+    response = render_partial_or_full(
+        request, "ledger/person_detail.html", context, "ledger/person_revealed.html"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _save_person(request: HttpRequest, found: Person | None) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_MANAGE)
+    editing = found is not None
+    initial = PersonForm.initial_of(found) if found else {}
+    if not found and request.GET.get("org"):
+        org = Organization.objects.visible_to(request.user).filter(pk=request.GET["org"]).first()
+        if org is not None and org.credit_code:
+            initial = {"organization_credit_code": org.credit_code, "region": org.region_id}
+    form = PersonForm(request.POST or None, user=request.user, editing=editing, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        payload = dict(form.cleaned_data)
+        if found is not None:
+            payload["id_number"] = found.id_number
+        try:
+            data = PersonIn.model_validate(payload)
+            if found is None:
+                saved = actions.create_person(data, actor=request.user)
+                messages.success(request, f"已登记人员：{saved.name_masked}")
+            else:
+                saved = actions.update_person(found, data, actor=request.user)
+                messages.success(request, "已保存修改")
+        except (pydantic.ValidationError, DomainError) as exc:
+            put_errors(form, exc)
+        else:
+            return redirect_after_write(request, reverse("ledger:person", args=[saved.pk]))
+    return render(
+        request, "ledger/person_form.html", {"form": form, "person": found}, status=_status(form)
+    )
+
+
+def person_create(request: HttpRequest) -> HttpResponse:
+    return _save_person(request, None)
+
+
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    return _save_person(request, access.access_person(request.user, pk))
+
+
+# --- party organizations ---------------------------------------------------------------------
+
+
+def _tree(rows: list[PartyOrganization]) -> list[tuple[PartyOrganization, int]]:
+    """(party org, depth) in tree order; a parent outside the list makes a root."""
+    ids = {p.pk for p in rows}
+    children: dict[int | None, list[PartyOrganization]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id if row.parent_id in ids else None, []).append(row)
+    out: list[tuple[PartyOrganization, int]] = []
+    stack = [(row, 0) for row in reversed(children.get(None, []))]
+    while stack:
+        row, depth = stack.pop()
+        out.append((row, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(row.pk, [])))
+    return out
+
+
+def party_orgs(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    data = request.GET.copy() if request.GET else None
+    form = PartyOrgFilterForm(data, user=request.user, initial={"active": "1"})
+    criteria = form.criteria() if data is not None else {"active": "1"}
+    try:
+        rows = list(access.party_org_list(request.user, criteria).order_by("region_id", "name"))
+    except InvalidInput as exc:
+        put_errors(form, exc)
+        rows = []
+    context = {
+        "form": form,
+        "tree": _tree(rows),
+        "today": timezone.localdate(),
+        "can_manage": request.user.has_perm_in_scope(Perm.LEDGER_MANAGE),
+    }
+    return render(request, "ledger/party_orgs.html", context)
+
+
+def _party_org_context(request: HttpRequest, party_org: PartyOrganization, **extra: Any) -> dict:
+    user = request.user
+    return {
+        "party_org": party_org,
+        "today": timezone.localdate(),
+        "children": PartyOrganization.objects.visible_to(user)
+        .filter(parent=party_org)
+        .order_by("name"),
+        "members": party_org.memberships.select_related("person").order_by("left_on", "role", "id"),
+        "covered": party_org.covered.select_related("organization").order_by("organization__name"),
+        "converted_from": party_org.converted_from.all(),
+        "history": history(user, party_org),
+        "can_manage": user.has_perm_in_scope(Perm.LEDGER_MANAGE) and party_org.is_active,
+        "member_form": PartyMemberForm(prefix="member"),
+        "convert_form": ConvertForm(prefix="convert"),
+        **extra,
+    }
+
+
+def party_org(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    found = access.access_party_org(request.user, pk)
+    return render(request, "ledger/party_org_detail.html", _party_org_context(request, found))
+
+
+def _save_party_org(request: HttpRequest, found: PartyOrganization | None) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_MANAGE)
+    initial = PartyOrgForm.initial_of(found) if found else {"type": "branch"}
+    form = PartyOrgForm(request.POST or None, user=request.user, editing=found, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        secretary = None
+        number = form.cleaned_data.get("secretary")
+        if number:
+            secretary = access.find_person_by_id_number(request.user, number)
+            if secretary is None:
+                form.add_error("secretary", "未找到该身份证号的人员，或不在您的工作范围内")
+        if not form.errors:
+            try:
+                data = PartyOrgIn.model_validate(form.payload())
+                if found is None:
+                    saved = actions.create_party_org(data, actor=request.user, secretary=secretary)
+                    messages.success(request, f"已新建党组织：{saved.name}")
+                else:
+                    saved = actions.update_party_org(found, data, actor=request.user)
+                    messages.success(request, "已保存修改")
+            except (pydantic.ValidationError, DomainError) as exc:
+                put_errors(form, exc)
+            else:
+                return redirect_after_write(request, reverse("ledger:party_org", args=[saved.pk]))
+    return render(
+        request,
+        "ledger/party_org_form.html",
+        {"form": form, "party_org": found},
+        status=_status(form),
+    )
+
+
+def party_org_create(request: HttpRequest) -> HttpResponse:
+    return _save_party_org(request, None)
+
+
+def party_org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    return _save_party_org(request, access.access_party_org(request.user, pk))
+
+
+@require_POST
+def party_org_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    found = access.access_party_org(request.user, pk)
+    form = PartyMemberForm(request.POST, prefix="member")
+    if form.is_valid():
+        person_ = access.find_person_by_id_number(request.user, form.cleaned_data["id_number"])
+        if person_ is None:
+            form.add_error("id_number", "未找到该身份证号的人员，或不在您的工作范围内")
+        else:
+            try:
+                actions.add_party_member(
+                    found, person_, actor=request.user, role=form.cleaned_data["role"],
+                    joined_on=form.cleaned_data["joined_on"],
+                )  # fmt: skip
+            except DomainError as exc:
+                put_errors(form, exc, {"person": "id_number"})
+            else:
+                messages.success(request, f"已转入党员：{person_.name_masked}")
+                return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
+    context = _party_org_context(request, found, member_form=form, open_member=True)
+    return render(request, "ledger/party_org_detail.html", context, status=422)
+
+
+@require_POST
+def party_org_member_remove(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    found = access.access_party_org(request.user, pk)
+    row = PartyMembership.objects.filter(party_org=found, pk=membership).select_related("person")
+    row = row.first()
+    if row is None:
+        raise Http404("未找到该党员记录")
+    form = DateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise InvalidInput.field("left_on", "日期格式应为 YYYY-MM-DD")
+        actions.remove_party_member(row, actor=request.user, left_on=form.cleaned_data["on"])
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"已转出党员：{row.person.name_masked}")
+    return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
+
+
+@require_POST
+def party_org_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    found = access.access_party_org(request.user, pk)
+    form = ConvertForm(request.POST, prefix="convert")
+    if form.is_valid():
+        try:
+            formal = actions.convert_temporary_branch(
+                found, actor=request.user, new_type=form.cleaned_data["new_type"],
+                name=form.cleaned_data["name"], converted_on=form.cleaned_data["converted_on"],
+            )  # fmt: skip
+        except DomainError as exc:
+            put_errors(form, exc)
+        else:
+            messages.success(request, f"临时党支部已转为：{formal.name}")
+            return redirect_after_write(request, reverse("ledger:party_org", args=[formal.pk]))
+    context = _party_org_context(request, found, convert_form=form, open_convert=True)
+    return render(request, "ledger/party_org_detail.html", context, status=422)
