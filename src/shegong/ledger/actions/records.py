@@ -103,6 +103,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Region):
         return value.code
+    if isinstance(value, Organization):  # a tenant's container
+        return value.pk
     return value
 
 
