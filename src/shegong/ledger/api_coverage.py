@@ -4,8 +4,6 @@ Mounted into ``ledger/api.py``'s router; read-only, every call needs ``LEDGER_VI
 or lists only what the caller may see (``queries.py``).
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
