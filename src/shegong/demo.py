@@ -337,6 +337,14 @@ def load_users(ctx: DemoContext) -> int:
     return created
 
 
+@loader("ledger")
+def load_ledger(ctx: DemoContext) -> int:
+    """Organizations, people, party organizations, instructors and a 回头看 (ledger/demo.py)."""
+    from shegong.ledger.demo import load as load_ledger_data
+
+    return load_ledger_data(ctx)
+
+
 def load(size: str = "seed") -> dict[str, int]:
     """Run every loader; record DEMO_LOADED when anything was created. Returns counts."""
     if size not in SIZES:

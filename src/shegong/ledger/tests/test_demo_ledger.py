@@ -1,0 +1,77 @@
+"""The demo ledger: it loads, is idempotent, has plausible numbers and valid fake identities."""
+
+from django.core.management import call_command
+
+from shegong import demo
+from shegong.core.pii import blind_index, id_facts, validate_id_number
+from shegong.ledger.choices import CoverageMode, PoliticalStatus
+from shegong.ledger.models import (
+    Coverage,
+    Employment,
+    GuidanceVisit,
+    InstructorAssignment,
+    Organization,
+    PartyOrganization,
+    Person,
+    ReviewCampaign,
+    ReviewTask,
+)
+
+
+def test_the_small_demo_ledger_is_plausible(db):
+    created = demo.load("small")
+    orgs = Organization.objects.all()
+    assert created["ledger"] == orgs.count() and 25 <= orgs.count() <= 40
+    assert {"enterprise", "individual", "social_org", "platform"} <= set(
+        orgs.values_list("kind", flat=True)
+    )
+    assert orgs.filter(container__isnull=False).exists() or orgs.filter(kind="building").exists()
+    assert Coverage.objects.count() == orgs.count()
+    people = Person.objects.count()
+    assert people == Employment.objects.count() and 250 <= people <= 400
+    members = Person.objects.filter(political_status__startswith="party").count()
+    assert 20 <= members <= 60
+    assert PartyOrganization.objects.filter(type="committee").count() == 2
+    assert Coverage.objects.filter(mode=CoverageMode.STANDALONE).exists()
+    assert InstructorAssignment.objects.exists() and GuidanceVisit.objects.exists()
+    campaign = ReviewCampaign.objects.get()
+    assert campaign.status == "open" and campaign.tasks.exists()
+    assert set(ReviewTask.objects.values_list("assignee__phone", flat=True)) == {"13800000002"}
+
+
+def test_every_demo_person_has_a_valid_id_number_that_decrypts(db):
+    demo.load("small")
+    for person in Person.objects.all():
+        number = person.id_number  # decrypted by the field
+        assert validate_id_number(number).startswith("341202")
+        assert person.id_number_index == blind_index(number)
+        facts = id_facts(number)
+        assert (person.birth_date, person.sex) == (facts.birth_date, facts.sex)
+        assert person.phone.startswith("137000")
+    mobile = Person.objects.filter(is_mobile_member=True)
+    assert all(p.political_status != PoliticalStatus.MASSES for p in mobile)
+
+
+def test_every_credit_code_is_valid(db):
+    from shegong.core.pii import validate_credit_code
+
+    demo.load("small")
+    for code in Organization.objects.exclude(credit_code=None).values_list(
+        "credit_code", flat=True
+    ):
+        assert validate_credit_code(code) == code
+
+
+def test_loading_twice_adds_no_ledger_rows(db):
+    demo.load("small")
+    counts = (Organization.objects.count(), Person.objects.count(), ReviewTask.objects.count())
+    second = demo.load("small")
+    assert set(second.values()) == {0}
+    after = (Organization.objects.count(), Person.objects.count(), ReviewTask.objects.count())
+    assert after == counts
+
+
+def test_loaddemo_prints_the_ledger_counts(db, capsys):
+    call_command("loaddemo", "--size", "small")
+    out = capsys.readouterr().out
+    assert "ledger.organizations" in out and "ledger.people" in out
