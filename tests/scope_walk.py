@@ -50,6 +50,10 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "membership": o["party_membership_b"].pk,
     },
     "ledger:party_org_convert": lambda o: {"pk": o["party_org_b"].pk},
+    "ledger:import_job": lambda o: {"pk": o["import_job_b"].pk},
+    "ledger:import_job_progress": lambda o: {"pk": o["import_job_b"].pk},
+    "ledger:import_confirm": lambda o: {"pk": o["import_job_b"].pk},
+    "ledger:import_errors": lambda o: {"pk": o["import_job_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

@@ -12,7 +12,7 @@ from shegong.accounts.models import User
 from shegong.accounts.roles import Role
 from shegong.core import audit
 from shegong.core.audit import Verb
-from shegong.core.models import AuditEvent, Notification
+from shegong.core.models import AuditEvent, JobRun, Notification
 
 from . import scope_walk
 
@@ -40,6 +40,14 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         "region_b": district["grid_b"],
         "audit_b": audit_b,
         "notification_b": notification_b,
+        "import_job_b": JobRun.objects.create(
+            kind="ledger_import",
+            title="西城通知导入",
+            created_by=street_b_staff,
+            region=district["street_b"],
+            status="succeeded",
+            result={"dry_run": True},
+        ),
     }
 
 

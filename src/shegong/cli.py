@@ -26,7 +26,7 @@ COMMANDS = {
     "migrate": "执行数据库迁移 / apply database migrations",
     "createadmin": "创建超级管理员 / create a superuser",
     "loaddemo": "加载演示区数据 / load the demo district",
-    "import": "导入数据文件（区划） / import a data file (regions)",
+    "import": "导入数据文件（区划、组织、人员、党组织） / import a data file",
     "bench": "运行基准测试 / run a benchmark",
     "check": "部署自检 / deployment self-check",
     "pii-rotate": "用当前密钥重新加密个人信息 / re-encrypt personal data with the current key",
@@ -62,8 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("loaddemo")
     p.add_argument("--size", choices=("small", "seed", "large"), default="seed")
     p = add("import")
-    p.add_argument("what", choices=("regions",), help="数据类型 / kind of data")
+    p.add_argument(
+        "what", choices=("regions", "organizations", "people", "party-orgs"),
+        help="数据类型 / kind of data",
+    )  # fmt: skip
     p.add_argument("file", help="CSV 或 xlsx 文件 / CSV or xlsx file")
+    p.add_argument("--dry-run", action="store_true", help="只检查不写入 / check, write nothing")
+    p.add_argument("--as", dest="as_phone", metavar="PHONE",
+                   help="以该用户的范围和权限导入 / import with this user's scope")  # fmt: skip
     p = add("bench")
     p.add_argument("name", help="benchmarks/<NAME>.py")
     p.add_argument("--size", type=int, default=None, help="数据量 / rows")
@@ -165,6 +171,8 @@ def cmd_createadmin(options: Any) -> int:
 
 
 def cmd_import(options: Any) -> int:
+    if options.what != "regions":
+        return _import_ledger(options)
     from shegong.regions.importer import import_file
 
     created, errors = import_file(options.file)
@@ -174,6 +182,40 @@ def cmd_import(options: Any) -> int:
             print(line, file=sys.stderr)
         return 1
     print(f"已导入{created}个区划 / imported {created} regions")
+    return 0
+
+
+def _import_ledger(options: Any) -> int:
+    """``shegong import organizations|people|party-orgs FILE [--dry-run] [--as PHONE]``."""
+    from shegong.accounts.models import User
+    from shegong.core.errors import NotPermitted
+    from shegong.ledger.actions import import_file
+
+    actor = None
+    if options.as_phone:
+        actor = User.objects.filter(phone=options.as_phone, is_active=True).first()
+        if actor is None:
+            return _fail([f"找不到该用户 / no such active user: {options.as_phone}"])
+    try:
+        result = import_file(options.what, options.file, actor=actor, dry_run=options.dry_run)
+    except NotPermitted as exc:
+        return _fail([f"{exc.detail} / not permitted"])
+    if result.errors:
+        print(f"导入失败，未写入任何数据 / nothing imported: {len(result.errors)} 处错误 / errors",
+              file=sys.stderr)  # fmt: skip
+        for error in result.errors[:50]:
+            where = f"第{error['row']}行" if error["row"] else "文件"
+            column = f"「{error['label']}」" if error.get("label") else ""
+            print(f"  {where}{column}：{error['message']}", file=sys.stderr)
+        if len(result.errors) > 50:
+            print(f"  ……另有{len(result.errors) - 50}处 / more", file=sys.stderr)
+        if result.error_workbook:
+            print(f"错误工作簿 / error workbook: {result.error_workbook}", file=sys.stderr)
+        return 1
+    prefix = "试运行，未写入 / dry run, nothing written: " if result.dry_run else ""
+    r = result
+    print(f"{prefix}新增 {r.created}，更新 {r.updated}，未变 {r.unchanged} / "
+          f"created {r.created}, updated {r.updated}, unchanged {r.unchanged}")  # fmt: skip
     return 0
 
 

@@ -468,7 +468,9 @@ def open_sheet(path: str | Path, table: Table) -> Sheet:
         # iter_rows pads the rows above the first used cell but not the columns to its left.
         return sheet.iter_rows()
 
-    return _locate_header(path, table, rows_xlsx, total_rows=sheet.total_height,
+    # Rows from the top of the sheet to the last used one (iter_rows yields exactly these).
+    total_rows = sheet.end[0] + 1 if sheet.end else 0
+    return _locate_header(path, table, rows_xlsx, total_rows=total_rows,
                           first_col=start[1])  # fmt: skip
 
 

@@ -1,0 +1,174 @@
+"""The import wizard: choose a table and a file → check (preview with every error) → confirm →
+import. Each pass is a ``JobRun`` owned by the uploader; large files run in the worker while the
+page shows a progress bar (htmx polls a partial every second).
+
+Jobs are personal: another user — of any street — gets 404 for someone else's job, its preview
+and its error workbook, which hold personal data from the uploaded file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from django import forms
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from shegong.accounts.queries import require_perm
+from shegong.accounts.roles import Perm
+from shegong.core.errors import NotFound
+from shegong.core.excel import XLSX_CONTENT_TYPE
+from shegong.core.models import JobRun
+
+from . import excel, tasks
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+PREVIEW_ROWS = 20
+SHOWN_ERRORS = 1_000
+
+
+class ImportForm(forms.Form):
+    table = forms.ChoiceField(
+        label="导入到", choices=[(key, t.title) for key, t in excel.IMPORTABLE.items()]
+    )
+    file = forms.FileField(
+        label="文件（.xlsx 或 .csv）",
+        error_messages={"required": "请选择要上传的文件", "empty": "文件是空的（0 字节）"},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv", "class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["table"].widget.attrs["class"] = "form-select"
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("文件超过 200 MB，请分成几个文件导入")
+        return upload
+
+
+def _store(upload: Any) -> Path:
+    """Keep the upload under DATA_DIR/imports (the worker reads it from there)."""
+    suffix = Path(upload.name).suffix.lower()
+    suffix = suffix if suffix in (".xlsx", ".csv", ".xls") else ".bin"
+    target = tasks.imports_dir() / f"upload-{uuid.uuid4().hex}{suffix}"
+    with target.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return target
+
+
+def _access_job(user: Any, pk: int) -> JobRun:
+    job = JobRun.objects.filter(pk=pk, kind=tasks.JOB_KIND, created_by_id=user.pk).first()
+    if job is None:
+        raise NotFound("未找到该导入任务，或您无权查看")
+    return job
+
+
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Step 1: choose the table and the file; it is checked (a dry run) straight away."""
+    require_perm(request.user, Perm.LEDGER_IMPORT)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        table = form.cleaned_data["table"]
+        upload = form.cleaned_data["file"]
+        path = _store(upload)
+        try:
+            sheet = excel.open_sheet(path, excel.IMPORTABLE[table])
+        except excel.FileError as exc:
+            path.unlink(missing_ok=True)
+            form.add_error("file", str(exc))
+        else:
+            job = tasks.start_import_job(
+                user=request.user, table=table, path=path, filename=Path(upload.name).name,
+                total=sheet.total, dry_run=True,
+            )  # fmt: skip
+            return redirect("ledger:import_job", pk=job.pk)
+    recent = JobRun.objects.filter(kind=tasks.JOB_KIND, created_by_id=request.user.pk)[:10]
+    return render(
+        request,
+        "ledger/import.html",
+        {"form": form, "tables": excel.TABLES.values(), "recent": recent},
+    )
+
+
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 2 (a check: preview, counts, errors, confirm) or step 3 (the import's outcome)."""
+    require_perm(request.user, Perm.LEDGER_IMPORT)
+    job = _access_job(request.user, pk)
+    result = job.result
+    context: dict[str, Any] = {"job": job, "result": result, "progress": tasks.read_progress(job)}
+    finished = job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED)
+    if finished and result.get("dry_run") and not result.get("error_count"):
+        try:
+            sheet = excel.open_sheet(result["path"], excel.IMPORTABLE[result["table"]])
+            context["headers"] = sheet.headers
+            context["preview"] = excel.preview(sheet, PREVIEW_ROWS)
+        except (excel.FileError, KeyError):
+            context["preview"] = None
+    if finished:
+        context["errors"] = result.get("errors", [])[:SHOWN_ERRORS]
+        context["more_errors"] = max(result.get("error_count", 0) - SHOWN_ERRORS, 0)
+    return render(request, "ledger/import_job.html", context)
+
+
+def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled by htmx; once the job ends the page reloads to show its result."""
+    require_perm(request.user, Perm.LEDGER_IMPORT)
+    job = _access_job(request.user, pk)
+    response = render(
+        request,
+        "ledger/import_progress.html",
+        {"job": job, "progress": tasks.read_progress(job)},
+    )
+    if job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 3: import the checked file for real (its rows are validated again as they go in)."""
+    require_perm(request.user, Perm.LEDGER_IMPORT)
+    check = _access_job(request.user, pk)
+    result = check.result
+    if not (
+        check.status == JobRun.Status.SUCCEEDED and result.get("dry_run") and Path(
+            result.get("path", "")).is_file()
+    ):  # fmt: skip
+        raise NotFound("该文件尚未通过检查，不能导入")
+    job = tasks.start_import_job(
+        user=request.user, table=result["table"], path=Path(result["path"]),
+        filename=result["filename"], total=check.total, dry_run=False,
+    )  # fmt: skip
+    return redirect("ledger:import_job", pk=job.pk)
+
+
+def import_errors(request: HttpRequest, pk: int) -> FileResponse:
+    """The error workbook of a job: the uploaded rows, bad cells red with their reasons."""
+    require_perm(request.user, Perm.LEDGER_IMPORT)
+    job = _access_job(request.user, pk)
+    path = Path(job.result.get("error_workbook") or "")
+    if not path.name or not path.is_file() or path.parent != tasks.imports_dir():
+        raise NotFound("该任务没有错误工作簿")
+    filename = f"错误-{Path(job.result.get('filename', 'import')).stem}.xlsx"
+    response = FileResponse(path.open("rb"), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def import_template(request: HttpRequest, table: str) -> HttpResponse:
+    """The empty template of a table, with header notes, dropdowns and one example row."""
+    require_perm(request.user, Perm.LEDGER_IMPORT)
+    spec = excel.TABLES.get(table)
+    if spec is None:
+        raise Http404
+    response = HttpResponse(excel.template_bytes(spec), content_type=XLSX_CONTENT_TYPE)
+    filename = f"{spec.title}导入模板.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
