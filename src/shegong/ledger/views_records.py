@@ -587,6 +587,9 @@ def party_org_convert(request: HttpRequest, pk: int) -> HttpResponse:
                 name=form.cleaned_data["name"], converted_on=form.cleaned_data["converted_on"],
             )  # fmt: skip
         except DomainError as exc:
+            if not exc.errors:  # not a temporary branch, or converted already
+                messages.error(request, exc.detail)
+                return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
             put_errors(form, exc)
         else:
             messages.success(request, f"临时党支部已转为：{formal.name}")
