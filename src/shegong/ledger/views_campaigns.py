@@ -258,7 +258,7 @@ def campaign_preview(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.GET or None, actor=request.user)
     form.is_valid()  # name/due date may still be empty: only the filter matters here
     preview = None
-    if not any(name in form.errors for name in ("region", *CampaignForm.CRITERIA)):
+    if form.is_bound and not any(f in form.errors for f in ("region", *CampaignForm.CRITERIA)):
         preview = _preview(form)
     return render(request, "ledger/campaign_preview.html", {"preview": preview, "form": form})
 
