@@ -160,6 +160,8 @@ def organizations(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         from .excel import export_organizations
 
+        require_perm(request.user, Perm.LEDGER_IMPORT)  # 导入导出台账
+
         return export_organizations(qs, request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -167,6 +169,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": _query(request),
         "can_manage": request.user.has_perm_in_scope(Perm.LEDGER_MANAGE),
+        "can_export": request.user.has_perm_in_scope(Perm.LEDGER_IMPORT),
     }
     return render_partial_or_full(
         request, "ledger/organizations.html", context, "ledger/organization_table.html"
@@ -335,6 +338,8 @@ def people(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         from .excel import export_people
 
+        require_perm(request.user, Perm.LEDGER_IMPORT)  # 导入导出台账
+
         return export_people(qs, request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -342,6 +347,7 @@ def people(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": _query(request),
         "can_manage": request.user.has_perm_in_scope(Perm.LEDGER_MANAGE),
+        "can_export": request.user.has_perm_in_scope(Perm.LEDGER_IMPORT),
     }
     return render_partial_or_full(
         request, "ledger/people.html", context, "ledger/person_table.html"

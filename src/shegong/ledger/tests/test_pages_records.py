@@ -73,6 +73,15 @@ def test_the_list_exports_what_it_shows_as_xlsx(client, district, street_a_staff
     response = client.get(reverse("ledger:organizations") + "?format=xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEvent.objects.filter(verb=Verb.LEDGER_EXPORTED, actor=street_a_staff).exists()
+
+
+def test_export_needs_the_import_export_permission(client, district, community_a_worker):
+    client.force_login(community_a_worker)
+    body = client.get(reverse("ledger:organizations")).content.decode()
+    assert "format=xlsx" not in body
+    assert client.get(reverse("ledger:organizations") + "?format=xlsx").status_code == 403
+    assert client.get(reverse("ledger:people") + "?format=xlsx").status_code == 403
 
 
 def _count_queries(client, url: str) -> int:
