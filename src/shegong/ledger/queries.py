@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from shegong.core.errors import NotFound
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
-from shegong.regions.scope import scope_prefix
+from shegong.regions.scope import in_subtree, scope_prefix
 
 from . import rules
-from .choices import CONTAINER_KINDS, OrgKind, OrgStatus, PartyOrgType
-from .models import Organization, PartyOrganization
+from .choices import CONTAINER_KINDS, OrgKind, OrgStatus, PartyOrgType, PoliticalStatus
+from .models import Employment, Organization, PartyOrganization, Person
 from .rules import ContainerCounts, CoverageCounts, Establishment
 
 REGION_NOT_FOUND = "未找到该区划，或不在您的工作范围内"
@@ -149,7 +149,8 @@ def coverage_summary(
 
     ``region_prefix``: a region code inside the caller's scope to drill into (default: their
     own region). ``kind``: only this kind of organization (containers are counted apart).
-    Three queries: the scope region's children, and one aggregate over the organizations.
+    Three queries: the scope region's children, the organizations, and one aggregate over the
+    current jobs of party members.
     """
     region = summary_region(user, region_prefix)
     children = list(
@@ -164,32 +165,33 @@ def coverage_summary(
         else None
     )
 
-    values = (
-        scoped_organizations(user, region)
-        .filter(status=OrgStatus.ACTIVE)
-        .order_by()
-        .values("id", "region_id", "kind", "container_id")
-        .annotate(**rules.party_count_annotations())
-    )
-    by_kind: dict[str, CoverageCounts] = {}
+    orgs = scoped_organizations(user, region).filter(status=OrgStatus.ACTIVE).order_by()
+    values = orgs.values_list("id", "region_id", "kind", "container_id", "coverage__mode")
+    counts = party_counts(region)
     containers: dict[int, tuple[SummaryRow, str, bool]] = {}
     tenant_covered: set[int] = set()
-    for org in values:
-        row = _row_for(org["region_id"], by_prefix, lengths) or own_row
+    for pk, region_id, org_kind, container_id, mode in values:
+        row = _row_for(region_id, by_prefix, lengths) or own_row
         if row is None:  # a root-level scope: an organization filed outside every root
             continue
-        org_kind, mode = org["kind"], org["coverage_mode"]
         if org_kind in CONTAINER_KINDS:
-            containers[org["id"]] = (row, org_kind, rules.is_organization_covered(mode))
+            containers[pk] = (row, org_kind, rules.is_organization_covered(mode))
             continue
-        if org["container_id"] and rules.is_organization_covered(mode):
-            tenant_covered.add(org["container_id"])
+        if container_id and rules.is_organization_covered(mode):
+            tenant_covered.add(container_id)
         if kind and org_kind != kind:
             continue
-        c = rules.classify(org["n_full"], org["n_members"], mode)
-        row.counts.add(c)
-        row.by_kind.setdefault(org_kind, CoverageCounts()).add(c)
-        by_kind.setdefault(org_kind, CoverageCounts()).add(c)
+        c = rules.classify(*counts.get(pk, (0, 0)), mode)
+        cell = row.by_kind.get(org_kind)
+        if cell is None:
+            cell = row.by_kind[org_kind] = CoverageCounts()
+        cell.add(c)
+    # Each organization was added once, to its (region, kind) cell; the totals are merged.
+    by_kind: dict[str, CoverageCounts] = {}
+    for row in [*rows, *([own_row] if own_row else [])]:
+        for org_kind, cell in row.by_kind.items():
+            row.counts.merge(cell)
+            by_kind.setdefault(org_kind, CoverageCounts()).merge(cell)
 
     containers_by_kind: dict[str, ContainerCounts] = {}
     for pk, (row, container_kind, own_covered) in containers.items():
@@ -216,6 +218,34 @@ def coverage_summary(
     return CoverageSummary(
         region, kind, rows, total, ordered_kinds, container_total, ordered_containers
     )
+
+
+def party_counts(region: Region | None) -> dict[int, tuple[int, int]]:
+    """Organization id → (current full members, current members) for the organizations filed
+    in ``region`` (all when None); organizations without a member are absent.
+
+    Driven from the few party members (the ``political_status`` index) rather than from every
+    employee: a district's ~2,000 members instead of its ~30,000 jobs, which keeps the
+    summary of a 2,000-organization district at a few tens of milliseconds.
+    """
+    members = Person.objects.filter(political_status__in=rules.PARTY_MEMBER_STATUSES)
+    jobs = Employment.objects.filter(
+        ended_on__isnull=True,
+        person__in=members.values("id"),
+        organization__status=OrgStatus.ACTIVE,
+    )
+    if region is not None:
+        jobs = in_subtree(jobs, region.prefix, "organization__region")
+    rows = (
+        jobs.order_by()
+        .values("organization_id")
+        .annotate(
+            n_full=Count("id", filter=Q(person__political_status=PoliticalStatus.PARTY_FULL)),
+            n_members=Count("id"),
+        )
+        .values_list("organization_id", "n_full", "n_members")
+    )
+    return {pk: (full, members) for pk, full, members in rows}
 
 
 def _row_for(code: str, by_prefix: dict[str, SummaryRow], lengths: list[int]) -> SummaryRow | None:

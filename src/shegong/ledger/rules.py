@@ -55,6 +55,7 @@ RULES = Thresholds()
 # Kinds that must state who invested (出资人) besides the legal representative.
 INVESTOR_KINDS = {OrgKind.ENTERPRISE, OrgKind.PLATFORM}
 PARTY_MEMBER_STATUSES = (PoliticalStatus.PARTY_FULL, PoliticalStatus.PARTY_PROBATIONARY)
+MODE_KEYS = tuple(m.value for m in CoverageMode)
 
 
 # --- 应建尽建 ---------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ class CoverageCounts:
     units: int = 0
     with_members: int = 0  # ≥1 current employee who is a party member (正式 or 预备)
     with_three_full: int = 0  # ≥3 正式党员: a party organization of its own is due
-    by_mode: dict[str, int] = field(default_factory=lambda: {m.value: 0 for m in CoverageMode})
+    by_mode: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MODE_KEYS, 0))
     should_establish: int = 0  # 应建未建
     members_uncovered: int = 0  # 1–2 members, no joint branch or instructor
     organization_covered: int = 0

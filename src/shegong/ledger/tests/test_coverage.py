@@ -131,14 +131,14 @@ def test_the_summary_is_a_constant_number_of_queries(
     grid = district["grid_a"]
     for _ in range(5):
         org(grid, staff=(FULL, MASSES))
-    # The caller's membership, the district's streets, one aggregate over the organizations.
+    # The caller's membership, the district's streets, the organizations, the party members.
     fresh = type(district_admin).objects.get(pk=district_admin.pk)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         queries.coverage_summary(fresh)
     for _ in range(45):
         org(grid, staff=(FULL, FULL, FULL), mode=CoverageMode.STANDALONE)
     fresh = type(district_admin).objects.get(pk=district_admin.pk)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         summary = queries.coverage_summary(fresh)
     assert summary.total.units == 50
 
