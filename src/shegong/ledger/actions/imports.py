@@ -19,6 +19,7 @@ birth date, sex) are computed here; ``EncryptedTextField`` still encrypts on the
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from pydantic import ValidationError, model_validator
 
@@ -230,18 +231,40 @@ class _Import:
         return ok
 
     def event(self, verb: Verb, target: models.Model, data: dict[str, Any]) -> None:
-        self.events.append(
-            AuditEvent(
-                at=self.now, verb=int(verb), actor=self.actor_obj, actor_label=self.actor_label,
-                target_type=target._meta.label_lower, target_id=str(target.pk),
-                target_label=str(target)[:200], region_id=getattr(target, "region_id", None),
-                ip=self.ip, via=self.via, data=data,
-            )
-        )  # fmt: skip
+        """Queue one audit entry, the same fields ``audit.record`` would write."""
+        self.events.append((
+            int(verb), target._meta.label_lower, str(target.pk), str(target)[:200],
+            getattr(target, "region_id", None), json.dumps(data, ensure_ascii=False),
+        ))  # fmt: skip
 
     def flush_events(self) -> None:
+        """Insert the queued audit entries with one statement per batch.
+
+        Not ``bulk_create``: building an AuditEvent instance and preparing each of its twelve
+        fields per row made the audit trail half the cost of a large import. What is the same
+        for every entry of this import (time, actor, ip, channel) is prepared once.
+        """
         if self.writing and self.events:
-            AuditEvent.objects.bulk_create(self.events, batch_size=BATCH)
+            fields = {f.name: f for f in AuditEvent._meta.concrete_fields if f.name != "id"}
+            fixed = {
+                "at": self.now, "actor": self.actor_obj.pk if self.actor_obj else None,
+                "actor_label": self.actor_label, "ip": self.ip, "via": self.via,
+                "success": True,
+            }  # fmt: skip
+            fixed = {n: fields[n].get_db_prep_save(v, connection) for n, v in fixed.items()}
+            varying = ["verb", "target_type", "target_id", "target_label", "region", "data"]
+            columns = [fields[n].column for n in (*fixed, *varying)]
+            # Table and column names come from the model; every value is a query parameter.
+            sql = (
+                f"INSERT INTO {connection.ops.quote_name(AuditEvent._meta.db_table)} "  # noqa: S608
+                f"({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})"
+            )
+            head = tuple(fixed.values())
+            with connection.cursor() as cursor:
+                for start in range(0, len(self.events), BATCH * 4):
+                    batch = self.events[start : start + BATCH * 4]
+                    cursor.executemany(sql, [head + row for row in batch])
         self.events = []
 
     def finish(self, source: str) -> None:
