@@ -332,8 +332,8 @@ class Sheet:
 
     def label_of(self, name: str) -> str:
         col = self.columns.index(name) if name in self.columns else None
-        if col is not None and self.headers[col]:
-            return self.headers[col]
+        if col is not None and self.headers[col].strip("*＊ "):
+            return self.headers[col].strip("*＊ ")  # "身份证号*" marks a required column
         try:
             return self.table.field(name).label
         except StopIteration:
