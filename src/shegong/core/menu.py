@@ -36,7 +36,9 @@ MENU: list[tuple[str, list[MenuItem]]] = [
                 "应建未建", "ledger:should_establish", "exclamation-diamond", Perm.LEDGER_VIEW
             ),
             MenuItem("六清楚", "ledger:completeness", "list-check", Perm.LEDGER_VIEW),
+            MenuItem("换届提醒", "ledger:reelection", "calendar-event", Perm.LEDGER_VIEW),
             MenuItem("回头看", "ledger:campaigns", "arrow-repeat", Perm.LEDGER_VIEW),
+            MenuItem("我的核查任务", "ledger:my_tasks", "check2-square", Perm.LEDGER_VIEW),
             MenuItem("指导走访", "ledger:visits", "journal-text", Perm.LEDGER_VIEW),
             MenuItem("导入台账", "ledger:import", "upload", Perm.LEDGER_IMPORT),
         ],
