@@ -226,7 +226,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in parts) or (source or "")
 
 
-def _validation_message(error: dict[str, Any]) -> str:
+def validation_message(error: dict[str, Any]) -> str:
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
     if kind in _VALIDATION_MESSAGES:
         return _VALIDATION_MESSAGES[kind]
@@ -251,7 +251,7 @@ def _validation_message(error: dict[str, Any]) -> str:
 
 def _on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {"field": _field_name(tuple(e.get("loc", ()))), "message": _validation_message(e)}
+        {"field": _field_name(tuple(e.get("loc", ()))), "message": validation_message(e)}
         for e in exc.errors
     ]
     summary = "；".join(f"{e['field']}：{e['message']}" for e in errors[:3])

@@ -51,14 +51,14 @@ def put_errors(form: forms.Form, exc: Exception, field_map: dict[str, str] | Non
     """Show a schema's or an action's errors beside the fields they name."""
     field_map = field_map or {}
     if isinstance(exc, pydantic.ValidationError):
-        from shegong.core.api import _validation_message
+        from shegong.core.api import validation_message
 
         placed = False
         for error in exc.errors(include_url=False):
             name = str(error["loc"][0]) if error["loc"] else ""
             name = field_map.get(name, name)
             if name in form.fields:
-                form.add_error(name, _validation_message(error))
+                form.add_error(name, validation_message(error))
                 placed = True
         if not placed:
             form.add_error(None, "输入有误，请检查后重试")

@@ -6,8 +6,8 @@ coverage), ``party`` (party organizations, members, instructors, visits), ``camp
 actions; actions.create_organization(...)``.
 """
 
-from .party import *  # noqa: F403
-from .records import *  # noqa: F403
 from .campaigns import *  # noqa: F403
 from .guidance import *  # noqa: F403
 from .imports import *  # noqa: F403
+from .party import *  # noqa: F403
+from .records import *  # noqa: F403
