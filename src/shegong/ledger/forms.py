@@ -163,7 +163,9 @@ class OrganizationForm(BootstrapMixin, forms.Form):
     party_contact = forms.CharField(label="党务联络员", required=False, max_length=50)
     status = forms.ChoiceField(label="状态", choices=OrgStatus.choices)
     is_platform = forms.BooleanField(label="平台企业", required=False)
-    container_credit_code = forms.ChoiceField(label="所在商圈/楼宇/园区", required=False)
+    container_id = forms.TypedChoiceField(
+        label="所在商圈/楼宇/园区", required=False, coerce=int, empty_value=None
+    )
     lat = forms.CharField(label="纬度", required=False, max_length=20)
     lon = forms.CharField(label="经度", required=False, max_length=20)
 
@@ -171,13 +173,14 @@ class OrganizationForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = _blank("请选择", region_choices(user))
         self.fields["region"].error_messages["invalid_choice"] = "所选区划不在您的工作范围内"
+        # By id: a building or business district often has no credit code.
         containers = (
             Organization.objects.visible_to(user)
-            .filter(kind__in=CONTAINER_KINDS, credit_code__isnull=False)
+            .filter(kind__in=CONTAINER_KINDS)
             .order_by("name")
-            .values_list("credit_code", "name")
+            .values_list("pk", "name")
         )
-        self.fields["container_credit_code"].choices = _blank("（无）", list(containers))
+        self.fields["container_id"].choices = _blank("（无）", list(containers))
         self.fields["is_platform"].widget.attrs["class"] = "form-check-input"
 
     @classmethod
@@ -205,7 +208,7 @@ class OrganizationForm(BootstrapMixin, forms.Form):
             "credit_code": org.credit_code or "",
             "former_names": "，".join(org.former_names or []),
             "region": org.region_id,
-            "container_credit_code": org.container.credit_code if org.container_id else "",
+            "container_id": org.container_id,
         }
 
     def payload(self) -> dict[str, Any]:

@@ -82,6 +82,7 @@ class OrganizationIn(Schema):
     status: str = OrgStatus.ACTIVE.value
     is_platform: bool = False
     container_credit_code: str = ""
+    container_id: int | None = None  # the page's choice; files name the place by credit code
 
     @field_validator("kind", mode="before")
     @classmethod

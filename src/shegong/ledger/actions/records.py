@@ -17,7 +17,13 @@ from shegong.core.pii import blind_index
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
 
-from ..choices import CREDIT_CODE_OPTIONAL, JOINT_BRANCH_MAX_UNITS, CoverageMode, OrgKind
+from ..choices import (
+    CONTAINER_KINDS,
+    CREDIT_CODE_OPTIONAL,
+    JOINT_BRANCH_MAX_UNITS,
+    CoverageMode,
+    OrgKind,
+)
 from ..models import Coverage, Employment, Organization, PartyOrganization, Person
 from ..schemas import CoverageIn, OrganizationIn, PersonIn
 
@@ -80,11 +86,17 @@ def organization_errors(data: OrganizationIn, *, existing: Organization | None =
 
 
 def _container(data: OrganizationIn) -> Organization | None:
-    if not data.container_credit_code:
+    """The place holding this tenant, named by id (pages, API) or credit code (files)."""
+    if data.container_id is None and not data.container_credit_code:
         return None
-    container = Organization.objects.filter(credit_code=data.container_credit_code).first()
-    if container is None or OrgKind(container.kind) not in CREDIT_CODE_OPTIONAL | {OrgKind.PARK}:
-        raise InvalidInput.field("container_credit_code", "所在商圈/楼宇/园区不存在")
+    places = Organization.objects.filter(kind__in=CONTAINER_KINDS)
+    if data.container_id is not None:
+        container = places.filter(pk=data.container_id).first()
+    else:
+        container = places.filter(credit_code=data.container_credit_code).first()
+    if container is None:
+        field = "container_id" if data.container_id is not None else "container_credit_code"
+        raise InvalidInput.field(field, "所在商圈/楼宇/园区不存在")
     return container
 
 

@@ -143,3 +143,28 @@ def test_coverage_needs_a_party_org_and_a_joint_branch_covers_at_most_five(
 def test_a_community_worker_of_another_street_cannot_touch_the_ledger(district, resident):
     with pytest.raises(NotPermitted):
         actions.create_organization(org_in(district["grid_a"]), actor=resident)
+
+
+def test_a_tenant_keeps_a_building_without_a_credit_code_through_an_edit(
+    client, district, street_a_staff
+):
+    from django.urls import reverse
+
+    from shegong.ledger.forms import OrganizationForm
+
+    building = actions.create_organization(
+        org_in(district["grid_a"], kind="楼宇", credit_code="", name="示范大厦"),
+        actor=street_a_staff,
+    )
+    tenant = actions.create_organization(
+        org_in(district["grid_a"], container_id=building.pk), actor=street_a_staff
+    )
+    assert tenant.container == building
+    client.force_login(street_a_staff)
+    form = OrganizationForm.initial_of(tenant)
+    data = {k: ("" if v is None else v) for k, v in {**form, "employee_count": 40}.items()}
+    data["is_platform"] = ""
+    response = client.post(reverse("ledger:organization_edit", args=[tenant.pk]), data)
+    assert response.status_code in (200, 302), response.content.decode()[:500]
+    tenant.refresh_from_db()
+    assert (tenant.employee_count, tenant.container_id) == (40, building.pk)
