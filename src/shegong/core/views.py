@@ -61,10 +61,30 @@ def home(request: HttpRequest) -> HttpResponse:
             AuditEvent.objects.visible_to(user).order_by("-at", "-id")[:8]
         )
         context["audit_url"] = _url_or_none("audit:list")
+    if user.has_perm_in_scope(Perm.LEDGER_VIEW):
+        context["ledger"] = _ledger_card(user)
     if user.has_perm_in_scope(Perm.SYSTEM_VIEW):
         context["workers"] = list(WorkerHeartbeat.objects.order_by("name"))
         context["system_url"] = _url_or_none("system:status")
     return render(request, "core/home.html", context)
+
+
+def _ledger_card(user: Any) -> dict[str, Any]:
+    """Counts for the 台账 card: three cheap scoped counts, no rule evaluation on the home page."""
+    from django.utils import timezone
+
+    from shegong.ledger.choices import OrgStatus
+    from shegong.ledger.models import Organization, Person, ReviewTask
+
+    open_tasks = ReviewTask.objects.visible_to(user).filter(assignee=user, done_at=None)
+    return {
+        "organizations": Organization.objects.visible_to(user)
+        .filter(status=OrgStatus.ACTIVE)
+        .count(),
+        "people": Person.objects.visible_to(user).count(),
+        "my_tasks": open_tasks.count(),
+        "my_overdue": open_tasks.filter(due_on__lt=timezone.localdate()).count(),
+    }
 
 
 def _below(level: str, other: Level) -> bool:

@@ -175,3 +175,14 @@ def test_a_user_without_roles_sees_a_notice(client, db):
     lonely = User.objects.create_user(phone="13511112222", password=testing.PASSWORD, name="无角色")
     client.force_login(lonely)
     assert "尚未分配角色" in client.get("/").content.decode()
+
+
+def test_the_home_page_shows_ledger_counts_in_scope_only(client, district, street_a_staff):
+    from shegong.ledger.models import Organization
+
+    Organization.objects.create(kind="enterprise", name="东关甲公司", region=district["grid_a"])
+    Organization.objects.create(kind="enterprise", name="西关乙公司", region=district["grid_b"])
+    client.force_login(street_a_staff)
+    response = client.get("/")
+    assert response.context["ledger"]["organizations"] == 1
+    assert 'id="card-ledger"' in response.content.decode()
