@@ -34,6 +34,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ledger:campaign_close": lambda o: {"pk": o["campaign_b"].pk},
     "ledger:task": lambda o: {"pk": o["task_b"].pk},
     "ledger:instructor_end": lambda o: {"pk": o["assignment_b"].pk},
+    "ledger:visit_photo": lambda o: {"pk": o["visit_b"].pk, "index": 0, "kind": "thumb"},
     "ledger:organization": lambda o: {"pk": o["org_b"].pk},
     "ledger:organization_edit": lambda o: {"pk": o["org_b"].pk},
     "ledger:organization_employ": lambda o: {"pk": o["org_b"].pk},

@@ -73,7 +73,25 @@ def _ledger_campaign_objects(district, street_b_staff):
     )  # fmt: skip
     instructor = testing.user(Role.PARTY_INSTRUCTOR, district["street_b"], name="西城指导员")
     assignment = ledger_actions.assign_instructor(org, instructor, actor=street_b_staff)
-    return {"campaign_b": campaign, "task_b": campaign.tasks.get(), "assignment_b": assignment}
+    visit = ledger_actions.record_visit(
+        org, actor=instructor, visited_on=timezone.localdate(), topic="西城走访",
+        photos=[_tiny_photo()],
+    )  # fmt: skip
+    return {
+        "campaign_b": campaign, "task_b": campaign.tasks.get(), "assignment_b": assignment,
+        "visit_b": visit,
+    }  # fmt: skip
+
+
+def _tiny_photo():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="JPEG")
+    return SimpleUploadedFile("西城.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def _ledger_objects(district):

@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("visits/", views.visits, name="visits"),
     path("visits/new/", views.visit_create, name="visit_create"),
+    path("visits/<int:pk>/photos/<int:index>/<str:kind>/", views.visit_photo, name="visit_photo"),
     path("instructors/assign/", views.instructor_assign, name="instructor_assign"),
     path("instructors/<int:pk>/end/", views.instructor_end, name="instructor_end"),
 ]

@@ -10,9 +10,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,8 @@ from pydantic import ValidationError
 from shegong.accounts.forms import BootstrapMixin, add_domain_error
 from shegong.accounts.queries import require_perm
 from shegong.accounts.roles import Perm, Role
-from shegong.core.errors import DomainError, InvalidInput
+from shegong.core import photos as photo_intake
+from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
@@ -173,6 +175,21 @@ class VisitFilterForm(BootstrapMixin, forms.Form):
             self.fields[name].error_messages["invalid"] = "日期格式应为 YYYY-MM-DD"
 
 
+class MultiplePhotoInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.Field):
+    """Several uploaded photos; checked and re-encoded by ``core.photos`` in the action."""
+
+    widget = MultiplePhotoInput(attrs={"accept": photo_intake.ACCEPT})
+
+    def to_python(self, value: Any) -> list:
+        if not value:
+            return []
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 class VisitForm(BootstrapMixin, forms.Form):
     organization = forms.ModelChoiceField(label="单位", queryset=None)
     visited_on = forms.DateField(
@@ -181,6 +198,12 @@ class VisitForm(BootstrapMixin, forms.Form):
     topic = forms.CharField(label="主题", max_length=200)
     round = forms.IntegerField(label="轮次", min_value=1, initial=1)
     notes = forms.CharField(label="记录", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    photos = PhotosField(
+        label="照片",
+        required=False,
+        help_text=f"JPEG、PNG 或 WebP，每张不超过 10 MB，最多 {photo_intake.MAX_PHOTOS} 张；"
+        "保存时重新编码并去除位置等元数据",
+    )
 
     def __init__(self, *args: Any, organizations: QuerySet, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -508,6 +531,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
         require_perm(user, Perm.GUIDANCE)
     form = VisitForm(
         request.POST or None,
+        request.FILES or None,
         organizations=_visit_organizations(user),
         initial={"visited_on": timezone.localdate(), "round": 1},
     )
@@ -517,6 +541,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
             visit = actions.record_visit(
                 data["organization"], actor=user, visited_on=data["visited_on"],
                 topic=data["topic"], round=data["round"], notes=data["notes"],
+                photos=data["photos"],
             )  # fmt: skip
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -526,6 +551,23 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     return render(
         request, "ledger/visit_form.html", {"form": form}, status=422 if form.errors else 200
     )
+
+
+def visit_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
+    """One stored photo of a visit in the caller's scope (``thumb`` or ``full``)."""
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    visit = GuidanceVisit.objects.visible_to(request.user).filter(pk=pk).first()
+    photos = visit.photos if visit is not None and isinstance(visit.photos, list) else []
+    if kind not in ("thumb", "full") or not 0 <= index < len(photos):
+        raise NotFound("未找到该照片")
+    record = photos[index] if isinstance(photos[index], dict) else {}
+    path = record.get("path" if kind == "full" else "thumb") or ""
+    if not path.startswith("photos/") or not default_storage.exists(path):
+        raise NotFound("未找到该照片")
+    response = FileResponse(default_storage.open(path, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def instructor_assign(request: HttpRequest) -> HttpResponse:

@@ -1,12 +1,12 @@
 """Party-building instructors (党建指导员): assignments to organizations and guidance visits.
 
-Photos of a visit are not taken here yet: ``GuidanceVisit.photos`` stays empty until photo
-intake (with EXIF stripping) arrives with the closed-loop issue.
+Photos of a visit go through ``shegong.core.photos``: decoded and re-encoded (no EXIF, no GPS)
+before anything is written, so a bad photo writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from shegong.accounts.models import User
 from shegong.accounts.queries import require_perm
 from shegong.accounts.roles import Perm, Role
 from shegong.core import audit
+from shegong.core import photos as photo_intake
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotPermitted
 
@@ -112,13 +113,32 @@ def is_assigned(user: Any, org: Organization) -> bool:
     ).exists()
 
 
-@transaction.atomic(durable=True)
 def record_visit(
     org: Organization, *, actor: Any, visited_on: date, topic: str, round: int = 1,
-    notes: str = "",
+    notes: str = "", photos: Sequence[Any] | None = None,
 ) -> GuidanceVisit:  # fmt: skip
     """Log a guidance visit. The visitor is an instructor assigned to ``org``; a manager may
-    log a visit on their own behalf (e.g. while the instructor has no account yet)."""
+    log a visit on their own behalf (e.g. while the instructor has no account yet).
+
+    ``photos`` (uploaded files, at most 9) are checked and re-encoded first, outside the
+    transaction; any bad one refuses the whole visit with a reason naming the file."""
+    processed = photo_intake.process_photos(photos, field="photos")
+    stored = photo_intake.store_photos(processed) if processed else []
+    try:
+        return _record_visit(
+            org, actor=actor, visited_on=visited_on, topic=topic, round=round, notes=notes,
+            photos=stored,
+        )  # fmt: skip
+    except BaseException:
+        photo_intake.delete_stored(stored)
+        raise
+
+
+@transaction.atomic(durable=True)
+def _record_visit(
+    org: Organization, *, actor: Any, visited_on: date, topic: str, round: int, notes: str,
+    photos: list[dict],
+) -> GuidanceVisit:  # fmt: skip
     if actor is None:
         raise NotPermitted("走访须由具体的指导员记录")
     manager = actor.has_perm_in_scope(Perm.LEDGER_MANAGE)
@@ -138,10 +158,13 @@ def record_visit(
         raise InvalidInput.field("round", "轮次应为正整数")
     visit = GuidanceVisit.objects.create(
         organization=org, instructor=actor, visited_on=visited_on, topic=topic[:200],
-        round=round, notes=notes.strip(), region_id=org.region_id,
+        round=round, notes=notes.strip(), region_id=org.region_id, photos=photos,
     )  # fmt: skip
     audit.record(
         Verb.VISIT_RECORDED, actor=actor, target=org,
-        data={"visit": visit.pk, "visited_on": visited_on.isoformat(), "round": round},
+        data={
+            "visit": visit.pk, "visited_on": visited_on.isoformat(), "round": round,
+            "photos": len(photos),
+        },
     )  # fmt: skip
     return visit
