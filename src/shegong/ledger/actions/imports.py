@@ -6,15 +6,24 @@ the importer's scope, an employer that is not registered). Any error → nothing
 every error comes back as ``{row, column, label, message}``.
 
 Why the writes are not one ``create_organization`` call per row: a 100k-row file would take an
-hour. Rows are validated and written in chunks of ``CHUNK`` with ``bulk_create``/``bulk_update``
-inside ONE durable transaction; the first error stops the writing (validation goes on, so one
-pass lists every error) and the transaction is rolled back at the end. The audit trail is the
-same as the per-record actions' — one ``ORG_CREATED``/``PERSON_UPDATED``… entry per record
-(person entries carry field names, never values) written with ``bulk_create``, plus one
-``LEDGER_IMPORTED`` entry with the counts.
+hour. Rows are validated and written in chunks of ``CHUNK`` inside ONE durable transaction; the
+first error stops the writing (validation goes on, so one pass lists every error) and the
+transaction is rolled back at the end. The audit trail is the same as the per-record actions' —
+one ``ORG_CREATED``/``PERSON_UPDATED``… entry per record (person entries carry field names,
+never values), plus one ``LEDGER_IMPORTED`` entry with the counts.
 
-``bulk_create`` does not call ``Person.save()``, so the derived identity fields (blind index,
-birth date, sex) are computed here; ``EncryptedTextField`` still encrypts on the way in.
+Why new rows are not ``bulk_create``d either: building a model instance per row and sending
+every value through Django's SQL compiler was most of the Python time of a large import. New
+organizations, coverage rows, people, jobs and the audit entries go in as plain tuples with one
+prepared ``INSERT`` per batch (``core.bulk.insert_rows``; values the field changes — the
+encrypted ID number, dates, JSON — are still prepared by the field); the keys of new
+organizations and people are read back by credit code / blind index (places without a credit
+code: by name among this import's rows). Updates of existing records stay ``bulk_update``.
+``shegong bench ledger_import --size 20000`` (SQLite): import 20.3 s → 12.4 s, 27× → 17× the
+raw read.
+
+Nothing here calls ``Person.save()``, so the derived identity fields (blind index, birth date,
+sex) are computed here; ``EncryptedTextField`` still encrypts on the way in.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +45,7 @@ from shegong.accounts.queries import require_perm
 from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
+from shegong.core.bulk import insert_rows, pks_by
 from shegong.core.errors import InvalidInput
 from shegong.core.models import AuditEvent
 from shegong.core.pii import blind_index, id_facts
@@ -232,9 +243,17 @@ class _Import:
 
     def event(self, verb: Verb, target: models.Model, data: dict[str, Any]) -> None:
         """Queue one audit entry, the same fields ``audit.record`` would write."""
+        self.event_row(verb, type(target), target.pk, str(target),
+                       getattr(target, "region_id", None), data)  # fmt: skip
+
+    def event_row(
+        self, verb: Verb, model: type[models.Model], pk: Any, label: str, region: str | None,
+        data: dict[str, Any],
+    ) -> None:  # fmt: skip
+        """``event`` for a row written without a model instance: ``label`` is its ``str()``."""
         self.events.append((
-            int(verb), target._meta.label_lower, str(target.pk), str(target)[:200],
-            getattr(target, "region_id", None), json.dumps(data, ensure_ascii=False),
+            int(verb), model._meta.label_lower, str(pk), label[:200], region,
+            json.dumps(data, ensure_ascii=False),
         ))  # fmt: skip
 
     def flush_events(self) -> None:
@@ -448,7 +467,7 @@ def _resolve_organizations(
 def _write_organizations(
     imp: _Import, plans: list[_OrgPlan], created_pks: dict[str, int], fields: list[str]
 ) -> None:
-    new: list[tuple[_OrgPlan, Organization]] = []
+    new: list[_OrgPlan] = []
     changed: list[Organization] = []
     changed_fields: set[str] = set()
     moved: list[Organization] = []
@@ -456,9 +475,8 @@ def _write_organizations(
         values = dict(plan.values)
         container_id = values.pop("container_id", "keep")
         if plan.existing is None:
-            org = Organization(**values, created_at=imp.now, updated_at=imp.now)
-            org.container_id = None if container_id == "keep" else container_id
-            new.append((plan, org))
+            plan.values["container_id"] = None if container_id == "keep" else container_id
+            new.append(plan)
             continue
         org = plan.existing
         update = {name: values[name] for name in fields}
@@ -482,22 +500,7 @@ def _write_organizations(
     if not imp.writing:
         return  # a dry run, or an error somewhere: count on, write nothing
     if new:
-        Organization.objects.bulk_create([org for _, org in new], batch_size=BATCH)
-        Coverage.objects.bulk_create(
-            [Coverage(organization=org, region_id=org.region_id, mode=CoverageMode.NONE)
-             for _, org in new],
-            batch_size=BATCH,
-        )  # fmt: skip
-        late = []
-        for plan, org in new:
-            if org.credit_code:
-                created_pks[org.credit_code] = org.pk
-            imp.event(Verb.ORG_CREATED, org, {"kind": org.kind, "import": True})
-            if plan.container_code and org.container_id is None:
-                org.container_id = created_pks.get(plan.container_code)
-                late.append(org)
-        if late:
-            Organization.objects.bulk_update(late, ["container"], batch_size=BATCH)
+        _create_organizations(imp, new, created_pks)
     if changed:
         names = sorted(changed_fields | {"updated_at"})
         names = ["region" if n == "region_id" else "container" if n == "container_id" else n
@@ -505,6 +508,55 @@ def _write_organizations(
         Organization.objects.bulk_update(changed, names, batch_size=BATCH)
     for org in moved:
         Coverage.objects.filter(organization=org).update(region_id=org.region_id)
+
+
+NEW_ORG_COLUMNS = [*ORG_FIELDS, "region_id", "container_id"]
+
+
+def _create_organizations(imp: _Import, new: list[_OrgPlan], created_pks: dict[str, int]) -> None:
+    """Insert new organizations and their coverage rows as plain rows (``insert_rows``), then
+    read their keys back: by credit code, or — for places without one, unique by name in the
+    file — by name among the rows without a credit code stamped with this import's time."""
+    insert_rows(
+        Organization, NEW_ORG_COLUMNS,
+        [(*(p.values[n] for n in ORG_FIELDS), p.values["region_id"], p.values["container_id"])
+         for p in new],
+        fixed={"created_at": imp.now, "updated_at": imp.now}, batch=BATCH,
+    )  # fmt: skip
+    by_code = pks_by(Organization.objects.all(), "credit_code",
+                     [p.values["credit_code"] for p in new if p.values["credit_code"]])  # fmt: skip
+    names = [p.values["name"] for p in new if not p.values["credit_code"]]
+    by_name = (
+        pks_by(Organization.objects.filter(credit_code=None, created_at=imp.now), "name", names)
+        if names
+        else {}
+    )
+    pks = [
+        by_code[p.values["credit_code"]] if p.values["credit_code"] else by_name[p.values["name"]]
+        for p in new
+    ]
+    insert_rows(
+        Coverage, ["organization_id", "region_id"],
+        [(pk, p.values["region_id"]) for p, pk in zip(new, pks, strict=True)],
+        fixed={"mode": CoverageMode.NONE}, batch=BATCH,
+    )  # fmt: skip
+    late: dict[int, list[int]] = {}  # container pk → tenants created before it was known
+    for plan, pk in zip(new, pks, strict=True):
+        if plan.values["credit_code"]:
+            created_pks[plan.values["credit_code"]] = pk
+    for plan, pk in zip(new, pks, strict=True):
+        values = plan.values
+        imp.event_row(Verb.ORG_CREATED, Organization, pk, values["name"], values["region_id"],
+                      {"kind": values["kind"], "import": True})  # fmt: skip
+        if plan.container_code and plan.values["container_id"] is None:
+            container = created_pks.get(plan.container_code)
+            if container is not None:
+                late.setdefault(container, []).append(pk)
+    for container, tenants in late.items():
+        for start in range(0, len(tenants), BATCH):
+            Organization.objects.filter(pk__in=tenants[start : start + BATCH]).update(
+                container_id=container
+            )
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -554,6 +606,7 @@ class _PersonPlan:
     existing: Person | None = None
     org_id: int | None = None
     job: Employment | None = None
+    person_id: int | None = None
 
 
 def _resolve_people(imp: _Import, plans: list[_PersonPlan]) -> None:
@@ -593,23 +646,18 @@ def _resolve_people(imp: _Import, plans: list[_PersonPlan]) -> None:
 
 
 def _write_people(imp: _Import, plans: list[_PersonPlan], fields: list[str]) -> None:
-    new: list[tuple[_PersonPlan, Person]] = []
+    new: list[_PersonPlan] = []
     changed: list[Person] = []
     changed_fields: set[str] = set()
-    new_jobs: list[tuple[_PersonPlan, Employment]] = []
+    new_jobs: list[_PersonPlan] = []
     changed_jobs: list[Employment] = []
     for plan in plans:
         data = plan.data
         if plan.existing is None:
-            facts = id_facts(data.id_number)
-            person = Person(
-                id_number=data.id_number, id_number_index=plan.index,
-                birth_date=facts.birth_date, sex=facts.sex, region_id=data.region,
-                created_at=imp.now, updated_at=imp.now, **plan.values,
-            )  # fmt: skip
-            new.append((plan, person))
+            new.append(plan)
         else:
             person = plan.existing
+            plan.person_id = person.pk
             update = {name: plan.values[name] for name in fields}
             update["region_id"] = data.region
             diff = _changes(person, update)
@@ -635,38 +683,61 @@ def _write_people(imp: _Import, plans: list[_PersonPlan], fields: list[str]) -> 
             else:
                 imp.result.unchanged += 1
         if plan.org_id is not None and plan.job is None:
-            job = Employment(organization_id=plan.org_id, position=data.position,
-                             is_manager=data.is_manager)  # fmt: skip
-            new_jobs.append((plan, job))
-            plan.job = job
+            new_jobs.append(plan)
     imp.result.created += len(new)
     if not imp.writing:
         return  # a dry run, or an error somewhere: count on, write nothing
     if new:
-        Person.objects.bulk_create([p for _, p in new], batch_size=BATCH)
-        for plan, person in new:
-            plan.existing = person
-            imp.event(Verb.PERSON_CREATED, person, {"import": True})
+        _create_people(imp, new)
     if changed:
         names = sorted(changed_fields | {"updated_at"})
         names = ["region" if n == "region_id" else n for n in names]
         Person.objects.bulk_update(changed, names, batch_size=BATCH)
     if new_jobs:
-        for plan, job in new_jobs:
-            job.person_id = plan.existing.pk
-        Employment.objects.bulk_create([job for _, job in new_jobs], batch_size=BATCH)
+        insert_rows(
+            Employment, ["person_id", "organization_id", "position", "is_manager"],
+            [(p.person_id, p.org_id, p.data.position, p.data.is_manager) for p in new_jobs],
+            batch=BATCH,
+        )  # fmt: skip
         orgs = {
             o.pk: o
-            for o in Organization.objects.filter(
-                pk__in={job.organization_id for _, job in new_jobs}
-            ).only("pk", "name", "region")
+            for o in Organization.objects.filter(pk__in={p.org_id for p in new_jobs}).only(
+                "pk", "name", "region"
+            )
         }
-        for _plan, job in new_jobs:
-            imp.event(Verb.EMPLOYMENT_STARTED, orgs[job.organization_id],
-                      {"person": job.person_id, "position": job.position,
-                       "manager": job.is_manager, "import": True})  # fmt: skip
+        for plan in new_jobs:
+            imp.event(Verb.EMPLOYMENT_STARTED, orgs[plan.org_id],
+                      {"person": plan.person_id, "position": plan.data.position,
+                       "manager": plan.data.is_manager, "import": True})  # fmt: skip
     if changed_jobs:
         Employment.objects.bulk_update(changed_jobs, ["position", "is_manager"], batch_size=BATCH)
+
+
+NEW_PERSON_COLUMNS = [
+    "id_number", "id_number_index", "birth_date", "sex", "region_id", *PERSON_FIELDS,
+]  # fmt: skip
+
+
+def _create_people(imp: _Import, new: list[_PersonPlan]) -> None:
+    """Insert new people as plain rows (``insert_rows``: the ID number is still encrypted by its
+    field) with the identity facts ``Person.save()`` would derive, then read their keys back by
+    blind index."""
+    rows = []
+    for plan in new:
+        facts = id_facts(plan.data.id_number)
+        rows.append((
+            plan.data.id_number, plan.index, facts.birth_date, facts.sex, plan.data.region,
+            *(plan.values[n] for n in PERSON_FIELDS),
+        ))  # fmt: skip
+    insert_rows(Person, NEW_PERSON_COLUMNS, rows, fixed={"created_at": imp.now,
+                "updated_at": imp.now}, batch=BATCH)  # fmt: skip
+    pks = pks_by(Person.objects.all(), "id_number_index", [p.index for p in new])
+    for plan in new:
+        plan.person_id = pks[plan.index]
+        label = Person.__str__(SimpleNamespace(name=plan.values["name"],  # type: ignore[arg-type]
+                                               phone=plan.values["phone"]))  # fmt: skip
+        imp.event_row(Verb.PERSON_CREATED, Person, plan.person_id, label, plan.data.region,
+                      {"import": True})  # fmt: skip
 
 
 # --- party organizations ---------------------------------------------------------------------
