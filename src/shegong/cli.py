@@ -26,7 +26,7 @@ COMMANDS = {
     "migrate": "执行数据库迁移 / apply database migrations",
     "createadmin": "创建超级管理员 / create a superuser",
     "loaddemo": "加载演示区数据 / load the demo district",
-    "import": "导入数据文件（区划、组织、人员、党组织） / import a data file",
+    "import": "导入数据文件（区划、组织、人员、党组织、党建覆盖、指导走访） / import a data file",
     "bench": "运行基准测试 / run a benchmark",
     "check": "部署自检 / deployment self-check",
     "pii-rotate": "用当前密钥重新加密个人信息 / re-encrypt personal data with the current key",
@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=("small", "seed", "large"), default="seed")
     p = add("import")
     p.add_argument(
-        "what", choices=("regions", "organizations", "people", "party-orgs"),
+        "what",
+        choices=("regions", "organizations", "people", "party-orgs", "coverage", "visits"),
         help="数据类型 / kind of data",
     )  # fmt: skip
     p.add_argument("file", help="CSV 或 xlsx 文件 / CSV or xlsx file")
@@ -186,7 +187,8 @@ def cmd_import(options: Any) -> int:
 
 
 def _import_ledger(options: Any) -> int:
-    """``shegong import organizations|people|party-orgs FILE [--dry-run] [--as PHONE]``."""
+    """``shegong import organizations|people|party-orgs|coverage|visits FILE [--dry-run]
+    [--as PHONE]``."""
     from shegong.accounts.models import User
     from shegong.core.errors import NotPermitted
     from shegong.ledger.actions import import_file

@@ -166,15 +166,16 @@ COVERAGE = Table(
     "党建覆盖",
     (
         Field("organization_credit_code", "单位信用代码", "被覆盖单位的统一社会信用代码，按文本"
-              "填写", EXAMPLE_CREDIT_CODE, kind="code", required=True, width=22),
-        Field("organization_name", "单位名称", "便于核对，可不填", "合肥示例科技有限公司",
-              width=28),
+              "填写；商圈、楼宇、园区、市场没有信用代码的可不填，填写单位名称", EXAMPLE_CREDIT_CODE,
+              kind="code", aliases=("统一社会信用代码", "信用代码"), width=22),
+        Field("organization_name", "单位名称", "没有信用代码的单位按名称查找；有信用代码的便于核对",
+              "合肥示例科技有限公司", aliases=("名称",), width=28),
         Field("mode", "覆盖方式", "从下拉列表选择", "单独组建", CoverageMode, required=True),
-        Field("party_org_name", "党组织名称", "单独组建、联合组建、挂靠时必填", "", width=32),
+        Field("party_org_name", "党组织名称", "单独组建、联合组建、挂靠时必填（须已登记）",
+              "中共合肥示例科技有限公司支部委员会", width=32),
         Field("since", "起始日期", "日期，如 2023-01-01", "2023-01-01", kind="date"),
         Field("note", "说明", "", "", width=28),
     ),
-    importable=False,
 )  # fmt: skip
 
 VISITS = Table(
@@ -182,16 +183,18 @@ VISITS = Table(
     "指导走访",
     (
         Field("organization_credit_code", "单位信用代码", "走访单位的统一社会信用代码，按文本"
-              "填写", EXAMPLE_CREDIT_CODE, kind="code", required=True, width=22),
+              "填写；没有信用代码的商圈、楼宇等可不填，填写单位名称", EXAMPLE_CREDIT_CODE,
+              kind="code", aliases=("统一社会信用代码", "信用代码"), width=22),
+        Field("organization_name", "单位名称", "没有信用代码的单位按名称查找；有信用代码的便于核对",
+              "合肥示例科技有限公司", aliases=("名称",), width=28),
         Field("instructor_phone", "指导员手机号", "党建指导员的登录手机号，按文本填写",
-              "13700000000", kind="code", required=True),
-        Field("visited_on", "走访日期", "日期，如 2024-03-15", "2024-03-15", kind="date",
-              required=True),
+              "13700000000", kind="code", required=True, aliases=("手机号",)),
+        Field("visited_on", "走访日期", "日期，如 2024-03-15，不能晚于今天", "2024-03-15",
+              kind="date", required=True),
         Field("topic", "主题", "", "指导规范开展三会一课", required=True, width=28),
-        Field("round", "轮次", "整数，第几轮走访", 1, kind="int"),
+        Field("round", "轮次", "正整数，第几轮走访；不填为 1", 1, kind="int"),
         Field("notes", "记录", "", "", width=40),
     ),
-    importable=False,
 )  # fmt: skip
 
 TABLES: dict[str, Table] = {t.key: t for t in (ORGANIZATIONS, PEOPLE, PARTY_ORGS, COVERAGE, VISITS)}

@@ -2,7 +2,9 @@
 
 Each row goes through the schema the API uses (``OrganizationIn``, ``PersonIn``, ``PartyOrgIn``)
 and the rules across rows (the same credit code or ID number twice in one file, a region outside
-the importer's scope, an employer that is not registered). Any error → nothing is written and
+the importer's scope, an employer that is not registered). Coverage and guidance-visit files
+(hundreds of rows) are written row by row under the rules of ``set_coverage`` (through the shared
+``coverage_problem``) and ``record_visit``. Any error → nothing is written and
 every error comes back as ``{row, column, label, message}``.
 
 Why the writes are not one ``create_organization`` call per row: a 100k-row file would take an
@@ -32,18 +34,21 @@ import json
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
-from pydantic import ValidationError, model_validator
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
+from shegong.accounts.models import User
 from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
-from shegong.core import audit
+from shegong.accounts.roles import Perm, Role
+from shegong.core import audit, pii
 from shegong.core.audit import Verb
 from shegong.core.bulk import insert_rows, pks_by
 from shegong.core.errors import InvalidInput
@@ -53,25 +58,44 @@ from shegong.regions.scope import scope_prefix
 
 from ..choices import CONTAINER_KINDS, CREDIT_CODE_OPTIONAL, CoverageMode, OrgKind, PartyOrgType
 from ..excel import (
+    COVERAGE,
     IMPORTABLE,
     ORGANIZATIONS,
     PARTY_ORGS,
     PEOPLE,
+    VISITS,
     FileError,
     Table,
     open_sheet,
     write_error_workbook,
 )
-from ..models import Coverage, Employment, Organization, PartyOrganization, Person
-from ..schemas import OrganizationIn, PartyOrgIn, PersonIn
-from .records import ORG_FIELDS, PERSON_FIELDS, _jsonable, check_ledger_region
+from ..models import (
+    Coverage,
+    Employment,
+    GuidanceVisit,
+    Organization,
+    PartyOrganization,
+    Person,
+)
+from ..schemas import OrganizationIn, PartyOrgIn, PersonIn, _choice, _code_text, _text
+from .guidance import holds_role_over
+from .records import (
+    ORG_FIELDS,
+    PARTY_ORG_MODES,
+    PERSON_FIELDS,
+    _jsonable,
+    check_ledger_region,
+    coverage_problem,
+)
 
 __all__ = [
     "ImportResult",
+    "import_coverage",
     "import_file",
     "import_organizations",
     "import_party_orgs",
     "import_people",
+    "import_visits",
 ]
 
 CHUNK = 2000
@@ -843,10 +867,271 @@ def _import_party_org(
         imp.event(Verb.PARTY_ORG_UPDATED, existing, {"changed": diff, "import": True})
 
 
+# --- coverage and guidance visits ------------------------------------------------------------
+
+
+def _org_code(value: Any) -> str:
+    text = pii.normalize_code(_code_text(value))
+    if not text:
+        return ""
+    try:
+        return pii.validate_credit_code(text)
+    except DjangoValidationError as exc:
+        raise ValueError("；".join(exc.messages)) from exc
+
+
+class CoverageRows(BaseModel):
+    """One row of a coverage file (the fields of ``CoverageIn``, the organization and party
+    organization named instead of given by id)."""
+
+    organization_credit_code: str = ""
+    organization_name: str = ""
+    mode: str
+    party_org_name: str = ""
+    since: date | None = None
+    note: str = ""
+
+    @field_validator("organization_credit_code", mode="before")
+    @classmethod
+    def _code(cls, value: Any) -> str:
+        return _org_code(value)
+
+    @field_validator("organization_name", "party_org_name", "note", mode="before")
+    @classmethod
+    def _texts(cls, value: Any) -> str:
+        return _text(value)
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _mode(cls, value: Any) -> str:
+        return _choice(value, CoverageMode, "覆盖方式")
+
+
+class VisitRows(BaseModel):
+    """One row of a guidance-visit file (the arguments of ``record_visit``, the instructor named
+    by phone)."""
+
+    organization_credit_code: str = ""
+    organization_name: str = ""
+    instructor_phone: str
+    visited_on: date
+    topic: str
+    round: int = 1
+    notes: str = ""
+
+    @field_validator("organization_credit_code", mode="before")
+    @classmethod
+    def _code(cls, value: Any) -> str:
+        return _org_code(value)
+
+    @field_validator("instructor_phone", mode="before")
+    @classmethod
+    def _phone(cls, value: Any) -> str:
+        return pii.normalize_code(_code_text(value))
+
+    @field_validator("organization_name", "notes", mode="before")
+    @classmethod
+    def _texts(cls, value: Any) -> str:
+        return _text(value)
+
+    @field_validator("topic", mode="before")
+    @classmethod
+    def _topic(cls, value: Any) -> str:
+        text = _text(value)
+        if not text:
+            raise ValueError("请填写走访主题")
+        return text
+
+
+def _find_organization(
+    imp: _Import, number: int, code: str, name: str, seen: dict[int, int]
+) -> Organization | None:
+    """The organization a row names: by credit code, or by name among the places without one in
+    the importer's scope. Missing and outside the scope get the same message."""
+    column = "organization_credit_code" if code else "organization_name"
+    if code:
+        org = Organization.objects.filter(credit_code=code).first()
+        shown = code
+    elif name:
+        qs = Organization.objects.filter(credit_code=None, name=name)
+        if imp.actor is not None:
+            qs = qs.visible_to(imp.actor)
+        found = list(qs.order_by("pk")[:2])
+        if len(found) > 1:
+            imp.error(number, column, f"有多个名为「{name}」的单位，请填写统一社会信用代码")
+            return None
+        org = found[0] if found else None
+        shown = f"「{name}」"
+    else:
+        imp.error(number, "organization_credit_code",
+                  "请填写单位信用代码（没有信用代码的商圈、楼宇等填写单位名称）")  # fmt: skip
+        return None
+    if org is None or not imp.in_scope(org.region_id):
+        imp.error(number, column, f"单位 {shown} 未登记或不在您的工作范围内")
+        return None
+    first = seen.setdefault(org.pk, number)
+    if first != number:
+        imp.error(number, column, f"与第{first}行是同一单位")
+        return None
+    return org
+
+
+def import_coverage(
+    rows: Rows, *, actor: Any, dry_run: bool = False, progress: Progress = None,
+    columns: Collection[str] | None = None, source: str = "",
+) -> ImportResult:  # fmt: skip
+    """Set the coverage of organizations, by the rules of ``set_coverage`` (``coverage_problem``):
+    a party organization for 单独组建/联合组建/挂靠, at most ``JOINT_BRANCH_MAX_UNITS`` units per
+    joint branch — rows above in the same file included. Files hold hundreds of rows; they are
+    written one by one. An existing row keeps the start date and note if the file lacks them."""
+    imp = _Import(COVERAGE, rows, actor=actor, dry_run=dry_run, progress=progress,
+                  columns=columns)  # fmt: skip
+    seen: dict[int, int] = {}  # organization pk → first row
+    joint: dict[int, set[int]] = {}  # party org pk → organizations this file puts under it jointly
+
+    def body() -> None:
+        for chunk in imp.chunks():
+            for number, values in chunk:
+                data = imp.validate(CoverageRows, number, values)
+                if data is not None:
+                    _import_coverage_row(imp, number, data, seen, joint)
+            imp.flush_events()
+
+    return _run(imp, body, source)
+
+
+def _import_coverage_row(
+    imp: _Import, number: int, data: CoverageRows, seen: dict[int, int],
+    joint: dict[int, set[int]],
+) -> None:  # fmt: skip
+    org = _find_organization(imp, number, data.organization_credit_code,
+                             data.organization_name, seen)  # fmt: skip
+    ok = org is not None
+    mode = CoverageMode(data.mode)
+    party_org: PartyOrganization | None = None
+    if mode in PARTY_ORG_MODES and data.party_org_name:
+        qs = PartyOrganization.objects.filter(name=data.party_org_name, is_active=True)
+        if imp.actor is not None:
+            qs = qs.visible_to(imp.actor)
+        party_org = qs.order_by("pk").first()
+        if party_org is None:
+            imp.error(number, "party_org_name",
+                      f"党组织「{data.party_org_name}」未登记或不在您的工作范围内")  # fmt: skip
+            ok = False
+    if mode not in PARTY_ORG_MODES or party_org is not None or not data.party_org_name:
+        also = joint.get(party_org.pk, set()) if party_org is not None else set()
+        problem = coverage_problem(org, mode, party_org, also_joint=also)
+        if problem:
+            imp.error(number, "party_org_name", problem)
+            ok = False
+    ok = imp.check_lengths(number, Coverage, {"note": data.note}) and ok
+    if not ok or org is None:
+        return
+    if mode == CoverageMode.JOINT and party_org is not None:
+        joint.setdefault(party_org.pk, set()).add(org.pk)
+    coverage = Coverage.objects.filter(organization=org).first()
+    values: dict[str, Any] = {"mode": mode.value, "party_org_id": party_org and party_org.pk,
+                              "region_id": org.region_id}  # fmt: skip
+    for name in ("since", "note"):
+        if name in imp.columns or coverage is None:
+            values[name] = getattr(data, name)
+    data_ = {"mode": mode.value, "party_org": party_org and party_org.pk, "import": True}
+    if coverage is None:
+        imp.result.created += 1
+        if imp.writing:
+            Coverage.objects.create(organization=org, **values)
+            imp.event(Verb.COVERAGE_SET, org, {"before": None, **data_})
+        return
+    before = {"mode": coverage.mode, "party_org": coverage.party_org_id}
+    if not _changes(coverage, values):
+        imp.result.unchanged += 1
+        return
+    imp.result.updated += 1
+    if imp.writing:
+        coverage.save()
+        imp.event(Verb.COVERAGE_SET, org, {"before": before, **data_})
+
+
+def import_visits(
+    rows: Rows, *, actor: Any, dry_run: bool = False, progress: Progress = None,
+    columns: Collection[str] | None = None, source: str = "",
+) -> ImportResult:  # fmt: skip
+    """Record guidance visits from a file, by the rules of ``record_visit``: a topic, a date not
+    after today, a positive round; the instructor (by phone) holds 党建指导员 in a region that
+    contains the organization. Create only: a visit already recorded (same organization,
+    instructor, date and topic) counts as unchanged. No photos come through a file."""
+    imp = _Import(VISITS, rows, actor=actor, dry_run=dry_run, progress=progress,
+                  columns=columns)  # fmt: skip
+    seen: dict[tuple, int] = {}  # (org, instructor, date, topic) → first row
+    instructors: dict[str, User | None] = {}
+
+    def body() -> None:
+        today = timezone.localdate()
+        for chunk in imp.chunks():
+            for number, values in chunk:
+                data = imp.validate(VisitRows, number, values)
+                if data is not None:
+                    _import_visit_row(imp, number, data, today, seen, instructors)
+            imp.flush_events()
+
+    return _run(imp, body, source)
+
+
+def _import_visit_row(
+    imp: _Import, number: int, data: VisitRows, today: date, seen: dict[tuple, int],
+    instructors: dict[str, User | None],
+) -> None:  # fmt: skip
+    org = _find_organization(imp, number, data.organization_credit_code,
+                             data.organization_name, {})  # fmt: skip
+    ok = org is not None
+    if data.visited_on > today:
+        imp.error(number, "visited_on", "走访日期不能晚于今天")
+        ok = False
+    if data.round < 1:
+        imp.error(number, "round", "轮次应为正整数")
+        ok = False
+    ok = imp.check_lengths(number, GuidanceVisit, {"topic": data.topic}) and ok
+    phone = data.instructor_phone
+    if phone not in instructors:
+        instructors[phone] = User.objects.filter(phone=phone, is_active=True).first()
+    instructor = instructors[phone]
+    if org is not None and (
+        instructor is None
+        or not holds_role_over(instructor, [Role.PARTY_INSTRUCTOR], org.region_id)
+    ):
+        imp.error(number, "instructor_phone", f"{phone} 不是该单位所在区划的党建指导员")
+        ok = False
+    if not ok or org is None or instructor is None:
+        return
+    key = (org.pk, instructor.pk, data.visited_on, data.topic)
+    first = seen.setdefault(key, number)
+    if first != number:
+        imp.error(number, "topic", f"与第{first}行是同一次走访")
+        return
+    same = GuidanceVisit.objects.filter(
+        organization=org, instructor=instructor, visited_on=data.visited_on, topic=data.topic
+    )
+    if same.exists():
+        imp.result.unchanged += 1
+        return
+    imp.result.created += 1
+    if imp.writing:
+        visit = GuidanceVisit.objects.create(
+            organization=org, instructor=instructor, visited_on=data.visited_on,
+            topic=data.topic, round=data.round, notes=data.notes, region_id=org.region_id,
+        )  # fmt: skip
+        imp.event(Verb.VISIT_RECORDED, org, {
+            "visit": visit.pk, "visited_on": data.visited_on.isoformat(), "round": data.round,
+            "photos": 0, "instructor": instructor.pk, "import": True,
+        })  # fmt: skip
+
+
 IMPORTERS: dict[str, Callable[..., ImportResult]] = {
     "organizations": import_organizations,
     "people": import_people,
     "party-orgs": import_party_orgs,
+    "coverage": import_coverage,
+    "visits": import_visits,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -30,6 +31,7 @@ from ..schemas import CoverageIn, OrganizationIn, PersonIn
 __all__ = [
     "change_organization",
     "check_ledger_region",
+    "coverage_problem",
     "create_organization",
     "create_person",
     "end_employment",
@@ -269,6 +271,34 @@ def end_employment(job: Employment, *, actor: Any, ended_on: date | None = None)
     return job
 
 
+PARTY_ORG_MODES = {CoverageMode.STANDALONE, CoverageMode.JOINT, CoverageMode.AFFILIATED}
+
+
+def coverage_problem(
+    org: Organization | None, mode: CoverageMode, party_org: PartyOrganization | None,
+    *, also_joint: Collection[int] = (),
+) -> str | None:  # fmt: skip
+    """Why ``org`` cannot be covered by ``mode`` through ``party_org`` (None: it can).
+
+    Not durable: ``set_coverage`` and the coverage import both ask it inside their transaction.
+    ``also_joint``: pks of other organizations the same write puts under ``party_org`` jointly
+    (rows of the same import file), counted with the ones already recorded.
+    """
+    if mode in PARTY_ORG_MODES and party_org is None:
+        return f"「{mode.label}」须指定党组织"
+    if mode == CoverageMode.JOINT:
+        units = set(
+            Coverage.objects.filter(party_org=party_org, mode=CoverageMode.JOINT)
+            .exclude(organization=org)
+            .values_list("organization_id", flat=True)
+        )
+        units.update(also_joint)
+        units.discard(org and org.pk)
+        if len(units) >= JOINT_BRANCH_MAX_UNITS:
+            return f"联合党支部覆盖的单位一般不超过{JOINT_BRANCH_MAX_UNITS}个"
+    return None
+
+
 @transaction.atomic(durable=True)
 def set_coverage(org: Organization, data: CoverageIn, *, actor: Any) -> Coverage:
     """How party work reaches ``org``: its own organization, a joint branch, an instructor …"""
@@ -276,23 +306,16 @@ def set_coverage(org: Organization, data: CoverageIn, *, actor: Any) -> Coverage
         require_perm(actor, Perm.LEDGER_MANAGE)
     mode = CoverageMode(data.mode)
     party_org = None
-    if mode in {CoverageMode.STANDALONE, CoverageMode.JOINT, CoverageMode.AFFILIATED}:
-        if data.party_org_id is None:
-            raise InvalidInput.field("party_org_id", f"「{mode.label}」须指定党组织")
+    if mode in PARTY_ORG_MODES and data.party_org_id is not None:
         qs = PartyOrganization.objects.filter(pk=data.party_org_id, is_active=True)
         if actor is not None:
             qs = qs.visible_to(actor)
         party_org = qs.first()
         if party_org is None:
             raise NotFound("未找到该党组织，或不在您的工作范围内")
-    if mode == CoverageMode.JOINT:
-        units = Coverage.objects.filter(party_org=party_org, mode=CoverageMode.JOINT).exclude(
-            organization=org
-        )
-        if units.count() >= JOINT_BRANCH_MAX_UNITS:
-            raise InvalidInput.field(
-                "party_org_id", f"联合党支部覆盖的单位一般不超过{JOINT_BRANCH_MAX_UNITS}个"
-            )
+    problem = coverage_problem(org, mode, party_org)
+    if problem:
+        raise InvalidInput.field("party_org_id", problem)
     if mode == CoverageMode.NONE and not data.note.strip():
         data.note = ""
     coverage, _ = Coverage.objects.select_for_update().get_or_create(
