@@ -13,7 +13,7 @@ from django.utils import timezone
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
-from shegong.core.pii import validate_id_number, validate_phone
+from shegong.core.pii import blind_index, validate_id_number, validate_phone
 from shegong.regions.models import Region
 
 from .models import ApiToken, Department, Membership, User
@@ -76,7 +76,7 @@ def create_user(
         raise InvalidInput(errors[0]["message"], errors=errors)
     if User.objects.filter(phone=phone).exists():
         raise InvalidInput.field("phone", "该手机号已注册")
-    if id_number and User.objects.filter(id_number_index=_index(id_number)).exists():
+    if id_number and User.objects.filter(id_number_index=blind_index(id_number)).exists():
         raise InvalidInput.field("id_number", "该身份证号已绑定其他账号")
     _validate_password(password, User(phone=phone, name=name))
     if role == Role.DEPARTMENT_HANDLER and department is None:
@@ -116,12 +116,6 @@ def create_superuser(*, actor: User | None, phone: str, name: str, password: str
     user = User.objects.create_superuser(phone=phone, password=password, name=name.strip())
     audit.record(Verb.USER_CREATED, actor=actor, target=user, data={"superuser": True})
     return user
-
-
-def _index(id_number: str) -> str:
-    from shegong.core.pii import blind_index
-
-    return blind_index(id_number)
 
 
 @transaction.atomic(durable=True)

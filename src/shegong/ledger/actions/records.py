@@ -316,8 +316,6 @@ def set_coverage(org: Organization, data: CoverageIn, *, actor: Any) -> Coverage
     problem = coverage_problem(org, mode, party_org)
     if problem:
         raise InvalidInput.field("party_org_id", problem)
-    if mode == CoverageMode.NONE and not data.note.strip():
-        data.note = ""
     coverage, _ = Coverage.objects.select_for_update().get_or_create(
         organization=org, defaults={"region_id": org.region_id}
     )
