@@ -20,9 +20,10 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -42,6 +43,8 @@ def normalize_code(value: object) -> str:
 
     Not a repair: a wrong checksum stays wrong and is refused by the validators.
     """
+    if isinstance(value, str) and value.isascii() and value.isalnum():
+        return value.upper()  # the common case: NFKC and the space removal change nothing
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
 
 
@@ -59,10 +62,10 @@ def validate_id_number(value: str) -> str:
     if number[-1] != ric.calc_check_digit(number):
         raise ValidationError("身份证号校验位不正确", code="id_checksum")
     try:
-        birth = ric.get_birth_date(number)
-    except StdnumError as exc:
+        birth = _birth_date(number)
+    except ValueError as exc:
         raise ValidationError("身份证号中的出生日期无效", code="id_birth_date") from exc
-    if birth > timezone.localdate():
+    if birth > _today():
         raise ValidationError("身份证号中的出生日期晚于今天", code="id_future")
     # The address code is not checked against today's division list: it never changes when the
     # holder moves, and abolished codes stay valid (DOMAIN.md §1).
@@ -111,7 +114,21 @@ class IdFacts:
 
 def id_facts(number: str) -> IdFacts:
     number = normalize_id_number(number)
-    return IdFacts(birth_date=ric.get_birth_date(number), sex="M" if int(number[16]) % 2 else "F")
+    return IdFacts(birth_date=_birth_date(number), sex="M" if int(number[16]) % 2 else "F")
+
+
+def _birth_date(number: str) -> date:
+    """Digits 7–14 of a normalised ID number as a date (ValueError if there is no such day).
+
+    What ``stdnum.cn.ric.get_birth_date`` does, without its per-call clean-up of the number,
+    which was a tenth of a 300k-person import."""
+    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def _today() -> date:
+    """``timezone.localdate()`` without the per-call lookup of the active time zone (a
+    context-local read that cost as much as the rest of the ID check)."""
+    return datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
 
 
 # --- masking ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ and then validated; a wrong checksum is an error, never silently "fixed".
 """
 
 from datetime import date
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,12 +25,18 @@ from .choices import (
 )
 
 
+@cache
+def _lookup(choices: type) -> dict[str, str]:
+    """``{value or label: value}`` of a choices class (built once: enum iteration is slow)."""
+    return {text: m.value for m in choices for text in (m.label, m.value)}
+
+
 def _choice(value: Any, choices: type, field: str) -> str:
     """Accept the stored value or the Chinese label ("非公企业" or "enterprise")."""
     text = str(value or "").strip()
-    for member in choices:
-        if text in (member.value, member.label):
-            return member.value
+    found = _lookup(choices).get(text)
+    if found is not None:
+        return found
     labels = "、".join(m.label for m in choices)
     raise ValueError(f"{field}「{text}」无效，应为：{labels}")
 
