@@ -55,6 +55,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ledger:import_job_progress": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_confirm": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_errors": lambda o: {"pk": o["import_job_b"].pk},
+    "reports:detail": lambda o: {"pk": o["report_b"].pk},
+    "reports_m:my_detail": lambda o: {"pk": o["report_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

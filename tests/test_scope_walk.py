@@ -16,7 +16,7 @@ from shegong.core.models import AuditEvent, JobRun, Notification
 
 from . import scope_walk
 
-MARKERS = ["西城街道", "西关社区", "西城居民", "西城通知", "西城台账"]
+MARKERS = ["西城街道", "西关社区", "西城居民", "西城通知", "西城台账", "西城工单"]
 
 
 @pytest.fixture
@@ -34,6 +34,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
     return {
         **_ledger_campaign_objects(district, street_b_staff),
         **_ledger_objects(district),
+        **_report_objects(district, user_b),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -80,6 +81,34 @@ def _ledger_campaign_objects(district, street_b_staff):
     return {
         "campaign_b": campaign, "task_b": campaign.tasks.get(), "assignment_b": assignment,
         "visit_b": visit,
+    }  # fmt: skip
+
+
+def _report_objects(district, user_b):
+    """A 随手拍 case in street B (handled by a street-B department) and an appointment."""
+    from datetime import date
+
+    from shegong.accounts.models import Department
+    from shegong.reports import actions as report_actions
+    from shegong.reports.models import Appointment
+
+    category = testing.report_category("scope-walk", "西城工单类别")
+    department = Department.objects.create(
+        code="xc-cg", name="西城工单城管中队", region=district["street_b"]
+    )
+    testing.routing_rule(category, district["street_b"], department)
+    report = report_actions.submit_report(
+        actor=user_b, category=category, description="西城工单：路灯不亮",
+        lat=testing.POINT_B[0], lon=testing.POINT_B[1], address="西城工单地址",
+        photos=[_tiny_photo()],
+    )  # fmt: skip
+    appointment = Appointment.objects.create(
+        user=user_b, kind="supervisor", appointed_by="西城工单聘任单位",
+        appointed_on=date(2026, 1, 1), region=district["street_b"],
+    )  # fmt: skip
+    return {
+        "report_b": report, "report_category_b": category, "department_b": department,
+        "appointment_b": appointment,
     }  # fmt: skip
 
 

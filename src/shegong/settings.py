@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "shegong.regions",
     "shegong.accounts",
     "shegong.ledger",
+    "shegong.reports",
 ]
 
 MIDDLEWARE = [

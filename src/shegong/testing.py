@@ -95,3 +95,22 @@ def user(
     )
     Membership.objects.create(user=account, role=role, region=region, department=department)
     return account
+
+
+def report_category(code: str = "road-damage", name: str = "道路破损", **fields: Any) -> Any:
+    """A 随手拍 category with the default clock (respond in 24 h, resolve in 5 working days)."""
+    from shegong.reports.models import Category
+
+    fields.setdefault("group", "公共设施")
+    return Category.objects.create(service_code=code, name=name, **fields)
+
+
+def routing_rule(category: Any, region: Region, department: Department) -> Any:
+    from shegong.reports.models import RoutingRule
+
+    return RoutingRule.objects.create(category=category, region=region, department=department)
+
+
+# A point inside grid_a (street A) and one inside grid_b (street B) of build_district().
+POINT_A = (32.87, 115.75)
+POINT_B = (32.87, 115.85)

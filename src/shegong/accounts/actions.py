@@ -18,7 +18,7 @@ from shegong.regions.models import Region
 
 from .models import ApiToken, Department, Membership, User
 from .queries import require_perm
-from .roles import GRANTABLE, Perm, Role
+from .roles import DEPARTMENT_ROLES, GRANTABLE, Perm, Role
 
 
 def _require_region_in_scope(actor: User, region: Region) -> None:
@@ -79,8 +79,8 @@ def create_user(
     if id_number and User.objects.filter(id_number_index=blind_index(id_number)).exists():
         raise InvalidInput.field("id_number", "该身份证号已绑定其他账号")
     _validate_password(password, User(phone=phone, name=name))
-    if role == Role.DEPARTMENT_HANDLER and department is None:
-        raise InvalidInput.field("department", "部门处置人员须指定所属部门")
+    if role in DEPARTMENT_ROLES and department is None:
+        raise InvalidInput.field("department", f"{Role(role).label}须指定所属部门")
     user = User(phone=phone, name=name.strip(), id_number=id_number, created_by=actor)
     user.set_password(password)
     user.must_change_password = True
@@ -123,8 +123,8 @@ def grant_membership(
     user: User, *, actor: User, role: Role, region: Region, department: Department | None = None
 ) -> Membership:
     check_grant(actor, role, region)
-    if role == Role.DEPARTMENT_HANDLER and department is None:
-        raise InvalidInput.field("department", "部门处置人员须指定所属部门")
+    if role in DEPARTMENT_ROLES and department is None:
+        raise InvalidInput.field("department", f"{Role(role).label}须指定所属部门")
     try:
         with transaction.atomic():
             membership = Membership.objects.create(

@@ -13,6 +13,8 @@ class Role(models.TextChoices):
     STREET_STAFF = "street_staff", "街道工作人员"
     COMMUNITY_WORKER = "community_worker", "社区工作者"
     DEPARTMENT_HANDLER = "department_handler", "部门处置人员"
+    DEPARTMENT_SUPERVISOR = "department_supervisor", "部门督办负责人"
+    DISPATCHER = "dispatcher", "区指挥中心派单员"
     REGISTRAR = "registrar", "民政登记人员"
     PARTY_INSTRUCTOR = "party_instructor", "党建指导员"
     SOCIAL_WORKER = "social_worker", "社工"
@@ -35,6 +37,12 @@ class Perm(models.TextChoices):
     LEDGER_MANAGE = "ledger.manage", "维护台账与党建覆盖"
     LEDGER_IMPORT = "ledger.import", "导入导出台账"
     GUIDANCE = "ledger.guidance", "记录党建指导走访"
+    REPORTS_VIEW = "reports.view", "查看辖区随手拍工单"
+    REPORTS_DISPATCH = "reports.dispatch", "受理、派单、核实随手拍工单"
+    REPORTS_HANDLE = "reports.handle", "处置本部门工单"
+    REPORTS_SUPERVISE = "reports.supervise", "督办与查看三率统计"
+    REPORTS_MODERATE = "reports.moderate", "审核公开内容"
+    REPORTS_CONFIGURE = "reports.configure", "维护问题类别、派单规则与监督员"
 
 
 STAFF_ROLES = {
@@ -42,6 +50,8 @@ STAFF_ROLES = {
     Role.STREET_STAFF,
     Role.COMMUNITY_WORKER,
     Role.DEPARTMENT_HANDLER,
+    Role.DEPARTMENT_SUPERVISOR,
+    Role.DISPATCHER,
     Role.REGISTRAR,
     Role.PARTY_INSTRUCTOR,
     Role.SOCIAL_WORKER,
@@ -60,6 +70,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.ACCOUNTS_MANAGE,
             Perm.AUDIT_VIEW,
             Perm.PII_REVEAL,
+            Perm.REPORTS_VIEW,
+            Perm.REPORTS_SUPERVISE,
         }
     ),
     Role.COMMUNITY_WORKER: frozenset(
@@ -69,9 +81,23 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.ACCOUNTS_VIEW,
             Perm.LEDGER_VIEW,
             Perm.LEDGER_MANAGE,
+            Perm.REPORTS_VIEW,
         }
     ),
-    Role.DEPARTMENT_HANDLER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW}),
+    Role.DEPARTMENT_HANDLER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.REPORTS_HANDLE}),
+    Role.DEPARTMENT_SUPERVISOR: frozenset(
+        {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.REPORTS_HANDLE, Perm.REPORTS_SUPERVISE}
+    ),
+    Role.DISPATCHER: frozenset(
+        {
+            Perm.WORKBENCH,
+            Perm.REGIONS_VIEW,
+            Perm.REPORTS_VIEW,
+            Perm.REPORTS_DISPATCH,
+            Perm.REPORTS_SUPERVISE,
+            Perm.REPORTS_MODERATE,
+        }
+    ),
     Role.REGISTRAR: frozenset(
         {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.PII_REVEAL, Perm.LEDGER_VIEW}
     ),
@@ -85,6 +111,9 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.ORG_ACCOUNT: frozenset({Perm.WORKBENCH}),
 }
 assert set(PERMISSIONS) == set(Role), "every role needs a row in the permission table"
+
+# Roles held for a department (a membership of these names one).
+DEPARTMENT_ROLES = {Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_SUPERVISOR}
 
 # Which roles a manager may grant: never a role above their own.
 GRANTABLE: dict[Role, frozenset[Role]] = {

@@ -45,6 +45,32 @@ class Verb(IntEnum):
     REGION_CREATED = 160
     REGION_UPDATED = 161
     REGIONS_IMPORTED = 162
+    # 200–299 snap-and-report closed loop (C2)
+    REPORT_SUBMITTED = 200
+    REPORT_ACCEPTED = 201
+    REPORT_REJECTED = 202
+    REPORT_TRANSFERRED = 203
+    REPORT_RESPONDED = 204
+    REPORT_RETURNED = 205
+    REPORT_RESOLVED = 206
+    REPORT_VERIFIED = 207
+    REPORT_CLOSED = 208
+    REPORT_REOPENED = 209
+    REPORT_MERGED = 210
+    REPORT_ESCALATED = 211
+    REPORT_RATED = 212
+    REPORT_ASSIST_ADDED = 213
+    REPORT_MODERATED = 214
+    REPORT_FOLLOWED = 215
+    REPORT_NOTE_ADDED = 216
+    CATEGORY_SAVED = 230
+    ROUTING_RULE_SAVED = 231
+    ROUTING_RULE_DELETED = 232
+    TEMPLATE_SAVED = 233
+    APPOINTMENT_SAVED = 240
+    APPOINTMENT_ENDED = 241
+    API_KEY_CREATED = 250
+    API_KEY_REVOKED = 251
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -92,6 +118,31 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.PII_REVEALED: "查看个人信息明文",
     Verb.PII_EXPORTED: "导出个人信息",
     Verb.PII_REKEYED: "个人信息密钥轮换",
+    Verb.REPORT_SUBMITTED: "提交随手拍",
+    Verb.REPORT_ACCEPTED: "受理工单",
+    Verb.REPORT_REJECTED: "不予受理",
+    Verb.REPORT_TRANSFERRED: "派单",
+    Verb.REPORT_RESPONDED: "部门响应",
+    Verb.REPORT_RETURNED: "部门退单",
+    Verb.REPORT_RESOLVED: "办理完毕",
+    Verb.REPORT_VERIFIED: "核实办结",
+    Verb.REPORT_CLOSED: "工单办结",
+    Verb.REPORT_REOPENED: "工单重启",
+    Verb.REPORT_MERGED: "并单",
+    Verb.REPORT_ESCALATED: "超时督办",
+    Verb.REPORT_RATED: "群众评价",
+    Verb.REPORT_ASSIST_ADDED: "增加协办部门",
+    Verb.REPORT_MODERATED: "审核公开内容",
+    Verb.REPORT_FOLLOWED: "关注工单",
+    Verb.REPORT_NOTE_ADDED: "添加工单备注",
+    Verb.CATEGORY_SAVED: "保存问题类别",
+    Verb.ROUTING_RULE_SAVED: "保存派单规则",
+    Verb.ROUTING_RULE_DELETED: "删除派单规则",
+    Verb.TEMPLATE_SAVED: "保存回复模板",
+    Verb.APPOINTMENT_SAVED: "聘任监督员",
+    Verb.APPOINTMENT_ENDED: "解聘监督员",
+    Verb.API_KEY_CREATED: "创建Open311密钥",
+    Verb.API_KEY_REVOKED: "吊销Open311密钥",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

@@ -52,3 +52,10 @@ class NotFound(DomainError):
 
     def __init__(self, detail: str = "未找到该对象，或您无权查看"):
         super().__init__(detail)
+
+
+class RateLimited(DomainError):
+    """Too many requests from one sender in a short time (HTTP 429)."""
+
+    status = 429
+    title = "操作过于频繁"
