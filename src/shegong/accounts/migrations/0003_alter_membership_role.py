@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_membership_unique_on_sqlite'),
+        ("accounts", "0002_membership_unique_on_sqlite"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('district_admin', '区管理员'), ('street_staff', '街道工作人员'), ('community_worker', '社区工作者'), ('department_handler', '部门处置人员'), ('department_supervisor', '部门督办负责人'), ('dispatcher', '区指挥中心派单员'), ('registrar', '民政登记人员'), ('party_instructor', '党建指导员'), ('social_worker', '社工'), ('volunteer', '志愿者'), ('worker', '新就业群体'), ('resident', '群众'), ('org_account', '社会组织账号')], max_length=30, verbose_name='角色'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("district_admin", "区管理员"),
+                    ("street_staff", "街道工作人员"),
+                    ("community_worker", "社区工作者"),
+                    ("department_handler", "部门处置人员"),
+                    ("department_supervisor", "部门督办负责人"),
+                    ("dispatcher", "区指挥中心派单员"),
+                    ("registrar", "民政登记人员"),
+                    ("party_instructor", "党建指导员"),
+                    ("social_worker", "社工"),
+                    ("volunteer", "志愿者"),
+                    ("worker", "新就业群体"),
+                    ("resident", "群众"),
+                    ("org_account", "社会组织账号"),
+                ],
+                max_length=30,
+                verbose_name="角色",
+            ),
         ),
     ]

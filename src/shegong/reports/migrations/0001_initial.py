@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import shegong.core.pii
 from django.conf import settings
 from django.db import migrations, models
+
+import shegong.core.pii
 
 
 class Migration(migrations.Migration):
