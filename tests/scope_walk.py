@@ -17,7 +17,8 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages that are not scoped by design (no data of anyone else; or the admin, superusers only).
-UNSCOPED_PREFIXES = ("admin/", "static/", "media/", "api/v1/")
+# Open311 shows only public cases (no personal data) to anyone, by design (tested in reports).
+UNSCOPED_PREFIXES = ("admin/", "static/", "media/", "api/v1/", "open311/")
 # url name → function(objects) → kwargs of a street-B object for that URL.
 OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "accounts:user": lambda o: {"pk": o["user_b"].pk},
@@ -55,8 +56,13 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ledger:import_job_progress": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_confirm": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_errors": lambda o: {"pk": o["import_job_b"].pk},
+    # reports: staff pages
     "reports:detail": lambda o: {"pk": o["report_b"].pk},
+    # reports: board, metrics, appointments
+    # reports: configuration (categories, routing, templates, keys)
+    # reports: mobile pages
     "reports_m:my_detail": lambda o: {"pk": o["report_b"].pk},
+    # reports: public pages
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -67,6 +73,7 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/ledger/organizations/{org_id}/coverage": lambda o: {"org_id": o["org_b"].pk},
     "/api/v1/ledger/people/{person_id}": lambda o: {"person_id": o["person_b"].pk},
     "/api/v1/ledger/party-orgs/{party_org_id}": lambda o: {"party_org_id": o["party_org_b"].pk},
+    # reports API
 }
 OK_FOR_OBJECT = {404, 405}
 

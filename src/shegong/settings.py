@@ -241,6 +241,13 @@ PII_INDEX_KEY = env_str("SHEGONG_PII_INDEX_KEY")
 IDEMPOTENCY_TTL_HOURS = env_int("SHEGONG_IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
 NOTIFY_CHANNELS = env_str("SHEGONG_NOTIFY_CHANNELS", "console" if DEBUG else "")
 NOTIFY_RATE_PER_MINUTE = env_int("SHEGONG_NOTIFY_RATE_PER_MINUTE", 20, minimum=1)
+# 随手拍 (reports): routing, objection period, duplicate search, the reporter's rate limit.
+SHEGONG_REPORTS_AUTO_ROUTE = env_bool("SHEGONG_REPORTS_AUTO_ROUTE", True)
+SHEGONG_REPORTS_AUTO_VERIFY_DAYS = env_int("SHEGONG_REPORTS_AUTO_VERIFY_DAYS", 3, minimum=1)
+SHEGONG_REPORTS_DUPLICATE_METRES = env_int("SHEGONG_REPORTS_DUPLICATE_METRES", 50, minimum=1)
+SHEGONG_REPORTS_DUPLICATE_HOURS = env_int("SHEGONG_REPORTS_DUPLICATE_HOURS", 72, minimum=1)
+# At most this many submissions per reporter (or Open311 key) in 10 minutes; more → 429.
+SHEGONG_REPORTS_RATE_LIMIT = env_int("SHEGONG_REPORTS_RATE_LIMIT", 10, minimum=1)
 SITE_NAME = env_str("SHEGONG_SITE_NAME", "社工 · 基层社会工作平台")
 
 NINJA_PAGINATION_PER_PAGE = 20

@@ -84,9 +84,17 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.REPORTS_VIEW,
         }
     ),
-    Role.DEPARTMENT_HANDLER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.REPORTS_HANDLE}),
+    Role.DEPARTMENT_HANDLER: frozenset(
+        {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.REPORTS_VIEW, Perm.REPORTS_HANDLE}
+    ),
     Role.DEPARTMENT_SUPERVISOR: frozenset(
-        {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.REPORTS_HANDLE, Perm.REPORTS_SUPERVISE}
+        {
+            Perm.WORKBENCH,
+            Perm.REGIONS_VIEW,
+            Perm.REPORTS_VIEW,
+            Perm.REPORTS_HANDLE,
+            Perm.REPORTS_SUPERVISE,
+        }
     ),
     Role.DISPATCHER: frozenset(
         {

@@ -44,6 +44,19 @@ MENU: list[tuple[str, list[MenuItem]]] = [
         ],
     ),
     (
+        "随手拍",
+        [
+            MenuItem("工单", "reports:queue", "inboxes", Perm.REPORTS_VIEW),
+            MenuItem("派单台", "reports:dispatch", "signpost-split", Perm.REPORTS_DISPATCH),
+            MenuItem("督办与三率", "reports:board", "speedometer2", Perm.REPORTS_SUPERVISE),
+            MenuItem("监督员", "reports:appointments", "person-badge", Perm.REPORTS_VIEW),
+            MenuItem("问题类别", "reports:categories", "tags", Perm.REPORTS_CONFIGURE),
+            MenuItem("派单规则", "reports:routing", "diagram-3", Perm.REPORTS_CONFIGURE),
+            MenuItem("回复模板", "reports:templates", "chat-left-text", Perm.REPORTS_CONFIGURE),
+            MenuItem("Open311 密钥", "reports:api_keys", "key", Perm.REPORTS_CONFIGURE),
+        ],
+    ),
+    (
         "系统管理",
         [
             MenuItem("账号管理", "accounts:users", "people", Perm.ACCOUNTS_VIEW),

@@ -1,12 +1,9 @@
-from django.urls import path
+"""Staff pages of the closed loop under /reports/ (one namespace, several route lists)."""
 
-from . import views_staff
+from .urls_board import urlpatterns as board_patterns
+from .urls_config import urlpatterns as config_patterns
+from .urls_staff import urlpatterns as staff_patterns
 
 app_name = "reports"
 
-urlpatterns = [
-    path("", views_staff.placeholder, name="queue"),
-    path("dispatch/", views_staff.placeholder, name="dispatch"),
-    path("board/", views_staff.placeholder, name="board"),
-    path("<int:pk>/", views_staff.placeholder, name="detail"),
-]
+urlpatterns = [*config_patterns, *board_patterns, *staff_patterns]

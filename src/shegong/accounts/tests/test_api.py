@@ -41,7 +41,7 @@ def test_me_describes_the_caller_with_masked_personal_data(client, handler, depa
             "department_code": "cgj",
             "department_name": "城管局",
         },
-        "permissions": ["regions.view", "reports.handle", "workbench"],
+        "permissions": ["regions.view", "reports.handle", "reports.view", "workbench"],
     }
     assert handler.name not in response.content.decode()
 
