@@ -1,0 +1,3 @@
+"""The Open311 API-key page (work package: Open311)."""
+
+urlpatterns: list = []
