@@ -201,7 +201,7 @@ def test_audit_rows_are_scoped_like_everything_else(district, street_a_staff, st
 
 
 # Pages anyone may open without logging in.
-PUBLIC_PAGES = {"login"}
+PUBLIC_PAGES = {"login", "healthz"}
 
 
 def test_every_page_needs_a_login_unless_it_is_listed_public(client, street_b_objects):

@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("m/", views.mobile_home, name="mobile_home"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -134,3 +135,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return _problem(500, "服务器错误", "服务器内部错误，请稍后再试或联系管理员")
     # No request context: the error may have come from a context processor or the database.
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+# --- health ------------------------------------------------------------------------------------
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for a load balancer: answers without touching the database. Also the floor
+    of ``shegong bench report_intake`` (the cheapest JSON answer this server can give)."""
+    return JsonResponse({"status": "ok"})

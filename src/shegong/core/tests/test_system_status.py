@@ -94,3 +94,9 @@ def test_the_page_lists_every_registered_scan_and_speaks_chinese(client, distric
     for name in SCANS:
         assert name in body
     assert "minutes" not in body and "分钟" in body
+
+
+def test_healthz_answers_anyone_without_a_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
