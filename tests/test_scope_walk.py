@@ -92,7 +92,7 @@ def _report_objects(district, user_b):
     from shegong.reports import actions as report_actions
     from shegong.reports.models import Appointment
 
-    category = testing.report_category("scope-walk", "西城工单类别")
+    category = testing.report_category("scope-walk", "路灯故障")
     department = Department.objects.create(
         code="xc-cg", name="西城工单城管中队", region=district["street_b"]
     )
@@ -201,7 +201,13 @@ def test_audit_rows_are_scoped_like_everything_else(district, street_a_staff, st
 
 
 # Pages anyone may open without logging in.
-PUBLIC_PAGES = {"login", "healthz"}
+PUBLIC_PAGES = {
+    "login",
+    "healthz",
+    "public_cases:list",
+    "public_cases:detail",
+    "public_cases:photo",
+}
 
 
 def test_every_page_needs_a_login_unless_it_is_listed_public(client, street_b_objects):

@@ -30,6 +30,7 @@ COMMANDS = {
     "bench": "运行基准测试 / run a benchmark",
     "check": "部署自检 / deployment self-check",
     "pii-rotate": "用当前密钥重新加密个人信息 / re-encrypt personal data with the current key",
+    "apikey": "Open311 接口密钥：创建、列出、吊销 / Open311 API keys: create, list, revoke",
 }
 
 
@@ -76,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, default=None, help="数据量 / rows")
     add("check")
     add("pii-rotate")
+    p = add("apikey")
+    keys = p.add_subparsers(dest="action", metavar="create | list | revoke")
+    k = keys.add_parser("create", help="创建密钥并打印一次 / create a key, print it once")
+    k.add_argument("--name", default="", help="用途，如 12345热线对接 / what the key is for")
+    keys.add_parser("list", help="列出密钥 / list keys")
+    k = keys.add_parser("revoke", help="吊销密钥 / revoke a key")
+    k.add_argument("prefix", help="密钥前缀（list 所示） / the key's prefix, as listed")
     return parser
 
 
@@ -315,6 +323,42 @@ def cmd_demo(options: Any) -> int:
     return cmd_serve(options)
 
 
+def cmd_apikey(options: Any) -> int:
+    """``shegong apikey create --name NAME | list | revoke PREFIX`` (Open311 ``api_key``)."""
+    from shegong.reports import actions
+    from shegong.reports.models import ApiKey
+
+    if options.action == "create":
+        if not options.name.strip():
+            return _fail(["请用 --name 填写密钥用途 / --name is required"])
+        api_key, plaintext = actions.create_api_key(actor=None, name=options.name)
+        print(f"已创建 Open311 接口密钥「{api_key.name}」，只显示这一次，请妥善保存 / "
+              "created; shown only once:")  # fmt: skip
+        print(plaintext)
+        return 0
+    if options.action == "list":
+        from django.utils.timezone import localtime
+
+        keys = list(ApiKey.objects.all())
+        if not keys:
+            print("还没有接口密钥 / no keys yet")
+        for key in keys:
+            used = f"{localtime(key.last_used_at):%Y-%m-%d %H:%M}" if key.last_used_at else "从未"
+            state = "已吊销 / revoked" if key.revoked_at else "有效 / active"
+            created = f"{localtime(key.created_at):%Y-%m-%d}"
+            print(f"{key.prefix}…  {key.name}  {created}  {used}  {state}")
+        return 0
+    if options.action == "revoke":
+        matches = list(ApiKey.objects.filter(prefix=options.prefix, revoked_at=None))
+        if len(matches) != 1:
+            found = "找不到" if not matches else "有多个"
+            return _fail([f"{found}前缀为 {options.prefix} 的有效密钥 / no single active key"])
+        actions.revoke_api_key(matches[0], actor=None)
+        print(f"已吊销「{matches[0].name}」 / revoked")
+        return 0
+    return _fail(["请指定 create、list 或 revoke / choose create, list or revoke"])
+
+
 HANDLERS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -324,6 +368,7 @@ HANDLERS = {
     "import": cmd_import,
     "bench": cmd_bench,
     "pii-rotate": cmd_pii_rotate,
+    "apikey": cmd_apikey,
 }
 
 

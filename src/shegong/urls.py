@@ -35,6 +35,7 @@ urlpatterns = [
     path("audit/", include((audit_patterns, "audit"))),
     path("inbox/", include((inbox_patterns, "inbox"))),
     path("system/", include((system_patterns, "system"))),
+    path("open311/v2/", include("shegong.reports.urls_open311")),
     path("", include("shegong.core.urls")),
 ]
 

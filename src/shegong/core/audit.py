@@ -63,6 +63,7 @@ class Verb(IntEnum):
     REPORT_MODERATED = 214
     REPORT_FOLLOWED = 215
     REPORT_NOTE_ADDED = 216
+    REPORTS_EXPORTED = 217
     CATEGORY_SAVED = 230
     ROUTING_RULE_SAVED = 231
     ROUTING_RULE_DELETED = 232
@@ -135,6 +136,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.REPORT_MODERATED: "审核公开内容",
     Verb.REPORT_FOLLOWED: "关注工单",
     Verb.REPORT_NOTE_ADDED: "添加工单备注",
+    Verb.REPORTS_EXPORTED: "导出工单",
     Verb.CATEGORY_SAVED: "保存问题类别",
     Verb.ROUTING_RULE_SAVED: "保存派单规则",
     Verb.ROUTING_RULE_DELETED: "删除派单规则",

@@ -98,24 +98,33 @@ def owner_of(request: HttpRequest) -> str:
 def fingerprint(request: HttpRequest) -> str:
     """sha256 of method, path and body.
 
-    A multipart body (a photo upload) has already been streamed into ``request.POST`` and
-    ``request.FILES`` by the time the view runs, so ``request.body`` is gone: the fields and
-    every file's name and content are hashed instead.
+    A multipart body (a photo upload) is hashed by its fields and every file's name and
+    content, never by its raw bytes: a client that retries builds the body again with a new
+    random boundary, and that must still count as the same request. (Often the body has
+    already been streamed into ``request.POST`` and ``request.FILES`` anyway, so
+    ``request.body`` is gone.)
     """
     digest = hashlib.sha256()
     digest.update(request.method.encode() + b"\n" + request.get_full_path().encode() + b"\n")
+    if request.content_type == "multipart/form-data":
+        _hash_form(digest, request)
+        return digest.hexdigest()
     try:
         digest.update(request.body)
     except RawPostDataException:
-        for name, values in sorted(request.POST.lists()):
-            digest.update(f"field:{name}={values!r}\n".encode())
-        for name, files in sorted(request.FILES.lists()):
-            for upload in files:
-                digest.update(f"file:{name}={upload.name}:{upload.size}\n".encode())
-                for chunk in upload.chunks():
-                    digest.update(chunk)
-                upload.seek(0)
+        _hash_form(digest, request)
     return digest.hexdigest()
+
+
+def _hash_form(digest: Any, request: HttpRequest) -> None:
+    for name, values in sorted(request.POST.lists()):
+        digest.update(f"field:{name}={values!r}\n".encode())
+    for name, files in sorted(request.FILES.lists()):
+        for upload in files:
+            digest.update(f"file:{name}={upload.name}:{upload.size}\n".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
 
 
 def replay(record: IdempotencyRecord) -> HttpResponse:

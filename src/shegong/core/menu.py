@@ -90,4 +90,8 @@ def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
             entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
         if entries:
             groups.append({"title": title, "items": entries})
+    # Only the longest matching entry is active: /reports/dispatch/ is 派单台, not also 工单.
+    matches = [e for g in groups for e in g["items"] if e["active"]]
+    for entry in matches:
+        entry["active"] = entry["url"] == max((e["url"] for e in matches), key=len)
     return groups

@@ -285,6 +285,7 @@ def submit_report(
     channel: str = Channel.H5,
     caller_name: str = "",
     caller_phone: str = "",
+    require_photo: bool = False,
 ) -> Report:
     """File a case. ``actor`` is the reporter (a rider, a resident…), a staff member entering
     a caller's report (``caller_name``/``caller_phone`` given), or None for an Open311 client
@@ -293,12 +294,15 @@ def submit_report(
     The location is a point (``lat``/``lon`` in ``crs``, located to its grid/community) or an
     address with the ``region`` it lies in; a point outside the deployment is refused with
     "不在服务范围内". A routed category goes to its department at once (即时转); otherwise the
-    case waits at the dispatch desk.
+    case waits at the dispatch desk. ``require_photo`` (the H5 page, 随手拍) makes a missing
+    photo a field error (``photos``) reported together with the others.
     """
     staff_entry = bool(caller_name or caller_phone) and actor is not None
     errors = _check_intake(
         actor, category, description, lat, lon, address, region, anonymous, staff_entry
     )
+    if require_photo and not [f for f in (photos or []) if f is not None]:
+        errors.append({"field": "photos", "message": "请至少拍摄或选择一张照片"})
     answers: dict[str, Any] = {}
     try:
         answers = validate_answers(category, attributes or {})
@@ -854,6 +858,9 @@ def verify_report(report: Report, *, actor: Any, note: str = "") -> Report:
     then closed (办结)."""
     report = _lock(report)
     if actor is not None and not _is_reporter(actor, report):
+        membership = actor.active_membership
+        if membership is not None and membership.department_id and not actor.is_superuser:
+            raise NotPermitted("处置部门不能核实自己办理的工单，请由上报人或辖区工作人员核实")
         if not (
             actor.has_perm_in_scope(Perm.REPORTS_DISPATCH)
             or actor.has_perm_in_scope(Perm.REPORTS_VIEW)
@@ -914,9 +921,18 @@ def reopen_report(report: Report, *, actor: Any, reason: str) -> Report:
         "rated_at",
         "rating_comment",
     )
-    Assignment.objects.filter(
-        report=report, department=report.lead_department, active=False
-    ).update(active=True)
+    # The lead works on it again. A closed case usually kept its active lead row; only when it
+    # was stood down does one row come back, never beside an active one (at most one active
+    # assignment per department: an earlier return or reassignment leaves inactive rows).
+    rows = Assignment.objects.filter(report=report, department=report.lead_department)
+    if not rows.filter(active=True).exists():
+        latest = rows.order_by("-assigned_at", "-id").first()
+        if latest is not None:
+            rows.filter(pk=latest.pk).update(active=True, role=AssignmentRole.LEAD)
+        else:
+            Assignment.objects.create(
+                report=report, department=report.lead_department, role=AssignmentRole.LEAD
+            )
     _event(
         report,
         EventKind.REOPENED,
@@ -1067,6 +1083,8 @@ def end_appointment(appointment: Appointment, *, actor: Any, ended_on: Any) -> A
     require_perm(actor, Perm.REPORTS_CONFIGURE)
     if not appointment.active:
         raise DomainError("该聘任已结束")
+    if ended_on < appointment.appointed_on:
+        raise InvalidInput.field("ended_on", "解聘日期不能早于聘任日期")
     appointment.active = False
     appointment.ended_on = ended_on
     appointment.save(update_fields=["active", "ended_on"])

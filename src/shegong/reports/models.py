@@ -162,9 +162,13 @@ class ReportQuerySet(ScopedQuerySet):
         return self.exclude(status__in=FINISHED)
 
     def public(self) -> models.QuerySet:
-        """What ``/public/cases`` and Open311 show: accepted into the loop and not hidden."""
+        """What ``/public/cases`` and Open311 show: every case not hidden by a moderator,
+        from the moment it is submitted (as FixMyStreet publishes a report once confirmed, so
+        an Open311 client can follow the request it just created), except those rejected as
+        invalid (无效信息: junk, abuse), which nobody needs to see. Duplicates and cases that
+        are not our responsibility stay visible with their outcome."""
         return self.filter(hidden=False).exclude(
-            status__in=[Status.SUBMITTED, Status.REJECTED, Status.MERGED]
+            status=Status.REJECTED, reject_reason=RejectReason.INVALID
         )
 
     def near(self, lat: float, lon: float, metres: float) -> models.QuerySet:

@@ -81,9 +81,16 @@ def queue_for(user: Any) -> QuerySet:
     """A department's queue (or the dispatch desk's view): open cases, soonest deadline first."""
     from django.db.models import F
 
+    cases = Report.objects.visible_to(user)
+    membership = getattr(user, "active_membership", None)
+    if membership is not None and membership.department_id:
+        # A department's queue is what it holds now, not what it returned or lost to 改派
+        # (those stay readable on their own pages, through visible_to).
+        cases = cases.filter(
+            assignments__department_id=membership.department_id, assignments__active=True
+        )
     return (
-        Report.objects.visible_to(user)
-        .open()
+        cases.open()
         .select_related("category", "region", "lead_department")
         .order_by(F("response_due_at").asc(nulls_last=True), "submitted_at")
     )

@@ -168,3 +168,22 @@ def test_a_multipart_upload_is_fingerprinted_by_its_fields_and_files():
 
     assert upload(b"photo-1") == upload(b"photo-1")
     assert upload(b"photo-1") != upload(b"photo-2")
+
+
+def test_a_retried_upload_with_a_new_multipart_boundary_is_the_same_request():
+    """Apps rebuild the body on retry, with a fresh random boundary: still the same request."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.client import encode_multipart
+
+    def upload(boundary, content):
+        data = {"note": "路灯坏了", "photos": SimpleUploadedFile("a.jpg", content)}
+        request = RequestFactory().generic(
+            "POST",
+            "/api/v1/x",
+            encode_multipart(boundary, data),
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
+        return idempotency.fingerprint(request)
+
+    assert upload("one-boundary", b"photo-1") == upload("another-boundary", b"photo-1")
+    assert upload("one-boundary", b"photo-1") != upload("another-boundary", b"photo-2")

@@ -188,3 +188,23 @@ def test_only_the_reporter_rates_once_after_closing(rider, category, handler, di
     actions.rate_report(report, actor=rider, rating=3)
     with pytest.raises(DomainError):
         actions.rate_report(report, actor=rider, rating=4)
+
+
+def test_a_department_cannot_verify_its_own_work(rider, category, handler, community_a_worker):
+    report = submit(rider, category)
+    actions.resolve_report(report, actor=handler, result="已修复")
+    with pytest.raises(NotPermitted):
+        actions.verify_report(report, actor=handler)
+    assert actions.verify_report(report, actor=community_a_worker).status == Status.CLOSED
+
+
+def test_a_returned_case_leaves_the_departments_queue_but_stays_readable(
+    rider, category, handler
+):
+    from shegong.reports.queries import access_report, queue_for
+
+    report = submit(rider, category)
+    assert list(queue_for(handler)) == [report]
+    actions.return_report(report, actor=handler, reason="不属于本部门")
+    assert list(queue_for(handler)) == []
+    assert access_report(handler, report.pk) == report
