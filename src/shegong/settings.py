@@ -248,6 +248,30 @@ SHEGONG_REPORTS_DUPLICATE_METRES = env_int("SHEGONG_REPORTS_DUPLICATE_METRES", 5
 SHEGONG_REPORTS_DUPLICATE_HOURS = env_int("SHEGONG_REPORTS_DUPLICATE_HOURS", 72, minimum=1)
 # At most this many submissions per reporter (or Open311 key) in 10 minutes; more → 429.
 SHEGONG_REPORTS_RATE_LIMIT = env_int("SHEGONG_REPORTS_RATE_LIMIT", 10, minimum=1)
+# Open311 jurisdiction_id (e.g. "example.gov.cn"); empty = the host name the request came to.
+SHEGONG_OPEN311_JURISDICTION = env_str("SHEGONG_OPEN311_JURISDICTION", "")
+# 满意率 counts each 基本满意 with this weight, 0–1 (docs/metrics.md; 1.0 = as 满意).
+_weight = env_str("SHEGONG_REPORTS_BASIC_SATISFIED_WEIGHT", "1.0").strip()
+try:
+    SHEGONG_REPORTS_BASIC_SATISFIED_WEIGHT = float(_weight)
+    if not 0 <= SHEGONG_REPORTS_BASIC_SATISFIED_WEIGHT <= 1:
+        raise ValueError(_weight)
+except ValueError:
+    ENV_ERRORS.append(f"SHEGONG_REPORTS_BASIC_SATISFIED_WEIGHT={_weight!r}: 应为 0 到 1 的小数")
+    SHEGONG_REPORTS_BASIC_SATISFIED_WEIGHT = 1.0
+# The public case map's tiles: URL templates (comma-separated, drawn in order; {s} subdomain,
+# {z}/{x}/{y}, {tk} the key). 天地图 by default: CGCS2000 ≈ WGS-84, so stored points need no
+# shift. Without SHEGONG_MAP_TK no tile is requested: the map shows the points on a blank ground.
+SHEGONG_MAP_TK = env_str("SHEGONG_MAP_TK").strip()
+SHEGONG_MAP_TILES = env_list(
+    "SHEGONG_MAP_TILES",
+    [
+        f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+        f"&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+        "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={tk}"
+        for layer in ("vec", "cva")
+    ],
+)
 SITE_NAME = env_str("SHEGONG_SITE_NAME", "社工 · 基层社会工作平台")
 
 NINJA_PAGINATION_PER_PAGE = 20
