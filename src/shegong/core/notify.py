@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -59,11 +60,17 @@ def register_event(event: str, *, title: str, body: str = "", link: str = "") ->
     EVENTS[event] = EventTemplate(title, body, link)
 
 
+@lru_cache(maxsize=512)
+def _compiled(text: str) -> Template:
+    """Event texts are a few dozen constants: compile each once, not once per message."""
+    return Template(text)
+
+
 def _render(text: str, context: dict[str, Any]) -> str:
     if "{" not in text:
         return text
     # Plain text for inbox, robots and SMS: no HTML escaping.
-    return Template(text).render(Context(context, autoescape=False)).strip()
+    return _compiled(text).render(Context(context, autoescape=False)).strip()
 
 
 def render(event: str, context: dict[str, Any]) -> tuple[str, str, str]:

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -173,13 +174,15 @@ def _link(report: Report, *, staff: bool) -> str:
     return reverse("reports_m:my_detail", args=[report.pk])
 
 
-def _tell_reporters(report: Report, event: str, **context: Any) -> None:
-    """The reporter and every follower (merged duplicates' reporters too) hear of each step."""
+def _tell_reporters(report: Report, event: str, *, new: bool = False, **context: Any) -> None:
+    """The reporter and every follower (merged duplicates' reporters too) hear of each step
+    (``new``: the case was created in this transaction, so it has no followers yet)."""
     recipients: dict[int, User] = {}
     if report.reporter_id:
         recipients[report.reporter_id] = report.reporter
-    for follower in Follower.objects.filter(report=report).select_related("user"):
-        recipients.setdefault(follower.user_id, follower.user)
+    if not new:
+        for follower in Follower.objects.filter(report=report).select_related("user"):
+            recipients.setdefault(follower.user_id, follower.user)
     for user in recipients.values():
         notify(
             user,
@@ -440,7 +443,12 @@ def _submit(
     department = route(category, region.code)
     if department is not None and getattr(settings, "SHEGONG_REPORTS_AUTO_ROUTE", True):
         _transfer(
-            report, department=department, assisting=[], actor=None, note="按派单规则自动派单"
+            report,
+            department=department,
+            assisting=[],
+            actor=None,
+            note="按派单规则自动派单",
+            tell=False,
         )
     else:
         for user in dispatchers_for(region.code):
@@ -453,7 +461,8 @@ def _submit(
                     "url": _link(report, staff=True),
                 },
             )
-    _tell_reporters(report, "reports.received")
+    handled_by = f"已转{department.name}办理。" if report.status == Status.TRANSFERRED else ""
+    _tell_reporters(report, "reports.received", new=True, handled_by=handled_by)
     return report
 
 
@@ -520,6 +529,7 @@ def _transfer(
     assisting: list[Department],
     actor: Any,
     note: str,
+    tell: bool = True,
 ) -> Report:
     if not department.is_active:
         raise InvalidInput.field("department", f"部门「{department.name}」已停用")
@@ -567,7 +577,8 @@ def _transfer(
     )
     _notify_departments(report, [department, *assisting])
     _auto_reply(report, Status.TRANSFERRED, department)
-    _tell_reporters(report, "reports.status", note=f"已转{department.name}办理")
+    if tell:
+        _tell_reporters(report, "reports.status", note=f"已转{department.name}办理")
     return report
 
 
@@ -603,9 +614,12 @@ def _notify_departments(report: Report, departments: Iterable[Department]) -> No
 def _auto_reply(report: Report, status: str, department: Department) -> None:
     """The category's automatic reply for this status (the acknowledgement on transfer), shown
     on the timeline as the department's words."""
+    # The category's own template first, else the general one (NULL sorts last).
     template = (
-        ResponseTemplate.objects.filter(auto=True, status=status, category=report.category).first()
-        or ResponseTemplate.objects.filter(auto=True, status=status, category=None).first()
+        ResponseTemplate.objects.filter(auto=True, status=status)
+        .filter(Q(category=report.category) | Q(category=None))
+        .order_by(F("category").asc(nulls_last=True), "pk")
+        .first()
     )
     if template is None:
         return

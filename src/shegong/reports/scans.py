@@ -43,7 +43,7 @@ BATCH = 5000
 register_event(
     "reports.received",
     title="您上报的问题已收到（编号 {{ number }}）",
-    body="类别：{{ category }}。我们会尽快处理，进展将在这里通知您。",
+    body="类别：{{ category }}。{{ handled_by }}进展将在这里通知您。",
     link="{{ url }}",
 )
 register_event(

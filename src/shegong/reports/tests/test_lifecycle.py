@@ -47,7 +47,8 @@ def test_a_routed_report_goes_straight_to_its_department_with_a_24_hour_clock(
         verb=Verb.REPORT_TRANSFERRED, target_id=str(report.pk)
     ).exists()
     assert Notification.objects.filter(recipient=handler, event="reports.transferred").exists()
-    assert Notification.objects.filter(recipient=rider, event="reports.status").exists()
+    told = Notification.objects.get(recipient=rider)  # one message, not "received" + "sent on"
+    assert told.event == "reports.received" and "已转城管局办理" in told.body
 
 
 def test_an_unrouted_report_waits_at_the_dispatch_desk(rider, unrouted_category, dispatcher):
