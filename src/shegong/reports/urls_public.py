@@ -1,3 +1,5 @@
+"""Public case pages under /public/ (no login; work package: metrics, board and public pages)."""
+
 from django.urls import path
 
 from . import views_public
@@ -5,5 +7,11 @@ from . import views_public
 app_name = "public_cases"
 
 urlpatterns = [
-    path("cases/", views_public.placeholder, name="list"),
+    path("cases/", views_public.case_list, name="list"),
+    path("cases/<int:pk>/", views_public.case_detail, name="detail"),
+    path(
+        "cases/<int:pk>/photos/<int:index>/<str:kind>/",
+        views_public.case_photo,
+        name="photo",
+    ),
 ]

@@ -1,7 +1,258 @@
-"""Placeholder: pages built by the public pages work package."""
+"""The public case pages under /public/cases/: a map and a list, each case's public timeline,
+and the photos the public may see. No login (``login_not_required``).
 
-from django.http import Http404
+Only ``Report.objects.public()`` is shown (the one definition, shared with Open311: not hidden
+by a moderator, not rejected as invalid); anything else is a 404. Nothing personal is ever
+rendered: no reporter, no caller, no anonymity flag, no internal notes (events with
+``public=False``), no rating comment, no extra answers; photos only as
+``redaction.public_photos`` gives them (a redacted photo is its blurred copy). Department steps
+carry the department's name, never a handler's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from shegong.core.errors import NotFound
+from shegong.regions.choices import Level
+from shegong.regions.models import Region
+
+from .choices import OPEN311_CLOSED, EventKind, Status
+from .models import Category, Report
+from .redaction import public_photos
+
+PAGE_SIZE = 20
+MAP_POINTS = 500
+NOT_PUBLIC = "未找到该工单，或该工单不公开"
 
 
-def placeholder(request, *args, **kwargs):
-    raise Http404
+def public_status(status: str) -> str:
+    """What the public reads: a case back at the dispatch desk (returned by a department) is
+    simply "已受理" again; the desk's internal back-and-forth is not news."""
+    return Status.ACCEPTED.label if status == Status.RETURNED else Status(status).label
+
+
+class PublicFilterForm(forms.Form):
+    category = forms.ChoiceField(label="问题类别", required=False)
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部"), ("open", "处理中"), ("closed", "已处理")],
+    )
+    street = forms.ChoiceField(label="街道", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = Category.objects.filter(is_active=True).values_list("service_code", "name")
+        self.fields["category"].choices = [("", "全部"), *categories]
+        streets = Region.objects.filter(level=Level.STREET).values_list("code", "name")
+        self.fields["street"].choices = [("", "全部"), *streets]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+            field.error_messages["invalid_choice"] = "请从列表中选择"
+
+    def filter(self, cases: QuerySet) -> QuerySet:
+        if not self.is_bound:
+            return cases
+        if not self.is_valid():
+            return cases.none()
+        data = self.cleaned_data
+        if data["category"]:
+            cases = cases.filter(category__service_code=data["category"])
+        if data["status"] == "open":
+            cases = cases.exclude(status__in=OPEN311_CLOSED)
+        elif data["status"] == "closed":
+            cases = cases.filter(status__in=OPEN311_CLOSED)
+        if data["street"]:
+            street = data["street"][:9]
+            cases = cases.filter(region_id__gte=street, region_id__lt=street + ":")
+        return cases
+
+
+def _places(region_codes: set[str]) -> dict[str, str]:
+    """``region code → "street · community"`` (never below the community: a grid names a few
+    buildings), in one query."""
+    wanted = {c[:9] + "000" for c in region_codes} | {c[:12] for c in region_codes}
+    names = dict(Region.objects.filter(code__in=wanted).values_list("code", "name"))
+    places = {}
+    for code in region_codes:
+        parts = [names.get(code[:9] + "000"), names.get(code[:12])]
+        unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
+        places[code] = " · ".join(unique)
+    return places
+
+
+def _map_config() -> dict[str, Any]:
+    """Tiles only with a key: without one, no request leaves the page (intranet, no key)."""
+    tk = getattr(settings, "SHEGONG_MAP_TK", "")
+    tiles = list(getattr(settings, "SHEGONG_MAP_TILES", [])) if tk else []
+    return {"tiles": tiles, "tk": tk, "subdomains": "01234567"}
+
+
+OUTLINE_POINTS = 200  # per ring: an outline for orientation, not a survey
+
+
+def _thin(ring: list) -> list:
+    step = max(1, len(ring) // OUTLINE_POINTS)
+    kept = ring[::step]
+    if kept[-1] != ring[-1]:
+        kept.append(ring[-1])  # a GeoJSON ring ends where it starts
+    return [[round(x, 5), round(y, 5)] for x, y, *_ in kept]
+
+
+def _outline(geometry: dict[str, Any]) -> dict[str, Any] | None:
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
+    if kind == "Polygon":
+        return {"type": kind, "coordinates": [_thin(ring) for ring in coordinates if ring]}
+    if kind == "MultiPolygon":
+        polygons = [[_thin(ring) for ring in polygon if ring] for polygon in coordinates]
+        return {"type": kind, "coordinates": polygons}
+    return None
+
+
+def _outlines() -> list[dict[str, Any]]:
+    """The streets' outlines, thinned so the page stays light: a map without tiles still shows
+    where things are."""
+    streets = Region.objects.filter(level=Level.STREET, boundary__isnull=False).order_by("code")
+    outlines = []
+    for region in streets[:50]:
+        geometry = _outline(region.boundary) if isinstance(region.boundary, dict) else None
+        if geometry is not None:
+            outlines.append({"name": region.name, "geometry": geometry})
+    return outlines
+
+
+@login_not_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = PublicFilterForm(request.GET or None)
+    cases = form.filter(Report.objects.public()).order_by("-submitted_at", "-pk")
+    page = Paginator(
+        cases.select_related("category").only(
+            "pk", "status", "description", "address", "region_id", "photos", "submitted_at",
+            "category__name",
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))  # fmt: skip
+    places = _places({r.region_id for r in page})
+    rows = [
+        {
+            "report": r,
+            "status": public_status(r.status),
+            "place": places.get(r.region_id, ""),
+            "thumb": next(
+                (i for i, p in enumerate(public_photos(r.photos)) if p.get("thumb")), None
+            ),
+        }
+        for r in page
+    ]
+    points = [
+        {
+            "lat": round(lat, 6),
+            "lon": round(lon, 6),
+            "title": f"{name} · {public_status(status)}",
+            "url": reverse("public_cases:detail", args=[pk]),
+            "open": status not in OPEN311_CLOSED,
+        }
+        for pk, lat, lon, name, status in cases.filter(
+            lat__isnull=False, lon__isnull=False
+        ).values_list("pk", "lat", "lon", "category__name", "status")[:MAP_POINTS]
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "map": {**_map_config(), "points": points, "outlines": _outlines()},
+        "map_points_capped": len(points) == MAP_POINTS,
+        "closed_statuses": sorted(OPEN311_CLOSED),
+    }
+    return render(request, "reports/public_list.html", context, status=422 if form.errors else 200)
+
+
+def _public_case(pk: int) -> Report:
+    report = Report.objects.public().select_related("category", "lead_department", "merged_into")
+    found = report.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(NOT_PUBLIC)
+    return found
+
+
+def _timeline(report: Report) -> list[dict[str, Any]]:
+    entries = []
+    for event in report.events.filter(public=True).order_by("at", "id"):
+        note = event.note
+        if event.kind == EventKind.RATED:
+            # "满意（5星）：comment" — the level is public, the reporter's words are not.
+            note = note.split("：", 1)[0]
+        entries.append(
+            {
+                "kind": event.get_kind_display(),
+                "at": event.at,
+                "by": event.actor_label,
+                "note": note,
+                "status": public_status(event.to_status) if event.to_status else "",
+            }
+        )
+    return entries
+
+
+@login_not_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _public_case(pk)
+    photos = public_photos(report.photos)
+    point = []
+    if report.lat is not None and report.lon is not None:
+        open_ = report.status not in OPEN311_CLOSED
+        point = [
+            {"lat": report.lat, "lon": report.lon, "title": report.category.name, "open": open_}
+        ]
+    context = {
+        "report": report,
+        "status": public_status(report.status),
+        "place": _places({report.region_id}).get(report.region_id, ""),
+        "photos": [i for i, p in enumerate(photos) if p.get("thumb") and p.get("path")],
+        "timeline": _timeline(report),
+        "merged_into": (
+            report.merged_into
+            if report.merged_into_id
+            and Report.objects.public().filter(pk=report.merged_into_id).exists()
+            else None
+        ),
+        "reject_reason": report.get_reject_reason_display() if report.reject_reason else "",
+        "map": {**_map_config(), "points": point, "outlines": []},
+        "closed_statuses": sorted(OPEN311_CLOSED),
+    }
+    return render(request, "reports/public_detail.html", context)
+
+
+@login_not_required
+@require_GET
+def case_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
+    """A photo of a public case as the public may see it (``thumb`` or ``full``): a redacted
+    photo is served as its blurred copy, never the original."""
+    report = _public_case(pk)
+    photos = public_photos(report.photos if isinstance(report.photos, list) else [])
+    if kind not in ("thumb", "full") or not 0 <= index < len(photos):
+        raise NotFound("未找到该照片")
+    path = photos[index].get("path" if kind == "full" else "thumb") or ""
+    if not path.startswith("reports/") or ".." in path or not default_storage.exists(path):
+        raise NotFound("未找到该照片")
+    response = FileResponse(default_storage.open(path, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=60"  # a redaction shows within a minute
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
