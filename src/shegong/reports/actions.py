@@ -447,7 +447,7 @@ def _submit(
             department=department,
             assisting=[],
             actor=None,
-            note="按派单规则自动派单",
+            note=f"按派单规则自动派至{department.name}",
             tell=False,
         )
     else:

@@ -441,7 +441,7 @@ def test_get_requests_returns_the_specs_fields_in_json_and_xml(client, category,
     report.refresh_from_db()
     assert row["service_request_id"] == report.number
     assert row["status"] == "open"
-    assert row["status_notes"] == "按派单规则自动派单"
+    assert row["status_notes"] == "按派单规则自动派至城管局"
     assert row["service_code"] == "road-damage" and row["service_name"] == "道路破损"
     assert row["agency_responsible"] == "城管局"
     assert row["service_notice"] == "24小时内响应，5工作日内办理完毕"
@@ -665,7 +665,7 @@ def test_updates_carry_the_richer_states_of_the_timeline(client, category, repor
     assert response.status_code == 200
     assert all(set(u) == UPDATE_FIELDS for u in body)
     assert [(u["status"], u["description"]) for u in body] == [
-        ("investigating", "按派单规则自动派单"),
+        ("investigating", "按派单规则自动派至城管局"),
         ("in_progress", "已安排人员前往"),
         ("fixed", "已修复"),
         ("fixed", "上报人确认已解决"),
