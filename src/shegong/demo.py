@@ -149,6 +149,8 @@ DEMO_LOGINS = [
     DemoLogin("13800000010", Role.WORKER, "street:1"),
     DemoLogin("13800000011", Role.RESIDENT, "community:1:1"),
     DemoLogin("13800000012", Role.ORG_ACCOUNT, "district"),
+    DemoLogin("13800000013", Role.DISPATCHER, "district"),
+    DemoLogin("13800000014", Role.DEPARTMENT_SUPERVISOR, "district", "cgj"),
 ]
 
 
@@ -343,6 +345,15 @@ def load_ledger(ctx: DemoContext) -> int:
     from shegong.ledger.demo import load as load_ledger_data
 
     return load_ledger_data(ctx)
+
+
+@loader("reports")
+def load_reports(ctx: DemoContext) -> int:
+    """The 随手拍 catalogue and routing, appointed riders and cases in every state
+    (reports/demo.py)."""
+    from shegong.reports.demo import load as load_reports_data
+
+    return load_reports_data(ctx)
 
 
 def load(size: str = "seed") -> dict[str, int]:

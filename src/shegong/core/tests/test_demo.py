@@ -15,7 +15,7 @@ from shegong.regions.queries import locate
 
 
 def test_the_seed_district_has_six_streets_about_forty_communities_and_grids(db):
-    demo.load("seed")
+    demo.load_regions(demo.DemoContext(size="seed"))  # the regions only: the rest is slow
     district = Region.objects.get(code="341271000000")
     assert district.name == "示范区"
     streets = Region.objects.filter(level="street").order_by("code")

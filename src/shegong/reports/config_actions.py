@@ -1,0 +1,418 @@
+"""State changes of the closed loop's configuration: categories, routing rules, reply templates.
+
+Like ``actions.py`` (STYLE.md rules 2–5): one function per verb, a keyword-only ``actor``, one
+durable transaction with its audit entry. Every verb needs ``reports.configure``. Categories and
+templates are district-wide configuration; a routing rule belongs to a region, so it is made and
+removed only inside the actor's scope, and only for a department whose region covers it.
+
+Validation lives here, not in the pages, so the pages, a future API and the CLI refuse the same
+input with the same Chinese messages. The extra questions of a category are checked row by row
+(``attributes.<row>.<field>`` names the row and field of a message) and then as a whole with
+``schemas.attribute_defs``, the parser every reader of ``Category.attributes`` uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from pydantic import ValidationError
+
+from shegong.accounts.models import Department
+from shegong.accounts.queries import require_perm
+from shegong.accounts.roles import Perm
+from shegong.core import audit
+from shegong.core.audit import Verb
+from shegong.core.errors import InvalidInput, NotFound
+from shegong.regions.models import Region
+
+from .choices import AttributeType, LimitUnit, Status
+from .models import Category, ResponseTemplate, RoutingRule
+from .schemas import AttributeDef, attribute_defs
+
+__all__ = [
+    "AUTO_STATUSES",
+    "PLACEHOLDERS",
+    "delete_routing_rule",
+    "parse_attributes",
+    "save_category",
+    "save_routing_rule",
+    "save_template",
+    "set_category_active",
+]
+
+SERVICE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+CHOICE_TYPES = {AttributeType.SINGLE, AttributeType.MULTI}
+# Statuses on whose entry ``actions._auto_reply`` sends a template: only the transfer (the
+# acknowledgement "已转××办理"). An automatic template for another status would never be sent.
+AUTO_STATUSES = {Status.TRANSFERRED}
+PLACEHOLDERS = {
+    "number": "工单编号",
+    "category": "类别",
+    "department": "承办部门",
+    "due": "响应期限",
+}
+PLACEHOLDER = re.compile(r"{{\s*(\w*)\s*}}")
+
+ROW_MESSAGES = {
+    "code": "编码只能用英文字母、数字、下划线或连字符，不超过40个字符",
+    "datatype": "请选择题型",
+    "description": "请填写问题（不超过200字）",
+    "values": "单选、多选题须列出选项",
+}
+
+
+class _Errors:
+    """Collects per-field messages; ``raise_if_any`` raises one InvalidInput with all of them."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, str]] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.items.append({"field": field, "message": message})
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InvalidInput("；".join(e["message"] for e in self.items), errors=self.items)
+
+
+# --- categories ----------------------------------------------------------------------------------
+
+
+def parse_attributes(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Check a category's extra questions and return them as stored (Open311 attributes).
+
+    Each row: ``code``, ``datatype``, ``description`` (the question), ``required``, ``values``
+    (``[{key, name}]``, single and multiple choice only). ``order`` is the row's position.
+    Errors name ``attributes.<row>.<field>`` with "第N题" in the message.
+    """
+    errors = _Errors()
+    defs: list[AttributeDef] = []
+    seen: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        label = f"第{index + 1}题"
+        values = [
+            {"key": str(v.get("key", "")).strip(), "name": str(v.get("name", "")).strip()}
+            for v in (row.get("values") or [])
+        ]
+        datatype = str(row.get("datatype") or "")
+        if datatype not in CHOICE_TYPES:
+            values = []  # options of a free-text question mean nothing; drop them
+        data = {
+            "code": str(row.get("code") or "").strip(),
+            "datatype": datatype,
+            "description": str(row.get("description") or "").strip(),
+            "required": bool(row.get("required")),
+            "order": index + 1,
+            "values": values,
+        }
+        row_errors = False
+        for value in values:
+            if not value["key"] or not value["name"]:
+                errors.add(f"attributes.{index}.values", f"{label}：每个选项都要有编码和名称")
+                row_errors = True
+                break
+        keys = [v["key"] for v in values]
+        if len(keys) != len(set(keys)):
+            errors.add(f"attributes.{index}.values", f"{label}：选项编码不能重复")
+            row_errors = True
+        try:
+            definition = AttributeDef.model_validate(data)
+        except ValidationError as exc:
+            for name in sorted({str(e["loc"][0]) for e in exc.errors() if e.get("loc")}):
+                message = ROW_MESSAGES.get(name, "格式不正确")
+                errors.add(f"attributes.{index}.{name}", f"{label}：{message}")
+            continue
+        if row_errors:
+            continue
+        if definition.code in seen:
+            errors.add(
+                f"attributes.{index}.code",
+                f"{label}：编码「{definition.code}」与第{seen[definition.code] + 1}题重复",
+            )
+            continue
+        seen[definition.code] = index
+        defs.append(definition)
+    errors.raise_if_any()
+    stored = [d.model_dump(mode="json") for d in defs]
+    attribute_defs(stored)  # the shared parser must accept what we store
+    return stored
+
+
+def _int(data: Mapping[str, Any], key: str, low: int, high: int, label: str, errors: _Errors,
+         default: int) -> int:  # fmt: skip
+    raw = data.get(key)
+    if raw is None or raw == "":
+        raw = default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        errors.add(key, f"{label}应为整数")
+        return default
+    if not low <= value <= high:
+        errors.add(key, f"{label}应在{low}到{high}之间")
+    return value
+
+
+def _text(data: Mapping[str, Any], key: str, limit: int, label: str, errors: _Errors, *,
+          required: bool = False) -> str:  # fmt: skip
+    value = str(data.get(key) or "").strip()
+    if required and not value:
+        errors.add(key, f"请填写{label}")
+    elif len(value) > limit:
+        errors.add(key, f"{label}不能超过{limit}字")
+    return value
+
+
+def _category_values(category: Category | None, data: Mapping[str, Any]) -> dict[str, Any]:
+    errors = _Errors()
+    code = str(data.get("service_code") or "").strip()
+    if category is not None and code and code != category.service_code:
+        errors.add("service_code", "类别编码是Open311接口的service_code，创建后不能修改")
+    elif not SERVICE_CODE.match(code):
+        errors.add(
+            "service_code",
+            "类别编码只能用小写英文字母、数字、下划线或连字符，以字母或数字开头，不超过40个字符",
+        )
+    values: dict[str, Any] = {
+        "service_code": code,
+        "name": _text(data, "name", 60, "名称", errors, required=True),
+        "group": _text(data, "group", 30, "分组", errors, required=True),
+        "description": _text(data, "description", 300, "说明", errors),
+        "keywords": _text(data, "keywords", 200, "关键词", errors),
+        "notice": _text(data, "notice", 200, "上报须知", errors),
+        "response_hours": _int(data, "response_hours", 1, 720, "响应时限", errors, 24),
+        "resolution_limit": _int(data, "resolution_limit", 1, 365, "办理时限", errors, 5),
+        "resolution_unit": str(data.get("resolution_unit") or LimitUnit.WORKDAYS),
+        "urgent": bool(data.get("urgent")),
+        "public_may_reopen": bool(data.get("public_may_reopen")),
+        "anonymous_allowed": bool(data.get("anonymous_allowed")),
+        "staff_only": bool(data.get("staff_only")),
+        "is_active": bool(data.get("is_active", True)),
+        "order": _int(data, "order", 0, 100_000, "排序", errors, 0),
+    }
+    if values["resolution_unit"] not in LimitUnit.values:
+        errors.add("resolution_unit", "请选择办理时限单位")
+    try:
+        values["attributes"] = parse_attributes(data.get("attributes") or [])
+    except InvalidInput as exc:
+        errors.items.extend(exc.errors or [{"field": "attributes", "message": exc.detail}])
+    others = Category.objects.exclude(pk=category.pk if category else None)
+    if code and others.filter(service_code=code).exists():
+        errors.add("service_code", f"类别编码「{code}」已被其他类别使用")
+    if values["name"] and others.filter(name=values["name"]).exists():
+        errors.add("name", f"已有名为「{values['name']}」的类别")
+    errors.raise_if_any()
+    return values
+
+
+@transaction.atomic(durable=True)
+def save_category(category: Category | None, *, actor: Any, data: Mapping[str, Any]) -> Category:
+    """Create (``category`` None) or change a category. ``data`` holds the model's fields, with
+    ``attributes`` as rows for ``parse_attributes``. The service code never changes: Open311
+    clients keep it. A category is never deleted, only deactivated (its cases keep it)."""
+    require_perm(actor, Perm.REPORTS_CONFIGURE)
+    if category is not None:
+        category = Category.objects.select_for_update().get(pk=category.pk)
+    values = _category_values(category, data)
+    created = category is None
+    if category is None:
+        category = Category.objects.create(**values)
+        changed = sorted(values)
+    else:
+        changed = sorted(k for k, v in values.items() if getattr(category, k) != v)
+        for key in changed:
+            setattr(category, key, values[key])
+        if changed:
+            category.save(update_fields=changed)
+    if changed:
+        audit.record(
+            Verb.CATEGORY_SAVED,
+            actor=actor,
+            target=category,
+            data={"service_code": category.service_code, "created": created, "fields": changed},
+        )
+    return category
+
+
+@transaction.atomic(durable=True)
+def set_category_active(category: Category, *, actor: Any, active: bool) -> Category:
+    """Deactivate a category (no new cases; its cases and rules stay) or activate it again."""
+    require_perm(actor, Perm.REPORTS_CONFIGURE)
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    if category.is_active != active:
+        category.is_active = active
+        category.save(update_fields=["is_active"])
+        audit.record(
+            Verb.CATEGORY_SAVED,
+            actor=actor,
+            target=category,
+            data={"service_code": category.service_code, "fields": ["is_active"], "active": active},
+        )
+    return category
+
+
+# --- routing rules -------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def save_routing_rule(
+    *, actor: Any, category: Category, region: Region, department: Department
+) -> RoutingRule:
+    """Route ``category`` in ``region``'s subtree to ``department`` (replacing the department of
+    an existing rule for the same category and region). The region must be in the actor's
+    scope and inside the department's own region."""
+    require_perm(actor, Perm.REPORTS_CONFIGURE)
+    errors = _Errors()
+    if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
+        errors.add("region", "所选区划不在您的工作范围内")
+    if not department.is_active:
+        errors.add("department", f"部门「{department.name}」已停用")
+    elif not region.code.startswith(department.region.prefix):
+        errors.add(
+            "department",
+            f"「{department.name}」负责{department.region.name}，不能承办{region.name}的工单",
+        )
+    errors.raise_if_any()
+    rule = (
+        RoutingRule.objects.select_for_update()
+        .select_related("department")
+        .filter(category=category, region=region)
+        .first()
+    )
+    previous = rule.department.code if rule is not None else None
+    if rule is not None and rule.department_id == department.pk:
+        return rule  # nothing changes
+    if rule is None:
+        rule = RoutingRule.objects.create(category=category, region=region, department=department)
+    else:
+        rule.department = department
+        rule.save(update_fields=["department"])
+    audit.record(
+        Verb.ROUTING_RULE_SAVED,
+        actor=actor,
+        target=rule,
+        data={
+            "category": category.service_code,
+            "region": region.code,
+            "department": department.code,
+            "previous": previous,
+        },
+    )
+    return rule
+
+
+@transaction.atomic(durable=True)
+def delete_routing_rule(rule: RoutingRule, *, actor: Any) -> None:
+    """Remove a rule: the category's cases in that region then follow the next wider rule, or
+    wait at the dispatch desk."""
+    require_perm(actor, Perm.REPORTS_CONFIGURE)
+    rule = (
+        RoutingRule.objects.visible_to(actor)
+        .select_for_update()
+        .select_related("category", "department")
+        .filter(pk=rule.pk)
+        .first()
+    )
+    if rule is None:
+        raise NotFound("未找到该派单规则")
+    audit.record(
+        Verb.ROUTING_RULE_DELETED,
+        actor=actor,
+        target=rule,
+        data={
+            "category": rule.category.service_code,
+            "region": rule.region_id,
+            "department": rule.department.code,
+        },
+    )
+    rule.delete()
+
+
+# --- reply templates -----------------------------------------------------------------------------
+
+
+def _normalise_placeholders(text: str, errors: _Errors) -> str:
+    """``{{number}}`` → ``{{ number }}`` (the form ``actions._auto_reply`` fills in)."""
+    unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+    if unknown:
+        known = "、".join(f"{{{{ {k} }}}}" for k in PLACEHOLDERS)
+        errors.add("text", f"未知的占位符：{'、'.join(unknown) or '（空）'}；可用：{known}")
+    text = PLACEHOLDER.sub(lambda m: f"{{{{ {m.group(1)} }}}}", text)
+    if text.count("{{") != text.count("}}"):
+        errors.add("text", "占位符的花括号不成对")
+    return text
+
+
+@transaction.atomic(durable=True)
+def save_template(
+    template: ResponseTemplate | None,
+    *,
+    actor: Any,
+    category: Category | None,
+    status: str,
+    title: str,
+    text: str,
+    auto: bool = False,
+) -> ResponseTemplate:
+    """Create or change a reply template. An automatic one is sent by the system when a case
+    of its category (or any category) enters ``status``; there is at most one per category and
+    status, so which text a reporter gets is never a coin toss."""
+    require_perm(actor, Perm.REPORTS_CONFIGURE)
+    errors = _Errors()
+    title = (title or "").strip()
+    text = (text or "").strip()
+    if not title:
+        errors.add("title", "请填写名称")
+    elif len(title) > 60:
+        errors.add("title", "名称不能超过60字")
+    if not text:
+        errors.add("text", "请填写内容")
+    elif len(text) > 1000:
+        errors.add("text", "内容不能超过1000字")
+    else:
+        text = _normalise_placeholders(text, errors)
+    if status not in Status.values:
+        errors.add("status", "请选择适用状态")
+    elif auto and status not in AUTO_STATUSES:
+        labels = "、".join(Status(s).label for s in AUTO_STATUSES)
+        errors.add("auto", f"目前只有「{labels}」时会自动发送回复")
+    if auto and status in Status.values:
+        clash = ResponseTemplate.objects.filter(auto=True, status=status, category=category)
+        if template is not None:
+            clash = clash.exclude(pk=template.pk)
+        other = clash.first()
+        if other is not None:
+            scope = f"类别「{category.name}」" if category else "全部类别"
+            errors.add(
+                "auto", f"{scope}在「{Status(status).label}」时已有自动回复「{other.title}」"
+            )
+    errors.raise_if_any()
+    values = {"category": category, "status": status, "title": title, "text": text, "auto": auto}
+    created = template is None
+    if template is None:
+        template = ResponseTemplate.objects.create(**values)
+        changed = sorted(values)
+    else:
+        template = ResponseTemplate.objects.select_for_update().get(pk=template.pk)
+        changed = sorted(k for k, v in values.items() if getattr(template, k) != v)
+        for key in changed:
+            setattr(template, key, values[key])
+        if changed:
+            template.save(update_fields=changed)
+    if changed:
+        audit.record(
+            Verb.TEMPLATE_SAVED,
+            actor=actor,
+            target=template,
+            data={
+                "created": created,
+                "category": category.service_code if category else None,
+                "status": status,
+                "auto": auto,
+                "fields": changed,
+            },
+        )
+    return template
