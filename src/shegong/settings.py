@@ -151,6 +151,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the writer proceed together; IMMEDIATE takes the write lock at BEGIN
     # so a read-then-write transaction waits for the busy timeout instead of failing at once
     # with "database is locked".
+    _db["ENGINE"] = "shegong.core.sqlite"  # Django's, with a per-process writer queue
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -160,7 +161,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     _db["CONN_HEALTH_CHECKS"] = False
-    _db["TEST"] = {"NAME": env_str("SHEGONG_TEST_SQLITE_NAME") or None}
+    # ":memory:" said explicitly: pytest-django recognises an in-memory test database by the
+    # stock ENGINE name only, and would otherwise derive a file name per xdist worker.
+    _db["TEST"] = {"NAME": env_str("SHEGONG_TEST_SQLITE_NAME") or ":memory:"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
