@@ -62,7 +62,10 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "reports:detail": lambda o: {"pk": o["report_b"].pk},
     "reports:act": lambda o: {"pk": o["report_b"].pk, "verb": "accept"},
     "reports:photo": lambda o: {
-        "pk": o["report_b"].pk, "photo_set": "report", "index": 0, "kind": "thumb"
+        "pk": o["report_b"].pk,
+        "photo_set": "report",
+        "index": 0,
+        "kind": "thumb",
     },
     # reports: board, metrics, appointments
     "reports:appointment_end": lambda o: {"pk": o["appointment_b"].pk},

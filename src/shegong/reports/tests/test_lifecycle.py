@@ -199,9 +199,7 @@ def test_a_department_cannot_verify_its_own_work(rider, category, handler, commu
     assert actions.verify_report(report, actor=community_a_worker).status == Status.CLOSED
 
 
-def test_a_returned_case_leaves_the_departments_queue_but_stays_readable(
-    rider, category, handler
-):
+def test_a_returned_case_leaves_the_departments_queue_but_stays_readable(rider, category, handler):
     from shegong.reports.queries import access_report, queue_for
 
     report = submit(rider, category)
