@@ -18,6 +18,7 @@ import threading
 from django.db.backends.sqlite3 import base
 
 _WRITE_LOCK = threading.Lock()
+LOCK_TIMEOUT_SECONDS = 20
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -26,8 +27,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self) -> None:
         if self.is_in_memory_db():
             return super()._start_transaction_under_autocommit()
-        _WRITE_LOCK.acquire()
-        self._holds_write_lock = True
+        # Bounded like SQLite's own busy timeout: should a writer of this process ever hang
+        # with its transaction open, the others fall back to SQLite's busy handler (and its
+        # "database is locked" error) instead of waiting here forever.
+        self._holds_write_lock = _WRITE_LOCK.acquire(timeout=LOCK_TIMEOUT_SECONDS)
         try:
             super()._start_transaction_under_autocommit()
         except BaseException:
