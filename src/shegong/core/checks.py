@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -170,6 +171,32 @@ def check_worker() -> list[Result]:
     ]
 
 
+def check_holiday_calendar(today: date | None = None) -> list[Result]:
+    """Working-day deadlines need the State Council's holiday calendar of this year and, from
+    November (when next year's is announced), of next year: ``chinese-calendar`` carries one
+    year at a time, so an old package silently counts Monday–Friday only."""
+    from django.utils import timezone
+
+    from shegong.reports.clock import calendar_covers
+
+    today = today or timezone.localdate()
+    years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
+    missing = [y for y in years if not calendar_covers(y)]
+    if not missing:
+        return [
+            Result(True, "节假日日历已覆盖", "holiday calendar covers", "、".join(map(str, years)))
+        ]
+    return [
+        Result(
+            False,
+            f"节假日日历缺少 {'、'.join(map(str, missing))} 年（工作日时限按周一至周五计算）",
+            "holiday calendar missing a year: upgrade chinesecalendar",
+            "升级 chinesecalendar 包（国务院每年11–12月公布次年安排）",
+            warning=True,
+        )
+    ]
+
+
 CHECKS: list[Callable[[], list[Result]]] = [
     check_env,
     check_secret_key,
@@ -180,6 +207,7 @@ CHECKS: list[Callable[[], list[Result]]] = [
     check_pii_key,
     check_channels,
     check_worker,
+    check_holiday_calendar,
 ]
 
 

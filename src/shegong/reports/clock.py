@@ -34,6 +34,15 @@ def is_workday(day: date) -> bool:
         return day.weekday() < 5
 
 
+def calendar_covers(year: int) -> bool:
+    """Whether ``chinese-calendar`` knows the official holidays of ``year``."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
 @cache
 def _warn_beyond_calendar(year: int) -> None:
     logger.warning(

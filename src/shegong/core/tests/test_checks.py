@@ -125,3 +125,15 @@ def test_start_up_names_a_malformed_variable_and_exits_2(tmp_path):
     done = _run_cli("check", tmp_path=tmp_path, SHEGONG_DEBUG="maybe")
     assert done.returncode == 1
     assert "✗ 环境变量格式错误 / malformed environment variable — SHEGONG_DEBUG" in done.stdout
+
+
+def test_the_check_warns_when_next_years_holiday_calendar_is_missing():
+    from datetime import date
+
+    from shegong.core.checks import check_holiday_calendar
+
+    # chinese-calendar 1.11 covers 2004–2026.
+    assert check_holiday_calendar(date(2026, 6, 1))[0].ok
+    late = check_holiday_calendar(date(2026, 11, 29))[0]
+    assert not late.ok and late.warning and not late.failed
+    assert "2027" in late.zh
