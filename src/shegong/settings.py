@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "shegong.accounts",
     "shegong.ledger",
     "shegong.reports",
+    "shegong.stations",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("regions/", include("shegong.regions.urls")),
     path("ledger/", include("shegong.ledger.urls")),
     path("reports/", include("shegong.reports.urls")),
+    path("stations/", include("shegong.stations.urls")),
     path("m/", include("shegong.reports.urls_mobile")),
     path("public/", include("shegong.reports.urls_public")),
     path("audit/", include((audit_patterns, "audit"))),

@@ -43,6 +43,8 @@ class Perm(models.TextChoices):
     REPORTS_SUPERVISE = "reports.supervise", "督办与查看三率统计"
     REPORTS_MODERATE = "reports.moderate", "审核公开内容"
     REPORTS_CONFIGURE = "reports.configure", "维护问题类别、派单规则与监督员"
+    STATIONS_VIEW = "stations.view", "查看驿站"
+    STATIONS_MANAGE = "stations.manage", "维护驿站与检查记录"
 
 
 STAFF_ROLES = {
@@ -72,6 +74,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.PII_REVEAL,
             Perm.REPORTS_VIEW,
             Perm.REPORTS_SUPERVISE,
+            Perm.STATIONS_VIEW,
+            Perm.STATIONS_MANAGE,
         }
     ),
     Role.COMMUNITY_WORKER: frozenset(
@@ -82,6 +86,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.LEDGER_VIEW,
             Perm.LEDGER_MANAGE,
             Perm.REPORTS_VIEW,
+            Perm.STATIONS_VIEW,
+            Perm.STATIONS_MANAGE,
         }
     ),
     Role.DEPARTMENT_HANDLER: frozenset(

@@ -72,6 +72,12 @@ class Verb(IntEnum):
     APPOINTMENT_ENDED = 241
     API_KEY_CREATED = 250
     API_KEY_REVOKED = 251
+    # 300–399 stations and worker care (C3)
+    STATION_CREATED = 300
+    STATION_UPDATED = 301
+    STATION_STATUS_CHANGED = 302
+    STATION_INSPECTED = 303
+    INSPECTION_RESOLVED = 304
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -145,6 +151,11 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.APPOINTMENT_ENDED: "解聘监督员",
     Verb.API_KEY_CREATED: "创建Open311密钥",
     Verb.API_KEY_REVOKED: "吊销Open311密钥",
+    Verb.STATION_CREATED: "新建驿站",
+    Verb.STATION_UPDATED: "修改驿站",
+    Verb.STATION_STATUS_CHANGED: "变更驿站状态",
+    Verb.STATION_INSPECTED: "记录驿站检查",
+    Verb.INSPECTION_RESOLVED: "驿站问题整改完成",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

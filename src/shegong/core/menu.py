@@ -57,6 +57,12 @@ MENU: list[tuple[str, list[MenuItem]]] = [
         ],
     ),
     (
+        "暖新驿站",
+        [
+            MenuItem("驿站", "stations:list", "cup-hot", Perm.STATIONS_VIEW),
+        ],
+    ),
+    (
         "系统管理",
         [
             MenuItem("账号管理", "accounts:users", "people", Perm.ACCOUNTS_VIEW),
