@@ -16,7 +16,7 @@ from shegong.core.models import AuditEvent, JobRun, Notification
 
 from . import scope_walk
 
-MARKERS = ["西城街道", "西关社区", "西城居民", "西城通知", "西城台账", "西城工单"]
+MARKERS = ["西城街道", "西关社区", "西城居民", "西城通知", "西城台账", "西城工单", "西城驿站"]
 
 
 @pytest.fixture
@@ -35,6 +35,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_ledger_campaign_objects(district, street_b_staff),
         **_ledger_objects(district),
         **_report_objects(district, user_b),
+        **_station_objects(district),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -110,6 +111,24 @@ def _report_objects(district, user_b):
         "report_b": report, "report_category_b": category, "department_b": department,
         "appointment_b": appointment,
     }  # fmt: skip
+
+
+def _station_objects(district):
+    """A station in street B with an open inspection defect."""
+    from datetime import date
+
+    from shegong.stations.models import Inspection, Station
+
+    station = Station.objects.create(
+        name="西城驿站", address="西城驿站路1号", lat=testing.POINT_B[0], lon=testing.POINT_B[1],
+        region=district["grid_b"], schedule={"always_open": True},
+    )  # fmt: skip
+    inspector = testing.user(Role.STREET_STAFF, district["street_b"], name="西城驿站检查员")
+    inspection = Inspection.objects.create(
+        station=station, inspected_on=date(2026, 11, 1), inspector=inspector,
+        defects="西城驿站饮水机损坏", resolved=False,
+    )  # fmt: skip
+    return {"station_b": station, "inspection_b": inspection}
 
 
 def _tiny_photo():
