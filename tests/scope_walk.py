@@ -20,7 +20,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Open311 shows only public cases (no personal data) to anyone, by design (tested in reports).
 # public pages show only public cases, no personal data, by design (tested in
 # reports/tests/test_pages_public.py).
-UNSCOPED_PREFIXES = ("admin/", "static/", "media/", "api/v1/", "open311/", "public/")
+# "m/stations/": the public H5 nearest-station page (no login) lists every open station by name.
+UNSCOPED_PREFIXES = (
+    "admin/", "static/", "media/", "api/v1/", "open311/", "public/", "m/stations/",
+)  # fmt: skip
 # url name → function(objects) → kwargs of a street-B object for that URL.
 OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "accounts:user": lambda o: {"pk": o["user_b"].pk},
@@ -91,6 +94,13 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # reports: public pages (walked as public: UNSCOPED_PREFIXES, PUBLIC_PAGES)
     "public_cases:detail": lambda o: {"pk": o["report_b"].pk},
     "public_cases:photo": lambda o: {"pk": o["report_b"].pk, "index": 0, "kind": "thumb"},
+    # stations: management pages
+    "stations:detail": lambda o: {"pk": o["station_b"].pk},
+    "stations:edit": lambda o: {"pk": o["station_b"].pk},
+    "stations:status": lambda o: {"pk": o["station_b"].pk},
+    "stations:inspect": lambda o: {"pk": o["station_b"].pk},
+    "stations:inspection_resolve": lambda o: {"pk": o["inspection_b"].pk},
+    "stations:photo": lambda o: {"pk": o["station_b"].pk, "index": 0, "kind": "thumb"},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -125,7 +135,14 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/reports/{report_id}/follow": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/hide": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/redact": lambda o: {"report_id": o["report_b"].pk},
+    # stations API
+    # Public by design (see PUBLIC_API_PREFIXES): registered for completeness, not walked.
+    "/api/v1/stations/{station_id}": lambda o: {"station_id": o["station_b"].pk},
 }
+# Public API operations (no login, auth=None): they show any open station's name, address and
+# phone to anyone by design, so street B's station name is no leak there. Never add a staff
+# operation here; the public ones show no person (stations/tests/test_api.py).
+PUBLIC_API_PREFIXES = ("/api/v1/stations/nearest", "/api/v1/stations/{station_id}")
 OK_FOR_OBJECT = {404, 405}
 # Pages of a permission a street's staff never holds (the district's configuration): for these a
 # 403 is fine too — it is checked before any lookup, so it says nothing about the object.
@@ -192,6 +209,8 @@ def find_api_leaks(client: Any, objects: dict[str, Any], markers: list[str]) -> 
     leaks: list[str] = []
     schema = api.get_openapi_schema()
     for path, operations in schema["paths"].items():
+        if path.startswith(PUBLIC_API_PREFIXES):
+            continue
         params = re.findall(r"{(\w+)}", path)
         for method in operations:
             if params:

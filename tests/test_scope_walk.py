@@ -226,6 +226,8 @@ PUBLIC_PAGES = {
     "public_cases:list",
     "public_cases:detail",
     "public_cases:photo",
+    "stations_public:m_nearest",
+    "stations_public:map",
 }
 
 

@@ -356,6 +356,14 @@ def load_reports(ctx: DemoContext) -> int:
     return load_reports_data(ctx)
 
 
+@loader("stations")
+def load_stations(ctx: DemoContext) -> int:
+    """86 warm stations with schedules, facilities and inspections (stations/demo.py)."""
+    from shegong.stations.demo import load as load_stations_data
+
+    return load_stations_data(ctx)
+
+
 def load(size: str = "seed") -> dict[str, int]:
     """Run every loader; record DEMO_LOADED when anything was created. Returns counts."""
     if size not in SIZES:

@@ -37,6 +37,7 @@ urlpatterns = [
     path("inbox/", include((inbox_patterns, "inbox"))),
     path("system/", include((system_patterns, "system"))),
     path("open311/v2/", include("shegong.reports.urls_open311")),
+    path("", include("shegong.stations.urls_public")),  # m/stations/, public/stations/
     path("", include("shegong.core.urls")),
 ]
 

@@ -78,6 +78,7 @@ class Verb(IntEnum):
     STATION_STATUS_CHANGED = 302
     STATION_INSPECTED = 303
     INSPECTION_RESOLVED = 304
+    STATIONS_EXPORTED = 305
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -156,6 +157,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.STATION_STATUS_CHANGED: "变更驿站状态",
     Verb.STATION_INSPECTED: "记录驿站检查",
     Verb.INSPECTION_RESOLVED: "驿站问题整改完成",
+    Verb.STATIONS_EXPORTED: "导出驿站",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

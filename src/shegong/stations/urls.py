@@ -7,5 +7,13 @@ from . import views
 app_name = "stations"
 
 urlpatterns = [
-    path("", views.placeholder, name="list"),
+    path("", views.station_list, name="list"),
+    path("export/", views.export, name="export"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/status/", views.change_status, name="status"),
+    path("<int:pk>/inspect/", views.inspect, name="inspect"),
+    path("inspections/<int:pk>/resolve/", views.inspection_resolve, name="inspection_resolve"),
+    path("<int:pk>/photos/<int:index>/<slug:kind>/", views.photo, name="photo"),
 ]

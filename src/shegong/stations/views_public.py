@@ -1,0 +1,98 @@
+"""Public station pages (no login, ``login_not_required``): the H5 "附近的驿站" page and the
+public map with its list. Both read ``queries.nearest`` / open stations only and show what a
+station is — never anything about a person (a station's own phone is public information).
+
+The H5 page works without JavaScript: it lists the open stations by name (the fallback); with
+the phone's position (geolocation fills ``lat``/``lon`` and resubmits) it lists the nearest with
+their distance, filtered by facility chips and the "现在开放" toggle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from shegong.core.errors import InvalidInput
+from shegong.reports.views_public import _map_config
+
+from . import queries
+from .api import station_out
+from .choices import StationStatus
+from .models import Facility, Station
+
+LIST_LIMIT = 200  # the fallback list and the map: a district has about a hundred stations
+MAP_POINTS = 500
+
+
+def _open_stations() -> Any:
+    return (
+        Station.objects.filter(status=StationStatus.OPEN)
+        .prefetch_related("facilities")
+        .order_by("name", "pk")
+    )
+
+
+def distance_label(metres: float) -> str:
+    """ "350 米" below a kilometre, "2.4 公里" above."""
+    return f"{metres:.0f} 米" if metres < 1000 else f"{metres / 1000:.1f} 公里"
+
+
+@login_not_required
+@require_GET
+def m_nearest(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    chosen = [c for c in request.GET.getlist("facility") if c]
+    open_now = request.GET.get("open_now") in ("1", "true", "on")
+    lat, lon = request.GET.get("lat"), request.GET.get("lon")
+    crs = request.GET.get("crs") or "wgs84"
+    error = ""
+    located = bool(lat or lon)
+    rows: list[dict[str, Any]] = []
+    status = 200
+    if located:
+        try:
+            found = queries.nearest(
+                lat, lon, crs=crs, radius=queries.RADIUS_MAX_M, facilities=chosen,
+                open_now=open_now, limit=20, at=now,
+            )  # fmt: skip
+            rows = [station_out(s, distance=d, at=now) for s, d in found]
+            for row in rows:
+                row["distance_label"] = distance_label(row["distance_m"])
+        except InvalidInput as exc:
+            error, status, located = exc.detail, 422, False
+    if not located:
+        stations = _open_stations()
+        codes = set(chosen)
+        rows = [station_out(s, at=now) for s in stations[:LIST_LIMIT]]
+        if codes:
+            rows = [r for r in rows if codes <= {f["code"] for f in r["facilities"]}]
+        if open_now:
+            rows = [r for r in rows if r["open_now"]]
+    context = {
+        "rows": rows,
+        "located": located,
+        "error": error,
+        "facilities": Facility.objects.filter(is_active=True),
+        "chosen": chosen,
+        "open_now": open_now,
+    }
+    return render(request, "stations/m_nearest.html", context, status=status)
+
+
+@login_not_required
+@require_GET
+def public_map(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    rows = [station_out(s, at=now) for s in _open_stations()[:MAP_POINTS]]
+    points = [
+        {"lat": r["lat"], "lon": r["lon"], "title": f"{r['name']} · {r['today']}",
+         "open": r["open_now"]}
+        for r in rows
+    ]  # fmt: skip
+    context = {"rows": rows, "map": {**_map_config(), "points": points, "outlines": []}}
+    return render(request, "stations/public_map.html", context)
