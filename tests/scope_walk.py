@@ -94,6 +94,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # reports: public pages (walked as public: UNSCOPED_PREFIXES, PUBLIC_PAGES)
     "public_cases:detail": lambda o: {"pk": o["report_b"].pk},
     "public_cases:photo": lambda o: {"pk": o["report_b"].pk, "index": 0, "kind": "thumb"},
+    # stations: workers
+    # stations: visits
     # stations: management pages
     "stations:detail": lambda o: {"pk": o["station_b"].pk},
     "stations:edit": lambda o: {"pk": o["station_b"].pk},

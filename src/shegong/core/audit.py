@@ -79,6 +79,10 @@ class Verb(IntEnum):
     STATION_INSPECTED = 303
     INSPECTION_RESOLVED = 304
     STATIONS_EXPORTED = 305
+    WORKER_REGISTERED = 310
+    WORKER_UPDATED = 311
+    VISIT_RECORDED_AT_STATION = 320
+    VISITS_TALLIED = 321
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -158,6 +162,10 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.STATION_INSPECTED: "记录驿站检查",
     Verb.INSPECTION_RESOLVED: "驿站问题整改完成",
     Verb.STATIONS_EXPORTED: "导出驿站",
+    Verb.WORKER_REGISTERED: "登记新就业群体",
+    Verb.WORKER_UPDATED: "修改新就业群体信息",
+    Verb.VISIT_RECORDED_AT_STATION: "驿站签到",
+    Verb.VISITS_TALLIED: "登记匿名服务人次",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

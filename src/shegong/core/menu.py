@@ -60,6 +60,8 @@ MENU: list[tuple[str, list[MenuItem]]] = [
         "暖新驿站",
         [
             MenuItem("驿站", "stations:list", "cup-hot", Perm.STATIONS_VIEW),
+            MenuItem("新就业群体", "stations:workers", "bicycle", Perm.STATIONS_VIEW),
+            MenuItem("服务人次", "stations:visits", "graph-up", Perm.STATIONS_VIEW),
         ],
     ),
     (

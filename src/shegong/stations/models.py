@@ -106,3 +106,89 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station} {self.inspected_on}"
+
+
+class Worker(models.Model):
+    """A new-employment worker (新就业群体): a profile of a ledger ``Person``, never a copy —
+    name, ID number and phone live on the Person (encrypted and masked there)."""
+
+    person = models.OneToOneField(
+        "ledger.Person", on_delete=models.PROTECT, related_name="worker", verbose_name="人员"
+    )
+    kind = models.CharField("从业类型", max_length=30)  # ledger.choices.Occupation values
+    platform = models.ForeignKey(
+        "ledger.Organization", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="workers", verbose_name="所属平台企业",
+    )  # fmt: skip
+    delivery_site = models.CharField("配送站点", max_length=100, blank=True)
+    party_member = models.BooleanField("党员", default=False)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="服务区域"
+    )
+    # The personal-data consent the worker gave (PIPL art. 14): which text, when.
+    consent_version = models.CharField("同意的告知书版本", max_length=20, blank=True)
+    consent_at = models.DateTimeField("同意时间", null=True, blank=True)
+    registered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="登记人",
+    )  # fmt: skip
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "新就业群体"
+        verbose_name_plural = "新就业群体"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["region", "kind"])]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class Visit(models.Model):
+    """One worker's visit to a station (scanned from its QR poster, or entered by staff).
+    A worker is counted once per station per 30 minutes (``actions.record_visit``)."""
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="visits")
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="visits")
+    at = models.DateTimeField("签到时间", default=timezone.now)
+    services = models.JSONField("使用的服务", default=list, blank=True)  # facility codes
+    source = models.CharField("来源", max_length=10, default="qr")  # qr | staff
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "驿站服务记录"
+        verbose_name_plural = "驿站服务记录"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["station", "at"]),
+            models.Index(fields=["worker", "station", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.at:%Y-%m-%d %H:%M}"
+
+
+class VisitTally(models.Model):
+    """Anonymous visits counted by station staff (people served who did not scan)."""
+
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="tallies")
+    on = models.DateField("日期")
+    count = models.PositiveIntegerField("人次")
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "匿名服务人次"
+        verbose_name_plural = "匿名服务人次"
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["station", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.on} {self.count}"
