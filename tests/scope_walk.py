@@ -21,9 +21,20 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # public pages show only public cases, no personal data, by design (tested in
 # reports/tests/test_pages_public.py).
 # "m/stations/": the public H5 nearest-station page (no login) lists every open station by name.
+# "m/checkin/": the QR check-in page is for any logged-in worker of any street (a rider crosses
+# streets); it shows only a station's name and facilities, public anyway (the public map).
 UNSCOPED_PREFIXES = (
     "admin/", "static/", "media/", "api/v1/", "open311/", "public/", "m/stations/",
+    "m/checkin/",
 )  # fmt: skip
+
+
+def _checkin_token(station: Any) -> str:
+    from shegong.stations.qr import checkin_token
+
+    return checkin_token(station)
+
+
 # url name → function(objects) → kwargs of a street-B object for that URL.
 OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "accounts:user": lambda o: {"pk": o["user_b"].pk},
@@ -95,7 +106,12 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "public_cases:detail": lambda o: {"pk": o["report_b"].pk},
     "public_cases:photo": lambda o: {"pk": o["report_b"].pk, "index": 0, "kind": "thumb"},
     # stations: workers
+    "stations:worker": lambda o: {"pk": o["worker_b"].pk},
+    "stations:worker_edit": lambda o: {"pk": o["worker_b"].pk},
     # stations: visits
+    "stations:poster": lambda o: {"pk": o["station_b"].pk, "fmt": "png"},
+    "stations:tally": lambda o: {"pk": o["station_b"].pk},
+    "stations_checkin:checkin": lambda o: {"token": _checkin_token(o["station_b"])},
     # stations: management pages
     "stations:detail": lambda o: {"pk": o["station_b"].pk},
     "stations:edit": lambda o: {"pk": o["station_b"].pk},

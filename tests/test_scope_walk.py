@@ -128,7 +128,21 @@ def _station_objects(district):
         station=station, inspected_on=date(2026, 11, 1), inspector=inspector,
         defects="西城驿站饮水机损坏", resolved=False,
     )  # fmt: skip
-    return {"station_b": station, "inspection_b": inspection}
+    from stdnum.cn import ric
+
+    from shegong.ledger.models import Person
+    from shegong.stations.models import Worker
+
+    body = "34120219900101777"  # a worker in street B (stations: workers)
+    rider = Person.objects.create(
+        name="西城驿站骑手", id_number=body + ric.calc_check_digit(body + "0"),
+        region=district["grid_b"],
+    )  # fmt: skip
+    worker = Worker.objects.create(
+        person=rider, kind="delivery_rider", region=district["grid_b"],
+        delivery_site="西城驿站骑手站",
+    )  # fmt: skip
+    return {"station_b": station, "inspection_b": inspection, "worker_b": worker}
 
 
 def _tiny_photo():

@@ -4,6 +4,8 @@ from django.urls import URLResolver, include, path
 from shegong.accounts.urls import auth_urlpatterns
 from shegong.core.api import api
 from shegong.core.urls_staff import audit_patterns, inbox_patterns, system_patterns
+from shegong.stations.urls_visits import mobile_patterns as station_mobile_patterns
+from shegong.stations.urls_workers import mobile_patterns as worker_mobile_patterns
 
 
 def _api_urls() -> tuple:
@@ -32,6 +34,8 @@ urlpatterns = [
     path("reports/", include("shegong.reports.urls")),
     path("stations/", include("shegong.stations.urls")),
     path("m/", include("shegong.reports.urls_mobile")),
+    path("m/", include((worker_mobile_patterns, "stations_m"))),  # m/worker/
+    path("m/", include((station_mobile_patterns, "stations_checkin"))),
     path("public/", include("shegong.reports.urls_public")),
     path("audit/", include((audit_patterns, "audit"))),
     path("inbox/", include((inbox_patterns, "inbox"))),

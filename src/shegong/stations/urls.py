@@ -3,6 +3,8 @@
 from django.urls import path
 
 from . import views
+from .urls_visits import visit_patterns
+from .urls_workers import worker_patterns
 
 app_name = "stations"
 
@@ -16,4 +18,6 @@ urlpatterns = [
     path("<int:pk>/inspect/", views.inspect, name="inspect"),
     path("inspections/<int:pk>/resolve/", views.inspection_resolve, name="inspection_resolve"),
     path("<int:pk>/photos/<int:index>/<slug:kind>/", views.photo, name="photo"),
+    *visit_patterns,
+    *worker_patterns,
 ]

@@ -35,6 +35,7 @@ __all__ = [
     "create_organization",
     "create_person",
     "end_employment",
+    "ensure_person",
     "organization_errors",
     "set_coverage",
     "start_employment",
@@ -174,6 +175,21 @@ def change_organization(org: Organization, data: OrganizationIn, *, actor: Any) 
 
 def _person_by_id_number(id_number: str) -> Person | None:
     return Person.objects.filter(id_number_index=blind_index(id_number)).first()
+
+
+@transaction.atomic(savepoint=False)
+def ensure_person(data: PersonIn, *, actor: Any, region: Region) -> tuple[Person, bool]:
+    """The Person with this ID number, or a new one — inside the caller's transaction, for
+    another app's action that files a profile of a Person (a 新就业群体 worker). The caller
+    checked its own permission and ``region``; no Employment is recorded. Returns
+    ``(person, created)``; a new Person gets the same PERSON_CREATED entry as ``create_person``."""
+    person = _person_by_id_number(data.id_number)
+    if person is not None:
+        return person, False
+    values = {name: getattr(data, name) for name in PERSON_FIELDS}
+    person = Person.objects.create(id_number=data.id_number, region=region, **values)
+    audit.record(Verb.PERSON_CREATED, actor=actor, target=person)
+    return person, True
 
 
 @transaction.atomic(durable=True)

@@ -1,0 +1,427 @@
+"""新就业群体 pages: staff list/export/register/detail/edit under /stations/workers/, and the
+worker's own H5 registration and profile under /m/worker/.
+
+Thin adapters (STYLE.md rule 11): check the permission, find the worker among
+``Worker.objects.visible_to(user)`` (another street's worker is the same 404 as a missing one),
+parse the form, call ONE action of ``workers.py``. Names, phones and ID numbers are shown
+masked everywhere here, the export included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shegong.accounts.forms import add_domain_error
+from shegong.accounts.queries import require_perm
+from shegong.accounts.roles import STAFF_ROLES, Perm
+from shegong.core import audit, excel
+from shegong.core.audit import Verb
+from shegong.core.errors import DomainError, NotFound, NotPermitted
+from shegong.core.htmx import redirect_after_write
+from shegong.core.pii import mask_id_number, mask_name, mask_phone
+from shegong.regions.choices import PREFIX_LENGTH, Level
+from shegong.regions.models import Region
+from shegong.regions.scope import in_subtree
+from shegong.reports.forms_staff import StyledForm
+
+from . import consent, workers
+from .models import Worker
+
+PAGE_SIZE = 20
+YES_NO = [("", "全部"), ("1", "是"), ("0", "否")]
+MAX_REGION_OPTIONS = 500
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+FILTER_LEVELS = [Level.STREET, Level.COMMUNITY]
+FORM_LEVELS = [Level.STREET, Level.COMMUNITY, Level.GRID]
+INDENT = {Level.STREET: "", Level.COMMUNITY: "　", Level.GRID: "　　"}
+
+
+def _region_choices(regions: QuerySet, levels: list[str] = FILTER_LEVELS) -> list[tuple[str, str]]:
+    rows = regions.filter(level__in=levels).order_by("code")
+    return [
+        (r.code, f"{INDENT.get(r.level, '')}{r.name}")
+        for r in rows.only("code", "name", "level")[:MAX_REGION_OPTIONS]
+    ]
+
+
+def _platform_choices() -> list[tuple[str, str]]:
+    return [("", "（无/不清楚）"), *((str(o.pk), o.name) for o in workers.platforms())]
+
+
+class WorkerProfileForm(StyledForm):
+    kind = forms.ChoiceField(label="从业类型", choices=workers.WORKER_KINDS)
+    platform = forms.ChoiceField(label="所属平台企业", required=False)
+    delivery_site = forms.CharField(label="配送站点", max_length=100, required=False)
+    party_member = forms.BooleanField(label="党员", required=False)
+    region = forms.ChoiceField(label="服务区域（街道/社区）")
+
+    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].choices = _platform_choices()
+        self.fields["region"].choices = [("", "请选择"), *regions]
+
+
+class WorkerRegisterForm(WorkerProfileForm):
+    name = forms.CharField(label="姓名", max_length=50)
+    id_number = forms.CharField(label="身份证号", max_length=18)
+    phone = forms.CharField(label="手机号", max_length=11, required=False)
+    consent = forms.BooleanField(label=consent.STAFF_CONSENT_LABEL, required=False)
+    field_order = ["name", "id_number", "phone", "kind", "platform", "delivery_site",
+                   "party_member", "region", "consent"]  # fmt: skip
+
+
+class WorkerFilterForm(StyledForm):
+    q = forms.CharField(
+        label="姓名", required=False, max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": "按姓名搜索"}),
+    )  # fmt: skip
+    kind = forms.ChoiceField(label="从业类型", required=False)
+    platform = forms.ChoiceField(label="平台企业", required=False)
+    party = forms.ChoiceField(label="党员", required=False, choices=YES_NO)
+    region = forms.ChoiceField(label="街道/社区", required=False)
+
+    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "全部"), *workers.WORKER_KINDS]
+        self.fields["platform"].choices = [
+            ("", "全部"), *((str(o.pk), o.name) for o in workers.platforms())
+        ]  # fmt: skip
+        self.fields["region"].choices = [("", "全部"), *regions]
+
+
+def _action_values(form: forms.Form) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "kind": data["kind"], "platform": data.get("platform") or None,
+        "delivery_site": data.get("delivery_site", ""),
+        "party_member": bool(data.get("party_member")), "region": data["region"],
+    }  # fmt: skip
+
+
+# --- the staff list -------------------------------------------------------------------------
+
+
+def _filtered(user: Any, form: WorkerFilterForm) -> QuerySet:
+    qs = Worker.objects.visible_to(user)
+    if not form.is_valid():
+        return qs.none() if form.is_bound else qs
+    data = form.cleaned_data
+    if data.get("kind"):
+        qs = qs.filter(kind=data["kind"])
+    if data.get("platform"):
+        qs = qs.filter(platform_id=data["platform"])
+    if data.get("party") in ("0", "1"):
+        qs = qs.filter(party_member=data["party"] == "1")
+    if data.get("region"):
+        region = Region.objects.visible_to(user).filter(code=data["region"]).first()
+        qs = in_subtree(qs, region.prefix) if region is not None else qs.none()
+    text = (data.get("q") or "").strip()
+    if text:
+        qs = qs.filter(person__name__icontains=text)
+    return qs
+
+
+def _query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _filter_form(request: HttpRequest) -> WorkerFilterForm:
+    regions = _region_choices(Region.objects.visible_to(request.user))
+    return WorkerFilterForm(request.GET or None, regions=regions)
+
+
+@require_GET
+def worker_list(request: HttpRequest) -> HttpResponse:
+    """新就业群体: the workers in scope, masked, filtered."""
+    user = request.user
+    require_perm(user, Perm.STATIONS_VIEW)
+    form = _filter_form(request)
+    qs = _filtered(user, form).select_related("person", "platform", "region")
+    page = Paginator(qs.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "kinds": dict(workers.WORKER_KINDS),
+        "query": _query(request),
+        "can_manage": user.has_perm_in_scope(Perm.STATIONS_MANAGE),
+    }
+    return render(request, "stations/worker_list.html", context)
+
+
+EXPORT_COLUMNS = [
+    excel.Column("姓名", 10), excel.Column("手机号", 14), excel.Column("身份证号", 20),
+    excel.Column("从业类型", 12), excel.Column("所属平台企业", 24), excel.Column("配送站点", 20),
+    excel.Column("党员", 6), excel.Column("服务区域", 16), excel.Column("区划代码", 16),
+    excel.Column("登记时间", 18), excel.Column("告知书版本", 10),
+]  # fmt: skip
+
+
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """The list as filtered, masked, as a streaming xlsx; the export is audited."""
+    user = request.user
+    require_perm(user, Perm.STATIONS_VIEW)
+    form = _filter_form(request)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "筛选条件有误，未导出")
+        return redirect_after_write(request, reverse("stations:workers"))
+    qs = (
+        _filtered(user, form)
+        .select_related("person", "platform", "region")
+        .order_by("-created_at", "-pk")
+    )
+    kinds = dict(workers.WORKER_KINDS)
+
+    def rows() -> Iterator[list[Any]]:
+        for w in qs.iterator(chunk_size=500):
+            p = w.person
+            yield [
+                mask_name(p.name), mask_phone(p.phone), mask_id_number(p.id_number),
+                kinds.get(w.kind, w.kind), w.platform.name if w.platform_id else "",
+                w.delivery_site, "是" if w.party_member else "", w.region.name, w.region_id,
+                timezone.localtime(w.created_at).strftime("%Y-%m-%d %H:%M"), w.consent_version,
+            ]  # fmt: skip
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = excel.xlsx_response(
+        f"新就业群体-{stamp}.xlsx", EXPORT_COLUMNS, rows(), sheet_name="新就业群体"
+    )
+    membership = user.active_membership
+    filters = form.cleaned_data if form.is_bound else {}
+    audit.record(
+        Verb.STATIONS_EXPORTED,
+        actor=user,
+        region=membership.region_id if membership is not None else None,
+        data={
+            "table": "workers",
+            "masked": True,
+            "rows": int(response["X-Export-Rows"]),
+            "filters": {k: str(v) for k, v in filters.items() if v},
+        },
+    )
+    return response
+
+
+# --- staff: register, detail, edit ----------------------------------------------------------
+
+
+def _worker(user: Any, pk: int, *, manage: bool = False) -> Worker:
+    require_perm(user, Perm.STATIONS_MANAGE if manage else Perm.STATIONS_VIEW)
+    worker = (
+        Worker.objects.visible_to(user)
+        .select_related("person", "platform", "region", "registered_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if worker is None:
+        raise NotFound(workers.WORKER_NOT_FOUND)
+    return worker
+
+
+def _staff_regions(user: Any) -> list[tuple[str, str]]:
+    return _region_choices(Region.objects.visible_to(user), FORM_LEVELS)
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    """登记新就业群体 (by staff)."""
+    user = request.user
+    require_perm(user, Perm.STATIONS_MANAGE)
+    regions = _staff_regions(user)
+    if request.method == "GET":
+        form = WorkerRegisterForm(regions=regions)
+        return render(
+            request,
+            "stations/worker_form.html",
+            {"form": form, "worker": None, "consent_version": consent.CONSENT_VERSION},
+        )
+    form = WorkerRegisterForm(request.POST, regions=regions)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            worker = workers.register_worker(
+                actor=user, name=data["name"], id_number=data["id_number"],
+                phone=data["phone"], consent=data["consent"], self_service=False,
+                **_action_values(form),
+            )  # fmt: skip
+        except (NotFound, NotPermitted):
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已登记：{worker.person.name_masked}")
+            return redirect_after_write(request, reverse("stations:worker", args=[worker.pk]))
+    return render(
+        request,
+        "stations/worker_form.html",
+        {"form": form, "worker": None, "consent_version": consent.CONSENT_VERSION},
+        status=422,
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    worker = _worker(user, pk)
+    context = {
+        "worker": worker,
+        "kind_label": dict(workers.WORKER_KINDS).get(worker.kind, worker.kind),
+        "can_manage": user.has_perm_in_scope(Perm.STATIONS_MANAGE),
+        "can_ledger": user.has_perm_in_scope(Perm.LEDGER_VIEW),
+    }
+    return render(request, "stations/worker_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    worker = _worker(user, pk, manage=True)
+    regions = _staff_regions(user)
+    if request.method == "GET":
+        initial = {
+            "kind": worker.kind, "platform": str(worker.platform_id or ""),
+            "delivery_site": worker.delivery_site, "party_member": worker.party_member,
+            "region": worker.region_id,
+        }  # fmt: skip
+        form = WorkerProfileForm(initial=initial, regions=regions)
+        return render(request, "stations/worker_form.html", {"form": form, "worker": worker})
+    form = WorkerProfileForm(request.POST, regions=regions)
+    if form.is_valid():
+        try:
+            workers.update_worker(worker, actor=user, **_action_values(form))
+        except (NotFound, NotPermitted):
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect_after_write(request, reverse("stations:worker", args=[worker.pk]))
+    context = {"form": form, "worker": worker}
+    return render(request, "stations/worker_form.html", context, status=422)
+
+
+# --- H5: the worker's own registration and profile ------------------------------------------
+
+
+def _own_worker(user: Any) -> Worker | None:
+    return (
+        Worker.objects.filter(person__user=user).select_related("person", "platform", "region")
+    ).first()
+
+
+def _h5_regions(user: Any) -> list[tuple[Region | None, list[Region]]]:
+    """The street → communities picker: the district of the user's membership (a rider moves
+    across the district), else the whole deployment; staff pick inside their own scope."""
+    membership = user.active_membership
+    if user.is_superuser or user.active_role in STAFF_ROLES:
+        base = Region.objects.visible_to(user)
+    elif membership is not None:
+        prefix = membership.region.code[: min(len(membership.region.prefix), 6)]
+        base = Region.objects.subtree(prefix)
+    else:
+        base = Region.objects.all()
+    rows = list(
+        base.filter(level__in=[Level.STREET, Level.COMMUNITY]).order_by("code")[:MAX_REGION_OPTIONS]
+    )
+    streets: dict[str, tuple[Region | None, list[Region]]] = {
+        r.code: (r, []) for r in rows if r.level == Level.STREET
+    }
+    orphans: list[Region] = []
+    for region in rows:
+        if region.level != Level.COMMUNITY:
+            continue
+        street_code = region.code[: PREFIX_LENGTH[Level.STREET]].ljust(12, "0")
+        (streets[street_code][1] if street_code in streets else orphans).append(region)
+    groups = list(streets.values())
+    if orphans:
+        groups.append((None, orphans))
+    return groups
+
+
+def _default_region(user: Any) -> str:
+    membership = user.active_membership
+    if membership is None:
+        return ""
+    region = membership.region
+    if region.level == Level.GRID:  # the picker offers streets and communities
+        return region.code[: PREFIX_LENGTH[Level.COMMUNITY]].ljust(12, "0")
+    return region.code
+
+
+M_FIELDS = ["name", "id_number", "phone", "kind", "platform", "delivery_site", "party_member",
+            "region", "consent"]  # fmt: skip
+
+
+def _m_render(
+    request: HttpRequest, values: dict[str, Any], errors: dict[str, str], *, status: int = 200
+) -> HttpResponse:
+    context = {
+        "values": values,
+        "errors": errors,
+        "kinds": workers.WORKER_KINDS,
+        "platforms": list(workers.platforms().only("pk", "name")),
+        "regions": _h5_regions(request.user),
+        "consent_title": consent.CONSENT_TITLE,
+        "consent_summary": consent.CONSENT_SUMMARY,
+        "consent_sections": consent.CONSENT_SECTIONS,
+        "consent_version": consent.CONSENT_VERSION,
+    }
+    return render(request, "stations/m_worker_register.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def m_register(request: HttpRequest) -> HttpResponse:
+    """新就业群体登记 (H5): the worker registers themself and agrees to the notice."""
+    user = request.user
+    if _own_worker(user) is not None:
+        messages.info(request, "您已登记过，以下是您的档案")
+        return redirect("stations_m:worker")
+    if request.method == "GET":
+        values = {"name": user.name, "phone": user.phone, "region": _default_region(user)}
+        return _m_render(request, values, {})
+    post = request.POST
+    values = {name: post.get(name, "").strip() for name in M_FIELDS}
+    try:
+        workers.register_worker(
+            actor=user, name=values["name"], id_number=values["id_number"],
+            phone=values["phone"], kind=values["kind"], platform=values["platform"] or None,
+            delivery_site=values["delivery_site"], party_member=bool(values["party_member"]),
+            region=values["region"], consent=bool(values["consent"]), self_service=True,
+        )  # fmt: skip
+    except DomainError as exc:
+        errors = {e["field"]: e["message"] for e in exc.errors if e.get("field") in M_FIELDS}
+        if not errors:
+            errors["top"] = exc.detail
+        return _m_render(request, values, errors, status=exc.status)
+    messages.success(request, "登记成功")
+    return redirect("stations_m:worker")
+
+
+@require_GET
+def m_profile(request: HttpRequest) -> HttpResponse:
+    """我的档案 (H5): the worker's own profile, masked."""
+    worker = _own_worker(request.user)
+    if worker is None:
+        return redirect("stations_m:worker_register")
+    context = {
+        "worker": worker,
+        "kind_label": dict(workers.WORKER_KINDS).get(worker.kind, worker.kind),
+    }
+    return render(request, "stations/m_worker_profile.html", context)

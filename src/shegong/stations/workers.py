@@ -1,0 +1,248 @@
+"""新就业群体: registering a worker and changing the profile; one function per verb.
+
+A worker is a profile of a ledger ``Person`` (one per ID number), never a copy: the Person is
+found by the ID number's blind index or created (``ledger.actions.ensure_person``). A worker
+registers themself on H5 (``self_service=True``: the Person is linked to their account and the
+consent to ``consent.CONSENT_VERSION`` is required), or staff (``stations.manage``, the region
+in their scope) register them, confirming the worker was told and agreed.
+
+Each entry point runs in one durable transaction and writes one audit entry. ``actor=None``
+(command line, demo) skips the permission and scope checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from shegong.accounts.queries import require_perm
+from shegong.accounts.roles import Perm
+from shegong.core import audit
+from shegong.core.audit import Verb
+from shegong.core.errors import DomainError, InvalidInput, NotFound
+from shegong.ledger import actions as ledger_actions
+from shegong.ledger.choices import NEW_EMPLOYMENT_OCCUPATIONS, Occupation, OrgKind
+from shegong.ledger.models import Organization, Person
+from shegong.ledger.schemas import PersonIn
+from shegong.regions.choices import Level
+from shegong.regions.models import Region
+
+from .consent import CONSENT_REQUIRED, CONSENT_VERSION, STAFF_CONSENT_REQUIRED
+from .models import Worker
+
+__all__ = ["WORKER_KINDS", "platforms", "register_worker", "update_worker"]
+
+# The kinds a worker may be: the new-employment occupations, then "other".
+WORKER_KINDS = [
+    (o.value, o.label)
+    for o in Occupation
+    if o in NEW_EMPLOYMENT_OCCUPATIONS or o == Occupation.OTHER
+]
+WORKER_LEVELS = {Level.STREET, Level.COMMUNITY, Level.GRID}
+WORKER_NOT_FOUND = "未找到该人员，或您无权查看"
+EDITABLE = {"kind", "platform", "delivery_site", "party_member", "region"}
+MAX_SITE = 100
+
+
+def platforms() -> Any:
+    """Platform enterprises a worker may name (district-wide: a platform serves every street)."""
+    return Organization.objects.filter(Q(kind=OrgKind.PLATFORM) | Q(is_platform=True)).order_by(
+        "name"
+    )
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _errors_of(exc: pydantic.ValidationError) -> list[dict[str, str]]:
+    from shegong.core.api import validation_message
+
+    return [
+        {"field": str(e["loc"][0]) if e["loc"] else "", "message": validation_message(e)}
+        for e in exc.errors(include_url=False)
+    ]
+
+
+def _raise(errors: list[dict[str, str]]) -> None:
+    if errors:
+        raise InvalidInput("；".join(e["message"] for e in errors), errors=errors)
+
+
+def _region(actor: Any, code: Any, *, self_service: bool) -> Region | None:
+    """A street, community or grid: anywhere in the deployment for the worker themself (riders
+    move across the district), inside the actor's scope for staff."""
+    code = str(code.code if isinstance(code, Region) else code or "").strip()
+    regions = Region.objects.all()
+    if actor is not None and not self_service:
+        regions = Region.objects.visible_to(actor)
+    region = regions.filter(code=code, level__in=WORKER_LEVELS).first() if code else None
+    return region
+
+
+def _platform(value: Any) -> Organization | None:
+    if value in (None, ""):
+        return None
+    pk = value.pk if isinstance(value, Organization) else value
+    try:
+        return platforms().filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def _profile_errors(values: dict[str, Any], errors: list[dict[str, str]]) -> None:
+    if values["kind"] not in dict(WORKER_KINDS):
+        errors.append({"field": "kind", "message": "请选择从业类型"})
+    if len(values["delivery_site"]) > MAX_SITE:
+        errors.append({"field": "delivery_site", "message": f"配送站点不能超过 {MAX_SITE} 字"})
+
+
+# --- register -------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def register_worker(
+    *,
+    actor: Any,
+    name: str,
+    id_number: str,
+    phone: str,
+    kind: str,
+    platform: Any = None,
+    delivery_site: str = "",
+    party_member: bool = False,
+    region: Any,
+    consent: bool,
+    self_service: bool,
+) -> Worker:
+    """File a worker profile for the Person with this ID number (found or created)."""
+    if actor is not None and not self_service:
+        require_perm(actor, Perm.STATIONS_MANAGE)
+    errors: list[dict[str, str]] = []
+    values = {
+        "kind": str(kind or "").strip(),
+        "delivery_site": str(delivery_site or "").strip(),
+        "party_member": bool(party_member),
+    }
+    _profile_errors(values, errors)
+    place = _region(actor, region, self_service=self_service)
+    if place is None:
+        errors.append({"field": "region", "message": "请选择所在街道或社区（须在您的工作范围内）"})
+    org = _platform(platform)
+    if platform not in (None, "") and org is None:
+        errors.append({"field": "platform", "message": "所选平台企业不存在"})
+    if not consent:
+        message = CONSENT_REQUIRED if self_service else STAFF_CONSENT_REQUIRED
+        errors.append({"field": "consent", "message": message})
+    data = None
+    try:
+        data = PersonIn(
+            name=name, id_number=id_number, phone=phone,
+            occupation=values["kind"] if values["kind"] in dict(WORKER_KINDS) else "other",
+            region=place.code if place is not None else "",
+        )  # fmt: skip
+    except pydantic.ValidationError as exc:
+        errors.extend(e for e in _errors_of(exc) if e["field"] != "region")
+    _raise(errors)
+    assert data is not None and place is not None
+
+    if self_service and actor is not None:
+        if Worker.objects.filter(person__user=actor).exists():
+            raise DomainError("您已登记过新就业群体档案")
+    person, created = ledger_actions.ensure_person(data, actor=actor, region=place)
+    if not created:
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.name != data.name:
+            raise InvalidInput.field("name", "姓名与该身份证号的登记信息不符")
+        if Worker.objects.filter(person=person).exists():
+            raise InvalidInput.field("id_number", "该身份证号已登记为新就业群体")
+    linked = False
+    if self_service and actor is not None:
+        if person.user_id is not None and person.user_id != actor.pk:
+            raise InvalidInput.field("id_number", "该身份证号已关联其他账号，请联系社区工作人员")
+        other = Person.objects.filter(user=actor).exclude(pk=person.pk).first()
+        if other is not None:
+            raise DomainError("您的账号已关联其他身份信息，请联系社区工作人员")
+        if person.user_id is None:
+            person.user = actor
+            linked = True
+    if not created and not person.phone and data.phone:
+        person.phone = data.phone
+    if linked or not created:
+        person.updated_at = timezone.now()
+        person.save()
+    worker = Worker.objects.create(
+        person=person, platform=org, region=place,
+        consent_version=CONSENT_VERSION, consent_at=timezone.now(),
+        registered_by=None if self_service else actor, **values,
+    )  # fmt: skip
+    audit.record(
+        Verb.WORKER_REGISTERED, actor=actor, target=worker, region=place,
+        data={
+            "kind": worker.kind, "self_service": self_service, "person_created": created,
+            "linked_account": linked, "consent_version": worker.consent_version,
+        },
+    )  # fmt: skip
+    return worker
+
+
+# --- update ---------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def update_worker(worker: Worker, *, actor: Any, **changes: Any) -> Worker:
+    """Change the profile (kind, platform, delivery site, party member, region); staff only.
+    Name, ID number and phone belong to the Person and are changed in the ledger."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise InvalidInput(f"不能修改：{'、'.join(sorted(unknown))}")
+    if actor is not None:
+        require_perm(actor, Perm.STATIONS_MANAGE)
+        if not Worker.objects.visible_to(actor).filter(pk=worker.pk).exists():
+            raise NotFound(WORKER_NOT_FOUND)
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    values = {
+        "kind": str(changes.get("kind", worker.kind) or "").strip(),
+        "delivery_site": str(changes.get("delivery_site", worker.delivery_site) or "").strip(),
+        "party_member": bool(changes.get("party_member", worker.party_member)),
+    }
+    errors: list[dict[str, str]] = []
+    _profile_errors(values, errors)
+    if "region" in changes:
+        place = _region(actor, changes["region"], self_service=False)
+        if place is None:
+            errors.append(
+                {"field": "region", "message": "请选择所在街道或社区（须在您的工作范围内）"}
+            )
+        values["region"] = place
+    if "platform" in changes:
+        org = _platform(changes["platform"])
+        if changes["platform"] not in (None, "") and org is None:
+            errors.append({"field": "platform", "message": "所选平台企业不存在"})
+        values["platform"] = org
+    _raise(errors)
+    changed: dict[str, list[Any]] = {}
+    for field, new in values.items():
+        old = getattr(worker, field)
+        if old != new:
+            changed[field] = [_plain(old), _plain(new)]
+            setattr(worker, field, new)
+    if not changed:
+        return worker
+    worker.save()
+    audit.record(
+        Verb.WORKER_UPDATED, actor=actor, target=worker, region=worker.region,
+        data={"changed": changed},
+    )  # fmt: skip
+    return worker
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Region):
+        return value.code
+    if isinstance(value, Organization):
+        return value.pk
+    return value
