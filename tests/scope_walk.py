@@ -112,6 +112,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "stations:poster": lambda o: {"pk": o["station_b"].pk, "fmt": "png"},
     "stations:tally": lambda o: {"pk": o["station_b"].pk},
     "stations_checkin:checkin": lambda o: {"token": _checkin_token(o["station_b"])},
+    # stations: care campaigns and insurance
+    # stations: vanguard and role models
     # stations: management pages
     "stations:detail": lambda o: {"pk": o["station_b"].pk},
     "stations:edit": lambda o: {"pk": o["station_b"].pk},

@@ -83,6 +83,14 @@ class Verb(IntEnum):
     WORKER_UPDATED = 311
     VISIT_RECORDED_AT_STATION = 320
     VISITS_TALLIED = 321
+    CARE_CAMPAIGN_SAVED = 330
+    BENEFIT_GIVEN = 331
+    STOCK_SET = 332
+    INSURANCE_BATCH_SAVED = 340
+    WORKERS_ENROLLED = 341
+    INSURANCE_EXPORTED = 342
+    VANGUARD_SAVED = 350
+    ROLE_MODEL_SAVED = 351
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -166,6 +174,14 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.WORKER_UPDATED: "修改新就业群体信息",
     Verb.VISIT_RECORDED_AT_STATION: "驿站签到",
     Verb.VISITS_TALLIED: "登记匿名服务人次",
+    Verb.CARE_CAMPAIGN_SAVED: "保存关爱活动",
+    Verb.BENEFIT_GIVEN: "发放关爱物资",
+    Verb.STOCK_SET: "配发活动物资",
+    Verb.INSURANCE_BATCH_SAVED: "保存保险批次",
+    Verb.WORKERS_ENROLLED: "登记参保人员",
+    Verb.INSURANCE_EXPORTED: "导出参保名单",
+    Verb.VANGUARD_SAVED: "保存党员先锋岗/责任区",
+    Verb.ROLE_MODEL_SAVED: "保存先进典型",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

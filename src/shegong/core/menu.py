@@ -62,6 +62,9 @@ MENU: list[tuple[str, list[MenuItem]]] = [
             MenuItem("驿站", "stations:list", "cup-hot", Perm.STATIONS_VIEW),
             MenuItem("新就业群体", "stations:workers", "bicycle", Perm.STATIONS_VIEW),
             MenuItem("服务人次", "stations:visits", "graph-up", Perm.STATIONS_VIEW),
+            MenuItem("关爱活动", "stations:campaigns", "gift", Perm.STATIONS_VIEW),
+            MenuItem("保险批次", "stations:insurance", "shield-check", Perm.STATIONS_VIEW),
+            MenuItem("先锋岗与典型", "stations:vanguard", "award", Perm.STATIONS_VIEW),
         ],
     ),
     (

@@ -192,3 +192,179 @@ class VisitTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.station} {self.on} {self.count}"
+
+
+class CareCampaign(models.Model):
+    """A care campaign (清凉"新"力量, 腊八粥 …) handing out one benefit per worker."""
+
+    name = models.CharField("活动名称", max_length=100)
+    benefit = models.CharField("发放物品/服务", max_length=100)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="活动范围"
+    )
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "关爱活动"
+        verbose_name_plural = "关爱活动"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignStock(models.Model):
+    """How many of a campaign's benefit a station received; what is left is this minus its
+    distributions."""
+
+    campaign = models.ForeignKey(CareCampaign, on_delete=models.CASCADE, related_name="stocks")
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="stocks")
+    quantity = models.PositiveIntegerField("配发数量")
+
+    class Meta:
+        verbose_name = "活动物资"
+        verbose_name_plural = "活动物资"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "station"], name="stock_one_per_station")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} @ {self.station}: {self.quantity}"
+
+
+class Distribution(models.Model):
+    """One benefit handed to one worker at one station. A worker never receives the same
+    campaign's benefit twice: a database constraint, checked first by the action for a clear
+    message."""
+
+    campaign = models.ForeignKey(
+        CareCampaign, on_delete=models.PROTECT, related_name="distributions"
+    )
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="benefits")
+    station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="distributions")
+    given_at = models.DateTimeField("发放时间", default=timezone.now)
+    given_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "物资发放"
+        verbose_name_plural = "物资发放"
+        ordering = ["-given_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "worker"], name="distribution_once_per_worker"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} → {self.worker_id}"
+
+
+class InsuranceBatch(models.Model):
+    """A batch of accident-insurance enrolments bought for workers (insurer, policy, period)."""
+
+    name = models.CharField("批次名称", max_length=100)
+    insurer = models.CharField("保险公司", max_length=100)
+    policy_number = models.CharField("保单号", max_length=60)
+    starts_on = models.DateField("保障开始")
+    ends_on = models.DateField("保障结束")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="投保范围"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "保险批次"
+        verbose_name_plural = "保险批次"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrollment(models.Model):
+    """A worker covered by an insurance batch."""
+
+    batch = models.ForeignKey(InsuranceBatch, on_delete=models.CASCADE, related_name="enrollments")
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="enrollments")
+    enrolled_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "参保人员"
+        verbose_name_plural = "参保人员"
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "worker"], name="enrollment_once_per_batch")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} ← {self.worker_id}"
+
+
+class VanguardPost(models.Model):
+    """A 党员先锋岗 (a post held by party members) or 党员责任区 (an area they answer for)."""
+
+    KIND_CHOICES = [("post", "党员先锋岗"), ("area", "党员责任区")]
+
+    kind = models.CharField("类型", max_length=10, choices=KIND_CHOICES)
+    name = models.CharField("名称", max_length=100)
+    organization = models.ForeignKey(
+        "ledger.Organization", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name="所在单位",
+    )  # fmt: skip
+    area = models.CharField("责任区域", max_length=200, blank=True)
+    holders = models.ManyToManyField("ledger.Person", related_name="+", verbose_name="岗位党员")
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属区划"
+    )
+    since = models.DateField("设立日期")
+    active = models.BooleanField("在岗", default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党员先锋岗/责任区"
+        verbose_name_plural = "党员先锋岗/责任区"
+        ordering = ["region_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleModel(models.Model):
+    """A role model (e.g. a rider named a provincial 十佳) on the public honour roll."""
+
+    title = models.CharField("荣誉称号", max_length=100)
+    year = models.PositiveIntegerField("年度")
+    person = models.ForeignKey(
+        "ledger.Person", on_delete=models.PROTECT, related_name="+", verbose_name="人员"
+    )
+    citation = models.TextField("事迹")
+    photo = models.JSONField("照片", default=list, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属区划"
+    )
+    published = models.BooleanField("公开展示", default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "先进典型"
+        verbose_name_plural = "先进典型"
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
