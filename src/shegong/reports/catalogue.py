@@ -1,8 +1,9 @@
 """The seeded catalogue of 随手拍: problem categories, their default routing and reply templates.
 
-What a district starts with (and what the demo loads): 28 categories in the groups a 数字城管
-or 12345 platform uses (市容环境, 交通秩序, 安全隐患, 公共设施, 消防通道, 非机动车停放, 民生诉求),
-each with its clock, its extra questions (Open311 attributes) and its rules. The clocks follow
+What a district starts with (and what the demo loads): 33 categories in the groups a 数字城管
+or 12345 platform uses (市容环境, 交通秩序, 安全隐患, 公共设施, 消防通道, 非机动车停放,
+民生诉求) and the 新就业群体诉求 of riders and couriers (子女入学, 劳动纠纷 …, issue 5), each
+with its clock, its extra questions (Open311 attributes) and its rules. The clocks follow
 the typical local limits in DOMAIN.md §7: a danger to life or property (消防通道堵塞, 井盖缺失,
 信号灯故障 …) is urgent with a 2-hour response; most problems get 24 hours to respond and 1–5
 working days to be resolved; a 民生诉求 (wages, property management, prices) gets 7 working days.
@@ -31,6 +32,11 @@ from .models import Category, ResponseTemplate, RoutingRule
 from .schemas import attribute_defs
 
 YES_NO = [{"key": "yes", "name": "是"}, {"key": "no", "name": "否"}]
+# The group of new-employment workers' demands (诉求): same lifecycle, clock and rates.
+WORKER_GROUP = "新就业群体诉求"
+# Groups whose problems have nothing to photograph (wages, school places): the H5 page does not
+# insist on a photo for them.
+PHOTO_OPTIONAL_GROUPS = {"民生诉求", WORKER_GROUP}
 
 
 def single(code: str, question: str, values: list[dict[str, str]], *, required: bool = True,
@@ -221,6 +227,25 @@ CATALOGUE: tuple[Seed, ...] = (
     Seed("hotline", "12345热线转办", "民生诉求",
          "工作人员代群众录入的12345热线诉求", "12345,热线,来电,转办", "",
          resolution_limit=7, staff_only=True),
+    # --- 新就业群体诉求 (issue 5 §5: riders' demands go through this same loop) --------------
+    Seed("worker-school", "子女入学", WORKER_GROUP,
+         "新就业群体子女就近入学、转学等诉求", "入学,上学,转学,学位,子女", "jyj",
+         resolution_limit=15, anonymous_allowed=False,
+         attributes=[plain("child_age", "孩子年龄", AttributeType.NUMBER, required=True),
+                     plain("school", "希望就读的学校（选填）", order=2)]),
+    Seed("worker-labour-dispute", "劳动纠纷", WORKER_GROUP,
+         "与平台、配送站点或用工单位的劳动报酬、工伤、合同纠纷", "工资,工伤,合同,罚款,扣款,纠纷",
+         "rsj", resolution_limit=7, anonymous_allowed=False,
+         attributes=[plain("employer", "平台或站点名称", required=True)]),
+    Seed("worker-parking", "车辆停放", WORKER_GROUP,
+         "电动车、配送车辆停放难，被贴条、被锁车", "停车,停放,锁车,贴条,电动车", "cgj",
+         resolution_limit=5),
+    Seed("worker-drop-point", "配送落脚", WORKER_GROUP,
+         "小区、楼宇不让进，取餐送餐没有落脚点、等候点", "进小区,门禁,落脚,等餐,取餐", "wy",
+         resolution_limit=5),
+    Seed("worker-rights", "权益保障", WORKER_GROUP,
+         "社会保险、职业伤害保障、休息休假等权益诉求", "社保,保险,职业伤害,休息,权益", "rsj",
+         resolution_limit=7, anonymous_allowed=False),
 )  # fmt: skip
 
 AUTO_ACK = "您反映的问题（编号{{ number }}）已转{{ department }}办理，将于{{ due }}前响应。"

@@ -41,6 +41,7 @@ from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 
 from . import actions, limits, queries
+from .catalogue import PHOTO_OPTIONAL_GROUPS
 from .choices import FINISHED, AttributeType, Rating, Status
 from .models import Category, Follower, Report
 from .redaction import public_photos
@@ -185,7 +186,11 @@ def _form_context(
     post = post if post is not None else {}
     chosen = post.get("category", "")
     groups: dict[str, list[CategoryChoice]] = {}
+    # ?group=新就业群体诉求: the rider's "反映诉求" entry shows that group only.
+    only = request.GET.get("group", "").strip()
     for category in _categories_for(request.user):
+        if only and category.group != only and category.service_code != chosen:
+            continue
         questions = []
         for definition in _definitions(category):
             name = _field_name(category, definition.code)
@@ -371,7 +376,8 @@ def _submit(
             attributes=_answers(post, category),
             photos=files,
             anonymous=bool(post.get("anonymous")) and category.anonymous_allowed,
-            require_photo=True,
+            # A wage or school-place demand has nothing to photograph; a street problem does.
+            require_photo=category.group not in PHOTO_OPTIONAL_GROUPS,
         )
     except RateLimited as exc:
         return refuse({}, 429, top=exc.detail)
