@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -31,7 +32,7 @@ from shegong.reports.forms_staff import DATE, DATE_ERRORS, StyledForm
 
 from . import qr, queries, visits
 from .choices import StationStatus
-from .models import Station, Visit, Worker
+from .models import Facility, Station, Visit, Worker
 
 POSTER_FORMATS = {"png": "image/png", "pdf": "application/pdf"}
 YEARS_BACK = 5
@@ -142,8 +143,51 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "scans": [m["scans"] for m in stats["months"]],
         "tallied": [m["tallied"] for m in stats["months"]],
     }
-    context = {"form": form, "stats": stats, "chart": chart, "sort": sort, "year": year}
+    facilities = _stations_by_facility(user)
+    chart["facilities"] = {
+        "labels": [f.name for f in facilities],
+        "counts": [f.n for f in facilities],
+    }
+    context = {"form": form, "stats": stats, "chart": chart, "sort": sort, "year": year,
+               "facilities": facilities, "demands": _demands(user, year)}  # fmt: skip
     return render(request, "stations/visits_stats.html", context)
+
+
+def _stations_by_facility(user: Any) -> list[Facility]:
+    """How many of the user's open stations offer each facility (one query)."""
+    mine = Station.objects.visible_to(user).filter(status=StationStatus.OPEN)
+    return list(
+        Facility.objects.filter(is_active=True)
+        .annotate(n=Count("stations", filter=Q(stations__in=mine)))
+        .order_by("-n", "order")
+    )
+
+
+def _demands(user: Any, year: int) -> list[dict[str, Any]]:
+    """The workers' demands (新就业群体诉求, handled by the closed loop) of the year by category
+    and state: rows of {category, total, open, done, statuses: {label: n}} (one query)."""
+    from shegong.reports.catalogue import WORKER_GROUP
+    from shegong.reports.choices import FINISHED, Status
+    from shegong.reports.models import Report
+
+    counts = (
+        Report.objects.visible_to(user)
+        .filter(category__group=WORKER_GROUP, submitted_at__year=year)
+        .values("category__name", "status")
+        .annotate(n=Count("id"))
+        .order_by("category__name")
+    )
+    rows: dict[str, dict[str, Any]] = {}
+    for item in counts:
+        row = rows.setdefault(
+            item["category__name"],
+            {"category": item["category__name"], "total": 0, "open": 0, "done": 0, "statuses": {}},
+        )
+        row["total"] += item["n"]
+        row["done" if item["status"] in FINISHED else "open"] += item["n"]
+        label = Status(item["status"]).label
+        row["statuses"][label] = row["statuses"].get(label, 0) + item["n"]
+    return list(rows.values())
 
 
 EXPORT_COLUMNS = [

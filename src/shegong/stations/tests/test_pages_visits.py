@@ -132,3 +132,27 @@ def test_statistics_page_scope_and_export(client, setup, street_a_staff, residen
     assert rows[1] == ("东关驿站", street_a_staff.active_membership.region.name, 1, 6, 7)
     assert AuditEvent.objects.filter(verb=Verb.STATIONS_EXPORTED,
                                      data__table="station_visits").count() == 1  # fmt: skip
+
+
+def test_statistics_show_facilities_and_the_workers_demands_by_category_and_state(
+    client, setup, street_a_staff
+):
+    from shegong.reports import actions as report_actions
+    from shegong.stations.models import Facility
+
+    water = Facility.objects.get(code="water")
+    setup["a"].facilities.add(water)
+    setup["b"].facilities.add(water)  # street B: not counted for street A
+    category = testing.report_category("worker-parking", "车辆停放", group="新就业群体诉求")
+    report_actions.submit_report(
+        actor=setup["rider"].person.user, category=category, description="电动车被锁",
+        lat=testing.POINT_A[0], lon=testing.POINT_A[1],
+    )  # fmt: skip
+    client.force_login(street_a_staff)
+    response = client.get(reverse("stations:visits"))
+    by_facility = {f.code: f.n for f in response.context["facilities"]}
+    assert by_facility["water"] == 1
+    demands = response.context["demands"]
+    assert demands == [{"category": "车辆停放", "total": 1, "open": 1, "done": 0,
+                        "statuses": {"待受理": 1}}]  # fmt: skip
+    assert "chart-facilities" in response.content.decode()
