@@ -113,7 +113,20 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "stations:tally": lambda o: {"pk": o["station_b"].pk},
     "stations_checkin:checkin": lambda o: {"token": _checkin_token(o["station_b"])},
     # stations: care campaigns and insurance
+    "stations:campaign": lambda o: {"pk": o["care_campaign_b"].pk},
+    "stations:campaign_stock": lambda o: {"pk": o["care_campaign_b"].pk},
+    "stations:campaign_give": lambda o: {"pk": o["care_campaign_b"].pk},
+    "stations:insurance_batch": lambda o: {"pk": o["insurance_batch_b"].pk},
+    "stations:insurance_export": lambda o: {"pk": o["insurance_batch_b"].pk},
     # stations: vanguard and role models
+    "stations:vanguard_edit": lambda o: {"pk": o["vanguard_b"].pk},
+    "stations:role_model_edit": lambda o: {"pk": o["role_model_b"].pk},
+    "stations:role_model_photo": lambda o: {
+        "pk": o["role_model_b"].pk,
+        "index": 0,
+        "kind": "thumb",
+    },
+    "honor:photo": lambda o: {"pk": o["role_model_b"].pk, "index": 0, "kind": "thumb"},
     # stations: management pages
     "stations:detail": lambda o: {"pk": o["station_b"].pk},
     "stations:edit": lambda o: {"pk": o["station_b"].pk},

@@ -142,7 +142,36 @@ def _station_objects(district):
         person=rider, kind="delivery_rider", region=district["grid_b"],
         delivery_site="西城驿站骑手站",
     )  # fmt: skip
-    return {"station_b": station, "inspection_b": inspection, "worker_b": worker}
+    from shegong.stations.models import CareCampaign, InsuranceBatch  # stations: care
+
+    campaign = CareCampaign.objects.create(
+        name="西城驿站清凉行动", benefit="西城驿站防暑包", region=district["street_b"],
+        starts_on=date(2026, 1, 1), ends_on=date(2030, 12, 31),
+    )  # fmt: skip
+    batch = InsuranceBatch.objects.create(
+        name="西城驿站保险批次", insurer="西城驿站保险公司", policy_number="XC-1",
+        region=district["street_b"], starts_on=date(2026, 1, 1), ends_on=date(2030, 12, 31),
+    )  # fmt: skip
+    from shegong.stations.models import RoleModel, VanguardPost  # stations: vanguard
+
+    body = "34120219900101778"  # a party member in street B
+    member = Person.objects.create(
+        name="西城驿站党员", id_number=body + ric.calc_check_digit(body + "0"),
+        region=district["grid_b"], political_status="party_full",
+    )  # fmt: skip
+    vanguard_post = VanguardPost.objects.create(
+        kind="post", name="西城驿站先锋岗", region=district["grid_b"], since=date(2026, 7, 1)
+    )
+    vanguard_post.holders.set([member])
+    role_model = RoleModel.objects.create(
+        title="西城驿站十佳骑手", year=2026, person=rider, citation="西城驿站骑手事迹",
+        region=district["grid_b"],
+    )  # fmt: skip
+    return {
+        "station_b": station, "inspection_b": inspection, "worker_b": worker,
+        "care_campaign_b": campaign, "insurance_batch_b": batch,
+        "vanguard_b": vanguard_post, "role_model_b": role_model,
+    }  # fmt: skip
 
 
 def _tiny_photo():
@@ -242,6 +271,8 @@ PUBLIC_PAGES = {
     "public_cases:photo",
     "stations_public:m_nearest",
     "stations_public:map",
+    "honor:roll",  # the public honour roll: published role models of every street, by design
+    "honor:photo",
 }
 
 

@@ -4,6 +4,8 @@ from django.urls import URLResolver, include, path
 from shegong.accounts.urls import auth_urlpatterns
 from shegong.core.api import api
 from shegong.core.urls_staff import audit_patterns, inbox_patterns, system_patterns
+from shegong.stations.urls_care import mobile_patterns as care_mobile_patterns
+from shegong.stations.urls_vanguard import public_patterns as vanguard_public_patterns
 from shegong.stations.urls_visits import mobile_patterns as station_mobile_patterns
 from shegong.stations.urls_workers import mobile_patterns as worker_mobile_patterns
 
@@ -36,7 +38,9 @@ urlpatterns = [
     path("m/", include("shegong.reports.urls_mobile")),
     path("m/", include((worker_mobile_patterns, "stations_m"))),  # m/worker/
     path("m/", include((station_mobile_patterns, "stations_checkin"))),
+    path("m/", include((care_mobile_patterns, "stations_care"))),  # m/my-care/
     path("public/", include("shegong.reports.urls_public")),
+    path("public/", include((vanguard_public_patterns, "honor"))),  # public/honor/
     path("audit/", include((audit_patterns, "audit"))),
     path("inbox/", include((inbox_patterns, "inbox"))),
     path("system/", include((system_patterns, "system"))),

@@ -3,6 +3,8 @@
 from django.urls import path
 
 from . import views
+from .urls_care import care_patterns
+from .urls_vanguard import vanguard_patterns
 from .urls_visits import visit_patterns
 from .urls_workers import worker_patterns
 
@@ -20,4 +22,6 @@ urlpatterns = [
     path("<int:pk>/photos/<int:index>/<slug:kind>/", views.photo, name="photo"),
     *visit_patterns,
     *worker_patterns,
+    *care_patterns,
+    *vanguard_patterns,
 ]

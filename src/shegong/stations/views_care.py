@@ -1,0 +1,438 @@
+"""Care pages: care campaigns (stock per station, benefits handed out) and insurance batches
+(enrolment, the list for the insurer) under /stations/, and the worker's own benefits and cover
+on H5 (/m/my-care/).
+
+Thin adapters (STYLE.md rule 11): check the permission, find the campaign or batch among those
+the user may see (another street's is the same 404 as a missing one), parse the form, call ONE
+action of ``care.py``. Names, phones and ID numbers are shown masked everywhere here, the
+insurer's list included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shegong.accounts.forms import add_domain_error
+from shegong.accounts.queries import require_perm
+from shegong.accounts.roles import Perm
+from shegong.core import audit, excel
+from shegong.core.audit import Verb
+from shegong.core.errors import DomainError, NotFound, NotPermitted
+from shegong.core.htmx import redirect_after_write
+from shegong.core.pii import mask_id_number, mask_name, mask_phone
+from shegong.regions.choices import Level
+from shegong.regions.models import Region
+from shegong.regions.scope import in_subtree
+from shegong.reports.forms_staff import DATE, DATE_ERRORS, StyledForm
+
+from . import care, workers
+from .models import CareCampaign, Distribution, Enrollment, InsuranceBatch, Station, Worker
+from .views_workers import _region_choices
+
+LIST_LIMIT = 200
+AREA_LEVELS = [Level.DISTRICT, Level.STREET, Level.COMMUNITY]
+MAX_LINES = care.MAX_ENROL
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+class _PeriodForm(StyledForm):
+    region = forms.ChoiceField(label="范围")
+    starts_on = forms.DateField(label="开始日期", widget=DATE, error_messages=DATE_ERRORS)
+    ends_on = forms.DateField(label="结束日期", widget=DATE, error_messages=DATE_ERRORS)
+
+    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "请选择"), *regions]
+
+
+class CampaignForm(_PeriodForm):
+    name = forms.CharField(label="活动名称", max_length=100)
+    benefit = forms.CharField(label="发放物品/服务", max_length=100)
+    field_order = ["name", "benefit", "region", "starts_on", "ends_on"]
+
+
+class BatchForm(_PeriodForm):
+    name = forms.CharField(label="批次名称", max_length=100)
+    insurer = forms.CharField(label="保险公司", max_length=100)
+    policy_number = forms.CharField(label="保单号", max_length=60)
+    field_order = ["name", "insurer", "policy_number", "region", "starts_on", "ends_on"]
+
+
+class StockForm(StyledForm):
+    station = forms.TypedChoiceField(label="驿站", coerce=int)
+    quantity = forms.IntegerField(
+        label="配发数量", min_value=0, max_value=care.MAX_STOCK,
+        error_messages={"min_value": "配发数量不能为负数", "max_value": "配发数量过大"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, stations: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].choices = [("", "请选择"), *stations]
+
+
+class GiveForm(StyledForm):
+    who = forms.CharField(
+        label="身份证号或手机号", max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )  # fmt: skip
+    station = forms.TypedChoiceField(label="发放驿站", coerce=int)
+
+    def __init__(self, *args: Any, stations: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].choices = [("", "请选择"), *stations]
+
+
+class EnrolForm(StyledForm):
+    id_numbers = forms.CharField(
+        label="身份证号（每行一个）", required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
+    )  # fmt: skip
+    everyone = forms.BooleanField(label="本范围内全部已登记的新就业群体", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        lines = [t.strip() for t in (data.get("id_numbers") or "").splitlines() if t.strip()]
+        if not lines and not data.get("everyone"):
+            raise forms.ValidationError("请填写身份证号，或勾选本范围内全部人员")
+        if len(lines) > MAX_LINES:
+            raise forms.ValidationError(f"一次最多 {MAX_LINES:,} 行")
+        data["lines"] = lines
+        return data
+
+
+def _area_choices(user: Any) -> list[tuple[str, str]]:
+    return _region_choices(Region.objects.visible_to(user), AREA_LEVELS)
+
+
+def _can_manage(user: Any) -> bool:
+    return user.has_perm_in_scope(Perm.STATIONS_MANAGE)
+
+
+# --- campaigns ------------------------------------------------------------------------------
+
+
+def _campaign(user: Any, pk: int) -> CareCampaign:
+    require_perm(user, Perm.STATIONS_VIEW)
+    found = care.campaigns_visible_to(user).select_related("region").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(care.CAMPAIGN_NOT_FOUND)
+    return found
+
+
+def _stations(user: Any, campaign: CareCampaign) -> Any:
+    """The stations the user may run this campaign at: in scope and in its region."""
+    return in_subtree(Station.objects.visible_to(user), campaign.region.prefix)
+
+
+@require_http_methods(["GET", "POST"])
+def campaigns(request: HttpRequest) -> HttpResponse:
+    """关爱活动: the campaigns the user runs or sees, and a form to start one."""
+    user = request.user
+    require_perm(user, Perm.STATIONS_VIEW)
+    form = None
+    status = 200
+    if request.method == "POST":
+        require_perm(user, Perm.STATIONS_MANAGE)
+        form = CampaignForm(request.POST, regions=_area_choices(user))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                campaign = care.create_campaign(
+                    actor=user, name=data["name"], benefit=data["benefit"],
+                    region=data["region"], starts_on=data["starts_on"], ends_on=data["ends_on"],
+                )  # fmt: skip
+            except (NotFound, NotPermitted):
+                raise
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"已创建关爱活动：{campaign.name}")
+                return redirect_after_write(
+                    request, reverse("stations:campaign", args=[campaign.pk])
+                )
+        status = 422
+    elif _can_manage(user):
+        form = CampaignForm(regions=_area_choices(user))
+    rows = list(care.campaigns_visible_to(user).select_related("region")[:LIST_LIMIT])
+    context = {"rows": rows, "form": form, "today": timezone.localdate()}
+    return render(request, "stations/care_list.html", context, status=status)
+
+
+def _render_campaign(
+    request: HttpRequest,
+    campaign: CareCampaign,
+    *,
+    stock_form: StockForm | None = None,
+    give_form: GiveForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    stations = _stations(user, campaign)
+    choices = [(s.pk, s.name) for s in stations.order_by("name").only("pk", "name")]
+    can_manage = _can_manage(user)
+    given = (
+        Distribution.objects.filter(campaign=campaign, station__in=stations)
+        .select_related("worker__person", "station", "given_by")
+        .order_by("-given_at", "-pk")
+    )
+    context = {
+        "campaign": campaign,
+        "stocks": care.stock_rows(campaign, stations),
+        "given": given[:LIST_LIMIT],
+        "given_count": given.count(),
+        "can_manage": can_manage,
+        "stock_form": stock_form or (StockForm(stations=choices) if can_manage else None),
+        "give_form": give_form or (GiveForm(stations=choices) if can_manage else None),
+        "today": timezone.localdate(),
+    }
+    return render(request, "stations/care_detail.html", context, status=status)
+
+
+@require_GET
+def campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_campaign(request, _campaign(request.user, pk))
+
+
+def _station_of(user: Any, campaign: CareCampaign, pk: int) -> Station:
+    found = _stations(user, campaign).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(care.STATION_NOT_FOUND)
+    return found
+
+
+@require_POST
+def campaign_stock(request: HttpRequest, pk: int) -> HttpResponse:
+    """配发: how many of the benefit a station received."""
+    user = request.user
+    require_perm(user, Perm.STATIONS_MANAGE)
+    found = _campaign(user, pk)
+    choices = [(s.pk, s.name) for s in _stations(user, found).only("pk", "name")]
+    form = StockForm(request.POST, stations=choices)
+    if form.is_valid():
+        station = _station_of(user, found, form.cleaned_data["station"])
+        try:
+            care.set_stock(found, station, form.cleaned_data["quantity"], actor=user)
+        except (NotFound, NotPermitted):
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return _render_campaign(request, found, stock_form=form, status=exc.status)
+        messages.success(request, f"已配发：{station.name} {form.cleaned_data['quantity']} 份")
+        return redirect_after_write(request, reverse("stations:campaign", args=[pk]))
+    return _render_campaign(request, found, stock_form=form, status=422)
+
+
+@require_POST
+def campaign_give(request: HttpRequest, pk: int) -> HttpResponse:
+    """发放: hand the benefit to a worker found by ID number or phone."""
+    user = request.user
+    require_perm(user, Perm.STATIONS_MANAGE)
+    found = _campaign(user, pk)
+    choices = [(s.pk, s.name) for s in _stations(user, found).only("pk", "name")]
+    form = GiveForm(request.POST, stations=choices)
+    if form.is_valid():
+        station = _station_of(user, found, form.cleaned_data["station"])
+        worker = care.find_worker(user, form.cleaned_data["who"])
+        if worker is None:
+            form.add_error("who", "未找到该新就业群体人员（请核对身份证号或手机号，或先登记）")
+            return _render_campaign(request, found, give_form=form, status=422)
+        try:
+            care.give_benefit(found, worker=worker, station=station, actor=user)
+        except (NotFound, NotPermitted):
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return _render_campaign(request, found, give_form=form, status=exc.status)
+        messages.success(request, f"已发放：{worker.person.name_masked}（{station.name}）")
+        return redirect_after_write(request, reverse("stations:campaign", args=[pk]))
+    return _render_campaign(request, found, give_form=form, status=422)
+
+
+# --- insurance ------------------------------------------------------------------------------
+
+
+def _batch(user: Any, pk: int) -> InsuranceBatch:
+    require_perm(user, Perm.STATIONS_VIEW)
+    found = care.batches_visible_to(user).select_related("region").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(care.BATCH_NOT_FOUND)
+    return found
+
+
+def _enrolled(user: Any, batch: InsuranceBatch) -> Any:
+    """The batch's enrolments whose worker the user may see."""
+    return (
+        Enrollment.objects.filter(batch=batch, worker__in=Worker.objects.visible_to(user))
+        .select_related("worker__person", "worker__platform", "worker__region")
+        .order_by("-enrolled_at", "-pk")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def insurance(request: HttpRequest) -> HttpResponse:
+    """保险批次: the batches, and a form to file one."""
+    user = request.user
+    require_perm(user, Perm.STATIONS_VIEW)
+    form = None
+    status = 200
+    if request.method == "POST":
+        require_perm(user, Perm.STATIONS_MANAGE)
+        form = BatchForm(request.POST, regions=_area_choices(user))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                batch = care.create_insurance_batch(
+                    actor=user, name=data["name"], insurer=data["insurer"],
+                    policy_number=data["policy_number"], region=data["region"],
+                    starts_on=data["starts_on"], ends_on=data["ends_on"],
+                )  # fmt: skip
+            except (NotFound, NotPermitted):
+                raise
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"已创建保险批次：{batch.name}")
+                return redirect_after_write(
+                    request, reverse("stations:insurance_batch", args=[batch.pk])
+                )
+        status = 422
+    elif _can_manage(user):
+        form = BatchForm(regions=_area_choices(user))
+    rows = list(care.batches_visible_to(user).select_related("region")[:LIST_LIMIT])
+    context = {"rows": rows, "form": form, "today": timezone.localdate()}
+    return render(request, "stations/insurance_list.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def insurance_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """A batch: its enrolled workers (masked) and the enrolment form."""
+    user = request.user
+    batch = _batch(user, pk)
+    can_manage = _can_manage(user)
+    form = EnrolForm() if can_manage else None
+    status = 200
+    if request.method == "POST":
+        require_perm(user, Perm.STATIONS_MANAGE)
+        form = EnrolForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data.get("everyone"):
+                chosen = list(
+                    in_subtree(Worker.objects.visible_to(user), batch.region.prefix).only("pk")
+                )
+                missing: list[str] = []
+            else:
+                chosen, missing = [], []
+                for line in data["lines"]:
+                    worker = care.find_worker(user, line)
+                    (chosen.append(worker) if worker is not None else missing.append(line))
+            try:
+                result = care.enroll_workers(batch, chosen, actor=user)
+            except (NotFound, NotPermitted):
+                raise
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                text = result.message
+                if missing:
+                    text += (
+                        f"；未找到 {len(missing)} 人（第 "
+                        + "、".join(str(data["lines"].index(m) + 1) for m in missing[:20])
+                        + " 行）"
+                    )
+                messages.success(request, text)
+                return redirect_after_write(request, reverse("stations:insurance_batch", args=[pk]))
+        else:
+            status = 422
+    enrolled = _enrolled(user, batch)
+    context = {
+        "batch": batch,
+        "form": form,
+        "enrolled": enrolled[:LIST_LIMIT],
+        "enrolled_count": enrolled.count(),
+        "kinds": dict(workers.WORKER_KINDS),
+        "covered": care.covered(batch),
+    }
+    return render(request, "stations/insurance_detail.html", context, status=status)
+
+
+EXPORT_COLUMNS = [
+    excel.Column("序号", 6), excel.Column("姓名", 10), excel.Column("身份证号", 20),
+    excel.Column("手机号", 14), excel.Column("从业类型", 12), excel.Column("所属平台企业", 24),
+    excel.Column("保障开始", 12), excel.Column("保障结束", 12), excel.Column("保单号", 20),
+    excel.Column("保险公司", 20),
+]  # fmt: skip
+
+
+@require_GET
+def insurance_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """参保名单 for the insurer, as xlsx: masked names, ID numbers and phones only."""
+    user = request.user
+    batch = _batch(user, pk)
+    qs = _enrolled(user, batch)
+    kinds = dict(workers.WORKER_KINDS)
+    starts, ends = f"{batch.starts_on:%Y-%m-%d}", f"{batch.ends_on:%Y-%m-%d}"
+
+    def rows() -> Iterator[list[Any]]:
+        for n, e in enumerate(qs.iterator(chunk_size=500), start=1):
+            w, p = e.worker, e.worker.person
+            yield [
+                n, mask_name(p.name), mask_id_number(p.id_number), mask_phone(p.phone),
+                kinds.get(w.kind, w.kind), w.platform.name if w.platform_id else "",
+                starts, ends, batch.policy_number, batch.insurer,
+            ]  # fmt: skip
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = excel.xlsx_response(
+        f"参保名单-{batch.name}-{stamp}.xlsx", EXPORT_COLUMNS, rows(), sheet_name="参保名单"
+    )
+    count = int(response["X-Export-Rows"])
+    audit.record(
+        Verb.INSURANCE_EXPORTED, actor=user, target=batch,
+        data={"rows": count, "masked": True, "policy_number": batch.policy_number},
+    )  # fmt: skip
+    # The list leaves the system for a third party (the insurer): personal data, masked.
+    audit.record(
+        Verb.PII_EXPORTED, actor=user, target=batch,
+        data={"table": "insurance_enrollments", "rows": count, "masked": True,
+              "recipient": batch.insurer},
+    )  # fmt: skip
+    return response
+
+
+# --- H5: my benefits and cover --------------------------------------------------------------
+
+
+@require_GET
+def m_my_care(request: HttpRequest) -> HttpResponse:
+    """我的关爱与保险: only the caller's own benefits and insurance cover."""
+    worker = Worker.objects.filter(person__user=request.user).first()
+    benefits: list[Distribution] = []
+    cover: list[dict[str, Any]] = []
+    if worker is not None:
+        benefits = list(
+            Distribution.objects.filter(worker=worker).select_related("campaign", "station")[
+                :LIST_LIMIT
+            ]
+        )
+        today = timezone.localdate()
+        for e in (
+            Enrollment.objects.filter(worker=worker)
+            .select_related("batch")
+            .order_by("-batch__ends_on", "-pk")[:LIST_LIMIT]
+        ):
+            cover.append({"batch": e.batch, "active": care.covered(e.batch, today)})
+    context = {"worker": worker, "benefits": benefits, "cover": cover}
+    return render(request, "stations/m_my_care.html", context)
