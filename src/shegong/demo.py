@@ -364,6 +364,15 @@ def load_stations(ctx: DemoContext) -> int:
     return load_stations_data(ctx)
 
 
+@loader("workers")
+def load_workers(ctx: DemoContext) -> int:
+    """Riders registered as 新就业群体, their visits, a care campaign, insurance, 先锋岗 and a
+    role model (stations/demo_care.py)."""
+    from shegong.stations.demo_care import load as load_worker_care
+
+    return load_worker_care(ctx)
+
+
 def load(size: str = "seed") -> dict[str, int]:
     """Run every loader; record DEMO_LOADED when anything was created. Returns counts."""
     if size not in SIZES:

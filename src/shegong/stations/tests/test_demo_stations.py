@@ -53,3 +53,18 @@ def test_demo_stations_are_idempotent(ctx):
 def test_demo_loader_is_registered_after_reports():
     names = [name for name, _ in demo.LOADERS]
     assert names.index("stations") > names.index("reports")
+
+
+def test_the_small_demo_registers_the_riders_with_visits_care_and_insurance(db):
+    from shegong import demo
+    from shegong.accounts.models import User
+    from shegong.stations.models import Distribution, Enrollment, RoleModel, Visit, Worker
+
+    created = demo.load("small")
+    assert created["workers"] == Worker.objects.count() > 40
+    rider = User.objects.get(phone="13800000010")  # the demo worker login has a profile
+    assert Worker.objects.filter(person__user=rider).exists()
+    assert Visit.objects.count() > 100 and Distribution.objects.count() == 30
+    assert Enrollment.objects.count() == Worker.objects.count()
+    assert RoleModel.objects.filter(published=True).count() == 1
+    assert demo.load("small")["workers"] == 0  # idempotent
