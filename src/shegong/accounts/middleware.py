@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -45,3 +46,26 @@ class PasswordChangeRequiredMiddleware:
             if not request.path.startswith(allowed):
                 return redirect(f"{reverse('password_change')}?first=1")
         return self.get_response(request)
+
+
+TOUCH_KEY = "_touched_at"
+TOUCH_EVERY_SECONDS = 60
+
+
+class SessionTouchMiddleware:
+    """The idle timeout slides with use, but the session row is rewritten at most once a
+    minute, not on every request (Django's SESSION_SAVE_EVERY_REQUEST): a page and the photos
+    it loads would otherwise each write the session, which is a needless write per request
+    and, with parallel image requests, writers racing on the same row."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.modified:
+            now = int(time.time())
+            if now - int(session.get(TOUCH_KEY, 0)) >= TOUCH_EVERY_SECONDS:
+                session[TOUCH_KEY] = now  # saved by SessionMiddleware with a fresh expiry
+        return response

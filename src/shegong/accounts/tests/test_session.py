@@ -1,4 +1,5 @@
-"""Idle timeout: the session cookie is renewed on each request and dies after 30 idle minutes."""
+"""Idle timeout: the session is renewed as it is used (at most one write a minute) and dies
+after 30 idle minutes."""
 
 from datetime import timedelta
 
@@ -35,3 +36,20 @@ def test_logout_ends_the_session_and_is_audited(client, street_a_staff):
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
     assert AuditEvent.objects.filter(verb=Verb.LOGOUT, actor=street_a_staff).exists()
+
+
+def test_the_session_is_renewed_at_most_once_a_minute(client, street_a_staff):
+    from shegong.accounts.middleware import TOUCH_KEY
+
+    client.post(reverse("login"), {"username": street_a_staff.phone, "password": PASSWORD})
+    client.get(reverse("home"))
+    first = Session.objects.get().expire_date
+    client.get(reverse("home"))  # within the minute: no write
+    assert Session.objects.get().expire_date == first
+    session = client.session
+    session[TOUCH_KEY] = int(session[TOUCH_KEY]) - 61  # a minute later…
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=5))
+    client.get(reverse("home"))
+    remaining = Session.objects.get().expire_date - timezone.now()
+    assert remaining > timedelta(minutes=29)  # …the next request renews it
