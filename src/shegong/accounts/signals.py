@@ -6,6 +6,7 @@ axes' code, not in an action of ours.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from axes.signals import user_locked_out
@@ -17,11 +18,16 @@ from shegong.core.audit import Verb
 from shegong.core.pii import mask_phone
 
 from . import actions
+from .middleware import TOUCH_KEY
 
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     actions.record_login(user)
+    session = getattr(request, "session", None)
+    if session is not None:
+        # Logging in writes the session: the next minute of requests need not renew it.
+        session[TOUCH_KEY] = int(time.time())
 
 
 @receiver(user_logged_out)

@@ -85,7 +85,7 @@ def test_export_needs_the_import_export_permission(client, district, community_a
 
 
 def _count_queries(client, url: str) -> int:
-    client.get(url)  # the first request of a session renews it (a write); count a steady one
+    client.get(url)  # count a steady request, not whatever the first one of a session does
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx.captured_queries)
