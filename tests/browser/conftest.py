@@ -44,3 +44,16 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def image_decoded(locator) -> bool:
+    """Wait until the image has loaded and report whether it decoded to real pixels.
+
+    `naturalWidth` is 0 until the browser has fetched the file, so reading it straight after
+    navigation races the image request.
+    """
+    locator.wait_for(state="attached")
+    return locator.evaluate(
+        "img => img.complete ? img.naturalWidth > 0 : img.decode().then(() => img.naturalWidth > 0,"
+        " () => false)"
+    )

@@ -18,6 +18,8 @@ from shegong.accounts.roles import Role
 from shegong.reports import actions
 from shegong.reports.models import Report
 
+from .conftest import image_decoded
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
@@ -107,7 +109,7 @@ def test_a_rider_reports_with_geolocation_and_a_photo_and_follows_the_case(phone
     timeline = phone.locator("#timeline")
     assert "提交 · 上报人" in timeline.inner_text() and "派单" in timeline.inner_text()
     assert "承办部门\n城管局" in phone.locator("#case-summary").inner_text()
-    assert phone.locator("#case-photos img").evaluate("img => img.naturalWidth") > 0
+    assert image_decoded(phone.locator("#case-photos img"))
     phone.screenshot(path=SCREENSHOT, full_page=True)
 
     phone.get_by_role("navigation", name="底部导航").get_by_role("link", name="我的上报").click()

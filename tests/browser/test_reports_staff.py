@@ -13,6 +13,7 @@ from shegong.accounts.roles import Role
 from shegong.reports import actions
 from shegong.reports.choices import Status
 
+from .conftest import image_decoded
 from .test_workbench import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,7 +72,7 @@ def test_the_desk_transfers_and_the_department_responds_and_resolves_with_a_phot
     page.get_by_role("button", name="确认办理完毕").click()
     page.wait_for_url(re.compile(rf"/reports/{report.pk}/$"))
     assert page.locator("#result").get_by_text("已更换井盖并加固").is_visible()
-    assert page.locator("#result img").evaluate("img => img.naturalWidth") > 0
+    assert image_decoded(page.locator("#result img"))
 
     report.refresh_from_db()
     assert report.status == Status.RESOLVED and len(report.result_photos) == 1
