@@ -108,6 +108,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # stations: workers
     "stations:worker": lambda o: {"pk": o["worker_b"].pk},
     "stations:worker_edit": lambda o: {"pk": o["worker_b"].pk},
+    "stations:worker_withdraw": lambda o: {"pk": o["worker_b"].pk},
     # stations: visits
     "stations:poster": lambda o: {"pk": o["station_b"].pk, "fmt": "png"},
     "stations:tally": lambda o: {"pk": o["station_b"].pk},
@@ -134,6 +135,9 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "stations:inspect": lambda o: {"pk": o["station_b"].pk},
     "stations:inspection_resolve": lambda o: {"pk": o["inspection_b"].pk},
     "stations:photo": lambda o: {"pk": o["station_b"].pk, "index": 0, "kind": "thumb"},
+    # volunteers: people (volunteers, skills, teams, social workers)
+    # volunteers: activities, sign-ups, attendance
+    # volunteers: hours, certificates, statistics
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -171,6 +175,9 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # stations API
     # Public by design (see PUBLIC_API_PREFIXES): registered for completeness, not walked.
     "/api/v1/stations/{station_id}": lambda o: {"station_id": o["station_b"].pk},
+    # volunteers API: people
+    # volunteers API: activities
+    # volunteers API: hours and certificates
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff

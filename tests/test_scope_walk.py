@@ -36,6 +36,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_ledger_objects(district),
         **_report_objects(district, user_b),
         **_station_objects(district),
+        **_volunteer_objects(district),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -171,6 +172,67 @@ def _station_objects(district):
         "station_b": station, "inspection_b": inspection, "worker_b": worker,
         "care_campaign_b": campaign, "insurance_batch_b": batch,
         "vanguard_b": vanguard_post, "role_model_b": role_model,
+    }  # fmt: skip
+
+
+def _volunteer_objects(district):
+    """A volunteer, team, activity, sign-up, service record, certificate and social worker with
+    stationing, pairing and guidance log in street B (volunteers)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from shegong.ledger.models import Organization, Person
+    from shegong.volunteers.models import (
+        Certificate,
+        GuidanceLog,
+        Pairing,
+        ServiceRecord,
+        Signup,
+        SocialWorker,
+        Stationing,
+    )  # fmt: skip
+
+    volunteer = testing.volunteer(district["community_b"], name="西城志愿者")
+    team = testing.team(district["community_b"], name="西城志愿服务队", leader=volunteer)
+    activity = testing.activity(team, title="西城志愿活动", point=testing.POINT_B)
+    shift = activity.shifts.get()
+    signup = Signup.objects.create(shift=shift, volunteer=volunteer, status="confirmed")
+    now = timezone.now()
+    record = ServiceRecord.objects.create(
+        volunteer=volunteer, team=team, activity=activity, shift=shift,
+        region=district["community_b"], content="西城志愿服务内容", served_on=now.date(),
+        check_in_at=now, status="pending", hours=2,
+    )  # fmt: skip
+    certificate = Certificate.objects.create(
+        serial="ZMXC0000000001", volunteer=volunteer, team=team, period_start=date(2026, 1, 1),
+        period_end=date(2026, 11, 1), hours=2, records=1, issuer_name="西城志愿服务队",
+    )  # fmt: skip
+    agency = Organization.objects.create(
+        name="西城社工服务中心", credit_code="52341200MJ0000001N",
+        region=district["community_b"], kind="social_org",
+    )  # fmt: skip
+    sw_person = Person.objects.create(
+        name="西城社工", id_number=testing.id_number("19850101"), region=district["community_b"]
+    )
+    social_worker = SocialWorker.objects.create(
+        person=sw_person, qualification="senior", certificate_number="XC-SW-1",
+        employer=agency, region=district["community_b"],
+    )  # fmt: skip
+    stationing = Stationing.objects.create(
+        social_worker=social_worker, region=district["community_b"], starts_on=date(2026, 1, 1)
+    )
+    pairing = Pairing.objects.create(
+        social_worker=social_worker, region=district["community_b"], starts_on=date(2026, 1, 1)
+    )
+    log = GuidanceLog.objects.create(
+        pairing=pairing, on=date(2026, 3, 1), mode="offline", topic="西城帮扶指导"
+    )
+    return {
+        "volunteer_b": volunteer, "team_b": team, "activity_b": activity, "shift_b": shift,
+        "signup_b": signup, "service_record_b": record, "certificate_b": certificate,
+        "social_worker_b": social_worker, "stationing_b": stationing, "pairing_b": pairing,
+        "guidance_log_b": log,
     }  # fmt: skip
 
 

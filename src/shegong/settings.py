@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "shegong.ledger",
     "shegong.reports",
     "shegong.stations",
+    "shegong.volunteers",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,29 @@ try:
 except ValueError:
     ENV_ERRORS.append(f"SHEGONG_REPORTS_BASIC_SATISFIED_WEIGHT={_weight!r}: 应为 0 到 1 的小数")
     SHEGONG_REPORTS_BASIC_SATISFIED_WEIGHT = 1.0
+# Volunteers (C6): star thresholds in approved hours for 1–5 stars (DOMAIN.md 4.3; Beijing uses
+# 100,200,500,800,1000), how long a new star is shown publicly, the check-in tolerance around a
+# shift, and how often an activity's QR code rotates.
+_stars = env_str("SHEGONG_VOLUNTEER_STAR_HOURS", "100,300,600,1000,1500")
+try:
+    SHEGONG_VOLUNTEER_STAR_HOURS = [int(x) for x in _stars.split(",")]
+    if (
+        len(SHEGONG_VOLUNTEER_STAR_HOURS) != 5
+        or SHEGONG_VOLUNTEER_STAR_HOURS != sorted(set(SHEGONG_VOLUNTEER_STAR_HOURS))
+        or SHEGONG_VOLUNTEER_STAR_HOURS[0] <= 0
+    ):
+        raise ValueError(_stars)
+except ValueError:
+    ENV_ERRORS.append(f"SHEGONG_VOLUNTEER_STAR_HOURS={_stars!r}: 应为 5 个递增的正整数，逗号分隔")
+    SHEGONG_VOLUNTEER_STAR_HOURS = [100, 300, 600, 1000, 1500]
+SHEGONG_VOLUNTEER_NEW_STAR_DAYS = env_int("SHEGONG_VOLUNTEER_NEW_STAR_DAYS", 30, minimum=1)
+SHEGONG_VOLUNTEER_CHECKIN_EARLY_MINUTES = env_int(
+    "SHEGONG_VOLUNTEER_CHECKIN_EARLY_MINUTES", 30, minimum=0
+)
+SHEGONG_VOLUNTEER_CHECKOUT_LATE_MINUTES = env_int(
+    "SHEGONG_VOLUNTEER_CHECKOUT_LATE_MINUTES", 30, minimum=0
+)
+SHEGONG_VOLUNTEER_QR_SECONDS = env_int("SHEGONG_VOLUNTEER_QR_SECONDS", 60, minimum=15)
 # The public case map's tiles: URL templates (comma-separated, drawn in order; {s} subdomain,
 # {z}/{x}/{y}, {tk} the key). 天地图 by default: CGCS2000 ≈ WGS-84, so stored points need no
 # shift. Without SHEGONG_MAP_TK no tile is requested: the map shows the points on a blank ground.

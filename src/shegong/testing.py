@@ -114,3 +114,72 @@ def routing_rule(category: Any, region: Region, department: Department) -> Any:
 # A point inside grid_a (street A) and one inside grid_b (street B) of build_district().
 POINT_A = (32.87, 115.75)
 POINT_B = (32.87, 115.85)
+
+
+# --- volunteers (C6) -------------------------------------------------------------------------
+
+_id_counter = iter(range(1, 999_999))
+
+
+def id_number(birth: str = "19900101", region: str = "341202") -> str:
+    """A valid GB 11643 ID number (checksum right), unique per call within a test run."""
+    from stdnum.cn import ric
+
+    body = f"{region}{birth}{next(_id_counter) % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def volunteer(
+    region: Region, *, name: str = "测试志愿者", birth: str = "19900101", account: Any = None,
+    **fields: Any,
+) -> Any:  # fmt: skip
+    """A registered, consenting volunteer (a ledger Person + a Volunteer profile) — written
+    directly, for tests of what comes after registration."""
+    from django.utils import timezone
+
+    from shegong.ledger.models import Person
+    from shegong.volunteers.models import Volunteer
+
+    person = Person.objects.create(
+        name=name, id_number=id_number(birth), region=region, user=account,
+        phone=getattr(account, "phone", "") or "",
+    )  # fmt: skip
+    fields.setdefault("consent_version", "test")
+    fields.setdefault("consent_at", timezone.now())
+    number = f"{region.code[:6]}{person.pk:08d}"
+    return Volunteer.objects.create(person=person, number=number, region=region, **fields)
+
+
+def team(region: Region, *, name: str = "测试志愿服务队", leader: Any = None, **fields: Any) -> Any:
+    """A team, with ``leader`` (a Volunteer) as its current 负责人 if given."""
+    from shegong.volunteers.models import Team, TeamMember
+
+    created = Team.objects.create(name=name, region=region, **fields)
+    if leader is not None:
+        TeamMember.objects.create(team=created, volunteer=leader, role="leader")
+    return created
+
+
+def activity(
+    team: Any, *, title: str = "测试志愿服务活动", starts_at: Any = None, hours: float = 3,
+    quota: int = 10, point: tuple[float, float] = POINT_A, status: str = "published",
+    **fields: Any,
+) -> Any:  # fmt: skip
+    """A published activity with one shift spanning it (``starts_at`` defaults to an hour ago,
+    so check-in is open now)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shegong.volunteers.models import Activity, Shift
+
+    starts_at = starts_at or timezone.now() - timedelta(hours=1)
+    ends_at = starts_at + timedelta(hours=hours)
+    fields.setdefault("category", "community")
+    created = Activity.objects.create(
+        title=title, team=team, region=team.region, address=f"{title}地点",
+        lat=point[0], lon=point[1], starts_at=starts_at, ends_at=ends_at, status=status,
+        published_at=timezone.now() if status == "published" else None, **fields,
+    )  # fmt: skip
+    Shift.objects.create(activity=created, starts_at=starts_at, ends_at=ends_at, quota=quota)
+    return created

@@ -8,6 +8,7 @@ from shegong.stations.urls_care import mobile_patterns as care_mobile_patterns
 from shegong.stations.urls_vanguard import public_patterns as vanguard_public_patterns
 from shegong.stations.urls_visits import mobile_patterns as station_mobile_patterns
 from shegong.stations.urls_workers import mobile_patterns as worker_mobile_patterns
+from shegong.volunteers import urls as volunteer_urls
 
 
 def _api_urls() -> tuple:
@@ -35,12 +36,15 @@ urlpatterns = [
     path("ledger/", include("shegong.ledger.urls")),
     path("reports/", include("shegong.reports.urls")),
     path("stations/", include("shegong.stations.urls")),
+    path("volunteers/", include("shegong.volunteers.urls")),
     path("m/", include("shegong.reports.urls_mobile")),
     path("m/", include((worker_mobile_patterns, "stations_m"))),  # m/worker/
     path("m/", include((station_mobile_patterns, "stations_checkin"))),
     path("m/", include((care_mobile_patterns, "stations_care"))),  # m/my-care/
     path("public/", include("shegong.reports.urls_public")),
     path("public/", include((vanguard_public_patterns, "honor"))),  # public/honor/
+    path("m/", include((volunteer_urls.mobile_patterns, "volunteers_m"))),
+    path("public/", include((volunteer_urls.public_patterns, "volunteers_public"))),
     path("audit/", include((audit_patterns, "audit"))),
     path("inbox/", include((inbox_patterns, "inbox"))),
     path("system/", include((system_patterns, "system"))),

@@ -45,6 +45,10 @@ class Perm(models.TextChoices):
     REPORTS_CONFIGURE = "reports.configure", "维护问题类别、派单规则与监督员"
     STATIONS_VIEW = "stations.view", "查看驿站"
     STATIONS_MANAGE = "stations.manage", "维护驿站与检查记录"
+    VOLUNTEERS_VIEW = "volunteers.view", "查看志愿者、队伍与活动"
+    VOLUNTEERS_MANAGE = "volunteers.manage", "管理志愿者、队伍、活动与服务时长"
+    ACTIVITIES_REVIEW = "activities.review", "审核发布志愿服务活动"
+    SOCIAL_WORK_MANAGE = "socialwork.manage", "管理专业社工驻点与结对"
 
 
 STAFF_ROLES = {
@@ -76,6 +80,10 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.REPORTS_SUPERVISE,
             Perm.STATIONS_VIEW,
             Perm.STATIONS_MANAGE,
+            Perm.VOLUNTEERS_VIEW,
+            Perm.VOLUNTEERS_MANAGE,
+            Perm.ACTIVITIES_REVIEW,
+            Perm.SOCIAL_WORK_MANAGE,
         }
     ),
     Role.COMMUNITY_WORKER: frozenset(
@@ -88,6 +96,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.REPORTS_VIEW,
             Perm.STATIONS_VIEW,
             Perm.STATIONS_MANAGE,
+            Perm.VOLUNTEERS_VIEW,
+            Perm.VOLUNTEERS_MANAGE,
         }
     ),
     Role.DEPARTMENT_HANDLER: frozenset(
@@ -118,7 +128,9 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.PARTY_INSTRUCTOR: frozenset(
         {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.LEDGER_VIEW, Perm.GUIDANCE}
     ),
-    Role.SOCIAL_WORKER: frozenset({Perm.WORKBENCH, Perm.REGIONS_VIEW}),
+    Role.SOCIAL_WORKER: frozenset(
+        {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.VOLUNTEERS_VIEW, Perm.VOLUNTEERS_MANAGE}
+    ),
     Role.VOLUNTEER: frozenset(),
     Role.WORKER: frozenset(),
     Role.RESIDENT: frozenset(),

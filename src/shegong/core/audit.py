@@ -89,8 +89,43 @@ class Verb(IntEnum):
     INSURANCE_BATCH_SAVED = 340
     WORKERS_ENROLLED = 341
     INSURANCE_EXPORTED = 342
+    WORKER_WITHDRAWN = 343
     VANGUARD_SAVED = 350
     ROLE_MODEL_SAVED = 351
+    # 600–699 volunteers and social workers (C6)
+    VOLUNTEER_REGISTERED = 600
+    VOLUNTEER_UPDATED = 601
+    VOLUNTEER_STATUS_CHANGED = 602
+    GUARDIAN_CONSENT_RECORDED = 603
+    SKILL_SAVED = 604
+    VOLUNTEERS_EXPORTED = 605
+    TEAM_SAVED = 610
+    TEAM_MEMBER_JOINED = 611
+    TEAM_MEMBER_LEFT = 612
+    TEAM_INCUBATION_CHANGED = 613
+    SOCIAL_WORKER_SAVED = 620
+    STATIONING_SAVED = 621
+    PAIRING_SAVED = 622
+    GUIDANCE_LOGGED = 623
+    ACTIVITY_SAVED = 630
+    ACTIVITY_SUBMITTED = 631
+    ACTIVITY_REVIEWED = 632
+    ACTIVITY_CANCELLED = 633
+    SIGNED_UP = 640
+    SIGNUP_CANCELLED = 641
+    SIGNUP_PROMOTED = 642
+    CHECKED_IN = 650
+    CHECKED_OUT = 651
+    ATTENDANCE_AUTO_CLOSED = 652
+    ATTENDANCE_CORRECTED = 653
+    RECORD_APPROVED = 660
+    RECORD_DECLINED = 661
+    RECORD_ADJUSTED = 662
+    RECORD_ENTERED = 663
+    RECORD_TRANSFERRED = 664
+    STAR_REACHED = 665
+    CERTIFICATE_ISSUED = 670
+    CERTIFICATE_REVOKED = 671
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -180,8 +215,42 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.INSURANCE_BATCH_SAVED: "保存保险批次",
     Verb.WORKERS_ENROLLED: "登记参保人员",
     Verb.INSURANCE_EXPORTED: "导出参保名单",
+    Verb.WORKER_WITHDRAWN: "新就业群体撤回同意并注销",
     Verb.VANGUARD_SAVED: "保存党员先锋岗/责任区",
     Verb.ROLE_MODEL_SAVED: "保存先进典型",
+    Verb.VOLUNTEER_REGISTERED: "志愿者注册",
+    Verb.VOLUNTEER_UPDATED: "修改志愿者信息",
+    Verb.VOLUNTEER_STATUS_CHANGED: "变更志愿者状态",
+    Verb.GUARDIAN_CONSENT_RECORDED: "登记监护人同意",
+    Verb.SKILL_SAVED: "保存志愿服务技能",
+    Verb.VOLUNTEERS_EXPORTED: "导出志愿者",
+    Verb.TEAM_SAVED: "保存志愿服务队伍",
+    Verb.TEAM_MEMBER_JOINED: "队员加入",
+    Verb.TEAM_MEMBER_LEFT: "队员退出",
+    Verb.TEAM_INCUBATION_CHANGED: "变更队伍孵化状态",
+    Verb.SOCIAL_WORKER_SAVED: "保存专业社工",
+    Verb.STATIONING_SAVED: "保存社工驻点",
+    Verb.PAIRING_SAVED: "保存结对帮扶",
+    Verb.GUIDANCE_LOGGED: "记录帮扶指导",
+    Verb.ACTIVITY_SAVED: "保存志愿服务活动",
+    Verb.ACTIVITY_SUBMITTED: "提交活动审核",
+    Verb.ACTIVITY_REVIEWED: "审核志愿服务活动",
+    Verb.ACTIVITY_CANCELLED: "取消志愿服务活动",
+    Verb.SIGNED_UP: "活动报名",
+    Verb.SIGNUP_CANCELLED: "取消报名",
+    Verb.SIGNUP_PROMOTED: "候补转正",
+    Verb.CHECKED_IN: "志愿服务签到",
+    Verb.CHECKED_OUT: "志愿服务签退",
+    Verb.ATTENDANCE_AUTO_CLOSED: "未签退自动结束",
+    Verb.ATTENDANCE_CORRECTED: "更正签到签退",
+    Verb.RECORD_APPROVED: "确认服务时长",
+    Verb.RECORD_DECLINED: "不予确认服务时长",
+    Verb.RECORD_ADJUSTED: "更正服务时长",
+    Verb.RECORD_ENTERED: "补录服务记录",
+    Verb.RECORD_TRANSFERRED: "转入服务记录",
+    Verb.STAR_REACHED: "志愿者星级晋升",
+    Verb.CERTIFICATE_ISSUED: "出具志愿服务记录证明",
+    Verb.CERTIFICATE_REVOKED: "作废志愿服务记录证明",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

@@ -68,6 +68,24 @@ MENU: list[tuple[str, list[MenuItem]]] = [
         ],
     ),
     (
+        "志愿服务",
+        [
+            MenuItem("志愿者", "volunteers:list", "people", Perm.VOLUNTEERS_VIEW),
+            MenuItem("志愿服务队伍", "volunteers:teams", "flag", Perm.VOLUNTEERS_VIEW),
+            MenuItem(
+                "志愿服务活动", "volunteers:activities", "calendar-check", Perm.VOLUNTEERS_VIEW
+            ),
+            MenuItem("活动审核", "volunteers:review", "clipboard-check", Perm.ACTIVITIES_REVIEW),
+            MenuItem("服务时长审核", "volunteers:records", "hourglass-split", Perm.VOLUNTEERS_VIEW),
+            MenuItem("记录证明", "volunteers:certificates", "patch-check", Perm.VOLUNTEERS_VIEW),
+            MenuItem("志愿服务统计", "volunteers:statistics", "bar-chart", Perm.VOLUNTEERS_VIEW),
+            MenuItem(
+                "专业社工", "volunteers:social_workers", "person-workspace", Perm.VOLUNTEERS_VIEW
+            ),
+            MenuItem("技能目录", "volunteers:skills", "tools", Perm.VOLUNTEERS_MANAGE),
+        ],
+    ),
+    (
         "系统管理",
         [
             MenuItem("账号管理", "accounts:users", "people", Perm.ACCOUNTS_VIEW),

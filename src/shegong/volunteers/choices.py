@@ -1,0 +1,116 @@
+"""Statuses, kinds and default lists of volunteer service and professional social work (C6)."""
+
+from django.db import models
+
+
+class VolunteerStatus(models.TextChoices):
+    ACTIVE = "active", "在册"
+    PAUSED = "paused", "暂停服务"
+    LEFT = "left", "已退出"
+
+
+class TeamKind(models.TextChoices):
+    TEAM = "team", "志愿服务队"
+    ORGANIZATION = "organization", "志愿服务组织"
+    GRASSROOTS = "grassroots", "草根志愿团体"
+
+
+class Incubation(models.TextChoices):
+    NONE = "none", "未纳入孵化"
+    INCUBATING = "incubating", "孵化中"
+    INCUBATED = "incubated", "已孵化"
+
+
+class TeamRole(models.TextChoices):
+    MEMBER = "member", "队员"
+    LEADER = "leader", "负责人"
+
+
+class Qualification(models.TextChoices):
+    """国家社会工作者职业资格 levels."""
+
+    NONE = "none", "无职业资格"
+    ASSISTANT = "assistant", "助理社会工作师"
+    INTERMEDIATE = "intermediate", "社会工作师"
+    SENIOR = "senior", "高级社会工作师"
+
+
+class GuidanceMode(models.TextChoices):
+    OFFLINE = "offline", "线下走访"
+    ONLINE = "online", "线上答疑"
+
+
+class ActivityCategory(models.TextChoices):
+    ELDERLY = "elderly", "助老服务"
+    DISABLED = "disabled", "助残服务"
+    CHILDREN = "children", "关爱儿童"
+    COMMUNITY = "community", "社区治理"
+    ENVIRONMENT = "environment", "环境保护"
+    CIVILITY = "civility", "文明实践"
+    HEALTH = "health", "医疗健康"
+    LEGAL = "legal", "法律服务"
+    EMERGENCY = "emergency", "应急救援"
+    CULTURE = "culture", "文体活动"
+    OTHER = "other", "其他"
+
+
+class ActivityStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PENDING = "pending", "待审核"
+    PUBLISHED = "published", "已发布"
+    REJECTED = "rejected", "未通过"
+    CANCELLED = "cancelled", "已取消"
+
+
+class SignupStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "已报名"
+    WAITLISTED = "waitlisted", "候补"
+    CANCELLED = "cancelled", "已取消"
+
+
+ACTIVE_SIGNUP = (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED)
+
+
+class RecordKind(models.TextChoices):
+    ATTENDANCE = "attendance", "签到记录"
+    ADJUSTMENT = "adjustment", "更正记录"
+    MANUAL = "manual", "补录"
+    TRANSFER = "transfer", "转入记录"
+
+
+class RecordStatus(models.TextChoices):
+    OPEN = "open", "服务中"
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已确认"
+    DECLINED = "declined", "未通过"
+
+
+# The skills every deployment starts with (configurable afterwards): code, name, whether a
+# certificate is usually expected (医疗护理 needs a nurse's licence, 法律咨询 a lawyer's …).
+DEFAULT_SKILLS = [
+    ("medical", "医疗护理", True),
+    ("counselling", "心理疏导", True),
+    ("legal", "法律咨询", True),
+    ("elderly", "助老", False),
+    ("disabled", "助残", False),
+    ("childcare", "儿童托管", False),
+    ("appliance_repair", "家电维修", False),
+    ("haircut", "理发", False),
+    ("arts", "文艺", False),
+    ("rescue", "应急救援", True),
+    ("it", "信息技术", False),
+    ("translation", "外语翻译", False),
+    ("driving", "驾驶", True),
+    ("photography", "摄影摄像", False),
+]
+
+WEEKDAY_LABELS = {
+    "1": "周一",
+    "2": "周二",
+    "3": "周三",
+    "4": "周四",
+    "5": "周五",
+    "6": "周六",
+    "7": "周日",
+}
+DAY_PARTS = {"am": "上午", "pm": "下午", "eve": "晚上"}

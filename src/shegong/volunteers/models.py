@@ -1,0 +1,506 @@
+"""Volunteers, teams, professional social workers, activities, attendance, service records,
+certificates (C6).
+
+A volunteer and a social worker are profiles of a ledger ``Person`` (name, encrypted ID number,
+phone live there), never copies. Hours live on ``ServiceRecord`` rows: one per attendance (or a
+manual / transferred / adjusting entry), approved by the organising team; an approved record is
+never edited — a correction is a new ``ADJUSTMENT`` row pointing at it. ``Volunteer.hours`` is the
+running total of approved hours (kept by ``hours.approve``), so a star level is read, not summed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from shegong.regions.scope import ScopedQuerySet
+
+from .choices import (
+    ActivityCategory,
+    ActivityStatus,
+    GuidanceMode,
+    Incubation,
+    Qualification,
+    RecordKind,
+    RecordStatus,
+    SignupStatus,
+    TeamKind,
+    TeamRole,
+    VolunteerStatus,
+)
+
+ZERO = Decimal("0.00")
+
+
+class Skill(models.Model):
+    """One skill of the configurable taxonomy (医疗护理, 心理疏导, 法律咨询 …)."""
+
+    code = models.SlugField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=30)
+    needs_certificate = models.BooleanField("通常需要资质证书", default=False)
+    order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "志愿服务技能"
+        verbose_name_plural = "志愿服务技能"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Volunteer(models.Model):
+    """A registered volunteer: a profile of a ledger Person with a public volunteer number
+    (志愿者编号; the ID number is never the public identifier)."""
+
+    person = models.OneToOneField(
+        "ledger.Person", on_delete=models.PROTECT, related_name="volunteer", verbose_name="人员"
+    )
+    number = models.CharField("志愿者编号", max_length=20, unique=True)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="服务区域"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=VolunteerStatus.choices, default=VolunteerStatus.ACTIVE
+    )
+    skills = models.ManyToManyField(
+        Skill, through="VolunteerSkill", related_name="volunteers", verbose_name="技能"
+    )
+    # {"1": ["am", "pm"], "6": ["eve"]}: ISO weekday → parts of the day (choices.DAY_PARTS).
+    availability = models.JSONField("每周可服务时间", default=dict, blank=True)
+    # The personal-data consent (PIPL art. 14; 志愿服务条例 art. 20): which text, when.
+    consent_version = models.CharField("同意的告知书版本", max_length=20, blank=True)
+    consent_at = models.DateTimeField("同意时间", null=True, blank=True)
+    # A volunteer under 18 needs a guardian's recorded consent before any sign-up (DOMAIN.md 4.1).
+    guardian_name = models.CharField("监护人姓名", max_length=50, blank=True)
+    guardian_phone = models.CharField("监护人手机号", max_length=11, blank=True)
+    guardian_relation = models.CharField("与本人关系", max_length=20, blank=True)
+    guardian_consent_at = models.DateTimeField("监护人同意时间", null=True, blank=True)
+    # Running total of approved hours and the star level it gives (hours.approve keeps both).
+    hours = models.DecimalField(
+        "累计确认时长（小时）", max_digits=9, decimal_places=2, default=ZERO
+    )
+    star = models.PositiveSmallIntegerField("星级", default=0)
+    star_reached_at = models.DateTimeField("达到当前星级时间", null=True, blank=True)
+    registered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="登记人",
+    )  # fmt: skip
+    created_at = models.DateTimeField("注册时间", default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "志愿者"
+        verbose_name_plural = "志愿者"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["star", "star_reached_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.person.name_masked}"
+
+
+class VolunteerSkill(models.Model):
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="skill_rows")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    certificate_name = models.CharField("资质证书", max_length=60, blank=True)
+    certificate_number = models.CharField("证书编号", max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "志愿者技能"
+        verbose_name_plural = "志愿者技能"
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "skill"], name="volunteer_skill_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id}: {self.skill_id}"
+
+
+class Team(models.Model):
+    """A 志愿服务队 / 志愿服务组织 / grassroots group, with its incubation state, so "183 teams
+    incubated" is a query."""
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=20, choices=TeamKind.choices, default=TeamKind.TEAM)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属社区/区划"
+    )
+    organization = models.ForeignKey(
+        "ledger.Organization", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="volunteer_teams", verbose_name="依托单位/登记的社会组织",
+    )  # fmt: skip
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name="上级队伍",
+    )  # fmt: skip
+    description = models.TextField("简介", blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    incubation = models.CharField(
+        "孵化状态", max_length=12, choices=Incubation.choices, default=Incubation.NONE
+    )
+    incubation_started_on = models.DateField("开始孵化", null=True, blank=True)
+    incubated_on = models.DateField("孵化完成", null=True, blank=True)
+    is_active = models.BooleanField("在运行", default=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("建立时间", default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "志愿服务队伍"
+        verbose_name_plural = "志愿服务队伍"
+        ordering = ["region", "name"]
+        indexes = [models.Index(fields=["region", "incubation"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    """A volunteer's membership of a team, with join/leave dates; ``left_on`` empty = current."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(
+        "角色", max_length=10, choices=TeamRole.choices, default=TeamRole.MEMBER
+    )
+    joined_on = models.DateField("加入日期", default=timezone.localdate)
+    left_on = models.DateField("退出日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "队员"
+        verbose_name_plural = "队员"
+        ordering = ["team", "-role", "joined_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "volunteer"],
+                condition=Q(left_on__isnull=True),
+                name="team_member_one_current",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} ← {self.volunteer_id}"
+
+
+class SocialWorker(models.Model):
+    """A professional social worker (专业社工): qualification and employer (a social-work agency
+    in the ledger)."""
+
+    person = models.OneToOneField(
+        "ledger.Person", on_delete=models.PROTECT, related_name="social_worker",
+        verbose_name="人员",
+    )  # fmt: skip
+    qualification = models.CharField(
+        "职业资格", max_length=14, choices=Qualification.choices, default=Qualification.NONE
+    )
+    certificate_number = models.CharField("证书编号", max_length=40, blank=True)
+    employer = models.ForeignKey(
+        "ledger.Organization", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="social_workers", verbose_name="所在社工机构",
+    )  # fmt: skip
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属区划"
+    )
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "专业社工"
+        verbose_name_plural = "专业社工"
+        ordering = ["region", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person.name_masked}（{self.get_qualification_display()}）"
+
+
+class Stationing(models.Model):
+    """A social worker stationed at a community (驻点), from/to."""
+
+    social_worker = models.ForeignKey(
+        SocialWorker, on_delete=models.CASCADE, related_name="stationings"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="驻点社区"
+    )
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "社工驻点"
+        verbose_name_plural = "社工驻点"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.social_worker_id} @ {self.region_id}"
+
+
+class Pairing(models.Model):
+    """A senior social worker paired with a community (结对帮扶), with guidance logs."""
+
+    social_worker = models.ForeignKey(
+        SocialWorker, on_delete=models.CASCADE, related_name="pairings"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="结对社区"
+    )
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "结对帮扶"
+        verbose_name_plural = "结对帮扶"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.social_worker_id} ↔ {self.region_id}"
+
+
+class GuidanceLog(models.Model):
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="logs")
+    on = models.DateField("日期")
+    mode = models.CharField("方式", max_length=10, choices=GuidanceMode.choices)
+    topic = models.CharField("主题", max_length=100)
+    content = models.TextField("内容", blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "帮扶指导记录"
+        verbose_name_plural = "帮扶指导记录"
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.topic}"
+
+
+class Activity(models.Model):
+    """A volunteer activity: organised by a team, at a place with a geofence, in a time window,
+    with a quota per shift. Every activity has at least one ``Shift`` (a short one has exactly
+    one, spanning the activity)."""
+
+    title = models.CharField("活动名称", max_length=100)
+    category = models.CharField("服务类别", max_length=20, choices=ActivityCategory.choices)
+    description = models.TextField("活动内容", blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="activities", verbose_name="组织队伍"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="活动区划"
+    )
+    address = models.CharField("活动地点", max_length=200)
+    lat = models.FloatField("纬度（WGS-84）")
+    lon = models.FloatField("经度（WGS-84）")
+    radius_m = models.PositiveIntegerField("签到范围（米）", default=300)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    required_skills = models.ManyToManyField(
+        Skill, blank=True, related_name="activities", verbose_name="所需技能"
+    )
+    risky = models.BooleanField("有人身风险（须投保）", default=False)
+    insurance_note = models.CharField("保险说明", max_length=200, blank=True)
+    people_served = models.PositiveIntegerField("服务对象人次", default=0)
+    status = models.CharField(
+        "状态", max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.DRAFT
+    )
+    review_note = models.CharField("审核意见", max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    cancelled_reason = models.CharField("取消原因", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "志愿服务活动"
+        verbose_name_plural = "志愿服务活动"
+        ordering = ["-starts_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "starts_at"]),
+            models.Index(fields=["region", "starts_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Shift(models.Model):
+    """A time slot of an activity with its own quota (班次)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="shifts")
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    quota = models.PositiveIntegerField("招募人数")
+
+    class Meta:
+        verbose_name = "班次"
+        verbose_name_plural = "班次"
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Signup(models.Model):
+    """A volunteer's sign-up for a shift: confirmed within the quota, waitlisted beyond it and
+    promoted in order when a confirmed place is cancelled."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="signups")
+    status = models.CharField("状态", max_length=12, choices=SignupStatus.choices)
+    created_at = models.DateTimeField("报名时间", default=timezone.now)
+    promoted_at = models.DateTimeField("候补转正时间", null=True, blank=True)
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "报名"
+        verbose_name_plural = "报名"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"],
+                condition=~Q(status=SignupStatus.CANCELLED),
+                name="signup_one_active_per_shift",
+            )
+        ]
+        indexes = [models.Index(fields=["shift", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.shift_id} ← {self.volunteer_id} ({self.status})"
+
+
+class ServiceRecord(models.Model):
+    """One entry of a volunteer's service time (志愿服务记录).
+
+    An ``ATTENDANCE`` row is opened by check-in and closed by check-out (or by the window's end,
+    ``auto_closed``); its ``hours`` are check-out − check-in clipped to the shift. The team that
+    organised it approves it (谁组织谁记录); once ``APPROVED`` it is never changed — a correction
+    is an ``ADJUSTMENT`` row (signed hours) with ``corrects`` pointing at it. ``region`` and
+    ``served_on`` are copied from the activity so totals by community and month need no join.
+    """
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="records")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="records", verbose_name="记录单位"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="records"
+    )
+    shift = models.ForeignKey(
+        Shift, on_delete=models.PROTECT, null=True, blank=True, related_name="records"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="服务区划"
+    )
+    kind = models.CharField(
+        "类型", max_length=12, choices=RecordKind.choices, default=RecordKind.ATTENDANCE
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=RecordStatus.choices, default=RecordStatus.OPEN
+    )
+    content = models.CharField("服务内容", max_length=200)
+    served_on = models.DateField("服务日期")
+    check_in_at = models.DateTimeField("签到时间", null=True, blank=True)
+    check_out_at = models.DateTimeField("签退时间", null=True, blank=True)
+    check_in_distance_m = models.PositiveIntegerField("签到距离（米）", null=True, blank=True)
+    check_out_distance_m = models.PositiveIntegerField("签退距离（米）", null=True, blank=True)
+    auto_closed = models.BooleanField("未签退，按活动结束时间自动签退", default=False)
+    hours = models.DecimalField("服务时长（小时）", max_digits=7, decimal_places=2, default=ZERO)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+        verbose_name="更正的记录",
+    )  # fmt: skip
+    reason = models.CharField("说明/更正原因", max_length=200, blank=True)
+    source_organization = models.CharField("转出单位", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="记录人",
+    )  # fmt: skip
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="审核人",
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_note = models.CharField("审核意见", max_length=200, blank=True)
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "志愿服务记录"
+        verbose_name_plural = "志愿服务记录"
+        ordering = ["-served_on", "-id"]
+        constraints = [
+            # One attendance row per sign-up slot: a double check-in finds the same record.
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"],
+                condition=Q(kind=RecordKind.ATTENDANCE),
+                name="record_one_attendance_per_shift",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["volunteer", "status"]),
+            models.Index(fields=["team", "status"]),
+            # Totals by community and month read only this index (a covering index on SQLite).
+            models.Index(fields=["status", "served_on", "region", "hours"], name="record_totals"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.served_on} {self.hours}h"
+
+
+class Certificate(models.Model):
+    """A 志愿服务记录证明: issued by a team (谁记录谁证明) for a volunteer's approved hours in a
+    period; verifiable at /public/certificates/<serial>; revocable."""
+
+    serial = models.CharField("证明编号", max_length=24, unique=True)
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="certificates")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="certificates", verbose_name="出具单位"
+    )
+    period_start = models.DateField("服务起始日期")
+    period_end = models.DateField("服务截止日期")
+    hours = models.DecimalField("服务时长（小时）", max_digits=9, decimal_places=2)
+    records = models.PositiveIntegerField("服务记录条数")
+    # The issuer's details the national rules require, frozen at issue time.
+    issuer_name = models.CharField("出具单位名称", max_length=100)
+    issuer_head = models.CharField("单位负责人", max_length=50, blank=True)
+    issuer_handler = models.CharField("经办人", max_length=50, blank=True)
+    issuer_phone = models.CharField("联系电话", max_length=20, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField("出具时间", default=timezone.now)
+    revoked_at = models.DateTimeField("作废时间", null=True, blank=True)
+    revoked_reason = models.CharField("作废原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "志愿服务记录证明"
+        verbose_name_plural = "志愿服务记录证明"
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.serial
