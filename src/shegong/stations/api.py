@@ -1,6 +1,7 @@
-"""/api/v1/stations/: the public nearest-station search and station detail (no login).
+"""/api/v1/stations/: the public nearest-station search and station detail (no login); the
+worker's own /me and /checkin (login required) live in ``api_me``.
 
-Both operations are public by design (a rider looks for water and a seat): they show what a
+The two public operations are so by design (a rider looks for water and a seat): they show what a
 station is, where, when it is open and what it offers — its own phone included — and nothing
 about any person. The search is ``queries.nearest``, the one query function.
 """
@@ -17,7 +18,7 @@ from ninja import Query, Router
 from shegong.core import geo
 from shegong.core.schemas import problem_responses
 
-from . import queries
+from . import api_me, queries
 from . import schedule as schedule_rules
 from .choices import StationKind, StationStatus
 from .models import Station
@@ -25,6 +26,9 @@ from .schemas import NearestQuery, StationOut
 
 router = Router()
 ERRORS = problem_responses(400, 404, 422, 429)
+KIND_LABELS = dict(StationKind.choices)
+STATUS_LABELS = dict(StationStatus.choices)
+router.add_router("", api_me.router)  # the worker's own /me and /checkin (login required)
 
 
 def station_out(
@@ -36,11 +40,12 @@ def station_out(
     lat_crs, lon_crs = geo.from_wgs84(station.lat, station.lon, crs)
     sched = station.schedule or {}
     open_status = station.status == StationStatus.OPEN
+    status_label = STATUS_LABELS.get(station.status, station.status)  # get_status_display()
     return {
         "id": station.pk,
         "name": station.name,
         "kind": station.kind,
-        "kind_label": StationKind(station.kind).label if station.kind in StationKind.values else "",
+        "kind_label": KIND_LABELS.get(station.kind, ""),
         "address": station.address,
         "lat": round(station.lat, 7),
         "lon": round(station.lon, 7),
@@ -50,12 +55,12 @@ def station_out(
         "distance_m": None if distance is None else round(distance, 1),
         "facilities": [{"code": f.code, "name": f.name} for f in station.facilities.all()],
         "open_now": open_status and schedule_rules.is_open(sched, at),
-        "today": queries.today_hours(station, at) if open_status else station.get_status_display(),
+        "today": queries.today_hours(station, at) if open_status else status_label,
         "schedule": [{"day": d, "hours": h} for d, h in schedule_rules.describe(sched)],
         "seats": station.seats,
         "phone": station.contact_phone,
         "status": station.status,
-        "status_label": station.get_status_display(),
+        "status_label": status_label,
     }
 
 
@@ -80,7 +85,7 @@ def nearest(request: HttpRequest, q: Query[NearestQuery]) -> Any:
 
 
 @router.get(
-    "/{station_id}",
+    "/{int:station_id}",  # an integer only: /me and /checkin (api_me) are not station ids
     response={200: StationOut, **ERRORS},
     summary="驿站详情（公开，无需登录）",
     operation_id="stations_detail",

@@ -36,6 +36,7 @@ from shegong.regions.models import Region, ancestor_codes
 from shegong.regions.scope import in_subtree, scope_prefix
 
 from .models import (
+    WORKER_WITHDRAWN,
     CampaignStock,
     CareCampaign,
     Distribution,
@@ -107,12 +108,13 @@ def batches_visible_to(user: Any) -> QuerySet:
 
 
 def find_worker(user: Any, text: str) -> Worker | None:
-    """The worker (in the user's scope; anyone for ``user=None``) with this ID number or
-    phone; None if there is none or the text is neither."""
+    """The live worker (in the user's scope; anyone for ``user=None``) with this ID number or
+    phone; None if there is none or the text is neither. A withdrawn profile is never found."""
     text = str(text or "").strip()
     if not text:
         return None
-    workers = Worker.objects.all() if user is None else Worker.objects.visible_to(user)
+    workers = Worker.objects.live()
+    workers = workers if user is None else workers.visible_to(user)
     if len(text) == 11 and text.isdigit():
         return workers.filter(person__phone=text).select_related("person").first()
     try:
@@ -252,10 +254,12 @@ def give_benefit(
     at: datetime | None = None,
 ) -> Distribution:
     """Hand the campaign's benefit to ``worker`` at ``station``: within the campaign's dates,
-    at a station inside its region with stock left, once per worker per campaign."""
+    at a station inside its region with stock left, once per worker per campaign; never to a
+    withdrawn (anonymised) profile."""
     if actor is not None:
         require_perm(actor, Perm.STATIONS_MANAGE)
     _campaign_in_scope(actor, campaign)
+    Worker.objects.require_live(worker)
     at = at or timezone.now()
     campaign = CareCampaign.objects.select_related("region").get(pk=campaign.pk)
     today = timezone.localdate(at)
@@ -346,7 +350,8 @@ def enroll_workers(
     batch: InsuranceBatch, workers: Iterable[Worker], *, actor: Any
 ) -> EnrolmentResult:
     """Enrol ``workers`` (each once; those enrolled before are skipped, and so are those outside
-    the batch's region or the actor's scope) and report the counts."""
+    the batch's region or the actor's scope) and report the counts. A withdrawn (anonymised)
+    profile among them refuses the whole enrolment, nothing written."""
     if actor is not None:
         require_perm(actor, Perm.STATIONS_MANAGE)
         if not batches_visible_to(actor).filter(pk=batch.pk).exists():
@@ -355,6 +360,8 @@ def enroll_workers(
     ids = list(dict.fromkeys(w.pk for w in workers))
     if len(ids) > MAX_ENROL:
         raise InvalidInput.field("workers", f"一次最多登记 {MAX_ENROL:,} 人")
+    if Worker.objects.filter(pk__in=ids, person__isnull=True).exists():
+        raise DomainError(WORKER_WITHDRAWN)
     allowed = Worker.objects.all() if actor is None else Worker.objects.visible_to(actor)
     allowed = in_subtree(allowed, batch.region.prefix).filter(pk__in=ids)
     inside = set(allowed.values_list("pk", flat=True))

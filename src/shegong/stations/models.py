@@ -7,9 +7,13 @@ that knows its shape) and read by ``schedule.is_open``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
+from shegong.core.errors import DomainError
 from shegong.regions.scope import ScopedQuerySet
 
 from .choices import StationKind, StationStatus
@@ -108,13 +112,42 @@ class Inspection(models.Model):
         return f"{self.station} {self.inspected_on}"
 
 
+WORKER_WITHDRAWN = "该人员已注销新就业群体登记"
+
+
+class WorkerQuerySet(ScopedQuerySet):
+    def live(self) -> models.QuerySet:
+        """Profiles still registered: not withdrawn (anonymised) ones. Use it wherever a worker
+        is listed, exported, found or served."""
+        return self.filter(person__isnull=False)
+
+    def require_live(self, worker: Any) -> None:
+        """Refuse (DomainError) a worker whose registration was withdrawn. Locks the row, so a
+        withdrawal racing the caller's write (inside its transaction) waits for it or wins."""
+        person_id = (
+            self.model.objects.select_for_update()
+            .filter(pk=worker.pk)
+            .values_list("person_id", flat=True)
+            .first()
+        )
+        if person_id is None:
+            raise DomainError(WORKER_WITHDRAWN)
+
+
 class Worker(models.Model):
     """A new-employment worker (新就业群体): a profile of a ledger ``Person``, never a copy —
-    name, ID number and phone live on the Person (encrypted and masked there)."""
+    name, ID number and phone live on the Person (encrypted and masked there).
+
+    A withdrawn profile (撤回同意并注销, ``workers.withdraw_worker``) is anonymised, not deleted:
+    ``person`` is cleared and ``withdrawn_at`` set, so the visits, benefits and enrolments it
+    made still count in the statistics while nothing ties them to a person any more. The
+    Person may register again (a new profile): one live profile per Person (OneToOne; several
+    withdrawn ones share NULL)."""
 
     person = models.OneToOneField(
-        "ledger.Person", on_delete=models.PROTECT, related_name="worker", verbose_name="人员"
-    )
+        "ledger.Person", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="worker", verbose_name="人员",
+    )  # fmt: skip
     kind = models.CharField("从业类型", max_length=30)  # ledger.choices.Occupation values
     platform = models.ForeignKey(
         "ledger.Organization", on_delete=models.PROTECT, null=True, blank=True,
@@ -125,7 +158,8 @@ class Worker(models.Model):
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="服务区域"
     )
-    # The personal-data consent the worker gave (PIPL art. 14): which text, when.
+    # The personal-data consent the worker gave (PIPL art. 14): which text, when. Kept after a
+    # withdrawal as the record of what had been agreed to.
     consent_version = models.CharField("同意的告知书版本", max_length=20, blank=True)
     consent_at = models.DateTimeField("同意时间", null=True, blank=True)
     registered_by = models.ForeignKey(
@@ -133,17 +167,32 @@ class Worker(models.Model):
         verbose_name="登记人",
     )  # fmt: skip
     created_at = models.DateTimeField("登记时间", default=timezone.now)
+    withdrawn_at = models.DateTimeField("注销时间", null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = WorkerQuerySet.as_manager()
 
     class Meta:
         verbose_name = "新就业群体"
         verbose_name_plural = "新就业群体"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["region", "kind"])]
+        constraints = [
+            # Withdrawn ⇔ anonymised: no half state where a person is kept after withdrawal.
+            models.CheckConstraint(
+                condition=Q(person__isnull=True, withdrawn_at__isnull=False)
+                | Q(person__isnull=False, withdrawn_at__isnull=True),
+                name="worker_withdrawn_is_anonymised",
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.person_id is None:
+            return f"已注销的新就业群体 #{self.pk}"
         return str(self.person)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.person_id is None
 
 
 class Visit(models.Model):

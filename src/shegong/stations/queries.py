@@ -11,8 +11,10 @@ a dense city centre reads a few dozen rows and a sparse county still finds its s
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import weakref
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -167,25 +169,77 @@ def _schedule(value: Any) -> dict[str, Any]:
     return value or {}
 
 
-def _load(pks: list[int]) -> dict[int, Station]:
-    """The full rows of ``pks`` with their active facilities, in two plain queries."""
-    stations = {s.pk: s for s in Station.objects.raw(_rows_sql(len(pks)), pks)}
+# A full station row read with a plain cursor: the columns of every concrete field in model
+# order (``Station.from_db`` takes them positionally) and, for the columns that need them, the
+# converters Django's compiler would apply (JSON text, SQLite datetimes). ``Station.objects.raw``
+# works all this out again on every call, which cost more than the query itself; it is worked
+# out here once per connection (the backend's converters are bound to it).
+_ROW_PLANS: weakref.WeakKeyDictionary[Any, tuple[str, list[str], list[tuple]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _row_plan(db: Any) -> tuple[str, list[str], list[tuple]]:
+    ops = db.ops
+    plan = _ROW_PLANS.get(ops)
+    if plan is None:
+        table = Station._meta.db_table
+        fields = Station._meta.concrete_fields
+        converters = []
+        for index, field in enumerate(fields):
+            column = field.get_col(table)
+            found = ops.get_db_converters(column) + column.get_db_converters(db)
+            if found:
+                converters.append((index, found, column))
+        names = ", ".join(ops.quote_name(f.column) for f in fields)
+        sql = f"SELECT {names} FROM {table} WHERE id IN "  # noqa: S608 - names from _meta
+        plan = _ROW_PLANS[ops] = (sql, [f.attname for f in fields], converters)
+    return plan
+
+
+@functools.cache
+def _no_facilities() -> Any:
+    """``Facility.objects.none()``, made once: its query is never run, only cloned."""
+    return Facility.objects.none()
+
+
+def _load(cursor: Any, pks: list[int]) -> dict[int, Station]:
+    """The full rows of ``pks`` with their active facilities, in two plain queries. Each
+    station's ``facilities.all()`` is answered from what was read, as ``prefetch_related``
+    would leave it; the stations share one instance per facility."""
+    db = cursor.db  # the connection itself, not the thread-local proxy
+    sql, names, converters = _row_plan(db)
+    marks = ", ".join(["%s"] * len(pks))
+    cursor.execute(f"{sql}({marks})", pks)
+    alias = db.alias
+    stations: dict[int, Station] = {}
+    for row in cursor.fetchall():
+        values = list(row)
+        for index, functions, column in converters:
+            value = values[index]
+            for convert in functions:
+                value = convert(value, column, db)
+            values[index] = value
+        station = Station.from_db(alias, names, values)
+        stations[station.pk] = station
     attached: dict[int, list[Facility]] = {pk: [] for pk in stations}
-    with connection.cursor() as cursor:
-        cursor.execute(_facilities_sql(len(pks)), pks)
-        for station_id, pk, code, name, order in cursor.fetchall():
-            attached[station_id].append(Facility(pk=pk, code=code, name=name, order=order))
+    shared: dict[int, Facility] = {}
+    cursor.execute(_facilities_sql(len(pks)), pks)
+    for station_id, pk, code, name, order in cursor.fetchall():
+        facility = shared.get(pk)
+        if facility is None:
+            facility = shared[pk] = Facility(pk=pk, code=code, name=name, order=order)
+        attached[station_id].append(facility)
+    # What prefetch_related leaves behind: a queryset holding the rows. They share one empty
+    # query (a chained call clones it first), so building them compiles nothing.
+    empty = _no_facilities()
+    queryset_class, query = type(empty), empty.query
     for pk, station in stations.items():
-        found = sorted(attached[pk], key=lambda f: (f.order, f.code))
-        cached = Facility.objects.none()  # what prefetch_related leaves behind
-        cached._result_cache, cached._prefetch_done = found, True
+        cached = queryset_class(model=Facility, query=query)
+        cached._result_cache = sorted(attached[pk], key=lambda f: (f.order, f.code))
+        cached._prefetch_done = True
         station._prefetched_objects_cache = {"facilities": cached}
     return stations
-
-
-def _rows_sql(count: int) -> str:
-    marks = ", ".join(["%s"] * count)
-    return f"SELECT * FROM {Station._meta.db_table} WHERE id IN ({marks})"  # noqa: S608
 
 
 def nearest(
@@ -202,13 +256,15 @@ def nearest(
     if radius is not None:
         _check_range("radius", radius, RADIUS_MIN_M, RADIUS_MAX_M, "搜索半径（米）")
     _check_range("limit", limit, 1, LIMIT_MAX, "返回数量")
-    ranked = rank(
-        lat_w, lon_w, radius=float(radius if radius is not None else RADIUS_MAX_M),
-        facility_ids=facility_pks(facilities), open_now=open_now, limit=limit, at=at,
-    )  # fmt: skip
-    if not ranked:
-        return []
-    by_pk = _load([pk for _, pk in ranked])
+    facility_ids = facility_pks(facilities)
+    with connection.cursor() as cursor:  # one cursor for the search and the winners' rows
+        ranked = _rank(
+            cursor, lat_w, lon_w, radius=float(radius if radius is not None else RADIUS_MAX_M),
+            facility_ids=facility_ids, open_now=open_now, limit=limit, at=at,
+        )  # fmt: skip
+        if not ranked:
+            return []
+        by_pk = _load(cursor, [pk for _, pk in ranked])
     return [(by_pk[pk], distance) for distance, pk in ranked if pk in by_pk]
 
 
@@ -218,23 +274,29 @@ def rank(
 ) -> list[tuple[float, int]]:  # fmt: skip
     """The search itself on checked WGS-84 input: (distance in metres, station pk), nearest
     first, at most ``limit`` (``nearest`` then loads those rows)."""
+    with connection.cursor() as cursor:
+        return _rank(cursor, lat, lon, radius=radius, facility_ids=facility_ids,
+                     open_now=open_now, limit=limit, at=at)  # fmt: skip
+
+
+def _rank(
+    cursor: Any, lat: float, lon: float, *, radius: float, facility_ids: Sequence[int],
+    open_now: bool, limit: int, at: datetime | None,
+) -> list[tuple[float, int]]:  # fmt: skip
     sql = _box_sql(len(facility_ids), open_now)
     haversine = geo.haversine_m
     ranked: list[tuple[float, int]] = []
     r = min(FIRST_BOX_M, radius)
-    with connection.cursor() as cursor:
-        while True:
-            ranked = []
-            cursor.execute(sql, [*_box(lat, lon, r), StationStatus.OPEN, *facility_ids])
-            for row in cursor.fetchall():
-                distance = haversine(lat, lon, row[1], row[2])
-                if distance <= r and (
-                    not open_now or schedule_rules.is_open(_schedule(row[3]), at)
-                ):
-                    ranked.append((distance, row[0]))
-            if len(ranked) >= limit or r >= radius:
-                break
-            r = _next_radius(r, len(ranked), limit, radius)
+    while True:
+        ranked = []
+        cursor.execute(sql, [*_box(lat, lon, r), StationStatus.OPEN, *facility_ids])
+        for row in cursor.fetchall():
+            distance = haversine(lat, lon, row[1], row[2])
+            if distance <= r and (not open_now or schedule_rules.is_open(_schedule(row[3]), at)):
+                ranked.append((distance, row[0]))
+        if len(ranked) >= limit or r >= radius:
+            break
+        r = _next_radius(r, len(ranked), limit, radius)
     ranked.sort()
     return ranked[:limit]
 

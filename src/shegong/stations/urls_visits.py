@@ -1,5 +1,5 @@
-"""Visit pages: staff (poster, tally, statistics) under /stations/, and the H5 check-in under
-/m/ (``mobile_patterns``, namespace ``stations_checkin``)."""
+"""Visit pages: staff (poster, tally, named visit, statistics) under /stations/, and the H5
+check-in under /m/ (``mobile_patterns``, namespace ``stations_checkin``)."""
 
 from django.urls import path
 
@@ -10,6 +10,7 @@ visit_patterns = [
     path("visits/export/", views_visits.statistics_export, name="visits_export"),
     path("<int:pk>/poster.<str:fmt>", views_visits.poster, name="poster"),
     path("<int:pk>/tally/", views_visits.tally, name="tally"),
+    path("<int:pk>/visit/", views_visits.visit, name="visit"),
 ]
 
 mobile_patterns = [

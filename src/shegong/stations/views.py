@@ -31,7 +31,7 @@ from shegong.core.htmx import redirect_after_write
 from shegong.regions.models import Region
 from shegong.regions.scope import in_subtree
 
-from . import actions, queries, schedule
+from . import actions, queries, schedule, views_visits
 from .choices import StationKind, StationStatus
 from .forms import (
     CLOSURE_ROWS,
@@ -331,6 +331,7 @@ def _render_detail(
         "status_form": status_form or StatusForm(initial={"status": station.status}),
         "inspection_form": inspection_form
         or InspectionForm(initial={"inspected_on": timezone.localdate()}),
+        **views_visits.detail_context(station),
     }
     return render(request, "stations/staff_detail.html", context, status=status)
 

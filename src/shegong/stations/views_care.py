@@ -271,9 +271,10 @@ def _batch(user: Any, pk: int) -> InsuranceBatch:
 
 
 def _enrolled(user: Any, batch: InsuranceBatch) -> Any:
-    """The batch's enrolments whose worker the user may see."""
+    """The batch's enrolments whose worker the user may see (withdrawn profiles are anonymous:
+    not listed, nor sent to the insurer)."""
     return (
-        Enrollment.objects.filter(batch=batch, worker__in=Worker.objects.visible_to(user))
+        Enrollment.objects.filter(batch=batch, worker__in=Worker.objects.visible_to(user).live())
         .select_related("worker__person", "worker__platform", "worker__region")
         .order_by("-enrolled_at", "-pk")
     )
@@ -328,9 +329,8 @@ def insurance_batch(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             if data.get("everyone"):
-                chosen = list(
-                    in_subtree(Worker.objects.visible_to(user), batch.region.prefix).only("pk")
-                )
+                live = Worker.objects.visible_to(user).live()
+                chosen = list(in_subtree(live, batch.region.prefix).only("pk"))
                 missing: list[str] = []
             else:
                 chosen, missing = [], []

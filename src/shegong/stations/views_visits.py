@@ -30,7 +30,7 @@ from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.reports.forms_staff import DATE, DATE_ERRORS, StyledForm
 
-from . import qr, queries, visits
+from . import care, qr, queries, visits
 from .choices import StationStatus
 from .models import Facility, Station, Visit, Worker
 
@@ -44,6 +44,8 @@ SORTS = {
     "street": lambda r: (r["street"], r["name"]),
 }
 MY_VISITS_LIMIT = 100
+RECENT_VISITS = 10
+WORKER_NOT_FOUND = "未找到该新就业群体人员（请核对身份证号或手机号，或先登记）"
 WORKER_REGISTER_PATH = "/m/worker/register/"
 
 
@@ -54,6 +56,43 @@ class TallyForm(StyledForm):
         error_messages={"min_value": "人次至少为 1", "max_value": "人次不能超过 10,000"},
     )  # fmt: skip
     note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+AT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class VisitForm(StyledForm):
+    """登记实名服务: who (ID number or phone), the services used, when (blank: now)."""
+
+    who = forms.CharField(
+        label="身份证号或手机号", max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "请填写身份证号或手机号", "max_length": "身份证号或手机号有误"},
+    )  # fmt: skip
+    services = forms.MultipleChoiceField(
+        label="使用的服务", required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "本驿站没有该服务：%(value)s"},
+    )  # fmt: skip
+    at = forms.DateTimeField(
+        label="服务时间", required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=AT_FORMAT),
+        input_formats=[AT_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        error_messages={"invalid": "服务时间格式应为 YYYY-MM-DD HH:MM"},
+        help_text="默认现在；可补登 7 天内的服务",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, station: Station, **kwargs: Any):
+        kwargs.setdefault("auto_id", "visit-%s")  # the station page holds other forms too
+        super().__init__(*args, **kwargs)
+        facilities = [f for f in station.facilities.all() if f.is_active]
+        self.fields["services"].choices = [(f.code, f.name) for f in facilities]
+        self.fields["services"].widget.attrs["class"] = "form-check-input"
+        now = timezone.localtime()
+        attrs = self.fields["at"].widget.attrs
+        attrs["max"] = f"{now:{AT_FORMAT}}"
+        attrs["min"] = f"{now - visits.STAFF_BACKDATE:{AT_FORMAT}}"
+        if not self.is_bound:
+            self.initial.setdefault("at", now.replace(second=0, microsecond=0))
 
 
 class PeriodForm(forms.Form):
@@ -106,6 +145,54 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"已登记 {data['on']:%Y-%m-%d} 匿名服务 {data['count']} 人次")
         return redirect_after_write(request, reverse("stations:detail", args=[pk]))
     return _render_tally(request, station, form, status=422)
+
+
+def detail_context(station: Station) -> dict[str, Any]:
+    """What the station page shows of visits: the named-visit form and the last 10 visits."""
+    return {
+        "visit_form": VisitForm(station=station),
+        "recent_visits": visits.recent_at_station(station, RECENT_VISITS),
+    }
+
+
+@require_POST
+def visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记实名服务: staff count a worker (found by ID number or phone in their scope) who was
+    served without scanning."""
+    user = request.user
+    require_perm(user, Perm.STATIONS_MANAGE)
+    station = queries.access_station(user, pk)
+    form = VisitForm(request.POST, station=station)
+    if not form.is_valid():
+        return _render_visit(request, station, form, status=422)
+    data = form.cleaned_data
+    worker = care.find_worker(user, data["who"])
+    if worker is None:
+        form.add_error("who", WORKER_NOT_FOUND)
+        return _render_visit(request, station, form, status=422)
+    try:
+        done = visits.record_visit(
+            station, worker=worker, actor=user, services=data["services"], source="staff",
+            at=data["at"] or timezone.now(),
+        )  # fmt: skip
+    except (NotFound, NotPermitted):
+        raise
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return _render_visit(request, station, form, status=exc.status)
+    local = timezone.localtime(done.at)
+    messages.success(
+        request, f"已登记实名服务：{worker.person.name_masked}（{local:%Y-%m-%d %H:%M}）"
+    )
+    return redirect_after_write(request, reverse("stations:detail", args=[pk]))
+
+
+def _render_visit(request: HttpRequest, station: Station, form: VisitForm, *, status: int):
+    context = {
+        "station": station, "visit_form": form,
+        "recent_visits": visits.recent_at_station(station, RECENT_VISITS),
+    }  # fmt: skip
+    return render(request, "stations/visits_visit.html", context, status=status)
 
 
 def _render_tally(request: HttpRequest, station: Station, form: TallyForm, *, status: int):

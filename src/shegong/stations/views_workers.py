@@ -1,10 +1,11 @@
-"""新就业群体 pages: staff list/export/register/detail/edit under /stations/workers/, and the
-worker's own H5 registration and profile under /m/worker/.
+"""新就业群体 pages: staff list/export/register/detail/edit/withdraw under /stations/workers/,
+and the worker's own H5 pages under /m/worker/: the home (nearest stations, visits, demands,
+care), registration, the profile, self-service edit and withdrawal of consent.
 
 Thin adapters (STYLE.md rule 11): check the permission, find the worker among
-``Worker.objects.visible_to(user)`` (another street's worker is the same 404 as a missing one),
-parse the form, call ONE action of ``workers.py``. Names, phones and ID numbers are shown
-masked everywhere here, the export included.
+``Worker.objects.visible_to(user).live()`` (another street's worker, or a withdrawn profile, is
+the same 404 as a missing one), parse the form, call ONE action of ``workers.py``. Names, phones
+and ID numbers are shown masked everywhere here, the export included.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shegong.accounts.forms import add_domain_error
 from shegong.accounts.queries import require_perm
@@ -36,7 +37,7 @@ from shegong.regions.scope import in_subtree
 from shegong.reports.forms_staff import StyledForm
 
 from . import consent, workers
-from .models import Worker
+from .models import Distribution, Enrollment, Visit, Worker
 
 PAGE_SIZE = 20
 YES_NO = [("", "全部"), ("1", "是"), ("0", "否")]
@@ -117,7 +118,7 @@ def _action_values(form: forms.Form) -> dict[str, Any]:
 
 
 def _filtered(user: Any, form: WorkerFilterForm) -> QuerySet:
-    qs = Worker.objects.visible_to(user)
+    qs = Worker.objects.visible_to(user).live()
     if not form.is_valid():
         return qs.none() if form.is_bound else qs
     data = form.cleaned_data
@@ -226,6 +227,7 @@ def _worker(user: Any, pk: int, *, manage: bool = False) -> Worker:
     require_perm(user, Perm.STATIONS_MANAGE if manage else Perm.STATIONS_VIEW)
     worker = (
         Worker.objects.visible_to(user)
+        .live()
         .select_related("person", "platform", "region", "registered_by")
         .filter(pk=pk)
         .first()
@@ -276,17 +278,42 @@ def new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _render_detail(
+    request: HttpRequest, worker: Worker, *, reason: str = "", error: str = "", status: int = 200
+) -> HttpResponse:
     user = request.user
-    worker = _worker(user, pk)
     context = {
         "worker": worker,
         "kind_label": dict(workers.WORKER_KINDS).get(worker.kind, worker.kind),
         "can_manage": user.has_perm_in_scope(Perm.STATIONS_MANAGE),
         "can_ledger": user.has_perm_in_scope(Perm.LEDGER_VIEW),
+        "withdraw_reason": reason,
+        "withdraw_error": error,
+        "max_reason": workers.MAX_REASON,
     }
-    return render(request, "stations/worker_detail.html", context)
+    return render(request, "stations/worker_detail.html", context, status=status)
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _worker(request.user, pk))
+
+
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """注销登记 (by staff, on the worker's request): the profile is anonymised, not deleted."""
+    user = request.user
+    worker = _worker(user, pk, manage=True)
+    reason = request.POST.get("reason", "").strip()
+    label = worker.person.name_masked
+    try:
+        workers.withdraw_worker(worker, actor=user, self_service=False, reason=reason)
+    except (NotFound, NotPermitted):
+        raise
+    except DomainError as exc:
+        return _render_detail(request, worker, reason=reason, error=exc.detail, status=exc.status)
+    messages.success(request, f"已注销登记：{label}（档案已匿名化，服务记录仍计入统计）")
+    return redirect_after_write(request, reverse("stations:workers"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -317,13 +344,19 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "stations/worker_form.html", context, status=422)
 
 
-# --- H5: the worker's own registration and profile ------------------------------------------
+# --- H5: the worker's own pages -------------------------------------------------------------
 
 
 def _own_worker(user: Any) -> Worker | None:
+    """The caller's own live profile (a withdrawn one has no person, so no account either)."""
+    if not getattr(user, "pk", None):
+        return None
     return (
-        Worker.objects.filter(person__user=user).select_related("person", "platform", "region")
-    ).first()
+        Worker.objects.live()
+        .filter(person__user=user)
+        .select_related("person", "platform", "region")
+        .first()
+    )
 
 
 def _h5_regions(user: Any) -> list[tuple[Region | None, list[Region]]]:
@@ -392,7 +425,7 @@ def m_register(request: HttpRequest) -> HttpResponse:
     user = request.user
     if _own_worker(user) is not None:
         messages.info(request, "您已登记过，以下是您的档案")
-        return redirect("stations_m:worker")
+        return redirect("stations_m:worker_profile")
     if request.method == "GET":
         values = {"name": user.name, "phone": user.phone, "region": _default_region(user)}
         return _m_render(request, values, {})
@@ -414,6 +447,64 @@ def m_register(request: HttpRequest) -> HttpResponse:
     return redirect("stations_m:worker")
 
 
+HOME_LIMIT = 3
+
+
+def _month_start() -> Any:
+    """Midnight of the first day of this month, local time (Asia/Shanghai)."""
+    now = timezone.localtime()
+    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _home_demands(user: Any) -> list[Any]:
+    """The caller's last demands (新就业群体诉求), newest first."""
+    from shegong.reports.catalogue import WORKER_GROUP
+    from shegong.reports.models import Report
+
+    return list(
+        Report.objects.filter(reporter=user, category__group=WORKER_GROUP)
+        .select_related("category")
+        .order_by("-submitted_at", "-id")[:HOME_LIMIT]
+    )
+
+
+@require_GET
+def m_home(request: HttpRequest) -> HttpResponse:
+    """暖新驿站 H5 home: greeting, the nearest stations (the browser's location, fetched by the
+    page from the public API), my visits, my demands, my care and cover. A fixed number of
+    queries whatever the history (each list is cut to the last three)."""
+    from shegong.reports.catalogue import WORKER_GROUP
+
+    user = request.user
+    worker = _own_worker(user)
+    if worker is None:
+        return redirect("stations_m:worker_register")
+    today = timezone.localdate()
+    # The batches covering today: ``care.covered`` as a filter (start and end days included).
+    cover = [
+        e.batch
+        for e in Enrollment.objects.filter(
+            worker=worker, batch__starts_on__lte=today, batch__ends_on__gte=today
+        )
+        .select_related("batch")
+        .order_by("batch__ends_on", "pk")[:HOME_LIMIT]
+    ]
+    context = {
+        "worker": worker,
+        "kind_label": dict(workers.WORKER_KINDS).get(worker.kind, worker.kind),
+        "cover": cover,
+        "benefit_count": Distribution.objects.filter(worker=worker).count(),
+        "visits_this_month": Visit.objects.filter(worker=worker, at__gte=_month_start()).count(),
+        "recent_visits": list(
+            Visit.objects.filter(worker=worker).select_related("station")[:HOME_LIMIT]
+        ),
+        "demands": _home_demands(user),
+        "worker_group": WORKER_GROUP,
+        "nearest_limit": HOME_LIMIT,
+    }
+    return render(request, "stations/m_home.html", context)
+
+
 @require_GET
 def m_profile(request: HttpRequest) -> HttpResponse:
     """我的档案 (H5): the worker's own profile, masked."""
@@ -425,3 +516,96 @@ def m_profile(request: HttpRequest) -> HttpResponse:
         "kind_label": dict(workers.WORKER_KINDS).get(worker.kind, worker.kind),
     }
     return render(request, "stations/m_worker_profile.html", context)
+
+
+EDIT_FIELDS = ["kind", "platform", "delivery_site", "party_member", "region"]
+
+
+def _m_edit_render(
+    request: HttpRequest,
+    worker: Worker,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    regions = _h5_regions(request.user)
+    offered = {r.code for street, communities in regions for r in [street, *communities] if r}
+    context = {
+        "worker": worker,
+        "values": values,
+        "errors": errors,
+        "kinds": workers.WORKER_KINDS,
+        "platforms": list(workers.platforms().only("pk", "name")),
+        "regions": regions,
+        # A region the picker does not offer (a grid, another district) stays choosable.
+        "current_region": None if worker.region_id in offered else worker.region,
+    }
+    return render(request, "stations/m_worker_edit.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def m_edit(request: HttpRequest) -> HttpResponse:
+    """修改从业信息 (H5): the worker changes their own work details; name, ID number and phone
+    are the ledger's and changed by staff."""
+    user = request.user
+    worker = _own_worker(user)
+    if worker is None:
+        return redirect("stations_m:worker_register")
+    if request.method == "GET":
+        values = {
+            "kind": worker.kind, "platform": str(worker.platform_id or ""),
+            "delivery_site": worker.delivery_site, "party_member": worker.party_member,
+            "region": worker.region_id,
+        }  # fmt: skip
+        return _m_edit_render(request, worker, values, {})
+    post = request.POST
+    values = {name: post.get(name, "").strip() for name in EDIT_FIELDS}
+    try:
+        workers.update_worker(
+            worker, actor=user, self_service=True, kind=values["kind"],
+            platform=values["platform"] or None, delivery_site=values["delivery_site"],
+            party_member=bool(values["party_member"]), region=values["region"],
+        )  # fmt: skip
+    except DomainError as exc:
+        errors = {e["field"]: e["message"] for e in exc.errors if e.get("field") in EDIT_FIELDS}
+        if not errors:
+            errors["top"] = exc.detail
+        return _m_edit_render(request, worker, values, errors, status=exc.status)
+    messages.success(request, "已保存")
+    return redirect("stations_m:worker_profile")
+
+
+@require_http_methods(["GET", "POST"])
+def m_withdraw(request: HttpRequest) -> HttpResponse:
+    """撤回同意并注销 (H5): GET explains what happens, POST withdraws."""
+    user = request.user
+    worker = _own_worker(user)
+    if worker is None:
+        return redirect("stations_m:worker_register")
+    reason = request.POST.get("reason", "").strip() if request.method == "POST" else ""
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            workers.withdraw_worker(worker, actor=user, self_service=True, reason=reason)
+        except DomainError as exc:
+            error, status = exc.detail, exc.status
+        else:
+            messages.success(
+                request,
+                "已撤回同意，您的新就业群体登记已注销。签到、领取等记录已匿名化，仅用于统计；"
+                "如需再次使用驿站服务，可重新登记。",
+            )
+            return redirect("mobile_home")
+    context = {
+        "worker": worker,
+        "reason": reason,
+        "error": error,
+        "max_reason": workers.MAX_REASON,
+        "consent_title": consent.CONSENT_TITLE,
+        "consent_sections": [
+            (h, t) for h, t in consent.CONSENT_SECTIONS if h.startswith(("五", "六"))
+        ],
+    }
+    return render(request, "stations/m_worker_withdraw.html", context, status=status)

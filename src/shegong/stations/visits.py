@@ -22,15 +22,20 @@ from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
+from shegong.core.pii import mask_name
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 
 from .choices import StationStatus
-from .models import Station, Visit, VisitTally, Worker
+from .models import Facility, Station, Visit, VisitTally, Worker
 
-__all__ = ["AlreadyCheckedIn", "record_visit", "statistics", "tally_visits"]
+__all__ = [
+    "AlreadyCheckedIn", "month_start", "recent_at_station", "record_visit", "statistics",
+    "tally_visits",
+]  # fmt: skip
 
 WINDOW = timedelta(minutes=30)
+STAFF_BACKDATE = timedelta(days=7)  # how far back staff may enter a visit they served
 SOURCES = ("qr", "staff")
 MAX_TALLY = 10_000
 STATION_NOT_FOUND = "未找到该驿站，或您无权查看"
@@ -61,6 +66,17 @@ def _services(station: Station, services: Iterable[Any]) -> list[str]:
     return chosen
 
 
+def _check_staff_time(at: Any) -> None:
+    """A visit staff enter afterwards: not in the future, at most ``STAFF_BACKDATE`` ago."""
+    if not isinstance(at, datetime):
+        raise InvalidInput.field("at", "请填写服务时间")
+    now = timezone.now()
+    if at > now:
+        raise InvalidInput.field("at", "服务时间不能晚于现在")
+    if at < now - STAFF_BACKDATE:
+        raise InvalidInput.field("at", f"只能补登 {STAFF_BACKDATE.days} 天内的服务")
+
+
 @transaction.atomic(durable=True)
 def record_visit(
     station: Station,
@@ -73,7 +89,9 @@ def record_visit(
 ) -> Visit:
     """Count ``worker`` at ``station`` (once per 30 minutes). ``actor`` is who recorded it: the
     worker scanning, a staff member entering it (``source="staff"``, needs stations.manage and
-    the station in scope), or None for the system."""
+    the station in scope; ``at`` not in the future nor older than 7 days), or None for the
+    system."""
+    Worker.objects.require_live(worker)  # a withdrawn (anonymised) profile checks in nowhere
     if source not in SOURCES:
         raise InvalidInput.field("source", "来源应为 qr 或 staff")
     if source == "staff" and actor is not None:
@@ -81,6 +99,8 @@ def record_visit(
         if not Station.objects.visible_to(actor).filter(pk=station.pk).exists():
             raise NotFound(STATION_NOT_FOUND)
     at = at or timezone.now()
+    if source == "staff":
+        _check_staff_time(at)
     station = Station.objects.get(pk=station.pk)
     if station.status != StationStatus.OPEN:
         raise DomainError(f"驿站当前{station.get_status_display()}，暂不能签到")
@@ -138,6 +158,41 @@ def tally_visits(
         data={"tally": tally.pk, "on": on.isoformat(), "count": count},
     )
     return tally
+
+
+# --- the read side: a station's and a worker's visits ----------------------------------------
+
+SOURCE_LABELS = {"qr": "扫码", "staff": "工作人员登记"}
+WITHDRAWN_NAME = "（已注销）"  # a withdrawn profile's visits still count, with nobody named
+
+
+def recent_at_station(station: Station, limit: int = 10) -> list[dict[str, Any]]:
+    """The station's last ``limit`` visits for its page: when, who (the name masked), which
+    services, how recorded. Two queries (the visits, the facility names), no models built."""
+    rows = list(
+        Visit.objects.filter(station=station)
+        .order_by("-at", "-id")
+        .values_list("pk", "at", "services", "source", "worker__person__name")[:limit]
+    )
+    codes = {code for row in rows for code in (row[2] or [])}
+    names = dict(Facility.objects.filter(code__in=codes).values_list("code", "name"))
+    return [
+        {
+            "pk": pk,
+            "at": at,
+            "name": mask_name(name) if name else WITHDRAWN_NAME,
+            "source": source,
+            "source_label": SOURCE_LABELS.get(source, source),
+            "services": [names.get(code, code) for code in services or []],
+        }
+        for pk, at, services, source, name in rows
+    ]
+
+
+def month_start(at: datetime | None = None) -> datetime:
+    """The start of the calendar month (Asia/Shanghai) of ``at`` (default now)."""
+    local = timezone.localtime(at or timezone.now())
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 # --- the read side: 服务人次 ------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""新就业群体: registering a worker and changing the profile; one function per verb.
+"""新就业群体: registering a worker, changing the profile and withdrawing; one function per verb.
 
 A worker is a profile of a ledger ``Person`` (one per ID number), never a copy: the Person is
 found by the ID number's blind index or created (``ledger.actions.ensure_person``). A worker
 registers themself on H5 (``self_service=True``: the Person is linked to their account and the
 consent to ``consent.CONSENT_VERSION`` is required), or staff (``stations.manage``, the region
-in their scope) register them, confirming the worker was told and agreed.
+in their scope) register them, confirming the worker was told and agreed. The worker edits their
+own work details on H5 too (``update_worker(self_service=True)``), and may withdraw the consent
+(``withdraw_worker``): the profile is anonymised, not deleted, so the statistics stay true.
 
 Each entry point runs in one durable transaction and writes one audit entry. ``actor=None``
 (command line, demo) skips the permission and scope checks.
@@ -32,9 +34,12 @@ from shegong.regions.choices import Level
 from shegong.regions.models import Region
 
 from .consent import CONSENT_REQUIRED, CONSENT_VERSION, STAFF_CONSENT_REQUIRED
-from .models import Worker
+from .models import WORKER_WITHDRAWN, Worker
 
-__all__ = ["WORKER_KINDS", "platforms", "register_worker", "update_worker"]
+__all__ = [
+    "WORKER_KINDS", "WORKER_WITHDRAWN", "platforms", "register_worker", "update_worker",
+    "withdraw_worker",
+]  # fmt: skip
 
 # The kinds a worker may be: the new-employment occupations, then "other".
 WORKER_KINDS = [
@@ -46,6 +51,9 @@ WORKER_LEVELS = {Level.STREET, Level.COMMUNITY, Level.GRID}
 WORKER_NOT_FOUND = "未找到该人员，或您无权查看"
 EDITABLE = {"kind", "platform", "delivery_site", "party_member", "region"}
 MAX_SITE = 100
+MAX_REASON = 200
+STAFF_REGION_MESSAGE = "请选择所在街道或社区（须在您的工作范围内）"
+SELF_REGION_MESSAGE = "请选择所在街道或社区"
 
 
 def platforms() -> Any:
@@ -130,7 +138,7 @@ def register_worker(
     _profile_errors(values, errors)
     place = _region(actor, region, self_service=self_service)
     if place is None:
-        errors.append({"field": "region", "message": "请选择所在街道或社区（须在您的工作范围内）"})
+        errors.append({"field": "region", "message": STAFF_REGION_MESSAGE})
     org = _platform(platform)
     if platform not in (None, "") and org is None:
         errors.append({"field": "platform", "message": "所选平台企业不存在"})
@@ -192,18 +200,41 @@ def register_worker(
 # --- update ---------------------------------------------------------------------------------
 
 
+def _own_or_in_scope(worker: Worker, actor: Any, *, self_service: bool) -> None:
+    """The actor may act on this live profile: their own (self-service), or in their scope
+    with stations.manage (staff); anything else is the same NotFound as a missing one."""
+    if actor is None:
+        return
+    live = Worker.objects.live().filter(pk=worker.pk)
+    if self_service:
+        if not getattr(actor, "pk", None) or not live.filter(person__user=actor).exists():
+            raise NotFound(WORKER_NOT_FOUND)
+        return
+    require_perm(actor, Perm.STATIONS_MANAGE)
+    if not live.visible_to(actor).exists():
+        raise NotFound(WORKER_NOT_FOUND)
+
+
+def _locked_live(worker: Worker) -> Worker:
+    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    if worker.is_withdrawn:
+        raise DomainError(WORKER_WITHDRAWN)
+    return worker
+
+
 @transaction.atomic(durable=True)
-def update_worker(worker: Worker, *, actor: Any, **changes: Any) -> Worker:
-    """Change the profile (kind, platform, delivery site, party member, region); staff only.
+def update_worker(
+    worker: Worker, *, actor: Any, self_service: bool = False, **changes: Any
+) -> Worker:
+    """Change the profile (kind, platform, delivery site, party member, region): by staff in
+    scope, or by the worker themself on H5 (``self_service``: the actor must be the worker's
+    own account; the region may be anywhere in the deployment, as when registering).
     Name, ID number and phone belong to the Person and are changed in the ledger."""
     unknown = set(changes) - EDITABLE
     if unknown:
         raise InvalidInput(f"不能修改：{'、'.join(sorted(unknown))}")
-    if actor is not None:
-        require_perm(actor, Perm.STATIONS_MANAGE)
-        if not Worker.objects.visible_to(actor).filter(pk=worker.pk).exists():
-            raise NotFound(WORKER_NOT_FOUND)
-    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    _own_or_in_scope(worker, actor, self_service=self_service)
+    worker = _locked_live(worker)
     values = {
         "kind": str(changes.get("kind", worker.kind) or "").strip(),
         "delivery_site": str(changes.get("delivery_site", worker.delivery_site) or "").strip(),
@@ -212,11 +243,10 @@ def update_worker(worker: Worker, *, actor: Any, **changes: Any) -> Worker:
     errors: list[dict[str, str]] = []
     _profile_errors(values, errors)
     if "region" in changes:
-        place = _region(actor, changes["region"], self_service=False)
+        place = _region(actor, changes["region"], self_service=self_service)
         if place is None:
-            errors.append(
-                {"field": "region", "message": "请选择所在街道或社区（须在您的工作范围内）"}
-            )
+            message = SELF_REGION_MESSAGE if self_service else STAFF_REGION_MESSAGE
+            errors.append({"field": "region", "message": message})
         values["region"] = place
     if "platform" in changes:
         org = _platform(changes["platform"])
@@ -235,7 +265,41 @@ def update_worker(worker: Worker, *, actor: Any, **changes: Any) -> Worker:
     worker.save()
     audit.record(
         Verb.WORKER_UPDATED, actor=actor, target=worker, region=worker.region,
-        data={"changed": changed},
+        data={"changed": changed, "self_service": self_service},
+    )  # fmt: skip
+    return worker
+
+
+# --- withdraw -------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def withdraw_worker(worker: Worker, *, actor: Any, self_service: bool, reason: str = "") -> Worker:
+    """撤回同意并注销 (PIPL arts. 15, 47; the notice's sections 五 and 六): anonymise the profile.
+
+    The row stays, so the 服务人次, benefits and insurance statistics it is part of stay true,
+    but nothing ties it to a person any more: ``person`` is cleared (the ledger Person is the
+    ledger's and stays), so are the delivery site (free text that may name someone), and
+    ``withdrawn_at`` is set; ``consent_version``/``consent_at`` are kept as the record of what
+    had been agreed to. The Person may register again afterwards (a new profile).
+
+    The worker withdraws their own (``self_service``, reason optional); staff (stations.manage,
+    the worker in scope) withdraw on the worker's request, with a reason. The audit entry holds
+    no personal data."""
+    _own_or_in_scope(worker, actor, self_service=self_service)
+    reason = str(reason or "").strip()
+    if not reason and not self_service:
+        raise InvalidInput.field("reason", "请填写注销原因（如：本人申请撤回同意）")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput.field("reason", f"注销原因不能超过 {MAX_REASON} 字")
+    worker = _locked_live(worker)
+    worker.person = None
+    worker.delivery_site = ""
+    worker.withdrawn_at = timezone.now()
+    worker.save(update_fields=["person", "delivery_site", "withdrawn_at"])
+    audit.record(
+        Verb.WORKER_WITHDRAWN, actor=actor, target=worker, region=worker.region,
+        data={"self_service": self_service, "reason": reason},
     )  # fmt: skip
     return worker
 

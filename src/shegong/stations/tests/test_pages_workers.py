@@ -62,7 +62,7 @@ def test_h5_register_then_profile(client, rider):
     assert response["Location"] == reverse("stations_m:worker")
     worker = Worker.objects.get()
     assert worker.person.user == rider
-    body = client.get(reverse("stations_m:worker")).content.decode()
+    body = client.get(reverse("stations_m:worker_profile")).content.decode()
     assert number[:4] + "**********" + number[-4:] in body
     assert number not in body and "王小明" not in body
     assert "外卖骑手" in body and "2026-11" in body
@@ -72,7 +72,7 @@ def test_h5_second_registration_redirects_to_profile(client, rider):
     client.force_login(rider)
     client.post(reverse("stations_m:worker_register"), h5_data())
     response = client.get(reverse("stations_m:worker_register"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("stations_m:worker")
+    assert response.redirect_chain[-1][0] == reverse("stations_m:worker_profile")
     assert "您已登记过" in response.content.decode()
     response = client.post(reverse("stations_m:worker_register"), h5_data())
     assert response.status_code == 302 and Worker.objects.count() == 1
@@ -96,9 +96,12 @@ def test_h5_bad_id_number_shows_field_error(client, rider):
     assert not Worker.objects.exists()
 
 
-def test_h5_profile_without_registration_goes_to_form(client, rider):
+def test_h5_pages_without_registration_go_to_the_form(client, rider):
     client.force_login(rider)
-    response = client.get(reverse("stations_m:worker"))
+    for name in ("worker", "worker_profile", "worker_edit", "worker_withdraw"):
+        response = client.get(reverse(f"stations_m:{name}"))
+        assert response["Location"] == reverse("stations_m:worker_register"), name
+    response = client.post(reverse("stations_m:worker_withdraw"))
     assert response["Location"] == reverse("stations_m:worker_register")
 
 
@@ -195,3 +198,52 @@ def test_detail_and_edit_in_scope_and_404_outside(client, district, street_a_sta
     client.force_login(street_b_staff)
     assert client.get(reverse("stations:worker", args=[worker.pk])).status_code == 404
     assert client.get(reverse("stations:worker_edit", args=[worker.pk])).status_code == 404
+
+
+# --- staff: 注销登记 -------------------------------------------------------------------------
+
+
+def test_staff_withdraws_a_worker_with_a_reason(client, district, street_a_staff):
+    worker = staff_register(district, "张三丰", delivery_site="东关站")
+    staff_register(district, "李四光")
+    client.force_login(street_a_staff)
+    url = reverse("stations:worker_withdraw", args=[worker.pk])
+    body = client.get(reverse("stations:worker", args=[worker.pk])).content.decode()
+    assert url in body and "注销登记" in body and "return confirm(" in body
+    assert client.get(url).status_code == 405  # POST only
+
+    response = client.post(url, {"reason": " "})
+    assert response.status_code == 422
+    assert "请填写注销原因" in response.content.decode()
+    worker.refresh_from_db()
+    assert worker.person is not None and worker.delivery_site == "东关站"
+
+    response = client.post(url, {"reason": "本人申请撤回同意"})
+    assert response.status_code == 302 and response["Location"] == reverse("stations:workers")
+    worker.refresh_from_db()
+    assert worker.person is None and worker.withdrawn_at is not None
+    event = AuditEvent.objects.get(verb=Verb.WORKER_WITHDRAWN)
+    assert event.data == {"self_service": False, "reason": "本人申请撤回同意"}
+    body = client.get(reverse("stations:workers")).content.decode()
+    assert "已注销登记：张**" in body  # the message
+    assert "共 1 人" in body and "李**" in body and "已注销</a>" not in body
+    assert client.get(reverse("stations:worker", args=[worker.pk])).status_code == 404
+    assert client.get(reverse("stations:worker_edit", args=[worker.pk])).status_code == 404
+    assert client.post(url, {"reason": "再次"}).status_code == 404
+    response = client.get(reverse("stations:workers_export"))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)] == ["李**"]
+
+
+def test_staff_withdraw_outside_scope_or_without_permission(
+    client, district, street_b_staff, resident
+):
+    worker = staff_register(district, "张三丰")
+    url = reverse("stations:worker_withdraw", args=[worker.pk])
+    client.force_login(street_b_staff)
+    assert client.post(url, {"reason": "本人申请"}).status_code == 404
+    client.force_login(resident)
+    assert client.post(url, {"reason": "本人申请"}).status_code == 403
+    worker.refresh_from_db()
+    assert worker.person is not None
+    assert not AuditEvent.objects.filter(verb=Verb.WORKER_WITHDRAWN).exists()

@@ -170,3 +170,63 @@ def test_update_worker_out_of_scope_is_not_found(district, street_b_staff):
         workers.update_worker(worker, actor=street_b_staff, kind="courier")
     worker.refresh_from_db()
     assert worker.kind == "delivery_rider"
+
+
+# --- self-service edit ------------------------------------------------------------------------
+
+
+def test_worker_edits_own_profile_region_anywhere_and_audit_says_self_service(
+    district, rider, platform
+):
+    worker = register(rider)
+    # Street B is outside the rider's membership: a rider moves across the district.
+    workers.update_worker(
+        worker, actor=rider, self_service=True, delivery_site="西关站", platform=platform.pk,
+        party_member=True, region=district["community_b"].code,
+    )  # fmt: skip
+    worker.refresh_from_db()
+    assert worker.delivery_site == "西关站" and worker.platform == platform
+    assert worker.party_member and worker.region == district["community_b"]
+    event = AuditEvent.objects.get(verb=Verb.WORKER_UPDATED)
+    assert event.data["self_service"] is True and event.actor == rider
+    assert event.data["changed"]["delivery_site"] == ["", "西关站"]
+
+
+def test_self_service_edit_of_another_workers_profile_is_not_found(district, rider):
+    theirs = register(None, self_service=False)
+    with pytest.raises(NotFound):
+        workers.update_worker(theirs, actor=rider, self_service=True, delivery_site="冒名")
+    theirs.refresh_from_db()
+    assert theirs.delivery_site == ""
+    assert not AuditEvent.objects.filter(verb=Verb.WORKER_UPDATED).exists()
+
+
+def test_self_service_cannot_change_name_id_or_phone(district, rider):
+    worker = register(rider)
+    with pytest.raises(InvalidInput) as exc:
+        workers.update_worker(worker, actor=rider, self_service=True, name="王大明")
+    assert "不能修改" in exc.value.detail
+    assert Person.objects.get().name == "王小明"
+
+
+def test_self_service_bad_values_are_field_errors_and_write_nothing(district, rider):
+    worker = register(rider, delivery_site="东关站")
+    with pytest.raises(InvalidInput) as exc:
+        workers.update_worker(
+            worker, actor=rider, self_service=True, kind="employee", region="999999999999",
+            delivery_site="站" * 101,
+        )  # fmt: skip
+    errors = field_errors(exc)
+    assert errors["region"] == "请选择所在街道或社区"
+    assert {"kind", "delivery_site"} <= set(errors)
+    worker.refresh_from_db()
+    assert worker.delivery_site == "东关站"
+    assert not AuditEvent.objects.filter(verb=Verb.WORKER_UPDATED).exists()
+
+
+def test_staff_edit_without_self_service_is_still_scoped_to_the_staff(district, rider, resident):
+    worker = register(rider)
+    with pytest.raises(NotPermitted):  # the worker's own account is no staff
+        workers.update_worker(worker, actor=rider, delivery_site="东关站")
+    with pytest.raises(NotFound):  # a resident is not this worker
+        workers.update_worker(worker, actor=resident, self_service=True, delivery_site="东关站")
