@@ -23,9 +23,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # "m/stations/": the public H5 nearest-station page (no login) lists every open station by name.
 # "m/checkin/": the QR check-in page is for any logged-in worker of any street (a rider crosses
 # streets); it shows only a station's name and facilities, public anyway (the public map).
+# "m/activities/": a volunteer finds and joins published activities of any street (public, like
+# /public/activities/); the sign-up, my activities and check-in act for the caller's own profile
+# and the leader's QR page needs the team (volunteers/tests/test_activities_pages.py).
 UNSCOPED_PREFIXES = (
     "admin/", "static/", "media/", "api/v1/", "open311/", "public/", "m/stations/",
-    "m/checkin/",
+    "m/checkin/", "m/activities/",
 )  # fmt: skip
 
 
@@ -112,6 +115,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # stations: visits
     "stations:poster": lambda o: {"pk": o["station_b"].pk, "fmt": "png"},
     "stations:tally": lambda o: {"pk": o["station_b"].pk},
+    "stations:visit": lambda o: {"pk": o["station_b"].pk},
     "stations_checkin:checkin": lambda o: {"token": _checkin_token(o["station_b"])},
     # stations: care campaigns and insurance
     "stations:campaign": lambda o: {"pk": o["care_campaign_b"].pk},
@@ -136,8 +140,49 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "stations:inspection_resolve": lambda o: {"pk": o["inspection_b"].pk},
     "stations:photo": lambda o: {"pk": o["station_b"].pk, "index": 0, "kind": "thumb"},
     # volunteers: people (volunteers, skills, teams, social workers)
+    "volunteers:volunteer": lambda o: {"pk": o["volunteer_b"].pk},
+    "volunteers:volunteer_edit": lambda o: {"pk": o["volunteer_b"].pk},
+    "volunteers:volunteer_status": lambda o: {"pk": o["volunteer_b"].pk},
+    "volunteers:volunteer_guardian": lambda o: {"pk": o["volunteer_b"].pk},
+    "volunteers:team": lambda o: {"pk": o["team_b"].pk},
+    "volunteers:team_edit": lambda o: {"pk": o["team_b"].pk},
+    "volunteers:team_members": lambda o: {"pk": o["team_b"].pk},
+    "volunteers:team_member_leave": lambda o: {
+        "pk": o["team_b"].pk,
+        "member": o["team_b"].members.get().pk,
+    },
+    "volunteers:team_member_role": lambda o: {
+        "pk": o["team_b"].pk,
+        "member": o["team_b"].members.get().pk,
+    },
+    "volunteers:team_incubation": lambda o: {"pk": o["team_b"].pk},
+    "volunteers:social_worker": lambda o: {"pk": o["social_worker_b"].pk},
+    "volunteers:social_worker_edit": lambda o: {"pk": o["social_worker_b"].pk},
+    "volunteers:stationing_add": lambda o: {"pk": o["social_worker_b"].pk},
+    "volunteers:pairing_add": lambda o: {"pk": o["social_worker_b"].pk},
+    "volunteers:stationing_end": lambda o: {"pk": o["stationing_b"].pk},
+    "volunteers:pairing_end": lambda o: {"pk": o["pairing_b"].pk},
+    "volunteers:guidance_add": lambda o: {"pk": o["pairing_b"].pk},
     # volunteers: activities, sign-ups, attendance
+    "volunteers:activity": lambda o: {"pk": o["activity_b"].pk},
+    "volunteers:activity_edit": lambda o: {"pk": o["activity_b"].pk},
+    "volunteers:activity_submit": lambda o: {"pk": o["activity_b"].pk},
+    "volunteers:activity_cancel": lambda o: {"pk": o["activity_b"].pk},
+    "volunteers:activity_served": lambda o: {"pk": o["activity_b"].pk},
+    "volunteers:activity_review": lambda o: {"pk": o["activity_b"].pk},
+    "volunteers:activity_qr": lambda o: {"pk": o["shift_b"].pk},
+    "volunteers:activity_qr_png": lambda o: {"pk": o["shift_b"].pk},
+    "volunteers:attendance_correct": lambda o: {"pk": o["service_record_b"].pk},
     # volunteers: hours, certificates, statistics
+    "volunteers:record": lambda o: {"pk": o["service_record_b"].pk},
+    "volunteers:record_approve": lambda o: {"pk": o["service_record_b"].pk},
+    "volunteers:record_decline": lambda o: {"pk": o["service_record_b"].pk},
+    "volunteers:record_adjust": lambda o: {"pk": o["service_record_b"].pk},
+    "volunteers:certificate": lambda o: {"pk": o["certificate_b"].pk},
+    "volunteers:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
+    "volunteers:certificate_revoke": lambda o: {"pk": o["certificate_b"].pk},
+    # H5: only the volunteer's own certificate (the outsider has no volunteer profile → 404).
+    "volunteers_m:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -175,14 +220,36 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # stations API
     # Public by design (see PUBLIC_API_PREFIXES): registered for completeness, not walked.
     "/api/v1/stations/{station_id}": lambda o: {"station_id": o["station_b"].pk},
+    # /api/v1/stations/me and /checkin take no identifier: the caller's own worker profile only
+    # (walked as a GET like every list; self-scope tested in stations/tests/test_api_me.py).
     # volunteers API: people
+    "/api/v1/volunteers/{volunteer_id}": lambda o: {"volunteer_id": o["volunteer_b"].pk},
+    "/api/v1/volunteers/teams/{team_id}": lambda o: {"team_id": o["team_b"].pk},
     # volunteers API: activities
+    "/api/v1/activities/{activity_id}": lambda o: {"activity_id": o["activity_b"].pk},
+    # Sign-up and cancellation act for the caller's own volunteer profile (none: 404).
+    "/api/v1/activities/{activity_id}/signup": lambda o: {"activity_id": o["activity_b"].pk},
+    "/api/v1/activities/{activity_id}/signup/cancel": lambda o: {"activity_id": o["activity_b"].pk},
     # volunteers API: hours and certificates
+    "/api/v1/service-records/{record_id}/approve": lambda o: {
+        "record_id": o["service_record_b"].pk
+    },
+    "/api/v1/service-records/{record_id}/decline": lambda o: {
+        "record_id": o["service_record_b"].pk
+    },
+    "/api/v1/service-records/{record_id}/adjust": lambda o: {"record_id": o["service_record_b"].pk},
+    # Public by design (auth=None, masked name only: volunteers/tests/test_hours_api.py); a
+    # forged serial is 404 for anyone.
+    "/api/v1/service-records/certificates/{serial}/verify": lambda o: {
+        "serial": "ZM20990101FORGED00"
+    },
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff
 # operation here; the public ones show no person (stations/tests/test_api.py).
-PUBLIC_API_PREFIXES = ("/api/v1/stations/nearest", "/api/v1/stations/{station_id}")
+PUBLIC_API_PREFIXES = (
+    "/api/v1/stations/nearest", "/api/v1/stations/{station_id}", "/api/v1/activities/public",
+)  # fmt: skip
 OK_FOR_OBJECT = {404, 405}
 # Pages of a permission a street's staff never holds (the district's configuration): for these a
 # 403 is fine too — it is checked before any lookup, so it says nothing about the object.

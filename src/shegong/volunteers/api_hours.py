@@ -1,5 +1,348 @@
-"""/api/v1/ operations of volunteer hours (mounted in shegong.core.api)."""
+"""/api/v1/service-records: review of service hours, my hours, public certificate check.
 
-from ninja import Router
+Thin adapters over ``hours`` and ``certificates``. Records are those of the teams the caller
+runs (staff with volunteers.manage in their region, or the team's leader); another team's
+record is 404, the same as a missing one. A POST finds its record *before* it validates the
+body, so an outsider learns nothing about somebody else's record, not even "your body is
+wrong". Names are masked everywhere; the public check shows a masked name and no ID.
+
+This module uses ``@idempotent`` and so must not use ``from __future__ import annotations``.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+import pydantic
+from django.http import HttpRequest
+from ninja import Body, Field, Query, Router, Schema
+from ninja.errors import ValidationError
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from shegong.core.errors import NotFound
+from shegong.core.idempotency import idempotent
+from shegong.core.schemas import PagePagination, problem_responses
+
+from . import access, certificates, hours, stars
+from .choices import RecordStatus
+from .models import ServiceRecord
 
 router = Router()
+ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
+MY_LIMIT = 100
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+
+class RecordFilter(Schema):
+    team: int | None = Field(None, description="队伍编号")
+    activity: int | None = Field(None, description="活动编号")
+    status: RecordStatus | None = Field(None, description="状态：open/pending/approved/declined")
+    served_from: date | None = Field(None, description="服务日期起（含）")
+    served_to: date | None = Field(None, description="服务日期止（含）")
+    auto_closed: bool | None = Field(None, description="true：只看未签退、自动结束的记录")
+    volunteer_number: str | None = Field(None, max_length=20, description="志愿者编号")
+
+
+class RecordOut(Schema):
+    id: int
+    volunteer_number: str
+    volunteer_name: str = Field(description="姓名（脱敏）")
+    team_id: int
+    team_name: str
+    activity_id: int | None
+    activity_title: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    content: str
+    served_on: date
+    check_in_at: datetime | None
+    check_out_at: datetime | None
+    auto_closed: bool
+    hours: float = Field(description="服务时长（小时）；更正记录为带符号的更正量")
+    corrects_id: int | None
+    reason: str
+    source_organization: str
+    reviewed_at: datetime | None
+    review_note: str
+
+    @staticmethod
+    def resolve_volunteer_number(obj: ServiceRecord) -> str:
+        return obj.volunteer.number
+
+    @staticmethod
+    def resolve_volunteer_name(obj: ServiceRecord) -> str:
+        return obj.volunteer.person.name_masked
+
+    @staticmethod
+    def resolve_team_name(obj: ServiceRecord) -> str:
+        return obj.team.name
+
+    @staticmethod
+    def resolve_activity_title(obj: ServiceRecord) -> str:
+        return obj.activity.title if obj.activity_id else ""
+
+    @staticmethod
+    def resolve_kind_label(obj: ServiceRecord) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_status_label(obj: ServiceRecord) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_hours(obj: ServiceRecord) -> float:
+        return float(obj.hours)
+
+
+class ReviewIn(Schema):
+    note: str = Field("", max_length=200, description="审核意见；不予确认时必填（原因）")
+
+
+class BulkApproveIn(Schema):
+    ids: list[int] = Field(description=f"记录编号，最多 {hours.BULK_MAX} 条")
+    note: str = Field("", max_length=200)
+
+
+class BulkApproveOut(Schema):
+    approved: int
+    hours: float
+    records: list[RecordOut]
+
+
+class AdjustIn(Schema):
+    hours_delta: str | float | None = Field(
+        None, description="更正时长（小时，带符号，最多两位小数），如 -0.5 或 1.25"
+    )
+    reason: str = Field("", max_length=200, description="更正原因（必填）")
+
+
+class MyRecordOut(Schema):
+    id: int
+    team_name: str
+    activity_title: str
+    kind: str
+    status: str
+    status_label: str
+    content: str
+    served_on: date
+    hours: float
+    auto_closed: bool
+    review_note: str
+
+
+class MyCertificateOut(Schema):
+    id: int
+    serial: str
+    issuer_name: str
+    period_start: date
+    period_end: date
+    hours: float
+    issued_at: datetime
+    revoked: bool
+
+
+class MyHoursOut(Schema):
+    number: str = Field(description="志愿者编号")
+    hours: float = Field(description="累计确认时长（小时）")
+    star: int
+    next_star: int | None = Field(description="下一星级；已达五星为 null")
+    next_star_hours: int | None = Field(description="下一星级所需累计时长")
+    missing_hours: float | None = Field(description="距下一星级还差的小时数")
+    pending_records: int
+    records: list[MyRecordOut] = Field(description=f"最近 {MY_LIMIT} 条服务记录")
+    certificates: list[MyCertificateOut]
+
+
+class CertificateCheckOut(Schema):
+    serial: str
+    name: str = Field(description="志愿者姓名（脱敏）")
+    hours: float
+    period_start: date
+    period_end: date
+    issuer: str
+    issued_on: date
+    status: str = Field(description="valid")
+
+
+def _body_doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """OpenAPI for a body that is validated inside the view (after the access check)."""
+    return {
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }
+
+
+def _parse(schema: type[pydantic.BaseModel], payload: Any) -> Any:
+    try:
+        return schema.model_validate(payload if payload is not None else {})
+    except pydantic.ValidationError as exc:
+        errors = [
+            {**error, "loc": ("body", "payload", *error["loc"])}
+            for error in exc.errors(include_url=False)
+        ]
+        raise ValidationError(errors) from None
+
+
+def _with_relations(qs: Any) -> Any:
+    return qs.select_related("volunteer__person", "team", "activity").defer(
+        "volunteer__person__id_number", "volunteer__person__id_number_index"
+    )
+
+
+def _reload(record_id: int) -> ServiceRecord:
+    return _with_relations(ServiceRecord.objects).get(pk=record_id)
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "",
+    response={200: list[RecordOut], **ERRORS},
+    summary="服务记录（本人负责的队伍）",
+    operation_id="service_records_list",
+)
+@paginate(PagePagination)
+def list_records(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
+    """本人负责的队伍（社区/街道工作人员：辖区内队伍；队伍负责人：本队伍）的服务记录，
+    按服务日期倒序；可按队伍、活动、状态、日期、是否自动签退、志愿者编号筛选。"""
+    qs = hours.queue(
+        request.auth, team=filters.team, activity=filters.activity, status=filters.status,
+        date_from=filters.served_from, date_to=filters.served_to,
+        auto_closed=filters.auto_closed, volunteer_number=filters.volunteer_number or "",
+    )  # fmt: skip
+    return _with_relations(qs)
+
+
+@router.post(
+    "/approve",
+    response={200: BulkApproveOut, **ERRORS},
+    summary="批量确认服务时长",
+    operation_id="service_records_approve_many",
+)
+def approve_many(request: HttpRequest, payload: BulkApproveIn) -> Any:
+    """全部确认或全部不确认（一个事务）；任一记录不存在或不在本人负责的队伍 → 404，
+    任一记录不是待审核 → 409，均不写入。"""
+    done = hours.approve_many(payload.ids, request.auth, payload.note)
+    records = list(_with_relations(ServiceRecord.objects).filter(pk__in=[r.pk for r in done]))
+    return {"approved": len(done), "hours": float(sum(r.hours for r in done)), "records": records}
+
+
+@router.get(
+    "/me",
+    response={200: MyHoursOut, **ERRORS},
+    summary="我的服务时长、星级与证明",
+    operation_id="service_records_me",
+)
+def my_hours(request: HttpRequest) -> Any:
+    """本人（志愿者）的累计确认时长、星级、距下一星级的时长、最近的服务记录和记录证明。"""
+    volunteer = access.volunteer_of(request.auth)
+    if volunteer is None:
+        raise NotFound("您还没有注册为志愿者")
+    upcoming = stars.next_star(volunteer.hours)
+    rows = volunteer.records.select_related("team", "activity").order_by("-served_on", "-pk")
+    return {
+        "number": volunteer.number,
+        "hours": float(volunteer.hours),
+        "star": volunteer.star,
+        "next_star": upcoming.star if upcoming else None,
+        "next_star_hours": upcoming.hours if upcoming else None,
+        "missing_hours": float(upcoming.missing) if upcoming else None,
+        "pending_records": volunteer.records.filter(status=RecordStatus.PENDING).count(),
+        "records": [
+            {
+                "id": r.pk,
+                "team_name": r.team.name,
+                "activity_title": r.activity.title if r.activity_id else "",
+                "kind": r.kind,
+                "status": r.status,
+                "status_label": r.get_status_display(),
+                "content": r.content,
+                "served_on": r.served_on,
+                "hours": float(r.hours),
+                "auto_closed": r.auto_closed,
+                "review_note": r.review_note,
+            }
+            for r in rows[:MY_LIMIT]
+        ],
+        "certificates": [
+            {
+                "id": c.pk,
+                "serial": c.serial,
+                "issuer_name": c.issuer_name,
+                "period_start": c.period_start,
+                "period_end": c.period_end,
+                "hours": float(c.hours),
+                "issued_at": c.issued_at,
+                "revoked": c.revoked_at is not None,
+            }
+            for c in volunteer.certificates.order_by("-issued_at", "-pk")
+        ],
+    }
+
+
+@router.get(
+    "/certificates/{serial}/verify",
+    response={200: CertificateCheckOut, **problem_responses(404, 410)},
+    summary="核验志愿服务记录证明（公开，无需登录）",
+    operation_id="service_records_certificate_verify",
+    auth=None,
+)
+def verify_certificate(request: HttpRequest, serial: str) -> Any:
+    """按证明编号核验：有效时返回脱敏姓名、时长、期间、出具单位；编号不存在 → 404
+    「未找到该证明」，已作废 → 410「该证明已作废」。"""
+    view = certificates.public_view(certificates.verify(serial))
+    return {**view, "hours": float(view["hours"])}
+
+
+@router.post(
+    "/{record_id}/approve",
+    response={200: RecordOut, **ERRORS},
+    summary="确认服务时长",
+    operation_id="service_records_approve",
+    openapi_extra=_body_doc(ReviewIn),
+)
+def approve(request: HttpRequest, record_id: int, payload: Body[dict[str, Any]] = None) -> Any:
+    """待审核记录的时长计入志愿者累计时长并重算星级；已确认/已退回 → 409。"""
+    found = access.access_record(request.auth, record_id)
+    data = _parse(ReviewIn, payload)
+    hours.approve(found, request.auth, data.note)
+    return _reload(found.pk)
+
+
+@router.post(
+    "/{record_id}/decline",
+    response={200: RecordOut, **ERRORS},
+    summary="不予确认服务时长",
+    operation_id="service_records_decline",
+    openapi_extra=_body_doc(ReviewIn),
+)
+def decline(request: HttpRequest, record_id: int, payload: Body[dict[str, Any]] = None) -> Any:
+    """须填写原因（note）；志愿者会收到通知。"""
+    found = access.access_record(request.auth, record_id)
+    data = _parse(ReviewIn, payload)
+    hours.decline(found, request.auth, data.note)
+    return _reload(found.pk)
+
+
+@router.post(
+    "/{record_id}/adjust",
+    response={201: RecordOut, **ERRORS},
+    summary="更正已确认的服务时长",
+    operation_id="service_records_adjust",
+    openapi_extra=_body_doc(AdjustIn),
+)
+@idempotent
+def adjust(request: HttpRequest, record_id: int, payload: Body[dict[str, Any]] = None) -> Any:
+    """已确认的记录不可修改：新增一条更正记录（hours_delta 带符号，须填原因），立即计入
+    累计时长并重算星级。支持 Idempotency-Key：网络重试不会重复更正。"""
+    found = access.access_record(request.auth, record_id)
+    data = _parse(AdjustIn, payload)
+    correction = hours.adjust(found, request.auth, data.hours_delta, data.reason)
+    return Status(201, _reload(correction.pk))

@@ -1,0 +1,146 @@
+"""Team pages: the list with incubation counts, create/edit, and the team workbench reached by
+staff in scope and by the team's own leader (another team's leader gets 404)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from shegong import testing
+from shegong.accounts.roles import Role
+from shegong.volunteers.models import Team, TeamMember
+from shegong.volunteers.views_people import url_or_none
+
+
+def test_list_counts_incubated_teams_and_filters(client, district, street_a_staff):
+    testing.team(district["community_a"], name="孵化完成队", incubation="incubated",
+                 incubated_on=timezone.localdate())  # fmt: skip
+    testing.team(district["community_a"], name="正在孵化队", incubation="incubating")
+    testing.team(district["street_a"], name="街道总队")
+    testing.team(district["community_b"], name="西城队", incubation="incubated")
+    client.force_login(street_a_staff)
+    body = client.get(reverse("volunteers:teams")).content.decode()
+    assert "共 3 支，已孵化 1 支，孵化中 1 支" in body and "西城队" not in body
+    body = client.get(reverse("volunteers:teams"), {"incubation": "incubated"}).content.decode()
+    assert "孵化完成队" in body and "正在孵化队" not in body
+    assert "共 3 支，已孵化 1 支" in body  # the counts ignore the incubation filter
+    body = client.get(reverse("volunteers:teams"), {"region": "341271001001"}).content.decode()
+    assert "街道总队" not in body and "共 2 支" in body
+
+
+def test_create_and_edit_a_team(client, district, street_a_staff):
+    client.force_login(street_a_staff)
+    page = client.get(reverse("volunteers:team_new")).content.decode()
+    assert "西关社区" not in page
+    response = client.post(reverse("volunteers:team_new"), {
+        "name": "东关文艺队", "kind": "team", "region": "341271001001", "phone": "0558-1",
+    })  # fmt: skip
+    team = Team.objects.get()
+    assert response["Location"] == reverse("volunteers:team", args=[team.pk])
+    response = client.post(reverse("volunteers:team_new"), {
+        "name": "东关文艺队", "kind": "team", "region": "341271001001",
+    })  # fmt: skip
+    assert response.status_code == 422 and "同名" in response.content.decode()
+    response = client.post(reverse("volunteers:team_edit", args=[team.pk]), {
+        "name": "东关文艺志愿服务队", "kind": "team", "region": "341271001001",
+        "description": "广场舞、合唱",
+    })  # fmt: skip
+    team.refresh_from_db()
+    assert response.status_code == 302 and team.name == "东关文艺志愿服务队"
+
+
+def test_the_leader_reaches_the_workbench_and_runs_the_roster(
+    client, people_team, people_leader_user, people_volunteer
+):
+    client.force_login(people_leader_user)
+    body = client.get(reverse("volunteers:teams")).content.decode()
+    assert "东关助老服务队" in body
+    url = reverse("volunteers:team", args=[people_team.pk])
+    body = client.get(url).content.decode()
+    assert "队员名册" in body and "设为负责人" not in body and 'id="incubation-form"' not in body
+    for name in ("volunteers:activities", "volunteers:records"):
+        link = url_or_none(name, query=f"team={people_team.pk}")  # None: not built yet
+        assert link is None or link in body
+    response = client.post(
+        reverse("volunteers:team_members", args=[people_team.pk]),
+        {"number": people_volunteer.number, "role": "member"},
+    )
+    assert response.status_code == 302
+    member = TeamMember.objects.get(volunteer=people_volunteer)
+    body = client.get(url).content.decode()
+    assert "已加入本队" in body and people_volunteer.number in body
+    response = client.post(
+        reverse("volunteers:team_member_leave", args=[people_team.pk, member.pk]), {}
+    )
+    member.refresh_from_db()
+    assert member.left_on == timezone.localdate()
+    # Staff-only steps are refused to the leader.
+    assert (
+        client.post(
+            reverse("volunteers:team_incubation", args=[people_team.pk]), {"state": "incubating"}
+        ).status_code
+        == 403
+    )
+    leader = TeamMember.objects.get(team=people_team, role="leader")
+    assert (
+        client.post(
+            reverse("volunteers:team_member_role", args=[people_team.pk, leader.pk]),
+            {"role": "member"},
+        ).status_code
+        == 403
+    )
+    # The leader's edit form has only the phone and the description.
+    page = client.get(reverse("volunteers:team_edit", args=[people_team.pk])).content.decode()
+    assert 'name="description"' in page and 'name="region"' not in page
+
+
+def test_add_member_errors_are_shown(client, people_team, people_leader_user):
+    client.force_login(people_leader_user)
+    response = client.post(
+        reverse("volunteers:team_members", args=[people_team.pk]),
+        {"number": "34127199999999", "role": "member"}, follow=True,
+    )  # fmt: skip
+    assert "未找到该志愿者编号" in response.content.decode()
+    assert TeamMember.objects.filter(team=people_team).count() == 1
+
+
+def test_another_leader_and_another_street_get_404(client, district, people_team, street_b_staff):
+    other_user = testing.user(Role.VOLUNTEER, district["community_a"], name="别队队长")
+    other = testing.volunteer(district["community_a"], name="别队队长", account=other_user)
+    testing.team(district["community_a"], name="别的队", leader=other)
+    for user in (other_user, street_b_staff):
+        client.force_login(user)
+        assert client.get(reverse("volunteers:team", args=[people_team.pk])).status_code == 404
+        response = client.post(
+            reverse("volunteers:team_members", args=[people_team.pk]), {"number": other.number}
+        )
+        assert response.status_code == 404
+    assert TeamMember.objects.filter(team=people_team).count() == 1
+
+
+def test_staff_run_incubation_and_leaders(client, people_team, street_a_staff, people_volunteer):
+    client.force_login(street_a_staff)
+    url = reverse("volunteers:team", args=[people_team.pk])
+    assert 'id="incubation-form"' in client.get(url).content.decode()
+    client.post(reverse("volunteers:team_incubation", args=[people_team.pk]),
+                {"state": "incubating"})  # fmt: skip
+    people_team.refresh_from_db()
+    assert people_team.incubation == "incubating"
+    client.post(reverse("volunteers:team_members", args=[people_team.pk]),
+                {"number": people_volunteer.number, "role": "leader"})  # fmt: skip
+    assert TeamMember.objects.get(volunteer=people_volunteer).role == "leader"
+    response = client.post(
+        reverse("volunteers:team_incubation", args=[people_team.pk]), {"state": "none"},
+        follow=True,
+    )  # fmt: skip
+    assert "孵化状态已变更为「未纳入孵化」" in response.content.decode()
+    response = client.post(
+        reverse("volunteers:team_incubation", args=[people_team.pk]), {"state": "incubated"},
+        follow=True,
+    )  # fmt: skip
+    assert "不能变更为「已孵化」" in response.content.decode()
+
+
+def test_a_resident_without_teams_is_refused_the_list(client, resident):
+    client.force_login(resident)
+    assert client.get(reverse("volunteers:teams")).status_code == 403
