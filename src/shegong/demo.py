@@ -151,6 +151,7 @@ DEMO_LOGINS = [
     DemoLogin("13800000012", Role.ORG_ACCOUNT, "district"),
     DemoLogin("13800000013", Role.DISPATCHER, "district"),
     DemoLogin("13800000014", Role.DEPARTMENT_SUPERVISOR, "district", "cgj"),
+    DemoLogin("13800000015", Role.VOLUNTEER, "community:1:1"),  # leads 东关's volunteer team
 ]
 
 
@@ -371,6 +372,15 @@ def load_workers(ctx: DemoContext) -> int:
     from shegong.stations.demo_care import load as load_worker_care
 
     return load_worker_care(ctx)
+
+
+@loader("volunteers")
+def load_volunteers(ctx: DemoContext) -> int:
+    """Volunteers, teams, social workers, activities with attendance and approved hours, stars
+    and certificates (volunteers/demo.py)."""
+    from shegong.volunteers.demo import load as load_volunteer_service
+
+    return load_volunteer_service(ctx)
 
 
 def load(size: str = "seed") -> dict[str, int]:
