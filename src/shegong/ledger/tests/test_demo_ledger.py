@@ -27,8 +27,11 @@ def test_the_small_demo_ledger_is_plausible(db):
     )
     assert orgs.filter(container__isnull=False).exists() or orgs.filter(kind="building").exists()
     assert Coverage.objects.count() == orgs.count()
-    # The ledger's own people (the riders the workers loader registers are people too).
-    people = Person.objects.filter(worker__isnull=True).count()
+    # The ledger's own people (the riders, volunteers and social workers later loaders register
+    # are people too).
+    people = Person.objects.filter(
+        worker__isnull=True, volunteer__isnull=True, social_worker__isnull=True
+    ).count()
     assert people == Employment.objects.count() and 250 <= people <= 400
     members = Person.objects.filter(political_status__startswith="party").count()
     assert 20 <= members <= 60
@@ -48,7 +51,8 @@ def test_every_demo_person_has_a_valid_id_number_that_decrypts(db):
         assert person.id_number_index == blind_index(number)
         facts = id_facts(number)
         assert (person.birth_date, person.sex) == (facts.birth_date, facts.sex)
-        if not hasattr(person, "worker"):  # riders keep their own phone numbers
+        # riders, volunteers and social workers keep their own phone numbers
+        if not any(hasattr(person, p) for p in ("worker", "volunteer", "social_worker")):
             assert person.phone.startswith("137000")
     mobile = Person.objects.filter(is_mobile_member=True)
     assert all(p.political_status != PoliticalStatus.MASSES for p in mobile)
