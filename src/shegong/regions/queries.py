@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shegong.accounts.roles import STAFF_ROLES
 from shegong.core import geo
 from shegong.core.errors import InvalidInput, NotFound
 
-from .choices import Level
+from .choices import PREFIX_LENGTH, Level
 from .models import Region
 
 OUT_OF_SERVICE = "不在服务范围内"
@@ -74,3 +75,36 @@ def locate(lat: float, lon: float, crs: str = "wgs84") -> Located:
     if best is None:
         return Located(container, "boundary")
     return Located(best, "nearest", geo.haversine_m(lat, lon, best.centroid_lat, best.centroid_lon))
+
+
+MAX_REGION_OPTIONS = 500
+
+
+def h5_region_groups(user: Any) -> list[tuple[Region | None, list[Region]]]:
+    """The street → communities picker of the H5 registration pages: the district of the user's
+    membership (a rider or volunteer moves across the district), else the whole deployment;
+    staff pick inside their own scope. At most MAX_REGION_OPTIONS regions."""
+    membership = user.active_membership
+    if user.is_superuser or user.active_role in STAFF_ROLES:
+        base = Region.objects.visible_to(user)
+    elif membership is not None:
+        prefix = membership.region.code[: min(len(membership.region.prefix), 6)]
+        base = Region.objects.subtree(prefix)
+    else:
+        base = Region.objects.all()
+    rows = list(
+        base.filter(level__in=[Level.STREET, Level.COMMUNITY]).order_by("code")[:MAX_REGION_OPTIONS]
+    )
+    streets: dict[str, tuple[Region | None, list[Region]]] = {
+        r.code: (r, []) for r in rows if r.level == Level.STREET
+    }
+    orphans: list[Region] = []
+    for region in rows:
+        if region.level != Level.COMMUNITY:
+            continue
+        street_code = region.code[: PREFIX_LENGTH[Level.STREET]].ljust(12, "0")
+        (streets[street_code][1] if street_code in streets else orphans).append(region)
+    groups = list(streets.values())
+    if orphans:
+        groups.append((None, orphans))
+    return groups

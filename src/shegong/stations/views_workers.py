@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shegong.accounts.forms import add_domain_error
 from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import STAFF_ROLES, Perm
+from shegong.accounts.roles import Perm
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, NotFound, NotPermitted
@@ -33,6 +33,7 @@ from shegong.core.htmx import redirect_after_write
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
+from shegong.regions.queries import h5_region_groups
 from shegong.regions.scope import in_subtree
 from shegong.reports.forms_staff import StyledForm
 
@@ -359,35 +360,6 @@ def _own_worker(user: Any) -> Worker | None:
     )
 
 
-def _h5_regions(user: Any) -> list[tuple[Region | None, list[Region]]]:
-    """The street → communities picker: the district of the user's membership (a rider moves
-    across the district), else the whole deployment; staff pick inside their own scope."""
-    membership = user.active_membership
-    if user.is_superuser or user.active_role in STAFF_ROLES:
-        base = Region.objects.visible_to(user)
-    elif membership is not None:
-        prefix = membership.region.code[: min(len(membership.region.prefix), 6)]
-        base = Region.objects.subtree(prefix)
-    else:
-        base = Region.objects.all()
-    rows = list(
-        base.filter(level__in=[Level.STREET, Level.COMMUNITY]).order_by("code")[:MAX_REGION_OPTIONS]
-    )
-    streets: dict[str, tuple[Region | None, list[Region]]] = {
-        r.code: (r, []) for r in rows if r.level == Level.STREET
-    }
-    orphans: list[Region] = []
-    for region in rows:
-        if region.level != Level.COMMUNITY:
-            continue
-        street_code = region.code[: PREFIX_LENGTH[Level.STREET]].ljust(12, "0")
-        (streets[street_code][1] if street_code in streets else orphans).append(region)
-    groups = list(streets.values())
-    if orphans:
-        groups.append((None, orphans))
-    return groups
-
-
 def _default_region(user: Any) -> str:
     membership = user.active_membership
     if membership is None:
@@ -410,7 +382,7 @@ def _m_render(
         "errors": errors,
         "kinds": workers.WORKER_KINDS,
         "platforms": list(workers.platforms().only("pk", "name")),
-        "regions": _h5_regions(request.user),
+        "regions": h5_region_groups(request.user),
         "consent_title": consent.CONSENT_TITLE,
         "consent_summary": consent.CONSENT_SUMMARY,
         "consent_sections": consent.CONSENT_SECTIONS,
@@ -529,7 +501,7 @@ def _m_edit_render(
     *,
     status: int = 200,
 ) -> HttpResponse:
-    regions = _h5_regions(request.user)
+    regions = h5_region_groups(request.user)
     offered = {r.code for street, communities in regions for r in [street, *communities] if r}
     context = {
         "worker": worker,
