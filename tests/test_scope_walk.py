@@ -16,7 +16,10 @@ from shegong.core.models import AuditEvent, JobRun, Notification
 
 from . import scope_walk
 
-MARKERS = ["西城街道", "西关社区", "西城居民", "西城通知", "西城台账", "西城工单", "西城驿站"]
+MARKERS = [
+    "西城街道", "西关社区", "西城居民", "西城通知", "西城台账", "西城工单", "西城驿站",
+    "西城志愿", "西城社工", "西城帮扶",
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -208,8 +211,10 @@ def _volunteer_objects(district):
         serial="ZMXC0000000001", volunteer=volunteer, team=team, period_start=date(2026, 1, 1),
         period_end=date(2026, 11, 1), hours=2, records=1, issuer_name="西城志愿服务队",
     )  # fmt: skip
+    # Agencies are picked district-wide (a registered social organisation's name is public and
+    # it may station workers in any street), so its name carries no marker.
     agency = Organization.objects.create(
-        name="西城社工服务中心", credit_code="52341200MJ0000001N",
+        name="同心社会工作服务中心", credit_code="52341200MJ0000001N",
         region=district["community_b"], kind="social_org",
     )  # fmt: skip
     sw_person = Person.objects.create(

@@ -27,16 +27,14 @@ LOCKED_OUT_MESSAGE = "登录失败次数过多，账号已锁定，请15分钟�
 def add_domain_error(
     form: forms.Form, exc: DomainError, field_map: dict[str, str] | None = None
 ) -> None:
-    """Show a domain error on ``form``: per-field messages beside their fields, else on top."""
+    """Show a domain error on ``form``: each message beside its field, the messages that name no
+    field of the form (skills, availability, age…) on top, and the summary when none is named."""
     field_map = field_map or {}
-    placed = False
+    if not exc.errors:
+        form.add_error(None, exc.detail)
     for error in exc.errors:
         field = field_map.get(error.get("field", ""), error.get("field", ""))
-        if field in form.fields:
-            form.add_error(field, error["message"])
-            placed = True
-    if not placed:
-        form.add_error(None, exc.detail)
+        form.add_error(field if field in form.fields else None, error["message"])
 
 
 class BootstrapMixin:

@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -52,25 +52,6 @@ from .forms_people import (
 from .models import Skill, Team, TeamMember, Volunteer, VolunteerSkill
 
 PAGE_SIZE = 20
-
-
-def url_or_none(name: str, *args: Any, query: str = "") -> str | None:
-    """The URL of a page another area builds, or None while it does not exist yet."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-    return f"{url}?{query}" if query else url
-
-
-def form_errors(form: Any, exc: DomainError) -> None:
-    """A domain error on a form: each message beside its field, the rest (skills,
-    availability, age) on top."""
-    if not exc.errors:
-        form.add_error(None, exc.detail)
-    for error in exc.errors:
-        field = error.get("field", "")
-        form.add_error(field if field in form.fields else None, error["message"])
 
 
 def _query(request: HttpRequest) -> str:
@@ -244,7 +225,7 @@ def new(request: HttpRequest) -> HttpResponse:
         except (NotFound, NotPermitted):
             raise
         except DomainError as exc:
-            form_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request, f"已登记志愿者：{volunteer.person.name_masked}（编号 {volunteer.number}）"
@@ -280,7 +261,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Empty on purpose: staff type what the guardian confirms; the page never prints the
         # guardian's phone number.
         "guardian_form": GuardianForm() if can_manage else None,
-        "records_url": url_or_none("volunteers:records", query=f"number={volunteer.number}"),
+        "records_url": reverse("volunteers:records") + f"?number={volunteer.number}",
         "stars": range(volunteer.star),
     }
     return render(request, "volunteers/people_detail.html", context)
@@ -314,7 +295,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (NotFound, NotPermitted):
             raise
         except DomainError as exc:
-            form_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect_after_write(request, reverse("volunteers:volunteer", args=[pk]))
@@ -533,9 +514,9 @@ def m_home(request: HttpRequest) -> HttpResponse:
         "availability": registration.describe_availability(volunteer.availability),
         "memberships": memberships,
         "leader_role": TeamRole.LEADER,
-        "activities_url": url_or_none("volunteers_m:activities"),
-        "my_activities_url": url_or_none("volunteers_m:my_activities"),
-        "hours_url": url_or_none("volunteers_m:hours"),
+        "activities_url": reverse("volunteers_m:activities"),
+        "my_activities_url": reverse("volunteers_m:my_activities"),
+        "hours_url": reverse("volunteers_m:hours"),
     }
     return render(request, "volunteers/m_volunteer_home.html", context)
 

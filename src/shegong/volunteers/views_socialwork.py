@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shegong.accounts.forms import add_domain_error
 from shegong.accounts.queries import require_perm
 from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, NotFound, NotPermitted
@@ -34,7 +35,6 @@ from .forms_people import (
     SocialWorkerRegisterForm,
 )
 from .models import GuidanceLog, Pairing, SocialWorker, Stationing
-from .views_people import form_errors
 
 PAGE_SIZE = 20
 
@@ -103,7 +103,7 @@ def sw_new(request: HttpRequest) -> HttpResponse:
         except (NotFound, NotPermitted):
             raise
         except DomainError as exc:
-            form_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已登记专业社工：{sw.person.name_masked}")
             return redirect_after_write(request, reverse("volunteers:social_worker", args=[sw.pk]))
@@ -157,7 +157,7 @@ def sw_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (NotFound, NotPermitted):
             raise
         except DomainError as exc:
-            form_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect_after_write(request, reverse("volunteers:social_worker", args=[pk]))

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shegong.accounts.forms import add_domain_error
 from shegong.accounts.queries import require_perm
 from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, NotFound, NotPermitted
@@ -34,7 +35,6 @@ from .forms_people import (
     TeamLeaderForm,
 )
 from .models import Team, TeamMember
-from .views_people import form_errors, url_or_none
 
 PAGE_SIZE = 20
 
@@ -98,7 +98,7 @@ def team_new(request: HttpRequest) -> HttpResponse:
         except (NotFound, NotPermitted):
             raise
         except DomainError as exc:
-            form_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"已建立队伍「{team.name}」")
             return redirect_after_write(request, reverse("volunteers:team", args=[team.pk]))
@@ -132,10 +132,10 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (s, Incubation(s).label) for s in sorted(teams.INCUBATION_NEXT[team.incubation])
         ],
         "leader_role": TeamRole.LEADER,
-        "activities_url": url_or_none("volunteers:activities", query=query),
-        "activity_new_url": url_or_none("volunteers:activity_new", query=query),
-        "records_url": url_or_none("volunteers:records", query=query),
-        "certificates_url": url_or_none("volunteers:certificates", query=query),
+        "activities_url": reverse("volunteers:activities") + "?" + query,
+        "activity_new_url": reverse("volunteers:activity_new") + "?" + query,
+        "records_url": reverse("volunteers:records") + "?" + query,
+        "certificates_url": reverse("volunteers:certificates") + "?" + query,
     }
     return render(request, "volunteers/team_detail.html", context)
 
@@ -167,7 +167,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (NotFound, NotPermitted):
             raise
         except DomainError as exc:
-            form_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "已保存")
             return redirect_after_write(request, reverse("volunteers:team", args=[pk]))
