@@ -84,3 +84,28 @@ def test_a_volunteer_signs_up_and_checks_in_on_a_phone(phone, district):
     phone.get_by_text("签到成功").wait_for()
     record = ServiceRecord.objects.get()
     assert record.status == "open" and record.check_in_distance_m < 5
+
+
+def test_staff_sign_a_volunteer_up_and_cancel_on_the_workbench(page, district, street_a_staff):
+    volunteer = testing.volunteer(district["community_a"], name="王大爷", birth="19500101")
+    team = testing.team(district["community_a"], name="东关志愿服务队")
+    activity = testing.activity(
+        team, title="社区义诊", starts_at=timezone.now() + timedelta(days=1), quota=5
+    )
+    log_in(page, street_a_staff.phone)
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto(f"/volunteers/activities/{activity.pk}/")
+    page.get_by_placeholder("志愿者编号").fill("440000NOSUCH")
+    page.get_by_role("button", name="报名", exact=True).click()
+    page.get_by_text("未找到该编号的志愿者").wait_for()
+    page.get_by_placeholder("志愿者编号").fill(volunteer.number)
+    page.get_by_role("button", name="报名", exact=True).click()
+    page.get_by_text(f"已为王**（{volunteer.number}）报名").wait_for()
+    assert Signup.objects.get(volunteer=volunteer).status == "confirmed"
+
+    page.locator(".signup-cancel summary").click()
+    page.get_by_placeholder("取消原因（将通知志愿者）").fill("家属来电告知住院")
+    page.get_by_role("button", name="确认取消").click()
+    page.get_by_text(f"已取消王**（{volunteer.number}）的报名").wait_for()
+    assert Signup.objects.get(volunteer=volunteer).status == "cancelled"
+    assert page.get_by_text("暂无报名").is_visible()

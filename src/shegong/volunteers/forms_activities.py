@@ -250,6 +250,21 @@ class CancelForm(StyledForm):
     )  # fmt: skip
 
 
+class StaffSignupForm(StyledForm):
+    """代为报名: the leader signs a volunteer up by the number the volunteer gives."""
+
+    number = forms.CharField(
+        label="志愿者编号", max_length=32, error_messages={"required": "请填写志愿者编号"}
+    )
+
+
+class SignupCancelForm(StyledForm):
+    reason = forms.CharField(
+        label="取消原因", max_length=200, error_messages={"required": "请填写取消报名的原因"},
+        help_text="将通知该志愿者",
+    )  # fmt: skip
+
+
 class PeopleServedForm(StyledForm):
     people_served = forms.IntegerField(
         label="服务对象人次", min_value=0, max_value=activities.MAX_PEOPLE_SERVED,

@@ -527,13 +527,17 @@ def record_guardian_consent(
 # --- may this volunteer sign up? ----------------------------------------------------------------
 
 
-def sign_up_block(volunteer: Volunteer) -> str | None:
-    """Why this volunteer may not sign up for an activity now (a Chinese reason), or None."""
+def sign_up_block(volunteer: Volunteer, *, for_self: bool = True) -> str | None:
+    """Why this volunteer may not sign up for an activity now (a Chinese reason, addressed to the
+    volunteer, or to the leader signing them up when ``for_self`` is false), or None."""
+    who = "您" if for_self else "该志愿者"
     if volunteer.status != VolunteerStatus.ACTIVE:
         label = VolunteerStatus(volunteer.status).label
-        return f"您的志愿者状态为「{label}」，暂不能报名活动"
+        return f"{who}的志愿者状态为「{label}」，暂不能报名活动"
     if volunteer.consent_at is None:
-        return "请先阅读并同意志愿者个人信息处理告知书"
+        if for_self:
+            return "请先阅读并同意志愿者个人信息处理告知书"
+        return "该志愿者尚未同意志愿者个人信息处理告知书，须本人在手机端确认后才能报名"
     age = age_of(volunteer)
     if age is not None and age < ADULT_AGE and volunteer.guardian_consent_at is None:
         return "未满18周岁的志愿者须由监护人同意并经社区登记后才能报名，请联系所在社区"

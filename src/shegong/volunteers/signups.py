@@ -44,15 +44,43 @@ register_event(
     body="班次 {{ shift }}，地点：{{ address }}。请按时到场签到。",
     link="{{ url }}",
 )
+register_event(
+    "volunteers.signup_by_team",
+    title="{{ team }}已为您报名「{{ title }}」",
+    body="{{ status }}。班次 {{ shift }}，地点：{{ address }}。不能参加请在开始前取消报名。",
+    link="{{ url }}",
+)
+register_event(
+    "volunteers.signup_cancelled_by_team",
+    title="您在「{{ title }}」的报名已被取消",
+    body="班次 {{ shift }}。原因：{{ reason }}",
+    link="{{ url }}",
+)
 
 
-def _check_actor(actor: Any, volunteer: Volunteer, shift: Shift) -> None:
-    """The volunteer themself, or someone who runs the activity's team (else NotFound)."""
+def _tell(signup: Signup, shift: Shift, event: str, **context: Any) -> None:
+    """Tell the volunteer (if they have an account) what the team did to their sign-up."""
+    user = signup.volunteer.person.user
+    if user is None or not user.is_active:
+        return
+    activity = shift.activity
+    notify(
+        user, event,
+        {"title": activity.title, "address": activity.address,
+         "shift": f"{local(shift.starts_at)}–{local(shift.ends_at, '%H:%M')}",
+         "url": reverse("volunteers_m:activity", args=[activity.pk]), **context},
+    )  # fmt: skip
+
+
+def _check_actor(actor: Any, volunteer: Volunteer, shift: Shift) -> bool:
+    """True for the volunteer themself (or the system); False for someone who runs the
+    activity's team; NotFound for anyone else."""
     if actor is None:
-        return
+        return True
     if volunteer.person.user_id is not None and volunteer.person.user_id == actor.pk:
-        return
+        return True
     access.access_activity(actor, shift.activity_id)
+    return False
 
 
 def waitlist_position(signup: Signup) -> int | None:
@@ -84,9 +112,9 @@ def sign_up(shift: Shift, volunteer: Volunteer, *, actor: Any) -> Signup:
 def _sign_up(shift_pk: int, volunteer_pk: int, actor: Any) -> Signup:
     # The lock that keeps the quota: every sign-up and cancellation of this shift waits here.
     shift = Shift.objects.select_for_update().select_related("activity").get(pk=shift_pk)
-    volunteer = Volunteer.objects.select_related("person").get(pk=volunteer_pk)
+    volunteer = Volunteer.objects.select_related("person__user").get(pk=volunteer_pk)
     activity = shift.activity
-    _check_actor(actor, volunteer, shift)
+    for_self = _check_actor(actor, volunteer, shift)
     existing = Signup.objects.filter(
         shift=shift, volunteer=volunteer, status__in=ACTIVE_SIGNUP
     ).first()
@@ -97,7 +125,7 @@ def _sign_up(shift_pk: int, volunteer_pk: int, actor: Any) -> Signup:
         raise DomainError(f"活动{ActivityStatus(activity.status).label}，不能报名")
     if shift.starts_at <= now:
         raise DomainError(f"该班次已于 {local(shift.starts_at)} 开始，报名已截止")
-    block = sign_up_block(volunteer)
+    block = sign_up_block(volunteer, for_self=for_self)
     if block:
         raise DomainError(block)
     required = {s.pk: s.name for s in activity.required_skills.all()}
@@ -105,8 +133,11 @@ def _sign_up(shift_pk: int, volunteer_pk: int, actor: Any) -> Signup:
         held = set(volunteer.skill_rows.values_list("skill_id", flat=True))
         missing = [name for pk, name in required.items() if pk not in held]
         if missing:
+            names = "、".join(missing)
             raise DomainError(
-                f"本活动需要以下技能，您尚未登记：{'、'.join(missing)}。可在“我的志愿者信息”中补充技能"
+                f"本活动需要以下技能，您尚未登记：{names}。可在“我的志愿者信息”中补充技能"
+                if for_self
+                else f"本活动需要以下技能，该志愿者尚未登记：{names}"
             )
     confirmed = Signup.objects.filter(shift=shift, status=SignupStatus.CONFIRMED).count()
     status = SignupStatus.CONFIRMED if confirmed < shift.quota else SignupStatus.WAITLISTED
@@ -117,6 +148,9 @@ def _sign_up(shift_pk: int, volunteer_pk: int, actor: Any) -> Signup:
         data={"shift": shift.pk, "volunteer": volunteer.pk, "status": status,
               "position": position},
     )  # fmt: skip
+    if not for_self:
+        label = "已确认" if position is None else f"名额已满，您在候补第 {position} 位"
+        _tell(signup, shift, "volunteers.signup_by_team", team=activity.team.name, status=label)
     return signup
 
 
@@ -124,9 +158,11 @@ def _sign_up(shift_pk: int, volunteer_pk: int, actor: Any) -> Signup:
 def cancel_signup(signup: Signup, *, actor: Any, reason: str = "") -> Signup:
     """取消报名 before the shift starts; a confirmed place goes to the first waitlisted."""
     shift = Shift.objects.select_for_update().select_related("activity").get(pk=signup.shift_id)
-    signup = Signup.objects.select_related("volunteer__person").get(pk=signup.pk)
-    _check_actor(actor, signup.volunteer, shift)
+    signup = Signup.objects.select_related("volunteer__person__user").get(pk=signup.pk)
+    for_self = _check_actor(actor, signup.volunteer, shift)
     reason = str(reason or "").strip()
+    if not for_self and not reason:
+        raise InvalidInput.field("reason", "请填写取消报名的原因")
     if len(reason) > 200:
         raise InvalidInput.field("reason", "取消原因不能超过200字")
     if signup.status == SignupStatus.CANCELLED:
@@ -143,6 +179,8 @@ def cancel_signup(signup: Signup, *, actor: Any, reason: str = "") -> Signup:
         data={"shift": shift.pk, "volunteer": signup.volunteer_id, "was": was,
               "reason": reason},
     )  # fmt: skip
+    if not for_self:
+        _tell(signup, shift, "volunteers.signup_cancelled_by_team", reason=reason)
     if was == SignupStatus.CONFIRMED:
         promote_waitlisted(shift, actor=actor, now=now)
     return signup

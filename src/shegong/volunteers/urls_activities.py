@@ -16,6 +16,8 @@ staff_patterns: list = [
     path("activities/<int:pk>/cancel/", staff.activity_cancel, name="activity_cancel"),
     path("activities/<int:pk>/served/", staff.activity_served, name="activity_served"),
     path("activities/<int:pk>/review/", staff.activity_review, name="activity_review"),
+    path("activities/shifts/<int:pk>/signup/", staff.shift_signup, name="shift_signup"),
+    path("activities/signups/<int:pk>/cancel/", staff.signup_cancel, name="signup_cancel"),
     path("activities/shifts/<int:pk>/qr/", staff.shift_qr, name="activity_qr"),
     path("activities/shifts/<int:pk>/qr.png", staff.shift_qr_png, name="activity_qr_png"),
     path(

@@ -27,9 +27,9 @@ from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 
-from . import access, activities, attendance
+from . import access, activities, attendance, signups, teams
 from . import queries_activities as queries
-from .choices import ActivityStatus, RecordKind, SignupStatus
+from .choices import ACTIVE_SIGNUP, ActivityStatus, RecordKind, SignupStatus
 from .forms_activities import (
     ActivityFilterForm,
     ActivityForm,
@@ -37,6 +37,8 @@ from .forms_activities import (
     CorrectForm,
     PeopleServedForm,
     ReviewForm,
+    SignupCancelForm,
+    StaffSignupForm,
     activity_initial,
     activity_values,
     local_at,
@@ -265,6 +267,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _roster(activity: Activity) -> list[dict[str, Any]]:
     """Each shift with its sign-ups (confirmed, then the waitlist in order) and attendance."""
+    now = timezone.now()
     records = {
         (r.shift_id, r.volunteer_id): r
         for r in ServiceRecord.objects.filter(activity=activity, kind=RecordKind.ATTENDANCE)
@@ -286,6 +289,7 @@ def _roster(activity: Activity) -> list[dict[str, Any]]:
             "shift": shift, "confirmed": rows, "waiting": waiting,
             "attended": len(attended), "hours": sum((r.hours for r in attended), start=0),
             "open": sum(1 for r in attended if r.status == "open"),
+            "signup_open": activity.status == ActivityStatus.PUBLISHED and shift.starts_at > now,
         })  # fmt: skip
     return out
 
@@ -293,7 +297,7 @@ def _roster(activity: Activity) -> list[dict[str, Any]]:
 def _render_detail(
     request: HttpRequest, activity: Activity, *, cancel_form: CancelForm | None = None,
     served_form: PeopleServedForm | None = None, review_form: ReviewForm | None = None,
-    status: int = 200,
+    signup_form: tuple[int, StaffSignupForm] | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     user = request.user
     now = timezone.now()
@@ -311,6 +315,8 @@ def _render_detail(
         "served_form": served_form
         or PeopleServedForm(initial={"people_served": activity.people_served}),
         "review_form": review_form or ReviewForm(initial={"decision": "approve"}),
+        "signup_shift": signup_form[0] if signup_form else None,
+        "signup_form": signup_form[1] if signup_form else StaffSignupForm(),
         "allowed": activities.ALLOWED.get(activity.status, set()),
         "checkin_open": activity.status == ActivityStatus.PUBLISHED and not activity.ends_at <= now,
     }
@@ -374,6 +380,82 @@ def activity_served(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, activity, served_form=form, status=exc.status)
     messages.success(request, f"已记录服务对象 {form.cleaned_data['people_served']} 人次")
     return redirect_after_write(request, reverse("volunteers:activity", args=[pk]))
+
+
+def _signup_done(signup: Signup) -> str:
+    name = f"{signup.volunteer.person.name_masked}（{signup.volunteer.number}）"
+    if signup.status == SignupStatus.WAITLISTED:
+        return f"名额已满，已将{name}列入候补第 {signups.waitlist_position(signup)} 位"
+    return f"已为{name}报名"
+
+
+@require_POST
+def shift_signup(request: HttpRequest, pk: int) -> HttpResponse:
+    """代为报名: someone who runs the team signs a volunteer up by number (an elder without a
+    smartphone, a volunteer who phoned in); the same rules as signing up on H5."""
+    user = request.user
+    shift = (
+        Shift.objects.filter(pk=pk, activity__in=access.activities_run_by(user)).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if shift is None:
+        raise NotFound(access.ACTIVITY_NOT_FOUND)
+    activity = _activity(user, shift.activity_id)
+    form = StaffSignupForm(request.POST)
+    status = 422
+    if form.is_valid():
+        volunteer = teams.find_volunteer(form.cleaned_data["number"])
+        if volunteer is None:
+            form.add_error("number", "未找到该编号的志愿者，请核对志愿者编号")
+        elif Signup.objects.filter(
+            shift=shift, volunteer=volunteer, status__in=ACTIVE_SIGNUP
+        ).exists():
+            form.add_error("number", "该志愿者已在本班次的名单中")
+        else:
+            try:
+                signup = signups.sign_up(shift, volunteer, actor=user)
+            except (NotFound, NotPermitted):
+                raise
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _signup_done(signup))
+                url = reverse("volunteers:activity", args=[activity.pk]) + f"#shift-{shift.pk}"
+                return redirect_after_write(request, url)
+    return _render_detail(request, activity, signup_form=(shift.pk, form), status=status)
+
+
+@require_POST
+def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """代为取消报名, with a reason the volunteer is told; a freed place goes to the waitlist."""
+    user = request.user
+    signup = (
+        Signup.objects.filter(pk=pk, shift__activity__in=access.activities_run_by(user))
+        .select_related("volunteer__person", "shift")
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if signup is None:
+        raise NotFound("报名记录不存在")
+    activity = _activity(user, signup.shift.activity_id)
+    form = SignupCancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写取消报名的原因")
+        return _render_detail(request, activity, status=422)
+    try:
+        signups.cancel_signup(signup, actor=user, reason=form.cleaned_data["reason"])
+    except (NotFound, NotPermitted):
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return _render_detail(request, activity, status=exc.status)
+    name = f"{signup.volunteer.person.name_masked}（{signup.volunteer.number}）"
+    messages.success(request, f"已取消{name}的报名")
+    url = reverse("volunteers:activity", args=[activity.pk]) + f"#shift-{signup.shift_id}"
+    return redirect_after_write(request, url)
 
 
 # --- review ----------------------------------------------------------------------------------

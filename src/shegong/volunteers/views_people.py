@@ -251,7 +251,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "volunteer": volunteer,
         "age": registration.age_of(volunteer),
         "minor": registration.is_minor(volunteer),
-        "signup_block": registration.sign_up_block(volunteer),
+        "signup_block": registration.sign_up_block(volunteer, for_self=False),
         "skills": _skills_of(volunteer),
         "availability": registration.describe_availability(volunteer.availability),
         "memberships": memberships,

@@ -346,3 +346,141 @@ def test_the_public_list_shows_no_person(client, upcoming, activities_member, st
     for secret in (person.name, person.name_masked, person.phone, activities_member.number):
         if secret:
             assert secret not in body
+
+
+# --- 代为报名: the leader signs a volunteer up, or cancels, on the workbench --------------------
+
+
+def _staff_signup(client, activity, number):
+    return client.post(
+        f"/volunteers/activities/shifts/{activity.shifts.get().pk}/signup/", {"number": number}
+    )
+
+
+def test_the_leader_signs_a_volunteer_up_by_number_and_the_volunteer_is_told(
+    client, activities_leader, upcoming, activities_member, activities_member_user
+):
+    from shegong.core.audit import Verb
+    from shegong.core.models import AuditEvent, Notification
+
+    client.force_login(activities_leader)
+    body = client.get(f"/volunteers/activities/{upcoming.pk}/").content.decode()
+    assert "代为报名" in body
+    response = _staff_signup(client, upcoming, activities_member.number)
+    assert response.status_code == 302 and response["Location"].endswith(
+        f"/volunteers/activities/{upcoming.pk}/#shift-{upcoming.shifts.get().pk}"
+    )
+    signup = Signup.objects.get(volunteer=activities_member)
+    assert signup.status == "confirmed"
+    assert AuditEvent.objects.filter(
+        verb=Verb.SIGNED_UP, actor=activities_leader, data__volunteer=activities_member.pk
+    ).exists()
+    told = Notification.objects.get(recipient=activities_member_user)
+    assert "东关志愿服务队已为您报名" in told.title and "已确认" in told.body
+    body = client.get(f"/volunteers/activities/{upcoming.pk}/").content.decode()
+    assert f"已为{activities_member.person.name_masked}（{activities_member.number}）报名" in body
+    assert activities_member.number in body and "取消报名" in body
+
+
+def test_a_staff_sign_up_beyond_the_quota_is_waitlisted(
+    client, activities_leader, upcoming, activities_member, district
+):
+    client.force_login(activities_leader)
+    assert _staff_signup(client, upcoming, activities_member.number).status_code == 302
+    second = testing.volunteer(district["community_a"], name="东关二号", birth="19920202")
+    response = _staff_signup(client, upcoming, second.number)
+    assert response.status_code == 302
+    assert Signup.objects.get(volunteer=second).status == "waitlisted"
+    body = client.get(response["Location"]).content.decode()
+    assert "名额已满" in body and "候补第 1 位" in body
+
+
+@pytest.mark.parametrize(
+    ("number", "message", "status"),
+    [("", "请填写志愿者编号", 422), ("440000NOSUCH", "未找到该编号的志愿者", 422)],
+)
+def test_a_staff_sign_up_with_a_bad_number_writes_nothing(
+    client, activities_leader, upcoming, number, message, status
+):
+    client.force_login(activities_leader)
+    response = _staff_signup(client, upcoming, number)
+    assert response.status_code == status and message in response.content.decode()
+    assert not Signup.objects.exists()
+
+
+def test_a_staff_sign_up_keeps_the_rules_of_the_h5_page(
+    client, activities_leader, upcoming, activities_member, district
+):
+    from shegong.volunteers.models import Skill
+
+    client.force_login(activities_leader)
+    assert _staff_signup(client, upcoming, activities_member.number).status_code == 302
+    response = _staff_signup(client, upcoming, activities_member.number)
+    assert response.status_code == 422 and "该志愿者已在本班次的名单中" in response.content.decode()
+    assert Signup.objects.count() == 1
+
+    upcoming.required_skills.add(Skill.objects.get(code="medical"))
+    other = testing.volunteer(district["community_a"], name="东关三号", birth="19930303")
+    response = _staff_signup(client, upcoming, other.number)
+    body = response.content.decode()
+    assert response.status_code == 409 and "该志愿者尚未登记：医疗护理" in body
+    paused = testing.volunteer(
+        district["community_a"], name="东关四号", birth="19940404", status="paused"
+    )
+    upcoming.required_skills.clear()
+    response = _staff_signup(client, upcoming, paused.number)
+    assert (
+        response.status_code == 409
+        and "该志愿者的志愿者状态为「暂停服务」" in response.content.decode()
+    )
+    assert Signup.objects.count() == 1
+
+
+def test_a_leader_cannot_sign_up_for_another_team(
+    client, activities_leader, street_b_activity, activities_member
+):
+    client.force_login(activities_leader)
+    assert _staff_signup(client, street_b_activity, activities_member.number).status_code == 404
+    assert not Signup.objects.exists()
+
+
+def test_the_leader_cancels_a_sign_up_with_a_reason_and_the_waitlist_moves_up(
+    client, activities_leader, upcoming, activities_member, activities_member_user, district
+):
+    from shegong.core.models import Notification
+    from shegong.volunteers import signups
+
+    first = signups.sign_up(upcoming.shifts.get(), activities_member, actor=None)
+    second = testing.volunteer(district["community_a"], name="东关二号", birth="19920202")
+    waiting = signups.sign_up(upcoming.shifts.get(), second, actor=None)
+    assert waiting.status == "waitlisted"
+    client.force_login(activities_leader)
+    url = f"/volunteers/activities/signups/{first.pk}/cancel/"
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 422 and "请填写取消报名的原因" in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == "confirmed"
+
+    response = client.post(url, {"reason": "志愿者电话告知身体不适"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    waiting.refresh_from_db()
+    assert first.status == "cancelled" and waiting.status == "confirmed"
+    told = Notification.objects.get(recipient=activities_member_user)
+    assert "报名已被取消" in told.title and "身体不适" in told.body
+    assert "已取消" in client.get(response["Location"]).content.decode()
+
+
+def test_a_leader_cannot_cancel_another_teams_sign_up(
+    client, activities_leader, street_b_activity, activities_member
+):
+    from shegong.volunteers import signups
+
+    signup = signups.sign_up(street_b_activity.shifts.get(), activities_member, actor=None)
+    client.force_login(activities_leader)
+    response = client.post(
+        f"/volunteers/activities/signups/{signup.pk}/cancel/", {"reason": "不是本队"}
+    )
+    assert response.status_code == 404
+    signup.refresh_from_db()
+    assert signup.status == "confirmed"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shegong import testing
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, NotFound
+from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent, Notification
 from shegong.volunteers import signups
 from shegong.volunteers.models import Signup, Skill, VolunteerSkill
@@ -143,5 +143,7 @@ def test_someone_else_cannot_sign_a_volunteer_up_or_cancel_unless_running_the_te
     signup = signups.sign_up(upcoming, activities_member, actor=activities_leader)
     with pytest.raises(NotFound):
         signups.cancel_signup(signup, actor=stranger)
-    signups.cancel_signup(signup, actor=activities_leader)
+    with pytest.raises(InvalidInput, match="请填写取消报名的原因"):  # the volunteer is told why
+        signups.cancel_signup(signup, actor=activities_leader)
+    signups.cancel_signup(signup, actor=activities_leader, reason="电话告知不能参加")
     assert Signup.objects.get().status == "cancelled"
