@@ -160,7 +160,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            "PRAGMA busy_timeout=20000; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-20000;"
+            "PRAGMA busy_timeout=20000; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-20000; "
+            # The worker checkpoints (core.sqlite.base); this is the safety net.
+            "PRAGMA wal_autocheckpoint=8000;"
         ),
     }
     _db["CONN_HEALTH_CHECKS"] = False

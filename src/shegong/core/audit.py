@@ -126,6 +126,9 @@ class Verb(IntEnum):
     STAR_REACHED = 665
     CERTIFICATE_ISSUED = 670
     CERTIFICATE_REVOKED = 671
+    CERTIFICATE_REQUESTED = 672
+    CERTIFICATE_REQUEST_DECLINED = 673
+    CERTIFICATE_REQUEST_WITHDRAWN = 674
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -251,6 +254,9 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.STAR_REACHED: "志愿者星级晋升",
     Verb.CERTIFICATE_ISSUED: "出具志愿服务记录证明",
     Verb.CERTIFICATE_REVOKED: "作废志愿服务记录证明",
+    Verb.CERTIFICATE_REQUESTED: "申请志愿服务记录证明",
+    Verb.CERTIFICATE_REQUEST_DECLINED: "不予出具志愿服务记录证明",
+    Verb.CERTIFICATE_REQUEST_WITHDRAWN: "撤回志愿服务记录证明申请",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

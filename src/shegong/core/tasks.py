@@ -22,3 +22,13 @@ def flush_notifications() -> dict[str, dict[str, int]]:
     from . import notify
 
     return notify.flush()
+
+
+@periodic_scan("sqlite.checkpoint", every=timedelta(seconds=30), title="整理数据库预写日志")
+def checkpoint_sqlite() -> dict[str, object]:
+    """Keep WAL checkpoints out of the requests' commits (``core.sqlite.base``)."""
+    from django.db import connection
+
+    from .sqlite.base import checkpoint
+
+    return checkpoint(connection)
