@@ -9,7 +9,10 @@ Only a ``PENDING`` record is reviewed. An ``APPROVED`` record is never edited ag
 is a new ``ADJUSTMENT`` row (signed hours, a reason, ``corrects`` pointing at the original),
 approved at once and audited as ``RECORD_ADJUSTED``. Paper records are entered by hand (补录)
 and records from another organisation are transferred in (转入) with the source organisation and
-a proof note; both wait for approval like any attendance.
+a proof note; both wait for approval like any attendance. Service counts once: a transfer whose
+proof names a certificate this platform issued is refused (those hours are already in the
+volunteer's total, whichever team recorded them), and so is a second transfer of the same
+service (same source, date and hours) while the first is pending or approved.
 
 The hot path: approving adds the record's hours to ``Volunteer.hours`` with an ``F()`` update
 (no SUM over the volunteer's records, whatever their number) and moves the star from that total;
@@ -22,6 +25,7 @@ Each entry point runs in one durable transaction and writes one audit entry per 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -56,6 +60,8 @@ __all__ = [
 ]
 
 MANUAL_MAX_HOURS = Decimal("24")  # one day's service per paper record
+# A certificate serial of this platform (certificates.new_serial) quoted in a proof note.
+PLATFORM_SERIAL_RE = re.compile(r"ZM\d{8}[A-Z2-7]{8}")
 TRANSFER_MAX_HOURS = Decimal("5000")  # a transfer may sum years of service elsewhere
 ADJUST_MAX_HOURS = Decimal("1000")
 BULK_MAX = 500
@@ -455,6 +461,7 @@ def transfer_in(
     source = _text(source_organization, "source_organization", "转出单位", limit=100)
     content = _text(content, "content", "服务内容")
     proof = _text(proof_note, "proof_note", "证明材料说明")
+    _check_counts_once(person, source=source, served=served, amount=amount, proof=proof)
     record = ServiceRecord.objects.create(
         volunteer=person, team=found_team, region_id=found_team.region_id,
         kind=RecordKind.TRANSFER, status=RecordStatus.PENDING, content=content, served_on=served,
@@ -466,6 +473,31 @@ def transfer_in(
               "proof": proof},
     )  # fmt: skip
     return record
+
+
+def _check_counts_once(
+    volunteer: Volunteer, *, source: str, served: date, amount: Decimal, proof: str
+) -> None:
+    """Refuse a transfer that would count service twice (see the module's docstring)."""
+    from .models import Certificate
+
+    for serial in PLATFORM_SERIAL_RE.findall(proof.upper()):
+        if Certificate.objects.filter(serial=serial, volunteer=volunteer).exists():
+            raise InvalidInput.field(
+                "proof_note",
+                f"证明 {serial} 由本平台出具，其中的时长已计入该志愿者的累计时长，无需转入",
+            )
+    twice = ServiceRecord.objects.filter(
+        volunteer=volunteer, kind=RecordKind.TRANSFER, source_organization=source,
+        served_on=served, hours=amount,
+        status__in=[RecordStatus.PENDING, RecordStatus.APPROVED],
+    ).first()  # fmt: skip
+    if twice is not None:
+        message = (
+            f"已于 {timezone.localtime(twice.created_at):%Y-%m-%d} 转入过同一单位同日同时长的记录"
+            f"（{twice.get_status_display()}），请勿重复转入"
+        )
+        raise DomainError(message, errors=[{"field": "source_organization", "message": message}])
 
 
 # --- repair -----------------------------------------------------------------------------------

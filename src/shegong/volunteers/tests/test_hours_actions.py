@@ -321,3 +321,29 @@ def test_the_hot_path_rule_agrees_with_the_access_module(
     for user in people:
         expected = set(access.teams_run_by(user).values_list("pk", flat=True))
         assert {t.pk for t in teams if hours.runs_team(user, t)} == expected, user
+
+
+def test_a_transfer_counts_once(hours_team, hours_member, hours_leader_user):
+    from shegong.volunteers.models import Certificate
+
+    served = timezone.localdate() - timedelta(days=30)
+    entry = {
+        "source_organization": "合肥市青年志愿者协会", "served_on": served, "hours": "12",
+        "content": "社区服务", "proof_note": "原单位证明",
+    }  # fmt: skip
+    hours.transfer_in(hours_member, hours_team, actor=hours_leader_user, **entry)
+    with pytest.raises(DomainError, match="请勿重复转入"):
+        hours.transfer_in(hours_member, hours_team, actor=hours_leader_user, **entry)
+    # A certificate this platform issued: its hours are in the total already.
+    Certificate.objects.create(
+        serial="ZM20260101ABCDEFGH", volunteer=hours_member, team=hours_team,
+        period_start=served, period_end=served, hours=3, records=1, issuer_name="东关助老服务队",
+    )  # fmt: skip
+    with pytest.raises(InvalidInput) as caught:
+        hours.transfer_in(
+            hours_member, hours_team, actor=hours_leader_user,
+            **{**entry, "hours": "3", "proof_note": "证明编号 zm20260101abcdefgh"},
+        )  # fmt: skip
+    assert caught.value.errors[0]["field"] == "proof_note"
+    assert "由本平台出具" in caught.value.detail
+    assert ServiceRecord.objects.filter(kind="transfer").count() == 1
