@@ -1,4 +1,6 @@
-"""The left menu by role: each entry names the permission it needs."""
+"""The left menu by role: each entry names the permission it needs, and may name a predicate
+that opens it to someone without that permission (a volunteer leading a team sees the team's
+workbench pages)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 from shegong.accounts.roles import Perm
 
@@ -17,7 +20,11 @@ class MenuItem:
     icon: str
     perm: Perm | None = None
     superuser_only: bool = False
+    # A dotted path to ``predicate(user) -> bool`` that shows the entry without ``perm``.
+    or_if: str = ""
 
+
+LEADS = "shegong.volunteers.access.leads_a_team"
 
 MENU: list[tuple[str, list[MenuItem]]] = [
     ("工作台", [MenuItem("首页", "home", "house", Perm.WORKBENCH)]),
@@ -71,13 +78,29 @@ MENU: list[tuple[str, list[MenuItem]]] = [
         "志愿服务",
         [
             MenuItem("志愿者", "volunteers:list", "people", Perm.VOLUNTEERS_VIEW),
-            MenuItem("志愿服务队伍", "volunteers:teams", "flag", Perm.VOLUNTEERS_VIEW),
+            MenuItem("志愿服务队伍", "volunteers:teams", "flag", Perm.VOLUNTEERS_VIEW, or_if=LEADS),
             MenuItem(
-                "志愿服务活动", "volunteers:activities", "calendar-check", Perm.VOLUNTEERS_VIEW
+                "志愿服务活动",
+                "volunteers:activities",
+                "calendar-check",
+                Perm.VOLUNTEERS_VIEW,
+                or_if=LEADS,
             ),
             MenuItem("活动审核", "volunteers:review", "clipboard-check", Perm.ACTIVITIES_REVIEW),
-            MenuItem("服务时长审核", "volunteers:records", "hourglass-split", Perm.VOLUNTEERS_VIEW),
-            MenuItem("记录证明", "volunteers:certificates", "patch-check", Perm.VOLUNTEERS_VIEW),
+            MenuItem(
+                "服务时长审核",
+                "volunteers:records",
+                "hourglass-split",
+                Perm.VOLUNTEERS_VIEW,
+                or_if=LEADS,
+            ),
+            MenuItem(
+                "记录证明",
+                "volunteers:certificates",
+                "patch-check",
+                Perm.VOLUNTEERS_VIEW,
+                or_if=LEADS,
+            ),
             MenuItem("志愿服务统计", "volunteers:statistics", "bar-chart", Perm.VOLUNTEERS_VIEW),
             MenuItem(
                 "专业社工", "volunteers:social_workers", "person-workspace", Perm.VOLUNTEERS_VIEW
@@ -106,10 +129,21 @@ MENU: list[tuple[str, list[MenuItem]]] = [
 
 def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
     groups = []
+    answers: dict[str, bool] = {}  # each predicate asked once per page
+
+    def opened(predicate: str) -> bool:
+        if predicate not in answers:
+            answers[predicate] = bool(predicate) and import_string(predicate)(user)
+        return answers[predicate]
+
     for title, items in MENU:
         entries = []
         for item in items:
-            if item.perm is not None and not user.has_perm_in_scope(item.perm):
+            if (
+                item.perm is not None
+                and not user.has_perm_in_scope(item.perm)
+                and not opened(item.or_if)
+            ):
                 continue
             try:
                 url = reverse(item.url_name)

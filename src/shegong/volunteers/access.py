@@ -31,6 +31,11 @@ def volunteer_of(user: Any) -> Volunteer | None:
     return Volunteer.objects.filter(person__user=user).select_related("person", "region").first()
 
 
+def leads_a_team(user: Any) -> bool:
+    """Whether the caller currently leads a team (opens the team workbench's menu entries)."""
+    return bool(led_team_ids(user))
+
+
 def led_team_ids(user: Any) -> set[int]:
     """The teams the caller currently leads (as a volunteer)."""
     if user is None or not getattr(user, "is_authenticated", False):

@@ -142,3 +142,17 @@ def test_staff_run_incubation_and_leaders(client, people_team, street_a_staff, p
 def test_a_resident_without_teams_is_refused_the_list(client, resident):
     client.force_login(resident)
     assert client.get(reverse("volunteers:teams")).status_code == 403
+
+
+def test_a_leader_without_a_workbench_role_finds_the_team_pages_in_the_menu(
+    client, people_team, people_leader_user, people_user
+):
+    client.force_login(people_leader_user)
+    body = client.get(reverse("volunteers:teams")).content.decode()
+    for name in ("volunteers:teams", "volunteers:activities", "volunteers:records",
+                 "volunteers:certificates"):  # fmt: skip
+        assert f'href="{reverse(name)}"' in body
+    assert f'href="{reverse("volunteers:list")}"' not in body  # the register stays staff's
+    client.force_login(people_user)  # a volunteer who leads no team
+    body = client.get(reverse("inbox:list")).content.decode()
+    assert f'href="{reverse("volunteers:teams")}"' not in body
