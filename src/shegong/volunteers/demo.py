@@ -990,7 +990,8 @@ class _Loader:
         return ServiceRecord(
             volunteer_id=plan.pk, team=team, region_id=team.region_id, kind=RecordKind.TRANSFER,
             status=RecordStatus.APPROVED, content="历年志愿服务时长转入",
-            served_on=timezone.localdate(reviewed) - timedelta(days=rng.randint(1, 10)),
+            # The service of the years up to the end of the one before the proof.
+            served_on=date(year - 1, 12, 31),
             hours=amount, source_organization=rng.choice(TRANSFER_SOURCES),
             reason=f"原平台志愿服务记录证明（编号 YZ{year}{rng.randint(10000, 99999)}）已核对",
             recorded_by=staff, reviewed_by=staff, reviewed_at=reviewed,

@@ -29,7 +29,7 @@ from shegong.core.htmx import redirect_after_write
 
 from . import access, activities, attendance, signups, teams
 from . import queries_activities as queries
-from .choices import ACTIVE_SIGNUP, ActivityStatus, RecordKind, SignupStatus
+from .choices import ACTIVE_SIGNUP, ActivityStatus, RecordKind, RecordStatus, SignupStatus
 from .forms_activities import (
     ActivityFilterForm,
     ActivityForm,
@@ -315,6 +315,11 @@ def _render_detail(
         "served_form": served_form
         or PeopleServedForm(initial={"people_served": activity.people_served}),
         "review_form": review_form or ReviewForm(initial={"decision": "approve"}),
+        "pending_records": ServiceRecord.objects.filter(
+            activity=activity, status=RecordStatus.PENDING
+        ).count()
+        if runs
+        else 0,
         "signup_shift": signup_form[0] if signup_form else None,
         "signup_form": signup_form[1] if signup_form else StaffSignupForm(),
         "allowed": activities.ALLOWED.get(activity.status, set()),

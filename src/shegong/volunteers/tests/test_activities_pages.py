@@ -484,3 +484,19 @@ def test_a_leader_cannot_cancel_another_teams_sign_up(
     assert response.status_code == 404
     signup.refresh_from_db()
     assert signup.status == "confirmed"
+
+
+def test_the_activity_page_leads_the_leader_to_its_pending_hours(
+    client, activities_leader, upcoming, activities_member
+):
+    client.force_login(activities_leader)
+    body = client.get(f"/volunteers/activities/{upcoming.pk}/").content.decode()
+    assert 'id="review-hours"' not in body
+    ServiceRecord.objects.create(
+        volunteer=activities_member, team=upcoming.team, activity=upcoming,
+        region=upcoming.team.region, kind="manual", status="pending", content="补录",
+        served_on=timezone.localdate(), hours=2,
+    )  # fmt: skip
+    body = client.get(f"/volunteers/activities/{upcoming.pk}/").content.decode()
+    assert f"/volunteers/records/?activity={upcoming.pk}&amp;status=pending" in body
+    assert "审核时长（1 条待审核）" in body
