@@ -322,5 +322,9 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # django-tasks-db announces every batch it starts and ends (two lines a second from
+        # ``shegong worker``); its failures stay (ERROR), and each task's start and end are
+        # the "django_tasks" logger's.
+        "django_tasks_db": {"level": "WARNING"},
     },
 }
