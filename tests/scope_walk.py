@@ -173,6 +173,9 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers:activity_qr": lambda o: {"pk": o["shift_b"].pk},
     "volunteers:activity_qr_png": lambda o: {"pk": o["shift_b"].pk},
     "volunteers:attendance_correct": lambda o: {"pk": o["service_record_b"].pk},
+    "volunteers:activity_roster": lambda o: {"pk": o["activity_b"].pk},
+    "volunteers:shift_signup": lambda o: {"pk": o["shift_b"].pk},
+    "volunteers:signup_cancel": lambda o: {"pk": o["signup_b"].pk},
     # volunteers: hours, certificates, statistics
     "volunteers:record": lambda o: {"pk": o["service_record_b"].pk},
     "volunteers:record_approve": lambda o: {"pk": o["service_record_b"].pk},
@@ -181,8 +184,11 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers:certificate": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:certificate_revoke": lambda o: {"pk": o["certificate_b"].pk},
+    "volunteers:certificate_request_decline": lambda o: {"pk": o["certificate_request_b"].pk},
     # H5: only the volunteer's own certificate (the outsider has no volunteer profile → 404).
     "volunteers_m:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
+    # H5: only the volunteer's own request may be withdrawn (no volunteer profile → 404).
+    "volunteers_m:certificate_request_withdraw": lambda o: {"pk": o["certificate_request_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -238,6 +244,10 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "record_id": o["service_record_b"].pk
     },
     "/api/v1/service-records/{record_id}/adjust": lambda o: {"record_id": o["service_record_b"].pk},
+    # The caller's own request only (volunteers/tests/test_certificate_requests.py).
+    "/api/v1/service-records/certificates/requests/{request_id}/withdraw": lambda o: {
+        "request_id": o["certificate_request_b"].pk
+    },
     # Public by design (auth=None, masked name only: volunteers/tests/test_hours_api.py); a
     # forged serial is 404 for anyone.
     "/api/v1/service-records/certificates/{serial}/verify": lambda o: {

@@ -188,6 +188,7 @@ def _volunteer_objects(district):
     from shegong.ledger.models import Organization, Person
     from shegong.volunteers.models import (
         Certificate,
+        CertificateRequest,
         GuidanceLog,
         Pairing,
         ServiceRecord,
@@ -213,6 +214,10 @@ def _volunteer_objects(district):
     )  # fmt: skip
     # Agencies are picked district-wide (a registered social organisation's name is public and
     # it may station workers in any street), so its name carries no marker.
+    certificate_request = CertificateRequest.objects.create(
+        volunteer=volunteer, team=team, period_start=date(2026, 1, 1),
+        period_end=date(2026, 11, 1), purpose="西城志愿升学",
+    )  # fmt: skip
     agency = Organization.objects.create(
         name="同心社会工作服务中心", credit_code="52341200MJ0000001N",
         region=district["community_b"], kind="social_org",
@@ -236,6 +241,7 @@ def _volunteer_objects(district):
     return {
         "volunteer_b": volunteer, "team_b": team, "activity_b": activity, "shift_b": shift,
         "signup_b": signup, "service_record_b": record, "certificate_b": certificate,
+        "certificate_request_b": certificate_request,
         "social_worker_b": social_worker, "stationing_b": stationing, "pairing_b": pairing,
         "guidance_log_b": log,
     }  # fmt: skip

@@ -124,6 +124,7 @@ class Verb(IntEnum):
     RECORD_ENTERED = 663
     RECORD_TRANSFERRED = 664
     STAR_REACHED = 665
+    RECORDS_EXPORTED = 666
     CERTIFICATE_ISSUED = 670
     CERTIFICATE_REVOKED = 671
     CERTIFICATE_REQUESTED = 672
@@ -252,6 +253,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.RECORD_ENTERED: "补录服务记录",
     Verb.RECORD_TRANSFERRED: "转入服务记录",
     Verb.STAR_REACHED: "志愿者星级晋升",
+    Verb.RECORDS_EXPORTED: "导出志愿服务记录",
     Verb.CERTIFICATE_ISSUED: "出具志愿服务记录证明",
     Verb.CERTIFICATE_REVOKED: "作废志愿服务记录证明",
     Verb.CERTIFICATE_REQUESTED: "申请志愿服务记录证明",

@@ -1,10 +1,12 @@
-"""/api/v1/service-records: review of service hours, my hours, public certificate check.
+"""/api/v1/service-records: review of service hours, my hours, my requests for a certificate,
+public certificate check.
 
-Thin adapters over ``hours`` and ``certificates``. Records are those of the teams the caller
-runs (staff with volunteers.manage in their region, or the team's leader); another team's
-record is 404, the same as a missing one. A POST finds its record *before* it validates the
-body, so an outsider learns nothing about somebody else's record, not even "your body is
-wrong". Names are masked everywhere; the public check shows a masked name and no ID.
+Thin adapters over ``hours``, ``certificates`` and ``certificate_requests``. Records are
+those of the teams the caller runs (staff with volunteers.manage in their region, or the
+team's leader); another team's record is 404, the same as a missing one. A POST finds its
+record *before* it validates the body, so an outsider learns nothing about somebody else's
+record, not even "your body is wrong". Names are masked everywhere; the public check shows a
+masked name and no ID. A volunteer's certificate requests are their own: anyone else's is 404.
 
 This module uses ``@idempotent`` and so must not use ``from __future__ import annotations``.
 """
@@ -23,9 +25,9 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
 
-from . import access, certificates, hours, stars
-from .choices import RecordStatus
-from .models import ServiceRecord
+from . import access, certificate_requests, certificates, hours, stars
+from .choices import CertificateRequestStatus, RecordStatus
+from .models import CertificateRequest, ServiceRecord
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
@@ -145,6 +147,55 @@ class MyCertificateOut(Schema):
     revoked: bool
 
 
+class MyCertificateRequestOut(Schema):
+    id: int
+    team_id: int
+    team_name: str
+    period_start: date
+    period_end: date
+    purpose: str
+    status: str = Field(description="requested/issued/declined/withdrawn")
+    status_label: str = Field(description="待受理/已出具/不予出具/已撤回")
+    decline_reason: str
+    created_at: datetime
+    decided_at: datetime | None
+    certificate_id: int | None = Field(description="出具后：证明编号（内部 id）")
+    certificate_serial: str | None = Field(description="出具后：证明编号")
+
+    @staticmethod
+    def resolve_team_name(obj: CertificateRequest) -> str:
+        return obj.team.name
+
+    @staticmethod
+    def resolve_status_label(obj: CertificateRequest) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_certificate_serial(obj: CertificateRequest) -> str | None:
+        return obj.certificate.serial if obj.certificate_id else None
+
+
+class CertificateRequestIn(Schema):
+    team: int = Field(description="队伍编号：记录您服务时长的队伍（见 requests/me 的 teams）")
+    period_start: date = Field(description="服务起始日期")
+    period_end: date = Field(description="服务截止日期（不晚于今天）")
+    purpose: str = Field(
+        max_length=certificate_requests.PURPOSE_MAX, description="用途，如升学、评优、求职"
+    )
+
+
+class RequestableTeamOut(Schema):
+    team_id: int
+    team_name: str
+    hours: float = Field(description="该队伍已确认、可证明的服务时长（小时）")
+    first_served_on: date = Field(description="首次服务日期（申请期间的默认起点）")
+
+
+class MyCertificateRequestsOut(Schema):
+    teams: list[RequestableTeamOut] = Field(description="可以申请出具证明的队伍")
+    requests: list[MyCertificateRequestOut] = Field(description=f"最近 {MY_LIMIT} 条申请")
+
+
 class MyHoursOut(Schema):
     number: str = Field(description="志愿者编号")
     hours: float = Field(description="累计确认时长（小时）")
@@ -155,6 +206,9 @@ class MyHoursOut(Schema):
     pending_records: int
     records: list[MyRecordOut] = Field(description=f"最近 {MY_LIMIT} 条服务记录")
     certificates: list[MyCertificateOut]
+    open_certificate_requests: list[MyCertificateRequestOut] = Field(
+        description="待受理的记录证明申请"
+    )
 
 
 class CertificateCheckOut(Schema):
@@ -284,7 +338,76 @@ def my_hours(request: HttpRequest) -> Any:
             }
             for c in volunteer.certificates.order_by("-issued_at", "-pk")
         ],
+        "open_certificate_requests": list(
+            certificate_requests.my_requests(volunteer).filter(
+                status=CertificateRequestStatus.REQUESTED
+            )
+        ),
     }
+
+
+def _my_volunteer(request: HttpRequest) -> Any:
+    volunteer = access.volunteer_of(request.auth)
+    if volunteer is None:
+        raise NotFound("您还没有注册为志愿者")
+    return volunteer
+
+
+@router.post(
+    "/certificates/requests",
+    response={200: MyCertificateRequestOut, 201: MyCertificateRequestOut, **ERRORS},
+    summary="申请志愿服务记录证明（本人）",
+    operation_id="service_records_certificate_request",
+)
+@idempotent
+def request_certificate(request: HttpRequest, payload: CertificateRequestIn) -> Any:
+    """向记录您服务时长的队伍申请出具记录证明（免费）。新申请 → 201；与待受理的申请相同
+    （同一队伍、期间、用途）→ 200 返回原申请；同一队伍已有不同的待受理申请 → 409（请先撤回）；
+    队伍不存在或没有您已确认的时长 → 404；期间内没有时长 → 422。支持 Idempotency-Key。"""
+    volunteer = _my_volunteer(request)
+    req = certificate_requests.request_certificate(
+        volunteer, payload.team, actor=request.auth, period_start=payload.period_start,
+        period_end=payload.period_end, purpose=payload.purpose,
+    )  # fmt: skip
+    body = certificate_requests.my_requests(volunteer).get(pk=req.pk)
+    return Status(201 if req.created else 200, body)
+
+
+@router.get(
+    "/certificates/requests/me",
+    response={200: MyCertificateRequestsOut, **ERRORS},
+    summary="我的记录证明申请与可申请的队伍",
+    operation_id="service_records_certificate_requests_me",
+)
+def my_certificate_requests(request: HttpRequest) -> Any:
+    """本人的记录证明申请（新的在前；出具后带证明编号，不予出具时带原因），以及可以申请的
+    队伍（各队伍已确认的时长、首次服务日期）。"""
+    volunteer = _my_volunteer(request)
+    teams = certificate_requests.requestable_teams(volunteer)
+    return {
+        "teams": [
+            {
+                "team_id": t.team.pk,
+                "team_name": t.team.name,
+                "hours": float(t.hours),
+                "first_served_on": t.first_served_on,
+            }
+            for t in teams
+        ],
+        "requests": list(certificate_requests.my_requests(volunteer)[:MY_LIMIT]),
+    }
+
+
+@router.post(
+    "/certificates/requests/{request_id}/withdraw",
+    response={200: MyCertificateRequestOut, **ERRORS},
+    summary="撤回记录证明申请（本人）",
+    operation_id="service_records_certificate_request_withdraw",
+)
+def withdraw_certificate_request(request: HttpRequest, request_id: int) -> Any:
+    """撤回本人待受理的申请；已出具/不予出具/已撤回 → 409；不是本人的申请 → 404。"""
+    found = certificate_requests.withdraw_request(request_id, actor=request.auth)
+    return certificate_requests.my_requests(found.volunteer).get(pk=found.pk)
 
 
 @router.get(

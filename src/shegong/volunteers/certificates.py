@@ -11,6 +11,10 @@ cannot be guessed from another one. Anyone may check a serial at /public/certifi
 which shows only the masked name, hours, period, issuer and status; an unknown serial is "未找到
 该证明" (404) and a revoked one "该证明已作废" (410).
 
+A volunteer may ask for one (``certificate_requests``, art. 19 of 《志愿服务条例》: free and
+truthful, on request); ``issue(..., request=req)`` then answers that request in the same
+transaction: the request becomes 已出具 and points at the certificate.
+
 The PDF is drawn with Pillow, like the stations' QR posters, in a CJK font found on the machine
 (Debian's ``fonts-noto-cjk``, which ``.ci/run`` installs; else whatever ``fc-match`` finds for
 Chinese): name, ID type and masked number, volunteer number, hours and a summary of the service,
@@ -43,13 +47,18 @@ from PIL import Image, ImageDraw, ImageFont
 from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, InvalidInput, NotFound
+from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
 
 from . import access
-from .choices import RecordKind, TeamRole
+from .choices import (
+    CERTIFICATE_REQUEST_ALLOWED,
+    CertificateRequestStatus,
+    RecordKind,
+    TeamRole,
+)
 from .hours import certifiable
-from .models import Certificate, Team, TeamMember, Volunteer
+from .models import Certificate, CertificateRequest, Team, TeamMember, Volunteer
 
 __all__ = [
     "CERTIFICATE_NOT_FOUND",
@@ -57,6 +66,8 @@ __all__ = [
     "Revoked",
     "access_certificate",
     "certificates_visible_to",
+    "check_period",
+    "check_request_move",
     "issue",
     "render_pdf",
     "revoke",
@@ -64,6 +75,7 @@ __all__ = [
 ]
 
 CERTIFICATE_NOT_FOUND = "证明不存在或不在您的管理范围内"
+REQUEST_NOT_FOUND = "证明申请不存在或不在您的管理范围内"
 PUBLIC_NOT_FOUND = "未找到该证明"
 PUBLIC_REVOKED = "该证明已作废"
 SERIAL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
@@ -201,7 +213,8 @@ def _head(team: Team) -> str:
     return leader.volunteer.person.name if leader else ""
 
 
-def _period(start: Any, end: Any) -> tuple[date, date]:
+def check_period(start: Any, end: Any) -> tuple[date, date]:
+    """A certificate's period: both dates, in order, not in the future (else InvalidInput)."""
     if not isinstance(start, date):
         raise InvalidInput.field("period_start", "请填写服务起始日期")
     if not isinstance(end, date):
@@ -227,12 +240,44 @@ def _my_url() -> str:
     return reverse("volunteers_m:hours")
 
 
+def _open_request(request: Any, actor: Any, team: Team, volunteer: Volunteer) -> CertificateRequest:
+    """The open request being answered, locked: one of a team the actor runs (else NotFound),
+    for this volunteer and team, still 待受理."""
+    pk = getattr(request, "pk", request)
+    qs = CertificateRequest.objects.select_for_update()
+    if actor is not None:
+        qs = qs.filter(team__in=access.teams_run_by(actor).values("pk"))
+    found = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFound(REQUEST_NOT_FOUND)
+    if found.team_id != team.pk:
+        raise InvalidInput.field("team", "出具单位须为志愿者申请的队伍")
+    if found.volunteer_id != volunteer.pk:
+        raise InvalidInput.field("volunteer", "志愿者编号与申请人不符")
+    check_request_move(found, CertificateRequestStatus.ISSUED)
+    return found
+
+
+def check_request_move(req: CertificateRequest, target: str) -> None:
+    """An illegal move of a request (e.g. answering a withdrawn one) is IllegalTransition (409),
+    naming the steps still allowed."""
+    allowed = CERTIFICATE_REQUEST_ALLOWED[req.status]
+    if target not in allowed:
+        raise IllegalTransition(
+            CertificateRequestStatus(req.status).label, CertificateRequestStatus(target).label,
+            [CertificateRequestStatus(s).label for s in CertificateRequestStatus if s in allowed],
+        )  # fmt: skip
+
+
 @transaction.atomic(durable=True)
 def issue(
-    volunteer: Any, team: Any, period_start: date, period_end: date, actor: Any, note: str = ""
-) -> Certificate:
+    volunteer: Any, team: Any, period_start: date, period_end: date, actor: Any, note: str = "",
+    *, request: Any = None,
+) -> Certificate:  # fmt: skip
     """出具: a certificate of ``team``'s approved hours for ``volunteer`` in the period (which
-    must be more than zero), by someone who runs the team."""
+    must be more than zero), by someone who runs the team. With ``request`` (a
+    ``CertificateRequest`` or its pk) it answers that open request: the request becomes 已出具
+    and links the certificate, in this same transaction (the volunteer is told once, below)."""
     team_pk = getattr(team, "pk", team)
     if actor is None:
         found_team = Team.objects.filter(pk=team_pk).first()
@@ -248,7 +293,8 @@ def issue(
     )
     if person is None:
         raise InvalidInput.field("volunteer", "未找到该志愿者，请核对志愿者编号")
-    start, end = _period(period_start, period_end)
+    answered = _open_request(request, actor, found_team, person) if request is not None else None
+    start, end = check_period(period_start, period_end)
     note = str(note or "").strip()
     if len(note) > 200:
         raise InvalidInput.field("note", "备注不能超过 200 字")
@@ -269,11 +315,18 @@ def issue(
         issuer_phone=found_team.phone, note=note,
         issued_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
+    data = {"volunteer": person.number, "team": found_team.pk, "hours": str(hours),
+            "period": [start.isoformat(), end.isoformat()]}  # fmt: skip
+    if answered is not None:
+        answered.status = CertificateRequestStatus.ISSUED
+        answered.certificate = cert
+        answered.decided_by = cert.issued_by
+        answered.decided_at = cert.issued_at
+        answered.save(update_fields=["status", "certificate", "decided_by", "decided_at"])
+        data["request"] = answered.pk
     audit.record(
-        Verb.CERTIFICATE_ISSUED, actor=actor, target=cert, region=found_team.region_id,
-        data={"volunteer": person.number, "team": found_team.pk, "hours": str(hours),
-              "period": [start.isoformat(), end.isoformat()]},
-    )  # fmt: skip
+        Verb.CERTIFICATE_ISSUED, actor=actor, target=cert, region=found_team.region_id, data=data
+    )
     user = _user_of(person.pk)
     if user is not None:
         notify(

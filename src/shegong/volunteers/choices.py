@@ -114,3 +114,25 @@ WEEKDAY_LABELS = {
     "7": "周日",
 }
 DAY_PARTS = {"am": "上午", "pm": "下午", "eve": "晚上"}
+
+
+class CertificateRequestStatus(models.TextChoices):
+    """A volunteer's request for a 志愿服务记录证明 (申请 → 受理/开具 or 不予出具)."""
+
+    REQUESTED = "requested", "待受理"
+    ISSUED = "issued", "已出具"
+    DECLINED = "declined", "不予出具"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# Only an open request moves; issued, declined and withdrawn are final (a new request may follow).
+CERTIFICATE_REQUEST_ALLOWED: dict[str, set[str]] = {
+    CertificateRequestStatus.REQUESTED: {
+        CertificateRequestStatus.ISSUED,
+        CertificateRequestStatus.DECLINED,
+        CertificateRequestStatus.WITHDRAWN,
+    },
+    CertificateRequestStatus.ISSUED: set(),
+    CertificateRequestStatus.DECLINED: set(),
+    CertificateRequestStatus.WITHDRAWN: set(),
+}

@@ -21,6 +21,7 @@ from shegong.regions.scope import ScopedQuerySet
 from .choices import (
     ActivityCategory,
     ActivityStatus,
+    CertificateRequestStatus,
     GuidanceMode,
     Incubation,
     Qualification,
@@ -504,3 +505,60 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+
+class CertificateRequest(models.Model):
+    """A volunteer's request for a 志愿服务记录证明 from the team that recorded their hours
+    (《志愿服务条例》 art. 19: issued free and truthfully on request; 谁记录谁证明).
+
+    申请 → 已出具 (``certificate`` set, by ``certificates.issue(request=…)``) | 不予出具 (with a
+    reason) | 已撤回 (by the volunteer). At most one open request per volunteer and team."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="certificate_requests",
+        verbose_name="志愿者",
+    )  # fmt: skip
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="certificate_requests",
+        verbose_name="出具单位（记录时长的队伍）",
+    )  # fmt: skip
+    period_start = models.DateField("服务起始日期")
+    period_end = models.DateField("服务截止日期")
+    purpose = models.CharField("用途", max_length=100)
+    status = models.CharField(
+        "状态", max_length=10, choices=CertificateRequestStatus.choices,
+        default=CertificateRequestStatus.REQUESTED,
+    )  # fmt: skip
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.PROTECT, null=True, blank=True, related_name="requests",
+        verbose_name="出具的证明",
+    )  # fmt: skip
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="处理人",
+    )  # fmt: skip
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decline_reason = models.CharField("不予出具的原因", max_length=200, blank=True)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "记录证明申请"
+        verbose_name_plural = "记录证明申请"
+        ordering = ["created_at", "id"]
+        constraints = [
+            # A double tap or a retry finds the open request instead of queueing a second one.
+            models.UniqueConstraint(
+                fields=["volunteer", "team"],
+                condition=Q(status=CertificateRequestStatus.REQUESTED),
+                name="certificate_request_one_open",
+            )
+        ]
+        indexes = [models.Index(fields=["team", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} → {self.team_id} ({self.status})"
+
+    @property
+    def days_waiting(self) -> int:
+        """Whole days since the request (the queue shows the oldest first)."""
+        return (timezone.localdate() - timezone.localdate(self.created_at)).days

@@ -57,13 +57,19 @@ def own_social_worker(user: Any) -> SocialWorker | None:
 
 
 def social_workers_visible(user: Any) -> QuerySet:
-    """Staff with volunteers.view: those of their scope; anyone: their own record."""
+    """Staff with volunteers.view: those registered in their scope and those stationed at or
+    paired with a community of it today (an agency's social worker registered elsewhere works
+    here, and the street counts them: ``overview``); anyone: their own record. Changing a
+    record stays with the staff of the region it is registered in (``access_social_worker``)."""
     own = SocialWorker.objects.filter(person__user=user) if _authenticated(user) else None
     if _authenticated(user) and user.has_perm_in_scope(Perm.VOLUNTEERS_VIEW):
         scoped = SocialWorker.objects.visible_to(user)
+        working_here = current(Stationing.objects.visible_to(user)).values("social_worker_id")
+        paired_here = current(Pairing.objects.visible_to(user)).values("social_worker_id")
         return SocialWorker.objects.filter(
             Q(pk__in=scoped.values("pk")) | Q(pk__in=own.values("pk"))
-        )
+            | Q(pk__in=working_here) | Q(pk__in=paired_here)
+        )  # fmt: skip
     return own if own is not None else SocialWorker.objects.none()
 
 
@@ -125,9 +131,7 @@ def overview(user: Any) -> dict[str, int]:
         "stationed_workers": stationed.values("social_worker").distinct().count(),
         "covered_communities": stationed.values("region").distinct().count(),
         "pairings": current(Pairing.objects.visible_to(user)).count(),
-        "senior": SocialWorker.objects.visible_to(user)
-        .filter(qualification=Qualification.SENIOR)
-        .count(),
+        "senior": social_workers_visible(user).filter(qualification=Qualification.SENIOR).count(),
     }
 
 

@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from . import exports
 from . import views_activities as staff
 from . import views_activities_m as mobile
 
@@ -12,6 +13,7 @@ staff_patterns: list = [
     path("activities/review/", staff.review_queue, name="review"),
     path("activities/<int:pk>/", staff.activity_detail, name="activity"),
     path("activities/<int:pk>/edit/", staff.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/roster.xlsx", exports.roster_export, name="activity_roster"),
     path("activities/<int:pk>/submit/", staff.activity_submit, name="activity_submit"),
     path("activities/<int:pk>/cancel/", staff.activity_cancel, name="activity_cancel"),
     path("activities/<int:pk>/served/", staff.activity_served, name="activity_served"),

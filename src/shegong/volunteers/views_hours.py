@@ -4,7 +4,11 @@ Staff and team leaders (/volunteers/): the review queue of the teams the caller 
 approval behind a confirmation, decline with a note, correction of an approved record, paper
 records (补录) and transfers (转入); certificates (issue, revoke, PDF); statistics with ECharts
 and an Excel export. Volunteers (/m/volunteer/hours/): my records, total, star, next star, my
-certificates. Public (/public/): the new-star list and the certificate check — masked names only.
+certificates, and the request for one (申请记录证明: the team, the period, the purpose;
+withdrawn while it waits). The workbench's certificate page queues the requests of the
+caller's teams, oldest first: 出具 opens the issue form filled from the request, 不予出具 asks
+for a reason.
+Public (/public/): the new-star list and the certificate check — masked names only.
 
 Thin adapters (STYLE.md rule 11): find the object among those the caller may see (another
 team's is the same 404 as a missing one), parse the form, call ONE action, render.
@@ -31,9 +35,9 @@ from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.reports.forms_staff import DATE, DATE_ERRORS, NOTE, StyledForm
 
-from . import access, certificates, hours, stars, statistics
-from .choices import RecordKind, RecordStatus
-from .models import ZERO, Certificate, ServiceRecord, Volunteer
+from . import access, certificate_requests, certificates, hours, stars, statistics
+from .choices import CertificateRequestStatus, RecordKind, RecordStatus
+from .models import ZERO, Certificate, CertificateRequest, ServiceRecord, Volunteer
 
 LIST_LIMIT = 200
 YEARS_BACK = 5
@@ -149,6 +153,8 @@ class IssueForm(StyledForm):
     period_start = forms.DateField(label="服务起始日期", widget=DATE, error_messages=DATE_ERRORS)
     period_end = forms.DateField(label="服务截止日期", widget=DATE, error_messages=DATE_ERRORS)
     note = forms.CharField(label="备注", max_length=200, required=False, widget=NOTE)
+    # The volunteer's request this certificate answers (from the queue's 出具 link), if any.
+    request = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, teams: list, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -157,6 +163,48 @@ class IssueForm(StyledForm):
 
 class RevokeForm(StyledForm):
     reason = forms.CharField(label="作废原因", max_length=200, widget=NOTE)
+
+
+class RequestDeclineForm(StyledForm):
+    reason = forms.CharField(
+        label="不予出具的原因", max_length=200, widget=NOTE,
+        help_text="将告知志愿者，如：所申请期间的服务记录尚在核实",
+        error_messages={"required": "请填写不予出具的原因（将告知志愿者）",
+                        "max_length": "原因不能超过 200 字"},
+    )  # fmt: skip
+
+
+class CertificateRequestForm(forms.Form):
+    """The volunteer's request on H5 (rendered by hand in m_hours.html)."""
+
+    team = forms.TypedChoiceField(
+        label="出具单位（记录您服务时长的队伍）", coerce=int,
+        error_messages={"required": "请选择队伍", "invalid_choice": "请选择您服务过的队伍"},
+    )  # fmt: skip
+    period_start = forms.DateField(
+        label="服务起始日期", widget=DATE,
+        error_messages={**DATE_ERRORS, "required": "请填写服务起始日期"},
+    )  # fmt: skip
+    period_end = forms.DateField(
+        label="服务截止日期", widget=DATE,
+        error_messages={**DATE_ERRORS, "required": "请填写服务截止日期"},
+    )  # fmt: skip
+    purpose = forms.CharField(
+        label="用途", max_length=certificate_requests.PURPOSE_MAX,
+        error_messages={"required": "请填写证明用途，如升学、评优、求职",
+                        "max_length": "用途不能超过 100 字"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, teams: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [
+            (t.team.pk, f"{t.team.name}（{t.hours} 小时）") for t in teams
+        ]
+        for field in self.fields.values():  # each form holds deep copies of its widgets
+            field.widget.attrs["class"] = "rp-input"
+        self.fields["purpose"].widget.attrs.update(
+            placeholder="如：升学、评优、求职", maxlength=str(certificate_requests.PURPOSE_MAX)
+        )
 
 
 class YearForm(forms.Form):
@@ -225,6 +273,8 @@ def records(request: HttpRequest) -> HttpResponse:
         "count": qs.count() if status == 200 else 0,
         "limit": LIST_LIMIT,
         "pending_view": filters.get("status") == RecordStatus.PENDING,
+        # The export takes the same filters, and so exports what the list shows.
+        "export_query": request.GET.urlencode(),
         "has_teams": bool(teams),
         "note_form": NoteForm(),
     }
@@ -429,13 +479,24 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     )
     if number:
         qs = qs.filter(volunteer__number=number)
+    waiting = certificate_requests.queue(user)
     context = {
         "rows": list(qs[:LIST_LIMIT]),
         "count": qs.count(),
         "number": number,
         "can_issue": access.teams_run_by(user).exists(),
+        "requests": list(waiting[:LIST_LIMIT]),
+        "request_count": waiting.count(),
     }
     return render(request, "volunteers/certificate_list.html", context)
+
+
+def _answering(request: HttpRequest) -> CertificateRequest | None:
+    """The request the issue form answers (``?request=`` or the hidden field): one of a team the
+    caller runs, else 404 before anything else is looked at."""
+    source = request.POST if request.method == "POST" else request.GET
+    pk = (source.get("request") or "").strip()
+    return certificate_requests.access_request(request.user, pk) if pk else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -443,8 +504,19 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     """出具证明 for a volunteer's approved hours with one of the caller's teams."""
     user = request.user
     _require_runner(user)
+    answering = _answering(request)
+    if answering is not None and request.method == "GET":
+        if answering.status != CertificateRequestStatus.REQUESTED:
+            messages.info(request, f"该申请{answering.get_status_display()}，无需再处理")
+            return redirect_after_write(request, reverse("volunteers:certificates"))
+        initial = {
+            "number": answering.volunteer.number, "team": answering.team_id,
+            "period_start": answering.period_start, "period_end": answering.period_end,
+            "request": answering.pk,
+        }  # fmt: skip
+    else:
+        initial = {"number": request.GET.get("number", "")[:20]}
     teams = _team_choices(user)
-    initial = {"number": request.GET.get("number", "")[:20]}
     form = IssueForm(request.POST or None, teams=teams, initial=initial)
     status = 200
     if request.method == "POST":
@@ -455,19 +527,48 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
             try:
                 cert = certificates.issue(
                     volunteer, data["team"], data["period_start"], data["period_end"], user,
-                    data.get("note", ""),
+                    data.get("note", ""), request=data.get("request"),
                 )  # fmt: skip
             except DomainError as exc:
                 _failed(exc)
                 add_domain_error(form, exc, {"volunteer": "number"})
                 status = exc.status
             else:
-                messages.success(request, f"已出具证明 {cert.serial}（{cert.hours} 小时）")
+                done = "，申请已办结" if data.get("request") else ""
+                messages.success(request, f"已出具证明 {cert.serial}（{cert.hours} 小时）{done}")
                 return redirect_after_write(
                     request, reverse("volunteers:certificate", args=[cert.pk])
                 )
-    context = {"form": form, "has_teams": bool(teams)}
+    context = {"form": form, "has_teams": bool(teams), "answering": answering}
     return render(request, "volunteers/certificate_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def certificate_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """不予出具: a request of one of the caller's teams, with a reason the volunteer is told."""
+    user = request.user
+    found = certificate_requests.access_request(user, pk)
+    form = RequestDeclineForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                certificate_requests.decline_request(
+                    found, actor=user, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as exc:
+                _failed(exc)
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request, f"已告知 {found.volunteer.person.name_masked}：不予出具记录证明"
+                )
+                return redirect_after_write(request, reverse("volunteers:certificates"))
+    is_open = found.status == CertificateRequestStatus.REQUESTED
+    context = {"req": found, "form": form, "open": is_open}
+    return render(request, "volunteers/certificate_request_decline.html", context, status=status)
 
 
 def _render_certificate(
@@ -577,12 +678,22 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
 # --- H5: my hours -----------------------------------------------------------------------------
 
 
-@require_GET
-def m_hours(request: HttpRequest) -> HttpResponse:
-    """我的时长: my records, total, star and the next one, my certificates."""
+def _render_m_hours(
+    request: HttpRequest, *, form: CertificateRequestForm | None = None, status: int = 200
+) -> HttpResponse:
     volunteer = access.volunteer_of(request.user)
     context: dict[str, Any] = {"volunteer": volunteer}
     if volunteer is not None:
+        teams = certificate_requests.requestable_teams(volunteer)
+        if form is None:
+            first = min((t.first_served_on for t in teams), default=None)
+            initial = {"period_start": first, "period_end": timezone.localdate()}
+            form = CertificateRequestForm(teams=teams, initial=initial)
+        context.update(
+            request_form=form,
+            request_teams=teams,
+            my_requests=list(certificate_requests.my_requests(volunteer)[:LIST_LIMIT]),
+        )
         context.update(
             records=list(
                 volunteer.records.select_related("team", "activity").order_by("-served_on", "-pk")[
@@ -594,7 +705,56 @@ def m_hours(request: HttpRequest) -> HttpResponse:
             stars=stars.stars_label(volunteer.star),
             pending=volunteer.records.filter(status=RecordStatus.PENDING).count(),
         )
-    return render(request, "volunteers/m_hours.html", context)
+    return render(request, "volunteers/m_hours.html", context, status=status)
+
+
+@require_GET
+def m_hours(request: HttpRequest) -> HttpResponse:
+    """我的时长: my records, total, star and the next one, my certificates, my requests for one
+    and the form to ask."""
+    return _render_m_hours(request)
+
+
+@require_POST
+def m_certificate_request(request: HttpRequest) -> HttpResponse:
+    """申请记录证明 from a team that recorded my hours; errors re-render the page (4xx)."""
+    user = request.user
+    volunteer = access.volunteer_of(user)
+    if volunteer is None:
+        raise NotFound("您还没有注册为志愿者")
+    teams = certificate_requests.requestable_teams(volunteer)
+    form = CertificateRequestForm(request.POST, teams=teams)
+    if not form.is_valid():
+        return _render_m_hours(request, form=form, status=422)
+    data = form.cleaned_data
+    try:
+        req = certificate_requests.request_certificate(
+            volunteer, data["team"], actor=user, period_start=data["period_start"],
+            period_end=data["period_end"], purpose=data["purpose"],
+        )  # fmt: skip
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return _render_m_hours(request, form=form, status=exc.status)
+    if req.created:
+        messages.success(request, f"已向「{req.team.name}」提交申请，队伍受理后会通知您")
+    else:
+        messages.info(request, f"您已向「{req.team.name}」提交过相同的申请，正在等待受理")
+    return redirect_after_write(request, reverse("volunteers_m:hours"))
+
+
+@require_POST
+def m_certificate_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤回 my request while it waits (anyone else's is a 404)."""
+    user = request.user
+    found = certificate_requests.access_my_request(user, pk)
+    try:
+        certificate_requests.withdraw_request(found, actor=user)
+    except DomainError as exc:
+        _failed(exc)
+        messages.error(request, exc.detail)
+        return _render_m_hours(request, status=exc.status)
+    messages.success(request, f"已撤回向「{found.team.name}」的申请")
+    return redirect_after_write(request, reverse("volunteers_m:hours"))
 
 
 @require_GET

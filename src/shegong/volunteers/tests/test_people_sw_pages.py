@@ -134,3 +134,27 @@ def test_registration_errors_stay_on_the_form(client, street_a_staff):
     body = response.content.decode()
     assert response.status_code == 422 and "证书编号" in body
     assert not SocialWorker.objects.exists()
+
+
+def test_a_street_sees_the_social_workers_stationed_in_it_but_edits_only_its_own(
+    client, district, street_a_staff, street_b_staff, people_agency
+):
+    from shegong.core.errors import NotFound
+
+    guest = socialwork.register_social_worker(
+        actor=street_b_staff, name="韩社工", id_number=id_for(42), qualification="senior",
+        certificate_number="GJ-7", employer=people_agency.pk, region=district["street_b"].code,
+    )  # fmt: skip
+    client.force_login(street_a_staff)
+    assert client.get(reverse("volunteers:social_worker", args=[guest.pk])).status_code == 404
+    socialwork.add_stationing(guest, actor=None, region=district["community_a"].code,
+                              starts_on=timezone.localdate())  # fmt: skip
+    body = client.get(reverse("volunteers:social_workers")).content.decode()
+    assert guest.person.name_masked in body and "GJ-7" in body
+    detail = reverse("volunteers:social_worker", args=[guest.pk])
+    body = client.get(detail).content.decode()
+    assert "GJ-7" in body
+    assert reverse("volunteers:social_worker_edit", args=[guest.pk]) not in body
+    assert client.get(reverse("volunteers:social_worker_edit", args=[guest.pk])).status_code == 404
+    with pytest.raises(NotFound):
+        socialwork.access_social_worker(street_a_staff, guest.pk, manage=True)

@@ -1,0 +1,391 @@
+"""志愿服务记录证明申请: a volunteer asks, the team answers (DOMAIN.md 4.2).
+
+《志愿服务条例》 art. 19: an organisation must issue a 记录证明 **free and truthfully on request**;
+the flow is 申请 → 受理 → 开具 → 公示, and 谁记录谁证明 — so a volunteer asks the team that
+recorded the hours, never anyone else.
+
+* ``request_certificate`` (申请) — the volunteer themself, to a team that has approved,
+  certifiable hours for them (``hours.certifiable``: what the team organised, never what it took
+  over) in the period. A team without any is "not found" (the volunteer cannot probe other
+  teams). Asking again with the same period and purpose finds the open request (a double tap
+  or a retry); asking for something else while one is open is a clear 409: withdraw first. The
+  team's leaders and the nearest staff who manage volunteers are told.
+* 出具 is ``certificates.issue(..., request=req)``: the request becomes 已出具 in the same
+  transaction as the certificate, and the volunteer hears of the certificate from ``issue``.
+* ``decline_request`` (不予出具) — by those who run the team, with a reason the volunteer is told.
+* ``withdraw_request`` (撤回) — by the volunteer, while it waits.
+
+Those who decide are those who run the team (``access.teams_run_by``); anything else is a
+``NotFound``, the same as a missing request. A volunteer who has left or paused may still ask:
+the proof of past service is theirs. Each action is one durable transaction with one audit entry;
+notifications are rows written in it and sent after commit (``core.notify``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Min, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from shegong.accounts.roles import PERMISSIONS, Perm
+from shegong.core import audit
+from shegong.core.audit import Verb
+from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from shegong.core.notify import notify, register_event
+from shegong.regions.models import ancestor_codes
+
+from . import access, certificates
+from .choices import CertificateRequestStatus as Status
+from .choices import RecordStatus, TeamRole
+from .hours import certifiable
+from .models import ZERO, CertificateRequest, ServiceRecord, Team, TeamMember, Volunteer
+
+__all__ = [
+    "REQUEST_NOT_FOUND",
+    "TeamHours",
+    "access_my_request",
+    "access_request",
+    "decline_request",
+    "my_requests",
+    "queue",
+    "request_certificate",
+    "requestable_teams",
+    "requests_run_by",
+    "withdraw_request",
+]
+
+REQUEST_NOT_FOUND = certificates.REQUEST_NOT_FOUND
+TEAM_WITHOUT_HOURS = "未找到该队伍，或您在该队伍还没有已确认的服务时长"
+ONLY_THE_VOLUNTEER = "只有志愿者本人可以申请记录证明"
+PURPOSE_MAX = 100
+REASON_MAX = 200
+TEAM_LIMIT = 50  # teams offered on the form; a volunteer serves with a handful
+RECIPIENT_LIMIT = 20
+PII = ("volunteer__person__id_number", "volunteer__person__id_number_index")
+
+register_event(
+    "volunteers.certificate_requested",
+    title="新的志愿服务记录证明申请（{{ team }}）",
+    body=(
+        "{{ volunteer }}（志愿者编号 {{ number }}）申请出具 {{ start }} 至 {{ end }} "
+        "的志愿服务记录证明，用途：{{ purpose }}。请在“记录证明”中出具，或说明不予出具的原因。"
+    ),
+    link="{{ url }}",
+)
+register_event(
+    "volunteers.certificate_request_declined",
+    title="您的志愿服务记录证明申请未予出具（{{ team }}）",
+    body="{{ start }} 至 {{ end }}，用途：{{ purpose }}。原因：{{ reason }}",
+    link="{{ url }}",
+)
+
+
+# --- the read side ----------------------------------------------------------------------------
+
+
+def requests_run_by(user: Any) -> QuerySet:
+    """Requests to the teams the caller runs (staff in scope with volunteers.manage, leaders)."""
+    return CertificateRequest.objects.filter(team__in=access.teams_run_by(user).values("pk"))
+
+
+def queue(user: Any) -> QuerySet:
+    """待受理的申请 of the caller's teams, oldest first."""
+    return (
+        requests_run_by(user)
+        .filter(status=Status.REQUESTED)
+        .select_related("volunteer__person", "team")
+        .defer(*PII)
+        .order_by("created_at", "pk")
+    )
+
+
+def access_request(user: Any, pk: Any, *, for_write: bool = False) -> CertificateRequest:
+    """A request to a team the caller runs (``for_write``: locked); else NotFound."""
+    pk = getattr(pk, "pk", pk)
+    qs = requests_run_by(user)
+    if for_write:
+        qs = CertificateRequest.objects.select_for_update(of=("self",)).filter(
+            pk__in=qs.values("pk")
+        )
+    found = (
+        qs.select_related("volunteer__person", "team").defer(*PII).filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise NotFound(REQUEST_NOT_FOUND)
+    return found
+
+
+def my_requests(volunteer: Volunteer) -> QuerySet:
+    """The volunteer's own requests, newest first, with the certificate once issued."""
+    return (
+        CertificateRequest.objects.filter(volunteer=volunteer)
+        .select_related("team", "certificate")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def access_my_request(user: Any, pk: Any, *, for_write: bool = False) -> CertificateRequest:
+    """One of the caller's own requests (``for_write``: locked); anyone else's is NotFound."""
+    pk = getattr(pk, "pk", pk)
+    volunteer = access.volunteer_of(user)
+    if volunteer is None or not str(pk).isdigit():
+        raise NotFound(REQUEST_NOT_FOUND)
+    qs = CertificateRequest.objects.filter(volunteer=volunteer, pk=pk)
+    if for_write:
+        qs = qs.select_for_update(of=("self",))
+    found = qs.select_related("team").first()
+    if found is None:
+        raise NotFound(REQUEST_NOT_FOUND)
+    return found
+
+
+@dataclass(frozen=True)
+class TeamHours:
+    """A team the volunteer may ask: its certifiable hours and first service date."""
+
+    team: Team
+    hours: Decimal
+    first_served_on: date
+
+
+def requestable_teams(volunteer: Volunteer) -> list[TeamHours]:
+    """The teams with approved, certifiable hours for the volunteer, most hours first.
+
+    One query finds the teams with any approved record; each is then summed through
+    ``hours.certifiable`` (the one definition of what a team may certify), so a team whose
+    only hours are transfers from elsewhere is not offered."""
+    team_ids = list(
+        ServiceRecord.objects.filter(volunteer=volunteer, status=RecordStatus.APPROVED)
+        .values_list("team_id", flat=True)
+        .distinct()
+        .order_by()[:TEAM_LIMIT]
+    )
+    teams = Team.objects.in_bulk(team_ids)
+    rows = []
+    for team_id in team_ids:
+        totals = certifiable(team_id, volunteer).aggregate(h=Sum("hours"), first=Min("served_on"))
+        hours = Decimal(totals["h"] or 0).quantize(Decimal("0.01"))
+        if hours > 0 and team_id in teams:
+            rows.append(TeamHours(teams[team_id], hours, totals["first"]))
+    rows.sort(key=lambda r: (-r.hours, r.team.name, r.team.pk))
+    return rows
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _actor_obj(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _volunteer(volunteer: Any) -> Volunteer:
+    pk = getattr(volunteer, "pk", volunteer)
+    found = (
+        Volunteer.objects.select_related("person").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise NotFound(access.VOLUNTEER_NOT_FOUND)
+    return found
+
+
+def _deciders(team: Team) -> list[Any]:
+    """Who hears of a new request: the team's current leaders with an account, and the staff
+    who manage volunteers at the nearest level above the team (its community, else its street…)
+    — not every district officer."""
+    from shegong.accounts.models import Membership, User
+
+    ids = set(
+        TeamMember.objects.filter(
+            team=team, role=TeamRole.LEADER, left_on__isnull=True,
+            volunteer__person__user__is_active=True,
+        ).values_list("volunteer__person__user_id", flat=True)
+    )  # fmt: skip
+    roles = [str(r) for r, perms in PERMISSIONS.items() if Perm.VOLUNTEERS_MANAGE in perms]
+    codes = ancestor_codes(team.region_id)
+    staff = Membership.objects.filter(
+        role__in=roles, region_id__in=codes, user__is_active=True
+    ).values_list("user_id", "region_id")
+    by_level: dict[str, set[int]] = {}
+    for user_id, code in staff:
+        by_level.setdefault(code, set()).add(user_id)
+    nearest = max(by_level, key=codes.index, default=None)
+    if nearest is not None:
+        ids |= by_level[nearest]
+    users = User.objects.filter(pk__in=ids).order_by("pk").only("pk", "phone")
+    return list(users[:RECIPIENT_LIMIT])
+
+
+def _tell_volunteer(req: CertificateRequest, event: str, context: dict[str, Any]) -> None:
+    from shegong.accounts.models import User
+
+    user = (
+        User.objects.filter(person__volunteer__pk=req.volunteer_id, is_active=True)
+        .only("pk", "phone")
+        .first()
+    )
+    if user is not None:
+        notify(user, event, {"url": reverse("volunteers_m:hours"), **context})
+
+
+def _locked(req: Any) -> CertificateRequest:
+    """The request by pk, locked, for callers without an actor (demo, command line)."""
+    pk = getattr(req, "pk", req)
+    found = (
+        CertificateRequest.objects.select_for_update(of=("self",))
+        .select_related("team")
+        .filter(pk=pk)
+        .first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise NotFound(REQUEST_NOT_FOUND)
+    return found
+
+
+def _period_text(req: CertificateRequest) -> dict[str, str]:
+    return {"start": req.period_start.isoformat(), "end": req.period_end.isoformat()}
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def request_certificate(
+    volunteer: Any, team: Any, *, actor: Any, period_start: date, period_end: date, purpose: str
+) -> CertificateRequest:
+    """申请: the volunteer asks ``team`` for a certificate of the period, for ``purpose``.
+
+    Returns the request; its ``created`` attribute is False when an identical open request was
+    found instead (nothing new written, nobody told twice)."""
+    found = _volunteer(volunteer)
+    if actor is not None:
+        own = access.volunteer_of(actor)
+        if own is None or own.pk != found.pk:
+            raise NotPermitted(ONLY_THE_VOLUNTEER)
+    team_pk = getattr(team, "pk", team)
+    found_team = Team.objects.filter(pk=team_pk).first() if str(team_pk).isdigit() else None
+    # 谁记录谁证明: only a team that recorded (and approved) hours for them is asked.
+    if found_team is None or not certifiable(found_team, found).exists():
+        raise NotFound(TEAM_WITHOUT_HOURS)
+    start, end = certificates.check_period(period_start, period_end)
+    purpose = _text(purpose)
+    if not purpose:
+        raise InvalidInput.field("purpose", "请填写证明用途，如升学、评优、求职")
+    if len(purpose) > PURPOSE_MAX:
+        raise InvalidInput.field("purpose", f"用途不能超过 {PURPOSE_MAX} 字")
+    total = (
+        certifiable(found_team, found)
+        .filter(served_on__gte=start, served_on__lte=end)
+        .aggregate(h=Sum("hours"))["h"]
+    )
+    hours = Decimal(total or ZERO).quantize(Decimal("0.01"))
+    if hours <= 0:
+        raise InvalidInput.field(
+            "period_end", "您在此期间没有该队伍已确认的服务时长，请调整服务期间"
+        )
+    existing = (
+        CertificateRequest.objects.select_for_update()
+        .filter(volunteer=found, team=found_team, status=Status.REQUESTED)
+        .first()
+    )
+    if existing is not None:
+        return _same_or_refuse(existing, start, end, purpose)
+    try:
+        # The partial unique constraint settles two simultaneous first requests: the loser's
+        # insert fails inside this savepoint and it returns the winner's row.
+        with transaction.atomic():
+            req = CertificateRequest.objects.create(
+                volunteer=found, team=found_team, period_start=start, period_end=end,
+                purpose=purpose,
+            )  # fmt: skip
+    except IntegrityError:
+        existing = CertificateRequest.objects.get(
+            volunteer=found, team=found_team, status=Status.REQUESTED
+        )
+        return _same_or_refuse(existing, start, end, purpose)
+    audit.record(
+        Verb.CERTIFICATE_REQUESTED, actor=actor, target=req, region=found_team.region_id,
+        data={"volunteer": found.number, "team": found_team.pk, "purpose": purpose,
+              "period": [start.isoformat(), end.isoformat()], "hours": str(hours)},
+    )  # fmt: skip
+    context = {
+        "team": found_team.name, "volunteer": found.person.name_masked, "number": found.number,
+        "purpose": purpose, "url": reverse("volunteers:certificates"), **_period_text(req),
+    }  # fmt: skip
+    for user in _deciders(found_team):
+        if user.pk != getattr(actor, "pk", None):
+            notify(user, "volunteers.certificate_requested", context)
+    req.created = True
+    return req
+
+
+def _same_or_refuse(
+    existing: CertificateRequest, start: date, end: date, purpose: str
+) -> CertificateRequest:
+    if (existing.period_start, existing.period_end, existing.purpose) == (start, end, purpose):
+        existing.created = False
+        return existing
+    asked = timezone.localdate(existing.created_at)
+    raise DomainError(
+        f"您已于 {asked:%Y-%m-%d} 向该队伍申请记录证明（{existing.period_start:%Y-%m-%d} 至 "
+        f"{existing.period_end:%Y-%m-%d}，用途：{existing.purpose}），正在等待受理；"
+        "如需修改，请先撤回该申请"
+    )
+
+
+@transaction.atomic(durable=True)
+def decline_request(req: Any, *, actor: Any, reason: str) -> CertificateRequest:
+    """不予出具: by those who run the team, with a reason the volunteer is told."""
+    found = access_request(actor, req, for_write=True) if actor is not None else _locked(req)
+    reason = _text(reason)
+    if not reason:
+        raise InvalidInput.field("reason", "请填写不予出具的原因（将告知志愿者）")
+    if len(reason) > REASON_MAX:
+        raise InvalidInput.field("reason", f"原因不能超过 {REASON_MAX} 字")
+    certificates.check_request_move(found, Status.DECLINED)
+    found.status = Status.DECLINED
+    found.decline_reason = reason
+    found.decided_by = _actor_obj(actor)
+    found.decided_at = timezone.now()
+    found.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
+    team = found.team
+    audit.record(
+        Verb.CERTIFICATE_REQUEST_DECLINED, actor=actor, target=found, region=team.region_id,
+        data={"team": team.pk, "reason": reason},
+    )  # fmt: skip
+    _tell_volunteer(
+        found, "volunteers.certificate_request_declined",
+        {"team": team.name, "purpose": found.purpose, "reason": reason, **_period_text(found)},
+    )  # fmt: skip
+    return found
+
+
+@transaction.atomic(durable=True)
+def withdraw_request(req: Any, *, actor: Any) -> CertificateRequest:
+    """撤回: the volunteer takes back a request that still waits."""
+    found = access_my_request(actor, req, for_write=True)
+    certificates.check_request_move(found, Status.WITHDRAWN)
+    found.status = Status.WITHDRAWN
+    found.decided_by = _actor_obj(actor)
+    found.decided_at = timezone.now()
+    found.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        Verb.CERTIFICATE_REQUEST_WITHDRAWN, actor=actor, target=found,
+        region=found.team.region_id, data={"team": found.team_id},
+    )  # fmt: skip
+    return found
