@@ -11,7 +11,8 @@ skill) with sign-ups, cancellations and waitlists, attendance (a few auto-closed
 approved and the last days' pending; one activity under way; 10 upcoming published activities
 (one full, with a waitlist), two awaiting review, a draft, a rejected and a cancelled one;
 historical hours transferred in from earlier systems, so some volunteers hold stars — a handful
-reached recently, so the public 新晋星级志愿者 page shows them; ~40 certificates, one revoked.
+reached recently, so the public 新晋星级志愿者 page shows them; ~40 certificates, one revoked;
+a few requests for one waiting in the teams' queues, one declined.
 
 The demo logins: 13800000009 (志愿者) is a volunteer with hours, sign-ups and a certificate;
 13800000015 (志愿者) leads 东关社区's team (H5 and the team pages, a review queue);
@@ -50,7 +51,16 @@ from shegong.ledger.demo import GIVEN, SURNAMES
 from shegong.ledger.models import Organization, Person
 from shegong.regions.models import Region
 
-from . import activities, certificates, hours, registration, signups, socialwork, teams
+from . import (
+    activities,
+    certificate_requests,
+    certificates,
+    hours,
+    registration,
+    signups,
+    socialwork,
+    teams,
+)
 from .attendance import hours_between
 from .choices import (
     ActivityCategory,
@@ -154,6 +164,7 @@ SKILL_CERTIFICATES = {
     "medical": "护士执业证书", "counselling": "心理咨询师证书", "legal": "法律职业资格证书",
     "rescue": "红十字救护员证", "driving": "机动车驾驶证",
 }  # fmt: skip
+REQUEST_PURPOSES = ["升学", "评优评先", "求职", "入党积极分子考察", "单位考核"]
 TRANSFER_SOURCES = [
     "阜阳市志愿服务联合会（原志愿服务平台）",
     "颍州区新时代文明实践中心",
@@ -1262,4 +1273,35 @@ class _Loader:
                     note=f"替代已作废的证明 {wrong.serial}",
                 )
             )  # fmt: skip
+        self._requests(totals, {c.volunteer_id for c in issued}, teams_by_pk)
         return len(issued)
+
+    def _requests(self, totals: Any, certified: set[int], teams_by_pk: dict[int, Team]) -> None:
+        """A few volunteers without a certificate have asked for one (the 待受理 queue, the
+        login leader's team first); one was declined with a reason."""
+        wanted, made = max(4, self.size.certificates // 8), []
+        home = self.home_team.pk if self.home_team else None
+        rows = sorted(
+            (r for r in totals if r["volunteer_id"] not in certified),
+            key=lambda r: (r["team_id"] != home, -r["h"], r["volunteer_id"]),
+        )
+        seen: set[int] = set()
+        for row in rows:
+            if len(made) >= wanted:
+                break
+            if row["volunteer_id"] in seen:
+                continue
+            seen.add(row["volunteer_id"])
+            made.append(
+                certificate_requests.request_certificate(
+                    row["volunteer_id"], teams_by_pk[row["team_id"]], actor=None,
+                    period_start=row["first"], period_end=row["last"],
+                    purpose=self.rng.choice(REQUEST_PURPOSES),
+                )
+            )  # fmt: skip
+        if len(made) > 2:
+            declined = made[-1]
+            certificate_requests.decline_request(
+                declined, actor=self.staff_for(declined.team.region_id),
+                reason="申请期间内的服务记录尚在核对，核对后请重新申请",
+            )  # fmt: skip

@@ -100,6 +100,10 @@ def test_the_demo_has_volunteers_teams_social_workers_activities_and_certificate
     assert Volunteer.objects.filter(star__gt=0).count() >= SIZE.new_stars
     assert Certificate.objects.count() == SIZE.certificates + 1  # one revoked, issued again
     assert Certificate.objects.filter(revoked_at__isnull=False).count() == 1
+    from shegong.volunteers.models import CertificateRequest
+
+    requests = CertificateRequest.objects.values_list("status", flat=True)
+    assert "requested" in requests and list(requests).count("declined") == 1
 
 
 def test_the_demo_keeps_the_invariants_of_the_actions(loaded):
