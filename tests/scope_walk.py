@@ -246,6 +246,8 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/service-records/{record_id}/adjust": lambda o: {"record_id": o["service_record_b"].pk},
     # The caller's own request only (volunteers/tests/test_certificate_requests.py).
     "/api/v1/service-records/certificates/requests/{request_id}/withdraw": lambda o: {
+    "/api/v1/activities/{activity_id}/roster": lambda o: {"activity_id": o["activity_b"].pk},
+    "/api/v1/activities/signups/{signup_id}/cancel": lambda o: {"signup_id": o["signup_b"].pk},
         "request_id": o["certificate_request_b"].pk
     },
     # Public by design (auth=None, masked name only: volunteers/tests/test_hours_api.py); a

@@ -25,7 +25,7 @@ from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.stations.queries import check_point
 
-from . import access, attendance, signups
+from . import access, attendance, signups, teams
 from . import queries_activities as queries
 from .choices import ActivityCategory, ActivityStatus, RecordKind, SignupStatus
 from .models import Activity, ServiceRecord, Shift, Signup
@@ -118,6 +118,34 @@ class PublicActivityOut(Schema):
 
 class SignupIn(Schema):
     shift_id: int | None = Field(None, description="班次 ID；活动只有一个班次时可省略")
+
+
+class TeamSignupIn(Schema):
+    # Optional in the schema so that another team's activity is a 404 whatever the body.
+    number: str = Field("", description="志愿者编号（必填）")
+    shift_id: int | None = Field(None, description="班次 ID；活动只有一个班次时可省略")
+
+
+class TeamCancelIn(Schema):
+    reason: str = Field("", description="取消原因（必填，将通知志愿者）")
+
+
+class RosterOut(Schema):
+    """One sign-up of the roster as the team sees it: masked name, number, attendance."""
+
+    id: int
+    shift_id: int
+    volunteer_number: str
+    name: str = Field(description="姓名（脱敏）")
+    status: str = Field(description="confirmed 已报名 / waitlisted 候补")
+    status_label: str
+    position: int | None = Field(None, description="候补位次（从 1 起）")
+    created_at: datetime
+    check_in_at: datetime | None
+    check_out_at: datetime | None
+    hours: Decimal | None
+    record_status: str | None = Field(None, description="服务记录状态；未签到为空")
+    auto_closed: bool
 
 
 class SignupOut(Schema):
@@ -321,6 +349,108 @@ def activity_detail(request: HttpRequest, activity_id: int) -> Any:
             for s in queries.shift_counts(activity)
         ],
     }  # fmt: skip
+
+
+# --- the team: roster, signing up on a volunteer's behalf, cancelling --------------------------
+
+
+def _run_activity(user: Any, activity_id: int) -> Activity:
+    activity = access.activities_run_by(user).filter(pk=activity_id).first()
+    if activity is None:
+        raise NotFound(access.ACTIVITY_NOT_FOUND)
+    return activity
+
+
+def roster_out(signup: Signup, record: ServiceRecord | None, position: int | None) -> dict:
+    volunteer = signup.volunteer
+    return {
+        "id": signup.pk, "shift_id": signup.shift_id, "volunteer_number": volunteer.number,
+        "name": volunteer.person.name_masked, "status": signup.status,
+        "status_label": signup.get_status_display(), "position": position,
+        "created_at": signup.created_at,
+        "check_in_at": record.check_in_at if record else None,
+        "check_out_at": record.check_out_at if record else None,
+        "hours": record.hours if record and record.status != "open" else None,
+        "record_status": record.status if record else None,
+        "auto_closed": bool(record and record.auto_closed),
+    }  # fmt: skip
+
+
+@router.get(
+    "/{int:activity_id}/roster",
+    response={200: list[RosterOut], **ERRORS},
+    summary="活动名单与签到（本队）",
+    operation_id="activities_roster",
+)
+def roster(request: HttpRequest, activity_id: int) -> Any:
+    """本人负责的队伍（或工作范围内有志愿服务管理权限）的活动名单：各班次已报名者在前、候补按
+    位次在后，含签到、签退与时长；姓名脱敏。其他队伍的活动 404。"""
+    activity = _run_activity(request.auth, activity_id)
+    records = {
+        (r.shift_id, r.volunteer_id): r
+        for r in ServiceRecord.objects.filter(activity=activity, kind=RecordKind.ATTENDANCE)
+    }
+    rows = (
+        Signup.objects.filter(shift__activity=activity, status__in=[SignupStatus.CONFIRMED,
+                                                                    SignupStatus.WAITLISTED])
+        .select_related("volunteer__person")
+        .order_by("shift__starts_at", "shift_id", "status", "created_at", "pk")
+    )  # fmt: skip
+    out, line = [], {}
+    for s in rows:
+        position = None
+        if s.status == SignupStatus.WAITLISTED:
+            position = line[s.shift_id] = line.get(s.shift_id, 0) + 1
+        out.append(roster_out(s, records.get((s.shift_id, s.volunteer_id)), position))
+    return out
+
+
+@router.post(
+    "/{int:activity_id}/roster",
+    response={200: SignupOut, 201: SignupOut, **ERRORS},
+    summary="代为报名（本队）",
+    operation_id="activities_team_signup",
+)
+@idempotent
+def team_sign_up(request: HttpRequest, activity_id: int, payload: TeamSignupIn) -> Any:
+    """队伍负责人按志愿者编号代为报名（没有智能手机、电话报名的志愿者），规则与本人报名相同：
+    技能、未成年人监护人同意、状态、名额（满额进入候补）。志愿者会收到通知。已在名单中时返回原
+    报名（200）；编号不存在 422；其他队伍的活动 404。支持 Idempotency-Key。"""
+    user = request.auth
+    activity = _run_activity(user, activity_id)
+    shift = _shift_of(activity.pk, payload.shift_id, user)
+    if not payload.number.strip():
+        raise InvalidInput.field("number", "请填写志愿者编号")
+    volunteer = teams.find_volunteer(payload.number)
+    if volunteer is None:
+        raise InvalidInput.field("number", "未找到该编号的志愿者，请核对志愿者编号")
+    before = Signup.objects.filter(
+        shift=shift, volunteer=volunteer, status__in=[SignupStatus.CONFIRMED,
+                                                      SignupStatus.WAITLISTED]
+    ).first()  # fmt: skip
+    signup = signups.sign_up(shift, volunteer, actor=user)
+    signup = Signup.objects.select_related("shift__activity").get(pk=signup.pk)
+    return Status(200 if before is not None else 201, signup_out(signup))
+
+
+@router.post(
+    "/signups/{int:signup_id}/cancel",
+    response={200: SignupOut, **ERRORS},
+    summary="代为取消报名（本队）",
+    operation_id="activities_team_cancel",
+)
+@idempotent
+def team_cancel(request: HttpRequest, signup_id: int, payload: TeamCancelIn) -> Any:
+    """队伍负责人取消一位志愿者的报名，须填写原因（通知志愿者）；候补第一位自动转正。班次开始
+    后 409；其他队伍的报名 404。"""
+    user = request.auth
+    signup = Signup.objects.filter(
+        pk=signup_id, shift__activity__in=access.activities_run_by(user)
+    ).first()
+    if signup is None:
+        raise NotFound("报名记录不存在")
+    signups.cancel_signup(signup, actor=user, reason=payload.reason)
+    return signup_out(Signup.objects.select_related("shift__activity").get(pk=signup.pk))
 
 
 # --- the volunteer's own ---------------------------------------------------------------------

@@ -167,3 +167,52 @@ def test_another_volunteers_record_cannot_be_checked_out(
         {"record_id": record.pk, "lat": str(LAT), "lon": str(LON)},
     )
     assert response.status_code == 404
+
+
+# --- the team: roster, signing up on a volunteer's behalf, cancelling --------------------------
+
+
+def test_the_leader_signs_up_cancels_and_reads_the_roster(
+    client, activities_leader, upcoming, activities_member, district
+):
+    client.force_login(activities_leader)
+    url = f"/api/v1/activities/{upcoming.pk}/roster"
+    assert client.get(url).json() == []
+    first = _post(client, url, {"number": activities_member.number})
+    assert first.status_code == 201 and first.json()["status"] == "confirmed"
+    again = _post(client, url, {"number": activities_member.number})
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    other = testing.volunteer(district["community_a"], name="东关二号", birth="19920202")
+    waiting = _post(client, url, {"number": other.number})
+    assert waiting.status_code == 201 and waiting.json()["position"] == 1
+    rows = client.get(url).json()
+    assert [(r["volunteer_number"], r["status"], r["position"]) for r in rows] == [
+        (activities_member.number, "confirmed", None), (other.number, "waitlisted", 1),
+    ]  # fmt: skip
+    assert rows[0]["name"] == activities_member.person.name_masked
+    cancel = f"/api/v1/activities/signups/{first.json()['id']}/cancel"
+    missing_reason = _post(client, cancel, {"reason": " "})
+    assert missing_reason.status_code == 422
+    done = _post(client, cancel, {"reason": "电话告知不能参加"})
+    assert done.status_code == 200 and done.json()["status"] == "cancelled"
+    assert Signup.objects.get(volunteer=other).status == "confirmed"  # promoted
+
+
+def test_the_team_endpoints_refuse_bad_input_and_other_teams(
+    client, activities_leader, activities_member_user, upcoming, street_b_activity,
+    activities_member,
+):  # fmt: skip
+    client.force_login(activities_leader)
+    unknown = _post(client, f"/api/v1/activities/{upcoming.pk}/roster", {"number": "NOSUCH"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "number"
+    other_team = f"/api/v1/activities/{street_b_activity.pk}/roster"
+    assert client.get(other_team).status_code == 404
+    assert _post(client, other_team, {"number": activities_member.number}).status_code == 404
+    signup = Signup.objects.create(
+        shift=street_b_activity.shifts.get(), volunteer=activities_member, status="confirmed"
+    )
+    cancel = _post(client, f"/api/v1/activities/signups/{signup.pk}/cancel", {"reason": "x"})
+    assert cancel.status_code == 404
+    client.force_login(activities_member_user)  # a volunteer who runs no team
+    assert client.get(f"/api/v1/activities/{upcoming.pk}/roster").status_code == 404
+    assert not Signup.objects.filter(shift__activity=upcoming).exists()
