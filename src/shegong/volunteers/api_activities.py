@@ -228,6 +228,17 @@ def attendance_out(record: ServiceRecord) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _signed_up(shift: Shift, volunteer: Any, user: Any) -> Status:
+    """Sign up (or find the sign-up): 201 for a new one, 200 for the one already there."""
+    before = Signup.objects.filter(
+        shift=shift, volunteer=volunteer, status__in=[SignupStatus.CONFIRMED,
+                                                      SignupStatus.WAITLISTED]
+    ).exists()  # fmt: skip
+    signup = signups.sign_up(shift, volunteer, actor=user)
+    signup = Signup.objects.select_related("shift__activity").get(pk=signup.pk)
+    return Status(200 if before else 201, signup_out(signup))
+
+
 def _shift_of(activity_id: int, shift_id: int | None, user: Any) -> Shift:
     """The named shift of a published activity (or the only one), else 404/422."""
     activity = Activity.objects.filter(pk=activity_id).first()
@@ -424,13 +435,7 @@ def team_sign_up(request: HttpRequest, activity_id: int, payload: TeamSignupIn) 
     volunteer = teams.find_volunteer(payload.number)
     if volunteer is None:
         raise InvalidInput.field("number", "未找到该编号的志愿者，请核对志愿者编号")
-    before = Signup.objects.filter(
-        shift=shift, volunteer=volunteer, status__in=[SignupStatus.CONFIRMED,
-                                                      SignupStatus.WAITLISTED]
-    ).first()  # fmt: skip
-    signup = signups.sign_up(shift, volunteer, actor=user)
-    signup = Signup.objects.select_related("shift__activity").get(pk=signup.pk)
-    return Status(200 if before is not None else 201, signup_out(signup))
+    return _signed_up(shift, volunteer, user)
 
 
 @router.post(
@@ -470,13 +475,7 @@ def sign_up(request: HttpRequest, activity_id: int, payload: SignupIn) -> Any:
     user = request.auth
     volunteer = signups.my_volunteer(user)
     shift = _shift_of(activity_id, payload.shift_id, user)
-    before = Signup.objects.filter(
-        shift=shift, volunteer=volunteer, status__in=[SignupStatus.CONFIRMED,
-                                                      SignupStatus.WAITLISTED]
-    ).first()  # fmt: skip
-    signup = signups.sign_up(shift, volunteer, actor=user)
-    signup = Signup.objects.select_related("shift__activity").get(pk=signup.pk)
-    return Status(200 if before is not None else 201, signup_out(signup))
+    return _signed_up(shift, volunteer, user)
 
 
 @router.post(
