@@ -163,6 +163,16 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers:stationing_end": lambda o: {"pk": o["stationing_b"].pk},
     "volunteers:pairing_end": lambda o: {"pk": o["pairing_b"].pk},
     "volunteers:guidance_add": lambda o: {"pk": o["pairing_b"].pk},
+    # volunteers: trainings and awards (培训情况, 表彰奖励情况)
+    "volunteers:training_new": lambda o: {"pk": o["team_b"].pk},
+    "volunteers:training": lambda o: {"pk": o["training_b"].pk},
+    "volunteers:training_trainees": lambda o: {"pk": o["training_b"].pk},
+    "volunteers:training_trainee_remove": lambda o: {
+        "pk": o["training_b"].pk,
+        "attendance": o["training_attendance_b"].pk,
+    },
+    "volunteers:volunteer_award": lambda o: {"pk": o["volunteer_b"].pk},
+    "volunteers:award_revoke": lambda o: {"pk": o["award_b"].pk},
     # volunteers: activities, sign-ups, attendance
     "volunteers:activity": lambda o: {"pk": o["activity_b"].pk},
     "volunteers:activity_edit": lambda o: {"pk": o["activity_b"].pk},
@@ -236,6 +246,8 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # Sign-up and cancellation act for the caller's own volunteer profile (none: 404).
     "/api/v1/activities/{activity_id}/signup": lambda o: {"activity_id": o["activity_b"].pk},
     "/api/v1/activities/{activity_id}/signup/cancel": lambda o: {"activity_id": o["activity_b"].pk},
+    "/api/v1/activities/{activity_id}/roster": lambda o: {"activity_id": o["activity_b"].pk},
+    "/api/v1/activities/signups/{signup_id}/cancel": lambda o: {"signup_id": o["signup_b"].pk},
     # volunteers API: hours and certificates
     "/api/v1/service-records/{record_id}/approve": lambda o: {
         "record_id": o["service_record_b"].pk
@@ -246,8 +258,6 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/service-records/{record_id}/adjust": lambda o: {"record_id": o["service_record_b"].pk},
     # The caller's own request only (volunteers/tests/test_certificate_requests.py).
     "/api/v1/service-records/certificates/requests/{request_id}/withdraw": lambda o: {
-    "/api/v1/activities/{activity_id}/roster": lambda o: {"activity_id": o["activity_b"].pk},
-    "/api/v1/activities/signups/{signup_id}/cancel": lambda o: {"signup_id": o["signup_b"].pk},
         "request_id": o["certificate_request_b"].pk
     },
     # Public by design (auth=None, masked name only: volunteers/tests/test_hours_api.py); a

@@ -179,8 +179,9 @@ def _station_objects(district):
 
 
 def _volunteer_objects(district):
-    """A volunteer, team, activity, sign-up, service record, certificate and social worker with
-    stationing, pairing and guidance log in street B (volunteers)."""
+    """A volunteer, team, activity, sign-up, service record, certificate, training with an
+    attendance, award and social worker with stationing, pairing and guidance log in street B
+    (volunteers)."""
     from datetime import date
 
     from django.utils import timezone
@@ -238,7 +239,20 @@ def _volunteer_objects(district):
     log = GuidanceLog.objects.create(
         pairing=pairing, on=date(2026, 3, 1), mode="offline", topic="西城帮扶指导"
     )
+    from shegong.volunteers.models import Award, Training, TrainingAttendance
+
+    training = Training.objects.create(
+        team=team, region=district["community_b"], title="西城志愿培训", held_on=date(2026, 3, 2),
+        hours=2, trainer="西城志愿讲师",
+    )  # fmt: skip
+    attendance = TrainingAttendance.objects.create(training=training, volunteer=volunteer)
+    award = Award.objects.create(
+        volunteer=volunteer, title="西城志愿优秀志愿者", level="community",
+        awarded_by="西城志愿社区居委会", awarded_on=date(2026, 3, 3),
+        region=district["community_b"],
+    )  # fmt: skip
     return {
+        "training_b": training, "training_attendance_b": attendance, "award_b": award,
         "volunteer_b": volunteer, "team_b": team, "activity_b": activity, "shift_b": shift,
         "signup_b": signup, "service_record_b": record, "certificate_b": certificate,
         "certificate_request_b": certificate_request,

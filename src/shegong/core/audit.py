@@ -130,6 +130,10 @@ class Verb(IntEnum):
     CERTIFICATE_REQUESTED = 672
     CERTIFICATE_REQUEST_DECLINED = 673
     CERTIFICATE_REQUEST_WITHDRAWN = 674
+    TRAINING_RECORDED = 680
+    TRAINEES_CHANGED = 681
+    AWARD_RECORDED = 682
+    AWARD_REVOKED = 683
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -259,6 +263,10 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.CERTIFICATE_REQUESTED: "申请志愿服务记录证明",
     Verb.CERTIFICATE_REQUEST_DECLINED: "不予出具志愿服务记录证明",
     Verb.CERTIFICATE_REQUEST_WITHDRAWN: "撤回志愿服务记录证明申请",
+    Verb.TRAINING_RECORDED: "记录志愿者培训",
+    Verb.TRAINEES_CHANGED: "变更参训志愿者",
+    Verb.AWARD_RECORDED: "记录志愿者表彰奖励",
+    Verb.AWARD_REVOKED: "撤销志愿者表彰奖励记录",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

@@ -23,8 +23,8 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
 
-from . import access, queries_people, registration, socialwork
-from .choices import Incubation, Qualification, TeamKind, VolunteerStatus
+from . import access, queries_people, registration, socialwork, training
+from .choices import AwardLevel, Incubation, Qualification, TeamKind, VolunteerStatus
 from .models import (
     GuidanceLog,
     Pairing,
@@ -38,6 +38,7 @@ from .models import (
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
 NOT_A_VOLUNTEER = "您还没有注册为志愿者"
+RECORD_LIMIT = 100
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -87,6 +88,42 @@ class VolunteerDetail(VolunteerOut):
     id_number: str = Field(description="身份证号（脱敏）")
     consent_version: str
     teams: list[MembershipOut]
+
+
+class TrainingOut(Schema):
+    id: int
+    title: str
+    held_on: date
+    hours: float = Field(description="培训时长（小时）；不计入志愿服务时长")
+    trainer: str = Field(description="授课人/单位")
+    team_id: int
+    team_name: str = Field(description="组织培训的队伍")
+
+
+class AwardOut(Schema):
+    id: int
+    title: str
+    level: str = Field(
+        description="national 国家级 / provincial 省级 / city 市级 / county 区县级 / "
+        "street 街道级 / community 社区级 / team 队伍"
+    )
+    level_label: str
+    awarded_by: str = Field(description="授予单位")
+    awarded_on: date
+    note: str
+    team_name: str | None = Field(description="记录表彰的队伍；工作人员记录的为 null")
+    revoked: bool = Field(description="是否已撤销（撤销的记录仍保留，附原因）")
+    revoked_at: datetime | None
+    revoked_reason: str
+
+
+class VolunteerRecordOut(Schema):
+    """培训情况与表彰奖励情况 of the caller's volunteer record (民政部令第67号)."""
+
+    training_count: int = Field(description="参加培训次数")
+    training_hours: float = Field(description="培训总时长（小时）")
+    trainings: list[TrainingOut] = Field(description="参加的培训（最近的在前，最多 100 条）")
+    awards: list[AwardOut] = Field(description="表彰奖励（含已撤销的，最近的在前）")
 
 
 class SkillIn(Schema):
@@ -339,6 +376,40 @@ def me(request: HttpRequest) -> Any:
     if volunteer is None:
         raise NotFound(NOT_A_VOLUNTEER)
     return volunteer_detail(_volunteer(volunteer.pk))
+
+
+@router.get(
+    "/me/record",
+    response={200: VolunteerRecordOut, **ERRORS},
+    summary="我的培训与表彰（本人）",
+    operation_id="volunteers_me_record",
+)
+def me_record(request: HttpRequest) -> Any:
+    """调用者本人志愿服务记录中的培训情况（参加的培训、次数与总时长；培训时长不计入服务时长）
+    和表彰奖励情况（含已撤销的记录及撤销原因）。未注册为志愿者时返回 404。"""
+    volunteer = access.volunteer_of(request.auth)
+    if volunteer is None:
+        raise NotFound(NOT_A_VOLUNTEER)
+    count, hours = training.totals_of(volunteer)
+    trainings = training.of_volunteer(volunteer)[:RECORD_LIMIT]
+    awards = volunteer.awards.select_related("team").order_by("-awarded_on", "-pk")
+    return {
+        "training_count": count, "training_hours": float(hours),
+        "trainings": [
+            {"id": t.pk, "title": t.title, "held_on": t.held_on, "hours": float(t.hours),
+             "trainer": t.trainer, "team_id": t.team_id, "team_name": t.team.name}
+            for t in trainings
+        ],
+        "awards": [
+            {"id": a.pk, "title": a.title, "level": a.level,
+             "level_label": AwardLevel(a.level).label, "awarded_by": a.awarded_by,
+             "awarded_on": a.awarded_on, "note": a.note,
+             "team_name": a.team.name if a.team_id else None,
+             "revoked": a.revoked_at is not None, "revoked_at": a.revoked_at,
+             "revoked_reason": a.revoked_reason}
+            for a in awards[:RECORD_LIMIT]
+        ],
+    }  # fmt: skip
 
 
 @router.get(

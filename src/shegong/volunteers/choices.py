@@ -136,3 +136,15 @@ CERTIFICATE_REQUEST_ALLOWED: dict[str, set[str]] = {
     CertificateRequestStatus.DECLINED: set(),
     CertificateRequestStatus.WITHDRAWN: set(),
 }
+
+
+class AwardLevel(models.TextChoices):
+    """The level of a 表彰奖励 (who gave it: the State down to the volunteer's own team)."""
+
+    NATIONAL = "national", "国家级"
+    PROVINCIAL = "provincial", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "区县级"
+    STREET = "street", "街道级"
+    COMMUNITY = "community", "社区级"
+    TEAM = "team", "队伍"

@@ -12,9 +12,12 @@ approved and the last days' pending; one activity under way; 10 upcoming publish
 (one full, with a waitlist), two awaiting review, a draft, a rejected and a cancelled one;
 historical hours transferred in from earlier systems, so some volunteers hold stars — a handful
 reached recently, so the public 新晋星级志愿者 page shows them; ~40 certificates, one revoked;
-a few requests for one waiting in the teams' queues, one declined.
+a few requests for one waiting in the teams' queues, one declined; about two trainings per
+incubated team over the last year (20–60 trainees each, some given by the demo social workers)
+and ~30 awards (社区级 / 街道级 优秀志愿者 mostly, a team's 优秀队员, one revoked).
 
-The demo logins: 13800000009 (志愿者) is a volunteer with hours, sign-ups and a certificate;
+The demo logins: 13800000009 (志愿者) is a volunteer with hours, sign-ups, a certificate, one
+training and one award;
 13800000015 (志愿者) leads 东关社区's team (H5 and the team pages, a review queue);
 13800000008 (社工) is a senior professional social worker stationed at 东关社区 with a pairing.
 
@@ -53,6 +56,7 @@ from shegong.regions.models import Region
 
 from . import (
     activities,
+    awards,
     certificate_requests,
     certificates,
     hours,
@@ -60,11 +64,13 @@ from . import (
     signups,
     socialwork,
     teams,
+    training,
 )
 from .attendance import hours_between
 from .choices import (
     ActivityCategory,
     ActivityStatus,
+    AwardLevel,
     GuidanceMode,
     Incubation,
     Qualification,
@@ -78,6 +84,7 @@ from .choices import (
 from .consent import CONSENT_VERSION
 from .models import (
     Activity,
+    Award,
     ServiceRecord,
     Shift,
     Signup,
@@ -85,6 +92,8 @@ from .models import (
     SocialWorker,
     Team,
     TeamMember,
+    Training,
+    TrainingAttendance,
     Volunteer,
     VolunteerSkill,
 )
@@ -110,12 +119,13 @@ class Size:
     certificates: int
     transfers: int  # volunteers with hours transferred in from earlier systems
     new_stars: int  # volunteers who reached a star within the public period
+    awards: int  # 表彰奖励 (one of them revoked)
 
 
 SIZES = {
-    "small": Size(160, 7, 2, 3, 4, 2, 14, 4, 6, 16, 3),
-    "seed": Size(3000, 36, 12, 18, 20, 5, 120, 10, 40, 240, 8),
-    "large": Size(12000, 96, 30, 48, 60, 15, 400, 20, 120, 900, 12),
+    "small": Size(160, 7, 2, 3, 4, 2, 14, 4, 6, 16, 3, 10),
+    "seed": Size(3000, 36, 12, 18, 20, 5, 120, 10, 40, 240, 8, 30),
+    "large": Size(12000, 96, 30, 48, 60, 15, 400, 20, 120, 900, 12, 80),
 }
 
 # Team themes: (name of a team, name of a grassroots group, its activity categories).
@@ -171,6 +181,28 @@ TRANSFER_SOURCES = [
     "共青团阜阳市委青年志愿者协会",
     "阜阳市红十字会志愿服务总队",
 ]
+# Trainings: (title, content, hours, who gives it; "" = a demo social worker).
+TRAININGS = [
+    ("志愿服务通用知识培训", "志愿服务理念、《志愿服务条例》、志愿者权利义务与服务礼仪", "2",
+     "区志愿者协会"),
+    ("应急救护（心肺复苏/AED）培训", "心肺复苏、AED使用、气道异物梗阻急救，现场实操考核", "4",
+     "区红十字会"),
+    ("消防安全与初期火灾扑救培训", "灭火器使用、疏散引导、独居老人家中的用电用气隐患", "2",
+     "区消防救援大队"),
+    ("老年人照护技能培训", "失能老人翻身、移位与喂食，防跌倒与居家安全检查", "3", ""),
+    ("入户探访与沟通技巧", "探访流程、倾听与回应、发现需求后的转介", "2", ""),
+    ("防范电信网络诈骗宣传培训", "常见骗局、宣传话术、入户宣传时的注意事项", "1.5",
+     "区公安分局反诈中心"),
+    ("垃圾分类指导员培训", "分类标准、桶边督导、居民常见问题解答", "2", "区城市管理局"),
+    ("儿童安全与陪伴技巧培训", "儿童心理特点、防溺水与防走失、课后陪伴的边界", "2.5", ""),
+    ("志愿服务项目设计与记录", "需求调研、项目书撰写、服务记录与时长登记规范", "3", ""),
+]  # fmt: skip
+# 表彰 levels in turn (a team's award falls back to 社区级 for a volunteer without a team).
+AWARD_LEVELS = [
+    AwardLevel.COMMUNITY, AwardLevel.STREET, AwardLevel.COMMUNITY, AwardLevel.TEAM,
+    AwardLevel.STREET, AwardLevel.COMMUNITY, AwardLevel.COUNTY, AwardLevel.COMMUNITY,
+    AwardLevel.STREET, AwardLevel.TEAM, AwardLevel.COMMUNITY, AwardLevel.CITY,
+]  # fmt: skip
 DECLINE_NOTES = ["签到后提前离开，未实际参加服务", "与本人另一条记录重复，已按该记录确认"]
 GUIDANCE_TOPICS = [
     ("社区社会组织孵化指导", "梳理孵化团队的章程、骨干和活动台账，明确下一步登记备案的材料。"),
@@ -346,6 +378,8 @@ class _Loader:
         self._upcoming()
         self._corrections()
         issued = self._certificates()
+        self._trainings()
+        self._awards()
         counts = {
             "teams": len(self.teams),
             "social_workers": SocialWorker.objects.count(),
@@ -354,6 +388,9 @@ class _Loader:
             "records": ServiceRecord.objects.count(),
             "stars": Volunteer.objects.filter(star__gt=0).count(),
             "certificates": issued,
+            "trainings": Training.objects.count(),
+            "training_attendances": TrainingAttendance.objects.count(),
+            "awards": Award.objects.count(),
         }
         for name, count in counts.items():
             self.ctx.created[f"volunteers.{name}"] = count
@@ -1305,3 +1342,153 @@ class _Loader:
                 declined, actor=self.staff_for(declined.team.region_id),
                 reason="申请期间内的服务记录尚在核对，核对后请重新申请",
             )  # fmt: skip
+
+    # --- trainings and awards (培训情况, 表彰奖励情况) ----------------------------------------
+
+    def _trainees(self, team: Team, held_on: date, rng: random.Random) -> list[Plan]:
+        """Who could have attended a training of ``team`` on ``held_on``: its members first,
+        then volunteers of its area, registered by then and not gone (never the logins)."""
+
+        def able(p: Plan) -> bool:
+            return (not p.user_id and p.status != VolunteerStatus.LEFT
+                    and timezone.localdate(p.created) <= held_on)  # fmt: skip
+
+        members = [p for p in self.members.get(team.pk, []) if able(p)]
+        seen = {p.pk for p in members}
+        near = [
+            p for p in self.plans
+            if p.pk not in seen and p.community.code.startswith(team.region.prefix) and able(p)
+        ]  # fmt: skip
+        rng.shuffle(members)
+        rng.shuffle(near)
+        return members + near
+
+    def _trainings(self) -> None:
+        """About two trainings per incubated team over the last year, 20–60 trainees each, some
+        given by the demo social workers; the volunteer login attended exactly one (东关's
+        team's latest, recorded by its leader through the action). The rest in bulk."""
+        rng, today = random.Random(SEED + 1), self.today
+        incubated = set(
+            Team.objects.filter(
+                pk__in=[t.pk for t in self.teams], incubation=Incubation.INCUBATED
+            ).values_list("pk", flat=True)
+        )
+        workers = list(SocialWorker.objects.select_related("person", "employer").order_by("pk"))
+        labels = dict(Qualification.choices)
+        leader = self.users.get(LEADER_PHONE) if self.login_leader else None
+        rows: list[tuple[Training, list[Plan]]] = []
+        for team in self.teams:
+            if team.pk not in incubated:
+                continue
+            days = sorted(rng.sample(range(7, 360), 2), reverse=True)
+            for index, back in enumerate(days):
+                held_on = today - timedelta(days=back)
+                title, content, hours, trainer = rng.choice(TRAININGS)
+                if not trainer:  # a professional social worker teaches volunteers (社工带志愿者)
+                    sw = rng.choice(workers) if workers else None
+                    employer = sw.employer.name if sw and sw.employer_id else ""
+                    trainer = (
+                        f"{employer} {labels[sw.qualification]} {sw.person.name_masked}"
+                        if sw else "区社会工作协会"
+                    )  # fmt: skip
+                pool = self._trainees(team, held_on, rng)
+                chosen = pool[: min(rng.randint(20, 60), len(pool))]
+                latest_of_home = team is self.home_team and index == len(days) - 1
+                if latest_of_home and self.login_volunteer is not None:
+                    numbers = [self.login_volunteer.volunteer.number]
+                    numbers += [p.volunteer.number for p in chosen]
+                    training.record_training(
+                        team, actor=leader, title=title, held_on=held_on, hours=hours,
+                        trainer=trainer.strip(), content=content, numbers=numbers,
+                    )  # fmt: skip
+                    continue
+                row = Training(
+                    team=team, region_id=team.region_id, title=title, held_on=held_on,
+                    hours=Decimal(hours), trainer=trainer.strip(), content=content,
+                    created_by=leader if team is self.home_team and leader
+                    else self.staff_for(team.region_id),
+                    created_at=_at(held_on, 18),
+                )  # fmt: skip
+                rows.append((row, chosen))
+        Training.objects.bulk_create([t for t, _ in rows], batch_size=BATCH)
+        TrainingAttendance.objects.bulk_create(
+            [
+                TrainingAttendance(training=t, volunteer=p.volunteer, created_at=t.created_at)
+                for t, chosen in rows
+                for p in chosen
+            ],
+            batch_size=BATCH,
+        )
+
+    def _awards(self) -> None:
+        """表彰: 社区级 / 街道级 优秀志愿者 mostly, a team's 优秀队员, a district's 十佳志愿者, a
+        city's; awarded on 5 December (国际志愿者日) or 5 March (学雷锋纪念日). The volunteer
+        login's and a revoked one go through the actions; the rest in bulk."""
+        rng, today = random.Random(SEED + 2), self.today
+        streets = {s.code[:9]: s for s in self.streets}
+        city = self.district.parent.name if self.district.parent_id else "市"
+
+        def day(years_back: int) -> date:
+            month = 12 if rng.random() < 0.7 else 3
+            on = date(today.year - years_back, month, 5)
+            return on if on <= today else date(today.year - years_back - 1, month, 5)
+
+        made = 0
+        if self.login_volunteer is not None:
+            awards.record_award(
+                self.login_volunteer.volunteer, actor=self.staff_for(self.home.code),
+                title="优秀志愿者", level=AwardLevel.COMMUNITY,
+                awarded_by=f"{self.home.name}居民委员会", awarded_on=day(0),
+                note="年度社区志愿服务表彰",
+            )  # fmt: skip
+            made += 1
+        able = sorted(
+            (p for p in self.plans if not p.user_id and p.status == VolunteerStatus.ACTIVE),
+            key=lambda p: -p.weight,
+        )[: max(self.size.awards * 3, 1)]
+        chosen = rng.sample(able, min(self.size.awards - made, len(able)))
+        if chosen:  # a wrong entry (the wrong volunteer), revoked with the reason
+            wrong = chosen.pop()
+            staff = self.staff_for(wrong.community.code)
+            award = awards.record_award(
+                wrong.volunteer, actor=staff, title="优秀志愿者", level=AwardLevel.COMMUNITY,
+                awarded_by=f"{wrong.community.name}居民委员会", awarded_on=day(1),
+            )  # fmt: skip
+            awards.revoke_award(
+                award, actor=staff, reason="志愿者编号录入错误，应为同名的另一位志愿者，已撤销"
+            )
+            made += 1
+        rows = []
+        for index, plan in enumerate(chosen):
+            level, team = AWARD_LEVELS[index % len(AWARD_LEVELS)], None
+            street = streets.get(plan.community.code[:9])
+            current = [t for t, _joined, left in plan.memberships if left is None]
+            if (level == AwardLevel.TEAM and not current) or (
+                level == AwardLevel.STREET and street is None
+            ):
+                level = AwardLevel.COMMUNITY
+            if level == AwardLevel.TEAM:
+                team = rng.choice(current)
+                title, by = rng.choice(["优秀队员", "服务之星"]), team.name
+            elif level == AwardLevel.COUNTY:
+                title = rng.choice(["十佳志愿者", "优秀志愿者"])
+                by = f"{self.district.name}精神文明建设委员会办公室"
+            elif level == AwardLevel.CITY:
+                title, by = "优秀志愿者", f"{city}精神文明建设委员会办公室"
+            elif level == AwardLevel.STREET:
+                title = rng.choice(["优秀志愿者", "志愿服务先进个人"])
+                by = f"{street.name}办事处"
+            else:
+                title = rng.choice(["优秀志愿者", "最美志愿者"])
+                by = f"{plan.community.name}居民委员会"
+            region_id = team.region_id if team is not None else plan.community.code
+            on = day(rng.choice([0, 1, 1, 2]))
+            rows.append(
+                Award(
+                    volunteer=plan.volunteer, title=title, level=level, awarded_by=by,
+                    awarded_on=on, team=team, region_id=region_id,
+                    recorded_by=self.staff_for(region_id),
+                    created_at=min(_at(on, 10) + timedelta(days=7), self.now),
+                )
+            )  # fmt: skip
+        Award.objects.bulk_create(rows, batch_size=BATCH)

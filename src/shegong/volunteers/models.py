@@ -1,5 +1,5 @@
 """Volunteers, teams, professional social workers, activities, attendance, service records,
-certificates (C6).
+certificates, trainings and awards (C6).
 
 A volunteer and a social worker are profiles of a ledger ``Person`` (name, encrypted ID number,
 phone live there), never copies. Hours live on ``ServiceRecord`` rows: one per attendance (or a
@@ -21,6 +21,7 @@ from shegong.regions.scope import ScopedQuerySet
 from .choices import (
     ActivityCategory,
     ActivityStatus,
+    AwardLevel,
     CertificateRequestStatus,
     GuidanceMode,
     Incubation,
@@ -562,3 +563,113 @@ class CertificateRequest(models.Model):
     def days_waiting(self) -> int:
         """Whole days since the request (the queue shows the oldest first)."""
         return (timezone.localdate() - timezone.localdate(self.created_at)).days
+
+
+class Training(models.Model):
+    """志愿者培训: a training a team organised (or had a social worker give) for volunteers.
+
+    Part of a volunteer's record under 民政部令第67号 (培训情况), next to their service. Its
+    ``hours`` are the training's length: they are never service hours and never touch
+    ``Volunteer.hours`` or a star. ``region`` is the team's, for scope."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="trainings", verbose_name="组织队伍"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属区划"
+    )
+    title = models.CharField("培训主题", max_length=100)
+    held_on = models.DateField("培训日期")
+    hours = models.DecimalField("培训时长（小时）", max_digits=4, decimal_places=1)
+    trainer = models.CharField("授课人/单位", max_length=100)
+    content = models.CharField("培训内容", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="记录人",
+    )  # fmt: skip
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "志愿者培训"
+        verbose_name_plural = "志愿者培训"
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["region", "held_on"]),
+            models.Index(fields=["team", "held_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class TrainingAttendance(models.Model):
+    """A volunteer who took part in a training (参训); at most once per training."""
+
+    training = models.ForeignKey(
+        Training, on_delete=models.CASCADE, related_name="attendances", verbose_name="培训"
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="training_attendances",
+        verbose_name="志愿者",
+    )  # fmt: skip
+    created_at = models.DateTimeField("登记时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "参训记录"
+        verbose_name_plural = "参训记录"
+        ordering = ["training", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "volunteer"], name="training_attendance_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training_id} ← {self.volunteer_id}"
+
+
+class Award(models.Model):
+    """表彰奖励: an honour a volunteer received (优秀志愿者 …), at a level, from an issuing body.
+
+    Recorded by a team that runs it (``team``) or by staff; a wrong entry is revoked with a
+    reason (``revoked_at``), never deleted. ``region`` is the recording team's, else the
+    volunteer's, for scope."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="awards", verbose_name="志愿者"
+    )
+    title = models.CharField("表彰名称", max_length=100)
+    level = models.CharField("级别", max_length=12, choices=AwardLevel.choices)
+    awarded_by = models.CharField("授予单位", max_length=100)
+    awarded_on = models.DateField("授予日期")
+    note = models.CharField("备注", max_length=200, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="awards",
+        verbose_name="记录队伍",
+    )  # fmt: skip
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属区划"
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="记录人",
+    )  # fmt: skip
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_reason = models.CharField("撤销原因", max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "表彰奖励"
+        verbose_name_plural = "表彰奖励"
+        ordering = ["-awarded_on", "-id"]
+        indexes = [
+            models.Index(fields=["volunteer", "awarded_on"]),
+            models.Index(fields=["region", "awarded_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_level_display()}）"

@@ -1,6 +1,7 @@
 """Totals of volunteer service: hours per volunteer, team, community and period; volunteers by
-star; activities and people served (issue §6, §9; the figures of a work summary such as
-"累计开展志愿服务活动350场次，服务群众3243人次").
+star; activities and people served; trainings and their attendances (培训人次) (issue §6, §9;
+the figures of a work summary such as "累计开展志愿服务活动350场次，服务群众3243人次",
+"培训志愿者2万余人次").
 
 Hours by region and period read only the ``record_totals`` index (status, served_on, region,
 hours): the aggregate groups by (served_on, region) — the index's own order, so the database
@@ -28,7 +29,7 @@ from shegong.regions.models import Region
 from shegong.regions.scope import scope_prefix, subtree_range
 
 from .choices import ActivityStatus, Incubation, RecordStatus, VolunteerStatus
-from .models import Activity, ServiceRecord, Team, Volunteer
+from .models import Activity, ServiceRecord, Team, Training, Volunteer
 
 COMMUNITY_LENGTH = 12  # a grid's code extends its community's 12 digits
 Q2 = Decimal("0.01")
@@ -216,6 +217,15 @@ def for_prefix(prefix: str, year: int) -> Statistics:
         all=Count("pk"), incubated=Count("pk", filter=Q(incubation=Incubation.INCUBATED)),
         incubating=Count("pk", filter=Q(incubation=Incubation.INCUBATING)),
     )  # fmt: skip
+    # 培训: trainings held in the year in scope and their attendances (人次), in one query.
+    trainings = Training.objects.filter(
+        held_on__gte=date(year, 1, 1), held_on__lte=date(year, 12, 31)
+    )
+    if prefix:
+        trainings = trainings.in_region(prefix)
+    training_counts = trainings.order_by().aggregate(
+        trainings=Count("pk", distinct=True), trained=Count("attendances")
+    )
     hours = [_q(hours_month.get(m)) for m in months]
     return Statistics(
         year=year,
@@ -234,5 +244,7 @@ def for_prefix(prefix: str, year: int) -> Statistics:
             "teams": team_counts["all"],
             "incubated": team_counts["incubated"],
             "incubating": team_counts["incubating"],
+            "trainings": training_counts["trainings"],
+            "trained": training_counts["trained"],
         },
     )

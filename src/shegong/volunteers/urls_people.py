@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import views_people, views_socialwork, views_teams
+from . import views_people, views_socialwork, views_teams, views_training
 
 staff_patterns: list = [
     # volunteers
@@ -32,6 +32,17 @@ staff_patterns: list = [
         name="team_member_role",
     ),
     path("teams/<int:pk>/incubation/", views_teams.incubation, name="team_incubation"),
+    # trainings (培训情况) and awards (表彰奖励情况) of a volunteer's record
+    path("teams/<int:pk>/trainings/new/", views_training.training_new, name="training_new"),
+    path("trainings/<int:pk>/", views_training.training_detail, name="training"),
+    path("trainings/<int:pk>/trainees/", views_training.trainees_add, name="training_trainees"),
+    path(
+        "trainings/<int:pk>/trainees/<int:attendance>/remove/",
+        views_training.trainee_remove,
+        name="training_trainee_remove",
+    ),
+    path("<int:pk>/awards/", views_training.award_add, name="volunteer_award"),
+    path("awards/<int:pk>/revoke/", views_training.award_revoke, name="award_revoke"),
     # professional social workers
     path("social-workers/", views_socialwork.sw_list, name="social_workers"),
     path("social-workers/new/", views_socialwork.sw_new, name="social_worker_new"),

@@ -35,7 +35,7 @@ from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.reports.forms_staff import DATE, DATE_ERRORS, NOTE, StyledForm
 
-from . import access, certificate_requests, certificates, hours, stars, statistics
+from . import access, certificate_requests, certificates, hours, stars, statistics, views_training
 from .choices import CertificateRequestStatus, RecordKind, RecordStatus
 from .models import ZERO, Certificate, CertificateRequest, ServiceRecord, Volunteer
 
@@ -705,13 +705,14 @@ def _render_m_hours(
             stars=stars.stars_label(volunteer.star),
             pending=volunteer.records.filter(status=RecordStatus.PENDING).count(),
         )
+        context.update(views_training.record_context(volunteer))  # 我的培训与表彰
     return render(request, "volunteers/m_hours.html", context, status=status)
 
 
 @require_GET
 def m_hours(request: HttpRequest) -> HttpResponse:
     """我的时长: my records, total, star and the next one, my certificates, my requests for one
-    and the form to ask."""
+    and the form to ask, my trainings and awards."""
     return _render_m_hours(request)
 
 

@@ -33,7 +33,7 @@ from shegong.core.pii import mask_id_number, mask_name, mask_phone
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.queries import h5_region_groups
 
-from . import access, consent, queries_people, registration, skills
+from . import access, consent, queries_people, registration, skills, views_training
 from .choices import TeamRole, VolunteerStatus
 from .forms_people import (
     GuardianForm,
@@ -263,6 +263,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "guardian_form": GuardianForm() if can_manage else None,
         "records_url": reverse("volunteers:records") + f"?number={volunteer.number}",
         "stars": range(volunteer.star),
+        # 培训情况 and 表彰奖励情况 of the volunteer's record, and the award form if allowed.
+        **views_training.staff_record_context(user, volunteer),
     }
     return render(request, "volunteers/people_detail.html", context)
 

@@ -24,7 +24,7 @@ from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 
-from . import access, queries_people, teams
+from . import access, queries_people, teams, views_training
 from .choices import Incubation, TeamRole
 from .forms_people import (
     IncubationForm,
@@ -107,7 +107,8 @@ def team_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The team workbench: facts, roster, incubation, links to activities and hours."""
+    """The team workbench: facts, roster, incubation, trainings, links to activities and
+    hours."""
     user = request.user
     team = access.access_team(user, pk)
     members = list(
@@ -136,6 +137,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activity_new_url": reverse("volunteers:activity_new") + "?" + query,
         "records_url": reverse("volunteers:records") + "?" + query,
         "certificates_url": reverse("volunteers:certificates") + "?" + query,
+        **views_training.team_context(team),
     }
     return render(request, "volunteers/team_detail.html", context)
 

@@ -188,6 +188,39 @@ def test_the_public_pages_show_the_new_stars_and_verify_a_certificate(client, lo
     assert response.status_code == 410 and "已作废" in response.content.decode()
 
 
+def test_the_demo_has_trainings_and_awards_and_the_login_one_of_each(client, ctx, loaded):
+    from datetime import timedelta
+
+    from shegong.volunteers import training
+    from shegong.volunteers.models import Award, Training, TrainingAttendance
+
+    today = timezone.localdate()
+    trainings = Training.objects.all()
+    assert trainings.count() == 2 * SIZE.incubated == ctx.created["volunteers.trainings"]
+    assert set(trainings.values_list("team__incubation", flat=True)) == {"incubated"}
+    assert not trainings.filter(held_on__gt=today).exists()
+    assert not trainings.filter(held_on__lt=today - timedelta(days=366)).exists()
+    assert trainings.filter(trainer__contains="社会工作师").exists()  # given by social workers
+    per_training = Counter(TrainingAttendance.objects.values_list("training", flat=True))
+    assert set(per_training) == set(trainings.values_list("pk", flat=True))
+    assert max(per_training.values()) <= 61
+    assert ctx.created["volunteers.training_attendances"] == sum(per_training.values())
+    assert Award.objects.count() == SIZE.awards == ctx.created["volunteers.awards"]
+    (revoked,) = Award.objects.filter(revoked_at__isnull=False)
+    assert revoked.revoked_reason
+    levels = Counter(Award.objects.values_list("level", flat=True))
+    assert levels["community"] + levels["street"] > SIZE.awards / 2
+    assert not Award.objects.filter(level="team", team__isnull=True).exists()
+    member = User.objects.get(phone=volunteers_demo.VOLUNTEER_PHONE)
+    volunteer = access.volunteer_of(member)
+    assert training.totals_of(volunteer)[0] == 1
+    (award,) = volunteer.awards.all()
+    assert award.revoked_at is None and award.title == "优秀志愿者"
+    client.force_login(member)
+    body = client.get(reverse("volunteers_m:hours")).content.decode()
+    assert "我的培训与表彰" in body and award.awarded_by in body
+
+
 def test_loading_twice_adds_nothing(ctx):
     assert volunteers_demo.load(ctx) > 0
     counts = [m.objects.count() for m in (Volunteer, Team, Activity, ServiceRecord, Certificate)]
