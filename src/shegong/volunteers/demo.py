@@ -85,6 +85,7 @@ from .consent import CONSENT_VERSION
 from .models import (
     Activity,
     Award,
+    CertificateRequest,
     ServiceRecord,
     Shift,
     Signup,
@@ -1336,6 +1337,10 @@ class _Loader:
                     purpose=self.rng.choice(REQUEST_PURPOSES),
                 )
             )  # fmt: skip
+        for req in made:  # asked over the last fortnight, some waiting longer than 7 days
+            CertificateRequest.objects.filter(pk=req.pk).update(
+                created_at=self.now - timedelta(days=self.rng.randint(1, 14), hours=3)
+            )
         if len(made) > 2:
             declined = made[-1]
             certificate_requests.decline_request(

@@ -37,6 +37,8 @@ from .forms_people import (
 from .models import Team, TeamMember
 
 PAGE_SIZE = 20
+ROSTER_PAGE = 20  # the team page's roster; a team of hundreds is searched by number or name
+FORMER_SHOWN = 100
 
 
 @require_GET
@@ -111,19 +113,27 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     hours."""
     user = request.user
     team = access.access_team(user, pk)
-    members = list(
-        TeamMember.objects.filter(team=team)
-        .select_related("volunteer__person")
-        .order_by("left_on", "role", "joined_on", "pk")
+    members = TeamMember.objects.filter(team=team).select_related("volunteer__person")
+    current = members.filter(left_on__isnull=True)
+    text = request.GET.get("q", "").strip()[:40]
+    shown = current.filter(
+        Q(volunteer__number=text) | Q(volunteer__person__name__contains=text)
+    ) if text else current  # fmt: skip
+    page = Paginator(shown.order_by("role", "joined_on", "pk"), ROSTER_PAGE).get_page(
+        request.GET.get("page")
     )
-    current = [m for m in members if m.left_on is None]
     is_staff = access.can_manage(user) and Team.objects.visible_to(user).filter(pk=pk).exists()
     query = f"team={team.pk}"
     context = {
         "team": Team.objects.select_related("region", "organization", "parent").get(pk=team.pk),
-        "current": current,
-        "former": [m for m in members if m.left_on is not None],
-        "leaders": [m for m in current if m.role == TeamRole.LEADER],
+        "page": page,
+        "q": text,
+        "current_count": current.count(),
+        "former": list(
+            members.filter(left_on__isnull=False).order_by("-left_on", "-pk")[:FORMER_SHOWN]
+        ),
+        "former_count": members.filter(left_on__isnull=False).count(),
+        "leaders": list(current.filter(role=TeamRole.LEADER).order_by("joined_on", "pk")),
         "children": list(team.children.order_by("name")),
         "is_staff": is_staff,
         "add_form": MemberAddForm(),

@@ -156,3 +156,28 @@ def test_a_leader_without_a_workbench_role_finds_the_team_pages_in_the_menu(
     client.force_login(people_user)  # a volunteer who leads no team
     body = client.get(reverse("inbox:list")).content.decode()
     assert f'href="{reverse("volunteers:teams")}"' not in body
+
+
+def test_a_large_roster_is_paged_and_searchable(client, district, street_a_staff, people_team):
+    from shegong.volunteers.views_teams import ROSTER_PAGE
+
+    members = [
+        testing.volunteer(
+            district["community_a"], name=f"队员{i:02d}", birth=f"1990{1 + i % 12:02d}15"
+        )
+        for i in range(ROSTER_PAGE + 3)
+    ]
+    for v in members:
+        TeamMember.objects.create(team=people_team, volunteer=v, role="member")
+    total = TeamMember.objects.filter(team=people_team, left_on=None).count()  # + the leader
+    client.force_login(street_a_staff)
+    url = reverse("volunteers:team", args=[people_team.pk])
+    body = client.get(url).content.decode()
+    assert f"现有 {total} 人" in body and "第 1/2 页" in body
+    assert body.count('member-leave"') == ROSTER_PAGE
+    body = client.get(f"{url}?page=2").content.decode()
+    assert body.count('member-leave"') == total - ROSTER_PAGE
+    body = client.get(f"{url}?q={members[5].number}").content.decode()
+    assert body.count('member-leave"') == 1 and members[5].number in body
+    body = client.get(f"{url}?q=没有这个人").content.decode()
+    assert "没有找到「没有这个人」" in body
