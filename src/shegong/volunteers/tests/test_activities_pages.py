@@ -500,3 +500,11 @@ def test_the_activity_page_leads_the_leader_to_its_pending_hours(
     body = client.get(f"/volunteers/activities/{upcoming.pk}/").content.decode()
     assert f"/volunteers/records/?activity={upcoming.pk}&amp;status=pending" in body
     assert "审核时长（1 条待审核）" in body
+
+
+def test_the_public_list_leads_to_sign_up_through_the_login(client, upcoming):
+    body = client.get("/public/activities/").content.decode()
+    assert f'href="/m/activities/{upcoming.pk}/"' in body
+    response = client.get(f"/m/activities/{upcoming.pk}/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert f"next=/m/activities/{upcoming.pk}/" in response["Location"].replace("%2F", "/")
