@@ -70,6 +70,9 @@ class RecordOut(Schema):
     source_organization: str
     reviewed_at: datetime | None
     review_note: str
+    evaluation: str = Field(
+        description="服务评价：excellent 优秀 / good 良好 / pass 合格；空为未评价"
+    )
 
     @staticmethod
     def resolve_volunteer_number(obj: ServiceRecord) -> str:
@@ -102,11 +105,15 @@ class RecordOut(Schema):
 
 class ReviewIn(Schema):
     note: str = Field("", max_length=200, description="审核意见；不予确认时必填（原因）")
+    evaluation: str = Field(
+        "", description="确认时可给服务评价：excellent 优秀 / good 良好 / pass 合格（或中文）"
+    )
 
 
 class BulkApproveIn(Schema):
     ids: list[int] = Field(description=f"记录编号，最多 {hours.BULK_MAX} 条")
     note: str = Field("", max_length=200)
+    evaluation: str = Field("", description="服务评价：excellent / good / pass；可空")
 
 
 class BulkApproveOut(Schema):
@@ -134,6 +141,7 @@ class MyRecordOut(Schema):
     hours: float
     auto_closed: bool
     review_note: str
+    evaluation_label: str = Field(description="服务评价（优秀/良好/合格）；空为未评价")
 
 
 class MyCertificateOut(Schema):
@@ -283,7 +291,7 @@ def list_records(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
 def approve_many(request: HttpRequest, payload: BulkApproveIn) -> Any:
     """全部确认或全部不确认（一个事务）；任一记录不存在或不在本人负责的队伍 → 404，
     任一记录不是待审核 → 409，均不写入。"""
-    done = hours.approve_many(payload.ids, request.auth, payload.note)
+    done = hours.approve_many(payload.ids, request.auth, payload.note, payload.evaluation)
     records = list(_with_relations(ServiceRecord.objects).filter(pk__in=[r.pk for r in done]))
     return {"approved": len(done), "hours": float(sum(r.hours for r in done)), "records": records}
 
@@ -322,6 +330,7 @@ def my_hours(request: HttpRequest) -> Any:
                 "hours": float(r.hours),
                 "auto_closed": r.auto_closed,
                 "review_note": r.review_note,
+                "evaluation_label": r.get_evaluation_display() if r.evaluation else "",
             }
             for r in rows[:MY_LIMIT]
         ],
@@ -435,7 +444,7 @@ def approve(request: HttpRequest, record_id: int, payload: Body[dict[str, Any]] 
     """待审核记录的时长计入志愿者累计时长并重算星级；已确认/已退回 → 409。"""
     found = access.access_record(request.auth, record_id)
     data = _parse(ReviewIn, payload)
-    hours.approve(found, request.auth, data.note)
+    hours.approve(found, request.auth, data.note, data.evaluation)
     return _reload(found.pk)
 
 

@@ -24,6 +24,7 @@ from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
 
 from . import access, queries_people, registration, socialwork, training
+from . import hours as hours_rules
 from .choices import AwardLevel, Incubation, Qualification, TeamKind, VolunteerStatus
 from .models import (
     GuidanceLog,
@@ -124,6 +125,9 @@ class VolunteerRecordOut(Schema):
     training_hours: float = Field(description="培训总时长（小时）")
     trainings: list[TrainingOut] = Field(description="参加的培训（最近的在前，最多 100 条）")
     awards: list[AwardOut] = Field(description="表彰奖励（含已撤销的，最近的在前）")
+    evaluations: dict[str, int] = Field(
+        description="评价情况：已确认的服务中评为 excellent 优秀 / good 良好 / pass 合格 的次数"
+    )
 
 
 class SkillIn(Schema):
@@ -381,12 +385,13 @@ def me(request: HttpRequest) -> Any:
 @router.get(
     "/me/record",
     response={200: VolunteerRecordOut, **ERRORS},
-    summary="我的培训与表彰（本人）",
+    summary="我的培训、表彰与评价（本人）",
     operation_id="volunteers_me_record",
 )
 def me_record(request: HttpRequest) -> Any:
     """调用者本人志愿服务记录中的培训情况（参加的培训、次数与总时长；培训时长不计入服务时长）
-    和表彰奖励情况（含已撤销的记录及撤销原因）。未注册为志愿者时返回 404。"""
+    、表彰奖励情况（含已撤销的记录及撤销原因）和评价情况（各评价等级的次数）。未注册为志愿者时返回
+    404。"""
     volunteer = access.volunteer_of(request.auth)
     if volunteer is None:
         raise NotFound(NOT_A_VOLUNTEER)
@@ -395,6 +400,7 @@ def me_record(request: HttpRequest) -> Any:
     awards = volunteer.awards.select_related("team").order_by("-awarded_on", "-pk")
     return {
         "training_count": count, "training_hours": float(hours),
+        "evaluations": hours_rules.evaluations_of(volunteer),
         "trainings": [
             {"id": t.pk, "title": t.title, "held_on": t.held_on, "hours": float(t.hours),
              "trainer": t.trainer, "team_id": t.team_id, "team_name": t.team.name}

@@ -78,6 +78,15 @@ class RecordKind(models.TextChoices):
     TRANSFER = "transfer", "转入记录"
 
 
+class Evaluation(models.TextChoices):
+    """评价情况 (民政部令第67号: part of a volunteer's record): the organising team's evaluation
+    of one service, given when it approves the hours; optional."""
+
+    EXCELLENT = "excellent", "优秀"
+    GOOD = "good", "良好"
+    PASS = "pass", "合格"
+
+
 class RecordStatus(models.TextChoices):
     OPEN = "open", "服务中"
     PENDING = "pending", "待审核"

@@ -34,7 +34,8 @@ RECORD_COLUMNS = [
     excel.Column("签退时间", 18), excel.Column("服务时长（小时）", 10),
     excel.Column("服务内容", 36), excel.Column("活动", 28), excel.Column("服务类别", 10),
     excel.Column("记录类型", 10), excel.Column("记录单位", 24), excel.Column("服务区划", 14),
-    excel.Column("状态", 8), excel.Column("审核时间", 18), excel.Column("转出单位", 20),
+    excel.Column("状态", 8), excel.Column("审核时间", 18), excel.Column("服务评价", 8),
+    excel.Column("转出单位", 20),
     excel.Column("说明/更正原因", 28), excel.Column("记录编号", 10),
 ]  # fmt: skip
 ROSTER_COLUMNS = [
@@ -90,7 +91,8 @@ def records_export(request: HttpRequest) -> HttpResponse:
                 _at(r.check_out_at), float(r.hours), r.content, activity.title if activity else "",
                 categories.get(activity.category, "") if activity else "",
                 r.get_kind_display(), r.team.name, r.region.name, r.get_status_display(),
-                _at(r.reviewed_at), r.source_organization, r.reason, r.pk,
+                _at(r.reviewed_at), r.get_evaluation_display() if r.evaluation else "",
+                r.source_organization, r.reason, r.pk,
             ]  # fmt: skip
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,7 +43,7 @@ from shegong.core.notify import notify, register_event
 from shegong.regions.scope import scope_prefix
 
 from . import access
-from .choices import RecordKind, RecordStatus, TeamRole
+from .choices import Evaluation, RecordKind, RecordStatus, TeamRole
 from .models import ZERO, Activity, ServiceRecord, Team, TeamMember, Volunteer
 from .stars import star_for
 
@@ -279,19 +279,35 @@ def _context(record: ServiceRecord) -> dict[str, Any]:
 # --- review ---------------------------------------------------------------------------------
 
 
-def _approve(record: ServiceRecord, *, actor: Any, note: str, now: Any) -> ServiceRecord:
+def _evaluation(value: Any) -> str:
+    """评价: empty, or one of Evaluation's values (a label is accepted too)."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    labels = {label: code for code, label in Evaluation.choices}
+    code = labels.get(text, text)
+    if code not in Evaluation.values:
+        raise InvalidInput.field("evaluation", "服务评价应为 优秀、良好 或 合格（也可不评价）")
+    return code
+
+
+def _approve(
+    record: ServiceRecord, *, actor: Any, note: str, now: Any, evaluation: str = ""
+) -> ServiceRecord:
     if record.status != RecordStatus.PENDING:
         raise NotPending(record)
     record.status = RecordStatus.APPROVED
     record.reviewed_by = _actor_obj(actor)
     record.reviewed_at = now
     record.review_note = note
-    record.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+    record.evaluation = evaluation
+    record.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "evaluation"])
     user_id = record.owner_id
     total = _apply_hours(record.volunteer_id, record.hours, actor=actor, now=now, user_id=user_id)
     audit.record(
         Verb.RECORD_APPROVED, actor=actor, target=record,
-        data={"hours": str(record.hours), "total": str(total), "note": note},
+        data={"hours": str(record.hours), "total": str(total), "note": note,
+              "evaluation": evaluation},
     )  # fmt: skip
     _tell(
         record.volunteer_id, user_id, "volunteers.record_approved",
@@ -301,17 +317,22 @@ def _approve(record: ServiceRecord, *, actor: Any, note: str, now: Any) -> Servi
 
 
 @transaction.atomic(durable=True)
-def approve(record: Any, actor: Any, note: str = "") -> ServiceRecord:
-    """确认: a pending record's hours count — added to the volunteer's total, star recomputed."""
+def approve(record: Any, actor: Any, note: str = "", evaluation: str = "") -> ServiceRecord:
+    """确认: a pending record's hours count — added to the volunteer's total, star recomputed;
+    with the team's 评价 of the service if given."""
     note = _text(note, "note", "审核意见", required=False)
+    evaluation = _evaluation(evaluation)
     found = _record_for_write(actor, record)
-    return _approve(found, actor=actor, note=note, now=timezone.now())
+    return _approve(found, actor=actor, note=note, now=timezone.now(), evaluation=evaluation)
 
 
 @transaction.atomic(durable=True)
-def approve_many(records: Iterable[Any], actor: Any, note: str = "") -> list[ServiceRecord]:
+def approve_many(
+    records: Iterable[Any], actor: Any, note: str = "", evaluation: str = ""
+) -> list[ServiceRecord]:
     """批量确认: every record or none (one transaction); one audit entry per record."""
     note = _text(note, "note", "审核意见", required=False)
+    evaluation = _evaluation(evaluation)
     pks: list[Any] = []
     for record in records:
         pk = getattr(record, "pk", record)
@@ -322,7 +343,11 @@ def approve_many(records: Iterable[Any], actor: Any, note: str = "") -> list[Ser
     if len(pks) > BULK_MAX:
         raise InvalidInput.field("records", f"一次最多确认 {BULK_MAX} 条记录")
     now = timezone.now()
-    return [_approve(_record_for_write(actor, pk), actor=actor, note=note, now=now) for pk in pks]
+    return [
+        _approve(_record_for_write(actor, pk), actor=actor, note=note, now=now,
+                 evaluation=evaluation)
+        for pk in pks
+    ]  # fmt: skip
 
 
 @transaction.atomic(durable=True)
@@ -498,6 +523,20 @@ def _check_counts_once(
             f"（{twice.get_status_display()}），请勿重复转入"
         )
         raise DomainError(message, errors=[{"field": "source_organization", "message": message}])
+
+
+def evaluations_of(volunteer: Volunteer | int) -> dict[str, int]:
+    """评价情况: how many of the volunteer's approved services were rated 优秀/良好/合格."""
+    counts = dict(
+        ServiceRecord.objects.filter(
+            volunteer_id=getattr(volunteer, "pk", volunteer), status=RecordStatus.APPROVED
+        )
+        .exclude(evaluation="")
+        .order_by()
+        .values_list("evaluation")
+        .annotate(n=Count("pk"))
+    )
+    return {code: counts.get(code, 0) for code in Evaluation.values}
 
 
 # --- repair -----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from .choices import (
     ActivityStatus,
     AwardLevel,
     CertificateRequestStatus,
+    Evaluation,
     GuidanceMode,
     Incubation,
     Qualification,
@@ -446,6 +447,7 @@ class ServiceRecord(models.Model):
     )  # fmt: skip
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.CharField("审核意见", max_length=200, blank=True)
+    evaluation = models.CharField("服务评价", max_length=10, choices=Evaluation.choices, blank=True)
     created_at = models.DateTimeField("记录时间", default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()

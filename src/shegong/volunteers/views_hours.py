@@ -36,7 +36,7 @@ from shegong.core.htmx import redirect_after_write
 from shegong.reports.forms_staff import DATE, DATE_ERRORS, NOTE, StyledForm
 
 from . import access, certificate_requests, certificates, hours, stars, statistics, views_training
-from .choices import CertificateRequestStatus, RecordKind, RecordStatus
+from .choices import CertificateRequestStatus, Evaluation, RecordKind, RecordStatus
 from .models import ZERO, Certificate, CertificateRequest, ServiceRecord, Volunteer
 
 LIST_LIMIT = 200
@@ -89,6 +89,11 @@ def _activity_choices(user: Any) -> list[tuple[int, str]]:
 
 
 class NoteForm(StyledForm):
+    evaluation = forms.ChoiceField(
+        label="服务评价", required=False,
+        choices=[("", "不评价"), *Evaluation.choices],
+        help_text="记入志愿者的服务记录（评价情况）",
+    )  # fmt: skip
     note = forms.CharField(label="审核意见", max_length=200, required=False, widget=NOTE)
 
 
@@ -302,7 +307,10 @@ def records_approve(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.POST.get("confirm") == "1" and form.is_valid():
         try:
-            done = hours.approve_many(ids, user, form.cleaned_data.get("note", ""))
+            done = hours.approve_many(
+                ids, user, form.cleaned_data.get("note", ""),
+                evaluation=form.cleaned_data.get("evaluation", ""),
+            )  # fmt: skip
         except DomainError as exc:
             _failed(exc)
             add_domain_error(form, exc)
@@ -361,7 +369,10 @@ def record_approve(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            hours.approve(found, user, form.cleaned_data.get("note", ""))
+            hours.approve(
+                found, user, form.cleaned_data.get("note", ""),
+                evaluation=form.cleaned_data.get("evaluation", ""),
+            )  # fmt: skip
         except DomainError as exc:
             _failed(exc)
             messages.error(request, exc.detail)

@@ -24,6 +24,8 @@ from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 
 from . import access, awards, training
+from . import hours as hours_rules
+from .choices import Evaluation
 from .forms_training import AwardForm, AwardRevokeForm, TraineesForm, TrainingForm
 from .models import Team, TrainingAttendance, Volunteer
 
@@ -48,7 +50,9 @@ def record_context(volunteer: Volunteer) -> dict[str, Any]:
     """A volunteer's 培训与表彰: trainings attended with the totals, and every award (revoked
     ones too, shown struck through)."""
     count, hours = training.totals_of(volunteer)
+    rated = hours_rules.evaluations_of(volunteer)
     return {
+        "evaluations": [(label, rated[code]) for code, label in Evaluation.choices],
         "trained": list(training.of_volunteer(volunteer)[:RECORD_ROWS_SHOWN]),
         "trained_count": count,
         "trained_hours": hours,

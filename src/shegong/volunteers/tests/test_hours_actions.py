@@ -347,3 +347,19 @@ def test_a_transfer_counts_once(hours_team, hours_member, hours_leader_user):
     assert caught.value.errors[0]["field"] == "proof_note"
     assert "由本平台出具" in caught.value.detail
     assert ServiceRecord.objects.filter(kind="transfer").count() == 1
+
+
+def test_approval_carries_the_teams_evaluation(hours_record, hours_member, hours_leader_user):
+    first, second, third = hours_record(), hours_record(), hours_record()
+    hours.approve(first, hours_leader_user, evaluation="excellent")
+    hours.approve_many([second], hours_leader_user, evaluation="良好")  # a label works too
+    with pytest.raises(InvalidInput) as caught:
+        hours.approve(third, hours_leader_user, evaluation="很好")
+    assert caught.value.errors[0]["field"] == "evaluation"
+    third.refresh_from_db()
+    assert third.status == "pending"  # nothing written
+    first.refresh_from_db()
+    assert first.evaluation == "excellent" and first.get_evaluation_display() == "优秀"
+    assert hours.evaluations_of(hours_member) == {"excellent": 1, "good": 1, "pass": 0}
+    event = AuditEvent.objects.filter(verb=Verb.RECORD_APPROVED).order_by("pk").first()
+    assert event.data["evaluation"] == "excellent"

@@ -124,3 +124,21 @@ def test_the_public_verify_shows_masked_facts_only(
     certificates.revoke(cert, hours_leader_user, "重开")
     revoked = client.get(f"{BASE}/certificates/{cert.serial}/verify")
     assert revoked.status_code == 410 and revoked.json()["detail"] == "该证明已作废"
+
+
+def test_the_api_approves_with_an_evaluation_and_the_volunteer_sees_it(
+    client, hours_record, hours_member, hours_member_user, hours_leader_user
+):
+    record, other = hours_record(), hours_record()
+    client.force_login(hours_leader_user)
+    bad = _post(client, f"{BASE}/{record.pk}/approve", {"evaluation": "满分"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "evaluation"
+    done = _post(client, f"{BASE}/{record.pk}/approve", {"evaluation": "good"})
+    assert done.status_code == 200 and done.json()["evaluation"] == "good"
+    bulk = _post(client, f"{BASE}/approve", {"ids": [other.pk], "evaluation": "pass"})
+    assert bulk.status_code == 200
+    client.force_login(hours_member_user)
+    mine = client.get(f"{BASE}/me").json()["records"]
+    assert {r["evaluation_label"] for r in mine} == {"良好", "合格"}
+    record_out = client.get("/api/v1/volunteers/me/record").json()
+    assert record_out["evaluations"] == {"excellent": 0, "good": 1, "pass": 1}

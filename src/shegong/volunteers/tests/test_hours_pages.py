@@ -326,3 +326,21 @@ def test_the_public_new_star_list_shows_masked_name_star_and_team_only(
         - timedelta(days=settings.SHEGONG_VOLUNTEER_NEW_STAR_DAYS + 1)
     )
     assert "李**" not in client.get(reverse("volunteers_public:stars")).content.decode()
+
+
+def test_the_record_page_approves_with_an_evaluation(
+    client, hours_record, hours_member, hours_leader_user, hours_member_user
+):
+    record = hours_record()
+    client.force_login(hours_leader_user)
+    approve = reverse("volunteers:record_approve", args=[record.pk])
+    response = client.post(approve, {"evaluation": "棒", "note": ""})
+    assert response.status_code == 422
+    record.refresh_from_db()
+    assert record.status == "pending"
+    response = client.post(approve, {"evaluation": "excellent", "note": "表现突出"})
+    assert response.status_code == 302
+    page = client.get(reverse("volunteers:record", args=[record.pk])).content.decode()
+    assert 'id="record-evaluation">优秀' in page
+    client.force_login(hours_member_user)
+    assert "评价：优秀" in client.get(reverse("volunteers_m:hours")).content.decode()

@@ -329,7 +329,12 @@ def test_the_volunteer_page_shows_trainings_and_records_and_revokes_awards(
     client.force_login(street_a_staff)
     url = reverse("volunteers:volunteer", args=[hours_member.pk])
     body = client.get(url).content.decode()
-    assert "培训与表彰" in body and "培训 1 次 / 2.0 小时" in body and "应急救护培训" in body
+    assert (
+        "培训、表彰与评价" in body
+        and "优秀 0 次" in body
+        and "培训 1 次 / 2.0 小时" in body
+        and "应急救护培训" in body
+    )
     assert 'id="award-form"' in body
     response = client.post(
         reverse("volunteers:volunteer_award", args=[hours_member.pk]),
