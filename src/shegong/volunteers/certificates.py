@@ -78,6 +78,7 @@ CERTIFICATE_NOT_FOUND = "证明不存在或不在您的管理范围内"
 REQUEST_NOT_FOUND = "证明申请不存在或不在您的管理范围内"
 PUBLIC_NOT_FOUND = "未找到该证明"
 PUBLIC_REVOKED = "该证明已作废"
+SELF_CERTIFICATE = "不能为本人出具记录证明，请由队伍其他负责人或社区工作人员出具"
 SERIAL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 SERIAL_RE = re.compile(r"^[A-Z0-9]{6,24}$")
 ID_TYPE = "居民身份证"
@@ -293,6 +294,16 @@ def issue(
     )
     if person is None:
         raise InvalidInput.field("volunteer", "未找到该志愿者，请核对志愿者编号")
+    # As nobody approves their own hours, nobody certifies them: a leader's own certificate is
+    # issued by another leader of the team or by staff.
+    if (
+        actor is not None
+        and person.person.user_id is not None
+        and person.person.user_id == actor.pk
+    ):
+        raise DomainError(
+            SELF_CERTIFICATE, errors=[{"field": "number", "message": SELF_CERTIFICATE}]
+        )
     answered = _open_request(request, actor, found_team, person) if request is not None else None
     start, end = check_period(period_start, period_end)
     note = str(note or "").strip()

@@ -190,3 +190,25 @@ def test_the_public_view_shows_only_the_masked_name(
     view = certificates.public_view(cert)
     assert view["name"] == "李**" and view["status"] == "valid"
     assert "李小红" not in str(view) and hours_member.person.id_number not in str(view)
+
+
+def test_a_leader_does_not_certify_their_own_hours(
+    hours_record, hours_team, hours_leader_user, street_a_staff, client
+):
+    from shegong.core.errors import DomainError
+    from shegong.volunteers.models import TeamMember
+
+    own = TeamMember.objects.get(team=hours_team, role="leader").volunteer
+    record = hours_record(own, hours="4.00")
+    hours.approve(record, street_a_staff)  # approved by staff, as the rule wants
+    day = record.served_on
+    with pytest.raises(DomainError, match="不能为本人出具记录证明"):
+        certificates.issue(own, hours_team, day, day, hours_leader_user)
+    client.force_login(hours_leader_user)
+    response = client.post("/volunteers/certificates/new/", {
+        "number": own.number, "team": hours_team.pk, "period_start": day, "period_end": day,
+    })  # fmt: skip
+    assert response.status_code == 409 and "不能为本人出具记录证明" in response.content.decode()
+    assert not Certificate.objects.exists()
+    cert = certificates.issue(own, hours_team, day, day, street_a_staff)
+    assert cert.hours == Decimal("4.00")
