@@ -358,6 +358,11 @@ def correct_attendance(
         record = access.access_record(actor, record.pk, for_write=True)
     else:
         record = ServiceRecord.objects.select_for_update().get(pk=record.pk)
+    if actor is not None and (
+        ServiceRecord.objects.filter(pk=record.pk, volunteer__person__user_id=actor.pk).exists()
+    ):
+        # Like approving: nobody corrects their own times.
+        raise DomainError("不能更正本人的签到记录，请由队伍其他负责人或社区工作人员更正")
     if record.kind != RecordKind.ATTENDANCE or record.shift_id is None:
         raise DomainError("只有签到记录可以更正签到、签退时间")
     if record.status == RecordStatus.APPROVED:

@@ -256,6 +256,20 @@ def test_a_leader_corrects_times_with_a_reason_and_the_hours_follow(
     assert event.data["reason"] == "手机没电，现场登记" and event.actor == activities_leader
 
 
+def test_a_leader_does_not_correct_their_own_times(shift, activities_team, activities_leader):
+    from shegong.volunteers.models import TeamMember
+
+    own = TeamMember.objects.get(team=activities_team, role="leader").volunteer
+    Signup.objects.create(shift=shift, volunteer=own, status="confirmed")
+    record = _in(shift, own)
+    with pytest.raises(DomainError, match="不能更正本人的签到记录"):
+        attendance.correct_attendance(
+            record, actor=activities_leader, check_in_at=shift.starts_at - timedelta(hours=2),
+            check_out_at=shift.starts_at + timedelta(minutes=30), reason="多算一点",
+        )  # fmt: skip
+    assert not AuditEvent.objects.filter(verb=Verb.ATTENDANCE_CORRECTED).exists()
+
+
 def test_an_approved_record_cannot_be_corrected(shift, activities_member, activities_leader):
     record = _in(shift, activities_member)
     ServiceRecord.objects.filter(pk=record.pk).update(status="approved")
