@@ -101,6 +101,28 @@ def team_hours(team: Team | int, start: date | None = None, end: date | None = N
     return _q(qs.aggregate(s=Sum("hours"))["s"])
 
 
+def team_year(team: Team, year: int) -> dict[str, Any]:
+    """A team's figures of one year, for its work summary: approved hours it recorded (by
+    service date), published activities it organised that started in the year and the people
+    they served, trainings it held and their attendances (人次), and its current members."""
+    start, end = _year_bounds(year)
+    activities = Activity.objects.filter(
+        team=team, status=ActivityStatus.PUBLISHED, starts_at__gte=start, starts_at__lt=end
+    ).aggregate(n=Count("pk"), served=Sum("people_served"))
+    trainings = Training.objects.filter(
+        team=team, held_on__gte=date(year, 1, 1), held_on__lte=date(year, 12, 31)
+    ).aggregate(n=Count("pk", distinct=True), trained=Count("attendances"))
+    return {
+        "year": year,
+        "hours": team_hours(team, date(year, 1, 1), date(year, 12, 31)),
+        "activities": activities["n"],
+        "served": activities["served"] or 0,
+        "trainings": trainings["n"],
+        "trained": trainings["trained"],
+        "members": team.members.filter(left_on__isnull=True).count(),
+    }
+
+
 def volunteer_hours(
     volunteer: Volunteer, start: date | None = None, end: date | None = None
 ) -> Decimal:

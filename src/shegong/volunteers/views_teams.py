@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shegong.accounts.forms import add_domain_error
@@ -24,7 +25,7 @@ from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 
-from . import access, queries_people, teams, views_training
+from . import access, queries_people, statistics, teams, views_training
 from .choices import Incubation, TeamRole
 from .forms_people import (
     IncubationForm,
@@ -148,6 +149,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "records_url": reverse("volunteers:records") + "?" + query,
         "certificates_url": reverse("volunteers:certificates") + "?" + query,
         **views_training.team_context(team),
+        "year_figures": statistics.team_year(team, timezone.localdate().year),
     }
     return render(request, "volunteers/team_detail.html", context)
 

@@ -181,3 +181,39 @@ def test_a_large_roster_is_paged_and_searchable(client, district, street_a_staff
     assert body.count('member-leave"') == 1 and members[5].number in body
     body = client.get(f"{url}?q=没有这个人").content.decode()
     assert "没有找到「没有这个人」" in body
+
+
+def test_the_team_page_sums_up_its_year_for_the_work_summary(
+    client, district, street_a_staff, people_team, people_volunteer
+):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from shegong.volunteers import statistics
+    from shegong.volunteers.models import ServiceRecord
+
+    today = timezone.localdate()
+    activity = testing.activity(people_team, title="重阳敬老", starts_at=timezone.now())
+    activity.people_served = 35
+    activity.save(update_fields=["people_served"])
+    for status, hours in (("approved", "2.50"), ("approved", "1.50"), ("pending", "9")):
+        ServiceRecord.objects.create(
+            volunteer=people_volunteer, team=people_team, region=people_team.region,
+            kind="manual", status=status, content="服务", served_on=today, hours=Decimal(hours),
+        )  # fmt: skip
+    ServiceRecord.objects.create(  # last year's service is not this year's
+        volunteer=people_volunteer, team=people_team, region=people_team.region, kind="manual",
+        status="approved", content="去年", served_on=today.replace(month=1, day=1)
+        - timedelta(days=1), hours=Decimal("7"),
+    )  # fmt: skip
+    figures = statistics.team_year(people_team, today.year)
+    assert figures["hours"] == Decimal("4.00") and figures["activities"] == 1
+    assert figures["served"] == 35
+    client.force_login(street_a_staff)
+    body = client.get(reverse("volunteers:team", args=[people_team.pk])).content.decode()
+    assert (
+        f"{today.year}年，{people_team.name}现有队员{figures['members']}人，开展志愿服务活动1场次，"
+        "服务群众35人次，确认志愿服务时长4.00小时。"
+    ) in body
