@@ -68,3 +68,22 @@ def test_serve_starts_web_and_worker_and_ctrl_c_stops_both(tmp_path):
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def test_serve_refuses_a_database_behind_the_code(tmp_path):
+    env = {
+        **os.environ,
+        "SHEGONG_DATA_DIR": str(tmp_path),
+        "SHEGONG_DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}",
+    }
+    shegong = [sys.executable, "-m", "shegong.cli"]
+    subprocess.run([*shegong, "migrate", "-v", "0"], env=env, check=True, timeout=120)
+    # The code's last migration not yet applied, as after an upgrade.
+    subprocess.run([*shegong, "migrate", "volunteers", "0004", "-v", "0"], env=env, check=True,
+                   timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [*shegong, "serve", "--port", str(_free_port()), "--workers", "1"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "个迁移未执行" in done.stderr and "volunteers.0005_record_evaluation" in done.stderr

@@ -262,10 +262,28 @@ def cmd_pii_rotate(options: Any) -> int:
     return 0
 
 
+def _unapplied_migrations() -> list[str]:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+
+
 def cmd_serve(options: Any) -> int:
-    """gunicorn and the worker as children in this process group; a signal stops both."""
+    """gunicorn and the worker as children in this process group; a signal stops both. Refuses
+    to start on a database behind the code (after an upgrade, before ``shegong migrate``): every
+    page touching a new column would be a 500."""
     if options.workers < 1:
         return _fail(["--workers 至少为1 / must be >= 1"])
+    pending = _unapplied_migrations()
+    if pending:
+        shown = "、".join(pending[:5]) + (" …" if len(pending) > 5 else "")
+        return _fail([
+            f"数据库还有 {len(pending)} 个迁移未执行（{shown}），请先运行 shegong migrate / "
+            f"{len(pending)} unapplied migration(s): run `shegong migrate` first"
+        ])  # fmt: skip
     web = [
         sys.executable, "-m", "gunicorn", "shegong.wsgi:application",
         "--bind", f"{options.host}:{options.port}", "--workers", str(options.workers),
