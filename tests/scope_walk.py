@@ -165,6 +165,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers:guidance_add": lambda o: {"pk": o["pairing_b"].pk},
     # volunteers: trainings and awards (培训情况, 表彰奖励情况)
     "volunteers:training_new": lambda o: {"pk": o["team_b"].pk},
+    "volunteers:team_trainings": lambda o: {"pk": o["team_b"].pk},
     "volunteers:training": lambda o: {"pk": o["training_b"].pk},
     "volunteers:training_trainees": lambda o: {"pk": o["training_b"].pk},
     "volunteers:training_trainee_remove": lambda o: {

@@ -33,6 +33,7 @@ staff_patterns: list = [
     ),
     path("teams/<int:pk>/incubation/", views_teams.incubation, name="team_incubation"),
     # trainings (培训情况) and awards (表彰奖励情况) of a volunteer's record
+    path("teams/<int:pk>/trainings/", views_training.team_trainings, name="team_trainings"),
     path("teams/<int:pk>/trainings/new/", views_training.training_new, name="training_new"),
     path("trainings/<int:pk>/", views_training.training_detail, name="training"),
     path("trainings/<int:pk>/trainees/", views_training.trainees_add, name="training_trainees"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from .forms_training import AwardForm, AwardRevokeForm, TraineesForm, TrainingFo
 from .models import Team, TrainingAttendance, Volunteer
 
 TEAM_TRAININGS_SHOWN = 10
+TRAININGS_PAGE = 20
 RECORD_ROWS_SHOWN = 50
 
 
@@ -92,6 +94,14 @@ def _training_values(data: dict[str, Any]) -> dict[str, Any]:
         "trainer": data["trainer"], "content": data.get("content", ""),
         "numbers": data["numbers"],
     }  # fmt: skip
+
+
+@require_GET
+def team_trainings(request: HttpRequest, pk: int) -> HttpResponse:
+    """All of a team's trainings, newest first, 20 a page (the team page shows the latest)."""
+    team = access.access_team(request.user, pk)
+    page = Paginator(training.of_team(team), TRAININGS_PAGE).get_page(request.GET.get("page"))
+    return render(request, "volunteers/training_list.html", {"team": team, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

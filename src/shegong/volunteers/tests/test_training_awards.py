@@ -457,3 +457,25 @@ def test_the_api_gives_my_trainings_and_awards(
     client.force_login(street_a_staff)  # staff without a volunteer profile
     response = client.get("/api/v1/volunteers/me/record")
     assert response.status_code == 404
+
+
+def test_all_of_a_teams_trainings_are_one_click_away(
+    client, hours_team, hours_leader_user, hours_member, hours_other_leader_user
+):
+    from shegong.volunteers.views_training import TEAM_TRAININGS_SHOWN, TRAININGS_PAGE
+
+    for i in range(TRAININGS_PAGE + 2):
+        training.record_training(
+            hours_team, actor=hours_leader_user, numbers=hours_member.number,
+            **{**_training_values(), "title": f"第{i}期培训"},
+        )  # fmt: skip
+    client.force_login(hours_leader_user)
+    team_page = client.get(reverse("volunteers:team", args=[hours_team.pk])).content.decode()
+    url = reverse("volunteers:team_trainings", args=[hours_team.pk])
+    assert f'href="{url}"' in team_page and f"查看全部 {TRAININGS_PAGE + 2} 次培训" in team_page
+    assert team_page.count('id="training-') == TEAM_TRAININGS_SHOWN
+    body = client.get(url).content.decode()
+    assert body.count('id="training-') == TRAININGS_PAGE and "第 1/2 页" in body
+    assert client.get(f"{url}?page=2").content.decode().count('id="training-') == 2
+    client.force_login(hours_other_leader_user)
+    assert client.get(url).status_code == 404
