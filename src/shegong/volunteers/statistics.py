@@ -148,6 +148,7 @@ class Community:
     activities: int = 0
     served: int = 0
     volunteers: int = 0
+    trained: int = 0  # 培训人次: attendances of trainings its teams held in the year
 
 
 @dataclass
@@ -229,6 +230,20 @@ def for_prefix(prefix: str, year: int) -> Statistics:
         communities.setdefault(code, Community(code, "")).volunteers += n
     stars = dict(volunteers.order_by().values_list("star").annotate(n=Count("pk")))
 
+    # 培训: trainings held in the year in scope and their attendances (人次), in total and by
+    # the community of the team that held them.
+    trainings = Training.objects.filter(
+        held_on__gte=date(year, 1, 1), held_on__lte=date(year, 12, 31)
+    )
+    if prefix:
+        trainings = trainings.in_region(prefix)
+    training_counts = trainings.order_by().aggregate(
+        trainings=Count("pk", distinct=True), trained=Count("attendances")
+    )
+    for region, n in trainings.order_by().values_list("region_id").annotate(n=Count("attendances")):
+        if n:
+            code = region[:COMMUNITY_LENGTH]
+            communities.setdefault(code, Community(code, "")).trained += n
     names = dict(Region.objects.filter(code__in=list(communities)).values_list("code", "name"))
     for row in communities.values():
         row.name = names.get(row.code, row.code)
@@ -239,15 +254,6 @@ def for_prefix(prefix: str, year: int) -> Statistics:
         all=Count("pk"), incubated=Count("pk", filter=Q(incubation=Incubation.INCUBATED)),
         incubating=Count("pk", filter=Q(incubation=Incubation.INCUBATING)),
     )  # fmt: skip
-    # 培训: trainings held in the year in scope and their attendances (人次), in one query.
-    trainings = Training.objects.filter(
-        held_on__gte=date(year, 1, 1), held_on__lte=date(year, 12, 31)
-    )
-    if prefix:
-        trainings = trainings.in_region(prefix)
-    training_counts = trainings.order_by().aggregate(
-        trainings=Count("pk", distinct=True), trained=Count("attendances")
-    )
     hours = [_q(hours_month.get(m)) for m in months]
     return Statistics(
         year=year,

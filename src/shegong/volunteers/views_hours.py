@@ -677,9 +677,10 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     else:
         columns = [excel.Column("区划代码", 16), excel.Column("社区", 20),
                    excel.Column("确认服务时长（小时）", 20), excel.Column("活动场次", 12),
-                   excel.Column("服务群众人次", 14), excel.Column("在册志愿者", 12)]  # fmt: skip
+                   excel.Column("服务群众人次", 14), excel.Column("在册志愿者", 12),
+                   excel.Column("培训人次", 10)]  # fmt: skip
         rows = [
-            (c.code, c.name, float(c.hours), c.activities, c.served, c.volunteers)
+            (c.code, c.name, float(c.hours), c.activities, c.served, c.volunteers, c.trained)
             for c in stats.communities
         ]
         name = f"志愿服务统计（按社区）{year}.xlsx"

@@ -5,6 +5,7 @@ the API — with an outsider (another team's leader, another street's staff) who
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,12 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent, Notification
-from shegong.volunteers import awards, training
+from shegong.volunteers import awards, statistics, training
 from shegong.volunteers.models import (
     Award,
     ServiceRecord,
@@ -438,6 +440,14 @@ def test_the_statistics_card_counts_attendances_of_the_year_in_scope(
         body = client.get(url).content.decode()
     assert 'id="total-trained">14<' in body and "（5 场）" in body
     assert len(many) == len(few)
+    # By community: the 14 attendances are 东关's (the team's community); the export has them too.
+    stats = statistics.for_prefix(district["street_a"].prefix, TODAY.year)
+    row = next(c for c in stats.communities if c.code == held.team.region_id[:12])
+    assert row.trained == 14
+    export = client.get(reverse("volunteers:statistics_export"), {"year": TODAY.year})
+    sheet = list(load_workbook(io.BytesIO(export.getvalue())).active.values)
+    assert sheet[0][-1] == "培训人次"
+    assert next(r for r in sheet[1:] if r[0] == row.code)[-1] == 14
 
 
 def test_the_api_gives_my_trainings_and_awards(
