@@ -21,6 +21,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,6 +41,7 @@ from .choices import CertificateRequestStatus, Evaluation, RecordKind, RecordSta
 from .models import ZERO, Certificate, CertificateRequest, ServiceRecord, Volunteer
 
 LIST_LIMIT = 200
+RECORDS_PAGE = 50  # the records and certificates lists
 YEARS_BACK = 5
 ALL = "all"
 STATUS_FILTERS = [(RecordStatus.PENDING, "待审核"), (RecordStatus.APPROVED, "已确认"),
@@ -227,6 +229,12 @@ class YearForm(forms.Form):
 # --- helpers ----------------------------------------------------------------------------------
 
 
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def _require_runner(user: Any) -> None:
     """The hours pages are for those who run a team (staff in scope, or a team's leader)."""
     if user.has_perm_in_scope(Perm.VOLUNTEERS_VIEW):
@@ -271,12 +279,13 @@ def records(request: HttpRequest) -> HttpResponse:
         else:
             status = 422
     qs = _records(hours.queue(user, **filters)) if status == 200 else ServiceRecord.objects.none()
-    rows = list(qs[:LIST_LIMIT])
+    page = Paginator(qs, RECORDS_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
     context = {
         "form": form,
         "rows": rows,
-        "count": qs.count() if status == 200 else 0,
-        "limit": LIST_LIMIT,
+        "page": page,
+        "query": _without_page(request),
         "pending_view": filters.get("status") == RecordStatus.PENDING,
         # The export takes the same filters, and so exports what the list shows.
         "export_query": request.GET.urlencode(),
@@ -491,9 +500,11 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     if number:
         qs = qs.filter(volunteer__number=number)
     waiting = certificate_requests.queue(user)
+    page = Paginator(qs, RECORDS_PAGE).get_page(request.GET.get("page"))
     context = {
-        "rows": list(qs[:LIST_LIMIT]),
-        "count": qs.count(),
+        "rows": list(page.object_list),
+        "page": page,
+        "query": _without_page(request),
         "number": number,
         "can_issue": access.teams_run_by(user).exists(),
         "requests": list(waiting[:LIST_LIMIT]),

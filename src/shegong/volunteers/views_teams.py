@@ -9,6 +9,7 @@ through ``access.access_team``; another team is a 404 for them, as for staff out
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -129,6 +130,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": Team.objects.select_related("region", "organization", "parent").get(pk=team.pk),
         "page": page,
         "q": text,
+        "pager_query": urlencode({"q": text}) if text else "",
         "current_count": current.count(),
         "former": list(
             members.filter(left_on__isnull=False).order_by("-left_on", "-pk")[:FORMER_SHOWN]

@@ -344,3 +344,20 @@ def test_the_record_page_approves_with_an_evaluation(
     assert 'id="record-evaluation">优秀' in page
     client.force_login(hours_member_user)
     assert "评价：优秀" in client.get(reverse("volunteers_m:hours")).content.decode()
+
+
+def test_the_records_list_pages_with_its_filters(client, hours_record, hours_leader_user):
+    from shegong.volunteers.views_hours import RECORDS_PAGE
+
+    for _ in range(RECORDS_PAGE + 1):
+        hours_record()
+    hours_record(status="approved")
+    client.force_login(hours_leader_user)
+    body = client.get(reverse("volunteers:records")).content.decode()
+    assert f"共 {RECORDS_PAGE + 1} 条，第 1/2 页" in body
+    assert body.count('name="ids"') == RECORDS_PAGE
+    assert "status=pending&amp;page=2" not in body and "?page=2" in body
+    body = client.get(reverse("volunteers:records"), {"status": "pending", "page": 2}).content
+    assert body.decode().count('name="ids"') == 1
+    body = client.get(reverse("volunteers:records"), {"status": "all"}).content.decode()
+    assert f"共 {RECORDS_PAGE + 2} 条" in body and "status=all&amp;page=2" in body
