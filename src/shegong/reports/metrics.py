@@ -166,8 +166,10 @@ class Rates:
         values = {name: getattr(self, name) + getattr(other, name) for name in COUNT_FIELDS}
         return Rates(
             **values,
-            response_seconds=self.response_seconds + other.response_seconds,
-            resolution_seconds=self.resolution_seconds + other.resolution_seconds,
+            # Durations are exact to the microsecond (PostgreSQL intervals): rounding there keeps
+            # a roll-up of groups equal to the database's own total, float error aside.
+            response_seconds=round(self.response_seconds + other.response_seconds, 6),
+            resolution_seconds=round(self.resolution_seconds + other.resolution_seconds, 6),
             weight=self.weight,
         )
 
@@ -218,7 +220,7 @@ class Rates:
 
 
 def _seconds(value: Any) -> float:
-    return float(value) if value is not None else 0.0
+    return round(float(value), 6) if value is not None else 0.0
 
 
 @dataclass

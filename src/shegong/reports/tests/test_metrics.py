@@ -299,3 +299,14 @@ def test_a_department_members_scope_counts_each_case_once(
     assert scoped.count() == 1
     assert metrics.summary(scoped, Period.this_month()).cases == 1
     assert [row.rates.cases for row in metrics.by_department(scoped, Period.this_month())] == [1]
+
+
+def test_a_roll_up_of_durations_equals_the_total_to_the_microsecond():
+    # Groups of 0.01 s and 0.011666 s add up to the 0.021666 s the database sums itself, not
+    # to 0.021665999999999998 (a float sum once failed the test above on PostgreSQL).
+    total = metrics.Rates(response_seconds=0.01) + metrics.Rates(response_seconds=0.011666)
+    assert (
+        total.response_seconds
+        == metrics.Rates.from_row({"response_time": 0.021666}, weight=1.0).response_seconds
+        == 0.021666
+    )
