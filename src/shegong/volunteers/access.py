@@ -117,3 +117,29 @@ def access_volunteer(user: Any, pk: Any) -> Volunteer:
     if volunteer is None:
         raise NotFound(VOLUNTEER_NOT_FOUND)
     return volunteer
+
+
+# --- small helpers of the actions ---------------------------------------------------------------
+
+
+def one_line(value: Any) -> str:
+    """Free text as one line: runs of whitespace (newlines too) become one space."""
+    return " ".join(str(value or "").split())
+
+
+def actor_or_none(actor: Any) -> Any:
+    """The acting user to store on a row, or None for the system (demo, command line)."""
+    return actor if getattr(actor, "pk", None) else None
+
+
+def volunteer_or_404(value: Any) -> Volunteer:
+    """A volunteer (with their person) given or named by pk, else NotFound."""
+    pk = getattr(value, "pk", value)
+    found = (
+        Volunteer.objects.select_related("person").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if found is None:
+        raise NotFound(VOLUNTEER_NOT_FOUND)
+    return found

@@ -124,26 +124,6 @@ def can_record_without_team(user: Any, volunteer: Volunteer) -> bool:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
-
-def _actor_obj(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _volunteer(value: Any) -> Volunteer:
-    pk = getattr(value, "pk", value)
-    found = (
-        Volunteer.objects.select_related("person").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFound(access.VOLUNTEER_NOT_FOUND)
-    return found
-
-
 def _recording_team(actor: Any, team: Any, volunteer: Volunteer) -> Team | None:
     """Who records: the team the actor runs (a member's award), or staff in scope (no team)."""
     if team is None or team == "":
@@ -172,7 +152,11 @@ def _values(
     def error(field: str, message: str) -> None:
         errors.append({"field": field, "message": message})
 
-    title, awarded_by, note = _text(title), _text(awarded_by), _text(note)
+    title, awarded_by, note = (
+        access.one_line(title),
+        access.one_line(awarded_by),
+        access.one_line(note),
+    )
     if not title:
         error("title", "请填写表彰名称，如 优秀志愿者")
     elif len(title) > TITLE_MAX:
@@ -221,7 +205,7 @@ def record_award(
 ) -> Award:  # fmt: skip
     """记录表彰: an honour ``volunteer`` received, in ``team``'s name (one the actor runs, of
     which the volunteer is or was a member) or, without a team, by staff in scope."""
-    found = _volunteer(volunteer)
+    found = access.volunteer_or_404(volunteer)
     recording = _recording_team(actor, team, found)
     values = _values(
         title=title, level=level, awarded_by=awarded_by, awarded_on=awarded_on, note=note,
@@ -229,7 +213,11 @@ def record_award(
     )  # fmt: skip
     region = recording.region_id if recording is not None else found.region_id
     award = Award.objects.create(
-        volunteer=found, team=recording, region_id=region, recorded_by=_actor_obj(actor), **values
+        volunteer=found,
+        team=recording,
+        region_id=region,
+        recorded_by=access.actor_or_none(actor),
+        **values,
     )
     audit.record(
         Verb.AWARD_RECORDED, actor=actor, target=award, region=region,
@@ -248,7 +236,7 @@ def record_award(
 @transaction.atomic(durable=True)
 def revoke_award(award: Any, *, actor: Any, reason: str) -> Award:
     """撤销: a wrong entry stays in the record, struck through, with the reason."""
-    reason = _text(reason)
+    reason = access.one_line(reason)
     if not reason:
         raise InvalidInput.field("reason", "请填写撤销原因")
     if len(reason) > REASON_MAX:

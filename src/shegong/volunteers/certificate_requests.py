@@ -182,26 +182,6 @@ def requestable_teams(volunteer: Volunteer) -> list[TeamHours]:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
-
-def _actor_obj(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _volunteer(volunteer: Any) -> Volunteer:
-    pk = getattr(volunteer, "pk", volunteer)
-    found = (
-        Volunteer.objects.select_related("person").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFound(access.VOLUNTEER_NOT_FOUND)
-    return found
-
-
 def _deciders(team: Team) -> list[Any]:
     """Who hears of a new request: the team's current leaders with an account, and the staff
     who manage volunteers at the nearest level above the team (its community, else its street…)
@@ -272,7 +252,7 @@ def request_certificate(
 
     Returns the request; its ``created`` attribute is False when an identical open request was
     found instead (nothing new written, nobody told twice)."""
-    found = _volunteer(volunteer)
+    found = access.volunteer_or_404(volunteer)
     if actor is not None:
         own = access.volunteer_of(actor)
         if own is None or own.pk != found.pk:
@@ -283,7 +263,7 @@ def request_certificate(
     if found_team is None or not certifiable(found_team, found).exists():
         raise NotFound(TEAM_WITHOUT_HOURS)
     start, end = certificates.check_period(period_start, period_end)
-    purpose = _text(purpose)
+    purpose = access.one_line(purpose)
     if not purpose:
         raise InvalidInput.field("purpose", "请填写证明用途，如升学、评优、求职")
     if len(purpose) > PURPOSE_MAX:
@@ -352,7 +332,7 @@ def _same_or_refuse(
 def decline_request(req: Any, *, actor: Any, reason: str) -> CertificateRequest:
     """不予出具: by those who run the team, with a reason the volunteer is told."""
     found = access_request(actor, req, for_write=True) if actor is not None else _locked(req)
-    reason = _text(reason)
+    reason = access.one_line(reason)
     if not reason:
         raise InvalidInput.field("reason", "请填写不予出具的原因（将告知志愿者）")
     if len(reason) > REASON_MAX:
@@ -360,7 +340,7 @@ def decline_request(req: Any, *, actor: Any, reason: str) -> CertificateRequest:
     certificates.check_request_move(found, Status.DECLINED)
     found.status = Status.DECLINED
     found.decline_reason = reason
-    found.decided_by = _actor_obj(actor)
+    found.decided_by = access.actor_or_none(actor)
     found.decided_at = timezone.now()
     found.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
     team = found.team
@@ -381,7 +361,7 @@ def withdraw_request(req: Any, *, actor: Any) -> CertificateRequest:
     found = access_my_request(actor, req, for_write=True)
     certificates.check_request_move(found, Status.WITHDRAWN)
     found.status = Status.WITHDRAWN
-    found.decided_by = _actor_obj(actor)
+    found.decided_by = access.actor_or_none(actor)
     found.decided_at = timezone.now()
     found.save(update_fields=["status", "decided_by", "decided_at"])
     audit.record(

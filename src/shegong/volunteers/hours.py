@@ -164,10 +164,6 @@ def _served_on(value: Any) -> date:
     return value
 
 
-def _actor_obj(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
 def runs_team(actor: Any, team: Team) -> bool:
     """Whether ``actor`` runs ``team``: the rule of ``access.teams_run_by`` (staff with
     volunteers.manage whose region holds the team, or the team's current leader), answered for
@@ -297,7 +293,7 @@ def _approve(
     if record.status != RecordStatus.PENDING:
         raise NotPending(record)
     record.status = RecordStatus.APPROVED
-    record.reviewed_by = _actor_obj(actor)
+    record.reviewed_by = access.actor_or_none(actor)
     record.reviewed_at = now
     record.review_note = note
     record.evaluation = evaluation
@@ -358,7 +354,7 @@ def decline(record: Any, actor: Any, note: str) -> ServiceRecord:
     if found.status != RecordStatus.PENDING:
         raise NotPending(found)
     found.status = RecordStatus.DECLINED
-    found.reviewed_by = _actor_obj(actor)
+    found.reviewed_by = access.actor_or_none(actor)
     found.reviewed_at = timezone.now()
     found.review_note = note
     found.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
@@ -406,8 +402,8 @@ def adjust(record: Any, actor: Any, hours_delta: Any, reason: str) -> ServiceRec
         volunteer_id=found.volunteer_id, team_id=found.team_id, activity_id=found.activity_id,
         region_id=found.region_id, kind=RecordKind.ADJUSTMENT, status=RecordStatus.APPROVED,
         content=f"更正：{found.content}"[:TEXT_LIMIT], served_on=found.served_on, hours=delta,
-        corrects=found, reason=reason, recorded_by=_actor_obj(actor),
-        reviewed_by=_actor_obj(actor), reviewed_at=now, created_at=now,
+        corrects=found, reason=reason, recorded_by=access.actor_or_none(actor),
+        reviewed_by=access.actor_or_none(actor), reviewed_at=now, created_at=now,
     )  # fmt: skip
     user_id = found.owner_id
     total = _apply_hours(found.volunteer_id, delta, actor=actor, now=now, user_id=user_id)
@@ -461,7 +457,7 @@ def enter_manual(
         volunteer=person, team=found_team, activity=found_activity,
         region_id=found_activity.region_id if found_activity else found_team.region_id,
         kind=RecordKind.MANUAL, status=RecordStatus.PENDING, content=content, served_on=served,
-        hours=amount, reason=reason, recorded_by=_actor_obj(actor),
+        hours=amount, reason=reason, recorded_by=access.actor_or_none(actor),
     )  # fmt: skip
     audit.record(
         Verb.RECORD_ENTERED, actor=actor, target=record,
@@ -490,7 +486,8 @@ def transfer_in(
     record = ServiceRecord.objects.create(
         volunteer=person, team=found_team, region_id=found_team.region_id,
         kind=RecordKind.TRANSFER, status=RecordStatus.PENDING, content=content, served_on=served,
-        hours=amount, reason=proof, source_organization=source, recorded_by=_actor_obj(actor),
+        hours=amount, reason=proof, source_organization=source,
+        recorded_by=access.actor_or_none(actor),
     )  # fmt: skip
     audit.record(
         Verb.RECORD_TRANSFERRED, actor=actor, target=record,

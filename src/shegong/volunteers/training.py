@@ -163,7 +163,7 @@ def _values(*, title: Any, held_on: Any, hours: Any, trainer: Any, content: Any)
     def error(field: str, message: str) -> None:
         errors.append({"field": field, "message": message})
 
-    title, trainer = _text(title), _text(trainer)
+    title, trainer = access.one_line(title), access.one_line(trainer)
     content = str(content or "").strip()
     if not title:
         error("title", "请填写培训主题")
@@ -192,14 +192,6 @@ def _values(*, title: Any, held_on: Any, hours: Any, trainer: Any, content: Any)
         "title": title, "held_on": held_on, "hours": length.quantize(Decimal("0.1")),
         "trainer": trainer, "content": content,
     }  # fmt: skip
-
-
-def _text(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
-
-def _actor_obj(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _team(actor: Any, team: Any) -> Team:
@@ -241,7 +233,10 @@ def record_training(
     values = _values(title=title, held_on=held_on, hours=hours, trainer=trainer, content=content)
     trainees = _trainees(numbers, required=True)
     training = Training.objects.create(
-        team=found_team, region_id=found_team.region_id, created_by=_actor_obj(actor), **values
+        team=found_team,
+        region_id=found_team.region_id,
+        created_by=access.actor_or_none(actor),
+        **values,
     )
     TrainingAttendance.objects.bulk_create(
         [TrainingAttendance(training=training, volunteer=v) for v in trainees]
