@@ -37,6 +37,14 @@ def add_domain_error(
         form.add_error(field if field in form.fields else None, error["message"])
 
 
+def first_error(form: forms.Form) -> str:
+    """The form's first message, for a page that answers a small posted form with a flash
+    message instead of re-rendering it."""
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "输入有误"
+
+
 class BootstrapMixin:
     """Give every widget Bootstrap's class, and ``is-invalid`` once the field has an error."""
 

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.accounts.forms import add_domain_error
+from shegong.accounts.forms import add_domain_error, first_error
 from shegong.accounts.queries import require_perm
 from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, NotFound, NotPermitted
@@ -171,18 +171,12 @@ def _back(request: HttpRequest, sw_pk: int) -> HttpResponse:
     return redirect_after_write(request, reverse("volunteers:social_worker", args=[sw_pk]))
 
 
-def _first_error(form: Any) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "输入有误"
-
-
 def _period(request: HttpRequest, pk: int, action: Any, what: str) -> HttpResponse:
     user = request.user
     sw = socialwork.access_social_worker(user, pk, manage=True)
     form = PeriodForm(request.POST, user=user)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
         return _back(request, sw.pk)
     data = form.cleaned_data
     try:
@@ -216,7 +210,7 @@ def _end(request: HttpRequest, model: type, pk: int, action: Any, what: str) -> 
         raise NotFound(f"{what}记录不存在或不在您的管理范围内")
     form = EndForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
         return _back(request, row.social_worker_id)
     try:
         action(row.pk, actor=user, ends_on=form.cleaned_data.get("ends_on"))
@@ -246,7 +240,7 @@ def guidance_add(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = socialwork.access_pairing(user, pk)
     form = GuidanceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
         return _back(request, pairing.social_worker_id)
     data = form.cleaned_data
     try:

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.accounts.forms import add_domain_error
+from shegong.accounts.forms import add_domain_error, first_error
 from shegong.accounts.queries import require_perm
 from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, NotFound, NotPermitted
@@ -194,19 +194,13 @@ def _back(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect_after_write(request, reverse("volunteers:team", args=[pk]))
 
 
-def _form_message(form: Any) -> str:
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "输入有误"
-
-
 @require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     team = access.access_team(user, pk)
     form = MemberAddForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_message(form))
+        messages.error(request, first_error(form))
         return _back(request, pk)
     data = form.cleaned_data
     try:
@@ -230,7 +224,7 @@ def member_leave(request: HttpRequest, pk: int, member: int) -> HttpResponse:
     team = access.access_team(user, pk)
     form = MemberLeaveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_message(form))
+        messages.error(request, first_error(form))
         return _back(request, pk)
     try:
         row = teams.remove_member(
@@ -269,7 +263,7 @@ def incubation(request: HttpRequest, pk: int) -> HttpResponse:
     team = access.access_team(user, pk)
     form = IncubationForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_message(form))
+        messages.error(request, first_error(form))
         return _back(request, pk)
     try:
         changed = teams.change_incubation(
