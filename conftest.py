@@ -10,7 +10,7 @@ import pytest
 
 from shegong import testing
 from shegong.accounts.models import Department
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 
 
 @pytest.fixture(autouse=True)

@@ -66,8 +66,8 @@ def _setup(size: int) -> dict:
 
     from shegong import demo, testing
     from shegong.accounts.models import User
-    from shegong.accounts.roles import Role
     from shegong.core.bulk import insert_rows
+    from shegong.core.perms import Role
     from shegong.ledger.models import Person
     from shegong.regions.models import Region
     from shegong.volunteers.models import ServiceRecord, Team, Volunteer

@@ -60,7 +60,7 @@ def _populate(size: int, codes: list[str]) -> None:
 
 def _viewer():
     from shegong.accounts.models import Membership, User
-    from shegong.accounts.roles import Role
+    from shegong.core.perms import Role
 
     user = User.objects.create_user(phone=PHONE, password=None, name="基准导出")
     Membership.objects.create(user=user, role=Role.COMMUNITY_WORKER, region_id=_district())

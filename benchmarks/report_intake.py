@@ -66,7 +66,7 @@ def _setup() -> tuple[str, list[str], tuple[float, float]]:
     from shegong import testing
     from shegong.accounts.actions import create_token
     from shegong.accounts.models import Department, Membership, User
-    from shegong.accounts.roles import Role
+    from shegong.core.perms import Role
     from shegong.regions.models import Region
     from shegong.reports.models import Category
 

@@ -68,7 +68,7 @@ def _populate(size: int, grids: list[str]) -> None:
 
 def _street_staff():
     from shegong.accounts.models import Membership, User
-    from shegong.accounts.roles import Role
+    from shegong.core.perms import Role
 
     user = User.objects.create_user(phone=PHONE, password=None, name="基准测试")
     Membership.objects.create(user=user, role=Role.STREET_STAFF, region_id="341271001000")

@@ -38,8 +38,8 @@ def _setup(size: int):
 
     from shegong import testing
     from shegong.accounts.models import Department, User
-    from shegong.accounts.roles import Role
     from shegong.core.bulk import insert_rows
+    from shegong.core.perms import Role
     from shegong.reports.choices import Status
     from shegong.reports.models import Category, Report
 

@@ -9,10 +9,10 @@ from django.urls import path
 from shegong import testing
 from shegong.accounts import actions as account_actions
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent, JobRun, Notification
+from shegong.core.perms import Role
 
 from . import scope_walk
 

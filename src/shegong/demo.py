@@ -23,9 +23,9 @@ from django.db import transaction
 from stdnum.cn import ric
 
 from shegong.accounts.models import Department, Membership, User
-from shegong.accounts.roles import Role
 from shegong.core import audit
 from shegong.core.audit import Verb
+from shegong.core.perms import Role
 from shegong.regions.actions import RegionRow, import_regions
 from shegong.regions.choices import Level
 from shegong.regions.models import Region

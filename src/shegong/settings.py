@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "ninja",
     "shegong.core",
     "shegong.regions",
+    "shegong.web",
     "shegong.accounts",
     "shegong.ledger",
     "shegong.reports",

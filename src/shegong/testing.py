@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shegong.accounts.models import Department, Membership, User
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.regions.models import Region
 
 PASSWORD = "Shegong#2026"

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.reports import actions
 
 from .test_workbench import log_in

@@ -14,7 +14,7 @@ from PIL import Image
 
 from shegong import testing
 from shegong.accounts.models import Department
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.reports import actions
 from shegong.reports.models import Report
 

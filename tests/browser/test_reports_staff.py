@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.reports import actions
 from shegong.reports.choices import Status
 

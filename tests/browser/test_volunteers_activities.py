@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.volunteers import attendance
 from shegong.volunteers.models import Activity, ServiceRecord, Signup
 

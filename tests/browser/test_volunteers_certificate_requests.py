@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.volunteers import certificates
 from shegong.volunteers.models import CertificateRequest, ServiceRecord
 

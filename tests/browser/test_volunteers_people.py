@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.volunteers.choices import DEFAULT_SKILLS
 from shegong.volunteers.models import Skill, SocialWorker, Team, TeamMember, Volunteer
 

@@ -8,7 +8,7 @@ import pytest
 
 from shegong import testing
 from shegong.accounts.models import Membership
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

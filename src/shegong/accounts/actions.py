@@ -13,12 +13,11 @@ from django.utils import timezone
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
+from shegong.core.perms import DEPARTMENT_ROLES, GRANTABLE, Perm, Role, require_perm
 from shegong.core.pii import blind_index, validate_id_number, validate_phone
 from shegong.regions.models import Region
 
 from .models import ApiToken, Department, Membership, User
-from .queries import require_perm
-from .roles import DEPARTMENT_ROLES, GRANTABLE, Perm, Role
 
 
 def _require_region_in_scope(actor: User, region: Region) -> None:

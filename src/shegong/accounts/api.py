@@ -13,12 +13,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from ninja.throttling import UserRateThrottle
 
+from shegong.core.perms import PERMISSIONS, Perm
 from shegong.core.schemas import PagePagination, problem_responses
 
 from . import actions
 from .models import ApiToken, Membership, User
 from .queries import access_token
-from .roles import PERMISSIONS, Perm
 from .schemas import MembershipOut, MeOut, TokenCreated, TokenIn, TokenOut
 
 router = Router()

@@ -13,61 +13,15 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 
-from shegong.core.errors import DomainError
+from shegong.core.perms import GRANTABLE, Role
 from shegong.regions.choices import Level
 from shegong.regions.models import Region, ancestor_codes
+from shegong.web.forms import BootstrapMixin
 
 from .models import Department, User
-from .roles import GRANTABLE, Role
 
 GENERIC_LOGIN_ERROR = "手机号或密码不正确"
 LOCKED_OUT_MESSAGE = "登录失败次数过多，账号已锁定，请15分钟后再试或联系管理员解锁"
-
-
-def add_domain_error(
-    form: forms.Form, exc: DomainError, field_map: dict[str, str] | None = None
-) -> None:
-    """Show a domain error on ``form``: each message beside its field, the messages that name no
-    field of the form (skills, availability, age…) on top, and the summary when none is named."""
-    field_map = field_map or {}
-    if not exc.errors:
-        form.add_error(None, exc.detail)
-    for error in exc.errors:
-        field = field_map.get(error.get("field", ""), error.get("field", ""))
-        form.add_error(field if field in form.fields else None, error["message"])
-
-
-def first_error(form: forms.Form) -> str:
-    """The form's first message, for a page that answers a small posted form with a flash
-    message instead of re-rendering it."""
-    for errors in form.errors.values():
-        return str(errors[0])
-    return "输入有误"
-
-
-class BootstrapMixin:
-    """Give every widget Bootstrap's class, and ``is-invalid`` once the field has an error."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = css
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        self._mark_invalid()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._mark_invalid()
-
-    def _mark_invalid(self) -> None:
-        for name in getattr(self, "_errors", None) or {}:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                if "is-invalid" not in widget.attrs.get("class", ""):
-                    widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
 
 
 def password_help() -> list[str]:

@@ -9,10 +9,9 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from shegong.core.perms import PERMISSIONS, STAFF_ROLES, Perm, Role
 from shegong.core.pii import IdentityFields, mask_name, mask_phone
-from shegong.regions.scope import ScopedQuerySet, in_subtree, scope_prefix
-
-from .roles import PERMISSIONS, STAFF_ROLES, Perm, Role
+from shegong.core.scope import ScopedQuerySet, in_subtree, scope_prefix
 
 
 class UserQuerySet(models.QuerySet):

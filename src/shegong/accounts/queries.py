@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from shegong.core.errors import NotFound, NotPermitted
+from shegong.core.errors import NotFound
 
 from .models import ApiToken, User
-from .roles import Perm
 
 USER_NOT_FOUND = "未找到该账号，或不在您的工作范围内"
-
-
-def require_perm(user: Any, perm: Perm) -> None:
-    """Refuse (403) unless the user's active role grants ``perm``: for pages, API and actions."""
-    if not user.has_perm_in_scope(perm):
-        raise NotPermitted("您当前的角色没有此操作的权限")
 
 
 def access_user(actor: Any, pk: int, *, for_write: bool = False) -> User:

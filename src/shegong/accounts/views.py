@@ -23,7 +23,9 @@ from django.views.decorators.http import require_POST
 
 from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
-from shegong.regions.scope import in_subtree
+from shegong.core.perms import Perm, Role, require_perm
+from shegong.core.scope import in_subtree
+from shegong.web.forms import add_domain_error
 
 from . import actions
 from .forms import (
@@ -35,13 +37,11 @@ from .forms import (
     TokenForm,
     UserCreateForm,
     UserFilterForm,
-    add_domain_error,
     password_help,
 )
 from .middleware import SCOPE_SESSION_KEY
 from .models import Membership, User
-from .queries import access_token, access_user, require_perm
-from .roles import Perm, Role
+from .queries import access_token, access_user
 
 PAGE_SIZE = 20
 

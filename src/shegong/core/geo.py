@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from itertools import pairwise
 from typing import Any
 
+from .errors import InvalidInput
+
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -185,3 +187,64 @@ def centroid(geometry: dict[str, Any]) -> tuple[float, float]:
         min_lat, max_lat, min_lon, max_lon = bbox(geometry)
         return (min_lat + max_lat) / 2, (min_lon + max_lon) / 2
     return cy / (3 * area_sum), cx / (3 * area_sum)
+
+
+# --- checking an input point -----------------------------------------------------------
+
+CRS_LABELS = {
+    "wgs84": "WGS-84（GPS）",
+    "gcj02": "GCJ-02（高德/腾讯/微信）",
+    "bd09": "BD-09（百度）",
+}
+
+# China's bounding box (lat, lon): a point outside it is a wrong point, not a far one.
+CHINA_LAT = (3.8, 53.6)
+CHINA_LON = (73.5, 135.1)
+
+
+def _in_china(lat: float, lon: float) -> bool:
+    return CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LON[0] <= lon <= CHINA_LON[1]
+
+
+def check_point(lat: Any, lon: Any, crs: str = "wgs84") -> tuple[float, float]:
+    """The input point as WGS-84 (lat, lon), or InvalidInput naming the field(s) in Chinese:
+    missing or not a number, swapped (纬度和经度可能填反了), outside China, unknown crs."""
+    errors: list[dict[str, str]] = []
+    values: dict[str, float] = {}
+    for field, raw, label in (("lat", lat, "纬度"), ("lon", lon, "经度")):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            errors.append({"field": field, "message": f"请提供{label}"})
+            continue
+        try:
+            number = float(raw)
+        except (TypeError, ValueError):
+            errors.append({"field": field, "message": f"{label}应为数字"})
+            continue
+        if not math.isfinite(number):
+            errors.append({"field": field, "message": f"{label}应为有限的数字"})
+            continue
+        values[field] = number
+    if crs not in CRS_CHOICES:
+        errors.append({"field": "crs", "message": "坐标系应为 wgs84、gcj02 或 bd09 之一"})
+    if errors:
+        raise InvalidInput("；".join(e["message"] for e in errors), errors=errors)
+    lat_f, lon_f = values["lat"], values["lon"]
+    if not _in_china(lat_f, lon_f):
+        if _in_china(lon_f, lat_f):
+            message = f"纬度和经度可能填反了：纬度 {lat_f:g}、经度 {lon_f:g}"
+            raise InvalidInput(
+                message,
+                errors=[{"field": "lat", "message": message}, {"field": "lon", "message": message}],
+            )
+        message = "坐标不在中国境内"
+        fields = [f for f, ok in (("lat", _lat_ok(lat_f)), ("lon", _lon_ok(lon_f))) if not ok]
+        raise InvalidInput(message, errors=[{"field": f, "message": message} for f in fields])
+    return to_wgs84(lat_f, lon_f, crs)
+
+
+def _lat_ok(lat: float) -> bool:
+    return CHINA_LAT[0] <= lat <= CHINA_LAT[1]
+
+
+def _lon_ok(lon: float) -> bool:
+    return CHINA_LON[0] <= lon <= CHINA_LON[1]

@@ -10,7 +10,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 
-from shegong.accounts.roles import Perm
+from shegong.core.perms import Perm
 
 
 @dataclass(frozen=True)

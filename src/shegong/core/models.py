@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from shegong.regions.scope import ScopedQuerySet
+from shegong.core.scope import ScopedQuerySet
 
 from .audit import VERB_LABELS, Verb
 

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from shegong.core.scope import in_subtree
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
 
 from .audit import VERB_LABELS, Verb
 from .errors import NotFound

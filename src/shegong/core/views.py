@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
 
-from shegong.accounts.roles import Perm
+from shegong.core.perms import Perm
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
 

@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
+from shegong.core.perms import Perm, require_perm
 
 from . import actions, excel, queries
 from .audit import VERB_CHOICES

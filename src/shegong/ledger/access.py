@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 
 from shegong.core.errors import InvalidInput, NotFound
 from shegong.core.pii import blind_index, normalize_id_number
+from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
 
 from .choices import PARTY_STATUSES, Occupation, PartyOrgType, PoliticalStatus
 from .models import Employment, Organization, PartyMembership, PartyOrganization, Person

@@ -15,10 +15,9 @@ from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core.errors import InvalidInput, NotFound
 from shegong.core.idempotency import idempotent
+from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 
 from . import access, actions

@@ -10,9 +10,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core.errors import InvalidInput
+from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 
 from . import queries

@@ -11,8 +11,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from shegong.accounts.models import Membership, User
-from shegong.accounts.roles import Role
 from shegong.core.errors import NotFound
+from shegong.core.perms import Role
 from shegong.regions.models import Region, ancestor_codes
 
 from .actions.campaigns import ASSIGNEE_ROLES

@@ -20,10 +20,10 @@ from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from shegong.accounts.models import Membership, User
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.core.pii import blind_index, id_facts
+from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
 
 from .choices import (
     CoverageMode,

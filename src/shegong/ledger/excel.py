@@ -27,11 +27,11 @@ from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
 
-from shegong.accounts.roles import Perm
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
+from shegong.core.perms import Perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
-from shegong.regions.scope import scope_prefix
+from shegong.core.scope import scope_prefix
 
 from .choices import (
     CoverageMode,

@@ -11,8 +11,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from shegong.core.errors import InvalidInput
+from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
 
 from .choices import PARTY_STATUSES, CoverageMode, Industry, OrgKind, OrgStatus
 from .models import Employment

@@ -9,10 +9,10 @@ from typing import Any
 import pydantic
 from django import forms
 
-from shegong.accounts.forms import BootstrapMixin, add_domain_error
 from shegong.core.errors import DomainError
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
+from shegong.web.forms import DATE, DATE_ERRORS, BootstrapMixin, add_domain_error
 
 from .actions.party import FORMAL_TYPES
 from .choices import (
@@ -29,8 +29,6 @@ from .choices import (
 from .models import Organization, PartyOrganization
 
 LEDGER_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID)
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
 
 def region_choices(user: Any) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from shegong.core.pii import IdentityFields, mask_name, mask_phone
-from shegong.regions.scope import ScopedQuerySet
+from shegong.core.scope import ScopedQuerySet
 
 from .choices import (
     PARTY_STATUSES,

@@ -16,9 +16,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from shegong.core.errors import NotFound
+from shegong.core.scope import in_subtree, scope_prefix
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree, scope_prefix
 
 from . import rules
 from .choices import CONTAINER_KINDS, OrgKind, OrgStatus, PartyOrgType, PoliticalStatus

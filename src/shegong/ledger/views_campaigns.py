@@ -20,15 +20,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
-from shegong.accounts.forms import BootstrapMixin, add_domain_error
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm, Role
 from shegong.core import photos as photo_intake
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
+from shegong.core.perms import Perm, Role, require_perm
+from shegong.core.scope import in_subtree
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
+from shegong.web.forms import BootstrapMixin, add_domain_error
 
 from . import actions
 from . import campaign_queries as queries

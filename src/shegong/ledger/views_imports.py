@@ -18,11 +18,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core.errors import NotFound
 from shegong.core.excel import XLSX_CONTENT_TYPE
 from shegong.core.models import JobRun
+from shegong.core.perms import Perm, require_perm
 
 from . import excel, tasks
 

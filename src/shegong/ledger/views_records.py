@@ -19,12 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Perm, require_perm
 
 from . import access, actions
 from .choices import CONTAINER_KINDS, CoverageMode, Industry, OrgKind, OrgStatus, PartyOrgType

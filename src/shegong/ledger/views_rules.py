@@ -15,10 +15,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
+from shegong.core.perms import Perm, require_perm
 
 from . import queries, rules
 from .choices import CONTAINER_KINDS, CoverageMode, OrgKind

@@ -130,7 +130,7 @@ def _insert(rows: Iterable[RegionRow]) -> list[Region]:
 
 
 def _check_manage(actor: Any, parent_code: str) -> None:
-    from shegong.accounts.roles import Perm
+    from shegong.core.perms import Perm
 
     if not actor.has_perm_in_scope(Perm.REGIONS_MANAGE):
         raise NotPermitted("您当前的角色不能维护区划")

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db import models
 
+from shegong.core.scope import scope_prefix, subtree_range
+
 from .choices import PREFIX_LENGTH, Level
-from .scope import scope_prefix, subtree_range
 
 
 class RegionQuerySet(models.QuerySet):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shegong.accounts.roles import STAFF_ROLES
 from shegong.core import geo
 from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.perms import STAFF_ROLES
 
 from .choices import PREFIX_LENGTH, Level
 from .models import Region

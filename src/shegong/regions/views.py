@@ -16,16 +16,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import geo
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from shegong.core.perms import Perm, require_perm
+from shegong.core.scope import scope_prefix
 
 from . import actions, queries
 from .actions import RegionRow
 from .choices import PREFIX_LENGTH, Level, child_level
 from .models import Region, ancestor_codes
-from .scope import scope_prefix
 
 PAGE_SIZE = 50
 

@@ -33,13 +33,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shegong.accounts.models import Department, Membership, User
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import STAFF_ROLES, Perm, Role
 from shegong.core import audit, geo
 from shegong.core import photos as photo_intake
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from shegong.core.notify import notify
+from shegong.core.perms import STAFF_ROLES, Perm, Role, require_perm
 from shegong.regions.models import Region
 from shegong.regions.queries import locate
 

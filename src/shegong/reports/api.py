@@ -32,8 +32,8 @@ from shegong.accounts.models import Department
 from shegong.core.errors import InvalidInput, NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
+from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
 
 from . import actions, limits, queries
 from .choices import AWAITING_RESPONSE, WITH_DEPARTMENT, Channel

@@ -21,11 +21,10 @@ from django.db import transaction
 from pydantic import ValidationError
 
 from shegong.accounts.models import Department
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.perms import Perm, require_perm
 from shegong.regions.models import Region
 
 from .choices import AttributeType, LimitUnit, Status

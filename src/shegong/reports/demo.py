@@ -44,8 +44,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from shegong.accounts.models import Department, Membership, User
-from shegong.accounts.roles import Role
 from shegong.core.models import Delivery, Notification
+from shegong.core.perms import Role
 from shegong.regions.models import Region
 
 from . import actions, clock, config_actions, scans

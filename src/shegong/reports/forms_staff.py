@@ -19,53 +19,14 @@ from shegong.accounts.models import Department
 from shegong.core import photos as photo_intake
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
+from shegong.web.forms import DATE, DATE_ERRORS, NOTE, PhotosField, StyledForm
 
 from .choices import RejectReason, Status
 from .models import Category, Report, ResponseTemplate
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
-NOTE = forms.Textarea(attrs={"rows": 2})
-
 # The queue's status filter: "" = every open case (the working queue), "all" = every case.
 OPEN_FILTER, ALL_FILTER = "", "all"
 STATUS_FILTERS = [(OPEN_FILTER, "在办"), (ALL_FILTER, "全部"), *Status.choices]
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-def _mark_invalid(form: forms.Form) -> None:
-    for name in getattr(form, "_errors", None) or {}:
-        if name in form.fields:
-            widget = form.fields[name].widget
-            if "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, ``is-invalid`` on fields with an error."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        _mark_invalid(self)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        _mark_invalid(self)
 
 
 def departments_for(user: Any) -> list[Department]:
@@ -274,21 +235,6 @@ class RespondForm(TemplateMixin, ActionForm):
 
 class ReturnForm(ActionForm):
     reason = forms.CharField(label="退单理由", required=False, max_length=500, widget=NOTE)
-
-
-class PhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.Field):
-    """Several uploaded photos; checked and re-encoded by ``core.photos`` in the action."""
-
-    widget = PhotoInput(attrs={"accept": photo_intake.ACCEPT})
-
-    def to_python(self, value: Any) -> list:
-        if not value:
-            return []
-        return list(value) if isinstance(value, list | tuple) else [value]
 
 
 class ResolveForm(TemplateMixin, ActionForm):

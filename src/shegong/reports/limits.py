@@ -14,8 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from shegong.accounts.roles import Perm
 from shegong.core.errors import RateLimited
+from shegong.core.perms import Perm
 
 WINDOW_SECONDS = 600
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from shegong.core import geo
 from shegong.core.pii import EncryptedTextField, mask_name, mask_phone
-from shegong.regions.scope import ScopedQuerySet
+from shegong.core.scope import ScopedQuerySet
 
 from .choices import (
     FINISHED,
@@ -148,7 +148,7 @@ class ReportQuerySet(ScopedQuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        from shegong.accounts.roles import STAFF_ROLES
+        from shegong.core.perms import STAFF_ROLES
 
         membership = user.active_membership
         if membership is None or membership.role not in STAFF_ROLES:

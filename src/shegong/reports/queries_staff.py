@@ -10,11 +10,11 @@ from typing import Any
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from shegong.accounts.roles import Perm
 from shegong.core import geo
 from shegong.core.errors import InvalidInput
+from shegong.core.perms import Perm
+from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
 
 from . import queries
 from .choices import ALLOWED, AWAITING_RESPONSE, WITH_DEPARTMENT, Status

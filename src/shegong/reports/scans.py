@@ -28,11 +28,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shegong.accounts.models import Department
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError
 from shegong.core.models import AuditEvent
 from shegong.core.notify import notify, register_event
+from shegong.core.perms import Role
 from shegong.core.scans import periodic_scan
 
 from .choices import AWAITING_RESPONSE, WITH_DEPARTMENT, EventKind, Status

@@ -127,7 +127,7 @@ def viewer_kind(user: Any) -> str:
     """How ``user`` looks at cases, as ``ReportQuerySet.visible_to`` cuts them: ``staff``
     (dispatch desk, street, community; superusers), ``department`` (a department's handler or
     supervisor) or ``field`` (a rider, a resident… who sees their own and followed cases)."""
-    from shegong.accounts.roles import STAFF_ROLES
+    from shegong.core.perms import STAFF_ROLES
 
     if getattr(user, "is_superuser", False):
         return STAFF

@@ -20,17 +20,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.forms import BootstrapMixin, add_domain_error
 from shegong.accounts.models import User
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
+from shegong.core.perms import Perm, require_perm
+from shegong.core.scope import in_subtree
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
+from shegong.web.forms import BootstrapMixin, add_domain_error
 
 from . import actions, metrics
 from .choices import AWAITING_RESPONSE, AppointmentKind

@@ -20,15 +20,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.forms import BootstrapMixin, add_domain_error
 from shegong.accounts.models import Department
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.htmx import redirect_after_write
+from shegong.core.perms import Perm, require_perm
+from shegong.core.scope import scope_prefix
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.regions.scope import scope_prefix
+from shegong.web.forms import BootstrapMixin, add_domain_error
 
 from . import config_actions
 from .actions import route

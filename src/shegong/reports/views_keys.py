@@ -13,11 +13,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from shegong.accounts.forms import BootstrapMixin, add_domain_error
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
+from shegong.core.perms import Perm, require_perm
+from shegong.web.forms import BootstrapMixin, add_domain_error
 
 from . import actions
 from .models import ApiKey

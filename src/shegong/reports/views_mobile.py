@@ -32,11 +32,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.accounts.roles import STAFF_ROLES
 from shegong.core import geo
 from shegong.core import photos as photo_intake
 from shegong.core.errors import DomainError, InvalidInput, NotFound, RateLimited
 from shegong.core.models import IdempotencyRecord
+from shegong.core.perms import STAFF_ROLES
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_GET
 from shegong.core.errors import NotFound
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
+from shegong.web.maps import map_config
 
 from .choices import OPEN311_CLOSED, EventKind, Status
 from .models import Category, Report
@@ -91,13 +91,6 @@ def _places(region_codes: set[str]) -> dict[str, str]:
         unique = [p for i, p in enumerate(parts) if p and p not in parts[:i]]
         places[code] = " · ".join(unique)
     return places
-
-
-def _map_config() -> dict[str, Any]:
-    """Tiles only with a key: without one, no request leaves the page (intranet, no key)."""
-    tk = getattr(settings, "SHEGONG_MAP_TK", "")
-    tiles = list(getattr(settings, "SHEGONG_MAP_TILES", [])) if tk else []
-    return {"tiles": tiles, "tk": tk, "subdomains": "01234567"}
 
 
 OUTLINE_POINTS = 200  # per ring: an outline for orientation, not a survey
@@ -176,7 +169,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "query": query.urlencode(),
-        "map": {**_map_config(), "points": points, "outlines": _outlines()},
+        "map": {**map_config(), "points": points, "outlines": _outlines()},
         "map_points_capped": len(points) == MAP_POINTS,
         "closed_statuses": sorted(OPEN311_CLOSED),
     }
@@ -234,7 +227,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "reject_reason": report.get_reject_reason_display() if report.reject_reason else "",
-        "map": {**_map_config(), "points": point, "outlines": []},
+        "map": {**map_config(), "points": point, "outlines": []},
         "closed_statuses": sorted(OPEN311_CLOSED),
     }
     return render(request, "reports/public_detail.html", context)

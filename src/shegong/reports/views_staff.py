@@ -28,14 +28,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from shegong.accounts.forms import add_domain_error
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
+from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name, mask_phone
+from shegong.web.forms import add_domain_error
 
 from . import actions, queries
 from . import queries_staff as staff

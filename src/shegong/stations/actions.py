@@ -19,19 +19,18 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit, geo
 from shegong.core import photos as photo_intake
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
+from shegong.core.geo import check_point
+from shegong.core.perms import Perm, require_perm
 from shegong.ledger.models import Organization
 from shegong.regions.models import Region
 from shegong.regions.queries import locate
 
 from .choices import StationKind, StationStatus
 from .models import Facility, Inspection, Station
-from .queries import check_point
 from .schedule import parse_schedule
 
 __all__ = [

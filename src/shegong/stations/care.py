@@ -25,15 +25,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
+from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import blind_index, normalize_id_number, validate_id_number
+from shegong.core.scope import in_subtree, scope_prefix
 from shegong.ledger.models import Person
 from shegong.regions.models import Region, ancestor_codes
-from shegong.regions.scope import in_subtree, scope_prefix
 
 from .models import (
     WORKER_WITHDRAWN,

@@ -14,8 +14,8 @@ from typing import Any
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.core.errors import DomainError
+from shegong.core.perms import Role
 from shegong.ledger.models import Organization, Person
 
 from . import care, vanguard, visits, workers

@@ -15,7 +15,7 @@ from django import forms
 from shegong.core import geo
 from shegong.ledger.choices import OrgKind
 from shegong.ledger.models import Organization
-from shegong.reports.forms_staff import DATE, DATE_ERRORS, PhotosField, StyledForm
+from shegong.web.forms import DATE, DATE_ERRORS, PhotosField, StyledForm
 
 from .choices import WEEKDAY_LABELS, WEEKDAYS, StationKind, StationStatus
 from .models import Facility, Station
@@ -23,11 +23,6 @@ from .models import Facility, Station
 PERIODS_PER_DAY = 3
 CLOSURE_ROWS = 3
 OPERATOR_KINDS = [OrgKind.PLATFORM, OrgKind.ENTERPRISE, OrgKind.SOCIAL_ORG, OrgKind.OTHER]
-CRS_LABELS = {
-    "wgs84": "WGS-84（GPS）",
-    "gcj02": "GCJ-02（高德/腾讯/微信）",
-    "bd09": "BD-09（百度）",
-}
 YES_NO = [("", "全部"), ("1", "是")]
 
 
@@ -51,7 +46,7 @@ class StationForm(StyledForm):
     lat = forms.FloatField(label="纬度", min_value=-90, max_value=90)
     lon = forms.FloatField(label="经度", min_value=-180, max_value=180)
     crs = forms.ChoiceField(
-        label="坐标系", choices=[(c, CRS_LABELS[c]) for c in geo.CRS_CHOICES], initial="wgs84",
+        label="坐标系", choices=[(c, geo.CRS_LABELS[c]) for c in geo.CRS_CHOICES], initial="wgs84",
         help_text="高德/腾讯/微信坐标选 gcj02，百度选 bd09",
     )  # fmt: skip
     facilities = forms.ModelMultipleChoiceField(

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shegong.core.errors import DomainError
-from shegong.regions.scope import ScopedQuerySet
+from shegong.core.scope import ScopedQuerySet
 
 from .choices import StationKind, StationStatus
 

@@ -29,61 +29,10 @@ from . import schedule as schedule_rules
 from .choices import StationStatus
 from .models import Facility, Station
 
-# China's bounding box (lat, lon): a point outside it is a wrong point, not a far one.
-CHINA_LAT = (3.8, 53.6)
-CHINA_LON = (73.5, 135.1)
 RADIUS_MIN_M, RADIUS_MAX_M, RADIUS_DEFAULT_M = 1, 50_000, 5_000
 LIMIT_MAX, LIMIT_DEFAULT = 50, 10
 FIRST_BOX_M = 1_000
 _M_PER_DEG_LAT = math.pi * geo.EARTH_RADIUS_M / 180.0
-
-
-def _in_china(lat: float, lon: float) -> bool:
-    return CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LON[0] <= lon <= CHINA_LON[1]
-
-
-def check_point(lat: Any, lon: Any, crs: str = "wgs84") -> tuple[float, float]:
-    """The input point as WGS-84 (lat, lon), or InvalidInput naming the field(s) in Chinese:
-    missing or not a number, swapped (纬度和经度可能填反了), outside China, unknown crs."""
-    errors: list[dict[str, str]] = []
-    values: dict[str, float] = {}
-    for field, raw, label in (("lat", lat, "纬度"), ("lon", lon, "经度")):
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            errors.append({"field": field, "message": f"请提供{label}"})
-            continue
-        try:
-            number = float(raw)
-        except (TypeError, ValueError):
-            errors.append({"field": field, "message": f"{label}应为数字"})
-            continue
-        if not math.isfinite(number):
-            errors.append({"field": field, "message": f"{label}应为有限的数字"})
-            continue
-        values[field] = number
-    if crs not in geo.CRS_CHOICES:
-        errors.append({"field": "crs", "message": "坐标系应为 wgs84、gcj02 或 bd09 之一"})
-    if errors:
-        raise InvalidInput("；".join(e["message"] for e in errors), errors=errors)
-    lat_f, lon_f = values["lat"], values["lon"]
-    if not _in_china(lat_f, lon_f):
-        if _in_china(lon_f, lat_f):
-            message = f"纬度和经度可能填反了：纬度 {lat_f:g}、经度 {lon_f:g}"
-            raise InvalidInput(
-                message,
-                errors=[{"field": "lat", "message": message}, {"field": "lon", "message": message}],
-            )
-        message = "坐标不在中国境内"
-        fields = [f for f, ok in (("lat", _lat_ok(lat_f)), ("lon", _lon_ok(lon_f))) if not ok]
-        raise InvalidInput(message, errors=[{"field": f, "message": message} for f in fields])
-    return geo.to_wgs84(lat_f, lon_f, crs)
-
-
-def _lat_ok(lat: float) -> bool:
-    return CHINA_LAT[0] <= lat <= CHINA_LAT[1]
-
-
-def _lon_ok(lon: float) -> bool:
-    return CHINA_LON[0] <= lon <= CHINA_LON[1]
 
 
 def _split(raw: Iterable[str] | str | None) -> list[str]:
@@ -252,7 +201,7 @@ def nearest(
     ``radius`` (metres, 1–50,000) cuts off; without it the search grows to 50 km. ``facilities``
     keeps stations that have all of them; ``open_now`` keeps those open at ``at`` (default now,
     Asia/Shanghai) by their schedule and closures. Bad input is InvalidInput (422, per field)."""
-    lat_w, lon_w = check_point(lat, lon, crs)
+    lat_w, lon_w = geo.check_point(lat, lon, crs)
     if radius is not None:
         _check_range("radius", radius, RADIUS_MIN_M, RADIUS_MAX_M, "搜索半径（米）")
     _check_range("limit", limit, 1, LIMIT_MAX, "返回数量")

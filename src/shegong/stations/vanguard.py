@@ -19,12 +19,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core import photos as photo_intake
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import blind_index, normalize_id_number
 from shegong.ledger.choices import PARTY_STATUSES
 from shegong.ledger.models import Organization, Person

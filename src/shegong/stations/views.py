@@ -21,15 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.accounts.forms import add_domain_error
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
+from shegong.core.perms import Perm, require_perm
+from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
+from shegong.web.forms import add_domain_error
 
 from . import actions, queries, schedule, views_visits
 from .choices import StationKind, StationStatus

@@ -21,18 +21,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.accounts.forms import add_domain_error
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
+from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
+from shegong.core.scope import in_subtree
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
-from shegong.reports.forms_staff import DATE, DATE_ERRORS, StyledForm
+from shegong.web.forms import DATE, DATE_ERRORS, StyledForm, add_domain_error
 
 from . import care, workers
 from .models import CareCampaign, Distribution, Enrollment, InsuranceBatch, Station, Worker

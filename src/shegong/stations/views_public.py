@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from shegong.core.errors import InvalidInput
-from shegong.reports.views_public import _map_config
+from shegong.web.maps import map_config
 
 from . import queries
 from .api import station_out
@@ -94,5 +94,5 @@ def public_map(request: HttpRequest) -> HttpResponse:
          "open": r["open_now"]}
         for r in rows
     ]  # fmt: skip
-    context = {"rows": rows, "map": {**_map_config(), "points": points, "outlines": []}}
+    context = {"rows": rows, "map": {**map_config(), "points": points, "outlines": []}}
     return render(request, "stations/public_map.html", context)

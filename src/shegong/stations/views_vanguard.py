@@ -25,17 +25,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shegong.accounts.forms import add_domain_error
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import photos as photo_intake
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
+from shegong.core.perms import Perm, require_perm
+from shegong.core.scope import in_subtree
 from shegong.ledger.models import Organization
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
-from shegong.reports.forms_staff import StyledForm
+from shegong.web.forms import StyledForm, add_domain_error
 
 from . import vanguard
 from .models import RoleModel, VanguardPost

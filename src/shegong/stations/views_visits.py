@@ -21,14 +21,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.accounts.forms import add_domain_error
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
-from shegong.reports.forms_staff import DATE, DATE_ERRORS, StyledForm
+from shegong.core.perms import Perm, require_perm
+from shegong.web.forms import DATE, DATE_ERRORS, StyledForm, add_domain_error
 
 from . import care, qr, queries, visits
 from .choices import StationStatus

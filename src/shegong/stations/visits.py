@@ -17,11 +17,10 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
+from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from shegong.accounts.roles import Perm
 from shegong.core.errors import NotFound
+from shegong.core.perms import Perm
 
 from .choices import TeamRole
 from .models import Activity, ServiceRecord, Team, Volunteer

@@ -27,7 +27,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import (
@@ -36,9 +35,10 @@ from shegong.core.errors import (
     InvalidInput,
     NotFound,
 )
+from shegong.core.geo import check_point
 from shegong.core.notify import notify, register_event
+from shegong.core.perms import Perm
 from shegong.regions.models import Region
-from shegong.stations.queries import check_point
 
 from . import access
 from .choices import ACTIVE_SIGNUP, ActivityCategory, ActivityStatus, SignupStatus

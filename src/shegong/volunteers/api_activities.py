@@ -21,9 +21,9 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.geo import check_point
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
-from shegong.stations.queries import check_point
 
 from . import access, attendance, signups, teams
 from . import queries_activities as queries

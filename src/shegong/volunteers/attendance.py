@@ -35,7 +35,7 @@ from django.utils import timezone
 from shegong.core import audit, geo
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
-from shegong.stations.queries import check_point
+from shegong.core.geo import check_point
 
 from . import access
 from .activities import local

@@ -26,11 +26,11 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.notify import notify, register_event
+from shegong.core.perms import Perm
 
 from . import access
 from .choices import AwardLevel

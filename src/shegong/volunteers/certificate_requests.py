@@ -33,11 +33,11 @@ from django.db.models import Min, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from shegong.accounts.roles import PERMISSIONS, Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.notify import notify, register_event
+from shegong.core.perms import PERMISSIONS, Perm
 from shegong.regions.models import ancestor_codes
 
 from . import access, certificates

@@ -44,11 +44,11 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
+from shegong.core.perms import Perm
 
 from . import access
 from .choices import (

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from shegong.core import geo
+from shegong.core.geo import CRS_LABELS
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.reports.forms_staff import DATE, DATE_ERRORS, StyledForm
-from shegong.stations.forms import CRS_LABELS
+from shegong.web.forms import DATE, DATE_ERRORS, StyledForm
 
 from . import activities
 from .choices import ActivityCategory, ActivityStatus

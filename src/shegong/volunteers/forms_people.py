@@ -12,7 +12,7 @@ from django.http import QueryDict
 from shegong.ledger.models import Organization
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.reports.forms_staff import StyledForm
+from shegong.web.forms import StyledForm
 
 from . import consent, socialwork
 from .choices import (

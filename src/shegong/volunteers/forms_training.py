@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from shegong.reports.forms_staff import StyledForm
+from shegong.web.forms import StyledForm
 
 from .choices import AwardLevel
 from .training import CONTENT_MAX, NUMBERS_MAX

@@ -40,7 +40,7 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
-from shegong.regions.scope import scope_prefix
+from shegong.core.scope import scope_prefix
 
 from . import access
 from .choices import Evaluation, RecordKind, RecordStatus, TeamRole

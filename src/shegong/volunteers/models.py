@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from shegong.regions.scope import ScopedQuerySet
+from shegong.core.scope import ScopedQuerySet
 
 from .choices import (
     ActivityCategory,

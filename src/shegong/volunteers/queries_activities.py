@@ -10,9 +10,9 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from shegong.accounts.roles import Perm
 from shegong.core import geo
 from shegong.core.errors import NotPermitted
+from shegong.core.perms import Perm
 
 from . import access
 from .attendance import distance_label

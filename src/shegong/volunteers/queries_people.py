@@ -9,10 +9,10 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from shegong.accounts.roles import Perm
 from shegong.core.errors import NotPermitted
+from shegong.core.perms import Perm
+from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
 
 from . import access, socialwork
 from .models import Stationing, Team, TeamMember, Volunteer

@@ -27,12 +27,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit, pii
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
+from shegong.core.perms import Perm, require_perm
 from shegong.ledger.actions import records as ledger_records
 from shegong.ledger.models import Person
 from shegong.ledger.schemas import PersonIn

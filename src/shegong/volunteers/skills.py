@@ -15,11 +15,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
+from shegong.core.perms import Perm, require_perm
 from shegong.regions.choices import Level
 
 from .models import Skill

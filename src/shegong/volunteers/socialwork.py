@@ -20,11 +20,10 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
+from shegong.core.perms import Perm, require_perm
 from shegong.ledger.choices import OrgKind, OrgStatus
 from shegong.ledger.models import Organization
 from shegong.regions.choices import Level

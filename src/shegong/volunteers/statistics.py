@@ -25,8 +25,8 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from shegong.core.scope import scope_prefix, subtree_range
 from shegong.regions.models import Region
-from shegong.regions.scope import scope_prefix, subtree_range
 
 from .choices import ActivityStatus, Incubation, RecordStatus, VolunteerStatus
 from .models import Activity, ServiceRecord, Team, Training, Volunteer

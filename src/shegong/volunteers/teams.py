@@ -18,12 +18,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound, NotPermitted
 from shegong.core.notify import notify, register_event
+from shegong.core.perms import Perm, require_perm
 from shegong.ledger.models import Organization
 from shegong.regions.choices import Level
 

@@ -28,10 +28,10 @@ from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.perms import Perm
 
 from . import access
 from .models import Team, Training, TrainingAttendance, Volunteer

@@ -22,10 +22,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.accounts.forms import add_domain_error
-from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
+from shegong.core.perms import Perm
+from shegong.web.forms import add_domain_error
 
 from . import access, activities, attendance, signups, teams
 from . import queries_activities as queries

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from shegong.core.geo import check_point
 from shegong.core.htmx import redirect_after_write
-from shegong.stations.queries import check_point
 
 from . import access, attendance, signups
 from . import queries_activities as queries

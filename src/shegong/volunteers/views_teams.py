@@ -20,11 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.accounts.forms import add_domain_error, first_error
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
+from shegong.core.perms import Perm, require_perm
+from shegong.web.forms import add_domain_error, first_error
 
 from . import access, queries_people, statistics, teams, views_training
 from .choices import Incubation, TeamRole

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.accounts.forms import add_domain_error
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
+from shegong.web.forms import add_domain_error
 
 from . import access, awards, training
 from . import hours as hours_rules

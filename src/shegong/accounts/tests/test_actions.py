@@ -4,10 +4,10 @@ import pytest
 
 from shegong.accounts import actions
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 
 
 def _create(actor, region, **overrides):

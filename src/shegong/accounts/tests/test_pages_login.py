@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from shegong import testing
 from shegong.accounts.models import User
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 
 LOGIN = "/accounts/login/"
 GENERIC = "手机号或密码不正确"

@@ -11,9 +11,9 @@ from django.utils import timezone
 from shegong import testing
 from shegong.accounts.middleware import SCOPE_SESSION_KEY
 from shegong.accounts.models import ApiToken, Membership
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent, Notification, WorkerHeartbeat
+from shegong.core.perms import Role
 
 
 def test_the_workbench_shows_the_menu_scope_and_counts(client, street_a_staff):

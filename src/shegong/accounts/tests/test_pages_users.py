@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from shegong import testing
 from shegong.accounts.models import Membership, User
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 
 ID_NUMBER = "11010519491231002X"  # a valid checksum, a clearly fake person
 

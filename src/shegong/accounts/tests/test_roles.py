@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from shegong.accounts.roles import PERMISSIONS, Perm, Role, permissions_markdown
+from shegong.core.perms import PERMISSIONS, Perm, Role, permissions_markdown
 
 DOC = Path(__file__).resolve().parents[4] / "docs" / "roles.md"
 

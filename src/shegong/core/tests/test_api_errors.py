@@ -14,9 +14,9 @@ from django.utils import timezone
 from shegong import testing
 from shegong.accounts import actions
 from shegong.accounts.models import ApiToken, Membership
-from shegong.accounts.roles import PERMISSIONS, Role
 from shegong.core.api import api, problem_not_found
 from shegong.core.errors import DomainError
+from shegong.core.perms import PERMISSIONS, Role
 
 PROBLEM = "application/problem+json"
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}

@@ -63,7 +63,7 @@ def test_regionless_events_are_for_platform_admins_only(
 
 def test_a_district_admin_acting_in_a_street_is_a_street_user(client, district, two_streets):
     from shegong import testing
-    from shegong.accounts.roles import Role
+    from shegong.core.perms import Role
 
     admin_in_b = testing.user(Role.DISTRICT_ADMIN, district["street_b"], name="西城区管员")
     page = get_list(client, admin_in_b).content.decode()

@@ -6,9 +6,9 @@ from django.core.management import call_command
 
 from shegong import demo
 from shegong.accounts.models import Department, User
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.core.pii import validate_id_number
 from shegong.regions.models import Region
 from shegong.regions.queries import locate

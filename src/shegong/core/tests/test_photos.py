@@ -15,9 +15,9 @@ from django.utils import timezone
 from PIL import ExifTags, Image
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core import photos
 from shegong.core.errors import InvalidInput
+from shegong.core.perms import Role
 from shegong.ledger import actions
 from shegong.ledger.models import GuidanceVisit
 from shegong.ledger.tests.test_guidance import make_org

@@ -92,7 +92,7 @@ def _database_contains(text: str, tmp_path) -> bool:
 def test_the_database_file_never_contains_a_plaintext_id_number(district, street_a_staff, tmp_path):
     from shegong import testing
     from shegong.accounts import actions
-    from shegong.accounts.roles import Role
+    from shegong.core.perms import Role
 
     user = actions.create_user(
         actor=street_a_staff,

@@ -20,14 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import PERMISSIONS, Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotPermitted
 from shegong.core.notify import notify
+from shegong.core.perms import PERMISSIONS, Perm, require_perm
+from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.regions.scope import in_subtree
 
 from ..choices import CampaignStatus, OrgStatus, ReviewOutcome
 from ..filters import clean_criteria, filter_organizations

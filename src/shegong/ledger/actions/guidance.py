@@ -14,12 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm, Role
 from shegong.core import audit
 from shegong.core import photos as photo_intake
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotPermitted
+from shegong.core.perms import Perm, Role, require_perm
 
 from ..models import GuidanceVisit, InstructorAssignment, Organization
 

@@ -46,15 +46,14 @@ from django.utils import timezone
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
 from shegong.accounts.models import User
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm, Role
 from shegong.core import audit, pii
 from shegong.core.audit import Verb
 from shegong.core.bulk import insert_rows, pks_by
 from shegong.core.errors import InvalidInput
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Perm, Role, require_perm
 from shegong.core.pii import blind_index, id_facts
-from shegong.regions.scope import scope_prefix
+from shegong.core.scope import scope_prefix
 
 from ..choices import CONTAINER_KINDS, CREDIT_CODE_OPTIONAL, CoverageMode, OrgKind, PartyOrgType
 from ..excel import (

@@ -12,11 +12,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
+from shegong.core.perms import Perm, require_perm
 
 from ..choices import PartyOrgType, PartyRole, PoliticalStatus
 from ..models import Coverage, PartyMembership, PartyOrganization, Person

@@ -9,11 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from shegong.accounts.queries import require_perm
-from shegong.accounts.roles import Perm
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import blind_index
 from shegong.regions.choices import Level
 from shegong.regions.models import Region

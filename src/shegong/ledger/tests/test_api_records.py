@@ -172,7 +172,7 @@ def test_party_orgs_are_created_listed_and_scoped(client, street_a_staff, street
 
 def test_a_viewer_may_read_but_not_write(client, district, orgs):
     from shegong import testing
-    from shegong.accounts.roles import Role
+    from shegong.core.perms import Role
 
     instructor = testing.user(Role.PARTY_INSTRUCTOR, district["street_a"])
     client.force_login(instructor)

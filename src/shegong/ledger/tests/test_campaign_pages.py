@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.ledger import actions
 from shegong.ledger.models import Coverage, GuidanceVisit, InstructorAssignment, ReviewTask
 

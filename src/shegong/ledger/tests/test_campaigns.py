@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotPermitted
 from shegong.core.models import AuditEvent, Notification
+from shegong.core.perms import Role
 from shegong.ledger import actions, campaign_queries
 from shegong.ledger.choices import CoverageMode, OrgStatus
 from shegong.ledger.models import Coverage, Organization, ReviewTask

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.ledger import queries
 from shegong.ledger.choices import CoverageMode, OrgKind, OrgStatus
 from shegong.ledger.tests.test_rules import FULL, MASSES, PROBATIONARY, org

@@ -7,9 +7,9 @@ import io
 import openpyxl
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.ledger import excel
 from shegong.ledger.models import Organization, Person
 from shegong.ledger.tests.records_fixtures import org, person

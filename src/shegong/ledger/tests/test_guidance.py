@@ -7,10 +7,10 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotPermitted
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.ledger import actions
 from shegong.ledger.models import GuidanceVisit, Organization
 

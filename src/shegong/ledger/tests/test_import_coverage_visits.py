@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.ledger.actions import import_file
 from shegong.ledger.choices import JOINT_BRANCH_MAX_UNITS
 from shegong.ledger.models import Coverage, GuidanceVisit

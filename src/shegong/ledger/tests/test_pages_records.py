@@ -176,7 +176,7 @@ def test_history_shows_the_fields_an_edit_changed(client, district, street_a_sta
 
 def test_a_viewer_sees_no_edit_button_and_may_not_edit(client, district):
     from shegong import testing
-    from shegong.accounts.roles import Role
+    from shegong.core.perms import Role
 
     org = build.org(district["grid_a"], "东关面馆")
     instructor = testing.user(Role.PARTY_INSTRUCTOR, district["street_a"])

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.regions.models import Region
 
 

@@ -6,10 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core import excel
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.regions.models import Region
 
 GOOD_CSV = (

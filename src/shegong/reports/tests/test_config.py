@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from shegong import testing
 from shegong.accounts.models import Department
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.reports import config_actions
 from shegong.reports.choices import AttributeType, Status
 from shegong.reports.models import Category, ResponseTemplate, RoutingRule

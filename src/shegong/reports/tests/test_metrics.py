@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.reports import actions, metrics
 from shegong.reports.choices import RejectReason, Status
 from shegong.reports.metrics import Period

@@ -20,8 +20,8 @@ from django.utils import timezone
 from PIL import Image
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.models import IdempotencyRecord
+from shegong.core.perms import Role
 from shegong.reports import actions, open311
 from shegong.reports.choices import Channel, RejectReason, Status
 from shegong.reports.models import Report

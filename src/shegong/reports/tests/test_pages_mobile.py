@@ -16,8 +16,8 @@ from django.utils import timezone
 from PIL import Image
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.models import IdempotencyRecord
+from shegong.core.perms import Role
 from shegong.reports import actions
 from shegong.reports.choices import Status
 from shegong.reports.models import Follower, Report

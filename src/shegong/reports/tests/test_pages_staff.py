@@ -287,7 +287,7 @@ def test_a_bulk_transfer_needs_a_department_and_the_dispatch_permission(
 def test_a_bulk_transfer_cannot_reach_a_case_outside_the_dispatchers_region(
     client, district, rider, unrouted_category, department_a
 ):
-    from shegong.accounts.roles import Role
+    from shegong.core.perms import Role
 
     street_desk = testing.user(Role.DISPATCHER, district["street_b"], name="西城派单员")
     report = submit(rider, unrouted_category)  # street A

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.reports import actions
 from shegong.reports.choices import Status
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.ledger.models import Organization
 from shegong.reports.catalogue import WORKER_GROUP
 from shegong.reports.models import Report

@@ -9,9 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.ledger.models import Person
 from shegong.ledger.tests.records_fixtures import id_number
 from shegong.stations import workers

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.ledger.models import Person
 from shegong.stations import care, visits, workers
 from shegong.stations.models import Distribution, Enrollment, Station, Visit, Worker

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.ledger.models import Organization, Person
 from shegong.ledger.tests.records_fixtures import id_number
 from shegong.stations import consent, workers

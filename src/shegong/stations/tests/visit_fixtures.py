@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.ledger.tests.records_fixtures import person
 from shegong.stations import actions
 from shegong.stations.models import Station, Worker

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 
 # --- activities -------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.volunteers import socialwork
 from shegong.volunteers.models import TeamMember, Volunteer
 

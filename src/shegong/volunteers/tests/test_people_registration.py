@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent, Notification
+from shegong.core.perms import Role
 from shegong.ledger.models import Person
 from shegong.volunteers import consent, registration, skills
 from shegong.volunteers.models import Skill, TeamMember, Volunteer

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
+from shegong.core.perms import Role
 from shegong.volunteers import socialwork
 from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
 

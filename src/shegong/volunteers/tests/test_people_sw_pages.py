@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
+from shegong.core.perms import Role
 from shegong.volunteers import socialwork
 from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
 

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.accounts.roles import Role
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent, Notification
+from shegong.core.perms import Role
 from shegong.ledger.models import Organization
 from shegong.volunteers import access, teams
 from shegong.volunteers.models import Team, TeamMember

@@ -5,7 +5,11 @@ A role is held in a region (membership); the permission applies within that regi
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+
+from .errors import NotPermitted
 
 
 class Role(models.TextChoices):
@@ -160,3 +164,9 @@ def permissions_markdown() -> str:
         for r in Role
     ]
     return "\n".join([head, rule, *rows])
+
+
+def require_perm(user: Any, perm: Perm) -> None:
+    """Refuse (403) unless the user's active role grants ``perm``: for pages, API and actions."""
+    if not user.has_perm_in_scope(perm):
+        raise NotPermitted("您当前的角色没有此操作的权限")

@@ -1,0 +1,95 @@
+"""The form kit of every page: one Bootstrap styler, the shared widgets and fields, and the
+helpers that put an action's domain errors on a form.
+
+Forms only parse text; the rules live in each app's actions. An action's ``InvalidInput``
+names fields (``reason``, ``note``, ``photos`` …), so a form whose field names match shows each
+message beside its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from shegong.core import photos as photo_intake
+from shegong.core.errors import DomainError
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
+NOTE = forms.Textarea(attrs={"rows": 2})
+
+
+def _css_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "form-select"
+    return "form-control"
+
+
+class BootstrapMixin:
+    """Bootstrap's class on every widget (unless the form set one), ``is-invalid`` on fields with
+    an error. Mixed into any Django form, e.g. ``AuthenticationForm``."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", _css_class(field.widget))
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        self._mark_invalid()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self._mark_invalid()
+
+    def _mark_invalid(self) -> None:
+        for name in getattr(self, "_errors", None) or {}:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+
+class StyledForm(BootstrapMixin, forms.Form):
+    """A plain form with the kit's styling."""
+
+
+class PhotoInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.Field):
+    """Several uploaded photos; checked and re-encoded by ``core.photos`` in the action."""
+
+    widget = PhotoInput(attrs={"accept": photo_intake.ACCEPT})
+
+    def to_python(self, value: Any) -> list:
+        if not value:
+            return []
+        return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def add_domain_error(
+    form: forms.Form, exc: DomainError, field_map: dict[str, str] | None = None
+) -> None:
+    """Show a domain error on ``form``: each message beside its field, the messages that name no
+    field of the form (skills, availability, age…) on top, and the summary when none is named."""
+    field_map = field_map or {}
+    if not exc.errors:
+        form.add_error(None, exc.detail)
+    for error in exc.errors:
+        field = field_map.get(error.get("field", ""), error.get("field", ""))
+        form.add_error(field if field in form.fields else None, error["message"])
+
+
+def first_error(form: forms.Form) -> str:
+    """The form's first message, for a page that answers a small posted form with a flash
+    message instead of re-rendering it."""
+    for errors in form.errors.values():
+        return str(errors[0])
+    return "输入有误"
