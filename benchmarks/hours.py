@@ -48,7 +48,7 @@ def _support():
 
 
 def _communities() -> list[str]:
-    from shegong import demo
+    from shegong.core import demo
     from shegong.regions.models import Region
 
     _support().grids()  # loads the demo regions if missing

@@ -68,7 +68,7 @@ def _viewer():
 
 
 def _district() -> str:
-    from shegong import demo
+    from shegong.core import demo
 
     return demo.DISTRICT[0]
 

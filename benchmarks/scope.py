@@ -25,11 +25,12 @@ PAGE = 20
 
 
 def _grids() -> list[str]:
-    from shegong import demo
+    from shegong.core import demo
+    from shegong.regions.demo import load_regions
     from shegong.regions.models import Region
 
     if not Region.objects.filter(code=demo.DISTRICT[0]).exists():
-        demo.load_regions(demo.DemoContext(size="seed"))
+        load_regions(demo.DemoContext(size="seed"))
     return list(
         Region.objects.subtree(demo.DISTRICT[0][:6])
         .filter(level="grid")

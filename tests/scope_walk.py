@@ -334,7 +334,7 @@ def find_leaks(client: Any, objects: dict[str, Any], markers: list[str]) -> list
 
 
 def find_api_leaks(client: Any, objects: dict[str, Any], markers: list[str]) -> list[str]:
-    from shegong.core.api import api
+    from shegong.api import api
 
     leaks: list[str] = []
     schema = api.get_openapi_schema()

@@ -15,8 +15,8 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from shegong import testing
-from shegong.core.menu import menu_for
 from shegong.core.perms import Role
+from shegong.web.menu import menu_for
 
 ATTR_RE = re.compile(r"""\b(?:src|href|action|poster|data-src)\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
 CSS_URL_RE = re.compile(r"""url\(\s*["']?([^"')]+)""", re.I)

@@ -302,7 +302,7 @@ def test_street_a_never_sees_street_b(client, street_a_staff, street_b_objects):
 def test_the_walk_covers_api_operations_and_object_pages():
     routes = {r.name for r in scope_walk.iter_routes()}
     assert "regions:detail" in routes
-    from shegong.core.api import api
+    from shegong.api import api
 
     assert "/api/v1/regions/{code}" in api.get_openapi_schema()["paths"]
 

@@ -327,7 +327,8 @@ def cmd_serve(options: Any) -> int:
 def cmd_demo(options: Any) -> int:
     from django.core.management import call_command
 
-    from shegong import demo
+    from shegong.accounts.demo import format_logins
+    from shegong.core import demo
     from shegong.regions.models import Region
 
     print("正在准备数据库 / preparing the database …")
@@ -337,7 +338,7 @@ def cmd_demo(options: Any) -> int:
     if not Region.objects.exists() or Region.objects.filter(code=demo.DISTRICT[0]).exists():
         print("正在加载演示区 / loading the demo district …")
         demo.load("seed")
-    print("\n演示账号 / demo logins:\n" + demo.format_logins() + "\n")
+    print("\n演示账号 / demo logins:\n" + format_logins() + "\n")
     return cmd_serve(options)
 
 

@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "shegong.accounts.middleware.ScopeMiddleware",
     "shegong.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "shegong.core.middleware.DomainErrorPagesMiddleware",
+    "shegong.web.middleware.DomainErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,14 +130,14 @@ WSGI_APPLICATION = "shegong.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "shegong.core.context_processors.shell",
+                "shegong.web.context_processors.shell",
             ],
         },
     },
@@ -175,6 +175,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and login policy --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# The model of the administrative tree that core's audit rows point at: core names no app,
+# as Django's own apps name the user model through AUTH_USER_MODEL.
+SHEGONG_REGION_MODEL = "regions.Region"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -226,7 +229,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path] = []  # every app ships its own static/ (the shell's in web/)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.urls import URLResolver, include, path
 
 from shegong.accounts.urls import auth_urlpatterns
-from shegong.core.api import api
-from shegong.core.urls_staff import audit_patterns, inbox_patterns, system_patterns
+from shegong.api import api
 from shegong.stations.urls_care import mobile_patterns as care_mobile_patterns
 from shegong.stations.urls_vanguard import public_patterns as vanguard_public_patterns
 from shegong.stations.urls_visits import mobile_patterns as station_mobile_patterns
@@ -45,13 +44,10 @@ urlpatterns = [
     path("public/", include((vanguard_public_patterns, "honor"))),  # public/honor/
     path("m/", include((volunteer_urls.mobile_patterns, "volunteers_m"))),
     path("public/", include((volunteer_urls.public_patterns, "volunteers_public"))),
-    path("audit/", include((audit_patterns, "audit"))),
-    path("inbox/", include((inbox_patterns, "inbox"))),
-    path("system/", include((system_patterns, "system"))),
     path("open311/v2/", include("shegong.reports.urls_open311")),
     path("", include("shegong.stations.urls_public")),  # m/stations/, public/stations/
-    path("", include("shegong.core.urls")),
+    path("", include("shegong.web.urls")),
 ]
 
-handler404 = "shegong.core.views.not_found"
-handler500 = "shegong.core.views.server_error"
+handler404 = "shegong.web.views.home.not_found"
+handler500 = "shegong.web.views.home.server_error"

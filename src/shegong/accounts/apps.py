@@ -7,4 +7,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (audits axes login failures and lockouts)
+        from shegong.core import registry
+
+        from . import menu, signals  # noqa: F401  (signals audits axes login failures and lockouts)
+
+        registry.menu.add(*menu.ENTRIES)
+        registry.api_routers.add(
+            registry.ApiRouter("", "shegong.accounts.api.router", "账号", order=0)
+        )
+        registry.demo_loaders.add(
+            registry.DemoLoader("departments", "shegong.accounts.demo.load_departments", order=20),
+            registry.DemoLoader("users", "shegong.accounts.demo.load_users", order=30),
+        )

@@ -1,4 +1,4 @@
-"""The /api/v1/ NinjaAPI: authentication, RFC 9457 problem details, the routers of every app.
+"""The /api/v1/ NinjaAPI kit: session authentication, RFC 9457 problem details, ``make_api``.
 
 Authentication: a bearer token (``Authorization: Bearer sg_…``, for apps) or the pages' session
 cookie (with CSRF on unsafe methods). Every error, whatever raised it, leaves as a problem
@@ -17,17 +17,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 
-from .errors import DomainError, InvalidInput, NotFound, NotPermitted
+from .errors import NotPermitted, ShegongError
 from .schemas import PagePagination, Problem
 
-__all__ = ["PagePagination", "Problem", "api", "problem", "problem_not_found"]
+__all__ = ["PagePagination", "Problem", "make_api", "problem", "problem_not_found"]
 
 logger = logging.getLogger(__name__)
 
@@ -73,48 +72,12 @@ class PasswordChangeRequired(NotPermitted):
         super().__init__("请先修改初始密码：登录网页端，在「修改密码」页面设置新密码后再使用接口")
 
 
-def _check_account(user: Any) -> Any:
+def check_account(user: Any) -> Any:
+    """Refuse an account that must still change its initial password (pages force it; the API
+    has no page to show, so it answers 403)."""
     if user.must_change_password:
         raise PasswordChangeRequired()
     return user
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer sg_…``: an unrevoked token of an active user.
-
-    The scope is the user's first membership unless ``X-Shegong-Scope: <membership id>`` names
-    another of their own memberships (the apps' scope switcher).
-    """
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from shegong.accounts.models import ApiToken
-
-        if not token:
-            return None
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash(token), revoked_at=None, user__is_active=True)
-            .first()
-        )
-        if row is None:
-            return None
-        now = timezone.now()
-        if row.last_used_at is None or row.last_used_at < now - TOKEN_TOUCH_INTERVAL:
-            # At most one write a minute per token, whatever the request rate.
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        user = _check_account(row.user)
-        wanted = request.headers.get(SCOPE_HEADER)
-        if wanted:
-            if not wanted.strip().isdigit():
-                raise InvalidInput.field(
-                    SCOPE_HEADER, f"{SCOPE_HEADER} 应为角色授予（工作范围）的编号"
-                )
-            membership_id = int(wanted)
-            if membership_id not in {m.pk for m in user.membership_list()}:
-                raise NotFound("未找到该工作范围")
-            user.activate_membership(membership_id)
-        request.user = user
-        return user
 
 
 class CookieAuth(SessionAuth):
@@ -128,7 +91,7 @@ class CookieAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        return _check_account(user) if user is not None else None
+        return check_account(user) if user is not None else None
 
 
 class Renderer(JSONRenderer):
@@ -163,25 +126,6 @@ def _problem_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         return response
 
     return wrapped
-
-
-api = ShegongAPI(
-    title="社工 shegong API",
-    version="1.0.0",
-    description=(
-        "基层社会工作平台接口。认证：`Authorization: Bearer sg_…`"
-        "（在「访问令牌」页面创建）或网页会话（非 GET 请求须带 CSRF 令牌）。"
-        "用令牌时可用请求头 `X-Shegong-Scope: <角色授予编号>` 选择工作范围。"
-        "错误统一为 RFC 9457 problem details（`application/problem+json`）。"
-        "POST 支持 `Idempotency-Key` 请求头的接口在说明中注明。"
-    ),
-    urls_namespace="api",
-    docs_url="/docs",
-    # Swagger UI from ninja's bundled static files; no online validator badge (intranet).
-    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
-    auth=[TokenAuth(), CookieAuth()],
-    renderer=Renderer(),
-)
 
 
 # --- errors → problem details ------------------------------------------------------------------
@@ -276,7 +220,7 @@ def _field_error(error: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+def _on_shegong_error(request: HttpRequest, exc: ShegongError) -> HttpResponse:
     errors = [_field_error(e) for e in exc.errors]
     return problem(exc.status, exc.detail, title=exc.title, slug=_slug(exc), errors=errors)
 
@@ -329,21 +273,33 @@ def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problem(500, "服务器内部错误，请稍后重试；如持续出现请联系管理员", title="服务器错误")
 
 
-api.add_exception_handler(ValidationError, _on_validation_error)
-api.add_exception_handler(DomainError, _on_domain_error)
-api.add_exception_handler(Http404, _on_not_found)
-api.add_exception_handler(PermissionDenied, _on_permission_denied)
-api.add_exception_handler(HttpError, _on_http_error)
-api.add_exception_handler(Exception, _on_unexpected)
+# --- the API ---------------------------------------------------------------------------------
 
 
-# --- routers ----------------------------------------------------------------------------------
-
-api.add_router("", "shegong.accounts.api.router", tags=["账号"])
-api.add_router("/regions", "shegong.regions.api.router", tags=["区划"])
-api.add_router("/ledger", "shegong.ledger.api.router", tags=["台账"])
-api.add_router("/reports", "shegong.reports.api.router", tags=["随手拍"])
-api.add_router("/stations", "shegong.stations.api.router", tags=["驿站"])
-api.add_router("/volunteers", "shegong.volunteers.api_people.router", tags=["志愿者"])
-api.add_router("/activities", "shegong.volunteers.api_activities.router", tags=["志愿服务活动"])
-api.add_router("/service-records", "shegong.volunteers.api_hours.router", tags=["服务时长"])
+def make_api(auth: list[Any]) -> ShegongAPI:
+    """The /api/v1/ NinjaAPI with every error turned into problem details. The project's
+    ``shegong/api.py`` gives it the authenticators and mounts the routers apps registered."""
+    api = ShegongAPI(
+        title="社工 shegong API",
+        version="1.0.0",
+        description=(
+            "基层社会工作平台接口。认证：`Authorization: Bearer sg_…`"
+            "（在「访问令牌」页面创建）或网页会话（非 GET 请求须带 CSRF 令牌）。"
+            "用令牌时可用请求头 `X-Shegong-Scope: <角色授予编号>` 选择工作范围。"
+            "错误统一为 RFC 9457 problem details（`application/problem+json`）。"
+            "POST 支持 `Idempotency-Key` 请求头的接口在说明中注明。"
+        ),
+        urls_namespace="api",
+        docs_url="/docs",
+        # Swagger UI from ninja's bundled static files; no online validator badge (intranet).
+        docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
+        auth=auth,
+        renderer=Renderer(),
+    )
+    api.add_exception_handler(ValidationError, _on_validation_error)
+    api.add_exception_handler(ShegongError, _on_shegong_error)
+    api.add_exception_handler(Http404, _on_not_found)
+    api.add_exception_handler(PermissionDenied, _on_permission_denied)
+    api.add_exception_handler(HttpError, _on_http_error)
+    api.add_exception_handler(Exception, _on_unexpected)
+    return api

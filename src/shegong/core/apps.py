@@ -7,8 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self) -> None:
-        # Importing these registers their periodic scans; every app's tasks.py registers its own,
-        # so the web process (system page) and the worker know the same list.
-        from . import idempotency, scans  # noqa: F401
+        from . import (
+            checks,
+            idempotency,  # noqa: F401  (registers its purge scan)
+            registry,
+            scans,
+        )
 
+        registry.checks.add(*checks.CHECKS)
+        # Every app's tasks.py registers its periodic scans: the web process (system page) and
+        # the worker know the same list.
         scans.autodiscover()

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+from . import registry
+from .registry import Check
+
 
 @dataclass(frozen=True)
 class Result:
@@ -197,27 +200,33 @@ def check_holiday_calendar(today: date | None = None) -> list[Result]:
     ]
 
 
-CHECKS: list[Callable[[], list[Result]]] = [
-    check_env,
-    check_secret_key,
-    check_debug,
-    check_allowed_hosts,
-    check_database,
-    check_media,
-    check_pii_key,
-    check_channels,
-    check_worker,
-    check_holiday_calendar,
+# The platform's own checks, registered by CoreConfig.ready(); apps register theirs beside them.
+CHECKS = [
+    Check(function.__name__.removeprefix("check_"), function, order=index)
+    for index, function in enumerate(
+        [
+            check_env,
+            check_secret_key,
+            check_debug,
+            check_allowed_hosts,
+            check_database,
+            check_media,
+            check_pii_key,
+            check_channels,
+            check_worker,
+            check_holiday_calendar,
+        ]
+    )
 ]
 
 
 def run() -> list[Result]:
     results: list[Result] = []
-    for check in CHECKS:
+    for check in registry.checks:
         try:
-            results.extend(check())
+            results.extend(registry.resolve(check.function)())
         except Exception as exc:  # a check must never crash the report
-            results.append(Result(False, f"检查出错：{check.__name__}", "check crashed", str(exc)))
+            results.append(Result(False, f"检查出错：{check.name}", "check crashed", str(exc)))
     return results
 
 

@@ -1,18 +1,43 @@
-"""Domain errors shared by actions, the API (problem details) and the pages (messages)."""
+"""The errors actions raise, shared by the API (problem details) and the pages.
+
+Two families, on purpose apart:
+
+- ``DomainError``: the request is understood but breaks a rule (409, 422, 429 …). A page shows
+  it as a message on the form (``web.forms.run_action``); the API answers a problem.
+- ``AccessDenied``: "not yours" — ``NotFound`` (missing or outside the caller's scope, the two
+  indistinguishable) and ``NotPermitted`` (the role lacks the verb). Pages answer with the 404 or
+  403 page (``web.middleware``), whatever the view was doing, so a view's ``except DomainError``
+  never has to re-raise them.
+"""
 
 from __future__ import annotations
 
 
-class DomainError(Exception):
-    """A request that is well-formed but not allowed in the current state (HTTP 409)."""
+class ShegongError(Exception):
+    """What every error of ours carries: an HTTP status, a title and a Chinese ``detail``, plus
+    per-field ``errors`` ``[{"field", "message"}]``."""
 
-    status = 409
-    title = "操作无法完成"
+    status = 400
+    title = "请求无法处理"
 
     def __init__(self, detail: str, *, errors: list[dict[str, str]] | None = None):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+
+
+class DomainError(ShegongError):
+    """A request that is well-formed but not allowed in the current state (HTTP 409)."""
+
+    status = 409
+    title = "操作无法完成"
+
+
+class AccessDenied(ShegongError):
+    """The object is not the caller's to see (NotFound) or the verb not theirs (NotPermitted)."""
+
+    status = 403
+    title = "没有权限"
 
 
 class InvalidInput(DomainError):
@@ -37,14 +62,14 @@ class IllegalTransition(DomainError):
         self.current, self.target, self.allowed = current, target, allowed
 
 
-class NotPermitted(DomainError):
+class NotPermitted(AccessDenied):
     """The actor lacks the permission for this verb (HTTP 403)."""
 
     status = 403
     title = "没有权限"
 
 
-class NotFound(DomainError):
+class NotFound(AccessDenied):
     """Missing or outside the caller's scope: the two are indistinguishable by design."""
 
     status = 404

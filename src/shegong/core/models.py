@@ -57,7 +57,7 @@ class AuditEvent(models.Model):
     target_id = models.CharField("对象编号", max_length=64, blank=True)
     target_label = models.CharField("对象", max_length=200, blank=True)
     region = models.ForeignKey(
-        "regions.Region",
+        settings.SHEGONG_REGION_MODEL,
         on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
@@ -182,7 +182,11 @@ class JobRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.SHEGONG_REGION_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

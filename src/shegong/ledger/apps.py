@@ -7,5 +7,15 @@ class LedgerConfig(AppConfig):
     verbose_name = "台账与党建覆盖"
 
     def ready(self) -> None:
-        # Registers the ledger's periodic scans and notification events (see scans.py).
-        from . import scans  # noqa: F401
+        from shegong.core import registry
+
+        from . import cards, menu, scans  # noqa: F401  (scans registers scans and events)
+
+        registry.menu.add(*menu.ENTRIES)
+        registry.cards.add(*cards.CARDS)
+        registry.api_routers.add(
+            registry.ApiRouter("/ledger", "shegong.ledger.api.router", "台账", order=20)
+        )
+        registry.demo_loaders.add(
+            registry.DemoLoader("ledger", "shegong.ledger.demo.load", order=40)
+        )

@@ -601,7 +601,7 @@ def _load(rng: random.Random, size: dict, grids: list[Region], today: date, ctx:
 
 def _instructors(ctx: Any, streets: list[str]) -> dict[str, User]:
     """Street code → an instructor: the demo login in street 1, made-up ones elsewhere."""
-    from shegong import demo
+    from shegong.core import demo
 
     result: dict[str, User] = {}
     held = Membership.objects.filter(role=Role.PARTY_INSTRUCTOR).select_related("user", "region")

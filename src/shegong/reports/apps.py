@@ -7,5 +7,14 @@ class ReportsConfig(AppConfig):
     verbose_name = "随手拍与接诉即办"
 
     def ready(self) -> None:
-        # Registers the SLA scan and the notification events (see scans.py).
-        from . import scans  # noqa: F401
+        from shegong.core import registry
+
+        from . import menu, scans  # noqa: F401  (scans registers the SLA scan and events)
+
+        registry.menu.add(*menu.ENTRIES)
+        registry.api_routers.add(
+            registry.ApiRouter("/reports", "shegong.reports.api.router", "随手拍", order=30)
+        )
+        registry.demo_loaders.add(
+            registry.DemoLoader("reports", "shegong.reports.demo.load", order=50)
+        )

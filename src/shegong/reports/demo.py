@@ -22,7 +22,7 @@ append-only and keeps the real time of the load. Steps run in simulated-time ord
 cases, and before each one the real SLA scan runs at the minute after every deadline that passed
 meanwhile, so escalations come out exactly as the worker would have made them.
 
-Everyone is fictitious (names from ``shegong.demo.FAKE_NAMES``, generated ID numbers); phone
+Everyone is fictitious (names from ``shegong.core.demo.FAKE_NAMES``, generated ID numbers); phone
 numbers: riders 1380000 1xxx, handlers 1380000 2xxx, hotline callers 1380000 3xxx — outside the
 demo logins' 13800000000–13800000099.
 """
@@ -43,6 +43,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from shegong.accounts.demo import DEPARTMENTS
 from shegong.accounts.models import Department, Membership, User
 from shegong.core.models import Delivery, Notification
 from shegong.core.perms import Role
@@ -100,7 +101,7 @@ STREET_OFFICE_CATEGORIES = ("ebike-parking", "illegal-ads")
 
 def _fake_user(rng: random.Random, phone: str, index: int, sequence: int) -> tuple[User, bool]:
     """A record of a made-up person (no usable password: not a demo login)."""
-    from shegong import demo
+    from shegong.core import demo
 
     id_number = demo.fake_id_number(rng, sequence)
     user = User.objects.filter(phone=phone).first()
@@ -732,7 +733,6 @@ def plan(sim: Simulation, size: str) -> None:
 def load(ctx: Any) -> int:
     """The ``reports`` demo loader; returns the number of cases created (0 when the district
     already has cases)."""
-    from shegong import demo
 
     district = ctx.region("district")
     if Report.objects.in_region(district.prefix).exists():
@@ -743,7 +743,7 @@ def load(ctx: Any) -> int:
         return 0  # the users loader has not run
     people = random.Random(SEED)
     streets = list(district.children.filter(level="street").order_by("code"))
-    codes = [code for code, _ in demo.DEPARTMENTS]
+    codes = [code for code, _ in DEPARTMENTS]
     departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
     seeded = seed_catalogue(departments, region=district)
     offices = _street_offices(streets)

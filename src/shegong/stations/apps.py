@@ -5,3 +5,17 @@ class StationsConfig(AppConfig):
     name = "shegong.stations"
     label = "stations"
     verbose_name = "暖新驿站与新就业群体关爱"
+
+    def ready(self) -> None:
+        from shegong.core import registry
+
+        from . import menu
+
+        registry.menu.add(*menu.ENTRIES)
+        registry.api_routers.add(
+            registry.ApiRouter("/stations", "shegong.stations.api.router", "驿站", order=40)
+        )
+        registry.demo_loaders.add(
+            registry.DemoLoader("stations", "shegong.stations.demo.load", order=60),
+            registry.DemoLoader("workers", "shegong.stations.demo_care.load", order=70),
+        )

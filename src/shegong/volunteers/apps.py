@@ -7,5 +7,21 @@ class VolunteersConfig(AppConfig):
     verbose_name = "志愿者与专业社工"
 
     def ready(self) -> None:
-        # Registers the periodic scans and notification events of volunteer service (scans.py).
-        from . import scans  # noqa: F401
+        from shegong.core import registry
+
+        from . import menu, scans  # noqa: F401  (scans registers the scans and events)
+
+        registry.menu.add(*menu.ENTRIES)
+        ApiRouter = registry.ApiRouter
+        registry.api_routers.add(
+            ApiRouter("/volunteers", "shegong.volunteers.api_people.router", "志愿者", order=50),
+            ApiRouter(
+                "/activities", "shegong.volunteers.api_activities.router", "志愿服务活动", order=51
+            ),
+            ApiRouter(
+                "/service-records", "shegong.volunteers.api_hours.router", "服务时长", order=52
+            ),
+        )
+        registry.demo_loaders.add(
+            registry.DemoLoader("volunteers", "shegong.volunteers.demo.load", order=80)
+        )

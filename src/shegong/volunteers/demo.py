@@ -47,8 +47,8 @@ from django.conf import settings
 from django.utils import timezone
 from stdnum.cn import ric
 
-from shegong import demo
 from shegong.accounts.models import User
+from shegong.core import demo
 from shegong.core.pii import blind_index, id_facts
 from shegong.ledger.demo import GIVEN, SURNAMES
 from shegong.ledger.models import Organization, Person

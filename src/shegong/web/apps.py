@@ -8,3 +8,11 @@ class WebConfig(AppConfig):
     name = "shegong.web"
     label = "web"
     verbose_name = "界面与工作台"
+
+    def ready(self) -> None:
+        from shegong.core import registry
+
+        from . import cards, menu
+
+        registry.menu.add(*menu.ENTRIES)
+        registry.cards.add(*cards.CARDS)

@@ -25,8 +25,9 @@ def test_the_workbench_shows_the_menu_scope_and_counts(client, street_a_staff):
     assert "工作台" in body and "东城街道" in body
     assert "账号管理" in body  # menu entry from the permission table
     assert "运行状态" not in body  # street staff lack SYSTEM_VIEW
-    assert dict(response.context["region_counts"]) == {"社区/村": 1, "网格": 1}
-    assert response.context["unread"] == 1
+    cards = _cards(response)
+    assert dict(cards["regions"]["counts"]) == {"社区/村": 1, "网格": 1}
+    assert cards["inbox"]["unread"] == 1
     assert 'id="card-workers"' not in body
     assert "东*****" in body  # the masked name in the top bar
 
@@ -52,7 +53,7 @@ def test_admins_see_recent_audit_entries_in_scope(client, street_a_staff, street
     audit.record(Verb.USER_UPDATED, actor=street_a_staff, region=district["street_a"])
     audit.record(Verb.USER_UPDATED, actor=street_b_staff, region=district["street_b"])
     client.force_login(street_a_staff)
-    events = client.get("/").context["recent_audit"]
+    events = _cards(client.get("/"))["audit"]["events"]
     assert {e.region_id for e in events} == {district["street_a"].code}
 
 
@@ -125,7 +126,7 @@ def test_an_unknown_api_route_gets_json_problem_details(client, street_a_staff):
 
 
 def test_the_500_page_is_chinese_and_standalone(client, rf):
-    from shegong.core.views import server_error
+    from shegong.web.views.home import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500
@@ -184,5 +185,10 @@ def test_the_home_page_shows_ledger_counts_in_scope_only(client, district, stree
     Organization.objects.create(kind="enterprise", name="西关乙公司", region=district["grid_b"])
     client.force_login(street_a_staff)
     response = client.get("/")
-    assert response.context["ledger"]["organizations"] == 1
+    assert _cards(response)["ledger"]["organizations"] == 1
     assert 'id="card-ledger"' in response.content.decode()
+
+
+def _cards(response):
+    """The workbench cards on the home page, by name: {name: the card's context}."""
+    return {card["name"]: card["data"] for card in response.context["cards"]}

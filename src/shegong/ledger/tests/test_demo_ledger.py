@@ -2,7 +2,7 @@
 
 from django.core.management import call_command
 
-from shegong import demo
+from shegong.core import demo
 from shegong.core.pii import blind_index, id_facts, validate_id_number
 from shegong.ledger.choices import CoverageMode, PoliticalStatus
 from shegong.ledger.models import (

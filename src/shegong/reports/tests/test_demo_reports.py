@@ -8,8 +8,8 @@ import pytest
 from django.db.models import F
 from django.utils import timezone
 
-from shegong import demo
 from shegong.accounts.models import User
+from shegong.core import demo
 from shegong.core.pii import validate_id_number
 from shegong.regions.queries import locate
 from shegong.reports import demo as reports_demo
@@ -27,7 +27,7 @@ def loaded(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     ctx = demo.DemoContext(size="small")
     for name in ("regions", "departments", "users"):
-        dict(demo.LOADERS)[name](ctx)
+        dict(demo.loaders())[name](ctx)
     created = reports_demo.load(ctx)
     return ctx, created
 

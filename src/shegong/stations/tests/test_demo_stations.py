@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from shegong import demo
+from shegong.core import demo
 from shegong.regions.queries import locate
 from shegong.stations import demo as stations_demo
 from shegong.stations.models import Inspection, Station
@@ -19,7 +19,7 @@ def ctx(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     ctx = demo.DemoContext(size="seed")
     for name in ("regions", "departments", "users"):
-        dict(demo.LOADERS)[name](ctx)
+        dict(demo.loaders())[name](ctx)
     return ctx
 
 
@@ -51,13 +51,13 @@ def test_demo_stations_are_idempotent(ctx):
 
 
 def test_demo_loader_is_registered_after_reports():
-    names = [name for name, _ in demo.LOADERS]
+    names = [name for name, _ in demo.loaders()]
     assert names.index("stations") > names.index("reports")
 
 
 def test_the_small_demo_registers_the_riders_with_visits_care_and_insurance(db):
-    from shegong import demo
     from shegong.accounts.models import User
+    from shegong.core import demo
     from shegong.stations.models import Distribution, Enrollment, RoleModel, Visit, Worker
 
     created = demo.load("small")

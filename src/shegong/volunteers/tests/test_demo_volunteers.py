@@ -12,8 +12,8 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from shegong import demo
 from shegong.accounts.models import User
+from shegong.core import demo
 from shegong.core.pii import mask_name, validate_id_number
 from shegong.volunteers import access, hours, registration, socialwork, stars
 from shegong.volunteers import demo as volunteers_demo
@@ -41,7 +41,7 @@ def ctx(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     ctx = demo.DemoContext(size="small")
     for name in ("regions", "departments", "users", "ledger"):
-        dict(demo.LOADERS)[name](ctx)
+        dict(demo.loaders())[name](ctx)
     reverse("volunteers_public:stars")  # the URLconf is imported once, not timed below
     return ctx
 
@@ -233,5 +233,5 @@ def test_loading_twice_adds_nothing(ctx):
 
 
 def test_the_loader_is_registered_after_the_workers():
-    names = [name for name, _ in demo.LOADERS]
+    names = [name for name, _ in demo.loaders()]
     assert names.index("volunteers") == names.index("workers") + 1

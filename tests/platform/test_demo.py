@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from shegong import demo
+from shegong.accounts.demo import DEMO_LOGINS
 from shegong.accounts.models import Department, User
+from shegong.core import demo
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Role
 from shegong.core.pii import validate_id_number
+from shegong.regions.demo import load_regions, region_rows
 from shegong.regions.models import Region
 from shegong.regions.queries import locate
 
 
 def test_the_seed_district_has_six_streets_about_forty_communities_and_grids(db):
-    demo.load_regions(demo.DemoContext(size="seed"))  # the regions only: the rest is slow
+    load_regions(demo.DemoContext(size="seed"))  # the regions only: the rest is slow
     district = Region.objects.get(code="341271000000")
     assert district.name == "示范区"
     streets = Region.objects.filter(level="street").order_by("code")
@@ -40,8 +42,8 @@ def test_every_point_of_the_district_is_located_in_a_grid(db):
 def test_it_is_deterministic(db):
     from random import Random
 
-    first = demo.region_rows("seed", Random(demo.SEED))
-    second = demo.region_rows("seed", Random(demo.SEED))
+    first = region_rows("seed", Random(demo.SEED))
+    second = region_rows("seed", Random(demo.SEED))
     assert [(r.code, r.name, r.boundary) for r in first] == [
         (r.code, r.name, r.boundary) for r in second
     ]
@@ -51,7 +53,7 @@ def test_there_is_one_login_per_role_that_needs_no_password_change(db):
     demo.load("small")
     roles = {m.role for u in User.objects.all() for m in u.memberships.all()}
     assert roles == set(Role.values)
-    for login in demo.DEMO_LOGINS:
+    for login in DEMO_LOGINS:
         user = User.objects.get(phone=login.phone)
         assert user.check_password(demo.PASSWORD), login
         assert not user.must_change_password
@@ -82,7 +84,7 @@ def test_loading_twice_adds_nothing_and_audits_once(db):
     first = demo.load("small")
     counts = (Region.objects.count(), User.objects.count(), Department.objects.count())
     second = demo.load("small")
-    assert first["regions"] > 0 and first["users"] == len(demo.DEMO_LOGINS)
+    assert first["regions"] > 0 and first["users"] == len(DEMO_LOGINS)
     assert set(second.values()) == {0}
     assert (Region.objects.count(), User.objects.count(), Department.objects.count()) == counts
     assert AuditEvent.objects.filter(verb=Verb.DEMO_LOADED).count() == 1

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shegong import demo
+from shegong.accounts.demo import format_logins
+from shegong.core import demo
 
 
 class Command(BaseCommand):
@@ -25,4 +26,4 @@ class Command(BaseCommand):
             self.stdout.write(f"演示数据已加载 / demo data loaded（{size}）：{summary}")
         else:
             self.stdout.write("演示数据已存在，未重复加载 / demo data already present")
-        self.stdout.write("\n演示账号 / demo logins:\n" + demo.format_logins())
+        self.stdout.write("\n演示账号 / demo logins:\n" + format_logins())

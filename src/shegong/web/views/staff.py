@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from shegong.core import actions, excel
+from shegong.core.audit import VERB_CHOICES
+from shegong.core.errors import NotFound
 from shegong.core.perms import Perm, require_perm
-
-from . import actions, excel, queries
-from .audit import VERB_CHOICES
-from .errors import NotFound
+from shegong.web import queries
 
 AUDIT_PAGE_SIZE = 50
 AUDIT_EXPORT_MAX_ROWS = 100_000
@@ -134,7 +134,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "core/audit_list.html",
+        "web/audit_list.html",
         {
             "form": form,
             "page": page,
@@ -152,7 +152,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.detail) from exc
     data_json = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True, default=str)
-    return render(request, "core/audit_detail.html", {"event": event, "data_json": data_json})
+    return render(request, "web/audit_detail.html", {"event": event, "data_json": data_json})
 
 
 # --- inbox -----------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(notifications, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "core/inbox_list.html",
+        "web/inbox_list.html",
         {"page": page, "show": show, "unread": queries.unread_count(request.user)},
     )
 
@@ -219,6 +219,6 @@ def system_status(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "core/system_status.html",
+        "web/system_status.html",
         {"status": status, "task_rows": task_rows, "now": timezone.now()},
     )

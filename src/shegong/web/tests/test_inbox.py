@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from shegong.core import actions, queries
+from shegong.core import actions
 from shegong.core.errors import NotPermitted
 from shegong.core.models import AuditEvent, Notification
+from shegong.web import queries
 
 
 def note(user, title, *, read=False, link=""):

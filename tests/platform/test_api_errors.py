@@ -14,7 +14,8 @@ from django.utils import timezone
 from shegong import testing
 from shegong.accounts import actions
 from shegong.accounts.models import ApiToken, Membership
-from shegong.core.api import api, problem_not_found
+from shegong.api import api
+from shegong.core.api import problem_not_found
 from shegong.core.errors import DomainError
 from shegong.core.perms import PERMISSIONS, Role
 

@@ -11,14 +11,13 @@ from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from shegong.core.audit import VERB_LABELS, Verb
+from shegong.core.errors import NotFound
+from shegong.core.models import AuditEvent, JobRun, Notification, ScanState, WorkerHeartbeat
+from shegong.core.scans import SCANS
 from shegong.core.scope import in_subtree
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-
-from .audit import VERB_LABELS, Verb
-from .errors import NotFound
-from .models import AuditEvent, JobRun, Notification, ScanState, WorkerHeartbeat
-from .scans import SCANS
 
 # --- audit -----------------------------------------------------------------------------------
 

@@ -1,0 +1,177 @@
+"""The registries the shell renders: what each app shows and plugs in, without the shell (or any
+other app) importing it.
+
+Every app fills them from its ``AppConfig.ready()``::
+
+    def ready(self) -> None:
+        from shegong.core import registry
+
+        from . import cards, menu
+        registry.menu.add(*menu.ENTRIES)
+        registry.cards.add(*cards.CARDS)
+        registry.api_routers.add(registry.ApiRouter("/ledger", "shegong.ledger.api.router", "台账"))
+        registry.demo_loaders.add(registry.DemoLoader("ledger", "shegong.ledger.demo.load"))
+
+The workbench home shows the registered cards, the left menu the registered entries, ``shegong
+check`` runs the registered checks, ``/api/v1/`` mounts the registered routers and ``shegong
+loaddemo`` runs the registered loaders, each in ``order`` (then registration order, which is the
+order of ``INSTALLED_APPS``). Periodic scans have their own registry (``core.scans``), and so do
+notification events (``core.notify``).
+
+Functions are given as callables or as dotted paths; a dotted path is imported on first use, so
+``ready()`` stays cheap and free of import cycles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from django.utils.module_loading import import_string
+
+from .perms import Perm
+
+
+class _Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def order(self) -> int: ...
+
+
+T = TypeVar("T", bound=_Keyed)
+
+
+class Registry(Generic[T]):
+    """Items by key, in ``order`` then registration order. Registering the same key again
+    replaces the item (``ready()`` may run more than once in tests), never duplicates it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._items: dict[str, T] = {}
+
+    def add(self, *items: T) -> None:
+        for item in items:
+            self._items[item.key] = item
+
+    def remove(self, key: str) -> None:
+        self._items.pop(key, None)
+
+    def __iter__(self) -> Iterator[T]:
+        ranked = sorted(enumerate(self._items.values()), key=lambda pair: (pair[1].order, pair[0]))
+        return iter([item for _, item in ranked])
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+
+def resolve(function: Callable[..., Any] | str) -> Callable[..., Any]:
+    """A callable, or the callable a dotted path names."""
+    return import_string(function) if isinstance(function, str) else function
+
+
+# --- the left menu --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One entry of the left menu, in the group ``group`` (groups are ordered by
+    ``group_order``; entries inside a group by ``order``). ``perm`` is needed to see it, unless
+    ``or_if(user)`` is true (a volunteer leading a team sees the team's workbench pages)."""
+
+    group: str
+    group_order: int
+    label: str
+    url_name: str
+    icon: str
+    order: int = 0
+    perm: Perm | None = None
+    or_if: Callable[[Any], bool] | str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.group}:{self.url_name}"
+
+
+# --- workbench cards ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card on the workbench home. ``context(user)`` reads the app's own scoped queries and
+    returns the template's context, or None to leave the card out; ``template`` renders the
+    card with its Bootstrap column. Shown only to users with ``perm`` (when given)."""
+
+    name: str
+    template: str
+    context: Callable[[Any], dict[str, Any] | None] | str
+    order: int = 0
+    perm: Perm | None = None
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+# --- deployment checks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """A deployment self-check run by ``shegong check`` and at start-up: ``function()`` returns a
+    list of ``core.checks.Result``."""
+
+    name: str
+    function: Callable[[], list[Any]] | str
+    order: int = 0
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+# --- API routers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    """A django-ninja router mounted at ``/api/v1{prefix}`` with the OpenAPI tag ``tag``;
+    ``router`` is a Router or the dotted path of one."""
+
+    prefix: str
+    router: Any
+    tag: str
+    order: int = 0
+
+    @property
+    def key(self) -> str:
+        return self.prefix or "/"
+
+
+# --- demo loaders ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """A step of ``shegong loaddemo``: ``function(ctx: core.demo.DemoContext) -> int`` (rows
+    created). Idempotent: it skips what already exists, so a second run adds nothing."""
+
+    name: str
+    function: Callable[[Any], int] | str
+    order: int = 0
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+menu: Registry[MenuEntry] = Registry("menu")
+cards: Registry[Card] = Registry("cards")
+checks: Registry[Check] = Registry("checks")
+api_routers: Registry[ApiRouter] = Registry("api_routers")
+demo_loaders: Registry[DemoLoader] = Registry("demo_loaders")

@@ -1,0 +1,18 @@
+"""The left menu's 随手拍 group."""
+
+from shegong.core.perms import Perm
+from shegong.core.registry import MenuEntry
+
+GROUP = ("随手拍", 30)
+CONFIGURE = Perm.REPORTS_CONFIGURE
+
+ENTRIES = [
+    MenuEntry(*GROUP, "工单", "reports:queue", "inboxes", perm=Perm.REPORTS_VIEW),
+    MenuEntry(*GROUP, "派单台", "reports:dispatch", "signpost-split", perm=Perm.REPORTS_DISPATCH),
+    MenuEntry(*GROUP, "督办与三率", "reports:board", "speedometer2", perm=Perm.REPORTS_SUPERVISE),
+    MenuEntry(*GROUP, "监督员", "reports:appointments", "person-badge", perm=Perm.REPORTS_VIEW),
+    MenuEntry(*GROUP, "问题类别", "reports:categories", "tags", perm=CONFIGURE),
+    MenuEntry(*GROUP, "派单规则", "reports:routing", "diagram-3", perm=CONFIGURE),
+    MenuEntry(*GROUP, "回复模板", "reports:templates", "chat-left-text", perm=CONFIGURE),
+    MenuEntry(*GROUP, "Open311 密钥", "reports:api_keys", "key", perm=CONFIGURE),
+]

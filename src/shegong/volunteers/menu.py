@@ -1,0 +1,27 @@
+"""The left menu's 志愿服务 group. A volunteer leading a team has no workbench role, yet sees the
+team's pages (teams, activities, hours review, certificates)."""
+
+from shegong.core.perms import Perm
+from shegong.core.registry import MenuEntry
+
+GROUP = ("志愿服务", 50)
+VIEW = Perm.VOLUNTEERS_VIEW
+LEADS = "shegong.volunteers.access.leads_a_team"
+
+ENTRIES = [
+    MenuEntry(*GROUP, "志愿者", "volunteers:list", "people", perm=VIEW),
+    MenuEntry(*GROUP, "志愿服务队伍", "volunteers:teams", "flag", perm=VIEW, or_if=LEADS),
+    MenuEntry(
+        *GROUP, "志愿服务活动", "volunteers:activities", "calendar-check", perm=VIEW, or_if=LEADS
+    ),
+    MenuEntry(
+        *GROUP, "活动审核", "volunteers:review", "clipboard-check", perm=Perm.ACTIVITIES_REVIEW
+    ),
+    MenuEntry(
+        *GROUP, "服务时长审核", "volunteers:records", "hourglass-split", perm=VIEW, or_if=LEADS
+    ),
+    MenuEntry(*GROUP, "记录证明", "volunteers:certificates", "patch-check", perm=VIEW, or_if=LEADS),
+    MenuEntry(*GROUP, "志愿服务统计", "volunteers:statistics", "bar-chart", perm=VIEW),
+    MenuEntry(*GROUP, "专业社工", "volunteers:social_workers", "person-workspace", perm=VIEW),
+    MenuEntry(*GROUP, "技能目录", "volunteers:skills", "tools", perm=Perm.VOLUNTEERS_MANAGE),
+]

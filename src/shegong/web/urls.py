@@ -1,0 +1,30 @@
+"""The shell's pages: the workbench home, the H5 home, health, and the audit, inbox and system
+pages. ``urlpatterns`` are mounted at the site root; the staff pages keep their namespaces."""
+
+from django.urls import include, path
+
+from .views import home, staff
+
+audit_patterns = [
+    path("", staff.audit_list, name="list"),
+    path("<int:pk>/", staff.audit_detail, name="detail"),
+]
+
+inbox_patterns = [
+    path("", staff.inbox_list, name="list"),
+    path("<int:pk>/read/", staff.inbox_read, name="read"),
+    path("read-all/", staff.inbox_read_all, name="read_all"),
+]
+
+system_patterns = [
+    path("", staff.system_status, name="status"),
+]
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("m/", home.mobile_home, name="mobile_home"),
+    path("healthz", home.healthz, name="healthz"),
+    path("audit/", include((audit_patterns, "audit"))),
+    path("inbox/", include((inbox_patterns, "inbox"))),
+    path("system/", include((system_patterns, "system"))),
+]

@@ -1,0 +1,2 @@
+"""The shell's views: ``home`` (workbench and H5 homes, error pages, health) and ``staff``
+(audit, inbox, system status)."""
