@@ -64,8 +64,9 @@ def _setup(size: int) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from shegong import demo, testing
+    from shegong import testing
     from shegong.accounts.models import User
+    from shegong.core import demo
     from shegong.core.bulk import insert_rows
     from shegong.core.perms import Role
     from shegong.ledger.models import Person

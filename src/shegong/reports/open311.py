@@ -49,7 +49,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from shegong.core import idempotency
-from shegong.core.errors import DomainError, InvalidInput
+from shegong.core.errors import InvalidInput, NotFound, ShegongError
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
 
@@ -208,7 +208,7 @@ def error_response(fmt: str, status: int, descriptions: list[str]) -> HttpRespon
     return respond(fmt, "errors", errors, status=status)
 
 
-def _domain_error(fmt: str, exc: DomainError) -> HttpResponse:
+def _domain_error(fmt: str, exc: ShegongError) -> HttpResponse:
     """403, 404 and 429 keep their status; every other refusal is the spec's general 400."""
     status = exc.status if exc.status in (403, 404, 429) else 400
     if exc.errors:
@@ -268,7 +268,7 @@ def endpoint(*methods: str) -> Callable:
                 return view(request, fmt, *args, **kwargs)
             except Open311Error as exc:
                 return error_response(fmt, exc.status, exc.descriptions)
-            except DomainError as exc:
+            except ShegongError as exc:  # a rule broken, or not found / not permitted
                 return _domain_error(fmt, exc)
 
         return login_not_required(csrf_exempt(wrapped))
@@ -350,7 +350,7 @@ def _service(code: str) -> Category:
         raise Open311Error(400, "缺少 service_code")
     try:
         return access_category(code, include_staff_only=False)
-    except DomainError:
+    except NotFound:
         raise Open311Error(404, f"service_code「{code}」不存在") from None
 
 

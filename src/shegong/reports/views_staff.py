@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted, ShegongError
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name, mask_phone
@@ -261,7 +261,7 @@ def bulk_transfer(request: HttpRequest) -> HttpResponse:
         try:
             report = queries.access_report(user, raw)
             actions.transfer_report(report, actor=user, department=department, note=note)
-        except DomainError as exc:
+        except ShegongError as exc:  # one case out of reach or refused does not stop the others
             failed.append(f"{number}（{exc.detail}）")
         else:
             done.append(number)

@@ -8,12 +8,15 @@ message beside its field.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 
 from shegong.core import photos as photo_intake
 from shegong.core.errors import DomainError
+
+R = TypeVar("R")
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
@@ -93,3 +96,29 @@ def first_error(form: forms.Form) -> str:
     for errors in form.errors.values():
         return str(errors[0])
     return "输入有误"
+
+
+def run_action(
+    form: forms.Form,
+    action: Callable[..., R],
+    /,
+    *args: Any,
+    field_map: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> R | None:
+    """Call ``action(*args, **kwargs)`` for a page. A ``DomainError`` goes onto ``form`` (each
+    message beside the field it names) and None is returned; the status to answer with is kept
+    as ``form.error_status`` (409, 422 …). "Not yours" (``AccessDenied``) is not caught: the
+    middleware answers it with the 404 or 403 page. So a view reads::
+
+        campaign = run_action(form, care.create_campaign, actor=user, name=data["name"])
+        if form.errors:
+            return render(request, "stations/campaign_form.html", {"form": form},
+                          status=form.error_status)
+    """
+    try:
+        return action(*args, **kwargs)
+    except DomainError as exc:
+        add_domain_error(form, exc, field_map)
+        form.error_status = exc.status  # type: ignore[attr-defined]
+        return None
