@@ -8,7 +8,7 @@ deliveries are written by the worker and by actions; the admin only lets a super
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.http import HttpRequest
@@ -58,7 +58,9 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     list_select_related = False
     show_full_result_count = False  # COUNT(*) over a large log on every page is not free
-    fields = [
+    # A tuple of names, so the one value types as both ``fields`` (names or groups of names)
+    # and ``readonly_fields`` (names); a list would be invariant and fit only one of them.
+    fields: ClassVar[tuple[str, ...]] = (
         "at",
         "actor_label",
         "actor",
@@ -71,7 +73,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         "via",
         "success",
         "data_pretty",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description="操作")
@@ -124,7 +126,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "channel", "title", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["channel", "status"]
     # The address may be a mobile number: shown masked, never in plaintext.
-    fields = [
+    fields: ClassVar[tuple[str, ...]] = (
         "channel",
         "notification",
         "address_masked",
@@ -137,7 +139,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "digest_of",
         "last_error",
         "created_at",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description="地址")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -104,8 +104,9 @@ class ShegongAPI(NinjaAPI):
     def _get_urls(self) -> list[Any]:
         patterns = super()._get_urls()
         for pattern in patterns:
-            if getattr(pattern, "callback", None) is not None:
-                pattern.callback = _problem_405(pattern.callback)
+            callback = getattr(pattern, "callback", None)
+            if callback is not None:
+                pattern.callback = _problem_405(callback)
         return patterns
 
 
@@ -296,10 +297,22 @@ def make_api(auth: list[Any]) -> ShegongAPI:
         auth=auth,
         renderer=Renderer(),
     )
-    api.add_exception_handler(ValidationError, _on_validation_error)
-    api.add_exception_handler(ShegongError, _on_shegong_error)
-    api.add_exception_handler(Http404, _on_not_found)
-    api.add_exception_handler(PermissionDenied, _on_permission_denied)
-    api.add_exception_handler(HttpError, _on_http_error)
-    api.add_exception_handler(Exception, _on_unexpected)
+    _add_handler(api, ValidationError, _on_validation_error)
+    _add_handler(api, ShegongError, _on_shegong_error)
+    _add_handler(api, Http404, _on_not_found)
+    _add_handler(api, PermissionDenied, _on_permission_denied)
+    _add_handler(api, HttpError, _on_http_error)
+    _add_handler(api, Exception, _on_unexpected)
     return api
+
+
+_E = TypeVar("_E", bound=Exception)
+
+
+def _add_handler(
+    api: NinjaAPI, exc_class: type[_E], handler: Callable[[HttpRequest, _E], HttpResponse]
+) -> None:
+    """``api.add_exception_handler`` for a handler that takes the raised exception."""
+    # ninja types the handler's argument as ``_E | type[_E]``, but it only ever passes the
+    # raised instance (it finds the handler by ``type(exc).__mro__``, which a class would miss).
+    api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]

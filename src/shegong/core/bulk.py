@@ -15,9 +15,12 @@ and reads the keys back by a unique column with ``pks_by``.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
+
+if TYPE_CHECKING:
+    from django.db.models.options import Options
 
 __all__ = ["PLAIN", "insert_rows", "pks_by"]
 
@@ -27,6 +30,22 @@ PLAIN: frozenset[type[models.Field]] = frozenset({
     models.SmallIntegerField, models.PositiveSmallIntegerField, models.BigIntegerField,
     models.PositiveBigIntegerField, models.BooleanField, models.FloatField,
 })  # fmt: skip
+
+
+def _model_field(meta: Options[Any], name: str) -> models.Field:
+    """The field ``name`` of the model itself: a reverse relation (``get_field`` returns those
+    too) has no column to insert into."""
+    field = meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{meta.label}: {name!r} is a reverse relation, not a column")
+    return field
+
+
+def _column(field: models.Field) -> str:
+    # The stubs make ``column`` optional for a ForeignObject without a column of its own; the
+    # fields inserted into are the concrete ones, which always have a column.
+    assert field.column is not None
+    return field.column
 
 
 def _plain(field: models.Field) -> bool:
@@ -56,8 +75,8 @@ def insert_rows(
     """
     meta = model._meta
     fixed = dict(fixed or {})
-    fields = [meta.get_field(name) for name in field_names]
-    given = [meta.get_field(name) for name in fixed]
+    fields = [_model_field(meta, name) for name in field_names]
+    given = [_model_field(meta, name) for name in fixed]
     named = {f.attname for f in (*fields, *given)}
     if len(named) != len(fields) + len(given):
         raise ValueError(f"{model.__name__}: a column is named twice in {list(field_names)}")
@@ -75,7 +94,7 @@ def insert_rows(
     )
     prepare = [(i, f) for i, f in enumerate(fields) if not _plain(f)]
     quote = connection.ops.quote_name
-    columns = [f.column for f in (*fields, *given, *rest)]
+    columns = [_column(f) for f in (*fields, *given, *rest)]
     # Table and column names come from the model; every value is a query parameter.
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608

@@ -291,6 +291,8 @@ def _parse_item(index: int, item: Any, names: set[str], errors: list[str]) -> Ch
                 errors.append(_problem(index, "provider 须继承 SmsProvider", "not an SmsProvider"))
     if len(errors) > before:
         return None
+    # Checked above: a name that is not a string or a kind not in KINDS added an error.
+    assert isinstance(name, str) and isinstance(kind, str)
     options = {k: v for k, v in item.items() if k in ("url", "secret", "provider")}
     return CLASSES[kind](
         name=name,

@@ -27,8 +27,9 @@ def render_partial_or_full(
     status: int = 200,
 ) -> HttpResponse:
     """Render ``partial_template`` for an HTMX swap, else the full ``template``."""
-    partial = partial_template and is_htmx(request) and not request.headers.get("HX-Boosted")
-    return render(request, partial_template if partial else template, context, status=status)
+    if partial_template and is_htmx(request) and not request.headers.get("HX-Boosted"):
+        template = partial_template
+    return render(request, template, context, status=status)
 
 
 def redirect_after_write(request: HttpRequest, url: str) -> HttpResponse:

@@ -89,10 +89,16 @@ def ttl() -> timedelta:
 
 
 def owner_of(request: HttpRequest) -> str:
-    user = getattr(request, "auth", None)
+    user: Any = getattr(request, "auth", None)  # whatever ninja's authenticator returned
     if getattr(user, "pk", None) is not None:
         return f"user:{user.pk}"
     return f"anon:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _method(request: HttpRequest) -> str:
+    # ``HttpRequest.method`` is None only on a request built by hand; the handler sets it.
+    assert request.method is not None
+    return request.method
 
 
 def fingerprint(request: HttpRequest) -> str:
@@ -105,7 +111,7 @@ def fingerprint(request: HttpRequest) -> str:
     ``request.body`` is gone.)
     """
     digest = hashlib.sha256()
-    digest.update(request.method.encode() + b"\n" + request.get_full_path().encode() + b"\n")
+    digest.update(_method(request).encode() + b"\n" + request.get_full_path().encode() + b"\n")
     if request.content_type == "multipart/form-data":
         _hash_form(digest, request)
         return digest.hexdigest()
@@ -157,7 +163,7 @@ def claim(request: HttpRequest, key: str) -> IdempotencyRecord | HttpResponse:
                     return IdempotencyRecord.objects.create(
                         owner=owner,
                         key=key,
-                        method=request.method,
+                        method=_method(request),
                         path=request.path[:255],
                         fingerprint=print_,
                     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from django.db import transaction
@@ -112,7 +112,7 @@ def notify(recipient: Any, event: str, context: dict[str, Any] | None = None) ->
             )
             targets.append(channel.name)
     for name in targets:
-        transaction.on_commit(lambda name=name: enqueue_send(name))
+        transaction.on_commit(partial(enqueue_send, name))
     return notification
 
 

@@ -26,6 +26,13 @@ def encrypted_fields() -> Iterator[tuple[type[models.Model], list[pii.EncryptedT
             yield model, fields
 
 
+def _column(field: models.Field) -> str:
+    # The stubs make ``column`` optional (a ForeignObject has none of its own); a concrete
+    # field, as the primary key and every field from ``concrete_fields`` are, always has one.
+    assert field.column is not None
+    return field.column
+
+
 @transaction.atomic(durable=True)
 def rekey_pii(*, actor: Any = None) -> dict[str, int]:
     """Re-encrypt every value stored under an older key id; return rows changed per model."""
@@ -33,8 +40,8 @@ def rekey_pii(*, actor: Any = None) -> dict[str, int]:
     quote = connection.ops.quote_name
     counts: dict[str, int] = {}
     for model, fields in encrypted_fields():
-        pk = model._meta.pk.column
-        columns = ", ".join(quote(f.column) for f in fields)
+        pk = _column(model._meta.pk)
+        columns = ", ".join(quote(_column(f)) for f in fields)
         changed = 0
         # The stored ciphertext is read raw: the ORM would hand back plaintext.
         with connection.cursor() as cursor:

@@ -15,6 +15,7 @@ import signal
 import socket
 import time
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from django.db import close_old_connections
 from django.db.models import F
@@ -22,6 +23,9 @@ from django.utils import timezone
 
 from . import scans
 from .models import WorkerHeartbeat
+
+if TYPE_CHECKING:
+    from django_tasks_db.management.commands.db_worker import Worker as DbWorker
 
 logger = logging.getLogger("shegong.worker")
 
@@ -39,7 +43,7 @@ class Worker:
         self.interval = interval
         self.backend = backend
         self.running = True
-        self._drainer = None
+        self._drainer: DbWorker | None = None
         self.tasks_done = 0
 
     # --- one iteration ------------------------------------------------------------------------

@@ -40,14 +40,14 @@ def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
         _, items = groups.setdefault(entry.group, (entry.group_order, []))
         items.append((entry.order, position, item))
     ordered = sorted(groups.items(), key=lambda pair: pair[1][0])
-    result = [
+    result: list[dict[str, Any]] = [
         {"title": title, "items": [item for _, _, item in sorted(items, key=lambda t: t[:2])]}
         for title, (_, items) in ordered
     ]
     # Only the longest matching entry is active: /reports/dispatch/ is 派单台, not also 工单.
     matches = [e for g in result for e in g["items"] if e["active"]]
-    for entry in matches:
-        entry["active"] = entry["url"] == max((e["url"] for e in matches), key=len)
+    for match in matches:
+        match["active"] = match["url"] == max((e["url"] for e in matches), key=len)
     return result
 
 

@@ -42,17 +42,21 @@ def checkpoint(connection: Any) -> dict[str, Any]:
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    # Every ``type: ignore[misc]`` below: the methods overridden here are private to Django's
+    # backends and django-stubs leaves them out, so mypy reports each ``super()`` call to one
+    # as undefined in the superclass. Django itself has them (base and sqlite3 backends).
+
     _holds_write_lock = False
 
     def _start_transaction_under_autocommit(self) -> None:
         if self.is_in_memory_db():
-            return super()._start_transaction_under_autocommit()
+            return super()._start_transaction_under_autocommit()  # type: ignore[misc]
         # Bounded like SQLite's own busy timeout: should a writer of this process ever hang
         # with its transaction open, the others fall back to SQLite's busy handler (and its
         # "database is locked" error) instead of waiting here forever.
         self._holds_write_lock = _WRITE_LOCK.acquire(timeout=LOCK_TIMEOUT_SECONDS)
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             self._release_write_lock()
             raise
@@ -64,18 +68,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self) -> None:
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]
         finally:
             self._release_write_lock()
 
     def _rollback(self) -> None:
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]
         finally:
             self._release_write_lock()
 
     def _close(self) -> None:
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]
         finally:
             self._release_write_lock()

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 
 from shegong.core import registry
 from shegong.core.models import Notification
+from shegong.web.http import AuthedRequest
 
 
 def _url_or_none(name: str) -> str | None:
@@ -26,7 +27,7 @@ def _url_or_none(name: str) -> str | None:
 # --- workbench home -------------------------------------------------------------------------
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The registered cards for the active role; field users (volunteer, worker, resident) go
     to /m/."""
     user = request.user
@@ -47,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-def mobile_home(request: HttpRequest) -> HttpResponse:
+def mobile_home(request: AuthedRequest) -> HttpResponse:
     """The H5 home for riders, volunteers and residents (and anyone on a phone)."""
     user = request.user
     context = {

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from shegong.core.audit import VERB_CHOICES
 from shegong.core.errors import NotFound
 from shegong.core.perms import Perm, require_perm
 from shegong.web import queries
+from shegong.web.http import AuthedRequest
 
 AUDIT_PAGE_SIZE = 50
 AUDIT_EXPORT_MAX_ROWS = 100_000
@@ -73,8 +74,10 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, region_choices: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "全部区划"), *region_choices]
-        self.fields["region"].error_messages["invalid_choice"] = "所选区划不在您的工作范围内"
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)  # declared above
+        region.choices = [("", "全部区划"), *region_choices]
+        region.error_messages["invalid_choice"] = "所选区划不在您的工作范围内"
         self.fields["verb"].error_messages["invalid_choice"] = "未知的操作类型"
         for field in self.fields.values():
             css = (
@@ -85,7 +88,8 @@ class AuditFilterForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns (the stubs allow None for overrides)
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", "结束日期不能早于开始日期")
@@ -105,7 +109,7 @@ class AuditFilterForm(forms.Form):
 
 
 @require_safe
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse | FileResponse:
     """Search the audit log (read-only: the log offers no edit or delete anywhere)."""
     require_perm(request.user, Perm.AUDIT_VIEW)
     form = AuditFilterForm(
@@ -145,7 +149,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.AUDIT_VIEW)
     try:
         event = queries.access_audit_event(request.user, pk)
@@ -159,7 +163,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def inbox_list(request: HttpRequest) -> HttpResponse:
+def inbox_list(request: AuthedRequest) -> HttpResponse:
     """The user's own notifications; ``?show=unread`` for unread only."""
     show = "unread" if request.GET.get("show") == "unread" else "all"
     notifications = queries.inbox(request.user, unread_only=show == "unread")
@@ -181,7 +185,7 @@ def _safe_link(request: HttpRequest, link: str) -> str | None:
 
 
 @require_POST
-def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
+def inbox_read(request: AuthedRequest, pk: int) -> HttpResponse:
     """Mark one notification read, then follow its link (``?go=1``) or return to the inbox."""
     try:
         notification = queries.access_notification(request.user, pk)
@@ -194,7 +198,7 @@ def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def inbox_read_all(request: HttpRequest) -> HttpResponse:
+def inbox_read_all(request: AuthedRequest) -> HttpResponse:
     count = actions.mark_notifications_read(request.user, None, actor=request.user)
     messages.success(request, f"已将 {count} 条消息标记为已读" if count else "没有未读消息")
     return redirect(_back_to_inbox(request))
@@ -210,7 +214,7 @@ def _back_to_inbox(request: HttpRequest) -> str:
 
 
 @require_safe
-def system_status(request: HttpRequest) -> HttpResponse:
+def system_status(request: AuthedRequest) -> HttpResponse:
     """Is the worker running, are scans on time, what is queued (STYLE.md rule 16)."""
     require_perm(request.user, Perm.SYSTEM_VIEW)
     status = queries.system_status(request.user)
