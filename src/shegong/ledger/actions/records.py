@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shegong.core import audit
 from shegong.core.audit import Verb
-from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import blind_index
 from shegong.regions.choices import Level
@@ -189,6 +189,51 @@ def ensure_person(data: PersonIn, *, actor: Any, region: Region) -> tuple[Person
     person = Person.objects.create(id_number=data.id_number, region=region, **values)
     audit.record(Verb.PERSON_CREATED, actor=actor, target=person)
     return person, True
+
+
+def file_person(
+    data: PersonIn,
+    *,
+    actor: Any,
+    region: Region,
+    self_service: bool,
+    check: Callable[[Person], None] | None = None,
+) -> tuple[Person, bool, bool]:
+    """The Person a registration (a volunteer, a 新就业群体 worker) is filed for, found by ID
+    number or created, inside the caller's transaction, with the account-link rules of a
+    self-service registration. The one place personal data is linked for every app.
+
+    - An existing Person is locked, and the name given must be the name on record.
+    - ``check(person)`` then runs the caller's own rule (e.g. "already registered here").
+    - Self-service: the Person is linked to the actor's account, unless it is linked to another
+      account, or the account is linked to another Person.
+    - A phone is filled in only where the record has none.
+
+    Returns ``(person, created, linked)``.
+    """
+    person, created = ensure_person(data, actor=actor, region=region)
+    if not created:
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.name != data.name:
+            raise InvalidInput.field("name", "姓名与该身份证号的登记信息不符")
+    if check is not None:
+        check(person)
+    linked = False
+    if self_service and actor is not None:
+        if person.user_id is not None and person.user_id != actor.pk:
+            raise InvalidInput.field("id_number", "该身份证号已关联其他账号，请联系社区工作人员")
+        other = Person.objects.filter(user=actor).exclude(pk=person.pk).first()
+        if other is not None:
+            raise DomainError("您的账号已关联其他身份信息，请联系社区工作人员")
+        if person.user_id is None:
+            person.user = actor
+            linked = True
+    if not created and not person.phone and data.phone:
+        person.phone = data.phone
+    if linked or not created:
+        person.updated_at = timezone.now()
+        person.save()
+    return person, created, linked
 
 
 @transaction.atomic(durable=True)
