@@ -21,10 +21,11 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import problem_responses
 
-from . import care, qr, visits
+from . import qr
+from .actions import care, visits
+from .actions.workers import WORKER_KINDS
 from .models import Distribution, Enrollment, Visit, Worker
 from .schemas import CheckinIn, MeOut, VisitOut
-from .workers import WORKER_KINDS
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)

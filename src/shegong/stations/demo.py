@@ -1,7 +1,7 @@
 """Demo stations: 86 暖新驿站, 司机之家, 户外劳动者服务站 and 党群服务中心 across the demo
 district's streets, with varied schedules, facilities and a few unresolved inspection defects.
 
-Every station goes through ``actions.create_station`` (actor None: the system), so the demo
+Every station goes through ``station_actions.create_station`` (actor None: the system), so the demo
 holds only what the pages could have produced. Idempotent: nothing is added once the district
 has stations.
 """
@@ -18,7 +18,7 @@ from shegong.accounts.models import User
 from shegong.ledger.models import Organization
 from shegong.regions.models import Region
 
-from . import actions
+from .actions import stations as station_actions
 from .choices import StationKind
 from .models import Facility, Station
 
@@ -124,7 +124,7 @@ def load(ctx: Any) -> int:
         )[0]  # fmt: skip
         operator = rng.choice(operators) if operators and rng.random() < 0.6 else None
         stations.append(
-            actions.create_station(
+            station_actions.create_station(
                 actor=None,
                 name=f"{street.name}{KIND_NAMES[kind]}（{road}{section}）",
                 kind=kind,
@@ -155,7 +155,7 @@ def _inspections(rng: random.Random, stations: list[Station]) -> None:
         checklist = [
             {"item": name, "ok": not (defect and name == defect[0]), "note": ""} for name in names
         ]
-        inspection = actions.record_inspection(
+        inspection = station_actions.record_inspection(
             station,
             actor=None,
             inspector=inspector,
@@ -165,4 +165,6 @@ def _inspections(rng: random.Random, stations: list[Station]) -> None:
             follow_up=defect[2] if defect else "",
         )
         if defect and k >= 4:
-            actions.resolve_inspection(inspection, actor=None, resolution="已按要求整改，复查合格")
+            station_actions.resolve_inspection(
+                inspection, actor=None, resolution="已按要求整改，复查合格"
+            )

@@ -18,7 +18,7 @@ from shegong.core.errors import DomainError
 from shegong.core.perms import Role
 from shegong.ledger.models import Organization, Person
 
-from . import care, vanguard, visits, workers
+from .actions import care, vanguard, visits, workers
 from .models import Station, Worker
 
 SEED = 20260618

@@ -30,7 +30,8 @@ from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 from shegong.web.forms import add_domain_error
 
-from . import actions, queries, schedule, views_visits
+from . import queries, schedule, views_visits
+from .actions import stations as station_actions
 from .choices import StationKind, StationStatus
 from .forms import (
     CLOSURE_ROWS,
@@ -245,7 +246,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_form(request, form, None, request.POST, from_data=True, status=422)
     try:
-        station = actions.create_station(
+        station = station_actions.create_station(
             actor=user, schedule=schedule_from_data(request.POST), **_form_values(form)
         )
     except (NotFound, NotPermitted):
@@ -271,7 +272,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_form(request, form, station, request.POST, from_data=True, status=422)
     values = _form_values(form)
     try:
-        actions.update_station(
+        station_actions.update_station(
             station, actor=user, schedule=schedule_from_data(request.POST),
             remove_photos=form.cleaned_data.get("remove_photos") or [], **values,
         )  # fmt: skip
@@ -347,7 +348,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            actions.set_station_status(
+            station_actions.set_station_status(
                 station, actor=user, status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
             )  # fmt: skip
@@ -369,7 +370,7 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
     form = InspectionForm(request.POST)
     if form.is_valid():
         try:
-            inspection = actions.record_inspection(
+            inspection = station_actions.record_inspection(
                 station, actor=user, inspected_on=form.cleaned_data["inspected_on"],
                 checklist=checklist_from_data(station, request.POST),
                 defects=form.cleaned_data["defects"], follow_up=form.cleaned_data["follow_up"],
@@ -403,7 +404,7 @@ def inspection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
-            actions.resolve_inspection(
+            station_actions.resolve_inspection(
                 inspection, actor=user, resolution=form.cleaned_data["resolution"]
             )
         except (NotFound, NotPermitted):
@@ -425,7 +426,7 @@ def photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
         raise NotFound("未找到该照片")
     record = records[index] if isinstance(records[index], dict) else {}
     path = record.get(PHOTO_KEYS[kind]) or ""
-    folder = actions.PHOTO_FOLDER + "/"
+    folder = station_actions.PHOTO_FOLDER + "/"
     if not path.startswith(folder) or ".." in path or not default_storage.exists(path):
         raise NotFound("未找到该照片")
     response = FileResponse(default_storage.open(path, "rb"), content_type="image/jpeg")

@@ -32,7 +32,7 @@ from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.web.forms import DATE, DATE_ERRORS, StyledForm, add_domain_error
 
-from . import care, workers
+from .actions import care, workers
 from .models import CareCampaign, Distribution, Enrollment, InsuranceBatch, Station, Worker
 from .views_workers import _region_choices
 

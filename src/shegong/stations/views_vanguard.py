@@ -35,7 +35,7 @@ from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 from shegong.web.forms import StyledForm, add_domain_error
 
-from . import vanguard
+from .actions import vanguard
 from .models import RoleModel, VanguardPost
 from .views_workers import FORM_LEVELS, YES_NO, _region_choices
 

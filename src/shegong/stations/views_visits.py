@@ -28,7 +28,8 @@ from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.web.forms import DATE, DATE_ERRORS, StyledForm, add_domain_error
 
-from . import care, qr, queries, visits
+from . import qr, queries
+from .actions import care, visits
 from .choices import StationStatus
 from .models import Facility, Station, Visit, Worker
 

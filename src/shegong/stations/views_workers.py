@@ -35,7 +35,8 @@ from shegong.regions.models import Region
 from shegong.regions.queries import h5_region_groups
 from shegong.web.forms import StyledForm, add_domain_error
 
-from . import consent, workers
+from . import consent
+from .actions import workers
 from .models import Distribution, Enrollment, Visit, Worker
 
 PAGE_SIZE = 20

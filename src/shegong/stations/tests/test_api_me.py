@@ -15,7 +15,9 @@ from shegong.accounts import actions as account_actions
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
 from shegong.ledger.models import Person
-from shegong.stations import actions, care, qr, visits
+from shegong.stations import qr
+from shegong.stations.actions import care, visits
+from shegong.stations.actions import stations as station_actions
 from shegong.stations.models import Station, Visit
 
 from .visit_fixtures import station, worker
@@ -210,7 +212,7 @@ def test_a_deleted_station_token_is_404(client, setup):
 
 @pytest.mark.parametrize("status", ["suspended", "closed"])
 def test_a_station_not_open_is_409(client, setup, status):
-    actions.set_station_status(setup["a"], actor=None, status=status, reason="装修")
+    station_actions.set_station_status(setup["a"], actor=None, status=status, reason="装修")
     client.force_login(setup["rider"].person.user)
     response = post_checkin(client, {"token": qr.checkin_token(setup["a"])})
     assert response.status_code == 409 and "暂不能签到" in response.json()["detail"]
@@ -277,7 +279,7 @@ def test_openapi_lists_the_worker_operations(client):
 
 
 def test_after_withdrawal_me_and_checkin_are_404(client, setup):
-    from shegong.stations import workers
+    from shegong.stations.actions import workers
 
     account = setup["rider"].person.user
     workers.withdraw_worker(setup["rider"], actor=None, self_service=False, reason="本人申请")

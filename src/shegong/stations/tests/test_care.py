@@ -13,7 +13,7 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
-from shegong.stations import care
+from shegong.stations.actions import care
 from shegong.stations.models import CampaignStock, Distribution, Enrollment
 
 from .visit_fixtures import station, worker

@@ -15,7 +15,8 @@ from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput
 from shegong.core.models import AuditEvent
 from shegong.ledger.models import Person
-from shegong.stations import actions, visits
+from shegong.stations.actions import stations as station_actions
+from shegong.stations.actions import visits
 from shegong.stations.models import Visit
 
 from .visit_fixtures import station, worker
@@ -165,7 +166,7 @@ def test_bad_input_is_422_per_field_and_writes_nothing(
 
 
 def test_a_station_not_open_is_409(client, setup, street_a_staff):
-    actions.set_station_status(setup["a"], actor=None, status="suspended", reason="维修")
+    station_actions.set_station_status(setup["a"], actor=None, status="suspended", reason="维修")
     client.force_login(street_a_staff)
     response = client.post(visit_url(setup["a"]), {"who": PHONE})
     assert response.status_code == 409 and "暂不能签到" in response.content.decode()
@@ -188,7 +189,7 @@ def test_the_form_only_takes_post(client, setup, street_a_staff):
 def test_a_withdrawn_worker_is_not_found_and_their_visits_stay_unnamed(
     client, setup, street_a_staff
 ):
-    from shegong.stations import workers
+    from shegong.stations.actions import workers
 
     visits.record_visit(setup["a"], worker=setup["rider"], actor=None)
     workers.withdraw_worker(setup["rider"], actor=None, self_service=False, reason="本人申请")

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.stations import care
+from shegong.stations.actions import care
 from shegong.stations.models import CareCampaign, Distribution, Enrollment, InsuranceBatch
 
 from .visit_fixtures import station, worker

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shegong.ledger.models import Person
-from shegong.stations import vanguard
+from shegong.stations.actions import vanguard
 from shegong.stations.models import RoleModel, VanguardPost
 from shegong.stations.tests.test_vanguard import model_values, person, photo, post_values
 

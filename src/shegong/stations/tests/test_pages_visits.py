@@ -15,7 +15,9 @@ from openpyxl import load_workbook
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.stations import actions, qr, visits
+from shegong.stations import qr
+from shegong.stations.actions import stations as station_actions
+from shegong.stations.actions import visits
 from shegong.stations.models import Visit, VisitTally
 
 from .visit_fixtures import station, worker
@@ -52,7 +54,7 @@ def test_checkin_page_and_post(client, setup):
 
 
 def test_checkin_at_a_suspended_station(client, setup):
-    actions.set_station_status(setup["a"], actor=None, status="suspended", reason="维修")
+    station_actions.set_station_status(setup["a"], actor=None, status="suspended", reason="维修")
     client.force_login(setup["rider"].person.user)
     page = client.get(checkin_url(setup["a"])).content.decode()
     assert "暂不能签到" in page and 'id="checkin-form"' not in page

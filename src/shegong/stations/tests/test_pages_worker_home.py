@@ -15,7 +15,7 @@ from shegong.core.perms import Role
 from shegong.ledger.models import Organization
 from shegong.reports.catalogue import WORKER_GROUP
 from shegong.reports.models import Report
-from shegong.stations import care, visits
+from shegong.stations.actions import care, visits
 from shegong.stations.models import Distribution, Enrollment, Visit, Worker
 
 from .visit_fixtures import station, worker

@@ -13,7 +13,8 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
-from shegong.stations import actions, visits
+from shegong.stations.actions import stations as station_actions
+from shegong.stations.actions import visits
 from shegong.stations.models import Station, Visit, VisitTally
 
 from .visit_fixtures import station, worker
@@ -55,7 +56,7 @@ def test_another_station_inside_the_window_counts(setup):
 
 @pytest.mark.parametrize("status", ["suspended", "closed"])
 def test_a_station_not_open_refuses_visits(setup, status):
-    actions.set_station_status(setup["a"], actor=None, status=status, reason="装修")
+    station_actions.set_station_status(setup["a"], actor=None, status=status, reason="装修")
     with pytest.raises(DomainError, match="暂不能签到"):
         visits.record_visit(setup["a"], worker=setup["rider"], actor=None)
     assert not Visit.objects.exists()

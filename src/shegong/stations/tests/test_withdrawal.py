@@ -16,7 +16,7 @@ from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitte
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Role
 from shegong.ledger.models import Person
-from shegong.stations import care, visits, workers
+from shegong.stations.actions import care, visits, workers
 from shegong.stations.models import Distribution, Enrollment, Station, Visit, Worker
 
 from .visit_fixtures import station, worker

@@ -25,8 +25,8 @@ from shegong.core.pii import mask_name
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 
-from .choices import StationStatus
-from .models import Facility, Station, Visit, VisitTally, Worker
+from ..choices import StationStatus
+from ..models import Facility, Station, Visit, VisitTally, Worker
 
 __all__ = [
     "AlreadyCheckedIn", "month_start", "recent_at_station", "record_visit", "statistics",

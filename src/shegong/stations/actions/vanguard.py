@@ -30,7 +30,7 @@ from shegong.ledger.models import Organization, Person
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
 
-from .models import RoleModel, VanguardPost
+from ..models import RoleModel, VanguardPost
 
 __all__ = [
     "KINDS",

@@ -34,7 +34,7 @@ from shegong.core.scope import in_subtree, scope_prefix
 from shegong.ledger.models import Person
 from shegong.regions.models import Region, ancestor_codes
 
-from .models import (
+from ..models import (
     WORKER_WITHDRAWN,
     CampaignStock,
     CareCampaign,
