@@ -21,8 +21,8 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import problem_responses
 
-from . import qr
-from .actions import care, visits
+from . import qr, queries
+from .actions import visits
 from .actions.workers import WORKER_KINDS
 from .models import Distribution, Enrollment, Visit, Worker
 from .schemas import CheckinIn, MeOut, VisitOut
@@ -103,7 +103,7 @@ def me(request: HttpRequest) -> Any:
             "registered_at": worker.created_at,
         },
         "visits_this_month": Visit.objects.filter(
-            worker=worker, at__gte=visits.month_start()
+            worker=worker, at__gte=queries.month_start()
         ).count(),
         "visits": [visit_out(v, v.station.name) for v in recent],
         "benefits": [
@@ -114,7 +114,7 @@ def me(request: HttpRequest) -> Any:
         "insurance": [
             {"batch": e.batch.name, "insurer": e.batch.insurer,
              "policy_number": e.batch.policy_number, "starts_on": e.batch.starts_on,
-             "ends_on": e.batch.ends_on, "active": care.covered(e.batch, today)}
+             "ends_on": e.batch.ends_on, "active": queries.covered(e.batch, today)}
             for e in enrolments
         ],
     }  # fmt: skip

@@ -393,13 +393,7 @@ def inspection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """整改完成 of one inspection (pk: the inspection)."""
     user = request.user
     require_perm(user, Perm.STATIONS_MANAGE)
-    inspection = (
-        Inspection.objects.filter(station__in=Station.objects.visible_to(user), pk=pk)
-        .select_related("station")
-        .first()
-    )
-    if inspection is None:
-        raise NotFound("未找到该检查记录，或您无权查看")
+    inspection = queries.access_inspection(user, pk)
     station = _station(user, inspection.station_id, manage=True)
     form = ResolveForm(request.POST)
     if form.is_valid():

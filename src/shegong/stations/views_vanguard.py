@@ -35,6 +35,7 @@ from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 from shegong.web.forms import StyledForm, add_domain_error
 
+from . import queries
 from .actions import vanguard
 from .models import RoleModel, VanguardPost
 from .views_workers import FORM_LEVELS, YES_NO, _region_choices
@@ -115,18 +116,12 @@ def _orgs(user: Any) -> list[tuple[str, str]]:
 
 def _post(user: Any, pk: int) -> VanguardPost:
     require_perm(user, Perm.STATIONS_MANAGE)
-    post = VanguardPost.objects.visible_to(user).filter(pk=pk).first()
-    if post is None:
-        raise NotFound(vanguard.POST_NOT_FOUND)
-    return post
+    return queries.access_post(user, pk)
 
 
 def _role_model(user: Any, pk: int, *, manage: bool = True) -> RoleModel:
     require_perm(user, Perm.STATIONS_MANAGE if manage else Perm.STATIONS_VIEW)
-    model = RoleModel.objects.visible_to(user).select_related("person").filter(pk=pk).first()
-    if model is None:
-        raise NotFound(vanguard.MODEL_NOT_FOUND)
-    return model
+    return queries.access_role_model(user, pk)
 
 
 def _filtered_posts(user: Any, form: PostFilterForm) -> QuerySet:

@@ -29,9 +29,9 @@ from shegong.core.perms import Perm, require_perm
 from shegong.web.forms import DATE, DATE_ERRORS, StyledForm, add_domain_error
 
 from . import qr, queries
-from .actions import care, visits
+from .actions import visits
 from .choices import StationStatus
-from .models import Facility, Station, Visit, Worker
+from .models import Facility, Station, Visit
 
 POSTER_FORMATS = {"png": "image/png", "pdf": "application/pdf"}
 YEARS_BACK = 5
@@ -150,7 +150,7 @@ def detail_context(station: Station) -> dict[str, Any]:
     """What the station page shows of visits: the named-visit form and the last 10 visits."""
     return {
         "visit_form": VisitForm(station=station),
-        "recent_visits": visits.recent_at_station(station, RECENT_VISITS),
+        "recent_visits": queries.recent_at_station(station, RECENT_VISITS),
     }
 
 
@@ -165,7 +165,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_visit(request, station, form, status=422)
     data = form.cleaned_data
-    worker = care.find_worker(user, data["who"])
+    worker = queries.find_worker(user, data["who"])
     if worker is None:
         form.add_error("who", WORKER_NOT_FOUND)
         return _render_visit(request, station, form, status=422)
@@ -189,7 +189,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_visit(request: HttpRequest, station: Station, form: VisitForm, *, status: int):
     context = {
         "station": station, "visit_form": form,
-        "recent_visits": visits.recent_at_station(station, RECENT_VISITS),
+        "recent_visits": queries.recent_at_station(station, RECENT_VISITS),
     }  # fmt: skip
     return render(request, "stations/visits_visit.html", context, status=status)
 
@@ -221,7 +221,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if year is None:
         context = {"form": form, "stats": None, "sort": "total"}
         return render(request, "stations/visits_stats.html", context, status=422)
-    stats = visits.statistics(Station.objects.visible_to(user), year)
+    stats = queries.statistics(Station.objects.visible_to(user), year)
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "total"
     stats["stations"].sort(key=SORTS[sort])
     chart = {
@@ -291,7 +291,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     if year is None:
         messages.error(request, "统计年度有误，未导出")
         return redirect_after_write(request, reverse("stations:visits"))
-    stats = visits.statistics(Station.objects.visible_to(user), year)
+    stats = queries.statistics(Station.objects.visible_to(user), year)
 
     def rows() -> Iterator[list[Any]]:
         for r in stats["stations"]:
@@ -317,10 +317,6 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
 
 
 # --- H5: check-in and my visits -------------------------------------------------------------
-
-
-def _worker(user: Any) -> Worker | None:
-    return Worker.objects.filter(person__user=user).first() if user.is_authenticated else None
 
 
 def _register_url() -> str:
@@ -349,7 +345,7 @@ def _render_checkin(
 def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
     """扫码签到: GET shows the station and the services; POST counts the visit."""
     station = qr.station_from_token(token)
-    worker = _worker(request.user)
+    worker = queries.worker_of(request.user)
     if worker is None:
         messages.info(request, "请先完成新就业群体登记，再扫码签到")
         target = _register_url()
@@ -373,7 +369,7 @@ def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def m_my_visits(request: HttpRequest) -> HttpResponse:
     """我的签到记录: only the caller's own visits."""
-    worker = _worker(request.user)
+    worker = queries.worker_of(request.user)
     rows: list[Visit] = []
     if worker is not None:
         rows = list(Visit.objects.filter(worker=worker).select_related("station")[:MY_VISITS_LIMIT])

@@ -35,7 +35,7 @@ from shegong.regions.models import Region
 from shegong.regions.queries import h5_region_groups
 from shegong.web.forms import StyledForm, add_domain_error
 
-from . import consent
+from . import consent, queries
 from .actions import workers
 from .models import Distribution, Enrollment, Visit, Worker
 
@@ -225,16 +225,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 def _worker(user: Any, pk: int, *, manage: bool = False) -> Worker:
     require_perm(user, Perm.STATIONS_MANAGE if manage else Perm.STATIONS_VIEW)
-    worker = (
-        Worker.objects.visible_to(user)
-        .live()
-        .select_related("person", "platform", "region", "registered_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if worker is None:
-        raise NotFound(workers.WORKER_NOT_FOUND)
-    return worker
+    return queries.access_worker(user, pk)
 
 
 def _staff_regions(user: Any) -> list[tuple[str, str]]:
@@ -347,18 +338,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- H5: the worker's own pages -------------------------------------------------------------
 
 
-def _own_worker(user: Any) -> Worker | None:
-    """The caller's own live profile (a withdrawn one has no person, so no account either)."""
-    if not getattr(user, "pk", None):
-        return None
-    return (
-        Worker.objects.live()
-        .filter(person__user=user)
-        .select_related("person", "platform", "region")
-        .first()
-    )
-
-
 def _default_region(user: Any) -> str:
     membership = user.active_membership
     if membership is None:
@@ -394,7 +373,7 @@ def _m_render(
 def m_register(request: HttpRequest) -> HttpResponse:
     """新就业群体登记 (H5): the worker registers themself and agrees to the notice."""
     user = request.user
-    if _own_worker(user) is not None:
+    if queries.own_worker(user) is not None:
         messages.info(request, "您已登记过，以下是您的档案")
         return redirect("stations_m:worker_profile")
     if request.method == "GET":
@@ -447,7 +426,7 @@ def m_home(request: HttpRequest) -> HttpResponse:
     from shegong.reports.catalogue import WORKER_GROUP
 
     user = request.user
-    worker = _own_worker(user)
+    worker = queries.own_worker(user)
     if worker is None:
         return redirect("stations_m:worker_register")
     today = timezone.localdate()
@@ -479,7 +458,7 @@ def m_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def m_profile(request: HttpRequest) -> HttpResponse:
     """我的档案 (H5): the worker's own profile, masked."""
-    worker = _own_worker(request.user)
+    worker = queries.own_worker(request.user)
     if worker is None:
         return redirect("stations_m:worker_register")
     context = {
@@ -520,7 +499,7 @@ def m_edit(request: HttpRequest) -> HttpResponse:
     """修改从业信息 (H5): the worker changes their own work details; name, ID number and phone
     are the ledger's and changed by staff."""
     user = request.user
-    worker = _own_worker(user)
+    worker = queries.own_worker(user)
     if worker is None:
         return redirect("stations_m:worker_register")
     if request.method == "GET":
@@ -551,7 +530,7 @@ def m_edit(request: HttpRequest) -> HttpResponse:
 def m_withdraw(request: HttpRequest) -> HttpResponse:
     """撤回同意并注销 (H5): GET explains what happens, POST withdraws."""
     user = request.user
-    worker = _own_worker(user)
+    worker = queries.own_worker(user)
     if worker is None:
         return redirect("stations_m:worker_register")
     reason = request.POST.get("reason", "").strip() if request.method == "POST" else ""

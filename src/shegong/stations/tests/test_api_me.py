@@ -15,7 +15,7 @@ from shegong.accounts import actions as account_actions
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
 from shegong.ledger.models import Person
-from shegong.stations import qr
+from shegong.stations import qr, queries
 from shegong.stations.actions import care, visits
 from shegong.stations.actions import stations as station_actions
 from shegong.stations.models import Station, Visit
@@ -65,7 +65,7 @@ def test_me_without_a_worker_profile_is_404(client, setup, resident, street_a_st
 def test_me_shows_my_masked_profile_visits_benefits_and_cover(client, setup, district):
     rider, a, b = setup["rider"], setup["a"], setup["b"]
     now = timezone.now()
-    last_month = visits.month_start() - timedelta(minutes=1)
+    last_month = queries.month_start() - timedelta(minutes=1)
     visits.record_visit(a, worker=rider, actor=None, at=last_month)
     visits.record_visit(a, worker=rider, actor=None, at=now, services=["water"])
     visits.record_visit(b, worker=rider, actor=None, at=now)

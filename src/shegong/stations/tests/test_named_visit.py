@@ -15,6 +15,7 @@ from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput
 from shegong.core.models import AuditEvent
 from shegong.ledger.models import Person
+from shegong.stations import queries
 from shegong.stations.actions import stations as station_actions
 from shegong.stations.actions import visits
 from shegong.stations.models import Visit
@@ -67,7 +68,7 @@ def test_recent_visits_are_masked_newest_first_in_two_queries(setup, django_asse
         visits.record_visit(setup["a"], worker=setup["rider"], actor=None, services=["water"],
                             at=start + timedelta(hours=i))  # fmt: skip
     with django_assert_num_queries(2):
-        rows = visits.recent_at_station(setup["a"])
+        rows = queries.recent_at_station(setup["a"])
     assert len(rows) == 10
     assert rows[0]["at"] == start + timedelta(hours=11)
     assert rows[0]["name"] == "王**" and rows[0]["services"] == ["饮水"]
