@@ -33,7 +33,7 @@ from shegong.web.forms import add_domain_error
 from . import queries, schedule, views_visits
 from .actions import stations as station_actions
 from .choices import StationKind, StationStatus
-from .forms import (
+from .forms.stations import (
     CLOSURE_ROWS,
     PERIODS_PER_DAY,
     InspectionForm,

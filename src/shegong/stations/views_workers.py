@@ -33,18 +33,18 @@ from shegong.core.scope import in_subtree
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 from shegong.regions.queries import h5_region_groups
-from shegong.web.forms import StyledForm, add_domain_error
+from shegong.web.forms import add_domain_error
 
 from . import consent, queries
 from .actions import workers
+from .forms.workers import WorkerFilterForm, WorkerProfileForm, WorkerRegisterForm
 from .models import Distribution, Enrollment, Visit, Worker
 
 PAGE_SIZE = 20
-YES_NO = [("", "全部"), ("1", "是"), ("0", "否")]
 MAX_REGION_OPTIONS = 500
 
 
-# --- forms ----------------------------------------------------------------------------------
+# --- region choices (shared with the care and vanguard pages) -------------------------------
 
 
 FILTER_LEVELS = [Level.STREET, Level.COMMUNITY]
@@ -58,51 +58,6 @@ def _region_choices(regions: QuerySet, levels: list[str] = FILTER_LEVELS) -> lis
         (r.code, f"{INDENT.get(r.level, '')}{r.name}")
         for r in rows.only("code", "name", "level")[:MAX_REGION_OPTIONS]
     ]
-
-
-def _platform_choices() -> list[tuple[str, str]]:
-    return [("", "（无/不清楚）"), *((str(o.pk), o.name) for o in workers.platforms())]
-
-
-class WorkerProfileForm(StyledForm):
-    kind = forms.ChoiceField(label="从业类型", choices=workers.WORKER_KINDS)
-    platform = forms.ChoiceField(label="所属平台企业", required=False)
-    delivery_site = forms.CharField(label="配送站点", max_length=100, required=False)
-    party_member = forms.BooleanField(label="党员", required=False)
-    region = forms.ChoiceField(label="服务区域（街道/社区）")
-
-    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["platform"].choices = _platform_choices()
-        self.fields["region"].choices = [("", "请选择"), *regions]
-
-
-class WorkerRegisterForm(WorkerProfileForm):
-    name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="身份证号", max_length=18)
-    phone = forms.CharField(label="手机号", max_length=11, required=False)
-    consent = forms.BooleanField(label=consent.STAFF_CONSENT_LABEL, required=False)
-    field_order = ["name", "id_number", "phone", "kind", "platform", "delivery_site",
-                   "party_member", "region", "consent"]  # fmt: skip
-
-
-class WorkerFilterForm(StyledForm):
-    q = forms.CharField(
-        label="姓名", required=False, max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": "按姓名搜索"}),
-    )  # fmt: skip
-    kind = forms.ChoiceField(label="从业类型", required=False)
-    platform = forms.ChoiceField(label="平台企业", required=False)
-    party = forms.ChoiceField(label="党员", required=False, choices=YES_NO)
-    region = forms.ChoiceField(label="街道/社区", required=False)
-
-    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "全部"), *workers.WORKER_KINDS]
-        self.fields["platform"].choices = [
-            ("", "全部"), *((str(o.pk), o.name) for o in workers.platforms())
-        ]  # fmt: skip
-        self.fields["region"].choices = [("", "全部"), *regions]
 
 
 def _action_values(form: forms.Form) -> dict[str, Any]:
