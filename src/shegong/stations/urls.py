@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from . import views
 from .urls_care import care_patterns
 from .urls_vanguard import vanguard_patterns
 from .urls_visits import visit_patterns
 from .urls_workers import worker_patterns
+from .views import stations as views
 
 app_name = "stations"
 

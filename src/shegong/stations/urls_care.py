@@ -4,7 +4,7 @@ mounted at /m/)."""
 
 from django.urls import path
 
-from . import views_care
+from .views import care as views_care
 
 care_patterns = [
     path("campaigns/", views_care.campaigns, name="campaigns"),

@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from . import views_vanguard
+from .views import vanguard as views_vanguard
 
 vanguard_patterns = [
     path("vanguard/", views_vanguard.vanguard_page, name="vanguard"),

@@ -3,7 +3,7 @@ check-in under /m/ (``mobile_patterns``, namespace ``stations_checkin``)."""
 
 from django.urls import path
 
-from . import views_visits
+from .views import visits as views_visits
 
 visit_patterns = [
     path("visits/", views_visits.statistics, name="visits"),

@@ -4,7 +4,7 @@ home, registration, profile, self-service edit and withdrawal."""
 
 from django.urls import path
 
-from . import views_workers
+from .views import workers as views_workers
 
 worker_patterns = [
     path("workers/", views_workers.worker_list, name="workers"),

@@ -33,12 +33,13 @@ from shegong.core.scope import in_subtree
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 from shegong.regions.queries import h5_region_groups
+from shegong.reports.queries import worker_demands_of
 from shegong.web.forms import add_domain_error
 
-from . import consent, queries
-from .actions import workers
-from .forms.workers import WorkerFilterForm, WorkerProfileForm, WorkerRegisterForm
-from .models import Distribution, Enrollment, Visit, Worker
+from .. import consent, queries
+from ..actions import workers
+from ..forms.workers import WorkerFilterForm, WorkerProfileForm, WorkerRegisterForm
+from ..models import Distribution, Enrollment, Visit, Worker
 
 PAGE_SIZE = 20
 MAX_REGION_OPTIONS = 500
@@ -361,18 +362,6 @@ def _month_start() -> Any:
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def _home_demands(user: Any) -> list[Any]:
-    """The caller's last demands (新就业群体诉求), newest first."""
-    from shegong.reports.catalogue import WORKER_GROUP
-    from shegong.reports.models import Report
-
-    return list(
-        Report.objects.filter(reporter=user, category__group=WORKER_GROUP)
-        .select_related("category")
-        .order_by("-submitted_at", "-id")[:HOME_LIMIT]
-    )
-
-
 @require_GET
 def m_home(request: HttpRequest) -> HttpResponse:
     """暖新驿站 H5 home: greeting, the nearest stations (the browser's location, fetched by the
@@ -403,7 +392,7 @@ def m_home(request: HttpRequest) -> HttpResponse:
         "recent_visits": list(
             Visit.objects.filter(worker=worker).select_related("station")[:HOME_LIMIT]
         ),
-        "demands": _home_demands(user),
+        "demands": worker_demands_of(user, limit=HOME_LIMIT),
         "worker_group": WORKER_GROUP,
         "nearest_limit": HOME_LIMIT,
     }

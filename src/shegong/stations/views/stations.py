@@ -30,10 +30,10 @@ from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 from shegong.web.forms import add_domain_error
 
-from . import queries, schedule, views_visits
-from .actions import stations as station_actions
-from .choices import StationKind, StationStatus
-from .forms.stations import (
+from .. import queries, schedule
+from ..actions import stations as station_actions
+from ..choices import StationKind, StationStatus
+from ..forms.stations import (
     CLOSURE_ROWS,
     PERIODS_PER_DAY,
     InspectionForm,
@@ -46,7 +46,8 @@ from .forms.stations import (
     schedule_rows,
     station_initial,
 )
-from .models import Inspection, Station
+from ..models import Inspection, Station
+from .visits import detail_context
 
 PAGE_SIZE = 20
 PHOTO_KEYS = {"thumb": "thumb", "full": "path"}
@@ -331,7 +332,7 @@ def _render_detail(
         "status_form": status_form or StatusForm(initial={"status": station.status}),
         "inspection_form": inspection_form
         or InspectionForm(initial={"inspected_on": timezone.localdate()}),
-        **views_visits.detail_context(station),
+        **detail_context(station),
     }
     return render(request, "stations/staff_detail.html", context, status=status)
 

@@ -31,11 +31,11 @@ from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.web.forms import add_domain_error
 
-from . import queries
-from .actions import care, workers
-from .forms.care import BatchForm, CampaignForm, EnrolForm, GiveForm, StockForm
-from .models import CareCampaign, Distribution, Enrollment, InsuranceBatch, Worker
-from .views_workers import _region_choices
+from .. import queries
+from ..actions import care, workers
+from ..forms.care import BatchForm, CampaignForm, EnrolForm, GiveForm, StockForm
+from ..models import CareCampaign, Distribution, Enrollment, InsuranceBatch, Worker
+from .workers import _region_choices
 
 LIST_LIMIT = 200
 AREA_LEVELS = [Level.DISTRICT, Level.STREET, Level.COMMUNITY]

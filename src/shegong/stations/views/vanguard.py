@@ -34,11 +34,11 @@ from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 from shegong.web.forms import add_domain_error
 
-from . import queries
-from .actions import vanguard
-from .forms.vanguard import PostFilterForm, PostForm, RoleModelForm
-from .models import RoleModel, VanguardPost
-from .views_workers import FORM_LEVELS, _region_choices
+from .. import queries
+from ..actions import vanguard
+from ..forms.vanguard import PostFilterForm, PostForm, RoleModelForm
+from ..models import RoleModel, VanguardPost
+from .workers import FORM_LEVELS, _region_choices
 
 PAGE_SIZE = 20
 PHOTO_KEYS = {"thumb": "thumb", "full": "path"}

@@ -25,13 +25,14 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
+from shegong.reports.queries import worker_demands_visible_to
 from shegong.web.forms import add_domain_error
 
-from . import qr, queries
-from .actions import visits
-from .choices import StationStatus
-from .forms.visits import PeriodForm, TallyForm, VisitForm
-from .models import Facility, Station, Visit
+from .. import qr, queries
+from ..actions import visits
+from ..choices import StationStatus
+from ..forms.visits import PeriodForm, TallyForm, VisitForm
+from ..models import Facility, Station, Visit
 
 POSTER_FORMATS = {"png": "image/png", "pdf": "application/pdf"}
 SORTS = {
@@ -176,8 +177,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "labels": [f.name for f in facilities],
         "counts": [f.n for f in facilities],
     }
+    demands = worker_demands_visible_to(user, year)
     context = {"form": form, "stats": stats, "chart": chart, "sort": sort, "year": year,
-               "facilities": facilities, "demands": _demands(user, year)}  # fmt: skip
+               "facilities": facilities, "demands": demands}  # fmt: skip
     return render(request, "stations/visits_stats.html", context)
 
 
@@ -189,33 +191,6 @@ def _stations_by_facility(user: Any) -> list[Facility]:
         .annotate(n=Count("stations", filter=Q(stations__in=mine)))
         .order_by("-n", "order")
     )
-
-
-def _demands(user: Any, year: int) -> list[dict[str, Any]]:
-    """The workers' demands (新就业群体诉求, handled by the closed loop) of the year by category
-    and state: rows of {category, total, open, done, statuses: {label: n}} (one query)."""
-    from shegong.reports.catalogue import WORKER_GROUP
-    from shegong.reports.choices import FINISHED, Status
-    from shegong.reports.models import Report
-
-    counts = (
-        Report.objects.visible_to(user)
-        .filter(category__group=WORKER_GROUP, submitted_at__year=year)
-        .values("category__name", "status")
-        .annotate(n=Count("id"))
-        .order_by("category__name")
-    )
-    rows: dict[str, dict[str, Any]] = {}
-    for item in counts:
-        row = rows.setdefault(
-            item["category__name"],
-            {"category": item["category__name"], "total": 0, "open": 0, "done": 0, "statuses": {}},
-        )
-        row["total"] += item["n"]
-        row["done" if item["status"] in FINISHED else "open"] += item["n"]
-        label = Status(item["status"]).label
-        row["statuses"][label] = row["statuses"].get(label, 0) + item["n"]
-    return list(rows.values())
 
 
 EXPORT_COLUMNS = [
