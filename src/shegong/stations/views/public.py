@@ -21,7 +21,7 @@ from shegong.core.errors import InvalidInput
 from shegong.web.maps import map_config
 
 from .. import queries
-from ..api import station_out
+from ..api.stations import station_out
 from ..choices import StationStatus
 from ..models import Facility, Station
 

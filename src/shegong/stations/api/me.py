@@ -21,11 +21,11 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import problem_responses
 
-from . import qr, queries
-from .actions import visits
-from .actions.workers import WORKER_KINDS
-from .models import Distribution, Enrollment, Visit, Worker
-from .schemas import CheckinIn, MeOut, VisitOut
+from .. import qr, queries
+from ..actions import visits
+from ..actions.workers import WORKER_KINDS
+from ..models import Distribution, Enrollment, Visit, Worker
+from ..schemas import CheckinIn, MeOut, VisitOut
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
