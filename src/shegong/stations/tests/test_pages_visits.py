@@ -33,7 +33,7 @@ def setup(district):
 
 
 def checkin_url(s):
-    return reverse("stations_checkin:checkin", args=[qr.checkin_token(s)])
+    return reverse("stations_m:checkin", args=[qr.checkin_token(s)])
 
 
 def test_checkin_page_and_post(client, setup):
@@ -44,7 +44,7 @@ def test_checkin_page_and_post(client, setup):
     assert "西城驿站" in page and 'name="services" value="water"' in page and "签到" in page
     response = client.post(url, {"services": ["water", "charging"]})
     assert response.status_code == 302
-    assert response["Location"] == reverse("stations_checkin:my_visits")
+    assert response["Location"] == reverse("stations_m:my_visits")
     visit = Visit.objects.get()
     assert visit.worker == rider and visit.services == ["water", "charging"]
     again = client.post(url, {})
@@ -79,7 +79,7 @@ def test_my_visits_shows_only_mine(client, setup, district):
     visits.record_visit(setup["a"], worker=setup["rider"], actor=None)
     visits.record_visit(setup["b"], worker=other, actor=None)
     client.force_login(setup["rider"].person.user)
-    response = client.get(reverse("stations_checkin:my_visits"))
+    response = client.get(reverse("stations_m:my_visits"))
     assert [v.station.name for v in response.context["rows"]] == ["东关驿站"]
 
 

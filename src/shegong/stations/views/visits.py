@@ -280,7 +280,7 @@ def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
         return _render_checkin(request, station, error=exc.detail, status=exc.status)
     local = timezone.localtime(visit.at)
     messages.success(request, f"签到成功：{station.name}（{local:%H:%M}）")
-    return redirect_after_write(request, reverse("stations_checkin:my_visits"))
+    return redirect_after_write(request, reverse("stations_m:my_visits"))
 
 
 @require_GET
