@@ -368,8 +368,8 @@ def load_stations(ctx: DemoContext) -> int:
 @loader("workers")
 def load_workers(ctx: DemoContext) -> int:
     """Riders registered as 新就业群体, their visits, a care campaign, insurance, 先锋岗 and a
-    role model (stations/demo_care.py)."""
-    from shegong.stations.demo_care import load as load_worker_care
+    role model (stations/demo.py)."""
+    from shegong.stations.demo import load_workers as load_worker_care
 
     return load_worker_care(ctx)
 
