@@ -4,8 +4,9 @@ Self-scoped by construction: the worker is always the caller's own profile
 (``Worker.person.user``), never one named in the request, so there is nothing of anyone else to
 reach. A caller without a (live) worker profile gets 404 "您还没有登记为新就业群体". The check-in
 names its station only by the signed token of the poster's QR code (a forged or altered one is
-404), like the H5 page, and calls the same action, ``visits.record_visit``: a second scan within
-30 minutes is 409 with the earlier time, a station not open is 409, an unknown service 422.
+404), like the H5 page, and calls the same action, ``actions.visits.record_visit``: a second
+scan within 30 minutes is 409 with the earlier time, a station not open is 409, an unknown
+service 422.
 
 This module uses ``@idempotent`` and so must not use ``from __future__ import annotations``.
 """

@@ -4,7 +4,7 @@ on H5 (/m/my-care/).
 
 Thin adapters (STYLE.md rule 11): check the permission, find the campaign or batch among those
 the user may see (another street's is the same 404 as a missing one), parse the form, call ONE
-action of ``care.py``. Names, phones and ID numbers are shown masked everywhere here, the
+action of ``actions/care.py``. Names, phones and ID numbers are shown masked everywhere here, the
 insurer's list included.
 """
 

@@ -3,9 +3,10 @@ roll under /public/honor/.
 
 Thin adapters (STYLE.md rule 11): check the permission, find the row among ``visible_to(user)``
 (another street's row is the same 404 as a missing one), parse the form, call ONE action of
-``vanguard.py``. Staff pages show people's names masked. The public roll shows a published role
-model's title, year, name, citation and photo — nothing else about the person (no phone, no ID
-number, no birth date): a role model's name is public, that is what an honour roll is for.
+``actions/vanguard.py``. Staff pages show people's names masked. The public roll shows a
+published role model's title, year, name, citation and photo — nothing else about the person
+(no phone, no ID number, no birth date): a role model's name is public, that is what an honour
+roll is for.
 """
 
 from __future__ import annotations

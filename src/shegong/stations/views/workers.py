@@ -4,8 +4,8 @@ care), registration, the profile, self-service edit and withdrawal of consent.
 
 Thin adapters (STYLE.md rule 11): check the permission, find the worker among
 ``Worker.objects.visible_to(user).live()`` (another street's worker, or a withdrawn profile, is
-the same 404 as a missing one), parse the form, call ONE action of ``workers.py``. Names, phones
-and ID numbers are shown masked everywhere here, the export included.
+the same 404 as a missing one), parse the form, call ONE action of ``actions/workers.py``.
+Names, phones and ID numbers are shown masked everywhere here, the export included.
 """
 
 from __future__ import annotations
@@ -374,7 +374,7 @@ def m_home(request: HttpRequest) -> HttpResponse:
     if worker is None:
         return redirect("stations_m:worker_register")
     today = timezone.localdate()
-    # The batches covering today: ``care.covered`` as a filter (start and end days included).
+    # The batches covering today: ``queries.covered`` as a filter (start and end days included).
     cover = [
         e.batch
         for e in Enrollment.objects.filter(
