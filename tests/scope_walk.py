@@ -116,7 +116,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "stations:poster": lambda o: {"pk": o["station_b"].pk, "fmt": "png"},
     "stations:tally": lambda o: {"pk": o["station_b"].pk},
     "stations:visit": lambda o: {"pk": o["station_b"].pk},
-    "stations_checkin:checkin": lambda o: {"token": _checkin_token(o["station_b"])},
+    "stations_m:checkin": lambda o: {"token": _checkin_token(o["station_b"])},
     # stations: care campaigns and insurance
     "stations:campaign": lambda o: {"pk": o["care_campaign_b"].pk},
     "stations:campaign_stock": lambda o: {"pk": o["care_campaign_b"].pk},
@@ -131,7 +131,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "index": 0,
         "kind": "thumb",
     },
-    "honor:photo": lambda o: {"pk": o["role_model_b"].pk, "index": 0, "kind": "thumb"},
+    "stations_public:photo": lambda o: {"pk": o["role_model_b"].pk, "index": 0, "kind": "thumb"},
     # stations: management pages
     "stations:detail": lambda o: {"pk": o["station_b"].pk},
     "stations:edit": lambda o: {"pk": o["station_b"].pk},

@@ -356,10 +356,11 @@ PUBLIC_PAGES = {
     "public_cases:list",
     "public_cases:detail",
     "public_cases:photo",
-    "stations_public:m_nearest",
+    "stations_m:m_nearest",
     "stations_public:map",
-    "honor:roll",  # the public honour roll: published role models of every street, by design
-    "honor:photo",
+    # the public honour roll: published role models of every street, by design
+    "stations_public:roll",
+    "stations_public:photo",
 }
 
 

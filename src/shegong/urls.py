@@ -3,10 +3,7 @@ from django.urls import URLResolver, include, path
 
 from shegong.accounts.urls import auth_urlpatterns
 from shegong.api import api
-from shegong.stations.urls_care import mobile_patterns as care_mobile_patterns
-from shegong.stations.urls_vanguard import public_patterns as vanguard_public_patterns
-from shegong.stations.urls_visits import mobile_patterns as station_mobile_patterns
-from shegong.stations.urls_workers import mobile_patterns as worker_mobile_patterns
+from shegong.stations import urls as station_urls
 from shegong.volunteers import urls as volunteer_urls
 
 
@@ -37,15 +34,12 @@ urlpatterns = [
     path("stations/", include("shegong.stations.urls")),
     path("volunteers/", include("shegong.volunteers.urls")),
     path("m/", include("shegong.reports.urls_mobile")),
-    path("m/", include((worker_mobile_patterns, "stations_m"))),  # m/worker/
-    path("m/", include((station_mobile_patterns, "stations_checkin"))),
-    path("m/", include((care_mobile_patterns, "stations_care"))),  # m/my-care/
+    path("m/", include((station_urls.mobile_patterns, "stations_m"))),  # m/worker/, m/stations/ …
     path("public/", include("shegong.reports.urls_public")),
-    path("public/", include((vanguard_public_patterns, "honor"))),  # public/honor/
+    path("public/", include((station_urls.public_patterns, "stations_public"))),  # honor/ …
     path("m/", include((volunteer_urls.mobile_patterns, "volunteers_m"))),
     path("public/", include((volunteer_urls.public_patterns, "volunteers_public"))),
     path("open311/v2/", include("shegong.reports.urls_open311")),
-    path("", include("shegong.stations.urls_public")),  # m/stations/, public/stations/
     path("", include("shegong.web.urls")),
 ]
 

@@ -150,7 +150,8 @@ class ApiRouter:
 
     @property
     def key(self) -> str:
-        return self.prefix or "/"
+        # Two routers may share a prefix (an app's pages and its "me" endpoints).
+        return f"{self.prefix}|{self.router if isinstance(self.router, str) else id(self.router)}"
 
 
 # --- demo loaders ---------------------------------------------------------------------------

@@ -94,3 +94,46 @@ def queue_for(user: Any) -> QuerySet:
         .select_related("category", "region", "lead_department")
         .order_by(F("response_due_at").asc(nulls_last=True), "submitted_at")
     )
+
+
+# --- read by stations: the new-employment workers' demands (新就业群体诉求) ------------------
+
+
+def worker_demands_of(user: Any, *, limit: int) -> list[Report]:
+    """The caller's last ``limit`` demands (新就业群体诉求), newest first."""
+    from .catalogue import WORKER_GROUP
+
+    return list(
+        Report.objects.filter(reporter=user, category__group=WORKER_GROUP)
+        .select_related("category")
+        .order_by("-submitted_at", "-id")[:limit]
+    )
+
+
+def worker_demands_visible_to(user: Any, year: int) -> list[dict[str, Any]]:
+    """The workers' demands (新就业群体诉求, handled by the closed loop) of the year that ``user``
+    may see, by category and state: rows of {category, total, open, done, statuses: {label: n}}
+    (one query)."""
+    from django.db.models import Count
+
+    from .catalogue import WORKER_GROUP
+    from .choices import FINISHED, Status
+
+    counts = (
+        Report.objects.visible_to(user)
+        .filter(category__group=WORKER_GROUP, submitted_at__year=year)
+        .values("category__name", "status")
+        .annotate(n=Count("id"))
+        .order_by("category__name")
+    )
+    rows: dict[str, dict[str, Any]] = {}
+    for item in counts:
+        row = rows.setdefault(
+            item["category__name"],
+            {"category": item["category__name"], "total": 0, "open": 0, "done": 0, "statuses": {}},
+        )
+        row["total"] += item["n"]
+        row["done" if item["status"] in FINISHED else "open"] += item["n"]
+        label = Status(item["status"]).label
+        row["statuses"][label] = row["statuses"].get(label, 0) + item["n"]
+    return list(rows.values())

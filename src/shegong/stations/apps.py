@@ -13,9 +13,12 @@ class StationsConfig(AppConfig):
 
         registry.menu.add(*menu.ENTRIES)
         registry.api_routers.add(
-            registry.ApiRouter("/stations", "shegong.stations.api.router", "驿站", order=40)
+            registry.ApiRouter(
+                "/stations", "shegong.stations.api.stations.router", "驿站", order=40
+            ),
+            registry.ApiRouter("/stations", "shegong.stations.api.me.router", "驿站", order=41),
         )
         registry.demo_loaders.add(
             registry.DemoLoader("stations", "shegong.stations.demo.load", order=60),
-            registry.DemoLoader("workers", "shegong.stations.demo_care.load", order=70),
+            registry.DemoLoader("workers", "shegong.stations.demo.load_workers", order=70),
         )

@@ -138,11 +138,11 @@ class Worker(models.Model):
     """A new-employment worker (新就业群体): a profile of a ledger ``Person``, never a copy —
     name, ID number and phone live on the Person (encrypted and masked there).
 
-    A withdrawn profile (撤回同意并注销, ``workers.withdraw_worker``) is anonymised, not deleted:
-    ``person`` is cleared and ``withdrawn_at`` set, so the visits, benefits and enrolments it
-    made still count in the statistics while nothing ties them to a person any more. The
-    Person may register again (a new profile): one live profile per Person (OneToOne; several
-    withdrawn ones share NULL)."""
+    A withdrawn profile (撤回同意并注销, ``actions.workers.withdraw_worker``) is anonymised, not
+    deleted: ``person`` is cleared and ``withdrawn_at`` set, so the visits, benefits and
+    enrolments it made still count in the statistics while nothing ties them to a person any
+    more. The Person may register again (a new profile): one live profile per Person (OneToOne;
+    several withdrawn ones share NULL)."""
 
     person = models.OneToOneField(
         "ledger.Person", on_delete=models.PROTECT, null=True, blank=True,
@@ -197,7 +197,7 @@ class Worker(models.Model):
 
 class Visit(models.Model):
     """One worker's visit to a station (scanned from its QR poster, or entered by staff).
-    A worker is counted once per station per 30 minutes (``actions.record_visit``)."""
+    A worker is counted once per station per 30 minutes (``actions.visits.record_visit``)."""
 
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="visits")
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="visits")

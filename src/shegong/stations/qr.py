@@ -53,7 +53,7 @@ def station_from_token(token: str) -> Station:
 def checkin_path(station: Station) -> str:
     from django.urls import reverse
 
-    return reverse("stations_checkin:checkin", args=[checkin_token(station)])
+    return reverse("stations_m:checkin", args=[checkin_token(station)])
 
 
 def _font_path() -> Path | None:

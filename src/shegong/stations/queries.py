@@ -1,4 +1,6 @@
-"""The read side of the station network: the nearest open stations, and a station in scope.
+"""The read side of the stations app: every ``access_<noun>`` lookup of the staff pages, the
+nearest open stations, what a user may see of care campaigns and insurance batches, a station's
+recent visits and the 服务人次 statistics.
 
 ``nearest`` is the one query function behind the API, the H5 page and the public map. It reads
 an indexed bounding box on ``(lat, lon)`` first (only pk and coordinates, plain SQL), ranks the
@@ -7,6 +9,9 @@ with their facilities: the number of SQL queries does not depend on how many sta
 The box starts at 1 km and grows (by the density it saw, at least doubling; never beyond
 ``radius``, 50 km without one) until ``limit`` stations lie inside the circle the box encloses:
 a dense city centre reads a few dozen rows and a sparse county still finds its stations.
+
+An ``access_<noun>(user, pk)`` finds one row among those the user may see: missing and out of
+scope are the same NotFound (404). The permission itself is checked by the caller.
 """
 
 from __future__ import annotations
@@ -16,23 +21,51 @@ import json
 import math
 import weakref
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from shegong.core import geo
 from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.pii import blind_index, mask_name, normalize_id_number, validate_id_number
+from shegong.core.scope import in_subtree, scope_prefix
+from shegong.ledger.models import Person
+from shegong.regions.choices import PREFIX_LENGTH, Level
+from shegong.regions.models import Region, ancestor_codes
 
 from . import schedule as schedule_rules
 from .choices import StationStatus
-from .models import Facility, Station
+from .models import (
+    CampaignStock,
+    CareCampaign,
+    Distribution,
+    Enrollment,
+    Facility,
+    Inspection,
+    InsuranceBatch,
+    RoleModel,
+    Station,
+    VanguardPost,
+    Visit,
+    VisitTally,
+    Worker,
+)
 
 RADIUS_MIN_M, RADIUS_MAX_M, RADIUS_DEFAULT_M = 1, 50_000, 5_000
 LIMIT_MAX, LIMIT_DEFAULT = 50, 10
 FIRST_BOX_M = 1_000
 _M_PER_DEG_LAT = math.pi * geo.EARTH_RADIUS_M / 180.0
+STATION_NOT_FOUND = "未找到该驿站，或您无权查看"
+INSPECTION_NOT_FOUND = "未找到该检查记录，或您无权查看"
+CAMPAIGN_NOT_FOUND = "未找到该关爱活动，或您无权查看"
+BATCH_NOT_FOUND = "未找到该保险批次，或您无权查看"
+WORKER_NOT_FOUND = "未找到该人员，或您无权查看"
+POST_NOT_FOUND = "未找到该先锋岗/责任区，或您无权查看"
+MODEL_NOT_FOUND = "未找到该先进典型，或您无权查看"
 
 
 def _split(raw: Iterable[str] | str | None) -> list[str]:
@@ -272,7 +305,7 @@ def access_station(user: Any, pk: int) -> Station:
         .first()
     )
     if found is None:
-        raise NotFound("未找到该驿站，或您无权查看")
+        raise NotFound(STATION_NOT_FOUND)
     return found
 
 
@@ -291,3 +324,284 @@ def today_hours(station: Station, at: datetime | None = None) -> str:
         return "24小时开放"
     periods = (sched.get("week") or {}).get(str(local.isoweekday())) or []
     return "、".join(f"{s}–{e}" for s, e in periods) or "今日不开放"
+
+
+def access_inspection(user: Any, pk: int) -> Inspection:
+    """An inspection of a station in the user's scope (with its station)."""
+    inspection = (
+        Inspection.objects.filter(station__in=Station.objects.visible_to(user), pk=pk)
+        .select_related("station")
+        .first()
+    )
+    if inspection is None:
+        raise NotFound(INSPECTION_NOT_FOUND)
+    return inspection
+
+
+# --- workers --------------------------------------------------------------------------------
+
+
+def access_worker(user: Any, pk: int) -> Worker:
+    """A live worker in the user's scope (a withdrawn profile is the same 404 as a missing
+    one)."""
+    worker = (
+        Worker.objects.visible_to(user)
+        .live()
+        .select_related("person", "platform", "region", "registered_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if worker is None:
+        raise NotFound(WORKER_NOT_FOUND)
+    return worker
+
+
+def own_worker(user: Any) -> Worker | None:
+    """The caller's own live profile (a withdrawn one has no person, so no account either)."""
+    if not getattr(user, "pk", None):
+        return None
+    return (
+        Worker.objects.live()
+        .filter(person__user=user)
+        .select_related("person", "platform", "region")
+        .first()
+    )
+
+
+def worker_of(user: Any) -> Worker | None:
+    """The caller's worker profile, if any (the H5 check-in and "my visits" pages)."""
+    return Worker.objects.filter(person__user=user).first() if user.is_authenticated else None
+
+
+# --- care: what a user may see --------------------------------------------------------------
+
+
+def _around_scope(qs: QuerySet, user: Any) -> QuerySet:
+    """Rows whose region lies inside the user's scope or contains it."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return qs.none()
+    if prefix == "":
+        return qs
+    membership = user.active_membership
+    inside = in_subtree(qs, prefix)
+    return (inside | qs.filter(region_id__in=ancestor_codes(membership.region_id))).distinct()
+
+
+def campaigns_visible_to(user: Any) -> QuerySet:
+    return _around_scope(CareCampaign.objects.all(), user)
+
+
+def batches_visible_to(user: Any) -> QuerySet:
+    return _around_scope(InsuranceBatch.objects.all(), user)
+
+
+def find_worker(user: Any, text: str) -> Worker | None:
+    """The live worker (in the user's scope; anyone for ``user=None``) with this ID number or
+    phone; None if there is none or the text is neither. A withdrawn profile is never found."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    workers = Worker.objects.live()
+    workers = workers if user is None else workers.visible_to(user)
+    if len(text) == 11 and text.isdigit():
+        return workers.filter(person__phone=text).select_related("person").first()
+    try:
+        number = validate_id_number(normalize_id_number(text))
+    except Exception:
+        return None
+    person = Person.objects.filter(id_number_index=blind_index(number)).first()
+    if person is None:
+        return None
+    return workers.filter(person=person).select_related("person").first()
+
+
+def stock_rows(campaign: CareCampaign, stations: QuerySet) -> list[dict[str, Any]]:
+    """配发/已发/剩余 per station (of ``stations``) holding stock of the campaign."""
+    given = dict(
+        Distribution.objects.filter(campaign=campaign, station__in=stations)
+        .order_by()
+        .values("station_id")
+        .annotate(n=Count("id"))
+        .values_list("station_id", "n")
+    )
+    rows = []
+    for stock in (
+        CampaignStock.objects.filter(campaign=campaign, station__in=stations)
+        .select_related("station")
+        .order_by("station__name")
+    ):
+        n = given.get(stock.station_id, 0)
+        rows.append({
+            "station": stock.station, "quantity": stock.quantity, "given": n,
+            "left": max(stock.quantity - n, 0),
+        })  # fmt: skip
+    return rows
+
+
+def covered(batch: InsuranceBatch, on: date | None = None) -> bool:
+    on = on or timezone.localdate()
+    return batch.starts_on <= on <= batch.ends_on
+
+
+def access_campaign(user: Any, pk: int) -> CareCampaign:
+    """A care campaign the user may see (with its region)."""
+    found = campaigns_visible_to(user).select_related("region").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(CAMPAIGN_NOT_FOUND)
+    return found
+
+
+def campaign_stations(user: Any, campaign: CareCampaign) -> QuerySet:
+    """The stations the user may run this campaign at: in scope and in its region."""
+    return in_subtree(Station.objects.visible_to(user), campaign.region.prefix)
+
+
+def access_campaign_station(user: Any, campaign: CareCampaign, pk: int) -> Station:
+    """One of ``campaign_stations(user, campaign)``."""
+    found = campaign_stations(user, campaign).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(STATION_NOT_FOUND)
+    return found
+
+
+def access_batch(user: Any, pk: int) -> InsuranceBatch:
+    """An insurance batch the user may see (with its region)."""
+    found = batches_visible_to(user).select_related("region").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(BATCH_NOT_FOUND)
+    return found
+
+
+def enrolments_visible_to(user: Any, batch: InsuranceBatch) -> Any:
+    """The batch's enrolments whose worker the user may see (withdrawn profiles are anonymous:
+    not listed, nor sent to the insurer)."""
+    return (
+        Enrollment.objects.filter(batch=batch, worker__in=Worker.objects.visible_to(user).live())
+        .select_related("worker__person", "worker__platform", "worker__region")
+        .order_by("-enrolled_at", "-pk")
+    )
+
+
+# --- 党员先锋岗/责任区 and 先进典型 ---------------------------------------------------------------
+
+
+def access_post(user: Any, pk: int) -> VanguardPost:
+    post = VanguardPost.objects.visible_to(user).filter(pk=pk).first()
+    if post is None:
+        raise NotFound(POST_NOT_FOUND)
+    return post
+
+
+def access_role_model(user: Any, pk: int) -> RoleModel:
+    model = RoleModel.objects.visible_to(user).select_related("person").filter(pk=pk).first()
+    if model is None:
+        raise NotFound(MODEL_NOT_FOUND)
+    return model
+
+
+# --- visits: a station's recent visits, and 服务人次 ------------------------------------------
+
+
+SOURCE_LABELS = {"qr": "扫码", "staff": "工作人员登记"}
+WITHDRAWN_NAME = "（已注销）"  # a withdrawn profile's visits still count, with nobody named
+
+
+def recent_at_station(station: Station, limit: int = 10) -> list[dict[str, Any]]:
+    """The station's last ``limit`` visits for its page: when, who (the name masked), which
+    services, how recorded. Two queries (the visits, the facility names), no models built."""
+    rows = list(
+        Visit.objects.filter(station=station)
+        .order_by("-at", "-id")
+        .values_list("pk", "at", "services", "source", "worker__person__name")[:limit]
+    )
+    codes = {code for row in rows for code in (row[2] or [])}
+    names = dict(Facility.objects.filter(code__in=codes).values_list("code", "name"))
+    return [
+        {
+            "pk": pk,
+            "at": at,
+            "name": mask_name(name) if name else WITHDRAWN_NAME,
+            "source": source,
+            "source_label": SOURCE_LABELS.get(source, source),
+            "services": [names.get(code, code) for code in services or []],
+        }
+        for pk, at, services, source, name in rows
+    ]
+
+
+def month_start(at: datetime | None = None) -> datetime:
+    """The start of the calendar month (Asia/Shanghai) of ``at`` (default now)."""
+    local = timezone.localtime(at or timezone.now())
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def street_code(region_code: str) -> str:
+    """The street (街道/乡镇) a region code lies in (the code itself above street level)."""
+    length = PREFIX_LENGTH[Level.STREET]
+    if len(region_code) <= length:
+        return region_code
+    return region_code[:length].ljust(12, "0")
+
+
+def statistics(stations: QuerySet, year: int) -> dict[str, Any]:
+    """服务人次 (visits + tallied counts) of ``stations`` in calendar ``year`` (Asia/Shanghai):
+    by station, by street and by month, and the totals. Four aggregate queries plus the
+    station and street names, whatever the number of visits."""
+    tz = timezone.get_current_timezone()
+    start = datetime(year, 1, 1, tzinfo=tz)
+    end = datetime(year + 1, 1, 1, tzinfo=tz)
+    visits = Visit.objects.filter(station__in=stations, at__gte=start, at__lt=end).order_by()
+    tallies = VisitTally.objects.filter(
+        station__in=stations, on__gte=date(year, 1, 1), on__lt=date(year + 1, 1, 1)
+    ).order_by()
+    by_station: dict[int, dict[str, int]] = {}
+    for row in visits.values("station_id").annotate(n=Count("id")):
+        by_station.setdefault(row["station_id"], {"scans": 0, "tallied": 0})["scans"] = row["n"]
+    for row in tallies.values("station_id").annotate(n=Sum("count")):
+        by_station.setdefault(row["station_id"], {"scans": 0, "tallied": 0})["tallied"] = row["n"]
+    months = {m: {"scans": 0, "tallied": 0} for m in range(1, 13)}
+    for row in visits.annotate(m=ExtractMonth("at", tzinfo=tz)).values("m").annotate(n=Count("id")):
+        months[row["m"]]["scans"] = row["n"]
+    for row in tallies.annotate(m=ExtractMonth("on")).values("m").annotate(n=Sum("count")):
+        months[row["m"]]["tallied"] = row["n"]
+    named = (
+        stations.filter(pk__in=list(by_station)).order_by().values_list("pk", "name", "region_id")
+    )
+    station_rows = []
+    for pk, name, region_id in named:
+        counts = by_station[pk]
+        station_rows.append({
+            "pk": pk, "name": name, "street": street_code(region_id), **counts,
+            "total": counts["scans"] + counts["tallied"],
+        })  # fmt: skip
+    station_rows.sort(key=lambda r: (-r["total"], r["name"]))
+    streets: dict[str, dict[str, Any]] = {}
+    for row in station_rows:
+        entry = streets.setdefault(
+            row["street"], {"code": row["street"], "stations": 0, "scans": 0, "tallied": 0}
+        )
+        entry["stations"] += 1
+        entry["scans"] += row["scans"]
+        entry["tallied"] += row["tallied"]
+    names = dict(Region.objects.filter(code__in=list(streets)).values_list("code", "name"))
+    for row in station_rows:
+        row["street_name"] = names.get(row["street"], row["street"])
+    street_rows = [
+        {**s, "name": names.get(code, code), "total": s["scans"] + s["tallied"]}
+        for code, s in streets.items()
+    ]
+    street_rows.sort(key=lambda r: (-r["total"], r["code"]))
+    month_rows = [
+        {"month": m, "label": f"{m}月", **c, "total": c["scans"] + c["tallied"]}
+        for m, c in months.items()
+    ]
+    scans = sum(r["scans"] for r in month_rows)
+    tallied = sum(r["tallied"] for r in month_rows)
+    return {
+        "year": year,
+        "stations": station_rows,
+        "streets": street_rows,
+        "months": month_rows,
+        "totals": {"scans": scans, "tallied": tallied, "total": scans + tallied},
+    }

@@ -15,7 +15,7 @@ from shegong.core import geo
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
-from shegong.stations import actions
+from shegong.stations.actions import stations as station_actions
 from shegong.stations.models import Inspection, Station
 
 WEEKDAYS_8_20 = {"week": {d: [["08:00", "20:00"]] for d in "12345"}}
@@ -34,7 +34,7 @@ def make(actor, point=testing.POINT_A, **extra):
         "facilities": ["water", "charging"], "seats": 8,
     }  # fmt: skip
     values.update(extra)
-    return actions.create_station(actor=actor, **values)
+    return station_actions.create_station(actor=actor, **values)
 
 
 def audits(verb):
@@ -114,7 +114,7 @@ def test_failed_write_removes_stored_photos(street_a_staff, monkeypatch, setting
     def boom(*args, **kwargs):
         raise RuntimeError("db down")
 
-    monkeypatch.setattr(actions, "_create", boom)
+    monkeypatch.setattr(station_actions, "_create", boom)
     with pytest.raises(RuntimeError):
         make(street_a_staff, photos=[photo()])
     assert not list((settings.MEDIA_ROOT / "stations").rglob("*.jpg"))
@@ -122,7 +122,7 @@ def test_failed_write_removes_stored_photos(street_a_staff, monkeypatch, setting
 
 def test_update_records_changed_fields(street_a_staff):
     station = make(street_a_staff)
-    actions.update_station(
+    station_actions.update_station(
         station, actor=street_a_staff, name="东关暖新驿站（新址）", seats=8,
         schedule={"always_open": True}, facilities=["water", "charging"],
     )  # fmt: skip
@@ -130,17 +130,19 @@ def test_update_records_changed_fields(street_a_staff):
     assert station.name == "东关暖新驿站（新址）" and station.schedule["always_open"]
     entry = audits(Verb.STATION_UPDATED).get()
     assert entry.data["changed"] == ["name", "schedule"]
-    actions.update_station(station, actor=street_a_staff, name="东关暖新驿站（新址）")
+    station_actions.update_station(station, actor=street_a_staff, name="东关暖新驿站（新址）")
     assert audits(Verb.STATION_UPDATED).count() == 1  # nothing changed, nothing recorded
 
 
 def test_update_relocates_and_refuses_bad_schedule(street_a_staff, district):
     station = make(street_a_staff)
     with pytest.raises(InvalidInput):
-        actions.update_station(station, actor=street_a_staff, name="新名", schedule={"week": "x"})
+        station_actions.update_station(
+            station, actor=street_a_staff, name="新名", schedule={"week": "x"}
+        )
     station.refresh_from_db()
     assert station.name == "东关暖新驿站"
-    moved = actions.update_station(station, actor=street_a_staff, lat=32.93, lon=115.75)
+    moved = station_actions.update_station(station, actor=street_a_staff, lat=32.93, lon=115.75)
     assert moved.region_id == district["community_a"].code
     assert audits(Verb.STATION_UPDATED).get().data["changed"] == ["region", "lat"]
 
@@ -148,13 +150,13 @@ def test_update_relocates_and_refuses_bad_schedule(street_a_staff, district):
 def test_update_by_outsider_is_not_found(street_a_staff, street_b_staff):
     station = make(street_a_staff)
     with pytest.raises(NotFound):
-        actions.update_station(station, actor=street_b_staff, name="改名")
+        station_actions.update_station(station, actor=street_b_staff, name="改名")
 
 
 def test_update_photos_add_and_remove(street_a_staff):
     station = make(street_a_staff, photos=[photo("1.jpg"), photo("2.jpg")])
     first = station.photos[0]["path"]
-    station = actions.update_station(
+    station = station_actions.update_station(
         station, actor=street_a_staff, remove_photos=[0], photos=[photo("3.jpg")]
     )
     assert len(station.photos) == 2 and first not in [p["path"] for p in station.photos]
@@ -163,23 +165,31 @@ def test_update_photos_add_and_remove(street_a_staff):
 def test_status_change_needs_a_reason(street_a_staff, street_b_staff):
     station = make(street_a_staff)
     with pytest.raises(InvalidInput):
-        actions.set_station_status(station, actor=street_a_staff, status="suspended", reason=" ")
-    actions.set_station_status(station, actor=street_a_staff, status="suspended", reason="装修")
+        station_actions.set_station_status(
+            station, actor=street_a_staff, status="suspended", reason=" "
+        )
+    station_actions.set_station_status(
+        station, actor=street_a_staff, status="suspended", reason="装修"
+    )
     station.refresh_from_db()
     assert station.status == "suspended"
     entry = audits(Verb.STATION_STATUS_CHANGED).get()
     assert entry.data == {"from": "open", "to": "suspended", "reason": "装修"}
     with pytest.raises(DomainError):
-        actions.set_station_status(station, actor=street_a_staff, status="suspended", reason="再")
+        station_actions.set_station_status(
+            station, actor=street_a_staff, status="suspended", reason="再"
+        )
     with pytest.raises(NotFound):
-        actions.set_station_status(station, actor=street_b_staff, status="closed", reason="关")
+        station_actions.set_station_status(
+            station, actor=street_b_staff, status="closed", reason="关"
+        )
 
 
 def test_inspection_with_defect_stays_unresolved_until_resolved(street_a_staff, street_b_staff):
     station = make(street_a_staff)
     today = date.today()
     checklist = [{"item": "饮水", "ok": False, "note": "饮水机漏水"}, {"item": "充电", "ok": True}]
-    inspection = actions.record_inspection(
+    inspection = station_actions.record_inspection(
         station, actor=street_a_staff, inspected_on=today, checklist=checklist,
         follow_up="三日内更换",
     )  # fmt: skip
@@ -187,29 +197,31 @@ def test_inspection_with_defect_stays_unresolved_until_resolved(street_a_staff, 
     assert inspection.inspector == street_a_staff
     assert audits(Verb.STATION_INSPECTED).get().data["defects"] is True
     with pytest.raises(NotFound):
-        actions.resolve_inspection(inspection, actor=street_b_staff, resolution="已换")
+        station_actions.resolve_inspection(inspection, actor=street_b_staff, resolution="已换")
     with pytest.raises(InvalidInput):
-        actions.resolve_inspection(inspection, actor=street_a_staff, resolution="")
-    actions.resolve_inspection(inspection, actor=street_a_staff, resolution="已更换饮水机")
+        station_actions.resolve_inspection(inspection, actor=street_a_staff, resolution="")
+    station_actions.resolve_inspection(inspection, actor=street_a_staff, resolution="已更换饮水机")
     inspection.refresh_from_db()
     assert inspection.resolved and inspection.resolved_at and inspection.resolution
     assert audits(Verb.INSPECTION_RESOLVED).count() == 1
     with pytest.raises(DomainError):
-        actions.resolve_inspection(inspection, actor=street_a_staff, resolution="再来")
+        station_actions.resolve_inspection(inspection, actor=street_a_staff, resolution="再来")
 
 
 def test_clean_inspection_is_resolved_and_bad_ones_refused(street_a_staff, street_b_staff):
     station = make(street_a_staff)
-    clean = actions.record_inspection(station, actor=street_a_staff, inspected_on=date.today())
+    clean = station_actions.record_inspection(
+        station, actor=street_a_staff, inspected_on=date.today()
+    )
     assert clean.resolved
     with pytest.raises(InvalidInput):  # a defect needs a follow-up
-        actions.record_inspection(
+        station_actions.record_inspection(
             station, actor=street_a_staff, inspected_on=date.today(), defects="漏水"
         )
     with pytest.raises(InvalidInput):
-        actions.record_inspection(
+        station_actions.record_inspection(
             station, actor=street_a_staff, inspected_on=date.today() + timedelta(days=2)
         )
     with pytest.raises(NotFound):
-        actions.record_inspection(station, actor=street_b_staff, inspected_on=date.today())
+        station_actions.record_inspection(station, actor=street_b_staff, inspected_on=date.today())
     assert Inspection.objects.count() == 1

@@ -15,7 +15,9 @@ from shegong.accounts import actions as account_actions
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
 from shegong.ledger.models import Person
-from shegong.stations import actions, care, qr, visits
+from shegong.stations import qr, queries
+from shegong.stations.actions import care, visits
+from shegong.stations.actions import stations as station_actions
 from shegong.stations.models import Station, Visit
 
 from .visit_fixtures import station, worker
@@ -63,7 +65,7 @@ def test_me_without_a_worker_profile_is_404(client, setup, resident, street_a_st
 def test_me_shows_my_masked_profile_visits_benefits_and_cover(client, setup, district):
     rider, a, b = setup["rider"], setup["a"], setup["b"]
     now = timezone.now()
-    last_month = visits.month_start() - timedelta(minutes=1)
+    last_month = queries.month_start() - timedelta(minutes=1)
     visits.record_visit(a, worker=rider, actor=None, at=last_month)
     visits.record_visit(a, worker=rider, actor=None, at=now, services=["water"])
     visits.record_visit(b, worker=rider, actor=None, at=now)
@@ -210,7 +212,7 @@ def test_a_deleted_station_token_is_404(client, setup):
 
 @pytest.mark.parametrize("status", ["suspended", "closed"])
 def test_a_station_not_open_is_409(client, setup, status):
-    actions.set_station_status(setup["a"], actor=None, status=status, reason="装修")
+    station_actions.set_station_status(setup["a"], actor=None, status=status, reason="装修")
     client.force_login(setup["rider"].person.user)
     response = post_checkin(client, {"token": qr.checkin_token(setup["a"])})
     assert response.status_code == 409 and "暂不能签到" in response.json()["detail"]
@@ -277,7 +279,7 @@ def test_openapi_lists_the_worker_operations(client):
 
 
 def test_after_withdrawal_me_and_checkin_are_404(client, setup):
-    from shegong.stations import workers
+    from shegong.stations.actions import workers
 
     account = setup["rider"].person.user
     workers.withdraw_worker(setup["rider"], actor=None, self_service=False, reason="本人申请")

@@ -13,7 +13,8 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
-from shegong.stations import care
+from shegong.stations import queries
+from shegong.stations.actions import care
 from shegong.stations.models import CampaignStock, Distribution, Enrollment
 
 from .visit_fixtures import station, worker
@@ -150,19 +151,19 @@ def test_scope_of_the_actor(setup, district, street_b_staff, community_a_worker)
         setup["campaign"], worker=setup["rider"], station=setup["a"], actor=community_a_worker
     )
     assert given.given_by == community_a_worker
-    assert set(care.campaigns_visible_to(street_b_staff)) == set()
+    assert set(queries.campaigns_visible_to(street_b_staff)) == set()
     district_wide = _campaign(district["district"], name="腊八粥")
-    assert district_wide in care.campaigns_visible_to(street_b_staff)
+    assert district_wide in queries.campaigns_visible_to(street_b_staff)
 
 
 def test_find_worker_by_id_number_or_phone(setup, street_a_staff, street_b_staff):
     rider = setup["rider"]
     rider.person.phone = "13900001111"
     rider.person.save()
-    assert care.find_worker(street_a_staff, rider.person.id_number.lower()) == rider
-    assert care.find_worker(street_a_staff, "13900001111") == rider
-    assert care.find_worker(street_b_staff, rider.person.id_number) is None
-    assert care.find_worker(street_a_staff, "not a number") is None
+    assert queries.find_worker(street_a_staff, rider.person.id_number.lower()) == rider
+    assert queries.find_worker(street_a_staff, "13900001111") == rider
+    assert queries.find_worker(street_b_staff, rider.person.id_number) is None
+    assert queries.find_worker(street_a_staff, "not a number") is None
 
 
 # --- insurance ------------------------------------------------------------------------------

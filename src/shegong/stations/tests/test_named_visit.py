@@ -15,7 +15,9 @@ from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput
 from shegong.core.models import AuditEvent
 from shegong.ledger.models import Person
-from shegong.stations import actions, visits
+from shegong.stations import queries
+from shegong.stations.actions import stations as station_actions
+from shegong.stations.actions import visits
 from shegong.stations.models import Visit
 
 from .visit_fixtures import station, worker
@@ -66,7 +68,7 @@ def test_recent_visits_are_masked_newest_first_in_two_queries(setup, django_asse
         visits.record_visit(setup["a"], worker=setup["rider"], actor=None, services=["water"],
                             at=start + timedelta(hours=i))  # fmt: skip
     with django_assert_num_queries(2):
-        rows = visits.recent_at_station(setup["a"])
+        rows = queries.recent_at_station(setup["a"])
     assert len(rows) == 10
     assert rows[0]["at"] == start + timedelta(hours=11)
     assert rows[0]["name"] == "王**" and rows[0]["services"] == ["饮水"]
@@ -165,7 +167,7 @@ def test_bad_input_is_422_per_field_and_writes_nothing(
 
 
 def test_a_station_not_open_is_409(client, setup, street_a_staff):
-    actions.set_station_status(setup["a"], actor=None, status="suspended", reason="维修")
+    station_actions.set_station_status(setup["a"], actor=None, status="suspended", reason="维修")
     client.force_login(street_a_staff)
     response = client.post(visit_url(setup["a"]), {"who": PHONE})
     assert response.status_code == 409 and "暂不能签到" in response.content.decode()
@@ -188,7 +190,7 @@ def test_the_form_only_takes_post(client, setup, street_a_staff):
 def test_a_withdrawn_worker_is_not_found_and_their_visits_stay_unnamed(
     client, setup, street_a_staff
 ):
-    from shegong.stations import workers
+    from shegong.stations.actions import workers
 
     visits.record_visit(setup["a"], worker=setup["rider"], actor=None)
     workers.withdraw_worker(setup["rider"], actor=None, self_service=False, reason="本人申请")

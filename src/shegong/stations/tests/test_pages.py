@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.stations import actions
+from shegong.stations.actions import stations as station_actions
 from shegong.stations.models import Inspection, Station
 
 ALWAYS = {"always_open": True}
@@ -21,16 +21,16 @@ ALWAYS = {"always_open": True}
 
 @pytest.fixture
 def stations(district):
-    a = actions.create_station(
+    a = station_actions.create_station(
         actor=None, name="东关暖新驿站", kind="warm_station", address="东关路1号",
         lat=testing.POINT_A[0], lon=testing.POINT_A[1], schedule=ALWAYS,
         facilities=["water", "toilet"], seats=10,
     )  # fmt: skip
-    a2 = actions.create_station(
+    a2 = station_actions.create_station(
         actor=None, name="东城司机之家", kind="driver_home", address="东城路9号",
         lat=32.93, lon=115.75, schedule={}, facilities=["charging"],
     )  # fmt: skip
-    b = actions.create_station(
+    b = station_actions.create_station(
         actor=None, name="西关暖新驿站", kind="warm_station", address="西关路1号",
         lat=testing.POINT_B[0], lon=testing.POINT_B[1], schedule=ALWAYS, facilities=["water"],
     )  # fmt: skip
@@ -51,7 +51,7 @@ def form_data(**extra):
 
 
 def test_list_shows_scope_with_counts_and_badges(client, street_a_staff, stations):
-    actions.record_inspection(
+    station_actions.record_inspection(
         stations["a"], actor=None, inspector=street_a_staff, inspected_on=date.today(),
         defects="饮水机漏水", follow_up="更换",
     )  # fmt: skip
@@ -199,7 +199,7 @@ def test_inspection_and_resolve_flow_with_banner(client, street_a_staff, station
 def test_resolve_another_streets_inspection_is_404(
     client, street_b_staff, street_a_staff, stations
 ):
-    inspection = actions.record_inspection(
+    inspection = station_actions.record_inspection(
         stations["a"], actor=street_a_staff, inspected_on=date.today(), defects="漏水",
         follow_up="修",
     )  # fmt: skip
@@ -213,7 +213,7 @@ def test_resolve_another_streets_inspection_is_404(
 def test_photo_view_checks_access(client, street_a_staff, street_b_staff, district):
     from shegong.stations.tests.test_actions import photo
 
-    station = actions.create_station(
+    station = station_actions.create_station(
         actor=None, name="有照片的驿站", kind="warm_station", address="东关路2号",
         lat=testing.POINT_A[0], lon=testing.POINT_A[1], schedule=ALWAYS, photos=[photo()],
     )  # fmt: skip

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.stations import care
+from shegong.stations.actions import care
 from shegong.stations.models import CareCampaign, Distribution, Enrollment, InsuranceBatch
 
 from .visit_fixtures import station, worker
@@ -148,15 +148,15 @@ def test_my_care_shows_only_mine(client, setup, district):
     care.give_benefit(setup["campaign"], worker=other, station=setup["a"], actor=None)
     care.enroll_workers(setup["batch"], [other], actor=None)
     client.force_login(rider.person.user)
-    page = client.get(reverse("stations_care:my_care")).content.decode()
+    page = client.get(reverse("stations_m:my_care")).content.decode()
     assert "暂无参保记录" in page and "还没有领取记录" in page
     care.give_benefit(setup["campaign"], worker=rider, station=setup["a"], actor=None)
     care.enroll_workers(setup["batch"], [rider], actor=None)
-    page = client.get(reverse("stations_care:my_care")).content.decode()
+    page = client.get(reverse("stations_m:my_care")).content.decode()
     assert "清凉新力量" in page and "东关驿站" in page
     assert "示范保险公司" in page and "PA2026-001" in page and "保障中" in page
     client.force_login(other.person.user)
-    assert "保障中" in client.get(reverse("stations_care:my_care")).content.decode()
+    assert "保障中" in client.get(reverse("stations_m:my_care")).content.decode()
 
 
 def test_my_care_expired_and_no_profile(client, setup, resident):
@@ -166,15 +166,15 @@ def test_my_care_expired_and_no_profile(client, setup, resident):
     )
     care.enroll_workers(batch, [setup["rider"]], actor=None)
     client.force_login(setup["rider"].person.user)
-    page = client.get(reverse("stations_care:my_care")).content.decode()
+    page = client.get(reverse("stations_m:my_care")).content.decode()
     assert "已到期" in page and "保障中" not in page
     client.force_login(resident)
-    assert "去登记" in client.get(reverse("stations_care:my_care")).content.decode()
+    assert "去登记" in client.get(reverse("stations_m:my_care")).content.decode()
 
 
 def test_mobile_home_links_my_care_for_workers_only(client, setup, resident):
     client.force_login(setup["rider"].person.user)
     page = client.get(reverse("mobile_home")).content.decode()
-    assert reverse("stations_care:my_care") in page and "我的关爱与保险" in page
+    assert reverse("stations_m:my_care") in page and "我的关爱与保险" in page
     client.force_login(resident)
     assert "我的关爱与保险" not in client.get(reverse("mobile_home")).content.decode()

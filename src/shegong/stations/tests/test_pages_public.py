@@ -16,7 +16,7 @@ MAP_URL = "/public/stations/"
 
 
 def test_urls():
-    assert reverse("stations_public:m_nearest") == M_URL
+    assert reverse("stations_m:m_nearest") == M_URL
     assert reverse("stations_public:map") == MAP_URL
 
 

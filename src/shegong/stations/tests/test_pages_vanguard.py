@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shegong.ledger.models import Person
-from shegong.stations import vanguard
+from shegong.stations.actions import vanguard
 from shegong.stations.models import RoleModel, VanguardPost
 from shegong.stations.tests.test_vanguard import model_values, person, photo, post_values
 
@@ -164,24 +164,25 @@ def test_role_model_bad_input_shows_field_errors(client, district, street_a_staf
 def test_public_roll_shows_name_but_nothing_personal(client, district):
     model = make_model(district, district["grid_b"], "西城十佳骑手", photos=[photo()])
     who = Person.objects.get(pk=model.person_id)
-    response = client.get(reverse("honor:roll"))  # anonymous
+    response = client.get(reverse("stations_public:roll"))  # anonymous
     body = response.content.decode()
     assert response.status_code == 200
     assert "刘骑手" in body and "西城十佳骑手" in body and "风雨无阻" in body and "2026" in body
     assert who.phone not in body and who.id_number not in body
     assert who.id_number[:6] + "*" not in body  # not even masked
     assert str(who.birth_date.year) + "-" not in body
-    image = client.get(reverse("honor:photo", args=[model.pk, 0, "thumb"]))
+    image = client.get(reverse("stations_public:photo", args=[model.pk, 0, "thumb"]))
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
 
 
 def test_unpublished_never_on_the_public_roll(client, district):
     hidden = make_model(district, district["grid_a"], "内部候选", published=False,
                         photos=[photo()], name="孙候选")  # fmt: skip
-    body = client.get(reverse("honor:roll")).content.decode()
+    body = client.get(reverse("stations_public:roll")).content.decode()
     assert "内部候选" not in body and "孙候选" not in body
-    assert client.get(reverse("honor:photo", args=[hidden.pk, 0, "thumb"])).status_code == 404
-    assert client.get(reverse("honor:photo", args=[hidden.pk, 5, "full"])).status_code == 404
+    for index, kind in ((0, "thumb"), (5, "full")):
+        url = reverse("stations_public:photo", args=[hidden.pk, index, kind])
+        assert client.get(url).status_code == 404
 
 
 def test_post_since_in_future_refused(client, district, street_a_staff):

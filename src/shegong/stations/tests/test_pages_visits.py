@@ -15,7 +15,9 @@ from openpyxl import load_workbook
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.stations import actions, qr, visits
+from shegong.stations import qr
+from shegong.stations.actions import stations as station_actions
+from shegong.stations.actions import visits
 from shegong.stations.models import Visit, VisitTally
 
 from .visit_fixtures import station, worker
@@ -31,7 +33,7 @@ def setup(district):
 
 
 def checkin_url(s):
-    return reverse("stations_checkin:checkin", args=[qr.checkin_token(s)])
+    return reverse("stations_m:checkin", args=[qr.checkin_token(s)])
 
 
 def test_checkin_page_and_post(client, setup):
@@ -42,7 +44,7 @@ def test_checkin_page_and_post(client, setup):
     assert "西城驿站" in page and 'name="services" value="water"' in page and "签到" in page
     response = client.post(url, {"services": ["water", "charging"]})
     assert response.status_code == 302
-    assert response["Location"] == reverse("stations_checkin:my_visits")
+    assert response["Location"] == reverse("stations_m:my_visits")
     visit = Visit.objects.get()
     assert visit.worker == rider and visit.services == ["water", "charging"]
     again = client.post(url, {})
@@ -52,7 +54,7 @@ def test_checkin_page_and_post(client, setup):
 
 
 def test_checkin_at_a_suspended_station(client, setup):
-    actions.set_station_status(setup["a"], actor=None, status="suspended", reason="维修")
+    station_actions.set_station_status(setup["a"], actor=None, status="suspended", reason="维修")
     client.force_login(setup["rider"].person.user)
     page = client.get(checkin_url(setup["a"])).content.decode()
     assert "暂不能签到" in page and 'id="checkin-form"' not in page
@@ -77,7 +79,7 @@ def test_my_visits_shows_only_mine(client, setup, district):
     visits.record_visit(setup["a"], worker=setup["rider"], actor=None)
     visits.record_visit(setup["b"], worker=other, actor=None)
     client.force_login(setup["rider"].person.user)
-    response = client.get(reverse("stations_checkin:my_visits"))
+    response = client.get(reverse("stations_m:my_visits"))
     assert [v.station.name for v in response.context["rows"]] == ["东关驿站"]
 
 

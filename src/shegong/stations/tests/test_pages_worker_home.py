@@ -15,7 +15,7 @@ from shegong.core.perms import Role
 from shegong.ledger.models import Organization
 from shegong.reports.catalogue import WORKER_GROUP
 from shegong.reports.models import Report
-from shegong.stations import care, visits
+from shegong.stations.actions import care, visits
 from shegong.stations.models import Distribution, Enrollment, Visit, Worker
 
 from .visit_fixtures import station, worker
@@ -87,11 +87,11 @@ def test_home_empty_states(client, account):
     assert 'id="visits-empty"' in body and 'id="demands-empty"' in body
     assert 'id="cover-empty"' in body and "还没有领取关爱物资" in body
     # Nearest stations: the page asks the browser; a link to all stations is the fallback.
-    assert 'id="nearest-all"' in body and reverse("stations_public:m_nearest") in body
+    assert 'id="nearest-all"' in body and reverse("stations_m:m_nearest") in body
     assert reverse("api:nearest") in body and "limit=" in body
     assert f"{reverse('reports_m:report')}?group=%E6%96%B0" in body  # 反映诉求 → the group
-    assert reverse("stations_care:my_care") in body
-    assert reverse("stations_checkin:my_visits") in body
+    assert reverse("stations_m:my_care") in body
+    assert reverse("stations_m:my_visits") in body
 
 
 def test_home_shows_visits_demands_cover_and_benefits(client, district, rider, account):
@@ -233,7 +233,7 @@ def test_withdraw_confirmation_then_the_profile_is_anonymised(client, district, 
     assert "已撤回同意，您的新就业群体登记已注销" in body
     assert "新就业群体登记" in body and reverse("stations_m:worker_register") in body
     assert client.get(HOME)["Location"] == reverse("stations_m:worker_register")
-    assert client.get(reverse("stations_care:my_care")).status_code == 200
+    assert client.get(reverse("stations_m:my_care")).status_code == 200
 
 
 def test_withdrawn_workers_care_rows_show_as_anonymous_to_staff(

@@ -14,7 +14,7 @@ from shegong.core.models import AuditEvent
 from shegong.core.perms import Role
 from shegong.ledger.models import Person
 from shegong.ledger.tests.records_fixtures import id_number
-from shegong.stations import workers
+from shegong.stations.actions import workers
 from shegong.stations.models import Worker
 
 

@@ -42,7 +42,7 @@ def test_checkin_url_with_a_forged_token_is_404(client, stations, district):
     rider = worker(district["community_a"])
     client.force_login(rider.person.user)
     assert client.get(f"/m/checkin/{qr.checkin_token(stations[0])}x/").status_code == 404
-    assert client.get(reverse("stations_checkin:checkin", args=["nope"])).status_code == 404
+    assert client.get(reverse("stations_m:checkin", args=["nope"])).status_code == 404
 
 
 def test_poster_png_and_pdf(client, street_a_staff, stations):

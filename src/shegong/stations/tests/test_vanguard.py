@@ -16,7 +16,7 @@ from shegong.core.errors import InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
 from shegong.ledger.models import Person
 from shegong.ledger.tests.records_fixtures import id_number
-from shegong.stations import vanguard
+from shegong.stations.actions import vanguard
 from shegong.stations.models import RoleModel, VanguardPost
 
 

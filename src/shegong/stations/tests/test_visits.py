@@ -13,7 +13,9 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
-from shegong.stations import actions, visits
+from shegong.stations import queries
+from shegong.stations.actions import stations as station_actions
+from shegong.stations.actions import visits
 from shegong.stations.models import Station, Visit, VisitTally
 
 from .visit_fixtures import station, worker
@@ -55,7 +57,7 @@ def test_another_station_inside_the_window_counts(setup):
 
 @pytest.mark.parametrize("status", ["suspended", "closed"])
 def test_a_station_not_open_refuses_visits(setup, status):
-    actions.set_station_status(setup["a"], actor=None, status=status, reason="装修")
+    station_actions.set_station_status(setup["a"], actor=None, status=status, reason="装修")
     with pytest.raises(DomainError, match="暂不能签到"):
         visits.record_visit(setup["a"], worker=setup["rider"], actor=None)
     assert not Visit.objects.exists()
@@ -115,7 +117,7 @@ def test_statistics_by_station_street_and_month(setup, district):
     VisitTally.objects.create(station=b, on=date(2025, 2, 1), count=4)
     VisitTally.objects.create(station=b, on=date(2024, 2, 1), count=99)
 
-    stats = visits.statistics(Station.objects.all(), 2025)
+    stats = queries.statistics(Station.objects.all(), 2025)
     assert stats["totals"] == {"scans": 3, "tallied": 14, "total": 17}
     months = {m["month"]: m["total"] for m in stats["months"]}
     assert months[1] == 11 and months[2] == 4 and months[3] == 2
@@ -125,9 +127,9 @@ def test_statistics_by_station_street_and_month(setup, district):
     streets = {r["name"]: r["total"] for r in stats["streets"]}
     assert streets == {district["street_a"].name: 12, district["street_b"].name: 5}
 
-    scoped = visits.statistics(Station.objects.filter(pk=a.pk), 2025)
+    scoped = queries.statistics(Station.objects.filter(pk=a.pk), 2025)
     assert scoped["totals"]["total"] == 12
-    assert visits.statistics(Station.objects.all(), 2024)["totals"]["total"] == 100
+    assert queries.statistics(Station.objects.all(), 2024)["totals"]["total"] == 100
 
 
 def test_statistics_query_count_does_not_grow_with_visits(
@@ -140,4 +142,4 @@ def test_statistics_query_count_does_not_grow_with_visits(
     visits.record_visit(setup["a"], worker=setup["rider"], actor=None, at=base)
     # visits by station, tallies by station, visits by month, tallies by month, names, streets
     with django_assert_num_queries(6):
-        visits.statistics(Station.objects.all(), timezone.localdate(base).year)
+        queries.statistics(Station.objects.all(), timezone.localdate(base).year)

@@ -16,7 +16,8 @@ from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitte
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Role
 from shegong.ledger.models import Person
-from shegong.stations import care, visits, workers
+from shegong.stations import queries
+from shegong.stations.actions import care, visits, workers
 from shegong.stations.models import Distribution, Enrollment, Station, Visit, Worker
 
 from .visit_fixtures import station, worker
@@ -59,7 +60,7 @@ def test_self_withdrawal_anonymises_the_profile_and_keeps_what_it_counted(setup)
     account = rider.person.user
     person_pk = rider.person_id
     year = timezone.localdate().year
-    before = visits.statistics(Station.objects.all(), year)["totals"]
+    before = queries.statistics(Station.objects.all(), year)["totals"]
 
     workers.withdraw_worker(rider, actor=account, self_service=True, reason="不再跑外卖")
 
@@ -72,7 +73,7 @@ def test_self_withdrawal_anonymises_the_profile_and_keeps_what_it_counted(setup)
     assert Visit.objects.filter(worker=rider).count() == 1
     assert Distribution.objects.filter(worker=rider).count() == 1
     assert Enrollment.objects.filter(worker=rider).count() == 1
-    assert visits.statistics(Station.objects.all(), year)["totals"] == before
+    assert queries.statistics(Station.objects.all(), year)["totals"] == before
     assert not Worker.objects.live().exists()
     event = AuditEvent.objects.get(verb=Verb.WORKER_WITHDRAWN)
     assert event.data == {"self_service": True, "reason": "不再跑外卖"}
@@ -164,11 +165,11 @@ def test_find_worker_never_finds_a_withdrawn_profile(setup, street_a_staff):
     person = rider.person
     person.phone = "13812340000"
     person.save(update_fields=["phone"])
-    assert care.find_worker(street_a_staff, person.phone) == rider
-    assert care.find_worker(None, person.id_number) == rider
+    assert queries.find_worker(street_a_staff, person.phone) == rider
+    assert queries.find_worker(None, person.id_number) == rider
     workers.withdraw_worker(rider, actor=None, self_service=False, reason="本人申请")
-    assert care.find_worker(street_a_staff, person.phone) is None
-    assert care.find_worker(None, person.id_number) is None
+    assert queries.find_worker(street_a_staff, person.phone) is None
+    assert queries.find_worker(None, person.id_number) is None
 
 
 def test_the_database_refuses_a_half_withdrawn_row(setup):

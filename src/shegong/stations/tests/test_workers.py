@@ -11,7 +11,8 @@ from shegong.core.models import AuditEvent
 from shegong.core.perms import Role
 from shegong.ledger.models import Organization, Person
 from shegong.ledger.tests.records_fixtures import id_number
-from shegong.stations import consent, workers
+from shegong.stations import consent
+from shegong.stations.actions import workers
 from shegong.stations.models import Worker
 
 

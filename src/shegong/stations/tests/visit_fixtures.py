@@ -8,14 +8,14 @@ from typing import Any
 from shegong import testing
 from shegong.core.perms import Role
 from shegong.ledger.tests.records_fixtures import person
-from shegong.stations import actions
+from shegong.stations.actions import stations as station_actions
 from shegong.stations.models import Station, Worker
 
 ALWAYS = {"always_open": True}
 
 
 def station(name: str, point: tuple[float, float], facilities=("water", "charging")) -> Station:
-    return actions.create_station(
+    return station_actions.create_station(
         actor=None, name=name, kind="warm_station", address=f"{name}路1号",
         lat=point[0], lon=point[1], schedule=ALWAYS, facilities=list(facilities),
     )  # fmt: skip

@@ -17,8 +17,8 @@ from shegong.ledger.choices import OrgKind
 from shegong.ledger.models import Organization
 from shegong.web.forms import DATE, DATE_ERRORS, PhotosField, StyledForm
 
-from .choices import WEEKDAY_LABELS, WEEKDAYS, StationKind, StationStatus
-from .models import Facility, Station
+from ..choices import WEEKDAY_LABELS, WEEKDAYS, StationKind, StationStatus
+from ..models import Facility, Station
 
 PERIODS_PER_DAY = 3
 CLOSURE_ROWS = 3

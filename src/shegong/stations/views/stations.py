@@ -30,9 +30,10 @@ from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 from shegong.web.forms import add_domain_error
 
-from . import actions, queries, schedule, views_visits
-from .choices import StationKind, StationStatus
-from .forms import (
+from .. import queries, schedule
+from ..actions import stations as station_actions
+from ..choices import StationKind, StationStatus
+from ..forms.stations import (
     CLOSURE_ROWS,
     PERIODS_PER_DAY,
     InspectionForm,
@@ -45,7 +46,8 @@ from .forms import (
     schedule_rows,
     station_initial,
 )
-from .models import Inspection, Station
+from ..models import Inspection, Station
+from .visits import detail_context
 
 PAGE_SIZE = 20
 PHOTO_KEYS = {"thumb": "thumb", "full": "path"}
@@ -245,7 +247,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_form(request, form, None, request.POST, from_data=True, status=422)
     try:
-        station = actions.create_station(
+        station = station_actions.create_station(
             actor=user, schedule=schedule_from_data(request.POST), **_form_values(form)
         )
     except (NotFound, NotPermitted):
@@ -271,7 +273,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_form(request, form, station, request.POST, from_data=True, status=422)
     values = _form_values(form)
     try:
-        actions.update_station(
+        station_actions.update_station(
             station, actor=user, schedule=schedule_from_data(request.POST),
             remove_photos=form.cleaned_data.get("remove_photos") or [], **values,
         )  # fmt: skip
@@ -330,7 +332,7 @@ def _render_detail(
         "status_form": status_form or StatusForm(initial={"status": station.status}),
         "inspection_form": inspection_form
         or InspectionForm(initial={"inspected_on": timezone.localdate()}),
-        **views_visits.detail_context(station),
+        **detail_context(station),
     }
     return render(request, "stations/staff_detail.html", context, status=status)
 
@@ -347,7 +349,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            actions.set_station_status(
+            station_actions.set_station_status(
                 station, actor=user, status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
             )  # fmt: skip
@@ -369,7 +371,7 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
     form = InspectionForm(request.POST)
     if form.is_valid():
         try:
-            inspection = actions.record_inspection(
+            inspection = station_actions.record_inspection(
                 station, actor=user, inspected_on=form.cleaned_data["inspected_on"],
                 checklist=checklist_from_data(station, request.POST),
                 defects=form.cleaned_data["defects"], follow_up=form.cleaned_data["follow_up"],
@@ -392,18 +394,12 @@ def inspection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """整改完成 of one inspection (pk: the inspection)."""
     user = request.user
     require_perm(user, Perm.STATIONS_MANAGE)
-    inspection = (
-        Inspection.objects.filter(station__in=Station.objects.visible_to(user), pk=pk)
-        .select_related("station")
-        .first()
-    )
-    if inspection is None:
-        raise NotFound("未找到该检查记录，或您无权查看")
+    inspection = queries.access_inspection(user, pk)
     station = _station(user, inspection.station_id, manage=True)
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
-            actions.resolve_inspection(
+            station_actions.resolve_inspection(
                 inspection, actor=user, resolution=form.cleaned_data["resolution"]
             )
         except (NotFound, NotPermitted):
@@ -425,7 +421,7 @@ def photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
         raise NotFound("未找到该照片")
     record = records[index] if isinstance(records[index], dict) else {}
     path = record.get(PHOTO_KEYS[kind]) or ""
-    folder = actions.PHOTO_FOLDER + "/"
+    folder = station_actions.PHOTO_FOLDER + "/"
     if not path.startswith(folder) or ".." in path or not default_storage.exists(path):
         raise NotFound("未找到该照片")
     response = FileResponse(default_storage.open(path, "rb"), content_type="image/jpeg")

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -26,14 +25,16 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.web.forms import DATE, DATE_ERRORS, StyledForm, add_domain_error
+from shegong.reports.queries import worker_demands_visible_to
+from shegong.web.forms import add_domain_error
 
-from . import care, qr, queries, visits
-from .choices import StationStatus
-from .models import Facility, Station, Visit, Worker
+from .. import qr, queries
+from ..actions import visits
+from ..choices import StationStatus
+from ..forms.visits import PeriodForm, TallyForm, VisitForm
+from ..models import Facility, Station, Visit
 
 POSTER_FORMATS = {"png": "image/png", "pdf": "application/pdf"}
-YEARS_BACK = 5
 SORTS = {
     "total": lambda r: (-r["total"], r["name"]),
     "scans": lambda r: (-r["scans"], r["name"]),
@@ -45,63 +46,6 @@ MY_VISITS_LIMIT = 100
 RECENT_VISITS = 10
 WORKER_NOT_FOUND = "未找到该新就业群体人员（请核对身份证号或手机号，或先登记）"
 WORKER_REGISTER_PATH = "/m/worker/register/"
-
-
-class TallyForm(StyledForm):
-    on = forms.DateField(label="日期", widget=DATE, error_messages=DATE_ERRORS)
-    count = forms.IntegerField(
-        label="人次", min_value=1, max_value=visits.MAX_TALLY,
-        error_messages={"min_value": "人次至少为 1", "max_value": "人次不能超过 10,000"},
-    )  # fmt: skip
-    note = forms.CharField(label="说明", max_length=200, required=False)
-
-
-AT_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class VisitForm(StyledForm):
-    """登记实名服务: who (ID number or phone), the services used, when (blank: now)."""
-
-    who = forms.CharField(
-        label="身份证号或手机号", max_length=18,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": "请填写身份证号或手机号", "max_length": "身份证号或手机号有误"},
-    )  # fmt: skip
-    services = forms.MultipleChoiceField(
-        label="使用的服务", required=False, widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "本驿站没有该服务：%(value)s"},
-    )  # fmt: skip
-    at = forms.DateTimeField(
-        label="服务时间", required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=AT_FORMAT),
-        input_formats=[AT_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        error_messages={"invalid": "服务时间格式应为 YYYY-MM-DD HH:MM"},
-        help_text="默认现在；可补登 7 天内的服务",
-    )  # fmt: skip
-
-    def __init__(self, *args: Any, station: Station, **kwargs: Any):
-        kwargs.setdefault("auto_id", "visit-%s")  # the station page holds other forms too
-        super().__init__(*args, **kwargs)
-        facilities = [f for f in station.facilities.all() if f.is_active]
-        self.fields["services"].choices = [(f.code, f.name) for f in facilities]
-        self.fields["services"].widget.attrs["class"] = "form-check-input"
-        now = timezone.localtime()
-        attrs = self.fields["at"].widget.attrs
-        attrs["max"] = f"{now:{AT_FORMAT}}"
-        attrs["min"] = f"{now - visits.STAFF_BACKDATE:{AT_FORMAT}}"
-        if not self.is_bound:
-            self.initial.setdefault("at", now.replace(second=0, microsecond=0))
-
-
-class PeriodForm(forms.Form):
-    year = forms.TypedChoiceField(label="年度", coerce=int, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        this_year = timezone.localdate().year
-        years = range(this_year, this_year - YEARS_BACK - 1, -1)
-        self.fields["year"].choices = [(y, f"{y}年") for y in years]
-        self.fields["year"].widget.attrs["class"] = "form-select"
 
 
 # --- staff: poster and tally ----------------------------------------------------------------
@@ -149,7 +93,7 @@ def detail_context(station: Station) -> dict[str, Any]:
     """What the station page shows of visits: the named-visit form and the last 10 visits."""
     return {
         "visit_form": VisitForm(station=station),
-        "recent_visits": visits.recent_at_station(station, RECENT_VISITS),
+        "recent_visits": queries.recent_at_station(station, RECENT_VISITS),
     }
 
 
@@ -164,7 +108,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_visit(request, station, form, status=422)
     data = form.cleaned_data
-    worker = care.find_worker(user, data["who"])
+    worker = queries.find_worker(user, data["who"])
     if worker is None:
         form.add_error("who", WORKER_NOT_FOUND)
         return _render_visit(request, station, form, status=422)
@@ -188,7 +132,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_visit(request: HttpRequest, station: Station, form: VisitForm, *, status: int):
     context = {
         "station": station, "visit_form": form,
-        "recent_visits": visits.recent_at_station(station, RECENT_VISITS),
+        "recent_visits": queries.recent_at_station(station, RECENT_VISITS),
     }  # fmt: skip
     return render(request, "stations/visits_visit.html", context, status=status)
 
@@ -220,7 +164,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if year is None:
         context = {"form": form, "stats": None, "sort": "total"}
         return render(request, "stations/visits_stats.html", context, status=422)
-    stats = visits.statistics(Station.objects.visible_to(user), year)
+    stats = queries.statistics(Station.objects.visible_to(user), year)
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "total"
     stats["stations"].sort(key=SORTS[sort])
     chart = {
@@ -233,8 +177,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "labels": [f.name for f in facilities],
         "counts": [f.n for f in facilities],
     }
+    demands = worker_demands_visible_to(user, year)
     context = {"form": form, "stats": stats, "chart": chart, "sort": sort, "year": year,
-               "facilities": facilities, "demands": _demands(user, year)}  # fmt: skip
+               "facilities": facilities, "demands": demands}  # fmt: skip
     return render(request, "stations/visits_stats.html", context)
 
 
@@ -246,33 +191,6 @@ def _stations_by_facility(user: Any) -> list[Facility]:
         .annotate(n=Count("stations", filter=Q(stations__in=mine)))
         .order_by("-n", "order")
     )
-
-
-def _demands(user: Any, year: int) -> list[dict[str, Any]]:
-    """The workers' demands (新就业群体诉求, handled by the closed loop) of the year by category
-    and state: rows of {category, total, open, done, statuses: {label: n}} (one query)."""
-    from shegong.reports.catalogue import WORKER_GROUP
-    from shegong.reports.choices import FINISHED, Status
-    from shegong.reports.models import Report
-
-    counts = (
-        Report.objects.visible_to(user)
-        .filter(category__group=WORKER_GROUP, submitted_at__year=year)
-        .values("category__name", "status")
-        .annotate(n=Count("id"))
-        .order_by("category__name")
-    )
-    rows: dict[str, dict[str, Any]] = {}
-    for item in counts:
-        row = rows.setdefault(
-            item["category__name"],
-            {"category": item["category__name"], "total": 0, "open": 0, "done": 0, "statuses": {}},
-        )
-        row["total"] += item["n"]
-        row["done" if item["status"] in FINISHED else "open"] += item["n"]
-        label = Status(item["status"]).label
-        row["statuses"][label] = row["statuses"].get(label, 0) + item["n"]
-    return list(rows.values())
 
 
 EXPORT_COLUMNS = [
@@ -290,7 +208,7 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     if year is None:
         messages.error(request, "统计年度有误，未导出")
         return redirect_after_write(request, reverse("stations:visits"))
-    stats = visits.statistics(Station.objects.visible_to(user), year)
+    stats = queries.statistics(Station.objects.visible_to(user), year)
 
     def rows() -> Iterator[list[Any]]:
         for r in stats["stations"]:
@@ -316,10 +234,6 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
 
 
 # --- H5: check-in and my visits -------------------------------------------------------------
-
-
-def _worker(user: Any) -> Worker | None:
-    return Worker.objects.filter(person__user=user).first() if user.is_authenticated else None
 
 
 def _register_url() -> str:
@@ -348,7 +262,7 @@ def _render_checkin(
 def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
     """扫码签到: GET shows the station and the services; POST counts the visit."""
     station = qr.station_from_token(token)
-    worker = _worker(request.user)
+    worker = queries.worker_of(request.user)
     if worker is None:
         messages.info(request, "请先完成新就业群体登记，再扫码签到")
         target = _register_url()
@@ -366,13 +280,13 @@ def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
         return _render_checkin(request, station, error=exc.detail, status=exc.status)
     local = timezone.localtime(visit.at)
     messages.success(request, f"签到成功：{station.name}（{local:%H:%M}）")
-    return redirect_after_write(request, reverse("stations_checkin:my_visits"))
+    return redirect_after_write(request, reverse("stations_m:my_visits"))
 
 
 @require_GET
 def m_my_visits(request: HttpRequest) -> HttpResponse:
     """我的签到记录: only the caller's own visits."""
-    worker = _worker(request.user)
+    worker = queries.worker_of(request.user)
     rows: list[Visit] = []
     if worker is not None:
         rows = list(Visit.objects.filter(worker=worker).select_related("station")[:MY_VISITS_LIMIT])

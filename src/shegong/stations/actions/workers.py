@@ -32,8 +32,8 @@ from shegong.ledger.schemas import PersonIn
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
 
-from .consent import CONSENT_REQUIRED, CONSENT_VERSION, STAFF_CONSENT_REQUIRED
-from .models import WORKER_WITHDRAWN, Worker
+from ..consent import CONSENT_REQUIRED, CONSENT_VERSION, STAFF_CONSENT_REQUIRED
+from ..models import WORKER_WITHDRAWN, Worker
 
 __all__ = [
     "WORKER_KINDS", "WORKER_WITHDRAWN", "platforms", "register_worker", "update_worker",

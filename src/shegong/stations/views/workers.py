@@ -4,8 +4,8 @@ care), registration, the profile, self-service edit and withdrawal of consent.
 
 Thin adapters (STYLE.md rule 11): check the permission, find the worker among
 ``Worker.objects.visible_to(user).live()`` (another street's worker, or a withdrawn profile, is
-the same 404 as a missing one), parse the form, call ONE action of ``workers.py``. Names, phones
-and ID numbers are shown masked everywhere here, the export included.
+the same 404 as a missing one), parse the form, call ONE action of ``actions/workers.py``.
+Names, phones and ID numbers are shown masked everywhere here, the export included.
 """
 
 from __future__ import annotations
@@ -33,17 +33,19 @@ from shegong.core.scope import in_subtree
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 from shegong.regions.queries import h5_region_groups
-from shegong.web.forms import StyledForm, add_domain_error
+from shegong.reports.queries import worker_demands_of
+from shegong.web.forms import add_domain_error
 
-from . import consent, workers
-from .models import Distribution, Enrollment, Visit, Worker
+from .. import consent, queries
+from ..actions import workers
+from ..forms.workers import WorkerFilterForm, WorkerProfileForm, WorkerRegisterForm
+from ..models import Distribution, Enrollment, Visit, Worker
 
 PAGE_SIZE = 20
-YES_NO = [("", "全部"), ("1", "是"), ("0", "否")]
 MAX_REGION_OPTIONS = 500
 
 
-# --- forms ----------------------------------------------------------------------------------
+# --- region choices (shared with the care and vanguard pages) -------------------------------
 
 
 FILTER_LEVELS = [Level.STREET, Level.COMMUNITY]
@@ -57,51 +59,6 @@ def _region_choices(regions: QuerySet, levels: list[str] = FILTER_LEVELS) -> lis
         (r.code, f"{INDENT.get(r.level, '')}{r.name}")
         for r in rows.only("code", "name", "level")[:MAX_REGION_OPTIONS]
     ]
-
-
-def _platform_choices() -> list[tuple[str, str]]:
-    return [("", "（无/不清楚）"), *((str(o.pk), o.name) for o in workers.platforms())]
-
-
-class WorkerProfileForm(StyledForm):
-    kind = forms.ChoiceField(label="从业类型", choices=workers.WORKER_KINDS)
-    platform = forms.ChoiceField(label="所属平台企业", required=False)
-    delivery_site = forms.CharField(label="配送站点", max_length=100, required=False)
-    party_member = forms.BooleanField(label="党员", required=False)
-    region = forms.ChoiceField(label="服务区域（街道/社区）")
-
-    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["platform"].choices = _platform_choices()
-        self.fields["region"].choices = [("", "请选择"), *regions]
-
-
-class WorkerRegisterForm(WorkerProfileForm):
-    name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="身份证号", max_length=18)
-    phone = forms.CharField(label="手机号", max_length=11, required=False)
-    consent = forms.BooleanField(label=consent.STAFF_CONSENT_LABEL, required=False)
-    field_order = ["name", "id_number", "phone", "kind", "platform", "delivery_site",
-                   "party_member", "region", "consent"]  # fmt: skip
-
-
-class WorkerFilterForm(StyledForm):
-    q = forms.CharField(
-        label="姓名", required=False, max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": "按姓名搜索"}),
-    )  # fmt: skip
-    kind = forms.ChoiceField(label="从业类型", required=False)
-    platform = forms.ChoiceField(label="平台企业", required=False)
-    party = forms.ChoiceField(label="党员", required=False, choices=YES_NO)
-    region = forms.ChoiceField(label="街道/社区", required=False)
-
-    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "全部"), *workers.WORKER_KINDS]
-        self.fields["platform"].choices = [
-            ("", "全部"), *((str(o.pk), o.name) for o in workers.platforms())
-        ]  # fmt: skip
-        self.fields["region"].choices = [("", "全部"), *regions]
 
 
 def _action_values(form: forms.Form) -> dict[str, Any]:
@@ -224,16 +181,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 def _worker(user: Any, pk: int, *, manage: bool = False) -> Worker:
     require_perm(user, Perm.STATIONS_MANAGE if manage else Perm.STATIONS_VIEW)
-    worker = (
-        Worker.objects.visible_to(user)
-        .live()
-        .select_related("person", "platform", "region", "registered_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if worker is None:
-        raise NotFound(workers.WORKER_NOT_FOUND)
-    return worker
+    return queries.access_worker(user, pk)
 
 
 def _staff_regions(user: Any) -> list[tuple[str, str]]:
@@ -346,18 +294,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- H5: the worker's own pages -------------------------------------------------------------
 
 
-def _own_worker(user: Any) -> Worker | None:
-    """The caller's own live profile (a withdrawn one has no person, so no account either)."""
-    if not getattr(user, "pk", None):
-        return None
-    return (
-        Worker.objects.live()
-        .filter(person__user=user)
-        .select_related("person", "platform", "region")
-        .first()
-    )
-
-
 def _default_region(user: Any) -> str:
     membership = user.active_membership
     if membership is None:
@@ -393,7 +329,7 @@ def _m_render(
 def m_register(request: HttpRequest) -> HttpResponse:
     """新就业群体登记 (H5): the worker registers themself and agrees to the notice."""
     user = request.user
-    if _own_worker(user) is not None:
+    if queries.own_worker(user) is not None:
         messages.info(request, "您已登记过，以下是您的档案")
         return redirect("stations_m:worker_profile")
     if request.method == "GET":
@@ -426,18 +362,6 @@ def _month_start() -> Any:
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def _home_demands(user: Any) -> list[Any]:
-    """The caller's last demands (新就业群体诉求), newest first."""
-    from shegong.reports.catalogue import WORKER_GROUP
-    from shegong.reports.models import Report
-
-    return list(
-        Report.objects.filter(reporter=user, category__group=WORKER_GROUP)
-        .select_related("category")
-        .order_by("-submitted_at", "-id")[:HOME_LIMIT]
-    )
-
-
 @require_GET
 def m_home(request: HttpRequest) -> HttpResponse:
     """暖新驿站 H5 home: greeting, the nearest stations (the browser's location, fetched by the
@@ -446,11 +370,11 @@ def m_home(request: HttpRequest) -> HttpResponse:
     from shegong.reports.catalogue import WORKER_GROUP
 
     user = request.user
-    worker = _own_worker(user)
+    worker = queries.own_worker(user)
     if worker is None:
         return redirect("stations_m:worker_register")
     today = timezone.localdate()
-    # The batches covering today: ``care.covered`` as a filter (start and end days included).
+    # The batches covering today: ``queries.covered`` as a filter (start and end days included).
     cover = [
         e.batch
         for e in Enrollment.objects.filter(
@@ -468,7 +392,7 @@ def m_home(request: HttpRequest) -> HttpResponse:
         "recent_visits": list(
             Visit.objects.filter(worker=worker).select_related("station")[:HOME_LIMIT]
         ),
-        "demands": _home_demands(user),
+        "demands": worker_demands_of(user, limit=HOME_LIMIT),
         "worker_group": WORKER_GROUP,
         "nearest_limit": HOME_LIMIT,
     }
@@ -478,7 +402,7 @@ def m_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def m_profile(request: HttpRequest) -> HttpResponse:
     """我的档案 (H5): the worker's own profile, masked."""
-    worker = _own_worker(request.user)
+    worker = queries.own_worker(request.user)
     if worker is None:
         return redirect("stations_m:worker_register")
     context = {
@@ -519,7 +443,7 @@ def m_edit(request: HttpRequest) -> HttpResponse:
     """修改从业信息 (H5): the worker changes their own work details; name, ID number and phone
     are the ledger's and changed by staff."""
     user = request.user
-    worker = _own_worker(user)
+    worker = queries.own_worker(user)
     if worker is None:
         return redirect("stations_m:worker_register")
     if request.method == "GET":
@@ -550,7 +474,7 @@ def m_edit(request: HttpRequest) -> HttpResponse:
 def m_withdraw(request: HttpRequest) -> HttpResponse:
     """撤回同意并注销 (H5): GET explains what happens, POST withdraws."""
     user = request.user
-    worker = _own_worker(user)
+    worker = queries.own_worker(user)
     if worker is None:
         return redirect("stations_m:worker_register")
     reason = request.POST.get("reason", "").strip() if request.method == "POST" else ""

@@ -30,7 +30,8 @@ from shegong.ledger.models import Organization, Person
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
 
-from .models import RoleModel, VanguardPost
+from ..models import RoleModel, VanguardPost
+from ..queries import MODEL_NOT_FOUND, POST_NOT_FOUND
 
 __all__ = [
     "KINDS",
@@ -47,8 +48,6 @@ MAX_HOLDERS = 50
 MAX_CITATION = 2000
 FIRST_YEAR = 1949
 REGION_LEVELS = {Level.STREET, Level.COMMUNITY, Level.GRID}
-POST_NOT_FOUND = "未找到该先锋岗/责任区，或您无权查看"
-MODEL_NOT_FOUND = "未找到该先进典型，或您无权查看"
 NOT_A_MEMBER = "{name} 不是中共党员（含预备党员），不能设为先锋岗/责任区党员"
 PERSON_MISSING = "未找到身份证号为 {number} 的人员，或不在您的工作范围内"
 

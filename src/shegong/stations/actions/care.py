@@ -22,19 +22,16 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.perms import Perm, require_perm
-from shegong.core.pii import blind_index, normalize_id_number, validate_id_number
-from shegong.core.scope import in_subtree, scope_prefix
-from shegong.ledger.models import Person
-from shegong.regions.models import Region, ancestor_codes
+from shegong.core.scope import in_subtree
+from shegong.regions.models import Region
 
-from .models import (
+from ..models import (
     WORKER_WITHDRAWN,
     CampaignStock,
     CareCampaign,
@@ -44,22 +41,18 @@ from .models import (
     Station,
     Worker,
 )
+from ..queries import BATCH_NOT_FOUND, CAMPAIGN_NOT_FOUND, batches_visible_to, campaigns_visible_to
 
 __all__ = [
     "AlreadyReceived",
     "EnrolmentResult",
-    "batches_visible_to",
-    "campaigns_visible_to",
     "create_campaign",
     "create_insurance_batch",
     "enroll_workers",
-    "find_worker",
     "give_benefit",
     "set_stock",
 ]
 
-CAMPAIGN_NOT_FOUND = "未找到该关爱活动，或您无权查看"
-BATCH_NOT_FOUND = "未找到该保险批次，或您无权查看"
 STATION_NOT_FOUND = "未找到该驿站，或您无权查看"
 WORKER_NOT_FOUND = "未找到该人员，或您无权查看"
 OUT_OF_STOCK = "该驿站物资已发完"
@@ -81,49 +74,6 @@ class AlreadyReceived(DomainError):
                 f"该人员已领取过本次活动物资（{local:%Y-%m-%d %H:%M}，{previous.station.name}）"
             )
         self.previous = previous
-
-
-# --- the read side: what a user may see -----------------------------------------------------
-
-
-def _around_scope(qs: QuerySet, user: Any) -> QuerySet:
-    """Rows whose region lies inside the user's scope or contains it."""
-    prefix = scope_prefix(user)
-    if prefix is None:
-        return qs.none()
-    if prefix == "":
-        return qs
-    membership = user.active_membership
-    inside = in_subtree(qs, prefix)
-    return (inside | qs.filter(region_id__in=ancestor_codes(membership.region_id))).distinct()
-
-
-def campaigns_visible_to(user: Any) -> QuerySet:
-    return _around_scope(CareCampaign.objects.all(), user)
-
-
-def batches_visible_to(user: Any) -> QuerySet:
-    return _around_scope(InsuranceBatch.objects.all(), user)
-
-
-def find_worker(user: Any, text: str) -> Worker | None:
-    """The live worker (in the user's scope; anyone for ``user=None``) with this ID number or
-    phone; None if there is none or the text is neither. A withdrawn profile is never found."""
-    text = str(text or "").strip()
-    if not text:
-        return None
-    workers = Worker.objects.live()
-    workers = workers if user is None else workers.visible_to(user)
-    if len(text) == 11 and text.isdigit():
-        return workers.filter(person__phone=text).select_related("person").first()
-    try:
-        number = validate_id_number(normalize_id_number(text))
-    except Exception:
-        return None
-    person = Person.objects.filter(id_number_index=blind_index(number)).first()
-    if person is None:
-        return None
-    return workers.filter(person=person).select_related("person").first()
 
 
 # --- checks ---------------------------------------------------------------------------------
@@ -377,31 +327,3 @@ def enroll_workers(
         data={"enrolled": result.enrolled, "already": result.already, "outside": result.outside},
     )  # fmt: skip
     return result
-
-
-def stock_rows(campaign: CareCampaign, stations: QuerySet) -> list[dict[str, Any]]:
-    """配发/已发/剩余 per station (of ``stations``) holding stock of the campaign."""
-    given = dict(
-        Distribution.objects.filter(campaign=campaign, station__in=stations)
-        .order_by()
-        .values("station_id")
-        .annotate(n=Count("id"))
-        .values_list("station_id", "n")
-    )
-    rows = []
-    for stock in (
-        CampaignStock.objects.filter(campaign=campaign, station__in=stations)
-        .select_related("station")
-        .order_by("station__name")
-    ):
-        n = given.get(stock.station_id, 0)
-        rows.append({
-            "station": stock.station, "quantity": stock.quantity, "given": n,
-            "left": max(stock.quantity - n, 0),
-        })  # fmt: skip
-    return rows
-
-
-def covered(batch: InsuranceBatch, on: date | None = None) -> bool:
-    on = on or timezone.localdate()
-    return batch.starts_on <= on <= batch.ends_on

@@ -4,7 +4,7 @@ on H5 (/m/my-care/).
 
 Thin adapters (STYLE.md rule 11): check the permission, find the campaign or batch among those
 the user may see (another street's is the same 404 as a missing one), parse the form, call ONE
-action of ``care.py``. Names, phones and ID numbers are shown masked everywhere here, the
+action of ``actions/care.py``. Names, phones and ID numbers are shown masked everywhere here, the
 insurer's list included.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,83 +29,17 @@ from shegong.core.pii import mask_id_number, mask_name, mask_phone
 from shegong.core.scope import in_subtree
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.web.forms import DATE, DATE_ERRORS, StyledForm, add_domain_error
+from shegong.web.forms import add_domain_error
 
-from . import care, workers
-from .models import CareCampaign, Distribution, Enrollment, InsuranceBatch, Station, Worker
-from .views_workers import _region_choices
+from .. import queries
+from ..actions import care, workers
+from ..forms.care import BatchForm, CampaignForm, EnrolForm, GiveForm, StockForm
+from ..models import CareCampaign, Distribution, Enrollment, InsuranceBatch, Worker
+from .workers import _region_choices
 
 LIST_LIMIT = 200
 AREA_LEVELS = [Level.DISTRICT, Level.STREET, Level.COMMUNITY]
-MAX_LINES = care.MAX_ENROL
-
-
-# --- forms ----------------------------------------------------------------------------------
-
-
-class _PeriodForm(StyledForm):
-    region = forms.ChoiceField(label="范围")
-    starts_on = forms.DateField(label="开始日期", widget=DATE, error_messages=DATE_ERRORS)
-    ends_on = forms.DateField(label="结束日期", widget=DATE, error_messages=DATE_ERRORS)
-
-    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "请选择"), *regions]
-
-
-class CampaignForm(_PeriodForm):
-    name = forms.CharField(label="活动名称", max_length=100)
-    benefit = forms.CharField(label="发放物品/服务", max_length=100)
-    field_order = ["name", "benefit", "region", "starts_on", "ends_on"]
-
-
-class BatchForm(_PeriodForm):
-    name = forms.CharField(label="批次名称", max_length=100)
-    insurer = forms.CharField(label="保险公司", max_length=100)
-    policy_number = forms.CharField(label="保单号", max_length=60)
-    field_order = ["name", "insurer", "policy_number", "region", "starts_on", "ends_on"]
-
-
-class StockForm(StyledForm):
-    station = forms.TypedChoiceField(label="驿站", coerce=int)
-    quantity = forms.IntegerField(
-        label="配发数量", min_value=0, max_value=care.MAX_STOCK,
-        error_messages={"min_value": "配发数量不能为负数", "max_value": "配发数量过大"},
-    )  # fmt: skip
-
-    def __init__(self, *args: Any, stations: list[tuple[int, str]], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["station"].choices = [("", "请选择"), *stations]
-
-
-class GiveForm(StyledForm):
-    who = forms.CharField(
-        label="身份证号或手机号", max_length=18,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )  # fmt: skip
-    station = forms.TypedChoiceField(label="发放驿站", coerce=int)
-
-    def __init__(self, *args: Any, stations: list[tuple[int, str]], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["station"].choices = [("", "请选择"), *stations]
-
-
-class EnrolForm(StyledForm):
-    id_numbers = forms.CharField(
-        label="身份证号（每行一个）", required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),
-    )  # fmt: skip
-    everyone = forms.BooleanField(label="本范围内全部已登记的新就业群体", required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        lines = [t.strip() for t in (data.get("id_numbers") or "").splitlines() if t.strip()]
-        if not lines and not data.get("everyone"):
-            raise forms.ValidationError("请填写身份证号，或勾选本范围内全部人员")
-        if len(lines) > MAX_LINES:
-            raise forms.ValidationError(f"一次最多 {MAX_LINES:,} 行")
-        data["lines"] = lines
-        return data
+# --- helpers --------------------------------------------------------------------------------
 
 
 def _area_choices(user: Any) -> list[tuple[str, str]]:
@@ -122,15 +55,7 @@ def _can_manage(user: Any) -> bool:
 
 def _campaign(user: Any, pk: int) -> CareCampaign:
     require_perm(user, Perm.STATIONS_VIEW)
-    found = care.campaigns_visible_to(user).select_related("region").filter(pk=pk).first()
-    if found is None:
-        raise NotFound(care.CAMPAIGN_NOT_FOUND)
-    return found
-
-
-def _stations(user: Any, campaign: CareCampaign) -> Any:
-    """The stations the user may run this campaign at: in scope and in its region."""
-    return in_subtree(Station.objects.visible_to(user), campaign.region.prefix)
+    return queries.access_campaign(user, pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,7 +87,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         status = 422
     elif _can_manage(user):
         form = CampaignForm(regions=_area_choices(user))
-    rows = list(care.campaigns_visible_to(user).select_related("region")[:LIST_LIMIT])
+    rows = list(queries.campaigns_visible_to(user).select_related("region")[:LIST_LIMIT])
     context = {"rows": rows, "form": form, "today": timezone.localdate()}
     return render(request, "stations/care_list.html", context, status=status)
 
@@ -176,7 +101,7 @@ def _render_campaign(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    stations = _stations(user, campaign)
+    stations = queries.campaign_stations(user, campaign)
     choices = [(s.pk, s.name) for s in stations.order_by("name").only("pk", "name")]
     can_manage = _can_manage(user)
     given = (
@@ -186,7 +111,7 @@ def _render_campaign(
     )
     context = {
         "campaign": campaign,
-        "stocks": care.stock_rows(campaign, stations),
+        "stocks": queries.stock_rows(campaign, stations),
         "given": given[:LIST_LIMIT],
         "given_count": given.count(),
         "can_manage": can_manage,
@@ -202,23 +127,16 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_campaign(request, _campaign(request.user, pk))
 
 
-def _station_of(user: Any, campaign: CareCampaign, pk: int) -> Station:
-    found = _stations(user, campaign).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(care.STATION_NOT_FOUND)
-    return found
-
-
 @require_POST
 def campaign_stock(request: HttpRequest, pk: int) -> HttpResponse:
     """配发: how many of the benefit a station received."""
     user = request.user
     require_perm(user, Perm.STATIONS_MANAGE)
     found = _campaign(user, pk)
-    choices = [(s.pk, s.name) for s in _stations(user, found).only("pk", "name")]
+    choices = [(s.pk, s.name) for s in queries.campaign_stations(user, found).only("pk", "name")]
     form = StockForm(request.POST, stations=choices)
     if form.is_valid():
-        station = _station_of(user, found, form.cleaned_data["station"])
+        station = queries.access_campaign_station(user, found, form.cleaned_data["station"])
         try:
             care.set_stock(found, station, form.cleaned_data["quantity"], actor=user)
         except (NotFound, NotPermitted):
@@ -237,11 +155,11 @@ def campaign_give(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.STATIONS_MANAGE)
     found = _campaign(user, pk)
-    choices = [(s.pk, s.name) for s in _stations(user, found).only("pk", "name")]
+    choices = [(s.pk, s.name) for s in queries.campaign_stations(user, found).only("pk", "name")]
     form = GiveForm(request.POST, stations=choices)
     if form.is_valid():
-        station = _station_of(user, found, form.cleaned_data["station"])
-        worker = care.find_worker(user, form.cleaned_data["who"])
+        station = queries.access_campaign_station(user, found, form.cleaned_data["station"])
+        worker = queries.find_worker(user, form.cleaned_data["who"])
         if worker is None:
             form.add_error("who", "未找到该新就业群体人员（请核对身份证号或手机号，或先登记）")
             return _render_campaign(request, found, give_form=form, status=422)
@@ -262,20 +180,7 @@ def campaign_give(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _batch(user: Any, pk: int) -> InsuranceBatch:
     require_perm(user, Perm.STATIONS_VIEW)
-    found = care.batches_visible_to(user).select_related("region").filter(pk=pk).first()
-    if found is None:
-        raise NotFound(care.BATCH_NOT_FOUND)
-    return found
-
-
-def _enrolled(user: Any, batch: InsuranceBatch) -> Any:
-    """The batch's enrolments whose worker the user may see (withdrawn profiles are anonymous:
-    not listed, nor sent to the insurer)."""
-    return (
-        Enrollment.objects.filter(batch=batch, worker__in=Worker.objects.visible_to(user).live())
-        .select_related("worker__person", "worker__platform", "worker__region")
-        .order_by("-enrolled_at", "-pk")
-    )
+    return queries.access_batch(user, pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -308,7 +213,7 @@ def insurance(request: HttpRequest) -> HttpResponse:
         status = 422
     elif _can_manage(user):
         form = BatchForm(regions=_area_choices(user))
-    rows = list(care.batches_visible_to(user).select_related("region")[:LIST_LIMIT])
+    rows = list(queries.batches_visible_to(user).select_related("region")[:LIST_LIMIT])
     context = {"rows": rows, "form": form, "today": timezone.localdate()}
     return render(request, "stations/insurance_list.html", context, status=status)
 
@@ -333,7 +238,7 @@ def insurance_batch(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 chosen, missing = [], []
                 for line in data["lines"]:
-                    worker = care.find_worker(user, line)
+                    worker = queries.find_worker(user, line)
                     (chosen.append(worker) if worker is not None else missing.append(line))
             try:
                 result = care.enroll_workers(batch, chosen, actor=user)
@@ -354,14 +259,14 @@ def insurance_batch(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect_after_write(request, reverse("stations:insurance_batch", args=[pk]))
         else:
             status = 422
-    enrolled = _enrolled(user, batch)
+    enrolled = queries.enrolments_visible_to(user, batch)
     context = {
         "batch": batch,
         "form": form,
         "enrolled": enrolled[:LIST_LIMIT],
         "enrolled_count": enrolled.count(),
         "kinds": dict(workers.WORKER_KINDS),
-        "covered": care.covered(batch),
+        "covered": queries.covered(batch),
     }
     return render(request, "stations/insurance_detail.html", context, status=status)
 
@@ -379,7 +284,7 @@ def insurance_export(request: HttpRequest, pk: int) -> HttpResponse:
     """参保名单 for the insurer, as xlsx: masked names, ID numbers and phones only."""
     user = request.user
     batch = _batch(user, pk)
-    qs = _enrolled(user, batch)
+    qs = queries.enrolments_visible_to(user, batch)
     kinds = dict(workers.WORKER_KINDS)
     starts, ends = f"{batch.starts_on:%Y-%m-%d}", f"{batch.ends_on:%Y-%m-%d}"
 
@@ -431,6 +336,6 @@ def m_my_care(request: HttpRequest) -> HttpResponse:
             .select_related("batch")
             .order_by("-batch__ends_on", "-pk")[:LIST_LIMIT]
         ):
-            cover.append({"batch": e.batch, "active": care.covered(e.batch, today)})
+            cover.append({"batch": e.batch, "active": queries.covered(e.batch, today)})
     context = {"worker": worker, "benefits": benefits, "cover": cover}
     return render(request, "stations/m_my_care.html", context)

@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET
 from shegong.core.errors import InvalidInput
 from shegong.web.maps import map_config
 
-from . import queries
-from .api import station_out
-from .choices import StationStatus
-from .models import Facility, Station
+from .. import queries
+from ..api.stations import station_out
+from ..choices import StationStatus
+from ..models import Facility, Station
 
 LIST_LIMIT = 200  # the fallback list and the map: a district has about a hundred stations
 MAP_POINTS = 500

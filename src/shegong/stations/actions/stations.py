@@ -29,9 +29,9 @@ from shegong.ledger.models import Organization
 from shegong.regions.models import Region
 from shegong.regions.queries import locate
 
-from .choices import StationKind, StationStatus
-from .models import Facility, Inspection, Station
-from .schedule import parse_schedule
+from ..choices import StationKind, StationStatus
+from ..models import Facility, Inspection, Station
+from ..schedule import parse_schedule
 
 __all__ = [
     "create_station",

@@ -4,8 +4,9 @@ Self-scoped by construction: the worker is always the caller's own profile
 (``Worker.person.user``), never one named in the request, so there is nothing of anyone else to
 reach. A caller without a (live) worker profile gets 404 "您还没有登记为新就业群体". The check-in
 names its station only by the signed token of the poster's QR code (a forged or altered one is
-404), like the H5 page, and calls the same action, ``visits.record_visit``: a second scan within
-30 minutes is 409 with the earlier time, a station not open is 409, an unknown service 422.
+404), like the H5 page, and calls the same action, ``actions.visits.record_visit``: a second
+scan within 30 minutes is 409 with the earlier time, a station not open is 409, an unknown
+service 422.
 
 This module uses ``@idempotent`` and so must not use ``from __future__ import annotations``.
 """
@@ -21,10 +22,11 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import problem_responses
 
-from . import care, qr, visits
-from .models import Distribution, Enrollment, Visit, Worker
-from .schemas import CheckinIn, MeOut, VisitOut
-from .workers import WORKER_KINDS
+from .. import qr, queries
+from ..actions import visits
+from ..actions.workers import WORKER_KINDS
+from ..models import Distribution, Enrollment, Visit, Worker
+from ..schemas import CheckinIn, MeOut, VisitOut
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
@@ -102,7 +104,7 @@ def me(request: HttpRequest) -> Any:
             "registered_at": worker.created_at,
         },
         "visits_this_month": Visit.objects.filter(
-            worker=worker, at__gte=visits.month_start()
+            worker=worker, at__gte=queries.month_start()
         ).count(),
         "visits": [visit_out(v, v.station.name) for v in recent],
         "benefits": [
@@ -113,7 +115,7 @@ def me(request: HttpRequest) -> Any:
         "insurance": [
             {"batch": e.batch.name, "insurer": e.batch.insurer,
              "policy_number": e.batch.policy_number, "starts_on": e.batch.starts_on,
-             "ends_on": e.batch.ends_on, "active": care.covered(e.batch, today)}
+             "ends_on": e.batch.ends_on, "active": queries.covered(e.batch, today)}
             for e in enrolments
         ],
     }  # fmt: skip

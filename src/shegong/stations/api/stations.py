@@ -1,5 +1,5 @@
 """/api/v1/stations/: the public nearest-station search and station detail (no login); the
-worker's own /me and /checkin (login required) live in ``api_me``.
+worker's own /me and /checkin (login required) live in ``api/me.py``.
 
 The two public operations are so by design (a rider looks for water and a seat): they show what a
 station is, where, when it is open and what it offers — its own phone included — and nothing
@@ -18,17 +18,16 @@ from ninja import Query, Router
 from shegong.core import geo
 from shegong.core.schemas import problem_responses
 
-from . import api_me, queries
-from . import schedule as schedule_rules
-from .choices import StationKind, StationStatus
-from .models import Station
-from .schemas import NearestQuery, StationOut
+from .. import queries
+from .. import schedule as schedule_rules
+from ..choices import StationKind, StationStatus
+from ..models import Station
+from ..schemas import NearestQuery, StationOut
 
 router = Router()
 ERRORS = problem_responses(400, 404, 422, 429)
 KIND_LABELS = dict(StationKind.choices)
 STATUS_LABELS = dict(StationStatus.choices)
-router.add_router("", api_me.router)  # the worker's own /me and /checkin (login required)
 
 
 def station_out(
@@ -85,7 +84,7 @@ def nearest(request: HttpRequest, q: Query[NearestQuery]) -> Any:
 
 
 @router.get(
-    "/{int:station_id}",  # an integer only: /me and /checkin (api_me) are not station ids
+    "/{int:station_id}",  # an integer only: /me and /checkin (api/me.py) are not station ids
     response={200: StationOut, **ERRORS},
     summary="驿站详情（公开，无需登录）",
     operation_id="stations_detail",

@@ -3,9 +3,10 @@ roll under /public/honor/.
 
 Thin adapters (STYLE.md rule 11): check the permission, find the row among ``visible_to(user)``
 (another street's row is the same 404 as a missing one), parse the form, call ONE action of
-``vanguard.py``. Staff pages show people's names masked. The public roll shows a published role
-model's title, year, name, citation and photo — nothing else about the person (no phone, no ID
-number, no birth date): a role model's name is public, that is what an honour roll is for.
+``actions/vanguard.py``. Staff pages show people's names masked. The public roll shows a
+published role model's title, year, name, citation and photo — nothing else about the person
+(no phone, no ID number, no birth date): a role model's name is public, that is what an honour
+roll is for.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.storage import default_storage
@@ -33,68 +33,18 @@ from shegong.core.scope import in_subtree
 from shegong.ledger.models import Organization
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
-from shegong.web.forms import StyledForm, add_domain_error
+from shegong.web.forms import add_domain_error
 
-from . import vanguard
-from .models import RoleModel, VanguardPost
-from .views_workers import FORM_LEVELS, YES_NO, _region_choices
+from .. import queries
+from ..actions import vanguard
+from ..forms.vanguard import PostFilterForm, PostForm, RoleModelForm
+from ..models import RoleModel, VanguardPost
+from .workers import FORM_LEVELS, _region_choices
 
 PAGE_SIZE = 20
 PHOTO_KEYS = {"thumb": "thumb", "full": "path"}
 STREET_PREFIX = PREFIX_LENGTH[Level.STREET]
 MAX_ORG_OPTIONS = 500
-
-
-# --- forms ----------------------------------------------------------------------------------
-
-
-class PostFilterForm(StyledForm):
-    kind = forms.ChoiceField(label="类型", required=False)
-    street = forms.ChoiceField(label="街道", required=False)
-    active = forms.ChoiceField(label="在岗", required=False, choices=YES_NO)
-
-    def __init__(self, *args: Any, streets: list[tuple[str, str]], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "全部"), *VanguardPost.KIND_CHOICES]
-        self.fields["street"].choices = [("", "全部"), *streets]
-
-
-class PostForm(StyledForm):
-    kind = forms.ChoiceField(label="类型", choices=VanguardPost.KIND_CHOICES)
-    name = forms.CharField(label="名称", max_length=100)
-    organization = forms.ChoiceField(label="所在单位", required=False)
-    area = forms.CharField(label="责任区域", max_length=200, required=False,
-                           help_text="党员责任区必填，如“东关路沿线”")  # fmt: skip
-    holders = forms.CharField(
-        label="岗位党员身份证号（每行一个）", widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="须为台账中您工作范围内的中共党员或预备党员",
-    )  # fmt: skip
-    region = forms.ChoiceField(label="所属区划")
-    since = forms.DateField(label="设立日期", widget=forms.DateInput(attrs={"type": "date"}))
-    active = forms.BooleanField(label="在岗", required=False, initial=True)
-
-    def __init__(
-        self, *args: Any, regions: list[tuple[str, str]], orgs: list[tuple[str, str]], **kw: Any
-    ):
-        super().__init__(*args, **kw)
-        self.fields["organization"].choices = [("", "（无）"), *orgs]
-        self.fields["region"].choices = [("", "请选择"), *regions]
-
-
-class RoleModelForm(StyledForm):
-    title = forms.CharField(label="荣誉称号", max_length=100)
-    year = forms.IntegerField(label="年度")
-    person_id_number = forms.CharField(
-        label="身份证号", max_length=18, required=False,
-        help_text="台账中该人员的身份证号；修改时留空表示不变",
-    )  # fmt: skip
-    citation = forms.CharField(label="事迹", widget=forms.Textarea(attrs={"rows": 6}))
-    region = forms.ChoiceField(label="所属区划")
-    published = forms.BooleanField(label="在光荣榜公开展示", required=False, initial=True)
-
-    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "请选择"), *regions]
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -115,18 +65,12 @@ def _orgs(user: Any) -> list[tuple[str, str]]:
 
 def _post(user: Any, pk: int) -> VanguardPost:
     require_perm(user, Perm.STATIONS_MANAGE)
-    post = VanguardPost.objects.visible_to(user).filter(pk=pk).first()
-    if post is None:
-        raise NotFound(vanguard.POST_NOT_FOUND)
-    return post
+    return queries.access_post(user, pk)
 
 
 def _role_model(user: Any, pk: int, *, manage: bool = True) -> RoleModel:
     require_perm(user, Perm.STATIONS_MANAGE if manage else Perm.STATIONS_VIEW)
-    model = RoleModel.objects.visible_to(user).select_related("person").filter(pk=pk).first()
-    if model is None:
-        raise NotFound(vanguard.MODEL_NOT_FOUND)
-    return model
+    return queries.access_role_model(user, pk)
 
 
 def _filtered_posts(user: Any, form: PostFilterForm) -> QuerySet:

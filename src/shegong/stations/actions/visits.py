@@ -13,25 +13,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.perms import Perm, require_perm
-from shegong.core.pii import mask_name
-from shegong.regions.choices import PREFIX_LENGTH, Level
-from shegong.regions.models import Region
 
-from .choices import StationStatus
-from .models import Facility, Station, Visit, VisitTally, Worker
+from ..choices import StationStatus
+from ..models import Station, Visit, VisitTally, Worker
 
-__all__ = [
-    "AlreadyCheckedIn", "month_start", "recent_at_station", "record_visit", "statistics",
-    "tally_visits",
-]  # fmt: skip
+__all__ = ["AlreadyCheckedIn", "record_visit", "tally_visits"]
 
 WINDOW = timedelta(minutes=30)
 STAFF_BACKDATE = timedelta(days=7)  # how far back staff may enter a visit they served
@@ -157,112 +149,3 @@ def tally_visits(
         data={"tally": tally.pk, "on": on.isoformat(), "count": count},
     )
     return tally
-
-
-# --- the read side: a station's and a worker's visits ----------------------------------------
-
-SOURCE_LABELS = {"qr": "扫码", "staff": "工作人员登记"}
-WITHDRAWN_NAME = "（已注销）"  # a withdrawn profile's visits still count, with nobody named
-
-
-def recent_at_station(station: Station, limit: int = 10) -> list[dict[str, Any]]:
-    """The station's last ``limit`` visits for its page: when, who (the name masked), which
-    services, how recorded. Two queries (the visits, the facility names), no models built."""
-    rows = list(
-        Visit.objects.filter(station=station)
-        .order_by("-at", "-id")
-        .values_list("pk", "at", "services", "source", "worker__person__name")[:limit]
-    )
-    codes = {code for row in rows for code in (row[2] or [])}
-    names = dict(Facility.objects.filter(code__in=codes).values_list("code", "name"))
-    return [
-        {
-            "pk": pk,
-            "at": at,
-            "name": mask_name(name) if name else WITHDRAWN_NAME,
-            "source": source,
-            "source_label": SOURCE_LABELS.get(source, source),
-            "services": [names.get(code, code) for code in services or []],
-        }
-        for pk, at, services, source, name in rows
-    ]
-
-
-def month_start(at: datetime | None = None) -> datetime:
-    """The start of the calendar month (Asia/Shanghai) of ``at`` (default now)."""
-    local = timezone.localtime(at or timezone.now())
-    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-# --- the read side: 服务人次 ------------------------------------------------------------------
-
-
-def street_code(region_code: str) -> str:
-    """The street (街道/乡镇) a region code lies in (the code itself above street level)."""
-    length = PREFIX_LENGTH[Level.STREET]
-    if len(region_code) <= length:
-        return region_code
-    return region_code[:length].ljust(12, "0")
-
-
-def statistics(stations: QuerySet, year: int) -> dict[str, Any]:
-    """服务人次 (visits + tallied counts) of ``stations`` in calendar ``year`` (Asia/Shanghai):
-    by station, by street and by month, and the totals. Four aggregate queries plus the
-    station and street names, whatever the number of visits."""
-    tz = timezone.get_current_timezone()
-    start = datetime(year, 1, 1, tzinfo=tz)
-    end = datetime(year + 1, 1, 1, tzinfo=tz)
-    visits = Visit.objects.filter(station__in=stations, at__gte=start, at__lt=end).order_by()
-    tallies = VisitTally.objects.filter(
-        station__in=stations, on__gte=date(year, 1, 1), on__lt=date(year + 1, 1, 1)
-    ).order_by()
-    by_station: dict[int, dict[str, int]] = {}
-    for row in visits.values("station_id").annotate(n=Count("id")):
-        by_station.setdefault(row["station_id"], {"scans": 0, "tallied": 0})["scans"] = row["n"]
-    for row in tallies.values("station_id").annotate(n=Sum("count")):
-        by_station.setdefault(row["station_id"], {"scans": 0, "tallied": 0})["tallied"] = row["n"]
-    months = {m: {"scans": 0, "tallied": 0} for m in range(1, 13)}
-    for row in visits.annotate(m=ExtractMonth("at", tzinfo=tz)).values("m").annotate(n=Count("id")):
-        months[row["m"]]["scans"] = row["n"]
-    for row in tallies.annotate(m=ExtractMonth("on")).values("m").annotate(n=Sum("count")):
-        months[row["m"]]["tallied"] = row["n"]
-    named = (
-        stations.filter(pk__in=list(by_station)).order_by().values_list("pk", "name", "region_id")
-    )
-    station_rows = []
-    for pk, name, region_id in named:
-        counts = by_station[pk]
-        station_rows.append({
-            "pk": pk, "name": name, "street": street_code(region_id), **counts,
-            "total": counts["scans"] + counts["tallied"],
-        })  # fmt: skip
-    station_rows.sort(key=lambda r: (-r["total"], r["name"]))
-    streets: dict[str, dict[str, Any]] = {}
-    for row in station_rows:
-        entry = streets.setdefault(
-            row["street"], {"code": row["street"], "stations": 0, "scans": 0, "tallied": 0}
-        )
-        entry["stations"] += 1
-        entry["scans"] += row["scans"]
-        entry["tallied"] += row["tallied"]
-    names = dict(Region.objects.filter(code__in=list(streets)).values_list("code", "name"))
-    for row in station_rows:
-        row["street_name"] = names.get(row["street"], row["street"])
-    street_rows = [
-        {**s, "name": names.get(code, code), "total": s["scans"] + s["tallied"]}
-        for code, s in streets.items()
-    ]
-    street_rows.sort(key=lambda r: (-r["total"], r["code"]))
-    month_rows = [
-        {"month": m, "label": f"{m}月", **c, "total": c["scans"] + c["tallied"]}
-        for m, c in months.items()
-    ]
-    scans = sum(r["scans"] for r in month_rows)
-    tallied = sum(r["tallied"] for r in month_rows)
-    return {
-        "year": year,
-        "stations": station_rows,
-        "streets": street_rows,
-        "months": month_rows,
-        "totals": {"scans": scans, "tallied": tallied, "total": scans + tallied},
-    }
