@@ -20,7 +20,9 @@ from shegong.core.idempotency import idempotent
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 
-from . import access, actions
+from . import access
+from .actions import party as party_actions
+from .actions import records as record_actions
 from .api_schemas import (
     CoverageOut,
     OrganizationDetail,
@@ -84,7 +86,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilter])
 @idempotent
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
     """登记一个组织（统一社会信用代码唯一）。支持 Idempotency-Key。"""
-    org = actions.create_organization(payload, actor=request.auth)
+    org = record_actions.create_organization(payload, actor=request.auth)
     return Status(201, access.access_organization(request.auth, org.pk))
 
 
@@ -111,7 +113,7 @@ def update_organization(request: HttpRequest, org_id: int, payload: Body[dict[st
     require_perm(request.auth, Perm.LEDGER_VIEW)
     org = access.access_organization(request.auth, org_id)
     data = _parse(OrganizationIn, payload)
-    actions.update_organization(org, data, actor=request.auth)
+    record_actions.update_organization(org, data, actor=request.auth)
     return access.access_organization(request.auth, org_id)
 
 
@@ -127,7 +129,7 @@ def set_coverage(request: HttpRequest, org_id: int, payload: Body[dict[str, Any]
     require_perm(request.auth, Perm.LEDGER_VIEW)
     org = access.access_organization(request.auth, org_id)
     data = _parse(CoverageIn, payload)
-    return actions.set_coverage(org, data, actor=request.auth)
+    return record_actions.set_coverage(org, data, actor=request.auth)
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -155,7 +157,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilter]) -> Any:
 @idempotent
 def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     """登记一个人员（每个身份证号一人）；填写单位信用代码时同时登记在职。支持 Idempotency-Key。"""
-    return Status(201, actions.create_person(payload, actor=request.auth))
+    return Status(201, record_actions.create_person(payload, actor=request.auth))
 
 
 @router.get(
@@ -200,7 +202,7 @@ def create_party_org(request: HttpRequest, payload: PartyOrgCreate) -> Any:
             secretary = access.access_person(request.auth, payload.secretary_id)
         except NotFound as exc:
             raise InvalidInput.field("secretary_id", exc.detail) from None
-    party_org = actions.create_party_org(payload, actor=request.auth, secretary=secretary)
+    party_org = party_actions.create_party_org(payload, actor=request.auth, secretary=secretary)
     return Status(201, access.access_party_org(request.auth, party_org.pk))
 
 

@@ -29,8 +29,9 @@ from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.web.forms import BootstrapMixin, add_domain_error
 
-from . import actions
 from . import campaign_queries as queries
+from .actions.campaigns import close_campaign, complete_task, create_campaign, organization_input
+from .actions.guidance import assign_instructor, end_instructor_assignment, record_visit
 from .choices import CampaignStatus, CoverageMode, Industry, OrgKind, OrgStatus, ReviewOutcome
 from .filters import describe_criteria, filter_organizations
 from .models import GuidanceVisit, InstructorAssignment, Organization, ReviewTask
@@ -292,7 +293,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            campaign = actions.create_campaign(
+            campaign = create_campaign(
                 actor=request.user,
                 name=data["name"],
                 region=data["region"],
@@ -368,7 +369,7 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
     campaign = queries.access_campaign(request.user, pk)
     try:
-        actions.close_campaign(campaign, actor=request.user)
+        close_campaign(campaign, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
@@ -421,13 +422,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 values = {k: v for k, v in changes_form.cleaned_data.items()}
                 values["industry"] = values["industry"] or ""
                 try:
-                    changes = actions.organization_input(org, **values)
+                    changes = organization_input(org, **values)
                 except ValidationError as exc:
                     _pydantic_errors(changes_form, exc)
                     ok = False
         if ok:
             try:
-                actions.complete_task(
+                complete_task(
                     task, actor=request.user, outcome=outcome,
                     note=form.cleaned_data["note"], changes=changes,
                 )  # fmt: skip
@@ -537,7 +538,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            visit = actions.record_visit(
+            visit = record_visit(
                 data["organization"], actor=user, visited_on=data["visited_on"],
                 topic=data["topic"], round=data["round"], notes=data["notes"],
                 photos=data["photos"],
@@ -575,7 +576,7 @@ def instructor_assign(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.assign_instructor(
+            assign_instructor(
                 data["organization"], data["instructor"], actor=request.user,
                 started_on=data["started_on"],
             )  # fmt: skip
@@ -600,7 +601,7 @@ def instructor_end(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
     assignment = queries.access_assignment(request.user, pk)
     try:
-        actions.end_instructor_assignment(assignment, actor=request.user)
+        end_instructor_assignment(assignment, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:

@@ -25,7 +25,23 @@ from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, require_perm
 
-from . import access, actions
+from . import access
+from .actions.party import (
+    add_party_member,
+    convert_temporary_branch,
+    create_party_org,
+    remove_party_member,
+    update_party_org,
+)
+from .actions.records import (
+    create_organization,
+    create_person,
+    end_employment,
+    set_coverage,
+    start_employment,
+    update_organization,
+    update_person,
+)
 from .choices import CONTAINER_KINDS, CoverageMode, Industry, OrgKind, OrgStatus, PartyOrgType
 from .forms import (
     ConvertForm,
@@ -235,10 +251,10 @@ def _save_organization(request: HttpRequest, org: Organization | None) -> HttpRe
         try:
             data = OrganizationIn.model_validate(form.payload())
             if org is None:
-                saved = actions.create_organization(data, actor=request.user)
+                saved = create_organization(data, actor=request.user)
                 messages.success(request, f"已登记组织：{saved.name}")
             else:
-                saved = actions.update_organization(org, data, actor=request.user)
+                saved = update_organization(org, data, actor=request.user)
                 messages.success(request, "已保存修改")
         except (pydantic.ValidationError, DomainError) as exc:
             put_errors(form, exc)
@@ -272,7 +288,7 @@ def organization_employ(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             try:
-                actions.start_employment(
+                start_employment(
                     person, org, actor=request.user,
                     position=form.cleaned_data["position"],
                     is_manager=form.cleaned_data["is_manager"],
@@ -298,7 +314,7 @@ def organization_employment_end(request: HttpRequest, pk: int, job: int) -> Http
     try:
         if not form.is_valid():
             raise InvalidInput.field("ended_on", "日期格式应为 YYYY-MM-DD")
-        actions.end_employment(found, actor=request.user, ended_on=form.cleaned_data["on"])
+        end_employment(found, actor=request.user, ended_on=form.cleaned_data["on"])
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
@@ -313,7 +329,7 @@ def organization_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     form = CoverageForm(request.POST, user=request.user, prefix="coverage")
     if form.is_valid():
         try:
-            actions.set_coverage(org, CoverageIn.model_validate(form.payload()), actor=request.user)
+            set_coverage(org, CoverageIn.model_validate(form.payload()), actor=request.user)
         except (pydantic.ValidationError, DomainError) as exc:
             put_errors(form, exc)
         else:
@@ -410,10 +426,10 @@ def _save_person(request: HttpRequest, found: Person | None) -> HttpResponse:
         try:
             data = PersonIn.model_validate(payload)
             if found is None:
-                saved = actions.create_person(data, actor=request.user)
+                saved = create_person(data, actor=request.user)
                 messages.success(request, f"已登记人员：{saved.name_masked}")
             else:
-                saved = actions.update_person(found, data, actor=request.user)
+                saved = update_person(found, data, actor=request.user)
                 messages.success(request, "已保存修改")
         except (pydantic.ValidationError, DomainError) as exc:
             put_errors(form, exc)
@@ -510,10 +526,10 @@ def _save_party_org(request: HttpRequest, found: PartyOrganization | None) -> Ht
             try:
                 data = PartyOrgIn.model_validate(form.payload())
                 if found is None:
-                    saved = actions.create_party_org(data, actor=request.user, secretary=secretary)
+                    saved = create_party_org(data, actor=request.user, secretary=secretary)
                     messages.success(request, f"已新建党组织：{saved.name}")
                 else:
-                    saved = actions.update_party_org(found, data, actor=request.user)
+                    saved = update_party_org(found, data, actor=request.user)
                     messages.success(request, "已保存修改")
             except (pydantic.ValidationError, DomainError) as exc:
                 put_errors(form, exc)
@@ -547,7 +563,7 @@ def party_org_member_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("id_number", "未找到该身份证号的人员，或不在您的工作范围内")
         else:
             try:
-                actions.add_party_member(
+                add_party_member(
                     found, person_, actor=request.user, role=form.cleaned_data["role"],
                     joined_on=form.cleaned_data["joined_on"],
                 )  # fmt: skip
@@ -572,7 +588,7 @@ def party_org_member_remove(request: HttpRequest, pk: int, membership: int) -> H
     try:
         if not form.is_valid():
             raise InvalidInput.field("left_on", "日期格式应为 YYYY-MM-DD")
-        actions.remove_party_member(row, actor=request.user, left_on=form.cleaned_data["on"])
+        remove_party_member(row, actor=request.user, left_on=form.cleaned_data["on"])
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
@@ -587,7 +603,7 @@ def party_org_convert(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConvertForm(request.POST, prefix="convert")
     if form.is_valid():
         try:
-            formal = actions.convert_temporary_branch(
+            formal = convert_temporary_branch(
                 found, actor=request.user, new_type=form.cleaned_data["new_type"],
                 name=form.cleaned_data["name"], converted_on=form.cleaned_data["converted_on"],
             )  # fmt: skip
