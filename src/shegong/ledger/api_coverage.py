@@ -14,8 +14,8 @@ from shegong.core.errors import InvalidInput
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 
-from . import queries
 from .choices import OrgKind
+from .queries import coverage as queries
 from .rules import Establishment
 
 router = Router()

@@ -23,18 +23,18 @@ from pydantic import ValidationError
 from shegong.core import photos as photo_intake
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
-from shegong.core.perms import Perm, Role, require_perm
+from shegong.core.perms import Perm, require_perm
 from shegong.core.scope import in_subtree
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.web.forms import BootstrapMixin, add_domain_error
 
-from . import campaign_queries as queries
 from .actions.campaigns import close_campaign, complete_task, create_campaign, organization_input
 from .actions.guidance import assign_instructor, end_instructor_assignment, record_visit
 from .choices import CampaignStatus, CoverageMode, Industry, OrgKind, OrgStatus, ReviewOutcome
-from .filters import describe_criteria, filter_organizations
 from .models import GuidanceVisit, InstructorAssignment, Organization, ReviewTask
+from .queries import campaigns as queries
+from .queries.records import describe_criteria, filter_organizations
 
 PAGE_SIZE = 30
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -466,10 +466,6 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- instructors and visits ------------------------------------------------------------------
 
 
-def _is_instructor(user: Any) -> bool:
-    return user.active_role == Role.PARTY_INSTRUCTOR
-
-
 def visits(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
     user = request.user
@@ -481,7 +477,7 @@ def visits(request: HttpRequest) -> HttpResponse:
         .select_related("organization", "instructor")
         .order_by("organization__name", "pk")
     )
-    if _is_instructor(user):
+    if queries.is_instructor(user):
         qs = qs.filter(instructor=user)
         assignments = assignments.filter(instructor=user)
     if form.is_valid():
@@ -513,18 +509,6 @@ def visits(request: HttpRequest) -> HttpResponse:
     return render_partial_or_full(request, "ledger/visits.html", context, "ledger/visit_table.html")
 
 
-def _visit_organizations(user: Any) -> QuerySet:
-    """Instructors choose among their current organizations; managers among assigned ones."""
-    current = InstructorAssignment.objects.filter(ended_on=None)
-    if not user.has_perm_in_scope(Perm.LEDGER_MANAGE):
-        current = current.filter(instructor=user)
-    return (
-        Organization.objects.visible_to(user)
-        .filter(pk__in=current.values("organization_id"))
-        .order_by("name")
-    )
-
-
 def visit_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm_in_scope(Perm.LEDGER_MANAGE):
@@ -532,7 +516,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     form = VisitForm(
         request.POST or None,
         request.FILES or None,
-        organizations=_visit_organizations(user),
+        organizations=queries.visit_organizations(user),
         initial={"visited_on": timezone.localdate(), "round": 1},
     )
     if request.method == "POST" and form.is_valid():

@@ -24,6 +24,7 @@ from shegong.core.models import JobRun
 from shegong.core.perms import Perm, require_perm
 
 from . import excel, tasks
+from .queries.imports import access_import_job
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 PREVIEW_ROWS = 20
@@ -62,13 +63,6 @@ def _store(upload: Any) -> Path:
     return target
 
 
-def _access_job(user: Any, pk: int) -> JobRun:
-    job = JobRun.objects.filter(pk=pk, kind=tasks.JOB_KIND, created_by_id=user.pk).first()
-    if job is None:
-        raise NotFound("未找到该导入任务，或您无权查看")
-    return job
-
-
 def import_page(request: HttpRequest) -> HttpResponse:
     """Step 1: choose the table and the file; it is checked (a dry run) straight away."""
     require_perm(request.user, Perm.LEDGER_IMPORT)
@@ -99,7 +93,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2 (a check: preview, counts, errors, confirm) or step 3 (the import's outcome)."""
     require_perm(request.user, Perm.LEDGER_IMPORT)
-    job = _access_job(request.user, pk)
+    job = access_import_job(request.user, pk)
     result = job.result
     context: dict[str, Any] = {"job": job, "result": result, "progress": tasks.read_progress(job)}
     finished = job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED)
@@ -119,7 +113,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by htmx; once the job ends the page reloads to show its result."""
     require_perm(request.user, Perm.LEDGER_IMPORT)
-    job = _access_job(request.user, pk)
+    job = access_import_job(request.user, pk)
     response = render(
         request,
         "ledger/import_progress.html",
@@ -134,7 +128,7 @@ def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 3: import the checked file for real (its rows are validated again as they go in)."""
     require_perm(request.user, Perm.LEDGER_IMPORT)
-    check = _access_job(request.user, pk)
+    check = access_import_job(request.user, pk)
     result = check.result
     if not (
         check.status == JobRun.Status.SUCCEEDED and result.get("dry_run") and Path(
@@ -151,7 +145,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def import_errors(request: HttpRequest, pk: int) -> FileResponse:
     """The error workbook of a job: the uploaded rows, bad cells red with their reasons."""
     require_perm(request.user, Perm.LEDGER_IMPORT)
-    job = _access_job(request.user, pk)
+    job = access_import_job(request.user, pk)
     path = Path(job.result.get("error_workbook") or "")
     if not path.name or not path.is_file() or path.parent != tasks.imports_dir():
         raise NotFound("该任务没有错误工作簿")

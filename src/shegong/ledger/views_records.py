@@ -25,7 +25,6 @@ from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, require_perm
 
-from . import access
 from .actions.party import (
     add_party_member,
     convert_temporary_branch,
@@ -58,6 +57,7 @@ from .forms import (
     put_errors,
 )
 from .models import Organization, PartyMembership, PartyOrganization, Person
+from .queries import records as queries
 from .schemas import CoverageIn, OrganizationIn, PartyOrgIn, PersonIn
 
 PAGE_SIZE = 20
@@ -165,7 +165,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
     criteria = form.criteria()
     completeness = criteria.pop("completeness", "")
     try:
-        qs = access.organization_list(request.user, criteria)
+        qs = queries.organization_list(request.user, criteria)
     except InvalidInput as exc:
         put_errors(form, exc)
         qs = Organization.objects.none()
@@ -227,7 +227,7 @@ def _org_context(request: HttpRequest, org: Organization, **extra: Any) -> dict[
         **extra,
     }
     try:
-        from .queries import organization_completeness
+        from .queries.coverage import organization_completeness
 
         context["completeness"] = organization_completeness(org)
     except ImportError:
@@ -237,7 +237,7 @@ def _org_context(request: HttpRequest, org: Organization, **extra: Any) -> dict[
 
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    org = access.access_organization(request.user, pk)
+    org = queries.access_organization(request.user, pk)
     return render(request, "ledger/organization_detail.html", _org_context(request, org))
 
 
@@ -271,17 +271,17 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    return _save_organization(request, access.access_organization(request.user, pk))
+    return _save_organization(request, queries.access_organization(request.user, pk))
 
 
 @require_POST
 def organization_employ(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a current job at this organization for a person found by ID number."""
     require_perm(request.user, Perm.LEDGER_VIEW)
-    org = access.access_organization(request.user, pk)
+    org = queries.access_organization(request.user, pk)
     form = EmploymentForm(request.POST, prefix="job")
     if form.is_valid():
-        person = access.find_person_by_id_number(request.user, form.cleaned_data["id_number"])
+        person = queries.find_person_by_id_number(request.user, form.cleaned_data["id_number"])
         if person is None:
             form.add_error(
                 "id_number", "未找到该身份证号的人员（或不在您的工作范围内），请先新建人员"
@@ -306,7 +306,7 @@ def organization_employ(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def organization_employment_end(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    org = access.access_organization(request.user, pk)
+    org = queries.access_organization(request.user, pk)
     found = org.employments.select_related("person", "organization").filter(pk=job).first()
     if found is None:
         raise Http404("未找到该任职记录")
@@ -325,7 +325,7 @@ def organization_employment_end(request: HttpRequest, pk: int, job: int) -> Http
 @require_POST
 def organization_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    org = access.access_organization(request.user, pk)
+    org = queries.access_organization(request.user, pk)
     form = CoverageForm(request.POST, user=request.user, prefix="coverage")
     if form.is_valid():
         try:
@@ -346,7 +346,7 @@ def people(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
     form = PersonFilterForm(request.GET or None, user=request.user)
     try:
-        qs = access.people_list(request.user, form.criteria())
+        qs = queries.people_list(request.user, form.criteria())
     except InvalidInput as exc:
         put_errors(form, exc)
         qs = Person.objects.none()
@@ -386,7 +386,7 @@ def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[
 
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_person(request.user, pk)
+    found = queries.access_person(request.user, pk)
     return render(request, "ledger/person_detail.html", _person_context(request, found))
 
 
@@ -396,7 +396,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     from shegong.accounts.actions import reveal_pii
 
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_person(request.user, pk)
+    found = queries.access_person(request.user, pk)
     try:
         value = reveal_pii(found, actor=request.user, field="id_number")
     except DomainError as exc:
@@ -446,7 +446,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    return _save_person(request, access.access_person(request.user, pk))
+    return _save_person(request, queries.access_person(request.user, pk))
 
 
 # --- party organizations ---------------------------------------------------------------------
@@ -473,7 +473,7 @@ def party_orgs(request: HttpRequest) -> HttpResponse:
     form = PartyOrgFilterForm(data, user=request.user, initial={"active": "1"})
     criteria = form.criteria() if data is not None else {"active": "1"}
     try:
-        rows = list(access.party_org_list(request.user, criteria).order_by("region_id", "name"))
+        rows = list(queries.party_org_list(request.user, criteria).order_by("region_id", "name"))
     except InvalidInput as exc:
         put_errors(form, exc)
         rows = []
@@ -507,7 +507,7 @@ def _party_org_context(request: HttpRequest, party_org: PartyOrganization, **ext
 
 def party_org(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_party_org(request.user, pk)
+    found = queries.access_party_org(request.user, pk)
     return render(request, "ledger/party_org_detail.html", _party_org_context(request, found))
 
 
@@ -519,7 +519,7 @@ def _save_party_org(request: HttpRequest, found: PartyOrganization | None) -> Ht
         secretary = None
         number = form.cleaned_data.get("secretary")
         if number:
-            secretary = access.find_person_by_id_number(request.user, number)
+            secretary = queries.find_person_by_id_number(request.user, number)
             if secretary is None:
                 form.add_error("secretary", "未找到该身份证号的人员，或不在您的工作范围内")
         if not form.errors:
@@ -549,16 +549,16 @@ def party_org_create(request: HttpRequest) -> HttpResponse:
 
 def party_org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    return _save_party_org(request, access.access_party_org(request.user, pk))
+    return _save_party_org(request, queries.access_party_org(request.user, pk))
 
 
 @require_POST
 def party_org_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_party_org(request.user, pk)
+    found = queries.access_party_org(request.user, pk)
     form = PartyMemberForm(request.POST, prefix="member")
     if form.is_valid():
-        person_ = access.find_person_by_id_number(request.user, form.cleaned_data["id_number"])
+        person_ = queries.find_person_by_id_number(request.user, form.cleaned_data["id_number"])
         if person_ is None:
             form.add_error("id_number", "未找到该身份证号的人员，或不在您的工作范围内")
         else:
@@ -579,7 +579,7 @@ def party_org_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def party_org_member_remove(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_party_org(request.user, pk)
+    found = queries.access_party_org(request.user, pk)
     row = PartyMembership.objects.filter(party_org=found, pk=membership).select_related("person")
     row = row.first()
     if row is None:
@@ -599,7 +599,7 @@ def party_org_member_remove(request: HttpRequest, pk: int, membership: int) -> H
 @require_POST
 def party_org_convert(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_party_org(request.user, pk)
+    found = queries.access_party_org(request.user, pk)
     form = ConvertForm(request.POST, prefix="convert")
     if form.is_valid():
         try:

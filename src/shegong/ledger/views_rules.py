@@ -19,8 +19,9 @@ from shegong.core import audit, excel
 from shegong.core.audit import Verb
 from shegong.core.perms import Perm, require_perm
 
-from . import queries, rules
+from . import rules
 from .choices import CONTAINER_KINDS, CoverageMode, OrgKind
+from .queries import coverage as queries
 from .rules import Establishment, Reelection
 
 PAGE_SIZE = 50

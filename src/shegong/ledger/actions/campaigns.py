@@ -29,8 +29,8 @@ from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 
 from ..choices import CampaignStatus, OrgStatus, ReviewOutcome
-from ..filters import clean_criteria, filter_organizations
 from ..models import Organization, ReviewCampaign, ReviewTask
+from ..queries.records import clean_criteria, filter_organizations
 from ..schemas import OrganizationIn
 from .guidance import holds_role_over
 from .records import change_organization

@@ -10,7 +10,6 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotPermitted
 from shegong.core.models import AuditEvent, Notification
 from shegong.core.perms import Role
-from shegong.ledger import campaign_queries
 from shegong.ledger.actions.campaigns import (
     close_campaign,
     complete_task,
@@ -19,6 +18,7 @@ from shegong.ledger.actions.campaigns import (
 )
 from shegong.ledger.choices import CoverageMode, OrgStatus
 from shegong.ledger.models import Coverage, Organization, ReviewTask
+from shegong.ledger.queries import campaigns as campaign_queries
 from shegong.ledger.scans import remind_overdue_reviews
 
 from .test_guidance import make_org

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from shegong.accounts.models import Membership, User
 from shegong.core.errors import NotFound
-from shegong.core.perms import Role
+from shegong.core.perms import Perm, Role
 from shegong.regions.models import Region, ancestor_codes
 
-from .actions.campaigns import ASSIGNEE_ROLES
-from .choices import ReviewOutcome
-from .models import InstructorAssignment, ReviewCampaign, ReviewTask
+from ..actions.campaigns import ASSIGNEE_ROLES
+from ..choices import ReviewOutcome
+from ..models import InstructorAssignment, Organization, ReviewCampaign, ReviewTask
 
 CAMPAIGN_NOT_FOUND = "未找到该回头看，或不在您的工作范围内"
 TASK_NOT_FOUND = "未找到该核查任务，或不在您的工作范围内"
@@ -60,6 +60,23 @@ def access_assignment(user: Any, pk: int) -> InstructorAssignment:
     if assignment is None:
         raise NotFound(ASSIGNMENT_NOT_FOUND)
     return assignment
+
+
+def is_instructor(user: Any) -> bool:
+    """Whether the user acts as a party-building instructor (their active role)."""
+    return user.active_role == Role.PARTY_INSTRUCTOR
+
+
+def visit_organizations(user: Any) -> QuerySet:
+    """Instructors choose among their current organizations; managers among assigned ones."""
+    current = InstructorAssignment.objects.filter(ended_on=None)
+    if not user.has_perm_in_scope(Perm.LEDGER_MANAGE):
+        current = current.filter(instructor=user)
+    return (
+        Organization.objects.visible_to(user)
+        .filter(pk__in=current.values("organization_id"))
+        .order_by("name")
+    )
 
 
 # --- progress --------------------------------------------------------------------------------
