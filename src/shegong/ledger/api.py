@@ -22,18 +22,22 @@ from shegong.core.schemas import PagePagination, problem_responses
 
 from .actions import party as party_actions
 from .actions import records as record_actions
-from .api_schemas import (
+from .queries import records as queries
+from .schemas import (
+    CoverageIn,
     CoverageOut,
     OrganizationDetail,
     OrganizationFilter,
+    OrganizationIn,
+    OrganizationOut,
     PartyOrgCreate,
     PartyOrgDetail,
     PartyOrgFilter,
     PartyOrgOut,
     PersonFilter,
+    PersonIn,
+    PersonOut,
 )
-from .queries import records as queries
-from .schemas import CoverageIn, OrganizationIn, OrganizationOut, PersonIn, PersonOut
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
