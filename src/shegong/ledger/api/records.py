@@ -1,4 +1,4 @@
-"""/api/v1/ledger/: organizations, people, party organizations, coverage summary (all scoped).
+"""/api/v1/ledger/: organizations, people, party organizations (all scoped).
 
 Endpoints are thin adapters: check the permission, find the object with an ``access_*`` helper
 (another street's object is 404, the same as a missing one), call one action. A PUT finds its
@@ -20,10 +20,10 @@ from shegong.core.idempotency import idempotent
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 
-from .actions import party as party_actions
-from .actions import records as record_actions
-from .queries import records as queries
-from .schemas import (
+from ..actions import party as party_actions
+from ..actions import records as record_actions
+from ..queries import records as queries
+from ..schemas import (
     CoverageIn,
     CoverageOut,
     OrganizationDetail,
@@ -219,6 +219,3 @@ def create_party_org(request: HttpRequest, payload: PartyOrgCreate) -> Any:
 def party_org_detail(request: HttpRequest, party_org_id: int) -> Any:
     require_perm(request.auth, Perm.LEDGER_VIEW)
     return queries.access_party_org(request.auth, party_org_id)
-
-
-router.add_router("", "shegong.ledger.api_coverage.router")
