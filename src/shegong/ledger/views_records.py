@@ -42,7 +42,7 @@ from .actions.records import (
     update_person,
 )
 from .choices import CONTAINER_KINDS, CoverageMode, Industry, OrgKind, OrgStatus, PartyOrgType
-from .forms import (
+from .forms.records import (
     ConvertForm,
     CoverageForm,
     DateForm,

@@ -154,7 +154,7 @@ def test_a_tenant_keeps_a_building_without_a_credit_code_through_an_edit(
 ):
     from django.urls import reverse
 
-    from shegong.ledger.forms import OrganizationForm
+    from shegong.ledger.forms.records import OrganizationForm
 
     building = create_organization(
         org_in(district["grid_a"], kind="楼宇", credit_code="", name="示范大厦"),
