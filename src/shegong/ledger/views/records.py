@@ -25,14 +25,14 @@ from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, require_perm
 
-from .actions.party import (
+from ..actions.party import (
     add_party_member,
     convert_temporary_branch,
     create_party_org,
     remove_party_member,
     update_party_org,
 )
-from .actions.records import (
+from ..actions.records import (
     create_organization,
     create_person,
     end_employment,
@@ -41,8 +41,8 @@ from .actions.records import (
     update_organization,
     update_person,
 )
-from .choices import CONTAINER_KINDS, CoverageMode, Industry, OrgKind, OrgStatus, PartyOrgType
-from .forms.records import (
+from ..choices import CONTAINER_KINDS, CoverageMode, Industry, OrgKind, OrgStatus, PartyOrgType
+from ..forms.records import (
     ConvertForm,
     CoverageForm,
     DateForm,
@@ -56,9 +56,9 @@ from .forms.records import (
     PersonForm,
     put_errors,
 )
-from .models import Organization, PartyMembership, PartyOrganization, Person
-from .queries import records as queries
-from .schemas import CoverageIn, OrganizationIn, PartyOrgIn, PersonIn
+from ..models import Organization, PartyMembership, PartyOrganization, Person
+from ..queries import records as queries
+from ..schemas import CoverageIn, OrganizationIn, PartyOrgIn, PersonIn
 
 PAGE_SIZE = 20
 HISTORY_LIMIT = 100
@@ -149,7 +149,7 @@ def _note(event: AuditEvent) -> str:
 
 def _completeness(qs: QuerySet, value: str) -> QuerySet:
     """六清楚 filter ("incomplete" or a score 0–6), with the rules of ``ledger.rules``."""
-    from . import rules
+    from .. import rules
 
     qs = qs.annotate(**rules.completeness_annotations()).annotate(score=rules.score_expression())
     if value == "incomplete":
@@ -173,7 +173,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
         qs = _completeness(qs, completeness)
     qs = qs.order_by("region_id", "name", "pk")
     if request.GET.get("format") == "xlsx":
-        from .excel import export_organizations
+        from ..excel import export_organizations
 
         require_perm(request.user, Perm.LEDGER_IMPORT)  # 导入导出台账
 
@@ -227,7 +227,7 @@ def _org_context(request: HttpRequest, org: Organization, **extra: Any) -> dict[
         **extra,
     }
     try:
-        from .queries.coverage import organization_completeness
+        from ..queries.coverage import organization_completeness
 
         context["completeness"] = organization_completeness(org)
     except ImportError:
@@ -351,7 +351,7 @@ def people(request: HttpRequest) -> HttpResponse:
         put_errors(form, exc)
         qs = Person.objects.none()
     if request.GET.get("format") == "xlsx":
-        from .excel import export_people
+        from ..excel import export_people
 
         require_perm(request.user, Perm.LEDGER_IMPORT)  # 导入导出台账
 

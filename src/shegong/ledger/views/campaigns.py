@@ -27,10 +27,10 @@ from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 from shegong.web.forms import add_domain_error
 
-from .actions.campaigns import close_campaign, complete_task, create_campaign, organization_input
-from .actions.guidance import assign_instructor, end_instructor_assignment, record_visit
-from .choices import CampaignStatus, OrgStatus, ReviewOutcome
-from .forms.campaigns import (
+from ..actions.campaigns import close_campaign, complete_task, create_campaign, organization_input
+from ..actions.guidance import assign_instructor, end_instructor_assignment, record_visit
+from ..choices import CampaignStatus, OrgStatus, ReviewOutcome
+from ..forms.campaigns import (
     AssignForm,
     CampaignForm,
     OrganizationChangesForm,
@@ -38,9 +38,9 @@ from .forms.campaigns import (
     VisitFilterForm,
     VisitForm,
 )
-from .models import GuidanceVisit, InstructorAssignment, Organization, ReviewTask
-from .queries import campaigns as queries
-from .queries.records import describe_criteria, filter_organizations
+from ..models import GuidanceVisit, InstructorAssignment, Organization, ReviewTask
+from ..queries import campaigns as queries
+from ..queries.records import describe_criteria, filter_organizations
 
 PAGE_SIZE = 30
 

@@ -1,7 +1,7 @@
 """Pages of the party-building rules: coverage dashboard, 应建未建, 六清楚 and 换届 worklists.
 
-Read-only pages: parse the filters, call one query (``queries.py``), render. Every page needs
-``LEDGER_VIEW`` and shows only the caller's scope.
+Read-only pages: parse the filters, call one query (``queries/coverage.py``), render. Every
+page needs ``LEDGER_VIEW`` and shows only the caller's scope.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from shegong.core import audit, excel
 from shegong.core.audit import Verb
 from shegong.core.perms import Perm, require_perm
 
-from . import rules
-from .choices import CONTAINER_KINDS, CoverageMode, OrgKind
-from .forms.coverage import CompletenessForm, FilterForm, ShouldEstablishForm
-from .queries import coverage as queries
-from .rules import Reelection
+from .. import rules
+from ..choices import CONTAINER_KINDS, CoverageMode, OrgKind
+from ..forms.coverage import CompletenessForm, FilterForm, ShouldEstablishForm
+from ..queries import coverage as queries
+from ..rules import Reelection
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000

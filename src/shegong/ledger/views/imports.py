@@ -22,9 +22,9 @@ from shegong.core.excel import XLSX_CONTENT_TYPE
 from shegong.core.models import JobRun
 from shegong.core.perms import Perm, require_perm
 
-from . import excel, tasks
-from .forms.imports import ImportForm
-from .queries.imports import access_import_job
+from .. import excel, tasks
+from ..forms.imports import ImportForm
+from ..queries.imports import access_import_job
 
 PREVIEW_ROWS = 20
 SHOWN_ERRORS = 1_000
