@@ -91,7 +91,7 @@ def find_person_by_id_number(user: Any, id_number: str) -> Person | None:
     return Person.objects.visible_to(user).filter(id_number_index=blind_index(text)).first()
 
 
-# --- organization criteria ---------------------------------------------------------------
+# --- organization criteria -------------------------------------------------------------------
 # One way to pick organizations by criteria: the list page, its export and 回头看 campaigns.
 #
 # ``criteria`` is a plain dict of strings (it is stored on ``ReviewCampaign.criteria`` as JSON and
