@@ -181,7 +181,7 @@ def _admin():
 
 def _summary(user_pk: int):
     from shegong.accounts.models import User
-    from shegong.ledger import queries
+    from shegong.ledger.queries import coverage as queries
 
     user = User.objects.get(pk=user_pk)
     return queries.coverage_summary(user)

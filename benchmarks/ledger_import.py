@@ -116,7 +116,7 @@ def raw_read(path: Path) -> int:
 def run(size: int) -> dict:
     from django.db import connection
 
-    from shegong.ledger.actions import import_file
+    from shegong.ledger.actions.imports import import_file
 
     codes = grids()
     with tempfile.TemporaryDirectory(prefix="shegong-bench-") as folder:

@@ -64,7 +64,8 @@ def _ledger_campaign_objects(district, street_b_staff):
     from django.utils import timezone
     from stdnum.cn import uscc
 
-    from shegong.ledger import actions as ledger_actions
+    from shegong.ledger.actions.campaigns import create_campaign
+    from shegong.ledger.actions.guidance import assign_instructor, record_visit
     from shegong.ledger.models import Coverage, Organization
 
     body = "91341202MA2NXC001"
@@ -73,13 +74,13 @@ def _ledger_campaign_objects(district, street_b_staff):
         credit_code=body + uscc.calc_check_digit(body),
     )  # fmt: skip
     Coverage.objects.create(organization=org, region=org.region)
-    campaign = ledger_actions.create_campaign(
+    campaign = create_campaign(
         actor=street_b_staff, name="西城街道回头看", region=district["street_b"], criteria={},
         due_on=timezone.localdate() + timedelta(days=3), assignee=street_b_staff,
     )  # fmt: skip
     instructor = testing.user(Role.PARTY_INSTRUCTOR, district["street_b"], name="西城指导员")
-    assignment = ledger_actions.assign_instructor(org, instructor, actor=street_b_staff)
-    visit = ledger_actions.record_visit(
+    assignment = assign_instructor(org, instructor, actor=street_b_staff)
+    visit = record_visit(
         org, actor=instructor, visited_on=timezone.localdate(), topic="西城走访",
         photos=[_tiny_photo()],
     )  # fmt: skip
@@ -281,9 +282,9 @@ def _ledger_objects(district):
     party_org_b = build.party_org(
         district["community_b"], "西城台账临时党支部", "temporary_branch", secretary=person_b
     )
-    from shegong.ledger import actions
+    from shegong.ledger.actions.records import start_employment
 
-    job_b = actions.start_employment(person_b, org_b, actor=None, position="西城台账职务")
+    job_b = start_employment(person_b, org_b, actor=None, position="西城台账职务")
     return {
         "org_b": org_b,
         "job_b": job_b,

@@ -199,7 +199,7 @@ def _import_ledger(options: Any) -> int:
     [--as PHONE]``."""
     from shegong.accounts.models import User
     from shegong.core.errors import NotPermitted
-    from shegong.ledger.actions import import_file
+    from shegong.ledger.actions.imports import import_file
 
     actor = None
     if options.as_phone:

@@ -18,7 +18,7 @@ from shegong import testing
 from shegong.core import photos
 from shegong.core.errors import InvalidInput
 from shegong.core.perms import Role
-from shegong.ledger import actions
+from shegong.ledger.actions import guidance as actions
 from shegong.ledger.models import GuidanceVisit
 from shegong.ledger.tests.test_guidance import make_org
 

@@ -14,7 +14,8 @@ class LedgerConfig(AppConfig):
         registry.menu.add(*menu.ENTRIES)
         registry.cards.add(*cards.CARDS)
         registry.api_routers.add(
-            registry.ApiRouter("/ledger", "shegong.ledger.api.router", "台账", order=20)
+            registry.ApiRouter("/ledger", "shegong.ledger.api.records.router", "台账", order=20),
+            registry.ApiRouter("/ledger", "shegong.ledger.api.coverage.router", "台账", order=21),
         )
         registry.demo_loaders.add(
             registry.DemoLoader("ledger", "shegong.ledger.demo.load", order=40)

@@ -630,13 +630,13 @@ def _instructors(ctx: Any, streets: list[str]) -> dict[str, User]:
 
 def _load_campaign(ctx: Any, today: date) -> dict[str, int]:
     """One open 回头看 in street 1, made through the actions, with done and overdue tasks."""
-    from . import actions
+    from .actions.campaigns import complete_task, create_campaign, organization_input
 
     staff = User.objects.filter(phone="13800000002").first()
     if staff is None:
         return {"review_tasks": 0}
     street = ctx.region("street:1")
-    campaign = actions.create_campaign(
+    campaign = create_campaign(
         actor=staff,
         name="非公企业党建覆盖回头看（演示）",
         region=street,
@@ -649,17 +649,17 @@ def _load_campaign(ctx: Any, today: date) -> dict[str, int]:
     for task in tasks:
         roll = rng.random()
         if roll < 0.45:
-            actions.complete_task(task, actor=staff, outcome="verified", note="")
+            complete_task(task, actor=staff, outcome="verified", note="")
         elif roll < 0.50:
             org = task.organization
-            changes = actions.organization_input(
+            changes = organization_input(
                 org, employee_count=(org.employee_count or 0) + rng.randint(1, 5)
             )
-            actions.complete_task(
+            complete_task(
                 task, actor=staff, outcome="updated", note="从业人数有变化", changes=changes
             )
         elif roll < 0.51:
-            actions.complete_task(task, actor=staff, outcome="closed", note="已注销")
+            complete_task(task, actor=staff, outcome="closed", note="已注销")
     # Started a month ago; the first communities' tasks are overdue, the rest were extended.
     campaign.created_at = timezone.now() - timedelta(days=30)
     campaign.save(update_fields=["created_at"])

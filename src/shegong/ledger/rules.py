@@ -2,9 +2,9 @@
 
 Everything here decides from values already loaded (counts, a coverage mode, a date), so each
 rule is unit-tested with plain numbers and the same rule serves a single organization page and a
-whole district. ``queries.py`` loads those values in bulk (one aggregate query) and calls these
-functions; where a list must be sorted or filtered by a rule inside the database, the rule's
-SQL form lives beside its Python form here and a test proves the two agree.
+whole district. ``queries/coverage.py`` loads those values in bulk (one aggregate query) and
+calls these functions; where a list must be sorted or filtered by a rule inside the database,
+the rule's SQL form lives beside its Python form here and a test proves the two agree.
 
 The thresholds are in ``RULES`` (one place); docs/rules.md explains each rule and its source.
 """

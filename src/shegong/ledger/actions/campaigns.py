@@ -24,19 +24,18 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotPermitted
 from shegong.core.notify import notify
-from shegong.core.perms import PERMISSIONS, Perm, require_perm
+from shegong.core.perms import Perm, require_perm
 from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 
 from ..choices import CampaignStatus, OrgStatus, ReviewOutcome
-from ..filters import clean_criteria, filter_organizations
 from ..models import Organization, ReviewCampaign, ReviewTask
+from ..queries.campaigns import ASSIGNEE_ROLES, holds_role_over
+from ..queries.records import clean_criteria, filter_organizations
 from ..schemas import OrganizationIn
-from .guidance import holds_role_over
 from .records import change_organization
 
 __all__ = [
-    "ASSIGNEE_ROLES",
     "close_campaign",
     "complete_task",
     "create_campaign",
@@ -44,9 +43,6 @@ __all__ = [
     "street_code",
 ]
 
-# Who may be given a review task: the roles that may change the ledger (the task may end in a
-# change of the record, which needs LEDGER_MANAGE).
-ASSIGNEE_ROLES = frozenset(r for r, perms in PERMISSIONS.items() if Perm.LEDGER_MANAGE in perms)
 MAX_TASKS = 20_000
 OUTCOME_STATUS = {
     ReviewOutcome.CLOSED: OrgStatus.CLOSED,

@@ -6,7 +6,7 @@ before anything is written, so a bad photo writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -21,28 +21,13 @@ from shegong.core.errors import DomainError, InvalidInput, NotPermitted
 from shegong.core.perms import Perm, Role, require_perm
 
 from ..models import GuidanceVisit, InstructorAssignment, Organization
+from ..queries.campaigns import holds_role_over, is_assigned
 
 __all__ = [
     "assign_instructor",
     "end_instructor_assignment",
-    "holds_role_over",
-    "is_assigned",
     "record_visit",
 ]
-
-
-def holds_role_over(user: User, roles: Iterable[str], region_code: str) -> bool:
-    """Whether ``user`` holds one of ``roles`` in a region whose subtree contains the code.
-
-    Any membership counts, not only the active one: an assignment is about who the person is,
-    not which scope they have switched to right now.
-    """
-    if not user.is_active:
-        return False
-    wanted = {str(r) for r in roles}
-    return any(
-        m.role in wanted and region_code.startswith(m.region.prefix) for m in user.membership_list()
-    )
 
 
 def _in_actor_scope(actor: Any, org: Organization) -> None:
@@ -104,12 +89,6 @@ def end_instructor_assignment(
         data={"instructor": assignment.instructor_id, "ended_on": ended_on.isoformat()},
     )  # fmt: skip
     return assignment
-
-
-def is_assigned(user: Any, org: Organization) -> bool:
-    return InstructorAssignment.objects.filter(
-        instructor=user, organization=org, ended_on=None
-    ).exists()
 
 
 def record_visit(

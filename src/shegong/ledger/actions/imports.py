@@ -76,8 +76,8 @@ from ..models import (
     PartyOrganization,
     Person,
 )
+from ..queries.campaigns import holds_role_over
 from ..schemas import OrganizationIn, PartyOrgIn, PersonIn, _choice, _code_text, _text
-from .guidance import holds_role_over
 from .records import (
     ORG_FIELDS,
     PARTY_ORG_MODES,

@@ -8,7 +8,8 @@ from typing import Any
 
 from stdnum.cn import ric, uscc
 
-from shegong.ledger import actions
+from shegong.ledger.actions.party import create_party_org
+from shegong.ledger.actions.records import create_organization, create_person
 from shegong.ledger.models import Organization, PartyOrganization, Person
 from shegong.ledger.schemas import OrganizationIn, PartyOrgIn, PersonIn
 
@@ -32,13 +33,13 @@ def id_number(n: int | None = None) -> str:
 def org(region: Any, name: str = "测试企业", **fields: Any) -> Organization:
     data = {"kind": "enterprise", "name": name, "credit_code": credit_code(),
             "region": getattr(region, "code", region), **fields}  # fmt: skip
-    return actions.create_organization(OrganizationIn(**data), actor=None)
+    return create_organization(OrganizationIn(**data), actor=None)
 
 
 def person(region: Any, name: str = "张三", **fields: Any) -> Person:
     data = {"name": name, "id_number": id_number(), "region": getattr(region, "code", region),
             **fields}  # fmt: skip
-    return actions.create_person(PersonIn(**data), actor=None)
+    return create_person(PersonIn(**data), actor=None)
 
 
 def party_member(region: Any, name: str = "李党员", **fields: Any) -> Person:
@@ -50,4 +51,4 @@ def party_org(
     **fields: Any,
 ) -> PartyOrganization:  # fmt: skip
     data = {"name": name, "type": type, "region": getattr(region, "code", region), **fields}
-    return actions.create_party_org(PartyOrgIn(**data), actor=None, secretary=secretary)
+    return create_party_org(PartyOrgIn(**data), actor=None, secretary=secretary)

@@ -5,7 +5,15 @@ import pytest
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotPermitted
 from shegong.core.models import AuditEvent
-from shegong.ledger import actions
+from shegong.ledger.actions.records import (
+    create_organization,
+    create_person,
+    end_employment,
+    set_coverage,
+    start_employment,
+    update_organization,
+    update_person,
+)
 from shegong.ledger.choices import CoverageMode
 from shegong.ledger.models import Coverage, Person
 from shegong.ledger.schemas import CoverageIn, OrganizationIn, PersonIn
@@ -41,7 +49,7 @@ def test_messy_codes_are_normalised_but_a_bad_checksum_is_refused():
 
 
 def test_a_street_creates_an_organization_in_its_grid_with_a_coverage_row(district, street_a_staff):
-    org = actions.create_organization(org_in(district["grid_a"]), actor=street_a_staff)
+    org = create_organization(org_in(district["grid_a"]), actor=street_a_staff)
     assert org.region_id == district["grid_a"].code
     assert Coverage.objects.get(organization=org).mode == CoverageMode.NONE
     assert AuditEvent.objects.filter(verb=Verb.ORG_CREATED, target_id=str(org.pk)).count() == 1
@@ -49,12 +57,12 @@ def test_a_street_creates_an_organization_in_its_grid_with_a_coverage_row(distri
 
 def test_it_refuses_a_region_outside_the_street_and_a_missing_credit_code(district, street_a_staff):
     with pytest.raises(InvalidInput, match="不在您的工作范围内"):
-        actions.create_organization(org_in(district["grid_b"]), actor=street_a_staff)
+        create_organization(org_in(district["grid_b"]), actor=street_a_staff)
     with pytest.raises(InvalidInput) as exc:
-        actions.create_organization(org_in(district["grid_a"], credit_code=""),
+        create_organization(org_in(district["grid_a"], credit_code=""),
                                     actor=street_a_staff)  # fmt: skip
     assert exc.value.errors[0]["field"] == "credit_code"
-    building = actions.create_organization(
+    building = create_organization(
         org_in(district["grid_a"], kind="楼宇", credit_code="", name="示范大厦"),
         actor=street_a_staff,
     )
@@ -62,42 +70,38 @@ def test_it_refuses_a_region_outside_the_street_and_a_missing_credit_code(distri
 
 
 def test_a_duplicate_credit_code_names_the_registered_organization(district, street_a_staff):
-    actions.create_organization(org_in(district["grid_a"]), actor=street_a_staff)
+    create_organization(org_in(district["grid_a"]), actor=street_a_staff)
     with pytest.raises(InvalidInput, match="已登记：阜阳市示范科技有限公司"):
-        actions.create_organization(org_in(district["grid_a"], name="另一家"),
+        create_organization(org_in(district["grid_a"], name="另一家"),
                                     actor=street_a_staff)  # fmt: skip
 
 
 def test_an_update_audits_exactly_the_changed_fields(district, street_a_staff):
-    org = actions.create_organization(org_in(district["grid_a"]), actor=street_a_staff)
-    actions.update_organization(
-        org, org_in(district["grid_a"], employee_count=30), actor=street_a_staff
-    )
+    org = create_organization(org_in(district["grid_a"]), actor=street_a_staff)
+    update_organization(org, org_in(district["grid_a"], employee_count=30), actor=street_a_staff)
     event = AuditEvent.objects.get(verb=Verb.ORG_UPDATED)
     assert event.data == {"changed": {"employee_count": [12, 30]}}
-    actions.update_organization(
-        org, org_in(district["grid_a"], employee_count=30), actor=street_a_staff
-    )
+    update_organization(org, org_in(district["grid_a"], employee_count=30), actor=street_a_staff)
     assert AuditEvent.objects.filter(verb=Verb.ORG_UPDATED).count() == 1  # nothing changed
-    actions.update_organization(
+    update_organization(
         org, org_in(district["grid_a"], employee_count=30, status="已迁出"), actor=street_a_staff
     )
     assert AuditEvent.objects.filter(verb=Verb.ORG_STATUS_CHANGED).count() == 1
 
 
 def test_people_are_one_per_id_number_and_their_audit_holds_no_values(district, street_a_staff):
-    org = actions.create_organization(org_in(district["grid_a"]), actor=street_a_staff)
+    org = create_organization(org_in(district["grid_a"]), actor=street_a_staff)
     data = PersonIn(
         name="王五", id_number="11010519491231002X", region=district["grid_a"].code,
         political_status="中共党员", organization_credit_code=org.credit_code, position="经理",
         is_manager=True,
     )  # fmt: skip
-    person = actions.create_person(data, actor=street_a_staff)
+    person = create_person(data, actor=street_a_staff)
     assert person.employments.get().is_manager
     with pytest.raises(InvalidInput, match="已登记"):
-        actions.create_person(data, actor=street_a_staff)
+        create_person(data, actor=street_a_staff)
     changed = data.model_copy(update={"phone": "13712345678"})
-    actions.update_person(person, changed, actor=street_a_staff)
+    update_person(person, changed, actor=street_a_staff)
     event = AuditEvent.objects.get(verb=Verb.PERSON_UPDATED)
     assert event.data == {"changed": ["phone"]}
     assert "13712345678" not in str(AuditEvent.objects.values_list("data", flat=True))
@@ -105,15 +109,15 @@ def test_people_are_one_per_id_number_and_their_audit_holds_no_values(district, 
 
 
 def test_ending_an_employment_twice_is_refused(district, street_a_staff):
-    org = actions.create_organization(org_in(district["grid_a"]), actor=street_a_staff)
-    person = actions.create_person(
+    org = create_organization(org_in(district["grid_a"]), actor=street_a_staff)
+    person = create_person(
         PersonIn(name="赵六", id_number="440524188001010014", region=district["grid_a"].code),
         actor=street_a_staff,
     )
-    job = actions.start_employment(person, org, actor=street_a_staff, position="职员")
-    actions.end_employment(job, actor=street_a_staff)
+    job = start_employment(person, org, actor=street_a_staff, position="职员")
+    end_employment(job, actor=street_a_staff)
     with pytest.raises(InvalidInput, match="已结束"):
-        actions.end_employment(job, actor=street_a_staff)
+        end_employment(job, actor=street_a_staff)
 
 
 def test_coverage_needs_a_party_org_and_a_joint_branch_covers_at_most_five(
@@ -129,20 +133,20 @@ def test_coverage_needs_a_party_org_and_a_joint_branch_covers_at_most_five(
         data = org_in(
             district["grid_a"], name=f"单位{i}", credit_code=_valid_code(f"91341202MA2N0000{i}")
         )
-        orgs.append(actions.create_organization(data, actor=street_a_staff))
+        orgs.append(create_organization(data, actor=street_a_staff))
     with pytest.raises(InvalidInput, match="须指定党组织"):
-        actions.set_coverage(orgs[0], CoverageIn(mode="联合组建"), actor=street_a_staff)
+        set_coverage(orgs[0], CoverageIn(mode="联合组建"), actor=street_a_staff)
     for org in orgs[:5]:
-        actions.set_coverage(org, CoverageIn(mode="joint", party_org_id=branch.pk),
+        set_coverage(org, CoverageIn(mode="joint", party_org_id=branch.pk),
                              actor=street_a_staff)  # fmt: skip
     with pytest.raises(InvalidInput, match="不超过5个"):
-        actions.set_coverage(orgs[5], CoverageIn(mode="joint", party_org_id=branch.pk),
+        set_coverage(orgs[5], CoverageIn(mode="joint", party_org_id=branch.pk),
                              actor=street_a_staff)  # fmt: skip
 
 
 def test_a_community_worker_of_another_street_cannot_touch_the_ledger(district, resident):
     with pytest.raises(NotPermitted):
-        actions.create_organization(org_in(district["grid_a"]), actor=resident)
+        create_organization(org_in(district["grid_a"]), actor=resident)
 
 
 def test_a_tenant_keeps_a_building_without_a_credit_code_through_an_edit(
@@ -150,13 +154,13 @@ def test_a_tenant_keeps_a_building_without_a_credit_code_through_an_edit(
 ):
     from django.urls import reverse
 
-    from shegong.ledger.forms import OrganizationForm
+    from shegong.ledger.forms.records import OrganizationForm
 
-    building = actions.create_organization(
+    building = create_organization(
         org_in(district["grid_a"], kind="楼宇", credit_code="", name="示范大厦"),
         actor=street_a_staff,
     )
-    tenant = actions.create_organization(
+    tenant = create_organization(
         org_in(district["grid_a"], container_id=building.pk), actor=street_a_staff
     )
     assert tenant.container == building

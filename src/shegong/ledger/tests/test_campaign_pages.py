@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.ledger import actions
+from shegong.ledger.actions.campaigns import complete_task, create_campaign
 from shegong.ledger.models import Coverage, GuidanceVisit, InstructorAssignment, ReviewTask
 
 from .test_guidance import make_org
@@ -26,7 +26,7 @@ def orgs(district):
 
 @pytest.fixture
 def campaign(street_a_staff, district, orgs):
-    return actions.create_campaign(
+    return create_campaign(
         actor=street_a_staff, name="东城回头看", region=district["street_a"], criteria={},
         due_on=timezone.localdate() + timedelta(days=5), assignee=street_a_staff,
     )  # fmt: skip
@@ -74,7 +74,7 @@ def test_the_create_form_shows_refusals_next_to_the_fields(client, street_a_staf
 def test_the_detail_shows_progress_by_street_and_person(client, street_a_staff, campaign, orgs):
     client.force_login(street_a_staff)
     task = campaign.tasks.get(organization=orgs["a1"])
-    actions.complete_task(task, actor=street_a_staff, outcome="verified")
+    complete_task(task, actor=street_a_staff, outcome="verified")
     response = client.get(reverse("ledger:campaign", args=[campaign.pk]))
     body = response.content.decode()
     assert "东城街道" in body and "1 / 2（50%）" in body

@@ -10,9 +10,15 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotPermitted
 from shegong.core.models import AuditEvent, Notification
 from shegong.core.perms import Role
-from shegong.ledger import actions, campaign_queries
+from shegong.ledger.actions.campaigns import (
+    close_campaign,
+    complete_task,
+    create_campaign,
+    organization_input,
+)
 from shegong.ledger.choices import CoverageMode, OrgStatus
 from shegong.ledger.models import Coverage, Organization, ReviewTask
+from shegong.ledger.queries import campaigns as campaign_queries
 from shegong.ledger.scans import remind_overdue_reviews
 
 from .test_guidance import make_org
@@ -38,7 +44,7 @@ def campaign_a(actor, district, **extra):
         criteria={"status": "active"}, due_on=TODAY() + timedelta(days=7), assignee=actor,
     )  # fmt: skip
     values.update(extra)
-    return actions.create_campaign(**values)
+    return create_campaign(**values)
 
 
 def test_it_creates_one_task_per_matching_organization_in_scope(street_a_staff, district, orgs):
@@ -109,21 +115,19 @@ def test_assignees_per_street(district_admin, street_a_staff, street_b_staff, di
 def test_completing_as_verified_then_again_is_refused(street_a_staff, district, orgs):
     campaign = campaign_a(street_a_staff, district)
     task = campaign.tasks.get(organization=orgs["a1"])
-    actions.complete_task(task, actor=street_a_staff, outcome="verified", note="")
+    complete_task(task, actor=street_a_staff, outcome="verified", note="")
     task.refresh_from_db()
     assert task.outcome == "verified" and task.done_at is not None
     assert AuditEvent.objects.filter(verb=Verb.REVIEW_TASK_COMPLETED).count() == 1
     with pytest.raises(DomainError, match="不能重复完成"):
-        actions.complete_task(task, actor=street_a_staff, outcome="verified")
+        complete_task(task, actor=street_a_staff, outcome="verified")
 
 
 def test_updated_changes_the_record_through_the_record_action(street_a_staff, district, orgs):
     campaign = campaign_a(street_a_staff, district)
     task = campaign.tasks.get(organization=orgs["a1"])
-    changes = actions.organization_input(orgs["a1"], address="示范路8号", employee_count=40)
-    actions.complete_task(
-        task, actor=street_a_staff, outcome="updated", note="地址变更", changes=changes
-    )
+    changes = organization_input(orgs["a1"], address="示范路8号", employee_count=40)
+    complete_task(task, actor=street_a_staff, outcome="updated", note="地址变更", changes=changes)
     org = Organization.objects.get(pk=orgs["a1"].pk)
     assert (org.address, org.employee_count) == ("示范路8号", 40)
     updated = AuditEvent.objects.get(verb=Verb.ORG_UPDATED)
@@ -134,9 +138,9 @@ def test_updated_without_a_change_is_refused_and_nothing_is_written(street_a_sta
     campaign = campaign_a(street_a_staff, district)
     task = campaign.tasks.get(organization=orgs["a1"])
     with pytest.raises(InvalidInput, match="没有任何变化"):
-        actions.complete_task(
+        complete_task(
             task, actor=street_a_staff, outcome="updated", note="核对",
-            changes=actions.organization_input(orgs["a1"]),
+            changes=organization_input(orgs["a1"]),
         )  # fmt: skip
     task.refresh_from_db()
     assert task.done_at is None
@@ -147,9 +151,9 @@ def test_closed_and_moved_out_change_the_status_and_need_a_note(street_a_staff, 
     t1 = campaign.tasks.get(organization=orgs["a1"])
     t2 = campaign.tasks.get(organization=orgs["a2"])
     with pytest.raises(InvalidInput, match="须填写说明"):
-        actions.complete_task(t1, actor=street_a_staff, outcome="closed")
-    actions.complete_task(t1, actor=street_a_staff, outcome="closed", note="已注销")
-    actions.complete_task(t2, actor=street_a_staff, outcome="moved_out", note="迁往合肥")
+        complete_task(t1, actor=street_a_staff, outcome="closed")
+    complete_task(t1, actor=street_a_staff, outcome="closed", note="已注销")
+    complete_task(t2, actor=street_a_staff, outcome="moved_out", note="迁往合肥")
     statuses = dict(Organization.objects.values_list("pk", "status"))
     assert statuses[orgs["a1"].pk] == "closed" and statuses[orgs["a2"].pk] == "moved_out"
     assert AuditEvent.objects.filter(verb=Verb.ORG_STATUS_CHANGED).count() == 2
@@ -159,22 +163,22 @@ def test_an_outsider_cannot_complete_a_task(street_a_staff, street_b_staff, dist
     campaign = campaign_a(street_a_staff, district)
     task = campaign.tasks.first()
     with pytest.raises(NotPermitted):
-        actions.complete_task(task, actor=street_b_staff, outcome="verified")
+        complete_task(task, actor=street_b_staff, outcome="verified")
 
 
 def test_an_unknown_outcome_is_refused(street_a_staff, district, orgs):
     task = campaign_a(street_a_staff, district).tasks.first()
     with pytest.raises(InvalidInput, match="请选择核查结果"):
-        actions.complete_task(task, actor=street_a_staff, outcome="maybe")
+        complete_task(task, actor=street_a_staff, outcome="maybe")
 
 
 def test_a_closed_campaign_takes_no_more_completions(street_a_staff, district, orgs):
     campaign = campaign_a(street_a_staff, district)
-    actions.close_campaign(campaign, actor=street_a_staff)
+    close_campaign(campaign, actor=street_a_staff)
     with pytest.raises(DomainError, match="已经结束"):
-        actions.close_campaign(campaign, actor=street_a_staff)
+        close_campaign(campaign, actor=street_a_staff)
     with pytest.raises(DomainError, match="已结束"):
-        actions.complete_task(campaign.tasks.first(), actor=street_a_staff, outcome="verified")
+        complete_task(campaign.tasks.first(), actor=street_a_staff, outcome="verified")
 
 
 def test_progress_by_street_and_by_person(
@@ -185,7 +189,7 @@ def test_progress_by_street_and_by_person(
         assignee_by_street={district["street_a"].code: street_a_staff,
                             district["street_b"].code: street_b_staff},
     )  # fmt: skip
-    actions.complete_task(
+    complete_task(
         campaign.tasks.get(organization=orgs["a1"]), actor=street_a_staff, outcome="verified"
     )
     # The B task is overdue: its due date has passed (moved back for the test).
@@ -216,7 +220,7 @@ def test_the_reminder_scan_notifies_once_a_day(street_a_staff, district, orgs):
     assert note.link == f"/ledger/tasks/{late.pk}/"
     # A day later it is reminded again; once done, never.
     assert remind_overdue_reviews(now=now + timedelta(hours=25)) == 1
-    actions.complete_task(late, actor=street_a_staff, outcome="verified")
+    complete_task(late, actor=street_a_staff, outcome="verified")
     assert remind_overdue_reviews(now=now + timedelta(hours=50)) == 0
 
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.ledger import queries
 from shegong.ledger.choices import CoverageMode, OrgKind, OrgStatus
+from shegong.ledger.queries import coverage as queries
 from shegong.ledger.tests.test_rules import FULL, MASSES, PROBATIONARY, org
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Role
-from shegong.ledger.actions import import_file
+from shegong.ledger.actions.imports import import_file
 from shegong.ledger.choices import JOINT_BRANCH_MAX_UNITS
 from shegong.ledger.models import Coverage, GuidanceVisit
 from shegong.ledger.tests.records_fixtures import org, party_org

@@ -13,7 +13,7 @@ import xlsxwriter
 
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.ledger.actions import import_file
+from shegong.ledger.actions.imports import import_file
 from shegong.ledger.models import Coverage, Employment, Organization, Person
 from shegong.ledger.tests.records_fixtures import credit_code, id_number, org
 

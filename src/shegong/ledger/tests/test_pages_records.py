@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.ledger import actions
+from shegong.ledger.actions.records import start_employment
 from shegong.ledger.models import Coverage, Employment, Organization, PartyOrganization
 
 from . import records_fixtures as build
@@ -42,7 +42,7 @@ def test_the_list_filters_by_kind_party_members_and_credit_code(client, district
     shop = build.org(district["grid_a"], "东关面馆")
     factory = build.org(district["grid_a"], "东关工厂", kind="enterprise")
     build.org(district["grid_a"], "东关大厦", kind="building", credit_code="")
-    actions.start_employment(build.party_member(district["grid_a"]), factory, actor=None)
+    start_employment(build.party_member(district["grid_a"]), factory, actor=None)
     client.force_login(street_a_staff)
     url = reverse("ledger:organizations")
     body = client.get(url + "?kind=building").content.decode()
@@ -97,7 +97,7 @@ def test_list_pages_take_the_same_queries_for_5_or_50_rows(client, district, str
         for i in range(n):
             org = build.org(district["grid_a"], f"企业{i}")
             member = build.party_member(district["grid_a"])
-            actions.start_employment(member, org, actor=None)
+            start_employment(member, org, actor=None)
             build.party_org(district["grid_a"], f"党支部{i}", secretary=member)
 
     client.force_login(street_a_staff)

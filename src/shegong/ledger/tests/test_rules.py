@@ -307,7 +307,7 @@ def test_the_sql_section_flags_agree_with_the_python_rule(district):
         .annotate(**rules.completeness_annotations())
         .annotate(score=rules.score_expression())
     )
-    from shegong.ledger.queries import completeness_of
+    from shegong.ledger.queries.coverage import completeness_of
 
     scores = {}
     for o in annotated:

@@ -7,7 +7,7 @@ import io
 import openpyxl
 
 from shegong.ledger import excel
-from shegong.ledger.actions import import_file
+from shegong.ledger.actions.imports import import_file
 
 
 def load(table):

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.ledger import queries
 from shegong.ledger.choices import CoverageMode, OrgKind, OrgStatus, PartyOrgType
+from shegong.ledger.queries import coverage as queries
 from shegong.ledger.rules import Establishment, Reelection
 from shegong.ledger.tests.test_rules import (
     FULL,

@@ -25,7 +25,7 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.perms import Perm, require_perm
-from shegong.ledger import actions as ledger_actions
+from shegong.ledger.actions import records as ledger_actions
 from shegong.ledger.choices import NEW_EMPLOYMENT_OCCUPATIONS, Occupation, OrgKind
 from shegong.ledger.models import Organization, Person
 from shegong.ledger.schemas import PersonIn

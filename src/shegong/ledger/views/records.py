@@ -25,9 +25,24 @@ from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, require_perm
 
-from . import access, actions
-from .choices import CONTAINER_KINDS, CoverageMode, Industry, OrgKind, OrgStatus, PartyOrgType
-from .forms import (
+from ..actions.party import (
+    add_party_member,
+    convert_temporary_branch,
+    create_party_org,
+    remove_party_member,
+    update_party_org,
+)
+from ..actions.records import (
+    create_organization,
+    create_person,
+    end_employment,
+    set_coverage,
+    start_employment,
+    update_organization,
+    update_person,
+)
+from ..choices import CONTAINER_KINDS, CoverageMode, Industry, OrgKind, OrgStatus, PartyOrgType
+from ..forms.records import (
     ConvertForm,
     CoverageForm,
     DateForm,
@@ -41,8 +56,9 @@ from .forms import (
     PersonForm,
     put_errors,
 )
-from .models import Organization, PartyMembership, PartyOrganization, Person
-from .schemas import CoverageIn, OrganizationIn, PartyOrgIn, PersonIn
+from ..models import Organization, PartyMembership, PartyOrganization, Person
+from ..queries import records as queries
+from ..schemas import CoverageIn, OrganizationIn, PartyOrgIn, PersonIn
 
 PAGE_SIZE = 20
 HISTORY_LIMIT = 100
@@ -133,7 +149,7 @@ def _note(event: AuditEvent) -> str:
 
 def _completeness(qs: QuerySet, value: str) -> QuerySet:
     """六清楚 filter ("incomplete" or a score 0–6), with the rules of ``ledger.rules``."""
-    from . import rules
+    from .. import rules
 
     qs = qs.annotate(**rules.completeness_annotations()).annotate(score=rules.score_expression())
     if value == "incomplete":
@@ -149,7 +165,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
     criteria = form.criteria()
     completeness = criteria.pop("completeness", "")
     try:
-        qs = access.organization_list(request.user, criteria)
+        qs = queries.organization_list(request.user, criteria)
     except InvalidInput as exc:
         put_errors(form, exc)
         qs = Organization.objects.none()
@@ -157,7 +173,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
         qs = _completeness(qs, completeness)
     qs = qs.order_by("region_id", "name", "pk")
     if request.GET.get("format") == "xlsx":
-        from .excel import export_organizations
+        from ..excel import export_organizations
 
         require_perm(request.user, Perm.LEDGER_IMPORT)  # 导入导出台账
 
@@ -211,7 +227,7 @@ def _org_context(request: HttpRequest, org: Organization, **extra: Any) -> dict[
         **extra,
     }
     try:
-        from .queries import organization_completeness
+        from ..queries.coverage import organization_completeness
 
         context["completeness"] = organization_completeness(org)
     except ImportError:
@@ -221,7 +237,7 @@ def _org_context(request: HttpRequest, org: Organization, **extra: Any) -> dict[
 
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    org = access.access_organization(request.user, pk)
+    org = queries.access_organization(request.user, pk)
     return render(request, "ledger/organization_detail.html", _org_context(request, org))
 
 
@@ -235,10 +251,10 @@ def _save_organization(request: HttpRequest, org: Organization | None) -> HttpRe
         try:
             data = OrganizationIn.model_validate(form.payload())
             if org is None:
-                saved = actions.create_organization(data, actor=request.user)
+                saved = create_organization(data, actor=request.user)
                 messages.success(request, f"已登记组织：{saved.name}")
             else:
-                saved = actions.update_organization(org, data, actor=request.user)
+                saved = update_organization(org, data, actor=request.user)
                 messages.success(request, "已保存修改")
         except (pydantic.ValidationError, DomainError) as exc:
             put_errors(form, exc)
@@ -255,24 +271,24 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    return _save_organization(request, access.access_organization(request.user, pk))
+    return _save_organization(request, queries.access_organization(request.user, pk))
 
 
 @require_POST
 def organization_employ(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a current job at this organization for a person found by ID number."""
     require_perm(request.user, Perm.LEDGER_VIEW)
-    org = access.access_organization(request.user, pk)
+    org = queries.access_organization(request.user, pk)
     form = EmploymentForm(request.POST, prefix="job")
     if form.is_valid():
-        person = access.find_person_by_id_number(request.user, form.cleaned_data["id_number"])
+        person = queries.find_person_by_id_number(request.user, form.cleaned_data["id_number"])
         if person is None:
             form.add_error(
                 "id_number", "未找到该身份证号的人员（或不在您的工作范围内），请先新建人员"
             )
         else:
             try:
-                actions.start_employment(
+                start_employment(
                     person, org, actor=request.user,
                     position=form.cleaned_data["position"],
                     is_manager=form.cleaned_data["is_manager"],
@@ -290,7 +306,7 @@ def organization_employ(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def organization_employment_end(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    org = access.access_organization(request.user, pk)
+    org = queries.access_organization(request.user, pk)
     found = org.employments.select_related("person", "organization").filter(pk=job).first()
     if found is None:
         raise Http404("未找到该任职记录")
@@ -298,7 +314,7 @@ def organization_employment_end(request: HttpRequest, pk: int, job: int) -> Http
     try:
         if not form.is_valid():
             raise InvalidInput.field("ended_on", "日期格式应为 YYYY-MM-DD")
-        actions.end_employment(found, actor=request.user, ended_on=form.cleaned_data["on"])
+        end_employment(found, actor=request.user, ended_on=form.cleaned_data["on"])
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
@@ -309,11 +325,11 @@ def organization_employment_end(request: HttpRequest, pk: int, job: int) -> Http
 @require_POST
 def organization_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    org = access.access_organization(request.user, pk)
+    org = queries.access_organization(request.user, pk)
     form = CoverageForm(request.POST, user=request.user, prefix="coverage")
     if form.is_valid():
         try:
-            actions.set_coverage(org, CoverageIn.model_validate(form.payload()), actor=request.user)
+            set_coverage(org, CoverageIn.model_validate(form.payload()), actor=request.user)
         except (pydantic.ValidationError, DomainError) as exc:
             put_errors(form, exc)
         else:
@@ -330,12 +346,12 @@ def people(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
     form = PersonFilterForm(request.GET or None, user=request.user)
     try:
-        qs = access.people_list(request.user, form.criteria())
+        qs = queries.people_list(request.user, form.criteria())
     except InvalidInput as exc:
         put_errors(form, exc)
         qs = Person.objects.none()
     if request.GET.get("format") == "xlsx":
-        from .excel import export_people
+        from ..excel import export_people
 
         require_perm(request.user, Perm.LEDGER_IMPORT)  # 导入导出台账
 
@@ -370,7 +386,7 @@ def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[
 
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_person(request.user, pk)
+    found = queries.access_person(request.user, pk)
     return render(request, "ledger/person_detail.html", _person_context(request, found))
 
 
@@ -380,7 +396,7 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     from shegong.accounts.actions import reveal_pii
 
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_person(request.user, pk)
+    found = queries.access_person(request.user, pk)
     try:
         value = reveal_pii(found, actor=request.user, field="id_number")
     except DomainError as exc:
@@ -410,10 +426,10 @@ def _save_person(request: HttpRequest, found: Person | None) -> HttpResponse:
         try:
             data = PersonIn.model_validate(payload)
             if found is None:
-                saved = actions.create_person(data, actor=request.user)
+                saved = create_person(data, actor=request.user)
                 messages.success(request, f"已登记人员：{saved.name_masked}")
             else:
-                saved = actions.update_person(found, data, actor=request.user)
+                saved = update_person(found, data, actor=request.user)
                 messages.success(request, "已保存修改")
         except (pydantic.ValidationError, DomainError) as exc:
             put_errors(form, exc)
@@ -430,7 +446,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    return _save_person(request, access.access_person(request.user, pk))
+    return _save_person(request, queries.access_person(request.user, pk))
 
 
 # --- party organizations ---------------------------------------------------------------------
@@ -457,7 +473,7 @@ def party_orgs(request: HttpRequest) -> HttpResponse:
     form = PartyOrgFilterForm(data, user=request.user, initial={"active": "1"})
     criteria = form.criteria() if data is not None else {"active": "1"}
     try:
-        rows = list(access.party_org_list(request.user, criteria).order_by("region_id", "name"))
+        rows = list(queries.party_org_list(request.user, criteria).order_by("region_id", "name"))
     except InvalidInput as exc:
         put_errors(form, exc)
         rows = []
@@ -491,7 +507,7 @@ def _party_org_context(request: HttpRequest, party_org: PartyOrganization, **ext
 
 def party_org(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_party_org(request.user, pk)
+    found = queries.access_party_org(request.user, pk)
     return render(request, "ledger/party_org_detail.html", _party_org_context(request, found))
 
 
@@ -503,17 +519,17 @@ def _save_party_org(request: HttpRequest, found: PartyOrganization | None) -> Ht
         secretary = None
         number = form.cleaned_data.get("secretary")
         if number:
-            secretary = access.find_person_by_id_number(request.user, number)
+            secretary = queries.find_person_by_id_number(request.user, number)
             if secretary is None:
                 form.add_error("secretary", "未找到该身份证号的人员，或不在您的工作范围内")
         if not form.errors:
             try:
                 data = PartyOrgIn.model_validate(form.payload())
                 if found is None:
-                    saved = actions.create_party_org(data, actor=request.user, secretary=secretary)
+                    saved = create_party_org(data, actor=request.user, secretary=secretary)
                     messages.success(request, f"已新建党组织：{saved.name}")
                 else:
-                    saved = actions.update_party_org(found, data, actor=request.user)
+                    saved = update_party_org(found, data, actor=request.user)
                     messages.success(request, "已保存修改")
             except (pydantic.ValidationError, DomainError) as exc:
                 put_errors(form, exc)
@@ -533,21 +549,21 @@ def party_org_create(request: HttpRequest) -> HttpResponse:
 
 def party_org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    return _save_party_org(request, access.access_party_org(request.user, pk))
+    return _save_party_org(request, queries.access_party_org(request.user, pk))
 
 
 @require_POST
 def party_org_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_party_org(request.user, pk)
+    found = queries.access_party_org(request.user, pk)
     form = PartyMemberForm(request.POST, prefix="member")
     if form.is_valid():
-        person_ = access.find_person_by_id_number(request.user, form.cleaned_data["id_number"])
+        person_ = queries.find_person_by_id_number(request.user, form.cleaned_data["id_number"])
         if person_ is None:
             form.add_error("id_number", "未找到该身份证号的人员，或不在您的工作范围内")
         else:
             try:
-                actions.add_party_member(
+                add_party_member(
                     found, person_, actor=request.user, role=form.cleaned_data["role"],
                     joined_on=form.cleaned_data["joined_on"],
                 )  # fmt: skip
@@ -563,7 +579,7 @@ def party_org_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def party_org_member_remove(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_party_org(request.user, pk)
+    found = queries.access_party_org(request.user, pk)
     row = PartyMembership.objects.filter(party_org=found, pk=membership).select_related("person")
     row = row.first()
     if row is None:
@@ -572,7 +588,7 @@ def party_org_member_remove(request: HttpRequest, pk: int, membership: int) -> H
     try:
         if not form.is_valid():
             raise InvalidInput.field("left_on", "日期格式应为 YYYY-MM-DD")
-        actions.remove_party_member(row, actor=request.user, left_on=form.cleaned_data["on"])
+        remove_party_member(row, actor=request.user, left_on=form.cleaned_data["on"])
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
@@ -583,11 +599,11 @@ def party_org_member_remove(request: HttpRequest, pk: int, membership: int) -> H
 @require_POST
 def party_org_convert(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    found = access.access_party_org(request.user, pk)
+    found = queries.access_party_org(request.user, pk)
     form = ConvertForm(request.POST, prefix="convert")
     if form.is_valid():
         try:
-            formal = actions.convert_temporary_branch(
+            formal = convert_temporary_branch(
                 found, actor=request.user, new_type=form.cleaned_data["new_type"],
                 name=form.cleaned_data["name"], converted_on=form.cleaned_data["converted_on"],
             )  # fmt: skip

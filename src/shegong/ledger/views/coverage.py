@@ -1,14 +1,13 @@
 """Pages of the party-building rules: coverage dashboard, 应建未建, 六清楚 and 换届 worklists.
 
-Read-only pages: parse the filters, call one query (``queries.py``), render. Every page needs
-``LEDGER_VIEW`` and shows only the caller's scope.
+Read-only pages: parse the filters, call one query (``queries/coverage.py``), render. Every
+page needs ``LEDGER_VIEW`` and shows only the caller's scope.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,9 +18,11 @@ from shegong.core import audit, excel
 from shegong.core.audit import Verb
 from shegong.core.perms import Perm, require_perm
 
-from . import queries, rules
-from .choices import CONTAINER_KINDS, CoverageMode, OrgKind
-from .rules import Establishment, Reelection
+from .. import rules
+from ..choices import CONTAINER_KINDS, CoverageMode, OrgKind
+from ..forms.coverage import CompletenessForm, FilterForm, ShouldEstablishForm
+from ..queries import coverage as queries
+from ..rules import Reelection
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
@@ -32,30 +33,6 @@ def _querystring_without_page(request: HttpRequest) -> str:
     params.pop("page", None)
     params.pop("format", None)
     return params.urlencode()
-
-
-class FilterForm(forms.Form):
-    """Region (within the caller's scope) and kind; subclasses add their own fields."""
-
-    region = forms.ChoiceField(label="区划", required=False)
-    kind = forms.ChoiceField(label="类型", required=False)
-
-    def __init__(self, *args: Any, user: Any, kinds: list, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [
-            ("", "全部（本人工作范围）"),
-            *queries.region_choices(user),
-        ]
-        self.fields["region"].error_messages["invalid_choice"] = "所选区划不在您的工作范围内"
-        self.fields["kind"].choices = [("", "全部类型"), *[(k.value, k.label) for k in kinds]]
-        self.fields["kind"].error_messages["invalid_choice"] = "未知的组织类型"
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select form-select-sm")
-
-    def value(self, name: str) -> str:
-        if self.is_bound and self.is_valid():
-            return self.cleaned_data.get(name) or ""
-        return ""
 
 
 # --- coverage dashboard -----------------------------------------------------------------------
@@ -96,23 +73,6 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 # --- 应建未建 ----------------------------------------------------------------------------------
-
-
-class ShouldEstablishForm(FilterForm):
-    status = forms.ChoiceField(
-        label="判定",
-        required=False,
-        choices=[
-            ("", "全部"),
-            (Establishment.SHOULD_ESTABLISH, "应建未建（≥3名正式党员）"),
-            (Establishment.MEMBERS_UNCOVERED, "有党员未覆盖（1–2名）"),
-        ],
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["status"].widget.attrs.setdefault("class", "form-select form-select-sm")
-        self.fields["status"].error_messages["invalid_choice"] = "未知的判定类型"
 
 
 SHOULD_ESTABLISH_HEADERS = [
@@ -201,23 +161,6 @@ def _export_should_establish(
 
 
 # --- 六清楚 -----------------------------------------------------------------------------------
-
-
-class CompletenessForm(FilterForm):
-    score = forms.ChoiceField(
-        label="得分",
-        required=False,
-        choices=[
-            ("", "全部"),
-            ("incomplete", "未完成（低于6分）"),
-            *[(str(n), f"{n} 分") for n in range(len(rules.SECTIONS) + 1)],
-        ],
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["score"].widget.attrs.setdefault("class", "form-select form-select-sm")
-        self.fields["score"].error_messages["invalid_choice"] = "得分应为 0–6"
 
 
 @require_safe

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,16 +13,19 @@ from django.utils import timezone
 
 from shegong.accounts.models import Membership, User
 from shegong.core.errors import NotFound
-from shegong.core.perms import Role
+from shegong.core.perms import PERMISSIONS, Perm, Role
 from shegong.regions.models import Region, ancestor_codes
 
-from .actions.campaigns import ASSIGNEE_ROLES
-from .choices import ReviewOutcome
-from .models import InstructorAssignment, ReviewCampaign, ReviewTask
+from ..choices import ReviewOutcome
+from ..models import InstructorAssignment, Organization, ReviewCampaign, ReviewTask
 
 CAMPAIGN_NOT_FOUND = "未找到该回头看，或不在您的工作范围内"
 TASK_NOT_FOUND = "未找到该核查任务，或不在您的工作范围内"
 ASSIGNMENT_NOT_FOUND = "未找到该派驻记录，或不在您的工作范围内"
+
+# Who may be given a review task: the roles that may change the ledger (the task may end in a
+# change of the record, which needs LEDGER_MANAGE).
+ASSIGNEE_ROLES = frozenset(r for r, perms in PERMISSIONS.items() if Perm.LEDGER_MANAGE in perms)
 
 
 def access_campaign(user: Any, pk: int) -> ReviewCampaign:
@@ -60,6 +64,46 @@ def access_assignment(user: Any, pk: int) -> InstructorAssignment:
     if assignment is None:
         raise NotFound(ASSIGNMENT_NOT_FOUND)
     return assignment
+
+
+def visit_organizations(user: Any) -> QuerySet:
+    """Instructors choose among their current organizations; managers among assigned ones."""
+    current = InstructorAssignment.objects.filter(ended_on=None)
+    if not user.has_perm_in_scope(Perm.LEDGER_MANAGE):
+        current = current.filter(instructor=user)
+    return (
+        Organization.objects.visible_to(user)
+        .filter(pk__in=current.values("organization_id"))
+        .order_by("name")
+    )
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def is_instructor(user: Any) -> bool:
+    """Whether the user acts as a party-building instructor (their active role)."""
+    return user.active_role == Role.PARTY_INSTRUCTOR
+
+
+def holds_role_over(user: User, roles: Iterable[str], region_code: str) -> bool:
+    """Whether ``user`` holds one of ``roles`` in a region whose subtree contains the code.
+
+    Any membership counts, not only the active one: an assignment is about who the person is,
+    not which scope they have switched to right now.
+    """
+    if not user.is_active:
+        return False
+    wanted = {str(r) for r in roles}
+    return any(
+        m.role in wanted and region_code.startswith(m.region.prefix) for m in user.membership_list()
+    )
+
+
+def is_assigned(user: Any, org: Organization) -> bool:
+    return InstructorAssignment.objects.filter(
+        instructor=user, organization=org, ended_on=None
+    ).exists()
 
 
 # --- progress --------------------------------------------------------------------------------

@@ -20,10 +20,10 @@ from shegong.core.scope import in_subtree, scope_prefix
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 
-from . import rules
-from .choices import CONTAINER_KINDS, OrgKind, OrgStatus, PartyOrgType, PoliticalStatus
-from .models import Employment, Organization, PartyOrganization, Person
-from .rules import ContainerCounts, CoverageCounts, Establishment
+from .. import rules
+from ..choices import CONTAINER_KINDS, OrgKind, OrgStatus, PartyOrgType, PoliticalStatus
+from ..models import Employment, Organization, PartyOrganization, Person
+from ..rules import ContainerCounts, CoverageCounts, Establishment
 
 REGION_NOT_FOUND = "未找到该区划，或不在您的工作范围内"
 UNIT_KINDS = [k for k in OrgKind if k not in CONTAINER_KINDS]

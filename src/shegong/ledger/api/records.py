@@ -1,4 +1,4 @@
-"""/api/v1/ledger/: organizations, people, party organizations, coverage summary (all scoped).
+"""/api/v1/ledger/: organizations, people, party organizations (all scoped).
 
 Endpoints are thin adapters: check the permission, find the object with an ``access_*`` helper
 (another street's object is 404, the same as a missing one), call one action. A PUT finds its
@@ -20,18 +20,24 @@ from shegong.core.idempotency import idempotent
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 
-from . import access, actions
-from .api_schemas import (
+from ..actions import party as party_actions
+from ..actions import records as record_actions
+from ..queries import records as queries
+from ..schemas import (
+    CoverageIn,
     CoverageOut,
     OrganizationDetail,
     OrganizationFilter,
+    OrganizationIn,
+    OrganizationOut,
     PartyOrgCreate,
     PartyOrgDetail,
     PartyOrgFilter,
     PartyOrgOut,
     PersonFilter,
+    PersonIn,
+    PersonOut,
 )
-from .schemas import CoverageIn, OrganizationIn, OrganizationOut, PersonIn, PersonOut
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
@@ -72,7 +78,7 @@ def _parse(schema: type[pydantic.BaseModel], payload: dict[str, Any]) -> Any:
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilter]) -> Any:
     """本人工作范围内的组织，可按区划、类型、状态、覆盖方式、有无在职党员、名称/信用代码筛选。"""
     require_perm(request.auth, Perm.LEDGER_VIEW)
-    return access.organization_list(request.auth, filters.dict()).order_by("region_id", "name")
+    return queries.organization_list(request.auth, filters.dict()).order_by("region_id", "name")
 
 
 @router.post(
@@ -84,8 +90,8 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilter])
 @idempotent
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
     """登记一个组织（统一社会信用代码唯一）。支持 Idempotency-Key。"""
-    org = actions.create_organization(payload, actor=request.auth)
-    return Status(201, access.access_organization(request.auth, org.pk))
+    org = record_actions.create_organization(payload, actor=request.auth)
+    return Status(201, queries.access_organization(request.auth, org.pk))
 
 
 @router.get(
@@ -96,7 +102,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Any:
 )
 def organization_detail(request: HttpRequest, org_id: int) -> Any:
     require_perm(request.auth, Perm.LEDGER_VIEW)
-    return access.access_organization(request.auth, org_id)
+    return queries.access_organization(request.auth, org_id)
 
 
 @router.put(
@@ -109,10 +115,10 @@ def organization_detail(request: HttpRequest, org_id: int) -> Any:
 def update_organization(request: HttpRequest, org_id: int, payload: Body[dict[str, Any]]) -> Any:
     """以整条记录替换；审计日志记下改动的字段。"""
     require_perm(request.auth, Perm.LEDGER_VIEW)
-    org = access.access_organization(request.auth, org_id)
+    org = queries.access_organization(request.auth, org_id)
     data = _parse(OrganizationIn, payload)
-    actions.update_organization(org, data, actor=request.auth)
-    return access.access_organization(request.auth, org_id)
+    record_actions.update_organization(org, data, actor=request.auth)
+    return queries.access_organization(request.auth, org_id)
 
 
 @router.put(
@@ -125,9 +131,9 @@ def update_organization(request: HttpRequest, org_id: int, payload: Body[dict[st
 def set_coverage(request: HttpRequest, org_id: int, payload: Body[dict[str, Any]]) -> Any:
     """单独组建、联合组建、挂靠须指定本人工作范围内的党组织。"""
     require_perm(request.auth, Perm.LEDGER_VIEW)
-    org = access.access_organization(request.auth, org_id)
+    org = queries.access_organization(request.auth, org_id)
     data = _parse(CoverageIn, payload)
-    return actions.set_coverage(org, data, actor=request.auth)
+    return record_actions.set_coverage(org, data, actor=request.auth)
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -143,7 +149,7 @@ def set_coverage(request: HttpRequest, org_id: int, payload: Body[dict[str, Any]
 def list_people(request: HttpRequest, filters: Query[PersonFilter]) -> Any:
     """姓名、手机号、身份证号均脱敏；可按身份证号精确查找。"""
     require_perm(request.auth, Perm.LEDGER_VIEW)
-    return access.people_list(request.auth, filters.dict())
+    return queries.people_list(request.auth, filters.dict())
 
 
 @router.post(
@@ -155,7 +161,7 @@ def list_people(request: HttpRequest, filters: Query[PersonFilter]) -> Any:
 @idempotent
 def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     """登记一个人员（每个身份证号一人）；填写单位信用代码时同时登记在职。支持 Idempotency-Key。"""
-    return Status(201, actions.create_person(payload, actor=request.auth))
+    return Status(201, record_actions.create_person(payload, actor=request.auth))
 
 
 @router.get(
@@ -166,7 +172,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
 )
 def person_detail(request: HttpRequest, person_id: int) -> Any:
     require_perm(request.auth, Perm.LEDGER_VIEW)
-    return access.access_person(request.auth, person_id)
+    return queries.access_person(request.auth, person_id)
 
 
 # --- party organizations ---------------------------------------------------------------------
@@ -181,7 +187,7 @@ def person_detail(request: HttpRequest, person_id: int) -> Any:
 @paginate(PagePagination)
 def list_party_orgs(request: HttpRequest, filters: Query[PartyOrgFilter]) -> Any:
     require_perm(request.auth, Perm.LEDGER_VIEW)
-    return access.party_org_list(request.auth, filters.dict()).order_by("region_id", "name")
+    return queries.party_org_list(request.auth, filters.dict()).order_by("region_id", "name")
 
 
 @router.post(
@@ -197,11 +203,11 @@ def create_party_org(request: HttpRequest, payload: PartyOrgCreate) -> Any:
     secretary = None
     if payload.secretary_id is not None:
         try:
-            secretary = access.access_person(request.auth, payload.secretary_id)
+            secretary = queries.access_person(request.auth, payload.secretary_id)
         except NotFound as exc:
             raise InvalidInput.field("secretary_id", exc.detail) from None
-    party_org = actions.create_party_org(payload, actor=request.auth, secretary=secretary)
-    return Status(201, access.access_party_org(request.auth, party_org.pk))
+    party_org = party_actions.create_party_org(payload, actor=request.auth, secretary=secretary)
+    return Status(201, queries.access_party_org(request.auth, party_org.pk))
 
 
 @router.get(
@@ -212,7 +218,4 @@ def create_party_org(request: HttpRequest, payload: PartyOrgCreate) -> Any:
 )
 def party_org_detail(request: HttpRequest, party_org_id: int) -> Any:
     require_perm(request.auth, Perm.LEDGER_VIEW)
-    return access.access_party_org(request.auth, party_org_id)
-
-
-router.add_router("", "shegong.ledger.api_coverage.router")
+    return queries.access_party_org(request.auth, party_org_id)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -23,32 +22,12 @@ from shegong.core.excel import XLSX_CONTENT_TYPE
 from shegong.core.models import JobRun
 from shegong.core.perms import Perm, require_perm
 
-from . import excel, tasks
+from .. import excel, tasks
+from ..forms.imports import ImportForm
+from ..queries.imports import access_import_job
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 PREVIEW_ROWS = 20
 SHOWN_ERRORS = 1_000
-
-
-class ImportForm(forms.Form):
-    table = forms.ChoiceField(
-        label="导入到", choices=[(key, t.title) for key, t in excel.IMPORTABLE.items()]
-    )
-    file = forms.FileField(
-        label="文件（.xlsx 或 .csv）",
-        error_messages={"required": "请选择要上传的文件", "empty": "文件是空的（0 字节）"},
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv", "class": "form-control"}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["table"].widget.attrs["class"] = "form-select"
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("文件超过 200 MB，请分成几个文件导入")
-        return upload
 
 
 def _store(upload: Any) -> Path:
@@ -60,13 +39,6 @@ def _store(upload: Any) -> Path:
         for chunk in upload.chunks():
             handle.write(chunk)
     return target
-
-
-def _access_job(user: Any, pk: int) -> JobRun:
-    job = JobRun.objects.filter(pk=pk, kind=tasks.JOB_KIND, created_by_id=user.pk).first()
-    if job is None:
-        raise NotFound("未找到该导入任务，或您无权查看")
-    return job
 
 
 def import_page(request: HttpRequest) -> HttpResponse:
@@ -99,7 +71,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2 (a check: preview, counts, errors, confirm) or step 3 (the import's outcome)."""
     require_perm(request.user, Perm.LEDGER_IMPORT)
-    job = _access_job(request.user, pk)
+    job = access_import_job(request.user, pk)
     result = job.result
     context: dict[str, Any] = {"job": job, "result": result, "progress": tasks.read_progress(job)}
     finished = job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED)
@@ -119,7 +91,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by htmx; once the job ends the page reloads to show its result."""
     require_perm(request.user, Perm.LEDGER_IMPORT)
-    job = _access_job(request.user, pk)
+    job = access_import_job(request.user, pk)
     response = render(
         request,
         "ledger/import_progress.html",
@@ -134,7 +106,7 @@ def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 3: import the checked file for real (its rows are validated again as they go in)."""
     require_perm(request.user, Perm.LEDGER_IMPORT)
-    check = _access_job(request.user, pk)
+    check = access_import_job(request.user, pk)
     result = check.result
     if not (
         check.status == JobRun.Status.SUCCEEDED and result.get("dry_run") and Path(
@@ -151,7 +123,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def import_errors(request: HttpRequest, pk: int) -> FileResponse:
     """The error workbook of a job: the uploaded rows, bad cells red with their reasons."""
     require_perm(request.user, Perm.LEDGER_IMPORT)
-    job = _access_job(request.user, pk)
+    job = access_import_job(request.user, pk)
     path = Path(job.result.get("error_workbook") or "")
     if not path.name or not path.is_file() or path.parent != tasks.imports_dir():
         raise NotFound("该任务没有错误工作簿")

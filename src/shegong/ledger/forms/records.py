@@ -14,8 +14,8 @@ from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.web.forms import DATE, DATE_ERRORS, BootstrapMixin, add_domain_error
 
-from .actions.party import FORMAL_TYPES
-from .choices import (
+from ..actions.party import FORMAL_TYPES
+from ..choices import (
     CONTAINER_KINDS,
     CoverageMode,
     Industry,
@@ -26,7 +26,7 @@ from .choices import (
     PartyRole,
     PoliticalStatus,
 )
-from .models import Organization, PartyOrganization
+from ..models import Organization, PartyOrganization
 
 LEDGER_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID)
 

@@ -1,7 +1,7 @@
 """/api/v1/ledger/coverage and /worklists: the 应建尽建 rules over the caller's scope.
 
-Mounted into ``ledger/api.py``'s router; read-only, every call needs ``LEDGER_VIEW`` and counts
-or lists only what the caller may see (``queries.py``).
+Mounted beside ``api/records.py`` under /ledger; read-only, every call needs ``LEDGER_VIEW``
+and counts or lists only what the caller may see (``queries/coverage.py``).
 """
 
 from typing import Any
@@ -14,9 +14,9 @@ from shegong.core.errors import InvalidInput
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 
-from . import queries
-from .choices import OrgKind
-from .rules import Establishment
+from ..choices import OrgKind
+from ..queries import coverage as queries
+from ..rules import Establishment
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 422, 429)
