@@ -39,10 +39,10 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from shegong.core.notify import notify
 from shegong.core.perms import STAFF_ROLES, Perm, Role, require_perm
+from shegong.core.workdays import add_limit
 from shegong.regions.models import Region
 from shegong.regions.queries import locate
 
-from . import clock
 from .choices import (
     ALLOWED,
     WITH_DEPARTMENT,
@@ -584,9 +584,7 @@ def _transfer(
 def _start_clock(report: Report, now: Any) -> None:
     category = report.category
     report.response_due_at = now + timedelta(hours=category.response_hours)
-    report.resolution_due_at = clock.add_limit(
-        now, category.resolution_limit, category.resolution_unit
-    )
+    report.resolution_due_at = add_limit(now, category.resolution_limit, category.resolution_unit)
     report.escalation_level = 0
     report.responded_at = None
 

@@ -46,9 +46,10 @@ from django.utils import timezone
 from shegong.accounts.models import Department, Membership, User
 from shegong.core.models import Delivery, Notification
 from shegong.core.perms import Role
+from shegong.core.workdays import add_limit
 from shegong.regions.models import Region
 
-from . import actions, clock, config_actions, scans
+from . import actions, config_actions, scans
 from .catalogue import CATALOGUE, seed_catalogue
 from .choices import (
     AWAITING_RESPONSE,
@@ -469,7 +470,7 @@ class Simulation:
 
     def resolution_time(self, case: Case, transferred: datetime, responded: datetime) -> datetime:
         category = case.category
-        due = clock.add_limit(transferred, category.resolution_limit, category.resolution_unit)
+        due = add_limit(transferred, category.resolution_limit, category.resolution_unit)
         if case.late_resolution:
             when = due + self.hours(2, 72)
         else:
@@ -621,7 +622,7 @@ class Simulation:
             if due is not None and due != old.get("response_due_at"):
                 clock_started = True
                 changes["response_due_at"] = when + timedelta(hours=category.response_hours)
-                changes["resolution_due_at"] = clock.add_limit(
+                changes["resolution_due_at"] = add_limit(
                     when, category.resolution_limit, category.resolution_unit
                 )
                 for fmt in ("%Y-%m-%d %H:%M", "%m-%d %H:%M"):

@@ -11,7 +11,8 @@ from django.utils import timezone
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent, Notification
-from shegong.reports import actions, clock, scans
+from shegong.core.workdays import add_limit
+from shegong.reports import actions, scans
 from shegong.reports.choices import EventKind, LimitUnit, Status
 from shegong.reports.models import Report
 
@@ -24,23 +25,23 @@ def at(*args):
 
 def test_working_days_skip_the_national_day_holiday_and_count_the_make_up_saturday():
     # 2026: 10-01..10-07 off (Thu..Wed); Sat 10-10 is a make-up working day (调休).
-    assert clock.add_limit(at(2026, 9, 30, 15), 1, LimitUnit.WORKDAYS) == at(2026, 10, 8, 15)
-    assert clock.add_limit(at(2026, 10, 9, 9), 1, LimitUnit.WORKDAYS) == at(2026, 10, 10, 9)
+    assert add_limit(at(2026, 9, 30, 15), 1, LimitUnit.WORKDAYS) == at(2026, 10, 8, 15)
+    assert add_limit(at(2026, 10, 9, 9), 1, LimitUnit.WORKDAYS) == at(2026, 10, 10, 9)
 
 
 def test_a_friday_case_with_one_working_day_is_due_on_monday():
-    assert clock.add_limit(at(2026, 11, 27, 15), 1, LimitUnit.WORKDAYS) == at(2026, 11, 30, 15)
+    assert add_limit(at(2026, 11, 27, 15), 1, LimitUnit.WORKDAYS) == at(2026, 11, 30, 15)
 
 
 def test_beyond_the_published_calendar_weekdays_count():
     # chinese-calendar 1.11 has no data for 2027: Friday 2027-03-05 + 1 → Monday 03-08.
-    assert clock.add_limit(at(2027, 3, 5, 10), 1, LimitUnit.WORKDAYS) == at(2027, 3, 8, 10)
+    assert add_limit(at(2027, 3, 5, 10), 1, LimitUnit.WORKDAYS) == at(2027, 3, 8, 10)
 
 
 def test_hours_and_calendar_days():
     start = at(2026, 11, 29, 8)
-    assert clock.add_limit(start, 24, LimitUnit.HOURS) == at(2026, 11, 30, 8)
-    assert clock.add_limit(start, 7, LimitUnit.DAYS) == at(2026, 12, 6, 8)
+    assert add_limit(start, 24, LimitUnit.HOURS) == at(2026, 11, 30, 8)
+    assert add_limit(start, 7, LimitUnit.DAYS) == at(2026, 12, 6, 8)
 
 
 @pytest.mark.django_db
