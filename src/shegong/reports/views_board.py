@@ -31,7 +31,8 @@ from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.web.forms import BootstrapMixin, add_domain_error
 
-from . import actions, metrics
+from . import metrics
+from .actions import appointments as appointment_actions
 from .choices import AWAITING_RESPONSE, AppointmentKind
 from .metrics import Period, Rates, Row
 from .models import Appointment, Report
@@ -352,7 +353,7 @@ def appoint(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            appointment = actions.appoint(
+            appointment = appointment_actions.appoint(
                 data["phone"], actor=request.user, kind=data["kind"],
                 appointed_by=data["appointed_by"], appointed_on=data["appointed_on"],
                 region=data["region"],
@@ -383,7 +384,7 @@ def appointment_end(request: HttpRequest, pk: int) -> HttpResponse:
     field = forms.DateField(required=False, error_messages=DATE_ERRORS)
     try:
         ended_on = field.clean(request.POST.get("ended_on")) or timezone.localdate()
-        actions.end_appointment(appointment, actor=request.user, ended_on=ended_on)
+        appointment_actions.end_appointment(appointment, actor=request.user, ended_on=ended_on)
     except (forms.ValidationError, DomainError) as exc:
         detail = getattr(exc, "detail", None) or "；".join(getattr(exc, "messages", []))
         messages.error(request, f"未能解聘 {appointment.user.name_masked}：{detail}")

@@ -2,9 +2,10 @@
 and reply templates.
 
 Thin adapters (STYLE.md rule 11): parse the form, check the permission, call one action of
-``config_actions``, render. Every page needs ``reports.configure`` (403 without it). Categories
-and templates are district-wide configuration; routing rules are listed and changed only inside
-the caller's region scope (another region's rule is a 404).
+``actions.categories``, ``actions.routing`` or ``actions.templates``, render. Every page needs
+``reports.configure`` (403 without it). Categories and templates are district-wide
+configuration; routing rules are listed and changed only inside the caller's region scope
+(another region's rule is a 404).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.web.forms import BootstrapMixin, add_domain_error
 
-from . import config_actions
-from .actions import route
+from .actions.categories import save_category, set_category_active
+from .actions.reports import route
+from .actions.routing import delete_routing_rule, save_routing_rule
+from .actions.templates import save_template
 from .choices import AttributeType, LimitUnit, Status
 from .models import Category, ResponseTemplate, RoutingRule
 
@@ -279,7 +282,7 @@ def category_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             data["service_code"] = category.service_code if category else data["service_code"]
             data["attributes"] = [formset.forms[i].row() for i in kept]
             try:
-                saved = config_actions.save_category(category, actor=request.user, data=data)
+                saved = save_category(category, actor=request.user, data=data)
             except DomainError as exc:
                 _place_attribute_errors(exc, formset, kept, form)
             else:
@@ -308,7 +311,7 @@ def category_active(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
     category = _access_category(pk)
     active = request.POST.get("active") == "1"
-    config_actions.set_category_active(category, actor=request.user, active=active)
+    set_category_active(category, actor=request.user, active=active)
     messages.success(request, f"已{'启用' if active else '停用'}问题类别「{category.name}」")
     return redirect_after_write(request, reverse("reports:categories"))
 
@@ -409,7 +412,7 @@ def routing(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            rule = config_actions.save_routing_rule(
+            rule = save_routing_rule(
                 actor=user,
                 category=data["category"],
                 region=data["region"],
@@ -462,7 +465,7 @@ def routing_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if rule is None:
         raise NotFound("未找到该派单规则")
     name = f"{rule.category.name} · {rule.region.name} → {rule.department}"
-    config_actions.delete_routing_rule(rule, actor=request.user)
+    delete_routing_rule(rule, actor=request.user)
     messages.success(request, f"已删除派单规则：{name}")
     return redirect_after_write(request, reverse("reports:routing"))
 
@@ -529,7 +532,7 @@ def template_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            saved = config_actions.save_template(
+            saved = save_template(
                 template,
                 actor=request.user,
                 category=data["category"],

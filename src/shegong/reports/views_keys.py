@@ -18,7 +18,7 @@ from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.web.forms import BootstrapMixin, add_domain_error
 
-from . import actions
+from .actions.keys import create_api_key, revoke_api_key
 from .models import ApiKey
 
 
@@ -38,9 +38,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            api_key, plaintext = actions.create_api_key(
-                actor=request.user, name=form.cleaned_data["name"]
-            )
+            api_key, plaintext = create_api_key(actor=request.user, name=form.cleaned_data["name"])
         except DomainError as exc:
             add_domain_error(form, exc)
             status = exc.status
@@ -70,6 +68,6 @@ def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if api_key is None:
         raise NotFound("未找到该接口密钥")
     require_perm(request.user, Perm.REPORTS_CONFIGURE)
-    actions.revoke_api_key(api_key, actor=request.user)
+    revoke_api_key(api_key, actor=request.user)
     messages.success(request, f"已吊销接口密钥「{api_key.name}」")
     return redirect_after_write(request, reverse("reports:api_keys"))

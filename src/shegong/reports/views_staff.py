@@ -36,8 +36,24 @@ from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name, mask_phone
 from shegong.web.forms import add_domain_error
 
-from . import actions, queries
+from . import queries
 from . import queries_staff as staff
+from .actions.reports import (
+    accept_report,
+    add_assist,
+    add_note,
+    hide_report,
+    merge_reports,
+    reassign_report,
+    redact_photo,
+    reject_report,
+    reopen_report,
+    resolve_report,
+    respond_report,
+    return_report,
+    transfer_report,
+    verify_report,
+)
 from .choices import (
     FINISHED,
     OPEN,
@@ -260,7 +276,7 @@ def bulk_transfer(request: HttpRequest) -> HttpResponse:
         number = f"{int(raw):08d}" if raw.isdigit() else raw[:20]
         try:
             report = queries.access_report(user, raw)
-            actions.transfer_report(report, actor=user, department=department, note=note)
+            transfer_report(report, actor=user, department=department, note=note)
         except DomainError as exc:
             failed.append(f"{number}（{exc.detail}）")
         else:
@@ -428,18 +444,18 @@ def _text(form: ActionForm, data: dict[str, Any], field: str) -> str:
 
 
 def _accept(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.accept_report(report, actor=user, note=data["note"].strip())
+    accept_report(report, actor=user, note=data["note"].strip())
     return f"已受理工单 {report.number}"
 
 
 def _reject(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.reject_report(report, actor=user, reason=data["reason"], note=_text(form, data, "note"))
+    reject_report(report, actor=user, reason=data["reason"], note=_text(form, data, "note"))
     return f"工单 {report.number} 不予受理，已告知上报人"
 
 
 def _transfer(report: Report, user: Any, data: dict, form: ActionForm) -> str:
     department = data["department"]
-    actions.transfer_report(
+    transfer_report(
         report, actor=user, department=department, assisting=list(data["assisting"]),
         note=data["note"].strip(),
     )  # fmt: skip
@@ -448,13 +464,13 @@ def _transfer(report: Report, user: Any, data: dict, form: ActionForm) -> str:
 
 def _reassign(report: Report, user: Any, data: dict, form: ActionForm) -> str:
     department = data["department"]
-    actions.reassign_report(report, actor=user, department=department, note=data["note"])
+    reassign_report(report, actor=user, department=department, note=data["note"])
     return f"工单 {report.number} 已改派至{department.name}"
 
 
 def _assist(report: Report, user: Any, data: dict, form: ActionForm) -> str:
     department = data["department"]
-    actions.add_assist(report, actor=user, department=department)
+    add_assist(report, actor=user, department=department)
     return f"已增加协办部门：{department.name}"
 
 
@@ -464,54 +480,52 @@ def _merge(report: Report, user: Any, data: dict, form: ActionForm) -> str:
         into = queries.access_report(user, data["into"])
     except NotFound:
         raise InvalidInput.field("into", f"未找到工单 {number}，或您无权查看") from None
-    actions.merge_reports(report, into=into, actor=user)
+    merge_reports(report, into=into, actor=user)
     return f"工单 {report.number} 已并入工单 {into.number}"
 
 
 def _respond(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.respond_report(report, actor=user, note=_text(form, data, "note"))
+    respond_report(report, actor=user, note=_text(form, data, "note"))
     return f"已响应工单 {report.number}"
 
 
 def _return(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.return_report(report, actor=user, reason=data["reason"])
+    return_report(report, actor=user, reason=data["reason"])
     return f"工单 {report.number} 已退回派单台"
 
 
 def _resolve(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.resolve_report(
-        report, actor=user, result=_text(form, data, "result"), photos=data["photos"]
-    )
+    resolve_report(report, actor=user, result=_text(form, data, "result"), photos=data["photos"])
     return f"工单 {report.number} 已办理完毕，等待核实"
 
 
 def _note(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.add_note(report, actor=user, note=_text(form, data, "note"), public=data["public"])
+    add_note(report, actor=user, note=_text(form, data, "note"), public=data["public"])
     return "已添加备注（群众可见）" if data["public"] else "已添加内部备注"
 
 
 def _verify(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.verify_report(report, actor=user, note=data["note"].strip())
+    verify_report(report, actor=user, note=data["note"].strip())
     return f"工单 {report.number} 已核实办结"
 
 
 def _reopen(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.reopen_report(report, actor=user, reason=data["reason"])
+    reopen_report(report, actor=user, reason=data["reason"])
     return f"工单 {report.number} 已重启，退回主办部门返工"
 
 
 def _hide(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.hide_report(report, actor=user, hidden=True, reason=data["reason"])
+    hide_report(report, actor=user, hidden=True, reason=data["reason"])
     return "已设为不公开"
 
 
 def _show(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.hide_report(report, actor=user, hidden=False, reason=data["reason"])
+    hide_report(report, actor=user, hidden=False, reason=data["reason"])
     return "已恢复公开"
 
 
 def _redact(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.redact_photo(report, actor=user, index=data["index"], reason=data["reason"])
+    redact_photo(report, actor=user, index=data["index"], reason=data["reason"])
     return f"第{data['index'] + 1}张照片已打码，公开页面只显示打码后的照片"
 
 

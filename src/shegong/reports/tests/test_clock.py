@@ -12,7 +12,8 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent, Notification
 from shegong.core.workdays import add_limit
-from shegong.reports import actions, scans
+from shegong.reports import scans
+from shegong.reports.actions.reports import resolve_report, respond_report, submit_report
 from shegong.reports.choices import EventKind, LimitUnit, Status
 from shegong.reports.models import Report
 
@@ -48,14 +49,14 @@ def test_hours_and_calendar_days():
 def test_the_scan_escalates_each_overdue_case_once_per_level(
     rider, category, handler, supervisor, dispatcher
 ):
-    late = actions.submit_report(
+    late = submit_report(
         actor=rider,
         category=category,
         description="井盖缺失",
         lat=testing.POINT_A[0],
         lon=testing.POINT_A[1],
     )
-    on_time = actions.submit_report(
+    on_time = submit_report(
         actor=rider,
         category=category,
         description="路灯不亮",
@@ -88,14 +89,14 @@ def test_the_scan_escalates_each_overdue_case_once_per_level(
 
 @pytest.mark.django_db
 def test_a_response_stops_the_response_clock(rider, category, handler):
-    report = actions.submit_report(
+    report = submit_report(
         actor=rider,
         category=category,
         description="井盖缺失",
         lat=testing.POINT_A[0],
         lon=testing.POINT_A[1],
     )
-    actions.respond_report(report, actor=handler)
+    respond_report(report, actor=handler)
     Report.objects.filter(pk=report.pk).update(response_due_at=timezone.now() - timedelta(hours=1))
     assert scans.escalate_overdue() == 0
 
@@ -104,14 +105,14 @@ def test_a_response_stops_the_response_clock(rider, category, handler):
 def test_resolved_cases_nobody_disputes_are_verified_and_closed_after_3_days(
     rider, category, handler
 ):
-    report = actions.submit_report(
+    report = submit_report(
         actor=rider,
         category=category,
         description="井盖缺失",
         lat=testing.POINT_A[0],
         lon=testing.POINT_A[1],
     )
-    actions.resolve_report(report, actor=handler, result="已补装井盖")
+    resolve_report(report, actor=handler, result="已补装井盖")
     assert scans.auto_verify() == 0
     Report.objects.filter(pk=report.pk).update(resolved_at=timezone.now() - timedelta(days=4))
     assert scans.auto_verify() == 1
