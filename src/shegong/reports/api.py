@@ -546,24 +546,9 @@ def rate(request: HttpRequest, report_id: int) -> Any:
 @_step("follow", "关注", "follow")
 def follow(request: HttpRequest, report_id: int) -> Any:
     """关注一件正在办理的公开工单（不再重复上报），之后收到它的办理进度。"""
-    report = _followable(request.auth, report_id)
+    report = queries.access_followable_report(request.auth, report_id)
     follow_report(report, actor=request.auth)
     return _reload(report)
-
-
-def _followable(user: Any, report_id: int) -> Report:
-    """A case the caller sees, or — for a rider or resident who was shown it as a possible
-    duplicate — any public case (the public pages show it anyway). Staff follow nothing outside
-    their scope: for them it stays 404."""
-    try:
-        return queries.access_report(user, report_id)
-    except NotFound:
-        if viewer_kind(user) != FIELD:
-            raise
-        report = Report.objects.public().filter(pk=report_id).first()
-        if report is None:
-            raise
-        return report
 
 
 @_step("hide", "不公开 / 恢复公开", "hide", HideIn)

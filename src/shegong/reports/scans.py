@@ -172,7 +172,7 @@ def _escalate_batch(level: int, statuses: set[str], column: str, what: str, now:
 def _tell_supervisors(
     by_department: dict[int | None, list[int]], departments: dict[int, Department], what: str
 ) -> None:
-    from .actions.reports import department_members, district_desk
+    from .queries import department_members, district_desk
 
     desk = {user.pk: user for user in district_desk()}  # hears of every escalation
     url = reverse("reports:board")

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from shegong.accounts.models import User
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, NotFound
+from shegong.core.errors import DomainError
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.perms import Perm, require_perm
 from shegong.core.scope import in_subtree
@@ -36,6 +36,7 @@ from .actions import appointments as appointment_actions
 from .choices import AWAITING_RESPONSE, AppointmentKind
 from .metrics import Period, Rates, Row
 from .models import Appointment, Report
+from .queries import access_appointment
 
 PAGE_SIZE = 30
 OVERDUE_SHOWN = 50
@@ -369,17 +370,10 @@ def appoint(request: HttpRequest) -> HttpResponse:
     return appointments(request, appoint_form=form)
 
 
-def _access_appointment(user: Any, pk: int) -> Appointment:
-    appointment = Appointment.objects.visible_to(user).select_related("user").filter(pk=pk).first()
-    if appointment is None:
-        raise NotFound("未找到该聘任记录，或您无权查看")
-    return appointment
-
-
 @require_POST
 def appointment_end(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.REPORTS_VIEW)
-    appointment = _access_appointment(request.user, pk)  # out of scope: 404 before 403
+    appointment = access_appointment(request.user, pk)  # out of scope: 404 before 403
     require_perm(request.user, Perm.REPORTS_CONFIGURE)
     field = forms.DateField(required=False, error_messages=DATE_ERRORS)
     try:

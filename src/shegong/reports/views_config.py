@@ -31,13 +31,12 @@ from shegong.regions.models import Region
 from shegong.web.forms import BootstrapMixin, add_domain_error
 
 from .actions.categories import save_category, set_category_active
-from .actions.reports import route
 from .actions.routing import delete_routing_rule, save_routing_rule
 from .actions.templates import save_template
 from .choices import AttributeType, LimitUnit, Status
 from .models import Category, ResponseTemplate, RoutingRule
+from .queries import access_category_by_pk, route
 
-CATEGORY_NOT_FOUND = "未找到该问题类别"
 ROUTING_HINT = "更具体的区划优先，没有规则的进入区派单中心"
 
 
@@ -49,13 +48,6 @@ def _checkboxes(form: forms.Form) -> None:
     for field in form.fields.values():
         if isinstance(field.widget, forms.CheckboxInput):
             field.widget.attrs["class"] = "form-check-input"
-
-
-def _access_category(pk: int) -> Category:
-    category = Category.objects.filter(pk=pk).first()
-    if category is None:
-        raise NotFound(CATEGORY_NOT_FOUND)
-    return category
 
 
 # --- categories --------------------------------------------------------------------------------
@@ -263,7 +255,7 @@ def categories(request: HttpRequest) -> HttpResponse:
 def category_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create (``pk`` None) or edit a category and its extra questions."""
     _require(request)
-    category = _access_category(pk) if pk is not None else None
+    category = access_category_by_pk(pk) if pk is not None else None
     post = request.POST if request.method == "POST" else None
     adding_row = post is not None and "add_row" in post
     if adding_row:
@@ -309,7 +301,7 @@ def category_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def category_active(request: HttpRequest, pk: int) -> HttpResponse:
     """停用 / 启用 a category (categories are never deleted: their cases keep them)."""
     _require(request)
-    category = _access_category(pk)
+    category = access_category_by_pk(pk)
     active = request.POST.get("active") == "1"
     set_category_active(category, actor=request.user, active=active)
     messages.success(request, f"已{'启用' if active else '停用'}问题类别「{category.name}」")
@@ -388,7 +380,7 @@ class RouteCheckForm(BootstrapMixin, forms.Form):
 
 
 def explain_route(category: Category, region: Region) -> dict[str, Any]:
-    """The department ``actions.route`` picks for a case of ``category`` in ``region``, and the
+    """The department ``queries.route`` picks for a case of ``category`` in ``region``, and the
     rule that decided it (None: no rule, the dispatch desk)."""
     department = route(category, region.code)
     rule = None

@@ -30,11 +30,11 @@ from shegong.web.maps import map_config
 
 from .choices import OPEN311_CLOSED, EventKind, Status
 from .models import Category, Report
+from .queries import access_public_report
 from .redaction import public_photos
 
 PAGE_SIZE = 20
 MAP_POINTS = 500
-NOT_PUBLIC = "未找到该工单，或该工单不公开"
 
 
 def public_status(status: str) -> str:
@@ -176,14 +176,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/public_list.html", context, status=422 if form.errors else 200)
 
 
-def _public_case(pk: int) -> Report:
-    report = Report.objects.public().select_related("category", "lead_department", "merged_into")
-    found = report.filter(pk=pk).first()
-    if found is None:
-        raise NotFound(NOT_PUBLIC)
-    return found
-
-
 def _timeline(report: Report) -> list[dict[str, Any]]:
     entries = []
     for event in report.events.filter(public=True).order_by("at", "id"):
@@ -206,7 +198,7 @@ def _timeline(report: Report) -> list[dict[str, Any]]:
 @login_not_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _public_case(pk)
+    report = access_public_report(pk)
     photos = public_photos(report.photos)
     point = []
     if report.lat is not None and report.lon is not None:
@@ -238,7 +230,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
     """A photo of a public case as the public may see it (``thumb`` or ``full``): a redacted
     photo is served as its blurred copy, never the original."""
-    report = _public_case(pk)
+    report = access_public_report(pk)
     photos = public_photos(report.photos if isinstance(report.photos, list) else [])
     if kind not in ("thumb", "full") or not 0 <= index < len(photos):
         raise NotFound("未找到该照片")

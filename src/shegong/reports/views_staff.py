@@ -7,7 +7,7 @@ small form, call ONE action, and show its ``DomainError`` beside the form — a 
 as the Chinese message listing the allowed next steps, bad input (422) beside its fields.
 
 The case page offers only the actions that apply to THIS user and THIS status
-(``queries_staff.available_verbs``: the transition table ``choices.ALLOWED`` plus the checks
+(``queries.available_verbs``: the transition table ``choices.ALLOWED`` plus the checks
 the actions make), so no button leads to a 403; the actions check everything again anyway.
 """
 
@@ -37,7 +37,6 @@ from shegong.core.pii import mask_name, mask_phone
 from shegong.web.forms import add_domain_error
 
 from . import queries
-from . import queries_staff as staff
 from .actions.reports import (
     accept_report,
     add_assist,
@@ -76,7 +75,7 @@ from .forms_staff import (
 from .models import Report, ReportEvent
 
 PAGE_SIZE = 20
-DESK_LIMIT = staff.DESK_LIMIT
+DESK_LIMIT = queries.DESK_LIMIT
 BULK_LIMIT = 200
 ESCALATION_LABELS = {0: "未督办", 1: "督办（响应超时）", 2: "再次督办（办理超期）"}
 # verb → (title of its form on the case page, Bootstrap colour of its button)
@@ -110,8 +109,10 @@ def _with_status(user: Any, status: str) -> QuerySet:
 
 
 def _queue_rows(user: Any, criteria: dict[str, Any], now: datetime) -> QuerySet:
-    qs = staff.filter_queue(_with_status(user, criteria.get("status", OPEN_FILTER)), criteria, now)
-    return qs.annotate(deadline=staff.deadline_expression()).order_by(
+    qs = queries.filter_queue(
+        _with_status(user, criteria.get("status", OPEN_FILTER)), criteria, now
+    )
+    return qs.annotate(deadline=queries.deadline_expression()).order_by(
         F("deadline").asc(nulls_last=True), "submitted_at", "pk"
     )
 
@@ -156,13 +157,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         rows, base = Report.objects.none(), Report.objects.none()
     else:
-        rows, base = _queue_rows(user, criteria, now), staff.filter_queue(visible, criteria, now)
+        rows, base = _queue_rows(user, criteria, now), queries.filter_queue(visible, criteria, now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     can_dispatch = user.has_perm_in_scope(Perm.REPORTS_DISPATCH)
     context = {
         "form": form,
         "page": page,
-        "rows": [(report, staff.clock_of(report, now)) for report in page],
+        "rows": [(report, queries.clock_of(report, now)) for report in page],
         "tabs": _tabs(request, base, criteria.get("status", OPEN_FILTER)),
         "query": _query(request),
         "can_dispatch": can_dispatch,
@@ -202,7 +203,7 @@ def export(request: HttpRequest) -> HttpResponse:
         return redirect_after_write(request, reverse("reports:queue"))
     criteria = _criteria(form)
     qs = _queue_rows(user, criteria, now).select_related("reporter")
-    department_member = staff.department_id_of(user) is not None
+    department_member = queries.department_id_of(user) is not None
     statuses, channels = dict(Status.choices), dict(Report._meta.get_field("channel").choices)
 
     def rows() -> Iterator[list[Any]]:
@@ -321,7 +322,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         "waiting_total": waiting_qs.count() if len(waiting) == DESK_LIMIT else len(waiting),
         "returned": [(r, reasons.get(r.pk)) for r in returned],
         "returned_total": returned_qs.count() if len(returned) == DESK_LIMIT else len(returned),
-        "pairs": staff.duplicate_pairs(visible, now),
+        "pairs": queries.duplicate_pairs(visible, now),
         "departments": departments_for(user),
         "reject_reasons": RejectReason.choices,
         "next": reverse("reports:dispatch"),
@@ -350,7 +351,7 @@ def _photos(report: Report, photo_set: str, records: list[dict]) -> list[dict[st
 
 
 def _timeline(user: Any, report: Report) -> list[dict[str, Any]]:
-    show_reporter = staff.may_see_reporter(user, report)
+    show_reporter = queries.may_see_reporter(user, report)
     rows = []
     events = report.events.select_related("department", "actor").order_by("at", "id")
     for event in events:
@@ -378,7 +379,7 @@ def _render_detail(
     assignments = list(
         report.assignments.select_related("department").order_by("-active", "role", "assigned_at")
     )
-    verbs = staff.available_verbs(user, report, assignments)
+    verbs = queries.available_verbs(user, report, assignments)
     needs_departments = {"transfer", "reassign", "assist"} & set(verbs)
     departments = departments_for(user) if needs_departments else []
     templates = (
@@ -400,15 +401,15 @@ def _render_detail(
     )
     context = {
         "report": report,
-        "clock": staff.clock_of(report, now),
+        "clock": queries.clock_of(report, now),
         "overdue": report.overdue(now),
         "escalation": ESCALATION_LABELS.get(report.escalation_level, ""),
         "region_name": report.region.full_name,
-        "answers": staff.answers_of(report),
+        "answers": queries.answers_of(report),
         "photos": _photos(report, "report", report.photos),
         "result_photos": _photos(report, "result", report.result_photos),
-        "reporter": staff.reporter_shown(user, report),
-        "show_caller": staff.may_see_reporter(user, report),
+        "reporter": queries.reporter_shown(user, report),
+        "show_caller": queries.may_see_reporter(user, report),
         "assignments": assignments,
         "timeline": _timeline(user, report),
         "merged": merged,

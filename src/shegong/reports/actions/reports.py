@@ -30,7 +30,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from shegong.accounts.models import Department, Membership, User
+from shegong.accounts.models import Department, User
 from shegong.core import audit, geo
 from shegong.core import photos as photo_intake
 from shegong.core.audit import Verb
@@ -57,8 +57,8 @@ from ..models import (
     Report,
     ReportEvent,
     ResponseTemplate,
-    RoutingRule,
 )
+from ..queries import department_members, dispatchers_for, route
 from ..schemas import validate_answers
 
 __all__ = [
@@ -188,36 +188,6 @@ def _tell_reporters(report: Report, event: str, *, new: bool = False, **context:
         )
 
 
-def department_members(department: Department, roles: Iterable[str]) -> list[User]:
-    users = User.objects.filter(
-        is_active=True, memberships__department=department, memberships__role__in=list(roles)
-    ).distinct()
-    return list(users)
-
-
-def dispatchers_for(region_code: str) -> list[User]:
-    """Dispatch-desk users whose region contains the case's region."""
-    members = Membership.objects.filter(role=Role.DISPATCHER, user__is_active=True).select_related(
-        "region", "user"
-    )
-    seen: dict[int, User] = {}
-    for m in members:
-        if region_code.startswith(m.region.prefix):
-            seen.setdefault(m.user_id, m.user)
-    return list(seen.values())
-
-
-def district_desk() -> list[User]:
-    """The district dispatch desk (区指挥中心): dispatchers held at district level or above."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Role.DISPATCHER,
-            memberships__region__level__in=["province", "city", "district"],
-        ).distinct()
-    )
-
-
 def _require_dispatch(actor: Any, report: Report) -> None:
     if actor is None:
         return
@@ -243,21 +213,6 @@ def _require_lead_handler(actor: Any, report: Report) -> Department:
 
 def _is_reporter(actor: Any, report: Report) -> bool:
     return actor is not None and report.reporter_id is not None and actor.pk == report.reporter_id
-
-
-# --- routing -----------------------------------------------------------------------------------
-
-
-def route(category: Category, region_code: str) -> Department | None:
-    """The department of the most specific routing rule whose region contains the case's
-    region; None → the district dispatch desk (兜底)."""
-    best: RoutingRule | None = None
-    rules = RoutingRule.objects.filter(category=category).select_related("department", "region")
-    for rule in rules:
-        if region_code.startswith(rule.region.prefix) and rule.department.is_active:
-            if best is None or len(rule.region.prefix) > len(best.region.prefix):
-                best = rule
-    return best.department if best else None
 
 
 # --- intake ----------------------------------------------------------------------------------

@@ -10,10 +10,11 @@ from shegong import testing
 from shegong.accounts.models import Department
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.reports.actions.reports import route, submit_report
+from shegong.reports.actions.reports import submit_report
 from shegong.reports.catalogue import AUTO_ACK, CATALOGUE, seed_catalogue
 from shegong.reports.choices import AttributeType, EventKind, LimitUnit, Status
 from shegong.reports.models import Category, ResponseTemplate, RoutingRule
+from shegong.reports.queries import route
 from shegong.reports.schemas import attribute_defs
 
 pytestmark = pytest.mark.django_db

@@ -251,7 +251,7 @@ def test_deleting_a_rule_sends_the_cases_to_the_wider_rule(
         actor=district_admin, category=category, region=district["street_a"],
         department=department_b,
     )  # fmt: skip
-    from shegong.reports.actions.reports import route
+    from shegong.reports.queries import route
 
     assert route(category, district["grid_a"].code) == department_b
     delete_routing_rule(street, actor=district_admin)
