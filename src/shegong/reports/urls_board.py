@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_board
+from .views import board as views_board
 
 urlpatterns = [
     path("board/", views_board.board, name="board"),

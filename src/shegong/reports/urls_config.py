@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_config
+from .views import config as views_config
 
 urlpatterns: list = [
     path("categories/", views_config.categories, name="categories"),

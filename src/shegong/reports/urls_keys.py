@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_keys
+from .views import keys as views_keys
 
 urlpatterns = [
     path("keys/", views_keys.api_keys, name="api_keys"),

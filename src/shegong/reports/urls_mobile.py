@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_mobile
+from .views import mobile as views_mobile
 
 app_name = "reports_m"
 

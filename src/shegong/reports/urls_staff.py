@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_staff
+from .views import staff as views_staff
 
 urlpatterns = [
     path("", views_staff.queue, name="queue"),

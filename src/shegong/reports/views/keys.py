@@ -6,7 +6,6 @@ deployment), so the page needs ``reports.configure``, which only the district ho
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,19 +15,11 @@ from django.views.decorators.http import require_POST
 from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.web.forms import BootstrapMixin, add_domain_error
+from shegong.web.forms import add_domain_error
 
-from .actions.keys import create_api_key, revoke_api_key
-from .models import ApiKey
-
-
-class ApiKeyForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(
-        label="用途",
-        max_length=60,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "例如：12345热线对接、市级城市管理平台"}),
-    )
+from ..actions.keys import create_api_key, revoke_api_key
+from ..forms.keys import ApiKeyForm
+from ..models import ApiKey
 
 
 def api_keys(request: HttpRequest) -> HttpResponse:

@@ -40,8 +40,8 @@ from shegong.core.perms import STAFF_ROLES
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 
-from . import limits, queries
-from .actions.reports import (
+from .. import limits, queries
+from ..actions.reports import (
     REOPEN_WINDOW_DAYS,
     follow_report,
     rate_report,
@@ -49,11 +49,11 @@ from .actions.reports import (
     submit_report,
     verify_report,
 )
-from .catalogue import PHOTO_OPTIONAL_GROUPS
-from .choices import FINISHED, AttributeType, Rating, Status
-from .models import Category, Follower, Report
-from .redaction import public_photos
-from .schemas import AttributeDef, attribute_defs
+from ..catalogue import PHOTO_OPTIONAL_GROUPS
+from ..choices import FINISHED, AttributeType, Rating, Status
+from ..models import Category, Follower, Report
+from ..redaction import public_photos
+from ..schemas import AttributeDef, attribute_defs
 
 PAGE_SIZE = 20
 TOKEN_PREFIX = "m-report:"

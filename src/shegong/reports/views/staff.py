@@ -36,8 +36,8 @@ from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name, mask_phone
 from shegong.web.forms import add_domain_error
 
-from . import queries
-from .actions.reports import (
+from .. import queries
+from ..actions.reports import (
     accept_report,
     add_assist,
     add_note,
@@ -53,14 +53,14 @@ from .actions.reports import (
     transfer_report,
     verify_report,
 )
-from .choices import (
+from ..choices import (
     FINISHED,
     OPEN,
     EventKind,
     RejectReason,
     Status,
 )
-from .forms_staff import (
+from ..forms.staff import (
     ALL_FILTER,
     FORMS,
     OPEN_FILTER,
@@ -72,7 +72,7 @@ from .forms_staff import (
     fill_template,
     templates_for,
 )
-from .models import Report, ReportEvent
+from ..models import Report, ReportEvent
 
 PAGE_SIZE = 20
 DESK_LIMIT = queries.DESK_LIMIT
