@@ -353,9 +353,9 @@ def test_audit_rows_are_scoped_like_everything_else(district, street_a_staff, st
 PUBLIC_PAGES = {
     "login",
     "healthz",
-    "public_cases:list",
-    "public_cases:detail",
-    "public_cases:photo",
+    "reports_public:list",
+    "reports_public:detail",
+    "reports_public:photo",
     "stations_public:m_nearest",
     "stations_public:map",
     "honor:roll",  # the public honour roll: published role models of every street, by design

@@ -30,7 +30,7 @@ from shegong.reports.models import Report
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("public_cases:list")
+LIST = reverse("reports_public:list")
 
 
 def photo() -> SimpleUploadedFile:
@@ -40,11 +40,11 @@ def photo() -> SimpleUploadedFile:
 
 
 def detail(report) -> str:
-    return reverse("public_cases:detail", args=[report.pk])
+    return reverse("reports_public:detail", args=[report.pk])
 
 
 def photo_url(report, index=0, kind="thumb") -> str:
-    return reverse("public_cases:photo", args=[report.pk, index, kind])
+    return reverse("reports_public:photo", args=[report.pk, index, kind])
 
 
 def read(response) -> bytes:
@@ -145,7 +145,7 @@ def test_a_case_the_public_may_not_see_is_404(
     assert client.get(detail(report)).status_code == 404
     assert client.get(photo_url(report)).status_code == 404
     assert detail(report) not in client.get(LIST).content.decode()
-    assert client.get(reverse("public_cases:detail", args=[987654])).status_code == 404
+    assert client.get(reverse("reports_public:detail", args=[987654])).status_code == 404
 
 
 def test_a_new_a_merged_and_a_rejected_duplicate_show_their_outcome(

@@ -117,7 +117,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "lat": round(lat, 6),
             "lon": round(lon, 6),
             "title": f"{name} · {public_status(status)}",
-            "url": reverse("public_cases:detail", args=[pk]),
+            "url": reverse("reports_public:detail", args=[pk]),
             "open": status not in OPEN311_CLOSED,
         }
         for pk, lat, lon, name, status in cases.filter(
