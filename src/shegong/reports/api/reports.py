@@ -35,8 +35,8 @@ from shegong.core.schemas import PagePagination, problem_responses
 from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 
-from . import limits, queries
-from .actions.reports import (
+from .. import limits, queries
+from ..actions.reports import (
     accept_report,
     add_assist,
     add_note,
@@ -55,10 +55,10 @@ from .actions.reports import (
     transfer_report,
     verify_report,
 )
-from .choices import AWAITING_RESPONSE, WITH_DEPARTMENT, Channel
-from .choices import Status as CaseStatus
-from .models import Category, Report
-from .schemas import (
+from ..choices import AWAITING_RESPONSE, WITH_DEPARTMENT, Channel
+from ..choices import Status as CaseStatus
+from ..models import Category, Report
+from ..schemas import (
     FIELD,
     AssistIn,
     CategoryDetail,
