@@ -76,7 +76,6 @@ __all__ = [
     "resolve_report",
     "respond_report",
     "return_report",
-    "route",
     "submit_report",
     "transfer_report",
     "verify_report",
