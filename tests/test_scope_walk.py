@@ -94,7 +94,7 @@ def _report_objects(district, user_b):
     from datetime import date
 
     from shegong.accounts.models import Department
-    from shegong.reports.actions.reports import submit_report
+    from shegong.reports.actions import reports as report_actions
     from shegong.reports.models import Appointment
 
     category = testing.report_category("scope-walk", "路灯故障")
@@ -102,7 +102,7 @@ def _report_objects(district, user_b):
         code="xc-cg", name="西城工单城管中队", region=district["street_b"]
     )
     testing.routing_rule(category, district["street_b"], department)
-    report = submit_report(
+    report = report_actions.submit_report(
         actor=user_b, category=category, description="西城工单：路灯不亮",
         lat=testing.POINT_B[0], lon=testing.POINT_B[1], address="西城工单地址",
         photos=[_tiny_photo()],

@@ -137,14 +137,14 @@ def test_statistics_page_scope_and_export(client, setup, street_a_staff, residen
 def test_statistics_show_facilities_and_the_workers_demands_by_category_and_state(
     client, setup, street_a_staff
 ):
-    from shegong.reports.actions.reports import submit_report
+    from shegong.reports.actions import reports as report_actions
     from shegong.stations.models import Facility
 
     water = Facility.objects.get(code="water")
     setup["a"].facilities.add(water)
     setup["b"].facilities.add(water)  # street B: not counted for street A
     category = testing.report_category("worker-parking", "车辆停放", group="新就业群体诉求")
-    submit_report(
+    report_actions.submit_report(
         actor=setup["rider"].person.user, category=category, description="电动车被锁",
         lat=testing.POINT_A[0], lon=testing.POINT_A[1],
     )  # fmt: skip
