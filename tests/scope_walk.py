@@ -106,8 +106,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "reports_m:rate": lambda o: {"pk": o["report_b"].pk},
     "reports_m:photo": lambda o: {"pk": o["report_b"].pk, "index": 0, "kind": "thumb"},
     # reports: public pages (walked as public: UNSCOPED_PREFIXES, PUBLIC_PAGES)
-    "public_cases:detail": lambda o: {"pk": o["report_b"].pk},
-    "public_cases:photo": lambda o: {"pk": o["report_b"].pk, "index": 0, "kind": "thumb"},
+    "reports_public:detail": lambda o: {"pk": o["report_b"].pk},
+    "reports_public:photo": lambda o: {"pk": o["report_b"].pk, "index": 0, "kind": "thumb"},
     # stations: workers
     "stations:worker": lambda o: {"pk": o["worker_b"].pk},
     "stations:worker_edit": lambda o: {"pk": o["worker_b"].pk},

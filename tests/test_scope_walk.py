@@ -95,7 +95,7 @@ def _report_objects(district, user_b):
     from datetime import date
 
     from shegong.accounts.models import Department
-    from shegong.reports import actions as report_actions
+    from shegong.reports.actions import reports as report_actions
     from shegong.reports.models import Appointment
 
     category = testing.report_category("scope-walk", "路灯故障")
@@ -354,9 +354,9 @@ def test_audit_rows_are_scoped_like_everything_else(district, street_a_staff, st
 PUBLIC_PAGES = {
     "login",
     "healthz",
-    "public_cases:list",
-    "public_cases:detail",
-    "public_cases:photo",
+    "reports_public:list",
+    "reports_public:detail",
+    "reports_public:photo",
     "stations_m:m_nearest",
     "stations_public:map",
     # the public honour roll: published role models of every street, by design

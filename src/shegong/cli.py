@@ -344,13 +344,13 @@ def cmd_demo(options: Any) -> int:
 
 def cmd_apikey(options: Any) -> int:
     """``shegong apikey create --name NAME | list | revoke PREFIX`` (Open311 ``api_key``)."""
-    from shegong.reports import actions
+    from shegong.reports.actions.keys import create_api_key, revoke_api_key
     from shegong.reports.models import ApiKey
 
     if options.action == "create":
         if not options.name.strip():
             return _fail(["请用 --name 填写密钥用途 / --name is required"])
-        api_key, plaintext = actions.create_api_key(actor=None, name=options.name)
+        api_key, plaintext = create_api_key(actor=None, name=options.name)
         print(f"已创建 Open311 接口密钥「{api_key.name}」，只显示这一次，请妥善保存 / "
               "created; shown only once:")  # fmt: skip
         print(plaintext)
@@ -372,7 +372,7 @@ def cmd_apikey(options: Any) -> int:
         if len(matches) != 1:
             found = "找不到" if not matches else "有多个"
             return _fail([f"{found}前缀为 {options.prefix} 的有效密钥 / no single active key"])
-        actions.revoke_api_key(matches[0], actor=None)
+        revoke_api_key(matches[0], actor=None)
         print(f"已吊销「{matches[0].name}」 / revoked")
         return 0
     return _fail(["请指定 create、list 或 revoke / choose create, list or revoke"])

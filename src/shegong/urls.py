@@ -3,6 +3,7 @@ from django.urls import URLResolver, include, path
 
 from shegong.accounts.urls import auth_urlpatterns
 from shegong.api import api
+from shegong.reports import urls as report_urls
 from shegong.stations import urls as station_urls
 from shegong.volunteers import urls as volunteer_urls
 
@@ -33,13 +34,13 @@ urlpatterns = [
     path("reports/", include("shegong.reports.urls")),
     path("stations/", include("shegong.stations.urls")),
     path("volunteers/", include("shegong.volunteers.urls")),
-    path("m/", include("shegong.reports.urls_mobile")),
+    path("m/", include((report_urls.mobile_patterns, "reports_m"))),
     path("m/", include((station_urls.mobile_patterns, "stations_m"))),  # m/worker/, m/stations/ …
-    path("public/", include("shegong.reports.urls_public")),
+    path("public/", include((report_urls.public_patterns, "reports_public"))),
     path("public/", include((station_urls.public_patterns, "stations_public"))),  # honor/ …
     path("m/", include((volunteer_urls.mobile_patterns, "volunteers_m"))),
     path("public/", include((volunteer_urls.public_patterns, "volunteers_public"))),
-    path("open311/v2/", include("shegong.reports.urls_open311")),
+    path("open311/v2/", include((report_urls.open311_patterns, "open311"))),
     path("", include("shegong.web.urls")),
 ]
 

@@ -9,7 +9,7 @@ import pytest
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.reports import actions
+from shegong.reports.actions.reports import respond_report, submit_report
 
 from .test_workbench import log_in
 
@@ -29,10 +29,10 @@ def cases(district, department_a, handler):
     category = testing.report_category()
     testing.routing_rule(category, district["district"], department_a)
     for point in (testing.POINT_A, testing.POINT_B):
-        report = actions.submit_report(
+        report = submit_report(
             actor=rider, category=category, description="路面坑洼", lat=point[0], lon=point[1]
         )
-    actions.respond_report(report, actor=handler)
+    respond_report(report, actor=handler)
 
 
 def test_the_board_draws_its_charts_and_sorts_a_table(page, dispatcher, cases):

@@ -15,7 +15,7 @@ from PIL import Image
 from shegong import testing
 from shegong.accounts.models import Department
 from shegong.core.perms import Role
-from shegong.reports import actions
+from shegong.reports.actions.reports import submit_report
 from shegong.reports.models import Report
 
 from .conftest import image_decoded
@@ -61,7 +61,7 @@ def test_a_rider_reports_with_geolocation_and_a_photo_and_follows_the_case(phone
     testing.report_category("lamp", "路灯不亮", group="公共设施")
     rider = testing.user(Role.WORKER, district["community_a"], name="骑手小王")
     neighbour = testing.user(Role.WORKER, district["community_a"], name="骑手小李")
-    actions.submit_report(
+    submit_report(
         actor=neighbour, category=category, description="东关路口窨井盖破了",
         lat=testing.POINT_A[0] + 0.0002, lon=testing.POINT_A[1],
     )  # fmt: skip

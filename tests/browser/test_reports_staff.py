@@ -10,7 +10,7 @@ from PIL import Image
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.reports import actions
+from shegong.reports.actions.reports import submit_report
 from shegong.reports.choices import Status
 
 from .conftest import image_decoded
@@ -33,7 +33,7 @@ def test_the_desk_transfers_and_the_department_responds_and_resolves_with_a_phot
     page, dispatcher, handler, rider, department_a, tmp_path
 ):
     category = testing.report_category("manhole", "井盖问题")  # no routing rule: at the desk
-    report = actions.submit_report(
+    report = submit_report(
         actor=rider, category=category, description="东关路口井盖松动",
         lat=testing.POINT_A[0], lon=testing.POINT_A[1],
     )  # fmt: skip

@@ -180,7 +180,7 @@ def check_holiday_calendar(today: date | None = None) -> list[Result]:
     year at a time, so an old package silently counts Monday–Friday only."""
     from django.utils import timezone
 
-    from shegong.reports.clock import calendar_covers
+    from shegong.core.workdays import calendar_covers
 
     today = today or timezone.localdate()
     years = [today.year] + ([today.year + 1] if today.month >= 11 else [])

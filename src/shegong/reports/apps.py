@@ -13,7 +13,7 @@ class ReportsConfig(AppConfig):
 
         registry.menu.add(*menu.ENTRIES)
         registry.api_routers.add(
-            registry.ApiRouter("/reports", "shegong.reports.api.router", "随手拍", order=30)
+            registry.ApiRouter("/reports", "shegong.reports.api.reports.router", "随手拍", order=30)
         )
         registry.demo_loaders.add(
             registry.DemoLoader("reports", "shegong.reports.demo.load", order=50)

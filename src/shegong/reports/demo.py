@@ -17,7 +17,7 @@ The actions stamp every row with the real clock. To spread the history over 90 d
 run at a simulated moment and the rows it wrote are then **back-dated with a queryset
 ``update()``** (event times, the case's timestamps and deadlines recomputed from the simulated
 moment, assignments, notifications). That is a data-loading shortcut, acceptable in the demo
-only: nothing else may touch a workflow field outside ``actions.py``. The audit trail is
+only: nothing else may touch a workflow field outside ``actions/``. The audit trail is
 append-only and keeps the real time of the load. Steps run in simulated-time order across all
 cases, and before each one the real SLA scan runs at the minute after every deadline that passed
 meanwhile, so escalations come out exactly as the worker would have made them.
@@ -47,9 +47,25 @@ from shegong.accounts.demo import DEPARTMENTS
 from shegong.accounts.models import Department, Membership, User
 from shegong.core.models import Delivery, Notification
 from shegong.core.perms import Role
+from shegong.core.workdays import add_limit
 from shegong.regions.models import Region
 
-from . import actions, clock, config_actions, scans
+from . import scans
+from .actions.appointments import appoint
+from .actions.reports import (
+    accept_report,
+    merge_reports,
+    rate_report,
+    reject_report,
+    reopen_report,
+    resolve_report,
+    respond_report,
+    return_report,
+    submit_report,
+    transfer_report,
+    verify_report,
+)
+from .actions.routing import save_routing_rule
 from .catalogue import CATALOGUE, seed_catalogue
 from .choices import (
     AWAITING_RESPONSE,
@@ -164,7 +180,7 @@ def _riders(rng: random.Random, admin: User, streets: list[Region]) -> list[User
             region = street.children.filter(level="community").order_by("code").first() or street
             since = today - timedelta(days=75)
         if not Appointment.objects.filter(user=user, kind=kind, active=True).exists():
-            actions.appoint(
+            appoint(
                 user, actor=admin, kind=kind, appointed_by=by, appointed_on=since, region=region
             )
     return riders
@@ -349,7 +365,7 @@ class Simulation:
             data = self.rng.choice(self.photos)
             photos = [SimpleUploadedFile("现场.jpg", data, content_type="image/jpeg")]
         staff = case.reporter is None
-        case.report = actions.submit_report(
+        case.report = submit_report(
             actor=self.dispatcher if staff else case.reporter,
             category=case.category,
             description=text.format(place=place),
@@ -376,7 +392,7 @@ class Simulation:
         return next(d for d in found if d.pk != avoid)
 
     def accept(self, case: Case) -> list[Report]:
-        case.report = actions.accept_report(case.report, actor=self.dispatcher)
+        case.report = accept_report(case.report, actor=self.dispatcher)
         return [case.report]
 
     def transfer(self, case: Case) -> list[Report]:
@@ -385,13 +401,13 @@ class Simulation:
         if self.rng.random() < 0.15:
             assisting = [self.departments["cgj"] if department.code != "cgj" else
                          self.departments["zjj"]]  # fmt: skip
-        case.report = actions.transfer_report(
+        case.report = transfer_report(
             case.report, actor=self.dispatcher, department=department, assisting=assisting
         )
         return [case.report]
 
     def respond(self, case: Case) -> list[Report]:
-        case.report = actions.respond_report(
+        case.report = respond_report(
             case.report, actor=self.handler_of(case), note=self.rng.choice(RESPONSES)
         )
         return [case.report]
@@ -403,7 +419,7 @@ class Simulation:
         if case.photo and self.rng.random() < 0.7:
             data = self.rng.choice(self.photos)
             photos = [SimpleUploadedFile("整改后.jpg", data, content_type="image/jpeg")]
-        case.report = actions.resolve_report(
+        case.report = resolve_report(
             case.report,
             actor=self.handlers[department.pk],
             result=self.rng.choice(RESULTS.get(key) or RESULTS["cgj"]),
@@ -413,7 +429,7 @@ class Simulation:
 
     def return_(self, case: Case) -> list[Report]:
         case.returned_by = case.report.lead_department_id
-        case.report = actions.return_report(
+        case.report = return_report(
             case.report, actor=self.handler_of(case), reason=self.rng.choice(RETURN_REASONS)
         )
         return [case.report]
@@ -421,9 +437,7 @@ class Simulation:
     def reject(self, case: Case, reason: str = "") -> list[Report]:
         reason = reason or self.rng.choice([RejectReason.INVALID, RejectReason.NOT_OURS])
         note = self.rng.choice(REJECTIONS.get(reason) or ["该问题已有人上报，正在办理中"])
-        case.report = actions.reject_report(
-            case.report, actor=self.dispatcher, reason=reason, note=note
-        )
+        case.report = reject_report(case.report, actor=self.dispatcher, reason=reason, note=note)
         return [case.report]
 
     def verify(self, case: Case, *, by_reporter: bool) -> list[Report]:
@@ -431,7 +445,7 @@ class Simulation:
             actor: User | None = case.reporter
         else:
             actor = self.dispatcher if case.reporter is None else None  # None: auto-verified
-        case.report = actions.verify_report(case.report, actor=actor)
+        case.report = verify_report(case.report, actor=actor)
         return [case.report]
 
     def reopen(self, case: Case, *, by_reporter: bool) -> list[Report]:
@@ -439,7 +453,7 @@ class Simulation:
             actor, reason = case.reporter, self.rng.choice(REPORTER_REOPEN)
         else:
             actor, reason = self.dispatcher, self.rng.choice(REOPEN_REASONS)
-        case.report = actions.reopen_report(case.report, actor=actor, reason=reason)
+        case.report = reopen_report(case.report, actor=actor, reason=reason)
         return [case.report]
 
     def rate(self, case: Case) -> list[Report]:
@@ -447,15 +461,13 @@ class Simulation:
         weights = [2, 4, 10, 30, 54] if not late else [12, 18, 30, 25, 15]
         rating = self.rng.choices([1, 2, 3, 4, 5], weights)[0]
         comment = self.rng.choice(COMMENTS[rating])
-        case.report = actions.rate_report(
-            case.report, actor=case.reporter, rating=rating, comment=comment
-        )
+        case.report = rate_report(case.report, actor=case.reporter, rating=rating, comment=comment)
         return [case.report]
 
     def merge(self, case: Case) -> list[Report]:
         parent = case.parent.report  # its status is current: only actions change it
         if parent.is_open:
-            case.report = actions.merge_reports(case.report, into=parent, actor=self.dispatcher)
+            case.report = merge_reports(case.report, into=parent, actor=self.dispatcher)
         else:
             self.reject(case, RejectReason.DUPLICATE)
         return [case.report]
@@ -470,7 +482,7 @@ class Simulation:
 
     def resolution_time(self, case: Case, transferred: datetime, responded: datetime) -> datetime:
         category = case.category
-        due = clock.add_limit(transferred, category.resolution_limit, category.resolution_unit)
+        due = add_limit(transferred, category.resolution_limit, category.resolution_unit)
         if case.late_resolution:
             when = due + self.hours(2, 72)
         else:
@@ -622,7 +634,7 @@ class Simulation:
             if due is not None and due != old.get("response_due_at"):
                 clock_started = True
                 changes["response_due_at"] = when + timedelta(hours=category.response_hours)
-                changes["resolution_due_at"] = clock.add_limit(
+                changes["resolution_due_at"] = add_limit(
                     when, category.resolution_limit, category.resolution_unit
                 )
                 for fmt in ("%Y-%m-%d %H:%M", "%m-%d %H:%M"):
@@ -750,9 +762,7 @@ def load(ctx: Any) -> int:
     for office, street in zip(offices, streets, strict=True):
         for code in STREET_OFFICE_CATEGORIES:
             category = Category.objects.get(service_code=code)
-            config_actions.save_routing_rule(
-                actor=admin, category=category, region=street, department=office
-            )
+            save_routing_rule(actor=admin, category=category, region=street, department=office)
     working = [d for d in departments.values() if d.code != "dispatch"] + offices
     handlers = _handlers(people, working)
     riders = _riders(people, admin, streets)

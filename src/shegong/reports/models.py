@@ -2,8 +2,8 @@
 
 A ``Report`` is one case. Its deadlines are columns (``response_due_at``, ``resolution_due_at``),
 never timers: the SLA scan finds what is overdue with an indexed query. Its timeline is
-``ReportEvent`` rows, written only by ``actions.py``; they are what the reporter sees and what
-every metric is computed from. Which departments work on it is ``Assignment`` rows (one lead,
+``ReportEvent`` rows, written only by ``actions/reports.py``; they are what the reporter sees and
+what every metric is computed from. Which departments work on it is ``Assignment`` rows (one lead,
 any number assisting).
 """
 

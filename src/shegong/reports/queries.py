@@ -1,20 +1,34 @@
-"""Read side of the closed loop: access helpers, duplicate suggestions, queues."""
+"""Read side of the closed loop: access helpers, duplicate suggestions, routing (which department
+gets a case), who hears of a case, what the staff pages show (the running clock, who may do what
+on a case, the queue's filters, the desk's duplicate pairs, a case's extra answers), the queues."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from shegong.accounts.models import Department, Membership, User
 from shegong.core import geo
-from shegong.core.errors import NotFound
+from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.perms import Perm, Role
+from shegong.core.scope import in_subtree
+from shegong.regions.models import Region
 
-from .models import Category, Report
+from .choices import ALLOWED, AWAITING_RESPONSE, WITH_DEPARTMENT, Status
+from .models import Appointment, Assignment, Category, Report, RoutingRule
+from .schemas import FIELD, attribute_defs, viewer_kind
 
 REPORT_NOT_FOUND = "未找到该工单，或您无权查看"
+CATEGORY_NOT_FOUND = "未找到该问题类别"
+NOT_PUBLIC = "未找到该工单，或该工单不公开"
+SOON = timedelta(hours=4)
+DESK_LIMIT = 50
 
 
 def access_report(user: Any, pk: Any, *, for_write: bool = False) -> Report:
@@ -41,6 +55,45 @@ def access_category(code: str, *, include_staff_only: bool = True) -> Category:
     if category is None:
         raise NotFound("未找到该问题类别")
     return category
+
+
+def access_category_by_pk(pk: int) -> Category:
+    """Any category, active or not, by primary key (the configuration pages)."""
+    category = Category.objects.filter(pk=pk).first()
+    if category is None:
+        raise NotFound(CATEGORY_NOT_FOUND)
+    return category
+
+
+def access_public_report(pk: int) -> Report:
+    """A case shown on the public pages (no login)."""
+    report = Report.objects.public().select_related("category", "lead_department", "merged_into")
+    found = report.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(NOT_PUBLIC)
+    return found
+
+
+def access_followable_report(user: Any, report_id: int) -> Report:
+    """A case the caller sees, or — for a rider or resident who was shown it as a possible
+    duplicate — any public case (the public pages show it anyway). Staff follow nothing outside
+    their scope: for them it stays 404."""
+    try:
+        return access_report(user, report_id)
+    except NotFound:
+        if viewer_kind(user) != FIELD:
+            raise
+        report = Report.objects.public().filter(pk=report_id).first()
+        if report is None:
+            raise
+        return report
+
+
+def access_appointment(user: Any, pk: int) -> Appointment:
+    appointment = Appointment.objects.visible_to(user).select_related("user").filter(pk=pk).first()
+    if appointment is None:
+        raise NotFound("未找到该聘任记录，或您无权查看")
+    return appointment
 
 
 def duplicate_radius_m() -> float:
@@ -75,6 +128,299 @@ def possible_duplicates(
         if distance is not None and distance <= radius:
             found.append((report, distance))
     return sorted(found, key=lambda pair: pair[1])[:10]
+
+
+# --- routing and who hears of a case --------------------------------------------------------------
+
+
+def route(category: Category, region_code: str) -> Department | None:
+    """The department of the most specific routing rule whose region contains the case's
+    region; None → the district dispatch desk (兜底)."""
+    best: RoutingRule | None = None
+    rules = RoutingRule.objects.filter(category=category).select_related("department", "region")
+    for rule in rules:
+        if region_code.startswith(rule.region.prefix) and rule.department.is_active:
+            if best is None or len(rule.region.prefix) > len(best.region.prefix):
+                best = rule
+    return best.department if best else None
+
+
+def department_members(department: Department, roles: Iterable[str]) -> list[User]:
+    users = User.objects.filter(
+        is_active=True, memberships__department=department, memberships__role__in=list(roles)
+    ).distinct()
+    return list(users)
+
+
+def dispatchers_for(region_code: str) -> list[User]:
+    """Dispatch-desk users whose region contains the case's region."""
+    members = Membership.objects.filter(role=Role.DISPATCHER, user__is_active=True).select_related(
+        "region", "user"
+    )
+    seen: dict[int, User] = {}
+    for m in members:
+        if region_code.startswith(m.region.prefix):
+            seen.setdefault(m.user_id, m.user)
+    return list(seen.values())
+
+
+def district_desk() -> list[User]:
+    """The district dispatch desk (区指挥中心): dispatchers held at district level or above."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.DISPATCHER,
+            memberships__region__level__in=["province", "city", "district"],
+        ).distinct()
+    )
+
+
+# --- the staff pages: the clock -------------------------------------------------------------------
+
+
+def deadline_expression() -> Case:
+    """The deadline that runs now: the response one before the department answers, the
+    resolution one after; none at the dispatch desk or once the work is done."""
+    return Case(
+        When(status__in=AWAITING_RESPONSE, then=F("response_due_at")),
+        When(status=Status.RESPONDED, then=F("resolution_due_at")),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+
+
+def overdue_q(now: datetime) -> Q:
+    """The database twin of ``Report.overdue``."""
+    return Q(status__in=AWAITING_RESPONSE, response_due_at__lt=now) | Q(
+        status__in=WITH_DEPARTMENT, resolution_due_at__lt=now
+    )
+
+
+def remaining_text(delta: timedelta) -> str:
+    """ "剩余 3小时12分" / "超时 1天2小时" (the countdown's script says the same)."""
+    seconds = int(delta.total_seconds())
+    overdue, seconds = seconds < 0, abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        text = f"{days}天{hours}小时"
+    elif hours:
+        text = f"{hours}小时{minutes}分"
+    else:
+        text = f"{minutes}分"
+    return ("超时 " if overdue else "剩余 ") + text
+
+
+@dataclass(frozen=True)
+class Clock:
+    deadline: datetime
+    label: str  # 响应 / 办理
+    overdue: bool
+    soon: bool
+    text: str
+
+    @property
+    def css(self) -> str:
+        return (
+            "text-danger fw-semibold"
+            if self.overdue
+            else ("text-warning-emphasis" if self.soon else "")
+        )
+
+    @property
+    def iso(self) -> str:
+        return self.deadline.isoformat()
+
+
+def clock_of(report: Report, now: datetime) -> Clock | None:
+    if report.status in AWAITING_RESPONSE and report.response_due_at:
+        deadline, label = report.response_due_at, "响应"
+    elif report.status == Status.RESPONDED and report.resolution_due_at:
+        deadline, label = report.resolution_due_at, "办理"
+    else:
+        return None
+    left = deadline - now
+    return Clock(deadline, label, left < timedelta(0), timedelta(0) <= left < SOON,
+                 remaining_text(left))  # fmt: skip
+
+
+# --- who may do what ------------------------------------------------------------------------------
+
+
+def department_id_of(user: Any) -> int | None:
+    membership = user.active_membership
+    return membership.department_id if membership is not None else None
+
+
+def available_verbs(user: Any, report: Report, assignments: list[Assignment]) -> list[str]:
+    """The actions that apply for ``user`` on ``report`` now: the transition table plus the
+    permission and department checks the actions make (so no form here would be refused)."""
+    status, allowed = report.status, ALLOWED[report.status]
+    department_id = department_id_of(user)
+    dispatch = user.has_perm_in_scope(Perm.REPORTS_DISPATCH)
+    verbs: list[str] = []
+    if dispatch:
+        if Status.ACCEPTED in allowed:
+            verbs.append("accept")
+        if Status.TRANSFERRED in allowed:
+            verbs.append("transfer")
+        if Status.REJECTED in allowed:
+            verbs.append("reject")
+        if status in WITH_DEPARTMENT:
+            verbs += ["reassign", "assist"]
+        if Status.MERGED in allowed:
+            verbs.append("merge")
+    lead = (
+        department_id is not None
+        and department_id == report.lead_department_id
+        and user.has_perm_in_scope(Perm.REPORTS_HANDLE)
+    )
+    if lead:
+        verbs += [
+            verb
+            for verb, target in (
+                ("respond", Status.RESPONDED),
+                ("resolve", Status.RESOLVED),
+                ("return", Status.RETURNED),
+            )
+            if target in allowed
+        ]
+    # 核实: the dispatch desk or staff of the area (a grid worker), never the department that
+    # did the work.
+    if Status.VERIFIED in allowed and department_id is None:
+        if dispatch or user.has_perm_in_scope(Perm.REPORTS_VIEW):
+            verbs.append("verify")
+    if dispatch and Status.REOPENED in allowed and report.lead_department_id:
+        verbs.append("reopen")
+    if department_id is not None:
+        working = any(a.active and a.department_id == department_id for a in assignments)
+        if working and user.has_perm_in_scope(Perm.REPORTS_HANDLE):
+            verbs.append("note")
+    elif dispatch:
+        verbs.append("note")
+    if user.has_perm_in_scope(Perm.REPORTS_MODERATE):
+        verbs.append("show" if report.hidden else "hide")
+        if any(not p.get("redacted") for p in report.photos or []):
+            verbs.append("redact")
+    return verbs
+
+
+def reporter_shown(user: Any, report: Report) -> str:
+    """Masked reporter for staff; "匿名" to a department when the reporter asked for it."""
+    if report.anonymous and department_id_of(user) is not None:
+        return "匿名"
+    return report.reporter_label
+
+
+def may_see_reporter(user: Any, report: Report) -> bool:
+    return not (report.anonymous and department_id_of(user) is not None)
+
+
+# --- the queue's filters --------------------------------------------------------------------------
+
+
+def filter_queue(qs: QuerySet, criteria: dict[str, Any], now: datetime) -> QuerySet:
+    """Every filter but the status one (the tabs count per status over the rest)."""
+    text = criteria.get("q", "").strip()
+    if text:
+        match = Q(description__icontains=text) | Q(address__icontains=text)
+        if text.isdigit():
+            match |= Q(pk=int(text))
+        qs = qs.filter(match)
+    if criteria.get("category"):
+        qs = qs.filter(category_id=int(criteria["category"]))
+    department = criteria.get("department")
+    if department == "none":
+        qs = qs.filter(lead_department__isnull=True)
+    elif department:
+        qs = qs.filter(lead_department_id=int(department))
+    if criteria.get("region"):
+        region = Region.objects.only("code", "level").get(code=criteria["region"])
+        qs = in_subtree(qs, region.prefix)
+    tz = timezone.get_current_timezone()
+    if criteria.get("date_from"):
+        qs = qs.filter(submitted_at__gte=datetime.combine(criteria["date_from"], time.min, tz))
+    if criteria.get("date_to"):
+        end = datetime.combine(criteria["date_to"] + timedelta(days=1), time.min, tz)
+        qs = qs.filter(submitted_at__lt=end)
+    if criteria.get("overdue"):
+        qs = qs.filter(overdue_q(now))
+    if criteria.get("escalated"):
+        qs = qs.filter(escalation_level__gt=0)
+    return qs
+
+
+# --- the desk's duplicates ------------------------------------------------------------------------
+
+
+def duplicate_pairs(visible: QuerySet, now: datetime) -> list[dict[str, Any]]:
+    """Open cases of one category within the duplicate radius and window of each other (the
+    rule of ``queries.possible_duplicates``), as (duplicate, original) pairs: a newer case is
+    merged into the oldest case near it where the transition table allows it, else the other
+    way; each case is offered as a duplicate once.
+
+    Unlike ``possible_duplicates`` (what a reporter is shown: public cases only) the desk also
+    pairs two fresh submissions, the commonest duplicates it sees. One query, then distances in
+    Python over a bounded window of recent cases."""
+    radius = duplicate_radius_m()
+    recent = list(
+        visible.open()
+        .filter(submitted_at__gte=now - duplicate_window(), lat__isnull=False)
+        .select_related("category", "region")
+        .order_by("-submitted_at", "-pk")[:500]
+    )
+    by_category: dict[int, list[Report]] = {}
+    for report in sorted(recent, key=lambda r: (r.submitted_at, r.pk)):
+        by_category.setdefault(report.category_id, []).append(report)
+    pairs: list[dict[str, Any]] = []
+    offered: set[int] = set()
+    for cases in by_category.values():
+        for i, older in enumerate(cases):
+            for newer in cases[i + 1 :]:
+                distance = geo.haversine_m(older.lat, older.lon, newer.lat, newer.lon)
+                if distance > radius:
+                    continue
+                if Status.MERGED in ALLOWED[newer.status]:
+                    duplicate, original = newer, older
+                elif Status.MERGED in ALLOWED[older.status]:
+                    duplicate, original = older, newer
+                else:
+                    continue
+                if duplicate.pk in offered:
+                    continue
+                offered.add(duplicate.pk)
+                pairs.append({"duplicate": duplicate, "original": original,
+                              "distance": round(distance)})  # fmt: skip
+    pairs.sort(key=lambda p: p["duplicate"].submitted_at, reverse=True)
+    return pairs[:DESK_LIMIT]
+
+
+# --- the case -------------------------------------------------------------------------------------
+
+
+def answers_of(report: Report) -> list[tuple[str, str]]:
+    """The extra answers, labelled with the category's questions (in the questions' order)."""
+    try:
+        defs = attribute_defs(report.category.attributes)
+    except InvalidInput:
+        defs = []
+    known = {d.code: (i, d) for i, d in enumerate(defs)}
+    rows: list[tuple[int, str, str]] = []
+    for code, value in (report.attributes or {}).items():
+        order, definition = known.get(code, (len(known), None))
+        names = {v.key: v.name for v in definition.values} if definition else {}
+        if isinstance(value, list):
+            shown = "、".join(names.get(str(v), str(v)) for v in value)
+        elif isinstance(value, bool):
+            shown = "是" if value else "否"
+        else:
+            shown = names.get(str(value), str(value))
+        rows.append((order, definition.description if definition else code, shown))
+    return [(label, shown) for _, label, shown in sorted(rows, key=lambda r: r[0])]
+
+
+# --- the queues -----------------------------------------------------------------------------------
 
 
 def queue_for(user: Any) -> QuerySet:

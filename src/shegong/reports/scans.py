@@ -172,7 +172,7 @@ def _escalate_batch(level: int, statuses: set[str], column: str, what: str, now:
 def _tell_supervisors(
     by_department: dict[int | None, list[int]], departments: dict[int, Department], what: str
 ) -> None:
-    from .actions import department_members, district_desk
+    from .queries import department_members, district_desk
 
     desk = {user.pk: user for user in district_desk()}  # hears of every escalation
     url = reverse("reports:board")
@@ -199,7 +199,7 @@ def _tell_supervisors(
 def auto_verify(now: Any = None) -> int:
     """Verify and close resolved cases nobody objected to within the objection period
     (``SHEGONG_REPORTS_AUTO_VERIFY_DAYS``, default 3 days)."""
-    from .actions import verify_report
+    from .actions.reports import verify_report
 
     now = now or timezone.now()
     days = getattr(settings, "SHEGONG_REPORTS_AUTO_VERIFY_DAYS", 3)

@@ -12,7 +12,7 @@ from PIL import Image
 
 from shegong import testing
 from shegong.accounts import actions as account_actions
-from shegong.reports import actions
+from shegong.reports.actions.reports import add_note, submit_report
 from shegong.reports.choices import Status
 from shegong.reports.models import Report
 
@@ -47,9 +47,7 @@ def submit_json(client, category, **fields):
 
 def submit(actor, category, point=testing.POINT_A, **kwargs):
     kwargs.setdefault("description", "人行道地砖松动，老人容易绊倒")
-    return actions.submit_report(
-        actor=actor, category=category, lat=point[0], lon=point[1], **kwargs
-    )
+    return submit_report(actor=actor, category=category, lat=point[0], lon=point[1], **kwargs)
 
 
 # --- intake ------------------------------------------------------------------------------------
@@ -257,8 +255,8 @@ def test_a_field_user_sees_only_their_own_cases_and_only_public_steps(
 ):
     mine = submit(rider, category)
     other = submit(resident, category)
-    actions.add_note(mine, actor=handler, note="内部：联系施工方", public=False)
-    actions.add_note(mine, actor=handler, note="已安排维修", public=True)
+    add_note(mine, actor=handler, note="内部：联系施工方", public=False)
+    add_note(mine, actor=handler, note="已安排维修", public=True)
     client.force_login(rider)
     listed = client.get(URL).json()
     assert [item["id"] for item in listed["items"]] == [mine.pk]

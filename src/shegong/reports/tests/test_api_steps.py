@@ -161,11 +161,11 @@ def test_moderation_hides_a_case_and_redacts_a_photo_for_the_public_only(
 
 
 def test_resolving_a_closed_case_is_409_listing_the_allowed_steps(client, rider, handler, category):
-    from shegong.reports import actions
+    from shegong.reports.actions.reports import resolve_report, verify_report
 
     report = submit(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
-    actions.verify_report(report, actor=rider)
+    resolve_report(report, actor=handler, result="已修复")
+    verify_report(report, actor=rider)
     client.force_login(handler)
     response = step(client, report, "resolve", {"result": "再修一次"})
     assert response.status_code == 409
@@ -190,10 +190,10 @@ def test_steps_refuse_who_may_not_take_them(client, rider, resident, handler, ca
 def test_a_grid_worker_verifies_a_case_in_their_community(
     client, rider, handler, community_a_worker, category
 ):
-    from shegong.reports import actions
+    from shegong.reports.actions.reports import resolve_report
 
     report = submit(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
+    resolve_report(report, actor=handler, result="已修复")
     client.force_login(community_a_worker)
     body = ok(step(client, report, "verify", {"note": "现场核查属实"}), Status.CLOSED)
     assert body["closed_at"] is not None

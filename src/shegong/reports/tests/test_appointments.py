@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.reports import actions, metrics
+from shegong.reports import metrics
+from shegong.reports.actions.reports import merge_reports, reject_report, submit_report
 from shegong.reports.choices import AppointmentKind, RejectReason
 from shegong.reports.models import Appointment, Report
 
@@ -37,7 +38,7 @@ def appoint(user, region, *, kind=AppointmentKind.SUPERVISOR, on=None, by=None):
 
 
 def submit(rider, category):
-    return actions.submit_report(
+    return submit_report(
         actor=rider, category=category, description="占道经营",
         lat=testing.POINT_A[0], lon=testing.POINT_A[1],
     )  # fmt: skip
@@ -50,11 +51,11 @@ def reports(rider, category, unrouted_category, dispatcher):
     appointment, which does not count."""
     main = submit(rider, category)
     invalid = submit(rider, unrouted_category)
-    actions.reject_report(invalid, actor=dispatcher, reason=RejectReason.INVALID, note="无效")
+    reject_report(invalid, actor=dispatcher, reason=RejectReason.INVALID, note="无效")
     not_ours = submit(rider, unrouted_category)
-    actions.reject_report(not_ours, actor=dispatcher, reason=RejectReason.NOT_OURS, note="转12345")
+    reject_report(not_ours, actor=dispatcher, reason=RejectReason.NOT_OURS, note="转12345")
     duplicate = submit(rider, unrouted_category)
-    actions.merge_reports(duplicate, into=main, actor=dispatcher)
+    merge_reports(duplicate, into=main, actor=dispatcher)
     before = submit(rider, category)
     Report.objects.filter(pk=before.pk).update(submitted_at=timezone.now() - timedelta(days=90))
     return main

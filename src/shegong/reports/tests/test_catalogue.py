@@ -10,10 +10,11 @@ from shegong import testing
 from shegong.accounts.models import Department
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.reports import actions
+from shegong.reports.actions.reports import submit_report
 from shegong.reports.catalogue import AUTO_ACK, CATALOGUE, seed_catalogue
 from shegong.reports.choices import AttributeType, EventKind, LimitUnit, Status
 from shegong.reports.models import Category, ResponseTemplate, RoutingRule
+from shegong.reports.queries import route
 from shegong.reports.schemas import attribute_defs
 
 pytestmark = pytest.mark.django_db
@@ -81,10 +82,10 @@ def test_the_rules_of_each_category_make_sense(departments):
 def test_categories_are_routed_to_their_departments_for_the_district(district, departments):
     seed_catalogue(departments)
     grid = district["grid_b"].code
-    assert actions.route(category("street-vending"), grid) == departments["cgj"]
-    assert actions.route(category("illegal-parking"), grid) == departments["jj"]
-    assert actions.route(category("wage-arrears"), grid) == departments["rsj"]
-    assert actions.route(category("other"), grid) is None  # the dispatch desk decides
+    assert route(category("street-vending"), grid) == departments["cgj"]
+    assert route(category("illegal-parking"), grid) == departments["jj"]
+    assert route(category("wage-arrears"), grid) == departments["rsj"]
+    assert route(category("other"), grid) is None  # the dispatch desk decides
     assert set(RoutingRule.objects.values_list("region_id", flat=True)) == {
         district["district"].code
     }
@@ -92,7 +93,7 @@ def test_categories_are_routed_to_their_departments_for_the_district(district, d
 
 def test_a_missing_department_leaves_its_categories_at_the_dispatch_desk(district, department_a):
     seed_catalogue({"cgj": department_a})
-    assert actions.route(category("street-vending"), district["grid_a"].code) == department_a
+    assert route(category("street-vending"), district["grid_a"].code) == department_a
     assert not RoutingRule.objects.filter(category__service_code="wage-arrears").exists()
 
 
@@ -128,7 +129,7 @@ def test_seeding_again_restores_the_catalogue_but_keeps_the_districts_routing(
 def test_a_transfer_is_acknowledged_with_the_seeded_reply(district, departments, rider):
     seed_catalogue(departments)
     assert ResponseTemplate.objects.filter(auto=True, category=None, text=AUTO_ACK).exists()
-    report = actions.submit_report(
+    report = submit_report(
         actor=rider,
         category=category("garbage-overflow"),
         description="垃圾桶满了",
@@ -145,7 +146,7 @@ def test_a_transfer_is_acknowledged_with_the_seeded_reply(district, departments,
 
 def test_the_fire_lane_category_has_its_own_urgent_acknowledgement(district, departments, rider):
     seed_catalogue(departments)
-    report = actions.submit_report(
+    report = submit_report(
         actor=rider,
         category=category("fire-lane-blocked"),
         description="消防通道被占",

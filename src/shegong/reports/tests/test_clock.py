@@ -11,7 +11,9 @@ from django.utils import timezone
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent, Notification
-from shegong.reports import actions, clock, scans
+from shegong.core.workdays import add_limit
+from shegong.reports import scans
+from shegong.reports.actions.reports import resolve_report, respond_report, submit_report
 from shegong.reports.choices import EventKind, LimitUnit, Status
 from shegong.reports.models import Report
 
@@ -24,37 +26,37 @@ def at(*args):
 
 def test_working_days_skip_the_national_day_holiday_and_count_the_make_up_saturday():
     # 2026: 10-01..10-07 off (Thu..Wed); Sat 10-10 is a make-up working day (调休).
-    assert clock.add_limit(at(2026, 9, 30, 15), 1, LimitUnit.WORKDAYS) == at(2026, 10, 8, 15)
-    assert clock.add_limit(at(2026, 10, 9, 9), 1, LimitUnit.WORKDAYS) == at(2026, 10, 10, 9)
+    assert add_limit(at(2026, 9, 30, 15), 1, LimitUnit.WORKDAYS) == at(2026, 10, 8, 15)
+    assert add_limit(at(2026, 10, 9, 9), 1, LimitUnit.WORKDAYS) == at(2026, 10, 10, 9)
 
 
 def test_a_friday_case_with_one_working_day_is_due_on_monday():
-    assert clock.add_limit(at(2026, 11, 27, 15), 1, LimitUnit.WORKDAYS) == at(2026, 11, 30, 15)
+    assert add_limit(at(2026, 11, 27, 15), 1, LimitUnit.WORKDAYS) == at(2026, 11, 30, 15)
 
 
 def test_beyond_the_published_calendar_weekdays_count():
     # chinese-calendar 1.11 has no data for 2027: Friday 2027-03-05 + 1 → Monday 03-08.
-    assert clock.add_limit(at(2027, 3, 5, 10), 1, LimitUnit.WORKDAYS) == at(2027, 3, 8, 10)
+    assert add_limit(at(2027, 3, 5, 10), 1, LimitUnit.WORKDAYS) == at(2027, 3, 8, 10)
 
 
 def test_hours_and_calendar_days():
     start = at(2026, 11, 29, 8)
-    assert clock.add_limit(start, 24, LimitUnit.HOURS) == at(2026, 11, 30, 8)
-    assert clock.add_limit(start, 7, LimitUnit.DAYS) == at(2026, 12, 6, 8)
+    assert add_limit(start, 24, LimitUnit.HOURS) == at(2026, 11, 30, 8)
+    assert add_limit(start, 7, LimitUnit.DAYS) == at(2026, 12, 6, 8)
 
 
 @pytest.mark.django_db
 def test_the_scan_escalates_each_overdue_case_once_per_level(
     rider, category, handler, supervisor, dispatcher
 ):
-    late = actions.submit_report(
+    late = submit_report(
         actor=rider,
         category=category,
         description="井盖缺失",
         lat=testing.POINT_A[0],
         lon=testing.POINT_A[1],
     )
-    on_time = actions.submit_report(
+    on_time = submit_report(
         actor=rider,
         category=category,
         description="路灯不亮",
@@ -87,14 +89,14 @@ def test_the_scan_escalates_each_overdue_case_once_per_level(
 
 @pytest.mark.django_db
 def test_a_response_stops_the_response_clock(rider, category, handler):
-    report = actions.submit_report(
+    report = submit_report(
         actor=rider,
         category=category,
         description="井盖缺失",
         lat=testing.POINT_A[0],
         lon=testing.POINT_A[1],
     )
-    actions.respond_report(report, actor=handler)
+    respond_report(report, actor=handler)
     Report.objects.filter(pk=report.pk).update(response_due_at=timezone.now() - timedelta(hours=1))
     assert scans.escalate_overdue() == 0
 
@@ -103,14 +105,14 @@ def test_a_response_stops_the_response_clock(rider, category, handler):
 def test_resolved_cases_nobody_disputes_are_verified_and_closed_after_3_days(
     rider, category, handler
 ):
-    report = actions.submit_report(
+    report = submit_report(
         actor=rider,
         category=category,
         description="井盖缺失",
         lat=testing.POINT_A[0],
         lon=testing.POINT_A[1],
     )
-    actions.resolve_report(report, actor=handler, result="已补装井盖")
+    resolve_report(report, actor=handler, result="已补装井盖")
     assert scans.auto_verify() == 0
     Report.objects.filter(pk=report.pk).update(resolved_at=timezone.now() - timedelta(days=4))
     assert scans.auto_verify() == 1

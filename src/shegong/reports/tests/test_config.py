@@ -12,7 +12,9 @@ from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Role
-from shegong.reports import config_actions
+from shegong.reports.actions.categories import save_category, set_category_active
+from shegong.reports.actions.routing import delete_routing_rule, save_routing_rule
+from shegong.reports.actions.templates import save_template
 from shegong.reports.choices import AttributeType, Status
 from shegong.reports.models import Category, ResponseTemplate, RoutingRule
 
@@ -92,7 +94,7 @@ def office_b(district):
 
 
 def test_an_admin_creates_a_category_with_a_single_choice_question(district_admin):
-    category = config_actions.save_category(None, actor=district_admin, data=VENDING)
+    category = save_category(None, actor=district_admin, data=VENDING)
     assert category.service_code == "street-vending" and category.resolution_limit == 3
     [question] = category.attributes
     assert question["datatype"] == AttributeType.SINGLE and question["order"] == 1
@@ -119,7 +121,7 @@ def test_an_admin_creates_a_category_with_a_single_choice_question(district_admi
 def test_a_wrong_question_is_refused_naming_its_row(district_admin, row, field, message):
     data = {**VENDING, "attributes": [{**VENDING["attributes"][0], **row}]}
     with pytest.raises(InvalidInput) as caught:
-        config_actions.save_category(None, actor=district_admin, data=data)
+        save_category(None, actor=district_admin, data=data)
     assert any(e["field"] == field and message in e["message"] for e in caught.value.errors)
     assert not Category.objects.exists()
     assert not AuditEvent.objects.filter(verb=Verb.CATEGORY_SAVED).exists()
@@ -128,7 +130,7 @@ def test_a_wrong_question_is_refused_naming_its_row(district_admin, row, field, 
 def test_two_questions_with_one_code_are_refused(district_admin):
     question = VENDING["attributes"][0]
     with pytest.raises(InvalidInput) as caught:
-        config_actions.save_category(
+        save_category(
             None, actor=district_admin, data={**VENDING, "attributes": [question, question]}
         )
     assert caught.value.errors[0]["field"] == "attributes.1.code"
@@ -147,7 +149,7 @@ def test_two_questions_with_one_code_are_refused(district_admin):
 )
 def test_bad_category_fields_are_refused_in_chinese(district_admin, changes, field, message):
     with pytest.raises(InvalidInput) as caught:
-        config_actions.save_category(None, actor=district_admin, data={**VENDING, **changes})
+        save_category(None, actor=district_admin, data={**VENDING, **changes})
     assert {"field": field, "message": message} in [
         {"field": e["field"], "message": e["message"][: len(message)]} for e in caught.value.errors
     ]
@@ -155,28 +157,24 @@ def test_bad_category_fields_are_refused_in_chinese(district_admin, changes, fie
 
 
 def test_a_service_code_is_unique_and_never_changes(district_admin):
-    category = config_actions.save_category(None, actor=district_admin, data=VENDING)
+    category = save_category(None, actor=district_admin, data=VENDING)
     with pytest.raises(InvalidInput, match="已被其他类别使用"):
-        config_actions.save_category(None, actor=district_admin, data={**VENDING, "name": "新"})
+        save_category(None, actor=district_admin, data={**VENDING, "name": "新"})
     with pytest.raises(InvalidInput, match="创建后不能修改"):
-        config_actions.save_category(
-            category, actor=district_admin, data={**VENDING, "service_code": "vending"}
-        )
-    saved = config_actions.save_category(
-        category, actor=district_admin, data={**VENDING, "response_hours": 12}
-    )
+        save_category(category, actor=district_admin, data={**VENDING, "service_code": "vending"})
+    saved = save_category(category, actor=district_admin, data={**VENDING, "response_hours": 12})
     assert saved.service_code == "street-vending" and saved.response_hours == 12
     assert AuditEvent.objects.filter(verb=Verb.CATEGORY_SAVED).count() == 2
 
 
 def test_saving_without_a_change_writes_no_audit_entry(district_admin):
-    category = config_actions.save_category(None, actor=district_admin, data=VENDING)
-    config_actions.save_category(category, actor=district_admin, data=VENDING)
+    category = save_category(None, actor=district_admin, data=VENDING)
+    save_category(category, actor=district_admin, data=VENDING)
     assert AuditEvent.objects.filter(verb=Verb.CATEGORY_SAVED).count() == 1
 
 
 def test_a_category_is_deactivated_not_deleted(district_admin, category):
-    config_actions.set_category_active(category, actor=district_admin, active=False)
+    set_category_active(category, actor=district_admin, active=False)
     category.refresh_from_db()
     assert not category.is_active
     assert AuditEvent.objects.filter(verb=Verb.CATEGORY_SAVED, data__active=False).exists()
@@ -186,9 +184,9 @@ def test_a_category_is_deactivated_not_deleted(district_admin, category):
 def test_only_a_configurer_changes_the_catalogue(request, persona, category):
     user = request.getfixturevalue(persona)
     with pytest.raises(NotPermitted):
-        config_actions.save_category(None, actor=user, data=VENDING)
+        save_category(None, actor=user, data=VENDING)
     with pytest.raises(NotPermitted):
-        config_actions.set_category_active(category, actor=user, active=False)
+        set_category_active(category, actor=user, active=False)
     assert Category.objects.count() == 1
 
 
@@ -198,13 +196,13 @@ def test_only_a_configurer_changes_the_catalogue(request, persona, category):
 def test_a_rule_routes_a_category_in_a_region_and_saving_again_changes_its_department(
     district, district_admin, unrouted_category, department_a, department_b
 ):
-    rule = config_actions.save_routing_rule(
+    rule = save_routing_rule(
         actor=district_admin,
         category=unrouted_category,
         region=district["street_a"],
         department=department_a,
     )
-    again = config_actions.save_routing_rule(
+    again = save_routing_rule(
         actor=district_admin,
         category=unrouted_category,
         region=district["street_a"],
@@ -221,14 +219,14 @@ def test_a_rule_outside_the_scope_or_the_departments_region_is_refused(
     district, street_admin, district_admin, unrouted_category, department_a, office_b
 ):
     with pytest.raises(InvalidInput, match="不在您的工作范围内"):
-        config_actions.save_routing_rule(
+        save_routing_rule(
             actor=street_admin,
             category=unrouted_category,
             region=district["street_b"],
             department=department_a,
         )
     with pytest.raises(InvalidInput, match="不能承办东城街道的工单"):
-        config_actions.save_routing_rule(
+        save_routing_rule(
             actor=district_admin,
             category=unrouted_category,
             region=district["street_a"],
@@ -237,7 +235,7 @@ def test_a_rule_outside_the_scope_or_the_departments_region_is_refused(
     department_a.is_active = False
     department_a.save()
     with pytest.raises(InvalidInput, match="已停用"):
-        config_actions.save_routing_rule(
+        save_routing_rule(
             actor=district_admin,
             category=unrouted_category,
             region=district["street_a"],
@@ -249,14 +247,14 @@ def test_a_rule_outside_the_scope_or_the_departments_region_is_refused(
 def test_deleting_a_rule_sends_the_cases_to_the_wider_rule(
     district, district_admin, category, department_b
 ):
-    street = config_actions.save_routing_rule(
+    street = save_routing_rule(
         actor=district_admin, category=category, region=district["street_a"],
         department=department_b,
     )  # fmt: skip
-    from shegong.reports.actions import route
+    from shegong.reports.queries import route
 
     assert route(category, district["grid_a"].code) == department_b
-    config_actions.delete_routing_rule(street, actor=district_admin)
+    delete_routing_rule(street, actor=district_admin)
     assert route(category, district["grid_a"].code).code == "cgj"
     entry = AuditEvent.objects.get(verb=Verb.ROUTING_RULE_DELETED)
     assert entry.data == {
@@ -271,7 +269,7 @@ def test_an_admin_of_one_street_cannot_delete_another_streets_rule(
 ):
     rule = testing.routing_rule(category, district["street_b"], office_b)
     with pytest.raises(NotFound):
-        config_actions.delete_routing_rule(rule, actor=street_admin)
+        delete_routing_rule(rule, actor=street_admin)
     assert RoutingRule.objects.filter(pk=rule.pk).exists()
 
 
@@ -279,7 +277,7 @@ def test_an_admin_of_one_street_cannot_delete_another_streets_rule(
 
 
 def test_a_template_placeholder_is_normalised(district_admin, category):
-    template = config_actions.save_template(
+    template = save_template(
         None, actor=district_admin, category=category, status=Status.TRANSFERRED,
         title="受理告知", text="编号{{number}}已转{{ department }}", auto=True,
     )  # fmt: skip
@@ -301,20 +299,18 @@ def test_a_bad_template_is_refused(district_admin, category, changes, field, mes
     values = {"category": category, "status": Status.TRANSFERRED, "title": "告知",
               "text": "已收到", "auto": False, **changes}  # fmt: skip
     with pytest.raises(InvalidInput) as caught:
-        config_actions.save_template(None, actor=district_admin, **values)
+        save_template(None, actor=district_admin, **values)
     assert any(e["field"] == field and message in e["message"] for e in caught.value.errors)
     assert not ResponseTemplate.objects.exists()
 
 
 def test_a_category_has_at_most_one_automatic_reply_per_status(district_admin, category):
     values = {"category": category, "status": Status.TRANSFERRED, "text": "已转", "auto": True}
-    config_actions.save_template(None, actor=district_admin, title="一", **values)
+    save_template(None, actor=district_admin, title="一", **values)
     with pytest.raises(InvalidInput, match="已有自动回复「一」"):
-        config_actions.save_template(None, actor=district_admin, title="二", **values)
+        save_template(None, actor=district_admin, title="二", **values)
     # the district-wide one is another scope: allowed
-    config_actions.save_template(
-        None, actor=district_admin, title="通用", **{**values, "category": None}
-    )
+    save_template(None, actor=district_admin, title="通用", **{**values, "category": None})
     assert ResponseTemplate.objects.count() == 2
 
 
@@ -392,7 +388,7 @@ def test_another_question_row_is_added_without_saving(client, district_admin):
 
 
 def test_editing_keeps_the_code_and_shows_the_questions_as_lines(client, district_admin):
-    category = config_actions.save_category(None, actor=district_admin, data=VENDING)
+    category = save_category(None, actor=district_admin, data=VENDING)
     client.force_login(district_admin)
     url = reverse("reports:category_edit", args=[category.pk])
     html = client.get(url).content.decode()
@@ -406,7 +402,7 @@ def test_editing_keeps_the_code_and_shows_the_questions_as_lines(client, distric
 
 
 def test_a_question_is_removed_with_its_delete_box(client, district_admin):
-    category = config_actions.save_category(None, actor=district_admin, data=VENDING)
+    category = save_category(None, actor=district_admin, data=VENDING)
     client.force_login(district_admin)
     url = reverse("reports:category_edit", args=[category.pk])
     client.post(url, form_data(**{"attr-INITIAL_FORMS": "1", "attr-0-DELETE": "on"}))

@@ -11,7 +11,18 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from shegong.core.models import AuditEvent, Notification
-from shegong.reports import actions
+from shegong.reports.actions.reports import (
+    merge_reports,
+    rate_report,
+    reject_report,
+    reopen_report,
+    resolve_report,
+    respond_report,
+    return_report,
+    submit_report,
+    transfer_report,
+    verify_report,
+)
 from shegong.reports.choices import EventKind, RejectReason, Status
 from shegong.reports.models import Follower, Report
 
@@ -20,9 +31,7 @@ pytestmark = pytest.mark.django_db
 
 def submit(actor, category, point=testing.POINT_A, **kwargs):
     kwargs.setdefault("description", "人行道地砖松动，老人容易绊倒")
-    return actions.submit_report(
-        actor=actor, category=category, lat=point[0], lon=point[1], **kwargs
-    )
+    return submit_report(actor=actor, category=category, lat=point[0], lon=point[1], **kwargs)
 
 
 def kinds(report):
@@ -68,13 +77,13 @@ def test_the_most_specific_routing_rule_wins(district, rider, department_a, depa
 
 def test_the_whole_loop_from_report_to_rating(rider, category, handler, dispatcher):
     report = submit(rider, category)
-    report = actions.respond_report(report, actor=handler, note="已安排人员前往")
+    report = respond_report(report, actor=handler, note="已安排人员前往")
     assert report.status == Status.RESPONDED and report.responded_at is not None
-    report = actions.resolve_report(report, actor=handler, result="已更换松动地砖")
+    report = resolve_report(report, actor=handler, result="已更换松动地砖")
     assert report.status == Status.RESOLVED
-    report = actions.verify_report(report, actor=rider)
+    report = verify_report(report, actor=rider)
     assert report.status == Status.CLOSED and report.closed_at is not None
-    report = actions.rate_report(report, actor=rider, rating=5, comment="很快")
+    report = rate_report(report, actor=rider, rating=5, comment="很快")
     assert report.satisfaction == "满意"
     assert kinds(report) == [
         EventKind.SUBMITTED,
@@ -91,10 +100,10 @@ def test_the_whole_loop_from_report_to_rating(rider, category, handler, dispatch
 
 def test_resolving_a_closed_report_is_a_409_listing_the_allowed_steps(rider, category, handler):
     report = submit(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
-    actions.verify_report(report, actor=rider)
+    resolve_report(report, actor=handler, result="已修复")
+    verify_report(report, actor=rider)
     with pytest.raises(IllegalTransition) as caught:
-        actions.resolve_report(report, actor=handler, result="再次修复")
+        resolve_report(report, actor=handler, result="再次修复")
     assert caught.value.status == 409
     assert "已重启" in caught.value.detail
 
@@ -102,7 +111,7 @@ def test_resolving_a_closed_report_is_a_409_listing_the_allowed_steps(rider, cat
 def test_another_departments_handler_cannot_act(rider, category, other_handler):
     report = submit(rider, category)
     with pytest.raises(NotPermitted):
-        actions.respond_report(report, actor=other_handler)
+        respond_report(report, actor=other_handler)
     assert Report.objects.get(pk=report.pk).status == Status.TRANSFERRED
 
 
@@ -110,9 +119,9 @@ def test_a_returned_report_goes_back_to_dispatch_and_can_be_sent_elsewhere(
     rider, category, handler, dispatcher, department_b
 ):
     report = submit(rider, category)
-    report = actions.return_report(report, actor=handler, reason="属于市场监管职责")
+    report = return_report(report, actor=handler, reason="属于市场监管职责")
     assert report.status == Status.RETURNED and report.lead_department is None
-    report = actions.transfer_report(report, actor=dispatcher, department=department_b)
+    report = transfer_report(report, actor=dispatcher, department=department_b)
     assert report.status == Status.TRANSFERRED and report.lead_department == department_b
 
 
@@ -120,17 +129,17 @@ def test_two_transfers_of_the_same_case_one_wins_the_other_is_409(
     rider, unrouted_category, dispatcher, department_a, department_b
 ):
     report = submit(rider, unrouted_category)
-    actions.transfer_report(report, actor=dispatcher, department=department_a)
+    transfer_report(report, actor=dispatcher, department=department_a)
     with pytest.raises(IllegalTransition):
-        actions.transfer_report(report, actor=dispatcher, department=department_b)
+        transfer_report(report, actor=dispatcher, department=department_b)
     assert Report.objects.get(pk=report.pk).lead_department == department_a
 
 
 def test_rejecting_needs_a_reason_the_reporter_sees(rider, unrouted_category, dispatcher):
     report = submit(rider, unrouted_category)
     with pytest.raises(InvalidInput):
-        actions.reject_report(report, actor=dispatcher, reason="invalid", note="")
-    report = actions.reject_report(
+        reject_report(report, actor=dispatcher, reason="invalid", note="")
+    report = reject_report(
         report, actor=dispatcher, reason=RejectReason.NOT_OURS, note="请拨打12345"
     )
     assert report.status == Status.REJECTED
@@ -139,15 +148,15 @@ def test_rejecting_needs_a_reason_the_reporter_sees(rider, unrouted_category, di
 
 def test_the_reporter_may_reopen_within_7_days_and_the_clock_restarts(rider, category, handler):
     report = submit(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
-    report = actions.reopen_report(report, actor=rider, reason="地砖还是松的")
+    resolve_report(report, actor=handler, result="已修复")
+    report = reopen_report(report, actor=rider, reason="地砖还是松的")
     assert report.status == Status.REOPENED and report.reopen_count == 1
     assert report.response_due_at > timezone.now() + timedelta(hours=23)
     Report.objects.filter(pk=report.pk).update(
         status=Status.RESOLVED, resolved_at=timezone.now() - timedelta(days=8)
     )
     with pytest.raises(DomainError, match="超过7天"):
-        actions.reopen_report(report, actor=rider, reason="还是没修好")
+        reopen_report(report, actor=rider, reason="还是没修好")
 
 
 def test_merging_makes_the_duplicates_reporter_follow_the_main_case(
@@ -157,10 +166,10 @@ def test_merging_makes_the_duplicates_reporter_follow_the_main_case(
     second_rider = testing.user("worker", district["community_a"], name="骑手乙")
     main = submit(first_rider, category)
     duplicate = submit(second_rider, category)
-    actions.merge_reports(duplicate, into=main, actor=dispatcher)
+    merge_reports(duplicate, into=main, actor=dispatcher)
     assert Report.objects.get(pk=duplicate.pk).status == Status.MERGED
     assert Follower.objects.filter(report=main, user=second_rider).exists()
-    actions.resolve_report(main, actor=handler, result="已修复")
+    resolve_report(main, actor=handler, result="已修复")
     assert Notification.objects.filter(recipient=second_rider, event="reports.resolved").exists()
 
 
@@ -172,7 +181,7 @@ def test_a_point_outside_the_district_is_refused_and_nothing_is_written(rider, c
 
 def test_missing_location_and_description_are_field_errors(rider, category):
     with pytest.raises(InvalidInput) as caught:
-        actions.submit_report(actor=rider, category=category, description="")
+        submit_report(actor=rider, category=category, description="")
     fields = {e["field"] for e in caught.value.errors}
     assert {"description", "location"} <= fields
 
@@ -180,23 +189,23 @@ def test_missing_location_and_description_are_field_errors(rider, category):
 def test_only_the_reporter_rates_once_after_closing(rider, category, handler, district):
     report = submit(rider, category)
     with pytest.raises(DomainError):
-        actions.rate_report(report, actor=rider, rating=5)
-    actions.resolve_report(report, actor=handler, result="已修复")
-    actions.verify_report(report, actor=rider)
+        rate_report(report, actor=rider, rating=5)
+    resolve_report(report, actor=handler, result="已修复")
+    verify_report(report, actor=rider)
     stranger = testing.user("resident", district["community_a"])
     with pytest.raises(NotPermitted):
-        actions.rate_report(report, actor=stranger, rating=1)
-    actions.rate_report(report, actor=rider, rating=3)
+        rate_report(report, actor=stranger, rating=1)
+    rate_report(report, actor=rider, rating=3)
     with pytest.raises(DomainError):
-        actions.rate_report(report, actor=rider, rating=4)
+        rate_report(report, actor=rider, rating=4)
 
 
 def test_a_department_cannot_verify_its_own_work(rider, category, handler, community_a_worker):
     report = submit(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
+    resolve_report(report, actor=handler, result="已修复")
     with pytest.raises(NotPermitted):
-        actions.verify_report(report, actor=handler)
-    assert actions.verify_report(report, actor=community_a_worker).status == Status.CLOSED
+        verify_report(report, actor=handler)
+    assert verify_report(report, actor=community_a_worker).status == Status.CLOSED
 
 
 def test_a_returned_case_leaves_the_departments_queue_but_stays_readable(rider, category, handler):
@@ -204,6 +213,6 @@ def test_a_returned_case_leaves_the_departments_queue_but_stays_readable(rider, 
 
     report = submit(rider, category)
     assert list(queue_for(handler)) == [report]
-    actions.return_report(report, actor=handler, reason="不属于本部门")
+    return_report(report, actor=handler, reason="不属于本部门")
     assert list(queue_for(handler)) == []
     assert access_report(handler, report.pk) == report

@@ -13,7 +13,19 @@ from django.utils import timezone
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.reports import actions, metrics
+from shegong.reports import metrics
+from shegong.reports.actions.reports import (
+    merge_reports,
+    rate_report,
+    reassign_report,
+    reject_report,
+    reopen_report,
+    resolve_report,
+    respond_report,
+    return_report,
+    submit_report,
+    verify_report,
+)
 from shegong.reports.choices import RejectReason, Status
 from shegong.reports.metrics import Period
 from shegong.reports.models import Report
@@ -24,7 +36,7 @@ HOUR = timedelta(hours=1)
 
 
 def submit(actor, category, point=testing.POINT_A):
-    return actions.submit_report(
+    return submit_report(
         actor=actor, category=category, description="井盖缺失", lat=point[0], lon=point[1]
     )
 
@@ -34,10 +46,10 @@ def move(report, **fields):
 
 
 def close(report, handler, reporter, rating=None):
-    actions.resolve_report(report, actor=handler, result="已修复")
-    actions.verify_report(report, actor=reporter)
+    resolve_report(report, actor=handler, result="已修复")
+    verify_report(report, actor=reporter)
     if rating is not None:
-        actions.rate_report(report, actor=reporter, rating=rating)
+        rate_report(report, actor=reporter, rating=rating)
     return Report.objects.get(pk=report.pk)
 
 
@@ -57,15 +69,15 @@ def test_response_rate_counts_responses_over_the_cases_whose_response_is_due(
     rider, category, unrouted_category, handler
 ):
     on_time = submit(rider, category)
-    actions.respond_report(on_time, actor=handler)
+    respond_report(on_time, actor=handler)
 
     late = submit(rider, category)
-    actions.respond_report(late, actor=handler)
+    respond_report(late, actor=handler)
     late.refresh_from_db()
     move(late, responded_at=late.transferred_at + 30 * HOUR)  # the limit is 24 h
 
     escalated = submit(rider, category)  # answered in time by the clock, but 督办 was sent
-    actions.respond_report(escalated, actor=handler)
+    respond_report(escalated, actor=handler)
     move(escalated, was_response_overdue=True)
 
     missed = submit(rider, category)  # no answer, deadline passed
@@ -85,8 +97,8 @@ def test_response_rate_counts_responses_over_the_cases_whose_response_is_due(
 
 def test_a_returned_case_back_at_dispatch_is_not_held_against_anyone(rider, category, handler):
     report = submit(rider, category)
-    actions.respond_report(report, actor=handler)
-    actions.return_report(report, actor=handler, reason="不属于本部门")
+    respond_report(report, actor=handler)
+    return_report(report, actor=handler, reason="不属于本部门")
     rates = now_rates()
     assert (rates.cases, rates.response_due, rates.resolution_due) == (1, 0, 0)
     assert rates.response_rate is None  # nothing to rate: shown as "—"
@@ -100,23 +112,23 @@ def test_resolution_rate_counts_resolved_cases_over_those_due_or_done(
 ):
     closed = close(submit(rider, category), handler, rider)
     resolved = submit(rider, category)
-    actions.resolve_report(resolved, actor=handler, result="已清理")
+    resolve_report(resolved, actor=handler, result="已清理")
     resolved.refresh_from_db()
     move(resolved, resolved_at=resolved.resolution_due_at + HOUR)  # resolved, but late
 
     overdue = submit(rider, category)
-    actions.respond_report(overdue, actor=handler)
+    respond_report(overdue, actor=handler)
     move(overdue, resolution_due_at=timezone.now() - HOUR)
 
     submit(rider, category)  # in hand, time left: not yet due
 
     reopened = close(submit(rider, category), handler, rider)
-    actions.reopen_report(reopened, actor=rider, reason="没修好")  # new clock, time left
+    reopen_report(reopened, actor=rider, reason="没修好")  # new clock, time left
 
     rejected = submit(rider, unrouted_category)
-    actions.reject_report(rejected, actor=dispatcher, reason=RejectReason.INVALID, note="无效")
+    reject_report(rejected, actor=dispatcher, reason=RejectReason.INVALID, note="无效")
     main, duplicate = submit(rider, unrouted_category), submit(rider, unrouted_category)
-    actions.merge_reports(duplicate, into=main, actor=dispatcher)
+    merge_reports(duplicate, into=main, actor=dispatcher)
 
     rates = now_rates()
     assert rates.resolution_due == 3  # closed, resolved, overdue
@@ -128,7 +140,7 @@ def test_resolution_rate_counts_resolved_cases_over_those_due_or_done(
 
 def test_escalation_for_resolution_makes_a_resolution_late(rider, category, handler):
     report = submit(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
+    resolve_report(report, actor=handler, result="已修复")
     move(report, was_resolution_overdue=True)
     rates = now_rates()
     assert (rates.resolved, rates.resolved_on_time, rates.escalated) == (1, 0, 1)
@@ -162,7 +174,7 @@ def test_basic_satisfaction_counts_with_the_configured_weight(settings, rider, c
 def test_average_response_and_resolution_hours_run_from_the_transfer(rider, category, handler):
     for hours in (2, 4):
         report = submit(rider, category)
-        actions.resolve_report(report, actor=handler, result="已修复")
+        resolve_report(report, actor=handler, result="已修复")
         report.refresh_from_db()
         move(
             report,
@@ -179,7 +191,7 @@ def test_overdue_is_a_snapshot_now_whatever_the_period(rider, category, handler)
     long_ago = timezone.now() - timedelta(days=70)
     move(old, submitted_at=long_ago, response_due_at=timezone.now() - HOUR)
     answered = submit(rider, category)
-    actions.respond_report(answered, actor=handler)
+    respond_report(answered, actor=handler)
     move(answered, response_due_at=timezone.now() - HOUR)  # answered: the resolution clock runs
     fresh = submit(rider, category)
     rates = now_rates()
@@ -226,9 +238,9 @@ def test_rates_group_by_lead_department_category_and_street(
     food = testing.report_category("food", "食品安全", group="民生诉求")
     testing.routing_rule(food, district["district"], department_b)
     rider_b = testing.user(Role.WORKER, district["community_b"], name="西城骑手")
-    actions.respond_report(submit(rider, category), actor=handler)
+    respond_report(submit(rider, category), actor=handler)
     submit(rider_b, category, testing.POINT_B)
-    actions.respond_report(submit(rider_b, food, testing.POINT_B), actor=other_handler)
+    respond_report(submit(rider_b, food, testing.POINT_B), actor=other_handler)
     for report in Report.objects.all():
         move(report, response_due_at=timezone.now() - HOUR)
     cases = Report.objects.all()
@@ -250,7 +262,7 @@ def test_rates_group_by_lead_department_category_and_street(
 
 def test_each_grouping_is_one_query(django_assert_num_queries, rider, category, handler, district):
     for _ in range(3):
-        actions.respond_report(submit(rider, category), actor=handler)
+        respond_report(submit(rider, category), actor=handler)
     cases, period = Report.objects.all(), Period.this_month()
     with django_assert_num_queries(1):
         metrics.summary(cases, period)
@@ -268,7 +280,7 @@ def test_the_boards_breakdown_rolls_up_to_the_same_numbers_as_each_grouping(
     food = testing.report_category("food", "食品安全", group="民生诉求")
     testing.routing_rule(food, district["district"], department_b)
     close(submit(rider, category), handler, rider, rating=3)
-    actions.respond_report(submit(rider, food, testing.POINT_B), actor=other_handler)
+    respond_report(submit(rider, food, testing.POINT_B), actor=other_handler)
     submit(rider, category, testing.POINT_B)
     cases, period = Report.objects.all(), Period.this_month()
     numbers = metrics.breakdown(cases, period)
@@ -288,11 +300,11 @@ def test_a_department_members_scope_counts_each_case_once(
     """visible_to of a department member joins assignments; a case assigned to the department
     twice (transferred back to it) must still count once."""
     report = submit(rider, category)
-    actions.reassign_report(report, actor=dispatcher, department=department_b, note="改派")
+    reassign_report(report, actor=dispatcher, department=department_b, note="改派")
     report.refresh_from_db()
     from shegong.accounts.models import Department
 
-    actions.reassign_report(
+    reassign_report(
         report, actor=dispatcher, department=Department.objects.get(code="cgj"), note="改回"
     )
     scoped = Report.objects.visible_to(handler)

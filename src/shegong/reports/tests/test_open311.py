@@ -22,7 +22,18 @@ from PIL import Image
 from shegong import testing
 from shegong.core.models import IdempotencyRecord
 from shegong.core.perms import Role
-from shegong.reports import actions, open311
+from shegong.reports import open311
+from shegong.reports.actions.keys import create_api_key, revoke_api_key
+from shegong.reports.actions.reports import (
+    hide_report,
+    rate_report,
+    redact_photo,
+    reject_report,
+    resolve_report,
+    respond_report,
+    submit_report,
+    verify_report,
+)
 from shegong.reports.choices import Channel, RejectReason, Status
 from shegong.reports.models import Report
 
@@ -78,7 +89,7 @@ def _fresh_rate_counters():
 
 @pytest.fixture
 def key():
-    _, plaintext = actions.create_api_key(actor=None, name="12345热线对接")
+    _, plaintext = create_api_key(actor=None, name="12345热线对接")
     return plaintext
 
 
@@ -117,9 +128,7 @@ def children(element):
 
 def submit(actor, category, point=testing.POINT_A, **kwargs):
     kwargs.setdefault("description", "人行道地砖松动，老人容易绊倒")
-    return actions.submit_report(
-        actor=actor, category=category, lat=point[0], lon=point[1], **kwargs
-    )
+    return submit_report(actor=actor, category=category, lat=point[0], lon=point[1], **kwargs)
 
 
 def jpeg(color=(200, 30, 30)):
@@ -342,8 +351,8 @@ def test_a_post_without_a_valid_key_is_403_and_files_nothing(client, category, a
 
 
 def test_a_revoked_key_is_refused(client, category):
-    api_key, plaintext = actions.create_api_key(actor=None, name="旧平台")
-    actions.revoke_api_key(api_key, actor=None)
+    api_key, plaintext = create_api_key(actor=None, name="旧平台")
+    revoke_api_key(api_key, actor=None)
     response, body = post(client, **spec_example(plaintext))
     assert_error(response, body, 403)
     assert not Report.objects.exists()
@@ -408,7 +417,7 @@ def test_a_burst_from_one_key_is_429(client, category, key, settings):
     assert_error(response, body, 429)
     assert "频繁" in body[0]["description"]
     assert Report.objects.count() == 2
-    _, other = actions.create_api_key(actor=None, name="另一个平台")
+    _, other = create_api_key(actor=None, name="另一个平台")
     assert post(client, **spec_example(other))[0].status_code == 200  # counted per key
 
 
@@ -465,8 +474,8 @@ def test_a_resolved_case_is_closed_with_the_result_as_status_notes(
     client, category, reporter, handler
 ):
     report = submit(reporter, category)
-    actions.respond_report(report, actor=handler, note="已安排人员前往")
-    report = actions.resolve_report(report, actor=handler, result="已重新铺设地砖")
+    respond_report(report, actor=handler, note="已安排人员前往")
+    report = resolve_report(report, actor=handler, result="已重新铺设地砖")
     response, body = get_json(client, f"requests/{report.number}")
     assert response.status_code == 200
     [row] = body
@@ -480,7 +489,7 @@ def test_a_resolved_case_is_closed_with_the_result_as_status_notes(
 
 def test_the_status_filter_splits_open_and_closed(client, category, reporter, handler):
     still_open = submit(reporter, category)
-    done = actions.resolve_report(submit(reporter, category), actor=handler, result="已修复")
+    done = resolve_report(submit(reporter, category), actor=handler, result="已修复")
 
     def ids(**params):
         return [r["service_request_id"] for r in get_json(client, "requests", **params)[1]]
@@ -565,10 +574,10 @@ def test_cases_the_public_may_not_see_never_appear(
 ):
     waiting = submit(reporter, unrouted_category)  # submitted, at the dispatch desk: public
     rejected = submit(reporter, unrouted_category)
-    actions.reject_report(rejected, actor=dispatcher, reason=RejectReason.INVALID, note="看不清")
+    reject_report(rejected, actor=dispatcher, reason=RejectReason.INVALID, note="看不清")
     hidden = submit(reporter, category)
-    actions.hide_report(hidden, actor=dispatcher, hidden=True, reason="涉及个人隐私")
-    actions.respond_report(hidden, actor=handler, note="已收到")
+    hide_report(hidden, actor=dispatcher, hidden=True, reason="涉及个人隐私")
+    respond_report(hidden, actor=handler, note="已收到")
     shown = submit(reporter, category)
     never = {rejected.number, hidden.number}
     for fmt in ("json", "xml"):
@@ -590,8 +599,8 @@ def test_no_response_ever_shows_who_reported(client, category, reporter, key, ha
     _, body = post(client, **spec_example(key))
     number = body[0]["service_request_id"]
     report = Report.objects.get(pk=int(number))
-    actions.respond_report(report, actor=handler, note="已派人")
-    actions.resolve_report(report, actor=handler, result="已修复")
+    respond_report(report, actor=handler, note="已派人")
+    resolve_report(report, actor=handler, result="已修复")
     secrets = ["骑手赵六", "赵", "13955556666", "5555", "张小明", "13912345678", "smit333"]
     paths = [
         "requests", f"requests/{number}", "servicerequestupdates", "services", "discovery",
@@ -630,7 +639,7 @@ def test_media_url_serves_the_first_public_photo_and_its_redacted_copy(
     with default_storage.open(report.photos[0]["path"], "rb") as original:
         assert b"".join(response.streaming_content) == original.read()
 
-    report = actions.redact_photo(report, actor=dispatcher, index=0, reason="有人脸")
+    report = redact_photo(report, actor=dispatcher, index=0, reason="有人脸")
     response = client.get(url)
     served = b"".join(response.streaming_content)
     with default_storage.open(report.photos[0]["public"], "rb") as blurred:
@@ -639,7 +648,7 @@ def test_media_url_serves_the_first_public_photo_and_its_redacted_copy(
         assert served != original.read()
     assert client.get(BASE + f"media/{report.pk}/7.jpg").status_code == 404
 
-    actions.hide_report(report, actor=dispatcher, hidden=True, reason="不宜公开")
+    hide_report(report, actor=dispatcher, hidden=True, reason="不宜公开")
     assert client.get(url).status_code == 404
 
 
@@ -648,7 +657,7 @@ def test_media_of_a_case_rejected_as_invalid_is_404(
 ):
     report = submit(reporter, unrouted_category, photos=[jpeg()])
     assert client.get(BASE + f"media/{report.pk}/0.jpg").status_code == 200
-    actions.reject_report(report, actor=dispatcher, reason=RejectReason.INVALID, note="无关照片")
+    reject_report(report, actor=dispatcher, reason=RejectReason.INVALID, note="无关照片")
     assert client.get(BASE + f"media/{report.pk}/0.jpg").status_code == 404
 
 
@@ -657,10 +666,10 @@ def test_media_of_a_case_rejected_as_invalid_is_404(
 
 def test_updates_carry_the_richer_states_of_the_timeline(client, category, reporter, handler):
     report = submit(reporter, category)
-    actions.respond_report(report, actor=handler, note="已安排人员前往")
-    actions.resolve_report(report, actor=handler, result="已修复")
-    actions.verify_report(report, actor=reporter)
-    actions.rate_report(report, actor=reporter, rating=2, comment="修得太慢，赵某很不满意")
+    respond_report(report, actor=handler, note="已安排人员前往")
+    resolve_report(report, actor=handler, result="已修复")
+    verify_report(report, actor=reporter)
+    rate_report(report, actor=reporter, rating=2, comment="修得太慢，赵某很不满意")
     response, body = get_json(client, "servicerequestupdates")
     assert response.status_code == 200
     assert all(set(u) == UPDATE_FIELDS for u in body)
@@ -719,7 +728,7 @@ def test_lists_take_one_query_however_many_cases(
     client, category, reporter, handler, django_assert_num_queries
 ):
     for _ in range(3):
-        actions.respond_report(submit(reporter, category, photos=[jpeg()]), actor=handler)
+        respond_report(submit(reporter, category, photos=[jpeg()]), actor=handler)
     for path in ("requests", "servicerequestupdates", "services"):
         with django_assert_num_queries(1):
             assert client.get(BASE + f"{path}.json").status_code == 200

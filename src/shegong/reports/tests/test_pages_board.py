@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.reports import actions
+from shegong.reports.actions.reports import respond_report, submit_report
 from shegong.reports.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ EXPORT = reverse("reports:metrics_export")
 
 
 def submit(actor, category, point=testing.POINT_A):
-    return actions.submit_report(
+    return submit_report(
         actor=actor, category=category, description="路面塌陷", lat=point[0], lon=point[1]
     )
 
@@ -36,13 +36,13 @@ def cases(district, rider, category, handler, department_b, other_handler):
     food = testing.report_category("food", "食品安全", group="民生诉求")
     testing.routing_rule(food, district["district"], department_b)
     answered = submit(rider, category)
-    actions.respond_report(answered, actor=handler)
+    respond_report(answered, actor=handler)
     overdue = submit(rider, category, testing.POINT_B)
     Report.objects.filter(pk=overdue.pk).update(
         response_due_at=timezone.now() - timedelta(hours=1), escalation_level=1
     )
     other = submit(rider, food)
-    actions.respond_report(other, actor=other_handler)
+    respond_report(other, actor=other_handler)
     return {"answered": answered, "overdue": overdue, "other": other}
 
 

@@ -18,7 +18,13 @@ from PIL import Image
 from shegong import testing
 from shegong.core.models import IdempotencyRecord
 from shegong.core.perms import Role
-from shegong.reports import actions
+from shegong.reports.actions.reports import (
+    add_note,
+    redact_photo,
+    resolve_report,
+    respond_report,
+    submit_report,
+)
 from shegong.reports.choices import Status
 from shegong.reports.models import Follower, Report
 
@@ -67,7 +73,7 @@ def submit(client, category, photos=None, **overrides):
 
 def file_report(user, category, point=testing.POINT_A, **kwargs):
     kwargs.setdefault("description", "井盖缺失")
-    return actions.submit_report(
+    return submit_report(
         actor=user, category=category, lat=point[0], lon=point[1], photos=[jpeg()], **kwargs
     )
 
@@ -359,7 +365,7 @@ def test_my_reports_lists_my_cases_and_followed_ones_newest_first(
 
 def test_my_reports_tabs_show_what_waits_for_me(client, rider, handler, category):
     report = file_report(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
+    resolve_report(report, actor=handler, result="已修复")
     client.force_login(rider)
     response = client.get("/m/my-reports/", {"tab": "todo"})
     assert list(response.context["page"].object_list) == [report]
@@ -385,9 +391,9 @@ def test_the_case_page_shows_public_steps_with_department_names_never_handlers(
     client, rider, handler, category
 ):
     report = file_report(rider, category)
-    actions.respond_report(report, actor=handler, note="已安排人员前往")
-    actions.add_note(report, actor=handler, note="内部备注：等待材料", public=False)
-    actions.resolve_report(report, actor=handler, result="已更换井盖", photos=[jpeg("after.jpg")])
+    respond_report(report, actor=handler, note="已安排人员前往")
+    add_note(report, actor=handler, note="内部备注：等待材料", public=False)
+    resolve_report(report, actor=handler, result="已更换井盖", photos=[jpeg("after.jpg")])
     client.force_login(rider)
     body = client.get(reverse("reports_m:my_detail", args=[report.pk])).content.decode()
     assert "已安排人员前往" in body and "城管局" in body
@@ -403,7 +409,7 @@ def test_the_reporter_gets_photos_and_after_photos_through_the_checked_view(
     client, rider, handler, category
 ):
     report = file_report(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复", photos=[jpeg("after.jpg")])
+    resolve_report(report, actor=handler, result="已修复", photos=[jpeg("after.jpg")])
     client.force_login(rider)
     for kind in ("thumb", "full", "after-thumb", "after-full"):
         response = client.get(reverse("reports_m:photo", args=[report.pk, 0, kind]))
@@ -418,7 +424,7 @@ def test_a_follower_sees_only_the_redacted_copy_of_a_photo(client, rider, other_
     case = file_report(other_rider, category)
     Follower.objects.create(report=case, user=rider)
     moderator = testing.user(Role.DISPATCHER, case.region, name="审核员")
-    actions.redact_photo(case, actor=moderator, index=0, reason="有人脸")
+    redact_photo(case, actor=moderator, index=0, reason="有人脸")
     case.refresh_from_db()
     client.force_login(rider)
     response = client.get(reverse("reports_m:photo", args=[case.pk, 0, "full"]))
@@ -433,7 +439,7 @@ def test_a_follower_sees_only_the_redacted_copy_of_a_photo(client, rider, other_
 
 def test_the_reporter_confirms_then_rates_the_case(client, rider, handler, category):
     report = file_report(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
+    resolve_report(report, actor=handler, result="已修复")
     client.force_login(rider)
     response = client.post(reverse("reports_m:verify", args=[report.pk]))
     assert response.status_code == 302
@@ -466,7 +472,7 @@ def test_the_reporter_asks_for_the_work_to_be_redone_within_7_days(
     client, rider, handler, category
 ):
     report = file_report(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
+    resolve_report(report, actor=handler, result="已修复")
     client.force_login(rider)
     url = reverse("reports_m:reopen", args=[report.pk])
     empty = client.post(url, {"reason": " "})
@@ -480,7 +486,7 @@ def test_the_reporter_asks_for_the_work_to_be_redone_within_7_days(
 
 def test_reopening_after_7_days_is_refused_with_a_message(client, rider, handler, category):
     report = file_report(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
+    resolve_report(report, actor=handler, result="已修复")
     Report.objects.filter(pk=report.pk).update(resolved_at=timezone.now() - timedelta(days=8))
     client.force_login(rider)
     detail = client.get(reverse("reports_m:my_detail", args=[report.pk])).content.decode()

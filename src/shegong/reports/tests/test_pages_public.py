@@ -13,13 +13,24 @@ from PIL import Image
 
 from shegong import testing
 from shegong.core.pii import mask_name, mask_phone
-from shegong.reports import actions
+from shegong.reports.actions.reports import (
+    add_note,
+    hide_report,
+    merge_reports,
+    rate_report,
+    redact_photo,
+    reject_report,
+    resolve_report,
+    respond_report,
+    submit_report,
+    verify_report,
+)
 from shegong.reports.choices import RejectReason, Status
 from shegong.reports.models import Report
 
 pytestmark = pytest.mark.django_db
 
-LIST = reverse("public_cases:list")
+LIST = reverse("reports_public:list")
 
 
 def photo() -> SimpleUploadedFile:
@@ -29,11 +40,11 @@ def photo() -> SimpleUploadedFile:
 
 
 def detail(report) -> str:
-    return reverse("public_cases:detail", args=[report.pk])
+    return reverse("reports_public:detail", args=[report.pk])
 
 
 def photo_url(report, index=0, kind="thumb") -> str:
-    return reverse("public_cases:photo", args=[report.pk, index, kind])
+    return reverse("reports_public:photo", args=[report.pk, index, kind])
 
 
 def read(response) -> bytes:
@@ -49,23 +60,23 @@ def rider(district):
 def public_case(rider, category, handler):
     """Reported with a photo by a rider, answered, resolved, closed and rated with a comment;
     an internal note on its timeline."""
-    report = actions.submit_report(
+    report = submit_report(
         actor=rider, category=category, description="东关路井盖缺失，夜里很危险",
         lat=testing.POINT_A[0], lon=testing.POINT_A[1], address="东关路12号",
         photos=[photo()], anonymous=True,
     )  # fmt: skip
-    actions.add_note(report, actor=handler, note="内部备注：联系上报人13712345678", public=False)
-    actions.respond_report(report, actor=handler, note="已派人查看")
-    actions.resolve_report(report, actor=handler, result="已补装井盖")
-    actions.verify_report(report, actor=rider)
-    actions.rate_report(report, actor=rider, rating=5, comment="王大锤很满意，电话13712345678")
+    add_note(report, actor=handler, note="内部备注：联系上报人13712345678", public=False)
+    respond_report(report, actor=handler, note="已派人查看")
+    resolve_report(report, actor=handler, result="已补装井盖")
+    verify_report(report, actor=rider)
+    rate_report(report, actor=rider, rating=5, comment="王大锤很满意，电话13712345678")
     return Report.objects.get(pk=report.pk)
 
 
 @pytest.fixture
 def caller_case(dispatcher, category):
     """Entered by the dispatch desk for a caller (name and phone on the case)."""
-    return actions.submit_report(
+    return submit_report(
         actor=dispatcher, category=category, description="路灯不亮", lat=testing.POINT_B[0],
         lon=testing.POINT_B[1], caller_name="张来电", caller_phone="13698765432",
     )  # fmt: skip
@@ -115,7 +126,7 @@ def test_the_public_timeline_has_public_steps_with_department_names(client, publ
 
 
 def submit(rider, category):
-    return actions.submit_report(
+    return submit_report(
         actor=rider, category=category, description="西城工单：垃圾堆放",
         lat=testing.POINT_A[0], lon=testing.POINT_A[1], photos=[photo()],
     )  # fmt: skip
@@ -127,14 +138,14 @@ def test_a_case_the_public_may_not_see_is_404(
 ):
     if case == "hidden":
         report = submit(rider, category)
-        actions.hide_report(report, actor=dispatcher, hidden=True, reason="涉及隐私")
+        hide_report(report, actor=dispatcher, hidden=True, reason="涉及隐私")
     else:
         report = submit(rider, unrouted_category)
-        actions.reject_report(report, actor=dispatcher, reason=RejectReason.INVALID, note="无效")
+        reject_report(report, actor=dispatcher, reason=RejectReason.INVALID, note="无效")
     assert client.get(detail(report)).status_code == 404
     assert client.get(photo_url(report)).status_code == 404
     assert detail(report) not in client.get(LIST).content.decode()
-    assert client.get(reverse("public_cases:detail", args=[987654])).status_code == 404
+    assert client.get(reverse("reports_public:detail", args=[987654])).status_code == 404
 
 
 def test_a_new_a_merged_and_a_rejected_duplicate_show_their_outcome(
@@ -145,17 +156,17 @@ def test_a_new_a_merged_and_a_rejected_duplicate_show_their_outcome(
     new = submit(rider, unrouted_category)
     assert "待受理" in client.get(detail(new)).content.decode()
     main, merged = submit(rider, category), submit(rider, unrouted_category)
-    actions.merge_reports(merged, into=main, actor=dispatcher)
+    merge_reports(merged, into=main, actor=dispatcher)
     html = client.get(detail(merged)).content.decode()
     assert "已并单" in html and detail(main) in html
     duplicate = submit(rider, unrouted_category)
-    actions.reject_report(duplicate, actor=dispatcher, reason=RejectReason.DUPLICATE, note="重复")
+    reject_report(duplicate, actor=dispatcher, reason=RejectReason.DUPLICATE, note="重复")
     assert "不予受理：重复上报" in client.get(detail(duplicate)).content.decode()
 
 
 def test_a_redacted_photo_is_served_as_its_blurred_copy(client, public_case, dispatcher):
     original = public_case.photos[0]
-    actions.redact_photo(public_case, actor=dispatcher, index=0, reason="有人脸")
+    redact_photo(public_case, actor=dispatcher, index=0, reason="有人脸")
     redacted = Report.objects.get(pk=public_case.pk).photos[0]
     for kind, key, original_key in (("full", "public", "path"), ("thumb", "public_thumb", "thumb")):
         response = client.get(photo_url(public_case, kind=kind))

@@ -19,7 +19,7 @@ from PIL import Image
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.reports import actions
+from shegong.reports.actions.reports import reject_report, submit_report, transfer_report
 from shegong.reports.choices import Status
 from shegong.reports.models import Report
 
@@ -30,9 +30,7 @@ QUEUE = reverse("reports:queue")
 
 def submit(actor, category, point=testing.POINT_A, **kwargs):
     kwargs.setdefault("description", "人行道地砖松动，老人容易绊倒")
-    return actions.submit_report(
-        actor=actor, category=category, lat=point[0], lon=point[1], **kwargs
-    )
+    return submit_report(actor=actor, category=category, lat=point[0], lon=point[1], **kwargs)
 
 
 def jpeg(name="现场.jpg", colour=(30, 120, 200)):
@@ -158,7 +156,7 @@ def test_finished_cases_leave_the_working_queue_but_stay_under_all(
     client, dispatcher, rider, unrouted_category
 ):
     report = submit(rider, unrouted_category, description="已不予受理的问题")
-    actions.reject_report(report, actor=dispatcher, reason="invalid", note="信息不全")
+    reject_report(report, actor=dispatcher, reason="invalid", note="信息不全")
     client.force_login(dispatcher)
     assert "已不予受理的问题" not in client.get(QUEUE).content.decode()
     assert "已不予受理的问题" in client.get(QUEUE, {"status": "all"}).content.decode()
@@ -252,7 +250,7 @@ def test_a_bulk_transfer_goes_on_past_a_case_that_fails(
     first = submit(rider, unrouted_category, description="一")
     second = submit(rider, unrouted_category, description="二")
     taken = submit(rider, unrouted_category, description="三")
-    actions.transfer_report(taken, actor=dispatcher, department=department_b)
+    transfer_report(taken, actor=dispatcher, department=department_b)
     client.force_login(dispatcher)
     response = client.post(
         reverse("reports:bulk_transfer"),

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from shegong.core.models import AuditEvent
-from shegong.reports import actions
+from shegong.reports.actions.reports import add_assist, add_note, resolve_report, verify_report
 from shegong.reports.choices import EventKind, Status
 from shegong.reports.models import Report, ResponseTemplate
 
@@ -42,7 +42,7 @@ def test_the_case_page_shows_the_case_clock_answers_photos_and_full_timeline(
     report = submit(
         rider, category, address="东关路12号", attributes={"size": "small"}, photos=[jpeg()]
     )
-    actions.add_note(report, actor=dispatcher, note="已电话联系城管中队", public=False)
+    add_note(report, actor=dispatcher, note="已电话联系城管中队", public=False)
     client.force_login(dispatcher)
     response = detail(client, report)
     body = response.content.decode()
@@ -78,7 +78,7 @@ def test_each_user_sees_only_the_actions_that_apply_to_them(
     client, handler, dispatcher, other_handler, rider, category, department_b
 ):
     report = submit(rider, category)
-    actions.add_assist(report, actor=dispatcher, department=department_b)
+    add_assist(report, actor=dispatcher, department=department_b)
     client.force_login(handler)
     verbs = [v for v, *_ in detail(client, report).context["action_forms"]]
     assert verbs == ["respond", "resolve", "return", "note"]
@@ -279,8 +279,8 @@ def test_a_handler_returns_a_misrouted_case_to_the_dispatch_desk(
 
 def test_a_wrong_step_shows_the_allowed_steps_and_changes_nothing(client, handler, rider, category):
     report = submit(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
-    actions.verify_report(report, actor=rider)
+    resolve_report(report, actor=handler, result="已修复")
+    verify_report(report, actor=rider)
     report.refresh_from_db()
     assert report.status == Status.CLOSED
     client.force_login(handler)
@@ -315,7 +315,7 @@ def test_street_staff_verify_and_the_desk_reopens_for_rework(
     client, street_a_staff, dispatcher, handler, rider, category
 ):
     report = submit(rider, category)
-    actions.resolve_report(report, actor=handler, result="已修复")
+    resolve_report(report, actor=handler, result="已修复")
     client.force_login(street_a_staff)
     response = act(client, report, "verify", {"note": "网格员现场核实"})
     assert response.status_code == 302

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.reports import actions
+from shegong.reports.actions.reports import respond_report, return_report
 from shegong.reports.choices import Status
 
 from .test_pages_staff import submit
@@ -25,7 +25,7 @@ def test_the_desk_lists_waiting_and_returned_cases_with_inline_forms(
     waiting = submit(rider, unrouted_category, description="待受理的问题")
     routed = submit(rider, category, description="已自动派单的问题")
     returned = submit(rider, category, point=FAR_A, description="被退回的问题")
-    actions.return_report(returned, actor=handler, reason="不属于城管职责")
+    return_report(returned, actor=handler, reason="不属于城管职责")
     client.force_login(dispatcher)
     response = client.get(DESK)
     body = response.content.decode()
@@ -93,7 +93,7 @@ def test_a_case_past_merging_is_the_original_of_its_pair(
     client, dispatcher, handler, rider, resident, category
 ):
     worked = submit(rider, category)  # routed to 城管局
-    actions.respond_report(worked, actor=handler)  # responded: can no longer be merged away
+    respond_report(worked, actor=handler)  # responded: can no longer be merged away
     fresh = submit(resident, category, point=NEAR_A)
     client.force_login(dispatcher)
     pairs = client.get(DESK).context["pairs"]

@@ -11,7 +11,8 @@ from django.utils import timezone
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.reports import actions, scans
+from shegong.reports import scans
+from shegong.reports.actions.reports import submit_report
 from shegong.reports.choices import EventKind
 from shegong.reports.models import Report, ReportEvent
 
@@ -26,7 +27,7 @@ def test_a_scan_killed_mid_batch_escalates_each_case_exactly_once_after_restart(
     rider, category, handler, monkeypatch
 ):
     cases = [
-        actions.submit_report(actor=rider, category=category, description=f"井盖缺失{i}",
+        submit_report(actor=rider, category=category, description=f"井盖缺失{i}",
                               lat=testing.POINT_A[0], lon=testing.POINT_A[1])
         for i in range(7)
     ]  # fmt: skip

@@ -139,7 +139,7 @@ def test_statistics_page_scope_and_export(client, setup, street_a_staff, residen
 def test_statistics_show_facilities_and_the_workers_demands_by_category_and_state(
     client, setup, street_a_staff
 ):
-    from shegong.reports import actions as report_actions
+    from shegong.reports.actions import reports as report_actions
     from shegong.stations.models import Facility
 
     water = Facility.objects.get(code="water")

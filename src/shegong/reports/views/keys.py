@@ -6,7 +6,6 @@ deployment), so the page needs ``reports.configure``, which only the district ho
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,19 +15,11 @@ from django.views.decorators.http import require_POST
 from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.web.forms import BootstrapMixin, add_domain_error
+from shegong.web.forms import add_domain_error
 
-from . import actions
-from .models import ApiKey
-
-
-class ApiKeyForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(
-        label="用途",
-        max_length=60,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "例如：12345热线对接、市级城市管理平台"}),
-    )
+from ..actions.keys import create_api_key, revoke_api_key
+from ..forms.keys import ApiKeyForm
+from ..models import ApiKey
 
 
 def api_keys(request: HttpRequest) -> HttpResponse:
@@ -38,9 +29,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            api_key, plaintext = actions.create_api_key(
-                actor=request.user, name=form.cleaned_data["name"]
-            )
+            api_key, plaintext = create_api_key(actor=request.user, name=form.cleaned_data["name"])
         except DomainError as exc:
             add_domain_error(form, exc)
             status = exc.status
@@ -70,6 +59,6 @@ def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if api_key is None:
         raise NotFound("未找到该接口密钥")
     require_perm(request.user, Perm.REPORTS_CONFIGURE)
-    actions.revoke_api_key(api_key, actor=request.user)
+    revoke_api_key(api_key, actor=request.user)
     messages.success(request, f"已吊销接口密钥「{api_key.name}」")
     return redirect_after_write(request, reverse("reports:api_keys"))

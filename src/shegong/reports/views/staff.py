@@ -7,7 +7,7 @@ small form, call ONE action, and show its ``DomainError`` beside the form — a 
 as the Chinese message listing the allowed next steps, bad input (422) beside its fields.
 
 The case page offers only the actions that apply to THIS user and THIS status
-(``queries_staff.available_verbs``: the transition table ``choices.ALLOWED`` plus the checks
+(``queries.available_verbs``: the transition table ``choices.ALLOWED`` plus the checks
 the actions make), so no button leads to a 403; the actions check everything again anyway.
 """
 
@@ -36,16 +36,31 @@ from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name, mask_phone
 from shegong.web.forms import add_domain_error
 
-from . import actions, queries
-from . import queries_staff as staff
-from .choices import (
+from .. import queries
+from ..actions.reports import (
+    accept_report,
+    add_assist,
+    add_note,
+    hide_report,
+    merge_reports,
+    reassign_report,
+    redact_photo,
+    reject_report,
+    reopen_report,
+    resolve_report,
+    respond_report,
+    return_report,
+    transfer_report,
+    verify_report,
+)
+from ..choices import (
     FINISHED,
     OPEN,
     EventKind,
     RejectReason,
     Status,
 )
-from .forms_staff import (
+from ..forms.staff import (
     ALL_FILTER,
     FORMS,
     OPEN_FILTER,
@@ -57,10 +72,10 @@ from .forms_staff import (
     fill_template,
     templates_for,
 )
-from .models import Report, ReportEvent
+from ..models import Report, ReportEvent
 
 PAGE_SIZE = 20
-DESK_LIMIT = staff.DESK_LIMIT
+DESK_LIMIT = queries.DESK_LIMIT
 BULK_LIMIT = 200
 ESCALATION_LABELS = {0: "未督办", 1: "督办（响应超时）", 2: "再次督办（办理超期）"}
 # verb → (title of its form on the case page, Bootstrap colour of its button)
@@ -94,8 +109,10 @@ def _with_status(user: Any, status: str) -> QuerySet:
 
 
 def _queue_rows(user: Any, criteria: dict[str, Any], now: datetime) -> QuerySet:
-    qs = staff.filter_queue(_with_status(user, criteria.get("status", OPEN_FILTER)), criteria, now)
-    return qs.annotate(deadline=staff.deadline_expression()).order_by(
+    qs = queries.filter_queue(
+        _with_status(user, criteria.get("status", OPEN_FILTER)), criteria, now
+    )
+    return qs.annotate(deadline=queries.deadline_expression()).order_by(
         F("deadline").asc(nulls_last=True), "submitted_at", "pk"
     )
 
@@ -140,13 +157,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         rows, base = Report.objects.none(), Report.objects.none()
     else:
-        rows, base = _queue_rows(user, criteria, now), staff.filter_queue(visible, criteria, now)
+        rows, base = _queue_rows(user, criteria, now), queries.filter_queue(visible, criteria, now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     can_dispatch = user.has_perm_in_scope(Perm.REPORTS_DISPATCH)
     context = {
         "form": form,
         "page": page,
-        "rows": [(report, staff.clock_of(report, now)) for report in page],
+        "rows": [(report, queries.clock_of(report, now)) for report in page],
         "tabs": _tabs(request, base, criteria.get("status", OPEN_FILTER)),
         "query": _query(request),
         "can_dispatch": can_dispatch,
@@ -186,7 +203,7 @@ def export(request: HttpRequest) -> HttpResponse:
         return redirect_after_write(request, reverse("reports:queue"))
     criteria = _criteria(form)
     qs = _queue_rows(user, criteria, now).select_related("reporter")
-    department_member = staff.department_id_of(user) is not None
+    department_member = queries.department_id_of(user) is not None
     statuses, channels = dict(Status.choices), dict(Report._meta.get_field("channel").choices)
 
     def rows() -> Iterator[list[Any]]:
@@ -260,7 +277,7 @@ def bulk_transfer(request: HttpRequest) -> HttpResponse:
         number = f"{int(raw):08d}" if raw.isdigit() else raw[:20]
         try:
             report = queries.access_report(user, raw)
-            actions.transfer_report(report, actor=user, department=department, note=note)
+            transfer_report(report, actor=user, department=department, note=note)
         except ShegongError as exc:  # one case out of reach or refused does not stop the others
             failed.append(f"{number}（{exc.detail}）")
         else:
@@ -305,7 +322,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         "waiting_total": waiting_qs.count() if len(waiting) == DESK_LIMIT else len(waiting),
         "returned": [(r, reasons.get(r.pk)) for r in returned],
         "returned_total": returned_qs.count() if len(returned) == DESK_LIMIT else len(returned),
-        "pairs": staff.duplicate_pairs(visible, now),
+        "pairs": queries.duplicate_pairs(visible, now),
         "departments": departments_for(user),
         "reject_reasons": RejectReason.choices,
         "next": reverse("reports:dispatch"),
@@ -334,7 +351,7 @@ def _photos(report: Report, photo_set: str, records: list[dict]) -> list[dict[st
 
 
 def _timeline(user: Any, report: Report) -> list[dict[str, Any]]:
-    show_reporter = staff.may_see_reporter(user, report)
+    show_reporter = queries.may_see_reporter(user, report)
     rows = []
     events = report.events.select_related("department", "actor").order_by("at", "id")
     for event in events:
@@ -362,7 +379,7 @@ def _render_detail(
     assignments = list(
         report.assignments.select_related("department").order_by("-active", "role", "assigned_at")
     )
-    verbs = staff.available_verbs(user, report, assignments)
+    verbs = queries.available_verbs(user, report, assignments)
     needs_departments = {"transfer", "reassign", "assist"} & set(verbs)
     departments = departments_for(user) if needs_departments else []
     templates = (
@@ -384,15 +401,15 @@ def _render_detail(
     )
     context = {
         "report": report,
-        "clock": staff.clock_of(report, now),
+        "clock": queries.clock_of(report, now),
         "overdue": report.overdue(now),
         "escalation": ESCALATION_LABELS.get(report.escalation_level, ""),
         "region_name": report.region.full_name,
-        "answers": staff.answers_of(report),
+        "answers": queries.answers_of(report),
         "photos": _photos(report, "report", report.photos),
         "result_photos": _photos(report, "result", report.result_photos),
-        "reporter": staff.reporter_shown(user, report),
-        "show_caller": staff.may_see_reporter(user, report),
+        "reporter": queries.reporter_shown(user, report),
+        "show_caller": queries.may_see_reporter(user, report),
         "assignments": assignments,
         "timeline": _timeline(user, report),
         "merged": merged,
@@ -428,18 +445,18 @@ def _text(form: ActionForm, data: dict[str, Any], field: str) -> str:
 
 
 def _accept(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.accept_report(report, actor=user, note=data["note"].strip())
+    accept_report(report, actor=user, note=data["note"].strip())
     return f"已受理工单 {report.number}"
 
 
 def _reject(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.reject_report(report, actor=user, reason=data["reason"], note=_text(form, data, "note"))
+    reject_report(report, actor=user, reason=data["reason"], note=_text(form, data, "note"))
     return f"工单 {report.number} 不予受理，已告知上报人"
 
 
 def _transfer(report: Report, user: Any, data: dict, form: ActionForm) -> str:
     department = data["department"]
-    actions.transfer_report(
+    transfer_report(
         report, actor=user, department=department, assisting=list(data["assisting"]),
         note=data["note"].strip(),
     )  # fmt: skip
@@ -448,13 +465,13 @@ def _transfer(report: Report, user: Any, data: dict, form: ActionForm) -> str:
 
 def _reassign(report: Report, user: Any, data: dict, form: ActionForm) -> str:
     department = data["department"]
-    actions.reassign_report(report, actor=user, department=department, note=data["note"])
+    reassign_report(report, actor=user, department=department, note=data["note"])
     return f"工单 {report.number} 已改派至{department.name}"
 
 
 def _assist(report: Report, user: Any, data: dict, form: ActionForm) -> str:
     department = data["department"]
-    actions.add_assist(report, actor=user, department=department)
+    add_assist(report, actor=user, department=department)
     return f"已增加协办部门：{department.name}"
 
 
@@ -464,54 +481,52 @@ def _merge(report: Report, user: Any, data: dict, form: ActionForm) -> str:
         into = queries.access_report(user, data["into"])
     except NotFound:
         raise InvalidInput.field("into", f"未找到工单 {number}，或您无权查看") from None
-    actions.merge_reports(report, into=into, actor=user)
+    merge_reports(report, into=into, actor=user)
     return f"工单 {report.number} 已并入工单 {into.number}"
 
 
 def _respond(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.respond_report(report, actor=user, note=_text(form, data, "note"))
+    respond_report(report, actor=user, note=_text(form, data, "note"))
     return f"已响应工单 {report.number}"
 
 
 def _return(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.return_report(report, actor=user, reason=data["reason"])
+    return_report(report, actor=user, reason=data["reason"])
     return f"工单 {report.number} 已退回派单台"
 
 
 def _resolve(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.resolve_report(
-        report, actor=user, result=_text(form, data, "result"), photos=data["photos"]
-    )
+    resolve_report(report, actor=user, result=_text(form, data, "result"), photos=data["photos"])
     return f"工单 {report.number} 已办理完毕，等待核实"
 
 
 def _note(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.add_note(report, actor=user, note=_text(form, data, "note"), public=data["public"])
+    add_note(report, actor=user, note=_text(form, data, "note"), public=data["public"])
     return "已添加备注（群众可见）" if data["public"] else "已添加内部备注"
 
 
 def _verify(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.verify_report(report, actor=user, note=data["note"].strip())
+    verify_report(report, actor=user, note=data["note"].strip())
     return f"工单 {report.number} 已核实办结"
 
 
 def _reopen(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.reopen_report(report, actor=user, reason=data["reason"])
+    reopen_report(report, actor=user, reason=data["reason"])
     return f"工单 {report.number} 已重启，退回主办部门返工"
 
 
 def _hide(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.hide_report(report, actor=user, hidden=True, reason=data["reason"])
+    hide_report(report, actor=user, hidden=True, reason=data["reason"])
     return "已设为不公开"
 
 
 def _show(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.hide_report(report, actor=user, hidden=False, reason=data["reason"])
+    hide_report(report, actor=user, hidden=False, reason=data["reason"])
     return "已恢复公开"
 
 
 def _redact(report: Report, user: Any, data: dict, form: ActionForm) -> str:
-    actions.redact_photo(report, actor=user, index=data["index"], reason=data["reason"])
+    redact_photo(report, actor=user, index=data["index"], reason=data["reason"])
     return f"第{data['index'] + 1}张照片已打码，公开页面只显示打码后的照片"
 
 

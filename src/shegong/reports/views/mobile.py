@@ -2,7 +2,7 @@
 
 A rider on a slow phone connection files a case with photos and a location, follows a nearby
 case instead of reporting it twice, and later sees the timeline, confirms the result, asks for
-the work to be redone or rates it. Every change goes through one action of ``actions.py``.
+the work to be redone or rates it. Every change goes through one action of ``actions/reports.py``.
 
 These pages extend their own small base (``reports/m_base.html``: one small stylesheet, no
 Bootstrap, no icon font, no htmx) so ``/m/report`` stays far under the issue's 300 KB page weight
@@ -40,12 +40,20 @@ from shegong.core.perms import STAFF_ROLES
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 
-from . import actions, limits, queries
-from .catalogue import PHOTO_OPTIONAL_GROUPS
-from .choices import FINISHED, AttributeType, Rating, Status
-from .models import Category, Follower, Report
-from .redaction import public_photos
-from .schemas import AttributeDef, attribute_defs
+from .. import limits, queries
+from ..actions.reports import (
+    REOPEN_WINDOW_DAYS,
+    follow_report,
+    rate_report,
+    reopen_report,
+    submit_report,
+    verify_report,
+)
+from ..catalogue import PHOTO_OPTIONAL_GROUPS
+from ..choices import FINISHED, AttributeType, Rating, Status
+from ..models import Category, Follower, Report
+from ..redaction import public_photos
+from ..schemas import AttributeDef, attribute_defs
 
 PAGE_SIZE = 20
 TOKEN_PREFIX = "m-report:"
@@ -364,7 +372,7 @@ def _submit(
         crs = "wgs84"
     try:
         limits.check_submission_rate(request.user)
-        report = actions.submit_report(
+        report = submit_report(
             actor=request.user,
             category=category,
             description=post.get("description", ""),
@@ -438,7 +446,7 @@ def follow(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         raise NotFound(queries.REPORT_NOT_FOUND)
     try:
-        actions.follow_report(case, actor=request.user)
+        follow_report(case, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect("reports_m:report")
@@ -500,7 +508,7 @@ def _detail_context(
     user = request.user
     is_reporter = report.reporter_id == user.pk
     finished_at = report.resolved_at or report.closed_at
-    reopen_window = timedelta(days=actions.REOPEN_WINDOW_DAYS)
+    reopen_window = timedelta(days=REOPEN_WINDOW_DAYS)
     within_window = finished_at is not None and timezone.now() - finished_at <= reopen_window
     reopenable_status = report.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
     answers = []
@@ -537,7 +545,7 @@ def _detail_context(
         "can_verify": can["verify"],
         "can_reopen": can["reopen"],
         "reopen_closed": is_reporter and reopenable_status and not within_window,
-        "reopen_days": actions.REOPEN_WINDOW_DAYS,
+        "reopen_days": REOPEN_WINDOW_DAYS,
         "can_rate": can["rate"],
         "ratings": list(reversed(Rating.choices)),
         "star_range": range(1, 6),
@@ -567,7 +575,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     """确认已解决: the reporter confirms the department's result; the case is closed."""
     report = queries.access_report(request.user, pk)
     try:
-        actions.verify_report(report, actor=request.user)
+        verify_report(report, actor=request.user)
     except DomainError as exc:
         return _after_action(request, report, exc, "verify", {})
     messages.success(request, "已确认问题解决，工单已办结。欢迎对办理情况进行评价。")
@@ -580,7 +588,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     report = queries.access_report(request.user, pk)
     reason = request.POST.get("reason", "")
     try:
-        actions.reopen_report(report, actor=request.user, reason=reason)
+        reopen_report(report, actor=request.user, reason=reason)
     except DomainError as exc:
         return _after_action(request, report, exc, "reopen", {"reason": reason})
     messages.success(request, "已申请重办，承办部门将重新处理。")
@@ -596,7 +604,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not raw.isdigit():
             raise InvalidInput.field("rating", "请选择星级（1到5星）")
-        actions.rate_report(report, actor=request.user, rating=int(raw), comment=comment)
+        rate_report(report, actor=request.user, rating=int(raw), comment=comment)
     except DomainError as exc:
         return _after_action(request, report, exc, "rate", {"rating": raw, "comment": comment})
     messages.success(request, "感谢您的评价！")

@@ -21,8 +21,8 @@ from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.web.forms import DATE, DATE_ERRORS, NOTE, PhotosField, StyledForm
 
-from .choices import RejectReason, Status
-from .models import Category, Report, ResponseTemplate
+from ..choices import RejectReason, Status
+from ..models import Category, Report, ResponseTemplate
 
 # The queue's status filter: "" = every open case (the working queue), "all" = every case.
 OPEN_FILTER, ALL_FILTER = "", "all"

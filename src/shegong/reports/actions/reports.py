@@ -20,8 +20,6 @@ fails, the stored files are removed again.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -32,18 +30,18 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from shegong.accounts.models import Department, Membership, User
+from shegong.accounts.models import Department, User
 from shegong.core import audit, geo
 from shegong.core import photos as photo_intake
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from shegong.core.notify import notify
 from shegong.core.perms import STAFF_ROLES, Perm, Role, require_perm
+from shegong.core.workdays import add_limit
 from shegong.regions.models import Region
 from shegong.regions.queries import locate
 
-from . import clock
-from .choices import (
+from ..choices import (
     ALLOWED,
     WITH_DEPARTMENT,
     Channel,
@@ -51,27 +49,22 @@ from .choices import (
     RejectReason,
     Status,
 )
-from .choices import Role as AssignmentRole
-from .models import (
-    ApiKey,
-    Appointment,
+from ..choices import Role as AssignmentRole
+from ..models import (
     Assignment,
     Category,
     Follower,
     Report,
     ReportEvent,
     ResponseTemplate,
-    RoutingRule,
 )
-from .schemas import validate_answers
+from ..queries import department_members, dispatchers_for, route
+from ..schemas import validate_answers
 
 __all__ = [
     "accept_report",
     "add_assist",
     "add_note",
-    "appoint",
-    "create_api_key",
-    "end_appointment",
     "follow_report",
     "hide_report",
     "merge_reports",
@@ -83,8 +76,6 @@ __all__ = [
     "resolve_report",
     "respond_report",
     "return_report",
-    "revoke_api_key",
-    "route",
     "submit_report",
     "transfer_report",
     "verify_report",
@@ -196,36 +187,6 @@ def _tell_reporters(report: Report, event: str, *, new: bool = False, **context:
         )
 
 
-def department_members(department: Department, roles: Iterable[str]) -> list[User]:
-    users = User.objects.filter(
-        is_active=True, memberships__department=department, memberships__role__in=list(roles)
-    ).distinct()
-    return list(users)
-
-
-def dispatchers_for(region_code: str) -> list[User]:
-    """Dispatch-desk users whose region contains the case's region."""
-    members = Membership.objects.filter(role=Role.DISPATCHER, user__is_active=True).select_related(
-        "region", "user"
-    )
-    seen: dict[int, User] = {}
-    for m in members:
-        if region_code.startswith(m.region.prefix):
-            seen.setdefault(m.user_id, m.user)
-    return list(seen.values())
-
-
-def district_desk() -> list[User]:
-    """The district dispatch desk (区指挥中心): dispatchers held at district level or above."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Role.DISPATCHER,
-            memberships__region__level__in=["province", "city", "district"],
-        ).distinct()
-    )
-
-
 def _require_dispatch(actor: Any, report: Report) -> None:
     if actor is None:
         return
@@ -251,21 +212,6 @@ def _require_lead_handler(actor: Any, report: Report) -> Department:
 
 def _is_reporter(actor: Any, report: Report) -> bool:
     return actor is not None and report.reporter_id is not None and actor.pk == report.reporter_id
-
-
-# --- routing -----------------------------------------------------------------------------------
-
-
-def route(category: Category, region_code: str) -> Department | None:
-    """The department of the most specific routing rule whose region contains the case's
-    region; None → the district dispatch desk (兜底)."""
-    best: RoutingRule | None = None
-    rules = RoutingRule.objects.filter(category=category).select_related("department", "region")
-    for rule in rules:
-        if region_code.startswith(rule.region.prefix) and rule.department.is_active:
-            if best is None or len(rule.region.prefix) > len(best.region.prefix):
-                best = rule
-    return best.department if best else None
 
 
 # --- intake ----------------------------------------------------------------------------------
@@ -584,9 +530,7 @@ def _transfer(
 def _start_clock(report: Report, now: Any) -> None:
     category = report.category
     report.response_due_at = now + timedelta(hours=category.response_hours)
-    report.resolution_due_at = clock.add_limit(
-        now, category.resolution_limit, category.resolution_unit
-    )
+    report.resolution_due_at = add_limit(now, category.resolution_limit, category.resolution_unit)
     report.escalation_level = 0
     report.responded_at = None
 
@@ -1043,7 +987,7 @@ def redact_photo(report: Report, *, actor: Any, index: int, reason: str) -> Repo
         raise InvalidInput.field("index", "没有这张照片")
     if photos[index].get("redacted"):
         raise DomainError("这张照片已处理过")
-    from .redaction import blur_copy
+    from ..redaction import blur_copy
 
     photos[index] = {**photos[index], "redacted": True, **blur_copy(photos[index])}
     report.photos = photos
@@ -1058,91 +1002,3 @@ def redact_photo(report: Report, *, actor: Any, index: int, reason: str) -> Repo
     )
     _audit(Verb.REPORT_MODERATED, report, actor, photo=index, reason=reason.strip())
     return report
-
-
-# --- appointments and API keys ------------------------------------------------------------------
-
-
-@transaction.atomic(durable=True)
-def appoint(
-    user: User, *, actor: Any, kind: str, appointed_by: str, appointed_on: Any, region: Region
-) -> Appointment:
-    """Appoint a rider as 城市流动监督员 or 红骑网格员 in a region."""
-    require_perm(actor, Perm.REPORTS_CONFIGURE)
-    if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
-        raise NotPermitted("该区划不在您的工作范围内")
-    if not (appointed_by or "").strip():
-        raise InvalidInput.field("appointed_by", "请填写聘任单位")
-    if Appointment.objects.filter(user=user, kind=kind, active=True).exists():
-        raise InvalidInput.field("user", "此人已在任，无需重复聘任")
-    appointment = Appointment.objects.create(
-        user=user,
-        kind=kind,
-        appointed_by=appointed_by.strip(),
-        appointed_on=appointed_on,
-        region=region,
-    )
-    audit.record(
-        Verb.APPOINTMENT_SAVED,
-        actor=actor,
-        target=appointment,
-        data={"kind": kind, "user": user.pk},
-    )
-    return appointment
-
-
-@transaction.atomic(durable=True)
-def end_appointment(appointment: Appointment, *, actor: Any, ended_on: Any) -> Appointment:
-    require_perm(actor, Perm.REPORTS_CONFIGURE)
-    if not appointment.active:
-        raise DomainError("该聘任已结束")
-    if ended_on < appointment.appointed_on:
-        raise InvalidInput.field("ended_on", "解聘日期不能早于聘任日期")
-    appointment.active = False
-    appointment.ended_on = ended_on
-    appointment.save(update_fields=["active", "ended_on"])
-    audit.record(Verb.APPOINTMENT_ENDED, actor=actor, target=appointment)
-    return appointment
-
-
-def _hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-@transaction.atomic(durable=True)
-def create_api_key(*, actor: Any, name: str) -> tuple[ApiKey, str]:
-    """A new Open311 ``api_key``; the plaintext is returned once and never stored."""
-    if actor is not None:
-        require_perm(actor, Perm.REPORTS_CONFIGURE)
-    if not (name or "").strip():
-        raise InvalidInput.field("name", "请填写用途")
-    key = "o311_" + secrets.token_urlsafe(24)
-    api_key = ApiKey.objects.create(
-        name=name.strip()[:60],
-        prefix=key[:9],
-        key_hash=_hash_key(key),
-        created_by=actor if getattr(actor, "pk", None) else None,
-    )
-    audit.record(Verb.API_KEY_CREATED, actor=actor, target=api_key, data={"name": api_key.name})
-    return api_key, key
-
-
-@transaction.atomic(durable=True)
-def revoke_api_key(api_key: ApiKey, *, actor: Any) -> ApiKey:
-    if actor is not None:
-        require_perm(actor, Perm.REPORTS_CONFIGURE)
-    if api_key.revoked_at is None:
-        api_key.revoked_at = timezone.now()
-        api_key.save(update_fields=["revoked_at"])
-        audit.record(Verb.API_KEY_REVOKED, actor=actor, target=api_key)
-    return api_key
-
-
-def check_api_key(key: str) -> ApiKey | None:
-    """The live key matching ``key`` (its last use is recorded), or None."""
-    if not key:
-        return None
-    api_key = ApiKey.objects.filter(key_hash=_hash_key(key), revoked_at=None).first()
-    if api_key is not None:
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
-    return api_key

@@ -35,11 +35,30 @@ from shegong.core.schemas import PagePagination, problem_responses
 from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 
-from . import actions, limits, queries
-from .choices import AWAITING_RESPONSE, WITH_DEPARTMENT, Channel
-from .choices import Status as CaseStatus
-from .models import Category, Report
-from .schemas import (
+from .. import limits, queries
+from ..actions.reports import (
+    accept_report,
+    add_assist,
+    add_note,
+    follow_report,
+    hide_report,
+    merge_reports,
+    rate_report,
+    reassign_report,
+    redact_photo,
+    reject_report,
+    reopen_report,
+    resolve_report,
+    respond_report,
+    return_report,
+    submit_report,
+    transfer_report,
+    verify_report,
+)
+from ..choices import AWAITING_RESPONSE, WITH_DEPARTMENT, Channel
+from ..choices import Status as CaseStatus
+from ..models import Category, Report
+from ..schemas import (
     FIELD,
     AssistIn,
     CategoryDetail,
@@ -225,7 +244,7 @@ def create_report(request: HttpRequest) -> Any:
         region = Region.objects.filter(code=data.region.strip()).first()
         if region is None:
             raise InvalidInput.field("region", f"区划代码 {data.region} 不存在")
-    report = actions.submit_report(
+    report = submit_report(
         actor=user,
         category=category,
         description=data.description,
@@ -407,7 +426,7 @@ def accept(request: HttpRequest, report_id: int) -> Any:
     """区指挥中心受理待受理或已退回的工单。"""
     report = queries.access_report(request.auth, report_id)
     data = _read(request, NoteIn)
-    return _reload(actions.accept_report(report, actor=request.auth, note=data.note))
+    return _reload(accept_report(report, actor=request.auth, note=data.note))
 
 
 @_step("reject", "不予受理", "reject", RejectIn)
@@ -415,9 +434,7 @@ def reject(request: HttpRequest, report_id: int) -> Any:
     """原因：invalid 无效信息、duplicate 重复上报、not_ours 不属于受理范围；说明会告知上报人。"""
     report = queries.access_report(request.auth, report_id)
     data = _read(request, RejectIn)
-    return _reload(
-        actions.reject_report(report, actor=request.auth, reason=data.reason, note=data.note)
-    )
+    return _reload(reject_report(report, actor=request.auth, reason=data.reason, note=data.note))
 
 
 @_step("transfer", "派单（即时转）", "transfer", TransferIn)
@@ -429,7 +446,7 @@ def transfer(request: HttpRequest, report_id: int) -> Any:
     department = _department(data.department, report, "department")
     assisting = [_department(code, report, "assisting") for code in data.assisting]
     return _reload(
-        actions.transfer_report(
+        transfer_report(
             report, actor=request.auth, department=department, assisting=assisting, note=data.note
         )
     )
@@ -442,7 +459,7 @@ def reassign(request: HttpRequest, report_id: int) -> Any:
     data = _read(request, ReassignIn)
     department = _department(data.department, report, "department")
     return _reload(
-        actions.reassign_report(report, actor=request.auth, department=department, note=data.note)
+        reassign_report(report, actor=request.auth, department=department, note=data.note)
     )
 
 
@@ -451,7 +468,7 @@ def assist(request: HttpRequest, report_id: int) -> Any:
     report = queries.access_report(request.auth, report_id)
     data = _read(request, AssistIn)
     department = _department(data.department, report, "department")
-    return _reload(actions.add_assist(report, actor=request.auth, department=department))
+    return _reload(add_assist(report, actor=request.auth, department=department))
 
 
 @_step("merge", "并单", "merge", MergeIn)
@@ -463,7 +480,7 @@ def merge(request: HttpRequest, report_id: int) -> Any:
         into = queries.access_report(request.auth, data.into)
     except NotFound:
         raise InvalidInput.field("into", f"未找到工单 {data.into}，或您无权查看") from None
-    return _reload(actions.merge_reports(report, into=into, actor=request.auth, note=data.note))
+    return _reload(merge_reports(report, into=into, actor=request.auth, note=data.note))
 
 
 @_step("respond", "响应", "respond", NoteIn)
@@ -471,7 +488,7 @@ def respond(request: HttpRequest, report_id: int) -> Any:
     """主办部门确认收到（响应时限停止计算）。"""
     report = queries.access_report(request.auth, report_id)
     data = _read(request, NoteIn)
-    return _reload(actions.respond_report(report, actor=request.auth, note=data.note))
+    return _reload(respond_report(report, actor=request.auth, note=data.note))
 
 
 @_step("return", "退单", "return", ReasonIn)
@@ -479,7 +496,7 @@ def return_(request: HttpRequest, report_id: int) -> Any:
     """主办部门认为不属于本部门职责，退回区指挥中心（须填理由）。"""
     report = queries.access_report(request.auth, report_id)
     data = _read(request, ReasonIn)
-    return _reload(actions.return_report(report, actor=request.auth, reason=data.reason))
+    return _reload(return_report(report, actor=request.auth, reason=data.reason))
 
 
 @_step("resolve", "办理完毕", "resolve", ResolveIn, photos=True)
@@ -488,9 +505,7 @@ def resolve(request: HttpRequest, report_id: int) -> Any:
     report = queries.access_report(request.auth, report_id)
     data = _read(request, ResolveIn)
     return _reload(
-        actions.resolve_report(
-            report, actor=request.auth, result=data.result, photos=_photos(request)
-        )
+        resolve_report(report, actor=request.auth, result=data.result, photos=_photos(request))
     )
 
 
@@ -499,7 +514,7 @@ def note(request: HttpRequest, report_id: int) -> Any:
     """承办部门或区指挥中心在进度中添加备注；public=true 时上报人可见。"""
     report = queries.access_report(request.auth, report_id)
     data = _read(request, TimelineNoteIn)
-    return _reload(actions.add_note(report, actor=request.auth, note=data.note, public=data.public))
+    return _reload(add_note(report, actor=request.auth, note=data.note, public=data.public))
 
 
 @_step("verify", "核实办结", "verify", NoteIn)
@@ -507,7 +522,7 @@ def verify(request: HttpRequest, report_id: int) -> Any:
     """上报人或辖区工作人员确认已解决，工单办结。"""
     report = queries.access_report(request.auth, report_id)
     data = _read(request, NoteIn)
-    return _reload(actions.verify_report(report, actor=request.auth, note=data.note))
+    return _reload(verify_report(report, actor=request.auth, note=data.note))
 
 
 @_step("reopen", "重启（申请重办）", "reopen", ReasonIn)
@@ -515,7 +530,7 @@ def reopen(request: HttpRequest, report_id: int) -> Any:
     """上报人在办理完毕7日内（类别允许时）或区指挥中心要求重办，须说明原因。"""
     report = queries.access_report(request.auth, report_id)
     data = _read(request, ReasonIn)
-    return _reload(actions.reopen_report(report, actor=request.auth, reason=data.reason))
+    return _reload(reopen_report(report, actor=request.auth, reason=data.reason))
 
 
 @_step("rate", "评价", "rate", RateIn)
@@ -524,31 +539,16 @@ def rate(request: HttpRequest, report_id: int) -> Any:
     report = queries.access_report(request.auth, report_id)
     data = _read(request, RateIn)
     return _reload(
-        actions.rate_report(report, actor=request.auth, rating=data.rating, comment=data.comment)
+        rate_report(report, actor=request.auth, rating=data.rating, comment=data.comment)
     )
 
 
 @_step("follow", "关注", "follow")
 def follow(request: HttpRequest, report_id: int) -> Any:
     """关注一件正在办理的公开工单（不再重复上报），之后收到它的办理进度。"""
-    report = _followable(request.auth, report_id)
-    actions.follow_report(report, actor=request.auth)
+    report = queries.access_followable_report(request.auth, report_id)
+    follow_report(report, actor=request.auth)
     return _reload(report)
-
-
-def _followable(user: Any, report_id: int) -> Report:
-    """A case the caller sees, or — for a rider or resident who was shown it as a possible
-    duplicate — any public case (the public pages show it anyway). Staff follow nothing outside
-    their scope: for them it stays 404."""
-    try:
-        return queries.access_report(user, report_id)
-    except NotFound:
-        if viewer_kind(user) != FIELD:
-            raise
-        report = Report.objects.public().filter(pk=report_id).first()
-        if report is None:
-            raise
-        return report
 
 
 @_step("hide", "不公开 / 恢复公开", "hide", HideIn)
@@ -556,9 +556,7 @@ def hide(request: HttpRequest, report_id: int) -> Any:
     """审核：在公开页面和 Open311 中隐藏（或恢复）此工单，须填原因。"""
     report = queries.access_report(request.auth, report_id)
     data = _read(request, HideIn)
-    return _reload(
-        actions.hide_report(report, actor=request.auth, hidden=data.hidden, reason=data.reason)
-    )
+    return _reload(hide_report(report, actor=request.auth, hidden=data.hidden, reason=data.reason))
 
 
 @_step("redact", "照片打码", "redact", RedactIn)
@@ -566,6 +564,4 @@ def redact(request: HttpRequest, report_id: int) -> Any:
     """审核：为第 index 张上报照片（从0起）生成打码图供公众查看；工作人员仍可看原图。"""
     report = queries.access_report(request.auth, report_id)
     data = _read(request, RedactIn)
-    return _reload(
-        actions.redact_photo(report, actor=request.auth, index=data.index, reason=data.reason)
-    )
+    return _reload(redact_photo(report, actor=request.auth, index=data.index, reason=data.reason))

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,56 +26,20 @@ from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.web.maps import map_config
 
-from .choices import OPEN311_CLOSED, EventKind, Status
-from .models import Category, Report
-from .redaction import public_photos
+from ..choices import OPEN311_CLOSED, EventKind, Status
+from ..forms.public import PublicFilterForm
+from ..models import Report
+from ..queries import access_public_report
+from ..redaction import public_photos
 
 PAGE_SIZE = 20
 MAP_POINTS = 500
-NOT_PUBLIC = "未找到该工单，或该工单不公开"
 
 
 def public_status(status: str) -> str:
     """What the public reads: a case back at the dispatch desk (returned by a department) is
     simply "已受理" again; the desk's internal back-and-forth is not news."""
     return Status.ACCEPTED.label if status == Status.RETURNED else Status(status).label
-
-
-class PublicFilterForm(forms.Form):
-    category = forms.ChoiceField(label="问题类别", required=False)
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "全部"), ("open", "处理中"), ("closed", "已处理")],
-    )
-    street = forms.ChoiceField(label="街道", required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        categories = Category.objects.filter(is_active=True).values_list("service_code", "name")
-        self.fields["category"].choices = [("", "全部"), *categories]
-        streets = Region.objects.filter(level=Level.STREET).values_list("code", "name")
-        self.fields["street"].choices = [("", "全部"), *streets]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"
-            field.error_messages["invalid_choice"] = "请从列表中选择"
-
-    def filter(self, cases: QuerySet) -> QuerySet:
-        if not self.is_bound:
-            return cases
-        if not self.is_valid():
-            return cases.none()
-        data = self.cleaned_data
-        if data["category"]:
-            cases = cases.filter(category__service_code=data["category"])
-        if data["status"] == "open":
-            cases = cases.exclude(status__in=OPEN311_CLOSED)
-        elif data["status"] == "closed":
-            cases = cases.filter(status__in=OPEN311_CLOSED)
-        if data["street"]:
-            street = data["street"][:9]
-            cases = cases.filter(region_id__gte=street, region_id__lt=street + ":")
-        return cases
 
 
 def _places(region_codes: set[str]) -> dict[str, str]:
@@ -155,7 +117,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "lat": round(lat, 6),
             "lon": round(lon, 6),
             "title": f"{name} · {public_status(status)}",
-            "url": reverse("public_cases:detail", args=[pk]),
+            "url": reverse("reports_public:detail", args=[pk]),
             "open": status not in OPEN311_CLOSED,
         }
         for pk, lat, lon, name, status in cases.filter(
@@ -174,14 +136,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "closed_statuses": sorted(OPEN311_CLOSED),
     }
     return render(request, "reports/public_list.html", context, status=422 if form.errors else 200)
-
-
-def _public_case(pk: int) -> Report:
-    report = Report.objects.public().select_related("category", "lead_department", "merged_into")
-    found = report.filter(pk=pk).first()
-    if found is None:
-        raise NotFound(NOT_PUBLIC)
-    return found
 
 
 def _timeline(report: Report) -> list[dict[str, Any]]:
@@ -206,7 +160,7 @@ def _timeline(report: Report) -> list[dict[str, Any]]:
 @login_not_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _public_case(pk)
+    report = access_public_report(pk)
     photos = public_photos(report.photos)
     point = []
     if report.lat is not None and report.lon is not None:
@@ -238,7 +192,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
     """A photo of a public case as the public may see it (``thumb`` or ``full``): a redacted
     photo is served as its blurred copy, never the original."""
-    report = _public_case(pk)
+    report = access_public_report(pk)
     photos = public_photos(report.photos if isinstance(report.photos, list) else [])
     if kind not in ("thumb", "full") or not 0 <= index < len(photos):
         raise NotFound("未找到该照片")

@@ -1,4 +1,4 @@
-"""Deadlines of a case: hours, calendar days or Chinese working days (with 调休).
+"""The working-day calendar: deadlines in hours, calendar days or Chinese working days (调休).
 
 Working days come from ``chinese-calendar`` (``is_workday`` knows the official holidays and the
 weekend days that are made working days). The package carries the State Council's calendar only
@@ -20,8 +20,7 @@ from functools import cache, lru_cache
 import chinese_calendar
 from django.utils import timezone
 
-from .choices import LimitUnit
-
+# The log name the deadline warning has always had (it came from the reports app).
 logger = logging.getLogger("shegong.reports")
 
 
@@ -64,10 +63,11 @@ def add_workdays(start: datetime, days: int) -> datetime:
 
 
 def add_limit(start: datetime, amount: int, unit: str) -> datetime:
-    """The deadline ``amount`` ``unit``s after ``start``."""
-    if unit == LimitUnit.HOURS:
+    """The deadline ``amount`` ``unit``s after ``start``: ``unit`` is ``"hours"``, ``"days"``
+    or (anything else) ``"workdays"`` — the values of ``reports.choices.LimitUnit``."""
+    if unit == "hours":
         return start + timedelta(hours=amount)
-    if unit == LimitUnit.DAYS:
+    if unit == "days":
         return start + timedelta(days=amount)
     return add_workdays(start, amount)
 

@@ -1,9 +1,9 @@
-"""State changes of the closed loop's configuration: categories, routing rules, reply templates.
+"""State changes of the problem categories (问题类别), the first part of the closed loop's
+configuration (with ``routing`` and ``templates``).
 
-Like ``actions.py`` (STYLE.md rules 2–5): one function per verb, a keyword-only ``actor``, one
-durable transaction with its audit entry. Every verb needs ``reports.configure``. Categories and
-templates are district-wide configuration; a routing rule belongs to a region, so it is made and
-removed only inside the actor's scope, and only for a department whose region covers it.
+Like ``reports`` (STYLE.md rules 2–5): one function per verb, a keyword-only ``actor``, one
+durable transaction with its audit entry. Every verb needs ``reports.configure``. Categories are
+district-wide configuration.
 
 Validation lives here, not in the pages, so the pages, a future API and the CLI refuse the same
 input with the same Chinese messages. The extra questions of a category are checked row by row
@@ -20,40 +20,19 @@ from typing import Any
 from django.db import transaction
 from pydantic import ValidationError
 
-from shegong.accounts.models import Department
 from shegong.core import audit
 from shegong.core.audit import Verb
-from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.errors import InvalidInput
 from shegong.core.perms import Perm, require_perm
-from shegong.regions.models import Region
 
-from .choices import AttributeType, LimitUnit, Status
-from .models import Category, ResponseTemplate, RoutingRule
-from .schemas import AttributeDef, attribute_defs
+from ..choices import AttributeType, LimitUnit
+from ..models import Category
+from ..schemas import AttributeDef, attribute_defs
 
-__all__ = [
-    "AUTO_STATUSES",
-    "PLACEHOLDERS",
-    "delete_routing_rule",
-    "parse_attributes",
-    "save_category",
-    "save_routing_rule",
-    "save_template",
-    "set_category_active",
-]
+__all__ = ["parse_attributes", "save_category", "set_category_active"]
 
 SERVICE_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 CHOICE_TYPES = {AttributeType.SINGLE, AttributeType.MULTI}
-# Statuses on whose entry ``actions._auto_reply`` sends a template: only the transfer (the
-# acknowledgement "已转××办理"). An automatic template for another status would never be sent.
-AUTO_STATUSES = {Status.TRANSFERRED}
-PLACEHOLDERS = {
-    "number": "工单编号",
-    "category": "类别",
-    "department": "承办部门",
-    "due": "响应期限",
-}
-PLACEHOLDER = re.compile(r"{{\s*(\w*)\s*}}")
 
 ROW_MESSAGES = {
     "code": "编码只能用英文字母、数字、下划线或连字符，不超过40个字符",
@@ -251,167 +230,3 @@ def set_category_active(category: Category, *, actor: Any, active: bool) -> Cate
             data={"service_code": category.service_code, "fields": ["is_active"], "active": active},
         )
     return category
-
-
-# --- routing rules -------------------------------------------------------------------------------
-
-
-@transaction.atomic(durable=True)
-def save_routing_rule(
-    *, actor: Any, category: Category, region: Region, department: Department
-) -> RoutingRule:
-    """Route ``category`` in ``region``'s subtree to ``department`` (replacing the department of
-    an existing rule for the same category and region). The region must be in the actor's
-    scope and inside the department's own region."""
-    require_perm(actor, Perm.REPORTS_CONFIGURE)
-    errors = _Errors()
-    if not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
-        errors.add("region", "所选区划不在您的工作范围内")
-    if not department.is_active:
-        errors.add("department", f"部门「{department.name}」已停用")
-    elif not region.code.startswith(department.region.prefix):
-        errors.add(
-            "department",
-            f"「{department.name}」负责{department.region.name}，不能承办{region.name}的工单",
-        )
-    errors.raise_if_any()
-    rule = (
-        RoutingRule.objects.select_for_update()
-        .select_related("department")
-        .filter(category=category, region=region)
-        .first()
-    )
-    previous = rule.department.code if rule is not None else None
-    if rule is not None and rule.department_id == department.pk:
-        return rule  # nothing changes
-    if rule is None:
-        rule = RoutingRule.objects.create(category=category, region=region, department=department)
-    else:
-        rule.department = department
-        rule.save(update_fields=["department"])
-    audit.record(
-        Verb.ROUTING_RULE_SAVED,
-        actor=actor,
-        target=rule,
-        data={
-            "category": category.service_code,
-            "region": region.code,
-            "department": department.code,
-            "previous": previous,
-        },
-    )
-    return rule
-
-
-@transaction.atomic(durable=True)
-def delete_routing_rule(rule: RoutingRule, *, actor: Any) -> None:
-    """Remove a rule: the category's cases in that region then follow the next wider rule, or
-    wait at the dispatch desk."""
-    require_perm(actor, Perm.REPORTS_CONFIGURE)
-    rule = (
-        RoutingRule.objects.visible_to(actor)
-        .select_for_update()
-        .select_related("category", "department")
-        .filter(pk=rule.pk)
-        .first()
-    )
-    if rule is None:
-        raise NotFound("未找到该派单规则")
-    audit.record(
-        Verb.ROUTING_RULE_DELETED,
-        actor=actor,
-        target=rule,
-        data={
-            "category": rule.category.service_code,
-            "region": rule.region_id,
-            "department": rule.department.code,
-        },
-    )
-    rule.delete()
-
-
-# --- reply templates -----------------------------------------------------------------------------
-
-
-def _normalise_placeholders(text: str, errors: _Errors) -> str:
-    """``{{number}}`` → ``{{ number }}`` (the form ``actions._auto_reply`` fills in)."""
-    unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
-    if unknown:
-        known = "、".join(f"{{{{ {k} }}}}" for k in PLACEHOLDERS)
-        errors.add("text", f"未知的占位符：{'、'.join(unknown) or '（空）'}；可用：{known}")
-    text = PLACEHOLDER.sub(lambda m: f"{{{{ {m.group(1)} }}}}", text)
-    if text.count("{{") != text.count("}}"):
-        errors.add("text", "占位符的花括号不成对")
-    return text
-
-
-@transaction.atomic(durable=True)
-def save_template(
-    template: ResponseTemplate | None,
-    *,
-    actor: Any,
-    category: Category | None,
-    status: str,
-    title: str,
-    text: str,
-    auto: bool = False,
-) -> ResponseTemplate:
-    """Create or change a reply template. An automatic one is sent by the system when a case
-    of its category (or any category) enters ``status``; there is at most one per category and
-    status, so which text a reporter gets is never a coin toss."""
-    require_perm(actor, Perm.REPORTS_CONFIGURE)
-    errors = _Errors()
-    title = (title or "").strip()
-    text = (text or "").strip()
-    if not title:
-        errors.add("title", "请填写名称")
-    elif len(title) > 60:
-        errors.add("title", "名称不能超过60字")
-    if not text:
-        errors.add("text", "请填写内容")
-    elif len(text) > 1000:
-        errors.add("text", "内容不能超过1000字")
-    else:
-        text = _normalise_placeholders(text, errors)
-    if status not in Status.values:
-        errors.add("status", "请选择适用状态")
-    elif auto and status not in AUTO_STATUSES:
-        labels = "、".join(Status(s).label for s in AUTO_STATUSES)
-        errors.add("auto", f"目前只有「{labels}」时会自动发送回复")
-    if auto and status in Status.values:
-        clash = ResponseTemplate.objects.filter(auto=True, status=status, category=category)
-        if template is not None:
-            clash = clash.exclude(pk=template.pk)
-        other = clash.first()
-        if other is not None:
-            scope = f"类别「{category.name}」" if category else "全部类别"
-            errors.add(
-                "auto", f"{scope}在「{Status(status).label}」时已有自动回复「{other.title}」"
-            )
-    errors.raise_if_any()
-    values = {"category": category, "status": status, "title": title, "text": text, "auto": auto}
-    created = template is None
-    if template is None:
-        template = ResponseTemplate.objects.create(**values)
-        changed = sorted(values)
-    else:
-        template = ResponseTemplate.objects.select_for_update().get(pk=template.pk)
-        changed = sorted(k for k, v in values.items() if getattr(template, k) != v)
-        for key in changed:
-            setattr(template, key, values[key])
-        if changed:
-            template.save(update_fields=changed)
-    if changed:
-        audit.record(
-            Verb.TEMPLATE_SAVED,
-            actor=actor,
-            target=template,
-            data={
-                "created": created,
-                "category": category.service_code if category else None,
-                "status": status,
-                "auto": auto,
-                "fields": changed,
-            },
-        )
-    return template
