@@ -50,6 +50,12 @@ class InvalidInput(DomainError):
     def field(cls, field: str, message: str) -> InvalidInput:
         return cls(message, errors=[{"field": field, "message": message}])
 
+    @classmethod
+    def raise_if_any(cls, errors: list[dict[str, str]]) -> None:
+        """Raise one InvalidInput naming every field collected in ``errors``, if any."""
+        if errors:
+            raise cls("；".join(e["message"] for e in errors), errors=errors)
+
 
 class IllegalTransition(DomainError):
     """A workflow step not allowed from the current state; lists the allowed steps."""

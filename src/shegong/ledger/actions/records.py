@@ -204,7 +204,8 @@ def file_person(
     self-service registration. The one place personal data is linked for every app.
 
     - An existing Person is locked, and the name given must be the name on record.
-    - ``check(person)`` then runs the caller's own rule (e.g. "already registered here").
+    - ``check(person)`` then runs the caller's own rule on an existing Person (e.g. "already
+      registered here").
     - Self-service: the Person is linked to the actor's account, unless it is linked to another
       account, or the account is linked to another Person.
     - A phone is filled in only where the record has none.
@@ -216,8 +217,8 @@ def file_person(
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.name != data.name:
             raise InvalidInput.field("name", "姓名与该身份证号的登记信息不符")
-    if check is not None:
-        check(person)
+        if check is not None:
+            check(person)
     linked = False
     if self_service and actor is not None:
         if person.user_id is not None and person.user_id != actor.pk:

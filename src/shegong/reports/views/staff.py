@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted, ShegongError
+from shegong.core.errors import DomainError, InvalidInput, NotFound, ShegongError
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name, mask_phone
@@ -558,8 +558,6 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
                               error="输入有误，请按提示修改")  # fmt: skip
     try:
         message = RUNNERS[verb](report, user, form.cleaned_data, form)
-    except (NotFound, NotPermitted):
-        raise  # the 404 / 403 pages
     except DomainError as exc:
         add_domain_error(form, exc)
         report = queries.access_report(user, pk)

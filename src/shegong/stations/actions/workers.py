@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shegong.core import audit
+from shegong.core.api import field_errors
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.perms import Perm, require_perm
@@ -63,20 +64,6 @@ def platforms() -> Any:
 
 
 # --- checks ---------------------------------------------------------------------------------
-
-
-def _errors_of(exc: pydantic.ValidationError) -> list[dict[str, str]]:
-    from shegong.core.api import validation_message
-
-    return [
-        {"field": str(e["loc"][0]) if e["loc"] else "", "message": validation_message(e)}
-        for e in exc.errors(include_url=False)
-    ]
-
-
-def _raise(errors: list[dict[str, str]]) -> None:
-    if errors:
-        raise InvalidInput("；".join(e["message"] for e in errors), errors=errors)
 
 
 def _region(actor: Any, code: Any, *, self_service: bool) -> Region | None:
@@ -152,35 +139,21 @@ def register_worker(
             region=place.code if place is not None else "",
         )  # fmt: skip
     except pydantic.ValidationError as exc:
-        errors.extend(e for e in _errors_of(exc) if e["field"] != "region")
-    _raise(errors)
+        errors.extend(e for e in field_errors(exc) if e["field"] != "region")
+    InvalidInput.raise_if_any(errors)
     assert data is not None and place is not None
 
     if self_service and actor is not None:
         if Worker.objects.filter(person__user=actor).exists():
             raise DomainError("您已登记过新就业群体档案")
-    person, created = ledger_actions.ensure_person(data, actor=actor, region=place)
-    if not created:
-        person = Person.objects.select_for_update().get(pk=person.pk)
-        if person.name != data.name:
-            raise InvalidInput.field("name", "姓名与该身份证号的登记信息不符")
+
+    def not_yet_a_worker(person: Person) -> None:
         if Worker.objects.filter(person=person).exists():
             raise InvalidInput.field("id_number", "该身份证号已登记为新就业群体")
-    linked = False
-    if self_service and actor is not None:
-        if person.user_id is not None and person.user_id != actor.pk:
-            raise InvalidInput.field("id_number", "该身份证号已关联其他账号，请联系社区工作人员")
-        other = Person.objects.filter(user=actor).exclude(pk=person.pk).first()
-        if other is not None:
-            raise DomainError("您的账号已关联其他身份信息，请联系社区工作人员")
-        if person.user_id is None:
-            person.user = actor
-            linked = True
-    if not created and not person.phone and data.phone:
-        person.phone = data.phone
-    if linked or not created:
-        person.updated_at = timezone.now()
-        person.save()
+
+    person, created, linked = ledger_actions.file_person(
+        data, actor=actor, region=place, self_service=self_service, check=not_yet_a_worker
+    )
     worker = Worker.objects.create(
         person=person, platform=org, region=place,
         consent_version=CONSENT_VERSION, consent_at=timezone.now(),
@@ -252,7 +225,7 @@ def update_worker(
         if changes["platform"] not in (None, "") and org is None:
             errors.append({"field": "platform", "message": "所选平台企业不存在"})
         values["platform"] = org
-    _raise(errors)
+    InvalidInput.raise_if_any(errors)
     changed: dict[str, list[Any]] = {}
     for field, new in values.items():
         old = getattr(worker, field)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, NotFound, NotPermitted
+from shegong.core.errors import DomainError
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
@@ -75,8 +75,6 @@ def campaigns(request: HttpRequest) -> HttpResponse:
                     actor=user, name=data["name"], benefit=data["benefit"],
                     region=data["region"], starts_on=data["starts_on"], ends_on=data["ends_on"],
                 )  # fmt: skip
-            except (NotFound, NotPermitted):
-                raise
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -139,8 +137,6 @@ def campaign_stock(request: HttpRequest, pk: int) -> HttpResponse:
         station = queries.access_campaign_station(user, found, form.cleaned_data["station"])
         try:
             care.set_stock(found, station, form.cleaned_data["quantity"], actor=user)
-        except (NotFound, NotPermitted):
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
             return _render_campaign(request, found, stock_form=form, status=exc.status)
@@ -165,8 +161,6 @@ def campaign_give(request: HttpRequest, pk: int) -> HttpResponse:
             return _render_campaign(request, found, give_form=form, status=422)
         try:
             care.give_benefit(found, worker=worker, station=station, actor=user)
-        except (NotFound, NotPermitted):
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
             return _render_campaign(request, found, give_form=form, status=exc.status)
@@ -201,8 +195,6 @@ def insurance(request: HttpRequest) -> HttpResponse:
                     policy_number=data["policy_number"], region=data["region"],
                     starts_on=data["starts_on"], ends_on=data["ends_on"],
                 )  # fmt: skip
-            except (NotFound, NotPermitted):
-                raise
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -242,8 +234,6 @@ def insurance_batch(request: HttpRequest, pk: int) -> HttpResponse:
                     (chosen.append(worker) if worker is not None else missing.append(line))
             try:
                 result = care.enroll_workers(batch, chosen, actor=user)
-            except (NotFound, NotPermitted):
-                raise
             except DomainError as exc:
                 add_domain_error(form, exc)
                 status = exc.status

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.core.scope import in_subtree
@@ -250,8 +250,6 @@ def new(request: HttpRequest) -> HttpResponse:
         station = station_actions.create_station(
             actor=user, schedule=schedule_from_data(request.POST), **_form_values(form)
         )
-    except (NotFound, NotPermitted):
-        raise
     except DomainError as exc:
         errors = _place_error(form, exc)
         return _render_form(request, form, None, request.POST, from_data=True,
@@ -277,8 +275,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             station, actor=user, schedule=schedule_from_data(request.POST),
             remove_photos=form.cleaned_data.get("remove_photos") or [], **values,
         )  # fmt: skip
-    except (NotFound, NotPermitted):
-        raise
     except DomainError as exc:
         errors = _place_error(form, exc)
         return _render_form(request, form, station, request.POST, from_data=True,
@@ -353,8 +349,6 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
                 station, actor=user, status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
             )  # fmt: skip
-        except (NotFound, NotPermitted):
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
             return _render_detail(request, station, status_form=form, status=exc.status)
@@ -376,8 +370,6 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
                 checklist=checklist_from_data(station, request.POST),
                 defects=form.cleaned_data["defects"], follow_up=form.cleaned_data["follow_up"],
             )  # fmt: skip
-        except (NotFound, NotPermitted):
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
             return _render_detail(request, station, inspection_form=form, status=exc.status)
@@ -402,8 +394,6 @@ def inspection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             station_actions.resolve_inspection(
                 inspection, actor=user, resolution=form.cleaned_data["resolution"]
             )
-        except (NotFound, NotPermitted):
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
             return _render_detail(request, station, resolve_forms={pk: form}, status=exc.status)

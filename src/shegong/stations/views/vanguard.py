@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from shegong.core import photos as photo_intake
-from shegong.core.errors import DomainError, NotFound, NotPermitted
+from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.core.scope import in_subtree
@@ -225,8 +225,6 @@ def _post_form(request: HttpRequest, post: VanguardPost | None) -> HttpResponse:
     if form.is_valid():
         try:
             saved = vanguard.save_vanguard_post(post, actor=user, **_post_values(form))
-        except (NotFound, NotPermitted):
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -286,8 +284,6 @@ def _model_form(request: HttpRequest, model: RoleModel | None) -> HttpResponse:
                 citation=data["citation"], region=data["region"], published=data["published"],
                 photos=request.FILES.getlist("photos"), remove_photos=remove, **who,
             )  # fmt: skip
-        except (NotFound, NotPermitted):
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
             context["photo_errors"] = [e["message"] for e in exc.errors if e["field"] == "photos"]

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, NotFound, NotPermitted
+from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.reports.queries import worker_demands_visible_to
@@ -79,8 +79,6 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
             visits.tally_visits(
                 station, actor=user, on=data["on"], count=data["count"], note=data["note"]
             )
-        except (NotFound, NotPermitted):
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
             return _render_tally(request, station, form, status=exc.status)
@@ -117,8 +115,6 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
             station, worker=worker, actor=user, services=data["services"], source="staff",
             at=data["at"] or timezone.now(),
         )  # fmt: skip
-    except (NotFound, NotPermitted):
-        raise
     except DomainError as exc:
         add_domain_error(form, exc)
         return _render_visit(request, station, form, status=exc.status)

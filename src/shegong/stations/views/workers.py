@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, NotFound, NotPermitted
+from shegong.core.errors import DomainError
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
@@ -210,8 +210,6 @@ def new(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"], consent=data["consent"], self_service=False,
                 **_action_values(form),
             )  # fmt: skip
-        except (NotFound, NotPermitted):
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
@@ -255,8 +253,6 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     label = worker.person.name_masked
     try:
         workers.withdraw_worker(worker, actor=user, self_service=False, reason=reason)
-    except (NotFound, NotPermitted):
-        raise
     except DomainError as exc:
         return _render_detail(request, worker, reason=reason, error=exc.detail, status=exc.status)
     messages.success(request, f"已注销登记：{label}（档案已匿名化，服务记录仍计入统计）")
@@ -280,8 +276,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             workers.update_worker(worker, actor=user, **_action_values(form))
-        except (NotFound, NotPermitted):
-            raise
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
