@@ -163,7 +163,8 @@ def run(size: int) -> dict:
     from django.utils import timezone
 
     from shegong.core.sqlite.base import checkpoint
-    from shegong.volunteers import hours, statistics
+    from shegong.volunteers import statistics
+    from shegong.volunteers.actions import hours
     from shegong.volunteers.models import ServiceRecord, Volunteer
 
     began = time.perf_counter()

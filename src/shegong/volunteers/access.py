@@ -14,9 +14,8 @@ from django.db.models import QuerySet
 
 from shegong.core.errors import NotFound
 from shegong.core.perms import Perm
-
-from .choices import TeamRole
-from .models import Activity, ServiceRecord, Team, Volunteer
+from shegong.volunteers.choices import TeamRole
+from shegong.volunteers.models import Activity, ServiceRecord, Team, Volunteer
 
 TEAM_NOT_FOUND = "志愿服务队伍不存在或不在您的管理范围内"
 ACTIVITY_NOT_FOUND = "活动不存在或不在您的管理范围内"

@@ -21,11 +21,17 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
-
-from . import access, queries_people, registration, socialwork, training
-from . import hours as hours_rules
-from .choices import AwardLevel, Incubation, Qualification, TeamKind, VolunteerStatus
-from .models import (
+from shegong.volunteers import access, queries_people
+from shegong.volunteers.actions import hours as hours_rules
+from shegong.volunteers.actions import registration, socialwork, training
+from shegong.volunteers.choices import (
+    AwardLevel,
+    Incubation,
+    Qualification,
+    TeamKind,
+    VolunteerStatus,
+)
+from shegong.volunteers.models import (
     GuidanceLog,
     Pairing,
     SocialWorker,

@@ -8,4 +8,4 @@ class VolunteersConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the periodic scans and notification events of volunteer service (scans.py).
-        from . import scans  # noqa: F401
+        from shegong.volunteers import scans  # noqa: F401

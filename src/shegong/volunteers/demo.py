@@ -53,8 +53,7 @@ from shegong.core.pii import blind_index, id_facts
 from shegong.ledger.demo import GIVEN, SURNAMES
 from shegong.ledger.models import Organization, Person
 from shegong.regions.models import Region
-
-from . import (
+from shegong.volunteers.actions import (
     activities,
     awards,
     certificate_requests,
@@ -66,8 +65,8 @@ from . import (
     teams,
     training,
 )
-from .attendance import hours_between
-from .choices import (
+from shegong.volunteers.actions.attendance import hours_between
+from shegong.volunteers.choices import (
     ActivityCategory,
     ActivityStatus,
     AwardLevel,
@@ -81,8 +80,8 @@ from .choices import (
     TeamRole,
     VolunteerStatus,
 )
-from .consent import CONSENT_VERSION
-from .models import (
+from shegong.volunteers.consent import CONSENT_VERSION
+from shegong.volunteers.models import (
     Activity,
     Award,
     CertificateRequest,
@@ -98,7 +97,7 @@ from .models import (
     Volunteer,
     VolunteerSkill,
 )
-from .stars import star_for, thresholds
+from shegong.volunteers.stars import star_for, thresholds
 
 SEED = 20260606
 BATCH = 1000

@@ -22,11 +22,17 @@ from shegong.core.audit import Verb
 from shegong.core.errors import NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.pii import mask_id_number
-
-from . import access, hours
-from .choices import ActivityCategory, RecordStatus, SignupStatus
-from .models import ServiceRecord, Signup
-from .views_hours import ALL, FilterForm, _activity_choices, _require_runner, _team_choices
+from shegong.volunteers import access
+from shegong.volunteers.actions import hours
+from shegong.volunteers.choices import ActivityCategory, RecordStatus, SignupStatus
+from shegong.volunteers.models import ServiceRecord, Signup
+from shegong.volunteers.views_hours import (
+    ALL,
+    FilterForm,
+    _activity_choices,
+    _require_runner,
+    _team_choices,
+)
 
 RECORD_COLUMNS = [
     excel.Column("志愿者编号", 16), excel.Column("姓名", 10), excel.Column("证件类型", 12),

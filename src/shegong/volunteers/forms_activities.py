@@ -20,11 +20,10 @@ from shegong.core import geo
 from shegong.core.geo import CRS_LABELS
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
+from shegong.volunteers.actions import activities
+from shegong.volunteers.choices import ActivityCategory, ActivityStatus
+from shegong.volunteers.models import Activity, Skill, Team
 from shegong.web.forms import DATE, DATE_ERRORS, StyledForm
-
-from . import activities
-from .choices import ActivityCategory, ActivityStatus
-from .models import Activity, Skill, Team
 
 AT_FORMAT = "%Y-%m-%dT%H:%M"
 AT_INPUTS = [AT_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]

@@ -12,10 +12,9 @@ from django.http import QueryDict
 from shegong.ledger.models import Organization
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.web.forms import StyledForm
-
-from . import consent, socialwork
-from .choices import (
+from shegong.volunteers import consent
+from shegong.volunteers.actions import socialwork
+from shegong.volunteers.choices import (
     DAY_PARTS,
     WEEKDAY_LABELS,
     GuidanceMode,
@@ -25,7 +24,8 @@ from .choices import (
     TeamRole,
     VolunteerStatus,
 )
-from .models import Skill, Team
+from shegong.volunteers.models import Skill, Team
+from shegong.web.forms import StyledForm
 
 MAX_OPTIONS = 500
 ALL = [("", "全部")]

@@ -21,9 +21,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from shegong.core.pii import mask_name
-
-from .choices import TeamRole, VolunteerStatus
-from .models import TeamMember, Volunteer
+from shegong.volunteers.choices import TeamRole, VolunteerStatus
+from shegong.volunteers.models import TeamMember, Volunteer
 
 PUBLIC_LIMIT = 200
 

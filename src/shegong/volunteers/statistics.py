@@ -27,9 +27,8 @@ from django.utils import timezone
 
 from shegong.core.scope import scope_prefix, subtree_range
 from shegong.regions.models import Region
-
-from .choices import ActivityStatus, Incubation, RecordStatus, VolunteerStatus
-from .models import Activity, ServiceRecord, Team, Training, Volunteer
+from shegong.volunteers.choices import ActivityStatus, Incubation, RecordStatus, VolunteerStatus
+from shegong.volunteers.models import Activity, ServiceRecord, Team, Training, Volunteer
 
 COMMUNITY_LENGTH = 12  # a grid's code extends its community's 12 digits
 Q2 = Decimal("0.01")

@@ -1,6 +1,6 @@
 """/volunteers/: the staff and team-leader pages of C6, gathered from the three areas."""
 
-from . import urls_activities, urls_hours, urls_people
+from shegong.volunteers import urls_activities, urls_hours, urls_people
 
 app_name = "volunteers"
 urlpatterns = (

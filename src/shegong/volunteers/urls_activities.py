@@ -3,9 +3,9 @@
 
 from django.urls import path
 
-from . import exports
-from . import views_activities as staff
-from . import views_activities_m as mobile
+from shegong.volunteers import exports
+from shegong.volunteers import views_activities as staff
+from shegong.volunteers import views_activities_m as mobile
 
 staff_patterns: list = [
     path("activities/", staff.activity_list, name="activities"),

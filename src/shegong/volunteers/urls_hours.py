@@ -3,8 +3,8 @@
 
 from django.urls import path
 
-from . import exports
-from . import views_hours as views
+from shegong.volunteers import exports
+from shegong.volunteers import views_hours as views
 
 staff_patterns: list = [
     path("records/", views.records, name="records"),

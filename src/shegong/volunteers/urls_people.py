@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import views_people, views_socialwork, views_teams, views_training
+from shegong.volunteers import views_people, views_socialwork, views_teams, views_training
 
 staff_patterns: list = [
     # volunteers

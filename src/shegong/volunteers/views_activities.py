@@ -25,12 +25,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm
-from shegong.web.forms import add_domain_error
-
-from . import access, activities, attendance, signups, teams
-from . import queries_activities as queries
-from .choices import ACTIVE_SIGNUP, ActivityStatus, RecordKind, RecordStatus, SignupStatus
-from .forms_activities import (
+from shegong.volunteers import access
+from shegong.volunteers import queries_activities as queries
+from shegong.volunteers.actions import activities, attendance, signups, teams
+from shegong.volunteers.choices import (
+    ACTIVE_SIGNUP,
+    ActivityStatus,
+    RecordKind,
+    RecordStatus,
+    SignupStatus,
+)
+from shegong.volunteers.forms_activities import (
     ActivityFilterForm,
     ActivityForm,
     CancelForm,
@@ -45,7 +50,8 @@ from .forms_activities import (
     shift_rows,
     shifts_from_data,
 )
-from .models import Activity, ServiceRecord, Shift, Signup, Team
+from shegong.volunteers.models import Activity, ServiceRecord, Shift, Signup, Team
+from shegong.web.forms import add_domain_error
 
 PAGE_SIZE = 20
 

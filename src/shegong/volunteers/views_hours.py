@@ -32,11 +32,22 @@ from shegong.core import excel
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
+from shegong.volunteers import access, stars, statistics, views_training
+from shegong.volunteers.actions import certificate_requests, certificates, hours
+from shegong.volunteers.choices import (
+    CertificateRequestStatus,
+    Evaluation,
+    RecordKind,
+    RecordStatus,
+)
+from shegong.volunteers.models import (
+    ZERO,
+    Certificate,
+    CertificateRequest,
+    ServiceRecord,
+    Volunteer,
+)
 from shegong.web.forms import DATE, DATE_ERRORS, NOTE, StyledForm, add_domain_error
-
-from . import access, certificate_requests, certificates, hours, stars, statistics, views_training
-from .choices import CertificateRequestStatus, Evaluation, RecordKind, RecordStatus
-from .models import ZERO, Certificate, CertificateRequest, ServiceRecord, Volunteer
 
 LIST_LIMIT = 200
 RECORDS_PAGE = 50  # the records and certificates lists

@@ -30,11 +30,10 @@ from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.queries import h5_region_groups
-from shegong.web.forms import add_domain_error
-
-from . import access, consent, queries_people, registration, skills, views_training
-from .choices import TeamRole, VolunteerStatus
-from .forms_people import (
+from shegong.volunteers import access, consent, queries_people, views_training
+from shegong.volunteers.actions import registration, skills
+from shegong.volunteers.choices import TeamRole, VolunteerStatus
+from shegong.volunteers.forms_people import (
     GuardianForm,
     SkillAddForm,
     StatusForm,
@@ -48,7 +47,8 @@ from .forms_people import (
     skill_options,
     skills_from_post,
 )
-from .models import Skill, Team, TeamMember, Volunteer, VolunteerSkill
+from shegong.volunteers.models import Skill, Team, TeamMember, Volunteer, VolunteerSkill
+from shegong.web.forms import add_domain_error
 
 PAGE_SIZE = 20
 

@@ -21,11 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.web.forms import add_domain_error, first_error
-
-from . import queries_people, socialwork
-from .choices import Qualification
-from .forms_people import (
+from shegong.volunteers import queries_people
+from shegong.volunteers.actions import socialwork
+from shegong.volunteers.choices import Qualification
+from shegong.volunteers.forms_people import (
     EndForm,
     GuidanceForm,
     PeriodForm,
@@ -33,7 +32,8 @@ from .forms_people import (
     SocialWorkerProfileForm,
     SocialWorkerRegisterForm,
 )
-from .models import GuidanceLog, Pairing, SocialWorker, Stationing
+from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
+from shegong.web.forms import add_domain_error, first_error
 
 PAGE_SIZE = 20
 

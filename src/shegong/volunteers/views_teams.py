@@ -23,11 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.web.forms import add_domain_error, first_error
-
-from . import access, queries_people, statistics, teams, views_training
-from .choices import Incubation, TeamRole
-from .forms_people import (
+from shegong.volunteers import access, queries_people, statistics, views_training
+from shegong.volunteers.actions import teams
+from shegong.volunteers.choices import Incubation, TeamRole
+from shegong.volunteers.forms_people import (
     IncubationForm,
     MemberAddForm,
     MemberLeaveForm,
@@ -35,7 +34,8 @@ from .forms_people import (
     TeamForm,
     TeamLeaderForm,
 )
-from .models import Team, TeamMember
+from shegong.volunteers.models import Team, TeamMember
+from shegong.web.forms import add_domain_error, first_error
 
 PAGE_SIZE = 20
 ROSTER_PAGE = 20  # the team page's roster; a team of hundreds is searched by number or name

@@ -11,7 +11,7 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent, Notification
-from shegong.volunteers import signups
+from shegong.volunteers.actions import signups
 from shegong.volunteers.models import Signup, Skill, VolunteerSkill
 
 

@@ -15,8 +15,9 @@ from django.utils import timezone
 from shegong import demo
 from shegong.accounts.models import User
 from shegong.core.pii import mask_name, validate_id_number
-from shegong.volunteers import access, hours, registration, socialwork, stars
+from shegong.volunteers import access, stars
 from shegong.volunteers import demo as volunteers_demo
+from shegong.volunteers.actions import hours, registration, socialwork
 from shegong.volunteers.models import (
     Activity,
     Certificate,
@@ -191,7 +192,7 @@ def test_the_public_pages_show_the_new_stars_and_verify_a_certificate(client, lo
 def test_the_demo_has_trainings_and_awards_and_the_login_one_of_each(client, ctx, loaded):
     from datetime import timedelta
 
-    from shegong.volunteers import training
+    from shegong.volunteers.actions import training
     from shegong.volunteers.models import Award, Training, TrainingAttendance
 
     today = timezone.localdate()

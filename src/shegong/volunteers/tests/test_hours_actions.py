@@ -12,7 +12,7 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent, Notification
-from shegong.volunteers import hours
+from shegong.volunteers.actions import hours
 from shegong.volunteers.models import ServiceRecord, Volunteer
 
 pytestmark = pytest.mark.django_db

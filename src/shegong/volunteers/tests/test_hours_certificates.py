@@ -14,7 +14,7 @@ from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound
 from shegong.core.models import AuditEvent, Notification
 from shegong.ledger.models import Organization
-from shegong.volunteers import certificates, hours
+from shegong.volunteers.actions import certificates, hours
 from shegong.volunteers.models import Certificate
 
 pytestmark = pytest.mark.django_db

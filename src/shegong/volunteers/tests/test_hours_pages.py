@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shegong import testing
-from shegong.volunteers import certificates, hours
+from shegong.volunteers.actions import certificates, hours
 from shegong.volunteers.models import Certificate, ServiceRecord, Team, Volunteer
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from shegong import testing
-from shegong.volunteers import hours, statistics
+from shegong.volunteers import statistics
+from shegong.volunteers.actions import hours
 from shegong.volunteers.models import Volunteer
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Role
-from shegong.volunteers import socialwork
+from shegong.volunteers.actions import socialwork
 from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
 
 from .people_fixtures import id_for

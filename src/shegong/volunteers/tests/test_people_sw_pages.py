@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.volunteers import socialwork
+from shegong.volunteers.actions import socialwork
 from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
 
 from .people_fixtures import id_for

@@ -20,7 +20,8 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent, Notification
-from shegong.volunteers import awards, statistics, training
+from shegong.volunteers import statistics
+from shegong.volunteers.actions import awards, training
 from shegong.volunteers.models import (
     Award,
     ServiceRecord,

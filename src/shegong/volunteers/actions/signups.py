@@ -27,16 +27,17 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
-
-from . import access
-from .activities import local
-from .choices import ACTIVE_SIGNUP, ActivityStatus, SignupStatus
-from .models import Shift, Signup, Volunteer
-from .registration import sign_up_block  # status, consent, a minor's guardian consent
+from shegong.volunteers import access
+from shegong.volunteers.actions.registration import (
+    sign_up_block,  # status, consent, a minor's guardian consent
+)
+from shegong.volunteers.choices import ACTIVE_SIGNUP, ActivityStatus, SignupStatus
+from shegong.volunteers.models import Shift, Signup, Volunteer
 
 __all__ = ["cancel_signup", "promote_waitlisted", "sign_up", "sign_up_block", "waitlist_position"]
 
 NOT_A_VOLUNTEER = "您还不是注册志愿者，请先完成志愿者注册"
+TIME_FORMAT = "%m-%d %H:%M"
 
 register_event(
     "volunteers.signup_promoted",
@@ -56,6 +57,11 @@ register_event(
     body="班次 {{ shift }}。原因：{{ reason }}",
     link="{{ url }}",
 )
+
+
+def local(at: datetime, fmt: str = TIME_FORMAT) -> str:
+    """A time as the activity pages show it (local time, to the minute by default)."""
+    return timezone.localtime(at).strftime(fmt)
 
 
 def _tell(signup: Signup, shift: Shift, event: str, **context: Any) -> None:

@@ -39,10 +39,10 @@ from shegong.core.geo import check_point
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import Perm
 from shegong.regions.models import Region
-
-from . import access
-from .choices import ACTIVE_SIGNUP, ActivityCategory, ActivityStatus, SignupStatus
-from .models import Activity, Shift, Signup, Skill, Team
+from shegong.volunteers import access
+from shegong.volunteers.actions.signups import local, promote_waitlisted
+from shegong.volunteers.choices import ACTIVE_SIGNUP, ActivityCategory, ActivityStatus, SignupStatus
+from shegong.volunteers.models import Activity, Shift, Signup, Skill, Team
 
 __all__ = [
     "ALLOWED", "EDITABLE", "cancel_activity", "create_activity", "review_activity",
@@ -70,7 +70,6 @@ QUOTA_MAX = 1000
 MAX_SHIFTS = 20
 MAX_DAYS = 31
 MAX_PEOPLE_SERVED = 1_000_000
-TIME_FORMAT = "%m-%d %H:%M"
 
 register_event(
     "volunteers.activity_reviewed",
@@ -100,10 +99,6 @@ def _bad(errors: list[dict[str, str]], field: str, message: str) -> None:
 def _raise(errors: list[dict[str, str]]) -> None:
     if errors:
         raise InvalidInput("；".join(e["message"] for e in errors), errors=errors)
-
-
-def local(at: datetime, fmt: str = TIME_FORMAT) -> str:
-    return timezone.localtime(at).strftime(fmt)
 
 
 def _aware(value: Any) -> datetime | None:
@@ -355,8 +350,6 @@ def update_activity(activity: Activity, *, actor: Any, **changes: Any) -> Activi
 
 @transaction.atomic(durable=True)
 def _update(pk: int, actor: Any, changes: dict[str, Any]) -> Activity:
-    from .signups import promote_waitlisted
-
     activity = _check_runs(actor, Activity(pk=pk), for_write=True)
     now = timezone.now()
     if activity.status == ActivityStatus.CANCELLED:
@@ -581,7 +574,7 @@ def review_activity(activity: Activity, *, actor: Any, approve: bool, note: str 
 def _tell_organizers(activity: Activity, actor: Any, *, approved: bool, note: str) -> None:
     from django.urls import reverse
 
-    from .models import TeamMember
+    from shegong.volunteers.models import TeamMember
 
     recipients = {}
     if activity.created_by_id:

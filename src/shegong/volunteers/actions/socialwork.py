@@ -27,10 +27,14 @@ from shegong.core.perms import Perm, require_perm
 from shegong.ledger.choices import OrgKind, OrgStatus
 from shegong.ledger.models import Organization
 from shegong.regions.choices import Level
-
-from .choices import GuidanceMode, Qualification
-from .models import GuidanceLog, Pairing, SocialWorker, Stationing
-from .registration import file_person, person_data, pick_region, raise_errors
+from shegong.volunteers.actions.registration import (
+    file_person,
+    person_data,
+    pick_region,
+    raise_errors,
+)
+from shegong.volunteers.choices import GuidanceMode, Qualification
+from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
 
 SW_NOT_FOUND = "专业社工不存在或不在您的管理范围内"
 STATIONING_NOT_FOUND = "驻点记录不存在或不在您的管理范围内"

@@ -20,8 +20,7 @@ from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
 from shegong.core.perms import Perm, require_perm
 from shegong.regions.choices import Level
-
-from .models import Skill
+from shegong.volunteers.models import Skill
 
 MAX_NAME = 30
 CONFIG_LEVELS = {Level.PROVINCE, Level.CITY, Level.DISTRICT}

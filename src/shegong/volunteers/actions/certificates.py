@@ -49,16 +49,15 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import Perm
-
-from . import access
-from .choices import (
+from shegong.volunteers import access
+from shegong.volunteers.actions.hours import certifiable
+from shegong.volunteers.choices import (
     CERTIFICATE_REQUEST_ALLOWED,
     CertificateRequestStatus,
     RecordKind,
     TeamRole,
 )
-from .hours import certifiable
-from .models import Certificate, CertificateRequest, Team, TeamMember, Volunteer
+from shegong.volunteers.models import Certificate, CertificateRequest, Team, TeamMember, Volunteer
 
 __all__ = [
     "CERTIFICATE_NOT_FOUND",

@@ -41,11 +41,10 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
 from shegong.core.scope import scope_prefix
-
-from . import access
-from .choices import Evaluation, RecordKind, RecordStatus, TeamRole
-from .models import ZERO, Activity, ServiceRecord, Team, TeamMember, Volunteer
-from .stars import star_for
+from shegong.volunteers import access
+from shegong.volunteers.choices import Evaluation, RecordKind, RecordStatus, TeamRole
+from shegong.volunteers.models import ZERO, Activity, ServiceRecord, Team, TeamMember, Volunteer
+from shegong.volunteers.stars import star_for
 
 __all__ = [
     "NotPending",
@@ -501,7 +500,7 @@ def _check_counts_once(
     volunteer: Volunteer, *, source: str, served: date, amount: Decimal, proof: str
 ) -> None:
     """Refuse a transfer that would count service twice (see the module's docstring)."""
-    from .models import Certificate
+    from shegong.volunteers.models import Certificate
 
     for serial in PLATFORM_SERIAL_RE.findall(proof.upper()):
         if Certificate.objects.filter(serial=serial, volunteer=volunteer).exists():

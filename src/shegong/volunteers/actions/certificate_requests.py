@@ -39,12 +39,19 @@ from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitte
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import PERMISSIONS, Perm
 from shegong.regions.models import ancestor_codes
-
-from . import access, certificates
-from .choices import CertificateRequestStatus as Status
-from .choices import RecordStatus, TeamRole
-from .hours import certifiable
-from .models import ZERO, CertificateRequest, ServiceRecord, Team, TeamMember, Volunteer
+from shegong.volunteers import access
+from shegong.volunteers.actions import certificates
+from shegong.volunteers.actions.hours import certifiable
+from shegong.volunteers.choices import CertificateRequestStatus as Status
+from shegong.volunteers.choices import RecordStatus, TeamRole
+from shegong.volunteers.models import (
+    ZERO,
+    CertificateRequest,
+    ServiceRecord,
+    Team,
+    TeamMember,
+    Volunteer,
+)
 
 __all__ = [
     "REQUEST_NOT_FOUND",
