@@ -163,9 +163,9 @@ def run(size: int) -> dict:
     from django.utils import timezone
 
     from shegong.core.sqlite.base import checkpoint
-    from shegong.volunteers import statistics
     from shegong.volunteers.actions import hours
     from shegong.volunteers.models import ServiceRecord, Volunteer
+    from shegong.volunteers.queries import statistics
 
     began = time.perf_counter()
     built = _setup(size)

@@ -24,7 +24,7 @@ class MenuItem:
     or_if: str = ""
 
 
-LEADS = "shegong.volunteers.access.leads_a_team"
+LEADS = "shegong.volunteers.queries.access.leads_a_team"
 
 MENU: list[tuple[str, list[MenuItem]]] = [
     ("工作台", [MenuItem("首页", "home", "house", Perm.WORKBENCH)]),

@@ -24,11 +24,11 @@ from shegong.core.errors import InvalidInput, NotFound
 from shegong.core.geo import check_point
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
-from shegong.volunteers import access
-from shegong.volunteers import queries_activities as queries
 from shegong.volunteers.actions import attendance, signups, teams
 from shegong.volunteers.choices import ActivityCategory, ActivityStatus, RecordKind, SignupStatus
 from shegong.volunteers.models import Activity, ServiceRecord, Shift, Signup
+from shegong.volunteers.queries import access
+from shegong.volunteers.queries import activities as queries
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 410, 422, 429)

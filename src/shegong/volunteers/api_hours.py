@@ -24,10 +24,11 @@ from ninja.responses import Status
 from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
-from shegong.volunteers import access, stars
+from shegong.volunteers import stars
 from shegong.volunteers.actions import certificate_requests, certificates, hours
 from shegong.volunteers.choices import CertificateRequestStatus, RecordStatus
 from shegong.volunteers.models import CertificateRequest, ServiceRecord
+from shegong.volunteers.queries import access
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)

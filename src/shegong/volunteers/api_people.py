@@ -21,7 +21,6 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
-from shegong.volunteers import access, queries_people
 from shegong.volunteers.actions import hours as hours_rules
 from shegong.volunteers.actions import registration, socialwork, training
 from shegong.volunteers.choices import (
@@ -40,6 +39,8 @@ from shegong.volunteers.models import (
     Volunteer,
     VolunteerSkill,
 )
+from shegong.volunteers.queries import access
+from shegong.volunteers.queries import people as queries
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
@@ -343,7 +344,7 @@ def list_volunteers(request: HttpRequest, filters: Query[VolunteerFilter]) -> An
     姓名、手机号脱敏；身份证号不出现在列表中。"""
     require_perm(request.auth, Perm.VOLUNTEERS_VIEW)
     qs = (
-        queries_people.volunteers(request.auth, filters.dict())
+        queries.volunteers(request.auth, filters.dict())
         .select_related("person", "region")
         .prefetch_related(_skill_rows())
         .order_by("-created_at", "-pk")
@@ -449,7 +450,7 @@ def list_teams(request: HttpRequest, filters: Query[TeamFilter]) -> Any:
     """本人工作范围内的队伍和本人担任负责人的队伍，可按区划、类型、孵化状态、名称筛选；
     `incubation=incubated` 即"已孵化"的队伍，返回的 `count` 就是支数。"""
     qs = (
-        queries_people.teams(request.auth, filters.dict())
+        queries.teams(request.auth, filters.dict())
         .select_related("region", "organization")
         .annotate(current=Count("members", filter=Q(members__left_on__isnull=True)))
         .order_by("region_id", "name")
@@ -506,7 +507,7 @@ def list_social_workers(request: HttpRequest, filters: Query[SocialWorkerFilter]
         )
     )
     qs = (
-        queries_people.social_workers(user, filters.dict())
+        queries.social_workers(user, filters.dict())
         .select_related("person", "employer", "region")
         .prefetch_related(
             Prefetch("stationings", stationings, to_attr="now_stationings"),

@@ -22,10 +22,10 @@ from shegong.core.audit import Verb
 from shegong.core.errors import NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.pii import mask_id_number
-from shegong.volunteers import access
 from shegong.volunteers.actions import hours
 from shegong.volunteers.choices import ActivityCategory, RecordStatus, SignupStatus
 from shegong.volunteers.models import ServiceRecord, Signup
+from shegong.volunteers.queries import access
 from shegong.volunteers.views_hours import (
     ALL,
     FilterForm,

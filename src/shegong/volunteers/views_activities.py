@@ -25,8 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm
-from shegong.volunteers import access
-from shegong.volunteers import queries_activities as queries
 from shegong.volunteers.actions import activities, attendance, signups, teams
 from shegong.volunteers.choices import (
     ACTIVE_SIGNUP,
@@ -51,6 +49,8 @@ from shegong.volunteers.forms_activities import (
     shifts_from_data,
 )
 from shegong.volunteers.models import Activity, ServiceRecord, Shift, Signup, Team
+from shegong.volunteers.queries import access
+from shegong.volunteers.queries import activities as queries
 from shegong.web.forms import add_domain_error
 
 PAGE_SIZE = 20

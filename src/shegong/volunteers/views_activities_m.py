@@ -25,11 +25,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.geo import check_point
 from shegong.core.htmx import redirect_after_write
-from shegong.volunteers import access
-from shegong.volunteers import queries_activities as queries
 from shegong.volunteers.actions import attendance, signups
 from shegong.volunteers.choices import ActivityCategory, ActivityStatus, RecordKind, SignupStatus
 from shegong.volunteers.models import Activity, ServiceRecord, Shift, Signup, Volunteer
+from shegong.volunteers.queries import access
+from shegong.volunteers.queries import activities as queries
 from shegong.volunteers.views_activities import led_shift, qr_context
 
 LIST_LIMIT = 200

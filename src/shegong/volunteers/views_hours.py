@@ -32,7 +32,7 @@ from shegong.core import excel
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.volunteers import access, stars, statistics, views_training
+from shegong.volunteers import stars, views_training
 from shegong.volunteers.actions import certificate_requests, certificates, hours
 from shegong.volunteers.choices import (
     CertificateRequestStatus,
@@ -47,6 +47,7 @@ from shegong.volunteers.models import (
     ServiceRecord,
     Volunteer,
 )
+from shegong.volunteers.queries import access, statistics
 from shegong.web.forms import DATE, DATE_ERRORS, NOTE, StyledForm, add_domain_error
 
 LIST_LIMIT = 200

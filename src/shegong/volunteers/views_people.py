@@ -30,7 +30,7 @@ from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.queries import h5_region_groups
-from shegong.volunteers import access, consent, queries_people, views_training
+from shegong.volunteers import consent, views_training
 from shegong.volunteers.actions import registration, skills
 from shegong.volunteers.choices import TeamRole, VolunteerStatus
 from shegong.volunteers.forms_people import (
@@ -48,6 +48,8 @@ from shegong.volunteers.forms_people import (
     skills_from_post,
 )
 from shegong.volunteers.models import Skill, Team, TeamMember, Volunteer, VolunteerSkill
+from shegong.volunteers.queries import access
+from shegong.volunteers.queries import people as queries
 from shegong.web.forms import add_domain_error
 
 PAGE_SIZE = 20
@@ -76,7 +78,7 @@ def _filtered(user: Any, form: VolunteerFilterForm) -> QuerySet:
         return Volunteer.objects.visible_to(user)
     if not form.is_valid():
         return Volunteer.objects.none()
-    return queries_people.volunteers(user, form.cleaned_data)
+    return queries.volunteers(user, form.cleaned_data)
 
 
 @require_GET

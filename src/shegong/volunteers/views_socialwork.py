@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.volunteers import queries_people
 from shegong.volunteers.actions import socialwork
 from shegong.volunteers.choices import Qualification
 from shegong.volunteers.forms_people import (
@@ -33,6 +32,7 @@ from shegong.volunteers.forms_people import (
     SocialWorkerRegisterForm,
 )
 from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
+from shegong.volunteers.queries import people as queries
 from shegong.web.forms import add_domain_error, first_error
 
 PAGE_SIZE = 20
@@ -43,7 +43,7 @@ def _filtered(user: Any, form: SocialWorkerFilterForm) -> QuerySet:
         return socialwork.social_workers_visible(user)
     if not form.is_valid():
         return SocialWorker.objects.none()
-    return queries_people.social_workers(user, form.cleaned_data)
+    return queries.social_workers(user, form.cleaned_data)
 
 
 @require_GET

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.volunteers import access, queries_people, statistics, views_training
+from shegong.volunteers import views_training
 from shegong.volunteers.actions import teams
 from shegong.volunteers.choices import Incubation, TeamRole
 from shegong.volunteers.forms_people import (
@@ -35,6 +35,8 @@ from shegong.volunteers.forms_people import (
     TeamLeaderForm,
 )
 from shegong.volunteers.models import Team, TeamMember
+from shegong.volunteers.queries import access, statistics
+from shegong.volunteers.queries import people as queries
 from shegong.web.forms import add_domain_error, first_error
 
 PAGE_SIZE = 20
@@ -50,7 +52,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
     data: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-    qs = queries_people.teams(user, data, with_incubation=False)
+    qs = queries.teams(user, data, with_incubation=False)
     if form.is_bound and not form.is_valid():
         qs = qs.none()
     incubation = data.get("incubation") or ""

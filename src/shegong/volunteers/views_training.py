@@ -22,12 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
-from shegong.volunteers import access
 from shegong.volunteers.actions import awards, training
 from shegong.volunteers.actions import hours as hours_rules
 from shegong.volunteers.choices import Evaluation
 from shegong.volunteers.forms_training import AwardForm, AwardRevokeForm, TraineesForm, TrainingForm
 from shegong.volunteers.models import Team, TrainingAttendance, Volunteer
+from shegong.volunteers.queries import access
 from shegong.web.forms import add_domain_error
 
 TEAM_TRAININGS_SHOWN = 10

@@ -39,10 +39,10 @@ from shegong.core.geo import check_point
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import Perm
 from shegong.regions.models import Region
-from shegong.volunteers import access
 from shegong.volunteers.actions.signups import local, promote_waitlisted
 from shegong.volunteers.choices import ACTIVE_SIGNUP, ActivityCategory, ActivityStatus, SignupStatus
 from shegong.volunteers.models import Activity, Shift, Signup, Skill, Team
+from shegong.volunteers.queries import access
 
 __all__ = [
     "ALLOWED", "EDITABLE", "cancel_activity", "create_activity", "review_activity",

@@ -36,10 +36,10 @@ from shegong.core import audit, geo
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.geo import check_point
-from shegong.volunteers import access
 from shegong.volunteers.actions.signups import local
 from shegong.volunteers.choices import ActivityStatus, RecordKind, RecordStatus, SignupStatus
 from shegong.volunteers.models import ServiceRecord, Shift, Signup, Volunteer
+from shegong.volunteers.queries import access
 
 __all__ = [
     "check_in", "check_out", "close_overdue", "correct_attendance", "hours_between",

@@ -31,9 +31,9 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import Perm
-from shegong.volunteers import access
 from shegong.volunteers.choices import AwardLevel
 from shegong.volunteers.models import Award, Team, TeamMember, Volunteer
+from shegong.volunteers.queries import access
 
 __all__ = [
     "AWARD_NOT_FOUND",

@@ -39,7 +39,6 @@ from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitte
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import PERMISSIONS, Perm
 from shegong.regions.models import ancestor_codes
-from shegong.volunteers import access
 from shegong.volunteers.actions import certificates
 from shegong.volunteers.actions.hours import certifiable
 from shegong.volunteers.choices import CertificateRequestStatus as Status
@@ -52,6 +51,7 @@ from shegong.volunteers.models import (
     TeamMember,
     Volunteer,
 )
+from shegong.volunteers.queries import access
 
 __all__ = [
     "REQUEST_NOT_FOUND",

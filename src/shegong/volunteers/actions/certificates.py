@@ -49,7 +49,6 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import Perm
-from shegong.volunteers import access
 from shegong.volunteers.actions.hours import certifiable
 from shegong.volunteers.choices import (
     CERTIFICATE_REQUEST_ALLOWED,
@@ -58,6 +57,7 @@ from shegong.volunteers.choices import (
     TeamRole,
 )
 from shegong.volunteers.models import Certificate, CertificateRequest, Team, TeamMember, Volunteer
+from shegong.volunteers.queries import access
 
 __all__ = [
     "CERTIFICATE_NOT_FOUND",

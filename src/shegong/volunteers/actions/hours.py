@@ -41,9 +41,9 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
 from shegong.core.scope import scope_prefix
-from shegong.volunteers import access
 from shegong.volunteers.choices import Evaluation, RecordKind, RecordStatus, TeamRole
 from shegong.volunteers.models import ZERO, Activity, ServiceRecord, Team, TeamMember, Volunteer
+from shegong.volunteers.queries import access
 from shegong.volunteers.stars import star_for
 
 __all__ = [

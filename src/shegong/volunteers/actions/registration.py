@@ -37,10 +37,10 @@ from shegong.ledger.models import Person
 from shegong.ledger.schemas import PersonIn
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.volunteers import access
 from shegong.volunteers.choices import DAY_PARTS, WEEKDAY_LABELS, VolunteerStatus
 from shegong.volunteers.consent import CONSENT_REQUIRED, CONSENT_VERSION, STAFF_CONSENT_REQUIRED
 from shegong.volunteers.models import Skill, TeamMember, Volunteer, VolunteerSkill
+from shegong.volunteers.queries import access
 
 __all__ = [
     "ADULT_AGE",

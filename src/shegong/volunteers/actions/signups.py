@@ -27,12 +27,12 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
-from shegong.volunteers import access
 from shegong.volunteers.actions.registration import (
     sign_up_block,  # status, consent, a minor's guardian consent
 )
 from shegong.volunteers.choices import ACTIVE_SIGNUP, ActivityStatus, SignupStatus
 from shegong.volunteers.models import Shift, Signup, Volunteer
+from shegong.volunteers.queries import access
 
 __all__ = ["cancel_signup", "promote_waitlisted", "sign_up", "sign_up_block", "waitlist_position"]
 

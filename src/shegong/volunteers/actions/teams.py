@@ -25,10 +25,10 @@ from shegong.core.notify import notify, register_event
 from shegong.core.perms import Perm, require_perm
 from shegong.ledger.models import Organization
 from shegong.regions.choices import Level
-from shegong.volunteers import access
 from shegong.volunteers.actions.registration import pick_region, raise_errors
 from shegong.volunteers.choices import Incubation, TeamKind, TeamRole, VolunteerStatus
 from shegong.volunteers.models import Team, TeamMember, Volunteer
+from shegong.volunteers.queries import access
 
 TEAM_LEVELS = {Level.DISTRICT, Level.STREET, Level.COMMUNITY}
 STAFF_FIELDS = {"name", "kind", "region", "organization", "parent"}

@@ -32,8 +32,8 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound
 from shegong.core.perms import Perm
-from shegong.volunteers import access
 from shegong.volunteers.models import Team, Training, TrainingAttendance, Volunteer
+from shegong.volunteers.queries import access
 
 __all__ = [
     "TRAINING_NOT_FOUND",

@@ -15,8 +15,8 @@ from django.utils import timezone
 from shegong import demo
 from shegong.accounts.models import User
 from shegong.core.pii import mask_name, validate_id_number
-from shegong.volunteers import access, stars
 from shegong.volunteers import demo as volunteers_demo
+from shegong.volunteers import stars
 from shegong.volunteers.actions import hours, registration, socialwork
 from shegong.volunteers.models import (
     Activity,
@@ -32,6 +32,7 @@ from shegong.volunteers.models import (
     TeamMember,
     Volunteer,
 )
+from shegong.volunteers.queries import access
 
 pytestmark = pytest.mark.django_db
 SIZE = volunteers_demo.SIZES["small"]

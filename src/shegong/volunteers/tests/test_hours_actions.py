@@ -312,8 +312,8 @@ def test_the_hot_path_rule_agrees_with_the_access_module(
     district, hours_team, hours_leader_user, hours_other_leader_user, hours_member_user,
     street_a_staff, street_b_staff, community_a_worker, district_admin, resident,
 ):  # fmt: skip
-    from shegong.volunteers import access
     from shegong.volunteers.models import Team
+    from shegong.volunteers.queries import access
 
     teams = [*Team.objects.all(), testing.team(district["community_b"], name="西城队")]
     people = [hours_leader_user, hours_other_leader_user, hours_member_user, street_a_staff,

@@ -191,8 +191,8 @@ def test_the_team_page_sums_up_its_year_for_the_work_summary(
 
     from django.utils import timezone
 
-    from shegong.volunteers import statistics
     from shegong.volunteers.models import ServiceRecord
+    from shegong.volunteers.queries import statistics
 
     today = timezone.localdate()
     activity = testing.activity(people_team, title="重阳敬老", starts_at=timezone.now())

@@ -20,7 +20,6 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent, Notification
-from shegong.volunteers import statistics
 from shegong.volunteers.actions import awards, training
 from shegong.volunteers.models import (
     Award,
@@ -30,6 +29,7 @@ from shegong.volunteers.models import (
     TrainingAttendance,
     Volunteer,
 )
+from shegong.volunteers.queries import statistics
 
 pytestmark = pytest.mark.django_db
 

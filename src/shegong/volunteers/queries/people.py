@@ -13,9 +13,9 @@ from shegong.core.errors import NotPermitted
 from shegong.core.perms import Perm
 from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.volunteers import access
 from shegong.volunteers.actions import socialwork
 from shegong.volunteers.models import Stationing, Team, TeamMember, Volunteer
+from shegong.volunteers.queries import access
 
 
 def _region(user: Any, qs: QuerySet, code: str) -> QuerySet:

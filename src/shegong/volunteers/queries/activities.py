@@ -13,10 +13,10 @@ from django.utils import timezone
 from shegong.core import geo
 from shegong.core.errors import NotPermitted
 from shegong.core.perms import Perm
-from shegong.volunteers import access
 from shegong.volunteers.actions.attendance import distance_label
 from shegong.volunteers.choices import ActivityStatus, SignupStatus
 from shegong.volunteers.models import Activity, Shift, Signup
+from shegong.volunteers.queries import access
 
 
 def visible_activities(user: Any) -> QuerySet:
