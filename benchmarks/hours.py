@@ -36,6 +36,8 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from shegong.volunteers.queries import hours as hours_queries
+
 APPROVALS = 200
 STAFF_PHONE = "13800009996"
 SPAN_DAYS = 730
@@ -231,7 +233,7 @@ def run(size: int) -> dict:
     mismatches = sum(
         1
         for v in Volunteer.objects.filter(pk__in=approved_volunteers)
-        if Decimal(v.hours).quantize(Decimal("0.01")) != hours.approved_sum(v)
+        if Decimal(v.hours).quantize(Decimal("0.01")) != hours_queries.approved_sum(v)
     )
 
     prefix = built["district"].prefix

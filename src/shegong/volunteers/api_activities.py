@@ -212,7 +212,7 @@ def signup_out(signup: Signup) -> dict[str, Any]:
     return {
         "id": signup.pk, "activity_id": shift.activity_id, "shift_id": shift.pk,
         "status": signup.status, "status_label": signup.get_status_display(),
-        "position": signups.waitlist_position(signup), "created_at": signup.created_at,
+        "position": queries.waitlist_position(signup), "created_at": signup.created_at,
         "promoted_at": signup.promoted_at, "shift_starts_at": shift.starts_at,
         "shift_ends_at": shift.ends_at, "title": shift.activity.title,
     }  # fmt: skip
@@ -321,7 +321,7 @@ def public_activities(request: HttpRequest, filters: Query[PublicFilter]) -> Any
 )
 def my_signups(request: HttpRequest) -> Any:
     """调用者本人的报名记录（最近 100 条），含候补位次。未注册志愿者时返回 404。"""
-    volunteer = signups.my_volunteer(request.auth)
+    volunteer = access.my_volunteer(request.auth)
     rows = (
         Signup.objects.filter(volunteer=volunteer)
         .select_related("shift__activity")
@@ -473,7 +473,7 @@ def sign_up(request: HttpRequest, activity_id: int, payload: SignupIn) -> Any:
     （200）。活动未发布或已开始、志愿者状态不允许（暂停、未成年无监护人同意）时 409；缺少所需
     技能时 409 并列出缺少的技能。支持 Idempotency-Key。"""
     user = request.auth
-    volunteer = signups.my_volunteer(user)
+    volunteer = access.my_volunteer(user)
     shift = _shift_of(activity_id, payload.shift_id, user)
     return _signed_up(shift, volunteer, user)
 
@@ -489,7 +489,7 @@ def cancel_signup(request: HttpRequest, activity_id: int, payload: SignupIn) -> 
     """取消本人在该活动（指定班次）的报名；班次开始后不能取消（409）。已报名者取消后，候补第一
     位自动转正并收到通知。"""
     user = request.auth
-    volunteer = signups.my_volunteer(user)
+    volunteer = access.my_volunteer(user)
     shift = _shift_of(activity_id, payload.shift_id, user)
     signup = Signup.objects.filter(
         shift=shift, volunteer=volunteer, status__in=[SignupStatus.CONFIRMED,
@@ -513,7 +513,7 @@ def check_in(request: HttpRequest, payload: CheckinIn) -> Any:
     令牌无效 404、过期 410；未报名或仍在候补、不在活动范围内（detail 说明距离）、不在签到时间
     （detail 说明几点起可签到）时 409；坐标有误 422。重复签到返回原记录（200，repeated=true）。"""
     user = request.auth
-    volunteer = signups.my_volunteer(user)
+    volunteer = access.my_volunteer(user)
     shift = attendance.shift_from_token(attendance.token_from_text(payload.token))
     record = attendance.check_in(
         shift, volunteer, actor=user, lat=payload.lat, lon=payload.lon,
@@ -533,7 +533,7 @@ def check_out(request: HttpRequest, payload: CheckoutIn) -> Any:
     """本人签退：用签到二维码令牌或签到记录 ID 指明记录；须在活动范围内、班次结束后的容许时间
     之内。服务时长按签到、签退时间计算并截取在班次时间之内，记录转为待审核。"""
     user = request.auth
-    volunteer = signups.my_volunteer(user)
+    volunteer = access.my_volunteer(user)
     if payload.record_id is not None:
         record = ServiceRecord.objects.filter(
             pk=payload.record_id, volunteer=volunteer, kind=RecordKind.ATTENDANCE

@@ -25,10 +25,12 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.volunteers import stars
-from shegong.volunteers.actions import certificate_requests, certificates, hours
+from shegong.volunteers.actions import certificate_requests, hours
 from shegong.volunteers.choices import CertificateRequestStatus, RecordStatus
 from shegong.volunteers.models import CertificateRequest, ServiceRecord
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries import certificates as certificate_queries
+from shegong.volunteers.queries import hours as hours_queries
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
@@ -275,7 +277,7 @@ def _reload(record_id: int) -> ServiceRecord:
 def list_records(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
     """本人负责的队伍（社区/街道工作人员：辖区内队伍；队伍负责人：本队伍）的服务记录，
     按服务日期倒序；可按队伍、活动、状态、日期、是否自动签退、志愿者编号筛选。"""
-    qs = hours.queue(
+    qs = hours_queries.queue(
         request.auth, team=filters.team, activity=filters.activity, status=filters.status,
         date_from=filters.served_from, date_to=filters.served_to,
         auto_closed=filters.auto_closed, volunteer_number=filters.volunteer_number or "",
@@ -349,7 +351,7 @@ def my_hours(request: HttpRequest) -> Any:
             for c in volunteer.certificates.order_by("-issued_at", "-pk")
         ],
         "open_certificate_requests": list(
-            certificate_requests.my_requests(volunteer).filter(
+            certificate_queries.my_requests(volunteer).filter(
                 status=CertificateRequestStatus.REQUESTED
             )
         ),
@@ -379,7 +381,7 @@ def request_certificate(request: HttpRequest, payload: CertificateRequestIn) -> 
         volunteer, payload.team, actor=request.auth, period_start=payload.period_start,
         period_end=payload.period_end, purpose=payload.purpose,
     )  # fmt: skip
-    body = certificate_requests.my_requests(volunteer).get(pk=req.pk)
+    body = certificate_queries.my_requests(volunteer).get(pk=req.pk)
     return Status(201 if req.created else 200, body)
 
 
@@ -393,7 +395,7 @@ def my_certificate_requests(request: HttpRequest) -> Any:
     """本人的记录证明申请（新的在前；出具后带证明编号，不予出具时带原因），以及可以申请的
     队伍（各队伍已确认的时长、首次服务日期）。"""
     volunteer = _my_volunteer(request)
-    teams = certificate_requests.requestable_teams(volunteer)
+    teams = certificate_queries.requestable_teams(volunteer)
     return {
         "teams": [
             {
@@ -404,7 +406,7 @@ def my_certificate_requests(request: HttpRequest) -> Any:
             }
             for t in teams
         ],
-        "requests": list(certificate_requests.my_requests(volunteer)[:MY_LIMIT]),
+        "requests": list(certificate_queries.my_requests(volunteer)[:MY_LIMIT]),
     }
 
 
@@ -417,7 +419,7 @@ def my_certificate_requests(request: HttpRequest) -> Any:
 def withdraw_certificate_request(request: HttpRequest, request_id: int) -> Any:
     """撤回本人待受理的申请；已出具/不予出具/已撤回 → 409；不是本人的申请 → 404。"""
     found = certificate_requests.withdraw_request(request_id, actor=request.auth)
-    return certificate_requests.my_requests(found.volunteer).get(pk=found.pk)
+    return certificate_queries.my_requests(found.volunteer).get(pk=found.pk)
 
 
 @router.get(
@@ -430,7 +432,7 @@ def withdraw_certificate_request(request: HttpRequest, request_id: int) -> Any:
 def verify_certificate(request: HttpRequest, serial: str) -> Any:
     """按证明编号核验：有效时返回脱敏姓名、时长、期间、出具单位；编号不存在 → 404
     「未找到该证明」，已作废 → 410「该证明已作废」。"""
-    view = certificates.public_view(certificates.verify(serial))
+    view = certificate_queries.public_view(certificate_queries.verify(serial))
     return {**view, "hours": float(view["hours"])}
 
 

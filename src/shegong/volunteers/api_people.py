@@ -21,8 +21,7 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
-from shegong.volunteers.actions import hours as hours_rules
-from shegong.volunteers.actions import registration, socialwork, training
+from shegong.volunteers.actions import registration
 from shegong.volunteers.choices import (
     AwardLevel,
     Incubation,
@@ -40,7 +39,10 @@ from shegong.volunteers.models import (
     VolunteerSkill,
 )
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries import hours as hours_queries
 from shegong.volunteers.queries import people as queries
+from shegong.volunteers.queries import socialwork as socialwork_queries
+from shegong.volunteers.queries import training as training_queries
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
@@ -401,12 +403,12 @@ def me_record(request: HttpRequest) -> Any:
     volunteer = access.volunteer_of(request.auth)
     if volunteer is None:
         raise NotFound(NOT_A_VOLUNTEER)
-    count, hours = training.totals_of(volunteer)
-    trainings = training.of_volunteer(volunteer)[:RECORD_LIMIT]
+    count, hours = training_queries.totals_of(volunteer)
+    trainings = training_queries.of_volunteer(volunteer)[:RECORD_LIMIT]
     awards = volunteer.awards.select_related("team").order_by("-awarded_on", "-pk")
     return {
         "training_count": count, "training_hours": float(hours),
-        "evaluations": hours_rules.evaluations_of(volunteer),
+        "evaluations": hours_queries.evaluations_of(volunteer),
         "trainings": [
             {"id": t.pk, "title": t.title, "held_on": t.held_on, "hours": float(t.hours),
              "trainer": t.trainer, "team_id": t.team_id, "team_name": t.team.name}
@@ -498,10 +500,10 @@ def list_social_workers(request: HttpRequest, filters: Query[SocialWorkerFilter]
     """本人工作范围内的专业社工（社工本人可看到自己的记录），含当前驻点、当前结对及指导记录；
     可按职业资格、驻点社区、是否驻点中、姓名筛选。"""
     user = request.auth
-    if socialwork.own_social_worker(user) is None:
+    if socialwork_queries.own_social_worker(user) is None:
         require_perm(user, Perm.VOLUNTEERS_VIEW)
-    stationings = socialwork.current(Stationing.objects.select_related("region"))
-    pairings = socialwork.current(
+    stationings = socialwork_queries.current(Stationing.objects.select_related("region"))
+    pairings = socialwork_queries.current(
         Pairing.objects.select_related("region").prefetch_related(
             Prefetch("logs", GuidanceLog.objects.order_by("-on", "-pk"))
         )

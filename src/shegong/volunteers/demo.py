@@ -97,6 +97,7 @@ from shegong.volunteers.models import (
     Volunteer,
     VolunteerSkill,
 )
+from shegong.volunteers.queries import socialwork as socialwork_queries
 from shegong.volunteers.stars import star_for, thresholds
 
 SEED = 20260606
@@ -718,7 +719,7 @@ class _Loader:
 
     def _social_workers(self) -> None:
         rng, today = self.rng, self.today
-        employers = list(socialwork.employers())
+        employers = list(socialwork_queries.employers())
         employers.sort(key=lambda o: "社会工作" not in o.name)  # social-work agencies first
         order = self._interleaved()
         covered = order[: max(1, round(len(order) * 0.7))]

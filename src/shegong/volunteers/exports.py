@@ -22,17 +22,11 @@ from shegong.core.audit import Verb
 from shegong.core.errors import NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.pii import mask_id_number
-from shegong.volunteers.actions import hours
 from shegong.volunteers.choices import ActivityCategory, RecordStatus, SignupStatus
 from shegong.volunteers.models import ServiceRecord, Signup
 from shegong.volunteers.queries import access
-from shegong.volunteers.views_hours import (
-    ALL,
-    FilterForm,
-    _activity_choices,
-    _require_runner,
-    _team_choices,
-)
+from shegong.volunteers.queries import hours as hours_queries
+from shegong.volunteers.views_hours import ALL, FilterForm, _activity_choices, _team_choices
 
 RECORD_COLUMNS = [
     excel.Column("志愿者编号", 16), excel.Column("姓名", 10), excel.Column("证件类型", 12),
@@ -71,7 +65,7 @@ def _audit(request: HttpRequest, table: str, rows: int, filters: dict[str, Any])
 def records_export(request: HttpRequest) -> HttpResponse:
     """服务记录导出: what the records list shows with the same filters (pending by default)."""
     user = request.user
-    _require_runner(user)
+    access.require_runner(user)
     form = FilterForm(request.GET, teams=_team_choices(user), activities=_activity_choices(user))
     if not form.is_valid():
         messages.error(request, "筛选条件有误，未导出")
@@ -84,7 +78,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
         "date_to": data.get("date_to"), "auto_closed": True if data.get("auto_closed") else None,
         "volunteer_number": data.get("number") or "",
     }  # fmt: skip
-    qs = hours.queue(user, **filters).select_related("region", "activity")
+    qs = hours_queries.queue(user, **filters).select_related("region", "activity")
     categories = dict(ActivityCategory.choices)
 
     def rows() -> Iterator[list[Any]]:

@@ -13,7 +13,6 @@ from shegong.ledger.models import Organization
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.volunteers import consent
-from shegong.volunteers.actions import socialwork
 from shegong.volunteers.choices import (
     DAY_PARTS,
     WEEKDAY_LABELS,
@@ -25,6 +24,7 @@ from shegong.volunteers.choices import (
     VolunteerStatus,
 )
 from shegong.volunteers.models import Skill, Team
+from shegong.volunteers.queries import socialwork as socialwork_queries
 from shegong.web.forms import StyledForm
 
 MAX_OPTIONS = 500
@@ -274,7 +274,7 @@ class IncubationForm(StyledForm):
 
 
 def employer_choices() -> list[tuple[str, str]]:
-    rows = socialwork.employers().only("pk", "name")[:MAX_OPTIONS]
+    rows = socialwork_queries.employers().only("pk", "name")[:MAX_OPTIONS]
     return [("", "（未填写）"), *((str(o.pk), o.name) for o in rows)]
 
 

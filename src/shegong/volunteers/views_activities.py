@@ -59,22 +59,6 @@ PAGE_SIZE = 20
 # --- who sees what ---------------------------------------------------------------------------
 
 
-def _activity(user: Any, pk: Any) -> Activity:
-    queries.require_workbench(user)
-    found = (
-        queries.visible_activities(user).select_related("team", "region").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFound(access.ACTIVITY_NOT_FOUND)
-    return found
-
-
-def _runs(user: Any, activity: Activity) -> bool:
-    return access.activities_run_by(user).filter(pk=activity.pk).exists()
-
-
 def _team_choices(user: Any) -> list[tuple[int, str]]:
     if user.has_perm_in_scope(Perm.VOLUNTEERS_VIEW):
         teams = Team.objects.visible_to(user) | access.teams_run_by(user)
@@ -164,7 +148,7 @@ def _render_form(
         "activity": activity,
         "shift_rows": shift_rows(source, from_data=from_data),
         "shift_errors": shift_errors or [],
-        "signed": activities.active_signups(activity) if activity is not None else 0,
+        "signed": queries.active_signups(activity) if activity is not None else 0,
     }
     return render(request, "volunteers/activity_form.html", context, status=status)
 
@@ -242,8 +226,8 @@ def _changes(form: ActivityForm, activity: Activity, shifts: list[dict[str, Any]
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """修改活动 (those who run the team)."""
     user = request.user
-    activity = _activity(user, pk)
-    if not _runs(user, activity):
+    activity = queries.visible_activity(user, pk)
+    if not queries.runs_activity(user, activity):
         raise NotFound(access.ACTIVITY_NOT_FOUND)
     teams = access.teams_run_by(user)
     if request.method == "GET":
@@ -307,14 +291,14 @@ def _render_detail(
 ) -> HttpResponse:  # fmt: skip
     user = request.user
     now = timezone.now()
-    runs = _runs(user, activity)
+    runs = queries.runs_activity(user, activity)
     context = {
         "activity": activity,
         "skills": list(activity.required_skills.all()),
         "roster": _roster(activity),
         "runs": runs,
         "can_review": activity.status == ActivityStatus.PENDING
-        and activities.reviewable(user).filter(pk=activity.pk).exists(),
+        and queries.reviewable(user).filter(pk=activity.pk).exists(),
         "started": activity.starts_at <= now,
         "ended": activity.ends_at <= now,
         "cancel_form": cancel_form or CancelForm(),
@@ -336,13 +320,13 @@ def _render_detail(
 
 @require_GET
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _activity(request.user, pk))
+    return _render_detail(request, queries.visible_activity(request.user, pk))
 
 
 @require_POST
 def activity_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    activity = _activity(user, pk)
+    activity = queries.visible_activity(user, pk)
     try:
         activities.submit_activity(activity, actor=user)
     except (NotFound, NotPermitted):
@@ -357,7 +341,7 @@ def activity_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    activity = _activity(user, pk)
+    activity = queries.visible_activity(user, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, activity, cancel_form=form, status=422)
@@ -376,7 +360,7 @@ def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_served(request: HttpRequest, pk: int) -> HttpResponse:
     """填写服务对象人次 (after the activity)."""
     user = request.user
-    activity = _activity(user, pk)
+    activity = queries.visible_activity(user, pk)
     form = PeopleServedForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, activity, served_form=form, status=422)
@@ -396,7 +380,7 @@ def activity_served(request: HttpRequest, pk: int) -> HttpResponse:
 def _signup_done(signup: Signup) -> str:
     name = f"{signup.volunteer.person.name_masked}（{signup.volunteer.number}）"
     if signup.status == SignupStatus.WAITLISTED:
-        return f"名额已满，已将{name}列入候补第 {signups.waitlist_position(signup)} 位"
+        return f"名额已满，已将{name}列入候补第 {queries.waitlist_position(signup)} 位"
     return f"已为{name}报名"
 
 
@@ -412,7 +396,7 @@ def shift_signup(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if shift is None:
         raise NotFound(access.ACTIVITY_NOT_FOUND)
-    activity = _activity(user, shift.activity_id)
+    activity = queries.visible_activity(user, shift.activity_id)
     form = StaffSignupForm(request.POST)
     status = 422
     if form.is_valid():
@@ -451,7 +435,7 @@ def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if signup is None:
         raise NotFound("报名记录不存在")
-    activity = _activity(user, signup.shift.activity_id)
+    activity = queries.visible_activity(user, signup.shift.activity_id)
     form = SignupCancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请填写取消报名的原因")
@@ -479,7 +463,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not user.has_perm_in_scope(Perm.ACTIVITIES_REVIEW):
         raise NotPermitted("您当前的角色没有审核活动的权限")
     qs = (
-        activities.reviewable(user)
+        queries.reviewable(user)
         .filter(status=ActivityStatus.PENDING)
         .select_related("team", "region", "created_by")
         .prefetch_related("shifts", "required_skills")
@@ -494,7 +478,7 @@ def activity_review(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     if not user.has_perm_in_scope(Perm.ACTIVITIES_REVIEW):
         raise NotFound(access.ACTIVITY_NOT_FOUND)
-    activity = activities.reviewable(user).select_related("team", "region").filter(pk=pk).first()
+    activity = queries.reviewable(user).select_related("team", "region").filter(pk=pk).first()
     if activity is None:
         raise NotFound(access.ACTIVITY_NOT_FOUND)
     form = ReviewForm(request.POST)
@@ -521,21 +505,6 @@ def activity_review(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the QR display --------------------------------------------------------------------------
 
 
-def led_shift(user: Any, pk: Any) -> Shift:
-    """A shift of an activity the caller runs (the QR is the leader's to show)."""
-    shift = (
-        Shift.objects.filter(activity__in=access.activities_run_by(user).values("pk"))
-        .select_related("activity", "activity__team")
-        .filter(pk=pk)
-        .first()
-        if str(pk).isdigit()
-        else None
-    )
-    if shift is None:
-        raise NotFound("班次不存在或不在您的管理范围内")
-    return shift
-
-
 def checkin_url(request: HttpRequest, shift: Shift) -> str:
     path = reverse("volunteers_m:checkin", args=[attendance.token_for(shift)])
     return request.build_absolute_uri(path)
@@ -558,14 +527,14 @@ def qr_context(request: HttpRequest, shift: Shift) -> dict[str, Any]:
 @require_GET
 def shift_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """签到二维码 for a screen at the venue or printing (refreshes itself)."""
-    shift = led_shift(request.user, pk)
+    shift = queries.led_shift(request.user, pk)
     return render(request, "volunteers/activity_qr.html", qr_context(request, shift))
 
 
 @require_GET
 def shift_qr_png(request: HttpRequest, pk: int) -> HttpResponse:
     """The current QR code of a shift as PNG (never cached: it rotates)."""
-    shift = led_shift(request.user, pk)
+    shift = queries.led_shift(request.user, pk)
     response = HttpResponse(
         attendance.qr_png(checkin_url(request, shift)), content_type="image/png"
     )

@@ -30,7 +30,7 @@ from shegong.volunteers.choices import ActivityCategory, ActivityStatus, RecordK
 from shegong.volunteers.models import Activity, ServiceRecord, Shift, Signup, Volunteer
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import activities as queries
-from shegong.volunteers.views_activities import led_shift, qr_context
+from shegong.volunteers.views_activities import qr_context
 
 LIST_LIMIT = 200
 NEAR_LIMIT = 50
@@ -54,10 +54,10 @@ def _volunteer_or_redirect(request: HttpRequest) -> Volunteer | HttpResponse:
     volunteer = access.volunteer_of(request.user)
     if volunteer is not None:
         return volunteer
-    messages.info(request, signups.NOT_A_VOLUNTEER)
+    messages.info(request, access.NOT_A_VOLUNTEER)
     target = _register_url()
     if target is None:
-        raise NotFound(signups.NOT_A_VOLUNTEER)
+        raise NotFound(access.NOT_A_VOLUNTEER)
     return HttpResponseRedirect(f"{target}?next={request.path}")
 
 
@@ -97,23 +97,6 @@ def m_activities(request: HttpRequest) -> HttpResponse:
 # --- detail, sign-up, cancel -----------------------------------------------------------------
 
 
-def _m_activity(user: Any, pk: Any) -> Activity:
-    """A published (or since cancelled) activity; a draft only for those who run it."""
-    activity = (
-        Activity.objects.select_related("team", "region").filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if activity is None:
-        raise NotFound("活动不存在或尚未发布")
-    public = activity.status == ActivityStatus.PUBLISHED or (
-        activity.status == ActivityStatus.CANCELLED and activity.published_at is not None
-    )
-    if not public and not access.activities_run_by(user).filter(pk=activity.pk).exists():
-        raise NotFound("活动不存在或尚未发布")
-    return activity
-
-
 def _render_m_detail(request: HttpRequest, activity: Activity, *, status: int = 200):
     user = request.user
     volunteer = access.volunteer_of(user)
@@ -137,7 +120,7 @@ def _render_m_detail(request: HttpRequest, activity: Activity, *, status: int = 
         shifts.append({
             "shift": shift, "signup": signup, "record": records.get(shift.pk),
             "left": max(shift.quota - shift.confirmed, 0), "started": shift.starts_at <= now,
-            "position": signups.waitlist_position(signup) if signup else None,
+            "position": queries.waitlist_position(signup) if signup else None,
         })  # fmt: skip
     context = {
         "activity": activity,
@@ -152,7 +135,7 @@ def _render_m_detail(request: HttpRequest, activity: Activity, *, status: int = 
 
 @require_GET
 def m_activity(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_m_detail(request, _m_activity(request.user, pk))
+    return _render_m_detail(request, queries.published_activity(request.user, pk))
 
 
 @require_POST
@@ -161,7 +144,7 @@ def m_signup(request: HttpRequest, pk: int) -> HttpResponse:
     shift = Shift.objects.filter(pk=pk).select_related("activity").first()
     if shift is None:
         raise NotFound("班次不存在")
-    activity = _m_activity(request.user, shift.activity_id)
+    activity = queries.published_activity(request.user, shift.activity_id)
     volunteer = _volunteer_or_redirect(request)
     if isinstance(volunteer, HttpResponse):
         return volunteer
@@ -175,7 +158,7 @@ def m_signup(request: HttpRequest, pk: int) -> HttpResponse:
     if signup.status == SignupStatus.CONFIRMED:
         messages.success(request, "报名成功，请按时到场，扫负责人出示的二维码签到")
     else:
-        position = signups.waitlist_position(signup)
+        position = queries.waitlist_position(signup)
         messages.warning(request, f"名额已满，您已进入候补（第 {position} 位），有人取消时自动递补")
     return redirect_after_write(request, reverse("volunteers_m:activity", args=[activity.pk]))
 
@@ -198,7 +181,7 @@ def m_signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         raise
     except DomainError as exc:
         messages.error(request, exc.detail)
-        activity = _m_activity(request.user, activity_pk)
+        activity = queries.published_activity(request.user, activity_pk)
         return _render_m_detail(request, activity, status=exc.status)
     messages.success(request, "已取消报名")
     return redirect_after_write(request, reverse("volunteers_m:activity", args=[activity_pk]))
@@ -227,7 +210,7 @@ def m_my_activities(request: HttpRequest) -> HttpResponse:
             rows.append({
                 "signup": signup, "shift": signup.shift, "activity": signup.shift.activity,
                 "record": records.get(signup.shift_id),
-                "position": signups.waitlist_position(signup),
+                "position": queries.waitlist_position(signup),
             })  # fmt: skip
     now = timezone.now()
     led = (
@@ -281,7 +264,7 @@ def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
         return _render_checkin(request, token, shift=shift)
     volunteer = access.volunteer_of(request.user)
     if volunteer is None:
-        return _render_checkin(request, token, shift=shift, error=signups.NOT_A_VOLUNTEER,
+        return _render_checkin(request, token, shift=shift, error=access.NOT_A_VOLUNTEER,
                                status=404)  # fmt: skip
     position = {
         "lat": request.POST.get("lat"), "lon": request.POST.get("lon"),
@@ -312,7 +295,7 @@ def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def m_shift_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The leader's phone: the shift's rotating QR code, refreshing itself."""
-    shift = led_shift(request.user, pk)
+    shift = queries.led_shift(request.user, pk)
     return render(request, "volunteers/m_activity_qr.html", qr_context(request, shift))
 
 

@@ -48,6 +48,9 @@ from shegong.volunteers.models import (
     Volunteer,
 )
 from shegong.volunteers.queries import access, statistics
+from shegong.volunteers.queries import certificates as certificate_queries
+from shegong.volunteers.queries import hours as hours_queries
+from shegong.volunteers.queries import people as people_queries
 from shegong.web.forms import DATE, DATE_ERRORS, NOTE, StyledForm, add_domain_error
 
 LIST_LIMIT = 200
@@ -58,7 +61,6 @@ STATUS_FILTERS = [(RecordStatus.PENDING, "待审核"), (RecordStatus.APPROVED, "
                   (RecordStatus.DECLINED, "未通过"), (RecordStatus.OPEN, "服务中"),
                   (ALL, "全部")]  # fmt: skip
 PERSON_SECRETS = ("volunteer__person__id_number", "volunteer__person__id_number_index")
-NO_TEAM = "您不是任何志愿服务队伍的负责人，也没有志愿服务管理权限"
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -245,14 +247,6 @@ def _without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def _require_runner(user: Any) -> None:
-    """The hours pages are for those who run a team (staff in scope, or a team's leader)."""
-    if user.has_perm_in_scope(Perm.VOLUNTEERS_VIEW):
-        return
-    if not access.led_team_ids(user):
-        raise NotPermitted(NO_TEAM)
-
-
 def _records(qs: Any) -> Any:
     return qs.defer(*PERSON_SECRETS)
 
@@ -269,7 +263,7 @@ def _failed(exc: DomainError) -> None:
 def records(request: HttpRequest) -> HttpResponse:
     """服务时长审核: the records of the teams the caller runs, pending first."""
     user = request.user
-    _require_runner(user)
+    access.require_runner(user)
     teams = _team_choices(user)
     activities = _activity_choices(user)
     form = FilterForm(request.GET or None, teams=teams, activities=activities)
@@ -288,7 +282,11 @@ def records(request: HttpRequest) -> HttpResponse:
             }  # fmt: skip
         else:
             status = 422
-    qs = _records(hours.queue(user, **filters)) if status == 200 else ServiceRecord.objects.none()
+    qs = (
+        _records(hours_queries.queue(user, **filters))
+        if status == 200
+        else ServiceRecord.objects.none()
+    )
     page = Paginator(qs, RECORDS_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     context = {
@@ -313,14 +311,14 @@ def _selected_ids(request: HttpRequest) -> list[int]:
 def records_approve(request: HttpRequest) -> HttpResponse:
     """批量确认: the first post shows what will be approved; the confirmed post approves."""
     user = request.user
-    _require_runner(user)
+    access.require_runner(user)
     ids = _selected_ids(request)
     if not ids:
         messages.error(request, "请先勾选要确认的记录")
         return redirect_after_write(request, reverse("volunteers:records"))
     form = NoteForm(request.POST)
     form.is_valid()
-    chosen = list(_records(hours.queue(user, status=None).filter(pk__in=ids)))
+    chosen = list(_records(hours_queries.queue(user, status=None).filter(pk__in=ids)))
     if len(chosen) != len(set(ids)):
         raise NotFound(access.RECORD_NOT_FOUND)
     status = 200
@@ -350,7 +348,9 @@ def _render_record(
     corrections = list(
         record.corrections.select_related("reviewed_by").order_by("created_at", "pk")
     )
-    corrected = hours.corrected_hours(record) if record.status == RecordStatus.APPROVED else None
+    corrected = (
+        hours_queries.corrected_hours(record) if record.status == RecordStatus.APPROVED else None
+    )
     adjustable = record.status == RecordStatus.APPROVED and record.kind != RecordKind.ADJUSTMENT
     context = {
         "record": record,
@@ -438,7 +438,7 @@ def record_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _entry(request: HttpRequest, *, transfer: bool) -> HttpResponse:
     user = request.user
-    _require_runner(user)
+    access.require_runner(user)
     teams = _team_choices(user)
     kwargs: dict[str, Any] = {"teams": teams}
     if not transfer:
@@ -499,17 +499,17 @@ def record_transfer(request: HttpRequest) -> HttpResponse:
 def certificate_list(request: HttpRequest) -> HttpResponse:
     """记录证明: the certificates of the teams the caller runs or sees."""
     user = request.user
-    _require_runner(user)
+    access.require_runner(user)
     number = (request.GET.get("number") or "").strip()[:20]
     qs = (
-        certificates.certificates_visible_to(user)
+        certificate_queries.certificates_visible_to(user)
         .select_related("volunteer__person", "team")
         .defer(*PERSON_SECRETS)
         .order_by("-issued_at", "-pk")
     )
     if number:
         qs = qs.filter(volunteer__number=number)
-    waiting = certificate_requests.queue(user)
+    waiting = certificate_queries.queue(user)
     page = Paginator(qs, RECORDS_PAGE).get_page(request.GET.get("page"))
     context = {
         "rows": list(page.object_list),
@@ -528,14 +528,14 @@ def _answering(request: HttpRequest) -> CertificateRequest | None:
     caller runs, else 404 before anything else is looked at."""
     source = request.POST if request.method == "POST" else request.GET
     pk = (source.get("request") or "").strip()
-    return certificate_requests.access_request(request.user, pk) if pk else None
+    return certificate_queries.access_request(request.user, pk) if pk else None
 
 
 @require_http_methods(["GET", "POST"])
 def certificate_new(request: HttpRequest) -> HttpResponse:
     """出具证明 for a volunteer's approved hours with one of the caller's teams."""
     user = request.user
-    _require_runner(user)
+    access.require_runner(user)
     answering = _answering(request)
     if answering is not None and request.method == "GET":
         if answering.status != CertificateRequestStatus.REQUESTED:
@@ -579,7 +579,7 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
 def certificate_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     """不予出具: a request of one of the caller's teams, with a reason the volunteer is told."""
     user = request.user
-    found = certificate_requests.access_request(user, pk)
+    found = certificate_queries.access_request(user, pk)
     form = RequestDeclineForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -612,20 +612,20 @@ def _render_certificate(
         "form": form or RevokeForm(),
         "can_revoke": can_revoke and cert.revoked_at is None,
         "verify_url": request.build_absolute_uri(certificates.verify_path(cert)),
-        "summary": certificates.content_summary(cert),
+        "summary": certificate_queries.content_summary(cert),
     }
     return render(request, "volunteers/certificate_detail.html", context, status=status)
 
 
 @require_GET
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_certificate(request, certificates.access_certificate(request.user, pk))
+    return _render_certificate(request, certificate_queries.access_certificate(request.user, pk))
 
 
 @require_POST
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    found = certificates.access_certificate(user, pk)
+    found = certificate_queries.access_certificate(user, pk)
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
@@ -653,7 +653,7 @@ def _pdf_response(request: HttpRequest, cert: Certificate) -> HttpResponse:
 
 @require_GET
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf_response(request, certificates.access_certificate(request.user, pk))
+    return _pdf_response(request, certificate_queries.access_certificate(request.user, pk))
 
 
 # --- statistics -------------------------------------------------------------------------------
@@ -717,7 +717,7 @@ def _render_m_hours(
     volunteer = access.volunteer_of(request.user)
     context: dict[str, Any] = {"volunteer": volunteer}
     if volunteer is not None:
-        teams = certificate_requests.requestable_teams(volunteer)
+        teams = certificate_queries.requestable_teams(volunteer)
         if form is None:
             first = min((t.first_served_on for t in teams), default=None)
             initial = {"period_start": first, "period_end": timezone.localdate()}
@@ -725,7 +725,7 @@ def _render_m_hours(
         context.update(
             request_form=form,
             request_teams=teams,
-            my_requests=list(certificate_requests.my_requests(volunteer)[:LIST_LIMIT]),
+            my_requests=list(certificate_queries.my_requests(volunteer)[:LIST_LIMIT]),
         )
         context.update(
             records=list(
@@ -756,7 +756,7 @@ def m_certificate_request(request: HttpRequest) -> HttpResponse:
     volunteer = access.volunteer_of(user)
     if volunteer is None:
         raise NotFound("您还没有注册为志愿者")
-    teams = certificate_requests.requestable_teams(volunteer)
+    teams = certificate_queries.requestable_teams(volunteer)
     form = CertificateRequestForm(request.POST, teams=teams)
     if not form.is_valid():
         return _render_m_hours(request, form=form, status=422)
@@ -780,7 +780,7 @@ def m_certificate_request(request: HttpRequest) -> HttpResponse:
 def m_certificate_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """撤回 my request while it waits (anyone else's is a 404)."""
     user = request.user
-    found = certificate_requests.access_my_request(user, pk)
+    found = certificate_queries.access_my_request(user, pk)
     try:
         certificate_requests.withdraw_request(found, actor=user)
     except DomainError as exc:
@@ -803,7 +803,7 @@ def m_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         else None
     )
     if found is None:
-        raise NotFound(certificates.CERTIFICATE_NOT_FOUND)
+        raise NotFound(certificate_queries.CERTIFICATE_NOT_FOUND)
     return _pdf_response(request, found)
 
 
@@ -816,7 +816,10 @@ def public_stars(request: HttpRequest) -> HttpResponse:
     """新晋星级志愿者: masked name, star, team — nothing else."""
     from django.conf import settings
 
-    context = {"rows": stars.public_rows(), "days": settings.SHEGONG_VOLUNTEER_NEW_STAR_DAYS}
+    context = {
+        "rows": people_queries.public_rows(),
+        "days": settings.SHEGONG_VOLUNTEER_NEW_STAR_DAYS,
+    }
     return render(request, "volunteers/public_stars.html", context)
 
 
@@ -825,9 +828,9 @@ def public_stars(request: HttpRequest) -> HttpResponse:
 def public_certificate(request: HttpRequest, serial: str) -> HttpResponse:
     """证明核验: masked name, hours, period, issuer, status; unknown 404, revoked 410."""
     try:
-        cert = certificates.verify(serial)
-    except (NotFound, certificates.Revoked) as exc:
+        cert = certificate_queries.verify(serial)
+    except (NotFound, certificate_queries.Revoked) as exc:
         context = {"serial": serial[:24], "message": exc.detail, "revoked": exc.status == 410}
         return render(request, "volunteers/public_certificate.html", context, status=exc.status)
-    context = {"serial": cert.serial, "cert": certificates.public_view(cert)}
+    context = {"serial": cert.serial, "cert": certificate_queries.public_view(cert)}
     return render(request, "volunteers/public_certificate.html", context)

@@ -270,16 +270,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/people_detail.html", context)
 
 
-def _managed(user: Any, pk: int) -> Volunteer:
-    require_perm(user, Perm.VOLUNTEERS_MANAGE)
-    return access.access_volunteer(user, pk)
-
-
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Service area, skills (with certificates) and availability, by staff."""
     user = request.user
-    volunteer = _managed(user, pk)
+    volunteer = access.managed_volunteer(user, pk)
     if request.method == "GET":
         form = VolunteerProfileForm(initial={"region": volunteer.region_id}, user=user)
         context = {
@@ -312,7 +307,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    volunteer = _managed(user, pk)
+    volunteer = access.managed_volunteer(user, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -337,7 +332,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 def guardian(request: HttpRequest, pk: int) -> HttpResponse:
     """登记监护人同意 for a minor volunteer."""
     user = request.user
-    volunteer = _managed(user, pk)
+    volunteer = access.managed_volunteer(user, pk)
     form = GuardianForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -414,7 +409,7 @@ def skill_config(request: HttpRequest) -> HttpResponse:
     context = {
         "skills": rows,
         "add_form": add_form,
-        "may_configure": skills.may_configure(user),
+        "may_configure": access.may_configure(user),
         "not_district": skills.NOT_DISTRICT,
     }
     return render(request, "volunteers/people_skills.html", context, status=status)

@@ -33,6 +33,7 @@ from shegong.volunteers.forms_people import (
 )
 from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
 from shegong.volunteers.queries import people as queries
+from shegong.volunteers.queries import socialwork as socialwork_queries
 from shegong.web.forms import add_domain_error, first_error
 
 PAGE_SIZE = 20
@@ -40,7 +41,7 @@ PAGE_SIZE = 20
 
 def _filtered(user: Any, form: SocialWorkerFilterForm) -> QuerySet:
     if not form.is_bound:
-        return socialwork.social_workers_visible(user)
+        return socialwork_queries.social_workers_visible(user)
     if not form.is_valid():
         return SocialWorker.objects.none()
     return queries.social_workers(user, form.cleaned_data)
@@ -50,12 +51,12 @@ def _filtered(user: Any, form: SocialWorkerFilterForm) -> QuerySet:
 def sw_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm_in_scope(Perm.VOLUNTEERS_VIEW):
-        own = socialwork.own_social_worker(user)
+        own = socialwork_queries.own_social_worker(user)
         if own is None:
             raise NotPermitted("您当前的角色没有此操作的权限")
         return redirect("volunteers:social_worker", pk=own.pk)
     form = SocialWorkerFilterForm(request.GET or None, user=user)
-    current_stationings = socialwork.current(Stationing.objects.select_related("region"))
+    current_stationings = socialwork_queries.current(Stationing.objects.select_related("region"))
     qs = (
         _filtered(user, form)
         .select_related("person", "employer", "region")
@@ -65,13 +66,13 @@ def sw_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    own = socialwork.own_social_worker(user)
+    own = socialwork_queries.own_social_worker(user)
     context = {
         "form": form,
         "page": page,
         "query": params.urlencode(),
-        "overview": socialwork.overview(user),
-        "can_manage": socialwork.may_manage(user),
+        "overview": socialwork_queries.overview(user),
+        "can_manage": socialwork_queries.may_manage(user),
         "own": own,
     }
     return render(request, "volunteers/sw_list.html", context)
@@ -112,8 +113,8 @@ def sw_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    sw = socialwork.access_social_worker(user, pk)
-    can_manage = socialwork.may_manage(user) and (
+    sw = socialwork_queries.access_social_worker(user, pk)
+    can_manage = socialwork_queries.may_manage(user) and (
         SocialWorker.objects.visible_to(user).filter(pk=pk).exists()
     )
     is_self = sw.person.user_id == user.pk
@@ -126,7 +127,7 @@ def sw_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sw": sw,
         "stationings": list(sw.stationings.select_related("region")),
         "pairings": pairings,
-        "open_pairings": {p.pk for p in socialwork.current(sw.pairings.all())},
+        "open_pairings": {p.pk for p in socialwork_queries.current(sw.pairings.all())},
         "can_manage": can_manage,
         "can_log": can_manage or is_self,
         "is_senior": sw.qualification == Qualification.SENIOR,
@@ -141,7 +142,7 @@ def sw_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sw_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    sw = socialwork.access_social_worker(user, pk, manage=True)
+    sw = socialwork_queries.access_social_worker(user, pk, manage=True)
     if request.method == "GET":
         initial = {
             "qualification": sw.qualification, "certificate_number": sw.certificate_number,
@@ -172,7 +173,7 @@ def _back(request: HttpRequest, sw_pk: int) -> HttpResponse:
 
 def _period(request: HttpRequest, pk: int, action: Any, what: str) -> HttpResponse:
     user = request.user
-    sw = socialwork.access_social_worker(user, pk, manage=True)
+    sw = socialwork_queries.access_social_worker(user, pk, manage=True)
     form = PeriodForm(request.POST, user=user)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -236,7 +237,7 @@ def pairing_end(request: HttpRequest, pk: int) -> HttpResponse:
 def guidance_add(request: HttpRequest, pk: int) -> HttpResponse:
     """记录帮扶指导: the paired social worker, or staff with socialwork.manage in scope."""
     user = request.user
-    pairing = socialwork.access_pairing(user, pk)
+    pairing = socialwork_queries.access_pairing(user, pk)
     form = GuidanceForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))

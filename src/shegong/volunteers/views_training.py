@@ -23,11 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.volunteers.actions import awards, training
-from shegong.volunteers.actions import hours as hours_rules
 from shegong.volunteers.choices import Evaluation
 from shegong.volunteers.forms_training import AwardForm, AwardRevokeForm, TraineesForm, TrainingForm
 from shegong.volunteers.models import Team, TrainingAttendance, Volunteer
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries import awards as award_queries
+from shegong.volunteers.queries import hours as hours_queries
+from shegong.volunteers.queries import training as training_queries
 from shegong.web.forms import add_domain_error
 
 TEAM_TRAININGS_SHOWN = 10
@@ -40,7 +42,7 @@ RECORD_ROWS_SHOWN = 50
 
 def team_context(team: Team) -> dict[str, Any]:
     """The team page's 培训记录 card: the latest trainings and how many there are."""
-    trainings = training.of_team(team)
+    trainings = training_queries.of_team(team)
     return {
         "trainings": list(trainings[:TEAM_TRAININGS_SHOWN]),
         "trainings_total": trainings.count(),
@@ -51,11 +53,11 @@ def team_context(team: Team) -> dict[str, Any]:
 def record_context(volunteer: Volunteer) -> dict[str, Any]:
     """A volunteer's 培训与表彰: trainings attended with the totals, and every award (revoked
     ones too, shown struck through)."""
-    count, hours = training.totals_of(volunteer)
-    rated = hours_rules.evaluations_of(volunteer)
+    count, hours = training_queries.totals_of(volunteer)
+    rated = hours_queries.evaluations_of(volunteer)
     return {
         "evaluations": [(label, rated[code]) for code, label in Evaluation.choices],
-        "trained": list(training.of_volunteer(volunteer)[:RECORD_ROWS_SHOWN]),
+        "trained": list(training_queries.of_volunteer(volunteer)[:RECORD_ROWS_SHOWN]),
         "trained_count": count,
         "trained_hours": hours,
         "awards": list(
@@ -69,15 +71,15 @@ def record_context(volunteer: Volunteer) -> dict[str, Any]:
 def staff_record_context(user: Any, volunteer: Volunteer) -> dict[str, Any]:
     """``record_context`` plus what the staff member may do: the award form (if allowed) and
     which awards they may revoke."""
-    teams = awards.teams_for(user, volunteer)
-    without_team = awards.can_record_without_team(user, volunteer)
+    teams = award_queries.teams_for(user, volunteer)
+    without_team = award_queries.can_record_without_team(user, volunteer)
     return {
         **record_context(volunteer),
         "award_form": AwardForm(teams=teams, without_team=without_team)
         if teams or without_team
         else None,
         "revocable": set(
-            awards.awards_writable_by(user)
+            award_queries.awards_writable_by(user)
             .filter(volunteer=volunteer, revoked_at__isnull=True)
             .values_list("pk", flat=True)
         ),
@@ -100,7 +102,9 @@ def _training_values(data: dict[str, Any]) -> dict[str, Any]:
 def team_trainings(request: HttpRequest, pk: int) -> HttpResponse:
     """All of a team's trainings, newest first, 20 a page (the team page shows the latest)."""
     team = access.access_team(request.user, pk)
-    page = Paginator(training.of_team(team), TRAININGS_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(training_queries.of_team(team), TRAININGS_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "volunteers/training_list.html", {"team": team, "page": page})
 
 
@@ -153,14 +157,14 @@ def _render_training(
 @require_GET
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The training: its facts and the trainees (masked names, numbers)."""
-    return _render_training(request, training.access_training(request.user, pk))
+    return _render_training(request, training_queries.access_training(request.user, pk))
 
 
 @require_POST
 def trainees_add(request: HttpRequest, pk: int) -> HttpResponse:
     """补登参训志愿者 by number; an unknown number re-renders the page (422) naming it."""
     user = request.user
-    found = training.access_training(user, pk)
+    found = training_queries.access_training(user, pk)
     form = TraineesForm(request.POST)
     if not form.is_valid():
         return _render_training(request, found, form=form, status=422)
@@ -182,7 +186,7 @@ def trainees_add(request: HttpRequest, pk: int) -> HttpResponse:
 def trainee_remove(request: HttpRequest, pk: int, attendance: int) -> HttpResponse:
     """移出参训名单 (a number entered by mistake)."""
     user = request.user
-    found = training.access_training(user, pk)
+    found = training_queries.access_training(user, pk)
     row = training.remove_trainee(found, attendance, actor=user)
     who = f"{row.volunteer.person.name_masked}（{row.volunteer.number}）"
     messages.success(request, f"已将 {who} 移出参训名单")
@@ -206,8 +210,8 @@ def award_add(request: HttpRequest, pk: int) -> HttpResponse:
     volunteer = access.access_volunteer(user, pk)
     back = reverse("volunteers:volunteer", args=[volunteer.pk]) + "#volunteer-record"
     form = AwardForm(
-        request.POST, teams=awards.teams_for(user, volunteer),
-        without_team=awards.can_record_without_team(user, volunteer),
+        request.POST, teams=award_queries.teams_for(user, volunteer),
+        without_team=award_queries.can_record_without_team(user, volunteer),
     )  # fmt: skip
     if not form.is_valid():
         messages.error(request, _form_message(form))
@@ -232,7 +236,7 @@ def award_add(request: HttpRequest, pk: int) -> HttpResponse:
 def award_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """撤销表彰记录 with a reason (the entry stays, struck through)."""
     user = request.user
-    found = awards.access_award(user, pk, for_write=False)
+    found = award_queries.access_award(user, pk, for_write=False)
     back = reverse("volunteers:volunteer", args=[found.volunteer_id]) + "#volunteer-record"
     form = AwardRevokeForm(request.POST)
     if not form.is_valid():

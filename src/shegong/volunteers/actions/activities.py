@@ -37,12 +37,12 @@ from shegong.core.errors import (
 )
 from shegong.core.geo import check_point
 from shegong.core.notify import notify, register_event
-from shegong.core.perms import Perm
 from shegong.regions.models import Region
 from shegong.volunteers.actions.signups import local, promote_waitlisted
 from shegong.volunteers.choices import ACTIVE_SIGNUP, ActivityCategory, ActivityStatus, SignupStatus
 from shegong.volunteers.models import Activity, Shift, Signup, Skill, Team
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries.activities import active_signups, reviewable
 
 __all__ = [
     "ALLOWED", "EDITABLE", "cancel_activity", "create_activity", "review_activity",
@@ -332,10 +332,6 @@ def _create(
 # --- update ----------------------------------------------------------------------------------
 
 
-def active_signups(activity: Activity) -> int:
-    return Signup.objects.filter(shift__activity=activity, status__in=ACTIVE_SIGNUP).count()
-
-
 def update_activity(activity: Activity, *, actor: Any, **changes: Any) -> Activity:
     """Change some fields of an activity (and its shifts); the audit entry names what changed.
 
@@ -527,15 +523,6 @@ def submit_activity(activity: Activity, *, actor: Any) -> Activity:
     activity.save(update_fields=["status"])
     audit.record(Verb.ACTIVITY_SUBMITTED, actor=actor, target=activity)
     return activity
-
-
-def reviewable(user: Any) -> Any:
-    """Activities the caller may review: in scope, with activities.review."""
-    if not getattr(user, "is_authenticated", False) or not user.has_perm_in_scope(
-        Perm.ACTIVITIES_REVIEW
-    ):
-        return Activity.objects.none()
-    return Activity.objects.visible_to(user)
 
 
 @transaction.atomic(durable=True)

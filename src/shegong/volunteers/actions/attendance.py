@@ -40,6 +40,7 @@ from shegong.volunteers.actions.signups import local
 from shegong.volunteers.choices import ActivityStatus, RecordKind, RecordStatus, SignupStatus
 from shegong.volunteers.models import ServiceRecord, Shift, Signup, Volunteer
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries.activities import distance_label
 
 __all__ = [
     "check_in", "check_out", "close_overdue", "correct_attendance", "hours_between",
@@ -125,13 +126,6 @@ def hours_between(check_in: datetime, check_out: datetime, shift: Shift) -> Deci
     end = min(check_out, shift.ends_at)
     seconds = max((end - start).total_seconds(), 0)
     return (Decimal(int(seconds)) / Decimal(3600)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-def distance_label(metres: float) -> str:
-    """ "约 850 米" (to 10 m) below a kilometre, "约 2.3 公里" above."""
-    if metres < 1000:
-        return f"约 {max(round(metres, -1), 10):.0f} 米"
-    return f"约 {metres / 1000:.1f} 公里"
 
 
 def _when(at: datetime, now: datetime) -> str:

@@ -22,7 +22,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,23 +29,16 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.notify import notify, register_event
-from shegong.core.perms import Perm
 from shegong.volunteers.choices import AwardLevel
 from shegong.volunteers.models import Award, Team, TeamMember, Volunteer
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries.awards import AWARD_NOT_FOUND, access_award, can_record_without_team
 
 __all__ = [
-    "AWARD_NOT_FOUND",
-    "access_award",
-    "awards_visible_to",
-    "awards_writable_by",
-    "can_record_without_team",
     "record_award",
     "revoke_award",
-    "teams_for",
 ]
 
-AWARD_NOT_FOUND = "表彰记录不存在或不在您的管理范围内"
 STAFF_ONLY = "只有志愿服务管理人员可以记录不以队伍名义的表彰"
 NOT_A_MEMBER = "该志愿者不是（或从未是）本队队员，不能以本队名义记录表彰"
 TITLE_MAX = 100
@@ -66,58 +58,6 @@ register_event(
     body="原因：{{ reason }}",
     link="{{ url }}",
 )
-
-
-# --- the read side ----------------------------------------------------------------------------
-
-
-def awards_visible_to(user: Any) -> QuerySet:
-    """Awards recorded by the teams the user runs, and (with volunteers.view) those in the
-    user's region."""
-    qs = Award.objects.filter(team__in=access.teams_run_by(user).values("pk"))
-    if getattr(user, "is_authenticated", False) and user.has_perm_in_scope(Perm.VOLUNTEERS_VIEW):
-        qs = qs | Award.objects.visible_to(user)
-    return qs
-
-
-def awards_writable_by(user: Any) -> QuerySet:
-    """Awards the user may revoke: those of the teams the user runs, and the team-less ones in
-    scope of staff who manage volunteers."""
-    qs = Award.objects.filter(team__in=access.teams_run_by(user).values("pk"))
-    if access.can_manage(user):
-        qs = qs | Award.objects.visible_to(user).filter(team__isnull=True)
-    return qs
-
-
-def access_award(user: Any, pk: Any, *, for_write: bool = False) -> Award:
-    """An award the user may see (``for_write``: one the user may revoke, locked)."""
-    pk = getattr(pk, "pk", pk)
-    if not str(pk).isdigit():
-        raise NotFound(AWARD_NOT_FOUND)
-    if for_write:
-        qs = Award.objects.select_for_update(of=("self",)).filter(
-            pk__in=awards_writable_by(user).values("pk")
-        )
-    else:
-        qs = awards_visible_to(user)
-    found = qs.select_related("volunteer", "team").filter(pk=pk).first()
-    if found is None:
-        raise NotFound(AWARD_NOT_FOUND)
-    return found
-
-
-def teams_for(user: Any, volunteer: Volunteer) -> list[Team]:
-    """The teams in whose name the user may record an award for ``volunteer``: teams the user
-    runs that the volunteer belongs or belonged to."""
-    members = TeamMember.objects.filter(volunteer=volunteer).values("team_id")
-    return list(access.teams_run_by(user).filter(pk__in=members).order_by("name", "pk").distinct())
-
-
-def can_record_without_team(user: Any, volunteer: Volunteer) -> bool:
-    """Staff who manage volunteers, with the volunteer in their scope."""
-    return access.can_manage(user) and (
-        Volunteer.objects.visible_to(user).filter(pk=volunteer.pk).exists()
-    )
 
 
 # --- helpers ----------------------------------------------------------------------------------

@@ -23,13 +23,12 @@ notifications are rows written in it and sent after commit (``core.notify``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, QuerySet, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,41 +39,28 @@ from shegong.core.notify import notify, register_event
 from shegong.core.perms import PERMISSIONS, Perm
 from shegong.regions.models import ancestor_codes
 from shegong.volunteers.actions import certificates
-from shegong.volunteers.actions.hours import certifiable
 from shegong.volunteers.choices import CertificateRequestStatus as Status
-from shegong.volunteers.choices import RecordStatus, TeamRole
-from shegong.volunteers.models import (
-    ZERO,
-    CertificateRequest,
-    ServiceRecord,
-    Team,
-    TeamMember,
-    Volunteer,
-)
+from shegong.volunteers.choices import TeamRole
+from shegong.volunteers.models import ZERO, CertificateRequest, Team, TeamMember
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries.certificates import (
+    REQUEST_NOT_FOUND,
+    access_my_request,
+    access_request,
+)
+from shegong.volunteers.queries.hours import certifiable
 
 __all__ = [
-    "REQUEST_NOT_FOUND",
-    "TeamHours",
-    "access_my_request",
-    "access_request",
     "decline_request",
-    "my_requests",
-    "queue",
     "request_certificate",
-    "requestable_teams",
-    "requests_run_by",
     "withdraw_request",
 ]
 
-REQUEST_NOT_FOUND = certificates.REQUEST_NOT_FOUND
 TEAM_WITHOUT_HOURS = "未找到该队伍，或您在该队伍还没有已确认的服务时长"
 ONLY_THE_VOLUNTEER = "只有志愿者本人可以申请记录证明"
 PURPOSE_MAX = 100
 REASON_MAX = 200
-TEAM_LIMIT = 50  # teams offered on the form; a volunteer serves with a handful
 RECIPIENT_LIMIT = 20
-PII = ("volunteer__person__id_number", "volunteer__person__id_number_index")
 
 register_event(
     "volunteers.certificate_requested",
@@ -91,99 +77,6 @@ register_event(
     body="{{ start }} 至 {{ end }}，用途：{{ purpose }}。原因：{{ reason }}",
     link="{{ url }}",
 )
-
-
-# --- the read side ----------------------------------------------------------------------------
-
-
-def requests_run_by(user: Any) -> QuerySet:
-    """Requests to the teams the caller runs (staff in scope with volunteers.manage, leaders)."""
-    return CertificateRequest.objects.filter(team__in=access.teams_run_by(user).values("pk"))
-
-
-def queue(user: Any) -> QuerySet:
-    """待受理的申请 of the caller's teams, oldest first."""
-    return (
-        requests_run_by(user)
-        .filter(status=Status.REQUESTED)
-        .select_related("volunteer__person", "team")
-        .defer(*PII)
-        .order_by("created_at", "pk")
-    )
-
-
-def access_request(user: Any, pk: Any, *, for_write: bool = False) -> CertificateRequest:
-    """A request to a team the caller runs (``for_write``: locked); else NotFound."""
-    pk = getattr(pk, "pk", pk)
-    qs = requests_run_by(user)
-    if for_write:
-        qs = CertificateRequest.objects.select_for_update(of=("self",)).filter(
-            pk__in=qs.values("pk")
-        )
-    found = (
-        qs.select_related("volunteer__person", "team").defer(*PII).filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFound(REQUEST_NOT_FOUND)
-    return found
-
-
-def my_requests(volunteer: Volunteer) -> QuerySet:
-    """The volunteer's own requests, newest first, with the certificate once issued."""
-    return (
-        CertificateRequest.objects.filter(volunteer=volunteer)
-        .select_related("team", "certificate")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def access_my_request(user: Any, pk: Any, *, for_write: bool = False) -> CertificateRequest:
-    """One of the caller's own requests (``for_write``: locked); anyone else's is NotFound."""
-    pk = getattr(pk, "pk", pk)
-    volunteer = access.volunteer_of(user)
-    if volunteer is None or not str(pk).isdigit():
-        raise NotFound(REQUEST_NOT_FOUND)
-    qs = CertificateRequest.objects.filter(volunteer=volunteer, pk=pk)
-    if for_write:
-        qs = qs.select_for_update(of=("self",))
-    found = qs.select_related("team").first()
-    if found is None:
-        raise NotFound(REQUEST_NOT_FOUND)
-    return found
-
-
-@dataclass(frozen=True)
-class TeamHours:
-    """A team the volunteer may ask: its certifiable hours and first service date."""
-
-    team: Team
-    hours: Decimal
-    first_served_on: date
-
-
-def requestable_teams(volunteer: Volunteer) -> list[TeamHours]:
-    """The teams with approved, certifiable hours for the volunteer, most hours first.
-
-    One query finds the teams with any approved record; each is then summed through
-    ``hours.certifiable`` (the one definition of what a team may certify), so a team whose
-    only hours are transfers from elsewhere is not offered."""
-    team_ids = list(
-        ServiceRecord.objects.filter(volunteer=volunteer, status=RecordStatus.APPROVED)
-        .values_list("team_id", flat=True)
-        .distinct()
-        .order_by()[:TEAM_LIMIT]
-    )
-    teams = Team.objects.in_bulk(team_ids)
-    rows = []
-    for team_id in team_ids:
-        totals = certifiable(team_id, volunteer).aggregate(h=Sum("hours"), first=Min("served_on"))
-        hours = Decimal(totals["h"] or 0).quantize(Decimal("0.01"))
-        if hours > 0 and team_id in teams:
-            rows.append(TeamHours(teams[team_id], hours, totals["first"]))
-    rows.sort(key=lambda r: (-r.hours, r.team.name, r.team.pk))
-    return rows
 
 
 # --- helpers ----------------------------------------------------------------------------------

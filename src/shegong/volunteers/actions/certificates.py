@@ -26,7 +26,6 @@ than print boxes.
 from __future__ import annotations
 
 import io
-import re
 import secrets
 import shutil
 import subprocess
@@ -39,7 +38,7 @@ from typing import Any
 
 import segno
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
@@ -48,8 +47,6 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
-from shegong.core.perms import Perm
-from shegong.volunteers.actions.hours import certifiable
 from shegong.volunteers.choices import (
     CERTIFICATE_REQUEST_ALLOWED,
     CertificateRequestStatus,
@@ -58,28 +55,25 @@ from shegong.volunteers.choices import (
 )
 from shegong.volunteers.models import Certificate, CertificateRequest, Team, TeamMember, Volunteer
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries.certificates import (
+    CERTIFICATE_NOT_FOUND,
+    REQUEST_NOT_FOUND,
+    access_certificate,
+    content_summary,
+)
+from shegong.volunteers.queries.hours import certifiable
 
 __all__ = [
-    "CERTIFICATE_NOT_FOUND",
     "FontMissing",
-    "Revoked",
-    "access_certificate",
-    "certificates_visible_to",
     "check_period",
     "check_request_move",
     "issue",
     "render_pdf",
     "revoke",
-    "verify",
 ]
 
-CERTIFICATE_NOT_FOUND = "证明不存在或不在您的管理范围内"
-REQUEST_NOT_FOUND = "证明申请不存在或不在您的管理范围内"
-PUBLIC_NOT_FOUND = "未找到该证明"
-PUBLIC_REVOKED = "该证明已作废"
 SELF_CERTIFICATE = "不能为本人出具记录证明，请由队伍其他负责人或社区工作人员出具"
 SERIAL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
-SERIAL_RE = re.compile(r"^[A-Z0-9]{6,24}$")
 ID_TYPE = "居民身份证"
 
 register_event(
@@ -96,13 +90,6 @@ register_event(
 )
 
 
-class Revoked(DomainError):
-    """A revoked certificate checked publicly (HTTP 410)."""
-
-    status = 410
-    title = "已作废"
-
-
 class FontMissing(DomainError):
     """No Chinese font on the server: the PDF cannot be drawn (HTTP 503)."""
 
@@ -111,79 +98,6 @@ class FontMissing(DomainError):
 
     def __init__(self) -> None:
         super().__init__("服务器缺少中文字体（请安装 fonts-noto-cjk），暂不能生成证明 PDF")
-
-
-# --- the read side ----------------------------------------------------------------------------
-
-
-def certificates_visible_to(user: Any) -> QuerySet:
-    """Certificates of the teams the user runs, and (with volunteers.view) of the teams in the
-    user's region."""
-    teams = access.teams_run_by(user).values("pk")
-    qs = Certificate.objects.filter(team__in=teams)
-    if getattr(user, "is_authenticated", False) and user.has_perm_in_scope(Perm.VOLUNTEERS_VIEW):
-        qs = qs | Certificate.objects.filter(team__in=Team.objects.visible_to(user).values("pk"))
-    return qs
-
-
-def access_certificate(user: Any, pk: Any, *, for_write: bool = False) -> Certificate:
-    """A certificate the user may see (``for_write``: one of a team the user runs, locked)."""
-    if not str(pk).isdigit():
-        raise NotFound(CERTIFICATE_NOT_FOUND)
-    if for_write:
-        qs = Certificate.objects.select_for_update().filter(
-            team__in=access.teams_run_by(user).values("pk")
-        )
-    else:
-        qs = certificates_visible_to(user)
-    found = qs.select_related("volunteer__person", "team").filter(pk=pk).first()
-    if found is None:
-        raise NotFound(CERTIFICATE_NOT_FOUND)
-    return found
-
-
-def verify(serial: str) -> Certificate:
-    """The certificate a public serial names; unknown → NotFound, revoked → Revoked (410)."""
-    text = str(serial or "").strip().upper()
-    found = (
-        Certificate.objects.select_related("volunteer__person").filter(serial=text).first()
-        if SERIAL_RE.match(text)
-        else None
-    )
-    if found is None:
-        raise NotFound(PUBLIC_NOT_FOUND)
-    if found.revoked_at is not None:
-        raise Revoked(PUBLIC_REVOKED)
-    return found
-
-
-def public_view(cert: Certificate) -> dict[str, Any]:
-    """What anyone may see of a certificate: nothing that identifies the person beyond a
-    masked name."""
-    return {
-        "serial": cert.serial,
-        "name": cert.volunteer.person.name_masked,
-        "hours": cert.hours,
-        "period_start": cert.period_start,
-        "period_end": cert.period_end,
-        "issuer": cert.issuer_name,
-        "issued_on": timezone.localdate(cert.issued_at),
-        "status": "revoked" if cert.revoked_at else "valid",
-        "status_label": "已作废" if cert.revoked_at else "有效",
-    }
-
-
-def content_summary(cert: Certificate, limit: int = 5) -> list[tuple[str, int, Decimal]]:
-    """The main kinds of service the certificate covers: (content, times, hours)."""
-    rows = (
-        certifiable(cert.team_id, cert.volunteer_id)
-        .filter(served_on__gte=cert.period_start, served_on__lte=cert.period_end)
-        .exclude(kind=RecordKind.ADJUSTMENT)
-        .values("content")
-        .annotate(n=Count("pk"), h=Sum("hours"))
-        .order_by("-h", "content")[:limit]
-    )
-    return [(r["content"], r["n"], Decimal(r["h"] or 0).quantize(Decimal("0.01"))) for r in rows]
 
 
 # --- issue and revoke -------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,10 +40,11 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
-from shegong.core.scope import scope_prefix
-from shegong.volunteers.choices import Evaluation, RecordKind, RecordStatus, TeamRole
-from shegong.volunteers.models import ZERO, Activity, ServiceRecord, Team, TeamMember, Volunteer
+from shegong.volunteers.choices import Evaluation, RecordKind, RecordStatus
+from shegong.volunteers.models import ZERO, Activity, ServiceRecord, Team, Volunteer
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries.access import runs_team
+from shegong.volunteers.queries.hours import approved_sum, corrected_hours
 from shegong.volunteers.stars import star_for
 
 __all__ = [
@@ -161,21 +162,6 @@ def _served_on(value: Any) -> date:
     if value.year < 2000:
         raise InvalidInput.field("served_on", "服务日期有误")
     return value
-
-
-def runs_team(actor: Any, team: Team) -> bool:
-    """Whether ``actor`` runs ``team``: the rule of ``access.teams_run_by`` (staff with
-    volunteers.manage whose region holds the team, or the team's current leader), answered for
-    one team already loaded — without building that subquery, on the approval's hot path.
-    A test keeps the two in agreement."""
-    if access.can_manage(actor):
-        prefix = scope_prefix(actor)
-        if prefix is not None and team.region_id.startswith(prefix):
-            return True
-    return TeamMember.objects.filter(
-        team_id=team.pk, role=TeamRole.LEADER, left_on__isnull=True,
-        volunteer__person__user_id=actor.pk,
-    ).exists()  # fmt: skip
 
 
 def _record_for_write(actor: Any, record: Any) -> ServiceRecord:
@@ -363,12 +349,6 @@ def decline(record: Any, actor: Any, note: str) -> ServiceRecord:
     return found
 
 
-def corrected_hours(record: ServiceRecord) -> Decimal:
-    """An approved record's hours with its adjustments."""
-    extra = record.corrections.filter(status=RecordStatus.APPROVED).aggregate(s=Sum("hours"))["s"]
-    return (record.hours + Decimal(extra or 0)).quantize(Decimal("0.01"))
-
-
 @transaction.atomic(durable=True)
 def adjust(record: Any, actor: Any, hours_delta: Any, reason: str) -> ServiceRecord:
     """更正: a new ADJUSTMENT row of ``hours_delta`` (signed) correcting an approved record.
@@ -521,29 +501,7 @@ def _check_counts_once(
         raise DomainError(message, errors=[{"field": "source_organization", "message": message}])
 
 
-def evaluations_of(volunteer: Volunteer | int) -> dict[str, int]:
-    """评价情况: how many of the volunteer's approved services were rated 优秀/良好/合格."""
-    counts = dict(
-        ServiceRecord.objects.filter(
-            volunteer_id=getattr(volunteer, "pk", volunteer), status=RecordStatus.APPROVED
-        )
-        .exclude(evaluation="")
-        .order_by()
-        .values_list("evaluation")
-        .annotate(n=Count("pk"))
-    )
-    return {code: counts.get(code, 0) for code in Evaluation.values}
-
-
 # --- repair -----------------------------------------------------------------------------------
-
-
-def approved_sum(volunteer: Volunteer) -> Decimal:
-    """The volunteer's approved hours summed from the records (the slow way, for checks)."""
-    total = ServiceRecord.objects.filter(
-        volunteer=volunteer, status=RecordStatus.APPROVED
-    ).aggregate(s=Sum("hours"))["s"]
-    return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
 @transaction.atomic(durable=True)
@@ -565,39 +523,3 @@ def recount(volunteer: Any, actor: Any = None) -> tuple[Decimal, Decimal]:
             data={"hours": [str(old), str(new)], "star": [found.star, star], "recount": True},
         )  # fmt: skip
     return old, new
-
-
-# --- the read side ----------------------------------------------------------------------------
-
-
-def queue(
-    user: Any, *, team: Any = None, activity: Any = None, status: str | None = RecordStatus.PENDING,
-    date_from: date | None = None, date_to: date | None = None, auto_closed: bool | None = None,
-    volunteer_number: str = "",
-) -> QuerySet:  # fmt: skip
-    """The records of the teams ``user`` runs, filtered; pending first by default."""
-    qs = access.records_run_by(user)
-    if team:
-        qs = qs.filter(team_id=getattr(team, "pk", team))
-    if activity:
-        qs = qs.filter(activity_id=getattr(activity, "pk", activity))
-    if status:
-        qs = qs.filter(status=status)
-    if date_from:
-        qs = qs.filter(served_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(served_on__lte=date_to)
-    if auto_closed is not None:
-        qs = qs.filter(auto_closed=auto_closed)
-    if volunteer_number:
-        qs = qs.filter(volunteer__number=volunteer_number.strip())
-    return qs.select_related("volunteer__person", "team", "activity").order_by("-served_on", "-pk")
-
-
-def certifiable(team: Team | int, volunteer: Volunteer | int) -> QuerySet:
-    """A team's approved records of a volunteer that its certificate may cover: what the team
-    organised (attendance, paper records) and their corrections, never what it took over."""
-    return ServiceRecord.objects.filter(
-        team_id=getattr(team, "pk", team), volunteer_id=getattr(volunteer, "pk", volunteer),
-        status=RecordStatus.APPROVED,
-    ).exclude(Q(kind=RecordKind.TRANSFER) | Q(corrects__kind=RecordKind.TRANSFER))  # fmt: skip

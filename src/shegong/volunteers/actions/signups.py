@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from shegong.core import audit
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, InvalidInput, NotFound
+from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.notify import notify, register_event
 from shegong.volunteers.actions.registration import (
     sign_up_block,  # status, consent, a minor's guardian consent
@@ -33,10 +33,10 @@ from shegong.volunteers.actions.registration import (
 from shegong.volunteers.choices import ACTIVE_SIGNUP, ActivityStatus, SignupStatus
 from shegong.volunteers.models import Shift, Signup, Volunteer
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries.activities import waitlist_position
 
-__all__ = ["cancel_signup", "promote_waitlisted", "sign_up", "sign_up_block", "waitlist_position"]
+__all__ = ["cancel_signup", "local", "promote_waitlisted", "sign_up", "sign_up_block"]
 
-NOT_A_VOLUNTEER = "您还不是注册志愿者，请先完成志愿者注册"
 TIME_FORMAT = "%m-%d %H:%M"
 
 register_event(
@@ -87,16 +87,6 @@ def _check_actor(actor: Any, volunteer: Volunteer, shift: Shift) -> bool:
         return True
     access.access_activity(actor, shift.activity_id)
     return False
-
-
-def waitlist_position(signup: Signup) -> int | None:
-    """1 for the first in line; None unless waitlisted."""
-    if signup.status != SignupStatus.WAITLISTED:
-        return None
-    ahead = Signup.objects.filter(
-        shift_id=signup.shift_id, status=SignupStatus.WAITLISTED, created_at__lte=signup.created_at
-    ).exclude(created_at=signup.created_at, pk__gt=signup.pk)
-    return ahead.count()
 
 
 def sign_up(shift: Shift, volunteer: Volunteer, *, actor: Any) -> Signup:
@@ -230,11 +220,3 @@ def promote_waitlisted(shift: Shift, *, actor: Any, now: datetime | None = None)
                  "url": reverse("volunteers_m:activity", args=[activity.pk])},
             )  # fmt: skip
     return waiting
-
-
-def my_volunteer(user: Any) -> Volunteer:
-    """The caller's own volunteer profile, or NotFound."""
-    volunteer = access.volunteer_of(user)
-    if volunteer is None:
-        raise NotFound(NOT_A_VOLUNTEER)
-    return volunteer

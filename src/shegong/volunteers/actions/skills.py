@@ -19,24 +19,11 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
 from shegong.core.perms import Perm, require_perm
-from shegong.regions.choices import Level
 from shegong.volunteers.models import Skill
+from shegong.volunteers.queries.access import may_configure
 
 MAX_NAME = 30
-CONFIG_LEVELS = {Level.PROVINCE, Level.CITY, Level.DISTRICT}
 NOT_DISTRICT = "技能目录为全区统一配置，请由区级志愿服务管理人员维护"
-
-
-def may_configure(user: Any) -> bool:
-    """volunteers.manage held at district level or above (or a superuser)."""
-    if user is None:
-        return True
-    if not user.has_perm_in_scope(Perm.VOLUNTEERS_MANAGE):
-        return False
-    if user.is_superuser:
-        return True
-    membership = user.active_membership
-    return membership is not None and membership.region.level in CONFIG_LEVELS
 
 
 def _check(actor: Any) -> None:
@@ -66,10 +53,6 @@ def _new_code(name: str) -> str:
         n += 1
         code = f"{base}-{n}"
     return code
-
-
-def active_skills() -> Any:
-    return Skill.objects.filter(is_active=True).order_by("order", "code")
 
 
 @transaction.atomic(durable=True)

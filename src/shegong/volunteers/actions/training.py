@@ -25,30 +25,22 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound
-from shegong.core.perms import Perm
 from shegong.volunteers.models import Team, Training, TrainingAttendance, Volunteer
 from shegong.volunteers.queries import access
+from shegong.volunteers.queries.training import TRAINING_NOT_FOUND, access_training
 
 __all__ = [
-    "TRAINING_NOT_FOUND",
-    "access_training",
     "add_trainees",
-    "of_team",
-    "of_volunteer",
     "parse_numbers",
     "record_training",
     "remove_trainee",
-    "totals_of",
-    "trainings_visible_to",
 ]
 
-TRAINING_NOT_FOUND = "培训记录不存在或不在您的管理范围内"
 TRAINEE_NOT_FOUND = "该志愿者不在本次培训的参训名单中"
 NUMBERS_MAX = 500
 TITLE_MAX = 100
@@ -57,61 +49,6 @@ CONTENT_MAX = 500
 HOURS_MIN, HOURS_MAX = Decimal("0.5"), Decimal("24")
 UNKNOWN_SHOWN = 30  # unknown numbers listed in the message; the rest are counted
 SEPARATORS = re.compile(r"[\s,，、;；]+")
-
-
-# --- the read side ----------------------------------------------------------------------------
-
-
-def trainings_visible_to(user: Any) -> QuerySet:
-    """Trainings of the teams the user runs, and (with volunteers.view) those in the user's
-    region."""
-    qs = Training.objects.filter(team__in=access.teams_run_by(user).values("pk"))
-    if getattr(user, "is_authenticated", False) and user.has_perm_in_scope(Perm.VOLUNTEERS_VIEW):
-        qs = qs | Training.objects.visible_to(user)
-    return qs
-
-
-def access_training(user: Any, pk: Any, *, for_write: bool = False) -> Training:
-    """A training the user may see; ``for_write``: one of a team the user runs, locked."""
-    pk = getattr(pk, "pk", pk)
-    if not str(pk).isdigit():
-        raise NotFound(TRAINING_NOT_FOUND)
-    if for_write:
-        qs = Training.objects.select_for_update(of=("self",)).filter(
-            team__in=access.teams_run_by(user).values("pk")
-        )
-    else:
-        qs = trainings_visible_to(user)
-    found = qs.select_related("team", "region").filter(pk=pk).first()
-    if found is None:
-        raise NotFound(TRAINING_NOT_FOUND)
-    return found
-
-
-def of_team(team: Team | int) -> QuerySet:
-    """The team's trainings, newest first, each with ``trainees`` (the number of them)."""
-    return (
-        Training.objects.filter(team_id=getattr(team, "pk", team))
-        .annotate(trainees=Count("attendances"))
-        .order_by("-held_on", "-pk")
-    )
-
-
-def of_volunteer(volunteer: Volunteer | int) -> QuerySet:
-    """The trainings the volunteer attended, newest first, with their team."""
-    return (
-        Training.objects.filter(attendances__volunteer_id=getattr(volunteer, "pk", volunteer))
-        .select_related("team")
-        .order_by("-held_on", "-pk")
-    )
-
-
-def totals_of(volunteer: Volunteer | int) -> tuple[int, Decimal]:
-    """(trainings attended, their total length in hours): 培训 N 次 / M 小时."""
-    row = TrainingAttendance.objects.filter(
-        volunteer_id=getattr(volunteer, "pk", volunteer)
-    ).aggregate(n=Count("pk"), h=Sum("training__hours"))
-    return row["n"] or 0, Decimal(row["h"] or 0).quantize(Decimal("0.1"))
 
 
 # --- checks -----------------------------------------------------------------------------------

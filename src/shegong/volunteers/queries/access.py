@@ -12,15 +12,20 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from shegong.core.errors import NotFound
-from shegong.core.perms import Perm
+from shegong.core.errors import NotFound, NotPermitted
+from shegong.core.perms import Perm, require_perm
+from shegong.core.scope import scope_prefix
+from shegong.regions.choices import Level
 from shegong.volunteers.choices import TeamRole
-from shegong.volunteers.models import Activity, ServiceRecord, Team, Volunteer
+from shegong.volunteers.models import Activity, ServiceRecord, Team, TeamMember, Volunteer
 
 TEAM_NOT_FOUND = "志愿服务队伍不存在或不在您的管理范围内"
 ACTIVITY_NOT_FOUND = "活动不存在或不在您的管理范围内"
 VOLUNTEER_NOT_FOUND = "志愿者不存在或不在您的管理范围内"
 RECORD_NOT_FOUND = "服务记录不存在或不在您的管理范围内"
+NOT_A_VOLUNTEER = "您还不是注册志愿者，请先完成志愿者注册"
+NO_TEAM = "您不是任何志愿服务队伍的负责人，也没有志愿服务管理权限"
+CONFIG_LEVELS = {Level.PROVINCE, Level.CITY, Level.DISTRICT}  # who may change the skills list
 
 
 def volunteer_of(user: Any) -> Volunteer | None:
@@ -28,6 +33,14 @@ def volunteer_of(user: Any) -> Volunteer | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return Volunteer.objects.filter(person__user=user).select_related("person", "region").first()
+
+
+def my_volunteer(user: Any) -> Volunteer:
+    """The caller's own volunteer profile, or NotFound."""
+    volunteer = volunteer_of(user)
+    if volunteer is None:
+        raise NotFound(NOT_A_VOLUNTEER)
+    return volunteer
 
 
 def leads_a_team(user: Any) -> bool:
@@ -54,6 +67,26 @@ def can_manage(user: Any) -> bool:
     )
 
 
+def may_configure(user: Any) -> bool:
+    """volunteers.manage held at district level or above (or a superuser)."""
+    if user is None:
+        return True
+    if not user.has_perm_in_scope(Perm.VOLUNTEERS_MANAGE):
+        return False
+    if user.is_superuser:
+        return True
+    membership = user.active_membership
+    return membership is not None and membership.region.level in CONFIG_LEVELS
+
+
+def require_runner(user: Any) -> None:
+    """The hours pages are for those who run a team (staff in scope, or a team's leader)."""
+    if user.has_perm_in_scope(Perm.VOLUNTEERS_VIEW):
+        return
+    if not led_team_ids(user):
+        raise NotPermitted(NO_TEAM)
+
+
 def teams_run_by(user: Any) -> QuerySet:
     """Teams the caller may run: in scope with volunteers.manage, or led by the caller."""
     led = led_team_ids(user)
@@ -61,6 +94,21 @@ def teams_run_by(user: Any) -> QuerySet:
         scoped = Team.objects.visible_to(user)
         return Team.objects.filter(pk__in=scoped.values("pk")) | Team.objects.filter(pk__in=led)
     return Team.objects.filter(pk__in=led)
+
+
+def runs_team(actor: Any, team: Team) -> bool:
+    """Whether ``actor`` runs ``team``: the rule of ``teams_run_by`` (staff with
+    volunteers.manage whose region holds the team, or the team's current leader), answered for
+    one team already loaded — without building that subquery, on the approval's hot path.
+    A test keeps the two in agreement."""
+    if can_manage(actor):
+        prefix = scope_prefix(actor)
+        if prefix is not None and team.region_id.startswith(prefix):
+            return True
+    return TeamMember.objects.filter(
+        team_id=team.pk, role=TeamRole.LEADER, left_on__isnull=True,
+        volunteer__person__user_id=actor.pk,
+    ).exists()  # fmt: skip
 
 
 def access_team(user: Any, pk: Any, *, for_write: bool = False) -> Team:
@@ -116,6 +164,12 @@ def access_volunteer(user: Any, pk: Any) -> Volunteer:
     if volunteer is None:
         raise NotFound(VOLUNTEER_NOT_FOUND)
     return volunteer
+
+
+def managed_volunteer(user: Any, pk: int) -> Volunteer:
+    """A volunteer the caller may change: volunteers.manage, and the volunteer in scope."""
+    require_perm(user, Perm.VOLUNTEERS_MANAGE)
+    return access_volunteer(user, pk)
 
 
 # --- small helpers of the actions ---------------------------------------------------------------

@@ -30,6 +30,7 @@ from shegong.volunteers.models import (
     Volunteer,
 )
 from shegong.volunteers.queries import statistics
+from shegong.volunteers.queries import training as training_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +174,7 @@ def test_a_training_never_changes_service_hours_or_stars(
     hours_member.refresh_from_db()
     assert hours_member.hours == Decimal("99.50") and hours_member.star == 0
     assert not ServiceRecord.objects.exists()
-    assert training.totals_of(hours_member) == (1, Decimal("8.0"))
+    assert training_queries.totals_of(hours_member) == (1, Decimal("8.0"))
 
 
 def test_trainees_are_added_once_and_removed(
