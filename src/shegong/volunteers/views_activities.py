@@ -33,7 +33,7 @@ from shegong.volunteers.choices import (
     RecordStatus,
     SignupStatus,
 )
-from shegong.volunteers.forms_activities import (
+from shegong.volunteers.forms.activities import (
     ActivityFilterForm,
     ActivityForm,
     CancelForm,

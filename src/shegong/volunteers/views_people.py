@@ -33,7 +33,7 @@ from shegong.regions.queries import h5_region_groups
 from shegong.volunteers import consent, views_training
 from shegong.volunteers.actions import registration, skills
 from shegong.volunteers.choices import TeamRole, VolunteerStatus
-from shegong.volunteers.forms_people import (
+from shegong.volunteers.forms.people import (
     GuardianForm,
     SkillAddForm,
     StatusForm,

@@ -23,7 +23,7 @@ from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.volunteers.actions import socialwork
 from shegong.volunteers.choices import Qualification
-from shegong.volunteers.forms_people import (
+from shegong.volunteers.forms.people import (
     EndForm,
     GuidanceForm,
     PeriodForm,

@@ -26,7 +26,7 @@ from shegong.core.perms import Perm, require_perm
 from shegong.volunteers import views_training
 from shegong.volunteers.actions import teams
 from shegong.volunteers.choices import Incubation, TeamRole
-from shegong.volunteers.forms_people import (
+from shegong.volunteers.forms.people import (
     IncubationForm,
     MemberAddForm,
     MemberLeaveForm,

@@ -24,7 +24,7 @@ from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.volunteers.actions import awards, training
 from shegong.volunteers.choices import Evaluation
-from shegong.volunteers.forms_training import AwardForm, AwardRevokeForm, TraineesForm, TrainingForm
+from shegong.volunteers.forms.training import AwardForm, AwardRevokeForm, TraineesForm, TrainingForm
 from shegong.volunteers.models import Team, TrainingAttendance, Volunteer
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import awards as award_queries
