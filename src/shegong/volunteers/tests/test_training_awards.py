@@ -474,7 +474,7 @@ def test_the_api_gives_my_trainings_and_awards(
 def test_all_of_a_teams_trainings_are_one_click_away(
     client, hours_team, hours_leader_user, hours_member, hours_other_leader_user
 ):
-    from shegong.volunteers.views_training import TEAM_TRAININGS_SHOWN, TRAININGS_PAGE
+    from shegong.volunteers.views.training import TEAM_TRAININGS_SHOWN, TRAININGS_PAGE
 
     for i in range(TRAININGS_PAGE + 2):
         training.record_training(

@@ -30,7 +30,7 @@ from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.queries import h5_region_groups
-from shegong.volunteers import consent, views_training
+from shegong.volunteers import consent
 from shegong.volunteers.actions import registration, skills
 from shegong.volunteers.choices import TeamRole, VolunteerStatus
 from shegong.volunteers.forms.people import (
@@ -50,6 +50,7 @@ from shegong.volunteers.forms.people import (
 from shegong.volunteers.models import Skill, Team, TeamMember, Volunteer, VolunteerSkill
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import people as queries
+from shegong.volunteers.views import training as training_views
 from shegong.web.forms import add_domain_error
 
 PAGE_SIZE = 20
@@ -265,7 +266,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "records_url": reverse("volunteers:records") + f"?number={volunteer.number}",
         "stars": range(volunteer.star),
         # 培训情况 and 表彰奖励情况 of the volunteer's record, and the award form if allowed.
-        **views_training.staff_record_context(user, volunteer),
+        **training_views.staff_record_context(user, volunteer),
     }
     return render(request, "volunteers/people_detail.html", context)
 

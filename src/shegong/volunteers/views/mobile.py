@@ -1,5 +1,6 @@
 """The volunteer's H5 pages of activities (find, detail with sign-up/cancel, my sign-ups, the
-QR check-in and check-out), the leader's phone QR page, and the public activity list.
+QR check-in and check-out) and the leader's phone QR page; the public activity list is in
+``views.public``.
 
 A published activity is public by design (title, time, place, team, places left — never a
 person), so the find and detail pages show any street's activities to any logged-in user, and
@@ -14,8 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -30,12 +29,11 @@ from shegong.volunteers.choices import ActivityCategory, ActivityStatus, RecordK
 from shegong.volunteers.models import Activity, ServiceRecord, Shift, Signup, Volunteer
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import activities as queries
-from shegong.volunteers.views_activities import qr_context
+from shegong.volunteers.views.activities import qr_context
 
 LIST_LIMIT = 200
 NEAR_LIMIT = 50
 MY_LIMIT = 100
-PUBLIC_PAGE = 20
 
 
 # --- shared reads ----------------------------------------------------------------------------
@@ -300,21 +298,3 @@ def m_shift_qr(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- public ----------------------------------------------------------------------------------
-
-
-@login_not_required
-@require_GET
-def public_activities(request: HttpRequest) -> HttpResponse:
-    """志愿服务活动 (public): published upcoming activities; no personal data."""
-    category = request.GET.get("category") or ""
-    qs = queries.upcoming()
-    if category in ActivityCategory.values:
-        qs = qs.filter(category=category)
-    else:
-        category = ""
-    page = Paginator(qs, PUBLIC_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "page": page, "rows": [queries.public_row(a) for a in page], "category": category,
-        "categories": ActivityCategory.choices,
-    }  # fmt: skip
-    return render(request, "volunteers/public_activities.html", context)

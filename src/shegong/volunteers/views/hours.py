@@ -8,7 +8,7 @@ certificates, and the request for one (申请记录证明: the team, the period,
 withdrawn while it waits). The workbench's certificate page queues the requests of the
 caller's teams, oldest first: 出具 opens the issue form filled from the request, 不予出具 asks
 for a reason.
-Public (/public/): the new-star list and the certificate check — masked names only.
+The public new-star list and certificate check are in ``views.public``.
 
 Thin adapters (STYLE.md rule 11): find the object among those the caller may see (another
 team's is the same 404 as a missing one), parse the form, call ONE action, render.
@@ -20,7 +20,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -32,7 +31,7 @@ from shegong.core import excel
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.volunteers import stars, views_training
+from shegong.volunteers import stars
 from shegong.volunteers.actions import certificate_requests, certificates, hours
 from shegong.volunteers.choices import CertificateRequestStatus, RecordKind, RecordStatus
 from shegong.volunteers.forms.hours import (
@@ -59,7 +58,7 @@ from shegong.volunteers.models import (
 from shegong.volunteers.queries import access, statistics
 from shegong.volunteers.queries import certificates as certificate_queries
 from shegong.volunteers.queries import hours as hours_queries
-from shegong.volunteers.queries import people as people_queries
+from shegong.volunteers.views import training as training_views
 from shegong.web.forms import add_domain_error
 
 LIST_LIMIT = 200
@@ -598,7 +597,7 @@ def _render_m_hours(
             stars=stars.stars_label(volunteer.star),
             pending=volunteer.records.filter(status=RecordStatus.PENDING).count(),
         )
-        context.update(views_training.record_context(volunteer))  # 我的培训与表彰
+        context.update(training_views.record_context(volunteer))  # 我的培训与表彰
     return render(request, "volunteers/m_hours.html", context, status=status)
 
 
@@ -668,29 +667,3 @@ def m_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- public -----------------------------------------------------------------------------------
-
-
-@login_not_required
-@require_GET
-def public_stars(request: HttpRequest) -> HttpResponse:
-    """新晋星级志愿者: masked name, star, team — nothing else."""
-    from django.conf import settings
-
-    context = {
-        "rows": people_queries.public_rows(),
-        "days": settings.SHEGONG_VOLUNTEER_NEW_STAR_DAYS,
-    }
-    return render(request, "volunteers/public_stars.html", context)
-
-
-@login_not_required
-@require_GET
-def public_certificate(request: HttpRequest, serial: str) -> HttpResponse:
-    """证明核验: masked name, hours, period, issuer, status; unknown 404, revoked 410."""
-    try:
-        cert = certificate_queries.verify(serial)
-    except (NotFound, certificate_queries.Revoked) as exc:
-        context = {"serial": serial[:24], "message": exc.detail, "revoked": exc.status == 410}
-        return render(request, "volunteers/public_certificate.html", context, status=exc.status)
-    context = {"serial": cert.serial, "cert": certificate_queries.public_view(cert)}
-    return render(request, "volunteers/public_certificate.html", context)

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.volunteers import views_training
 from shegong.volunteers.actions import teams
 from shegong.volunteers.choices import Incubation, TeamRole
 from shegong.volunteers.forms.people import (
@@ -37,6 +36,7 @@ from shegong.volunteers.forms.people import (
 from shegong.volunteers.models import Team, TeamMember
 from shegong.volunteers.queries import access, statistics
 from shegong.volunteers.queries import people as queries
+from shegong.volunteers.views import training as training_views
 from shegong.web.forms import add_domain_error, first_error
 
 PAGE_SIZE = 20
@@ -151,7 +151,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activity_new_url": reverse("volunteers:activity_new") + "?" + query,
         "records_url": reverse("volunteers:records") + "?" + query,
         "certificates_url": reverse("volunteers:certificates") + "?" + query,
-        **views_training.team_context(team),
+        **training_views.team_context(team),
         "year_figures": statistics.team_year(team, timezone.localdate().year),
     }
     return render(request, "volunteers/team_detail.html", context)

@@ -27,7 +27,7 @@ from shegong.volunteers.forms.hours import ALL, FilterForm
 from shegong.volunteers.models import ServiceRecord, Signup
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import hours as hours_queries
-from shegong.volunteers.views_hours import _activity_choices, _team_choices
+from shegong.volunteers.views.hours import _activity_choices, _team_choices
 
 RECORD_COLUMNS = [
     excel.Column("志愿者编号", 16), excel.Column("姓名", 10), excel.Column("证件类型", 12),
