@@ -36,8 +36,6 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from shegong.volunteers.queries import hours as hours_queries
-
 APPROVALS = 200
 STAFF_PHONE = "13800009996"
 SPAN_DAYS = 730
@@ -167,6 +165,7 @@ def run(size: int) -> dict:
     from shegong.core.sqlite.base import checkpoint
     from shegong.volunteers.actions import hours
     from shegong.volunteers.models import ServiceRecord, Volunteer
+    from shegong.volunteers.queries import hours as hours_queries
     from shegong.volunteers.queries import statistics
 
     began = time.perf_counter()

@@ -5,8 +5,8 @@ hours for 1–5 stars, the 《中国社区志愿者注册管理办法》 scheme;
 volunteer's star is read from ``Volunteer.star``, which ``hours.approve`` and ``hours.adjust``
 keep equal to ``star_for(Volunteer.hours)``; nothing here sums records.
 
-The public honour list shows volunteers who reached a new star within
-``SHEGONG_VOLUNTEER_NEW_STAR_DAYS``: masked name, star and team — nothing else.
+The public honour list (``queries.people.public_rows``) shows volunteers who reached a new star
+within ``SHEGONG_VOLUNTEER_NEW_STAR_DAYS``: masked name, star and team — nothing else.
 """
 
 from __future__ import annotations

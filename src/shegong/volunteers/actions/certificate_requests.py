@@ -5,8 +5,8 @@ the flow is 申请 → 受理 → 开具 → 公示, and 谁记录谁证明 — 
 recorded the hours, never anyone else.
 
 * ``request_certificate`` (申请) — the volunteer themself, to a team that has approved,
-  certifiable hours for them (``hours.certifiable``: what the team organised, never what it took
-  over) in the period. A team without any is "not found" (the volunteer cannot probe other
+  certifiable hours for them (``queries.hours.certifiable``: what the team organised, never what
+  it took over) in the period. A team without any is "not found" (the volunteer cannot probe other
   teams). Asking again with the same period and purpose finds the open request (a double tap
   or a retry); asking for something else while one is open is a clear 409: withdraw first. The
   team's leaders and the nearest staff who manage volunteers are told.

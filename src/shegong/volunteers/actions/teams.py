@@ -1,7 +1,7 @@
 """Volunteer teams (志愿服务队 / 志愿服务组织): create and edit, members joining and leaving with
 dates, leaders, and incubation (未纳入孵化 → 孵化中 → 已孵化). One function per verb.
 
-Who may do what (``access.py`` decides who runs a team):
+Who may do what (``queries/access.py`` decides who runs a team):
 - staff with ``volunteers.manage`` create teams in their scope and change everything;
 - a team's current leader (负责人) runs the roster of their own team (add members, record that a
   member left) and its description and phone;

@@ -222,13 +222,6 @@ def activity_detail(request: HttpRequest, activity_id: int) -> Any:
 # --- the team: roster, signing up on a volunteer's behalf, cancelling --------------------------
 
 
-def _run_activity(user: Any, activity_id: int) -> Activity:
-    activity = access.activities_run_by(user).filter(pk=activity_id).first()
-    if activity is None:
-        raise NotFound(access.ACTIVITY_NOT_FOUND)
-    return activity
-
-
 def roster_out(signup: Signup, record: ServiceRecord | None, position: int | None) -> dict:
     volunteer = signup.volunteer
     return {
@@ -253,7 +246,7 @@ def roster_out(signup: Signup, record: ServiceRecord | None, position: int | Non
 def roster(request: HttpRequest, activity_id: int) -> Any:
     """本人负责的队伍（或工作范围内有志愿服务管理权限）的活动名单：各班次已报名者在前、候补按
     位次在后，含签到、签退与时长；姓名脱敏。其他队伍的活动 404。"""
-    activity = _run_activity(request.auth, activity_id)
+    activity = access.access_activity(request.auth, activity_id)
     records = {
         (r.shift_id, r.volunteer_id): r
         for r in ServiceRecord.objects.filter(activity=activity, kind=RecordKind.ATTENDANCE)
@@ -285,7 +278,7 @@ def team_sign_up(request: HttpRequest, activity_id: int, payload: TeamSignupIn) 
     技能、未成年人监护人同意、状态、名额（满额进入候补）。志愿者会收到通知。已在名单中时返回原
     报名（200）；编号不存在 422；其他队伍的活动 404。支持 Idempotency-Key。"""
     user = request.auth
-    activity = _run_activity(user, activity_id)
+    activity = access.access_activity(user, activity_id)
     shift = _shift_of(activity.pk, payload.shift_id, user)
     if not payload.number.strip():
         raise InvalidInput.field("number", "请填写志愿者编号")

@@ -189,7 +189,7 @@ def requestable_teams(volunteer: Volunteer) -> list[TeamHours]:
     """The teams with approved, certifiable hours for the volunteer, most hours first.
 
     One query finds the teams with any approved record; each is then summed through
-    ``hours.certifiable`` (the one definition of what a team may certify), so a team whose
+    ``queries.hours.certifiable`` (the one definition of what a team may certify), so a team whose
     only hours are transfers from elsewhere is not offered."""
     team_ids = list(
         ServiceRecord.objects.filter(volunteer=volunteer, status=RecordStatus.APPROVED)

@@ -6,7 +6,7 @@ Thin adapters (STYLE.md rule 11). Reading: staff with volunteers.view see the ac
 their region scope, and a team's leader (usually a volunteer without a workbench role) those of
 the teams they lead; anything else is the same 404 as a missing one. Writing goes through
 ``access.access_activity`` inside the actions (those who *run* the team), review through
-``activities.reviewable`` (activities.review in scope).
+``queries.activities.reviewable`` (activities.review in scope).
 """
 
 from __future__ import annotations
