@@ -164,8 +164,10 @@ def run(size: int) -> dict:
     from django.utils import timezone
 
     from shegong.core.sqlite.base import checkpoint
-    from shegong.volunteers import hours, statistics
+    from shegong.volunteers.actions import hours
     from shegong.volunteers.models import ServiceRecord, Volunteer
+    from shegong.volunteers.queries import hours as hours_queries
+    from shegong.volunteers.queries import statistics
 
     began = time.perf_counter()
     built = _setup(size)
@@ -231,7 +233,7 @@ def run(size: int) -> dict:
     mismatches = sum(
         1
         for v in Volunteer.objects.filter(pk__in=approved_volunteers)
-        if Decimal(v.hours).quantize(Decimal("0.01")) != hours.approved_sum(v)
+        if Decimal(v.hours).quantize(Decimal("0.01")) != hours_queries.approved_sum(v)
     )
 
     prefix = built["district"].prefix

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.volunteers import attendance
+from shegong.volunteers.actions import attendance
 from shegong.volunteers.models import Activity, ServiceRecord, Signup
 
 from .test_workbench import log_in

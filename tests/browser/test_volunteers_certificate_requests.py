@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.volunteers import certificates
+from shegong.volunteers.actions import certificates
 from shegong.volunteers.models import CertificateRequest, ServiceRecord
 
 from .test_workbench import log_in

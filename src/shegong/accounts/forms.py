@@ -11,14 +11,14 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Q
 
 from shegong.core.perms import GRANTABLE, Role
 from shegong.regions.choices import Level
-from shegong.regions.models import Region, ancestor_codes
+from shegong.regions.models import Region
 from shegong.web.forms import BootstrapMixin
 
 from .models import Department, User
+from .queries import department_queryset
 
 GENERIC_LOGIN_ERROR = "手机号或密码不正确"
 LOCKED_OUT_MESSAGE = "登录失败次数过多，账号已锁定，请15分钟后再试或联系管理员解锁"
@@ -103,19 +103,6 @@ def grantable_roles(actor: User) -> list[tuple[str, str]]:
 def region_choices_queryset(actor: User):
     """Regions an actor may pick: inside their scope (grids excluded: roles sit above them)."""
     return Region.objects.visible_to(actor).exclude(level=Level.GRID).order_by("code")
-
-
-def department_queryset(actor: User):
-    """Departments in the actor's scope, plus district-level ones above it (e.g. 城管局)."""
-    if actor.is_superuser:
-        return Department.objects.filter(is_active=True)
-    membership = actor.active_membership
-    if membership is None:
-        return Department.objects.none()
-    above = ancestor_codes(membership.region_id)
-    return Department.objects.filter(is_active=True).filter(
-        Q(pk__in=Department.objects.visible_to(actor).values("pk")) | Q(region_id__in=above)
-    )
 
 
 class RegionChoiceField(forms.ModelChoiceField):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from shegong.core.errors import NotFound
+from django.db.models import Q
 
-from .models import ApiToken, User
+from shegong.core.errors import NotFound
+from shegong.regions.models import ancestor_codes
+
+from .models import ApiToken, Department, User
 
 USER_NOT_FOUND = "未找到该账号，或不在您的工作范围内"
 
@@ -28,3 +31,16 @@ def access_token(actor: Any, pk: int) -> ApiToken:
     if token is None:
         raise NotFound("未找到该访问令牌")
     return token
+
+
+def department_queryset(actor: User):
+    """Departments in the actor's scope, plus district-level ones above it (e.g. 城管局)."""
+    if actor.is_superuser:
+        return Department.objects.filter(is_active=True)
+    membership = actor.active_membership
+    if membership is None:
+        return Department.objects.none()
+    above = ancestor_codes(membership.region_id)
+    return Department.objects.filter(is_active=True).filter(
+        Q(pk__in=Department.objects.visible_to(actor).values("pk")) | Q(region_id__in=above)
+    )

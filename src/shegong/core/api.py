@@ -9,7 +9,7 @@ cookie (with CSRF on unsafe methods). Every error, whatever raised it, leaves as
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
@@ -172,7 +172,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in parts) or (source or "")
 
 
-def validation_message(error: dict[str, Any]) -> str:
+def validation_message(error: Mapping[str, Any]) -> str:
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
     if kind in _VALIDATION_MESSAGES:
         return _VALIDATION_MESSAGES[kind]

@@ -14,12 +14,12 @@ class VolunteersConfig(AppConfig):
         registry.menu.add(*menu.ENTRIES)
         ApiRouter = registry.ApiRouter
         registry.api_routers.add(
-            ApiRouter("/volunteers", "shegong.volunteers.api_people.router", "志愿者", order=50),
+            ApiRouter("/volunteers", "shegong.volunteers.api.people.router", "志愿者", order=50),
             ApiRouter(
-                "/activities", "shegong.volunteers.api_activities.router", "志愿服务活动", order=51
+                "/activities", "shegong.volunteers.api.activities.router", "志愿服务活动", order=51
             ),
             ApiRouter(
-                "/service-records", "shegong.volunteers.api_hours.router", "服务时长", order=52
+                "/service-records", "shegong.volunteers.api.hours.router", "服务时长", order=52
             ),
         )
         registry.demo_loaders.add(

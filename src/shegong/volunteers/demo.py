@@ -53,8 +53,7 @@ from shegong.core.pii import blind_index, id_facts
 from shegong.ledger.demo import GIVEN, SURNAMES
 from shegong.ledger.models import Organization, Person
 from shegong.regions.models import Region
-
-from . import (
+from shegong.volunteers.actions import (
     activities,
     awards,
     certificate_requests,
@@ -66,8 +65,8 @@ from . import (
     teams,
     training,
 )
-from .attendance import hours_between
-from .choices import (
+from shegong.volunteers.actions.attendance import hours_between
+from shegong.volunteers.choices import (
     ActivityCategory,
     ActivityStatus,
     AwardLevel,
@@ -81,8 +80,8 @@ from .choices import (
     TeamRole,
     VolunteerStatus,
 )
-from .consent import CONSENT_VERSION
-from .models import (
+from shegong.volunteers.consent import CONSENT_VERSION
+from shegong.volunteers.models import (
     Activity,
     Award,
     CertificateRequest,
@@ -98,7 +97,8 @@ from .models import (
     Volunteer,
     VolunteerSkill,
 )
-from .stars import star_for, thresholds
+from shegong.volunteers.queries import socialwork as socialwork_queries
+from shegong.volunteers.stars import star_for, thresholds
 
 SEED = 20260606
 BATCH = 1000
@@ -719,7 +719,7 @@ class _Loader:
 
     def _social_workers(self) -> None:
         rng, today = self.rng, self.today
-        employers = list(socialwork.employers())
+        employers = list(socialwork_queries.employers())
         employers.sort(key=lambda o: "社会工作" not in o.name)  # social-work agencies first
         order = self._interleaved()
         covered = order[: max(1, round(len(order) * 0.7))]

@@ -6,7 +6,7 @@ from shegong.core.registry import MenuEntry
 
 GROUP = ("志愿服务", 50)
 VIEW = Perm.VOLUNTEERS_VIEW
-LEADS = "shegong.volunteers.access.leads_a_team"
+LEADS = "shegong.volunteers.queries.access.leads_a_team"
 
 ENTRIES = [
     MenuEntry(*GROUP, "志愿者", "volunteers:list", "people", perm=VIEW),

@@ -17,8 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shegong.core.scope import ScopedQuerySet
-
-from .choices import (
+from shegong.volunteers.choices import (
     ActivityCategory,
     ActivityStatus,
     AwardLevel,

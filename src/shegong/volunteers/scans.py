@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from shegong.core.scans import periodic_scan
-
-from . import attendance
+from shegong.volunteers.actions import attendance
 
 
 @periodic_scan(

@@ -14,8 +14,8 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 
-from shegong.accounts.forms import department_queryset
 from shegong.accounts.models import Department
+from shegong.accounts.queries import department_queryset
 from shegong.core import photos as photo_intake
 from shegong.regions.choices import Level
 from shegong.regions.models import Region

@@ -12,7 +12,7 @@ from shegong.core import geo
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from shegong.core.models import AuditEvent, Notification
-from shegong.volunteers import activities, signups
+from shegong.volunteers.actions import activities, signups
 from shegong.volunteers.models import Activity, Signup
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.volunteers import attendance
+from shegong.volunteers.actions import attendance
 from shegong.volunteers.models import ServiceRecord, Signup
 
 LAT, LON = testing.POINT_A

@@ -15,7 +15,7 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent
 from shegong.core.scans import SCANS
-from shegong.volunteers import attendance
+from shegong.volunteers.actions import attendance
 from shegong.volunteers.models import ServiceRecord, Signup
 
 LAT, LON = testing.POINT_A

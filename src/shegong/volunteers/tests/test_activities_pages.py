@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
-from shegong.volunteers import attendance
+from shegong.volunteers.actions import attendance
 from shegong.volunteers.models import Activity, ServiceRecord, Signup
 
 AT = "%Y-%m-%dT%H:%M"
@@ -448,7 +448,7 @@ def test_the_leader_cancels_a_sign_up_with_a_reason_and_the_waitlist_moves_up(
     client, activities_leader, upcoming, activities_member, activities_member_user, district
 ):
     from shegong.core.models import Notification
-    from shegong.volunteers import signups
+    from shegong.volunteers.actions import signups
 
     first = signups.sign_up(upcoming.shifts.get(), activities_member, actor=None)
     second = testing.volunteer(district["community_a"], name="东关二号", birth="19920202")
@@ -474,7 +474,7 @@ def test_the_leader_cancels_a_sign_up_with_a_reason_and_the_waitlist_moves_up(
 def test_a_leader_cannot_cancel_another_teams_sign_up(
     client, activities_leader, street_b_activity, activities_member
 ):
-    from shegong.volunteers import signups
+    from shegong.volunteers.actions import signups
 
     signup = signups.sign_up(street_b_activity.shifts.get(), activities_member, actor=None)
     client.force_login(activities_leader)

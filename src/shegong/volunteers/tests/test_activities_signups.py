@@ -11,8 +11,9 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent, Notification
-from shegong.volunteers import signups
+from shegong.volunteers.actions import signups
 from shegong.volunteers.models import Signup, Skill, VolunteerSkill
+from shegong.volunteers.queries import activities as activity_queries
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def test_over_the_quota_the_next_is_waitlisted_with_a_position(district, upcomin
     people = [_volunteer(district, f"志愿者{i}") for i in range(4)]
     done = [signups.sign_up(upcoming, v, actor=None) for v in people]
     assert [s.status for s in done] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
-    assert [signups.waitlist_position(s) for s in done] == [None, None, 1, 2]
+    assert [activity_queries.waitlist_position(s) for s in done] == [None, None, 1, 2]
 
 
 def test_a_second_sign_up_is_the_same_sign_up(upcoming, activities_member):
@@ -63,7 +64,7 @@ def test_a_confirmed_cancellation_promotes_the_first_waitlisted_and_tells_them(
     waiting.refresh_from_db()
     later.refresh_from_db()
     assert waiting.status == "confirmed" and waiting.promoted_at is not None
-    assert later.status == "waitlisted" and signups.waitlist_position(later) == 1
+    assert later.status == "waitlisted" and activity_queries.waitlist_position(later) == 1
     assert AuditEvent.objects.filter(verb=Verb.SIGNUP_PROMOTED).count() == 1
     told = Notification.objects.get(recipient=activities_member_user)
     assert "候补成功" in told.title

@@ -20,7 +20,7 @@ from shegong.core.errors import (
     NotPermitted,
 )
 from shegong.core.models import AuditEvent, Notification
-from shegong.volunteers import certificate_requests, certificates, hours
+from shegong.volunteers.actions import certificate_requests, certificates, hours
 from shegong.volunteers.models import Certificate, CertificateRequest, Team
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,9 @@ from django.utils import timezone
 from shegong.accounts.models import User
 from shegong.core import demo
 from shegong.core.pii import mask_name, validate_id_number
-from shegong.volunteers import access, hours, registration, socialwork, stars
 from shegong.volunteers import demo as volunteers_demo
+from shegong.volunteers import stars
+from shegong.volunteers.actions import registration
 from shegong.volunteers.models import (
     Activity,
     Certificate,
@@ -31,6 +32,11 @@ from shegong.volunteers.models import (
     TeamMember,
     Volunteer,
 )
+from shegong.volunteers.queries import access
+from shegong.volunteers.queries import hours as hours_queries
+from shegong.volunteers.queries import people as people_queries
+from shegong.volunteers.queries import socialwork as socialwork_queries
+from shegong.volunteers.queries import training as training_queries
 
 pytestmark = pytest.mark.django_db
 SIZE = volunteers_demo.SIZES["small"]
@@ -74,7 +80,10 @@ def test_the_demo_has_volunteers_teams_social_workers_activities_and_certificate
     assert SocialWorker.objects.count() == SIZE.social_workers
     assert SocialWorker.objects.filter(qualification="senior").count() == SIZE.senior
     assert all(sw.employer is not None for sw in SocialWorker.objects.all())
-    assert socialwork.current(Stationing.objects.all()).values("region").distinct().count() >= 2
+    assert (
+        socialwork_queries.current(Stationing.objects.all()).values("region").distinct().count()
+        >= 2
+    )
     assert Pairing.objects.count() == SIZE.senior and GuidanceLog.objects.count() >= 3 * SIZE.senior
     # Activities: past ones, one under way, upcoming published, and every other state.
     now = timezone.now()
@@ -109,7 +118,7 @@ def test_the_demo_has_volunteers_teams_social_workers_activities_and_certificate
 def test_the_demo_keeps_the_invariants_of_the_actions(loaded):
     now = timezone.now()
     for volunteer in Volunteer.objects.select_related("person"):
-        assert volunteer.hours == hours.approved_sum(volunteer), volunteer.number
+        assert volunteer.hours == hours_queries.approved_sum(volunteer), volunteer.number
         assert volunteer.star == stars.star_for(volunteer.hours)
         assert (volunteer.star_reached_at is not None) == (volunteer.star > 0)
         assert volunteer.star_reached_at is None or volunteer.star_reached_at <= now
@@ -159,7 +168,7 @@ def test_the_logins_have_their_volunteer_and_social_worker_profiles(client, load
     assert volunteer.signups.filter(status="waitlisted", shift__starts_at__gt=timezone.now())
     led = access.teams_run_by(leader)
     assert list(led.values_list("name", flat=True)) == ["东关社区助老志愿服务队"]
-    assert hours.queue(leader).exists()  # the last days' records wait for him
+    assert hours_queries.queue(leader).exists()  # the last days' records wait for him
     sw = SocialWorker.objects.get(person__user=worker)
     assert sw.qualification == "senior" and sw.region_id == "341271001001"
     assert sw.stationings.filter(region_id="341271001001").exists()
@@ -172,7 +181,7 @@ def test_the_logins_have_their_volunteer_and_social_worker_profiles(client, load
 
 
 def test_the_public_pages_show_the_new_stars_and_verify_a_certificate(client, loaded):
-    recent = list(stars.new_stars())
+    recent = list(people_queries.new_stars())
     assert len(recent) >= SIZE.new_stars
     body = client.get(reverse("volunteers_public:stars")).content.decode()
     for volunteer in recent:
@@ -191,7 +200,6 @@ def test_the_public_pages_show_the_new_stars_and_verify_a_certificate(client, lo
 def test_the_demo_has_trainings_and_awards_and_the_login_one_of_each(client, ctx, loaded):
     from datetime import timedelta
 
-    from shegong.volunteers import training
     from shegong.volunteers.models import Award, Training, TrainingAttendance
 
     today = timezone.localdate()
@@ -213,7 +221,7 @@ def test_the_demo_has_trainings_and_awards_and_the_login_one_of_each(client, ctx
     assert not Award.objects.filter(level="team", team__isnull=True).exists()
     member = User.objects.get(phone=volunteers_demo.VOLUNTEER_PHONE)
     volunteer = access.volunteer_of(member)
-    assert training.totals_of(volunteer)[0] == 1
+    assert training_queries.totals_of(volunteer)[0] == 1
     (award,) = volunteer.awards.all()
     assert award.revoked_at is None and award.title == "优秀志愿者"
     client.force_login(member)

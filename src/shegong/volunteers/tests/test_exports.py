@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.volunteers import attendance, signups
+from shegong.volunteers.actions import attendance, signups
 from shegong.volunteers.models import ServiceRecord
 
 

@@ -12,8 +12,9 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent, Notification
-from shegong.volunteers import hours
+from shegong.volunteers.actions import hours
 from shegong.volunteers.models import ServiceRecord, Volunteer
+from shegong.volunteers.queries import hours as hours_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +138,7 @@ def test_an_approved_record_is_corrected_by_a_new_adjusting_record(
     assert correction.corrects == record and correction.hours == Decimal("-0.50")
     assert correction.reason == "签退时间记录有误"
     assert _total(hours_member) == Decimal("2.50")
-    assert hours.corrected_hours(record) == Decimal("2.50")
+    assert hours_queries.corrected_hours(record) == Decimal("2.50")
     event = AuditEvent.objects.get(verb=int(Verb.RECORD_ADJUSTED))
     assert event.data["corrects"] == record.pk and event.data["hours"] == ["3.00", "2.50"]
 
@@ -184,7 +185,7 @@ def test_the_cached_total_equals_the_resum_after_approvals_and_adjustments(
     hours.adjust(records[0], hours_leader_user, "0.15", "补时")
     hours.adjust(records[3], hours_leader_user, "-6.99", "误填")
     hours.decline(hours_record(hours="5.00"), hours_leader_user, "重复")
-    assert _total(hours_member) == hours.approved_sum(hours_member) == Decimal("3.86")
+    assert _total(hours_member) == hours_queries.approved_sum(hours_member) == Decimal("3.86")
     assert hours.recount(hours_member) == (Decimal("3.86"), Decimal("3.86"))
 
 
@@ -312,15 +313,15 @@ def test_the_hot_path_rule_agrees_with_the_access_module(
     district, hours_team, hours_leader_user, hours_other_leader_user, hours_member_user,
     street_a_staff, street_b_staff, community_a_worker, district_admin, resident,
 ):  # fmt: skip
-    from shegong.volunteers import access
     from shegong.volunteers.models import Team
+    from shegong.volunteers.queries import access
 
     teams = [*Team.objects.all(), testing.team(district["community_b"], name="西城队")]
     people = [hours_leader_user, hours_other_leader_user, hours_member_user, street_a_staff,
               street_b_staff, community_a_worker, district_admin, resident]  # fmt: skip
     for user in people:
         expected = set(access.teams_run_by(user).values_list("pk", flat=True))
-        assert {t.pk for t in teams if hours.runs_team(user, t)} == expected, user
+        assert {t.pk for t in teams if access.runs_team(user, t)} == expected, user
 
 
 def test_a_transfer_counts_once(hours_team, hours_member, hours_leader_user):
@@ -360,6 +361,6 @@ def test_approval_carries_the_teams_evaluation(hours_record, hours_member, hours
     assert third.status == "pending"  # nothing written
     first.refresh_from_db()
     assert first.evaluation == "excellent" and first.get_evaluation_display() == "优秀"
-    assert hours.evaluations_of(hours_member) == {"excellent": 1, "good": 1, "pass": 0}
+    assert hours_queries.evaluations_of(hours_member) == {"excellent": 1, "good": 1, "pass": 0}
     event = AuditEvent.objects.filter(verb=Verb.RECORD_APPROVED).order_by("pk").first()
     assert event.data["evaluation"] == "excellent"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from shegong.volunteers import certificates, hours
+from shegong.volunteers.actions import certificates, hours
 from shegong.volunteers.models import ServiceRecord, Team, Volunteer
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound
 from shegong.core.models import AuditEvent, Notification
 from shegong.ledger.models import Organization
-from shegong.volunteers import certificates, hours
+from shegong.volunteers.actions import certificates, hours
 from shegong.volunteers.models import Certificate
+from shegong.volunteers.queries import certificates as certificate_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -122,18 +123,18 @@ def test_a_revoked_certificate_checks_as_void_and_an_unknown_serial_as_missing(
     cert = certificates.issue(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user
     )
-    assert certificates.verify(cert.serial.lower()).pk == cert.pk
+    assert certificate_queries.verify(cert.serial.lower()).pk == cert.pk
     with pytest.raises(InvalidInput):
         certificates.revoke(cert, hours_leader_user, "")
     certificates.revoke(cert, hours_leader_user, "时长统计有误，重新出具")
     assert AuditEvent.objects.filter(verb=int(Verb.CERTIFICATE_REVOKED)).count() == 1
-    with pytest.raises(certificates.Revoked) as caught:
-        certificates.verify(cert.serial)
+    with pytest.raises(certificate_queries.Revoked) as caught:
+        certificate_queries.verify(cert.serial)
     assert caught.value.status == 410 and caught.value.detail == "该证明已作废"
     with pytest.raises(NotFound, match="未找到该证明"):
-        certificates.verify("ZM20250101AAAAAAAA")
+        certificate_queries.verify("ZM20250101AAAAAAAA")
     with pytest.raises(NotFound):
-        certificates.verify("../../etc/passwd")
+        certificate_queries.verify("../../etc/passwd")
 
 
 def test_the_pdf_is_a_one_page_a4_with_the_page_image(
@@ -187,7 +188,7 @@ def test_the_public_view_shows_only_the_masked_name(
         hours_member, hours_team, timezone.localdate() - timedelta(days=30), timezone.localdate(),
         hours_leader_user,
     )  # fmt: skip
-    view = certificates.public_view(cert)
+    view = certificate_queries.public_view(cert)
     assert view["name"] == "李**" and view["status"] == "valid"
     assert "李小红" not in str(view) and hours_member.person.id_number not in str(view)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shegong import testing
-from shegong.volunteers import certificates, hours
+from shegong.volunteers.actions import certificates, hours
 from shegong.volunteers.models import Certificate, ServiceRecord, Team, Volunteer
 
 pytestmark = pytest.mark.django_db
@@ -347,7 +347,7 @@ def test_the_record_page_approves_with_an_evaluation(
 
 
 def test_the_records_list_pages_with_its_filters(client, hours_record, hours_leader_user):
-    from shegong.volunteers.views_hours import RECORDS_PAGE
+    from shegong.volunteers.views.hours import RECORDS_PAGE
 
     for _ in range(RECORDS_PAGE + 1):
         hours_record()

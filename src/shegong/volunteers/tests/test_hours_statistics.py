@@ -13,8 +13,9 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from shegong import testing
-from shegong.volunteers import hours, statistics
+from shegong.volunteers.actions import hours
 from shegong.volunteers.models import Volunteer
+from shegong.volunteers.queries import statistics
 
 pytestmark = pytest.mark.django_db
 

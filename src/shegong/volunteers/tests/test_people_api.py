@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.volunteers import socialwork
+from shegong.volunteers.actions import socialwork
 from shegong.volunteers.models import TeamMember, Volunteer
 
 from .people_fixtures import id_for

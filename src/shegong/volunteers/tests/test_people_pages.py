@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.volunteers import registration
+from shegong.volunteers.actions import registration
 from shegong.volunteers.models import Skill, Volunteer, VolunteerSkill
 
 from .people_fixtures import h5_data, id_for

@@ -11,7 +11,8 @@ from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, No
 from shegong.core.models import AuditEvent, Notification
 from shegong.core.perms import Role
 from shegong.ledger.models import Person
-from shegong.volunteers import consent, registration, skills
+from shegong.volunteers import consent
+from shegong.volunteers.actions import registration, skills
 from shegong.volunteers.models import Skill, TeamMember, Volunteer
 
 from .people_fixtures import id_for

@@ -12,8 +12,9 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Role
-from shegong.volunteers import socialwork
+from shegong.volunteers.actions import socialwork
 from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
+from shegong.volunteers.queries import socialwork as socialwork_queries
 
 from .people_fixtures import id_for
 
@@ -173,9 +174,9 @@ def test_overview_counts_today_in_scope(district, street_a_staff, street_b_staff
                               starts_on=days(-5))  # fmt: skip
     socialwork.add_pairing(sw, actor=street_a_staff, region=district["community_a"].code,
                            starts_on=days(-5))  # fmt: skip
-    assert socialwork.overview(street_a_staff) == {
+    assert socialwork_queries.overview(street_a_staff) == {
         "stationed_workers": 1, "covered_communities": 1, "pairings": 1, "senior": 1,
     }  # fmt: skip
-    assert socialwork.overview(street_b_staff) == {
+    assert socialwork_queries.overview(street_b_staff) == {
         "stationed_workers": 0, "covered_communities": 0, "pairings": 0, "senior": 0,
     }  # fmt: skip

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from shegong import testing
 from shegong.core.perms import Role
-from shegong.volunteers import socialwork
+from shegong.volunteers.actions import socialwork
 from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
+from shegong.volunteers.queries import socialwork as socialwork_queries
 
 from .people_fixtures import id_for
 
@@ -157,4 +158,4 @@ def test_a_street_sees_the_social_workers_stationed_in_it_but_edits_only_its_own
     assert reverse("volunteers:social_worker_edit", args=[guest.pk]) not in body
     assert client.get(reverse("volunteers:social_worker_edit", args=[guest.pk])).status_code == 404
     with pytest.raises(NotFound):
-        socialwork.access_social_worker(street_a_staff, guest.pk, manage=True)
+        socialwork_queries.access_social_worker(street_a_staff, guest.pk, manage=True)

@@ -159,7 +159,7 @@ def test_a_leader_without_a_workbench_role_finds_the_team_pages_in_the_menu(
 
 
 def test_a_large_roster_is_paged_and_searchable(client, district, street_a_staff, people_team):
-    from shegong.volunteers.views_teams import ROSTER_PAGE
+    from shegong.volunteers.views.teams import ROSTER_PAGE
 
     members = [
         testing.volunteer(
@@ -191,8 +191,8 @@ def test_the_team_page_sums_up_its_year_for_the_work_summary(
 
     from django.utils import timezone
 
-    from shegong.volunteers import statistics
     from shegong.volunteers.models import ServiceRecord
+    from shegong.volunteers.queries import statistics
 
     today = timezone.localdate()
     activity = testing.activity(people_team, title="重阳敬老", starts_at=timezone.now())

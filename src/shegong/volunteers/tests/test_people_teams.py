@@ -13,8 +13,9 @@ from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, No
 from shegong.core.models import AuditEvent, Notification
 from shegong.core.perms import Role
 from shegong.ledger.models import Organization
-from shegong.volunteers import access, teams
+from shegong.volunteers.actions import teams
 from shegong.volunteers.models import Team, TeamMember
+from shegong.volunteers.queries import access
 
 
 def fields(exc):

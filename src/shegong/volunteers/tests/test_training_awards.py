@@ -20,7 +20,7 @@ from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import AuditEvent, Notification
-from shegong.volunteers import awards, statistics, training
+from shegong.volunteers.actions import awards, training
 from shegong.volunteers.models import (
     Award,
     ServiceRecord,
@@ -29,6 +29,8 @@ from shegong.volunteers.models import (
     TrainingAttendance,
     Volunteer,
 )
+from shegong.volunteers.queries import statistics
+from shegong.volunteers.queries import training as training_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +174,7 @@ def test_a_training_never_changes_service_hours_or_stars(
     hours_member.refresh_from_db()
     assert hours_member.hours == Decimal("99.50") and hours_member.star == 0
     assert not ServiceRecord.objects.exists()
-    assert training.totals_of(hours_member) == (1, Decimal("8.0"))
+    assert training_queries.totals_of(hours_member) == (1, Decimal("8.0"))
 
 
 def test_trainees_are_added_once_and_removed(
@@ -472,7 +474,7 @@ def test_the_api_gives_my_trainings_and_awards(
 def test_all_of_a_teams_trainings_are_one_click_away(
     client, hours_team, hours_leader_user, hours_member, hours_other_leader_user
 ):
-    from shegong.volunteers.views_training import TEAM_TRAININGS_SHOWN, TRAININGS_PAGE
+    from shegong.volunteers.views.training import TEAM_TRAININGS_SHOWN, TRAININGS_PAGE
 
     for i in range(TRAININGS_PAGE + 2):
         training.record_training(

@@ -1,0 +1,10 @@
+"""/api/v1 routers of volunteer service, one module per noun. ``ROUTERS`` is what the project's
+API mounts: (prefix, router, tag)."""
+
+from shegong.volunteers.api import activities, hours, people
+
+ROUTERS = [
+    ("/volunteers", people.router, "志愿者"),
+    ("/activities", activities.router, "志愿服务活动"),
+    ("/service-records", hours.router, "服务时长"),
+]

@@ -1,0 +1,164 @@
+"""Forms of the hours pages: the review queue's filter, review, decline and correction, paper
+records and transfers, certificates (issue, revoke, decline a request), the volunteer's request
+for a certificate on H5, and the statistics year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from shegong.volunteers.actions import certificate_requests
+from shegong.volunteers.choices import Evaluation, RecordStatus
+from shegong.web.forms import DATE, DATE_ERRORS, NOTE, StyledForm
+
+YEARS_BACK = 5
+ALL = "all"
+STATUS_FILTERS = [(RecordStatus.PENDING, "待审核"), (RecordStatus.APPROVED, "已确认"),
+                  (RecordStatus.DECLINED, "未通过"), (RecordStatus.OPEN, "服务中"),
+                  (ALL, "全部")]  # fmt: skip
+
+
+class FilterForm(StyledForm):
+    team = forms.TypedChoiceField(label="队伍", coerce=int, required=False, empty_value=None)
+    activity = forms.TypedChoiceField(label="活动", coerce=int, required=False, empty_value=None)
+    status = forms.ChoiceField(label="状态", choices=STATUS_FILTERS, required=False)
+    date_from = forms.DateField(label="服务日期自", widget=DATE, required=False,
+                                error_messages=DATE_ERRORS)  # fmt: skip
+    date_to = forms.DateField(label="至", widget=DATE, required=False, error_messages=DATE_ERRORS)
+    auto_closed = forms.BooleanField(label="仅看未签退自动结束的", required=False)
+    number = forms.CharField(label="志愿者编号", max_length=20, required=False)
+
+    def __init__(self, *args: Any, teams: list, activities: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "全部队伍"), *teams]
+        self.fields["activity"].choices = [("", "全部活动"), *activities]
+
+
+class NoteForm(StyledForm):
+    evaluation = forms.ChoiceField(
+        label="服务评价", required=False,
+        choices=[("", "不评价"), *Evaluation.choices],
+        help_text="记入志愿者的服务记录（评价情况）",
+    )  # fmt: skip
+    note = forms.CharField(label="审核意见", max_length=200, required=False, widget=NOTE)
+
+
+class DeclineForm(StyledForm):
+    note = forms.CharField(label="不予确认的原因", max_length=200, widget=NOTE)
+
+
+class AdjustForm(StyledForm):
+    hours_delta = forms.CharField(
+        label="更正时长（小时，增加填正数，减少填负数）", max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )  # fmt: skip
+    reason = forms.CharField(label="更正原因", max_length=200, widget=NOTE)
+
+
+class _EntryForm(StyledForm):
+    number = forms.CharField(label="志愿者编号", max_length=20)
+    team = forms.TypedChoiceField(label="记录单位（队伍）", coerce=int)
+    served_on = forms.DateField(label="服务日期", widget=DATE, error_messages=DATE_ERRORS)
+    hours = forms.CharField(label="服务时长（小时）", max_length=10,
+                            widget=forms.TextInput(attrs={"inputmode": "decimal"}))  # fmt: skip
+    content = forms.CharField(label="服务内容", max_length=200)
+
+    def __init__(self, *args: Any, teams: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "请选择"), *teams]
+
+
+class ManualForm(_EntryForm):
+    activity = forms.TypedChoiceField(
+        label="所属活动（可不选）", coerce=int, required=False, empty_value=None
+    )
+    reason = forms.CharField(label="补录原因", max_length=200, widget=NOTE,
+                             help_text="如：纸质签到表补录、忘记扫码签到")  # fmt: skip
+
+    def __init__(self, *args: Any, activities: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", "不关联活动"), *activities]
+
+
+class TransferForm(_EntryForm):
+    source_organization = forms.CharField(label="转出单位", max_length=100)
+    proof_note = forms.CharField(
+        label="证明材料说明", max_length=200, widget=NOTE,
+        help_text="原单位出具的志愿服务记录证明编号、日期等，原件留存备查",
+    )  # fmt: skip
+    field_order = ["number", "team", "source_organization", "served_on", "hours", "content",
+                   "proof_note"]  # fmt: skip
+
+
+class IssueForm(StyledForm):
+    number = forms.CharField(label="志愿者编号", max_length=20)
+    team = forms.TypedChoiceField(label="出具单位（队伍）", coerce=int)
+    period_start = forms.DateField(label="服务起始日期", widget=DATE, error_messages=DATE_ERRORS)
+    period_end = forms.DateField(label="服务截止日期", widget=DATE, error_messages=DATE_ERRORS)
+    note = forms.CharField(label="备注", max_length=200, required=False, widget=NOTE)
+    # The volunteer's request this certificate answers (from the queue's 出具 link), if any.
+    request = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, teams: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "请选择"), *teams]
+
+
+class RevokeForm(StyledForm):
+    reason = forms.CharField(label="作废原因", max_length=200, widget=NOTE)
+
+
+class RequestDeclineForm(StyledForm):
+    reason = forms.CharField(
+        label="不予出具的原因", max_length=200, widget=NOTE,
+        help_text="将告知志愿者，如：所申请期间的服务记录尚在核实",
+        error_messages={"required": "请填写不予出具的原因（将告知志愿者）",
+                        "max_length": "原因不能超过 200 字"},
+    )  # fmt: skip
+
+
+class CertificateRequestForm(forms.Form):
+    """The volunteer's request on H5 (rendered by hand in m_hours.html)."""
+
+    team = forms.TypedChoiceField(
+        label="出具单位（记录您服务时长的队伍）", coerce=int,
+        error_messages={"required": "请选择队伍", "invalid_choice": "请选择您服务过的队伍"},
+    )  # fmt: skip
+    period_start = forms.DateField(
+        label="服务起始日期", widget=DATE,
+        error_messages={**DATE_ERRORS, "required": "请填写服务起始日期"},
+    )  # fmt: skip
+    period_end = forms.DateField(
+        label="服务截止日期", widget=DATE,
+        error_messages={**DATE_ERRORS, "required": "请填写服务截止日期"},
+    )  # fmt: skip
+    purpose = forms.CharField(
+        label="用途", max_length=certificate_requests.PURPOSE_MAX,
+        error_messages={"required": "请填写证明用途，如升学、评优、求职",
+                        "max_length": "用途不能超过 100 字"},
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, teams: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [
+            (t.team.pk, f"{t.team.name}（{t.hours} 小时）") for t in teams
+        ]
+        for field in self.fields.values():  # each form holds deep copies of its widgets
+            field.widget.attrs["class"] = "rp-input"
+        self.fields["purpose"].widget.attrs.update(
+            placeholder="如：升学、评优、求职", maxlength=str(certificate_requests.PURPOSE_MAX)
+        )
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label="年度", coerce=int, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [
+            (y, f"{y}年") for y in range(this_year, this_year - YEARS_BACK - 1, -1)
+        ]
+        self.fields["year"].widget.attrs["class"] = "form-select"
