@@ -9,8 +9,8 @@ Every app fills them from its ``AppConfig.ready()``::
         from . import cards, menu
         registry.menu.add(*menu.ENTRIES)
         registry.cards.add(*cards.CARDS)
-        registry.api_routers.add(registry.ApiRouter("/ledger", "shegong.ledger.api.router", "台账"))
-        registry.demo_loaders.add(registry.DemoLoader("ledger", "shegong.ledger.demo.load"))
+        registry.api_routers.add(registry.ApiRouter("/things", "shegong.things.api.router", "事项"))
+        registry.demo_loaders.add(registry.DemoLoader("things", "shegong.things.demo.load"))
 
 The workbench home shows the registered cards, the left menu the registered entries, ``shegong
 check`` runs the registered checks, ``/api/v1/`` mounts the registered routers and ``shegong

@@ -21,7 +21,7 @@ import chinese_calendar
 from django.utils import timezone
 
 # The log name the deadline warning has always had (it came from the reports app).
-logger = logging.getLogger("shegong.reports")
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=4096)

@@ -6,11 +6,9 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from shegong.core.models import Notification, WorkerHeartbeat
+from shegong.core.models import AuditEvent, Notification, WorkerHeartbeat
 from shegong.core.perms import Perm
 from shegong.core.registry import Card
-
-from .queries import audit_events_visible_to
 
 
 def _url_or_none(name: str) -> str | None:
@@ -36,7 +34,7 @@ def workers(user: Any) -> dict[str, Any]:
 
 def recent_audit(user: Any) -> dict[str, Any]:
     return {
-        "events": list(audit_events_visible_to(user).order_by("-at", "-id")[:8]),
+        "events": list(AuditEvent.objects.visible_to(user).order_by("-at", "-id")[:8]),
         "url": _url_or_none("audit:list"),
         # Beside the workers card when the user sees it, the whole row otherwise.
         "half": user.has_perm_in_scope(Perm.SYSTEM_VIEW),
