@@ -112,3 +112,19 @@ def test_no_app_imports_another_apps_private_names():
                 if private:
                     offenders.append(f"{path.relative_to(PACKAGE)}: {node.module} {private}")
     assert offenders == []
+
+
+def test_no_source_module_takes_part_in_an_import_cycle():
+    """Not even through an import deferred into a function: a cycle means two modules that
+    should be one, or a piece that belongs lower (core.verbs, core.deliveries, core.demo)."""
+    import grimp
+
+    graph = grimp.build_graph("shegong", exclude_type_checking_imports=True)
+    sources = {m for m in graph.modules if ".tests" not in m and ".migrations" not in m}
+    cycles = set()
+    for module in sources:
+        for imported in graph.find_modules_directly_imported_by(module) & sources:
+            chain = graph.find_shortest_chain(importer=imported, imported=module)
+            if chain:
+                cycles.add(" -> ".join((module, *chain)))
+    assert sorted(cycles) == []

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from shegong.core.scope import ScopedQuerySet
 
-from .audit import VERB_LABELS, Verb
+from .verbs import VERB_LABELS, Verb
 
 
 class AppendOnlyError(Exception):

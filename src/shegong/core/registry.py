@@ -18,8 +18,9 @@ loaddemo`` runs the registered loaders, each in ``order`` (then registration ord
 order of ``INSTALLED_APPS``). Periodic scans have their own registry (``core.scans``), and so do
 notification events (``core.notify``).
 
-Functions are given as callables or as dotted paths; a dotted path is imported on first use, so
-``ready()`` stays cheap and free of import cycles.
+Menu predicates and card functions are callables (the app's ``menu.py`` and ``cards.py`` import
+its queries). Routers, checks and demo loaders may be dotted paths, imported on first use, so
+``ready()`` does not import an app's API or demo data.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class MenuEntry:
     icon: str
     order: int = 0
     perm: Perm | None = None
-    or_if: Callable[[Any], bool] | str | None = None
+    or_if: Callable[[Any], bool] | None = None
 
     @property
     def key(self) -> str:
@@ -109,7 +110,7 @@ class Card:
 
     name: str
     template: str
-    context: Callable[[Any], dict[str, Any] | None] | str
+    context: Callable[[Any], dict[str, Any] | None]
     order: int = 0
     perm: Perm | None = None
 

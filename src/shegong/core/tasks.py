@@ -6,22 +6,19 @@ from datetime import timedelta
 
 from django_tasks import task
 
+from . import deliveries
 from .scans import periodic_scan
 
 
 @task(queue_name="notify")
 def send_deliveries(channel: str) -> dict[str, int]:
     """Send one channel's due deliveries (enqueued after the commit of a notify())."""
-    from . import notify
-
-    return notify.send_due(channel)
+    return deliveries.send_due(channel)
 
 
 @periodic_scan("notify.flush", every=timedelta(minutes=1), title="发送到期的外部通知")
 def flush_notifications() -> dict[str, dict[str, int]]:
-    from . import notify
-
-    return notify.flush()
+    return deliveries.flush()
 
 
 @periodic_scan("sqlite.checkpoint", every=timedelta(seconds=30), title="整理数据库预写日志")

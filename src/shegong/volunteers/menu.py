@@ -3,10 +3,11 @@ team's pages (teams, activities, hours review, certificates)."""
 
 from shegong.core.perms import Perm
 from shegong.core.registry import MenuEntry
+from shegong.volunteers.queries.access import leads_a_team
 
 GROUP = ("志愿服务", 50)
 VIEW = Perm.VOLUNTEERS_VIEW
-LEADS = "shegong.volunteers.queries.access.leads_a_team"
+LEADS = leads_a_team
 
 ENTRIES = [
     MenuEntry(*GROUP, "志愿者", "volunteers:list", "people", perm=VIEW),

@@ -20,7 +20,7 @@ def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
         if predicate is None:
             return False
         if predicate not in answers:
-            answers[predicate] = bool(registry.resolve(predicate)(user))
+            answers[predicate] = bool(predicate(user))
         return answers[predicate]
 
     groups: dict[str, tuple[int, list[tuple[int, int, dict[str, Any]]]]] = {}

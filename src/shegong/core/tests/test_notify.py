@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from shegong.core import channels, notify
+from shegong.core import channels, deliveries, notify
 from shegong.core.models import Delivery, Notification
 from shegong.core.tasks import send_deliveries
 
@@ -125,7 +125,7 @@ def test_it_sends_to_a_wecom_robot_after_commit(
 def test_wecom_text_is_cut_to_4096_bytes(resident, settings, robot):
     configure(settings, {"name": "群", "kind": "wecom", "url": robot.url})
     notify.notify(resident, "test.long", {"title": "长消息", "body": "汉" * 3000})
-    notify.send_due("群")
+    deliveries.send_due("群")
     content = robot.requests[0]["json"]["markdown"]["content"]
     assert len(content.encode()) <= 4096
     assert content.endswith("…")
@@ -143,7 +143,7 @@ def test_it_signs_dingtalk_requests(resident, settings, robot):
         },
     )
     notify.notify(resident, "test.hello", {"title": "新工单", "body": "请及时处理"})
-    notify.send_due("钉钉群")
+    deliveries.send_due("钉钉群")
 
     (request,) = robot.requests
     assert request["json"] == {
@@ -165,7 +165,7 @@ def test_a_failing_robot_is_retried_with_exponential_backoff(resident, settings,
     notify.notify(resident, "test.hello", {"title": "新工单"})
 
     start = timezone.now()
-    assert notify.send_due("群", now=start)["failed"] == 1
+    assert deliveries.send_due("群", now=start)["failed"] == 1
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.PENDING
     assert delivery.attempts == 1
@@ -173,18 +173,18 @@ def test_a_failing_robot_is_retried_with_exponential_backoff(resident, settings,
     first_delay = delivery.next_attempt_at - start
     assert timedelta(seconds=29) < first_delay < timedelta(seconds=40)
 
-    assert notify.send_due("群", now=start)["failed"] == 0  # not due yet: nothing sent
+    assert deliveries.send_due("群", now=start)["failed"] == 0  # not due yet: nothing sent
     assert len(robot.requests) == 1
 
     delays = []
     for _ in range(4):
         due = Delivery.objects.get().next_attempt_at
-        notify.send_due("群", now=due)
+        deliveries.send_due("群", now=due)
         delivery = Delivery.objects.get()
         if delivery.status == Delivery.Status.PENDING:
             delays.append(delivery.next_attempt_at - due)
     assert delivery.status == Delivery.Status.FAILED
-    assert delivery.attempts == notify.MAX_ATTEMPTS == 5
+    assert delivery.attempts == deliveries.MAX_ATTEMPTS == 5
     assert [round(d.total_seconds() / 30) for d in delays] == [2, 4, 8]
 
 
@@ -192,7 +192,7 @@ def test_a_robot_errcode_is_a_failure(resident, settings, robot):
     configure(settings, {"name": "群", "kind": "wecom", "url": robot.url})
     robot.answer = {"errcode": 93000, "errmsg": "invalid webhook url"}
     notify.notify(resident, "test.hello", {"title": "新工单"})
-    notify.send_due("群")
+    deliveries.send_due("群")
     assert "errcode=93000" in Delivery.objects.get().last_error
 
 
@@ -201,7 +201,7 @@ def test_a_burst_of_30_sends_20_messages_and_digests_the_rest(resident, settings
     for i in range(30):
         notify.notify(resident, "test.burst", {"title": f"工单{i:02d}"})
 
-    result = notify.send_due("群")
+    result = deliveries.send_due("群")
 
     assert len(robot.requests) == 20
     assert result == {"sent": 20, "digested": 11, "failed": 0, "deferred": 0}
@@ -213,12 +213,12 @@ def test_a_burst_of_30_sends_20_messages_and_digests_the_rest(resident, settings
 
     # The minute is full: the next message waits until the window frees.
     notify.notify(resident, "test.burst", {"title": "工单30"})
-    assert notify.send_due("群")["deferred"] == 1
+    assert deliveries.send_due("群")["deferred"] == 1
     assert len(robot.requests) == 20
     waiting = Delivery.objects.get(title="工单30")
     oldest = Delivery.objects.filter(status=Delivery.Status.SENT).order_by("sent_at")[0]
     assert waiting.next_attempt_at == oldest.sent_at + timedelta(seconds=60)
-    assert notify.send_due("群", now=waiting.next_attempt_at)["sent"] == 1
+    assert deliveries.send_due("群", now=waiting.next_attempt_at)["sent"] == 1
 
 
 def test_a_rolled_back_action_sends_nothing(
@@ -246,7 +246,7 @@ def test_sms_goes_to_the_recipients_phone(resident, settings, caplog):
     configure(settings, {"name": "短信", "kind": "sms"})
     notify.notify(resident, "test.hello", {"title": "验证码", "body": "123456"})
     with caplog.at_level("INFO", logger="shegong.notify"):
-        notify.send_due("短信")
+        deliveries.send_due("短信")
     assert f"→ {resident.phone}: 验证码：123456" in caplog.text
     assert Delivery.objects.get().address == resident.phone
 
@@ -254,7 +254,7 @@ def test_sms_goes_to_the_recipients_phone(resident, settings, caplog):
 def test_the_flush_scan_sends_what_a_lost_enqueue_left_behind(resident, settings, robot):
     configure(settings, {"name": "群", "kind": "wecom", "url": robot.url})
     notify.notify(resident, "test.hello", {"title": "新工单"})  # never committed: no task
-    assert notify.flush() == {"群": {"sent": 1, "digested": 0, "failed": 0, "deferred": 0}}
+    assert deliveries.flush() == {"群": {"sent": 1, "digested": 0, "failed": 0, "deferred": 0}}
     assert len(robot.requests) == 1
 
 
@@ -262,7 +262,7 @@ def test_the_flush_scan_fails_deliveries_of_a_removed_channel(resident, settings
     settings.NOTIFY_CHANNELS = "console"
     notify.notify(resident, "test.hello", {"title": "新工单"})
     settings.NOTIFY_CHANNELS = ""
-    notify.flush()
+    deliveries.flush()
     assert Delivery.objects.get().status == Delivery.Status.FAILED
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from shegong.core import notify, scans
+from shegong.core import deliveries, notify, scans
 from shegong.core.models import Delivery, ScanState, WorkerHeartbeat
 from shegong.core.tasks import send_deliveries
 from shegong.core.worker import Worker, default_name
@@ -54,14 +54,14 @@ def test_the_default_name_says_host_and_pid():
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_task_does_not_stop_the_worker(resident, settings, monkeypatch):
     settings.NOTIFY_CHANNELS = "console"
-    original = notify.send_due
+    original = deliveries.send_due
 
     def send_due(channel, **kwargs):
         if channel == "坏":
             raise RuntimeError("provider bug")
         return original(channel, **kwargs)
 
-    monkeypatch.setattr(notify, "send_due", send_due)
+    monkeypatch.setattr(deliveries, "send_due", send_due)
     send_deliveries.enqueue("坏")
     notify.notify(resident, "test.hello", {"title": "新工单"})
     Worker(name="w").run(once=True)

@@ -37,7 +37,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     for card in registry.cards:
         if card.perm is not None and not user.has_perm_in_scope(card.perm):
             continue
-        context = registry.resolve(card.context)(user)
+        context = card.context(user)
         if context is not None:
             cards.append({"name": card.name, "template": card.template, "data": context})
     context = {
