@@ -41,7 +41,8 @@ def check_grant(actor: User, role: Role, region: Region) -> None:
     """An actor may grant only roles below their own, only inside their scope."""
     require_perm(actor, Perm.ACCOUNTS_MANAGE)
     _require_region_in_scope(actor, region)
-    if not actor.is_superuser and role not in GRANTABLE.get(actor.active_role, frozenset()):
+    own = actor.active_role
+    if not actor.is_superuser and (own is None or role not in GRANTABLE.get(own, frozenset())):
         raise NotPermitted(f"您不能授予「{role.label}」角色")
 
 

@@ -8,16 +8,19 @@ that belong to a region store the region's code in their ``region_id`` column (a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.db import models
+
+# Filtering keeps the queryset's own type (its model, and visible_to on a ScopedQuerySet).
+_QS = TypeVar("_QS", bound=models.QuerySet)
 
 
 def subtree_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix + ":"
 
 
-def in_subtree(qs: models.QuerySet, prefix: str, field: str = "region") -> models.QuerySet:
+def in_subtree(qs: _QS, prefix: str, field: str = "region") -> _QS:
     low, high = subtree_range(prefix)
     return qs.filter(**{f"{field}_id__gte": low, f"{field}_id__lt": high})
 
@@ -38,7 +41,7 @@ def scope_prefix(user: Any) -> str | None:
     return membership.region.prefix
 
 
-def scope_queryset(qs: models.QuerySet, user: Any, field: str = "region") -> models.QuerySet:
+def scope_queryset(qs: _QS, user: Any, field: str = "region") -> _QS:
     prefix = scope_prefix(user)
     if prefix is None:
         return qs.none()
@@ -50,8 +53,8 @@ def scope_queryset(qs: models.QuerySet, user: Any, field: str = "region") -> mod
 class ScopedQuerySet(models.QuerySet):
     """QuerySet with ``visible_to(user)``; models set ``scope_field`` if not ``region``."""
 
-    def visible_to(self, user: Any) -> models.QuerySet:
+    def visible_to(self, user: Any) -> Self:
         return scope_queryset(self, user, getattr(self.model, "scope_field", "region"))
 
-    def in_region(self, prefix: str) -> models.QuerySet:
+    def in_region(self, prefix: str) -> Self:
         return in_subtree(self, prefix, getattr(self.model, "scope_field", "region"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -14,6 +14,9 @@ from shegong.core.errors import InvalidInput, NotFound, NotPermitted
 
 from .choices import CODE_LENGTH, PREFIX_LENGTH, Level, child_level
 from .models import Region
+
+if TYPE_CHECKING:
+    from shegong.accounts.models import User
 
 
 @dataclass
@@ -84,12 +87,14 @@ def validate_rows(rows: list[RegionRow]) -> list[dict[str, Any]]:
             elif parent is None:
                 found.add(r.row, "parent_code", f"上级区划不存在：{r.parent_code}")
             else:
-                if child_level(parent.level) != level.value:
+                expected = child_level(parent.level)
+                if expected != level.value:
+                    # A grid has no lower level: say so rather than fail on Level(None).
+                    below = f"其下级应为{Level(expected).label}" if expected else "其下不能再设下级"
                     found.add(
                         r.row,
                         "level",
-                        f"上级「{parent.name}」是{Level(parent.level).label}，"
-                        f"其下级应为{Level(child_level(parent.level)).label}",
+                        f"上级「{parent.name}」是{Level(parent.level).label}，{below}",
                     )
                 elif not r.code.startswith(parent.code[: PREFIX_LENGTH[Level(parent.level)]]):
                     found.add(r.row, "code", f"代码 {r.code} 不在上级 {parent.code} 的代码范围内")
@@ -129,7 +134,7 @@ def _insert(rows: Iterable[RegionRow]) -> list[Region]:
     return created
 
 
-def _check_manage(actor: Any, parent_code: str) -> None:
+def _check_manage(actor: User, parent_code: str) -> None:
     from shegong.core.perms import Perm
 
     if not actor.has_perm_in_scope(Perm.REGIONS_MANAGE):
@@ -137,12 +142,13 @@ def _check_manage(actor: Any, parent_code: str) -> None:
     if actor.is_superuser:
         return
     membership = actor.active_membership
+    assert membership is not None  # a non-superuser holding REGIONS_MANAGE has an active role
     if not parent_code or not parent_code.startswith(membership.region.prefix):
         raise NotFound("未找到上级区划，或不在您的工作范围内")
 
 
 @transaction.atomic(durable=True)
-def create_region(row: RegionRow, *, actor: Any) -> Region:
+def create_region(row: RegionRow, *, actor: User) -> Region:
     """Add one region (typically a grid) under a parent inside the actor's scope."""
     _check_manage(actor, row.parent_code)
     errors = validate_rows([row])
@@ -154,7 +160,7 @@ def create_region(row: RegionRow, *, actor: Any) -> Region:
 
 
 @transaction.atomic(durable=True)
-def import_regions(rows: list[RegionRow], *, actor: Any, source: str = "") -> list[Region]:
+def import_regions(rows: list[RegionRow], *, actor: User | None, source: str = "") -> list[Region]:
     """Validate every row, then write all of them or none."""
     if actor is not None:
         for parent in {r.parent_code for r in rows}:

@@ -10,7 +10,7 @@ any number assisting).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -136,7 +136,7 @@ class RoutingRule(models.Model):
 
 
 class ReportQuerySet(ScopedQuerySet):
-    def visible_to(self, user: Any) -> models.QuerySet:
+    def visible_to(self, user: Any) -> Self:
         """What ``user`` may see, built on the one region-scope helper.
 
         - a department member (handler or supervisor, a membership with a department): the

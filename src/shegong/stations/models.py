@@ -7,7 +7,7 @@ that knows its shape) and read by ``schedule.is_open``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -116,7 +116,7 @@ WORKER_WITHDRAWN = "该人员已注销新就业群体登记"
 
 
 class WorkerQuerySet(ScopedQuerySet):
-    def live(self) -> models.QuerySet:
+    def live(self) -> Self:
         """Profiles still registered: not withdrawn (anonymised) ones. Use it wherever a worker
         is listed, exported, found or served."""
         return self.filter(person__isnull=False)

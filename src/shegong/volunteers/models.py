@@ -451,6 +451,10 @@ class ServiceRecord(models.Model):
 
     objects = ScopedQuerySet.as_manager()
 
+    # Not a column: check_in / check_out set it, True when the record was already checked in
+    # (or out) and came back unchanged.
+    repeated: bool
+
     class Meta:
         verbose_name = "志愿服务记录"
         verbose_name_plural = "志愿服务记录"
@@ -542,6 +546,9 @@ class CertificateRequest(models.Model):
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     decline_reason = models.CharField("不予出具的原因", max_length=200, blank=True)
     created_at = models.DateTimeField("申请时间", default=timezone.now)
+
+    # Not a column: request_certificate sets it, False when the same request already waited.
+    created: bool
 
     class Meta:
         verbose_name = "记录证明申请"

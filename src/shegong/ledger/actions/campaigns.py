@@ -61,7 +61,7 @@ def _assignee_for(org_region: str, by_street: dict[str, User], default: User | N
 
 @transaction.atomic(durable=True)
 def create_campaign(
-    *, actor: Any, name: str, region: Region | str, criteria: dict[str, Any], due_on: date,
+    *, actor: User, name: str, region: Region | str, criteria: dict[str, Any], due_on: date,
     assignee_by_street: dict[str, User] | None = None, assignee: User | None = None,
 ) -> ReviewCampaign:  # fmt: skip
     """Open a campaign over the organizations of ``region`` that match ``criteria``."""
@@ -72,9 +72,10 @@ def create_campaign(
         raise InvalidInput.field("name", "请填写名称")
     code = getattr(region, "code", region)
     regions = Region.objects.visible_to(actor) if actor is not None else Region.objects.all()
-    region = regions.filter(code=code).first()
-    if region is None:
+    found: Region | None = regions.filter(code=code).first()
+    if found is None:
         raise InvalidInput.field("region", "区划不存在或不在您的工作范围内")
+    region = found
     if due_on is None:
         raise InvalidInput.field("due_on", "请填写截止日期")
     if due_on < timezone.localdate():
@@ -83,8 +84,8 @@ def create_campaign(
     orgs = Organization.objects.all()
     if actor is not None:
         orgs = orgs.visible_to(actor)
-    orgs = filter_organizations(in_subtree(orgs, region.prefix), criteria)
-    org_rows = list(orgs.order_by("region_id", "pk").values_list("pk", "region_id", "name"))
+    matching = filter_organizations(in_subtree(orgs, region.prefix), criteria)
+    org_rows = list(matching.order_by("region_id", "pk").values_list("pk", "region_id", "name"))
     if not org_rows:
         raise InvalidInput.field("criteria", "没有符合条件的单位")
     if len(org_rows) > MAX_TASKS:
@@ -141,7 +142,7 @@ def create_campaign(
 
 def organization_input(org: Organization, **overrides: Any) -> OrganizationIn:
     """The organization as the input the record actions take, with some fields replaced."""
-    values = {
+    values: dict[str, Any] = {
         "kind": org.kind, "name": org.name, "credit_code": org.credit_code or "",
         "former_names": org.former_names or [], "legal_rep": org.legal_rep,
         "legal_rep_phone": org.legal_rep_phone, "investors": org.investors,
@@ -149,7 +150,7 @@ def organization_input(org: Organization, **overrides: Any) -> OrganizationIn:
         "industry": org.industry, "employee_count": org.employee_count,
         "party_member_count": org.party_member_count, "party_contact": org.party_contact,
         "status": org.status, "is_platform": org.is_platform,
-        "container_credit_code": (org.container.credit_code or "") if org.container_id else "",
+        "container_credit_code": (org.container.credit_code or "") if org.container else "",
     }  # fmt: skip
     values.update(overrides)
     return OrganizationIn(**values)
@@ -157,7 +158,7 @@ def organization_input(org: Organization, **overrides: Any) -> OrganizationIn:
 
 @transaction.atomic(durable=True)
 def complete_task(
-    task: ReviewTask, *, actor: Any, outcome: str, note: str = "",
+    task: ReviewTask, *, actor: User | None, outcome: str, note: str = "",
     changes: OrganizationIn | None = None,
 ) -> ReviewTask:  # fmt: skip
     """End a review task; "updated", "closed" and "moved_out" change the record as well."""
@@ -208,7 +209,7 @@ def complete_task(
 
 
 @transaction.atomic(durable=True)
-def close_campaign(campaign: ReviewCampaign, *, actor: Any) -> ReviewCampaign:
+def close_campaign(campaign: ReviewCampaign, *, actor: User | None) -> ReviewCampaign:
     """End a campaign; its open tasks stay open in the record but can no longer be done."""
     if actor is not None:
         require_perm(actor, Perm.LEDGER_MANAGE)

@@ -30,14 +30,14 @@ __all__ = [
 ]
 
 
-def _in_actor_scope(actor: Any, org: Organization) -> None:
+def _in_actor_scope(actor: User | None, org: Organization) -> None:
     if actor is not None and not Organization.objects.visible_to(actor).filter(pk=org.pk).exists():
         raise NotPermitted("该单位不在您的工作范围内")
 
 
 @transaction.atomic(durable=True)
 def assign_instructor(
-    org: Organization, instructor: User, *, actor: Any, started_on: date | None = None
+    org: Organization, instructor: User, *, actor: User | None, started_on: date | None = None
 ) -> InstructorAssignment:
     """Send ``instructor`` to ``org``; one current assignment per instructor and organization."""
     if actor is not None:
@@ -68,7 +68,7 @@ def assign_instructor(
 
 @transaction.atomic(durable=True)
 def end_instructor_assignment(
-    assignment: InstructorAssignment, *, actor: Any, ended_on: date | None = None
+    assignment: InstructorAssignment, *, actor: User | None, ended_on: date | None = None
 ) -> InstructorAssignment:
     """End a current assignment (the instructor leaves the organization)."""
     if actor is not None:
@@ -92,7 +92,7 @@ def end_instructor_assignment(
 
 
 def record_visit(
-    org: Organization, *, actor: Any, visited_on: date, topic: str, round: int = 1,
+    org: Organization, *, actor: User, visited_on: date, topic: str, round: int = 1,
     notes: str = "", photos: Sequence[Any] | None = None,
 ) -> GuidanceVisit:  # fmt: skip
     """Log a guidance visit. The visitor is an instructor assigned to ``org``; a manager may
@@ -114,7 +114,7 @@ def record_visit(
 
 @transaction.atomic(durable=True)
 def _record_visit(
-    org: Organization, *, actor: Any, visited_on: date, topic: str, round: int, notes: str,
+    org: Organization, *, actor: User, visited_on: date, topic: str, round: int, notes: str,
     photos: list[dict],
 ) -> GuidanceVisit:  # fmt: skip
     if actor is None:

@@ -134,7 +134,7 @@ class _Rollback(Exception):
     pass
 
 
-def _fast(schema: type) -> type:
+def _fast(schema: type[BaseModel]) -> type[BaseModel]:
     """The API's schema without ninja's DjangoGetter wrapper, which serves ORM objects and costs
     half the validation time on plain dicts; every field and validator is inherited as is."""
 
@@ -174,7 +174,7 @@ class _Import:
     """State of one import run: the actor's scope, caches, counts, errors, pending audit rows."""
 
     def __init__(
-        self, table: Table, rows: Rows, *, actor: Any, dry_run: bool, progress: Progress,
+        self, table: Table, rows: Rows, *, actor: User | None, dry_run: bool, progress: Progress,
         columns: Collection[str] | None,
     ) -> None:  # fmt: skip
         self.table = table
@@ -185,7 +185,8 @@ class _Import:
         self.progress = progress
         self.columns = set(columns) if columns is not None else {f.name for f in table.fields}
         self.regions: dict[str, str | None] = {}  # code → error message (None: fine)
-        self.events: list[AuditEvent] = []
+        # verb, target type, target id, target label, region, data (JSON): see event_row
+        self.events: list[tuple[int, str, str, str, str | None, str]] = []
         self.now = timezone.now()
         ctx = audit.current_context()
         self.ip, self.via = ctx.get("ip") or None, ctx.get("via", "system")
@@ -227,7 +228,7 @@ class _Import:
         if self.progress is not None:
             self.progress(self.result.rows)
 
-    def validate(self, schema: type, number: int, values: dict[str, Any]) -> Any:
+    def validate(self, schema: type[BaseModel], number: int, values: dict[str, Any]) -> Any:
         try:
             return schema.model_validate(values)
         except ValidationError as exc:
@@ -295,7 +296,11 @@ class _Import:
             }  # fmt: skip
             fixed = {n: fields[n].get_db_prep_save(v, connection) for n, v in fixed.items()}
             varying = ["verb", "target_type", "target_id", "target_label", "region", "data"]
-            columns = [fields[n].column for n in (*fixed, *varying)]
+            columns = []
+            for name in (*fixed, *varying):
+                column = fields[name].column
+                assert column is not None  # a concrete field always has a column
+                columns.append(column)
             # Table and column names come from the model; every value is a query parameter.
             sql = (
                 f"INSERT INTO {connection.ops.quote_name(AuditEvent._meta.db_table)} "  # noqa: S608
@@ -315,7 +320,9 @@ class _Import:
         r = self.result
         region = None
         if self.actor is not None and self.prefix:
-            region = self.actor.active_membership.region_id
+            membership = self.actor.active_membership
+            assert membership is not None  # a non-empty scope prefix is its region's
+            region = membership.region_id
         audit.record(
             Verb.LEDGER_IMPORTED, actor=self.actor, region=region,
             data={"table": r.table, "source": source, "rows": r.rows, "created": r.created,
@@ -353,7 +360,7 @@ def _changes(obj: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def import_organizations(
-    rows: Rows, *, actor: Any, dry_run: bool = False, progress: Progress = None,
+    rows: Rows, *, actor: User | None, dry_run: bool = False, progress: Progress = None,
     columns: Collection[str] | None = None, source: str = "",
 ) -> ImportResult:  # fmt: skip
     """Upsert organizations by credit code (by name for places without one).
@@ -586,7 +593,7 @@ def _create_organizations(imp: _Import, new: list[_OrgPlan], created_pks: dict[s
 
 
 def import_people(
-    rows: Rows, *, actor: Any, dry_run: bool = False, progress: Progress = None,
+    rows: Rows, *, actor: User | None, dry_run: bool = False, progress: Progress = None,
     columns: Collection[str] | None = None, source: str = "",
 ) -> ImportResult:  # fmt: skip
     """Upsert people by ID number (its blind index); a named employer (registered, in scope)
@@ -729,6 +736,7 @@ def _write_people(imp: _Import, plans: list[_PersonPlan], fields: list[str]) -> 
             )
         }
         for plan in new_jobs:
+            assert plan.org_id is not None  # new_jobs holds only plans with an organization
             imp.event(Verb.EMPLOYMENT_STARTED, orgs[plan.org_id],
                       {"person": plan.person_id, "position": plan.data.position,
                        "manager": plan.data.is_manager, "import": True})  # fmt: skip
@@ -767,7 +775,7 @@ def _create_people(imp: _Import, new: list[_PersonPlan]) -> None:
 
 
 def import_party_orgs(
-    rows: Rows, *, actor: Any, dry_run: bool = False, progress: Progress = None,
+    rows: Rows, *, actor: User | None, dry_run: bool = False, progress: Progress = None,
     columns: Collection[str] | None = None, source: str = "",
 ) -> ImportResult:  # fmt: skip
     """Upsert party organizations by region and name. Files hold hundreds of rows, not
@@ -976,7 +984,7 @@ def _find_organization(
 
 
 def import_coverage(
-    rows: Rows, *, actor: Any, dry_run: bool = False, progress: Progress = None,
+    rows: Rows, *, actor: User | None, dry_run: bool = False, progress: Progress = None,
     columns: Collection[str] | None = None, source: str = "",
 ) -> ImportResult:  # fmt: skip
     """Set the coverage of organizations, by the rules of ``set_coverage`` (``coverage_problem``):
@@ -1052,7 +1060,7 @@ def _import_coverage_row(
 
 
 def import_visits(
-    rows: Rows, *, actor: Any, dry_run: bool = False, progress: Progress = None,
+    rows: Rows, *, actor: User | None, dry_run: bool = False, progress: Progress = None,
     columns: Collection[str] | None = None, source: str = "",
 ) -> ImportResult:  # fmt: skip
     """Record guidance visits from a file, by the rules of ``record_visit``: a topic, a date not
@@ -1135,7 +1143,7 @@ IMPORTERS: dict[str, Callable[..., ImportResult]] = {
 
 
 def import_file(
-    table: str, path: str | Path, *, actor: Any, dry_run: bool = False,
+    table: str, path: str | Path, *, actor: User | None, dry_run: bool = False,
     progress: Progress = None, source: str = "",
 ) -> ImportResult:  # fmt: skip
     """Read ``path`` (xlsx or CSV) and import it as ``table``; on errors, write the error

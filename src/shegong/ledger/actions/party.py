@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
@@ -42,12 +43,14 @@ FORMAL_TYPES = (
 PARTY_ORG_FIELDS = ["name", "type", "founded_on", "term_end"]
 
 
-def _require_manage(actor: Any) -> None:
+def _require_manage(actor: User | None) -> None:
     if actor is not None:
         require_perm(actor, Perm.LEDGER_MANAGE)
 
 
-def _parent(actor: Any, parent_id: int | None, *, child: PartyOrganization | None = None) -> Any:
+def _parent(
+    actor: User | None, parent_id: int | None, *, child: PartyOrganization | None = None
+) -> Any:
     """The parent named by id: active, in the actor's scope, and not the child's own subtree."""
     if parent_id is None:
         return None
@@ -58,6 +61,7 @@ def _parent(actor: Any, parent_id: int | None, *, child: PartyOrganization | Non
     if parent is None:
         raise InvalidInput.field("parent_id", "上级党组织不存在、已撤销或不在您的工作范围内")
     if child is not None:
+        node: PartyOrganization | None
         node, seen = parent, set()
         while node is not None and node.pk not in seen:
             if node.pk == child.pk:
@@ -83,7 +87,7 @@ def _check_member(person: Person, *, field: str = "person") -> None:
 
 @transaction.atomic(durable=True)
 def create_party_org(
-    data: PartyOrgIn, *, actor: Any, secretary: Person | None = None
+    data: PartyOrgIn, *, actor: User | None, secretary: Person | None = None
 ) -> PartyOrganization:
     """A new party organization under an optional parent; ``secretary`` becomes its first member."""
     _require_manage(actor)
@@ -120,7 +124,7 @@ def create_party_org(
 
 @transaction.atomic(durable=True)
 def update_party_org(
-    party_org: PartyOrganization, data: PartyOrgIn, *, actor: Any
+    party_org: PartyOrganization, data: PartyOrgIn, *, actor: User | None
 ) -> PartyOrganization:
     """Apply a full record; the audit entry lists the fields that changed (old and new value).
 
@@ -161,7 +165,7 @@ def update_party_org(
 def convert_temporary_branch(
     party_org: PartyOrganization,
     *,
-    actor: Any,
+    actor: User | None,
     new_type: str,
     name: str | None = None,
     converted_on: date | None = None,
@@ -223,7 +227,7 @@ def add_party_member(
     party_org: PartyOrganization,
     person: Person,
     *,
-    actor: Any,
+    actor: User | None,
     role: str = PartyRole.MEMBER,
     joined_on: date | None = None,
 ) -> PartyMembership:
@@ -261,7 +265,7 @@ def add_party_member(
 
 @transaction.atomic(durable=True)
 def remove_party_member(
-    membership: PartyMembership, *, actor: Any, left_on: date | None = None
+    membership: PartyMembership, *, actor: User | None, left_on: date | None = None
 ) -> PartyMembership:
     """A member leaves (转出); the row stays as history with ``left_on``."""
     _require_manage(actor)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
@@ -55,7 +56,7 @@ PERSON_FIELDS = [
 LEDGER_LEVELS = {Level.STREET, Level.COMMUNITY, Level.GRID}
 
 
-def check_ledger_region(actor: Any, code: str, *, field: str = "region") -> Region:
+def check_ledger_region(actor: User | None, code: str, *, field: str = "region") -> Region:
     """The region a ledger row is filed under: a street, community or grid in the actor's scope.
 
     ``actor=None`` (command line, demo) skips the scope check, as shell access implies it.
@@ -123,7 +124,7 @@ def _jsonable(value: Any) -> Any:
 
 
 @transaction.atomic(durable=True)
-def create_organization(data: OrganizationIn, *, actor: Any) -> Organization:
+def create_organization(data: OrganizationIn, *, actor: User | None) -> Organization:
     if actor is not None:
         require_perm(actor, Perm.LEDGER_MANAGE)
     region = check_ledger_region(actor, data.region)
@@ -139,13 +140,17 @@ def create_organization(data: OrganizationIn, *, actor: Any) -> Organization:
 
 
 @transaction.atomic(durable=True)
-def update_organization(org: Organization, data: OrganizationIn, *, actor: Any) -> Organization:
+def update_organization(
+    org: Organization, data: OrganizationIn, *, actor: User | None
+) -> Organization:
     """Apply a full record; the audit entry lists exactly the fields that changed."""
     return change_organization(org, data, actor=actor)
 
 
 @transaction.atomic(savepoint=False)
-def change_organization(org: Organization, data: OrganizationIn, *, actor: Any) -> Organization:
+def change_organization(
+    org: Organization, data: OrganizationIn, *, actor: User | None
+) -> Organization:
     """``update_organization`` inside the caller's transaction, for actions that change an
     organization as one step of their own (a 回头看 task completed as "updated")."""
     if actor is not None:
@@ -177,7 +182,7 @@ def _person_by_id_number(id_number: str) -> Person | None:
 
 
 @transaction.atomic(savepoint=False)
-def ensure_person(data: PersonIn, *, actor: Any, region: Region) -> tuple[Person, bool]:
+def ensure_person(data: PersonIn, *, actor: User | None, region: Region) -> tuple[Person, bool]:
     """The Person with this ID number, or a new one — inside the caller's transaction, for
     another app's action that files a profile of a Person (a 新就业群体 worker). The caller
     checked its own permission and ``region``; no Employment is recorded. Returns
@@ -194,7 +199,7 @@ def ensure_person(data: PersonIn, *, actor: Any, region: Region) -> tuple[Person
 def file_person(
     data: PersonIn,
     *,
-    actor: Any,
+    actor: User | None,
     region: Region,
     self_service: bool,
     check: Callable[[Person], None] | None = None,
@@ -238,7 +243,7 @@ def file_person(
 
 
 @transaction.atomic(durable=True)
-def create_person(data: PersonIn, *, actor: Any) -> Person:
+def create_person(data: PersonIn, *, actor: User | None) -> Person:
     """A new identity; one per ID number. Its current job is recorded if an org is named."""
     if actor is not None:
         require_perm(actor, Perm.LEDGER_MANAGE)
@@ -255,7 +260,7 @@ def create_person(data: PersonIn, *, actor: Any) -> Person:
 
 
 @transaction.atomic(durable=True)
-def update_person(person: Person, data: PersonIn, *, actor: Any) -> Person:
+def update_person(person: Person, data: PersonIn, *, actor: User | None) -> Person:
     if actor is not None:
         require_perm(actor, Perm.LEDGER_MANAGE)
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -273,7 +278,7 @@ def update_person(person: Person, data: PersonIn, *, actor: Any) -> Person:
     return person
 
 
-def _org_in_scope(actor: Any, credit_code: str) -> Organization:
+def _org_in_scope(actor: User | None, credit_code: str) -> Organization:
     qs = Organization.objects.filter(credit_code=credit_code)
     if actor is not None:
         qs = qs.visible_to(actor)
@@ -286,7 +291,7 @@ def _org_in_scope(actor: Any, credit_code: str) -> Organization:
 
 
 def _start(
-    person: Person, org: Organization, *, position: str, is_manager: bool, actor: Any,
+    person: Person, org: Organization, *, position: str, is_manager: bool, actor: User | None,
     started_on: date | None = None,
 ) -> Employment:  # fmt: skip
     current = Employment.objects.filter(person=person, organization=org, ended_on=None).first()
@@ -305,7 +310,7 @@ def _start(
 
 @transaction.atomic(durable=True)
 def start_employment(
-    person: Person, org: Organization, *, actor: Any, position: str = "",
+    person: Person, org: Organization, *, actor: User | None, position: str = "",
     is_manager: bool = False, started_on: date | None = None,
 ) -> Employment:  # fmt: skip
     if actor is not None:
@@ -316,7 +321,9 @@ def start_employment(
 
 
 @transaction.atomic(durable=True)
-def end_employment(job: Employment, *, actor: Any, ended_on: date | None = None) -> Employment:
+def end_employment(
+    job: Employment, *, actor: User | None, ended_on: date | None = None
+) -> Employment:
     if actor is not None:
         require_perm(actor, Perm.LEDGER_MANAGE)
     if job.ended_on is not None:
@@ -361,7 +368,7 @@ def coverage_problem(
 
 
 @transaction.atomic(durable=True)
-def set_coverage(org: Organization, data: CoverageIn, *, actor: Any) -> Coverage:
+def set_coverage(org: Organization, data: CoverageIn, *, actor: User | None) -> Coverage:
     """How party work reaches ``org``: its own organization, a joint branch, an instructor …"""
     if actor is not None:
         require_perm(actor, Perm.LEDGER_MANAGE)

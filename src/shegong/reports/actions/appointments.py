@@ -23,7 +23,13 @@ __all__ = ["appoint", "end_appointment"]
 
 @transaction.atomic(durable=True)
 def appoint(
-    user: User, *, actor: Any, kind: str, appointed_by: str, appointed_on: Any, region: Region
+    user: User,
+    *,
+    actor: User,
+    kind: str,
+    appointed_by: str,
+    appointed_on: Any,
+    region: Region,
 ) -> Appointment:
     """Appoint a rider as 城市流动监督员 or 红骑网格员 in a region."""
     require_perm(actor, Perm.REPORTS_CONFIGURE)
@@ -50,7 +56,7 @@ def appoint(
 
 
 @transaction.atomic(durable=True)
-def end_appointment(appointment: Appointment, *, actor: Any, ended_on: Any) -> Appointment:
+def end_appointment(appointment: Appointment, *, actor: User, ended_on: Any) -> Appointment:
     require_perm(actor, Perm.REPORTS_CONFIGURE)
     if not appointment.active:
         raise DomainError("该聘任已结束")

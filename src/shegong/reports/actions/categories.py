@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from pydantic import ValidationError
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput
@@ -177,7 +178,7 @@ def _category_values(category: Category | None, data: Mapping[str, Any]) -> dict
         values["attributes"] = parse_attributes(data.get("attributes") or [])
     except InvalidInput as exc:
         errors.items.extend(exc.errors or [{"field": "attributes", "message": exc.detail}])
-    others = Category.objects.exclude(pk=category.pk if category else None)
+    others = Category.objects.exclude(pk=category.pk) if category else Category.objects.all()
     if code and others.filter(service_code=code).exists():
         errors.add("service_code", f"类别编码「{code}」已被其他类别使用")
     if values["name"] and others.filter(name=values["name"]).exists():
@@ -187,7 +188,7 @@ def _category_values(category: Category | None, data: Mapping[str, Any]) -> dict
 
 
 @transaction.atomic(durable=True)
-def save_category(category: Category | None, *, actor: Any, data: Mapping[str, Any]) -> Category:
+def save_category(category: Category | None, *, actor: User, data: Mapping[str, Any]) -> Category:
     """Create (``category`` None) or change a category. ``data`` holds the model's fields, with
     ``attributes`` as rows for ``parse_attributes``. The service code never changes: Open311
     clients keep it. A category is never deleted, only deactivated (its cases keep it)."""
@@ -216,7 +217,7 @@ def save_category(category: Category | None, *, actor: Any, data: Mapping[str, A
 
 
 @transaction.atomic(durable=True)
-def set_category_active(category: Category, *, actor: Any, active: bool) -> Category:
+def set_category_active(category: Category, *, actor: User, active: bool) -> Category:
     """Deactivate a category (no new cases; its cases and rules stay) or activate it again."""
     require_perm(actor, Perm.REPORTS_CONFIGURE)
     category = Category.objects.select_for_update().get(pk=category.pk)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput
@@ -27,7 +27,7 @@ def _hash_key(key: str) -> str:
 
 
 @transaction.atomic(durable=True)
-def create_api_key(*, actor: Any, name: str) -> tuple[ApiKey, str]:
+def create_api_key(*, actor: User | None, name: str) -> tuple[ApiKey, str]:
     """A new Open311 ``api_key``; the plaintext is returned once and never stored."""
     if actor is not None:
         require_perm(actor, Perm.REPORTS_CONFIGURE)
@@ -45,7 +45,7 @@ def create_api_key(*, actor: Any, name: str) -> tuple[ApiKey, str]:
 
 
 @transaction.atomic(durable=True)
-def revoke_api_key(api_key: ApiKey, *, actor: Any) -> ApiKey:
+def revoke_api_key(api_key: ApiKey, *, actor: User | None) -> ApiKey:
     if actor is not None:
         require_perm(actor, Perm.REPORTS_CONFIGURE)
     if api_key.revoked_at is None:

@@ -98,7 +98,7 @@ def _lock(report: Report) -> Report:
 def _move(report: Report, target: str) -> str:
     current = report.status
     if target not in ALLOWED[current]:
-        allowed = sorted(ALLOWED[current], key=list(Status).index)
+        allowed = sorted(ALLOWED[current], key=Status.values.index)
         raise IllegalTransition(
             Status(current).label, Status(target).label, [Status(s).label for s in allowed]
         )
@@ -106,7 +106,7 @@ def _move(report: Report, target: str) -> str:
     return current
 
 
-def _actor_label(actor: Any, department: Department | None = None) -> str:
+def _actor_label(actor: User | None, department: Department | None = None) -> str:
     """What the reporter and the public see: a department's name, never the handler's."""
     if department is not None:
         return department.name
@@ -124,7 +124,7 @@ def _event(
     report: Report,
     kind: str,
     *,
-    actor: Any,
+    actor: User | None,
     before: str = "",
     department: Department | None = None,
     note: str = "",
@@ -154,7 +154,7 @@ def _save(report: Report, *fields: str) -> None:
     report.save(update_fields=[*fields, "updated_at"])
 
 
-def _audit(verb: Verb, report: Report, actor: Any, **data: Any) -> None:
+def _audit(verb: Verb, report: Report, actor: User | None, **data: Any) -> None:
     audit.record(verb, actor=actor, target=report, data=data)
 
 
@@ -168,8 +168,8 @@ def _tell_reporters(report: Report, event: str, *, new: bool = False, **context:
     """The reporter and every follower (merged duplicates' reporters too) hear of each step
     (``new``: the case was created in this transaction, so it has no followers yet)."""
     recipients: dict[int, User] = {}
-    if report.reporter_id:
-        recipients[report.reporter_id] = report.reporter
+    if report.reporter is not None:
+        recipients[report.reporter.pk] = report.reporter
     if not new:
         for follower in Follower.objects.filter(report=report).select_related("user"):
             recipients.setdefault(follower.user_id, follower.user)
@@ -187,7 +187,7 @@ def _tell_reporters(report: Report, event: str, *, new: bool = False, **context:
         )
 
 
-def _require_dispatch(actor: Any, report: Report) -> None:
+def _require_dispatch(actor: User | None, report: Report) -> None:
     if actor is None:
         return
     require_perm(actor, Perm.REPORTS_DISPATCH)
@@ -195,7 +195,7 @@ def _require_dispatch(actor: Any, report: Report) -> None:
         raise NotPermitted("该工单不在您的工作范围内")
 
 
-def _require_lead_handler(actor: Any, report: Report) -> Department:
+def _require_lead_handler(actor: User | None, report: Report) -> Department:
     """The actor's department, which must be the case's lead department."""
     lead = report.lead_department
     if actor is None:
@@ -210,7 +210,7 @@ def _require_lead_handler(actor: Any, report: Report) -> Department:
     return lead
 
 
-def _is_reporter(actor: Any, report: Report) -> bool:
+def _is_reporter(actor: User | None, report: Report) -> bool:
     return actor is not None and report.reporter_id is not None and actor.pk == report.reporter_id
 
 
@@ -219,7 +219,7 @@ def _is_reporter(actor: Any, report: Report) -> bool:
 
 def submit_report(
     *,
-    actor: Any,
+    actor: User | None,
     category: Category,
     description: str,
     lat: float | None = None,
@@ -266,6 +266,8 @@ def submit_report(
             lat, lon = geo.to_wgs84(lat, lon, crs)
     if errors:
         raise InvalidInput("；".join(e["message"] for e in errors), errors=errors)
+    # _check_intake refused a case with neither a point (located above) nor a region.
+    assert located_region is not None
     processed = photo_intake.process_photos(photos, field="photos")
     stored = photo_intake.store_photos(processed, folder="reports") if processed else []
     try:
@@ -291,7 +293,7 @@ def submit_report(
 
 
 def _check_intake(
-    actor: Any,
+    actor: User | None,
     category: Category,
     description: str,
     lat: float | None,
@@ -337,7 +339,7 @@ def _check_intake(
 @transaction.atomic(durable=True)
 def _submit(
     *,
-    actor: Any,
+    actor: User | None,
     category: Category,
     description: str,
     lat: float | None,
@@ -406,7 +408,11 @@ def _submit(
                     "url": _link(report, staff=True),
                 },
             )
-    handled_by = f"已转{department.name}办理。" if report.status == Status.TRANSFERRED else ""
+    handled_by = (
+        f"已转{department.name}办理。"
+        if department is not None and report.status == Status.TRANSFERRED
+        else ""
+    )
     _tell_reporters(report, "reports.received", new=True, handled_by=handled_by)
     return report
 
@@ -415,7 +421,7 @@ def _submit(
 
 
 @transaction.atomic(durable=True)
-def accept_report(report: Report, *, actor: Any, note: str = "") -> Report:
+def accept_report(report: Report, *, actor: User | None, note: str = "") -> Report:
     """The dispatch desk takes the case in (受理)."""
     report = _lock(report)
     _require_dispatch(actor, report)
@@ -428,7 +434,7 @@ def accept_report(report: Report, *, actor: Any, note: str = "") -> Report:
 
 
 @transaction.atomic(durable=True)
-def reject_report(report: Report, *, actor: Any, reason: str, note: str) -> Report:
+def reject_report(report: Report, *, actor: User | None, reason: str, note: str) -> Report:
     """Refuse the case: invalid, a duplicate, or not our responsibility; the reporter sees
     the reason."""
     report = _lock(report)
@@ -453,7 +459,7 @@ def reject_report(report: Report, *, actor: Any, reason: str, note: str) -> Repo
 def transfer_report(
     report: Report,
     *,
-    actor: Any,
+    actor: User | None,
     department: Department,
     assisting: Sequence[Department] = (),
     note: str = "",
@@ -472,7 +478,7 @@ def _transfer(
     *,
     department: Department,
     assisting: list[Department],
-    actor: Any,
+    actor: User | None,
     note: str,
     tell: bool = True,
 ) -> Report:
@@ -483,6 +489,7 @@ def _transfer(
     before = _move(report, Status.TRANSFERRED)
     now = timezone.now()
     _start_clock(report, now)
+    assert report.response_due_at is not None  # _start_clock set it
     report.lead_department = department
     report.transferred_at = now
     _save(
@@ -584,7 +591,9 @@ def _auto_reply(report: Report, status: str, department: Department) -> None:
 
 
 @transaction.atomic(durable=True)
-def reassign_report(report: Report, *, actor: Any, department: Department, note: str) -> Report:
+def reassign_report(
+    report: Report, *, actor: User | None, department: Department, note: str
+) -> Report:
     """Change the lead department of a case a department already holds (改派); the clocks
     start again for the new department."""
     report = _lock(report)
@@ -608,7 +617,7 @@ def reassign_report(report: Report, *, actor: Any, department: Department, note:
 
 
 @transaction.atomic(durable=True)
-def add_assist(report: Report, *, actor: Any, department: Department) -> Report:
+def add_assist(report: Report, *, actor: User | None, department: Department) -> Report:
     """Ask one more department to help (协办) on a case in hand."""
     report = _lock(report)
     _require_dispatch(actor, report)
@@ -631,7 +640,7 @@ def add_assist(report: Report, *, actor: Any, department: Department) -> Report:
 
 
 @transaction.atomic(durable=True)
-def merge_reports(duplicate: Report, *, into: Report, actor: Any, note: str = "") -> Report:
+def merge_reports(duplicate: Report, *, into: Report, actor: User | None, note: str = "") -> Report:
     """Merge a duplicate into the case it repeats (并单): the duplicate ends as merged and its
     reporter follows the main case, so every merged reporter gets the result."""
     if duplicate.pk == into.pk:
@@ -656,6 +665,7 @@ def merge_reports(duplicate: Report, *, into: Report, actor: Any, note: str = ""
     Assignment.objects.filter(report=duplicate, active=True).update(active=False)
     followers = set(Follower.objects.filter(report=duplicate).values_list("user_id", flat=True))
     for user_id in ({duplicate.reporter_id} | followers) - {None, into.reporter_id}:
+        assert user_id is not None  # taken out by the set difference
         Follower.objects.get_or_create(report=into, user_id=user_id)
     text = f"与工单 {into.number} 为同一问题，已并单办理" + (f"：{note}" if note else "")
     _event(
@@ -678,7 +688,7 @@ def merge_reports(duplicate: Report, *, into: Report, actor: Any, note: str = ""
 
 
 @transaction.atomic(durable=True)
-def respond_report(report: Report, *, actor: Any, note: str = "") -> Report:
+def respond_report(report: Report, *, actor: User | None, note: str = "") -> Report:
     """The lead department acknowledges the case (响应): the response clock stops."""
     report = _lock(report)
     department = _require_lead_handler(actor, report)
@@ -699,7 +709,7 @@ def respond_report(report: Report, *, actor: Any, note: str = "") -> Report:
 
 
 @transaction.atomic(durable=True)
-def return_report(report: Report, *, actor: Any, reason: str) -> Report:
+def return_report(report: Report, *, actor: User | None, reason: str) -> Report:
     """The department says the case is not theirs (退单): back to the dispatch desk."""
     report = _lock(report)
     department = _require_lead_handler(actor, report)
@@ -735,7 +745,7 @@ def return_report(report: Report, *, actor: Any, reason: str) -> Report:
 
 
 def resolve_report(
-    report: Report, *, actor: Any, result: str, photos: Sequence[Any] | None = None
+    report: Report, *, actor: User | None, result: str, photos: Sequence[Any] | None = None
 ) -> Report:
     """The lead department reports the work done, with the result and after-photos."""
     if not (result or "").strip():
@@ -750,7 +760,7 @@ def resolve_report(
 
 
 @transaction.atomic(durable=True)
-def _resolve(report: Report, *, actor: Any, result: str, photos: list[dict]) -> Report:
+def _resolve(report: Report, *, actor: User | None, result: str, photos: list[dict]) -> Report:
     report = _lock(report)
     department = _require_lead_handler(actor, report)
     before = _move(report, Status.RESOLVED)
@@ -776,7 +786,7 @@ def _resolve(report: Report, *, actor: Any, result: str, photos: list[dict]) -> 
 
 
 @transaction.atomic(durable=True)
-def add_note(report: Report, *, actor: Any, note: str, public: bool = False) -> Report:
+def add_note(report: Report, *, actor: User | None, note: str, public: bool = False) -> Report:
     """A note on the timeline by a department working on the case or the dispatch desk."""
     report = _lock(report)
     if not (note or "").strip():
@@ -809,7 +819,7 @@ def add_note(report: Report, *, actor: Any, note: str, public: bool = False) -> 
 
 
 @transaction.atomic(durable=True)
-def verify_report(report: Report, *, actor: Any, note: str = "") -> Report:
+def verify_report(report: Report, *, actor: User | None, note: str = "") -> Report:
     """Confirm the work (核实): by the reporter, or staff in the case's region (a grid worker,
     the dispatch desk); None = the auto-verification after the objection period. The case is
     then closed (办结)."""
@@ -842,7 +852,7 @@ def verify_report(report: Report, *, actor: Any, note: str = "") -> Report:
 
 
 @transaction.atomic(durable=True)
-def reopen_report(report: Report, *, actor: Any, reason: str) -> Report:
+def reopen_report(report: Report, *, actor: User | None, reason: str) -> Report:
     """The reporter disputes the result within 7 days of its resolution (where the category
     allows), or staff send the work back (返工): the lead department's clocks start again."""
     report = _lock(report)
@@ -856,7 +866,7 @@ def reopen_report(report: Report, *, actor: Any, reason: str) -> Report:
             raise DomainError(f"办理完毕已超过{REOPEN_WINDOW_DAYS}天，不能再申请重办")
     else:
         _require_dispatch(actor, report)
-    if report.lead_department_id is None:
+    if report.lead_department is None:
         raise DomainError("该工单没有主办部门，不能重启")
     before = _move(report, Status.REOPENED)
     _start_clock(report, timezone.now())
@@ -904,7 +914,7 @@ def reopen_report(report: Report, *, actor: Any, reason: str) -> Report:
 
 
 @transaction.atomic(durable=True)
-def rate_report(report: Report, *, actor: Any, rating: int, comment: str = "") -> Report:
+def rate_report(report: Report, *, actor: User, rating: int, comment: str = "") -> Report:
     """The reporter rates a closed case 1–5 (满意 / 基本满意 / 不满意), once."""
     report = _lock(report)
     if not _is_reporter(actor, report):
@@ -929,7 +939,7 @@ def rate_report(report: Report, *, actor: Any, rating: int, comment: str = "") -
 
 
 @transaction.atomic(durable=True)
-def follow_report(report: Report, *, actor: Any) -> Follower:
+def follow_report(report: Report, *, actor: User) -> Follower:
     """Follow an open case instead of reporting it again ("someone reported this")."""
     if actor is None or not actor.is_authenticated:
         raise NotPermitted("请先登录")
@@ -949,7 +959,7 @@ def follow_report(report: Report, *, actor: Any) -> Follower:
 
 
 @transaction.atomic(durable=True)
-def hide_report(report: Report, *, actor: Any, hidden: bool, reason: str) -> Report:
+def hide_report(report: Report, *, actor: User, hidden: bool, reason: str) -> Report:
     """Hide a case from the public pages and Open311 (or show it again), with a reason."""
     report = _lock(report)
     require_perm(actor, Perm.REPORTS_MODERATE)
@@ -973,7 +983,7 @@ def hide_report(report: Report, *, actor: Any, hidden: bool, reason: str) -> Rep
 
 
 @transaction.atomic(durable=True)
-def redact_photo(report: Report, *, actor: Any, index: int, reason: str) -> Report:
+def redact_photo(report: Report, *, actor: User, index: int, reason: str) -> Report:
     """Replace a photo's public copy with a blurred one (faces, number plates); staff still see
     the original."""
     report = _lock(report)

@@ -9,11 +9,9 @@ a department whose region covers it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
-from shegong.accounts.models import Department
+from shegong.accounts.models import Department, User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import NotFound
@@ -28,7 +26,7 @@ __all__ = ["delete_routing_rule", "save_routing_rule"]
 
 @transaction.atomic(durable=True)
 def save_routing_rule(
-    *, actor: Any, category: Category, region: Region, department: Department
+    *, actor: User, category: Category, region: Region, department: Department
 ) -> RoutingRule:
     """Route ``category`` in ``region``'s subtree to ``department`` (replacing the department of
     an existing rule for the same category and region). The region must be in the actor's
@@ -74,19 +72,20 @@ def save_routing_rule(
 
 
 @transaction.atomic(durable=True)
-def delete_routing_rule(rule: RoutingRule, *, actor: Any) -> None:
+def delete_routing_rule(rule: RoutingRule, *, actor: User) -> None:
     """Remove a rule: the category's cases in that region then follow the next wider rule, or
     wait at the dispatch desk."""
     require_perm(actor, Perm.REPORTS_CONFIGURE)
-    rule = (
+    found = (
         RoutingRule.objects.visible_to(actor)
         .select_for_update()
         .select_related("category", "department")
         .filter(pk=rule.pk)
         .first()
     )
-    if rule is None:
+    if found is None:
         raise NotFound("未找到该派单规则")
+    rule = found
     audit.record(
         Verb.ROUTING_RULE_DELETED,
         actor=actor,

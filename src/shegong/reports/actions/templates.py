@@ -8,10 +8,10 @@ are district-wide configuration.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db import transaction
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.perms import Perm, require_perm
@@ -51,7 +51,7 @@ def _normalise_placeholders(text: str, errors: _Errors) -> str:
 def save_template(
     template: ResponseTemplate | None,
     *,
-    actor: Any,
+    actor: User,
     category: Category | None,
     status: str,
     title: str,

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
@@ -102,7 +103,7 @@ def _period(errors: list, starts_on: Any, ends_on: Any) -> None:
         errors.append({"field": "ends_on", "message": "结束日期不能早于开始日期"})
 
 
-def _region(errors: list, actor: Any, value: Any) -> Region | None:
+def _region(errors: list, actor: User | None, value: Any) -> Region | None:
     code = str(value.code if isinstance(value, Region) else value or "").strip()
     regions = Region.objects.all() if actor is None else Region.objects.visible_to(actor)
     region = regions.filter(code=code).first() if code else None
@@ -111,12 +112,12 @@ def _region(errors: list, actor: Any, value: Any) -> Region | None:
     return region
 
 
-def _campaign_in_scope(actor: Any, campaign: CareCampaign) -> None:
+def _campaign_in_scope(actor: User | None, campaign: CareCampaign) -> None:
     if actor is not None and not campaigns_visible_to(actor).filter(pk=campaign.pk).exists():
         raise NotFound(CAMPAIGN_NOT_FOUND)
 
 
-def _station_for(actor: Any, campaign: CareCampaign, station: Station) -> Station:
+def _station_for(actor: User | None, campaign: CareCampaign, station: Station) -> Station:
     """The station, in the actor's scope and inside the campaign's region."""
     if actor is not None and not Station.objects.visible_to(actor).filter(pk=station.pk).exists():
         raise NotFound(STATION_NOT_FOUND)
@@ -131,7 +132,7 @@ def _station_for(actor: Any, campaign: CareCampaign, station: Station) -> Statio
 
 @transaction.atomic(durable=True)
 def create_campaign(
-    *, actor: Any, name: str, benefit: str, region: Any, starts_on: date, ends_on: date
+    *, actor: User | None, name: str, benefit: str, region: Any, starts_on: date, ends_on: date
 ) -> CareCampaign:
     """A care campaign in ``region`` (in the actor's scope), running from ``starts_on`` to
     ``ends_on`` inclusive."""
@@ -143,6 +144,7 @@ def create_campaign(
     place = _region(errors, actor, region)
     _period(errors, starts_on, ends_on)
     _raise(errors)
+    assert place is not None  # else _region added an error and _raise refused it
     campaign = CareCampaign.objects.create(
         name=name, benefit=benefit, region=place, starts_on=starts_on, ends_on=ends_on,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -156,7 +158,9 @@ def create_campaign(
 
 
 @transaction.atomic(durable=True)
-def set_stock(campaign: CareCampaign, station: Station, quantity: int, *, actor: Any) -> Any:
+def set_stock(
+    campaign: CareCampaign, station: Station, quantity: int, *, actor: User | None
+) -> Any:
     """配发: ``station`` received ``quantity`` of the benefit in all (not fewer than it has
     already given out)."""
     if actor is not None:
@@ -199,7 +203,7 @@ def give_benefit(
     *,
     worker: Worker,
     station: Station,
-    actor: Any,
+    actor: User | None,
     at: datetime | None = None,
 ) -> Distribution:
     """Hand the campaign's benefit to ``worker`` at ``station``: within the campaign's dates,
@@ -247,7 +251,7 @@ def give_benefit(
 @transaction.atomic(durable=True)
 def create_insurance_batch(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     insurer: str,
     policy_number: str,
@@ -265,6 +269,7 @@ def create_insurance_batch(
     place = _region(errors, actor, region)
     _period(errors, starts_on, ends_on)
     _raise(errors)
+    assert place is not None  # else _region added an error and _raise refused it
     batch = InsuranceBatch.objects.create(
         name=name, insurer=insurer, policy_number=policy_number, region=place,
         starts_on=starts_on, ends_on=ends_on,
@@ -296,7 +301,7 @@ class EnrolmentResult:
 
 @transaction.atomic(durable=True)
 def enroll_workers(
-    batch: InsuranceBatch, workers: Iterable[Worker], *, actor: Any
+    batch: InsuranceBatch, workers: Iterable[Worker], *, actor: User | None
 ) -> EnrolmentResult:
     """Enrol ``workers`` (each once; those enrolled before are skipped, and so are those outside
     the batch's region or the actor's scope) and report the counts. A withdrawn (anonymised)

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit, geo
 from shegong.core import photos as photo_intake
 from shegong.core.audit import Verb
@@ -55,12 +56,12 @@ EDITABLE = {
 # --- checks ---------------------------------------------------------------------------------
 
 
-def _check_actor(actor: Any) -> None:
+def _check_actor(actor: User | None) -> None:
     if actor is not None:
         require_perm(actor, Perm.STATIONS_MANAGE)
 
 
-def _check_station_scope(actor: Any, station: Station) -> None:
+def _check_station_scope(actor: User | None, station: Station) -> None:
     if actor is not None and not Station.objects.visible_to(actor).filter(pk=station.pk).exists():
         raise NotFound(STATION_NOT_FOUND)
 
@@ -103,7 +104,7 @@ def _check_fields(values: dict[str, Any], errors: list[dict[str, str]]) -> None:
 
 
 def _located(
-    actor: Any, lat: Any, lon: Any, crs: str, errors: list[dict[str, str]]
+    actor: User | None, lat: Any, lon: Any, crs: str, errors: list[dict[str, str]]
 ) -> tuple[Region, float, float] | None:
     """The region of the point and its WGS-84 coordinates; errors appended otherwise."""
     try:
@@ -124,7 +125,9 @@ def _located(
     return region, round(lat, 7), round(lon, 7)
 
 
-def _operator(actor: Any, operator: Any, errors: list[dict[str, str]]) -> Organization | None:
+def _operator(
+    actor: User | None, operator: Any, errors: list[dict[str, str]]
+) -> Organization | None:
     if operator in (None, ""):
         return None
     pk = operator.pk if isinstance(operator, Organization) else operator
@@ -163,7 +166,7 @@ def _store_photos(files: Sequence[Any] | None, *, room: int) -> list[dict]:
 
 def create_station(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     kind: str,
     address: str,
@@ -203,7 +206,7 @@ def create_station(
 
 @transaction.atomic(durable=True)
 def _create(
-    actor: Any,
+    actor: User | None,
     values: dict[str, Any],
     place: tuple[Region, float, float],
     operator: Organization | None,
@@ -227,7 +230,7 @@ def _create(
     return station
 
 
-def update_station(station: Station, *, actor: Any, **changes: Any) -> Station:
+def update_station(station: Station, *, actor: User | None, **changes: Any) -> Station:
     """Change some fields of a station; the audit entry names the fields that changed.
     A new location (``lat``/``lon``, with ``crs``) is located again and must stay in scope."""
     _check_actor(actor)
@@ -270,7 +273,7 @@ def update_station(station: Station, *, actor: Any, **changes: Any) -> Station:
 @transaction.atomic(durable=True)
 def _update(
     pk: int,
-    actor: Any,
+    actor: User | None,
     values: dict[str, Any],
     facilities: list[Facility] | None,
     remove: set[int],
@@ -305,7 +308,9 @@ def _update(
 
 
 @transaction.atomic(durable=True)
-def set_station_status(station: Station, *, actor: Any, status: str, reason: str) -> Station:
+def set_station_status(
+    station: Station, *, actor: User | None, status: str, reason: str
+) -> Station:
     """Open, suspend or close a station, with a reason (shown in the audit trail)."""
     _check_actor(actor)
     _check_station_scope(actor, station)
@@ -355,7 +360,7 @@ def _checklist(raw: Any, errors: list[dict[str, str]]) -> list[dict[str, Any]]:
 def record_inspection(
     station: Station,
     *,
-    actor: Any,
+    actor: User | None,
     inspected_on: date,
     checklist: Any = (),
     defects: str = "",
@@ -401,7 +406,9 @@ def record_inspection(
 
 
 @transaction.atomic(durable=True)
-def resolve_inspection(inspection: Inspection, *, actor: Any, resolution: str) -> Inspection:
+def resolve_inspection(
+    inspection: Inspection, *, actor: User | None, resolution: str
+) -> Inspection:
     """整改完成: close an inspection's defects with what was done."""
     _check_actor(actor)
     _check_station_scope(actor, inspection.station)

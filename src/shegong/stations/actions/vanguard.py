@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core import photos as photo_intake
 from shegong.core.audit import Verb
@@ -65,11 +66,11 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
-def _people(actor: Any) -> Any:
+def _people(actor: User | None) -> Any:
     return Person.objects.all() if actor is None else Person.objects.visible_to(actor)
 
 
-def _region(actor: Any, value: Any, errors: list[dict[str, str]]) -> Region | None:
+def _region(actor: User | None, value: Any, errors: list[dict[str, str]]) -> Region | None:
     code = _text(value.code if isinstance(value, Region) else value)
     regions = Region.objects.all() if actor is None else Region.objects.visible_to(actor)
     region = regions.filter(code=code, level__in=REGION_LEVELS).first() if code else None
@@ -78,14 +79,14 @@ def _region(actor: Any, value: Any, errors: list[dict[str, str]]) -> Region | No
     return region
 
 
-def _by_number(actor: Any, number: str) -> Person | None:
+def _by_number(actor: User | None, number: str) -> Person | None:
     text = normalize_id_number(number)
     if not text:
         return None
     return _people(actor).filter(id_number_index=blind_index(text)).first()
 
 
-def _by_pk(actor: Any, value: Any) -> Person | None:
+def _by_pk(actor: User | None, value: Any) -> Person | None:
     pk = value.pk if isinstance(value, Person) else value
     if not str(pk).isdigit():
         return None
@@ -116,7 +117,7 @@ def _store(files: Sequence[Any] | None, *, room: int) -> list[dict]:
 
 
 def _holders(
-    actor: Any,
+    actor: User | None,
     holders: Iterable[Any] | None,
     numbers: Iterable[str] | None,
     errors: list[dict[str, str]],
@@ -149,7 +150,9 @@ def _holders(
     return people
 
 
-def _organization(actor: Any, value: Any, errors: list[dict[str, str]]) -> Organization | None:
+def _organization(
+    actor: User | None, value: Any, errors: list[dict[str, str]]
+) -> Organization | None:
     if value in (None, ""):
         return None
     pk = value.pk if isinstance(value, Organization) else value
@@ -164,7 +167,7 @@ def _organization(actor: Any, value: Any, errors: list[dict[str, str]]) -> Organ
 def save_vanguard_post(
     post: VanguardPost | None = None,
     *,
-    actor: Any,
+    actor: User | None,
     kind: str,
     name: str,
     organization: Any = None,
@@ -187,7 +190,7 @@ def save_vanguard_post(
         if post is None:
             raise NotFound(POST_NOT_FOUND)
     errors: list[dict[str, str]] = []
-    values = {"kind": _text(kind), "name": _text(name), "area": _text(area)}
+    values: dict[str, Any] = {"kind": _text(kind), "name": _text(name), "area": _text(area)}
     if values["kind"] not in KINDS:
         _bad(errors, "kind", "请选择类型（党员先锋岗或党员责任区）")
     if not values["name"]:
@@ -206,7 +209,7 @@ def save_vanguard_post(
     _raise(errors)
 
     created = post is None
-    if created:
+    if post is None:
         post = VanguardPost.objects.create(**values)
         changed = sorted([*values, "holders"])
     else:
@@ -248,7 +251,7 @@ def _year(value: Any, errors: list[dict[str, str]]) -> int | None:
 def save_role_model(
     model: RoleModel | None = None,
     *,
-    actor: Any,
+    actor: User | None,
     title: str,
     year: Any,
     person: Any = None,
@@ -310,7 +313,7 @@ def save_role_model(
 
 @transaction.atomic(durable=True)
 def _save_model(
-    pk: int | None, actor: Any, values: dict[str, Any], remove: set[int], stored: list[dict]
+    pk: int | None, actor: User | None, values: dict[str, Any], remove: set[int], stored: list[dict]
 ) -> RoleModel:
     if pk is None:
         model = RoleModel.objects.create(**values, photo=stored)

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
@@ -73,7 +74,7 @@ def record_visit(
     station: Station,
     *,
     worker: Worker,
-    actor: Any,
+    actor: User | None,
     services: Iterable[Any] = (),
     source: str = "qr",
     at: datetime | None = None,
@@ -119,7 +120,7 @@ def record_visit(
 
 @transaction.atomic(durable=True)
 def tally_visits(
-    station: Station, *, actor: Any, on: date, count: int, note: str = ""
+    station: Station, *, actor: User | None, on: date, count: int, note: str = ""
 ) -> VisitTally:
     """Record ``count`` anonymous visits on day ``on`` (not in the future)."""
     if actor is not None:

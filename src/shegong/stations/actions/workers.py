@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.api import field_errors
 from shegong.core.audit import Verb
@@ -66,7 +67,7 @@ def platforms() -> Any:
 # --- checks ---------------------------------------------------------------------------------
 
 
-def _region(actor: Any, code: Any, *, self_service: bool) -> Region | None:
+def _region(actor: User | None, code: Any, *, self_service: bool) -> Region | None:
     """A street, community or grid: anywhere in the deployment for the worker themself (riders
     move across the district), inside the actor's scope for staff."""
     code = str(code.code if isinstance(code, Region) else code or "").strip()
@@ -100,7 +101,7 @@ def _profile_errors(values: dict[str, Any], errors: list[dict[str, str]]) -> Non
 @transaction.atomic(durable=True)
 def register_worker(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     id_number: str,
     phone: str,
@@ -172,7 +173,7 @@ def register_worker(
 # --- update ---------------------------------------------------------------------------------
 
 
-def _own_or_in_scope(worker: Worker, actor: Any, *, self_service: bool) -> None:
+def _own_or_in_scope(worker: Worker, actor: User | None, *, self_service: bool) -> None:
     """The actor may act on this live profile: their own (self-service), or in their scope
     with stations.manage (staff); anything else is the same NotFound as a missing one."""
     if actor is None:
@@ -196,7 +197,7 @@ def _locked_live(worker: Worker) -> Worker:
 
 @transaction.atomic(durable=True)
 def update_worker(
-    worker: Worker, *, actor: Any, self_service: bool = False, **changes: Any
+    worker: Worker, *, actor: User | None, self_service: bool = False, **changes: Any
 ) -> Worker:
     """Change the profile (kind, platform, delivery site, party member, region): by staff in
     scope, or by the worker themself on H5 (``self_service``: the actor must be the worker's
@@ -246,7 +247,9 @@ def update_worker(
 
 
 @transaction.atomic(durable=True)
-def withdraw_worker(worker: Worker, *, actor: Any, self_service: bool, reason: str = "") -> Worker:
+def withdraw_worker(
+    worker: Worker, *, actor: User | None, self_service: bool, reason: str = ""
+) -> Worker:
     """撤回同意并注销 (PIPL arts. 15, 47; the notice's sections 五 and 六): anonymise the profile.
 
     The row stays, so the 服务人次, benefits and insurance statistics it is part of stay true,

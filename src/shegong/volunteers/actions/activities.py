@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import (
@@ -113,17 +114,17 @@ def _minutes(at: datetime) -> datetime:
     return at.replace(second=0, microsecond=0)
 
 
-def _team(actor: Any, team: Team | int | str | None) -> Team:
+def _team(actor: User | None, team: Team | int | str | None) -> Team:
     pk = team.pk if isinstance(team, Team) else team
     if actor is None:
-        found = Team.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+        found = Team.objects.filter(pk=pk).first() if pk is not None and str(pk).isdigit() else None
         if found is None:
             raise NotFound(access.TEAM_NOT_FOUND)
         return found
     return access.access_team(actor, pk)
 
 
-def _check_runs(actor: Any, activity: Activity, *, for_write: bool = False) -> Activity:
+def _check_runs(actor: User | None, activity: Activity, *, for_write: bool = False) -> Activity:
     """The activity again (locked when writing), or NotFound when the actor does not run it."""
     if actor is None:
         qs = Activity.objects.select_for_update() if for_write else Activity.objects
@@ -232,7 +233,7 @@ def _shift_specs(
             _bad(errors, "shifts", f"{label}须在活动时间（{window}）之内")
         pk = entry.get("id")
         specs.append({
-            "id": int(pk) if str(pk or "").isdigit() else None, "starts_at": start,
+            "id": int(pk) if pk and str(pk).isdigit() else None, "starts_at": start,
             "ends_at": end, "quota": _quota(entry.get("quota"), "shifts", errors, label),
         })  # fmt: skip
     return specs
@@ -263,7 +264,7 @@ def _check_insurance(risky: bool, note: str, errors: list[dict[str, str]]) -> No
 
 def create_activity(
     *,
-    actor: Any,
+    actor: User | None,
     team: Team | int,
     title: str,
     category: str,
@@ -286,7 +287,7 @@ def create_activity(
     written then. ``shifts`` empty: one shift spanning the window with ``quota``."""
     found = _team(actor, team)
     now = timezone.now()
-    values = {
+    values: dict[str, Any] = {
         "title": _text(title), "category": category, "description": _text(description),
         "address": _text(address), "radius_m": radius_m, "risky": bool(risky),
         "insurance_note": _text(insurance_note),
@@ -306,7 +307,7 @@ def create_activity(
 
 @transaction.atomic(durable=True)
 def _create(
-    actor: Any, team: Team, region: Region | None, values: dict[str, Any], starts_at: Any,
+    actor: User | None, team: Team, region: Region | None, values: dict[str, Any], starts_at: Any,
     ends_at: Any, specs: list[dict[str, Any]], skills: list[Skill],
 ) -> Activity:  # fmt: skip
     activity = Activity.objects.create(
@@ -332,7 +333,7 @@ def _create(
 # --- update ----------------------------------------------------------------------------------
 
 
-def update_activity(activity: Activity, *, actor: Any, **changes: Any) -> Activity:
+def update_activity(activity: Activity, *, actor: User | None, **changes: Any) -> Activity:
     """Change some fields of an activity (and its shifts); the audit entry names what changed.
 
     Refused on a cancelled activity; after it has ended only ``people_served`` may change; once
@@ -345,7 +346,7 @@ def update_activity(activity: Activity, *, actor: Any, **changes: Any) -> Activi
 
 
 @transaction.atomic(durable=True)
-def _update(pk: int, actor: Any, changes: dict[str, Any]) -> Activity:
+def _update(pk: int, actor: User | None, changes: dict[str, Any]) -> Activity:
     activity = _check_runs(actor, Activity(pk=pk), for_write=True)
     now = timezone.now()
     if activity.status == ActivityStatus.CANCELLED:
@@ -446,6 +447,7 @@ def _save_shifts(
 ) -> list[Shift]:  # fmt: skip
     """Write the shifts; return those whose quota rose while people wait (to promote)."""
     by_id = {s.pk: s for s in shifts}
+    shift: Shift | None  # the two loops below share the name
     if locked:
         # Same shifts, same times (checked): only the quotas may change.
         raised = []
@@ -511,7 +513,7 @@ def _move(activity: Activity, target: str) -> None:
 
 
 @transaction.atomic(durable=True)
-def submit_activity(activity: Activity, *, actor: Any) -> Activity:
+def submit_activity(activity: Activity, *, actor: User | None) -> Activity:
     """提交审核: a draft (or a rejected activity, after editing) goes to review."""
     activity = _check_runs(actor, activity, for_write=True)
     _move(activity, ActivityStatus.PENDING)
@@ -526,7 +528,9 @@ def submit_activity(activity: Activity, *, actor: Any) -> Activity:
 
 
 @transaction.atomic(durable=True)
-def review_activity(activity: Activity, *, actor: Any, approve: bool, note: str = "") -> Activity:
+def review_activity(
+    activity: Activity, *, actor: User | None, approve: bool, note: str = ""
+) -> Activity:
     """审核: publish a pending activity, or reject it with a note (the team is told either way)."""
     if actor is not None:
         if not reviewable(actor).filter(pk=activity.pk).exists():
@@ -558,22 +562,24 @@ def review_activity(activity: Activity, *, actor: Any, approve: bool, note: str 
     return activity
 
 
-def _tell_organizers(activity: Activity, actor: Any, *, approved: bool, note: str) -> None:
+def _tell_organizers(activity: Activity, actor: User | None, *, approved: bool, note: str) -> None:
     from django.urls import reverse
 
     from shegong.volunteers.models import TeamMember
 
-    recipients = {}
-    if activity.created_by_id:
-        recipients[activity.created_by_id] = activity.created_by
+    recipients: dict[int, User] = {}
+    if activity.created_by is not None:
+        recipients[activity.created_by.pk] = activity.created_by
     leaders = TeamMember.objects.filter(
         team_id=activity.team_id, role="leader", left_on__isnull=True,
         volunteer__person__user__isnull=False,
     ).select_related("volunteer__person__user")  # fmt: skip
     for member in leaders:
         user = member.volunteer.person.user
+        assert user is not None  # the query asked for leaders with an account
         recipients[user.pk] = user
-    recipients.pop(getattr(actor, "pk", None), None)
+    if actor is not None:
+        recipients.pop(actor.pk, None)
     context = {
         "title": activity.title, "result": "通过，已发布" if approved else "未通过",
         "note": note or "", "url": reverse("volunteers:activity", args=[activity.pk]),
@@ -583,7 +589,7 @@ def _tell_organizers(activity: Activity, actor: Any, *, approved: bool, note: st
 
 
 @transaction.atomic(durable=True)
-def cancel_activity(activity: Activity, *, actor: Any, reason: str) -> Activity:
+def cancel_activity(activity: Activity, *, actor: User | None, reason: str) -> Activity:
     """取消活动 before it starts, with a reason; every active sign-up is cancelled and told."""
     activity = _check_runs(actor, activity, for_write=True)
     reason = _text(reason)

@@ -32,6 +32,7 @@ from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit, geo
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
@@ -171,8 +172,8 @@ def _check_fence(shift: Shift, position: Position, verb: str) -> None:
 
 
 def check_in(
-    shift: Shift, volunteer: Volunteer, *, actor: Any, lat: Any, lon: Any, accuracy: Any = None,
-    crs: str = "wgs84", at: datetime | None = None,
+    shift: Shift, volunteer: Volunteer, *, actor: User | None, lat: Any, lon: Any,
+    accuracy: Any = None, crs: str = "wgs84", at: datetime | None = None,
 ) -> ServiceRecord:  # fmt: skip
     """签到: open the volunteer's record of this shift (``record.repeated`` tells a second
     check-in, which returns the first record unchanged)."""
@@ -190,8 +191,8 @@ def check_in(
 
 @transaction.atomic(durable=True)
 def _check_in(
-    shift_pk: int, volunteer_pk: int, actor: Any, lat: Any, lon: Any, accuracy: Any, crs: str,
-    at: datetime | None,
+    shift_pk: int, volunteer_pk: int, actor: User | None, lat: Any, lon: Any, accuracy: Any,
+    crs: str, at: datetime | None,
 ) -> ServiceRecord:  # fmt: skip
     shift = Shift.objects.select_related("activity").get(pk=shift_pk)
     activity = shift.activity
@@ -254,7 +255,7 @@ def find_record(shift: Shift, volunteer: Volunteer) -> ServiceRecord:
 
 @transaction.atomic(durable=True)
 def check_out(
-    record: ServiceRecord, *, actor: Any, lat: Any, lon: Any, accuracy: Any = None,
+    record: ServiceRecord, *, actor: User | None, lat: Any, lon: Any, accuracy: Any = None,
     crs: str = "wgs84", at: datetime | None = None,
 ) -> ServiceRecord:  # fmt: skip
     """签退: close the open record with the hours served (``record.repeated`` tells a second
@@ -321,6 +322,7 @@ def _close_batch(now: datetime) -> int:
     rows = list(due.select_related("shift")[:BATCH])
     for record in rows:
         shift = record.shift
+        assert shift is not None  # the filter on shift__ends_at left out records without one
         check_in_at = record.check_in_at or shift.starts_at
         out = max(shift.ends_at, check_in_at)
         hours = hours_between(check_in_at, out, shift)
@@ -342,7 +344,7 @@ def _close_batch(now: datetime) -> int:
 
 @transaction.atomic(durable=True)
 def correct_attendance(
-    record: ServiceRecord, *, actor: Any, check_in_at: datetime | None,
+    record: ServiceRecord, *, actor: User | None, check_in_at: datetime | None,
     check_out_at: datetime | None, reason: str,
 ) -> ServiceRecord:  # fmt: skip
     """更正签到/签退时间 with a reason, while the record is not approved; the hours are
@@ -380,6 +382,7 @@ def correct_attendance(
         raise InvalidInput("；".join(e["message"] for e in errors), errors=errors)
     assert check_in_at is not None and check_out_at is not None
     shift = record.shift
+    assert shift is not None  # refused above when shift_id is None
     before = {
         "check_in_at": record.check_in_at.isoformat() if record.check_in_at else None,
         "check_out_at": record.check_out_at.isoformat() if record.check_out_at else None,

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
@@ -63,7 +64,7 @@ register_event(
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _recording_team(actor: Any, team: Any, volunteer: Volunteer) -> Team | None:
+def _recording_team(actor: User | None, team: Any, volunteer: Volunteer) -> Team | None:
     """Who records: the team the actor runs (a member's award), or staff in scope (no team)."""
     if team is None or team == "":
         if actor is not None and not can_record_without_team(actor, volunteer):
@@ -72,6 +73,7 @@ def _recording_team(actor: Any, team: Any, volunteer: Volunteer) -> Team | None:
             raise NotPermitted(STAFF_ONLY)
         return None
     pk = getattr(team, "pk", team)
+    found: Team | None
     if actor is not None:
         found = access.access_team(actor, pk)
     else:
@@ -123,8 +125,6 @@ def _values(
 
 
 def _tell(volunteer_id: int, event: str, context: dict[str, Any]) -> None:
-    from shegong.accounts.models import User
-
     user = (
         User.objects.filter(person__volunteer__pk=volunteer_id, is_active=True)
         .only("pk", "phone")
@@ -139,8 +139,8 @@ def _tell(volunteer_id: int, event: str, context: dict[str, Any]) -> None:
 
 @transaction.atomic(durable=True)
 def record_award(
-    volunteer: Any, *, actor: Any, title: str, level: str, awarded_by: str, awarded_on: date,
-    note: str = "", team: Any = None,
+    volunteer: Any, *, actor: User | None, title: str, level: str, awarded_by: str,
+    awarded_on: date, note: str = "", team: Any = None,
 ) -> Award:  # fmt: skip
     """记录表彰: an honour ``volunteer`` received, in ``team``'s name (one the actor runs, of
     which the volunteer is or was a member) or, without a team, by staff in scope."""
@@ -173,13 +173,14 @@ def record_award(
 
 
 @transaction.atomic(durable=True)
-def revoke_award(award: Any, *, actor: Any, reason: str) -> Award:
+def revoke_award(award: Any, *, actor: User | None, reason: str) -> Award:
     """撤销: a wrong entry stays in the record, struck through, with the reason."""
     reason = access.one_line(reason)
     if not reason:
         raise InvalidInput.field("reason", "请填写撤销原因")
     if len(reason) > REASON_MAX:
         raise InvalidInput.field("reason", f"撤销原因不能超过 {REASON_MAX} 字")
+    found: Award | None
     if actor is not None:
         found = access_award(actor, award, for_write=True)
     else:

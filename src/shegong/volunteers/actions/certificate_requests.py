@@ -32,6 +32,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
@@ -86,7 +87,7 @@ def _deciders(team: Team) -> list[Any]:
     """Who hears of a new request: the team's current leaders with an account, and the staff
     who manage volunteers at the nearest level above the team (its community, else its street…)
     — not every district officer."""
-    from shegong.accounts.models import Membership, User
+    from shegong.accounts.models import Membership
 
     ids = set(
         TeamMember.objects.filter(
@@ -110,8 +111,6 @@ def _deciders(team: Team) -> list[Any]:
 
 
 def _tell_volunteer(req: CertificateRequest, event: str, context: dict[str, Any]) -> None:
-    from shegong.accounts.models import User
-
     user = (
         User.objects.filter(person__volunteer__pk=req.volunteer_id, is_active=True)
         .only("pk", "phone")
@@ -146,7 +145,13 @@ def _period_text(req: CertificateRequest) -> dict[str, str]:
 
 @transaction.atomic(durable=True)
 def request_certificate(
-    volunteer: Any, team: Any, *, actor: Any, period_start: date, period_end: date, purpose: str
+    volunteer: Any,
+    team: Any,
+    *,
+    actor: User | None,
+    period_start: date,
+    period_end: date,
+    purpose: str,
 ) -> CertificateRequest:
     """申请: the volunteer asks ``team`` for a certificate of the period, for ``purpose``.
 
@@ -229,7 +234,7 @@ def _same_or_refuse(
 
 
 @transaction.atomic(durable=True)
-def decline_request(req: Any, *, actor: Any, reason: str) -> CertificateRequest:
+def decline_request(req: Any, *, actor: User | None, reason: str) -> CertificateRequest:
     """不予出具: by those who run the team, with a reason the volunteer is told."""
     found = access_request(actor, req, for_write=True) if actor is not None else _locked(req)
     reason = access.one_line(reason)
@@ -256,7 +261,7 @@ def decline_request(req: Any, *, actor: Any, reason: str) -> CertificateRequest:
 
 
 @transaction.atomic(durable=True)
-def withdraw_request(req: Any, *, actor: Any) -> CertificateRequest:
+def withdraw_request(req: Any, *, actor: User) -> CertificateRequest:
     """撤回: the volunteer takes back a request that still waits."""
     found = access_my_request(actor, req, for_write=True)
     certificates.check_request_move(found, Status.WITHDRAWN)

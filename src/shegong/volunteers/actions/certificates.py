@@ -43,6 +43,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
@@ -141,8 +142,6 @@ def check_period(start: Any, end: Any) -> tuple[date, date]:
 
 
 def _user_of(volunteer_id: int) -> Any:
-    from shegong.accounts.models import User
-
     return (
         User.objects.filter(person__volunteer__pk=volunteer_id, is_active=True)
         .only("pk", "phone")
@@ -154,7 +153,9 @@ def _my_url() -> str:
     return reverse("volunteers_m:hours")
 
 
-def _open_request(request: Any, actor: Any, team: Team, volunteer: Volunteer) -> CertificateRequest:
+def _open_request(
+    request: Any, actor: User | None, team: Team, volunteer: Volunteer
+) -> CertificateRequest:
     """The open request being answered, locked: one of a team the actor runs (else NotFound),
     for this volunteer and team, still 待受理."""
     pk = getattr(request, "pk", request)
@@ -185,8 +186,8 @@ def check_request_move(req: CertificateRequest, target: str) -> None:
 
 @transaction.atomic(durable=True)
 def issue(
-    volunteer: Any, team: Any, period_start: date, period_end: date, actor: Any, note: str = "",
-    *, request: Any = None,
+    volunteer: Any, team: Any, period_start: date, period_end: date, actor: User | None,
+    note: str = "", *, request: Any = None,
 ) -> Certificate:  # fmt: skip
     """出具: a certificate of ``team``'s approved hours for ``volunteer`` in the period (which
     must be more than zero), by someone who runs the team. With ``request`` (a
@@ -262,7 +263,7 @@ def issue(
 
 
 @transaction.atomic(durable=True)
-def revoke(cert: Any, actor: Any, reason: str) -> Certificate:
+def revoke(cert: Any, actor: User | None, reason: str) -> Certificate:
     """作废: the serial then checks as "该证明已作废"; the row stays."""
     reason = str(reason or "").strip()
     if not reason:
@@ -330,7 +331,7 @@ def font_file() -> tuple[str, int] | None:
                 face = ImageFont.truetype(str(path), 12, index=index)
             except OSError:
                 break
-            if " SC" in face.getname()[0]:
+            if " SC" in (face.getname()[0] or ""):
                 return str(path), index
         try:
             ImageFont.truetype(str(path), 12)

@@ -29,13 +29,14 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
@@ -46,6 +47,9 @@ from shegong.volunteers.queries import access
 from shegong.volunteers.queries.access import runs_team
 from shegong.volunteers.queries.hours import approved_sum, corrected_hours
 from shegong.volunteers.stars import star_for
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 __all__ = [
     "NotPending",
@@ -101,7 +105,7 @@ class NotPending(DomainError):
 
     title = "该记录不能审核"
 
-    MESSAGES = {
+    MESSAGES: ClassVar[dict[str, str]] = {
         RecordStatus.OPEN: "该记录尚未签退（服务中），不能审核",
         RecordStatus.APPROVED: "该记录已确认，不能再次审核；如时长有误请使用「更正时长」",
         RecordStatus.DECLINED: "该记录已退回（未通过），不能再审核；如确有服务请补录",
@@ -164,7 +168,11 @@ def _served_on(value: Any) -> date:
     return value
 
 
-def _record_for_write(actor: Any, record: Any) -> ServiceRecord:
+class _Owner(TypedDict):
+    owner_id: int | None  # the account of the record's volunteer, if they have one
+
+
+def _record_for_write(actor: User | None, record: Any) -> WithAnnotations[ServiceRecord, _Owner]:
     """The record, locked, with its team and its volunteer's account id (``owner_id``), if it
     is one of a team the actor runs — else NotFound, the same as a missing record."""
     pk = getattr(record, "pk", record)
@@ -189,7 +197,7 @@ def _record_for_write(actor: Any, record: Any) -> ServiceRecord:
     return found
 
 
-def _team_for_write(actor: Any, team: Any) -> Team:
+def _team_for_write(actor: User | None, team: Any) -> Team:
     pk = getattr(team, "pk", team)
     if actor is None:
         found = Team.objects.filter(pk=pk).first()
@@ -207,15 +215,13 @@ def _tell(volunteer_id: int, user_id: int | None, event: str, context: dict[str,
     """The volunteer hears of it in the inbox (and configured channels) if they have an account."""
     if not user_id:
         return
-    from shegong.accounts.models import User
-
     user = User.objects.filter(pk=user_id, is_active=True).only("pk", "phone").first()
     if user is not None:
         notify(user, event, {"url": _my_hours_url(), **context})
 
 
 def _apply_hours(
-    volunteer_id: int, delta: Decimal, *, actor: Any, now: Any, user_id: int | None
+    volunteer_id: int, delta: Decimal, *, actor: User | None, now: Any, user_id: int | None
 ) -> Decimal:
     """Add ``delta`` to the volunteer's running total and move the star with it.
 
@@ -234,7 +240,7 @@ def _apply_hours(
 
 
 def _move_star(
-    volunteer_id: int, old: int, new: int, total: Decimal, *, actor: Any, now: Any,
+    volunteer_id: int, old: int, new: int, total: Decimal, *, actor: User | None, now: Any,
     user_id: int | None,
 ) -> None:  # fmt: skip
     """Set the star ``new``; a higher one is dated, audited and announced to the volunteer."""
@@ -273,7 +279,12 @@ def _evaluation(value: Any) -> str:
 
 
 def _approve(
-    record: ServiceRecord, *, actor: Any, note: str, now: Any, evaluation: str = ""
+    record: WithAnnotations[ServiceRecord, _Owner],
+    *,
+    actor: User | None,
+    note: str,
+    now: Any,
+    evaluation: str = "",
 ) -> ServiceRecord:
     if record.status != RecordStatus.PENDING:
         raise NotPending(record)
@@ -298,7 +309,7 @@ def _approve(
 
 
 @transaction.atomic(durable=True)
-def approve(record: Any, actor: Any, note: str = "", evaluation: str = "") -> ServiceRecord:
+def approve(record: Any, actor: User | None, note: str = "", evaluation: str = "") -> ServiceRecord:
     """确认: a pending record's hours count — added to the volunteer's total, star recomputed;
     with the team's 评价 of the service if given."""
     note = _text(note, "note", "审核意见", required=False)
@@ -309,7 +320,7 @@ def approve(record: Any, actor: Any, note: str = "", evaluation: str = "") -> Se
 
 @transaction.atomic(durable=True)
 def approve_many(
-    records: Iterable[Any], actor: Any, note: str = "", evaluation: str = ""
+    records: Iterable[Any], actor: User | None, note: str = "", evaluation: str = ""
 ) -> list[ServiceRecord]:
     """批量确认: every record or none (one transaction); one audit entry per record."""
     note = _text(note, "note", "审核意见", required=False)
@@ -332,7 +343,7 @@ def approve_many(
 
 
 @transaction.atomic(durable=True)
-def decline(record: Any, actor: Any, note: str) -> ServiceRecord:
+def decline(record: Any, actor: User | None, note: str) -> ServiceRecord:
     """不予确认: the record stays on file, its hours never count; the volunteer is told why."""
     note = _text(note, "note", "不予确认的原因")
     found = _record_for_write(actor, record)
@@ -350,7 +361,7 @@ def decline(record: Any, actor: Any, note: str) -> ServiceRecord:
 
 
 @transaction.atomic(durable=True)
-def adjust(record: Any, actor: Any, hours_delta: Any, reason: str) -> ServiceRecord:
+def adjust(record: Any, actor: User | None, hours_delta: Any, reason: str) -> ServiceRecord:
     """更正: a new ADJUSTMENT row of ``hours_delta`` (signed) correcting an approved record.
 
     The original stays as it was; the adjustment counts at once (it is the reviewer's own
@@ -421,7 +432,7 @@ def _activity_of(team: Team, activity: Any) -> Activity | None:
 
 @transaction.atomic(durable=True)
 def enter_manual(
-    volunteer: Any, team: Any, *, actor: Any, served_on: date, hours: Any, content: str,
+    volunteer: Any, team: Any, *, actor: User | None, served_on: date, hours: Any, content: str,
     reason: str, activity: Any = None,
 ) -> ServiceRecord:  # fmt: skip
     """补录: a paper record (or a forgotten check-in) entered by the team, pending review."""
@@ -448,7 +459,7 @@ def enter_manual(
 
 @transaction.atomic(durable=True)
 def transfer_in(
-    volunteer: Any, team: Any, *, actor: Any, source_organization: str, served_on: date,
+    volunteer: Any, team: Any, *, actor: User | None, source_organization: str, served_on: date,
     hours: Any, content: str, proof_note: str,
 ) -> ServiceRecord:  # fmt: skip
     """转入: service recorded by another organisation (谁组织谁记录), entered here with the
@@ -505,7 +516,7 @@ def _check_counts_once(
 
 
 @transaction.atomic(durable=True)
-def recount(volunteer: Any, actor: Any = None) -> tuple[Decimal, Decimal]:
+def recount(volunteer: Any, actor: User | None = None) -> tuple[Decimal, Decimal]:
     """Re-sum the volunteer's approved records into ``Volunteer.hours`` (and the star); returns
     (old, new). Audited only when the total was off."""
     pk = getattr(volunteer, "pk", volunteer)

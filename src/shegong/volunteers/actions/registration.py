@@ -19,6 +19,7 @@ Each entry point runs in one durable transaction and writes one audit entry. ``a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -27,6 +28,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit, pii
 from shegong.core.api import field_errors
 from shegong.core.audit import Verb
@@ -85,7 +87,7 @@ register_event(
 
 
 def pick_region(
-    actor: Any, value: Any, levels: set[str], *, anywhere: bool = False
+    actor: User | None, value: Any, levels: Collection[str], *, anywhere: bool = False
 ) -> Region | None:
     """A region of one of ``levels`` by code: anywhere in the deployment when ``anywhere`` (a
     volunteer picks their own service area), inside the actor's scope otherwise."""
@@ -276,7 +278,7 @@ def _guardian_values(guardian: Any, errors: list[dict[str, str]]) -> dict[str, s
 @transaction.atomic(durable=True)
 def register_volunteer(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     id_number: str,
     phone: str = "",
@@ -355,18 +357,18 @@ def register_volunteer(
 # --- update -----------------------------------------------------------------------------------
 
 
-def _is_self(actor: Any, volunteer: Volunteer) -> bool:
+def _is_self(actor: User | None, volunteer: Volunteer) -> bool:
     return actor is not None and volunteer.person.user_id == actor.pk
 
 
-def _check_staff(actor: Any, volunteer: Volunteer) -> None:
+def _check_staff(actor: User, volunteer: Volunteer) -> None:
     require_perm(actor, Perm.VOLUNTEERS_MANAGE)
     if not Volunteer.objects.visible_to(actor).filter(pk=volunteer.pk).exists():
         raise NotFound(access.VOLUNTEER_NOT_FOUND)
 
 
 @transaction.atomic(durable=True)
-def update_volunteer(volunteer: Volunteer, *, actor: Any, **changes: Any) -> Volunteer:
+def update_volunteer(volunteer: Volunteer, *, actor: User | None, **changes: Any) -> Volunteer:
     """Change skills (with certificates), weekly availability and the service area: the
     volunteer themself (H5) or staff in scope. Name, ID number and phone belong to the Person
     and are changed in the ledger."""
@@ -411,7 +413,9 @@ def update_volunteer(volunteer: Volunteer, *, actor: Any, **changes: Any) -> Vol
 
 
 @transaction.atomic(durable=True)
-def change_status(volunteer: Volunteer, *, actor: Any, status: str, reason: str = "") -> Volunteer:
+def change_status(
+    volunteer: Volunteer, *, actor: User | None, status: str, reason: str = ""
+) -> Volunteer:
     """在册 → 暂停服务 / 已退出, and back. The volunteer may change their own status; staff in
     scope anyone's. Leaving ends the volunteer's current team memberships today."""
     volunteer = Volunteer.objects.select_for_update().select_related("person").get(pk=volunteer.pk)
@@ -453,7 +457,7 @@ def change_status(volunteer: Volunteer, *, actor: Any, status: str, reason: str 
 
 @transaction.atomic(durable=True)
 def record_guardian_consent(
-    volunteer: Volunteer, *, actor: Any, name: str, phone: str, relation: str
+    volunteer: Volunteer, *, actor: User | None, name: str, phone: str, relation: str
 ) -> Volunteer:
     """Staff record that a minor volunteer's guardian agreed (name, phone, relation, now)."""
     volunteer = Volunteer.objects.select_for_update().select_related("person").get(pk=volunteer.pk)

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
@@ -78,7 +79,7 @@ def _tell(signup: Signup, shift: Shift, event: str, **context: Any) -> None:
     )  # fmt: skip
 
 
-def _check_actor(actor: Any, volunteer: Volunteer, shift: Shift) -> bool:
+def _check_actor(actor: User | None, volunteer: Volunteer, shift: Shift) -> bool:
     """True for the volunteer themself (or the system); False for someone who runs the
     activity's team; NotFound for anyone else."""
     if actor is None:
@@ -89,7 +90,7 @@ def _check_actor(actor: Any, volunteer: Volunteer, shift: Shift) -> bool:
     return False
 
 
-def sign_up(shift: Shift, volunteer: Volunteer, *, actor: Any) -> Signup:
+def sign_up(shift: Shift, volunteer: Volunteer, *, actor: User | None) -> Signup:
     """报名 a shift: confirmed within the quota, waitlisted beyond it; the same sign-up again
     when already signed up."""
     try:
@@ -105,7 +106,7 @@ def sign_up(shift: Shift, volunteer: Volunteer, *, actor: Any) -> Signup:
 
 
 @transaction.atomic(durable=True)
-def _sign_up(shift_pk: int, volunteer_pk: int, actor: Any) -> Signup:
+def _sign_up(shift_pk: int, volunteer_pk: int, actor: User | None) -> Signup:
     # The lock that keeps the quota: every sign-up and cancellation of this shift waits here.
     shift = Shift.objects.select_for_update().select_related("activity").get(pk=shift_pk)
     volunteer = Volunteer.objects.select_related("person__user").get(pk=volunteer_pk)
@@ -151,7 +152,7 @@ def _sign_up(shift_pk: int, volunteer_pk: int, actor: Any) -> Signup:
 
 
 @transaction.atomic(durable=True)
-def cancel_signup(signup: Signup, *, actor: Any, reason: str = "") -> Signup:
+def cancel_signup(signup: Signup, *, actor: User | None, reason: str = "") -> Signup:
     """取消报名 before the shift starts; a confirmed place goes to the first waitlisted."""
     shift = Shift.objects.select_for_update().select_related("activity").get(pk=signup.shift_id)
     signup = Signup.objects.select_related("volunteer__person__user").get(pk=signup.pk)
@@ -182,7 +183,9 @@ def cancel_signup(signup: Signup, *, actor: Any, reason: str = "") -> Signup:
     return signup
 
 
-def promote_waitlisted(shift: Shift, *, actor: Any, now: datetime | None = None) -> list[Signup]:
+def promote_waitlisted(
+    shift: Shift, *, actor: User | None, now: datetime | None = None
+) -> list[Signup]:
     """Fill the shift's free confirmed places from the waitlist, first come first served.
 
     A helper of the actions above (their transaction, the shift's row already locked)."""

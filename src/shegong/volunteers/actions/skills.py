@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
@@ -26,7 +27,7 @@ MAX_NAME = 30
 NOT_DISTRICT = "技能目录为全区统一配置，请由区级志愿服务管理人员维护"
 
 
-def _check(actor: Any) -> None:
+def _check(actor: User | None) -> None:
     if actor is None:
         return
     require_perm(actor, Perm.VOLUNTEERS_MANAGE)
@@ -56,7 +57,7 @@ def _new_code(name: str) -> str:
 
 
 @transaction.atomic(durable=True)
-def add_skill(*, actor: Any, name: str, needs_certificate: bool = False) -> Skill:
+def add_skill(*, actor: User | None, name: str, needs_certificate: bool = False) -> Skill:
     _check(actor)
     name = _name(name)
     last = Skill.objects.aggregate(m=Max("order"))["m"] or 0
@@ -79,7 +80,7 @@ def _skill(pk: Any) -> Skill:
 
 @transaction.atomic(durable=True)
 def save_skill(
-    pk: Any, *, actor: Any, name: str, needs_certificate: bool, is_active: bool
+    pk: Any, *, actor: User | None, name: str, needs_certificate: bool, is_active: bool
 ) -> Skill:
     """Rename, (un)mark "usually needs a certificate", (de)activate."""
     _check(actor)
@@ -104,7 +105,7 @@ def save_skill(
 
 
 @transaction.atomic(durable=True)
-def move_skill(pk: Any, *, actor: Any, direction: str) -> Skill:
+def move_skill(pk: Any, *, actor: User | None, direction: str) -> Skill:
     """Move a skill one place up or down the list (the order pickers show)."""
     _check(actor)
     if direction not in {"up", "down"}:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
@@ -65,7 +66,9 @@ def _employer(value: Any, errors: list[dict[str, str]]) -> Organization | None:
     return org
 
 
-def _profile(actor: Any, data: dict[str, Any], errors: list[dict[str, str]]) -> dict[str, Any]:
+def _profile(
+    actor: User | None, data: dict[str, Any], errors: list[dict[str, str]]
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "qualification" in data:
         qualification = _text(data["qualification"]) or Qualification.NONE
@@ -118,14 +121,14 @@ def _overlapping(qs: QuerySet, starts_on: date, ends_on: date | None) -> Any:
     return qs.order_by("starts_on").first()
 
 
-def _community(actor: Any, value: Any) -> Any:
+def _community(actor: User | None, value: Any) -> Any:
     region = pick_region(actor, value, {Level.COMMUNITY})
     if region is None:
         raise InvalidInput.field("region", "请选择社区（须在您的工作范围内）")
     return region
 
 
-def _locked_worker(actor: Any, sw: SocialWorker) -> SocialWorker:
+def _locked_worker(actor: User | None, sw: SocialWorker) -> SocialWorker:
     if actor is not None:
         access_social_worker(actor, sw.pk, manage=True)
     return SocialWorker.objects.select_for_update().select_related("person").get(pk=sw.pk)
@@ -137,7 +140,7 @@ def _locked_worker(actor: Any, sw: SocialWorker) -> SocialWorker:
 @transaction.atomic(durable=True)
 def register_social_worker(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     id_number: str,
     phone: str = "",
@@ -173,7 +176,7 @@ def register_social_worker(
 
 
 @transaction.atomic(durable=True)
-def update_social_worker(sw: SocialWorker, *, actor: Any, **changes: Any) -> SocialWorker:
+def update_social_worker(sw: SocialWorker, *, actor: User | None, **changes: Any) -> SocialWorker:
     unknown = set(changes) - EDITABLE
     if unknown:
         raise InvalidInput(f"不能修改：{'、'.join(sorted(unknown))}")
@@ -206,7 +209,12 @@ def update_social_worker(sw: SocialWorker, *, actor: Any, **changes: Any) -> Soc
 
 @transaction.atomic(durable=True)
 def add_stationing(
-    sw: SocialWorker, *, actor: Any, region: Any, starts_on: date, ends_on: date | None = None
+    sw: SocialWorker,
+    *,
+    actor: User | None,
+    region: Any,
+    starts_on: date,
+    ends_on: date | None = None,
 ) -> Stationing:
     """Station a social worker at a community from ``starts_on`` (to ``ends_on``): one
     stationing per worker per community at a time."""
@@ -230,7 +238,9 @@ def add_stationing(
     return stationing
 
 
-def _period_row(model: type, actor: Any, pk: Any, message: str) -> Any:
+def _period_row(
+    model: type[Stationing] | type[Pairing], actor: User | None, pk: Any, message: str
+) -> Any:
     row = model.objects.select_for_update().filter(pk=pk).first() if str(pk).isdigit() else None
     if row is None:
         raise NotFound(message)
@@ -253,7 +263,7 @@ def _end(row: Any, ends_on: Any, what: str) -> None:
 
 
 @transaction.atomic(durable=True)
-def end_stationing(pk: Any, *, actor: Any, ends_on: date | None = None) -> Stationing:
+def end_stationing(pk: Any, *, actor: User | None, ends_on: date | None = None) -> Stationing:
     stationing = _period_row(Stationing, actor, pk, STATIONING_NOT_FOUND)
     ends_on = ends_on or timezone.localdate()
     _end(stationing, ends_on, "驻点")
@@ -271,7 +281,12 @@ def end_stationing(pk: Any, *, actor: Any, ends_on: date | None = None) -> Stati
 
 @transaction.atomic(durable=True)
 def add_pairing(
-    sw: SocialWorker, *, actor: Any, region: Any, starts_on: date, ends_on: date | None = None
+    sw: SocialWorker,
+    *,
+    actor: User | None,
+    region: Any,
+    starts_on: date,
+    ends_on: date | None = None,
 ) -> Pairing:
     """Pair a SENIOR social worker (高级社会工作师) with a community."""
     sw = _locked_worker(actor, sw)
@@ -295,7 +310,7 @@ def add_pairing(
 
 
 @transaction.atomic(durable=True)
-def end_pairing(pk: Any, *, actor: Any, ends_on: date | None = None) -> Pairing:
+def end_pairing(pk: Any, *, actor: User | None, ends_on: date | None = None) -> Pairing:
     pairing = _period_row(Pairing, actor, pk, PAIRING_NOT_FOUND)
     ends_on = ends_on or timezone.localdate()
     _end(pairing, ends_on, "结对")
@@ -312,7 +327,7 @@ def end_pairing(pk: Any, *, actor: Any, ends_on: date | None = None) -> Pairing:
 
 @transaction.atomic(durable=True)
 def log_guidance(
-    pairing: Any, *, actor: Any, on: date, mode: str, topic: str, content: str = ""
+    pairing: Any, *, actor: User | None, on: date, mode: str, topic: str, content: str = ""
 ) -> GuidanceLog:
     """A guidance visit (线下走访) or online answer (线上答疑) of a pairing, on a day within it."""
     pk = pairing.pk if isinstance(pairing, Pairing) else pairing

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound, NotPermitted
@@ -66,18 +67,18 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
-def _is_staff(actor: Any) -> bool:
+def _is_staff(actor: User | None) -> bool:
     return actor is None or access.can_manage(actor)
 
 
-def _run(actor: Any, team: Team) -> Team:
+def _run(actor: User | None, team: Team) -> Team:
     """The team, locked, if the actor runs it (staff in scope or its leader); else NotFound."""
     if actor is None:
         return Team.objects.select_for_update().get(pk=team.pk)
     return access.access_team(actor, team.pk, for_write=True)
 
 
-def _staff_team(actor: Any, team: Team) -> Team:
+def _staff_team(actor: User | None, team: Team) -> Team:
     """The team, locked, if the actor manages it as staff in scope."""
     if actor is None:
         return Team.objects.select_for_update().get(pk=team.pk)
@@ -88,7 +89,7 @@ def _staff_team(actor: Any, team: Team) -> Team:
     return found
 
 
-def _org(actor: Any, value: Any, errors: list[dict[str, str]]) -> Organization | None:
+def _org(actor: User | None, value: Any, errors: list[dict[str, str]]) -> Organization | None:
     if value in (None, ""):
         return None
     pk = value.pk if isinstance(value, Organization) else value
@@ -101,7 +102,9 @@ def _org(actor: Any, value: Any, errors: list[dict[str, str]]) -> Organization |
     return org
 
 
-def _parent(actor: Any, value: Any, team: Team | None, errors: list[dict[str, str]]) -> Team | None:
+def _parent(
+    actor: User | None, value: Any, team: Team | None, errors: list[dict[str, str]]
+) -> Team | None:
     if value in (None, ""):
         return None
     pk = value.pk if isinstance(value, Team) else value
@@ -122,7 +125,7 @@ def _parent(actor: Any, value: Any, team: Team | None, errors: list[dict[str, st
     return parent
 
 
-def _values(actor: Any, data: dict[str, Any], team: Team | None) -> dict[str, Any]:
+def _values(actor: User | None, data: dict[str, Any], team: Team | None) -> dict[str, Any]:
     errors: list[dict[str, str]] = []
     values: dict[str, Any] = {}
     if "name" in data:
@@ -181,7 +184,7 @@ def _plain(value: Any) -> Any:
 @transaction.atomic(durable=True)
 def create_team(
     *,
-    actor: Any,
+    actor: User | None,
     name: str,
     region: Any,
     kind: str = TeamKind.TEAM,
@@ -206,7 +209,7 @@ def create_team(
 
 
 @transaction.atomic(durable=True)
-def update_team(team: Team, *, actor: Any, **changes: Any) -> Team:
+def update_team(team: Team, *, actor: User | None, **changes: Any) -> Team:
     """Staff change anything; the team's leader its description and phone."""
     unknown = set(changes) - STAFF_FIELDS - LEADER_FIELDS
     if unknown:
@@ -239,7 +242,9 @@ def update_team(team: Team, *, actor: Any, **changes: Any) -> Team:
 
 
 @transaction.atomic(durable=True)
-def change_incubation(team: Team, *, actor: Any, state: str, on: date | None = None) -> Team:
+def change_incubation(
+    team: Team, *, actor: User | None, state: str, on: date | None = None
+) -> Team:
     """未纳入孵化 → 孵化中 (started on ``on``) → 已孵化 (completed on ``on``); 孵化中 → 未纳入孵化
     abandons it. ``on`` defaults to today, cannot be in the future or before the start."""
     team = _staff_team(actor, team)
@@ -286,7 +291,7 @@ def find_volunteer(value: Any) -> Volunteer | None:
 
 @transaction.atomic(durable=True)
 def add_member(
-    team: Team, *, actor: Any, volunteer: Any, role: str = TeamRole.MEMBER,
+    team: Team, *, actor: User | None, volunteer: Any, role: str = TeamRole.MEMBER,
     joined_on: date | None = None,
 ) -> TeamMember:  # fmt: skip
     """A volunteer (by number) joins the team on ``joined_on`` (today by default). Only staff
@@ -346,7 +351,7 @@ def _member(team: Team, pk: Any) -> TeamMember:
 
 @transaction.atomic(durable=True)
 def remove_member(
-    team: Team, member_pk: Any, *, actor: Any, left_on: date | None = None, reason: str = ""
+    team: Team, member_pk: Any, *, actor: User | None, left_on: date | None = None, reason: str = ""
 ) -> TeamMember:
     """Record that a member left on ``left_on`` (today by default). A leader's leaving is the
     staff's to record."""
@@ -374,7 +379,7 @@ def remove_member(
 
 
 @transaction.atomic(durable=True)
-def set_member_role(team: Team, member_pk: Any, *, actor: Any, role: str) -> TeamMember:
+def set_member_role(team: Team, member_pk: Any, *, actor: User | None, role: str) -> TeamMember:
     """Appoint a current member as a leader (负责人), or make a leader a member again: staff."""
     team = _staff_team(actor, team)
     if role not in TeamRole.values:

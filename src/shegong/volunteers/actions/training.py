@@ -27,6 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound
@@ -124,13 +125,14 @@ def _values(*, title: Any, held_on: Any, hours: Any, trainer: Any, content: Any)
         error("content", f"培训内容不能超过 {CONTENT_MAX} 字")
     if errors:
         raise InvalidInput(errors[0]["message"], errors=errors)
+    assert length is not None  # else "请填写培训时长" was raised above
     return {
         "title": title, "held_on": held_on, "hours": length.quantize(Decimal("0.1")),
         "trainer": trainer, "content": content,
     }  # fmt: skip
 
 
-def _team(actor: Any, team: Any) -> Team:
+def _team(actor: User | None, team: Any) -> Team:
     """The team, if the actor runs it (NotFound otherwise); any team for the system (None)."""
     pk = getattr(team, "pk", team)
     if actor is not None:
@@ -141,7 +143,7 @@ def _team(actor: Any, team: Any) -> Team:
     return found
 
 
-def _locked(actor: Any, training: Any) -> Training:
+def _locked(actor: User | None, training: Any) -> Training:
     if actor is not None:
         return access_training(actor, training, for_write=True)
     pk = getattr(training, "pk", training)
@@ -160,7 +162,7 @@ def _locked(actor: Any, training: Any) -> Training:
 
 @transaction.atomic(durable=True)
 def record_training(
-    team: Any, *, actor: Any, title: str, held_on: date, hours: Any, trainer: str,
+    team: Any, *, actor: User | None, title: str, held_on: date, hours: Any, trainer: str,
     content: str = "", numbers: Any,
 ) -> Training:  # fmt: skip
     """登记培训: a training ``team`` held, with its trainees by volunteer number (duplicates
@@ -187,7 +189,7 @@ def record_training(
 
 
 @transaction.atomic(durable=True)
-def add_trainees(training: Any, *, actor: Any, numbers: Any) -> list[TrainingAttendance]:
+def add_trainees(training: Any, *, actor: User | None, numbers: Any) -> list[TrainingAttendance]:
     """补登参训志愿者: numbers already on the roster are ignored; an unknown one refuses the
     whole batch. Returns the rows added (none: nothing written, nothing audited)."""
     found = _locked(actor, training)
@@ -211,7 +213,7 @@ def add_trainees(training: Any, *, actor: Any, numbers: Any) -> list[TrainingAtt
 
 
 @transaction.atomic(durable=True)
-def remove_trainee(training: Any, attendance: Any, *, actor: Any) -> TrainingAttendance:
+def remove_trainee(training: Any, attendance: Any, *, actor: User | None) -> TrainingAttendance:
     """移出参训名单: a volunteer recorded by mistake leaves the training's roster."""
     found = _locked(actor, training)
     pk = getattr(attendance, "pk", attendance)
