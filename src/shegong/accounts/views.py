@@ -25,7 +25,7 @@ from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.perms import Perm, Role, require_perm
 from shegong.core.scope import in_subtree
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import add_domain_error, run_action
 
 from . import actions
 from .forms import (
@@ -82,16 +82,15 @@ def password_change(request: HttpRequest) -> HttpResponse:
     first = request.GET.get("first") == "1" or request.user.must_change_password
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = actions.change_password(
-                request.user,
-                actor=request.user,
-                old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        user = run_action(
+            form,
+            actions.change_password,
+            request.user,
+            actor=request.user,
+            old_password=form.cleaned_data["old_password"],
+            new_password=form.cleaned_data["new_password"],
+        )
+        if not form.errors:
             update_session_auth_hash(request, user)
             messages.success(request, "密码已修改")
             return redirect("home")
@@ -170,20 +169,19 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = actions.create_user(
-                actor=request.user,
-                phone=data["phone"],
-                name=data["name"],
-                password=data["password"],
-                role=Role(data["role"]),
-                region=data["region"],
-                department=data["department"],
-                id_number=data["id_number"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        user = run_action(
+            form,
+            actions.create_user,
+            actor=request.user,
+            phone=data["phone"],
+            name=data["name"],
+            password=data["password"],
+            role=Role(data["role"]),
+            region=data["region"],
+            department=data["department"],
+            id_number=data["id_number"],
+        )
+        if not form.errors:
             messages.success(request, f"已创建账号：{user.name_masked}（首次登录须修改密码）")
             return redirect_after_write(request, reverse("accounts:user", args=[user.pk]))
     return render(
@@ -285,17 +283,17 @@ def user_grant(request: HttpRequest, pk: int) -> HttpResponse:
     form = GrantForm(request.POST, actor=request.user, prefix="grant")
     if not form.is_valid():
         return _detail(request, user, grant_form=form, status=422)
-    try:
-        membership = actions.grant_membership(
-            user,
-            actor=request.user,
-            role=Role(form.cleaned_data["role"]),
-            region=form.cleaned_data["region"],
-            department=form.cleaned_data["department"],
-        )
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _detail(request, user, grant_form=form, status=exc.status)
+    membership = run_action(
+        form,
+        actions.grant_membership,
+        user,
+        actor=request.user,
+        role=Role(form.cleaned_data["role"]),
+        region=form.cleaned_data["region"],
+        department=form.cleaned_data["department"],
+    )
+    if form.errors:
+        return _detail(request, user, grant_form=form, status=form.error_status)
     messages.success(request, f"已授予角色：{membership}")
     return redirect_after_write(request, reverse("accounts:user", args=[pk]))
 
@@ -326,14 +324,17 @@ def tokens(request: HttpRequest) -> HttpResponse:
     plaintext = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            token, plaintext = actions.create_token(
-                request.user, actor=request.user, name=form.cleaned_data["name"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
+        created = run_action(
+            form,
+            actions.create_token,
+            request.user,
+            actor=request.user,
+            name=form.cleaned_data["name"],
+        )
+        if form.errors:
+            status = form.error_status
         else:
+            token, plaintext = created
             form = TokenForm()
             messages.success(request, f"已创建访问令牌「{token.name}」")
     context = {

@@ -25,7 +25,7 @@ from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.perms import Perm, require_perm
 from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import add_domain_error, run_action
 
 from ..actions.campaigns import close_campaign, complete_task, create_campaign, organization_input
 from ..actions.guidance import assign_instructor, end_instructor_assignment, record_visit
@@ -106,19 +106,19 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            campaign = create_campaign(
-                actor=request.user,
-                name=data["name"],
-                region=data["region"],
-                criteria=form.criteria(),
-                due_on=data["due_on"],
-                assignee_by_street=form.by_street(),
-                assignee=data["assignee"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc, {"criteria": "region"})
-        else:
+        campaign = run_action(
+            form,
+            create_campaign,
+            actor=request.user,
+            name=data["name"],
+            region=data["region"],
+            criteria=form.criteria(),
+            due_on=data["due_on"],
+            assignee_by_street=form.by_street(),
+            assignee=data["assignee"],
+            field_map={"criteria": "region"},
+        )
+        if not form.errors:
             count = campaign.tasks.count()
             messages.success(request, f"已创建回头看「{campaign.name}」，共{count}项核查任务")
             return redirect_after_write(request, reverse("ledger:campaign", args=[campaign.pk]))
@@ -335,15 +335,13 @@ def visit_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            visit = record_visit(
-                data["organization"], actor=user, visited_on=data["visited_on"],
-                topic=data["topic"], round=data["round"], notes=data["notes"],
-                photos=data["photos"],
-            )  # fmt: skip
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        visit = run_action(
+            form, record_visit,
+            data["organization"], actor=user, visited_on=data["visited_on"],
+            topic=data["topic"], round=data["round"], notes=data["notes"],
+            photos=data["photos"],
+        )  # fmt: skip
+        if not form.errors:
             messages.success(request, f"已记录对 {visit.organization.name} 的走访")
             return redirect_after_write(request, reverse("ledger:visits"))
     return render(
@@ -373,14 +371,12 @@ def instructor_assign(request: HttpRequest) -> HttpResponse:
     form = AssignForm(request.POST or None, actor=request.user, prefix="assign")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            assign_instructor(
-                data["organization"], data["instructor"], actor=request.user,
-                started_on=data["started_on"],
-            )  # fmt: skip
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        run_action(
+            form, assign_instructor,
+            data["organization"], data["instructor"], actor=request.user,
+            started_on=data["started_on"],
+        )  # fmt: skip
+        if not form.errors:
             messages.success(
                 request,
                 f"已派驻 {data['instructor'].name_masked} 到 {data['organization'].name}",

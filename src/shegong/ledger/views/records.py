@@ -24,6 +24,7 @@ from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, require_perm
+from shegong.web.forms import run_action
 
 from ..actions.party import (
     add_party_member,
@@ -287,16 +288,15 @@ def organization_employ(request: HttpRequest, pk: int) -> HttpResponse:
                 "id_number", "未找到该身份证号的人员（或不在您的工作范围内），请先新建人员"
             )
         else:
-            try:
-                start_employment(
-                    person, org, actor=request.user,
-                    position=form.cleaned_data["position"],
-                    is_manager=form.cleaned_data["is_manager"],
-                    started_on=form.cleaned_data["started_on"],
-                )  # fmt: skip
-            except DomainError as exc:
-                put_errors(form, exc, {"organization_credit_code": "id_number"})
-            else:
+            run_action(
+                form, start_employment,
+                person, org, actor=request.user,
+                position=form.cleaned_data["position"],
+                is_manager=form.cleaned_data["is_manager"],
+                started_on=form.cleaned_data["started_on"],
+                field_map={"organization_credit_code": "id_number"},
+            )  # fmt: skip
+            if not form.errors:
                 messages.success(request, f"已登记在职：{person.name_masked}")
                 return redirect_after_write(request, reverse("ledger:organization", args=[pk]))
     context = _org_context(request, org, employment_form=form, open_employment=True)
@@ -562,14 +562,12 @@ def party_org_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         if person_ is None:
             form.add_error("id_number", "未找到该身份证号的人员，或不在您的工作范围内")
         else:
-            try:
-                add_party_member(
-                    found, person_, actor=request.user, role=form.cleaned_data["role"],
-                    joined_on=form.cleaned_data["joined_on"],
-                )  # fmt: skip
-            except DomainError as exc:
-                put_errors(form, exc, {"person": "id_number"})
-            else:
+            run_action(
+                form, add_party_member,
+                found, person_, actor=request.user, role=form.cleaned_data["role"],
+                joined_on=form.cleaned_data["joined_on"], field_map={"person": "id_number"},
+            )  # fmt: skip
+            if not form.errors:
                 messages.success(request, f"已转入党员：{person_.name_masked}")
                 return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
     context = _party_org_context(request, found, member_form=form, open_member=True)

@@ -28,7 +28,7 @@ from shegong.core.perms import Perm, require_perm
 from shegong.core.scope import in_subtree
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import run_action
 
 from .. import metrics
 from ..actions import appointments as appointment_actions
@@ -259,15 +259,13 @@ def appoint(request: HttpRequest) -> HttpResponse:
     form = AppointForm(request.POST, actor=request.user, regions=_regions(request.user))
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            appointment = appointment_actions.appoint(
-                data["phone"], actor=request.user, kind=data["kind"],
-                appointed_by=data["appointed_by"], appointed_on=data["appointed_on"],
-                region=data["region"],
-            )  # fmt: skip
-        except DomainError as exc:
-            add_domain_error(form, exc, {"user": "phone"})
-        else:
+        appointment = run_action(
+            form, appointment_actions.appoint,
+            data["phone"], actor=request.user, kind=data["kind"],
+            appointed_by=data["appointed_by"], appointed_on=data["appointed_on"],
+            region=data["region"], field_map={"user": "phone"},
+        )  # fmt: skip
+        if not form.errors:
             messages.success(
                 request,
                 f"已聘任 {appointment.user.name_masked} 为{appointment.get_kind_display()}",

@@ -23,7 +23,7 @@ from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.regions.models import Region
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import add_domain_error, run_action
 
 from ..actions.categories import save_category, set_category_active
 from ..actions.routing import delete_routing_rule, save_routing_rule
@@ -209,16 +209,15 @@ def routing(request: HttpRequest) -> HttpResponse:
     form = RoutingRuleForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            rule = save_routing_rule(
-                actor=user,
-                category=data["category"],
-                region=data["region"],
-                department=data["department"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        rule = run_action(
+            form,
+            save_routing_rule,
+            actor=user,
+            category=data["category"],
+            region=data["region"],
+            department=data["department"],
+        )
+        if not form.errors:
             messages.success(
                 request,
                 f"已保存派单规则：{rule.category.name} · {rule.region.name} → {rule.department}",
@@ -300,19 +299,18 @@ def template_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = TemplateForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            saved = save_template(
-                template,
-                actor=request.user,
-                category=data["category"],
-                status=data["status"],
-                title=data["title"],
-                text=data["text"],
-                auto=data["auto"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        saved = run_action(
+            form,
+            save_template,
+            template,
+            actor=request.user,
+            category=data["category"],
+            status=data["status"],
+            title=data["title"],
+            text=data["text"],
+            auto=data["auto"],
+        )
+        if not form.errors:
             messages.success(request, f"已保存回复模板「{saved.title}」")
             return redirect_after_write(request, reverse("reports:templates"))
     return render(

@@ -12,10 +12,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from shegong.core.errors import DomainError, NotFound
+from shegong.core.errors import NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import run_action
 
 from ..actions.keys import create_api_key, revoke_api_key
 from ..forms.keys import ApiKeyForm
@@ -28,12 +28,13 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     plaintext = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            api_key, plaintext = create_api_key(actor=request.user, name=form.cleaned_data["name"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
+        created = run_action(
+            form, create_api_key, actor=request.user, name=form.cleaned_data["name"]
+        )
+        if form.errors:
+            status = form.error_status
         else:
+            api_key, plaintext = created
             form = ApiKeyForm()
             messages.success(request, f"已创建接口密钥「{api_key.name}」")
     elif form.errors:

@@ -28,12 +28,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from shegong.core import audit, excel
+from shegong.core import excel
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, ShegongError
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name, mask_phone
+from shegong.web.exports import audited_xlsx
 from shegong.web.forms import add_domain_error
 
 from .. import queries
@@ -219,22 +220,11 @@ def export(request: HttpRequest) -> HttpResponse:
                 r.satisfaction,
             ]  # fmt: skip
 
-    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-    response = excel.xlsx_response(f"随手拍工单-{stamp}.xlsx", EXPORT_COLUMNS, rows(),
-                                   sheet_name="工单")  # fmt: skip
-    membership = user.active_membership
-    audit.record(
-        Verb.REPORTS_EXPORTED,
-        actor=user,
-        region=membership.region_id if membership is not None else None,
-        data={
-            "table": "reports",
-            "rows": int(response["X-Export-Rows"]),
-            "masked": True,
-            "filters": {k: str(v) for k, v in criteria.items()},
-        },
-    )
-    return response
+    # ``criteria`` holds no empty value (``_criteria`` drops them), so the entry lists them all.
+    return audited_xlsx(
+        user, verb=Verb.REPORTS_EXPORTED, table="reports", title="随手拍工单", sheet_name="工单",
+        columns=EXPORT_COLUMNS, rows=rows(), masked=True, filters=criteria,
+    )  # fmt: skip
 
 
 def _export_reporter(report: Report) -> str:

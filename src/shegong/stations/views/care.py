@@ -22,14 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
 from shegong.core.scope import in_subtree
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import run_action
 
 from .. import queries
 from ..actions import care, workers
@@ -70,14 +69,12 @@ def campaigns(request: HttpRequest) -> HttpResponse:
         form = CampaignForm(request.POST, regions=_area_choices(user))
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                campaign = care.create_campaign(
-                    actor=user, name=data["name"], benefit=data["benefit"],
-                    region=data["region"], starts_on=data["starts_on"], ends_on=data["ends_on"],
-                )  # fmt: skip
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            campaign = run_action(
+                form, care.create_campaign,
+                actor=user, name=data["name"], benefit=data["benefit"],
+                region=data["region"], starts_on=data["starts_on"], ends_on=data["ends_on"],
+            )  # fmt: skip
+            if not form.errors:
                 messages.success(request, f"已创建关爱活动：{campaign.name}")
                 return redirect_after_write(
                     request, reverse("stations:campaign", args=[campaign.pk])
@@ -135,11 +132,9 @@ def campaign_stock(request: HttpRequest, pk: int) -> HttpResponse:
     form = StockForm(request.POST, stations=choices)
     if form.is_valid():
         station = queries.access_campaign_station(user, found, form.cleaned_data["station"])
-        try:
-            care.set_stock(found, station, form.cleaned_data["quantity"], actor=user)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return _render_campaign(request, found, stock_form=form, status=exc.status)
+        run_action(form, care.set_stock, found, station, form.cleaned_data["quantity"], actor=user)
+        if form.errors:
+            return _render_campaign(request, found, stock_form=form, status=form.error_status)
         messages.success(request, f"已配发：{station.name} {form.cleaned_data['quantity']} 份")
         return redirect_after_write(request, reverse("stations:campaign", args=[pk]))
     return _render_campaign(request, found, stock_form=form, status=422)
@@ -159,11 +154,9 @@ def campaign_give(request: HttpRequest, pk: int) -> HttpResponse:
         if worker is None:
             form.add_error("who", "未找到该新就业群体人员（请核对身份证号或手机号，或先登记）")
             return _render_campaign(request, found, give_form=form, status=422)
-        try:
-            care.give_benefit(found, worker=worker, station=station, actor=user)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return _render_campaign(request, found, give_form=form, status=exc.status)
+        run_action(form, care.give_benefit, found, worker=worker, station=station, actor=user)
+        if form.errors:
+            return _render_campaign(request, found, give_form=form, status=form.error_status)
         messages.success(request, f"已发放：{worker.person.name_masked}（{station.name}）")
         return redirect_after_write(request, reverse("stations:campaign", args=[pk]))
     return _render_campaign(request, found, give_form=form, status=422)
@@ -189,15 +182,13 @@ def insurance(request: HttpRequest) -> HttpResponse:
         form = BatchForm(request.POST, regions=_area_choices(user))
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                batch = care.create_insurance_batch(
-                    actor=user, name=data["name"], insurer=data["insurer"],
-                    policy_number=data["policy_number"], region=data["region"],
-                    starts_on=data["starts_on"], ends_on=data["ends_on"],
-                )  # fmt: skip
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
+            batch = run_action(
+                form, care.create_insurance_batch,
+                actor=user, name=data["name"], insurer=data["insurer"],
+                policy_number=data["policy_number"], region=data["region"],
+                starts_on=data["starts_on"], ends_on=data["ends_on"],
+            )  # fmt: skip
+            if not form.errors:
                 messages.success(request, f"已创建保险批次：{batch.name}")
                 return redirect_after_write(
                     request, reverse("stations:insurance_batch", args=[batch.pk])
@@ -232,11 +223,9 @@ def insurance_batch(request: HttpRequest, pk: int) -> HttpResponse:
                 for line in data["lines"]:
                     worker = queries.find_worker(user, line)
                     (chosen.append(worker) if worker is not None else missing.append(line))
-            try:
-                result = care.enroll_workers(batch, chosen, actor=user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
+            result = run_action(form, care.enroll_workers, batch, chosen, actor=user)
+            if form.errors:
+                status = form.error_status
             else:
                 text = result.message
                 if missing:

@@ -21,14 +21,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.core import audit, excel
+from shegong.core import excel
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
-from shegong.web.forms import add_domain_error
+from shegong.web.exports import audited_xlsx
+from shegong.web.forms import add_domain_error, run_action
 
 from .. import queries, schedule
 from ..actions import stations as station_actions
@@ -173,21 +174,10 @@ def export(request: HttpRequest) -> HttpResponse:
                 s.contact_name, s.contact_phone, "是" if s.has_defect else "",
             ]  # fmt: skip
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = excel.xlsx_response(f"驿站-{stamp}.xlsx", EXPORT_COLUMNS, rows(), sheet_name="驿站")
-    membership = user.active_membership
-    filters = form.cleaned_data if form.is_bound else {}
-    audit.record(
-        Verb.STATIONS_EXPORTED,
-        actor=user,
-        region=membership.region_id if membership is not None else None,
-        data={
-            "table": "stations",
-            "rows": int(response["X-Export-Rows"]),
-            "filters": {k: str(v) for k, v in filters.items() if v},
-        },
-    )
-    return response
+    return audited_xlsx(
+        user, verb=Verb.STATIONS_EXPORTED, table="stations", title="驿站",
+        columns=EXPORT_COLUMNS, rows=rows(), filters=form.cleaned_data if form.is_bound else None,
+    )  # fmt: skip
 
 
 # --- the form -------------------------------------------------------------------------------
@@ -344,14 +334,13 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     station = _station(user, pk, manage=True)
     form = StatusForm(request.POST)
     if form.is_valid():
-        try:
-            station_actions.set_station_status(
-                station, actor=user, status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )  # fmt: skip
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return _render_detail(request, station, status_form=form, status=exc.status)
+        run_action(
+            form, station_actions.set_station_status,
+            station, actor=user, status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+        if form.errors:
+            return _render_detail(request, station, status_form=form, status=form.error_status)
         label = StationStatus(form.cleaned_data["status"]).label
         messages.success(request, f"驿站状态已改为「{label}」")
         return redirect_after_write(request, reverse("stations:detail", args=[pk]))
@@ -364,15 +353,14 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
     station = _station(user, pk, manage=True)
     form = InspectionForm(request.POST)
     if form.is_valid():
-        try:
-            inspection = station_actions.record_inspection(
-                station, actor=user, inspected_on=form.cleaned_data["inspected_on"],
-                checklist=checklist_from_data(station, request.POST),
-                defects=form.cleaned_data["defects"], follow_up=form.cleaned_data["follow_up"],
-            )  # fmt: skip
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return _render_detail(request, station, inspection_form=form, status=exc.status)
+        inspection = run_action(
+            form, station_actions.record_inspection,
+            station, actor=user, inspected_on=form.cleaned_data["inspected_on"],
+            checklist=checklist_from_data(station, request.POST),
+            defects=form.cleaned_data["defects"], follow_up=form.cleaned_data["follow_up"],
+        )  # fmt: skip
+        if form.errors:
+            return _render_detail(request, station, inspection_form=form, status=form.error_status)
         if inspection.resolved:
             messages.success(request, "已记录检查：未发现问题")
         else:
@@ -390,13 +378,14 @@ def inspection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     station = _station(user, inspection.station_id, manage=True)
     form = ResolveForm(request.POST)
     if form.is_valid():
-        try:
-            station_actions.resolve_inspection(
-                inspection, actor=user, resolution=form.cleaned_data["resolution"]
+        run_action(
+            form, station_actions.resolve_inspection,
+            inspection, actor=user, resolution=form.cleaned_data["resolution"],
+        )  # fmt: skip
+        if form.errors:
+            return _render_detail(
+                request, station, resolve_forms={pk: form}, status=form.error_status
             )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return _render_detail(request, station, resolve_forms={pk: form}, status=exc.status)
         messages.success(request, "已标记整改完成")
         return redirect_after_write(request, reverse("stations:detail", args=[station.pk]))
     return _render_detail(request, station, resolve_forms={pk: form}, status=422)

@@ -33,7 +33,7 @@ from shegong.core.scope import in_subtree
 from shegong.ledger.models import Organization
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import add_domain_error, run_action
 
 from .. import queries
 from ..actions import vanguard
@@ -223,11 +223,10 @@ def _post_form(request: HttpRequest, post: VanguardPost | None) -> HttpResponse:
         )
     form = PostForm(request.POST, **options)
     if form.is_valid():
-        try:
-            saved = vanguard.save_vanguard_post(post, actor=user, **_post_values(form))
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        saved = run_action(
+            form, vanguard.save_vanguard_post, post, actor=user, **_post_values(form)
+        )
+        if not form.errors:
             messages.success(request, f"已保存：{saved.name}")
             return redirect_after_write(request, reverse("stations:vanguard"))
     holders = list(post.holders.all()) if post is not None else []

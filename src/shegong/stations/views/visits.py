@@ -26,7 +26,7 @@ from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.reports.queries import worker_demands_visible_to
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import run_action
 
 from .. import qr, queries
 from ..actions import visits
@@ -75,13 +75,12 @@ def tally(request: HttpRequest, pk: int) -> HttpResponse:
     form = TallyForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            visits.tally_visits(
-                station, actor=user, on=data["on"], count=data["count"], note=data["note"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return _render_tally(request, station, form, status=exc.status)
+        run_action(
+            form, visits.tally_visits,
+            station, actor=user, on=data["on"], count=data["count"], note=data["note"],
+        )  # fmt: skip
+        if form.errors:
+            return _render_tally(request, station, form, status=form.error_status)
         messages.success(request, f"已登记 {data['on']:%Y-%m-%d} 匿名服务 {data['count']} 人次")
         return redirect_after_write(request, reverse("stations:detail", args=[pk]))
     return _render_tally(request, station, form, status=422)
@@ -110,14 +109,13 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
     if worker is None:
         form.add_error("who", WORKER_NOT_FOUND)
         return _render_visit(request, station, form, status=422)
-    try:
-        done = visits.record_visit(
-            station, worker=worker, actor=user, services=data["services"], source="staff",
-            at=data["at"] or timezone.now(),
-        )  # fmt: skip
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _render_visit(request, station, form, status=exc.status)
+    done = run_action(
+        form, visits.record_visit,
+        station, worker=worker, actor=user, services=data["services"], source="staff",
+        at=data["at"] or timezone.now(),
+    )  # fmt: skip
+    if form.errors:
+        return _render_visit(request, station, form, status=form.error_status)
     local = timezone.localtime(done.at)
     messages.success(
         request, f"已登记实名服务：{worker.person.name_masked}（{local:%Y-%m-%d %H:%M}）"

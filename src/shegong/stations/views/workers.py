@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.core import audit, excel
+from shegong.core import excel
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError
 from shegong.core.htmx import redirect_after_write
@@ -34,7 +34,8 @@ from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 from shegong.regions.queries import h5_region_groups
 from shegong.reports.queries import worker_demands_of
-from shegong.web.forms import add_domain_error
+from shegong.web.exports import audited_xlsx
+from shegong.web.forms import run_action
 
 from .. import consent, queries
 from ..actions import workers
@@ -156,24 +157,11 @@ def export(request: HttpRequest) -> HttpResponse:
                 timezone.localtime(w.created_at).strftime("%Y-%m-%d %H:%M"), w.consent_version,
             ]  # fmt: skip
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = excel.xlsx_response(
-        f"新就业群体-{stamp}.xlsx", EXPORT_COLUMNS, rows(), sheet_name="新就业群体"
-    )
-    membership = user.active_membership
-    filters = form.cleaned_data if form.is_bound else {}
-    audit.record(
-        Verb.STATIONS_EXPORTED,
-        actor=user,
-        region=membership.region_id if membership is not None else None,
-        data={
-            "table": "workers",
-            "masked": True,
-            "rows": int(response["X-Export-Rows"]),
-            "filters": {k: str(v) for k, v in filters.items() if v},
-        },
-    )
-    return response
+    return audited_xlsx(
+        user, verb=Verb.STATIONS_EXPORTED, table="workers", title="新就业群体",
+        columns=EXPORT_COLUMNS, rows=rows(), masked=True,
+        filters=form.cleaned_data if form.is_bound else None,
+    )  # fmt: skip
 
 
 # --- staff: register, detail, edit ----------------------------------------------------------
@@ -204,15 +192,13 @@ def new(request: HttpRequest) -> HttpResponse:
     form = WorkerRegisterForm(request.POST, regions=regions)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            worker = workers.register_worker(
-                actor=user, name=data["name"], id_number=data["id_number"],
-                phone=data["phone"], consent=data["consent"], self_service=False,
-                **_action_values(form),
-            )  # fmt: skip
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        worker = run_action(
+            form, workers.register_worker,
+            actor=user, name=data["name"], id_number=data["id_number"],
+            phone=data["phone"], consent=data["consent"], self_service=False,
+            **_action_values(form),
+        )  # fmt: skip
+        if not form.errors:
             messages.success(request, f"已登记：{worker.person.name_masked}")
             return redirect_after_write(request, reverse("stations:worker", args=[worker.pk]))
     return render(
@@ -274,11 +260,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "stations/worker_form.html", {"form": form, "worker": worker})
     form = WorkerProfileForm(request.POST, regions=regions)
     if form.is_valid():
-        try:
-            workers.update_worker(worker, actor=user, **_action_values(form))
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        run_action(form, workers.update_worker, worker, actor=user, **_action_values(form))
+        if not form.errors:
             messages.success(request, "已保存")
             return redirect_after_write(request, reverse("stations:worker", args=[worker.pk]))
     context = {"form": form, "worker": worker}

@@ -51,7 +51,7 @@ from shegong.volunteers.forms.activities import (
 from shegong.volunteers.models import Activity, ServiceRecord, Shift, Signup, Team
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import activities as queries
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import add_domain_error, run_action
 
 PAGE_SIZE = 20
 
@@ -339,11 +339,11 @@ def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, activity, cancel_form=form, status=422)
-    try:
-        done = activities.cancel_activity(activity, actor=user, reason=form.cleaned_data["reason"])
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _render_detail(request, activity, cancel_form=form, status=exc.status)
+    done = run_action(
+        form, activities.cancel_activity, activity, actor=user, reason=form.cleaned_data["reason"]
+    )
+    if form.errors:
+        return _render_detail(request, activity, cancel_form=form, status=form.error_status)
     messages.success(request, f"已取消活动「{done.title}」，已通知报名的志愿者")
     return redirect_after_write(request, reverse("volunteers:activity", args=[pk]))
 
@@ -356,13 +356,12 @@ def activity_served(request: HttpRequest, pk: int) -> HttpResponse:
     form = PeopleServedForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, activity, served_form=form, status=422)
-    try:
-        activities.update_activity(
-            activity, actor=user, people_served=form.cleaned_data["people_served"]
-        )
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _render_detail(request, activity, served_form=form, status=exc.status)
+    run_action(
+        form, activities.update_activity,
+        activity, actor=user, people_served=form.cleaned_data["people_served"],
+    )  # fmt: skip
+    if form.errors:
+        return _render_detail(request, activity, served_form=form, status=form.error_status)
     messages.success(request, f"已记录服务对象 {form.cleaned_data['people_served']} 人次")
     return redirect_after_write(request, reverse("volunteers:activity", args=[pk]))
 
@@ -398,11 +397,9 @@ def shift_signup(request: HttpRequest, pk: int) -> HttpResponse:
         ).exists():
             form.add_error("number", "该志愿者已在本班次的名单中")
         else:
-            try:
-                signup = signups.sign_up(shift, volunteer, actor=user)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
+            signup = run_action(form, signups.sign_up, shift, volunteer, actor=user)
+            if form.errors:
+                status = form.error_status
             else:
                 messages.success(request, _signup_done(signup))
                 url = reverse("volunteers:activity", args=[activity.pk]) + f"#shift-{shift.pk}"
@@ -470,13 +467,11 @@ def activity_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST)
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        try:
-            activities.review_activity(
-                activity, actor=user, approve=approve, note=form.cleaned_data["note"]
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        run_action(
+            form, activities.review_activity,
+            activity, actor=user, approve=approve, note=form.cleaned_data["note"],
+        )  # fmt: skip
+        if not form.errors:
             messages.success(request, "已发布活动" if approve else "已退回组织者修改")
             target = request.POST.get("next") == "queue"
             url = reverse("volunteers:review") if target else reverse(
@@ -555,14 +550,13 @@ def attendance_correct(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_correct(request, record, form, status=422)
     data = form.cleaned_data
-    try:
-        done = attendance.correct_attendance(
-            record, actor=user, check_in_at=data["check_in_at"],
-            check_out_at=data["check_out_at"], reason=data["reason"],
-        )  # fmt: skip
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _render_correct(request, record, form, status=exc.status)
+    done = run_action(
+        form, attendance.correct_attendance,
+        record, actor=user, check_in_at=data["check_in_at"],
+        check_out_at=data["check_out_at"], reason=data["reason"],
+    )  # fmt: skip
+    if form.errors:
+        return _render_correct(request, record, form, status=form.error_status)
     messages.success(request, f"已更正签到记录，服务时长 {done.hours} 小时，待审核")
     url = reverse("volunteers:activity", args=[record.activity_id]) if record.activity_id else "/"
     return redirect_after_write(request, url)

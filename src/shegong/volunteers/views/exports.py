@@ -28,6 +28,7 @@ from shegong.volunteers.models import ServiceRecord, Signup
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import hours as hours_queries
 from shegong.volunteers.views.hours import _activity_choices, _team_choices
+from shegong.web.exports import audited_xlsx
 
 RECORD_COLUMNS = [
     excel.Column("志愿者编号", 16), excel.Column("姓名", 10), excel.Column("证件类型", 12),
@@ -96,12 +97,10 @@ def records_export(request: HttpRequest) -> HttpResponse:
                 r.source_organization, r.reason, r.pk,
             ]  # fmt: skip
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = excel.xlsx_response(
-        f"志愿服务记录-{stamp}.xlsx", RECORD_COLUMNS, rows(), sheet_name="志愿服务记录"
-    )
-    _audit(request, "records", int(response["X-Export-Rows"]), filters)
-    return response
+    return audited_xlsx(
+        user, verb=Verb.RECORDS_EXPORTED, table="records", title="志愿服务记录",
+        columns=RECORD_COLUMNS, rows=rows(), masked=True, filters=filters,
+    )  # fmt: skip
 
 
 @require_GET

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shegong.core import excel
-from shegong.core.errors import DomainError, NotFound, NotPermitted
+from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.volunteers import stars
@@ -59,7 +59,7 @@ from shegong.volunteers.queries import access, statistics
 from shegong.volunteers.queries import certificates as certificate_queries
 from shegong.volunteers.queries import hours as hours_queries
 from shegong.volunteers.views import training as training_views
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import run_action
 
 LIST_LIMIT = 200
 RECORDS_PAGE = 50  # the records and certificates lists
@@ -108,11 +108,6 @@ def _without_page(request: HttpRequest) -> str:
 
 def _records(qs: Any) -> Any:
     return qs.defer(*PERSON_SECRETS)
-
-
-def _failed(exc: DomainError) -> None:
-    if isinstance(exc, NotFound | NotPermitted):
-        raise exc
 
 
 # --- the review queue -------------------------------------------------------------------------
@@ -182,15 +177,13 @@ def records_approve(request: HttpRequest) -> HttpResponse:
         raise NotFound(access.RECORD_NOT_FOUND)
     status = 200
     if request.POST.get("confirm") == "1" and form.is_valid():
-        try:
-            done = hours.approve_many(
-                ids, user, form.cleaned_data.get("note", ""),
-                evaluation=form.cleaned_data.get("evaluation", ""),
-            )  # fmt: skip
-        except DomainError as exc:
-            _failed(exc)
-            add_domain_error(form, exc)
-            status = exc.status
+        done = run_action(
+            form, hours.approve_many,
+            ids, user, form.cleaned_data.get("note", ""),
+            evaluation=form.cleaned_data.get("evaluation", ""),
+        )  # fmt: skip
+        if form.errors:
+            status = form.error_status
         else:
             total = sum((r.hours for r in done), start=ZERO)
             messages.success(request, f"已确认 {len(done)} 条记录，共 {total} 小时")
@@ -252,7 +245,6 @@ def record_approve(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation=form.cleaned_data.get("evaluation", ""),
             )  # fmt: skip
         except DomainError as exc:
-            _failed(exc)
             messages.error(request, exc.detail)
             return _render_record(request, _record(user, pk), status=exc.status)
         messages.success(request, f"已确认 {found.hours} 小时")
@@ -266,12 +258,9 @@ def record_decline(request: HttpRequest, pk: int) -> HttpResponse:
     found = _record(user, pk)
     form = DeclineForm(request.POST, prefix="decline")
     if form.is_valid():
-        try:
-            hours.decline(found, user, form.cleaned_data["note"])
-        except DomainError as exc:
-            _failed(exc)
-            add_domain_error(form, exc)
-            return _render_record(request, found, decline_form=form, status=exc.status)
+        run_action(form, hours.decline, found, user, form.cleaned_data["note"])
+        if form.errors:
+            return _render_record(request, found, decline_form=form, status=form.error_status)
         messages.success(request, "已退回该记录（不予确认）")
         return redirect_after_write(request, reverse("volunteers:record", args=[pk]))
     return _render_record(request, found, decline_form=form, status=422)
@@ -284,12 +273,11 @@ def record_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdjustForm(request.POST, prefix="adjust")
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            correction = hours.adjust(found, user, data["hours_delta"], data["reason"])
-        except DomainError as exc:
-            _failed(exc)
-            add_domain_error(form, exc)
-            return _render_record(request, found, adjust_form=form, status=exc.status)
+        correction = run_action(
+            form, hours.adjust, found, user, data["hours_delta"], data["reason"]
+        )
+        if form.errors:
+            return _render_record(request, found, adjust_form=form, status=form.error_status)
         messages.success(request, f"已更正 {correction.hours:+} 小时")
         return redirect_after_write(request, reverse("volunteers:record", args=[pk]))
     return _render_record(request, found, adjust_form=form, status=422)
@@ -312,21 +300,19 @@ def _entry(request: HttpRequest, *, transfer: bool) -> HttpResponse:
             data = form.cleaned_data
             common = {"actor": user, "served_on": data["served_on"], "hours": data["hours"],
                       "content": data["content"]}  # fmt: skip
-            try:
-                if transfer:
-                    created = hours.transfer_in(
-                        volunteer, data["team"], source_organization=data["source_organization"],
-                        proof_note=data["proof_note"], **common,
-                    )  # fmt: skip
-                else:
-                    created = hours.enter_manual(
-                        volunteer, data["team"], reason=data["reason"],
-                        activity=data.get("activity"), **common,
-                    )  # fmt: skip
-            except DomainError as exc:
-                _failed(exc)
-                add_domain_error(form, exc, {"volunteer": "number"})
-                status = exc.status
+            if transfer:
+                action = hours.transfer_in
+                extra = {"source_organization": data["source_organization"],
+                         "proof_note": data["proof_note"]}  # fmt: skip
+            else:
+                action = hours.enter_manual
+                extra = {"reason": data["reason"], "activity": data.get("activity")}
+            created = run_action(
+                form, action, volunteer, data["team"], **extra, **common,
+                field_map={"volunteer": "number"},
+            )  # fmt: skip
+            if form.errors:
+                status = form.error_status
             else:
                 what = "转入" if transfer else "补录"
                 messages.success(
@@ -415,15 +401,14 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
         volunteer = _volunteer_by_number(form) if form.is_valid() else None
         if volunteer is not None:
             data = form.cleaned_data
-            try:
-                cert = certificates.issue(
-                    volunteer, data["team"], data["period_start"], data["period_end"], user,
-                    data.get("note", ""), request=data.get("request"),
-                )  # fmt: skip
-            except DomainError as exc:
-                _failed(exc)
-                add_domain_error(form, exc, {"volunteer": "number"})
-                status = exc.status
+            cert = run_action(
+                form, certificates.issue,
+                volunteer, data["team"], data["period_start"], data["period_end"], user,
+                data.get("note", ""), request=data.get("request"),
+                field_map={"volunteer": "number"},
+            )  # fmt: skip
+            if form.errors:
+                status = form.error_status
             else:
                 done = "，申请已办结" if data.get("request") else ""
                 messages.success(request, f"已出具证明 {cert.serial}（{cert.hours} 小时）{done}")
@@ -444,14 +429,12 @@ def certificate_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            try:
-                certificate_requests.decline_request(
-                    found, actor=user, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as exc:
-                _failed(exc)
-                add_domain_error(form, exc)
-                status = exc.status
+            run_action(
+                form, certificate_requests.decline_request,
+                found, actor=user, reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+            if form.errors:
+                status = form.error_status
             else:
                 messages.success(
                     request, f"已告知 {found.volunteer.person.name_masked}：不予出具记录证明"
@@ -487,12 +470,9 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     found = certificate_queries.access_certificate(user, pk)
     form = RevokeForm(request.POST)
     if form.is_valid():
-        try:
-            certificates.revoke(found, user, form.cleaned_data["reason"])
-        except DomainError as exc:
-            _failed(exc)
-            add_domain_error(form, exc)
-            return _render_certificate(request, found, form=form, status=exc.status)
+        run_action(form, certificates.revoke, found, user, form.cleaned_data["reason"])
+        if form.errors:
+            return _render_certificate(request, found, form=form, status=form.error_status)
         messages.success(request, f"证明 {found.serial} 已作废")
         return redirect_after_write(request, reverse("volunteers:certificate", args=[pk]))
     return _render_certificate(request, found, form=form, status=422)
@@ -620,14 +600,13 @@ def m_certificate_request(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_m_hours(request, form=form, status=422)
     data = form.cleaned_data
-    try:
-        req = certificate_requests.request_certificate(
-            volunteer, data["team"], actor=user, period_start=data["period_start"],
-            period_end=data["period_end"], purpose=data["purpose"],
-        )  # fmt: skip
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _render_m_hours(request, form=form, status=exc.status)
+    req = run_action(
+        form, certificate_requests.request_certificate,
+        volunteer, data["team"], actor=user, period_start=data["period_start"],
+        period_end=data["period_end"], purpose=data["purpose"],
+    )  # fmt: skip
+    if form.errors:
+        return _render_m_hours(request, form=form, status=form.error_status)
     if req.created:
         messages.success(request, f"已向「{req.team.name}」提交申请，队伍受理后会通知您")
     else:
@@ -643,7 +622,6 @@ def m_certificate_request_withdraw(request: HttpRequest, pk: int) -> HttpRespons
     try:
         certificate_requests.withdraw_request(found, actor=user)
     except DomainError as exc:
-        _failed(exc)
         messages.error(request, exc.detail)
         return _render_m_hours(request, status=exc.status)
     messages.success(request, f"已撤回向「{found.team.name}」的申请")

@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from shegong.core import audit, excel
+from shegong.core import excel
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, NotPermitted
+from shegong.core.errors import DomainError
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
@@ -51,7 +51,8 @@ from shegong.volunteers.models import Skill, Team, TeamMember, Volunteer, Volunt
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import people as queries
 from shegong.volunteers.views import training as training_views
-from shegong.web.forms import add_domain_error
+from shegong.web.exports import audited_xlsx
+from shegong.web.forms import add_domain_error, run_action
 
 PAGE_SIZE = 20
 
@@ -162,24 +163,11 @@ def export(request: HttpRequest) -> HttpResponse:
                 ("已同意" if v.guardian_consent_at else "未登记") if minor else "",
             ]  # fmt: skip
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = excel.xlsx_response(
-        f"志愿者-{stamp}.xlsx", EXPORT_COLUMNS, rows(), sheet_name="志愿者"
-    )
-    membership = user.active_membership
-    filters = form.cleaned_data if form.is_bound else {}
-    audit.record(
-        Verb.VOLUNTEERS_EXPORTED,
-        actor=user,
-        region=membership.region_id if membership is not None else None,
-        data={
-            "table": "volunteers",
-            "masked": True,
-            "rows": int(response["X-Export-Rows"]),
-            "filters": {k: str(v) for k, v in filters.items() if v},
-        },
-    )
-    return response
+    return audited_xlsx(
+        user, verb=Verb.VOLUNTEERS_EXPORTED, table="volunteers", title="志愿者",
+        columns=EXPORT_COLUMNS, rows=rows(), masked=True,
+        filters=form.cleaned_data if form.is_bound else None,
+    )  # fmt: skip
 
 
 # --- staff: register, detail, edit, status, guardian ------------------------------------------
@@ -216,17 +204,15 @@ def new(request: HttpRequest) -> HttpResponse:
             "name": data["guardian_name"], "phone": data["guardian_phone"],
             "relation": data["guardian_relation"],
         }  # fmt: skip
-        try:
-            volunteer = registration.register_volunteer(
-                actor=user, name=data["name"], id_number=data["id_number"], phone=data["phone"],
-                region=data["region"], skills=skills_from_post(request.POST),
-                availability=availability_from_post(request.POST), consent=data["consent"],
-                self_service=False, guardian=guardian,
-                guardian_consent=data["guardian_consent"],
-            )  # fmt: skip
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        volunteer = run_action(
+            form, registration.register_volunteer,
+            actor=user, name=data["name"], id_number=data["id_number"], phone=data["phone"],
+            region=data["region"], skills=skills_from_post(request.POST),
+            availability=availability_from_post(request.POST), consent=data["consent"],
+            self_service=False, guardian=guardian,
+            guardian_consent=data["guardian_consent"],
+        )  # fmt: skip
+        if not form.errors:
             messages.success(
                 request, f"已登记志愿者：{volunteer.person.name_masked}（编号 {volunteer.number}）"
             )
@@ -283,15 +269,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "volunteers/people_form.html", context)
     form = VolunteerProfileForm(request.POST, user=user)
     if form.is_valid():
-        try:
-            registration.update_volunteer(
-                volunteer, actor=user, region=form.cleaned_data["region"],
-                skills=skills_from_post(request.POST),
-                availability=availability_from_post(request.POST),
-            )  # fmt: skip
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        run_action(
+            form, registration.update_volunteer,
+            volunteer, actor=user, region=form.cleaned_data["region"],
+            skills=skills_from_post(request.POST),
+            availability=availability_from_post(request.POST),
+        )  # fmt: skip
+        if not form.errors:
             messages.success(request, "已保存")
             return redirect_after_write(request, reverse("volunteers:volunteer", args=[pk]))
     context = {
@@ -382,8 +366,6 @@ def skill_config(request: HttpRequest) -> HttpResponse:
             else:
                 messages.error(request, "未知操作")
                 status = 400
-        except NotPermitted:
-            raise
         except DomainError as exc:
             if op == "add":
                 add_domain_error(add_form, exc)

@@ -34,7 +34,7 @@ from shegong.volunteers.forms.people import (
 from shegong.volunteers.models import GuidanceLog, Pairing, SocialWorker, Stationing
 from shegong.volunteers.queries import people as queries
 from shegong.volunteers.queries import socialwork as socialwork_queries
-from shegong.web.forms import add_domain_error, first_error
+from shegong.web.forms import first_error, run_action
 
 PAGE_SIZE = 20
 
@@ -95,14 +95,12 @@ def sw_new(request: HttpRequest) -> HttpResponse:
     form = SocialWorkerRegisterForm(request.POST, user=user)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            sw = socialwork.register_social_worker(
-                actor=user, name=data["name"], id_number=data["id_number"], phone=data["phone"],
-                **_profile_values(data),
-            )  # fmt: skip
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        sw = run_action(
+            form, socialwork.register_social_worker,
+            actor=user, name=data["name"], id_number=data["id_number"], phone=data["phone"],
+            **_profile_values(data),
+        )  # fmt: skip
+        if not form.errors:
             messages.success(request, f"已登记专业社工：{sw.person.name_masked}")
             return redirect_after_write(request, reverse("volunteers:social_worker", args=[sw.pk]))
     return render(request, "volunteers/sw_form.html", {"form": form, "sw": None}, status=422)
@@ -150,11 +148,11 @@ def sw_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "volunteers/sw_form.html", {"form": form, "sw": sw})
     form = SocialWorkerProfileForm(request.POST, user=user)
     if form.is_valid():
-        try:
-            socialwork.update_social_worker(sw, actor=user, **_profile_values(form.cleaned_data))
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        run_action(
+            form, socialwork.update_social_worker,
+            sw, actor=user, **_profile_values(form.cleaned_data),
+        )  # fmt: skip
+        if not form.errors:
             messages.success(request, "已保存")
             return redirect_after_write(request, reverse("volunteers:social_worker", args=[pk]))
     return render(request, "volunteers/sw_form.html", {"form": form, "sw": sw}, status=422)

@@ -37,7 +37,7 @@ from shegong.volunteers.models import Team, TeamMember
 from shegong.volunteers.queries import access, statistics
 from shegong.volunteers.queries import people as queries
 from shegong.volunteers.views import training as training_views
-from shegong.web.forms import add_domain_error, first_error
+from shegong.web.forms import first_error, run_action
 
 PAGE_SIZE = 20
 ROSTER_PAGE = 20  # the team page's roster; a team of hundreds is searched by number or name
@@ -98,11 +98,8 @@ def team_new(request: HttpRequest) -> HttpResponse:
         return render(request, "volunteers/team_form.html", {"form": form, "team": None})
     form = TeamForm(request.POST, user=user)
     if form.is_valid():
-        try:
-            team = teams.create_team(actor=user, **_team_values(form.cleaned_data))
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        team = run_action(form, teams.create_team, actor=user, **_team_values(form.cleaned_data))
+        if not form.errors:
             messages.success(request, f"已建立队伍「{team.name}」")
             return redirect_after_write(request, reverse("volunteers:team", args=[team.pk]))
     return render(request, "volunteers/team_form.html", {"form": form, "team": None}, status=422)
@@ -177,11 +174,8 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         values = _team_values(data) if is_staff else {
             "description": data["description"], "phone": data["phone"]
         }  # fmt: skip
-        try:
-            teams.update_team(team, actor=user, **values)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        run_action(form, teams.update_team, team, actor=user, **values)
+        if not form.errors:
             messages.success(request, "已保存")
             return redirect_after_write(request, reverse("volunteers:team", args=[pk]))
     return render(request, "volunteers/team_form.html", {"form": form, "team": team}, status=422)

@@ -30,7 +30,7 @@ from shegong.volunteers.queries import access
 from shegong.volunteers.queries import awards as award_queries
 from shegong.volunteers.queries import hours as hours_queries
 from shegong.volunteers.queries import training as training_queries
-from shegong.web.forms import add_domain_error
+from shegong.web.forms import run_action
 
 TEAM_TRAININGS_SHOWN = 10
 TRAININGS_PAGE = 20
@@ -118,13 +118,10 @@ def training_new(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "volunteers/training_form.html", {"form": form, "team": team})
     form = TrainingForm(request.POST)
     if form.is_valid():
-        try:
-            found = training.record_training(
-                team, actor=user, **_training_values(form.cleaned_data)
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        found = run_action(
+            form, training.record_training, team, actor=user, **_training_values(form.cleaned_data)
+        )
+        if not form.errors:
             n = found.attendances.count()
             messages.success(request, f"已登记培训「{found.title}」，参训志愿者 {n} 人")
             return redirect_after_write(request, reverse("volunteers:training", args=[found.pk]))
@@ -166,11 +163,11 @@ def trainees_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = TraineesForm(request.POST)
     if not form.is_valid():
         return _render_training(request, found, form=form, status=422)
-    try:
-        added = training.add_trainees(found, actor=user, numbers=form.cleaned_data["numbers"])
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _render_training(request, found, form=form, status=exc.status)
+    added = run_action(
+        form, training.add_trainees, found, actor=user, numbers=form.cleaned_data["numbers"]
+    )
+    if form.errors:
+        return _render_training(request, found, form=form, status=form.error_status)
     if added:
         messages.success(request, f"已补登参训志愿者 {len(added)} 人")
     else:
