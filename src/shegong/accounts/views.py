@@ -112,7 +112,7 @@ def switch_scope(request: HttpRequest) -> HttpResponse:
         membership = actions.switch_scope(
             request.user, actor=request.user, membership_id=membership_id
         )
-    except (ValueError, DomainError):
+    except (ValueError, NotFound):  # not a number, or not one of the user's own memberships
         messages.error(request, "未找到该工作范围")
     else:
         request.session[SCOPE_SESSION_KEY] = membership.pk

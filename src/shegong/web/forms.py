@@ -36,6 +36,8 @@ class BootstrapMixin:
     an error. Mixed into any Django form, e.g. ``AuthenticationForm``."""
 
     fields: dict[str, forms.Field]
+    # The status a page answers with when run_action put a domain error on the form.
+    error_status: int = 422
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -120,5 +122,5 @@ def run_action(
         return action(*args, **kwargs)
     except DomainError as exc:
         add_domain_error(form, exc, field_map)
-        form.error_status = exc.status  # type: ignore[attr-defined]
+        form.error_status = exc.status  # type: ignore[attr-defined]  # any Form, not only the kit's
         return None

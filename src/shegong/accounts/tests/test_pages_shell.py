@@ -97,6 +97,8 @@ def test_it_refuses_to_switch_to_someone_elses_membership(client, street_a_staff
     response = client.post(
         reverse("accounts:switch_scope"), {"membership_id": foreign.pk}, follow=True
     )
+    # Back to the page, with a message: not the 404 page (NotFound is no DomainError).
+    assert response.redirect_chain == [("/", 302)] and response.status_code == 200
     assert "未找到该工作范围" in response.content.decode()
     assert SCOPE_SESSION_KEY not in client.session
 

@@ -41,6 +41,12 @@ def test_region_path_and_full_name(district):
         (RegionRow("341271001009", "无上级", "community", "341271009000"), "parent_code", "不存在"),
         (RegionRow("341271001000", "", "community", "341271001000"), "name", "不能为空"),
         (RegionRow("341271001001000", "零", "grid", "341271001001"), "code", "全为0"),
+        # A grid has no lower level (this was a crash: Level(None)).
+        (
+            RegionRow("341271001001002", "网格下", "grid", "341271001001001"),
+            "level",
+            "其下不能再设下级",
+        ),
         (
             RegionRow(
                 "341271001009", "坏边界", "community", "341271001000", boundary={"type": "Point"}

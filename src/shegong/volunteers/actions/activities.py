@@ -38,8 +38,9 @@ from shegong.core.errors import (
 )
 from shegong.core.geo import check_point
 from shegong.core.notify import notify, register_event
+from shegong.core.times import SHORT, local
 from shegong.regions.models import Region
-from shegong.volunteers.actions.signups import local, promote_waitlisted
+from shegong.volunteers.actions.signups import promote_waitlisted
 from shegong.volunteers.choices import ACTIVE_SIGNUP, ActivityCategory, ActivityStatus, SignupStatus
 from shegong.volunteers.models import Activity, Shift, Signup, Skill, Team
 from shegong.volunteers.queries import access
@@ -229,7 +230,7 @@ def _shift_specs(
         if end <= start:
             _bad(errors, "shifts", f"{label}的结束时间须晚于开始时间")
         elif starts_at and ends_at and (start < starts_at or end > ends_at):
-            window = f"{local(starts_at)}–{local(ends_at)}"
+            window = f"{local(starts_at, SHORT)}–{local(ends_at, SHORT)}"
             _bad(errors, "shifts", f"{label}须在活动时间（{window}）之内")
         pk = entry.get("id")
         specs.append({
@@ -458,7 +459,7 @@ def _save_shifts(
             if spec["quota"] < confirmed:
                 raise InvalidInput.field(
                     "shifts",
-                    f"{local(shift.starts_at)} 班次已有 {confirmed} 人确认报名，"
+                    f"{local(shift.starts_at, SHORT)} 班次已有 {confirmed} 人确认报名，"
                     f"招募人数不能少于 {confirmed}",
                 )
             if spec["quota"] > shift.quota:
@@ -600,7 +601,7 @@ def cancel_activity(activity: Activity, *, actor: User | None, reason: str) -> A
     _move(activity, ActivityStatus.CANCELLED)
     now = timezone.now()
     if activity.starts_at <= now:
-        raise DomainError(f"活动已于 {local(activity.starts_at)} 开始，不能取消")
+        raise DomainError(f"活动已于 {local(activity.starts_at, SHORT)} 开始，不能取消")
     signups = list(
         # Lock the sign-ups only: PostgreSQL cannot lock the outer-joined (nullable) user.
         Signup.objects.select_for_update(of=("self",))
@@ -620,7 +621,7 @@ def cancel_activity(activity: Activity, *, actor: User | None, reason: str) -> A
     from django.urls import reverse
 
     context = {
-        "title": activity.title, "starts": local(activity.starts_at), "reason": reason,
+        "title": activity.title, "starts": local(activity.starts_at, SHORT), "reason": reason,
         "url": reverse("volunteers_m:activity", args=[activity.pk]),
     }  # fmt: skip
     told: set[int] = set()

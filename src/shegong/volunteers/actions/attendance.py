@@ -37,7 +37,7 @@ from shegong.core import audit, geo
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.geo import check_point
-from shegong.volunteers.actions.signups import local
+from shegong.core.times import CLOCK, SHORT, local
 from shegong.volunteers.choices import ActivityStatus, RecordKind, RecordStatus, SignupStatus
 from shegong.volunteers.models import ServiceRecord, Shift, Signup, Volunteer
 from shegong.volunteers.queries import access
@@ -131,7 +131,7 @@ def hours_between(check_in: datetime, check_out: datetime, shift: Shift) -> Deci
 
 def _when(at: datetime, now: datetime) -> str:
     same_day = timezone.localdate(at) == timezone.localdate(now)
-    return local(at, "%H:%M" if same_day else "%m-%d %H:%M")
+    return local(at, CLOCK if same_day else SHORT)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.notify import notify, register_event
+from shegong.core.times import CLOCK, SHORT, local
 from shegong.volunteers.actions.registration import (
     sign_up_block,  # status, consent, a minor's guardian consent
 )
@@ -38,7 +39,6 @@ from shegong.volunteers.queries.activities import waitlist_position
 
 __all__ = ["cancel_signup", "local", "promote_waitlisted", "sign_up", "sign_up_block"]
 
-TIME_FORMAT = "%m-%d %H:%M"
 
 register_event(
     "volunteers.signup_promoted",
@@ -60,11 +60,6 @@ register_event(
 )
 
 
-def local(at: datetime, fmt: str = TIME_FORMAT) -> str:
-    """A time as the activity pages show it (local time, to the minute by default)."""
-    return timezone.localtime(at).strftime(fmt)
-
-
 def _tell(signup: Signup, shift: Shift, event: str, **context: Any) -> None:
     """Tell the volunteer (if they have an account) what the team did to their sign-up."""
     user = signup.volunteer.person.user
@@ -74,7 +69,7 @@ def _tell(signup: Signup, shift: Shift, event: str, **context: Any) -> None:
     notify(
         user, event,
         {"title": activity.title, "address": activity.address,
-         "shift": f"{local(shift.starts_at)}–{local(shift.ends_at, '%H:%M')}",
+         "shift": f"{local(shift.starts_at, SHORT)}–{local(shift.ends_at, CLOCK)}",
          "url": reverse("volunteers_m:activity", args=[activity.pk]), **context},
     )  # fmt: skip
 
@@ -121,7 +116,7 @@ def _sign_up(shift_pk: int, volunteer_pk: int, actor: User | None) -> Signup:
     if activity.status != ActivityStatus.PUBLISHED:
         raise DomainError(f"活动{ActivityStatus(activity.status).label}，不能报名")
     if shift.starts_at <= now:
-        raise DomainError(f"该班次已于 {local(shift.starts_at)} 开始，报名已截止")
+        raise DomainError(f"该班次已于 {local(shift.starts_at, SHORT)} 开始，报名已截止")
     block = sign_up_block(volunteer, for_self=for_self)
     if block:
         raise DomainError(block)
@@ -166,7 +161,7 @@ def cancel_signup(signup: Signup, *, actor: User | None, reason: str = "") -> Si
         raise DomainError("该报名已取消")
     now = timezone.now()
     if shift.starts_at <= now:
-        raise DomainError(f"该班次已于 {local(shift.starts_at)} 开始，不能再取消报名")
+        raise DomainError(f"该班次已于 {local(shift.starts_at, SHORT)} 开始，不能再取消报名")
     was = signup.status
     signup.status = SignupStatus.CANCELLED
     signup.cancelled_at = now
@@ -219,7 +214,7 @@ def promote_waitlisted(
             notify(
                 user, "volunteers.signup_promoted",
                 {"title": activity.title, "address": activity.address,
-                 "shift": f"{local(shift.starts_at)}–{local(shift.ends_at, '%H:%M')}",
+                 "shift": f"{local(shift.starts_at, SHORT)}–{local(shift.ends_at, CLOCK)}",
                  "url": reverse("volunteers_m:activity", args=[activity.pk])},
             )  # fmt: skip
     return waiting
