@@ -143,38 +143,48 @@ def replay(record: IdempotencyRecord) -> HttpResponse:
     return response
 
 
+def claim_row(
+    owner: str, key: str, *, method: str, path: str, fingerprint: str
+) -> tuple[IdempotencyRecord, bool]:
+    """The one place a key is claimed, for the API's ``Idempotency-Key`` and the H5 forms'
+    tokens alike: ``(record, True)`` when this request claimed ``(owner, key)`` (the row is
+    committed on its own, before the action runs, so a concurrent retry sees it), or
+    ``(record, False)`` with the earlier request's row. An expired row frees its key."""
+    for _attempt in range(2):
+        existing = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+        if existing is not None and existing.created_at < timezone.now() - ttl():
+            existing.delete()  # expired but not purged yet: the key is free again
+            existing = None
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    owner=owner, key=key, method=method, path=path[:255], fingerprint=fingerprint
+                )
+            return record, True
+        except IntegrityError:
+            continue  # a simultaneous request claimed it first: read its row
+    return IdempotencyRecord.objects.get(owner=owner, key=key), False
+
+
 def claim(request: HttpRequest, key: str) -> IdempotencyRecord | HttpResponse:
     """Claim the key for this request, or answer it from the first request with that key."""
     if not key.strip():
         raise InvalidKey("Idempotency-Key 不能为空")
     if len(key) > MAX_KEY_LENGTH:
         raise InvalidKey(f"Idempotency-Key 不能超过 {MAX_KEY_LENGTH} 个字符")
-    owner, print_ = owner_of(request), fingerprint(request)
-    for _attempt in range(2):
-        existing = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
-        if existing is not None and existing.created_at < timezone.now() - ttl():
-            # Expired but not purged yet: the key is free again.
-            existing.delete()
-            existing = None
-        if existing is None:
-            try:
-                # Committed on its own, before the action: a concurrent retry must see it.
-                with transaction.atomic():
-                    return IdempotencyRecord.objects.create(
-                        owner=owner,
-                        key=key,
-                        method=_method(request),
-                        path=request.path[:255],
-                        fingerprint=print_,
-                    )
-            except IntegrityError:
-                continue  # a simultaneous request claimed it first: read its row
-        if existing.fingerprint != print_:
-            raise KeyReused()
-        if existing.status_code is None:
-            raise RequestInFlight()
-        return replay(existing)
-    raise RequestInFlight()
+    print_ = fingerprint(request)
+    record, claimed = claim_row(
+        owner_of(request), key, method=_method(request), path=request.path, fingerprint=print_
+    )
+    if claimed:
+        return record
+    if record.fingerprint != print_:
+        raise KeyReused()
+    if record.status_code is None:
+        raise RequestInFlight()
+    return replay(record)
 
 
 def finish(record: IdempotencyRecord, response: HttpResponse) -> None:

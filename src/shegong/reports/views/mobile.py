@@ -25,7 +25,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from shegong.core import geo
 from shegong.core import photos as photo_intake
 from shegong.core.errors import DomainError, InvalidInput, NotFound, RateLimited
+from shegong.core.idempotency import claim_row
 from shegong.core.models import IdempotencyRecord
 from shegong.core.perms import STAFF_ROLES
 from shegong.regions.choices import PREFIX_LENGTH, Level
@@ -284,31 +284,6 @@ def _valid_token(raw: str) -> str | None:
         return None
 
 
-def _claim(user: Any, token: str, path: str) -> tuple[IdempotencyRecord, bool]:
-    """Claim the form's token (committed on its own, before the action runs), or return the
-    record of an earlier submission with it: ``(record, claimed)``."""
-    owner, key = f"user:{user.pk}", TOKEN_PREFIX + token
-    for _attempt in range(2):
-        existing = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
-        if existing is not None:
-            expired = existing.created_at < timezone.now() - timedelta(
-                hours=settings.IDEMPOTENCY_TTL_HOURS
-            )
-            if not expired:
-                return existing, False
-            existing.delete()
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    owner=owner, key=key, method="POST", path=path[:255], fingerprint=""
-                )
-            return record, True
-        except IntegrityError:
-            continue  # a simultaneous double tap claimed it first: read its row
-    existing = IdempotencyRecord.objects.get(owner=owner, key=key)
-    return existing, False
-
-
 def _replay(request: HttpRequest, record: IdempotencyRecord) -> HttpResponse:
     """Answer a repeated submission: the case it made, or "still being submitted"."""
     if record.status_code is None:
@@ -329,7 +304,12 @@ def report(request: HttpRequest) -> HttpResponse:
     post = request.POST
     files = [f for f in request.FILES.getlist("photos") if f.name]
     token = _valid_token(post.get("token", "")) or str(uuid.uuid4())
-    record, claimed = _claim(request.user, token, request.path)
+    # The form's token, claimed like an Idempotency-Key: a double tap or a retry after a lost
+    # answer replays the first submission. No fingerprint: a retry may carry re-chosen photos.
+    record, claimed = claim_row(
+        f"user:{request.user.pk}", TOKEN_PREFIX + token, method="POST", path=request.path,
+        fingerprint="",
+    )  # fmt: skip
     if not claimed:
         return _replay(request, record)
     try:
