@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import pydantic
 from django import forms
 
 from shegong.core import photos as photo_intake
+from shegong.core.api import validation_message
 from shegong.core.errors import DomainError
 
 R = TypeVar("R")
+S = TypeVar("S", bound=pydantic.BaseModel)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
@@ -124,3 +127,59 @@ def run_action(
         add_domain_error(form, exc, field_map)
         form.error_status = exc.status  # type: ignore[attr-defined]  # any Form, not only the kit's
         return None
+
+
+def add_schema_errors(
+    form: forms.Form, exc: pydantic.ValidationError, field_map: dict[str, str] | None = None
+) -> None:
+    """Show an API schema's validation errors beside the form's fields they name (the same
+    Chinese messages as the API); one message on top when none of them is a form field."""
+    field_map = field_map or {}
+    placed = False
+    for error in exc.errors(include_url=False):
+        name = str(error["loc"][0]) if error["loc"] else ""
+        name = field_map.get(name, name)
+        if name in form.fields:
+            form.add_error(name, validation_message(error))
+            placed = True
+    if not placed:
+        form.add_error(None, "输入有误，请检查后重试")
+
+
+def schema_data(
+    form: forms.Form,
+    schema: type[S],
+    payload: dict[str, Any],
+    *,
+    field_map: dict[str, str] | None = None,
+) -> S | None:
+    """``payload`` validated by the API's ``schema`` (the one contract of pages, API and Excel),
+    or None with the errors on ``form`` (``form.error_status`` 422)."""
+    try:
+        return schema.model_validate(payload)
+    except pydantic.ValidationError as exc:
+        add_schema_errors(form, exc, field_map)
+        form.error_status = 422  # type: ignore[attr-defined]  # any Form, not only the kit's
+        return None
+
+
+def save_through(
+    form: forms.Form,
+    schema: type[pydantic.BaseModel],
+    payload: dict[str, Any],
+    *,
+    obj: Any,
+    create: Callable[..., R],
+    update: Callable[..., R],
+    actor: Any,
+    field_map: dict[str, str] | None = None,
+) -> R | None:
+    """The create-or-update form view's work, once: validate ``payload`` with the API's
+    ``schema``, then ``create(data, actor=)`` when ``obj`` is None or ``update(obj, data,
+    actor=)``. Returns what the action saved, or None with every error on ``form``."""
+    data = schema_data(form, schema, payload, field_map=field_map)
+    if data is None:
+        return None
+    if obj is None:
+        return run_action(form, create, data, actor=actor, field_map=field_map)
+    return run_action(form, update, obj, data, actor=actor, field_map=field_map)

@@ -1,18 +1,16 @@
 """Forms of the record pages. They collect text; the schemas of ``schemas.py`` (the same ones
 the API and the Excel import use) and the actions check it, and their errors are put back
-beside the fields they name (``put_errors``)."""
+beside the fields they name (``web.forms.save_through``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pydantic
 from django import forms
 
-from shegong.core.errors import DomainError
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.web.forms import DATE, DATE_ERRORS, BootstrapMixin, add_domain_error
+from shegong.web.forms import DATE, DATE_ERRORS, BootstrapMixin
 
 from ..actions.party import FORMAL_TYPES
 from ..choices import (
@@ -43,26 +41,6 @@ def region_choices(user: Any) -> list[tuple[str, str]]:
 
 def _blank(label: str, choices: Any) -> list[tuple[str, str]]:
     return [("", label), *choices]
-
-
-def put_errors(form: forms.Form, exc: Exception, field_map: dict[str, str] | None = None) -> None:
-    """Show a schema's or an action's errors beside the fields they name."""
-    field_map = field_map or {}
-    if isinstance(exc, pydantic.ValidationError):
-        from shegong.core.api import validation_message
-
-        placed = False
-        for error in exc.errors(include_url=False):
-            name = str(error["loc"][0]) if error["loc"] else ""
-            name = field_map.get(name, name)
-            if name in form.fields:
-                form.add_error(name, validation_message(error))
-                placed = True
-        if not placed:
-            form.add_error(None, "输入有误，请检查后重试")
-    elif isinstance(exc, DomainError):
-        mapped = {**field_map}
-        add_domain_error(form, exc, mapped)
 
 
 # --- filters ---------------------------------------------------------------------------------

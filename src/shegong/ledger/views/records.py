@@ -7,9 +7,9 @@ API and the Excel import use, call one action, show its errors beside the fields
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-import pydantic
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -24,7 +24,7 @@ from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, require_perm
-from shegong.web.forms import run_action
+from shegong.web.forms import add_domain_error, run_action, save_through, schema_data
 
 from ..actions.party import (
     add_party_member,
@@ -55,7 +55,6 @@ from ..forms.records import (
     PartyOrgForm,
     PersonFilterForm,
     PersonForm,
-    put_errors,
 )
 from ..models import Organization, PartyMembership, PartyOrganization, Person
 from ..queries import records as queries
@@ -168,7 +167,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
     try:
         qs = queries.organization_list(request.user, criteria)
     except InvalidInput as exc:
-        put_errors(form, exc)
+        add_domain_error(form, exc)
         qs = Organization.objects.none()
     if completeness:
         qs = _completeness(qs, completeness)
@@ -249,17 +248,12 @@ def _save_organization(request: HttpRequest, org: Organization | None) -> HttpRe
     )
     form = OrganizationForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            data = OrganizationIn.model_validate(form.payload())
-            if org is None:
-                saved = create_organization(data, actor=request.user)
-                messages.success(request, f"已登记组织：{saved.name}")
-            else:
-                saved = update_organization(org, data, actor=request.user)
-                messages.success(request, "已保存修改")
-        except (pydantic.ValidationError, DomainError) as exc:
-            put_errors(form, exc)
-        else:
+        saved = save_through(
+            form, OrganizationIn, form.payload(), obj=org, actor=request.user,
+            create=create_organization, update=update_organization,
+        )  # fmt: skip
+        if saved is not None:
+            messages.success(request, f"已登记组织：{saved.name}" if org is None else "已保存修改")
             return redirect_after_write(request, reverse("ledger:organization", args=[saved.pk]))
     return render(
         request, "ledger/organization_form.html", {"form": form, "org": org}, status=_status(form)
@@ -328,11 +322,10 @@ def organization_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     org = queries.access_organization(request.user, pk)
     form = CoverageForm(request.POST, user=request.user, prefix="coverage")
     if form.is_valid():
-        try:
-            set_coverage(org, CoverageIn.model_validate(form.payload()), actor=request.user)
-        except (pydantic.ValidationError, DomainError) as exc:
-            put_errors(form, exc)
-        else:
+        data = schema_data(form, CoverageIn, form.payload())
+        if data is not None:
+            run_action(form, set_coverage, org, data, actor=request.user)
+        if not form.errors:
             messages.success(request, "已更新党建覆盖情况")
             return redirect_after_write(request, reverse("ledger:organization", args=[pk]))
     context = _org_context(request, org, coverage_form=form, open_coverage=True)
@@ -348,7 +341,7 @@ def people(request: HttpRequest) -> HttpResponse:
     try:
         qs = queries.people_list(request.user, form.criteria())
     except InvalidInput as exc:
-        put_errors(form, exc)
+        add_domain_error(form, exc)
         qs = Person.objects.none()
     if request.GET.get("format") == "xlsx":
         from ..excel import export_people
@@ -423,17 +416,14 @@ def _save_person(request: HttpRequest, found: Person | None) -> HttpResponse:
         payload = dict(form.cleaned_data)
         if found is not None:
             payload["id_number"] = found.id_number
-        try:
-            data = PersonIn.model_validate(payload)
-            if found is None:
-                saved = create_person(data, actor=request.user)
-                messages.success(request, f"已登记人员：{saved.name_masked}")
-            else:
-                saved = update_person(found, data, actor=request.user)
-                messages.success(request, "已保存修改")
-        except (pydantic.ValidationError, DomainError) as exc:
-            put_errors(form, exc)
-        else:
+        saved = save_through(
+            form, PersonIn, payload, obj=found, actor=request.user,
+            create=create_person, update=update_person,
+        )  # fmt: skip
+        if saved is not None:
+            messages.success(
+                request, f"已登记人员：{saved.name_masked}" if found is None else "已保存修改"
+            )
             return redirect_after_write(request, reverse("ledger:person", args=[saved.pk]))
     return render(
         request, "ledger/person_form.html", {"form": form, "person": found}, status=_status(form)
@@ -475,7 +465,7 @@ def party_orgs(request: HttpRequest) -> HttpResponse:
     try:
         rows = list(queries.party_org_list(request.user, criteria).order_by("region_id", "name"))
     except InvalidInput as exc:
-        put_errors(form, exc)
+        add_domain_error(form, exc)
         rows = []
     context = {
         "form": form,
@@ -523,17 +513,14 @@ def _save_party_org(request: HttpRequest, found: PartyOrganization | None) -> Ht
             if secretary is None:
                 form.add_error("secretary", "未找到该身份证号的人员，或不在您的工作范围内")
         if not form.errors:
-            try:
-                data = PartyOrgIn.model_validate(form.payload())
-                if found is None:
-                    saved = create_party_org(data, actor=request.user, secretary=secretary)
-                    messages.success(request, f"已新建党组织：{saved.name}")
-                else:
-                    saved = update_party_org(found, data, actor=request.user)
-                    messages.success(request, "已保存修改")
-            except (pydantic.ValidationError, DomainError) as exc:
-                put_errors(form, exc)
-            else:
+            saved = save_through(
+                form, PartyOrgIn, form.payload(), obj=found, actor=request.user,
+                create=partial(create_party_org, secretary=secretary), update=update_party_org,
+            )  # fmt: skip
+            if saved is not None:
+                messages.success(
+                    request, f"已新建党组织：{saved.name}" if found is None else "已保存修改"
+                )
                 return redirect_after_write(request, reverse("ledger:party_org", args=[saved.pk]))
     return render(
         request,
@@ -609,7 +596,7 @@ def party_org_convert(request: HttpRequest, pk: int) -> HttpResponse:
             if not exc.errors:  # not a temporary branch, or converted already
                 messages.error(request, exc.detail)
                 return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
-            put_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"临时党支部已转为：{formal.name}")
             return redirect_after_write(request, reverse("ledger:party_org", args=[formal.pk]))
