@@ -26,12 +26,12 @@ DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
 NOTE = forms.Textarea(attrs={"rows": 2})
 
 
-def _css_class(widget: forms.Widget) -> str:
+def _css_class(widget: forms.Widget, *, compact: bool = False) -> str:
     if isinstance(widget, forms.CheckboxInput):
         return "form-check-input"
     if isinstance(widget, forms.Select | forms.SelectMultiple):
-        return "form-select"
-    return "form-control"
+        return "form-select form-select-sm" if compact else "form-select"
+    return "form-control form-control-sm" if compact else "form-control"
 
 
 class BootstrapMixin:
@@ -39,13 +39,15 @@ class BootstrapMixin:
     an error. Mixed into any Django form, e.g. ``AuthenticationForm``."""
 
     fields: dict[str, forms.Field]
+    # The small controls of a filter bar above a list.
+    compact: bool = False
     # The status a page answers with when run_action put a domain error on the form.
     error_status: int = 422
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", _css_class(field.widget))
+            field.widget.attrs.setdefault("class", _css_class(field.widget, compact=self.compact))
 
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)  # type: ignore[misc]

@@ -10,13 +10,11 @@ from django.db.models import QuerySet
 from shegong.core import photos as photo_intake
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.web.forms import BootstrapMixin
+from shegong.web.forms import DATE, BootstrapMixin
 
 from ..choices import CoverageMode, Industry, OrgKind, OrgStatus, ReviewOutcome
 from ..models import Organization
 from ..queries import campaigns as queries
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _regions_for_campaigns(actor: Any) -> QuerySet:

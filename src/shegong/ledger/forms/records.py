@@ -10,7 +10,7 @@ from django import forms
 
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.web.forms import DATE, DATE_ERRORS, BootstrapMixin
+from shegong.web.forms import DATE, DATE_ERRORS, BootstrapMixin, StyledForm
 
 from ..actions.party import FORMAL_TYPES
 from ..choices import (
@@ -46,15 +46,12 @@ def _blank(label: str, choices: Any) -> list[tuple[str, str]]:
 # --- filters ---------------------------------------------------------------------------------
 
 
-class _FilterForm(forms.Form):
+class _FilterForm(StyledForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         if "region" in self.fields:
             self.fields["region"].choices = _blank("全部区划", region_choices(user))
             self.fields["region"].error_messages["invalid_choice"] = "所选区划不在您的工作范围内"
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
     def criteria(self) -> dict[str, Any]:
         if not self.is_valid():

@@ -9,13 +9,12 @@ from django import forms
 from shegong.accounts.models import User
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.web.forms import BootstrapMixin
+from shegong.web.forms import DATE, BootstrapMixin
 
 from ..choices import AppointmentKind
 from ..metrics import Period
 
 MAX_PERIOD_DAYS = 3 * 366
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from shegong.web.forms import StyledForm
+from shegong.web.forms import DATE, StyledForm
 
 from ..models import VanguardPost
 from .workers import YES_NO
@@ -34,7 +34,7 @@ class PostForm(StyledForm):
         help_text="须为台账中您工作范围内的中共党员或预备党员",
     )  # fmt: skip
     region = forms.ChoiceField(label="所属区划")
-    since = forms.DateField(label="设立日期", widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label="设立日期", widget=DATE)
     active = forms.BooleanField(label="在岗", required=False, initial=True)
 
     def __init__(

@@ -25,7 +25,7 @@ from shegong.volunteers.choices import (
 )
 from shegong.volunteers.models import Skill, Team
 from shegong.volunteers.queries import socialwork as socialwork_queries
-from shegong.web.forms import StyledForm
+from shegong.web.forms import DATE, StyledForm
 
 MAX_OPTIONS = 500
 ALL = [("", "全部")]
@@ -35,7 +35,6 @@ INDENT = {
     Level.COMMUNITY: "　　",
     Level.GRID: "　　　",
 }
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def region_choices(user: Any, levels: list[str]) -> list[tuple[str, str]]:

@@ -8,9 +8,8 @@ from django import forms
 
 from shegong.volunteers.actions.training import CONTENT_MAX, NUMBERS_MAX
 from shegong.volunteers.choices import AwardLevel
-from shegong.web.forms import StyledForm
+from shegong.web.forms import DATE, StyledForm
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NUMBERS_HELP = f"每行一个，或用空格、逗号分隔；重复的编号只记一次，一次最多 {NUMBERS_MAX} 个"
 
 

@@ -24,6 +24,7 @@ from shegong.core.audit import VERB_CHOICES
 from shegong.core.errors import NotFound
 from shegong.core.perms import Perm, require_perm
 from shegong.web import queries
+from shegong.web.forms import DATE, StyledForm
 from shegong.web.http import AuthedRequest
 
 AUDIT_PAGE_SIZE = 50
@@ -41,7 +42,9 @@ def _querystring_without_page(request: HttpRequest) -> str:
 # --- audit -----------------------------------------------------------------------------------
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(StyledForm):
+    compact = True
+
     actor = forms.CharField(label="操作人", required=False, max_length=60)
     verb = forms.TypedChoiceField(
         label="操作",
@@ -55,13 +58,13 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
         label="开始日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
         error_messages={"invalid": "开始日期格式应为 YYYY-MM-DD"},
     )
     date_to = forms.DateField(
         label="结束日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
         error_messages={"invalid": "结束日期格式应为 YYYY-MM-DD"},
     )
     success = forms.TypedChoiceField(
@@ -79,13 +82,6 @@ class AuditFilterForm(forms.Form):
         region.choices = [("", "全部区划"), *region_choices]
         region.error_messages["invalid_choice"] = "所选区划不在您的工作范围内"
         self.fields["verb"].error_messages["invalid_choice"] = "未知的操作类型"
-        for field in self.fields.values():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field, forms.ChoiceField)
-                else ("form-control form-control-sm")
-            )
-            field.widget.attrs.setdefault("class", css)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
