@@ -156,6 +156,37 @@ def mask_id_number(number: str | None) -> str:
     return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
 
 
+# --- free text ------------------------------------------------------------------------------
+
+_FULL_WIDTH_DIGITS = {ord("０") + i: ord("0") + i for i in range(10)}
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?(\d{7,8})(?!\d)")
+_LONG_NUMBER = re.compile(r"(?<!\d)\d{7,}(?!\d)")  # bank cards, account numbers …
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _keep_ends(digits: str, keep: int) -> str:
+    return digits[:keep] + "*" * (len(digits) - 2 * keep) + digits[-keep:]
+
+
+def scrub_text(text: str | None) -> str:
+    """``text`` as the public may see it: ID numbers, mobile and landline numbers, other long
+    numbers and e-mail addresses masked (``138****5678``, ``3412**********123X``); everything
+    else unchanged. Full-width digits count as digits. Residents type these into descriptions
+    ("请联系我 13812345678"); staff see the original, the public never does."""
+    if not text:
+        return ""
+    text = text.translate(_FULL_WIDTH_DIGITS)
+    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
+    text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    text = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-2:]}", text)
+    text = _LONG_NUMBER.sub(
+        lambda m: m.group(0)[:2] + "*" * (len(m.group(0)) - 4) + m.group(0)[-2:], text
+    )
+    return _EMAIL.sub(lambda m: m.group(0)[0] + "***@" + m.group(0).split("@", 1)[1], text)
+
+
 # --- keys ------------------------------------------------------------------------------------
 
 

@@ -51,6 +51,7 @@ class Verb(IntEnum):
     REPORT_RATED = 212
     REPORT_ASSIST_ADDED = 213
     REPORT_MODERATED = 214
+    REPORT_PUBLIC_TEXT_CORRECTED = 218
     REPORT_FOLLOWED = 215
     REPORT_NOTE_ADDED = 216
     REPORTS_EXPORTED = 217
@@ -186,6 +187,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.REPORT_RATED: "群众评价",
     Verb.REPORT_ASSIST_ADDED: "增加协办部门",
     Verb.REPORT_MODERATED: "审核公开内容",
+    Verb.REPORT_PUBLIC_TEXT_CORRECTED: "更正公开文本",
     Verb.REPORT_FOLLOWED: "关注工单",
     Verb.REPORT_NOTE_ADDED: "添加工单备注",
     Verb.REPORTS_EXPORTED: "导出工单",

@@ -56,6 +56,8 @@ WITH_DEPARTMENT = {Status.TRANSFERRED, Status.RESPONDED, Status.REOPENED}
 # Done by the department, waiting for the reporter or a grid worker.
 AWAITING_VERIFICATION = {Status.RESOLVED}
 FINISHED = {Status.CLOSED, Status.REJECTED, Status.MERGED}
+# Accepted into the loop, so public (Report.objects.public): not waiting, rejected or merged.
+PUBLIC_STATUSES = set(Status) - {Status.SUBMITTED, Status.REJECTED, Status.MERGED}
 OPEN = set(Status) - FINISHED
 # Open311 knows only open/closed: a case is "closed" once the department's work is done.
 OPEN311_CLOSED = {Status.RESOLVED, Status.VERIFIED, Status.CLOSED, Status.REJECTED, Status.MERGED}

@@ -17,11 +17,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shegong.core import geo
-from shegong.core.pii import EncryptedTextField, mask_name, mask_phone
+from shegong.core.pii import EncryptedTextField, mask_name, mask_phone, scrub_text
 from shegong.core.scope import ScopedQuerySet
 
 from .choices import (
     FINISHED,
+    PUBLIC_STATUSES,
     AppointmentKind,
     Channel,
     EventKind,
@@ -32,6 +33,9 @@ from .choices import (
     satisfaction,
 )
 from .choices import Role as AssignmentRole
+
+# Public points keep 3 decimals: about 110 m of latitude, 90 m of longitude at 35°N.
+PUBLIC_DECIMALS = 3
 
 
 class Category(models.Model):
@@ -57,6 +61,11 @@ class Category(models.Model):
     public_may_reopen = models.BooleanField("群众可在7日内申请重办", default=True)
     anonymous_allowed = models.BooleanField("可对处置部门匿名", default=True)
     staff_only = models.BooleanField("仅工作人员可选", default=False)
+    public_exact_location = models.BooleanField(
+        "公开精确位置",
+        default=False,
+        help_text="默认向公众显示的位置只精确到约100米；需要精确定位才能看懂的类别（如井盖缺失）可勾选",
+    )
     is_active = models.BooleanField("启用", default=True)
     order = models.PositiveIntegerField("排序", default=0)
 
@@ -161,15 +170,13 @@ class ReportQuerySet(ScopedQuerySet):
     def open(self) -> models.QuerySet:
         return self.exclude(status__in=FINISHED)
 
-    def public(self) -> models.QuerySet:
-        """What ``/public/cases`` and Open311 show: every case not hidden by a moderator,
-        from the moment it is submitted (as FixMyStreet publishes a report once confirmed, so
-        an Open311 client can follow the request it just created), except those rejected as
-        invalid (无效信息: junk, abuse), which nobody needs to see. Duplicates and cases that
-        are not our responsibility stay visible with their outcome."""
-        return self.filter(hidden=False).exclude(
-            status=Status.REJECTED, reject_reason=RejectReason.INVALID
-        )
+    def public(self) -> Self:
+        """What ``/public/cases`` and Open311 show: cases accepted into the loop (by the
+        dispatch desk or a routing rule) and not hidden by a moderator. A case waiting to be
+        accepted, rejected, or merged into another is not public: nobody has looked at what the
+        reporter typed yet. The public sees the scrubbed text and a rounded point
+        (``Report.public_description`` …), never the reporter."""
+        return self.filter(hidden=False, status__in=PUBLIC_STATUSES)
 
     def near(self, lat: float, lon: float, metres: float) -> models.QuerySet:
         """Cases inside a bounding box of ``metres`` around the point (indexed); callers check
@@ -269,6 +276,10 @@ class Report(models.Model):
 
     hidden = models.BooleanField("不公开", default=False)
     hidden_reason = models.CharField("不公开原因", max_length=200, blank=True)
+    # What the public sees instead of the reporter's own words, when staff corrected it
+    # (empty: the words with phone and ID numbers masked, see ``public_description``).
+    public_text = models.TextField("公开描述（人工更正）", max_length=4000, blank=True)
+    public_place = models.CharField("公开地址（人工更正）", max_length=200, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -290,6 +301,27 @@ class Report(models.Model):
                 name="report_rating_1_to_5",
             ),
         ]
+
+    # --- what the public sees ------------------------------------------------------------------
+
+    @property
+    def public_description(self) -> str:
+        """The description on public pages and Open311: staff's correction, or the reporter's
+        words with phone, ID and other long numbers masked."""
+        return self.public_text or scrub_text(self.description)
+
+    @property
+    def public_address(self) -> str:
+        return self.public_place or scrub_text(self.address)
+
+    def public_point(self) -> tuple[float, float] | None:
+        """The point the public sees: rounded to 3 decimals (about 100 m) unless the category
+        needs the exact spot. A rider's exact point can be their door."""
+        if self.lat is None or self.lon is None:
+            return None
+        if self.category.public_exact_location:
+            return self.lat, self.lon
+        return round(self.lat, PUBLIC_DECIMALS), round(self.lon, PUBLIC_DECIMALS)
 
     def __str__(self) -> str:
         return f"{self.number} {self.category.name if self.category_id else ''}".strip()

@@ -391,23 +391,24 @@ def request_dict(request: HttpRequest, report: Report) -> dict[str, Any]:
     else:
         expected = report.resolution_due_at
     agency = report.lead_department.name if report.lead_department_id else DISPATCH_DESK
+    point = report.public_point()  # rounded unless the category needs the exact spot
     return {
         "service_request_id": report.number,
         "status": open311_status(report.status),
         "status_notes": getattr(report, "status_notes", None) or None,
         "service_name": report.category.name,
         "service_code": report.category.service_code,
-        "description": report.description,
+        "description": report.public_description,
         "agency_responsible": agency,
         "service_notice": service_notice(report.category),
         "requested_datetime": w3c(report.submitted_at),
         "updated_datetime": w3c(updated or report.updated_at),
         "expected_datetime": w3c(expected),
-        "address": report.address or report.region.name,
+        "address": report.public_address or report.region.name,
         "address_id": report.region_id,
         "zipcode": None,
-        "lat": report.lat,
-        "long": report.lon,
+        "lat": point[0] if point else None,
+        "long": point[1] if point else None,
         "media_url": _media_url(request, report),
     }
 

@@ -303,6 +303,7 @@ def available_verbs(user: Any, report: Report, assignments: list[Assignment]) ->
         verbs.append("show" if report.hidden else "hide")
         if any(not p.get("redacted") for p in report.photos or []):
             verbs.append("redact")
+        verbs.append("public_text")
     return verbs
 
 

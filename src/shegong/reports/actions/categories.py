@@ -169,6 +169,7 @@ def _category_values(category: Category | None, data: Mapping[str, Any]) -> dict
         "public_may_reopen": bool(data.get("public_may_reopen")),
         "anonymous_allowed": bool(data.get("anonymous_allowed")),
         "staff_only": bool(data.get("staff_only")),
+        "public_exact_location": bool(data.get("public_exact_location")),
         "is_active": bool(data.get("is_active", True)),
         "order": _int(data, "order", 0, 100_000, "排序", errors, 0),
     }

@@ -983,6 +983,44 @@ def hide_report(report: Report, *, actor: User, hidden: bool, reason: str) -> Re
 
 
 @transaction.atomic(durable=True)
+def correct_public_text(
+    report: Report, *, actor: User, description: str, address: str, reason: str
+) -> Report:
+    """Set what the public sees of the reporter's words: the description and the address on the
+    public pages and Open311. Empty text goes back to the reporter's words with phone and ID
+    numbers masked. Staff always see the original; the audit entry says that it changed, not
+    what the reporter had written."""
+    report = _lock(report)
+    require_perm(actor, Perm.REPORTS_MODERATE)
+    if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
+        raise NotPermitted("该工单不在您的工作范围内")
+    description, address, reason = (
+        (description or "").strip(),
+        (address or "").strip(),
+        (reason or "").strip(),
+    )
+    errors = []
+    if not reason:
+        errors.append({"field": "reason", "message": "请填写原因"})
+    if len(description) > 4000:
+        errors.append({"field": "description", "message": "公开描述不能超过4000字"})
+    if len(address) > 200:
+        errors.append({"field": "address", "message": "公开地址不能超过200字"})
+    InvalidInput.raise_if_any(errors)
+    report.public_text, report.public_place = description, address
+    _save(report, "public_text", "public_place")
+    _event(
+        report, EventKind.MODERATED, actor=actor, before=report.status, public=False,
+        note="更正公开文本：" + reason,
+    )  # fmt: skip
+    _audit(
+        Verb.REPORT_PUBLIC_TEXT_CORRECTED, report, actor, reason=reason,
+        description_corrected=bool(description), address_corrected=bool(address),
+    )  # fmt: skip
+    return report
+
+
+@transaction.atomic(durable=True)
 def redact_photo(report: Report, *, actor: User, index: int, reason: str) -> Report:
     """Replace a photo's public copy with a blurred one (faces, number plates); staff still see
     the original."""

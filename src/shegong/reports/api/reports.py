@@ -286,7 +286,7 @@ def duplicates(request: HttpRequest, point: Query[DuplicateQuery]) -> Any:
             "status_label": report.status_label,
             "distance_m": round(distance, 1),
             "submitted_at": report.submitted_at,
-            "description": _excerpt(report.description),
+            "description": _excerpt(report.public_description),
         }
         for report, distance in found
     ]

@@ -49,10 +49,16 @@ class CategoryForm(BootstrapMixin, forms.Form):
     public_may_reopen = forms.BooleanField(label="群众可在7日内申请重办", required=False)
     anonymous_allowed = forms.BooleanField(label="可对处置部门匿名", required=False)
     staff_only = forms.BooleanField(label="仅工作人员可选（如热线转办）", required=False)
+    public_exact_location = forms.BooleanField(
+        label="公开精确位置（默认只公开到约100米）", required=False
+    )
     is_active = forms.BooleanField(label="启用", required=False)
     order = forms.IntegerField(label="排序", min_value=0, required=False, initial=0)
 
-    FLAGS = ("urgent", "public_may_reopen", "anonymous_allowed", "staff_only", "is_active")
+    FLAGS = (
+        "urgent", "public_may_reopen", "anonymous_allowed", "staff_only",
+        "public_exact_location", "is_active",
+    )  # fmt: skip
 
     def __init__(self, *args: Any, category: Category | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

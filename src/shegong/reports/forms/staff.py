@@ -272,6 +272,25 @@ class HideForm(ActionForm):
     reason = forms.CharField(label="原因", required=False, max_length=200)
 
 
+class PublicTextForm(ActionForm):
+    """What the public sees of the reporter's words; empty = the words with numbers masked."""
+
+    description = forms.CharField(
+        label="公开描述", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="留空则公开群众原话（电话、身份证号等已自动打码）",
+    )  # fmt: skip
+    address = forms.CharField(label="公开地址", required=False, max_length=200)
+    reason = forms.CharField(label="原因", required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial = {
+                "description": self.report.public_text or self.report.public_description,
+                "address": self.report.public_place or self.report.public_address,
+            }
+
+
 class RedactForm(ActionForm):
     index = forms.TypedChoiceField(
         label="照片", coerce=int, error_messages={"invalid_choice": "没有这张照片"}
@@ -303,6 +322,7 @@ FORMS: dict[str, type[ActionForm]] = {
     "hide": HideForm,
     "show": HideForm,
     "redact": RedactForm,
+    "public_text": PublicTextForm,
 }
 
 

@@ -103,6 +103,15 @@ def test_an_admin_creates_a_category_with_a_single_choice_question(district_admi
     assert entry.target_id == str(category.pk) and entry.data["created"] is True
 
 
+def test_a_category_may_publish_the_exact_spot(district_admin):
+    category = save_category(None, actor=district_admin, data=VENDING)
+    assert category.public_exact_location is False  # ~100 m by default
+    category = save_category(
+        category, actor=district_admin, data={**VENDING, "public_exact_location": True}
+    )
+    assert category.public_exact_location is True
+
+
 @pytest.mark.parametrize(
     ("row", "field", "message"),
     [

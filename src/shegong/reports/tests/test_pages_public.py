@@ -14,6 +14,7 @@ from PIL import Image
 from shegong import testing
 from shegong.core.pii import mask_name, mask_phone
 from shegong.reports.actions.reports import (
+    accept_report,
     add_note,
     hide_report,
     merge_reports,
@@ -148,20 +149,26 @@ def test_a_case_the_public_may_not_see_is_404(
     assert client.get(reverse("reports_public:detail", args=[987654])).status_code == 404
 
 
-def test_a_new_a_merged_and_a_rejected_duplicate_show_their_outcome(
+def test_only_cases_accepted_into_the_loop_are_public(
     client, rider, category, unrouted_category, dispatcher
 ):
-    """As Report.objects.public() says (shared with Open311): a case is public from its
-    submission; a duplicate stays visible with its outcome."""
+    """As Report.objects.public() says (shared with Open311): nobody has read a case waiting at
+    the dispatch desk, so it is not found until accepted; a merged or rejected one is not public
+    either. The public page of the case a duplicate was merged into stays."""
     new = submit(rider, unrouted_category)
-    assert "待受理" in client.get(detail(new)).content.decode()
+    assert client.get(detail(new)).status_code == 404
+    accept_report(new, actor=dispatcher)
+    assert "已受理" in client.get(detail(new)).content.decode()
     main, merged = submit(rider, category), submit(rider, unrouted_category)
     merge_reports(merged, into=main, actor=dispatcher)
-    html = client.get(detail(merged)).content.decode()
-    assert "已并单" in html and detail(main) in html
+    assert client.get(detail(merged)).status_code == 404
+    assert client.get(detail(main)).status_code == 200
     duplicate = submit(rider, unrouted_category)
     reject_report(duplicate, actor=dispatcher, reason=RejectReason.DUPLICATE, note="重复")
-    assert "不予受理：重复上报" in client.get(detail(duplicate)).content.decode()
+    assert client.get(detail(duplicate)).status_code == 404
+    listed = client.get("/public/cases/").content.decode()
+    assert detail(new) in listed and detail(main) in listed
+    assert not any(detail(r) in listed for r in (merged, duplicate))
 
 
 def test_a_redacted_photo_is_served_as_its_blurred_copy(client, public_case, dispatcher):

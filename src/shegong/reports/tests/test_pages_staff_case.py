@@ -85,7 +85,7 @@ def test_each_user_sees_only_the_actions_that_apply_to_them(
 
     client.force_login(dispatcher)
     verbs = [v for v, *_ in detail(client, report).context["action_forms"]]
-    assert verbs == ["reassign", "assist", "merge", "note", "hide"]
+    assert verbs == ["reassign", "assist", "merge", "note", "hide", "public_text"]
 
     client.force_login(other_handler)  # assisting: may add notes only
     verbs = [v for v, *_ in detail(client, report).context["action_forms"]]

@@ -28,7 +28,7 @@ from shegong.web.maps import map_config
 
 from ..choices import OPEN311_CLOSED, EventKind, Status
 from ..forms.public import PublicFilterForm
-from ..models import Report
+from ..models import PUBLIC_DECIMALS, Report
 from ..queries import access_public_report
 from ..redaction import public_photos
 
@@ -95,8 +95,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = form.filter(Report.objects.public()).order_by("-submitted_at", "-pk")
     page = Paginator(
         cases.select_related("category").only(
-            "pk", "status", "description", "address", "region_id", "photos", "submitted_at",
-            "category__name",
+            "pk", "status", "description", "address", "public_text", "public_place", "region_id",
+            "photos", "submitted_at", "category__name", "category__public_exact_location",
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))  # fmt: skip
@@ -114,15 +114,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
     ]
     points = [
         {
-            "lat": round(lat, 6),
-            "lon": round(lon, 6),
+            "lat": round(lat, 6 if exact else PUBLIC_DECIMALS),
+            "lon": round(lon, 6 if exact else PUBLIC_DECIMALS),
             "title": f"{name} · {public_status(status)}",
             "url": reverse("reports_public:detail", args=[pk]),
             "open": status not in OPEN311_CLOSED,
         }
-        for pk, lat, lon, name, status in cases.filter(
+        for pk, lat, lon, name, status, exact in cases.filter(
             lat__isnull=False, lon__isnull=False
-        ).values_list("pk", "lat", "lon", "category__name", "status")[:MAP_POINTS]
+        ).values_list(
+            "pk", "lat", "lon", "category__name", "status", "category__public_exact_location"
+        )[:MAP_POINTS]
     ]
     query = request.GET.copy()
     query.pop("page", None)
@@ -163,11 +165,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access_public_report(pk)
     photos = public_photos(report.photos)
     point = []
-    if report.lat is not None and report.lon is not None:
+    spot = report.public_point()
+    if spot is not None:
         open_ = report.status not in OPEN311_CLOSED
-        point = [
-            {"lat": report.lat, "lon": report.lon, "title": report.category.name, "open": open_}
-        ]
+        point = [{"lat": spot[0], "lon": spot[1], "title": report.category.name, "open": open_}]
     context = {
         "report": report,
         "status": public_status(report.status),

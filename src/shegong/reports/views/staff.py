@@ -42,6 +42,7 @@ from ..actions.reports import (
     accept_report,
     add_assist,
     add_note,
+    correct_public_text,
     hide_report,
     merge_reports,
     reassign_report,
@@ -88,7 +89,7 @@ VERB_TITLES: dict[str, tuple[str, str]] = {
     "return": ("退回派单台", "danger"), "verify": ("核实办结", "success"),
     "reopen": ("重启返工", "warning"), "note": ("添加备注", "secondary"),
     "hide": ("设为不公开", "dark"), "show": ("恢复公开", "dark"),
-    "redact": ("照片打码", "dark"),
+    "redact": ("照片打码", "dark"), "public_text": ("更正公开文本", "dark"),
 }  # fmt: skip
 PHOTO_KEYS = {"thumb": "thumb", "full": "path", "public": "public", "public_thumb": "public_thumb"}
 
@@ -520,11 +521,19 @@ def _redact(report: Report, user: Any, data: dict, form: ActionForm) -> str:
     return f"第{data['index'] + 1}张照片已打码，公开页面只显示打码后的照片"
 
 
+def _public_text(report: Report, user: Any, data: dict, form: ActionForm) -> str:
+    correct_public_text(
+        report, actor=user, description=data["description"], address=data["address"],
+        reason=data["reason"],
+    )  # fmt: skip
+    return "已更正公开文本：公开页面与 Open311 显示更正后的文字"
+
+
 RUNNERS: dict[str, Runner] = {
     "accept": _accept, "reject": _reject, "transfer": _transfer, "reassign": _reassign,
     "assist": _assist, "merge": _merge, "respond": _respond, "return": _return,
     "resolve": _resolve, "note": _note, "verify": _verify, "reopen": _reopen, "hide": _hide,
-    "show": _show, "redact": _redact,
+    "show": _show, "redact": _redact, "public_text": _public_text,
 }  # fmt: skip
 assert set(RUNNERS) == set(FORMS), "every verb needs a form and a runner"
 
