@@ -289,3 +289,46 @@ def test_the_docs_page_loads_nothing_from_outside_the_site(client, db):
         assert asset.status_code == 200, url
         asset.close()
     assert '"validatorUrl": null' in html
+
+
+# --- inputs that were 500s ------------------------------------------------------------------------
+
+
+def test_no_two_api_schemas_share_a_name():
+    """The OpenAPI document names a schema by its class name: two classes of one name (MeOut of
+    accounts and of stations) made one endpoint document the other's answer."""
+    import collections
+
+    from ninja import Schema
+
+    import shegong.api  # noqa: F401  (every router imported)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    modules = collections.defaultdict(set)
+    for schema in subclasses(Schema):
+        if schema.__module__.startswith("shegong."):
+            modules[schema.__name__].add(schema.__module__)
+    assert {name: where for name, where in modules.items() if len(where) > 1} == {}
+
+
+def test_a_page_number_past_any_list_is_a_422_not_a_500(client, street_a_staff):
+    client.force_login(street_a_staff)
+    response = client.get("/api/v1/regions", {"page": "99999999999999999999"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "page"
+
+
+def test_multipart_without_a_boundary_is_a_400_problem(client, street_a_staff):
+    response = client.post(
+        "/api/v1/reports", data=b"category=x", content_type="multipart/form-data",
+        headers=bearer(street_a_staff),
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"] == [
+        {"field": "body", "message": "multipart/form-data 请求体无法解析"}
+    ]

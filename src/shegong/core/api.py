@@ -18,6 +18,7 @@ import pydantic
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.docs import Swagger
@@ -277,6 +278,17 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(status, exc.message, title="请求无法处理")
 
 
+def _on_malformed_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A multipart body without a boundary (or otherwise unreadable) is the client's error."""
+    return problem(
+        400,
+        "请求体格式错误：multipart/form-data 缺少 boundary 或内容不完整",
+        title="请求格式错误",
+        slug="malformed-body",
+        errors=[{"field": "body", "message": "multipart/form-data 请求体无法解析"}],
+    )
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("unhandled error in %s %s", request.method, request.path)
     if settings.DEBUG:
@@ -312,6 +324,7 @@ def make_api(auth: list[Any]) -> ShegongAPI:
     _add_handler(api, Http404, _on_not_found)
     _add_handler(api, PermissionDenied, _on_permission_denied)
     _add_handler(api, HttpError, _on_http_error)
+    _add_handler(api, MultiPartParserError, _on_malformed_body)
     _add_handler(api, Exception, _on_unexpected)
     return api
 

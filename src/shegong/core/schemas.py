@@ -36,6 +36,9 @@ def problem_responses(*codes: int) -> dict[int, type[Problem]]:
     return {code: Problem for code in codes or (400, 401, 403, 404, 422, 429)}
 
 
+MAX_PAGE = 1_000_000
+
+
 class PagePagination(PageNumberPagination):
     """``?page=&page_size=`` (at most 200) → ``{"items", "count", "page", "page_size"}``.
 
@@ -44,7 +47,8 @@ class PagePagination(PageNumberPagination):
     """
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="页码，从 1 开始")
+        # Capped: a page number past the database's integers (99999999999999999999) was a 500.
+        page: int = Field(1, ge=1, le=MAX_PAGE, description=f"页码，从 1 开始，最大 {MAX_PAGE}")
         page_size: int = Field(
             DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="每页条数，最多 200"
         )

@@ -117,7 +117,7 @@ class CoverOut(Schema):
     active: bool = Field(description="今天是否在保障期内")
 
 
-class MeOut(Schema):
+class WorkerMeOut(Schema):
     profile: WorkerProfileOut
     visits_this_month: int = Field(description="本月（北京时间）签到次数")
     visits: list[VisitOut] = Field(description="最近 20 次签到，新的在前")

@@ -44,7 +44,7 @@ class Counts(Schema):
     work_rate: float | None = Field(description="工作覆盖率（%），无单位时为空")
 
 
-class RegionRef(Schema):
+class CoverageRegionRef(Schema):
     code: str
     name: str
     level: str
@@ -66,8 +66,8 @@ class ContainerSummary(Schema):
     by_kind: dict[str, dict[str, Any]]
 
 
-class CoverageOut(Schema):
-    region: RegionRef | None
+class CoverageSummaryOut(Schema):
+    region: CoverageRegionRef | None
     kind: str
     rows: list[CoverageRow]
     total: Counts
@@ -106,7 +106,7 @@ def _check_kind(kind: str) -> None:
 
 @router.get(
     "/coverage",
-    response={200: CoverageOut, **ERRORS},
+    response={200: CoverageSummaryOut, **ERRORS},
     summary="党建覆盖统计（本人工作范围）",
     operation_id="ledger_coverage_summary",
 )

@@ -26,7 +26,7 @@ from .. import qr, queries
 from ..actions import visits
 from ..actions.workers import WORKER_KINDS
 from ..models import Distribution, Enrollment, Visit, Worker
-from ..schemas import CheckinIn, MeOut, VisitOut
+from ..schemas import CheckinIn, VisitOut, WorkerMeOut
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
@@ -67,7 +67,7 @@ def _token(raw: str) -> str:
 
 @router.get(
     "/me",
-    response={200: MeOut, **ERRORS},
+    response={200: WorkerMeOut, **ERRORS},
     summary="我的新就业群体档案与签到（本人）",
     operation_id="stations_me",
 )

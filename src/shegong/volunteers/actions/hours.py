@@ -135,8 +135,7 @@ def parse_hours(
         raise InvalidInput.field(field, f"{label}应为数字（小时），如 2 或 1.5") from None
     if not hours.is_finite():
         raise InvalidInput.field(field, f"{label}应为数字（小时），如 2 或 1.5")
-    if hours != hours.quantize(Decimal("0.01")):
-        raise InvalidInput.field(field, f"{label}最多保留两位小数")
+    # The range first: quantizing a huge value (1e30) overflows the decimal context.
     if signed:
         if hours == 0:
             raise InvalidInput.field(field, f"{label}不能为 0")
@@ -144,6 +143,8 @@ def parse_hours(
             raise InvalidInput.field(field, f"{label}的绝对值不能超过 {high} 小时")
     elif not ZERO < hours <= high:
         raise InvalidInput.field(field, f"{label}应大于 0 且不超过 {high} 小时")
+    if hours != hours.quantize(Decimal("0.01")):
+        raise InvalidInput.field(field, f"{label}最多保留两位小数")
     return hours.quantize(Decimal("0.01"))
 
 

@@ -31,8 +31,8 @@ from shegong.volunteers.schemas.activities import (
     ActivityDetail,
     ActivityFilter,
     ActivityOut,
+    AttendanceCheckinIn,
     AttendanceOut,
-    CheckinIn,
     CheckoutIn,
     PublicActivityOut,
     PublicFilter,
@@ -358,7 +358,7 @@ def cancel_signup(request: HttpRequest, activity_id: int, payload: SignupIn) -> 
     operation_id="activities_checkin",
 )
 @idempotent
-def check_in(request: HttpRequest, payload: CheckinIn) -> Any:
+def check_in(request: HttpRequest, payload: AttendanceCheckinIn) -> Any:
     """本人签到：`token` 为负责人出示的签到二维码中的令牌（或整个网址），位置为手机定位。
     令牌无效 404、过期 410；未报名或仍在候补、不在活动范围内（detail 说明距离）、不在签到时间
     （detail 说明几点起可签到）时 409；坐标有误 422。重复签到返回原记录（200，repeated=true）。"""

@@ -129,7 +129,7 @@ class SignupOut(Schema):
     title: str
 
 
-class CheckinIn(Schema):
+class AttendanceCheckinIn(Schema):
     token: str = Field(description="签到二维码中的令牌，或扫到的整个网址")
     lat: str | None = Field(None, description="纬度（浏览器定位为 WGS-84）")
     lon: str | None = Field(None, description="经度")

@@ -12,7 +12,7 @@ class SkillOut(Schema):
     certificate_name: str = Field(description="资质证书名称（未填写为空）")
 
 
-class MembershipOut(Schema):
+class TeamMembershipOut(Schema):
     team_id: int
     team_name: str
     role: str = Field(description="member 队员 / leader 负责人")
@@ -49,7 +49,7 @@ class VolunteerOut(Schema):
 class VolunteerDetail(VolunteerOut):
     id_number: str = Field(description="身份证号（脱敏）")
     consent_version: str
-    teams: list[MembershipOut]
+    teams: list[TeamMembershipOut]
 
 
 class TrainingOut(Schema):

@@ -364,3 +364,18 @@ def test_approval_carries_the_teams_evaluation(hours_record, hours_member, hours
     assert hours_queries.evaluations_of(hours_member) == {"excellent": 1, "good": 1, "pass": 0}
     event = AuditEvent.objects.filter(verb=Verb.RECORD_APPROVED).order_by("pk").first()
     assert event.data["evaluation"] == "excellent"
+
+
+@pytest.mark.parametrize(("raw", "signed"), [("1e30", False), ("-1e30", True), ("1E+300", True)])
+def test_a_huge_number_of_hours_is_refused_with_a_message_not_a_crash(raw, signed):
+    from decimal import Decimal
+
+    from shegong.volunteers.actions.hours import parse_hours
+
+    with pytest.raises(InvalidInput) as refused:
+        parse_hours(raw, high=Decimal("24"), signed=signed)
+    assert refused.value.errors[0]["field"] == "hours"
+    assert (
+        "不能超过 24 小时" in refused.value.errors[0]["message"]
+        or "不超过 24" in (refused.value.errors[0]["message"])
+    )
