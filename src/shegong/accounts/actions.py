@@ -168,8 +168,18 @@ def change_password(user: User, *, actor: User, old_password: str, new_password:
     user.must_change_password = False
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    audit.record(Verb.PASSWORD_CHANGED, actor=actor, target=user, region=_home_region(user))
+    revoked = _revoke_tokens(user)
+    audit.record(
+        Verb.PASSWORD_CHANGED, actor=actor, target=user, region=_home_region(user),
+        data={"tokens_revoked": revoked},
+    )  # fmt: skip
     return user
+
+
+def _revoke_tokens(user: User) -> int:
+    """A new password ends every API token of the account: a token made by whoever knew the
+    old password must not outlive it (等保: credentials change together)."""
+    return user.api_tokens.filter(revoked_at=None).update(revoked_at=timezone.now())
 
 
 @transaction.atomic(durable=True)
@@ -180,7 +190,11 @@ def reset_password(user: User, *, actor: User, new_password: str) -> User:
     user.set_password(new_password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
-    audit.record(Verb.PASSWORD_RESET, actor=actor, target=user, region=_home_region(user))
+    revoked = _revoke_tokens(user)
+    audit.record(
+        Verb.PASSWORD_RESET, actor=actor, target=user, region=_home_region(user),
+        data={"tokens_revoked": revoked},
+    )  # fmt: skip
     return user
 
 

@@ -95,6 +95,29 @@ def test_changing_the_password_clears_the_first_login_flag(district, street_a_st
     assert AuditEvent.objects.filter(verb=Verb.PASSWORD_CHANGED, actor=user).count() == 1
 
 
+def test_a_new_password_revokes_every_api_token_of_the_account(district, street_a_staff):
+    user = _create(street_a_staff, district["community_a"])
+    actions.change_password(
+        user, actor=user, old_password="Temp#2026pass", new_password="New#2026pass"
+    )
+    token, _ = actions.create_token(user, actor=user, name="巡查App")
+    other, _ = actions.create_token(street_a_staff, actor=street_a_staff, name="另一个人的")
+    actions.change_password(
+        user, actor=user, old_password="New#2026pass", new_password="Newer#2026pass"
+    )
+    token.refresh_from_db()
+    other.refresh_from_db()
+    assert token.revoked_at is not None and other.revoked_at is None
+    entry = AuditEvent.objects.filter(verb=Verb.PASSWORD_CHANGED, actor=user).latest("id")
+    assert entry.data == {"tokens_revoked": 1}
+    again, _ = actions.create_token(user, actor=user, name="巡查App")
+    actions.reset_password(user, actor=street_a_staff, new_password="Reset#2026pass")
+    again.refresh_from_db()
+    assert again.revoked_at is not None
+    reset = AuditEvent.objects.get(verb=Verb.PASSWORD_RESET)
+    assert reset.data == {"tokens_revoked": 1}
+
+
 def test_switching_scope_only_to_ones_own_memberships(district, street_a_staff, street_b_staff):
     other = street_b_staff.memberships.get()
     with pytest.raises(NotFound):
