@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Nothing a signed-in user (or an API token) gets is kept by a browser or proxy cache.
+    "shegong.web.middleware.PrivateResponsesMiddleware",
     "shegong.accounts.middleware.SessionTouchMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -204,6 +206,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SHEGONG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    # Served over HTTPS, TLS ended by the proxy in front: trust its scheme header, and tell
+    # browsers to come back over HTTPS only (HSTS, a year by default).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SHEGONG_HSTS_SECONDS", 31_536_000, minimum=0)
 
 # Lockout: 5 failures within 15 minutes lock the account for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("SHEGONG_LOGIN_FAILURE_LIMIT", 5, minimum=1)

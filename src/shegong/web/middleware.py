@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from shegong.core.errors import NotFound, NotPermitted
 
@@ -32,3 +33,20 @@ class DomainErrorPagesMiddleware:
         if isinstance(exception, NotPermitted):
             return render(request, "403.html", {"exception": exception.detail}, status=403)
         return None
+
+
+class PrivateResponsesMiddleware:
+    """``Cache-Control: no-store`` (and ``private``) on every answer to a signed-in user or an API
+    token: pages, exports and API answers carry personal data and scoped numbers, which a shared
+    computer's browser cache or a proxy must not keep. Public pages stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # Read after the view: the API's token authentication sets request.user there.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
