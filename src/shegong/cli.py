@@ -288,6 +288,8 @@ def cmd_serve(options: Any) -> int:
         sys.executable, "-m", "gunicorn", "shegong.wsgi:application",
         "--bind", f"{options.host}:{options.port}", "--workers", str(options.workers),
         "--access-logfile", "-", "--graceful-timeout", "10",
+        # Secrets in a URL (an Open311 api_key) are hidden in the access log.
+        "--logger-class", "shegong.core.accesslog.RedactingLogger",
     ]  # fmt: skip
     worker = [sys.executable, "-m", "shegong.cli", "worker"]
     children = [subprocess.Popen(web), subprocess.Popen(worker)]  # noqa: S603 - our own argv
