@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shegong.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "shegong.core.middleware.ControlCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Nothing a signed-in user (or an API token) gets is kept by a browser or proxy cache.

@@ -1,11 +1,15 @@
-"""Middleware of the platform: the language of every page."""
+"""Middleware of the platform: the language of every page, and no control characters in what
+is posted."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
 
 
@@ -24,3 +28,76 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# NUL and the other C0 controls (but tab, newline, carriage return), DEL, the C1 controls, and the
+# bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) that make stored text read
+# differently from what it is ("‮gpj.exe").
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The same characters written as JSON escapes.
+_ESCAPED = re.compile(r"\\u(00[01][0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|202[a-eA-E]|206[6-9])")
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    return value
+
+
+class ControlCharactersMiddleware:
+    """Strips control and bidirectional-override characters from every posted form field and
+    JSON string before any view, action or API sees them, so none is ever stored. Files are left
+    alone (photos pass their own checks)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("POST", "PUT", "PATCH"):
+            if request.content_type == "application/json":
+                self._clean_json(request)
+            elif request.content_type in (
+                "application/x-www-form-urlencoded", "multipart/form-data"
+            ):  # fmt: skip
+                self._clean_form(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _clean_json(request: HttpRequest) -> None:
+        try:
+            text = request.body.decode("utf-8")
+        except (UnicodeDecodeError, Exception):  # unreadable: the API answers it as malformed
+            return
+        if not (_CONTROL.search(text) or _ESCAPED.search(text)):
+            return
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return  # malformed JSON: the API answers it with its own 400
+        request._body = json.dumps(_clean(data), ensure_ascii=False).encode("utf-8")
+
+    @staticmethod
+    def _clean_form(request: HttpRequest) -> None:
+        if request.content_type == "multipart/form-data" and "boundary=" not in (
+            request.META.get("CONTENT_TYPE", "")
+        ):
+            return  # unparseable: left for the view or the API to refuse with a 400
+        try:
+            posted = request.POST
+        except Exception:
+            return
+        if not any(_CONTROL.search(v) for values in posted.lists() for v in values[1]):
+            return
+        cleaned = QueryDict(mutable=True)
+        for key, values in posted.lists():
+            cleaned.setlist(strip_controls(key), [strip_controls(v) for v in values])
+        cleaned._mutable = False
+        request._post = cleaned  # type: ignore[attr-defined]
