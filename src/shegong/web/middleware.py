@@ -47,6 +47,8 @@ class PrivateResponsesMiddleware:
         response = self.get_response(request)
         # Read after the view: the API's token authentication sets request.user there.
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # A view that chose its own caching keeps it (the QR display's plain no-store, the
+        # reporter's own photos cached privately for an hour).
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
