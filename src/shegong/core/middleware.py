@@ -74,7 +74,7 @@ class ControlCharactersMiddleware:
     def _clean_json(request: HttpRequest) -> None:
         try:
             text = request.body.decode("utf-8")
-        except (UnicodeDecodeError, Exception):  # unreadable: the API answers it as malformed
+        except Exception:
             return
         if not (_CONTROL.search(text) or _ESCAPED.search(text)):
             return

@@ -4,38 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
-
-from shegong.core.models import AuditEvent, Notification, WorkerHeartbeat
+from shegong.core.models import AuditEvent, WorkerHeartbeat
 from shegong.core.perms import Perm
 from shegong.core.registry import Card
 
-
-def _url_or_none(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
+from .http import url_or_none
+from .queries import unread_count
 
 
 def inbox(user: Any) -> dict[str, Any]:
     return {
-        "unread": Notification.objects.filter(recipient=user, read_at=None).count(),
-        "url": _url_or_none("inbox:list"),
+        "unread": unread_count(user),
+        "url": url_or_none("inbox:list"),
     }
 
 
 def workers(user: Any) -> dict[str, Any]:
     return {
         "workers": list(WorkerHeartbeat.objects.order_by("name")),
-        "url": _url_or_none("system:status"),
+        "url": url_or_none("system:status"),
     }
 
 
 def recent_audit(user: Any) -> dict[str, Any]:
     return {
         "events": list(AuditEvent.objects.visible_to(user).order_by("-at", "-id")[:8]),
-        "url": _url_or_none("audit:list"),
+        "url": url_or_none("audit:list"),
         # Beside the workers card when the user sees it, the whole row otherwise.
         "half": user.has_perm_in_scope(Perm.SYSTEM_VIEW),
     }

@@ -1,10 +1,11 @@
-"""Request types for the views of the shell."""
+"""Request types and small URL helpers for the views and cards of the shell."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 
 
 class AuthedRequest(HttpRequest):
@@ -22,3 +23,11 @@ class AuthedRequest(HttpRequest):
     """
 
     user: Any
+
+
+def url_or_none(name: str) -> str | None:
+    """The URL of a named page, or None where this deployment has no such page."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None

@@ -10,19 +10,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.urls import NoReverseMatch, reverse
 
 from shegong.core import registry
-from shegong.core.models import Notification
-from shegong.web.http import AuthedRequest
-
-
-def _url_or_none(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
+from shegong.web.http import AuthedRequest, url_or_none
+from shegong.web.queries import unread_count
 
 # --- workbench home -------------------------------------------------------------------------
 
@@ -54,8 +45,8 @@ def mobile_home(request: AuthedRequest) -> HttpResponse:
     context = {
         "membership": user.active_membership,
         "memberships": user.membership_list(),
-        "unread": Notification.objects.filter(recipient=user, read_at=None).count(),
-        "inbox_url": _url_or_none("inbox:list"),
+        "unread": unread_count(user),
+        "inbox_url": url_or_none("inbox:list"),
     }
     return render(request, "web/mobile_home.html", context)
 
