@@ -85,7 +85,7 @@ def test_a_page_carries_the_policy_with_a_fresh_nonce(client, street_a_staff):
     rules = policy(first)
     assert rules["default-src"] == ["'self'"]
     assert rules["script-src"][0] == "'self'" and rules["script-src"][1].startswith("'nonce-")
-    assert "'unsafe-inline'" not in rules["script-src"] and "'unsafe-eval'" not in rules["script-src"]
+    assert not {"'unsafe-inline'", "'unsafe-eval'"} & set(rules["script-src"])
     assert rules["style-src"] == ["'self'"]
     assert rules["style-src-attr"] == ["'unsafe-inline'"]
     assert rules["img-src"] == ["'self'", "data:", "blob:"]  # no map key: no tile server

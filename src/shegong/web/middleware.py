@@ -70,7 +70,7 @@ def tile_sources() -> list[str]:
         labels = host.split(".")
         templated = [i for i, label in enumerate(labels) if "{" in label]
         if templated:
-            labels = ["*"] + labels[templated[-1] + 1 :]
+            labels = ["*", *labels[templated[-1] + 1 :]]
         source = f"{parts.scheme}://{'.'.join(labels)}"
         if parts.port:
             source += f":{parts.port}"
