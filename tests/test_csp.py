@@ -118,6 +118,20 @@ def test_the_nonce_is_on_the_request_for_a_template(rf):
     assert f"'nonce-{seen['nonce']}'" in response["Content-Security-Policy"]
 
 
+@override_settings(DEBUG=True)
+def test_django_debug_pages_are_left_alone(rf):
+    """Django's technical 404/500 pages (DEBUG only) are inline scripts and styles."""
+    from django.http import HttpResponse
+
+    from shegong.web.middleware import ContentSecurityPolicyMiddleware
+
+    for status, has_policy in ((404, False), (500, False), (200, True), (403, True)):
+        response = ContentSecurityPolicyMiddleware(lambda r: HttpResponse(status=status))(
+            rf.get("/")
+        )
+        assert response.has_header("Content-Security-Policy") is has_policy, status
+
+
 def test_json_answers_are_left_alone(client, street_a_staff):
     client.force_login(street_a_staff)
     response = client.get("/api/v1/openapi.json")

@@ -45,6 +45,11 @@ def test_the_board_charts_and_the_case_countdown_run_under_the_policy(
     page.wait_for_url(re.compile(r"/$"))
 
     policy_of(page.goto("/reports/board/"))
+    # htmx read its config from the meta tag: no eval, no injected indicator style element.
+    assert page.evaluate("[htmx.config.allowEval, htmx.config.includeIndicatorStyles]") == [
+        False,
+        False,
+    ]
     page.locator("#chart-departments canvas").first.wait_for()
     page.locator("#chart-trend canvas").first.wait_for()
 
@@ -144,3 +149,15 @@ def test_an_inline_script_would_be_refused_and_reported(page, csp_refused, db):
     assert page.evaluate("window.ran") is None
     assert any("Content Security Policy" in text for text in csp_refused)
     csp_refused.clear()  # expected here; the fixture fails on any other
+
+
+def test_the_api_docs_and_the_admin_load_under_the_policy(page, csp_refused, superuser):
+    log_in(page, superuser.phone)
+    page.wait_for_url(re.compile(r"/$"))
+    policy_of(page.goto("/api/v1/docs"))
+    # Swagger UI rendered the operations (the schema takes a while on a busy machine).
+    page.locator("#swagger-ui .opblock").first.wait_for(state="attached", timeout=30_000)
+    for url in ("/admin/", "/admin/accounts/user/", "/admin/accounts/user/add/"):
+        policy_of(page.goto(url))
+    page.wait_for_timeout(300)
+    assert csp_refused == []
