@@ -18,7 +18,7 @@ from shegong.core.perms import Role
 from shegong.reports.actions.reports import submit_report
 from shegong.reports.models import Report
 
-from .conftest import image_decoded
+from .conftest import image_decoded, watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,10 +39,12 @@ def phone(browser, live_server):
         geolocation={"latitude": testing.POINT_A[0], "longitude": testing.POINT_A[1]},
         permissions=["geolocation"],
     )
+    refused = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused something"
 
 
 def photo_bytes() -> bytes:

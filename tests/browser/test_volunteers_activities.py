@@ -14,6 +14,7 @@ from shegong.core.perms import Role
 from shegong.volunteers.actions import attendance
 from shegong.volunteers.models import Activity, ServiceRecord, Signup
 
+from .conftest import watch_csp
 from .test_workbench import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,10 +30,12 @@ def phone(browser, live_server):
         has_touch=True, permissions=["geolocation"],
         geolocation={"latitude": testing.POINT_A[0], "longitude": testing.POINT_A[1]},
     )  # fmt: skip
+    refused = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused something"
 
 
 def test_staff_create_submit_and_publish_an_activity(page, district, street_a_staff):

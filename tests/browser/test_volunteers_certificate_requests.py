@@ -15,6 +15,7 @@ from shegong.core.perms import Role
 from shegong.volunteers.actions import certificates
 from shegong.volunteers.models import CertificateRequest, ServiceRecord
 
+from .conftest import watch_csp
 from .test_workbench import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,10 +27,12 @@ def phone(browser, live_server):
         base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844},
         has_touch=True,
     )  # fmt: skip
+    refused = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused something"
 
 
 def test_a_volunteer_asks_on_a_phone_and_the_leader_issues_it(phone, page, district):

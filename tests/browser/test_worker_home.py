@@ -14,6 +14,8 @@ from shegong.core.models import AuditEvent
 from shegong.stations.models import Facility, Worker
 from shegong.stations.tests.visit_fixtures import station, worker
 
+from .conftest import watch_csp
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
@@ -28,10 +30,12 @@ def phone(browser, live_server):
         geolocation={"latitude": testing.POINT_A[0], "longitude": testing.POINT_A[1]},
         permissions=["geolocation"],
     )  # fmt: skip
+    refused = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused something"
 
 
 def test_a_rider_sees_nearby_stations_edits_his_site_and_withdraws(phone, district):

@@ -28,7 +28,7 @@ def test_h5_page_without_position_lists_open_stations_by_name(client, district):
     assert response.status_code == 200
     html = response.content.decode()
     assert "乙站" in html and "甲站" in html and "关了的站" not in html
-    assert "navigator.geolocation" in html  # asks for the position, the list is the fallback
+    assert "stations/m_nearest.js" in html  # asks for the position, the list is the fallback
     assert "现在开放" in html and "饮水" in html  # the toggle and the facility chips
 
 

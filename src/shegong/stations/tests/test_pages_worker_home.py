@@ -88,7 +88,7 @@ def test_home_empty_states(client, account):
     assert 'id="cover-empty"' in body and "还没有领取关爱物资" in body
     # Nearest stations: the page asks the browser; a link to all stations is the fallback.
     assert 'id="nearest-all"' in body and reverse("stations_m:m_nearest") in body
-    assert reverse("api:nearest") in body and "limit=" in body
+    assert f'data-api="{reverse("api:nearest")}"' in body and "data-limit=" in body
     assert f"{reverse('reports_m:report')}?group=%E6%96%B0" in body  # 反映诉求 → the group
     assert reverse("stations_m:my_care") in body
     assert reverse("stations_m:my_visits") in body

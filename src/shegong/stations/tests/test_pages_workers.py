@@ -209,7 +209,7 @@ def test_staff_withdraws_a_worker_with_a_reason(client, district, street_a_staff
     client.force_login(street_a_staff)
     url = reverse("stations:worker_withdraw", args=[worker.pk])
     body = client.get(reverse("stations:worker", args=[worker.pk])).content.decode()
-    assert url in body and "注销登记" in body and "return confirm(" in body
+    assert url in body and "注销登记" in body and "data-confirm=" in body
     assert client.get(url).status_code == 405  # POST only
 
     response = client.post(url, {"reason": " "})

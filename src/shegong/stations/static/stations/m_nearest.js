@@ -1,0 +1,20 @@
+/* /m/stations/: find the nearest open stations with the browser's location. */
+(function () {
+  var lat = document.getElementById("st-lat"), lon = document.getElementById("st-lon");
+  var form = document.getElementById("st-form"), button = document.getElementById("st-locate");
+  var note = document.getElementById("st-geo-note");
+  if (!navigator.geolocation) { note.textContent = "此浏览器无法定位，下面按名称列出全部开放驿站"; return; }
+  function locate() {
+    note.textContent = "正在定位…";
+    navigator.geolocation.getCurrentPosition(function (p) {
+      // Browser geolocation is WGS-84: no conversion needed.
+      lat.value = p.coords.latitude.toFixed(6); lon.value = p.coords.longitude.toFixed(6);
+      form.submit();
+    }, function () {
+      note.textContent = "未能定位（未授权或信号弱），下面按名称列出全部开放驿站";
+    }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
+  }
+  button.hidden = false;
+  button.addEventListener("click", locate);
+  if (!lat.value) { locate(); }
+})();
