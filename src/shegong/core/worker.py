@@ -21,7 +21,7 @@ from django.db import close_old_connections
 from django.db.models import F
 from django.utils import timezone
 
-from . import scans
+from . import jobs, scans
 from .models import WorkerHeartbeat
 
 if TYPE_CHECKING:
@@ -45,17 +45,18 @@ class Worker:
         self.running = True
         self._drainer: DbWorker | None = None
         self.tasks_done = 0
+        self.started_at = timezone.now()
 
     # --- one iteration ------------------------------------------------------------------------
 
     def beat(self) -> None:
-        now = timezone.now()
+        """Upsert this process's row. ``started_at`` is this process's start, also when a
+        worker restarts under the same ``--name``: jobs it began before are then known gone."""
         WorkerHeartbeat.objects.update_or_create(
             name=self.name,
-            defaults={"beat_at": now, "pid": os.getpid(), "host": socket.gethostname()[:100]},
-            create_defaults={
-                "beat_at": now,
-                "started_at": now,
+            defaults={
+                "beat_at": timezone.now(),
+                "started_at": self.started_at,
                 "pid": os.getpid(),
                 "host": socket.gethostname()[:100],
             },
@@ -86,11 +87,13 @@ class Worker:
             worker_id=self.name[:64],
             excluded_queue_names=[],
         )
+        jobs.CURRENT_WORKER = self.name  # the JobRuns its tasks claim are this worker's
         try:
             self._drainer.run()
             done = self._drainer._run_tasks
         finally:
             self._drainer = None
+            jobs.CURRENT_WORKER = ""
         if done:
             self.tasks_done += done
             WorkerHeartbeat.objects.filter(name=self.name).update(tasks_done=F("tasks_done") + done)
