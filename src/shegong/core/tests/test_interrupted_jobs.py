@@ -228,3 +228,17 @@ def test_the_heartbeat_says_when_this_worker_process_started():
     restarted = Worker(name="w-fixed")
     restarted.beat()
     assert WorkerHeartbeat.objects.get(name="w-fixed").started_at == restarted.started_at > first
+
+
+def test_a_job_that_finishes_between_the_search_and_the_update_keeps_its_outcome(settings):
+    beat("worker@web2:4242", beat_at=stale(settings))
+    seen_running = running_job("worker@web2:4242")
+    JobRun.objects.filter(pk=seen_running.pk).update(status="succeeded", log="新增 3")
+
+    assert actions._fail_gone([seen_running], [], actor=None, now=timezone.now()) == {
+        "jobs": 0, "tasks": 0,
+    }  # fmt: skip
+
+    job = JobRun.objects.get(pk=seen_running.pk)
+    assert (job.status, job.log) == ("succeeded", "新增 3")
+    assert not AuditEvent.objects.filter(verb=Verb.JOBS_INTERRUPTED).exists()
