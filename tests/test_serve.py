@@ -138,7 +138,7 @@ def test_a_killed_worker_is_restarted_while_the_site_keeps_serving(tmp_path, mig
         refused, answered = 0, 0
         for _ in range(30):
             try:
-                answered += urllib.request.urlopen(login, timeout=5).status == 200
+                answered += urllib.request.urlopen(login, timeout=10).status == 200
             except OSError:
                 refused += 1
             time.sleep(0.05)

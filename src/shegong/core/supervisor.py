@@ -72,14 +72,15 @@ class Child:
         return self.process is not None and self.process.poll() is None
 
 
-def describe_exit(returncode: int) -> str:
+def describe_exit(returncode: int) -> tuple[str, str]:
+    """How a child ended, in Chinese and in English."""
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = str(-returncode)
-        return f"被信号 {name} 终止 / killed by {name}"
-    return f"退出码 {returncode} / exit status {returncode}"
+        return f"被信号 {name} 终止", f"killed by {name}"
+    return f"退出码 {returncode}", f"exit status {returncode}"
 
 
 class Supervisor:
@@ -127,10 +128,11 @@ class Supervisor:
     def _exited(self, child: Child, returncode: int, now: float) -> None:
         uptime = now - child.started_at
         zh, en = child.zh, child.en
-        how = describe_exit(returncode)
+        how_zh, how_en = describe_exit(returncode)
         child.process = None
         if child.fatal_at_start and child.starts == 1 and uptime < self.startup_seconds:
-            self.log(f"{zh}启动失败（{how}），全部停止 / {en} failed to start ({how}), stopping")
+            self.log(f"{zh}启动失败（{how_zh}），全部停止 / "
+                     f"{en} failed to start ({how_en}), stopping")  # fmt: skip
             self.status = returncode if returncode > 0 else 1
             self.stop_children()
             return
@@ -139,8 +141,8 @@ class Supervisor:
         delay = self.backoff.delay(child.failures)
         child.failures += 1
         child.restart_at = now + delay
-        self.log(f"{zh}意外退出（{how}），{delay:g} 秒后重启 / "
-                 f"{en} exited unexpectedly ({how}), restarting in {delay:g} s")  # fmt: skip
+        self.log(f"{zh}意外退出（{how_zh}），{delay:g} 秒后重启 / "
+                 f"{en} exited unexpectedly ({how_en}), restarting in {delay:g} s")  # fmt: skip
 
     # --- the loop -----------------------------------------------------------------------------
 

@@ -47,8 +47,8 @@ def test_a_crashing_child_is_restarted_with_growing_delays_while_the_other_runs(
         assert len(set(worker.pids)) == 4
         said = log.getvalue()
         for delay in ("0.1", "0.2", "0.4"):
-            assert f"后台进程意外退出（退出码 3 / exit status 3），{delay} 秒后重启" in said
-        assert said.count("restarting in 0.4 s") == 2
+            assert f"后台进程意外退出（退出码 3），{delay} 秒后重启" in said
+        assert said.count("worker exited unexpectedly (exit status 3), restarting in 0.4 s") == 2
         assert "已重启后台进程（第 3 次" in said and "worker restarted (restart 3" in said
         assert "网站" not in said
     finally:
@@ -100,9 +100,11 @@ def test_a_web_server_that_fails_to_start_stops_everything_with_its_status():
 
     assert worker.process.returncode == -signal.SIGTERM
     assert web.starts == 1 and worker.starts == 1
-    assert "网站启动失败（退出码 4 / exit status 4），全部停止" in log.getvalue()
+    assert "网站启动失败（退出码 4），全部停止 / web server failed to start (exit status 4)" in (
+        log.getvalue()
+    )
 
 
 def test_exits_are_described_in_both_languages():
-    assert describe_exit(-9) == "被信号 SIGKILL 终止 / killed by SIGKILL"
-    assert describe_exit(1) == "退出码 1 / exit status 1"
+    assert describe_exit(-9) == ("被信号 SIGKILL 终止", "killed by SIGKILL")
+    assert describe_exit(1) == ("退出码 1", "exit status 1")
