@@ -13,10 +13,7 @@ from . import audit, jobs
 from .errors import NotPermitted
 from .models import JobRun, Notification, WorkerHeartbeat
 
-INTERRUPTED_LOG = (
-    "后台任务中断：执行它的工作进程（{worker}）已停止，任务没有完成。"
-    "导入在一个事务中写入，中断时未写入任何数据，请重新导入。"
-)
+INTERRUPTED_LOG = "后台任务中断：执行它的工作进程（{worker}）已停止，任务没有完成，请重新导入。"
 
 
 @transaction.atomic(durable=True)
