@@ -11,9 +11,9 @@ django-tasks-db records the worker's name in ``DBTaskResult.worker_ids`` itself.
   fixed ``--name``: other pid, or started after the job) → gone;
 * the process is on this host → gone exactly when its pid no longer exists (the common case:
   ``shegong serve`` restarts its worker on the same host, and the new worker runs the scan);
-* on another host → gone when its worker heartbeat is stale (red on the system page); a job
-  without any heartbeat (run inside a web request elsewhere) once it is older than any request
-  can run.
+* on another host → gone when its worker heartbeat is stale (red on the system page; a thread
+  keeps it fresh while a long task runs, ``Worker.beating_meanwhile``); a job without any
+  heartbeat (run inside a web request elsewhere) once it is older than any request can run.
 
 The JobRun itself is not touched while a job runs: an import writes in ONE transaction, and on
 SQLite nothing else can write meanwhile, so a per-job heartbeat could not be kept fresh.
