@@ -1,8 +1,10 @@
-"""`shegong serve` runs the web server and the worker together; Ctrl-C stops both."""
+"""`shegong serve` runs the web server and the worker together; a worker that dies is restarted
+while the site keeps serving; Ctrl-C or SIGTERM stops both."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -20,7 +22,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for(predicate, timeout: float = 30.0) -> bool:
+def _wait_for(predicate, timeout: float = 60.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -32,15 +34,15 @@ def _wait_for(predicate, timeout: float = 30.0) -> bool:
     return False
 
 
-def test_serve_starts_web_and_worker_and_ctrl_c_stops_both(tmp_path):
+def test_serve_starts_web_and_worker_and_ctrl_c_stops_both(tmp_path, migrated_db):
     db = tmp_path / "serve.sqlite3"
+    shutil.copy(migrated_db, db)
     env = {
         **os.environ,
         "SHEGONG_DATA_DIR": str(tmp_path),
         "SHEGONG_DATABASE_URL": f"sqlite:///{db}",
     }
     shegong = [sys.executable, "-m", "shegong.cli"]
-    subprocess.run([*shegong, "migrate", "-v", "0"], env=env, check=True, timeout=120)
     port = _free_port()
     server = subprocess.Popen(
         [*shegong, "serve", "--port", str(port), "--workers", "1"],
@@ -87,3 +89,80 @@ def test_serve_refuses_a_database_behind_the_code(tmp_path):
     )  # fmt: skip
     assert done.returncode == 1
     assert "个迁移未执行" in done.stderr and "volunteers.0005_record_evaluation" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def migrated_db(tmp_path_factory):
+    """One migrated SQLite file per module; each test copies it."""
+    folder = tmp_path_factory.mktemp("serve-template")
+    db = folder / "template.sqlite3"
+    env = {**os.environ, "SHEGONG_DATA_DIR": str(folder), "SHEGONG_DATABASE_URL": f"sqlite:///{db}"}
+    subprocess.run([sys.executable, "-m", "shegong.cli", "migrate", "-v", "0"], env=env,
+                   check=True, timeout=120)  # fmt: skip
+    return db
+
+
+def _heartbeats(db) -> dict[int, float]:
+    """pid → seconds since its last beat, of every worker heartbeat row."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT pid, (julianday('now') - julianday(beat_at)) * 86400 FROM core_workerheartbeat"
+        ).fetchall()
+    return {pid: age for pid, age in rows}
+
+
+def test_a_killed_worker_is_restarted_while_the_site_keeps_serving(tmp_path, migrated_db):
+    db = tmp_path / "serve.sqlite3"
+    shutil.copy(migrated_db, db)
+    env = {
+        **os.environ,
+        "SHEGONG_DATA_DIR": str(tmp_path),
+        "SHEGONG_DATABASE_URL": f"sqlite:///{db}",
+    }
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "shegong.cli", "serve", "--port", str(port), "--workers", "1",
+             "--restart-backoff", "1"],
+            env=env, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+        )  # fmt: skip
+    try:
+        login = f"http://127.0.0.1:{port}/accounts/login/"
+        assert _wait_for(lambda: urllib.request.urlopen(login, timeout=2).status == 200)
+        assert _wait_for(lambda: len(_heartbeats(db)) == 1), "the worker never beat"
+        (first_pid,) = _heartbeats(db)
+
+        os.kill(first_pid, signal.SIGKILL)
+        # The worker is down for at least the 1 s back-off: the site answers all along.
+        refused, answered = 0, 0
+        for _ in range(30):
+            try:
+                answered += urllib.request.urlopen(login, timeout=10).status == 200
+            except OSError:
+                refused += 1
+            time.sleep(0.05)
+        assert (answered, refused) == (30, 0)
+
+        # A new worker process beats under its own name; the dead one's row stops beating.
+        assert _wait_for(lambda: any(pid != first_pid for pid in _heartbeats(db)), timeout=20)
+        beats = _heartbeats(db)
+        new_pid = next(pid for pid in beats if pid != first_pid)
+        assert beats[new_pid] < 5
+        with pytest.raises(ProcessLookupError):
+            os.kill(first_pid, 0)
+        os.kill(new_pid, 0)  # alive
+        said = log.read_text()
+        assert "后台进程意外退出（被信号 SIGKILL 终止" in said
+        assert "worker exited unexpectedly (killed by SIGKILL), restarting in 1 s" in said
+        assert f"已重启后台进程（第 1 次，pid {new_pid}）" in said
+
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        with pytest.raises(OSError):
+            urllib.request.urlopen(login, timeout=2)
+        with pytest.raises(ProcessLookupError):
+            os.killpg(server.pid, 0)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)

@@ -13,11 +13,10 @@ import importlib.util
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
-import time
 from typing import Any
+
+from shegong.core import supervisor
 
 COMMANDS = {
     "demo": "首次运行：迁移、加载演示区、打印账号并启动 / first run: migrate, demo data, serve",
@@ -51,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default="127.0.0.1", help="监听地址 / bind address")
         p.add_argument("--port", type=int, default=8000, help="端口 / port")
         p.add_argument("--workers", type=int, default=2, help="网站进程数 / web workers")
+        p.add_argument("--restart-backoff", type=float, metavar="SECONDS",
+                       default=supervisor.BACKOFF_FIRST_SECONDS,
+                       help="进程意外退出后首次重启的等待秒数，之后逐次加倍 / "
+                       "first restart delay after a crash, doubled each time")  # fmt: skip
+        p.add_argument("--restart-backoff-max", type=float, metavar="SECONDS",
+                       default=supervisor.BACKOFF_MAX_SECONDS,
+                       help="重启等待的上限秒数 / longest restart delay")  # fmt: skip
     p = add("worker")
     p.add_argument("--name", help="进程名 / worker name (default worker@host:pid)")
     p.add_argument("--interval", type=float, default=1.0, help="轮询间隔秒数 / poll seconds")
@@ -272,11 +278,18 @@ def _unapplied_migrations() -> list[str]:
 
 
 def cmd_serve(options: Any) -> int:
-    """gunicorn and the worker as children in this process group; a signal stops both. Refuses
-    to start on a database behind the code (after an upgrade, before ``shegong migrate``): every
-    page touching a new column would be a 500."""
+    """gunicorn and the worker as children in this process group, watched by
+    ``core.supervisor``: a child that dies is restarted with back-off while the other keeps
+    running (the site stays up while the worker is down); a signal stops both. Refuses to start
+    on a database behind the code (after an upgrade, before ``shegong migrate``): every page
+    touching a new column would be a 500."""
+    from shegong.core.supervisor import Backoff, Child, Supervisor
+
     if options.workers < 1:
         return _fail(["--workers 至少为1 / must be >= 1"])
+    if not 0 < options.restart_backoff <= options.restart_backoff_max:
+        return _fail(["--restart-backoff 须大于0且不大于 --restart-backoff-max / "
+                      "need 0 < --restart-backoff <= --restart-backoff-max"])  # fmt: skip
     pending = _unapplied_migrations()
     if pending:
         shown = "、".join(pending[:5]) + (" …" if len(pending) > 5 else "")
@@ -292,38 +305,15 @@ def cmd_serve(options: Any) -> int:
         "--logger-class", "shegong.core.accesslog.RedactingLogger",
     ]  # fmt: skip
     worker = [sys.executable, "-m", "shegong.cli", "worker"]
-    children = [subprocess.Popen(web), subprocess.Popen(worker)]  # noqa: S603 - our own argv
-    stopping = False
-
-    def stop(signum: int, frame: Any) -> None:
-        nonlocal stopping
-        stopping = True
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    supervisor = Supervisor(
+        [
+            Child("网站", "web server", web, fatal_at_start=True),
+            Child("后台进程", "worker", worker),
+        ],
+        backoff=Backoff(first=options.restart_backoff, maximum=options.restart_backoff_max),
+    )
     print(f"网站 / web: http://{options.host}:{options.port}/  （Ctrl-C 停止 / to stop）")
-    status = 0
-    while any(child.poll() is None for child in children):
-        exited = [c for c in children if c.poll() is not None]
-        if exited and not stopping:
-            # One died on its own: stop the other, and report the failure.
-            status = exited[0].returncode or 1
-            stop(signal.SIGTERM, None)
-        time.sleep(0.3)
-        if stopping:
-            deadline = time.monotonic() + 15
-            while any(c.poll() is None for c in children) and time.monotonic() < deadline:
-                time.sleep(0.2)
-            for child in children:
-                if child.poll() is None:
-                    child.kill()
-            break
-    if not stopping:
-        status = next((c.returncode for c in children if c.returncode), 0)
-    return status
+    return supervisor.run()
 
 
 def cmd_demo(options: Any) -> int:

@@ -127,3 +127,16 @@ def test_pii_rotate_re_encrypts_under_the_current_key(db, settings, two_keys, ca
     event = AuditEvent.objects.get(verb=Verb.PII_REKEYED)
     assert event.data["rows"]["accounts.User"] == 1
     assert "re-encrypted 1 rows" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--restart-backoff", "0"],
+        ["--restart-backoff", "-1"],
+        ["--restart-backoff", "10", "--restart-backoff-max", "5"],
+    ],
+)
+def test_serve_refuses_a_back_off_that_is_not_positive_and_below_its_cap(db, capsys, argv):
+    assert cli.main(["shegong", "serve", *argv]) == 1
+    assert "--restart-backoff 须大于0且不大于 --restart-backoff-max" in capsys.readouterr().err

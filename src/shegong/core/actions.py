@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from . import audit, jobs
 from .errors import NotPermitted
-from .models import Notification
+from .models import JobRun, Notification, WorkerHeartbeat
+
+INTERRUPTED_LOG = "后台任务中断：执行它的工作进程（{worker}）已停止，任务没有完成，请重新导入。"
 
 
 @transaction.atomic(durable=True)
@@ -30,3 +34,96 @@ def mark_notifications_read(user: Any, ids: Iterable[int] | None = None, *, acto
         unread = unread.filter(pk__in=list(ids))
     # A conditional UPDATE: a notification already read keeps its first read_at.
     return unread.update(read_at=timezone.now())
+
+
+def fail_interrupted_jobs(*, actor: Any = None, now: datetime | None = None) -> dict[str, int]:
+    """Mark failed every running job and task whose process is gone (``jobs.owner_gone``).
+
+    A ``JobRun`` gets status failed, ``finished_at`` and a log line saying why, so its page
+    shows 失败 instead of a progress bar that never moves; a django-tasks-db task stuck in
+    RUNNING gets FAILED with ``WorkerGone``. Nothing is re-queued: a job that killed its worker
+    (out of memory) would kill the next one, and core cannot tell which jobs are safe to run
+    twice; the person re-imports, and the platform's own work (pending deliveries) is redone by
+    its periodic scans anyway. Idempotent; one audit entry per run that failed something.
+
+    The search only reads; the write transaction is opened only when something is to be failed
+    (on SQLite a transaction takes the one write lock, which a long import may hold).
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    beats = {beat.name: beat for beat in WorkerHeartbeat.objects.all()}
+    gone_jobs = [
+        job
+        for job in JobRun.objects.filter(status=JobRun.Status.RUNNING)
+        if jobs.owner_gone(
+            name=job.worker,
+            host=job.worker_host,
+            pid=job.worker_pid,
+            since=job.started_at or job.created_at,
+            beat=beats.get(job.worker),
+            now=now,
+        )
+    ]
+    by_task_id = {name[:64]: beat for name, beat in beats.items()}
+    gone_tasks = [
+        task
+        for task in DBTaskResult.objects.filter(status="RUNNING")
+        if jobs.owner_gone(
+            name=_task_worker(task),
+            host="",
+            pid=None,
+            since=task.started_at,
+            beat=by_task_id.get(_task_worker(task)),
+            now=now,
+        )
+    ]
+    if not gone_jobs and not gone_tasks:
+        return {"jobs": 0, "tasks": 0}
+    return _fail_gone(gone_jobs, gone_tasks, actor=actor, now=now)
+
+
+def _task_worker(task: Any) -> str:
+    return task.worker_ids[-1] if task.worker_ids else ""
+
+
+@transaction.atomic(durable=True)
+def _fail_gone(
+    gone_jobs: list[JobRun], gone_tasks: list[Any], *, actor: Any, now: datetime
+) -> dict[str, int]:
+    """Each row changes with a conditional UPDATE (still running, same owner), so a job that
+    finished meanwhile keeps its outcome."""
+    from django_tasks_db.models import DBTaskResult
+
+    failed_jobs = [
+        job.pk
+        for job in gone_jobs
+        if JobRun.objects.filter(
+            pk=job.pk, status=JobRun.Status.RUNNING, worker=job.worker, started_at=job.started_at
+        ).update(
+            status=JobRun.Status.FAILED,
+            log=INTERRUPTED_LOG.format(worker=job.worker or "未知"),
+            finished_at=now,
+        )
+    ]
+    gone = f"{jobs.WorkerGone.__module__}.{jobs.WorkerGone.__qualname__}"
+    failed_tasks = [
+        str(task.pk)
+        for task in gone_tasks
+        if DBTaskResult.objects.filter(
+            pk=task.pk, status="RUNNING", worker_ids=task.worker_ids
+        ).update(
+            status="FAILED",
+            finished_at=now,
+            exception_class_path=gone,
+            traceback=f"后台任务中断：执行它的工作进程（{_task_worker(task) or '未知'}）已停止 / "
+            "the worker running this task is gone",
+        )
+    ]
+    if failed_jobs or failed_tasks:
+        audit.record(
+            audit.Verb.JOBS_INTERRUPTED,
+            actor=actor,
+            data={"jobs": failed_jobs, "tasks": failed_tasks},
+        )
+    return {"jobs": len(failed_jobs), "tasks": len(failed_tasks)}

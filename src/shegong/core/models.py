@@ -189,12 +189,20 @@ class JobRun(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Who runs it, set when it is claimed (``core.jobs.claim``): a worker's name (its heartbeat
+    # row) or web@host:pid for a job run inside a request. The ``jobs.interrupted`` scan fails
+    # a running job whose process is gone.
+    worker = models.CharField("执行进程", max_length=100, blank=True)
+    worker_host = models.CharField(max_length=100, blank=True)
+    worker_pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"], name="core_jobrun_status_idx")]
 
     @property
     def percent(self) -> int:

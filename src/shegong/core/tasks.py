@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django_tasks import task
 
-from . import deliveries
+from . import actions, deliveries
 from .scans import periodic_scan
 
 
@@ -29,3 +29,10 @@ def checkpoint_sqlite() -> dict[str, object]:
     from .sqlite.base import checkpoint
 
     return checkpoint(connection)
+
+
+@periodic_scan(
+    "jobs.interrupted", every=timedelta(minutes=1), title="标记执行进程已停止的后台任务为失败"
+)
+def fail_interrupted_jobs() -> dict[str, int]:
+    return actions.fail_interrupted_jobs(actor=None)

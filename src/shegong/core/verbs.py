@@ -150,6 +150,7 @@ class Verb(IntEnum):
     # 180–199 system
     AUDIT_PURGED = 180
     DEMO_LOADED = 181
+    JOBS_INTERRUPTED = 190
 
 
 VERB_LABELS: dict[Verb, str] = {
@@ -285,6 +286,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.REGIONS_IMPORTED: "导入区划",
     Verb.AUDIT_PURGED: "清理过期审计日志",
     Verb.DEMO_LOADED: "加载演示数据",
+    Verb.JOBS_INTERRUPTED: "标记中断的后台任务",
 }
 assert set(VERB_LABELS) == set(Verb), "every verb needs a Chinese label"
 

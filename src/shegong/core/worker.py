@@ -1,9 +1,10 @@
 """``shegong worker``: heartbeat, periodic scans and queued tasks in one loop.
 
 Each iteration (a) upserts this worker's ``WorkerHeartbeat`` so the admin workbench shows it
-alive, (b) runs the scans that are due (``scans.run_due_scans``; each claimed with a conditional
-UPDATE, so several workers never run one twice), (c) drains ready tasks with django-tasks-db's
-own worker in batch mode, then (d) sleeps ``interval`` seconds. SIGINT/SIGTERM finish the task
+alive (a thread keeps beating while tasks run, except on SQLite), (b) runs the scans that are
+due (``scans.run_due_scans``; each claimed with a conditional UPDATE, so several workers never
+run one twice), (c) drains ready tasks with django-tasks-db's own worker in batch mode, then
+(d) sleeps ``interval`` seconds. SIGINT/SIGTERM finish the task
 at hand and stop.
 """
 
@@ -13,15 +14,19 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from django.db import close_old_connections
+from django.conf import settings
+from django.db import close_old_connections, connection
 from django.db.models import F
 from django.utils import timezone
 
-from . import scans
+from . import jobs, scans
 from .models import WorkerHeartbeat
 
 if TYPE_CHECKING:
@@ -45,17 +50,18 @@ class Worker:
         self.running = True
         self._drainer: DbWorker | None = None
         self.tasks_done = 0
+        self.started_at = timezone.now()
 
     # --- one iteration ------------------------------------------------------------------------
 
     def beat(self) -> None:
-        now = timezone.now()
+        """Upsert this process's row. ``started_at`` is this process's start, also when a
+        worker restarts under the same ``--name``: jobs it began before are then known gone."""
         WorkerHeartbeat.objects.update_or_create(
             name=self.name,
-            defaults={"beat_at": now, "pid": os.getpid(), "host": socket.gethostname()[:100]},
-            create_defaults={
-                "beat_at": now,
-                "started_at": now,
+            defaults={
+                "beat_at": timezone.now(),
+                "started_at": self.started_at,
                 "pid": os.getpid(),
                 "host": socket.gethostname()[:100],
             },
@@ -86,15 +92,50 @@ class Worker:
             worker_id=self.name[:64],
             excluded_queue_names=[],
         )
+        jobs.CURRENT_WORKER = self.name  # the JobRuns its tasks claim are this worker's
         try:
-            self._drainer.run()
+            with self.beating_meanwhile():
+                self._drainer.run()
             done = self._drainer._run_tasks
         finally:
             self._drainer = None
+            jobs.CURRENT_WORKER = ""
         if done:
             self.tasks_done += done
             WorkerHeartbeat.objects.filter(name=self.name).update(tasks_done=F("tasks_done") + done)
         return done
+
+    @contextmanager
+    def beating_meanwhile(self, period: float | None = None) -> Iterator[None]:
+        """Keep the heartbeat fresh from a thread while a long task runs, so the system page
+        and the ``jobs.interrupted`` scan of a worker on another host see this one alive.
+
+        Not on SQLite: there a long import holds the one write lock, so the beat could not be
+        written anyway, and every worker shares this host, where a dead pid is what decides.
+        """
+        if connection.vendor == "sqlite":
+            yield
+            return
+        period = period or max(settings.WORKER_HEARTBEAT_STALE_SECONDS / 6, 1.0)
+        done = threading.Event()
+
+        def beat_until_done() -> None:
+            try:
+                while not done.wait(period):
+                    try:
+                        self.beat()
+                    except Exception:  # the database may be briefly unreachable
+                        logger.exception("background heartbeat failed")
+            finally:
+                connection.close()  # this thread's own connection
+
+        thread = threading.Thread(target=beat_until_done, name="heartbeat", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
 
     def iteration(self) -> dict[str, object]:
         self.beat()

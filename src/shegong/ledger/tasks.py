@@ -23,6 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from shegong.core import jobs
 from shegong.core.audit import audit_context
 from shegong.core.models import JobRun
 
@@ -81,10 +82,9 @@ def run_import_job(job_id: int) -> dict[str, Any]:
     """Run a queued import job once (a second call finds it claimed and does nothing)."""
     from .actions.imports import import_file
 
-    # Claim with a conditional UPDATE so two workers never run the same job (STYLE rule 14).
-    claimed = JobRun.objects.filter(pk=job_id, kind=JOB_KIND, status=JobRun.Status.QUEUED).update(
-        status=JobRun.Status.RUNNING
-    )
+    # Claim with a conditional UPDATE so two workers never run the same job (STYLE rule 14);
+    # it records this process, so the jobs.interrupted scan fails the job if the process dies.
+    claimed = jobs.claim(JobRun.objects.filter(pk=job_id, kind=JOB_KIND))
     job = JobRun.objects.get(pk=job_id)
     if not claimed:
         return job.result

@@ -184,3 +184,46 @@ def test_the_cli_imports_and_reports_errors(district, street_a_staff, tmp_path, 
     assert cli.main(["shegong", "import", "people", str(tmp_path / "none.xlsx")]) == 1
     assert "文件不存在" in capsys.readouterr().err
     assert cli.main(["shegong", "import", "organizations", str(good), "--as", "13000000000"]) == 1
+
+
+def test_an_import_whose_worker_died_shows_failed_not_a_frozen_progress_bar(
+    client, street_a_staff, tmp_path, monkeypatch
+):
+    import subprocess
+    import sys
+
+    from django_tasks_db.models import DBTaskResult
+
+    from shegong.core import actions, jobs
+    from shegong.core.models import WorkerHeartbeat
+
+    monkeypatch.setattr(tasks, "INLINE_MAX_ROWS", 0)
+    client.force_login(street_a_staff)
+    client.post(
+        reverse("ledger:import"),
+        {"table": "organizations", "file": upload(tmp_path, [ORG_HEADER, *org_rows(10)])},
+    )
+    job = JobRun.objects.get()
+    # A worker of this host picks the job up, gets halfway, and is killed (kill -9, OOM).
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    name = f"worker@{jobs.hostname()}:{dead.pid}"
+    WorkerHeartbeat.objects.create(name=name, host=jobs.hostname(), pid=dead.pid)
+    DBTaskResult.objects.get().claim(name)
+    monkeypatch.setattr(jobs, "CURRENT_WORKER", name)
+    assert jobs.claim(JobRun.objects.filter(pk=job.pk)) == 1
+    JobRun.objects.filter(pk=job.pk).update(worker_pid=dead.pid)
+    tasks.progress_path(job.pk).write_text('{"progress": 5}')
+    progress_url = reverse("ledger:import_job_progress", args=[job.pk])
+    partial = client.get(progress_url)
+    assert "已处理 5 / 10 行" in partial.content.decode() and "HX-Refresh" not in partial
+
+    assert actions.fail_interrupted_jobs() == {"jobs": 1, "tasks": 1}
+
+    partial = client.get(progress_url)
+    assert partial["HX-Refresh"] == "true"  # the page reloads to show the outcome
+    assert "失败" in partial.content.decode() and "已处理" not in partial.content.decode()
+    page = client.get(reverse("ledger:import_job", args=[job.pk])).content.decode()
+    assert "后台任务中断：执行它的工作进程" in page and "请重新导入" in page
+    assert 'hx-trigger="every 1s"' not in page
+    assert not Organization.objects.exists()
