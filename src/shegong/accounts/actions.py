@@ -13,7 +13,14 @@ from django.utils import timezone
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
-from shegong.core.perms import DEPARTMENT_ROLES, GRANTABLE, Perm, Role, require_perm
+from shegong.core.perms import (
+    DEPARTMENT_ROLES,
+    GRANTABLE,
+    SEPARATED_ROLES,
+    Perm,
+    Role,
+    require_perm,
+)
 from shegong.core.pii import blind_index, validate_id_number, validate_phone
 from shegong.regions.models import Region
 
@@ -37,9 +44,10 @@ def _validate_password(password: str, user: User | None = None, field: str = "pa
         ) from exc
 
 
-def check_grant(actor: User, role: Role, region: Region) -> None:
-    """An actor may grant only roles below their own, only inside their scope."""
-    require_perm(actor, Perm.ACCOUNTS_MANAGE)
+def check_grant(actor: User, role: Role, region: Region, *, perm: Perm = Perm.ROLES_GRANT) -> None:
+    """An actor may grant only roles below their own, only inside their scope. Granting needs
+    ``ROLES_GRANT``; opening an account with its first role needs ``ACCOUNTS_MANAGE``."""
+    require_perm(actor, perm)
     _require_region_in_scope(actor, region)
     own = actor.active_role
     if not actor.is_superuser and (own is None or role not in GRANTABLE.get(own, frozenset())):
@@ -59,7 +67,7 @@ def create_user(
     id_number: str = "",
 ) -> User:
     """Create an account with one role; it must change its password at first login."""
-    check_grant(actor, role, region)
+    check_grant(actor, role, region, perm=Perm.ACCOUNTS_MANAGE)
     errors = []
     try:
         phone = validate_phone(phone)
@@ -122,9 +130,14 @@ def create_superuser(*, actor: User | None, phone: str, name: str, password: str
 def grant_membership(
     user: User, *, actor: User, role: Role, region: Region, department: Department | None = None
 ) -> Membership:
+    if user.pk == actor.pk:
+        raise NotPermitted("不能给自己授予角色，请由其他有权限的管理员授予")
     check_grant(actor, role, region)
     if role in DEPARTMENT_ROLES and department is None:
         raise InvalidInput.field("department", f"{Role(role).label}须指定所属部门")
+    # The account row is locked so that two grants at once cannot both pass the check below.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    check_separated_roles(user, role)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -140,6 +153,23 @@ def grant_membership(
         data={"role": role.value, "region": region.code},
     )
     return membership
+
+
+def check_separated_roles(user: User, role: Role | str) -> None:
+    """三员: an account holds at most one of the system, security and audit administrator."""
+    if role not in SEPARATED_ROLES:
+        return
+    held = (
+        Membership.objects.filter(user=user, role__in=SEPARATED_ROLES)
+        .exclude(role=role)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if held:
+        raise InvalidInput.field(
+            "role",
+            f"系统管理员、安全管理员、审计管理员不能由同一账号兼任（该账号已是{Role(held).label}）",
+        )
 
 
 @transaction.atomic(durable=True)
@@ -217,7 +247,7 @@ def clear_lockout(user: User, *, actor: User) -> int:
     """Lift a login lockout before it expires (the user called the office)."""
     from axes.models import AccessAttempt
 
-    _require_manage(actor, user)
+    _require_manage(actor, user, perm=Perm.SECURITY_MANAGE)
     cleared, _ = AccessAttempt.objects.filter(username=user.phone).delete()
     audit.record(Verb.LOCKOUT_CLEARED, actor=actor, target=user, region=_home_region(user))
     return cleared
@@ -288,8 +318,8 @@ def record_logout(user: User) -> None:
     audit.record(Verb.LOGOUT, actor=user, target=user, region=_home_region(user))
 
 
-def _require_manage(actor: User, user: User) -> None:
-    require_perm(actor, Perm.ACCOUNTS_MANAGE)
+def _require_manage(actor: User, user: User, perm: Perm = Perm.ACCOUNTS_MANAGE) -> None:
+    require_perm(actor, perm)
     if not User.objects.visible_to(actor).filter(pk=user.pk).exists():
         raise NotFound("未找到该账号，或不在您的工作范围内")
 
@@ -400,6 +430,26 @@ def disable_second_factor(user: User, *, actor: User, password: str) -> None:
     if not deleted:
         raise InvalidInput("您尚未启用两步验证")
     audit.record(Verb.TOTP_DISABLED, actor=actor, target=user, region=_home_region(user))
+
+
+@transaction.atomic(durable=True)
+def reset_second_factor(user: User, *, actor: User) -> None:
+    """A security administrator removes another account's authenticator and recovery codes
+    (a lost phone); an account that requires them enrols again at its next login."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require_manage(actor, user, perm=Perm.SECURITY_MANAGE)
+    if user.pk == actor.pk:
+        raise NotPermitted("不能重置自己的两步验证")
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    if not deleted:
+        raise InvalidInput("该账号尚未启用两步验证")
+    audit.record(
+        Verb.TOTP_DISABLED, actor=actor, target=user, region=_home_region(user),
+        data={"reset": True},
+    )  # fmt: skip
 
 
 def verify_second_factor(user: User, *, code: str) -> Any:

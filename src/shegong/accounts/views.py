@@ -331,10 +331,16 @@ def _detail_context(request: HttpRequest, user: User, **extra: Any) -> dict[str,
     actor = request.user
     can_manage = actor.has_perm_in_scope(Perm.ACCOUNTS_MANAGE)
     attempts = AccessAttempt.objects.filter(username=user.phone).first()
+    can_secure = actor.has_perm_in_scope(Perm.SECURITY_MANAGE)
     context = {
         "target": user,
         "memberships": user.memberships.select_related("region", "department").order_by("id"),
         "can_manage": can_manage and user.pk != actor.pk,
+        # Nobody grants or revokes their own roles (actions refuse it too).
+        "can_grant": actor.has_perm_in_scope(Perm.ROLES_GRANT) and user.pk != actor.pk,
+        "can_secure": can_secure and user.pk != actor.pk,
+        "can_secure_view": can_secure,
+        "second_factor": can_secure and twofactor.confirmed_totp(user) is not None,
         "can_reveal": actor.has_perm_in_scope(Perm.PII_REVEAL),
         "failures": attempts.failures_since_start if attempts else 0,
         "locked": bool(attempts and attempts.failures_since_start >= settings.AXES_FAILURE_LIMIT),
@@ -371,6 +377,7 @@ USER_VERBS = {
     "deactivate": "账号已停用",
     "reactivate": "账号已启用",
     "clear_lockout": "已解除登录锁定",
+    "reset_2fa": "已重置两步验证，该账号须重新启用",
 }
 
 
@@ -391,6 +398,8 @@ def user_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             )
         elif verb in ("deactivate", "reactivate"):
             actions.set_active(user, actor=request.user, active=verb == "reactivate")
+        elif verb == "reset_2fa":
+            actions.reset_second_factor(user, actor=request.user)
         else:
             actions.clear_lockout(user, actor=request.user)
     except DomainError as exc:

@@ -158,6 +158,10 @@ class Verb(IntEnum):
     DEMO_LOADED = 181
 
 
+# The account and security events (100–139): read in full by the audit administrator only.
+SECURITY_VERBS = frozenset(v for v in Verb if 100 <= v < 140)
+
+
 VERB_LABELS: dict[Verb, str] = {
     Verb.LOGIN: "登录",
     Verb.LOGIN_FAILED: "登录失败",
