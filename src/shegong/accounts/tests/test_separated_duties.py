@@ -174,3 +174,22 @@ def test_the_admin_refuses_two_separated_roles_on_one_account(client, superuser,
     assert response.status_code == 200
     assert "不能由同一账号兼任" in response.content.decode()
     assert account.memberships.count() == 1
+
+
+def test_the_database_refuses_a_second_separated_role_written_directly(district):
+    from django.db import IntegrityError, transaction
+
+    account = testing.user(Role.AUDIT_ADMIN, district["district"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(
+            user=account, role=Role.SECURITY_ADMIN, region=district["street_a"]
+        )
+    street = Membership.objects.create(
+        user=account, role=Role.RESIDENT, region=district["street_a"]
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.filter(pk=street.pk).update(role=Role.SYSTEM_ADMIN)
+    Membership.objects.create(user=account, role=Role.AUDIT_ADMIN, region=district["street_b"])
+    assert sorted(account.memberships.values_list("role", flat=True)) == [
+        "audit_admin", "audit_admin", "resident",
+    ]  # fmt: skip
