@@ -230,3 +230,18 @@ def test_a_code_of_another_time_step_long_ago_is_refused(district_admin):
         actions.verify_second_factor(
             district_admin, code=testing.totp_code(device, at=time.time() - 600)
         )
+
+
+def test_the_second_factor_comes_before_the_forced_password_change(client, district):
+    from shegong.core.perms import Role
+
+    fresh = testing.user(
+        Role.DISTRICT_ADMIN, district["district"], name="新区管理员", must_change_password=True
+    )
+    assert password_login(client, fresh)["Location"] == SETUP
+    assert client.get("/accounts/password/")["Location"].startswith(SETUP)
+    client.get(SETUP)
+    device = TOTPDevice.objects.get(user=fresh)
+    assert client.post(SETUP, {"code": testing.totp_code(device)}).status_code == 200
+    assert client.get("/")["Location"] == "/accounts/password/?first=1"
+    assert client.get("/accounts/password/").status_code == 200
