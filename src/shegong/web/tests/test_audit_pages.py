@@ -221,7 +221,9 @@ def test_the_export_holds_exactly_the_filtered_rows(client, street_a_staff, dist
     event(district["grid_b"], "西城登录", Verb.REPORTS_EXPORTED)
     client.force_login(street_a_staff)
     before = AuditEvent.objects.count()
-    response = client.get(reverse("audit:list"), {"verb": int(Verb.REPORTS_EXPORTED), "format": "xlsx"})
+    response = client.get(
+        reverse("audit:list"), {"verb": int(Verb.REPORTS_EXPORTED), "format": "xlsx"}
+    )
     rows = read_export(response)
     assert rows[0][:3] == ["时间", "操作人", "操作"]
     assert [row[1] for row in rows[1:]] == ["东城登录"]
