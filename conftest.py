@@ -20,6 +20,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def client():
+    """Django's test client whose ``force_login`` also passes the second factor (required of
+    district admins and superusers); ``force_login(user, second_factor=False)`` leaves it owed."""
+    return testing.Client()
+
+
+@pytest.fixture
 def district(db):
     return testing.build_district()
 

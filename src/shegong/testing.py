@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.test import Client as DjangoClient
+
 from shegong.accounts.models import Department, Membership, User
 from shegong.core.perms import Role
 from shegong.regions.models import Region
@@ -183,3 +185,74 @@ def activity(
     )  # fmt: skip
     Shift.objects.create(activity=created, starts_at=starts_at, ends_at=ends_at, quota=quota)
     return created
+
+
+# --- second factor ---------------------------------------------------------------------------
+
+
+def totp_device(account: User) -> Any:
+    """The account's confirmed authenticator (made if it has none)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=account, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=account, name="测试验证器", confirmed=True)
+
+
+def totp_code(device: Any, *, at: float | None = None) -> str:
+    """The code the device's app shows now (or at the unix time ``at``)."""
+    from django_otp.oath import TOTP
+
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if at is not None:
+        clock.time = at
+    return f"{clock.token():0{device.digits}d}"
+
+
+def mark_second_factor_passed(client: Any, account: User) -> None:
+    """Make a test client's session pass the second factor, as the code page does, for an
+    account that needs one (a district admin, a superuser, or anyone enrolled)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from shegong.accounts import twofactor
+
+    if twofactor.pending_step(account) is None:
+        return
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(account).persistent_id
+    session.pop(twofactor.SECOND_FACTOR_PENDING_KEY, None)
+    session.save()
+
+
+class Client(DjangoClient):
+    """The test client of every test (the ``client`` fixture): ``force_login`` also passes the
+    second factor, so tests of a district admin's or a superuser's pages need no code step.
+    ``force_login(user, second_factor=False)`` leaves it owed, for the tests of that step."""
+
+    def force_login(
+        self, user: Any, backend: str | None = None, second_factor: bool = True
+    ) -> None:
+        super().force_login(user, backend)
+        if second_factor:
+            mark_second_factor_passed(self, user)
+
+
+def browser_log_in(page: Any, phone: str, password: str = PASSWORD) -> None:
+    """Log in through the login page; an account that needs the second factor gets an
+    authenticator (if it has none) and types its current code on the code page."""
+    from shegong.accounts import twofactor
+
+    account = User.objects.filter(phone=phone).first()
+    device = None
+    if account is not None and account.check_password(password):
+        if twofactor.is_required(account) or twofactor.confirmed_totp(account):
+            device = totp_device(account)
+    page.goto("/accounts/login/")
+    page.get_by_label("手机号").fill(phone)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登 录").click()
+    if device is not None:
+        # A code is accepted once per 30 s step: let this login reuse the current one.
+        type(device).objects.filter(pk=device.pk).update(last_t=-1)
+        page.wait_for_url("**/accounts/login/verify/**")
+        page.get_by_label("验证码").fill(totp_code(device))
+        page.get_by_role("button", name="验 证").click()

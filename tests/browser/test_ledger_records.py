@@ -13,10 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, phone: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号").fill(phone)
-    page.get_by_label("密码").fill(testing.PASSWORD)
-    page.get_by_role("button", name="登 录").click()
+    testing.browser_log_in(page, phone)
     page.wait_for_url(re.compile(r"/$"))
 
 

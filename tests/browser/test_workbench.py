@@ -16,10 +16,8 @@ SCREENSHOT = "/tmp/shegong-workbench.png"
 
 
 def log_in(page, phone: str, password: str = testing.PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("手机号").fill(phone)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登 录").click()
+    """The login page; a district admin or superuser also types the authenticator's code."""
+    testing.browser_log_in(page, phone, password)
 
 
 def test_street_staff_logs_in_switches_scope_and_is_refused_another_street(

@@ -13,7 +13,14 @@ from django.utils import timezone
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput, NotFound, NotPermitted
-from shegong.core.perms import DEPARTMENT_ROLES, GRANTABLE, Perm, Role, require_perm
+from shegong.core.perms import (
+    DEPARTMENT_ROLES,
+    GRANTABLE,
+    SEPARATED_ROLES,
+    Perm,
+    Role,
+    require_perm,
+)
 from shegong.core.pii import blind_index, validate_id_number, validate_phone
 from shegong.regions.models import Region
 
@@ -37,9 +44,10 @@ def _validate_password(password: str, user: User | None = None, field: str = "pa
         ) from exc
 
 
-def check_grant(actor: User, role: Role, region: Region) -> None:
-    """An actor may grant only roles below their own, only inside their scope."""
-    require_perm(actor, Perm.ACCOUNTS_MANAGE)
+def check_grant(actor: User, role: Role, region: Region, *, perm: Perm = Perm.ROLES_GRANT) -> None:
+    """An actor may grant only roles below their own, only inside their scope. Granting needs
+    ``ROLES_GRANT``; opening an account with its first role needs ``ACCOUNTS_MANAGE``."""
+    require_perm(actor, perm)
     _require_region_in_scope(actor, region)
     own = actor.active_role
     if not actor.is_superuser and (own is None or role not in GRANTABLE.get(own, frozenset())):
@@ -59,7 +67,7 @@ def create_user(
     id_number: str = "",
 ) -> User:
     """Create an account with one role; it must change its password at first login."""
-    check_grant(actor, role, region)
+    check_grant(actor, role, region, perm=Perm.ACCOUNTS_MANAGE)
     errors = []
     try:
         phone = validate_phone(phone)
@@ -122,9 +130,14 @@ def create_superuser(*, actor: User | None, phone: str, name: str, password: str
 def grant_membership(
     user: User, *, actor: User, role: Role, region: Region, department: Department | None = None
 ) -> Membership:
+    if user.pk == actor.pk:
+        raise NotPermitted("不能给自己授予角色，请由其他有权限的管理员授予")
     check_grant(actor, role, region)
     if role in DEPARTMENT_ROLES and department is None:
         raise InvalidInput.field("department", f"{Role(role).label}须指定所属部门")
+    # The account row is locked so that two grants at once cannot both pass the check below.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    check_separated_roles(user, role)
     try:
         with transaction.atomic():
             membership = Membership.objects.create(
@@ -140,6 +153,23 @@ def grant_membership(
         data={"role": role.value, "region": region.code},
     )
     return membership
+
+
+def check_separated_roles(user: User, role: Role | str) -> None:
+    """三员: an account holds at most one of the system, security and audit administrator."""
+    if role not in SEPARATED_ROLES:
+        return
+    held = (
+        Membership.objects.filter(user=user, role__in=SEPARATED_ROLES)
+        .exclude(role=role)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if held:
+        raise InvalidInput.field(
+            "role",
+            f"系统管理员、安全管理员、审计管理员不能由同一账号兼任（该账号已是{Role(held).label}）",
+        )
 
 
 @transaction.atomic(durable=True)
@@ -217,7 +247,7 @@ def clear_lockout(user: User, *, actor: User) -> int:
     """Lift a login lockout before it expires (the user called the office)."""
     from axes.models import AccessAttempt
 
-    _require_manage(actor, user)
+    _require_manage(actor, user, perm=Perm.SECURITY_MANAGE)
     cleared, _ = AccessAttempt.objects.filter(username=user.phone).delete()
     audit.record(Verb.LOCKOUT_CLEARED, actor=actor, target=user, region=_home_region(user))
     return cleared
@@ -288,8 +318,8 @@ def record_logout(user: User) -> None:
     audit.record(Verb.LOGOUT, actor=user, target=user, region=_home_region(user))
 
 
-def _require_manage(actor: User, user: User) -> None:
-    require_perm(actor, Perm.ACCOUNTS_MANAGE)
+def _require_manage(actor: User, user: User, perm: Perm = Perm.ACCOUNTS_MANAGE) -> None:
+    require_perm(actor, perm)
     if not User.objects.visible_to(actor).filter(pk=user.pk).exists():
         raise NotFound("未找到该账号，或不在您的工作范围内")
 
@@ -300,3 +330,187 @@ def _home_region(obj: Any) -> str | None:
         return None
     memberships = obj.membership_list()
     return memberships[0].region_id if memberships else None
+
+
+# --- second factor (TOTP + recovery codes) ----------------------------------------------------
+
+
+def _normalize_code(code: str) -> str:
+    return "".join(str(code).split()).replace("-", "").lower()
+
+
+@transaction.atomic(durable=True)
+def start_totp_enrolment(user: User, *, actor: User) -> Any:
+    """The not-yet-confirmed authenticator of ``user`` (made on first call). Nothing is audited
+    until it is confirmed with a code: an unconfirmed device verifies nobody."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .twofactor import TOTP_DEVICE_NAME
+
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise InvalidInput("您已启用两步验证")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from .twofactor import RECOVERY_CODE_COUNT, RECOVERY_DEVICE_NAME
+
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+@transaction.atomic(durable=True)
+def confirm_totp(user: User, *, actor: User, code: str) -> tuple[Any, list[str]]:
+    """Activate the authenticator once it shows the right code; returns the device and ten new
+    recovery codes (shown once, never again)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise InvalidInput("您已启用两步验证")
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=False)
+        .order_by("-id")
+        .first()
+    )
+    if device is None:
+        raise InvalidInput.field("code", "请先打开启用页面，用验证器应用扫描二维码")
+    code = _normalize_code(code)
+    if not (code.isdigit() and len(code) == 6):
+        raise InvalidInput.field("code", "请输入验证器应用显示的6位数字")
+    if not device.verify_token(code):
+        raise InvalidInput.field("code", "验证码不正确，请确认手机时间准确后输入最新的验证码")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    codes = _new_recovery_codes(user)
+    audit.record(Verb.TOTP_ENROLLED, actor=actor, target=user, region=_home_region(user))
+    return device, codes
+
+
+@transaction.atomic(durable=True)
+def regenerate_recovery_codes(user: User, *, actor: User) -> list[str]:
+    """Ten new recovery codes; the old ones stop working."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise InvalidInput("请先启用两步验证")
+    codes = _new_recovery_codes(user)
+    audit.record(
+        Verb.RECOVERY_CODES_REGENERATED, actor=actor, target=user, region=_home_region(user)
+    )
+    return codes
+
+
+@transaction.atomic(durable=True)
+def disable_second_factor(user: User, *, actor: User, password: str) -> None:
+    """Remove one's own authenticator and recovery codes (after the password again); refused
+    to those for whom the second factor is required."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .twofactor import is_required
+
+    if is_required(user):
+        raise NotPermitted("区管理员和超级管理员必须使用两步验证，不能停用")
+    if not user.check_password(password):
+        raise InvalidInput.field("password", "密码不正确")
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    if not deleted:
+        raise InvalidInput("您尚未启用两步验证")
+    audit.record(Verb.TOTP_DISABLED, actor=actor, target=user, region=_home_region(user))
+
+
+@transaction.atomic(durable=True)
+def reset_second_factor(user: User, *, actor: User) -> None:
+    """A security administrator removes another account's authenticator and recovery codes
+    (a lost phone); an account that requires them enrols again at its next login."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require_manage(actor, user, perm=Perm.SECURITY_MANAGE)
+    if user.pk == actor.pk:
+        raise NotPermitted("不能重置自己的两步验证")
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    if not deleted:
+        raise InvalidInput("该账号尚未启用两步验证")
+    audit.record(
+        Verb.TOTP_DISABLED, actor=actor, target=user, region=_home_region(user),
+        data={"reset": True},
+    )  # fmt: skip
+
+
+def verify_second_factor(user: User, *, code: str) -> Any:
+    """The login's second step: a 6-digit code from the app, or one recovery code (used up).
+
+    Returns the device that accepted it. A wrong code is audited and counts toward
+    django-otp's throttling (each failure doubles the wait before the next try); the count is
+    committed before the refusal is raised, so a refusal never rolls it back.
+    """
+    device, refusal = _check_second_factor(user, code)
+    if refusal:
+        raise InvalidInput.field("code", refusal)
+    return device
+
+
+@transaction.atomic(durable=True)
+def _check_second_factor(user: User, code: str) -> tuple[Any, str]:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .twofactor import RECOVERY_DEVICE_NAME
+
+    code = _normalize_code(code)
+    recovery = not code.isdigit()
+    if recovery:
+        model: Any = StaticDevice
+        devices = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME)
+    else:
+        model = TOTPDevice
+        devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    device = devices.select_for_update().order_by("id").first()
+    if device is None:
+        if not recovery:
+            raise InvalidInput("您尚未启用两步验证")
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None:
+            raise InvalidInput("您尚未启用两步验证")
+        model = TOTPDevice
+    allowed, info = device.verify_is_allowed()
+    if allowed and code and device.verify_token(code):
+        if model is StaticDevice:
+            audit.record(
+                Verb.RECOVERY_CODE_USED, actor=user, target=user, region=_home_region(user),
+                data={"left": device.token_set.count()},
+            )  # fmt: skip
+        else:
+            audit.record(
+                Verb.SECOND_FACTOR_VERIFIED, actor=user, target=user, region=_home_region(user)
+            )
+        return device, ""
+    if allowed and not code:
+        return None, "请输入验证码"
+    device.refresh_from_db()
+    audit.record(
+        Verb.SECOND_FACTOR_FAILED, actor=user, target=user, region=_home_region(user),
+        success=False,
+        data={"kind": "recovery" if model is StaticDevice else "totp",
+              "failures": device.throttling_failure_count, "throttled": not allowed},
+    )  # fmt: skip
+    if not allowed:
+        until = (info or {}).get("locked_until") or timezone.now()
+        wait = max(1, int((until - timezone.now()).total_seconds()) + 1)
+        return None, f"验证失败次数过多，请{wait}秒后再试"
+    return None, "验证码不正确" if model is TOTPDevice else "恢复码不正确或已使用"

@@ -14,11 +14,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shegong.core import audit
 from shegong.core.admin import ReadOnlyAdmin, SuperuserOnlyMixin
 from shegong.core.audit import Verb
+from shegong.core.perms import SEPARATED_ROLES
 from shegong.core.pii import validate_phone
 
 from .models import ApiToken, Department, Membership, User
@@ -51,12 +55,38 @@ class UserChangeForm(DjangoUserChangeForm):
         fields = ("phone", "name", "is_active", "is_staff", "is_superuser", "must_change_password")
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """The rules of ``actions.grant_membership`` for the admin's role rows: nobody changes their
+    own roles, and one account holds at most one of the three separated roles (三员)."""
+
+    request: HttpRequest
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            f for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]  # fmt: skip
+        changed = any(f.has_changed() for f in self.forms if f.cleaned_data)
+        if changed and self.instance.pk and self.instance.pk == self.request.user.pk:
+            raise forms.ValidationError("不能给自己授予或修改角色，请由其他管理员操作")
+        separated = {f.cleaned_data["role"] for f in kept} & SEPARATED_ROLES
+        if len(separated) > 1:
+            raise forms.ValidationError("系统管理员、安全管理员、审计管理员不能由同一账号兼任")
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
     fields = ["role", "region", "department", "created_at"]
     readonly_fields = ["created_at"]
     raw_id_fields = ["region", "department"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
 
 
 @admin.register(User)
@@ -166,3 +196,10 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
     fields = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = fields
+
+
+# django-otp's own admin pages would show an authenticator's secret and the recovery codes in
+# plaintext; a lost phone is reset on the account page instead (actions.reset_second_factor).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -53,6 +53,10 @@ DEMO_LOGINS = [
     DemoLogin("13800000013", Role.DISPATCHER, "district"),
     DemoLogin("13800000014", Role.DEPARTMENT_SUPERVISOR, "district", "cgj"),
     DemoLogin("13800000015", Role.VOLUNTEER, "community:1:1"),  # leads 东关's volunteer team
+    # 三员 (separated duties): one account each.
+    DemoLogin("13800000016", Role.SYSTEM_ADMIN, "district"),
+    DemoLogin("13800000017", Role.SECURITY_ADMIN, "district"),
+    DemoLogin("13800000018", Role.AUDIT_ADMIN, "district"),
 ]
 
 

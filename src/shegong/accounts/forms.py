@@ -209,3 +209,22 @@ class TokenForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "例如：网格员App、数据对接"}),
     )
+
+
+class SecondFactorForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label="验证码",
+        max_length=20,
+        help_text="验证器应用显示的6位数字；手机不在身边时可输入一个恢复码",
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "placeholder": "6位数字"}
+        ),
+    )
+
+
+class DisableSecondFactorForm(BootstrapMixin, forms.Form):
+    password = forms.CharField(
+        label="登录密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

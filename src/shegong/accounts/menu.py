@@ -8,4 +8,5 @@ ENTRIES = [
     MenuEntry(*SYSTEM, "账号管理", "accounts:users", "people", order=10, perm=Perm.ACCOUNTS_VIEW),
     MenuEntry(*PERSONAL, "访问令牌", "accounts:tokens", "key", order=20),
     MenuEntry(*PERSONAL, "修改密码", "password_change", "lock", order=30),
+    MenuEntry(*PERSONAL, "两步验证", "otp_manage", "shield-lock", order=40),
 ]

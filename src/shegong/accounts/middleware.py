@@ -8,7 +8,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
+from shegong.core.api import SECOND_FACTOR_PENDING_KEY
 from shegong.core.audit import audit_context
 
 SCOPE_SESSION_KEY = "active_membership_id"
@@ -33,6 +35,35 @@ class ScopeMiddleware:
             return self.get_response(request)
 
 
+class SecondFactorMiddleware:
+    """A session that still owes its second factor (marked at login, see ``twofactor``) reaches
+    only the code page, the enrolment page and logout; everything else is sent there first.
+    The API refuses such a session itself (``core.api.CookieAuth``); tokens are made only from
+    a verified session, so they carry no second factor of their own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        pending = session.get(SECOND_FACTOR_PENDING_KEY) if session is not None else None
+        if pending and request.user.is_authenticated:
+            if request.user.is_verified():  # type: ignore[union-attr]
+                del session[SECOND_FACTOR_PENDING_KEY]  # type: ignore[index]
+            else:
+                step = "otp_setup" if pending == "setup" else "otp_verify"
+                allowed = (
+                    reverse("otp_verify"), reverse("otp_setup"), reverse("logout"),
+                    "/static/", "/api/",
+                )  # fmt: skip
+                if not request.path.startswith(allowed):
+                    target = reverse(step)
+                    if request.method == "GET" and request.path != "/":
+                        target += "?" + urlencode({"next": request.get_full_path()})
+                    return redirect(target)
+        return self.get_response(request)
+
+
 class PasswordChangeRequiredMiddleware:
     """An account created by staff must set its own password before anything else."""
 
@@ -42,7 +73,10 @@ class PasswordChangeRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and user.must_change_password:
-            allowed = (reverse("password_change"), reverse("logout"), "/static/", "/api/")
+            allowed = (
+                reverse("password_change"), reverse("logout"), reverse("otp_verify"),
+                reverse("otp_setup"), "/static/", "/api/",
+            )  # fmt: skip
             if not request.path.startswith(allowed):
                 return redirect(f"{reverse('password_change')}?first=1")
         return self.get_response(request)

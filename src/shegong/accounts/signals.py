@@ -17,7 +17,7 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.pii import mask_phone
 
-from . import actions
+from . import actions, twofactor
 from .middleware import TOUCH_KEY
 
 
@@ -26,6 +26,11 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     actions.record_login(user)
     session = getattr(request, "session", None)
     if session is not None:
+        # What this login still owes: the code of an enrolled account, or enrolment where the
+        # second factor is required (SecondFactorMiddleware enforces it).
+        step = twofactor.pending_step(user)
+        if step:
+            session[twofactor.SECOND_FACTOR_PENDING_KEY] = step
         # Logging in writes the session: the next minute of requests need not renew it.
         session[TOUCH_KEY] = int(time.time())
 

@@ -26,4 +26,9 @@ auth_urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("login/verify/", views.otp_verify, name="otp_verify"),
+    path("2fa/setup/", views.otp_setup, name="otp_setup"),
+    path("2fa/", views.otp_manage, name="otp_manage"),
+    path("2fa/codes/", views.otp_regenerate, name="otp_regenerate"),
+    path("2fa/disable/", views.otp_disable, name="otp_disable"),
 ]

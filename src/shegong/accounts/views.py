@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_otp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -27,13 +28,15 @@ from shegong.core.perms import Perm, Role, require_perm
 from shegong.core.scope import in_subtree
 from shegong.web.forms import add_domain_error, run_action
 
-from . import actions
+from . import actions, twofactor
 from .forms import (
     LOCKED_OUT_MESSAGE,
+    DisableSecondFactorForm,
     GrantForm,
     LoginForm,
     PasswordChangeForm,
     ResetPasswordForm,
+    SecondFactorForm,
     TokenForm,
     UserCreateForm,
     UserFilterForm,
@@ -100,6 +103,130 @@ def password_change(request: HttpRequest) -> HttpResponse:
         {"form": form, "first": first, "policy": password_help()},
         status=422 if form.errors else 200,
     )
+
+
+# --- second factor ---------------------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest, target: str) -> str:
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+def _second_factor_passed(request: HttpRequest, device: Any) -> None:
+    """Mark the session verified by ``device``; a new session key for the raised privilege."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    request.session.pop(twofactor.SECOND_FACTOR_PENDING_KEY, None)
+
+
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The login's second step: the authenticator's code, or one recovery code."""
+    user = request.user
+    if user.is_verified():
+        return redirect(_safe_next(request, request.GET.get("next", "")))
+    if twofactor.confirmed_totp(user) is None:
+        return redirect("otp_setup")
+    form = SecondFactorForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if request.method == "POST" and form.is_valid():
+        device = run_action(
+            form, actions.verify_second_factor, user, code=form.cleaned_data["code"]
+        )
+        if not form.errors:
+            _second_factor_passed(request, device)
+            left = twofactor.recovery_codes_left(user)
+            if device.persistent_id.startswith("otp_static"):
+                messages.warning(request, f"已使用一个恢复码，剩余 {left} 个；用完前请重新生成")
+            return redirect(_safe_next(request, next_url))
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": next_url},
+        status=getattr(form, "error_status", 422) if form.errors else 200,
+    )
+
+
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator: the QR code and secret, confirmed with a first code."""
+    user = request.user
+    if twofactor.confirmed_totp(user) is not None:
+        return redirect("otp_manage" if user.is_verified() else "otp_verify")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = run_action(
+            form, actions.confirm_totp, user, actor=user, code=form.cleaned_data["code"]
+        )
+        if not form.errors:
+            device, codes = result
+            _second_factor_passed(request, device)
+            messages.success(request, "两步验证已启用")
+            return _codes_page(request, codes)
+    device = actions.start_totp_enrolment(user, actor=user)
+    response = render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "form": form,
+            "qr_svg": twofactor.qr_svg(device),
+            "secret": twofactor.secret_text(device),
+            "required": twofactor.is_required(user),
+        },
+        status=getattr(form, "error_status", 422) if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"  # the secret must not linger in a cache
+    return response
+
+
+def _codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    text = "社工平台两步验证恢复码（每个只能使用一次）\n" + "\n".join(codes) + "\n"
+    response = render(request, "accounts/otp_codes.html", {"codes": codes, "download_text": text})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def otp_manage(
+    request: HttpRequest, disable_form: DisableSecondFactorForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    context = {
+        "enrolled": twofactor.confirmed_totp(user) is not None,
+        "required": twofactor.is_required(user),
+        "codes_left": twofactor.recovery_codes_left(user),
+        "disable_form": disable_form or DisableSecondFactorForm(),
+    }
+    return render(request, "accounts/otp_manage.html", context, status=status)
+
+
+@require_POST
+def otp_regenerate(request: HttpRequest) -> HttpResponse:
+    try:
+        codes = actions.regenerate_recovery_codes(request.user, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("otp_manage")
+    messages.success(request, "已重新生成恢复码，旧的恢复码已失效")
+    return _codes_page(request, codes)
+
+
+@require_POST
+def otp_disable(request: HttpRequest) -> HttpResponse:
+    form = DisableSecondFactorForm(request.POST)
+    if form.is_valid():
+        run_action(
+            form,
+            actions.disable_second_factor,
+            request.user,
+            actor=request.user,
+            password=form.cleaned_data["password"],
+        )
+        if not form.errors:
+            messages.success(request, "两步验证已停用")
+            return redirect("otp_manage")
+    return otp_manage(request, disable_form=form, status=getattr(form, "error_status", 422))
 
 
 # --- scope switcher -------------------------------------------------------------------------
@@ -204,10 +331,16 @@ def _detail_context(request: HttpRequest, user: User, **extra: Any) -> dict[str,
     actor = request.user
     can_manage = actor.has_perm_in_scope(Perm.ACCOUNTS_MANAGE)
     attempts = AccessAttempt.objects.filter(username=user.phone).first()
+    can_secure = actor.has_perm_in_scope(Perm.SECURITY_MANAGE)
     context = {
         "target": user,
         "memberships": user.memberships.select_related("region", "department").order_by("id"),
         "can_manage": can_manage and user.pk != actor.pk,
+        # Nobody grants or revokes their own roles (actions refuse it too).
+        "can_grant": actor.has_perm_in_scope(Perm.ROLES_GRANT) and user.pk != actor.pk,
+        "can_secure": can_secure and user.pk != actor.pk,
+        "can_secure_view": can_secure,
+        "second_factor": can_secure and twofactor.confirmed_totp(user) is not None,
         "can_reveal": actor.has_perm_in_scope(Perm.PII_REVEAL),
         "failures": attempts.failures_since_start if attempts else 0,
         "locked": bool(attempts and attempts.failures_since_start >= settings.AXES_FAILURE_LIMIT),
@@ -244,6 +377,7 @@ USER_VERBS = {
     "deactivate": "账号已停用",
     "reactivate": "账号已启用",
     "clear_lockout": "已解除登录锁定",
+    "reset_2fa": "已重置两步验证，该账号须重新启用",
 }
 
 
@@ -264,6 +398,8 @@ def user_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             )
         elif verb in ("deactivate", "reactivate"):
             actions.set_active(user, actor=request.user, active=verb == "reactivate")
+        elif verb == "reset_2fa":
+            actions.reset_second_factor(user, actor=request.user)
         else:
             actions.clear_lockout(user, actor=request.user)
     except DomainError as exc:

@@ -74,6 +74,18 @@ class PasswordChangeRequired(NotPermitted):
         super().__init__("请先修改初始密码：登录网页端，在「修改密码」页面设置新密码后再使用接口")
 
 
+# Set in the session at login while the second factor is still owed (accounts.twofactor); the
+# pages send such a session to the code page, the API refuses it.
+SECOND_FACTOR_PENDING_KEY = "second_factor_pending"
+
+
+class SecondFactorRequired(NotPermitted):
+    title = "请先完成两步验证"
+
+    def __init__(self) -> None:
+        super().__init__("请先完成两步验证：在网页端输入验证码（或启用两步验证）后再使用接口")
+
+
 def check_account(user: Any) -> Any:
     """Refuse an account that must still change its initial password (pages force it; the API
     has no page to show, so it answers 403)."""
@@ -93,6 +105,8 @@ class CookieAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
+        if user is not None and request.session.get(SECOND_FACTOR_PENDING_KEY):
+            raise SecondFactorRequired()
         return check_account(user) if user is not None else None
 
 

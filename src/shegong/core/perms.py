@@ -26,6 +26,10 @@ class Role(models.TextChoices):
     WORKER = "worker", "新就业群体"
     RESIDENT = "resident", "群众"
     ORG_ACCOUNT = "org_account", "社会组织账号"
+    # 三员 (separated duties, 等保): never two of these in one account (SEPARATED_ROLES).
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
 class Perm(models.TextChoices):
@@ -34,7 +38,10 @@ class Perm(models.TextChoices):
     REGIONS_MANAGE = "regions.manage", "维护区划与网格"
     ACCOUNTS_VIEW = "accounts.view", "查看辖区账号"
     ACCOUNTS_MANAGE = "accounts.manage", "创建和管理辖区账号"
+    ROLES_GRANT = "accounts.grant", "授予和撤销角色"
+    SECURITY_MANAGE = "security.manage", "解除登录锁定、查看账号安全状态"
     AUDIT_VIEW = "audit.view", "查询审计日志"
+    AUDIT_FULL = "audit.full", "查阅全部审计日志（含账号与安全事件）"
     PII_REVEAL = "pii.reveal", "查看个人信息明文"
     SYSTEM_VIEW = "system.view", "查看系统运行状态"
     LEDGER_VIEW = "ledger.view", "查看台账"
@@ -65,12 +72,22 @@ STAFF_ROLES = {
     Role.REGISTRAR,
     Role.PARTY_INSTRUCTOR,
     Role.SOCIAL_WORKER,
+    Role.SYSTEM_ADMIN,
+    Role.SECURITY_ADMIN,
+    Role.AUDIT_ADMIN,
 }
 
+# 三员: the system, security and audit administrators. One account holds at most one of them
+# (accounts.actions refuses the second), so no one both acts and reviews the acts.
+SEPARATED_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.DISTRICT_ADMIN: frozenset(Perm),
+    # Everything but the full audit trail, which is the audit administrator's alone.
+    Role.DISTRICT_ADMIN: frozenset(Perm) - {Perm.AUDIT_FULL},
     Role.STREET_STAFF: frozenset(
         {
+            Perm.ROLES_GRANT,
+            Perm.SECURITY_MANAGE,
             Perm.LEDGER_VIEW,
             Perm.LEDGER_MANAGE,
             Perm.LEDGER_IMPORT,
@@ -139,16 +156,41 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.WORKER: frozenset(),
     Role.RESIDENT: frozenset(),
     Role.ORG_ACCOUNT: frozenset({Perm.WORKBENCH}),
+    Role.SYSTEM_ADMIN: frozenset(
+        {
+            Perm.WORKBENCH,
+            Perm.REGIONS_VIEW,
+            Perm.REGIONS_MANAGE,
+            Perm.ACCOUNTS_VIEW,
+            Perm.ACCOUNTS_MANAGE,
+            Perm.SYSTEM_VIEW,
+            Perm.REPORTS_CONFIGURE,
+        }
+    ),
+    Role.SECURITY_ADMIN: frozenset(
+        {
+            Perm.WORKBENCH,
+            Perm.REGIONS_VIEW,
+            Perm.ACCOUNTS_VIEW,
+            Perm.ROLES_GRANT,
+            Perm.SECURITY_MANAGE,
+        }
+    ),
+    Role.AUDIT_ADMIN: frozenset({Perm.WORKBENCH, Perm.AUDIT_VIEW, Perm.AUDIT_FULL}),
 }
 assert set(PERMISSIONS) == set(Role), "every role needs a row in the permission table"
 
 # Roles held for a department (a membership of these names one).
 DEPARTMENT_ROLES = {Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_SUPERVISOR}
 
-# Which roles a manager may grant: never a role above their own.
+# Which roles a manager may grant: never a role above their own. The three separated roles are
+# granted by the security administrator alone (or a superuser); a system administrator opens
+# accounts with an ordinary role (create_user) and grants nothing after that (no ROLES_GRANT).
 GRANTABLE: dict[Role, frozenset[Role]] = {
-    Role.DISTRICT_ADMIN: frozenset(Role),
-    Role.STREET_STAFF: frozenset(Role) - {Role.DISTRICT_ADMIN},
+    Role.DISTRICT_ADMIN: frozenset(Role) - SEPARATED_ROLES,
+    Role.STREET_STAFF: frozenset(Role) - {Role.DISTRICT_ADMIN} - SEPARATED_ROLES,
+    Role.SYSTEM_ADMIN: frozenset(Role) - {Role.DISTRICT_ADMIN} - SEPARATED_ROLES,
+    Role.SECURITY_ADMIN: frozenset(Role),
 }
 
 
@@ -164,6 +206,13 @@ def permissions_markdown() -> str:
         for r in Role
     ]
     return "\n".join([head, rule, *rows])
+
+
+def reads_full_audit(user: Any) -> bool:
+    """Whether ``user`` reads the whole audit trail (every region, every verb): the audit
+    administrator's active role only. Superusers are no exception here."""
+    role = user.active_role
+    return role is not None and Perm.AUDIT_FULL in PERMISSIONS[role]
 
 
 def require_perm(user: Any, perm: Perm) -> None:

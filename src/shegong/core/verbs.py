@@ -27,6 +27,12 @@ class Verb(IntEnum):
     TOKEN_REVOKED = 113
     SCOPE_SWITCHED = 114
     LOCKOUT_CLEARED = 115
+    TOTP_ENROLLED = 116
+    TOTP_DISABLED = 117
+    RECOVERY_CODE_USED = 118
+    SECOND_FACTOR_FAILED = 119
+    RECOVERY_CODES_REGENERATED = 120
+    SECOND_FACTOR_VERIFIED = 121
     # 140–159 personal data
     PII_REVEALED = 140
     PII_EXPORTED = 141
@@ -153,6 +159,10 @@ class Verb(IntEnum):
     JOBS_INTERRUPTED = 190
 
 
+# The account and security events (100–139): read in full by the audit administrator only.
+SECURITY_VERBS = frozenset(v for v in Verb if 100 <= v < 140)
+
+
 VERB_LABELS: dict[Verb, str] = {
     Verb.LOGIN: "登录",
     Verb.LOGIN_FAILED: "登录失败",
@@ -170,6 +180,12 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.TOKEN_REVOKED: "吊销访问令牌",
     Verb.SCOPE_SWITCHED: "切换工作范围",
     Verb.LOCKOUT_CLEARED: "解除锁定",
+    Verb.TOTP_ENROLLED: "启用两步验证",
+    Verb.TOTP_DISABLED: "停用两步验证",
+    Verb.RECOVERY_CODE_USED: "使用恢复码登录",
+    Verb.SECOND_FACTOR_FAILED: "两步验证码错误",
+    Verb.RECOVERY_CODES_REGENERATED: "重新生成恢复码",
+    Verb.SECOND_FACTOR_VERIFIED: "通过两步验证",
     Verb.PII_REVEALED: "查看个人信息明文",
     Verb.PII_EXPORTED: "导出个人信息",
     Verb.PII_REKEYED: "个人信息密钥轮换",

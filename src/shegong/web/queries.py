@@ -14,8 +14,10 @@ from django.utils import timezone
 from shegong.core.audit import VERB_LABELS, Verb
 from shegong.core.errors import NotFound
 from shegong.core.models import AuditEvent, JobRun, Notification, ScanState, WorkerHeartbeat
+from shegong.core.perms import reads_full_audit
 from shegong.core.scans import SCANS
 from shegong.core.scope import in_subtree
+from shegong.core.verbs import SECURITY_VERBS
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
 
@@ -44,12 +46,20 @@ def sees_platform_events(user: Any) -> bool:
 
 
 def audit_events_visible_to(user: Any) -> QuerySet[AuditEvent]:
-    """The audit rows ``user`` may see: the region scope, plus regionless rows for platform
-    administrators (see ``sees_platform_events``)."""
+    """The audit rows ``user`` may see.
+
+    The audit administrator (三员) reads the whole trail: every region, regionless rows, and the
+    account and security events (logins, roles, passwords, second factor: ``SECURITY_VERBS``),
+    which record what the system and security administrators do. Everyone else with
+    ``audit.view`` (superusers included) reads their region scope, plus regionless rows for
+    platform administrators (see ``sees_platform_events``), without the security events.
+    """
+    if reads_full_audit(user):
+        return AuditEvent.objects.all()
     visible = AuditEvent.objects.visible_to(user)
     if sees_platform_events(user) and not user.is_superuser:
         visible = visible | AuditEvent.objects.filter(region__isnull=True)
-    return visible
+    return visible.exclude(verb__in=SECURITY_VERBS)
 
 
 def access_audit_event(user: Any, pk: int) -> AuditEvent:

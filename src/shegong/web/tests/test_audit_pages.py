@@ -20,7 +20,7 @@ from shegong.core.models import AuditEvent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def event(region, label, verb=Verb.USER_UPDATED, *, at=None, success=True, data=None):
+def event(region, label, verb=Verb.REGION_UPDATED, *, at=None, success=True, data=None):
     fields = {"at": at} if at else {}
     return AuditEvent.objects.create(
         verb=int(verb),
@@ -73,9 +73,9 @@ def test_a_district_admin_acting_in_a_street_is_a_street_user(client, district, 
 
 
 def test_it_filters_by_verb(client, district_admin, district):
-    event(district["street_a"], "登录的人", Verb.LOGIN)
-    event(district["street_a"], "改密的人", Verb.PASSWORD_CHANGED)
-    page = get_list(client, district_admin, verb=int(Verb.LOGIN)).content.decode()
+    event(district["street_a"], "登录的人", Verb.REPORT_SUBMITTED)
+    event(district["street_a"], "改密的人", Verb.REPORT_ACCEPTED)
+    page = get_list(client, district_admin, verb=int(Verb.REPORT_SUBMITTED)).content.decode()
     assert "登录的人" in page
     assert "改密的人" not in page
 
@@ -108,7 +108,7 @@ def test_it_filters_by_actor_object_region_and_result(client, district_admin, di
 
 def test_the_actor_filter_matches_a_whole_phone_number_only(client, district_admin, street_a_staff):
     audit.record(
-        Verb.LOGIN,
+        Verb.REPORT_SUBMITTED,
         actor=street_a_staff,
         target=street_a_staff,
         region=street_a_staff.active_membership.region,
@@ -143,10 +143,10 @@ def test_bad_filters_get_a_chinese_message_and_no_rows(
 
 def test_paging_keeps_the_filters(client, district_admin, district):
     for i in range(55):
-        event(district["street_a"], f"操作员{i}", Verb.USER_CREATED)
-    page = get_list(client, district_admin, verb=int(Verb.USER_CREATED)).content.decode()
+        event(district["street_a"], f"操作员{i}", Verb.REGION_CREATED)
+    page = get_list(client, district_admin, verb=int(Verb.REGION_CREATED)).content.decode()
     assert "共 55 条" in page
-    assert f"verb={int(Verb.USER_CREATED)}&amp;page=2" in page
+    assert f"verb={int(Verb.REGION_CREATED)}&amp;page=2" in page
 
 
 def test_newest_first(client, district_admin, district):
@@ -216,16 +216,18 @@ def read_export(response):
 
 
 def test_the_export_holds_exactly_the_filtered_rows(client, street_a_staff, district):
-    event(district["grid_a"], "东城登录", Verb.LOCKED_OUT)
-    event(district["grid_a"], "东城改密", Verb.PASSWORD_CHANGED, success=False)
-    event(district["grid_b"], "西城登录", Verb.LOCKED_OUT)
+    event(district["grid_a"], "东城登录", Verb.REPORTS_EXPORTED)
+    event(district["grid_a"], "东城改密", Verb.REPORT_ACCEPTED, success=False)
+    event(district["grid_b"], "西城登录", Verb.REPORTS_EXPORTED)
     client.force_login(street_a_staff)
     before = AuditEvent.objects.count()
-    response = client.get(reverse("audit:list"), {"verb": int(Verb.LOCKED_OUT), "format": "xlsx"})
+    response = client.get(
+        reverse("audit:list"), {"verb": int(Verb.REPORTS_EXPORTED), "format": "xlsx"}
+    )
     rows = read_export(response)
     assert rows[0][:3] == ["时间", "操作人", "操作"]
     assert [row[1] for row in rows[1:]] == ["东城登录"]
-    assert rows[1][2] == "账号锁定"
+    assert rows[1][2] == "导出工单"
     assert rows[1][6] == district["grid_a"].code
     assert response["X-Export-Rows"] == "1"
     assert "filename*=UTF-8''" in response["Content-Disposition"]
@@ -238,3 +240,38 @@ def test_the_export_of_everything_visible_is_scoped(client, street_b_staff, two_
     actors = {row[1] for row in rows[1:]}
     assert "西城操作员" in actors
     assert not actors & {"东城操作员", "平台操作员"}
+
+
+# --- 三员: the audit administrator reads the whole trail ------------------------------------
+
+
+def test_only_the_audit_admin_reads_the_security_events_and_every_region(
+    client, district, district_admin, superuser, street_a_staff, two_streets
+):
+    from shegong import testing
+    from shegong.core.perms import Role
+
+    login = event(district["grid_a"], "东城登录者", Verb.LOGIN)
+    granted = event(district["district"], "授予角色者", Verb.MEMBERSHIP_ADDED)
+    auditor = testing.user(Role.AUDIT_ADMIN, district["street_b"], name="审计员")
+    page = get_list(client, auditor).content.decode()
+    # Every region (even outside the auditor's own street), regionless rows, security events.
+    for label in ("东城操作员", "西城操作员", "平台操作员", "东城登录者", "授予角色者"):
+        assert label in page
+    assert client.get(reverse("audit:detail", args=[login.pk])).status_code == 200
+
+    for reader in (district_admin, superuser, street_a_staff):
+        page = get_list(client, reader).content.decode()
+        assert "东城操作员" in page  # their scope as before …
+        assert "东城登录者" not in page and "授予角色者" not in page  # … without security events
+        assert client.get(reverse("audit:detail", args=[granted.pk])).status_code == 404
+
+
+def test_the_system_and_security_admins_cannot_read_the_audit_trail(client, district):
+    from shegong import testing
+    from shegong.core.perms import Role
+
+    for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
+        admin = testing.user(role, district["district"])
+        client.force_login(admin)
+        assert client.get(reverse("audit:list")).status_code == 403
