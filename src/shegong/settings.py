@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -254,6 +255,21 @@ TASKS = {
     }
 }
 WORKER_HEARTBEAT_STALE_SECONDS = env_int("SHEGONG_WORKER_STALE_SECONDS", 180, minimum=10)
+
+# --- Shared counters (rate limits, login throttle) ------------------------------------------
+# Every limit is counted where all web processes see it (core.limits): in the database by
+# default, in Redis when this URL is set (e.g. redis://127.0.0.1:6379/0), never in one
+# process's memory. Lockouts (django-axes) are rows in the database either way.
+SHEGONG_REDIS_URL = env_str("SHEGONG_REDIS_URL")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+if SHEGONG_REDIS_URL:
+    CACHES["limits"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": SHEGONG_REDIS_URL,
+        "KEY_PREFIX": "shegong",
+    }
 
 # --- Shegong --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("SHEGONG_AUDIT_RETENTION_DAYS", 184, minimum=180)
