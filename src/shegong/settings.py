@@ -121,6 +121,7 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "shegong.accounts.middleware.ScopeMiddleware",
+    "shegong.accounts.middleware.LoginThrottleMiddleware",
     "shegong.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "shegong.web.middleware.DomainErrorPagesMiddleware",
@@ -214,18 +215,29 @@ if SESSION_COOKIE_SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SHEGONG_HSTS_SECONDS", 31_536_000, minimum=0)
 
-# Lockout: 5 failures within 15 minutes lock the account for 15 minutes.
+# Lockout (django-axes, rows in the database, so every process sees it): 5 failures within
+# 15 minutes lock the account *from that address* for 15 minutes (等保 8.1.4.1 b limits an
+# account's failed attempts). Per (account, address), not per account: with a per-account lock
+# anyone anywhere could lock any account, the superuser's included, with five tries, while its
+# owner can still log in from their own address. A street office behind one NAT address shares
+# the lock of an account tried there, nothing more.
 AXES_FAILURE_LIMIT = env_int("SHEGONG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SHEGONG_LOGIN_LOCK_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "shegong.accounts.middleware.client_ip"  # the address audit rows show
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "shegong.accounts.views.locked_out"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-# Lock per account, not per IP: a whole street office shares one NAT address, and the rule
-# (等保 8.1.4.1 b) is about an account's failed attempts.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Throttle per client address (accounts.throttle), checked before any password is hashed: after
+# this many failed logins from one address within the window, each further attempt from it
+# waits SHEGONG_LOGIN_IP_DELAY_SECONDS after the latest failure, doubling with every failure,
+# at most the window (429 "登录尝试过于频繁，请 N 秒后再试"). A delay, never a lock, and a
+# generous count: a whole street office may share one NAT address. Counted by core.limits.
+SHEGONG_LOGIN_IP_FAILURE_LIMIT = env_int("SHEGONG_LOGIN_IP_FAILURE_LIMIT", 30, minimum=1)
+SHEGONG_LOGIN_IP_WINDOW_MINUTES = env_int("SHEGONG_LOGIN_IP_WINDOW_MINUTES", 15, minimum=1)
+SHEGONG_LOGIN_IP_DELAY_SECONDS = env_int("SHEGONG_LOGIN_IP_DELAY_SECONDS", 5, minimum=1)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -17,8 +17,8 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.pii import mask_phone
 
-from . import actions
-from .middleware import TOUCH_KEY
+from . import actions, throttle
+from .middleware import TOUCH_KEY, client_ip
 
 
 @receiver(user_logged_in)
@@ -38,6 +38,8 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+    if request is not None:
+        throttle.record_failure(client_ip(request))
     phone = str(credentials.get("username") or credentials.get("phone") or "")
     audit.record(
         Verb.LOGIN_FAILED,

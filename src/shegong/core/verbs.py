@@ -27,6 +27,7 @@ class Verb(IntEnum):
     TOKEN_REVOKED = 113
     SCOPE_SWITCHED = 114
     LOCKOUT_CLEARED = 115
+    LOGIN_THROTTLED = 130
     # 140–159 personal data
     PII_REVEALED = 140
     PII_EXPORTED = 141
@@ -169,6 +170,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.TOKEN_REVOKED: "吊销访问令牌",
     Verb.SCOPE_SWITCHED: "切换工作范围",
     Verb.LOCKOUT_CLEARED: "解除锁定",
+    Verb.LOGIN_THROTTLED: "登录限速",
     Verb.PII_REVEALED: "查看个人信息明文",
     Verb.PII_EXPORTED: "导出个人信息",
     Verb.PII_REKEYED: "个人信息密钥轮换",
