@@ -7,6 +7,7 @@ bad variable at once in Chinese and English, instead of a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -214,6 +215,19 @@ if SESSION_COOKIE_SECURE:
     # browsers to come back over HTTPS only (HSTS, a year by default).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SHEGONG_HSTS_SECONDS", 31_536_000, minimum=0)
+
+# The client's address (audit rows, lockout, login throttle) is REMOTE_ADDR, unless the request
+# comes from one of these proxies (addresses or networks, e.g. "127.0.0.1" for nginx on the same
+# machine): then it is the right-most X-Forwarded-For entry that is not one of them. Behind
+# nginx (`proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`) set this, or every
+# client looks like the proxy and shares its throttle. Never list an address clients can reach
+# the app from directly: they could then name any address they like.
+TRUSTED_PROXIES: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+for _proxy in env_list("SHEGONG_TRUSTED_PROXIES", []):
+    try:
+        TRUSTED_PROXIES.append(ipaddress.ip_network(_proxy, strict=False))
+    except ValueError:
+        ENV_ERRORS.append(f"SHEGONG_TRUSTED_PROXIES: {_proxy!r} 不是IP地址或网段 / not an address")
 
 # Lockout (django-axes, rows in the database, so every process sees it): 5 failures within
 # 15 minutes lock the account *from that address* for 15 minutes (等保 8.1.4.1 b limits an

@@ -3,6 +3,8 @@ throttle, both kept where every web process sees them (the database), not in pro
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 from axes.models import AccessAttempt
 from django.core.cache import caches
@@ -10,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from shegong import testing
+from shegong.accounts.middleware import client_ip
 from shegong.core import limits
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent, RateCount
@@ -176,3 +179,42 @@ def test_the_throttle_page_keeps_the_form(throttle, clock):
     assert 'id="throttle-message"' in body
     assert 'name="username"' in body and 'value="13700000009"' in body
     assert 'name="password"' in body
+
+
+# --- the client's address behind a proxy ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        (ATTACKER, "", ATTACKER),
+        (ATTACKER, OWNER, ATTACKER),  # not from the proxy: the header is the client's word
+        ("127.0.0.1", "", "127.0.0.1"),
+        ("127.0.0.1", OWNER, OWNER),
+        ("127.0.0.1", f"{OWNER}, {ATTACKER}", ATTACKER),  # the left entry was the client's own
+        ("127.0.0.1", f"{ATTACKER}, 10.0.0.5", ATTACKER),  # a second trusted proxy is skipped
+        ("127.0.0.1", "not-an-address", "127.0.0.1"),
+    ],
+)
+def test_the_client_address_trusts_forwarded_for_only_from_a_trusted_proxy(
+    rf, settings, remote, forwarded, expected
+):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network(n) for n in ("127.0.0.1", "10.0.0.0/8")]
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_behind_the_proxy_each_client_keeps_its_own_lockout(settings, superuser):
+    """Behind nginx every request comes from 127.0.0.1: the forwarded address must decide, or
+    one attacker would lock the owner out again."""
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.1")]
+
+    def via_proxy(client_address: str, password: str):
+        client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=client_address)
+        return client.post(LOGIN, {"username": superuser.phone, "password": password})
+
+    for _ in range(5):
+        via_proxy(ATTACKER, "Wrong#Pass1")
+    assert via_proxy(ATTACKER, testing.PASSWORD).status_code == 429
+    assert via_proxy(OWNER, testing.PASSWORD).status_code == 302
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [ATTACKER]
