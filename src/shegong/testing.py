@@ -183,3 +183,14 @@ def activity(
     )  # fmt: skip
     Shift.objects.create(activity=created, starts_at=starts_at, ends_at=ends_at, quota=quota)
     return created
+
+
+def forget_process_memory() -> None:
+    """Empty every cache held in this process's memory, as a freshly started web process would
+    have them; a shared cache (Redis) is left alone, as it would be."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all():
+        if isinstance(cache, LocMemCache):
+            cache.clear()

@@ -7,7 +7,6 @@ import ipaddress
 
 import pytest
 from axes.models import AccessAttempt
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -49,8 +48,7 @@ def throttle(settings, clock):
 
 def fresh_process_client(ip: str) -> Client:
     """A client as a freshly started web process sees it: no session, no cache of this one."""
-    for cache in caches.all():
-        cache.clear()
+    testing.forget_process_memory()
     return Client(REMOTE_ADDR=ip)
 
 
@@ -101,9 +99,12 @@ def test_the_owners_page_says_the_account_is_locked_somewhere(client, street_a_s
 # --- the throttle per address ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize("store", ["database", "redis"])
 def test_an_address_is_delayed_after_k_failures_and_the_delay_doubles(
-    throttle, clock, street_a_staff
+    throttle, clock, street_a_staff, store, request
 ):
+    if store == "redis":
+        request.getfixturevalue("redis_limits")
     # Three accounts guessed once each: no account is locked, the address has 3 failures.
     for phone in ("13700000001", "13700000002", "13700000003"):
         assert login(ATTACKER, phone, "Wrong#Pass1").status_code == 200
@@ -135,6 +136,7 @@ def test_an_address_is_delayed_after_k_failures_and_the_delay_doubles(
     response = client.post(LOGIN, {"username": street_a_staff.phone, "password": testing.PASSWORD})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(street_a_staff.pk)
+    assert RateCount.objects.exists() == (store == "database")
 
 
 def test_the_delay_never_outlasts_the_window(throttle, clock):

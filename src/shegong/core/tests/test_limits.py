@@ -93,3 +93,38 @@ def test_concurrent_hits_never_read_the_same_count(clock):
     assert not errors, errors
     assert sorted(counts) == list(range(1, 17))
     assert RateCount.objects.get(key="burst").count == 16
+
+
+# --- Redis (SHEGONG_REDIS_URL) -----------------------------------------------------------------
+
+
+def test_with_redis_the_counter_lives_in_redis(redis_limits, clock, settings):
+    assert [limits.hit("a", 600) for _ in range(3)] == [1, 2, 3]
+    clock.at = T0 + 42.5
+    assert limits.hit("a", 600) == 4
+    assert limits.peek("a", 600) == limits.Window(4, T0 + 42.5, T0 + 600)
+    assert limits.peek("b", 600) == limits.Window(0, None, T0 + 600)
+    clock.at = T0 + 600
+    assert limits.hit("a", 600) == 1
+    assert not RateCount.objects.exists()
+    # The keys expire with their window (plus a second), so Redis needs no purge.
+    prefix = settings.CACHES["limits"]["KEY_PREFIX"]
+    [counter] = redis_limits.scan_iter(f"{prefix}:*:a:1800000600")
+    assert 0 < redis_limits.ttl(counter) <= 601
+
+
+def test_with_redis_concurrent_hits_never_read_the_same_count(redis_limits, clock):
+    counts: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def worker() -> None:
+        barrier.wait()
+        for _ in range(2):
+            counts.append(limits.hit("burst", 600))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counts) == list(range(1, 17))
