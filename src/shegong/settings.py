@@ -238,7 +238,7 @@ for _proxy in env_list("SHEGONG_TRUSTED_PROXIES", []):
 AXES_FAILURE_LIMIT = env_int("SHEGONG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SHEGONG_LOGIN_LOCK_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "shegong.accounts.middleware.client_ip"  # the address audit rows show
+AXES_CLIENT_IP_CALLABLE = "shegong.core.net.client_ip"  # the address audit rows show
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "shegong.accounts.views.locked_out"

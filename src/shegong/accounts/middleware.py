@@ -1,47 +1,19 @@
-"""Per-request account context: the client address, the active scope, audit context, the login
+"""Per-request account context: the active scope, audit context, the login
 throttle, forced password change."""
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from shegong.core.audit import audit_context
+from shegong.core.net import client_ip
 
 SCOPE_SESSION_KEY = "active_membership_id"
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or behind a trusted proxy (settings.TRUSTED_PROXIES)
-    the right-most X-Forwarded-For entry that is not a trusted proxy. Entries left of it were
-    written by the client and prove nothing."""
-    remote = request.META.get("REMOTE_ADDR", "")
-    if not settings.TRUSTED_PROXIES or not _is_trusted(remote):
-        return remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    for hop in reversed(hops):
-        try:
-            ipaddress.ip_address(hop)
-        except ValueError:  # garbage: trust nothing beyond the proxy
-            return remote
-        if not _is_trusted(hop):
-            return hop
-    return hops[0] if hops else remote
-
-
-def _is_trusted(address: str) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in settings.TRUSTED_PROXIES)
 
 
 class ScopeMiddleware:

@@ -15,10 +15,11 @@ from django.dispatch import receiver
 
 from shegong.core import audit
 from shegong.core.audit import Verb
+from shegong.core.net import client_ip
 from shegong.core.pii import mask_phone
 
 from . import actions, throttle
-from .middleware import TOUCH_KEY, client_ip
+from .middleware import TOUCH_KEY
 
 
 @receiver(user_logged_in)

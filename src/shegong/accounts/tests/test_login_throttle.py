@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from shegong import testing
-from shegong.accounts.middleware import client_ip
 from shegong.core import limits
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent, RateCount
+from shegong.core.net import client_ip
 from shegong.core.perms import Role
 
 pytestmark = pytest.mark.django_db
