@@ -122,7 +122,7 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "shegong.accounts.middleware.ScopeMiddleware",
-    "shegong.accounts.middleware.LoginThrottleMiddleware",
+    "shegong.accounts.throttle.LoginThrottleMiddleware",
     "shegong.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "shegong.web.middleware.DomainErrorPagesMiddleware",

@@ -1,5 +1,4 @@
-"""Per-request account context: the active scope, audit context, the login
-throttle, forced password change."""
+"""Per-request account context: the active scope, audit context, forced password change."""
 
 from __future__ import annotations
 
@@ -29,26 +28,6 @@ class ScopeMiddleware:
         via = "api" if request.path.startswith("/api/") else "web"
         with audit_context(ip=client_ip(request), via=via):
             return self.get_response(request)
-
-
-class LoginThrottleMiddleware:
-    """Refuses a login POST from an address that must still wait (``accounts.throttle``), before
-    the view hashes any password. Covers our login page and the admin's."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "POST" and request.path in (reverse("login"), reverse("admin:login")):
-            from . import throttle
-            from .views import login_refused
-
-            wait = throttle.retry_after(client_ip(request))
-            if wait:
-                return login_refused(
-                    request, retry_after=wait, throttle_message=throttle.message(wait)
-                )
-        return self.get_response(request)
 
 
 class PasswordChangeRequiredMiddleware:

@@ -17,11 +17,15 @@ Requests racing in parallel past the check may each fail once; each failure doub
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from shegong.core import audit, limits
 from shegong.core.audit import Verb
+from shegong.core.net import client_ip
 
 MAX_DOUBLINGS = 20  # 5 s × 2**20 is far beyond any window; keeps the power small
 
@@ -62,3 +66,20 @@ def record_failure(ip: str) -> int:
 
 def message(seconds: int) -> str:
     return f"登录尝试过于频繁，请 {seconds} 秒后再试"
+
+
+class LoginThrottleMiddleware:
+    """Refuses a login POST from an address that must still wait (``retry_after``), before
+    the view hashes any password. Covers our login page and the admin's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path in (reverse("login"), reverse("admin:login")):
+            from .views import login_refused
+
+            wait = retry_after(client_ip(request))
+            if wait:
+                return login_refused(request, retry_after=wait, throttle_message=message(wait))
+        return self.get_response(request)
