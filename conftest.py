@@ -74,6 +74,16 @@ def _tmp_data_dir(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(autouse=True)
+def _still_rate_clock(monkeypatch):
+    """Rate-limit windows are fixed (core.limits): a test whose requests straddled a window's
+    end would see its count start again. So their clock stands still, 30 s into a minute (and
+    into every longer window), unless a test moves it itself."""
+    from shegong.core import limits
+
+    monkeypatch.setattr(limits, "now", lambda: 1_800_000_030.0)
+
+
 @pytest.fixture
 def redis_limits(settings):
     """Rate-limit counters in the Redis on 127.0.0.1:6379 (skipped without one), under a key

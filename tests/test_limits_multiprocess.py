@@ -38,6 +38,7 @@ def test_two_web_processes_share_the_login_throttle(tmp_path):
         "SHEGONG_DATA_DIR": str(tmp_path),
         "SHEGONG_DATABASE_URL": f"sqlite:///{tmp_path / 'limits.sqlite3'}",
         "SHEGONG_LOGIN_IP_FAILURE_LIMIT": "4",
+        "SHEGONG_LOGIN_IP_WINDOW_MINUTES": "1440",  # real time: no window ends mid-test
         "SHEGONG_LOGIN_FAILURE_LIMIT": "100",  # the per-account lock must not answer first
     }
     env.pop("SHEGONG_REDIS_URL", None)
