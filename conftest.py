@@ -79,3 +79,43 @@ def resident(district):
 def _tmp_data_dir(settings, tmp_path_factory):
     """Media and generated files of a test go to a temporary folder, never var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _still_rate_clock(monkeypatch):
+    """Rate-limit windows are fixed (core.limits): a test whose requests straddled a window's
+    end would see its count start again. So their clock stands still, 30 s into a minute (and
+    into every longer window), unless a test moves it itself."""
+    from shegong.core import limits
+
+    monkeypatch.setattr(limits, "now", lambda: 1_800_000_030.0)
+
+
+@pytest.fixture
+def redis_limits(settings):
+    """Rate-limit counters in the Redis on 127.0.0.1:6379 (skipped without one), under a key
+    prefix of this test's own; only those keys are deleted afterwards (never FLUSHDB: the
+    server may be shared)."""
+    import uuid
+
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    server = redis.Redis.from_url(url)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    prefix = f"shegong-test-{uuid.uuid4().hex}"
+    settings.SHEGONG_REDIS_URL = url
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        },
+    }
+    yield server
+    keys = list(server.scan_iter(f"{prefix}:*"))
+    if keys:
+        server.delete(*keys)

@@ -7,10 +7,12 @@ bad variable at once in Chinese and English, instead of a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -127,6 +129,7 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "shegong.accounts.middleware.ScopeMiddleware",
+    "shegong.accounts.throttle.LoginThrottleMiddleware",
     # The second factor before anything else: required for district admins and superusers,
     # asked of everyone who enrolled (docs/roles.md).
     "shegong.accounts.middleware.SecondFactorMiddleware",
@@ -223,19 +226,42 @@ if SESSION_COOKIE_SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SHEGONG_HSTS_SECONDS", 31_536_000, minimum=0)
 
-# Lockout: 5 failures within 15 minutes lock the account for 15 minutes.
+# The client's address (audit rows, lockout, login throttle) is REMOTE_ADDR, unless the request
+# comes from one of these proxies (addresses or networks, e.g. "127.0.0.1" for nginx on the same
+# machine): then it is the right-most X-Forwarded-For entry that is not one of them. Behind
+# nginx (`proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`) set this, or every
+# client looks like the proxy and shares its throttle. Never list an address clients can reach
+# the app from directly: they could then name any address they like.
+TRUSTED_PROXIES: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+for _proxy in env_list("SHEGONG_TRUSTED_PROXIES", []):
+    try:
+        TRUSTED_PROXIES.append(ipaddress.ip_network(_proxy, strict=False))
+    except ValueError:
+        ENV_ERRORS.append(f"SHEGONG_TRUSTED_PROXIES: {_proxy!r} 不是IP地址或网段 / not an address")
+
+# Lockout (django-axes, rows in the database, so every process sees it): 5 failures within
+# 15 minutes lock the account *from that address* for 15 minutes (等保 8.1.4.1 b limits an
+# account's failed attempts). Per (account, address), not per account: with a per-account lock
+# anyone anywhere could lock any account, the superuser's included, with five tries, while its
+# owner can still log in from their own address. A street office behind one NAT address shares
+# the lock of an account tried there, nothing more.
 AXES_FAILURE_LIMIT = env_int("SHEGONG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SHEGONG_LOGIN_LOCK_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "shegong.core.net.client_ip"  # the address audit rows show
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "shegong.accounts.views.locked_out"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-
-# Lock per account, not per IP: a whole street office shares one NAT address, and the rule
-# (等保 8.1.4.1 b) is about an account's failed attempts.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Throttle per client address (accounts.throttle), checked before any password is hashed: after
+# this many failed logins from one address within the window, each further attempt from it
+# waits SHEGONG_LOGIN_IP_DELAY_SECONDS after the latest failure, doubling with every failure,
+# at most the window (429 "登录尝试过于频繁，请 N 秒后再试"). A delay, never a lock, and a
+# generous count: a whole street office may share one NAT address. Counted by core.limits.
+SHEGONG_LOGIN_IP_FAILURE_LIMIT = env_int("SHEGONG_LOGIN_IP_FAILURE_LIMIT", 30, minimum=1)
+SHEGONG_LOGIN_IP_WINDOW_MINUTES = env_int("SHEGONG_LOGIN_IP_WINDOW_MINUTES", 15, minimum=1)
+SHEGONG_LOGIN_IP_DELAY_SECONDS = env_int("SHEGONG_LOGIN_IP_DELAY_SECONDS", 5, minimum=1)
 
 # Second factor (TOTP with recovery codes, django-otp). The issuer names the entry in the
 # authenticator app; a wrong code doubles the wait before the next try (1 s, 2 s, 4 s …).
@@ -271,6 +297,21 @@ TASKS = {
     }
 }
 WORKER_HEARTBEAT_STALE_SECONDS = env_int("SHEGONG_WORKER_STALE_SECONDS", 180, minimum=10)
+
+# --- Shared counters (rate limits, login throttle) ------------------------------------------
+# Every limit is counted where all web processes see it (core.limits): in the database by
+# default, in Redis when this URL is set (e.g. redis://127.0.0.1:6379/0), never in one
+# process's memory. Lockouts (django-axes) are rows in the database either way.
+SHEGONG_REDIS_URL = env_str("SHEGONG_REDIS_URL")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+if SHEGONG_REDIS_URL:
+    CACHES["limits"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": SHEGONG_REDIS_URL,
+        "KEY_PREFIX": "shegong",
+    }
 
 # --- Shegong --------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("SHEGONG_AUDIT_RETENTION_DAYS", 184, minimum=180)

@@ -256,3 +256,14 @@ def browser_log_in(page: Any, phone: str, password: str = PASSWORD) -> None:
         page.wait_for_url("**/accounts/login/verify/**")
         page.get_by_label("验证码").fill(totp_code(device))
         page.get_by_role("button", name="验 证").click()
+
+
+def forget_process_memory() -> None:
+    """Empty every cache held in this process's memory, as a freshly started web process would
+    have them; a shared cache (Redis) is left alone, as it would be."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all():
+        if isinstance(cache, LocMemCache):
+            cache.clear()

@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client, RequestFactory
@@ -21,14 +20,6 @@ from shegong.core.perms import PERMISSIONS, Role
 
 PROBLEM = "application/problem+json"
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Throttle counters live in the cache, keyed by user id, which tests reuse."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def bearer(user, name="巡查App"):

@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 from ninja.responses import Status
-from ninja.throttling import UserRateThrottle
 
+from shegong.core.api import SharedRateThrottle
 from shegong.core.perms import PERMISSIONS, Perm
 from shegong.core.schemas import PagePagination, problem_responses
 
@@ -78,7 +78,7 @@ def list_tokens(request: HttpRequest) -> Any:
     response={201: TokenCreated, **ERRORS},
     summary="创建访问令牌",
     operation_id="tokens_create",
-    throttle=UserRateThrottle("20/m"),
+    throttle=SharedRateThrottle("20/m", scope="tokens"),
 )
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     """创建一个访问令牌；明文 `key` 只在此响应中出现一次。不支持 Idempotency-Key（不保存明文）。"""

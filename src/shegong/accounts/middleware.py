@@ -12,12 +12,9 @@ from django.utils.http import urlencode
 
 from shegong.core.api import SECOND_FACTOR_PENDING_KEY
 from shegong.core.audit import audit_context
+from shegong.core.net import client_ip
 
 SCOPE_SESSION_KEY = "active_membership_id"
-
-
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class ScopeMiddleware:

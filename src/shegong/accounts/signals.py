@@ -15,9 +15,10 @@ from django.dispatch import receiver
 
 from shegong.core import audit
 from shegong.core.audit import Verb
+from shegong.core.net import client_ip
 from shegong.core.pii import mask_phone
 
-from . import actions, twofactor
+from . import actions, throttle, twofactor
 from .middleware import TOUCH_KEY
 
 
@@ -43,6 +44,8 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+    if request is not None:
+        throttle.record_failure(client_ip(request))
     phone = str(credentials.get("username") or credentials.get("phone") or "")
     audit.record(
         Verb.LOGIN_FAILED,

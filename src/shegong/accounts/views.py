@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -67,18 +68,19 @@ def locked_out(
     request: HttpRequest, original_response: Any = None, credentials: Any = None, *a: Any, **k: Any
 ) -> HttpResponse:
     """django-axes calls this when an account is locked (AXES_LOCKOUT_CALLABLE)."""
+    return login_refused(request, locked_message=LOCKED_OUT_MESSAGE)
+
+
+def login_refused(request: HttpRequest, *, retry_after: int = 0, **message: str) -> HttpResponse:
+    """The login page with a 429 message (``locked_message`` or ``throttle_message``) above an
+    empty form, for a locked account or a throttled address."""
     # Unbound on purpose: binding would validate, i.e. try to authenticate once more.
     form = LoginForm(request, initial={"username": request.POST.get("username", "")})
-    return render(
-        request,
-        "accounts/login.html",
-        {
-            "form": form,
-            "locked_message": LOCKED_OUT_MESSAGE,
-            "idle_minutes": settings.SESSION_IDLE_MINUTES,
-        },
-        status=429,
-    )
+    context = {"form": form, "idle_minutes": settings.SESSION_IDLE_MINUTES, **message}
+    response = render(request, "accounts/login.html", context, status=429)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def password_change(request: HttpRequest) -> HttpResponse:
@@ -330,7 +332,12 @@ def _detail_context(request: HttpRequest, user: User, **extra: Any) -> dict[str,
 
     actor = request.user
     can_manage = actor.has_perm_in_scope(Perm.ACCOUNTS_MANAGE)
-    attempts = AccessAttempt.objects.filter(username=user.phone).first()
+    # One row per address the account was tried from (the lockout is per account and address).
+    attempts = list(
+        AccessAttempt.objects.filter(
+            username=user.phone, attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
+        ).values_list("failures_since_start", flat=True)
+    )
     can_secure = actor.has_perm_in_scope(Perm.SECURITY_MANAGE)
     context = {
         "target": user,
@@ -342,8 +349,8 @@ def _detail_context(request: HttpRequest, user: User, **extra: Any) -> dict[str,
         "can_secure_view": can_secure,
         "second_factor": can_secure and twofactor.confirmed_totp(user) is not None,
         "can_reveal": actor.has_perm_in_scope(Perm.PII_REVEAL),
-        "failures": attempts.failures_since_start if attempts else 0,
-        "locked": bool(attempts and attempts.failures_since_start >= settings.AXES_FAILURE_LIMIT),
+        "failures": sum(attempts),
+        "locked": any(failures >= settings.AXES_FAILURE_LIMIT for failures in attempts),
         "grant_form": GrantForm(actor=actor, prefix="grant"),
         "reset_form": ResetPasswordForm(prefix="reset"),
         **extra,

@@ -24,8 +24,11 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 from ninja.security import SessionAuth
+from ninja.throttling import SimpleRateThrottle
 
+from . import limits
 from .errors import NotPermitted, ShegongError
+from .net import client_ip
 from .schemas import PagePagination, Problem
 
 __all__ = ["PagePagination", "Problem", "make_api", "problem", "problem_not_found"]
@@ -108,6 +111,37 @@ class CookieAuth(SessionAuth):
         if user is not None and request.session.get(SECOND_FACTOR_PENDING_KEY):
             raise SecondFactorRequired()
         return check_account(user) if user is not None else None
+
+
+class SharedRateThrottle(SimpleRateThrottle):
+    """ninja's per-caller throttle (``throttle=SharedRateThrottle("20/m", scope="tokens")``) with
+    the count in ``core.limits``: ninja's own keeps it in the process's cache, so N web
+    processes would allow N times the rate. Per authenticated user, else per client address;
+    fixed windows of the rate's period. Keeps no per-request state on the shared instance."""
+
+    def __init__(self, rate: str, *, scope: str):
+        super().__init__(rate)
+        self.scope = scope
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "auth", None)
+        if getattr(user, "is_authenticated", False):
+            ident = f"user:{user.pk}"  # type: ignore[union-attr]
+        else:
+            ident = f"ip:{client_ip(request)}"
+        return f"api:{self.scope}:{ident}"
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        key = self.get_cache_key(request)
+        if key is None or self.num_requests is None or self.duration is None:
+            return True
+        return limits.hit(key, self.duration) <= self.num_requests
+
+    def wait(self) -> float | None:
+        """Until the current window ends."""
+        if self.duration is None:
+            return None
+        return self.duration - limits.now() % self.duration
 
 
 class Renderer(JSONRenderer):

@@ -109,6 +109,41 @@ def check_database() -> list[Result]:
     return [reachable, Result(True, "数据库迁移已全部执行", "migrations applied")]
 
 
+def check_limits() -> list[Result]:
+    """Where the rate limits are counted (core.limits), and whose address they count."""
+    results = []
+    if settings.SHEGONG_REDIS_URL:
+        from django.core.cache import caches
+
+        from .limits import REDIS_CACHE
+
+        try:
+            cache = caches[REDIS_CACHE]
+            cache.set("check", 1, timeout=5)
+            if cache.get("check") != 1:
+                raise ValueError("the value written was not read back")
+        except Exception as exc:  # any client error means "not reachable" here
+            results.append(Result(False, "无法连接 Redis", "Redis unreachable", str(exc)[:200]))
+        else:
+            results.append(Result(True, "频率限制计数保存在 Redis", "rate limits counted in Redis"))
+    else:
+        results.append(
+            Result(True, "频率限制计数保存在数据库", "rate limits counted in the database")
+        )
+    if settings.SESSION_COOKIE_SECURE and not settings.TRUSTED_PROXIES:
+        results.append(
+            Result(
+                False,
+                "未设置 SHEGONG_TRUSTED_PROXIES",
+                "no trusted proxy",
+                "经反向代理访问时，所有用户的地址都是代理的地址，登录限速和锁定将按代理地址计算 / "
+                "behind a proxy every client would share its address",
+                warning=True,
+            )
+        )
+    return results
+
+
 def check_media() -> list[Result]:
     media = Path(settings.MEDIA_ROOT)
     try:
@@ -210,6 +245,7 @@ CHECKS = [
             check_debug,
             check_allowed_hosts,
             check_database,
+            check_limits,
             check_media,
             check_pii_key,
             check_channels,

@@ -1,4 +1,5 @@
-"""Cross-cutting tables: audit trail, idempotency, worker heartbeats, scans, jobs, notifications."""
+"""Cross-cutting tables: audit trail, idempotency, rate limits, worker heartbeats, scans, jobs,
+notifications."""
 
 from __future__ import annotations
 
@@ -122,6 +123,27 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key}"
+
+
+class RateCount(models.Model):
+    """One fixed window of one rate-limit counter (``core.limits``), shared by every process.
+
+    Times are Unix seconds, as the counter computes its windows from ``time.time()``; the
+    ``limits.purge`` scan deletes the windows that are over."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.BigIntegerField()  # a multiple of the window length
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.FloatField()  # the latest hit, for delays that grow with each failure
+    expires_at = models.BigIntegerField(db_index=True)  # window_start + the window length
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratecount_key_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}: {self.count}"
 
 
 class WorkerHeartbeat(models.Model):

@@ -85,3 +85,13 @@ def purge_audit() -> int:
     if deleted:
         audit.record(audit.Verb.AUDIT_PURGED, actor=None, data={"deleted": deleted})
     return deleted
+
+
+@periodic_scan("limits.purge", every=timedelta(hours=1), title="清理已过期的频率限制计数")
+def purge_rate_counts() -> int:
+    """Delete the rate-limit windows that are over (``core.limits``; Redis expires its own)."""
+    from . import limits
+    from .models import RateCount
+
+    deleted, _ = RateCount.objects.filter(expires_at__lte=int(limits.now())).delete()
+    return deleted

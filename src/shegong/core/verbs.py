@@ -33,6 +33,7 @@ class Verb(IntEnum):
     SECOND_FACTOR_FAILED = 119
     RECOVERY_CODES_REGENERATED = 120
     SECOND_FACTOR_VERIFIED = 121
+    LOGIN_THROTTLED = 130
     # 140–159 personal data
     PII_REVEALED = 140
     PII_EXPORTED = 141
@@ -186,6 +187,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.SECOND_FACTOR_FAILED: "两步验证码错误",
     Verb.RECOVERY_CODES_REGENERATED: "重新生成恢复码",
     Verb.SECOND_FACTOR_VERIFIED: "通过两步验证",
+    Verb.LOGIN_THROTTLED: "登录限速",
     Verb.PII_REVEALED: "查看个人信息明文",
     Verb.PII_EXPORTED: "导出个人信息",
     Verb.PII_REKEYED: "个人信息密钥轮换",

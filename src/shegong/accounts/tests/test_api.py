@@ -2,20 +2,13 @@
 
 import json
 
-import pytest
-from django.core.cache import cache
+from django.test import Client
 
+from shegong import testing
 from shegong.accounts import actions
 from shegong.accounts.models import ApiToken
+from shegong.core import limits
 from shegong.core.models import AuditEvent, IdempotencyRecord
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Throttle counters live in the cache, keyed by user id, which tests reuse."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_me_describes_the_caller_with_masked_personal_data(client, handler, department_a):
@@ -119,3 +112,21 @@ def test_token_creation_is_never_replayed_so_no_plaintext_is_stored(client, stre
     assert first.json()["key"] != second.json()["key"]
     assert "Idempotent-Replayed" not in second
     assert not IdempotencyRecord.objects.exists()
+
+
+def test_token_creation_is_limited_across_processes(street_a_staff, monkeypatch):
+    """20 a minute per user, counted where every process sees it: each request below comes as
+    to a fresh process, and the 21st is refused."""
+    monkeypatch.setattr(limits, "now", lambda: 1_800_000_015.0)  # 45 s before the minute ends
+    statuses = []
+    for n in range(21):
+        testing.forget_process_memory()
+        client = Client()
+        client.force_login(street_a_staff)
+        body = {"name": f"App{n}"}
+        response = client.post("/api/v1/tokens", body, content_type="application/json")
+        statuses.append(response.status_code)
+    assert statuses == [201] * 20 + [429]
+    assert response.json()["detail"] == "请求过于频繁，请稍后再试"
+    assert response["Retry-After"] == "45"
+    assert ApiToken.objects.filter(user=street_a_staff).count() == 20

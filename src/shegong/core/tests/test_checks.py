@@ -137,3 +137,26 @@ def test_the_check_warns_when_next_years_holiday_calendar_is_missing():
     late = check_holiday_calendar(date(2026, 11, 29))[0]
     assert not late.ok and late.warning and not late.failed
     assert "2027" in late.zh
+
+
+def test_the_limits_check_names_the_store(production, redis_limits):
+    [line] = [r for r in checks.run() if "rate limits" in r.en]
+    assert line.ok and "Redis" in line.zh
+
+
+def test_an_unreachable_redis_fails_the_check(production, redis_limits, settings):
+    settings.SHEGONG_REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {**settings.CACHES["limits"], "LOCATION": "redis://127.0.0.1:1/0"},
+    }
+    [failure] = failures(checks.run())
+    assert failure.zh == "无法连接 Redis"
+
+
+def test_behind_https_without_a_trusted_proxy_the_check_warns(production):
+    production.SESSION_COOKIE_SECURE = True
+    production.TRUSTED_PROXIES = []
+    warnings = [r.zh for r in checks.run() if r.warning]
+    assert "未设置 SHEGONG_TRUSTED_PROXIES" in warnings
+    assert failures(checks.run()) == []

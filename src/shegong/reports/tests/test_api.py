@@ -6,8 +6,8 @@ import io
 import json
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from shegong import testing
@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/reports"
 LAT, LON = testing.POINT_A
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def image(name: str = "路面.jpg", fmt: str = "JPEG", size: tuple[int, int] = (40, 30)):
@@ -205,6 +198,20 @@ def test_a_burst_of_submissions_gets_429(client, rider, category, settings):
     assert response.json()["type"] == "/api/v1/problems/rate-limited"
     assert "每10分钟最多提交2件" in response.json()["detail"]
     assert Report.objects.count() == 2
+
+
+def test_the_reporter_limit_holds_across_processes(rider, category, settings):
+    """Each request as to a fresh process (new client, this process's caches emptied): of 3N
+    submissions exactly N are filed."""
+    limit = settings.SHEGONG_REPORTS_RATE_LIMIT = 3
+    statuses = []
+    for _ in range(3 * limit):
+        testing.forget_process_memory()
+        client = Client()
+        client.force_login(rider)
+        statuses.append(submit_json(client, category).status_code)
+    assert statuses == [201] * limit + [429] * (2 * limit)
+    assert Report.objects.count() == limit
 
 
 def test_possible_duplicates_show_no_personal_data(client, rider, resident, category):

@@ -21,7 +21,6 @@ import json
 import threading
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -61,7 +60,6 @@ def both_loaded(monkeypatch):
 def test_two_dispatchers_transfer_the_same_case_at_once_and_one_gets_409(
     rider, dispatcher, department_a, department_b, unrouted_category, both_loaded
 ):
-    cache.clear()
     report = submit(rider, unrouted_category)
     clients = []
     for _ in range(2):

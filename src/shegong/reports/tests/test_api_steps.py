@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
 from shegong.accounts.models import Department
@@ -15,13 +14,6 @@ from shegong.reports.models import Follower, Report
 from .test_api import URL, image, post_json, submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
