@@ -150,6 +150,7 @@ class Verb(IntEnum):
     # 180–199 system
     AUDIT_PURGED = 180
     DEMO_LOADED = 181
+    AUDIT_CHAIN_BROKEN = 185
 
 
 VERB_LABELS: dict[Verb, str] = {
@@ -285,6 +286,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.REGIONS_IMPORTED: "导入区划",
     Verb.AUDIT_PURGED: "清理过期审计日志",
     Verb.DEMO_LOADED: "加载演示数据",
+    Verb.AUDIT_CHAIN_BROKEN: "发现审计日志被篡改",
 }
 assert set(VERB_LABELS) == set(Verb), "every verb needs a Chinese label"
 

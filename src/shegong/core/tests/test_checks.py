@@ -137,3 +137,21 @@ def test_the_check_warns_when_next_years_holiday_calendar_is_missing():
     late = check_holiday_calendar(date(2026, 11, 29))[0]
     assert not late.ok and late.warning and not late.failed
     assert "2027" in late.zh
+
+
+def test_a_broken_audit_chain_fails_the_check(production, capsys):
+    from django.db import connection
+
+    from shegong.core import audit
+
+    entries = [audit.record(audit.Verb.LOGIN, actor=None) for _ in range(3)]
+    assert checks.report() == 0
+    assert "✓ 审计日志哈希链完整：核验3条" in capsys.readouterr().out
+    with connection.cursor() as cursor:  # an attacker with rights on the database
+        on_table = " ON core_auditevent" if connection.vendor == "postgresql" else ""
+        cursor.execute(f"DROP TRIGGER core_auditevent_no_update{on_table}")
+        cursor.execute("UPDATE core_auditevent SET ip = '10.0.0.9' WHERE id = %s", [entries[0].pk])
+    assert checks.report() == 1
+    out = capsys.readouterr().out
+    assert f"✗ 审计日志哈希链在 #{entries[0].pk} 处断开：内容与哈希不符，记录被改动" in out
+    assert "✗ 审计日志的数据库保护触发器缺失" in out
