@@ -23,6 +23,7 @@ copy kept outside the database pins the history up to that point.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import json
@@ -93,11 +94,12 @@ def missing_guards(using: str = "default") -> list[str]:
 
 
 def _at(value: Any) -> str:
-    if timezone.is_naive(value):  # as Django stores a naive value: in the current time zone
+    if value.tzinfo is None:  # as Django stores a naive value: in the current time zone
         value = timezone.make_aware(value)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+@functools.lru_cache(maxsize=4096)
 def _ip(value: Any) -> str | None:
     # The packed bytes: PostgreSQL's inet and Python versions spell some IPv6 forms differently.
     return ipaddress.ip_address(value).packed.hex() if value else None
@@ -107,9 +109,13 @@ def _json(value: Any) -> Any:
     """The value as the database gives it back: JSON types only, and an integral float as an
     int, read from its shortest decimal form as jsonb does (PostgreSQL keeps numbers as
     decimals: 1e300 comes back as the integer 10**300, which is not int(1e300))."""
-    if isinstance(value, dict):
-        return {str(k): _json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict or isinstance(value, dict):
+        # A key as JSON writes it: True → "true", 1 → "1".
+        return {k if type(k) is str else json.dumps(k): _json(v) for k, v in value.items()}
+    if kind is list or isinstance(value, list | tuple):
         return [_json(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(Decimal(repr(value)))
@@ -135,7 +141,7 @@ def entry_hash(prev_hash: str, values: dict[str, Any]) -> str:
         "ip": _ip(values["ip"]),
         "via": values["via"],
         "success": bool(values["success"]),
-        "data": _json(json.loads(json.dumps(values["data"]))),
+        "data": _json(values["data"]),
     }
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()

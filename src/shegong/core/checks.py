@@ -111,7 +111,7 @@ def check_database() -> list[Result]:
 
 def check_audit_chain() -> list[Result]:
     """The database guards of the audit trail are in place and its hash chain is intact (the
-    full walk: about a second per 100,000 entries)."""
+    full walk: 100,000 entries took 9 s on SQLite, 13 s on PostgreSQL on a busy 2-core box)."""
     from shegong.core import audit, auditchain
 
     try:

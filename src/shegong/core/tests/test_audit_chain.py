@@ -142,6 +142,19 @@ def test_the_purge_still_deletes_what_is_older_than_the_retention(db, settings):
     assert AuditEvent.objects.filter(pk=kept.pk).exists()
 
 
+def test_the_purge_at_the_legal_floor_agrees_with_the_database(db, settings):
+    """Retention set to the floor: what the purge deletes the trigger lets go, and it keeps an
+    hour's margin so a clock slightly ahead of the database's never makes the DELETE fail."""
+    settings.AUDIT_RETENTION_DAYS = 180
+    now = timezone.now()
+    gone = AuditEvent.objects.create(verb=100, at=now - timedelta(days=180, hours=2))
+    margin = AuditEvent.objects.create(verb=100, at=now - timedelta(days=180, minutes=30))
+    assert AuditEvent.objects.purge_expired() == 1
+    assert not AuditEvent.objects.filter(pk=gone.pk).exists()
+    assert AuditEvent.objects.filter(pk=margin.pk).exists()
+    assert audit.verify_chain().ok
+
+
 # --- the hash chain ---------------------------------------------------------------------------
 
 

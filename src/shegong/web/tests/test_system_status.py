@@ -118,4 +118,5 @@ def test_a_broken_audit_chain_shows_as_the_verify_scans_error(client, district_a
     assert "audit.verify_chain" in scans.run_due_scans()
     page = status_page(client, district_admin)
     assert "核验审计日志哈希链" in page
+    assert "拒绝删除 180 天内的记录" in page
     assert f"审计日志哈希链在 #{entries[1].pk} 处断开" in page
