@@ -106,19 +106,21 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    """Back to 0002's guard: UPDATE refused, DELETE allowed."""
     vendor = schema_editor.connection.vendor
     for sql in drop_statements(vendor):
         schema_editor.execute(sql)
-    if vendor in CREATE:
-        for sql in CREATE[vendor]:
-            if (
-                "core_auditevent_no_update " in sql
-                or "FUNCTION core_auditevent_refuse_update" in sql
-            ):
-                schema_editor.execute(sql)
     if vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION IF EXISTS core_auditevent_refuse_young_delete()")
+
+
+def restore_0002(apps, schema_editor):
+    """Unapplied last (after the columns are gone, which remakes the table on SQLite): back to
+    0002's guard, UPDATE refused."""
+    vendor = schema_editor.connection.vendor
+    if vendor in CREATE:
+        schema_editor.execute(CREATE[vendor][0])
+        if vendor == "postgresql":
+            schema_editor.execute(CREATE[vendor][2])
 
 
 class Migration(migrations.Migration):
@@ -127,6 +129,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, restore_0002),
         migrations.CreateModel(
             name="AuditChainAnchor",
             fields=[
