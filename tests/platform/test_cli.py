@@ -140,3 +140,21 @@ def test_pii_rotate_re_encrypts_under_the_current_key(db, settings, two_keys, ca
 def test_serve_refuses_a_back_off_that_is_not_positive_and_below_its_cap(db, capsys, argv):
     assert cli.main(["shegong", "serve", *argv]) == 1
     assert "--restart-backoff 须大于0且不大于 --restart-backoff-max" in capsys.readouterr().err
+
+
+def test_check_exits_non_zero_naming_the_first_broken_audit_entry(db, capsys):
+    from shegong.core import audit
+
+    entries = [audit.record(Verb.LOGIN, actor=None, actor_label=f"用户{i}") for i in range(3)]
+    run("check")
+    assert "✓ 审计日志哈希链完整" in capsys.readouterr().out
+    with connection.cursor() as cursor:  # an attacker with rights on the database
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER core_auditevent_no_young_delete")
+        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [entries[1].pk])
+    assert run("check") == 1
+    out = capsys.readouterr().out
+    assert f"✗ 审计日志哈希链在 #{entries[2].pk} 处断开" in out
+    assert f"与前一条（#{entries[0].pk}）衔接不上" in out

@@ -3,6 +3,9 @@
 Who acted, from where and through which channel is request context, not an action argument:
 the web middleware, the API and the CLI set it with ``audit_context`` so actions stay free of
 HTTP objects (STYLE.md rule 3).
+
+Every entry is linked into a hash chain when it is inserted (``core.auditchain``, called from
+``AuditEvent.save``); ``verify_chain()`` walks it.
 """
 
 from __future__ import annotations
@@ -14,10 +17,19 @@ from typing import Any
 
 from django.db import models
 
-from .models import AuditEvent
+from . import auditchain
+from .models import AuditChainVerification, AuditEvent
 from .verbs import VERB_CHOICES, VERB_LABELS, Verb
 
-__all__ = ["VERB_CHOICES", "VERB_LABELS", "Verb", "audit_context", "current_context", "record"]
+__all__ = [
+    "VERB_CHOICES",
+    "VERB_LABELS",
+    "Verb",
+    "audit_context",
+    "current_context",
+    "record",
+    "verify_chain",
+]
 
 
 _context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
@@ -49,7 +61,10 @@ def record(
     success: bool = True,
     actor_label: str = "",
 ) -> Any:
-    """Append one AuditEvent. ``region`` defaults to the target's region."""
+    """Append one AuditEvent. ``region`` defaults to the target's region.
+
+    Linking it into the hash chain takes the chain lock (PostgreSQL) until the caller's
+    transaction commits: call it inside the action's transaction, as its last write."""
     ctx = current_context()
     if region is None and target is not None:
         region = getattr(target, "region_id", None)
@@ -68,3 +83,16 @@ def record(
         data=data or {},
         success=success,
     )
+
+
+def verify_chain() -> auditchain.Report:
+    """Walk the whole hash chain; ``.broken_id`` names the first broken entry (None: intact).
+
+    Also checks that the head the verify scan last found intact is still there: removing the
+    newest entries breaks no link."""
+    known = (
+        AuditChainVerification.objects.filter(pk="chain", through_id__gt=0)
+        .values_list("through_id", "hash")
+        .first()
+    )
+    return auditchain.verify(known=known)

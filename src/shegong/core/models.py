@@ -3,11 +3,12 @@ notifications."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 
 from shegong.core.scope import ScopedQuerySet
@@ -19,6 +20,14 @@ class AppendOnlyError(Exception):
     """Audit events are never changed or deleted through the ORM."""
 
 
+# The database refuses to DELETE an audit entry younger than this many days whatever the
+# setting (migration 0006): the legal floor (网络安全法: network logs kept six months or more).
+AUDIT_RETENTION_FLOOR_DAYS = 180
+# The purge keeps entries this much longer than the retention, so that a clock of the
+# application server slightly ahead of the database's never makes the database refuse it.
+PURGE_CLOCK_MARGIN = timedelta(hours=1)
+
+
 class AuditEventQuerySet(ScopedQuerySet):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("审计日志只能追加，不能修改")
@@ -26,16 +35,46 @@ class AuditEventQuerySet(ScopedQuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("审计日志只能追加，不能删除；过期清理请用 purge_expired()")
 
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            from . import auditchain
+
+            auditchain.seal(objs, self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
     def purge_expired(self, *, now: Any = None) -> int:
         """Delete entries older than the retention period, and never a younger one.
 
         The cut-off is computed here from the setting (>= 180 days), not passed in, so no caller
-        can shorten retention by mistake.
+        can shorten retention by mistake. Only a prefix of the hash chain goes: the entries
+        before the oldest one still inside the retention (an entry written late with an early
+        time, as an import's, waits for its neighbours). The last removed entry's hash becomes
+        the chain's new anchor in the same transaction, and the purge is audited there too.
         """
+        from . import audit, auditchain
+
         now = now or timezone.now()
-        cutoff = now - timedelta(days=max(settings.AUDIT_RETENTION_DAYS, 180))
-        expired = AuditEvent.objects.filter(at__lt=cutoff)
-        return expired._raw_delete(expired.db)
+        days = max(settings.AUDIT_RETENTION_DAYS, AUDIT_RETENTION_FLOOR_DAYS)
+        cutoff = now - timedelta(days=days) - PURGE_CLOCK_MARGIN
+        with transaction.atomic(using=self.db):
+            auditchain.lock(self.db)
+            events = AuditEvent.objects.using(self.db)
+            kept = events.filter(at__gte=cutoff).order_by("id").values_list("id", flat=True)
+            first_kept = kept.first()
+            expired = events if first_kept is None else events.filter(id__lt=first_kept)
+            last = expired.order_by("-id").values_list("id", "hash").first()
+            if last is None:
+                return 0
+            expired = events.filter(id__lte=last[0])
+            deleted = expired._raw_delete(expired.db)
+            AuditChainAnchor.objects.using(self.db).create(through_id=last[0], hash=last[1])
+            audit.record(
+                audit.Verb.AUDIT_PURGED,
+                actor=None,
+                data={"deleted": deleted, "through_id": last[0], "anchor": last[1]},
+            )
+        return deleted
 
 
 class AuditEvent(models.Model):
@@ -70,6 +109,9 @@ class AuditEvent(models.Model):
     via = models.CharField("渠道", max_length=10, default="system")
     success = models.BooleanField("成功", default=True)
     data = models.JSONField("详情", default=dict, blank=True)
+    # The hash chain (core.auditchain): the previous entry's hash and this one's.
+    prev_hash = models.CharField("前一条哈希", max_length=64, blank=True, editable=False)
+    hash = models.CharField("哈希", max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -97,10 +139,45 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        # No savepoint: inside an action's transaction this adds nothing; called alone, the
+        # lock taken by seal() lasts until the INSERT is committed.
+        with transaction.atomic(using=using, savepoint=False):
+            from . import auditchain
+
+            auditchain.seal([self], using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+class AuditChainAnchor(models.Model):
+    """Where the hash chain starts after a purge: the last purged entry. Append-only."""
+
+    through_id = models.BigIntegerField("清理至")
+    hash = models.CharField("哈希", max_length=64)
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "审计日志链锚点"
+        verbose_name_plural = "审计日志链锚点"
+
+    def __str__(self) -> str:
+        return f"#{self.through_id} {self.hash[:12]}"
+
+
+class AuditChainVerification(models.Model):
+    """One row: the head the verify scan last found intact, and the break it last reported."""
+
+    name = models.CharField(max_length=20, primary_key=True, default="chain")
+    through_id = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+    verified_at = models.DateTimeField(null=True)
+    reported_break = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"#{self.through_id}"
 
 
 class IdempotencyRecord(models.Model):

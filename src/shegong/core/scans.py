@@ -8,12 +8,15 @@ or here for platform scans.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import F
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,13 +81,49 @@ def run_due_scans(now=None) -> list[str]:
 
 @periodic_scan("audit.purge", every=timedelta(hours=24), title="清理超过保存期限的审计日志")
 def purge_audit() -> int:
-    from . import audit
+    """Audited by purge_expired itself, in the purge's transaction."""
     from .models import AuditEvent
 
-    deleted = AuditEvent.objects.purge_expired()
-    if deleted:
-        audit.record(audit.Verb.AUDIT_PURGED, actor=None, data={"deleted": deleted})
-    return deleted
+    return AuditEvent.objects.purge_expired()
+
+
+class AuditChainBroken(Exception):
+    """The verify scan's failure: its message lands in the scan's last_error (system page)."""
+
+
+@periodic_scan("audit.verify_chain", every=timedelta(hours=24), title="核验审计日志哈希链")
+def verify_audit_chain() -> str:
+    """Walk the audit hash chain. Intact: remember the head. Broken: audit it once per break
+    (the same break found again the next day is not a new event) and fail the scan."""
+    from django.db import transaction
+
+    from . import audit
+    from .models import AuditChainVerification
+
+    report = audit.verify_chain()
+    state, _ = AuditChainVerification.objects.get_or_create(pk="chain")
+    if report.ok:
+        # The head's hash also goes to the log, outside the database: a copy kept there pins
+        # the history up to it even against someone who rewrites every hash after it.
+        logger.info("audit chain intact through #%s sha256 %s", report.last_id, report.last_hash)
+        AuditChainVerification.objects.filter(pk="chain").update(
+            through_id=report.last_id,
+            hash=report.last_hash,
+            verified_at=timezone.now(),
+            reported_break="",
+        )
+        return report.message
+    logger.error("audit chain broken at #%s: %s", report.broken_id, report.reason)
+    key = f"{report.broken_id}:{report.reason}"[:300]
+    if state.reported_break != key:
+        with transaction.atomic():
+            audit.record(
+                audit.Verb.AUDIT_CHAIN_BROKEN,
+                actor=None,
+                data={"entry_id": report.broken_id, "reason": report.reason},
+            )
+            AuditChainVerification.objects.filter(pk="chain").update(reported_break=key)
+    raise AuditChainBroken(report.message)
 
 
 @periodic_scan("limits.purge", every=timedelta(hours=1), title="清理已过期的频率限制计数")

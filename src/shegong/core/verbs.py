@@ -157,6 +157,7 @@ class Verb(IntEnum):
     # 180–199 system
     AUDIT_PURGED = 180
     DEMO_LOADED = 181
+    AUDIT_CHAIN_BROKEN = 185
     JOBS_INTERRUPTED = 190
 
 
@@ -305,6 +306,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.AUDIT_PURGED: "清理过期审计日志",
     Verb.DEMO_LOADED: "加载演示数据",
     Verb.JOBS_INTERRUPTED: "标记中断的后台任务",
+    Verb.AUDIT_CHAIN_BROKEN: "发现审计日志被篡改",
 }
 assert set(VERB_LABELS) == set(Verb), "every verb needs a Chinese label"
 

@@ -160,3 +160,21 @@ def test_behind_https_without_a_trusted_proxy_the_check_warns(production):
     warnings = [r.zh for r in checks.run() if r.warning]
     assert "未设置 SHEGONG_TRUSTED_PROXIES" in warnings
     assert failures(checks.run()) == []
+
+
+def test_a_broken_audit_chain_fails_the_check(production, capsys):
+    from django.db import connection
+
+    from shegong.core import audit
+
+    entries = [audit.record(audit.Verb.LOGIN, actor=None) for _ in range(3)]
+    assert checks.report() == 0
+    assert "✓ 审计日志哈希链完整：核验3条" in capsys.readouterr().out
+    with connection.cursor() as cursor:  # an attacker with rights on the database
+        on_table = " ON core_auditevent" if connection.vendor == "postgresql" else ""
+        cursor.execute(f"DROP TRIGGER core_auditevent_no_update{on_table}")
+        cursor.execute("UPDATE core_auditevent SET ip = '10.0.0.9' WHERE id = %s", [entries[0].pk])
+    assert checks.report() == 1
+    out = capsys.readouterr().out
+    assert f"✗ 审计日志哈希链在 #{entries[0].pk} 处断开：内容与哈希不符，记录被改动" in out
+    assert "✗ 审计日志的数据库保护触发器缺失" in out

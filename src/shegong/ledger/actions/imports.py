@@ -46,7 +46,7 @@ from django.utils import timezone
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
 from shegong.accounts.models import User
-from shegong.core import audit, pii
+from shegong.core import audit, auditchain, pii
 from shegong.core.audit import Verb
 from shegong.core.bulk import insert_rows, pks_by
 from shegong.core.errors import InvalidInput
@@ -185,8 +185,8 @@ class _Import:
         self.progress = progress
         self.columns = set(columns) if columns is not None else {f.name for f in table.fields}
         self.regions: dict[str, str | None] = {}  # code → error message (None: fine)
-        # verb, target type, target id, target label, region, data (JSON): see event_row
-        self.events: list[tuple[int, str, str, str, str | None, str]] = []
+        # verb, target type, target id, target label, region, data: see event_row
+        self.events: list[tuple[int, str, str, str, str | None, dict[str, Any]]] = []
         self.now = timezone.now()
         ctx = audit.current_context()
         self.ip, self.via = ctx.get("ip") or None, ctx.get("via", "system")
@@ -276,8 +276,7 @@ class _Import:
     ) -> None:  # fmt: skip
         """``event`` for a row written without a model instance: ``label`` is its ``str()``."""
         self.events.append((
-            int(verb), model._meta.label_lower, str(pk), label[:200], region,
-            json.dumps(data, ensure_ascii=False),
+            int(verb), model._meta.label_lower, str(pk), label[:200], region, data,
         ))  # fmt: skip
 
     def flush_events(self) -> None:
@@ -288,16 +287,21 @@ class _Import:
         for every entry of this import (time, actor, ip, channel) is prepared once.
         """
         if self.writing and self.events:
-            fields = {f.name: f for f in AuditEvent._meta.concrete_fields if f.name != "id"}
+            fields = {f.attname: f for f in AuditEvent._meta.concrete_fields if f.name != "id"}
             fixed = {
-                "at": self.now, "actor": self.actor_obj.pk if self.actor_obj else None,
+                "at": self.now, "actor_id": self.actor_obj.pk if self.actor_obj else None,
                 "actor_label": self.actor_label, "ip": self.ip, "via": self.via,
                 "success": True,
             }  # fmt: skip
-            fixed = {n: fields[n].get_db_prep_save(v, connection) for n, v in fixed.items()}
-            varying = ["verb", "target_type", "target_id", "target_label", "region", "data"]
+            varying = ["verb", "target_type", "target_id", "target_label", "region_id", "data"]
+            entries = [
+                dict(fixed, **dict(zip(varying, event, strict=True))) for event in self.events
+            ]
+            # Linked into the audit hash chain (takes the chain lock until this import commits).
+            auditchain.seal(entries)
+            head = tuple(fields[n].get_db_prep_save(v, connection) for n, v in fixed.items())
             columns = []
-            for name in (*fixed, *varying):
+            for name in (*fixed, *varying, "prev_hash", "hash"):
                 column = fields[name].column
                 assert column is not None  # a concrete field always has a column
                 columns.append(column)
@@ -307,11 +311,15 @@ class _Import:
                 f"({', '.join(connection.ops.quote_name(c) for c in columns)}) "
                 f"VALUES ({', '.join(['%s'] * len(columns))})"
             )
-            head = tuple(fixed.values())
+            rows = [
+                (*head, e["verb"], e["target_type"], e["target_id"], e["target_label"],
+                 e["region_id"], json.dumps(e["data"], ensure_ascii=False), e["prev_hash"],
+                 e["hash"])
+                for e in entries
+            ]  # fmt: skip
             with connection.cursor() as cursor:
-                for start in range(0, len(self.events), BATCH * 4):
-                    batch = self.events[start : start + BATCH * 4]
-                    cursor.executemany(sql, [head + row for row in batch])
+                for start in range(0, len(rows), BATCH * 4):
+                    cursor.executemany(sql, rows[start : start + BATCH * 4])
         self.events = []
 
     def finish(self, source: str) -> None:

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
 from shegong.ledger.actions.imports import import_file
@@ -114,6 +115,8 @@ def test_people_are_created_with_derived_facts_and_jobs_and_audited_without_valu
     assert "13900000002" not in str(entry.data)
     again = import_file("people", write_xlsx(tmp_path / "p3.xlsx", rows), actor=None)
     assert (again.updated, again.unchanged) == (0, 1)
+    # The import's batched INSERT links its entries into the audit hash chain.
+    assert audit.verify_chain().ok
 
 
 def test_a_header_in_another_order_and_english_names_are_read(tmp_path, district):

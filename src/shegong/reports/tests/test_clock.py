@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
+from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent, Notification
 from shegong.core.workdays import add_limit
@@ -74,6 +75,7 @@ def test_the_scan_escalates_each_overdue_case_once_per_level(
     assert (
         AuditEvent.objects.filter(verb=Verb.REPORT_ESCALATED, target_id=str(late.pk)).count() == 1
     )
+    assert audit.verify_chain().ok  # the scan's bulk-written entries are linked into the chain
     assert Notification.objects.filter(recipient=supervisor, event="reports.escalated").count() == 1
     assert Notification.objects.filter(recipient=dispatcher, event="reports.escalated").count() == 1
     on_time.refresh_from_db()

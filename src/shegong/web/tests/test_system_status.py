@@ -100,3 +100,23 @@ def test_healthz_answers_anyone_without_a_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_a_broken_audit_chain_shows_as_the_verify_scans_error(client, district_admin):
+    from django.db import connection
+
+    from shegong.core import audit, scans
+
+    entries = [audit.record(audit.Verb.LOGIN, actor=None) for _ in range(2)]
+    with connection.cursor() as cursor:  # an attacker with rights on the database
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER core_auditevent_no_update")
+        cursor.execute("UPDATE core_auditevent SET via = 'api' WHERE id = %s", [entries[1].pk])
+    ScanState.objects.create(name="audit.verify_chain", next_run_at=timezone.now())
+    assert "audit.verify_chain" in scans.run_due_scans()
+    page = status_page(client, district_admin)
+    assert "核验审计日志哈希链" in page
+    assert "拒绝删除 180 天内的记录" in page
+    assert f"审计日志哈希链在 #{entries[1].pk} 处断开" in page
