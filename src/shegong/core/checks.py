@@ -141,6 +141,7 @@ def check_limits() -> list[Result]:
                 warning=True,
             )
         )
+    return results
 
 
 def check_audit_chain() -> list[Result]:
