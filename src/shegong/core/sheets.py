@@ -147,11 +147,12 @@ def _directory(path: Path, limits: Limits) -> list[_Member]:
         at += 46 + name_len + extra_len + comment_len
         if method not in (0, 8):  # stored or deflated: all Excel writes
             raise SheetError(CORRUPT)
-        if declared > RATIO_FLOOR and declared > MAX_RATIO * max(compressed, 1):
-            raise SheetError(f"文件压缩比异常（超过 {MAX_RATIO} 倍），疑似压缩炸弹，已拒绝")
         members.append(_Member(name, offset, method, compressed, declared))
     if sum(m.size for m in members) > limits.max_bytes:
         raise SheetError(limits.too_big)
+    for m in members:
+        if m.size > RATIO_FLOOR and m.size > MAX_RATIO * max(m.compressed, 1):
+            raise SheetError(f"文件压缩比异常（超过 {MAX_RATIO} 倍），疑似压缩炸弹，已拒绝")
     return members
 
 
