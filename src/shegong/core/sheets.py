@@ -308,24 +308,17 @@ class _Extent:
 
 @dataclass
 class XlsxSheet:
-    """The first worksheet, checked; ``rows()`` hands out its rows one at a time."""
+    """The first worksheet, checked and loaded; ``rows()`` hands out its rows one at a time
+    (Python objects for one row at a time: never the whole sheet as a list)."""
 
     path: Path
     rows_used: int  # the last used row (iter_rows yields rows 1..rows_used)
     first_col: int  # 0-based column of the leftmost used cell (iter_rows starts there)
     limits: Limits
-    _sheet: Any = field(default=None, repr=False)
+    sheet: Any = field(repr=False)
 
     def rows(self) -> Iterator[list[Any]]:
-        if self._sheet is None:
-            from python_calamine import CalamineWorkbook
-
-            try:
-                workbook = CalamineWorkbook.from_path(str(self.path))
-                self._sheet = workbook.get_sheet_by_index(0)
-            except Exception as exc:  # calamine's own types for damaged or foreign zip files
-                raise SheetError(CORRUPT) from exc
-        for count, row in enumerate(self._sheet.iter_rows(), start=1):
+        for count, row in enumerate(self.sheet.iter_rows(), start=1):
             if count > self.limits.max_rows:  # cannot happen after the scan; cheap to keep
                 raise SheetError(self.limits.too_many_rows)
             yield row
@@ -382,8 +375,19 @@ def open_xlsx(path: str | Path, limits: Limits | None = None) -> XlsxSheet:
                         pass
         except expat.ExpatError as exc:
             raise SheetError(CORRUPT) from exc
-    first_col = extent.min_col - 1 if extent.max_col else 0
-    return XlsxSheet(path=path, rows_used=extent.last_row, first_col=first_col, limits=limits)
+    from python_calamine import CalamineWorkbook
+
+    # Within the limits: calamine may load it now. Its own view of the used area is taken (the
+    # scan's is the same or wider: a formula cell without a cached value counts there).
+    try:
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    except Exception as exc:  # calamine's own types for damaged or foreign zip files
+        raise SheetError(CORRUPT) from exc
+    start, end = sheet.start or (0, 0), sheet.end
+    return XlsxSheet(
+        path=path, rows_used=end[0] + 1 if end else 0, first_col=start[1], limits=limits,
+        sheet=sheet,
+    )  # fmt: skip
 
 
 # --- CSV -------------------------------------------------------------------------------------
