@@ -4,8 +4,10 @@
 constant-memory mode:
 
 - ``at_cap``: a valid organizations workbook of min(N, SHEGONG_IMPORT_MAX_ROWS - 1) rows — the
-  largest file the limits let through, checked in full (every row validated against the
-  database, as the import page's check does);
+  largest file of its kind the limits let through, checked in full (every row validated against
+  the database, as the import page's check does);
+- ``dense``: the same rows with 9 more (numeric) columns, 20 in all: with the defaults a used
+  area of exactly SHEGONG_IMPORT_MAX_CELLS and ~87 MB of sheet XML, near every limit at once;
 - ``wide`` (only when N is over the row cap): N rows of every organization column — a 1M-row
   file inflates to ~600 MB, refused by SHEGONG_IMPORT_MAX_UNCOMPRESSED_MB;
 - ``narrow`` (likewise): N rows of one column, small enough to pass the size cap, so the sheet
@@ -42,15 +44,17 @@ def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def write_organizations(path: Path, rows: int, grids: list[str]) -> Path:
+def write_organizations(path: Path, rows: int, grids: list[str], extra: int = 0) -> Path:
     import xlsxwriter
     from stdnum.cn import uscc
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet()
-    for col, text in enumerate(HEADER):
+    for col, text in enumerate([*HEADER, *(f"备注{n}" for n in range(extra))]):
         sheet.write_string(0, col, text)
     for i in range(rows):
+        for n in range(extra):
+            sheet.write_number(i + 1, len(HEADER) + n, i * 100 + n)
         body = f"91341271{i:09d}"
         values = ["非公企业", f"内存基准企业{i}有限公司", body + uscc.calc_check_digit(body),
                   grids[i % len(grids)], f"法人{i % 97}", f"139{i % 100_000_000:08d}",
@@ -95,15 +99,19 @@ def run(size: int) -> dict:
     codes = grids()
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="shegong-bench-") as folder:
-        files = {"at_cap": (write_organizations, min(size, max_rows - 1))}
+        at_cap = min(size, max_rows - 1)
+        files = {
+            "at_cap": (write_organizations, at_cap, 0),
+            "dense": (write_organizations, at_cap, 9),
+        }
         if size > max_rows - 1:
-            files["wide"] = (write_organizations, size)
-            files["narrow"] = (write_narrow, size)
-        for name, (writer, rows) in files.items():
+            files["wide"] = (write_organizations, size, 0)
+            files["narrow"] = (write_narrow, size, 0)
+        for name, (writer, rows, extra) in files.items():
             began = time.perf_counter()
             path = Path(folder) / f"{name}.xlsx"
             if writer is write_organizations:
-                writer(path, rows, codes)
+                writer(path, rows, codes, extra)
             else:
                 writer(path, rows)
             generate_s = time.perf_counter() - began

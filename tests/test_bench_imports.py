@@ -8,9 +8,10 @@ from shegong.cli import load_benchmark
 def test_the_import_memory_benchmark_reports_its_figures():
     result = load_benchmark("import_memory").main(size=300, env={"SHEGONG_IMPORT_MAX_ROWS": "100"})
     files = result["files"]
-    assert set(files) == {"at_cap", "wide", "narrow"}
-    assert files["at_cap"]["rows"] == 99 and files["at_cap"]["would_create"] == 99
-    assert files["at_cap"]["errors"] == 0
+    assert set(files) == {"at_cap", "dense", "wide", "narrow"}
+    for name in ("at_cap", "dense"):
+        assert files[name]["rows"] == 99 and files[name]["would_create"] == 99
+        assert files[name]["errors"] == 0
     for name in ("wide", "narrow"):
         assert files[name]["checked_rows"] == 0
         assert files[name]["first_error"].startswith("文件超过 100 行的上限")
