@@ -318,6 +318,12 @@ AUDIT_RETENTION_DAYS = env_int("SHEGONG_AUDIT_RETENTION_DAYS", 184, minimum=180)
 PII_KEY = env_str("SHEGONG_PII_KEY")
 PII_INDEX_KEY = env_str("SHEGONG_PII_INDEX_KEY")
 IDEMPOTENCY_TTL_HOURS = env_int("SHEGONG_IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
+# Spreadsheet imports (core.sheets): an upload is refused before it is parsed when it would
+# inflate to more than this many MB, has more rows, or a used area of more cells. The defaults
+# keep a check or an import under 500 MB of memory (benchmarks/import_memory.py).
+SHEGONG_IMPORT_MAX_UNCOMPRESSED_MB = env_int("SHEGONG_IMPORT_MAX_UNCOMPRESSED_MB", 100, minimum=1)
+SHEGONG_IMPORT_MAX_ROWS = env_int("SHEGONG_IMPORT_MAX_ROWS", 100_000, minimum=1)
+SHEGONG_IMPORT_MAX_CELLS = env_int("SHEGONG_IMPORT_MAX_CELLS", 2_000_000, minimum=1)
 NOTIFY_CHANNELS = env_str("SHEGONG_NOTIFY_CHANNELS", "console" if DEBUG else "")
 NOTIFY_RATE_PER_MINUTE = env_int("SHEGONG_NOTIFY_RATE_PER_MINUTE", 20, minimum=1)
 # 随手拍 (reports): routing, objection period, duplicate search, the reporter's rate limit.

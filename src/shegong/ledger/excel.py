@@ -12,7 +12,6 @@ rows are skipped, so "第N行" in an error points at the row the user sees.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
@@ -27,7 +26,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.utils import timezone
 
-from shegong.core import audit, excel
+from shegong.core import audit, excel, sheets
 from shegong.core.audit import Verb
 from shegong.core.perms import Perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
@@ -430,51 +429,59 @@ def sniff(path: Path) -> str:
     raise FileError("无法识别的文件：请上传 Excel 工作簿（.xlsx）或 CSV 文件")
 
 
-def _decode_csv(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileError("CSV 文件的编码无法识别；请在 Excel 中另存为「CSV UTF-8」或 .xlsx")
+def check_upload(path: Path) -> int:
+    """The cheap check an upload gets inside the request (milliseconds, whatever its size):
+    what kind of file it is and, for an xlsx, what its zip directory declares. Returns the
+    bytes it will inflate to (for a CSV its size); FileError with the reason otherwise. Rows
+    are read later, in the job (``open_sheet``)."""
+    limits = sheets.Limits.from_settings()
+    try:
+        if sniff(path) == "csv":
+            size = path.stat().st_size
+            if size > limits.max_bytes:
+                raise FileError(limits.too_big)
+            return size
+        return sheets.inspect_upload(path, limits)
+    except sheets.SheetError as exc:
+        raise FileError(str(exc)) from exc
+
+
+def _checked(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    try:
+        yield from rows
+    except sheets.SheetError as exc:
+        raise FileError(str(exc)) from exc
 
 
 def open_sheet(path: str | Path, table: Table) -> Sheet:
-    """Open ``path`` (xlsx or CSV), find the header row; FileError if it cannot be used."""
+    """Open ``path`` (xlsx or CSV), find the header row; FileError if it cannot be used.
+
+    The file is checked within the import limits first (``core.sheets``: inflated size, rows,
+    used cells), then read one row at a time."""
     path = Path(path)
     if not path.is_file():
         raise FileError("文件不存在")
     fmt = sniff(path)
-    if fmt == "csv":
-        text = _decode_csv(path.read_bytes())
-        if "\x00" in text:
-            raise FileError("无法识别的文件：请上传 Excel 工作簿（.xlsx）或 CSV 文件")
-        grid = list(csv.reader(io.StringIO(text)))
-
-        def rows_csv() -> Iterator[list[Any]]:
-            return iter(grid)
-
-        return _locate_header(path, table, rows_csv, total_rows=len(grid), first_col=0)
-
-    from python_calamine import CalamineWorkbook
-
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
-    except Exception as exc:  # calamine's own types for damaged or foreign zip files
-        raise FileError(
-            "无法读取该 Excel 文件（文件已损坏或不是 .xlsx 工作簿）；请在 Excel 中重新另存为 .xlsx"
-        ) from exc
-    start = sheet.start or (0, 0)
+        if fmt == "csv":
+            encoding, total_rows = sheets.csv_encoding(path)
+
+            def rows_csv() -> Iterator[list[Any]]:
+                return _checked(sheets.iter_csv(path, encoding))
+
+            return _locate_header(path, table, rows_csv, total_rows=total_rows, first_col=0)
+
+        checked = sheets.open_xlsx(path)
+    except sheets.SheetError as exc:
+        raise FileError(str(exc)) from exc
 
     def rows_xlsx() -> Iterator[list[Any]]:
         # iter_rows pads the rows above the first used cell but not the columns to its left.
-        return sheet.iter_rows()
+        return _checked(checked.rows())
 
     # Rows from the top of the sheet to the last used one (iter_rows yields exactly these).
-    total_rows = sheet.end[0] + 1 if sheet.end else 0
-    return _locate_header(path, table, rows_xlsx, total_rows=total_rows,
-                          first_col=start[1])  # fmt: skip
+    return _locate_header(path, table, rows_xlsx, total_rows=checked.rows_used,
+                          first_col=checked.first_col)  # fmt: skip
 
 
 def _locate_header(

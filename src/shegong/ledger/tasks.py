@@ -1,8 +1,14 @@
 """Background jobs of the ledger (thin, STYLE.md rule 15): a ledger import as a ``JobRun``.
 
-A job is started by the import page: files up to ``INLINE_MAX_ROWS`` rows run in the request,
-larger ones in the worker. Either way ``run_import_job`` does the work, so both paths are the
-same code and the tests call it directly.
+A job is started by the import page. The request only stores the upload and looks at its zip
+directory (``excel.check_upload``, milliseconds); reading the rows — checking the file within the
+import limits, then every row — is the job's. A check of a small upload (at most
+``INLINE_MAX_BYTES`` once inflated, a few thousand rows) runs in the request, a larger one in the
+worker; the real import likewise by its checked row count (``INLINE_MAX_ROWS``). Either way
+``run_import_job`` does the work, so both paths are the same code and the tests call it directly.
+The job records the row count once the file is opened, and a check that passes leaves the first
+rows for the page's preview in a side file next to the upload (never in the database: they hold
+personal data), so the page never opens the file itself.
 
 Progress: the import writes everything in ONE transaction, and SQLite has one writer at a time,
 so the job cannot commit progress to its ``JobRun`` row while the import is running (another
@@ -29,6 +35,8 @@ from shegong.core.models import JobRun
 
 JOB_KIND = "ledger_import"
 INLINE_MAX_ROWS = 5_000
+INLINE_MAX_BYTES = 2 * 1024 * 1024
+PREVIEW_ROWS = 20
 MAX_STORED_ERRORS = 1_000
 
 
@@ -42,6 +50,18 @@ def progress_path(job_id: int) -> Path:
     return imports_dir() / f"job-{job_id}.progress"
 
 
+def preview_path(job_id: int) -> Path:
+    return imports_dir() / f"job-{job_id}.preview.json"
+
+
+def read_preview(job: JobRun) -> dict[str, Any] | None:
+    """``{"headers": [...], "rows": [[row number, [cells]], ...]}`` of a passed check."""
+    try:
+        return json.loads(preview_path(job.pk).read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def read_progress(job: JobRun) -> int:
     """Rows done so far: the side file while running, the row itself afterwards."""
     if job.status == JobRun.Status.RUNNING:
@@ -53,14 +73,17 @@ def read_progress(job: JobRun) -> int:
 
 
 def start_import_job(
-    *, user: Any, table: str, path: Path, filename: str, total: int, dry_run: bool
-) -> JobRun:
+    *, user: Any, table: str, path: Path, filename: str, dry_run: bool, total: int = 0,
+    size: int | None = None,
+) -> JobRun:  # fmt: skip
     """Create the JobRun of one pass over an uploaded file (a check or the real import), then
-    run it here (small files) or hand it to the worker."""
+    run it here or hand it to the worker: by its inflated ``size`` when the rows are not
+    counted yet (a check), else by its row count ``total``."""
     from .excel import TABLES
 
     membership = user.active_membership
     label = "检查" if dry_run else "导入"
+    inline = size <= INLINE_MAX_BYTES if size is not None else total <= INLINE_MAX_ROWS
     job = JobRun.objects.create(
         kind=JOB_KIND,
         title=f"{label}{TABLES[table].title}：{filename}"[:200],
@@ -68,9 +91,9 @@ def start_import_job(
         created_by=user,
         region_id=membership.region_id if membership and not user.is_superuser else None,
         result={"table": table, "path": str(path), "filename": filename, "dry_run": dry_run,
-                "membership": membership.pk if membership else None},
+                "membership": membership.pk if membership else None, "inline": inline},
     )  # fmt: skip
-    if total <= INLINE_MAX_ROWS:
+    if inline:
         run_import_job(job.pk)
     else:
         ledger_import.enqueue(job.pk)
@@ -104,12 +127,23 @@ def run_import_job(job_id: int) -> dict[str, Any]:
         tmp.write_text(json.dumps({"progress": done}))
         os.replace(tmp, side)
 
+    def opened(sheet: Any) -> None:
+        # The rows are counted now: the progress bar gets its total before the first row.
+        JobRun.objects.filter(pk=job.pk).update(total=sheet.total)
+        if params["dry_run"]:
+            from .excel import preview
+
+            rows = preview(sheet, PREVIEW_ROWS)
+            preview_path(job.pk).write_text(
+                json.dumps({"headers": sheet.headers, "rows": rows}, ensure_ascii=False)
+            )
+
     try:
         # A small file runs inside the request, whose context (ip, via=web) is already set.
-        with audit_context(**({"via": "task"} if job.total > INLINE_MAX_ROWS else {})):
+        with audit_context(**({} if params.get("inline") else {"via": "task"})):
             result = import_file(
                 params["table"], params["path"], actor=actor, dry_run=params["dry_run"],
-                progress=progress, source=params["filename"],
+                progress=progress, source=params["filename"], opened=opened,
             )  # fmt: skip
     except Exception as exc:  # the job's row must say it failed, whatever went wrong
         job.status, job.log = JobRun.Status.FAILED, f"导入出错：{exc}"
@@ -122,7 +156,7 @@ def run_import_job(job_id: int) -> dict[str, Any]:
     data["errors"] = result.errors[:MAX_STORED_ERRORS]
     job.result = {**params, **data}
     job.progress = result.rows
-    job.total = max(job.total, result.rows)
+    job.total = max(JobRun.objects.get(pk=job.pk).total, result.rows)
     job.status = JobRun.Status.FAILED if result.errors else JobRun.Status.SUCCEEDED
     job.log = (
         f"{len(result.errors)} 处错误，未写入任何数据"
@@ -132,6 +166,8 @@ def run_import_job(job_id: int) -> dict[str, Any]:
     job.finished_at = timezone.now()
     job.save()
     side.unlink(missing_ok=True)
+    if result.errors:
+        preview_path(job.pk).unlink(missing_ok=True)
     return job.result
 
 

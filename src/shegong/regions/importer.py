@@ -9,11 +9,11 @@ lists everything wrong with the file.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
+
+from shegong.core import sheets
 
 from .actions import RegionRow
 from .choices import Level
@@ -75,22 +75,32 @@ def _header(cells: list[Any]) -> list[str | None]:
     return names
 
 
-def _table_csv(data: bytes) -> list[list[Any]]:
+def _table_csv(path: Path) -> list[list[Any]]:
+    limits = sheets.Limits.from_settings()
+    if path.stat().st_size > limits.max_bytes:
+        raise FileError(limits.too_big)
+    table: list[list[Any]] = []
     try:
-        text = data.decode("utf-8-sig")
+        for row in sheets.iter_csv(path, "utf-8-sig"):
+            if len(table) >= limits.max_rows:
+                raise FileError(limits.too_many_rows)
+            table.append(row)
     except UnicodeDecodeError as exc:
         raise FileError("CSV 文件应为 UTF-8 编码（Excel 另存为「CSV UTF-8」）") from exc
-    return [row for row in csv.reader(io.StringIO(text))]
+    except sheets.SheetError as exc:
+        raise FileError(str(exc)) from exc
+    return table
 
 
 def _table_xlsx(path: Path) -> list[list[Any]]:
-    from python_calamine import CalamineWorkbook
-
+    """The first sheet from A1, checked within the import limits (``core.sheets``) first."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own types for damaged files
-        raise FileError(f"无法读取 Excel 文件：{exc}") from exc
+        sheet = sheets.open_xlsx(path)
+        # iter_rows starts at the leftmost used column: pad back to column A.
+        pad: list[Any] = [""] * sheet.first_col
+        return [pad + row for row in sheet.rows()]
+    except sheets.SheetError as exc:
+        raise FileError(str(exc)) from exc
 
 
 def read_table(path: str | Path) -> list[list[Any]]:
@@ -99,9 +109,14 @@ def read_table(path: str | Path) -> list[list[Any]]:
         raise FileError(f"文件不存在：{path}")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _table_csv(path.read_bytes())
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return _table_csv(path)
+    if suffix in (".xlsx", ".xlsm"):
         return _table_xlsx(path)
+    if suffix in (".xls", ".ods"):
+        # Only xlsx can be checked within the import limits before it is loaded.
+        raise FileError(
+            f"不支持「{suffix}」文件：请在 Excel 中「另存为」Excel 工作簿（.xlsx）后再上传"
+        )
     raise FileError(f"不支持的文件类型「{suffix}」，请使用 .csv 或 .xlsx")
 
 

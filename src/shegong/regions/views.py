@@ -269,9 +269,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs.update(
-            {"class": "form-control", "accept": ".csv,.xlsx,.xls"}
-        )
+        self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".csv,.xlsx"})
 
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

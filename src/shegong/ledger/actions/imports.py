@@ -64,6 +64,7 @@ from ..excel import (
     PEOPLE,
     VISITS,
     FileError,
+    Sheet,
     Table,
     open_sheet,
     write_error_workbook,
@@ -1152,26 +1153,30 @@ IMPORTERS: dict[str, Callable[..., ImportResult]] = {
 
 def import_file(
     table: str, path: str | Path, *, actor: User | None, dry_run: bool = False,
-    progress: Progress = None, source: str = "",
+    progress: Progress = None, source: str = "", opened: Callable[[Sheet], None] | None = None,
 ) -> ImportResult:  # fmt: skip
     """Read ``path`` (xlsx or CSV) and import it as ``table``; on errors, write the error
     workbook (each bad cell red with its reason) under ``DATA_DIR/imports``.
 
-    A file that cannot be read at all gives one error on row 0 and no workbook.
+    A file that cannot be read at all, or not within the import limits (``core.sheets``), gives
+    one error on row 0 and no workbook. ``opened(sheet)`` is called once the file is checked
+    and its header found, before any row is imported (the job learns its row count there).
     """
     spec = IMPORTABLE[table]
     path = Path(path)
     try:
         sheet = open_sheet(path, spec)
-    except FileError as exc:
+        if opened is not None:
+            opened(sheet)
+        columns = {name for name in sheet.columns if name}
+        result = IMPORTERS[table](
+            sheet.rows(), actor=actor, dry_run=dry_run, progress=progress, columns=columns,
+            source=source or path.name,
+        )  # fmt: skip
+    except FileError as exc:  # also one found while reading the rows: nothing was written
         result = ImportResult(table=table, dry_run=dry_run)
         result.errors.append({"row": 0, "column": "", "label": "", "message": str(exc)})
         return result
-    columns = {name for name in sheet.columns if name}
-    result = IMPORTERS[table](
-        sheet.rows(), actor=actor, dry_run=dry_run, progress=progress, columns=columns,
-        source=source or path.name,
-    )  # fmt: skip
     if result.errors:
         for error in result.errors:
             if error["column"] in columns:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from .. import excel
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -26,7 +25,12 @@ class ImportForm(forms.Form):
         self.fields["table"].widget.attrs["class"] = "form-select"
 
     def clean_file(self) -> Any:
+        # Django spools an upload over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) to a temporary file,
+        # so a large one never sits in memory; it cannot be bigger than it inflates to.
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("文件超过 200 MB，请分成几个文件导入")
+        mb = settings.SHEGONG_IMPORT_MAX_UNCOMPRESSED_MB
+        if upload.size > mb * 1024 * 1024:
+            raise forms.ValidationError(
+                f"文件超过 {mb} MB 的上限（SHEGONG_IMPORT_MAX_UNCOMPRESSED_MB），请拆分后再导入"
+            )
         return upload

@@ -78,6 +78,7 @@ def test_an_unreadable_file_is_refused_on_the_form(client, street_a_staff):
 def test_a_large_file_runs_in_the_background_with_a_progress_bar(
     client, street_a_staff, tmp_path, monkeypatch
 ):
+    monkeypatch.setattr(tasks, "INLINE_MAX_BYTES", 100)
     monkeypatch.setattr(tasks, "INLINE_MAX_ROWS", 2)
     client.force_login(street_a_staff)
     client.post(
@@ -85,7 +86,7 @@ def test_a_large_file_runs_in_the_background_with_a_progress_bar(
         {"table": "organizations", "file": upload(tmp_path, [ORG_HEADER, *org_rows(3)])},
     )
     job = JobRun.objects.get()
-    assert job.status == "queued" and job.total == 3
+    assert job.status == "queued" and job.total == 0  # the request did not read the rows
     page = client.get(reverse("ledger:import_job", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and "排队中" in page
     partial = client.get(reverse("ledger:import_job_progress", args=[job.pk]))
@@ -95,8 +96,11 @@ def test_a_large_file_runs_in_the_background_with_a_progress_bar(
     tasks.run_import_job(job.pk)  # a second delivery finds the job claimed
     job.refresh_from_db()
     assert job.status == "succeeded" and job.progress == 3 and job.result["created"] == 3
+    assert job.total == 3
     partial = client.get(reverse("ledger:import_job_progress", args=[job.pk]))
     assert partial["HX-Refresh"] == "true"
+    page = client.get(reverse("ledger:import_job", args=[job.pk])).content.decode()
+    assert "企业0" in page and "确认导入" in page  # the preview the worker left
     client.post(reverse("ledger:import_confirm", args=[job.pk]))
     commit = JobRun.objects.exclude(pk=job.pk).get()
     tasks.ledger_import.func(commit.pk)
@@ -106,7 +110,7 @@ def test_a_large_file_runs_in_the_background_with_a_progress_bar(
 def test_the_background_task_is_enqueued(client, street_a_staff, tmp_path, monkeypatch):
     from django_tasks_db.models import DBTaskResult
 
-    monkeypatch.setattr(tasks, "INLINE_MAX_ROWS", 0)
+    monkeypatch.setattr(tasks, "INLINE_MAX_BYTES", 0)
     client.force_login(street_a_staff)
     client.post(
         reverse("ledger:import"),

@@ -26,7 +26,6 @@ from .. import excel, tasks
 from ..forms.imports import ImportForm
 from ..queries.imports import access_import_job
 
-PREVIEW_ROWS = 20
 SHOWN_ERRORS = 1_000
 
 
@@ -42,7 +41,9 @@ def _store(upload: Any) -> Path:
 
 
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Step 1: choose the table and the file; it is checked (a dry run) straight away."""
+    """Step 1: choose the table and the file. The request stores it and looks only at what kind
+    of file it is and what its zip directory declares; the check (a dry run over every row) is a
+    job, run here for a small file and by the worker otherwise."""
     require_perm(request.user, Perm.LEDGER_IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -50,14 +51,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         path = _store(upload)
         try:
-            sheet = excel.open_sheet(path, excel.IMPORTABLE[table])
+            size = excel.check_upload(path)
         except excel.FileError as exc:
             path.unlink(missing_ok=True)
             form.add_error("file", str(exc))
         else:
             job = tasks.start_import_job(
                 user=request.user, table=table, path=path, filename=Path(upload.name).name,
-                total=sheet.total, dry_run=True,
+                size=size, dry_run=True,
             )  # fmt: skip
             return redirect("ledger:import_job", pk=job.pk)
     recent = JobRun.objects.filter(kind=tasks.JOB_KIND, created_by_id=request.user.pk)[:10]
@@ -76,12 +77,10 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"job": job, "result": result, "progress": tasks.read_progress(job)}
     finished = job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED)
     if finished and result.get("dry_run") and not result.get("error_count"):
-        try:
-            sheet = excel.open_sheet(result["path"], excel.IMPORTABLE[result["table"]])
-            context["headers"] = sheet.headers
-            context["preview"] = excel.preview(sheet, PREVIEW_ROWS)
-        except (excel.FileError, KeyError):
-            context["preview"] = None
+        # Left by the check: the page never reads the uploaded file itself.
+        kept = tasks.read_preview(job) or {}
+        context["headers"] = kept.get("headers", [])
+        context["preview"] = kept.get("rows")
     if finished:
         context["errors"] = result.get("errors", [])[:SHOWN_ERRORS]
         context["more_errors"] = max(result.get("error_count", 0) - SHOWN_ERRORS, 0)

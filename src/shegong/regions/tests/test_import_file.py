@@ -136,3 +136,23 @@ def test_it_refuses_a_csv_that_is_not_utf8(db, tmp_path):
     path.write_bytes((HEADER + "341271001002,南关社区,社区,341271001000,,,\n").encode("gbk"))
     _created, errors = import_file(path)
     assert "UTF-8" in errors[0]
+
+
+def test_a_file_over_the_row_cap_is_refused_naming_the_cap_and_writes_nothing(
+    district, tmp_path, settings
+):
+    settings.SHEGONG_IMPORT_MAX_ROWS = 2
+    lines = "".join(f"34127100100{i},社区{i},community,341271001000,,,\n" for i in range(5, 8))
+    cap = "文件超过 2 行的上限（SHEGONG_IMPORT_MAX_ROWS），请拆分后再导入"
+    assert import_file(write(tmp_path, HEADER + lines)) == (0, [cap])
+    xlsx = tmp_path / "regions.xlsx"
+    book = xlsxwriter.Workbook(str(xlsx))
+    sheet = book.add_worksheet()
+    for r, line in enumerate([HEADER, *lines.splitlines(keepends=True)]):
+        for c, value in enumerate(line.rstrip("\n").split(",")):
+            sheet.write_string(r, c, value)
+    book.close()
+    assert import_file(xlsx) == (0, [cap])
+    assert not Region.objects.filter(name__in=["社区5", "社区6", "社区7"]).exists()
+    old = write(tmp_path, "x", name="regions.xls")
+    assert "另存为」Excel 工作簿（.xlsx）" in import_file(old)[1][0]

@@ -1,0 +1,50 @@
+"""A street staff member imports organizations in the browser: upload, see the check's preview,
+confirm; a file over the row cap gets the message naming the limit and imports nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from shegong.ledger.models import Organization
+from shegong.ledger.tests.test_import_files import ORG_HEADER, org_rows, write_xlsx
+
+from .test_ledger_records import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    settings.SHEGONG_IMPORT_MAX_ROWS = 10
+
+
+def upload(page, path) -> None:
+    page.goto("/ledger/import/")
+    page.get_by_label("导入到").select_option(label="组织")
+    page.get_by_label("文件（.xlsx 或 .csv）").set_input_files(str(path))
+    page.get_by_role("button", name="上传并检查").click()
+    page.wait_for_url(re.compile(r"/ledger/import/jobs/\d+/$"))
+
+
+def test_street_staff_checks_previews_and_imports_a_file(page, street_a_staff, district, tmp_path):
+    log_in(page, street_a_staff.phone)
+    upload(page, write_xlsx(tmp_path / "组织.xlsx", [ORG_HEADER, *org_rows(3)]))
+    assert page.get_by_text("检查通过").is_visible()
+    assert page.get_by_role("cell", name="企业2").is_visible()  # the check left the preview
+    page.get_by_role("button", name="确认导入").click()
+    page.wait_for_url(re.compile(r"/ledger/import/jobs/\d+/$"))
+    page.get_by_text("导入完成").wait_for()
+    assert Organization.objects.count() == 3
+
+
+def test_a_file_over_the_row_cap_names_the_limit(page, street_a_staff, district, tmp_path):
+    log_in(page, street_a_staff.phone)
+    upload(page, write_xlsx(tmp_path / "组织.xlsx", [ORG_HEADER, *org_rows(12)]))
+    assert page.get_by_text(
+        "文件超过 10 行的上限（SHEGONG_IMPORT_MAX_ROWS），请拆分后再导入"
+    ).is_visible()
+    assert page.get_by_role("button", name="确认导入").count() == 0
+    assert not Organization.objects.exists()
