@@ -41,9 +41,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from shegong import testing
 from shegong.accounts import actions as account_actions
 from shegong.accounts.models import ApiToken, User
 from shegong.core import demo
+from shegong.core.perms import Role
 
 SCHEMA_PATH = "/api/v1/openapi.json"
 # Cases per operation and generation mode; SHEGONG_FUZZ_EXAMPLES=200 digs deeper by hand.
@@ -239,3 +241,18 @@ def test_no_operation_answers_a_server_error_or_breaks_its_schema(wsgi_app, no_s
             print(label, dict(sorted(statuses.items())))
     assert count > 70  # the document was read whole
     assert not failures, "\n\n".join(failures)
+
+
+def test_the_fuzzer_fails_on_a_server_error(wsgi_app, db, monkeypatch):
+    """The net has no hole: an endpoint that raises is caught, whatever the case."""
+    user = testing.user(Role.DISTRICT_ADMIN, testing.build_district()["district"])
+    tokens = {"admin": account_actions.create_token(user, actor=user, name="fuzz")[1]}
+    operation = schemathesis.openapi.from_wsgi(SCHEMA_PATH, wsgi_app)["/api/v1/me"]["GET"]
+    _fuzz(operation, GenerationMode.POSITIVE, tokens, {})  # passes as it is
+
+    def broken(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(User, "membership_list", broken)
+    with pytest.raises(BaseException, match="Server error"):
+        _fuzz(operation, GenerationMode.POSITIVE, tokens, {})

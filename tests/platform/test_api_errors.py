@@ -282,9 +282,7 @@ def test_openapi_documents_errors_as_the_problem_media_type_they_are_served_as(c
     schema = client.get("/api/v1/openapi.json").json()
     me = schema["paths"]["/api/v1/me"]["get"]["responses"]
     assert set(me["200"]["content"]) == {"application/json"}
-    assert me["401"]["content"] == {
-        PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}
-    }
+    assert me["401"]["content"] == {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             for status, response in operation["responses"].items():
