@@ -267,6 +267,20 @@ def test_openapi_describes_every_operation_and_the_idempotency_header(client):
     assert {"TokenAuth", "CookieAuth"} <= set(schema["components"]["securitySchemes"])
 
 
+def test_openapi_documents_errors_as_the_problem_media_type_they_are_served_as(client, db):
+    """The fuzzer's first finding: errors were documented as application/json while every one
+    is served as application/problem+json, so a generated client could not read them."""
+    schema = client.get("/api/v1/openapi.json").json()
+    me = schema["paths"]["/api/v1/me"]["get"]["responses"]
+    assert set(me["200"]["content"]) == {"application/json"}
+    assert me["401"]["content"] == {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if int(status) >= 400:
+                    assert set(response.get("content", {})) == {PROBLEM}, (method, path, status)
+
+
 def test_the_docs_page_loads_nothing_from_outside_the_site(client, db):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200

@@ -151,6 +151,22 @@ class Renderer(JSONRenderer):
 class ShegongAPI(NinjaAPI):
     """NinjaAPI whose every response, even ninja's own 405, is a problem on error."""
 
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        """The document, with every documented error under the media type it is served as
+        (``application/problem+json``), not ninja's default ``application/json``."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problem_ref = "#/components/schemas/Problem"
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for response in operation.get("responses", {}).values():
+                    content = response.get("content", {})
+                    body = content.get(self.renderer.media_type)
+                    if body is not None and body.get("schema", {}).get("$ref") == problem_ref:
+                        content[PROBLEM_CONTENT_TYPE] = content.pop(self.renderer.media_type)
+        return schema
+
     def _get_urls(self) -> list[Any]:
         patterns = super()._get_urls()
         for pattern in patterns:
