@@ -13,12 +13,22 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
 
 from . import auditchain
-from .models import AuditChainVerification, AuditEvent
+from .models import (
+    AUDIT_RETENTION_FLOOR_DAYS,
+    PURGE_CLOCK_MARGIN,
+    AuditChainAnchor,
+    AuditChainVerification,
+    AuditEvent,
+    chain_anchor,
+)
 from .verbs import VERB_CHOICES, VERB_LABELS, Verb
 
 __all__ = [
@@ -27,6 +37,7 @@ __all__ = [
     "Verb",
     "audit_context",
     "current_context",
+    "purge_expired",
     "record",
     "verify_chain",
 ]
@@ -85,14 +96,66 @@ def record(
     )
 
 
-def verify_chain() -> auditchain.Report:
+def verify_chain(*, batch: int = auditchain.BATCH) -> auditchain.Report:
     """Walk the whole hash chain; ``.broken_id`` names the first broken entry (None: intact).
 
     Also checks that the head the verify scan last found intact is still there: removing the
-    newest entries breaks no link."""
+    newest entries breaks no link. A purge committed during the walk moves the start: the walk
+    then starts again."""
     known = (
         AuditChainVerification.objects.filter(pk="chain", through_id__gt=0)
         .values_list("through_id", "hash")
         .first()
     )
-    return auditchain.verify(known=known)
+    for _ in range(3):
+        start = chain_anchor()
+        report = auditchain.walk(_chain_rows(batch), start, known)
+        if report.ok or chain_anchor() == start:
+            break
+    return report
+
+
+def _chain_rows(batch: int) -> Iterator[tuple[Any, ...]]:
+    """(id, prev_hash, hash, *FIELDS) of every entry in id order, ``batch`` rows per query."""
+    columns = ("id", "prev_hash", "hash", *auditchain.FIELDS)
+    after = 0
+    while True:
+        chunk = list(
+            AuditEvent.objects.filter(id__gt=after).order_by("id").values_list(*columns)[:batch]
+        )
+        yield from chunk
+        if len(chunk) < batch:
+            return
+        after = chunk[-1][0]
+
+
+def purge_expired(*, now: Any = None) -> int:
+    """Delete entries older than the retention period, and never a younger one.
+
+    The cut-off is computed here from the setting (>= 180 days), not passed in, so no caller
+    can shorten retention by mistake. Only a prefix of the hash chain goes: the entries before
+    the oldest one still inside the retention (an entry written late with an early time, as an
+    import's, waits for its neighbours). The last removed entry's hash becomes the chain's new
+    anchor in the same transaction, and the purge is audited there too.
+    """
+    now = now or timezone.now()
+    days = max(settings.AUDIT_RETENTION_DAYS, AUDIT_RETENTION_FLOOR_DAYS)
+    cutoff = now - timedelta(days=days) - PURGE_CLOCK_MARGIN
+    with transaction.atomic():
+        auditchain.lock()
+        events = AuditEvent.objects.all()
+        kept = events.filter(at__gte=cutoff).order_by("id").values_list("id", flat=True)
+        first_kept = kept.first()
+        expired = events if first_kept is None else events.filter(id__lt=first_kept)
+        last = expired.order_by("-id").values_list("id", "hash").first()
+        if last is None:
+            return 0
+        expired = events.filter(id__lte=last[0])
+        deleted = expired._raw_delete(expired.db)
+        AuditChainAnchor.objects.create(through_id=last[0], hash=last[1])
+        record(
+            Verb.AUDIT_PURGED,
+            actor=None,
+            data={"deleted": deleted, "through_id": last[0], "anchor": last[1]},
+        )
+    return deleted

@@ -2,21 +2,23 @@
 
 ``hash = sha256(canonical JSON of the entry's fields + prev_hash)``. The chain runs in id order:
 every writer (``AuditEvent.save``, ``bulk_create``, the ledger import's batched INSERT) calls
-``seal()`` inside its transaction, which on PostgreSQL first takes a transaction-scoped advisory
-lock, so the next writer reads the head only after this one committed and the ids it draws come
-after ours. SQLite needs no lock: settings open every transaction with BEGIN IMMEDIATE, so the
-writers are serialised from their first statement.
+``AuditEvent.objects.seal()`` inside its transaction, which on PostgreSQL first takes a
+transaction-scoped advisory lock (``lock()``), so the next writer reads the head only after this
+one committed and the ids it draws come after ours. SQLite needs no lock: settings open every
+transaction with BEGIN IMMEDIATE, so the writers are serialised from their first statement.
 
-``verify()`` walks the whole table in id order in keyset batches (constant memory) and names the
-first entry whose stored hash does not match its fields (changed) or whose prev_hash is not the
-hash of the entry before it (an entry before it removed or changed, hash and all).
+This module is the part without the database tables (hashing, the lock, the walk), so that
+``core.models`` can use it: ``audit.verify_chain()`` feeds the whole table in id order, in keyset
+batches (constant memory), to ``walk()``, which names the first entry whose stored hash does not
+match its fields (changed) or whose prev_hash is not the hash of the entry before it (an entry
+before it removed or changed, hash and all).
 
-The purge removes a prefix of the chain (``AuditEventQuerySet.purge_expired``) and appends an
+The purge removes a prefix of the chain (``audit.purge_expired``) and appends an
 ``AuditChainAnchor`` with the last removed entry's hash in the same transaction: the first
 surviving entry must link to the newest anchor. Anchors are append-only like the entries.
 
 What this does not stop: anyone who can write the database can rewrite every hash from the
-changed entry on (sha256 has no secret). ``verify()`` catches changes made behind the
+changed entry on (sha256 has no secret). The walk catches changes made behind the
 application's back without that effort, and the verify scan logs the head hash it checked, so a
 copy kept outside the database pins the history up to that point.
 """
@@ -27,7 +29,7 @@ import functools
 import hashlib
 import ipaddress
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
@@ -156,45 +158,6 @@ def lock(using: str = "default") -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
-def head(using: str = "default") -> str:
-    """The hash a new entry links to: the newest entry's, else the newest anchor's."""
-    from .models import AuditEvent
-
-    last = AuditEvent.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
-    if last is not None:
-        return last
-    return anchor(using)[1]
-
-
-def anchor(using: str = "default") -> tuple[int, str]:
-    """(id of the last purged entry, its hash): where the surviving chain starts."""
-    from .models import AuditChainAnchor
-
-    row = (
-        AuditChainAnchor.objects.using(using)
-        .order_by("-id")
-        .values_list("through_id", "hash")
-        .first()
-    )
-    return row or (0, GENESIS)
-
-
-def seal(entries: Iterable[Any], using: str = "default") -> None:
-    """Set prev_hash and hash on unsaved AuditEvents (or dicts of FIELDS), in insert order.
-
-    Takes the chain lock: call inside the transaction that inserts them, right before the
-    INSERT."""
-    lock(using)
-    prev = head(using)
-    for entry in entries:
-        if isinstance(entry, dict):
-            entry["prev_hash"] = prev
-            entry["hash"] = prev = entry_hash(prev, entry)
-        else:
-            entry.prev_hash = prev
-            entry.hash = prev = entry_hash(prev, {f: getattr(entry, f) for f in FIELDS})
-
-
 @dataclass(frozen=True)
 class Report:
     checked: int
@@ -214,48 +177,20 @@ class Report:
         return f"审计日志哈希链在 #{self.broken_id} 处断开：{self.reason}"
 
 
-def rows(using: str = "default", batch: int = BATCH) -> Iterator[tuple[Any, ...]]:
-    """(id, prev_hash, hash, *FIELDS) of every entry in id order, ``batch`` rows per query."""
-    from .models import AuditEvent
-
-    columns = ("id", "prev_hash", "hash", *FIELDS)
-    after = 0
-    while True:
-        chunk = list(
-            AuditEvent.objects.using(using)
-            .filter(id__gt=after)
-            .order_by("id")
-            .values_list(*columns)[:batch]
-        )
-        yield from chunk
-        if len(chunk) < batch:
-            return
-        after = chunk[-1][0]
-
-
-def verify(
-    using: str = "default", *, known: tuple[int, str] | None = None, batch: int = BATCH
+def walk(
+    rows: Iterable[tuple[Any, ...]], start: tuple[int, str], known: tuple[int, str] | None
 ) -> Report:
-    """Walk the chain; report the first broken entry.
+    """Check ``rows`` ((id, prev_hash, hash, *FIELDS) in id order) from ``start`` (the anchor:
+    id and hash of the last purged entry); report the first broken entry.
 
     ``known``: (id, hash) of the head an earlier run verified. Unless purged since, it must
     still be there with that hash: removing the newest entries breaks no link, this notices it.
-    A purge committed during the walk moves the start: the walk then starts again.
     """
-    for _ in range(3):
-        start = anchor(using)
-        report = _walk(using, start, known, batch)
-        if report.ok or anchor(using) == start:
-            break
-    return report
-
-
-def _walk(using: str, start: tuple[int, str], known: tuple[int, str] | None, batch: int) -> Report:
     through_id, expected = start
     checked = 0
     last_id = through_id
     known_seen = known is None or known[0] <= through_id
-    for row in rows(using, batch):
+    for row in rows:
         entry_id, prev_hash, stored = row[0], row[1], row[2]
         if prev_hash != expected:
             before = f"#{last_id}" if last_id else "链首"

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from shegong.core.scope import ScopedQuerySet
 
+from . import auditchain
 from .verbs import VERB_LABELS, Verb
 
 
@@ -33,48 +34,44 @@ class AuditEventQuerySet(ScopedQuerySet):
         raise AppendOnlyError("审计日志只能追加，不能修改")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("审计日志只能追加，不能删除；过期清理请用 purge_expired()")
+        raise AppendOnlyError("审计日志只能追加，不能删除；过期清理请用 audit.purge_expired()")
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         objs = list(objs)
         with transaction.atomic(using=self.db, savepoint=False):
-            from . import auditchain
-
-            auditchain.seal(objs, self.db)
+            self.seal(objs)
             return super().bulk_create(objs, *args, **kwargs)
 
-    def purge_expired(self, *, now: Any = None) -> int:
-        """Delete entries older than the retention period, and never a younger one.
+    def chain_head(self) -> str:
+        """The hash a new entry links to: the newest entry's, else the newest anchor's."""
+        last = self.order_by("-id").values_list("hash", flat=True).first()
+        return last if last is not None else chain_anchor(self.db)[1]
 
-        The cut-off is computed here from the setting (>= 180 days), not passed in, so no caller
-        can shorten retention by mistake. Only a prefix of the hash chain goes: the entries
-        before the oldest one still inside the retention (an entry written late with an early
-        time, as an import's, waits for its neighbours). The last removed entry's hash becomes
-        the chain's new anchor in the same transaction, and the purge is audited there too.
-        """
-        from . import audit, auditchain
+    def seal(self, entries: Iterable[Any]) -> None:
+        """Set prev_hash and hash on unsaved AuditEvents (or dicts of ``auditchain.FIELDS``), in
+        insert order. Takes the chain lock: call inside the transaction that inserts them,
+        right before the INSERT."""
+        auditchain.lock(self.db)
+        prev = self.chain_head()
+        for entry in entries:
+            if isinstance(entry, dict):
+                entry["prev_hash"] = prev
+                entry["hash"] = prev = auditchain.entry_hash(prev, entry)
+            else:
+                entry.prev_hash = prev
+                values = {f: getattr(entry, f) for f in auditchain.FIELDS}
+                entry.hash = prev = auditchain.entry_hash(prev, values)
 
-        now = now or timezone.now()
-        days = max(settings.AUDIT_RETENTION_DAYS, AUDIT_RETENTION_FLOOR_DAYS)
-        cutoff = now - timedelta(days=days) - PURGE_CLOCK_MARGIN
-        with transaction.atomic(using=self.db):
-            auditchain.lock(self.db)
-            events = AuditEvent.objects.using(self.db)
-            kept = events.filter(at__gte=cutoff).order_by("id").values_list("id", flat=True)
-            first_kept = kept.first()
-            expired = events if first_kept is None else events.filter(id__lt=first_kept)
-            last = expired.order_by("-id").values_list("id", "hash").first()
-            if last is None:
-                return 0
-            expired = events.filter(id__lte=last[0])
-            deleted = expired._raw_delete(expired.db)
-            AuditChainAnchor.objects.using(self.db).create(through_id=last[0], hash=last[1])
-            audit.record(
-                audit.Verb.AUDIT_PURGED,
-                actor=None,
-                data={"deleted": deleted, "through_id": last[0], "anchor": last[1]},
-            )
-        return deleted
+
+def chain_anchor(using: str = "default") -> tuple[int, str]:
+    """(id of the last purged entry, its hash): where the surviving chain starts."""
+    row = (
+        AuditChainAnchor.objects.using(using)
+        .order_by("-id")
+        .values_list("through_id", "hash")
+        .first()
+    )
+    return row or (0, auditchain.GENESIS)
 
 
 class AuditEvent(models.Model):
@@ -143,9 +140,7 @@ class AuditEvent(models.Model):
         # No savepoint: inside an action's transaction this adds nothing; called alone, the
         # lock taken by seal() lasts until the INSERT is committed.
         with transaction.atomic(using=using, savepoint=False):
-            from . import auditchain
-
-            auditchain.seal([self], using)
+            AuditEvent.objects.using(using).seal([self])
             super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:

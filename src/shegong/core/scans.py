@@ -82,9 +82,9 @@ def run_due_scans(now=None) -> list[str]:
 @periodic_scan("audit.purge", every=timedelta(hours=24), title="清理超过保存期限的审计日志")
 def purge_audit() -> int:
     """Audited by purge_expired itself, in the purge's transaction."""
-    from .models import AuditEvent
+    from . import audit
 
-    return AuditEvent.objects.purge_expired()
+    return audit.purge_expired()
 
 
 class AuditChainBroken(Exception):

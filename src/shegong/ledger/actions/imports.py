@@ -46,7 +46,7 @@ from django.utils import timezone
 from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
 from shegong.accounts.models import User
-from shegong.core import audit, auditchain, pii
+from shegong.core import audit, pii
 from shegong.core.audit import Verb
 from shegong.core.bulk import insert_rows, pks_by
 from shegong.core.errors import InvalidInput
@@ -299,7 +299,7 @@ class _Import:
                 dict(fixed, **dict(zip(varying, event, strict=True))) for event in self.events
             ]
             # Linked into the audit hash chain (takes the chain lock until this import commits).
-            auditchain.seal(entries)
+            AuditEvent.objects.seal(entries)
             head = tuple(fields[n].get_db_prep_save(v, connection) for n, v in fixed.items())
             columns = []
             for name in (*fixed, *varying, "prev_hash", "hash"):
