@@ -422,7 +422,9 @@ def disable_second_factor(user: User, *, actor: User, password: str) -> None:
     from .twofactor import is_required
 
     if is_required(user):
-        raise NotPermitted("区管理员和超级管理员必须使用两步验证，不能停用")
+        raise NotPermitted(
+            "区管理员、三员（系统、安全、审计管理员）和超级管理员必须使用两步验证，不能停用"
+        )
     if not user.check_password(password):
         raise InvalidInput.field("password", "密码不正确")
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()

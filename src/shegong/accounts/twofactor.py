@@ -20,7 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shegong.core.api import SECOND_FACTOR_PENDING_KEY
-from shegong.core.perms import Role
+from shegong.core.perms import SEPARATED_ROLES, Role
 
 __all__ = [
     "RECOVERY_CODE_COUNT",
@@ -38,11 +38,15 @@ TOTP_DEVICE_NAME = "验证器应用"
 RECOVERY_DEVICE_NAME = "恢复码"
 
 
+# The roles that must use a second factor: the district administrator and the three separated
+# administrators (三员), whose accounts hold the platform's keys.
+REQUIRED_ROLES = frozenset({Role.DISTRICT_ADMIN}) | SEPARATED_ROLES
+
+
 def is_required(user: Any) -> bool:
-    """District admins (a membership in any region) and superusers must use a second factor."""
-    return bool(user.is_superuser) or any(
-        m.role == Role.DISTRICT_ADMIN for m in user.membership_list()
-    )
+    """Administrators (a district admin, system, security or audit admin membership in any
+    region) and superusers must use a second factor."""
+    return bool(user.is_superuser) or any(m.role in REQUIRED_ROLES for m in user.membership_list())
 
 
 def confirmed_totp(user: Any) -> TOTPDevice | None:

@@ -1,8 +1,10 @@
 """Django admin for the platform tables: all read-only, for superusers only.
 
 The audit log can be neither added to, changed nor deleted here (it is append-only in the ORM
-and, for UPDATE, in the database too). Heartbeats, scan states, jobs, notifications and
-deliveries are written by the worker and by actions; the admin only lets a superuser look.
+and in the database too), and only the audit administrator (三员, ``perms.reads_full_audit``)
+reads it here: a superuser is no exception, as on the workbench's audit pages. Heartbeats, scan
+states, jobs, notifications and deliveries are written by the worker and by actions; the admin
+only lets a superuser look.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from .models import AuditEvent, Delivery, JobRun, Notification, ScanState, WorkerHeartbeat
+from .perms import reads_full_audit
 from .pii import mask_phone
 
 
@@ -43,6 +46,14 @@ class ReadOnlyAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
+    """The whole trail, every region and verb: for the audit administrator only."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff and reads_full_audit(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
     list_display = [
         "at",
         "actor_label",

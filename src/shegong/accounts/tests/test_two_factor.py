@@ -13,6 +13,7 @@ from shegong import testing
 from shegong.accounts import actions
 from shegong.core.errors import InvalidInput
 from shegong.core.models import AuditEvent
+from shegong.core.perms import SEPARATED_ROLES
 from shegong.core.verbs import Verb
 
 LOGIN = "/accounts/login/"
@@ -54,6 +55,13 @@ def test_a_district_admin_without_a_device_must_enrol_before_anything_else(clien
     assert response.status_code == 403 and "两步验证" in response.json()["detail"]
 
 
+@pytest.mark.parametrize("role", sorted(SEPARATED_ROLES))
+def test_the_three_separated_admins_must_enrol_too(client, district, role):
+    admin = testing.user(role, district["district"])
+    response = password_login(client, admin)
+    assert response.status_code == 302 and response["Location"] == SETUP
+
+
 def test_enrolment_shows_a_local_qr_code_and_the_secret_and_needs_a_right_code(
     client, district_admin
 ):
@@ -61,7 +69,8 @@ def test_enrolment_shows_a_local_qr_code_and_the_secret_and_needs_a_right_code(
     page = client.get(SETUP)
     html = page.content.decode()
     assert page.status_code == 200 and page["Cache-Control"] == "no-store"
-    assert "<svg" in html and "区管理员和超级管理员须启用两步验证" in html
+    assert "<svg" in html
+    assert "区管理员、三员（系统、安全、审计管理员）和超级管理员须启用两步验证" in html
     device = TOTPDevice.objects.get(user=district_admin)
     assert not device.confirmed
     assert testing.totp_code(device) not in html  # the page never shows a code itself
