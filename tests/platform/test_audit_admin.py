@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib import admin
+from django.test import RequestFactory
 
 from shegong.accounts import actions as account_actions
 from shegong.accounts.models import User
@@ -93,3 +94,41 @@ def test_a_district_admin_with_a_staff_flag_still_cannot_use_the_admin(client, d
     User.objects.filter(pk=district_admin.pk).update(is_staff=True)
     client.force_login(district_admin)
     assert client.get("/admin/accounts/user/").status_code in (302, 403)
+
+
+@pytest.fixture
+def auditor(district):
+    """An audit administrator (三员) whom a superuser let into the admin site."""
+    from shegong import testing
+    from shegong.core.perms import Role
+
+    user = testing.user(Role.AUDIT_ADMIN, district["district"], name="审计员")
+    type(user).objects.filter(pk=user.pk).update(is_staff=True)
+    user.refresh_from_db()
+    return user
+
+
+def test_only_the_audit_admin_reads_the_log_in_the_admin_and_nobody_deletes(
+    client, superuser, auditor, district
+):
+    entry = AuditEvent.objects.create(verb=Verb.LOGIN, actor_label="某人")
+    client.force_login(superuser)
+    assert client.get("/admin/core/auditevent/").status_code == 403
+    assert client.get(f"/admin/core/auditevent/{entry.pk}/change/").status_code == 403
+
+    client.force_login(auditor)
+    assert client.get("/admin/core/auditevent/").status_code == 200
+    page = client.get(f"/admin/core/auditevent/{entry.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert (
+        client.post(f"/admin/core/auditevent/{entry.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert AuditEvent.objects.filter(pk=entry.pk).exists()
+    model_admin = admin.site._registry[AuditEvent]
+    request = RequestFactory().get("/admin/")
+    request.user = auditor
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
