@@ -116,7 +116,9 @@ def access_import_job(user: Any, pk: int) -> Any:
 
     from .tasks import JOB_KIND
 
-    job = JobRun.objects.filter(pk=pk, kind=JOB_KIND, created_by_id=user.pk).first()
+    job = None
+    if user.pk is not None:  # never the jobs without an owner
+        job = JobRun.objects.filter(pk=pk, kind=JOB_KIND, created_by_id=user.pk).first()
     if job is None:
         raise NotFound("未找到该导入任务，或您无权查看")
     return job

@@ -325,8 +325,8 @@ def region_import(request: HttpRequest) -> HttpResponse:
 
 def region_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """One import job: its progress while it runs, then what it imported or every error."""
+    job = _import_job(request, pk)  # someone else's job is 404, as if missing
     require_perm(request.user, Perm.REGIONS_MANAGE)
-    job = _import_job(request, pk)
     context: dict[str, Any] = {"job": job, "result": job.result}
     if job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED):
         context["errors"] = job.result.get("errors", [])[:SHOWN_ERRORS]
@@ -336,8 +336,8 @@ def region_import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 def region_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's state, polled by htmx; once the job ends the page reloads to show its result."""
+    job = _import_job(request, pk)  # someone else's job is 404, as if missing
     require_perm(request.user, Perm.REGIONS_MANAGE)
-    job = _import_job(request, pk)
     response = render(request, "regions/import_progress.html", {"job": job})
     if job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED):
         response["HX-Refresh"] = "true"
