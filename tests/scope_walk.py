@@ -48,6 +48,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "accounts:token_revoke": lambda o: {"pk": o["token_b"].pk},
     "regions:detail": lambda o: {"code": o["region_b"].code},
     "regions:create_child": lambda o: {"code": o["region_b"].code},
+    "regions:import_job": lambda o: {"pk": o["regions_import_job_b"].pk},
+    "regions:import_progress": lambda o: {"pk": o["regions_import_job_b"].pk},
     "audit:detail": lambda o: {"pk": o["audit_b"].pk},
     "inbox:read": lambda o: {"pk": o["notification_b"].pk},
     "ledger:campaign": lambda o: {"pk": o["campaign_b"].pk},

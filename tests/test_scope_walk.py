@@ -54,6 +54,14 @@ def street_b_objects(district, street_a_staff, street_b_staff):
             status="succeeded",
             result={"dry_run": True},
         ),
+        "regions_import_job_b": JobRun.objects.create(
+            kind="regions_import",
+            title="导入区划：西城.csv",
+            created_by=street_b_staff,
+            region=district["street_b"],
+            status="succeeded",
+            result={"filename": "西城.csv", "created": 1, "rows": 1},
+        ),
     }
 
 

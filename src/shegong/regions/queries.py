@@ -108,3 +108,17 @@ def h5_region_groups(user: Any) -> list[tuple[Region | None, list[Region]]]:
     if orphans:
         groups.append((None, orphans))
     return groups
+
+
+def access_import_job(user: Any, pk: int) -> Any:
+    """The caller's own regions import job (someone else's, of any scope, is NotFound)."""
+    from shegong.core.models import JobRun
+
+    from .tasks import JOB_KIND
+
+    job = None
+    if user.pk is not None:  # never the jobs without an owner
+        job = JobRun.objects.filter(pk=pk, kind=JOB_KIND, created_by_id=user.pk).first()
+    if job is None:
+        raise NotFound("未找到该导入任务，或您无权查看")
+    return job

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +13,11 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from shegong.core import geo
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
+from shegong.core.models import JobRun
 from shegong.core.perms import Perm, require_perm
 from shegong.core.scope import scope_prefix
 
@@ -273,62 +273,79 @@ class ImportForm(forms.Form):
 
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+SHOWN_ERRORS = 1_000
 
 
-def _file_error(message: str) -> list[dict[str, Any]]:
-    return [{"row": 0, "field": "file", "message": message}]
-
-
-def _read_upload(upload: Any) -> tuple[list[RegionRow], list[dict[str, Any]]]:
-    """Parse an uploaded file with the same importer as ``shegong import regions``."""
-    from . import importer
+def _store(upload: Any) -> Path:
+    """Keep the upload under DATA_DIR/imports (the worker reads it from there)."""
+    from . import tasks
 
     suffix = Path(upload.name).suffix.lower()
-    if upload.size > MAX_UPLOAD_BYTES:
-        return [], _file_error(f"文件过大（超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）")
-    # The importer reads by path (calamine opens files itself): spool the upload to disk.
-    with tempfile.NamedTemporaryFile(suffix=suffix) as spool:
+    suffix = suffix if suffix.isascii() and suffix[1:].isalnum() and len(suffix) <= 6 else ".bin"
+    target = tasks.imports_dir() / f"regions-{uuid.uuid4().hex}{suffix}"
+    with target.open("wb") as handle:
         for chunk in upload.chunks():
-            spool.write(chunk)
-        spool.flush()
-        try:
-            rows, errors = importer.read_rows(spool.name)
-        except importer.FileError as exc:
-            return [], _file_error(str(exc))
-    if not rows and not errors:
-        return [], _file_error("文件中没有数据行")
-    if errors:
-        # List the tree errors of the rows that did parse too, so one upload shows everything.
-        errors = [*errors, *actions.validate_rows(rows)]
-    return rows, errors
+            handle.write(chunk)
+    return target
 
 
 def region_import(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV/xlsx of regions: every row is checked, and any bad row means nothing is
-    written (the errors are listed by row and field)."""
+    """Upload a CSV/xlsx of regions. The request stores the file and looks only at its kind and
+    zip directory; reading and checking every row and importing them (all or none) is a job, run
+    here for a small file and by the worker otherwise (``regions.tasks``)."""
     require_perm(request.user, Perm.REGIONS_MANAGE)
-    from . import importer
+    from . import importer, tasks
 
-    errors: list[dict[str, Any]] = []
     posted = request.method == "POST"
     form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
     if posted and form.is_valid():
         upload = form.cleaned_data["file"]
-        rows, errors = _read_upload(upload)
-        if not errors:
+        if upload.size > MAX_UPLOAD_BYTES:
+            form.add_error("file", f"文件过大（超过 {MAX_UPLOAD_BYTES // 1024 // 1024} MB）")
+        else:
+            path = _store(upload)
             try:
-                created = actions.import_regions(rows, actor=request.user, source=upload.name)
-            except InvalidInput as exc:
-                errors = exc.errors or _file_error(exc.detail)
-            except (NotFound, NotPermitted) as exc:
-                errors = [{"row": 0, "field": "parent_code", "message": exc.detail}]
+                size = importer.check_upload(path)
+            except importer.FileError as exc:
+                path.unlink(missing_ok=True)
+                form.add_error("file", str(exc))
             else:
-                messages.success(request, f"已导入 {len(created)} 个区划")
-                return redirect(reverse("regions:import"))
-    errors.sort(key=lambda e: (e.get("row") or 0, e.get("field") or ""))
+                job = tasks.start_import_job(
+                    user=request.user, path=path, filename=Path(upload.name).name, size=size
+                )
+                return redirect("regions:import_job", pk=job.pk)
+    recent = JobRun.objects.filter(kind=tasks.JOB_KIND, created_by_id=request.user.pk)[:10]
     return render(
         request,
         "regions/import.html",
-        {"form": form, "errors": errors, "columns": importer.COLUMNS},
-        status=422 if errors or form.errors else 200,
+        {"form": form, "columns": importer.COLUMNS, "recent": recent},
+        status=422 if form.errors else 200,
     )
+
+
+def region_import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """One import job: its progress while it runs, then what it imported or every error."""
+    job = _import_job(request, pk)  # someone else's job is 404, as if missing
+    require_perm(request.user, Perm.REGIONS_MANAGE)
+    context: dict[str, Any] = {"job": job, "result": job.result}
+    if job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED):
+        context["errors"] = job.result.get("errors", [])[:SHOWN_ERRORS]
+        context["more_errors"] = max(job.result.get("error_count", 0) - SHOWN_ERRORS, 0)
+    return render(request, "regions/import_job.html", context)
+
+
+def region_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's state, polled by htmx; once the job ends the page reloads to show its result."""
+    job = _import_job(request, pk)  # someone else's job is 404, as if missing
+    require_perm(request.user, Perm.REGIONS_MANAGE)
+    response = render(request, "regions/import_progress.html", {"job": job})
+    if job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _import_job(request: HttpRequest, pk: int) -> JobRun:
+    try:
+        return queries.access_import_job(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
