@@ -34,6 +34,8 @@ def test_street_staff_logs_in_switches_scope_and_is_refused_another_street(
     assert page.locator("h1", has_text="工作台").is_visible()
     assert page.locator("#card-scope").inner_text().count("东城街道") == 1
     assert page.locator(".sg-sidebar").get_by_role("link", name="账号管理").is_visible()
+    # One's own name in full in the greeting (masking is for others).
+    assert f"您好，{street_a_staff.name}" in page.locator("main").inner_text()
     page.screenshot(path=SCREENSHOT, full_page=True)
 
     # Another street's account is a 404, the same as a missing one.

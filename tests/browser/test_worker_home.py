@@ -63,7 +63,7 @@ def test_a_rider_sees_nearby_stations_edits_his_site_and_withdraws(phone, distri
     assert "米" in texts[0] and "现在开放" in texts[0]
     assert "东关四号驿站" not in phone.locator("#home-nearest").inner_text()
     assert phone.locator("#nearest-all").is_hidden()
-    assert "您好，王**" in phone.locator("#home-greeting").inner_text()
+    assert "您好，王小骑" in phone.locator("#home-greeting").inner_text()
     phone.screenshot(path=SCREENSHOT, full_page=True)
 
     # 我的档案 → 修改从业信息: the delivery site.

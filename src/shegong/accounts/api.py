@@ -51,7 +51,7 @@ def me(request: HttpRequest) -> Any:
         permissions = []
     return MeOut(
         id=user.pk,
-        name=user.name_masked,
+        name=user.name,  # one's own name, unmasked: masking is for others
         phone=user.phone_masked,
         is_superuser=user.is_superuser,
         must_change_password=user.must_change_password,

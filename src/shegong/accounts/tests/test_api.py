@@ -11,32 +11,37 @@ from shegong.core import limits
 from shegong.core.models import AuditEvent, IdempotencyRecord
 
 
-def test_me_describes_the_caller_with_masked_personal_data(client, handler, department_a):
+def test_me_describes_the_caller_with_their_own_name_and_a_masked_phone(
+    client, handler, department_a
+):
     client.force_login(handler)
     response = client.get("/api/v1/me")
     assert response.status_code == 200
     body = response.json()
     membership = handler.memberships.get()
-    assert body == {
-        "id": handler.pk,
-        "name": "城****",
-        "phone": f"{handler.phone[:3]}****{handler.phone[-4:]}",
-        "is_superuser": False,
-        "must_change_password": False,
-        "memberships": [body["active_membership"]],
-        "active_membership": {
-            "id": membership.pk,
-            "role": "department_handler",
-            "role_label": "部门处置人员",
-            "region_code": "341271000000",
-            "region_name": "示范区",
-            "region_level": "district",
-            "department_code": "cgj",
-            "department_name": "城管局",
-        },
-        "permissions": ["regions.view", "reports.handle", "reports.view", "workbench"],
-    }
-    assert handler.name not in response.content.decode()
+    assert (
+        body
+        == {
+            "id": handler.pk,
+            "name": handler.name,  # one's own name in full: masking is for others
+            "phone": f"{handler.phone[:3]}****{handler.phone[-4:]}",
+            "is_superuser": False,
+            "must_change_password": False,
+            "memberships": [body["active_membership"]],
+            "active_membership": {
+                "id": membership.pk,
+                "role": "department_handler",
+                "role_label": "部门处置人员",
+                "region_code": "341271000000",
+                "region_name": "示范区",
+                "region_level": "district",
+                "department_code": "cgj",
+                "department_name": "城管局",
+            },
+            "permissions": ["regions.view", "reports.handle", "reports.view", "workbench"],
+        }
+    )
+    assert handler.phone not in response.content.decode()
 
 
 def test_me_of_a_superuser_lists_every_permission(client, superuser):

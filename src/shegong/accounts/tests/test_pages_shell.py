@@ -29,7 +29,8 @@ def test_the_workbench_shows_the_menu_scope_and_counts(client, street_a_staff):
     assert dict(cards["regions"]["counts"]) == {"社区/村": 1, "网格": 1}
     assert cards["inbox"]["unread"] == 1
     assert 'id="card-workers"' not in body
-    assert "东*****" in body  # the masked name in the top bar
+    # One's own name in full, in the top bar and the greeting: masking is for others.
+    assert body.count(street_a_staff.name) >= 2 and f"您好，{street_a_staff.name}" in body
 
 
 def test_district_admins_see_a_red_card_when_no_worker_runs(client, district_admin):
@@ -65,6 +66,7 @@ def test_field_users_are_sent_to_the_mobile_home(client, resident):
     body = page.content.decode()
     assert page.status_code == 200
     assert "sg-m-nav" in body and "东关社区 · 群众" in body
+    assert f"您好，{resident.name}" in body  # one's own name in full
 
 
 @pytest.fixture

@@ -69,14 +69,14 @@ def test_home_is_at_m_worker_and_the_profile_moved(client, account):
     assert reverse("stations_m:worker_profile") in body and "我的档案" in body
 
 
-def test_home_greets_with_the_masked_name_kind_and_platform(client, district, rider, account):
+def test_home_greets_by_the_riders_own_name_kind_and_platform(client, district, rider, account):
     rider.platform = Organization.objects.create(
         kind="platform", name="美团外卖", region=district["street_a"]
     )
     rider.save(update_fields=["platform"])
     client.force_login(account)
     body = client.get(HOME).content.decode()
-    assert "您好，骑***" in body and "骑手小王" not in body
+    assert "您好，骑手小王" in body  # one's own name in full: masking is for others
     assert "快递员" in body and "美团外卖" in body and "美团东关站" in body
     assert 'id="home-covered"' not in body  # no cover: no badge
 
@@ -168,6 +168,7 @@ def test_profile_links_to_edit_and_withdraw_and_says_where_to_fix_identity(clien
     assert reverse("stations_m:worker_edit") in body
     assert reverse("stations_m:worker_withdraw") in body and "撤回同意并注销" in body
     assert "姓名、身份证号、手机号如需更正" in body
+    assert "<dd>骑手小王</dd>" in body  # their own name in full
 
 
 def test_worker_edits_own_work_details(client, district, rider, account):

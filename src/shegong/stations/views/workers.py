@@ -378,7 +378,7 @@ def m_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def m_profile(request: HttpRequest) -> HttpResponse:
-    """我的档案 (H5): the worker's own profile, masked."""
+    """我的档案 (H5): the worker's own profile: their own name in full, the numbers masked."""
     worker = queries.own_worker(request.user)
     if worker is None:
         return redirect("stations_m:worker_register")
