@@ -64,7 +64,8 @@ def test_h5_register_then_profile(client, rider):
     assert worker.person.user == rider
     body = client.get(reverse("stations_m:worker_profile")).content.decode()
     assert number[:4] + "**********" + number[-4:] in body
-    assert number not in body and "王小明" not in body
+    # Their own name in full (masking is for others); the ID number still masked.
+    assert number not in body and "<dd>王小明</dd>" in body
     assert "外卖骑手" in body and "2026-11" in body
 
 
