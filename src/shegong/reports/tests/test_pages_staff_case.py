@@ -47,7 +47,7 @@ def test_the_case_page_shows_the_case_clock_answers_photos_and_full_timeline(
     response = detail(client, report)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "东关路12号" in body and "安徽省阜阳市示范区东城街道东关社区东关社区第一网格" in body
+    assert "东关路12号" in body and "安徽省阜阳市示范区东城街道东关社区第一网格" in body
     assert "32.870000, 115.750000" in body
     assert "破损面积" in body and "小于1平方米" in body
     assert str(rider) in body and "骑手小王" not in body  # masked
