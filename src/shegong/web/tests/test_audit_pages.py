@@ -275,3 +275,12 @@ def test_the_system_and_security_admins_cannot_read_the_audit_trail(client, dist
         admin = testing.user(role, district["district"])
         client.force_login(admin)
         assert client.get(reverse("audit:list")).status_code == 403
+
+
+def test_the_403_page_ends_the_refusal_with_a_full_stop(client, resident):
+    # "您当前的角色没有此操作的权限" + "如需此权限…" ran together without a "。".
+    client.force_login(resident)
+    response = client.get(reverse("audit:list"))
+    assert response.status_code == 403
+    text = html.unescape(response.content.decode())
+    assert "您当前的角色没有此操作的权限。如需此权限" in text
