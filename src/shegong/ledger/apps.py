@@ -12,6 +12,7 @@ class LedgerConfig(AppConfig):
         from . import cards, menu, scans  # noqa: F401  (scans registers scans and events)
 
         registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.cards.add(*cards.CARDS)
         registry.api_routers.add(
             registry.ApiRouter("/ledger", "shegong.ledger.api.records.router", "台账", order=20),

@@ -12,6 +12,7 @@ class StationsConfig(AppConfig):
         from . import menu
 
         registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.api_routers.add(
             registry.ApiRouter(
                 "/stations", "shegong.stations.api.stations.router", "驿站", order=40

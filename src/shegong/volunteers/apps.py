@@ -12,6 +12,7 @@ class VolunteersConfig(AppConfig):
         from . import menu, scans  # noqa: F401  (scans registers the scans and events)
 
         registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
         ApiRouter = registry.ApiRouter
         registry.api_routers.add(
             ApiRouter("/volunteers", "shegong.volunteers.api.people.router", "志愿者", order=50),

@@ -395,4 +395,6 @@ def test_the_automatic_reply_is_labelled_as_the_systems_not_the_departments_note
     assert "备注" not in timeline
     client.force_login(rider)
     mine = client.get(reverse("reports_m:my_detail", args=[report.pk])).content.decode()
-    assert "<strong>自动回复</strong> · 系统自动发送" in mine and "<strong>备注</strong>" not in mine
+    assert (
+        "<strong>自动回复</strong> · 系统自动发送" in mine and "<strong>备注</strong>" not in mine
+    )
