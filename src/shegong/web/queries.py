@@ -162,6 +162,34 @@ def object_url(event: AuditEvent) -> str:
 # Chinese names of the keys actions put into an entry's ``data`` that are not a field of the
 # target's model (a field is named by its own verbose_name).
 DETAIL_LABELS = {
+    "regions": "区划",
+    "departments": "部门",
+    "users": "账号",
+    "ledger": "台账组织",
+    "ledger.organizations": "组织",
+    "ledger.people": "人员",
+    "ledger.party_members": "党员",
+    "ledger.party_orgs": "党组织",
+    "ledger.instructor_assignments": "指导员派驻",
+    "ledger.visits": "指导走访",
+    "ledger.review_tasks": "核查任务",
+    "reports": "随手拍工单",
+    "reports.categories": "问题类别",
+    "reports.appointments": "监督员聘任",
+    "stations": "驿站",
+    "stations.visits": "驿站服务记录",
+    "workers": "新就业群体",
+    "volunteers": "志愿者",
+    "volunteers.teams": "志愿服务队伍",
+    "volunteers.social_workers": "专业社工",
+    "volunteers.activities": "志愿服务活动",
+    "volunteers.signups": "活动报名",
+    "volunteers.records": "服务记录",
+    "volunteers.stars": "星级志愿者",
+    "volunteers.certificates": "记录证明",
+    "volunteers.trainings": "培训",
+    "volunteers.training_attendances": "参训记录",
+    "volunteers.awards": "表彰奖励",
     "already": "此前已有",
     "anchor": "链锚点哈希",
     "approved": "是否通过",
@@ -258,6 +286,9 @@ DETAIL_LABELS = {
 }
 
 
+# The demo's sizes (``shegong loaddemo --size``).
+DEMO_SIZES = {"small": "小", "seed": "标准", "large": "大"}
+
 # Keys whose value is a pair [old, new] (a change the action made), and [start, end] ranges.
 CHANGE_KEYS = {"incubation", "quantity", "hours", "status"}
 RANGE_KEYS = {"period"}
@@ -335,6 +366,12 @@ def _detail_value(model: Any, key: str, value: Any) -> str:
             f"{_detail_label(None, str(k))}：{_detail_value(None, str(k), v)}"
             for k, v in value.items()
         )
+    if key == "size" and value in DEMO_SIZES:
+        return DEMO_SIZES[value]
+    if key == "source" and isinstance(value, str):
+        if value.startswith("demo:"):
+            return f"演示数据（{DEMO_SIZES.get(value[5:], value[5:])}）"
+        return VIA_LABELS.get(value, value)
     field = _model_field(model, key)
     choices = dict(getattr(field, "flatchoices", None) or [])
     if value in choices:
