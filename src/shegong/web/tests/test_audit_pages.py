@@ -309,3 +309,14 @@ def test_the_403_page_ends_the_refusal_with_a_full_stop(client, resident):
     assert response.status_code == 403
     text = html.unescape(response.content.decode())
     assert "您当前的角色没有此操作的权限。如需此权限" in text
+
+
+def test_every_registered_object_page_resolves_and_names_a_real_model():
+    from django.apps import apps
+
+    from shegong.core import registry
+
+    assert "volunteers.certificaterequest" in registry.object_pages
+    for page in registry.object_pages:
+        apps.get_model(page.model)  # raises LookupError on a typo
+        assert reverse(page.url_name, args=["1"] if page.pk else [])
