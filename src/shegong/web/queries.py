@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -117,8 +118,15 @@ def search_audit(user: Any, search: AuditFilter) -> QuerySet[AuditEvent]:
         qs = qs.filter(verb=search.verb)
     if search.target:
         keyword = search.target.strip()
+        # The page shows an object's kind by its Chinese name ("志愿服务队伍"): search by it too.
+        kinds = [
+            model._meta.label_lower
+            for model in django_apps.get_models()
+            if keyword in str(model._meta.verbose_name)
+        ]
         qs = qs.filter(
             Q(target_type__icontains=keyword)
+            | Q(target_type__in=kinds)
             | Q(target_id=keyword)
             | Q(target_label__icontains=keyword)
         )

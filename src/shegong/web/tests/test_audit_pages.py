@@ -210,6 +210,10 @@ def test_the_list_names_the_object_kind_and_channel_in_chinese(client, district_
     page = get_list(client, district_admin).content.decode()
     assert "volunteers.team" not in page and "志愿服务队伍" in page and "命令行" in page
     assert f'href="{reverse("volunteers:team", args=[team.pk])}">东关志愿服务队</a>' in page
+    # The kind is searched by the name the page shows.
+    by_kind = get_list(client, district_admin, target="志愿服务队伍").content.decode()
+    assert "东关志愿服务队" in by_kind
+    assert "东关志愿服务队" not in get_list(client, district_admin, target="驿站").content.decode()
 
 
 def test_an_outsider_gets_404_for_another_streets_event(client, street_b_staff, two_streets):
