@@ -31,7 +31,7 @@ class FilterForm(StyledForm):
     auto_closed = forms.BooleanField(label="仅看未签退自动结束的", required=False)
     number = forms.CharField(label="志愿者编号", max_length=20, required=False)
     sort = forms.ChoiceField(
-        label="排序", required=False, choices=[("", "服务日期最近在前"), (OLDEST, "最早的在前")],
+        label="排序", required=False, choices=[("", "最近在前"), (OLDEST, "最早在前")],
         error_messages={"invalid_choice": "未知的排序方式"},
     )  # fmt: skip
 
