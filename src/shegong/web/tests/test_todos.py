@@ -121,3 +121,21 @@ def test_a_volunteer_leading_nothing_stays_on_m(client, district):
         response = client.get("/?workbench=1", HTTP_USER_AGENT=agent)
         assert response.status_code == 302 and response["Location"] == "/m/"
     assert "team-workbench-link" not in client.get("/m/").content.decode()
+
+
+def test_a_superuser_sees_every_apps_todos_and_a_user_without_a_role_sees_none(
+    client, superuser, district
+):
+    from shegong.reports.actions.reports import submit_report
+
+    category = testing.report_category("other", "其他问题", group="民生诉求")  # unrouted
+    rider = testing.user(Role.WORKER, district["community_a"], name="骑手小王")
+    submit_report(actor=rider, category=category, description="路灯不亮，夜里很黑",
+                  lat=testing.POINT_A[0], lon=testing.POINT_A[1])  # fmt: skip
+    client.force_login(superuser)
+    page = client.get("/").content.decode()
+    assert 'id="todo-reportssubmitted"' in page and "待受理工单" in page
+
+    nobody = testing.user(Role.RESIDENT, district["community_a"], name="无角色")
+    nobody.memberships.all().delete()
+    assert todos_for(nobody) is None
