@@ -54,6 +54,12 @@ def test_the_dispatcher_sees_the_desks_todos_and_opens_the_cases_to_accept(page,
     waiting = todo_count(page, "待受理工单")
     assert waiting == Report.objects.filter(status="submitted").count() > 0
     assert todo_count(page, "部门退回的工单") == Report.objects.filter(status="returned").count()
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the counts stay in view
+    assert panel.locator(".sg-todo-count").first.is_visible()
+    box = panel.locator(".sg-todo-count").first.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    page.screenshot(path="/tmp/shegong-todos-dispatcher-390.png", full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
 
     panel.locator("a.sg-todo", has_text="待受理工单").click()
     page.wait_for_url(re.compile(r"/reports/\?status=submitted&sort=oldest$"))
