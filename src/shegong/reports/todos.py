@@ -1,7 +1,8 @@
 """The workbench's to-dos of the closed loop (``core.registry.todos``): cases waiting for the
-dispatch desk, cases a department sent back, cases waiting for a department's answer, running
-clocks past their deadline. Each counts ``queries.queue_rows`` with the very filters its link
-gives the queue page (工单), oldest first."""
+dispatch desk, cases a department sent back, cases done and waiting to be verified, cases
+waiting for a department's answer, running clocks past their deadline. Each counts
+``queries.queue_rows`` with the very filters its link gives the queue page (工单), oldest
+first."""
 
 from __future__ import annotations
 
@@ -45,12 +46,17 @@ TODOS = [
         perm=Perm.REPORTS_DISPATCH, icon="arrow-return-left", hint="部门退回、需重新派单的工单",
     ),
     _todo(
-        "reports.awaiting", "待响应工单", {"status": queries.AWAITING_FILTER}, order=13,
+        "reports.resolved", "待核实工单", {"status": Status.RESOLVED.value}, order=13,
+        perm=Perm.REPORTS_DISPATCH, icon="patch-question",
+        hint="部门已办理完毕、等待核实办结的工单",
+    ),
+    _todo(
+        "reports.awaiting", "待响应工单", {"status": queries.AWAITING_FILTER}, order=14,
         perm=Perm.REPORTS_HANDLE, icon="hourglass-split",
         hint="已派给本部门（或被重启）、尚未响应的工单",
     ),
     _todo(
-        "reports.overdue", "超时工单", {"overdue": True}, order=14, perm=Perm.REPORTS_VIEW,
+        "reports.overdue", "超时工单", {"overdue": True}, order=15, perm=Perm.REPORTS_VIEW,
         icon="stopwatch", hint="在办工单中响应或办理已超过期限的",
     ),
 ]  # fmt: skip

@@ -16,6 +16,8 @@ from shegong import testing
 from shegong.reports.actions.reports import (
     accept_report,
     reassign_report,
+    resolve_report,
+    respond_report,
     return_report,
     submit_report,
 )
@@ -61,6 +63,9 @@ def test_the_dispatch_desk_counts_cases_to_accept_to_dispatch_and_returned_oldes
     sent_back = submit(rider, category, days_ago=1)  # routed: with 城管局 at once
     assert sent_back.status == Status.TRANSFERRED
     return_report(sent_back, actor=handler, reason="不属于本部门职责")
+    done = submit(rider, category, days_ago=4)
+    respond_report(done, actor=handler)
+    resolve_report(done, actor=handler, result="已修复破损地砖")
 
     count, rows, total = walk(client, dispatcher, "reports.submitted")
     assert count == total == 3
@@ -71,6 +76,9 @@ def test_the_dispatch_desk_counts_cases_to_accept_to_dispatch_and_returned_oldes
 
     count, rows, total = walk(client, dispatcher, "reports.returned")
     assert (count, rows, total) == (1, [sent_back.number], 1)
+
+    count, rows, total = walk(client, dispatcher, "reports.resolved")
+    assert (count, rows, total) == (1, [done.number], 1)
 
     # A department does not dispatch: it sees none of the desk's to-dos.
     assert testing.todo_of(handler, "reports.submitted") is None
