@@ -1,7 +1,7 @@
 """The workbench home, the mobile home and the error pages (helper views of the shell).
 
-The audit, inbox and system pages live in ``staff.py``; the cards are registered by each app
-(``core.registry.cards``).
+The audit, inbox and system pages live in ``staff.py``; the to-dos and the cards are registered
+by each app (``core.registry.todos``, ``core.registry.cards``).
 """
 
 from __future__ import annotations
