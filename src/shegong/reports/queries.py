@@ -28,6 +28,10 @@ REPORT_NOT_FOUND = "未找到该工单，或您无权查看"
 CATEGORY_NOT_FOUND = "未找到该问题类别"
 NOT_PUBLIC = "未找到该工单，或该工单不公开"
 SOON = timedelta(hours=4)
+# The queue's status filter: "" = every open case (the working queue), "all" = every case,
+# "awaiting" = waiting for a department's answer (transferred or reopened); ``sort=oldest``.
+OPEN_FILTER, ALL_FILTER, AWAITING_FILTER = "", "all", "awaiting"
+OLDEST = "oldest"
 DESK_LIMIT = 50
 
 
@@ -441,6 +445,27 @@ def queue_for(user: Any) -> QuerySet:
         .select_related("category", "region", "lead_department")
         .order_by(F("response_due_at").asc(nulls_last=True), "submitted_at")
     )
+
+
+def queue_rows(user: Any, criteria: dict[str, Any], now: datetime) -> QuerySet:
+    """The queue page's rows (工单): the status tab (``status``: a status, "" = 在办 — the
+    user's working queue, ``AWAITING_FILTER`` = 待响应, "all"), every other filter of
+    ``filter_queue``, then soonest deadline first, or — ``sort=oldest`` — earliest submitted
+    first. The workbench's to-dos count this very query, so a to-do and the list it opens
+    agree."""
+    status = criteria.get("status", OPEN_FILTER)
+    if status == OPEN_FILTER:
+        qs = queue_for(user)
+    elif status == AWAITING_FILTER:  # in the working queue: not a case lost to 改派
+        qs = queue_for(user).filter(status__in=AWAITING_RESPONSE)
+    else:
+        qs = Report.objects.visible_to(user).select_related("category", "region", "lead_department")
+        if status != ALL_FILTER:
+            qs = qs.filter(status=status)
+    qs = filter_queue(qs, criteria, now).annotate(deadline=deadline_expression())
+    if criteria.get("sort") == OLDEST:
+        return qs.order_by("submitted_at", "pk")
+    return qs.order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")
 
 
 # --- read by stations: the new-employment workers' demands (新就业群体诉求) ------------------

@@ -25,7 +25,17 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -293,6 +303,48 @@ def public_station(pk: int) -> Station:
     if found is None:
         raise NotFound("未找到该驿站")
     return found
+
+
+# --- the staff list ---------------------------------------------------------------------------
+
+OLDEST = "oldest"  # the list's sort: the oldest unresolved defect first
+
+
+def with_defects(qs: QuerySet) -> QuerySet:
+    """Stations with ``has_defect`` (an inspection not yet 整改) and ``defect_since`` (the date
+    of the oldest such inspection)."""
+    unresolved = Inspection.objects.filter(station=OuterRef("pk"), resolved=False)
+    return qs.annotate(
+        has_defect=Exists(unresolved),
+        defect_since=Subquery(unresolved.order_by("inspected_on", "pk").values("inspected_on")[:1]),
+    )
+
+
+def filter_stations(user: Any, criteria: dict[str, Any]) -> QuerySet:
+    """驿站 (the staff list): the stations in scope filtered by ``criteria`` (the filter form's
+    ``kind``, ``status``, ``region``, ``facility``, ``defect``, ``q``, ``sort``), by street and
+    name, or — ``sort=oldest`` — the oldest unresolved defect first. The workbench's to-do
+    counts this very query."""
+    qs = with_defects(Station.objects.visible_to(user))
+    if criteria.get("kind"):
+        qs = qs.filter(kind=criteria["kind"])
+    if criteria.get("status"):
+        qs = qs.filter(status=criteria["status"])
+    if criteria.get("region"):
+        region = Region.objects.visible_to(user).filter(code=criteria["region"]).first()
+        qs = in_subtree(qs, region.prefix) if region is not None else qs.none()
+    if criteria.get("facility"):
+        qs = qs.filter(facilities__code=criteria["facility"])
+    if criteria.get("defect"):
+        qs = qs.filter(has_defect=True)
+    text = (criteria.get("q") or "").strip()
+    if text:
+        qs = qs.filter(
+            Q(name__icontains=text) | Q(address__icontains=text) | Q(contact_name__icontains=text)
+        )
+    if criteria.get("sort") == OLDEST:
+        return qs.order_by(F("defect_since").asc(nulls_last=True), "region_id", "name", "pk")
+    return qs.order_by("region_id", "name", "pk")
 
 
 def access_station(user: Any, pk: int) -> Station:

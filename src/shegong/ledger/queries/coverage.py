@@ -259,11 +259,15 @@ def _row_for(code: str, by_prefix: dict[str, SummaryRow], lengths: list[int]) ->
 # --- 应建未建 worklist -------------------------------------------------------------------------
 
 
+OLDEST = "oldest"  # a worklist's sort: the longest on the ledger first
+
+
 @dataclass(frozen=True)
 class WorklistFilter:
     region: str = ""  # a region code inside the scope
     kind: str = ""
     status: str = ""  # Establishment.SHOULD_ESTABLISH or MEMBERS_UNCOVERED; "" for both
+    sort: str = ""  # OLDEST: the longest on the ledger (建档时间) first; "" most members first
 
 
 def _filtered(user: Any, region_code: str, kind: str) -> QuerySet:
@@ -291,7 +295,10 @@ def should_establish_worklist(user: Any, filters: WorklistFilter | None = None) 
         orgs = orgs.filter(n_full__gte=threshold)
     elif filters.status == Establishment.MEMBERS_UNCOVERED:
         orgs = orgs.filter(n_full__lt=threshold)
-    return orgs.select_related("region").order_by("-n_full", "-n_members", "name", "pk")
+    orgs = orgs.select_related("region")
+    if filters.sort == OLDEST:
+        return orgs.order_by("created_at", "pk")
+    return orgs.order_by("-n_full", "-n_members", "name", "pk")
 
 
 def classification(org: Organization) -> rules.Classification:

@@ -88,7 +88,10 @@ def should_establish(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
     form = ShouldEstablishForm(request.GET or None, user=request.user, kinds=queries.UNIT_KINDS)
     filters = queries.WorklistFilter(
-        region=form.value("region"), kind=form.value("kind"), status=form.value("status")
+        region=form.value("region"),
+        kind=form.value("kind"),
+        status=form.value("status"),
+        sort=form.value("sort"),
     )
     orgs = queries.should_establish_worklist(request.user, filters)
     if form.is_bound and form.errors:

@@ -14,13 +14,12 @@ the actions make), so no button leads to a 403; the actions check everything aga
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -103,22 +102,6 @@ def _criteria(form: QueueFilterForm) -> dict[str, Any]:
     return {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
 
 
-def _with_status(user: Any, status: str) -> QuerySet:
-    if status == OPEN_FILTER:
-        return queries.queue_for(user)
-    qs = Report.objects.visible_to(user).select_related("category", "region", "lead_department")
-    return qs if status == ALL_FILTER else qs.filter(status=status)
-
-
-def _queue_rows(user: Any, criteria: dict[str, Any], now: datetime) -> QuerySet:
-    qs = queries.filter_queue(
-        _with_status(user, criteria.get("status", OPEN_FILTER)), criteria, now
-    )
-    return qs.annotate(deadline=queries.deadline_expression()).order_by(
-        F("deadline").asc(nulls_last=True), "submitted_at", "pk"
-    )
-
-
 def _tabs(request: HttpRequest, base: QuerySet, current: str) -> list[dict[str, Any]]:
     counts = {
         row["status"]: row["n"]
@@ -159,7 +142,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         rows, base = Report.objects.none(), Report.objects.none()
     else:
-        rows, base = _queue_rows(user, criteria, now), queries.filter_queue(visible, criteria, now)
+        rows = queries.queue_rows(user, criteria, now)
+        base = queries.filter_queue(visible, criteria, now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     can_dispatch = user.has_perm_in_scope(Perm.REPORTS_DISPATCH)
     context = {
@@ -204,7 +188,7 @@ def export(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"筛选条件有误，未导出：{errors}")
         return redirect_after_write(request, reverse("reports:queue"))
     criteria = _criteria(form)
-    qs = _queue_rows(user, criteria, now).select_related("reporter")
+    qs = queries.queue_rows(user, criteria, now).select_related("reporter")
     department_member = queries.department_id_of(user) is not None
     statuses, channels = dict(Status.choices), dict(Report._meta.get_field("channel").choices)
 

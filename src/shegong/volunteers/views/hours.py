@@ -132,7 +132,7 @@ def records(request: HttpRequest) -> HttpResponse:
                 "status": None if chosen == ALL else chosen, "date_from": data.get("date_from"),
                 "date_to": data.get("date_to"),
                 "auto_closed": True if data.get("auto_closed") else None,
-                "volunteer_number": data.get("number") or "",
+                "volunteer_number": data.get("number") or "", "sort": data.get("sort") or "",
             }  # fmt: skip
         else:
             status = 422
