@@ -28,7 +28,7 @@ from shegong.core.scope import scope_prefix
 
 from . import actions, queries
 from .actions import RegionRow
-from .choices import PREFIX_LENGTH, Level, child_level
+from .choices import ORDER, PREFIX_LENGTH, Level, child_level
 from .models import Region, ancestor_codes
 
 PAGE_SIZE = 50
@@ -191,6 +191,9 @@ def _tree_page(
             initial={"level": next_level, "code": root.prefix}
         )
     context["locate"] = _locate(request)
+    # The map draws the region and every level below it, one level at a time as it is zoomed.
+    first = ORDER.index(Level(root.level)) if root is not None else 0
+    context["map_levels"] = ",".join(level.value for level in ORDER[first:])
     return render(request, "regions/tree.html", context, status=status)
 
 

@@ -1,0 +1,196 @@
+/* Every map of the site (Leaflet 1.9.4, vendored): one element, configured by data- attributes.
+
+   <div data-sg-map
+        data-tiles='{"tiles": [...], "tk": "...", "subdomains": "..."}'   tile layers, only with a key
+        data-boundaries="/regions/boundaries/?root=…"                      the base layer's endpoint
+        data-levels="street,community,grid"                                 its levels, outer first
+        data-points='[{"lat":…,"lon":…,"title":"…","url":"…","open":true}]'
+        data-palette="#dc3545,#198754"                                      open, closed
+        data-zoom="16"></div>                                               a single point's zoom
+
+   The base layer is the regions' own outlines (WGS-84, the system of the stored points and of
+   天地图's tiles), so a map without tiles or without internet still shows where things are. One
+   level is fetched at a time: the next when the map is zoomed in far enough for it. Each level's
+   names are permanent labels, shown for the deepest level whose units are big enough on screen.
+   A map inside a closed <details> starts when it is opened; maps swapped in by htmx start too.
+   When drawn, the element carries data-ready (points drawn) and data-boundary-count. */
+(function () {
+  "use strict";
+
+  var STYLES = {
+    province: { color: "#495057", weight: 2.5 },
+    city: { color: "#495057", weight: 2.5 },
+    district: { color: "#343a40", weight: 2.5 },
+    street: { color: "#1c5d99", weight: 2 },
+    community: { color: "#3d8bcd", weight: 1.2, dashArray: "4 3" },
+    grid: { color: "#8fb8de", weight: 0.8, dashArray: "2 3" }
+  };
+
+  function parse(value, fallback) {
+    if (!value) { return fallback; }
+    try { return JSON.parse(value); } catch (error) { return fallback; }
+  }
+
+  // Leaflet puts string content in as HTML: hand it elements built from text instead.
+  function text(value, className) {
+    var span = document.createElement("span");
+    span.textContent = value;
+    if (className) { span.className = className; }
+    return span;
+  }
+
+  function median(values) {
+    var sorted = values.slice().sort(function (a, b) { return a - b; });
+    return sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
+  }
+
+  function start(element) {
+    if (element.dataset.sgStarted || !window.L) { return; }
+    element.dataset.sgStarted = "1";
+    var tiles = parse(element.dataset.tiles, { tiles: [] });
+    var points = parse(element.dataset.points, []);
+    var levels = (element.dataset.levels || "").split(",").filter(Boolean);
+    var palette = (element.dataset.palette || "#dc3545,#198754").split(",");
+    var map = L.map(element, { attributionControl: false, zoomSnap: 0.5 });
+    element.sgMap = map;
+
+    if (tiles.tiles && tiles.tiles.length) {
+      tiles.tiles.forEach(function (url) {
+        L.tileLayer(url, { tk: tiles.tk, subdomains: tiles.subdomains || "", maxZoom: 18 }).addTo(map);
+      });
+      L.control.attribution({ prefix: false }).addAttribution("地图：天地图").addTo(map);
+      element.classList.add("sg-map-tiles");
+    } else {
+      element.classList.add("sg-map-blank");
+    }
+    L.control.scale({ imperial: false }).addTo(map);
+
+    // --- points ---
+    var markers = points.map(function (point) {
+      var marker = L.circleMarker([point.lat, point.lon], {
+        radius: 7, weight: 2, color: "#fff", fillOpacity: 0.9,
+        fillColor: point.open === false ? palette[1] : palette[0]
+      });
+      if (point.url) {
+        var link = document.createElement("a");
+        link.href = point.url;
+        link.textContent = point.title || "详情";
+        marker.bindPopup(link);
+      }
+      if (point.title) { marker.bindTooltip(text(point.title)); }
+      return marker;
+    });
+    var pointGroup = L.featureGroup(markers);
+    var viewSet = false;
+    if (markers.length === 1) {
+      map.setView(markers[0].getLatLng(), Number(element.dataset.zoom || 16));
+      viewSet = true;
+    } else if (markers.length > 1) {
+      map.fitBounds(pointGroup.getBounds(), { padding: [20, 20], maxZoom: 16 });
+      viewSet = true;
+    }
+    pointGroup.addTo(map);
+    element.dataset.ready = String(markers.length);
+
+    // --- the base layer: the regions' outlines, one level at a time ---
+    var loaded = [];       // [{level, layer, fitZoom}] in the order of `levels`
+    var pending = false;
+    var boundaryCount = 0;
+    var base = element.dataset.boundaries;
+
+    function fitZoomOf(layer) {
+      // The zoom at which a typical unit of this level fills the map.
+      var zooms = [];
+      layer.eachLayer(function (feature) { zooms.push(map.getBoundsZoom(feature.getBounds())); });
+      return median(zooms);
+    }
+
+    function showLabels() {
+      var zoom = map.getZoom(), shown = null;
+      var filled = loaded.filter(function (entry) { return entry.count; });
+      filled.forEach(function (entry) {
+        // A unit a quarter of the map wide or more has room for its name.
+        if (zoom >= entry.fitZoom - 2) { shown = entry.level; }
+      });
+      if (shown === null && filled.length) { shown = filled[0].level; }
+      levels.forEach(function (level) {
+        element.classList.toggle("sg-labels-" + level, level === shown);
+      });
+    }
+
+    function loadNext() {
+      if (pending || !base || loaded.length >= levels.length) { return; }
+      var last = loaded[loaded.length - 1];
+      // The next level once a unit of this one fills about half the map.
+      if (last && last.count && map.getZoom() < last.fitZoom - 1) { return; }
+      var level = levels[loaded.length];
+      pending = true;
+      var url = base + (base.indexOf("?") >= 0 ? "&" : "?") + "level=" + encodeURIComponent(level);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+        .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+        .then(function (collection) { addLevel(level, collection); })
+        .catch(function () { addLevel(level, { features: [] }); });
+    }
+
+    function addLevel(level, collection) {
+      var style = STYLES[level] || STYLES.grid;
+      var layer = L.geoJSON(collection, {
+        interactive: false,
+        style: function () {
+          return { color: style.color, weight: style.weight, dashArray: style.dashArray,
+                   fill: level === levels[0], fillColor: style.color, fillOpacity: 0.04 };
+        },
+        onEachFeature: function (feature, featureLayer) {
+          var name = feature.properties && feature.properties.name;
+          if (name) {
+            featureLayer.bindTooltip(text(name), {
+              permanent: true, direction: "center", interactive: false,
+              className: "sg-map-label sg-map-label-" + level
+            });
+          }
+        }
+      });
+      var count = layer.getLayers().length;
+      if (count) {
+        // A vector layer may only be added once the map has a view.
+        if (!viewSet) { map.fitBounds(layer.getBounds(), { padding: [10, 10] }); viewSet = true; }
+        layer.addTo(map);
+        layer.bringToBack();
+        // Inner levels above outer ones, all below the points.
+        for (var i = loaded.length - 1; i >= 0; i--) { loaded[i].layer.bringToBack(); }
+      }
+      boundaryCount += count;
+      element.dataset.boundaryCount = String(boundaryCount);
+      loaded.push({ level: level, layer: layer, count: count, fitZoom: count ? fitZoomOf(layer) : null });
+      if (!viewSet && loaded.length === levels.length) { map.setView([35, 105], 4); viewSet = true; }
+      element.dataset.levelsLoaded = loaded.map(function (e) { return e.level; }).join(",");
+      pending = false;
+      showLabels();
+      loadNext();
+    }
+
+    if (!viewSet && !base) { map.setView([35, 105], 4); viewSet = true; }
+    map.on("zoomend", function () { showLabels(); loadNext(); });
+    loadNext();
+  }
+
+  function startAll(root) {
+    (root || document).querySelectorAll("[data-sg-map]").forEach(function (element) {
+      var details = element.closest("details");
+      if (details && !details.open) {
+        if (element.dataset.sgDeferred) { return; }
+        element.dataset.sgDeferred = "1";
+        details.addEventListener("toggle", function () {
+          if (details.open) {
+            if (element.sgMap) { element.sgMap.invalidateSize(); } else { start(element); }
+          }
+        });
+        return;
+      }
+      start(element);
+    });
+  }
+
+  startAll(document);
+  document.addEventListener("htmx:afterSettle", function (event) { startAll(event.target); });
+})();
