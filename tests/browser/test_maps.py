@@ -56,7 +56,8 @@ def drawn(page, selector: str) -> dict:
         "s => Number(document.querySelector(s).dataset.boundaryCount) > 0", arg=selector
     )
     visible_labels = page.locator(f"{selector} .sg-map-label").evaluate_all(
-        "els => els.filter(e => getComputedStyle(e).visibility === 'visible').map(e => e.textContent)"
+        "els => els.filter(e => getComputedStyle(e).visibility === 'visible')"
+        ".map(e => e.textContent)"
     )
     return {
         "paths": page.locator(f"{selector} .leaflet-overlay-pane path").count(),
