@@ -12,7 +12,8 @@
    天地图's tiles), so a map without tiles or without internet still shows where things are. One
    level is fetched at a time: the next when the map is zoomed in far enough for it. Each level's
    names are permanent labels, shown for the deepest level whose units are big enough on screen.
-   A map inside a closed <details> starts when it is opened; maps swapped in by htmx start too.
+   A map inside a closed <details> starts when it is opened (and stays open for the tab with
+   data-sg-remember); maps swapped in by htmx start too.
    When drawn, the element carries data-ready (points drawn) and data-boundary-count. */
 (function () {
   "use strict";
@@ -174,9 +175,23 @@
     loadNext();
   }
 
+  // A folded map (<details data-sg-remember id=…>) stays open for the tab once opened, across
+  // the list's htmx swaps and page loads.
+  function remember(details) {
+    if (!details.id || !details.hasAttribute("data-sg-remember")) { return; }
+    var key = "sg-open:" + details.id;
+    try { if (window.sessionStorage.getItem(key) === "1") { details.open = true; } } catch (error) { return; }
+    if (details.dataset.sgRemembering) { return; }
+    details.dataset.sgRemembering = "1";
+    details.addEventListener("toggle", function () {
+      try { window.sessionStorage.setItem(key, details.open ? "1" : "0"); } catch (error) { /* private mode */ }
+    });
+  }
+
   function startAll(root) {
     (root || document).querySelectorAll("[data-sg-map]").forEach(function (element) {
       var details = element.closest("details");
+      if (details) { remember(details); }
       if (details && !details.open) {
         if (element.dataset.sgDeferred) { return; }
         element.dataset.sgDeferred = "1";
