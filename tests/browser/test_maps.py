@@ -9,6 +9,9 @@ import re
 import pytest
 
 from shegong import testing
+from shegong.core.perms import Role
+from shegong.reports.actions.reports import submit_report
+from shegong.stations.models import Station
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,14 +54,24 @@ def with_key(settings):
 
 def drawn(page, selector: str) -> dict:
     """Wait until the map has drawn its first outline level, then report what it shows."""
-    page.wait_for_selector(f"{selector}[data-boundary-count]")
+    page.wait_for_selector(f"{selector}[data-settled]")
     page.wait_for_function(
         "s => Number(document.querySelector(s).dataset.boundaryCount) > 0", arg=selector
     )
+    # Names shown (their level's turn) and inside the map's box, where a person can read them.
     visible_labels = page.locator(f"{selector} .sg-map-label").evaluate_all(
-        "els => els.filter(e => getComputedStyle(e).visibility === 'visible')"
-        ".map(e => e.textContent)"
+        """els => els.filter(e => {
+            const box = e.getBoundingClientRect();
+            const map = e.closest('[data-sg-map]').getBoundingClientRect();
+            return getComputedStyle(e).visibility === 'visible' && box.left >= map.left
+                && box.right <= map.right && box.top >= map.top && box.bottom <= map.bottom;
+        }).map(e => e.textContent)"""
     )
+    # The drawing layer has the map's size (an H5 stylesheet once shrank every svg to an icon).
+    svg_width = page.locator(f"{selector} .leaflet-overlay-pane svg").evaluate(
+        "svg => svg.getBoundingClientRect().width"
+    )
+    assert svg_width >= page.locator(selector).bounding_box()["width"] / 2
     return {
         "paths": page.locator(f"{selector} .leaflet-overlay-pane path").count(),
         "labels": visible_labels,
@@ -112,3 +125,88 @@ def test_with_a_key_the_tiles_are_added_over_the_offline_base(
     shown = drawn(page, "#region-map")
     assert shown["tiles"] == 1 and shown["paths"] >= 1
     assert offsite and all(TILE_HOST in url and FAKE_KEY in url for url in offsite)
+
+
+# --- every other map page --------------------------------------------------------------------
+
+ALWAYS_OPEN = {"always_open": True, "week": {}, "closures": []}
+
+
+@pytest.fixture
+def places(district, department_a):
+    """Two cases (one in each street) and two stations, all with points."""
+    rider = testing.user(Role.WORKER, district["community_a"], name="骑手小王")
+    category = testing.report_category()
+    testing.routing_rule(category, district["district"], department_a)
+    cases = [
+        submit_report(actor=rider, category=category, description="路面坑洼", lat=p[0], lon=p[1])
+        for p in (testing.POINT_A, testing.POINT_B)
+    ]
+    stations = [
+        Station.objects.create(
+            name=name, address=f"{name}路1号", lat=p[0], lon=p[1], region=region,
+            schedule=ALWAYS_OPEN,
+        )
+        for name, p, region in (
+            ("东关驿站", testing.POINT_A, district["grid_a"]),
+            ("西关驿站", testing.POINT_B, district["grid_b"]),
+        )
+    ]  # fmt: skip
+    return {"case": cases[0], "stations": stations}
+
+
+# (who, the page, the map element, the points it draws, a folded map to open first)
+PAGES = [
+    (None, "/public/cases/", "#case-map", 2, None),
+    (None, "/public/cases/{case}/", "#case-map", 1, None),
+    (None, "/public/stations/", "#station-map", 2, None),
+    (None, "/m/stations/", "#st-map", 2, None),
+    ("street_a_staff", "/reports/{case}/", "#case-map", 1, None),
+    ("district_admin", "/reports/?status=all", "#queue-map", 2, "#queue-map-card summary"),
+    ("street_a_staff", "/stations/{station}/", "#station-map", 1, None),
+    ("district_admin", "/stations/", "#station-map", 2, "#station-map-card summary"),
+]
+
+
+def visit(page, request, places, who, url, opener):
+    if who is not None:
+        testing.browser_log_in(page, request.getfixturevalue(who).phone)
+        page.wait_for_url(re.compile(r"/$"))
+    page.goto(url.format(case=places["case"].pk, station=places["stations"][0].pk))
+    if opener:
+        page.locator(opener).click()
+
+
+@pytest.mark.parametrize(("who", "url", "selector", "points", "opener"), PAGES)
+def test_every_map_draws_outlines_names_and_points_with_nothing_from_outside(
+    page, offsite, request, places, who, url, selector, points, opener
+):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    visit(page, request, places, who, url, opener)
+    shown = drawn(page, selector)
+    assert page.locator(selector).get_attribute("data-ready") == str(points)
+    assert shown["paths"] > points  # the points and at least one outline
+    assert shown["labels"] and set(shown["labels"]) <= ALL_NAMES
+    assert shown["tiles"] == 0
+    if url.startswith(("/public/", "/m/")):  # the public never gets the grids
+        assert "grid" not in (shown["levels"] or "")
+        assert not {"东关社区第一网格", "西关社区第一网格"} & set(shown["labels"])
+    name = url.strip("/").replace("/", "-").split("?")[0].replace("{", "").replace("}", "")
+    page.screenshot(path=f"/tmp/shegong-map-{name}.png")
+    assert offsite == [] and errors == []
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "selector", "points", "opener"), [PAGES[0], PAGES[4], PAGES[7]]
+)
+def test_with_a_key_every_map_adds_the_tiles(
+    page, offsite, request, places, with_key, who, url, selector, points, opener
+):
+    visit(page, request, places, who, url, opener)
+    shown = drawn(page, selector)
+    assert shown["tiles"] == 1 and shown["paths"] > points
+    page.wait_for_function(
+        "s => document.querySelectorAll(s + ' .leaflet-tile-pane img').length > 0", arg=selector
+    )
+    assert offsite and all(TILE_HOST in u and FAKE_KEY in u for u in offsite)

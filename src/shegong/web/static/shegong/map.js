@@ -14,7 +14,8 @@
    names are permanent labels, shown for the deepest level whose units are big enough on screen.
    A map inside a closed <details> starts when it is opened (and stays open for the tab with
    data-sg-remember); maps swapped in by htmx start too.
-   When drawn, the element carries data-ready (points drawn) and data-boundary-count. */
+   When drawn, the element carries data-ready (points drawn), data-boundary-count, and
+   data-settled once no further level is due at the current zoom. */
 (function () {
   "use strict";
 
@@ -82,12 +83,17 @@
       return marker;
     });
     var pointGroup = L.featureGroup(markers);
+    var single = markers.length === 1 ? markers[0].getLatLng() : null;
+    var touched = false;  // once the user moves the map, the outlines no longer refit it
+    ["pointerdown", "wheel", "keydown"].forEach(function (name) {
+      element.addEventListener(name, function () { touched = true; }, { passive: true });
+    });
     var viewSet = false;
     if (markers.length === 1) {
       map.setView(markers[0].getLatLng(), Number(element.dataset.zoom || 16));
       viewSet = true;
     } else if (markers.length > 1) {
-      map.fitBounds(pointGroup.getBounds(), { padding: [20, 20], maxZoom: 16 });
+      map.fitBounds(pointGroup.getBounds(), { padding: [30, 30], maxZoom: 16 });
       viewSet = true;
     }
     pointGroup.addTo(map);
@@ -117,13 +123,33 @@
       levels.forEach(function (level) {
         element.classList.toggle("sg-labels-" + level, level === shown);
       });
+      filled.forEach(function (entry) { if (entry.level === shown) { placeLabels(entry.layer); } });
+    }
+
+    // A name sits in the middle of the part of its unit that is in view, so a unit larger than
+    // the map (zoomed in on a case) still shows its name.
+    function placeLabels(layer) {
+      var view = map.getBounds();
+      layer.eachLayer(function (unit) {
+        var tooltip = unit.getTooltip(), box = unit.getBounds();
+        if (!tooltip || !box.intersects(view)) { return; }
+        tooltip.setLatLng(L.latLngBounds(
+          [Math.max(box.getSouth(), view.getSouth()), Math.max(box.getWest(), view.getWest())],
+          [Math.min(box.getNorth(), view.getNorth()), Math.min(box.getEast(), view.getEast())]
+        ).getCenter());
+      });
     }
 
     function loadNext() {
-      if (pending || !base || loaded.length >= levels.length) { return; }
+      if (pending) { return; }
       var last = loaded[loaded.length - 1];
       // The next level once a unit of this one fills about half the map.
-      if (last && last.count && map.getZoom() < last.fitZoom - 1) { return; }
+      if (!base || loaded.length >= levels.length
+          || (last && last.count && map.getZoom() < last.fitZoom - 1)) {
+        element.dataset.settled = "1";  // nothing more to fetch at this zoom
+        return;
+      }
+      delete element.dataset.settled;
       var level = levels[loaded.length];
       pending = true;
       var url = base + (base.indexOf("?") >= 0 ? "&" : "?") + "level=" + encodeURIComponent(level);
@@ -160,6 +186,12 @@
         // Inner levels above outer ones, all below the points.
         for (var i = loaded.length - 1; i >= 0; i--) { loaded[i].layer.bringToBack(); }
       }
+      if (count && single && !touched) {
+        // One point (a case, a station): show the smallest unit around it, with its name.
+        var around = null;
+        layer.eachLayer(function (unit) { if (unit.getBounds().contains(single)) { around = unit; } });
+        if (around) { map.fitBounds(around.getBounds(), { padding: [12, 12], animate: false }); }
+      }
       boundaryCount += count;
       element.dataset.boundaryCount = String(boundaryCount);
       loaded.push({ level: level, layer: layer, count: count, fitZoom: count ? fitZoomOf(layer) : null });
@@ -171,7 +203,7 @@
     }
 
     if (!viewSet && !base) { map.setView([35, 105], 4); viewSet = true; }
-    map.on("zoomend", function () { showLabels(); loadNext(); });
+    map.on("moveend", function () { if (loaded.length) { showLabels(); } loadNext(); });
     loadNext();
   }
 
