@@ -100,7 +100,9 @@ def test_the_regions_page_draws_the_district_its_streets_and_their_names(
     page.screenshot(path="/tmp/shegong-map-regions.png")
     page.locator("#region-map .leaflet-control-zoom-out").click()
     page.wait_for_timeout(400)
-    assert set(drawn(page, "#region-map")["labels"]) == {"东城街道", "西城街道"}
+    # Zoomed out, the communities are too small for their names: an outer level's names instead.
+    zoomed_out = drawn(page, "#region-map")["labels"]
+    assert zoomed_out and set(zoomed_out) <= {"示范区", "东城街道", "西城街道"}
     assert offsite == [] and errors == []
 
 

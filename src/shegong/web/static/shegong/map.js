@@ -112,32 +112,52 @@
       return median(zooms);
     }
 
-    function showLabels() {
-      var zoom = map.getZoom(), shown = null;
-      var filled = loaded.filter(function (entry) { return entry.count; });
-      filled.forEach(function (entry) {
-        // A unit a quarter of the map wide or more has room for its name.
-        if (zoom >= entry.fitZoom - 2) { shown = entry.level; }
-      });
-      if (shown === null && filled.length) { shown = filled[0].level; }
-      levels.forEach(function (level) {
-        element.classList.toggle("sg-labels-" + level, level === shown);
-      });
-      filled.forEach(function (entry) { if (entry.level === shown) { placeLabels(entry.layer); } });
+    // The part of a unit that is in view, in container pixels (null when out of view).
+    function visibleBox(unit, view) {
+      var box = unit.getBounds();
+      if (!box.intersects(view)) { return null; }
+      var part = L.latLngBounds(
+        [Math.max(box.getSouth(), view.getSouth()), Math.max(box.getWest(), view.getWest())],
+        [Math.min(box.getNorth(), view.getNorth()), Math.min(box.getEast(), view.getEast())]
+      );
+      var nw = map.latLngToContainerPoint(part.getNorthWest());
+      var se = map.latLngToContainerPoint(part.getSouthEast());
+      return { part: part, width: se.x - nw.x, height: se.y - nw.y };
     }
 
-    // A name sits in the middle of the part of its unit that is in view, so a unit larger than
-    // the map (zoomed in on a case) still shows its name.
-    function placeLabels(layer) {
-      var view = map.getBounds();
-      layer.eachLayer(function (unit) {
-        var tooltip = unit.getTooltip(), box = unit.getBounds();
-        if (!tooltip || !box.intersects(view)) { return; }
-        tooltip.setLatLng(L.latLngBounds(
-          [Math.max(box.getSouth(), view.getSouth()), Math.max(box.getWest(), view.getWest())],
-          [Math.min(box.getNorth(), view.getNorth()), Math.min(box.getEast(), view.getEast())]
-        ).getCenter());
+    // Does each name of this level fit inside the visible part of its unit? Names sit in the
+    // middle of that part, so a unit larger than the map (zoomed in on a case) still shows its
+    // name. Returns how many of the units in view have room for their names.
+    function placeLabels(entry, apply) {
+      var view = map.getBounds(), inView = 0, fitting = 0;
+      entry.layer.eachLayer(function (unit) {
+        var tooltip = unit.getTooltip();
+        if (!tooltip) { return; }
+        var seen = visibleBox(unit, view), label = tooltip.getElement();
+        var fits = false;
+        if (seen) {
+          inView += 1;
+          if (apply) { tooltip.setLatLng(seen.part.getCenter()); }
+          fits = !label || (label.offsetWidth + 4 <= seen.width && label.offsetHeight <= seen.height);
+          if (fits) { fitting += 1; }
+        }
+        if (apply && label) { label.classList.toggle("sg-map-label-cramped", !fits); }
       });
+      return inView ? fitting / inView : 0;
+    }
+
+    function showLabels() {
+      var filled = loaded.filter(function (entry) { return entry.count; });
+      if (!filled.length) { return; }
+      // The deepest level whose names mostly fit; else the outermost, with the names that fit.
+      var shown = filled[0];
+      for (var i = filled.length - 1; i >= 0; i--) {
+        if (placeLabels(filled[i], false) >= 0.5) { shown = filled[i]; break; }
+      }
+      levels.forEach(function (level) {
+        element.classList.toggle("sg-labels-" + level, level === shown.level);
+      });
+      placeLabels(shown, true);
     }
 
     function loadNext() {
