@@ -212,3 +212,21 @@ def test_with_a_key_every_map_adds_the_tiles(
         "s => document.querySelectorAll(s + ' .leaflet-tile-pane img').length > 0", arg=selector
     )
     assert offsite and all(TILE_HOST in u and FAKE_KEY in u for u in offsite)
+
+
+def test_the_case_list_map_follows_the_filters_and_stays_open(page, offsite, district_admin, places):
+    testing.browser_log_in(page, district_admin.phone)
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto("/reports/")
+    assert not page.locator("#queue-map-card").evaluate("d => d.open")  # folded: nothing fetched
+    assert page.locator("#queue-map[data-boundary-count]").count() == 0
+    page.locator("#queue-map-card summary").click()
+    drawn(page, "#queue-map")
+    assert page.locator("#queue-map").get_attribute("data-ready") == "2"
+    page.get_by_label("区划").select_option(label="西城街道")  # htmx swaps the results
+    page.wait_for_selector("#queue-map[data-ready='1']")
+    assert page.locator("#queue-map-card").evaluate("d => d.open")  # remembered across the swap
+    assert drawn(page, "#queue-map")["paths"] > 1
+    page.reload()
+    page.wait_for_selector("#queue-map[data-ready='1']")  # and across a page load
+    assert offsite == []

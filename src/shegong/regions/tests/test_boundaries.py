@@ -143,3 +143,15 @@ def test_simplify_keeps_a_rectangle_and_drops_holes():
     assert geo.simplify(multi, 0.001)["type"] == "MultiPolygon"
     with pytest.raises(ValueError, match="Polygon"):
         geo.simplify({"type": "LineString", "coordinates": []}, 0.001)
+
+
+def test_every_demo_street_community_and_grid_has_an_outline():
+    import random
+
+    from shegong.regions.demo import region_rows
+
+    rows = region_rows("seed", random.Random(7))
+    drawn_levels = [r for r in rows if r.level in ("district", "street", "community", "grid")]
+    assert drawn_levels and all(r.boundary for r in drawn_levels)
+    for row in drawn_levels:
+        geo.validate_polygon(row.boundary)
