@@ -214,7 +214,9 @@ def test_with_a_key_every_map_adds_the_tiles(
     assert offsite and all(TILE_HOST in u and FAKE_KEY in u for u in offsite)
 
 
-def test_the_case_list_map_follows_the_filters_and_stays_open(page, offsite, district_admin, places):
+def test_the_case_list_map_follows_the_filters_and_stays_open(
+    page, offsite, district_admin, places
+):
     testing.browser_log_in(page, district_admin.phone)
     page.wait_for_url(re.compile(r"/$"))
     page.goto("/reports/")
