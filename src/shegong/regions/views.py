@@ -17,7 +17,7 @@ from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import quote_etag
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shegong.core import geo
 from shegong.core.api import problem
@@ -294,7 +294,7 @@ def _bad_level(exc: InvalidInput) -> HttpResponse:
     return problem(400, exc.detail, title="参数有误", errors=exc.errors)
 
 
-@require_GET
+@require_safe
 def boundaries(request: HttpRequest) -> HttpResponse:
     """GeoJSON outlines of one level (``?level=street``) inside the caller's scope, or inside
     ``?root=<code>`` when that region is in the scope (else 404, the same as missing)."""
@@ -314,7 +314,7 @@ def boundaries(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_boundaries(request: HttpRequest) -> HttpResponse:
     """The public maps' base layer: the district, street and community outlines of the whole
     deployment (no login; grids are staff only)."""

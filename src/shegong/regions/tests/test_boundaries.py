@@ -155,3 +155,8 @@ def test_every_demo_street_community_and_grid_has_an_outline():
     assert drawn_levels and all(r.boundary for r in drawn_levels)
     for row in drawn_levels:
         geo.validate_polygon(row.boundary)
+
+
+def test_head_is_answered_like_get_and_a_post_is_refused(client, district):
+    assert client.head(PUBLIC_URL, {"level": "street"}).status_code == 200
+    assert client.post(PUBLIC_URL, {"level": "street"}).status_code == 405
