@@ -232,3 +232,24 @@ def test_the_case_list_map_follows_the_filters_and_stays_open(
     page.reload()
     page.wait_for_selector("#queue-map[data-ready='1']")  # and across a page load
     assert offsite == []
+
+
+def test_gcj02_tiles_get_the_points_and_outlines_shifted_onto_them(
+    page, offsite, places, with_key, settings
+):
+    from shegong.core import geo
+
+    settings.SHEGONG_MAP_CRS = "gcj02"
+    page.goto(f"/public/cases/{places['case'].pk}/")
+    drawn(page, "#case-map")
+    lat, lon = page.locator("#case-map").evaluate(
+        """el => { let found = null;
+            el.sgMap.eachLayer(l => {
+                if (l instanceof L.CircleMarker) { found = l.getLatLng(); }
+            });
+            return [found.lat, found.lng]; }"""
+    )
+    stored = places["case"].public_point()
+    expected_lon, expected_lat = geo.wgs84_to_gcj02(stored[1], stored[0])
+    assert abs(lat - expected_lat) < 1e-7 and abs(lon - expected_lon) < 1e-7
+    assert abs(lat - stored[0]) > 1e-4  # it did move (a few hundred metres)

@@ -1,7 +1,7 @@
 /* Every map of the site (Leaflet 1.9.4, vendored): one element, configured by data- attributes.
 
    <div data-sg-map
-        data-tiles='{"tiles": [...], "tk": "...", "subdomains": "..."}'   tile layers, only with a key
+        data-tiles='{"tiles": [...], "tk": "...", "subdomains": "...", "crs": "wgs84"}'  only with a key
         data-boundaries="/regions/boundaries/?root=…"                      the base layer's endpoint
         data-levels="street,community,grid"                                 its levels, outer first
         data-points='[{"lat":…,"lon":…,"title":"…","url":"…","open":true}]'
@@ -27,6 +27,33 @@
     community: { color: "#3d8bcd", weight: 1.2, dashArray: "4 3" },
     grid: { color: "#8fb8de", weight: 0.8, dashArray: "2 3" }
   };
+
+  // WGS-84 → GCJ-02, for tiles declared GCJ-02 (高德/腾讯): the published formulas, the same as
+  // core/geo.py's wgs84_to_gcj02 (DOMAIN.md §8). Stored points stay WGS-84; only the drawing moves.
+  var A = 6378245.0, EE = 0.00669342162296594323;
+  function tLat(x, y) {
+    var r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(y * Math.PI) + 40.0 * Math.sin(y / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (160.0 * Math.sin(y / 12.0 * Math.PI) + 320 * Math.sin(y * Math.PI / 30.0)) * 2.0 / 3.0;
+    return r;
+  }
+  function tLon(x, y) {
+    var r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    r += (20.0 * Math.sin(6.0 * x * Math.PI) + 20.0 * Math.sin(2.0 * x * Math.PI)) * 2.0 / 3.0;
+    r += (20.0 * Math.sin(x * Math.PI) + 40.0 * Math.sin(x / 3.0 * Math.PI)) * 2.0 / 3.0;
+    r += (150.0 * Math.sin(x / 12.0 * Math.PI) + 300.0 * Math.sin(x / 30.0 * Math.PI)) * 2.0 / 3.0;
+    return r;
+  }
+  function toGcj02(lat, lon) {
+    if (lon < 72.004 || lon > 137.8347 || lat < 0.8293 || lat > 55.8271) { return [lat, lon]; }
+    var dLat = tLat(lon - 105.0, lat - 35.0), dLon = tLon(lon - 105.0, lat - 35.0);
+    var rad = lat / 180.0 * Math.PI, magic = 1 - EE * Math.sin(rad) * Math.sin(rad);
+    var sqrtMagic = Math.sqrt(magic);
+    dLat = (dLat * 180.0) / ((A * (1 - EE)) / (magic * sqrtMagic) * Math.PI);
+    dLon = (dLon * 180.0) / (A / sqrtMagic * Math.cos(rad) * Math.PI);
+    return [lat + dLat, lon + dLon];
+  }
 
   function parse(value, fallback) {
     if (!value) { return fallback; }
@@ -55,6 +82,9 @@
     var palette = (element.dataset.palette || "#dc3545,#198754").split(",");
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.5 });
     element.sgMap = map;
+    // Stored coordinates are WGS-84; drawn in the tiles' system.
+    var gcj = tiles.crs === "gcj02" && tiles.tiles && tiles.tiles.length;
+    function place(lat, lon) { return L.latLng(gcj ? toGcj02(lat, lon) : [lat, lon]); }
 
     if (tiles.tiles && tiles.tiles.length) {
       tiles.tiles.forEach(function (url) {
@@ -69,7 +99,7 @@
 
     // --- points ---
     var markers = points.map(function (point) {
-      var marker = L.circleMarker([point.lat, point.lon], {
+      var marker = L.circleMarker(place(point.lat, point.lon), {
         radius: 7, weight: 2, color: "#fff", fillOpacity: 0.9,
         fillColor: point.open === false ? palette[1] : palette[0]
       });
@@ -183,6 +213,7 @@
       var style = STYLES[level] || STYLES.grid;
       var layer = L.geoJSON(collection, {
         interactive: false,
+        coordsToLatLng: function (coords) { return place(coords[1], coords[0]); },
         style: function () {
           return { color: style.color, weight: style.weight, dashArray: style.dashArray,
                    fill: level === levels[0], fillColor: style.color, fillOpacity: 0.04 };
