@@ -33,6 +33,7 @@ from shegong.core.errors import DomainError, InvalidInput, NotFound, ShegongErro
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name, mask_phone
+from shegong.web import maps
 from shegong.web.exports import audited_xlsx
 from shegong.web.forms import add_domain_error
 
@@ -150,6 +151,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": [(report, queries.clock_of(report, now)) for report in page],
+        **_queue_map(rows),
         "tabs": _tabs(request, base, criteria.get("status", OPEN_FILTER)),
         "query": _query(request),
         "can_dispatch": can_dispatch,
@@ -159,6 +161,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render_partial_or_full(
         request, "reports/staff_queue.html", context, "reports/staff_queue_results.html"
     )
+
+
+def _queue_map(rows: QuerySet) -> dict[str, Any]:
+    """The listed cases (as filtered, every page) that have a point, for the list's map."""
+    found = rows.filter(lat__isnull=False, lon__isnull=False).values_list(
+        "pk", "lat", "lon", "category__name", "status"
+    )[: maps.MAX_POINTS]
+    points = [
+        maps.point(lat, lon, f"{pk:08d} · {category}", url=reverse("reports:detail", args=[pk]),
+                   closed=status in FINISHED)
+        for pk, lat, lon, category, status in found
+    ]  # fmt: skip
+    return {"map_points": maps.points_json(points), "map_point_count": len(points)}
 
 
 EXPORT_COLUMNS = [
@@ -396,7 +411,11 @@ def _render_detail(
         "error": error,
         "template_texts": template_texts,
         "is_finished": report.status in FINISHED,
-    }
+        "map_points": maps.points_json(
+            [maps.point(report.lat, report.lon, report.category.name,
+                        closed=report.status in FINISHED)]
+        ) if report.lat is not None and report.lon is not None else "",
+    }  # fmt: skip
     return render(request, "reports/staff_detail.html", context, status=status)
 
 
