@@ -443,6 +443,37 @@ def queue_for(user: Any) -> QuerySet:
     )
 
 
+# The queue's tabs: 在办 (what the caller holds now), 全部, or one status.
+OPEN_TAB, ALL_TAB = "", "all"
+
+
+def queue_cases(user: Any, tab: str) -> QuerySet:
+    """The cases of one tab of the queue (``OPEN_TAB``, ``ALL_TAB`` or a status): the list of
+    the tab and its count in the tab bar are both this query, so they cannot disagree.
+
+    在办 is ``queue_for``: for a department, what it holds now (an active assignment), not the
+    cases it returned or lost to 改派 that ``visible_to`` still shows on the other tabs."""
+    if tab == OPEN_TAB:
+        return queue_for(user)
+    qs = Report.objects.visible_to(user).select_related("category", "region", "lead_department")
+    return qs if tab == ALL_TAB else qs.filter(status=tab)
+
+
+def queue_tab_counts(user: Any, criteria: dict[str, Any], now: datetime) -> dict[str, int]:
+    """Tab → number of cases under the other filters ``criteria`` (two queries): the count of
+    each tab's list (``queue_cases`` filtered by ``filter_queue``)."""
+    from django.db.models import Count
+
+    base = filter_queue(Report.objects.visible_to(user), criteria, now)
+    counts: dict[str, int] = {
+        row["status"]: row["n"]
+        for row in base.order_by().values("status").annotate(n=Count("id", distinct=True))
+    }
+    counts[ALL_TAB] = sum(counts.values())
+    counts[OPEN_TAB] = filter_queue(queue_cases(user, OPEN_TAB), criteria, now).order_by().count()
+    return counts
+
+
 # --- read by stations: the new-employment workers' demands (新就业群体诉求) ------------------
 
 

@@ -23,9 +23,10 @@ from shegong.web.forms import DATE, DATE_ERRORS, NOTE, PhotosField, StyledForm
 
 from ..choices import RejectReason, Status
 from ..models import Category, Report, ResponseTemplate
+from ..queries import ALL_TAB, OPEN_TAB
 
 # The queue's status filter: "" = every open case (the working queue), "all" = every case.
-OPEN_FILTER, ALL_FILTER = "", "all"
+OPEN_FILTER, ALL_FILTER = OPEN_TAB, ALL_TAB
 STATUS_FILTERS = [(OPEN_FILTER, "在办"), (ALL_FILTER, "全部"), *Status.choices]
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, F, QuerySet
+from django.db.models import F, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -57,7 +57,6 @@ from ..actions.reports import (
 )
 from ..choices import (
     FINISHED,
-    OPEN,
     EventKind,
     RejectReason,
     Status,
@@ -103,30 +102,19 @@ def _criteria(form: QueueFilterForm) -> dict[str, Any]:
     return {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
 
 
-def _with_status(user: Any, status: str) -> QuerySet:
-    if status == OPEN_FILTER:
-        return queries.queue_for(user)
-    qs = Report.objects.visible_to(user).select_related("category", "region", "lead_department")
-    return qs if status == ALL_FILTER else qs.filter(status=status)
-
-
 def _queue_rows(user: Any, criteria: dict[str, Any], now: datetime) -> QuerySet:
     qs = queries.filter_queue(
-        _with_status(user, criteria.get("status", OPEN_FILTER)), criteria, now
+        queries.queue_cases(user, criteria.get("status", OPEN_FILTER)), criteria, now
     )
     return qs.annotate(deadline=queries.deadline_expression()).order_by(
         F("deadline").asc(nulls_last=True), "submitted_at", "pk"
     )
 
 
-def _tabs(request: HttpRequest, base: QuerySet, current: str) -> list[dict[str, Any]]:
-    counts = {
-        row["status"]: row["n"]
-        for row in base.order_by().values("status").annotate(n=Count("id", distinct=True))
-    }
-    entries = [(OPEN_FILTER, "在办", sum(n for s, n in counts.items() if s in OPEN))]
+def _tabs(request: HttpRequest, counts: dict[str, int], current: str) -> list[dict[str, Any]]:
+    entries = [(OPEN_FILTER, "在办", counts[OPEN_FILTER])]
     entries += [(s.value, s.label, counts.get(s.value, 0)) for s in Status]
-    entries.append((ALL_FILTER, "全部", sum(counts.values())))
+    entries.append((ALL_FILTER, "全部", counts[ALL_FILTER]))
     tabs = []
     for value, label, count in entries:
         if not count and value not in (current, OPEN_FILTER, ALL_FILTER):
@@ -157,16 +145,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, user=user, visible=visible, departments=departments)
     criteria = _criteria(form)
     if form.is_bound and not form.is_valid():
-        rows, base = Report.objects.none(), Report.objects.none()
+        rows, counts = Report.objects.none(), {OPEN_FILTER: 0, ALL_FILTER: 0}
     else:
-        rows, base = _queue_rows(user, criteria, now), queries.filter_queue(visible, criteria, now)
+        rows, counts = (
+            _queue_rows(user, criteria, now),
+            queries.queue_tab_counts(user, criteria, now),
+        )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     can_dispatch = user.has_perm_in_scope(Perm.REPORTS_DISPATCH)
     context = {
         "form": form,
         "page": page,
         "rows": [(report, queries.clock_of(report, now)) for report in page],
-        "tabs": _tabs(request, base, criteria.get("status", OPEN_FILTER)),
+        "tabs": _tabs(request, counts, criteria.get("status", OPEN_FILTER)),
         "query": _query(request),
         "can_dispatch": can_dispatch,
         "departments": departments if can_dispatch else [],
