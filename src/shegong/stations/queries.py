@@ -588,13 +588,7 @@ def statistics(stations: QuerySet, year: int) -> dict[str, Any]:
             "total": counts["scans"] + counts["tallied"],
         })  # fmt: skip
     station_rows.sort(key=lambda r: (-r["total"], r["name"]))
-    levels = {
-        code: (name, level)
-        for code, name, level in Region.objects.filter(code__in=list(streets)).values_list(
-            "code", "name", "level"
-        )
-    }
-    names = {code: name for code, (name, _) in levels.items()}
+    names = dict(Region.objects.filter(code__in=list(streets)).values_list("code", "name"))
     for row in station_rows:
         row["street_name"] = names.get(row["street"], row["street"])
     street_rows = [
@@ -602,7 +596,6 @@ def statistics(stations: QuerySet, year: int) -> dict[str, Any]:
             **s,
             "name": names.get(code, code),
             "total": s["scans"] + s["tallied"],
-            "is_street": levels.get(code, ("", ""))[1] == Level.STREET,
         }
         for code, s in streets.items()
     ]
