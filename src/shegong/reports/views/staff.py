@@ -76,6 +76,12 @@ from ..forms.staff import (
 from ..models import Report, ReportEvent
 
 PAGE_SIZE = 20
+# What 在办 and 全部 count (docs/metrics.md, "The queue's tabs"), shown on hover.
+TAB_TITLES = {
+    OPEN_FILTER: "正在办理的工单：部门为本部门当前承办（主办或协办）的，"
+    "不含已退回、已改派他部门的；派单台和街道为辖区内未办结、未不予受理、未并单的",
+    ALL_FILTER: "您可查看的全部工单",
+}
 DESK_LIMIT = queries.DESK_LIMIT
 BULK_LIMIT = 200
 ESCALATION_LABELS = {0: "未督办", 1: "督办（响应超时）", 2: "再次督办（办理超期）"}
@@ -123,7 +129,7 @@ def _tabs(request: HttpRequest, counts: dict[str, int], current: str) -> list[di
         params.pop("page", None)
         params["status"] = value
         tabs.append({"value": value, "label": label, "count": count, "query": params.urlencode(),
-                     "active": value == current})  # fmt: skip
+                     "active": value == current, "title": TAB_TITLES.get(value, "")})  # fmt: skip
     return tabs
 
 
