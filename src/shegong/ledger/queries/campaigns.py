@@ -43,8 +43,8 @@ def tasks_visible_to(user: Any) -> QuerySet:
 
 
 def my_open_tasks(user: Any) -> QuerySet:
-    """我的核查任务: the caller's tasks not done yet in open campaigns, the earliest due first.
-    The workbench's to-do counts this very query."""
+    """我的待办核查: the caller's unfinished tasks of open campaigns, soonest due first — the
+    list and the workbench card's count (a task of a closed campaign is no longer to do)."""
     return (
         ReviewTask.objects.filter(assignee=user, done_at=None)
         .filter(campaign__status=CampaignStatus.OPEN)

@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -57,7 +57,6 @@ from ..actions.reports import (
 )
 from ..choices import (
     FINISHED,
-    OPEN,
     EventKind,
     RejectReason,
     Status,
@@ -77,6 +76,12 @@ from ..forms.staff import (
 from ..models import Report, ReportEvent
 
 PAGE_SIZE = 20
+# What 在办 and 全部 count (docs/metrics.md, "The queue's tabs"), shown on hover.
+TAB_TITLES = {
+    OPEN_FILTER: "正在办理的工单：部门为本部门当前承办（主办或协办）的，"
+    "不含已退回、已改派他部门的；派单台和街道为辖区内未办结、未不予受理、未并单的",
+    ALL_FILTER: "您可查看的全部工单",
+}
 DESK_LIMIT = queries.DESK_LIMIT
 BULK_LIMIT = 200
 ESCALATION_LABELS = {0: "未督办", 1: "督办（响应超时）", 2: "再次督办（办理超期）"}
@@ -103,14 +108,10 @@ def _criteria(form: QueueFilterForm) -> dict[str, Any]:
     return {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
 
 
-def _tabs(request: HttpRequest, base: QuerySet, current: str) -> list[dict[str, Any]]:
-    counts = {
-        row["status"]: row["n"]
-        for row in base.order_by().values("status").annotate(n=Count("id", distinct=True))
-    }
-    entries = [(OPEN_FILTER, "在办", sum(n for s, n in counts.items() if s in OPEN))]
+def _tabs(request: HttpRequest, counts: dict[str, int], current: str) -> list[dict[str, Any]]:
+    entries = [(OPEN_FILTER, "在办", counts[OPEN_FILTER])]
     entries += [(s.value, s.label, counts.get(s.value, 0)) for s in Status]
-    entries.append((ALL_FILTER, "全部", sum(counts.values())))
+    entries.append((ALL_FILTER, "全部", counts[ALL_FILTER]))
     tabs = []
     for value, label, count in entries:
         if not count and value not in (current, OPEN_FILTER, ALL_FILTER):
@@ -119,7 +120,7 @@ def _tabs(request: HttpRequest, base: QuerySet, current: str) -> list[dict[str, 
         params.pop("page", None)
         params["status"] = value
         tabs.append({"value": value, "label": label, "count": count, "query": params.urlencode(),
-                     "active": value == current})  # fmt: skip
+                     "active": value == current, "title": TAB_TITLES.get(value, "")})  # fmt: skip
     return tabs
 
 
@@ -141,10 +142,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, user=user, visible=visible, departments=departments)
     criteria = _criteria(form)
     if form.is_bound and not form.is_valid():
-        rows, base = Report.objects.none(), Report.objects.none()
+        rows, counts = Report.objects.none(), {OPEN_FILTER: 0, ALL_FILTER: 0}
     else:
         rows = queries.queue_rows(user, criteria, now)
-        base = queries.filter_queue(visible, criteria, now)
+        counts = queries.queue_tab_counts(user, criteria, now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     can_dispatch = user.has_perm_in_scope(Perm.REPORTS_DISPATCH)
     context = {
@@ -152,7 +153,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": [(report, queries.clock_of(report, now)) for report in page],
         **_queue_map(rows),
-        "tabs": _tabs(request, base, criteria.get("status", OPEN_FILTER)),
+        "tabs": _tabs(request, counts, criteria.get("status", OPEN_FILTER)),
         "query": _query(request),
         "can_dispatch": can_dispatch,
         "departments": departments if can_dispatch else [],
