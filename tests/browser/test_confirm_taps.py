@@ -1,0 +1,120 @@
+"""Destructive taps ask first (issue 13, part 6): cancelling a sign-up and withdrawing consent on
+a phone, ending an appointment (解聘) on the desktop. Dismissing the dialog changes nothing;
+accepting it does what the button says."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from shegong import testing
+from shegong.core.perms import Role
+from shegong.reports.choices import AppointmentKind
+from shegong.reports.models import Appointment
+from shegong.stations.models import Worker
+from shegong.stations.tests.visit_fixtures import worker
+from shegong.volunteers.actions import signups
+from shegong.volunteers.models import Signup
+
+from .conftest import watch_csp
+from .test_workbench import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844},
+        has_touch=True,
+    )  # fmt: skip
+    refused = watch_csp(context)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+    assert refused == [], "the Content-Security-Policy refused something"
+
+
+def answer(page, accept: bool, asked: list[str]) -> None:
+    """Answer the next confirm() dialog, remembering its question."""
+
+    def handle(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", handle)
+
+
+def test_a_volunteer_is_asked_before_cancelling_a_sign_up(phone, district):
+    account = testing.user(Role.VOLUNTEER, district["community_a"], name="东关志愿者")
+    volunteer = testing.volunteer(district["community_a"], name="东关志愿者", account=account)
+    team = testing.team(district["community_a"], name="东关志愿服务队")
+    tomorrow = timezone.now() + timedelta(days=1)
+    activity = testing.activity(team, title="河道清理", starts_at=tomorrow)
+    signups.sign_up(activity.shifts.get(), volunteer, actor=account)
+    log_in(phone, account.phone)
+    phone.wait_for_url(re.compile(r"/m/$"))
+    phone.goto(f"/m/activities/{activity.pk}/")
+    asked: list[str] = []
+
+    answer(phone, False, asked)
+    phone.get_by_role("button", name="取消报名").click()
+    phone.wait_for_timeout(300)
+    assert asked and "取消" in asked[0] and "报名" in asked[0]
+    assert Signup.objects.get(volunteer=volunteer).status == "confirmed"
+    assert phone.get_by_text("✓ 已报名").is_visible()
+
+    answer(phone, True, asked)
+    phone.get_by_role("button", name="取消报名").click()
+    phone.get_by_role("button", name="报名这个班次").wait_for()
+    assert len(asked) == 2
+    assert Signup.objects.get(volunteer=volunteer).status == "cancelled"
+
+
+def test_a_rider_is_asked_before_withdrawing_consent(phone, district):
+    rider = worker(district["community_a"])
+    log_in(phone, rider.person.user.phone)
+    phone.wait_for_url(re.compile(r"/m/$"))
+    phone.goto("/m/worker/withdraw/")
+    asked: list[str] = []
+
+    answer(phone, False, asked)
+    phone.get_by_role("button", name="确认撤回同意并注销").click()
+    phone.wait_for_timeout(300)
+    assert asked and "不能恢复" in asked[0]
+    assert Worker.objects.live().count() == 1
+    assert phone.url.endswith("/m/worker/withdraw/")
+
+    answer(phone, True, asked)
+    phone.get_by_role("button", name="确认撤回同意并注销").click()
+    phone.wait_for_url(re.compile(r"/m/$"))
+    assert Worker.objects.live().count() == 0
+
+
+def test_staff_are_asked_before_ending_an_appointment(page, district, district_admin):
+    supervisor = testing.user(Role.WORKER, district["community_a"], name="骑手小王")
+    appointment = Appointment.objects.create(
+        user=supervisor, kind=AppointmentKind.SUPERVISOR, appointed_by="示范区城管局",
+        region=district["community_a"], appointed_on=timezone.localdate() - timedelta(days=30),
+    )  # fmt: skip
+    log_in(page, district_admin.phone)
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto("/reports/appointments/")
+    asked: list[str] = []
+
+    answer(page, False, asked)
+    page.get_by_role("button", name="解聘").click()
+    page.wait_for_timeout(300)
+    assert asked == ["确定解聘？"]
+    appointment.refresh_from_db()
+    assert appointment.ended_on is None
+
+    answer(page, True, asked)
+    page.get_by_role("button", name="解聘").click()
+    page.get_by_text("已解聘").first.wait_for()
+    appointment.refresh_from_db()
+    assert appointment.ended_on == timezone.localdate()
