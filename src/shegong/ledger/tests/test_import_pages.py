@@ -4,6 +4,7 @@ the error workbook download, templates, and the outsider."""
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -164,6 +165,9 @@ def test_every_template_downloads(client, street_a_staff, table):
     client.force_login(street_a_staff)
     response = client.get(reverse("ledger:import_template", args=[table]))
     assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith(f'attachment; filename="{table}-template.xlsx"; filename*=')
+    assert quote("导入模板.xlsx") in disposition
     assert openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]["A1"].value
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -209,6 +210,11 @@ def test_a_certificate_is_issued_shown_downloaded_and_revoked(
     pdf = client.get(reverse("volunteers:certificate_pdf", args=[cert.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    # Named in Chinese (RFC 5987), with an ASCII name for old clients.
+    assert pdf["Content-Disposition"] == (
+        f'inline; filename="certificate-{cert.serial}.pdf"; '
+        f"filename*=UTF-8''{quote('志愿服务证明')}-{cert.serial}.pdf"
+    )
     listing = client.get(reverse("volunteers:certificates")).content.decode()
     assert cert.serial in listing
     response = client.post(reverse("volunteers:certificate_revoke", args=[cert.pk]), {"reason": ""})
