@@ -146,5 +146,6 @@ mobile_patterns: list = [
 public_patterns: list = [
     path("activities/", public.public_activities, name="activities"),
     path("volunteers/stars/", public.public_stars, name="stars"),
+    path("certificates/", public.certificate_check, name="certificate_check"),
     path("certificates/<str:serial>/", public.public_certificate, name="certificate"),
 ]
