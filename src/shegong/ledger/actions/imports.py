@@ -233,6 +233,7 @@ class _Import:
         try:
             return schema.model_validate(values)
         except ValidationError as exc:
+            failed = set()
             for item in exc.errors(include_url=False):
                 column = str(item["loc"][0]) if item.get("loc") else ""
                 if item["type"] == "value_error":
@@ -242,7 +243,31 @@ class _Import:
                     if item["type"] == "missing" and column:
                         message = f"{self.table.field(column).label}{message}"
                 self.error(number, column, message)
+                failed.add(column)
+            self.check_scope_of_invalid(number, values, failed)
             return None
+
+    def check_scope_of_invalid(self, number: int, values: dict[str, Any], failed: set[str]) -> None:
+        """A row whose format is wrong is still checked against the importer's scope (its
+        region, the registered unit it names), so one pass lists a row's format and scope
+        errors together instead of the scope error only once the format is fixed."""
+        if "region" in values and "region" not in failed:
+            try:
+                code = _code_text(values["region"])
+            except ValueError:
+                code = ""
+            if code:
+                self.check_region(number, code)
+        column = "organization_credit_code"
+        if column in values and column not in failed and self.actor is not None:
+            try:
+                code = _org_code(values[column])
+            except ValueError:
+                code = ""
+            if code:
+                org = Organization.objects.filter(credit_code=code).only("region").first()
+                if org is None or not self.in_scope(org.region_id):
+                    self.error(number, column, f"单位 {code} 未登记或不在您的工作范围内")
 
     def check_region(self, number: int, code: str) -> bool:
         if code not in self.regions:
