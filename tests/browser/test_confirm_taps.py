@@ -17,7 +17,7 @@ from shegong.reports.models import Appointment
 from shegong.stations.models import Worker
 from shegong.stations.tests.visit_fixtures import worker
 from shegong.volunteers.actions import signups
-from shegong.volunteers.models import Signup
+from shegong.volunteers.models import Signup, TeamMember
 
 from .conftest import watch_csp
 from .test_workbench import log_in
@@ -118,3 +118,28 @@ def test_staff_are_asked_before_ending_an_appointment(page, district, district_a
     page.get_by_text("已解聘").first.wait_for()
     appointment.refresh_from_db()
     assert appointment.ended_on == timezone.localdate()
+
+
+def test_a_volunteer_is_asked_before_leaving_a_team(phone, district):
+    account = testing.user(Role.VOLUNTEER, district["community_a"], name="东关队员")
+    volunteer = testing.volunteer(district["community_a"], name="东关队员", account=account)
+    team = testing.team(district["community_a"], name="东关助老服务队")
+    member = TeamMember.objects.create(team=team, volunteer=volunteer)
+    log_in(phone, account.phone)
+    phone.wait_for_url(re.compile(r"/m/$"))
+    phone.goto("/m/volunteer/")
+    asked: list[str] = []
+
+    answer(phone, False, asked)
+    phone.get_by_role("button", name="退出东关助老服务队").click()
+    phone.wait_for_timeout(300)
+    assert asked and "确定退出「东关助老服务队」" in asked[0]
+    member.refresh_from_db()
+    assert member.left_on is None
+
+    answer(phone, True, asked)
+    phone.get_by_role("button", name="退出东关助老服务队").click()
+    phone.get_by_text("您已退出「东关助老服务队」").wait_for()
+    member.refresh_from_db()
+    assert member.left_on == timezone.localdate()
+    assert phone.get_by_text("还没有加入队伍。").is_visible()

@@ -31,7 +31,7 @@ from shegong.core.pii import mask_id_number, mask_name, mask_phone
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.queries import h5_region_groups
 from shegong.volunteers import consent
-from shegong.volunteers.actions import registration, skills
+from shegong.volunteers.actions import registration, skills, teams
 from shegong.volunteers.choices import TeamRole, VolunteerStatus
 from shegong.volunteers.forms.people import (
     GuardianForm,
@@ -473,6 +473,27 @@ def m_home(request: HttpRequest) -> HttpResponse:
     volunteer = access.volunteer_of(request.user)
     if volunteer is None:
         return redirect("volunteers_m:register")
+    return _render_m_home(request, volunteer)
+
+
+@require_POST
+def m_team_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """退出队伍 (H5): the volunteer leaves one of their own teams (the page asks first)."""
+    volunteer = access.volunteer_of(request.user)
+    if volunteer is None:
+        return redirect("volunteers_m:register")
+    try:
+        member = teams.leave_team(pk, actor=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return _render_m_home(request, volunteer, status=exc.status)
+    messages.success(request, f"您已退出「{member.team.name}」")
+    return redirect_after_write(request, reverse("volunteers_m:home"))
+
+
+def _render_m_home(
+    request: HttpRequest, volunteer: Volunteer, *, status: int = 200
+) -> HttpResponse:
     memberships = list(
         volunteer.memberships.filter(left_on__isnull=True)
         .select_related("team")
@@ -491,7 +512,7 @@ def m_home(request: HttpRequest) -> HttpResponse:
         "my_activities_url": reverse("volunteers_m:my_activities"),
         "hours_url": reverse("volunteers_m:hours"),
     }
-    return render(request, "volunteers/m_volunteer_home.html", context)
+    return render(request, "volunteers/m_volunteer_home.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
