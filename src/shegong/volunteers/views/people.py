@@ -479,14 +479,12 @@ def m_home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def m_team_leave(request: HttpRequest, pk: int) -> HttpResponse:
     """退出队伍 (H5): the volunteer leaves one of their own teams (the page asks first)."""
-    volunteer = access.volunteer_of(request.user)
-    if volunteer is None:
-        return redirect("volunteers_m:register")
     try:
+        # Someone else's membership (or no volunteer profile at all) is NotFound: 404.
         member = teams.leave_team(pk, actor=request.user, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.detail)
-        return _render_m_home(request, volunteer, status=exc.status)
+        return _render_m_home(request, access.my_volunteer(request.user), status=exc.status)
     messages.success(request, f"您已退出「{member.team.name}」")
     return redirect_after_write(request, reverse("volunteers_m:home"))
 
