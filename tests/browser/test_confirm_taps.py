@@ -143,3 +143,26 @@ def test_a_volunteer_is_asked_before_leaving_a_team(phone, district):
     member.refresh_from_db()
     assert member.left_on == timezone.localdate()
     assert phone.get_by_text("还没有加入队伍。").is_visible()
+
+
+def test_a_volunteer_is_asked_before_leaving_volunteer_service(phone, district):
+    account = testing.user(Role.VOLUNTEER, district["community_a"], name="东关志愿者")
+    volunteer = testing.volunteer(district["community_a"], name="东关志愿者", account=account)
+    log_in(phone, account.phone)
+    phone.wait_for_url(re.compile(r"/m/$"))
+    phone.goto("/m/volunteer/")
+    asked: list[str] = []
+
+    answer(phone, False, asked)
+    phone.get_by_role("button", name="退出志愿服务").click()
+    phone.wait_for_timeout(300)
+    assert asked and "确定退出志愿服务？" in asked[0]
+    volunteer.refresh_from_db()
+    assert volunteer.status == "active"
+
+    answer(phone, True, asked)
+    phone.get_by_role("button", name="退出志愿服务").click()
+    phone.get_by_text("您已退出志愿服务").first.wait_for()
+    volunteer.refresh_from_db()
+    assert volunteer.status == "left"
+    assert phone.get_by_role("button", name="重新加入志愿服务").is_visible()

@@ -126,6 +126,7 @@ mobile_patterns: list = [
     path("volunteer/register/", people.m_register, name="register"),
     path("volunteer/edit/", people.m_edit, name="edit"),
     path("volunteer/teams/<int:pk>/leave/", people.m_team_leave, name="team_leave"),
+    path("volunteer/status/", people.m_status, name="status"),
     path("activities/", mobile.m_activities, name="activities"),
     path("activities/mine/", mobile.m_my_activities, name="my_activities"),
     path("activities/<int:pk>/", mobile.m_activity, name="activity"),

@@ -489,6 +489,31 @@ def m_team_leave(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect_after_write(request, reverse("volunteers_m:home"))
 
 
+# What the volunteer's own status buttons say after the change (H5 服务状态).
+STATUS_DONE = {
+    VolunteerStatus.ACTIVE: "已恢复志愿服务",
+    VolunteerStatus.PAUSED: "已暂停志愿服务，恢复前不能报名活动",
+    VolunteerStatus.LEFT: "您已退出志愿服务",
+}
+
+
+@require_POST
+def m_status(request: HttpRequest) -> HttpResponse:
+    """暂停、恢复或退出志愿服务 (H5): the volunteer changes their own status (the page asks
+    before leaving). Leaving ends their team memberships; hours and certificates stay."""
+    volunteer = access.my_volunteer(request.user)
+    status = request.POST.get("status", "")
+    try:
+        registration.change_status(
+            volunteer, actor=request.user, status=status, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return _render_m_home(request, volunteer, status=exc.status)
+    messages.success(request, STATUS_DONE[VolunteerStatus(status)])
+    return redirect_after_write(request, reverse("volunteers_m:home"))
+
+
 def _render_m_home(
     request: HttpRequest, volunteer: Volunteer, *, status: int = 200
 ) -> HttpResponse:
@@ -506,6 +531,7 @@ def _render_m_home(
         "availability": registration.describe_availability(volunteer.availability),
         "memberships": memberships,
         "leader_role": TeamRole.LEADER,
+        "statuses": VolunteerStatus,
         "activities_url": reverse("volunteers_m:activities"),
         "my_activities_url": reverse("volunteers_m:my_activities"),
         "hours_url": reverse("volunteers_m:hours"),
