@@ -1,4 +1,5 @@
-"""Destructive taps ask first (issue 13, part 6): cancelling a sign-up and withdrawing consent on
+"""Destructive taps ask first (issue 13, part 6): cancelling a sign-up, leaving a team or the
+service, withdrawing a certificate request and withdrawing consent on
 a phone, ending an appointment (解聘) on the desktop. Dismissing the dialog changes nothing;
 accepting it does what the button says."""
 
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -16,8 +18,8 @@ from shegong.reports.choices import AppointmentKind
 from shegong.reports.models import Appointment
 from shegong.stations.models import Worker
 from shegong.stations.tests.visit_fixtures import worker
-from shegong.volunteers.actions import signups
-from shegong.volunteers.models import Signup, TeamMember
+from shegong.volunteers.actions import certificate_requests, signups
+from shegong.volunteers.models import ServiceRecord, Signup, TeamMember
 
 from .conftest import watch_csp
 from .test_workbench import log_in
@@ -166,3 +168,35 @@ def test_a_volunteer_is_asked_before_leaving_volunteer_service(phone, district):
     volunteer.refresh_from_db()
     assert volunteer.status == "left"
     assert phone.get_by_role("button", name="重新加入志愿服务").is_visible()
+
+
+def test_a_volunteer_is_asked_before_withdrawing_a_certificate_request(phone, district):
+    community = district["community_a"]
+    account = testing.user(Role.VOLUNTEER, community, name="李小红")
+    volunteer = testing.volunteer(community, name="李小红", account=account)
+    team = testing.team(community, name="东关助老服务队", phone="0551-6000001")
+    day = timezone.localdate() - timedelta(days=3)
+    ServiceRecord.objects.create(
+        volunteer=volunteer, team=team, region=community, kind="manual", status="approved",
+        content="陪伴独居老人", served_on=day, hours=Decimal("4.50"),
+    )  # fmt: skip
+    request = certificate_requests.request_certificate(
+        volunteer, team, actor=account, period_start=day, period_end=day, purpose="升学"
+    )
+    log_in(phone, account.phone)
+    phone.wait_for_url(re.compile(r"/m/$"))
+    phone.goto("/m/volunteer/hours/")
+    asked: list[str] = []
+
+    answer(phone, False, asked)
+    phone.get_by_role("button", name="撤回向东关助老服务队的申请").click()
+    phone.wait_for_timeout(300)
+    assert asked == ["确定撤回向东关助老服务队提出的证明申请？"]
+    request.refresh_from_db()
+    assert request.status == "requested"
+
+    answer(phone, True, asked)
+    phone.get_by_role("button", name="撤回向东关助老服务队的申请").click()
+    phone.get_by_role("button", name="撤回向东关助老服务队的申请").wait_for(state="detached")
+    request.refresh_from_db()
+    assert request.status == "withdrawn"
