@@ -392,11 +392,16 @@ def region_import(request: HttpRequest) -> HttpResponse:
 
 def region_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """One import job: its progress while it runs, then what it imported or every error."""
+    from . import importer
+
     job = _import_job(request, pk)  # someone else's job is 404, as if missing
     require_perm(request.user, Perm.REGIONS_MANAGE)
     context: dict[str, Any] = {"job": job, "result": job.result}
     if job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED):
-        context["errors"] = job.result.get("errors", [])[:SHOWN_ERRORS]
+        context["errors"] = [
+            {**e, "label": importer.FIELD_LABELS.get(e.get("field") or "", e.get("field") or "")}
+            for e in job.result.get("errors", [])[:SHOWN_ERRORS]
+        ]
         context["more_errors"] = max(job.result.get("error_count", 0) - SHOWN_ERRORS, 0)
     return render(request, "regions/import_job.html", context)
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
+from shegong.core.downloads import content_disposition
 from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
@@ -62,7 +63,9 @@ def poster(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     url = request.build_absolute_uri(qr.checkin_path(station))
     body = qr.poster_pdf(station, url) if fmt == "pdf" else qr.poster_png(station, url)
     response = HttpResponse(body, content_type=POSTER_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="station-{station.pk}-poster.{fmt}"'
+    response["Content-Disposition"] = content_disposition(
+        f"驿站签到海报-{station.name}.{fmt}", fallback=f"station-{station.pk}-poster.{fmt}"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
