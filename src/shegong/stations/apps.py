@@ -9,10 +9,11 @@ class StationsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu
+        from . import menu, todos
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
+        registry.todos.add(*todos.TODOS)
         registry.api_routers.add(
             registry.ApiRouter(
                 "/stations", "shegong.stations.api.stations.router", "驿站", order=40
