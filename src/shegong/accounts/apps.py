@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
         from . import menu, signals  # noqa: F401  (signals audits axes login failures and lockouts)
 
         registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.api_routers.add(
             registry.ApiRouter("", "shegong.accounts.api.router", "账号", order=0)
         )

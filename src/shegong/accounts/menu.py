@@ -1,7 +1,7 @@
 """The accounts' entries of the left menu, in the shell's 系统管理 and 个人 groups."""
 
 from shegong.core.perms import Perm
-from shegong.core.registry import MenuEntry
+from shegong.core.registry import MenuEntry, ObjectPage
 from shegong.web.menu import PERSONAL, SYSTEM
 
 ENTRIES = [
@@ -9,4 +9,9 @@ ENTRIES = [
     MenuEntry(*PERSONAL, "访问令牌", "accounts:tokens", "key", order=20),
     MenuEntry(*PERSONAL, "修改密码", "password_change", "lock", order=30),
     MenuEntry(*PERSONAL, "两步验证", "otp_manage", "shield-lock", order=40),
+]
+
+# The pages the audit trail links its entries' objects to.
+OBJECT_PAGES = [
+    ObjectPage("accounts.user", "accounts:user"),
 ]

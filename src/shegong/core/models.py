@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import models, router, transaction
 from django.utils import timezone
@@ -74,6 +75,34 @@ def chain_anchor(using: str = "default") -> tuple[int, str]:
     return row or (0, auditchain.GENESIS)
 
 
+# The channels an entry came through (``AuditEvent.via``, set by ``audit.audit_context``).
+VIA_LABELS = {
+    "web": "网页",
+    "api": "接口",
+    "cli": "命令行",
+    "task": "后台任务",
+    "system": "系统",
+}
+
+
+def model_of(label: str) -> type[models.Model] | None:
+    """The model a label such as ``reports.report`` names, or None."""
+    if not label:
+        return None
+    try:
+        return django_apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def model_name(label: str) -> str:
+    """The Chinese name of the model a label names ("记录证明申请"), for people to read: a model
+    without a Chinese verbose_name (Django's default is English) is just "对象"."""
+    model = model_of(label)
+    name = str(model._meta.verbose_name) if model is not None else ""
+    return name if name and not name.isascii() else ("对象" if label else "")
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, in which region, when and from where. Append-only."""
 
@@ -132,6 +161,20 @@ class AuditEvent(models.Model):
             return VERB_LABELS[Verb(self.verb)]
         except ValueError:
             return str(self.verb)
+
+    @property
+    def via_label(self) -> str:
+        return VIA_LABELS.get(self.via, self.via)
+
+    @property
+    def target_model(self) -> type[models.Model] | None:
+        """The model ``target_type`` names (a label such as ``reports.report``), if it exists."""
+        return model_of(self.target_type)
+
+    @property
+    def target_type_label(self) -> str:
+        """The Chinese name of the target's kind ("记录证明申请"), never the model label."""
+        return model_name(self.target_type)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

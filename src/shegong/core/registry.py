@@ -16,8 +16,9 @@ The workbench home shows the registered to-dos (``todos``: "待办", each a coun
 its filtered list, oldest first) and cards, the left menu the registered entries, ``shegong
 check`` runs the registered checks, ``/api/v1/`` mounts the registered routers and ``shegong
 loaddemo`` runs the registered loaders, each in ``order`` (then registration order, which is the
-order of ``INSTALLED_APPS``). Periodic scans have their own registry (``core.scans``), and so do
-notification events (``core.notify``).
+order of ``INSTALLED_APPS``). The audit pages link an entry's object to the page its app
+registered for the model (``object_pages``). Periodic scans have their own registry
+(``core.scans``), and so do notification events (``core.notify``).
 
 Menu predicates, card and to-do functions are callables (the app's ``menu.py``, ``cards.py``
 and ``todos.py`` import its queries). Routers, checks and demo loaders may be dotted paths,
@@ -203,9 +204,30 @@ class DemoLoader:
         return self.name
 
 
+# --- object pages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectPage:
+    """The staff page that shows one kind of object, so the audit trail can link the objects
+    it names: ``model`` is the model's label (``reports.report``, as ``AuditEvent.target_type``
+    stores it); ``url_name`` takes the object's primary key, or nothing when ``pk`` is False (a
+    list that holds the object, for objects without a page of their own)."""
+
+    model: str
+    url_name: str
+    pk: bool = True
+    order: int = 0
+
+    @property
+    def key(self) -> str:
+        return self.model
+
+
 menu: Registry[MenuEntry] = Registry("menu")
 cards: Registry[Card] = Registry("cards")
 todos: Registry[Todo] = Registry("todos")
 checks: Registry[Check] = Registry("checks")
 api_routers: Registry[ApiRouter] = Registry("api_routers")
 demo_loaders: Registry[DemoLoader] = Registry("demo_loaders")
+object_pages: Registry[ObjectPage] = Registry("object_pages")

@@ -12,6 +12,7 @@ class LedgerConfig(AppConfig):
         from . import cards, menu, scans, todos  # noqa: F401  (scans registers scans and events)
 
         registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.cards.add(*cards.CARDS)
         registry.todos.add(*todos.TODOS)
         registry.api_routers.add(

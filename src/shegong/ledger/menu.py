@@ -1,7 +1,7 @@
 """The left menu's 台账与党建 group."""
 
 from shegong.core.perms import Perm
-from shegong.core.registry import MenuEntry
+from shegong.core.registry import MenuEntry, ObjectPage
 
 GROUP = ("台账与党建", 20)
 VIEW = Perm.LEDGER_VIEW
@@ -18,4 +18,13 @@ ENTRIES = [
     MenuEntry(*GROUP, "我的核查任务", "ledger:my_tasks", "check2-square", perm=VIEW),
     MenuEntry(*GROUP, "指导走访", "ledger:visits", "journal-text", perm=VIEW),
     MenuEntry(*GROUP, "导入台账", "ledger:import", "upload", perm=Perm.LEDGER_IMPORT),
+]
+
+# The pages the audit trail links its entries' objects to.
+OBJECT_PAGES = [
+    ObjectPage("ledger.organization", "ledger:organization"),
+    ObjectPage("ledger.person", "ledger:person"),
+    ObjectPage("ledger.partyorganization", "ledger:party_org"),
+    ObjectPage("ledger.reviewcampaign", "ledger:campaign"),
+    ObjectPage("ledger.reviewtask", "ledger:task"),
 ]

@@ -46,6 +46,7 @@ urlpatterns: list = [
     ),
     path("party-orgs/<int:pk>/convert/", records.party_org_convert, name="party_org_convert"),
     # coverage and the party-building rules
+    path("rules/", coverage.rules_page, name="rules"),
     path("coverage/", coverage.coverage, name="coverage"),
     path("should-establish/", coverage.should_establish, name="should_establish"),
     path("completeness/", coverage.completeness, name="completeness"),

@@ -14,7 +14,7 @@ from shegong.core.schemas import PagePagination, problem_responses
 
 from . import actions, queries
 from .actions import RegionRow
-from .models import Region
+from .models import Region, join_names
 from .schemas import Located, LocateQuery, RegionDetail, RegionFilter, RegionIn, RegionOut, path_of
 
 router = Router()
@@ -60,7 +60,7 @@ def locate(request: HttpRequest, point: Query[LocateQuery]) -> Any:
         name=found.region.name,
         level=found.region.level,
         path=[{"code": r.code, "name": r.name, "level": r.level} for r in path],
-        full_name="".join(r.name for r in path),
+        full_name=join_names(r.name for r in path),
         method=found.method,
         distance_m=found.distance_m,
         point={"lat": lat, "lon": lon},

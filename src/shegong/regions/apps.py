@@ -12,6 +12,7 @@ class RegionsConfig(AppConfig):
         from . import cards, menu
 
         registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.cards.add(*cards.CARDS)
         registry.api_routers.add(
             registry.ApiRouter("/regions", "shegong.regions.api.router", "区划", order=10)

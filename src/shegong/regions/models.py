@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -78,7 +79,7 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
-        return "".join(r.name for r in self.path)
+        return join_names(r.name for r in self.path)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         from shegong.core import geo
@@ -86,6 +87,19 @@ class Region(models.Model):
         box = geo.bbox(self.boundary) if self.boundary else None
         self.min_lat, self.max_lat, self.min_lon, self.max_lon = box or (None,) * 4
         super().save(*args, **kwargs)
+
+
+def join_names(names: Iterable[str]) -> str:
+    """The names of a path joined into one full name, each said once: a grid named after its
+    community ("文峰社区第一网格" under "文峰社区") replaces its parent's name instead of
+    repeating it ("文峰社区文峰社区第一网格")."""
+    parts: list[str] = []
+    for name in names:
+        if parts and name.startswith(parts[-1]):
+            parts[-1] = name
+        else:
+            parts.append(name)
+    return "".join(parts)
 
 
 def ancestor_codes(code: str) -> list[str]:

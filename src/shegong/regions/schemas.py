@@ -5,7 +5,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from .choices import Level
-from .models import Region
+from .models import Region, join_names
 
 Crs = Literal["wgs84", "gcj02", "bd09"]
 
@@ -65,7 +65,7 @@ class RegionDetail(RegionOut):
 
     @staticmethod
     def resolve_full_name(obj: Region) -> str:
-        return "".join(r.name for r in path_of(obj))
+        return join_names(r.name for r in path_of(obj))
 
 
 class RegionFilter(Schema):

@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
         from . import menu, scans, todos  # noqa: F401  (scans registers the SLA scan and events)
 
         registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.todos.add(*todos.TODOS)
         registry.api_routers.add(
             registry.ApiRouter("/reports", "shegong.reports.api.reports.router", "随手拍", order=30)

@@ -436,7 +436,22 @@ class ReportEvent(models.Model):
         indexes = [models.Index(fields=["report", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.report_id} {self.get_kind_display()}"
+        return f"{self.report_id} {self.kind_label}"
+
+    @property
+    def is_automatic(self) -> bool:
+        """Written by the system on someone's behalf (the acknowledgement on transfer), not by a
+        person: the timeline must not show it as the department's own note."""
+        return bool((self.data or {}).get("auto")) and self.kind == EventKind.NOTE
+
+    @property
+    def kind_label(self) -> str:
+        return "自动回复" if self.is_automatic else self.get_kind_display()
+
+    @property
+    def by_label(self) -> str:
+        """Who the timeline names: the system for an automatic reply, else ``actor_label``."""
+        return "系统自动发送" if self.is_automatic else self.actor_label
 
 
 class Follower(models.Model):

@@ -32,6 +32,7 @@ urlpatterns = [
     # supervisor board, metrics and appointments
     path("board/", board.board, name="board"),
     path("board/export/", board.metrics_export, name="metrics_export"),
+    path("board/definitions/", board.definitions, name="definitions"),
     path("appointments/", board.appointments, name="appointments"),
     path("appointments/new/", board.appoint, name="appoint"),
     path("appointments/export/", board.appointments_export, name="appointments_export"),

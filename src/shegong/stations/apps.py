@@ -12,6 +12,7 @@ class StationsConfig(AppConfig):
         from . import menu, todos
 
         registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.todos.add(*todos.TODOS)
         registry.api_routers.add(
             registry.ApiRouter(

@@ -1,7 +1,7 @@
 """The left menu's 暖新驿站 group."""
 
 from shegong.core.perms import Perm
-from shegong.core.registry import MenuEntry
+from shegong.core.registry import MenuEntry, ObjectPage
 
 GROUP = ("暖新驿站", 40)
 VIEW = Perm.STATIONS_VIEW
@@ -13,4 +13,12 @@ ENTRIES = [
     MenuEntry(*GROUP, "关爱活动", "stations:campaigns", "gift", perm=VIEW),
     MenuEntry(*GROUP, "保险批次", "stations:insurance", "shield-check", perm=VIEW),
     MenuEntry(*GROUP, "先锋岗与典型", "stations:vanguard", "award", perm=VIEW),
+]
+
+# The pages the audit trail links its entries' objects to.
+OBJECT_PAGES = [
+    ObjectPage("stations.station", "stations:detail"),
+    ObjectPage("stations.worker", "stations:worker"),
+    ObjectPage("stations.carecampaign", "stations:campaign"),
+    ObjectPage("stations.insurancebatch", "stations:insurance_batch"),
 ]

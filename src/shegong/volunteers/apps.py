@@ -12,6 +12,7 @@ class VolunteersConfig(AppConfig):
         from . import menu, scans, todos  # noqa: F401  (scans registers the scans and events)
 
         registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.todos.add(*todos.TODOS)
         ApiRouter = registry.ApiRouter
         registry.api_routers.add(

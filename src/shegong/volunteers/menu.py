@@ -2,7 +2,7 @@
 team's pages (teams, activities, hours review, certificates)."""
 
 from shegong.core.perms import Perm
-from shegong.core.registry import MenuEntry
+from shegong.core.registry import MenuEntry, ObjectPage
 from shegong.volunteers.queries.access import leads_a_team
 
 GROUP = ("志愿服务", 50)
@@ -25,4 +25,16 @@ ENTRIES = [
     MenuEntry(*GROUP, "志愿服务统计", "volunteers:statistics", "bar-chart", perm=VIEW),
     MenuEntry(*GROUP, "专业社工", "volunteers:social_workers", "person-workspace", perm=VIEW),
     MenuEntry(*GROUP, "技能目录", "volunteers:skills", "tools", perm=Perm.VOLUNTEERS_MANAGE),
+]
+
+# The pages the audit trail links its entries' objects to.
+OBJECT_PAGES = [
+    ObjectPage("volunteers.volunteer", "volunteers:volunteer"),
+    ObjectPage("volunteers.team", "volunteers:team"),
+    ObjectPage("volunteers.socialworker", "volunteers:social_worker"),
+    ObjectPage("volunteers.activity", "volunteers:activity"),
+    ObjectPage("volunteers.servicerecord", "volunteers:record"),
+    ObjectPage("volunteers.certificate", "volunteers:certificate"),
+    ObjectPage("volunteers.certificaterequest", "volunteers:certificates", pk=False),
+    ObjectPage("volunteers.training", "volunteers:training"),
 ]

@@ -123,7 +123,7 @@ class VolunteerSkill(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.volunteer_id}: {self.skill_id}"
+        return f"志愿者技能 {self.pk}"
 
 
 class Team(models.Model):
@@ -192,7 +192,7 @@ class TeamMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.team_id} ← {self.volunteer_id}"
+        return f"队员 {self.pk}"
 
 
 class SocialWorker(models.Model):
@@ -247,7 +247,7 @@ class Stationing(models.Model):
         ordering = ["-starts_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.social_worker_id} @ {self.region_id}"
+        return f"社工驻点 {self.pk}"
 
 
 class Pairing(models.Model):
@@ -270,7 +270,7 @@ class Pairing(models.Model):
         ordering = ["-starts_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.social_worker_id} ↔ {self.region_id}"
+        return f"结对帮扶 {self.pk}"
 
 
 class GuidanceLog(models.Model):
@@ -362,7 +362,7 @@ class Shift(models.Model):
         ordering = ["starts_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.activity_id} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"班次 {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class Signup(models.Model):
@@ -390,7 +390,7 @@ class Signup(models.Model):
         indexes = [models.Index(fields=["shift", "status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.shift_id} ← {self.volunteer_id} ({self.status})"
+        return f"报名 {self.pk}（{self.get_status_display()}）"
 
 
 class ServiceRecord(models.Model):
@@ -475,7 +475,7 @@ class ServiceRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.volunteer_id} {self.served_on} {self.hours}h"
+        return f"服务记录 {self.served_on} {self.hours} 小时"
 
 
 class Certificate(models.Model):
@@ -565,7 +565,7 @@ class CertificateRequest(models.Model):
         indexes = [models.Index(fields=["team", "status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.volunteer_id} → {self.team_id} ({self.status})"
+        return f"记录证明申请 {self.pk}（{self.get_status_display()}）"
 
     @property
     def days_waiting(self) -> int:
@@ -635,7 +635,7 @@ class TrainingAttendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.training_id} ← {self.volunteer_id}"
+        return f"参训记录 {self.pk}"
 
 
 class Award(models.Model):

@@ -7,13 +7,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from shegong.core import registry
 from shegong.core.audit import VERB_LABELS, Verb
 from shegong.core.errors import NotFound
-from shegong.core.models import AuditEvent, JobRun, Notification, ScanState, WorkerHeartbeat
+from shegong.core.models import (
+    VIA_LABELS,
+    AuditEvent,
+    JobRun,
+    Notification,
+    ScanState,
+    WorkerHeartbeat,
+    model_name,
+)
 from shegong.core.perms import reads_full_audit
 from shegong.core.scans import SCANS
 from shegong.core.scope import in_subtree
@@ -106,8 +118,15 @@ def search_audit(user: Any, search: AuditFilter) -> QuerySet[AuditEvent]:
         qs = qs.filter(verb=search.verb)
     if search.target:
         keyword = search.target.strip()
+        # The page shows an object's kind by its Chinese name ("志愿服务队伍"): search by it too.
+        kinds = [
+            model._meta.label_lower
+            for model in django_apps.get_models()
+            if keyword in str(model._meta.verbose_name)
+        ]
         qs = qs.filter(
             Q(target_type__icontains=keyword)
+            | Q(target_type__in=kinds)
             | Q(target_id=keyword)
             | Q(target_label__icontains=keyword)
         )
@@ -134,6 +153,238 @@ def audit_region_choices(user: Any) -> list[tuple[str, str]]:
     )
     indent = {Level.DISTRICT: 0, Level.STREET: 1, Level.COMMUNITY: 2}
     return [(code, "　" * indent.get(Level(level), 0) + name) for code, name, level in rows]
+
+
+def object_url(event: AuditEvent) -> str:
+    """The page of the object an entry names, as its app registered it (``object_pages``), or
+    "" when there is none. The page checks access itself: a link is no permission."""
+    page = next((p for p in registry.object_pages if p.model == event.target_type), None)
+    if page is None or (page.pk and not event.target_id):
+        return ""
+    try:
+        return reverse(page.url_name, args=[event.target_id] if page.pk else [])
+    except NoReverseMatch:
+        return ""
+
+
+# Chinese names of the keys actions put into an entry's ``data`` that are not a field of the
+# target's model (a field is named by its own verbose_name).
+DETAIL_LABELS = {
+    "regions": "区划",
+    "departments": "部门",
+    "users": "账号",
+    "ledger": "台账组织",
+    "ledger.organizations": "组织",
+    "ledger.people": "人员",
+    "ledger.party_members": "党员",
+    "ledger.party_orgs": "党组织",
+    "ledger.instructor_assignments": "指导员派驻",
+    "ledger.visits": "指导走访",
+    "ledger.review_tasks": "核查任务",
+    "reports": "随手拍工单",
+    "reports.categories": "问题类别",
+    "reports.appointments": "监督员聘任",
+    "stations": "驿站",
+    "stations.visits": "驿站服务记录",
+    "workers": "新就业群体",
+    "volunteers": "志愿者",
+    "volunteers.teams": "志愿服务队伍",
+    "volunteers.social_workers": "专业社工",
+    "volunteers.activities": "志愿服务活动",
+    "volunteers.signups": "活动报名",
+    "volunteers.records": "服务记录",
+    "volunteers.stars": "星级志愿者",
+    "volunteers.certificates": "记录证明",
+    "volunteers.trainings": "培训",
+    "volunteers.training_attendances": "参训记录",
+    "volunteers.awards": "表彰奖励",
+    "already": "此前已有",
+    "anchor": "链锚点哈希",
+    "approved": "是否通过",
+    "assignees": "核查人",
+    "assisting": "协办部门",
+    "auto": "自动",
+    "awarded_by": "授予单位",
+    "awarded_on": "授予日期",
+    "benefit": "关爱内容",
+    "by_reporter": "由上报人确认",
+    "campaign": "回头看",
+    "category": "问题类别",
+    "changed": "修改的字段",
+    "channel": "上报渠道",
+    "consent_version": "同意书版本",
+    "corrects": "更正的记录",
+    "count": "数量",
+    "created": "新建",
+    "criteria": "范围条件",
+    "defects": "发现问题",
+    "deleted": "删除条数",
+    "department": "部门",
+    "distribution": "发放记录",
+    "due_on": "截止日期",
+    "employer": "所在机构",
+    "ends_on": "结束日期",
+    "enrolled": "参保人数",
+    "failed": "不合格项",
+    "facilities": "服务设施",
+    "fields": "字段",
+    "guardian_consent": "监护人同意",
+    "held_on": "日期",
+    "holders": "责任人数",
+    "hours": "时长",
+    "hours_delta": "时长变化",
+    "incubation": "孵化状态",
+    "inspection": "检查记录",
+    "into": "并入工单",
+    "kind": "类型",
+    "level": "级别",
+    "linked_account": "关联账号",
+    "minor": "未成年",
+    "mode": "方式",
+    "name": "名称",
+    "note": "说明",
+    "number": "编号",
+    "on": "日期",
+    "outcome": "核查结果",
+    "outside": "不在范围内",
+    "pairing": "结对帮扶",
+    "parent": "上级",
+    "period": "期间",
+    "person": "人员",
+    "person_created": "新建人员",
+    "photos": "照片数",
+    "policy_number": "保单号",
+    "position": "候补序号",
+    "published": "公开",
+    "purpose": "用途",
+    "qualification": "资质",
+    "quantity": "数量",
+    "rating": "评分",
+    "reason": "原因",
+    "region": "区划",
+    "seeded": "内置预设",
+    "self_service": "本人办理",
+    "served_on": "服务日期",
+    "service_code": "接口编码",
+    "services": "服务项目",
+    "shift": "班次",
+    "shifts": "班次数",
+    "signups": "报名人数",
+    "size": "规模",
+    "skills": "技能",
+    "social_worker": "社工",
+    "source": "来源",
+    "starts_on": "开始日期",
+    "station": "驿站",
+    "status": "状态",
+    "tally": "人次记录",
+    "task": "核查任务",
+    "tasks": "任务数",
+    "team": "队伍",
+    "template": "回复模板",
+    "through_id": "清理至",
+    "title": "名称",
+    "total": "合计",
+    "trainees": "参训人数",
+    "type": "类型",
+    "user": "用户",
+    "volunteer": "志愿者",
+    "worker": "新就业群体",
+    "year": "年度",
+}
+
+
+# The demo's sizes (``shegong loaddemo --size``).
+DEMO_SIZES = {"small": "小", "seed": "标准", "large": "大"}
+
+# Keys whose value is a pair [old, new] (a change the action made), and [start, end] ranges.
+CHANGE_KEYS = {"incubation", "quantity", "hours", "status"}
+RANGE_KEYS = {"period"}
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One line of an entry's details: a value, or a change from ``old`` to ``new``."""
+
+    label: str
+    value: str = ""
+    old: str = ""
+    new: str = ""
+    changed: bool = False
+
+
+def audit_details(event: AuditEvent) -> list[DetailRow]:
+    """An entry's ``data`` as lines a person reads: Chinese names (the target model's field
+    names, else ``DETAIL_LABELS``), choice values by their labels, yes/no, lists joined, and
+    each field of ``changed`` as old → new. Never raw JSON."""
+    model = event.target_model
+    rows: list[DetailRow] = []
+    for key, value in (event.data or {}).items():
+        if key == "changed" and isinstance(value, dict):
+            for name, pair in value.items():
+                old, new = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+                rows.append(
+                    DetailRow(
+                        _detail_label(model, name),
+                        old=_detail_value(model, name, old),
+                        new=_detail_value(model, name, new),
+                        changed=True,
+                    )
+                )
+        elif key == "changed" and isinstance(value, list):  # personal data: field names only
+            names = "、".join(_detail_label(model, str(name)) for name in value)
+            rows.append(DetailRow("修改的字段", names))
+        elif key in CHANGE_KEYS and isinstance(value, list) and len(value) == 2:
+            old, new = (_detail_value(model, key, item) for item in value)
+            rows.append(DetailRow(_detail_label(model, key), old=old, new=new, changed=True))
+        elif key in RANGE_KEYS and isinstance(value, list) and len(value) == 2:
+            start, end = (_detail_value(model, key, item) for item in value)
+            rows.append(DetailRow(_detail_label(model, key), f"{start} 至 {end}"))
+        else:
+            rows.append(DetailRow(_detail_label(model, key), _detail_value(model, key, value)))
+    return rows
+
+
+def _model_field(model: Any, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _detail_label(model: Any, key: str) -> str:
+    field = _model_field(model, key)
+    name = str(getattr(field, "verbose_name", "") or "")
+    if name and not name.isascii():
+        return name
+    return DETAIL_LABELS.get(key, key)
+
+
+def _detail_value(model: Any, key: str, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(_detail_value(model, key, item) for item in value)
+    if isinstance(value, dict):
+        return "；".join(
+            f"{_detail_label(None, str(k))}：{_detail_value(None, str(k), v)}"
+            for k, v in value.items()
+        )
+    if key == "size" and value in DEMO_SIZES:
+        return DEMO_SIZES[value]
+    if key == "source" and isinstance(value, str):
+        if value.startswith("demo:"):
+            return f"演示数据（{DEMO_SIZES.get(value[5:], value[5:])}）"
+        return VIA_LABELS.get(value, value)
+    field = _model_field(model, key)
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if value in choices:
+        return str(choices[value])
+    return str(value)
 
 
 AUDIT_EXPORT_HEADERS = [
@@ -177,13 +428,13 @@ def audit_export_rows(qs: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
             at,
             actor,
             verb_label,
-            ttype,
+            model_name(ttype),
             tid,
             label,
             code or "",
             rname or "",
             ip or "",
-            via,
+            VIA_LABELS.get(via, via),
             "成功" if ok else "失败",
         ]
 

@@ -235,3 +235,18 @@ def test_the_api_rejects_an_unknown_kind(client, street_b_staff):
 def test_the_api_refuses_a_role_without_the_ledger_permission(client, resident):
     client.force_login(resident)
     assert client.get("/api/v1/ledger/coverage").status_code == 403
+
+
+def test_the_rules_are_a_page_of_the_app_linked_from_the_numbers_not_a_file_name(
+    client, street_a_staff, street_a_orgs, resident
+):
+    client.force_login(street_a_staff)
+    rules_url = reverse("ledger:rules")
+    for name in ("ledger:coverage", "ledger:completeness"):
+        html = client.get(reverse(name)).content.decode()
+        assert "docs/rules.md" not in html and f'href="{rules_url}#' in html
+    page = client.get(rules_url).content.decode()
+    assert "组织覆盖率" in page and "应建未建" in page and "六清楚" in page
+    assert "正式党员 ≥ 3" in page  # the threshold read from rules.RULES
+    client.force_login(resident)
+    assert client.get(rules_url).status_code == 403

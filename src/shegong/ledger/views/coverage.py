@@ -256,3 +256,11 @@ def reelection(request: HttpRequest) -> HttpResponse:
             "container_kinds": CONTAINER_KINDS,
         },
     )
+
+
+@require_safe
+def rules_page(request: HttpRequest) -> HttpResponse:
+    """统计规则: the rules behind the coverage numbers and the worklists, in words, with the
+    thresholds read from ``rules.RULES`` so the page never says another number than the code."""
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    return render(request, "ledger/rules.html", {"rules": rules.RULES})

@@ -125,7 +125,7 @@ def test_detail_shows_the_region_with_its_path_and_boundary(client, community_a_
     assert response.status_code == 200
     assert body["name"] == "东关社区第一网格"
     assert body["level_label"] == "网格"
-    assert body["full_name"] == "安徽省阜阳市示范区东城街道东关社区东关社区第一网格"
+    assert body["full_name"] == "安徽省阜阳市示范区东城街道东关社区第一网格"
     assert [p["code"] for p in body["path"]][-2:] == ["341271001001", "341271001001001"]
     assert body["boundary"]["type"] == "Polygon"
 
@@ -158,7 +158,7 @@ def test_locate_finds_the_grid_of_a_wgs84_point(client, resident, district):
     assert body["level"] == "grid"
     assert body["method"] == "boundary"
     assert body["distance_m"] is None
-    assert body["full_name"].endswith("东城街道东关社区东关社区第一网格")
+    assert body["full_name"].endswith("东城街道东关社区第一网格")
     assert [p["level"] for p in body["path"]] == [
         "province",
         "city",

@@ -6,7 +6,7 @@ from shegong.core import geo
 from shegong.core.errors import InvalidInput
 from shegong.regions import actions, queries
 from shegong.regions.actions import RegionRow
-from shegong.regions.models import Region, ancestor_codes
+from shegong.regions.models import Region, ancestor_codes, join_names
 
 
 def test_a_prefix_range_selects_exactly_the_subtree(district):
@@ -27,7 +27,7 @@ def test_ancestors_run_from_province_to_the_grid():
 
 
 def test_region_path_and_full_name(district):
-    assert district["grid_a"].full_name == "安徽省阜阳市示范区东城街道东关社区东关社区第一网格"
+    assert district["grid_a"].full_name == "安徽省阜阳市示范区东城街道东关社区第一网格"
 
 
 @pytest.mark.parametrize(
@@ -99,3 +99,11 @@ def test_locate_refuses_points_outside_the_deployment(district):
         queries.locate(39.9, 116.4)
     with pytest.raises(InvalidInput, match="坐标系"):
         queries.locate(32.87, 115.75, "mars")
+
+
+def test_a_grid_named_after_its_community_says_the_community_once(district):
+    # The demo's grids carry their community's name ("东关社区第一网格"); the full name must not
+    # print it twice ("…东关社区东关社区第一网格"), on pages nor in the API.
+    assert district["grid_a"].full_name.count("东关社区") == 1
+    assert join_names(["东城街道", "东关社区", "东关社区第一网格"]) == "东城街道东关社区第一网格"
+    assert join_names(["东城街道", "东关社区", "第一网格"]) == "东城街道东关社区第一网格"

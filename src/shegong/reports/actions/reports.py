@@ -562,8 +562,9 @@ def _notify_departments(report: Report, departments: Iterable[Department]) -> No
 
 
 def _auto_reply(report: Report, status: str, department: Department) -> None:
-    """The category's automatic reply for this status (the acknowledgement on transfer), shown
-    on the timeline as the department's words."""
+    """The category's automatic reply for this status (the acknowledgement on transfer): a note
+    in the department's name (``department``), which the timeline labels as the system's
+    automatic reply (``ReportEvent.is_automatic``), never as the department's own note."""
     # The category's own template first, else the general one (NULL sorts last).
     template = (
         ResponseTemplate.objects.filter(auto=True, status=status)

@@ -28,7 +28,7 @@ def _checkboxes(form: forms.Form) -> None:
 class CategoryForm(BootstrapMixin, forms.Form):
     service_code = forms.CharField(
         label="类别编码", max_length=40,
-        help_text="Open311 接口中的 service_code：小写英文字母、数字、- 或 _，创建后不能修改",
+        help_text="Open311 接口中的类别编码：小写英文字母、数字、- 或 _，创建后不能修改",
     )  # fmt: skip
     name = forms.CharField(label="名称", max_length=60)
     group = forms.CharField(label="分组", max_length=30, help_text="例如：市容环境、交通秩序")

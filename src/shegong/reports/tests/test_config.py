@@ -348,7 +348,10 @@ def test_the_category_list_shows_clocks_flags_and_the_routed_department(
     with django_assert_max_num_queries(15):
         response = client.get(reverse("reports:categories"))
     html = response.content.decode()
-    assert "道路破损" in html and "road-damage" in html and "24小时" in html and "5工作日" in html
+    assert "道路破损" in html and "24小时" in html and "5工作日" in html
+    # The English code is no column of its own: a tooltip on the Chinese name, clearly labelled.
+    assert "<code>road-damage</code>" not in html and "<th>编码</th>" not in html
+    assert 'title="类别编码（Open311 接口）：road-damage">道路破损</a>' in html
     assert "城管局" in html  # the district rule
     assert "附加类别4" in html
     found = client.get(reverse("reports:categories") + "?q=附加类别1").content.decode()

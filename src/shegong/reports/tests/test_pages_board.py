@@ -162,6 +162,21 @@ def test_the_board_runs_the_same_queries_however_many_cases(client, dispatcher, 
     assert queries() == before <= 15
 
 
+def test_the_definitions_are_a_page_of_the_app_linked_from_the_board_and_appointments(
+    client, dispatcher, resident
+):
+    client.force_login(dispatcher)
+    url = reverse("reports:definitions")
+    for name in ("reports:board", "reports:appointments"):
+        html = client.get(reverse(name)).content.decode()
+        assert "docs/metrics.md" not in html and f'href="{url}' in html
+    page = client.get(url).content.decode()
+    assert "响应率 = 已响应 ÷ 应响应" in page and "有效上报率" in page
+    assert "（满意 + 1.0 × 基本满意）" in page
+    client.force_login(resident)
+    assert client.get(url).status_code == 403
+
+
 def test_a_case_the_department_resolved_counts_as_resolved_not_as_closed(
     client, dispatcher, rider, category, handler
 ):

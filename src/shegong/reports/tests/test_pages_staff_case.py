@@ -47,7 +47,7 @@ def test_the_case_page_shows_the_case_clock_answers_photos_and_full_timeline(
     response = detail(client, report)
     body = response.content.decode()
     assert response.status_code == 200
-    assert "东关路12号" in body and "安徽省阜阳市示范区东城街道东关社区东关社区第一网格" in body
+    assert "东关路12号" in body and "安徽省阜阳市示范区东城街道东关社区第一网格" in body
     assert "32.870000, 115.750000" in body
     assert "破损面积" in body and "小于1平方米" in body
     assert str(rider) in body and "骑手小王" not in body  # masked
@@ -374,3 +374,27 @@ def test_a_moderator_redacts_a_photo_and_staff_still_see_the_original(
     assert response.status_code == 422 and "没有这张照片" in response.content.decode()
     client.force_login(handler)  # no moderation permission
     assert act(client, report, "redact", {"index": "0", "reason": "人脸"}).status_code == 403
+
+
+def test_the_automatic_reply_is_labelled_as_the_systems_not_the_departments_note(
+    client, dispatcher, rider, category
+):
+    ResponseTemplate.objects.create(
+        category=None, status=Status.TRANSFERRED, title="受理告知", auto=True,
+        text="您反映的问题（编号{{ number }}）已转{{ department }}办理。",
+    )  # fmt: skip
+    report = submit(rider, category)
+    assert report.status == Status.TRANSFERRED
+    ack = report.events.get(kind=EventKind.NOTE, data__auto=True)
+    assert ack.actor_label == "城管局"  # written in the department's name …
+    client.force_login(dispatcher)
+    body = detail(client, report).content.decode()
+    timeline = body[body.index('id="timeline"') : body.index('id="clock"')]
+    # … but shown as the system's automatic reply, not as 备注 by 城管局.
+    assert "自动回复" in timeline and "系统自动发送" in timeline
+    assert "备注" not in timeline
+    client.force_login(rider)
+    mine = client.get(reverse("reports_m:my_detail", args=[report.pk])).content.decode()
+    assert (
+        "<strong>自动回复</strong> · 系统自动发送" in mine and "<strong>备注</strong>" not in mine
+    )

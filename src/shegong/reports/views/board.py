@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
@@ -333,3 +333,11 @@ __all__ = [
     "board_cases",
     "metrics_export",
 ]
+
+
+@require_safe
+def definitions(request: HttpRequest) -> HttpResponse:
+    """统计口径: how every number of the board and the appointments list is counted, in words
+    (the board and the appointments page link here instead of naming a file of the repository)."""
+    require_perm(request.user, Perm.REPORTS_VIEW)
+    return render(request, "reports/definitions.html", {"weight": metrics.basic_satisfied_weight()})

@@ -116,9 +116,9 @@ def _timeline(report: Report) -> list[dict[str, Any]]:
             note = note.split("：", 1)[0]
         entries.append(
             {
-                "kind": event.get_kind_display(),
+                "kind": event.kind_label,
                 "at": event.at,
-                "by": event.actor_label,
+                "by": event.by_label,
                 "note": note,
                 "status": public_status(event.to_status) if event.to_status else "",
             }

@@ -269,6 +269,8 @@ def test_my_hours_show_the_total_star_next_star_and_my_certificates(
     client.force_login(hours_member_user)
     page = client.get(reverse("volunteers_m:hours")).content.decode()
     assert "6.00" in page and "再服务 94.00 小时可达 1 星" in page
+    # No star yet: one phrase, not "星级：— 暂未评星".
+    assert re.search(r'id="my-star">星级：暂未评星</div>', page)
     assert cert.serial in page and "陪伴独居老人" in page
     pdf = client.get(reverse("volunteers_m:certificate_pdf", args=[cert.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

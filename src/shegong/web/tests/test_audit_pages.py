@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from shegong import testing
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
@@ -179,12 +180,40 @@ def test_the_list_costs_the_same_queries_for_5_or_50_rows(
         client.get(reverse("audit:list"))
 
 
-def test_the_detail_pretty_prints_the_data(client, district_admin, district):
-    row = event(district["street_a"], "东城操作员", data={"fields": ["name"], "说明": "改名"})
+def test_the_detail_shows_the_data_as_a_table_of_chinese_names_never_json(
+    client, district_admin, district
+):
+    team = testing.team(district["community_a"], name="东关志愿服务队")
+    with audit.audit_context(via="cli"):
+        row = audit.record(
+            Verb.TEAM_INCUBATION_CHANGED,
+            actor=None,
+            target=team,
+            data={"changed": {"incubation": ["none", "incubating"]}, "reason": "纳入孵化"},
+        )
     client.force_login(district_admin)
     page = html.unescape(client.get(reverse("audit:detail", args=[row.pk])).content.decode())
-    assert '"说明": "改名"' in page
-    assert "东城操作员" in page
+    table = page[page.index('id="audit-details"') :]
+    assert "孵化状态" in table and "未纳入孵化</span> → 孵化中" in table  # field name, labels
+    assert "原因" in table and "纳入孵化" in table
+    assert "{" not in table and "incubat" not in table and "reason" not in table
+    # The object: its Chinese kind and a link to its page, not "(volunteers.team #3)".
+    assert "volunteers.team" not in page and "（志愿服务队伍，编号" in page
+    assert f'href="{reverse("volunteers:team", args=[team.pk])}"' in page
+    assert '<dd class="col-sm-10">命令行</dd>' in page
+
+
+def test_the_list_names_the_object_kind_and_channel_in_chinese(client, district_admin, district):
+    team = testing.team(district["community_a"], name="东关志愿服务队")
+    with audit.audit_context(via="cli"):
+        audit.record(Verb.TEAM_INCUBATION_CHANGED, actor=None, target=team)
+    page = get_list(client, district_admin).content.decode()
+    assert "volunteers.team" not in page and "志愿服务队伍" in page and "命令行" in page
+    assert f'href="{reverse("volunteers:team", args=[team.pk])}">东关志愿服务队</a>' in page
+    # The kind is searched by the name the page shows.
+    by_kind = get_list(client, district_admin, target="志愿服务队伍").content.decode()
+    assert "东关志愿服务队" in by_kind
+    assert "东关志愿服务队" not in get_list(client, district_admin, target="驿站").content.decode()
 
 
 def test_an_outsider_gets_404_for_another_streets_event(client, street_b_staff, two_streets):
@@ -275,3 +304,23 @@ def test_the_system_and_security_admins_cannot_read_the_audit_trail(client, dist
         admin = testing.user(role, district["district"])
         client.force_login(admin)
         assert client.get(reverse("audit:list")).status_code == 403
+
+
+def test_the_403_page_ends_the_refusal_with_a_full_stop(client, resident):
+    # "您当前的角色没有此操作的权限" + "如需此权限…" ran together without a "。".
+    client.force_login(resident)
+    response = client.get(reverse("audit:list"))
+    assert response.status_code == 403
+    text = html.unescape(response.content.decode())
+    assert "您当前的角色没有此操作的权限。如需此权限" in text
+
+
+def test_every_registered_object_page_resolves_and_names_a_real_model():
+    from django.apps import apps
+
+    from shegong.core import registry
+
+    assert "volunteers.certificaterequest" in registry.object_pages
+    for page in registry.object_pages:
+        apps.get_model(page.model)  # raises LookupError on a typo
+        assert reverse(page.url_name, args=["1"] if page.pk else [])

@@ -6,7 +6,6 @@ patterns are in ``urls_staff.py`` under the namespaces ``audit``, ``inbox`` and 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -132,12 +131,14 @@ def audit_list(request: AuthedRequest) -> HttpResponse | FileResponse:
         )
 
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"event": event, "url": queries.object_url(event)} for event in page.object_list]
     return render(
         request,
         "web/audit_list.html",
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "querystring": _querystring_without_page(request),
             "export_max_rows": AUDIT_EXPORT_MAX_ROWS,
         },
@@ -151,8 +152,15 @@ def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         event = queries.access_audit_event(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
-    data_json = json.dumps(event.data, ensure_ascii=False, indent=2, sort_keys=True, default=str)
-    return render(request, "web/audit_detail.html", {"event": event, "data_json": data_json})
+    return render(
+        request,
+        "web/audit_detail.html",
+        {
+            "event": event,
+            "object_url": queries.object_url(event),
+            "details": queries.audit_details(event),
+        },
+    )
 
 
 # --- inbox -----------------------------------------------------------------------------------
