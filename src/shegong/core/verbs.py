@@ -154,6 +154,8 @@ class Verb(IntEnum):
     CAMPAIGN_CREATED = 450
     REVIEW_TASK_COMPLETED = 451
     CAMPAIGN_CLOSED = 452
+    CAMPAIGN_DEADLINE_CHANGED = 453
+    REVIEW_TASKS_DEADLINE_SET = 454
     LEDGER_IMPORTED = 460
     LEDGER_EXPORTED = 461
     # 180–199 system
@@ -302,6 +304,8 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.CAMPAIGN_CREATED: "发起回头看",
     Verb.REVIEW_TASK_COMPLETED: "完成核查任务",
     Verb.CAMPAIGN_CLOSED: "结束回头看",
+    Verb.CAMPAIGN_DEADLINE_CHANGED: "修改回头看截止日期",
+    Verb.REVIEW_TASKS_DEADLINE_SET: "调整核查任务截止日期",
     Verb.LEDGER_IMPORTED: "导入台账",
     Verb.LEDGER_EXPORTED: "导出台账",
     Verb.REGION_CREATED: "新增区划",
