@@ -224,6 +224,8 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "index": 0,
     },
     "/api/v1/reports/{report_id}/accept": lambda o: {"report_id": o["report_b"].pk},
+    "/api/v1/reports/{report_id}/assign-down": lambda o: {"report_id": o["report_b"].pk},
+    "/api/v1/reports/{report_id}/answer-down": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/reject": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/transfer": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/reassign": lambda o: {"report_id": o["report_b"].pk},
