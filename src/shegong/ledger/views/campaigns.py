@@ -54,6 +54,7 @@ from ..models import (
 )
 from ..queries import campaigns as queries
 from ..queries.records import describe_criteria, filter_organizations
+from . import exports
 
 PAGE_SIZE = 30
 
@@ -177,6 +178,8 @@ def campaign_detail(
 ) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
     campaign = queries.access_campaign(request.user, pk)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return exports.campaign_progress_xlsx(request.user, campaign)
     all_tasks = campaign.tasks.all()
     by_person = queries.progress_by_assignee(all_tasks)
     tasks = _filtered_tasks(request, all_tasks).select_related("organization", "assignee")
