@@ -118,3 +118,22 @@ def test_the_api_steps(client, case, street_a_staff, community_a_worker, street_
     assert response.status_code == 200, response.content
     assert response.json()["held_answered_at"] is not None
     assert Report.objects.get(pk=case.pk).held_answered_at is not None
+
+
+def test_the_community_workers_to_do_counts_the_rows_of_its_list(
+    client, rider, category, street_a_staff, community_a_worker, district
+):
+    point = {"lat": testing.POINT_A[0], "lon": testing.POINT_A[1]}
+    cases = [
+        submit_report(actor=rider, category=category, description=f"第{n}件", **point)
+        for n in range(3)
+    ]
+    for case in cases:
+        assign_down(case, actor=street_a_staff, community=district["community_a"])
+    client.force_login(community_a_worker)
+    client.post(f"/m/tasks/{cases[1].pk}/", {"answer-answer": "已处理"})
+    todo = testing.todo_of(community_a_worker, "reports.assigned_down")
+    assert todo is not None and todo["count"] == 2 and todo["label"] == "下派待回复"
+    page = client.get(todo["url"]).context["page"]
+    assert [r.pk for r in page.object_list] == [cases[0].pk, cases[2].pk]  # oldest first
+    assert testing.todo_of(street_a_staff, "reports.assigned_down") is None
