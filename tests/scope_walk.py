@@ -54,6 +54,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "inbox:read": lambda o: {"pk": o["notification_b"].pk},
     "ledger:campaign": lambda o: {"pk": o["campaign_b"].pk},
     "ledger:campaign_close": lambda o: {"pk": o["campaign_b"].pk},
+    "ledger:campaign_deadline": lambda o: {"pk": o["campaign_b"].pk},
     "ledger:task": lambda o: {"pk": o["task_b"].pk},
     "ledger:instructor_end": lambda o: {"pk": o["assignment_b"].pk},
     "ledger:visit_photo": lambda o: {"pk": o["visit_b"].pk, "index": 0, "kind": "thumb"},
@@ -80,6 +81,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # reports: staff pages
     "reports:detail": lambda o: {"pk": o["report_b"].pk},
     "reports:act": lambda o: {"pk": o["report_b"].pk, "verb": "accept"},
+    "reports:assign_down": lambda o: {"pk": o["report_b"].pk},
     "reports:photo": lambda o: {
         "pk": o["report_b"].pk,
         "photo_set": "report",
@@ -106,6 +108,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "reports_m:verify": lambda o: {"pk": o["report_b"].pk},
     "reports_m:reopen": lambda o: {"pk": o["report_b"].pk},
     "reports_m:rate": lambda o: {"pk": o["report_b"].pk},
+    "reports_m:task_detail": lambda o: {"pk": o["report_b"].pk},
     "reports_m:photo": lambda o: {"pk": o["report_b"].pk, "index": 0, "kind": "thumb"},
     # reports: public pages (walked as public: UNSCOPED_PREFIXES, PUBLIC_PAGES)
     "reports_public:detail": lambda o: {"pk": o["report_b"].pk},
@@ -223,6 +226,8 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "index": 0,
     },
     "/api/v1/reports/{report_id}/accept": lambda o: {"report_id": o["report_b"].pk},
+    "/api/v1/reports/{report_id}/assign-down": lambda o: {"report_id": o["report_b"].pk},
+    "/api/v1/reports/{report_id}/answer-down": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/reject": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/transfer": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/reassign": lambda o: {"report_id": o["report_b"].pk},

@@ -59,6 +59,8 @@ class Verb(IntEnum):
     REPORT_ASSIST_ADDED = 213
     REPORT_MODERATED = 214
     REPORT_PUBLIC_TEXT_CORRECTED = 218
+    REPORT_ASSIGNED_DOWN = 219
+    REPORT_DOWN_ANSWERED = 220
     REPORT_FOLLOWED = 215
     REPORT_NOTE_ADDED = 216
     REPORTS_EXPORTED = 217
@@ -153,6 +155,8 @@ class Verb(IntEnum):
     CAMPAIGN_CREATED = 450
     REVIEW_TASK_COMPLETED = 451
     CAMPAIGN_CLOSED = 452
+    CAMPAIGN_DEADLINE_CHANGED = 453
+    REVIEW_TASKS_DEADLINE_SET = 454
     LEDGER_IMPORTED = 460
     LEDGER_EXPORTED = 461
     # 180–199 system
@@ -209,6 +213,8 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.REPORT_ASSIST_ADDED: "增加协办部门",
     Verb.REPORT_MODERATED: "审核公开内容",
     Verb.REPORT_PUBLIC_TEXT_CORRECTED: "更正公开文本",
+    Verb.REPORT_ASSIGNED_DOWN: "下派工单",
+    Verb.REPORT_DOWN_ANSWERED: "回复下派工单",
     Verb.REPORT_FOLLOWED: "关注工单",
     Verb.REPORT_NOTE_ADDED: "添加工单备注",
     Verb.REPORTS_EXPORTED: "导出工单",
@@ -300,6 +306,8 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.CAMPAIGN_CREATED: "发起回头看",
     Verb.REVIEW_TASK_COMPLETED: "完成核查任务",
     Verb.CAMPAIGN_CLOSED: "结束回头看",
+    Verb.CAMPAIGN_DEADLINE_CHANGED: "修改回头看截止日期",
+    Verb.REVIEW_TASKS_DEADLINE_SET: "调整核查任务截止日期",
     Verb.LEDGER_IMPORTED: "导入台账",
     Verb.LEDGER_EXPORTED: "导出台账",
     Verb.REGION_CREATED: "新增区划",

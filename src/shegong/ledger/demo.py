@@ -641,7 +641,7 @@ def _load_campaign(ctx: Any, today: date) -> dict[str, int]:
         name="非公企业党建覆盖回头看（演示）",
         region=street,
         criteria={"kind": ["enterprise"], "status": "active"},
-        due_on=today,
+        due_on=today + timedelta(days=10),
         assignee=staff,
     )
     rng = random.Random(SEED + 2)
@@ -660,13 +660,11 @@ def _load_campaign(ctx: Any, today: date) -> dict[str, int]:
             )
         elif roll < 0.51:
             complete_task(task, actor=staff, outcome="closed", note="已注销")
-    # Started a month ago; the first communities' tasks are overdue, the rest were extended.
+    # Started a month ago; the first community's tasks were due five days ago (overdue), the
+    # rest are due with the campaign in ten days (a campaign ends no earlier than its tasks).
     campaign.created_at = timezone.now() - timedelta(days=30)
     campaign.save(update_fields=["created_at"])
     open_tasks = campaign.tasks.filter(done_at=None)
     first = f"{street.code[:9]}001"
     in_subtree(open_tasks, first).update(due_on=today - timedelta(days=5))
-    open_tasks.exclude(pk__in=in_subtree(open_tasks, first).values("pk")).update(
-        due_on=today + timedelta(days=10)
-    )
     return {"review_tasks": len(tasks)}

@@ -68,6 +68,7 @@ urlpatterns: list = [
     path("campaigns/preview/", campaigns.campaign_preview, name="campaign_preview"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/close/", campaigns.campaign_close, name="campaign_close"),
+    path("campaigns/<int:pk>/deadline/", campaigns.campaign_deadline, name="campaign_deadline"),
     path("tasks/", campaigns.my_tasks, name="my_tasks"),
     path("tasks/<int:pk>/", campaigns.task_detail, name="task"),
     path("visits/", campaigns.visits, name="visits"),

@@ -91,7 +91,7 @@ class Channel(models.TextChoices):
 
 class EventKind(models.TextChoices):
     """What happened on a case's timeline. Most kinds change the status; these do not:
-    escalated, assisted, followed, moderated, noted, rated."""
+    escalated, assisted, followed, moderated, noted, rated, assigned down (下派) and its answer."""
 
     SUBMITTED = "submitted", "提交"
     ACCEPTED = "accepted", "受理"
@@ -109,6 +109,8 @@ class EventKind(models.TextChoices):
     RATED = "rated", "评价"
     NOTE = "note", "备注"
     MODERATED = "moderated", "审核处理"
+    ASSIGNED_DOWN = "assigned_down", "下派"
+    DOWN_ANSWERED = "down_answered", "下派回复"
 
 
 class Rating(models.IntegerChoices):

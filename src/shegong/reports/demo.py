@@ -52,6 +52,7 @@ from shegong.regions.models import Region
 
 from . import scans
 from .actions.appointments import appoint
+from .actions.holding import answer_down, assign_down
 from .actions.reports import (
     accept_report,
     merge_reports,
@@ -108,6 +109,7 @@ COUNTS = {
 COUNTS["large"] = COUNTS["seed"]
 SUPERVISORS, GRID_RIDERS = 40, 9
 ADMIN_PHONE, DISPATCHER_PHONE = "13800000001", "13800000013"
+STREET_STAFF_PHONE, COMMUNITY_WORKER_PHONE = "13800000002", "13800000004"
 WORKER_PHONE, RESIDENT_PHONE = "13800000010", "13800000011"
 STREET_OFFICE_CATEGORIES = ("ebike-parking", "illegal-ads")
 
@@ -742,6 +744,26 @@ def plan(sim: Simulation, size: str) -> None:
                 closed.append(case)
 
 
+def _assign_down(ctx: Any) -> None:
+    """下派 in the demo: 东城街道's staff (13800000002) give two open cases of its first
+    community to that community (the demo's community worker, 13800000004, sees them on
+    /m/tasks/); the community answers the older one."""
+    staff = User.objects.filter(phone=STREET_STAFF_PHONE).first()
+    worker = User.objects.filter(phone=COMMUNITY_WORKER_PHONE).first()
+    if staff is None or worker is None:
+        return
+    community = ctx.region("community:1:1")
+    cases = list(
+        Report.objects.in_region(community.prefix)
+        .filter(status__in=[Status.TRANSFERRED, Status.RESPONDED])
+        .order_by("submitted_at", "pk")[:2]
+    )
+    for number, case in enumerate(cases):
+        assign_down(case, actor=staff, community=community, note="请社区到现场核实并反馈")
+        if number == 0:
+            answer_down(case, actor=worker, answer="社区已到现场核实，情况属实，已督促整改")
+
+
 def load(ctx: Any) -> int:
     """The ``reports`` demo loader; returns the number of cases created (0 when the district
     already has cases)."""
@@ -778,6 +800,7 @@ def load(ctx: Any) -> int:
     plan(sim, ctx.size)
     started = sim.now
     sim.run()
+    _assign_down(ctx)
     # The simulated history is not news: no robot or SMS message goes out for it.
     Delivery.objects.filter(
         created_at__gte=started,

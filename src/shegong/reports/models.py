@@ -151,7 +151,8 @@ class ReportQuerySet(ScopedQuerySet):
         - a department member (handler or supervisor, a membership with a department): the
           cases that department works on (lead or assisting), inside the membership's region;
         - other staff (dispatch desk, street, community): every case in their region subtree;
-        - a field user (rider, resident…): their own cases and the ones they follow.
+        - a field user (rider, resident…): their own cases, the ones they follow and the ones
+          assigned down to them as grid worker (红骑网格员, 下派).
         """
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -161,7 +162,9 @@ class ReportQuerySet(ScopedQuerySet):
 
         membership = user.active_membership
         if membership is None or membership.role not in STAFF_ROLES:
-            return self.filter(Q(reporter=user) | Q(followers__user=user)).distinct()
+            return self.filter(
+                Q(reporter=user) | Q(followers__user=user) | Q(holder=user)
+            ).distinct()
         scoped = super().visible_to(user)
         if membership.department_id:
             return scoped.filter(assignments__department_id=membership.department_id).distinct()
@@ -265,6 +268,28 @@ class Report(models.Model):
     escalation_level = models.PositiveSmallIntegerField("督办级别", default=0)
     was_response_overdue = models.BooleanField("曾超时未响应", default=False)
     was_resolution_overdue = models.BooleanField("曾超期未办结", default=False)
+
+    # Who holds the case on the ground (下派, 街道 → 社区 → 网格员): a community, and in it
+    # perhaps one grid worker. It does not stop or restart the clock: the department's (or the
+    # dispatch desk's) 24-hour loop runs on; the holder answers the street (``held_answered_at``).
+    holder_region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="下派社区",
+    )
+    holder = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="held_reports",
+        verbose_name="下派网格员",
+    )
+    held_since = models.DateTimeField("下派时间", null=True, blank=True)
+    held_answered_at = models.DateTimeField("下派回复时间", null=True, blank=True)
 
     result = models.TextField("办理结果", blank=True)
     result_photos = models.JSONField("办理后照片", default=list, blank=True)

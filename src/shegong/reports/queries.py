@@ -20,7 +20,7 @@ from shegong.core.perms import Perm, Role
 from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 
-from .choices import ALLOWED, AWAITING_RESPONSE, WITH_DEPARTMENT, Status
+from .choices import ALLOWED, AWAITING_RESPONSE, FINISHED, WITH_DEPARTMENT, Status
 from .models import Appointment, Assignment, Category, Report, RoutingRule
 from .schemas import FIELD, attribute_defs, viewer_kind
 
@@ -532,3 +532,132 @@ def worker_demands_visible_to(user: Any, year: int) -> list[dict[str, Any]]:
         label = Status(item["status"]).label
         row["statuses"][label] = row["statuses"].get(label, 0) + item["n"]
     return list(rows.values())
+
+
+# --- 下派 (assigning a case down: street → community → grid worker) ----------------------------
+
+
+def community_of(report: Report) -> Region | None:
+    """The community the case lies in (its own region, or its grid's community); None when
+    the case was only placed in a street or above."""
+    code = report.region_id or ""
+    if len(code) < 12:
+        return None
+    community = Region.objects.filter(code=code[:12], level="community").first()
+    return community
+
+
+def grid_workers_of(community: Region) -> list[User]:
+    """Who may hold a case in ``community`` as its grid worker (网格员): the community's own
+    workers and the 红骑网格员 appointed in the community or one of its grids."""
+    workers = Membership.objects.filter(
+        role=Role.COMMUNITY_WORKER, region=community, department__isnull=True
+    ).values("user_id")
+    riders = in_subtree(
+        Appointment.objects.filter(kind="grid_rider", active=True), community.prefix
+    ).values("user_id")
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(pk__in=workers) | Q(pk__in=riders))
+        .order_by("name", "pk")
+    )
+
+
+def community_workers_of(community: Region) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.COMMUNITY_WORKER,
+            memberships__region=community,
+            memberships__department__isnull=True,
+        ).distinct()
+    )
+
+
+def held_q(user: Any) -> Q:
+    """Cases assigned down to ``user``: to them as grid worker, or — for a community worker —
+    to their community."""
+    q = Q(holder=user)
+    membership = getattr(user, "active_membership", None)
+    if (
+        membership is not None
+        and membership.role == Role.COMMUNITY_WORKER
+        and not membership.department_id
+    ):
+        q |= Q(holder_region_id=membership.region_id)
+    return q
+
+
+def held_by(user: Any) -> QuerySet:
+    """派给我的工单: the cases assigned down to ``user`` that they may see, open first, the
+    oldest assignment first."""
+    return (
+        Report.objects.visible_to(user)
+        .filter(held_q(user))
+        .select_related("category", "region", "holder_region", "holder")
+        .order_by(F("held_answered_at").asc(nulls_first=True), "held_since", "pk")
+    )
+
+
+def access_held_report(user: Any, pk: Any) -> Report:
+    """A case assigned down to ``user`` (404 like any other case otherwise)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(REPORT_NOT_FOUND) from None
+    report = held_by(user).filter(pk=pk).first()
+    if report is None:
+        raise NotFound(REPORT_NOT_FOUND)
+    return report
+
+
+def may_answer_down(user: Any, report: Report) -> bool:
+    """The holder answers: the grid worker it was given to, or a worker of its community."""
+    if report.holder_region_id is None or user is None:
+        return False
+    if report.holder_id is not None and report.holder_id == user.pk:
+        return True
+    membership = getattr(user, "active_membership", None)
+    return bool(
+        membership is not None
+        and membership.role == Role.COMMUNITY_WORKER
+        and not membership.department_id
+        and membership.region_id == report.holder_region_id
+    )
+
+
+def down_targets(user: Any, report: Report) -> tuple[list[Region], list[User]]:
+    """Where ``user`` may assign the case down: its community (if the user sits above
+    communities) and the community's grid workers (if the user sits above grids). Empty when
+    the user may not assign it down at all."""
+    if report.status in FINISHED or user is None:
+        return [], []
+    if not user.is_superuser:
+        membership = getattr(user, "active_membership", None)
+        if membership is None or membership.department_id or membership.role not in DOWN_ROLES:
+            return [], []
+    community = community_of(report)
+    if community is None:
+        return [], []
+    level = actor_level(user)
+    communities = [community] if level in ABOVE_COMMUNITY else []
+    workers = (
+        [w for w in grid_workers_of(community) if w.pk != user.pk]
+        if level in ABOVE_COMMUNITY | {"community"}
+        else []
+    )
+    return communities, workers
+
+
+# Who assigns down: the street's and the district's own staff, a community's workers. Not a
+# department (国办函〔2025〕66号: department tasks must not be pushed down to the grass roots).
+DOWN_ROLES = {Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_WORKER}
+ABOVE_COMMUNITY = {"", "province", "city", "district", "street"}
+
+
+def actor_level(user: Any) -> str:
+    """The level of the region the user acts in ("" for a superuser: above everything)."""
+    if user.is_superuser:
+        return ""
+    membership = user.active_membership
+    return membership.region.level if membership is not None else "grid"

@@ -83,6 +83,18 @@ register_event(
     link="{{ url }}",
 )
 register_event(
+    "reports.assigned_down",
+    title="下派工单 {{ number }}（{{ category }}）",
+    body="{{ by }}下派给您，请到现场核查处理后回复。{{ note }}",
+    link="{{ url }}",
+)
+register_event(
+    "reports.down_answered",
+    title="下派工单 {{ number }} 已回复",
+    body="{{ holder }}：{{ answer }}",
+    link="{{ url }}",
+)
+register_event(
     "reports.escalated",
     title="督办：{{ department }}有 {{ count }} 件工单{{ what }}",
     body="{{ numbers }}",

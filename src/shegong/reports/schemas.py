@@ -339,6 +339,10 @@ class ReportDetail(ReportOut):
     photos: list[PhotoOut]
     result_photos: list[PhotoOut] = Field(description="办理后照片")
     events: list[EventOut] = Field(description="办理进度；群众只看到公开的步骤")
+    holder_region: RegionRef | None = Field(None, description="下派的社区（当前承办）")
+    holder_id: int | None = Field(None, description="下派的网格员（用户 id）")
+    held_since: datetime | None = Field(None, description="下派时间")
+    held_answered_at: datetime | None = Field(None, description="下派回复时间")
 
     @staticmethod
     def resolve_reporter_label(obj: Any, context: Any) -> str | None:
@@ -438,6 +442,19 @@ class TransferIn(Schema):
 class ReassignIn(Schema):
     department: str = Field("", description="新的主办部门编码")
     note: str = Field("", max_length=2000, description="改派理由")
+
+
+class AssignDownIn(Schema):
+    """下派: exactly one of ``community`` (the case's community) and ``worker`` (a grid worker
+    of that community)."""
+
+    community: str = Field("", description="下派的社区区划代码（12位）")
+    worker: int | None = Field(None, description="下派的网格员（用户 id）")
+    note: str = Field("", max_length=2000, description="说明（可不填）")
+
+
+class AnswerDownIn(Schema):
+    answer: str = Field("", max_length=2000, description="回复：现场情况或处理结果")
 
 
 class AssistIn(Schema):

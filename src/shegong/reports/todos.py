@@ -1,8 +1,9 @@
 """The workbench's to-dos of the closed loop (``core.registry.todos``): cases waiting for the
 dispatch desk, cases a department sent back, cases done and waiting to be verified, cases
-waiting for a department's answer, running clocks past their deadline. Each counts
-``queries.queue_rows`` with the very filters its link gives the queue page (工单), oldest
-first."""
+waiting for a department's answer, running clocks past their deadline, and for a community
+worker the cases assigned down (下派) not answered yet. Each counts the very query of the
+list its link opens, oldest first: ``queries.queue_rows`` with the link's filters for the queue
+page (工单), ``queries.held_by`` for 派给我的工单."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from shegong.core.perms import Perm
+from shegong.core.perms import Perm, Role
 from shegong.core.registry import Todo
 
 from . import queries
-from .choices import Status
+from .choices import FINISHED, Status
 
 
 def _query(criteria: dict[str, Any]) -> str:
@@ -30,6 +31,19 @@ def _todo(key: str, label: str, criteria: dict[str, Any], **fields: Any) -> Todo
         return queries.queue_rows(user, criteria, timezone.now()).count()
 
     return Todo(key, label, count, "reports:queue", _query(criteria), **fields)
+
+
+def _assigned_down(user: Any) -> int | None:
+    """下派待回复: cases given to the community worker's community or to them, not answered
+    yet — the rows of 派给我的工单 (``queries.held_by``'s waiting ones)."""
+    if getattr(user, "active_role", None) != Role.COMMUNITY_WORKER:
+        return None
+    return (
+        queries.held_by(user)
+        .filter(held_answered_at__isnull=True)
+        .exclude(status__in=FINISHED)
+        .count()
+    )
 
 
 TODOS = [
@@ -58,5 +72,10 @@ TODOS = [
     _todo(
         "reports.overdue", "超时工单", {"overdue": True}, order=15, perm=Perm.REPORTS_VIEW,
         icon="stopwatch", hint="在办工单中响应或办理已超过期限的",
+    ),
+    Todo(
+        "reports.assigned_down", "下派待回复", _assigned_down, "reports_m:tasks", order=16,
+        perm=Perm.REPORTS_VIEW, icon="arrow-down-right-square",
+        hint="街道下派给本社区或本人、尚未回复的工单",
     ),
 ]  # fmt: skip

@@ -11,7 +11,7 @@
 from django.urls import path, register_converter
 
 from . import open311
-from .views import board, config, keys, mobile, public, staff
+from .views import board, config, holding, keys, mobile, public, staff
 
 app_name = "reports"
 
@@ -44,6 +44,7 @@ urlpatterns = [
     path("dispatch/", staff.dispatch, name="dispatch"),
     path("<int:pk>/", staff.detail, name="detail"),
     path("<int:pk>/do/<slug:verb>/", staff.act, name="act"),
+    path("<int:pk>/assign-down/", holding.assign, name="assign_down"),
     path(
         "<int:pk>/photos/<slug:photo_set>/<int:index>/<slug:kind>/",
         staff.photo,
@@ -52,6 +53,8 @@ urlpatterns = [
 ]
 
 mobile_patterns = [
+    path("tasks/", holding.tasks, name="tasks"),
+    path("tasks/<int:pk>/", holding.task_detail, name="task_detail"),
     path("report/", mobile.report, name="report"),
     path("report/duplicates/", mobile.duplicates, name="duplicates"),
     path("report/<int:pk>/follow/", mobile.follow, name="follow"),

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,10 +37,12 @@ from ..schemas import OrganizationIn
 from .records import change_organization
 
 __all__ = [
+    "change_campaign_deadline",
     "close_campaign",
     "complete_task",
     "create_campaign",
     "organization_input",
+    "set_task_deadlines",
     "street_code",
 ]
 
@@ -226,3 +229,76 @@ def close_campaign(campaign: ReviewCampaign, *, actor: User | None) -> ReviewCam
         data={"tasks": campaign.tasks.count(), "open": open_tasks},
     )  # fmt: skip
     return campaign
+
+
+def _latest_task_due(campaign: ReviewCampaign) -> date | None:
+    return campaign.tasks.aggregate(latest=Max("due_on"))["latest"]
+
+
+def _require_open_campaign(campaign: ReviewCampaign, actor: User | None) -> ReviewCampaign:
+    if actor is not None:
+        require_perm(actor, Perm.LEDGER_MANAGE)
+        if not ReviewCampaign.objects.visible_to(actor).filter(pk=campaign.pk).exists():
+            raise NotPermitted("该回头看不在您的工作范围内")
+    campaign = ReviewCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != CampaignStatus.OPEN:
+        raise DomainError("该回头看已结束，不能再修改截止日期")
+    return campaign
+
+
+@transaction.atomic(durable=True)
+def change_campaign_deadline(
+    campaign: ReviewCampaign, *, actor: User | None, due_on: date, move_tasks: bool = True
+) -> ReviewCampaign:
+    """Move a campaign's deadline. ``move_tasks``: the open tasks that had the old deadline
+    move with it. The campaign's deadline is never earlier than any of its tasks' (a task due
+    after the campaign ends could never be counted in it)."""
+    campaign = _require_open_campaign(campaign, actor)
+    if due_on is None:
+        raise InvalidInput.field("due_on", "请填写截止日期")
+    if due_on < timezone.localdate():
+        raise InvalidInput.field("due_on", "截止日期不能早于今天")
+    old = campaign.due_on
+    moved = 0
+    if move_tasks and due_on != old:
+        moved = campaign.tasks.filter(done_at=None, due_on=old).update(due_on=due_on)
+    latest = _latest_task_due(campaign)
+    if latest is not None and due_on < latest:
+        raise InvalidInput.field(
+            "due_on",
+            f"回头看的截止日期不能早于其中任务的截止日期（最晚 {latest:%Y-%m-%d}），"
+            "请先调整任务的截止日期",
+        )
+    campaign.due_on = due_on
+    campaign.save(update_fields=["due_on"])
+    audit.record(
+        Verb.CAMPAIGN_DEADLINE_CHANGED, actor=actor, target=campaign,
+        data={"from": old.isoformat(), "to": due_on.isoformat(), "tasks_moved": moved},
+    )  # fmt: skip
+    return campaign
+
+
+@transaction.atomic(durable=True)
+def set_task_deadlines(
+    campaign: ReviewCampaign, *, actor: User | None, due_on: date, region: Region | None = None
+) -> int:
+    """Give the campaign's open tasks (in ``region``'s subtree, or all) a new deadline, which
+    may not be later than the campaign's own. Returns how many tasks changed."""
+    campaign = _require_open_campaign(campaign, actor)
+    if due_on is None:
+        raise InvalidInput.field("due_on", "请填写截止日期")
+    if due_on > campaign.due_on:
+        raise InvalidInput.field(
+            "due_on",
+            f"任务的截止日期不能晚于回头看的截止日期（{campaign.due_on:%Y-%m-%d}），"
+            "请先延长回头看的截止日期",
+        )
+    tasks = campaign.tasks.filter(done_at=None)
+    if region is not None:
+        tasks = in_subtree(tasks, region.prefix)
+    changed = tasks.update(due_on=due_on)
+    audit.record(
+        Verb.REVIEW_TASKS_DEADLINE_SET, actor=actor, target=campaign,
+        data={"to": due_on.isoformat(), "region": region.code if region else "", "tasks": changed},
+    )  # fmt: skip
+    return changed

@@ -203,3 +203,24 @@ class AssignForm(BootstrapMixin, forms.Form):
         if org is None:
             raise forms.ValidationError("未找到该单位，或不在您的工作范围内")
         return org
+
+
+class CampaignDeadlineForm(BootstrapMixin, forms.Form):
+    """修改回头看截止日期: never earlier than the latest of its tasks' deadlines."""
+
+    due_on = forms.DateField(
+        label="新的截止日期",
+        widget=DATE,
+        error_messages={"invalid": "日期格式应为 YYYY-MM-DD", "required": "请填写截止日期"},
+    )
+    move_tasks = forms.BooleanField(
+        label="未完成且截止日期与回头看相同的任务一并调整", required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, latest_task_due: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.latest_task_due = latest_task_due
+        if latest_task_due is not None:
+            self.fields[
+                "due_on"
+            ].help_text = f"不能早于其中任务的最晚截止日期 {latest_task_due:%Y-%m-%d}"

@@ -17,7 +17,17 @@ from shegong.core.perms import PERMISSIONS, Perm, Role
 from shegong.regions.models import Region, ancestor_codes
 
 from ..choices import CampaignStatus, ReviewOutcome
-from ..models import InstructorAssignment, Organization, ReviewCampaign, ReviewTask
+from ..models import (
+    Coverage,
+    Employment,
+    InstructorAssignment,
+    Organization,
+    PartyMembership,
+    ReviewCampaign,
+    ReviewTask,
+)
+from ..rules import PARTY_MEMBER_STATUSES
+from .coverage import organization_completeness
 
 CAMPAIGN_NOT_FOUND = "未找到该回头看，或不在您的工作范围内"
 TASK_NOT_FOUND = "未找到该核查任务，或不在您的工作范围内"
@@ -232,4 +242,53 @@ def eligible_instructors(actor: Any) -> QuerySet:
         User.objects.visible_to(actor)
         .filter(is_active=True, pk__in=inside.values("user_id"))
         .order_by("name", "pk")
+    )
+
+
+# --- what a review task re-checks --------------------------------------------------------------
+
+
+@dataclass
+class Recheck:
+    """What a 回头看 task re-checks of one organization: its party-building coverage, its party
+    members (declared and registered among current employees) and its party organization, with
+    the 六清楚 items still missing."""
+
+    coverage: Any  # Coverage | None
+    declared_members: int | None
+    members: list[Any]  # current employments of party members (person selected)
+    party_org: Any  # PartyOrganization | None
+    party_org_members: int
+    missing: list[str]
+
+    @property
+    def members_agree(self) -> bool:
+        return self.declared_members is not None and self.declared_members == len(self.members)
+
+
+def recheck_of(org: Organization) -> Recheck:
+    """The three things a review task re-checks, for the task page (four small queries)."""
+    coverage = Coverage.objects.filter(organization=org).select_related("party_org").first()
+    members = list(
+        Employment.objects.filter(
+            organization=org,
+            ended_on__isnull=True,
+            person__political_status__in=PARTY_MEMBER_STATUSES,
+        )
+        .select_related("person")
+        .order_by("person__name", "pk")
+    )
+    party_org = coverage.party_org if coverage is not None else None
+    party_org_members = (
+        PartyMembership.objects.filter(party_org=party_org, left_on__isnull=True).count()
+        if party_org is not None
+        else 0
+    )
+    return Recheck(
+        coverage=coverage,
+        declared_members=org.party_member_count,
+        members=members,
+        party_org=party_org,
+        party_org_members=party_org_members,
+        missing=organization_completeness(org).missing_items,
     )

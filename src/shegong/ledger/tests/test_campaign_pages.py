@@ -9,8 +9,16 @@ from django.utils import timezone
 from shegong import testing
 from shegong.core.perms import Role
 from shegong.ledger.actions.campaigns import complete_task, create_campaign
-from shegong.ledger.models import Coverage, GuidanceVisit, InstructorAssignment, ReviewTask
+from shegong.ledger.choices import CoverageMode
+from shegong.ledger.models import (
+    Coverage,
+    Employment,
+    GuidanceVisit,
+    InstructorAssignment,
+    ReviewTask,
+)
 
+from .records_fixtures import party_member, party_org
 from .test_guidance import make_org
 
 
@@ -173,3 +181,28 @@ def test_assigning_an_outsiders_organization_is_refused(client, street_a_staff, 
         {"assign-instructor": instructor.pk, "assign-organization": orgs["b1"].credit_code},
     )
     assert response.status_code == 422 and "不在您的工作范围内" in response.content.decode()
+
+
+def test_the_task_page_shows_what_is_rechecked_with_links_to_edit_each(
+    client, street_a_staff, campaign, orgs, district
+):
+    org = orgs["a1"]
+    branch = party_org(district["grid_a"], "东关一号联合党支部", type="joint_branch")
+    Coverage.objects.filter(organization=org).update(mode=CoverageMode.JOINT, party_org=branch)
+    member = party_member(district["grid_a"], "王党员")
+    Employment.objects.create(person=member, organization=org, position="职员")
+    org.party_member_count = 2
+    org.save(update_fields=["party_member_count"])
+    task = campaign.tasks.get(organization=org)
+    client.force_login(street_a_staff)
+    response = client.get(reverse("ledger:task", args=[task.pk]))
+    page = response.content.decode()
+    recheck = page[page.index('id="recheck"') :]
+    assert "本次核查内容" in page
+    assert CoverageMode.JOINT.label in recheck
+    assert f'href="/ledger/organizations/{org.pk}/#coverage"' in recheck
+    assert "申报 2 人，台账登记在职党员 1 人" in recheck and "不一致" in recheck
+    assert f'href="/ledger/people/{member.pk}/edit/"' in recheck and "王*" in recheck
+    assert f'href="/ledger/organizations/{org.pk}/edit/"' in recheck
+    assert "东关一号联合党支部" in recheck
+    assert f'href="/ledger/party-orgs/{branch.pk}/edit/"' in recheck

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,20 +27,33 @@ from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 from shegong.web.forms import add_domain_error, run_action
 
-from ..actions.campaigns import close_campaign, complete_task, create_campaign, organization_input
+from ..actions.campaigns import (
+    change_campaign_deadline,
+    close_campaign,
+    complete_task,
+    create_campaign,
+    organization_input,
+)
 from ..actions.guidance import assign_instructor, end_instructor_assignment, record_visit
 from ..choices import CampaignStatus, OrgStatus, ReviewOutcome
 from ..forms.campaigns import (
     AssignForm,
+    CampaignDeadlineForm,
     CampaignForm,
     OrganizationChangesForm,
     TaskForm,
     VisitFilterForm,
     VisitForm,
 )
-from ..models import GuidanceVisit, InstructorAssignment, Organization
+from ..models import (
+    GuidanceVisit,
+    InstructorAssignment,
+    Organization,
+    ReviewCampaign,
+)
 from ..queries import campaigns as queries
 from ..queries.records import describe_criteria, filter_organizations
+from . import exports
 
 PAGE_SIZE = 30
 
@@ -152,9 +165,20 @@ def _filtered_tasks(request: HttpRequest, tasks: QuerySet) -> QuerySet:
     return tasks
 
 
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _deadline_form(campaign: ReviewCampaign, data: Any = None) -> CampaignDeadlineForm:
+    latest = campaign.tasks.aggregate(latest=Max("due_on"))["latest"]
+    return CampaignDeadlineForm(
+        data, prefix="deadline", latest_task_due=latest, initial={"due_on": campaign.due_on}
+    )
+
+
+def campaign_detail(
+    request: HttpRequest, pk: int, *, deadline_form: CampaignDeadlineForm | None = None
+) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
     campaign = queries.access_campaign(request.user, pk)
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return exports.campaign_progress_xlsx(request.user, campaign)
     all_tasks = campaign.tasks.all()
     by_person = queries.progress_by_assignee(all_tasks)
     tasks = _filtered_tasks(request, all_tasks).select_related("organization", "assignee")
@@ -172,10 +196,31 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
         "can_manage": request.user.has_perm_in_scope(Perm.LEDGER_MANAGE),
         "is_open": campaign.status == CampaignStatus.OPEN,
+        "deadline_form": deadline_form or _deadline_form(campaign),
+        "deadline_open": deadline_form is not None,
     }
     return render_partial_or_full(
         request, "ledger/campaign_detail.html", context, "ledger/task_table.html"
     )
+
+
+@require_POST
+def campaign_deadline(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改截止日期 → ``change_campaign_deadline`` (never earlier than its tasks')."""
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    campaign = queries.access_campaign(request.user, pk)
+    form = _deadline_form(campaign, request.POST)
+    if form.is_valid():
+        run_action(
+            form, change_campaign_deadline, campaign, actor=request.user,
+            due_on=form.cleaned_data["due_on"], move_tasks=form.cleaned_data["move_tasks"],
+        )  # fmt: skip
+        if not form.errors:
+            messages.success(request, f"截止日期已改为 {form.cleaned_data['due_on']:%Y-%m-%d}")
+            return redirect_after_write(request, reverse("ledger:campaign", args=[pk]))
+    response = campaign_detail(request, pk, deadline_form=form)
+    response.status_code = getattr(form, "error_status", 422) if form.errors else 422
+    return response
 
 
 @require_POST
@@ -267,6 +312,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes_form": changes_form,
             "today": timezone.localdate(),
             "can_complete": task.done_at is None and task.campaign.status == CampaignStatus.OPEN,
+            "recheck": queries.recheck_of(org),
+            "can_manage": request.user.has_perm_in_scope(Perm.LEDGER_MANAGE),
         },
         status=422 if errors else 200,
     )

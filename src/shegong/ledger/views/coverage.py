@@ -28,6 +28,7 @@ from ..forms.coverage import CompletenessForm, FilterForm, ShouldEstablishForm
 from ..queries import coverage as queries
 from ..queries import records
 from ..rules import Establishment, Reelection
+from . import exports
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
@@ -51,6 +52,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
     summary = queries.coverage_summary(
         request.user, form.value("region") or None, kind=form.value("kind")
     )
+    if request.GET.get("format") == "xlsx":
+        return exports.coverage_xlsx(request.user, summary)
     modes = [(m.value, m.label) for m in CoverageMode]
     chart = {
         "names": [row.name for row in summary.rows],
@@ -223,6 +226,9 @@ def completeness(request: HttpRequest) -> HttpResponse:
     )
     if form.is_bound and form.errors:
         orgs = orgs.none()
+    if request.GET.get("format") == "xlsx":
+        filters = {k: form.value(k) for k in ("region", "kind", "score")}
+        return exports.completeness_xlsx(request.user, orgs, filters)
     page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(org, queries.completeness_of(org)) for org in page.object_list]
     return render(

@@ -28,7 +28,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from shegong.accounts.models import Department
+from shegong.accounts.models import Department, User
 from shegong.core.errors import InvalidInput, NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
@@ -36,6 +36,7 @@ from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 
 from .. import limits, queries
+from ..actions.holding import answer_down, assign_down
 from ..actions.reports import (
     accept_report,
     add_assist,
@@ -60,6 +61,8 @@ from ..choices import Status as CaseStatus
 from ..models import Category, Report
 from ..schemas import (
     FIELD,
+    AnswerDownIn,
+    AssignDownIn,
     AssistIn,
     CategoryDetail,
     CategoryOut,
@@ -565,3 +568,32 @@ def redact(request: HttpRequest, report_id: int) -> Any:
     report = queries.access_report(request.auth, report_id)
     data = _read(request, RedactIn)
     return _reload(redact_photo(report, actor=request.auth, index=data.index, reason=data.reason))
+
+
+@_step("assign-down", "下派（街道 → 社区 → 网格员）", "assign_down", AssignDownIn)
+def assign_down_step(request: HttpRequest, report_id: int) -> Any:
+    """街道把工单下派给所在社区或其网格员，社区可派给本社区网格员；只能向下派，时限照常计算。
+    community 与 worker 二选一。"""
+    report = queries.access_report(request.auth, report_id)
+    data = _read(request, AssignDownIn)
+    community = None
+    if data.community:
+        community = Region.objects.filter(code=data.community.strip()).first()
+        if community is None:
+            raise InvalidInput.field("community", f"区划 {data.community} 不存在")
+    worker = None
+    if data.worker is not None:
+        worker = User.objects.filter(pk=data.worker, is_active=True).first()
+        if worker is None:
+            raise InvalidInput.field("worker", "所选网格员不存在")
+    return _reload(
+        assign_down(report, actor=request.auth, community=community, worker=worker, note=data.note)
+    )
+
+
+@_step("answer-down", "回复下派工单", "answer_down", AnswerDownIn)
+def answer_down_step(request: HttpRequest, report_id: int) -> Any:
+    """下派的社区或网格员回复现场情况或处理结果；下派人收到通知。"""
+    report = queries.access_report(request.auth, report_id)
+    data = _read(request, AnswerDownIn)
+    return _reload(answer_down(report, actor=request.auth, answer=data.answer))

@@ -62,6 +62,10 @@ def test_the_demo_has_appointed_riders_and_cases_in_every_state_with_real_rates(
         assert not rider.phone.startswith("138000000")
         assert rider.memberships.get().role == "worker"
 
+    # 下派: two cases of 东城's first community given to it, one answered (/m/tasks/)
+    held = Report.objects.filter(holder_region=ctx.region("community:1:1"))
+    assert held.count() == 2 and held.filter(held_answered_at__isnull=False).count() == 1
+
     # A street office takes its street's 非机动车乱停放: more specific than the district rule.
     category = Category.objects.get(service_code="ebike-parking")
     rule = RoutingRule.objects.get(category=category, region=ctx.region("street:1"))

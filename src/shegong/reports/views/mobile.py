@@ -470,6 +470,11 @@ def my_reports(request: HttpRequest) -> HttpResponse:
         "tab": tab,
         "tabs": list(TABS.items()),
         "todo_count": todo.count(),
+        # 下派: cases given to me (a grid worker) or my community, not yet answered
+        "held_waiting": queries.held_by(request.user)
+        .filter(held_answered_at__isnull=True)
+        .exclude(status__in=FINISHED)
+        .count(),
     }
     return render(request, "reports/m_my_reports.html", context)
 

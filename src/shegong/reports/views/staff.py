@@ -61,6 +61,7 @@ from ..choices import (
     RejectReason,
     Status,
 )
+from ..forms.holding import AssignDownForm, down_form
 from ..forms.staff import (
     ALL_FILTER,
     FORMS,
@@ -362,9 +363,11 @@ def _render_detail(
     report: Report,
     *,
     failed: tuple[str, ActionForm] | None = None,
+    down: AssignDownForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The case page; ``failed``/``down``: a form sent back with its errors."""
     user = request.user
     now = timezone.now()
     assignments = list(
@@ -416,6 +419,9 @@ def _render_detail(
             [maps.point(report.lat, report.lon, report.category.name,
                         closed=report.status in FINISHED)]
         ) if report.lat is not None and report.lon is not None else "",
+        # 下派 (its own include, reports/staff_assign_down.html)
+        "down_form": down if down is not None else down_form(user, report),
+        "down_open": down is not None,
     }  # fmt: skip
     return render(request, "reports/staff_detail.html", context, status=status)
 
