@@ -9,9 +9,10 @@ class StationsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu
+        from . import h5, menu
 
         registry.menu.add(*menu.ENTRIES)
+        registry.h5_tiles.add(*h5.TILES)
         registry.api_routers.add(
             registry.ApiRouter(
                 "/stations", "shegong.stations.api.stations.router", "驿站", order=40

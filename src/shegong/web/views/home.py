@@ -1,4 +1,5 @@
-"""The workbench home, the mobile home and the error pages (helper views of the shell).
+"""The workbench home and the error pages (helper views of the shell); the phone shell's pages
+are in ``mobile.py``.
 
 The audit, inbox and system pages live in ``staff.py``; the cards are registered by each app
 (``core.registry.cards``).
@@ -12,8 +13,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 
 from shegong.core import registry
-from shegong.web.http import AuthedRequest, url_or_none
-from shegong.web.queries import unread_count
+from shegong.web.http import AuthedRequest
 
 # --- workbench home -------------------------------------------------------------------------
 
@@ -37,18 +37,6 @@ def home(request: AuthedRequest) -> HttpResponse:
         "cards": cards,
     }
     return render(request, "web/home.html", context)
-
-
-def mobile_home(request: AuthedRequest) -> HttpResponse:
-    """The H5 home for riders, volunteers and residents (and anyone on a phone)."""
-    user = request.user
-    context = {
-        "membership": user.active_membership,
-        "memberships": user.membership_list(),
-        "unread": unread_count(user),
-        "inbox_url": url_or_none("inbox:list"),
-    }
-    return render(request, "web/mobile_home.html", context)
 
 
 # --- error pages ----------------------------------------------------------------------------
