@@ -45,7 +45,9 @@ def tiles_for(user: Any, place: str, current_path: str = "") -> list[dict[str, A
                 "icon": tile.icon,
                 "badge": (tile.badge(user) or None) if tile.badge is not None else None,
                 "note": tile.note(user) if tile.note is not None else "",
-                "active": bool(current_path) and current_path.startswith(url),
+                # /m/ itself is 首页, not the parent of every page
+                "active": current_path == url
+                or (url != reverse("mobile_home") and current_path.startswith(url)),
             }
         )
     return entries
