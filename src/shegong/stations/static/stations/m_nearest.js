@@ -20,6 +20,7 @@
       byStreet("未能定位（未授权或信号弱）");
     }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
   }
+  if (lat.value) { button.textContent = "重新定位"; }
   button.hidden = false;
   button.addEventListener("click", locate);
   if (!lat.value && !(street && street.value)) { locate(); }
