@@ -484,3 +484,22 @@ def worker_demands_visible_to(user: Any, year: int) -> list[dict[str, Any]]:
         label = Status(item["status"]).label
         row["statuses"][label] = row["statuses"].get(label, 0) + item["n"]
     return list(rows.values())
+
+
+# --- the reporter's own cases (H5) ----------------------------------------------------------
+
+
+def my_cases(user: Any) -> QuerySet[Report]:
+    """Cases the user reported or follows (inside what they may see at all): 我的上报."""
+    return (
+        Report.objects.visible_to(user)
+        .filter(Q(reporter=user) | Q(followers__user=user))
+        .distinct()
+    )
+
+
+def my_todo(user: Any) -> QuerySet[Report]:
+    """The reporter's own to-dos in 我的上报 (the 待办 tab): confirm a handled case, rate a
+    closed one. The H5 home's badge counts exactly this list."""
+    to_rate = Q(status=Status.CLOSED, rating__isnull=True)
+    return my_cases(user).filter(Q(reporter=user) & (Q(status=Status.RESOLVED) | to_rate))
