@@ -28,6 +28,7 @@ NOT_PAGES = {
     "reports_m:rate", "reports_m:photo",
     "volunteers_m:signup", "volunteers_m:signup_cancel", "volunteers_m:certificate_pdf",
     "volunteers_m:certificate_request", "volunteers_m:certificate_request_withdraw",
+    "volunteers_m:team_leave", "volunteers_m:status",
 }  # fmt: skip
 
 

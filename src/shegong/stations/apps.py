@@ -9,10 +9,11 @@ class StationsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import h5, menu
+        from . import h5, menu, todos
 
         registry.menu.add(*menu.ENTRIES)
         registry.h5_tiles.add(*h5.TILES)
+        registry.todos.add(*todos.TODOS)
         registry.api_routers.add(
             registry.ApiRouter(
                 "/stations", "shegong.stations.api.stations.router", "驿站", order=40

@@ -1,7 +1,7 @@
 """What volunteers offers in the phone shell (``core.registry.h5_tiles``): 注册志愿者 for anyone
 not registered; for a volunteer, 我的志愿服务 (also 志愿 in the bottom navigation), and 我的记录证明
-on the 我的 page; for a volunteer who leads a team, the team's workbench (its pages are the
-desktop ones: no page is reachable only by typing its URL)."""
+on the 我的 page. (A volunteer who leads a team finds the team workbench linked on /m/ by the
+shell, through the menu's ``or_if``.)"""
 
 from __future__ import annotations
 
@@ -45,11 +45,6 @@ TILES = [
     H5Tile(
         "certificates", "我的记录证明", "volunteers_m:certificates", "certificate", order=32,
         visible=is_volunteer, places=("home", "me"),
-    ),
-    H5Tile(
-        "team_workbench", "队伍工作台", "volunteers:teams", "list", order=33,
-        visible=access.leads_a_team, note=lambda user: "活动、时长审核、记录证明",
-        places=("home", "me"),
     ),
     H5Tile(
         "volunteer_register", "注册志愿者", "volunteers_m:register", "heart", order=39,

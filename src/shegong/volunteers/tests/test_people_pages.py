@@ -300,14 +300,3 @@ def test_skills_page_is_read_only_for_street_staff(client, street_a_staff):
     assert 'id="skills-readonly"' in body and 'id="skill-add-form"' not in body
     assert client.post(url, {"op": "add", "name": "木工"}).status_code == 403
     assert not Skill.objects.filter(name="木工").exists()
-
-
-def test_a_team_leader_finds_the_team_workbench_on_the_h5_home(
-    client, people_team, people_leader_user, people_user
-):
-    client.force_login(people_leader_user)
-    body = client.get(reverse("mobile_home")).content.decode()
-    assert 'id="tile-team_workbench"' in body and reverse("volunteers:teams") in body
-    assert reverse("volunteers:teams") in client.get(reverse("m_me")).content.decode()
-    client.force_login(people_user)  # leads no team
-    assert 'id="tile-team_workbench"' not in client.get(reverse("mobile_home")).content.decode()

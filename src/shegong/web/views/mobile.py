@@ -13,6 +13,7 @@ from shegong.core.pii import mask_phone
 from shegong.web import queries
 from shegong.web.h5 import tiles_for
 from shegong.web.http import AuthedRequest, url_or_none
+from shegong.web.menu import opened_by_role_of_their_own
 
 INBOX_PAGE_SIZE = 20
 
@@ -27,6 +28,8 @@ def mobile_home(request: AuthedRequest) -> HttpResponse:
         "memberships": user.membership_list(),
         "tiles": tiles_for(user, "home", request.path),
         "unread": queries.unread_count(user),
+        # A team's leader runs the team on the workbench pages: /m/ links them.
+        "runs_on_workbench": not user.is_workbench_user and opened_by_role_of_their_own(user),
     }
     return render(request, "web/mobile_home.html", context)
 
