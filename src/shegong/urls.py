@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import URLResolver, include, path
 
-from shegong.accounts.urls import auth_urlpatterns
+from shegong.accounts.urls import auth_urlpatterns, mobile_auth_urlpatterns
 from shegong.api import api
 from shegong.regions import urls as region_urls
 from shegong.reports import urls as report_urls
@@ -35,6 +35,7 @@ urlpatterns = [
     path("reports/", include("shegong.reports.urls")),
     path("stations/", include("shegong.stations.urls")),
     path("volunteers/", include("shegong.volunteers.urls")),
+    path("m/", include(mobile_auth_urlpatterns)),  # m/password/
     path("m/", include((report_urls.mobile_patterns, "reports_m"))),
     path("m/", include((station_urls.mobile_patterns, "stations_m"))),  # m/worker/, m/stations/ …
     path("public/", include((region_urls.public_patterns, "regions_public"))),

@@ -114,7 +114,10 @@ def test_a_rider_reports_with_geolocation_and_a_photo_and_follows_the_case(phone
     assert image_decoded(phone.locator("#case-photos img"))
     phone.screenshot(path=SCREENSHOT, full_page=True)
 
-    phone.get_by_role("navigation", name="底部导航").get_by_role("link", name="我的上报").click()
+    # 我的 → 我的上报 (the bottom navigation is the shell's: 首页 · 随手拍 · … · 消息 · 我的).
+    phone.get_by_role("navigation", name="底部导航").get_by_role("link", name="我的").click()
+    phone.wait_for_url(re.compile(r"/m/me/$"))
+    phone.locator("#me-links").get_by_role("link", name="我的上报").click()
     phone.wait_for_url(re.compile(r"/m/my-reports/$"))
     assert phone.locator("#my-reports").get_by_text(report.number, exact=False).is_visible()
 

@@ -37,7 +37,7 @@ def test_a_resident_registers_as_a_volunteer_on_h5(page, district):
     resident = testing.user(Role.RESIDENT, district["community_a"], name="东关居民")
     log_in(page, resident.phone)
     page.wait_for_url(re.compile(r"/m/$"))
-    page.locator("#volunteer-card").click()
+    page.locator("#tile-volunteer_register").click()
     page.wait_for_url(re.compile(r"/m/volunteer/register/$"))
     page.locator("#name").fill("李志愿")
     page.locator("#id_number").fill(_id_number(30))

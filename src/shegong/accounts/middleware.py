@@ -71,11 +71,13 @@ class PasswordChangeRequiredMiddleware:
         user = request.user
         if user.is_authenticated and user.must_change_password:
             allowed = (
-                reverse("password_change"), reverse("logout"), reverse("otp_verify"),
-                reverse("otp_setup"), "/static/", "/api/",
+                reverse("password_change"), reverse("m_password_change"), reverse("logout"),
+                reverse("otp_verify"), reverse("otp_setup"), "/static/", "/api/",
             )  # fmt: skip
             if not request.path.startswith(allowed):
-                return redirect(f"{reverse('password_change')}?first=1")
+                # A phone user (rider, volunteer, resident) sets it in the phone shell.
+                page = "m_password_change" if user.is_field_user else "password_change"
+                return redirect(f"{reverse(page)}?first=1")
         return self.get_response(request)
 
 

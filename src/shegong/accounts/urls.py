@@ -32,3 +32,8 @@ auth_urlpatterns = [
     path("2fa/codes/", views.otp_regenerate, name="otp_regenerate"),
     path("2fa/disable/", views.otp_disable, name="otp_disable"),
 ]
+
+# The phone shell's account page, mounted at /m/ without a namespace (like the names above).
+mobile_auth_urlpatterns = [
+    path("password/", views.m_password_change, name="m_password_change"),
+]

@@ -84,6 +84,15 @@ def login_refused(request: HttpRequest, *, retry_after: int = 0, **message: str)
 
 
 def password_change(request: HttpRequest) -> HttpResponse:
+    return _password_change(request, "accounts/password_change.html", "home")
+
+
+def m_password_change(request: HttpRequest) -> HttpResponse:
+    """修改密码 in the phone shell (``/m/password/``): the same form and action, back to 我的."""
+    return _password_change(request, "accounts/m_password_change.html", "m_me")
+
+
+def _password_change(request: HttpRequest, template: str, done: str) -> HttpResponse:
     first = request.GET.get("first") == "1" or request.user.must_change_password
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -98,10 +107,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
         if not form.errors:
             update_session_auth_hash(request, user)
             messages.success(request, "密码已修改")
-            return redirect("home")
+            return redirect(done)
     return render(
         request,
-        "accounts/password_change.html",
+        template,
         {"form": form, "first": first, "policy": password_help()},
         status=422 if form.errors else 200,
     )

@@ -13,12 +13,13 @@ Every app fills them from its ``AppConfig.ready()``::
         registry.demo_loaders.add(registry.DemoLoader("things", "shegong.things.demo.load"))
 
 The workbench home shows the registered to-dos (``todos``: "待办", each a count linking to
-its filtered list, oldest first) and cards, the left menu the registered entries, ``shegong
-check`` runs the registered checks, ``/api/v1/`` mounts the registered routers and ``shegong
-loaddemo`` runs the registered loaders, each in ``order`` (then registration order, which is the
-order of ``INSTALLED_APPS``). The audit pages link an entry's object to the page its app
-registered for the model (``object_pages``). Periodic scans have their own registry
-(``core.scans``), and so do notification events (``core.notify``).
+its filtered list, oldest first) and cards, the left menu the registered entries, the H5 home
+(``/m/``) the registered ``h5_tiles`` (and its bottom navigation and 我的 page the ones marked
+for them), ``shegong check`` runs the registered checks, ``/api/v1/`` mounts the registered
+routers and ``shegong loaddemo`` runs the registered loaders, each in ``order`` (then
+registration order, which is the order of ``INSTALLED_APPS``). The audit pages link an entry's
+object to the page its app registered for the model (``object_pages``). Periodic scans have
+their own registry (``core.scans``), and so do notification events (``core.notify``).
 
 Menu predicates, card and to-do functions are callables (the app's ``menu.py``, ``cards.py``
 and ``todos.py`` import its queries). Routers, checks and demo loaders may be dotted paths,
@@ -224,6 +225,35 @@ class ObjectPage:
         return self.model
 
 
+# --- H5 (phone) tiles -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class H5Tile:
+    """An entry of the phone shell (``/m/``), rendered by ``web`` without knowing the app.
+
+    ``url`` is a URL name (``"reports_m:report"``) or ``url(user) -> str``; ``icon`` names one
+    of the shell's inline SVG icons (``web/templates/includes/h5_icon.html``: camera, list,
+    home, station, heart, badge, shield, certificate, clock, map, bell, user, lock, qr);
+    ``visible(user)`` decides whether the user sees it (everyone when None); ``badge(user)``
+    returns a count shown on the tile (None or 0: no badge) and ``note(user)`` a short line
+    under the label. ``places`` says where it shows: ``"home"`` (a tile on /m/), ``"nav"`` (an
+    entry of the bottom navigation, between 首页 and 消息: keep it to the app's main entry) and
+    ``"me"`` (a link on the 我的 page). The predicates run on every H5 page (the bottom navigation):
+    keep them to one cached query per user (the apps' ``h5.py`` memoise on the user object)."""
+
+    key: str
+    label: str
+    url: str | Callable[[Any], str]
+    icon: str
+    order: int = 0
+    visible: Callable[[Any], bool] | None = None
+    badge: Callable[[Any], int | None] | None = None
+    note: Callable[[Any], str] | None = None
+    places: tuple[str, ...] = ("home",)
+    nav_label: str = ""  # a shorter label for the bottom navigation (default: ``label``)
+
+
 menu: Registry[MenuEntry] = Registry("menu")
 cards: Registry[Card] = Registry("cards")
 todos: Registry[Todo] = Registry("todos")
@@ -231,3 +261,4 @@ checks: Registry[Check] = Registry("checks")
 api_routers: Registry[ApiRouter] = Registry("api_routers")
 demo_loaders: Registry[DemoLoader] = Registry("demo_loaders")
 object_pages: Registry[ObjectPage] = Registry("object_pages")
+h5_tiles: Registry[H5Tile] = Registry("h5_tiles")

@@ -661,3 +661,22 @@ def actor_level(user: Any) -> str:
         return ""
     membership = user.active_membership
     return membership.region.level if membership is not None else "grid"
+
+
+# --- the reporter's own cases (H5) ----------------------------------------------------------
+
+
+def my_cases(user: Any) -> QuerySet[Report]:
+    """Cases the user reported or follows (inside what they may see at all): 我的上报."""
+    return (
+        Report.objects.visible_to(user)
+        .filter(Q(reporter=user) | Q(followers__user=user))
+        .distinct()
+    )
+
+
+def my_todo(user: Any) -> QuerySet[Report]:
+    """The reporter's own to-dos in 我的上报 (the 待办 tab): confirm a handled case, rate a
+    closed one. The H5 home's badge counts exactly this list."""
+    to_rate = Q(status=Status.CLOSED, rating__isnull=True)
+    return my_cases(user).filter(Q(reporter=user) & (Q(status=Status.RESOLVED) | to_rate))

@@ -9,10 +9,11 @@ class StationsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu, todos
+        from . import h5, menu, todos
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
+        registry.h5_tiles.add(*h5.TILES)
         registry.todos.add(*todos.TODOS)
         registry.api_routers.add(
             registry.ApiRouter(

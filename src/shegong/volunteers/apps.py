@@ -9,10 +9,11 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu, scans, todos  # noqa: F401  (scans registers the scans and events)
+        from . import h5, menu, scans, todos  # noqa: F401  (scans registers the scans and events)
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
+        registry.h5_tiles.add(*h5.TILES)
         registry.todos.add(*todos.TODOS)
         ApiRouter = registry.ApiRouter
         registry.api_routers.add(

@@ -135,6 +135,7 @@ mobile_patterns: list = [
     path("activities/signups/<int:pk>/cancel/", mobile.m_signup_cancel, name="signup_cancel"),
     path("activities/checkin/<str:token>/", mobile.m_checkin, name="checkin"),
     path("volunteer/hours/", hours.m_hours, name="hours"),
+    path("volunteer/certificates/", hours.m_certificates, name="certificates"),
     path("volunteer/certificates/<int:pk>/pdf/", hours.m_certificate_pdf, name="certificate_pdf"),
     path(
         "volunteer/certificates/request/", hours.m_certificate_request, name="certificate_request"

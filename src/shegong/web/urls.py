@@ -1,9 +1,10 @@
-"""The shell's pages: the workbench home, the H5 home, health, and the audit, inbox and system
-pages. ``urlpatterns`` are mounted at the site root; the staff pages keep their namespaces."""
+"""The shell's pages: the workbench home, the H5 home with its 消息 and 我的, health, and the
+audit, inbox and system pages. ``urlpatterns`` are mounted at the site root; the staff pages
+keep their namespaces."""
 
 from django.urls import include, path
 
-from .views import home, staff
+from .views import home, mobile, staff
 
 audit_patterns = [
     path("", staff.audit_list, name="list"),
@@ -22,7 +23,9 @@ system_patterns = [
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("m/", home.mobile_home, name="mobile_home"),
+    path("m/", mobile.mobile_home, name="mobile_home"),
+    path("m/inbox/", mobile.mobile_inbox, name="m_inbox"),
+    path("m/me/", mobile.mobile_me, name="m_me"),
     path("healthz", home.healthz, name="healthz"),
     path("audit/", include((audit_patterns, "audit"))),
     path("inbox/", include((inbox_patterns, "inbox"))),

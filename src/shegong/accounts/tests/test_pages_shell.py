@@ -65,7 +65,7 @@ def test_field_users_are_sent_to_the_mobile_home(client, resident):
     page = client.get("/m/")
     body = page.content.decode()
     assert page.status_code == 200
-    assert "sg-m-nav" in body and "东关社区 · 群众" in body
+    assert 'id="h5-nav"' in body and "东关社区 · 群众" in body
     assert f"您好，{resident.name}" in body  # one's own name in full
 
 

@@ -35,6 +35,18 @@ def test_resolve_takes_a_callable_or_a_dotted_path():
     assert registry.resolve("shegong.core.registry.resolve") is registry.resolve
 
 
+def test_an_h5_tile_is_a_home_tile_unless_placed_elsewhere():
+    tiles: Registry[registry.H5Tile] = Registry("h5")
+    tiles.add(
+        registry.H5Tile("b", "乙", "x:b", "list", order=2, places=("nav", "me")),
+        registry.H5Tile("a", "甲", "x:a", "camera", order=1),
+    )
+    assert [t.key for t in tiles] == ["a", "b"]
+    first = next(iter(tiles))
+    assert first.places == ("home",) and first.visible is None and first.badge is None
+    assert "h5_tiles" == registry.h5_tiles.name
+
+
 # --- to-dos -----------------------------------------------------------------------------------
 
 

@@ -494,3 +494,26 @@ def test_reopening_after_7_days_is_refused_with_a_message(client, rider, handler
     response = client.post(reverse("reports_m:reopen", args=[report.pk]), {"reason": "没修好"})
     assert response.status_code == 409 and "超过7天" in response.content.decode()
     assert Report.objects.get(pk=report.pk).status == Status.RESOLVED
+
+
+def test_the_h5_home_badge_counts_the_todo_list_it_opens(client, rider, category, resident):
+    handled = file_report(rider, category)
+    file_report(rider, category, description="路灯不亮")  # still with the department
+    others = file_report(resident, category, description="别人的")
+    Report.objects.filter(pk__in=[handled.pk, others.pk]).update(status=Status.RESOLVED)
+    client.force_login(rider)
+    home = client.get(reverse("mobile_home")).content.decode()
+    pattern = r'<a class="h5-tile" href="([^"]+)" id="tile-my_reports">(.*?)</a>'
+    tile = re.search(pattern, home, re.S)
+    assert tile is not None
+    url, inner = tile.group(1).replace("&amp;", "&"), tile.group(2)
+    assert url == reverse("reports_m:my_reports") + "?tab=todo"
+    assert '<span class="rp-count" aria-label="1 项待办">1</span>' in inner
+    listing = client.get(url).content.decode()
+    assert listing.count('class="rp-case"') == 1 and handled.number in listing
+    # Nothing to do: no badge, and the tile opens the whole list.
+    Report.objects.filter(pk=handled.pk).update(status=Status.VERIFIED)
+    client.force_login(rider)
+    home = client.get(reverse("mobile_home")).content.decode()
+    assert f'href="{reverse("reports_m:my_reports")}" id="tile-my_reports"' in home
+    assert "项待办" not in home

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -439,11 +439,7 @@ def follow(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _mine(user: Any) -> QuerySet:
     """Cases the user reported or follows (inside what they may see at all)."""
-    return (
-        Report.objects.visible_to(user)
-        .filter(Q(reporter=user) | Q(followers__user=user))
-        .distinct()
-    )
+    return queries.my_cases(user)
 
 
 @require_GET
@@ -453,10 +449,7 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     if tab not in TABS:
         tab = ""
     mine = _mine(request.user)
-    todo = mine.filter(
-        Q(reporter=request.user)
-        & (Q(status=Status.RESOLVED) | Q(status=Status.CLOSED, rating__isnull=True))
-    )
+    todo = queries.my_todo(request.user)
     shown = {
         "": mine,
         "open": mine.exclude(status__in=[*FINISHED, Status.RESOLVED, Status.VERIFIED]),

@@ -59,6 +59,55 @@ def test_h5_bad_position_says_why_and_falls_back_to_the_list(client, district):
     assert "纬度和经度可能填反了" in html and "甲站" in html
 
 
+def test_h5_finder_puts_the_results_first_with_the_filters_folded(client, district):
+    station(district["grid_a"], "甲站", north(100))
+    html = client.get(M_URL).content.decode()
+    # The filters fold into a closed <details> above the list; the list is what one sees.
+    details = html.index('<details class="rp-card h5-fold" id="st-filters">')
+    assert details < html.index('id="st-list"') < html.index("</main>")
+    assert html.index('name="facility"') < html.index("</details>")
+    assert 'id="h5-nav"' in html and "vendor/bootstrap" not in html  # the one phone shell
+
+
+def test_h5_finder_links_each_station_to_the_phones_map_app(client, district):
+    found = station(district["grid_a"], "甲站", north(100))
+    html = client.get(M_URL).content.decode()
+    lat, lon = round(found.lat, 7), round(found.lon, 7)
+    assert f'href="geo:{lat},{lon}?q={lat},{lon}(%E7%94%B2%E7%AB%99)"' in html
+    assert 'aria-label="导航到甲站"' in html
+
+
+def test_h5_finder_filters_by_street_when_there_is_no_position(client, district):
+    station(district["grid_a"], "东城的站", north(100))
+    station(district["grid_b"], "西城的站", testing.POINT_B)
+    html = client.get(M_URL).content.decode()
+    street_a, street_b = district["street_a"], district["street_b"]
+    assert f'<option value="{street_a.code}">{street_a.name}</option>' in html
+    assert f'<option value="{street_b.code}">{street_b.name}</option>' in html
+    only_a = client.get(M_URL, {"street": street_a.code}).content.decode()
+    assert "东城的站" in only_a and "西城的站" not in only_a
+    assert f'<option value="{street_a.code}" selected>' in only_a
+    # With a position too, the street still narrows the nearest.
+    point = {"lat": testing.POINT_A[0], "lon": testing.POINT_A[1]}
+    near_b = client.get(M_URL, {**point, "street": street_b.code}).content.decode()
+    assert "东城的站" not in near_b
+
+
+def test_h5_finder_refuses_an_unknown_street_in_chinese(client, district):
+    station(district["grid_a"], "东城的站", north(100))
+    response = client.get(M_URL, {"street": "999999999999"})
+    html = response.content.decode()
+    assert response.status_code == 422 and "未找到该街道，请从列表中选择" in html
+    assert "东城的站" in html  # the whole list instead
+
+
+def test_h5_finder_offers_only_streets_with_an_open_station(client, district):
+    station(district["grid_a"], "东城的站", north(100))
+    station(district["grid_b"], "西城关了的站", testing.POINT_B, status=StationStatus.CLOSED)
+    html = client.get(M_URL).content.decode()
+    assert district["street_a"].name in html and district["street_b"].name not in html
+
+
 def test_public_map_lists_open_stations_and_draws_no_tiles_without_a_key(client, district):
     station(district["grid_a"], "甲站", north(100), contact_phone="0558-7654321")
     station(district["grid_b"], "暂停的站", testing.POINT_B, status=StationStatus.SUSPENDED)

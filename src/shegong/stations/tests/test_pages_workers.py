@@ -112,7 +112,11 @@ def test_mobile_home_card(client, rider):
     assert "新就业群体登记" in body and reverse("stations_m:worker_register") in body
     client.post(reverse("stations_m:worker_register"), h5_data())
     body = client.get(reverse("mobile_home")).content.decode()
-    assert "我的骑手档案" in body
+    assert "新就业群体登记" not in body
+    assert "我的驿站" in body and reverse("stations_m:worker") in body
+    assert "附近驿站" in body and reverse("stations_m:m_nearest") in body
+    me = client.get(reverse("m_me")).content.decode()
+    assert "我的骑手档案" in me and reverse("stations_m:worker_profile") in me
 
 
 # --- staff ------------------------------------------------------------------------------------

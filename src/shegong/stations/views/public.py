@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from shegong.core.errors import InvalidInput
+from shegong.regions.choices import Level
+from shegong.regions.models import Region
 from shegong.web import maps
 
 from .. import queries
@@ -45,21 +47,33 @@ def distance_label(metres: float) -> str:
 @login_not_required
 @require_GET
 def m_nearest(request: HttpRequest) -> HttpResponse:
+    """附近驿站, the finder: the results first (nearest first with the phone's position, else
+    by name), the filters folded under them — facilities, 现在开放 and a street, which is how
+    one narrows the list when the position is refused — and per station a ``geo:`` link that
+    the phone opens in its own map app (no external URL in the page)."""
     now = timezone.now()
     chosen = [c for c in request.GET.getlist("facility") if c]
     open_now = request.GET.get("open_now") in ("1", "true", "on")
     lat, lon = request.GET.get("lat"), request.GET.get("lon")
     crs = request.GET.get("crs") or "wgs84"
+    streets = _streets_with_stations()
+    street_code = (request.GET.get("street") or "").strip()
+    street = next((r for r in streets if r.code == street_code), None)
     error = ""
+    status = 200
+    if street_code and street is None:
+        error, status, street_code = "未找到该街道，请从列表中选择", 422, ""
+    in_street = None if street is None else _region_ids_under(street)
     located = bool(lat or lon)
     rows: list[dict[str, Any]] = []
-    status = 200
     if located:
         try:
             found = queries.nearest(
                 lat, lon, crs=crs, radius=queries.RADIUS_MAX_M, facilities=chosen,
                 open_now=open_now, limit=20, at=now,
             )  # fmt: skip
+            if in_street is not None:
+                found = [(s, d) for s, d in found if s.region_id in in_street]
             rows = [station_out(s, distance=d, at=now) for s, d in found]
             for row in rows:
                 row["distance_label"] = distance_label(row["distance_m"])
@@ -67,6 +81,8 @@ def m_nearest(request: HttpRequest) -> HttpResponse:
             error, status, located = exc.detail, 422, False
     if not located:
         stations = _open_stations()
+        if in_street is not None:
+            stations = stations.filter(region_id__in=in_street)
         codes = set(chosen)
         rows = [station_out(s, at=now) for s in stations[:LIST_LIMIT]]
         if codes:
@@ -81,8 +97,29 @@ def m_nearest(request: HttpRequest) -> HttpResponse:
         "facilities": Facility.objects.filter(is_active=True),
         "chosen": chosen,
         "open_now": open_now,
+        "streets": streets,
+        "street": street,
+        "filtered": bool(chosen or open_now or street),
     }
     return render(request, "stations/m_nearest.html", context, status=status)
+
+
+def _streets_with_stations() -> list[Region]:
+    """The streets (by code) that have an open station: the finder's street filter."""
+    region_codes = set(
+        Region.objects.filter(
+            pk__in=Station.objects.filter(status=StationStatus.OPEN).values("region_id")
+        ).values_list("code", flat=True)
+    )
+    return [
+        street
+        for street in Region.objects.filter(level=Level.STREET).order_by("code")
+        if any(street.contains_code(code) for code in region_codes)
+    ]
+
+
+def _region_ids_under(region: Region) -> set[int]:
+    return set(Region.objects.filter(code__startswith=region.prefix).values_list("pk", flat=True))
 
 
 @login_not_required

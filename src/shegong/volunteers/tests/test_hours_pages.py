@@ -439,3 +439,30 @@ def test_the_records_list_pages_with_its_filters(client, hours_record, hours_lea
     assert body.decode().count('name="ids"') == 1
     body = client.get(reverse("volunteers:records"), {"status": "all"}).content.decode()
     assert f"共 {RECORDS_PAGE + 2} 条" in body and "status=all&amp;page=2" in body
+
+
+def test_my_certificates_are_listed_in_the_phone_shell(
+    client, approved, hours_team, hours_member, hours_member_user, hours_leader_user, district
+):
+    cert = certificates.issue(
+        hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
+    )
+    client.force_login(hours_member_user)
+    response = client.get(reverse("volunteers_m:certificates"))
+    body = response.content.decode()
+    assert response.status_code == 200 and cert.serial in body
+    assert reverse("volunteers_m:certificate_pdf", args=[cert.pk]) in body
+    assert 'id="h5-nav"' in body and "vendor/bootstrap" not in body  # the one phone shell
+    assert reverse("volunteers_m:hours") in body  # where one asks for another
+    # An outsider (another volunteer) sees none of it.
+    other = testing.user("volunteer", district["community_a"], name="别人")
+    testing.volunteer(district["community_a"], name="别人", account=other)
+    client.force_login(other)
+    body = client.get(reverse("volunteers_m:certificates")).content.decode()
+    assert cert.serial not in body and 'id="certificates-empty"' in body
+
+
+def test_my_certificates_without_a_profile_says_so(client, resident):
+    client.force_login(resident)
+    body = client.get(reverse("volunteers_m:certificates")).content.decode()
+    assert "还没有注册为志愿者" in body

@@ -43,7 +43,8 @@ def test_h5_register_then_home(client, people_user):
     assert cert.certificate_name == "护士执业证书"
     body = client.get(reverse("volunteers_m:home")).content.decode()
     assert volunteer.number in body and "0.00 小时" in body and "医疗护理" in body
-    assert data["id_number"] not in body and "李志愿" not in body and "李*" in body
+    # One's own name in full (masking is for others); the ID number is never shown.
+    assert data["id_number"] not in body and "李志愿" in body
     # Registering again goes home.
     response = client.get(reverse("volunteers_m:register"))
     assert response["Location"] == reverse("volunteers_m:home")
@@ -105,10 +106,13 @@ def test_h5_pages_send_a_non_volunteer_to_register(client, people_user):
 def test_mobile_home_card(client, people_user):
     client.force_login(people_user)
     body = client.get(reverse("mobile_home")).content.decode()
-    assert 'id="volunteer-card"' in body and reverse("volunteers_m:register") in body
+    assert 'id="tile-volunteer_register"' in body and reverse("volunteers_m:register") in body
     client.post(reverse("volunteers_m:register"), h5_data())
     body = client.get(reverse("mobile_home")).content.decode()
     assert "我的志愿服务" in body and Volunteer.objects.get().number in body
+    assert 'id="tile-volunteer_register"' not in body
+    me = client.get(reverse("m_me")).content.decode()
+    assert "我的记录证明" in me and reverse("volunteers_m:certificates") in me
 
 
 def test_h5_home_lists_teams_and_links_the_leader_to_the_team_page(

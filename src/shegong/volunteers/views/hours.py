@@ -591,6 +591,20 @@ def m_hours(request: HttpRequest) -> HttpResponse:
     return _render_m_hours(request)
 
 
+@require_GET
+def m_certificates(request: HttpRequest) -> HttpResponse:
+    """我的记录证明 (linked from 我的): my certificates to download and my requests for one; the
+    form to ask for one stays on 我的时长, which shows the hours each team recorded."""
+    volunteer = access.volunteer_of(request.user)
+    context: dict[str, Any] = {"volunteer": volunteer}
+    if volunteer is not None:
+        context.update(
+            certificates=list(volunteer.certificates.select_related("team").order_by("-issued_at")),
+            my_requests=list(certificate_queries.my_requests(volunteer)[:LIST_LIMIT]),
+        )
+    return render(request, "volunteers/m_certificates.html", context)
+
+
 @require_POST
 def m_certificate_request(request: HttpRequest) -> HttpResponse:
     """申请记录证明 from a team that recorded my hours; errors re-render the page (4xx)."""

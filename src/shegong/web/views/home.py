@@ -1,4 +1,5 @@
-"""The workbench home, the mobile home and the error pages (helper views of the shell).
+"""The workbench home and the error pages (helper views of the shell); the phone shell's pages
+are in ``mobile.py``.
 
 The audit, inbox and system pages live in ``staff.py``; the to-dos and the cards are registered
 by each app (``core.registry.todos``, ``core.registry.cards``).
@@ -14,9 +15,8 @@ from django.shortcuts import redirect, render
 from django.template import loader
 
 from shegong.core import registry
-from shegong.web.http import AuthedRequest, url_or_none
+from shegong.web.http import AuthedRequest
 from shegong.web.menu import opened_by_role_of_their_own
-from shegong.web.queries import unread_count
 from shegong.web.todos import todos_for
 
 # A phone or tablet browser (the H5 pages are theirs); anything else is a desktop.
@@ -52,20 +52,6 @@ def home(request: AuthedRequest) -> HttpResponse:
         "todos": todos_for(user),
     }
     return render(request, "web/home.html", context)
-
-
-def mobile_home(request: AuthedRequest) -> HttpResponse:
-    """The H5 home for riders, volunteers and residents (and anyone on a phone)."""
-    user = request.user
-    context = {
-        "membership": user.active_membership,
-        "memberships": user.membership_list(),
-        "unread": unread_count(user),
-        "inbox_url": url_or_none("inbox:list"),
-        # A team's leader runs the team on the workbench pages: /m/ links them.
-        "runs_on_workbench": not user.is_workbench_user and opened_by_role_of_their_own(user),
-    }
-    return render(request, "web/mobile_home.html", context)
 
 
 # --- error pages ----------------------------------------------------------------------------

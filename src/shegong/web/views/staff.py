@@ -209,7 +209,8 @@ def inbox_read_all(request: AuthedRequest) -> HttpResponse:
 
 
 def _back_to_inbox(request: HttpRequest) -> str:
-    url = reverse("inbox:list")
+    """Back to the list the form was on: the phone shell's (``h5=1``) or the workbench's."""
+    url = reverse("m_inbox" if request.POST.get("h5") == "1" else "inbox:list")
     show = request.POST.get("show")
     return f"{url}?show=unread" if show == "unread" else url
 

@@ -1,9 +1,15 @@
-/* /m/stations/: find the nearest open stations with the browser's location. */
+/* /m/stations/: find the nearest open stations with the browser's location. Refused or not
+ * possible: the list stays by name and the folded filters open on the street select. */
 (function () {
   var lat = document.getElementById("st-lat"), lon = document.getElementById("st-lon");
   var form = document.getElementById("st-form"), button = document.getElementById("st-locate");
   var note = document.getElementById("st-geo-note");
-  if (!navigator.geolocation) { note.textContent = "此浏览器无法定位，下面按名称列出全部开放驿站"; return; }
+  var filters = document.getElementById("st-filters"), street = document.getElementById("st-street");
+  function byStreet(text) {
+    note.textContent = text + "，下面按名称列出全部开放驿站，可按街道筛选";
+    if (filters && street && !street.value) { filters.open = true; }
+  }
+  if (!navigator.geolocation) { byStreet("此浏览器无法定位"); return; }
   function locate() {
     note.textContent = "正在定位…";
     navigator.geolocation.getCurrentPosition(function (p) {
@@ -11,10 +17,11 @@
       lat.value = p.coords.latitude.toFixed(6); lon.value = p.coords.longitude.toFixed(6);
       form.submit();
     }, function () {
-      note.textContent = "未能定位（未授权或信号弱），下面按名称列出全部开放驿站";
+      byStreet("未能定位（未授权或信号弱）");
     }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
   }
+  if (lat.value) { button.textContent = "重新定位"; }
   button.hidden = false;
   button.addEventListener("click", locate);
-  if (!lat.value) { locate(); }
+  if (!lat.value && !(street && street.value)) { locate(); }
 })();
