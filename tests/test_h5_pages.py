@@ -14,6 +14,7 @@ from django.urls.resolvers import URLResolver
 
 from shegong import testing
 from shegong.core.perms import Role
+from shegong.reports.actions.holding import assign_down
 from shegong.reports.actions.reports import submit_report
 from shegong.stations import qr
 from shegong.stations.tests.visit_fixtures import station, worker
@@ -33,8 +34,9 @@ NOT_PAGES = {
 
 
 @pytest.fixture
-def people(district):
-    """The personas of the phone: a rider, a volunteer who leads a team, a resident."""
+def people(district, street_a_staff, community_a_worker):
+    """The personas of the phone: a rider, a volunteer who leads a team, a resident, a community
+    worker holding a case assigned down to the community (下派)."""
     region = district["community_a"]
     rider = worker(region, name="骑手小王")
     leader_user = testing.user(Role.VOLUNTEER, region, name="志愿队长")
@@ -48,7 +50,9 @@ def people(district):
         lat=testing.POINT_A[0], lon=testing.POINT_A[1],
     )  # fmt: skip
     found = station("东关驿站", testing.POINT_A)
+    assign_down(report, actor=street_a_staff, community=region)
     return {
+        "community_worker": community_a_worker,
         "rider": rider.person.user,
         "volunteer": leader_user,
         "resident": resident,
@@ -68,6 +72,8 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], list[Any]]]] = {
     "reports_m:report": ("resident", lambda p: []),
     "reports_m:my_reports": ("resident", lambda p: []),
     "reports_m:my_detail": ("resident", lambda p: [p["report"].pk]),
+    "reports_m:tasks": ("community_worker", lambda p: []),
+    "reports_m:task_detail": ("community_worker", lambda p: [p["report"].pk]),
     "stations_m:worker_register": ("resident", lambda p: []),
     "stations_m:worker": ("rider", lambda p: []),
     "stations_m:worker_profile": ("rider", lambda p: []),
