@@ -296,6 +296,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Only the hashed copies are compressed and kept in STATIC_ROOT (half the collection's time).
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Files a browser asks for at the site's root whatever the page says (/favicon.ico).
+WHITENOISE_ROOT = BASE_DIR / "web" / "root"
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {
