@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shegong.core.errors import InvalidInput
 from shegong.web.maps import map_config
@@ -43,7 +43,7 @@ def distance_label(metres: float) -> str:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def m_nearest(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     chosen = [c for c in request.GET.getlist("facility") if c]
@@ -85,7 +85,7 @@ def m_nearest(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_map(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [station_out(s, at=now) for s in _open_stations()[:MAP_POINTS]]

@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import excel
 from shegong.core.errors import DomainError, NotFound
@@ -113,7 +113,7 @@ def _records(qs: Any) -> Any:
 # --- the review queue -------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def records(request: HttpRequest) -> HttpResponse:
     """服务时长审核: the records of the teams the caller runs, pending first."""
     user = request.user
@@ -228,7 +228,7 @@ def _record(user: Any, pk: int) -> ServiceRecord:
     )
 
 
-@require_GET
+@require_safe
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_record(request, _record(request.user, pk))
 
@@ -325,13 +325,13 @@ def _entry(request: HttpRequest, *, transfer: bool) -> HttpResponse:
     return render(request, "volunteers/records_form.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def record_new(request: HttpRequest) -> HttpResponse:
     """补录: a paper record entered by the team, pending review."""
     return _entry(request, transfer=False)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def record_transfer(request: HttpRequest) -> HttpResponse:
     """转入: service recorded by another organisation, with its proof."""
     return _entry(request, transfer=True)
@@ -340,7 +340,7 @@ def record_transfer(request: HttpRequest) -> HttpResponse:
 # --- certificates -----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def certificate_list(request: HttpRequest) -> HttpResponse:
     """记录证明: the certificates of the teams the caller runs or sees."""
     user = request.user
@@ -376,13 +376,13 @@ def _answering(request: HttpRequest) -> CertificateRequest | None:
     return certificate_queries.access_request(request.user, pk) if pk else None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def certificate_new(request: HttpRequest) -> HttpResponse:
     """出具证明 for a volunteer's approved hours with one of the caller's teams."""
     user = request.user
     access.require_runner(user)
     answering = _answering(request)
-    if answering is not None and request.method == "GET":
+    if answering is not None and request.method in ("GET", "HEAD"):
         if answering.status != CertificateRequestStatus.REQUESTED:
             messages.info(request, f"该申请{answering.get_status_display()}，无需再处理")
             return redirect_after_write(request, reverse("volunteers:certificates"))
@@ -419,7 +419,7 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/certificate_form.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def certificate_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     """不予出具: a request of one of the caller's teams, with a reason the volunteer is told."""
     user = request.user
@@ -459,7 +459,7 @@ def _render_certificate(
     return render(request, "volunteers/certificate_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_certificate(request, certificate_queries.access_certificate(request.user, pk))
 
@@ -490,7 +490,7 @@ def _pdf_response(request: HttpRequest, cert: Certificate) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(request, certificate_queries.access_certificate(request.user, pk))
 
@@ -508,7 +508,7 @@ def _year(request: HttpRequest) -> tuple[YearForm, int | None]:
     return form, form.cleaned_data.get("year") or this_year
 
 
-@require_GET
+@require_safe
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """志愿服务统计: hours by month, volunteers by star, activities and people served, by
     community."""
@@ -520,7 +520,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/statistics.html", context, status=200 if stats else 422)
 
 
-@require_GET
+@require_safe
 def statistics_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.VOLUNTEERS_VIEW)
@@ -581,7 +581,7 @@ def _render_m_hours(
     return render(request, "volunteers/m_hours.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def m_hours(request: HttpRequest) -> HttpResponse:
     """我的时长: my records, total, star and the next one, my certificates, my requests for one
     and the form to ask, my trainings and awards."""
@@ -628,7 +628,7 @@ def m_certificate_request_withdraw(request: HttpRequest, pk: int) -> HttpRespons
     return redirect_after_write(request, reverse("volunteers_m:hours"))
 
 
-@require_GET
+@require_safe
 def m_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """My own, valid certificate as PDF (anyone else's is a 404)."""
     volunteer = access.volunteer_of(request.user)

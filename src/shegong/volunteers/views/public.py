@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shegong.core.errors import NotFound
 from shegong.volunteers.choices import ActivityCategory
@@ -19,7 +19,7 @@ PUBLIC_PAGE = 20
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_activities(request: HttpRequest) -> HttpResponse:
     """志愿服务活动 (public): published upcoming activities; no personal data."""
     category = request.GET.get("category") or ""
@@ -37,7 +37,7 @@ def public_activities(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_stars(request: HttpRequest) -> HttpResponse:
     """新晋星级志愿者: masked name, star, team — nothing else."""
     from django.conf import settings
@@ -50,7 +50,7 @@ def public_stars(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_certificate(request: HttpRequest, serial: str) -> HttpResponse:
     """证明核验: masked name, hours, period, issuer, status; unknown 404, revoked 410."""
     try:
