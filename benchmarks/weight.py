@@ -38,6 +38,8 @@ import time
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+# The static files worth compressing (fonts and images are compressed already).
+COMPRESSIBLE = r"text/|application/(javascript|json)|image/svg"
 TARGET_H5_KB = 150
 TARGET_PUBLIC_MAP_KB = 300
 TARGET_STAFF_P50_MS = 100
@@ -227,9 +229,10 @@ def _weigh(browser: Any, base: str, page: Page, url: str, mobile: bool) -> dict[
             requests += 1
             if where.path.startswith("/static/"):
                 parts["static"] += size
-                encoding = response.headers.get("content-encoding") if response else None
-                key = encoding or "identity"
-                encodings[key] = encodings.get(key, 0) + 1
+                headers = response.headers if response else {}
+                if re.match(COMPRESSIBLE, headers.get("content-type", "")):
+                    key = headers.get("content-encoding") or "identity"
+                    encodings[key] = encodings.get(key, 0) + 1
             elif request.resource_type == "document":
                 parts["html"] += size
             else:
@@ -249,7 +252,7 @@ def _weigh(browser: Any, base: str, page: Page, url: str, mobile: bool) -> dict[
         "other_kb": round(parts["other"] / 1024, 1),
         "photos_kb_excluded": round(parts["photos"] / 1024, 1),
         "tiles_kb_excluded": round(parts["tiles"] / 1024, 1),
-        "static_encodings": encodings,
+        "static_text_encodings": encodings,
     }  # fmt: skip
 
 
