@@ -94,7 +94,7 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
             return name
         return super().stored_name(name)
 
-    def post_process(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+    def post_process(self, *args: Any, **kwargs: Any):
         # An interrupted collection is not a collection: the record goes first, comes back last.
         dry_run = kwargs.get("dry_run")
         if not dry_run and self.exists(SOURCES_NAME):
