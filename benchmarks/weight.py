@@ -431,8 +431,8 @@ def sandboxed(
             f"maps=[P(*p) for p in {_pick(PUBLIC_MAPS, maps)}], "
             f"staff=[P(*p) for p in {_pick(STAFF_PAGES, staff)}]), ensure_ascii=False))"
         )
-        out = subprocess.run(  # noqa: S603 - our own argv
-            [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+        out = subprocess.run(  # noqa: S603 - our own argv (its errors go to our stderr)
+            [sys.executable, "-c", code], env=env, check=True, stdout=subprocess.PIPE, text=True
         )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
