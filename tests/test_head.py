@@ -15,7 +15,7 @@ from django.test import Client
 from shegong import testing
 
 from . import scope_walk
-from .test_scope_walk import street_b_objects as _street_b_objects  # noqa: F401 - a fixture
+from .test_scope_walk import street_b_objects  # noqa: F401 - a fixture, asked for by name
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +73,9 @@ def head_refusals(client, urls: list[str]) -> list[str]:
     return wrong
 
 
-def test_every_page_and_api_read_answers_head_like_get(client, superuser, street_b_objects):
-    urls = _page_urls(street_b_objects) + _api_urls(street_b_objects)
+def test_every_page_and_api_read_answers_head_like_get(client, superuser, request):
+    objects = request.getfixturevalue("street_b_objects")  # street B has something of each kind
+    urls = _page_urls(objects) + _api_urls(objects)
     assert len(urls) > 100
     client.force_login(superuser)
     assert head_refusals(client, urls) == []
