@@ -202,6 +202,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers_m:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     # H5: only the volunteer's own request may be withdrawn (no volunteer profile → 404).
     "volunteers_m:certificate_request_withdraw": lambda o: {"pk": o["certificate_request_b"].pk},
+    # H5: only the volunteer's own membership may be left (no volunteer profile → 404).
+    "volunteers_m:team_leave": lambda o: {"pk": o["team_b"].members.get().pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

@@ -365,6 +365,8 @@ PUBLIC_PAGES = {
     "reports_public:list",
     "reports_public:detail",
     "reports_public:photo",
+    # the public maps' base layer: district, street and community outlines (never the grids)
+    "regions_public:boundaries",
     "stations_m:m_nearest",
     "stations_public:map",
     # the public honour roll: published role models of every street, by design

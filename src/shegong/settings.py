@@ -390,6 +390,12 @@ SHEGONG_MAP_TILES = env_list(
         for layer in ("vec", "cva")
     ],
 )
+# The coordinate system of those tiles: wgs84 (天地图, the default; stored points need no shift)
+# or gcj02 (高德/腾讯 tiles: every point and outline is shifted on the page to match them).
+SHEGONG_MAP_CRS = env_str("SHEGONG_MAP_CRS", "wgs84").strip().lower()
+if SHEGONG_MAP_CRS not in ("wgs84", "gcj02"):
+    ENV_ERRORS.append(f"SHEGONG_MAP_CRS={SHEGONG_MAP_CRS!r}: 应为 wgs84 或 gcj02")
+    SHEGONG_MAP_CRS = "wgs84"
 SITE_NAME = env_str("SHEGONG_SITE_NAME", "社工 · 基层社会工作平台")
 
 NINJA_PAGINATION_PER_PAGE = 20

@@ -258,6 +258,14 @@ def browser_log_in(page: Any, phone: str, password: str = PASSWORD) -> None:
         page.get_by_role("button", name="验 证").click()
 
 
+def todo_of(user: Any, key: str) -> dict[str, Any] | None:
+    """The workbench's to-do ``key`` as ``user`` sees it ({label, count, url, …}), or None when
+    it is not shown to them (not theirs, or nothing to do)."""
+    from shegong.web.todos import todos_for
+
+    return next((t for t in todos_for(user) or [] if t["key"] == key), None)
+
+
 def forget_process_memory() -> None:
     """Empty every cache held in this process's memory, as a freshly started web process would
     have them; a shared cache (Redis) is left alone, as it would be."""

@@ -3,6 +3,7 @@ from django.urls import URLResolver, include, path
 
 from shegong.accounts.urls import auth_urlpatterns
 from shegong.api import api
+from shegong.regions import urls as region_urls
 from shegong.reports import urls as report_urls
 from shegong.stations import urls as station_urls
 from shegong.volunteers import urls as volunteer_urls
@@ -36,6 +37,7 @@ urlpatterns = [
     path("volunteers/", include("shegong.volunteers.urls")),
     path("m/", include((report_urls.mobile_patterns, "reports_m"))),
     path("m/", include((station_urls.mobile_patterns, "stations_m"))),  # m/worker/, m/stations/ …
+    path("public/", include((region_urls.public_patterns, "regions_public"))),
     path("public/", include((report_urls.public_patterns, "reports_public"))),
     path("public/", include((station_urls.public_patterns, "stations_public"))),  # honor/ …
     path("m/", include((volunteer_urls.mobile_patterns, "volunteers_m"))),

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from shegong.ledger.models import Organization
-from shegong.ledger.tests.test_import_files import ORG_HEADER, org_rows, write_xlsx
+from shegong.ledger.tests.records_fixtures import credit_code
+from shegong.ledger.tests.test_import_files import ORG_HEADER, A, B, org_rows, write_xlsx
 
 from .test_ledger_records import log_in
 
@@ -34,10 +35,32 @@ def test_street_staff_checks_previews_and_imports_a_file(page, street_a_staff, d
     upload(page, write_xlsx(tmp_path / "组织.xlsx", [ORG_HEADER, *org_rows(3)]))
     assert page.get_by_text("检查通过").is_visible()
     assert page.get_by_role("cell", name="企业2").is_visible()  # the check left the preview
+    # As written: the region by name, not its code.
+    assert page.get_by_role("cell", name="东关社区").first.is_visible()
+    assert page.get_by_role("cell", name=A, exact=True).count() == 0
     page.get_by_role("button", name="确认导入").click()
     page.wait_for_url(re.compile(r"/ledger/import/jobs/\d+/$"))
     page.get_by_text("导入完成").wait_for()
     assert Organization.objects.count() == 3
+
+
+def test_one_check_lists_format_and_scope_errors_together(page, street_a_staff, district, tmp_path):
+    rows = [
+        ORG_HEADER,
+        ["非公企业", "双错企业", "91341200ABC", B, "张三", 10],  # a bad code, another street
+        ["非公企业", "越界企业", credit_code(503), B, "张三", 10],  # another street only
+    ]
+    log_in(page, street_a_staff.phone)
+    upload(page, write_xlsx(tmp_path / "组织.xlsx", rows))
+    page.get_by_text("文件中有 3 处错误").wait_for()
+    errors = page.locator("table tbody tr")
+    assert errors.count() == 3
+    texts = [errors.nth(i).inner_text() for i in range(3)]
+    assert sum("第2行" in t for t in texts) == 2 and sum("第3行" in t for t in texts) == 1
+    assert any("统一社会信用代码" in t and "18位" in t for t in texts)
+    assert sum("不在您的工作范围内" in t for t in texts) == 2
+    assert page.get_by_role("button", name="确认导入").count() == 0
+    assert not Organization.objects.exists()
 
 
 def test_a_file_over_the_row_cap_names_the_limit(page, street_a_staff, district, tmp_path):

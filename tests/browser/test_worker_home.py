@@ -85,6 +85,7 @@ def test_a_rider_sees_nearby_stations_edits_his_site_and_withdraws(phone, distri
     phone.wait_for_url(re.compile(r"/m/worker/withdraw/$"))
     assert "以匿名方式保留" in phone.locator("#withdraw-consequences").inner_text()
     phone.get_by_label("原因（选填）").fill("不再跑外卖")
+    phone.once("dialog", lambda dialog: dialog.accept())  # asked once more: it cannot be undone
     phone.get_by_role("button", name="确认撤回同意并注销").click()
     phone.wait_for_url(re.compile(r"/m/$"))
     assert phone.get_by_text("已撤回同意，您的新就业群体登记已注销").is_visible()

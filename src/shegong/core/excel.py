@@ -18,11 +18,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
-from urllib.parse import quote
 
 import xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
+
+from shegong.core.downloads import content_disposition
 
 DEFAULT_MAX_ROWS = 100_000
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -131,7 +132,7 @@ def xlsx_response(
     """
     result = write_xlsx(columns, rows, sheet_name=sheet_name, max_rows=max_rows)
     response = FileResponse(result.file, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename)
     response["X-Export-Rows"] = str(result.rows)
     response["X-Export-Truncated"] = "1" if result.truncated else "0"
     return response

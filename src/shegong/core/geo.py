@@ -248,3 +248,62 @@ def _lat_ok(lat: float) -> bool:
 
 def _lon_ok(lon: float) -> bool:
     return CHINA_LON[0] <= lon <= CHINA_LON[1]
+
+
+# --- simplifying an outline for a map ----------------------------------------------------------
+
+
+def _simplify_ring(ring: list[list[float]], tolerance: float) -> list[list[float]]:
+    """Douglas-Peucker on one closed ring (iterative, so a long ring cannot blow the stack).
+    The first and last points stay; a ring never drops below four points (a triangle, closed)."""
+    points = [(float(p[0]), float(p[1])) for p in ring]
+    if len(points) <= 4:
+        return [list(p) for p in points]
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    # A closed ring's ends coincide: split it at the point farthest from the start instead.
+    far = max(range(len(points)), key=lambda i: _dist2(points[i], points[0]))
+    keep[far] = True
+    stack = [(0, far), (far, len(points) - 1)]
+    tol2 = tolerance * tolerance
+    while stack:
+        first, last = stack.pop()
+        best, best_d = -1, tol2
+        for i in range(first + 1, last):
+            d = _segment_dist2(points[i], points[first], points[last])
+            if d > best_d:
+                best, best_d = i, d
+        if best >= 0:
+            keep[best] = True
+            stack += [(first, best), (best, last)]
+    kept = [p for p, k in zip(points, keep, strict=True) if k]
+    if len(kept) < 4:
+        return [list(p) for p in points]
+    return [list(p) for p in kept]
+
+
+def _dist2(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2
+
+
+def _segment_dist2(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    if dx == 0 and dy == 0:
+        return _dist2(p, a)
+    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
+    return _dist2(p, (a[0] + t * dx, a[1] + t * dy))
+
+
+def simplify(geometry: dict[str, Any], tolerance: float, decimals: int = 5) -> dict[str, Any]:
+    """A lighter copy of a (Multi)Polygon for drawing: outer rings only (holes dropped),
+    Douglas-Peucker at ``tolerance`` degrees, coordinates rounded to ``decimals`` (5 ≈ 1 m).
+    Raises ValueError for anything but a (Multi)Polygon."""
+    polygons = []
+    for polygon in _polygons(geometry):
+        if not polygon or len(polygon[0]) < 4:
+            continue
+        ring = _simplify_ring(polygon[0], tolerance)
+        polygons.append([[[round(x, decimals), round(y, decimals)] for x, y, *_ in ring]])
+    if len(polygons) == 1:
+        return {"type": "Polygon", "coordinates": polygons[0]}
+    return {"type": "MultiPolygon", "coordinates": polygons}

@@ -12,15 +12,16 @@ Every app fills them from its ``AppConfig.ready()``::
         registry.api_routers.add(registry.ApiRouter("/things", "shegong.things.api.router", "事项"))
         registry.demo_loaders.add(registry.DemoLoader("things", "shegong.things.demo.load"))
 
-The workbench home shows the registered cards, the left menu the registered entries, ``shegong
+The workbench home shows the registered to-dos (``todos``: "待办", each a count linking to
+its filtered list, oldest first) and cards, the left menu the registered entries, ``shegong
 check`` runs the registered checks, ``/api/v1/`` mounts the registered routers and ``shegong
 loaddemo`` runs the registered loaders, each in ``order`` (then registration order, which is the
 order of ``INSTALLED_APPS``). Periodic scans have their own registry (``core.scans``), and so do
 notification events (``core.notify``).
 
-Menu predicates and card functions are callables (the app's ``menu.py`` and ``cards.py`` import
-its queries). Routers, checks and demo loaders may be dotted paths, imported on first use, so
-``ready()`` does not import an app's API or demo data.
+Menu predicates, card and to-do functions are callables (the app's ``menu.py``, ``cards.py``
+and ``todos.py`` import its queries). Routers, checks and demo loaders may be dotted paths,
+imported on first use, so ``ready()`` does not import an app's API or demo data.
 """
 
 from __future__ import annotations
@@ -119,6 +120,36 @@ class Card:
         return self.name
 
 
+# --- the workbench's to-dos ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One line of the workbench's "待办" panel: ``label`` with the number ``count(user)``,
+    linking to ``url_name`` with the query ``query`` (the list filtered to exactly those items,
+    oldest first). ``count`` must be computed by the very query the list shows, so the two
+    always agree; it returns None when the to-do does not apply to ``user``. Shown to users
+    with ``perm`` (when given) or for whom ``or_if(user)`` is true (a team's leader); ``hint``
+    says in a few words what is counted."""
+
+    key: str
+    label: str
+    count: Callable[[Any], int | None]
+    url_name: str
+    query: str = ""
+    order: int = 0
+    perm: Perm | None = None
+    or_if: Callable[[Any], bool] | None = None
+    icon: str = "check2-square"
+    hint: str = ""
+
+    def applies_to(self, user: Any) -> bool:
+        """Whether ``user`` may see this to-do (before counting)."""
+        if self.perm is None or user.has_perm_in_scope(self.perm):
+            return True
+        return self.or_if is not None and bool(self.or_if(user))
+
+
 # --- deployment checks ----------------------------------------------------------------------
 
 
@@ -174,6 +205,7 @@ class DemoLoader:
 
 menu: Registry[MenuEntry] = Registry("menu")
 cards: Registry[Card] = Registry("cards")
+todos: Registry[Todo] = Registry("todos")
 checks: Registry[Check] = Registry("checks")
 api_routers: Registry[ApiRouter] = Registry("api_routers")
 demo_loaders: Registry[DemoLoader] = Registry("demo_loaders")

@@ -132,6 +132,7 @@ class Verb(IntEnum):
     TRAINEES_CHANGED = 681
     AWARD_RECORDED = 682
     AWARD_REVOKED = 683
+    TEAM_LEFT_BY_SELF = 684
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -279,6 +280,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.TRAINEES_CHANGED: "变更参训志愿者",
     Verb.AWARD_RECORDED: "记录志愿者表彰奖励",
     Verb.AWARD_REVOKED: "撤销志愿者表彰奖励记录",
+    Verb.TEAM_LEFT_BY_SELF: "志愿者本人退出队伍",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

@@ -530,28 +530,6 @@ def _locate_header(
     )  # fmt: skip
 
 
-def preview(sheet: Sheet, limit: int = 20) -> list[tuple[int, list[str]]]:
-    """The first ``limit`` non-blank data rows as display strings, in the file's column order."""
-    out: list[tuple[int, list[str]]] = []
-    for number, cells in sheet.raw_rows():
-        if not any(str(c).strip() for c in cells if c is not None):
-            continue
-        out.append((number, [_display(c) for c in cells[: len(sheet.columns)]]))
-        if len(out) >= limit:
-            break
-    return out
-
-
-def _display(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()[:10]
-    return str(value)
-
-
 # --- error workbook --------------------------------------------------------------------------
 
 

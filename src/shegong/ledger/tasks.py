@@ -131,12 +131,11 @@ def run_import_job(job_id: int) -> dict[str, Any]:
         # The rows are counted now: the progress bar gets its total before the first row.
         JobRun.objects.filter(pk=job.pk).update(total=sheet.total)
         if params["dry_run"]:
-            from .excel import preview
+            # The rows as they will be written (regions by name), not the cells as typed.
+            from .actions.imports import preview_rows
 
-            rows = preview(sheet, PREVIEW_ROWS)
-            preview_path(job.pk).write_text(
-                json.dumps({"headers": sheet.headers, "rows": rows}, ensure_ascii=False)
-            )
+            shown = preview_rows(sheet, PREVIEW_ROWS)
+            preview_path(job.pk).write_text(json.dumps(shown, ensure_ascii=False))
 
     try:
         # A small file runs inside the request, whose context (ip, via=web) is already set.

@@ -147,6 +147,30 @@ def _check_manage(actor: User, parent_code: str) -> None:
         raise NotFound("未找到上级区划，或不在您的工作范围内")
 
 
+def scope_errors(rows: list[RegionRow], *, actor: User | None) -> list[dict[str, Any]]:
+    """Every row whose parent lies outside the actor's scope, as row errors (field
+    ``parent_code``), so a file's scope errors come in the same list as its format and tree
+    errors. ``NotPermitted`` (a file-level refusal) when the actor may not maintain regions."""
+    if actor is None:
+        return []
+    from shegong.core.perms import Perm
+
+    if not actor.has_perm_in_scope(Perm.REGIONS_MANAGE):
+        raise NotPermitted("您当前的角色不能维护区划")
+    if actor.is_superuser:
+        return []
+    membership = actor.active_membership
+    assert membership is not None  # a non-superuser holding REGIONS_MANAGE has an active role
+    prefix = membership.region.prefix
+    found = RowErrors()
+    for r in rows:
+        if not r.parent_code:
+            found.add(r.row, "parent_code", "请填写上级区划代码（须在您的工作范围内）")
+        elif not r.parent_code.startswith(prefix):
+            found.add(r.row, "parent_code", f"上级区划 {r.parent_code} 不存在或不在您的工作范围内")
+    return found.errors
+
+
 @transaction.atomic(durable=True)
 def create_region(row: RegionRow, *, actor: User) -> Region:
     """Add one region (typically a grid) under a parent inside the actor's scope."""
@@ -161,11 +185,8 @@ def create_region(row: RegionRow, *, actor: User) -> Region:
 
 @transaction.atomic(durable=True)
 def import_regions(rows: list[RegionRow], *, actor: User | None, source: str = "") -> list[Region]:
-    """Validate every row, then write all of them or none."""
-    if actor is not None:
-        for parent in {r.parent_code for r in rows}:
-            _check_manage(actor, parent)
-    errors = validate_rows(rows)
+    """Validate every row (scope and tree rules together), then write all of them or none."""
+    errors = [*scope_errors(rows, actor=actor), *validate_rows(rows)]
     if errors:
         raise InvalidInput(f"区划文件有{len(errors)}处错误，未导入任何数据", errors=errors)
     created = _insert(rows)

@@ -28,6 +28,11 @@ ALIASES = {
     "中心经度": "centroid_lon", "经度": "centroid_lon",
     "边界": "boundary",
 }  # fmt: skip
+# The column of an error, as the page names it (the template's Chinese header).
+FIELD_LABELS = {
+    "code": "代码", "name": "名称", "level": "层级", "parent_code": "上级代码",
+    "centroid_lat": "中心纬度", "centroid_lon": "中心经度", "boundary": "边界", "file": "文件",
+}  # fmt: skip
 LEVEL_LABELS = {
     "省": Level.PROVINCE, "省级": Level.PROVINCE,
     "市": Level.CITY, "地级市": Level.CITY, "市级": Level.CITY,
@@ -204,7 +209,7 @@ def import_file(path: str | Path, *, actor: Any = None) -> tuple[int, list[str]]
     """Import a file all-or-nothing: (regions created, error lines). Errors → nothing written."""
     from shegong.core.errors import InvalidInput
 
-    from .actions import import_regions, validate_rows
+    from .actions import import_regions, scope_errors, validate_rows
 
     try:
         rows, errors = read_rows(path)
@@ -213,8 +218,10 @@ def import_file(path: str | Path, *, actor: Any = None) -> tuple[int, list[str]]
     if not rows and not errors:
         return 0, ["文件中没有数据行"]
     if errors:
-        # Report the tree errors of the parsable rows too, so one pass shows everything.
-        errors = sorted([*errors, *validate_rows(rows)], key=lambda e: (e["row"], e["field"]))
+        # Report the scope and tree errors of the parsable rows too, so one pass shows
+        # everything.
+        errors = [*errors, *scope_errors(rows, actor=actor), *validate_rows(rows)]
+        errors.sort(key=lambda e: (e["row"], e["field"]))
         return 0, [format_error(e) for e in errors]
     try:
         created = import_regions(rows, actor=actor, source=Path(path).name)

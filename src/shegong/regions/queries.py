@@ -122,3 +122,61 @@ def access_import_job(user: Any, pk: int) -> Any:
     if job is None:
         raise NotFound("未找到该导入任务，或您无权查看")
     return job
+
+
+# --- boundaries for the maps -------------------------------------------------------------------
+
+# What a passer-by may see on a public map: the district and its streets and communities. A grid
+# names a handful of buildings and its grid worker's patch: staff only.
+PUBLIC_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY)
+# Douglas-Peucker tolerance per level, in degrees (0.0001° ≈ 10 m): an outline for orientation,
+# finer for the smaller units that are looked at closer.
+SIMPLIFY_TOLERANCE = {
+    Level.PROVINCE: 0.01,
+    Level.CITY: 0.003,
+    Level.DISTRICT: 0.0008,
+    Level.STREET: 0.0004,
+    Level.COMMUNITY: 0.0002,
+    Level.GRID: 0.0001,
+}
+MAX_BOUNDARY_FEATURES = 2_000
+
+
+def parse_level(raw: str | None, allowed: tuple[str, ...] = tuple(Level)) -> Level:
+    """The one level a boundaries request asks for, or InvalidInput naming the field."""
+    value = (raw or "").strip()
+    if not value:
+        raise InvalidInput.field("level", "请指定层级（level），如 street、community 或 grid")
+    if value not in Level.values:
+        raise InvalidInput.field("level", f"未知的层级：{value[:20]}")
+    if value not in allowed:
+        raise InvalidInput.field("level", f"不提供「{Level(value).label}」层级的边界")
+    return Level(value)
+
+
+def boundary_features(regions: Any, level: Level) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of ``regions`` at ``level`` that have a boundary, simplified
+    for drawing, each with its code, name and level (coordinates WGS-84 [lon, lat], the system
+    the regions are stored in and 天地图's tiles use, so no shift)."""
+    rows = (
+        regions.filter(level=level, boundary__isnull=False)
+        .order_by("code")
+        .values_list("code", "name", "boundary")[:MAX_BOUNDARY_FEATURES]
+    )
+    tolerance = SIMPLIFY_TOLERANCE[level]
+    features = []
+    for code, name, boundary in rows:
+        try:
+            geometry = geo.simplify(boundary, tolerance)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue  # a malformed boundary draws nothing rather than break the map
+        if not geometry["coordinates"]:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": code, "name": name, "level": level.value},
+                "geometry": geometry,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

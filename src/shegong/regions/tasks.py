@@ -67,10 +67,12 @@ def _import(path: str, filename: str, actor: Any) -> tuple[int, int, list[dict[s
         return 0, 0, [{"row": 0, "field": "file", "message": str(exc)}]
     if not rows and not errors:
         return 0, 0, [{"row": 0, "field": "file", "message": "文件中没有数据行"}]
-    if errors:
-        # List the tree errors of the rows that did parse too, so one upload shows everything.
-        return len(rows), 0, [*errors, *actions.validate_rows(rows)]
     try:
+        if errors:
+            # List the scope and tree errors of the rows that did parse too, so one upload
+            # shows everything.
+            found = [*errors, *actions.scope_errors(rows, actor=actor)]
+            return len(rows), 0, [*found, *actions.validate_rows(rows)]
         created = actions.import_regions(rows, actor=actor, source=filename)
     except InvalidInput as exc:
         return len(rows), 0, exc.errors or [{"row": 0, "field": "file", "message": exc.detail}]

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_POST, require_safe
 
 from shegong.core import geo
+from shegong.core.api import problem
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.models import JobRun
 from shegong.core.perms import Perm, require_perm
@@ -23,7 +28,7 @@ from shegong.core.scope import scope_prefix
 
 from . import actions, queries
 from .actions import RegionRow
-from .choices import PREFIX_LENGTH, Level, child_level
+from .choices import ORDER, PREFIX_LENGTH, Level, child_level
 from .models import Region, ancestor_codes
 
 PAGE_SIZE = 50
@@ -186,6 +191,9 @@ def _tree_page(
             initial={"level": next_level, "code": root.prefix}
         )
     context["locate"] = _locate(request)
+    # The map draws the region and every level below it, one level at a time as it is zoomed.
+    first = ORDER.index(Level(root.level)) if root is not None else 0
+    context["map_levels"] = ",".join(level.value for level in ORDER[first:])
     return render(request, "regions/tree.html", context, status=status)
 
 
@@ -258,6 +266,65 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
     return _tree_page(request, parent, child_form=form, status=422)
 
 
+# --- boundaries for the maps ----------------------------------------------------------------
+
+# A map asks for one level at a time (the next one when it is zoomed in far enough), so every
+# answer is small and cached on its own; boundaries change with an import, rarely.
+BOUNDARIES_MAX_AGE = 600
+
+
+def _geojson(request: HttpRequest, body: dict[str, Any], *, public: bool) -> HttpResponse:
+    """The FeatureCollection with an ETag of its content: a map that asks again within the
+    cache time gets it from the browser, after that a 304 if nothing changed."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    etag = quote_etag(hashlib.blake2b(text.encode(), digest_size=12).hexdigest())
+    cache = f"{'public' if public else 'private'}, max-age={BOUNDARIES_MAX_AGE}"
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(text, content_type="application/geo+json; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = cache
+    if not public:
+        response["Vary"] = "Cookie"
+    return response
+
+
+def _bad_level(exc: InvalidInput) -> HttpResponse:
+    return problem(400, exc.detail, title="参数有误", errors=exc.errors)
+
+
+@require_safe
+def boundaries(request: HttpRequest) -> HttpResponse:
+    """GeoJSON outlines of one level (``?level=street``) inside the caller's scope, or inside
+    ``?root=<code>`` when that region is in the scope (else 404, the same as missing)."""
+    require_perm(request.user, Perm.REGIONS_VIEW)
+    try:
+        level = queries.parse_level(request.GET.get("level"))
+    except InvalidInput as exc:
+        return _bad_level(exc)
+    regions = Region.objects.visible_to(request.user)
+    if root_code := request.GET.get("root", "").strip():
+        try:
+            root = queries.access_region(request.user, root_code[:15])
+        except NotFound as exc:
+            return problem(404, exc.detail, title="未找到", slug="not-found")
+        regions = regions.subtree(root.prefix)
+    return _geojson(request, queries.boundary_features(regions, level), public=False)
+
+
+@login_not_required
+@require_safe
+def public_boundaries(request: HttpRequest) -> HttpResponse:
+    """The public maps' base layer: the district, street and community outlines of the whole
+    deployment (no login; grids are staff only)."""
+    try:
+        level = queries.parse_level(request.GET.get("level"), queries.PUBLIC_LEVELS)
+    except InvalidInput as exc:
+        return _bad_level(exc)
+    return _geojson(request, queries.boundary_features(Region.objects.all(), level), public=True)
+
+
 # --- import ----------------------------------------------------------------------------------
 
 
@@ -325,11 +392,16 @@ def region_import(request: HttpRequest) -> HttpResponse:
 
 def region_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """One import job: its progress while it runs, then what it imported or every error."""
+    from . import importer
+
     job = _import_job(request, pk)  # someone else's job is 404, as if missing
     require_perm(request.user, Perm.REGIONS_MANAGE)
     context: dict[str, Any] = {"job": job, "result": job.result}
     if job.status in (JobRun.Status.SUCCEEDED, JobRun.Status.FAILED):
-        context["errors"] = job.result.get("errors", [])[:SHOWN_ERRORS]
+        context["errors"] = [
+            {**e, "label": importer.FIELD_LABELS.get(e.get("field") or "", e.get("field") or "")}
+            for e in job.result.get("errors", [])[:SHOWN_ERRORS]
+        ]
         context["more_errors"] = max(job.result.get("error_count", 0) - SHOWN_ERRORS, 0)
     return render(request, "regions/import_job.html", context)
 

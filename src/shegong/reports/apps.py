@@ -9,9 +9,10 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu, scans  # noqa: F401  (scans registers the SLA scan and events)
+        from . import menu, scans, todos  # noqa: F401  (scans registers the SLA scan and events)
 
         registry.menu.add(*menu.ENTRIES)
+        registry.todos.add(*todos.TODOS)
         registry.api_routers.add(
             registry.ApiRouter("/reports", "shegong.reports.api.reports.router", "随手拍", order=30)
         )

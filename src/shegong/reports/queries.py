@@ -28,6 +28,10 @@ REPORT_NOT_FOUND = "未找到该工单，或您无权查看"
 CATEGORY_NOT_FOUND = "未找到该问题类别"
 NOT_PUBLIC = "未找到该工单，或该工单不公开"
 SOON = timedelta(hours=4)
+# The queue's status filter: "" = every open case (the working queue), "all" = every case,
+# "awaiting" = waiting for a department's answer (transferred or reopened); ``sort=oldest``.
+OPEN_FILTER, ALL_FILTER, AWAITING_FILTER = "", "all", "awaiting"
+OLDEST = "oldest"
 DESK_LIMIT = 50
 
 
@@ -441,6 +445,50 @@ def queue_for(user: Any) -> QuerySet:
         .select_related("category", "region", "lead_department")
         .order_by(F("response_due_at").asc(nulls_last=True), "submitted_at")
     )
+
+
+def queue_cases(user: Any, status: str) -> QuerySet:
+    """The cases of one tab of the queue (``OPEN_FILTER`` = 在办, ``AWAITING_FILTER`` = 待响应,
+    ``ALL_FILTER`` = 全部, or a status): the list of the tab and its count in the tab bar are
+    both this query, so they cannot disagree.
+
+    在办 is ``queue_for``: for a department, what it holds now (an active assignment), not the
+    cases it returned or lost to 改派 that ``visible_to`` still shows on the other tabs."""
+    if status == OPEN_FILTER:
+        return queue_for(user)
+    if status == AWAITING_FILTER:  # in the working queue: not a case lost to 改派
+        return queue_for(user).filter(status__in=AWAITING_RESPONSE)
+    qs = Report.objects.visible_to(user).select_related("category", "region", "lead_department")
+    return qs if status == ALL_FILTER else qs.filter(status=status)
+
+
+def queue_rows(user: Any, criteria: dict[str, Any], now: datetime) -> QuerySet:
+    """The queue page's rows (工单): the cases of the status tab (``queue_cases``), every other
+    filter of ``filter_queue``, then soonest deadline first, or — ``sort=oldest`` — earliest
+    submitted first. The workbench's to-dos count this very query, so a to-do and the list it
+    opens agree."""
+    qs = queue_cases(user, criteria.get("status", OPEN_FILTER))
+    qs = filter_queue(qs, criteria, now).annotate(deadline=deadline_expression())
+    if criteria.get("sort") == OLDEST:
+        return qs.order_by("submitted_at", "pk")
+    return qs.order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")
+
+
+def queue_tab_counts(user: Any, criteria: dict[str, Any], now: datetime) -> dict[str, int]:
+    """Tab → number of cases under the other filters ``criteria`` (two queries): the count of
+    each tab's list (``queue_cases`` filtered by ``filter_queue``)."""
+    from django.db.models import Count
+
+    base = filter_queue(Report.objects.visible_to(user), criteria, now)
+    counts: dict[str, int] = {
+        row["status"]: row["n"]
+        for row in base.order_by().values("status").annotate(n=Count("id", distinct=True))
+    }
+    counts[ALL_FILTER] = sum(counts.values())
+    counts[OPEN_FILTER] = (
+        filter_queue(queue_cases(user, OPEN_FILTER), criteria, now).order_by().count()
+    )
+    return counts
 
 
 # --- read by stations: the new-employment workers' demands (新就业群体诉求) ------------------

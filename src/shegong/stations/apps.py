@@ -9,9 +9,10 @@ class StationsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu
+        from . import menu, todos
 
         registry.menu.add(*menu.ENTRIES)
+        registry.todos.add(*todos.TODOS)
         registry.api_routers.add(
             registry.ApiRouter(
                 "/stations", "shegong.stations.api.stations.router", "驿站", order=40

@@ -25,7 +25,17 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -295,6 +305,48 @@ def public_station(pk: int) -> Station:
     return found
 
 
+# --- the staff list ---------------------------------------------------------------------------
+
+OLDEST = "oldest"  # the list's sort: the oldest unresolved defect first
+
+
+def with_defects(qs: QuerySet) -> QuerySet:
+    """Stations with ``has_defect`` (an inspection not yet 整改) and ``defect_since`` (the date
+    of the oldest such inspection)."""
+    unresolved = Inspection.objects.filter(station=OuterRef("pk"), resolved=False)
+    return qs.annotate(
+        has_defect=Exists(unresolved),
+        defect_since=Subquery(unresolved.order_by("inspected_on", "pk").values("inspected_on")[:1]),
+    )
+
+
+def filter_stations(user: Any, criteria: dict[str, Any]) -> QuerySet:
+    """驿站 (the staff list): the stations in scope filtered by ``criteria`` (the filter form's
+    ``kind``, ``status``, ``region``, ``facility``, ``defect``, ``q``, ``sort``), by street and
+    name, or — ``sort=oldest`` — the oldest unresolved defect first. The workbench's to-do
+    counts this very query."""
+    qs = with_defects(Station.objects.visible_to(user))
+    if criteria.get("kind"):
+        qs = qs.filter(kind=criteria["kind"])
+    if criteria.get("status"):
+        qs = qs.filter(status=criteria["status"])
+    if criteria.get("region"):
+        region = Region.objects.visible_to(user).filter(code=criteria["region"]).first()
+        qs = in_subtree(qs, region.prefix) if region is not None else qs.none()
+    if criteria.get("facility"):
+        qs = qs.filter(facilities__code=criteria["facility"])
+    if criteria.get("defect"):
+        qs = qs.filter(has_defect=True)
+    text = (criteria.get("q") or "").strip()
+    if text:
+        qs = qs.filter(
+            Q(name__icontains=text) | Q(address__icontains=text) | Q(contact_name__icontains=text)
+        )
+    if criteria.get("sort") == OLDEST:
+        return qs.order_by(F("defect_since").asc(nulls_last=True), "region_id", "name", "pk")
+    return qs.order_by("region_id", "name", "pk")
+
+
 def access_station(user: Any, pk: int) -> Station:
     """A station in the user's scope, for staff pages: missing and out of scope are one 404."""
     found = (
@@ -546,7 +598,8 @@ def street_code(region_code: str) -> str:
 
 def statistics(stations: QuerySet, year: int) -> dict[str, Any]:
     """服务人次 (visits + tallied counts) of ``stations`` in calendar ``year`` (Asia/Shanghai):
-    by station, by street and by month, and the totals. Four aggregate queries plus the
+    by station (those served), by street (with the number of ``stations`` in it, served or
+    not) and by month, and the totals. Four aggregate queries plus the
     station and street names, whatever the number of visits."""
     tz = timezone.get_current_timezone()
     start = datetime(year, 1, 1, tzinfo=tz)
@@ -565,30 +618,37 @@ def statistics(stations: QuerySet, year: int) -> dict[str, Any]:
         months[row["m"]]["scans"] = row["n"]
     for row in tallies.annotate(m=ExtractMonth("on")).values("m").annotate(n=Sum("count")):
         months[row["m"]]["tallied"] = row["n"]
-    named = (
-        stations.filter(pk__in=list(by_station)).order_by().values_list("pk", "name", "region_id")
-    )
+    # Every station of the scope, served this year or not: a street's 驿站数 is the number of
+    # stations the station list shows for that street (issue 13: it counted only the stations
+    # with a visit, 36 against the list's 43).
+    named = stations.order_by().values_list("pk", "name", "region_id")
     station_rows = []
+    streets: dict[str, dict[str, Any]] = {}
     for pk, name, region_id in named:
-        counts = by_station[pk]
+        street = street_code(region_id)
+        entry = streets.setdefault(
+            street, {"code": street, "stations": 0, "scans": 0, "tallied": 0}
+        )
+        entry["stations"] += 1
+        counts = by_station.get(pk)
+        if counts is None:
+            continue
+        entry["scans"] += counts["scans"]
+        entry["tallied"] += counts["tallied"]
         station_rows.append({
-            "pk": pk, "name": name, "street": street_code(region_id), **counts,
+            "pk": pk, "name": name, "street": street, **counts,
             "total": counts["scans"] + counts["tallied"],
         })  # fmt: skip
     station_rows.sort(key=lambda r: (-r["total"], r["name"]))
-    streets: dict[str, dict[str, Any]] = {}
-    for row in station_rows:
-        entry = streets.setdefault(
-            row["street"], {"code": row["street"], "stations": 0, "scans": 0, "tallied": 0}
-        )
-        entry["stations"] += 1
-        entry["scans"] += row["scans"]
-        entry["tallied"] += row["tallied"]
     names = dict(Region.objects.filter(code__in=list(streets)).values_list("code", "name"))
     for row in station_rows:
         row["street_name"] = names.get(row["street"], row["street"])
     street_rows = [
-        {**s, "name": names.get(code, code), "total": s["scans"] + s["tallied"]}
+        {
+            **s,
+            "name": names.get(code, code),
+            "total": s["scans"] + s["tallied"],
+        }
         for code, s in streets.items()
     ]
     street_rows.sort(key=lambda r: (-r["total"], r["code"]))

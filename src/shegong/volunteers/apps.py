@@ -9,9 +9,10 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu, scans  # noqa: F401  (scans registers the scans and events)
+        from . import menu, scans, todos  # noqa: F401  (scans registers the scans and events)
 
         registry.menu.add(*menu.ENTRIES)
+        registry.todos.add(*todos.TODOS)
         ApiRouter = registry.ApiRouter
         registry.api_routers.add(
             ApiRouter("/volunteers", "shegong.volunteers.api.people.router", "志愿者", order=50),

@@ -125,6 +125,8 @@ mobile_patterns: list = [
     path("volunteer/", people.m_home, name="home"),
     path("volunteer/register/", people.m_register, name="register"),
     path("volunteer/edit/", people.m_edit, name="edit"),
+    path("volunteer/teams/<int:pk>/leave/", people.m_team_leave, name="team_leave"),
+    path("volunteer/status/", people.m_status, name="status"),
     path("activities/", mobile.m_activities, name="activities"),
     path("activities/mine/", mobile.m_my_activities, name="my_activities"),
     path("activities/<int:pk>/", mobile.m_activity, name="activity"),
@@ -146,5 +148,6 @@ mobile_patterns: list = [
 public_patterns: list = [
     path("activities/", public.public_activities, name="activities"),
     path("volunteers/stars/", public.public_stars, name="stars"),
+    path("certificates/", public.certificate_check, name="certificate_check"),
     path("certificates/<str:serial>/", public.public_certificate, name="certificate"),
 ]

@@ -51,6 +51,19 @@ def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
     return result
 
 
+def opened_by_role_of_their_own(user: Any) -> bool:
+    """Whether ``user`` reaches a workbench page through an entry's ``or_if`` rather than a
+    permission of their role: a volunteer leading a team (no workbench role) runs the team's
+    pages there. The shell asks this without knowing which app opened them."""
+    return any(
+        entry.perm is not None
+        and entry.or_if is not None
+        and not user.has_perm_in_scope(entry.perm)
+        and entry.or_if(user)
+        for entry in registry.menu
+    )
+
+
 # The groups several apps add entries to: (title, order). Each app's own group is declared in
 # its menu.py; the order places it (regions 10, ledger 20, reports 30, stations 40 …).
 WORKBENCH = ("工作台", 0)

@@ -206,7 +206,7 @@ def unread_count(user: Any) -> int:
     """How many of the user's notifications are unread (for the badge in the top bar)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    return inbox(user, unread_only=True).order_by().count()  # the inbox's 未读 tab, counted
 
 
 def access_notification(user: Any, pk: int) -> Notification:

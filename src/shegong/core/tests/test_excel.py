@@ -55,7 +55,8 @@ def test_the_response_is_a_download_with_a_chinese_name():
     response = excel.xlsx_response("审计日志.xlsx", COLUMNS[:1], [["甲"]])
     assert isinstance(response, FileResponse)
     assert response["Content-Disposition"] == (
-        "attachment; filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97.xlsx"
+        'attachment; filename="download.xlsx"; '
+        "filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6%97%A5%E5%BF%97.xlsx"
     )
     body = b"".join(response.streaming_content)
     assert read(io.BytesIO(body))[1] == ["甲"]

@@ -33,3 +33,46 @@ def test_registering_a_key_again_replaces_it_and_never_duplicates():
 def test_resolve_takes_a_callable_or_a_dotted_path():
     assert registry.resolve(len) is len
     assert registry.resolve("shegong.core.registry.resolve") is registry.resolve
+
+
+# --- to-dos -----------------------------------------------------------------------------------
+
+
+class Person:
+    """A user that holds ``perms`` (no database: the registry asks ``has_perm_in_scope``)."""
+
+    def __init__(self, *perms):
+        self.perms = set(perms)
+
+    def has_perm_in_scope(self, perm):
+        return perm in self.perms
+
+
+def test_a_todo_applies_to_holders_of_its_permission_or_to_those_its_predicate_opens_it_for():
+    from shegong.core.perms import Perm
+    from shegong.core.registry import Todo
+
+    def leads(user):
+        return getattr(user, "leads", False)
+
+    todo = Todo("t", "待确认", lambda user: 1, "home", perm=Perm.VOLUNTEERS_MANAGE, or_if=leads)
+    assert todo.applies_to(Person(Perm.VOLUNTEERS_MANAGE))
+    assert not todo.applies_to(Person(Perm.VOLUNTEERS_VIEW))
+    leader = Person()
+    leader.leads = True
+    assert todo.applies_to(leader)
+    assert Todo("open", "人人可见", lambda user: 0, "home").applies_to(Person())
+    strict = Todo("s", "仅派单", lambda user: 0, "home", perm=Perm.REPORTS_DISPATCH)
+    assert not strict.applies_to(leader)
+
+
+def test_the_apps_register_their_todos_each_with_a_list_to_open():
+    keys = {todo.key for todo in registry.todos}
+    assert {
+        "reports.submitted", "reports.accepted", "reports.returned", "reports.awaiting",
+        "reports.overdue", "reports.resolved", "volunteers.review", "volunteers.records",
+        "volunteers.certificate_requests", "ledger.tasks", "ledger.should_establish",
+        "stations.defects",
+    } <= keys  # fmt: skip
+    for todo in registry.todos:
+        assert todo.label and todo.url_name and todo.hint, todo.key

@@ -54,6 +54,7 @@ from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, Role, require_perm
 from shegong.core.pii import blind_index, id_facts
 from shegong.core.scope import scope_prefix
+from shegong.regions.models import Region
 
 from ..choices import CONTAINER_KINDS, CREDIT_CODE_OPTIONAL, CoverageMode, OrgKind, PartyOrgType
 from ..excel import (
@@ -233,6 +234,7 @@ class _Import:
         try:
             return schema.model_validate(values)
         except ValidationError as exc:
+            failed = set()
             for item in exc.errors(include_url=False):
                 column = str(item["loc"][0]) if item.get("loc") else ""
                 if item["type"] == "value_error":
@@ -242,7 +244,31 @@ class _Import:
                     if item["type"] == "missing" and column:
                         message = f"{self.table.field(column).label}{message}"
                 self.error(number, column, message)
+                failed.add(column)
+            self.check_scope_of_invalid(number, values, failed)
             return None
+
+    def check_scope_of_invalid(self, number: int, values: dict[str, Any], failed: set[str]) -> None:
+        """A row whose format is wrong is still checked against the importer's scope (its
+        region, the registered unit it names), so one pass lists a row's format and scope
+        errors together instead of the scope error only once the format is fixed."""
+        if "region" in values and "region" not in failed:
+            try:
+                code = _code_text(values["region"])
+            except ValueError:
+                code = ""
+            if code:
+                self.check_region(number, code)
+        column = "organization_credit_code"
+        if column in values and column not in failed and self.actor is not None:
+            try:
+                code = _org_code(values[column])
+            except ValueError:
+                code = ""
+            if code:
+                org = Organization.objects.filter(credit_code=code).only("region").first()
+                if org is None or not self.in_scope(org.region_id):
+                    self.error(number, column, f"单位 {code} 未登记或不在您的工作范围内")
 
     def check_region(self, number: int, code: str) -> bool:
         if code not in self.regions:
@@ -1149,6 +1175,81 @@ IMPORTERS: dict[str, Callable[..., ImportResult]] = {
     "coverage": import_coverage,
     "visits": import_visits,
 }
+
+
+# --- the preview of a checked file ---------------------------------------------------------
+
+ROW_SCHEMAS: dict[str, type[BaseModel]] = {
+    "organizations": OrganizationRows,
+    "people": PersonRows,
+    "party-orgs": PartyOrgRows,
+    "coverage": CoverageRows,
+    "visits": VisitRows,
+}
+# Shown masked in the preview, as on the list pages (the preview is kept in a side file).
+MASKED = {"id_number": pii.mask_id_number, "phone": pii.mask_phone,
+          "legal_rep_phone": pii.mask_phone, "instructor_phone": pii.mask_phone}  # fmt: skip
+
+
+def preview_rows(sheet: Sheet, limit: int = 20) -> dict[str, Any]:
+    """The first ``limit`` rows of a file as they will be written: each value as the schema
+    reads it (codes normalised, defaults filled in, choices and 是/否 in words, dates as
+    2024-01-31), regions and registered units by name, ID numbers and phones masked; the file's
+    columns in the template's order and names. ``{"headers": [...], "rows": [[row, [cells]]]}``.
+    """
+    table = sheet.table
+    schema = ROW_SCHEMAS[table.key]
+    specs = [f for f in table.fields if f.name in sheet.columns]
+    picked: list[tuple[int, dict[str, Any]]] = []
+    for number, values in sheet.rows():
+        try:
+            data: Any = schema.model_validate(values)
+        except ValidationError:
+            data = None  # not shown as written (a passed check has none): the cells as read
+        picked.append((number, {
+            f.name: getattr(data, f.name, values.get(f.name, "")) if data is not None
+            else values.get(f.name, "") for f in specs
+        }))  # fmt: skip
+        if len(picked) >= limit:
+            break
+    codes = {str(row.get("region") or "") for _, row in picked} - {""}
+    regions = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    units = {str(row.get(name) or "") for _, row in picked
+             for name in ("organization_credit_code", "container_credit_code")} - {""}  # fmt: skip
+    names = dict(
+        Organization.objects.filter(credit_code__in=units).values_list("credit_code", "name")
+    )
+    rows = []
+    for number, row in picked:
+        cells = []
+        for spec in specs:
+            value = row[spec.name]
+            if spec.name == "region":
+                value = regions.get(str(value), value)
+            elif spec.name in ("organization_credit_code", "container_credit_code") and value:
+                value = f"{names[value]}（{value}）" if value in names else value
+            elif spec.name in MASKED and value:
+                value = MASKED[spec.name](str(value))
+            cells.append(_shown(spec, value))
+        rows.append([number, cells])
+    headers = ["所属区划" if f.name == "region" else f.label for f in specs]
+    return {"headers": headers, "rows": rows}
+
+
+def _shown(spec: Any, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if spec.choices is not None and value in spec.choices.values:
+        return str(spec.choices(value).label)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def import_file(

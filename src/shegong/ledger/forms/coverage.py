@@ -45,10 +45,17 @@ class ShouldEstablishForm(FilterForm):
             (Establishment.MEMBERS_UNCOVERED, "有党员未覆盖（1–2名）"),
         ],
     )
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[("", "正式党员多的在前"), (queries.OLDEST, "建档最早的在前")],
+        error_messages={"invalid_choice": "未知的排序方式"},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].widget.attrs.setdefault("class", "form-select form-select-sm")
+        for name in ("status", "sort"):
+            self.fields[name].widget.attrs.setdefault("class", "form-select form-select-sm")
         self.fields["status"].error_messages["invalid_choice"] = "未知的判定类型"
 
 

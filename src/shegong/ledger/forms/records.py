@@ -25,6 +25,7 @@ from ..choices import (
     PoliticalStatus,
 )
 from ..models import Organization, PartyOrganization
+from ..queries.records import COVERED, KIND_GROUP_LABELS
 
 LEDGER_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID)
 
@@ -63,14 +64,16 @@ class OrganizationFilterForm(_FilterForm):
     q = forms.CharField(label="名称/信用代码", required=False, max_length=60)
     region = forms.ChoiceField(label="区划", required=False)
     kind = forms.ChoiceField(
-        label="类型", required=False, choices=_blank("全部类型", OrgKind.choices)
-    )
+        label="类型", required=False,
+        choices=_blank("全部类型", [*KIND_GROUP_LABELS.items(), *OrgKind.choices]),
+    )  # fmt: skip
     status = forms.ChoiceField(
         label="状态", required=False, choices=_blank("全部状态", OrgStatus.choices)
     )
     coverage = forms.ChoiceField(
-        label="覆盖方式", required=False, choices=_blank("全部", CoverageMode.choices)
-    )
+        label="覆盖方式", required=False,
+        choices=_blank("全部", [(COVERED, "已组织覆盖（含经入驻单位）"), *CoverageMode.choices]),
+    )  # fmt: skip
     has_party_members = forms.ChoiceField(
         label="在职党员", required=False, choices=[("", "不限"), ("1", "有"), ("0", "无")]
     )

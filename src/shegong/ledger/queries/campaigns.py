@@ -16,7 +16,7 @@ from shegong.core.errors import NotFound
 from shegong.core.perms import PERMISSIONS, Perm, Role
 from shegong.regions.models import Region, ancestor_codes
 
-from ..choices import ReviewOutcome
+from ..choices import CampaignStatus, ReviewOutcome
 from ..models import InstructorAssignment, Organization, ReviewCampaign, ReviewTask
 
 CAMPAIGN_NOT_FOUND = "未找到该回头看，或不在您的工作范围内"
@@ -39,6 +39,17 @@ def tasks_visible_to(user: Any) -> QuerySet:
     """Tasks in the user's scope, and their own tasks whatever scope they have switched to."""
     return ReviewTask.objects.filter(
         Q(pk__in=ReviewTask.objects.visible_to(user).values("pk")) | Q(assignee=user)
+    )
+
+
+def my_open_tasks(user: Any) -> QuerySet:
+    """我的待办核查: the caller's unfinished tasks of open campaigns, soonest due first — the
+    list and the workbench card's count (a task of a closed campaign is no longer to do)."""
+    return (
+        ReviewTask.objects.filter(assignee=user, done_at=None)
+        .filter(campaign__status=CampaignStatus.OPEN)
+        .select_related("organization", "campaign")
+        .order_by("due_on", "region_id", "pk")
     )
 
 

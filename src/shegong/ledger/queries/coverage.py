@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from shegong.core.errors import NotFound
@@ -24,6 +24,7 @@ from .. import rules
 from ..choices import CONTAINER_KINDS, OrgKind, OrgStatus, PartyOrgType, PoliticalStatus
 from ..models import Employment, Organization, PartyOrganization, Person
 from ..rules import ContainerCounts, CoverageCounts, Establishment
+from .records import carrier_covered
 
 REGION_NOT_FOUND = "未找到该区划，或不在您的工作范围内"
 UNIT_KINDS = [k for k in OrgKind if k not in CONTAINER_KINDS]
@@ -166,19 +167,24 @@ def coverage_summary(
     )
 
     orgs = scoped_organizations(user, region).filter(status=OrgStatus.ACTIVE).order_by()
-    values = orgs.values_list("id", "region_id", "kind", "container_id", "coverage__mode")
+    # A carrier's coverage is the list's definition (``carrier_covered``), evaluated by the
+    # database for carriers only, in the same query.
+    values = orgs.annotate(
+        carrier_ok=Case(
+            When(Q(kind__in=CONTAINER_KINDS) & carrier_covered(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    ).values_list("id", "region_id", "kind", "coverage__mode", "carrier_ok")
     counts = party_counts(region)
     containers: dict[int, tuple[SummaryRow, str, bool]] = {}
-    tenant_covered: set[int] = set()
-    for pk, region_id, org_kind, container_id, mode in values:
+    for pk, region_id, org_kind, mode, carrier_ok in values:
         row = _row_for(region_id, by_prefix, lengths) or own_row
         if row is None:  # a root-level scope: an organization filed outside every root
             continue
         if org_kind in CONTAINER_KINDS:
-            containers[pk] = (row, org_kind, rules.is_organization_covered(mode))
+            containers[pk] = (row, org_kind, bool(carrier_ok))
             continue
-        if container_id and rules.is_organization_covered(mode):
-            tenant_covered.add(container_id)
         if kind and org_kind != kind:
             continue
         c = rules.classify(*counts.get(pk, (0, 0)), mode)
@@ -194,10 +200,9 @@ def coverage_summary(
             by_kind.setdefault(org_kind, CoverageCounts()).merge(cell)
 
     containers_by_kind: dict[str, ContainerCounts] = {}
-    for pk, (row, container_kind, own_covered) in containers.items():
+    for row, container_kind, covered in containers.values():
         if kind and kind in CONTAINER_KINDS and container_kind != kind:
             continue
-        covered = own_covered or pk in tenant_covered
         for bucket in (
             row.containers,
             containers_by_kind.setdefault(container_kind, ContainerCounts()),
@@ -259,11 +264,15 @@ def _row_for(code: str, by_prefix: dict[str, SummaryRow], lengths: list[int]) ->
 # --- 应建未建 worklist -------------------------------------------------------------------------
 
 
+OLDEST = "oldest"  # a worklist's sort: the longest on the ledger first
+
+
 @dataclass(frozen=True)
 class WorklistFilter:
     region: str = ""  # a region code inside the scope
     kind: str = ""
     status: str = ""  # Establishment.SHOULD_ESTABLISH or MEMBERS_UNCOVERED; "" for both
+    sort: str = ""  # OLDEST: the longest on the ledger (建档时间) first; "" most members first
 
 
 def _filtered(user: Any, region_code: str, kind: str) -> QuerySet:
@@ -291,7 +300,10 @@ def should_establish_worklist(user: Any, filters: WorklistFilter | None = None) 
         orgs = orgs.filter(n_full__gte=threshold)
     elif filters.status == Establishment.MEMBERS_UNCOVERED:
         orgs = orgs.filter(n_full__lt=threshold)
-    return orgs.select_related("region").order_by("-n_full", "-n_members", "name", "pk")
+    orgs = orgs.select_related("region")
+    if filters.sort == OLDEST:
+        return orgs.order_by("created_at", "pk")
+    return orgs.order_by("-n_full", "-n_members", "name", "pk")
 
 
 def classification(org: Organization) -> rules.Classification:

@@ -10,7 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from shegong.core.errors import InvalidInput, NotFound
@@ -19,6 +31,8 @@ from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 
 from ..choices import (
+    CONTAINER_KINDS,
+    ORGANIZATION_COVERAGE,
     PARTY_STATUSES,
     CoverageMode,
     Industry,
@@ -109,6 +123,39 @@ CRITERIA_LABELS = {
     "q": "名称包含",
 }
 _CHOICES = {"status": OrgStatus, "coverage": CoverageMode, "industry": Industry}
+# Kind groups a list may ask for: 在营单位 count units, never the places holding them.
+UNITS = "units"  # every kind but 商圈、楼宇、园区、市场
+CARRIERS = "carriers"  # 商圈、楼宇、园区、市场
+KIND_GROUPS = {
+    UNITS: sorted(k.value for k in OrgKind if k not in CONTAINER_KINDS),
+    CARRIERS: sorted(k.value for k in CONTAINER_KINDS),
+}
+KIND_GROUP_LABELS = {
+    UNITS: "单位（不含商圈、楼宇、园区、市场）",
+    CARRIERS: "商圈、楼宇、园区、市场",
+}
+# A coverage criterion beside the modes: 组织覆盖 as the coverage page counts it.
+COVERED = "covered"
+
+
+def carrier_covered() -> Q:
+    """A 商圈、楼宇、园区、市场 is 组织覆盖 when it is itself (单独组建, 联合组建, 挂靠) or at
+    least one of its active tenant units is. The one definition of the coverage page's
+    已覆盖 and of the organization list (its label and the ``coverage`` filter)."""
+    tenants = Organization.objects.filter(
+        container=OuterRef("pk"),
+        status=OrgStatus.ACTIVE,
+        coverage__mode__in=ORGANIZATION_COVERAGE,
+    ).exclude(kind__in=CONTAINER_KINDS)
+    return Q(coverage__mode__in=ORGANIZATION_COVERAGE) | Q(Exists(tenants))
+
+
+def organization_covered() -> Q:
+    """组织覆盖 of any organization: a unit by its own mode, a carrier by ``carrier_covered``."""
+    carrier = Q(kind__in=CONTAINER_KINDS)
+    return (carrier & carrier_covered()) | (~carrier & Q(coverage__mode__in=ORGANIZATION_COVERAGE))
+
+
 _YES_NO = {"1": True, "0": False, "true": True, "false": False, "是": True, "否": False}
 
 
@@ -122,11 +169,14 @@ def clean_criteria(criteria: dict[str, Any]) -> dict[str, Any]:
             continue
         if key == "kind":
             values = [value] if isinstance(value, str) else list(value)
+            values = [v for group in values for v in KIND_GROUPS.get(group, [group])]
             known = set(OrgKind.values)
             bad = [v for v in values if v not in known]
             if bad:
                 raise InvalidInput.field("kind", f"组织类型「{bad[0]}」无效")
             cleaned[key] = sorted(set(values))
+        elif key == "coverage" and value == COVERED:
+            cleaned[key] = value
         elif key in _CHOICES:
             if value not in _CHOICES[key].values:
                 raise InvalidInput.field(key, f"{CRITERIA_LABELS[key]}「{value}」无效")
@@ -153,7 +203,13 @@ def filter_organizations(qs: QuerySet, criteria: dict[str, Any]) -> QuerySet:
         qs = qs.filter(kind__in=criteria["kind"])
     if "status" in criteria:
         qs = qs.filter(status=criteria["status"])
-    if "coverage" in criteria:
+    if criteria.get("coverage") == COVERED:
+        qs = qs.filter(organization_covered())
+    elif criteria.get("coverage") == CoverageMode.NONE:
+        # No coverage row is 未覆盖 too (the list shows it so), unless a tenant covers a carrier.
+        own = Q(coverage__isnull=True) | Q(coverage__mode=CoverageMode.NONE)
+        qs = qs.filter(own).exclude(Q(kind__in=CONTAINER_KINDS) & carrier_covered())
+    elif "coverage" in criteria:
         qs = qs.filter(coverage__mode=criteria["coverage"])
     if "industry" in criteria:
         qs = qs.filter(industry=criteria["industry"])
@@ -182,6 +238,8 @@ def describe_criteria(criteria: dict[str, Any]) -> list[tuple[str, str]]:
         label = CRITERIA_LABELS.get(key, key)
         if key == "kind":
             text = "、".join(OrgKind(v).label for v in value)
+        elif key == "coverage" and value == COVERED:
+            text = "已组织覆盖"
         elif key in _CHOICES:
             text = _CHOICES[key](value).label
         elif isinstance(value, bool):
@@ -231,7 +289,18 @@ def organization_list(user: Any, criteria: dict[str, Any] | None = None) -> Quer
         .values("n")
     )
     return qs.select_related("region", "coverage", "coverage__party_org").annotate(
-        party_members=Coalesce(Subquery(party, output_field=IntegerField()), 0)
+        party_members=Coalesce(Subquery(party, output_field=IntegerField()), 0),
+        # A carrier covered through a tenant is shown so, as the coverage page counts it.
+        tenant_covered=Case(
+            When(
+                Q(kind__in=CONTAINER_KINDS)
+                & ~Q(coverage__mode__in=ORGANIZATION_COVERAGE)
+                & carrier_covered(),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
     )
 
 

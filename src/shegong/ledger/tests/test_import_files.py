@@ -345,3 +345,45 @@ def test_party_orgs_import_with_a_parent_on_an_earlier_row(tmp_path, district):
     assert str(branch.founded_on) == "2021-03-05"
     again = import_file("party-orgs", write_xlsx(tmp_path / "po3.xlsx", rows), actor=None)
     assert (again.created, again.unchanged) == (0, 2)
+
+
+# --- one pass: format and scope errors together (issue 13, part 6) -------------------------
+
+
+def test_one_pass_lists_format_and_scope_errors_together(tmp_path, district, street_a_staff):
+    """A row with a bad credit code AND a region outside the importer's street gets both
+    errors in the first check, not the scope error only once the code is fixed."""
+    rows = [
+        ORG_HEADER,
+        ["非公企业", "好企业", credit_code(501), A, "张三", 10],
+        ["非公企业", "双错企业", "91341200ABC", B, "张三", 10],  # format + scope
+        ["非公企业", "越界企业", credit_code(503), B, "张三", 10],  # scope only
+        ["不存在的类型", "错类型企业", credit_code(504), B, "张三", "十"],  # three format + scope
+    ]
+    path = write_xlsx(tmp_path / "both.xlsx", rows)
+    result = import_file("organizations", path, actor=street_a_staff, dry_run=True)
+    found = {(e["row"], e["label"]) for e in result.errors}
+    assert (3, "统一社会信用代码") in found and (3, "所属区划代码") in found
+    assert (4, "所属区划代码") in found
+    assert {(5, "类型"), (5, "从业人员数"), (5, "所属区划代码")} <= found
+    assert not any(e["row"] == 2 for e in result.errors)
+    scope = [e for e in result.errors if e["label"] == "所属区划代码"]
+    assert len(scope) == 3 and all("不在您的工作范围内" in e["message"] for e in scope)
+    assert not Organization.objects.exists()
+
+
+def test_a_malformed_row_naming_a_unit_outside_the_scope_gets_both_errors(
+    tmp_path, district, street_a_staff
+):
+    """Coverage rows name a registered unit: a unit of another street is reported even when
+    the row's own format is wrong (here its 覆盖方式)."""
+    other = org(district["community_b"], name="西城企业")
+    rows = [
+        ["单位信用代码", "单位名称", "覆盖方式", "党组织名称"],
+        [other.credit_code, "西城企业", "乱填的方式", ""],
+    ]
+    path = write_xlsx(tmp_path / "coverage.xlsx", rows)
+    result = import_file("coverage", path, actor=street_a_staff, dry_run=True)
+    found = {(e["row"], e["column"]): e["message"] for e in result.errors}
+    assert (2, "mode") in found
+    assert "不在您的工作范围内" in found[(2, "organization_credit_code")]

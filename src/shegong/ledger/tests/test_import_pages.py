@@ -4,16 +4,26 @@ the error workbook download, templates, and the outsider."""
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from shegong.core import pii
 from shegong.core.models import JobRun
 from shegong.ledger import tasks
 from shegong.ledger.models import Organization
-from shegong.ledger.tests.test_import_files import ORG_HEADER, A, B, org_rows, write_xlsx
+from shegong.ledger.tests.records_fixtures import id_number, org
+from shegong.ledger.tests.test_import_files import (
+    ORG_HEADER,
+    PEOPLE_HEADER,
+    A,
+    B,
+    org_rows,
+    write_xlsx,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +56,32 @@ def test_the_wizard_checks_previews_and_imports_on_confirm(client, street_a_staf
     assert Organization.objects.filter(region_id=A).count() == 3
     assert "导入完成" in client.get(response.url).content.decode()
     assert done.log == "新增 3，更新 0，未变 0"
+
+
+def test_the_preview_shows_rows_as_they_will_be_written(client, street_a_staff, tmp_path):
+    """Region names, not codes; choices in words; defaults filled in; ID numbers and phones
+    masked; the employer by name (issue 13, part 6)."""
+    employer = org("341271001001", name="东关示范企业")
+    person_id = id_number(7)
+    rows = [
+        PEOPLE_HEADER,
+        ["王小明", person_id, "13912345678", "", A, employer.credit_code],
+    ]
+    client.force_login(street_a_staff)
+    client.post(
+        reverse("ledger:import"),
+        {"table": "people", "file": upload(tmp_path, rows, name="人员.xlsx")},
+    )
+    job = JobRun.objects.get(kind="ledger_import")
+    page = client.get(reverse("ledger:import_job", args=[job.pk])).content.decode()
+    assert "检查通过" in page and "按写入后的样子显示" in page
+    table = page[page.index("行预览") :]
+    assert "东关社区" in table and f'<td class="text-nowrap">{A}</td>' not in table
+    assert "所属区划" in table
+    assert "群众" in table  # 政治面貌 left blank: the default, in words
+    assert person_id not in table and pii.mask_id_number(person_id) in table
+    assert "13912345678" not in table and "139****5678" in table
+    assert f"东关示范企业（{employer.credit_code}）" in table
 
 
 def test_errors_are_listed_with_row_and_column_and_the_workbook_downloads(
@@ -164,6 +200,9 @@ def test_every_template_downloads(client, street_a_staff, table):
     client.force_login(street_a_staff)
     response = client.get(reverse("ledger:import_template", args=[table]))
     assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith(f'attachment; filename="{table}-template.xlsx"; filename*=')
+    assert quote("导入模板.xlsx") in disposition
     assert openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]["A1"].value
 
 

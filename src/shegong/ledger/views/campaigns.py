@@ -38,7 +38,7 @@ from ..forms.campaigns import (
     VisitFilterForm,
     VisitForm,
 )
-from ..models import GuidanceVisit, InstructorAssignment, Organization, ReviewTask
+from ..models import GuidanceVisit, InstructorAssignment, Organization
 from ..queries import campaigns as queries
 from ..queries.records import describe_criteria, filter_organizations
 
@@ -196,12 +196,7 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 def my_tasks(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    tasks = (
-        ReviewTask.objects.filter(assignee=request.user, done_at=None)
-        .filter(campaign__status=CampaignStatus.OPEN)
-        .select_related("organization", "campaign")
-        .order_by("due_on", "region_id", "pk")
-    )
+    tasks = queries.my_open_tasks(request.user)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -9,20 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
 from shegong.core.perms import Perm, require_perm
+from shegong.regions.choices import Level
 
 from .. import rules
-from ..choices import CONTAINER_KINDS, CoverageMode, OrgKind
+from ..choices import CONTAINER_KINDS, CoverageMode, OrgKind, OrgStatus
 from ..forms.coverage import CompletenessForm, FilterForm, ShouldEstablishForm
 from ..queries import coverage as queries
-from ..rules import Reelection
+from ..queries import records
+from ..rules import Establishment, Reelection
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
@@ -57,6 +62,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         ],
     }
     kind_labels = dict(OrgKind.choices)
+    links = _list_links(form, summary)
     return render(
         request,
         "ledger/coverage.html",
@@ -66,10 +72,40 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "modes": modes,
             "chart": chart,
             "kind_rows": [(kind_labels[k], c) for k, c in summary.by_kind.items()],
-            "container_rows": [(kind_labels[k], c) for k, c in summary.containers_by_kind.items()],
+            "container_rows": [
+                (kind_labels[k], c, links["carriers"](k), links["carriers"](k, covered=True))
+                for k, c in summary.containers_by_kind.items()
+            ],
+            "links": links,
             "rules": rules.RULES,
         },
     )
+
+
+def _list_links(form: FilterForm, summary: queries.CoverageSummary) -> dict[str, Any]:
+    """The lists behind the page's figures, with the page's region and kind: each figure
+    equals the total of the list it links to (the same definitions, ``queries.records``)."""
+    region = form.value("region")
+    # The organization list filters streets, communities and grids; above that its scope is
+    # the caller's own, as the summary's.
+    in_list = region and summary.region is not None and summary.region.level != Level.DISTRICT
+    units = {"status": OrgStatus.ACTIVE.value, "kind": form.value("kind") or records.UNITS}
+    if in_list:
+        units["region"] = region
+    organizations = reverse("ledger:organizations")
+    worklist = {k: v for k, v in (("region", region), ("kind", form.value("kind"))) if v}
+
+    def carriers(kind: str, *, covered: bool = False) -> str:
+        params = {**units, "kind": kind, **({"coverage": records.COVERED} if covered else {})}
+        return f"{organizations}?{urlencode(params)}"
+
+    return {
+        "units": f"{organizations}?{urlencode(units)}",
+        "with_members": f"{organizations}?{urlencode({**units, 'has_party_members': '1'})}",
+        "should_establish": f"{reverse('ledger:should_establish')}?"
+        + urlencode({**worklist, "status": Establishment.SHOULD_ESTABLISH}),
+        "carriers": carriers,
+    }
 
 
 # --- 应建未建 ----------------------------------------------------------------------------------
@@ -88,7 +124,10 @@ def should_establish(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
     form = ShouldEstablishForm(request.GET or None, user=request.user, kinds=queries.UNIT_KINDS)
     filters = queries.WorklistFilter(
-        region=form.value("region"), kind=form.value("kind"), status=form.value("status")
+        region=form.value("region"),
+        kind=form.value("kind"),
+        status=form.value("status"),
+        sort=form.value("sort"),
     )
     orgs = queries.should_establish_worklist(request.user, filters)
     if form.is_bound and form.errors:
@@ -100,6 +139,13 @@ def should_establish(request: HttpRequest) -> HttpResponse:
         return _export_should_establish(request, orgs, streets, mode_labels, filters)
 
     page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The list holds two verdicts under one roof; the count names each (the coverage page's
+    # 应建未建 is the first alone).
+    threshold = rules.RULES.establish_min_full_members
+    verdicts = orgs.order_by().aggregate(
+        should_establish=Count("pk", filter=Q(n_full__gte=threshold)),
+        members_uncovered=Count("pk", filter=Q(n_full__lt=threshold)),
+    )
     rows = [
         (org, queries.classification(org), queries.street_of(org.region_id, streets))
         for org in page.object_list
@@ -111,6 +157,7 @@ def should_establish(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
+            "verdicts": verdicts,
             "mode_labels": mode_labels,
             "querystring": _querystring_without_page(request),
             "export_max_rows": EXPORT_MAX_ROWS,

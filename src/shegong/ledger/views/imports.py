@@ -11,12 +11,12 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from shegong.core.downloads import content_disposition
 from shegong.core.errors import NotFound
 from shegong.core.excel import XLSX_CONTENT_TYPE
 from shegong.core.models import JobRun
@@ -128,7 +128,8 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
         raise NotFound("该任务没有错误工作簿")
     filename = f"错误-{Path(job.result.get('filename', 'import')).stem}.xlsx"
     response = FileResponse(path.open("rb"), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    fallback = f"errors-{job.pk}.xlsx"
+    response["Content-Disposition"] = content_disposition(filename, fallback=fallback)
     return response
 
 
@@ -140,5 +141,6 @@ def import_template(request: HttpRequest, table: str) -> HttpResponse:
         raise Http404
     response = HttpResponse(excel.template_bytes(spec), content_type=XLSX_CONTENT_TYPE)
     filename = f"{spec.title}导入模板.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    fallback = f"{table}-template.xlsx"
+    response["Content-Disposition"] = content_disposition(filename, fallback=fallback)
     return response

@@ -74,7 +74,8 @@ def test_a_bad_number_cell_is_reported_with_the_tree_errors(client, district_adm
         "code,name,level,parent_code,centroid_lat\n341271001006,某社区,社区,341271001000,北纬\n"
     )
     html = upload(client, district_admin, "regions.csv", content.encode()).content.decode()
-    assert "第2行" in html and "centroid_lat" in html and "应为数字" in html
+    assert "第2行" in html and "中心纬度" in html and "应为数字" in html
+    assert "centroid_lat" not in html
     assert not Region.objects.filter(code="341271001006").exists()
 
 
@@ -229,6 +230,23 @@ def test_a_manager_cannot_import_outside_their_scope(client, district):
     html = upload(client, admin_of_b, "regions.csv", GOOD_CSV.encode()).content.decode()
     assert "未导入任何数据" in html and "不在您的工作范围内" in html
     assert not Region.objects.filter(code="341271001002").exists()
+
+
+def test_one_upload_lists_format_scope_and_tree_errors_together(client, district):
+    """Format errors (a bad number), scope errors (a parent in another street) and tree errors
+    come in one list: the scope errors do not wait until the format is fixed."""
+    admin_of_a = testing.user(Role.DISTRICT_ADMIN, district["street_a"], name="东城管理员")
+    content = (
+        "代码,名称,层级,上级代码,中心纬度\n"
+        "341271001006,东湖社区,社区,341271001000,\n"  # fine
+        "341271002006,西湖社区,社区,341271002000,北纬\n"  # format + scope
+        "341271002007,,社区,341271002000,\n"  # scope + tree (no name)
+    )
+    html = upload(client, admin_of_a, "regions.csv", content.encode()).content.decode()
+    assert "失败，未导入任何数据" in html and "文件中有 4 处错误" in html
+    assert html.count("上级区划 341271002000 不存在或不在您的工作范围内") == 2
+    assert "应为数字：北纬" in html and "名称不能为空" in html
+    assert not Region.objects.filter(code="341271001006").exists()
 
 
 def test_only_managers_may_open_the_page(client, street_a_staff, district_admin):

@@ -23,10 +23,13 @@ from shegong.web.forms import DATE, DATE_ERRORS, NOTE, PhotosField, StyledForm
 
 from ..choices import RejectReason, Status
 from ..models import Category, Report, ResponseTemplate
+from ..queries import ALL_FILTER, AWAITING_FILTER, OLDEST, OPEN_FILTER
 
-# The queue's status filter: "" = every open case (the working queue), "all" = every case.
-OPEN_FILTER, ALL_FILTER = "", "all"
-STATUS_FILTERS = [(OPEN_FILTER, "在办"), (ALL_FILTER, "全部"), *Status.choices]
+STATUS_FILTERS = [
+    (OPEN_FILTER, "在办"), (ALL_FILTER, "全部"), (AWAITING_FILTER, "待响应（已派单、已重启）"),
+    *Status.choices,
+]  # fmt: skip
+SORTS = [("", "期限最近在前"), (OLDEST, "最早上报在前")]
 
 
 def departments_for(user: Any) -> list[Department]:
@@ -70,6 +73,7 @@ class QueueFilterForm(StyledForm):
     )
     overdue = forms.BooleanField(label="仅超时", required=False)
     escalated = forms.BooleanField(label="仅督办", required=False)
+    sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
 
     def __init__(self, *args: Any, user: Any, visible: QuerySet, departments: list, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +105,7 @@ class QueueFilterForm(StyledForm):
         for name in ("category", "department", "region"):
             self.fields[name].error_messages["invalid_choice"] = "所选项不在您的工作范围内"
         self.fields["status"].error_messages["invalid_choice"] = "未知的状态"
+        self.fields["sort"].error_messages["invalid_choice"] = "未知的排序方式"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

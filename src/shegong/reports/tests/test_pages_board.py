@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.reports.actions.reports import respond_report, submit_report
+from shegong.reports.actions.reports import resolve_report, respond_report, submit_report
 from shegong.reports.models import Report
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +160,22 @@ def test_the_board_runs_the_same_queries_however_many_cases(client, dispatcher, 
     for _ in range(5):
         submit(rider, cases["answered"].category)
     assert queries() == before <= 15
+
+
+def test_a_case_the_department_resolved_counts_as_resolved_not_as_closed(
+    client, dispatcher, rider, category, handler
+):
+    """已办理 (the department reported the work done) is not 已办结 (closed): the board names
+    the first 已办理, and 已办结 (closed) stays 0 until the case is closed (issue 13, part 4)."""
+    case = submit(rider, category)
+    resolve_report(case, actor=handler, result="已修复")
+    client.force_login(dispatcher)
+    response = client.get(BOARD)
+    html = response.content.decode()
+    assert response.context["total"].resolved == 1 and response.context["total"].closed == 0
+    assert 'id="resolved-count">已办理 1</span>' in html
+    assert "已办结 1" not in html
+    export = client.get(EXPORT, {"period": "this_month"})
+    rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.values)
+    header, total = rows[0], rows[-1]
+    assert total[header.index("已办理")] == 1 and total[header.index("已办结")] == 0

@@ -296,3 +296,29 @@ def test_a_bulk_transfer_cannot_reach_a_case_outside_the_dispatchers_region(
     assert "未找到该工单" in message_texts(response)[0]
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED
+
+
+def test_the_open_tab_counts_exactly_the_cases_it_lists(
+    client, handler, dispatcher, rider, category, department_b
+):
+    """A department's 在办 is what it holds now: a case it returned or lost to 改派 stays
+    readable (全部, its status tab) but is neither listed nor counted under 在办 (issue 13,
+    part 4: the department's "在办 4" listed 2 cases)."""
+    from shegong.reports.actions.reports import reassign_report, return_report
+
+    held = submit(rider, category)
+    lost = submit(rider, category, testing.POINT_B)
+    reassign_report(lost, actor=dispatcher, department=department_b, note="属市场监管")
+    returned = submit(rider, category)
+    return_report(returned, actor=handler, reason="不属于本部门")
+    client.force_login(handler)
+    response = client.get(QUEUE)
+    tabs = {t["value"]: t["count"] for t in response.context["tabs"]}
+    listed = {report.pk for report, _ in response.context["rows"]}
+    assert listed == {held.pk}
+    assert tabs[""] == 1 == response.context["page"].paginator.count
+    assert tabs["all"] == 3
+    html = response.content.decode()
+    assert 'data-sg-count="1"' in html and 'data-sg-total="1"' in html
+    response = client.get(QUEUE, {"status": "all"})
+    assert response.context["page"].paginator.count == 3

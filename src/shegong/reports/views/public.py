@@ -22,9 +22,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from shegong.core.errors import NotFound
-from shegong.regions.choices import Level
 from shegong.regions.models import Region
-from shegong.web.maps import map_config
+from shegong.web import maps
 
 from ..choices import OPEN311_CLOSED, EventKind, Status
 from ..forms.public import PublicFilterForm
@@ -55,39 +54,6 @@ def _places(region_codes: set[str]) -> dict[str, str]:
     return places
 
 
-OUTLINE_POINTS = 200  # per ring: an outline for orientation, not a survey
-
-
-def _thin(ring: list) -> list:
-    step = max(1, len(ring) // OUTLINE_POINTS)
-    kept = ring[::step]
-    if kept[-1] != ring[-1]:
-        kept.append(ring[-1])  # a GeoJSON ring ends where it starts
-    return [[round(x, 5), round(y, 5)] for x, y, *_ in kept]
-
-
-def _outline(geometry: dict[str, Any]) -> dict[str, Any] | None:
-    kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
-    if kind == "Polygon":
-        return {"type": kind, "coordinates": [_thin(ring) for ring in coordinates if ring]}
-    if kind == "MultiPolygon":
-        polygons = [[_thin(ring) for ring in polygon if ring] for polygon in coordinates]
-        return {"type": kind, "coordinates": polygons}
-    return None
-
-
-def _outlines() -> list[dict[str, Any]]:
-    """The streets' outlines, thinned so the page stays light: a map without tiles still shows
-    where things are."""
-    streets = Region.objects.filter(level=Level.STREET, boundary__isnull=False).order_by("code")
-    outlines = []
-    for region in streets[:50]:
-        geometry = _outline(region.boundary) if isinstance(region.boundary, dict) else None
-        if geometry is not None:
-            outlines.append({"name": region.name, "geometry": geometry})
-    return outlines
-
-
 @login_not_required
 @require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -113,13 +79,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         for r in page
     ]
     points = [
-        {
-            "lat": round(lat, 6 if exact else PUBLIC_DECIMALS),
-            "lon": round(lon, 6 if exact else PUBLIC_DECIMALS),
-            "title": f"{name} · {public_status(status)}",
-            "url": reverse("reports_public:detail", args=[pk]),
-            "open": status not in OPEN311_CLOSED,
-        }
+        maps.point(
+            round(lat, 6 if exact else PUBLIC_DECIMALS),
+            round(lon, 6 if exact else PUBLIC_DECIMALS),
+            f"{name} · {public_status(status)}",
+            url=reverse("reports_public:detail", args=[pk]),
+            closed=status in OPEN311_CLOSED,
+        )
         for pk, lat, lon, name, status, exact in cases.filter(
             lat__isnull=False, lon__isnull=False
         ).values_list(
@@ -133,7 +99,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "query": query.urlencode(),
-        "map": {**map_config(), "points": points, "outlines": _outlines()},
+        "map_points": maps.points_json(points),
+        "map_point_count": len(points),
         "map_points_capped": len(points) == MAP_POINTS,
         "closed_statuses": sorted(OPEN311_CLOSED),
     }
@@ -167,8 +134,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     point = []
     spot = report.public_point()
     if spot is not None:
-        open_ = report.status not in OPEN311_CLOSED
-        point = [{"lat": spot[0], "lon": spot[1], "title": report.category.name, "open": open_}]
+        closed = report.status in OPEN311_CLOSED
+        point = [maps.point(spot[0], spot[1], report.category.name, closed=closed)]
     context = {
         "report": report,
         "status": public_status(report.status),
@@ -182,7 +149,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "reject_reason": report.get_reject_reason_display() if report.reject_reason else "",
-        "map": {**map_config(), "points": point, "outlines": []},
+        "map_points": maps.points_json(point) if point else "",
         "closed_statuses": sorted(OPEN311_CLOSED),
     }
     return render(request, "reports/public_detail.html", context)

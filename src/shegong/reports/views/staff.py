@@ -14,13 +14,12 @@ the actions make), so no button leads to a 403; the actions check everything aga
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, F, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,6 +33,7 @@ from shegong.core.errors import DomainError, InvalidInput, NotFound, ShegongErro
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name, mask_phone
+from shegong.web import maps
 from shegong.web.exports import audited_xlsx
 from shegong.web.forms import add_domain_error
 
@@ -57,7 +57,6 @@ from ..actions.reports import (
 )
 from ..choices import (
     FINISHED,
-    OPEN,
     EventKind,
     RejectReason,
     Status,
@@ -77,6 +76,12 @@ from ..forms.staff import (
 from ..models import Report, ReportEvent
 
 PAGE_SIZE = 20
+# What 在办 and 全部 count (docs/metrics.md, "The queue's tabs"), shown on hover.
+TAB_TITLES = {
+    OPEN_FILTER: "正在办理的工单：部门为本部门当前承办（主办或协办）的，"
+    "不含已退回、已改派他部门的；派单台和街道为辖区内未办结、未不予受理、未并单的",
+    ALL_FILTER: "您可查看的全部工单",
+}
 DESK_LIMIT = queries.DESK_LIMIT
 BULK_LIMIT = 200
 ESCALATION_LABELS = {0: "未督办", 1: "督办（响应超时）", 2: "再次督办（办理超期）"}
@@ -103,30 +108,10 @@ def _criteria(form: QueueFilterForm) -> dict[str, Any]:
     return {k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)}
 
 
-def _with_status(user: Any, status: str) -> QuerySet:
-    if status == OPEN_FILTER:
-        return queries.queue_for(user)
-    qs = Report.objects.visible_to(user).select_related("category", "region", "lead_department")
-    return qs if status == ALL_FILTER else qs.filter(status=status)
-
-
-def _queue_rows(user: Any, criteria: dict[str, Any], now: datetime) -> QuerySet:
-    qs = queries.filter_queue(
-        _with_status(user, criteria.get("status", OPEN_FILTER)), criteria, now
-    )
-    return qs.annotate(deadline=queries.deadline_expression()).order_by(
-        F("deadline").asc(nulls_last=True), "submitted_at", "pk"
-    )
-
-
-def _tabs(request: HttpRequest, base: QuerySet, current: str) -> list[dict[str, Any]]:
-    counts = {
-        row["status"]: row["n"]
-        for row in base.order_by().values("status").annotate(n=Count("id", distinct=True))
-    }
-    entries = [(OPEN_FILTER, "在办", sum(n for s, n in counts.items() if s in OPEN))]
+def _tabs(request: HttpRequest, counts: dict[str, int], current: str) -> list[dict[str, Any]]:
+    entries = [(OPEN_FILTER, "在办", counts[OPEN_FILTER])]
     entries += [(s.value, s.label, counts.get(s.value, 0)) for s in Status]
-    entries.append((ALL_FILTER, "全部", sum(counts.values())))
+    entries.append((ALL_FILTER, "全部", counts[ALL_FILTER]))
     tabs = []
     for value, label, count in entries:
         if not count and value not in (current, OPEN_FILTER, ALL_FILTER):
@@ -135,7 +120,7 @@ def _tabs(request: HttpRequest, base: QuerySet, current: str) -> list[dict[str, 
         params.pop("page", None)
         params["status"] = value
         tabs.append({"value": value, "label": label, "count": count, "query": params.urlencode(),
-                     "active": value == current})  # fmt: skip
+                     "active": value == current, "title": TAB_TITLES.get(value, "")})  # fmt: skip
     return tabs
 
 
@@ -157,16 +142,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, user=user, visible=visible, departments=departments)
     criteria = _criteria(form)
     if form.is_bound and not form.is_valid():
-        rows, base = Report.objects.none(), Report.objects.none()
+        rows, counts = Report.objects.none(), {OPEN_FILTER: 0, ALL_FILTER: 0}
     else:
-        rows, base = _queue_rows(user, criteria, now), queries.filter_queue(visible, criteria, now)
+        rows = queries.queue_rows(user, criteria, now)
+        counts = queries.queue_tab_counts(user, criteria, now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     can_dispatch = user.has_perm_in_scope(Perm.REPORTS_DISPATCH)
     context = {
         "form": form,
         "page": page,
         "rows": [(report, queries.clock_of(report, now)) for report in page],
-        "tabs": _tabs(request, base, criteria.get("status", OPEN_FILTER)),
+        **_queue_map(rows),
+        "tabs": _tabs(request, counts, criteria.get("status", OPEN_FILTER)),
         "query": _query(request),
         "can_dispatch": can_dispatch,
         "departments": departments if can_dispatch else [],
@@ -175,6 +162,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render_partial_or_full(
         request, "reports/staff_queue.html", context, "reports/staff_queue_results.html"
     )
+
+
+def _queue_map(rows: QuerySet) -> dict[str, Any]:
+    """The listed cases (as filtered, every page) that have a point, for the list's map."""
+    found = rows.filter(lat__isnull=False, lon__isnull=False).values_list(
+        "pk", "lat", "lon", "category__name", "status"
+    )[: maps.MAX_POINTS]
+    points = [
+        maps.point(lat, lon, f"{pk:08d} · {category}", url=reverse("reports:detail", args=[pk]),
+                   closed=status in FINISHED)
+        for pk, lat, lon, category, status in found
+    ]  # fmt: skip
+    return {"map_points": maps.points_json(points), "map_point_count": len(points)}
 
 
 EXPORT_COLUMNS = [
@@ -204,7 +204,7 @@ def export(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"筛选条件有误，未导出：{errors}")
         return redirect_after_write(request, reverse("reports:queue"))
     criteria = _criteria(form)
-    qs = _queue_rows(user, criteria, now).select_related("reporter")
+    qs = queries.queue_rows(user, criteria, now).select_related("reporter")
     department_member = queries.department_id_of(user) is not None
     statuses, channels = dict(Status.choices), dict(Report._meta.get_field("channel").choices)
 
@@ -412,7 +412,11 @@ def _render_detail(
         "error": error,
         "template_texts": template_texts,
         "is_finished": report.status in FINISHED,
-    }
+        "map_points": maps.points_json(
+            [maps.point(report.lat, report.lon, report.category.name,
+                        closed=report.status in FINISHED)]
+        ) if report.lat is not None and report.lon is not None else "",
+    }  # fmt: skip
     return render(request, "reports/staff_detail.html", context, status=status)
 
 

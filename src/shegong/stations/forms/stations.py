@@ -19,6 +19,7 @@ from shegong.web.forms import DATE, DATE_ERRORS, PhotosField, StyledForm
 
 from ..choices import WEEKDAY_LABELS, WEEKDAYS, StationKind, StationStatus
 from ..models import Facility, Station
+from ..queries import OLDEST
 
 PERIODS_PER_DAY = 3
 CLOSURE_ROWS = 3
@@ -181,6 +182,10 @@ class StationFilterForm(StyledForm):
     region = forms.ChoiceField(label="街道/社区", required=False)
     facility = forms.ChoiceField(label="服务设施", required=False)
     defect = forms.ChoiceField(label="有未整改问题", required=False, choices=YES_NO)
+    sort = forms.ChoiceField(
+        label="排序", required=False, choices=[("", "按街道、名称"), (OLDEST, "问题最早的在前")],
+        error_messages={"invalid_choice": "未知的排序方式"},
+    )  # fmt: skip
 
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.core import signing
@@ -54,6 +55,11 @@ def test_poster_png_and_pdf(client, street_a_staff, stations):
     assert image.format == "PNG" and image.size == qr.POSTER_SIZE
     pdf = client.get(reverse("stations:poster", args=[a.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # A Chinese file name with an ASCII one for old clients.
+    assert pdf["Content-Disposition"] == (
+        f'attachment; filename="station-{a.pk}-poster.pdf"; '
+        f"filename*=UTF-8''{quote(f'驿站签到海报-{a.name}.pdf', safe='')}"
+    )
     assert client.get(reverse("stations:poster", args=[a.pk, "gif"])).status_code == 404
 
 

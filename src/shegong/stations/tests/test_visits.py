@@ -143,3 +143,33 @@ def test_statistics_query_count_does_not_grow_with_visits(
     # visits by station, tallies by station, visits by month, tallies by month, names, streets
     with django_assert_num_queries(6):
         queries.statistics(Station.objects.all(), timezone.localdate(base).year)
+
+
+def test_a_streets_station_count_is_the_station_list_of_that_street(
+    setup, district, client, street_a_staff
+):
+    """驿站数 of a street counts its stations served this year or not, closed ones too: the
+    number the station list filtered by that street shows (issue 13, part 4: 36 against 43)."""
+    from django.urls import reverse
+
+    from shegong.stations.choices import StationStatus
+
+    year = timezone.localdate().year
+    visits.record_visit(setup["a"], worker=setup["rider"], actor=None, at=timezone.now())
+    quiet = station("东关二号驿站", testing.POINT_A)
+    closed = station("东关三号驿站", testing.POINT_A)
+    Station.objects.filter(pk=closed.pk).update(status=StationStatus.CLOSED)
+    stats = queries.statistics(Station.objects.all(), year)
+    streets = {r["name"]: r["stations"] for r in stats["streets"]}
+    assert streets == {district["street_a"].name: 3, district["street_b"].name: 1}
+    assert [r["name"] for r in stats["stations"]] == ["东关驿站"]  # served ones only
+    assert quiet.pk not in {r["pk"] for r in stats["stations"]}
+
+    client.force_login(street_a_staff)
+    html = client.get(reverse("stations:visits")).content.decode()
+    street = district["street_a"].code
+    link = f'href="{reverse("stations:list")}?region={street}" data-sg-count="3"'
+    assert link in html
+    listed = client.get(reverse("stations:list"), {"region": street})
+    assert listed.context["page"].paginator.count == 3
+    assert 'data-sg-total="3"' in listed.content.decode()

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,8 +26,8 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
-from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
+from shegong.web import maps
 from shegong.web.exports import audited_xlsx
 from shegong.web.forms import add_domain_error, run_action
 
@@ -47,7 +47,7 @@ from ..forms.stations import (
     schedule_rows,
     station_initial,
 )
-from ..models import Inspection, Station
+from ..models import Station
 from .visits import detail_context
 
 PAGE_SIZE = 20
@@ -63,38 +63,17 @@ def _station(user: Any, pk: int, *, manage: bool = False) -> Station:
     return queries.access_station(user, pk)
 
 
-def _with_defects(qs: QuerySet) -> QuerySet:
-    unresolved = Inspection.objects.filter(station=OuterRef("pk"), resolved=False)
-    return qs.annotate(has_defect=Exists(unresolved))
-
-
 def _region_choices(user: Any) -> list[tuple[str, str]]:
     regions = Region.objects.visible_to(user).filter(level__in=FILTER_LEVELS).order_by("code")
     return [(r.code, r.name if r.level == "street" else f"　{r.name}") for r in regions]
 
 
 def _filtered(user: Any, form: StationFilterForm) -> QuerySet:
-    qs = _with_defects(Station.objects.visible_to(user))
+    if not form.is_bound:
+        return queries.filter_stations(user, {})
     if not form.is_valid():
-        return qs.none() if form.is_bound else qs
-    data = form.cleaned_data
-    if data.get("kind"):
-        qs = qs.filter(kind=data["kind"])
-    if data.get("status"):
-        qs = qs.filter(status=data["status"])
-    if data.get("region"):
-        region = Region.objects.visible_to(user).filter(code=data["region"]).first()
-        qs = in_subtree(qs, region.prefix) if region is not None else qs.none()
-    if data.get("facility"):
-        qs = qs.filter(facilities__code=data["facility"])
-    if data.get("defect"):
-        qs = qs.filter(has_defect=True)
-    text = (data.get("q") or "").strip()
-    if text:
-        qs = qs.filter(
-            Q(name__icontains=text) | Q(address__icontains=text) | Q(contact_name__icontains=text)
-        )
-    return qs
+        return queries.with_defects(Station.objects.none())
+    return queries.filter_stations(user, form.cleaned_data)
 
 
 def _query(request: HttpRequest) -> str:
@@ -119,9 +98,7 @@ def station_list(request: HttpRequest) -> HttpResponse:
         defects=Count("id", filter=Q(has_defect=True), distinct=True),
     )
     rows = qs.select_related("region", "operator").prefetch_related("facilities")
-    page = Paginator(rows.order_by("region_id", "name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     context = {
         "form": form,
@@ -132,8 +109,23 @@ def station_list(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "query": _query(request),
         "can_manage": user.has_perm_in_scope(Perm.STATIONS_MANAGE),
+        **_list_map(qs),
     }
     return render(request, "stations/staff_list.html", context)
+
+
+def _list_map(qs: QuerySet) -> dict[str, Any]:
+    """The listed stations (as filtered, every page) for the list's map: green when open."""
+    found = qs.order_by("region_id", "name", "pk").values_list(
+        "pk", "name", "lat", "lon", "status"
+    )[: maps.MAX_POINTS]
+    points = [
+        maps.point(lat, lon, name, url=reverse("stations:detail", args=[pk]),
+                   closed=status != StationStatus.OPEN)
+        for pk, name, lat, lon, status in found
+        if lat is not None and lon is not None
+    ]  # fmt: skip
+    return {"map_points": maps.points_json(points), "map_point_count": len(points)}
 
 
 EXPORT_COLUMNS = [
@@ -155,12 +147,7 @@ def export(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         messages.error(request, "筛选条件有误，未导出")
         return redirect_after_write(request, reverse("stations:list"))
-    qs = (
-        _filtered(user, form)
-        .select_related("region", "operator")
-        .prefetch_related("facilities")
-        .order_by("region_id", "name", "pk")
-    )
+    qs = _filtered(user, form).select_related("region", "operator").prefetch_related("facilities")
     kinds, statuses = dict(StationKind.choices), dict(StationStatus.choices)
 
     def rows() -> Iterator[list[Any]]:
@@ -319,7 +306,11 @@ def _render_detail(
         "inspection_form": inspection_form
         or InspectionForm(initial={"inspected_on": timezone.localdate()}),
         **detail_context(station),
-    }
+        "map_points": maps.points_json(
+            [maps.point(station.lat, station.lon, station.name,
+                        closed=station.status != StationStatus.OPEN)]
+        ) if station.lat is not None and station.lon is not None else "",
+    }  # fmt: skip
     return render(request, "stations/staff_detail.html", context, status=status)
 
 

@@ -22,9 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
+from shegong.core.downloads import content_disposition
 from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
+from shegong.regions.models import Region
 from shegong.reports.queries import worker_demands_visible_to
 from shegong.web.forms import run_action
 
@@ -61,7 +63,9 @@ def poster(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     url = request.build_absolute_uri(qr.checkin_path(station))
     body = qr.poster_pdf(station, url) if fmt == "pdf" else qr.poster_png(station, url)
     response = HttpResponse(body, content_type=POSTER_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="station-{station.pk}-poster.{fmt}"'
+    response["Content-Disposition"] = content_disposition(
+        f"驿站签到海报-{station.name}.{fmt}", fallback=f"station-{station.pk}-poster.{fmt}"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -159,6 +163,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         context = {"form": form, "stats": None, "sort": "total"}
         return render(request, "stations/visits_stats.html", context, status=422)
     stats = queries.statistics(Station.objects.visible_to(user), year)
+    _link_streets(user, stats["streets"])
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "total"
     stats["stations"].sort(key=SORTS[sort])
     chart = {
@@ -175,6 +180,24 @@ def statistics(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "stats": stats, "chart": chart, "sort": sort, "year": year,
                "facilities": facilities, "demands": demands}  # fmt: skip
     return render(request, "stations/visits_stats.html", context)
+
+
+def _link_streets(user: Any, streets: list[dict[str, Any]]) -> None:
+    """Each street row's 驿站数 links to the station list of that street: filtered by the
+    street where the list offers it (a street's staff), or the whole list when the user's
+    stations lie in one street they cannot pick (a community's worker sees the stations
+    around them)."""
+    listed = reverse("stations:list")
+    pickable = set(
+        Region.objects.visible_to(user)
+        .filter(code__in=[s["code"] for s in streets], level__in=("street", "community"))
+        .values_list("code", flat=True)
+    )
+    for street in streets:
+        if street["code"] in pickable:
+            street["url"] = f"{listed}?region={street['code']}"
+        elif len(streets) == 1:
+            street["url"] = listed
 
 
 def _stations_by_facility(user: Any) -> list[Facility]:

@@ -26,6 +26,7 @@ than print boxes.
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import shutil
 import subprocess
@@ -66,8 +67,10 @@ from shegong.volunteers.queries.hours import certifiable
 
 __all__ = [
     "FontMissing",
+    "certificate_text",
     "check_period",
     "check_request_move",
+    "chinese_punctuation",
     "issue",
     "render_pdf",
     "revoke",
@@ -378,6 +381,47 @@ def _day(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+# A half-width comma or semicolon between words (not inside a number such as 1,234) is set
+# full-width: the certificate is Chinese text, and typed names and notes often carry ASCII ones.
+_HALF_WIDTH = re.compile(r"(?<!\d)\s*([,;])\s*|([,;])\s*(?!\d)")
+
+
+def chinese_punctuation(text: str) -> str:
+    """``text`` with its half-width commas and semicolons (outside numbers) made full-width."""
+    return _HALF_WIDTH.sub(lambda m: "，" if (m.group(1) or m.group(2)) == "," else "；", text)
+
+
+def certificate_text(cert: Certificate) -> tuple[list[str], list[tuple[str, str]], str]:
+    """The words on the certificate: the body's paragraphs, the issuer's block (label, value)
+    and the note, in Chinese punctuation."""
+    person = cert.volunteer.person
+    id_text = f"{ID_TYPE} {person.id_number_masked}" if person.id_number else "—"
+    paragraphs = [
+        f"兹证明 {person.name}（证件类型及号码：{id_text}；志愿者编号：{cert.volunteer.number}）"
+        f"于 {_day(cert.period_start)}至{_day(cert.period_end)}期间，"
+        f"在{cert.issuer_name}参加志愿服务，经核实，累计服务时长 {_hours_text(cert.hours)} 小时"
+        f"（服务记录 {cert.records} 条，不含往返交通时间）。",
+    ]
+    summary = content_summary(cert)
+    if summary:
+        items = "；".join(f"{c}（{n} 次，{_hours_text(h)} 小时）" for c, n, h in summary)
+        paragraphs.append(f"主要服务内容：{items}。")
+    paragraphs.append("特此证明。")
+    issued_on = timezone.localdate(cert.issued_at)
+    block = [
+        ("出具单位", cert.issuer_name),
+        ("单位负责人", cert.issuer_head or "—"),
+        ("经办人", cert.issuer_handler or "—"),
+        ("联系电话", cert.issuer_phone or "—"),
+        ("出具日期", _day(issued_on)),
+    ]
+    return (
+        [chinese_punctuation(p) for p in paragraphs],
+        [(label, chinese_punctuation(value)) for label, value in block],
+        chinese_punctuation(cert.note or ""),
+    )
+
+
 def render_image(cert: Certificate, verify_url: str) -> Image.Image:
     """The certificate page (A4 portrait, white)."""
     width, height = PAGE
@@ -390,42 +434,22 @@ def render_image(cert: Certificate, verify_url: str) -> Image.Image:
     serial = f"证明编号：{cert.serial}"
     draw.text((width - MARGIN, 110), serial, fill="black", font=small, anchor="rt")
     draw.text((width // 2, 210), "志愿服务记录证明", fill="black", font=title, anchor="mt")
-    person = cert.volunteer.person
-    id_text = f"{ID_TYPE} {person.id_number_masked}" if person.id_number else "—"
+    paragraphs, block, note = certificate_text(cert)
     y = 340
-    paragraphs = [
-        f"兹证明 {person.name}（证件类型及号码：{id_text}；志愿者编号：{cert.volunteer.number}）"
-        f"于 {_day(cert.period_start)}至{_day(cert.period_end)}期间，"
-        f"在{cert.issuer_name}参加志愿服务，经核实，累计服务时长 {_hours_text(cert.hours)} 小时"
-        f"（服务记录 {cert.records} 条，不含往返交通时间）。",
-    ]
-    summary = content_summary(cert)
-    if summary:
-        items = "；".join(f"{c}（{n} 次，{_hours_text(h)} 小时）" for c, n, h in summary)
-        paragraphs.append(f"主要服务内容：{items}。")
-    paragraphs.append("特此证明。")
     for paragraph in paragraphs:
         for index, line in enumerate(_wrap(draw, paragraph, body, text_width - 60)):
             draw.text((MARGIN + (60 if index == 0 else 0), y), line, fill="black", font=body)
             y += 50
         y += 20
     y = max(y + 30, 960)
-    issued_on = timezone.localdate(cert.issued_at)
-    block = [
-        ("出具单位", cert.issuer_name),
-        ("单位负责人", cert.issuer_head or "—"),
-        ("经办人", cert.issuer_handler or "—"),
-        ("联系电话", cert.issuer_phone or "—"),
-        ("出具日期", _day(issued_on)),
-    ]
     for label, value in block:
         for line in _wrap(draw, f"{label}：{value}", body, text_width // 2 + 120):
             draw.text((width // 2 - 60, y), line, fill="black", font=body)
             y += 48
     draw.text((width // 2 - 60, y + 10), "（出具单位盖章）", fill=(110, 110, 110), font=small)
     y += 70
-    if cert.note:
-        for line in _wrap(draw, f"备注：{cert.note}", small, text_width):
+    if note:
+        for line in _wrap(draw, f"备注：{note}", small, text_width):
             draw.text((MARGIN, y), line, fill="black", font=small)
             y += 36
     qr_size = 240

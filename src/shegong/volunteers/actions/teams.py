@@ -51,6 +51,12 @@ register_event(
     link="/m/volunteer/",
 )
 register_event(
+    "volunteers.member_left",
+    title="{{ name }}（{{ number }}）已退出「{{ team }}」",
+    body="{% if reason %}退出原因：{{ reason }}{% endif %}",
+    link="/volunteers/teams/{{ team_pk }}/",
+)
+register_event(
     "volunteers.team_leader",
     title=(
         "{% if leader %}您已被设为「{{ team }}」的负责人"
@@ -375,6 +381,45 @@ def remove_member(
         data={"team": team.pk, "volunteer": member.volunteer.number,
               "left_on": left_on.isoformat(), "reason": reason},
     )  # fmt: skip
+    return member
+
+
+@transaction.atomic(durable=True)
+def leave_team(member_pk: Any, *, actor: User, reason: str = "") -> TeamMember:
+    """The volunteer leaves one of their own teams today (H5 我的队伍 → 退出队伍). A leader
+    cannot leave this way: handing the team over is the staff's (``remove_member``). Someone
+    else's membership is NotFound, as if missing. The team's current leaders are told."""
+    member = (
+        TeamMember.objects.select_for_update()
+        .select_related("team", "volunteer__person")
+        .filter(pk=member_pk, volunteer__person__user=actor)
+        .first()
+        if str(member_pk).isdigit()
+        else None
+    )
+    if member is None:
+        raise NotFound(MEMBER_NOT_FOUND)
+    if member.left_on is not None:
+        raise DomainError(f"您已于 {member.left_on:%Y-%m-%d} 退出该队伍")
+    if member.role == TeamRole.LEADER:
+        raise DomainError("您是该队伍的负责人，退出前请联系社区工作人员办理负责人交接")
+    reason = _text(reason)[:200]
+    member.left_on = timezone.localdate()
+    member.save(update_fields=["left_on"])
+    team = member.team
+    audit.record(
+        Verb.TEAM_LEFT_BY_SELF, actor=actor, target=member, region=team.region,
+        data={"team": team.pk, "volunteer": member.volunteer.number, "reason": reason},
+    )  # fmt: skip
+    leaders = TeamMember.objects.filter(
+        team=team, role=TeamRole.LEADER, left_on__isnull=True, volunteer__person__user__isnull=False
+    ).select_related("volunteer__person__user")
+    for leader in leaders:
+        notify(
+            leader.volunteer.person.user, "volunteers.member_left",
+            {"team": team.name, "team_pk": team.pk, "number": member.volunteer.number,
+             "name": member.volunteer.person.name_masked, "reason": reason},
+        )  # fmt: skip
     return member
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from shegong.volunteers.actions import certificate_requests
 from shegong.volunteers.choices import Evaluation, RecordStatus
+from shegong.volunteers.queries.hours import OLDEST
 from shegong.web.forms import DATE, DATE_ERRORS, NOTE, StyledForm
 
 YEARS_BACK = 5
@@ -29,6 +30,10 @@ class FilterForm(StyledForm):
     date_to = forms.DateField(label="至", widget=DATE, required=False, error_messages=DATE_ERRORS)
     auto_closed = forms.BooleanField(label="仅看未签退自动结束的", required=False)
     number = forms.CharField(label="志愿者编号", max_length=20, required=False)
+    sort = forms.ChoiceField(
+        label="排序", required=False, choices=[("", "最近在前"), (OLDEST, "最早在前")],
+        error_messages={"invalid_choice": "未知的排序方式"},
+    )  # fmt: skip
 
     def __init__(self, *args: Any, teams: list, activities: list, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -62,6 +62,12 @@ def reviewable(user: Any) -> Any:
     return Activity.objects.visible_to(user)
 
 
+def review_queue(user: Any) -> QuerySet:
+    """活动审核: pending activities the caller may review, the one starting soonest first (it
+    must be decided before it starts). The workbench's to-do counts this very query."""
+    return reviewable(user).filter(status=ActivityStatus.PENDING).order_by("starts_at", "pk")
+
+
 def published_activity(user: Any, pk: Any) -> Activity:
     """A published (or since cancelled) activity; a draft only for those who run it."""
     activity = (

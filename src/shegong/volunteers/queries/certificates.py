@@ -71,9 +71,14 @@ def access_certificate(user: Any, pk: Any, *, for_write: bool = False) -> Certif
     return found
 
 
+def normalise_serial(serial: str) -> str:
+    """A serial as a person types it: spaces and dashes dropped, upper case."""
+    return re.sub(r"[\s\-－—]+", "", str(serial or "")).upper()
+
+
 def verify(serial: str) -> Certificate:
     """The certificate a public serial names; unknown → NotFound, revoked → Revoked (410)."""
-    text = str(serial or "").strip().upper()
+    text = normalise_serial(serial)
     found = (
         Certificate.objects.select_related("volunteer__person").filter(serial=text).first()
         if SERIAL_RE.match(text)

@@ -13,13 +13,17 @@ from shegong.volunteers.choices import Evaluation, RecordKind, RecordStatus
 from shegong.volunteers.models import ServiceRecord, Team, Volunteer
 from shegong.volunteers.queries import access
 
+OLDEST = "oldest"
+
 
 def queue(
     user: Any, *, team: Any = None, activity: Any = None, status: str | None = RecordStatus.PENDING,
     date_from: date | None = None, date_to: date | None = None, auto_closed: bool | None = None,
-    volunteer_number: str = "",
+    volunteer_number: str = "", sort: str = "",
 ) -> QuerySet:  # fmt: skip
-    """The records of the teams ``user`` runs, filtered; pending first by default."""
+    """The records of the teams ``user`` runs, filtered; pending ones by default, latest
+    service first, or — ``sort="oldest"`` — the longest waiting first. The workbench's to-do
+    counts this very query."""
     qs = access.records_run_by(user)
     if team:
         qs = qs.filter(team_id=getattr(team, "pk", team))
@@ -35,7 +39,10 @@ def queue(
         qs = qs.filter(auto_closed=auto_closed)
     if volunteer_number:
         qs = qs.filter(volunteer__number=volunteer_number.strip())
-    return qs.select_related("volunteer__person", "team", "activity").order_by("-served_on", "-pk")
+    qs = qs.select_related("volunteer__person", "team", "activity")
+    if sort == OLDEST:
+        return qs.order_by("served_on", "pk")
+    return qs.order_by("-served_on", "-pk")
 
 
 def certifiable(team: Team | int, volunteer: Volunteer | int) -> QuerySet:

@@ -170,6 +170,24 @@ def test_the_page_draws_chinese_text(served, hours_member, hours_team, hours_lea
     assert band.getextrema()[0] < 80  # dark pixels of 志愿服务记录证明
 
 
+def test_the_certificate_text_uses_full_width_commas(
+    served, hours_member, hours_team, hours_leader_user
+):
+    """Typed names and notes often carry ASCII commas; on a Chinese certificate they are set
+    full-width, while a number's thousands separator stays."""
+    hours_team.name = "东关志愿服务队,第一分队"
+    hours_team.save(update_fields=["name"])
+    cert = certificates.issue(
+        hours_member, hours_team, START, timezone.localdate(), hours_leader_user,
+        note="表现突出, 服务认真;共服务 1,200 人次",
+    )  # fmt: skip
+    paragraphs, block, note = certificates.certificate_text(cert)
+    text = "".join(paragraphs) + "".join(value for _, value in block) + note
+    assert "东关志愿服务队，第一分队" in text
+    assert note == "表现突出，服务认真；共服务 1,200 人次"
+    assert "," not in text.replace("1,200", "")
+
+
 def test_without_a_chinese_font_the_pdf_is_refused_clearly(
     served, hours_member, hours_team, hours_leader_user, monkeypatch
 ):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -209,6 +210,11 @@ def test_a_certificate_is_issued_shown_downloaded_and_revoked(
     pdf = client.get(reverse("volunteers:certificate_pdf", args=[cert.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    # Named in Chinese (RFC 5987), with an ASCII name for old clients.
+    assert pdf["Content-Disposition"] == (
+        f'inline; filename="certificate-{cert.serial}.pdf"; '
+        f"filename*=UTF-8''{quote('志愿服务证明')}-{cert.serial}.pdf"
+    )
     listing = client.get(reverse("volunteers:certificates")).content.decode()
     assert cert.serial in listing
     response = client.post(reverse("volunteers:certificate_revoke", args=[cert.pk]), {"reason": ""})
@@ -310,6 +316,72 @@ def test_the_public_check_shows_masked_facts_or_not_found_or_void(
     response = client.get(reverse("volunteers_public:certificate", args=[cert.serial]))
     assert response.status_code == 410 and "该证明已作废" in response.content.decode()
     assert "6.00" not in response.content.decode()
+
+
+CHECK = reverse("volunteers_public:certificate_check")
+
+
+def test_the_public_check_page_offers_a_form_to_type_the_serial(client):
+    response = client.get(CHECK)
+    body = response.content.decode()
+    assert response.status_code == 200 and "输入证明编号查验" in body
+    assert 'name="serial"' in body and "以 ZM 开头" in body
+    assert 'id="verify-result"' not in body
+
+
+def test_a_typed_serial_is_checked_as_typed_by_a_person(
+    client, approved, hours_team, hours_member, hours_leader_user
+):
+    cert = certificates.issue(
+        hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
+    )
+    # Lower case, spaces and a dash as people copy it from paper.
+    typed = f" {cert.serial[:10].lower()} {cert.serial[10:14]}-{cert.serial[14:]} "
+    response = client.get(CHECK, {"serial": typed})
+    body = response.content.decode()
+    assert response.status_code == 200 and "证明有效" in body and "李**" in body
+    assert cert.serial in body and "李小红" not in body and "查验其他证明" in body
+
+
+def test_a_typed_serial_gets_clear_messages_for_unknown_revoked_malformed_and_empty(
+    client, approved, hours_team, hours_member, hours_leader_user
+):
+    cert = certificates.issue(
+        hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
+    )
+    response = client.get(CHECK, {"serial": "ZM20990101FORGED00"})
+    assert response.status_code == 404 and "未找到该证明" in response.content.decode()
+    response = client.get(CHECK, {"serial": "证明123"})
+    body = response.content.decode()
+    assert response.status_code == 404 and "证明编号格式不正确" in body
+    response = client.get(CHECK, {"serial": "  "})
+    assert response.status_code == 422 and "请输入证明编号" in response.content.decode()
+    certificates.revoke(cert, hours_leader_user, "重开")
+    response = client.get(CHECK, {"serial": cert.serial})
+    body = response.content.decode()
+    assert response.status_code == 410 and "该证明已作废" in body and "6.00" not in body
+
+
+def test_checks_are_throttled_per_address_typed_or_scanned(
+    client, approved, hours_team, hours_member, hours_leader_user, monkeypatch
+):
+    from shegong.volunteers.views import public
+
+    cert = certificates.issue(
+        hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
+    )
+    monkeypatch.setattr(public, "VERIFY_LIMIT", 3)
+    for _ in range(2):
+        assert client.get(CHECK, {"serial": "ZM20990101FORGED00"}).status_code == 404
+    scan = reverse("volunteers_public:certificate", args=[cert.serial])
+    assert client.get(scan).status_code == 200
+    response = client.get(CHECK, {"serial": cert.serial})
+    body = response.content.decode()
+    assert response.status_code == 429 and "查验过于频繁" in body and "李**" not in body
+    assert client.get(scan).status_code == 429
+    # Another address is not held back.
+    other = client.get(CHECK, {"serial": cert.serial}, REMOTE_ADDR="10.9.9.9")
+    assert other.status_code == 200
 
 
 def test_the_public_new_star_list_shows_masked_name_star_and_team_only(

@@ -121,3 +121,27 @@ def test_the_aggregate_reads_the_covering_index_without_sorting(served, district
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "COVERING INDEX record_totals" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_registered_volunteers_figure_is_the_active_volunteer_list(
+    client, district, street_a_staff
+):
+    """在册志愿者 links to the volunteer list filtered to 在册 and equals its total; paused and
+    left volunteers are in neither (issue 13, part 4)."""
+    import re
+
+    from shegong import testing
+    from shegong.volunteers.choices import VolunteerStatus
+
+    for n, status in enumerate(
+        [VolunteerStatus.ACTIVE, VolunteerStatus.ACTIVE, VolunteerStatus.PAUSED,
+         VolunteerStatus.LEFT]
+    ):  # fmt: skip
+        testing.volunteer(district["community_a"], name=f"志愿者{n}", status=status,
+                          birth=f"1990010{n + 1}")  # fmt: skip
+    client.force_login(street_a_staff)
+    page = client.get(reverse("volunteers:statistics")).content.decode()
+    match = re.search(r'id="total-volunteers" href="([^"]+)" data-sg-count="(\d+)"', page)
+    assert match and match.group(2) == "2"
+    listed = client.get(match.group(1).replace("&amp;", "&")).content.decode()
+    assert 'data-sg-total="2"' in listed

@@ -217,3 +217,75 @@ def test_the_team_page_sums_up_its_year_for_the_work_summary(
         f"{today.year}年，{people_team.name}现有队员{figures['members']}人，开展志愿服务活动1场次，"
         "服务群众35人次，确认志愿服务时长4.00小时。"
     ) in body
+
+
+def test_a_volunteer_leaves_a_team_from_the_phone_home(client, district):
+    """我的队伍 offers 退出队伍 (asking first) for a member, not for a leader; someone else's
+    membership is 404 and a leader's own leaving is refused with the reason."""
+    user = testing.user(Role.VOLUNTEER, district["community_a"], name="东关队员")
+    volunteer = testing.volunteer(district["community_a"], name="东关队员", account=user)
+    team = testing.team(district["community_a"], name="东关助老服务队")
+    led = testing.team(district["community_a"], name="东关巡河队", leader=volunteer)
+    member = TeamMember.objects.create(team=team, volunteer=volunteer)
+    leading = TeamMember.objects.get(team=led)
+    client.force_login(user)
+    body = client.get(reverse("volunteers_m:home")).content.decode()
+    leave = reverse("volunteers_m:team_leave", args=[member.pk])
+    assert leave in body and "data-confirm=" in body and "shegong/confirm" in body
+    assert reverse("volunteers_m:team_leave", args=[leading.pk]) not in body
+    assert client.get(leave).status_code == 405
+
+    refused = client.post(reverse("volunteers_m:team_leave", args=[leading.pk]))
+    assert refused.status_code == 409 and "负责人交接" in refused.content.decode()
+
+    stranger = testing.user(Role.VOLUNTEER, district["community_a"], name="别人")
+    testing.volunteer(district["community_a"], name="别人", account=stranger)
+    client.force_login(stranger)
+    assert client.post(leave).status_code == 404
+
+    client.force_login(user)
+    response = client.post(leave, {"reason": "工作调动"})
+    assert response.status_code == 302 and response["Location"] == reverse("volunteers_m:home")
+    member.refresh_from_db()
+    assert member.left_on == timezone.localdate()
+    body = client.get(reverse("volunteers_m:home")).content.decode()
+    assert "您已退出「东关助老服务队」" in body and leave not in body
+
+
+def test_a_volunteer_pauses_resumes_and_leaves_on_the_phone(client, district):
+    """服务状态 on 我的志愿服务: pause and resume, leave (asking first: data-confirm) which ends
+    the team memberships, rejoin; a bad status is a clear 422 and changes nothing."""
+    from shegong.core.audit import Verb
+    from shegong.core.models import AuditEvent
+
+    user = testing.user(Role.VOLUNTEER, district["community_a"], name="东关队员")
+    volunteer = testing.volunteer(district["community_a"], name="东关队员", account=user)
+    member = TeamMember.objects.create(
+        team=testing.team(district["community_a"], name="东关助老服务队"), volunteer=volunteer
+    )
+    status = reverse("volunteers_m:status")
+    client.force_login(user)
+    body = client.get(reverse("volunteers_m:home")).content.decode()
+    assert "服务状态：在册" in body and "暂停志愿服务" in body and "确定退出志愿服务？" in body
+
+    bad = client.post(status, {"status": "deleted"})
+    assert bad.status_code == 422 and "请选择状态" in bad.content.decode()
+    volunteer.refresh_from_db()
+    assert volunteer.status == "active"
+
+    assert client.post(status, {"status": "paused"}).status_code == 302
+    body = client.get(reverse("volunteers_m:home")).content.decode()
+    assert "已暂停志愿服务" in body and "恢复志愿服务" in body
+    client.post(status, {"status": "active"})
+    client.post(status, {"status": "left"})
+    volunteer.refresh_from_db()
+    member.refresh_from_db()
+    assert volunteer.status == "left" and member.left_on == timezone.localdate()
+    body = client.get(reverse("volunteers_m:home")).content.decode()
+    assert "您已退出志愿服务" in body and "重新加入志愿服务" in body
+    events = AuditEvent.objects.filter(verb=Verb.VOLUNTEER_STATUS_CHANGED)
+    assert events.count() == 3 and all(e.data["self_service"] for e in events)
+
+    stranger = testing.user(Role.VOLUNTEER, district["community_a"], name="没注册的")
+    client.force_login(stranger)
+    assert client.post(status, {"status": "left"}).status_code == 404

@@ -177,3 +177,40 @@ def test_incubation_none_incubating_incubated(people_team, street_a_staff, peopl
 def test_incubation_of_another_street_is_not_found(people_team, street_b_staff):
     with pytest.raises(NotFound):
         teams.change_incubation(people_team, actor=street_b_staff, state="incubating")
+
+
+# --- a volunteer leaves a team themselves (H5) ------------------------------------------------
+
+
+def test_a_volunteer_leaves_their_own_team_and_the_leader_is_told(
+    district, people_team, people_leader_user
+):
+    user = testing.user(Role.VOLUNTEER, district["community_a"], name="自己退的")
+    volunteer = testing.volunteer(district["community_a"], name="自己退的", account=user)
+    member = teams.add_member(people_team, actor=people_leader_user, volunteer=volunteer.number)
+    left = teams.leave_team(member.pk, actor=user, reason="搬家了")
+    assert left.left_on == timezone.localdate()
+    event = AuditEvent.objects.get(verb=Verb.TEAM_LEFT_BY_SELF)
+    assert event.actor_id == user.pk and event.data["reason"] == "搬家了"
+    told = Notification.objects.get(recipient=people_leader_user, event="volunteers.member_left")
+    assert "已退出「东关助老服务队」" in told.title and volunteer.number in told.title
+    with pytest.raises(DomainError, match="已于"):
+        teams.leave_team(member.pk, actor=user)
+
+
+def test_nobody_leaves_for_someone_else_and_a_leader_hands_over_first(
+    district, people_team, people_leader_user, street_a_staff
+):
+    user = testing.user(Role.VOLUNTEER, district["community_a"], name="队员丙")
+    volunteer = testing.volunteer(district["community_a"], name="队员丙", account=user)
+    member = teams.add_member(people_team, actor=people_leader_user, volunteer=volunteer.number)
+    for other in (people_leader_user, street_a_staff):
+        with pytest.raises(NotFound):
+            teams.leave_team(member.pk, actor=other)
+    with pytest.raises(NotFound):
+        teams.leave_team("x", actor=user)
+    leader_member = TeamMember.objects.get(team=people_team, role="leader")
+    with pytest.raises(DomainError, match="负责人交接"):
+        teams.leave_team(leader_member.pk, actor=people_leader_user)
+    assert TeamMember.objects.filter(left_on__isnull=False).count() == 0
+    assert not AuditEvent.objects.filter(verb=Verb.TEAM_LEFT_BY_SELF).exists()

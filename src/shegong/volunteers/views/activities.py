@@ -446,11 +446,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not user.has_perm_in_scope(Perm.ACTIVITIES_REVIEW):
         raise NotPermitted("您当前的角色没有审核活动的权限")
     qs = (
-        queries.reviewable(user)
-        .filter(status=ActivityStatus.PENDING)
+        queries.review_queue(user)
         .select_related("team", "region", "created_by")
         .prefetch_related("shifts", "required_skills")
-        .order_by("starts_at", "pk")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "volunteers/activity_review.html", {"page": page})

@@ -78,7 +78,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
         "team": data.get("team"), "activity": data.get("activity"),
         "status": None if status == ALL else status, "date_from": data.get("date_from"),
         "date_to": data.get("date_to"), "auto_closed": True if data.get("auto_closed") else None,
-        "volunteer_number": data.get("number") or "",
+        "volunteer_number": data.get("number") or "", "sort": data.get("sort") or "",
     }  # fmt: skip
     qs = hours_queries.queue(user, **filters).select_related("region", "activity")
     categories = dict(ActivityCategory.choices)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import excel
+from shegong.core.downloads import content_disposition
 from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
@@ -132,7 +133,7 @@ def records(request: HttpRequest) -> HttpResponse:
                 "status": None if chosen == ALL else chosen, "date_from": data.get("date_from"),
                 "date_to": data.get("date_to"),
                 "auto_closed": True if data.get("auto_closed") else None,
-                "volunteer_number": data.get("number") or "",
+                "volunteer_number": data.get("number") or "", "sort": data.get("sort") or "",
             }  # fmt: skip
         else:
             status = 422
@@ -485,7 +486,9 @@ def _pdf_response(request: HttpRequest, cert: Certificate) -> HttpResponse:
     except certificates.FontMissing as exc:
         return HttpResponse(exc.detail, status=exc.status, content_type="text/plain; charset=utf-8")
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="certificate-{cert.serial}.pdf"'
+    response["Content-Disposition"] = content_disposition(
+        f"志愿服务证明-{cert.serial}.pdf", fallback=f"certificate-{cert.serial}.pdf", inline=True
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

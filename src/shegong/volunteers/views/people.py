@@ -31,7 +31,7 @@ from shegong.core.pii import mask_id_number, mask_name, mask_phone
 from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.queries import h5_region_groups
 from shegong.volunteers import consent
-from shegong.volunteers.actions import registration, skills
+from shegong.volunteers.actions import registration, skills, teams
 from shegong.volunteers.choices import TeamRole, VolunteerStatus
 from shegong.volunteers.forms.people import (
     GuardianForm,
@@ -473,6 +473,50 @@ def m_home(request: HttpRequest) -> HttpResponse:
     volunteer = access.volunteer_of(request.user)
     if volunteer is None:
         return redirect("volunteers_m:register")
+    return _render_m_home(request, volunteer)
+
+
+@require_POST
+def m_team_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """退出队伍 (H5): the volunteer leaves one of their own teams (the page asks first)."""
+    try:
+        # Someone else's membership (or no volunteer profile at all) is NotFound: 404.
+        member = teams.leave_team(pk, actor=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return _render_m_home(request, access.my_volunteer(request.user), status=exc.status)
+    messages.success(request, f"您已退出「{member.team.name}」")
+    return redirect_after_write(request, reverse("volunteers_m:home"))
+
+
+# What the volunteer's own status buttons say after the change (H5 服务状态).
+STATUS_DONE = {
+    VolunteerStatus.ACTIVE: "已恢复志愿服务",
+    VolunteerStatus.PAUSED: "已暂停志愿服务，恢复前不能报名活动",
+    VolunteerStatus.LEFT: "您已退出志愿服务",
+}
+
+
+@require_POST
+def m_status(request: HttpRequest) -> HttpResponse:
+    """暂停、恢复或退出志愿服务 (H5): the volunteer changes their own status (the page asks
+    before leaving). Leaving ends their team memberships; hours and certificates stay."""
+    volunteer = access.my_volunteer(request.user)
+    status = request.POST.get("status", "")
+    try:
+        registration.change_status(
+            volunteer, actor=request.user, status=status, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return _render_m_home(request, volunteer, status=exc.status)
+    messages.success(request, STATUS_DONE[VolunteerStatus(status)])
+    return redirect_after_write(request, reverse("volunteers_m:home"))
+
+
+def _render_m_home(
+    request: HttpRequest, volunteer: Volunteer, *, status: int = 200
+) -> HttpResponse:
     memberships = list(
         volunteer.memberships.filter(left_on__isnull=True)
         .select_related("team")
@@ -487,11 +531,12 @@ def m_home(request: HttpRequest) -> HttpResponse:
         "availability": registration.describe_availability(volunteer.availability),
         "memberships": memberships,
         "leader_role": TeamRole.LEADER,
+        "statuses": VolunteerStatus,
         "activities_url": reverse("volunteers_m:activities"),
         "my_activities_url": reverse("volunteers_m:my_activities"),
         "hours_url": reverse("volunteers_m:hours"),
     }
-    return render(request, "volunteers/m_volunteer_home.html", context)
+    return render(request, "volunteers/m_volunteer_home.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

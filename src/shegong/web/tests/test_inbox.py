@@ -118,3 +118,15 @@ def test_field_users_have_an_inbox_too(client, resident):
     note(resident, "您的诉求已办结")
     client.force_login(resident)
     assert "您的诉求已办结" in client.get(reverse("inbox:list")).content.decode()
+
+
+def test_the_workbench_unread_figure_links_to_the_unread_list_of_that_length(
+    client, street_a_staff, mail
+):
+    """The card's 未读 figure is the inbox's 未读 tab: the same query, counted (issue 13)."""
+    note(street_a_staff, "东城第二条未读")
+    client.force_login(street_a_staff)
+    home = client.get("/").content.decode()
+    url = f"{reverse('inbox:list')}?show=unread"
+    assert f'href="{url}" data-sg-count="2"' in home
+    assert 'data-sg-total="2"' in client.get(url).content.decode()

@@ -1,10 +1,12 @@
 """The workbench home, the mobile home and the error pages (helper views of the shell).
 
-The audit, inbox and system pages live in ``staff.py``; the cards are registered by each app
-(``core.registry.cards``).
+The audit, inbox and system pages live in ``staff.py``; the to-dos and the cards are registered
+by each app (``core.registry.todos``, ``core.registry.cards``).
 """
 
 from __future__ import annotations
+
+import re
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,17 +15,29 @@ from django.template import loader
 
 from shegong.core import registry
 from shegong.web.http import AuthedRequest, url_or_none
+from shegong.web.menu import opened_by_role_of_their_own
 from shegong.web.queries import unread_count
+from shegong.web.todos import todos_for
+
+# A phone or tablet browser (the H5 pages are theirs); anything else is a desktop.
+MOBILE_AGENT = re.compile(r"Mobi|Android|iPhone|iPad|iPod|HarmonyOS", re.IGNORECASE)
 
 # --- workbench home -------------------------------------------------------------------------
 
 
+def on_a_phone(request: HttpRequest) -> bool:
+    return bool(MOBILE_AGENT.search(request.headers.get("User-Agent", "")))
+
+
 def home(request: AuthedRequest) -> HttpResponse:
-    """The registered cards for the active role; field users (volunteer, worker, resident) go
-    to /m/."""
+    """The to-dos and the registered cards for the active role. Field users (volunteer,
+    worker, resident) go to /m/ — unless they run something on the workbench (a volunteer
+    leading a team) and sit at a desktop, or ask for it from /m/ (``?workbench=1``)."""
     user = request.user
     if user.is_field_user:
-        return redirect("mobile_home")
+        wants_workbench = not on_a_phone(request) or request.GET.get("workbench") == "1"
+        if not (wants_workbench and opened_by_role_of_their_own(user)):
+            return redirect("mobile_home")
     cards = []
     for card in registry.cards:
         if card.perm is not None and not user.has_perm_in_scope(card.perm):
@@ -35,6 +49,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "membership": user.active_membership,
         "memberships": user.membership_list(),
         "cards": cards,
+        "todos": todos_for(user),
     }
     return render(request, "web/home.html", context)
 
@@ -47,6 +62,8 @@ def mobile_home(request: AuthedRequest) -> HttpResponse:
         "memberships": user.membership_list(),
         "unread": unread_count(user),
         "inbox_url": url_or_none("inbox:list"),
+        # A team's leader runs the team on the workbench pages: /m/ links them.
+        "runs_on_workbench": not user.is_workbench_user and opened_by_role_of_their_own(user),
     }
     return render(request, "web/mobile_home.html", context)
 

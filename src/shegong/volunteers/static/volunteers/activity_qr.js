@@ -16,8 +16,3 @@
   if (note) { note.textContent = left + " 秒后更新"; }
   setInterval(tick, 1000);
 })();
-
-// The big-screen page's print button.
-document.querySelectorAll("[data-print]").forEach(function (button) {
-  button.addEventListener("click", function () { window.print(); });
-});

@@ -1,0 +1,47 @@
+"""The workbench's to-dos of volunteer service (``core.registry.todos``): activities waiting
+for review, service records waiting for a team's confirmation, certificate requests waiting
+for an answer. Each counts the very query of the list it opens; a team's leader (no workbench
+role) sees the last two for the teams they lead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shegong.core.perms import Perm
+from shegong.core.registry import Todo
+from shegong.volunteers.queries import access
+from shegong.volunteers.queries import activities as activity_queries
+from shegong.volunteers.queries import certificates as certificate_queries
+from shegong.volunteers.queries import hours as hours_queries
+
+
+def activities_to_review(user: Any) -> int:
+    return activity_queries.review_queue(user).count()
+
+
+def records_to_confirm(user: Any) -> int:
+    return hours_queries.queue(user, sort=hours_queries.OLDEST).count()
+
+
+def certificate_requests(user: Any) -> int:
+    return certificate_queries.queue(user).count()
+
+
+TODOS = [
+    Todo(
+        "volunteers.review", "待审核的志愿服务活动", activities_to_review, "volunteers:review",
+        order=40, perm=Perm.ACTIVITIES_REVIEW, icon="clipboard-check",
+        hint="队伍提交、等待审核发布的活动（开始最早的在前）",
+    ),
+    Todo(
+        "volunteers.records", "待确认的服务时长", records_to_confirm, "volunteers:records",
+        f"sort={hours_queries.OLDEST}", order=41, perm=Perm.VOLUNTEERS_MANAGE,
+        or_if=access.leads_a_team, icon="hourglass-split",
+        hint="签退后等待队伍确认的服务记录",
+    ),
+    Todo(
+        "volunteers.certificate_requests", "待出具的记录证明", certificate_requests,
+        "volunteers:certificates", order=42, perm=Perm.VOLUNTEERS_MANAGE,
+        or_if=access.leads_a_team, icon="patch-check", hint="志愿者申请、等待答复的记录证明",
+    ),
+]  # fmt: skip
