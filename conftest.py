@@ -81,6 +81,17 @@ def _tmp_data_dir(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_not_collected(tmp_path_factory):
+    """Pages link the plain static names in every test, whatever var/static holds (a developer's
+    `shegong serve` collects there): the tests of the collection make their own
+    (core/tests/test_staticfiles.py, testing.collected_static)."""
+    from django.test import override_settings
+
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static-root")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _still_rate_clock(monkeypatch):
     """Rate-limit windows are fixed (core.limits): a test whose requests straddled a window's

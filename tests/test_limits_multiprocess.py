@@ -13,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from shegong import testing
 from tests.test_serve import _free_port, _wait_for
 
 
@@ -40,6 +41,8 @@ def test_two_web_processes_share_the_login_throttle(tmp_path):
         "SHEGONG_LOGIN_IP_FAILURE_LIMIT": "4",
         "SHEGONG_LOGIN_IP_WINDOW_MINUTES": "1440",  # real time: no window ends mid-test
         "SHEGONG_LOGIN_FAILURE_LIMIT": "100",  # the per-account lock must not answer first
+        # serve collects the static files unless current: the suite's shared collection is.
+        "SHEGONG_STATIC_ROOT": str(testing.collected_static()),
     }
     env.pop("SHEGONG_REDIS_URL", None)
     shegong = [sys.executable, "-m", "shegong.cli"]

@@ -4,6 +4,7 @@ while the site keeps serving; Ctrl-C or SIGTERM stops both."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -14,6 +15,8 @@ import time
 import urllib.request
 
 import pytest
+
+from shegong import testing
 
 
 def _free_port() -> int:
@@ -34,13 +37,14 @@ def _wait_for(predicate, timeout: float = 60.0) -> bool:
     return False
 
 
-def test_serve_starts_web_and_worker_and_ctrl_c_stops_both(tmp_path, migrated_db):
+def test_serve_starts_web_and_worker_and_ctrl_c_stops_both(tmp_path, migrated_db, static_root):
     db = tmp_path / "serve.sqlite3"
     shutil.copy(migrated_db, db)
     env = {
         **os.environ,
         "SHEGONG_DATA_DIR": str(tmp_path),
         "SHEGONG_DATABASE_URL": f"sqlite:///{db}",
+        "SHEGONG_STATIC_ROOT": str(static_root),
     }
     shegong = [sys.executable, "-m", "shegong.cli"]
     port = _free_port()
@@ -54,6 +58,7 @@ def test_serve_starts_web_and_worker_and_ctrl_c_stops_both(tmp_path, migrated_db
     try:
         login = f"http://127.0.0.1:{port}/accounts/login/"
         assert _wait_for(lambda: urllib.request.urlopen(login, timeout=2).status == 200)
+        _assert_static_files_hashed_and_compressed(f"http://127.0.0.1:{port}", login)
 
         def heartbeat() -> bool:
             with sqlite3.connect(db) as conn:
@@ -91,6 +96,24 @@ def test_serve_refuses_a_database_behind_the_code(tmp_path):
     assert "个迁移未执行" in done.stderr and "volunteers.0005_record_evaluation" in done.stderr
 
 
+def _assert_static_files_hashed_and_compressed(base: str, page: str) -> None:
+    """The page links content-hashed static files, served in brotli with an immutable cache."""
+    html = urllib.request.urlopen(page, timeout=10).read().decode()
+    stylesheets = re.findall(r'href="(/static/[^"]+\.css)"', html)
+    assert stylesheets and all(re.search(r"\.[0-9a-f]{12}\.css$", s) for s in stylesheets)
+    request = urllib.request.Request(base + stylesheets[0], headers={"Accept-Encoding": "br"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Encoding"] == "br"
+        assert "immutable" in response.headers["Cache-Control"]
+
+
+@pytest.fixture(scope="module")
+def static_root():
+    """`serve` collects the static files unless they are current: these tests share one
+    collection (testing.collected_static), so serve finds it current and starts at once."""
+    return testing.collected_static()
+
+
 @pytest.fixture(scope="module")
 def migrated_db(tmp_path_factory):
     """One migrated SQLite file per module; each test copies it."""
@@ -111,13 +134,16 @@ def _heartbeats(db) -> dict[int, float]:
     return {pid: age for pid, age in rows}
 
 
-def test_a_killed_worker_is_restarted_while_the_site_keeps_serving(tmp_path, migrated_db):
+def test_a_killed_worker_is_restarted_while_the_site_keeps_serving(
+    tmp_path, migrated_db, static_root
+):
     db = tmp_path / "serve.sqlite3"
     shutil.copy(migrated_db, db)
     env = {
         **os.environ,
         "SHEGONG_DATA_DIR": str(tmp_path),
         "SHEGONG_DATABASE_URL": f"sqlite:///{db}",
+        "SHEGONG_STATIC_ROOT": str(static_root),
     }
     port = _free_port()
     log = tmp_path / "serve.log"

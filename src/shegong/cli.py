@@ -282,7 +282,8 @@ def cmd_serve(options: Any) -> int:
     ``core.supervisor``: a child that dies is restarted with back-off while the other keeps
     running (the site stays up while the worker is down); a signal stops both. Refuses to start
     on a database behind the code (after an upgrade, before ``shegong migrate``): every page
-    touching a new column would be a 500."""
+    touching a new column would be a 500. Collects the static files first unless the collection
+    is current (``core.staticfiles``): hashed names, gzip and brotli, a long cache."""
     from shegong.core.supervisor import Backoff, Child, Supervisor
 
     if options.workers < 1:
@@ -297,6 +298,10 @@ def cmd_serve(options: Any) -> int:
             f"数据库还有 {len(pending)} 个迁移未执行（{shown}），请先运行 shegong migrate / "
             f"{len(pending)} unapplied migration(s): run `shegong migrate` first"
         ])  # fmt: skip
+    from shegong.core.staticfiles import collect
+
+    print("正在检查静态文件 / collecting static files …", flush=True)
+    collect()
     web = [
         sys.executable, "-m", "gunicorn", "shegong.wsgi:application",
         "--bind", f"{options.host}:{options.port}", "--workers", str(options.workers),

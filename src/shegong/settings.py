@@ -278,16 +278,26 @@ USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
+# Collected by `shegong serve` (core.staticfiles.collect); SHEGONG_STATIC_ROOT puts the collection
+# elsewhere (a folder shared by several checkouts, or one the front proxy reads).
+STATIC_ROOT = Path(env_str("SHEGONG_STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
 STATICFILES_DIRS: list[Path] = []  # every app ships its own static/ (the shell's in web/)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Content-hashed names with .gz and .br copies once collected; the plain names until then
+    # (core/staticfiles.py).
+    "staticfiles": {"BACKEND": "shegong.core.staticfiles.StaticStorage"},
 }
+# The plain names are served from the apps' folders: before a collection, while it is stale,
+# and for the few files whose references stay unhashed (Leaflet's marker images).
 WHITENOISE_USE_FINDERS = True
+# Only the hashed copies are compressed and kept in STATIC_ROOT (half the collection's time).
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Files a browser asks for at the site's root whatever the page says (/favicon.ico).
+WHITENOISE_ROOT = BASE_DIR / "web" / "root"
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {

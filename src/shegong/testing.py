@@ -275,3 +275,31 @@ def forget_process_memory() -> None:
     for cache in caches.all():
         if isinstance(cache, LocMemCache):
             cache.clear()
+
+
+def collected_static() -> Any:
+    """A complete, current collection of the static files (hashed names, gzip and brotli), for
+    tests that start ``shegong serve`` or measure what a browser downloads. Collected once into
+    ``<data dir>/test-static`` and reused while the sources are unchanged: a collection takes
+    10-30 s (brotli at its best quality), too long to pay in every such test. A lock makes
+    concurrent test processes wait for one collection instead of each making its own."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from shegong.core.staticfiles import is_current
+
+    root = settings.DATA_DIR / "test-static"
+    root.mkdir(exist_ok=True)
+    with open(settings.DATA_DIR / "test-static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not is_current(root):
+            env = {**os.environ, "SHEGONG_STATIC_ROOT": str(root)}
+            subprocess.run(
+                [sys.executable, "-m", "shegong.cli", "collectstatic", "--noinput", "-v", "0"],
+                env=env, check=True, timeout=600,
+            )  # fmt: skip
+    return root

@@ -55,7 +55,7 @@ class SecondFactorMiddleware:
                 )  # fmt: skip
                 if not request.path.startswith(allowed):
                     target = reverse(step)
-                    if request.method == "GET" and request.path != "/":
+                    if request.method in ("GET", "HEAD") and request.path != "/":
                         target += "?" + urlencode({"next": request.get_full_path()})
                     return redirect(target)
         return self.get_response(request)

@@ -149,7 +149,8 @@ class Renderer(JSONRenderer):
 
 
 class ShegongAPI(NinjaAPI):
-    """NinjaAPI whose every response, even ninja's own 405, is a problem on error."""
+    """NinjaAPI whose every response, even ninja's own 405, is a problem on error, and which
+    answers HEAD wherever it answers GET (ninja routes HEAD nowhere by itself)."""
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -180,6 +181,15 @@ def _problem_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
+        if request.method == "HEAD" and response.status_code == 405:
+            if "GET" in (m.strip() for m in response.get("Allow", "").split(",")):
+                # The GET operation answers; the server sends its headers only (gunicorn drops
+                # the body of every HEAD answer, as HTTP requires).
+                request.method = "GET"
+                try:
+                    response = view(request, *args, **kwargs)
+                finally:
+                    request.method = "HEAD"
         if response.status_code == 405 and response.get("Content-Type") != PROBLEM_CONTENT_TYPE:
             allow = response.get("Allow", "")
             replaced = problem(

@@ -186,6 +186,22 @@ def check_media() -> list[Result]:
     return [Result(True, "上传目录可写", "media directory writable", str(media))]
 
 
+def check_static() -> list[Result]:
+    from .staticfiles import is_current
+
+    root = settings.STATIC_ROOT
+    if is_current(root):
+        return [Result(True, "静态文件已收集（哈希文件名、gzip 与 brotli）",
+                       "static files collected (hashed, gzip and brotli)", str(root))]  # fmt: skip
+    return [
+        Result(
+            False, "静态文件未收集或已过期：页面暂用未压缩的文件、短缓存",
+            "static files not collected or stale: served uncompressed, short cache",
+            "shegong serve 启动时会收集；或运行 shegong collectstatic --noinput", warning=True,
+        )
+    ]  # fmt: skip
+
+
 def check_pii_key() -> list[Result]:
     from shegong.core import pii
 
@@ -279,6 +295,7 @@ CHECKS = [
             check_limits,
             check_audit_chain,
             check_media,
+            check_static,
             check_pii_key,
             check_channels,
             check_worker,

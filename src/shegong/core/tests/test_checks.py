@@ -178,3 +178,21 @@ def test_a_broken_audit_chain_fails_the_check(production, capsys):
     out = capsys.readouterr().out
     assert f"✗ 审计日志哈希链在 #{entries[0].pk} 处断开：内容与哈希不符，记录被改动" in out
     assert "✗ 审计日志的数据库保护触发器缺失" in out
+
+
+def test_static_files_not_collected_are_a_warning_and_a_collection_passes(settings, tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "site.css").write_text("body { margin: 0 }\n" * 50)
+    settings.STATICFILES_DIRS = [source]
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STATIC_ROOT = tmp_path / "root"
+    (result,) = checks.check_static()
+    assert result.warning and not result.failed
+    assert "静态文件未收集或已过期" in result.line
+
+    from shegong.core.staticfiles import collect
+
+    collect()
+    (result,) = checks.check_static()
+    assert result.ok

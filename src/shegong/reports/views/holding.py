@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core.errors import DomainError
 from shegong.core.htmx import redirect_after_write
@@ -59,7 +59,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the holder's phone pages ---------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def tasks(request: HttpRequest) -> HttpResponse:
     """派给我的工单: cases assigned down to me (or my community), waiting ones first."""
     held = queries.held_by(request.user)
@@ -88,11 +88,11 @@ def _task_context(request: HttpRequest, report: Report, form: AnswerDownForm) ->
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case assigned down to me: what, where, the clock, the timeline, and my answer."""
     report = queries.access_held_report(request.user, pk)
-    if request.method == "GET":
+    if request.method != "POST":
         form = AnswerDownForm(prefix="answer")
         return render(request, "reports/m_task.html", _task_context(request, report, form))
     form = AnswerDownForm(request.POST, prefix="answer")

@@ -29,7 +29,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import geo
 from shegong.core import photos as photo_intake
@@ -294,10 +294,10 @@ def _replay(request: HttpRequest, record: IdempotencyRecord) -> HttpResponse:
     return redirect("reports_m:my_detail", pk=pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     """随手拍: pick a category, answer its questions, add photos and a location, submit."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         context = _form_context(request, token=str(uuid.uuid4()))
         return render(request, "reports/m_report.html", context)
 
@@ -377,7 +377,7 @@ def _submit(
     return redirect("reports_m:my_detail", pk=report.pk), report
 
 
-@require_GET
+@require_safe
 def duplicates(request: HttpRequest) -> HttpResponse:
     """HTML partial: open cases of the category near the point ("someone reported this")."""
     found: list[dict[str, Any]] = []
@@ -442,7 +442,7 @@ def _mine(user: Any) -> QuerySet:
     return queries.my_cases(user)
 
 
-@require_GET
+@require_safe
 def my_reports(request: HttpRequest) -> HttpResponse:
     """我的上报: my cases and the ones I follow, newest first, with their status."""
     tab = request.GET.get("tab", "")
@@ -534,7 +534,7 @@ def _detail_context(
     }
 
 
-@require_GET
+@require_safe
 def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One case: its timeline (public steps only), photos, the result and what I can do."""
     report = queries.access_report(request.user, pk)
@@ -589,7 +589,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports_m:my_detail", pk=report.pk)
 
 
-@require_GET
+@require_safe
 def photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
     """One photo of a case I may see: the reporter's (``thumb``/``full``) or the department's
     after-photos (``after-thumb``/``after-full``). A follower gets redacted copies only."""

@@ -19,7 +19,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shegong.core.errors import NotFound
 from shegong.regions.models import Region
@@ -55,7 +55,7 @@ def _places(region_codes: set[str]) -> dict[str, str]:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
     form = PublicFilterForm(request.GET or None)
     cases = form.filter(Report.objects.public()).order_by("-submitted_at", "-pk")
@@ -127,7 +127,7 @@ def _timeline(report: Report) -> list[dict[str, Any]]:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access_public_report(pk)
     photos = public_photos(report.photos)
@@ -156,7 +156,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def case_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
     """A photo of a public case as the public may see it (``thumb`` or ``full``): a redacted
     photo is served as its blurred copy, never the original."""

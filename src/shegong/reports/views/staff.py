@@ -25,7 +25,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from shegong.core import excel
 from shegong.core.audit import Verb
@@ -131,7 +131,7 @@ def _query(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-@require_GET
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     """工单: a department's cases (or, for the desk and the streets, the area's), soonest
     deadline first, with live countdowns."""
@@ -189,7 +189,7 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-@require_GET
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """The queue as filtered, as a streaming xlsx; reporters masked (anonymous to departments),
     and the export is audited like the ledger's."""
@@ -289,7 +289,7 @@ def bulk_transfer(request: HttpRequest) -> HttpResponse:
 # --- the dispatch desk ----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def dispatch(request: HttpRequest) -> HttpResponse:
     """派单台: cases waiting for the desk, cases departments sent back, suspected duplicates."""
     user = request.user
@@ -426,7 +426,7 @@ def _render_detail(
     return render(request, "reports/staff_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.REPORTS_VIEW)
     return _render_detail(request, queries.access_report(request.user, pk))
@@ -578,7 +578,7 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def photo(request: HttpRequest, pk: int, photo_set: str, index: int, kind: str) -> FileResponse:
     """One stored photo of a case in the caller's reach: the reporter's (``report``), the
     department's after-photos (``result``) or a timeline step's (``e<event id>``); staff see

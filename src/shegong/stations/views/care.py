@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
@@ -57,7 +57,7 @@ def _campaign(user: Any, pk: int) -> CareCampaign:
     return queries.access_campaign(user, pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaigns(request: HttpRequest) -> HttpResponse:
     """关爱活动: the campaigns the user runs or sees, and a form to start one."""
     user = request.user
@@ -117,7 +117,7 @@ def _render_campaign(
     return render(request, "stations/care_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_campaign(request, _campaign(request.user, pk))
 
@@ -170,7 +170,7 @@ def _batch(user: Any, pk: int) -> InsuranceBatch:
     return queries.access_batch(user, pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def insurance(request: HttpRequest) -> HttpResponse:
     """保险批次: the batches, and a form to file one."""
     user = request.user
@@ -201,7 +201,7 @@ def insurance(request: HttpRequest) -> HttpResponse:
     return render(request, "stations/insurance_list.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def insurance_batch(request: HttpRequest, pk: int) -> HttpResponse:
     """A batch: its enrolled workers (masked) and the enrolment form."""
     user = request.user
@@ -258,7 +258,7 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-@require_GET
+@require_safe
 def insurance_export(request: HttpRequest, pk: int) -> HttpResponse:
     """参保名单 for the insurer, as xlsx: masked names, ID numbers and phones only."""
     user = request.user
@@ -297,7 +297,7 @@ def insurance_export(request: HttpRequest, pk: int) -> HttpResponse:
 # --- H5: my benefits and cover --------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def m_my_care(request: HttpRequest) -> HttpResponse:
     """我的关爱与保险: only the caller's own benefits and insurance cover."""
     worker = Worker.objects.filter(person__user=request.user).first()

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shegong.core.errors import InvalidInput
 from shegong.regions.choices import Level
@@ -45,7 +45,7 @@ def distance_label(metres: float) -> str:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def m_nearest(request: HttpRequest) -> HttpResponse:
     """附近驿站, the finder: the results first (nearest first with the phone's position, else
     by name), the filters folded under them — facilities, 现在开放 and a street, which is how
@@ -123,7 +123,7 @@ def _region_ids_under(region: Region) -> set[int]:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_map(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [station_out(s, at=now) for s in _open_stations()[:MAP_POINTS]]

@@ -19,7 +19,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import excel
 from shegong.core.audit import Verb
@@ -85,7 +85,7 @@ def _query(request: HttpRequest) -> str:
 # --- the list -------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def station_list(request: HttpRequest) -> HttpResponse:
     """驿站: the stations in scope, filtered, with their state and "open now"."""
     user = request.user
@@ -138,7 +138,7 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-@require_GET
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """The list as filtered, as a streaming xlsx; the export is audited."""
     user = request.user
@@ -212,12 +212,12 @@ def _render_form(
     return render(request, "stations/staff_form.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """新建驿站."""
     user = request.user
     require_perm(user, Perm.STATIONS_MANAGE)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = StationForm(user=user)
         return _render_form(request, form, None, {}, from_data=False)
     form = StationForm(request.POST, request.FILES, user=user)
@@ -235,12 +235,12 @@ def new(request: HttpRequest) -> HttpResponse:
     return redirect_after_write(request, reverse("stations:detail", args=[station.pk]))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """修改驿站: every field, the schedule and the photos."""
     user = request.user
     station = _station(user, pk, manage=True)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = StationForm(initial=station_initial(station), user=user, station=station)
         return _render_form(request, form, station, station.schedule, from_data=False)
     form = StationForm(request.POST, request.FILES, user=user, station=station)
@@ -314,7 +314,7 @@ def _render_detail(
     return render(request, "stations/staff_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _station(request.user, pk))
 
@@ -382,7 +382,7 @@ def inspection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, station, resolve_forms={pk: form}, status=422)
 
 
-@require_GET
+@require_safe
 def photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
     """One stored photo of a station in the caller's reach."""
     station = _station(request.user, pk)

@@ -23,7 +23,7 @@ from django.db.models.functions import Substr
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from shegong.core import photos as photo_intake
 from shegong.core.errors import DomainError, NotFound
@@ -138,7 +138,7 @@ def _photo_response(records: Any, index: int, kind: str, *, public: bool) -> Fil
 # --- the staff page: two tabs ---------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def vanguard_page(request: HttpRequest) -> HttpResponse:
     """党员先锋岗/责任区 (tab "posts", filtered, with counts) and 先进典型 (tab "models")."""
     user = request.user
@@ -191,14 +191,14 @@ def _post_values(form: PostForm) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.STATIONS_MANAGE)
     return _post_form(request, None)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_form(request, _post(request.user, pk))
 
@@ -206,7 +206,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _post_form(request: HttpRequest, post: VanguardPost | None) -> HttpResponse:
     user = request.user
     options = {"regions": _regions(user), "orgs": _orgs(user)}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         initial: dict[str, Any] = {"active": True}
         if post is not None:
             initial = {
@@ -241,13 +241,13 @@ def _post_form(request: HttpRequest, post: VanguardPost | None) -> HttpResponse:
 # --- role models (staff) --------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def role_model_new(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, Perm.STATIONS_MANAGE)
     return _model_form(request, None)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def role_model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _model_form(request, _role_model(request.user, pk))
 
@@ -257,7 +257,7 @@ def _model_form(request: HttpRequest, model: RoleModel | None) -> HttpResponse:
     regions = _regions(user)
     context: dict[str, Any] = {"model": model, "accept": photo_intake.ACCEPT,
                                "max_photos": vanguard.MAX_ROLE_PHOTOS}  # fmt: skip
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         initial: dict[str, Any] = {"published": True}
         if model is not None:
             initial = {
@@ -292,7 +292,7 @@ def _model_form(request: HttpRequest, model: RoleModel | None) -> HttpResponse:
     return render(request, "stations/vanguard_model_form.html", context, status=422)
 
 
-@require_GET
+@require_safe
 def role_model_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
     model = _role_model(request.user, pk, manage=False)
     return _photo_response(model.photo, index, kind, public=False)
@@ -302,7 +302,7 @@ def role_model_photo(request: HttpRequest, pk: int, index: int, kind: str) -> Fi
 
 
 @login_not_required
-@require_GET
+@require_safe
 def honor_roll(request: HttpRequest) -> HttpResponse:
     """光荣榜: published role models of every street, by year. Only the name, title, year,
     citation and photo — nothing else about the person."""
@@ -327,7 +327,7 @@ def honor_roll(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def honor_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
     """A photo of a published role model (404 for an unpublished or missing one)."""
     model = RoleModel.objects.filter(pk=pk, published=True).only("photo").first()

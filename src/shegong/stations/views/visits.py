@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
@@ -53,7 +53,7 @@ WORKER_REGISTER_PATH = "/m/worker/register/"
 # --- staff: poster and tally ----------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def poster(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """下载签到二维码海报 as PNG or PDF."""
     require_perm(request.user, Perm.STATIONS_VIEW)
@@ -153,7 +153,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, int | None]:
     return form, form.cleaned_data.get("year") or this_year
 
 
-@require_GET
+@require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
     """驿站服务人次: visits + tallied counts by month, street and station, for the year."""
     user = request.user
@@ -216,7 +216,7 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-@require_GET
+@require_safe
 def statistics_export(request: HttpRequest) -> HttpResponse:
     """The by-station table of the statistics as xlsx; the export is audited."""
     user = request.user
@@ -275,7 +275,7 @@ def _render_checkin(
     return render(request, "stations/m_checkin.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
     """扫码签到: GET shows the station and the services; POST counts the visit."""
     station = qr.station_from_token(token)
@@ -284,7 +284,7 @@ def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
         messages.info(request, "请先完成新就业群体登记，再扫码签到")
         target = _register_url()
         return HttpResponseRedirect(f"{target}?next={request.path}")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _render_checkin(request, station)
     try:
         visit = visits.record_visit(
@@ -300,7 +300,7 @@ def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
     return redirect_after_write(request, reverse("stations_m:my_visits"))
 
 
-@require_GET
+@require_safe
 def m_my_visits(request: HttpRequest) -> HttpResponse:
     """我的签到记录: only the caller's own visits."""
     worker = queries.worker_of(request.user)

@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import excel
 from shegong.core.audit import Verb
@@ -105,7 +105,7 @@ def _filter_form(request: HttpRequest) -> WorkerFilterForm:
     return WorkerFilterForm(request.GET or None, regions=regions)
 
 
-@require_GET
+@require_safe
 def worker_list(request: HttpRequest) -> HttpResponse:
     """新就业群体: the workers in scope, masked, filtered."""
     user = request.user
@@ -131,7 +131,7 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-@require_GET
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """The list as filtered, masked, as a streaming xlsx; the export is audited."""
     user = request.user
@@ -176,13 +176,13 @@ def _staff_regions(user: Any) -> list[tuple[str, str]]:
     return _region_choices(Region.objects.visible_to(user), FORM_LEVELS)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """登记新就业群体 (by staff)."""
     user = request.user
     require_perm(user, Perm.STATIONS_MANAGE)
     regions = _staff_regions(user)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = WorkerRegisterForm(regions=regions)
         return render(
             request,
@@ -225,7 +225,7 @@ def _render_detail(
     return render(request, "stations/worker_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _worker(request.user, pk))
 
@@ -245,12 +245,12 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect_after_write(request, reverse("stations:workers"))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     worker = _worker(user, pk, manage=True)
     regions = _staff_regions(user)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         initial = {
             "kind": worker.kind, "platform": str(worker.platform_id or ""),
             "delivery_site": worker.delivery_site, "party_member": worker.party_member,
@@ -302,14 +302,14 @@ def _m_render(
     return render(request, "stations/m_worker_register.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def m_register(request: HttpRequest) -> HttpResponse:
     """新就业群体登记 (H5): the worker registers themself and agrees to the notice."""
     user = request.user
     if queries.own_worker(user) is not None:
         messages.info(request, "您已登记过，以下是您的档案")
         return redirect("stations_m:worker_profile")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         values = {"name": user.name, "phone": user.phone, "region": _default_region(user)}
         return _m_render(request, values, {})
     post = request.POST
@@ -339,7 +339,7 @@ def _month_start() -> Any:
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-@require_GET
+@require_safe
 def m_home(request: HttpRequest) -> HttpResponse:
     """暖新驿站 H5 home: greeting, the nearest stations (the browser's location, fetched by the
     page from the public API), my visits, my demands, my care and cover. A fixed number of
@@ -376,7 +376,7 @@ def m_home(request: HttpRequest) -> HttpResponse:
     return render(request, "stations/m_home.html", context)
 
 
-@require_GET
+@require_safe
 def m_profile(request: HttpRequest) -> HttpResponse:
     """我的档案 (H5): the worker's own profile: their own name in full, the numbers masked."""
     worker = queries.own_worker(request.user)
@@ -415,7 +415,7 @@ def _m_edit_render(
     return render(request, "stations/m_worker_edit.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def m_edit(request: HttpRequest) -> HttpResponse:
     """修改从业信息 (H5): the worker changes their own work details; name, ID number and phone
     are the ledger's and changed by staff."""
@@ -423,7 +423,7 @@ def m_edit(request: HttpRequest) -> HttpResponse:
     worker = queries.own_worker(user)
     if worker is None:
         return redirect("stations_m:worker_register")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         values = {
             "kind": worker.kind, "platform": str(worker.platform_id or ""),
             "delivery_site": worker.delivery_site, "party_member": worker.party_member,
@@ -447,7 +447,7 @@ def m_edit(request: HttpRequest) -> HttpResponse:
     return redirect("stations_m:worker_profile")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def m_withdraw(request: HttpRequest) -> HttpResponse:
     """撤回同意并注销 (H5): GET explains what happens, POST withdraws."""
     user = request.user

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
@@ -97,7 +97,7 @@ def _filtered(user: Any, form: ActivityFilterForm) -> QuerySet:
     return qs
 
 
-@require_GET
+@require_safe
 def activity_list(request: HttpRequest) -> HttpResponse:
     """志愿服务活动: the activities in reach, filtered (``?team=<pk>`` from the team page)."""
     user = request.user
@@ -162,14 +162,14 @@ def _place_error(form: ActivityForm, exc: DomainError) -> list[str]:
     return shift_errors
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_new(request: HttpRequest) -> HttpResponse:
     """新建活动 (a draft) for a team the caller runs."""
     user = request.user
     teams = access.teams_run_by(user)
     if not teams.exists():
         raise NotPermitted("只有志愿服务队伍的负责人或管理人员可以发布活动")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         initial: dict[str, Any] = {"radius_m": 300, "crs": "wgs84"}
         team = request.GET.get("team")
         if team and str(team).isdigit() and teams.filter(pk=team).exists():
@@ -220,7 +220,7 @@ def _changes(form: ActivityForm, activity: Activity, shifts: list[dict[str, Any]
     return out
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """修改活动 (those who run the team)."""
     user = request.user
@@ -228,7 +228,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not queries.runs_activity(user, activity):
         raise NotFound(access.ACTIVITY_NOT_FOUND)
     teams = access.teams_run_by(user)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = ActivityForm(initial=activity_initial(activity), teams=teams, activity=activity)
         return _render_form(request, form, activity, activity, from_data=False)
     form = ActivityForm(
@@ -314,7 +314,7 @@ def _render_detail(
     return render(request, "volunteers/activity_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, queries.visible_activity(request.user, pk))
 
@@ -439,7 +439,7 @@ def signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # --- review ----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
     """活动审核: pending activities in the reviewer's scope, oldest first."""
     user = request.user
@@ -501,14 +501,14 @@ def qr_context(request: HttpRequest, shift: Shift) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def shift_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """签到二维码 for a screen at the venue or printing (refreshes itself)."""
     shift = queries.led_shift(request.user, pk)
     return render(request, "volunteers/activity_qr.html", qr_context(request, shift))
 
 
-@require_GET
+@require_safe
 def shift_qr_png(request: HttpRequest, pk: int) -> HttpResponse:
     """The current QR code of a shift as PNG (never cached: it rotates)."""
     shift = queries.led_shift(request.user, pk)
@@ -529,7 +529,7 @@ def _render_correct(
     return render(request, "volunteers/activity_correct.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def attendance_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """更正签到/签退时间 with a reason (those who run the team; not once approved)."""
     user = request.user
@@ -537,7 +537,7 @@ def attendance_correct(request: HttpRequest, pk: int) -> HttpResponse:
     record = ServiceRecord.objects.select_related(
         "activity", "shift", "volunteer__person"
     ).get(pk=record.pk)  # fmt: skip
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         initial = {
             "check_in_at": timezone.localtime(record.check_in_at) if record.check_in_at else None,
             "check_out_at": timezone.localtime(record.check_out_at)

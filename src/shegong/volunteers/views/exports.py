@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shegong.core import audit, excel
 from shegong.core.audit import Verb
@@ -63,7 +63,7 @@ def _audit(request: HttpRequest, table: str, rows: int, filters: dict[str, Any])
     )  # fmt: skip
 
 
-@require_GET
+@require_safe
 def records_export(request: HttpRequest) -> HttpResponse:
     """服务记录导出: what the records list shows with the same filters (pending by default)."""
     user = request.user
@@ -103,7 +103,7 @@ def records_export(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-@require_GET
+@require_safe
 def roster_export(request: HttpRequest, pk: int) -> HttpResponse:
     """活动签到表: every shift's sign-ups (confirmed, then the waitlist) with attendance."""
     activity = (

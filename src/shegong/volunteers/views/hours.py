@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import excel
 from shegong.core.downloads import content_disposition
@@ -114,7 +114,7 @@ def _records(qs: Any) -> Any:
 # --- the review queue -------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def records(request: HttpRequest) -> HttpResponse:
     """服务时长审核: the records of the teams the caller runs, pending first."""
     user = request.user
@@ -229,7 +229,7 @@ def _record(user: Any, pk: int) -> ServiceRecord:
     )
 
 
-@require_GET
+@require_safe
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_record(request, _record(request.user, pk))
 
@@ -326,13 +326,13 @@ def _entry(request: HttpRequest, *, transfer: bool) -> HttpResponse:
     return render(request, "volunteers/records_form.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def record_new(request: HttpRequest) -> HttpResponse:
     """补录: a paper record entered by the team, pending review."""
     return _entry(request, transfer=False)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def record_transfer(request: HttpRequest) -> HttpResponse:
     """转入: service recorded by another organisation, with its proof."""
     return _entry(request, transfer=True)
@@ -341,7 +341,7 @@ def record_transfer(request: HttpRequest) -> HttpResponse:
 # --- certificates -----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def certificate_list(request: HttpRequest) -> HttpResponse:
     """记录证明: the certificates of the teams the caller runs or sees."""
     user = request.user
@@ -377,13 +377,13 @@ def _answering(request: HttpRequest) -> CertificateRequest | None:
     return certificate_queries.access_request(request.user, pk) if pk else None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def certificate_new(request: HttpRequest) -> HttpResponse:
     """出具证明 for a volunteer's approved hours with one of the caller's teams."""
     user = request.user
     access.require_runner(user)
     answering = _answering(request)
-    if answering is not None and request.method == "GET":
+    if answering is not None and request.method in ("GET", "HEAD"):
         if answering.status != CertificateRequestStatus.REQUESTED:
             messages.info(request, f"该申请{answering.get_status_display()}，无需再处理")
             return redirect_after_write(request, reverse("volunteers:certificates"))
@@ -420,7 +420,7 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/certificate_form.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def certificate_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     """不予出具: a request of one of the caller's teams, with a reason the volunteer is told."""
     user = request.user
@@ -460,7 +460,7 @@ def _render_certificate(
     return render(request, "volunteers/certificate_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_certificate(request, certificate_queries.access_certificate(request.user, pk))
 
@@ -493,7 +493,7 @@ def _pdf_response(request: HttpRequest, cert: Certificate) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(request, certificate_queries.access_certificate(request.user, pk))
 
@@ -511,7 +511,7 @@ def _year(request: HttpRequest) -> tuple[YearForm, int | None]:
     return form, form.cleaned_data.get("year") or this_year
 
 
-@require_GET
+@require_safe
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """志愿服务统计: hours by month, volunteers by star, activities and people served, by
     community."""
@@ -523,7 +523,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/statistics.html", context, status=200 if stats else 422)
 
 
-@require_GET
+@require_safe
 def statistics_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.VOLUNTEERS_VIEW)
@@ -584,14 +584,14 @@ def _render_m_hours(
     return render(request, "volunteers/m_hours.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def m_hours(request: HttpRequest) -> HttpResponse:
     """我的时长: my records, total, star and the next one, my certificates, my requests for one
     and the form to ask, my trainings and awards."""
     return _render_m_hours(request)
 
 
-@require_GET
+@require_safe
 def m_certificates(request: HttpRequest) -> HttpResponse:
     """我的记录证明 (linked from 我的): my certificates to download and my requests for one; the
     form to ask for one stays on 我的时长, which shows the hours each team recorded."""
@@ -645,7 +645,7 @@ def m_certificate_request_withdraw(request: HttpRequest, pk: int) -> HttpRespons
     return redirect_after_write(request, reverse("volunteers_m:hours"))
 
 
-@require_GET
+@require_safe
 def m_certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """My own, valid certificate as PDF (anyone else's is a 404)."""
     volunteer = access.volunteer_of(request.user)

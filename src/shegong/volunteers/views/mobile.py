@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.geo import check_point
@@ -62,7 +62,7 @@ def _volunteer_or_redirect(request: HttpRequest) -> Volunteer | HttpResponse:
 # --- find ------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def m_activities(request: HttpRequest) -> HttpResponse:
     """找活动: published upcoming activities, by category; nearest first with the position."""
     category = request.GET.get("category") or ""
@@ -131,7 +131,7 @@ def _render_m_detail(request: HttpRequest, activity: Activity, *, status: int = 
     return render(request, "volunteers/m_activity_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def m_activity(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_m_detail(request, queries.published_activity(request.user, pk))
 
@@ -184,7 +184,7 @@ def m_signup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # --- my sign-ups -----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def m_my_activities(request: HttpRequest) -> HttpResponse:
     """我的活动: my sign-ups (with waitlist position and attendance), and the shifts of the
     activities I run today or later (their QR codes)."""
@@ -246,7 +246,7 @@ def _render_checkin(
     return render(request, "volunteers/m_activity_checkin.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
     """扫码签到/签退: GET shows the shift and my state; POST (with the phone's position, filled
     by geolocation) checks in or out."""
@@ -254,7 +254,7 @@ def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
         shift = attendance.shift_from_token(token)
     except attendance.QrExpired as exc:
         return _render_checkin(request, token, shift=None, error=exc.detail, status=exc.status)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _render_checkin(request, token, shift=shift)
     volunteer = access.volunteer_of(request.user)
     if volunteer is None:
@@ -286,7 +286,7 @@ def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
 # --- the leader's phone ----------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def m_shift_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The leader's phone: the shift's rotating QR code, refreshing itself."""
     shift = queries.led_shift(request.user, pk)

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import excel
 from shegong.core.audit import Verb
@@ -83,7 +83,7 @@ def _filtered(user: Any, form: VolunteerFilterForm) -> QuerySet:
     return queries.volunteers(user, form.cleaned_data)
 
 
-@require_GET
+@require_safe
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     """志愿者: the volunteers in scope, masked, filtered."""
     user = request.user
@@ -125,7 +125,7 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-@require_GET
+@require_safe
 def export(request: HttpRequest) -> HttpResponse:
     """The list as filtered, masked, as a streaming xlsx; the export is audited."""
     user = request.user
@@ -189,12 +189,12 @@ def _register_context(form: VolunteerRegisterForm, post: Any = None) -> dict[str
     }  # fmt: skip
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """登记志愿者 (by staff)."""
     user = request.user
     require_perm(user, Perm.VOLUNTEERS_MANAGE)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = VolunteerRegisterForm(user=user)
         return render(request, "volunteers/people_form.html", _register_context(form))
     form = VolunteerRegisterForm(request.POST, user=user)
@@ -223,7 +223,7 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/people_form.html", context, status=422)
 
 
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     volunteer = access.access_volunteer(user, pk)
@@ -255,12 +255,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/people_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Service area, skills (with certificates) and availability, by staff."""
     user = request.user
     volunteer = access.managed_volunteer(user, pk)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = VolunteerProfileForm(initial={"region": volunteer.region_id}, user=user)
         context = {
             "form": form, "volunteer": volunteer,
@@ -332,7 +332,7 @@ def guardian(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the skills taxonomy ----------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def skill_config(request: HttpRequest) -> HttpResponse:
     """技能目录: add, rename, (de)activate, reorder — one page; each row posts its own form."""
     user = request.user
@@ -438,14 +438,14 @@ def _m_register_render(
     return render(request, "volunteers/m_volunteer_register.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def m_register(request: HttpRequest) -> HttpResponse:
     """志愿者注册 (H5): the volunteer registers themself and agrees to the notice."""
     user = request.user
     if access.volunteer_of(user) is not None:
         messages.info(request, "您已注册为志愿者")
         return redirect("volunteers_m:home")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         values = {"name": user.name, "phone": user.phone, "region": _default_region(user)}
         return _m_register_render(request, values, {})
     post = request.POST
@@ -467,7 +467,7 @@ def m_register(request: HttpRequest) -> HttpResponse:
     return redirect("volunteers_m:home")
 
 
-@require_GET
+@require_safe
 def m_home(request: HttpRequest) -> HttpResponse:
     """我的志愿服务 (H5): number, star, approved hours, teams, and the way to activities."""
     volunteer = access.volunteer_of(request.user)
@@ -539,7 +539,7 @@ def _render_m_home(
     return render(request, "volunteers/m_volunteer_home.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def m_edit(request: HttpRequest) -> HttpResponse:
     """修改技能和可服务时间 (H5)."""
     user = request.user

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shegong.core import limits
 from shegong.core.errors import NotFound
@@ -21,7 +21,7 @@ PUBLIC_PAGE = 20
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_activities(request: HttpRequest) -> HttpResponse:
     """志愿服务活动 (public): published upcoming activities; no personal data."""
     category = request.GET.get("category") or ""
@@ -39,7 +39,7 @@ def public_activities(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_stars(request: HttpRequest) -> HttpResponse:
     """新晋星级志愿者: masked name, star, team — nothing else."""
     from django.conf import settings
@@ -81,7 +81,7 @@ def _verify_page(request: HttpRequest, serial: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def certificate_check(request: HttpRequest) -> HttpResponse:
     """证明核验 by typing the serial (输入证明编号查验): the empty form, or the answer for
     ``?serial=``."""
@@ -95,7 +95,7 @@ def certificate_check(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def public_certificate(request: HttpRequest, serial: str) -> HttpResponse:
     """证明核验 by the QR code's link: masked name, hours, period, issuer, status; unknown 404,
     revoked 410."""

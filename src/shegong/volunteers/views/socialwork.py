@@ -16,7 +16,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core.errors import DomainError, NotFound, NotPermitted
 from shegong.core.htmx import redirect_after_write
@@ -47,7 +47,7 @@ def _filtered(user: Any, form: SocialWorkerFilterForm) -> QuerySet:
     return queries.social_workers(user, form.cleaned_data)
 
 
-@require_GET
+@require_safe
 def sw_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm_in_scope(Perm.VOLUNTEERS_VIEW):
@@ -85,11 +85,11 @@ def _profile_values(data: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sw_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.SOCIAL_WORK_MANAGE)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = SocialWorkerRegisterForm(user=user)
         return render(request, "volunteers/sw_form.html", {"form": form, "sw": None})
     form = SocialWorkerRegisterForm(request.POST, user=user)
@@ -106,7 +106,7 @@ def sw_new(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/sw_form.html", {"form": form, "sw": None}, status=422)
 
 
-@require_GET
+@require_safe
 def sw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     sw = socialwork_queries.access_social_worker(user, pk)
@@ -135,11 +135,11 @@ def sw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/sw_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sw_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     sw = socialwork_queries.access_social_worker(user, pk, manage=True)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         initial = {
             "qualification": sw.qualification, "certificate_number": sw.certificate_number,
             "employer": sw.employer_id or "", "region": sw.region_id,

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core.errors import DomainError
 from shegong.core.htmx import redirect_after_write
@@ -44,7 +44,7 @@ ROSTER_PAGE = 20  # the team page's roster; a team of hundreds is searched by nu
 FORMER_SHOWN = 100
 
 
-@require_GET
+@require_safe
 def team_list(request: HttpRequest) -> HttpResponse:
     """志愿服务队伍: with "已孵化 N 支 / 孵化中 M 支" over the same filters."""
     user = request.user
@@ -89,11 +89,11 @@ def _team_values(data: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def team_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.VOLUNTEERS_MANAGE)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = TeamForm(user=user)
         return render(request, "volunteers/team_form.html", {"form": form, "team": None})
     form = TeamForm(request.POST, user=user)
@@ -105,7 +105,7 @@ def team_new(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/team_form.html", {"form": form, "team": None}, status=422)
 
 
-@require_GET
+@require_safe
 def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The team workbench: facts, roster, incubation, trainings, links to activities and
     hours."""
@@ -152,7 +152,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/team_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff edit everything; the team's leader its phone and description."""
     user = request.user
@@ -160,7 +160,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     is_staff = access.can_manage(user) and Team.objects.visible_to(user).filter(pk=pk).exists()
     form_class = TeamForm if is_staff else TeamLeaderForm
     kwargs = {"user": user, "exclude": team} if is_staff else {}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         initial = {
             "name": team.name, "kind": team.kind, "region": team.region_id,
             "organization": team.organization_id or "", "parent": team.parent_id or "",

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core.errors import DomainError
 from shegong.core.htmx import redirect_after_write
@@ -98,7 +98,7 @@ def _training_values(data: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@require_GET
+@require_safe
 def team_trainings(request: HttpRequest, pk: int) -> HttpResponse:
     """All of a team's trainings, newest first, 20 a page (the team page shows the latest)."""
     team = access.access_team(request.user, pk)
@@ -108,12 +108,12 @@ def team_trainings(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/training_list.html", {"team": team, "page": page})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def training_new(request: HttpRequest, pk: int) -> HttpResponse:
     """登记培训 of a team the caller runs: the training and its trainees' numbers at once."""
     user = request.user
     team = access.access_team(user, pk)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         form = TrainingForm(initial={"held_on": timezone.localdate(), "hours": "2"})
         return render(request, "volunteers/training_form.html", {"form": form, "team": team})
     form = TrainingForm(request.POST)
@@ -149,7 +149,7 @@ def _render_training(
     return render(request, "volunteers/training_detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The training: its facts and the trainees (masked names, numbers)."""
     return _render_training(request, training_queries.access_training(request.user, pk))
