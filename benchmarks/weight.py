@@ -80,8 +80,11 @@ H5_PAGES = [
     Page("/m/activities/mine/", VOLUNTEER, "我的活动"),
     Page("/m/activities/{activity}/", VOLUNTEER, "活动详情"),
     Page("/m/volunteer/hours/", VOLUNTEER, "我的时长"),
-    Page("/inbox/", RIDER, "消息"),
-    Page("/accounts/password/", RIDER, "我的 · 修改密码"),
+    Page("/m/volunteer/certificates/", VOLUNTEER, "我的记录证明"),
+    Page("/m/tasks/", COMMUNITY_WORKER, "派给我的工单"),
+    Page("/m/inbox/", RIDER, "消息"),
+    Page("/m/me/", RIDER, "我的"),
+    Page("/m/password/", RIDER, "修改密码"),
 ]
 PUBLIC_MAPS = [
     Page("/public/cases/", None, "公众案件地图"),

@@ -21,7 +21,7 @@ def test_every_static_file_collects_hashed_and_compressed():
     assert all((root / folder / f).is_file() for f in fonts)
 
     for name in ("vendor/bootstrap-5.3.9/css/bootstrap.min.css", "shegong/shell.css",
-                 "shegong/report.css", "vendor/leaflet-1.9.4/leaflet.js"):  # fmt: skip
+                 "shegong/h5.css", "vendor/leaflet-1.9.4/leaflet.js"):  # fmt: skip
         hashed = root / paths[name]
         assert (root / f"{paths[name]}.br").is_file() and (root / f"{paths[name]}.gz").is_file()
         assert (root / f"{paths[name]}.br").stat().st_size < hashed.stat().st_size / 2

@@ -108,15 +108,16 @@ def test_staff_are_asked_before_ending_an_appointment(page, district, district_a
     page.goto("/reports/appointments/")
     asked: list[str] = []
 
+    page.locator("summary", has_text="解聘").click()  # opens the date of the ending
     answer(page, False, asked)
-    page.get_by_role("button", name="解聘").click()
+    page.get_by_role("button", name="确定解聘").click()
     page.wait_for_timeout(300)
     assert asked == ["确定解聘？"]
     appointment.refresh_from_db()
     assert appointment.ended_on is None
 
     answer(page, True, asked)
-    page.get_by_role("button", name="解聘").click()
+    page.get_by_role("button", name="确定解聘").click()
     page.get_by_text("已解聘").first.wait_for()
     appointment.refresh_from_db()
     assert appointment.ended_on == timezone.localdate()
