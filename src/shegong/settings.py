@@ -112,6 +112,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages, JSON and CSV gzipped (after every other middleware has written the answer).
+    "shegong.core.middleware.TextGZipMiddleware",
     # Scripts and stylesheets from this site's files only, on every page.
     "shegong.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
