@@ -109,7 +109,8 @@ def test_a_rider_finds_stations_opens_me_and_messages_in_the_shell(phone, distri
     assert "东关一号驿站" in items.first.inner_text()
     assert items.first.get_by_role("link", name="导航").get_attribute("href").startswith("geo:")
     assert phone.locator("#st-filters").get_attribute("open") is None
-    assert not phone.locator("#st-street").is_visible()  # folded away
+    assert not phone.locator('input[name="facility"]').first.is_visible()  # folded away
+    assert phone.locator("#st-street").is_visible()  # one line: the street, never folded
     assert items.first.bounding_box()["y"] < PHONE["height"]  # on the first screen
     assert_in_shell(phone)
     phone.screenshot(path=SCREENSHOTS.format("finder"), full_page=True)
@@ -170,3 +171,29 @@ def test_a_volunteer_opens_my_certificates_in_the_shell(phone, district):
     assert_in_shell(phone)
     assert phone.locator("#h5-nav").get_by_role("link", name="志愿").is_visible()
     phone.screenshot(path=SCREENSHOTS.format("certificates"), full_page=True)
+
+
+def test_refused_location_leaves_the_results_first_and_the_street_one_tap_away(
+    browser, live_server, district
+):
+    """No position: the list by name stays first on the screen, the other filters stay folded,
+    and choosing a street narrows the list at once."""
+    station("东城的站", testing.POINT_A)
+    station("西城的站", testing.POINT_B)
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport=PHONE)
+    refused = watch_csp(context)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/m/stations/")
+    page.locator("#st-geo-note").filter(has_text="未能定位").wait_for()
+    items = page.locator("#st-list .st-item")
+    assert items.count() == 2
+    assert items.first.bounding_box()["y"] < PHONE["height"]  # on the first screen
+    assert page.locator("#st-filters").get_attribute("open") is None
+    page.locator("#st-street").select_option(label=district["street_b"].name)
+    page.wait_for_url(re.compile(r"street="))
+    assert page.locator("#st-list .st-item").all_inner_texts()[0].startswith("西城的站")
+    assert page.locator("#st-list .st-item").count() == 1
+    page.screenshot(path=SCREENSHOTS.format("finder-refused"), full_page=True)
+    context.close()
+    assert refused == []

@@ -99,7 +99,7 @@ def m_nearest(request: HttpRequest) -> HttpResponse:
         "open_now": open_now,
         "streets": streets,
         "street": street,
-        "filtered": bool(chosen or open_now or street),
+        "filtered": bool(chosen or open_now),  # the folded filters; the street is its own line
     }
     return render(request, "stations/m_nearest.html", context, status=status)
 

@@ -1,13 +1,13 @@
 /* /m/stations/: find the nearest open stations with the browser's location. Refused or not
- * possible: the list stays by name and the folded filters open on the street select. */
+ * possible: the list stays by name, the street select above it narrows it (a change submits). */
 (function () {
   var lat = document.getElementById("st-lat"), lon = document.getElementById("st-lon");
   var form = document.getElementById("st-form"), button = document.getElementById("st-locate");
   var note = document.getElementById("st-geo-note");
-  var filters = document.getElementById("st-filters"), street = document.getElementById("st-street");
+  var street = document.getElementById("st-street");
+  if (street) { street.addEventListener("change", function () { form.submit(); }); }
   function byStreet(text) {
     note.textContent = text + "，下面按名称列出全部开放驿站，可按街道筛选";
-    if (filters && street && !street.value) { filters.open = true; }
   }
   if (!navigator.geolocation) { byStreet("此浏览器无法定位"); return; }
   function locate() {
