@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 
@@ -113,7 +114,9 @@ class TextGZipMiddleware(GZipMiddleware):
 
     COMPRESSIBLE = ("text/html", "application/json", "application/problem+json", "text/csv")
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         content_type = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
         if content_type not in self.COMPRESSIBLE:
             return response
