@@ -1,0 +1,1 @@
+"""The forms of the social-organization pages (the action validates; see views)."""
