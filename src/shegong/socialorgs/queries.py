@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from shegong.core.errors import NotFound
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, require_perm
+from shegong.regions.models import Region
 
 from .models import SocialOrg
 
@@ -39,7 +40,8 @@ def filtered(
     if grade:
         qs = qs.filter(grade=grade)
     if region:
-        qs = qs.in_region(region)
+        found = Region.objects.filter(code=region).first()
+        qs = qs.in_region(found.prefix) if found is not None else qs.none()
     if q:
         text = q.strip()
         qs = qs.filter(organization__name__icontains=text) | qs.filter(

@@ -1,5 +1,16 @@
 """The social organizations pages under /socialorgs/ (namespace ``socialorgs``)."""
 
+from django.urls import path
+
+from .views import records
+
 app_name = "socialorgs"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", records.social_org_list, name="list"),
+    path("export/", records.export, name="export"),
+    path("new/", records.new, name="new"),
+    path("<int:pk>/", records.detail, name="detail"),
+    path("<int:pk>/edit/", records.edit, name="edit"),
+    path("<int:pk>/status/", records.change_status, name="status"),
+]
