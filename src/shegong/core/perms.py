@@ -107,6 +107,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VOLUNTEERS_MANAGE,
             Perm.ACTIVITIES_REVIEW,
             Perm.SOCIAL_WORK_MANAGE,
+            Perm.SOCIALORGS_VIEW,
         }
     ),
     Role.COMMUNITY_WORKER: frozenset(

@@ -32,8 +32,9 @@ class SocialOrgIn(Schema):
 
 
 class StatusChangeIn(Schema):
-    status: str
-    legal_basis: str
+    # Defaults: the action names a missing field in Chinese (and a 404 comes first).
+    status: str = ""
+    legal_basis: str = ""
 
 
 class SocialOrgFilter(Schema):

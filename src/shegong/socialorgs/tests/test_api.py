@@ -41,12 +41,12 @@ def test_wrong_category_is_422_in_chinese(client, registrar, org_data):
     assert not SocialOrg.objects.exists()
 
 
-def test_scope_and_masking(client, registrar, registrar_b, street_a_staff, org_data):
+def test_scope_and_masking(client, registrar, registrar_b, community_a_worker, org_data):
     so = records.register_social_org(org_data(), actor=registrar)
     client.force_login(registrar_b)
     assert client.get(f"{BASE}/{so.pk}").status_code == 404
     assert client.get(BASE).json()["items"] == []
     client.force_login(registrar)
     assert client.get(f"{BASE}/{so.pk}").json()["legal_rep"] == "张三丰"  # may reveal
-    client.force_login(street_a_staff)
+    client.force_login(community_a_worker)  # no socialorgs.view
     assert client.get(BASE).status_code == 403

@@ -195,8 +195,8 @@ def _initial(so: SocialOrg) -> dict[str, Any]:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     """修改登记信息 (the status only through the status form)."""
     user = request.user
+    so = queries.access_social_org(user, pk)  # another street's: 404 before the 403
     require_perm(user, Perm.SOCIALORGS_MANAGE)
-    so = queries.access_social_org(user, pk)
     regions = _regions(user, FORM_LEVELS)
     if request.method in ("GET", "HEAD"):
         form = SocialOrgForm(initial=_initial(so), regions=regions, editing=True)
@@ -215,8 +215,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     """变更登记状态, with its legal basis (the button asks for confirmation first)."""
     user = request.user
+    so = queries.access_social_org(user, pk)  # another street's: 404 before the 403
     require_perm(user, Perm.SOCIALORGS_MANAGE)
-    so = queries.access_social_org(user, pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, so, status_form=form, status=422)
