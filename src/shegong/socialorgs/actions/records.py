@@ -278,7 +278,7 @@ def register_social_org(data: Mapping[str, Any], *, actor: User | None) -> Socia
         actor=actor,
         target=social_org,
         region=region,
-        data={"type": social_org.org_type, "status": social_org.status},
+        data={"org_type": social_org.org_type, "status": social_org.status},
     )
     return social_org
 
@@ -371,8 +371,7 @@ def change_status(
         target=social_org,
         region=org.region_id,
         data={
-            "from": old,
-            "to": new,
+            "status": [old, new],
             "legal_basis": basis,
             "effective_on": (effective_on or timezone.localdate()).isoformat(),
         },

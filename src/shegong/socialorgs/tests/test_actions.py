@@ -132,7 +132,7 @@ def test_status_change_needs_a_legal_basis_and_keeps_it_in_the_history(registrar
         Verb.SOCIAL_ORG_STATUS_CHANGED, Verb.SOCIAL_ORG_STATUS_CHANGED, Verb.SOCIAL_ORG_REGISTERED,
     ]  # fmt: skip
     assert history[1].data["legal_basis"] == basis
-    assert history[0].data["from"] == "suspended" and history[0].data["to"] == "cancelled"
+    assert history[0].data["status"] == ["suspended", "cancelled"]
 
 
 def test_status_transitions_follow_the_rules(registrar, org_data):

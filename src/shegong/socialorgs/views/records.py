@@ -111,13 +111,18 @@ def export(request: HttpRequest) -> HttpResponse:
 
 def _history(so: SocialOrg) -> list[dict[str, Any]]:
     labels = dict(SocialOrgStatus.choices)
+
+    def pair(event: Any) -> list[str]:
+        value = event.data.get("status")
+        return value if event.verb == Verb.SOCIAL_ORG_STATUS_CHANGED and value else ["", ""]
+
     return [
         {
             "at": event.at,
             "verb": VERB_LABELS.get(Verb(event.verb), str(event.verb)),
             "actor": event.actor_label,
-            "from": labels.get(event.data.get("from", ""), ""),
-            "to": labels.get(event.data.get("to", ""), ""),
+            "from": labels.get(pair(event)[0], ""),
+            "to": labels.get(pair(event)[1], ""),
             "legal_basis": event.data.get("legal_basis", ""),
             "changed": ", ".join(sorted(event.data.get("changed", {}))),
         }
