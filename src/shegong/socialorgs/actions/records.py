@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
@@ -128,7 +128,9 @@ def _bool(value: Any) -> bool:
     return _text(value).lower() in {"1", "true", "on", "yes", "是"}
 
 
-def _choice(value: Any, choices: type, field: str, label: str, errors: list) -> str:
+def _choice(
+    value: Any, choices: type[models.TextChoices], field: str, label: str, errors: list
+) -> str:
     text = _text(value)
     for member in choices:
         if text in (member.value, member.label):
