@@ -211,6 +211,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:detail": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:edit": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:status": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:charter": lambda o: {"pk": o["social_org_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

@@ -87,3 +87,9 @@ class StatusForm(StyledForm):
         help_text="如：《社会团体登记管理条例》第三十条；或处罚决定书文号",
         error_messages={"required": "请填写变更状态的法律依据"},
     )  # fmt: skip
+
+
+class CharterForm(StyledForm):
+    version_date = forms.DateField(label="章程核准日期", widget=DATE, error_messages=DATE_ERRORS)
+    party_building = forms.BooleanField(label="党建入章", required=False)
+    party_building_on = _optional_date("党建入章日期")

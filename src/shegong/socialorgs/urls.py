@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/", records.detail, name="detail"),
     path("<int:pk>/edit/", records.edit, name="edit"),
     path("<int:pk>/status/", records.change_status, name="status"),
+    path("<int:pk>/charter/", records.add_charter, name="charter"),
 ]

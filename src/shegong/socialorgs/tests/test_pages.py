@@ -131,3 +131,19 @@ def test_status_change_page_needs_legal_basis(client, registrar, org_data):
     assert "法律依据：条例第三十条" in html and 'data-confirm="' in html
     response = client.post(url, {"status": "preparing", "legal_basis": "x"})
     assert response.status_code == 409 and "允许的下一步" in response.content.decode()
+
+
+def test_charter_version_form(client, registrar, org_data):
+    so = records.register_social_org(org_data(), actor=registrar)
+    client.force_login(registrar)
+    url = reverse("socialorgs:charter", args=[so.pk])
+    response = client.post(url, {"version_date": "2021-06-01", "party_building": "on"})
+    assert response.status_code == 422 and "请填写党建入章日期" in response.content.decode()
+    assert not so.charters.exists()
+    response = client.post(
+        url,
+        {"version_date": "2021-06-01", "party_building": "on", "party_building_on": "2021-06-01"},
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("socialorgs:detail", args=[so.pk])).content.decode()
+    assert "党建入章</span>（2021-06-01）" in html and 'data-sg-count="1"' in html

@@ -26,7 +26,7 @@ from shegong.web.forms import run_action
 from .. import queries
 from ..actions import records
 from ..choices import TRANSITIONS, SocialOrgStatus, SocialOrgType
-from ..forms import FilterForm, SocialOrgForm, StatusForm
+from ..forms import CharterForm, FilterForm, SocialOrgForm, StatusForm
 from ..models import SocialOrg
 
 PAGE_SIZE = 20
@@ -131,7 +131,12 @@ def _history(so: SocialOrg) -> list[dict[str, Any]]:
 
 
 def _render_detail(
-    request: HttpRequest, so: SocialOrg, *, status_form: StatusForm | None = None, status: int = 200
+    request: HttpRequest,
+    so: SocialOrg,
+    *,
+    status_form: StatusForm | None = None,
+    charter_form: CharterForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
     org = so.organization
@@ -148,6 +153,7 @@ def _render_detail(
         "history": _history(so),
         "can_manage": user.has_perm_in_scope(Perm.SOCIALORGS_MANAGE),
         "status_form": form if allowed else None,
+        "charter_form": charter_form or CharterForm(),
     }
     return render(request, "socialorgs/detail.html", context, status=status)
 
@@ -232,4 +238,21 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     if done is None:
         return _render_detail(request, so, status_form=form, status=form.error_status)  # type: ignore[attr-defined]
     messages.success(request, f"登记状态已变更为「{SocialOrgStatus(done.status).label}」")
+    return redirect_after_write(request, reverse("socialorgs:detail", args=[pk]))
+
+
+@require_POST
+def add_charter(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记章程版本 (with 党建入章 and its date)."""
+    user = request.user
+    so = queries.access_social_org(user, pk)  # another street's: 404 before the 403
+    require_perm(user, Perm.SOCIALORGS_MANAGE)
+    form = CharterForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, so, charter_form=form, status=422)
+    data = {k: ("" if v is None else v) for k, v in form.cleaned_data.items()}
+    done = run_action(form, records.add_charter_version, so, data, actor=user)
+    if done is None:
+        return _render_detail(request, so, charter_form=form, status=form.error_status)  # type: ignore[attr-defined]
+    messages.success(request, "已登记章程版本")
     return redirect_after_write(request, reverse("socialorgs:detail", args=[pk]))
