@@ -207,6 +207,11 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers_m:certificate_request_withdraw": lambda o: {"pk": o["certificate_request_b"].pk},
     # H5: only the volunteer's own membership may be left (no volunteer profile → 404).
     "volunteers_m:team_leave": lambda o: {"pk": o["team_b"].members.get().pk},
+    # socialorgs: the registrar's record of a social organization
+    "socialorgs:detail": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:edit": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:status": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:charter": lambda o: {"pk": o["social_org_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -275,6 +280,9 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/service-records/certificates/{serial}/verify": lambda o: {
         "serial": "ZM20990101FORGED00"
     },
+    # socialorgs API
+    "/api/v1/socialorgs/{pk}": lambda o: {"pk": o["social_org_b"].pk},
+    "/api/v1/socialorgs/{pk}/status": lambda o: {"pk": o["social_org_b"].pk},
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff

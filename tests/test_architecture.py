@@ -16,7 +16,17 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "src" / "shegong"
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-APPS = ["core", "regions", "web", "accounts", "ledger", "reports", "stations", "volunteers"]
+APPS = [
+    "core",
+    "regions",
+    "web",
+    "accounts",
+    "ledger",
+    "reports",
+    "stations",
+    "volunteers",
+    "socialorgs",
+]
 
 
 def _lint(root: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ from . import scope_walk
 
 MARKERS = [
     "西城街道", "西关社区", "西城居民", "西城通知", "西城台账", "西城工单", "西城驿站",
-    "西城志愿", "西城社工", "西城帮扶",
+    "西城志愿", "西城社工", "西城帮扶", "西城社组",
 ]  # fmt: skip
 
 
@@ -40,6 +40,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_report_objects(district, user_b),
         **_station_objects(district),
         **_volunteer_objects(district),
+        "social_org_b": _social_org_b(district),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -185,6 +186,23 @@ def _station_objects(district):
         "care_campaign_b": campaign, "insurance_batch_b": batch,
         "vanguard_b": vanguard_post, "role_model_b": role_model,
     }  # fmt: skip
+
+
+def _social_org_b(district):
+    """A registered social organization in street B (socialorgs)."""
+    from shegong.socialorgs.actions.records import register_social_org
+    from shegong.socialorgs.demo import credit_code
+
+    return register_social_org(
+        {
+            "org_type": "service", "name": "城西养老服务中心",
+            "credit_code": credit_code("service", "341271", 77),
+            "registration_number": "西城社组民证字第1号", "registration_authority": "示范区民政局",
+            "registered_on": "2020-01-01", "region": district["community_b"].code,
+            "legal_rep": "西城居民甲",
+        },
+        actor=None,
+    )  # fmt: skip
 
 
 def _volunteer_objects(district):

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "shegong.reports",
     "shegong.stations",
     "shegong.volunteers",
+    "shegong.socialorgs",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ urlpatterns = [
     path("reports/", include("shegong.reports.urls")),
     path("stations/", include("shegong.stations.urls")),
     path("volunteers/", include("shegong.volunteers.urls")),
+    path("socialorgs/", include("shegong.socialorgs.urls")),
     path("m/", include(mobile_auth_urlpatterns)),  # m/password/
     path("m/", include((report_urls.mobile_patterns, "reports_m"))),
     path("m/", include((station_urls.mobile_patterns, "stations_m"))),  # m/worker/, m/stations/ …

@@ -60,6 +60,8 @@ class Perm(models.TextChoices):
     VOLUNTEERS_MANAGE = "volunteers.manage", "管理志愿者、队伍、活动与服务时长"
     ACTIVITIES_REVIEW = "activities.review", "审核发布志愿服务活动"
     SOCIAL_WORK_MANAGE = "socialwork.manage", "管理专业社工驻点与结对"
+    SOCIALORGS_VIEW = "socialorgs.view", "查看社会组织登记信息"
+    SOCIALORGS_MANAGE = "socialorgs.manage", "登记社会组织、变更其信息与状态"
 
 
 STAFF_ROLES = {
@@ -105,6 +107,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VOLUNTEERS_MANAGE,
             Perm.ACTIVITIES_REVIEW,
             Perm.SOCIAL_WORK_MANAGE,
+            Perm.SOCIALORGS_VIEW,
         }
     ),
     Role.COMMUNITY_WORKER: frozenset(
@@ -144,7 +147,14 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
         }
     ),
     Role.REGISTRAR: frozenset(
-        {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.PII_REVEAL, Perm.LEDGER_VIEW}
+        {
+            Perm.WORKBENCH,
+            Perm.REGIONS_VIEW,
+            Perm.PII_REVEAL,
+            Perm.LEDGER_VIEW,
+            Perm.SOCIALORGS_VIEW,
+            Perm.SOCIALORGS_MANAGE,
+        }
     ),
     Role.PARTY_INSTRUCTOR: frozenset(
         {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.LEDGER_VIEW, Perm.GUIDANCE}

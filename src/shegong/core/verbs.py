@@ -159,6 +159,12 @@ class Verb(IntEnum):
     REVIEW_TASKS_DEADLINE_SET = 454
     LEDGER_IMPORTED = 460
     LEDGER_EXPORTED = 461
+    # 500–599 social organizations (C5)
+    SOCIAL_ORG_REGISTERED = 500
+    SOCIAL_ORG_UPDATED = 501
+    SOCIAL_ORG_STATUS_CHANGED = 502
+    CHARTER_VERSION_ADDED = 503
+    SOCIAL_ORGS_EXPORTED = 504
     # 180–199 system
     AUDIT_PURGED = 180
     DEMO_LOADED = 181
@@ -310,6 +316,11 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.REVIEW_TASKS_DEADLINE_SET: "调整核查任务截止日期",
     Verb.LEDGER_IMPORTED: "导入台账",
     Verb.LEDGER_EXPORTED: "导出台账",
+    Verb.SOCIAL_ORG_REGISTERED: "登记社会组织",
+    Verb.SOCIAL_ORG_UPDATED: "修改社会组织信息",
+    Verb.SOCIAL_ORG_STATUS_CHANGED: "变更社会组织状态",
+    Verb.CHARTER_VERSION_ADDED: "登记章程版本",
+    Verb.SOCIAL_ORGS_EXPORTED: "导出社会组织",
     Verb.REGION_CREATED: "新增区划",
     Verb.REGION_UPDATED: "修改区划",
     Verb.REGIONS_IMPORTED: "导入区划",

@@ -29,6 +29,7 @@ from ..models import Coverage, Employment, Organization, PartyOrganization, Pers
 from ..schemas import CoverageIn, OrganizationIn, PersonIn
 
 __all__ = [
+    "amend_organization",
     "change_organization",
     "check_ledger_region",
     "coverage_problem",
@@ -36,6 +37,7 @@ __all__ = [
     "create_person",
     "end_employment",
     "ensure_person",
+    "file_organization",
     "organization_errors",
     "set_coverage",
     "start_employment",
@@ -137,6 +139,44 @@ def create_organization(data: OrganizationIn, *, actor: User | None) -> Organiza
     Coverage.objects.create(organization=org, region=region, mode=CoverageMode.NONE)
     audit.record(Verb.ORG_CREATED, actor=actor, target=org, data={"kind": org.kind})
     return org
+
+
+@transaction.atomic(savepoint=False)
+def file_organization(data: OrganizationIn, *, region: Region) -> Organization:
+    """``create_organization`` inside the caller's transaction, for another app's action that
+    files an organization as one step of its own (a social organization's registration). The
+    caller has checked its permission and the region's scope, and writes the one audit entry."""
+    errors = organization_errors(data)
+    if errors:
+        raise InvalidInput(errors[0]["message"], errors=errors)
+    values = {name: getattr(data, name) for name in ORG_FIELDS}
+    values["credit_code"] = values["credit_code"] or None
+    org = Organization.objects.create(region=region, container=_container(data), **values)
+    Coverage.objects.create(organization=org, region=region, mode=CoverageMode.NONE)
+    return org
+
+
+@transaction.atomic(savepoint=False)
+def amend_organization(
+    org: Organization, data: OrganizationIn, *, region: Region
+) -> dict[str, list[Any]]:
+    """``change_organization`` for another app's action (as ``file_organization``): returns the
+    fields that changed, for the caller's own audit entry."""
+    org = Organization.objects.select_for_update().get(pk=org.pk)
+    errors = organization_errors(data, existing=org)
+    if errors:
+        raise InvalidInput(errors[0]["message"], errors=errors)
+    values = {name: getattr(data, name) for name in ORG_FIELDS}
+    values["credit_code"] = values["credit_code"] or None
+    values["region"] = region
+    values["container"] = _container(data)
+    changed = _diff(org, values)
+    if changed:
+        org.updated_at = timezone.now()
+        org.save()
+        if "region" in changed:
+            Coverage.objects.filter(organization=org).update(region=region)
+    return changed
 
 
 @transaction.atomic(durable=True)

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class SocialOrgsConfig(AppConfig):
+    name = "shegong.socialorgs"
+    label = "socialorgs"
+    verbose_name = "社会组织登记管理"
+
+    def ready(self) -> None:
+        from shegong.core import registry
+
+        from . import menu
+
+        registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
+        registry.api_routers.add(
+            registry.ApiRouter(
+                "/socialorgs", "shegong.socialorgs.api.socialorgs.router", "社会组织", order=50
+            ),
+        )
+        registry.demo_loaders.add(
+            registry.DemoLoader("socialorgs", "shegong.socialorgs.demo.load", order=80),
+        )

@@ -1,0 +1,95 @@
+"""The forms of the social-organization pages. They collect text; the action
+(``actions.records``) validates and its Chinese messages land beside the fields they name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from shegong.web.forms import DATE, DATE_ERRORS, StyledForm
+
+from .choices import DEFAULT_TERM_YEARS, Grade, SocialOrgStatus, SocialOrgType
+
+BLANK = [("", "全部")]
+TEXT_AREA = forms.Textarea(attrs={"rows": 2})
+
+
+class FilterForm(StyledForm):
+    q = forms.CharField(label="名称或信用代码", required=False, max_length=100)
+    org_type = forms.ChoiceField(
+        label="类型", required=False, choices=BLANK + SocialOrgType.choices
+    )
+    status = forms.ChoiceField(
+        label="登记状态", required=False, choices=BLANK + SocialOrgStatus.choices
+    )
+    region = forms.ChoiceField(label="区划", required=False)
+    grade = forms.ChoiceField(label="评估等级", required=False, choices=BLANK + Grade.choices)
+
+    def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = BLANK + regions
+
+
+def _optional_date(label: str) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=DATE, error_messages=DATE_ERRORS)
+
+
+class SocialOrgForm(StyledForm):
+    org_type = forms.ChoiceField(label="类型", choices=SocialOrgType.choices)
+    name = forms.CharField(label="名称", max_length=200)
+    credit_code = forms.CharField(
+        label="统一社会信用代码",
+        max_length=30,
+        help_text="18位；前两位为51社会团体、52社会服务机构、53基金会",
+    )
+    registration_number = forms.CharField(label="登记证号", max_length=50)
+    registration_authority = forms.CharField(label="登记管理机关", max_length=100)
+    registered_on = forms.DateField(label="登记日期", widget=DATE, error_messages=DATE_ERRORS)
+    region = forms.ChoiceField(label="所属区划")
+    address = forms.CharField(label="住所", max_length=300, required=False)
+    supervisor = forms.CharField(label="业务主管单位", max_length=100, required=False)
+    business_scope = forms.CharField(label="业务范围", required=False, widget=TEXT_AREA)
+    activity_area = forms.CharField(label="活动地域", max_length=100, required=False)
+    legal_rep = forms.CharField(label="法定代表人", max_length=50, required=False)
+    legal_rep_phone = forms.CharField(label="法定代表人手机号", max_length=20, required=False)
+    term_start = _optional_date("本届理事会起始日期")
+    term_years = forms.IntegerField(
+        label="每届任期（年）", initial=DEFAULT_TERM_YEARS, help_text="按章程规定，默认5年",
+        error_messages={"invalid": "每届任期应为整数"},
+    )  # fmt: skip
+    charity = forms.BooleanField(label="已认定为慈善组织", required=False)
+    charity_on = _optional_date("慈善组织认定日期")
+    public_fundraising = forms.BooleanField(label="具有公开募捐资格", required=False)
+    public_fundraising_on = _optional_date("取得公开募捐资格日期")
+    grade = forms.ChoiceField(
+        label="评估等级", required=False, choices=[("", "未评估"), *Grade.choices]
+    )
+    grade_valid_until = _optional_date("评估等级有效期至")
+    status = forms.ChoiceField(
+        label="登记状态",
+        choices=[(s.value, s.label) for s in (SocialOrgStatus.NORMAL, SocialOrgStatus.PREPARING)],
+    )
+
+    def __init__(
+        self, *args: Any, regions: list[tuple[str, str]], editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = regions
+        if editing:
+            del self.fields["status"]  # changed only by the status form, with its legal basis
+
+
+class StatusForm(StyledForm):
+    status = forms.ChoiceField(label="新状态", choices=SocialOrgStatus.choices)
+    legal_basis = forms.CharField(
+        label="法律依据", max_length=500, widget=TEXT_AREA,
+        help_text="如：《社会团体登记管理条例》第三十条；或处罚决定书文号",
+        error_messages={"required": "请填写变更状态的法律依据"},
+    )  # fmt: skip
+
+
+class CharterForm(StyledForm):
+    version_date = forms.DateField(label="章程核准日期", widget=DATE, error_messages=DATE_ERRORS)
+    party_building = forms.BooleanField(label="党建入章", required=False)
+    party_building_on = _optional_date("党建入章日期")

@@ -1,0 +1,65 @@
+"""Reads of social organizations, always scoped to the reader (``core.scope``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from shegong.core.errors import NotFound
+from shegong.core.models import AuditEvent
+from shegong.core.perms import Perm, require_perm
+from shegong.regions.models import Region
+
+from .models import SocialOrg
+
+NOT_FOUND = "未找到该社会组织，或您无权查看"
+
+
+def social_orgs(user: Any) -> QuerySet[SocialOrg]:
+    require_perm(user, Perm.SOCIALORGS_VIEW)
+    return SocialOrg.objects.visible_to(user).select_related("organization", "organization__region")
+
+
+def filtered(
+    user: Any,
+    *,
+    org_type: str = "",
+    status: str = "",
+    region: str = "",
+    grade: str = "",
+    q: str = "",
+) -> QuerySet[SocialOrg]:
+    """The registrar's list with its filters (type, status, region subtree, grade, a search
+    by name or credit code)."""
+    qs = social_orgs(user)
+    if org_type:
+        qs = qs.filter(org_type=org_type)
+    if status:
+        qs = qs.filter(status=status)
+    if grade:
+        qs = qs.filter(grade=grade)
+    if region:
+        found = Region.objects.filter(code=region).first()
+        qs = qs.in_region(found.prefix) if found is not None else qs.none()
+    if q:
+        text = q.strip()
+        qs = qs.filter(organization__name__icontains=text) | qs.filter(
+            organization__credit_code=text.upper()
+        )
+    return qs.order_by("organization__name", "pk")
+
+
+def access_social_org(user: Any, pk: int) -> SocialOrg:
+    """The organization, or NotFound for one missing and one outside the scope alike."""
+    found = social_orgs(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(NOT_FOUND)
+    return found
+
+
+def history(social_org: SocialOrg) -> QuerySet[AuditEvent]:
+    """Every change of the record, newest first: its audit trail is the one history."""
+    return AuditEvent.objects.filter(
+        target_type="socialorgs.socialorg", target_id=str(social_org.pk)
+    ).order_by("-at", "-pk")
