@@ -16,6 +16,6 @@ def test_the_apps_registered_their_menus_cards_routers_checks_and_demo_loaders()
     assert prefixes[0] == "" and "/volunteers" in prefixes and "/service-records" in prefixes
     assert [loader.name for loader in registry.demo_loaders] == [
         "regions", "departments", "users", "ledger", "reports", "stations", "workers",
-        "volunteers",
+        "volunteers", "socialorgs",
     ]  # fmt: skip
     assert "holiday_calendar" in registry.checks
