@@ -62,6 +62,7 @@ class Perm(models.TextChoices):
     SOCIAL_WORK_MANAGE = "socialwork.manage", "管理专业社工驻点与结对"
     SOCIALORGS_VIEW = "socialorgs.view", "查看社会组织登记信息"
     SOCIALORGS_MANAGE = "socialorgs.manage", "登记社会组织、变更其信息与状态"
+    ORG_PORTAL = "socialorgs.portal", "以社会组织身份在线填报年报、提交申请"
 
 
 STAFF_ROLES = {
@@ -165,7 +166,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.VOLUNTEER: frozenset(),
     Role.WORKER: frozenset(),
     Role.RESIDENT: frozenset(),
-    Role.ORG_ACCOUNT: frozenset({Perm.WORKBENCH}),
+    Role.ORG_ACCOUNT: frozenset({Perm.WORKBENCH, Perm.ORG_PORTAL}),
     Role.SYSTEM_ADMIN: frozenset(
         {
             Perm.WORKBENCH,

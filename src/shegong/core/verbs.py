@@ -165,6 +165,9 @@ class Verb(IntEnum):
     SOCIAL_ORG_STATUS_CHANGED = 502
     CHARTER_VERSION_ADDED = 503
     SOCIAL_ORGS_EXPORTED = 504
+    ORG_ACCOUNT_LINKED = 505
+    ORG_ACCOUNT_UNLINKED = 506
+    ANNOUNCEMENT_PUBLISHED = 507
     # 180–199 system
     AUDIT_PURGED = 180
     DEMO_LOADED = 181
@@ -321,6 +324,9 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.SOCIAL_ORG_STATUS_CHANGED: "变更社会组织状态",
     Verb.CHARTER_VERSION_ADDED: "登记章程版本",
     Verb.SOCIAL_ORGS_EXPORTED: "导出社会组织",
+    Verb.ORG_ACCOUNT_LINKED: "绑定社会组织账号",
+    Verb.ORG_ACCOUNT_UNLINKED: "解绑社会组织账号",
+    Verb.ANNOUNCEMENT_PUBLISHED: "发布社会组织公告",
     Verb.REGION_CREATED: "新增区划",
     Verb.REGION_UPDATED: "修改区划",
     Verb.REGIONS_IMPORTED: "导入区划",

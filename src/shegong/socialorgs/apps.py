@@ -9,9 +9,11 @@ class SocialOrgsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu
+        from . import menu, parts, workbench
 
+        del parts  # imported for its registrations
         registry.menu.add(*menu.ENTRIES)
+        registry.todos.add(*(item.todo for item in workbench.worklists if item.on_home))
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.api_routers.add(
             registry.ApiRouter(

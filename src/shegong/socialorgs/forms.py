@@ -93,3 +93,7 @@ class CharterForm(StyledForm):
     version_date = forms.DateField(label="章程核准日期", widget=DATE, error_messages=DATE_ERRORS)
     party_building = forms.BooleanField(label="党建入章", required=False)
     party_building_on = _optional_date("党建入章日期")
+
+
+class AccountForm(StyledForm):
+    phone = forms.CharField(label="组织账号手机号", max_length=20)

@@ -7,7 +7,9 @@ GROUP = ("社会组织", 55)
 VIEW = Perm.SOCIALORGS_VIEW
 
 ENTRIES = [
-    MenuEntry(*GROUP, "社会组织登记", "socialorgs:list", "building", perm=VIEW),
+    MenuEntry(*GROUP, "登记管理工作台", "socialorgs:workbench", "kanban", order=0, perm=VIEW),
+    MenuEntry(*GROUP, "社会组织登记", "socialorgs:list", "building", order=1, perm=VIEW),
+    MenuEntry("本组织", 54, "本组织", "socialorgs:portal", "house-door", perm=Perm.ORG_PORTAL),
 ]
 
 # The pages the audit trail links its entries' objects to.

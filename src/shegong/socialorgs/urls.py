@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import records
+from .views import records, workbench
 
 app_name = "socialorgs"
 
@@ -14,4 +14,12 @@ urlpatterns = [
     path("<int:pk>/edit/", records.edit, name="edit"),
     path("<int:pk>/status/", records.change_status, name="status"),
     path("<int:pk>/charter/", records.add_charter, name="charter"),
+    path("<int:pk>/accounts/", records.link_account, name="link_account"),
+    path(
+        "<int:pk>/accounts/<int:account>/unlink/",
+        records.unlink_account,
+        name="unlink_account",
+    ),
+    path("workbench/", workbench.workbench, name="workbench"),
+    path("portal/", workbench.portal, name="portal"),
 ]

@@ -44,3 +44,20 @@ def org_data(district):
         return values
 
     return make
+
+
+@pytest.fixture
+def social_org(registrar, org_data):
+    from shegong.socialorgs.actions import records
+
+    return records.register_social_org(org_data(), actor=registrar)
+
+
+@pytest.fixture
+def org_user(district, social_org):
+    """An ``org_account`` user bound to ``social_org`` (the organization portal's user)."""
+    from shegong.socialorgs.actions import accounts
+
+    user = testing.user(Role.ORG_ACCOUNT, district["district"], name="协会秘书长")
+    accounts.link_org_account(social_org, user.phone, actor=None)
+    return user

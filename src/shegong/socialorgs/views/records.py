@@ -24,10 +24,11 @@ from shegong.web.exports import audited_xlsx
 from shegong.web.forms import run_action
 
 from .. import queries
-from ..actions import records
+from ..actions import accounts, records
 from ..choices import TRANSITIONS, SocialOrgStatus, SocialOrgType
-from ..forms import CharterForm, FilterForm, SocialOrgForm, StatusForm
+from ..forms import AccountForm, CharterForm, FilterForm, SocialOrgForm, StatusForm
 from ..models import SocialOrg
+from .workbench import account_rows, panels
 
 PAGE_SIZE = 20
 FORM_LEVELS = ["street", "community", "grid"]
@@ -136,8 +137,10 @@ def _render_detail(
     *,
     status_form: StatusForm | None = None,
     charter_form: CharterForm | None = None,
+    account_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
+
     user = request.user
     org = so.organization
     reveal = user.has_perm_in_scope(Perm.PII_REVEAL)
@@ -154,6 +157,9 @@ def _render_detail(
         "can_manage": user.has_perm_in_scope(Perm.SOCIALORGS_MANAGE),
         "status_form": form if allowed else None,
         "charter_form": charter_form or CharterForm(),
+        "accounts": account_rows(so),
+        "account_form": account_form or AccountForm(),
+        "panels": panels(so, user),
     }
     return render(request, "socialorgs/detail.html", context, status=status)
 
@@ -256,3 +262,34 @@ def add_charter(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, so, charter_form=form, status=form.error_status)  # type: ignore[attr-defined]
     messages.success(request, "已登记章程版本")
     return redirect_after_write(request, reverse("socialorgs:detail", args=[pk]))
+
+
+def _back(request: HttpRequest, pk: int) -> HttpResponse:
+    return redirect_after_write(request, reverse("socialorgs:detail", args=[pk]) + "#accounts")
+
+
+@require_POST
+def link_account(request: HttpRequest, pk: int) -> HttpResponse:
+    """绑定组织账号 (by the account's phone number)."""
+    user = request.user
+    so = queries.access_social_org(user, pk)
+    require_perm(user, Perm.SOCIALORGS_MANAGE)
+    form = AccountForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, so, account_form=form, status=422)
+    done = run_action(form, accounts.link_org_account, so, form.cleaned_data["phone"], actor=user)
+    if done is None:
+        return _render_detail(request, so, account_form=form, status=form.error_status)  # type: ignore[attr-defined]
+    messages.success(request, "已绑定组织账号，该账号登录后可进入“本组织”办理年报和申请")
+    return _back(request, pk)
+
+
+@require_POST
+def unlink_account(request: HttpRequest, pk: int, account: int) -> HttpResponse:
+    """解绑组织账号 (the button asks for confirmation first)."""
+    user = request.user
+    so = queries.access_social_org(user, pk)
+    require_perm(user, Perm.SOCIALORGS_MANAGE)
+    accounts.unlink_org_account(so, account, actor=user)
+    messages.success(request, "已解绑组织账号")
+    return _back(request, pk)

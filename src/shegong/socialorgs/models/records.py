@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from shegong.core.scope import ScopedQuerySet
 
-from .choices import DEFAULT_TERM_YEARS, Grade, SocialOrgStatus, SocialOrgType
+from ..choices import DEFAULT_TERM_YEARS, Grade, SocialOrgStatus, SocialOrgType
 
 
 def add_years(start: date, years: int) -> date:

@@ -1,0 +1,30 @@
+"""The models of the social-organization app, one module per part of the registrar's work.
+
+``records`` holds the registration record (§1); ``common`` what every part shares (the
+organization's portal account, 公告, the shape of an attachment, the annual report's outcome).
+Each further part adds its own module and one import line here.
+"""
+
+from .common import (
+    Announcement,
+    AnnouncementKind,
+    AnnualReport,
+    AttachmentBase,
+    InspectionConclusion,
+    OrgAccount,
+    ReportState,
+)
+from .records import CharterVersion, SocialOrg, add_years
+
+__all__ = [
+    "Announcement",
+    "AnnouncementKind",
+    "AnnualReport",
+    "AttachmentBase",
+    "CharterVersion",
+    "InspectionConclusion",
+    "OrgAccount",
+    "ReportState",
+    "SocialOrg",
+    "add_years",
+]

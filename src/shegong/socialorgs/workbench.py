@@ -1,0 +1,84 @@
+"""The app's own registries: the registrar's worklists and the organization portal's sections.
+
+Each part of the registrar's work (events, inspection, credit lists, 换届, dormant clean-up,
+charities, screening) registers here from its own module, and the two pages only iterate:
+
+- ``worklists``: ``core.registry.Todo`` items shown, grouped by ``section``, on the registrar
+  workbench (``/socialorgs/workbench/``); each is also a to-do on the home page's 待办 panel
+  (``apps.ready`` adds them to ``core.registry.todos``). As everywhere, ``count(user)`` is the
+  very query of the list it links to.
+- ``portal_sections``: what an ``org_account`` user sees on ``/socialorgs/portal/``: a title, the
+  page it opens and a one-line status of their organization (``summary(social_org)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from shegong.core.registry import Registry, Todo
+
+# The workbench's sections, in order (a worklist names one of these keys).
+SECTIONS: dict[str, str] = {
+    "events": "登记事项办理",
+    "inspection": "年检年报",
+    "credit": "信用名录",
+    "election": "换届管理",
+    "dormant": "僵尸型社会组织清理",
+    "charity": "慈善组织与募捐",
+    "screening": "非法社会组织排查",
+    "party": "党建工作",
+}
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """A worklist on the registrar's workbench: ``todo`` counted and linked as on the home page,
+    under the section ``section``. ``on_home`` adds it to the home page's 待办 panel too."""
+
+    section: str
+    todo: Todo
+    on_home: bool = True
+
+    @property
+    def key(self) -> str:
+        return self.todo.key
+
+    @property
+    def order(self) -> int:
+        return self.todo.order
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    """A card on the organization portal: ``title`` opening ``url_name`` (no arguments: the
+    portal pages act on the account's own organization); ``summary(social_org)`` is a short
+    status line ("2025年度年报：已提交，待初审") or "" ."""
+
+    key: str
+    title: str
+    url_name: str
+    icon: str = "folder2-open"
+    order: int = 0
+    summary: Callable[[Any], str] | None = field(default=None, compare=False)
+
+
+worklists: Registry[Worklist] = Registry("socialorgs.worklists")
+portal_sections: Registry[PortalSection] = Registry("socialorgs.portal_sections")
+
+
+@dataclass(frozen=True)
+class DetailPanel:
+    """A card on an organization's page (``/socialorgs/<pk>/``): ``template`` rendered with
+    ``context(social_org, user)`` (None leaves the card out) plus ``so`` and ``can_manage``.
+    ``column`` is "main" (left, wide) or "side"."""
+
+    key: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any] | None]
+    order: int = 0
+    column: str = "main"
+
+
+detail_panels: Registry[DetailPanel] = Registry("socialorgs.detail_panels")
