@@ -5,6 +5,7 @@ from shegong.accounts.urls import auth_urlpatterns, mobile_auth_urlpatterns
 from shegong.api import api
 from shegong.regions import urls as region_urls
 from shegong.reports import urls as report_urls
+from shegong.socialorgs import urls as socialorg_urls
 from shegong.stations import urls as station_urls
 from shegong.volunteers import urls as volunteer_urls
 
@@ -44,6 +45,7 @@ urlpatterns = [
     path("public/", include((station_urls.public_patterns, "stations_public"))),  # honor/ …
     path("m/", include((volunteer_urls.mobile_patterns, "volunteers_m"))),
     path("public/", include((volunteer_urls.public_patterns, "volunteers_public"))),
+    path("public/", include((socialorg_urls.public_patterns, "socialorgs_public"))),
     path("open311/v2/", include((report_urls.open311_patterns, "open311"))),
     path("", include("shegong.web.urls")),
 ]

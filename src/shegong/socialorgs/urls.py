@@ -1,8 +1,10 @@
-"""The social organizations pages under /socialorgs/ (namespace ``socialorgs``)."""
+"""The social organizations pages under /socialorgs/ (namespace ``socialorgs``), and
+``public_patterns``: the public pages under /public/socialorgs/ (namespace
+``socialorgs_public``)."""
 
 from django.urls import path
 
-from .views import records, workbench
+from .views import public, records, workbench
 
 app_name = "socialorgs"
 
@@ -22,4 +24,8 @@ urlpatterns = [
     ),
     path("workbench/", workbench.workbench, name="workbench"),
     path("portal/", workbench.portal, name="portal"),
+]
+
+public_patterns = [
+    path("socialorgs/", public.index, name="index"),
 ]

@@ -82,3 +82,38 @@ class DetailPanel:
 
 
 detail_panels: Registry[DetailPanel] = Registry("socialorgs.detail_panels")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A figure of the registrar's year on the statistics page (``/socialorgs/stats/``): ``value(
+    user, year)`` counted in the user's scope for ``year`` (a number, a rate in percent with its
+    ``numerator``/``denominator`` as ``(n, d)``, or None when it does not apply). ``url(year)``
+    is the list whose total equals the figure (the numbers walk follows it). ``definition`` is
+    the sentence of docs/metrics.md (numerator, denominator, period)."""
+
+    key: str
+    label: str
+    section: str
+    value: Callable[[Any, int], int | float | tuple[int, int] | None]
+    unit: str = "家"
+    order: int = 0
+    definition: str = ""
+    url: Callable[[int], str] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """A public page of the registrar's (no login): 年检结果公告, 信用查询, 公告 … listed on
+    ``/public/socialorgs/``."""
+
+    key: str
+    title: str
+    url_name: str
+    description: str = ""
+    icon: str = "megaphone"
+    order: int = 0
+
+
+indicators: Registry[Indicator] = Registry("socialorgs.indicators")
+public_pages: Registry[PublicPage] = Registry("socialorgs.public_pages")

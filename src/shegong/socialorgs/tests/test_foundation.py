@@ -98,3 +98,9 @@ def test_publish_announcement_writes_one_row_and_one_audit_entry(registrar, soci
     with pytest.raises(InvalidInput):
         announcements.publish(social_org, "other", title="", body="", actor=registrar)
     assert Announcement.objects.count() == 1
+
+
+def test_public_index_opens_without_login(client):
+    response = client.get(reverse("socialorgs_public:index"))
+    assert response.status_code == 200
+    assert "社会组织信息公开" in response.content.decode()

@@ -1,7 +1,19 @@
-"""Demo social organizations in the demo county: ~100 (``seed``/``large``), a handful
-(``small``), types mixed, a few in each status; every one registered through the actions
-(actor None: the system), so each has its audit history. Idempotent: nothing is added once the
-district has a social organization."""
+"""Demo social organizations in the demo county, and a year of the registrar's work on them.
+
+The base step registers 170 organizations (``seed``/``large``; 10 at ``small``) through the
+actions (actor None: the system), so each has its audit history. Their serial numbers (the tail
+of the registration number, ``pool(name)``) split them into pools, so each part of the
+registrar's work (``STEPS``, one module each, run in this order after the base) tells its own
+story on its own organizations and the seed's figures come out exactly:
+
+- ``active`` (1–99): registered before mid-``report_year()``; all must file that year's
+  annual inspection (89 complete, 10 miss it: 年检率 90%); 13 延续, 38 变更, 36 换届 among them;
+- ``dormant`` (100–131): registered long ago, not inspected for two years, cleared (32);
+- ``deregistered`` (132–152): 注销 this year (21); ``cancelled`` (153–154): 撤销登记 (2);
+- ``new`` (155–170): registered after mid-``report_year()`` (not required to file yet).
+
+Idempotent: nothing is added once the district has a social organization.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +24,33 @@ from typing import Any
 from stdnum.cn import uscc
 
 from shegong.core.demo import fake_name
+from shegong.core.registry import resolve
 from shegong.regions.models import Region
 
-from .actions import records
-from .choices import CREDIT_CODE_PREFIX, Grade, SocialOrgStatus, SocialOrgType
-from .models import SocialOrg
+from ..actions import records
+from ..choices import CREDIT_CODE_PREFIX, Grade, SocialOrgStatus, SocialOrgType
+from ..models import SocialOrg
 
 SEED = 1405
-COUNTS = {"small": 6, "seed": 100, "large": 100}
+COUNTS = {"small": 10, "seed": 170, "large": 170}
+POOLS = {
+    "seed": {
+        "active": (1, 99),
+        "dormant": (100, 131),
+        "deregistered": (132, 152),
+        "cancelled": (153, 154),
+        "new": (155, 170),
+    },
+    "small": {
+        "active": (1, 4),
+        "dormant": (5, 6),
+        "deregistered": (7, 7),
+        "cancelled": (8, 8),
+        "new": (9, 10),
+    },
+}
+# The parts' demo steps, run in this order after the base (each ``load(ctx) -> int``).
+STEPS: list[str] = []
 TYPE_WEIGHTS = [
     (SocialOrgType.ASSOCIATION, 45),
     (SocialOrgType.SERVICE, 50),
@@ -30,12 +61,6 @@ NAMES = {
     SocialOrgType.SERVICE: ["社会工作服务中心", "幼儿园", "养老服务中心", "培训学校", "康复中心"],
     SocialOrgType.FOUNDATION: ["教育发展基金会", "慈善基金会"],
 }
-# Status changes after registration, with their legal basis (seed: 撤销 2, 注销 21 a year).
-LATER = [
-    (SocialOrgStatus.DEREGISTERED, "《社会团体登记管理条例》第十九条 注销登记", 0.10),
-    (SocialOrgStatus.CANCELLED, "《社会团体登记管理条例》第三十条 撤销登记", 0.02),
-    (SocialOrgStatus.SUSPENDED, "《社会团体登记管理条例》第三十条 限期停止活动", 0.03),
-]
 
 
 def credit_code(org_type: SocialOrgType, area: str, serial: int) -> str:
@@ -44,8 +69,57 @@ def credit_code(org_type: SocialOrgType, area: str, serial: int) -> str:
     return body + uscc.calc_check_digit(body)
 
 
+def report_year(today: date | None = None) -> int:
+    """The inspection year the demo's history is about: last year (its window has closed)."""
+    return (today or date.today()).year - 1
+
+
+def pools(size: str) -> dict[str, tuple[int, int]]:
+    return POOLS["small" if size == "small" else "seed"]
+
+
+def pool_of(serial: int, size: str) -> str:
+    for name, (first, last) in pools(size).items():
+        if first <= serial <= last:
+            return name
+    return "active"
+
+
+def serial_of(social_org: SocialOrg) -> int:
+    """The demo serial: the number in the registration number (…第00042号 → 42)."""
+    digits = "".join(ch for ch in social_org.registration_number.split("第")[-1] if ch.isdigit())
+    return int(digits or 0)
+
+
+def pool(ctx: Any, name: str) -> list[SocialOrg]:
+    """The demo district's organizations of pool ``name``, by serial."""
+    first, last = pools(ctx.size)[name]
+    district = ctx.region("district")
+    found = SocialOrg.objects.in_region(district.prefix).select_related("organization")
+    return sorted((so for so in found if first <= serial_of(so) <= last), key=serial_of)
+
+
+def _registered_on(rng: random.Random, pool_name: str, today: date) -> date:
+    year = report_year(today)
+    mid = date(year, 6, 30)
+    if pool_name == "new":
+        return mid + timedelta(days=rng.randint(1, (today - mid).days - 30))
+    if pool_name == "active":
+        return mid - timedelta(days=rng.randint(1, 365 * 15))
+    # dormant and closing organizations were registered long ago
+    return date(year - 4, 1, 1) - timedelta(days=rng.randint(0, 365 * 10))
+
+
 def load(ctx: Any) -> int:
-    """The ``socialorgs`` demo loader; returns the number of organizations registered."""
+    """The ``socialorgs`` demo loader: the base organizations, then each part's step."""
+    created = _load_base(ctx)
+    if created:
+        for step in STEPS:
+            resolve(step)(ctx)
+    return created
+
+
+def _load_base(ctx: Any) -> int:
     district = ctx.region("district")
     if SocialOrg.objects.in_region(district.prefix).exists():
         return 0
@@ -66,7 +140,7 @@ def load(ctx: Any) -> int:
     for serial in range(1, count + 1):
         org_type = rng.choices(kinds, weights)[0]
         place = places[serial % len(places)]
-        registered = today - timedelta(days=rng.randint(200, 365 * 15))
+        registered = _registered_on(rng, pool_of(serial, ctx.size), today)
         term_start = registered + timedelta(days=365 * 5 * rng.randint(0, 2))
         if term_start > today:
             term_start = registered
@@ -98,12 +172,6 @@ def load(ctx: Any) -> int:
         }
         so = records.register_social_org(data, actor=None)
         created += 1
-        roll = rng.random()
-        for status, basis, share in LATER:
-            if roll < share:
-                records.change_status(so, status, legal_basis=basis, actor=None)
-                break
-            roll -= share
         if rng.random() < 0.5:
             records.add_charter_version(
                 so,
