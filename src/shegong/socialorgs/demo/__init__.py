@@ -27,7 +27,7 @@ from shegong.core.demo import fake_name
 from shegong.core.registry import resolve
 from shegong.regions.models import Region
 
-from ..actions import records
+from ..actions import accounts, records
 from ..choices import CREDIT_CODE_PREFIX, Grade, SocialOrgStatus, SocialOrgType
 from ..models import SocialOrg
 
@@ -114,9 +114,24 @@ def load(ctx: Any) -> int:
     """The ``socialorgs`` demo loader: the base organizations, then each part's step."""
     created = _load_base(ctx)
     if created:
+        _link_demo_account(ctx)
         for step in STEPS:
             resolve(step)(ctx)
     return created
+
+
+def _link_demo_account(ctx: Any) -> None:
+    """The demo's 社会组织账号 login speaks for the first active organization."""
+    from shegong.accounts.demo import DEMO_LOGINS
+    from shegong.accounts.models import User
+    from shegong.core.perms import Role
+
+    for login in DEMO_LOGINS:
+        if login.role != Role.ORG_ACCOUNT:
+            continue
+        user = User.objects.filter(phone=login.phone).first()
+        if user is not None and not hasattr(user, "org_account"):
+            accounts.link_org_account(pool(ctx, "active")[0], user.phone, actor=None)
 
 
 def _load_base(ctx: Any) -> int:
