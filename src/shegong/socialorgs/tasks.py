@@ -1,0 +1,4 @@
+"""The app's periodic scans (``core.scans`` imports every app's ``tasks`` module): each part of
+the registrar's work keeps its scan in a module of its own and adds one import line here."""
+
+from __future__ import annotations
