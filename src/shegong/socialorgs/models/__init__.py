@@ -14,6 +14,14 @@ from .common import (
     OrgAccount,
     ReportState,
 )
+from .inspection import (
+    Cutoff,
+    Ground,
+    InspectionPlan,
+    MaterialKind,
+    PartyOrg,
+    ReportAttachment,
+)
 from .records import CharterVersion, SocialOrg, add_years
 
 __all__ = [
@@ -22,6 +30,12 @@ __all__ = [
     "AnnualReport",
     "AttachmentBase",
     "CharterVersion",
+    "Cutoff",
+    "Ground",
+    "InspectionPlan",
+    "MaterialKind",
+    "PartyOrg",
+    "ReportAttachment",
     "InspectionConclusion",
     "OrgAccount",
     "ReportState",
