@@ -2,190 +2,305 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import shegong.socialorgs.models.common
-import shegong.socialorgs.models.inspection
 from django.conf import settings
 from django.db import migrations, models
 
+import shegong.socialorgs.models.common
+import shegong.socialorgs.models.inspection
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_initial'),
-        ('socialorgs', '0002_common'),
+        ("regions", "0001_initial"),
+        ("socialorgs", "0002_common"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportAttachment',
+            name="ReportAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=shegong.socialorgs.models.common.attachment_path, verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='上传时间')),
-                ('kind', models.CharField(choices=[('form', '年度工作报告书（签章扫描件）'), ('financial', '年度财务会计报告'), ('audit', '年度审计报告'), ('certificate', '登记证书副本'), ('rectification', '整改报告'), ('other', '其他材料')], max_length=20, verbose_name='材料类型')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=shegong.socialorgs.models.common.attachment_path,
+                        verbose_name="文件",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="上传时间"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("form", "年度工作报告书（签章扫描件）"),
+                            ("financial", "年度财务会计报告"),
+                            ("audit", "年度审计报告"),
+                            ("certificate", "登记证书副本"),
+                            ("rectification", "整改报告"),
+                            ("other", "其他材料"),
+                        ],
+                        max_length=20,
+                        verbose_name="材料类型",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年检材料',
-                'verbose_name_plural': '年检材料',
-                'ordering': ['kind', 'pk'],
+                "verbose_name": "年检材料",
+                "verbose_name_plural": "年检材料",
+                "ordering": ["kind", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='activities',
-            field=models.TextField(blank=True, verbose_name='年度业务活动情况'),
+            model_name="annualreport",
+            name="activities",
+            field=models.TextField(blank=True, verbose_name="年度业务活动情况"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='charitable_spending',
-            field=models.DecimalField(decimal_places=2, max_digits=14, null=True, verbose_name='公益慈善活动支出（元）'),
+            model_name="annualreport",
+            name="charitable_spending",
+            field=models.DecimalField(
+                decimal_places=2, max_digits=14, null=True, verbose_name="公益慈善活动支出（元）"
+            ),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='conclusion_note',
-            field=models.TextField(blank=True, verbose_name='结论说明'),
+            model_name="annualreport",
+            name="conclusion_note",
+            field=models.TextField(blank=True, verbose_name="结论说明"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='corrections',
-            field=models.TextField(blank=True, verbose_name='退回修改意见'),
+            model_name="annualreport",
+            name="corrections",
+            field=models.TextField(blank=True, verbose_name="退回修改意见"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='expenditure',
-            field=models.DecimalField(decimal_places=2, max_digits=14, null=True, verbose_name='本年支出（元）'),
+            model_name="annualreport",
+            name="expenditure",
+            field=models.DecimalField(
+                decimal_places=2, max_digits=14, null=True, verbose_name="本年支出（元）"
+            ),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='findings',
-            field=models.TextField(blank=True, verbose_name='核验情况'),
+            model_name="annualreport",
+            name="findings",
+            field=models.TextField(blank=True, verbose_name="核验情况"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='grounds',
-            field=models.JSONField(blank=True, default=list, verbose_name='结论依据'),
+            model_name="annualreport",
+            name="grounds",
+            field=models.JSONField(blank=True, default=list, verbose_name="结论依据"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='income',
-            field=models.DecimalField(decimal_places=2, max_digits=14, null=True, verbose_name='本年收入（元）'),
+            model_name="annualreport",
+            name="income",
+            field=models.DecimalField(
+                decimal_places=2, max_digits=14, null=True, verbose_name="本年收入（元）"
+            ),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='management_cost',
-            field=models.DecimalField(decimal_places=2, max_digits=14, null=True, verbose_name='管理费用（元）'),
+            model_name="annualreport",
+            name="management_cost",
+            field=models.DecimalField(
+                decimal_places=2, max_digits=14, null=True, verbose_name="管理费用（元）"
+            ),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='needs_rectification',
-            field=models.BooleanField(default=False, verbose_name='须提交整改报告'),
+            model_name="annualreport",
+            name="needs_rectification",
+            field=models.BooleanField(default=False, verbose_name="须提交整改报告"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='net_assets',
-            field=models.DecimalField(decimal_places=2, max_digits=14, null=True, verbose_name='年末净资产（元）'),
+            model_name="annualreport",
+            name="net_assets",
+            field=models.DecimalField(
+                decimal_places=2, max_digits=14, null=True, verbose_name="年末净资产（元）"
+            ),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='party_org',
-            field=models.CharField(blank=True, max_length=20, verbose_name='党组织建设情况'),
+            model_name="annualreport",
+            name="party_org",
+            field=models.CharField(blank=True, max_length=20, verbose_name="党组织建设情况"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='returned_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='退回时间'),
+            model_name="annualreport",
+            name="returned_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="退回时间"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='staff_count',
-            field=models.PositiveIntegerField(null=True, verbose_name='专职工作人员（人）'),
+            model_name="annualreport",
+            name="staff_count",
+            field=models.PositiveIntegerField(null=True, verbose_name="专职工作人员（人）"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='supervisor_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='初审时间'),
+            model_name="annualreport",
+            name="supervisor_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="初审时间"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='supervisor_by',
-            field=models.CharField(blank=True, max_length=100, verbose_name='初审人'),
+            model_name="annualreport",
+            name="supervisor_by",
+            field=models.CharField(blank=True, max_length=100, verbose_name="初审人"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='supervisor_note',
-            field=models.TextField(blank=True, verbose_name='初审意见'),
+            model_name="annualreport",
+            name="supervisor_note",
+            field=models.TextField(blank=True, verbose_name="初审意见"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='supervisor_on_paper',
-            field=models.BooleanField(default=False, verbose_name='纸质初审代录'),
+            model_name="annualreport",
+            name="supervisor_on_paper",
+            field=models.BooleanField(default=False, verbose_name="纸质初审代录"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='supervisor_result',
-            field=models.CharField(blank=True, max_length=10, verbose_name='初审结果'),
+            model_name="annualreport",
+            name="supervisor_result",
+            field=models.CharField(blank=True, max_length=10, verbose_name="初审结果"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='verified_by',
-            field=models.CharField(blank=True, max_length=100, verbose_name='核验人'),
+            model_name="annualreport",
+            name="verified_by",
+            field=models.CharField(blank=True, max_length=100, verbose_name="核验人"),
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='verified_on',
-            field=models.DateField(blank=True, null=True, verbose_name='线下核验日期'),
+            model_name="annualreport",
+            name="verified_on",
+            field=models.DateField(blank=True, null=True, verbose_name="线下核验日期"),
         ),
         migrations.CreateModel(
-            name='InspectionPlan',
+            name="InspectionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('authority', models.CharField(max_length=100, verbose_name='登记管理机关')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('cutoff', models.CharField(choices=[('12-31', '当年12月31日前登记满6个月'), ('06-30', '当年6月30日前登记（满6个月）')], default='12-31', max_length=5, verbose_name='参检范围')),
-                ('supervisor_due', models.DateField(verbose_name='业务主管单位初审截止日期')),
-                ('registrar_due', models.DateField(verbose_name='登记管理机关年检截止日期')),
-                ('require_certificate', models.BooleanField(default=True, verbose_name='须提交登记证书副本')),
-                ('grounds', models.JSONField(default=shegong.socialorgs.models.inspection._default_grounds, verbose_name='结论依据清单')),
-                ('opened_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='开启时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='截止处理时间')),
-                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='开启人')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='登记管理机关所在区划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("authority", models.CharField(max_length=100, verbose_name="登记管理机关")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "cutoff",
+                    models.CharField(
+                        choices=[
+                            ("12-31", "当年12月31日前登记满6个月"),
+                            ("06-30", "当年6月30日前登记（满6个月）"),
+                        ],
+                        default="12-31",
+                        max_length=5,
+                        verbose_name="参检范围",
+                    ),
+                ),
+                ("supervisor_due", models.DateField(verbose_name="业务主管单位初审截止日期")),
+                ("registrar_due", models.DateField(verbose_name="登记管理机关年检截止日期")),
+                (
+                    "require_certificate",
+                    models.BooleanField(default=True, verbose_name="须提交登记证书副本"),
+                ),
+                (
+                    "grounds",
+                    models.JSONField(
+                        default=shegong.socialorgs.models.inspection._default_grounds,
+                        verbose_name="结论依据清单",
+                    ),
+                ),
+                (
+                    "opened_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="开启时间"
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="截止处理时间"),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="开启人",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                        verbose_name="登记管理机关所在区划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年检年度',
-                'verbose_name_plural': '年检年度',
-                'ordering': ['-year', 'authority'],
+                "verbose_name": "年检年度",
+                "verbose_name_plural": "年检年度",
+                "ordering": ["-year", "authority"],
             },
         ),
         migrations.AddField(
-            model_name='annualreport',
-            name='plan',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='socialorgs.inspectionplan', verbose_name='年检年度'),
+            model_name="annualreport",
+            name="plan",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reports",
+                to="socialorgs.inspectionplan",
+                verbose_name="年检年度",
+            ),
         ),
         migrations.AddIndex(
-            model_name='annualreport',
-            index=models.Index(fields=['state', 'submitted_at'], name='socialorgs__state_11a85b_idx'),
+            model_name="annualreport",
+            index=models.Index(
+                fields=["state", "submitted_at"], name="socialorgs__state_11a85b_idx"
+            ),
         ),
         migrations.AddField(
-            model_name='reportattachment',
-            name='report',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='socialorgs.annualreport', verbose_name='年检年报'),
+            model_name="reportattachment",
+            name="report",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attachments",
+                to="socialorgs.annualreport",
+                verbose_name="年检年报",
+            ),
         ),
         migrations.AddField(
-            model_name='reportattachment',
-            name='uploaded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人'),
+            model_name="reportattachment",
+            name="uploaded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="上传人",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='inspectionplan',
-            constraint=models.UniqueConstraint(fields=('authority', 'year'), name='inspection_plan_once_a_year'),
+            model_name="inspectionplan",
+            constraint=models.UniqueConstraint(
+                fields=("authority", "year"), name="inspection_plan_once_a_year"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reportattachment',
-            index=models.Index(fields=['kind', 'report'], name='socialorgs__kind_82b75d_idx'),
+            model_name="reportattachment",
+            index=models.Index(fields=["kind", "report"], name="socialorgs__kind_82b75d_idx"),
         ),
     ]
