@@ -79,9 +79,18 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the action checks them: type by content, size)."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class UploadForm(StyledForm):
     kind = forms.ChoiceField(label="材料类型", choices=MaterialKind.choices)
-    files = forms.FileField(
+    files = MultipleFileField(
         label="文件",
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),

@@ -1,9 +1,8 @@
-"""/api/v1/socialorgs/inspections…: the annual inspection (issue 14 §3). Thin adapters over
+"""/api/v1/socialorgs/inspections…: the annual inspection (the list is …/inspections/reports:
+/api/v1/socialorgs/{pk} is an organization) — issue 14 §3. Thin adapters over
 ``inspections`` (scoped reads: another street's report is a 404) and ``actions.inspection``
 (the same actions as the pages). The organization's own account files through
 /api/v1/socialorgs/portal/inspections…; another organization's report is a 404 there too."""
-
-from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +12,7 @@ from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from shegong.core.errors import NotFound
 from shegong.core.schemas import PagePagination, problem_responses
@@ -210,7 +210,7 @@ def _detail(user: Any, pk: int) -> AnnualReport:
 
 
 @router.get(
-    "/inspections",
+    "/inspections/reports",
     response={200: list[ReportOut], **ERRORS},
     summary="年检年报列表",
     operation_id="socialorgs_inspections_list",
@@ -250,7 +250,7 @@ def open_year(request: HttpRequest, payload: PlanIn) -> Any:
     """开启一个登记管理机关的年度年检，按参检范围确定应参检名单（此后固定）。"""
     data = payload.dict()
     data["grounds"] = data["grounds"] or None
-    return 201, actions.open_year(data, actor=request.auth)
+    return Status(201, actions.open_year(data, actor=request.auth))
 
 
 @router.get(

@@ -114,9 +114,9 @@ def test_a_bad_attachment_is_refused_naming_it_and_nothing_is_kept(
 ):
     report = open_year(district, THIS_YEAR, registrar).reports.get()
     fake = SimpleUploadedFile("审计报告.pdf", b"MZ\x90\x00 not a pdf")
-    with pytest.raises(InvalidInput, match="审计报告.pdf"):
+    with pytest.raises(InvalidInput, match=r"审计报告\.pdf"):
         inspection.add_attachments(report, "audit", [pdf(), fake], actor=org_user)
-    with pytest.raises(InvalidInput, match="病毒.exe"):
+    with pytest.raises(InvalidInput, match=r"病毒\.exe"):
         inspection.add_attachments(
             report, "audit", [SimpleUploadedFile("病毒.exe", b"MZ")], actor=org_user
         )

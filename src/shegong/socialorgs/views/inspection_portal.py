@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from shegong.core.errors import NotFound
+from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.web.forms import run_action
 
@@ -119,13 +119,11 @@ def remove(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """提交年检报告书 (refused naming what is missing; after the due date: accepted, late)."""
     found = _own(request, pk)
-    form = ReportForm(initial=_initial(found))
-    done = run_action(form, actions.submit_report, found, actor=request.user)
-    if done is None:
-        errors = [str(e) for errs in form.errors.values() for e in errs]
-        return _render(
-            request, found, submit_errors=errors, status=getattr(form, "error_status", 422)
-        )
+    try:
+        done = actions.submit_report(found, actor=request.user)
+    except DomainError as exc:
+        errors = [e["message"] for e in exc.errors] or [exc.detail]
+        return _render(request, found, submit_errors=errors, status=exc.status)
     note = "（已逾期，已受理并标记为逾期提交）" if done.late else ""
     messages.success(request, f"年检报告书已提交{note}")
     return redirect_after_write(request, reverse("socialorgs:portal_report", args=[pk]))
