@@ -124,12 +124,14 @@ def filtered(
     late: str = "",
     worklist: str = "",
     done: str = "",
+    required: str = "",
     audit: str = "",
     q: str = "",
     sort: str = "",
 ) -> QuerySet[AnnualReport]:
     """The inspection list with its filters; ``worklist`` names one of ``WORKLISTS``,
-    ``done`` keeps the completed (合格+基本合格+不合格), ``audit`` the charities with an audit
+    ``required`` the year's required set (opened with the year), ``done`` keeps the completed
+    (合格+基本合格+不合格), ``audit`` the charities with an audit
     report on file; ``sort=oldest`` puts the longest-waiting first."""
     qs = reports(user)
     if year:
@@ -146,6 +148,8 @@ def filtered(
         qs = qs.filter(late=True)
     elif late == "0":
         qs = qs.filter(late=False)
+    if required:
+        qs = qs.filter(plan__isnull=False)
     if done:
         qs = qs.filter(conclusion__in=COMPLETED)
     if audit:
@@ -202,13 +206,13 @@ def _row(key: str, label: str, qs: QuerySet[AnnualReport]) -> RateRow:
 def inspection_rate(user: Any, year: int) -> tuple[int, int]:
     """年检率 as (completed, required): of the year's required set in scope, those concluded
     合格, 基本合格 or 不合格."""
-    row = _row("", "", filtered(user, year=year))
+    row = _row("", "", filtered(user, year=year, required="1"))
     return row.completed, row.required
 
 
 def rate_table(user: Any, year: int) -> dict[str, Any]:
     """年检率 for ``year``: the total, per street and per type."""
-    base = filtered(user, year=year)
+    base = filtered(user, year=year, required="1")
     streets = Region.objects.visible_to(user).filter(level="street").order_by("code")
     by_region = [_row(r.code, r.name, base.in_region(r.prefix)) for r in streets]
     by_type = [_row(t.value, t.label, base.filter(social_org__org_type=t)) for t in SocialOrgType]
@@ -327,7 +331,7 @@ indicators.add(
             "年检率 = 当年度结论为合格、基本合格、不合格的社会组织数 ÷ 当年度开启年检时确定的"
             "应参检社会组织数（按年度、工作范围）"
         ),
-        url=lambda year: list_url(year=year, done=1),
+        url=lambda year: list_url(year=year, required=1, done=1),
     ),
     Indicator(
         key="charity_audits",

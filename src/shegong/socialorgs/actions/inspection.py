@@ -188,10 +188,18 @@ def _must_file(plan: InspectionPlan, region: Region) -> Any:
 
 
 @transaction.atomic(durable=True)
-def open_year(data: Mapping[str, Any], *, actor: User | None) -> InspectionPlan:
+def open_year(
+    data: Mapping[str, Any],
+    *,
+    actor: User | None,
+    only: Iterable[SocialOrg] | None = None,
+) -> InspectionPlan:
     """Open a registration authority's inspection year: its configuration, and the required
-    set (one report "not started" per organization that must file), fixed from now on."""
+    set (one report "not started" per organization that must file), fixed from now on.
+    ``only`` (the system only: the demo) narrows the set to those organizations."""
     _check_actor(actor)
+    if only is not None and actor is not None:
+        raise DomainError("只有系统可以指定参检名单")
     errors: list[dict[str, str]] = []
     authority = _text(data.get("authority"))
     if not authority:
@@ -235,7 +243,10 @@ def open_year(data: Mapping[str, Any], *, actor: User | None) -> InspectionPlan:
         require_certificate=bool(data.get("require_certificate", True)),
         grounds=grounds, opened_by=actor,
     )  # fmt: skip
-    orgs = list(_must_file(plan, region).only("pk"))
+    candidates = _must_file(plan, region)
+    if only is not None:
+        candidates = candidates.filter(pk__in=[so.pk for so in only])
+    orgs = list(candidates.only("pk"))
     previous = set(
         AnnualReport.objects.filter(
             social_org__in=orgs, year=year - 1, conclusion__in=NEEDS_RECTIFICATION

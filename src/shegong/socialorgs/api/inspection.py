@@ -125,6 +125,7 @@ class ReportFilter(Schema):
     late: str = ""
     worklist: str = ""
     done: str = ""
+    required: str = ""
     audit: str = ""
     q: str = ""
     sort: str = ""

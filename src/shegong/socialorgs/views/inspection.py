@@ -49,7 +49,7 @@ from ..models import (
 from .records import _regions
 
 PAGE_SIZE = 20
-EXTRA_PARAMS = ("done", "audit", "sort")
+EXTRA_PARAMS = ("done", "required", "audit", "sort")
 EXPORT_COLUMNS = [
     excel.Column("名称", 36), excel.Column("统一社会信用代码", 22), excel.Column("类型", 14),
     excel.Column("区划", 14), excel.Column("年度", 8), excel.Column("办理状态", 14),
