@@ -234,6 +234,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         for name in ("inspection_file", "portal_file", "portal_file_remove")
     },
     "socialorgs:inspection_require": lambda o: {"pk": o["inspection_plan_b"].pk},
+    "socialorgs:link_account": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:unlink_account": lambda o: {"pk": o["social_org_b"].pk, "account": 1},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

@@ -229,6 +229,7 @@ def open_year(
     elif actor is not None and not Region.objects.visible_to(actor).filter(pk=region.pk).exists():
         errors.append({"field": "region", "message": "所选区划不在您的工作范围内"})
     InvalidInput.raise_if_any(errors)
+    assert region is not None  # refused above otherwise
     supervisor_due = supervisor_due or date(year + 1, 3, 31)
     registrar_due = registrar_due or date(year + 1, 5, 31)
     if supervisor_due > registrar_due:

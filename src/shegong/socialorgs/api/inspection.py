@@ -143,22 +143,22 @@ class ReportIn(Schema):
 
 
 class SupervisorIn(Schema):
-    passed: bool
+    passed: bool = False
     note: str = ""
 
 
 class VerifyIn(Schema):
-    verified_on: str
-    findings: str
+    verified_on: str = ""
+    findings: str = ""
     verified_by: str = ""
 
 
 class ReturnIn(Schema):
-    reasons: str
+    reasons: str = ""
 
 
 class ConcludeIn(Schema):
-    conclusion: str
+    conclusion: str = ""
     grounds: list[str] = []
     note: str = ""
 
@@ -374,10 +374,16 @@ def save(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
     summary="上传年检材料",
     operation_id="socialorgs_portal_inspection_files",
 )
-def upload(request: HttpRequest, pk: int, kind: Form[str], files: File[list[UploadedFile]]) -> Any:
+def upload(
+    request: HttpRequest,
+    pk: int,
+    kind: Form[str] = "",
+    files: File[list[UploadedFile] | None] = None,
+) -> Any:
     """上传材料（kind: form 报告书扫描件、financial 财务报告、audit 审计报告、certificate 登记证书
     副本、rectification 整改报告、other）；PDF、图片或 Office 文档，按内容检查。"""
-    actions.add_attachments(_own(request.auth, pk), kind, files, actor=request.auth)
+    report = _own(request.auth, pk)  # another organization's: 404 before the input checks
+    actions.add_attachments(report, kind, files or [], actor=request.auth)
     return _own(request.auth, pk)
 
 
