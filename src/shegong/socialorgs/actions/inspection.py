@@ -96,7 +96,7 @@ def _now(at: datetime | None) -> datetime:
 
 def _lock(report: AnnualReport) -> AnnualReport:
     return (
-        AnnualReport.objects.select_for_update()
+        AnnualReport.objects.select_for_update(of=("self",))
         .select_related("social_org__organization", "plan")
         .get(pk=report.pk)
     )
