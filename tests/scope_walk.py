@@ -212,6 +212,30 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:edit": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:status": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:charter": lambda o: {"pk": o["social_org_b"].pk},
+    # socialorgs §3: the annual inspection (staff pages and the organization portal's)
+    **{
+        f"socialorgs:{name}": lambda o: {"pk": o["annual_report_b"].pk}
+        for name in (
+            "inspection",
+            "inspection_supervisor",
+            "inspection_verify",
+            "inspection_return",
+            "inspection_conclude",
+            "portal_report",
+            "portal_upload",
+            "portal_submit",
+        )
+    },
+    **{
+        f"socialorgs:{name}": lambda o: {
+            "pk": o["annual_report_b"].pk,
+            "attachment": o["report_file_b"].pk,
+        }
+        for name in ("inspection_file", "portal_file", "portal_file_remove")
+    },
+    "socialorgs:inspection_require": lambda o: {"pk": o["inspection_plan_b"].pk},
+    "socialorgs:link_account": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:unlink_account": lambda o: {"pk": o["social_org_b"].pk, "account": 1},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -283,6 +307,19 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # socialorgs API
     "/api/v1/socialorgs/{pk}": lambda o: {"pk": o["social_org_b"].pk},
     "/api/v1/socialorgs/{pk}/status": lambda o: {"pk": o["social_org_b"].pk},
+    **{
+        path: lambda o: {"pk": o["annual_report_b"].pk}
+        for path in (
+            "/api/v1/socialorgs/inspections/{pk}",
+            "/api/v1/socialorgs/inspections/{pk}/supervisor",
+            "/api/v1/socialorgs/inspections/{pk}/verify",
+            "/api/v1/socialorgs/inspections/{pk}/return",
+            "/api/v1/socialorgs/inspections/{pk}/conclude",
+            "/api/v1/socialorgs/portal/inspections/{pk}",
+            "/api/v1/socialorgs/portal/inspections/{pk}/files",
+            "/api/v1/socialorgs/portal/inspections/{pk}/submit",
+        )
+    },
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff

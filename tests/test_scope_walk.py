@@ -41,6 +41,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_station_objects(district),
         **_volunteer_objects(district),
         "social_org_b": _social_org_b(district),
+        **_inspection_objects(district),  # after social_org_b: its annual report
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -203,6 +204,26 @@ def _social_org_b(district):
         },
         actor=None,
     )  # fmt: skip
+
+
+def _inspection_objects(district):
+    """Street B's inspection year, its organization's annual report and an attachment."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from shegong.socialorgs.actions import inspection
+    from shegong.socialorgs.models import SocialOrg
+
+    so = SocialOrg.objects.get(registration_number="西城社组民证字第1号")
+    plan = inspection.open_year(
+        {"authority": so.registration_authority, "region": district["street_b"].code,
+         "year": timezone.localdate().year - 1},
+        actor=None,
+    )  # fmt: skip
+    report = plan.reports.get(social_org=so)
+    pdf = SimpleUploadedFile("西城社组财务报告.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+    attachment = inspection.add_attachments(report, "financial", [pdf], actor=None)[0]
+    return {"inspection_plan_b": plan, "annual_report_b": report, "report_file_b": attachment}
 
 
 def _volunteer_objects(district):

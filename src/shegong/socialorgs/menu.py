@@ -9,10 +9,12 @@ VIEW = Perm.SOCIALORGS_VIEW
 ENTRIES = [
     MenuEntry(*GROUP, "登记管理工作台", "socialorgs:workbench", "kanban", order=0, perm=VIEW),
     MenuEntry(*GROUP, "社会组织登记", "socialorgs:list", "building", order=1, perm=VIEW),
+    MenuEntry(*GROUP, "年检年报", "socialorgs:inspections", "clipboard-check", order=3, perm=VIEW),
     MenuEntry("本组织", 54, "本组织", "socialorgs:portal", "house-door", perm=Perm.ORG_PORTAL),
 ]
 
 # The pages the audit trail links its entries' objects to.
 OBJECT_PAGES = [
     ObjectPage("socialorgs.socialorg", "socialorgs:detail"),
+    ObjectPage("socialorgs.annualreport", "socialorgs:inspection"),
 ]

@@ -3,4 +3,7 @@ panels (``workbench``); ``apps.ready`` imports this module. Each part adds one i
 
 from __future__ import annotations
 
-from . import workbench  # noqa: F401  (the registries the parts below fill)
+from . import (
+    inspections,  # noqa: F401  (§3 annual inspection)
+    workbench,  # noqa: F401  (the registries the parts below fill)
+)

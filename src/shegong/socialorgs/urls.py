@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from .views import public, records, workbench
+from .views import inspection, inspection_portal, public, records, workbench
 
 app_name = "socialorgs"
 
@@ -24,8 +24,51 @@ urlpatterns = [
     ),
     path("workbench/", workbench.workbench, name="workbench"),
     path("portal/", workbench.portal, name="portal"),
+    # --- §3 annual inspection (inspection) ---
+    path("inspections/", inspection.report_list, name="inspections"),
+    path("inspections/export/", inspection.export, name="inspections_export"),
+    path("inspections/rate/", inspection.rate, name="inspection_rate"),
+    path("inspections/years/", inspection.plans, name="inspection_plans"),
+    path("inspections/years/open/", inspection.open_plan, name="inspection_open"),
+    path("inspections/years/<int:pk>/add/", inspection.require_org, name="inspection_require"),
+    path("inspections/<int:pk>/", inspection.report_detail, name="inspection"),
+    path("inspections/<int:pk>/supervisor/", inspection.supervisor, name="inspection_supervisor"),
+    path("inspections/<int:pk>/verify/", inspection.verify, name="inspection_verify"),
+    path("inspections/<int:pk>/return/", inspection.return_report, name="inspection_return"),
+    path("inspections/<int:pk>/conclude/", inspection.conclude, name="inspection_conclude"),
+    path(
+        "inspections/<int:pk>/files/<int:attachment>/",
+        inspection.attachment,
+        name="inspection_file",
+    ),
+    path("portal/inspection/", inspection_portal.reports, name="portal_inspection"),
+    path("portal/inspection/<int:pk>/", inspection_portal.report, name="portal_report"),
+    path("portal/inspection/<int:pk>/upload/", inspection_portal.upload, name="portal_upload"),
+    path("portal/inspection/<int:pk>/submit/", inspection_portal.submit, name="portal_submit"),
+    path(
+        "portal/inspection/<int:pk>/files/<int:attachment>/",
+        inspection_portal.attachment,
+        name="portal_file",
+    ),
+    path(
+        "portal/inspection/<int:pk>/files/<int:attachment>/remove/",
+        inspection_portal.remove,
+        name="portal_file_remove",
+    ),
+    # --- end inspection ---
 ]
 
 public_patterns = [
     path("socialorgs/", public.index, name="index"),
+    # --- §3 annual inspection (inspection) ---
+    path(
+        "socialorgs/inspections/",
+        inspection.public_latest,
+        name="inspection_results_latest",
+    ),
+    path(
+        "socialorgs/inspections/<int:year>/",
+        inspection.public_results,
+        name="inspection_results",
+    ),
 ]

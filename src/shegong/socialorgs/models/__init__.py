@@ -14,6 +14,14 @@ from .common import (
     OrgAccount,
     ReportState,
 )
+from .inspection import (
+    Cutoff,
+    Ground,
+    InspectionPlan,
+    MaterialKind,
+    PartyOrg,
+    ReportAttachment,
+)
 from .records import CharterVersion, SocialOrg, add_years
 
 __all__ = [
@@ -22,8 +30,14 @@ __all__ = [
     "AnnualReport",
     "AttachmentBase",
     "CharterVersion",
+    "Cutoff",
+    "Ground",
     "InspectionConclusion",
+    "InspectionPlan",
+    "MaterialKind",
     "OrgAccount",
+    "PartyOrg",
+    "ReportAttachment",
     "ReportState",
     "SocialOrg",
     "add_years",

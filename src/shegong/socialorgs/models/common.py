@@ -169,6 +169,40 @@ class AnnualReport(models.Model):
     concluded_at = models.DateTimeField("结论时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    # --- the inspection part (§3): the plan, the 报告书 form, the reviews ---------------------
+    plan = models.ForeignKey(
+        "socialorgs.InspectionPlan",
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name="年检年度",
+        null=True,
+        blank=True,
+    )
+    needs_rectification = models.BooleanField("须提交整改报告", default=False)
+    activities = models.TextField("年度业务活动情况", blank=True)
+    income = models.DecimalField("本年收入（元）", max_digits=14, decimal_places=2, null=True)
+    expenditure = models.DecimalField("本年支出（元）", max_digits=14, decimal_places=2, null=True)
+    charitable_spending = models.DecimalField(
+        "公益慈善活动支出（元）", max_digits=14, decimal_places=2, null=True
+    )
+    management_cost = models.DecimalField(
+        "管理费用（元）", max_digits=14, decimal_places=2, null=True
+    )
+    net_assets = models.DecimalField("年末净资产（元）", max_digits=14, decimal_places=2, null=True)
+    staff_count = models.PositiveIntegerField("专职工作人员（人）", null=True)
+    party_org = models.CharField("党组织建设情况", max_length=20, blank=True)
+    supervisor_result = models.CharField("初审结果", max_length=10, blank=True)
+    supervisor_note = models.TextField("初审意见", blank=True)
+    supervisor_at = models.DateTimeField("初审时间", null=True, blank=True)
+    supervisor_by = models.CharField("初审人", max_length=100, blank=True)
+    supervisor_on_paper = models.BooleanField("纸质初审代录", default=False)
+    verified_on = models.DateField("线下核验日期", null=True, blank=True)
+    verified_by = models.CharField("核验人", max_length=100, blank=True)
+    findings = models.TextField("核验情况", blank=True)
+    grounds = models.JSONField("结论依据", default=list, blank=True)
+    conclusion_note = models.TextField("结论说明", blank=True)
+    corrections = models.TextField("退回修改意见", blank=True)
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope_field = "social_org__organization__region"
@@ -180,7 +214,10 @@ class AnnualReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["social_org", "year"], name="annual_report_once_a_year")
         ]
-        indexes = [models.Index(fields=["year", "conclusion"])]
+        indexes = [
+            models.Index(fields=["year", "conclusion"]),
+            models.Index(fields=["state", "submitted_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.social_org} {self.year}年度"
