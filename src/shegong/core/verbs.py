@@ -168,6 +168,7 @@ class Verb(IntEnum):
     ORG_ACCOUNT_LINKED = 505
     ORG_ACCOUNT_UNLINKED = 506
     ANNOUNCEMENT_PUBLISHED = 507
+    SOCIAL_ORG_STATS_EXPORTED = 598
     # 180–199 system
     AUDIT_PURGED = 180
     DEMO_LOADED = 181
@@ -324,6 +325,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.SOCIAL_ORG_STATUS_CHANGED: "变更社会组织状态",
     Verb.CHARTER_VERSION_ADDED: "登记章程版本",
     Verb.SOCIAL_ORGS_EXPORTED: "导出社会组织",
+    Verb.SOCIAL_ORG_STATS_EXPORTED: "导出社会组织统计",
     Verb.ORG_ACCOUNT_LINKED: "绑定社会组织账号",
     Verb.ORG_ACCOUNT_UNLINKED: "解绑社会组织账号",
     Verb.ANNOUNCEMENT_PUBLISHED: "发布社会组织公告",

@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from .views import public, records, workbench
+from .views import public, records, stats, workbench
 
 app_name = "socialorgs"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     ),
     path("workbench/", workbench.workbench, name="workbench"),
     path("portal/", workbench.portal, name="portal"),
+    # stats: §8 statistics (the registered indicators, charts, Excel export)
+    path("stats/", stats.stats_page, name="stats"),
+    path("stats/export/", stats.stats_export, name="stats_export"),
 ]
 
 public_patterns = [
