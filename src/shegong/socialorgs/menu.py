@@ -2,6 +2,7 @@
 
 from shegong.core.perms import Perm
 from shegong.core.registry import MenuEntry, ObjectPage
+from shegong.ledger.choices import OWNED_ELSEWHERE_PAGE
 
 GROUP = ("社会组织", 55)
 VIEW = Perm.SOCIALORGS_VIEW
@@ -16,4 +17,6 @@ ENTRIES = [
 # The pages the audit trail links its entries' objects to.
 OBJECT_PAGES = [
     ObjectPage("socialorgs.socialorg", "socialorgs:detail"),
+    # The ledger's page of a social organization links to its record here (by the ledger pk).
+    ObjectPage(OWNED_ELSEWHERE_PAGE, "socialorgs:by_organization"),
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     # stats: §8 statistics (the registered indicators, charts, Excel export)
     path("stats/", stats.stats_page, name="stats"),
     path("stats/export/", stats.stats_export, name="stats_export"),
+    path("organization/<int:org_pk>/", records.by_organization, name="by_organization"),
 ]
 
 public_patterns = [
