@@ -35,7 +35,6 @@ from ..actions.party import (
     update_party_org,
 )
 from ..actions.records import (
-    check_kept_here,
     create_organization,
     create_person,
     end_employment,
@@ -290,7 +289,9 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
     org = queries.access_organization(request.user, pk)
     require_perm(request.user, Perm.LEDGER_MANAGE)
-    check_kept_here(org)  # a social organization: its registrar's record, not the ledger's
+    if org.kind in OWNED_ELSEWHERE:  # a social organization: its registrar's record
+        context = _org_context(request, org)
+        return render(request, "ledger/organization_detail.html", context, status=409)
     return _save_organization(request, org)
 
 
