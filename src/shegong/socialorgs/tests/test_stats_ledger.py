@@ -102,3 +102,18 @@ def test_a_review_task_cannot_change_a_social_org(social_org, street_a_staff, di
     task.refresh_from_db()
     assert task.done_at is None
     assert not AuditEvent.objects.filter(verb=Verb.REVIEW_TASK_COMPLETED).exists()
+
+
+def test_an_import_cannot_change_a_social_org(tmp_path, social_org, district):
+    from shegong.ledger.actions.imports import import_file
+    from shegong.ledger.tests.test_import_files import ORG_HEADER, write_xlsx
+
+    org = social_org.organization
+    header = ORG_HEADER[:4]  # type, name, credit code, region
+    same = [header, ["社会组织", org.name, org.credit_code, org.region_id]]
+    unchanged = import_file("organizations", write_xlsx(tmp_path / "a.xlsx", same), actor=None)
+    assert unchanged.errors == [] and unchanged.unchanged == 1  # a round trip still passes
+    renamed = [header, ["社会组织", "改名协会", org.credit_code, org.region_id]]
+    refused = import_file("organizations", write_xlsx(tmp_path / "b.xlsx", renamed), actor=None)
+    assert REFUSED in refused.errors[0]["message"] and refused.errors[0]["row"] == 2
+    assert Organization.objects.get(pk=org.pk).name == "东关书法家协会"
