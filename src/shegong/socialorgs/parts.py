@@ -3,5 +3,7 @@ panels (``workbench``); ``apps.ready`` imports this module. Each part adds one i
 
 from __future__ import annotations
 
-from . import workbench  # noqa: F401  (the registries the parts below fill)
-from . import stats  # noqa: F401  (登记概况: the record's own indicators)
+from . import (
+    stats,  # noqa: F401  (登记概况: the record's own indicators)
+    workbench,  # noqa: F401  (the registries the parts below fill)
+)

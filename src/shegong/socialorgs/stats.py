@@ -77,48 +77,66 @@ def _record_indicator(
 NORMAL = SocialOrgStatus.NORMAL.value
 RECORD_INDICATORS = [
     _record_indicator(
-        "normal", "正常状态的社会组织（当前）", _ListFigure({"status": NORMAL}), 10,
+        "normal",
+        "正常状态的社会组织（当前）",
+        _ListFigure({"status": NORMAL}),
+        10,
         "范围内登记状态为“正常”的社会组织数，统计时点为当前（不随所选年度变化）。",
         featured=True,
     ),
     *[
         _record_indicator(
-            f"normal_{kind.value}", f"其中：{kind.label}", _ListFigure(
-                {"status": NORMAL, "org_type": kind.value}
-            ), 11 + i,
+            f"normal_{kind.value}",
+            f"其中：{kind.label}",
+            _ListFigure({"status": NORMAL, "org_type": kind.value}),
+            11 + i,
             f"范围内类型为“{kind.label}”、登记状态为“正常”的社会组织数，统计时点为当前。",
-        )  # fmt: skip
+        )
         for i, kind in enumerate(SocialOrgType)
     ],
     _record_indicator(
-        "suspended", "限期停止活动（当前）",
-        _ListFigure({"status": SocialOrgStatus.SUSPENDED.value}), 15,
+        "suspended",
+        "限期停止活动（当前）",
+        _ListFigure({"status": SocialOrgStatus.SUSPENDED.value}),
+        15,
         "范围内登记状态为“限期停止活动”的社会组织数，统计时点为当前。",
     ),
     _record_indicator(
-        "preparing", "筹备中（当前）", _ListFigure({"status": SocialOrgStatus.PREPARING.value}),
-        16, "范围内登记状态为“筹备”的社会组织数，统计时点为当前。",
+        "preparing",
+        "筹备中（当前）",
+        _ListFigure({"status": SocialOrgStatus.PREPARING.value}),
+        16,
+        "范围内登记状态为“筹备”的社会组织数，统计时点为当前。",
     ),
     _record_indicator(
-        "registered", "本年度新登记", _ListFigure({}, yearly="registered_year"), 20,
+        "registered",
+        "本年度新登记",
+        _ListFigure({}, yearly="registered_year"),
+        20,
         "登记日期在所选年度（1月1日至12月31日）内的社会组织数，不论其现在的状态。",
         featured=True,
     ),
     _record_indicator(
-        "deregistered", "本年度注销登记",
-        _ListFigure({"status": SocialOrgStatus.DEREGISTERED.value}, yearly="closed_year"), 21,
+        "deregistered",
+        "本年度注销登记",
+        _ListFigure({"status": SocialOrgStatus.DEREGISTERED.value}, yearly="closed_year"),
+        21,
         "现登记状态为“注销”、且注销生效日期在所选年度内的社会组织数。",
         featured=True,
     ),
     _record_indicator(
-        "cancelled", "本年度撤销登记",
-        _ListFigure({"status": SocialOrgStatus.CANCELLED.value}, yearly="closed_year"), 22,
+        "cancelled",
+        "本年度撤销登记",
+        _ListFigure({"status": SocialOrgStatus.CANCELLED.value}, yearly="closed_year"),
+        22,
         "现登记状态为“撤销”、且撤销生效日期在所选年度内的社会组织数（其后已注销的计入注销）。",
         featured=True,
     ),
     _record_indicator(
-        "revoked", "本年度吊销登记证书",
-        _ListFigure({"status": SocialOrgStatus.REVOKED.value}, yearly="closed_year"), 23,
+        "revoked",
+        "本年度吊销登记证书",
+        _ListFigure({"status": SocialOrgStatus.REVOKED.value}, yearly="closed_year"),
+        23,
         "现登记状态为“吊销”、且吊销生效日期在所选年度内的社会组织数（其后已注销的计入注销）。",
     ),
 ]
@@ -177,7 +195,7 @@ def figures(
 
 
 def rate_text(row: dict[str, Any]) -> str:
-    """"89 / 99 = 89.9%" (or "0 / 0" when nobody was due)."""
+    """ "89 / 99 = 89.9%" (or "0 / 0" when nobody was due)."""
     n, d, rate = row["numerator"], row["denominator"], row["rate"]
     return f"{n} / {d} = {rate}%" if rate is not None else f"{n} / {d}"
 
@@ -191,7 +209,9 @@ def charts(user: Any, year: int, region: str = "") -> dict[str, Any]:
     ending with ``year``."""
     every = queries.filtered(user, region=region).order_by()
     existing = every.exclude(status__in=CLOSED_STATUSES)
-    by_type = dict(existing.values_list("org_type").annotate(n=Count("id")).values_list("org_type", "n"))
+    by_type = dict(
+        existing.values_list("org_type").annotate(n=Count("id")).values_list("org_type", "n")
+    )
     by_status = dict(every.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     streets = dict(
         existing.annotate(street=Substr("organization__region_id", 1, STREET_CODE_LENGTH))
@@ -216,10 +236,7 @@ def charts(user: Any, year: int, region: str = "") -> dict[str, Any]:
         .values_list("y", "n")
     )
     return {
-        "by_type": [
-            {"label": t.label, "n": by_type.get(t.value, 0)}
-            for t in SocialOrgType
-        ],
+        "by_type": [{"label": t.label, "n": by_type.get(t.value, 0)} for t in SocialOrgType],
         "by_status": [
             {
                 "label": s.label,
@@ -229,8 +246,7 @@ def charts(user: Any, year: int, region: str = "") -> dict[str, Any]:
             for s in SocialOrgStatus
         ],
         "by_street": [
-            {"label": names.get(code, code), "n": n}
-            for code, n in sorted(streets.items())
+            {"label": names.get(code, code), "n": n} for code, n in sorted(streets.items())
         ],
         "by_year": [
             {
@@ -248,7 +264,10 @@ def charts(user: Any, year: int, region: str = "") -> dict[str, Any]:
 def chart_data(tables: dict[str, Any]) -> dict[str, Any]:
     """What the page's script draws (``json_script``): labels and counts only."""
     return {
-        name: {"labels": [r["label"] for r in tables[name]], "counts": [r["n"] for r in tables[name]]}
+        name: {
+            "labels": [r["label"] for r in tables[name]],
+            "counts": [r["n"] for r in tables[name]],
+        }
         for name in ("by_type", "by_status", "by_street")
     } | {
         "by_year": {

@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('socialorgs', '0002_common'),
+        ("socialorgs", "0002_common"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='socialorg',
-            name='closed_on',
-            field=models.DateField(blank=True, db_index=True, null=True, verbose_name='撤销/吊销/注销日期'),
+            model_name="socialorg",
+            name="closed_on",
+            field=models.DateField(
+                blank=True, db_index=True, null=True, verbose_name="撤销/吊销/注销日期"
+            ),
         ),
         migrations.AlterField(
-            model_name='socialorg',
-            name='registered_on',
-            field=models.DateField(db_index=True, verbose_name='登记日期'),
+            model_name="socialorg",
+            name="registered_on",
+            field=models.DateField(db_index=True, verbose_name="登记日期"),
         ),
     ]

@@ -60,9 +60,7 @@ def test_the_api_refuses_with_409(client, social_org, street_a_staff):
     client.force_login(street_a_staff)
     org = social_org.organization
     url = f"/api/v1/ledger/organizations/{org.pk}"
-    response = client.generic(
-        "PUT", url, json.dumps(_record(org, name="改名")), "application/json"
-    )
+    response = client.generic("PUT", url, json.dumps(_record(org, name="改名")), "application/json")
     assert response.status_code == 409 and REFUSED in response.json()["detail"]
     assert client.get(url).json()["name"] == "东关书法家协会"  # still read
 

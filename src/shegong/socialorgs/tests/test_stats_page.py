@@ -114,9 +114,12 @@ def test_every_figure_equals_its_list(client, registrar, county, district):
 def test_region_narrows_and_other_parts_show_a_dash(client, registrar, county, district):
     indicators.add(
         Indicator(
-            key="test.rate", label="测试比率", section="inspection",
-            value=lambda user, year: (89, 99), definition="测试口径",
-        )  # fmt: skip
+            key="test.rate",
+            label="测试比率",
+            section="inspection",
+            value=lambda user, year: (89, 99),
+            definition="测试口径",
+        )
     )
     try:
         client.force_login(registrar)
@@ -142,7 +145,9 @@ def test_scope_bad_input_and_charts(client, registrar_b, registrar, county, dist
     client.force_login(registrar)
     tables = stats.charts(registrar, 2024)
     assert {r["label"]: r["n"] for r in tables["by_type"]} == {
-        "社会团体": 1, "社会服务机构（民办非企业单位）": 2, "基金会": 0,
+        "社会团体": 1,
+        "社会服务机构（民办非企业单位）": 2,
+        "基金会": 0,
     }  # fmt: skip  (existing: c, b, e)
     assert sum(r["n"] for r in tables["by_status"]) == 7
     assert [(r["year"], r["registered"], r["closed"]) for r in tables["by_year"]] == [

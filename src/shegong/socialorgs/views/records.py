@@ -185,7 +185,9 @@ def by_organization(request: HttpRequest, org_pk: int) -> HttpResponse:
     org = Organization.objects.visible_to(user).filter(pk=org_pk).first()
     if org is None:
         raise NotFound(queries.NOT_FOUND)
-    return redirect(reverse("socialorgs:list") + "?" + urlencode({"q": org.credit_code or org.name}))
+    return redirect(
+        reverse("socialorgs:list") + "?" + urlencode({"q": org.credit_code or org.name})
+    )
 
 
 def _render_form(

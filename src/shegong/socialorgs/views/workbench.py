@@ -13,9 +13,9 @@ from django.views.decorators.http import require_safe
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_phone
 
+from .. import stats
 from ..models import SocialOrg
 from ..portal import portal_org
-from .. import stats
 from ..workbench import SECTIONS, detail_panels, portal_sections, public_pages, worklists
 
 
