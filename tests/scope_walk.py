@@ -236,6 +236,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:inspection_require": lambda o: {"pk": o["inspection_plan_b"].pk},
     "socialorgs:link_account": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:unlink_account": lambda o: {"pk": o["social_org_b"].pk, "account": 1},
+    # socialorgs (stats): the ledger row's way to its social organization's record
+    "socialorgs:by_organization": lambda o: {"org_pk": o["social_org_b"].organization_id},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

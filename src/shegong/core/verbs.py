@@ -181,6 +181,7 @@ class Verb(IntEnum):
     ANNUAL_REPORT_CONCLUDED = 534
     ANNUAL_REPORTS_MARKED_ABSENT = 535
     ANNUAL_REPORTS_EXPORTED = 536
+    SOCIAL_ORG_STATS_EXPORTED = 598
     # 180–199 system
     AUDIT_PURGED = 180
     DEMO_LOADED = 181
@@ -337,6 +338,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.SOCIAL_ORG_STATUS_CHANGED: "变更社会组织状态",
     Verb.CHARTER_VERSION_ADDED: "登记章程版本",
     Verb.SOCIAL_ORGS_EXPORTED: "导出社会组织",
+    Verb.SOCIAL_ORG_STATS_EXPORTED: "导出社会组织统计",
     Verb.ORG_ACCOUNT_LINKED: "绑定社会组织账号",
     Verb.ORG_ACCOUNT_UNLINKED: "解绑社会组织账号",
     Verb.ANNOUNCEMENT_PUBLISHED: "发布社会组织公告",

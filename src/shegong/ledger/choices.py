@@ -20,6 +20,19 @@ CONTAINER_KINDS = {OrgKind.BUSINESS_DISTRICT, OrgKind.BUILDING, OrgKind.PARK, Or
 CREDIT_CODE_OPTIONAL = {OrgKind.BUSINESS_DISTRICT, OrgKind.BUILDING, OrgKind.PARK, OrgKind.MARKET}
 
 
+# Kinds whose record is kept by another registry (a social organization by the civil-affairs
+# registrar, app ``socialorgs``): the ledger shows such a row but never edits it. The message
+# names where it is changed; ``OWNED_ELSEWHERE_PAGE`` is the ``ObjectPage`` model key under which
+# the owning app registers the page that opens the row's record (by the ledger row's pk).
+OWNED_ELSEWHERE: dict[str, str] = {
+    "social_org": (
+        "社会组织的登记信息（名称、信用代码、住所、法定代表人、登记状态等）由民政部门在"
+        "“社会组织 → 社会组织登记”中维护，台账不能修改；请到社会组织登记页面办理"
+    ),
+}
+OWNED_ELSEWHERE_PAGE = "ledger.organization.owner"
+
+
 class OrgStatus(models.TextChoices):
     ACTIVE = "active", "在营"
     CLOSED = "closed", "已关停/注销"

@@ -22,6 +22,9 @@ class SocialOrgsConfig(AppConfig):
             registry.ApiRouter(
                 "/socialorgs", "shegong.socialorgs.api.inspection.router", "社会组织", order=52
             ),
+            registry.ApiRouter(
+                "/socialorgs", "shegong.socialorgs.api.stats.router", "社会组织", order=57
+            ),
         )
         registry.demo_loaders.add(
             registry.DemoLoader("socialorgs", "shegong.socialorgs.demo.load", order=80),

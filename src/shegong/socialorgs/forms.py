@@ -13,6 +13,11 @@ from .choices import DEFAULT_TERM_YEARS, Grade, SocialOrgStatus, SocialOrgType
 
 BLANK = [("", "全部")]
 TEXT_AREA = forms.Textarea(attrs={"rows": 2})
+YEAR_ERRORS = {
+    "invalid": "年度应为四位数字，如 2025",
+    "min_value": "年度不能早于1949年",
+    "max_value": "年度不能晚于2100年",
+}
 
 
 class FilterForm(StyledForm):
@@ -25,6 +30,14 @@ class FilterForm(StyledForm):
     )
     region = forms.ChoiceField(label="区划", required=False)
     grade = forms.ChoiceField(label="评估等级", required=False, choices=BLANK + Grade.choices)
+    registered_year = forms.IntegerField(
+        label="登记年度", required=False, min_value=1949, max_value=2100,
+        error_messages=YEAR_ERRORS,
+    )  # fmt: skip
+    closed_year = forms.IntegerField(
+        label="撤销/吊销/注销年度", required=False, min_value=1949, max_value=2100,
+        error_messages=YEAR_ERRORS,
+    )  # fmt: skip
 
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,3 +110,19 @@ class CharterForm(StyledForm):
 
 class AccountForm(StyledForm):
     phone = forms.CharField(label="组织账号手机号", max_length=20)
+
+
+class StatsForm(StyledForm):
+    """The statistics page's year and region (both optional: last year, the whole scope)."""
+
+    year = forms.TypedChoiceField(label="统计年度", coerce=int, required=False)
+    region = forms.ChoiceField(label="区划", required=False)
+
+    def __init__(
+        self, *args: Any, years: list[int], regions: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, f"{y}年") for y in years]
+        self.fields["year"].error_messages["invalid_choice"] = "请选择列表中的统计年度"
+        self.fields["region"].choices = [("", "全部范围"), *regions]
+        self.fields["region"].error_messages["invalid_choice"] = "该区划不在您的工作范围内"

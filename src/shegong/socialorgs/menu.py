@@ -2,6 +2,7 @@
 
 from shegong.core.perms import Perm
 from shegong.core.registry import MenuEntry, ObjectPage
+from shegong.ledger.choices import OWNED_ELSEWHERE_PAGE
 
 GROUP = ("社会组织", 55)
 VIEW = Perm.SOCIALORGS_VIEW
@@ -10,6 +11,7 @@ ENTRIES = [
     MenuEntry(*GROUP, "登记管理工作台", "socialorgs:workbench", "kanban", order=0, perm=VIEW),
     MenuEntry(*GROUP, "社会组织登记", "socialorgs:list", "building", order=1, perm=VIEW),
     MenuEntry(*GROUP, "年检年报", "socialorgs:inspections", "clipboard-check", order=3, perm=VIEW),
+    MenuEntry(*GROUP, "统计分析", "socialorgs:stats", "bar-chart-line", order=90, perm=VIEW),
     MenuEntry("本组织", 54, "本组织", "socialorgs:portal", "house-door", perm=Perm.ORG_PORTAL),
 ]
 
@@ -17,4 +19,6 @@ ENTRIES = [
 OBJECT_PAGES = [
     ObjectPage("socialorgs.socialorg", "socialorgs:detail"),
     ObjectPage("socialorgs.annualreport", "socialorgs:inspection"),
+    # The ledger's page of a social organization links to its record here (by the ledger pk).
+    ObjectPage(OWNED_ELSEWHERE_PAGE, "socialorgs:by_organization"),
 ]

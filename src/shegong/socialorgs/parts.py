@@ -5,5 +5,6 @@ from __future__ import annotations
 
 from . import (
     inspections,  # noqa: F401  (§3 annual inspection)
+    stats,  # noqa: F401  (登记概况: the record's own indicators)
     workbench,  # noqa: F401  (the registries the parts below fill)
 )

@@ -29,10 +29,16 @@ def filtered(
     region: str = "",
     grade: str = "",
     q: str = "",
+    registered_year: int | str | None = None,
+    closed_year: int | str | None = None,
 ) -> QuerySet[SocialOrg]:
     """The registrar's list with its filters (type, status, region subtree, grade, a search
-    by name or credit code)."""
+    by name or credit code, the year of registration, the year of 撤销/吊销/注销)."""
     qs = social_orgs(user)
+    if registered_year:
+        qs = qs.filter(registered_on__year=int(registered_year))
+    if closed_year:
+        qs = qs.filter(closed_on__year=int(closed_year))
     if org_type:
         qs = qs.filter(org_type=org_type)
     if status:

@@ -3,7 +3,7 @@ action (``actions.records.clean``) gives the one set of Chinese messages for pag
 
 from datetime import date
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class SocialOrgIn(Schema):
@@ -43,6 +43,10 @@ class SocialOrgFilter(Schema):
     region: str = ""
     grade: str = ""
     q: str = ""
+    registered_year: int | None = Field(None, ge=1949, le=2100, description="登记年度")
+    closed_year: int | None = Field(
+        None, ge=1949, le=2100, description="撤销、吊销或注销的年度（最近一次进入该状态）"
+    )
 
 
 class SocialOrgOut(Schema):

@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from .views import inspection, inspection_portal, public, records, workbench
+from .views import inspection, inspection_portal, public, records, stats, workbench
 
 app_name = "socialorgs"
 
@@ -56,6 +56,10 @@ urlpatterns = [
         name="portal_file_remove",
     ),
     # --- end inspection ---
+    # stats: §8 statistics (the registered indicators, charts, Excel export)
+    path("stats/", stats.stats_page, name="stats"),
+    path("stats/export/", stats.stats_export, name="stats_export"),
+    path("organization/<int:org_pk>/", records.by_organization, name="by_organization"),
 ]
 
 public_patterns = [

@@ -19,8 +19,9 @@ from typing import Any
 
 from shegong.core.registry import Registry, Todo
 
-# The workbench's sections, in order (a worklist names one of these keys).
+# The workbench's sections, in order (a worklist or an indicator names one of these keys).
 SECTIONS: dict[str, str] = {
+    "records": "登记概况",
     "events": "登记事项办理",
     "inspection": "年检年报",
     "credit": "信用名录",
@@ -87,19 +88,29 @@ detail_panels: Registry[DetailPanel] = Registry("socialorgs.detail_panels")
 @dataclass(frozen=True)
 class Indicator:
     """A figure of the registrar's year on the statistics page (``/socialorgs/stats/``): ``value(
-    user, year)`` counted in the user's scope for ``year`` (a number, a rate in percent with its
-    ``numerator``/``denominator`` as ``(n, d)``, or None when it does not apply). ``url(year)``
-    is the list whose total equals the figure (the numbers walk follows it). ``definition`` is
-    the sentence of docs/metrics.md (numerator, denominator, period)."""
+    user, year)`` counted in the user's scope for ``year``: a count, a rate as its ``(numerator,
+    denominator)`` (the page shows "89 / 99 = 89.9%"), or None when it does not apply.
+    ``url(year)`` is the list whose total equals the count — for a rate, the numerator's list —
+    and ``denominator_url(year)`` the denominator's (the numbers walk follows both).
+    ``definition`` is the sentence of docs/metrics.md (numerator, denominator, period).
+
+    ``regional``: the figure can be narrowed to a region of the user's scope (the page's
+    区划 filter); then ``value(user, year, region)``, ``url(year, region)`` and
+    ``denominator_url(year, region)`` take the region's code ("" = the whole scope). A figure
+    that is not regional shows "—" while a region is chosen. ``featured`` puts it in the row of
+    key figures at the top of the registrar's workbench."""
 
     key: str
     label: str
     section: str
-    value: Callable[[Any, int], int | float | tuple[int, int] | None]
+    value: Callable[..., int | tuple[int, int] | None]
     unit: str = "家"
     order: int = 0
     definition: str = ""
-    url: Callable[[int], str] | None = field(default=None, compare=False)
+    url: Callable[..., str] | None = field(default=None, compare=False)
+    denominator_url: Callable[..., str] | None = field(default=None, compare=False)
+    regional: bool = False
+    featured: bool = False
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,14 @@ from shegong.core.pii import blind_index, id_facts
 from shegong.core.scope import scope_prefix
 from shegong.regions.models import Region
 
-from ..choices import CONTAINER_KINDS, CREDIT_CODE_OPTIONAL, CoverageMode, OrgKind, PartyOrgType
+from ..choices import (
+    CONTAINER_KINDS,
+    CREDIT_CODE_OPTIONAL,
+    OWNED_ELSEWHERE,
+    CoverageMode,
+    OrgKind,
+    PartyOrgType,
+)
 from ..excel import (
     COVERAGE,
     IMPORTABLE,
@@ -548,10 +555,14 @@ def _write_organizations(
         update["region_id"] = values["region_id"]
         if container_id != "keep":
             update["container_id"] = container_id
-        old_status, old_region = org.status, org.region_id
+        old_status, old_region, old_kind = org.status, org.region_id, org.kind
         diff = _changes(org, update)
         if not diff:
             imp.result.unchanged += 1
+            continue
+        kept_elsewhere = OWNED_ELSEWHERE.get(old_kind) or OWNED_ELSEWHERE.get(org.kind)
+        if kept_elsewhere:  # a social organization: changed only by its registrar
+            imp.error(plan.number, "kind" if old_kind != org.kind else "name", kept_elsewhere)
             continue
         imp.result.updated += 1
         org.updated_at = imp.now

@@ -22,6 +22,7 @@ from ..choices import (
     CONTAINER_KINDS,
     CREDIT_CODE_OPTIONAL,
     JOINT_BRANCH_MAX_UNITS,
+    OWNED_ELSEWHERE,
     CoverageMode,
     OrgKind,
 )
@@ -31,6 +32,7 @@ from ..schemas import CoverageIn, OrganizationIn, PersonIn
 __all__ = [
     "amend_organization",
     "change_organization",
+    "check_kept_here",
     "check_ledger_region",
     "coverage_problem",
     "create_organization",
@@ -71,6 +73,15 @@ def check_ledger_region(actor: User | None, code: str, *, field: str = "region")
     if region.level not in LEDGER_LEVELS:
         raise InvalidInput.field(field, "台账须登记到街道、社区或网格")
     return region
+
+
+def check_kept_here(org: Organization | None, data: OrganizationIn | None = None) -> None:
+    """Refuse to change a row another registry keeps (a social organization: its registrar's
+    record, with the 51/52/53 credit-code rule and its history), or to turn a row into one."""
+    if org is not None and org.kind in OWNED_ELSEWHERE:
+        raise DomainError(OWNED_ELSEWHERE[org.kind])
+    if data is not None and data.kind in OWNED_ELSEWHERE:
+        raise InvalidInput.field("kind", OWNED_ELSEWHERE[data.kind])
 
 
 def organization_errors(data: OrganizationIn, *, existing: Organization | None = None) -> list:
@@ -196,6 +207,7 @@ def change_organization(
     if actor is not None:
         require_perm(actor, Perm.LEDGER_MANAGE)
     org = Organization.objects.select_for_update().get(pk=org.pk)
+    check_kept_here(org, data)
     region = check_ledger_region(actor, data.region)
     errors = organization_errors(data, existing=org)
     if errors:

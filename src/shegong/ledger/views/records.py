@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from shegong.core import registry
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
@@ -42,7 +43,16 @@ from ..actions.records import (
     update_organization,
     update_person,
 )
-from ..choices import CONTAINER_KINDS, CoverageMode, Industry, OrgKind, OrgStatus, PartyOrgType
+from ..choices import (
+    CONTAINER_KINDS,
+    OWNED_ELSEWHERE,
+    OWNED_ELSEWHERE_PAGE,
+    CoverageMode,
+    Industry,
+    OrgKind,
+    OrgStatus,
+    PartyOrgType,
+)
 from ..forms.records import (
     ConvertForm,
     CoverageForm,
@@ -213,6 +223,8 @@ def _org_context(request: HttpRequest, org: Organization, **extra: Any) -> dict[
         else None,
         "history": history(user, org),
         "can_manage": user.has_perm_in_scope(Perm.LEDGER_MANAGE),
+        "kept_elsewhere": OWNED_ELSEWHERE.get(org.kind, ""),
+        "owner_url": _owner_url(org),
         "employment_form": EmploymentForm(prefix="job"),
         "coverage_form": CoverageForm(
             user=user,
@@ -233,6 +245,15 @@ def _org_context(request: HttpRequest, org: Organization, **extra: Any) -> dict[
     except ImportError:
         context["completeness"] = None
     return context
+
+
+def _owner_url(org: Organization) -> str:
+    """The page of the registry that keeps this row (a social organization's record), as the
+    owning app registered it (``ObjectPage`` under ``OWNED_ELSEWHERE_PAGE``), or ""."""
+    if org.kind not in OWNED_ELSEWHERE:
+        return ""
+    page = next((p for p in registry.object_pages if p.model == OWNED_ELSEWHERE_PAGE), None)
+    return reverse(page.url_name, args=[org.pk]) if page is not None else ""
 
 
 def organization(request: HttpRequest, pk: int) -> HttpResponse:
@@ -266,7 +287,12 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.LEDGER_VIEW)
-    return _save_organization(request, queries.access_organization(request.user, pk))
+    org = queries.access_organization(request.user, pk)
+    require_perm(request.user, Perm.LEDGER_MANAGE)
+    if org.kind in OWNED_ELSEWHERE:  # a social organization: its registrar's record
+        context = _org_context(request, org)
+        return render(request, "ledger/organization_detail.html", context, status=409)
+    return _save_organization(request, org)
 
 
 @require_POST

@@ -358,9 +358,14 @@ def change_status(
             SocialOrgStatus(new).label,
             [SocialOrgStatus(s).label for s in SocialOrgStatus if s in allowed],
         )
+    effective = effective_on or timezone.localdate()
     social_org.status = new
     social_org.updated_at = timezone.now()
-    social_org.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if new in CLOSED_STATUSES:
+        social_org.closed_on = effective
+        fields.append("closed_on")
+    social_org.save(update_fields=fields)
     org = social_org.organization
     closed = OrgStatus.CLOSED if new in CLOSED_STATUSES else OrgStatus.ACTIVE
     if org.status != closed:
@@ -375,7 +380,7 @@ def change_status(
         data={
             "status": [old, new],
             "legal_basis": basis,
-            "effective_on": (effective_on or timezone.localdate()).isoformat(),
+            "effective_on": effective.isoformat(),
         },
     )
     return social_org

@@ -77,13 +77,14 @@ def social_org_detail(so: SocialOrg, user: Any) -> dict[str, Any]:
 )
 @paginate(PagePagination)
 def list_social_orgs(request: HttpRequest, filters: Query[SocialOrgFilter]) -> Any:
-    """本人工作范围内登记的社会组织，可按类型、登记状态、区划（含下级）、评估等级筛选，按名称或统一
+    """本人工作范围内登记的社会组织，可按类型、登记状态、区划（含下级）、评估等级、登记年度、撤销/吊销/
+    注销年度筛选，按名称或统一
     社会信用代码搜索。"""
     return [social_org_out(so) for so in queries.filtered(request.auth, **filters.dict())]
 
 
 @router.get(
-    "/{pk}",
+    "/{int:pk}",
     response={200: SocialOrgDetail, **ERRORS},
     summary="社会组织详情（含变更历史）",
     operation_id="socialorgs_detail",
@@ -108,7 +109,7 @@ def create(request: HttpRequest, payload: SocialOrgIn) -> Any:
 
 
 @router.post(
-    "/{pk}/status",
+    "/{int:pk}/status",
     response={200: SocialOrgDetail, **ERRORS},
     summary="变更社会组织登记状态",
     operation_id="socialorgs_status",

@@ -37,7 +37,7 @@ class SocialOrg(models.Model):
     )
     registration_number = models.CharField("登记证号", max_length=50, unique=True)
     registration_authority = models.CharField("登记管理机关", max_length=100)
-    registered_on = models.DateField("登记日期")
+    registered_on = models.DateField("登记日期", db_index=True)
     supervisor = models.CharField("业务主管单位", max_length=100, blank=True)
     business_scope = models.TextField("业务范围", blank=True)
     activity_area = models.CharField("活动地域", max_length=100, blank=True)
@@ -57,6 +57,9 @@ class SocialOrg(models.Model):
         default=SocialOrgStatus.NORMAL,
         db_index=True,
     )
+    # The day the organization last entered 撤销/吊销/注销 (set by ``change_status``): the
+    # statistics count closures by its year.
+    closed_on = models.DateField("撤销/吊销/注销日期", null=True, blank=True, db_index=True)
     created_at = models.DateTimeField("建档时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 

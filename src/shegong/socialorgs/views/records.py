@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import excel
 from shegong.core.audit import VERB_LABELS, Verb
+from shegong.core.errors import NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name, mask_phone
+from shegong.ledger.models import Organization
 from shegong.regions.models import Region
 from shegong.web.exports import audited_xlsx
 from shegong.web.forms import run_action
@@ -167,6 +170,24 @@ def _render_detail(
 @require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, queries.access_social_org(request.user, pk))
+
+
+@require_safe
+def by_organization(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """The record of the social organization that is this ledger row (the ledger's page of a
+    social organization links here): its page, or the list searched by the row's credit code
+    when it was never registered here."""
+    user = request.user
+    require_perm(user, Perm.SOCIALORGS_VIEW)
+    found = queries.social_orgs(user).filter(organization_id=org_pk).first()
+    if found is not None:
+        return redirect("socialorgs:detail", pk=found.pk)
+    org = Organization.objects.visible_to(user).filter(pk=org_pk).first()
+    if org is None:
+        raise NotFound(queries.NOT_FOUND)
+    return redirect(
+        reverse("socialorgs:list") + "?" + urlencode({"q": org.credit_code or org.name})
+    )
 
 
 def _render_form(

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_safe
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_phone
 
+from .. import stats
 from ..models import SocialOrg
 from ..portal import portal_org
-from ..workbench import SECTIONS, detail_panels, portal_sections, worklists
+from ..workbench import SECTIONS, detail_panels, portal_sections, public_pages, worklists
 
 
 def _worklist_rows(user: Any) -> list[dict[str, Any]]:
@@ -36,12 +37,31 @@ def _worklist_rows(user: Any) -> list[dict[str, Any]]:
     ]
 
 
+def _key_figures(user: Any, year: int) -> list[dict[str, Any]]:
+    """The featured indicators of the year (a row at the top of the workbench)."""
+    return [row for section in stats.figures(user, year, featured=True) for row in section["rows"]]
+
+
 @require_safe
 def workbench(request: HttpRequest) -> HttpResponse:
-    """登记管理工作台: each part's worklists with their counts, grouped by section."""
+    """登记管理工作台: the year's key figures and quick links, then each part's worklists with
+    their counts, grouped by section."""
     user = request.user
     require_perm(user, Perm.SOCIALORGS_VIEW)
-    return render(request, "socialorgs/workbench.html", {"sections": _worklist_rows(user)})
+    year = stats.default_year()
+    return render(
+        request,
+        "socialorgs/workbench.html",
+        {
+            "sections": _worklist_rows(user),
+            "year": year,
+            "figures": _key_figures(user, year),
+            "can_manage": user.has_perm_in_scope(Perm.SOCIALORGS_MANAGE),
+            "public_pages": [
+                {"page": page, "url": reverse(page.url_name)} for page in public_pages
+            ],
+        },
+    )
 
 
 @require_safe
