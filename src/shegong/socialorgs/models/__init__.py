@@ -5,6 +5,18 @@ organization's portal account, 公告, the shape of an attachment, the annual re
 Each further part adds its own module and one import line here.
 """
 
+from .charity import (
+    ApplicationDocument,
+    ApplicationDocumentKind,
+    ApplicationState,
+    AuditReport,
+    CharityFinancials,
+    Disclosure,
+    DisclosureDocument,
+    FundraisingApplication,
+    FundraisingPlan,
+    SupervisionEntry,
+)
 from .common import (
     Announcement,
     AnnouncementKind,
@@ -17,6 +29,16 @@ from .common import (
 from .records import CharterVersion, SocialOrg, add_years
 
 __all__ = [
+    "ApplicationDocument",
+    "ApplicationDocumentKind",
+    "ApplicationState",
+    "AuditReport",
+    "CharityFinancials",
+    "Disclosure",
+    "DisclosureDocument",
+    "FundraisingApplication",
+    "FundraisingPlan",
+    "SupervisionEntry",
     "Announcement",
     "AnnouncementKind",
     "AnnualReport",
