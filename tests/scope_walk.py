@@ -216,16 +216,19 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:charity_application": lambda o: {"pk": o["charity_application_b"].pk},
     "socialorgs:charity_decide": lambda o: {"pk": o["charity_application_b"].pk},
     "socialorgs:charity_application_file": lambda o: {
-        "pk": o["charity_application_b"].pk, "doc": o["charity_application_b"].documents.get().pk
+        "pk": o["charity_application_b"].pk,
+        "doc": o["charity_application_b"].documents.get().pk,
     },
     "socialorgs:charity_plan": lambda o: {"pk": o["charity_plan_b"].pk},
     "socialorgs:charity_supervise": lambda o: {"pk": o["charity_plan_b"].pk},
     "socialorgs:charity_disclose": lambda o: {"pk": o["charity_plan_b"].pk},
     "socialorgs:charity_disclosure_file": lambda o: {
-        "pk": o["charity_plan_b"].pk, "doc": o["charity_disclosure_doc_b"].pk
+        "pk": o["charity_plan_b"].pk,
+        "doc": o["charity_disclosure_doc_b"].pk,
     },
     "socialorgs:charity_financials_file": lambda o: {
-        "pk": o["charity_financials_b"].pk, "doc": o["charity_financials_b"].audit_reports.get().pk
+        "pk": o["charity_financials_b"].pk,
+        "doc": o["charity_financials_b"].audit_reports.get().pk,
     },
     "socialorgs:charity_org_apply": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:charity_org_plan": lambda o: {"pk": o["social_org_b"].pk},

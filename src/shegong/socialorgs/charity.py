@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from shegong.core import registry
 from shegong.core.errors import NotFound
 from shegong.core.perms import Perm, require_perm
-from shegong.core import registry
 from shegong.core.registry import MenuEntry, Todo
 
 from .actions.charity import clock, disclosure_state
@@ -23,8 +23,16 @@ from .models import (
     FundraisingPlan,
     SocialOrg,
 )
-from .workbench import DetailPanel, Indicator, PortalSection, Worklist, detail_panels
-from .workbench import indicators, portal_sections, worklists
+from .workbench import (
+    DetailPanel,
+    Indicator,
+    PortalSection,
+    Worklist,
+    detail_panels,
+    indicators,
+    portal_sections,
+    worklists,
+)
 
 PHASES = {"upcoming": "未开始", "active": "募捐中", "ended": "已结束"}
 
@@ -47,8 +55,10 @@ def applications(
         qs = qs.filter(state=state)
     found = _year(year)
     if found:
-        qs = qs.filter(decided_on__year=found) if state in ("granted", "refused") else qs.filter(
-            filed_on__year=found
+        qs = (
+            qs.filter(decided_on__year=found)
+            if state in ("granted", "refused")
+            else qs.filter(filed_on__year=found)
         )
     if org:
         qs = qs.filter(social_org_id=org)
@@ -62,9 +72,7 @@ def plans(
     plans whose next disclosure is past due."""
     require_perm(user, Perm.SOCIALORGS_VIEW)
     today = timezone.localdate()
-    qs = FundraisingPlan.objects.visible_to(user).select_related(
-        "social_org__organization__region"
-    )
+    qs = FundraisingPlan.objects.visible_to(user).select_related("social_org__organization__region")
     if phase == "upcoming":
         qs = qs.filter(starts_on__gt=today)
     elif phase == "active":

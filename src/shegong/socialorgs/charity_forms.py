@@ -100,7 +100,9 @@ class FinancialsForm(StyledForm):
 
 
 class ApplicationFilter(StyledForm):
-    state = forms.ChoiceField(label="办理状态", required=False, choices=BLANK + ApplicationState.choices)
+    state = forms.ChoiceField(
+        label="办理状态", required=False, choices=BLANK + ApplicationState.choices
+    )
     year = forms.CharField(label="年度", required=False, max_length=4)
     sort = forms.ChoiceField(
         label="排序", required=False, choices=[("", "最新在前"), ("oldest", "最早在前")]
@@ -111,20 +113,20 @@ class PlanFilter(StyledForm):
     q = forms.CharField(label="名称或组织", required=False, max_length=100)
     phase = forms.ChoiceField(
         label="阶段", required=False,
-        choices=BLANK + [("upcoming", "未开始"), ("active", "募捐中"), ("ended", "已结束")],
+        choices=[*BLANK, ("upcoming", "未开始"), ("active", "募捐中"), ("ended", "已结束")],
     )  # fmt: skip
     disclosure = forms.ChoiceField(
         label="信息公开", required=False,
-        choices=BLANK + [("overdue", "逾期未公开"), ("done", "已全面公开")],
+        choices=[*BLANK, ("overdue", "逾期未公开"), ("done", "已全面公开")],
     )  # fmt: skip
     sort = forms.ChoiceField(
-        label="排序", required=False, choices=[("", "开始日期最新在前"), ("oldest", "公开期限最早在前")]
+        label="排序",
+        required=False,
+        choices=[("", "开始日期最新在前"), ("oldest", "公开期限最早在前")],
     )
 
 
 class FinancialsFilter(StyledForm):
     year = forms.CharField(label="年度", required=False, max_length=4)
-    flagged = forms.ChoiceField(
-        label="支出比例", required=False, choices=BLANK + [("1", "不达标")]
-    )
-    audited = forms.ChoiceField(label="审计", required=False, choices=BLANK + [("1", "已审计")])
+    flagged = forms.ChoiceField(label="支出比例", required=False, choices=[*BLANK, ("1", "不达标")])
+    audited = forms.ChoiceField(label="审计", required=False, choices=[*BLANK, ("1", "已审计")])

@@ -3,5 +3,7 @@ panels (``workbench``); ``apps.ready`` imports this module. Each part adds one i
 
 from __future__ import annotations
 
-from . import workbench  # noqa: F401  (the registries the parts below fill)
-from . import charity  # noqa: F401, E402  (§6 charities and fundraising)
+from . import (
+    charity,  # noqa: F401  (§6 charities and fundraising)
+    workbench,  # noqa: F401  (the registries the parts below fill)
+)

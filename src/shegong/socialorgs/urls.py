@@ -55,9 +55,7 @@ urlpatterns = [
     path("portal/charity/", charity.portal_charity, name="portal_charity"),
     path("portal/charity/apply/", charity.portal_apply, name="portal_charity_apply"),
     path("portal/charity/plan/", charity.portal_plan, name="portal_charity_plan"),
-    path(
-        "portal/charity/financials/", charity.portal_financials, name="portal_charity_financials"
-    ),
+    path("portal/charity/financials/", charity.portal_financials, name="portal_charity_financials"),
     path(
         "portal/charity/plans/<int:pk>/disclose/",
         charity.portal_disclose,

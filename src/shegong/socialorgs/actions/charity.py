@@ -85,7 +85,9 @@ def add_months(start: date, months: int) -> date:
     """``start`` plus whole months (the 31st → the month's last day)."""
     month = start.month - 1 + months
     year, month = start.year + month // 12, month % 12 + 1
-    return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1]))
+    return start.replace(
+        year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])
+    )
 
 
 # --- who may act ----------------------------------------------------------------------------
@@ -118,11 +120,12 @@ def _refuse_closed(social_org: SocialOrg) -> None:
     if social_org.status in CLOSED_STATUSES:
         raise DomainError(
             f"该社会组织已{SocialOrgStatus(social_org.status).label}，不能再办理此事项",
-
         )
 
 
-def _amount(data: Mapping[str, Any], field: str, label: str, errors: list, *, required: bool = True):
+def _amount(
+    data: Mapping[str, Any], field: str, label: str, errors: list, *, required: bool = True
+):
     text = _text(data.get(field)).replace(",", "").replace("，", "")
     if not text:
         if required:
@@ -279,7 +282,7 @@ def file_application(
     governance = _check_files(governance_files, "governance_files")
     others = _check_files(other_files, "other_files")
     filed_on = _today(on, actor)
-    kinds = {ApplicationDocumentKind.GOVERNANCE} if governance else set()
+    kinds: set[str] = {ApplicationDocumentKind.GOVERNANCE.value} if governance else set()
     application = FundraisingApplication.objects.create(
         social_org=social_org,
         filed_on=filed_on,
@@ -326,9 +329,7 @@ def decide_application(
     if decision not in (ApplicationState.GRANTED, ApplicationState.REFUSED):
         raise InvalidInput.field("decision", "请选择准予或不予")
     if application.state != ApplicationState.PENDING:
-        raise DomainError(
-            f"该申请已{ApplicationState(application.state).label}，不能重复决定"
-        )
+        raise DomainError(f"该申请已{ApplicationState(application.state).label}，不能重复决定")
     reasons = _text(reasons)
     if decision == ApplicationState.REFUSED and not reasons:
         raise InvalidInput.field("reasons", "不予公开募捐资格时请填写理由")
@@ -341,9 +342,7 @@ def decide_application(
         checklist = check_eligibility(social_org, today, kinds)
         failed = [row["label"] for row in checklist if not row["passed"]]
         if failed:
-            raise DomainError(
-                "不符合公开募捐资格条件，不能准予：" + "；".join(failed)
-            )
+            raise DomainError("不符合公开募捐资格条件，不能准予：" + "；".join(failed))
         application.checklist = checklist
         social_org.public_fundraising = True
         social_org.public_fundraising_on = today
@@ -614,7 +613,9 @@ def save_financials(
     InvalidInput.raise_if_any(errors)
     docs = _check_files(audit_files, "audit_files")
     fin = (
-        CharityFinancials.objects.select_for_update().filter(social_org=social_org, year=year).first()
+        CharityFinancials.objects.select_for_update()
+        .filter(social_org=social_org, year=year)
+        .first()
     )
     has_report = bool(docs) or (fin is not None and fin.audit_reports.exists())
     if audited and not has_report:

@@ -263,9 +263,7 @@ def file_application(request: HttpRequest, pk: int, payload: ApplicationIn) -> A
 def decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     """`decision`: `granted` 准予（资格条件须全部符合）或 `refused` 不予（`reasons` 必填）。"""
     found = q.access_application(request.auth, pk)
-    actions.decide_application(
-        found, payload.decision, reasons=payload.reasons, actor=request.auth
-    )
+    actions.decide_application(found, payload.decision, reasons=payload.reasons, actor=request.auth)
     return application_out(q.access_application(request.auth, pk))
 
 

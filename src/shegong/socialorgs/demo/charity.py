@@ -35,6 +35,7 @@ from ..models import (
 from . import pool, report_year
 
 CHARITIES = 4
+FINDINGS = ["票据齐全，资金进入专户", "季度公开未按期进行，已督促"]
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
@@ -55,7 +56,9 @@ def _record_data(so: SocialOrg, **changes: Any) -> dict[str, Any]:
 
 def _anchor(today: date) -> date:
     """When the granted applications were filed."""
-    return date(today.year, 1, 2) if today >= date(today.year, 9, 1) else today - timedelta(days=330)
+    return (
+        date(today.year, 1, 2) if today >= date(today.year, 9, 1) else today - timedelta(days=330)
+    )
 
 
 def _inspected(so: SocialOrg, years: list[int]) -> None:
@@ -121,7 +124,9 @@ def load(ctx: Any) -> int:
     for offset, so in zip((0, 7), eligible[:2], strict=False):
         filed = anchor + timedelta(days=offset)
         decided = filed + timedelta(days=10)
-        _inspected(so, sorted(set(charity.inspection_years(filed) + charity.inspection_years(decided))))
+        _inspected(
+            so, sorted(set(charity.inspection_years(filed) + charity.inspection_years(decided)))
+        )
         app = charity.file_application(
             so, {"note": "申请公开募捐资格"}, governance_files=[_pdf("内部治理制度汇编.pdf")],
             actor=None, on=filed,
@@ -129,7 +134,9 @@ def load(ctx: Any) -> int:
         charity.decide_application(app, "granted", actor=None, on=decided)
         granted.append((SocialOrg.objects.get(pk=so.pk), decided))
         created += 1
-    waiting = [s for s in chosen if not s.public_fundraising and s.pk not in {g.pk for g, _ in granted}]
+    waiting = [
+        s for s in chosen if not s.public_fundraising and s.pk not in {g.pk for g, _ in granted}
+    ]
     if waiting:
         charity.file_application(
             waiting[0], {"note": "申请公开募捐资格"},
@@ -157,19 +164,20 @@ def load(ctx: Any) -> int:
                 charity.log_supervision(
                     plan,
                     {"checked_on": on, "checked": "核查募捐票据、资金专户和信息公开情况",
-                     "findings": "票据齐全，资金进入专户" if days != 120 else "季度公开未按期进行，已督促"},
+                     "findings": FINDINGS[days == 120]},
                     actor=None,
                 )  # fmt: skip
         if long and start + timedelta(days=80) <= today:
             charity.record_disclosure(
-                plan, {"disclosed_on": start + timedelta(days=80), "content": "第一季度募捐收入与使用情况"},
+                plan,
+                {"disclosed_on": start + timedelta(days=80), "content": "第一季度募捐收支情况"},
                 files=[_pdf("第一季度公开.pdf")], actor=None,
             )  # fmt: skip
         if not long and end + timedelta(days=30) <= today:
             charity.record_disclosure(
                 plan,
-                {"disclosed_on": end + timedelta(days=30), "content": "募捐收入、支出和结余全面公开",
-                 "final": True},
+                {"disclosed_on": end + timedelta(days=30), "final": True,
+                 "content": "募捐收入、支出和结余全面公开"},
                 files=[_pdf("募捐情况全面公开.pdf")], actor=None,
             )  # fmt: skip
         created += 1

@@ -2,185 +2,510 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import shegong.socialorgs.models.common
 from django.conf import settings
 from django.db import migrations, models
 
+import shegong.socialorgs.models.common
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('socialorgs', '0002_common'),
+        ("socialorgs", "0002_common"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CharityFinancials',
+            name="CharityFinancials",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('income', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='本年总收入')),
-                ('previous_income', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='上年总收入')),
-                ('total_spending', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='本年总支出')),
-                ('charitable_spending', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='慈善活动支出')),
-                ('management_cost', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='管理费用')),
-                ('audited', models.BooleanField(db_index=True, default=False, verbose_name='已完成年度审计')),
-                ('spending_ratio', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='慈善活动支出比例（%）')),
-                ('management_ratio', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='管理费用比例（%）')),
-                ('ratios_apply', models.BooleanField(default=False, verbose_name='适用支出比例规定')),
-                ('flagged', models.BooleanField(db_index=True, default=False, verbose_name='支出比例不达标')),
-                ('flags', models.JSONField(default=list, verbose_name='不达标项')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='更新时间')),
-                ('social_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='charity_financials', to='socialorgs.socialorg', verbose_name='社会组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "income",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="本年总收入"),
+                ),
+                (
+                    "previous_income",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="上年总收入",
+                    ),
+                ),
+                (
+                    "total_spending",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="本年总支出"),
+                ),
+                (
+                    "charitable_spending",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="慈善活动支出"
+                    ),
+                ),
+                (
+                    "management_cost",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="管理费用"),
+                ),
+                (
+                    "audited",
+                    models.BooleanField(
+                        db_index=True, default=False, verbose_name="已完成年度审计"
+                    ),
+                ),
+                (
+                    "spending_ratio",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="慈善活动支出比例（%）",
+                    ),
+                ),
+                (
+                    "management_ratio",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="管理费用比例（%）",
+                    ),
+                ),
+                (
+                    "ratios_apply",
+                    models.BooleanField(default=False, verbose_name="适用支出比例规定"),
+                ),
+                (
+                    "flagged",
+                    models.BooleanField(
+                        db_index=True, default=False, verbose_name="支出比例不达标"
+                    ),
+                ),
+                ("flags", models.JSONField(default=list, verbose_name="不达标项")),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="更新时间"
+                    ),
+                ),
+                (
+                    "social_org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="charity_financials",
+                        to="socialorgs.socialorg",
+                        verbose_name="社会组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '慈善组织年度财务',
-                'verbose_name_plural': '慈善组织年度财务',
-                'ordering': ['-year', 'social_org__organization__name'],
+                "verbose_name": "慈善组织年度财务",
+                "verbose_name_plural": "慈善组织年度财务",
+                "ordering": ["-year", "social_org__organization__name"],
             },
         ),
         migrations.CreateModel(
-            name='AuditReport',
+            name="AuditReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=shegong.socialorgs.models.common.attachment_path, verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='上传时间')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
-                ('financials', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='audit_reports', to='socialorgs.charityfinancials', verbose_name='年度财务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=shegong.socialorgs.models.common.attachment_path,
+                        verbose_name="文件",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="上传时间"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
+                (
+                    "financials",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audit_reports",
+                        to="socialorgs.charityfinancials",
+                        verbose_name="年度财务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计报告',
-                'verbose_name_plural': '审计报告',
-                'ordering': ['-pk'],
+                "verbose_name": "审计报告",
+                "verbose_name_plural": "审计报告",
+                "ordering": ["-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Disclosure',
+            name="Disclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('disclosed_on', models.DateField(verbose_name='公开日期')),
-                ('content', models.TextField(verbose_name='公开内容')),
-                ('final', models.BooleanField(default=False, verbose_name='募捐结束后的全面公开')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='记录时间')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("disclosed_on", models.DateField(verbose_name="公开日期")),
+                ("content", models.TextField(verbose_name="公开内容")),
+                ("final", models.BooleanField(default=False, verbose_name="募捐结束后的全面公开")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="记录时间"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记录人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '募捐信息公开',
-                'verbose_name_plural': '募捐信息公开',
-                'ordering': ['-disclosed_on', '-pk'],
+                "verbose_name": "募捐信息公开",
+                "verbose_name_plural": "募捐信息公开",
+                "ordering": ["-disclosed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DisclosureDocument',
+            name="DisclosureDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=shegong.socialorgs.models.common.attachment_path, verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='上传时间')),
-                ('disclosure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='socialorgs.disclosure', verbose_name='信息公开')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=shegong.socialorgs.models.common.attachment_path,
+                        verbose_name="文件",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="上传时间"
+                    ),
+                ),
+                (
+                    "disclosure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="socialorgs.disclosure",
+                        verbose_name="信息公开",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信息公开附件',
-                'verbose_name_plural': '信息公开附件',
-                'ordering': ['pk'],
+                "verbose_name": "信息公开附件",
+                "verbose_name_plural": "信息公开附件",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='FundraisingApplication',
+            name="FundraisingApplication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filed_on', models.DateField(db_index=True, verbose_name='申请日期')),
-                ('due_on', models.DateField(verbose_name='办理期限')),
-                ('via_portal', models.BooleanField(default=False, verbose_name='组织在线申请')),
-                ('note', models.TextField(blank=True, verbose_name='申请说明')),
-                ('checklist', models.JSONField(default=list, verbose_name='资格条件核对')),
-                ('state', models.CharField(choices=[('pending', '待审批'), ('granted', '准予'), ('refused', '不予')], db_index=True, default='pending', max_length=10, verbose_name='办理状态')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='决定日期')),
-                ('reasons', models.TextField(blank=True, verbose_name='决定理由')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='决定人')),
-                ('filed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
-                ('social_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fundraising_applications', to='socialorgs.socialorg', verbose_name='社会组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filed_on", models.DateField(db_index=True, verbose_name="申请日期")),
+                ("due_on", models.DateField(verbose_name="办理期限")),
+                ("via_portal", models.BooleanField(default=False, verbose_name="组织在线申请")),
+                ("note", models.TextField(blank=True, verbose_name="申请说明")),
+                ("checklist", models.JSONField(default=list, verbose_name="资格条件核对")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "待审批"), ("granted", "准予"), ("refused", "不予")],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                        verbose_name="办理状态",
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="决定日期")),
+                ("reasons", models.TextField(blank=True, verbose_name="决定理由")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="决定人",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
+                (
+                    "social_org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fundraising_applications",
+                        to="socialorgs.socialorg",
+                        verbose_name="社会组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公开募捐资格申请',
-                'verbose_name_plural': '公开募捐资格申请',
-                'ordering': ['-filed_on', '-pk'],
+                "verbose_name": "公开募捐资格申请",
+                "verbose_name_plural": "公开募捐资格申请",
+                "ordering": ["-filed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationDocument',
+            name="ApplicationDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=shegong.socialorgs.models.common.attachment_path, verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='上传时间')),
-                ('kind', models.CharField(choices=[('governance', '内部治理制度'), ('other', '其他材料')], default='other', max_length=20, verbose_name='材料类型')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='socialorgs.fundraisingapplication', verbose_name='申请')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=shegong.socialorgs.models.common.attachment_path,
+                        verbose_name="文件",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="上传时间"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("governance", "内部治理制度"), ("other", "其他材料")],
+                        default="other",
+                        max_length=20,
+                        verbose_name="材料类型",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="socialorgs.fundraisingapplication",
+                        verbose_name="申请",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公开募捐资格申请材料',
-                'verbose_name_plural': '公开募捐资格申请材料',
-                'ordering': ['pk'],
+                "verbose_name": "公开募捐资格申请材料",
+                "verbose_name_plural": "公开募捐资格申请材料",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='FundraisingPlan',
+            name="FundraisingPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='募捐活动名称')),
-                ('purpose', models.TextField(verbose_name='募捐目的')),
-                ('starts_on', models.DateField(verbose_name='募捐开始日期')),
-                ('ends_on', models.DateField(db_index=True, verbose_name='募捐结束日期')),
-                ('channels', models.TextField(verbose_name='募捐方式与渠道（平台、网站）')),
-                ('target_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='募捐目标金额（元）')),
-                ('filed_on', models.DateField(verbose_name='备案日期')),
-                ('late', models.BooleanField(default=False, verbose_name='逾期备案')),
-                ('disclosure_due_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='下次信息公开期限')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('filed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='备案人')),
-                ('social_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fundraising_plans', to='socialorgs.socialorg', verbose_name='社会组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="募捐活动名称")),
+                ("purpose", models.TextField(verbose_name="募捐目的")),
+                ("starts_on", models.DateField(verbose_name="募捐开始日期")),
+                ("ends_on", models.DateField(db_index=True, verbose_name="募捐结束日期")),
+                ("channels", models.TextField(verbose_name="募捐方式与渠道（平台、网站）")),
+                (
+                    "target_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=14, verbose_name="募捐目标金额（元）"
+                    ),
+                ),
+                ("filed_on", models.DateField(verbose_name="备案日期")),
+                ("late", models.BooleanField(default=False, verbose_name="逾期备案")),
+                (
+                    "disclosure_due_on",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="下次信息公开期限"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="备案人",
+                    ),
+                ),
+                (
+                    "social_org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fundraising_plans",
+                        to="socialorgs.socialorg",
+                        verbose_name="社会组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '募捐方案',
-                'verbose_name_plural': '募捐方案',
-                'ordering': ['-starts_on', '-pk'],
+                "verbose_name": "募捐方案",
+                "verbose_name_plural": "募捐方案",
+                "ordering": ["-starts_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disclosures', to='socialorgs.fundraisingplan', verbose_name='方案'),
+            model_name="disclosure",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="disclosures",
+                to="socialorgs.fundraisingplan",
+                verbose_name="方案",
+            ),
         ),
         migrations.CreateModel(
-            name='SupervisionEntry',
+            name="SupervisionEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_on', models.DateField(verbose_name='检查日期')),
-                ('checked', models.TextField(verbose_name='检查内容')),
-                ('findings', models.TextField(blank=True, verbose_name='发现的问题及处理')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='记录时间')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supervision', to='socialorgs.fundraisingplan', verbose_name='方案')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("checked_on", models.DateField(verbose_name="检查日期")),
+                ("checked", models.TextField(verbose_name="检查内容")),
+                ("findings", models.TextField(blank=True, verbose_name="发现的问题及处理")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="记录时间"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supervision",
+                        to="socialorgs.fundraisingplan",
+                        verbose_name="方案",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记录人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '募捐监督记录',
-                'verbose_name_plural': '募捐监督记录',
-                'ordering': ['-checked_on', '-pk'],
+                "verbose_name": "募捐监督记录",
+                "verbose_name_plural": "募捐监督记录",
+                "ordering": ["-checked_on", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='charityfinancials',
-            constraint=models.UniqueConstraint(fields=('social_org', 'year'), name='charity_financials_once_a_year'),
+            model_name="charityfinancials",
+            constraint=models.UniqueConstraint(
+                fields=("social_org", "year"), name="charity_financials_once_a_year"
+            ),
         ),
     ]

@@ -161,6 +161,9 @@ class SupervisionEntry(models.Model):
         verbose_name_plural = "募捐监督记录"
         ordering = ["-checked_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.plan} 监督检查 {self.checked_on:%Y-%m-%d}"
+
 
 class Disclosure(models.Model):
     plan = models.ForeignKey(
@@ -183,6 +186,9 @@ class Disclosure(models.Model):
         verbose_name = "募捐信息公开"
         verbose_name_plural = "募捐信息公开"
         ordering = ["-disclosed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} 信息公开 {self.disclosed_on:%Y-%m-%d}"
 
 
 class DisclosureDocument(AttachmentBase):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from shegong.socialorgs.models import CharityFinancials, FundraisingPlan
 
-from .test_charity_actions import charity_org, fin_data, plan_data, today  # noqa: F401
+from .charity_helpers import fin_data, plan_data, today
 
 BASE = "/api/v1/socialorgs"
 JSON = "application/json"
@@ -22,7 +22,7 @@ def test_application_to_plan_to_disclosure(client, registrar, charity_org):
     assert filed.status_code == 201, filed.content
     app = filed.json()
     assert app["clock"] == "剩余20天" and app["state"] == "pending"
-    governance = [row for row in app["checklist"] if row["key"] == "governance"][0]
+    governance = next(row for row in app["checklist"] if row["key"] == "governance")
     assert not governance["passed"]  # no document through the API
     listed = client.get(f"{BASE}/charity/applications", {"state": "pending", "sort": "oldest"})
     assert listed.json()["count"] == 1

@@ -1,5 +1,5 @@
-"""The charity demo step reproduces its figures (seed size): 4 charities with audited figures for the report
-year, two qualifications granted and one pending, two plans (one disclosure overdue), one
+"""The charity demo step reproduces its figures (seed size): 4 charities with audited figures for
+the report year, two qualifications granted and one pending, two plans (one disclosure overdue), one
 spending ratio flagged — through the actions, and idempotent."""
 
 from __future__ import annotations

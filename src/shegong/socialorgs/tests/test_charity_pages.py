@@ -23,7 +23,7 @@ from shegong.socialorgs.models import (
     SocialOrg,
 )
 
-from .test_charity_actions import PDF, charity_org, fin_data, pdf, plan_data, today  # noqa: F401
+from .charity_helpers import PDF, fin_data, pdf, plan_data, today
 
 
 def total(html: str) -> int:
@@ -73,7 +73,9 @@ def test_worklists_equal_their_lists(client, registrar, busy, org_data, district
         ("socialorgs.charity.disclosure_overdue", 1),
         ("socialorgs.charity.ratio_flagged", 1),
     ]:
-        link = re.search(rf'href="([^"]+)" data-worklist="{re.escape(key)}" data-sg-count="(\d+)"', html)
+        link = re.search(
+            rf'href="([^"]+)" data-worklist="{re.escape(key)}" data-sg-count="(\d+)"', html
+        )
         assert link, key
         assert int(link.group(2)) == expected, key
         listed = client.get(link.group(1).replace("&amp;", "&"))
@@ -105,10 +107,17 @@ def test_application_pages_and_decision(client, registrar, charity_org):
 def test_plan_pages_export_and_logs(client, registrar, busy):
     plan = busy["plan"]
     client.force_login(registrar)
-    html = client.get(reverse("socialorgs:charity_plans"), {"disclosure": "overdue"}).content.decode()
+    html = client.get(
+        reverse("socialorgs:charity_plans"), {"disclosure": "overdue"}
+    ).content.decode()
     assert plan.title in html and "逾期" in html and total(html) == 1
-    assert total(client.get(reverse("socialorgs:charity_plans"), {"phase": "ended"}).content.decode()) == 0
-    bad = client.post(reverse("socialorgs:charity_supervise", args=[plan.pk]), {"checked_on": today()})
+    assert (
+        total(client.get(reverse("socialorgs:charity_plans"), {"phase": "ended"}).content.decode())
+        == 0
+    )
+    bad = client.post(
+        reverse("socialorgs:charity_supervise", args=[plan.pk]), {"checked_on": today()}
+    )
     assert bad.status_code == 422 and "检查内容" in bad.content.decode()
     ok = client.post(
         reverse("socialorgs:charity_supervise", args=[plan.pk]),
@@ -131,8 +140,9 @@ def test_plan_pages_export_and_logs(client, registrar, busy):
     html = client.get(reverse("socialorgs:charity_plan", args=[plan.pk])).content.decode()
     assert "本季度收支" in html and "核查募捐票据" in html
     export = client.get(reverse("socialorgs:charity_plans_export"))
-    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content)
-                                     if export.streaming else export.content)).active
+    sheet = load_workbook(
+        io.BytesIO(b"".join(export.streaming_content) if export.streaming else export.content)
+    ).active
     assert [c.value for c in sheet[1]][:2] == ["募捐活动名称", "社会组织"]
     assert sheet.cell(row=2, column=1).value == plan.title
     assert AuditEvent.objects.filter(verb=Verb.FUNDRAISING_PLANS_EXPORTED).exists()
