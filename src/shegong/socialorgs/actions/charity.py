@@ -303,7 +303,7 @@ def file_application(
         target=social_org,
         region=social_org.organization.region_id,
         data={
-            "application": application.pk,
+            "fundraising_application": application.pk,
             "documents": len(governance) + len(others),
             "eligible": all(row["passed"] for row in application.checklist),
         },
@@ -361,7 +361,7 @@ def decide_application(
         target=social_org,
         region=social_org.organization.region_id,
         data={
-            "application": application.pk,
+            "fundraising_application": application.pk,
             "reasons": reasons,
             "days": (today - application.filed_on).days,
             "late": today > application.due_on,
@@ -456,7 +456,7 @@ def file_plan(
         target=social_org,
         region=social_org.organization.region_id,
         data={
-            "plan": plan.pk,
+            "fundraising_plan": plan.pk,
             "starts_on": plan.starts_on.isoformat(),
             "ends_on": plan.ends_on.isoformat(),
             "late": plan.late,
@@ -494,7 +494,7 @@ def log_supervision(
         actor=actor,
         target=social_org,
         region=social_org.organization.region_id,
-        data={"plan": plan.pk, "entry": entry.pk, "checked_on": checked_on.isoformat()},
+        data={"fundraising_plan": plan.pk, "supervision_entry": entry.pk, "checked_on": checked_on.isoformat()},
     )
     return entry
 
@@ -544,7 +544,7 @@ def record_disclosure(
         actor=actor,
         target=social_org,
         region=social_org.organization.region_id,
-        data={"plan": plan.pk, "disclosure": disclosure.pk, "final": final,
+        data={"fundraising_plan": plan.pk, "disclosure": disclosure.pk, "final": final,
               "documents": len(docs)},
     )  # fmt: skip
     return disclosure

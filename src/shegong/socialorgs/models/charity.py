@@ -22,6 +22,18 @@ from shegong.core.scope import ScopedQuerySet
 from .common import AttachmentBase
 
 
+class LabelledDocument:
+    """A document's name as shown on a page: the stem, and the kind in capitals
+    (内部治理制度.pdf → 内部治理制度（PDF）)."""
+
+    name: str
+
+    @property
+    def label(self) -> str:
+        stem, dot, ext = self.name.rpartition(".")
+        return f"{stem}（{ext.upper()}）" if dot and stem else self.name
+
+
 class ApplicationState(models.TextChoices):
     PENDING = "pending", "待审批"
     GRANTED = "granted", "准予"
@@ -84,7 +96,7 @@ class ApplicationDocumentKind(models.TextChoices):
     OTHER = "other", "其他材料"
 
 
-class ApplicationDocument(AttachmentBase):
+class ApplicationDocument(LabelledDocument, AttachmentBase):
     application = models.ForeignKey(
         FundraisingApplication,
         on_delete=models.CASCADE,
@@ -191,7 +203,7 @@ class Disclosure(models.Model):
         return f"{self.plan} 信息公开 {self.disclosed_on:%Y-%m-%d}"
 
 
-class DisclosureDocument(AttachmentBase):
+class DisclosureDocument(LabelledDocument, AttachmentBase):
     disclosure = models.ForeignKey(
         Disclosure, on_delete=models.CASCADE, related_name="documents", verbose_name="信息公开"
     )
@@ -249,7 +261,7 @@ class CharityFinancials(models.Model):
         return f"{self.social_org} {self.year}年度财务"
 
 
-class AuditReport(AttachmentBase):
+class AuditReport(LabelledDocument, AttachmentBase):
     financials = models.ForeignKey(
         CharityFinancials,
         on_delete=models.CASCADE,
