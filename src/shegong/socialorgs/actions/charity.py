@@ -494,7 +494,11 @@ def log_supervision(
         actor=actor,
         target=social_org,
         region=social_org.organization.region_id,
-        data={"fundraising_plan": plan.pk, "supervision_entry": entry.pk, "checked_on": checked_on.isoformat()},
+        data={
+            "fundraising_plan": plan.pk,
+            "supervision_entry": entry.pk,
+            "checked_on": checked_on.isoformat(),
+        },
     )
     return entry
 
