@@ -238,6 +238,29 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:unlink_account": lambda o: {"pk": o["social_org_b"].pk, "account": 1},
     # socialorgs (stats): the ledger row's way to its social organization's record
     "socialorgs:by_organization": lambda o: {"org_pk": o["social_org_b"].organization_id},
+    # socialorgs: charities and fundraising (issue 14 §6)
+    "socialorgs:charity_application": lambda o: {"pk": o["charity_application_b"].pk},
+    "socialorgs:charity_decide": lambda o: {"pk": o["charity_application_b"].pk},
+    "socialorgs:charity_application_file": lambda o: {
+        "pk": o["charity_application_b"].pk,
+        "doc": o["charity_application_b"].documents.get().pk,
+    },
+    "socialorgs:charity_plan": lambda o: {"pk": o["charity_plan_b"].pk},
+    "socialorgs:charity_supervise": lambda o: {"pk": o["charity_plan_b"].pk},
+    "socialorgs:charity_disclose": lambda o: {"pk": o["charity_plan_b"].pk},
+    "socialorgs:charity_disclosure_file": lambda o: {
+        "pk": o["charity_plan_b"].pk,
+        "doc": o["charity_disclosure_doc_b"].pk,
+    },
+    "socialorgs:charity_financials_file": lambda o: {
+        "pk": o["charity_financials_b"].pk,
+        "doc": o["charity_financials_b"].audit_reports.get().pk,
+    },
+    "socialorgs:charity_org_apply": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:charity_org_plan": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:charity_org_financials": lambda o: {"pk": o["social_org_b"].pk},
+    # the organization portal: only an org account's own plan (anyone else: 403, FORBIDDEN_OK)
+    "socialorgs:portal_charity_disclose": lambda o: {"pk": o["charity_plan_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -322,6 +345,16 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "/api/v1/socialorgs/portal/inspections/{pk}/submit",
         )
     },
+    "/api/v1/socialorgs/charity/applications/{pk}": lambda o: {"pk": o["charity_application_b"].pk},
+    "/api/v1/socialorgs/charity/applications/{pk}/decision": lambda o: {
+        "pk": o["charity_application_b"].pk
+    },
+    "/api/v1/socialorgs/{pk}/charity/applications": lambda o: {"pk": o["social_org_b"].pk},
+    "/api/v1/socialorgs/charity/plans/{pk}": lambda o: {"pk": o["charity_plan_b"].pk},
+    "/api/v1/socialorgs/{pk}/charity/plans": lambda o: {"pk": o["social_org_b"].pk},
+    "/api/v1/socialorgs/charity/plans/{pk}/supervision": lambda o: {"pk": o["charity_plan_b"].pk},
+    "/api/v1/socialorgs/charity/plans/{pk}/disclosures": lambda o: {"pk": o["charity_plan_b"].pk},
+    "/api/v1/socialorgs/{pk}/charity/financials": lambda o: {"pk": o["social_org_b"].pk},
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff
@@ -335,6 +368,8 @@ OK_FOR_OBJECT = {404, 405}
 FORBIDDEN_OK = {
     "reports:category_edit", "reports:category_active", "reports:routing_delete",
     "reports:template_edit",
+    # the organization portal's pages answer 403 to anyone but an org account, before any lookup
+    "socialorgs:portal_charity_disclose",
 }  # fmt: skip
 
 

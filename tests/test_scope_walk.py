@@ -40,7 +40,8 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_report_objects(district, user_b),
         **_station_objects(district),
         **_volunteer_objects(district),
-        "social_org_b": _social_org_b(district),
+        **_charity_objects(social_org_b := _social_org_b(district)),
+        "social_org_b": social_org_b,
         **_inspection_objects(district),  # after social_org_b: its annual report
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
@@ -224,6 +225,48 @@ def _inspection_objects(district):
     pdf = SimpleUploadedFile("西城社组财务报告.pdf", b"%PDF-1.4\n", content_type="application/pdf")
     attachment = inspection.add_attachments(report, "financial", [pdf], actor=None)[0]
     return {"inspection_plan_b": plan, "annual_report_b": report, "report_file_b": attachment}
+
+
+def _charity_objects(social_org_b):
+    """Street B's charity: a qualification application with a document, a plan with a
+    disclosure document, a year's audited figures (socialorgs §6)."""
+    from datetime import date, timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shegong.socialorgs.actions import charity
+
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    social_org_b.charity, social_org_b.charity_on = True, date(2021, 1, 1)
+    social_org_b.save()
+    application = charity.file_application(
+        social_org_b, {}, governance_files=[SimpleUploadedFile("西城制度.pdf", pdf)], actor=None
+    )
+    social_org_b.public_fundraising, social_org_b.public_fundraising_on = True, date(2022, 1, 1)
+    social_org_b.save()
+    start = date.today() - timedelta(days=30)
+    plan = charity.file_plan(
+        social_org_b,
+        {"title": "西城募捐", "purpose": "助学", "channels": "平台", "starts_on": start,
+         "ends_on": start + timedelta(days=60), "target_amount": "1000"},
+        actor=None, on=start - timedelta(days=5),
+    )  # fmt: skip
+    disclosure = charity.record_disclosure(
+        plan, {"disclosed_on": date.today(), "content": "西城公开"},
+        files=[SimpleUploadedFile("西城公开.pdf", pdf)], actor=None,
+    )  # fmt: skip
+    financials = charity.save_financials(
+        social_org_b,
+        {"year": str(date.today().year - 1), "income": "1", "total_spending": "1",
+         "charitable_spending": "1", "management_cost": "0", "audited": True},
+        audit_files=[SimpleUploadedFile("西城审计.pdf", pdf)], actor=None,
+    )  # fmt: skip
+    return {
+        "charity_application_b": application,
+        "charity_plan_b": plan,
+        "charity_disclosure_doc_b": disclosure.documents.get(),
+        "charity_financials_b": financials,
+    }
 
 
 def _volunteer_objects(district):

@@ -25,6 +25,9 @@ class SocialOrgsConfig(AppConfig):
             registry.ApiRouter(
                 "/socialorgs", "shegong.socialorgs.api.stats.router", "社会组织", order=57
             ),
+            registry.ApiRouter(
+                "/socialorgs", "shegong.socialorgs.api.charity.router", "社会组织", order=55
+            ),
         )
         registry.demo_loaders.add(
             registry.DemoLoader("socialorgs", "shegong.socialorgs.demo.load", order=80),

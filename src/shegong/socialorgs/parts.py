@@ -4,6 +4,7 @@ panels (``workbench``); ``apps.ready`` imports this module. Each part adds one i
 from __future__ import annotations
 
 from . import (
+    charity,  # noqa: F401  (§6 charities and fundraising)
     inspections,  # noqa: F401  (§3 annual inspection)
     stats,  # noqa: F401  (登记概况: the record's own indicators)
     workbench,  # noqa: F401  (the registries the parts below fill)

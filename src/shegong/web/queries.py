@@ -301,6 +301,21 @@ DETAIL_LABELS = {
     "volunteer": "志愿者",
     "worker": "新就业群体",
     "year": "年度",
+    # socialorgs: charities and fundraising (issue 14 §6)
+    "fundraising_application": "公开募捐资格申请",
+    "fundraising_plan": "募捐方案",
+    "supervision_entry": "监督检查记录",
+    "disclosure": "信息公开记录",
+    "financials": "年度财务记录",
+    "documents": "材料份数",
+    "eligible": "资格条件全部符合",
+    "reasons": "理由",
+    "days": "办理天数",
+    "late": "逾期",
+    "checked_on": "检查日期",
+    "final": "全面公开",
+    "audited": "已完成年度审计",
+    "flagged": "支出比例不达标",
 }
 
 

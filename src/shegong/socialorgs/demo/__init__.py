@@ -52,6 +52,7 @@ POOLS = {
 # The parts' demo steps, run in this order after the base (each ``load(ctx) -> int``).
 STEPS: list[str] = [
     "shegong.socialorgs.demo.inspection.load",
+    "shegong.socialorgs.demo.charity.load",
 ]
 TYPE_WEIGHTS = [
     (SocialOrgType.ASSOCIATION, 45),

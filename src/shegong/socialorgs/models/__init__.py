@@ -5,6 +5,18 @@ organization's portal account, 公告, the shape of an attachment, the annual re
 Each further part adds its own module and one import line here.
 """
 
+from .charity import (
+    ApplicationDocument,
+    ApplicationDocumentKind,
+    ApplicationState,
+    AuditReport,
+    CharityFinancials,
+    Disclosure,
+    DisclosureDocument,
+    FundraisingApplication,
+    FundraisingPlan,
+    SupervisionEntry,
+)
 from .common import (
     Announcement,
     AnnouncementKind,
@@ -28,9 +40,18 @@ __all__ = [
     "Announcement",
     "AnnouncementKind",
     "AnnualReport",
+    "ApplicationDocument",
+    "ApplicationDocumentKind",
+    "ApplicationState",
     "AttachmentBase",
+    "AuditReport",
+    "CharityFinancials",
     "CharterVersion",
     "Cutoff",
+    "Disclosure",
+    "DisclosureDocument",
+    "FundraisingApplication",
+    "FundraisingPlan",
     "Ground",
     "InspectionConclusion",
     "InspectionPlan",
@@ -40,5 +61,6 @@ __all__ = [
     "ReportAttachment",
     "ReportState",
     "SocialOrg",
+    "SupervisionEntry",
     "add_years",
 ]

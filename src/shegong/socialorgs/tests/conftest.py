@@ -61,3 +61,29 @@ def org_user(district, social_org):
     user = testing.user(Role.ORG_ACCOUNT, district["district"], name="协会秘书长")
     accounts.link_org_account(social_org, user.phone, actor=None)
     return user
+
+
+@pytest.fixture
+def charity_org(registrar, org_data):
+    """A foundation recognized as a charity three years ago, inspected 合格 for the years the
+    public-fundraising rule reads (charities part, §6)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shegong.socialorgs.actions import charity, records
+    from shegong.socialorgs.models import AnnualReport
+
+    today = timezone.localdate()
+    so = records.register_social_org(
+        org_data(
+            org_type="foundation", name="东关慈善基金会",
+            credit_code=credit_code("foundation", "341271", 3),
+            registration_number="皖民证字第00003号", registered_on="2018-01-10",
+            charity=True, charity_on=(today - timedelta(days=365 * 3)).isoformat(),
+        ),
+        actor=registrar,
+    )  # fmt: skip
+    for year in charity.inspection_years(today):
+        AnnualReport.objects.create(social_org=so, year=year, conclusion="pass", state="concluded")
+    return so
