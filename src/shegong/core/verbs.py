@@ -168,6 +168,14 @@ class Verb(IntEnum):
     ORG_ACCOUNT_LINKED = 505
     ORG_ACCOUNT_UNLINKED = 506
     ANNOUNCEMENT_PUBLISHED = 507
+    # 590–597 socialorgs: illegal-organization screening (§7)
+    SCREENING_ROUND_CREATED = 590
+    SCREENING_LEAD_FILED = 591
+    SCREENING_VISIT_RECORDED = 592
+    SCREENING_INTERVIEW_RECORDED = 593
+    SCREENING_OPINION_GIVEN = 594
+    SCREENING_OUTCOME_DECIDED = 595
+    SCREENING_EXPORTED = 596
     # 180–199 system
     AUDIT_PURGED = 180
     DEMO_LOADED = 181
@@ -327,6 +335,13 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.ORG_ACCOUNT_LINKED: "绑定社会组织账号",
     Verb.ORG_ACCOUNT_UNLINKED: "解绑社会组织账号",
     Verb.ANNOUNCEMENT_PUBLISHED: "发布社会组织公告",
+    Verb.SCREENING_ROUND_CREATED: "新建非法社会组织排查轮次",
+    Verb.SCREENING_LEAD_FILED: "登记非法社会组织线索",
+    Verb.SCREENING_VISIT_RECORDED: "记录排查走访",
+    Verb.SCREENING_INTERVIEW_RECORDED: "记录约谈",
+    Verb.SCREENING_OPINION_GIVEN: "提出处置意见",
+    Verb.SCREENING_OUTCOME_DECIDED: "作出线索处置结果",
+    Verb.SCREENING_EXPORTED: "导出非法社会组织线索",
     Verb.REGION_CREATED: "新增区划",
     Verb.REGION_UPDATED: "修改区划",
     Verb.REGIONS_IMPORTED: "导入区划",

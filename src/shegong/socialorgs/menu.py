@@ -9,6 +9,11 @@ VIEW = Perm.SOCIALORGS_VIEW
 ENTRIES = [
     MenuEntry(*GROUP, "登记管理工作台", "socialorgs:workbench", "kanban", order=0, perm=VIEW),
     MenuEntry(*GROUP, "社会组织登记", "socialorgs:list", "building", order=1, perm=VIEW),
+    # §7 screening and party building
+    MenuEntry(
+        *GROUP, "非法社会组织排查", "socialorgs:screening_leads", "search", order=70, perm=VIEW
+    ),
+    MenuEntry(*GROUP, "社会组织党建", "socialorgs:party", "flag", order=71, perm=VIEW),
     MenuEntry("本组织", 54, "本组织", "socialorgs:portal", "house-door", perm=Perm.ORG_PORTAL),
 ]
 

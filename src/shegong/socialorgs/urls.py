@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from .views import public, records, workbench
+from .views import public, records, screening, workbench
 
 app_name = "socialorgs"
 
@@ -24,6 +24,20 @@ urlpatterns = [
     ),
     path("workbench/", workbench.workbench, name="workbench"),
     path("portal/", workbench.portal, name="portal"),
+    # --- §7 screening and party building ---
+    path("screening/", screening.leads, name="screening_leads"),
+    path("screening/export/", screening.export, name="screening_export"),
+    path("screening/new/", screening.new, name="screening_new"),
+    path("screening/<int:pk>/", screening.lead, name="screening_lead"),
+    path("screening/<int:pk>/visit/", screening.visit, name="screening_visit"),
+    path("screening/<int:pk>/interview/", screening.interview, name="screening_interview"),
+    path("screening/<int:pk>/opinion/", screening.opinion, name="screening_opinion"),
+    path("screening/<int:pk>/outcome/", screening.outcome, name="screening_outcome"),
+    path("screening/attachments/<int:pk>/", screening.attachment, name="screening_attachment"),
+    path("screening/rounds/", screening.rounds, name="screening_rounds"),
+    path("screening/visits/", screening.visit_list, name="screening_visits"),
+    path("screening/interviews/", screening.interview_list, name="screening_interviews"),
+    path("party/", screening.party, name="party"),
 ]
 
 public_patterns = [

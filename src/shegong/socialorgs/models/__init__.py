@@ -15,6 +15,16 @@ from .common import (
     ReportState,
 )
 from .records import CharterVersion, SocialOrg, add_years
+from .screening import (
+    Interview,
+    InterviewAttachment,
+    Lead,
+    LeadOutcome,
+    LeadSource,
+    LeadState,
+    ScreeningRound,
+    ScreeningVisit,
+)  # noqa: E501
 
 __all__ = [
     "Announcement",
@@ -23,8 +33,16 @@ __all__ = [
     "AttachmentBase",
     "CharterVersion",
     "InspectionConclusion",
+    "Interview",
+    "InterviewAttachment",
+    "Lead",
+    "LeadOutcome",
+    "LeadSource",
+    "LeadState",
     "OrgAccount",
     "ReportState",
+    "ScreeningRound",
+    "ScreeningVisit",
     "SocialOrg",
     "add_years",
 ]
