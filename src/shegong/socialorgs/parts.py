@@ -3,5 +3,7 @@ panels (``workbench``); ``apps.ready`` imports this module. Each part adds one i
 
 from __future__ import annotations
 
-from . import workbench  # noqa: F401  (the registries the parts below fill)
-from . import screening_registry  # noqa: F401,E402  (§7 screening and party building)
+from . import (
+    screening_registry,  # noqa: F401  (§7 screening and party building)
+    workbench,  # noqa: F401  (the registries the parts below fill)
+)

@@ -54,7 +54,7 @@ class LeadForm(StyledForm):
 
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "请选择")] + regions
+        self.fields["region"].choices = [("", "请选择"), *regions]
 
 
 class RoundForm(StyledForm):
@@ -77,7 +77,7 @@ class VisitForm(StyledForm):
 
     def __init__(self, *args: Any, rounds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["round"].choices = [("", "请选择")] + rounds
+        self.fields["round"].choices = [("", "请选择"), *rounds]
 
 
 class DocumentsInput(forms.ClearableFileInput):
@@ -107,7 +107,7 @@ class OpinionForm(StyledForm):
 
 
 class OutcomeForm(StyledForm):
-    outcome = forms.ChoiceField(label="处置结果", choices=[("", "请选择")] + LeadOutcome.choices,
+    outcome = forms.ChoiceField(label="处置结果", choices=[("", "请选择"), *LeadOutcome.choices],
                                 required=False)  # fmt: skip
     referred_to = _text("移交部门", 100, help_text="处置结果为移交有关部门时必填")
     losses_recovered = _text("挽回群众损失（元）", 20)

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import shegong.socialorgs.models.common
 from django.conf import settings
 from django.db import migrations, models
+
+import shegong.socialorgs.models.common
 
 
 class Migration(migrations.Migration):

@@ -24,7 +24,7 @@ from .screening import (
     LeadState,
     ScreeningRound,
     ScreeningVisit,
-)  # noqa: E501
+)
 
 __all__ = [
     "Announcement",
