@@ -162,8 +162,8 @@ def lead(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _write(
-    request: HttpRequest, pk: int, form_name: str, form: Any, action: Any, *args: Any,
-    done: str, anchor: str,
+    request: HttpRequest, pk: int, form_name: str, form: Any, action: Any, *, done: str,
+    anchor: str,
 ) -> HttpResponse:  # fmt: skip
     """Run one of a case's forms: 422 with the message beside the field, or back to the case."""
     user = request.user
@@ -176,7 +176,7 @@ def _write(
         kwargs: dict[str, Any] = {"actor": user}
         if files:
             kwargs["files"] = files
-        result = run_action(form, action, *args(found, data), **kwargs)
+        result = run_action(form, action, found, data, **kwargs)
     if result is None:
         status = getattr(form, "error_status", 422)
         return _render_lead(request, found, status=status, **{form_name: form})
@@ -214,7 +214,7 @@ def interview(request: HttpRequest, pk: int) -> HttpResponse:
     form = InterviewForm(request.POST, request.FILES)
     return _write(
         request, pk, "interview_form", form, screening.record_interview,
-        lambda lead, data: (lead, data), done="已记录约谈", anchor="interviews",
+        done="已记录约谈", anchor="interviews",
     )  # fmt: skip
 
 
@@ -224,7 +224,7 @@ def opinion(request: HttpRequest, pk: int) -> HttpResponse:
     form = OpinionForm(request.POST)
     return _write(
         request, pk, "opinion_form", form, screening.give_opinion,
-        lambda lead, data: (lead, data), done="已保存处置意见", anchor="opinion",
+        done="已保存处置意见", anchor="opinion",
     )  # fmt: skip
 
 
@@ -234,7 +234,7 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
     form = OutcomeForm(request.POST)
     return _write(
         request, pk, "outcome_form", form, screening.decide_outcome,
-        lambda lead, data: (lead, data), done="已办结该线索", anchor="outcome",
+        done="已办结该线索", anchor="outcome",
     )  # fmt: skip
 
 
