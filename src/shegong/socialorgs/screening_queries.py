@@ -203,7 +203,10 @@ def party_charter_list(
 ) -> QuerySet[SocialOrg]:
     """党建入章 (``which`` = "with") or not ("without": the latest charter lacks it, or none)."""
     qs = live_orgs(user)
-    qs = qs.filter(latest_party=True) if which == PARTY_WITH else qs.exclude(latest_party=True)
+    if which == PARTY_WITH:
+        qs = qs.filter(latest_party=True)
+    else:  # the latest charter lacks it, or there is no charter on file (NULL)
+        qs = qs.filter(Q(latest_party=False) | Q(latest_party__isnull=True))
     if status:
         qs = qs.filter(status=status)
     if sort == OLDEST:

@@ -3,8 +3,6 @@ visits, interviews, opinion, outcome). Thin adapters: ``screening_queries`` scop
 (another street's lead is a 404, the same as a missing one), one action per write. Names of the
 people interviewed are masked unless the caller may reveal personal data."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 
