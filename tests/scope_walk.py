@@ -212,6 +212,13 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:edit": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:status": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:charter": lambda o: {"pk": o["social_org_b"].pk},
+    # socialorgs §7: illegal-organization screening
+    "socialorgs:screening_lead": lambda o: {"pk": o["lead_b"].pk},
+    "socialorgs:screening_visit": lambda o: {"pk": o["lead_b"].pk},
+    "socialorgs:screening_interview": lambda o: {"pk": o["lead_b"].pk},
+    "socialorgs:screening_opinion": lambda o: {"pk": o["lead_b"].pk},
+    "socialorgs:screening_outcome": lambda o: {"pk": o["lead_b"].pk},
+    "socialorgs:screening_attachment": lambda o: {"pk": o["attachment_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -283,6 +290,12 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # socialorgs API
     "/api/v1/socialorgs/{pk}": lambda o: {"pk": o["social_org_b"].pk},
     "/api/v1/socialorgs/{pk}/status": lambda o: {"pk": o["social_org_b"].pk},
+    # socialorgs §7 screening API
+    "/api/v1/socialorgs/screening/leads/{pk}": lambda o: {"pk": o["lead_b"].pk},
+    "/api/v1/socialorgs/screening/leads/{pk}/visits": lambda o: {"pk": o["lead_b"].pk},
+    "/api/v1/socialorgs/screening/leads/{pk}/interviews": lambda o: {"pk": o["lead_b"].pk},
+    "/api/v1/socialorgs/screening/leads/{pk}/opinion": lambda o: {"pk": o["lead_b"].pk},
+    "/api/v1/socialorgs/screening/leads/{pk}/outcome": lambda o: {"pk": o["lead_b"].pk},
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff
