@@ -98,7 +98,7 @@ class InterviewForm(StyledForm):
     interviewed_on = _day("约谈日期")
     record = _text("约谈记录", 10000, area=True)
     files = DocumentsField(
-        label="附件", required=False, help_text=f"可选；{documents.KINDS_TEXT}，单个不超过20MB"
+        label="附件", required=False, help_text="可选；PDF、图片或办公文档，单个不超过20MB"
     )
 
 

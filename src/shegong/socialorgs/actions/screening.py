@@ -311,7 +311,7 @@ def give_opinion(
     found.save(update_fields=["opinion", "opinion_on"])
     audit.record(
         Verb.SCREENING_OPINION_GIVEN, actor=actor, target=found, region=found.region,
-        data={"length": len(opinion)},
+        data={"opinion_length": len(opinion)},
     )  # fmt: skip
     return found
 
