@@ -261,6 +261,13 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:charity_org_financials": lambda o: {"pk": o["social_org_b"].pk},
     # the organization portal: only an org account's own plan (anyone else: 403, FORBIDDEN_OK)
     "socialorgs:portal_charity_disclose": lambda o: {"pk": o["charity_plan_b"].pk},
+    # socialorgs §7: illegal-organization screening
+    "socialorgs:screening_lead": lambda o: {"pk": o["lead_b"].pk},
+    "socialorgs:screening_visit": lambda o: {"pk": o["lead_b"].pk},
+    "socialorgs:screening_interview": lambda o: {"pk": o["lead_b"].pk},
+    "socialorgs:screening_opinion": lambda o: {"pk": o["lead_b"].pk},
+    "socialorgs:screening_outcome": lambda o: {"pk": o["lead_b"].pk},
+    "socialorgs:screening_attachment": lambda o: {"pk": o["attachment_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -355,6 +362,12 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/socialorgs/charity/plans/{pk}/supervision": lambda o: {"pk": o["charity_plan_b"].pk},
     "/api/v1/socialorgs/charity/plans/{pk}/disclosures": lambda o: {"pk": o["charity_plan_b"].pk},
     "/api/v1/socialorgs/{pk}/charity/financials": lambda o: {"pk": o["social_org_b"].pk},
+    # socialorgs §7 screening API
+    "/api/v1/socialorgs/screening/leads/{pk}": lambda o: {"pk": o["lead_b"].pk},
+    "/api/v1/socialorgs/screening/leads/{pk}/visits": lambda o: {"pk": o["lead_b"].pk},
+    "/api/v1/socialorgs/screening/leads/{pk}/interviews": lambda o: {"pk": o["lead_b"].pk},
+    "/api/v1/socialorgs/screening/leads/{pk}/opinion": lambda o: {"pk": o["lead_b"].pk},
+    "/api/v1/socialorgs/screening/leads/{pk}/outcome": lambda o: {"pk": o["lead_b"].pk},
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff

@@ -43,6 +43,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_charity_objects(social_org_b := _social_org_b(district)),
         "social_org_b": social_org_b,
         **_inspection_objects(district),  # after social_org_b: its annual report
+        **_screening_b(district),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -267,6 +268,40 @@ def _charity_objects(social_org_b):
         "charity_disclosure_doc_b": disclosure.documents.get(),
         "charity_financials_b": financials,
     }
+
+
+def _screening_b(district):
+    """A screening lead in street B with a visit and an interview with an attachment
+    (socialorgs §7)."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shegong.socialorgs.actions import screening
+
+    today = date.today()
+    round_b = screening.create_round(
+        {"name": "西城社组排查轮次", "starts_on": date(today.year, 1, 1), "ends_on": today,
+         "region": district["street_b"].code},
+        actor=None,
+    )  # fmt: skip
+    lead = screening.file_lead(
+        {"source": "public", "org_name": "西城社组非法线索", "place": "西城社组活动点",
+         "description": "西城社组线索内容", "region": district["community_b"].code},
+        actor=None,
+    )  # fmt: skip
+    screening.record_visit(
+        {"round": round_b.pk, "visited_on": today, "visitors": "西城社组走访人",
+         "findings": "西城社组走访发现"},
+        actor=None, lead=lead,
+    )  # fmt: skip
+    interview = screening.record_interview(
+        lead,
+        {"people": ["西城社组约谈人"], "interviewed_on": today, "record": "西城社组约谈记录"},
+        actor=None,
+        files=[SimpleUploadedFile("西城社组笔录.pdf", b"%PDF-1.4\n%%EOF\n")],
+    )
+    return {"lead_b": lead, "attachment_b": interview.attachments.get()}
 
 
 def _volunteer_objects(district):

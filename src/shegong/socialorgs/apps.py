@@ -29,6 +29,11 @@ class SocialOrgsConfig(AppConfig):
                 "/socialorgs", "shegong.socialorgs.api.charity.router", "社会组织", order=55
             ),
         )
+        registry.api_routers.add(  # §7 screening
+            registry.ApiRouter(
+                "/socialorgs", "shegong.socialorgs.api.screening.router", "社会组织", order=56
+            ),
+        )
         registry.demo_loaders.add(
             registry.DemoLoader("socialorgs", "shegong.socialorgs.demo.load", order=80),
         )

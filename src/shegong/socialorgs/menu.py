@@ -12,6 +12,11 @@ ENTRIES = [
     MenuEntry(*GROUP, "社会组织登记", "socialorgs:list", "building", order=1, perm=VIEW),
     MenuEntry(*GROUP, "年检年报", "socialorgs:inspections", "clipboard-check", order=3, perm=VIEW),
     MenuEntry(*GROUP, "统计分析", "socialorgs:stats", "bar-chart-line", order=90, perm=VIEW),
+    # §7 screening and party building
+    MenuEntry(
+        *GROUP, "非法社会组织排查", "socialorgs:screening_leads", "search", order=70, perm=VIEW
+    ),
+    MenuEntry(*GROUP, "社会组织党建", "socialorgs:party", "flag", order=71, perm=VIEW),
     MenuEntry("本组织", 54, "本组织", "socialorgs:portal", "house-door", perm=Perm.ORG_PORTAL),
 ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from . import (
     charity,  # noqa: F401  (§6 charities and fundraising)
     inspections,  # noqa: F401  (§3 annual inspection)
+    screening_registry,  # noqa: F401  (§7 screening and party building)
     stats,  # noqa: F401  (登记概况: the record's own indicators)
     workbench,  # noqa: F401  (the registries the parts below fill)
 )

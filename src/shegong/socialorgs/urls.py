@@ -4,7 +4,16 @@
 
 from django.urls import path
 
-from .views import charity, inspection, inspection_portal, public, records, stats, workbench
+from .views import (
+    charity,
+    inspection,
+    inspection_portal,
+    public,
+    records,
+    screening,
+    stats,
+    workbench,
+)
 
 app_name = "socialorgs"
 
@@ -98,6 +107,20 @@ urlpatterns = [
         name="portal_charity_disclose",
     ),
     # --- end of charities and fundraising ---
+    # --- §7 screening and party building ---
+    path("screening/", screening.leads, name="screening_leads"),
+    path("screening/export/", screening.export, name="screening_export"),
+    path("screening/new/", screening.new, name="screening_new"),
+    path("screening/<int:pk>/", screening.lead, name="screening_lead"),
+    path("screening/<int:pk>/visit/", screening.visit, name="screening_visit"),
+    path("screening/<int:pk>/interview/", screening.interview, name="screening_interview"),
+    path("screening/<int:pk>/opinion/", screening.opinion, name="screening_opinion"),
+    path("screening/<int:pk>/outcome/", screening.outcome, name="screening_outcome"),
+    path("screening/attachments/<int:pk>/", screening.attachment, name="screening_attachment"),
+    path("screening/rounds/", screening.rounds, name="screening_rounds"),
+    path("screening/visits/", screening.visit_list, name="screening_visits"),
+    path("screening/interviews/", screening.interview_list, name="screening_interviews"),
+    path("party/", screening.party, name="party"),
 ]
 
 public_patterns = [

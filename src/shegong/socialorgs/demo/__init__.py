@@ -53,6 +53,7 @@ POOLS = {
 STEPS: list[str] = [
     "shegong.socialorgs.demo.inspection.load",
     "shegong.socialorgs.demo.charity.load",
+    "shegong.socialorgs.demo.screening.load",
 ]
 TYPE_WEIGHTS = [
     (SocialOrgType.ASSOCIATION, 45),

@@ -35,6 +35,16 @@ from .inspection import (
     ReportAttachment,
 )
 from .records import CharterVersion, SocialOrg, add_years
+from .screening import (
+    Interview,
+    InterviewAttachment,
+    Lead,
+    LeadOutcome,
+    LeadSource,
+    LeadState,
+    ScreeningRound,
+    ScreeningVisit,
+)
 
 __all__ = [
     "Announcement",
@@ -55,11 +65,19 @@ __all__ = [
     "Ground",
     "InspectionConclusion",
     "InspectionPlan",
+    "Interview",
+    "InterviewAttachment",
+    "Lead",
+    "LeadOutcome",
+    "LeadSource",
+    "LeadState",
     "MaterialKind",
     "OrgAccount",
     "PartyOrg",
     "ReportAttachment",
     "ReportState",
+    "ScreeningRound",
+    "ScreeningVisit",
     "SocialOrg",
     "SupervisionEntry",
     "add_years",
