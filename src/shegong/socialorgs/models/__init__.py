@@ -14,9 +14,31 @@ from .common import (
     OrgAccount,
     ReportState,
 )
+from .election import (
+    DormantCase,
+    DormantGround,
+    DormantOutcome,
+    DormantState,
+    Election,
+    ElectionStep,
+    ExtensionState,
+    StepKind,
+    TermExtension,
+    TermReminder,
+)
 from .records import CharterVersion, SocialOrg, add_years
 
 __all__ = [
+    "DormantCase",
+    "DormantGround",
+    "DormantOutcome",
+    "DormantState",
+    "Election",
+    "ElectionStep",
+    "ExtensionState",
+    "StepKind",
+    "TermExtension",
+    "TermReminder",
     "Announcement",
     "AnnouncementKind",
     "AnnualReport",
