@@ -72,41 +72,79 @@ for _state, _label, _hint, _order in TERM_WORKLISTS:
         Worklist(
             "election",
             Todo(
-                key=f"socialorgs.election.{_state}", label=_label, hint=_hint,
+                key=f"socialorgs.election.{_state}",
+                label=_label,
+                hint=_hint,
                 count=lambda user, s=_state: term_list(user, s).count(),
-                url_name="socialorgs:election_terms", query=f"state={_state}&sort=oldest",
-                order=500 + _order, perm=Perm.SOCIALORGS_MANAGE, icon="calendar-event",
+                url_name="socialorgs:election_terms",
+                query=f"state={_state}&sort=oldest",
+                order=500 + _order,
+                perm=Perm.SOCIALORGS_MANAGE,
+                icon="calendar-event",
             ),
             on_home=_state == "late",
         )
-    )  # fmt: skip
+    )
 
 worklists.add(
-    Worklist("election", Todo(
-        key="socialorgs.election.extensions", label="延期换届待审批", hint="组织提出的延期换届申请",
-        count=lambda user: extension_list(user, ExtensionState.PENDING).count(),
-        url_name="socialorgs:election_extensions", query="state=pending&sort=oldest",
-        order=513, perm=Perm.SOCIALORGS_MANAGE, icon="hourglass-split",
-    )),
-    Worklist("election", Todo(
-        key="socialorgs.election.open", label="换届进行中", hint="已启动、尚未备案的换届",
-        count=lambda user: election_list(user, "open").count(),
-        url_name="socialorgs:election_list", query="state=open&sort=oldest",
-        order=514, perm=Perm.SOCIALORGS_MANAGE, icon="people",
-    ), on_home=False),
-    Worklist("dormant", Todo(
-        key="socialorgs.dormant.todo", label="僵尸型社会组织待处置", hint="排查发现、尚未结案（含限期整改中）",
-        count=lambda user: dormant_list(user, "todo").count(),
-        url_name="socialorgs:dormant_list", query="state=todo&sort=oldest",
-        order=520, perm=Perm.SOCIALORGS_MANAGE, icon="moon",
-    )),
-    Worklist("dormant", Todo(
-        key="socialorgs.dormant.notice_due", label="拟撤销公告期满待决定", hint="60日公告期已满",
-        count=lambda user: dormant_list(user, "notice_due").count(),
-        url_name="socialorgs:dormant_list", query="state=notice_due&sort=oldest",
-        order=521, perm=Perm.SOCIALORGS_MANAGE, icon="megaphone",
-    )),
-)  # fmt: skip
+    Worklist(
+        "election",
+        Todo(
+            key="socialorgs.election.extensions",
+            label="延期换届待审批",
+            hint="组织提出的延期换届申请",
+            count=lambda user: extension_list(user, ExtensionState.PENDING).count(),
+            url_name="socialorgs:election_extensions",
+            query="state=pending&sort=oldest",
+            order=513,
+            perm=Perm.SOCIALORGS_MANAGE,
+            icon="hourglass-split",
+        ),
+    ),
+    Worklist(
+        "election",
+        Todo(
+            key="socialorgs.election.open",
+            label="换届进行中",
+            hint="已启动、尚未备案的换届",
+            count=lambda user: election_list(user, "open").count(),
+            url_name="socialorgs:election_list",
+            query="state=open&sort=oldest",
+            order=514,
+            perm=Perm.SOCIALORGS_MANAGE,
+            icon="people",
+        ),
+        on_home=False,
+    ),
+    Worklist(
+        "dormant",
+        Todo(
+            key="socialorgs.dormant.todo",
+            label="僵尸型社会组织待处置",
+            hint="排查发现、尚未结案（含限期整改中）",
+            count=lambda user: dormant_list(user, "todo").count(),
+            url_name="socialorgs:dormant_list",
+            query="state=todo&sort=oldest",
+            order=520,
+            perm=Perm.SOCIALORGS_MANAGE,
+            icon="moon",
+        ),
+    ),
+    Worklist(
+        "dormant",
+        Todo(
+            key="socialorgs.dormant.notice_due",
+            label="拟撤销公告期满待决定",
+            hint="60日公告期已满",
+            count=lambda user: dormant_list(user, "notice_due").count(),
+            url_name="socialorgs:dormant_list",
+            query="state=notice_due&sort=oldest",
+            order=521,
+            perm=Perm.SOCIALORGS_MANAGE,
+            icon="megaphone",
+        ),
+    ),
+)
 
 
 # --- the organization page's card and the portal ---------------------------------------------
@@ -149,9 +187,15 @@ def portal_summary(so: SocialOrg) -> str:
 
 
 portal_sections.add(
-    PortalSection("election", "换届", "socialorgs:portal_election", icon="people", order=50,
-                  summary=portal_summary)
-)  # fmt: skip
+    PortalSection(
+        "election",
+        "换届",
+        "socialorgs:portal_election",
+        icon="people",
+        order=50,
+        summary=portal_summary,
+    )
+)
 
 
 # --- the statistics figures ------------------------------------------------------------------
@@ -169,15 +213,21 @@ def _cleared_url(year: int) -> str:
 
 indicators.add(
     Indicator(
-        key="elections_completed", label="指导社会团体完成换届", section="election",
+        key="elections_completed",
+        label="指导社会团体完成换届",
+        section="election",
         value=lambda user, year: election_list(user, "", year, SocialOrgType.ASSOCIATION).count(),
-        order=50, url=_elections_url,
+        order=50,
+        url=_elections_url,
         definition="当年完成换届（备案步骤登记日期在当年）的社会团体数；只计社会团体。",
     ),
     Indicator(
-        key="dormant_cleared", label="清理僵尸型社会组织", section="dormant",
+        key="dormant_cleared",
+        label="清理僵尸型社会组织",
+        section="dormant",
         value=lambda user, year: dormant_list(user, "cleared", year).count(),
-        order=51, url=_cleared_url,
+        order=51,
+        url=_cleared_url,
         definition="当年结案且结果为撤销登记、吊销登记证书或注销登记的僵尸型社会组织案件数。",
     ),
-)  # fmt: skip
+)

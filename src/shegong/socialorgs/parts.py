@@ -3,5 +3,7 @@ panels (``workbench``); ``apps.ready`` imports this module. Each part adds one i
 
 from __future__ import annotations
 
-from . import workbench  # noqa: F401  (the registries the parts below fill)
-from . import election_registry  # noqa: F401  (§5: 换届 and dormant organizations)
+from . import (
+    election_registry,  # noqa: F401  (§5: 换届 and dormant organizations)
+    workbench,  # noqa: F401  (the registries the parts below fill)
+)

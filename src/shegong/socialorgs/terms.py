@@ -17,6 +17,7 @@ from __future__ import annotations
 from calendar import monthrange
 from collections.abc import Callable
 from datetime import date
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 

@@ -256,10 +256,9 @@ def record_step(
         if done_on > timezone.localdate():
             errors.append({"field": "done_on", "message": "完成日期不能晚于今天"})
         elif done_on < (last or election.opened_on):
-            errors.append(
-                {"field": "done_on",
-                 "message": f"完成日期不能早于上一步骤或启动日期（{(last or election.opened_on):%Y-%m-%d}）"}
-            )  # fmt: skip
+            floor = last or election.opened_on
+            message = f"完成日期不能早于上一步骤或启动日期（{floor:%Y-%m-%d}）"
+            errors.append({"field": "done_on", "message": message})
     InvalidInput.raise_if_any(errors)
     step = ElectionStep.objects.create(
         election=election, kind=kind, done_on=done_on, note=note, done_by=actor
@@ -309,7 +308,7 @@ def run_detection(*, actor: User | None, on: date | None = None) -> list[Dormant
                 opened_on=today,
                 grounds=grounds,
                 unreachable="unreachable" in grounds,
-            )  # fmt: skip
+            )
         )
     if opened or actor is not None:
         audit.record(

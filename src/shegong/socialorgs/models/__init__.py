@@ -29,6 +29,11 @@ from .election import (
 from .records import CharterVersion, SocialOrg, add_years
 
 __all__ = [
+    "Announcement",
+    "AnnouncementKind",
+    "AnnualReport",
+    "AttachmentBase",
+    "CharterVersion",
     "DormantCase",
     "DormantGround",
     "DormantOutcome",
@@ -36,17 +41,12 @@ __all__ = [
     "Election",
     "ElectionStep",
     "ExtensionState",
-    "StepKind",
-    "TermExtension",
-    "TermReminder",
-    "Announcement",
-    "AnnouncementKind",
-    "AnnualReport",
-    "AttachmentBase",
-    "CharterVersion",
     "InspectionConclusion",
     "OrgAccount",
     "ReportState",
     "SocialOrg",
+    "StepKind",
+    "TermExtension",
+    "TermReminder",
     "add_years",
 ]

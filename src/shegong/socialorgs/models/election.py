@@ -102,6 +102,9 @@ class ElectionStep(models.Model):
             models.UniqueConstraint(fields=["election", "kind"], name="election_step_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.done_on:%Y-%m-%d}"
+
 
 class ExtensionState(models.TextChoices):
     PENDING = "pending", "待审批"
@@ -161,6 +164,9 @@ class TermReminder(models.Model):
                 fields=["social_org", "term_end", "months"], name="term_reminder_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.term_end:%Y-%m-%d} 前{self.months}个月提醒"
 
 
 class DormantGround(models.TextChoices):

@@ -44,8 +44,13 @@ PAGE_SIZE = 20
 
 class ListFilter(StyledForm):
     state = forms.ChoiceField(label="状态", required=False)
-    year = forms.IntegerField(label="完成年度", required=False, min_value=2000, max_value=2100,
-                              error_messages={"invalid": "年度应为四位数字"})  # fmt: skip
+    year = forms.IntegerField(
+        label="完成年度",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={"invalid": "年度应为四位数字"},
+    )
     org_type = forms.ChoiceField(
         label="类型", required=False, choices=BLANK + SocialOrgType.choices
     )
@@ -71,29 +76,59 @@ def _query(request: HttpRequest) -> str:
 
 
 def _list_page(
-    request: HttpRequest, *, title: str, form: ListFilter, qs: Any, columns: list[str],
-    row: Callable[[Any], list[Any]], export_name: str, link: Callable[[Any], str],
-) -> HttpResponse:  # fmt: skip
+    request: HttpRequest,
+    *,
+    title: str,
+    form: ListFilter,
+    qs: Any,
+    columns: list[str],
+    row: Callable[[Any], list[Any]],
+    export_name: str,
+    link: Callable[[Any], str],
+) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "socialorgs/election_list.html",
-        {"title": title, "form": form, "page": page, "columns": columns,
-         "rows": [(link(obj), row(obj)) for obj in page], "query": _query(request),
-         "export_url": (reverse(export_name) + (f"?{_query(request)}" if _query(request) else ""))
-         if export_name else "",
-         "reset_url": request.path,
-         "detect": export_name == "socialorgs:dormant_export"
-         and request.user.has_perm_in_scope(Perm.SOCIALORGS_MANAGE)},
-    )  # fmt: skip
+        request,
+        "socialorgs/election_list.html",
+        {
+            "title": title,
+            "form": form,
+            "page": page,
+            "columns": columns,
+            "rows": [(link(obj), row(obj)) for obj in page],
+            "query": _query(request),
+            "export_url": (
+                reverse(export_name) + (f"?{_query(request)}" if _query(request) else "")
+            )
+            if export_name
+            else "",
+            "reset_url": request.path,
+            "detect": export_name == "socialorgs:dormant_export"
+            and request.user.has_perm_in_scope(Perm.SOCIALORGS_MANAGE),
+        },
+    )
 
 
-def _export(user: Any, *, verb: Verb, table: str, title: str, columns: list[str], qs: Any,
-            row: Callable[[Any], list[Any]], filters: dict[str, Any]) -> HttpResponse:  # fmt: skip
+def _export(
+    user: Any,
+    *,
+    verb: Verb,
+    table: str,
+    title: str,
+    columns: list[str],
+    qs: Any,
+    row: Callable[[Any], list[Any]],
+    filters: dict[str, Any],
+) -> HttpResponse:
     return audited_xlsx(
-        user, verb=verb, table=table, title=title,
+        user,
+        verb=verb,
+        table=table,
+        title=title,
         columns=[excel.Column("名称", 36)] + [excel.Column(c, 16) for c in columns[1:]],
-        rows=(row(o) for o in qs.iterator(chunk_size=500)), filters=filters,
-    )  # fmt: skip
+        rows=(row(o) for o in qs.iterator(chunk_size=500)),
+        filters=filters,
+    )
 
 
 def _d(value: date | None) -> str:
@@ -103,16 +138,25 @@ def _d(value: date | None) -> str:
 # --- terms -----------------------------------------------------------------------------------
 
 TERM_FILTER = [
-    ("late", "逾期未换届（含严重逾期）"), ("due6", "届满前6个月"), ("due3", "届满前3个月"),
-    ("overdue", "逾期未换届（1年内）"), ("serious", "严重逾期"), ("extended", "已批准延期"),
+    ("late", "逾期未换届（含严重逾期）"),
+    ("due6", "届满前6个月"),
+    ("due3", "届满前3个月"),
+    ("overdue", "逾期未换届（1年内）"),
+    ("serious", "严重逾期"),
+    ("extended", "已批准延期"),
     ("normal", "正常"),
-]  # fmt: skip
+]
 TERM_COLUMNS = ["名称", "类型", "区划", "本届起始", "任期届满"]
 
 
 def _term_row(so: Any) -> list[Any]:
-    return [so.organization.name, SocialOrgType(so.org_type).label, so.organization.region.name,
-            _d(so.term_start), _d(so.term_end)]  # fmt: skip
+    return [
+        so.organization.name,
+        SocialOrgType(so.org_type).label,
+        so.organization.region.name,
+        _d(so.term_start),
+        _d(so.term_end),
+    ]
 
 
 def _term_qs(request: HttpRequest) -> tuple[ListFilter, Any, dict[str, Any]]:
@@ -133,17 +177,30 @@ def terms_page(request: HttpRequest) -> HttpResponse:
     """任期与换届提醒: organizations by term state."""
     form, qs, _ = _term_qs(request)
     return _list_page(
-        request, title="任期届满与逾期换届", form=form, qs=qs, columns=TERM_COLUMNS, row=_term_row,
+        request,
+        title="任期届满与逾期换届",
+        form=form,
+        qs=qs,
+        columns=TERM_COLUMNS,
+        row=_term_row,
         export_name="socialorgs:election_terms_export",
         link=lambda so: reverse("socialorgs:detail", args=[so.pk]) + "#election",
-    )  # fmt: skip
+    )
 
 
 @require_safe
 def terms_export(request: HttpRequest) -> HttpResponse:
     _, qs, filters = _term_qs(request)
-    return _export(request.user, verb=Verb.ELECTIONS_EXPORTED, table="socialorgs_terms",
-                   title="任期届满名单", columns=TERM_COLUMNS, qs=qs, row=_term_row, filters=filters)  # fmt: skip
+    return _export(
+        request.user,
+        verb=Verb.ELECTIONS_EXPORTED,
+        table="socialorgs_terms",
+        title="任期届满名单",
+        columns=TERM_COLUMNS,
+        qs=qs,
+        row=_term_row,
+        filters=filters,
+    )
 
 
 # --- 换届 -------------------------------------------------------------------------------------
@@ -154,16 +211,25 @@ ELECTION_COLUMNS = ["名称", "类型", "区划", "启动日期", "当前步骤"
 def _election_row(e: Election) -> list[Any]:
     done = [s.kind for s in e.steps.all()]
     step = StepKind(done[-1]).label if done else "已启动"
-    return [e.social_org.organization.name, SocialOrgType(e.social_org.org_type).label,
-            e.social_org.organization.region.name, _d(e.opened_on), step, _d(e.completed_on),
-            _d(e.new_term_start)]  # fmt: skip
+    return [
+        e.social_org.organization.name,
+        SocialOrgType(e.social_org.org_type).label,
+        e.social_org.organization.region.name,
+        _d(e.opened_on),
+        step,
+        _d(e.completed_on),
+        _d(e.new_term_start),
+    ]
 
 
 def _election_qs(request: HttpRequest) -> tuple[ListFilter, Any, dict[str, Any]]:
     user = request.user
     require_perm(user, Perm.SOCIALORGS_VIEW)
-    form = ListFilter(request.GET, states=[("", "全部"), ("open", "进行中"), ("completed", "已完成")],
-                      fields=["state", "year", "org_type"])  # fmt: skip
+    form = ListFilter(
+        request.GET,
+        states=[("", "全部"), ("open", "进行中"), ("completed", "已完成")],
+        fields=["state", "year", "org_type"],
+    )
     f = _cleaned(form)
     qs = election_list(user, f.get("state", ""), f.get("year"), f.get("org_type", ""))
     return form, qs.prefetch_related("steps"), f
@@ -174,18 +240,30 @@ def elections_page(request: HttpRequest) -> HttpResponse:
     """换届名单: in progress or completed (in a year)."""
     form, qs, _ = _election_qs(request)
     return _list_page(
-        request, title="换届名单", form=form, qs=qs, columns=ELECTION_COLUMNS, row=_election_row,
+        request,
+        title="换届名单",
+        form=form,
+        qs=qs,
+        columns=ELECTION_COLUMNS,
+        row=_election_row,
         export_name="socialorgs:election_list_export",
         link=lambda e: reverse("socialorgs:detail", args=[e.social_org_id]) + "#election",
-    )  # fmt: skip
+    )
 
 
 @require_safe
 def elections_export(request: HttpRequest) -> HttpResponse:
     _, qs, filters = _election_qs(request)
-    return _export(request.user, verb=Verb.ELECTIONS_EXPORTED, table="socialorgs_elections",
-                   title="换届名单", columns=ELECTION_COLUMNS, qs=qs, row=_election_row,
-                   filters=filters)  # fmt: skip
+    return _export(
+        request.user,
+        verb=Verb.ELECTIONS_EXPORTED,
+        table="socialorgs_elections",
+        title="换届名单",
+        columns=ELECTION_COLUMNS,
+        qs=qs,
+        row=_election_row,
+        filters=filters,
+    )
 
 
 # --- extensions ------------------------------------------------------------------------------
@@ -194,8 +272,14 @@ EXTENSION_COLUMNS = ["名称", "原届满日期", "申请延期至", "理由", "
 
 
 def _extension_row(x: TermExtension) -> list[Any]:
-    return [x.social_org.organization.name, _d(x.term_end), _d(x.new_date), x.reason,
-            ExtensionState(x.state).label, x.requested_at.strftime("%Y-%m-%d")]  # fmt: skip
+    return [
+        x.social_org.organization.name,
+        _d(x.term_end),
+        _d(x.new_date),
+        x.reason,
+        ExtensionState(x.state).label,
+        x.requested_at.strftime("%Y-%m-%d"),
+    ]
 
 
 @require_safe
@@ -206,18 +290,27 @@ def extensions_page(request: HttpRequest) -> HttpResponse:
     form = ListFilter(request.GET, states=BLANK + ExtensionState.choices, fields=["state"])
     qs = extension_list(user, _cleaned(form).get("state", ""))
     return _list_page(
-        request, title="延期换届申请", form=form, qs=qs, columns=EXTENSION_COLUMNS,
-        row=_extension_row, export_name="",
+        request,
+        title="延期换届申请",
+        form=form,
+        qs=qs,
+        columns=EXTENSION_COLUMNS,
+        row=_extension_row,
+        export_name="",
         link=lambda x: reverse("socialorgs:detail", args=[x.social_org_id]) + "#election",
-    )  # fmt: skip
+    )
 
 
 # --- dormant ---------------------------------------------------------------------------------
 
 DORMANT_FILTER = [
-    ("", "全部"), ("todo", "待处置（含限期整改中）"), ("notice", "公告期内"),
-    ("notice_due", "公告期满待决定"), ("cleared", "已清理"), ("open", "未结案"),
-]  # fmt: skip
+    ("", "全部"),
+    ("todo", "待处置（含限期整改中）"),
+    ("notice", "公告期内"),
+    ("notice_due", "公告期满待决定"),
+    ("cleared", "已清理"),
+    ("open", "未结案"),
+]
 DORMANT_COLUMNS = [
     "名称",
     "区划",
@@ -231,9 +324,16 @@ DORMANT_COLUMNS = [
 
 
 def _dormant_row(c: DormantCase) -> list[Any]:
-    return [c.social_org.organization.name, c.social_org.organization.region.name,
-            _d(c.opened_on), "、".join(c.ground_labels), DormantState(c.state).label,
-            _d(c.notice_ends_on), c.get_outcome_display(), _d(c.closed_on)]  # fmt: skip
+    return [
+        c.social_org.organization.name,
+        c.social_org.organization.region.name,
+        _d(c.opened_on),
+        "、".join(c.ground_labels),
+        DormantState(c.state).label,
+        _d(c.notice_ends_on),
+        c.get_outcome_display(),
+        _d(c.closed_on),
+    ]
 
 
 def _dormant_qs(request: HttpRequest) -> tuple[ListFilter, Any, dict[str, Any]]:
@@ -249,18 +349,30 @@ def dormant_page(request: HttpRequest) -> HttpResponse:
     """僵尸型社会组织: the cases and their outcomes."""
     form, qs, _ = _dormant_qs(request)
     return _list_page(
-        request, title="僵尸型社会组织", form=form, qs=qs, columns=DORMANT_COLUMNS,
-        row=_dormant_row, export_name="socialorgs:dormant_export",
+        request,
+        title="僵尸型社会组织",
+        form=form,
+        qs=qs,
+        columns=DORMANT_COLUMNS,
+        row=_dormant_row,
+        export_name="socialorgs:dormant_export",
         link=lambda c: reverse("socialorgs:detail", args=[c.social_org_id]) + "#election",
-    )  # fmt: skip
+    )
 
 
 @require_safe
 def dormant_export(request: HttpRequest) -> HttpResponse:
     _, qs, filters = _dormant_qs(request)
-    return _export(request.user, verb=Verb.DORMANT_CASES_EXPORTED, table="socialorgs_dormant",
-                   title="僵尸型社会组织", columns=DORMANT_COLUMNS, qs=qs, row=_dormant_row,
-                   filters=filters)  # fmt: skip
+    return _export(
+        request.user,
+        verb=Verb.DORMANT_CASES_EXPORTED,
+        table="socialorgs_dormant",
+        title="僵尸型社会组织",
+        columns=DORMANT_COLUMNS,
+        qs=qs,
+        row=_dormant_row,
+        filters=filters,
+    )
 
 
 @require_POST
@@ -279,16 +391,26 @@ def detect(request: HttpRequest) -> HttpResponse:
 def _form_page(
     request: HttpRequest, so: Any, form: forms.Form, title: str, status: int
 ) -> HttpResponse:
-    return render(request, "socialorgs/election_form.html",
-                  {"so": so, "form": form, "title": title}, status=status)  # fmt: skip
+    return render(
+        request,
+        "socialorgs/election_form.html",
+        {"so": so, "form": form, "title": title},
+        status=status,
+    )
 
 
 def _back(pk: int, request: HttpRequest) -> HttpResponse:
     return redirect_after_write(request, reverse("socialorgs:detail", args=[pk]) + "#election")
 
 
-def _post(request: HttpRequest, so: Any, form: forms.Form, title: str, call: Callable[[dict], Any],
-          done: str) -> HttpResponse:  # fmt: skip
+def _post(
+    request: HttpRequest,
+    so: Any,
+    form: forms.Form,
+    title: str,
+    call: Callable[[dict], Any],
+    done: str,
+) -> HttpResponse:
     if not form.is_valid():
         return _form_page(request, so, form, title, 422)
     data = {k: ("" if v is None else v) for k, v in form.cleaned_data.items()}
@@ -309,8 +431,14 @@ def _manage(request: HttpRequest, pk: int) -> Any:
 def open_election(request: HttpRequest, pk: int) -> HttpResponse:
     so = _manage(request, pk)
     form = StyledForm(request.POST)
-    return _post(request, so, form, "启动换届", lambda d: actions.open_election(so, actor=request.user),
-                 "已启动换届，请按筹备、选举、备案的顺序登记各步骤")  # fmt: skip
+    return _post(
+        request,
+        so,
+        form,
+        "启动换届",
+        lambda d: actions.open_election(so, actor=request.user),
+        "已启动换届，请按筹备、选举、备案的顺序登记各步骤",
+    )
 
 
 @require_POST
@@ -322,15 +450,27 @@ def record_step(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     require_perm(user, Perm.SOCIALORGS_MANAGE)
     so = election.social_org
     label = dict(StepKind.choices).get(kind, "换届步骤")
-    return _post(request, so, StepForm(request.POST), f"登记：{label}",
-                 lambda d: actions.record_step(election, kind, d, actor=user), f"已登记：{label}")  # fmt: skip
+    return _post(
+        request,
+        so,
+        StepForm(request.POST),
+        f"登记：{label}",
+        lambda d: actions.record_step(election, kind, d, actor=user),
+        f"已登记：{label}",
+    )
 
 
 @require_POST
 def request_extension(request: HttpRequest, pk: int) -> HttpResponse:
     so = _manage(request, pk)
-    return _post(request, so, ExtensionForm(request.POST), "延期换届申请",
-                 lambda d: actions.request_extension(so, d, actor=request.user), "已登记延期换届申请")  # fmt: skip
+    return _post(
+        request,
+        so,
+        ExtensionForm(request.POST),
+        "延期换届申请",
+        lambda d: actions.request_extension(so, d, actor=request.user),
+        "已登记延期换届申请",
+    )
 
 
 @require_POST
@@ -341,10 +481,15 @@ def decide_extension(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotFound("未找到该延期换届申请，或您无权查看")
     require_perm(user, Perm.SOCIALORGS_MANAGE)
     return _post(
-        request, ext.social_org, DecisionForm(request.POST), "审批延期换届",
-        lambda d: actions.decide_extension(ext, approve=d["decision"] == "approve", note=d["note"], actor=user),
+        request,
+        ext.social_org,
+        DecisionForm(request.POST),
+        "审批延期换届",
+        lambda d: actions.decide_extension(
+            ext, approve=d["decision"] == "approve", note=d["note"], actor=user
+        ),
         "已审批延期换届申请",
-    )  # fmt: skip
+    )
 
 
 def _dormant_case(request: HttpRequest, pk: int) -> DormantCase:
@@ -363,23 +508,40 @@ def _dormant_case(request: HttpRequest, pk: int) -> DormantCase:
 @require_POST
 def dormant_rectify(request: HttpRequest, pk: int) -> HttpResponse:
     case = _dormant_case(request, pk)
-    return _post(request, case.social_org, RectifyForm(request.POST), "责令限期整改",
-                 lambda d: actions.order_rectification(case, d, actor=request.user), "已责令限期整改")  # fmt: skip
+    return _post(
+        request,
+        case.social_org,
+        RectifyForm(request.POST),
+        "责令限期整改",
+        lambda d: actions.order_rectification(case, d, actor=request.user),
+        "已责令限期整改",
+    )
 
 
 @require_POST
 def dormant_rectified(request: HttpRequest, pk: int) -> HttpResponse:
     case = _dormant_case(request, pk)
-    return _post(request, case.social_org, RectifiedForm(request.POST), "整改完成",
-                 lambda d: actions.mark_rectified(case, d, actor=request.user), "已登记整改完成，案件结案")  # fmt: skip
+    return _post(
+        request,
+        case.social_org,
+        RectifiedForm(request.POST),
+        "整改完成",
+        lambda d: actions.mark_rectified(case, d, actor=request.user),
+        "已登记整改完成，案件结案",
+    )
 
 
 @require_POST
 def dormant_notice(request: HttpRequest, pk: int) -> HttpResponse:
     case = _dormant_case(request, pk)
-    return _post(request, case.social_org, StyledForm(request.POST), "发布拟撤销登记公告",
-                 lambda d: actions.publish_strike_off_notice(case, actor=request.user),
-                 "已发布拟撤销登记公告，公告期60日")  # fmt: skip
+    return _post(
+        request,
+        case.social_org,
+        StyledForm(request.POST),
+        "发布拟撤销登记公告",
+        lambda d: actions.publish_strike_off_notice(case, actor=request.user),
+        "已发布拟撤销登记公告，公告期60日",
+    )
 
 
 @require_POST
@@ -391,8 +553,14 @@ def dormant_close(request: HttpRequest, pk: int) -> HttpResponse:
             return actions.deregister_dormant(case, d, actor=request.user)
         return actions.strike_off(case, d, actor=request.user)
 
-    return _post(request, case.social_org, CloseCaseForm(request.POST), "作出处置决定", call,
-                 "已作出处置决定，该组织已清理")  # fmt: skip
+    return _post(
+        request,
+        case.social_org,
+        CloseCaseForm(request.POST),
+        "作出处置决定",
+        call,
+        "已作出处置决定，该组织已清理",
+    )
 
 
 # --- the portal ------------------------------------------------------------------------------
@@ -414,9 +582,15 @@ def portal_election(request: HttpRequest) -> HttpResponse:
     state = terms.term_state(so)
     election = so.elections.order_by("-opened_on", "-pk").first()
     return render(
-        request, "socialorgs/portal_election.html",
-        {"so": so, "form": form, "term_label": terms.TERM_STATES.get(state, "未登记任期"),
-         "election": election, "steps": list(election.steps.all()) if election else [],
-         "extensions": list(so.term_extensions.order_by("-requested_at"))},
+        request,
+        "socialorgs/portal_election.html",
+        {
+            "so": so,
+            "form": form,
+            "term_label": terms.TERM_STATES.get(state, "未登记任期"),
+            "election": election,
+            "steps": list(election.steps.all()) if election else [],
+            "extensions": list(so.term_extensions.order_by("-requested_at")),
+        },
         status=status,
-    )  # fmt: skip
+    )
