@@ -212,6 +212,9 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:edit": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:status": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:charter": lambda o: {"pk": o["social_org_b"].pk},
+    # (the foundation's account binding: the organization is looked up first → 404)
+    "socialorgs:link_account": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:unlink_account": lambda o: {"pk": o["social_org_b"].pk, "account": 1},
     # socialorgs §5: 换届 and dormant organizations
     "socialorgs:election_step": lambda o: {"pk": o["election_b"].pk, "kind": "plan"},
     "socialorgs:election_extension_decide": lambda o: {"pk": o["extension_b"].pk},

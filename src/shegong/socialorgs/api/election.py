@@ -2,7 +2,6 @@
 dormant cases (list, detection, outcome) — issue 14 §5. Thin adapters over
 ``actions.election``; every read is scoped (another street's object is a 404)."""
 
-from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
