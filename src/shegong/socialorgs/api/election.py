@@ -2,7 +2,6 @@
 dormant cases (list, detection, outcome) — issue 14 §5. Thin adapters over
 ``actions.election``; every read is scoped (another street's object is a 404)."""
 
-
 from datetime import date, datetime
 from typing import Any
 
@@ -195,7 +194,7 @@ def list_elections(request: HttpRequest, filters: Query[ElectionFilter]) -> Any:
 
 
 @router.get(
-    "/elections/{pk}",
+    "/elections/{int:pk}",
     response={200: ElectionOut, **ERRORS},
     summary="换届详情",
     operation_id="socialorgs_election",
@@ -206,7 +205,7 @@ def get_election(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post(
-    "/{pk}/elections",
+    "/{int:pk}/elections",
     response={201: ElectionOut, **ERRORS},
     summary="启动换届",
     operation_id="socialorgs_election_open",
@@ -219,7 +218,7 @@ def open_election(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post(
-    "/elections/{pk}/steps",
+    "/elections/{int:pk}/steps",
     response={200: ElectionOut, **ERRORS},
     summary="登记换届步骤",
     operation_id="socialorgs_election_step",
@@ -247,7 +246,7 @@ def list_extensions(request: HttpRequest, state: str = "") -> Any:
 
 
 @router.post(
-    "/{pk}/extensions",
+    "/{int:pk}/extensions",
     response={201: ExtensionOut, **ERRORS},
     summary="申请延期换届",
     operation_id="socialorgs_extension_request",
@@ -261,7 +260,7 @@ def request_extension(request: HttpRequest, pk: int, payload: ExtensionIn) -> An
 
 
 @router.post(
-    "/extensions/{pk}/decision",
+    "/extensions/{int:pk}/decision",
     response={200: ExtensionOut, **ERRORS},
     summary="审批延期换届",
     operation_id="socialorgs_extension_decide",
@@ -307,7 +306,7 @@ OUTCOMES = {"rectify", "rectified", "notice", "cancelled", "revoked", "deregiste
 
 
 @router.post(
-    "/dormant-cases/{pk}/outcome",
+    "/dormant-cases/{int:pk}/outcome",
     response={200: CaseOut, **ERRORS},
     summary="处置僵尸型社会组织",
     operation_id="socialorgs_dormant_outcome",
