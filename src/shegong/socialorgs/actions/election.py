@@ -292,12 +292,17 @@ def record_step(
 
 
 @transaction.atomic(durable=True)
-def run_detection(*, actor: User | None, on: date | None = None) -> list[DormantCase]:
-    """Open a case for each candidate in the actor's scope (all for the system) that has none
-    open: running it twice opens nothing new."""
+def run_detection(
+    *, actor: User | None, on: date | None = None, among: list[int] | None = None
+) -> list[DormantCase]:
+    """Open a case for each candidate in the actor's scope (all for the system; ``among``
+    narrows the system's run to these organizations, for the demo) that has none open:
+    running it twice opens nothing new."""
     _check_actor(actor)
     today = _today(on, actor)
     qs = SocialOrg.objects.all() if actor is None else SocialOrg.objects.visible_to(actor)
+    if among is not None and actor is None:
+        qs = qs.filter(pk__in=among)
     found = terms.candidates(qs, today)
     opened = []
     for pk in sorted(found):
