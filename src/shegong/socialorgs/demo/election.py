@@ -35,10 +35,12 @@ def _complete(so: SocialOrg, start: date, today: date) -> Election:
     election = actions.open_election(so, actor=None, on=min(start, today))
     day = min(start, today)
     for kind, gap, note in [
-        ("plan", 5, "制定换届工作方案"), ("candidates", 10, "审核候选人资格"),
-        ("review", 5, "业务主管单位及党组织审核同意"), ("meeting", 10, "会员大会选举产生新一届理事会"),
+        ("plan", 5, "制定换届工作方案"),
+        ("candidates", 10, "审核候选人资格"),
+        ("review", 5, "业务主管单位及党组织审核同意"),
+        ("meeting", 10, "会员大会选举产生新一届理事会"),
         ("filing", 10, "负责人变更备案"),
-    ]:  # fmt: skip
+    ]:
         if kind == "review" and not election.review_required:
             continue
         day = min(day + timedelta(days=gap), today)
@@ -74,27 +76,35 @@ def load(ctx: Any) -> int:
     rest = [so for so in active if so not in chosen]
     five_ago = today.replace(year=today.year - 5, day=min(today.day, 28))
     examples = [  # (meeting date five years ago → the term's end from today)
-        ("due6", _add_months(five_ago, 4)), ("due3", _add_months(five_ago, 1)),
-        ("due3", _add_months(five_ago, 2)), ("approved", _add_months(five_ago, -2)),
+        ("due6", _add_months(five_ago, 4)),
+        ("due3", _add_months(five_ago, 1)),
+        ("due3", _add_months(five_ago, 2)),
+        ("approved", _add_months(five_ago, -2)),
         ("pending", _add_months(five_ago, -1)),
-    ]  # fmt: skip
+    ]
     for so, (kind, meeting) in zip(rest[2:], examples, strict=False):
         _complete(so, meeting - timedelta(days=25), meeting + timedelta(days=1))
         so.refresh_from_db()
         if kind in ("approved", "pending"):
             ext = actions.request_extension(
-                so, {"new_date": _add_months(so.term_end, 10), "reason": "会员分散，需延期召开会员大会"},
+                so,
+                {
+                    "new_date": _add_months(so.term_end, 10),
+                    "reason": "会员分散，需延期召开会员大会",
+                },
                 actor=None,
-            )  # fmt: skip
+            )
             if kind == "approved":
                 actions.decide_extension(ext, approve=True, note="同意延期换届", actor=None)
         created += 1
     for so in rest[:2]:
         election = actions.open_election(so, actor=None, on=today - timedelta(days=20))
         actions.record_step(
-            election, "plan", {"done_on": today - timedelta(days=15), "note": "制定换届工作方案"},
+            election,
+            "plan",
+            {"done_on": today - timedelta(days=15), "note": "制定换届工作方案"},
             actor=None,
-        )  # fmt: skip
+        )
         created += 1
 
     # 3. the dormant pool: two years without inspection, detected, cleared before 31 May
@@ -102,9 +112,10 @@ def load(ctx: Any) -> int:
     for so in dormant:
         for y in (report_year(today) - 2, report_year(today) - 1):
             AnnualReport.objects.get_or_create(
-                social_org=so, year=y,
+                social_org=so,
+                year=y,
                 defaults={"state": "concluded", "conclusion": InspectionConclusion.ABSENT},
-            )  # fmt: skip
+            )
     cases = actions.run_detection(actor=None, on=date(year, 1, 10), among=[so.pk for so in dormant])
     struck = STRUCK_OFF[size]
     for i, case in enumerate(sorted(cases, key=lambda c: c.social_org_id)):

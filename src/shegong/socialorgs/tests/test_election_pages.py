@@ -151,38 +151,63 @@ def test_api(client, registrar, registrar_b, social_org):
     assert opened.status_code == 201, opened.content
     eid = opened.json()["id"]
     assert opened.json()["next_step"] == "plan"
-    wrong = client.post(f"{API}/elections/{eid}/steps", {"kind": "filing", "done_on": "2026-01-01"},
-                        content_type="application/json")  # fmt: skip
+    wrong = client.post(
+        f"{API}/elections/{eid}/steps",
+        {"kind": "filing", "done_on": "2026-01-01"},
+        content_type="application/json",
+    )
     assert wrong.status_code == 409
     today = timezone.localdate().isoformat()
-    step = client.post(f"{API}/elections/{eid}/steps", {"kind": "plan", "done_on": today},
-                       content_type="application/json")  # fmt: skip
+    step = client.post(
+        f"{API}/elections/{eid}/steps",
+        {"kind": "plan", "done_on": today},
+        content_type="application/json",
+    )
     assert step.status_code == 200 and step.json()["next_step"] == "candidates"
     listed = client.get(f"{API}/elections", {"state": "open"})
     assert "count" in listed.json(), listed.content
     assert listed.json()["count"] == 1
-    far = client.post(f"{API}/{social_org.pk}/extensions",
-                      {"new_date": "2027-06-02", "reason": "理由"}, content_type="application/json")  # fmt: skip
+    far = client.post(
+        f"{API}/{social_org.pk}/extensions",
+        {"new_date": "2027-06-02", "reason": "理由"},
+        content_type="application/json",
+    )
     assert far.status_code == 422 and far.json()["errors"][0]["field"] == "new_date"
-    ext = client.post(f"{API}/{social_org.pk}/extensions",
-                      {"new_date": "2027-05-01", "reason": "理由"}, content_type="application/json")  # fmt: skip
+    ext = client.post(
+        f"{API}/{social_org.pk}/extensions",
+        {"new_date": "2027-05-01", "reason": "理由"},
+        content_type="application/json",
+    )
     assert ext.status_code == 201
-    decided = client.post(f"{API}/extensions/{ext.json()['id']}/decision", {"approve": True},
-                          content_type="application/json")  # fmt: skip
+    decided = client.post(
+        f"{API}/extensions/{ext.json()['id']}/decision",
+        {"approve": True},
+        content_type="application/json",
+    )
     assert decided.status_code == 200 and decided.json()["state"] == "approved"
     _absent(social_org)
     found = client.post(f"{API}/dormant-cases/detect").json()
     assert len(found) == 1 and client.post(f"{API}/dormant-cases/detect").json() == []
     cid = found[0]["id"]
-    notice = client.post(f"{API}/dormant-cases/{cid}/outcome", {"outcome": "notice"},
-                         content_type="application/json")  # fmt: skip
+    notice = client.post(
+        f"{API}/dormant-cases/{cid}/outcome", {"outcome": "notice"}, content_type="application/json"
+    )
     assert notice.status_code == 200 and notice.json()["state"] == "notice"
-    early = client.post(f"{API}/dormant-cases/{cid}/outcome", {"outcome": "cancelled"},
-                        content_type="application/json")  # fmt: skip
+    early = client.post(
+        f"{API}/dormant-cases/{cid}/outcome",
+        {"outcome": "cancelled"},
+        content_type="application/json",
+    )
     assert early.status_code == 409
     assert client.get(f"{API}/dormant-cases", {"state": "notice"}).json()["count"] == 1
     client.force_login(registrar_b)
     assert client.get(f"{API}/elections/{eid}").status_code == 404
-    assert client.post(f"{API}/dormant-cases/{cid}/outcome", {"outcome": "deregistered"},
-                       content_type="application/json").status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"{API}/dormant-cases/{cid}/outcome",
+            {"outcome": "deregistered"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert client.get(f"{API}/dormant-cases").json()["count"] == 0
