@@ -131,19 +131,21 @@ def request_extension(
         errors.append({"field": "reason", "message": "延期理由不能超过1000个字"})
     new_date = _check_new_date(so, data.get("new_date"), errors)
     InvalidInput.raise_if_any(errors)
+    term_end = so.term_end
+    assert term_end is not None and new_date is not None  # checked above
     if TermExtension.objects.filter(social_org=so, state=ExtensionState.PENDING).exists():
         raise DomainError("已有一份延期换届申请待审批，请等待审批结果")
     if TermExtension.objects.filter(
-        social_org=so, term_end=so.term_end, state=ExtensionState.APPROVED
+        social_org=so, term_end=term_end, state=ExtensionState.APPROVED
     ).exists():
         raise DomainError("本届任期已批准过延期换届，不能再次延期")
     extension = TermExtension.objects.create(
-        social_org=so, term_end=so.term_end, new_date=new_date, reason=reason,
+        social_org=so, term_end=term_end, new_date=new_date, reason=reason,
         requested_by=actor, requested_at=timezone.now() if on is None else _at(on),
     )  # fmt: skip
     audit.record(
         Verb.TERM_EXTENSION_REQUESTED, actor=actor, target=so, region=_region(so),
-        data={"extension": extension.pk, "term_end": so.term_end.isoformat(),
+        data={"extension": extension.pk, "term_end": term_end.isoformat(),
               "new_date": new_date.isoformat()},
     )  # fmt: skip
     return extension
@@ -416,7 +418,7 @@ def publish_strike_off_notice(
     case.save(update_fields=["state", "announcement", "notice_ends_on"])
     _audit_case(
         Verb.DORMANT_NOTICE_PUBLISHED, case, so, actor, announcement=announcement.pk,
-        ends_on=announcement.ends_on.isoformat(),
+        ends_on=str(announcement.ends_on),
     )  # fmt: skip
     return case
 
