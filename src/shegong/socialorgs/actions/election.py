@@ -189,7 +189,7 @@ def decide_extension(
     extension.save()
     audit.record(
         Verb.TERM_EXTENSION_DECIDED, actor=actor, target=so, region=_region(so),
-        data={"extension": extension.pk, "state": extension.state,
+        data={"extension": extension.pk, "approved": approve,
               "new_date": extension.new_date.isoformat(), "note": note},
     )  # fmt: skip
     return extension
@@ -268,7 +268,7 @@ def record_step(
     verb = Verb.ELECTION_STEP_RECORDED
     audit_data: dict[str, Any] = {
         "election": election.pk,
-        "step": kind,
+        "step": labels[kind],
         "done_on": done_on.isoformat(),
     }
     if kind == StepKind.FILING:
@@ -348,7 +348,7 @@ def _audit_case(
 ) -> None:
     audit.record(
         verb, actor=actor, target=so, region=_region(so),
-        data={"case": case.pk, "state": case.state, **data},
+        data={"case": case.pk, "state": DormantState(case.state).label, **data},
     )  # fmt: skip
 
 
