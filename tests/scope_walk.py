@@ -268,6 +268,16 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:screening_opinion": lambda o: {"pk": o["lead_b"].pk},
     "socialorgs:screening_outcome": lambda o: {"pk": o["lead_b"].pk},
     "socialorgs:screening_attachment": lambda o: {"pk": o["attachment_b"].pk},
+    # (the foundation's account binding: the organization is looked up first → 404)
+    # socialorgs §5: 换届 and dormant organizations
+    "socialorgs:election_step": lambda o: {"pk": o["election_b"].pk, "kind": "plan"},
+    "socialorgs:election_extension_decide": lambda o: {"pk": o["extension_b"].pk},
+    "socialorgs:election_open": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:election_extension": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:dormant_rectify": lambda o: {"pk": o["dormant_case_b"].pk},
+    "socialorgs:dormant_rectified": lambda o: {"pk": o["dormant_case_b"].pk},
+    "socialorgs:dormant_notice": lambda o: {"pk": o["dormant_case_b"].pk},
+    "socialorgs:dormant_close": lambda o: {"pk": o["dormant_case_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -368,6 +378,13 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/socialorgs/screening/leads/{pk}/interviews": lambda o: {"pk": o["lead_b"].pk},
     "/api/v1/socialorgs/screening/leads/{pk}/opinion": lambda o: {"pk": o["lead_b"].pk},
     "/api/v1/socialorgs/screening/leads/{pk}/outcome": lambda o: {"pk": o["lead_b"].pk},
+    # socialorgs §5 API
+    "/api/v1/socialorgs/elections/{pk}": lambda o: {"pk": o["election_b"].pk},
+    "/api/v1/socialorgs/elections/{pk}/steps": lambda o: {"pk": o["election_b"].pk},
+    "/api/v1/socialorgs/{pk}/elections": lambda o: {"pk": o["social_org_b"].pk},
+    "/api/v1/socialorgs/{pk}/extensions": lambda o: {"pk": o["social_org_b"].pk},
+    "/api/v1/socialorgs/extensions/{pk}/decision": lambda o: {"pk": o["extension_b"].pk},
+    "/api/v1/socialorgs/dormant-cases/{pk}/outcome": lambda o: {"pk": o["dormant_case_b"].pk},
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff

@@ -44,6 +44,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         "social_org_b": social_org_b,
         **_inspection_objects(district),  # after social_org_b: its annual report
         **_screening_b(district),
+        **_election_objects(district),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -302,6 +303,35 @@ def _screening_b(district):
         files=[SimpleUploadedFile("西城社组笔录.pdf", b"%PDF-1.4\n%%EOF\n")],
     )
     return {"lead_b": lead, "attachment_b": interview.attachments.get()}
+
+
+def _election_objects(district):
+    """An open 换届, a pending extension and an open dormant case in street B (socialorgs §5)."""
+    from shegong.socialorgs.actions import election
+    from shegong.socialorgs.actions.records import register_social_org
+    from shegong.socialorgs.demo import credit_code
+    from shegong.socialorgs.models import DormantCase
+
+    so = register_social_org(
+        {
+            "org_type": "association", "name": "城西书法家协会",
+            "credit_code": credit_code("association", "341271", 78),
+            "registration_number": "西城社组民证字第2号", "registration_authority": "示范区民政局",
+            "registered_on": "2018-01-01", "region": district["community_b"].code,
+            "term_start": "2021-03-01",
+        },
+        actor=None,
+    )  # fmt: skip
+    extension = election.request_extension(
+        so, {"new_date": "2026-12-31", "reason": "西城延期理由"}, actor=None
+    )
+    return {
+        "election_b": election.open_election(so, actor=None),
+        "extension_b": extension,
+        "dormant_case_b": DormantCase.objects.create(
+            social_org=so, opened_on=so.registered_on, grounds=["not_inspected"]
+        ),
+    }
 
 
 def _volunteer_objects(district):

@@ -33,6 +33,9 @@ class SocialOrgsConfig(AppConfig):
             registry.ApiRouter(
                 "/socialorgs", "shegong.socialorgs.api.screening.router", "社会组织", order=56
             ),
+            registry.ApiRouter(
+                "/socialorgs", "shegong.socialorgs.api.election.router", "社会组织", order=54
+            ),
         )
         registry.demo_loaders.add(
             registry.DemoLoader("socialorgs", "shegong.socialorgs.demo.load", order=80),

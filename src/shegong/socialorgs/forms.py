@@ -126,3 +126,48 @@ class StatsForm(StyledForm):
         self.fields["year"].error_messages["invalid_choice"] = "请选择列表中的统计年度"
         self.fields["region"].choices = [("", "全部范围"), *regions]
         self.fields["region"].error_messages["invalid_choice"] = "该区划不在您的工作范围内"
+
+
+# --- §5: 换届 and dormant organizations ------------------------------------------------------
+
+
+class ExtensionForm(StyledForm):
+    new_date = forms.DateField(label="申请延期至", widget=DATE, error_messages=DATE_ERRORS,
+                               help_text="最长不超过本届任期届满后1年")  # fmt: skip
+    reason = forms.CharField(label="延期理由", widget=TEXT_AREA, max_length=1000)
+
+
+class DecisionForm(StyledForm):
+    decision = forms.ChoiceField(
+        label="审批意见", choices=[("approve", "批准"), ("reject", "不予批准")]
+    )
+    note = forms.CharField(label="理由", required=False, widget=TEXT_AREA, max_length=1000)
+
+
+class StepForm(StyledForm):
+    done_on = forms.DateField(label="完成日期", widget=DATE, error_messages=DATE_ERRORS)
+    note = forms.CharField(
+        label="情况说明（结果）", required=False, widget=TEXT_AREA, max_length=2000
+    )
+
+
+class RectifyForm(StyledForm):
+    deadline = forms.DateField(label="整改期限", widget=DATE, error_messages=DATE_ERRORS)
+    note = forms.CharField(label="整改要求", widget=TEXT_AREA, max_length=1000)
+
+
+class CloseCaseForm(StyledForm):
+    outcome = forms.ChoiceField(
+        label="处置结果",
+        choices=[
+            ("cancelled", "撤销登记"),
+            ("revoked", "吊销登记证书"),
+            ("deregistered", "注销登记"),
+        ],
+    )
+    legal_basis = forms.CharField(label="法律依据", required=False, max_length=500,
+                                  help_text="不填写则按默认依据记录")  # fmt: skip
+
+
+class RectifiedForm(StyledForm):
+    note = forms.CharField(label="整改核实情况", widget=TEXT_AREA, max_length=1000)

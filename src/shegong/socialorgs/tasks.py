@@ -3,4 +3,7 @@ the registrar's work keeps its scan in a module of its own and adds one import l
 
 from __future__ import annotations
 
-from . import inspection_scan  # noqa: F401  (§3 inspection window close)
+from . import (
+    election_scan,  # noqa: F401  (§5: 换届 reminders and dormant detection)
+    inspection_scan,  # noqa: F401  (§3 inspection window close)
+)

@@ -26,6 +26,18 @@ from .common import (
     OrgAccount,
     ReportState,
 )
+from .election import (
+    DormantCase,
+    DormantGround,
+    DormantOutcome,
+    DormantState,
+    Election,
+    ElectionStep,
+    ExtensionState,
+    StepKind,
+    TermExtension,
+    TermReminder,
+)
 from .inspection import (
     Cutoff,
     Ground,
@@ -60,6 +72,13 @@ __all__ = [
     "Cutoff",
     "Disclosure",
     "DisclosureDocument",
+    "DormantCase",
+    "DormantGround",
+    "DormantOutcome",
+    "DormantState",
+    "Election",
+    "ElectionStep",
+    "ExtensionState",
     "FundraisingApplication",
     "FundraisingPlan",
     "Ground",
@@ -79,6 +98,9 @@ __all__ = [
     "ScreeningRound",
     "ScreeningVisit",
     "SocialOrg",
+    "StepKind",
     "SupervisionEntry",
+    "TermExtension",
+    "TermReminder",
     "add_years",
 ]
