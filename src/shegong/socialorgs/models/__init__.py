@@ -14,16 +14,20 @@ from .common import (
     OrgAccount,
     ReportState,
 )
+from .events import Application, ApplicationAttachment, Penalty
 from .records import CharterVersion, SocialOrg, add_years
 
 __all__ = [
     "Announcement",
+    "Application",
+    "ApplicationAttachment",
     "AnnouncementKind",
     "AnnualReport",
     "AttachmentBase",
     "CharterVersion",
     "InspectionConclusion",
     "OrgAccount",
+    "Penalty",
     "ReportState",
     "SocialOrg",
     "add_years",
