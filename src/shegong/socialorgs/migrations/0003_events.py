@@ -2,113 +2,327 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import shegong.socialorgs.models.common
 from django.conf import settings
 from django.db import migrations, models
 
+import shegong.socialorgs.models.common
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('socialorgs', '0002_common'),
+        ("socialorgs", "0002_common"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='charterversion',
-            name='file_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='章程文件名'),
+            model_name="charterversion",
+            name="file_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="章程文件名"),
         ),
         migrations.AddField(
-            model_name='charterversion',
-            name='file_type',
-            field=models.CharField(blank=True, max_length=100, verbose_name='章程文件类型'),
+            model_name="charterversion",
+            name="file_type",
+            field=models.CharField(blank=True, max_length=100, verbose_name="章程文件类型"),
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('change', '变更登记'), ('charter', '章程核准'), ('renewal', '延续登记'), ('deregistration', '注销登记')], max_length=20, verbose_name='申请事项')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '待审核'), ('approved', '已核准'), ('returned', '已退回'), ('withdrawn', '已撤回')], db_index=True, default='draft', max_length=20, verbose_name='办理状态')),
-                ('items', models.JSONField(blank=True, default=list, verbose_name='变更事项')),
-                ('requested', models.JSONField(blank=True, default=dict, verbose_name='申请变更的内容')),
-                ('reason', models.TextField(blank=True, verbose_name='申请事由')),
-                ('supervisor_approved_on', models.DateField(blank=True, null=True, verbose_name='业务主管单位同意（或内部决议）日期')),
-                ('dissolved_on', models.DateField(blank=True, null=True, verbose_name='解散（终止）决议日期')),
-                ('liquidation_ended_on', models.DateField(blank=True, null=True, verbose_name='清算结束日期')),
-                ('party_building', models.BooleanField(default=False, verbose_name='章程写入党建内容')),
-                ('due_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='法定申请期限')),
-                ('on_behalf', models.BooleanField(default=False, verbose_name='登记管理机关代为填报')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('late', models.BooleanField(default=False, verbose_name='逾期申请')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('decided_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='核准日期')),
-                ('return_reasons', models.TextField(blank=True, verbose_name='退回理由')),
-                ('times_returned', models.PositiveSmallIntegerField(default=0, verbose_name='退回次数')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='更新时间')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人')),
-                ('filed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
-                ('social_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='socialorgs.socialorg', verbose_name='社会组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("change", "变更登记"),
+                            ("charter", "章程核准"),
+                            ("renewal", "延续登记"),
+                            ("deregistration", "注销登记"),
+                        ],
+                        max_length=20,
+                        verbose_name="申请事项",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待审核"),
+                            ("approved", "已核准"),
+                            ("returned", "已退回"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                        verbose_name="办理状态",
+                    ),
+                ),
+                ("items", models.JSONField(blank=True, default=list, verbose_name="变更事项")),
+                (
+                    "requested",
+                    models.JSONField(blank=True, default=dict, verbose_name="申请变更的内容"),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="申请事由")),
+                (
+                    "supervisor_approved_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="业务主管单位同意（或内部决议）日期"
+                    ),
+                ),
+                (
+                    "dissolved_on",
+                    models.DateField(blank=True, null=True, verbose_name="解散（终止）决议日期"),
+                ),
+                (
+                    "liquidation_ended_on",
+                    models.DateField(blank=True, null=True, verbose_name="清算结束日期"),
+                ),
+                (
+                    "party_building",
+                    models.BooleanField(default=False, verbose_name="章程写入党建内容"),
+                ),
+                (
+                    "due_on",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="法定申请期限"
+                    ),
+                ),
+                (
+                    "on_behalf",
+                    models.BooleanField(default=False, verbose_name="登记管理机关代为填报"),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="提交时间"),
+                ),
+                ("late", models.BooleanField(default=False, verbose_name="逾期申请")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="办结时间"),
+                ),
+                (
+                    "decided_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="核准日期"),
+                ),
+                ("return_reasons", models.TextField(blank=True, verbose_name="退回理由")),
+                (
+                    "times_returned",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="退回次数"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="更新时间"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审核人",
+                    ),
+                ),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
+                (
+                    "social_org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="socialorgs.socialorg",
+                        verbose_name="社会组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '登记事项申请',
-                'verbose_name_plural': '登记事项申请',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "登记事项申请",
+                "verbose_name_plural": "登记事项申请",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationAttachment',
+            name="ApplicationAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=shegong.socialorgs.models.common.attachment_path, verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('content_type', models.CharField(max_length=100, verbose_name='类型')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='上传时间')),
-                ('material', models.CharField(choices=[('application_form', '申请书'), ('supervisor_approval', '业务主管单位批准文件'), ('minutes', '会议纪要'), ('audit_report', '财务审计报告'), ('charter_draft', '章程（修改稿）'), ('liquidation_report', '清算报告'), ('deregistration_form', '注销申请书'), ('certificates', '登记证书正副本'), ('other', '其他材料')], max_length=30, verbose_name='材料类别')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='socialorgs.application', verbose_name='申请')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200,
+                        upload_to=shegong.socialorgs.models.common.attachment_path,
+                        verbose_name="文件",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("content_type", models.CharField(max_length=100, verbose_name="类型")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="上传时间"
+                    ),
+                ),
+                (
+                    "material",
+                    models.CharField(
+                        choices=[
+                            ("application_form", "申请书"),
+                            ("supervisor_approval", "业务主管单位批准文件"),
+                            ("minutes", "会议纪要"),
+                            ("audit_report", "财务审计报告"),
+                            ("charter_draft", "章程（修改稿）"),
+                            ("liquidation_report", "清算报告"),
+                            ("deregistration_form", "注销申请书"),
+                            ("certificates", "登记证书正副本"),
+                            ("other", "其他材料"),
+                        ],
+                        max_length=30,
+                        verbose_name="材料类别",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="socialorgs.application",
+                        verbose_name="申请",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申请材料',
-                'verbose_name_plural': '申请材料',
-                'ordering': ['material', 'pk'],
+                "verbose_name": "申请材料",
+                "verbose_name_plural": "申请材料",
+                "ordering": ["material", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Penalty',
+            name="Penalty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('warning', '警告'), ('fine', '罚款'), ('suspension', '限期停止活动'), ('cancellation', '撤销登记')], max_length=20, verbose_name='处罚种类')),
-                ('ground', models.CharField(max_length=40, verbose_name='处罚事由')),
-                ('article', models.CharField(max_length=300, verbose_name='法律依据')),
-                ('facts', models.TextField(blank=True, verbose_name='违法事实')),
-                ('decision_number', models.CharField(max_length=100, verbose_name='处罚决定书文号')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, null=True, verbose_name='罚款金额（元）')),
-                ('suspended_until', models.DateField(blank=True, null=True, verbose_name='停止活动期限至')),
-                ('decided_on', models.DateField(db_index=True, verbose_name='处罚决定日期')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='登记时间')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='经办人')),
-                ('social_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='penalties', to='socialorgs.socialorg', verbose_name='社会组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("warning", "警告"),
+                            ("fine", "罚款"),
+                            ("suspension", "限期停止活动"),
+                            ("cancellation", "撤销登记"),
+                        ],
+                        max_length=20,
+                        verbose_name="处罚种类",
+                    ),
+                ),
+                ("ground", models.CharField(max_length=40, verbose_name="处罚事由")),
+                ("article", models.CharField(max_length=300, verbose_name="法律依据")),
+                ("facts", models.TextField(blank=True, verbose_name="违法事实")),
+                (
+                    "decision_number",
+                    models.CharField(max_length=100, verbose_name="处罚决定书文号"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, null=True, verbose_name="罚款金额（元）"
+                    ),
+                ),
+                (
+                    "suspended_until",
+                    models.DateField(blank=True, null=True, verbose_name="停止活动期限至"),
+                ),
+                ("decided_on", models.DateField(db_index=True, verbose_name="处罚决定日期")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="登记时间"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="经办人",
+                    ),
+                ),
+                (
+                    "social_org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="penalties",
+                        to="socialorgs.socialorg",
+                        verbose_name="社会组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政处罚',
-                'verbose_name_plural': '行政处罚',
-                'ordering': ['-decided_on', '-pk'],
+                "verbose_name": "行政处罚",
+                "verbose_name_plural": "行政处罚",
+                "ordering": ["-decided_on", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['state', 'submitted_at'], name='socialorgs__state_2b82bd_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["state", "submitted_at"], name="socialorgs__state_2b82bd_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['kind', 'state', 'decided_on'], name='socialorgs__kind_f293d6_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["kind", "state", "decided_on"], name="socialorgs__kind_f293d6_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='penalty',
-            index=models.Index(fields=['kind', 'decided_on'], name='socialorgs__kind_7b411c_idx'),
+            model_name="penalty",
+            index=models.Index(fields=["kind", "decided_on"], name="socialorgs__kind_7b411c_idx"),
         ),
     ]

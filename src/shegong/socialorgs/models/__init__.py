@@ -19,10 +19,10 @@ from .records import CharterVersion, SocialOrg, add_years
 
 __all__ = [
     "Announcement",
-    "Application",
-    "ApplicationAttachment",
     "AnnouncementKind",
     "AnnualReport",
+    "Application",
+    "ApplicationAttachment",
     "AttachmentBase",
     "CharterVersion",
     "InspectionConclusion",

@@ -115,7 +115,7 @@ def _history(so: SocialOrg) -> list[dict[str, Any]]:
 
     def pair(event: Any) -> list[str]:
         value = event.data.get("status")
-        return value if event.verb == Verb.SOCIAL_ORG_STATUS_CHANGED and value else ["", ""]
+        return value if isinstance(value, list) and len(value) == 2 else ["", ""]
 
     return [
         {
