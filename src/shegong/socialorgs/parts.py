@@ -3,4 +3,7 @@ panels (``workbench``); ``apps.ready`` imports this module. Each part adds one i
 
 from __future__ import annotations
 
-from . import workbench  # noqa: F401  (the registries the parts below fill)
+from . import (
+    events,  # noqa: F401  (§2 registration events)
+    workbench,  # noqa: F401  (the registries the parts below fill)
+)
