@@ -29,7 +29,7 @@ from shegong.core.errors import NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.web.exports import audited_xlsx
-from shegong.web.forms import run_action
+from shegong.web.forms import StyledForm, run_action
 
 from .. import events, queries
 from ..actions import events as actions
@@ -263,7 +263,7 @@ def _file_response(file: Any, name: str, content_type: str) -> FileResponse:
 @require_POST
 def application_submit(request: HttpRequest, pk: int, portal: bool = False) -> HttpResponse:
     app = _application(request, pk, portal)
-    form = AttachmentForm()
+    form = StyledForm(data={})
     done = run_action(form, actions.submit_application, app, actor=request.user)
     if done is None:
         error = "；".join(str(e) for errors in form.errors.values() for e in errors)
@@ -281,7 +281,7 @@ def application_submit(request: HttpRequest, pk: int, portal: bool = False) -> H
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int, portal: bool = False) -> HttpResponse:
     app = _application(request, pk, portal)
-    form = AttachmentForm()
+    form = StyledForm(data={})
     done = run_action(form, actions.withdraw_application, app, actor=request.user)
     if done is None:
         error = "；".join(str(e) for errors in form.errors.values() for e in errors)
@@ -295,7 +295,7 @@ def application_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """核准 (the button asks for confirmation first): the change is applied to the record."""
     app = _application(request, pk, False)
     require_perm(request.user, Perm.SOCIALORGS_MANAGE)
-    form = ReturnForm()
+    form = StyledForm(data={})
     done = run_action(form, actions.approve_application, app, actor=request.user)
     if done is None:
         error = "；".join(str(e) for errors in form.errors.values() for e in errors)
