@@ -40,7 +40,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_report_objects(district, user_b),
         **_station_objects(district),
         **_volunteer_objects(district),
-        "social_org_b": _social_org_b(district),
+        **_social_org_objects(district),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -203,6 +203,29 @@ def _social_org_b(district):
         },
         actor=None,
     )  # fmt: skip
+
+
+def _social_org_objects(district):
+    """A social organization in street B with an application (one attachment) and a charter
+    file (socialorgs)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shegong.socialorgs.actions import events, records
+
+    social_org = _social_org_b(district)
+    application = events.save_application(social_org, {"kind": "renewal"}, actor=None)
+    pdf = SimpleUploadedFile("西城申请书.pdf", b"%PDF-1.4 test")
+    (attachment,) = events.add_attachments(application, "application_form", [pdf], actor=None)
+    charter = records.add_charter_version(
+        social_org, {"version_date": "2021-01-01"},
+        files=[SimpleUploadedFile("西城章程.pdf", b"%PDF-1.4 test")], actor=None,
+    )  # fmt: skip
+    return {
+        "social_org_b": social_org,
+        "application_b": application,
+        "application_attachment_b": attachment,
+        "charter_b": charter,
+    }
 
 
 def _volunteer_objects(district):

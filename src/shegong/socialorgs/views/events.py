@@ -182,14 +182,13 @@ def _render_application(
 
 
 def _application(request: HttpRequest, pk: int, portal: bool) -> Application:
+    """The application, looked up first (someone else's is a 404), then on a portal page the
+    caller must be the organization's own account (403 for anyone else)."""
     user = request.user
-    if portal:
-        so = portal_org(user)
-        found = events.applications(user).filter(pk=pk, social_org=so).first()
-        if found is None:
-            raise NotFound(events.NOT_FOUND)
-        return found
-    return events.access_application(user, pk)
+    found = events.access_application(user, pk)
+    if portal and portal_org(user).pk != found.social_org_id:
+        raise NotFound(events.NOT_FOUND)
+    return found
 
 
 def _after(request: HttpRequest, app: Application, portal: bool) -> HttpResponse:
