@@ -238,7 +238,8 @@ def attach(
     """上传一类材料（PDF、图片或 Office 文档，单个不超过20 MB）；不合格的文件逐个列出
     名称（422）。"""
     app = events.access_application(request.auth, pk)
-    actions.add_attachments(app, material, files or [], actor=request.auth)
+    uploads = request.FILES.getlist("files") or files or []  # optional: a 404 comes first
+    actions.add_attachments(app, material, uploads, actor=request.auth)
     return _detail(request, pk)
 
 
