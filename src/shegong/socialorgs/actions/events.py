@@ -30,7 +30,7 @@ from shegong.core.documents import attachment_fields, check_documents
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from shegong.core.perms import Perm
 
-from ..choices import SocialOrgStatus
+from ..choices import SocialOrgStatus, SocialOrgType
 from ..models import Application, ApplicationAttachment, Penalty, SocialOrg
 from ..statutes import (
     CHANGE_ARTICLE,
@@ -433,7 +433,7 @@ def _apply_change(application: Application, *, actor: User | None, on: date) -> 
             body=(
                 f"经审查，{social_org.registration_authority or '本机关'}准予{old_name}"
                 f"（统一社会信用代码：{org.credit_code or '—'}）变更{label}。\n"
-                f"变更后的{label}：{shown}\n依据：{CHANGE_ARTICLE[social_org.org_type]}\n特此公告。"
+                f"变更后的{label}：{shown}\n依据：{CHANGE_ARTICLE[SocialOrgType(social_org.org_type)]}\n特此公告。"
             ),
             published_on=on,
         )
@@ -442,7 +442,7 @@ def _apply_change(application: Application, *, actor: User | None, on: date) -> 
 
 def _deregistration_basis(application: Application) -> str:
     return (
-        f"{DEREGISTER_ARTICLE[application.social_org.org_type]}；"
+        f"{DEREGISTER_ARTICLE[SocialOrgType(application.social_org.org_type)]}；"
         f"注销登记申请第{application.pk}号（清算结束日期 {application.liquidation_ended_on}）"
     )
 
@@ -465,7 +465,7 @@ def approve_application(
     elif application.kind == ApplicationKind.CHARTER:
         charter_file = application.attachments.filter(material=Material.CHARTER_DRAFT).first()
         stored = (
-            (charter_file.file.name, charter_file.name, charter_file.content_type)
+            (str(charter_file.file.name), charter_file.name, charter_file.content_type)
             if charter_file
             else None
         )
