@@ -9,10 +9,15 @@ VIEW = Perm.SOCIALORGS_VIEW
 ENTRIES = [
     MenuEntry(*GROUP, "登记管理工作台", "socialorgs:workbench", "kanban", order=0, perm=VIEW),
     MenuEntry(*GROUP, "社会组织登记", "socialorgs:list", "building", order=1, perm=VIEW),
+    # registration events (§2)
+    MenuEntry(
+        *GROUP, "登记事项申请", "socialorgs:applications", "file-earmark-text", order=2, perm=VIEW
+    ),
     MenuEntry("本组织", 54, "本组织", "socialorgs:portal", "house-door", perm=Perm.ORG_PORTAL),
 ]
 
 # The pages the audit trail links its entries' objects to.
 OBJECT_PAGES = [
     ObjectPage("socialorgs.socialorg", "socialorgs:detail"),
+    ObjectPage("socialorgs.application", "socialorgs:application"),
 ]
