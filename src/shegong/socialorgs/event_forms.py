@@ -138,7 +138,7 @@ class AttachmentForm(StyledForm):
     files = DocumentsField(
         label="文件",
         required=False,
-        help_text="PDF、图片或 Office 文档，单个不超过20 MB，可多选",
+        help_text="PDF、图片或办公文档，单个不超过20 MB，可多选",
     )
 
 

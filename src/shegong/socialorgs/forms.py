@@ -118,7 +118,7 @@ class CharterForm(StyledForm):
     party_building_on = _optional_date("党建入章日期")
     file = forms.FileField(
         label="章程文件", required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-        help_text="PDF、图片或 Office 文档，不超过20 MB",
+        help_text="PDF、图片或办公文档，不超过20 MB",
     )  # fmt: skip
 
 

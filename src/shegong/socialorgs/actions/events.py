@@ -276,7 +276,11 @@ def save_application(
         actor=actor,
         target=application,
         region=_region(application),
-        data={"kind": application.kind, "items": application.items, "on_behalf": on_behalf},
+        data={
+            "kind": application.kind,
+            "items": [ChangeItem(i).label for i in application.items],
+            "on_behalf": on_behalf,
+        },
     )
     return application
 
@@ -307,7 +311,7 @@ def add_attachments(
         actor=actor,
         target=application,
         region=_region(application),
-        data={"material": material, "files": [a.name for a in saved]},
+        data={"material": Material(material).label, "files": [a.name for a in saved]},
     )
     return saved
 
@@ -459,7 +463,7 @@ def approve_application(
     _check_submitted(application, ApplicationState.APPROVED)
     _check_not_closed(application.social_org)
     day = on or timezone.localdate()
-    data: dict[str, Any] = {"kind": application.kind}
+    data: dict[str, Any] = {"kind": ApplicationKind(application.kind).label}
     if application.kind == ApplicationKind.CHANGE:
         data["changed"] = _apply_change(application, actor=actor, on=day)
     elif application.kind == ApplicationKind.CHARTER:
@@ -530,7 +534,7 @@ def return_application(
         actor=actor,
         target=application,
         region=_region(application),
-        data={"kind": application.kind, "reasons": text},
+        data={"kind": application.kind, "return_reasons": text},
     )
     return application
 
@@ -626,7 +630,7 @@ def impose_penalty(
         region=social_org.organization.region_id,
         data={
             "penalty": penalty.pk,
-            "kind": penalty.kind,
+            "kind": PenaltyKind(penalty.kind).label,
             "legal_basis": ground.citation,
             "amount": str(penalty.amount) if penalty.amount is not None else None,
             **status_data,
