@@ -49,7 +49,7 @@ def test_org_applies_and_registrar_approves(page, district):
     )
     page.get_by_role("button", name="上传").click()
     page.wait_for_function(
-        "document.querySelector('#application-attachments').innerText.includes('申请书.pdf')"
+        "document.querySelector('#application-attachments').innerText.includes('申请书（PDF）')"
     )
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_function(

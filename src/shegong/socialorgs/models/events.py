@@ -96,6 +96,18 @@ class ApplicationAttachment(AttachmentBase):
     )
     material = models.CharField("材料类别", max_length=30, choices=Material.choices)
 
+    @property
+    def display_name(self) -> str:
+        """The file's name without its extension, then its kind (PDF, 图片, 办公文档)."""
+        stem = self.name.rsplit(".", 1)[0] if "." in self.name else self.name
+        if self.content_type == "application/pdf":
+            kind = "PDF"
+        elif self.content_type.startswith("image/"):
+            kind = "图片"
+        else:
+            kind = "办公文档"
+        return f"{stem}（{kind}）"
+
     class Meta:
         verbose_name = "申请材料"
         verbose_name_plural = "申请材料"
