@@ -278,6 +278,38 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:dormant_rectified": lambda o: {"pk": o["dormant_case_b"].pk},
     "socialorgs:dormant_notice": lambda o: {"pk": o["dormant_case_b"].pk},
     "socialorgs:dormant_close": lambda o: {"pk": o["dormant_case_b"].pk},
+    # socialorgs: registration events (applications, attachments, penalties, the charter file)
+    "socialorgs:application": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:application_edit": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:application_attach": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:application_submit": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:application_withdraw": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:application_approve": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:application_return": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:portal_application": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:portal_application_edit": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:portal_application_attach": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:portal_application_submit": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:portal_application_withdraw": lambda o: {"pk": o["application_b"].pk},
+    "socialorgs:attachment": lambda o: {
+        "pk": o["application_b"].pk,
+        "attachment": o["application_attachment_b"].pk,
+    },
+    "socialorgs:attachment_delete": lambda o: {
+        "pk": o["application_b"].pk,
+        "attachment": o["application_attachment_b"].pk,
+    },
+    "socialorgs:portal_attachment": lambda o: {
+        "pk": o["application_b"].pk,
+        "attachment": o["application_attachment_b"].pk,
+    },
+    "socialorgs:portal_attachment_delete": lambda o: {
+        "pk": o["application_b"].pk,
+        "attachment": o["application_attachment_b"].pk,
+    },
+    "socialorgs:application_new": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:penalty_new": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:charter_file": lambda o: {"pk": o["social_org_b"].pk, "charter": o["charter_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -385,6 +417,13 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/socialorgs/{pk}/extensions": lambda o: {"pk": o["social_org_b"].pk},
     "/api/v1/socialorgs/extensions/{pk}/decision": lambda o: {"pk": o["extension_b"].pk},
     "/api/v1/socialorgs/dormant-cases/{pk}/outcome": lambda o: {"pk": o["dormant_case_b"].pk},
+    # socialorgs API: registration events
+    "/api/v1/socialorgs/applications/{pk}": lambda o: {"pk": o["application_b"].pk},
+    "/api/v1/socialorgs/applications/{pk}/attachments": lambda o: {"pk": o["application_b"].pk},
+    "/api/v1/socialorgs/applications/{pk}/submit": lambda o: {"pk": o["application_b"].pk},
+    "/api/v1/socialorgs/applications/{pk}/approve": lambda o: {"pk": o["application_b"].pk},
+    "/api/v1/socialorgs/applications/{pk}/return": lambda o: {"pk": o["application_b"].pk},
+    "/api/v1/socialorgs/{pk}/penalties": lambda o: {"pk": o["social_org_b"].pk},
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff

@@ -45,6 +45,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_inspection_objects(district),  # after social_org_b: its annual report
         **_screening_b(district),
         **_election_objects(district),
+        **_social_org_objects(social_org_b),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -331,6 +332,28 @@ def _election_objects(district):
         "dormant_case_b": DormantCase.objects.create(
             social_org=so, opened_on=so.registered_on, grounds=["not_inspected"]
         ),
+    }
+
+
+def _social_org_objects(social_org):
+    """A social organization in street B with an application (one attachment) and a charter
+    file (socialorgs)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shegong.socialorgs.actions import events, records
+
+    application = events.save_application(social_org, {"kind": "renewal"}, actor=None)
+    pdf = SimpleUploadedFile("西城申请书.pdf", b"%PDF-1.4 test")
+    (attachment,) = events.add_attachments(application, "application_form", [pdf], actor=None)
+    charter = records.add_charter_version(
+        social_org, {"version_date": "2021-01-01"},
+        files=[SimpleUploadedFile("西城章程.pdf", b"%PDF-1.4 test")], actor=None,
+    )  # fmt: skip
+    return {
+        "social_org_b": social_org,
+        "application_b": application,
+        "application_attachment_b": attachment,
+        "charter_b": charter,
     }
 
 

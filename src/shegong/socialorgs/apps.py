@@ -36,6 +36,9 @@ class SocialOrgsConfig(AppConfig):
             registry.ApiRouter(
                 "/socialorgs", "shegong.socialorgs.api.election.router", "社会组织", order=54
             ),
+            registry.ApiRouter(
+                "/socialorgs", "shegong.socialorgs.api.events.router", "社会组织", order=51
+            ),
         )
         registry.demo_loaders.add(
             registry.DemoLoader("socialorgs", "shegong.socialorgs.demo.load", order=80),

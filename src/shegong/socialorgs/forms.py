@@ -7,9 +7,14 @@ from typing import Any
 
 from django import forms
 
+from shegong.core.documents import ACCEPT
 from shegong.web.forms import DATE, DATE_ERRORS, StyledForm
 
 from .choices import DEFAULT_TERM_YEARS, Grade, SocialOrgStatus, SocialOrgType
+from .statutes import GROUND_BY_KEY, ground_choices
+
+# Statuses reached by a penalty: their legal basis is a statutory ground.
+CLOSING_PENALTIES = {SocialOrgStatus.CANCELLED, SocialOrgStatus.REVOKED}
 
 BLANK = [("", "全部")]
 TEXT_AREA = forms.Textarea(attrs={"rows": 2})
@@ -95,17 +100,39 @@ class SocialOrgForm(StyledForm):
 
 class StatusForm(StyledForm):
     status = forms.ChoiceField(label="新状态", choices=SocialOrgStatus.choices)
-    legal_basis = forms.CharField(
-        label="法律依据", max_length=500, widget=TEXT_AREA,
-        help_text="如：《社会团体登记管理条例》第三十条；或处罚决定书文号",
-        error_messages={"required": "请填写变更状态的法律依据"},
+    ground = forms.ChoiceField(
+        label="法定事由（撤销、吊销时选择）", required=False,
+        choices=[("", "（不适用）"), *ground_choices()],
     )  # fmt: skip
+    legal_basis = forms.CharField(
+        label="法律依据或说明", max_length=400, widget=TEXT_AREA, required=False,
+        help_text="撤销、吊销请选择上面的法定事由，并可填写处罚决定书文号；其他变更填写依据",
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        status = data.get("status")
+        if status in CLOSING_PENALTIES and not data.get("ground"):
+            self.add_error("ground", "撤销登记、吊销登记证书须选择法定事由")
+        elif not data.get("ground") and not data.get("legal_basis"):
+            self.add_error("legal_basis", "请填写变更状态的法律依据")
+        return data
+
+    def basis(self) -> str:
+        """The chosen ground's article and text, then the free text."""
+        ground = GROUND_BY_KEY.get(self.cleaned_data.get("ground") or "")
+        parts = [ground.citation if ground else "", self.cleaned_data.get("legal_basis") or ""]
+        return "；".join(p for p in parts if p)
 
 
 class CharterForm(StyledForm):
     version_date = forms.DateField(label="章程核准日期", widget=DATE, error_messages=DATE_ERRORS)
     party_building = forms.BooleanField(label="党建入章", required=False)
     party_building_on = _optional_date("党建入章日期")
+    file = forms.FileField(
+        label="章程文件", required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        help_text="PDF、图片或办公文档，不超过20 MB",
+    )  # fmt: skip
 
 
 class AccountForm(StyledForm):

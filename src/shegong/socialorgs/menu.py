@@ -17,6 +17,10 @@ ENTRIES = [
         *GROUP, "非法社会组织排查", "socialorgs:screening_leads", "search", order=70, perm=VIEW
     ),
     MenuEntry(*GROUP, "社会组织党建", "socialorgs:party", "flag", order=71, perm=VIEW),
+    # registration events (§2)
+    MenuEntry(
+        *GROUP, "登记事项申请", "socialorgs:applications", "file-earmark-text", order=2, perm=VIEW
+    ),
     MenuEntry("本组织", 54, "本组织", "socialorgs:portal", "house-door", perm=Perm.ORG_PORTAL),
 ]
 
@@ -26,4 +30,5 @@ OBJECT_PAGES = [
     ObjectPage("socialorgs.annualreport", "socialorgs:inspection"),
     # The ledger's page of a social organization links to its record here (by the ledger pk).
     ObjectPage(OWNED_ELSEWHERE_PAGE, "socialorgs:by_organization"),
+    ObjectPage("socialorgs.application", "socialorgs:application"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from . import (
     charity,  # noqa: F401  (§6 charities and fundraising)
     election_registry,  # noqa: F401  (§5: 换届 and dormant organizations)
+    events,  # noqa: F401  (§2 registration events)
     inspections,  # noqa: F401  (§3 annual inspection)
     screening_registry,  # noqa: F401  (§7 screening and party building)
     stats,  # noqa: F401  (登记概况: the record's own indicators)

@@ -17,7 +17,7 @@ from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.perms import Role
 
 from ..models import OrgAccount, SocialOrg
-from .records import _check_actor, _check_scope
+from ._checks import _check_actor, _check_scope
 
 __all__ = ["link_org_account", "unlink_org_account"]
 

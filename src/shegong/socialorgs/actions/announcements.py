@@ -16,7 +16,7 @@ from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput
 
 from ..models import Announcement, AnnouncementKind, SocialOrg
-from .records import _check_actor, _check_scope
+from ._checks import _check_actor, _check_scope
 
 __all__ = ["make_announcement", "publish"]
 

@@ -11,11 +11,12 @@ transaction; everything else is the ``SocialOrg`` profile.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
@@ -23,8 +24,8 @@ from pydantic import ValidationError as PydanticValidationError
 from shegong.accounts.models import User
 from shegong.core import audit, pii
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
-from shegong.core.perms import Perm, require_perm
+from shegong.core.documents import check_documents
+from shegong.core.errors import DomainError, IllegalTransition, InvalidInput
 from shegong.ledger.actions.records import (
     amend_organization,
     check_ledger_region,
@@ -42,7 +43,9 @@ from ..choices import (
     SocialOrgStatus,
     SocialOrgType,
 )
-from ..models import CharterVersion, SocialOrg, add_years
+from ..models import AnnouncementKind, CharterVersion, SocialOrg, add_years
+from ._checks import _check_actor, _check_scope
+from .announcements import make_announcement
 
 __all__ = [
     "add_charter_version",
@@ -52,7 +55,6 @@ __all__ = [
     "update_social_org",
 ]
 
-NOT_FOUND = "未找到该社会组织，或您无权查看"
 MAX_TERM_YEARS = 10
 # Statuses an organization may be registered in (the others are reached by a status change).
 INITIAL_STATUSES = {SocialOrgStatus.PREPARING, SocialOrgStatus.NORMAL}
@@ -61,18 +63,6 @@ ORG_FIELDS = ["name", "credit_code", "address", "region", "legal_rep", "legal_re
 
 
 # --- checks ---------------------------------------------------------------------------------
-
-
-def _check_actor(actor: User | None) -> None:
-    if actor is not None:
-        require_perm(actor, Perm.SOCIALORGS_MANAGE)
-
-
-def _check_scope(actor: User | None, social_org: SocialOrg) -> None:
-    if actor is not None and not (
-        SocialOrg.objects.visible_to(actor).filter(pk=social_org.pk).exists()
-    ):
-        raise NotFound(NOT_FOUND)
 
 
 def check_credit_code(value: Any, org_type: str) -> str:
@@ -257,6 +247,42 @@ def _number_taken(number: str, *, exclude: int | None = None) -> None:
         )
 
 
+# The 公告 a status produces (founding; 注销; 撤销/吊销 as penalties), with its title's tail.
+STATUS_ANNOUNCEMENTS = {
+    SocialOrgStatus.NORMAL: (AnnouncementKind.FOUNDED, "成立登记公告", "准予成立登记"),
+    SocialOrgStatus.DEREGISTERED: (AnnouncementKind.DEREGISTERED, "注销登记公告", "准予注销登记"),
+    SocialOrgStatus.CANCELLED: (AnnouncementKind.PENALTY, "撤销登记公告", "撤销登记"),
+    SocialOrgStatus.REVOKED: (AnnouncementKind.PENALTY, "吊销登记证书公告", "吊销登记证书"),
+}
+
+
+def announce_status(
+    social_org: SocialOrg, status: str, *, on: date | None = None, basis: str = ""
+) -> None:
+    """The 公告 of a founding, 注销, 撤销 or 吊销 (the legal representative's name masked)."""
+    found = STATUS_ANNOUNCEMENTS.get(SocialOrgStatus(status))
+    if found is None:
+        return
+    kind, title, verb = found
+    org = social_org.organization
+    lines = [
+        f"经审查，{social_org.registration_authority or '本机关'}决定对{org.name}{verb}。",
+        f"类型：{SocialOrgType(social_org.org_type).label}",
+        f"统一社会信用代码：{org.credit_code or '—'}",
+        f"登记证号：{social_org.registration_number}",
+        f"法定代表人：{pii.mask_name(org.legal_rep) or '—'}",
+        f"住所：{org.address or '—'}",
+    ]
+    if status == SocialOrgStatus.NORMAL:
+        lines.append(f"业务范围：{social_org.business_scope or '—'}")
+    if basis:
+        lines.append(f"依据：{basis}")
+    lines.append("特此公告。")
+    make_announcement(
+        social_org, kind, title=f"{org.name}{title}", body="\n".join(lines), published_on=on
+    )
+
+
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
@@ -275,6 +301,8 @@ def register_social_org(data: Mapping[str, Any], *, actor: User | None) -> Socia
     social_org = SocialOrg.objects.create(
         organization=org, status=v["status"], **{f: v[f] for f in PROFILE_FIELDS}
     )
+    if social_org.status == SocialOrgStatus.NORMAL:
+        announce_status(social_org, SocialOrgStatus.NORMAL, on=social_org.registered_on)
     audit.record(
         Verb.SOCIAL_ORG_REGISTERED,
         actor=actor,
@@ -293,6 +321,35 @@ def update_social_org(
     entry lists exactly the fields that changed."""
     _check_actor(actor)
     _check_scope(actor, social_org)
+    social_org, changed = apply_update(social_org, data, actor=actor)
+    if not changed:
+        return social_org
+    audit.record(
+        Verb.SOCIAL_ORG_UPDATED,
+        actor=actor,
+        target=social_org,
+        region=social_org.organization.region_id,
+        data={"changed": changed},
+    )
+    return social_org
+
+
+def record_values(social_org: SocialOrg) -> dict[str, Any]:
+    """The record as the ``clean`` input of ``apply_update`` (a change overlays its items)."""
+    org = social_org.organization
+    values: dict[str, Any] = {name: getattr(social_org, name) for name in PROFILE_FIELDS}
+    values.pop("term_end")
+    values.update({name: getattr(org, name) for name in ORG_FIELDS if name != "region"})
+    values["region"] = org.region_id
+    return {k: ("" if v is None else v) for k, v in values.items()}
+
+
+def apply_update(
+    social_org: SocialOrg, data: Mapping[str, Any], *, actor: User | None
+) -> tuple[SocialOrg, dict[str, Any]]:
+    """Validate and write a full record inside the caller's transaction (no audit entry: the
+    caller audits its own verb). Returns the organization and the changed fields (personal
+    data masked)."""
     social_org = SocialOrg.objects.select_for_update().get(pk=social_org.pk)
     v = clean(data, creating=False)
     region = check_ledger_region(actor, v["region"])
@@ -310,18 +367,11 @@ def update_social_org(
             changed[name] = [_jsonable(old), _jsonable(v[name])]
             setattr(social_org, name, v[name])
     if not changed:
-        return social_org
+        return social_org, changed
     social_org.updated_at = timezone.now()
     social_org.save()
     social_org.organization.refresh_from_db()
-    audit.record(
-        Verb.SOCIAL_ORG_UPDATED,
-        actor=actor,
-        target=social_org,
-        region=region,
-        data={"changed": changed},
-    )
-    return social_org
+    return social_org, changed
 
 
 @transaction.atomic(durable=True)
@@ -337,6 +387,25 @@ def change_status(
     article, decision or document) — required, and kept in the audit entry."""
     _check_actor(actor)
     _check_scope(actor, social_org)
+    social_org, data = apply_status(
+        social_org, status, legal_basis=legal_basis, effective_on=effective_on
+    )
+    audit.record(
+        Verb.SOCIAL_ORG_STATUS_CHANGED,
+        actor=actor,
+        target=social_org,
+        region=social_org.organization.region_id,
+        data=data,
+    )
+    return social_org
+
+
+def apply_status(
+    social_org: SocialOrg, status: str, *, legal_basis: str, effective_on: date | None = None
+) -> tuple[SocialOrg, dict[str, Any]]:
+    """Check and write a status change inside the caller's transaction (closing or reopening
+    the ledger row); returns the organization and the audit data (status pair, legal basis,
+    effective date). No audit entry: the caller audits its own verb."""
     social_org = (
         SocialOrg.objects.select_for_update().select_related("organization").get(pk=social_org.pk)
     )
@@ -372,40 +441,28 @@ def change_status(
         org.status = closed
         org.updated_at = social_org.updated_at
         org.save(update_fields=["status", "updated_at"])
-    audit.record(
-        Verb.SOCIAL_ORG_STATUS_CHANGED,
-        actor=actor,
-        target=social_org,
-        region=org.region_id,
-        data={
-            "status": [old, new],
-            "legal_basis": basis,
-            "effective_on": effective.isoformat(),
-        },
-    )
-    return social_org
+    if new != SocialOrgStatus.NORMAL or old == SocialOrgStatus.PREPARING:
+        announce_status(social_org, new, on=effective, basis=basis)
+    return social_org, {
+        "status": [old, new],
+        "legal_basis": basis,
+        "effective_on": effective.isoformat(),
+    }
 
 
 @transaction.atomic(durable=True)
 def add_charter_version(
-    social_org: SocialOrg, data: Mapping[str, Any], *, actor: User | None
+    social_org: SocialOrg,
+    data: Mapping[str, Any],
+    *,
+    actor: User | None,
+    files: Sequence[Any] = (),
 ) -> CharterVersion:
-    """Record an approved charter version and whether it writes in party building (党建入章)."""
+    """Record an approved charter version and whether it writes in party building (党建入章);
+    ``files`` is at most one charter file (PDF, image or Office, checked by core.documents)."""
     _check_actor(actor)
     _check_scope(actor, social_org)
-    errors: list[dict[str, str]] = []
-    version_date = _date(data, "version_date", "章程核准日期", errors, required=True)
-    party = _bool(data.get("party_building"))
-    party_on = _date(data, "party_building_on", "党建入章日期", errors, required=party)
-    if version_date and version_date > timezone.localdate():
-        errors.append({"field": "version_date", "message": "章程核准日期不能晚于今天"})
-    InvalidInput.raise_if_any(errors)
-    charter = CharterVersion.objects.create(
-        social_org=social_org,
-        version_date=version_date,
-        party_building=party,
-        party_building_on=party_on if party else None,
-    )
+    charter = create_charter(social_org, data, files=files)
     audit.record(
         Verb.CHARTER_VERSION_ADDED,
         actor=actor,
@@ -414,7 +471,46 @@ def add_charter_version(
         data={
             "charter": charter.pk,
             "version_date": charter.version_date.isoformat(),
-            "party_building": party,
+            "party_building": charter.party_building,
+            "file": charter.file_name,
         },
     )
+    return charter
+
+
+def create_charter(
+    social_org: SocialOrg,
+    data: Mapping[str, Any],
+    *,
+    files: Sequence[Any] = (),
+    stored: tuple[str, str, str] | None = None,
+) -> CharterVersion:
+    """Check and write a charter version inside the caller's transaction (no audit entry).
+    ``stored`` is an already-kept file (storage name, display name, content type), e.g. the
+    charter attached to an approved 章程核准 application."""
+    errors: list[dict[str, str]] = []
+    version_date = _date(data, "version_date", "章程核准日期", errors, required=True)
+    party = _bool(data.get("party_building"))
+    party_on = _date(data, "party_building_on", "党建入章日期", errors, required=party)
+    if version_date and version_date > timezone.localdate():
+        errors.append({"field": "version_date", "message": "章程核准日期不能晚于今天"})
+    checked = []
+    try:
+        checked = check_documents(list(files), field="file", max_files=1)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+    InvalidInput.raise_if_any(errors)
+    charter = CharterVersion(
+        social_org=social_org,
+        version_date=version_date,
+        party_building=party,
+        party_building_on=party_on if party else None,
+    )
+    if checked:
+        doc = checked[0]
+        charter.file = ContentFile(doc.content, name=doc.name)
+        charter.file_name, charter.file_type = doc.name, doc.content_type
+    elif stored:
+        charter.file.name, charter.file_name, charter.file_type = stored
+    charter.save()
     return charter

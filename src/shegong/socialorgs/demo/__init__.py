@@ -51,6 +51,7 @@ POOLS = {
 }
 # The parts' demo steps, run in this order after the base (each ``load(ctx) -> int``).
 STEPS: list[str] = [
+    "shegong.socialorgs.demo.events.load",
     "shegong.socialorgs.demo.election.load",
     "shegong.socialorgs.demo.inspection.load",
     "shegong.socialorgs.demo.charity.load",

@@ -38,6 +38,7 @@ from .election import (
     TermExtension,
     TermReminder,
 )
+from .events import Application, ApplicationAttachment, Penalty
 from .inspection import (
     Cutoff,
     Ground,
@@ -62,6 +63,8 @@ __all__ = [
     "Announcement",
     "AnnouncementKind",
     "AnnualReport",
+    "Application",
+    "ApplicationAttachment",
     "ApplicationDocument",
     "ApplicationDocumentKind",
     "ApplicationState",
@@ -93,6 +96,7 @@ __all__ = [
     "MaterialKind",
     "OrgAccount",
     "PartyOrg",
+    "Penalty",
     "ReportAttachment",
     "ReportState",
     "ScreeningRound",

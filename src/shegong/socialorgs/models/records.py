@@ -85,6 +85,8 @@ class CharterVersion(models.Model):
     party_building = models.BooleanField("党建入章", default=False)
     party_building_on = models.DateField("党建入章日期", null=True, blank=True)
     file = models.FileField("章程文件", upload_to="socialorgs/charters/", blank=True)
+    file_name = models.CharField("章程文件名", max_length=200, blank=True)
+    file_type = models.CharField("章程文件类型", max_length=100, blank=True)
     created_at = models.DateTimeField("登记时间", default=timezone.now)
 
     class Meta:

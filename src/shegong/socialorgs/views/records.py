@@ -118,7 +118,7 @@ def _history(so: SocialOrg) -> list[dict[str, Any]]:
 
     def pair(event: Any) -> list[str]:
         value = event.data.get("status")
-        return value if event.verb == Verb.SOCIAL_ORG_STATUS_CHANGED and value else ["", ""]
+        return value if isinstance(value, list) and len(value) == 2 else ["", ""]
 
     return [
         {
@@ -141,6 +141,7 @@ def _render_detail(
     status_form: StatusForm | None = None,
     charter_form: CharterForm | None = None,
     account_form: Any = None,
+    panel_forms: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
 
@@ -150,6 +151,12 @@ def _render_detail(
     allowed = TRANSITIONS[SocialOrgStatus(so.status)]
     form = status_form or StatusForm()
     form.fields["status"].choices = [(s.value, s.label) for s in SocialOrgStatus if s in allowed]
+    found_panels = panels(so, user)
+    for column in found_panels.values():  # a card's own form, re-shown with its errors
+        for panel in column:
+            for key, value in (panel_forms or {}).items():
+                if key in panel["context"]:
+                    panel["context"][key] = value
     context = {
         "so": so,
         "org": org,
@@ -162,7 +169,7 @@ def _render_detail(
         "charter_form": charter_form or CharterForm(),
         "accounts": account_rows(so),
         "account_form": account_form or AccountForm(),
-        "panels": panels(so, user),
+        "panels": found_panels,
     }
     return render(request, "socialorgs/detail.html", context, status=status)
 
@@ -260,7 +267,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, so, status_form=form, status=422)
     done = run_action(
         form, records.change_status, so, form.cleaned_data["status"],
-        legal_basis=form.cleaned_data["legal_basis"], actor=user,
+        legal_basis=form.basis(), actor=user,
     )  # fmt: skip
     if done is None:
         return _render_detail(request, so, status_form=form, status=form.error_status)  # type: ignore[attr-defined]
@@ -274,11 +281,12 @@ def add_charter(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     so = queries.access_social_org(user, pk)  # another street's: 404 before the 403
     require_perm(user, Perm.SOCIALORGS_MANAGE)
-    form = CharterForm(request.POST)
+    form = CharterForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_detail(request, so, charter_form=form, status=422)
-    data = {k: ("" if v is None else v) for k, v in form.cleaned_data.items()}
-    done = run_action(form, records.add_charter_version, so, data, actor=user)
+    data = {k: ("" if v is None else v) for k, v in form.cleaned_data.items() if k != "file"}
+    files = request.FILES.getlist("file")
+    done = run_action(form, records.add_charter_version, so, data, files=files, actor=user)
     if done is None:
         return _render_detail(request, so, charter_form=form, status=form.error_status)  # type: ignore[attr-defined]
     messages.success(request, "已登记章程版本")
