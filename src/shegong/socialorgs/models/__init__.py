@@ -14,6 +14,7 @@ from .common import (
     OrgAccount,
     ReportState,
 )
+from .credit import CreditEvent, CreditListing, ListKind, Rectification, ReturnedLetter
 from .records import CharterVersion, SocialOrg, add_years
 
 __all__ = [
@@ -22,9 +23,14 @@ __all__ = [
     "AnnualReport",
     "AttachmentBase",
     "CharterVersion",
+    "CreditEvent",
+    "CreditListing",
     "InspectionConclusion",
+    "ListKind",
     "OrgAccount",
+    "Rectification",
     "ReportState",
+    "ReturnedLetter",
     "SocialOrg",
     "add_years",
 ]
