@@ -9,6 +9,7 @@ VIEW = Perm.SOCIALORGS_VIEW
 ENTRIES = [
     MenuEntry(*GROUP, "登记管理工作台", "socialorgs:workbench", "kanban", order=0, perm=VIEW),
     MenuEntry(*GROUP, "社会组织登记", "socialorgs:list", "building", order=1, perm=VIEW),
+    MenuEntry(*GROUP, "信用名录", "socialorgs:credit", "shield-exclamation", order=5, perm=VIEW),
     MenuEntry("本组织", 54, "本组织", "socialorgs:portal", "house-door", perm=Perm.ORG_PORTAL),
 ]
 

@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from .views import public, records, workbench
+from .views import credit, public, records, workbench
 
 app_name = "socialorgs"
 
@@ -24,8 +24,19 @@ urlpatterns = [
     ),
     path("workbench/", workbench.workbench, name="workbench"),
     path("portal/", workbench.portal, name="portal"),
+    # credit lists (issue 14 §4)
+    path("credit/", credit.credit_list, name="credit"),
+    path("credit/export/", credit.credit_export, name="credit_export"),
+    path("credit/<int:pk>/remove/", credit.listing_remove, name="credit_remove"),
+    path("credit/rectifications/<int:pk>/verify/", credit.rectification_verify, name="credit_verify"),
+    path("<int:pk>/credit/letters/", credit.letter_new, name="credit_letter"),
+    path("<int:pk>/credit/rectifications/", credit.rectification_new, name="credit_rectification"),
+    path("portal/credit/", credit.portal_credit, name="portal_credit"),
+    path("portal/credit/<int:pk>/apply/", credit.portal_apply, name="portal_credit_apply"),
 ]
 
 public_patterns = [
     path("socialorgs/", public.index, name="index"),
+    # credit lists (issue 14 §4)
+    path("socialorgs/credit/", credit.public_lookup, name="credit"),
 ]
