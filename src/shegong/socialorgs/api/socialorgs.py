@@ -83,7 +83,7 @@ def list_social_orgs(request: HttpRequest, filters: Query[SocialOrgFilter]) -> A
 
 
 @router.get(
-    "/{pk}",
+    "/{int:pk}",
     response={200: SocialOrgDetail, **ERRORS},
     summary="社会组织详情（含变更历史）",
     operation_id="socialorgs_detail",
@@ -108,7 +108,7 @@ def create(request: HttpRequest, payload: SocialOrgIn) -> Any:
 
 
 @router.post(
-    "/{pk}/status",
+    "/{int:pk}/status",
     response={200: SocialOrgDetail, **ERRORS},
     summary="变更社会组织登记状态",
     operation_id="socialorgs_status",
