@@ -264,10 +264,11 @@ def portal_credit(request: HttpRequest) -> HttpResponse:
 @require_POST
 def portal_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """申请移出严重违法失信名单 (after 2 years)."""
-    so = portal_org(request.user)
-    listing = so.credit_listings.filter(pk=pk).first()
+    # another organization's listing: 404 before the portal's 403
+    listing = CreditListing.objects.filter(pk=pk, social_org__accounts__user=request.user).first()
     if listing is None:
         raise NotFound(credit.NOT_FOUND)
+    so = portal_org(request.user)
     form = LeaveForm(request.POST)
     if form.is_valid():
         done = run_action(
