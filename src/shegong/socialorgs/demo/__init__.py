@@ -50,7 +50,9 @@ POOLS = {
     },
 }
 # The parts' demo steps, run in this order after the base (each ``load(ctx) -> int``).
-STEPS: list[str] = []
+STEPS: list[str] = [
+    "shegong.socialorgs.demo.credit.load",
+]
 TYPE_WEIGHTS = [
     (SocialOrgType.ASSOCIATION, 45),
     (SocialOrgType.SERVICE, 50),
