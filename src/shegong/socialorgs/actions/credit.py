@@ -25,6 +25,7 @@ from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
+from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, require_perm
 
 from .. import credit_rules as rules
@@ -103,16 +104,8 @@ def _facts(r: rules.Rule, today: date) -> list[dict[str, Any]]:
     return sorted(found, key=lambda f: (f["fact_on"], f["social_org_id"]))
 
 
-def _letters(social_org_id: int) -> list[ReturnedLetter]:
-    return list(
-        ReturnedLetter.objects.filter(social_org_id=social_org_id, event__isnull=True).order_by(
-            "sent_on", "pk"
-        )
-    )
-
-
 def _reason(r: rules.Rule, fact: dict[str, Any]) -> str:
-    values = {k: v for k, v in fact.items()}
+    values = dict(fact)
     if r.key == "struck_off":
         values["status"] = fact.get("status_label", "")
     try:
@@ -121,85 +114,124 @@ def _reason(r: rules.Rule, fact: dict[str, Any]) -> str:
         return r.label.split("（")[0]
 
 
+def _entry(verb: Verb, so: SocialOrg, data: dict[str, Any], now: datetime) -> AuditEvent:
+    """One audit entry of the system's scan (sealed into the chain by ``bulk_create``)."""
+    return AuditEvent(
+        verb=int(verb), actor_label="系统", at=now, target_type=SocialOrg._meta.label_lower,
+        target_id=str(so.pk), target_label=str(so)[:200], region_id=so.organization.region_id,
+        via="system", data=data,
+    )  # fmt: skip
+
+
+def _unreachable_facts(facts: list[dict[str, Any]], today: date) -> dict[int, list[int]]:
+    """Fill each unreachable fact with its letters' dates (one query); the letters by org."""
+    letters: dict[int, list[ReturnedLetter]] = {}
+    for letter in ReturnedLetter.objects.filter(
+        social_org_id__in=[f["social_org_id"] for f in facts], event__isnull=True
+    ).order_by("sent_on", "pk"):
+        letters.setdefault(letter.social_org_id, []).append(letter)
+    for fact in facts:
+        found = letters.get(fact["social_org_id"], [])
+        fact["fact"] = {
+            "letters": [
+                {"sent_on": x.sent_on.isoformat(), "returned_on": x.returned_on.isoformat()}
+                for x in found
+            ],
+            "first": found[0].sent_on.isoformat() if found else "",
+            "second": found[-1].sent_on.isoformat() if found else "",
+        }
+        fact["fact_on"] = min(max((x.returned_on for x in found), default=today), today)
+    return {org: [x.pk for x in found] for org, found in letters.items()}
+
+
 @transaction.atomic(durable=True)
 def _apply(r: rules.Rule, facts: list[dict[str, Any]], today: date) -> int:
-    """Record the facts of one rule: list, or restart the clock. Returns how many listed."""
+    """Record the facts of one rule, set-based: each lists its organization or restarts the
+    clock of the open listing; one audit entry per listing or restart. Returns how many
+    organizations were listed."""
     if not facts:
         return 0
+    now = _moment(today) if today != timezone.localdate() else timezone.now()
     org_ids = {f["social_org_id"] for f in facts}
+    letters = _unreachable_facts(facts, today) if r.key == "unreachable" else {}
+    orgs = SocialOrg.objects.filter(pk__in=org_ids).select_related("organization").in_bulk()
     open_listings = {
         listing.social_org_id: listing
         for listing in CreditListing.objects.select_for_update().filter(
             social_org_id__in=org_ids, kind=r.kind, removed_on__isnull=True
         )
     }
-    orgs = {
-        so.pk: so
-        for so in SocialOrg.objects.filter(pk__in=org_ids).select_related("organization")
-    }
-    listed = 0
-    now = _moment(today)
+    moved: dict[int, int] = {}
+    if r.key == "abnormal_two_years":
+        moved = {f["social_org_id"]: f["ref"] for f in facts}
+        CreditListing.objects.filter(pk__in=list(moved.values()), removed_on__isnull=True).update(
+            removed_on=today, removal_reason="列入活动异常名录满2年，转入严重违法失信名单"
+        )
+        for org_id, listing in list(open_listings.items()):
+            if listing.kind == ListKind.ABNORMAL and org_id in moved:
+                del open_listings[org_id]
+    new: dict[int, CreditListing] = {}
+    joined: dict[int, CreditListing] = {}
+    restarted: list[tuple[dict[str, Any], CreditListing]] = []
     for fact in facts:
-        so = orgs[fact["social_org_id"]]
-        letters: list[ReturnedLetter] = []
-        if r.key == "unreachable":
-            letters = _letters(so.pk)
-            fact["fact"] = {
-                "letters": [
-                    {"sent_on": x.sent_on.isoformat(), "returned_on": x.returned_on.isoformat()}
-                    for x in letters
-                ],
-                "first": letters[0].sent_on.isoformat(),
-                "second": letters[-1].sent_on.isoformat(),
-            }
-            fact["fact_on"] = min(max(x.returned_on for x in letters), today)
-        event = CreditEvent.objects.create(
-            social_org=so, rule=r.key, ref=fact["ref"], fact=fact["fact"],
-            fact_on=fact["fact_on"], found_at=now,
-        )  # fmt: skip
-        if letters:
-            ReturnedLetter.objects.filter(pk__in=[x.pk for x in letters]).update(event=event)
+        org_id = fact["social_org_id"]
         rectification_id = fact["fact"].get("rectification")
-        listing = open_listings.get(so.pk)
-        if listing is not None:
-            listing.clock_from = max(listing.clock_from, fact["fact_on"])
-            listing.needs_rectification = listing.needs_rectification or r.needs_rectification
-            if rectification_id:
-                listing.rectification_id = rectification_id
-            listing.save(update_fields=["clock_from", "needs_rectification", "rectification"])
-            event.listing = listing
-            event.save(update_fields=["listing"])
-            audit.record(
-                Verb.CREDIT_CLOCK_RESTARTED, actor=None, target=so,
-                region=so.organization.region_id,
-                data={"listing": listing.pk, "rule": r.key, "fact": fact["fact"],
-                      "clock_from": listing.clock_from.isoformat()},
+        listing = open_listings.get(org_id) or new.get(org_id)
+        if listing is None:
+            so = orgs[org_id]
+            new[org_id] = CreditListing(
+                social_org=so, kind=r.kind, rule=r.key, fact=fact["fact"],
+                fact_on=fact["fact_on"], listed_on=today, reason=_reason(r, fact["fact"]),
+                how_to_leave=r.how_to_leave, authority=so.registration_authority,
+                clock_from=fact["fact_on"], needs_rectification=r.needs_rectification,
+                rectification_id=rectification_id, from_listing_id=moved.get(org_id),
+                created_at=now,
             )  # fmt: skip
             continue
-        moved_from = None
-        if r.key == "abnormal_two_years":
-            moved_from = CreditListing.objects.select_for_update().get(pk=fact["ref"])
-            moved_from.removed_on = today
-            moved_from.removal_reason = "列入活动异常名录满2年，转入严重违法失信名单"
-            moved_from.save(update_fields=["removed_on", "removal_reason"])
-        listing = CreditListing.objects.create(
-            social_org=so, kind=r.kind, rule=r.key, fact=fact["fact"], fact_on=fact["fact_on"],
-            listed_on=today, reason=_reason(r, fact["fact"]), how_to_leave=r.how_to_leave,
-            authority=so.registration_authority, clock_from=fact["fact_on"],
-            needs_rectification=r.needs_rectification, rectification_id=rectification_id,
-            from_listing=moved_from, created_at=now,
-        )  # fmt: skip
-        open_listings[so.pk] = listing
-        event.listing = listing
-        event.save(update_fields=["listing"])
-        listed += 1
-        audit.record(
-            Verb.CREDIT_LISTED, actor=None, target=so, region=so.organization.region_id,
-            data={"listing": listing.pk, "kind": r.kind, "rule": r.key, "fact": fact["fact"],
-                  "listed_on": today.isoformat(), "basis": r.basis,
-                  **({"moved_from": moved_from.pk} if moved_from else {})},
-        )  # fmt: skip
-    return listed
+        listing.clock_from = max(listing.clock_from, fact["fact_on"])
+        listing.needs_rectification = listing.needs_rectification or r.needs_rectification
+        if rectification_id:
+            listing.rectification_id = rectification_id
+        if listing.pk:
+            joined[listing.pk] = listing
+        restarted.append((fact, listing))
+    CreditListing.objects.bulk_create(list(new.values()), batch_size=1000)
+    CreditListing.objects.bulk_update(
+        list(joined.values()), ["clock_from", "needs_rectification", "rectification"],
+        batch_size=1000,
+    )  # fmt: skip
+    events = CreditEvent.objects.bulk_create(
+        [
+            CreditEvent(
+                social_org_id=f["social_org_id"], rule=r.key, ref=f["ref"], fact=f["fact"],
+                fact_on=f["fact_on"],
+                listing=open_listings.get(f["social_org_id"]) or new[f["social_org_id"]],
+                found_at=now,
+            )
+            for f in facts
+        ],
+        batch_size=1000,
+    )  # fmt: skip
+    if letters:
+        by_org = {e.social_org_id: e for e in events}
+        for org_id, pks in letters.items():
+            ReturnedLetter.objects.filter(pk__in=pks).update(event=by_org[org_id])
+    entries = [
+        _entry(Verb.CREDIT_LISTED, orgs[org_id], {
+            "listing": listing.pk, "kind": r.kind, "rule": r.key, "fact": listing.fact,
+            "listed_on": today.isoformat(), "basis": r.basis,
+            **({"moved_from": moved[org_id]} if org_id in moved else {}),
+        }, now)
+        for org_id, listing in new.items()
+    ] + [
+        _entry(Verb.CREDIT_CLOCK_RESTARTED, orgs[fact["social_org_id"]], {
+            "listing": listing.pk, "rule": r.key, "fact": fact["fact"],
+            "clock_from": listing.clock_from.isoformat(),
+        }, now)
+        for fact, listing in restarted
+    ]  # fmt: skip
+    AuditEvent.objects.bulk_create(entries, batch_size=1000)
+    return len(new)
 
 
 def _removal_reason(listing: CreditListing, today: date) -> str:
@@ -213,16 +245,28 @@ def _removal_reason(listing: CreditListing, today: date) -> str:
 
 @transaction.atomic(durable=True)
 def _remove_due(today: date) -> int:
-    due = (
+    """Remove every listing whose removal is due, set-based; one audit entry each."""
+    now = _moment(today) if today != timezone.localdate() else timezone.now()
+    due = list(
         CreditListing.objects.select_for_update(of=("self",))
         .filter(rules.removal_due(today) | _deregistered())
         .select_related("social_org__organization", "rectification")
     )
-    removed = 0
     for listing in due:
-        _close(listing, _removal_reason(listing, today), actor=None, today=today)
-        removed += 1
-    return removed
+        listing.removed_on = today
+        listing.removal_reason = _removal_reason(listing, today)
+    CreditListing.objects.bulk_update(due, ["removed_on", "removal_reason"], batch_size=1000)
+    AuditEvent.objects.bulk_create(
+        [
+            _entry(Verb.CREDIT_REMOVED, listing.social_org, {
+                "listing": listing.pk, "kind": listing.kind, "rule": listing.rule,
+                "removed_on": today.isoformat(), "reason": listing.removal_reason,
+            }, now)
+            for listing in due
+        ],
+        batch_size=1000,
+    )  # fmt: skip
+    return len(due)
 
 
 def _deregistered() -> Any:
