@@ -56,17 +56,31 @@ def _setup(size: int, today: date) -> str:
     grids = _support().grids()
     district = grids[0][:6] + "000000"
     if not testing.User.objects.filter(phone=REGISTRAR_PHONE).exists():
-        testing.user(Role.REGISTRAR, Region.objects.get(pk=district), phone=REGISTRAR_PHONE,
-                     name="基准登记员")  # fmt: skip
+        testing.user(
+            Role.REGISTRAR,
+            Region.objects.get(pk=district),
+            phone=REGISTRAR_PHONE,
+            name="基准登记员",
+        )
     now = timezone.now()
     first = Organization.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with transaction.atomic():
         insert_rows(
-            Organization, ["kind", "name", "credit_code", "region_id", "status"],
-            ((OrgKind.SOCIAL_ORG, f"基准社会组织{i:06d}", _code(i), grids[i % len(grids)],
-              "closed" if i % 1000 == 7 else "active") for i in range(size)),
-            fixed={"created_at": now, "updated_at": now}, batch=2000,
-        )  # fmt: skip
+            Organization,
+            ["kind", "name", "credit_code", "region_id", "status"],
+            (
+                (
+                    OrgKind.SOCIAL_ORG,
+                    f"基准社会组织{i:06d}",
+                    _code(i),
+                    grids[i % len(grids)],
+                    "closed" if i % 1000 == 7 else "active",
+                )
+                for i in range(size)
+            ),
+            fixed={"created_at": now, "updated_at": now},
+            batch=2000,
+        )
         org_ids = list(
             Organization.objects.filter(pk__gt=first, kind=OrgKind.SOCIAL_ORG)
             .order_by("pk")
@@ -75,41 +89,80 @@ def _setup(size: int, today: date) -> str:
         registered = date(today.year - 10, 3, 1)
         insert_rows(
             SocialOrg,
-            ["organization_id", "org_type", "registration_number", "registration_authority",
-             "registered_on", "status"],
-            ((org_id, "service", f"基准民证字第{i:07d}号", "基准民政局", registered,
-              "cancelled" if i % 1000 == 7 else "normal") for i, org_id in enumerate(org_ids)),
-            fixed={"created_at": now, "updated_at": now}, batch=2000,
-        )  # fmt: skip
+            [
+                "organization_id",
+                "org_type",
+                "registration_number",
+                "registration_authority",
+                "registered_on",
+                "status",
+            ],
+            (
+                (
+                    org_id,
+                    "service",
+                    f"基准民证字第{i:07d}号",
+                    "基准民政局",
+                    registered,
+                    "cancelled" if i % 1000 == 7 else "normal",
+                )
+                for i, org_id in enumerate(org_ids)
+            ),
+            fixed={"created_at": now, "updated_at": now},
+            batch=2000,
+        )
         so_ids = list(
-            SocialOrg.objects.filter(organization_id__gt=first).order_by("pk").values_list(
-                "pk", flat=True
-            )
+            SocialOrg.objects.filter(organization_id__gt=first)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
 
         def reports():
             for i, so_id in enumerate(so_ids):
                 for back in range(1, YEARS + 1):
                     absent = (i + back) % ABSENT_SHARE == 0
-                    yield (so_id, today.year - back, "concluded", "absent" if absent else "pass",
-                           absent)  # fmt: skip
+                    yield (
+                        so_id,
+                        today.year - back,
+                        "concluded",
+                        "absent" if absent else "pass",
+                        absent,
+                    )
 
         insert_rows(
-            AnnualReport, ["social_org_id", "year", "state", "conclusion", "late"], reports(),
-            fixed={"created_at": now, "updated_at": now, "concluded_at": now}, batch=5000,
-        )  # fmt: skip
+            AnnualReport,
+            ["social_org_id", "year", "state", "conclusion", "late"],
+            reports(),
+            fixed={"created_at": now, "updated_at": now, "concluded_at": now},
+            batch=5000,
+        )
         insert_rows(
-            Rectification, ["social_org_id", "ordered_by", "ordered_on", "matter", "deadline"],
-            ((so_id, "基准民政局", today - timedelta(days=40), "基准整改事项",
-              today - timedelta(days=3)) for so_id in so_ids[3::500]),
-            fixed={"created_at": now}, batch=2000,
-        )  # fmt: skip
+            Rectification,
+            ["social_org_id", "ordered_by", "ordered_on", "matter", "deadline"],
+            (
+                (
+                    so_id,
+                    "基准民政局",
+                    today - timedelta(days=40),
+                    "基准整改事项",
+                    today - timedelta(days=3),
+                )
+                for so_id in so_ids[3::500]
+            ),
+            fixed={"created_at": now},
+            batch=2000,
+        )
         insert_rows(
-            ReturnedLetter, ["social_org_id", "sent_on", "returned_on", "address"],
-            ((so_id, today - timedelta(days=d), today - timedelta(days=d - 10), "基准地址")
-             for so_id in so_ids[5::700] for d in (60, 30)),
-            fixed={"recorded_at": now}, batch=2000,
-        )  # fmt: skip
+            ReturnedLetter,
+            ["social_org_id", "sent_on", "returned_on", "address"],
+            (
+                (so_id, today - timedelta(days=d), today - timedelta(days=d - 10), "基准地址")
+                for so_id in so_ids[5::700]
+                for d in (60, 30)
+            ),
+            fixed={"recorded_at": now},
+            batch=2000,
+        )
     return district
 
 
@@ -157,8 +210,12 @@ def run(size: int) -> dict:
         first_s = time.perf_counter() - began
         began = time.perf_counter()
         again = scan.function()
-        timed[name] = {"scan_s": round(first_s, 3), "result": result,
-                       "rescan_s": round(time.perf_counter() - began, 3), "again": again}  # fmt: skip
+        timed[name] = {
+            "scan_s": round(first_s, 3),
+            "result": result,
+            "rescan_s": round(time.perf_counter() - began, 3),
+            "again": again,
+        }
 
     user = testing.User.objects.get(phone=REGISTRAR_PHONE)
     client = testing.Client()
@@ -171,9 +228,12 @@ def run(size: int) -> dict:
         count_s, count = _median_time(lambda todo=todo: todo.count(user), repeat=3)
         url = reverse(todo.url_name) + (f"?{todo.query}" if todo.query else "")
         page_s, response = _median_time(lambda url=url: client.get(url), repeat=3)
-        lists[todo.key] = {"count": count, "count_ms": round(count_s * 1000, 1),
-                           "page_ms": round(page_s * 1000, 1),
-                           "status": getattr(response, "status_code", None)}  # fmt: skip
+        lists[todo.key] = {
+            "count": count,
+            "count_ms": round(count_s * 1000, 1),
+            "page_ms": round(page_s * 1000, 1),
+            "status": getattr(response, "status_code", None),
+        }
     total_scan_s = sum(t["scan_s"] for t in timed.values())
     return {
         "organizations": size,

@@ -25,13 +25,16 @@ def test_registrar_lifts_a_listing_after_verified_rectification(page, district):
     registrar = testing.user(Role.REGISTRAR, district["district"], name="民政登记员")
     so = records.register_social_org(
         {
-            "org_type": "association", "name": "东关书法家协会",
+            "org_type": "association",
+            "name": "东关书法家协会",
             "credit_code": credit_code("association", "341271", 1),
-            "registration_number": "皖民证字第00001号", "registration_authority": "示范区民政局",
-            "registered_on": "2020-05-01", "region": district["community_a"].code,
+            "registration_number": "皖民证字第00001号",
+            "registration_authority": "示范区民政局",
+            "registered_on": "2020-05-01",
+            "region": district["community_a"].code,
         },
         actor=None,
-    )  # fmt: skip
+    )
     AnnualReport.objects.create(
         social_org=so, year=timezone.localdate().year - 1, conclusion="absent"
     )
@@ -47,7 +50,9 @@ def test_registrar_lifts_a_listing_after_verified_rectification(page, district):
     card = page.locator("#credit")
     assert "暂不能移出" in card.inner_text()
     page.locator("#id_matter").fill("补报年度工作报告并提交整改报告")
-    page.locator("#id_deadline").fill(str(timezone.localdate().replace(year=timezone.localdate().year + 1)))
+    page.locator("#id_deadline").fill(
+        str(timezone.localdate().replace(year=timezone.localdate().year + 1))
+    )
     page.get_by_role("button", name="登记整改要求").click()
     page.wait_for_url(re.compile(rf"/socialorgs/{so.pk}/"))
     page.on("dialog", lambda dialog: dialog.accept())

@@ -40,9 +40,11 @@ class CreditFilterForm(StyledForm):
 
 class RectificationForm(StyledForm):
     matter = forms.CharField(
-        label="整改事项", max_length=1000, widget=TEXT_AREA,
+        label="整改事项",
+        max_length=1000,
+        widget=TEXT_AREA,
         error_messages={"required": "请填写整改事项"},
-    )  # fmt: skip
+    )
     deadline = forms.DateField(label="整改期限", widget=DATE, error_messages=DATE_ERRORS)
     ordered_by = forms.CharField(
         label="责令机关", max_length=100, required=False, help_text="默认为登记管理机关"
@@ -51,9 +53,11 @@ class RectificationForm(StyledForm):
 
 class VerifyForm(StyledForm):
     verification_note = forms.CharField(
-        label="核实情况", max_length=1000, widget=TEXT_AREA,
+        label="核实情况",
+        max_length=1000,
+        widget=TEXT_AREA,
         error_messages={"required": "请填写核实情况"},
-    )  # fmt: skip
+    )
 
 
 class LetterForm(StyledForm):
@@ -67,17 +71,22 @@ class LetterForm(StyledForm):
 
 class RemoveForm(StyledForm):
     removal_reason = forms.CharField(
-        label="移出事由", max_length=500, widget=TEXT_AREA,
-        help_text="社会组织将看到此事由", error_messages={"required": "请填写移出事由"},
-    )  # fmt: skip
+        label="移出事由",
+        max_length=500,
+        widget=TEXT_AREA,
+        help_text="社会组织将看到此事由",
+        error_messages={"required": "请填写移出事由"},
+    )
 
 
 class LeaveForm(StyledForm):
     leave_statement = forms.CharField(
-        label="申请说明", max_length=2000, widget=TEXT_AREA,
+        label="申请说明",
+        max_length=2000,
+        widget=TEXT_AREA,
         help_text="请说明已履行的义务、已纠正的行为，以及列入以来未再发生失信情形",
         error_messages={"required": "请填写申请说明"},
-    )  # fmt: skip
+    )
 
 
 class LookupForm(forms.Form):

@@ -6,7 +6,10 @@ the facts the rule finds that no ``CreditEvent`` has recorded yet (set-based: th
 the work, never a Python loop over every organization). An authority switches a rule off or
 changes a parameter in the settings::
 
-    SOCIALORGS_CREDIT_RULES = {"unreachable": {"enabled": False}, "report_missed": {"lookback_years": 1}}
+    SOCIALORGS_CREDIT_RULES = {
+        "unreachable": {"enabled": False},
+        "report_missed": {"lookback_years": 1},
+    }
 """
 
 from __future__ import annotations
@@ -192,9 +195,7 @@ def candidates(r: Rule, today: date) -> QuerySet[Any]:
         return (
             SocialOrg.objects.filter(status__in=STRUCK_OFF)
             .filter(
-                ~Exists(
-                    CreditEvent.objects.filter(social_org_id=OuterRef("pk"), rule=r.key, ref=0)
-                )
+                ~Exists(CreditEvent.objects.filter(social_org_id=OuterRef("pk"), rule=r.key, ref=0))
             )
             .values("pk", "status", "updated_at")
         )

@@ -3,5 +3,7 @@ panels (``workbench``); ``apps.ready`` imports this module. Each part adds one i
 
 from __future__ import annotations
 
-from . import workbench  # noqa: F401  (the registries the parts below fill)
-from . import credit_registry  # noqa: F401  (credit lists, issue 14 §4)
+from . import (
+    credit_registry,  # noqa: F401  (credit lists, issue 14 §4)
+    workbench,  # noqa: F401  (the registries the parts below fill)
+)

@@ -2,4 +2,5 @@
 the registrar's work keeps its scan in a module of its own and adds one import line here."""
 
 from __future__ import annotations
+
 from . import credit_scan  # noqa: F401  (credit lists, issue 14 §4)

@@ -28,7 +28,9 @@ urlpatterns = [
     path("credit/", credit.credit_list, name="credit"),
     path("credit/export/", credit.credit_export, name="credit_export"),
     path("credit/<int:pk>/remove/", credit.listing_remove, name="credit_remove"),
-    path("credit/rectifications/<int:pk>/verify/", credit.rectification_verify, name="credit_verify"),
+    path(
+        "credit/rectifications/<int:pk>/verify/", credit.rectification_verify, name="credit_verify"
+    ),
     path("<int:pk>/credit/letters/", credit.letter_new, name="credit_letter"),
     path("<int:pk>/credit/rectifications/", credit.rectification_new, name="credit_rectification"),
     path("portal/credit/", credit.portal_credit, name="portal_credit"),

@@ -80,27 +80,57 @@ def _facts(r: rules.Rule, today: date) -> list[dict[str, Any]]:
             year = row["year"]
             concluded = row["concluded_at"]
             fact_on = timezone.localdate(concluded) if concluded else date(year + 1, 5, 31)
-            found.append({"social_org_id": row["social_org_id"], "ref": year,
-                          "fact": {"year": year}, "fact_on": min(fact_on, today)})  # fmt: skip
+            found.append(
+                {
+                    "social_org_id": row["social_org_id"],
+                    "ref": year,
+                    "fact": {"year": year},
+                    "fact_on": min(fact_on, today),
+                }
+            )
         elif r.key == "rectification_overdue":
-            found.append({
-                "social_org_id": row["social_org_id"], "ref": row["pk"],
-                "fact": {"rectification": row["pk"], "deadline": row["deadline"].isoformat(),
-                         "matter": row["matter"][:200]},
-                "fact_on": row["deadline"] + timedelta(days=1),
-            })  # fmt: skip
+            found.append(
+                {
+                    "social_org_id": row["social_org_id"],
+                    "ref": row["pk"],
+                    "fact": {
+                        "rectification": row["pk"],
+                        "deadline": row["deadline"].isoformat(),
+                        "matter": row["matter"][:200],
+                    },
+                    "fact_on": row["deadline"] + timedelta(days=1),
+                }
+            )
         elif r.key == "unreachable":
-            found.append({"social_org_id": row["social_org_id"], "ref": row["last"],
-                          "fact": {}, "fact_on": today})  # fmt: skip
+            found.append(
+                {
+                    "social_org_id": row["social_org_id"],
+                    "ref": row["last"],
+                    "fact": {},
+                    "fact_on": today,
+                }
+            )
         elif r.key == "abnormal_two_years":
-            found.append({"social_org_id": row["social_org_id"], "ref": row["pk"],
-                          "fact": {"listing": row["pk"], "listed_on": row["listed_on"].isoformat()},
-                          "fact_on": add_years(row["listed_on"], 2)})  # fmt: skip
+            found.append(
+                {
+                    "social_org_id": row["social_org_id"],
+                    "ref": row["pk"],
+                    "fact": {"listing": row["pk"], "listed_on": row["listed_on"].isoformat()},
+                    "fact_on": add_years(row["listed_on"], 2),
+                }
+            )
         elif r.key == "struck_off":
-            found.append({"social_org_id": row["pk"], "ref": 0,
-                          "fact": {"status": row["status"],
-                                   "status_label": SocialOrgStatus(row["status"]).label},
-                          "fact_on": min(timezone.localdate(row["updated_at"]), today)})  # fmt: skip
+            found.append(
+                {
+                    "social_org_id": row["pk"],
+                    "ref": 0,
+                    "fact": {
+                        "status": row["status"],
+                        "status_label": SocialOrgStatus(row["status"]).label,
+                    },
+                    "fact_on": min(timezone.localdate(row["updated_at"]), today),
+                }
+            )
     return sorted(found, key=lambda f: (f["fact_on"], f["social_org_id"]))
 
 
@@ -117,10 +147,16 @@ def _reason(r: rules.Rule, fact: dict[str, Any]) -> str:
 def _entry(verb: Verb, so: SocialOrg, data: dict[str, Any], now: datetime) -> AuditEvent:
     """One audit entry of the system's scan (sealed into the chain by ``bulk_create``)."""
     return AuditEvent(
-        verb=int(verb), actor_label="系统", at=now, target_type=SocialOrg._meta.label_lower,
-        target_id=str(so.pk), target_label=str(so)[:200], region_id=so.organization.region_id,
-        via="system", data=data,
-    )  # fmt: skip
+        verb=int(verb),
+        actor_label="系统",
+        at=now,
+        target_type=SocialOrg._meta.label_lower,
+        target_id=str(so.pk),
+        target_label=str(so)[:200],
+        region_id=so.organization.region_id,
+        via="system",
+        data=data,
+    )
 
 
 def _unreachable_facts(facts: list[dict[str, Any]], today: date) -> dict[int, list[int]]:
@@ -176,18 +212,27 @@ def _apply(r: rules.Rule, facts: list[dict[str, Any]], today: date) -> int:
     for fact in facts:
         org_id = fact["social_org_id"]
         rectification_id = fact["fact"].get("rectification")
-        listing = open_listings.get(org_id) or new.get(org_id)
-        if listing is None:
+        found = open_listings.get(org_id) or new.get(org_id)
+        if found is None:
             so = orgs[org_id]
             new[org_id] = CreditListing(
-                social_org=so, kind=r.kind, rule=r.key, fact=fact["fact"],
-                fact_on=fact["fact_on"], listed_on=today, reason=_reason(r, fact["fact"]),
-                how_to_leave=r.how_to_leave, authority=so.registration_authority,
-                clock_from=fact["fact_on"], needs_rectification=r.needs_rectification,
-                rectification_id=rectification_id, from_listing_id=moved.get(org_id),
+                social_org=so,
+                kind=r.kind,
+                rule=r.key,
+                fact=fact["fact"],
+                fact_on=fact["fact_on"],
+                listed_on=today,
+                reason=_reason(r, fact["fact"]),
+                how_to_leave=r.how_to_leave,
+                authority=so.registration_authority,
+                clock_from=fact["fact_on"],
+                needs_rectification=r.needs_rectification,
+                rectification_id=rectification_id,
+                from_listing_id=moved.get(org_id),
                 created_at=now,
-            )  # fmt: skip
+            )
             continue
+        listing = found
         listing.clock_from = max(listing.clock_from, fact["fact_on"])
         listing.needs_rectification = listing.needs_rectification or r.needs_rectification
         if rectification_id:
@@ -197,13 +242,17 @@ def _apply(r: rules.Rule, facts: list[dict[str, Any]], today: date) -> int:
         restarted.append((fact, listing))
     CreditListing.objects.bulk_create(list(new.values()), batch_size=1000)
     CreditListing.objects.bulk_update(
-        list(joined.values()), ["clock_from", "needs_rectification", "rectification"],
+        list(joined.values()),
+        ["clock_from", "needs_rectification", "rectification"],
         batch_size=1000,
-    )  # fmt: skip
+    )
     events = CreditEvent.objects.bulk_create(
         [
             CreditEvent(
-                social_org_id=f["social_org_id"], rule=r.key, ref=f["ref"], fact=f["fact"],
+                social_org_id=f["social_org_id"],
+                rule=r.key,
+                ref=f["ref"],
+                fact=f["fact"],
                 fact_on=f["fact_on"],
                 listing=open_listings.get(f["social_org_id"]) or new[f["social_org_id"]],
                 found_at=now,
@@ -211,25 +260,41 @@ def _apply(r: rules.Rule, facts: list[dict[str, Any]], today: date) -> int:
             for f in facts
         ],
         batch_size=1000,
-    )  # fmt: skip
+    )
     if letters:
         by_org = {e.social_org_id: e for e in events}
         for org_id, pks in letters.items():
             ReturnedLetter.objects.filter(pk__in=pks).update(event=by_org[org_id])
     entries = [
-        _entry(Verb.CREDIT_LISTED, orgs[org_id], {
-            "listing": listing.pk, "kind": r.kind, "rule": r.key, "fact": listing.fact,
-            "listed_on": today.isoformat(), "basis": r.basis,
-            **({"moved_from": moved[org_id]} if org_id in moved else {}),
-        }, now)
+        _entry(
+            Verb.CREDIT_LISTED,
+            orgs[org_id],
+            {
+                "listing": listing.pk,
+                "kind": r.kind,
+                "rule": r.key,
+                "fact": listing.fact,
+                "listed_on": today.isoformat(),
+                "basis": r.basis,
+                **({"moved_from": moved[org_id]} if org_id in moved else {}),
+            },
+            now,
+        )
         for org_id, listing in new.items()
     ] + [
-        _entry(Verb.CREDIT_CLOCK_RESTARTED, orgs[fact["social_org_id"]], {
-            "listing": listing.pk, "rule": r.key, "fact": fact["fact"],
-            "clock_from": listing.clock_from.isoformat(),
-        }, now)
+        _entry(
+            Verb.CREDIT_CLOCK_RESTARTED,
+            orgs[fact["social_org_id"]],
+            {
+                "listing": listing.pk,
+                "rule": r.key,
+                "fact": fact["fact"],
+                "clock_from": listing.clock_from.isoformat(),
+            },
+            now,
+        )
         for fact, listing in restarted
-    ]  # fmt: skip
+    ]
     AuditEvent.objects.bulk_create(entries, batch_size=1000)
     return len(new)
 
@@ -239,7 +304,9 @@ def _removal_reason(listing: CreditListing, today: date) -> str:
         return "该社会组织已办理注销登记"
     if listing.needs_rectification:
         verified = listing.rectification.verified_at if listing.rectification else None
-        return f"整改已于{timezone.localdate(verified):%Y-%m-%d}经登记管理机关核实" if verified else ""
+        return (
+            f"整改已于{timezone.localdate(verified):%Y-%m-%d}经登记管理机关核实" if verified else ""
+        )
     return f"列入活动异常名录满{rules.ABNORMAL_MONTHS}个月，且无需整改"
 
 
@@ -258,14 +325,22 @@ def _remove_due(today: date) -> int:
     CreditListing.objects.bulk_update(due, ["removed_on", "removal_reason"], batch_size=1000)
     AuditEvent.objects.bulk_create(
         [
-            _entry(Verb.CREDIT_REMOVED, listing.social_org, {
-                "listing": listing.pk, "kind": listing.kind, "rule": listing.rule,
-                "removed_on": today.isoformat(), "reason": listing.removal_reason,
-            }, now)
+            _entry(
+                Verb.CREDIT_REMOVED,
+                listing.social_org,
+                {
+                    "listing": listing.pk,
+                    "kind": listing.kind,
+                    "rule": listing.rule,
+                    "removed_on": today.isoformat(),
+                    "reason": listing.removal_reason,
+                },
+                now,
+            )
             for listing in due
         ],
         batch_size=1000,
-    )  # fmt: skip
+    )
     return len(due)
 
 
@@ -282,10 +357,18 @@ def _close(listing: CreditListing, reason: str, *, actor: User | None, today: da
     listing.save(update_fields=["removed_on", "removal_reason", "removed_by"])
     so = listing.social_org
     audit.record(
-        Verb.CREDIT_REMOVED, actor=actor, target=so, region=so.organization.region_id,
-        data={"listing": listing.pk, "kind": listing.kind, "rule": listing.rule,
-              "removed_on": today.isoformat(), "reason": reason},
-    )  # fmt: skip
+        Verb.CREDIT_REMOVED,
+        actor=actor,
+        target=so,
+        region=so.organization.region_id,
+        data={
+            "listing": listing.pk,
+            "kind": listing.kind,
+            "rule": listing.rule,
+            "removed_on": today.isoformat(),
+            "reason": reason,
+        },
+    )
 
 
 def scan(today: date | None = None) -> dict[str, int]:
@@ -330,9 +413,14 @@ def order_rectification(
     if social_org.status in (SocialOrgStatus.DEREGISTERED,):
         raise DomainError("该社会组织已注销登记，不能责令整改")
     rectification = Rectification.objects.create(
-        social_org=social_org, ordered_by=ordered_by, ordered_on=today, matter=matter,
-        deadline=deadline, created_by=actor, created_at=_moment(today) if on else timezone.now(),
-    )  # fmt: skip
+        social_org=social_org,
+        ordered_by=ordered_by,
+        ordered_on=today,
+        matter=matter,
+        deadline=deadline,
+        created_by=actor,
+        created_at=_moment(today) if on else timezone.now(),
+    )
     listing = (
         CreditListing.objects.select_for_update()
         .filter(
@@ -348,11 +436,16 @@ def order_rectification(
         listing.rectification = rectification
         listing.save(update_fields=["rectification"])
     audit.record(
-        Verb.RECTIFICATION_ORDERED, actor=actor, target=social_org,
+        Verb.RECTIFICATION_ORDERED,
+        actor=actor,
+        target=social_org,
         region=social_org.organization.region_id,
-        data={"rectification": rectification.pk, "deadline": deadline.isoformat(),  # type: ignore[union-attr]
-              "listing": listing.pk if listing else None},
-    )  # fmt: skip
+        data={
+            "rectification": rectification.pk,
+            "deadline": deadline.isoformat(),
+            "listing": listing.pk if listing else None,
+        },
+    )
     return rectification
 
 
@@ -391,9 +484,12 @@ def verify_rectification(
     rectification.save(update_fields=["verified_at", "verified_by", "verification_note"])
     so = rectification.social_org
     audit.record(
-        Verb.RECTIFICATION_VERIFIED, actor=actor, target=so, region=so.organization.region_id,
+        Verb.RECTIFICATION_VERIFIED,
+        actor=actor,
+        target=so,
+        region=so.organization.region_id,
         data={"rectification": rectification.pk, "note": text},
-    )  # fmt: skip
+    )
     return rectification
 
 
@@ -440,16 +536,25 @@ def record_returned_letter(
             f"两次挂号信寄出应间隔不少于{gap}日（上一封于{previous.sent_on:%Y-%m-%d}寄出）",
         )
     letter = ReturnedLetter.objects.create(
-        social_org=social_org, sent_on=sent_on, returned_on=returned_on, address=address,
-        tracking_number=tracking, recorded_by=actor,
+        social_org=social_org,
+        sent_on=sent_on,
+        returned_on=returned_on,
+        address=address,
+        tracking_number=tracking,
+        recorded_by=actor,
         recorded_at=_moment(today) if on else timezone.now(),
-    )  # fmt: skip
+    )
     audit.record(
-        Verb.RETURNED_LETTER_RECORDED, actor=actor, target=social_org,
+        Verb.RETURNED_LETTER_RECORDED,
+        actor=actor,
+        target=social_org,
         region=social_org.organization.region_id,
-        data={"letter": letter.pk, "sent_on": sent_on.isoformat(),  # type: ignore[union-attr]
-              "returned_on": returned_on.isoformat()},  # type: ignore[union-attr]
-    )  # fmt: skip
+        data={
+            "letter": letter.pk,
+            "sent_on": sent_on.isoformat(),
+            "returned_on": returned_on.isoformat(),
+        },
+    )
     return letter
 
 
@@ -465,7 +570,9 @@ def removal_refusal(listing: CreditListing, today: date) -> str:
         return ""
     if listing.rule == "struck_off":
         if so.status != SocialOrgStatus.DEREGISTERED:
-            return "被撤销登记或吊销登记证书的社会组织，只有在办理注销登记后方可移出严重违法失信名单"
+            return (
+                "被撤销登记或吊销登记证书的社会组织，只有在办理注销登记后方可移出严重违法失信名单"
+            )
         return ""
     eligible = add_years(listing.listed_on, rules.SERIOUS_LEAVE_YEARS)
     if today < eligible:
@@ -549,7 +656,10 @@ def apply_to_leave(
     listing.save(update_fields=["leave_applied_at", "leave_statement"])
     so = listing.social_org
     audit.record(
-        Verb.CREDIT_LEAVE_APPLIED, actor=actor, target=so, region=so.organization.region_id,
+        Verb.CREDIT_LEAVE_APPLIED,
+        actor=actor,
+        target=so,
+        region=so.organization.region_id,
         data={"listing": listing.pk},
-    )  # fmt: skip
+    )
     return listing

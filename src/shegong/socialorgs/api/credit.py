@@ -101,9 +101,19 @@ def listing_out(listing: CreditListing) -> dict[str, Any]:
         "rule_label": RULE_NAMES.get(listing.rule, listing.rule),
         **{
             name: getattr(listing, name)
-            for name in ["reason", "how_to_leave", "authority", "fact", "fact_on", "listed_on",
-                         "clock_from", "needs_rectification", "removed_on", "removal_reason"]
-        },  # fmt: skip
+            for name in [
+                "reason",
+                "how_to_leave",
+                "authority",
+                "fact",
+                "fact_on",
+                "listed_on",
+                "clock_from",
+                "needs_rectification",
+                "removed_on",
+                "removal_reason",
+            ]
+        },
         "rectification": listing.rectification_id,
         "leave_applied_at": listing.leave_applied_at.isoformat()
         if listing.leave_applied_at
@@ -118,10 +128,15 @@ def listing_detail(listing: CreditListing) -> dict[str, Any]:
     return {
         **listing_out(listing),
         "events": [
-            {"rule": e.rule, "rule_label": RULE_NAMES.get(e.rule, e.rule), "fact": e.fact,
-             "fact_on": e.fact_on, "found_at": e.found_at.isoformat()}
+            {
+                "rule": e.rule,
+                "rule_label": RULE_NAMES.get(e.rule, e.rule),
+                "fact": e.fact,
+                "fact_on": e.fact_on,
+                "found_at": e.found_at.isoformat(),
+            }
             for e in listing.events.order_by("fact_on", "pk")
-        ],  # fmt: skip
+        ],
         "removable": not refusal,
         "refusal": refusal,
     }

@@ -60,12 +60,16 @@ def load(ctx: Any) -> int:
     for so in missed[:RECTIFIED]:
         rect = credit.order_rectification(
             so,
-            {"matter": f"补报{year}年度工作报告并提交整改报告", "deadline": closed + timedelta(days=60)},
+            {
+                "matter": f"补报{year}年度工作报告并提交整改报告",
+                "deadline": closed + timedelta(days=60),
+            },
             actor=None,
             on=ordered_on,
         )
-        credit.verify_rectification(rect, "已补报年度工作报告，经核实整改到位", actor=None,
-                                    on=verified_on)  # fmt: skip
+        credit.verify_rectification(
+            rect, "已补报年度工作报告，经核实整改到位", actor=None, on=verified_on
+        )
     credit.scan(verified_on)
     missed_ids = set(
         AnnualReport.objects.filter(conclusion=InspectionConclusion.ABSENT).values_list(
@@ -78,10 +82,15 @@ def load(ctx: Any) -> int:
         first_sent = today - timedelta(days=100)
         for sent in (first_sent, first_sent + timedelta(days=29)):
             credit.record_returned_letter(
-                so, {"sent_on": sent, "returned_on": sent + timedelta(days=15),
-                     "tracking_number": f"XA{sent:%m%d}{so.pk:05d}"},
-                actor=None, on=sent + timedelta(days=16),
-            )  # fmt: skip
+                so,
+                {
+                    "sent_on": sent,
+                    "returned_on": sent + timedelta(days=15),
+                    "tracking_number": f"XA{sent:%m%d}{so.pk:05d}",
+                },
+                actor=None,
+                on=sent + timedelta(days=16),
+            )
         credit.scan(first_sent + timedelta(days=46))
     credit.scan()
     return CreditEvent.objects.in_region(district.prefix).count()

@@ -7,119 +7,299 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('socialorgs', '0002_common'),
+        ("socialorgs", "0002_common"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CreditListing',
+            name="CreditListing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('abnormal', '活动异常名录'), ('serious', '严重违法失信名单')], max_length=10, verbose_name='名录')),
-                ('rule', models.CharField(db_index=True, max_length=40, verbose_name='列入规则')),
-                ('fact', models.JSONField(blank=True, default=dict, verbose_name='认定事实')),
-                ('fact_on', models.DateField(verbose_name='事实发生日期')),
-                ('listed_on', models.DateField(db_index=True, verbose_name='列入日期')),
-                ('reason', models.TextField(verbose_name='列入事由')),
-                ('how_to_leave', models.TextField(verbose_name='移出条件')),
-                ('authority', models.CharField(max_length=100, verbose_name='作出决定机关')),
-                ('clock_from', models.DateField(verbose_name='计时起点')),
-                ('needs_rectification', models.BooleanField(default=False, verbose_name='需整改后移出')),
-                ('leave_applied_at', models.DateTimeField(blank=True, null=True, verbose_name='申请移出时间')),
-                ('leave_statement', models.TextField(blank=True, verbose_name='移出申请说明')),
-                ('removed_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='移出日期')),
-                ('removal_reason', models.TextField(blank=True, verbose_name='移出事由')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('from_listing', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='socialorgs.creditlisting', verbose_name='由此名录转入')),
-                ('removed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='移出人')),
-                ('social_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_listings', to='socialorgs.socialorg', verbose_name='社会组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("abnormal", "活动异常名录"), ("serious", "严重违法失信名单")],
+                        max_length=10,
+                        verbose_name="名录",
+                    ),
+                ),
+                ("rule", models.CharField(db_index=True, max_length=40, verbose_name="列入规则")),
+                ("fact", models.JSONField(blank=True, default=dict, verbose_name="认定事实")),
+                ("fact_on", models.DateField(verbose_name="事实发生日期")),
+                ("listed_on", models.DateField(db_index=True, verbose_name="列入日期")),
+                ("reason", models.TextField(verbose_name="列入事由")),
+                ("how_to_leave", models.TextField(verbose_name="移出条件")),
+                ("authority", models.CharField(max_length=100, verbose_name="作出决定机关")),
+                ("clock_from", models.DateField(verbose_name="计时起点")),
+                (
+                    "needs_rectification",
+                    models.BooleanField(default=False, verbose_name="需整改后移出"),
+                ),
+                (
+                    "leave_applied_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="申请移出时间"),
+                ),
+                ("leave_statement", models.TextField(blank=True, verbose_name="移出申请说明")),
+                (
+                    "removed_on",
+                    models.DateField(blank=True, db_index=True, null=True, verbose_name="移出日期"),
+                ),
+                ("removal_reason", models.TextField(blank=True, verbose_name="移出事由")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "from_listing",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="socialorgs.creditlisting",
+                        verbose_name="由此名录转入",
+                    ),
+                ),
+                (
+                    "removed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="移出人",
+                    ),
+                ),
+                (
+                    "social_org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_listings",
+                        to="socialorgs.socialorg",
+                        verbose_name="社会组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信用名录',
-                'verbose_name_plural': '信用名录',
-                'ordering': ['-listed_on', '-pk'],
+                "verbose_name": "信用名录",
+                "verbose_name_plural": "信用名录",
+                "ordering": ["-listed_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CreditEvent',
+            name="CreditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(max_length=40, verbose_name='规则')),
-                ('ref', models.PositiveBigIntegerField(verbose_name='事实编号')),
-                ('fact', models.JSONField(blank=True, default=dict, verbose_name='认定事实')),
-                ('fact_on', models.DateField(verbose_name='事实发生日期')),
-                ('found_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发现时间')),
-                ('social_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_events', to='socialorgs.socialorg', verbose_name='社会组织')),
-                ('listing', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='socialorgs.creditlisting', verbose_name='信用名录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule", models.CharField(max_length=40, verbose_name="规则")),
+                ("ref", models.PositiveBigIntegerField(verbose_name="事实编号")),
+                ("fact", models.JSONField(blank=True, default=dict, verbose_name="认定事实")),
+                ("fact_on", models.DateField(verbose_name="事实发生日期")),
+                (
+                    "found_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="发现时间"
+                    ),
+                ),
+                (
+                    "social_org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_events",
+                        to="socialorgs.socialorg",
+                        verbose_name="社会组织",
+                    ),
+                ),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="socialorgs.creditlisting",
+                        verbose_name="信用名录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信用认定事实',
-                'verbose_name_plural': '信用认定事实',
-                'ordering': ['-fact_on', '-pk'],
+                "verbose_name": "信用认定事实",
+                "verbose_name_plural": "信用认定事实",
+                "ordering": ["-fact_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Rectification',
+            name="Rectification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ordered_by', models.CharField(max_length=100, verbose_name='责令机关')),
-                ('ordered_on', models.DateField(verbose_name='责令日期')),
-                ('matter', models.TextField(verbose_name='整改事项')),
-                ('deadline', models.DateField(db_index=True, verbose_name='整改期限')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='核实时间')),
-                ('verification_note', models.TextField(blank=True, verbose_name='核实情况')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='登记时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('social_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rectifications', to='socialorgs.socialorg', verbose_name='社会组织')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='核实人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ordered_by", models.CharField(max_length=100, verbose_name="责令机关")),
+                ("ordered_on", models.DateField(verbose_name="责令日期")),
+                ("matter", models.TextField(verbose_name="整改事项")),
+                ("deadline", models.DateField(db_index=True, verbose_name="整改期限")),
+                (
+                    "verified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="核实时间"),
+                ),
+                ("verification_note", models.TextField(blank=True, verbose_name="核实情况")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="登记时间"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "social_org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rectifications",
+                        to="socialorgs.socialorg",
+                        verbose_name="社会组织",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="核实人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '整改',
-                'verbose_name_plural': '整改',
-                'ordering': ['-ordered_on', '-pk'],
+                "verbose_name": "整改",
+                "verbose_name_plural": "整改",
+                "ordering": ["-ordered_on", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='creditlisting',
-            name='rectification',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='listings', to='socialorgs.rectification', verbose_name='整改要求'),
+            model_name="creditlisting",
+            name="rectification",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="listings",
+                to="socialorgs.rectification",
+                verbose_name="整改要求",
+            ),
         ),
         migrations.CreateModel(
-            name='ReturnedLetter',
+            name="ReturnedLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_on', models.DateField(verbose_name='寄出日期')),
-                ('returned_on', models.DateField(verbose_name='退回日期')),
-                ('address', models.CharField(max_length=300, verbose_name='寄送地址')),
-                ('tracking_number', models.CharField(blank=True, max_length=50, verbose_name='挂号信编号')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='登记时间')),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='letters', to='socialorgs.creditevent', verbose_name='认定事实')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('social_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returned_letters', to='socialorgs.socialorg', verbose_name='社会组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_on", models.DateField(verbose_name="寄出日期")),
+                ("returned_on", models.DateField(verbose_name="退回日期")),
+                ("address", models.CharField(max_length=300, verbose_name="寄送地址")),
+                (
+                    "tracking_number",
+                    models.CharField(blank=True, max_length=50, verbose_name="挂号信编号"),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="登记时间"
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="letters",
+                        to="socialorgs.creditevent",
+                        verbose_name="认定事实",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "social_org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returned_letters",
+                        to="socialorgs.socialorg",
+                        verbose_name="社会组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '挂号信退回',
-                'verbose_name_plural': '挂号信退回',
-                'ordering': ['-sent_on', '-pk'],
+                "verbose_name": "挂号信退回",
+                "verbose_name_plural": "挂号信退回",
+                "ordering": ["-sent_on", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='creditevent',
-            constraint=models.UniqueConstraint(fields=('social_org', 'rule', 'ref'), name='credit_event_once'),
+            model_name="creditevent",
+            constraint=models.UniqueConstraint(
+                fields=("social_org", "rule", "ref"), name="credit_event_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='rectification',
-            index=models.Index(fields=['verified_at', 'deadline'], name='rectification_open'),
+            model_name="rectification",
+            index=models.Index(fields=["verified_at", "deadline"], name="rectification_open"),
         ),
         migrations.AddIndex(
-            model_name='creditlisting',
-            index=models.Index(condition=models.Q(('removed_on__isnull', True)), fields=['kind', 'listed_on'], name='credit_listing_open'),
+            model_name="creditlisting",
+            index=models.Index(
+                condition=models.Q(("removed_on__isnull", True)),
+                fields=["kind", "listed_on"],
+                name="credit_listing_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditlisting',
-            constraint=models.UniqueConstraint(condition=models.Q(('removed_on__isnull', True)), fields=('social_org', 'kind'), name='credit_listing_open_once'),
+            model_name="creditlisting",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("removed_on__isnull", True)),
+                fields=("social_org", "kind"),
+                name="credit_listing_open_once",
+            ),
         ),
     ]

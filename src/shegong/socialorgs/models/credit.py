@@ -222,9 +222,7 @@ class CreditEvent(models.Model):
         verbose_name_plural = "信用认定事实"
         ordering = ["-fact_on", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["social_org", "rule", "ref"], name="credit_event_once"
-            )
+            models.UniqueConstraint(fields=["social_org", "rule", "ref"], name="credit_event_once")
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,6 @@ from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent
 from shegong.socialorgs import credit_rules
 from shegong.socialorgs.actions import credit, records
-from shegong.socialorgs.demo import credit_code
 from shegong.socialorgs.models import (
     AnnualReport,
     CreditEvent,
@@ -64,9 +63,16 @@ def test_the_database_refuses_a_second_open_listing_of_the_same_list(social_org)
     first = CreditListing.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
         CreditListing.objects.create(
-            social_org=social_org, kind=ListKind.ABNORMAL, rule="unreachable", fact_on=TODAY,
-            listed_on=TODAY, reason="x", how_to_leave="x", authority="x", clock_from=TODAY,
-        )  # fmt: skip
+            social_org=social_org,
+            kind=ListKind.ABNORMAL,
+            rule="unreachable",
+            fact_on=TODAY,
+            listed_on=TODAY,
+            reason="x",
+            how_to_leave="x",
+            authority="x",
+            clock_from=TODAY,
+        )
     assert CreditListing.objects.get() == first
 
 
@@ -93,9 +99,11 @@ def test_removal_needs_a_verified_rectification_then_the_scan_removes(social_org
     listing.refresh_from_db()
     assert listing.removed_on is None and not audits(Verb.CREDIT_REMOVED).exists()
     rect = credit.order_rectification(
-        social_org, {"matter": "补报2025年度工作报告", "deadline": TODAY + timedelta(days=30)},
-        actor=registrar, on=TODAY,
-    )  # fmt: skip
+        social_org,
+        {"matter": "补报2025年度工作报告", "deadline": TODAY + timedelta(days=30)},
+        actor=registrar,
+        on=TODAY,
+    )
     listing.refresh_from_db()
     assert listing.rectification == rect
     # removal still refused: ordered, not verified
@@ -113,9 +121,11 @@ def test_the_registrar_removes_at_once_after_verification(social_org, registrar)
     missed(social_org)
     credit.scan(TODAY)
     rect = credit.order_rectification(
-        social_org, {"matter": "补报", "deadline": TODAY + timedelta(days=10)}, actor=registrar,
+        social_org,
+        {"matter": "补报", "deadline": TODAY + timedelta(days=10)},
+        actor=registrar,
         on=TODAY,
-    )  # fmt: skip
+    )
     credit.verify_rectification(rect, "已核实", actor=registrar)
     listing = credit.remove_listing(CreditListing.objects.get(), "整改已核实", actor=registrar)
     assert listing.removed_on is not None and listing.removed_by == registrar
@@ -125,9 +135,11 @@ def test_the_registrar_removes_at_once_after_verification(social_org, registrar)
 
 def test_an_unmet_rectification_lists_and_its_verification_lifts(social_org, registrar):
     rect = credit.order_rectification(
-        social_org, {"matter": "变更住所未备案", "deadline": date(2026, 5, 1)},
-        actor=registrar, on=date(2026, 4, 1),
-    )  # fmt: skip
+        social_org,
+        {"matter": "变更住所未备案", "deadline": date(2026, 5, 1)},
+        actor=registrar,
+        on=date(2026, 4, 1),
+    )
     credit.scan(date(2026, 4, 30))
     assert not CreditListing.objects.exists()  # deadline not passed
     assert credit.scan(date(2026, 5, 6))["rectification_overdue"] == 1
@@ -140,22 +152,28 @@ def test_an_unmet_rectification_lists_and_its_verification_lifts(social_org, reg
 
 def test_two_returned_letters_list_as_unreachable_and_six_months_lift(social_org, registrar):
     credit.record_returned_letter(
-        social_org, {"sent_on": "2026-01-05", "returned_on": "2026-01-20"}, actor=registrar,
+        social_org,
+        {"sent_on": "2026-01-05", "returned_on": "2026-01-20"},
+        actor=registrar,
         on=date(2026, 1, 21),
-    )  # fmt: skip
+    )
     credit.scan(date(2026, 1, 22))
     assert not CreditListing.objects.exists()  # one letter is not enough
     with pytest.raises(InvalidInput) as refused:
         credit.record_returned_letter(
-            social_org, {"sent_on": "2026-01-10", "returned_on": "2026-01-25"}, actor=registrar,
+            social_org,
+            {"sent_on": "2026-01-10", "returned_on": "2026-01-25"},
+            actor=registrar,
             on=date(2026, 1, 26),
-        )  # fmt: skip
+        )
     assert refused.value.errors[0]["field"] == "sent_on"  # under 15 days apart
     assert ReturnedLetter.objects.count() == 1
     credit.record_returned_letter(
-        social_org, {"sent_on": "2026-02-10", "returned_on": "2026-02-25"}, actor=registrar,
+        social_org,
+        {"sent_on": "2026-02-10", "returned_on": "2026-02-25"},
+        actor=registrar,
         on=date(2026, 2, 26),
-    )  # fmt: skip
+    )
     assert credit.scan(date(2026, 2, 27))["unreachable"] == 1
     listing = CreditListing.objects.get()
     assert listing.fact["first"] == "2026-01-05" and listing.fact["second"] == "2026-02-10"
@@ -173,9 +191,11 @@ def test_two_returned_letters_list_as_unreachable_and_six_months_lift(social_org
 def test_nothing_to_rectify_removes_after_six_months_from_the_clock(social_org, registrar):
     for sent, back in [("2026-01-05", "2026-01-20"), ("2026-02-10", "2026-02-25")]:
         credit.record_returned_letter(
-            social_org, {"sent_on": sent, "returned_on": back}, actor=registrar,
+            social_org,
+            {"sent_on": sent, "returned_on": back},
+            actor=registrar,
             on=date(2026, 3, 1),
-        )  # fmt: skip
+        )
     credit.scan(date(2026, 3, 2))
     assert credit.scan(date(2026, 8, 24))["removed"] == 0
     assert credit.scan(date(2026, 8, 25))["removed"] == 1
@@ -193,7 +213,10 @@ def test_two_years_on_the_abnormal_list_moves_to_the_serious_list(social_org, or
     assert result["abnormal_two_years"] == 1
     abnormal = CreditListing.objects.get(kind=ListKind.ABNORMAL)
     serious = CreditListing.objects.get(kind=ListKind.SERIOUS)
-    assert abnormal.removed_on == date(2026, 6, 3) and "转入严重违法失信名单" in abnormal.removal_reason
+    assert (
+        abnormal.removed_on == date(2026, 6, 3)
+        and "转入严重违法失信名单" in abnormal.removal_reason
+    )
     assert serious.from_listing == abnormal and serious.removed_on is None
     # leaving before 2 years is refused, for the organization and the registrar alike
     with pytest.raises(DomainError, match="满2年"):
@@ -215,8 +238,9 @@ def test_after_two_years_the_organization_applies_and_the_registrar_removes(
         credit.apply_to_leave(serious, "  ", actor=org_user, on=date(2028, 6, 5))
     credit.apply_to_leave(serious, "已补报历年报告", actor=org_user, on=date(2028, 6, 5))
     assert audits(Verb.CREDIT_LEAVE_APPLIED).count() == 1
-    credit.remove_listing(serious, "申请移出，经核实未再发生失信情形", actor=registrar,
-                          on=date(2028, 6, 6))  # fmt: skip
+    credit.remove_listing(
+        serious, "申请移出，经核实未再发生失信情形", actor=registrar, on=date(2028, 6, 6)
+    )
     serious.refresh_from_db()
     assert serious.removed_on == date(2028, 6, 6)
 
@@ -251,9 +275,11 @@ def test_bad_input_writes_nothing(social_org, registrar):
     assert {e["field"] for e in refused.value.errors} == {"matter", "deadline"}
     with pytest.raises(InvalidInput) as refused:
         credit.record_returned_letter(
-            social_org, {"sent_on": "2026-02-10", "returned_on": "2026-02-01"}, actor=registrar,
+            social_org,
+            {"sent_on": "2026-02-10", "returned_on": "2026-02-01"},
+            actor=registrar,
             on=date(2026, 3, 1),
-        )  # fmt: skip
+        )
     assert refused.value.errors[0]["field"] == "returned_on"
     rect = credit.order_rectification(
         social_org, {"matter": "补报", "deadline": "2099-01-01"}, actor=registrar

@@ -30,16 +30,22 @@ def test_list_detail_and_refused_removal(client, registrar, social_org):
     detail = client.get(f"{BASE}/{listing.pk}").json()
     assert detail["events"][0]["fact"] == {"year": timezone.localdate().year - 1}
     assert detail["removable"] is False and "核实" in detail["refusal"]
-    refused = client.post(f"{BASE}/{listing.pk}/remove", {"removal_reason": "x"},
-                          content_type="application/json")  # fmt: skip
+    refused = client.post(
+        f"{BASE}/{listing.pk}/remove", {"removal_reason": "x"}, content_type="application/json"
+    )
     assert refused.status_code == 409 and "核实" in refused.json()["detail"]
     missing = client.post(f"{BASE}/{listing.pk}/remove", {}, content_type="application/json")
     assert missing.status_code == 422
     assert missing.json()["errors"][0]["field"] == "removal_reason"
-    rect = credit.order_rectification(social_org, {"matter": "补报", "deadline": "2099-01-01"}, actor=registrar)  # fmt: skip
+    rect = credit.order_rectification(
+        social_org, {"matter": "补报", "deadline": "2099-01-01"}, actor=registrar
+    )
     credit.verify_rectification(rect, "已核实", actor=registrar)
-    done = client.post(f"{BASE}/{listing.pk}/remove", {"removal_reason": "整改已核实"},
-                       content_type="application/json")  # fmt: skip
+    done = client.post(
+        f"{BASE}/{listing.pk}/remove",
+        {"removal_reason": "整改已核实"},
+        content_type="application/json",
+    )
     assert done.status_code == 200 and done.json()["removal_reason"] == "整改已核实"
 
 

@@ -37,12 +37,14 @@ def _listed(so, year=None):
 def _second(registrar, org_data, district):
     return records.register_social_org(
         org_data(
-            name="西关养老服务中心", org_type="service",
+            name="西关养老服务中心",
+            org_type="service",
             credit_code=credit_code("service", "341271", 2),
-            registration_number="皖民证字第00002号", region=district["community_b"].code,
+            registration_number="皖民证字第00002号",
+            region=district["community_b"].code,
         ),
         actor=registrar,
-    )  # fmt: skip
+    )
 
 
 def test_list_filters_scope_and_worklist_figures(
@@ -57,8 +59,12 @@ def test_list_filters_scope_and_worklist_figures(
     for params, shown, hidden in [
         ({"region": district["street_a"].code}, social_org, other),
         ({"q": other.organization.credit_code}, other, social_org),
-        ({"kind": "abnormal", "state": "open", "rule": "report_missed", "q": "书法"}, social_org, other),
-    ]:  # fmt: skip
+        (
+            {"kind": "abnormal", "state": "open", "rule": "report_missed", "q": "书法"},
+            social_org,
+            other,
+        ),
+    ]:
         html = client.get(reverse("socialorgs:credit"), params).content.decode()
         assert shown.organization.name in html and hidden.organization.name not in html
         assert 'data-sg-total="1"' in html
@@ -67,7 +73,10 @@ def test_list_filters_scope_and_worklist_figures(
     # the workbench's figures link to lists whose totals equal them
     bench = client.get(reverse("socialorgs:workbench")).content.decode()
     links = re.findall(r'href="([^"]*credit/\?[^"]*)"[^>]*data-sg-count="(\d+)"', bench)
-    links += [(u, n) for n, u in re.findall(r'data-sg-count="(\d+)"[^>]*href="([^"]*credit/\?[^"]*)"', bench)]  # fmt: skip
+    links += [
+        (u, n)
+        for n, u in re.findall(r'data-sg-count="(\d+)"[^>]*href="([^"]*credit/\?[^"]*)"', bench)
+    ]
     assert links, bench
     for url, count in links:
         listed = client.get(url.replace("&amp;", "&")).content.decode()
@@ -87,7 +96,15 @@ def test_export_has_the_national_columns_and_is_audited(client, registrar, socia
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     header = [cell for cell in rows[0] if cell]
-    for column in ["统一社会信用代码", "名称", "列入日期", "列入事由", "作出决定机关", "移出日期", "移出事由"]:  # fmt: skip
+    for column in [
+        "统一社会信用代码",
+        "名称",
+        "列入日期",
+        "列入事由",
+        "作出决定机关",
+        "移出日期",
+        "移出事由",
+    ]:
         assert column in header
     assert any(social_org.organization.credit_code in (row or ()) for row in rows)
     entry = AuditEvent.objects.get(verb=int(Verb.CREDIT_LISTINGS_EXPORTED))
@@ -104,7 +121,9 @@ def test_detail_card_and_letter_form(client, registrar, social_org):
     assert "退回日期不能早于寄出日期" in bad.content.decode()
     assert not ReturnedLetter.objects.exists()
     today = timezone.localdate()
-    good = client.post(url, {"sent_on": today - timedelta(days=40), "returned_on": today - timedelta(days=30)})  # fmt: skip
+    good = client.post(
+        url, {"sent_on": today - timedelta(days=40), "returned_on": today - timedelta(days=30)}
+    )
     assert good.status_code == 302 and ReturnedLetter.objects.count() == 1
 
 
@@ -157,10 +176,16 @@ def test_portal_shows_the_listing_and_how_to_leave(client, org_user, social_org)
 
 def test_portal_application_to_leave_the_serious_list(client, org_user, social_org):
     listing = CreditListing.objects.create(
-        social_org=social_org, kind=ListKind.SERIOUS, rule="abnormal_two_years", fact_on=date(2023, 1, 1),
-        listed_on=date(2023, 1, 1), reason="被列入活动异常名录满2年", how_to_leave="申请",
-        authority="示范区民政局", clock_from=date(2023, 1, 1),
-    )  # fmt: skip
+        social_org=social_org,
+        kind=ListKind.SERIOUS,
+        rule="abnormal_two_years",
+        fact_on=date(2023, 1, 1),
+        listed_on=date(2023, 1, 1),
+        reason="被列入活动异常名录满2年",
+        how_to_leave="申请",
+        authority="示范区民政局",
+        clock_from=date(2023, 1, 1),
+    )
     client.force_login(org_user)
     html = client.get(reverse("socialorgs:portal_credit")).content.decode()
     assert f'id="leave-form-{listing.pk}"' in html

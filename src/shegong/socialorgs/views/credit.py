@@ -44,10 +44,15 @@ from .records import _query, _regions
 PAGE_SIZE = 20
 # The national credit platform's columns (民政部令第60号 公示信息).
 EXPORT_COLUMNS = [
-    excel.Column("统一社会信用代码", 22), excel.Column("名称", 36), excel.Column("名录", 16),
-    excel.Column("列入日期", 12), excel.Column("列入事由", 40), excel.Column("作出决定机关", 20),
-    excel.Column("移出日期", 12), excel.Column("移出事由", 40),
-]  # fmt: skip
+    excel.Column("统一社会信用代码", 22),
+    excel.Column("名称", 36),
+    excel.Column("名录", 16),
+    excel.Column("列入日期", 12),
+    excel.Column("列入事由", 40),
+    excel.Column("作出决定机关", 20),
+    excel.Column("移出日期", 12),
+    excel.Column("移出事由", 40),
+]
 
 
 def _filters(form: CreditFilterForm) -> dict[str, str]:
@@ -90,14 +95,25 @@ def credit_export(request: HttpRequest) -> HttpResponse:
         for listing in qs.iterator(chunk_size=500):
             org = listing.social_org.organization
             yield [
-                org.credit_code or "", org.name, ListKind(listing.kind).label, listing.listed_on,
-                listing.reason, listing.authority, listing.removed_on, listing.removal_reason,
-            ]  # fmt: skip
+                org.credit_code or "",
+                org.name,
+                ListKind(listing.kind).label,
+                listing.listed_on,
+                listing.reason,
+                listing.authority,
+                listing.removed_on,
+                listing.removal_reason,
+            ]
 
     return audited_xlsx(
-        user, verb=Verb.CREDIT_LISTINGS_EXPORTED, table="credit_listings", title="信用名录",
-        columns=EXPORT_COLUMNS, rows=rows(), filters=filters,
-    )  # fmt: skip
+        user,
+        verb=Verb.CREDIT_LISTINGS_EXPORTED,
+        table="credit_listings",
+        title="信用名录",
+        columns=EXPORT_COLUMNS,
+        rows=rows(),
+        filters=filters,
+    )
 
 
 # --- the organization page's card -----------------------------------------------------------
@@ -134,10 +150,18 @@ def _render_form(
     return render(
         request,
         "socialorgs/credit_form.html",
-        {"title": title, "form": form, "action": action, "so": so, "listing": listing,
-         "confirm": confirm, "button": button, "rule_names": RULE_NAMES},
+        {
+            "title": title,
+            "form": form,
+            "action": action,
+            "so": so,
+            "listing": listing,
+            "confirm": confirm,
+            "button": button,
+            "rule_names": RULE_NAMES,
+        },
         status=status,
-    )  # fmt: skip
+    )
 
 
 def _back(request: HttpRequest, so: SocialOrg) -> HttpResponse:
@@ -150,15 +174,21 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     so = queries.access_social_org(user, pk)  # another street's: 404 before the 403
     require_perm(user, Perm.SOCIALORGS_MANAGE)
-    page = {"title": "登记挂号信退回", "action": reverse("socialorgs:credit_letter", args=[pk]),
-            "so": so, "button": "登记"}  # fmt: skip
+    page = {
+        "title": "登记挂号信退回",
+        "action": reverse("socialorgs:credit_letter", args=[pk]),
+        "so": so,
+        "button": "登记",
+    }
     if request.method in ("GET", "HEAD"):
         return _render_form(request, form=LetterForm(), **page)
     form = LetterForm(request.POST)
     if form.is_valid():
         done = run_action(form, credit.record_returned_letter, so, form.cleaned_data, actor=user)
         if done is not None:
-            messages.success(request, "已登记挂号信退回；两次退回后，系统将在下次扫描时列入活动异常名录")
+            messages.success(
+                request, "已登记挂号信退回；两次退回后，系统将在下次扫描时列入活动异常名录"
+            )
             return _back(request, so)
     return _render_form(request, form=form, status=getattr(form, "error_status", 422), **page)
 
@@ -169,8 +199,12 @@ def rectification_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     so = queries.access_social_org(user, pk)
     require_perm(user, Perm.SOCIALORGS_MANAGE)
-    page = {"title": "责令整改", "action": reverse("socialorgs:credit_rectification", args=[pk]),
-            "so": so, "button": "登记整改要求"}  # fmt: skip
+    page = {
+        "title": "责令整改",
+        "action": reverse("socialorgs:credit_rectification", args=[pk]),
+        "so": so,
+        "button": "登记整改要求",
+    }
     if request.method in ("GET", "HEAD"):
         return _render_form(request, form=RectificationForm(), **page)
     form = RectificationForm(request.POST)
@@ -190,17 +224,24 @@ def rectification_verify(request: HttpRequest, pk: int) -> HttpResponse:
     rect = credit_queries.access_rectification(user, pk)
     require_perm(user, Perm.SOCIALORGS_MANAGE)
     so = rect.social_org
-    page = {"title": f"核实整改：{rect.matter[:30]}",
-            "action": reverse("socialorgs:credit_verify", args=[pk]), "so": so,
-            "button": "确认整改已完成", "confirm": "确认该组织已完成整改？核实后将自动移出活动异常名录。"}  # fmt: skip
+    page = {
+        "title": f"核实整改：{rect.matter[:30]}",
+        "action": reverse("socialorgs:credit_verify", args=[pk]),
+        "so": so,
+        "button": "确认整改已完成",
+        "confirm": "确认该组织已完成整改？核实后将自动移出活动异常名录。",
+    }
     if request.method in ("GET", "HEAD"):
         return _render_form(request, form=VerifyForm(), **page)
     form = VerifyForm(request.POST)
     if form.is_valid():
         done = run_action(
-            form, credit.verify_rectification, rect, form.cleaned_data["verification_note"],
+            form,
+            credit.verify_rectification,
+            rect,
+            form.cleaned_data["verification_note"],
             actor=user,
-        )  # fmt: skip
+        )
         if done is not None:
             messages.success(request, "已核实整改；相关活动异常名录记录将在5个工作日内移出")
             return _back(request, so)
@@ -214,10 +255,14 @@ def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
     listing = credit_queries.access_listing(user, pk)
     require_perm(user, Perm.SOCIALORGS_MANAGE)
     so = listing.social_org
-    page = {"title": f"移出{ListKind(listing.kind).label}",
-            "action": reverse("socialorgs:credit_remove", args=[pk]), "so": so,
-            "listing": listing, "button": "移出",
-            "confirm": "确定将该组织移出名录？移出事由将向社会组织公开。"}  # fmt: skip
+    page = {
+        "title": f"移出{ListKind(listing.kind).label}",
+        "action": reverse("socialorgs:credit_remove", args=[pk]),
+        "so": so,
+        "listing": listing,
+        "button": "移出",
+        "confirm": "确定将该组织移出名录？移出事由将向社会组织公开。",
+    }
     if request.method in ("GET", "HEAD"):
         return _render_form(request, form=RemoveForm(), **page)
     form = RemoveForm(request.POST)
@@ -235,14 +280,19 @@ def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_portal(
-    request: HttpRequest, so: SocialOrg, *, leave_form: Any = None, failed: int | None = None,
+    request: HttpRequest,
+    so: SocialOrg,
+    *,
+    leave_form: Any = None,
+    failed: int | None = None,
     status: int = 200,
-) -> HttpResponse:  # fmt: skip
+) -> HttpResponse:
     today = timezone.localdate()
     found = list(so.credit_listings.order_by("-listed_on", "-pk"))
     eligible = set(
-        so.credit_listings.filter(leave_eligible(today), leave_applied_at__isnull=True)
-        .values_list("pk", flat=True)
+        so.credit_listings.filter(leave_eligible(today), leave_applied_at__isnull=True).values_list(
+            "pk", flat=True
+        )
     )
     for listing in found:
         listing.can_apply = listing.pk in eligible  # type: ignore[attr-defined]
@@ -272,9 +322,12 @@ def portal_apply(request: HttpRequest, pk: int) -> HttpResponse:
     form = LeaveForm(request.POST)
     if form.is_valid():
         done = run_action(
-            form, credit.apply_to_leave, listing, form.cleaned_data["leave_statement"],
+            form,
+            credit.apply_to_leave,
+            listing,
+            form.cleaned_data["leave_statement"],
             actor=request.user,
-        )  # fmt: skip
+        )
         if done is not None:
             messages.success(request, "已提交移出申请，登记管理机关核实后办理")
             return redirect_after_write(request, reverse("socialorgs:portal_credit"))
