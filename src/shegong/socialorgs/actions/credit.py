@@ -271,8 +271,8 @@ def _apply(r: rules.Rule, facts: list[dict[str, Any]], today: date) -> int:
             orgs[org_id],
             {
                 "listing": listing.pk,
-                "kind": r.kind,
-                "rule": r.key,
+                "kind": ListKind(r.kind).label,
+                "rule": rules.RULE_NAMES[r.key],
                 "fact": listing.fact,
                 "listed_on": today.isoformat(),
                 "basis": r.basis,
@@ -287,7 +287,7 @@ def _apply(r: rules.Rule, facts: list[dict[str, Any]], today: date) -> int:
             orgs[fact["social_org_id"]],
             {
                 "listing": listing.pk,
-                "rule": r.key,
+                "rule": rules.RULE_NAMES[r.key],
                 "fact": fact["fact"],
                 "clock_from": listing.clock_from.isoformat(),
             },
@@ -330,8 +330,8 @@ def _remove_due(today: date) -> int:
                 listing.social_org,
                 {
                     "listing": listing.pk,
-                    "kind": listing.kind,
-                    "rule": listing.rule,
+                    "kind": ListKind(listing.kind).label,
+                    "rule": rules.RULE_NAMES.get(listing.rule, listing.rule),
                     "removed_on": today.isoformat(),
                     "reason": listing.removal_reason,
                 },
@@ -363,8 +363,8 @@ def _close(listing: CreditListing, reason: str, *, actor: User | None, today: da
         region=so.organization.region_id,
         data={
             "listing": listing.pk,
-            "kind": listing.kind,
-            "rule": listing.rule,
+            "kind": ListKind(listing.kind).label,
+            "rule": rules.RULE_NAMES.get(listing.rule, listing.rule),
             "removed_on": today.isoformat(),
             "reason": reason,
         },

@@ -49,7 +49,7 @@ def test_a_missed_inspection_lists_the_organization_once(social_org):
     assert listing.authority == social_org.registration_authority
     assert listing.needs_rectification
     entry = audits(Verb.CREDIT_LISTED).get()
-    assert entry.target_id == str(social_org.pk) and entry.data["rule"] == "report_missed"
+    assert entry.target_id == str(social_org.pk) and entry.data["rule"] == "未按规定参加年检"
     # the rule firing again (the next day, and the same day) → still one listing
     assert credit.scan(TODAY)["report_missed"] == 0
     assert credit.scan(TODAY + timedelta(days=1))["report_missed"] == 0
