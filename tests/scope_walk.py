@@ -310,6 +310,13 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:application_new": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:penalty_new": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:charter_file": lambda o: {"pk": o["social_org_b"].pk, "charter": o["charter_b"].pk},
+    # socialorgs: credit lists
+    "socialorgs:credit_remove": lambda o: {"pk": o["credit_listing_b"].pk},
+    "socialorgs:credit_verify": lambda o: {"pk": o["rectification_b"].pk},
+    "socialorgs:credit_letter": lambda o: {"pk": o["social_org_b"].pk},
+    "socialorgs:credit_rectification": lambda o: {"pk": o["social_org_b"].pk},
+    # the portal acts on the caller's own organization only (none bound: 403)
+    "socialorgs:portal_credit_apply": lambda o: {"pk": o["credit_listing_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -424,12 +431,16 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/socialorgs/applications/{pk}/approve": lambda o: {"pk": o["application_b"].pk},
     "/api/v1/socialorgs/applications/{pk}/return": lambda o: {"pk": o["application_b"].pk},
     "/api/v1/socialorgs/{pk}/penalties": lambda o: {"pk": o["social_org_b"].pk},
+    # socialorgs API: credit lists
+    "/api/v1/socialorgs/credit/{pk}": lambda o: {"pk": o["credit_listing_b"].pk},
+    "/api/v1/socialorgs/credit/{pk}/remove": lambda o: {"pk": o["credit_listing_b"].pk},
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff
 # operation here; the public ones show no person (stations/tests/test_api.py).
 PUBLIC_API_PREFIXES = (
     "/api/v1/stations/nearest", "/api/v1/stations/{station_id}", "/api/v1/activities/public",
+    "/api/v1/socialorgs/credit/lookup",
 )  # fmt: skip
 OK_FOR_OBJECT = {404, 405}
 # Pages of a permission a street's staff never holds (the district's configuration): for these a

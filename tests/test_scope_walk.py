@@ -46,6 +46,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_screening_b(district),
         **_election_objects(district),
         **_social_org_objects(social_org_b),
+        **_credit_objects(),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -355,6 +356,25 @@ def _social_org_objects(social_org):
         "application_attachment_b": attachment,
         "charter_b": charter,
     }
+
+
+def _credit_objects():
+    """A 活动异常名录 listing and a rectification of street B's social organization (credit)."""
+    from datetime import date
+
+    from shegong.socialorgs.actions import credit
+    from shegong.socialorgs.models import CreditListing, SocialOrg
+
+    so = SocialOrg.objects.get(organization__name="城西养老服务中心")
+    rect = credit.order_rectification(
+        so, {"matter": "变更住所未备案", "deadline": "2099-01-01"}, actor=None
+    )
+    listing = CreditListing.objects.create(
+        social_org=so, kind="abnormal", rule="unreachable", fact_on=date(2026, 1, 5),
+        listed_on=date(2026, 1, 6), reason="城西无法联系", how_to_leave="满6个月移出",
+        authority="示范区民政局", clock_from=date(2026, 1, 5),
+    )  # fmt: skip
+    return {"credit_listing_b": listing, "rectification_b": rect}
 
 
 def _volunteer_objects(district):

@@ -222,6 +222,15 @@ class Verb(IntEnum):
     APPLICATION_WITHDRAWN = 514
     PENALTY_IMPOSED = 515
     APPLICATIONS_EXPORTED = 516
+    # 545–559 credit lists (民政部令第60号)
+    CREDIT_LISTED = 545
+    CREDIT_CLOCK_RESTARTED = 546
+    CREDIT_REMOVED = 547
+    RECTIFICATION_ORDERED = 548
+    RECTIFICATION_VERIFIED = 549
+    RETURNED_LETTER_RECORDED = 550
+    CREDIT_LEAVE_APPLIED = 551
+    CREDIT_LISTINGS_EXPORTED = 552
     # 180–199 system
     AUDIT_PURGED = 180
     DEMO_LOADED = 181
@@ -431,6 +440,14 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.APPLICATION_WITHDRAWN: "撤回登记事项申请",
     Verb.PENALTY_IMPOSED: "作出行政处罚",
     Verb.APPLICATIONS_EXPORTED: "导出登记事项申请",
+    Verb.CREDIT_LISTED: "列入信用名录",
+    Verb.CREDIT_CLOCK_RESTARTED: "信用名录重新计时",
+    Verb.CREDIT_REMOVED: "移出信用名录",
+    Verb.RECTIFICATION_ORDERED: "责令社会组织整改",
+    Verb.RECTIFICATION_VERIFIED: "核实社会组织整改",
+    Verb.RETURNED_LETTER_RECORDED: "登记挂号信退回",
+    Verb.CREDIT_LEAVE_APPLIED: "申请移出严重违法失信名单",
+    Verb.CREDIT_LISTINGS_EXPORTED: "导出信用名录",
     Verb.REGION_CREATED: "新增区划",
     Verb.REGION_UPDATED: "修改区划",
     Verb.REGIONS_IMPORTED: "导入区划",

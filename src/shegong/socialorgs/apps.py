@@ -39,6 +39,9 @@ class SocialOrgsConfig(AppConfig):
             registry.ApiRouter(
                 "/socialorgs", "shegong.socialorgs.api.events.router", "社会组织", order=51
             ),
+            registry.ApiRouter(
+                "/socialorgs", "shegong.socialorgs.api.credit.router", "社会组织", order=53
+            ),
         )
         registry.demo_loaders.add(
             registry.DemoLoader("socialorgs", "shegong.socialorgs.demo.load", order=80),

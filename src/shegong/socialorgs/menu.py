@@ -21,6 +21,7 @@ ENTRIES = [
     MenuEntry(
         *GROUP, "登记事项申请", "socialorgs:applications", "file-earmark-text", order=2, perm=VIEW
     ),
+    MenuEntry(*GROUP, "信用名录", "socialorgs:credit", "shield-exclamation", order=5, perm=VIEW),
     MenuEntry("本组织", 54, "本组织", "socialorgs:portal", "house-door", perm=Perm.ORG_PORTAL),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from . import (
     charity,  # noqa: F401  (§6 charities and fundraising)
+    credit_registry,  # noqa: F401  (credit lists, issue 14 §4)
     election_registry,  # noqa: F401  (§5: 换届 and dormant organizations)
     events,  # noqa: F401  (§2 registration events)
     inspections,  # noqa: F401  (§3 annual inspection)

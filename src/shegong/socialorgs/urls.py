@@ -6,6 +6,7 @@ from django.urls import path
 
 from .views import (
     charity,
+    credit,
     election,
     events,
     inspection,
@@ -219,6 +220,17 @@ urlpatterns += [
         PORTAL,
         name="portal_attachment_delete",
     ),
+    # credit lists (issue 14 §4)
+    path("credit/", credit.credit_list, name="credit"),
+    path("credit/export/", credit.credit_export, name="credit_export"),
+    path("credit/<int:pk>/remove/", credit.listing_remove, name="credit_remove"),
+    path(
+        "credit/rectifications/<int:pk>/verify/", credit.rectification_verify, name="credit_verify"
+    ),
+    path("<int:pk>/credit/letters/", credit.letter_new, name="credit_letter"),
+    path("<int:pk>/credit/rectifications/", credit.rectification_new, name="credit_rectification"),
+    path("portal/credit/", credit.portal_credit, name="portal_credit"),
+    path("portal/credit/<int:pk>/apply/", credit.portal_apply, name="portal_credit_apply"),
 ]
 
 public_patterns = [
@@ -237,4 +249,6 @@ public_patterns = [
     # registration events (§2): the public 公告
     path("socialorgs/announcements/", events.public_announcements, name="announcements"),
     path("socialorgs/announcements/<int:pk>/", events.public_announcement, name="announcement"),
+    # credit lists (issue 14 §4)
+    path("socialorgs/credit/", credit.public_lookup, name="credit"),
 ]

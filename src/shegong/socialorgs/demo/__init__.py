@@ -54,6 +54,7 @@ STEPS: list[str] = [
     "shegong.socialorgs.demo.events.load",
     "shegong.socialorgs.demo.election.load",
     "shegong.socialorgs.demo.inspection.load",
+    "shegong.socialorgs.demo.credit.load",
     "shegong.socialorgs.demo.charity.load",
     "shegong.socialorgs.demo.screening.load",
 ]

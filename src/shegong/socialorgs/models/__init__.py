@@ -26,6 +26,7 @@ from .common import (
     OrgAccount,
     ReportState,
 )
+from .credit import CreditEvent, CreditListing, ListKind, Rectification, ReturnedLetter
 from .election import (
     DormantCase,
     DormantGround,
@@ -72,6 +73,8 @@ __all__ = [
     "AuditReport",
     "CharityFinancials",
     "CharterVersion",
+    "CreditEvent",
+    "CreditListing",
     "Cutoff",
     "Disclosure",
     "DisclosureDocument",
@@ -93,12 +96,15 @@ __all__ = [
     "LeadOutcome",
     "LeadSource",
     "LeadState",
+    "ListKind",
     "MaterialKind",
     "OrgAccount",
     "PartyOrg",
     "Penalty",
+    "Rectification",
     "ReportAttachment",
     "ReportState",
+    "ReturnedLetter",
     "ScreeningRound",
     "ScreeningVisit",
     "SocialOrg",
