@@ -23,10 +23,9 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from shegong.core.perms import Perm, require_perm
-from shegong.ledger.choices import OrgStatus
 
 from .. import terms
-from ..choices import CLOSED_STATUSES, TRANSITIONS, SocialOrgStatus
+from ..choices import CLOSED_STATUSES, SocialOrgStatus
 from ..models import (
     AnnouncementKind,
     DormantCase,
@@ -42,7 +41,7 @@ from ..models import (
     add_years,
 )
 from .announcements import make_announcement
-from .records import _check_actor, _check_scope, _date, _text
+from .records import _check_actor, _check_scope, _date, _text, apply_status
 
 __all__ = [
     "decide_extension",
@@ -423,23 +422,12 @@ def publish_strike_off_notice(
     return case
 
 
-def _set_status(so: SocialOrg, new: str) -> str:
-    """§1's status change inside this transaction (its TRANSITIONS; the ledger organization
-    closed alongside). Returns the old status."""
-    old = so.status
-    if new not in TRANSITIONS[SocialOrgStatus(old)]:
-        raise IllegalTransition(
-            SocialOrgStatus(old).label, SocialOrgStatus(new).label,
-            [SocialOrgStatus(s).label for s in TRANSITIONS[SocialOrgStatus(old)]],
-        )  # fmt: skip
-    so.status, so.updated_at = new, timezone.now()
-    so.save(update_fields=["status", "updated_at"])
-    org = so.organization
-    closed = OrgStatus.CLOSED if new in CLOSED_STATUSES else OrgStatus.ACTIVE
-    if org.status != closed:
-        org.status, org.updated_at = closed, so.updated_at
-        org.save(update_fields=["status", "updated_at"])
-    return old
+def _set_status(so: SocialOrg, new: str, *, basis: str, on: date) -> str:
+    """§1's status change inside this transaction (``records.apply_status``: its TRANSITIONS,
+    the ledger organization closed alongside, ``closed_on`` and the 公告). Returns the old
+    status."""
+    _, data = apply_status(so, new, legal_basis=basis, effective_on=on)
+    return str(data["status"][0])
 
 
 def _basis(value: Any, default: str) -> str:
@@ -474,7 +462,7 @@ def strike_off(
             f"拟撤销登记公告期至{case.notice_ends_on:%Y-%m-%d}届满，公告期满前不能撤销登记"
         )
     basis = _basis(data.get("legal_basis"), STRIKE_OFF_BASIS)
-    old = _set_status(so, outcome)
+    old = _set_status(so, outcome, basis=basis, on=today)
     case.state, case.outcome, case.legal_basis, case.closed_on = (
         DormantState.CLEARED, outcome, basis, today,
     )  # fmt: skip
@@ -494,7 +482,7 @@ def deregister_dormant(
     case, so = _case(case, actor)
     today = _today(on, actor)
     basis = _basis(data.get("legal_basis"), DEREGISTER_BASIS)
-    old = _set_status(so, SocialOrgStatus.DEREGISTERED)
+    old = _set_status(so, SocialOrgStatus.DEREGISTERED, basis=basis, on=today)
     case.state, case.outcome, case.legal_basis, case.closed_on = (
         DormantState.CLEARED, DormantOutcome.DEREGISTERED, basis, today,
     )  # fmt: skip

@@ -117,13 +117,17 @@ def _registered_on(rng: random.Random, pool_name: str, today: date) -> date:
     return date(year - 4, 1, 1) - timedelta(days=rng.randint(0, 365 * 10))
 
 
-def load(ctx: Any) -> int:
-    """The ``socialorgs`` demo loader: the base organizations, then each part's step."""
+def load(ctx: Any, *, through: str = "") -> int:
+    """The ``socialorgs`` demo loader: the base organizations, then each part's step (only up
+    to the part named ``through``, e.g. "inspection", when given: a part's demo test sees its
+    organizations as its step left them)."""
     created = _load_base(ctx)
     if created:
         _link_demo_account(ctx)
         for step in STEPS:
             resolve(step)(ctx)
+            if through and step.rsplit(".", 2)[-2] == through:
+                break
     return created
 
 

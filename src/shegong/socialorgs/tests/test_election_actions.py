@@ -222,7 +222,7 @@ def test_strike_off_only_after_the_notice(social_org, registrar):
         actions.strike_off(case, {}, actor=registrar)
     actions.publish_strike_off_notice(case, actor=registrar)
     case.refresh_from_db()
-    notice = Announcement.objects.get()
+    notice = Announcement.objects.get(kind="strike_off_notice")
     assert notice.kind == "strike_off_notice" and notice.ends_on == today + timedelta(days=60)
     assert case.notice_ends_on == notice.ends_on and case.state == "notice"
     with pytest.raises(DomainError) as exc:
