@@ -213,7 +213,9 @@ class ObjectPage:
     """The staff page that shows one kind of object, so the audit trail can link the objects
     it names: ``model`` is the model's label (``reports.report``, as ``AuditEvent.target_type``
     stores it); ``url_name`` takes the object's primary key, or nothing when ``pk`` is False (a
-    list that holds the object, for objects without a page of their own)."""
+    list that holds the object, for objects without a page of their own). A label with the
+    suffix ``.owner`` (``ledger.organization.owner``) names instead the page of the app that
+    owns such rows, which the lower app links to without importing it."""
 
     model: str
     url_name: str

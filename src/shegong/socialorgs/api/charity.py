@@ -34,7 +34,7 @@ class ChecklistRowOut(Schema):
     detail: str
 
 
-class ApplicationOut(Schema):
+class FundraisingApplicationOut(Schema):
     id: int
     social_org: int
     social_org_name: str
@@ -52,17 +52,17 @@ class ApplicationOut(Schema):
     documents: list[str]
 
 
-class ApplicationFilter(Schema):
+class FundraisingApplicationFilter(Schema):
     state: str = ""
     year: str = ""
     sort: str = ""
 
 
-class ApplicationIn(Schema):
+class FundraisingApplicationIn(Schema):
     note: str = ""
 
 
-class DecisionIn(Schema):
+class FundraisingDecisionIn(Schema):
     decision: str = ""
     reasons: str = ""
 
@@ -82,7 +82,7 @@ class DisclosureOut(Schema):
     documents: list[str]
 
 
-class PlanOut(Schema):
+class FundraisingPlanOut(Schema):
     id: int
     social_org: int
     social_org_name: str
@@ -100,7 +100,7 @@ class PlanOut(Schema):
     disclosure_state: str
 
 
-class PlanDetail(PlanOut):
+class PlanDetail(FundraisingPlanOut):
     supervision: list[SupervisionOut]
     disclosures: list[DisclosureOut]
 
@@ -112,7 +112,7 @@ class PlanFilter(Schema):
     q: str = ""
 
 
-class PlanIn(Schema):
+class FundraisingPlanIn(Schema):
     title: str = ""
     purpose: str = ""
     starts_on: str = ""
@@ -227,18 +227,18 @@ def financials_out(f: CharityFinancials) -> dict[str, Any]:
 
 
 @router.get(
-    "/charity/applications", response={200: list[ApplicationOut], **ERRORS},
+    "/charity/applications", response={200: list[FundraisingApplicationOut], **ERRORS},
     summary="公开募捐资格申请列表", operation_id="socialorgs_charity_applications",
 )  # fmt: skip
 @paginate(PagePagination)
-def list_applications(request: HttpRequest, filters: Query[ApplicationFilter]) -> Any:
+def list_applications(request: HttpRequest, filters: Query[FundraisingApplicationFilter]) -> Any:
     """本人工作范围内的公开募捐资格申请，含二十日办理期限（剩余/逾期天数）和资格条件核对；
     `state=pending&sort=oldest` 为待审批、最早在前。"""
     return [application_out(a) for a in q.applications(request.auth, **filters.dict())]
 
 
 @router.get(
-    "/charity/applications/{pk}", response={200: ApplicationOut, **ERRORS},
+    "/charity/applications/{pk}", response={200: FundraisingApplicationOut, **ERRORS},
     summary="公开募捐资格申请详情", operation_id="socialorgs_charity_application",
 )  # fmt: skip
 def get_application(request: HttpRequest, pk: int) -> Any:
@@ -246,10 +246,10 @@ def get_application(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post(
-    "/{pk}/charity/applications", response={201: ApplicationOut, **ERRORS},
+    "/{pk}/charity/applications", response={201: FundraisingApplicationOut, **ERRORS},
     summary="代为申请公开募捐资格", operation_id="socialorgs_charity_apply",
 )  # fmt: skip
-def file_application(request: HttpRequest, pk: int, payload: ApplicationIn) -> Any:
+def file_application(request: HttpRequest, pk: int, payload: FundraisingApplicationIn) -> Any:
     """登记管理机关代社会组织提交公开募捐资格申请（材料请在页面上传）；已注销等组织返回 409。"""
     so = queries.access_social_org(request.auth, pk)
     found = actions.file_application(so, payload.dict(), actor=request.auth)
@@ -257,10 +257,10 @@ def file_application(request: HttpRequest, pk: int, payload: ApplicationIn) -> A
 
 
 @router.post(
-    "/charity/applications/{pk}/decision", response={200: ApplicationOut, **ERRORS},
+    "/charity/applications/{pk}/decision", response={200: FundraisingApplicationOut, **ERRORS},
     summary="作出公开募捐资格决定", operation_id="socialorgs_charity_decide",
 )  # fmt: skip
-def decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+def decide(request: HttpRequest, pk: int, payload: FundraisingDecisionIn) -> Any:
     """`decision`: `granted` 准予（资格条件须全部符合）或 `refused` 不予（`reasons` 必填）。"""
     found = q.access_application(request.auth, pk)
     actions.decide_application(found, payload.decision, reasons=payload.reasons, actor=request.auth)
@@ -271,7 +271,7 @@ def decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
 
 
 @router.get(
-    "/charity/plans", response={200: list[PlanOut], **ERRORS},
+    "/charity/plans", response={200: list[FundraisingPlanOut], **ERRORS},
     summary="募捐方案列表", operation_id="socialorgs_charity_plans",
 )  # fmt: skip
 @paginate(PagePagination)
@@ -292,7 +292,7 @@ def get_plan(request: HttpRequest, pk: int) -> Any:
     "/{pk}/charity/plans", response={201: PlanDetail, **ERRORS},
     summary="募捐方案备案", operation_id="socialorgs_charity_file_plan",
 )  # fmt: skip
-def file_plan(request: HttpRequest, pk: int, payload: PlanIn) -> Any:
+def file_plan(request: HttpRequest, pk: int, payload: FundraisingPlanIn) -> Any:
     """只有具有公开募捐资格的组织可以备案；募捐开始后才备案的标记为逾期备案。"""
     so = queries.access_social_org(request.auth, pk)
     plan = actions.file_plan(so, payload.dict(), actor=request.auth)

@@ -53,7 +53,7 @@ class ListingOut(Schema):
     removal_reason: str
 
 
-class EventOut(Schema):
+class CreditEventOut(Schema):
     rule: str
     rule_label: str
     fact: dict
@@ -62,7 +62,7 @@ class EventOut(Schema):
 
 
 class ListingDetail(ListingOut):
-    events: list[EventOut]
+    events: list[CreditEventOut]
     removable: bool
     refusal: str
 

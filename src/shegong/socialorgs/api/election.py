@@ -71,7 +71,7 @@ class ExtensionIn(Schema):
     reason: str = ""
 
 
-class DecisionIn(Schema):
+class ExtensionDecisionIn(Schema):
     approve: bool = False
     note: str = ""
 
@@ -96,7 +96,7 @@ class CaseFilter(Schema):
     year: int | None = None
 
 
-class OutcomeIn(Schema):
+class DormantOutcomeIn(Schema):
     outcome: str = ""
     deadline: str = ""
     note: str = ""
@@ -265,7 +265,7 @@ def request_extension(request: HttpRequest, pk: int, payload: ExtensionIn) -> An
     summary="审批延期换届",
     operation_id="socialorgs_extension_decide",
 )
-def decide_extension(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+def decide_extension(request: HttpRequest, pk: int, payload: ExtensionDecisionIn) -> Any:
     """批准（`approve` 为 true）或不予批准（须填写 `note` 理由）。"""
     require_perm(request.auth, Perm.SOCIALORGS_VIEW)
     ext = TermExtension.objects.visible_to(request.auth).filter(pk=pk).first()
@@ -311,7 +311,7 @@ OUTCOMES = {"rectify", "rectified", "notice", "cancelled", "revoked", "deregiste
     summary="处置僵尸型社会组织",
     operation_id="socialorgs_dormant_outcome",
 )
-def outcome(request: HttpRequest, pk: int, payload: OutcomeIn) -> Any:
+def outcome(request: HttpRequest, pk: int, payload: DormantOutcomeIn) -> Any:
     """`outcome`：rectify 限期整改（`deadline`、`note`）、rectified 整改完成、notice 发布60日拟撤销
     公告、cancelled 撤销登记 / revoked 吊销（公告期满后）、deregistered 注销登记。"""
     case = _case(request.auth, pk)

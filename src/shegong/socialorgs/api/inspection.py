@@ -26,7 +26,7 @@ router = Router()
 ERRORS = problem_responses(400, 403, 404, 409, 422)
 
 
-class ReportOut(Schema):
+class AnnualReportOut(Schema):
     id: int
     social_org: int
     name: str
@@ -66,7 +66,7 @@ class ReportOut(Schema):
         return obj.get_conclusion_display() if obj.conclusion else ""
 
 
-class AttachmentOut(Schema):
+class ReportAttachmentOut(Schema):
     id: int
     kind: str
     name: str
@@ -74,7 +74,7 @@ class AttachmentOut(Schema):
     uploaded_at: datetime
 
 
-class ReportDetail(ReportOut):
+class AnnualReportDetail(AnnualReportOut):
     due: date
     needs_rectification: bool
     activities: str
@@ -96,7 +96,7 @@ class ReportDetail(ReportOut):
     conclusion_note: str
     corrections: str
     missing: list[str]
-    attachments: list[AttachmentOut]
+    attachments: list[ReportAttachmentOut]
 
     @staticmethod
     def resolve_due(obj: AnnualReport) -> date:
@@ -116,7 +116,7 @@ class ReportDetail(ReportOut):
         return list(obj.attachments.all())
 
 
-class ReportFilter(Schema):
+class AnnualReportFilter(Schema):
     year: int | None = None
     region: str = ""
     org_type: str = ""
@@ -131,7 +131,7 @@ class ReportFilter(Schema):
     sort: str = ""
 
 
-class ReportIn(Schema):
+class AnnualReportIn(Schema):
     activities: str = ""
     income: str = ""
     expenditure: str = ""
@@ -153,7 +153,7 @@ class VerifyIn(Schema):
     verified_by: str = ""
 
 
-class ReturnIn(Schema):
+class ReportReturnIn(Schema):
     reasons: str = ""
 
 
@@ -163,7 +163,7 @@ class ConcludeIn(Schema):
     note: str = ""
 
 
-class PlanIn(Schema):
+class InspectionPlanIn(Schema):
     authority: str
     region: str
     year: int
@@ -174,7 +174,7 @@ class PlanIn(Schema):
     grounds: list[str] = []
 
 
-class PlanOut(Schema):
+class InspectionPlanOut(Schema):
     id: int
     authority: str
     year: int
@@ -212,12 +212,12 @@ def _detail(user: Any, pk: int) -> AnnualReport:
 
 @router.get(
     "/inspections/reports",
-    response={200: list[ReportOut], **ERRORS},
+    response={200: list[AnnualReportOut], **ERRORS},
     summary="年检年报列表",
     operation_id="socialorgs_inspections_list",
 )
 @paginate(PagePagination)
-def list_reports(request: HttpRequest, filters: Query[ReportFilter]) -> Any:
+def list_reports(request: HttpRequest, filters: Query[AnnualReportFilter]) -> Any:
     """本人工作范围内的年检报告，可按年度、区划、类型、办理状态、结论、是否逾期、工作清单
     （supervisor 待初审、verify 待核验、conclude 待作结论、warning 拟警告、revoke 拟撤销）筛选。"""
     return inspections.filtered(request.auth, **filters.dict())
@@ -243,11 +243,11 @@ def rate(request: HttpRequest, year: int) -> Any:
 
 @router.post(
     "/inspections/years",
-    response={201: PlanOut, **ERRORS},
+    response={201: InspectionPlanOut, **ERRORS},
     summary="开启年检年度",
     operation_id="socialorgs_inspections_open",
 )
-def open_year(request: HttpRequest, payload: PlanIn) -> Any:
+def open_year(request: HttpRequest, payload: InspectionPlanIn) -> Any:
     """开启一个登记管理机关的年度年检，按参检范围确定应参检名单（此后固定）。"""
     data = payload.dict()
     data["grounds"] = data["grounds"] or None
@@ -256,7 +256,7 @@ def open_year(request: HttpRequest, payload: PlanIn) -> Any:
 
 @router.get(
     "/inspections/{pk}",
-    response={200: ReportDetail, **ERRORS},
+    response={200: AnnualReportDetail, **ERRORS},
     summary="年检报告详情",
     operation_id="socialorgs_inspections_detail",
 )
@@ -267,7 +267,7 @@ def detail(request: HttpRequest, pk: int) -> Any:
 
 @router.post(
     "/inspections/{pk}/supervisor",
-    response={200: ReportDetail, **ERRORS},
+    response={200: AnnualReportDetail, **ERRORS},
     summary="业务主管单位初审",
     operation_id="socialorgs_inspections_supervisor",
 )
@@ -280,7 +280,7 @@ def supervisor(request: HttpRequest, pk: int, payload: SupervisorIn) -> Any:
 
 @router.post(
     "/inspections/{pk}/verify",
-    response={200: ReportDetail, **ERRORS},
+    response={200: AnnualReportDetail, **ERRORS},
     summary="记录线下核验",
     operation_id="socialorgs_inspections_verify",
 )
@@ -292,11 +292,11 @@ def verify(request: HttpRequest, pk: int, payload: VerifyIn) -> Any:
 
 @router.post(
     "/inspections/{pk}/return",
-    response={200: ReportDetail, **ERRORS},
+    response={200: AnnualReportDetail, **ERRORS},
     summary="退回组织修改",
     operation_id="socialorgs_inspections_return",
 )
-def return_report(request: HttpRequest, pk: int, payload: ReturnIn) -> Any:
+def return_report(request: HttpRequest, pk: int, payload: ReportReturnIn) -> Any:
     """退回组织修改，原因组织可见。"""
     actions.return_report(_detail(request.auth, pk), payload.reasons, actor=request.auth)
     return _detail(request.auth, pk)
@@ -304,7 +304,7 @@ def return_report(request: HttpRequest, pk: int, payload: ReturnIn) -> Any:
 
 @router.post(
     "/inspections/{pk}/conclude",
-    response={200: ReportDetail, **ERRORS},
+    response={200: AnnualReportDetail, **ERRORS},
     summary="作出年检结论",
     operation_id="socialorgs_inspections_conclude",
 )
@@ -335,7 +335,7 @@ def _own(user: Any, pk: int) -> AnnualReport:
 
 @router.get(
     "/portal/inspections",
-    response={200: list[ReportOut], **ERRORS},
+    response={200: list[AnnualReportOut], **ERRORS},
     summary="本组织的年检年报",
     operation_id="socialorgs_portal_inspections",
 )
@@ -347,7 +347,7 @@ def my_reports(request: HttpRequest) -> Any:
 
 @router.get(
     "/portal/inspections/{pk}",
-    response={200: ReportDetail, **ERRORS},
+    response={200: AnnualReportDetail, **ERRORS},
     summary="本组织的年检报告",
     operation_id="socialorgs_portal_inspection",
 )
@@ -358,11 +358,11 @@ def my_report(request: HttpRequest, pk: int) -> Any:
 
 @router.post(
     "/portal/inspections/{pk}",
-    response={200: ReportDetail, **ERRORS},
+    response={200: AnnualReportDetail, **ERRORS},
     summary="保存年检报告书草稿",
     operation_id="socialorgs_portal_inspection_save",
 )
-def save(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
+def save(request: HttpRequest, pk: int, payload: AnnualReportIn) -> Any:
     """保存报告书（草稿可不完整，提交时检查）。"""
     actions.save_report(_own(request.auth, pk), payload.dict(), actor=request.auth)
     return _own(request.auth, pk)
@@ -370,7 +370,7 @@ def save(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
 
 @router.post(
     "/portal/inspections/{pk}/files",
-    response={200: ReportDetail, **ERRORS},
+    response={200: AnnualReportDetail, **ERRORS},
     summary="上传年检材料",
     operation_id="socialorgs_portal_inspection_files",
 )
@@ -389,7 +389,7 @@ def upload(
 
 @router.post(
     "/portal/inspections/{pk}/submit",
-    response={200: ReportDetail, **ERRORS},
+    response={200: AnnualReportDetail, **ERRORS},
     summary="提交年检报告书",
     operation_id="socialorgs_portal_inspection_submit",
 )

@@ -86,7 +86,7 @@ class VisitIn(Schema):
     findings: str = ""
 
 
-class VisitOut(Schema):
+class ScreeningVisitOut(Schema):
     id: int
     round: int
     round_name: str
@@ -117,7 +117,7 @@ class LeadDetail(LeadOut):
     opinion: str
     opinion_on: date | None
     outcome_note: str
-    visits: list[VisitOut]
+    visits: list[ScreeningVisitOut]
     interviews: list[InterviewOut]
 
 
@@ -125,7 +125,7 @@ class OpinionIn(Schema):
     opinion: str = ""
 
 
-class OutcomeIn(Schema):
+class LeadOutcomeIn(Schema):
     outcome: str = ""
     referred_to: str = ""
     losses_recovered: str = ""
@@ -268,7 +268,7 @@ def set_opinion(request: HttpRequest, pk: int, payload: OpinionIn) -> Any:
     "/screening/leads/{pk}/outcome", response={200: LeadDetail, **ERRORS},
     summary="作出处置结果（办结）", operation_id="socialorgs_screening_outcome",
 )  # fmt: skip
-def set_outcome(request: HttpRequest, pk: int, payload: OutcomeIn) -> Any:
+def set_outcome(request: HttpRequest, pk: int, payload: LeadOutcomeIn) -> Any:
     """outcome：banned 依法取缔、referred 移交有关部门（referred_to 必填）、no_case 不予立案；
     losses_recovered 挽回群众损失（元，不能为负）。须先提出处置意见；办结后不能再改（409）。"""
     lead = sq.access_lead(request.auth, pk)
