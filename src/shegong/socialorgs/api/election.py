@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -44,7 +44,7 @@ class ElectionOut(Schema):
 
 class ElectionFilter(Schema):
     state: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1949, le=2100, description="年度")
     org_type: str = ""
 
 
@@ -93,7 +93,7 @@ class CaseOut(Schema):
 
 class CaseFilter(Schema):
     state: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1949, le=2100, description="年度")
 
 
 class DormantOutcomeIn(Schema):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -26,7 +26,7 @@ class ApplicationFilter(Schema):
     kind: str = ""
     state: str = ""
     overdue: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1949, le=2100, description="年度")
     q: str = ""
     sort: str = ""
 
@@ -89,7 +89,7 @@ class ApplicationDetail(ApplicationOut):
 
 class PenaltyFilter(Schema):
     kind: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1949, le=2100, description="年度")
     q: str = ""
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -117,7 +117,7 @@ class AnnualReportDetail(AnnualReportOut):
 
 
 class AnnualReportFilter(Schema):
-    year: int | None = None
+    year: int | None = Field(None, ge=1949, le=2100, description="年度")
     region: str = ""
     org_type: str = ""
     state: str = ""
@@ -166,7 +166,7 @@ class ConcludeIn(Schema):
 class InspectionPlanIn(Schema):
     authority: str
     region: str
-    year: int
+    year: int = Field(ge=1949, le=2100, description="年检年度")
     cutoff: str = "12-31"
     supervisor_due: str = ""
     registrar_due: str = ""
@@ -229,7 +229,7 @@ def list_reports(request: HttpRequest, filters: Query[AnnualReportFilter]) -> An
     summary="年检率",
     operation_id="socialorgs_inspections_rate",
 )
-def rate(request: HttpRequest, year: int) -> Any:
+def rate(request: HttpRequest, year: int = Query(..., ge=1949, le=2100)) -> Any:
     """年检率 = 结论为合格、基本合格、不合格的数 ÷ 应参检数，合计、按街道、按类型。"""
     table = inspections.rate_table(request.auth, year)
     rows = {
