@@ -24,6 +24,7 @@ from django.utils import timezone
 from .choices import SocialOrgStatus
 from .models import (
     AnnualReport,
+    CreditListing,
     DormantCase,
     DormantGround,
     Election,
@@ -182,9 +183,19 @@ def no_activity(qs: QuerySet[SocialOrg], today: date) -> QuerySet[SocialOrg]:
 # third ground, unreachable at the registered address, is recorded by the credit part (returned
 # registered letters); the lead adds its rule here, e.g. ``(DormantGround.UNREACHABLE,
 # lambda qs, today: qs.filter(<two returned letters>))``.
+def unreachable(qs: QuerySet[SocialOrg], today: date) -> QuerySet[SocialOrg]:
+    """Unreachable at the registered address: on the 活动异常名录 by the credit part's
+    "unreachable" rule (two registered letters returned), the listing still open."""
+    listed = CreditListing.objects.filter(
+        social_org=OuterRef("pk"), rule="unreachable", removed_on__isnull=True
+    )
+    return qs.filter(Exists(listed))
+
+
 RULES: list[tuple[str, Callable[[QuerySet[SocialOrg], date], QuerySet[SocialOrg]]]] = [
     (DormantGround.NOT_INSPECTED, not_inspected),
     (DormantGround.NO_ACTIVITY, no_activity),
+    (DormantGround.UNREACHABLE, unreachable),
 ]
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shegong.accounts.models import User
@@ -47,6 +48,7 @@ from ..models import (
     ApplicationState,
     AuditReport,
     CharityFinancials,
+    CreditListing,
     Disclosure,
     DisclosureDocument,
     FundraisingApplication,
@@ -199,16 +201,16 @@ def _rule_inspection(so: SocialOrg, on: date, kinds: set[str]) -> tuple[bool, st
     return True, "、".join(f"{y}年度合格" for y in sorted(years))
 
 
-# The credit part (§4) plugs its lookup in here: ``credit_listings(social_org, since)`` returns
-# the descriptions of the organization's listings since ``since`` (empty when none). Until then
-# the rule passes and says it was not checked against the credit lists.
-credit_listings: Callable[[SocialOrg, date], list[str]] | None = None
-
-
 def _rule_credit(so: SocialOrg, on: date, kinds: set[str]) -> tuple[bool, str]:
-    if credit_listings is None:
-        return True, "信用名录尚未接入，请人工核查近两年有无列入记录"
-    found = credit_listings(so, add_years(on, -2))
+    """No listing on the 活动异常名录 or 严重违法失信名单 (§4) in the two years before ``on``:
+    none still open, none removed within them."""
+    since = add_years(on, -2)
+    found = [
+        f"{listing.listed_on:%Y-%m-%d}列入{listing.get_kind_display()}（{listing.reason}）"
+        for listing in CreditListing.objects.filter(social_org=so, listed_on__lte=on)
+        .filter(Q(removed_on__isnull=True) | Q(removed_on__gte=since))
+        .order_by("listed_on")
+    ]
     return (False, "；".join(found)) if found else (True, "近两年未列入信用名录")
 
 

@@ -249,3 +249,24 @@ def test_audited_needs_a_report(registrar, charity_org, social_org):
     assert {e["field"] for e in exc.value.errors} == {"income", "charitable_spending"}
     with pytest.raises(DomainError, match="未认定为慈善组织"):
         charity.save_financials(social_org, fin_data(), actor=registrar)
+
+
+def test_a_credit_listing_in_the_last_two_years_fails_the_checklist(registrar, charity_org):
+    from shegong.socialorgs.models import CreditListing
+
+    listing = CreditListing.objects.create(
+        social_org=charity_org, kind="abnormal", rule="report_missed",
+        fact_on=today() - timedelta(days=400), listed_on=today() - timedelta(days=398),
+        reason="未按规定参加年检", how_to_leave="整改后移出", authority="示范区民政局",
+        clock_from=today() - timedelta(days=398), removed_on=today() - timedelta(days=200),
+    )  # fmt: skip
+    app = charity.file_application(charity_org, {}, governance_files=[pdf()], actor=registrar)
+    row = next(r for r in app.checklist if r["key"] == "no_credit_listing")
+    assert not row["passed"] and "未按规定参加年检" in row["detail"]
+    # removed more than two years ago: no longer counts
+    listing.removed_on = today() - timedelta(days=800)
+    listing.listed_on = listing.clock_from = today() - timedelta(days=900)
+    listing.save()
+    app.delete()
+    app = charity.file_application(charity_org, {}, governance_files=[pdf()], actor=registrar)
+    assert next(r for r in app.checklist if r["key"] == "no_credit_listing")["passed"]

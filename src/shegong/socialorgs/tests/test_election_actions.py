@@ -300,3 +300,20 @@ def test_scan_reminds_each_window_once(social_org, org_user):
     assert election_scan.send_reminders(today) == 0
     assert TermReminder.objects.count() == 2
     assert Notification.objects.filter(recipient=org_user).count() == 2
+
+
+def test_an_open_unreachable_listing_makes_a_dormant_candidate(social_org, registrar):
+    from shegong.socialorgs.models import CreditListing
+
+    today = timezone.localdate()
+    listing = CreditListing.objects.create(
+        social_org=social_org, kind="abnormal", rule="unreachable", fact_on=today,
+        listed_on=today, reason="通过登记的住所无法联系", how_to_leave="恢复联系后移出",
+        authority="示范区民政局", clock_from=today,
+    )  # fmt: skip
+    (case,) = actions.run_detection(actor=registrar)
+    assert case.grounds == ["unreachable"] and case.unreachable
+    listing.removed_on = today
+    listing.save()
+    DormantCase.objects.all().delete()
+    assert actions.run_detection(actor=registrar) == []
