@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from shegong.core import excel
 from shegong.core.audit import Verb
-from shegong.core.downloads import content_disposition
 from shegong.core.errors import NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
@@ -38,8 +37,9 @@ from ..charity_forms import (
     PlanForm,
     SupervisionForm,
 )
-from ..models import AttachmentBase, SocialOrg
+from ..models import SocialOrg
 from ..portal import portal_org
+from .files import download
 
 PAGE_SIZE = 20
 EXPORT_COLUMNS = [
@@ -69,12 +69,6 @@ def _page(request: HttpRequest, qs: Any) -> Any:
 
 def _can_manage(user: Any) -> bool:
     return user.has_perm_in_scope(Perm.SOCIALORGS_MANAGE)
-
-
-def _download(doc: AttachmentBase) -> FileResponse:
-    response = FileResponse(doc.file.open("rb"), content_type=doc.content_type)
-    response["Content-Disposition"] = content_disposition(doc.name)
-    return response
 
 
 # --- the registrar's lists ------------------------------------------------------------------
@@ -151,7 +145,7 @@ def financials_file(request: HttpRequest, pk: int, doc: int) -> FileResponse:
     found = fin.audit_reports.filter(pk=doc).first()
     if found is None:
         raise NotFound("未找到该文件")
-    return _download(found)
+    return download(found)
 
 
 # --- an application -------------------------------------------------------------------------
@@ -198,7 +192,7 @@ def application_file(request: HttpRequest, pk: int, doc: int) -> FileResponse:
     found = q.access_application(request.user, pk).documents.filter(pk=doc).first()
     if found is None:
         raise NotFound("未找到该文件")
-    return _download(found)
+    return download(found)
 
 
 # --- a plan ---------------------------------------------------------------------------------
@@ -271,7 +265,7 @@ def disclosure_file(request: HttpRequest, pk: int, doc: int) -> FileResponse:
     found = DisclosureDocument.objects.filter(pk=doc, disclosure__plan=plan_found).first()
     if found is None:
         raise NotFound("未找到该文件")
-    return _download(found)
+    return download(found)
 
 
 # --- forms filed for an organization (registrar) or by it (portal) --------------------------

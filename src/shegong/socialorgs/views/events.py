@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from shegong.core import excel
 from shegong.core.audit import Verb
-from shegong.core.downloads import content_disposition
 from shegong.core.errors import NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
@@ -53,6 +52,7 @@ from ..statutes import (
     PenaltyKind,
     required_materials,
 )
+from .files import file_response
 from .records import _render_detail
 
 PAGE_SIZE = 20
@@ -244,19 +244,7 @@ def attachment_download(
     found = app.attachments.filter(pk=attachment).first()
     if found is None or not found.file:
         raise NotFound("未找到该材料")
-    return _file_response(found.file, found.name, found.content_type)
-
-
-def _file_response(file: Any, name: str, content_type: str) -> FileResponse:
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError as exc:
-        raise NotFound("文件已不存在") from exc
-    response = FileResponse(handle, content_type=content_type or "application/octet-stream")
-    response["Content-Disposition"] = content_disposition(name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(found.file, found.name, found.content_type)
 
 
 @require_POST
@@ -470,7 +458,7 @@ def charter_file(request: HttpRequest, pk: int, charter: int) -> FileResponse:
     if found is None or not found.file:
         raise NotFound("未找到该章程文件")
     name = found.file_name or f"章程-{found.version_date:%Y%m%d}"
-    return _file_response(found.file, name, found.file_type)
+    return file_response(found.file, name, found.file_type)
 
 
 # --- public 公告 -------------------------------------------------------------------------------

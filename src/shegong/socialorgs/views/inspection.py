@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from shegong.core import excel
 from shegong.core.audit import Verb
-from shegong.core.downloads import content_disposition
 from shegong.core.errors import NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
@@ -46,6 +45,7 @@ from ..models import (
     ReportState,
     SocialOrg,
 )
+from .files import download
 from .records import _regions
 
 PAGE_SIZE = 20
@@ -267,9 +267,7 @@ def attachment_response(report: AnnualReport, attachment: int) -> FileResponse:
     found = report.attachments.filter(pk=attachment).first()
     if found is None:
         raise NotFound("未找到该材料")
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
-    response["Content-Disposition"] = content_disposition(found.name)
-    return response
+    return download(found)
 
 
 @require_safe

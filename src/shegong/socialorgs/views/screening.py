@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from shegong.core import excel
 from shegong.core.audit import Verb
-from shegong.core.downloads import content_disposition
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name
@@ -37,6 +36,7 @@ from ..screening_forms import (
     RoundForm,
     VisitForm,
 )
+from .files import download
 from .records import PAGE_SIZE, _query, _regions
 
 EXPORT_COLUMNS = [
@@ -241,10 +241,7 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """An interview's attachment, for a reader who may see its case."""
-    found = sq.access_attachment(request.user, pk)
-    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
-    response["Content-Disposition"] = content_disposition(found.name)
-    return response
+    return download(sq.access_attachment(request.user, pk))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
