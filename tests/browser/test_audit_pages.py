@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core import audit
@@ -42,4 +43,4 @@ def test_an_entry_reads_in_chinese_and_links_to_its_object(page, district, distr
     page.screenshot(path=SCREENSHOT, full_page=True)
     page.get_by_role("link", name="东关志愿服务队").click()
     page.wait_for_url(re.compile(rf"/volunteers/teams/{team.pk}/$"))
-    assert page.locator("h1", has_text="东关志愿服务队").is_visible()
+    expect(page.locator("h1", has_text="东关志愿服务队")).to_be_visible()

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -36,7 +37,7 @@ def test_the_big_screen_qr_offers_no_print_and_a_printout_shows_no_code(page, di
     big.click()
 
     page.wait_for_url(re.compile(rf"/volunteers/activities/shifts/{shift.pk}/qr/$"))
-    assert page.locator("#qr-img").is_visible()
+    expect(page.locator("#qr-img")).to_be_visible()
     assert page.get_by_role("button", name="打印").count() == 0
     back = page.get_by_role("link", name="返回活动")
     style = back.evaluate(
@@ -46,4 +47,4 @@ def test_the_big_screen_qr_offers_no_print_and_a_printout_shows_no_code(page, di
 
     page.emulate_media(media="print")
     assert not page.locator("#qr-img").is_visible()
-    assert page.get_by_text("打印出来的二维码很快失效").is_visible()
+    expect(page.get_by_text("打印出来的二维码很快失效")).to_be_visible()

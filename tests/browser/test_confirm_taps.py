@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -68,7 +69,7 @@ def test_a_volunteer_is_asked_before_cancelling_a_sign_up(phone, district):
     phone.wait_for_timeout(300)
     assert asked and "取消" in asked[0] and "报名" in asked[0]
     assert Signup.objects.get(volunteer=volunteer).status == "confirmed"
-    assert phone.get_by_text("✓ 已报名").is_visible()
+    expect(phone.get_by_text("✓ 已报名")).to_be_visible()
 
     answer(phone, True, asked)
     phone.get_by_role("button", name="取消报名").click()
@@ -145,7 +146,7 @@ def test_a_volunteer_is_asked_before_leaving_a_team(phone, district):
     phone.get_by_text("您已退出「东关助老服务队」").wait_for()
     member.refresh_from_db()
     assert member.left_on == timezone.localdate()
-    assert phone.get_by_text("还没有加入队伍。").is_visible()
+    expect(phone.get_by_text("还没有加入队伍。")).to_be_visible()
 
 
 def test_a_volunteer_is_asked_before_leaving_volunteer_service(phone, district):
@@ -168,7 +169,7 @@ def test_a_volunteer_is_asked_before_leaving_volunteer_service(phone, district):
     phone.get_by_text("您已退出志愿服务").first.wait_for()
     volunteer.refresh_from_db()
     assert volunteer.status == "left"
-    assert phone.get_by_role("button", name="重新加入志愿服务").is_visible()
+    expect(phone.get_by_role("button", name="重新加入志愿服务")).to_be_visible()
 
 
 def test_a_volunteer_is_asked_before_withdrawing_a_certificate_request(phone, district):

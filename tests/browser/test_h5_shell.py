@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.models import Notification
@@ -75,9 +76,9 @@ def cold_weight(page, path: str) -> tuple[int, dict[str, int]]:
 
 def assert_in_shell(page) -> None:
     nav = page.locator("#h5-nav")
-    assert nav.is_visible()
-    assert nav.get_by_role("link", name="首页").is_visible()
-    assert nav.get_by_role("link", name="我的").is_visible()
+    expect(nav).to_be_visible()
+    expect(nav.get_by_role("link", name="首页")).to_be_visible()
+    expect(nav.get_by_role("link", name="我的")).to_be_visible()
     assert page.locator('link[href*="vendor/bootstrap"]').count() == 0
 
 
@@ -110,7 +111,7 @@ def test_a_rider_finds_stations_opens_me_and_messages_in_the_shell(phone, distri
     assert items.first.get_by_role("link", name="导航").get_attribute("href").startswith("geo:")
     assert phone.locator("#st-filters").get_attribute("open") is None
     assert not phone.locator('input[name="facility"]').first.is_visible()  # folded away
-    assert phone.locator("#st-street").is_visible()  # one line: the street, never folded
+    expect(phone.locator("#st-street")).to_be_visible()  # one line: the street, never folded
     assert items.first.bounding_box()["y"] < PHONE["height"]  # on the first screen
     assert_in_shell(phone)
     phone.screenshot(path=SCREENSHOTS.format("finder"), full_page=True)
@@ -120,7 +121,9 @@ def test_a_rider_finds_stations_opens_me_and_messages_in_the_shell(phone, distri
     phone.wait_for_url(re.compile(r"/m/me/$"))
     assert phone.locator("#me-name").inner_text() == "王小骑"
     assert phone.locator('input[type="password"]').count() == 0
-    assert phone.locator("#me-worker_profile").is_visible()  # 我的骑手档案, registered by stations
+    expect(
+        phone.locator("#me-worker_profile")
+    ).to_be_visible()  # 我的骑手档案, registered by stations
     assert_in_shell(phone)
     phone.screenshot(path=SCREENSHOTS.format("me"), full_page=True)
 
@@ -167,9 +170,9 @@ def test_a_volunteer_opens_my_certificates_in_the_shell(phone, district):
     phone.locator("#me-certificates").click()
     phone.wait_for_url(re.compile(r"/m/volunteer/certificates/$"))
     assert cert.serial in phone.locator("#my-certificates").inner_text()
-    assert phone.get_by_role("link", name="下载 PDF").is_visible()
+    expect(phone.get_by_role("link", name="下载 PDF")).to_be_visible()
     assert_in_shell(phone)
-    assert phone.locator("#h5-nav").get_by_role("link", name="志愿").is_visible()
+    expect(phone.locator("#h5-nav").get_by_role("link", name="志愿")).to_be_visible()
     phone.screenshot(path=SCREENSHOTS.format("certificates"), full_page=True)
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from stdnum.cn import uscc
 
 from shegong.ledger.models import Coverage, Organization, ReviewTask
@@ -46,7 +47,7 @@ def test_street_staff_creates_a_campaign_and_verifies_a_task(page, street_a_staf
     page.get_by_label("统一核查人").select_option(str(street_a_staff.pk))
     page.get_by_role("button", name="创建并分派任务").click()
     page.wait_for_url(re.compile(r"/ledger/campaigns/\d+/$"))
-    assert page.get_by_text("共2项核查任务").is_visible()
+    expect(page.get_by_text("共2项核查任务")).to_be_visible()
 
     page.goto("/ledger/tasks/")
     row = page.locator("tr", has_text=first.name)
@@ -55,6 +56,6 @@ def test_street_staff_creates_a_campaign_and_verifies_a_task(page, street_a_staf
     assert page.locator("#org-changes").is_hidden()
     page.get_by_role("button", name="提交核查结果").click()
     page.wait_for_url(re.compile(r"/ledger/tasks/$"))
-    assert page.get_by_text("核实无误").first.is_visible()
+    expect(page.get_by_text("核实无误").first).to_be_visible()
     task = ReviewTask.objects.get(organization=first)
     assert task.outcome == "verified" and task.done_at is not None

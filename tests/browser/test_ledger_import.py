@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong.ledger.models import Organization
 from shegong.ledger.tests.records_fixtures import credit_code
@@ -33,10 +34,10 @@ def upload(page, path) -> None:
 def test_street_staff_checks_previews_and_imports_a_file(page, street_a_staff, district, tmp_path):
     log_in(page, street_a_staff.phone)
     upload(page, write_xlsx(tmp_path / "组织.xlsx", [ORG_HEADER, *org_rows(3)]))
-    assert page.get_by_text("检查通过").is_visible()
-    assert page.get_by_role("cell", name="企业2").is_visible()  # the check left the preview
+    expect(page.get_by_text("检查通过")).to_be_visible()
+    expect(page.get_by_role("cell", name="企业2")).to_be_visible()  # the check left the preview
     # As written: the region by name, not its code.
-    assert page.get_by_role("cell", name="东关社区").first.is_visible()
+    expect(page.get_by_role("cell", name="东关社区").first).to_be_visible()
     assert page.get_by_role("cell", name=A, exact=True).count() == 0
     page.get_by_role("button", name="确认导入").click()
     page.wait_for_url(re.compile(r"/ledger/import/jobs/\d+/$"))

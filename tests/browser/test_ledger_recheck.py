@@ -10,6 +10,7 @@ from io import BytesIO
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
 from shegong.ledger.actions.campaigns import create_campaign
@@ -47,7 +48,7 @@ def test_the_task_page_links_each_recheck_and_the_deadline_and_export_work(
     page.screenshot(path=SCREENSHOT, full_page=True)
     page.locator("#recheck-coverage").get_by_role("link", name="修改覆盖情况").click()
     page.wait_for_url(re.compile(rf"/ledger/organizations/{org.pk}/#coverage$"))
-    assert page.locator("#coverage").is_visible()
+    expect(page.locator("#coverage")).to_be_visible()
 
     # The campaign's deadline: earlier than its tasks' is refused beside the field.
     page.goto(f"/ledger/campaigns/{campaign.pk}/")
@@ -55,7 +56,7 @@ def test_the_task_page_links_each_recheck_and_the_deadline_and_export_work(
     page.get_by_label("新的截止日期").fill((due - timedelta(days=2)).isoformat())
     page.get_by_label("未完成且截止日期与回头看相同的任务一并调整").uncheck()
     page.get_by_role("button", name="保存截止日期").click()
-    assert page.get_by_text("回头看的截止日期不能早于其中任务的截止日期").first.is_visible()
+    expect(page.get_by_text("回头看的截止日期不能早于其中任务的截止日期").first).to_be_visible()
     assert ReviewCampaign.objects.get(pk=campaign.pk).due_on == due
     later = due + timedelta(days=10)
     page.get_by_label("新的截止日期").fill(later.isoformat())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.ledger.tests import records_fixtures as build
@@ -32,7 +33,7 @@ def test_street_staff_registers_an_organization_and_sees_its_edit_in_the_history
     page.get_by_label("从业人员数").fill("12")
     page.get_by_role("button", name="登记").click()
     page.wait_for_url(re.compile(r"/ledger/organizations/\d+/$"))
-    assert page.get_by_text("已登记组织：东关智造科技有限公司").is_visible()
+    expect(page.get_by_text("已登记组织：东关智造科技有限公司")).to_be_visible()
 
     page.goto("/ledger/organizations/")
     page.get_by_label("名称/信用代码").fill("智造")
@@ -41,14 +42,14 @@ def test_street_staff_registers_an_organization_and_sees_its_edit_in_the_history
     row.wait_for()
     row.get_by_role("link", name="东关智造科技有限公司").click()
     page.wait_for_url(re.compile(r"/ledger/organizations/\d+/$"))
-    assert page.get_by_text(code).is_visible()
+    expect(page.get_by_text(code)).to_be_visible()
 
     page.locator("main a[href$='/edit/']").click()
     page.get_by_label("从业人员数").fill("30")
     page.get_by_role("button", name="保存修改").click()
     page.wait_for_url(re.compile(r"/ledger/organizations/\d+/$"))
     history = page.locator("#history")
-    assert history.get_by_text("修改组织").is_visible()
+    expect(history.get_by_text("修改组织")).to_be_visible()
     change = history.locator("li", has_text="从业人员数").first
     assert "12" in change.inner_text() and "30" in change.inner_text()
     page.screenshot(path="/tmp/shegong-ledger-organization.png", full_page=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core import limits
@@ -31,7 +32,7 @@ def test_a_throttled_address_is_told_when_to_retry_and_then_gets_in(
 
     for phone in ("13700000001", "13700000002"):
         log_in(page, phone, "Wrong#Pass1")
-        assert page.get_by_text("手机号或密码不正确").is_visible()
+        expect(page.get_by_text("手机号或密码不正确")).to_be_visible()
 
     log_in(page, street_a_staff.phone, testing.PASSWORD)
     message = page.locator("#throttle-message")
@@ -42,4 +43,4 @@ def test_a_throttled_address_is_told_when_to_retry_and_then_gets_in(
     page.get_by_label("密码").fill(testing.PASSWORD)
     page.get_by_role("button", name="登 录").click()
     page.wait_for_url(re.compile(r"/$"))
-    assert page.locator("h1", has_text="工作台").is_visible()
+    expect(page.locator("h1", has_text="工作台")).to_be_visible()

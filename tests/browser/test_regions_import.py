@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong.core.models import JobRun
 from shegong.regions import tasks
@@ -56,9 +57,9 @@ def test_an_admin_uploads_regions_watches_the_job_and_sees_them(
     assert page.get_by_role("progressbar").count() == 0
 
     page.goto("/regions/341271001000/")
-    assert page.get_by_role("link", name="东湖社区").first.is_visible()
+    expect(page.get_by_role("link", name="东湖社区").first).to_be_visible()
     page.goto("/regions/341271001002/")
-    assert page.get_by_text("东湖社区第一网格").first.is_visible()
+    expect(page.get_by_text("东湖社区第一网格").first).to_be_visible()
 
 
 def test_a_file_over_the_row_cap_fails_naming_the_limit(

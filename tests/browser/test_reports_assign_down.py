@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.accounts.models import Department
@@ -48,7 +49,7 @@ def test_street_assigns_down_and_the_community_worker_answers_on_a_phone(
     card.get_by_role("button", name="确认下派").click()
     page.wait_for_load_state()
     assert questions and "下派" in questions[0]
-    assert page.get_by_text(f"工单 {report.number} 已下派至东关社区").is_visible()
+    expect(page.get_by_text(f"工单 {report.number} 已下派至东关社区")).to_be_visible()
     assert "东关社区" in page.locator("#holder").inner_text()
     assert "待回复" in page.locator("#holder").inner_text()
     page.screenshot(path=SCREENSHOTS.format("staff"), full_page=True)
@@ -62,14 +63,14 @@ def test_street_assigns_down_and_the_community_worker_answers_on_a_phone(
     phone.set_default_timeout(10_000)
     testing.browser_log_in(phone, worker.phone)
     phone.goto("/m/tasks/")
-    assert phone.locator("#tasks").get_by_text("待回复").is_visible()
+    expect(phone.locator("#tasks").get_by_text("待回复")).to_be_visible()
     phone.locator("#tasks a").first.click()
     phone.wait_for_url(re.compile(rf"/m/tasks/{report.pk}/$"))
     assert "请到现场核实" in phone.locator("#timeline").inner_text()
     phone.get_by_label("回复", exact=True).fill("已到现场，地砖已临时固定，已通知物业维修")
     phone.get_by_role("button", name="提交回复").click()
     phone.wait_for_url(re.compile(rf"/m/tasks/{report.pk}/$"))
-    assert phone.get_by_text("已回复，街道将收到您的回复。").is_visible()
+    expect(phone.get_by_text("已回复，街道将收到您的回复。")).to_be_visible()
     assert "已临时固定" in phone.locator("#timeline").inner_text()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], "the phone page scrolls sideways"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong.reports.models import Category, RoutingRule
 
@@ -31,7 +32,7 @@ def test_an_admin_adds_a_category_with_a_question_and_routes_it(
     page.get_by_label("第1题选项").fill("yes=是\nno=否")
     page.get_by_role("button", name="保存", exact=True).click()
     page.wait_for_url(re.compile(r"/reports/categories/$"))
-    assert page.get_by_text("已新增问题类别「占道经营」").is_visible()
+    expect(page.get_by_text("已新增问题类别「占道经营」")).to_be_visible()
     category = Category.objects.get(service_code="street-vending")
     [question] = category.attributes
     assert question["datatype"] == "singlevaluelist" and question["required"]

@@ -11,6 +11,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.accounts.models import Department
@@ -88,11 +89,11 @@ def test_a_rider_reports_with_geolocation_and_a_photo_and_follows_the_case(phone
     phone.get_by_label("搜索问题类别").fill("窨井")
     assert not phone.locator("#category-list").get_by_text("路灯不亮").is_visible()
     phone.locator(".rp-chip", has_text="井盖缺失").click()
-    assert phone.get_by_text("如有人员坠落，请立即拨打110").is_visible()
+    expect(phone.get_by_text("如有人员坠落，请立即拨打110")).to_be_visible()
     duplicates = phone.locator("#duplicate-list")
     duplicates.wait_for()
     assert "东关路口窨井盖破了" in duplicates.inner_text()
-    assert duplicates.get_by_role("button", name="关注").is_visible()
+    expect(duplicates.get_by_role("button", name="关注")).to_be_visible()
 
     phone.locator("#photo-album").set_input_files(
         [{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes()}]
@@ -107,7 +108,7 @@ def test_a_rider_reports_with_geolocation_and_a_photo_and_follows_the_case(phone
     phone.wait_for_load_state("networkidle")
     report = Report.objects.get(reporter=rider)
     assert report.lat is not None and len(report.photos) == 1
-    assert phone.get_by_text(f"上报成功，工单编号 {report.number}").is_visible()
+    expect(phone.get_by_text(f"上报成功，工单编号 {report.number}")).to_be_visible()
     timeline = phone.locator("#timeline")
     assert "提交 · 上报人" in timeline.inner_text() and "派单" in timeline.inner_text()
     assert "承办部门\n城管局" in phone.locator("#case-summary").inner_text()
@@ -119,7 +120,7 @@ def test_a_rider_reports_with_geolocation_and_a_photo_and_follows_the_case(phone
     phone.wait_for_url(re.compile(r"/m/me/$"))
     phone.locator("#me-links").get_by_role("link", name="我的上报").click()
     phone.wait_for_url(re.compile(r"/m/my-reports/$"))
-    assert phone.locator("#my-reports").get_by_text(report.number, exact=False).is_visible()
+    expect(phone.locator("#my-reports").get_by_text(report.number, exact=False)).to_be_visible()
 
 
 def test_without_geolocation_the_rider_gives_an_address(browser, live_server, district, tmp_path):
@@ -135,12 +136,12 @@ def test_without_geolocation_the_rider_gives_an_address(browser, live_server, di
         page.get_by_role("button", name="登 录").click()
         page.wait_for_url(re.compile(r"/m/report/$"))
         page.locator("#geo-status", has_text="请填写地址并选择所在社区").wait_for()
-        assert page.get_by_label("所在社区").is_visible()
+        expect(page.get_by_label("所在社区")).to_be_visible()
 
         page.locator(".rp-chip", has_text="路灯不亮").click()
         page.get_by_role("button", name="提交上报").click()  # nothing filled: checked in the page
-        assert page.get_by_text("请至少拍摄或选择一张照片").is_visible()
-        assert page.get_by_text("请允许定位，或填写地址并选择所在社区").is_visible()
+        expect(page.get_by_text("请至少拍摄或选择一张照片")).to_be_visible()
+        expect(page.get_by_text("请允许定位，或填写地址并选择所在社区")).to_be_visible()
 
         # Checked in the page before a slow upload: size and count.
         album = page.locator("#photo-album")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -46,7 +47,7 @@ def test_the_desk_transfers_and_the_department_responds_and_resolves_with_a_phot
     case.get_by_label("主办部门").select_option(label="城管局")
     case.get_by_role("button", name="确认派单").click()
     page.wait_for_url(re.compile(r"/reports/dispatch/$"))
-    assert page.get_by_text(f"工单 {report.number} 已派至城管局").is_visible()
+    expect(page.get_by_text(f"工单 {report.number} 已派至城管局")).to_be_visible()
 
     page.context.clear_cookies()
     log_in(page, handler.phone)
@@ -60,7 +61,7 @@ def test_the_desk_transfers_and_the_department_responds_and_resolves_with_a_phot
     page.locator("#action-respond summary").click()
     page.get_by_role("button", name="确认响应").click()
     page.wait_for_url(re.compile(rf"/reports/{report.pk}/$"))
-    assert page.get_by_text(f"已响应工单 {report.number}").is_visible()
+    expect(page.get_by_text(f"已响应工单 {report.number}")).to_be_visible()
 
     photo = tmp_path / "after.jpg"
     buffer = io.BytesIO()
@@ -71,7 +72,7 @@ def test_the_desk_transfers_and_the_department_responds_and_resolves_with_a_phot
     page.get_by_label("办理后照片").set_input_files(str(photo))
     page.get_by_role("button", name="确认办理完毕").click()
     page.wait_for_url(re.compile(rf"/reports/{report.pk}/$"))
-    assert page.locator("#result").get_by_text("已更换井盖并加固").is_visible()
+    expect(page.locator("#result").get_by_text("已更换井盖并加固")).to_be_visible()
     assert image_decoded(page.locator("#result img"))
 
     report.refresh_from_db()

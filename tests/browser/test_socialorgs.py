@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -33,7 +34,7 @@ def test_registrar_registers_and_changes_status(page, district):
     page.locator("#id_registered_on").fill("2020-05-01")
     page.locator("#id_region").select_option(district["community_a"].code)
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("不是民政部门登记的社会组织代码").first.is_visible()
+    expect(page.get_by_text("不是民政部门登记的社会组织代码").first).to_be_visible()
     assert not SocialOrg.objects.exists()
     page.locator("#id_credit_code").fill(credit_code("association", "341271", 1))
     page.get_by_role("button", name="保存").click()

@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -46,7 +47,7 @@ def test_registrar_files_and_grants_the_qualification(page, district):
         [{"name": "制度.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}]
     )
     page.get_by_role("button", name="提交").click()
-    assert page.get_by_text("「制度.exe」不是允许的文件类型").first.is_visible()
+    expect(page.get_by_text("「制度.exe」不是允许的文件类型").first).to_be_visible()
     assert not FundraisingApplication.objects.exists()
     page.locator("#id_governance_files").set_input_files(
         [{"name": "内部治理制度.pdf", "mimeType": "application/pdf", "buffer": PDF}]
@@ -55,14 +56,14 @@ def test_registrar_files_and_grants_the_qualification(page, district):
     page.wait_for_url(re.compile(rf"/socialorgs/{so.pk}/"))
 
     page.goto("/socialorgs/charity/applications/")
-    assert page.locator("#charity-applications").get_by_text("剩余20天").is_visible()
+    expect(page.locator("#charity-applications").get_by_text("剩余20天")).to_be_visible()
     page.get_by_role("link", name="东关慈善基金会").click()
     page.wait_for_url(re.compile(r"/charity/applications/\d+/$"))
-    assert page.locator("#application-checklist").get_by_text("内部治理结构健全").is_visible()
+    expect(page.locator("#application-checklist").get_by_text("内部治理结构健全")).to_be_visible()
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_label("不予").check()
     page.get_by_role("button", name="提交决定").click()
-    assert page.get_by_text("不予公开募捐资格时请填写理由").first.is_visible()
+    expect(page.get_by_text("不予公开募捐资格时请填写理由").first).to_be_visible()
     page.get_by_label("准予").check()
     page.get_by_role("button", name="提交决定").click()
     page.wait_for_function(

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -59,7 +60,7 @@ def test_file_review_and_conclude(page, district, tmp_path):
     page.get_by_role("button", name="保存草稿").click()
     page.wait_for_load_state()
     page.get_by_role("button", name="提交年检报告书").click()
-    assert page.locator("#submit-errors").get_by_text("登记证书副本").is_visible()
+    expect(page.locator("#submit-errors").get_by_text("登记证书副本")).to_be_visible()
     assert AnnualReport.objects.get().state == "draft"
     for kind, name in [("financial", "财务报告.pdf"), ("certificate", "登记证书副本.pdf")]:
         page.locator("#id_kind").select_option(kind)
@@ -81,7 +82,7 @@ def test_file_review_and_conclude(page, district, tmp_path):
     page.wait_for_function("document.querySelector('#report-state').innerText.includes('已核验')")
     page.locator("#id_conclusion").select_option("basic")
     page.get_by_role("button", name="作出结论").click()
-    assert page.get_by_text("至少选择一项依据").first.is_visible()
+    expect(page.get_by_text("至少选择一项依据").first).to_be_visible()
     page.get_by_label("未按期换届").check()
     page.get_by_role("button", name="作出结论").click()
     page.wait_for_function("document.querySelector('#report-conclusion') !== null")

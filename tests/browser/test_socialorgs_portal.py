@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -38,12 +39,12 @@ def test_registrar_binds_the_account_and_the_organization_opens_its_portal(
     page.goto(f"/socialorgs/{so.pk}/")
     page.locator("#account-form #id_phone").fill("13900000000")
     page.get_by_role("button", name="绑定组织账号").click()
-    assert page.get_by_text("未找到手机号为 13900000000 的有效账号").first.is_visible()
+    expect(page.get_by_text("未找到手机号为 13900000000 的有效账号").first).to_be_visible()
     assert not OrgAccount.objects.exists()
     page.locator("#account-form #id_phone").fill(account.phone)
     page.get_by_role("button", name="绑定组织账号").click()
     page.wait_for_url(re.compile(rf"/socialorgs/{so.pk}/"))
-    assert page.locator("#org-accounts").get_by_text("解绑").is_visible()
+    expect(page.locator("#org-accounts").get_by_text("解绑")).to_be_visible()
     assert OrgAccount.objects.get().user == account
 
     context = browser.new_context(base_url=live_server.url)
@@ -52,5 +53,5 @@ def test_registrar_binds_the_account_and_the_organization_opens_its_portal(
     portal.wait_for_url(re.compile(r"/$"))
     portal.get_by_role("link", name="本组织").first.click()
     portal.wait_for_url(re.compile(r"/socialorgs/portal/$"))
-    assert portal.get_by_role("heading", name="东关书法家协会").is_visible()
+    expect(portal.get_by_role("heading", name="东关书法家协会")).to_be_visible()
     context.close()

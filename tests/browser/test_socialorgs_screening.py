@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -63,8 +64,8 @@ def test_registrar_screens_a_lead_to_its_outcome(page, district):
     page.locator("#id_outcome").select_option("referred")
     page.locator("#id_losses_recovered").fill("-100")
     page.get_by_role("button", name="办结线索").click()
-    assert page.get_by_text("请填写移交部门").first.is_visible()
-    assert page.get_by_text("挽回群众损失不能为负数").first.is_visible()
+    expect(page.get_by_text("请填写移交部门").first).to_be_visible()
+    expect(page.get_by_text("挽回群众损失不能为负数").first).to_be_visible()
     assert Lead.objects.get().outcome == ""
     page.locator("#id_outcome").select_option("banned")
     page.locator("#id_losses_recovered").fill("60000")

@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -65,4 +66,4 @@ def test_registrar_reads_the_statistics(page, district):
     deregistered.click()
     page.wait_for_url(re.compile(r"/socialorgs/\?"))
     assert page.locator("[data-sg-total]").first.get_attribute("data-sg-total") == "1"
-    assert page.get_by_role("link", name="东关协会3").is_visible()
+    expect(page.get_by_role("link", name="东关协会3")).to_be_visible()

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.ledger.models import Person
@@ -38,7 +39,7 @@ def test_staff_record_a_named_visit_and_see_it_masked(page, street_a_staff, dist
     form.get_by_label("饮水").check()
     form.get_by_role("button", name="登记实名服务").click()
     page.wait_for_url(re.compile(rf"/stations/{place.pk}/$"))
-    assert page.get_by_text("已登记实名服务：王**").is_visible()
+    expect(page.get_by_text("已登记实名服务：王**")).to_be_visible()
     row = page.locator("#recent-visits tbody tr").first
     assert "王**" in row.inner_text() and "饮水" in row.inner_text()
     assert "工作人员登记" in row.inner_text() and "王小骑" not in page.content()
@@ -49,5 +50,5 @@ def test_staff_record_a_named_visit_and_see_it_masked(page, street_a_staff, dist
     page.locator("#visit-form").get_by_role("button", name="登记实名服务").click()
     earlier = timezone.localtime(visit.at).strftime("%H:%M")
     refusal = page.locator("#visit-form .alert-danger")
-    assert refusal.get_by_text(f"已签到（{earlier}）").is_visible()
+    expect(refusal.get_by_text(f"已签到（{earlier}）")).to_be_visible()
     assert Visit.objects.count() == 1

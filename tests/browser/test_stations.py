@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.stations.models import Facility, Station
@@ -37,7 +38,7 @@ def test_create_a_station_with_split_hours_and_two_facilities(page, street_a_sta
     assert page.locator('[name="d6_0_start"]').input_value() == ""
     page.get_by_role("button", name="保存").click()
     page.wait_for_url(re.compile(r"/stations/\d+/$"))
-    assert page.get_by_text("已新建驿站").is_visible()
+    expect(page.get_by_text("已新建驿站")).to_be_visible()
     station = Station.objects.get()
     assert station.schedule["week"]["5"] == [["08:00", "12:00"], ["14:00", "20:00"]]
     assert station.schedule["week"]["6"] == []
@@ -45,4 +46,4 @@ def test_create_a_station_with_split_hours_and_two_facilities(page, street_a_sta
     assert "08:00–12:00、14:00–20:00" in page.locator("#week-hours").inner_text()
 
     page.goto("/stations/")
-    assert page.locator("#station-table").get_by_text("东关暖新驿站（人民路）").is_visible()
+    expect(page.locator("#station-table").get_by_text("东关暖新驿站（人民路）")).to_be_visible()

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -87,8 +88,8 @@ def test_the_appointments_fit_beside_the_appoint_form_and_dismissal_opens_its_da
     # 解聘 is one button; its date opens under it, and still nothing overflows.
     assert not page.get_by_label("解聘日期").first.is_visible()
     page.locator("summary", has_text="解聘").first.click()
-    assert page.get_by_label("解聘日期").first.is_visible()
-    assert page.get_by_role("button", name="确定解聘").first.is_visible()
+    expect(page.get_by_label("解聘日期").first).to_be_visible()
+    expect(page.get_by_role("button", name="确定解聘").first).to_be_visible()
     page.screenshot(path=SCREENSHOT.format("appointments"), full_page=True)
 
 

@@ -9,6 +9,7 @@ import importlib
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.accounts.models import User
@@ -49,13 +50,13 @@ def test_the_dispatcher_sees_the_desks_todos_and_opens_the_cases_to_accept(page,
     testing.browser_log_in(page, DISPATCHER, demo.PASSWORD)
     page.wait_for_url(HOME)
     panel = page.locator("#todos")
-    assert panel.get_by_role("heading", name="待办").is_visible()
+    expect(panel.get_by_role("heading", name="待办")).to_be_visible()
     page.screenshot(path="/tmp/shegong-todos-dispatcher.png", full_page=True)
     waiting = todo_count(page, "待受理工单")
     assert waiting == Report.objects.filter(status="submitted").count() > 0
     assert todo_count(page, "部门退回的工单") == Report.objects.filter(status="returned").count()
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: the counts stay in view
-    assert panel.locator(".sg-todo-count").first.is_visible()
+    expect(panel.locator(".sg-todo-count").first).to_be_visible()
     box = panel.locator(".sg-todo-count").first.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390
     page.screenshot(path="/tmp/shegong-todos-dispatcher-390.png", full_page=True)
@@ -93,7 +94,9 @@ def test_a_department_handler_sees_a_new_case_to_answer_and_opens_it(page, demo_
     page.locator("#todos a.sg-todo", has_text="待响应工单").click()
     page.wait_for_url(re.compile(r"/reports/\?status=awaiting&sort=oldest$"))
     assert "共 1 件" in page.locator("#queue-results").inner_text()
-    assert page.locator("#queue-results tbody").get_by_role("link", name=case.number).is_visible()
+    expect(
+        page.locator("#queue-results tbody").get_by_role("link", name=case.number)
+    ).to_be_visible()
 
 
 def test_a_team_leader_at_a_desktop_lands_on_the_workbench_and_opens_the_hours_to_confirm(

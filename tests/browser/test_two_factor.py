@@ -8,6 +8,7 @@ from base64 import b32decode
 
 import pytest
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -31,15 +32,15 @@ def test_a_district_admin_enrols_and_logs_in_again_with_a_recovery_code(page, di
 
     # Straight to enrolment; the workbench waits.
     page.wait_for_url(re.compile(r"/accounts/2fa/setup/$"))
-    assert page.locator("#otp-required").is_visible()
-    assert page.locator("#otp-qr svg").is_visible()
+    expect(page.locator("#otp-required")).to_be_visible()
+    expect(page.locator("#otp-qr svg")).to_be_visible()
     page.goto("/accounts/users/")
     page.wait_for_url(re.compile(r"/accounts/2fa/setup/"))
 
     secret = page.locator("#otp-secret").inner_text()
     page.get_by_label("验证码").fill("000000" if code_for(secret) != "000000" else "111111")
     page.get_by_role("button", name="确认启用").click()
-    assert page.get_by_text("验证码不正确").first.is_visible()
+    expect(page.get_by_text("验证码不正确").first).to_be_visible()
 
     page.wait_for_timeout(1100)  # django-otp's one-second wait after a failure
     page.get_by_label("验证码").fill(code_for(secret))
@@ -49,7 +50,7 @@ def test_a_district_admin_enrols_and_logs_in_again_with_a_recovery_code(page, di
     assert page.locator("#download-codes").get_attribute("download") == "社工平台恢复码.txt"
     page.get_by_role("link", name="我已保存，继续").click()
     page.wait_for_url(re.compile(r"/$"))
-    assert page.locator("h1", has_text="工作台").is_visible()
+    expect(page.locator("h1", has_text="工作台")).to_be_visible()
 
     # Log out, log in: the password, then a recovery code instead of the app's code.
     page.locator("form[action='/accounts/logout/'] button").first.dispatch_event("click")
@@ -61,4 +62,4 @@ def test_a_district_admin_enrols_and_logs_in_again_with_a_recovery_code(page, di
     page.get_by_label("验证码").fill(codes[0])
     page.get_by_role("button", name="验 证").click()
     page.wait_for_url(re.compile(r"/$"))
-    assert page.get_by_text("已使用一个恢复码，剩余 9 个").is_visible()
+    expect(page.get_by_text("已使用一个恢复码，剩余 9 个")).to_be_visible()

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -60,7 +61,7 @@ def test_staff_create_submit_and_publish_an_activity(page, district, street_a_st
     page.goto("/volunteers/activities/review/")
     page.get_by_role("button", name="通过并发布").click()
     page.wait_for_url(re.compile(r"/volunteers/activities/review/$"))
-    assert page.get_by_text("没有待审核的活动").is_visible()
+    expect(page.get_by_text("没有待审核的活动")).to_be_visible()
     activity = Activity.objects.get()
     assert activity.status == "published" and activity.shifts.get().quota == 8
 
@@ -111,4 +112,4 @@ def test_staff_sign_a_volunteer_up_and_cancel_on_the_workbench(page, district, s
     page.get_by_role("button", name="确认取消").click()
     page.get_by_text(f"已取消王**（{volunteer.number}）的报名").wait_for()
     assert Signup.objects.get(volunteer=volunteer).status == "cancelled"
-    assert page.get_by_text("暂无报名").is_visible()
+    expect(page.get_by_text("暂无报名")).to_be_visible()

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -56,7 +57,7 @@ def test_a_volunteer_asks_on_a_phone_and_the_leader_issues_it(phone, page, distr
     form.get_by_label("用途").fill("升学")
     form.get_by_role("button", name="提交申请").click()
     phone.get_by_text("已向「东关助老服务队」提交申请").wait_for()
-    assert phone.locator("#my-requests").get_by_text("待受理").is_visible()
+    expect(phone.locator("#my-requests").get_by_text("待受理")).to_be_visible()
     request = CertificateRequest.objects.get()
     assert request.status == "requested" and request.purpose == "升学"
 
@@ -67,16 +68,16 @@ def test_a_volunteer_asks_on_a_phone_and_the_leader_issues_it(phone, page, distr
     assert queue.get_by_text("李**").is_visible() and queue.get_by_text("升学").is_visible()
     queue.get_by_role("link", name=f"出具 {member.number} 的证明", exact=True).click()
     page.wait_for_url(re.compile(r"/volunteers/certificates/new/\?request=\d+$"))
-    assert page.locator("#answering").is_visible()
+    expect(page.locator("#answering")).to_be_visible()
     page.get_by_role("button", name="出具", exact=True).click()
     page.wait_for_url(re.compile(r"/volunteers/certificates/\d+/$"))
-    assert page.get_by_text("申请已办结").is_visible()
+    expect(page.get_by_text("申请已办结")).to_be_visible()
     request.refresh_from_db()
     assert request.status == "issued" and request.certificate.hours == Decimal("4.50")
 
     phone.goto("/m/volunteer/hours/")
     link = phone.locator("#my-requests").get_by_role("link", name=re.compile("下载证明 PDF"))
-    assert link.is_visible()
+    expect(link).to_be_visible()
     if certificates.font_file() is not None:
         pdf = phone.request.get(link.get_attribute("href"))
         assert pdf.status == 200 and pdf.body().startswith(b"%PDF")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -43,12 +44,12 @@ def test_a_leader_bulk_approves_two_records_after_confirming(page, district):
     page.wait_for_load_state()
     page.goto("/volunteers/records/")
     table = page.locator("#record-table")
-    assert table.get_by_text("陪伴独居老人").is_visible()
+    expect(table.get_by_text("陪伴独居老人")).to_be_visible()
     for record in records:
         page.get_by_label(f"选择记录 {record.pk}").check()
     page.get_by_role("button", name="批量确认所选").click()
     assert page.locator("#confirm-total").inner_text() == "4.00"
     page.get_by_role("button", name="确认这 2 条记录").click()
     page.wait_for_url(re.compile(r"/volunteers/records/$"))
-    assert page.get_by_text("已确认 2 条记录，共 4.00 小时").is_visible()
+    expect(page.get_by_text("已确认 2 条记录，共 4.00 小时")).to_be_visible()
     assert Volunteer.objects.get(pk=member.pk).hours == Decimal("4.00")

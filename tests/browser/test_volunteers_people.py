@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -65,7 +66,7 @@ def test_staff_build_a_team_with_a_leader_and_start_incubation(page, district, s
     page.locator("#id_number").fill(member.number)
     page.locator("#id_role").select_option("leader")
     page.get_by_role("button", name="加入本队").click()
-    assert page.locator("#roster").get_by_text(member.number).is_visible()
+    expect(page.locator("#roster").get_by_text(member.number)).to_be_visible()
     page.locator("#incubation-form").get_by_role("button", name="变更孵化状态").click()
     assert "孵化中" in page.locator("#incubation-state").inner_text()
     team = Team.objects.get()
@@ -97,7 +98,7 @@ def test_staff_station_and_pair_a_social_worker_and_log_guidance(page, district,
     form.locator('input[name="on"]').fill(today)
     form.locator('input[name="topic"]').fill("居民议事规则指导")
     form.get_by_role("button", name="记录指导").click()
-    assert page.get_by_text("居民议事规则指导").is_visible()
+    expect(page.get_by_text("居民议事规则指导")).to_be_visible()
     sw = SocialWorker.objects.get()
     assert sw.pairings.get().logs.count() == 1
     page.goto("/volunteers/social-workers/")

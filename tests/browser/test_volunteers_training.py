@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
@@ -30,7 +31,7 @@ def test_a_leader_records_a_training_and_sees_it_on_the_volunteers_page(page, di
     log_in(page, leader_user.phone)
     page.wait_for_load_state()
     page.goto(f"/volunteers/teams/{team.pk}/")
-    assert page.locator("#team-trainings").get_by_text("还没有培训记录").is_visible()
+    expect(page.locator("#team-trainings").get_by_text("还没有培训记录")).to_be_visible()
     page.locator("#team-trainings").get_by_role("link", name="登记培训").click()
     page.wait_for_url(re.compile(rf"/volunteers/teams/{team.pk}/trainings/new/$"))
     form = page.locator("#training-form")
@@ -42,8 +43,8 @@ def test_a_leader_records_a_training_and_sees_it_on_the_volunteers_page(page, di
     page.wait_for_url(re.compile(r"/volunteers/trainings/\d+/$"))
     page.get_by_text("参训志愿者 2 人").first.wait_for()
     trainees = page.locator("#trainees")
-    assert trainees.get_by_text(first.number).is_visible()
-    assert trainees.get_by_text(second.number).is_visible()
+    expect(trainees.get_by_text(first.number)).to_be_visible()
+    expect(trainees.get_by_text(second.number)).to_be_visible()
     assert trainees.get_by_text("李**").is_visible() and not page.get_by_text("李小红").count()
     found = Training.objects.get()
     assert found.team == team and found.attendances.count() == 2
@@ -67,5 +68,5 @@ def test_a_leader_records_a_training_and_sees_it_on_the_volunteers_page(page, di
     award.get_by_label("授予日期").fill(f"{timezone.localdate() - timedelta(days=30):%Y-%m-%d}")
     award.get_by_role("button", name="记录表彰").click()
     page.get_by_text("已记录表彰「优秀志愿者」（社区级）").wait_for()
-    assert card.locator("#volunteer-awards").get_by_text("东关社区居民委员会").is_visible()
+    expect(card.locator("#volunteer-awards").get_by_text("东关社区居民委员会")).to_be_visible()
     assert Award.objects.get().volunteer == first

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.audit import Verb
@@ -71,11 +72,11 @@ def test_a_rider_sees_nearby_stations_edits_his_site_and_withdraws(phone, distri
     phone.wait_for_url(re.compile(r"/m/worker/profile/$"))
     phone.get_by_role("link", name="修改从业信息").click()
     phone.wait_for_url(re.compile(r"/m/worker/profile/edit/$"))
-    assert phone.locator("#identity-note").is_visible()
+    expect(phone.locator("#identity-note")).to_be_visible()
     phone.get_by_label("配送站点").fill("饿了么东关站")
     phone.get_by_role("button", name="保存").click()
     phone.wait_for_url(re.compile(r"/m/worker/profile/$"))
-    assert phone.get_by_text("已保存").is_visible()
+    expect(phone.get_by_text("已保存")).to_be_visible()
     assert "饿了么东关站" in phone.locator("#worker-profile").inner_text()
     rider.refresh_from_db()
     assert rider.delivery_site == "饿了么东关站"
@@ -88,8 +89,8 @@ def test_a_rider_sees_nearby_stations_edits_his_site_and_withdraws(phone, distri
     phone.once("dialog", lambda dialog: dialog.accept())  # asked once more: it cannot be undone
     phone.get_by_role("button", name="确认撤回同意并注销").click()
     phone.wait_for_url(re.compile(r"/m/$"))
-    assert phone.get_by_text("已撤回同意，您的新就业群体登记已注销").is_visible()
-    assert phone.get_by_text("新就业群体登记").first.is_visible()
+    expect(phone.get_by_text("已撤回同意，您的新就业群体登记已注销")).to_be_visible()
+    expect(phone.get_by_text("新就业群体登记").first).to_be_visible()
     rider.refresh_from_db()
     assert rider.person is None and rider.delivery_site == "" and rider.withdrawn_at
     assert not Worker.objects.live().exists()
