@@ -12,14 +12,16 @@ It prints the ratio (target <= 6) and the peak RSS of the process (target <= 102
 
 The import writes hundreds of thousands of rows and their append-only audit entries, which no
 cleanup may delete; so by default the benchmark runs in a child process on a throwaway data
-directory (its own SQLite database and keys) that is removed afterwards. ``in_place=True`` runs
-in the current database instead (the test suite's, which is rolled back).
+directory (its own SQLite database and keys, or a fresh PostgreSQL database when
+SHEGONG_DATABASE_URL names one whose name contains "bench") that is removed afterwards.
+``in_place=True`` runs in the current database instead (the test suite's, which is rolled back).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -27,6 +29,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SANDBOX_ENV = "SHEGONG_BENCH_SANDBOX"
 
@@ -158,13 +161,40 @@ def run(size: int) -> dict:
     }
 
 
+def sandbox_env(data_dir: str, **extra: str) -> dict[str, str]:
+    """The environment of a benchmark's child process: the throwaway data directory and keys,
+    and its own database: a SQLite file in ``data_dir``, or, when SHEGONG_DATABASE_URL names
+    PostgreSQL, that database dropped and created afresh (its name must contain "bench")."""
+    env = {**os.environ, SANDBOX_ENV: "1", "SHEGONG_DATA_DIR": data_dir,
+           "DJANGO_SETTINGS_MODULE": "shegong.settings", **extra}  # fmt: skip
+    database = os.environ.get("SHEGONG_DATABASE_URL", "")
+    if database.startswith("postgres"):
+        fresh_postgres(database)
+    else:
+        env["SHEGONG_DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
+    for key in ("SHEGONG_PII_KEY", "SHEGONG_PII_INDEX_KEY"):
+        env.pop(key, None)  # throwaway keys for throwaway data
+    return env
+
+
+def fresh_postgres(url: str) -> None:
+    """Drop and create the benchmark's PostgreSQL database (its name must say "bench")."""
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    if "bench" not in name or not re.fullmatch(r"\w+", name):
+        raise ValueError(f"refusing to drop {name!r}: a benchmark database's name contains 'bench'")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def sandboxed(name: str, size: int) -> dict:
-    """Run ``shegong bench NAME --size SIZE`` in a child on a throwaway data directory."""
+    """Run ``shegong bench NAME --size SIZE`` in a child on a throwaway data directory (and
+    database: see ``sandbox_env``)."""
     with tempfile.TemporaryDirectory(prefix="shegong-bench-data-") as data_dir:
-        env = {**os.environ, SANDBOX_ENV: "1", "SHEGONG_DATA_DIR": data_dir,
-               "SHEGONG_DATABASE_URL": f"sqlite:///{data_dir}/bench.sqlite3"}  # fmt: skip
-        for key in ("SHEGONG_PII_KEY", "SHEGONG_PII_INDEX_KEY"):
-            env.pop(key, None)  # throwaway keys for throwaway data
+        env = sandbox_env(data_dir)
         cli = [sys.executable, "-m", "shegong.cli"]
         subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
         out = subprocess.run(  # noqa: S603 - our own argv

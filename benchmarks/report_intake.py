@@ -1,8 +1,9 @@
 """Benchmark: 随手拍 submissions through the real HTTP server.
 
-``shegong bench report_intake [--size SECONDS]`` starts gunicorn (2 processes × 4 threads, the
-SQLite database of a throwaway data directory) and drives it with 50 concurrent clients, each
-on its own keep-alive connection and its own account, for SECONDS per phase (default 10):
+``shegong bench report_intake [--size SECONDS]`` starts gunicorn (2 processes × 4 threads, a
+throwaway data directory and database: see ``ledger_import.sandbox_env``) and drives it with 50
+concurrent clients, each on its own keep-alive connection and its own account, for SECONDS per
+phase (default 10):
 
 (a) the floor: ``GET /healthz`` (a bare JSON answer on the same server, no database);
     then submissions without photos, ``POST /api/v1/reports`` (JSON, an Idempotency-Key per
@@ -350,8 +351,8 @@ def main(size: float = 10, *, in_place: bool = False) -> dict:
 
 
 def sandboxed_smoke(count: int = 200) -> dict:
-    """For the test suite, in one child process on a throwaway data directory (its own SQLite
-    file): a one-second run of the benchmark with 10 clients, then ``burst(count)``."""
+    """For the test suite, in one child process on a throwaway data directory and database: a
+    one-second run of the benchmark with 10 clients, then ``burst(count)``."""
     code = (
         "import json, django; django.setup(); from shegong.cli import load_benchmark; "
         "b = load_benchmark('report_intake'); "
@@ -367,15 +368,11 @@ def _sandboxed(size: float) -> dict:
 
 def _in_sandbox(argv: list[str]) -> dict:
     with tempfile.TemporaryDirectory(prefix="shegong-bench-data-") as data_dir:
-        env = {**os.environ, _support().SANDBOX_ENV: "1", "SHEGONG_DATA_DIR": data_dir,
-               "SHEGONG_DATABASE_URL": f"sqlite:///{data_dir}/bench.sqlite3",
-               "SHEGONG_REPORTS_RATE_LIMIT": "100000000",
-               "SHEGONG_NOTIFY_CHANNELS": ""}  # fmt: skip
-        for key in ("SHEGONG_PII_KEY", "SHEGONG_PII_INDEX_KEY"):
-            env.pop(key, None)
+        env = _support().sandbox_env(
+            data_dir, SHEGONG_REPORTS_RATE_LIMIT="100000000", SHEGONG_NOTIFY_CHANNELS=""
+        )
         cli = [sys.executable, "-m", "shegong.cli"]
         subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
-        env.setdefault("DJANGO_SETTINGS_MODULE", "shegong.settings")
         out = subprocess.run(  # noqa: S603 - our own argv
             argv, env=env, check=True, capture_output=True, text=True
         )  # fmt: skip

@@ -410,18 +410,9 @@ def sandboxed(
     PostgreSQL database SHEGONG_DATABASE_URL names)."""
     support = _sandbox_support()
     with tempfile.TemporaryDirectory(prefix="shegong-bench-weight-") as data_dir:
-        env = {**os.environ, support.SANDBOX_ENV: "1", "SHEGONG_DATA_DIR": data_dir,
-               "SHEGONG_NOTIFY_CHANNELS": "",
-               "DJANGO_SETTINGS_MODULE": "shegong.settings"}  # fmt: skip
-        database = os.environ.get("SHEGONG_DATABASE_URL", "")
-        if database.startswith("postgres"):
-            _fresh_postgres(database)
-        else:
-            env["SHEGONG_DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
+        env = support.sandbox_env(data_dir, SHEGONG_NOTIFY_CHANNELS="")
         if static_root:
             env["SHEGONG_STATIC_ROOT"] = static_root
-        for key in ("SHEGONG_PII_KEY", "SHEGONG_PII_INDEX_KEY"):
-            env.pop(key, None)  # throwaway keys for throwaway data
         cli = [sys.executable, "-m", "shegong.cli"]
         subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
         subprocess.run(  # noqa: S603 - our own argv
@@ -444,16 +435,3 @@ def _sandbox_support():
     from shegong.cli import load_benchmark
 
     return load_benchmark("ledger_import")
-
-
-def _fresh_postgres(url: str) -> None:
-    """Drop and create the benchmark's PostgreSQL database (its name must say "bench")."""
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    if "bench" not in name or not re.fullmatch(r"\w+", name):
-        raise ValueError(f"refusing to drop {name!r}: a benchmark database's name contains 'bench'")
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
