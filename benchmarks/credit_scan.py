@@ -2,7 +2,8 @@
 
 ``shegong bench credit_scan [--size N]`` inserts N social organizations (default 100,000: ledger
 Organization + SocialOrg rows) with 5 years of AnnualReport history (2 % 未参检 each year), a few
-overdue rectifications, returned letters and 撤销 organizations, then times, in the same run:
+overdue rectifications, returned letters and 撤销 organizations (each year's reports under a
+closed inspection plan, so the 警告/撤销 worklists read last year), then times, in the same run:
 
 - every scan registered in ``core.scans.SCANS`` whose name starts with ``socialorgs.`` (the
   credit-list scan and, after the merge, the other parts'), each run twice (the second run must
@@ -51,7 +52,13 @@ def _setup(size: int, today: date) -> str:
     from shegong.ledger.choices import OrgKind
     from shegong.ledger.models import Organization
     from shegong.regions.models import Region
-    from shegong.socialorgs.models import AnnualReport, Rectification, ReturnedLetter, SocialOrg
+    from shegong.socialorgs.models import (
+        AnnualReport,
+        InspectionPlan,
+        Rectification,
+        ReturnedLetter,
+        SocialOrg,
+    )
 
     grids = _support().grids()
     district = grids[0][:6] + "000000"
@@ -117,6 +124,19 @@ def _setup(size: int, today: date) -> str:
             .values_list("pk", flat=True)
         )
 
+        plans = {
+            year: InspectionPlan.objects.get_or_create(
+                authority="基准民政局",
+                year=year,
+                defaults={
+                    "region_id": district,
+                    "supervisor_due": date(year + 1, 3, 31),
+                    "registrar_due": date(year + 1, 5, 31),
+                },
+            )[0].pk
+            for year in range(today.year - YEARS, today.year)
+        }
+
         def reports():
             for i, so_id in enumerate(so_ids):
                 for back in range(1, YEARS + 1):
@@ -124,6 +144,7 @@ def _setup(size: int, today: date) -> str:
                     yield (
                         so_id,
                         today.year - back,
+                        plans[today.year - back],
                         "concluded",
                         "absent" if absent else "pass",
                         absent,
@@ -131,7 +152,7 @@ def _setup(size: int, today: date) -> str:
 
         insert_rows(
             AnnualReport,
-            ["social_org_id", "year", "state", "conclusion", "late"],
+            ["social_org_id", "year", "plan_id", "state", "conclusion", "late"],
             reports(),
             fixed={"created_at": now, "updated_at": now, "concluded_at": now},
             batch=5000,

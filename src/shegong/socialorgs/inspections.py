@@ -12,25 +12,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 
 from shegong.core.errors import NotFound
 from shegong.core.perms import Perm, require_perm
 from shegong.core.registry import Todo
+from shegong.core.scope import scope_prefix
 from shegong.regions.models import Region
 
 from .choices import SocialOrgStatus, SocialOrgType
 from .models import (
     AnnualReport,
-    InspectionConclusion,
+    InspectionPlan,
     MaterialKind,
     ReportAttachment,
     ReportState,
     SocialOrg,
 )
-from .models.common import COMPLETED
+from .models.common import AWAITING, BAD, COMPLETED
 from .workbench import (
     DetailPanel,
     Indicator,
@@ -45,7 +47,6 @@ from .workbench import (
 )
 
 NOT_FOUND = "未找到该年检报告，或您无权查看"
-BAD = (InspectionConclusion.ABSENT, InspectionConclusion.FAIL)
 ACTIVE_STATUSES = (SocialOrgStatus.NORMAL, SocialOrgStatus.SUSPENDED)
 WORKLISTS = {
     "supervisor": "待业务主管单位初审",
@@ -72,14 +73,37 @@ def access_report(user: Any, pk: int) -> AnnualReport:
 
 
 def results_year(user: Any) -> int | None:
-    """The latest year whose window has closed (the year the 警告/撤销 worklists read)."""
-    today = timezone.localdate()
-    found = (
-        AnnualReport.objects.visible_to(user)
-        .filter(plan__registrar_due__lt=today)
-        .aggregate(year=Max("year"))
-    )
-    return found["year"]
+    """The latest year whose window has closed (the year the 警告/撤销 worklists read): read
+    from the inspection plans (a handful a year) of the authorities over or within the reader's
+    scope, never from the reports themselves."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return None
+    closed = InspectionPlan.objects.filter(registrar_due__lt=timezone.localdate())
+    years = [
+        plan.year
+        for plan in closed.select_related("region").only("year", "region")
+        if plan.region.prefix.startswith(prefix) or prefix.startswith(plan.region.prefix)
+    ]
+    return max(years, default=None)
+
+
+def report_years() -> list[int]:
+    """The years from the latest report's back to the earliest's, newest first (the year
+    filter's choices): two index look-ups, whatever the number of reports."""
+    years = AnnualReport.objects.order_by("year").values_list("year", flat=True)
+    first, last = years.first(), years.reverse().first()
+    return list(range(last, first - 1, -1)) if first and last else []
+
+
+def _literal_in(column: str, values: tuple[str, ...]) -> RawSQL:
+    """``column IN values`` with the values written into the SQL: the condition of one of the
+    report's partial indexes (``annual_report_awaiting``, ``annual_report_bad``), repeated.
+    SQLite uses a partial index only when the query repeats its condition with literal values
+    (bound parameters do not match it); the worklists AND this to their own filters."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    sql = f'"{AnnualReport._meta.db_table}"."{column}" IN ({listed})'
+    return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 - our own constants
 
 
 def _bad_before(year_offset: int) -> Exists:
@@ -93,6 +117,8 @@ def _bad_before(year_offset: int) -> Exists:
 
 
 def _worklist(qs: QuerySet[AnnualReport], user: Any, key: str) -> QuerySet[AnnualReport]:
+    if key in ("supervisor", "verify", "conclude"):
+        qs = qs.filter(_literal_in("state", AWAITING))
     if key == "supervisor":
         return qs.filter(state=ReportState.SUBMITTED).exclude(social_org__supervisor="")
     if key == "verify":
@@ -107,7 +133,10 @@ def _worklist(qs: QuerySet[AnnualReport], user: Any, key: str) -> QuerySet[Annua
         if year is None:
             return qs.none()
         qs = qs.filter(
-            year=year, conclusion__in=BAD, social_org__status__in=ACTIVE_STATUSES
+            _literal_in("conclusion", BAD),
+            year=year,
+            conclusion__in=BAD,
+            social_org__status__in=ACTIVE_STATUSES,
         ).annotate(bad_before=_bad_before(1))
         return qs.filter(bad_before=(key == "revoke"))
     return qs.none()

@@ -28,7 +28,6 @@ from shegong.ledger.rules import Establishment
 
 from .choices import CLOSED_STATUSES, SocialOrgStatus
 from .models import (
-    CharterVersion,
     Interview,
     InterviewAttachment,
     Lead,
@@ -179,22 +178,14 @@ PARTY_WITH, PARTY_WITHOUT = "with", "without"
 GUIDED, INSTRUCTORS, SHOULD_ESTABLISH = "guided", "instructors", "should_establish"
 
 
-def _latest_charter() -> Subquery:
-    latest = CharterVersion.objects.filter(social_org=OuterRef("pk")).order_by(
-        "-version_date", "-pk"
-    )
-    return Subquery(latest.values("party_building")[:1])
-
-
 def live_orgs(user: Any) -> QuerySet[SocialOrg]:
-    """Organizations in scope that are not closed (撤销, 吊销, 注销), with ``latest_party``:
-    whether their latest charter writes in party building (None: no charter on file)."""
+    """Organizations in scope that are not closed (撤销, 吊销, 注销); each row's
+    ``charter_party_building`` says whether its latest charter writes in party building."""
     require_perm(user, Perm.SOCIALORGS_VIEW)
     return (
         SocialOrg.objects.visible_to(user)
         .exclude(status__in=CLOSED_STATUSES)
         .select_related("organization", "organization__region")
-        .annotate(latest_party=_latest_charter())
     )
 
 
@@ -204,14 +195,33 @@ def party_charter_list(
     """党建入章 (``which`` = "with") or not ("without": the latest charter lacks it, or none)."""
     qs = live_orgs(user)
     if which == PARTY_WITH:
-        qs = qs.filter(latest_party=True)
-    else:  # the latest charter lacks it, or there is no charter on file (NULL)
-        qs = qs.filter(Q(latest_party=False) | Q(latest_party__isnull=True))
+        qs = qs.filter(charter_party_building=True)
+    else:  # the latest charter lacks it, or there is no charter on file
+        qs = qs.filter(charter_party_building=False)
     if status:
         qs = qs.filter(status=status)
     if sort == OLDEST:
         return qs.order_by("registered_on", "pk")
     return qs.order_by("organization__name", "pk")
+
+
+def charter_figures(user: Any, status: str = "") -> dict[str, int]:
+    """The totals of ``party_charter_list`` in one pass over the live organizations: "with" and
+    "without" (any status) and, for ``status``, "with_status" and "without_status"."""
+    party = Q(charter_party_building=True)
+    in_status = Q(status=status) if status else Q()
+    found = live_orgs(user).aggregate(
+        with_party=Count("pk", filter=party),
+        total=Count("pk"),
+        with_status=Count("pk", filter=party & in_status),
+        total_status=Count("pk", filter=in_status),
+    )
+    return {
+        PARTY_WITH: found["with_party"],
+        PARTY_WITHOUT: found["total"] - found["with_party"],
+        f"{PARTY_WITH}_status": found["with_status"],
+        f"{PARTY_WITHOUT}_status": found["total_status"] - found["with_status"],
+    }
 
 
 def current_assignments(user: Any) -> QuerySet[InstructorAssignment]:

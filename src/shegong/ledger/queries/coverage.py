@@ -290,9 +290,15 @@ def should_establish_worklist(user: Any, filters: WorklistFilter | None = None) 
     """
     filters = filters or WorklistFilter()
     threshold = rules.RULES.establish_min_full_members
+    # Every unit on the list employs a party member now (n_members ≥ 1 either way): counting
+    # members only among those keeps the grouping off the many units without any.
+    with_members = Employment.objects.filter(
+        ended_on__isnull=True, person__political_status__in=rules.PARTY_MEMBER_STATUSES
+    ).values("organization_id")
     orgs = (
         _filtered(user, filters.region, filters.kind)
         .exclude(kind__in=CONTAINER_KINDS)
+        .filter(pk__in=with_members)
         .annotate(**rules.party_count_annotations())
         .filter(rules.worklist_condition())
     )

@@ -513,4 +513,9 @@ def create_charter(
     elif stored:
         charter.file.name, charter.file_name, charter.file_type = stored
     charter.save()
+    latest = social_org.charters.order_by("-version_date", "-pk").first()
+    social_org.charter_party_building = bool(latest and latest.party_building)
+    SocialOrg.objects.filter(pk=social_org.pk).update(
+        charter_party_building=social_org.charter_party_building
+    )
     return charter

@@ -135,6 +135,10 @@ class ReportState(models.TextChoices):
     CONCLUDED = "concluded", "已作结论"
 
 
+# The states in which a report waits for the authorities (the inspection worklists' rows).
+AWAITING = (ReportState.SUBMITTED, ReportState.SUPERVISOR_PASSED, ReportState.VERIFIED)
+
+
 class InspectionConclusion(models.TextChoices):
     PASS = "pass", "合格"
     BASIC = "basic", "基本合格"
@@ -142,6 +146,8 @@ class InspectionConclusion(models.TextChoices):
     ABSENT = "absent", "未参检"
 
 
+# 未参检 or 不合格: what counts against an organization (the 警告/撤销 worklists).
+BAD = (InspectionConclusion.ABSENT, InspectionConclusion.FAIL)
 # The conclusions that count as "inspected" (年检率's numerator: completed).
 COMPLETED = frozenset(
     {InspectionConclusion.PASS, InspectionConclusion.BASIC, InspectionConclusion.FAIL}
@@ -217,6 +223,17 @@ class AnnualReport(models.Model):
         indexes = [
             models.Index(fields=["year", "conclusion"]),
             models.Index(fields=["state", "submitted_at"]),
+            # The few reports awaiting the authorities among the many concluded ones, and the
+            # few 未参检/不合格 among the many passed (the worklists repeat the conditions:
+            # ``inspections._literal_in``).
+            models.Index(
+                fields=["state", "submitted_at"],
+                condition=models.Q(state__in=AWAITING),
+                name="annual_report_awaiting",
+            ),
+            models.Index(
+                fields=["year"], condition=models.Q(conclusion__in=BAD), name="annual_report_bad"
+            ),
         ]
 
     def __str__(self) -> str:

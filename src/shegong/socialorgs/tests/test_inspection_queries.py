@@ -114,3 +114,28 @@ def test_public_results_list_concluded_reports(client, registrar, org_data, dist
     assert 'data-sg-total="1"' in only.content.decode()
     index = client.get(reverse("socialorgs_public:index")).content.decode()
     assert 'data-public="inspection_results"' in index
+
+
+def test_the_results_year_is_read_from_the_closed_plans_over_or_within_the_scope(
+    registrar, registrar_b, district
+):
+    """The 警告/撤销 worklists read the latest year whose window has closed: of the district's
+    plans for everyone in it, of a street authority's plan only for those over or in it."""
+    assert inspections.results_year(registrar) is None  # no plan yet
+    open_year(district, YEAR - 2, registrar)  # its window closed on 31 May last year
+    assert inspections.results_year(registrar) == YEAR - 2
+    assert inspections.results_year(registrar_b) == YEAR - 2  # the district's plan covers it
+    street_a = {"authority": "东关街道办事处", "region": district["street_a"].code}
+    open_year(district, YEAR - 1, registrar, **street_a)
+    assert inspections.results_year(registrar) == YEAR - 1  # the street is within the district
+    assert inspections.results_year(registrar_b) == YEAR - 2  # another street's plan
+    open_year(district, THIS_YEAR, registrar)  # its window closes next year
+    assert inspections.results_year(registrar) == YEAR - 1
+
+
+def test_the_year_choices_run_from_the_latest_report_to_the_earliest(registrar, org_data, district):
+    assert inspections.report_years() == []
+    org(org_data, 1)
+    open_year(district, YEAR - 2, registrar)
+    open_year(district, YEAR, registrar)
+    assert inspections.report_years() == [YEAR, YEAR - 1, YEAR - 2]

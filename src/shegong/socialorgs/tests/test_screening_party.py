@@ -57,6 +57,37 @@ def test_party_charter_lists(registrar, orgs):
     assert sq.guidance_of(orgs["b"])["party_building"] is False
 
 
+def test_the_charter_action_keeps_the_latest_charters_flag(registrar, orgs):
+    def flags():
+        return {
+            key: type(so).objects.get(pk=so.pk).charter_party_building for key, so in orgs.items()
+        }
+
+    assert flags() == {"a": True, "b": False, "c": False, "d": True}
+    # an older version recorded later does not override the latest
+    records.add_charter_version(
+        orgs["b"], {"version_date": "2019-01-01", "party_building": True,
+                    "party_building_on": "2019-01-01"}, actor=registrar,
+    )  # fmt: skip
+    assert flags()["b"] is False
+    records.add_charter_version(
+        orgs["c"], {"version_date": "2023-05-01", "party_building": True,
+                    "party_building_on": "2023-05-01"}, actor=registrar,
+    )  # fmt: skip
+    assert flags()["c"] is True
+    assert set(sq.party_charter_list(registrar, sq.PARTY_WITH)) == {orgs["a"], orgs["c"]}
+
+
+def test_the_charter_figures_are_the_lists_totals(registrar, orgs):
+    records.change_status(orgs["c"], "suspended", legal_basis="限期停止活动", actor=registrar)
+    figures = sq.charter_figures(registrar, "normal")
+    for which in (sq.PARTY_WITH, sq.PARTY_WITHOUT):
+        assert figures[which] == sq.party_charter_list(registrar, which).count()
+        listed = sq.party_charter_list(registrar, which, status="normal")
+        assert figures[f"{which}_status"] == listed.count()
+    assert (figures["with"], figures["without"], figures["without_status"]) == (1, 2, 1)
+
+
 def test_instructors_and_guided_orgs(registrar, orgs, district):
     one = testing.user(Role.PARTY_INSTRUCTOR, district["district"], name="指导员甲")
     two = testing.user(Role.PARTY_INSTRUCTOR, district["district"], name="指导员乙")

@@ -59,17 +59,12 @@ EXPORT_COLUMNS = [
 ]  # fmt: skip
 
 
-def _years(user: Any) -> list[int]:
-    qs = AnnualReport.objects.visible_to(user).order_by("-year").values_list("year", flat=True)
-    return list(dict.fromkeys(qs))
-
-
 def _filter_form(request: HttpRequest) -> ReportFilterForm:
     user = request.user
     return ReportFilterForm(
         request.GET or None,
         regions=_regions(user, ["street", "community"]),
-        years=_years(user),
+        years=inspections.report_years(),
     )
 
 
@@ -376,7 +371,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     """年检率: completed ÷ required for a year, in total, per street and per type."""
     user = request.user
     require_perm(user, Perm.SOCIALORGS_VIEW)
-    years = _years(user)
+    years = inspections.report_years()
     text = request.GET.get("year", "")
     year = int(text) if text.isdigit() and int(text) in years else (years[0] if years else None)
     table = inspections.rate_table(user, year) if year else None

@@ -329,9 +329,10 @@ def party(request: HttpRequest) -> HttpResponse:
     status = status if status in SocialOrgStatus.values else ""
     sort = request.GET.get("sort", "")
     n_instructors, n_guided = sq.instructor_figures(user)
+    charters = sq.charter_figures(user, status)
     figures = [
-        (sq.PARTY_WITH, sq.party_charter_list(user, sq.PARTY_WITH).count(), "家"),
-        (sq.PARTY_WITHOUT, sq.party_charter_list(user, sq.PARTY_WITHOUT).count(), "家"),
+        (sq.PARTY_WITH, charters[sq.PARTY_WITH], "家"),
+        (sq.PARTY_WITHOUT, charters[sq.PARTY_WITHOUT], "家"),
         (sq.INSTRUCTORS, n_instructors, "人"),
         (sq.GUIDED, n_guided, "家"),
         (sq.SHOULD_ESTABLISH, sq.should_establish(user).count(), "家"),
@@ -345,7 +346,10 @@ def party(request: HttpRequest) -> HttpResponse:
         rows = sq.should_establish(user, sort=sort)
     else:
         rows = sq.party_charter_list(user, show, status=status, sort=sort)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, PAGE_SIZE)
+    if show in (sq.PARTY_WITH, sq.PARTY_WITHOUT):
+        paginator.count = charters[f"{show}_status"]  # the same filter, counted in that pass
+    page = paginator.get_page(request.GET.get("page"))
     chart = {
         "labels": ["党建入章", "未党建入章"],
         "values": [figures[0][1], figures[1][1]],
