@@ -49,4 +49,11 @@ class Migration(migrations.Migration):
                 name="annual_report_bad",
             ),
         ),
+        migrations.AddIndex(
+            model_name="socialorg",
+            index=models.Index(
+                fields=["organization", "status", "charter_party_building", "registered_on"],
+                name="social_org_party_lists",
+            ),
+        ),
     ]

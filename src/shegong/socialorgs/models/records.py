@@ -76,6 +76,14 @@ class SocialOrg(models.Model):
         verbose_name = "社会组织"
         verbose_name_plural = "社会组织"
         ordering = ["organization__name"]
+        indexes = [
+            # Covers the 党建入章 lists' pass over every organization in scope (reached from
+            # the ledger organization's region): count and sort without reading the rows.
+            models.Index(
+                fields=["organization", "status", "charter_party_building", "registered_on"],
+                name="social_org_party_lists",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.organization.name

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from shegong.core import excel
 from shegong.core.audit import Verb
 from shegong.core.htmx import redirect_after_write
+from shegong.core.paging import KeyPaginator
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_name
 from shegong.web.exports import audited_xlsx
@@ -346,9 +347,12 @@ def party(request: HttpRequest) -> HttpResponse:
         rows = sq.should_establish(user, sort=sort)
     else:
         rows = sq.party_charter_list(user, show, status=status, sort=sort)
-    paginator = Paginator(rows, PAGE_SIZE)
+    # 党建入章 lists run to every organization: their totals were counted with the figures (the
+    # same filter), and a page reads its rows by key (core.paging).
     if show in (sq.PARTY_WITH, sq.PARTY_WITHOUT):
-        paginator.count = charters[f"{show}_status"]  # the same filter, counted in that pass
+        paginator: Paginator = KeyPaginator(rows, PAGE_SIZE, count=charters[f"{show}_status"])
+    else:
+        paginator = Paginator(rows, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     chart = {
         "labels": ["党建入章", "未党建入章"],
