@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 
 class KeyPaginator(Paginator):
@@ -18,8 +19,11 @@ class KeyPaginator(Paginator):
     page (sorted, sliced), then those rows. ``count``: a total already counted with the very
     same filter (e.g. in the pass that counts the page's figures), so it is not counted again."""
 
-    def __init__(self, object_list: Any, per_page: int, *, count: int | None = None) -> None:
+    def __init__(
+        self, object_list: QuerySet[Any], per_page: int, *, count: int | None = None
+    ) -> None:
         super().__init__(object_list, per_page)
+        self.queryset = object_list
         if count is not None:
             self.count = count  # the cached property's value, known already
 
@@ -27,6 +31,6 @@ class KeyPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+        keys = list(self.queryset.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=keys)}
+        return Page([rows[key] for key in keys if key in rows], number, self)
