@@ -19,20 +19,24 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from .choices import SocialOrgStatus
 from .models import (
     AnnualReport,
     CreditEvent,
     CreditListing,
+    FundraisingPlan,
     InspectionConclusion,
     ListKind,
+    Penalty,
     Rectification,
     ReturnedLetter,
     SocialOrg,
     add_years,
 )
+from .statutes import PenaltyKind
 
 # Statuses in which an organization can be put on the 活动异常名录 (not yet struck off).
 LIVE_STATUSES = [SocialOrgStatus.PREPARING, SocialOrgStatus.NORMAL, SocialOrgStatus.SUSPENDED]
@@ -88,6 +92,23 @@ RULES: dict[str, Rule] = {
             params={"letters": 2},
         ),
         Rule(
+            "disclosure_overdue",
+            ListKind.ABNORMAL,
+            "具有公开募捐资格的慈善组织未按规定公开募捐信息（募捐方案“{plan}”应于{due}前公开）",
+            "《社会组织信用信息管理办法》第十条第（四）项",
+            "补充公开募捐信息并按要求整改，经登记管理机关核实后5个工作日内移出",
+            needs_rectification=True,
+            params={"lookback_days": 365},
+        ),
+        Rule(
+            "warned",
+            ListKind.ABNORMAL,
+            "受到警告行政处罚（{decision_number}，{decided_on}）",
+            "《社会组织信用信息管理办法》第十条第（五）项",
+            "无需整改的，自列入（或最近一次新的列入事实）之日起满6个月自动移出",
+            params={"lookback_days": 365},
+        ),
+        Rule(
             "abnormal_two_years",
             ListKind.SERIOUS,
             "被列入活动异常名录满2年（{listed_on}列入）",
@@ -128,6 +149,8 @@ RULE_CHOICES = [
     ("report_missed", "未按规定参加年检"),
     ("rectification_overdue", "逾期未完成整改"),
     ("unreachable", "住所无法联系"),
+    ("disclosure_overdue", "募捐信息未按规定公开"),
+    ("warned", "受到警告处罚"),
     ("abnormal_two_years", "列入异常名录满2年"),
     ("struck_off", "被撤销或吊销登记"),
 ]
@@ -180,6 +203,38 @@ def candidates(r: Rule, today: date) -> QuerySet[Any]:
             .annotate(count=Count("pk"), last=Max("pk"))
             .filter(count__gte=int(r.params.get("letters", 2)))
             .order_by("social_org_id")
+        )
+    if r.key == "disclosure_overdue":
+        # one fact per plan and due date: a later period missed again is a new fact
+        since = today - timedelta(days=int(r.params.get("lookback_days", 365)))
+        due = F("disclosure_due_on")
+        return (
+            FundraisingPlan.objects.filter(
+                disclosure_due_on__lt=today,
+                disclosure_due_on__gte=since,
+                social_org__public_fundraising=True,
+                social_org__status__in=LIVE_STATUSES,
+            )
+            .annotate(
+                fact_ref=F("pk") * 100_000_000
+                + ExtractYear(due) * 10_000
+                + ExtractMonth(due) * 100
+                + ExtractDay(due)
+            )
+            .filter(~_seen(r.key, "fact_ref"))
+            .values("social_org_id", "fact_ref", "pk", "title", "disclosure_due_on")
+        )
+    if r.key == "warned":
+        since = today - timedelta(days=int(r.params.get("lookback_days", 365)))
+        return (
+            Penalty.objects.filter(
+                kind=PenaltyKind.WARNING,
+                decided_on__lte=today,
+                decided_on__gte=since,
+                social_org__status__in=LIVE_STATUSES,
+            )
+            .filter(~_seen(r.key, "pk"))
+            .values("social_org_id", "pk", "decision_number", "decided_on")
         )
     if r.key == "abnormal_two_years":
         return (

@@ -110,6 +110,27 @@ def _facts(r: rules.Rule, today: date) -> list[dict[str, Any]]:
                     "fact_on": today,
                 }
             )
+        elif r.key == "disclosure_overdue":
+            due = row["disclosure_due_on"]
+            found.append(
+                {
+                    "social_org_id": row["social_org_id"],
+                    "ref": row["fact_ref"],
+                    "fact": {"plan_id": row["pk"], "plan": row["title"][:100],
+                             "due": due.isoformat()},
+                    "fact_on": due + timedelta(days=1),
+                }
+            )  # fmt: skip
+        elif r.key == "warned":
+            found.append(
+                {
+                    "social_org_id": row["social_org_id"],
+                    "ref": row["pk"],
+                    "fact": {"penalty": row["pk"], "decision_number": row["decision_number"],
+                             "decided_on": row["decided_on"].isoformat()},
+                    "fact_on": row["decided_on"],
+                }
+            )  # fmt: skip
         elif r.key == "abnormal_two_years":
             found.append(
                 {

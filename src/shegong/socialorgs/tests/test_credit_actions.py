@@ -19,8 +19,10 @@ from shegong.socialorgs.models import (
     AnnualReport,
     CreditEvent,
     CreditListing,
+    FundraisingPlan,
     InspectionConclusion,
     ListKind,
+    Penalty,
     Rectification,
     ReturnedLetter,
 )
@@ -301,6 +303,57 @@ def test_another_streets_registrar_cannot_touch_the_organization(social_org, reg
         credit.record_returned_letter(
             social_org, {"sent_on": "2026-01-01", "returned_on": "2026-01-02"}, actor=registrar_b
         )
+
+
+def test_a_warning_penalty_lists_once_and_six_months_lift(social_org):
+    """第十条第（五）项: 受到警告 → 活动异常名录 with nothing to rectify."""
+    Penalty.objects.create(
+        social_org=social_org, kind="warning", ground="report", article="《条例》第三十条",
+        decision_number="示民罚〔2026〕3号", decided_on=TODAY - timedelta(days=2),
+    )  # fmt: skip
+    assert credit.scan(TODAY)["warned"] == 1
+    listing = CreditListing.objects.get()
+    assert listing.rule == "warned" and not listing.needs_rectification
+    assert listing.reason == f"受到警告行政处罚（示民罚〔2026〕3号，{TODAY - timedelta(days=2)}）"
+    assert listing.fact_on == TODAY - timedelta(days=2)
+    assert credit.scan(TODAY + timedelta(days=1))["warned"] == 0  # one fact, one listing
+    assert credit.scan(TODAY + timedelta(days=190))["removed"] == 1  # after 6 months
+    Penalty.objects.create(
+        social_org=social_org, kind="fine", ground="report", article="《条例》第三十条",
+        decision_number="示民罚〔2026〕4号", decided_on=TODAY, amount=1000,
+    )  # fmt: skip
+    assert credit.scan(TODAY + timedelta(days=191))["warned"] == 0  # a fine is not a warning
+
+
+def test_an_overdue_fundraising_disclosure_lists_each_missed_period_once(social_org):
+    """第十条第（四）项: a public-fundraising charity missing a disclosure deadline; the next
+    period missed again is a new fact on the same open listing (its clock restarts)."""
+    social_org.public_fundraising = True
+    social_org.save(update_fields=["public_fundraising"])
+    plan = FundraisingPlan.objects.create(
+        social_org=social_org, title="助学募捐", purpose="助学", starts_on=date(2025, 1, 1),
+        ends_on=date(2026, 12, 31), channels="平台", target_amount=100000,
+        filed_on=date(2024, 12, 20), disclosure_due_on=TODAY - timedelta(days=3),
+    )  # fmt: skip
+    assert credit.scan(TODAY)["disclosure_overdue"] == 1
+    listing = CreditListing.objects.get()
+    assert listing.rule == "disclosure_overdue" and listing.needs_rectification
+    assert "募捐方案“助学募捐”应于" in listing.reason
+    assert credit.scan(TODAY + timedelta(days=1))["disclosure_overdue"] == 0
+    plan.disclosure_due_on = TODAY + timedelta(days=10)  # the next period, missed again
+    plan.save(update_fields=["disclosure_due_on"])
+    assert credit.scan(TODAY + timedelta(days=12))["disclosure_overdue"] == 0  # no new listing
+    assert CreditListing.objects.count() == 1 and CreditEvent.objects.count() == 2
+    assert CreditListing.objects.get().clock_from == TODAY + timedelta(days=11)
+
+
+def test_a_plan_of_an_organization_without_the_qualification_lists_nothing(social_org):
+    FundraisingPlan.objects.create(
+        social_org=social_org, title="助学募捐", purpose="助学", starts_on=date(2025, 1, 1),
+        ends_on=date(2026, 12, 31), channels="平台", target_amount=100000,
+        filed_on=date(2024, 12, 20), disclosure_due_on=TODAY - timedelta(days=3),
+    )  # fmt: skip
+    assert credit.scan(TODAY)["disclosure_overdue"] == 0
 
 
 def test_rules_table_names_its_sources():
