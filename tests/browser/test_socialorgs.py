@@ -63,3 +63,36 @@ def test_registrar_registers_and_changes_status(page, district):
         .is_visible()
     )
     assert SocialOrg.objects.get().status == "suspended"
+
+
+def test_registrar_registers_a_social_organization_the_ledger_already_holds(page, district):
+    """From the workbench's worklist to the form filled from the ledger's row: the record is
+    that same organization."""
+    from shegong.ledger.choices import OrgKind
+    from shegong.ledger.models import Organization
+
+    code = credit_code("association", "341271", 3)
+    row = Organization.objects.create(
+        kind=OrgKind.SOCIAL_ORG, name="东关老年体育协会", credit_code=code,
+        region=district["community_a"], address="东关路8号", employee_count=4,
+    )  # fmt: skip
+    registrar = testing.user(Role.REGISTRAR, district["district"], name="民政登记员")
+    log_in(page, registrar.phone)
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto("/socialorgs/workbench/")
+    page.get_by_role("link", name=re.compile("台账中尚未登记建档的社会组织")).first.click()
+    page.wait_for_url(re.compile(r"/socialorgs/unregistered/"))
+    expect(page.get_by_role("cell", name="东关老年体育协会")).to_be_visible()
+    page.get_by_role("link", name="登记建档").click()
+    page.wait_for_url(re.compile(r"/socialorgs/new/\?ledger=\d+$"))
+    expect(page.locator("#id_name")).to_have_value("东关老年体育协会")
+    expect(page.locator("#id_credit_code")).to_have_value(code)
+    page.locator("#id_org_type").select_option("association")
+    page.locator("#id_registration_number").fill("示民证字第00003号")
+    page.locator("#id_registration_authority").fill("示范区民政局")
+    page.locator("#id_registered_on").fill("2019-03-01")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(re.compile(r"/socialorgs/\d+/$"))
+    so = SocialOrg.objects.get()
+    assert so.organization_id == row.pk and Organization.objects.count() == 1
+    assert Organization.objects.get().employee_count == 4

@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from shegong.core.errors import NotFound
 from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, require_perm
+from shegong.ledger.choices import OrgKind, OrgStatus
+from shegong.ledger.models import Organization
 from shegong.regions.models import Region
 
 from .models import SocialOrg
@@ -54,6 +56,20 @@ def filtered(
             organization__credit_code=text.upper()
         )
     return qs.order_by("organization__name", "pk")
+
+
+def unregistered(user: Any, q: str = "") -> QuerySet[Organization]:
+    """Active ledger organizations of kind 社会组织 in scope with no registration record here:
+    the census found them; the registrar registers each (``register_social_org`` adopts the
+    ledger's row by its credit code) or has its kind corrected in the ledger. Oldest first."""
+    require_perm(user, Perm.SOCIALORGS_VIEW)
+    qs = Organization.objects.visible_to(user).filter(
+        kind=OrgKind.SOCIAL_ORG, status=OrgStatus.ACTIVE, social_org__isnull=True
+    )
+    if q.strip():
+        text = q.strip()
+        qs = qs.filter(name__icontains=text) | qs.filter(credit_code=text.upper())
+    return qs.select_related("region").order_by("created_at", "pk")
 
 
 def access_social_org(user: Any, pk: int) -> SocialOrg:

@@ -18,11 +18,13 @@ from django.db.models.functions import ExtractYear, Substr
 from django.urls import reverse
 from django.utils import timezone
 
+from shegong.core.perms import Perm
+from shegong.core.registry import Todo
 from shegong.regions.models import Region
 
 from . import queries
 from .choices import CLOSED_STATUSES, SocialOrgStatus, SocialOrgType
-from .workbench import SECTIONS, Indicator, indicators
+from .workbench import SECTIONS, Indicator, Worklist, indicators, worklists
 
 YEARS_IN_TREND = 5
 STREET_CODE_LENGTH = 9  # 统计用区划代码: province 2 + city 2 + county 2 + township 3
@@ -276,3 +278,27 @@ def chart_data(tables: dict[str, Any]) -> dict[str, Any]:
             "closed": [r["closed"] for r in tables["by_year"]],
         }
     }
+
+
+def _unregistered(user: Any) -> int | None:
+    if not user.has_perm_in_scope(Perm.SOCIALORGS_MANAGE):
+        return None
+    return queries.unregistered(user).count()
+
+
+worklists.add(
+    Worklist(
+        "records",
+        Todo(
+            key="socialorgs.unregistered",
+            label="台账中尚未登记建档的社会组织",
+            count=_unregistered,
+            url_name="socialorgs:unregistered",
+            order=505,
+            perm=Perm.SOCIALORGS_MANAGE,
+            icon="building-add",
+            hint="台账（普查、导入）中类型为社会组织、在此尚无登记档案：逐一登记建档，或在台账中更正类型",
+        ),
+        on_home=False,
+    )
+)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", records.social_org_list, name="list"),
     path("export/", records.export, name="export"),
     path("new/", records.new, name="new"),
+    path("unregistered/", records.unregistered, name="unregistered"),
     path("<int:pk>/", records.detail, name="detail"),
     path("<int:pk>/edit/", records.edit, name="edit"),
     path("<int:pk>/status/", records.change_status, name="status"),

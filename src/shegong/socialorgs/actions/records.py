@@ -32,6 +32,7 @@ from shegong.ledger.actions.records import (
     file_organization,
 )
 from shegong.ledger.choices import OrgKind, OrgStatus
+from shegong.ledger.models import Organization
 from shegong.ledger.schemas import OrganizationIn
 
 from ..choices import (
@@ -210,7 +211,18 @@ def clean(data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
     return v
 
 
-def _organization_in(v: dict[str, Any], *, status: str) -> OrganizationIn:
+# What the ledger knows of an organization beyond its registration: kept as it is when the
+# registrar registers or edits the organization (never reset by this app's form).
+LEDGER_KEPT = [
+    "former_names", "investors", "lat", "lon", "employee_count", "party_member_count",
+    "party_contact", "is_platform", "container_id",
+]  # fmt: skip
+
+
+def _organization_in(
+    v: dict[str, Any], *, status: str, existing: Organization | None = None
+) -> OrganizationIn:
+    kept = {name: getattr(existing, name) for name in LEDGER_KEPT} if existing else {}
     try:
         return OrganizationIn(
             kind=OrgKind.SOCIAL_ORG,
@@ -220,13 +232,37 @@ def _organization_in(v: dict[str, Any], *, status: str) -> OrganizationIn:
             legal_rep_phone=v["legal_rep_phone"],
             address=v["address"],
             region=v["region"],
-            industry="S",
+            industry=(existing.industry if existing else "") or "S",
             status=OrgStatus.CLOSED if status in CLOSED_STATUSES else OrgStatus.ACTIVE,
+            **kept,
         )
     except PydanticValidationError as exc:  # the checks above make this rare
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first.get("loc") else ""
         raise InvalidInput.field(field, str(first["msg"]).removeprefix("Value error, ")) from exc
+
+
+def _adoptable(actor: User | None, credit_code: str) -> Organization | None:
+    """The ledger's row with this credit code that the registration adopts (kind 社会组织, no
+    record yet, in the actor's scope), or None when there is none. Refuses a row that is
+    another kind of organization or already registered here."""
+    found = Organization.objects.filter(credit_code=credit_code).first() if credit_code else None
+    if found is None:
+        return None
+    if hasattr(found, "social_org"):
+        raise InvalidInput.field("credit_code", f"该统一社会信用代码已登记为社会组织：{found.name}")
+    if found.kind != OrgKind.SOCIAL_ORG:
+        raise InvalidInput.field(
+            "credit_code",
+            f"该统一社会信用代码在台账中登记为{found.get_kind_display()}：{found.name}；"
+            "如确为社会组织，请先在台账中更正其类型",
+        )
+    if (
+        actor is not None
+        and not Organization.objects.visible_to(actor).filter(pk=found.pk).exists()
+    ):
+        raise InvalidInput.field("credit_code", "该统一社会信用代码已由其他辖区的台账登记")
+    return found
 
 
 PROFILE_FIELDS = [
@@ -297,7 +333,15 @@ def register_social_org(data: Mapping[str, Any], *, actor: User | None) -> Socia
     v = clean(data, creating=True)
     region = check_ledger_region(actor, v["region"])
     _number_taken(v["registration_number"])
-    org = file_organization(_organization_in(v, status=v["status"]), region=region)
+    adopted = _adoptable(actor, v["credit_code"])
+    if adopted is not None:  # the ledger's row becomes the record: never a copy
+        org = adopted
+        amend_organization(
+            org, _organization_in(v, status=v["status"], existing=org), region=region
+        )
+        org.refresh_from_db()
+    else:
+        org = file_organization(_organization_in(v, status=v["status"]), region=region)
     social_org = SocialOrg.objects.create(
         organization=org, status=v["status"], **{f: v[f] for f in PROFILE_FIELDS}
     )
@@ -308,7 +352,11 @@ def register_social_org(data: Mapping[str, Any], *, actor: User | None) -> Socia
         actor=actor,
         target=social_org,
         region=region,
-        data={"org_type": social_org.org_type, "status": social_org.status},
+        data={
+            "org_type": social_org.org_type,
+            "status": social_org.status,
+            **({"ledger_organization": org.pk} if adopted is not None else {}),
+        },
     )
     return social_org
 
@@ -354,8 +402,9 @@ def apply_update(
     v = clean(data, creating=False)
     region = check_ledger_region(actor, v["region"])
     _number_taken(v["registration_number"], exclude=social_org.pk)
+    org = social_org.organization
     changed = amend_organization(
-        social_org.organization, _organization_in(v, status=social_org.status), region=region
+        org, _organization_in(v, status=social_org.status, existing=org), region=region
     )
     changed.pop("status", None)
     for name in ("legal_rep", "legal_rep_phone"):  # personal data: never in clear in the trail

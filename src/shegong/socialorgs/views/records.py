@@ -215,7 +215,8 @@ def new(request: HttpRequest) -> HttpResponse:
     require_perm(user, Perm.SOCIALORGS_MANAGE)
     regions = _regions(user, FORM_LEVELS)
     if request.method in ("GET", "HEAD"):
-        return _render_form(request, SocialOrgForm(regions=regions), None)
+        initial = _from_ledger(user, request.GET.get("ledger", ""))
+        return _render_form(request, SocialOrgForm(initial=initial, regions=regions), None)
     form = SocialOrgForm(request.POST, regions=regions)
     if not form.is_valid():
         return _render_form(request, form, None, status=422)
@@ -224,6 +225,30 @@ def new(request: HttpRequest) -> HttpResponse:
         return _render_form(request, form, None, status=getattr(form, "error_status", 422))
     messages.success(request, f"已登记社会组织「{so.organization.name}」")
     return redirect_after_write(request, reverse("socialorgs:detail", args=[so.pk]))
+
+
+def _from_ledger(user: Any, pk: str) -> dict[str, Any]:
+    """The registration form filled from an unregistered ledger row (``?ledger=<id>`` from the
+    list 台账中尚未登记建档的社会组织); nothing for a row that is not one of those in scope."""
+    org = queries.unregistered(user).filter(pk=int(pk)).first() if pk.isdigit() else None
+    if org is None:
+        return {}
+    return {
+        "name": org.name, "credit_code": org.credit_code or "", "address": org.address,
+        "region": org.region_id, "legal_rep": org.legal_rep,
+        "legal_rep_phone": org.legal_rep_phone,
+    }  # fmt: skip
+
+
+@require_safe
+def unregistered(request: HttpRequest) -> HttpResponse:
+    """台账中尚未登记建档的社会组织: each with 登记建档 (the form, filled from the ledger)."""
+    user = request.user
+    require_perm(user, Perm.SOCIALORGS_MANAGE)
+    q = request.GET.get("q", "")[:100]
+    page = Paginator(queries.unregistered(user, q), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = urlencode({"q": q}) if q else ""
+    return render(request, "socialorgs/unregistered.html", {"page": page, "q": q, "query": query})
 
 
 def _initial(so: SocialOrg) -> dict[str, Any]:
