@@ -13,7 +13,7 @@ import re
 from datetime import date
 
 from shegong.core.demo import DemoContext
-from shegong.socialorgs import demo
+from shegong.socialorgs import demo, inspections
 from shegong.socialorgs import screening_queries as sq
 from shegong.socialorgs.demo import charity as charity_demo
 from shegong.socialorgs.demo import election as election_demo
@@ -77,6 +77,10 @@ def test_the_seed_demo_reproduces_the_seed_figures(district, registrar, client):
         want = LIST_TOTALS.get(key, expected)
         if listed != want:
             wrong.append(f"{key} list {indicator.url(year)}: {listed} != {want}")
+    # the rate's denominator: the report year's required set
+    required = _list_total(client, inspections.list_url(year=years["report"], required=1))
+    if required != 99:
+        wrong.append(f"inspection_rate required list: {required} != 99")
     assert wrong == []
 
     # One story: the year's closures are the dormant clean-up's, each closed once.
