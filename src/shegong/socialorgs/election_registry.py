@@ -208,7 +208,7 @@ def _elections_url(year: int) -> str:
 
 
 def _cleared_url(year: int) -> str:
-    return reverse("socialorgs:dormant_list") + f"?state=cleared&year={year}"
+    return reverse("socialorgs:dormant_list") + f"?state=concluded&year={year}"
 
 
 indicators.add(
@@ -225,9 +225,12 @@ indicators.add(
         key="dormant_cleared",
         label="清理僵尸型社会组织",
         section="dormant",
-        value=lambda user, year: dormant_list(user, "cleared", year).count(),
+        value=lambda user, year: dormant_list(user, "concluded", year).count(),
         order=51,
         url=_cleared_url,
-        definition="当年结案且结果为撤销登记、吊销登记证书或注销登记的僵尸型社会组织案件数。",
+        definition=(
+            "当年结案的僵尸型社会组织案件数：处置结果为撤销登记、吊销登记证书或注销登记，"
+            "或经限期整改后整改完成（恢复正常活动）的。"
+        ),
     ),
 )

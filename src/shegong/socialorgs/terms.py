@@ -236,15 +236,16 @@ def completed_elections(
 def dormant_filter(state: str, today: date, year: int | None = None) -> Q:
     """``todo``: open cases without a pending notice (待处置, incl. 限期整改中);
     ``notice_due``: the 60-day notice has ended, awaiting the decision; ``cleared``: closed by
-    撤销/吊销/注销 (in ``year`` when given)."""
+    撤销/吊销/注销; ``concluded``: cleared, or closed by 整改完成 after a 限期整改 order (the
+    statistics' 清理僵尸型社会组织) — both in ``year`` (the closing date's) when given."""
     if state == "todo":
         return Q(closed_on__isnull=True) & ~Q(state="notice")
     if state == "notice":
         return Q(closed_on__isnull=True, state="notice", notice_ends_on__gt=today)
     if state == "notice_due":
         return Q(closed_on__isnull=True, state="notice", notice_ends_on__lte=today)
-    if state == "cleared":
-        q = Q(state="cleared")
+    if state in ("cleared", "concluded"):
+        q = Q(state="cleared") if state == "cleared" else Q(state__in=["cleared", "rectified"])
         return q & Q(closed_on__year=year) if year else q
     if state == "open":
         return Q(closed_on__isnull=True)

@@ -7,6 +7,12 @@ one audit entry last. Any action on a 注销 (or otherwise closed) organization 
 A closing outcome of a dormant case (撤销/吊销/注销) changes the registration status by the
 rules of §1 (``choices.TRANSITIONS``, the ledger organization closed alongside), inside this
 transaction: ``records.change_status`` is itself a durable entry point and cannot be nested.
+
+The same outcome may also be carried out as a registration event (§2): an approved 注销登记
+application or a 撤销登记 penalty of an organization with an open case closes that case as
+cleared inside the event's own transaction (``close_case_by_event``; a 撤销 only once the case's
+60-day 公告 has ended, ``check_strike_off_allowed``), so each closure happens once and is
+counted both as the event and as the clean-up's outcome.
 """
 
 from __future__ import annotations
@@ -44,6 +50,8 @@ from .announcements import make_announcement
 from .records import _check_actor, _check_scope, _date, _text, apply_status
 
 __all__ = [
+    "check_strike_off_allowed",
+    "close_case_by_event",
     "decide_extension",
     "deregister_dormant",
     "mark_rectified",
@@ -490,5 +498,58 @@ def deregister_dormant(
     _audit_case(
         Verb.DORMANT_DEREGISTERED, case, so, actor, status=[old, SocialOrgStatus.DEREGISTERED],
         legal_basis=basis, effective_on=today.isoformat(),
+    )  # fmt: skip
+    return case
+
+
+# --- a dormant case's outcome carried out as a registration event (§2) -----------------------
+
+
+def _open_case(so: SocialOrg) -> DormantCase | None:
+    return (
+        DormantCase.objects.select_for_update()
+        .filter(social_org_id=so.pk, closed_on__isnull=True)
+        .first()
+    )
+
+
+def check_strike_off_allowed(so: SocialOrg, on: date) -> None:
+    """Inside a 撤销登记 penalty's transaction: an organization with an open dormant case is
+    struck off only once the case's 60-day 拟撤销登记公告 has ended (the dormant flow's rule)."""
+    case = _open_case(so)
+    if case is None:
+        return
+    if case.state != DormantState.NOTICE or case.notice_ends_on is None:
+        raise DomainError(
+            "该社会组织有未结的僵尸型社会组织案件，撤销登记前须先发布拟撤销登记公告（公告期60日）"
+        )
+    if on < case.notice_ends_on:
+        raise DomainError(
+            f"拟撤销登记公告期至{case.notice_ends_on:%Y-%m-%d}届满，公告期满前不能撤销登记"
+        )
+
+
+def close_case_by_event(
+    so: SocialOrg, outcome: str, *, basis: str, on: date, actor: User | None
+) -> DormantCase | None:
+    """Inside an events action's transaction, once it has closed the registration (注销 on an
+    approved application, 撤销 by a penalty): the organization's open dormant case, if any, is
+    cleared with that outcome, its legal basis and date (one audit entry of the case)."""
+    case = _open_case(so)
+    if case is None:
+        return None
+    old_state = case.state
+    case.state, case.outcome, case.legal_basis, case.closed_on = (
+        DormantState.CLEARED, outcome, basis[:500], on,
+    )  # fmt: skip
+    case.save(update_fields=["state", "outcome", "legal_basis", "closed_on"])
+    verb = (
+        Verb.DORMANT_DEREGISTERED
+        if outcome == DormantOutcome.DEREGISTERED
+        else Verb.DORMANT_STRUCK_OFF
+    )
+    _audit_case(
+        verb, case, so, actor, status=[old_state, outcome], legal_basis=case.legal_basis,
+        effective_on=on.isoformat(), by_event=True,
     )  # fmt: skip
     return case

@@ -285,8 +285,8 @@ def decide_extension(request: HttpRequest, pk: int, payload: ExtensionDecisionIn
 )
 @paginate(PagePagination)
 def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> Any:
-    """`state`：todo 待处置、notice 公告期内、notice_due 公告期满待决定、cleared 已清理（`year` 结案
-    年度）、open 未结案。"""
+    """`state`：todo 待处置、notice 公告期内、notice_due 公告期满待决定、cleared 已清理、concluded
+    已结案（已清理或整改完成）（两者按 `year` 结案年度）、open 未结案。"""
     require_perm(request.auth, Perm.SOCIALORGS_VIEW)
     return [case_out(c) for c in dormant_list(request.auth, filters.state, filters.year)]
 

@@ -8,9 +8,14 @@ story on its own organizations and the seed's figures come out exactly:
 
 - ``active`` (1–99): registered before mid-``report_year()``; all must file that year's
   annual inspection (89 complete, 10 miss it: 年检率 90%); 13 延续, 38 变更, 36 换届 among them;
-- ``dormant`` (100–131): registered long ago, not inspected for two years, cleared (32);
-- ``deregistered`` (132–152): 注销 this year (21); ``cancelled`` (153–154): 撤销登记 (2);
-- ``new`` (155–170): registered after mid-``report_year()`` (not required to file yet).
+- ``dormant`` (100–131): registered long ago, not inspected for two years; this year's dormant
+  clean-up concludes all 32 cases ("清理僵尸型社会组织32家"), in serial order
+  (``DORMANT_OUTCOMES``, ``dormant_split``): 21 apply for 注销 and are approved (the year's 21
+  注销登记), 2 are struck off after the 60-day 公告 by a 撤销登记 penalty (the year's 2 撤销登记),
+  9 are ordered to rectify (限期整改) and resume activity (整改完成). Each closure happens once,
+  as a registration event that also clears the dormant case (``actions.events``), so the
+  statistics by status and ``closed_on`` agree with the events' (21 注销, 2 撤销);
+- ``new`` (132–170): registered after mid-``report_year()`` (not required to file yet).
 
 Idempotent: nothing is added once the district has a social organization.
 """
@@ -34,20 +39,14 @@ from ..models import SocialOrg
 SEED = 1405
 COUNTS = {"small": 10, "seed": 170, "large": 170}
 POOLS = {
-    "seed": {
-        "active": (1, 99),
-        "dormant": (100, 131),
-        "deregistered": (132, 152),
-        "cancelled": (153, 154),
-        "new": (155, 170),
-    },
-    "small": {
-        "active": (1, 4),
-        "dormant": (5, 6),
-        "deregistered": (7, 7),
-        "cancelled": (8, 8),
-        "new": (9, 10),
-    },
+    "seed": {"active": (1, 99), "dormant": (100, 131), "new": (132, 170)},
+    "small": {"active": (1, 4), "dormant": (5, 7), "new": (8, 10)},
+}
+# The dormant pool's outcomes this year, in serial order (their sum is the pool): 注销 on an
+# approved application, 撤销 by a penalty after the 60-day 公告, 限期整改 then 整改完成.
+DORMANT_OUTCOMES = {
+    "seed": {"deregistration": 21, "cancellation": 2, "rectification": 9},
+    "small": {"deregistration": 1, "cancellation": 1, "rectification": 1},
 }
 # The parts' demo steps, run in this order after the base (each ``load(ctx) -> int``).
 STEPS: list[str] = [
@@ -106,6 +105,17 @@ def pool(ctx: Any, name: str) -> list[SocialOrg]:
     return sorted((so for so in found if first <= serial_of(so) <= last), key=serial_of)
 
 
+def dormant_split(ctx: Any) -> dict[str, list[SocialOrg]]:
+    """The dormant pool split by this year's outcome (``DORMANT_OUTCOMES``), in serial order."""
+    dormant = pool(ctx, "dormant")
+    split: dict[str, list[SocialOrg]] = {}
+    start = 0
+    for outcome, count in DORMANT_OUTCOMES["small" if ctx.size == "small" else "seed"].items():
+        split[outcome] = dormant[start : start + count]
+        start += count
+    return split
+
+
 def _registered_on(rng: random.Random, pool_name: str, today: date) -> date:
     year = report_year(today)
     mid = date(year, 6, 30)
@@ -113,7 +123,7 @@ def _registered_on(rng: random.Random, pool_name: str, today: date) -> date:
         return mid + timedelta(days=rng.randint(1, (today - mid).days - 30))
     if pool_name == "active":
         return mid - timedelta(days=rng.randint(1, 365 * 15))
-    # dormant and closing organizations were registered long ago
+    # dormant organizations were registered long ago
     return date(year - 4, 1, 1) - timedelta(days=rng.randint(0, 365 * 10))
 
 

@@ -8,22 +8,28 @@ backdated):
   two overdue ones with an extension (one approved, one pending) — their terms come from a 换届
   completed five years ago;
 - the ``dormant`` pool (32): 未参检 for ``report_year() − 2`` and ``− 1``; the detection run on
-  10 January opens a case each; 12 are struck off (撤销登记) after a 60-day 公告 published on 15
-  January, the other 20 are 注销 — all before 31 May: "清理僵尸型社会组织 32家".
+  10 January opens a case each, and every case is concluded before 31 May ("清理僵尸型社会组织
+  32家"), split by ``demo.dormant_split``: 21 organizations apply for 注销 and are approved in
+  February–April (``demo.events.deregister``: the year's 21 注销登记), 2 get the 60-day
+  拟撤销登记公告 on 15 January and a 撤销登记 penalty on 20 March (``demo.events.cancel``: the
+  year's 2 撤销登记) — the approval or penalty clears the case, so each closure happens once —
+  and 9 are ordered to rectify (限期整改) on 20 January and found rectified (整改完成) in April.
 """
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from typing import Any
 
 from ..actions import election as actions
 from ..choices import SocialOrgType
 from ..models import AnnualReport, Election, InspectionConclusion, SocialOrg
-from . import pool, report_year
+from . import dormant_split, pool, report_year
+from . import events as events_demo
 
+SEED = 1415
 ELECTIONS = {"small": 1, "seed": 36}
-STRUCK_OFF = {"small": 1, "seed": 12}
 
 
 def _size(ctx: Any) -> str:
@@ -117,15 +123,31 @@ def load(ctx: Any) -> int:
                 defaults={"state": "concluded", "conclusion": InspectionConclusion.ABSENT},
             )
     cases = actions.run_detection(actor=None, on=date(year, 1, 10), among=[so.pk for so in dormant])
-    struck = STRUCK_OFF[size]
-    for i, case in enumerate(sorted(cases, key=lambda c: c.social_org_id)):
-        if i < struck:
-            actions.publish_strike_off_notice(case, actor=None, on=date(year, 1, 15))
-            case.refresh_from_db()
-            actions.strike_off(case, {"outcome": "cancelled"}, actor=None, on=date(year, 3, 20))
-        else:
-            actions.deregister_dormant(
-                case, {}, actor=None, on=date(year, 2, 1) + timedelta(days=3 * i)
-            )
+    case_of = {case.social_org_id: case for case in cases}
+    split = dormant_split(ctx)
+    rng = random.Random(SEED)
+    # 注销: the organization applies (after dissolution and liquidation); the approval clears it
+    for i, so in enumerate(split["deregistration"]):
+        events_demo.deregister(so, date(year, 2, 1) + timedelta(days=3 * i), rng)
+        created += 1
+    # 撤销: the 60-day 公告, then the penalty once it has ended; the penalty clears the case
+    for i, so in enumerate(split["cancellation"]):
+        actions.publish_strike_off_notice(case_of[so.pk], actor=None, on=date(year, 1, 15))
+        events_demo.cancel(so, i, date(year, 3, 20))
+        created += 1
+    # 限期整改, then 整改完成: the organization resumes activity and stays registered
+    for i, so in enumerate(split["rectification"]):
+        case = actions.order_rectification(
+            case_of[so.pk],
+            {"deadline": date(year, 4, 30), "note": "限期补报近两年年度工作报告，恢复正常活动"},
+            actor=None,
+            on=date(year, 1, 20),
+        )
+        actions.mark_rectified(
+            case,
+            {"note": "已补报年度工作报告，召开理事会并恢复开展活动"},
+            actor=None,
+            on=date(year, 4, 10) + timedelta(days=2 * i),
+        )
         created += 1
     return created

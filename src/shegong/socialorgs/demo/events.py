@@ -1,11 +1,13 @@
 """Demo registration events (issue 14 §2) for this year (``report_year() + 1``), through the
 actions (actor None: the system), backdated:
 
-- ``active`` pool: 13 延续登记 and 38 事项变更 approved (some changes of address, legal
-  representative, name or 业务范围), then a few open applications so the queue is not empty
+- ``active`` pool (this step): 13 延续登记 and 38 事项变更 approved (some changes of address,
+  legal representative, name or 业务范围), then a few open applications so the queue is not empty
   (submitted, returned with reasons, a draft past its deadline);
-- ``deregistered`` pool: 21 注销登记 approved (dissolution → liquidation → application);
-- ``cancelled`` pool: 2 撤销登记 penalties.
+- the year's 21 注销登记 (dissolution → liquidation → application, ``deregister``) and 2 撤销登记
+  penalties (``cancel``) are organizations of the dormant clean-up: the 换届 and dormant step
+  (``demo.election``) calls these helpers once each organization's dormant case is open (and,
+  for a 撤销, its 60-day 公告 has ended), and the approval or penalty clears the case.
 
 At ``small`` size the figures are ``TARGETS["small"]``. Idempotent: nothing is added once the
 active pool has an application.
@@ -24,18 +26,24 @@ from ..actions import events
 from ..choices import SocialOrgType
 from ..models import Application, SocialOrg
 from ..statutes import ChangeItem, Material, required_materials
-from . import pool, report_year
+from . import DORMANT_OUTCOMES, pool, report_year
 
 SEED = 1414
-# The seed's figures: 延续登记13家、事项变更38家、撤销登记2家、注销登记21家.
-TARGETS = {
-    "seed": {"renewal": 13, "change": 38, "cancellation": 2, "deregistration": 21},
-    "small": {"renewal": 1, "change": 2, "cancellation": 1, "deregistration": 1},
+# The seed's figures: 延续登记13家、事项变更38家、撤销登记2家、注销登记21家 (the last two are
+# the dormant clean-up's, ``DORMANT_OUTCOMES``).
+_CLOSURES = {
+    size: {"cancellation": outcomes["cancellation"], "deregistration": outcomes["deregistration"]}
+    for size, outcomes in DORMANT_OUTCOMES.items()
 }
+TARGETS = {
+    size: {"renewal": renewal, "change": change, **_CLOSURES[size]}
+    for size, renewal, change in (("seed", 13, 38), ("small", 1, 2))
+}
+# A dormant organization's 撤销: it has not taken the annual inspection (不接受监督检查/年度检查).
 CANCEL_GROUND = {
-    SocialOrgType.ASSOCIATION: "society_29_inactive",
-    SocialOrgType.SERVICE: "private_24_fraud",
-    SocialOrgType.FOUNDATION: "foundation_41_fraud",
+    SocialOrgType.ASSOCIATION: "society_30_3",
+    SocialOrgType.SERVICE: "private_25_3",
+    SocialOrgType.FOUNDATION: "foundation_42_5",
 }
 PDF = b"%PDF-1.4\n% demo\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -121,32 +129,38 @@ def load(ctx: Any) -> int:
         app = _file(so, data, day)
         events.approve_application(app, actor=None, on=day + timedelta(days=4))
         made += 1
-    for so in pool(ctx, "deregistered")[: goal["deregistration"]]:
-        day = days.pick()
-        data = {
-            "kind": "deregistration",
-            "reason": "会员大会决议解散",
-            "dissolved_on": (day - timedelta(days=70)).isoformat(),
-            "liquidation_ended_on": (day - timedelta(days=rng.randint(2, 14))).isoformat(),
-        }
-        app = _file(so, data, day)
-        events.approve_application(app, actor=None, on=day + timedelta(days=5))
-        made += 1
-    for index, so in enumerate(pool(ctx, "cancelled")[: goal["cancellation"]]):
-        events.impose_penalty(
-            so,
-            {
-                "kind": "cancellation",
-                "ground": CANCEL_GROUND[SocialOrgType(so.org_type)],
-                "decision_number": f"民罚决字〔{today.year}〕{index + 1}号",
-                "decided_on": days.pick().isoformat(),
-                "facts": "经核查，该组织自取得登记证书之日起未按章程开展活动",
-            },
-            actor=None,
-        )
-        made += 1
     made += _open_applications(rest, today)
     return made
+
+
+def deregister(so: SocialOrg, day: date, rng: random.Random) -> Application:
+    """注销登记: the council resolved to dissolve, the liquidation ended, the application is
+    filed on ``day`` and approved five days later (which clears an open dormant case)."""
+    data = {
+        "kind": "deregistration",
+        "reason": "经登记管理机关督促，会员大会决议解散",
+        "dissolved_on": (day - timedelta(days=70)).isoformat(),
+        "liquidation_ended_on": (day - timedelta(days=rng.randint(2, 14))).isoformat(),
+    }
+    app = _file(so, data, day)
+    return events.approve_application(app, actor=None, on=day + timedelta(days=5))
+
+
+def cancel(so: SocialOrg, index: int, day: date) -> Any:
+    """撤销登记, an administrative penalty decided on ``day`` (which clears an open dormant case
+    whose 60-day 公告 has ended)."""
+    return events.impose_penalty(
+        so,
+        {
+            "kind": "cancellation",
+            "ground": CANCEL_GROUND[SocialOrgType(so.org_type)],
+            "decision_number": f"民罚决字〔{day.year}〕{index + 1}号",
+            "decided_on": day.isoformat(),
+            "facts": "经核查，该组织连续两年未参加年度检查，经督促仍未整改，属于“僵尸型”社会组织；"
+            "拟撤销登记公告期满，未提出陈述、申辩",
+        },
+        actor=None,
+    )
 
 
 def _open_applications(rest: list[SocialOrg], today: date) -> int:

@@ -1,10 +1,10 @@
-"""The charity demo step reproduces its figures (seed size): 4 charities with audited figures for
-the report year, two qualifications granted and one pending, two plans (one disclosure overdue), one
-spending ratio flagged — through the actions, and idempotent."""
+"""The charity demo step reproduces its figures (small size here; the seed size's, with its one
+spending ratio flagged, in test_demo_seed.py): 4 charities with audited figures for the report
+year, qualifications granted and one pending, plans (one disclosure overdue) — through the
+actions, and idempotent."""
 
 from __future__ import annotations
 
-import pytest
 from django.utils import timezone
 
 from shegong.core.demo import DemoContext
@@ -13,21 +13,20 @@ from shegong.socialorgs.demo import charity as charity_demo
 from shegong.socialorgs.models import CharityFinancials, FundraisingApplication, FundraisingPlan
 
 
-@pytest.mark.parametrize("size", ["small", "seed"])
-def test_the_charity_demo_figures(district, size):
-    ctx = DemoContext(size=size)
+def test_the_charity_demo_figures(district):
+    ctx = DemoContext(size="small")
     ctx.region = lambda scope: district["district"]  # type: ignore[method-assign]
     demo.load(ctx)
     year = demo.report_year()
     audited = CharityFinancials.objects.filter(year=year, audited=True)
     assert audited.count() == 4
     # The art. 61 ratios bind public-fundraising foundations only: the small demo's four active
-    # organizations include none, so only the seed shows the flag.
-    assert audited.filter(flagged=True).count() == (1 if size == "seed" else 0)
-    assert audited.filter(ratios_apply=True).exists() == (size == "seed")
+    # organizations include none, so only the seed shows the flag (test_demo_seed.py).
+    assert audited.filter(flagged=True).count() == 0
+    assert not audited.filter(ratios_apply=True).exists()
     # Granted only to charities recognized a full year before the grant.
     granted = FundraisingApplication.objects.filter(state="granted").count()
-    assert granted == 2 if size == "seed" else granted in (1, 2)
+    assert granted in (1, 2)  # the seed: 2
     pending = FundraisingApplication.objects.get(state="pending")
     assert (pending.due_on - timezone.localdate()).days == 14
     assert FundraisingPlan.objects.count() == granted

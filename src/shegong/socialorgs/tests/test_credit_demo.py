@@ -11,7 +11,7 @@ import pytest
 
 from shegong.core import demo
 from shegong.socialorgs.actions import records
-from shegong.socialorgs.demo import _load_base, pool, report_year
+from shegong.socialorgs.demo import _load_base, dormant_split, pool, report_year
 from shegong.socialorgs.demo import credit as credit_demo
 from shegong.socialorgs.models import AnnualReport, CreditListing, ListKind
 
@@ -36,7 +36,7 @@ def test_the_rules_list_the_missed_and_the_story_comes_out(ctx):
         AnnualReport.objects.create(
             social_org=so, year=year, state="concluded", conclusion="absent" if missed else "pass"
         )
-    (cancelled,) = pool(ctx, "cancelled")
+    cancelled = dormant_split(ctx)["cancellation"][0]
     records.change_status(cancelled, "cancelled", legal_basis="条例第三十条", actor=None)
     assert credit_demo.load(ctx) > 0
     abnormal = CreditListing.objects.filter(kind=ListKind.ABNORMAL, rule="report_missed")

@@ -317,3 +317,81 @@ def test_an_open_unreachable_listing_makes_a_dormant_candidate(social_org, regis
     listing.save()
     DormantCase.objects.all().delete()
     assert actions.run_detection(actor=registrar) == []
+
+
+def test_a_closing_event_clears_the_dormant_case(social_org, registrar):
+    """The dormant case's outcome carried out as a registration event (§2): the 撤销 penalty
+    waits for the 60-day 公告, then clears the case in the same transaction; counted once."""
+    from shegong.core.audit import Verb
+    from shegong.socialorgs.actions import events
+    from shegong.socialorgs.models import Penalty
+
+    today = timezone.localdate()
+    last = terms.last_closed_year(today)
+    _absent(social_org, last - 1, last)
+    (case,) = actions.run_detection(actor=registrar)
+    cancellation = {
+        "kind": "cancellation",
+        "ground": "society_30_3",
+        "decision_number": "示民罚字〔2026〕9号",
+        "decided_on": today.isoformat(),
+        "facts": "连续两年未参加年检",
+    }
+    with pytest.raises(DomainError, match="拟撤销登记公告"):  # no notice yet
+        events.impose_penalty(social_org, cancellation, actor=registrar)
+    actions.publish_strike_off_notice(case, actor=None, on=today - timedelta(days=30))
+    with pytest.raises(DomainError, match="公告期满前不能撤销登记"):
+        events.impose_penalty(social_org, cancellation, actor=registrar)
+    assert not Penalty.objects.exists()
+    assert SocialOrg.objects.get(pk=social_org.pk).status == "normal"
+    DormantCase.objects.filter(pk=case.pk).update(notice_ends_on=today)  # 60 days on
+    events.impose_penalty(social_org, cancellation, actor=registrar)
+    case.refresh_from_db()
+    assert (case.state, case.outcome, case.closed_on) == ("cleared", "cancelled", today)
+    assert "示民罚字〔2026〕9号" in case.legal_basis
+    assert SocialOrg.objects.get(pk=social_org.pk).status == "cancelled"
+    assert AuditEvent.objects.filter(verb=Verb.DORMANT_STRUCK_OFF).count() == 1
+    assert list(DormantCase.objects.filter(terms.dormant_filter("concluded", today, today.year)))
+    assert list(DormantCase.objects.filter(terms.dormant_filter("cleared", today, today.year)))
+
+
+def test_an_approved_deregistration_clears_the_case_and_rectified_counts_concluded(
+    social_org, registrar, org_data, district
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shegong.socialorgs.actions import events
+    from shegong.socialorgs.models import Application
+
+    today = timezone.localdate()
+    last = terms.last_closed_year(today)
+    other = _second_org(registrar, org_data, district)
+    _absent(social_org, last - 1, last)
+    _absent(other, last - 1, last)
+    cases = {c.social_org_id: c for c in actions.run_detection(actor=registrar)}
+    # 注销 on the organization's application: approving it clears the case
+    app = events.save_application(
+        social_org,
+        {"kind": "deregistration", "dissolved_on": (today - timedelta(days=30)).isoformat(),
+         "liquidation_ended_on": (today - timedelta(days=2)).isoformat()},
+        actor=registrar,
+    )  # fmt: skip
+    for material in ("deregistration_form", "liquidation_report", "certificates"):
+        pdf = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        events.add_attachments(app, material, [pdf], actor=registrar)
+    events.submit_application(app, actor=registrar)
+    events.approve_application(app, actor=registrar)
+    case = DormantCase.objects.get(pk=cases[social_org.pk].pk)
+    assert (case.state, case.outcome, case.closed_on) == ("cleared", "deregistered", today)
+    assert Application.objects.get(pk=app.pk).state == "approved"
+    # 限期整改 → 整改完成: not cleared, but concluded (清理僵尸型社会组织 counts both)
+    rectify = actions.order_rectification(
+        cases[other.pk], {"deadline": today + timedelta(days=30), "note": "补报年检"},
+        actor=registrar,
+    )  # fmt: skip
+    actions.mark_rectified(rectify, {"note": "已补报"}, actor=registrar)
+    year = today.year
+    cleared = DormantCase.objects.filter(terms.dormant_filter("cleared", today, year))
+    concluded = DormantCase.objects.filter(terms.dormant_filter("concluded", today, year))
+    assert list(cleared) == [case]
+    assert sorted(c.pk for c in concluded) == sorted([case.pk, rectify.pk])

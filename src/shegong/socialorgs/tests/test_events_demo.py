@@ -36,13 +36,10 @@ def test_small_demo_figures_and_indicators(db, client):
         assert indicator.value(registrar, year) == figure, key
         html = client.get(indicator.url(year)).content.decode()
         assert int(re.search(r'data-sg-total="(\d+)"', html).group(1)) == figure, key
-    # (the dormant pool's clean-up closes organizations of its own: count the events' pools)
-    pools = {
-        so.pk
-        for name in ("deregistered", "cancelled")
-        for so in socialorgs_demo.pool(demo.DemoContext(size="small"), name)
-    }
-    closed = SocialOrg.objects.filter(pk__in=pools)
+    # the year's closures are the dormant clean-up's: by status and closed_on they agree
+    dormant = {so.pk for so in socialorgs_demo.pool(demo.DemoContext(size="small"), "dormant")}
+    closed = SocialOrg.objects.filter(closed_on__year=year)
+    assert set(closed.values_list("pk", flat=True)) <= dormant
     assert closed.filter(status="deregistered").count() == goal["deregistration"]
     assert closed.filter(status="cancelled").count() == goal["cancellation"]
     assert Application.objects.filter(state="submitted").exists()
@@ -53,11 +50,13 @@ def test_small_demo_figures_and_indicators(db, client):
 
 
 def test_seed_targets_are_the_seed_figures_and_fit_the_pools():
-    from shegong.socialorgs.demo import POOLS
+    from shegong.socialorgs.demo import DORMANT_OUTCOMES, POOLS
 
     seed = demo_events.TARGETS["seed"]
     assert seed == {"renewal": 13, "change": 38, "cancellation": 2, "deregistration": 21}
     size = {name: last - first + 1 for name, (first, last) in POOLS["seed"].items()}
     assert seed["renewal"] + seed["change"] + 4 <= size["active"]
-    assert seed["deregistration"] == size["deregistered"]
-    assert seed["cancellation"] == size["cancelled"]
+    outcomes = DORMANT_OUTCOMES["seed"]
+    assert seed["deregistration"] == outcomes["deregistration"]
+    assert seed["cancellation"] == outcomes["cancellation"]
+    assert sum(outcomes.values()) == size["dormant"] == 32  # 清理僵尸型社会组织32家

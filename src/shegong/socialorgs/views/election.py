@@ -309,6 +309,7 @@ DORMANT_FILTER = [
     ("notice", "公告期内"),
     ("notice_due", "公告期满待决定"),
     ("cleared", "已清理"),
+    ("concluded", "已结案（已清理或整改完成）"),
     ("open", "未结案"),
 ]
 DORMANT_COLUMNS = [
