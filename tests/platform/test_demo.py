@@ -32,13 +32,6 @@ def test_the_seed_district_has_six_streets_about_forty_communities_and_grids(db)
         assert all(g.code.startswith(community.code) and g.boundary for g in grids)
 
 
-def test_every_point_of_the_district_is_located_in_a_grid(db):
-    demo.load("small")
-    for lat in (32.851, 32.9, 32.97, 33.049):
-        for lon in (115.701, 115.76, 115.83, 115.949):
-            assert locate(lat, lon).region.level == "grid", (lat, lon)
-
-
 def test_it_is_deterministic(db):
     from random import Random
 
@@ -49,8 +42,34 @@ def test_it_is_deterministic(db):
     ]
 
 
-def test_there_is_one_login_per_role_that_needs_no_password_change(db):
-    demo.load("small")
+def test_the_small_demo_district(db, capsys):
+    """One load of the small demo (through the command, as a person runs it) checked from every
+    side: the loading is the slow part, so it happens once here."""
+    from django.db import connection
+
+    call_command("loaddemo", "--size", "small")
+
+    # the command prints the logins
+    out = capsys.readouterr().out
+    assert "角色" in out and "手机号" in out and "密码" in out and "工作范围" in out
+    assert "13800000002" in out and demo.PASSWORD in out
+    assert "示范区东城街道" in out
+
+    # it leaves fresh planner statistics (ANALYZE), instead of planning for empty tables until
+    # autovacuum comes round
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'regions_region'")
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'regions_region'")
+        assert cursor.fetchone()[0] > 0
+
+    # every point of the district is located in a grid
+    for lat in (32.851, 32.9, 32.97, 33.049):
+        for lon in (115.701, 115.76, 115.83, 115.949):
+            assert locate(lat, lon).region.level == "grid", (lat, lon)
+
+    # one login per role, none of which needs a password change
     roles = {m.role for u in User.objects.all() for m in u.memberships.all()}
     assert roles == set(Role.values)
     for login in DEMO_LOGINS:
@@ -65,48 +84,19 @@ def test_there_is_one_login_per_role_that_needs_no_password_change(db):
     staff_b = User.objects.get(phone="13800000003").memberships.get()
     assert staff_b.region.code == "341271002000"
 
-
-def test_demo_people_are_fake_but_valid(db):
-    demo.load("small")
+    # the people are fake but valid
     people = User.objects.exclude(is_superuser=True)
     assert {u.name for u in people} <= set(demo.FAKE_NAMES)
     for person in people:
         assert validate_id_number(person.id_number).startswith("341202")
 
-
-def test_the_departments_exist(db):
-    demo.load("small")
+    # the departments exist
     codes = set(Department.objects.values_list("code", flat=True))
     assert {"cgj", "scjg", "zjj", "jj", "yjj", "rsj", "jyj", "wy", "dispatch"} <= codes
 
-
-def test_loading_twice_adds_nothing_and_audits_once(db):
-    first = demo.load("small")
+    # loading twice adds nothing and audits once
     counts = (Region.objects.count(), User.objects.count(), Department.objects.count())
-    second = demo.load("small")
-    assert first["regions"] > 0 and first["users"] == len(DEMO_LOGINS)
-    assert set(second.values()) == {0}
+    again = demo.load("small")
+    assert set(again.values()) == {0}
     assert (Region.objects.count(), User.objects.count(), Department.objects.count()) == counts
     assert AuditEvent.objects.filter(verb=Verb.DEMO_LOADED).count() == 1
-
-
-def test_the_command_prints_the_logins(db, capsys):
-    call_command("loaddemo", "--size", "small")
-    out = capsys.readouterr().out
-    assert "角色" in out and "手机号" in out and "密码" in out and "工作范围" in out
-    assert "13800000002" in out and demo.PASSWORD in out
-    assert "示范区东城街道" in out
-
-
-def test_the_command_leaves_fresh_planner_statistics(db):
-    """After a load the planner knows the tables' sizes (ANALYZE), instead of planning for
-    empty tables until autovacuum comes round."""
-    from django.db import connection
-
-    call_command("loaddemo", "--size", "small")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'regions_region'")
-        else:
-            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'regions_region'")
-        assert cursor.fetchone()[0] > 0
