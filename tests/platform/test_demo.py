@@ -94,6 +94,19 @@ def test_the_small_demo_district(db, capsys):
     codes = set(Department.objects.values_list("code", flat=True))
     assert {"cgj", "scjg", "zjj", "jj", "yjj", "rsj", "jyj", "wy", "dispatch"} <= codes
 
+    # one set of social organizations: the registry's demo registered the ledger's census rows
+    # (51/52 codes) rather than filing a second set beside them
+    from shegong.ledger.models import Organization
+    from shegong.socialorgs.models import SocialOrg
+
+    census = Organization.objects.filter(kind="social_org", employee_count__isnull=False)
+    assert census.exists()
+    assert SocialOrg.objects.filter(organization__in=census).exists()
+    left = census.filter(social_org__isnull=True)
+    assert all(row.credit_code[:2] not in ("51", "52") for row in left) or (
+        SocialOrg.objects.count() == 10  # the small registry is full: the rest wait for 建档
+    )
+
     # loading twice adds nothing and audits once
     counts = (Region.objects.count(), User.objects.count(), Department.objects.count())
     again = demo.load("small")

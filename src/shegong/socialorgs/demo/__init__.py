@@ -155,6 +155,33 @@ def _link_demo_account(ctx: Any) -> None:
             accounts.link_org_account(pool(ctx, "active")[0], user.phone, actor=None)
 
 
+# The ledger's demo files social organizations of its own (the census: 51 社会团体, 52 社会服务
+# 机构); the base step registers them as organizations of the matching type, so the county has
+# one set of social organizations, not a census set and a registry set.
+CENSUS_TYPES = {"51": SocialOrgType.ASSOCIATION, "52": SocialOrgType.SERVICE}
+
+
+def _census(prefix: str) -> dict[str, list[Any]]:
+    from shegong.ledger.choices import OrgKind, OrgStatus
+    from shegong.ledger.models import Organization
+
+    rows = Organization.objects.in_region(prefix).filter(
+        kind=OrgKind.SOCIAL_ORG, status=OrgStatus.ACTIVE, social_org__isnull=True
+    )
+    found: dict[str, list[Any]] = {str(t): [] for t in CENSUS_TYPES.values()}
+    for row in rows.order_by("pk"):
+        org_type = CENSUS_TYPES.get((row.credit_code or "")[:2])
+        if org_type is not None:
+            found[str(org_type)].append(row)
+    return found
+
+
+def _census_row(census: dict[str, list[Any]], org_type: str) -> Any:
+    """The next census row of this type, taken from ``census``; None when none is left."""
+    rows = census.get(str(org_type))
+    return rows.pop(0) if rows else None
+
+
 def _load_base(ctx: Any) -> int:
     district = ctx.region("district")
     if SocialOrg.objects.in_region(district.prefix).exists():
@@ -167,6 +194,7 @@ def _load_base(ctx: Any) -> int:
     if not places:
         return 0
     rng = random.Random(SEED)
+    census = _census(district.prefix)
     count = COUNTS.get(ctx.size, COUNTS["seed"])
     today = date.today()
     kinds = [k for k, _ in TYPE_WEIGHTS]
@@ -206,6 +234,10 @@ def _load_base(ctx: Any) -> int:
             "grade_valid_until": today + timedelta(days=rng.randint(30, 1500)) if grade else None,
             "status": SocialOrgStatus.NORMAL,
         }
+        row = _census_row(census, org_type)
+        if row is not None:  # the ledger's row: the registration adopts it
+            data.update(name=row.name, credit_code=row.credit_code, region=row.region_id)
+            data["address"] = row.address or data["address"]
         so = records.register_social_org(data, actor=None)
         created += 1
         if rng.random() < 0.5:
