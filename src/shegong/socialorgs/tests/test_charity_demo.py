@@ -25,6 +25,12 @@ def test_the_charity_demo_figures(district, size):
     # organizations include none, so only the seed shows the flag.
     assert audited.filter(flagged=True).count() == (1 if size == "seed" else 0)
     assert audited.filter(ratios_apply=True).exists() == (size == "seed")
+    # The one flag of the district (the workbench's 支出比例不达标 lists every year's rows).
+    assert CharityFinancials.objects.filter(flagged=True).count() == (1 if size == "seed" else 0)
+    # The seed's charities filed their audited figures with their annual reports.
+    if size == "seed":
+        assert set(audited.values_list("source", flat=True)) == {"report"}
+        assert all(fin.report.attachments.filter(kind="audit").exists() for fin in audited)
     # Granted only to charities recognized a full year before the grant.
     granted = FundraisingApplication.objects.filter(state="granted").count()
     assert granted == 2 if size == "seed" else granted in (1, 2)
