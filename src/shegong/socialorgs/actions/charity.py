@@ -671,7 +671,6 @@ FILED_STATES = (
     ReportState.VERIFIED,
     ReportState.CONCLUDED,
 )
-REPORT_FIGURES = ("income", "expenditure", "charitable_spending", "management_cost")
 
 
 def previous_income(social_org: SocialOrg, year: int) -> Decimal | None:
@@ -716,7 +715,9 @@ def financials_from_report(
     social_org = SocialOrg.objects.get(pk=report.social_org_id)
     if not social_org.charity or social_org.status in CLOSED_STATUSES:
         return None
-    if any(getattr(report, name) is None for name in REPORT_FIGURES):
+    income, spent = report.income, report.expenditure
+    charitable, management = report.charitable_spending, report.management_cost
+    if income is None or spent is None or charitable is None or management is None:
         return None
     fin = (
         CharityFinancials.objects.select_for_update()
@@ -727,10 +728,8 @@ def financials_from_report(
     fin = fin or CharityFinancials(social_org=social_org, year=report.year)
     fin.source = FinancialsSource.REPORT
     fin.report = report
-    fin.income = report.income
-    fin.total_spending = report.expenditure
-    fin.charitable_spending = report.charitable_spending
-    fin.management_cost = report.management_cost
+    fin.income, fin.total_spending = income, spent
+    fin.charitable_spending, fin.management_cost = charitable, management
     fin.previous_income = previous_income(social_org, report.year)
     fin.audited = report.attachments.filter(kind=MaterialKind.AUDIT).exists() or (
         not created and fin.audit_reports.exists()
