@@ -145,3 +145,17 @@ def test_list_shows_the_source_and_counts_equal_the_list(client, registrar, char
     )
     assert page.status_code == 409 and "以年报为准" in page.content.decode()
     assert CharityFinancials.objects.get().income == Decimal(FORM["income"])
+
+
+def test_api_says_where_the_figures_come_from(client, registrar, charity_org):
+    report = file_report(charity_org, audit=True)
+    client.force_login(registrar)
+    base = "/api/v1/socialorgs"
+    rows = client.get(f"{base}/charity/financials", {"year": YEAR, "audited": "1"}).json()
+    assert rows["count"] == 1
+    assert rows["items"][0]["source"] == "report" and rows["items"][0]["report"] == report.pk
+    refused = client.post(
+        f"{base}/{charity_org.pk}/charity/financials", fin_data(year=str(YEAR)),
+        content_type="application/json",
+    )  # fmt: skip
+    assert refused.status_code == 409 and "以年报为准" in refused.json()["detail"]
