@@ -159,3 +159,13 @@ def test_api_says_where_the_figures_come_from(client, registrar, charity_org):
         content_type="application/json",
     )  # fmt: skip
     assert refused.status_code == 409 and "以年报为准" in refused.json()["detail"]
+
+
+def test_the_report_page_says_it_gave_the_figures(client, registrar, charity_org, social_org):
+    report = file_report(charity_org, audit=True)
+    client.force_login(registrar)
+    html = client.get(reverse("socialorgs:inspection", args=[report.pk])).content.decode()
+    assert 'id="report-charity"' in html and "已取自本年报（已审计" in html
+    other = file_report(social_org)  # not a charity: nothing to say
+    html = client.get(reverse("socialorgs:inspection", args=[other.pk])).content.decode()
+    assert 'id="report-charity"' not in html
