@@ -1,6 +1,8 @@
 """Charities and fundraising (issue 14 §6): the scoped lists, and what this part registers on
 the workbench (worklists, section "charity"), the organization's page, the portal and the
-statistics page. Each worklist's count is the very query of the list it links to."""
+statistics page. Each worklist's count is the very query of the list it links to. It also
+listens to the annual report (``report_listeners``): a charity's filed report gives its figures
+for the year (``actions.charity.financials_from_report``)."""
 
 from __future__ import annotations
 
@@ -27,10 +29,12 @@ from .workbench import (
     DetailPanel,
     Indicator,
     PortalSection,
+    ReportListener,
     Worklist,
     detail_panels,
     indicators,
     portal_sections,
+    report_listeners,
     worklists,
 )
 
@@ -107,8 +111,15 @@ def financials(
     if flagged == "1":
         qs = qs.filter(flagged=True)
     if audited == "1":
-        qs = qs.filter(audited=True)
+        qs = qs.filter(audited=True)  # with a year: CharityFinancials...audits_on_file(year)
     return qs.order_by("-year", "social_org__organization__name", "pk")
+
+
+def audits_on_file(user: Any, year: int) -> QuerySet[CharityFinancials]:
+    """The charities with an audit on file for ``year`` in scope: the one definition
+    (``CharityFinancialsQuerySet.audits_on_file``), the rows of ``financials(year=, audited=1)``."""
+    require_perm(user, Perm.SOCIALORGS_VIEW)
+    return CharityFinancials.objects.visible_to(user).audits_on_file(year)
 
 
 def access_application(user: Any, pk: int) -> FundraisingApplication:
@@ -241,9 +252,10 @@ def _flagged_url(year: int) -> str:
 indicators.add(
     Indicator(
         "charity.audited", "完成年度审计的慈善组织", "charity",
-        lambda user, year: financials(user, year=year, audited="1").count(),
+        lambda user, year: audits_on_file(user, year).count(),
         order=560, url=_financials_url,
-        definition="该年度财务记录标明“已完成年度审计”（附审计报告）的慈善组织数，按年度计",
+        definition="该年度有审计报告在案的慈善组织数：其年检年报材料中附有审计报告，或未在线"
+        "报送年报而录入财务数据时上传了审计报告（以该年度慈善组织年度财务记录为准）",
     ),
     Indicator(
         "charity.granted", "准予公开募捐资格", "charity",
@@ -265,3 +277,8 @@ registry.menu.add(
     MenuEntry("社会组织", 55, "慈善与募捐", "socialorgs:charity_applications", "heart", order=5,
               perm=Perm.SOCIALORGS_VIEW),
 )  # fmt: skip
+
+
+report_listeners.add(
+    ReportListener("charity", "shegong.socialorgs.actions.charity.financials_from_report")
+)

@@ -86,11 +86,14 @@ class DisclosureForm(StyledForm):
 
 
 class FinancialsForm(StyledForm):
-    year = forms.CharField(label="年度", max_length=4)
+    year = forms.CharField(
+        label="年度", max_length=4,
+        help_text="已在线提交年检年报的年度，财务数据取自年报、以年报为准，无需在此录入",
+    )  # fmt: skip
     income = forms.CharField(label="本年总收入（元）", max_length=20)
     previous_income = forms.CharField(
         label="上年总收入（元）", max_length=20, required=False,
-        help_text="不填时取上一年度已录入的总收入",
+        help_text="不填时取上一年度已录入的总收入，或上一年度已提交年检年报中的本年收入",
     )  # fmt: skip
     total_spending = forms.CharField(label="本年总支出（元）", max_length=20)
     charitable_spending = forms.CharField(label="慈善活动支出（元）", max_length=20)

@@ -1,7 +1,8 @@
 """Reads of the annual inspection (issue 14 §3), always scoped to the reader, and the part's
 registrations: the workbench's worklists (待初审, 待核验, 待作结论, 警告, 撤销), the portal's
-年检年报 section, the organization page's card, the statistics page's indicators (年检率, charities
-with an audit report on file) and the public results page.
+年检年报 section, the organization page's card, the statistics page's indicator (年检率; the
+charities with an audit on file are the charity part's one indicator, which this part's list
+filter ``audit`` repeats) and the public results page.
 
 Every worklist's count is the very query of the list it links to (``filtered`` with the same
 ``worklist`` value), and every indicator links to the list whose total equals it.
@@ -26,9 +27,8 @@ from shegong.regions.models import Region
 from .choices import SocialOrgStatus, SocialOrgType
 from .models import (
     AnnualReport,
+    CharityFinancials,
     InspectionPlan,
-    MaterialKind,
-    ReportAttachment,
     ReportState,
     SocialOrg,
 )
@@ -160,8 +160,9 @@ def filtered(
 ) -> QuerySet[AnnualReport]:
     """The inspection list with its filters; ``worklist`` names one of ``WORKLISTS``,
     ``required`` the year's required set (opened with the year), ``done`` keeps the completed
-    (合格+基本合格+不合格), ``audit`` the charities with an audit
-    report on file; ``sort=oldest`` puts the longest-waiting first."""
+    (合格+基本合格+不合格), ``audit`` the reports of charities with an audit on file for the
+    year (the one definition: their year's figures audited); ``sort=oldest`` puts the
+    longest-waiting first."""
     qs = reports(user)
     if year:
         qs = qs.filter(year=int(year))
@@ -182,8 +183,13 @@ def filtered(
     if done:
         qs = qs.filter(conclusion__in=COMPLETED)
     if audit:
-        qs = qs.filter(social_org__charity=True).filter(
-            Exists(ReportAttachment.objects.filter(report=OuterRef("pk"), kind=MaterialKind.AUDIT))
+        # The one definition of an audit on file (CharityFinancials.objects.audits_on_file).
+        qs = qs.filter(
+            Exists(
+                CharityFinancials.objects.filter(social_org=OuterRef("social_org")).audits_on_file(
+                    OuterRef("year")
+                )
+            )
         )
     if region:
         found = Region.objects.filter(code=region).first()
@@ -250,11 +256,6 @@ def rate_table(user: Any, year: int) -> dict[str, Any]:
         "by_region": [r for r in by_region if r.required],
         "by_type": by_type,
     }
-
-
-def audits_on_file(user: Any, year: int) -> int:
-    """Charities whose ``year`` report has an audit report on file."""
-    return filtered(user, year=year, audit="1").count()
 
 
 def list_url(**params: Any) -> str:
@@ -361,16 +362,6 @@ indicators.add(
             "应参检社会组织数（按年度、工作范围）"
         ),
         url=lambda year: list_url(year=year, required=1, done=1),
-    ),
-    Indicator(
-        key="charity_audits",
-        label="完成年度审计的慈善组织",
-        section="inspection",
-        value=lambda user, year: audits_on_file(user, year),
-        unit="家",
-        order=11,
-        definition="当年度年检年报材料中已上传年度审计报告的慈善组织数",
-        url=lambda year: list_url(year=year, audit=1),
     ),
 )
 public_pages.add(

@@ -9,6 +9,8 @@ charities, screening) registers here from its own module, and the two pages only
   very query of the list it links to.
 - ``portal_sections``: what an ``org_account`` user sees on ``/socialorgs/portal/``: a title, the
   page it opens and a one-line status of their organization (``summary(social_org)``).
+- ``report_listeners``: the parts that act on a filed annual report (the charity part takes a
+  charity's figures from it); the inspection actions call ``announce_report``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from shegong.core.registry import Registry, Todo
+from shegong.core.registry import Registry, Todo, resolve
 
 # The workbench's sections, in order (a worklist or an indicator names one of these keys).
 SECTIONS: dict[str, str] = {
@@ -128,3 +130,36 @@ class PublicPage:
 
 indicators: Registry[Indicator] = Registry("socialorgs.indicators")
 public_pages: Registry[PublicPage] = Registry("socialorgs.public_pages")
+
+
+@dataclass(frozen=True)
+class ReportListener:
+    """A part listening to the annual report (the inspection part announces it): ``on_report(
+    report, event, actor)`` runs inside the announcing action's transaction when a report is
+    ``"submitted"`` (first filing, or filed again after a return) or ``"concluded"``. It may
+    write the listening part's own rows (through that part's action code, not a verb of its own:
+    it must not open a durable transaction) and returns a short summary for the announcing
+    verb's one audit entry, or None when the report is nothing to it. ``on_report`` may be a
+    dotted path, imported on first use."""
+
+    key: str
+    on_report: Callable[..., dict[str, Any] | None] | str
+    order: int = 0
+
+
+report_listeners: Registry[ReportListener] = Registry("socialorgs.report_listeners")
+
+REPORT_EVENTS = ("submitted", "concluded")
+
+
+def announce_report(report: Any, event: str, *, actor: Any) -> dict[str, Any]:
+    """Tell every listening part that ``report`` was ``event``; their summaries by key (for the
+    announcing action's audit entry)."""
+    if event not in REPORT_EVENTS:
+        raise ValueError(f"unknown report event {event!r}")
+    said: dict[str, Any] = {}
+    for listener in report_listeners:
+        summary = resolve(listener.on_report)(report, event, actor=actor)
+        if summary is not None:
+            said[listener.key] = summary
+    return said

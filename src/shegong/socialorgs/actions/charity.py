@@ -17,6 +17,11 @@ Rules (docs/socialorgs-charity.md):
   months after the end.
 - art. 61: a public-fundraising foundation's charitable spending ≥ 70% of the previous year's
   income and its management cost ≤ 10% of the year's total spending.
+- The yearly figures come from the charity's annual report (年检年报) when it files one: the
+  inspection part announces a submitted or concluded report (``workbench.report_listeners``)
+  and ``financials_from_report`` copies its figures, inside that action's transaction. A year
+  whose figures come from a report is not entered by hand (the report wins); entry by hand stays
+  for an organization without an online report.
 """
 
 from __future__ import annotations
@@ -51,9 +56,12 @@ from ..models import (
     CreditListing,
     Disclosure,
     DisclosureDocument,
+    FinancialsSource,
     FundraisingApplication,
     FundraisingPlan,
     InspectionConclusion,
+    MaterialKind,
+    ReportState,
     SocialOrg,
     SupervisionEntry,
     add_years,
@@ -69,6 +77,7 @@ __all__ = [
     "disclosure_due",
     "file_application",
     "file_plan",
+    "financials_from_report",
     "log_supervision",
     "record_disclosure",
     "save_financials",
@@ -623,12 +632,16 @@ def save_financials(
         .filter(social_org=social_org, year=year)
         .first()
     )
+    if fin is not None and fin.source == FinancialsSource.REPORT:
+        raise DomainError(
+            f"{year}年度财务数据取自该组织提交的年检年报，以年报为准；如需更正，请退回年检报告，"
+            "由组织修改后重新提交"
+        )
     has_report = bool(docs) or (fin is not None and fin.audit_reports.exists())
     if audited and not has_report:
         raise InvalidInput.field("audit_files", "已完成年度审计的，请上传审计报告")
     if v["previous_income"] is None:
-        last = CharityFinancials.objects.filter(social_org=social_org, year=year - 1).first()
-        v["previous_income"] = last.income if last else None
+        v["previous_income"] = previous_income(social_org, year)
     created = fin is None
     fin = fin or CharityFinancials(social_org=social_org, year=year)
     for name, value in v.items():
@@ -639,6 +652,7 @@ def save_financials(
     fin.save()
     for doc in docs:
         AuditReport.objects.create(financials=fin, uploaded_by=actor, **attachment_fields(doc))
+    _refresh_next_year(social_org, year)
     audit.record(
         Verb.CHARITY_FINANCIALS_SAVED,
         actor=actor,
@@ -648,3 +662,81 @@ def save_financials(
               "flagged": fin.flagged},
     )  # fmt: skip
     return fin
+
+
+# The report states in which its figures stand as filed (returned or draft: not filed).
+FILED_STATES = (
+    ReportState.SUBMITTED,
+    ReportState.SUPERVISOR_PASSED,
+    ReportState.VERIFIED,
+    ReportState.CONCLUDED,
+)
+
+
+def previous_income(social_org: SocialOrg, year: int) -> Decimal | None:
+    """The previous year's total income the 70% rule compares with: last year's figures, else
+    last year's filed annual report, else None (the ratio is not computed)."""
+    last = CharityFinancials.objects.filter(social_org=social_org, year=year - 1).first()
+    if last is not None:
+        return last.income
+    report = AnnualReport.objects.filter(
+        social_org=social_org, year=year - 1, state__in=FILED_STATES, income__isnull=False
+    ).first()
+    return report.income if report is not None else None
+
+
+def _refresh_next_year(social_org: SocialOrg, year: int) -> None:
+    """Next year's figures taken from a report compare with this year's income: re-check them."""
+    after = (
+        CharityFinancials.objects.select_for_update()
+        .filter(social_org=social_org, year=year + 1, source=FinancialsSource.REPORT)
+        .first()
+    )
+    if after is None:
+        return
+    after.previous_income = previous_income(social_org, after.year)
+    check_ratios(after, ratios_apply(social_org))
+    after.save(update_fields=["previous_income", "spending_ratio", "management_ratio",
+                              "ratios_apply", "flags", "flagged"])  # fmt: skip
+
+
+def financials_from_report(
+    report: AnnualReport, event: str, *, actor: User | None
+) -> dict[str, Any] | None:
+    """The charity part's listener to the annual report (``workbench.report_listeners``): when
+    a charity's report is submitted (or filed again) or concluded, its figures become the
+    charity's figures for the year (source 取自年检年报, replacing any entered by hand), with
+    the previous year's income, the art. 61 ratios and flags, and ``audited`` when an audit
+    report is among the report's materials (or was uploaded with figures entered before).
+
+    Runs inside the inspection action's transaction (no transaction or audit entry of its own:
+    the summary returned goes into that action's entry). None when the report is nothing to
+    the charity part (not a charity, or a figure missing)."""
+    social_org = SocialOrg.objects.get(pk=report.social_org_id)
+    if not social_org.charity or social_org.status in CLOSED_STATUSES:
+        return None
+    income, spent = report.income, report.expenditure
+    charitable, management = report.charitable_spending, report.management_cost
+    if income is None or spent is None or charitable is None or management is None:
+        return None
+    fin = (
+        CharityFinancials.objects.select_for_update()
+        .filter(social_org=social_org, year=report.year)
+        .first()
+    )
+    created = fin is None
+    fin = fin or CharityFinancials(social_org=social_org, year=report.year)
+    fin.source = FinancialsSource.REPORT
+    fin.report = report
+    fin.income, fin.total_spending = income, spent
+    fin.charitable_spending, fin.management_cost = charitable, management
+    fin.previous_income = previous_income(social_org, report.year)
+    fin.audited = report.attachments.filter(kind=MaterialKind.AUDIT).exists() or (
+        not created and fin.audit_reports.exists()
+    )
+    fin.updated_at = timezone.now()
+    check_ratios(fin, ratios_apply(social_org))
+    fin.save()
+    _refresh_next_year(social_org, report.year)
+    return {"financials": fin.pk, "created": created, "audited": fin.audited,
+            "flagged": fin.flagged}  # fmt: skip

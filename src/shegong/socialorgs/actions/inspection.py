@@ -11,6 +11,10 @@ Who may act:
 - a business supervisor's user: a membership in the department whose name is the
   organization's 业务主管单位, in a region covering the organization: the 初审;
 - ``actor=None``: the system (demo data, the window-close scan), with an explicit ``at``.
+
+A submitted (or filed again) and a concluded report is announced to the parts listening
+(``workbench.announce_report``: the charity part takes a charity's figures from it) inside the
+same transaction; what they did goes into the verb's one audit entry.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from ..models import (
     SocialOrg,
 )
 from ..portal import portal_org
+from ..workbench import announce_report
 from .records import _check_actor, _check_scope
 
 __all__ = [
@@ -483,12 +488,13 @@ def submit_report(
     report.supervisor_result = ""
     report.updated_at = now
     report.save()
+    said = announce_report(report, "submitted", actor=actor)
     audit.record(
         Verb.ANNUAL_REPORT_SUBMITTED,
         actor=actor,
         target=report,
         region=_region(report),
-        data={"year": report.year, "late": report.late, "due": due.isoformat()},
+        data={"year": report.year, "late": report.late, "due": due.isoformat(), **said},
     )
     return report
 
@@ -667,12 +673,13 @@ def conclude_report(
     report.concluded_at = now
     report.updated_at = now
     report.save()
+    said = announce_report(report, "concluded", actor=actor)
     audit.record(
         Verb.ANNUAL_REPORT_CONCLUDED,
         actor=actor,
         target=report,
         region=_region(report),
-        data={"year": report.year, "conclusion": conclusion, "grounds": chosen},
+        data={"year": report.year, "conclusion": conclusion, "grounds": chosen, **said},
     )
     return report
 

@@ -149,6 +149,8 @@ class FinancialsOut(Schema):
     ratios_apply: bool
     flagged: bool
     flags: list[str]
+    source: str  # report: 取自年检年报 (the report wins); manual: 手工录入
+    report: int | None  # the annual report the figures come from
 
 
 class FinancialsFilter(Schema):
@@ -214,10 +216,10 @@ def financials_out(f: CharityFinancials) -> dict[str, Any]:
     names = [
         "year", "income", "previous_income", "total_spending", "charitable_spending",
         "management_cost", "audited", "spending_ratio", "management_ratio", "ratios_apply",
-        "flagged", "flags",
+        "flagged", "flags", "source",
     ]  # fmt: skip
     return {
-        "id": f.pk, "social_org": f.social_org_id,
+        "id": f.pk, "social_org": f.social_org_id, "report": f.report_id,
         "social_org_name": f.social_org.organization.name,
         **{name: getattr(f, name) for name in names},
     }  # fmt: skip

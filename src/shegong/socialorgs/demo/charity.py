@@ -1,9 +1,12 @@
 """Demo step for charities and fundraising (issue 14 §6), on the ``active`` pool.
 
-Four charities (the pool's existing charities first, then others recognized as charities; in
-the order of their serials) each file audited figures for ``report_year()`` ("4家慈善组织完成
-年度审计"); one of them, a public-fundraising foundation when the pool has one, misses the 70%
-spending ratio (one flag). Two of them apply for the public-fundraising qualification and are
+Four charities have audited figures for ``report_year()`` ("4家慈善组织完成年度审计"): the
+inspection step's charities filed them with their annual reports (an audit report among the
+materials; the charity part takes a filed report's figures), and this step enters their previous
+year's income by hand, so the 70% ratio is checked — one of them, a public-fundraising
+foundation when the pool has one, misses it (one flag). Where the pool had fewer charities when
+the reports were filed, the charities this step recognizes enter audited figures by hand, up to
+four. Two of them apply for the public-fundraising qualification and are
 granted (this year when the demo is loaded from September on, otherwise in the last twelve
 months), a third applies six days ago (pending, its clock showing 剩余14天). The two granted
 organizations file a plan each: the first one over six months (supervised twice, disclosed once,
@@ -13,7 +16,7 @@ its end). Only charities recognized a full year before the grant qualify: the sm
 Everything goes through ``actions.charity`` with the system actor, backdated with ``on``.
 Eligibility needs 合格 inspections for the two years before the grant: those years precede
 ``report_year()`` (the inspection part's year) and are recorded as 合格 where no report exists.
-Idempotent: nothing is added once a pool organization has figures.
+Idempotent: nothing is added once a pool organization has applied for the qualification.
 """
 
 from __future__ import annotations
@@ -28,10 +31,12 @@ from ..choices import SocialOrgType
 from ..models import (
     AnnualReport,
     CharityFinancials,
+    FundraisingApplication,
     InspectionConclusion,
     SocialOrg,
     add_years,
 )
+from . import inspection as inspection_demo
 from . import pool, report_year
 
 CHARITIES = 4
@@ -103,7 +108,7 @@ def _choose(active: list[SocialOrg], anchor: date) -> list[SocialOrg]:
 
 def load(ctx: Any) -> int:
     active = pool(ctx, "active")
-    if not active or CharityFinancials.objects.filter(social_org__in=active).exists():
+    if not active or FundraisingApplication.objects.filter(social_org__in=active).exists():
         return 0
     today = date.today()
     anchor = _anchor(today)
@@ -181,21 +186,37 @@ def load(ctx: Any) -> int:
                 files=[_pdf("募捐情况全面公开.pdf")], actor=None,
             )  # fmt: skip
         created += 1
-    # Audited figures for the report year; one flagged: the first the ratio rule binds.
+    # Audited figures for the report year: the inspection step's charities filed them with
+    # their annual reports (an audit report among the materials). Their previous year's income
+    # is entered by hand (no online report that year), which checks the 70% ratio: the
+    # foundation's 55% is flagged. Charities recognized by this step after the reports were
+    # filed enter audited figures by hand, up to four.
     year = report_year(today)
-    chosen = [SocialOrg.objects.get(pk=so.pk) for so in chosen]
-    bound = [so for so in chosen if charity.ratios_apply(so)]
-    if bound:
-        chosen.remove(bound[0])
-        chosen.insert(0, bound[0])
-    for index, so in enumerate(chosen):
-        income = 1_000_000 + 250_000 * index
-        spending = income * (55 if index == 0 else 80) // 100
+    audited = CharityFinancials.objects.filter(social_org__in=active).audits_on_file(year)
+    for fin in audited.select_related("social_org__organization").order_by("pk"):
+        if not CharityFinancials.objects.filter(social_org=fin.social_org, year=year - 1).exists():
+            charity.save_financials(
+                fin.social_org,
+                {"year": str(year - 1), "income": str(fin.income),
+                 "total_spending": str(fin.total_spending),
+                 "charitable_spending": str(fin.charitable_spending),
+                 "management_cost": str(fin.management_cost)},
+                actor=None,
+            )  # fmt: skip
+            created += 1
+    missing = CHARITIES - audited.count()
+    with_figures = set(
+        CharityFinancials.objects.filter(year=year).values_list("social_org", flat=True)
+    )
+    chosen = [SocialOrg.objects.get(pk=so.pk) for so in chosen if so.pk not in with_figures]
+    for index, so in enumerate(chosen[: max(missing, 0)], start=CHARITIES - missing):
+        form = inspection_demo.charity_form(index, bound=False)
         charity.save_financials(
             so,
-            {"year": str(year), "income": str(income), "previous_income": str(income),
-             "total_spending": str(spending + 60_000), "charitable_spending": str(spending),
-             "management_cost": "50000", "audited": True},
+            {"year": str(year), "income": form["income"], "previous_income": form["income"],
+             "total_spending": form["expenditure"],
+             "charitable_spending": form["charitable_spending"],
+             "management_cost": form["management_cost"], "audited": True},
             audit_files=[_pdf(f"{year}年度审计报告.pdf")], actor=None,
         )  # fmt: skip
         created += 1

@@ -3,7 +3,11 @@
 For ``report_year()`` (its window has closed): the required set is the active pool (99 at seed
 size); 89 complete it (mostly 合格, some 基本合格/不合格; a few filed late), 10 never file and are
 marked 未参检 when the window closes: 年检率 89/99 = 90%. Four charities put an audit report on
-file (the seed's "4家慈善组织完成年度审计"). The year before, a handful of the same organizations
+file (the seed's "4家慈善组织完成年度审计"; a public-fundraising foundation first when the pool
+has one) and report the charity demo's figures: income 1,000,000 + 250,000 per charity, charitable
+spending 80% of it — 55% for that foundation, the one flagged ratio once the charity step adds
+the previous year's income. Their reports give the charity part its figures (the charity part
+listens to the filed reports). The year before, a handful of the same organizations
 were inspected, two of them 未参检 both years, so the 警告 and 撤销 worklists are not empty. The
 current year is opened too, with a few drafts. The dormant pool gets no report here (the dormant
 part gives them their missed years).
@@ -20,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ..actions import inspection
+from ..choices import SocialOrgType
 from ..models import InspectionPlan, SocialOrg
 from . import pool, report_year
 
@@ -49,7 +54,7 @@ FORM = {
     "activities": "开展公益服务和业务培训，服务群众",
     "income": "180000",
     "expenditure": "150000",
-    "charitable_spending": "120000",
+    "charitable_spending": "130000",
     "management_cost": "12000",
     "net_assets": "260000",
     "staff_count": "3",
@@ -74,8 +79,26 @@ def _open(ctx: Any, year: int, only: list[SocialOrg]) -> InspectionPlan:
     return inspection.open_year(data, actor=None, only=only)
 
 
-def _file(report: Any, *, audit: bool, when: datetime) -> None:
-    inspection.save_report(report, FORM, actor=None)
+def charity_form(index: int, *, bound: bool) -> dict[str, str]:
+    """The report form of the ``index``-th charity with an audit: the charity demo's figures;
+    the first one the art. 61 ratios bind (``bound``) spends 55% (flagged), the others 80%."""
+    income = 1_000_000 + 250_000 * index
+    spending = income * (55 if bound and index == 0 else 80) // 100
+    return {
+        **FORM,
+        "income": str(income),
+        "expenditure": str(spending + 60_000),
+        "charitable_spending": str(spending),
+        "management_cost": "50000",
+    }
+
+
+def _bound(so: SocialOrg) -> bool:
+    return so.org_type == SocialOrgType.FOUNDATION and so.public_fundraising
+
+
+def _file(report: Any, *, audit: bool, when: datetime, form: dict[str, str] | None = None) -> None:
+    inspection.save_report(report, form or FORM, actor=None)
     main = "audit" if audit else "financial"
     inspection.add_attachments(report, main, [_pdf(f"{main}.pdf")], actor=None)
     inspection.add_attachments(report, "certificate", [_pdf("登记证书副本.pdf")], actor=None)
@@ -122,8 +145,12 @@ def load(ctx: Any) -> int:
     # the report year
     plan = _open(ctx, year, active)
     reports = {r.social_org_id: r for r in plan.reports.select_related("social_org__organization")}
-    charities = [so for so in completed if so.charity][:AUDITS]
-    audit_ids = {so.pk for so in charities}
+    charities = sorted((so for so in completed if so.charity), key=lambda so: not _bound(so))
+    forms = {
+        so.pk: charity_form(index, bound=_bound(charities[0]))
+        for index, so in enumerate(charities[:AUDITS])
+    }
+    audit_ids = set(forms)
     conclusions = (
         ["fail"] * numbers["fail"] + ["basic"] * numbers["basic"] + ["pass"] * numbers["pass"]
     )
@@ -131,7 +158,7 @@ def load(ctx: Any) -> int:
         report = reports[so.pk]
         late = index >= len(completed) - LATE
         filed = date(year + 1, 6, 10) if late else date(year + 1, 2, 1) + timedelta(days=index % 50)
-        _file(report, audit=so.pk in audit_ids, when=_at(filed))
+        _file(report, audit=so.pk in audit_ids, when=_at(filed), form=forms.get(so.pk))
         _conclude(report, conclusions[index], _at(filed + timedelta(days=20)))
     inspection.close_window(plan, at=_at(date(year + 1, 6, 1)))
     # the current year: opened, a few drafts

@@ -214,9 +214,28 @@ class DisclosureDocument(LabelledDocument, AttachmentBase):
         ordering = ["pk"]
 
 
+class FinancialsSource(models.TextChoices):
+    MANUAL = "manual", "登记管理机关或组织录入"
+    REPORT = "report", "取自年检年报"
+
+
+class CharityFinancialsQuerySet(ScopedQuerySet):
+    def audits_on_file(self, year: int) -> CharityFinancialsQuerySet:
+        """THE definition of "charities with an audit on file" for ``year`` (docs/metrics.md),
+        used by every indicator and list that shows it: the charity's figures for the year are
+        marked audited — an audit report attached to its filed annual report (年检年报材料
+        审计报告), or uploaded with figures entered by hand."""
+        return self.filter(year=year, audited=True)
+
+
 class CharityFinancials(models.Model):
     """A charity's figures for ``year`` (元). ``previous_income`` is the previous year's total
-    income the 70% rule compares with (taken from last year's record when not entered)."""
+    income the 70% rule compares with (taken from last year's record or filed annual report when
+    not entered).
+
+    ``source`` says where the figures come from: a filed annual report (``report``; they follow
+    the report at each submission and at its conclusion, and win over entry by hand) or entry
+    by hand (``manual``, for an organization without an online report)."""
 
     social_org = models.ForeignKey(
         "socialorgs.SocialOrg",
@@ -242,9 +261,20 @@ class CharityFinancials(models.Model):
     ratios_apply = models.BooleanField("适用支出比例规定", default=False)
     flagged = models.BooleanField("支出比例不达标", default=False, db_index=True)
     flags = models.JSONField("不达标项", default=list)
+    source = models.CharField(
+        "数据来源", max_length=10, choices=FinancialsSource.choices, default=FinancialsSource.MANUAL
+    )
+    report = models.OneToOneField(
+        "socialorgs.AnnualReport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="charity_financials",
+        verbose_name="年检年报",
+    )
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = CharityFinancialsQuerySet.as_manager()
     scope_field = "social_org__organization__region"
 
     class Meta:

@@ -19,7 +19,12 @@ from shegong.socialorgs.demo import charity as charity_demo
 from shegong.socialorgs.demo import election as election_demo
 from shegong.socialorgs.demo import events as events_demo
 from shegong.socialorgs.demo import screening as screening_demo
-from shegong.socialorgs.models import DormantCase, FundraisingApplication, SocialOrg
+from shegong.socialorgs.models import (
+    CharityFinancials,
+    DormantCase,
+    FundraisingApplication,
+    SocialOrg,
+)
 from shegong.socialorgs.workbench import indicators
 
 TOTAL = re.compile(r'data-sg-total="(\d+)"')
@@ -35,7 +40,6 @@ SEED_FIGURES: dict[str, tuple[object, str]] = {
     "records.cancelled": (2, "this"),
     "elections_completed": (36, "this"),
     "dormant_cleared": (32, "this"),
-    "charity_audits": (4, "report"),
     "charity.audited": (4, "report"),
     "charity.flagged": (1, "report"),
     "screening.rounds": (3, "this"),
@@ -113,5 +117,10 @@ def test_the_seed_demo_reproduces_the_seed_figures(district, registrar, client):
     assert screening_demo.PARTY["seed"] == {"chartered": 103, "instructors": 8, "orgs": 16}
     assert sq.year_figures(registrar, this_year)["recovered_cases"] == 2
     assert FundraisingApplication.objects.filter(state="granted").count() == 2
+    # the charities' audited figures came with their annual reports (the one source)
+    audited = CharityFinancials.objects.filter(year=years["report"], audited=True)
+    assert set(audited.values_list("source", flat=True)) == {"report"}
+    assert all(fin.report.attachments.filter(kind="audit").exists() for fin in audited)
+    assert CharityFinancials.objects.filter(flagged=True).count() == 1  # in any year
     assert demo.load(ctx) == 0
     assert charity_demo.load(ctx) == 0

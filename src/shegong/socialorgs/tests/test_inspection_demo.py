@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shegong.core.demo import DemoContext
-from shegong.socialorgs import demo, inspections
+from shegong.socialorgs import charity, demo, inspections
 from shegong.socialorgs.demo import inspection as step
 from shegong.socialorgs.models import AnnualReport, InspectionPlan
 
@@ -39,7 +39,12 @@ def test_small_demo(district, registrar):
     # the dormant pool's missed years are the election step's (no plan): none of this step's
     assert not AnnualReport.objects.filter(social_org__in=dormant, plan__isnull=False).exists()
     charities = sum(1 for so in active[: numbers["completed"]] if so.charity)
-    assert inspections.audits_on_file(registrar, YEAR) == min(step.AUDITS, charities)
+    # The one definition: the charities' figures taken from their reports, audited; the
+    # inspection list's filter shows the same reports.
+    audited = charity.audits_on_file(registrar, YEAR)
+    assert audited.count() == min(step.AUDITS, charities)
+    assert inspections.filtered(registrar, year=YEAR, audit="1").count() == audited.count()
+    assert set(audited.values_list("source", flat=True)) <= {"report"}
     assert inspections.filtered(registrar, worklist="revoke").count() >= 1
     assert InspectionPlan.objects.filter(year=YEAR + 1).exists()
     assert step.load(ctx) == 0  # idempotent

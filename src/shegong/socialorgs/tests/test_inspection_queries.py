@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from shegong.socialorgs import inspections
+from shegong.socialorgs import charity, inspections
 from shegong.socialorgs.actions import inspection
 from shegong.socialorgs.inspection_scan import close_inspection_windows
 from shegong.socialorgs.models import AnnualReport
@@ -84,16 +84,28 @@ def test_worklists_count_what_their_lists_show(client, registrar, org_data, dist
     assert 'data-worklist="socialorgs.inspection.revoke"' in workbench
 
 
-def test_charities_with_an_audit_report_on_file(registrar, org_data, district):
-    charity = org(org_data, 1, org_type="foundation", charity=True, charity_on="2020-06-01")
+def test_charities_with_an_audit_on_file_one_definition(registrar, org_data, district):
+    """One definition for both parts: a charity's filed report with an audit report among its
+    materials makes its figures for the year audited; the charity indicator counts those rows
+    and the inspection list's ``audit`` filter shows the same organizations."""
+    first = org(org_data, 1, org_type="foundation", charity=True, charity_on="2020-06-01")
     other = org(org_data, 2, charity=True, charity_on="2020-06-01")
-    org(org_data, 3)
+    plain = org(org_data, 3)
     plan = open_year(district, YEAR, registrar)
-    inspection.add_attachments(plan.reports.get(social_org=charity), "audit", [pdf()], actor=None)
-    inspection.add_attachments(plan.reports.get(social_org=other), "financial", [pdf()], actor=None)
-    assert inspections.audits_on_file(registrar, YEAR) == 1
-    indicator = next(i for i in indicators if i.key == "charity_audits")
+    audited = filled(plan.reports.get(social_org=first), kinds=("audit", "certificate"))
+    assert charity.audits_on_file(registrar, YEAR).count() == 0  # a draft is not on file
+    inspection.submit_report(audited, actor=None, at=at(THIS_YEAR, 3, 1))
+    for so in (other, plain):
+        inspection.submit_report(
+            filled(plan.reports.get(social_org=so)), actor=None, at=at(THIS_YEAR, 3, 1)
+        )
+    assert charity.audits_on_file(registrar, YEAR).count() == 1
+    indicator = next(i for i in indicators if i.key == "charity.audited")
     assert indicator.value(registrar, YEAR) == 1
+    listed = inspections.filtered(registrar, year=YEAR, audit="1")
+    assert [r.social_org_id for r in listed] == [first.pk]
+    # the statistics page shows the figure once (no second definition in the inspection part)
+    assert [i.key for i in indicators if i.label == "完成年度审计的慈善组织"] == ["charity.audited"]
 
 
 def test_public_results_list_concluded_reports(client, registrar, org_data, district):
