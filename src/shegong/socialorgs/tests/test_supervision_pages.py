@@ -201,3 +201,21 @@ def test_the_registrars_paper_review_still_works(client, registrar, edu_user, re
     client.force_login(edu_user)
     html = client.get(reverse("socialorgs:supervision_report", args=[report.pk])).content.decode()
     assert "纸质初审代录" in html and 'id="review-form"' not in html
+
+
+def test_the_demo_education_bureau_supervises_the_demo_organizations(client, db):
+    """The 教育局 login is the 业务主管单位 the demo's organizations name (at the small size no
+    current-year report of theirs waits; at the seed size two do)."""
+    from shegong.accounts.models import User
+    from shegong.core import demo
+
+    demo.load("small")
+    user = User.objects.get(phone="13800000019")
+    assert supervision.supervises_any(user)
+    client.force_login(user)
+    response = client.get(reverse("socialorgs:supervision"), {"state": "all"})
+    assert response.status_code == 200
+    total = supervision.filtered(user, state="all").count()
+    assert f'data-sg-total="{total}"' in response.content.decode()
+    labels = [e["label"] for g in menu_for(user, "/") for e in g["items"]]
+    assert "业务主管单位初审" in labels
