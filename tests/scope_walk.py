@@ -398,6 +398,8 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "/api/v1/socialorgs/inspections/{pk}/verify",
             "/api/v1/socialorgs/inspections/{pk}/return",
             "/api/v1/socialorgs/inspections/{pk}/conclude",
+            "/api/v1/socialorgs/supervision/reports/{pk}",
+            "/api/v1/socialorgs/supervision/reports/{pk}/review",
             "/api/v1/socialorgs/portal/inspections/{pk}",
             "/api/v1/socialorgs/portal/inspections/{pk}/files",
             "/api/v1/socialorgs/portal/inspections/{pk}/submit",

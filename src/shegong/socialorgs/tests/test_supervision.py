@@ -219,3 +219,46 @@ def test_the_demo_education_bureau_supervises_the_demo_organizations(client, db)
     assert f'data-sg-total="{total}"' in response.content.decode()
     labels = [e["label"] for g in menu_for(user, "/") for e in g["items"]]
     assert "业务主管单位初审" in labels
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+API = "/api/v1/socialorgs/supervision/reports"
+
+
+def test_the_api_lists_and_decides(client, edu_user, culture_user, reports):
+    client.force_login(edu_user)
+    listed = client.get(API).json()
+    assert listed["count"] == 2
+    assert [r["name"] for r in listed["items"]] == ["东关书法协会", "西关围棋协会"]
+    assert listed["items"][0]["supervisor_due"] == f"{THIS_YEAR}-03-31"
+    assert client.get(API, {"state": "nonsense"}).status_code == 422
+    first, second = reports["东关书法协会"], reports["西关围棋协会"]
+    detail = client.get(f"{API}/{first.pk}").json()
+    assert detail["activities"].startswith("开展书法培训") and detail["attachments"]
+    bad = client.post(f"{API}/{second.pk}/review", {"passed": False, "note": ""},
+                      content_type="application/json")  # fmt: skip
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "note"
+    returned = client.post(f"{API}/{second.pk}/review", {"passed": False, "note": "补充审计报告"},
+                           content_type="application/json")  # fmt: skip
+    assert returned.status_code == 200 and returned.json()["state"] == "returned"
+    passed = client.post(f"{API}/{first.pk}/review", {"passed": True},
+                         content_type="application/json")  # fmt: skip
+    assert passed.json()["state"] == "supervisor_passed"
+    assert client.get(API).json()["count"] == 0
+    assert client.get(API, {"state": "reviewed"}).json()["count"] == 2
+    # another department's organization: 404, nothing written
+    theirs = reports["文旅摄影协会"]
+    assert client.get(f"{API}/{theirs.pk}").status_code == 404
+    refused = client.post(f"{API}/{theirs.pk}/review", {"passed": True},
+                          content_type="application/json")  # fmt: skip
+    assert refused.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.state == "submitted"
+
+
+def test_the_api_for_a_registrar_is_empty(client, registrar, reports):
+    client.force_login(registrar)
+    assert client.get(API).json()["count"] == 0
+    pk = reports["东关书法协会"].pk
+    assert client.get(f"{API}/{pk}").status_code == 404
