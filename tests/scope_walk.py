@@ -224,6 +224,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "portal_report",
             "portal_upload",
             "portal_submit",
+            "supervision_report",
+            "supervision_review",
         )
     },
     **{
@@ -231,7 +233,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "pk": o["annual_report_b"].pk,
             "attachment": o["report_file_b"].pk,
         }
-        for name in ("inspection_file", "portal_file", "portal_file_remove")
+        for name in ("inspection_file", "portal_file", "portal_file_remove", "supervision_file")
     },
     "socialorgs:inspection_require": lambda o: {"pk": o["inspection_plan_b"].pk},
     "socialorgs:link_account": lambda o: {"pk": o["social_org_b"].pk},
@@ -396,6 +398,8 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "/api/v1/socialorgs/inspections/{pk}/verify",
             "/api/v1/socialorgs/inspections/{pk}/return",
             "/api/v1/socialorgs/inspections/{pk}/conclude",
+            "/api/v1/socialorgs/supervision/reports/{pk}",
+            "/api/v1/socialorgs/supervision/reports/{pk}/review",
             "/api/v1/socialorgs/portal/inspections/{pk}",
             "/api/v1/socialorgs/portal/inspections/{pk}/files",
             "/api/v1/socialorgs/portal/inspections/{pk}/submit",

@@ -21,9 +21,11 @@ from shegong.core.perms import Role
 
 from .models import Department, Membership, User
 
+# "{district}" is the district's name: 教育局 is also the 业务主管单位 the demo's social
+# organizations name (示范区教育局), and a supervisor is matched by the department's name.
 DEPARTMENTS = [
     ("cgj", "城管局"), ("scjg", "市场监管局"), ("zjj", "住建局"), ("jj", "交警大队"),
-    ("yjj", "应急管理局"), ("rsj", "人社局"), ("jyj", "教育局"), ("wy", "物业服务中心"),
+    ("yjj", "应急管理局"), ("rsj", "人社局"), ("jyj", "{district}教育局"), ("wy", "物业服务中心"),
     ("dispatch", "区派单中心"),
 ]  # fmt: skip
 
@@ -57,6 +59,8 @@ DEMO_LOGINS = [
     DemoLogin("13800000016", Role.SYSTEM_ADMIN, "district"),
     DemoLogin("13800000017", Role.SECURITY_ADMIN, "district"),
     DemoLogin("13800000018", Role.AUDIT_ADMIN, "district"),
+    # 教育局: the 业务主管单位's 初审 of its social organizations' annual reports
+    DemoLogin("13800000019", Role.DEPARTMENT_HANDLER, "district", "jyj"),
 ]
 
 
@@ -69,7 +73,8 @@ def load_departments(ctx: DemoContext) -> int:
     with transaction.atomic():
         for code, name in DEPARTMENTS:
             _, is_new = Department.objects.get_or_create(
-                code=code, defaults={"name": name, "region": district}
+                code=code,
+                defaults={"name": name.format(district=district.name), "region": district},
             )
             created += is_new
     return created

@@ -86,7 +86,9 @@ def resolve(function: Callable[..., Any] | str) -> Callable[..., Any]:
 class MenuEntry:
     """One entry of the left menu, in the group ``group`` (groups are ordered by
     ``group_order``; entries inside a group by ``order``). ``perm`` is needed to see it, unless
-    ``or_if(user)`` is true (a volunteer leading a team sees the team's workbench pages)."""
+    ``or_if(user)`` is true (a volunteer leading a team sees the team's workbench pages). With
+    ``or_if`` and no ``perm``, ``or_if(user)`` alone decides (a department user who supervises
+    a social organization); with neither, everyone sees it."""
 
     group: str
     group_order: int

@@ -9,11 +9,12 @@ class SocialOrgsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu, parts, workbench
+        from . import menu, parts, supervision, workbench
 
         del parts  # imported for its registrations
         registry.menu.add(*menu.ENTRIES)
         registry.todos.add(*(item.todo for item in workbench.worklists if item.on_home))
+        registry.todos.add(supervision.TODO)  # the business supervisor's 待初审
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.api_routers.add(
             registry.ApiRouter(

@@ -169,3 +169,33 @@ class PlanForm(StyledForm):
 class RequireForm(StyledForm):
     registration_number = forms.CharField(label="登记证号", max_length=50)
     reason = forms.CharField(label="补充原因", max_length=500)
+
+
+# --- the business supervisor's 初审 page ------------------------------------------------------
+
+
+class SupervisionFilterForm(StyledForm):
+    year = forms.ChoiceField(label="年度", required=False)
+    state = forms.ChoiceField(label="初审状态", required=False)
+
+    def __init__(self, *args: Any, years: list[int], states: dict[str, str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = BLANK + [(str(y), f"{y}年度") for y in years]
+        self.fields["state"].choices = list(states.items())
+
+
+class SupervisionReviewForm(StyledForm):
+    result = forms.ChoiceField(
+        label="初审意见",
+        choices=[
+            ("pass", "通过（报送登记管理机关）"),
+            ("return", "退回/不通过（组织修改后重新提交）"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="初审说明",
+        required=False,
+        widget=TEXT_AREA,
+        help_text="退回/不通过时必填：写明需要修改或补充的内容",
+    )

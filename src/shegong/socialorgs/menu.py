@@ -4,6 +4,8 @@ from shegong.core.perms import Perm
 from shegong.core.registry import MenuEntry, ObjectPage
 from shegong.ledger.choices import OWNED_ELSEWHERE_PAGE
 
+from .supervision import supervises_any
+
 GROUP = ("社会组织", 55)
 VIEW = Perm.SOCIALORGS_VIEW
 
@@ -22,6 +24,16 @@ ENTRIES = [
         *GROUP, "登记事项申请", "socialorgs:applications", "file-earmark-text", order=2, perm=VIEW
     ),
     MenuEntry(*GROUP, "信用名录", "socialorgs:credit", "shield-exclamation", order=5, perm=VIEW),
+    # the business supervisor's 初审: no permission of the role opens it, only supervising an
+    # organization (a department membership; see supervision.py)
+    MenuEntry(
+        *GROUP,
+        "业务主管单位初审",
+        "socialorgs:supervision",
+        "clipboard-check",
+        order=4,
+        or_if=supervises_any,
+    ),
     MenuEntry("本组织", 54, "本组织", "socialorgs:portal", "house-door", perm=Perm.ORG_PORTAL),
 ]
 

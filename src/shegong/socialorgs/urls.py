@@ -15,6 +15,7 @@ from .views import (
     records,
     screening,
     stats,
+    supervision,
     workbench,
 )
 
@@ -53,6 +54,15 @@ urlpatterns = [
         "inspections/<int:pk>/files/<int:attachment>/",
         inspection.attachment,
         name="inspection_file",
+    ),
+    # the business supervisor's 初审 (业务主管单位)
+    path("supervision/", supervision.report_list, name="supervision"),
+    path("supervision/<int:pk>/", supervision.report_detail, name="supervision_report"),
+    path("supervision/<int:pk>/review/", supervision.review, name="supervision_review"),
+    path(
+        "supervision/<int:pk>/files/<int:attachment>/",
+        supervision.attachment,
+        name="supervision_file",
     ),
     path("portal/inspection/", inspection_portal.reports, name="portal_inspection"),
     path("portal/inspection/<int:pk>/", inspection_portal.report, name="portal_report"),

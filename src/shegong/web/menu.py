@@ -25,7 +25,10 @@ def menu_for(user: Any, current_path: str) -> list[dict[str, Any]]:
 
     groups: dict[str, tuple[int, list[tuple[int, int, dict[str, Any]]]]] = {}
     for position, entry in enumerate(registry.menu):
-        if (
+        if entry.perm is None and entry.or_if is not None:
+            if not opened(entry.or_if):
+                continue  # no permission opens it: only the predicate
+        elif (
             entry.perm is not None
             and not user.has_perm_in_scope(entry.perm)
             and not opened(entry.or_if)

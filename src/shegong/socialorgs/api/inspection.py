@@ -6,7 +6,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema
@@ -17,7 +17,7 @@ from ninja.responses import Status
 from shegong.core.errors import NotFound
 from shegong.core.schemas import PagePagination, problem_responses
 
-from .. import inspections
+from .. import inspections, supervision
 from ..actions import inspection as actions
 from ..models import AnnualReport, Ground
 from ..portal import is_org_account, portal_org
@@ -315,6 +315,66 @@ def conclude(request: HttpRequest, pk: int, payload: ConcludeIn) -> Any:
         note=payload.note, actor=request.auth,
     )  # fmt: skip
     return _detail(request.auth, pk)
+
+
+# --- the business supervisor (业务主管单位) ------------------------------------------------------
+
+
+class SupervisionReportOut(AnnualReportOut):
+    supervisor_due: date | None
+    overdue: bool
+    supervisor_result: str
+
+    @staticmethod
+    def resolve_supervisor_due(obj: AnnualReport) -> date | None:
+        return obj.plan.supervisor_due if obj.plan else None
+
+    @staticmethod
+    def resolve_overdue(obj: AnnualReport) -> bool:
+        return supervision.overdue(obj)
+
+
+class SupervisionFilter(Schema):
+    year: int | None = Field(None, ge=1949, le=2100, description="年度")
+    state: Literal["pending", "reviewed", "all"] = Field(
+        "pending", description="pending 待初审（默认）、reviewed 已初审、all 全部"
+    )
+
+
+@router.get(
+    "/supervision/reports",
+    response={200: list[SupervisionReportOut], **ERRORS},
+    summary="业务主管单位：待初审的年检报告",
+    operation_id="socialorgs_supervision_list",
+)
+@paginate(PagePagination)
+def supervision_reports(request: HttpRequest, filters: Query[SupervisionFilter]) -> Any:
+    """本人所在部门作为业务主管单位的社会组织已提交的年检报告，提交最早的在前；默认待初审。"""
+    return supervision.filtered(request.auth, year=filters.year, state=filters.state)
+
+
+@router.get(
+    "/supervision/reports/{pk}",
+    response={200: AnnualReportDetail, **ERRORS},
+    summary="业务主管单位：年检报告详情",
+    operation_id="socialorgs_supervision_detail",
+)
+def supervision_report(request: HttpRequest, pk: int) -> Any:
+    """本部门主管的社会组织的一份年检报告（报告书、材料、初审记录）；其他单位主管的为404。"""
+    return supervision.access_report(request.auth, pk)
+
+
+@router.post(
+    "/supervision/reports/{pk}/review",
+    response={200: AnnualReportDetail, **ERRORS},
+    summary="业务主管单位：作出初审意见",
+    operation_id="socialorgs_supervision_review",
+)
+def supervision_review(request: HttpRequest, pk: int, payload: SupervisorIn) -> Any:
+    """初审通过（报送登记管理机关），或退回/不通过（须填写意见，组织修改后重新提交）。"""
+    report = supervision.access_report(request.auth, pk)
+    actions.supervisor_review(report, passed=payload.passed, note=payload.note, actor=request.auth)
+    return supervision.access_report(request.auth, pk)
 
 
 # --- the organization's own account -----------------------------------------------------------

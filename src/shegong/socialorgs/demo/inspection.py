@@ -9,8 +9,9 @@ spending 80% of it — 55% for that foundation, the one flagged ratio once the c
 the previous year's income. Their reports give the charity part its figures (the charity part
 listens to the filed reports). The year before, a handful of the same organizations
 were inspected, two of them 未参检 both years, so the 警告 and 撤销 worklists are not empty. The
-current year is opened too, with a few drafts. The dormant pool gets no report here (the dormant
-part gives them their missed years).
+current year is opened too, with a few drafts and two reports of organizations with a
+业务主管单位 filed early and awaiting its 初审 (the 教育局 login's 业务主管单位初审 page). The
+dormant pool gets no report here (the dormant part gives them their missed years).
 
 Idempotent: nothing is done once the district's authority has a plan for ``report_year()``.
 """
@@ -33,6 +34,7 @@ REVOKE = 2  # of them, 未参检 both years
 AUDITS = 4  # charities with an audit report on file
 LATE = 4  # completed reports filed after their due date
 DRAFTS = 5  # drafts of the current year
+AWAITING_REVIEW = 2  # current-year reports filed early, awaiting the supervisor's 初审
 
 
 def figures(active: int) -> dict[str, int]:
@@ -165,6 +167,15 @@ def load(ctx: Any) -> int:
     current = year + 1
     if current <= timezone.localdate().year:
         now = _open(ctx, current, active + pool(ctx, "new"))
-        for report in now.reports.order_by("social_org__registration_number")[:DRAFTS]:
+        ordered = list(
+            now.reports.select_related("social_org__organization").order_by(
+                "social_org__registration_number"
+            )
+        )
+        for report in ordered[:DRAFTS]:
             inspection.save_report(report, {"activities": "本年度活动情况（草稿）"}, actor=None)
+        # filed early, awaiting the 业务主管单位's 初审 (the 教育局 login's page is not empty)
+        supervised = [r for r in ordered[DRAFTS:] if r.social_org.supervisor][:AWAITING_REVIEW]
+        for days, report in enumerate(supervised, start=1):
+            _file(report, audit=False, when=_at(timezone.localdate() - timedelta(days=days)))
     return plan.reports.count()
