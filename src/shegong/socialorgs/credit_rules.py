@@ -19,8 +19,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from shegong.ledger.choices import OrgKind, OrgStatus
+from shegong.ledger.models import Organization
+from shegong.ledger.queries.coverage import gaps_among
 
 from .choices import SocialOrgStatus
 from .models import (
@@ -109,6 +113,17 @@ RULES: dict[str, Rule] = {
             params={"lookback_days": 365},
         ),
         Rule(
+            "party_org_missing",
+            ListKind.ABNORMAL,
+            "正式党员3名以上，未按照有关规定单独设立党组织（{year}年核查）",
+            "《社会组织信用信息管理办法》第十条第（二）项",
+            "按规定设立党组织并按要求整改，经登记管理机关核实后5个工作日内移出",
+            needs_rectification=True,
+            # off unless the authority switches it on: the ledger's party-member counts must be
+            # complete first, and 党建指导员 guidance comes before a listing
+            enabled=False,
+        ),
+        Rule(
             "abnormal_two_years",
             ListKind.SERIOUS,
             "被列入活动异常名录满2年（{listed_on}列入）",
@@ -151,6 +166,7 @@ RULE_CHOICES = [
     ("unreachable", "住所无法联系"),
     ("disclosure_overdue", "募捐信息未按规定公开"),
     ("warned", "受到警告处罚"),
+    ("party_org_missing", "未按规定设立党组织"),
     ("abnormal_two_years", "列入异常名录满2年"),
     ("struck_off", "被撤销或吊销登记"),
 ]
@@ -235,6 +251,18 @@ def candidates(r: Rule, today: date) -> QuerySet[Any]:
             )
             .filter(~_seen(r.key, "pk"))
             .values("social_org_id", "pk", "decision_number", "decided_on")
+        )
+    if r.key == "party_org_missing":
+        # the ledger's 应建未建 rule over every active social organization (one fact a year)
+        flagged = gaps_among(
+            Organization.objects.filter(kind=OrgKind.SOCIAL_ORG, status=OrgStatus.ACTIVE),
+            should_establish=True,
+        ).values("pk")
+        return (
+            SocialOrg.objects.filter(status__in=LIVE_STATUSES, organization_id__in=flagged)
+            .annotate(social_org_id=F("pk"), fact_ref=Value(today.year))
+            .filter(~_seen(r.key, "fact_ref"))
+            .values("social_org_id", "fact_ref")
         )
     if r.key == "abnormal_two_years":
         return (

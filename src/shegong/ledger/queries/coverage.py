@@ -290,18 +290,7 @@ def should_establish_worklist(user: Any, filters: WorklistFilter | None = None) 
     """
     filters = filters or WorklistFilter()
     threshold = rules.RULES.establish_min_full_members
-    # Every unit on the list employs a party member now (n_members ≥ 1 either way): counting
-    # members only among those keeps the grouping off the many units without any.
-    with_members = Employment.objects.filter(
-        ended_on__isnull=True, person__political_status__in=rules.PARTY_MEMBER_STATUSES
-    ).values("organization_id")
-    orgs = (
-        _filtered(user, filters.region, filters.kind)
-        .exclude(kind__in=CONTAINER_KINDS)
-        .filter(pk__in=with_members)
-        .annotate(**rules.party_count_annotations())
-        .filter(rules.worklist_condition())
-    )
+    orgs = gaps_among(_filtered(user, filters.region, filters.kind))
     if filters.status == Establishment.SHOULD_ESTABLISH:
         orgs = orgs.filter(n_full__gte=threshold)
     elif filters.status == Establishment.MEMBERS_UNCOVERED:
@@ -310,6 +299,27 @@ def should_establish_worklist(user: Any, filters: WorklistFilter | None = None) 
     if filters.sort == OLDEST:
         return orgs.order_by("created_at", "pk")
     return orgs.order_by("-n_full", "-n_members", "name", "pk")
+
+
+def gaps_among(orgs: QuerySet, *, should_establish: bool = False) -> QuerySet:
+    """The units among ``orgs`` (already scoped by the caller, or all of them for a system scan)
+    where 应建尽建 is not met, annotated as ``should_establish_worklist``'s rows;
+    ``should_establish`` keeps the 应建未建 ones (≥3 full members, no organization of their
+    own)."""
+    # Every unit on the list employs a party member now (n_members ≥ 1 either way): counting
+    # members only among those keeps the grouping off the many units without any.
+    with_members = Employment.objects.filter(
+        ended_on__isnull=True, person__political_status__in=rules.PARTY_MEMBER_STATUSES
+    ).values("organization_id")
+    found = (
+        orgs.exclude(kind__in=CONTAINER_KINDS)
+        .filter(pk__in=with_members)
+        .annotate(**rules.party_count_annotations())
+        .filter(rules.worklist_condition())
+    )
+    if should_establish:
+        return found.filter(n_full__gte=rules.RULES.establish_min_full_members)
+    return found
 
 
 def classification(org: Organization) -> rules.Classification:

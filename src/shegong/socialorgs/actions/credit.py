@@ -131,6 +131,15 @@ def _facts(r: rules.Rule, today: date) -> list[dict[str, Any]]:
                     "fact_on": row["decided_on"],
                 }
             )  # fmt: skip
+        elif r.key == "party_org_missing":
+            found.append(
+                {
+                    "social_org_id": row["social_org_id"],
+                    "ref": row["fact_ref"],
+                    "fact": {"year": row["fact_ref"]},
+                    "fact_on": today,
+                }
+            )
         elif r.key == "abnormal_two_years":
             found.append(
                 {

@@ -356,6 +356,40 @@ def test_a_plan_of_an_organization_without_the_qualification_lists_nothing(socia
     assert credit.scan(TODAY)["disclosure_overdue"] == 0
 
 
+def test_no_party_organization_lists_only_where_the_authority_switched_the_rule_on(
+    social_org, district
+):
+    """第十条第（二）项: ≥3 正式党员 and no party organization of its own (the ledger's 应建未建
+    rule, read, not copied); off by default, one fact a year."""
+    from shegong.ledger.models import Employment, Person
+
+    for n in range(3):
+        person = Person.objects.create(
+            name=f"党员{n}", region=district["community_a"], political_status="party_full"
+        )
+        Employment.objects.create(person=person, organization=social_org.organization)
+    assert "party_org_missing" not in credit.scan(TODAY)  # off by default
+    rules = {"party_org_missing": {"enabled": True}}
+    with override_settings(SOCIALORGS_CREDIT_RULES=rules):
+        assert credit.scan(TODAY)["party_org_missing"] == 1
+        listing = CreditListing.objects.get()
+        assert listing.reason == "正式党员3名以上，未按照有关规定单独设立党组织（2026年核查）"
+        assert listing.needs_rectification
+        assert credit.scan(TODAY + timedelta(days=1))["party_org_missing"] == 0
+
+
+def test_two_party_members_are_not_the_rules_fact(social_org, district):
+    from shegong.ledger.models import Employment, Person
+
+    for n in range(2):
+        person = Person.objects.create(
+            name=f"党员{n}", region=district["community_a"], political_status="party_full"
+        )
+        Employment.objects.create(person=person, organization=social_org.organization)
+    with override_settings(SOCIALORGS_CREDIT_RULES={"party_org_missing": {"enabled": True}}):
+        assert credit.scan(TODAY)["party_org_missing"] == 0
+
+
 def test_rules_table_names_its_sources():
     for rule in credit_rules.RULES.values():
         assert rule.basis.startswith("《社会组织信用信息管理办法》")
