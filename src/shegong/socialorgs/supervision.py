@@ -43,9 +43,8 @@ def departments(user: Any) -> list[tuple[str, str]]:
         cached = sorted(
             {
                 (m.department.name, m.region.prefix)
-                for m in user.memberships.filter(
-                    department__isnull=False, department__is_active=True
-                ).select_related("department", "region")
+                for m in user.membership_list()  # loaded once per request already
+                if m.department is not None and m.department.is_active
             }
         )
         setattr(user, _CACHE, cached)
