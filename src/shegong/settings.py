@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "shegong.stations",
     "shegong.volunteers",
     "shegong.socialorgs",
+    "shegong.matching",
 ]
 
 MIDDLEWARE = [

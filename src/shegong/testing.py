@@ -305,3 +305,42 @@ def collected_static() -> Any:
                 env=env, check=True, timeout=600,
             )  # fmt: skip
     return root
+
+
+# --- matching (C7) ---------------------------------------------------------------------------
+
+
+def match_offer(
+    region: Region, category: str = "meals", *, helper: Any = None, volunteer: Any = None,
+    name: str = "测试服务方", status: str = "approved", **fields: Any,
+) -> Any:  # fmt: skip
+    """An approved supply-list offer of ``category`` (a code of the default catalogue) in a
+    community, received by ``helper`` (an account), written directly."""
+    from shegong.matching.models import Category, Offer
+
+    fields.setdefault("provider_kind", "volunteer" if volunteer is not None else "team")
+    return Offer.objects.create(
+        region=region, category=Category.objects.get(code=category), title=f"{name}的服务",
+        provider_name=name, helper=helper, volunteer=volunteer, status=status, **fields,
+    )  # fmt: skip
+
+
+def match_order(
+    actor: Any, region: Region, category: str = "meals", *, hours_from_now: float = 2,
+    length_hours: float = 2, point: tuple[float, float] | None = POINT_A, **fields: Any,
+) -> Any:  # fmt: skip
+    """An order placed through the action (待审核), its window starting ``hours_from_now``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shegong.matching.actions import orders
+    from shegong.matching.models import Category
+
+    start = timezone.now() + timedelta(hours=hours_from_now)
+    fields.setdefault("description", "需要帮助")
+    return orders.place(
+        actor, region=region, category=Category.objects.get(code=category), window_start=start,
+        window_end=start + timedelta(hours=length_hours),
+        lat=point[0] if point else None, lon=point[1] if point else None, **fields,
+    )  # fmt: skip

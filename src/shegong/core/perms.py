@@ -63,6 +63,8 @@ class Perm(models.TextChoices):
     SOCIALORGS_VIEW = "socialorgs.view", "查看社会组织登记信息"
     SOCIALORGS_MANAGE = "socialorgs.manage", "登记社会组织、变更其信息与状态"
     ORG_PORTAL = "socialorgs.portal", "以社会组织身份在线填报年报、提交申请"
+    MATCHING_VIEW = "matching.view", "查看需求、供给清单与服务订单"
+    MATCHING_MANAGE = "matching.manage", "维护两张清单、审核派单与评单"
 
 
 STAFF_ROLES = {
@@ -109,6 +111,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.ACTIVITIES_REVIEW,
             Perm.SOCIAL_WORK_MANAGE,
             Perm.SOCIALORGS_VIEW,
+            Perm.MATCHING_VIEW,
+            Perm.MATCHING_MANAGE,
         }
     ),
     Role.COMMUNITY_WORKER: frozenset(
@@ -123,6 +127,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.STATIONS_MANAGE,
             Perm.VOLUNTEERS_VIEW,
             Perm.VOLUNTEERS_MANAGE,
+            Perm.MATCHING_VIEW,
+            Perm.MATCHING_MANAGE,
         }
     ),
     Role.DEPARTMENT_HANDLER: frozenset(
@@ -161,7 +167,14 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
         {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.LEDGER_VIEW, Perm.GUIDANCE}
     ),
     Role.SOCIAL_WORKER: frozenset(
-        {Perm.WORKBENCH, Perm.REGIONS_VIEW, Perm.VOLUNTEERS_VIEW, Perm.VOLUNTEERS_MANAGE}
+        {
+            Perm.WORKBENCH,
+            Perm.REGIONS_VIEW,
+            Perm.VOLUNTEERS_VIEW,
+            Perm.VOLUNTEERS_MANAGE,
+            Perm.MATCHING_VIEW,
+            Perm.MATCHING_MANAGE,
+        }
     ),
     Role.VOLUNTEER: frozenset(),
     Role.WORKER: frozenset(),

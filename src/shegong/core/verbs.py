@@ -233,6 +233,39 @@ class Verb(IntEnum):
     CREDIT_LISTINGS_EXPORTED = 552
     # 180–199 system
     AUDIT_PURGED = 180
+    # 700–749 needs ↔ supply matching (C7)
+    MATCH_CATALOGUE_SAVED = 700
+    MATCH_SETTINGS_SAVED = 701
+    NEED_SAVED = 702
+    NEED_STATUS_CHANGED = 703
+    OFFER_SAVED = 704
+    OFFER_STATUS_CHANGED = 705
+    MATCH_LISTS_IMPORTED = 706
+    MATCH_LISTS_EXPORTED = 707
+    ORDER_PLACED = 710
+    ORDER_APPROVED = 711
+    ORDER_REFUSED = 712
+    ORDER_DISPATCHED = 713
+    ORDER_POOLED = 714
+    ORDER_GRABBED = 715
+    ORDER_ACCEPTED = 716
+    ORDER_DECLINED = 717
+    ORDER_EXPIRED = 718
+    ORDER_REASSIGNED = 719
+    ORDER_STARTED = 720
+    ORDER_COMPLETED = 721
+    ORDER_RATED = 722
+    ORDER_CANCELLED = 723
+    ORDER_VIEWED = 724
+    ORDERS_EXPORTED = 725
+    STANDING_SAVED = 730
+    STANDING_PAUSED = 731
+    STANDING_RESUMED = 732
+    STANDING_ENDED = 733
+    ROTA_SAVED = 734
+    STANDING_TASKS_GENERATED = 735
+    STANDING_TASK_DONE = 736
+    STANDING_TASK_MISSED = 737
     DEMO_LOADED = 181
     AUDIT_CHAIN_BROKEN = 185
     JOBS_INTERRUPTED = 190
@@ -452,6 +485,38 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.REGION_UPDATED: "修改区划",
     Verb.REGIONS_IMPORTED: "导入区划",
     Verb.AUDIT_PURGED: "清理过期审计日志",
+    Verb.MATCH_CATALOGUE_SAVED: "保存需求类别与服务项目",
+    Verb.MATCH_SETTINGS_SAVED: "保存社区派单设置",
+    Verb.NEED_SAVED: "保存需求清单条目",
+    Verb.NEED_STATUS_CHANGED: "变更需求清单条目状态",
+    Verb.OFFER_SAVED: "保存供给清单条目",
+    Verb.OFFER_STATUS_CHANGED: "审核/停用供给清单条目",
+    Verb.MATCH_LISTS_IMPORTED: "导入需求/供给清单",
+    Verb.MATCH_LISTS_EXPORTED: "导出需求/供给清单",
+    Verb.ORDER_PLACED: "点单",
+    Verb.ORDER_APPROVED: "审核通过服务订单",
+    Verb.ORDER_REFUSED: "不予受理服务订单",
+    Verb.ORDER_DISPATCHED: "派单",
+    Verb.ORDER_POOLED: "放入抢单池",
+    Verb.ORDER_GRABBED: "抢单",
+    Verb.ORDER_ACCEPTED: "接单",
+    Verb.ORDER_DECLINED: "婉拒派单",
+    Verb.ORDER_EXPIRED: "超时未接单",
+    Verb.ORDER_REASSIGNED: "改派服务订单",
+    Verb.ORDER_STARTED: "签到开始服务",
+    Verb.ORDER_COMPLETED: "完成服务订单",
+    Verb.ORDER_RATED: "评单",
+    Verb.ORDER_CANCELLED: "取消服务订单",
+    Verb.ORDER_VIEWED: "查看敏感服务对象订单",
+    Verb.ORDERS_EXPORTED: "导出服务订单",
+    Verb.STANDING_SAVED: "保存常态化服务",
+    Verb.STANDING_PAUSED: "暂停常态化服务",
+    Verb.STANDING_RESUMED: "恢复常态化服务",
+    Verb.STANDING_ENDED: "结束常态化服务",
+    Verb.ROTA_SAVED: "保存常态化服务排班",
+    Verb.STANDING_TASKS_GENERATED: "生成常态化服务任务",
+    Verb.STANDING_TASK_DONE: "完成常态化服务任务",
+    Verb.STANDING_TASK_MISSED: "常态化服务任务未按时完成",
     Verb.DEMO_LOADED: "加载演示数据",
     Verb.JOBS_INTERRUPTED: "标记中断的后台任务",
     Verb.AUDIT_CHAIN_BROKEN: "发现审计日志被篡改",

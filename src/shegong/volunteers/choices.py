@@ -76,6 +76,7 @@ class RecordKind(models.TextChoices):
     ADJUSTMENT = "adjustment", "更正记录"
     MANUAL = "manual", "补录"
     TRANSFER = "transfer", "转入记录"
+    ORDER = "order", "点单服务记录"
 
 
 class Evaluation(models.TextChoices):

@@ -59,6 +59,7 @@ __all__ = [
     "decline",
     "enter_manual",
     "parse_hours",
+    "record_order_service",
     "recount",
     "transfer_in",
 ]
@@ -456,6 +457,26 @@ def enter_manual(
               "reason": reason},
     )  # fmt: skip
     return record
+
+
+def record_order_service(
+    volunteer: Any, team: Any, *, actor: User | None, served_on: date, hours: Any, content: str,
+    reason: str,
+) -> ServiceRecord:  # fmt: skip
+    """A service order's hours (点单服务, the matching app): recorded by the community's team,
+    pending its approval like any record (谁组织谁记录). The helper who completed the order is
+    the recorder, so there is no team check here; it joins the caller's transaction (the
+    order's completion), and the caller writes the audit entry of its own verb."""
+    found_team = team if isinstance(team, Team) else Team.objects.get(pk=team)
+    person = _volunteer(volunteer)
+    amount = parse_hours(hours, high=MANUAL_MAX_HOURS)
+    return ServiceRecord.objects.create(
+        volunteer=person, team=found_team, region_id=found_team.region_id,
+        kind=RecordKind.ORDER, status=RecordStatus.PENDING,
+        content=_text(content, "content", "服务内容"), served_on=_served_on(served_on),
+        hours=amount, reason=_text(reason, "reason", "说明"),
+        recorded_by=access.actor_or_none(actor),
+    )  # fmt: skip
 
 
 @transaction.atomic(durable=True)

@@ -1,0 +1,1 @@
+"""Every state change of matching: one function per verb, one module per noun."""

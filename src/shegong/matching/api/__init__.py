@@ -1,0 +1,1 @@
+"""The API of matching under /api/v1/matching/."""
