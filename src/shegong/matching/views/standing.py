@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from shegong.ledger.models import Person
 from shegong.regions.models import Region
 from shegong.web.exports import audited_xlsx
 from shegong.web.forms import run_action
+from shegong.web.http import AuthedRequest
 
 from ..actions import standing as actions
 from ..choices import OfferStatus, StandingStatus
@@ -78,7 +79,7 @@ def _values(form: StandingForm) -> dict[str, Any]:
 
 
 @require_safe
-def standing_list(request: HttpRequest) -> HttpResponse:
+def standing_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.MATCHING_VIEW)
     rows = queries.filter_standing(user, request.GET)
@@ -94,7 +95,7 @@ def standing_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def standing_generate(request: HttpRequest) -> HttpResponse:
+def standing_generate(request: AuthedRequest) -> HttpResponse:
     """生成今日任务 (the scan does it every hour; idempotent)."""
     user = request.user
     require_perm(user, Perm.MATCHING_MANAGE)
@@ -107,7 +108,7 @@ def standing_generate(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def standing_new(request: HttpRequest) -> HttpResponse:
+def standing_new(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.MATCHING_MANAGE)
     if request.method != "POST":
@@ -116,7 +117,7 @@ def standing_new(request: HttpRequest) -> HttpResponse:
     form = _form(user, request.POST)
     if form.is_valid():
         saved = run_action(form, actions.save_standing, user, **_values(form))
-        if not form.errors:
+        if saved is not None and not form.errors:
             messages.success(request, f"已登记常态化服务：{saved.title}，请为它排班")
             return redirect_after_write(request, reverse("matching:standing", args=[saved.pk]))
     status = getattr(form, "error_status", 422)
@@ -124,7 +125,7 @@ def standing_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def standing_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def standing_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.MATCHING_MANAGE)
     found = queries.access_standing(user, pk)
@@ -162,7 +163,7 @@ def _offers(standing: StandingOrder) -> list[tuple[str, str]]:
 
 
 def _render_detail(
-    request: HttpRequest, found: StandingOrder, *, rota_form: RotaForm | None = None,
+    request: AuthedRequest, found: StandingOrder, *, rota_form: RotaForm | None = None,
     pause_form: PauseForm | None = None, end_form: EndForm | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     user = request.user
@@ -190,13 +191,13 @@ def _render_detail(
 
 
 @require_safe
-def standing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def standing_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     require_perm(request.user, Perm.MATCHING_VIEW)
     return _render_detail(request, queries.access_standing(request.user, pk))
 
 
 @require_POST
-def standing_rota(request: HttpRequest, pk: int) -> HttpResponse:
+def standing_rota(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.MATCHING_MANAGE)
     found = queries.access_standing(user, pk)
@@ -212,7 +213,7 @@ def standing_rota(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def standing_pause(request: HttpRequest, pk: int) -> HttpResponse:
+def standing_pause(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.MATCHING_MANAGE)
     found = queries.access_standing(user, pk)
@@ -228,7 +229,7 @@ def standing_pause(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def standing_resume(request: HttpRequest, pk: int) -> HttpResponse:
+def standing_resume(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.MATCHING_MANAGE)
     found = queries.access_standing(user, pk)
@@ -241,7 +242,7 @@ def standing_resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def standing_end(request: HttpRequest, pk: int) -> HttpResponse:
+def standing_end(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.MATCHING_MANAGE)
     found = queries.access_standing(user, pk)
@@ -259,7 +260,7 @@ def standing_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def standing_summary(request: HttpRequest) -> HttpResponse:
+def standing_summary(request: AuthedRequest) -> HttpResponseBase:
     user = request.user
     require_perm(user, Perm.MATCHING_VIEW)
     first, _ = queries.month_bounds(request.GET.get("month"))
@@ -299,13 +300,13 @@ def standing_summary(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def m_tasks(request: HttpRequest) -> HttpResponse:
+def m_tasks(request: AuthedRequest) -> HttpResponse:
     rows = list(queries.helper_tasks(request.user, timezone.localdate()))
     return render(request, "matching/m_standing_tasks.html", {"rows": rows})
 
 
 @require_POST
-def m_task_done(request: HttpRequest, pk: int) -> HttpResponse:
+def m_task_done(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     if not queries.helper_tasks(user, timezone.localdate()).filter(pk=pk).exists():
         raise NotFound("未找到该服务任务")
