@@ -319,6 +319,15 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "socialorgs:credit_rectification": lambda o: {"pk": o["social_org_b"].pk},
     # the portal acts on the caller's own organization only (none bound: 403)
     "socialorgs:portal_credit_apply": lambda o: {"pk": o["credit_listing_b"].pk},
+    # matching: standing orders (常态化服务)
+    "matching:standing": lambda o: {"pk": o["standing_b"].pk},
+    "matching:standing_edit": lambda o: {"pk": o["standing_b"].pk},
+    "matching:standing_rota": lambda o: {"pk": o["standing_b"].pk},
+    "matching:standing_pause": lambda o: {"pk": o["standing_b"].pk},
+    "matching:standing_resume": lambda o: {"pk": o["standing_b"].pk},
+    "matching:standing_end": lambda o: {"pk": o["standing_b"].pk},
+    # H5: only the day's tasks of the helper's own offers may be marked done.
+    "matching_m:standing_task_done": lambda o: {"pk": o["standing_task_b"].pk},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

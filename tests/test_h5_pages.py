@@ -20,7 +20,7 @@ from shegong.stations import qr
 from shegong.stations.tests.visit_fixtures import station, worker
 from shegong.volunteers.actions import attendance
 
-MOBILE_NAMESPACES = ("reports_m", "stations_m", "volunteers_m")
+MOBILE_NAMESPACES = ("reports_m", "stations_m", "volunteers_m", "matching_m")
 SHELL_PAGES = ("mobile_home", "m_inbox", "m_me", "m_password_change")
 
 # Endpoints under /m/ that are no page: POST-only actions, files, the duplicate check (JSON).
@@ -30,6 +30,7 @@ NOT_PAGES = {
     "volunteers_m:signup", "volunteers_m:signup_cancel", "volunteers_m:certificate_pdf",
     "volunteers_m:certificate_request", "volunteers_m:certificate_request_withdraw",
     "volunteers_m:team_leave", "volunteers_m:status",
+    "matching_m:standing_task_done",
 }  # fmt: skip
 
 
@@ -69,6 +70,7 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], list[Any]]]] = {
     "m_inbox": ("resident", lambda p: []),
     "m_me": ("resident", lambda p: []),
     "m_password_change": ("resident", lambda p: []),
+    "matching_m:standing_tasks": ("volunteer", lambda p: []),
     "reports_m:report": ("resident", lambda p: []),
     "reports_m:my_reports": ("resident", lambda p: []),
     "reports_m:my_detail": ("resident", lambda p: [p["report"].pk]),

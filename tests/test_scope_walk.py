@@ -47,6 +47,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_election_objects(district),
         **_social_org_objects(social_org_b),
         **_credit_objects(),
+        **_standing_objects(district),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -458,6 +459,32 @@ def _volunteer_objects(district):
         "social_worker_b": social_worker, "stationing_b": stationing, "pairing_b": pairing,
         "guidance_log_b": log,
     }  # fmt: skip
+
+
+def _standing_objects(district):
+    """A standing meal order in street B with its rota and today's task."""
+    from datetime import time
+
+    from django.utils import timezone
+
+    from shegong.ledger.models import Person
+    from shegong.matching.models import Category, RotaSlot, StandingOrder, StandingTask
+
+    offer = testing.match_offer(district["community_b"], "meals", name="西城志愿助餐")
+    person = Person.objects.create(
+        name="西城居民老人", id_number=testing.id_number("19400101"), region=district["grid_b"]
+    )
+    order = StandingOrder.objects.create(
+        region=district["community_b"], category=Category.objects.get(code="meals"),
+        beneficiary=person, title="西城志愿送餐", weekdays=[1, 2, 3, 4, 5, 6, 7],
+        at_time=time(11, 30), starts_on=timezone.localdate(),
+    )  # fmt: skip
+    RotaSlot.objects.create(standing_order=order, weekday=1, offer=offer)
+    task = StandingTask.objects.create(
+        standing_order=order, region=district["community_b"], on=timezone.localdate(),
+        due_at=timezone.now(), offer=offer,
+    )  # fmt: skip
+    return {"standing_b": order, "standing_task_b": task}
 
 
 def _tiny_photo():

@@ -266,6 +266,7 @@ class Verb(IntEnum):
     STANDING_TASKS_GENERATED = 735
     STANDING_TASK_DONE = 736
     STANDING_TASK_MISSED = 737
+    STANDING_SUMMARY_EXPORTED = 750
     DEMO_LOADED = 181
     AUDIT_CHAIN_BROKEN = 185
     JOBS_INTERRUPTED = 190
@@ -517,6 +518,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.STANDING_TASKS_GENERATED: "生成常态化服务任务",
     Verb.STANDING_TASK_DONE: "完成常态化服务任务",
     Verb.STANDING_TASK_MISSED: "常态化服务任务未按时完成",
+    Verb.STANDING_SUMMARY_EXPORTED: "导出常态化服务月度汇总",
     Verb.DEMO_LOADED: "加载演示数据",
     Verb.JOBS_INTERRUPTED: "标记中断的后台任务",
     Verb.AUDIT_CHAIN_BROKEN: "发现审计日志被篡改",

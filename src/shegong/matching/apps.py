@@ -5,3 +5,18 @@ class MatchingConfig(AppConfig):
     name = "shegong.matching"
     label = "matching"
     verbose_name = "需求供给对接（四单）"
+
+    def ready(self) -> None:
+        from shegong.core import registry
+
+        from . import h5, menu, scans, todos  # noqa: F401  (scans registers the scans)
+
+        registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
+        registry.todos.add(*todos.TODOS)
+        registry.h5_tiles.add(*h5.TILES)
+        registry.demo_loaders.add(
+            registry.DemoLoader(
+                "matching_standing", "shegong.matching.demo_standing.load", order=95
+            )
+        )

@@ -363,6 +363,17 @@ DETAIL_LABELS = {
     "final": "全面公开",
     "audited": "已完成年度审计",
     "flagged": "支出比例不达标",
+    # matching: standing orders
+    "matching_standing": "常态化服务",
+    "until": "暂停至",
+    "skipped": "暂停免做",
+    "day": "日期",
+    "at": "服务时间",
+    "funding": "经费来源",
+    "rota": "排班",
+    "revived": "恢复的任务",
+    "dropped": "删除的任务",
+    "service_record": "志愿服务记录",
 }
 
 

@@ -1,0 +1,17 @@
+"""The left menu's 需求对接 group."""
+
+from shegong.core.perms import Perm
+from shegong.core.registry import MenuEntry, ObjectPage
+
+GROUP = ("需求对接", 45)
+VIEW = Perm.MATCHING_VIEW
+
+ENTRIES = [
+    MenuEntry(
+        *GROUP, "常态化服务", "matching:standing_list", "calendar-check", order=50, perm=VIEW
+    ),
+]
+
+OBJECT_PAGES = [
+    ObjectPage("matching.standingorder", "matching:standing"),
+]
