@@ -125,6 +125,44 @@ class Figures:
     def uncovered(self) -> int:
         return sum(len(row["missing"]) for row in self.coverage)
 
+    def indicators(self) -> list[dict[str, Any]]:
+        """The figures as rows (key, label, value or numerator / denominator = rate, unit and
+        the definition): the page's cards and the export's sheet."""
+
+        def row(key: str, label: str, definition: str, *, value: Any = None,
+                num: int | None = None, den: int | None = None, unit: str = "") -> dict[str, Any]:
+            return {"key": key, "label": label, "definition": definition, "value": value,
+                    "numerator": num, "denominator": den, "unit": unit,
+                    "rate": rate(num, den) if den is not None and num is not None else None}  # fmt: skip
+
+        return [
+            row("placed", "点单量", "本期内点单的订单数（含已拒绝、已取消）", value=self.placed,
+                unit="单"),
+            row("dispatch_minutes", "派单用时（中位数）",
+                "本期点单的订单从点单到首次派单或被抢单的分钟数的中位数；未派单的不计",
+                value=self.dispatch_minutes, unit="分钟"),
+            row("accept_rate", "接单率",
+                "本期点单的订单的派单记录中：已接单（含抢单） ÷ 已处理（已接单 + 婉拒 + 超时未接）",
+                num=self.accepted, den=self.decided),
+            row("completion_rate", "完成率",
+                "本期点单的订单中已完成或已评价的 ÷ 本期点单数减去已拒绝和点单人自行取消的",
+                num=self.finished, den=self.completion_base),
+            row("satisfaction", "评单满意度", "本期点单的订单中评 4–5 星的 ÷ 已评价的",
+                num=self.satisfied, den=self.rated),
+            row("unmet", "未满足需求", "此刻处于待处理且有未满足原因的订单（不随统计期变化）",
+                value=self.unmet_total, unit="单"),
+            row("uncovered", "供给缺口", "此刻各社区没有已上架供给的服务类别数之和（不随统计期变化）",
+                value=self.uncovered, unit="项"),
+            row("punctuality", "常态化服务准时率",
+                "本期内常态化服务任务：已完成 ÷（已完成 + 未按时完成）；暂停免做与待服务的不计",
+                num=self.tasks_done, den=self.tasks_done + self.tasks_missed),
+            row("served_times", "服务人次", "本期内完成的订单数 + 完成的常态化服务任务数",
+                value=self.served_times, unit="人次"),
+            row("served_people", "服务人数",
+                "上述服务的不同服务对象：按台账人员计，无台账人员的按居民账号计；与人次分开，不相加",
+                value=self.served_people, unit="人"),
+        ]  # fmt: skip
+
     def chart(self) -> dict[str, Any]:
         """The charts' data (the same numbers as the tables)."""
         return {

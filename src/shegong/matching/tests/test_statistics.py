@@ -177,3 +177,100 @@ def test_months_of_a_period():
     assert Period(date(2025, 11, 20), date(2026, 2, 1)).months() == [
         "2025-11", "2025-12", "2026-01", "2026-02",
     ]  # fmt: skip
+
+
+# --- the page, the export, the card -----------------------------------------------------------
+
+PAGE = "/matching/statistics/"
+EXPORT = "/matching/statistics/export/"
+
+
+def _query(w):
+    period = _period(w)
+    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
+
+
+def _value(html, key):
+    import re
+
+    found = re.search(rf'data-indicator="{key}".*?data-sg-value="([^"]*)"', html, re.S)
+    assert found, key
+    return found.group(1)
+
+
+def test_page_shows_the_figures_and_the_charts_data(client, played):
+    w = played
+    client.force_login(w["worker"])
+    html = client.get(PAGE, _query(w)).content.decode()
+    assert _value(html, "placed") == "7"
+    assert _value(html, "accept_rate") == "75.0"
+    assert _value(html, "completion_rate") == "40.0"
+    assert "3 / 4" in html and "2 / 5" in html
+    assert 'id="matching-chart-data"' in html and "echarts" in html
+    assert "助医陪诊" in html and "法律援助" in html  # unmet and coverage tables
+    narrowed = client.get(PAGE, {**_query(w), "community": w["community"].code})
+    assert narrowed.status_code == 200 and _value(narrowed.content.decode(), "placed") == "7"
+
+
+def test_bad_filters_are_refused_with_a_message(client, played, district):
+    w = played
+    client.force_login(w["worker"])
+    bad = client.get(PAGE, {"start": "2026-05-02", "end": "2026-05-01"})
+    assert bad.status_code == 422 and "结束日期不能早于开始日期" in bad.content.decode()
+    assert client.get(PAGE, {"start": "2020-01-01", "end": "2026-01-01"}).status_code == 422
+    assert client.get(PAGE, {"start": "昨天"}).status_code == 422
+    # A community outside the scope is not a choice: the form refuses it.
+    other = client.get(PAGE, {"community": district["community_b"].code})
+    assert other.status_code == 422
+    assert client.get(EXPORT, {"start": "2026-05-02", "end": "2026-05-01"}).status_code == 422
+
+
+def test_permission_and_scope(client, played, street_b_staff):
+    w = played
+    client.force_login(w["resident"])
+    assert client.get(PAGE).status_code == 403
+    assert client.get(EXPORT).status_code == 403
+    client.force_login(street_b_staff)
+    html = client.get(PAGE, _query(w)).content.decode()
+    assert _value(html, "placed") == "1"  # 西关社区's only
+
+
+def test_export_is_audited_and_carries_the_figures(client, played):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from shegong.core.audit import Verb
+    from shegong.core.models import AuditEvent
+
+    w = played
+    client.force_login(w["worker"])
+    answer = client.get(EXPORT, _query(w))
+    assert answer.status_code == 200
+    book = load_workbook(BytesIO(b"".join(answer.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    by_label = {r[0]: r for r in rows[1:]}
+    assert by_label["完成率"][2:5] == (2, 5, 40.0)
+    assert by_label["点单量"][1] == 7
+    month = client.get(EXPORT, {**_query(w), "table": "month"})
+    rows = list(load_workbook(BytesIO(b"".join(month.streaming_content))).active.values)
+    assert sum(sum(r[1:]) for r in rows[1:] if r[0] == "助医陪诊") == 6
+    entries = AuditEvent.objects.filter(verb=Verb.ORDERS_EXPORTED, actor=w["worker"])
+    assert {e.data["table"] for e in entries} == {
+        "matching_statistics", "matching_statistics_month",
+    }  # fmt: skip
+
+
+def test_card_equals_the_page_and_the_menu_links_it(client, world):
+    w = world
+    now = timezone.now()
+    first = _place(w, w["resident"], at=now)
+    orders.refuse(first, w["worker"], "不属于服务范围")
+    _place(w, w["resident"], at=now)
+    client.force_login(w["worker"])
+    home = client.get("/").content.decode()
+    assert 'id="card-matching"' in home and "对接统计" in home
+    page = client.get(PAGE).content.decode()  # default: this month
+    for key in ("placed", "completion_rate", "satisfaction", "unmet"):
+        assert _value(home, key) == _value(page, key), key
+    assert _value(home, "placed") == "2"
