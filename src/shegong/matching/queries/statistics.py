@@ -35,8 +35,8 @@ from shegong.matching.choices import (
     OrderStatus,
     TaskStatus,
 )
-from shegong.matching.queries import is_staff
 from shegong.matching.models import Assignment, Category, Offer, Order, StandingTask
+from shegong.matching.queries import is_staff
 from shegong.regions.models import Region
 
 MAX_DAYS = 3 * 366  # the longest period the page takes
@@ -129,11 +129,21 @@ class Figures:
         """The figures as rows (key, label, value or numerator / denominator = rate, unit and
         the definition): the page's cards and the export's sheet."""
 
-        def row(key: str, label: str, definition: str, *, value: Any = None,
-                num: int | None = None, den: int | None = None, unit: str = "") -> dict[str, Any]:
-            return {"key": key, "label": label, "definition": definition, "value": value,
-                    "numerator": num, "denominator": den, "unit": unit,
-                    "rate": rate(num, den) if den is not None and num is not None else None}  # fmt: skip
+        def row(
+            key: str,
+            label: str,
+            definition: str,
+            *,
+            value: Any = None,
+            num: int | None = None,
+            den: int | None = None,
+            unit: str = "",
+        ) -> dict[str, Any]:
+            ratio = rate(num, den) if den is not None and num is not None else None
+            return {
+                "key": key, "label": label, "definition": definition, "value": value,
+                "numerator": num, "denominator": den, "unit": unit, "rate": ratio,
+            }  # fmt: skip
 
         return [
             row("placed", "点单量", "本期内点单的订单数（含已拒绝、已取消）", value=self.placed,
@@ -151,7 +161,8 @@ class Figures:
                 num=self.satisfied, den=self.rated),
             row("unmet", "未满足需求", "此刻处于待处理且有未满足原因的订单（不随统计期变化）",
                 value=self.unmet_total, unit="单"),
-            row("uncovered", "供给缺口", "此刻各社区没有已上架供给的服务类别数之和（不随统计期变化）",
+            row("uncovered", "供给缺口",
+                "此刻各社区没有已上架供给的服务类别数之和（不随统计期变化）",
                 value=self.uncovered, unit="项"),
             row("punctuality", "常态化服务准时率",
                 "本期内常态化服务任务：已完成 ÷（已完成 + 未按时完成）；暂停免做与待服务的不计",
@@ -213,7 +224,9 @@ def cohort(user: Any, period: Period, community: str = "") -> QuerySet[Order]:
 def cancelled_by_requester(orders: QuerySet[Order]) -> set[int]:
     """Of these orders, those cancelled by the requester (the cancellation's audit entry says
     ``by_staff`` false)."""
-    ids = [str(pk) for pk in orders.filter(status=OrderStatus.CANCELLED).values_list("pk", flat=True)]
+    ids = [
+        str(pk) for pk in orders.filter(status=OrderStatus.CANCELLED).values_list("pk", flat=True)
+    ]
     if not ids:
         return set()
     entries = AuditEvent.objects.filter(

@@ -70,10 +70,13 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
          r["definition"]]
         for r in figures.indicators()
     ]  # fmt: skip
-    rows += [[f"未满足需求：{u['category']}", u["count"], None, None, None, "单",
-              f"最长等待 {u['max_days']} 天，平均 {u['avg_days']} 天"] for u in figures.unmet]  # fmt: skip
-    rows += [[f"供给缺口：{c['name']}", len(c["missing"]), None, None, None, "项",
-              "、".join(c["missing"])] for c in figures.coverage if c["missing"]]  # fmt: skip
+    for u in figures.unmet:
+        wait = f"最长等待 {u['max_days']} 天，平均 {u['avg_days']} 天"
+        rows.append([f"未满足需求：{u['category']}", u["count"], None, None, None, "单", wait])
+    for c in figures.coverage:
+        if c["missing"]:
+            gap = "、".join(c["missing"])
+            rows.append([f"供给缺口：{c['name']}", len(c["missing"]), None, None, None, "项", gap])
     return audited_xlsx(
         request.user, verb=Verb.ORDERS_EXPORTED, table="matching_statistics",
         title="需求对接统计", columns=columns, rows=rows, filters=filters,
