@@ -61,6 +61,10 @@ DEMO_LOGINS = [
     DemoLogin("13800000018", Role.AUDIT_ADMIN, "district"),
     # 教育局: the 业务主管单位's 初审 of its social organizations' annual reports
     DemoLogin("13800000019", Role.DEPARTMENT_HANDLER, "district", "jyj"),
+    # 需求对接（四单）: 东关社区's dispatcher, a helper volunteer who takes orders, a resident
+    DemoLogin("13800000060", Role.COMMUNITY_WORKER, "community:1:1"),
+    DemoLogin("13800000061", Role.VOLUNTEER, "community:1:1"),
+    DemoLogin("13800000062", Role.RESIDENT, "community:1:1"),
 ]
 
 

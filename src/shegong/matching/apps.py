@@ -9,14 +9,16 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import h5, menu, scans, todos  # noqa: F401  (scans registers the scans)
+        from . import cards, h5, menu, scans, todos  # noqa: F401  (scans registers the scans)
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.todos.add(*todos.TODOS)
         registry.h5_tiles.add(*h5.TILES)
+        registry.cards.add(*cards.CARDS)
         registry.demo_loaders.add(
+            registry.DemoLoader("matching", "shegong.matching.demo.load", order=90),
             registry.DemoLoader(
                 "matching_standing", "shegong.matching.demo_standing.load", order=95
-            )
+            ),
         )

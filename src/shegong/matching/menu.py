@@ -1,4 +1,4 @@
-"""The left menu's 需求对接 group."""
+"""The left menu's 需求对接 group (each part of matching adds its own entries)."""
 
 from shegong.core.perms import Perm
 from shegong.core.registry import MenuEntry, ObjectPage
@@ -10,6 +10,7 @@ ENTRIES = [
     MenuEntry(
         *GROUP, "常态化服务", "matching:standing_list", "calendar-check", order=50, perm=VIEW
     ),
+    MenuEntry(*GROUP, "对接统计", "matching:statistics", "bar-chart", order=90, perm=VIEW),
 ]
 
 OBJECT_PAGES = [

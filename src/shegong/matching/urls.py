@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from .views import standing
+from shegong.matching.views import standing, statistics
 
 app_name = "matching"
 
@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern] = [
     path("standing/<int:pk>/pause/", standing.standing_pause, name="standing_pause"),
     path("standing/<int:pk>/resume/", standing.standing_resume, name="standing_resume"),
     path("standing/<int:pk>/end/", standing.standing_end, name="standing_end"),
+    path("statistics/", statistics.statistics_page, name="statistics"),
+    path("statistics/export/", statistics.statistics_export, name="statistics_export"),
 ]
 mobile_patterns: list[URLPattern] = [
     path("matching/tasks/", standing.m_tasks, name="standing_tasks"),

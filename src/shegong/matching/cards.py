@@ -1,0 +1,31 @@
+"""The workbench card of matching: this month's 四单 figures for the user's scope, read from
+``queries.statistics.figures`` — the statistics page's default view, so the numbers agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from shegong.core.perms import Perm
+from shegong.core.registry import Card
+from shegong.matching.queries import is_staff, statistics
+
+
+def summary(user: Any) -> dict[str, Any] | None:
+    if not is_staff(user):
+        return None
+    figures = statistics.figures(user, statistics.this_month())
+    rows = {row["key"]: row for row in figures.indicators()}
+    return {
+        "url": reverse("matching:statistics"),
+        "placed": figures.placed,
+        "completion": rows["completion_rate"],
+        "satisfaction": rows["satisfaction"],
+        "unmet": figures.unmet_total,
+    }
+
+
+CARDS = [
+    Card("matching", "matching/cards/summary.html", summary, order=45, perm=Perm.MATCHING_VIEW)
+]
