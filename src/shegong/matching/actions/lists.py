@@ -23,9 +23,9 @@ from shegong.core.scope import scope_prefix
 from shegong.ledger.models import Organization, Person
 from shegong.matching import queries
 from shegong.matching.choices import (
+    DAY_PART_HOURS,
     OFFER_TRANSITIONS,
     Cost,
-    DAY_PART_HOURS,
     DispatchMode,
     Frequency,
     NeedStatus,
@@ -39,9 +39,18 @@ from shegong.volunteers.choices import VolunteerStatus
 from shegong.volunteers.models import Team, TeamMember, Volunteer
 
 __all__ = [
-    "clean_need", "clean_offer", "propose_offer", "review_offer", "save_category", "save_item",
-    "save_need", "save_offer", "save_settings", "set_need_status",
-]  # fmt: skip
+    "clean_need",
+    "clean_offer",
+    "import_rows",
+    "propose_offer",
+    "review_offer",
+    "save_category",
+    "save_item",
+    "save_need",
+    "save_offer",
+    "save_settings",
+    "set_need_status",
+]
 
 WIDE_LEVELS = frozenset({"province", "city", "district"})
 WEIGHTS = ("skill", "distance", "availability", "load", "rating", "rotation")
@@ -50,15 +59,40 @@ ACCEPT_MINUTES_MAX = 7 * 24 * 60
 CAPACITY_MAX = 500
 RADIUS_MAX = 100_000
 NEED_FIELDS = (
-    "category", "item", "beneficiary", "people_count", "description", "frequency", "urgency",
-    "sensitive", "note",
-)  # fmt: skip
+    "category",
+    "item",
+    "beneficiary",
+    "people_count",
+    "description",
+    "frequency",
+    "urgency",
+    "sensitive",
+    "note",
+)
 OFFER_FIELDS = (
-    "category", "title", "description", "provider_kind", "provider_name", "volunteer", "team",
-    "organization", "helper", "contact_phone", "gives", "gets_back", "capacity_per_week",
-    "availability", "lat", "lon", "radius_m", "cost", "price_note", "risky_ok",
-    "insurance_note", "insured_until",
-)  # fmt: skip
+    "category",
+    "title",
+    "description",
+    "provider_kind",
+    "provider_name",
+    "volunteer",
+    "team",
+    "organization",
+    "helper",
+    "contact_phone",
+    "gives",
+    "gets_back",
+    "capacity_per_week",
+    "availability",
+    "lat",
+    "lon",
+    "radius_m",
+    "cost",
+    "price_note",
+    "risky_ok",
+    "insurance_note",
+    "insured_until",
+)
 
 
 # --- small checks ---------------------------------------------------------------------------
@@ -92,7 +126,9 @@ def _choice(value: Any, choices: Any, field: str, label: str, default: str) -> s
     for code, name in choices.choices:
         if text in (code, name):
             return str(code)
-    raise InvalidInput.field(field, f"{label}应为：{'、'.join(str(n) for _c, n in choices.choices)}")
+    raise InvalidInput.field(
+        field, f"{label}应为：{'、'.join(str(n) for _c, n in choices.choices)}"
+    )
 
 
 def _bool(value: Any) -> bool:
@@ -129,9 +165,9 @@ def _category(value: Any) -> Category:
     found = _by_pk(Category, value) if not isinstance(value, str) or value.isdigit() else None
     if found is None and isinstance(value, str) and value.strip():
         text = value.strip()
-        found = Category.objects.filter(code=text).first() or Category.objects.filter(
-            name=text
-        ).first()
+        found = (
+            Category.objects.filter(code=text).first() or Category.objects.filter(name=text).first()
+        )
     if found is None or not found.is_active:
         raise InvalidInput.field("category", "请选择服务类别")
     return found
@@ -157,10 +193,16 @@ def _require_catalogue(actor: Any) -> None:
 
 @transaction.atomic(durable=True)
 def save_category(
-    actor: User, *, category: Category | None = None, code: str, name: str,
-    dispatch_mode: str = DispatchMode.MANUAL, sensitive: bool = False, order: Any = 0,
+    actor: User,
+    *,
+    category: Category | None = None,
+    code: str,
+    name: str,
+    dispatch_mode: str = DispatchMode.MANUAL,
+    sensitive: bool = False,
+    order: Any = 0,
     is_active: bool = True,
-) -> Category:  # fmt: skip
+) -> Category:
     """Add or change a category of the catalogue (its name, dispatch mode, sensitivity)."""
     _require_catalogue(actor)
     errors: list[dict[str, str]] = []
@@ -173,23 +215,37 @@ def save_category(
     target = category or Category()
     target.code = code[:40]
     target.name = _text(name, "name", "名称", 30, required=True)
-    target.dispatch_mode = _choice(dispatch_mode, DispatchMode, "dispatch_mode", "派单方式",
-                                   DispatchMode.MANUAL)  # fmt: skip
+    target.dispatch_mode = _choice(
+        dispatch_mode, DispatchMode, "dispatch_mode", "派单方式", DispatchMode.MANUAL
+    )
     target.sensitive = _bool(sensitive)
     target.order = _int(order, "order", "排序", 0, 9999, 0)
     target.is_active = _bool(is_active)
     target.save()
-    audit.record(Verb.MATCH_CATALOGUE_SAVED, actor=actor, target=target,
-                 data={"kind": "category", "code": target.code, "new": category is None})  # fmt: skip
+    audit.record(
+        Verb.MATCH_CATALOGUE_SAVED,
+        actor=actor,
+        target=target,
+        data={"kind": "category", "code": target.code, "new": category is None},
+    )
     return target
 
 
 @transaction.atomic(durable=True)
 def save_item(
-    actor: User, *, item: CatalogueItem | None = None, category: Any, name: str,
-    typical_minutes: Any = 60, frequency: str = Frequency.ONCE, urgency: str = Urgency.NORMAL,
-    sensitive: bool = False, risky: bool = False, order: Any = 0, is_active: bool = True,
-) -> CatalogueItem:  # fmt: skip
+    actor: User,
+    *,
+    item: CatalogueItem | None = None,
+    category: Any,
+    name: str,
+    typical_minutes: Any = 60,
+    frequency: str = Frequency.ONCE,
+    urgency: str = Urgency.NORMAL,
+    sensitive: bool = False,
+    risky: bool = False,
+    order: Any = 0,
+    is_active: bool = True,
+) -> CatalogueItem:
     """Add or change a service item of a category."""
     _require_catalogue(actor)
     found = _category(category)
@@ -207,8 +263,12 @@ def save_item(
     target.order = _int(order, "order", "排序", 0, 9999, 0)
     target.is_active = _bool(is_active)
     target.save()
-    audit.record(Verb.MATCH_CATALOGUE_SAVED, actor=actor, target=target,
-                 data={"kind": "item", "category": found.code, "new": item is None})  # fmt: skip
+    audit.record(
+        Verb.MATCH_CATALOGUE_SAVED,
+        actor=actor,
+        target=target,
+        data={"kind": "item", "category": found.code, "new": item is None},
+    )
     return target
 
 
@@ -217,9 +277,13 @@ def save_item(
 
 @transaction.atomic(durable=True)
 def save_settings(
-    region: Any, actor: User, *, accept_minutes: Any = None, record_team: Any = None,
+    region: Any,
+    actor: User,
+    *,
+    accept_minutes: Any = None,
+    record_team: Any = None,
     **weights: Any,
-) -> CommunitySettings:  # fmt: skip
+) -> CommunitySettings:
     """A community's engine weights (each ≥ 0, not all zero), acceptance timeout (minutes; empty:
     the deployment's default) and the team recording its orders' hours (one of its teams)."""
     _require_manager(actor)
@@ -246,8 +310,9 @@ def save_settings(
     minutes = None
     try:
         if accept_minutes not in (None, ""):
-            minutes = _int(accept_minutes, "accept_minutes", "接单时限（分钟）", 5,
-                           ACCEPT_MINUTES_MAX, 0)  # fmt: skip
+            minutes = _int(
+                accept_minutes, "accept_minutes", "接单时限（分钟）", 5, ACCEPT_MINUTES_MAX, 0
+            )
     except InvalidInput as exc:
         errors.extend(exc.errors)
     team = None
@@ -264,9 +329,13 @@ def save_settings(
     target.record_team = team
     target.updated_at = timezone.now()
     target.save()
-    audit.record(Verb.MATCH_SETTINGS_SAVED, actor=actor, target=target, region=community.code,
-                 data={**values, "accept_minutes": minutes,
-                       "record_team": team.pk if team else None})  # fmt: skip
+    audit.record(
+        Verb.MATCH_SETTINGS_SAVED,
+        actor=actor,
+        target=target,
+        region=community.code,
+        data={**values, "accept_minutes": minutes, "record_team": team.pk if team else None},
+    )
     return target
 
 
@@ -289,24 +358,37 @@ def clean_need(actor: Any, region: Any, values: dict[str, Any]) -> dict[str, Any
         if person is None or not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
             raise InvalidInput.field("beneficiary", "未找到该服务对象，请先在台账中登记")
     return {
-        "region": community, "category": category, "item": item, "beneficiary": person,
+        "region": community,
+        "category": category,
+        "item": item,
+        "beneficiary": person,
         "people_count": _int(values.get("people_count"), "people_count", "涉及人数", 1, 100_000, 1),
-        "description": _text(values.get("description"), "description", "需求描述", 200,
-                             required=True),
-        "frequency": _choice(values.get("frequency"), Frequency, "frequency", "频次",
-                             item.frequency if item else Frequency.ONCE),
-        "urgency": _choice(values.get("urgency"), Urgency, "urgency", "紧急程度",
-                           item.urgency if item else Urgency.NORMAL),
-        "sensitive": _bool(values.get("sensitive")) or category.sensitive
+        "description": _text(
+            values.get("description"), "description", "需求描述", 200, required=True
+        ),
+        "frequency": _choice(
+            values.get("frequency"),
+            Frequency,
+            "frequency",
+            "频次",
+            item.frequency if item else Frequency.ONCE,
+        ),
+        "urgency": _choice(
+            values.get("urgency"),
+            Urgency,
+            "urgency",
+            "紧急程度",
+            item.urgency if item else Urgency.NORMAL,
+        ),
+        "sensitive": _bool(values.get("sensitive"))
+        or category.sensitive
         or bool(item and item.sensitive),
         "note": _text(values.get("note"), "note", "备注", 200),
-    }  # fmt: skip
+    }
 
 
 @transaction.atomic(durable=True)
-def save_need(
-    actor: User, *, need: Need | None = None, region: Any = None, **values: Any
-) -> Need:
+def save_need(actor: User, *, need: Need | None = None, region: Any = None, **values: Any) -> Need:
     """Add an entry to a community's needs list (from 摸排), or change one."""
     if need is not None:
         need = _own_need(actor, need)
@@ -316,16 +398,23 @@ def save_need(
     for key, value in cleaned.items():
         setattr(target, key, value)
     target.save()
-    audit.record(Verb.NEED_SAVED, actor=actor, target=target,
-                 data={"category": target.category.code, "new": need is None})  # fmt: skip
+    audit.record(
+        Verb.NEED_SAVED,
+        actor=actor,
+        target=target,
+        data={"category": target.category.code, "new": need is None},
+    )
     return target
 
 
 def _own_need(actor: Any, need: Any) -> Need:
     _require_manager(actor)
-    found = Need.objects.visible_to(actor).select_for_update().filter(
-        pk=getattr(need, "pk", need)
-    ).first()
+    found = (
+        Need.objects.visible_to(actor)
+        .select_for_update()
+        .filter(pk=getattr(need, "pk", need))
+        .first()
+    )
     if found is None:
         raise NotFound("未找到该需求")
     return found
@@ -348,8 +437,12 @@ def set_need_status(need: Any, actor: User, status: str, note: str = "") -> Need
     if text:
         target.note = text
     target.save(update_fields=["status", "note"])
-    audit.record(Verb.NEED_STATUS_CHANGED, actor=actor, target=target,
-                 data={"from": before, "to": status, "note": text})  # fmt: skip
+    audit.record(
+        Verb.NEED_STATUS_CHANGED,
+        actor=actor,
+        target=target,
+        data={"from": before, "to": status, "note": text},
+    )
     return target
 
 
@@ -435,23 +528,42 @@ def clean_offer(
         ("category", lambda: _category(values.get("category"))),
         ("title", lambda: _text(values.get("title"), "title", "服务名称", 60, required=True)),
         ("description", lambda: _text(values.get("description"), "description", "服务内容", 300)),
-        ("provider_kind", lambda: _choice(values.get("provider_kind"), ProviderKind,
-                                          "provider_kind", "提供方类型", "")),
-        ("contact_phone", lambda: _text(values.get("contact_phone"), "contact_phone", "联系电话",
-                                        20)),
+        (
+            "provider_kind",
+            lambda: _choice(
+                values.get("provider_kind"), ProviderKind, "provider_kind", "提供方类型", ""
+            ),
+        ),
+        (
+            "contact_phone",
+            lambda: _text(values.get("contact_phone"), "contact_phone", "联系电话", 20),
+        ),
         ("gives", lambda: _text(values.get("gives"), "gives", "提供的资源", 200)),
         ("gets_back", lambda: _text(values.get("gets_back"), "gets_back", "希望换取", 200)),
-        ("capacity_per_week", lambda: _int(values.get("capacity_per_week"), "capacity_per_week",
-                                           "每周可服务次数", 1, CAPACITY_MAX, 5)),
+        (
+            "capacity_per_week",
+            lambda: _int(
+                values.get("capacity_per_week"),
+                "capacity_per_week",
+                "每周可服务次数",
+                1,
+                CAPACITY_MAX,
+                5,
+            ),
+        ),
         ("availability", lambda: _availability(values.get("availability"))),
-        ("radius_m", lambda: _int(values.get("radius_m"), "radius_m", "服务半径", 100,
-                                  RADIUS_MAX, 3000)),
+        (
+            "radius_m",
+            lambda: _int(values.get("radius_m"), "radius_m", "服务半径", 100, RADIUS_MAX, 3000),
+        ),
         ("cost", lambda: _choice(values.get("cost"), Cost, "cost", "收费", Cost.FREE)),
         ("price_note", lambda: _text(values.get("price_note"), "price_note", "收费说明", 100)),
-        ("insurance_note", lambda: _text(values.get("insurance_note"), "insurance_note",
-                                         "保险说明", 200)),
+        (
+            "insurance_note",
+            lambda: _text(values.get("insurance_note"), "insurance_note", "保险说明", 200),
+        ),
         ("insured_until", lambda: _insured_until(values.get("insured_until"))),
-    ]  # fmt: skip
+    ]
     for key, check in checks:
         try:
             result[key] = check()
@@ -462,8 +574,12 @@ def clean_offer(
     result["risky_ok"] = _bool(values.get("risky_ok"))
     if result["risky_ok"]:
         if not result.get("insurance_note"):
-            errors.append({"field": "insurance_note",
-                           "message": "可承接有风险的服务须登记保险（志愿服务条例第十七条）"})  # fmt: skip
+            errors.append(
+                {
+                    "field": "insurance_note",
+                    "message": "可承接有风险的服务须登记保险（志愿服务条例第十七条）",
+                }
+            )
         until = result.get("insured_until")
         if "insured_until" in result and (until is None or until < today):
             errors.append({"field": "insured_until", "message": "保险有效期须填写且不能已过期"})
@@ -509,17 +625,23 @@ def save_offer(
         region = offer.region_id
     cleaned = clean_offer(actor, region, values)
     target = _write_offer(offer or Offer(created_by=actor), cleaned)
-    audit.record(Verb.OFFER_SAVED, actor=actor, target=target,
-                 data={"category": target.category.code, "kind": target.provider_kind,
-                       "new": offer is None})  # fmt: skip
+    audit.record(
+        Verb.OFFER_SAVED,
+        actor=actor,
+        target=target,
+        data={"category": target.category.code, "kind": target.provider_kind, "new": offer is None},
+    )
     return target
 
 
 def _own_offer(actor: Any, offer: Any) -> Offer:
     _require_manager(actor)
-    found = Offer.objects.visible_to(actor).select_for_update().filter(
-        pk=getattr(offer, "pk", offer)
-    ).first()
+    found = (
+        Offer.objects.visible_to(actor)
+        .select_for_update()
+        .filter(pk=getattr(offer, "pk", offer))
+        .first()
+    )
     if found is None:
         raise NotFound("未找到该供给")
     return found
@@ -541,8 +663,10 @@ def review_offer(offer: Any, actor: User, to_status: str, reason: str = "") -> O
     text = _text(reason, "reason", "原因", 200)
     if to_status in (OfferStatus.PAUSED, OfferStatus.BLOCKED) and not text:
         raise InvalidInput.field("reason", "暂停或停用须说明原因")
-    if to_status == OfferStatus.APPROVED and target.risky_ok and not target.insured_on(
-        timezone.localdate()
+    if (
+        to_status == OfferStatus.APPROVED
+        and target.risky_ok
+        and not target.insured_on(timezone.localdate())
     ):
         raise InvalidInput.field("status", "该供给登记的保险已过期，请先更新保险信息再上架")
     before = target.status
@@ -551,8 +675,12 @@ def review_offer(offer: Any, actor: User, to_status: str, reason: str = "") -> O
     target.reviewed_by = actor
     target.reviewed_at = timezone.now()
     target.save(update_fields=["status", "status_reason", "reviewed_by", "reviewed_at"])
-    audit.record(Verb.OFFER_STATUS_CHANGED, actor=actor, target=target,
-                 data={"from": before, "to": to_status, "reason": text})  # fmt: skip
+    audit.record(
+        Verb.OFFER_STATUS_CHANGED,
+        actor=actor,
+        target=target,
+        data={"from": before, "to": to_status, "reason": text},
+    )
     return target
 
 
@@ -561,9 +689,9 @@ def propose_offer(user: User, *, region: Any = None, **values: Any) -> Offer:
     """A registered volunteer proposes their own offer: it waits for the community's review,
     and its orders come to them."""
     volunteer = (
-        Volunteer.objects.select_related("person").filter(
-            person__user=user, status=VolunteerStatus.ACTIVE
-        ).first()
+        Volunteer.objects.select_related("person")
+        .filter(person__user=user, status=VolunteerStatus.ACTIVE)
+        .first()
         if getattr(user, "is_authenticated", False)
         else None
     )
@@ -573,15 +701,85 @@ def propose_offer(user: User, *, region: Any = None, **values: Any) -> Offer:
     community = Region.objects.filter(code=str(code), level="community").first()
     if community is None:
         raise InvalidInput.field("region", "请选择服务社区")
-    values = {**values, "provider_kind": ProviderKind.VOLUNTEER, "volunteer": volunteer.pk,
-              "helper": user.pk, "provider_name": ""}  # fmt: skip
+    values = {
+        **values,
+        "provider_kind": ProviderKind.VOLUNTEER,
+        "volunteer": volunteer.pk,
+        "helper": user.pk,
+        "provider_name": "",
+    }
 
     class _Everywhere:  # the community is checked above, not by the volunteer's scope
         is_authenticated = is_active = is_superuser = True
 
     cleaned = clean_offer(_Everywhere(), community, values)
     target = _write_offer(Offer(created_by=user), cleaned)
-    audit.record(Verb.OFFER_SAVED, actor=user, target=target,
-                 data={"category": target.category.code, "kind": "volunteer", "new": True,
-                       "proposed": True})  # fmt: skip
+    audit.record(
+        Verb.OFFER_SAVED,
+        actor=user,
+        target=target,
+        data={"category": target.category.code, "kind": "volunteer", "new": True, "proposed": True},
+    )
     return target
+
+
+# --- the Excel import -----------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def import_rows(actor: User, kind: str, rows: list[tuple[int, dict[str, Any]]]) -> int:
+    """Every row checked first; one wrong row and nothing is written (InvalidInput listing
+    each error by row and column). Else every row is added (offers wait for review) and one
+    audit entry counts them."""
+    from shegong.matching import excel
+
+    _require_manager(actor)
+    if kind not in excel.IMPORT_COLUMNS:
+        raise InvalidInput.field("kind", "未知的清单")
+    clean = clean_need if kind == excel.NEEDS else clean_offer
+    errors: list[dict[str, Any]] = []
+    cleaned: list[dict[str, Any]] = []
+    today = timezone.localdate()
+    for number, values in rows:
+        data = dict(values)
+        region = data.pop("region", "")
+        try:
+            if kind == excel.NEEDS:
+                cleaned.append(clean(actor, region, data))
+            else:
+                cleaned.append(clean_offer(actor, region, data, today=today))
+        except NotFound:
+            errors.append(
+                {
+                    "row": number,
+                    "column": excel.header_of(kind, "region"),
+                    "field": "file",
+                    "message": f"第 {number} 行：社区不在您的辖区内",
+                }
+            )
+        except InvalidInput as exc:
+            for error in exc.errors or [{"field": "", "message": exc.detail}]:
+                column = excel.header_of(kind, error.get("field", "")) or "—"
+                errors.append(
+                    {
+                        "row": number,
+                        "column": column,
+                        "field": "file",
+                        "message": f"第 {number} 行【{column}】：{error['message']}",
+                    }
+                )
+    if errors:
+        raise InvalidInput(f"有 {len(errors)} 处错误，未导入任何数据", errors=errors)
+    if kind == excel.NEEDS:
+        Need.objects.bulk_create([Need(created_by=actor, **c) for c in cleaned])
+    else:
+        for c in cleaned:
+            _write_offer(Offer(created_by=actor), c)
+    membership = actor.active_membership
+    audit.record(
+        Verb.MATCH_LISTS_IMPORTED,
+        actor=actor,
+        region=membership.region_id if membership is not None else None,
+        data={"table": kind, "rows": len(cleaned)},
+    )
+    return len(cleaned)
