@@ -16,8 +16,20 @@ urlpatterns: list[URLPattern] = [
     path("offers/export/", lists.export_offers, name="offers_export"),
     path("offers/<int:pk>/edit/", lists.offer_edit, name="offer_edit"),
     path("offers/<int:pk>/review/", lists.offer_review, name="offer_review"),
-    path("import/<slug:kind>/", lists.import_list, name="import"),
-    path("import/<slug:kind>/template/", lists.import_template, name="import_template"),
+    path("needs/import/", lists.import_list, {"kind": "needs"}, name="needs_import"),
+    path("offers/import/", lists.import_list, {"kind": "offers"}, name="offers_import"),
+    path(
+        "needs/import/template/",
+        lists.import_template,
+        {"kind": "needs"},
+        name="needs_import_template",
+    ),
+    path(
+        "offers/import/template/",
+        lists.import_template,
+        {"kind": "offers"},
+        name="offers_import_template",
+    ),
     path("catalogue/", lists.catalogue, name="catalogue"),
     path("settings/", lists.community_settings, name="settings"),
 ]

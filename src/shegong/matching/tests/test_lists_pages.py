@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
@@ -170,16 +169,16 @@ def test_export_is_audited_and_scoped(client, district, community_a_worker):
 
 def test_import_is_all_or_nothing(client, district, community_a_worker):
     client.force_login(community_a_worker)
-    template = client.get("/matching/import/offers/template/")
+    template = client.get("/matching/offers/import/template/")
     assert template.status_code == 200
     code = district["community_a"].code
     good = [code, "助餐送餐", "午间送餐", "商户", "东关饭店"]
     bad = [code, "助餐送餐", "", "商户", "东关面馆", "", "", "", "", 0]
-    response = client.post("/matching/import/offers/", {"file": _xlsx("offers", [good, bad])})
+    response = client.post("/matching/offers/import/", {"file": _xlsx("offers", [good, bad])})
     assert response.status_code == 422
     assert "第 3 行【服务名称】" in response.text and "第 3 行【每周可服务次数】" in response.text
     assert not Offer.objects.exists()
-    response = client.post("/matching/import/offers/", {"file": _xlsx("offers", [good, good])})
+    response = client.post("/matching/offers/import/", {"file": _xlsx("offers", [good, good])})
     assert response.status_code == 302
     assert Offer.objects.filter(status="new").count() == 2
     event = AuditEvent.objects.get(verb=Verb.MATCH_LISTS_IMPORTED)
@@ -189,10 +188,10 @@ def test_import_is_all_or_nothing(client, district, community_a_worker):
 def test_import_refuses_another_streets_community(client, district, community_a_worker):
     client.force_login(community_a_worker)
     row = [district["community_b"].code, "助餐送餐", "西城送餐", 5]
-    response = client.post("/matching/import/needs/", {"file": _xlsx("needs", [row])})
+    response = client.post("/matching/needs/import/", {"file": _xlsx("needs", [row])})
     assert response.status_code == 422 and "不在您的辖区" in response.text
     assert not Need.objects.exists()
-    response = client.post("/matching/import/needs/",
+    response = client.post("/matching/needs/import/",
                            {"file": SimpleUploadedFile("x.xlsx", b"not a workbook")})  # fmt: skip
     assert response.status_code == 422
 

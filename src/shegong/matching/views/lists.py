@@ -315,8 +315,8 @@ def offer_review(request: HttpRequest, pk: int) -> HttpResponse:
             for error in errors:
                 messages.error(request, f"「{offer.title}」：{error}")
     else:
-        label = OfferStatus(form.cleaned_data["status"]).label
-        messages.success(request, f"「{offer.title}」已{label}")
+        done = {"approved": "已上架", "paused": "已暂停", "blocked": "已停用"}
+        messages.success(request, f"「{offer.title}」{done[form.cleaned_data['status']]}")
     back = request.POST.get("next", "")
     target = reverse("matching:offers")
     return redirect_after_write(request, target + back if back.startswith("?") else target)
