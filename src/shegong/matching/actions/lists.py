@@ -209,7 +209,7 @@ def save_category(
     code = str(code or "").strip()
     if not code or not all(c.isascii() and (c.isalnum() or c in "-_") for c in code):
         errors.append({"field": "code", "message": "编码应为英文字母、数字、- 或 _"})
-    elif Category.objects.filter(code=code).exclude(pk=getattr(category, "pk", None)).exists():
+    elif Category.objects.filter(code=code).exclude(pk=category.pk if category else 0).exists():
         errors.append({"field": "code", "message": "该编码已被其他类别使用"})
     InvalidInput.raise_if_any(errors)
     target = category or Category()
@@ -251,7 +251,7 @@ def save_item(
     found = _category(category)
     text = _text(name, "name", "服务项目名称", 40, required=True)
     clash = CatalogueItem.objects.filter(category=found, name=text)
-    if clash.exclude(pk=getattr(item, "pk", None)).exists():
+    if clash.exclude(pk=item.pk if item else 0).exists():
         raise InvalidInput.field("name", "该类别下已有同名服务项目")
     target = item or CatalogueItem()
     target.category = found
