@@ -201,6 +201,11 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:certificate_revoke": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:certificate_request_decline": lambda o: {"pk": o["certificate_request_b"].pk},
+    # matching: the two lists (m-lists)
+    "matching:need_edit": lambda o: {"pk": o["match_need_b"].pk},
+    "matching:need_status": lambda o: {"pk": o["match_need_b"].pk},
+    "matching:offer_edit": lambda o: {"pk": o["match_offer_b"].pk},
+    "matching:offer_review": lambda o: {"pk": o["match_offer_b"].pk},
     # H5: only the volunteer's own certificate (the outsider has no volunteer profile → 404).
     "volunteers_m:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     # H5: only the volunteer's own request may be withdrawn (no volunteer profile → 404).
@@ -369,6 +374,8 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/stations/{station_id}": lambda o: {"station_id": o["station_b"].pk},
     # /api/v1/stations/me and /checkin take no identifier: the caller's own worker profile only
     # (walked as a GET like every list; self-scope tested in stations/tests/test_api_me.py).
+    # matching API: the two lists (m-lists)
+    "/api/v1/matching/offers/{offer_id}/review": lambda o: {"offer_id": o["match_offer_b"].pk},
     # volunteers API: people
     "/api/v1/volunteers/{volunteer_id}": lambda o: {"volunteer_id": o["volunteer_b"].pk},
     "/api/v1/volunteers/teams/{team_id}": lambda o: {"team_id": o["team_b"].pk},

@@ -40,6 +40,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_report_objects(district, user_b),
         **_station_objects(district),
         **_volunteer_objects(district),
+        **_matching_list_objects(district),
         **_charity_objects(social_org_b := _social_org_b(district)),
         "social_org_b": social_org_b,
         **_inspection_objects(district),  # after social_org_b: its annual report
@@ -376,6 +377,21 @@ def _credit_objects():
         authority="示范区民政局", clock_from=date(2026, 1, 5),
     )  # fmt: skip
     return {"credit_listing_b": listing, "rectification_b": rect}
+
+
+def _matching_list_objects(district):
+    """Street B's needs-list and supply-list entries (matching, m-lists)."""
+    from shegong.matching.models import Category, Need, Offer
+
+    meals = Category.objects.get(code="meals")
+    need = Need.objects.create(
+        region=district["community_b"], category=meals, description="西城帮扶送餐需求"
+    )
+    offer = Offer.objects.create(
+        region=district["community_b"], category=meals, title="西城帮扶送餐",
+        provider_kind="merchant", provider_name="西城帮扶饭店",
+    )  # fmt: skip
+    return {"match_need_b": need, "match_offer_b": offer}
 
 
 def _volunteer_objects(district):

@@ -16,6 +16,11 @@ class MatchingConfig(AppConfig):
         registry.todos.add(*todos.TODOS)
         registry.h5_tiles.add(*h5.TILES)
         registry.cards.add(*cards.CARDS)
+        registry.api_routers.add(
+            registry.ApiRouter(
+                "/matching", "shegong.matching.api.lists.router", "需求对接", order=70
+            ),
+        )
         registry.demo_loaders.add(
             registry.DemoLoader("matching", "shegong.matching.demo.load", order=90),
             registry.DemoLoader(

@@ -1,10 +1,34 @@
 from django.urls import URLPattern, path
 
-from shegong.matching.views import standing, statistics
+from shegong.matching.views import lists, standing, statistics
 
 app_name = "matching"
 
 urlpatterns: list[URLPattern] = [
+    # the two lists, the catalogue, a community's settings (views/lists.py)
+    path("needs/", lists.needs, name="needs"),
+    path("needs/new/", lists.need_new, name="need_new"),
+    path("needs/export/", lists.export_needs, name="needs_export"),
+    path("needs/<int:pk>/edit/", lists.need_edit, name="need_edit"),
+    path("needs/<int:pk>/status/", lists.need_status, name="need_status"),
+    path("offers/", lists.offers, name="offers"),
+    path("offers/new/", lists.offer_new, name="offer_new"),
+    path("offers/export/", lists.export_offers, name="offers_export"),
+    path("offers/<int:pk>/edit/", lists.offer_edit, name="offer_edit"),
+    path("offers/<int:pk>/review/", lists.offer_review, name="offer_review"),
+    path("needs/import/", lists.import_list, {"kind": "needs"}, name="needs_import"),
+    path("offers/import/", lists.import_list, {"kind": "offers"}, name="offers_import"),
+    path(
+        "needs/import/template/", lists.import_template, {"kind": "needs"},
+        name="needs_import_template",
+    ),
+    path(
+        "offers/import/template/", lists.import_template, {"kind": "offers"},
+        name="offers_import_template",
+    ),
+    path("catalogue/", lists.catalogue, name="catalogue"),
+    path("settings/", lists.community_settings, name="settings"),
+    # standing orders (views/standing.py)
     path("standing/", standing.standing_list, name="standing_list"),
     path("standing/new/", standing.standing_new, name="standing_new"),
     path("standing/generate/", standing.standing_generate, name="standing_generate"),
@@ -15,9 +39,10 @@ urlpatterns: list[URLPattern] = [
     path("standing/<int:pk>/pause/", standing.standing_pause, name="standing_pause"),
     path("standing/<int:pk>/resume/", standing.standing_resume, name="standing_resume"),
     path("standing/<int:pk>/end/", standing.standing_end, name="standing_end"),
+    # the numbers (views/statistics.py)
     path("statistics/", statistics.statistics_page, name="statistics"),
     path("statistics/export/", statistics.statistics_export, name="statistics_export"),
-]
+]  # fmt: skip
 mobile_patterns: list[URLPattern] = [
     path("matching/tasks/", standing.m_tasks, name="standing_tasks"),
     path("matching/tasks/<int:pk>/done/", standing.m_task_done, name="standing_task_done"),
