@@ -1,0 +1,44 @@
+"""What matching offers in the phone shell (``core.registry.h5_tiles``): 我要点单 and 我的订单
+for any signed-in phone user (我的订单's badge: orders done and waiting for a rating), 接单 for
+the account of an approved offer (its badge: orders dispatched to it awaiting an answer). Each
+predicate asks its one query once per request, memoised on the user object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shegong.core.registry import H5Tile
+
+from .choices import OrderStatus
+from .queries import mobile as queries
+
+_TO_RATE = "_h5_matching_to_rate"
+_WAITING = "_h5_matching_waiting"
+
+
+def to_rate(user: Any) -> int:
+    if not hasattr(user, _TO_RATE):
+        setattr(user, _TO_RATE, queries.my_orders(user).filter(status=OrderStatus.DONE).count())
+    return getattr(user, _TO_RATE)
+
+
+def waiting_for_me(user: Any) -> int:
+    if not queries.is_helper(user):
+        return 0
+    if not hasattr(user, _WAITING):
+        count = queries.approved_offers(user).filter(orders__status=OrderStatus.DISPATCHED).count()
+        setattr(user, _WAITING, count)
+    return getattr(user, _WAITING)
+
+
+TILES = [
+    H5Tile("matching_place", "我要点单", "matching_m:place", "heart", order=20, places=("home",)),
+    H5Tile(
+        "matching_orders", "我的订单", "matching_m:orders", "list", order=21, badge=to_rate,
+        places=("home", "me"),
+    ),
+    H5Tile(
+        "matching_helper", "接单", "matching_m:helper", "bell", order=22,
+        visible=queries.is_helper, badge=waiting_for_me, places=("home", "nav"),
+    ),
+]  # fmt: skip
