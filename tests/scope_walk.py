@@ -204,11 +204,15 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # H5: only the volunteer's own certificate (the outsider has no volunteer profile → 404).
     "matching_m:order": lambda o: {"pk": o["matching_order_b"].pk},
     "matching_m:order_photo": lambda o: {
-        "pk": o["matching_order_b"].pk, "index": 0, "kind": "thumb"
+        "pk": o["matching_order_b"].pk,
+        "index": 0,
+        "kind": "thumb",
     },
     "matching_m:helper_order": lambda o: {"pk": o["matching_order_b"].pk},
     "matching_m:helper_photo": lambda o: {
-        "pk": o["matching_order_b"].pk, "index": 0, "kind": "thumb"
+        "pk": o["matching_order_b"].pk,
+        "index": 0,
+        "kind": "thumb",
     },
     "volunteers_m:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     # H5: only the volunteer's own request may be withdrawn (no volunteer profile → 404).

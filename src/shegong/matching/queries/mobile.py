@@ -98,9 +98,9 @@ def helper_lists(user: Any) -> dict[str, list[Order]]:
         "pool": list(base.filter(_pool_filter(user)).order_by("window_start")[:LIST_LIMIT]),
         "held": list(mine.filter(status__in=HELD_STATUSES).order_by("window_start")[:LIST_LIMIT]),
         "finished": list(
-            mine.filter(status__in=[OrderStatus.DONE, OrderStatus.RATED]).order_by(
-                "-finished_at"
-            )[:20]
+            mine.filter(status__in=[OrderStatus.DONE, OrderStatus.RATED]).order_by("-finished_at")[
+                :20
+            ]
         ),
     }
 

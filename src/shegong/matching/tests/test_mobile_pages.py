@@ -154,9 +154,12 @@ def test_my_orders_lists_only_mine(client, district, resident):
     html = client.get(reverse("matching_m:orders")).content.decode()
     assert mine.number in html and theirs.number not in html
     assert client.get(reverse("matching_m:order", args=[theirs.pk])).status_code == 404
-    assert client.post(
-        reverse("matching_m:order", args=[theirs.pk]), {"action": "cancel", "reason": "x"}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("matching_m:order", args=[theirs.pk]), {"action": "cancel", "reason": "x"}
+        ).status_code
+        == 404
+    )
     theirs.refresh_from_db()
     assert theirs.status == OrderStatus.REVIEW
 
@@ -308,7 +311,10 @@ def test_check_in_is_refused_beyond_the_fence_then_complete(
     photo = reverse("matching_m:helper_photo", args=[order.pk, 0, "done-thumb"])
     assert client.get(photo).status_code == 200
     client.force_login(resident)
-    assert client.get(reverse("matching_m:order_photo", args=[order.pk, 0, "done-full"])).status_code == 200
+    assert (
+        client.get(reverse("matching_m:order_photo", args=[order.pk, 0, "done-full"])).status_code
+        == 200
+    )
 
 
 def test_a_stranger_helper_never_sees_the_order(

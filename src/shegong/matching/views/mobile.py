@@ -40,7 +40,12 @@ PHOTO_KINDS = {
     "done-thumb": ("completion_photos", "thumb"),
     "done-full": ("completion_photos", "path"),
 }
-BEFORE_ACCEPTANCE = (OrderStatus.REVIEW, OrderStatus.WAITING, OrderStatus.DISPATCHED, OrderStatus.POOL)
+BEFORE_ACCEPTANCE = (
+    OrderStatus.REVIEW,
+    OrderStatus.WAITING,
+    OrderStatus.DISPATCHED,
+    OrderStatus.POOL,
+)
 
 
 def _errors(exc: DomainError) -> dict[str, str]:
