@@ -346,3 +346,30 @@ def test_the_tiles(client, district, resident, helper_user, helper_offer):
     client.force_login(helper_user)
     html = client.get(reverse("mobile_home")).content.decode()
     assert reverse("matching_m:helper") in html and reverse("matching_m:place") in html
+
+
+def test_quick_picks_of_today():
+    from datetime import datetime
+
+    from shegong.matching.views import mobile
+
+    tz = timezone.get_current_timezone()
+    now = datetime(2030, 5, 6, 14, 30, tzinfo=tz)
+    request = {"day": "today", "part": "pm"}
+    start, end = mobile._window(request, now)
+    assert (start, end) == (now, datetime(2030, 5, 6, 18, tzinfo=tz))  # begun: from now on
+    start, end = mobile._window({"day": "today", "part": "am"}, now)
+    assert end is not None and end < now  # over: handed on, the action refuses it
+    start, end = mobile._window({"day": "tomorrow", "part": "eve"}, now)
+    assert (start.day, start.hour, end.hour) == (7, 18, 23)
+    assert mobile._window({"day": "today"}, now) == (None, None)
+
+
+def test_a_quick_pick_without_a_part_is_refused(client, district, resident):
+    client.force_login(resident)
+    response = client.post(reverse("matching_m:place"), {
+        "category": Category.objects.get(code="meals").pk, "description": "送餐",
+        "day": "today", "part": "", "region": district["community_a"].code,
+    })  # fmt: skip
+    assert response.status_code == 422 and "请选择服务时间" in response.content.decode()
+    assert not Order.objects.exists()
