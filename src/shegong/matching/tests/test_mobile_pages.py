@@ -373,3 +373,30 @@ def test_a_quick_pick_without_a_part_is_refused(client, district, resident):
     })  # fmt: skip
     assert response.status_code == 422 and "请选择服务时间" in response.content.decode()
     assert not Order.objects.exists()
+
+
+def test_a_double_tap_makes_one_order(client, district, resident):
+    client.force_login(resident)
+    form = {
+        "category": Category.objects.get(code="meals").pk, "description": "送餐",
+        "day": "tomorrow", "part": "pm", "region": district["community_a"].code,
+        "token": "6f1c1c55-1d5e-4a49-8a39-3c1f5b0c1a11",
+    }  # fmt: skip
+    first = client.post(reverse("matching_m:place"), form)
+    second = client.post(reverse("matching_m:place"), form)
+    order = Order.objects.get()
+    assert first["Location"] == second["Location"] == reverse("matching_m:order", args=[order.pk])
+
+
+def test_a_refused_submission_frees_its_token(client, district, resident):
+    client.force_login(resident)
+    form = {
+        "category": Category.objects.get(code="meals").pk, "description": "",
+        "day": "tomorrow", "part": "pm", "region": district["community_a"].code,
+        "token": "0b9f3c55-1d5e-4a49-8a39-3c1f5b0c1a22",
+    }  # fmt: skip
+    response = client.post(reverse("matching_m:place"), form)
+    assert response.status_code == 422 and "请填写需求描述" in response.content.decode()
+    assert 'value="0b9f3c55-1d5e-4a49-8a39-3c1f5b0c1a22"' in response.content.decode()
+    response = client.post(reverse("matching_m:place"), {**form, "description": "送餐"})
+    assert response.status_code == 302 and Order.objects.count() == 1

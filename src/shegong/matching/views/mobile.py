@@ -14,6 +14,7 @@ the order (it is where they must go), never before acceptance.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,12 +27,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from shegong.core import photos as photo_intake
 from shegong.core.errors import DomainError, InvalidInput, NotFound
+from shegong.core.idempotency import claim_row
+from shegong.core.models import IdempotencyRecord
 from shegong.matching.actions import orders as actions
 from shegong.matching.choices import DAY_PART_HOURS, OrderStatus
 from shegong.matching.models import Category, Order
 from shegong.matching.queries import mobile as queries
 
 PAGE_SIZE = 50
+TOKEN_PREFIX = "m-matching:"
 DAYS = {"today": ("今天", 0), "tomorrow": ("明天", 1)}
 PARTS = {"am": "上午", "pm": "下午", "eve": "晚上"}
 PHOTO_KINDS = {
@@ -113,19 +117,55 @@ SHOWN_FIELDS = {
 }  # fmt: skip
 
 
+def _valid_token(raw: str) -> str | None:
+    try:
+        return str(uuid.UUID(raw))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def place(request: HttpRequest) -> HttpResponse:
-    """我要点单."""
+    """我要点单. The form carries a one-time token claimed like an Idempotency-Key (as 随手拍
+    does): a double tap or a retry after a lost answer is sent to the order the first one made."""
     if request.method in ("GET", "HEAD"):
         values = {"category": request.GET.get("category", ""), "day": "today", "part": ""}
         communities = queries.communities_of(request.user)
         values["region"] = communities[0].code if len(communities) == 1 else ""
+        values["token"] = str(uuid.uuid4())
         return render(request, "matching/m_place.html", _place_context(request, values, {}))
+    token = _valid_token(request.POST.get("token", "")) or str(uuid.uuid4())
+    record, claimed = claim_row(
+        f"user:{request.user.pk}", TOKEN_PREFIX + token, method="POST", path=request.path,
+        fingerprint="",
+    )  # fmt: skip
+    if not claimed:
+        if record.status_code is None:
+            messages.info(request, "您的点单正在提交中，请稍候在「我的订单」中查看，无需重复提交")
+            return redirect("matching_m:orders")
+        messages.info(request, "该点单已提交成功，无需重复提交")
+        return redirect("matching_m:order", pk=int(bytes(record.response_body or b"0").decode()))
+    try:
+        response, order = _place(request, token)
+    except BaseException:
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        raise
+    if order is None:  # nothing written: a corrected retry with the same token may succeed
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+    else:
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            status_code=302, response_body=str(order.pk).encode(), content_type="text/plain"
+        )
+    return response
+
+
+def _place(request: HttpRequest, token: str) -> tuple[HttpResponse, Order | None]:
     post = request.POST
     values = {key: post.get(key, "") for key in (
         "category", "item", "description", "day", "part", "window_start", "window_end",
         "region", "address", "lat", "lon",
     )}  # fmt: skip
+    values["token"] = token
     files = [f for f in request.FILES.getlist("photos") if f.name]
     now = timezone.now()
     start, end = _window(post, now)
@@ -155,9 +195,9 @@ def place(request: HttpRequest) -> HttpResponse:
         if files and "photos" not in errors:
             errors["photos"] = "请重新选择照片（浏览器不会保留上次选择的照片）"
         context = _place_context(request, values, errors)
-        return render(request, "matching/m_place.html", context, status=exc.status)
+        return render(request, "matching/m_place.html", context, status=exc.status), None
     messages.success(request, f"点单成功，订单编号 {order.number}。社区审核后将为您安排服务。")
-    return redirect("matching_m:order", pk=order.pk)
+    return redirect("matching_m:order", pk=order.pk), order
 
 
 # --- 我的订单 ---------------------------------------------------------------------------------
