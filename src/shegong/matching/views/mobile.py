@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -33,6 +33,7 @@ from shegong.matching.actions import orders as actions
 from shegong.matching.choices import DAY_PART_HOURS, OrderStatus
 from shegong.matching.models import Category, Order
 from shegong.matching.queries import mobile as queries
+from shegong.web.http import AuthedRequest
 
 PAGE_SIZE = 50
 TOKEN_PREFIX = "m-matching:"
@@ -96,7 +97,7 @@ def _window(post: Any, now: datetime) -> tuple[datetime | None, datetime | None]
     return _parse_local(post.get("window_start", "")), _parse_local(post.get("window_end", ""))
 
 
-def _place_context(request: HttpRequest, values: dict[str, Any], errors: dict[str, str]) -> dict:
+def _place_context(request: AuthedRequest, values: dict[str, Any], errors: dict[str, str]) -> dict:
     categories = queries.active_categories()
     communities = queries.communities_of(request.user)
     return {
@@ -125,7 +126,7 @@ def _valid_token(raw: str) -> str | None:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def place(request: HttpRequest) -> HttpResponse:
+def place(request: AuthedRequest) -> HttpResponse:
     """我要点单. The form carries a one-time token claimed like an Idempotency-Key (as 随手拍
     does): a double tap or a retry after a lost answer is sent to the order the first one made."""
     if request.method in ("GET", "HEAD"):
@@ -159,7 +160,7 @@ def place(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _place(request: HttpRequest, token: str) -> tuple[HttpResponse, Order | None]:
+def _place(request: AuthedRequest, token: str) -> tuple[HttpResponse, Order | None]:
     post = request.POST
     values = {key: post.get(key, "") for key in (
         "category", "item", "description", "day", "part", "window_start", "window_end",
@@ -212,7 +213,7 @@ TAB_FILTERS: dict[str, Any] = {
 
 
 @require_safe
-def my_orders(request: HttpRequest) -> HttpResponse:
+def my_orders(request: AuthedRequest) -> HttpResponse:
     """我的订单: status, number, when."""
     tab = request.GET.get("tab", "")
     tab = tab if tab in TABS else ""
@@ -228,7 +229,7 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     return render(request, "matching/m_orders.html", context)
 
 
-def timeline(order: Order) -> list[tuple[str, datetime, str]]:
+def timeline(order: Order) -> list[tuple[str, datetime | None, str]]:
     """The order's steps so far, oldest first: (what, when, note)."""
     steps: list[tuple[str, datetime | None, str]] = [
         ("点单", order.created_at, order.description),
@@ -240,10 +241,13 @@ def timeline(order: Order) -> list[tuple[str, datetime, str]]:
         ("服务完成", order.finished_at, order.completion_note),
         ("已评价", order.rated_at, order.comment),
     ]  # fmt: skip
-    shown = [(label, at, note) for label, at, note in steps if at is not None]
-    if order.status == OrderStatus.CANCELLED:
-        shown.append(("已取消", order.created_at, order.cancelled_reason))
-    return sorted(shown, key=lambda s: s[1])  # type: ignore[arg-type,return-value]
+    shown: list[tuple[str, datetime | None, str]] = sorted(
+        [(label, at, note) for label, at, note in steps if at is not None],
+        key=lambda step: step[1] or order.created_at,
+    )
+    if order.status == OrderStatus.CANCELLED:  # no time of its own: the last step
+        shown.append(("已取消", None, order.cancelled_reason))
+    return shown
 
 
 def _photo_indexes(order: Order, source: str) -> list[int]:
@@ -251,7 +255,7 @@ def _photo_indexes(order: Order, source: str) -> list[int]:
     return [i for i, p in enumerate(records) if isinstance(p, dict) and p.get("thumb")]
 
 
-def _order_context(request: HttpRequest, order: Order, errors: dict[str, str] | None = None,
+def _order_context(request: AuthedRequest, order: Order, errors: dict[str, str] | None = None,
                    values: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
     return {
         "order": order,
@@ -268,7 +272,7 @@ def _order_context(request: HttpRequest, order: Order, errors: dict[str, str] | 
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def order(request: HttpRequest, pk: int) -> HttpResponse:
+def order(request: AuthedRequest, pk: int) -> HttpResponse:
     """One of my orders: the timeline, 取消 before acceptance, 评单 when done."""
     found = queries.access_own_order(request.user, pk)
     if request.method in ("GET", "HEAD"):
@@ -315,13 +319,13 @@ def _photo(order: Order, index: int, kind: str) -> FileResponse:
 
 
 @require_safe
-def order_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
+def order_photo(request: AuthedRequest, pk: int, index: int, kind: str) -> FileResponse:
     """A photo of my order: mine (``thumb``/``full``) or the helper's (``done-…``)."""
     return _photo(queries.access_own_order(request.user, pk), index, kind)
 
 
 @require_safe
-def helper_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
+def helper_photo(request: AuthedRequest, pk: int, index: int, kind: str) -> FileResponse:
     """A photo of an order offered to or held by me."""
     return _photo(queries.access_helper_order(request.user, pk), index, kind)
 
@@ -330,14 +334,14 @@ def helper_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileRe
 
 
 @require_safe
-def helper_home(request: HttpRequest) -> HttpResponse:
+def helper_home(request: AuthedRequest) -> HttpResponse:
     """接单: dispatched to me (with the deadline), the grab pool, my held orders."""
     lists = queries.helper_lists(request.user)
     context = {**lists, "is_helper": queries.is_helper(request.user), "now": timezone.now()}
     return render(request, "matching/m_helper.html", context)
 
 
-def _helper_context(request: HttpRequest, order: Order, errors: dict[str, str] | None = None,
+def _helper_context(request: AuthedRequest, order: Order, errors: dict[str, str] | None = None,
                     values: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
     mine = order.offer is not None and order.offer.helper_id == request.user.pk
     return {
@@ -356,7 +360,7 @@ def _helper_context(request: HttpRequest, order: Order, errors: dict[str, str] |
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def helper_order(request: HttpRequest, pk: int) -> HttpResponse:
+def helper_order(request: AuthedRequest, pk: int) -> HttpResponse:
     """An order for me: 接单 / 婉拒, 抢单, 签到 (with the phone's position), 完成."""
     post = request.POST
     verb = post.get("action", "")
