@@ -207,6 +207,18 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "matching:offer_edit": lambda o: {"pk": o["match_offer_b"].pk},
     "matching:offer_review": lambda o: {"pk": o["match_offer_b"].pk},
     # H5: only the volunteer's own certificate (the outsider has no volunteer profile → 404).
+    "matching_m:order": lambda o: {"pk": o["matching_order_b"].pk},
+    "matching_m:order_photo": lambda o: {
+        "pk": o["matching_order_b"].pk,
+        "index": 0,
+        "kind": "thumb",
+    },
+    "matching_m:helper_order": lambda o: {"pk": o["matching_order_b"].pk},
+    "matching_m:helper_photo": lambda o: {
+        "pk": o["matching_order_b"].pk,
+        "index": 0,
+        "kind": "thumb",
+    },
     "volunteers_m:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     # H5: only the volunteer's own request may be withdrawn (no volunteer profile → 404).
     "volunteers_m:certificate_request_withdraw": lambda o: {"pk": o["certificate_request_b"].pk},

@@ -14,6 +14,7 @@ from django.urls.resolvers import URLResolver
 
 from shegong import testing
 from shegong.core.perms import Role
+from shegong.matching.actions import orders as match_orders
 from shegong.reports.actions.holding import assign_down
 from shegong.reports.actions.reports import submit_report
 from shegong.stations import qr
@@ -31,6 +32,7 @@ NOT_PAGES = {
     "volunteers_m:certificate_request", "volunteers_m:certificate_request_withdraw",
     "volunteers_m:team_leave", "volunteers_m:status",
     "matching_m:standing_task_done",
+    "matching_m:order_photo", "matching_m:helper_photo",
 }  # fmt: skip
 
 
@@ -52,7 +54,13 @@ def people(district, street_a_staff, community_a_worker):
     )  # fmt: skip
     found = station("东关驿站", testing.POINT_A)
     assign_down(report, actor=street_a_staff, community=region)
+    helper = testing.user(Role.VOLUNTEER, region, name="送餐志愿者")
+    testing.match_offer(region, "meals", helper=helper, name="送餐志愿者")
+    order = testing.match_order(resident, region, "meals", description="想请人送午饭")
+    match_orders.approve(order, community_a_worker)  # 助餐送餐: into the grab pool
     return {
+        "helper": helper,
+        "matching_order": order,
         "community_worker": community_a_worker,
         "rider": rider.person.user,
         "volunteer": leader_user,
@@ -95,6 +103,11 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], list[Any]]]] = {
     "volunteers_m:checkin": ("volunteer", lambda p: [attendance.token_for(p["shift"])]),
     "volunteers_m:hours": ("volunteer", lambda p: []),
     "volunteers_m:certificates": ("volunteer", lambda p: []),
+    "matching_m:place": ("resident", lambda p: []),
+    "matching_m:orders": ("resident", lambda p: []),
+    "matching_m:order": ("resident", lambda p: [p["matching_order"].pk]),
+    "matching_m:helper": ("helper", lambda p: []),
+    "matching_m:helper_order": ("helper", lambda p: [p["matching_order"].pk]),
 }
 
 

@@ -41,6 +41,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_station_objects(district),
         **_volunteer_objects(district),
         **_matching_list_objects(district),
+        **_matching_h5_objects(district, user_b),
         **_charity_objects(social_org_b := _social_org_b(district)),
         "social_org_b": social_org_b,
         **_inspection_objects(district),  # after social_org_b: its annual report
@@ -512,6 +513,18 @@ def _tiny_photo():
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="JPEG")
     return SimpleUploadedFile("西城.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _matching_h5_objects(district, user_b):
+    """A street-B resident's service order, in the grab pool of street B (matching H5)."""
+    from shegong.matching.actions import orders
+
+    order = testing.match_order(
+        user_b, district["community_b"], "meals", point=testing.POINT_B,
+        description="西城帮扶送餐", photos=[{"path": "matching/x.jpg", "thumb": "matching/x.jpg"}],
+    )  # fmt: skip
+    orders.approve(order, None)
+    return {"matching_order_b": order}
 
 
 def _ledger_objects(district):

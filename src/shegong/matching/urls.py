@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from shegong.matching.views import lists, standing, statistics
+from shegong.matching.views import lists, mobile, standing, statistics
 
 app_name = "matching"
 
@@ -44,6 +44,21 @@ urlpatterns: list[URLPattern] = [
     path("statistics/export/", statistics.statistics_export, name="statistics_export"),
 ]  # fmt: skip
 mobile_patterns: list[URLPattern] = [
+    # residents and helpers (views/mobile.py)
+    path("matching/", mobile.place, name="place"),
+    path("matching/orders/", mobile.my_orders, name="orders"),
+    path("matching/orders/<int:pk>/", mobile.order, name="order"),
+    path(
+        "matching/orders/<int:pk>/photos/<int:index>/<str:kind>/", mobile.order_photo,
+        name="order_photo",
+    ),
+    path("matching/helper/", mobile.helper_home, name="helper"),
+    path("matching/helper/orders/<int:pk>/", mobile.helper_order, name="helper_order"),
+    path(
+        "matching/helper/orders/<int:pk>/photos/<int:index>/<str:kind>/", mobile.helper_photo,
+        name="helper_photo",
+    ),
+    # standing tasks (views/standing.py)
     path("matching/tasks/", standing.m_tasks, name="standing_tasks"),
     path("matching/tasks/<int:pk>/done/", standing.m_task_done, name="standing_task_done"),
-]
+]  # fmt: skip

@@ -148,6 +148,8 @@ def _require_manager(actor: User | None, order: Order) -> None:
 
 
 def _lock(order: Any) -> Order:
+    # Lock the order's row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # join to ``offer`` (every action failed there; the test suites on PostgreSQL show it).
     pk = getattr(order, "pk", order)
     found = (
         Order.objects.select_for_update(of=("self",))
