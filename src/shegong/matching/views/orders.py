@@ -136,7 +136,8 @@ def _run(request: HttpRequest, order: Order, verb: str) -> tuple[Any, Any]:
     }
     form, call = actions[verb]
     if form is None:
-        form = StyledForm()  # nothing to parse; it only carries the action's error
+        form = StyledForm(data={})  # nothing to parse; it only carries the action's error
+        form.is_valid()
         return form, run_action(form, call, form)
     if not form.is_valid():
         return form, None
