@@ -47,6 +47,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_election_objects(district),
         **_social_org_objects(social_org_b),
         **_credit_objects(),
+        **_matching_objects(district, user_b),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -458,6 +459,15 @@ def _volunteer_objects(district):
         "social_worker_b": social_worker, "stationing_b": stationing, "pairing_b": pairing,
         "guidance_log_b": log,
     }  # fmt: skip
+
+
+def _matching_objects(district, user_b):
+    """A service order placed by a street-B resident (matching)."""
+    order = testing.match_order(
+        user_b, district["community_b"], "medical", point=testing.POINT_B,
+        description="西城帮扶：陪同就医", address="西城帮扶地址",
+    )  # fmt: skip
+    return {"order_b": order}
 
 
 def _tiny_photo():
