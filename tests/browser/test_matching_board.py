@@ -32,9 +32,7 @@ def order(district, community_a_worker):
         name="远处陪诊志愿者", lat=testing.POINT_A[0] + 0.02, lon=testing.POINT_A[1],
         radius_m=5000,
     )  # fmt: skip
-    elder = Person.objects.create(
-        name="张秀英", id_number=testing.id_number("19400101"), region=at
-    )
+    elder = Person.objects.create(name="张秀英", id_number=testing.id_number("19400101"), region=at)
     placed = testing.match_order(
         community_a_worker, at, "medical", beneficiary=elder.pk, description="陪同去医院复查"
     )

@@ -41,7 +41,7 @@ class BoardFilterForm(StyledForm):
                 coerce=int,
                 empty_value=None,
                 choices=_category_choices(),
-            ),  # fmt: skip
+            ),
             "urgency": forms.ChoiceField(
                 label="紧急程度", required=False, choices=[("", "全部"), *Urgency.choices]
             ),
@@ -65,7 +65,7 @@ class OrderFilterForm(StyledForm):
                 coerce=int,
                 empty_value=None,
                 choices=_category_choices(),
-            ),  # fmt: skip
+            ),
             "community": _community_field(communities),
             "channel": forms.ChoiceField(
                 label="来源", required=False, choices=[("", "全部来源"), *Channel.choices]
@@ -123,7 +123,7 @@ class StaffOrderForm(StyledForm):
                 coerce=int,
                 choices=_category_choices()[1:],
                 error_messages={"required": "请选择服务类别"},
-            ),  # fmt: skip
+            ),
             "beneficiary": forms.TypedChoiceField(
                 label="服务对象",
                 coerce=int,
@@ -131,20 +131,20 @@ class StaffOrderForm(StyledForm):
                 empty_value=None,
                 choices=[("", "请选择服务对象"), *((p.pk, p.label) for p in people)],
                 error_messages={"required": "代为点单须选择服务对象"},
-            ),  # fmt: skip
+            ),
             "description": forms.CharField(label="需求描述", max_length=300, widget=NOTE),
             "window_start": forms.DateTimeField(
                 label="期望服务开始",
                 input_formats=AT_INPUTS,
                 error_messages=AT_ERRORS,
                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=AT_FORMAT),
-            ),  # fmt: skip
+            ),
             "window_end": forms.DateTimeField(
                 label="期望服务结束",
                 input_formats=AT_INPUTS,
                 error_messages=AT_ERRORS,
                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=AT_FORMAT),
-            ),  # fmt: skip
+            ),
             "address": forms.CharField(label="服务地址", max_length=200, required=False),
             "contact_phone": forms.CharField(label="联系电话", max_length=20, required=False),
             "lat": forms.FloatField(required=False, widget=forms.HiddenInput),

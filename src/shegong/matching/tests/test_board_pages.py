@@ -45,7 +45,8 @@ def elder(district):
 def order(district, community_a_worker, elder):
     return testing.match_order(
         community_a_worker, district["community_a"], "medical", beneficiary=elder.pk,
-        description="陪同去医院复查", address="东关社区幸福路18号3单元", contact_phone="13812345678",
+        description="陪同去医院复查", address="东关社区幸福路18号3单元",
+        contact_phone="13812345678",
     )  # fmt: skip
 
 
@@ -79,14 +80,10 @@ def test_board_filters_by_category_and_community(client, community_a_worker, ord
     assert order.number in page
 
 
-def test_board_clock_is_red_past_the_acceptance_deadline(
-    client, community_a_worker, order, offer
-):
+def test_board_clock_is_red_past_the_acceptance_deadline(client, community_a_worker, order, offer):
     orders.approve(order, community_a_worker)
     orders.dispatch(order, offer, community_a_worker)
-    Order.objects.filter(pk=order.pk).update(
-        accept_deadline=timezone.now() - timedelta(minutes=30)
-    )
+    Order.objects.filter(pk=order.pk).update(accept_deadline=timezone.now() - timedelta(minutes=30))
     client.force_login(community_a_worker)
     page = client.get(reverse("matching:board") + "?tab=dispatched").content.decode()
     assert 'data-overdue="1"' in page and "已超时" in page
@@ -145,9 +142,7 @@ def test_refuse_needs_a_reason_shown_on_the_page(client, community_a_worker, ord
     assert (order.status, order.refused_reason) == (OrderStatus.REFUSED, "不属于本社区服务范围")
 
 
-def test_a_rule_broken_in_the_action_is_shown_with_its_status(
-    client, community_a_worker, order
-):
+def test_a_rule_broken_in_the_action_is_shown_with_its_status(client, community_a_worker, order):
     client.force_login(community_a_worker)
     client.post(reverse("matching:order_act", args=[order.pk, "approve"]))
     response = client.post(reverse("matching:order_act", args=[order.pk, "approve"]))
@@ -252,7 +247,7 @@ def test_order_list_filters_and_export_is_masked_and_audited(client, community_a
     assert event.data["masked"] is True and event.data["filters"] == {"status": "review"}
 
 
-# --- 代为点单 and 随手拍转服务需求 -----------------------------------------------------------------
+# --- 代为点单 and 随手拍转服务需求 ------------------------------------------------------------
 
 
 def _form(district, category_code="medical", **extra):
@@ -282,7 +277,9 @@ def test_staff_places_an_order_for_a_person_found_by_name(
     assert response.status_code == 302
     placed = Order.objects.get()
     assert (placed.channel, placed.beneficiary_id, placed.status) == (
-        "staff", elder.pk, OrderStatus.REVIEW
+        "staff",
+        elder.pk,
+        OrderStatus.REVIEW,
     )
 
 

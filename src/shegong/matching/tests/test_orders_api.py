@@ -131,12 +131,12 @@ def test_a_role_without_the_permission_is_403(client, district):
 def test_bad_input_is_a_problem_and_writes_nothing(client, district, community_a_worker, elder):
     client.force_login(community_a_worker)
     past = (timezone.now() - timedelta(days=1)).isoformat()
-    response = _post(
-        client, BASE, _place_body(district, beneficiary=elder.pk, window_start=past)
-    )
+    response = _post(client, BASE, _place_body(district, beneficiary=elder.pk, window_start=past))
     assert response.status_code == 422
     assert "期望服务时间不能早于现在" in response.content.decode()
-    outside = _place_body(district, beneficiary=elder.pk, lat=testing.POINT_B[0], lon=testing.POINT_B[1])
+    outside = _place_body(
+        district, beneficiary=elder.pk, lat=testing.POINT_B[0], lon=testing.POINT_B[1]
+    )
     response = _post(client, BASE, outside)
     assert response.status_code == 422 and "不在东关社区范围内" in response.content.decode()
     assert not Order.objects.exists()

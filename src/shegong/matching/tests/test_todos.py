@@ -76,7 +76,10 @@ def test_the_outsider_sees_no_todo(street_b_staff, queue):
 def test_the_card_equals_the_lists_it_links_to(client, community_a_worker, queue):
     figures = cards.today(community_a_worker)
     assert (figures["placed_today"], figures["review"], figures["unmet"], figures["overdue"]) == (
-        4, 2, 1, 1
+        4,
+        2,
+        1,
+        1,
     )
     client.force_login(community_a_worker)
     home = client.get("/").content.decode()

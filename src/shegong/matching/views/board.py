@@ -13,8 +13,7 @@ from django.views.decorators.http import require_safe
 from shegong.core.perms import Perm, require_perm
 from shegong.matching.forms.board import BoardFilterForm
 from shegong.matching.models import Order
-from shegong.matching.queries import board
-from shegong.matching.queries import may_manage
+from shegong.matching.queries import board, may_manage
 
 PAGE = 50
 

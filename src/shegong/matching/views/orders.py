@@ -128,7 +128,7 @@ def _run(request: HttpRequest, order: Order, verb: str) -> tuple[Any, Any]:
                 comment=f.cleaned_data["comment"],
                 closing_note=f.cleaned_data["closing_note"],
             ),
-        ),  # fmt: skip
+        ),
         "dispatch": (
             DispatchForm(request.POST),
             lambda f: orders.dispatch(order, f.cleaned_data["offer"], user),
@@ -235,8 +235,8 @@ ORDER_COLUMNS = [
     excel.Column("服务项目", 14), excel.Column("来源", 14), excel.Column("服务对象", 10),
     excel.Column("需求描述", 36), excel.Column("紧急程度", 8), excel.Column("状态", 8),
     excel.Column("点单时间", 18), excel.Column("期望服务开始", 18), excel.Column("服务方", 24),
-    excel.Column("接单时间", 18), excel.Column("完成时间", 18), excel.Column("服务时长（小时）", 10),
-    excel.Column("评分", 6), excel.Column("未满足原因", 28),
+    excel.Column("接单时间", 18), excel.Column("完成时间", 18),
+    excel.Column("服务时长（小时）", 10), excel.Column("评分", 6), excel.Column("未满足原因", 28),
 ]  # fmt: skip
 
 
