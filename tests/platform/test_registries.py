@@ -10,7 +10,7 @@ def test_the_apps_registered_their_menus_cards_routers_checks_and_demo_loaders()
     assert {"工作台", "基础数据", "台账与党建", "随手拍", "暖新驿站", "志愿服务"} <= groups
     assert {"系统管理", "个人"} <= groups
     assert [card.name for card in registry.cards] == [
-        "regions", "inbox", "ledger", "workers", "audit",
+        "regions", "inbox", "ledger", "matching", "workers", "audit",
     ]  # fmt: skip
     prefixes = [router.prefix for router in registry.api_routers]
     assert prefixes[0] == "" and "/volunteers" in prefixes and "/service-records" in prefixes

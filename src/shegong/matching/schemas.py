@@ -20,7 +20,7 @@ class OrderFilter(Schema):
     date_to: date | None = Field(None, description="点单日期止（含）")
 
 
-class AssignmentOut(Schema):
+class OrderAssignmentOut(Schema):
     id: int
     offer_id: int
     provider_name: str
@@ -126,14 +126,14 @@ class OrderOut(Schema):
 
 
 class OrderDetailOut(OrderOut):
-    assignments: list[AssignmentOut]
+    assignments: list[OrderAssignmentOut]
 
     @staticmethod
     def resolve_assignments(obj: Any) -> Any:
         return obj.assignments.select_related("offer").order_by("created_at", "id")
 
 
-class PlaceIn(Schema):
+class OrderPlaceIn(Schema):
     region: str = Field(max_length=15, description="社区区划代码")
     category: int = Field(description="类别编号")
     item: int | None = Field(None, description="服务项目编号")
@@ -148,37 +148,37 @@ class PlaceIn(Schema):
     source_report_id: int | None = Field(None, description="随手拍工单编号（转服务需求）")
 
 
-class ReasonIn(Schema):
+class OrderReasonIn(Schema):
     reason: str = Field(max_length=200, description="原因")
 
 
-class DispatchIn(Schema):
+class OrderDispatchIn(Schema):
     offer: int = Field(description="供给（服务方）编号")
 
 
-class GrabIn(Schema):
+class OrderGrabIn(Schema):
     offer: int | None = Field(None, description="用哪一项供给抢单（缺省：本类别本社区的那一项）")
 
 
-class RateIn(Schema):
+class OrderRateIn(Schema):
     stars: int = Field(ge=1, le=5, description="1–5 星")
     comment: str = Field("", max_length=300)
     closing_note: str = Field("", max_length=300, description="结项说明")
 
 
-class PointIn(Schema):
+class OrderPointIn(Schema):
     lat: float | None = None
     lon: float | None = None
     accuracy: float | None = Field(None, description="定位精度（米）")
     crs: str = Field("wgs84", max_length=8)
 
 
-class CompleteIn(PointIn):
+class OrderCompleteIn(OrderPointIn):
     note: str = Field(max_length=300, description="服务记录")
     hours: float | None = Field(None, description="服务时长（小时）；缺省按签到时间计算")
 
 
-class FactorOut(Schema):
+class MatchFactorOut(Schema):
     name: str
     label: str
     value: float
@@ -186,8 +186,8 @@ class FactorOut(Schema):
     note: str
 
 
-class CandidateOut(Schema):
+class MatchCandidateOut(Schema):
     offer_id: int
     label: str
     score: float
-    factors: list[FactorOut]
+    factors: list[MatchFactorOut]

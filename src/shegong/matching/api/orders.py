@@ -24,17 +24,17 @@ from shegong.matching.actions import orders
 from shegong.matching.models import Order
 from shegong.matching.queries import board
 from shegong.matching.schemas import (
-    CandidateOut,
-    CompleteIn,
-    DispatchIn,
-    GrabIn,
+    MatchCandidateOut,
+    OrderCompleteIn,
     OrderDetailOut,
+    OrderDispatchIn,
     OrderFilter,
+    OrderGrabIn,
     OrderOut,
-    PlaceIn,
-    PointIn,
-    RateIn,
-    ReasonIn,
+    OrderPlaceIn,
+    OrderPointIn,
+    OrderRateIn,
+    OrderReasonIn,
 )
 
 router = Router()
@@ -100,7 +100,7 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilter]) -> Any:
     summary="点单（居民本人，或工作人员代为点单、随手拍转服务需求）",
     operation_id="matching_orders_place",
 )
-def place(request: HttpRequest, payload: PlaceIn) -> Any:
+def place(request: HttpRequest, payload: OrderPlaceIn) -> Any:
     """新订单进入「待审核」。期望时间早于现在、结束早于开始、地点不在所选社区 → 422；
     代为点单（beneficiary）或随手拍转需求（source_report_id）须为社区工作人员 → 否则 403。"""
     order = orders.place(
@@ -141,18 +141,18 @@ def approve(request: HttpRequest, order_id: int) -> Any:
     response={200: OrderDetailOut, **ERRORS},
     summary="不予受理（须填原因）",
     operation_id="matching_orders_refuse",
-    openapi_extra=_body_doc(ReasonIn),
+    openapi_extra=_body_doc(OrderReasonIn),
 )
 def refuse(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     found = _found(request, order_id)
-    data = _parse(ReasonIn, payload)
+    data = _parse(OrderReasonIn, payload)
     orders.refuse(found, request.auth, data.reason)
     return _detail(order_id)
 
 
 @router.get(
     "/orders/{order_id}/candidates",
-    response={200: list[CandidateOut], **ERRORS},
+    response={200: list[MatchCandidateOut], **ERRORS},
     summary="推荐服务方（匹配引擎，附逐项说明）",
     operation_id="matching_orders_candidates",
 )
@@ -174,13 +174,13 @@ def candidates(request: HttpRequest, order_id: int, k: int = 10) -> Any:
     response={200: OrderDetailOut, **ERRORS},
     summary="派单",
     operation_id="matching_orders_dispatch",
-    openapi_extra=_body_doc(DispatchIn),
+    openapi_extra=_body_doc(OrderDispatchIn),
 )
 def dispatch(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """派给一位服务方；引擎不会推荐的服务方（不可服务、超出范围、未投保、已停用、已婉拒过）
     → 409 并说明原因。"""
     found = _found(request, order_id)
-    data = _parse(DispatchIn, payload)
+    data = _parse(OrderDispatchIn, payload)
     orders.dispatch(found, data.offer, request.auth)
     return _detail(order_id)
 
@@ -201,12 +201,12 @@ def pool(request: HttpRequest, order_id: int) -> Any:
     response={200: OrderDetailOut, **ERRORS},
     summary="改派（须填原因）",
     operation_id="matching_orders_reassign",
-    openapi_extra=_body_doc(ReasonIn),
+    openapi_extra=_body_doc(OrderReasonIn),
 )
 def reassign(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """当前服务方被撤回（不会再收到本单），订单回到「待处理」。"""
     found = _found(request, order_id)
-    data = _parse(ReasonIn, payload)
+    data = _parse(OrderReasonIn, payload)
     orders.reassign(found, request.auth, data.reason)
     return _detail(order_id)
 
@@ -216,12 +216,12 @@ def reassign(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] 
     response={200: OrderDetailOut, **ERRORS},
     summary="取消（须填原因）",
     operation_id="matching_orders_cancel",
-    openapi_extra=_body_doc(ReasonIn),
+    openapi_extra=_body_doc(OrderReasonIn),
 )
 def cancel(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """工作人员可在任一未完成环节取消；点单人只能在无人接单前取消。"""
     found = _found(request, order_id)
-    data = _parse(ReasonIn, payload)
+    data = _parse(OrderReasonIn, payload)
     orders.cancel(found, request.auth, data.reason)
     return _detail(order_id)
 
@@ -231,12 +231,12 @@ def cancel(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = 
     response={200: OrderDetailOut, **ERRORS},
     summary="评单（服务对象本人或工作人员代评）",
     operation_id="matching_orders_rate",
-    openapi_extra=_body_doc(RateIn),
+    openapi_extra=_body_doc(OrderRateIn),
 )
 def rate(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """1–5 星与评价（2 星及以下须写评价），工作人员可附结项说明；其他人 → 403。"""
     found = _found(request, order_id)
-    data = _parse(RateIn, payload)
+    data = _parse(OrderRateIn, payload)
     orders.rate(
         found, request.auth, stars=data.stars, comment=data.comment,
         closing_note=data.closing_note,
@@ -252,11 +252,11 @@ def rate(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = No
     response={200: OrderDetailOut, **ERRORS},
     summary="抢单",
     operation_id="matching_orders_grab",
-    openapi_extra=_body_doc(GrabIn),
+    openapi_extra=_body_doc(OrderGrabIn),
 )
 def grab(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """先到先得：已被他人抢走 → 409；您没有可承接本单的已上架供给 → 404。"""
-    data = _parse(GrabIn, payload)
+    data = _parse(OrderGrabIn, payload)
     found = orders.grab(order_id, request.auth, offer=data.offer)
     return _detail(found.pk)
 
@@ -277,12 +277,12 @@ def accept(request: HttpRequest, order_id: int) -> Any:
     response={200: OrderDetailOut, **ERRORS},
     summary="婉拒（须填原因）",
     operation_id="matching_orders_decline",
-    openapi_extra=_body_doc(ReasonIn),
+    openapi_extra=_body_doc(OrderReasonIn),
 )
 def decline(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """订单转给下一位候选人，不会再派给您。"""
     found = _found(request, order_id)
-    data = _parse(ReasonIn, payload)
+    data = _parse(OrderReasonIn, payload)
     orders.decline(found, request.auth, data.reason)
     return _detail(order_id)
 
@@ -292,12 +292,12 @@ def decline(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] =
     response={200: OrderDetailOut, **ERRORS},
     summary="签到（开始服务）",
     operation_id="matching_orders_start",
-    openapi_extra=_body_doc(PointIn),
+    openapi_extra=_body_doc(OrderPointIn),
 )
 def start(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """须在服务地点附近（300 米加定位精度）签到。"""
     found = _found(request, order_id)
-    data = _parse(PointIn, payload)
+    data = _parse(OrderPointIn, payload)
     orders.start(
         found, request.auth, lat=data.lat, lon=data.lon, accuracy=data.accuracy, crs=data.crs
     )
@@ -309,12 +309,12 @@ def start(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = N
     response={200: OrderDetailOut, **ERRORS},
     summary="服务完成",
     operation_id="matching_orders_complete",
-    openapi_extra=_body_doc(CompleteIn),
+    openapi_extra=_body_doc(OrderCompleteIn),
 )
 def complete(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """服务记录与时长；时长转为志愿服务记录，待队伍确认。"""
     found = _found(request, order_id)
-    data = _parse(CompleteIn, payload)
+    data = _parse(OrderCompleteIn, payload)
     orders.complete(
         found, request.auth, note=data.note, hours=data.hours, lat=data.lat, lon=data.lon,
         accuracy=data.accuracy, crs=data.crs,
