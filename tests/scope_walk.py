@@ -345,6 +345,10 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "matching:standing_end": lambda o: {"pk": o["standing_b"].pk},
     # H5: only the day's tasks of the helper's own offers may be marked done.
     "matching_m:standing_task_done": lambda o: {"pk": o["standing_task_b"].pk},
+    # matching: the dispatch board's order pages
+    "matching:order": lambda o: {"pk": o["order_b"].pk},
+    "matching:order_reveal": lambda o: {"pk": o["order_b"].pk},
+    "matching:order_act": lambda o: {"pk": o["order_b"].pk, "verb": "approve"},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -466,6 +470,21 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # socialorgs API: credit lists
     "/api/v1/socialorgs/credit/{pk}": lambda o: {"pk": o["credit_listing_b"].pk},
     "/api/v1/socialorgs/credit/{pk}/remove": lambda o: {"pk": o["credit_listing_b"].pk},
+    # matching API: orders
+    "/api/v1/matching/orders/{order_id}": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/approve": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/refuse": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/candidates": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/dispatch": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/pool": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/reassign": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/cancel": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/rate": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/grab": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/accept": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/decline": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/start": lambda o: {"order_id": o["order_b"].pk},
+    "/api/v1/matching/orders/{order_id}/complete": lambda o: {"order_id": o["order_b"].pk},
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff

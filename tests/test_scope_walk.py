@@ -50,6 +50,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_social_org_objects(social_org_b),
         **_credit_objects(),
         **_standing_objects(district),
+        **_matching_objects(district, user_b),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -502,6 +503,15 @@ def _standing_objects(district):
         due_at=timezone.now(), offer=offer,
     )  # fmt: skip
     return {"standing_b": order, "standing_task_b": task}
+
+
+def _matching_objects(district, user_b):
+    """A service order placed by a street-B resident (matching)."""
+    order = testing.match_order(
+        user_b, district["community_b"], "medical", point=testing.POINT_B,
+        description="西城帮扶：陪同就医", address="西城帮扶地址",
+    )  # fmt: skip
+    return {"order_b": order}
 
 
 def _tiny_photo():

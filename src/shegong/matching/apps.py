@@ -20,6 +20,9 @@ class MatchingConfig(AppConfig):
             registry.ApiRouter(
                 "/matching", "shegong.matching.api.lists.router", "需求对接", order=70
             ),
+            registry.ApiRouter(
+                "/matching", "shegong.matching.api.orders.router", "服务订单", order=71
+            ),
         )
         registry.demo_loaders.add(
             registry.DemoLoader("matching", "shegong.matching.demo.load", order=90),

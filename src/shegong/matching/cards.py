@@ -1,4 +1,5 @@
-"""The workbench card of matching: this month's 四单 figures for the user's scope, read from
+"""The workbench cards of matching: the dispatch board's figures of today (each equal to the
+list it links to), and this month's 四单 figures for the user's scope, read from
 ``queries.statistics.figures`` — the statistics page's default view, so the numbers agree."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from shegong.core.perms import Perm
 from shegong.core.registry import Card
-from shegong.matching.queries import is_staff, statistics
+from shegong.matching.queries import board, is_staff, statistics
 
 
 def summary(user: Any) -> dict[str, Any] | None:
@@ -26,6 +27,11 @@ def summary(user: Any) -> dict[str, Any] | None:
     }
 
 
+def today(user: Any) -> dict[str, Any]:
+    return board.today_figures(user)
+
+
 CARDS = [
-    Card("matching", "matching/cards/summary.html", summary, order=45, perm=Perm.MATCHING_VIEW)
+    Card("matching_board", "matching/cards/today.html", today, order=44, perm=Perm.MATCHING_VIEW),
+    Card("matching", "matching/cards/summary.html", summary, order=45, perm=Perm.MATCHING_VIEW),
 ]

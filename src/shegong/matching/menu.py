@@ -3,10 +3,13 @@
 from shegong.core.perms import Perm
 from shegong.core.registry import MenuEntry, ObjectPage
 
-GROUP = ("需求对接", 45)
+GROUP = ("需求对接", 60)
 VIEW = Perm.MATCHING_VIEW
 
 ENTRIES = [
+    MenuEntry(*GROUP, "派单台", "matching:board", "kanban", order=1, perm=VIEW),
+    MenuEntry(*GROUP, "未满足需求", "matching:unmet", "hourglass-split", order=2, perm=VIEW),
+    MenuEntry(*GROUP, "服务订单", "matching:orders", "list-ul", order=3, perm=VIEW),
     MenuEntry(*GROUP, "需求清单", "matching:needs", "list-check", order=10, perm=VIEW),
     MenuEntry(*GROUP, "供给清单", "matching:offers", "shop", order=11, perm=VIEW),
     MenuEntry(*GROUP, "服务目录", "matching:catalogue", "journal-text", order=12, perm=VIEW),
@@ -17,6 +20,8 @@ ENTRIES = [
     MenuEntry(*GROUP, "对接统计", "matching:statistics", "bar-chart", order=90, perm=VIEW),
 ]
 
+# The pages the audit trail links its entries' objects to.
 OBJECT_PAGES = [
+    ObjectPage("matching.order", "matching:order"),
     ObjectPage("matching.standingorder", "matching:standing"),
 ]

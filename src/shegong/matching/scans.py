@@ -9,6 +9,14 @@ from django.utils import timezone
 from shegong.core.scans import periodic_scan
 
 
+@periodic_scan("matching.expire_overdue", every=timedelta(minutes=5), title="派单超时未接自动转派")
+def expire_overdue(now=None) -> int:
+    """Orders not accepted in time go to the engine's next candidate (or the unmet list)."""
+    from shegong.matching.actions import orders
+
+    return orders.expire_overdue(now)
+
+
 @periodic_scan(
     "matching.standing_generate", every=timedelta(hours=1), title="生成今明两天的常态化服务任务"
 )

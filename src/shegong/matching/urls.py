@@ -1,10 +1,19 @@
 from django.urls import URLPattern, path
 
-from shegong.matching.views import lists, mobile, standing, statistics
+from shegong.matching.views import board, lists, mobile, orders, standing, statistics
 
 app_name = "matching"
 
 urlpatterns: list[URLPattern] = [
+    # the dispatch board and the orders (views/board.py, views/orders.py)
+    path("board/", board.dispatch_board, name="board"),
+    path("unmet/", board.unmet, name="unmet"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/export/", orders.order_export, name="orders_export"),
+    path("orders/new/", orders.order_new, name="order_new"),
+    path("orders/<int:pk>/", orders.order_detail, name="order"),
+    path("orders/<int:pk>/reveal/", orders.order_reveal, name="order_reveal"),
+    path("orders/<int:pk>/<slug:verb>/", orders.order_act, name="order_act"),
     # the two lists, the catalogue, a community's settings (views/lists.py)
     path("needs/", lists.needs, name="needs"),
     path("needs/new/", lists.need_new, name="need_new"),
