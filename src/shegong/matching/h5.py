@@ -53,7 +53,7 @@ TILES = [
     ),
     H5Tile(
         "matching_helper", "接单", "matching_m:helper", "bell", order=22,
-        visible=queries.is_helper, badge=waiting_for_me, places=("home", "nav"),
+        visible=queries.is_helper, badge=waiting_for_me, places=("home",),
     ),
     H5Tile(
         "standing_tasks", "今日常态化服务", "matching_m:standing_tasks", "clock", order=41,

@@ -106,7 +106,7 @@ class OfferOut(Schema):
     created_at: datetime
 
 
-class ReviewIn(Schema):
+class OfferReviewIn(Schema):
     status: str = Field(max_length=10, description="目标状态：approved/paused/blocked")
     reason: str = Field("", max_length=200, description="原因（暂停、停用须填）")
 

@@ -24,7 +24,7 @@ from shegong.matching.schemas import (
     OfferFilter,
     OfferIn,
     OfferOut,
-    ReviewIn,
+    OfferReviewIn,
 )
 
 router = Router()
@@ -111,10 +111,10 @@ def create_offer(request: HttpRequest, payload: OfferIn) -> Any:
     response={200: OfferOut, **ERRORS},
     summary="审核供给",
     operation_id="matching_offers_review",
-    openapi_extra=_body_doc(ReviewIn),
+    openapi_extra=_body_doc(OfferReviewIn),
 )
 def review_offer(request: HttpRequest, offer_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """上架、暂停、停用（暂停、停用须说明原因）。不在辖区 → 404；不允许的状态变化 → 409。"""
     offer = list_queries.access_offer(request.auth, offer_id)
-    data = _parse(ReviewIn, payload)
+    data = _parse(OfferReviewIn, payload)
     return lists.review_offer(offer, request.auth, data.status, data.reason)
