@@ -283,16 +283,20 @@ def test_rating_factor_stays_in_zero_one_with_inconsistent_figures():
     assert "星" in f.note
 
 
+UNINSURED = "服务有人身风险，未投保或保险已过期"
+
+
 @pytest.mark.parametrize(
     ("request_fields", "candidate_fields", "reason"),
     [
         ({}, {"approved": False}, "未上架或已停用"),
         ({"excluded": frozenset({1})}, {}, "已婉拒或超时未接本单"),
-        ({"risky": True}, {"insured": False}, "服务有人身风险，未投保或保险已过期"),
+        ({"risky": True}, {"insured": False}, UNINSURED),
         ({"risky": True, "today": date(2026, 12, 7)},
-         {"insured": True, "insured_until": date(2026, 12, 6)}, "服务有人身风险，未投保或保险已过期"),
+         {"insured": True, "insured_until": date(2026, 12, 6)}, UNINSURED),
         ({}, {"load": 5, "capacity": 5}, "已满负荷"),
-        ({"lat": BASE[0], "lon": BASE[1]}, {"lat": BASE[0] + 0.1, "lon": BASE[1]}, "不在服务范围内"),
+        ({"lat": BASE[0], "lon": BASE[1]}, {"lat": BASE[0] + 0.1, "lon": BASE[1]},
+         "不在服务范围内"),
         ({}, {"availability": {"2": ["am"]}}, "该时段不可服务"),
     ],
 )  # fmt: skip
