@@ -150,7 +150,10 @@ def _require_manager(actor: User | None, order: Order) -> None:
 def _lock(order: Any) -> Order:
     pk = getattr(order, "pk", order)
     found = (
-        Order.objects.select_for_update().select_related("category", "offer").filter(pk=pk).first()
+        Order.objects.select_for_update(of=("self",))
+        .select_related("category", "offer")
+        .filter(pk=pk)
+        .first()
         if str(pk).isdigit()
         else None
     )
