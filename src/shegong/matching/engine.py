@@ -206,7 +206,7 @@ def _factors(
     mean = (candidate.rating_sum + PRIOR_STARS * PRIOR_COUNT) / (
         candidate.rating_count + PRIOR_COUNT
     )
-    rating = (mean - 1) / 4
+    rating = min(max((mean - 1) / 4, 0.0), 1.0)  # a hand-edited row may hold > 5 per rating
     rating_note = (
         f"{candidate.rating_sum / candidate.rating_count:.1f} 星（{candidate.rating_count} 次评价）"
         if candidate.rating_count else "暂无评价"
@@ -223,17 +223,29 @@ def _factors(
         "rating": (rating, rating_note), "rotation": (rotation, rotation_note),
     }  # fmt: skip
     return tuple(
-        Factor(name, values[name][0], float(weights.get(name, 0.0)), values[name][1])
+        Factor(name, values[name][0], _weight(weights.get(name, 0.0)), values[name][1])
         for name in FACTORS
     )
 
 
-def score(factors: Iterable[Factor]) -> float:
-    rows = list(factors)
-    total = sum(max(f.weight, 0.0) for f in rows)
-    if total <= 0:
+def _weight(value: object) -> float:
+    """A usable weight: negative, infinite, NaN or non-numeric ones count as 0."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
         return 0.0
-    return sum(max(f.weight, 0.0) * f.value for f in rows) / total
+    return number if math.isfinite(number) and number > 0 else 0.0
+
+
+def score(factors: Iterable[Factor]) -> float:
+    """The weighted mean of the factors, in [0, 1]. The weights are scaled by the largest
+    first, so that even absurdly large ones cannot overflow the sums."""
+    rows = [(_weight(f.weight), f.value) for f in factors]
+    top = max((w for w, _ in rows), default=0.0)
+    if top <= 0:
+        return 0.0
+    total = sum(w / top for w, _ in rows)
+    return min(sum(w / top * v for w, v in rows) / total, 1.0)
 
 
 def rank(
@@ -244,6 +256,8 @@ def rank(
     k: int = 10,
 ) -> list[Match]:
     """The top ``k`` candidates that may serve the order, best first, each explained."""
+    if k <= 0:
+        return []
     weights = DEFAULT_WEIGHTS if weights is None else weights
     hours = window_hours(request.window_start, request.window_end)
     best: list[tuple[float, int, Match]] = []

@@ -127,10 +127,16 @@ CANDIDATE_FIELDS = (
 
 
 def candidate_rows(category_id: int, region_id: str) -> QuerySet[Offer]:
-    """The approved offers of a category in a community (the partial index offer_candidates)."""
-    return Offer.objects.filter(
-        category_id=category_id, region_id=region_id, status=OfferStatus.APPROVED
-    ).only(*CANDIDATE_FIELDS)
+    """The approved offers of a category in a community (the partial index offer_candidates).
+    Unordered: the engine ranks them, and the model's default ordering would join the category
+    and the region and sort (``shegong bench match`` checks the plan)."""
+    return (
+        Offer.objects.filter(
+            category_id=category_id, region_id=region_id, status=OfferStatus.APPROVED
+        )
+        .only(*CANDIDATE_FIELDS)
+        .order_by()
+    )
 
 
 def as_candidates(offers: Any) -> list[engine.Candidate]:
