@@ -22,7 +22,7 @@ offer only (one candidate table, see ``matching.models``).
 
 Growth: the same district built in three steps — N/10, N, 10·N offers (10k, 100k, 1M for the
 default), inserted in bulk — timed at each step. The shortlist reads one community's offers of
-one category through the partial index ``offer_candidates`` (category, region) WHERE approved,
+one category through the partial index ``offer_candidates`` (region, category) WHERE approved,
 so its time must stay flat while the brute force grows linearly; the plan of that look-up is
 printed (EXPLAIN) and checked to use the index.
 

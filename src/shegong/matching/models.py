@@ -260,7 +260,7 @@ class Offer(models.Model):
         indexes = [
             # The engine's one look-up: approved offers of a category in a community.
             models.Index(
-                fields=["category", "region"],
+                fields=["region", "category"],
                 condition=Q(status="approved"),
                 name="offer_candidates",
             ),
