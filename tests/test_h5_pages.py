@@ -107,6 +107,7 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], list[Any]]]] = {
     "matching_m:orders": ("resident", lambda p: []),
     "matching_m:order": ("resident", lambda p: [p["matching_order"].pk]),
     "matching_m:helper": ("helper", lambda p: []),
+    "matching_m:my_offers": ("helper", lambda p: []),
     "matching_m:helper_order": ("helper", lambda p: [p["matching_order"].pk]),
 }
 

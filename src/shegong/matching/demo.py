@@ -31,9 +31,9 @@ from shegong.accounts.models import User
 from shegong.core import demo
 from shegong.core.errors import DomainError
 from shegong.ledger.models import Person
-from shegong.matching.actions import orders
+from shegong.matching.actions import lists, orders
 from shegong.matching.choices import Cost, DispatchMode, OfferStatus, ProviderKind
-from shegong.matching.models import Category, CommunitySettings, Need, Offer
+from shegong.matching.models import Category, Need, Offer
 from shegong.regions.models import Region
 from shegong.volunteers.actions import registration
 from shegong.volunteers.models import Team, Volunteer
@@ -141,31 +141,52 @@ class _Loader:
                 volunteer = None
         return user, volunteer
 
-    def _offer(self, community: Region, code: str, **fields: Any) -> Offer:
-        fields.setdefault("status", OfferStatus.APPROVED)
-        if fields["status"] == OfferStatus.APPROVED:
-            fields.setdefault("reviewed_by", self.dispatcher)
-            fields.setdefault("reviewed_at", self.now - timedelta(days=40))
-        offer = Offer.objects.create(
-            region=community, category=self.categories[code], capacity_per_week=30,
-            created_at=self.now - timedelta(days=45), created_by=self.dispatcher, **fields,
-        )  # fmt: skip
+    def _staff(self, community: Region) -> User:
+        """The dispatcher for their own community, the district admin elsewhere."""
+        home = self.dispatcher.active_membership
+        return (
+            self.dispatcher
+            if home and community.code.startswith(home.region.prefix)
+            else self.admin
+        )
+
+    def _offer(
+        self, community: Region, code: str, *, status: str = OfferStatus.APPROVED, **fields: Any
+    ) -> Offer | None:
+        """An entry of the supply list added and reviewed through the list actions, its dates
+        then moved back to before the month of orders (the demo's one consistent story)."""
+        staff = self._staff(community)
+        try:
+            offer = lists.save_offer(
+                staff, region=community, category=code, capacity_per_week=30, **fields
+            )
+            if status == OfferStatus.APPROVED:
+                offer = lists.review_offer(offer, staff, OfferStatus.APPROVED)
+        except DomainError:
+            return None  # a provider the demo could not register (no volunteer profile)
+        Offer.objects.filter(pk=offer.pk).update(
+            created_at=self.now - timedelta(days=45),
+            reviewed_at=self.now - timedelta(days=40) if offer.reviewed_at else None,
+        )
         self.count("matching.offers")
         return offer
 
     def lists(self, index: int, community: Region) -> dict[str, list[Offer]]:
         team = Team.objects.filter(region=community).order_by("pk").first()
-        CommunitySettings.objects.get_or_create(region=community, defaults={"record_team": team})
+        lists.save_settings(
+            community, self._staff(community), record_team=team.pk if team else None
+        )
         people = list(Person.objects.filter(region__code__startswith=community.code)[:20])
         for n, (code, category) in enumerate(self.categories.items()):
-            Need.objects.create(
-                region=community, category=category, description=NEED_TEXT.get(code, category.name),
-                beneficiary=people[n % len(people)] if people and n % 3 == 0 else None,
-                people_count=self.rng.randint(1, 12), sensitive=category.sensitive,
-                created_by=self.dispatcher, created_at=self.now - timedelta(days=50),
+            need = lists.save_need(
+                self._staff(community), region=community, category=category.pk,
+                description=NEED_TEXT.get(code, category.name),
+                beneficiary=people[n % len(people)].pk if people and n % 3 == 0 else None,
+                people_count=self.rng.randint(1, 12),
             )  # fmt: skip
+            Need.objects.filter(pk=need.pk).update(created_at=self.now - timedelta(days=50))
             self.count("matching.needs")
-        offers: dict[str, list[Offer]] = {}
+        offers: dict[str, list[Offer | None]] = {}
         for n in range(HELPERS):
             user, volunteer = self._helper(index, community, n)
             code = VOLUNTEER_CATEGORIES[n % len(VOLUNTEER_CATEGORIES)]
@@ -174,11 +195,11 @@ class _Loader:
                 provider_kind=ProviderKind.VOLUNTEER, provider_name=user.name, helper=user,
                 volunteer=volunteer, contact_phone=user.phone, gives="每周两个半天",
             ))  # fmt: skip
-        lead = offers[VOLUNTEER_CATEGORIES[0]][0].helper
+        lead = next((o.helper for o in offers[VOLUNTEER_CATEGORIES[0]] if o), self.helper_login)
         offers.setdefault("elderly_child", []).append(self._offer(
             community, "elderly_child", title="一老一小结对关爱", helper=lead, team=team,
             provider_kind=ProviderKind.TEAM, provider_name=team.name if team else "社区志愿服务队",
-        ))  # fmt: skip
+        ) if team else None)  # fmt: skip
         for code in ("psychology", "mediation", "legal"):
             offers.setdefault(code, []).append(self._offer(
                 community, code, title=f"专业{self.categories[code].name}", helper=lead,
@@ -203,7 +224,7 @@ class _Loader:
             provider_kind=ProviderKind.MERCHANT, provider_name="康宁大药房",
             gives="代购药品、送药上门", gets_back="社区义诊活动冠名",
         )  # fmt: skip
-        return offers
+        return {code: [o for o in found if o is not None] for code, found in offers.items()}
 
     # --- the orders -------------------------------------------------------------------------
 

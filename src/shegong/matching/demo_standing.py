@@ -14,10 +14,11 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from shegong.accounts.models import User
+from shegong.core.errors import DomainError
 from shegong.ledger.actions import records
 from shegong.ledger.choices import Occupation
 from shegong.ledger.schemas import PersonIn
-from shegong.matching.actions import standing
+from shegong.matching.actions import lists, standing
 from shegong.matching.choices import OfferStatus, ProviderKind, TaskStatus
 from shegong.matching.models import CatalogueItem, Category, Offer, StandingOrder, StandingTask
 from shegong.regions.models import Region
@@ -32,7 +33,7 @@ ADMIN_PHONE, VOLUNTEER_PHONE = "13800000001", "13800000009"
 SURNAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦许何吕施张孔曹严华金魏陶姜"
 KITCHENS = [
     (ProviderKind.SOCIAL_ORG, "颐康长者饭堂", "长者助餐配送"),
-    (ProviderKind.TEAM, "楼嫂志愿服务队", "楼嫂午餐送餐"),
+    (ProviderKind.SOCIAL_ORG, "楼嫂互助会", "楼嫂午餐送餐"),
     (ProviderKind.MERCHANT, "邻里快餐店", "爱心午餐（低偿）"),
 ]
 
@@ -101,21 +102,23 @@ def _offers(community: Region, category: Category, admin: User) -> list[Offer]:
     )
     if found:
         return found
-    now = timezone.now()
+
+    def approved(**values: Any) -> Offer | None:
+        try:
+            offer = lists.save_offer(
+                admin, region=community, category=category.pk, cost="free",
+                availability={str(d): ["am"] for d in range(1, 8)}, **values,
+            )  # fmt: skip
+            return lists.review_offer(offer, admin, OfferStatus.APPROVED)
+        except DomainError:
+            return None
+
     made = [
-        Offer.objects.create(
-            region=community,
-            category=category,
+        approved(
             title=title,
             provider_kind=kind,
             provider_name=f"{community.name}{name}",
             capacity_per_week=200,
-            cost="free",
-            status=OfferStatus.APPROVED,
-            reviewed_by=admin,
-            reviewed_at=now,
-            availability={str(d): ["am"] for d in range(1, 8)},
-            created_by=admin,
         )
         for kind, name, title in KITCHENS
     ]
@@ -124,24 +127,11 @@ def _offers(community: Region, category: Category, admin: User) -> list[Offer]:
         Volunteer.objects.filter(person__user=volunteer_user).first() if volunteer_user else None
     )
     if volunteer is not None and community.contains_code(volunteer.region_id):
-        made.append(
-            Offer.objects.create(
-                region=community,
-                category=category,
-                title="助老送餐",
-                provider_kind=ProviderKind.VOLUNTEER,
-                provider_name=volunteer.person.name,
-                volunteer=volunteer,
-                helper=volunteer_user,
-                capacity_per_week=14,
-                status=OfferStatus.APPROVED,
-                reviewed_by=admin,
-                reviewed_at=now,
-                availability={str(d): ["am"] for d in range(1, 8)},
-                created_by=admin,
-            )
-        )
-    return made
+        made.append(approved(
+            title="助老送餐", provider_kind=ProviderKind.VOLUNTEER, volunteer=volunteer.pk,
+            helper=volunteer_user.pk if volunteer_user else None, capacity_per_week=14,
+        ))  # fmt: skip
+    return [offer for offer in made if offer is not None]
 
 
 def _month_of_tasks(rng: random.Random, today: date, admin: User) -> None:

@@ -17,6 +17,7 @@ from .queries import mobile as queries
 _TO_RATE = "_h5_matching_to_rate"
 _WAITING = "_h5_matching_waiting"
 _CACHE = "_h5_matching_standing_helper"
+_VOLUNTEER = "_h5_matching_volunteer"
 
 
 def to_rate(user: Any) -> int:
@@ -45,6 +46,13 @@ def has_standing_rota(user: Any) -> bool:
     return bool(getattr(user, _CACHE))
 
 
+def is_volunteer(user: Any) -> bool:
+    """Whether the user is a registered volunteer (who may propose an offer)."""
+    if not hasattr(user, _VOLUNTEER):
+        setattr(user, _VOLUNTEER, queries.volunteer_profile(user) is not None)
+    return bool(getattr(user, _VOLUNTEER))
+
+
 TILES = [
     H5Tile("matching_place", "我要点单", "matching_m:place", "heart", order=20, places=("home",)),
     H5Tile(
@@ -58,5 +66,9 @@ TILES = [
     H5Tile(
         "standing_tasks", "今日常态化服务", "matching_m:standing_tasks", "clock", order=41,
         visible=has_standing_rota, note=lambda user: "送餐等每日任务",
+    ),
+    H5Tile(
+        "matching_offer", "我能提供", "matching_m:my_offers", "badge", order=23,
+        visible=is_volunteer, places=("home", "me"),
     ),
 ]  # fmt: skip

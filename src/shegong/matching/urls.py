@@ -61,6 +61,7 @@ mobile_patterns: list[URLPattern] = [
         "matching/orders/<int:pk>/photos/<int:index>/<str:kind>/", mobile.order_photo,
         name="order_photo",
     ),
+    path("matching/offers/", mobile.my_offers, name="my_offers"),
     path("matching/helper/", mobile.helper_home, name="helper"),
     path("matching/helper/orders/<int:pk>/", mobile.helper_order, name="helper_order"),
     path(

@@ -138,3 +138,28 @@ def address_shown_to_helper(order: Order, user: Any) -> bool:
         and order.offer is not None
         and order.offer.helper_id == getattr(user, "pk", None)
     )
+
+
+def volunteer_profile(user: Any) -> Any:
+    """The user's active volunteer profile (None: not a registered volunteer)."""
+    from shegong.volunteers.choices import VolunteerStatus
+    from shegong.volunteers.models import Volunteer
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Volunteer.objects.filter(person__user=user, status=VolunteerStatus.ACTIVE)
+        .select_related("region")
+        .first()
+    )
+
+
+def proposed_offers(user: Any) -> QuerySet[Offer]:
+    """The offers whose orders come to this account, newest first (any status)."""
+    if not getattr(user, "is_authenticated", False):
+        return Offer.objects.none()
+    return (
+        Offer.objects.filter(helper=user)
+        .select_related("category", "region")
+        .order_by("-created_at", "-id")[:LIST_LIMIT]
+    )

@@ -413,3 +413,51 @@ def helper_order(request: AuthedRequest, pk: int) -> HttpResponse:
     if verb == "decline":
         return redirect("matching_m:helper")
     return redirect("matching_m:helper_order", pk=found.pk)
+
+
+# --- 我能提供: a volunteer proposes their own offer ----------------------------------------------
+
+WEEKDAYS = [("1", "周一"), ("2", "周二"), ("3", "周三"), ("4", "周四"), ("5", "周五"),
+            ("6", "周六"), ("7", "周日")]  # fmt: skip
+OFFER_FIELDS = {"category", "title", "description", "availability", "capacity_per_week", "gives"}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def my_offers(request: AuthedRequest) -> HttpResponse:
+    """我能提供: a registered volunteer's own offers with their review status, and the form to
+    propose one (it waits for the community's review before any order reaches them)."""
+    from shegong.matching.actions import lists
+
+    volunteer = queries.volunteer_profile(request.user)
+    values: dict[str, Any] = {"slots": set()}
+    errors: dict[str, str] = {}
+    if request.method == "POST" and volunteer is not None:
+        post = request.POST
+        slots = set(post.getlist("slot"))
+        availability: dict[str, list[str]] = {}
+        for slot in sorted(slots):
+            day, _, part = slot.partition("-")
+            availability.setdefault(day, []).append(part)
+        values = {**post.dict(), "slots": slots}
+        try:
+            lists.propose_offer(
+                request.user, category=post.get("category", ""), title=post.get("title", ""),
+                description=post.get("description", ""), gives=post.get("gives", ""),
+                capacity_per_week=post.get("capacity_per_week") or 5, availability=availability,
+            )  # fmt: skip
+        except DomainError as exc:
+            errors = _errors(exc) or {"": exc.detail}
+        else:
+            messages.success(request, "已提交，社区审核上架后即可接单")
+            return redirect("matching_m:my_offers")
+    context = {
+        "volunteer": volunteer,
+        "offers": queries.proposed_offers(request.user),
+        "categories": queries.active_categories(),
+        "weekdays": WEEKDAYS,
+        "parts": list(PARTS.items()),
+        "values": values,
+        "errors": errors,
+        "others": "；".join(v for k, v in errors.items() if k not in OFFER_FIELDS),
+    }
+    return render(request, "matching/m_offers.html", context, status=422 if errors else 200)
