@@ -338,6 +338,9 @@ IDEMPOTENCY_TTL_HOURS = env_int("SHEGONG_IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
 SHEGONG_IMPORT_MAX_UNCOMPRESSED_MB = env_int("SHEGONG_IMPORT_MAX_UNCOMPRESSED_MB", 100, minimum=1)
 SHEGONG_IMPORT_MAX_ROWS = env_int("SHEGONG_IMPORT_MAX_ROWS", 100_000, minimum=1)
 SHEGONG_IMPORT_MAX_CELLS = env_int("SHEGONG_IMPORT_MAX_CELLS", 2_000_000, minimum=1)
+# 四单: minutes a helper has to accept a dispatched order before it goes to the next candidate
+# (a community may set its own in 派单设置).
+SHEGONG_MATCHING_ACCEPT_MINUTES = env_int("SHEGONG_MATCHING_ACCEPT_MINUTES", 120, minimum=5)
 NOTIFY_CHANNELS = env_str("SHEGONG_NOTIFY_CHANNELS", "console" if DEBUG else "")
 NOTIFY_RATE_PER_MINUTE = env_int("SHEGONG_NOTIFY_RATE_PER_MINUTE", 20, minimum=1)
 # 随手拍 (reports): routing, objection period, duplicate search, the reporter's rate limit.

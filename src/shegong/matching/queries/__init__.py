@@ -14,7 +14,7 @@ from shegong.matching import engine
 from shegong.matching.choices import AssignmentOutcome, OfferStatus
 from shegong.matching.models import Assignment, CommunitySettings, Offer, Order
 
-DEFAULT_ACCEPT_MINUTES = 120  # settings.SHEGONG_MATCHING_ACCEPT_MINUTES overrides
+DEFAULT_ACCEPT_MINUTES = 120  # settings.SHEGONG_MATCHING_ACCEPT_MINUTES (the environment) overrides
 
 
 def is_staff(user: Any) -> bool:
