@@ -310,6 +310,24 @@ def collected_static() -> Any:
 # --- matching (C7) ---------------------------------------------------------------------------
 
 
+def match_catalogue() -> None:
+    """The default catalogue and skills, back after a transactional test (a browser test's live
+    server) flushed what the data migrations wrote."""
+    from shegong.matching.catalogue import install_defaults
+    from shegong.matching.models import CatalogueItem, Category
+    from shegong.volunteers.choices import DEFAULT_SKILLS
+    from shegong.volunteers.models import Skill
+
+    if Category.objects.exists():
+        return
+    for order, (code, name, needs_certificate) in enumerate(DEFAULT_SKILLS, start=1):
+        Skill.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "order": order, "needs_certificate": needs_certificate},
+        )
+    install_defaults(Category, CatalogueItem, Skill)
+
+
 def match_offer(
     region: Region, category: str = "meals", *, helper: Any = None, volunteer: Any = None,
     name: str = "测试服务方", status: str = "approved", **fields: Any,
@@ -318,6 +336,7 @@ def match_offer(
     community, received by ``helper`` (an account), written directly."""
     from shegong.matching.models import Category, Offer
 
+    match_catalogue()
     fields.setdefault("provider_kind", "volunteer" if volunteer is not None else "team")
     return Offer.objects.create(
         region=region, category=Category.objects.get(code=category), title=f"{name}的服务",
@@ -337,6 +356,7 @@ def match_order(
     from shegong.matching.actions import orders
     from shegong.matching.models import Category
 
+    match_catalogue()
     start = timezone.now() + timedelta(hours=hours_from_now)
     fields.setdefault("description", "需要帮助")
     return orders.place(

@@ -8,25 +8,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from shegong.matching.choices import DEFAULT_CATALOGUE
-from shegong.matching.models import Category, Offer
+from shegong import testing
+from shegong.matching.models import Offer
 
 from .test_workbench import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _seed_catalogue() -> None:
-    # A transactional test starts from flushed tables: the default catalogue's categories.
-    for order, (code, name, mode, sensitive, _items) in enumerate(DEFAULT_CATALOGUE):
-        Category.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "dispatch_mode": mode, "sensitive": sensitive, "order": order},
-        )
-
-
 def test_a_worker_adds_an_offer_approves_it_and_finds_it(page, district, community_a_worker):
-    _seed_catalogue()
+    testing.match_catalogue()  # a transactional test starts from flushed tables
     log_in(page, community_a_worker.phone)
     page.wait_for_url(re.compile(r"/$"))
     page.goto("/matching/offers/")

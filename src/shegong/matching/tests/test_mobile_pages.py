@@ -342,7 +342,12 @@ def test_the_tiles(client, district, resident, helper_user, helper_offer):
         }  # fmt: skip
 
     assert keys(resident) == {"matching_place", "matching_orders"}
-    assert keys(helper_user) == {"matching_place", "matching_orders", "matching_helper"}
+    assert keys(helper_user) == {
+        "matching_place",
+        "matching_orders",
+        "matching_helper",
+        "matching_offer",
+    }
     client.force_login(helper_user)
     html = client.get(reverse("mobile_home")).content.decode()
     assert reverse("matching_m:helper") in html and reverse("matching_m:place") in html

@@ -83,7 +83,7 @@ def test_the_card_equals_the_lists_it_links_to(client, community_a_worker, queue
     )
     client.force_login(community_a_worker)
     home = client.get("/").content.decode()
-    assert 'id="card-matching"' in home
+    assert 'id="card-matching-board"' in home
     today = figures["today"].isoformat()
     listed = client.get(f"/matching/orders/?date_from={today}&date_to={today}")
     assert listed.context["page"].paginator.count == figures["placed_today"]
