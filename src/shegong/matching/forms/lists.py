@@ -143,6 +143,12 @@ class OfferForm(_Communities, StyledForm):
         label="志愿者编号（提供方为志愿者时）", max_length=20, required=False
     )
     team = forms.ChoiceField(label="志愿服务队（提供方为队伍时）", required=False)
+    helper_phone = forms.CharField(
+        label="接单账号（手机号）",
+        max_length=11,
+        required=False,
+        help_text="接收派单、在手机上接单的账号；志愿者、队伍不填时取本人或队长的账号",
+    )
     contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)
     gives = forms.CharField(label="提供的资源/服务", max_length=200, required=False)
     gets_back = forms.CharField(label="希望换取（资源置换）", max_length=200, required=False)

@@ -88,6 +88,31 @@ def test_offer_pages_create_review_and_filter(client, district, community_a_work
     assert "午间送餐" not in client.get("/matching/offers/", {"cost": "free"}).text
 
 
+def test_offer_form_names_the_account_that_receives_the_orders(
+    client, district, community_a_worker
+):
+    """A merchant's offer names the account that takes its orders on the phone (by phone
+    number); an unknown number is refused on the field and nothing is written."""
+    owner = testing.user(Role.RESIDENT, district["community_a"], name="饭店老板")
+    client.force_login(community_a_worker)
+    values = {
+        "region": district["community_a"].code, "category": Category.objects.get(code="meals").pk,
+        "title": "爱心午餐", "provider_kind": "merchant", "provider_name": "东关饭店",
+        "capacity_per_week": 10, "radius_m": 3000, "cost": "low", "helper_phone": "13999999999",
+    }  # fmt: skip
+    refused = client.post("/matching/offers/new/", values)
+    assert refused.status_code == 422 and "未找到接单账号" in refused.text
+    assert not Offer.objects.exists()
+    assert (
+        client.post("/matching/offers/new/", {**values, "helper_phone": owner.phone}).status_code
+        == 302
+    )
+    offer = Offer.objects.get()
+    assert offer.helper == owner
+    edit = client.get(f"/matching/offers/{offer.pk}/edit/")
+    assert edit.context["form"].initial["helper_phone"] == owner.phone
+
+
 def test_offer_form_refuses_risky_without_insurance(client, district, community_a_worker):
     client.force_login(community_a_worker)
     response = client.post("/matching/offers/new/", {
@@ -140,6 +165,26 @@ def test_catalogue_page_district_only(client, district, district_admin, communit
                                          "i-urgency": "normal", "i-order": 0,
                                          "i-is_active": "on"})  # fmt: skip
     assert pets.items.get().name == "遛狗"
+
+
+def test_catalogue_entries_are_changed_from_their_修改_link(client, district, district_admin):
+    """修改 fills the form with the entry (its id hidden), so saving changes that entry."""
+    meals = Category.objects.get(code="meals")
+    client.force_login(district_admin)
+    page = client.get("/matching/catalogue/").text
+    assert f'href="?category={meals.pk}#category-form"' in page
+    form = client.get(f"/matching/catalogue/?category={meals.pk}").context["category_form"]
+    assert form.initial["pk"] == meals.pk and form.initial["dispatch_mode"] == "grab"
+    done = client.post("/matching/catalogue/", {
+        "kind": "category", "c-pk": meals.pk, "c-code": "meals", "c-name": "助餐送餐",
+        "c-dispatch_mode": "auto", "c-order": 2, "c-sensitive": "on", "c-is_active": "on",
+    })  # fmt: skip
+    assert done.status_code == 302
+    meals.refresh_from_db()
+    assert meals.dispatch_mode == "auto" and Category.objects.filter(code="meals").count() == 1
+    item = meals.items.get(name="上门送餐")
+    filled = client.get(f"/matching/catalogue/?item={item.pk}").context["item_form"]
+    assert filled.initial["name"] == "上门送餐" and filled.initial["pk"] == item.pk
 
 
 def test_settings_page_saves_and_refuses_zero(client, district, community_a_worker):

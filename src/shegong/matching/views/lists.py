@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from shegong.accounts.models import User
 from shegong.core import excel as core_excel
 from shegong.core.audit import Verb
 from shegong.core.errors import NotFound, NotPermitted
@@ -207,6 +208,11 @@ def offers(request: HttpRequest) -> HttpResponse:
 def _offer_values(user: Any, form: OfferForm) -> dict[str, Any]:
     data = dict(form.cleaned_data)
     number = data.pop("volunteer_number", "")
+    phone = data.pop("helper_phone", "").strip()
+    helper = None
+    if phone:
+        account = User.objects.filter(phone=phone, is_active=True).first()
+        helper = account.pk if account else -1
     volunteer = None
     if number:
         found = Volunteer.objects.visible_to(user).filter(number=number).first()
@@ -214,6 +220,7 @@ def _offer_values(user: Any, form: OfferForm) -> dict[str, Any]:
     return {
         **data,
         "volunteer": volunteer,
+        "helper": helper,
         "availability": slots_to_availability(data.pop("slots")),
     }
 
@@ -263,6 +270,7 @@ def _offer_form(request: HttpRequest, offer: Offer | None) -> HttpResponse:
                 team=offer.team_id,
                 slots=availability_to_slots(offer.availability),
                 volunteer_number=offer.volunteer.number if offer.volunteer_id else "",
+                helper_phone=offer.helper.phone if offer.helper_id else "",
             )
         form = OfferForm(initial=initial, **kwargs)
         return render(request, "matching/offer_form.html", {"form": form, "offer": offer})
@@ -271,7 +279,7 @@ def _offer_form(request: HttpRequest, offer: Offer | None) -> HttpResponse:
     if form.is_valid():
         values = _offer_values(user, form)
         region = values.pop("region")
-        if offer is not None:
+        if offer is not None and values["helper"] is None:
             values["helper"] = offer.helper_id
         saved = run_action(
             form,
@@ -280,7 +288,11 @@ def _offer_form(request: HttpRequest, offer: Offer | None) -> HttpResponse:
             offer=offer,
             region=region if offer is None else None,
             **values,
-            field_map={"volunteer": "volunteer_number", "availability": "slots"},
+            field_map={
+                "volunteer": "volunteer_number",
+                "availability": "slots",
+                "helper": "helper_phone",
+            },
         )
     if saved is None:
         status = getattr(form, "error_status", 422)
@@ -325,12 +337,40 @@ def offer_review(request: HttpRequest, pk: int) -> HttpResponse:
 # --- 服务目录 --------------------------------------------------------------------------------
 
 
+def _catalogue_forms(query: Any) -> tuple[CategoryForm, ItemForm]:
+    """The two forms, the one named by ``?category=`` or ``?item=`` filled with that entry so
+    that saving it changes it (修改)."""
+    category_initial: dict[str, Any] = {}
+    item_initial: dict[str, Any] = {}
+    if str(query.get("category", "")).isdigit():
+        category = Category.objects.filter(pk=query["category"]).first()
+        if category is not None:
+            category_initial = {
+                "pk": category.pk, "code": category.code, "name": category.name,
+                "dispatch_mode": category.dispatch_mode, "sensitive": category.sensitive,
+                "order": category.order, "is_active": category.is_active,
+            }  # fmt: skip
+    if str(query.get("item", "")).isdigit():
+        item = CatalogueItem.objects.filter(pk=query["item"]).first()
+        if item is not None:
+            item_initial = {
+                "pk": item.pk, "category": item.category_id, "name": item.name,
+                "typical_minutes": item.typical_minutes, "frequency": item.frequency,
+                "urgency": item.urgency, "sensitive": item.sensitive, "risky": item.risky,
+                "order": item.order, "is_active": item.is_active,
+            }  # fmt: skip
+    return (
+        CategoryForm(prefix="c", initial=category_initial or None),
+        ItemForm(prefix="i", initial=item_initial or None),
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def catalogue(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_perm(user, Perm.MATCHING_VIEW)
     can_edit = lists.may_edit_catalogue(user)
-    category_form, item_form = CategoryForm(prefix="c"), ItemForm(prefix="i")
+    category_form, item_form = _catalogue_forms(request.GET)
     status = 200
     if request.method == "POST":
         if not can_edit:
