@@ -424,7 +424,7 @@ def mark_done(
     now = now or timezone.now()
     pk = getattr(task, "pk", task)
     found = (
-        StandingTask.objects.select_for_update()
+        StandingTask.objects.select_for_update(of=("self",))
         .select_related("standing_order", "offer")
         .filter(pk=pk)
         .first()
@@ -490,7 +490,7 @@ def flag_missed(now: datetime | None = None) -> int:
     get one message listing them (the alert within the hour). Returns how many were flagged."""
     now = now or timezone.now()
     due = list(
-        StandingTask.objects.select_for_update()
+        StandingTask.objects.select_for_update(of=("self",))
         .filter(status=TaskStatus.DUE, due_at__lt=now - MISSED_AFTER)
         .select_related("standing_order", "standing_order__beneficiary", "offer")
         .order_by("region_id", "due_at", "pk")
