@@ -485,6 +485,14 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/matching/orders/{order_id}/decline": lambda o: {"order_id": o["order_b"].pk},
     "/api/v1/matching/orders/{order_id}/start": lambda o: {"order_id": o["order_b"].pk},
     "/api/v1/matching/orders/{order_id}/complete": lambda o: {"order_id": o["order_b"].pk},
+    # matching API: standing orders
+    "/api/v1/matching/standing/{standing_id}": lambda o: {"standing_id": o["standing_b"].pk},
+    "/api/v1/matching/standing/{standing_id}/pause": lambda o: {"standing_id": o["standing_b"].pk},
+    "/api/v1/matching/standing/{standing_id}/resume": lambda o: {"standing_id": o["standing_b"].pk},
+    "/api/v1/matching/standing/{standing_id}/end": lambda o: {"standing_id": o["standing_b"].pk},
+    "/api/v1/matching/standing/tasks/{task_id}/done": lambda o: {
+        "task_id": o["standing_task_b"].pk
+    },
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff

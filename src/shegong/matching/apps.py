@@ -23,6 +23,9 @@ class MatchingConfig(AppConfig):
             registry.ApiRouter(
                 "/matching", "shegong.matching.api.orders.router", "服务订单", order=71
             ),
+            registry.ApiRouter(
+                "/matching", "shegong.matching.api.standing.router", "常态化服务", order=72
+            ),
         )
         registry.demo_loaders.add(
             registry.DemoLoader("matching", "shegong.matching.demo.load", order=90),

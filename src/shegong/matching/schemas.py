@@ -295,3 +295,94 @@ class MatchCandidateOut(Schema):
     label: str
     score: float
     factors: list[MatchFactorOut]
+
+
+# --- standing orders ------------------------------------------------------------------------
+
+
+class StandingFilter(Schema):
+    community: str | None = Field(None, max_length=15, description="社区区划代码")
+    category: int | None = Field(None, description="类别编号")
+    status: str | None = Field(None, max_length=10, description="状态：active/paused/ended")
+
+
+class StandingRotaOut(Schema):
+    weekday: int
+    offer_id: int
+    provider_name: str
+
+    @staticmethod
+    def resolve_provider_name(obj: Any) -> str:
+        return obj.offer.provider_name
+
+
+class StandingOut(Schema):
+    """A standing order as the API shows it: the beneficiary masked, the address never."""
+
+    id: int
+    region_code: str
+    category_id: int
+    title: str
+    beneficiary_name: str = Field(description="服务对象姓名（脱敏）")
+    weekdays: list[int]
+    at_time: str
+    minutes: int
+    starts_on: date
+    ends_on: date | None
+    status: str
+    paused_until: date | None
+    pause_reason: str
+    funding_source: str
+
+    @staticmethod
+    def resolve_region_code(obj: Any) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_beneficiary_name(obj: Any) -> str:
+        return obj.beneficiary.name_masked
+
+    @staticmethod
+    def resolve_at_time(obj: Any) -> str:
+        return obj.at_time.strftime("%H:%M")
+
+
+class StandingDetailOut(StandingOut):
+    rota: list[StandingRotaOut]
+
+    @staticmethod
+    def resolve_rota(obj: Any) -> Any:
+        return obj.rota.select_related("offer").order_by("weekday")
+
+
+class StandingPauseIn(Schema):
+    until: date = Field(description="暂停至（含）")
+    reason: str = Field(max_length=100, description="暂停原因，如住院")
+
+
+class StandingEndIn(Schema):
+    reason: str = Field("", max_length=200, description="结束原因")
+
+
+class StandingTaskOut(Schema):
+    id: int
+    standing_order_id: int
+    title: str
+    beneficiary_name: str = Field(description="服务对象姓名（脱敏）")
+    on: date
+    due_at: datetime
+    status: str
+    done_at: datetime | None
+    note: str
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return obj.standing_order.title
+
+    @staticmethod
+    def resolve_beneficiary_name(obj: Any) -> str:
+        return obj.standing_order.beneficiary.name_masked
+
+
+class StandingTaskDoneIn(Schema):
+    note: str = Field("", max_length=200, description="说明")
