@@ -40,10 +40,9 @@ def test_street_staff_creates_a_campaign_and_verifies_a_task(page, street_a_staf
     page.get_by_label("截止日期").fill(due)
     page.get_by_label("区划").select_option(district["street_a"].code)
     # The live count (htmx) shows street A's two organizations, not street B's.
-    page.wait_for_function(
-        "document.querySelector('#preview-count') &&"
-        " document.querySelector('#preview-count').innerText.includes('2')"
-    )
+    # (expect, not wait_for_function: a string predicate that polls is an eval the page's
+    # Content-Security-Policy refuses, whenever the count is not there at the first look)
+    expect(page.locator("#preview-count")).to_contain_text("2")
     page.get_by_label("统一核查人").select_option(str(street_a_staff.pk))
     page.get_by_role("button", name="创建并分派任务").click()
     page.wait_for_url(re.compile(r"/ledger/campaigns/\d+/$"))
