@@ -6,16 +6,15 @@ the same as a missing one; a POST on an entry finds it before it reads the body.
 
 from typing import Any
 
-import pydantic
 from django.http import HttpRequest
 from ninja import Body, Query, Router
-from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.matching.actions import lists
+from shegong.matching.api import body_doc, parse_body
 from shegong.matching.queries import lists as list_queries
 from shegong.matching.schemas import (
     NeedFilter,
@@ -29,27 +28,6 @@ from shegong.matching.schemas import (
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
-
-
-def _body_doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
-    """OpenAPI for a body that is validated inside the view (after the access check)."""
-    return {
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
-
-
-def _parse(schema: type[pydantic.BaseModel], payload: Any) -> Any:
-    try:
-        return schema.model_validate(payload if payload is not None else {})
-    except pydantic.ValidationError as exc:
-        errors = [
-            {**error, "loc": ("body", "payload", *error["loc"])}
-            for error in exc.errors(include_url=False)
-        ]
-        raise ValidationError(errors) from None
 
 
 @router.get(
@@ -111,10 +89,10 @@ def create_offer(request: HttpRequest, payload: OfferIn) -> Any:
     response={200: OfferOut, **ERRORS},
     summary="审核供给",
     operation_id="matching_offers_review",
-    openapi_extra=_body_doc(OfferReviewIn),
+    openapi_extra=body_doc(OfferReviewIn),
 )
 def review_offer(request: HttpRequest, offer_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """上架、暂停、停用（暂停、停用须说明原因）。不在辖区 → 404；不允许的状态变化 → 409。"""
     offer = list_queries.access_offer(request.auth, offer_id)
-    data = _parse(OfferReviewIn, payload)
+    data = parse_body(OfferReviewIn, payload)
     return lists.review_offer(offer, request.auth, data.status, data.reason)

@@ -9,10 +9,8 @@ a role without the permission is 403. Personal data is always masked here.
 
 from typing import Any
 
-import pydantic
 from django.http import HttpRequest
 from ninja import Body, Query, Router
-from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -21,6 +19,7 @@ from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.matching import queries
 from shegong.matching.actions import orders
+from shegong.matching.api import body_doc, parse_body
 from shegong.matching.models import Order
 from shegong.matching.queries import board
 from shegong.matching.schemas import (
@@ -39,27 +38,6 @@ from shegong.matching.schemas import (
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
-
-
-def _body_doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
-    """OpenAPI for a body that is validated inside the view (after the access check)."""
-    return {
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
-
-
-def _parse(schema: type[pydantic.BaseModel], payload: Any) -> Any:
-    try:
-        return schema.model_validate(payload if payload is not None else {})
-    except pydantic.ValidationError as exc:
-        errors = [
-            {**error, "loc": ("body", "payload", *error["loc"])}
-            for error in exc.errors(include_url=False)
-        ]
-        raise ValidationError(errors) from None
 
 
 def _detail(pk: int) -> Order:
@@ -141,11 +119,11 @@ def approve(request: HttpRequest, order_id: int) -> Any:
     response={200: OrderDetailOut, **ERRORS},
     summary="不予受理（须填原因）",
     operation_id="matching_orders_refuse",
-    openapi_extra=_body_doc(OrderReasonIn),
+    openapi_extra=body_doc(OrderReasonIn),
 )
 def refuse(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     found = _found(request, order_id)
-    data = _parse(OrderReasonIn, payload)
+    data = parse_body(OrderReasonIn, payload)
     orders.refuse(found, request.auth, data.reason)
     return _detail(order_id)
 
@@ -174,13 +152,13 @@ def candidates(request: HttpRequest, order_id: int, k: int = 10) -> Any:
     response={200: OrderDetailOut, **ERRORS},
     summary="派单",
     operation_id="matching_orders_dispatch",
-    openapi_extra=_body_doc(OrderDispatchIn),
+    openapi_extra=body_doc(OrderDispatchIn),
 )
 def dispatch(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """派给一位服务方；引擎不会推荐的服务方（不可服务、超出范围、未投保、已停用、已婉拒过）
     → 409 并说明原因。"""
     found = _found(request, order_id)
-    data = _parse(OrderDispatchIn, payload)
+    data = parse_body(OrderDispatchIn, payload)
     orders.dispatch(found, data.offer, request.auth)
     return _detail(order_id)
 
@@ -201,12 +179,12 @@ def pool(request: HttpRequest, order_id: int) -> Any:
     response={200: OrderDetailOut, **ERRORS},
     summary="改派（须填原因）",
     operation_id="matching_orders_reassign",
-    openapi_extra=_body_doc(OrderReasonIn),
+    openapi_extra=body_doc(OrderReasonIn),
 )
 def reassign(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """当前服务方被撤回（不会再收到本单），订单回到「待处理」。"""
     found = _found(request, order_id)
-    data = _parse(OrderReasonIn, payload)
+    data = parse_body(OrderReasonIn, payload)
     orders.reassign(found, request.auth, data.reason)
     return _detail(order_id)
 
@@ -216,12 +194,12 @@ def reassign(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] 
     response={200: OrderDetailOut, **ERRORS},
     summary="取消（须填原因）",
     operation_id="matching_orders_cancel",
-    openapi_extra=_body_doc(OrderReasonIn),
+    openapi_extra=body_doc(OrderReasonIn),
 )
 def cancel(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """工作人员可在任一未完成环节取消；点单人只能在无人接单前取消。"""
     found = _found(request, order_id)
-    data = _parse(OrderReasonIn, payload)
+    data = parse_body(OrderReasonIn, payload)
     orders.cancel(found, request.auth, data.reason)
     return _detail(order_id)
 
@@ -231,12 +209,12 @@ def cancel(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = 
     response={200: OrderDetailOut, **ERRORS},
     summary="评单（服务对象本人或工作人员代评）",
     operation_id="matching_orders_rate",
-    openapi_extra=_body_doc(OrderRateIn),
+    openapi_extra=body_doc(OrderRateIn),
 )
 def rate(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """1–5 星与评价（2 星及以下须写评价），工作人员可附结项说明；其他人 → 403。"""
     found = _found(request, order_id)
-    data = _parse(OrderRateIn, payload)
+    data = parse_body(OrderRateIn, payload)
     orders.rate(
         found, request.auth, stars=data.stars, comment=data.comment,
         closing_note=data.closing_note,
@@ -252,11 +230,11 @@ def rate(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = No
     response={200: OrderDetailOut, **ERRORS},
     summary="抢单",
     operation_id="matching_orders_grab",
-    openapi_extra=_body_doc(OrderGrabIn),
+    openapi_extra=body_doc(OrderGrabIn),
 )
 def grab(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """先到先得：已被他人抢走 → 409；您没有可承接本单的已上架供给 → 404。"""
-    data = _parse(OrderGrabIn, payload)
+    data = parse_body(OrderGrabIn, payload)
     found = orders.grab(order_id, request.auth, offer=data.offer)
     return _detail(found.pk)
 
@@ -277,12 +255,12 @@ def accept(request: HttpRequest, order_id: int) -> Any:
     response={200: OrderDetailOut, **ERRORS},
     summary="婉拒（须填原因）",
     operation_id="matching_orders_decline",
-    openapi_extra=_body_doc(OrderReasonIn),
+    openapi_extra=body_doc(OrderReasonIn),
 )
 def decline(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """订单转给下一位候选人，不会再派给您。"""
     found = _found(request, order_id)
-    data = _parse(OrderReasonIn, payload)
+    data = parse_body(OrderReasonIn, payload)
     orders.decline(found, request.auth, data.reason)
     return _detail(order_id)
 
@@ -292,12 +270,12 @@ def decline(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] =
     response={200: OrderDetailOut, **ERRORS},
     summary="签到（开始服务）",
     operation_id="matching_orders_start",
-    openapi_extra=_body_doc(OrderPointIn),
+    openapi_extra=body_doc(OrderPointIn),
 )
 def start(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """须在服务地点附近（300 米加定位精度）签到。"""
     found = _found(request, order_id)
-    data = _parse(OrderPointIn, payload)
+    data = parse_body(OrderPointIn, payload)
     orders.start(
         found, request.auth, lat=data.lat, lon=data.lon, accuracy=data.accuracy, crs=data.crs
     )
@@ -309,12 +287,12 @@ def start(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = N
     response={200: OrderDetailOut, **ERRORS},
     summary="服务完成",
     operation_id="matching_orders_complete",
-    openapi_extra=_body_doc(OrderCompleteIn),
+    openapi_extra=body_doc(OrderCompleteIn),
 )
 def complete(request: HttpRequest, order_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """服务记录与时长；时长转为志愿服务记录，待队伍确认。"""
     found = _found(request, order_id)
-    data = _parse(OrderCompleteIn, payload)
+    data = parse_body(OrderCompleteIn, payload)
     orders.complete(
         found, request.auth, note=data.note, hours=data.hours, lat=data.lat, lon=data.lon,
         accuracy=data.accuracy, crs=data.crs,

@@ -7,16 +7,15 @@ never leaves."""
 
 from typing import Any
 
-import pydantic
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Body, Query, Router
-from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.matching.actions import standing
+from shegong.matching.api import body_doc, parse_body
 from shegong.matching.models import StandingOrder, StandingTask
 from shegong.matching.queries import standing as queries
 from shegong.matching.schemas import (
@@ -31,26 +30,6 @@ from shegong.matching.schemas import (
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
-
-
-def _body_doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
-
-
-def _parse(schema: type[pydantic.BaseModel], payload: Any) -> Any:
-    try:
-        return schema.model_validate(payload if payload is not None else {})
-    except pydantic.ValidationError as exc:
-        errors = [
-            {**error, "loc": ("body", "payload", *error["loc"])}
-            for error in exc.errors(include_url=False)
-        ]
-        raise ValidationError(errors) from None
 
 
 def _detail(pk: int) -> StandingOrder:
@@ -87,12 +66,12 @@ def my_tasks(request: HttpRequest) -> Any:
     response={200: StandingTaskOut, **ERRORS},
     summary="完成常态化服务任务",
     operation_id="matching_standing_task_done",
-    openapi_extra=_body_doc(StandingTaskDoneIn),
+    openapi_extra=body_doc(StandingTaskDoneIn),
 )
 def task_done(request: HttpRequest, task_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """排班的服务方或社区工作人员标记完成；不是本人的任务 → 404；已完成或未到时间 → 409。"""
     found = StandingTask.objects.filter(pk=task_id).first()
-    data = _parse(StandingTaskDoneIn, payload) if found is not None else StandingTaskDoneIn()
+    data = parse_body(StandingTaskDoneIn, payload) if found is not None else StandingTaskDoneIn()
     task = standing.mark_done(task_id, request.auth, note=data.note)
     return StandingTask.objects.select_related("standing_order", "standing_order__beneficiary").get(
         pk=task.pk
@@ -114,12 +93,12 @@ def detail(request: HttpRequest, standing_id: int) -> Any:
     response={200: StandingDetailOut, **ERRORS},
     summary="暂停（如住院）",
     operation_id="matching_standing_pause",
-    openapi_extra=_body_doc(StandingPauseIn),
+    openapi_extra=body_doc(StandingPauseIn),
 )
 def pause(request: HttpRequest, standing_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """暂停至某日（含），期间的任务记为暂停免做；日期早于今天、未填原因 → 422。"""
     found = queries.access_standing(request.auth, standing_id)
-    data = _parse(StandingPauseIn, payload)
+    data = parse_body(StandingPauseIn, payload)
     standing.pause(found, request.auth, until=data.until, reason=data.reason)
     return _detail(found.pk)
 
@@ -141,10 +120,10 @@ def resume(request: HttpRequest, standing_id: int) -> Any:
     response={200: StandingDetailOut, **ERRORS},
     summary="结束服务",
     operation_id="matching_standing_end",
-    openapi_extra=_body_doc(StandingEndIn),
+    openapi_extra=body_doc(StandingEndIn),
 )
 def end(request: HttpRequest, standing_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     found = queries.access_standing(request.auth, standing_id)
-    data = _parse(StandingEndIn, payload)
+    data = parse_body(StandingEndIn, payload)
     standing.end(found, request.auth, reason=data.reason)
     return _detail(found.pk)
