@@ -26,6 +26,8 @@ APPS = [
     "stations",
     "volunteers",
     "socialorgs",
+    "matching",
+    "deliberation",
 ]
 
 

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "shegong.volunteers",
     "shegong.socialorgs",
     "shegong.matching",
+    "shegong.deliberation",
 ]
 
 MIDDLEWARE = [
@@ -341,6 +342,11 @@ SHEGONG_IMPORT_MAX_CELLS = env_int("SHEGONG_IMPORT_MAX_CELLS", 2_000_000, minimu
 # 四单: minutes a helper has to accept a dispatched order before it goes to the next candidate
 # (a community may set its own in 派单设置).
 SHEGONG_MATCHING_ACCEPT_MINUTES = env_int("SHEGONG_MATCHING_ACCEPT_MINUTES", 120, minimum=5)
+
+# Deliberation (docs/deliberation.md): a community without its own settings uses these; the
+# meeting kinds' quorum rules are the law's unless overridden here per kind (rules.py).
+SHEGONG_DELIBERATION = {"support_threshold": 10, "answer_workdays": 5}
+SHEGONG_DELIBERATION_MEETING_RULES: dict[str, dict] = {}
 NOTIFY_CHANNELS = env_str("SHEGONG_NOTIFY_CHANNELS", "console" if DEBUG else "")
 NOTIFY_RATE_PER_MINUTE = env_int("SHEGONG_NOTIFY_RATE_PER_MINUTE", 20, minimum=1)
 # 随手拍 (reports): routing, objection period, duplicate search, the reporter's rate limit.

@@ -364,3 +364,11 @@ def match_order(
         window_end=start + timedelta(hours=length_hours),
         lat=point[0] if point else None, lon=point[1] if point else None, **fields,
     )  # fmt: skip
+
+
+def deliberation_categories() -> None:
+    """The default topic categories, back after a transactional test flushed the migration's."""
+    from shegong.deliberation.categories import install_defaults
+    from shegong.deliberation.models import TopicCategory
+
+    install_defaults(TopicCategory)

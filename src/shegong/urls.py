@@ -3,6 +3,7 @@ from django.urls import URLResolver, include, path
 
 from shegong.accounts.urls import auth_urlpatterns, mobile_auth_urlpatterns
 from shegong.api import api
+from shegong.deliberation import urls as deliberation_urls
 from shegong.matching import urls as matching_urls
 from shegong.regions import urls as region_urls
 from shegong.reports import urls as report_urls
@@ -39,6 +40,7 @@ urlpatterns = [
     path("volunteers/", include("shegong.volunteers.urls")),
     path("socialorgs/", include("shegong.socialorgs.urls")),
     path("matching/", include("shegong.matching.urls")),
+    path("deliberation/", include("shegong.deliberation.urls")),
     path("m/", include(mobile_auth_urlpatterns)),  # m/password/
     path("m/", include((report_urls.mobile_patterns, "reports_m"))),
     path("m/", include((station_urls.mobile_patterns, "stations_m"))),  # m/worker/, m/stations/ …
@@ -49,6 +51,8 @@ urlpatterns = [
     path("public/", include((volunteer_urls.public_patterns, "volunteers_public"))),
     path("public/", include((socialorg_urls.public_patterns, "socialorgs_public"))),
     path("m/", include((matching_urls.mobile_patterns, "matching_m"))),
+    path("m/", include((deliberation_urls.mobile_patterns, "deliberation_m"))),
+    path("public/", include((deliberation_urls.public_patterns, "deliberation_public"))),
     path("open311/v2/", include((report_urls.open311_patterns, "open311"))),
     path("", include("shegong.web.urls")),
 ]

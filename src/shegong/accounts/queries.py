@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from shegong.core.errors import NotFound
-from shegong.regions.models import ancestor_codes
+from shegong.regions.models import Region, ancestor_codes
 
 from .models import ApiToken, Department, User
 
@@ -43,4 +43,21 @@ def department_queryset(actor: User):
     above = ancestor_codes(membership.region_id)
     return Department.objects.filter(is_active=True).filter(
         Q(pk__in=Department.objects.visible_to(actor).values("pk")) | Q(region_id__in=above)
+    )
+
+
+def communities_of(user: Any) -> list[Region]:
+    """The communities a resident, volunteer or rider belongs to: the community of their active
+    membership (a grid's parent; a street's communities). Where they may ask for a service,
+    raise and support a topic."""
+    membership = getattr(user, "active_membership", None)
+    region = membership.region if membership is not None else None
+    if region is None:
+        return []
+    if region.level == "community":
+        return [region]
+    if region.level == "grid" and region.parent is not None:
+        return [region.parent]
+    return list(
+        Region.objects.subtree(region.prefix).filter(level="community").order_by("code")[:200]
     )

@@ -31,7 +31,10 @@ from .errors import NotPermitted, ShegongError
 from .net import client_ip
 from .schemas import PagePagination, Problem
 
-__all__ = ["PagePagination", "Problem", "make_api", "problem", "problem_not_found"]
+__all__ = [
+    "PagePagination", "Problem", "body_doc", "make_api", "parse_body", "problem",
+    "problem_not_found",
+]  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
@@ -413,3 +416,28 @@ def _add_handler(
     # ninja types the handler's argument as ``_E | type[_E]``, but it only ever passes the
     # raised instance (it finds the handler by ``type(exc).__mro__``, which a class would miss).
     api.add_exception_handler(exc_class, handler)  # type: ignore[arg-type]
+
+
+# --- a body validated inside the view, after the access check (an outsider gets 404, not 422) --
+
+
+def body_doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """OpenAPI for a body that is validated inside the view (after the access check)."""
+    return {
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }
+
+
+def parse_body(schema: type[pydantic.BaseModel], payload: Any) -> Any:
+    """The payload validated as ``schema``; a problem (422) naming the fields otherwise."""
+    try:
+        return schema.model_validate(payload if payload is not None else {})
+    except pydantic.ValidationError as exc:
+        errors = [
+            {**error, "loc": ("body", "payload", *error["loc"])}
+            for error in exc.errors(include_url=False)
+        ]
+        raise ValidationError(errors) from None

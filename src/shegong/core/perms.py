@@ -65,6 +65,8 @@ class Perm(models.TextChoices):
     ORG_PORTAL = "socialorgs.portal", "以社会组织身份在线填报年报、提交申请"
     MATCHING_VIEW = "matching.view", "查看需求、供给清单与服务订单"
     MATCHING_MANAGE = "matching.manage", "维护两张清单、审核派单与评单"
+    DELIBERATION_VIEW = "deliberation.view", "查看议题、议事会与落地实事"
+    DELIBERATION_MANAGE = "deliberation.manage", "答复与合并议题、召开议事会、推进落地实事"
 
 
 STAFF_ROLES = {
@@ -113,6 +115,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.SOCIALORGS_VIEW,
             Perm.MATCHING_VIEW,
             Perm.MATCHING_MANAGE,
+            Perm.DELIBERATION_VIEW,
+            Perm.DELIBERATION_MANAGE,
         }
     ),
     Role.COMMUNITY_WORKER: frozenset(
@@ -129,6 +133,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VOLUNTEERS_MANAGE,
             Perm.MATCHING_VIEW,
             Perm.MATCHING_MANAGE,
+            Perm.DELIBERATION_VIEW,
+            Perm.DELIBERATION_MANAGE,
         }
     ),
     Role.DEPARTMENT_HANDLER: frozenset(
@@ -174,6 +180,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VOLUNTEERS_MANAGE,
             Perm.MATCHING_VIEW,
             Perm.MATCHING_MANAGE,
+            Perm.DELIBERATION_VIEW,
+            Perm.DELIBERATION_MANAGE,
         }
     ),
     Role.VOLUNTEER: frozenset(),

@@ -11,10 +11,10 @@ from ninja import Body, Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from shegong.core.api import body_doc, parse_body
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.matching.actions import lists
-from shegong.matching.api import body_doc, parse_body
 from shegong.matching.queries import lists as list_queries
 from shegong.matching.schemas import (
     NeedFilter,

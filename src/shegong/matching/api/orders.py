@@ -14,12 +14,12 @@ from ninja import Body, Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from shegong.core.api import body_doc, parse_body
 from shegong.core.errors import NotFound
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.matching import queries
 from shegong.matching.actions import orders
-from shegong.matching.api import body_doc, parse_body
 from shegong.matching.models import Order
 from shegong.matching.queries import board
 from shegong.matching.schemas import (

@@ -12,10 +12,10 @@ from django.utils import timezone
 from ninja import Body, Query, Router
 from ninja.pagination import paginate
 
+from shegong.core.api import body_doc, parse_body
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.matching.actions import standing
-from shegong.matching.api import body_doc, parse_body
 from shegong.matching.models import StandingOrder, StandingTask
 from shegong.matching.queries import standing as queries
 from shegong.matching.schemas import (

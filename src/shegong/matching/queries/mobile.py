@@ -11,29 +11,12 @@ from django.db.models import Q, QuerySet
 from shegong.core.errors import NotFound
 from shegong.matching.choices import HELD_STATUSES, OfferStatus, OrderStatus
 from shegong.matching.models import Category, Offer, Order
-from shegong.regions.models import Region
 
 LIST_LIMIT = 100
 
 
 def active_categories() -> list[Category]:
     return list(Category.objects.filter(is_active=True).prefetch_related("items"))
-
-
-def communities_of(user: Any) -> list[Region]:
-    """Where a resident may ask for a service: the community of their membership (a grid's
-    parent; a street's communities)."""
-    membership = getattr(user, "active_membership", None)
-    region = membership.region if membership is not None else None
-    if region is None:
-        return []
-    if region.level == "community":
-        return [region]
-    if region.level == "grid" and region.parent is not None:
-        return [region.parent]
-    return list(
-        Region.objects.subtree(region.prefix).filter(level="community").order_by("code")[:200]
-    )
 
 
 def my_orders(user: Any) -> QuerySet[Order]:

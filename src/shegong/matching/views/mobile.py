@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from shegong.accounts.queries import communities_of
 from shegong.core import photos as photo_intake
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.idempotency import claim_row
@@ -99,7 +100,7 @@ def _window(post: Any, now: datetime) -> tuple[datetime | None, datetime | None]
 
 def _place_context(request: AuthedRequest, values: dict[str, Any], errors: dict[str, str]) -> dict:
     categories = queries.active_categories()
-    communities = queries.communities_of(request.user)
+    communities = communities_of(request.user)
     return {
         "categories": categories,
         "communities": communities,
@@ -131,7 +132,7 @@ def place(request: AuthedRequest) -> HttpResponse:
     does): a double tap or a retry after a lost answer is sent to the order the first one made."""
     if request.method in ("GET", "HEAD"):
         values = {"category": request.GET.get("category", ""), "day": "today", "part": ""}
-        communities = queries.communities_of(request.user)
+        communities = communities_of(request.user)
         values["region"] = communities[0].code if len(communities) == 1 else ""
         values["token"] = str(uuid.uuid4())
         return render(request, "matching/m_place.html", _place_context(request, values, {}))
@@ -180,7 +181,7 @@ def _place(request: AuthedRequest, token: str) -> tuple[HttpResponse, Order | No
         if category is None:
             raise InvalidInput.field("category", "请选择服务类别")
         region = post.get("region", "")
-        if region not in {c.code for c in queries.communities_of(request.user)}:
+        if region not in {c.code for c in communities_of(request.user)}:
             raise InvalidInput.field("region", "请选择您所在的社区")
         stored = _stored_photos(files, "photos")
         order = actions.place(

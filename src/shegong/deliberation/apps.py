@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class DeliberationConfig(AppConfig):
+    name = "shegong.deliberation"
+    label = "deliberation"
+    verbose_name = "议事厅（议题、议事会、落地实事）"
+
+    def ready(self) -> None:
+        from shegong.core import registry
+
+        from . import menu
+
+        registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)

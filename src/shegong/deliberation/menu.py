@@ -1,0 +1,12 @@
+"""The left menu's 议事厅 group (each part of deliberation adds its own entries)."""
+
+from shegong.core.perms import Perm
+from shegong.core.registry import MenuEntry, ObjectPage
+
+GROUP = ("议事厅", 65)
+VIEW = Perm.DELIBERATION_VIEW
+
+ENTRIES: list[MenuEntry] = []
+
+# The pages the audit trail links its entries' objects to.
+OBJECT_PAGES: list[ObjectPage] = []
