@@ -23,7 +23,9 @@ def raise_topic(actor, region, category, title="3号楼加装电梯"):
     return topics.submit(actor, region=region, category=category, title=title, body="老人上下楼难")
 
 
-def test_a_resident_creates_lists_and_supports(client, district, resident, neighbour, outsider, topic_category):
+def test_a_resident_creates_lists_and_supports(
+    client, district, resident, neighbour, outsider, topic_category
+):
     client.force_login(resident)
     created = _post(client, BASE, {
         "region": district["community_a"].code, "category": topic_category.pk,
@@ -57,12 +59,18 @@ def test_outsiders_get_404_and_bad_input_422(client, district, resident, outside
         "body": "y",
     })  # fmt: skip
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "region"
-    empty = _post(client, BASE, {"region": district["community_b"].code, "category": 0, "title": "", "body": "y"})
+    empty = _post(
+        client,
+        BASE,
+        {"region": district["community_b"].code, "category": 0, "title": "", "body": "y"},
+    )
     assert empty.status_code == 422
     assert Topic.objects.count() == 1
 
 
-def test_staff_answer_and_merge(client, district, resident, neighbour, community_a_worker, street_b_staff, topic_category):
+def test_staff_answer_and_merge(
+    client, district, resident, neighbour, community_a_worker, street_b_staff, topic_category
+):
     into = raise_topic(resident, district["community_a"], topic_category)
     source = raise_topic(neighbour, district["community_a"], topic_category, title="三号楼装电梯")
     client.force_login(community_a_worker)

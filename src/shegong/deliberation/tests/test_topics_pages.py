@@ -35,7 +35,9 @@ def test_the_queue_filters_by_clock_and_shows_it(
     client.force_login(community_a_worker)
     page = client.get("/deliberation/topics/")
     assert page.status_code == 200
-    assert "路灯不亮" in page.text and "3号楼加装电梯" in page.text and "西关停车难" not in page.text
+    assert (
+        "路灯不亮" in page.text and "3号楼加装电梯" in page.text and "西关停车难" not in page.text
+    )
     assert 'data-sg-total="2"' in page.text and "已超时 2 天" in page.text
     assert "剩余" in page.text
     overdue = client.get("/deliberation/topics/", {"clock": "overdue"})
@@ -83,7 +85,9 @@ def test_a_resident_has_no_staff_pages(client, resident):
 # --- a topic ---------------------------------------------------------------------------------
 
 
-def test_a_worker_answers_on_the_page(client, district, resident, community_a_worker, topic_category):
+def test_a_worker_answers_on_the_page(
+    client, district, resident, community_a_worker, topic_category
+):
     topic = raise_topic(resident, district["community_a"], topic_category)
     client.force_login(community_a_worker)
     page = client.get(f"/deliberation/topics/{topic.pk}/")
@@ -121,11 +125,16 @@ def test_merge_on_the_page_and_its_refusals(
     assert again.status_code == 409 and "不能再合并" in again.text
 
 
-def test_another_streets_topic_is_404(client, district, outsider, community_a_worker, topic_category):
+def test_another_streets_topic_is_404(
+    client, district, outsider, community_a_worker, topic_category
+):
     far = raise_topic(outsider, district["community_b"], topic_category)
     client.force_login(community_a_worker)
     assert client.get(f"/deliberation/topics/{far.pk}/").status_code == 404
-    assert client.post(f"/deliberation/topics/{far.pk}/answer/", {"status": "adopted"}).status_code == 404
+    assert (
+        client.post(f"/deliberation/topics/{far.pk}/answer/", {"status": "adopted"}).status_code
+        == 404
+    )
 
 
 # --- entered by staff ------------------------------------------------------------------------
@@ -162,7 +171,9 @@ def test_staff_form_errors_write_nothing(client, district, community_a_worker, t
     assert not Topic.objects.exists()
 
 
-def test_a_snap_report_prefills_the_form(client, district, resident, community_a_worker, topic_category):
+def test_a_snap_report_prefills_the_form(
+    client, district, resident, community_a_worker, topic_category
+):
     from shegong.reports.actions.reports import submit_report
 
     report = submit_report(
@@ -205,13 +216,19 @@ def test_categories_page(client, district_admin, community_a_worker, topic_categ
     client.force_login(district_admin)
     page = client.get("/deliberation/categories/")
     assert page.status_code == 200 and "加装电梯" in page.text
-    done = client.post("/deliberation/categories/", {"code": "greening", "name": "绿化", "order": 5, "is_active": "on"})
+    done = client.post(
+        "/deliberation/categories/",
+        {"code": "greening", "name": "绿化", "order": 5, "is_active": "on"},
+    )
     assert done.status_code == 302
     dup = client.post("/deliberation/categories/", {"code": "g2", "name": "绿化", "order": 5})
     assert dup.status_code == 422 and "已有同名的议题类别" in dup.text
     client.force_login(community_a_worker)
     assert "议题类别由区级工作人员统一维护" in client.get("/deliberation/categories/").text
-    assert client.post("/deliberation/categories/", {"code": "x", "name": "y", "order": 1}).status_code == 403
+    assert (
+        client.post("/deliberation/categories/", {"code": "x", "name": "y", "order": 1}).status_code
+        == 403
+    )
 
 
 # --- H5 --------------------------------------------------------------------------------------
@@ -222,14 +239,18 @@ def test_the_hall_shows_the_communitys_topics(client, district, resident, outsid
     raise_topic(outsider, district["community_b"], topic_category, title="西关停车难")
     client.force_login(resident)
     hall = client.get("/m/deliberation/")
-    assert hall.status_code == 200 and "3号楼加装电梯" in hall.text and "西关停车难" not in hall.text
+    assert (
+        hall.status_code == 200 and "3号楼加装电梯" in hall.text and "西关停车难" not in hall.text
+    )
     assert "东关社区议事厅" in hall.text
     assert client.get("/m/deliberation/", {"tab": "answered"}).status_code == 200
     mine = client.get("/m/deliberation/mine/")
     assert "3号楼加装电梯" in mine.text
 
 
-def test_proposing_on_the_phone_compares_first(client, district, resident, neighbour, topic_category):
+def test_proposing_on_the_phone_compares_first(
+    client, district, resident, neighbour, topic_category
+):
     existing = raise_topic(neighbour, district["community_a"], topic_category)
     client.force_login(resident)
     assert client.get("/m/deliberation/new/").status_code == 200
@@ -246,7 +267,9 @@ def test_proposing_on_the_phone_compares_first(client, district, resident, neigh
 
 def test_phone_proposal_errors_are_shown(client, resident, topic_category):
     client.force_login(resident)
-    bad = client.post("/m/deliberation/new/", {"category": topic_category.pk, "title": "", "body": ""})
+    bad = client.post(
+        "/m/deliberation/new/", {"category": topic_category.pk, "title": "", "body": ""}
+    )
     assert bad.status_code == 422 and "请填写议题" in bad.text
     assert not Topic.objects.exists()
 
@@ -265,4 +288,6 @@ def test_supporting_on_the_phone(client, district, resident, neighbour, outsider
     assert TopicSupport.objects.count() == 1
     client.force_login(outsider)
     assert client.get(f"/m/deliberation/topics/{topic.pk}/").status_code == 404
-    assert client.post(f"/m/deliberation/topics/{topic.pk}/", {"action": "support"}).status_code == 404
+    assert (
+        client.post(f"/m/deliberation/topics/{topic.pk}/", {"action": "support"}).status_code == 404
+    )
