@@ -148,7 +148,8 @@ def test_staff_form_shows_similar_topics_first(
     assert client.get("/deliberation/topics/new/").status_code == 200
     data = {
         "region": district["community_a"].code, "category": topic_category.pk,
-        "title": "三号楼装电梯的事", "body": "居民电话反映", "on_behalf_label": "居民王某（电话反映）",
+        "title": "三号楼装电梯的事", "body": "居民电话反映",
+        "on_behalf_label": "居民王某（电话反映）",
     }  # fmt: skip
     compare = client.post("/deliberation/topics/new/", data)
     assert compare.status_code == 200 and "已有相似议题" in compare.text
