@@ -179,6 +179,7 @@ def _submit(
     lat_f, lon_f = _point(lat, lon)
     now = now or timezone.now()
     settings = queries.settings_for(community)
+    due_at = add_workdays(now, settings.answer_workdays)
     topic = Topic.objects.create(
         region=community, category=found_category,
         title=text(title, "title", "议题", TITLE_MAX),
@@ -186,11 +187,11 @@ def _submit(
         place=text(place, "place", "地点", PLACE_MAX, required=False),
         lat=lat_f, lon=lon_f, photos=list(photos), report=report, need=need,
         submitter=actor if getattr(actor, "pk", None) else None,
-        answer_due_at=add_workdays(now, settings.answer_workdays), created_at=now, **origin,
+        answer_due_at=due_at, created_at=now, **origin,
     )  # fmt: skip
     if topic.submitter_id:
         TopicFollower.objects.get_or_create(topic=topic, user_id=topic.submitter_id)
-    due = f"{timezone.localtime(topic.answer_due_at):%m-%d %H:%M}"
+    due = f"{timezone.localtime(due_at):%m-%d %H:%M}"
     _tell_managers(
         topic, "deliberation.topic_submitted",
         {"title": topic.title, "community": community.name, "category": found_category.name,
@@ -199,7 +200,7 @@ def _submit(
     audit.record(
         Verb.TOPIC_SUBMITTED, actor=actor, target=topic,
         data={"source": topic.source, "category": found_category.code,
-              "due": topic.answer_due_at.isoformat(), "report": topic.report_id,
+              "due": due_at.isoformat(), "report": topic.report_id,
               "need": topic.need_id, "photos": len(topic.photos)},
     )  # fmt: skip
     return topic
