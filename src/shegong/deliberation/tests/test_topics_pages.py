@@ -292,3 +292,57 @@ def test_supporting_on_the_phone(client, district, resident, neighbour, outsider
     assert (
         client.post(f"/m/deliberation/topics/{topic.pk}/", {"action": "support"}).status_code == 404
     )
+
+
+def _photo(name="电梯.jpg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_a_phone_proposal_keeps_its_photo_and_shows_it_to_the_community(
+    client, district, resident, neighbour, outsider, topic_category
+):
+    client.force_login(resident)
+    done = client.post("/m/deliberation/new/", {
+        "category": topic_category.pk, "title": "楼道堆物", "body": "消防通道被堵",
+        "photos": [_photo()],
+    })  # fmt: skip
+    assert done.status_code == 302
+    topic = Topic.objects.get()
+    assert len(topic.photos) == 1 and topic.photos[0]["path"].startswith("deliberation/")
+    client.force_login(neighbour)
+    thumb = client.get(f"/m/deliberation/topics/{topic.pk}/photos/0/thumb/")
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    client.force_login(outsider)
+    assert client.get(f"/m/deliberation/topics/{topic.pk}/photos/0/thumb/").status_code == 404
+
+
+def test_a_bad_photo_writes_nothing(client, resident, topic_category):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(resident)
+    bad = client.post("/m/deliberation/new/", {
+        "category": topic_category.pk, "title": "楼道堆物", "body": "消防通道被堵",
+        "photos": [SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")],
+    })  # fmt: skip
+    assert bad.status_code == 422 and 'id="error-photos"' in bad.text
+    assert not Topic.objects.exists()
+
+
+def test_the_queue_asks_a_bounded_number_of_queries(
+    client, district, resident, community_a_worker, topic_category, django_assert_max_num_queries
+):
+    for n in range(3):
+        raise_topic(resident, district["community_a"], topic_category, title=f"议题{n}")
+    client.force_login(community_a_worker)
+    client.get("/deliberation/topics/")  # warm the session and the menu
+    with django_assert_max_num_queries(25) as few:
+        client.get("/deliberation/topics/")
+    for n in range(3, 15):
+        raise_topic(resident, district["community_a"], topic_category, title=f"议题{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/deliberation/topics/")
