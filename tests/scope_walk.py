@@ -349,6 +349,13 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "matching:order": lambda o: {"pk": o["order_b"].pk},
     "matching:order_reveal": lambda o: {"pk": o["order_b"].pk},
     "matching:order_act": lambda o: {"pk": o["order_b"].pk, "verb": "approve"},
+    # deliberation: topics
+    "deliberation:topic": lambda o: {"pk": o["topic_b"].pk},
+    "deliberation:topic_answer": lambda o: {"pk": o["topic_b"].pk},
+    "deliberation:topic_merge": lambda o: {"pk": o["topic_b"].pk},
+    "deliberation:topic_photo": lambda o: {"pk": o["topic_b"].pk, "index": 0, "kind": "thumb"},
+    "deliberation_m:topic": lambda o: {"pk": o["topic_b"].pk},
+    "deliberation_m:topic_photo": lambda o: {"pk": o["topic_b"].pk, "index": 0, "kind": "thumb"},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -492,6 +499,18 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/matching/standing/{standing_id}/end": lambda o: {"standing_id": o["standing_b"].pk},
     "/api/v1/matching/standing/tasks/{task_id}/done": lambda o: {
         "task_id": o["standing_task_b"].pk
+    },
+    # deliberation API: topics
+    **{
+        path: lambda o: {"topic_id": o["topic_b"].pk}
+        for path in (
+            "/api/v1/deliberation/topics/{topic_id}",
+            "/api/v1/deliberation/topics/{topic_id}/support",
+            "/api/v1/deliberation/topics/{topic_id}/withdraw",
+            "/api/v1/deliberation/topics/{topic_id}/follow",
+            "/api/v1/deliberation/topics/{topic_id}/answer",
+            "/api/v1/deliberation/topics/{topic_id}/merge",
+        )
     },
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and

@@ -51,6 +51,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_credit_objects(),
         **_standing_objects(district),
         **_matching_objects(district, user_b),
+        **_topic_objects(district, user_b),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -535,6 +536,21 @@ def _matching_h5_objects(district, user_b):
     )  # fmt: skip
     orders.approve(order, None)
     return {"matching_order_b": order}
+
+
+def _topic_objects(district, user_b):
+    """A topic a street-B resident raised, with a photo record (deliberation topics)."""
+    from shegong.deliberation.actions import topics
+
+    testing.deliberation_categories()
+    from shegong.deliberation.models import TopicCategory
+
+    topic = topics.submit(
+        user_b, region=district["community_b"], category=TopicCategory.objects.first(),
+        title="西城帮扶议题", body="西城帮扶：加装电梯",
+        photos=[{"path": "deliberation/x.jpg", "thumb": "deliberation/x.jpg"}],
+    )  # fmt: skip
+    return {"topic_b": topic}
 
 
 def _ledger_objects(district):

@@ -9,7 +9,14 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu
+        from . import h5, menu, todos
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
+        registry.todos.add(*todos.TODOS)
+        registry.h5_tiles.add(*h5.TILES)
+        registry.api_routers.add(
+            registry.ApiRouter(
+                "/deliberation", "shegong.deliberation.api.topics.router", "议事厅：议题", order=80
+            ),
+        )

@@ -6,7 +6,14 @@ from shegong.core.registry import MenuEntry, ObjectPage
 GROUP = ("议事厅", 65)
 VIEW = Perm.DELIBERATION_VIEW
 
-ENTRIES: list[MenuEntry] = []
+ENTRIES: list[MenuEntry] = [
+    # topics
+    MenuEntry(*GROUP, "议题", "deliberation:topics", "chat-square-text", order=1, perm=VIEW),
+    MenuEntry(*GROUP, "议事设置", "deliberation:settings", "sliders", order=80, perm=VIEW),
+    MenuEntry(*GROUP, "议题类别", "deliberation:categories", "tags", order=81, perm=VIEW),
+]
 
 # The pages the audit trail links its entries' objects to.
-OBJECT_PAGES: list[ObjectPage] = []
+OBJECT_PAGES: list[ObjectPage] = [
+    ObjectPage("deliberation.topic", "deliberation:topic"),
+]

@@ -1,0 +1,49 @@
+"""The workbench's to-dos of deliberation (``core.registry.todos``). Each counts the very query
+of the list it opens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.http import urlencode
+
+from shegong.core.perms import Perm
+from shegong.core.registry import Todo
+from shegong.deliberation.queries import topics as topic_queries
+
+TOPICS_OVERDUE = {"clock": "overdue"}
+TOPICS_DUE_SOON = {"clock": "due_soon"}
+TOPICS_AGENDA = {"clock": "agenda"}
+
+
+def topics_overdue(user: Any) -> int:
+    return topic_queries.filter_topics(user, TOPICS_OVERDUE).count()
+
+
+def topics_due_soon(user: Any) -> int:
+    return topic_queries.filter_topics(user, TOPICS_DUE_SOON).count()
+
+
+def topics_agenda(user: Any) -> int:
+    return topic_queries.filter_topics(user, TOPICS_AGENDA).count()
+
+
+TODOS = [
+    # topics
+    Todo(
+        "deliberation.topics_overdue", "超时未答复的议题", topics_overdue, "deliberation:topics",
+        urlencode(TOPICS_OVERDUE), order=70, perm=Perm.DELIBERATION_MANAGE, icon="alarm",
+        hint="已过答复时限仍未答复的居民议题",
+    ),
+    Todo(
+        "deliberation.topics_due_soon", "即将超时的待答复议题", topics_due_soon,
+        "deliberation:topics", urlencode(TOPICS_DUE_SOON), order=71,
+        perm=Perm.DELIBERATION_MANAGE, icon="hourglass-split",
+        hint="一个工作日内到期的待答复议题",
+    ),
+    Todo(
+        "deliberation.topics_agenda", "达到上会支持数的议题", topics_agenda, "deliberation:topics",
+        urlencode(TOPICS_AGENDA), order=72, perm=Perm.DELIBERATION_MANAGE, icon="people",
+        hint="支持数已达到社区设置，请列入下次议事会议程",
+    ),
+]  # fmt: skip
