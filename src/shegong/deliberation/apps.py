@@ -9,7 +9,17 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu
+        from . import h5, menu
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
+        # meetings (议事会)
+        from . import scans, todos  # noqa: F401  (scans registers the scans)
+
+        registry.todos.add(*todos.TODOS)
+        registry.h5_tiles.add(*h5.TILES)
+        registry.api_routers.add(
+            registry.ApiRouter(
+                "/deliberation", "shegong.deliberation.api.meetings.router", "议事会", order=81
+            ),
+        )

@@ -6,7 +6,12 @@ from shegong.core.registry import MenuEntry, ObjectPage
 GROUP = ("议事厅", 65)
 VIEW = Perm.DELIBERATION_VIEW
 
-ENTRIES: list[MenuEntry] = []
+ENTRIES: list[MenuEntry] = [
+    # meetings (议事会)
+    MenuEntry(*GROUP, "议事会", "deliberation:meetings", "people", order=20, perm=VIEW),
+]
 
 # The pages the audit trail links its entries' objects to.
-OBJECT_PAGES: list[ObjectPage] = []
+OBJECT_PAGES: list[ObjectPage] = [
+    ObjectPage("deliberation.meeting", "deliberation:meeting"),
+]
