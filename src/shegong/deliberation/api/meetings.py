@@ -6,14 +6,13 @@ Thin adapters over ``actions.meetings``. A meeting is found in the caller's scop
 body is read, so another street's is a 404 like a missing one. Attendees are shown by name only
 to staff of the meeting's community; no phone or address leaves."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Body, Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from shegong.core.api import body_doc, parse_body
 from shegong.core.perms import Perm, require_perm
@@ -199,7 +198,7 @@ def list_meetings(request: HttpRequest, filters: Query[DelibMeetingFilter]) -> A
 def schedule(request: HttpRequest, payload: DelibMeetingIn) -> Any:
     """应到口径默认按会议类型；应到人数默认取社区设置；生成 6 位签到码。"""
     meeting = actions.schedule(request.auth, **payload.dict())
-    return 201, _detail(meeting.pk)
+    return Status(201, _detail(meeting.pk))
 
 
 @router.post(

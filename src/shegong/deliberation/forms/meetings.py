@@ -162,3 +162,7 @@ class CodeForm(StyledForm):
         label="签到码", max_length=8, error_messages={"required": "请输入签到码"},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )  # fmt: skip
+
+
+class ButtonForm(StyledForm):
+    """A button without fields (close, publish, remove): carries the action's error."""

@@ -31,6 +31,7 @@ from ..actions import meetings as actions
 from ..choices import MeetingKind, MeetingStatus
 from ..forms.meetings import (
     AgendaAddForm,
+    ButtonForm,
     CancelForm,
     InviteForm,
     MeetingForm,
@@ -213,6 +214,12 @@ def _agenda_rows(meeting: Meeting) -> list[dict[str, Any]]:
     ]
 
 
+def _button() -> ButtonForm:
+    form = ButtonForm({})
+    form.is_valid()
+    return form
+
+
 def _run(request: AuthedRequest, meeting: Meeting, verb: str) -> tuple[Any, Any]:
     """(the form, the action's result or None) of one button."""
     user, post = request.user, request.POST
@@ -236,7 +243,7 @@ def _run(request: AuthedRequest, meeting: Meeting, verb: str) -> tuple[Any, Any]
                     form, actions.set_agenda, user, meeting, [*_agenda_rows(meeting), row]
                 )
     elif verb == "agenda_remove":
-        form = CancelForm()
+        form = _button()
         keep = [r for r in _agenda_rows(meeting) if str(r["pk"]) != post.get("item")]
         done = run_action(form, actions.set_agenda, user, meeting, keep)
     elif verb == "invite":
@@ -248,7 +255,7 @@ def _run(request: AuthedRequest, meeting: Meeting, verb: str) -> tuple[Any, Any]
             done = run_action(form, actions.invite, user, meeting, [row])
             done = None if form.errors else True
     elif verb == "uninvite":
-        form = CancelForm()
+        form = _button()
         done = run_action(form, actions.uninvite, user, meeting, post.get("invitation"))
     elif verb == "sign_in_for":
         form = forms["signin_form"]
@@ -267,10 +274,10 @@ def _run(request: AuthedRequest, meeting: Meeting, verb: str) -> tuple[Any, Any]
             form, actions.save_record, user, meeting, **form.values()
         )
     elif verb == "close":
-        form = CancelForm()
+        form = _button()
         done = run_action(form, actions.close, user, meeting)
     elif verb == "publish_record":
-        form = CancelForm()
+        form = _button()
         done = run_action(form, actions.publish_record, user, meeting)
     else:  # cancel
         form = forms["cancel_form"]
