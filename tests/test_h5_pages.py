@@ -14,6 +14,7 @@ from django.urls.resolvers import URLResolver
 
 from shegong import testing
 from shegong.core.perms import Role
+from shegong.deliberation.actions.meetings import token_for as meeting_token
 from shegong.matching.actions import orders as match_orders
 from shegong.reports.actions.holding import assign_down
 from shegong.reports.actions.reports import submit_report
@@ -21,7 +22,7 @@ from shegong.stations import qr
 from shegong.stations.tests.visit_fixtures import station, worker
 from shegong.volunteers.actions import attendance
 
-MOBILE_NAMESPACES = ("reports_m", "stations_m", "volunteers_m", "matching_m")
+MOBILE_NAMESPACES = ("reports_m", "stations_m", "volunteers_m", "matching_m", "deliberation_m")
 SHELL_PAGES = ("mobile_home", "m_inbox", "m_me", "m_password_change")
 
 # Endpoints under /m/ that are no page: POST-only actions, files, the duplicate check (JSON).
@@ -69,7 +70,21 @@ def people(district, street_a_staff, community_a_worker):
         "activity": activity,
         "shift": activity.shifts.get(),
         "station": found,
+        "meeting": _meeting(region),
     }
+
+
+def _meeting(region):
+    """A meeting of 东关社区 with its notice out, starting now (the QR is good)."""
+    from django.utils import timezone
+
+    from shegong.deliberation.models import Meeting
+
+    return Meeting.objects.create(
+        region=region, kind="consultation", title="东关议事协商会", starts_at=timezone.now(),
+        place="议事厅", signin_code="135790", notice="请参加", notice_published_at=timezone.now(),
+        status="noticed",
+    )  # fmt: skip
 
 
 # name -> (persona, arguments)
@@ -109,6 +124,9 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], list[Any]]]] = {
     "matching_m:helper": ("helper", lambda p: []),
     "matching_m:my_offers": ("helper", lambda p: []),
     "matching_m:helper_order": ("helper", lambda p: [p["matching_order"].pk]),
+    "deliberation_m:meetings": ("resident", lambda p: []),
+    "deliberation_m:meeting": ("resident", lambda p: [p["meeting"].pk]),
+    "deliberation_m:checkin": ("resident", lambda p: [meeting_token(p["meeting"])]),
 }
 
 
