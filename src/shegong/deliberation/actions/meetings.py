@@ -650,7 +650,8 @@ def _write_item(meeting: Meeting, item: AgendaItem, raw: dict[str, Any], quorate
     if wanted not in ItemResult.values:
         raise InvalidInput.field(f"{field}.result", f"请选择{label}的结果")
     item.decision = text(raw.get("decision"), f"{field}.decision", "决定事项", 300, required=False)
-    if item.is_vote and (sum(votes) or wanted in (ItemResult.PASSED, ItemResult.FAILED)):
+    cast_votes: int = sum(votes)
+    if item.is_vote and (cast_votes > 0 or wanted in (ItemResult.PASSED, ItemResult.FAILED)):
         if not quorate:
             raise InvalidInput.field(f"{field}.votes_for", _quorum_refusal(meeting))
         needed = rules.decision_needed(
@@ -698,7 +699,7 @@ def save_record(
     rows = {item.pk: item for item in found.items.all()}
     for raw in items or []:
         pk = raw.get("pk")
-        item = rows.get(int(pk)) if str(pk).isdigit() else None
+        item = rows.get(int(str(pk))) if str(pk).isdigit() else None
         if item is None:
             raise InvalidInput.field("items", "议程中没有该事项")
         _write_item(found, item, raw, quorate)
