@@ -50,6 +50,7 @@ from shegong.deliberation.models import (
     Topic,
     TopicCategory,
 )
+from shegong.deliberation.queries.meetings import month_bounds
 from shegong.ledger.models import Organization
 from shegong.regions.models import Region, ancestor_codes
 
@@ -784,17 +785,6 @@ def publish_record(actor: User | None, meeting: Any) -> Meeting:
 
 
 # --- the 一月一会 cadence -------------------------------------------------------------------
-
-
-def month_bounds(day: date) -> tuple[datetime, datetime]:
-    """The first instant of ``day``'s month and of the next, local time."""
-    start = day.replace(day=1)
-    following = (start + timedelta(days=32)).replace(day=1)
-    make = timezone.make_aware
-    return (
-        make(datetime.combine(start, datetime.min.time())),
-        make(datetime.combine(following, datetime.min.time())),
-    )
 
 
 def cadence_communities(today: date) -> list[str]:

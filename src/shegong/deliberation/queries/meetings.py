@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -23,8 +23,6 @@ __all__ = [
 
 
 def month_bounds(day: date) -> tuple[Any, Any]:
-    from datetime import datetime, timedelta
-
     start = day.replace(day=1)
     following = (start + timedelta(days=32)).replace(day=1)
     make = timezone.make_aware
@@ -70,11 +68,20 @@ def cadence_status(user: Any, today: date | None = None) -> list[dict[str, Any]]
         Region.objects.visible_to(user).filter(level="community").order_by("code")[:200]
     )
     codes = [c.code for c in communities]
-    off = set(
-        CommunitySettings.objects.filter(region_id__in=codes, monthly_cadence=False).values_list(
-            "region_id", flat=True
+    # Under 一月一会 (as the cadence scan): a settings row with it on, or, without a row, any
+    # meeting in the past year.
+    rows = dict(
+        CommunitySettings.objects.filter(region_id__in=codes).values_list(
+            "region_id", "monthly_cadence"
         )
     )
+    recent = set(
+        Meeting.objects.filter(region_id__in=codes, starts_at__gte=start - timedelta(days=366))
+        .exclude(status=MeetingStatus.CANCELLED)
+        .values_list("region_id", flat=True)
+        .distinct()
+    )
+    on = {code for code in codes if rows.get(code, code in recent)}
     month_rows = list(
         meetings_for_staff(user)
         .filter(region_id__in=codes, starts_at__gte=start, starts_at__lt=end)
@@ -88,7 +95,7 @@ def cadence_status(user: Any, today: date | None = None) -> list[dict[str, Any]]
         held = any(m.status == MeetingStatus.CLOSED and m.kind in kinds for m in mine)
         result.append({
             "community": community, "meetings": mine, "held": held,
-            "cadence": community.code not in off,
+            "cadence": community.code in on,
             "days": sorted({timezone.localtime(m.starts_at).day for m in mine}),
         })  # fmt: skip
     return result

@@ -290,5 +290,7 @@ def test_cadence_alarm_once_a_month(district, community_a_worker):
 
 
 def test_months_without_meeting_lists_communities_in_scope(district, community_a_worker):
+    assert queries.months_without_meeting(community_a_worker) == []  # no cadence yet
+    CommunitySettings.objects.create(region=district["community_a"], monthly_cadence=True)
     rows = queries.months_without_meeting(community_a_worker)
     assert [r.code for r in rows] == [district["community_a"].code]
