@@ -294,3 +294,36 @@ def test_months_without_meeting_lists_communities_in_scope(district, community_a
     CommunitySettings.objects.create(region=district["community_a"], monthly_cadence=True)
     rows = queries.months_without_meeting(community_a_worker)
     assert [r.code for r in rows] == [district["community_a"].code]
+
+
+def test_edit_and_cancel_tell_the_invitees(district, community_a_worker, resident):
+    m = meeting(community_a_worker, district)
+    actions.invite(community_a_worker, m, [{"user": resident.pk}])
+    actions.edit(
+        community_a_worker, m, title="改期的居民会议", starts_at=m.starts_at + timedelta(days=1),
+        place="新会议室", expected_count=35,
+    )  # fmt: skip
+    m.refresh_from_db()
+    assert (m.title, m.place, m.expected_count) == ("改期的居民会议", "新会议室", 35)
+    actions.publish_notice(community_a_worker, m, "请参加")
+    with pytest.raises(InvalidInput):
+        actions.cancel(community_a_worker, m, "")
+    actions.cancel(community_a_worker, m, "场地临时占用")
+    m.refresh_from_db()
+    assert m.status == MeetingStatus.CANCELLED
+    assert Notification.objects.filter(recipient=resident, event="deliberation.meeting_cancelled")
+    with pytest.raises(DomainError):
+        actions.publish_notice(community_a_worker, m, "再发")
+    assert m not in queries.resident_meetings(resident)
+
+
+def test_agenda_candidates_put_adopted_and_agenda_ready_first(
+    district, community_a_worker, topic_category
+):
+    m = meeting(community_a_worker, district)
+    plain = topic(district, topic_category, title="普通议题", support_count=50)
+    ready = topic(district, topic_category, title="达到支持数", agenda_ready_at=timezone.now())
+    adopted = topic(district, topic_category, title="已采纳", status=TopicStatus.ADOPTED)
+    topic(district, topic_category, title="已合并", status=TopicStatus.MERGED)
+    order = [t.pk for t in queries.agenda_candidates(m)]
+    assert set(order[:2]) == {ready.pk, adopted.pk} and order[2:] == [plain.pk]

@@ -155,3 +155,19 @@ def test_api_schedule_to_close(client, community_a_worker, district, street_b_st
     client.force_login(street_b_staff)
     assert client.get(base).status_code == 404
     assert client.post(f"{base}/close").status_code == 404
+
+
+def test_api_resident_sign_in_by_code_and_qr(client, community_a_worker, district, resident):
+    m = scheduled(community_a_worker, district)
+    Meeting.objects.filter(pk=m.pk).update(starts_at=timezone.now())
+    client.force_login(resident)
+    url = "/api/v1/deliberation/meetings/sign-in"
+    wrong = client.post(url, {"code": "00000000"}, content_type="application/json")
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "code"
+    old = actions.token_for(m, timezone.now() - timedelta(minutes=10))
+    assert client.post(url, {"token": old}, content_type="application/json").status_code == 410
+    scanned = f"https://x/m/deliberation/checkin/{actions.token_for(m)}/"
+    ok = client.post(url, {"token": scanned}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["method"] == "qr"
+    again = client.post(url, {"code": m.signin_code}, content_type="application/json")
+    assert again.status_code == 409 and "已签到" in again.json()["detail"]
