@@ -421,6 +421,15 @@ def set_agenda(actor: User | None, meeting: Any, items: list[dict[str, Any]]) ->
 # --- invitations ----------------------------------------------------------------------------
 
 
+def _follow_invitations(meeting: Meeting) -> None:
+    """应到 follows the invitations when it counts the invitees, or when the community's
+    settings give no number for the base (e.g. 有表决权的党员: the members invited)."""
+    base = meeting.quorum_base
+    if base == QuorumBase.INVITED or not expected_from_settings(meeting.region_id, base):
+        meeting.expected_count = meeting.invitations.count()
+        meeting.save(update_fields=["expected_count"])
+
+
 def _is_of_community(user: User, code: str) -> bool:
     return any(region.code == code for region in queries.communities_of(user))
 
@@ -463,9 +472,7 @@ def invite(actor: User | None, meeting: Any, invitees: list[dict[str, Any]]) -> 
         if user is not None and found.notice_published_at:
             notify(user, "deliberation.meeting_notice", _context(found, notice=found.notice))
         added += 1
-    if found.quorum_base == QuorumBase.INVITED:
-        found.expected_count = found.invitations.count()
-        found.save(update_fields=["expected_count"])
+    _follow_invitations(found)
     audit.record(
         Verb.MEETING_INVITATIONS_SAVED, actor=actor, target=found,
         data={"added": added, "invited": found.invitations.count()},
@@ -482,9 +489,7 @@ def uninvite(actor: User | None, meeting: Any, invitation: Any) -> Meeting:
     if row is None:
         raise NotFound("未找到该邀请")
     row.delete()
-    if found.quorum_base == QuorumBase.INVITED:
-        found.expected_count = found.invitations.count()
-        found.save(update_fields=["expected_count"])
+    _follow_invitations(found)
     audit.record(
         Verb.MEETING_INVITATIONS_SAVED, actor=actor, target=found,
         data={"removed": row.name, "invited": found.invitations.count()},

@@ -327,3 +327,14 @@ def test_agenda_candidates_put_adopted_and_agenda_ready_first(
     topic(district, topic_category, title="已合并", status=TopicStatus.MERGED)
     order = [t.pk for t in queries.agenda_candidates(m)]
     assert set(order[:2]) == {ready.pk, adopted.pk} and order[2:] == [plain.pk]
+
+
+def test_a_party_meeting_counts_the_invited_members(district, community_a_worker, resident):
+    m = meeting(community_a_worker, district, kind="party")
+    assert m.quorum_base == "party_members" and m.expected_count == 0
+    actions.invite(
+        community_a_worker, m,
+        [{"user": resident.pk, "kind": "party_member"}, {"kind": "party_member", "name": "李党员"}],
+    )  # fmt: skip
+    m.refresh_from_db()
+    assert m.expected_count == 2
