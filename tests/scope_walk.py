@@ -38,6 +38,12 @@ def _checkin_token(station: Any) -> str:
     return checkin_token(station)
 
 
+def _meeting_token(meeting: Any) -> str:
+    from shegong.deliberation.actions.meetings import token_for
+
+    return token_for(meeting)
+
+
 # url name → function(objects) → kwargs of a street-B object for that URL.
 OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "accounts:user": lambda o: {"pk": o["user_b"].pk},
@@ -356,6 +362,16 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "deliberation:topic_photo": lambda o: {"pk": o["topic_b"].pk, "index": 0, "kind": "thumb"},
     "deliberation_m:topic": lambda o: {"pk": o["topic_b"].pk},
     "deliberation_m:topic_photo": lambda o: {"pk": o["topic_b"].pk, "index": 0, "kind": "thumb"},
+    # deliberation: meetings (议事会)
+    "deliberation:meeting": lambda o: {"pk": o["meeting_b"].pk},
+    "deliberation:meeting_edit": lambda o: {"pk": o["meeting_b"].pk},
+    "deliberation:meeting_signin": lambda o: {"pk": o["meeting_b"].pk},
+    "deliberation:meeting_qr": lambda o: {"pk": o["meeting_b"].pk},
+    "deliberation:meeting_print": lambda o: {"pk": o["meeting_b"].pk},
+    "deliberation:meeting_act": lambda o: {"pk": o["meeting_b"].pk, "verb": "close"},
+    "deliberation_m:meeting": lambda o: {"pk": o["meeting_b"].pk},
+    # a street-B meeting's genuine QR token: street A's staff are of no community of it (404)
+    "deliberation_m:checkin": lambda o: {"token": _meeting_token(o["meeting_b"])},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -511,6 +527,27 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "/api/v1/deliberation/topics/{topic_id}/answer",
             "/api/v1/deliberation/topics/{topic_id}/merge",
         )
+    },
+    # deliberation API: meetings (议事会); /meetings/sign-in acts for the caller's community only
+    "/api/v1/deliberation/meetings/{meeting_id}": lambda o: {"meeting_id": o["meeting_b"].pk},
+    "/api/v1/deliberation/meetings/{meeting_id}/notice": lambda o: {
+        "meeting_id": o["meeting_b"].pk
+    },
+    "/api/v1/deliberation/meetings/{meeting_id}/agenda": lambda o: {
+        "meeting_id": o["meeting_b"].pk
+    },
+    "/api/v1/deliberation/meetings/{meeting_id}/invitations": lambda o: {
+        "meeting_id": o["meeting_b"].pk
+    },
+    "/api/v1/deliberation/meetings/{meeting_id}/attendances": lambda o: {
+        "meeting_id": o["meeting_b"].pk
+    },
+    "/api/v1/deliberation/meetings/{meeting_id}/record": lambda o: {
+        "meeting_id": o["meeting_b"].pk
+    },
+    "/api/v1/deliberation/meetings/{meeting_id}/close": lambda o: {"meeting_id": o["meeting_b"].pk},
+    "/api/v1/deliberation/meetings/{meeting_id}/publish-record": lambda o: {
+        "meeting_id": o["meeting_b"].pk
     },
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and

@@ -15,6 +15,7 @@ from django.urls.resolvers import URLResolver
 from shegong import testing
 from shegong.core.perms import Role
 from shegong.deliberation.actions import topics as deliberation_topics
+from shegong.deliberation.actions.meetings import token_for as meeting_token
 from shegong.deliberation.models import TopicCategory
 from shegong.matching.actions import orders as match_orders
 from shegong.reports.actions.holding import assign_down
@@ -78,7 +79,21 @@ def people(district, street_a_staff, community_a_worker):
         "activity": activity,
         "shift": activity.shifts.get(),
         "station": found,
+        "meeting": _meeting(region),
     }
+
+
+def _meeting(region):
+    """A meeting of 东关社区 with its notice out, starting now (the QR is good)."""
+    from django.utils import timezone
+
+    from shegong.deliberation.models import Meeting
+
+    return Meeting.objects.create(
+        region=region, kind="consultation", title="东关议事协商会", starts_at=timezone.now(),
+        place="议事厅", signin_code="135790", notice="请参加", notice_published_at=timezone.now(),
+        status="noticed",
+    )  # fmt: skip
 
 
 # name -> (persona, arguments)
@@ -122,6 +137,9 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], list[Any]]]] = {
     "deliberation_m:topic_new": ("resident", lambda p: []),
     "deliberation_m:mine": ("resident", lambda p: []),
     "deliberation_m:topic": ("resident", lambda p: [p["topic"].pk]),
+    "deliberation_m:meetings": ("resident", lambda p: []),
+    "deliberation_m:meeting": ("resident", lambda p: [p["meeting"].pk]),
+    "deliberation_m:checkin": ("resident", lambda p: [meeting_token(p["meeting"])]),
 }
 
 

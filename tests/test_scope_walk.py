@@ -52,6 +52,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_standing_objects(district),
         **_matching_objects(district, user_b),
         **_topic_objects(district, user_b),
+        **_meeting_objects(district),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -551,6 +552,21 @@ def _topic_objects(district, user_b):
         photos=[{"path": "deliberation/x.jpg", "thumb": "deliberation/x.jpg"}],
     )  # fmt: skip
     return {"topic_b": topic}
+
+
+def _meeting_objects(district):
+    """A meeting of 西关社区 (street B), its notice and record published (deliberation)."""
+    from django.utils import timezone
+
+    from shegong.deliberation.models import Meeting
+
+    meeting = Meeting.objects.create(
+        region=district["community_b"], kind="consultation", title="西关社区议事会",
+        starts_at=timezone.now(), place="西关社区会议室", signin_code="246810",
+        notice="西城通知：议事会", notice_published_at=timezone.now(),
+        record_published_at=timezone.now(), status="closed", summary="西城居民意见",
+    )  # fmt: skip
+    return {"meeting_b": meeting}
 
 
 def _ledger_objects(district):

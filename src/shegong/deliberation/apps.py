@@ -9,7 +9,7 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import h5, menu, todos
+        from . import h5, menu, scans, todos  # noqa: F401  (scans registers the scans)
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
@@ -18,5 +18,8 @@ class DeliberationConfig(AppConfig):
         registry.api_routers.add(
             registry.ApiRouter(
                 "/deliberation", "shegong.deliberation.api.topics.router", "议事厅：议题", order=80
+            ),
+            registry.ApiRouter(
+                "/deliberation", "shegong.deliberation.api.meetings.router", "议事会", order=81
             ),
         )

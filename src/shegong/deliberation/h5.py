@@ -1,5 +1,5 @@
 """What deliberation offers in the phone shell (``core.registry.h5_tiles``): 议事厅 on the home
-page for anyone of a community (each part of deliberation adds its own tiles)."""
+page for anyone of a community: one tile; the hall links on to its meetings and action items."""
 
 from __future__ import annotations
 

@@ -11,9 +11,12 @@ ENTRIES: list[MenuEntry] = [
     MenuEntry(*GROUP, "议题", "deliberation:topics", "chat-square-text", order=1, perm=VIEW),
     MenuEntry(*GROUP, "议事设置", "deliberation:settings", "sliders", order=80, perm=VIEW),
     MenuEntry(*GROUP, "议题类别", "deliberation:categories", "tags", order=81, perm=VIEW),
+    # meetings (议事会)
+    MenuEntry(*GROUP, "议事会", "deliberation:meetings", "people", order=20, perm=VIEW),
 ]
 
 # The pages the audit trail links its entries' objects to.
 OBJECT_PAGES: list[ObjectPage] = [
     ObjectPage("deliberation.topic", "deliberation:topic"),
+    ObjectPage("deliberation.meeting", "deliberation:meeting"),
 ]

@@ -9,6 +9,8 @@ from django.utils.http import urlencode
 
 from shegong.core.perms import Perm
 from shegong.core.registry import Todo
+from shegong.deliberation.queries import is_staff
+from shegong.deliberation.queries import meetings as meeting_queries
 from shegong.deliberation.queries import topics as topic_queries
 
 TOPICS_OVERDUE = {"clock": "overdue"}
@@ -28,6 +30,12 @@ def topics_agenda(user: Any) -> int:
     return topic_queries.filter_topics(user, TOPICS_AGENDA).count()
 
 
+def months_without_meeting(user: Any) -> int:
+    if not is_staff(user):
+        return 0
+    return len(meeting_queries.months_without_meeting(user))
+
+
 TODOS = [
     # topics
     Todo(
@@ -45,5 +53,11 @@ TODOS = [
         "deliberation.topics_agenda", "达到上会支持数的议题", topics_agenda, "deliberation:topics",
         urlencode(TOPICS_AGENDA), order=72, perm=Perm.DELIBERATION_MANAGE, icon="people",
         hint="支持数已达到社区设置，请列入下次议事会议程",
+    ),
+    # meetings (议事会)
+    Todo(
+        "deliberation.cadence", "本月尚未召开议事会的社区", months_without_meeting,
+        "deliberation:meetings", "cadence=missing", order=75, perm=Perm.DELIBERATION_MANAGE,
+        icon="calendar-x", hint="按“一月一会”制度，本月还没有召开（结束）议事会的社区",
     ),
 ]  # fmt: skip

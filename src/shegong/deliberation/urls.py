@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from shegong.deliberation.views import m_topics, topics
+from shegong.deliberation.views import m_meetings, m_topics, meetings, topics
 
 app_name = "deliberation"
 
@@ -17,6 +17,15 @@ urlpatterns: list[URLPattern] = [
     ),
     path("settings/", topics.community_settings, name="settings"),
     path("categories/", topics.categories, name="categories"),
+    # meetings (views/meetings.py)
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/new/", meetings.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/signin/", meetings.meeting_signin, name="meeting_signin"),
+    path("meetings/<int:pk>/qr.png", meetings.meeting_qr, name="meeting_qr"),
+    path("meetings/<int:pk>/print/", meetings.meeting_print, name="meeting_print"),
+    path("meetings/<int:pk>/<slug:verb>/", meetings.meeting_act, name="meeting_act"),
 ]  # fmt: skip
 mobile_patterns: list[URLPattern] = [
     # the hall and its topics (views/m_topics.py)
@@ -28,6 +37,10 @@ mobile_patterns: list[URLPattern] = [
         "deliberation/topics/<int:pk>/photos/<int:index>/<str:kind>/", m_topics.topic_photo,
         name="topic_photo",
     ),
+    # meetings (views/m_meetings.py)
+    path("deliberation/meetings/", m_meetings.m_meetings, name="meetings"),
+    path("deliberation/meetings/<int:pk>/", m_meetings.m_meeting, name="meeting"),
+    path("deliberation/checkin/<str:token>/", m_meetings.m_checkin, name="checkin"),
 ]  # fmt: skip
 public_patterns: list[URLPattern] = [
 ]  # fmt: skip

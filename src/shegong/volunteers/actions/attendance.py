@@ -20,20 +20,17 @@ correct the times with a reason while the record is not approved (ATTENDANCE_COR
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import segno
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from shegong.accounts.models import User
-from shegong.core import audit, geo
+from shegong.core import audit, geo, rotating
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.geo import check_point
@@ -55,14 +52,10 @@ MAX_REASON = 200
 TOKEN_INVALID = "签到二维码无效，请扫描活动负责人出示的二维码"
 
 
-class QrExpired(DomainError):
-    """A genuine token of a bucket long past (HTTP 410)."""
-
-    status = 410
-    title = "二维码已过期"
+QrExpired = rotating.QrExpired
 
 
-# --- the rotating token ----------------------------------------------------------------------
+# --- the rotating token (core.rotating, with the volunteers' salt and bucket) -----------------
 
 
 def _seconds() -> int:
@@ -70,52 +63,35 @@ def _seconds() -> int:
 
 
 def bucket_of(at: datetime) -> int:
-    return int(at.timestamp()) // _seconds()
+    return rotating.bucket_of(at, _seconds())
 
 
 def token_for(shift: Shift, at: datetime | None = None) -> str:
     """The token of ``shift`` for the time bucket of ``at`` (now by default)."""
-    at = at or timezone.now()
-    return signing.dumps({"s": shift.pk, "b": bucket_of(at)}, salt=SALT, compress=True)
+    return rotating.make_token(SALT, shift.pk, at, seconds=_seconds())
 
 
 def refresh_in(at: datetime | None = None) -> int:
     """Seconds until the next bucket starts (when the shown code changes)."""
-    at = at or timezone.now()
-    return _seconds() - int(at.timestamp()) % _seconds()
+    return rotating.refresh_in(at, seconds=_seconds())
 
 
 def shift_from_token(token: str, at: datetime | None = None) -> Shift:
     """The shift a token names, if it is from the current or the previous bucket.
 
     Forged, altered or naming no shift: NotFound; genuine but older: QrExpired (410)."""
-    try:
-        data = signing.loads(str(token or ""), salt=SALT)
-        pk, bucket = int(data["s"]), int(data["b"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise NotFound(TOKEN_INVALID) from None
+    pk = rotating.read_token(
+        SALT, token, at, seconds=_seconds(), invalid=TOKEN_INVALID,
+        expired="二维码已过期（每分钟更新），请重新扫描负责人手机上的二维码",
+    )  # fmt: skip
     shift = Shift.objects.select_related("activity", "activity__team").filter(pk=pk).first()
     if shift is None:
         raise NotFound(TOKEN_INVALID)
-    now_bucket = bucket_of(at or timezone.now())
-    if bucket not in (now_bucket, now_bucket - 1):
-        raise QrExpired("二维码已过期（每分钟更新），请重新扫描负责人手机上的二维码")
     return shift
 
 
-def qr_png(url: str, *, scale: int = 8) -> bytes:
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=2)
-    return buffer.getvalue()
-
-
-def token_from_text(raw: str) -> str:
-    """The token itself, also when an app hands in the whole scanned URL."""
-    text = str(raw or "").strip()
-    marker = "/checkin/"
-    if marker in text:
-        text = text.split(marker, 1)[1]
-    return text.split("?", 1)[0].strip("/")
+qr_png = rotating.qr_png
+token_from_text = rotating.token_from_text
 
 
 # --- rules -----------------------------------------------------------------------------------
