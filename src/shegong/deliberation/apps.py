@@ -13,3 +13,7 @@ class DeliberationConfig(AppConfig):
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
+
+        from . import scans, todos  # noqa: F401  (scans registers the scans)
+
+        registry.todos.add(*todos.TODOS)
