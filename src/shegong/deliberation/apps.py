@@ -14,6 +14,12 @@ class DeliberationConfig(AppConfig):
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
 
-        from . import scans, todos  # noqa: F401  (scans registers the scans)
+        from . import h5, scans, todos  # noqa: F401  (scans registers the scans)
 
         registry.todos.add(*todos.TODOS)
+        registry.h5_tiles.add(*h5.TILES)
+        registry.api_routers.add(
+            registry.ApiRouter(
+                "/deliberation", "shegong.deliberation.api.actions.router", "落地实事", order=82
+            ),
+        )

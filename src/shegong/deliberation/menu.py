@@ -6,7 +6,11 @@ from shegong.core.registry import MenuEntry, ObjectPage
 GROUP = ("议事厅", 65)
 VIEW = Perm.DELIBERATION_VIEW
 
-ENTRIES: list[MenuEntry] = []
+ENTRIES: list[MenuEntry] = [
+    MenuEntry(*GROUP, "落地实事", "deliberation:actions", "check2-square", order=30, perm=VIEW),
+]
 
 # The pages the audit trail links its entries' objects to.
-OBJECT_PAGES: list[ObjectPage] = []
+OBJECT_PAGES: list[ObjectPage] = [
+    ObjectPage("deliberation.actionitem", "deliberation:action"),
+]
