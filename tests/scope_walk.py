@@ -349,6 +349,18 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "matching:order": lambda o: {"pk": o["order_b"].pk},
     "matching:order_reveal": lambda o: {"pk": o["order_b"].pk},
     "matching:order_act": lambda o: {"pk": o["order_b"].pk, "verb": "approve"},
+    # deliberation: 落地实事 (accountability)
+    "deliberation:action": lambda o: {"pk": o["delib_action_b"].pk},
+    "deliberation:action_act": lambda o: {"pk": o["delib_action_b"].pk, "verb": "progress"},
+    "deliberation:action_photo": lambda o: {
+        "pk": o["delib_action_b"].pk, "entry": o["delib_update_b"].pk, "index": 0,
+        "kind": "thumb",
+    },
+    "deliberation_m:action": lambda o: {"pk": o["delib_action_b"].pk},
+    "deliberation_m:action_photo": lambda o: {
+        "pk": o["delib_action_b"].pk, "entry": o["delib_update_b"].pk, "index": 0,
+        "kind": "thumb",
+    },
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -492,6 +504,20 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/matching/standing/{standing_id}/end": lambda o: {"standing_id": o["standing_b"].pk},
     "/api/v1/matching/standing/tasks/{task_id}/done": lambda o: {
         "task_id": o["standing_task_b"].pk
+    },
+    # deliberation API: 落地实事
+    "/api/v1/deliberation/actions/{action_id}": lambda o: {"action_id": o["delib_action_b"].pk},
+    "/api/v1/deliberation/actions/{action_id}/progress": lambda o: {
+        "action_id": o["delib_action_b"].pk
+    },
+    "/api/v1/deliberation/actions/{action_id}/redate": lambda o: {
+        "action_id": o["delib_action_b"].pk
+    },
+    "/api/v1/deliberation/actions/{action_id}/complete": lambda o: {
+        "action_id": o["delib_action_b"].pk
+    },
+    "/api/v1/deliberation/actions/{action_id}/cancel": lambda o: {
+        "action_id": o["delib_action_b"].pk
     },
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and

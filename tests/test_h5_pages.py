@@ -10,10 +10,13 @@ from typing import Any
 
 import pytest
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 from django.urls.resolvers import URLResolver
 
 from shegong import testing
 from shegong.core.perms import Role
+from shegong.deliberation.actions.actions import create_action
+from shegong.deliberation.models import TopicCategory
 from shegong.matching.actions import orders as match_orders
 from shegong.reports.actions.holding import assign_down
 from shegong.reports.actions.reports import submit_report
@@ -21,7 +24,7 @@ from shegong.stations import qr
 from shegong.stations.tests.visit_fixtures import station, worker
 from shegong.volunteers.actions import attendance
 
-MOBILE_NAMESPACES = ("reports_m", "stations_m", "volunteers_m", "matching_m")
+MOBILE_NAMESPACES = ("reports_m", "stations_m", "volunteers_m", "matching_m", "deliberation_m")
 SHELL_PAGES = ("mobile_home", "m_inbox", "m_me", "m_password_change")
 
 # Endpoints under /m/ that are no page: POST-only actions, files, the duplicate check (JSON).
@@ -33,6 +36,7 @@ NOT_PAGES = {
     "volunteers_m:team_leave", "volunteers_m:status",
     "matching_m:standing_task_done",
     "matching_m:order_photo", "matching_m:helper_photo",
+    "deliberation_m:action_photo",
 }  # fmt: skip
 
 
@@ -58,7 +62,14 @@ def people(district, street_a_staff, community_a_worker):
     testing.match_offer(region, "meals", helper=helper, name="送餐志愿者")
     order = testing.match_order(resident, region, "meals", description="想请人送午饭")
     match_orders.approve(order, community_a_worker)  # 助餐送餐: into the grab pool
+    testing.deliberation_categories()
+    delib_action = create_action(
+        community_a_worker, region=region, category=TopicCategory.objects.get(code="elevator"),
+        title="东关加装电梯", due_on=timezone.localdate(), owner_kind="person",
+        owner_name="东关社区居委会",
+    )  # fmt: skip
     return {
+        "delib_action": delib_action,
         "helper": helper,
         "matching_order": order,
         "community_worker": community_a_worker,
@@ -109,6 +120,8 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], list[Any]]]] = {
     "matching_m:helper": ("helper", lambda p: []),
     "matching_m:my_offers": ("helper", lambda p: []),
     "matching_m:helper_order": ("helper", lambda p: [p["matching_order"].pk]),
+    "deliberation_m:actions": ("resident", lambda p: []),
+    "deliberation_m:action": ("resident", lambda p: [p["delib_action"].pk]),
 }
 
 

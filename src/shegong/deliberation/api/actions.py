@@ -5,8 +5,6 @@ Thin adapters over ``actions.actions``. An item is found in the caller's scope b
 is read, so another community's is a 404 like a missing one. Owners show as entered (staff
 only); no phone or address is part of an item."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
