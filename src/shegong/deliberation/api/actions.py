@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from shegong.core.api import body_doc, parse_body
 from shegong.core.perms import Perm, require_perm
@@ -165,7 +166,7 @@ def create(request: HttpRequest, payload: Body[dict[str, Any]] = None) -> Any:
     if not data.get("region"):
         data.pop("region")
     item = verbs.create_action(request.auth, **data)
-    return 201, _detail(item.pk)
+    return Status(201, _detail(item.pk))
 
 
 @router.get(
