@@ -13,6 +13,6 @@ def test_the_accountability_benchmark_times_the_public_page_against_raw_sql(db):
     assert 0 < result["p50_ms"] <= result["p99_ms"]
     assert result["floor_p50_ms"] > 0 and result["floor_rows"] > 0
     # each section one query, whatever the size: no N+1 (sessionless public page)
-    assert result["queries_per_request"] <= 10
+    assert 0 < result["queries_per_request"] <= 12
     assert result["targets"] == {"p50_ms": 200} and isinstance(result["pass"], bool)
     assert result["database"] in ("sqlite", "postgresql")
