@@ -106,8 +106,12 @@ def _build(district: Any, size: int, rnd: random.Random) -> dict[str, int]:
 
         def items():
             for i in range(size):
-                status = rnd.choices(["done", "in_progress", "planned", "cancelled"], [33, 45, 20, 2])[0]
-                progress = 100 if status == "done" else rnd.randint(0, 95) if status != "planned" else 0
+                status = rnd.choices(
+                    ["done", "in_progress", "planned", "cancelled"], [33, 45, 20, 2]
+                )[0]
+                progress = (
+                    100 if status == "done" else rnd.randint(0, 95) if status != "planned" else 0
+                )
                 kind = rnd.choice(["person", "department", "organization"])
                 yield (
                     codes[i // PER_COMMUNITY], categories[i % len(categories)], f"基准实事{i}",

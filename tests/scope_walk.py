@@ -353,12 +353,16 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "deliberation:action": lambda o: {"pk": o["delib_action_b"].pk},
     "deliberation:action_act": lambda o: {"pk": o["delib_action_b"].pk, "verb": "progress"},
     "deliberation:action_photo": lambda o: {
-        "pk": o["delib_action_b"].pk, "entry": o["delib_update_b"].pk, "index": 0,
+        "pk": o["delib_action_b"].pk,
+        "entry": o["delib_update_b"].pk,
+        "index": 0,
         "kind": "thumb",
     },
     "deliberation_m:action": lambda o: {"pk": o["delib_action_b"].pk},
     "deliberation_m:action_photo": lambda o: {
-        "pk": o["delib_action_b"].pk, "entry": o["delib_update_b"].pk, "index": 0,
+        "pk": o["delib_action_b"].pk,
+        "entry": o["delib_update_b"].pk,
+        "index": 0,
         "kind": "thumb",
     },
 }

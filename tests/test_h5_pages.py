@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from django.urls import get_resolver, reverse
-from django.utils import timezone
 from django.urls.resolvers import URLResolver
+from django.utils import timezone
 
 from shegong import testing
 from shegong.core.perms import Role

@@ -526,7 +526,8 @@ def _deliberation_action_objects(district, user_b):
     testing.deliberation_categories()
     item = ActionItem.objects.create(
         region=district["community_b"], category=TopicCategory.objects.get(code="elevator"),
-        title="西城实事加装电梯", owner_kind="person", owner_user=user_b, owner_name="西城实事责任人",
+        title="西城实事加装电梯", owner_kind="person", owner_user=user_b,
+        owner_name="西城实事责任人",
         due_on=timezone.localdate() + timedelta(days=30), public=False,
     )  # fmt: skip
     update = ActionUpdate.objects.create(

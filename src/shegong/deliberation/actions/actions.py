@@ -247,7 +247,9 @@ def update_progress(
 ) -> ActionItem:
     """更新进展: 0–100 %, a note (required when the progress goes down), photos; the first
     progress moves 未开始 → 推进中. The owner account or staff in scope."""
-    return _with_photos(photos, lambda stored: _update_progress(actor, item, progress, text, stored))
+    return _with_photos(
+        photos, lambda stored: _update_progress(actor, item, progress, text, stored)
+    )
 
 
 @transaction.atomic(durable=True)
@@ -259,9 +261,7 @@ def _update_progress(
     value = _progress(progress)
     cleaned = long_text(note, "text", "进展说明", NOTE_MAX, required=False)
     if value < found.progress and not cleaned:
-        raise InvalidInput.field(
-            "text", f"进度低于当前的 {found.progress}%，请说明原因"
-        )
+        raise InvalidInput.field("text", f"进度低于当前的 {found.progress}%，请说明原因")
     if not cleaned and not stored and value == found.progress:
         raise InvalidInput.field("text", "请填写进展说明或上传照片")
     before = found.progress

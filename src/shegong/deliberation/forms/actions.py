@@ -58,7 +58,8 @@ class ActionForm(StyledForm):
         fields: dict[str, forms.Field] = {}
         if not child:
             fields["region"] = forms.ChoiceField(
-                label="社区", choices=[("", "请选择"), *((r.code, r.name) for r in communities)],
+                label="社区",
+                choices=[("", "请选择"), *((r.code, r.name) for r in communities)],
                 error_messages={"required": "请选择实事所在的社区"},
             )
         fields.update({

@@ -129,7 +129,9 @@ def item_page(f: PublicFilter, page: int) -> tuple[list[dict[str, Any]], int]:
     qs = public_items(f)
     total = qs.count()
     start = (max(page, 1) - 1) * PAGE_SIZE
-    rows = list(qs.order_by("status", "due_on", "id").values(*LIST_FIELDS)[start : start + PAGE_SIZE])
+    rows = list(
+        qs.order_by("status", "due_on", "id").values(*LIST_FIELDS)[start : start + PAGE_SIZE]
+    )
     for row in rows:
         row["owner"] = owner_label(row.pop("owner_kind"), row.pop("owner_name"))
         row["status_label"] = ActionStatus(row["status"]).label

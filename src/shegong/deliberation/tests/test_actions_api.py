@@ -40,7 +40,9 @@ def test_the_loop_through_the_api(client, district, topic_category, community_a_
     assert body["due_on"] == new and body["redate_count"] == 1
     refused = _post(client, f"{BASE}/{pk}/complete", {"text": "完工"})
     assert refused.status_code == 409 and "尚有 1 项子事项未完成" in refused.content.decode()
-    assert _post(client, f"{BASE}/{child.json()['id']}/cancel", {"reason": "合并"}).status_code == 200
+    assert (
+        _post(client, f"{BASE}/{child.json()['id']}/cancel", {"reason": "合并"}).status_code == 200
+    )
     body = _post(client, f"{BASE}/{pk}/complete", {"text": "路灯已亮"}).json()
     assert body["status"] == "done" and body["progress"] == 100
     detail = client.get(f"{BASE}/{pk}").json()

@@ -92,10 +92,12 @@ def test_the_item_page_runs_its_verbs(client, district, topic_category, communit
     assert response.status_code == 422 and "请填写调整原因" in response.content.decode()
     response = client.post(act("progress"), {"progress": "10", "text": ""})
     assert response.status_code == 422 and "低于当前的 40%" in response.content.decode()
-    response = client.post(act("child"), {
-        "child-category": topic_category.pk, "child-title": "采购灯具", "child-owner_kind": "person",
-        "child-owner_name": "王五", "child-due_on": item.due_on.isoformat(),
-    })  # fmt: skip
+    child_form = {
+        "child-category": topic_category.pk, "child-title": "采购灯具",
+        "child-owner_kind": "person", "child-owner_name": "王五",
+        "child-due_on": item.due_on.isoformat(),
+    }  # fmt: skip
+    response = client.post(act("child"), child_form)
     assert response.status_code == 302
     response = client.post(act("complete"), {"text": "完成"})
     assert response.status_code == 409 and "尚有 1 项子事项未完成" in response.content.decode()

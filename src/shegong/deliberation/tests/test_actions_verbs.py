@@ -151,9 +151,15 @@ def test_complete_is_refused_while_children_are_open_then_delivers_the_topic_wit
     item = make(community_a_worker, district, topic_category, topic=topic)
     other = make(community_a_worker, district, topic_category, topic=topic, title="电梯井道")
     kids = [
-        verbs.create_action(community_a_worker, parent=item, category=topic_category,
-                            title=f"子事项{i}", due_on=item.due_on, owner_kind="person",
-                            owner_name="王某")  # fmt: skip
+        verbs.create_action(
+            community_a_worker,
+            parent=item,
+            category=topic_category,
+            title=f"子事项{i}",
+            due_on=item.due_on,
+            owner_kind="person",
+            owner_name="王某",
+        )
         for i in range(2)
     ]
     with pytest.raises(DomainError) as refused:
@@ -254,9 +260,7 @@ def test_the_daily_scan_tells_the_owner_and_the_managers_once_a_day(
 
 def test_the_overdue_todo_counts_the_overdue_list(district, topic_category, community_a_worker):
     item = make(community_a_worker, district, topic_category)
-    ActionItem.objects.filter(pk=item.pk).update(
-        due_on=timezone.localdate() - timedelta(days=1)
-    )
+    ActionItem.objects.filter(pk=item.pk).update(due_on=timezone.localdate() - timedelta(days=1))
     todo = testing.todo_of(community_a_worker, "deliberation.actions_overdue")
     assert todo is not None and todo["count"] == 1
     other = testing.user(Role.COMMUNITY_WORKER, district["community_b"])

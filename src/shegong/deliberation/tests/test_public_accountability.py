@@ -82,7 +82,9 @@ def test_the_counts_are_the_defined_queries(client, district, topic_category, co
 def test_paging_and_filters(client, district, topic_category, community_a_worker):
     other = TopicCategory.objects.get(code="parking")
     for i in range(public.PAGE_SIZE + 3):
-        _item(community_a_worker, district, topic_category if i % 2 else other, title=f"实事{i:02d}")
+        _item(
+            community_a_worker, district, topic_category if i % 2 else other, title=f"实事{i:02d}"
+        )
     url = reverse("deliberation_public:accountability")
     first = client.get(url).content.decode()
     assert f'data-sg-total="{public.PAGE_SIZE + 3}"' in first and "下一页" in first
@@ -91,8 +93,10 @@ def test_paging_and_filters(client, district, topic_category, community_a_worker
     by_category = client.get(url, {"category": other.pk}).content.decode()
     assert 'data-sg-total="12"' in by_category
     worker_b = testing.user(Role.COMMUNITY_WORKER, district["community_b"])
-    verbs.create_action(worker_b, region=district["community_b"], category=other, title="西关实事",
-                        due_on=timezone.localdate(), owner_kind="person", owner_name="某人")  # fmt: skip
+    verbs.create_action(
+        worker_b, region=district["community_b"], category=other, title="西关实事",
+        due_on=timezone.localdate(), owner_kind="person", owner_name="某人",
+    )  # fmt: skip
     only_b = client.get(url, {"region": district["community_b"].code}).content.decode()
     assert "西关实事" in only_b and "实事00" not in only_b
     assert client.get(url, {"page": "x", "region": "abc", "category": "y"}).status_code == 200

@@ -75,9 +75,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     for row in rows:
         row.is_overdue = row.status in OPEN_ACTION_STATUSES and row.due_on < today
-    columns = dict(
-        qs.order_by().values_list("status").annotate(n=Count("id"))
-    )
+    columns = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
     context = {
         "form": form, "rows": rows, "page": page, "query": _query_without_page(request),
         "columns": [(s, s.label, columns.get(s.value, 0)) for s in ActionStatus],

@@ -47,9 +47,7 @@ def accountability(request: HttpRequest) -> HttpResponse:
     rows, total = public.item_page(f, number)
     params = request.GET.copy()
     params.pop("page", None)
-    regions = Region.objects.filter(level__in=("district", "street", "community")).order_by(
-        "code"
-    )
+    regions = Region.objects.filter(level__in=("district", "street", "community")).order_by("code")
     context = {
         "f": f, "counts": public.seed_counts(f), "categories": public.by_category(f),
         "communities": public.by_community(f), "rows": rows, "page": _page(rows, total, number),
