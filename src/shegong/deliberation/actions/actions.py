@@ -297,6 +297,16 @@ def redate(actor: Any, item: Any, new_due_on: Any, reason: Any) -> ActionItem:
             raise InvalidInput.field(
                 "new_due_on", f"子事项的完成时限不能晚于上级事项（{parent.due_on:%Y-%m-%d}）"
             )
+    latest_child = (
+        found.children.filter(status__in=OPEN_ACTION_STATUSES)
+        .order_by("-due_on")
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    if latest_child is not None and new < latest_child:
+        raise InvalidInput.field(
+            "new_due_on", f"尚有子事项的完成时限为 {latest_child:%Y-%m-%d}，新时限不能早于它"
+        )
     found.due_on = new
     found.redate_count += 1
     found.overdue_notified_on = None

@@ -115,6 +115,16 @@ def test_redate_needs_a_reason_and_is_the_only_way_to_move_the_due_date(
     with pytest.raises(InvalidInput) as edit_due:
         verbs.edit(community_a_worker, item, due_on=new)
     assert "调整时限" in str(edit_due.value.errors)
+    child = verbs.create_action(
+        community_a_worker, parent=item, category=topic_category, title="子事项",
+        due_on=old, owner_kind="person", owner_name="王某",
+    )  # fmt: skip
+    with pytest.raises(InvalidInput) as before_child:
+        verbs.redate(community_a_worker, item, old - timedelta(days=1), "提前")
+    assert "子事项的完成时限" in str(before_child.value.errors)
+    with pytest.raises(InvalidInput) as after_parent:
+        verbs.redate(community_a_worker, child, old + timedelta(days=1), "延后")
+    assert "不能晚于上级事项" in str(after_parent.value.errors)
     verbs.redate(community_a_worker, item, new, "等待电梯厂家排期")
     item.refresh_from_db()
     assert item.due_on == new and item.redate_count == 1
