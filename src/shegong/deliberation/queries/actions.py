@@ -76,15 +76,18 @@ def timeline(item: ActionItem, *, public: bool = False) -> QuerySet[ActionUpdate
 
 
 def for_resident(user: Any) -> QuerySet[ActionItem]:
-    """A resident's items on the phone: the public items of their communities, and those of the
-    topics they follow."""
+    """A resident's items on the phone: the public items of their communities and those of the
+    topics they follow, and the items they are the owner account of."""
     if not getattr(user, "is_authenticated", False):
         return ActionItem.objects.none()
     codes = [c.code for c in communities_of(user)]
     followed = TopicFollower.objects.filter(user=user).values("topic_id")
     return (
-        ActionItem.objects.filter(public=True)
-        .filter(Q(region_id__in=codes) | Q(topic_id__in=followed))
+        ActionItem.objects.filter(
+            Q(public=True, region_id__in=codes)
+            | Q(public=True, topic_id__in=followed)
+            | Q(owner_user=user)
+        )
         .select_related("region", "category")
         .order_by("-updated_at", "-id")
     )
