@@ -76,12 +76,11 @@ def public_items(f: PublicFilter) -> QuerySet[ActionItem]:
 
 
 def seed_counts(f: PublicFilter) -> dict[str, int]:
-    """收集议题 N 项, 落地实事 M 件, 专题议事 K 场 for the region, one query (the definitions of
-    ``queries.counts``; 落地实事 counts public items only, as the page shows them)."""
+    """收集议题 N 项, 落地实事 M 件, 专题议事 K 场 for the region, one COUNT each: the very
+    definitions of ``queries.counts`` over the region's rows (``in_region``), so the public page,
+    the statistics page and the card agree. A count shows nobody's data."""
     topics = counts.topics_collected(_in_region(Topic.objects.all(), f.region))
-    delivered = counts.actions_delivered(
-        _in_region(ActionItem.objects.filter(public=True), f.region)
-    )
+    delivered = counts.actions_delivered(_in_region(ActionItem.objects.all(), f.region))
     thematic = counts.thematic_meetings(_in_region(Meeting.objects.all(), f.region))
     return {
         "topics": topics.count(),

@@ -64,13 +64,16 @@ def test_the_counts_are_the_defined_queries(client, district, topic_category, co
     done = _item(community_a_worker, district, topic_category, title="已落实")
     verbs.complete(community_a_worker, done, "完成")
     _item(community_a_worker, district, topic_category, title="推进中")
+    hidden = _item(community_a_worker, district, topic_category, title="内部", public=False)
+    verbs.complete(community_a_worker, hidden, "完成")  # counted (the one definition), not listed
     counts = public.seed_counts(public.parse_filter({"region": region.code}))
-    assert counts == {"topics": 3, "actions": 1, "thematic": 1}
+    assert counts == {"topics": 3, "actions": 2, "thematic": 1}
     everywhere = public.seed_counts(public.parse_filter({}))
     assert everywhere["topics"] == 4
     html = client.get(reverse("deliberation_public:accountability"), {"region": region.code})
     text = html.content.decode()
-    assert 'id="count-topics">3<' in text and 'id="count-actions">1<' in text
+    assert 'id="count-topics">3<' in text and 'id="count-actions">2<' in text
+    assert "内部" not in text
     assert 'id="count-thematic">1<' in text
     rows = public.by_category(public.parse_filter({}))
     assert rows == [{"category_id": topic_category.pk, "total": 2, "done": 1, "progress": 50,
