@@ -372,6 +372,22 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "deliberation_m:meeting": lambda o: {"pk": o["meeting_b"].pk},
     # a street-B meeting's genuine QR token: street A's staff are of no community of it (404)
     "deliberation_m:checkin": lambda o: {"token": _meeting_token(o["meeting_b"])},
+    # deliberation: 落地实事 (accountability)
+    "deliberation:action": lambda o: {"pk": o["delib_action_b"].pk},
+    "deliberation:action_act": lambda o: {"pk": o["delib_action_b"].pk, "verb": "progress"},
+    "deliberation:action_photo": lambda o: {
+        "pk": o["delib_action_b"].pk,
+        "entry": o["delib_update_b"].pk,
+        "index": 0,
+        "kind": "thumb",
+    },
+    "deliberation_m:action": lambda o: {"pk": o["delib_action_b"].pk},
+    "deliberation_m:action_photo": lambda o: {
+        "pk": o["delib_action_b"].pk,
+        "entry": o["delib_update_b"].pk,
+        "index": 0,
+        "kind": "thumb",
+    },
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -548,6 +564,20 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/deliberation/meetings/{meeting_id}/close": lambda o: {"meeting_id": o["meeting_b"].pk},
     "/api/v1/deliberation/meetings/{meeting_id}/publish-record": lambda o: {
         "meeting_id": o["meeting_b"].pk
+    },
+    # deliberation API: 落地实事
+    "/api/v1/deliberation/actions/{action_id}": lambda o: {"action_id": o["delib_action_b"].pk},
+    "/api/v1/deliberation/actions/{action_id}/progress": lambda o: {
+        "action_id": o["delib_action_b"].pk
+    },
+    "/api/v1/deliberation/actions/{action_id}/redate": lambda o: {
+        "action_id": o["delib_action_b"].pk
+    },
+    "/api/v1/deliberation/actions/{action_id}/complete": lambda o: {
+        "action_id": o["delib_action_b"].pk
+    },
+    "/api/v1/deliberation/actions/{action_id}/cancel": lambda o: {
+        "action_id": o["delib_action_b"].pk
     },
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and

@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
+from django.utils import timezone
 
 from shegong import testing
 from shegong.core.perms import Role
 from shegong.deliberation.actions import topics as deliberation_topics
+from shegong.deliberation.actions.actions import create_action
 from shegong.deliberation.actions.meetings import token_for as meeting_token
 from shegong.deliberation.models import TopicCategory
 from shegong.matching.actions import orders as match_orders
@@ -37,6 +39,7 @@ NOT_PAGES = {
     "matching_m:standing_task_done",
     "matching_m:order_photo", "matching_m:helper_photo",
     "deliberation_m:topic_photo",
+    "deliberation_m:action_photo",
 }  # fmt: skip
 
 
@@ -67,8 +70,14 @@ def people(district, street_a_staff, community_a_worker):
         resident, region=region, category=TopicCategory.objects.first(), title="3号楼加装电梯",
         body="老人上下楼难",
     )  # fmt: skip
+    delib_action = create_action(
+        community_a_worker, region=region, category=TopicCategory.objects.get(code="elevator"),
+        title="东关加装电梯", due_on=timezone.localdate(), owner_kind="person",
+        owner_name="东关社区居委会",
+    )  # fmt: skip
     return {
         "topic": topic,
+        "delib_action": delib_action,
         "helper": helper,
         "matching_order": order,
         "community_worker": community_a_worker,
@@ -140,6 +149,8 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], list[Any]]]] = {
     "deliberation_m:meetings": ("resident", lambda p: []),
     "deliberation_m:meeting": ("resident", lambda p: [p["meeting"].pk]),
     "deliberation_m:checkin": ("resident", lambda p: [meeting_token(p["meeting"])]),
+    "deliberation_m:actions": ("resident", lambda p: []),
+    "deliberation_m:action": ("resident", lambda p: [p["delib_action"].pk]),
 }
 
 

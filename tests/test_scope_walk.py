@@ -18,7 +18,7 @@ from . import scope_walk
 
 MARKERS = [
     "西城街道", "西关社区", "西城居民", "西城通知", "西城台账", "西城工单", "西城驿站",
-    "西城志愿", "西城社工", "西城帮扶", "西城社组",
+    "西城志愿", "西城社工", "西城帮扶", "西城社组", "西城实事",
 ]  # fmt: skip
 
 
@@ -53,6 +53,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_matching_objects(district, user_b),
         **_topic_objects(district, user_b),
         **_meeting_objects(district),
+        **_deliberation_action_objects(district, user_b),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -514,6 +515,28 @@ def _matching_objects(district, user_b):
         description="西城帮扶：陪同就医", address="西城帮扶地址",
     )  # fmt: skip
     return {"order_b": order}
+
+
+def _deliberation_action_objects(district, user_b):
+    """A 落地实事 of 西关社区 (not public) with a timeline entry holding a photo record."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shegong.deliberation.models import ActionItem, ActionUpdate, TopicCategory
+
+    testing.deliberation_categories()
+    item = ActionItem.objects.create(
+        region=district["community_b"], category=TopicCategory.objects.get(code="elevator"),
+        title="西城实事加装电梯", owner_kind="person", owner_user=user_b,
+        owner_name="西城实事责任人",
+        due_on=timezone.localdate() + timedelta(days=30), public=False,
+    )  # fmt: skip
+    update = ActionUpdate.objects.create(
+        action=item, kind="progress", progress=10, text="西城实事进展",
+        photos=[{"path": "deliberation/x.jpg", "thumb": "deliberation/x.jpg"}],
+    )  # fmt: skip
+    return {"delib_action_b": item, "delib_update_b": update}
 
 
 def _tiny_photo():

@@ -22,4 +22,7 @@ class DeliberationConfig(AppConfig):
             registry.ApiRouter(
                 "/deliberation", "shegong.deliberation.api.meetings.router", "议事会", order=81
             ),
+            registry.ApiRouter(
+                "/deliberation", "shegong.deliberation.api.actions.router", "落地实事", order=82
+            ),
         )

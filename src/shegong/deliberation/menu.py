@@ -13,10 +13,14 @@ ENTRIES: list[MenuEntry] = [
     MenuEntry(*GROUP, "议题类别", "deliberation:categories", "tags", order=81, perm=VIEW),
     # meetings (议事会)
     MenuEntry(*GROUP, "议事会", "deliberation:meetings", "people", order=20, perm=VIEW),
+    # 落地实事
+    MenuEntry(*GROUP, "落地实事", "deliberation:actions", "check2-square", order=30, perm=VIEW),
 ]
 
 # The pages the audit trail links its entries' objects to.
 OBJECT_PAGES: list[ObjectPage] = [
     ObjectPage("deliberation.topic", "deliberation:topic"),
     ObjectPage("deliberation.meeting", "deliberation:meeting"),
+    # 落地实事
+    ObjectPage("deliberation.actionitem", "deliberation:action"),
 ]

@@ -15,3 +15,14 @@ def cadence_alarm() -> int:
     from shegong.deliberation.actions import meetings
 
     return meetings.cadence_alarm()
+
+
+@periodic_scan(
+    "deliberation.actions_overdue", every=timedelta(hours=1), title="落地实事逾期提醒（每日一次）"
+)
+def notify_overdue_actions() -> int:
+    """Each overdue item tells its owner and the community's managers once a day (hourly is
+    fine: ``overdue_notified_on`` keeps it to one a day)."""
+    from shegong.deliberation.actions import actions
+
+    return actions.notify_overdue()

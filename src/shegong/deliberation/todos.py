@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 
 from shegong.core.perms import Perm
 from shegong.core.registry import Todo
+from shegong.deliberation.queries import actions as action_queries
 from shegong.deliberation.queries import is_staff
 from shegong.deliberation.queries import meetings as meeting_queries
 from shegong.deliberation.queries import topics as topic_queries
@@ -36,6 +37,10 @@ def months_without_meeting(user: Any) -> int:
     return len(meeting_queries.months_without_meeting(user))
 
 
+def actions_overdue(user: Any) -> int:
+    return action_queries.overdue(user).count()
+
+
 TODOS = [
     # topics
     Todo(
@@ -59,5 +64,11 @@ TODOS = [
         "deliberation.cadence", "本月尚未召开议事会的社区", months_without_meeting,
         "deliberation:meetings", "cadence=missing", order=75, perm=Perm.DELIBERATION_MANAGE,
         icon="calendar-x", hint="按“一月一会”制度，本月还没有召开（结束）议事会的社区",
+    ),
+    # 落地实事
+    Todo(
+        "deliberation.actions_overdue", "逾期未完成的落地实事", actions_overdue,
+        "deliberation:actions", "overdue=1", order=76, perm=Perm.DELIBERATION_MANAGE,
+        icon="alarm", hint="已过完成时限、尚未落实或调整时限的实事",
     ),
 ]  # fmt: skip

@@ -1,6 +1,8 @@
 from django.urls import URLPattern, path
 
-from shegong.deliberation.views import m_meetings, m_topics, meetings, topics
+from shegong.deliberation.views import actions as action_views
+from shegong.deliberation.views import m_actions, m_meetings, m_topics, meetings, topics
+from shegong.deliberation.views import public as public_views
 
 app_name = "deliberation"
 
@@ -26,6 +28,16 @@ urlpatterns: list[URLPattern] = [
     path("meetings/<int:pk>/qr.png", meetings.meeting_qr, name="meeting_qr"),
     path("meetings/<int:pk>/print/", meetings.meeting_print, name="meeting_print"),
     path("meetings/<int:pk>/<slug:verb>/", meetings.meeting_act, name="meeting_act"),
+    # 落地实事 (views/actions.py)
+    path("actions/", action_views.action_list, name="actions"),
+    path("actions/export/", action_views.action_export, name="actions_export"),
+    path("actions/new/", action_views.action_new, name="action_new"),
+    path("actions/<int:pk>/", action_views.action_detail, name="action"),
+    path(
+        "actions/<int:pk>/photos/<int:entry>/<int:index>/<str:kind>/", action_views.action_photo,
+        name="action_photo",
+    ),
+    path("actions/<int:pk>/<slug:verb>/", action_views.action_act, name="action_act"),
 ]  # fmt: skip
 mobile_patterns: list[URLPattern] = [
     # the hall and its topics (views/m_topics.py)
@@ -41,6 +53,20 @@ mobile_patterns: list[URLPattern] = [
     path("deliberation/meetings/", m_meetings.m_meetings, name="meetings"),
     path("deliberation/meetings/<int:pk>/", m_meetings.m_meeting, name="meeting"),
     path("deliberation/checkin/<str:token>/", m_meetings.m_checkin, name="checkin"),
+    # 落地实事 on the phone (views/m_actions.py)
+    path("deliberation/actions/", m_actions.m_actions, name="actions"),
+    path("deliberation/actions/<int:pk>/", m_actions.m_action, name="action"),
+    path(
+        "deliberation/actions/<int:pk>/photos/<int:entry>/<int:index>/<str:kind>/",
+        m_actions.m_action_photo, name="action_photo",
+    ),
 ]  # fmt: skip
 public_patterns: list[URLPattern] = [
+    # 落地实事公开 (views/public.py)
+    path("deliberation/", public_views.accountability, name="accountability"),
+    path("deliberation/actions/<int:pk>/", public_views.public_action, name="action"),
+    path(
+        "deliberation/actions/<int:pk>/photos/<int:entry>/<int:index>/<str:kind>/",
+        public_views.public_photo, name="action_photo",
+    ),
 ]  # fmt: skip
