@@ -9,7 +9,11 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu
+        from . import cards, menu
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
+        registry.cards.add(*cards.CARDS)
+        registry.demo_loaders.add(
+            registry.DemoLoader("deliberation", "shegong.deliberation.demo.load", order=100)
+        )

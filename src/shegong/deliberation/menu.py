@@ -6,7 +6,9 @@ from shegong.core.registry import MenuEntry, ObjectPage
 GROUP = ("议事厅", 65)
 VIEW = Perm.DELIBERATION_VIEW
 
-ENTRIES: list[MenuEntry] = []
+ENTRIES: list[MenuEntry] = [
+    MenuEntry(*GROUP, "议事统计", "deliberation:statistics", "bar-chart", order=90, perm=VIEW),
+]
 
 # The pages the audit trail links its entries' objects to.
 OBJECT_PAGES: list[ObjectPage] = []

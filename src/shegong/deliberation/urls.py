@@ -1,8 +1,13 @@
 from django.urls import URLPattern, path  # noqa: F401  (each part adds its paths)
 
+from shegong.deliberation.views import statistics
+
 app_name = "deliberation"
 
 urlpatterns: list[URLPattern] = [
+    # the numbers (views/statistics.py)
+    path("statistics/", statistics.statistics_page, name="statistics"),
+    path("statistics/export/", statistics.statistics_export, name="statistics_export"),
 ]  # fmt: skip
 mobile_patterns: list[URLPattern] = [
 ]  # fmt: skip

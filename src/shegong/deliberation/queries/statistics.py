@@ -56,7 +56,7 @@ from shegong.deliberation.queries.counts import (
 from shegong.regions.models import Region
 
 __all__ = [
-    "Figures", "Period", "communities", "figures", "last_year", "months_without_meeting",
+    "Figures", "Period", "communities", "figures", "past_year", "months_without_meeting",
     "overdue_actions", "pending_topics", "rate", "this_month",
 ]  # fmt: skip
 
@@ -95,10 +95,10 @@ def this_month(today: date | None = None) -> Period:
     return Period(today.replace(day=1), today)
 
 
-def last_year(today: date | None = None) -> Period:
-    """The page's default: the running month and the eleven before it."""
+def past_year(today: date | None = None) -> Period:
+    """The page's default: the twelve months before the running one, and the running one."""
     today = today or timezone.localdate()
-    y, m = today.year, today.month - 11
+    y, m = today.year, today.month - 12
     if m < 1:
         y, m = y - 1, m + 12
     return Period(date(y, m, 1), today)
