@@ -113,7 +113,10 @@ def load(ctx: Any) -> int:
         street = ctx.region("street:1")
     except Region.DoesNotExist:
         return 0
-    if not TopicCategory.objects.exists() or not User.objects.filter(phone=demo.SUPERUSER_PHONE).exists():
+    if (
+        not TopicCategory.objects.exists()
+        or not User.objects.filter(phone=demo.SUPERUSER_PHONE).exists()
+    ):
         return 0
     community = Region.objects.filter(parent=street, name=COMMUNITY_NAME).first()
     if community is not None and Topic.objects.filter(region=community).exists():
@@ -131,7 +134,9 @@ def _community(street: Region) -> Region:
     grids tile the street already)."""
     taken = set(Region.objects.filter(parent=street).values_list("code", flat=True))
     code = next(
-        f"{street.code[:9]}{n:03d}" for n in range(90, 1000) if f"{street.code[:9]}{n:03d}" not in taken
+        f"{street.code[:9]}{n:03d}"
+        for n in range(90, 1000)
+        if f"{street.code[:9]}{n:03d}" not in taken
     )
     row = RegionRow(code=code, name=COMMUNITY_NAME, level="community", parent_code=street.code)
     return import_regions([row], actor=None, source="demo:deliberation")[0]
@@ -204,10 +209,12 @@ class _Loader:
         return Meeting(
             region=self.community, kind=kind, title=title, theme=theme, starts_at=starts,
             place="樟树社区党群服务中心二楼议事厅", host=self.worker, host_name="社区党委书记",
-            status=MeetingStatus.CLOSED, notice=f"定于{starts:%m月%d日%H:%M}召开{title}，欢迎居民参加。",
+            status=MeetingStatus.CLOSED,
+            notice=f"定于{starts:%m月%d日%H:%M}召开{title}，欢迎居民参加。",
             notice_published_at=starts - timedelta(days=rules.rule_for(kind).notice_days + 1),
             quorum_base=QuorumBase.INVITED, expected_count=expected,
-            present_count=signed + paper, paper_signins=paper, signin_code=f"{self.rng.randint(0, 999999):06d}",
+            present_count=signed + paper, paper_signins=paper,
+            signin_code=f"{self.rng.randint(0, 999999):06d}",
             summary="居民代表、物业、业委会和驻区单位逐项发表意见，社工整理分歧并形成共识。",
             record_published_at=starts + timedelta(days=1), closed_at=starts + timedelta(hours=2),
             created_by=self.worker, created_at=starts - timedelta(days=10),
@@ -225,21 +232,32 @@ class _Loader:
         for n, (theme, _code) in enumerate(THEMES):
             month = self.months[2 * n + 1]
             meetings.append(
-                self._meeting(MeetingKind.THEMATIC, f"专题议事：{theme}", _at(month.replace(day=25), 15), theme)
+                self._meeting(
+                    MeetingKind.THEMATIC,
+                    f"专题议事：{theme}",
+                    _at(month.replace(day=25), 15),
+                    theme,
+                )
             )
         Meeting.objects.bulk_create(meetings)
         self.cadence = meetings[:12]
         self.thematic = meetings[12:]
         invitations, attendances, items = [], [], []
         guests = [
-            (InviteeKind.PROPERTY, "樟树社区物业服务中心"), (InviteeKind.OWNERS_COMMITTEE, "小区业主委员会"),
+            (InviteeKind.PROPERTY, "樟树社区物业服务中心"),
+            (InviteeKind.OWNERS_COMMITTEE, "小区业主委员会"),
             (InviteeKind.UNIT, "樟树小学"), (InviteeKind.SOCIAL_ORG, "樟树社工服务站"),
             (InviteeKind.REPRESENTATIVE, "居民代表"),
         ]  # fmt: skip
         for meeting in meetings:
             for kind, name in guests:
                 invitations.append(
-                    Invitation(meeting=meeting, kind=kind, name=name, notified_at=meeting.notice_published_at)
+                    Invitation(
+                        meeting=meeting,
+                        kind=kind,
+                        name=name,
+                        notified_at=meeting.notice_published_at,
+                    )
                 )
             signed = meeting.present_count - meeting.paper_signins
             for n in range(signed):
@@ -247,12 +265,15 @@ class _Loader:
                 attendances.append(
                     Attendance(
                         meeting=meeting, user=user, name=user.name if user else f"居民{n}",
-                        kind=InviteeKind.RESIDENT, method=SignInMethod.QR if n % 3 else SignInMethod.CODE,
+                        kind=InviteeKind.RESIDENT,
+                        method=SignInMethod.QR if n % 3 else SignInMethod.CODE,
                         signed_at=meeting.starts_at - timedelta(minutes=10 - n % 10),
                     )
                 )  # fmt: skip
             if meeting.kind == MeetingKind.THEMATIC:
-                items.append(self._item(meeting, None, meeting.theme, 1, decision=f"{meeting.theme}实施方案"))
+                items.append(
+                    self._item(meeting, None, meeting.theme, 1, decision=f"{meeting.theme}实施方案")
+                )
         Invitation.objects.bulk_create(invitations)
         Attendance.objects.bulk_create(attendances)
         AgendaItem.objects.bulk_create(items)
@@ -263,7 +284,9 @@ class _Loader:
         owner: str = "", due: date | None = None,
     ) -> AgendaItem:  # fmt: skip
         present = meeting.present_count
-        needed = rules.decision_needed(meeting.kind, present=present, expected=meeting.expected_count)
+        needed = rules.decision_needed(
+            meeting.kind, present=present, expected=meeting.expected_count
+        )
         votes_for = self.rng.randint(needed, present)
         against = self.rng.randint(0, present - votes_for)
         return AgendaItem(
@@ -282,22 +305,27 @@ class _Loader:
         submitter = self.supporters[n % len(self.supporters)]
         due = _workdays(created, 5)
         topic = Topic(
-            region=self.community, category=self.categories.get(code) or next(iter(self.categories.values())),
-            title=f"{titles[n % len(titles)]}（{n + 1}）", body="居民反映：希望社区协调解决，具体情况见照片和现场。",
-            place=f"樟树社区{n % 12 + 1}号楼", source=TopicSource.RESIDENT if n % 5 else TopicSource.PARTY_MEMBER,
+            region=self.community,
+            category=self.categories.get(code) or next(iter(self.categories.values())),
+            title=f"{titles[n % len(titles)]}（{n + 1}）",
+            body="居民反映：希望社区协调解决，具体情况见照片和现场。",
+            place=f"樟树社区{n % 12 + 1}号楼",
+            source=TopicSource.RESIDENT if n % 5 else TopicSource.PARTY_MEMBER,
             submitter=submitter, submitter_label=submitter.name, status=status, created_at=created,
             answer_due_at=due,
         )  # fmt: skip
         if status != TopicStatus.PENDING:
             late = n % 17 == 0  # a few answered after the clock ran out
-            answered = due + timedelta(days=1) if late else created + timedelta(
-                days=self.rng.randint(1, 5), hours=2
+            answered = (
+                due + timedelta(days=1)
+                if late
+                else created + timedelta(days=self.rng.randint(1, 5), hours=2)
             )
             topic.answered_at = min(answered, self.now)
             topic.answered_by = self.worker
             topic.public = True
             topic.answer = {
-                TopicStatus.REJECTED: "经评估，该事项不属于社区可协调范围，已告知相关部门并答复提出人。",
+                TopicStatus.REJECTED: "经评估，不属于社区可协调范围，已告知相关部门并答复提出人。",
                 TopicStatus.EVALUATING: "已受理，正在征求物业和相关部门意见。",
                 TopicStatus.MERGED: "与已有议题重复，已合并办理。",
             }.get(status, "经议事协商会议定采纳，列入落地实事办理。")
@@ -311,11 +339,16 @@ class _Loader:
         created: list[datetime] = sorted(
             self.start + timedelta(seconds=self.rng.uniform(0, span)) for _ in order
         )
-        topics = [self._topic(status, at, n) for n, (status, at) in enumerate(zip(order, created, strict=True))]
+        topics = [
+            self._topic(status, at, n)
+            for n, (status, at) in enumerate(zip(order, created, strict=True))
+        ]
         recent = max(self.cadence[-1].starts_at + timedelta(days=1), self.now - timedelta(days=25))
         for k in range(EVALUATING_TOPICS):
             at = recent + timedelta(hours=k * 20)
-            topics.append(self._topic(TopicStatus.EVALUATING, min(at, self.now - timedelta(days=2)), 200 + k))
+            topics.append(
+                self._topic(TopicStatus.EVALUATING, min(at, self.now - timedelta(days=2)), 200 + k)
+            )
         for k in range(PENDING_TOPICS):
             if k < OVERDUE_ANSWERS:
                 at = self.now - timedelta(days=12 + k)  # the clock (5 workdays) ran out
@@ -340,7 +373,9 @@ class _Loader:
         supports, followers = [], []
         for n, topic in enumerate(topics):
             size = self.rng.randint(3, 25) if n % 4 else self.rng.randint(0, 6)
-            people = [p for p in self.rng.sample(self.supporters, size) if p.pk != topic.submitter_id]
+            people = [
+                p for p in self.rng.sample(self.supporters, size) if p.pk != topic.submitter_id
+            ]
             end = min(topic.answered_at or self.now, self.now)
             times = sorted(
                 topic.created_at + (end - topic.created_at) * self.rng.random() for _ in people
@@ -348,7 +383,9 @@ class _Loader:
             for user, when in zip(people, times, strict=True):
                 supports.append(TopicSupport(topic=topic, user=user, created_at=when))
                 followers.append(TopicFollower(topic=topic, user=user, created_at=when))
-            followers.append(TopicFollower(topic=topic, user_id=topic.submitter_id, created_at=topic.created_at))
+            followers.append(
+                TopicFollower(topic=topic, user_id=topic.submitter_id, created_at=topic.created_at)
+            )
             topic.support_count = len(people)
             topic.agenda_ready_at = times[9] if len(times) >= 10 else None
         TopicSupport.objects.bulk_create(supports)
@@ -381,7 +418,12 @@ class _Loader:
                 due = (made + timedelta(days=self.rng.randint(30, 75))).date()
                 order[meeting.pk] = order.get(meeting.pk, 0) + 1
                 item = self._item(
-                    meeting, topic, topic.title, order[meeting.pk], owner=owner, due=due,
+                    meeting,
+                    topic,
+                    topic.title,
+                    order[meeting.pk],
+                    owner=owner,
+                    due=due,
                     decision=f"采纳“{topic.title}”，由{owner}在{due:%Y年%m月%d日}前办结",
                 )
                 items.append(item)
@@ -418,7 +460,9 @@ class _Loader:
             elif action.due_on <= self.today:
                 action.due_on = self.today + timedelta(days=10 + k)
             action.status = ActionStatus.IN_PROGRESS if k % 4 else ActionStatus.PLANNED
-            action.progress = 0 if action.status == ActionStatus.PLANNED else self.rng.choice([20, 40, 60, 80])
+            action.progress = (
+                0 if action.status == ActionStatus.PLANNED else self.rng.choice([20, 40, 60, 80])
+            )
         ActionItem.objects.bulk_create(actions)
         delivered = [a for a in actions if a.status == ActionStatus.DONE]
         # topics delivered when all their items are done

@@ -1,4 +1,4 @@
-from django.urls import URLPattern, path  # noqa: F401  (each part adds its paths)
+from django.urls import URLPattern, path
 
 from shegong.deliberation.views import statistics
 

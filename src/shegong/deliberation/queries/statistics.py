@@ -56,8 +56,16 @@ from shegong.deliberation.queries.counts import (
 from shegong.regions.models import Region
 
 __all__ = [
-    "Figures", "Period", "communities", "figures", "past_year", "months_without_meeting",
-    "overdue_actions", "pending_topics", "rate", "this_month",
+    "Figures",
+    "Period",
+    "communities",
+    "figures",
+    "months_without_meeting",
+    "overdue_actions",
+    "past_year",
+    "pending_topics",
+    "rate",
+    "this_month",
 ]  # fmt: skip
 
 MAX_DAYS = 3 * 366  # the longest period the page takes
@@ -152,9 +160,9 @@ def cadence_kinds() -> list[str]:
 def cadence_communities(places: QuerySet[Region]) -> list[Region]:
     """Of these communities, those with the monthly cadence on (no settings row: on)."""
     off = set(
-        CommunitySettings.objects.filter(
-            region__in=places, monthly_cadence=False
-        ).values_list("region_id", flat=True)
+        CommunitySettings.objects.filter(region__in=places, monthly_cadence=False).values_list(
+            "region_id", flat=True
+        )
     )
     return [r for r in places.only("code", "name") if r.code not in off]
 
@@ -167,7 +175,9 @@ def pending_topics(topics: QuerySet[Topic]) -> QuerySet[Topic]:
     return topics.filter(status=TopicStatus.PENDING)
 
 
-def overdue_actions(actions: QuerySet[ActionItem], today: date | None = None) -> QuerySet[ActionItem]:
+def overdue_actions(
+    actions: QuerySet[ActionItem], today: date | None = None
+) -> QuerySet[ActionItem]:
     """逾期实事: action items (children too — each has its own owner and due date) still open
     (未开始 or 推进中) whose due date is before today. Only closing or re-dating (with a reason)
     takes one off."""
@@ -188,9 +198,11 @@ def months_without_meeting(
     met = set(
         _scoped(Meeting.objects.all(), user, community)
         .filter(
-            status=MeetingStatus.CLOSED, kind__in=cadence_kinds(),
-            starts_at__gte=month.since, starts_at__lt=month.until,
-        )  # fmt: skip
+            status=MeetingStatus.CLOSED,
+            kind__in=cadence_kinds(),
+            starts_at__gte=month.since,
+            starts_at__lt=month.until,
+        )
         .values_list("region_id", flat=True)
     )
     return [r for r in cadence_communities(places) if r.code not in met]
@@ -268,12 +280,13 @@ class Figures:
         return [
             row("collected", "收集议题", "本期内提出的议题数（被合并的重复议题不重复计）",
                 value=self.collected, unit="项"),
-            row("delivered", "落地实事", "本期内落实完成的落地实事数（只计顶层事项，子事项是其一部分）",
+            row("delivered", "落地实事", "本期内落实完成的落地实事数（只计顶层事项）",
                 value=self.delivered, unit="件"),
             row("thematic", "专题议事", "本期内召开并已结束（有纪要）的专题议事会数",
                 value=self.thematic, unit="场"),
             row("cadence_rate", "一月一会达标率",
-                "开启一月一会的社区 × 本期已结束的月份中，当月至少召开并结束一次计入一月一会的议事会的 ÷ 全部",
+                "开启一月一会的社区 × 本期已结束的月份中，"
+                "当月至少召开并结束一次议事会的 ÷ 全部",
                 num=self.cadence_met, den=self.cadence_due),
             row("on_time_rate", "按时答复率",
                 "答复时限在本期内且已到期的议题中，在时限前答复（含评估中、合并）的 ÷ 全部",
@@ -288,7 +301,8 @@ class Figures:
                 value=self.delivery_days, unit="天"),
             row("supports_per_topic", "议题平均支持数", "本期提出的议题的支持数之和 ÷ 议题数",
                 value=self.supports_per_topic, unit="人"),
-            row("overdue", "逾期实事", "此刻未开始或推进中、完成时限已过的落地实事（含子事项，不随统计期变化）",
+            row("overdue", "逾期实事",
+                "此刻未办结且已过完成时限的落地实事（含子事项，不随统计期变化）",
                 value=self.overdue, unit="件"),
         ]  # fmt: skip
 
@@ -319,7 +333,9 @@ class Figures:
         }
 
 
-def figures(user: Any, period: Period, community: str = "", *, today: date | None = None) -> Figures:
+def figures(
+    user: Any, period: Period, community: str = "", *, today: date | None = None
+) -> Figures:
     """Every number of the page for the period and scope (see the module's docstring)."""
     _require(user)
     community = check_community(user, community)
@@ -364,7 +380,9 @@ def figures(user: Any, period: Period, community: str = "", *, today: date | Non
             on_time_by_region[region_id] += 1
 
     delivered_qs = actions_delivered(actions, since, until)
-    delivered_rows = list(delivered_qs.values_list("region_id", "category_id", "created_at", "done_at"))
+    delivered_rows = list(
+        delivered_qs.values_list("region_id", "category_id", "created_at", "done_at")
+    )
     days = [max((done - made).total_seconds() / 86400, 0) for _r, _c, made, done in delivered_rows]
     delivered_by_region = Counter(r for r, _c, _m, _d in delivered_rows)
     delivered_by_category = Counter(c for _r, c, _m, _d in delivered_rows)

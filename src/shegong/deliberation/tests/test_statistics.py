@@ -48,16 +48,37 @@ def action(region, category, status, *, due, created=None, done=None, parent=Non
 
 @pytest.fixture
 def world(district, topic_category):
-    a, b, cat = district["community_a"], district["community_b"], topic_category
+    return build_world(district, topic_category)
+
+
+def build_world(district, cat):
+    """The hand-built rows (shared with test_statistics_pages)."""
+    a, b = district["community_a"], district["community_b"]
     S = TopicStatus
-    t2 = topic(a, cat, S.ADOPTED, at(2025, 2, 3), due=at(2025, 2, 10), answered=at(2025, 2, 8),
-               supports=5)
+    t2 = topic(
+        a, cat, S.ADOPTED, at(2025, 2, 3), due=at(2025, 2, 10), answered=at(2025, 2, 8), supports=5
+    )
     topic(a, cat, S.PENDING, at(2025, 2, 1), due=at(2025, 2, 8))  # due, never answered
-    topic(a, cat, S.DELIVERED, at(2025, 2, 4), due=at(2025, 2, 11), answered=at(2025, 2, 5),
-          supports=3, delivered_at=at(2025, 4, 21))
+    topic(
+        a,
+        cat,
+        S.DELIVERED,
+        at(2025, 2, 4),
+        due=at(2025, 2, 11),
+        answered=at(2025, 2, 5),
+        supports=3,
+        delivered_at=at(2025, 4, 21),
+    )
     topic(a, cat, S.REJECTED, at(2025, 2, 5), due=at(2025, 2, 12), answered=at(2025, 2, 20))
-    topic(a, cat, S.MERGED, at(2025, 2, 6), due=at(2025, 2, 13), answered=at(2025, 2, 7),
-          merged_into=t2)  # answered (merging is an answer), not collected
+    topic(
+        a,
+        cat,
+        S.MERGED,
+        at(2025, 2, 6),
+        due=at(2025, 2, 13),
+        answered=at(2025, 2, 7),
+        merged_into=t2,
+    )  # answered (merging is an answer), not collected
     topic(a, cat, S.EVALUATING, at(2025, 3, 1), due=at(2025, 3, 8), answered=at(2025, 3, 2))
     topic(a, cat, S.DELIVERED, at(2024, 12, 1), due=at(2024, 12, 8), answered=at(2024, 12, 2))
     topic(b, cat, S.ADOPTED, at(2025, 4, 1), due=at(2025, 4, 8), answered=at(2025, 4, 3),

@@ -17,17 +17,24 @@ from shegong.deliberation.choices import MeetingKind
 from shegong.deliberation.models import ActionItem, Topic
 from shegong.deliberation.queries import statistics
 
-from .test_statistics import PERIOD, meeting, world  # noqa: F401  (the fixture)
+from .test_statistics import PERIOD, build_world, meeting
 
 PAGE = "/deliberation/statistics/"
 EXPORT = "/deliberation/statistics/export/"
+
+
+@pytest.fixture
+def world(district, topic_category):
+    return build_world(district, topic_category)
+
+
 QUERY = {"start": PERIOD.start.isoformat(), "end": PERIOD.end.isoformat()}
 
 
 def _value(html, key):
-    found = re.search(rf'data-indicator="{key}"[^>]*?data-sg-value="([^"]*)"', html, re.S) or re.search(
-        rf'data-indicator="{key}".*?data-sg-value="([^"]*)"', html, re.S
-    )
+    found = re.search(
+        rf'data-indicator="{key}"[^>]*?data-sg-value="([^"]*)"', html, re.S
+    ) or re.search(rf'data-indicator="{key}".*?data-sg-value="([^"]*)"', html, re.S)
     assert found, key
     return found.group(1)
 
@@ -102,7 +109,9 @@ def test_the_card_equals_the_queries_and_the_menu_links_the_page(client, world, 
     assert cards.summary(district_admin)["no_meeting"] == 0
 
 
-def test_the_card_links_each_figure_to_its_list_once_the_list_exists(world, district_admin, monkeypatch):
+def test_the_card_links_each_figure_to_its_list_once_the_list_exists(
+    world, district_admin, monkeypatch
+):
     # lists not installed: the figures are shown, not linked (no figure leads to a page
     # without a total)
     data = cards.summary(district_admin)

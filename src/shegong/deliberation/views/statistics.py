@@ -71,7 +71,10 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
         rows.append([f"社区：{c['name']}", c["topics"], None, None, None, "项", detail])
     for cat in figures.by_category:
         if cat["topics"] or cat["delivered"] or cat["open"]:
-            detail = f"收集议题 {cat['topics']} 项，落地实事 {cat['delivered']} 件，推进中 {cat['open']} 件"
+            detail = (
+                f"收集议题 {cat['topics']} 项，落地实事 {cat['delivered']} 件，"
+                f"推进中 {cat['open']} 件"
+            )
             rows.append([f"类别：{cat['name']}", cat["delivered"], None, None, None, "件", detail])
     return audited_xlsx(
         request.user, verb=Verb.DELIBERATION_EXPORTED, table="deliberation_statistics",
