@@ -139,7 +139,7 @@ def _community(street: Region) -> Region:
         if f"{street.code[:9]}{n:03d}" not in taken
     )
     row = RegionRow(code=code, name=COMMUNITY_NAME, level="community", parent_code=street.code)
-    return import_regions([row], actor=None, source="demo:deliberation")[0]
+    return import_regions([row], actor=None, source="示范数据（议事厅）")[0]
 
 
 class _Loader:
