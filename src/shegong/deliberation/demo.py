@@ -130,16 +130,21 @@ def load(ctx: Any) -> int:
 
 
 def _community(street: Region) -> Region:
-    """樟树社区: the first free community code of 东城街道 from 090 (no boundary: the demo's
-    grids tile the street already)."""
+    """樟树社区 and its one grid: the first free community code of 东城街道 from 090 (no
+    boundary: the demo's grids tile the street already)."""
     taken = set(Region.objects.filter(parent=street).values_list("code", flat=True))
     code = next(
         f"{street.code[:9]}{n:03d}"
         for n in range(90, 1000)
         if f"{street.code[:9]}{n:03d}" not in taken
     )
-    row = RegionRow(code=code, name=COMMUNITY_NAME, level="community", parent_code=street.code)
-    return import_regions([row], actor=None, source="示范数据（议事厅）")[0]
+    rows = [
+        RegionRow(code=code, name=COMMUNITY_NAME, level="community", parent_code=street.code),
+        RegionRow(code=f"{code}001", name=f"{COMMUNITY_NAME}第一网格", level="grid",
+                  parent_code=code),
+    ]  # fmt: skip
+    import_regions(rows, actor=None, source="示范数据（议事厅）")
+    return Region.objects.get(code=code)
 
 
 class _Loader:

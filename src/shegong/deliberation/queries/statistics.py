@@ -234,6 +234,7 @@ class Figures:
     overdue: int
     by_community: list[dict[str, Any]]
     by_category: list[dict[str, Any]]
+    today: date
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -323,6 +324,7 @@ class Figures:
                 if row["delivered"] or row["open"] or row["topics"]
             ],
             "cadence": {
+                "ended": [_month_ended(m, self.today) for m in self.months],
                 "communities": [row["name"] for row in self.cadence],
                 "cells": [
                     [m, c, n]
@@ -462,5 +464,5 @@ def figures(
         topic_delivered=status_count[TopicStatus.DELIVERED], supports=supports,
         delivery_days=round(sum(days) / len(days), 1) if days else None,
         overdue=sum(overdue_by_region.values()), by_community=by_community,
-        by_category=by_category,
+        by_category=by_category, today=today,
     )  # fmt: skip

@@ -34,6 +34,7 @@ def test_the_demo_tells_the_seed_numbers_and_keeps_the_invariants(ctx, client):
     assert time.monotonic() - started < 10
     community = Region.objects.get(name="樟树社区")
     assert community.level == "community" and community.parent.name == "东城街道"
+    assert Region.objects.filter(parent=community, level="grid").count() == 1
     topics = Topic.objects.filter(region=community)
     actions = ActionItem.objects.filter(region=community)
     meetings = Meeting.objects.filter(region=community)

@@ -38,6 +38,8 @@
     ]
   });
   var cells = data.cadence.cells;
+  var cadence = document.getElementById("chart-cadence");
+  cadence.style.height = Math.max(300, 24 * data.cadence.communities.length + 60) + "px";
   chart("chart-cadence", {
     tooltip: {
       formatter: function (p) {
@@ -50,7 +52,10 @@
     series: [{
       name: "议事会", type: "scatter", symbol: "rect", symbolSize: 18, data: cells,
       itemStyle: {
-        color: function (p) { return p.value[2] > 0 ? "#198754" : "#dc3545"; }
+        color: function (p) {
+          if (p.value[2] > 0) { return "#198754"; }
+          return data.cadence.ended[p.value[0]] ? "#dc3545" : "#adb5bd";
+        }
       }
     }]
   });
