@@ -1,8 +1,8 @@
 """The workbench card of 议事厅: 待答复议题, 逾期实事 and 本月未开会社区 for the user's scope,
 read from ``queries.statistics`` (the same definitions as the statistics page). Each figure
-links to the list that shows the same count (the topic queue, the action board, the meetings);
-a list not installed yet leaves its figure unlinked rather than linking to a page that does not
-say how many it holds."""
+links to the list that shows the same count (the topic queue, the action board, the list of
+communities that have not met this month); a list not installed yet leaves its figure unlinked
+rather than linking to a page that does not say how many it holds."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def summary(user: Any) -> dict[str, Any] | None:
         "overdue_url": _link("deliberation:actions", "overdue=1"),
         "no_meeting": len(missing),
         "no_meeting_names": "、".join(r.name for r in missing[:10]),
-        "no_meeting_url": _link("deliberation:meetings", f"month={today:%Y-%m}&cadence=missing"),
+        "no_meeting_url": reverse("deliberation:cadence_missing"),
     }
 
 

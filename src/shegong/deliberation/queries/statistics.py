@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
 from shegong.core.errors import NotFound, NotPermitted
@@ -206,6 +206,17 @@ def months_without_meeting(
         .values_list("region_id", flat=True)
     )
     return [r for r in cadence_communities(places) if r.code not in met]
+
+
+def last_meetings(user: Any, codes: list[str]) -> dict[str, datetime]:
+    """The start of the latest closed cadence meeting of each of these communities."""
+    rows = (
+        Meeting.objects.visible_to(user)  # type: ignore[attr-defined]
+        .filter(region_id__in=codes, status=MeetingStatus.CLOSED, kind__in=cadence_kinds())
+        .values("region_id")
+        .annotate(last=Max("starts_at"))
+    )
+    return {row["region_id"]: row["last"] for row in rows}
 
 
 # --- the page's figures ----------------------------------------------------------------------

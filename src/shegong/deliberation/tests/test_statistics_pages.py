@@ -119,9 +119,27 @@ def test_the_card_links_each_figure_to_its_list_once_the_list_exists(
     linked = cards.summary(district_admin)
     assert linked["pending_url"] == "/deliberation/topics/?status=pending"
     assert linked["overdue_url"] == "/deliberation/actions/?overdue=1"
-    assert linked["no_meeting_url"].startswith("/deliberation/meetings/?month=")
+    assert linked["no_meeting_url"] == "/deliberation/cadence_missing/"
     assert (data["pending"], data["overdue"], data["no_meeting"]) == (1, 4, 1)
 
 
 def test_a_resident_gets_no_card(world, resident):
     assert cards.summary(resident) is None
+
+
+def test_the_no_meeting_figure_leads_to_the_list_of_those_communities(
+    client, world, district_admin, resident
+):
+    client.force_login(district_admin)
+    home = client.get("/").content.decode()
+    found = re.search(r'href="([^"]+)" data-indicator="no_meeting" data-sg-count="(\d+)"', home)
+    assert found and found.group(2) == "1"
+    listing = client.get(found.group(1)).content.decode()
+    assert 'data-sg-total="1"' in listing
+    assert "东关社区" in listing and "2025-08-12" in listing  # its latest meeting (thematic)
+    assert "西关社区" not in listing  # its cadence is off
+    meeting(world["community_a"], MeetingKind.CONSULTATION, timezone.now())
+    listing = client.get(found.group(1)).content.decode()
+    assert 'data-sg-total="0"' in listing and "本月各社区都已召开议事会" in listing
+    client.force_login(resident)
+    assert client.get(found.group(1)).status_code == 403

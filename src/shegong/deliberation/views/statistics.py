@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from shegong.core import excel
@@ -17,6 +19,7 @@ from shegong.deliberation.queries import statistics
 from shegong.web.exports import audited_xlsx
 
 TEMPLATE = "deliberation/statistics.html"
+PAGE = 50
 
 
 def _filter(request: HttpRequest) -> StatisticsFilter:
@@ -40,6 +43,22 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         "chart": figures.chart(), "query": request.GET.urlencode(),
     }  # fmt: skip
     return render(request, TEMPLATE, context)
+
+
+@require_safe
+def cadence_missing(request: HttpRequest) -> HttpResponse:
+    """本月未开会社区: the communities in scope with 一月一会 on and no closed cadence meeting
+    starting this month yet (the workbench card's figure), with their latest meeting."""
+    require_perm(request.user, Perm.DELIBERATION_VIEW)
+    today = timezone.localdate()
+    missing = statistics.months_without_meeting(request.user, today=today)
+    page = Paginator(missing, PAGE).get_page(request.GET.get("page"))
+    last = statistics.last_meetings(request.user, [r.code for r in page.object_list])
+    context = {
+        "page": page, "month": today, "query": "",
+        "rows": [(region, last.get(region.code)) for region in page.object_list],
+    }  # fmt: skip
+    return render(request, "deliberation/cadence_missing.html", context)
 
 
 @require_safe
