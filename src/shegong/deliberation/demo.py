@@ -329,11 +329,12 @@ class _Loader:
             topic.answered_at = min(answered, self.now)
             topic.answered_by = self.worker
             topic.public = True
-            topic.answer = {
+            answers: dict[str, str] = {
                 TopicStatus.REJECTED: "经评估，不属于社区可协调范围，已告知相关部门并答复提出人。",
                 TopicStatus.EVALUATING: "已受理，正在征求物业和相关部门意见。",
                 TopicStatus.MERGED: "与已有议题重复，已合并办理。",
-            }.get(status, "经议事协商会议定采纳，列入落地实事办理。")
+            }
+            topic.answer = answers.get(status, "经议事协商会议定采纳，列入落地实事办理。")
         return topic
 
     def _topics(self) -> list[Topic]:
@@ -389,7 +390,7 @@ class _Loader:
                 supports.append(TopicSupport(topic=topic, user=user, created_at=when))
                 followers.append(TopicFollower(topic=topic, user=user, created_at=when))
             followers.append(
-                TopicFollower(topic=topic, user_id=topic.submitter_id, created_at=topic.created_at)
+                TopicFollower(topic=topic, user=topic.submitter, created_at=topic.created_at)
             )
             topic.support_count = len(people)
             topic.agenda_ready_at = times[9] if len(times) >= 10 else None

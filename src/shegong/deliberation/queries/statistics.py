@@ -211,7 +211,7 @@ def months_without_meeting(
 def last_meetings(user: Any, codes: list[str]) -> dict[str, datetime]:
     """The start of the latest closed cadence meeting of each of these communities."""
     rows = (
-        Meeting.objects.visible_to(user)  # type: ignore[attr-defined]
+        Meeting.objects.visible_to(user)
         .filter(region_id__in=codes, status=MeetingStatus.CLOSED, kind__in=cadence_kinds())
         .values("region_id")
         .annotate(last=Max("starts_at"))
@@ -396,7 +396,11 @@ def figures(
     delivered_rows = list(
         delivered_qs.values_list("region_id", "category_id", "created_at", "done_at")
     )
-    days = [max((done - made).total_seconds() / 86400, 0) for _r, _c, made, done in delivered_rows]
+    days = [
+        max((done - made).total_seconds() / 86400, 0)
+        for _r, _c, made, done in delivered_rows
+        if done is not None
+    ]
     delivered_by_region = Counter(r for r, _c, _m, _d in delivered_rows)
     delivered_by_category = Counter(c for _r, c, _m, _d in delivered_rows)
 

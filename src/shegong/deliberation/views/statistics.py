@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -62,7 +63,7 @@ def cadence_missing(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def statistics_export(request: HttpRequest) -> HttpResponse:
+def statistics_export(request: HttpRequest) -> HttpResponseBase:
     """The figures with their definitions, then the table by community; one audit entry
     (DELIBERATION_EXPORTED)."""
     form = _filter(request)
