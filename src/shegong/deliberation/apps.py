@@ -14,6 +14,11 @@ class DeliberationConfig(AppConfig):
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.cards.add(*cards.CARDS)
+        registry.api_routers.add(
+            registry.ApiRouter(
+                "/deliberation", "shegong.deliberation.api.statistics.router", "议事统计", order=89
+            ),
+        )
         registry.demo_loaders.add(
             registry.DemoLoader("deliberation", "shegong.deliberation.demo.load", order=100)
         )

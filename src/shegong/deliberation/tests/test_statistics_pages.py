@@ -143,3 +143,34 @@ def test_the_no_meeting_figure_leads_to_the_list_of_those_communities(
     assert 'data-sg-total="0"' in listing and "本月各社区都已召开议事会" in listing
     client.force_login(resident)
     assert client.get(found.group(1)).status_code == 403
+
+
+API = "/api/v1/deliberation/statistics"
+
+
+def test_the_api_gives_the_same_figures_scoped(client, world, district_admin, street_b_staff):
+    client.force_login(district_admin)
+    answer = client.get(API, QUERY)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["headline"] == "收集议题 6 项 · 落地实事 2 件 · 专题议事 1 场"
+    rows = {row["key"]: row for row in body["indicators"]}
+    assert (rows["adoption_rate"]["numerator"], rows["adoption_rate"]["denominator"]) == (3, 4)
+    assert rows["cadence_rate"]["rate"] == 83.3
+    assert body["meetings_by_month"] == [2, 1, 1, 1, 1, 0]
+    client.force_login(street_b_staff)
+    theirs = client.get(API, QUERY).json()
+    assert [row["name"] for row in theirs["by_community"]] == ["西关社区"]
+    assert "东关社区" not in str(theirs)
+
+
+def test_the_api_refuses_bad_filters_with_the_field(client, world, community_a_worker, resident):
+    client.force_login(community_a_worker)
+    bad = client.get(API, {"start": "2025-05-02", "end": "2025-05-01"})
+    assert bad.status_code == 422 and "结束日期不能早于开始日期" in bad.content.decode()
+    assert bad.json()["errors"][0]["field"] == "end"
+    other = client.get(API, {"community": world["community_b"].code})
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "community"
+    assert client.get(API, {"start": "昨天"}).status_code == 422
+    client.force_login(resident)
+    assert client.get(API).status_code == 403
