@@ -11,12 +11,13 @@ def test_the_apps_registered_their_menus_cards_routers_checks_and_demo_loaders()
     assert {"需求对接"} <= groups
     assert {"系统管理", "个人"} <= groups
     assert [card.name for card in registry.cards] == [
-        "regions", "inbox", "ledger", "matching_board", "matching", "workers", "audit",
+        "regions", "inbox", "ledger", "matching_board", "matching", "deliberation", "workers",
+        "audit",
     ]  # fmt: skip
     prefixes = [router.prefix for router in registry.api_routers]
     assert prefixes[0] == "" and "/volunteers" in prefixes and "/service-records" in prefixes
     assert [loader.name for loader in registry.demo_loaders] == [
         "regions", "departments", "users", "ledger", "reports", "stations", "workers",
-        "volunteers", "socialorgs", "matching", "matching_standing",
+        "volunteers", "socialorgs", "matching", "matching_standing", "deliberation",
     ]  # fmt: skip
     assert "holiday_calendar" in registry.checks

@@ -9,12 +9,13 @@ class DeliberationConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import h5, menu, scans, todos  # noqa: F401  (scans registers the scans)
+        from . import cards, h5, menu, scans, todos  # noqa: F401  (scans registers the scans)
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.todos.add(*todos.TODOS)
         registry.h5_tiles.add(*h5.TILES)
+        registry.cards.add(*cards.CARDS)
         registry.api_routers.add(
             registry.ApiRouter(
                 "/deliberation", "shegong.deliberation.api.topics.router", "议事厅：议题", order=80
@@ -25,4 +26,10 @@ class DeliberationConfig(AppConfig):
             registry.ApiRouter(
                 "/deliberation", "shegong.deliberation.api.actions.router", "落地实事", order=82
             ),
+            registry.ApiRouter(
+                "/deliberation", "shegong.deliberation.api.statistics.router", "议事统计", order=89
+            ),
+        )
+        registry.demo_loaders.add(
+            registry.DemoLoader("deliberation", "shegong.deliberation.demo.load", order=100)
         )

@@ -15,6 +15,8 @@ ENTRIES: list[MenuEntry] = [
     MenuEntry(*GROUP, "议事会", "deliberation:meetings", "people", order=20, perm=VIEW),
     # 落地实事
     MenuEntry(*GROUP, "落地实事", "deliberation:actions", "check2-square", order=30, perm=VIEW),
+    # the numbers
+    MenuEntry(*GROUP, "议事统计", "deliberation:statistics", "bar-chart", order=90, perm=VIEW),
 ]
 
 # The pages the audit trail links its entries' objects to.

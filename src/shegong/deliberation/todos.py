@@ -62,7 +62,7 @@ TODOS = [
     # meetings (议事会)
     Todo(
         "deliberation.cadence", "本月尚未召开议事会的社区", months_without_meeting,
-        "deliberation:meetings", "cadence=missing", order=75, perm=Perm.DELIBERATION_MANAGE,
+        "deliberation:cadence_missing", "", order=75, perm=Perm.DELIBERATION_MANAGE,
         icon="calendar-x", hint="按“一月一会”制度，本月还没有召开（结束）议事会的社区",
     ),
     # 落地实事

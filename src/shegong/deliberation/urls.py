@@ -1,7 +1,7 @@
 from django.urls import URLPattern, path
 
 from shegong.deliberation.views import actions as action_views
-from shegong.deliberation.views import m_actions, m_meetings, m_topics, meetings, topics
+from shegong.deliberation.views import m_actions, m_meetings, m_topics, meetings, statistics, topics
 from shegong.deliberation.views import public as public_views
 
 app_name = "deliberation"
@@ -38,6 +38,10 @@ urlpatterns: list[URLPattern] = [
         name="action_photo",
     ),
     path("actions/<int:pk>/<slug:verb>/", action_views.action_act, name="action_act"),
+    # the numbers (views/statistics.py)
+    path("statistics/", statistics.statistics_page, name="statistics"),
+    path("statistics/export/", statistics.statistics_export, name="statistics_export"),
+    path("statistics/cadence/", statistics.cadence_missing, name="cadence_missing"),
 ]  # fmt: skip
 mobile_patterns: list[URLPattern] = [
     # the hall and its topics (views/m_topics.py)

@@ -210,6 +210,15 @@ DETAIL_LABELS = {
     "matching.completed": "完成服务",
     "matching.rated": "评单",
     "matching.satisfied": "满意评单（4–5星）",
+    # deliberation (议事厅) demo counts
+    "deliberation": "议题",
+    "deliberation.topics": "议题",
+    "deliberation.meetings": "议事会",
+    "deliberation.merged": "合并的议题",
+    "deliberation.supports": "议题支持",
+    "deliberation.delivered": "落地实事（已落实）",
+    "deliberation.open_actions": "落地实事（推进中）",
+    "deliberation.updates": "实事进展记录",
     # socialorgs credit lists
     "letter": "挂号信",
     "letters": "挂号信",

@@ -44,12 +44,12 @@ from shegong.deliberation.choices import (
 from shegong.deliberation.models import (
     AgendaItem,
     Attendance,
-    CommunitySettings,
     Invitation,
     Meeting,
     Topic,
     TopicCategory,
 )
+from shegong.deliberation.queries import meetings as meeting_queries
 from shegong.deliberation.queries.meetings import month_bounds
 from shegong.ledger.models import Organization
 from shegong.regions.models import Region, ancestor_codes
@@ -793,23 +793,8 @@ def publish_record(actor: User | None, meeting: Any) -> Meeting:
 
 
 def cadence_communities(today: date) -> list[str]:
-    """Communities under 一月一会: a settings row with it on, or (without a row) any meeting in
-    the past year."""
-    year_ago = month_bounds(today)[0] - timedelta(days=366)
-    rows = CommunitySettings.objects.values_list("region_id", "monthly_cadence")
-    on = {code for code, flag in rows if flag}
-    off = {code for code, flag in rows if not flag}
-    met = set(
-        Meeting.objects.filter(starts_at__gte=year_ago)
-        .exclude(status=MeetingStatus.CANCELLED)
-        .values_list("region_id", flat=True)
-        .distinct()
-    )
-    return sorted(on | (met - off))
-
-
-def cadence_kinds() -> list[str]:
-    return [kind for kind in MeetingKind.values if rules.rule_for(kind).cadence]
+    """Communities under 一月一会 (``queries.meetings.under_cadence``)."""
+    return sorted(meeting_queries.under_cadence(None, today))
 
 
 def held_in(codes: list[str], start: datetime, end: datetime) -> set[str]:
@@ -817,8 +802,8 @@ def held_in(codes: list[str], start: datetime, end: datetime) -> set[str]:
     end)."""
     return set(
         Meeting.objects.filter(
-            region_id__in=codes, status=MeetingStatus.CLOSED, kind__in=cadence_kinds(),
-            starts_at__gte=start, starts_at__lt=end,
+            region_id__in=codes, status=MeetingStatus.CLOSED,
+            kind__in=meeting_queries.cadence_kinds(), starts_at__gte=start, starts_at__lt=end,
         ).values_list("region_id", flat=True)
     )  # fmt: skip
 

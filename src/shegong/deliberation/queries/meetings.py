@@ -55,8 +55,27 @@ def filter_meetings(user: Any, params: Any) -> QuerySet[Meeting]:
     return rows.order_by("-starts_at", "-id")
 
 
-def _cadence_kinds() -> list[str]:
+def cadence_kinds() -> list[str]:
+    """The meeting kinds that count for 一月一会 (``rules.rule_for(kind).cadence``)."""
     return [kind for kind in MeetingKind.values if rules.rule_for(kind).cadence]
+
+
+def under_cadence(codes: list[str] | None, today: date) -> set[str]:
+    """The communities (of ``codes``; None: all) under 一月一会 — the one definition the
+    planner, the to-do, the card, the statistics and the alarm scan share: a settings row with
+    the cadence on, or, without a row, any meeting (not cancelled) in the past year (so a
+    community that never used the hall is not nagged)."""
+    year_ago = month_bounds(today)[0] - timedelta(days=366)
+    settings_rows = CommunitySettings.objects.all()
+    recent_meetings = Meeting.objects.filter(starts_at__gte=year_ago).exclude(
+        status=MeetingStatus.CANCELLED
+    )
+    if codes is not None:
+        settings_rows = settings_rows.filter(region_id__in=codes)
+        recent_meetings = recent_meetings.filter(region_id__in=codes)
+    rows = dict(settings_rows.values_list("region_id", "monthly_cadence"))
+    recent = set(recent_meetings.values_list("region_id", flat=True).distinct())
+    return {code for code, on in rows.items() if on} | {c for c in recent if c not in rows}
 
 
 def cadence_status(user: Any, today: date | None = None) -> list[dict[str, Any]]:
@@ -64,31 +83,16 @@ def cadence_status(user: Any, today: date | None = None) -> list[dict[str, Any]]
     month, and the month's meetings (the calendar strip)."""
     today = today or timezone.localdate()
     start, end = month_bounds(today)
-    communities = list(
-        Region.objects.visible_to(user).filter(level="community").order_by("code")[:200]
-    )
+    communities = list(Region.objects.visible_to(user).filter(level="community").order_by("code"))
     codes = [c.code for c in communities]
-    # Under 一月一会 (as the cadence scan): a settings row with it on, or, without a row, any
-    # meeting in the past year.
-    rows = dict(
-        CommunitySettings.objects.filter(region_id__in=codes).values_list(
-            "region_id", "monthly_cadence"
-        )
-    )
-    recent = set(
-        Meeting.objects.filter(region_id__in=codes, starts_at__gte=start - timedelta(days=366))
-        .exclude(status=MeetingStatus.CANCELLED)
-        .values_list("region_id", flat=True)
-        .distinct()
-    )
-    on = {code for code in codes if rows.get(code, code in recent)}
+    on = under_cadence(codes, today)
     month_rows = list(
         meetings_for_staff(user)
         .filter(region_id__in=codes, starts_at__gte=start, starts_at__lt=end)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("starts_at")
     )
-    kinds = set(_cadence_kinds())
+    kinds = set(cadence_kinds())
     result = []
     for community in communities:
         mine = [m for m in month_rows if m.region_id == community.code]
