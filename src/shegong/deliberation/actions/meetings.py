@@ -28,6 +28,7 @@ from shegong.core.notify import notify, register_event
 from shegong.core.perms import PERMISSIONS, Perm
 from shegong.core.times import MINUTE, local
 from shegong.deliberation import queries, rules
+from shegong.deliberation.actions import topics
 from shegong.deliberation.actions._common import lock, long_text, require_manager, text
 from shegong.deliberation.actions.actions import _create
 from shegong.deliberation.choices import (
@@ -761,9 +762,10 @@ def close(actor: User | None, meeting: Any, *, now: datetime | None = None) -> M
         )  # fmt: skip
         made.append(action.pk)
         if topic is not None and topic.status in (TopicStatus.PENDING, TopicStatus.EVALUATING):
-            Topic.objects.filter(pk=topic.pk).update(
-                status=TopicStatus.ADOPTED, answered_at=topic.answered_at or now,
-                answer=topic.answer or f"经{found.title}议定：{item.decision or item.title}",
+            held = lock(Topic, topic, "未找到该议题")
+            topics.settle(
+                held, actor, TopicStatus.ADOPTED,
+                held.answer or f"经{found.title}议定：{item.decision or item.title}", now,
             )  # fmt: skip
     found.status, found.closed_at = MeetingStatus.CLOSED, now
     found.save(update_fields=["status", "closed_at"])

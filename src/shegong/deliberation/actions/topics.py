@@ -367,6 +367,22 @@ def _move(found: Topic, target: str) -> None:
         )  # fmt: skip
 
 
+def settle(topic: Topic, actor: User | None, status: str, reason: str, now: Any) -> None:
+    """Write an answer on a locked topic and tell its submitter and followers (no transaction,
+    no audit: ``answer``'s, or a meeting's close when its decision adopts the topic)."""
+    topic.status = status
+    topic.answer = reason
+    topic.public = True
+    if topic.answered_at is None:
+        topic.answered_at, topic.answered_by = now, actor
+    topic.save(update_fields=["status", "answer", "public", "answered_at", "answered_by"])
+    _tell_followers(
+        topic, "deliberation.topic_answered",
+        {"title": topic.title, "status": topic.get_status_display(), "reason": reason},
+        skip=actor,
+    )  # fmt: skip
+
+
 @transaction.atomic(durable=True)
 def answer(actor: User, topic: Any, status: Any, reason: Any = "") -> Topic:
     """答复: 评估中, 采纳 or 不予采纳 (with the reason). The first answer stops the clock;
@@ -381,17 +397,7 @@ def answer(actor: User, topic: Any, status: Any, reason: Any = "") -> Topic:
     )
     before = found.status
     now = timezone.now()
-    found.status = status
-    found.answer = reason_text
-    found.public = True
-    if found.answered_at is None:
-        found.answered_at, found.answered_by = now, actor
-    found.save(update_fields=["status", "answer", "public", "answered_at", "answered_by"])
-    _tell_followers(
-        found, "deliberation.topic_answered",
-        {"title": found.title, "status": found.get_status_display(), "reason": reason_text},
-        skip=actor,
-    )  # fmt: skip
+    settle(found, actor, status, reason_text, now)
     audit.record(
         Verb.TOPIC_ANSWERED, actor=actor, target=found,
         data={"from": before, "to": status, "reason": reason_text,

@@ -217,7 +217,7 @@ def test_close_turns_decisions_into_action_items_and_adopts_the_topic(
     district, community_a_worker, topic_category, resident
 ):
     m = held(meeting(community_a_worker, district))
-    lift = topic(district, topic_category)
+    lift = topic(district, topic_category, submitter=resident)
     actions.set_agenda(
         community_a_worker, m,
         [{"topic": lift.pk, "is_vote": True}, {"title": "楼道清理"}, {"title": "路灯"}],
@@ -244,7 +244,9 @@ def test_close_turns_decisions_into_action_items_and_adopts_the_topic(
         ("3号楼加装电梯", "东关社区居委会", "elevator"), ("每周清理一次", "物业", "other")
     ]  # fmt: skip
     lift.refresh_from_db()
-    assert lift.status == TopicStatus.ADOPTED
+    assert lift.status == TopicStatus.ADOPTED and lift.public and lift.answered_at
+    assert lift.answer == "经三月居民议事会议定：3号楼加装电梯"
+    assert Notification.objects.filter(recipient=resident, title__contains="3号楼加装电梯").exists()
     assert AuditEvent.objects.filter(verb=Verb.MEETING_CLOSED, target_id=str(m.pk)).count() == 1
     with pytest.raises(DomainError):
         actions.close(community_a_worker, m)
