@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from shegong.core import periods
 from shegong.core.perms import Perm
 from shegong.core.registry import Card
 from shegong.matching.queries import board, is_staff, statistics
@@ -16,7 +17,7 @@ from shegong.matching.queries import board, is_staff, statistics
 def summary(user: Any) -> dict[str, Any] | None:
     if not is_staff(user):
         return None
-    figures = statistics.figures(user, statistics.this_month())
+    figures = statistics.figures(user, periods.this_month())
     rows = {row["key"]: row for row in figures.indicators()}
     return {
         "url": reverse("matching:statistics"),

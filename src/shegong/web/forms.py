@@ -9,11 +9,14 @@ message beside its field.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import pydantic
 from django import forms
+from django.utils import timezone
 
+from shegong.core import periods
 from shegong.core import photos as photo_intake
 from shegong.core.api import validation_message
 from shegong.core.errors import DomainError
@@ -185,3 +188,42 @@ def save_through(
     if obj is None:
         return run_action(form, create, data, actor=actor, field_map=field_map)
     return run_action(form, update, obj, data, actor=actor, field_map=field_map)
+
+
+class PeriodFilter(StyledForm):
+    """A statistics page's filter: a range of dates (at most ``core.periods.MAX_DAYS``; empty
+    means ``default_period``) and a community of the user's scope (``communities``: the
+    queryset of the ones offered)."""
+
+    compact = True
+    default_period = staticmethod(periods.this_month)
+
+    start = forms.DateField(label="开始日期", required=False, widget=DATE)
+    end = forms.DateField(label="结束日期", required=False, widget=DATE)
+    community = forms.ChoiceField(label="社区", required=False)
+
+    def __init__(self, *args: Any, communities: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["community"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", "全部社区"),
+            *((r.code, r.name) for r in communities.only("code", "name")),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "start" in self.errors or "end" in self.errors:
+            return data
+        default = self.default_period(timezone.localdate())
+        start = data.get("start") or default.start
+        end = data.get("end") or default.end
+        if end < start:
+            self.add_error("end", "结束日期不能早于开始日期")
+        elif end - start > timedelta(days=periods.MAX_DAYS):
+            self.add_error("start", "统计期不能超过 3 年")
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self) -> periods.Period:
+        return periods.Period(self.cleaned_data["start"], self.cleaned_data["end"])

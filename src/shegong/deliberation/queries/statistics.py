@@ -25,13 +25,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
 from shegong.core.errors import NotFound, NotPermitted
+from shegong.core.periods import Period, past_year, rate, this_month
 from shegong.core.scope import scope_prefix
 from shegong.deliberation.choices import (
     OPEN_ACTION_STATUSES,
@@ -67,53 +68,9 @@ __all__ = [
     "this_month",
 ]  # fmt: skip
 
-MAX_DAYS = 3 * 366  # the longest period the page takes
 ADOPTED = (TopicStatus.ADOPTED, TopicStatus.DELIVERED)
 DECIDED = (TopicStatus.ADOPTED, TopicStatus.DELIVERED, TopicStatus.REJECTED)
 NOT_PERMITTED = "您当前的角色不能查看议事厅统计"
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local dates ``start`` to ``end`` inclusive."""
-
-    start: date
-    end: date
-
-    @property
-    def since(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def until(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-
-    def months(self) -> list[str]:
-        out: list[str] = []
-        y, m = self.start.year, self.start.month
-        while (y, m) <= (self.end.year, self.end.month):
-            out.append(f"{y}-{m:02d}")
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return out
-
-
-def this_month(today: date | None = None) -> Period:
-    today = today or timezone.localdate()
-    return Period(today.replace(day=1), today)
-
-
-def past_year(today: date | None = None) -> Period:
-    """The page's default: the twelve months before the running one, and the running one."""
-    today = today or timezone.localdate()
-    y, m = today.year, today.month - 12
-    if m < 1:
-        y, m = y - 1, m + 12
-    return Period(date(y, m, 1), today)
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    """A percentage with one decimal, None when there is nothing to divide by."""
-    return round(100 * numerator / denominator, 1) if denominator else None
 
 
 def _month(value: datetime) -> str:

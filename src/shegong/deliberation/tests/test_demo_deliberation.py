@@ -9,7 +9,7 @@ import pytest
 from django.db.models import Count, F, Q
 
 from shegong.accounts.models import User
-from shegong.core import demo
+from shegong.core import demo, periods
 from shegong.deliberation import demo as deliberation_demo
 from shegong.deliberation.choices import ActionStatus, MeetingKind, MeetingStatus, TopicStatus
 from shegong.deliberation.models import ActionItem, ActionUpdate, Meeting, Topic, TopicSupport
@@ -81,7 +81,7 @@ def test_the_demo_tells_the_seed_numbers_and_keeps_the_invariants(ctx, client):
     assert worker.active_membership.region == community
     assert resident.active_membership.region == community
     # the worker's statistics page and card tell the seed's sentence
-    figures = statistics.figures(worker, statistics.past_year())
+    figures = statistics.figures(worker, periods.past_year())
     assert figures.headline() == "收集议题 134 项 · 落地实事 102 件 · 专题议事 6 场"
     assert (figures.cadence_met, figures.cadence_due) == (12, 12)
     client.force_login(worker)

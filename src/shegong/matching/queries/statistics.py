@@ -18,7 +18,7 @@ from __future__ import annotations
 import statistics as pystats
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,6 +27,7 @@ from django.utils import timezone
 from shegong.core.audit import Verb
 from shegong.core.errors import NotFound, NotPermitted
 from shegong.core.models import AuditEvent
+from shegong.core.periods import Period, rate
 from shegong.core.scope import scope_prefix
 from shegong.matching.choices import (
     FINISHED_STATUSES,
@@ -39,42 +40,7 @@ from shegong.matching.models import Assignment, Category, Offer, Order, Standing
 from shegong.matching.queries import is_staff
 from shegong.regions.models import Region
 
-MAX_DAYS = 3 * 366  # the longest period the page takes
 DECIDED = (AssignmentOutcome.ACCEPTED, AssignmentOutcome.DECLINED, AssignmentOutcome.EXPIRED)
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local dates ``start`` to ``end`` inclusive."""
-
-    start: date
-    end: date
-
-    @property
-    def since(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def until(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-
-    def months(self) -> list[str]:
-        out: list[str] = []
-        y, m = self.start.year, self.start.month
-        while (y, m) <= (self.end.year, self.end.month):
-            out.append(f"{y}-{m:02d}")
-            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-        return out
-
-
-def this_month(today: date | None = None) -> Period:
-    today = today or timezone.localdate()
-    return Period(today.replace(day=1), today)
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    """A percentage with one decimal, None when there is nothing to divide by."""
-    return round(100 * numerator / denominator, 1) if denominator else None
 
 
 @dataclass

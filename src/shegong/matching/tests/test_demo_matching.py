@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from shegong.accounts.models import User
-from shegong.core import demo
+from shegong.core import demo, periods
 from shegong.matching import demo as matching_demo
 from shegong.matching.models import Need, Offer, Order
 from shegong.matching.queries import statistics
@@ -39,7 +39,7 @@ def test_the_demo_lists_orders_and_figures(ctx, client):
 
     dispatcher = User.objects.get(phone=matching_demo.DISPATCHER_PHONE)
     admin = User.objects.get(phone=matching_demo.ADMIN_PHONE)
-    period = statistics.Period(
+    period = periods.Period(
         (demo_now := Order.objects.order_by("created_at").first().created_at).date(),
         Order.objects.order_by("-created_at").first().created_at.date(),
     )

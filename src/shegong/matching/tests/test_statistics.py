@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from shegong import testing
+from shegong.core import periods
 from shegong.core.errors import NotFound, NotPermitted
 from shegong.core.perms import Role
 from shegong.ledger.models import Person
@@ -165,7 +166,7 @@ def test_scope_and_community_filter(played, district, street_b_staff):
 
 
 def test_empty_period_has_no_rates(world):
-    f = statistics.figures(world["worker"], statistics.this_month())
+    f = statistics.figures(world["worker"], periods.this_month())
     assert f.placed == 0
     assert (f.accept_rate, f.completion_rate, f.satisfaction, f.punctuality) == (None,) * 4
     assert f.dispatch_minutes is None and f.served_people == 0
