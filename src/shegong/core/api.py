@@ -421,11 +421,11 @@ def _add_handler(
 # --- a body validated inside the view, after the access check (an outsider gets 404, not 422) --
 
 
-def body_doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
+def body_doc(schema: type[pydantic.BaseModel], *, required: bool = False) -> dict[str, Any]:
     """OpenAPI for a body that is validated inside the view (after the access check)."""
     return {
         "requestBody": {
-            "required": False,
+            "required": required,
             "content": {"application/json": {"schema": schema.model_json_schema()}},
         }
     }

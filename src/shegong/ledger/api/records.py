@@ -8,13 +8,12 @@ wrong", about somebody else's record.
 
 from typing import Any
 
-import pydantic
 from django.http import HttpRequest
 from ninja import Body, Query, Router
-from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from shegong.core.api import body_doc, parse_body
 from shegong.core.errors import InvalidInput, NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.perms import Perm, require_perm
@@ -41,28 +40,6 @@ from ..schemas import (
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
-
-
-def _body_doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
-    """OpenAPI for a body that is validated inside the view (after the access check)."""
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
-
-
-def _parse(schema: type[pydantic.BaseModel], payload: dict[str, Any]) -> Any:
-    """Validate ``payload`` as ninja would have, with the same problem-details errors."""
-    try:
-        return schema.model_validate(payload)
-    except pydantic.ValidationError as exc:
-        errors = [
-            {**error, "loc": ("body", "payload", *error["loc"])}
-            for error in exc.errors(include_url=False)
-        ]
-        raise ValidationError(errors) from None
 
 
 # --- organizations ----------------------------------------------------------------------------
@@ -110,13 +87,13 @@ def organization_detail(request: HttpRequest, org_id: int) -> Any:
     response={200: OrganizationDetail, **ERRORS},
     summary="修改组织（整条记录）",
     operation_id="ledger_organizations_update",
-    openapi_extra=_body_doc(OrganizationIn),
+    openapi_extra=body_doc(OrganizationIn, required=True),
 )
 def update_organization(request: HttpRequest, org_id: int, payload: Body[dict[str, Any]]) -> Any:
     """以整条记录替换；审计日志记下改动的字段。"""
     require_perm(request.auth, Perm.LEDGER_VIEW)
     org = queries.access_organization(request.auth, org_id)
-    data = _parse(OrganizationIn, payload)
+    data = parse_body(OrganizationIn, payload)
     record_actions.update_organization(org, data, actor=request.auth)
     return queries.access_organization(request.auth, org_id)
 
@@ -126,13 +103,13 @@ def update_organization(request: HttpRequest, org_id: int, payload: Body[dict[st
     response={200: CoverageOut, **ERRORS},
     summary="设置党建覆盖方式",
     operation_id="ledger_organizations_coverage",
-    openapi_extra=_body_doc(CoverageIn),
+    openapi_extra=body_doc(CoverageIn, required=True),
 )
 def set_coverage(request: HttpRequest, org_id: int, payload: Body[dict[str, Any]]) -> Any:
     """单独组建、联合组建、挂靠须指定本人工作范围内的党组织。"""
     require_perm(request.auth, Perm.LEDGER_VIEW)
     org = queries.access_organization(request.auth, org_id)
-    data = _parse(CoverageIn, payload)
+    data = parse_body(CoverageIn, payload)
     return record_actions.set_coverage(org, data, actor=request.auth)
 
 

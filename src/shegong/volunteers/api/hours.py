@@ -13,13 +13,12 @@ This module uses ``@idempotent`` and so must not use ``from __future__ import an
 
 from typing import Any
 
-import pydantic
 from django.http import HttpRequest
 from ninja import Body, Query, Router
-from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from shegong.core.api import body_doc, parse_body
 from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
@@ -50,27 +49,6 @@ ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _body_doc(schema: type[pydantic.BaseModel]) -> dict[str, Any]:
-    """OpenAPI for a body that is validated inside the view (after the access check)."""
-    return {
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
-
-
-def _parse(schema: type[pydantic.BaseModel], payload: Any) -> Any:
-    try:
-        return schema.model_validate(payload if payload is not None else {})
-    except pydantic.ValidationError as exc:
-        errors = [
-            {**error, "loc": ("body", "payload", *error["loc"])}
-            for error in exc.errors(include_url=False)
-        ]
-        raise ValidationError(errors) from None
 
 
 def _with_relations(qs: Any) -> Any:
@@ -260,12 +238,12 @@ def verify_certificate(request: HttpRequest, serial: str) -> Any:
     response={200: RecordOut, **ERRORS},
     summary="确认服务时长",
     operation_id="service_records_approve",
-    openapi_extra=_body_doc(ReviewIn),
+    openapi_extra=body_doc(ReviewIn),
 )
 def approve(request: HttpRequest, record_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """待审核记录的时长计入志愿者累计时长并重算星级；已确认/已退回 → 409。"""
     found = access.access_record(request.auth, record_id)
-    data = _parse(ReviewIn, payload)
+    data = parse_body(ReviewIn, payload)
     hours.approve(found, request.auth, data.note, data.evaluation)
     return _reload(found.pk)
 
@@ -275,12 +253,12 @@ def approve(request: HttpRequest, record_id: int, payload: Body[dict[str, Any]] 
     response={200: RecordOut, **ERRORS},
     summary="不予确认服务时长",
     operation_id="service_records_decline",
-    openapi_extra=_body_doc(ReviewIn),
+    openapi_extra=body_doc(ReviewIn),
 )
 def decline(request: HttpRequest, record_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """须填写原因（note）；志愿者会收到通知。"""
     found = access.access_record(request.auth, record_id)
-    data = _parse(ReviewIn, payload)
+    data = parse_body(ReviewIn, payload)
     hours.decline(found, request.auth, data.note)
     return _reload(found.pk)
 
@@ -290,13 +268,13 @@ def decline(request: HttpRequest, record_id: int, payload: Body[dict[str, Any]] 
     response={201: RecordOut, **ERRORS},
     summary="更正已确认的服务时长",
     operation_id="service_records_adjust",
-    openapi_extra=_body_doc(AdjustIn),
+    openapi_extra=body_doc(AdjustIn),
 )
 @idempotent
 def adjust(request: HttpRequest, record_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """已确认的记录不可修改：新增一条更正记录（hours_delta 带符号，须填原因），立即计入
     累计时长并重算星级。支持 Idempotency-Key：网络重试不会重复更正。"""
     found = access.access_record(request.auth, record_id)
-    data = _parse(AdjustIn, payload)
+    data = parse_body(AdjustIn, payload)
     correction = hours.adjust(found, request.auth, data.hours_delta, data.reason)
     return Status(201, _reload(correction.pk))
