@@ -1,4 +1,4 @@
-/* The rotating check-in QR code (leader's phone page and the big-screen page). */
+/* The rotating QR code (a volunteer shift's check-in, a meeting's sign-in; core.rotating): the leader's phone and the big screen. */
 (function () {
   // The code rotates every data-seconds s (a token is good for its own period and the next):
   // reload the image when the period changes, and count down to it.
