@@ -7,9 +7,10 @@ from typing import Any
 from django.db.models import Q
 
 from shegong.core.errors import NotFound
+from shegong.core.perms import PERMISSIONS, Perm
 from shegong.regions.models import Region, ancestor_codes
 
-from .models import ApiToken, Department, User
+from .models import ApiToken, Department, Membership, User
 
 USER_NOT_FOUND = "未找到该账号，或不在您的工作范围内"
 
@@ -61,3 +62,17 @@ def communities_of(user: Any) -> list[Region]:
     return list(
         Region.objects.subtree(region.prefix).filter(level="community").order_by("code")[:200]
     )
+
+
+def holders(perm: Perm, region_code: str, *, inherited: bool = True) -> list[User]:
+    """The active accounts holding a role that grants ``perm`` in the region — or, when
+    ``inherited``, above it too (a street's staff oversee its communities): who is told of
+    a community's alarms. Each account once, in id order."""
+    roles = [role for role, perms in PERMISSIONS.items() if perm in perms]
+    regions = ancestor_codes(region_code) if inherited else [region_code]
+    rows = (
+        Membership.objects.filter(role__in=roles, region_id__in=regions, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return list({m.user_id: m.user for m in rows}.values())

@@ -17,13 +17,14 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from shegong.accounts.models import Department, Membership, User
+from shegong.accounts.models import Department, User
+from shegong.accounts.queries import holders
 from shegong.core import audit
 from shegong.core import photos as photo_intake
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.notify import notify, register_event
-from shegong.core.perms import PERMISSIONS, Perm
+from shegong.core.perms import Perm
 from shegong.deliberation.actions._common import a_date, lock, long_text, require_manager, text
 from shegong.deliberation.choices import (
     OPEN_ACTION_STATUSES,
@@ -497,14 +498,9 @@ def send_feedback(actor: Any, item: Any, text: Any) -> ActionItem:
 
 
 def community_managers(community_code: str) -> list[User]:
-    """The active accounts holding deliberation.manage in the community itself."""
-    roles = [role for role, perms in PERMISSIONS.items() if Perm.DELIBERATION_MANAGE in perms]
-    rows = (
-        Membership.objects.filter(role__in=roles, region_id=community_code, user__is_active=True)
-        .select_related("user")
-        .order_by("user_id")
-    )
-    return list({m.user_id: m.user for m in rows}.values())
+    """The active accounts holding deliberation.manage in the community itself (a daily
+    reminder per item is theirs; the street sees the overdue list and the card)."""
+    return holders(Perm.DELIBERATION_MANAGE, community_code, inherited=False)
 
 
 @transaction.atomic(durable=True)

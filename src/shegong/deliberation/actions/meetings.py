@@ -19,13 +19,12 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from shegong.accounts.models import Membership, User
+from shegong.accounts.models import User
 from shegong.core import audit, rotating
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent
 from shegong.core.notify import notify, register_event
-from shegong.core.perms import PERMISSIONS, Perm
 from shegong.core.times import MINUTE, local
 from shegong.deliberation import queries, rules
 from shegong.deliberation.actions import topics
@@ -53,7 +52,7 @@ from shegong.deliberation.models import (
 from shegong.deliberation.queries import meetings as meeting_queries
 from shegong.deliberation.queries.meetings import month_bounds
 from shegong.ledger.models import Organization
-from shegong.regions.models import Region, ancestor_codes
+from shegong.regions.models import Region
 
 __all__ = [
     "cadence_alarm", "cancel", "close", "edit", "invite", "meeting_from_token",
@@ -810,19 +809,6 @@ def held_in(codes: list[str], start: datetime, end: datetime) -> set[str]:
     )  # fmt: skip
 
 
-def managers_of(code: str) -> list[User]:
-    """Active accounts holding deliberation.manage in the community or above it."""
-    roles = [role for role, perms in PERMISSIONS.items() if Perm.DELIBERATION_MANAGE in perms]
-    rows = (
-        Membership.objects.filter(
-            role__in=roles, region_id__in=ancestor_codes(code), user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user_id")
-    )
-    return list({m.user_id: m.user for m in rows}.values())
-
-
 @transaction.atomic(durable=True)
 def cadence_alarm(today: date | None = None) -> int:
     """For each community under 一月一会 with no held meeting in the previous calendar month,
@@ -847,7 +833,7 @@ def cadence_alarm(today: date | None = None) -> int:
     for code in missing:
         if code in done or code not in names:
             continue
-        for manager in managers_of(code):
+        for manager in queries.managers_of(code):
             notify(
                 manager, "deliberation.cadence_alarm",
                 {"community": names[code], "month": label,

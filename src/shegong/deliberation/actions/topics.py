@@ -113,7 +113,7 @@ def _tell_followers(topic: Topic, event: str, context: dict[str, Any], skip: Any
 
 
 def _tell_managers(topic: Topic, event: str, context: dict[str, Any]) -> None:
-    for person in topic_queries.managers_of(topic.region_id):
+    for person in queries.managers_of(topic.region_id):
         notify(person, event, {**context, "url": _staff_url(topic)})
 
 

@@ -8,14 +8,15 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.db.models import QuerySet
 
-from shegong.accounts.queries import communities_of
+from shegong.accounts.queries import communities_of, holders
 from shegong.core.errors import NotFound
 from shegong.core.perms import Perm
 from shegong.deliberation.models import ActionItem, CommunitySettings, Meeting, Topic
 
 __all__ = [
     "access_action", "access_meeting", "access_topic", "actions_for_staff", "communities_of",
-    "is_staff", "may_manage", "meetings_for_staff", "settings_for", "topics_for_staff",
+    "is_staff", "managers_of", "may_manage", "meetings_for_staff", "settings_for",
+    "topics_for_staff",
 ]  # fmt: skip
 
 TOPIC_NOT_FOUND = "未找到该议题"
@@ -93,3 +94,9 @@ def access_meeting(user: Any, pk: Any, *, for_write: bool = False) -> Meeting:
 def access_action(user: Any, pk: Any, *, for_write: bool = False) -> ActionItem:
     qs = actions_for_staff(user).select_related("region", "category", "topic", "parent")
     return _access(qs, pk, ACTION_NOT_FOUND, for_write=for_write, user=user)
+
+
+def managers_of(community_code: str) -> list[Any]:
+    """The active accounts holding ``deliberation.manage`` in the community or above it: who is
+    told of its topics reaching the agenda and of a month without a meeting."""
+    return holders(Perm.DELIBERATION_MANAGE, community_code)

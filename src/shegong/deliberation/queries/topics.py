@@ -16,21 +16,21 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from shegong.accounts.models import Membership, User
+from shegong.accounts.models import User
 from shegong.core.errors import NotFound
 from shegong.core.models import AuditEvent
-from shegong.core.perms import PERMISSIONS, Perm, Role
+from shegong.core.perms import Role
 from shegong.core.pii import mask_name
 from shegong.core.workdays import add_workdays, is_workday
 from shegong.deliberation.choices import OPEN_TOPIC_STATUSES, TopicStatus
 from shegong.deliberation.models import AgendaItem, Topic, TopicFollower, TopicSupport
 from shegong.deliberation.queries import TOPIC_NOT_FOUND, communities_of, topics_for_staff
-from shegong.regions.models import Region, ancestor_codes
+from shegong.regions.models import Region
 
 __all__ = [
     "FIELD_ROLES", "access_member_topic", "agenda_ready", "bigrams", "clock_of", "communities",
     "due_soon", "filter_topics", "followers_of", "hall_topics", "history", "is_member_of",
-    "managers_of", "my_topics", "overdue", "similar", "similarity", "supporters_masked",
+    "my_topics", "overdue", "similar", "similarity", "supporters_masked",
 ]  # fmt: skip
 
 # Who may raise and support a topic as a member of their community (not as staff).
@@ -265,19 +265,6 @@ def followed_by(user: Any, topic: Topic) -> bool:
 
 
 # --- who is told -----------------------------------------------------------------------------
-
-
-def managers_of(community_code: str) -> list[User]:
-    """The active accounts holding ``deliberation.manage`` in the community or above it."""
-    roles = [role for role, perms in PERMISSIONS.items() if Perm.DELIBERATION_MANAGE in perms]
-    rows = (
-        Membership.objects.filter(
-            role__in=roles, region_id__in=ancestor_codes(community_code), user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user_id")
-    )
-    return list({m.user_id: m.user for m in rows}.values())
 
 
 def followers_of(topic: Topic) -> list[User]:

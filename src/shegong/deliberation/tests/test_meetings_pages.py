@@ -74,7 +74,9 @@ def test_the_signin_screen_shows_a_qr_and_the_code(worker_client, community_a_wo
     m = scheduled(community_a_worker, district)
     page = worker_client.get(reverse("deliberation:meeting_signin", args=[m.pk])).content.decode()
     assert (
-        m.signin_code in page and "rotating_qr.js" in page and "应到 40，实到 0，过半数需 21" in page
+        m.signin_code in page
+        and "rotating_qr.js" in page
+        and "应到 40，实到 0，过半数需 21" in page
     )
     png = worker_client.get(reverse("deliberation:meeting_qr", args=[m.pk]))
     assert png["Content-Type"] == "image/png" and png["Cache-Control"] == "no-store"

@@ -20,12 +20,13 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from shegong.accounts.models import Membership, User
+from shegong.accounts.models import User
+from shegong.accounts.queries import holders
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.notify import notify, register_event
-from shegong.core.perms import PERMISSIONS, Perm
+from shegong.core.perms import Perm
 from shegong.core.scope import scope_prefix
 from shegong.ledger.models import Person
 from shegong.matching import queries
@@ -38,7 +39,7 @@ from shegong.matching.models import (
     StandingOrder,
     StandingTask,
 )
-from shegong.regions.models import Region, ancestor_codes
+from shegong.regions.models import Region
 from shegong.volunteers.actions import hours as volunteer_hours
 
 __all__ = [
@@ -473,15 +474,7 @@ def mark_done(
 
 def community_workers(community_code: str) -> list[User]:
     """The active accounts holding ``matching.manage`` in the community or above it."""
-    roles = [role for role, perms in PERMISSIONS.items() if Perm.MATCHING_MANAGE in perms]
-    users = (
-        Membership.objects.filter(
-            role__in=roles, region_id__in=ancestor_codes(community_code), user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user_id")
-    )
-    return list({m.user_id: m.user for m in users}.values())
+    return holders(Perm.MATCHING_MANAGE, community_code)
 
 
 @transaction.atomic(durable=True)
