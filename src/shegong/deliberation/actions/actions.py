@@ -110,8 +110,8 @@ def _owner(
 
 
 def _create(
-    actor: User | None, *, region: Any, category: Any, title: Any, due_on: Any,
-    owner_kind: Any, owner_user: Any = None, owner_department: Any = None,
+    actor: User | None, *, region: Any = None, category: Any = None, title: Any = "",
+    due_on: Any = None, owner_kind: Any = "", owner_user: Any = None, owner_department: Any = None,
     owner_organization: Any = None, owner_name: Any = "", description: Any = "",
     budget: Any = None, funding_source: Any = "", topic: Topic | None = None,
     agenda_item: AgendaItem | None = None, meeting: Meeting | None = None,
@@ -161,8 +161,8 @@ def create_action(actor: User, **fields: Any) -> ActionItem:
     if parent not in (None, ""):
         parent = lock(ActionItem, parent, ACTION_NOT_FOUND)
         require_manager(actor, parent.region_id, ACTION_NOT_FOUND)
-        fields.setdefault("region", parent.region_id)
-        fields.setdefault("topic", parent.topic)
+        fields["region"] = fields.get("region") or parent.region_id
+        fields["topic"] = fields.get("topic") or parent.topic
     item = _create(actor, parent=parent or None, **fields)
     audit.record(
         Verb.ACTION_CREATED, actor=actor, target=item,

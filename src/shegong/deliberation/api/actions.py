@@ -163,8 +163,6 @@ def create(request: HttpRequest, payload: Body[dict[str, Any]] = None) -> Any:
         queries.access_action(request.auth, data["parent"], for_write=True)
     else:
         data.pop("parent", None)
-    if not data.get("region"):
-        data.pop("region")
     item = verbs.create_action(request.auth, **data)
     return Status(201, _detail(item.pk))
 

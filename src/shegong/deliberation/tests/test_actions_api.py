@@ -76,6 +76,8 @@ def test_bad_input_is_a_problem_and_writes_nothing(
     assert response.status_code == 422 and "请填写实事名称" in response.content.decode()
     response = _post(client, BASE, _body(district, topic_category, due_on=None))
     assert response.status_code == 422 and "完成时限" in response.content.decode()
+    response = _post(client, BASE, {})  # an empty body (the fuzzer found a 500 here)
+    assert response.status_code == 422 and "请选择实事所在的社区" in response.content.decode()
     assert not ActionItem.objects.exists()
     pk = _post(client, BASE, _body(district, topic_category)).json()["id"]
     response = _post(client, f"{BASE}/{pk}/progress", {"progress": 120, "text": "x"})
@@ -88,3 +90,6 @@ def test_bad_input_is_a_problem_and_writes_nothing(
     assert response.status_code == 422 and "取消原因" in response.content.decode()
     assert not ActionUpdate.objects.exists()
     assert ActionItem.objects.get(pk=pk).status == "planned"
+    child = _post(client, BASE, {**_body(district, topic_category), "region": "", "parent": pk})
+    assert child.status_code == 201  # a child item takes its parent's community
+    assert ActionItem.objects.get(pk=child.json()["id"]).region_id == district["community_a"].code
