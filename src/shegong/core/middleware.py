@@ -55,14 +55,17 @@ def _clean(value: Any) -> Any:
 
 
 class ControlCharactersMiddleware:
-    """Strips control and bidirectional-override characters from every posted form field and
-    JSON string before any view, action or API sees them, so none is ever stored. Files are left
-    alone (photos pass their own checks)."""
+    """Strips control and bidirectional-override characters from every query parameter, posted
+    form field and JSON string before any view, action or API sees them, so none is ever stored
+    or reaches a query (PostgreSQL refuses a NUL in a string: a filter ``?q=a%00b`` would be a
+    500). Files are left alone (photos pass their own checks)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("QUERY_STRING"):
+            request.GET = self._cleaned(request.GET)  # type: ignore[assignment]
         if request.method in ("POST", "PUT", "PATCH"):
             if request.content_type == "application/json":
                 self._clean_json(request)
@@ -96,13 +99,21 @@ class ControlCharactersMiddleware:
             posted = request.POST
         except Exception:
             return
-        if not any(_CONTROL.search(v) for values in posted.lists() for v in values[1]):
-            return
+        request._post = ControlCharactersMiddleware._cleaned(posted)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _cleaned(data: QueryDict) -> QueryDict:
+        """``data`` without control characters in its keys and values (itself when clean)."""
+        if not any(
+            _CONTROL.search(key) or any(_CONTROL.search(v) for v in values)
+            for key, values in data.lists()
+        ):
+            return data
         cleaned = QueryDict(mutable=True)
-        for key, values in posted.lists():
+        for key, values in data.lists():
             cleaned.setlist(strip_controls(key), [strip_controls(v) for v in values])
         cleaned._mutable = False
-        request._post = cleaned  # type: ignore[attr-defined]
+        return cleaned
 
 
 class TextGZipMiddleware(GZipMiddleware):

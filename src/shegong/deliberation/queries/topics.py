@@ -22,7 +22,7 @@ from shegong.core.models import AuditEvent
 from shegong.core.perms import Role
 from shegong.core.pii import mask_name
 from shegong.core.workdays import add_workdays, is_workday
-from shegong.deliberation.choices import OPEN_TOPIC_STATUSES, TopicStatus
+from shegong.deliberation.choices import OPEN_TOPIC_STATUSES, TopicSource, TopicStatus
 from shegong.deliberation.models import AgendaItem, Topic, TopicFollower, TopicSupport
 from shegong.deliberation.queries import TOPIC_NOT_FOUND, communities_of, topics_for_staff
 from shegong.regions.models import Region
@@ -173,13 +173,16 @@ def filter_topics(user: Any, filters: dict[str, Any], now: datetime | None = Non
     newest, due)."""
     now = now or timezone.now()
     qs = topics_for_staff(user)
-    for key, field in (
-        ("community", "region_id"), ("category", "category_id"), ("status", "status"),
-        ("source", "source"),
-    ):  # fmt: skip
+    community = str(filters.get("community") or "").strip()
+    if community.isdigit():
+        qs = qs.filter(region_id=community)
+    category = str(filters.get("category") or "").strip()
+    if category.isdigit():
+        qs = qs.filter(category_id=int(category))
+    for key, choices in (("status", TopicStatus.values), ("source", TopicSource.values)):
         value = filters.get(key)
         if value not in (None, ""):
-            qs = qs.filter(**{field: value})
+            qs = qs.filter(**{key: value}) if value in choices else qs.none()
     clock = filters.get("clock")
     if clock == "overdue":
         qs = overdue(qs, now)
