@@ -21,6 +21,7 @@ APPS = [
     "regions",
     "web",
     "accounts",
+    "notices",
     "ledger",
     "reports",
     "stations",
@@ -28,6 +29,7 @@ APPS = [
     "socialorgs",
     "matching",
     "deliberation",
+    "grants",
 ]
 
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "shegong.regions",
     "shegong.web",
     "shegong.accounts",
+    "shegong.notices",
     "shegong.ledger",
     "shegong.reports",
     "shegong.stations",
@@ -111,6 +112,7 @@ INSTALLED_APPS = [
     "shegong.socialorgs",
     "shegong.matching",
     "shegong.deliberation",
+    "shegong.grants",
 ]
 
 MIDDLEWARE = [
@@ -347,6 +349,15 @@ SHEGONG_MATCHING_ACCEPT_MINUTES = env_int("SHEGONG_MATCHING_ACCEPT_MINUTES", 120
 # meeting kinds' quorum rules are the law's unless overridden here per kind (rules.py).
 SHEGONG_DELIBERATION = {"support_threshold": 10, "answer_workdays": 5}
 SHEGONG_DELIBERATION_MEETING_RULES: dict[str, dict] = {}
+
+# Public notices (docs/notices.md): the supervision phone printed on every notice unless its
+# publisher gives another, and a deployment's window per kind in days ({"grants.award": 5}).
+SHEGONG_NOTICE_PHONE = env_str("SHEGONG_NOTICE_PHONE", "")
+SHEGONG_NOTICE_DAYS: dict[str, int] = {}
+
+# Community charity funds (docs/grants.md): a fund with no movement for this many days is
+# flagged for winding up (休眠基金).
+SHEGONG_FUND_DORMANT_DAYS = env_int("SHEGONG_FUND_DORMANT_DAYS", 365, minimum=30)
 NOTIFY_CHANNELS = env_str("SHEGONG_NOTIFY_CHANNELS", "console" if DEBUG else "")
 NOTIFY_RATE_PER_MINUTE = env_int("SHEGONG_NOTIFY_RATE_PER_MINUTE", 20, minimum=1)
 # 随手拍 (reports): routing, objection period, duplicate search, the reporter's rate limit.

@@ -4,7 +4,9 @@ from django.urls import URLResolver, include, path
 from shegong.accounts.urls import auth_urlpatterns, mobile_auth_urlpatterns
 from shegong.api import api
 from shegong.deliberation import urls as deliberation_urls
+from shegong.grants import urls as grant_urls
 from shegong.matching import urls as matching_urls
+from shegong.notices import urls as notice_urls
 from shegong.regions import urls as region_urls
 from shegong.reports import urls as report_urls
 from shegong.socialorgs import urls as socialorg_urls
@@ -41,6 +43,8 @@ urlpatterns = [
     path("socialorgs/", include("shegong.socialorgs.urls")),
     path("matching/", include("shegong.matching.urls")),
     path("deliberation/", include("shegong.deliberation.urls")),
+    path("notices/", include("shegong.notices.urls")),
+    path("grants/", include("shegong.grants.urls")),
     path("m/", include(mobile_auth_urlpatterns)),  # m/password/
     path("m/", include((report_urls.mobile_patterns, "reports_m"))),
     path("m/", include((station_urls.mobile_patterns, "stations_m"))),  # m/worker/, m/stations/ …
@@ -53,6 +57,8 @@ urlpatterns = [
     path("m/", include((matching_urls.mobile_patterns, "matching_m"))),
     path("m/", include((deliberation_urls.mobile_patterns, "deliberation_m"))),
     path("public/", include((deliberation_urls.public_patterns, "deliberation_public"))),
+    path("public/", include((notice_urls.public_patterns, "notices_public"))),
+    path("public/", include((grant_urls.public_patterns, "grants_public"))),
     path("open311/v2/", include((report_urls.open311_patterns, "open311"))),
     path("", include("shegong.web.urls")),
 ]

@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     WORKER = "worker", "新就业群体"
     RESIDENT = "resident", "群众"
     ORG_ACCOUNT = "org_account", "社会组织账号"
+    GRANT_REVIEWER = "grant_reviewer", "公益创投评审专家"
     # 三员 (separated duties, 等保): never two of these in one account (SEPARATED_ROLES).
     SYSTEM_ADMIN = "system_admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
@@ -67,6 +68,13 @@ class Perm(models.TextChoices):
     MATCHING_MANAGE = "matching.manage", "维护两张清单、审核派单与评单"
     DELIBERATION_VIEW = "deliberation.view", "查看议题、议事会与落地实事"
     DELIBERATION_MANAGE = "deliberation.manage", "答复与合并议题、召开议事会、推进落地实事"
+    NOTICES_VIEW = "notices.view", "查看公示与异议"
+    NOTICES_MANAGE = "notices.manage", "发布公示、处理异议"
+    GRANTS_VIEW = "grants.view", "查看公益创投申报、评审与项目"
+    GRANTS_MANAGE = "grants.manage", "发布公益创投、资格审查、组织评审、立项签约与拨付"
+    GRANTS_REVIEW = "grants.review", "评审分配给本人的公益创投项目"
+    FUNDS_VIEW = "funds.view", "查看社区慈善基金及其收支"
+    FUNDS_MANAGE = "funds.manage", "登记基金收入、审议支出、发布信息披露"
 
 
 STAFF_ROLES = {
@@ -117,6 +125,12 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MATCHING_MANAGE,
             Perm.DELIBERATION_VIEW,
             Perm.DELIBERATION_MANAGE,
+            Perm.NOTICES_VIEW,
+            Perm.NOTICES_MANAGE,
+            Perm.GRANTS_VIEW,
+            Perm.GRANTS_MANAGE,
+            Perm.FUNDS_VIEW,
+            Perm.FUNDS_MANAGE,
         }
     ),
     Role.COMMUNITY_WORKER: frozenset(
@@ -135,6 +149,11 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MATCHING_MANAGE,
             Perm.DELIBERATION_VIEW,
             Perm.DELIBERATION_MANAGE,
+            Perm.NOTICES_VIEW,
+            Perm.NOTICES_MANAGE,
+            Perm.GRANTS_VIEW,
+            Perm.FUNDS_VIEW,
+            Perm.FUNDS_MANAGE,
         }
     ),
     Role.DEPARTMENT_HANDLER: frozenset(
@@ -167,6 +186,10 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.LEDGER_VIEW,
             Perm.SOCIALORGS_VIEW,
             Perm.SOCIALORGS_MANAGE,
+            Perm.NOTICES_VIEW,
+            Perm.NOTICES_MANAGE,
+            Perm.GRANTS_VIEW,
+            Perm.GRANTS_MANAGE,
         }
     ),
     Role.PARTY_INSTRUCTOR: frozenset(
@@ -182,12 +205,15 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MATCHING_MANAGE,
             Perm.DELIBERATION_VIEW,
             Perm.DELIBERATION_MANAGE,
+            Perm.FUNDS_VIEW,
         }
     ),
     Role.VOLUNTEER: frozenset(),
     Role.WORKER: frozenset(),
     Role.RESIDENT: frozenset(),
     Role.ORG_ACCOUNT: frozenset({Perm.WORKBENCH, Perm.ORG_PORTAL}),
+    # An expert on a 公益创投 committee: scores the applications assigned to them, nothing else.
+    Role.GRANT_REVIEWER: frozenset({Perm.WORKBENCH, Perm.GRANTS_REVIEW}),
     Role.SYSTEM_ADMIN: frozenset(
         {
             Perm.WORKBENCH,

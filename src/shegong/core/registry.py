@@ -73,6 +73,9 @@ class Registry(Generic[T]):
     def __contains__(self, key: object) -> bool:
         return key in self._items
 
+    def get(self, key: str) -> T | None:
+        return self._items.get(key)
+
 
 def resolve(function: Callable[..., Any] | str) -> Callable[..., Any]:
     """A callable, or the callable a dotted path names."""
@@ -258,6 +261,26 @@ class H5Tile:
     nav_label: str = ""  # a shorter label for the bottom navigation (default: ``label``)
 
 
+# --- public-notice kinds ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    """A kind of public notice (公示) an app publishes: ``key`` is stored on the notice
+    (``grants.award``); ``days`` the default window (calendar days, overridden per deployment
+    by ``settings.SHEGONG_NOTICE_DAYS[key]``); ``holds`` whether an open objection stops the
+    publicised thing (the app asks ``notices.queries.is_held``); ``names`` what the kind may show
+    of a person on the public page: ``"masked"`` (张*) or ``"full"`` (an organization, a role
+    model who consented)."""
+
+    key: str
+    label: str
+    days: int = 7
+    holds: bool = True
+    names: str = "masked"
+    order: int = 0
+
+
 menu: Registry[MenuEntry] = Registry("menu")
 cards: Registry[Card] = Registry("cards")
 todos: Registry[Todo] = Registry("todos")
@@ -266,3 +289,4 @@ api_routers: Registry[ApiRouter] = Registry("api_routers")
 demo_loaders: Registry[DemoLoader] = Registry("demo_loaders")
 object_pages: Registry[ObjectPage] = Registry("object_pages")
 h5_tiles: Registry[H5Tile] = Registry("h5_tiles")
+notice_kinds: Registry[NoticeKind] = Registry("notice_kinds")

@@ -1,0 +1,1 @@
+"""The API routers of grants."""

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class GrantsConfig(AppConfig):
+    name = "shegong.grants"
+    label = "grants"
+    verbose_name = "公益创投与社区慈善基金"
+
+    def ready(self) -> None:
+        from shegong.core import registry
+
+        registry.notice_kinds.add(
+            registry.NoticeKind("grants.award", "公益创投立项公示", days=7, names="full", order=10),
+            registry.NoticeKind(
+                "grants.disclosure", "社区慈善基金收支公示", days=30, holds=False, order=20
+            ),
+        )

@@ -1,0 +1,1 @@
+"""The pages of notices (filled by its parts)."""
