@@ -15,3 +15,6 @@ class GrantsConfig(AppConfig):
                 "grants.disclosure", "社区慈善基金收支公示", days=30, holds=False, order=20
             ),
         )
+        registry.api_routers.add(
+            registry.ApiRouter("/grants", "shegong.grants.api.calls.router", "公益创投", order=91),
+        )

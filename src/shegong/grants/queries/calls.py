@@ -427,3 +427,15 @@ def numbers(
         completed=completed.count(),
         beneficiaries=completed.aggregate(n=Sum("beneficiaries_reached"))["n"] or 0,
     )
+
+
+def org_tranche(org: Any, pk: Any) -> Tranche:
+    """A tranche of the organization's own project (its portal)."""
+    found = (
+        Tranche.objects.filter(project__social_org=org, pk=_pk(pk)).first()
+        if _pk(pk) is not None
+        else None
+    )
+    if found is None:
+        raise NotFound(TRANCHE_NOT_FOUND)
+    return found

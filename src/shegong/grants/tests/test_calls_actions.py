@@ -217,7 +217,7 @@ def _decided(two_apps, reviewers, district_admin):
 
 
 def test_the_decision_makes_projects_and_notices(two_apps, reviewers, district_admin):
-    call, first, second, project = _decided(two_apps, reviewers, district_admin)
+    _call, first, second, project = _decided(two_apps, reviewers, district_admin)
     first.refresh_from_db(), second.refresh_from_db()
     assert (first.status, first.rank, second.status) == ("awarded", 1, "not_awarded")
     assert project.amount == Decimal("12000") and project.status == "publicizing"
@@ -308,7 +308,7 @@ def test_the_database_keeps_paid_within_the_amount(two_apps, reviewers, district
 
 
 def test_numbers_on_hand_built_data(two_apps, reviewers, district_admin, org_user):
-    call, first, second, project = _decided(two_apps, reviewers, district_admin)
+    call, _first, _second, project = _decided(two_apps, reviewers, district_admin)
     figures = q.numbers(Application.objects.all(), Project.objects.all(), year=call.year)
     assert (figures.applications, figures.checked, figures.passed) == (2, 2, 2)
     assert (figures.funded, figures.awarded, figures.paid) == (1, Decimal("12000"), 0)
