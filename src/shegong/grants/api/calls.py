@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from shegong.core.api import body_doc, parse_body
-from shegong.core.errors import NotPermitted
+from shegong.core.errors import NotFound, NotPermitted
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.grants.actions import applications as app_verbs
 from shegong.grants.actions import calls as call_verbs
@@ -46,6 +46,14 @@ from shegong.socialorgs.portal import portal_org
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
+
+
+def _org(request: HttpRequest) -> Any:
+    """The caller's organization for an object of the portal: anyone else finds nothing."""
+    try:
+        return portal_org(request.auth)
+    except NotPermitted:
+        raise NotFound("未找到该对象，或您无权查看") from None
 
 
 def _viewer(request: HttpRequest) -> Any:
@@ -197,7 +205,7 @@ def portal_create(request: HttpRequest, payload: Body[dict[str, Any]] = None) ->
              operation_id="grants_portal_submit")  # fmt: skip
 def portal_submit(request: HttpRequest, application_id: int) -> Any:
     """组织未正常登记、年检不合格或列入信用名录 → 422，并写明名录、列入日期和事由。"""
-    found = q.access_org_application(portal_org(request.auth), application_id)
+    found = q.access_org_application(_org(request), application_id)
     return app_verbs.submit(request.auth, found)
 
 
@@ -207,9 +215,8 @@ def portal_submit(request: HttpRequest, application_id: int) -> Any:
 def portal_request(
     request: HttpRequest, tranche_id: int, payload: Body[dict[str, Any]] = None
 ) -> Any:
-    org = portal_org(request.auth)
+    found = q.org_tranche(_org(request), tranche_id)
     data = parse_body(GrantTrancheRequestIn, payload).dict()
-    found = q.org_tranche(org, tranche_id)
     return project_verbs.request_tranche(request.auth, found, **data)
 
 
