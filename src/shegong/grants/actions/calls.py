@@ -52,7 +52,7 @@ def _criteria(value: Any) -> list[dict[str, Any]]:
         raise InvalidInput.field("criteria", "请至少设置一项评审指标")
     if len(value) > MAX_CRITERIA:
         raise InvalidInput.field("criteria", f"评审指标不能超过 {MAX_CRITERIA} 项")
-    out = []
+    out: list[dict[str, Any]] = []
     for entry in value:
         if not isinstance(entry, dict):
             raise InvalidInput.field("criteria", "评审指标格式不正确")
@@ -69,7 +69,7 @@ def _criteria(value: Any) -> list[dict[str, Any]]:
                 "max_score": max_score,
             }
         )  # fmt: skip
-    total = sum(c["weight"] for c in out)
+    total = sum(int(c["weight"]) for c in out)
     if total != 100:
         raise InvalidInput.field("criteria", f"评审指标权重之和须为 100（现为 {total}）")
     return out

@@ -56,7 +56,7 @@ def _plan(project: Project, value: Any) -> list[dict[str, Any]]:
         raise InvalidInput.field("tranches", "请按节点安排拨付期次")
     if len(value) > MAX_TRANCHES:
         raise InvalidInput.field("tranches", f"拨付期次不能超过 {MAX_TRANCHES} 期")
-    out = []
+    out: list[dict[str, Any]] = []
     for entry in value:
         if not isinstance(entry, dict):
             raise InvalidInput.field("tranches", "拨付期次格式不正确")

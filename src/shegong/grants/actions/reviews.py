@@ -72,13 +72,13 @@ def assign(actor: Any, call: Any, *, reviewers: Any, applications: Any = None) -
         apps = apps.filter(pk__in=app_ids)
         if apps.count() != len(set(app_ids)):
             raise InvalidInput.field("applications", "只能为资格审查通过的项目分配评审")
-    apps = list(apps)
-    if not apps:
+    rows = list(apps)
+    if not rows:
         raise InvalidInput.field("applications", "没有资格审查通过的项目可分配")
     made = []
     for user in chosen:
         assert user is not None
-        for app in apps:
+        for app in rows:
             review, created = Review.objects.get_or_create(
                 application=app, reviewer=user,
                 defaults={"region_id": app.region_id, "assigned_by": actor},
@@ -86,7 +86,7 @@ def assign(actor: Any, call: Any, *, reviewers: Any, applications: Any = None) -
             if created:
                 made.append(review)
     for user in chosen:
-        mine = sum(1 for r in made if r.reviewer_id == user.pk)  # type: ignore[union-attr]
+        mine = len([r for r in made if user is not None and r.reviewer_id == user.pk])
         if mine:
             notify(user, "grants.review_assigned", {"call": found, "count": mine})
     audit.record(
