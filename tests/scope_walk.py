@@ -382,6 +382,21 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "kind": "thumb",
     },
     "deliberation_m:action": lambda o: {"pk": o["delib_action_b"].pk},
+    # grants: 公益创投
+    "grants:call": lambda o: {"pk": o["grant_call_b"].pk},
+    "grants:ranking": lambda o: {"pk": o["grant_call_b"].pk},
+    "grants:applications_export": lambda o: {"pk": o["grant_call_b"].pk},
+    "grants:call_verb": lambda o: {"pk": o["grant_call_b"].pk, "verb": "decide"},
+    "grants:application": lambda o: {"pk": o["grant_app_b"].pk},
+    "grants:application_check": lambda o: {"pk": o["grant_app_b"].pk},
+    "grants:review": lambda o: {"pk": o["grant_review_b"].pk},
+    "grants:tranche_verb": lambda o: {"pk": o["grant_tranche_b"].pk, "verb": "approve"},
+    "grants:project": lambda o: {"pk": o["grant_project_b"].pk},
+    "grants:project_verb": lambda o: {"pk": o["grant_project_b"].pk, "verb": "terminate"},
+    "grants:portal_apply": lambda o: {"call": o["grant_call_b"].pk},
+    "grants:portal_application": lambda o: {"pk": o["grant_app_b"].pk},
+    "grants:portal_submit": lambda o: {"pk": o["grant_app_b"].pk},
+    "grants:portal_project": lambda o: {"pk": o["grant_project_b"].pk},
     "deliberation_m:action_photo": lambda o: {
         "pk": o["delib_action_b"].pk,
         "entry": o["delib_update_b"].pk,
@@ -579,6 +594,33 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/deliberation/actions/{action_id}/cancel": lambda o: {
         "action_id": o["delib_action_b"].pk
     },
+    # grants API: 公益创投
+    "/api/v1/grants/calls/{call_id}": lambda o: {"call_id": o["grant_call_b"].pk},
+    "/api/v1/grants/calls/{call_id}/open": lambda o: {"call_id": o["grant_call_b"].pk},
+    "/api/v1/grants/calls/{call_id}/move": lambda o: {"call_id": o["grant_call_b"].pk},
+    "/api/v1/grants/calls/{call_id}/assign": lambda o: {"call_id": o["grant_call_b"].pk},
+    "/api/v1/grants/calls/{call_id}/ranking": lambda o: {"call_id": o["grant_call_b"].pk},
+    "/api/v1/grants/calls/{call_id}/decide": lambda o: {"call_id": o["grant_call_b"].pk},
+    "/api/v1/grants/applications/{application_id}": lambda o: {
+        "application_id": o["grant_app_b"].pk
+    },
+    "/api/v1/grants/applications/{application_id}/check": lambda o: {
+        "application_id": o["grant_app_b"].pk
+    },
+    "/api/v1/grants/portal/applications/{application_id}/submit": lambda o: {
+        "application_id": o["grant_app_b"].pk
+    },
+    "/api/v1/grants/portal/tranches/{tranche_id}/request": lambda o: {
+        "tranche_id": o["grant_tranche_b"].pk
+    },
+    "/api/v1/grants/reviews/{review_id}/declare": lambda o: {"review_id": o["grant_review_b"].pk},
+    "/api/v1/grants/reviews/{review_id}/score": lambda o: {"review_id": o["grant_review_b"].pk},
+    "/api/v1/grants/projects/{project_id}": lambda o: {"project_id": o["grant_project_b"].pk},
+    "/api/v1/grants/projects/{project_id}/sign": lambda o: {"project_id": o["grant_project_b"].pk},
+    "/api/v1/grants/tranches/{tranche_id}/decide": lambda o: {
+        "tranche_id": o["grant_tranche_b"].pk
+    },
+    "/api/v1/grants/tranches/{tranche_id}/pay": lambda o: {"tranche_id": o["grant_tranche_b"].pk},
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff
@@ -595,6 +637,9 @@ FORBIDDEN_OK = {
     "reports:template_edit",
     # the organization portal's pages answer 403 to anyone but an org account, before any lookup
     "socialorgs:portal_charity_disclose",
+    # grants: the 公益创投 portal's pages (organization accounts only)
+    "grants:portal_apply", "grants:portal_application", "grants:portal_submit",
+    "grants:portal_project",
 }  # fmt: skip
 
 

@@ -20,6 +20,7 @@ MARKERS = [
     "西城街道", "西关社区", "西城居民", "西城通知", "西城台账", "西城工单", "西城驿站",
     "西城志愿", "西城社工", "西城帮扶", "西城社组", "西城实事",
 ]  # fmt: skip
+MARKERS += ["西城创投"]  # grants: 公益创投
 
 
 @pytest.fixture
@@ -54,6 +55,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_topic_objects(district, user_b),
         **_meeting_objects(district),
         **_deliberation_action_objects(district, user_b),
+        **_grant_call_objects(district, social_org_b),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -198,6 +200,42 @@ def _station_objects(district):
         "station_b": station, "inspection_b": inspection, "worker_b": worker,
         "care_campaign_b": campaign, "insurance_batch_b": batch,
         "vanguard_b": vanguard_post, "role_model_b": role_model,
+    }  # fmt: skip
+
+
+def _grant_call_objects(district, social_org_b):
+    """A 公益创投 call of street B, an application of its organization with a review, the
+    funded project and a tranche (grants)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shegong.grants.models import Application, Call, Project, Review, Tranche
+
+    today = timezone.localdate()
+    call = Call.objects.create(
+        region=district["street_b"], title="西城创投申报", year=today.year, budget=10000,
+        max_per_project=5000, opens_on=today, closes_on=today + timedelta(days=9),
+        status="reviewing",
+    )  # fmt: skip
+    app = Application.objects.create(
+        call=call, social_org=social_org_b, region=district["community_b"], title="西城创投项目",
+        category="为老服务", summary="西城创投", beneficiaries="老人", amount=5000,
+        status="awarded", submitted_at=timezone.now(),
+    )  # fmt: skip
+    reviewer = testing.user(Role.GRANT_REVIEWER, district["street_b"], name="西城创投专家")
+    review = Review.objects.create(application=app, reviewer=reviewer, region=app.region)
+    project = Project.objects.create(
+        application=app, call=call, social_org=social_org_b, region=app.region,
+        title="西城创投项目", amount=5000, status="signed",
+    )  # fmt: skip
+    tranche = Tranche.objects.create(
+        project=project, region=app.region, seq=1, milestone="西城创投首期", amount=5000,
+        status="requested",
+    )  # fmt: skip
+    return {
+        "grant_call_b": call, "grant_app_b": app, "grant_review_b": review,
+        "grant_project_b": project, "grant_tranche_b": tranche,
     }  # fmt: skip
 
 

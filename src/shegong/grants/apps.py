@@ -15,3 +15,15 @@ class GrantsConfig(AppConfig):
                 "grants.disclosure", "社区慈善基金收支公示", days=30, holds=False, order=20
             ),
         )
+        from shegong.grants import cards, menu, todos
+
+        registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
+        registry.todos.add(*todos.TODOS)
+        registry.cards.add(*cards.CARDS)
+        registry.demo_loaders.add(
+            registry.DemoLoader("grants", "shegong.grants.demo.calls.load", order=110)
+        )
+        registry.api_routers.add(
+            registry.ApiRouter("/grants", "shegong.grants.api.calls.router", "公益创投", order=91),
+        )

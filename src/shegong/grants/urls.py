@@ -4,8 +4,41 @@ portal under /grants/ (namespace ``grants``); ``public_patterns``: /public/grant
 
 from __future__ import annotations
 
+from django.urls import path
+
+from shegong.grants.views import calls as call_views
+from shegong.grants.views import portal as portal_views
+from shegong.grants.views import public_calls as public_call_views
+
 app_name = "grants"
 
 urlpatterns: list = []
 
 public_patterns: list = []
+
+# 公益创投 (grantcalls)
+urlpatterns += [
+    path("calls/", call_views.call_list, name="calls"),
+    path("calls/new/", call_views.call_new, name="call_new"),
+    path("calls/<int:pk>/", call_views.call_detail, name="call"),
+    path("calls/<int:pk>/ranking/", call_views.ranking, name="ranking"),
+    path("calls/<int:pk>/export/", call_views.applications_export, name="applications_export"),
+    path("calls/<int:pk>/<str:verb>/", call_views.call_verb, name="call_verb"),
+    path("applications/<int:pk>/", call_views.application_detail, name="application"),
+    path("applications/<int:pk>/check/", call_views.application_check, name="application_check"),
+    path("checks/", call_views.check_queue, name="checks"),
+    path("reviews/", call_views.review_desk, name="reviews"),
+    path("reviews/<int:pk>/", call_views.review_detail, name="review"),
+    path("tranches/", call_views.tranche_queue, name="tranches"),
+    path("tranches/<int:pk>/<str:verb>/", call_views.tranche_verb, name="tranche_verb"),
+    path("projects/<int:pk>/", call_views.project_detail, name="project"),
+    path("projects/<int:pk>/<str:verb>/", call_views.project_verb, name="project_verb"),
+    path("portal/", portal_views.home, name="portal"),
+    path("portal/apply/<int:call>/", portal_views.apply, name="portal_apply"),
+    path("portal/applications/<int:pk>/", portal_views.application, name="portal_application"),
+    path("portal/applications/<int:pk>/submit/", portal_views.submit, name="portal_submit"),
+    path("portal/projects/<int:pk>/", portal_views.project, name="portal_project"),
+]
+public_patterns += [
+    path("grants/", public_call_views.grants, name="grants"),
+]

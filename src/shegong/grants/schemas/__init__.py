@@ -1,0 +1,1 @@
+"""API schemas of grants and funds, one module per noun."""
