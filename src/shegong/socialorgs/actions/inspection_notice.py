@@ -16,12 +16,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from shegong.accounts.models import User
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.notices.actions.notices import make_notice
+from shegong.notices.choices import NoticeStatus
 from shegong.notices.models import Notice
 from shegong.notices.queries import notices_of
 
@@ -74,7 +76,12 @@ def publish_results_notice(plan: Any, *, actor: User | None) -> Notice:
     )
     if found is None:
         raise NotFound(PLAN_NOT_FOUND)
-    current = notices_of(found).filter(kind=KIND).current().first()
+    now = timezone.now()
+    current = (
+        notices_of(found)
+        .filter(kind=KIND, status=NoticeStatus.PUBLISHED, starts_at__lte=now, ends_at__gt=now)
+        .first()
+    )
     if current is not None:
         raise DomainError(
             f"{found.year}年度年检结果正在公示（至 {current.ends_at:%Y-%m-%d}），无需重复发布"
