@@ -15,7 +15,12 @@ class SocialOrgsConfig(AppConfig):
         registry.menu.add(*menu.ENTRIES)
         registry.notice_kinds.add(
             registry.NoticeKind(
-                "socialorgs.inspection", "社会组织年检结果公示", days=7, holds=False, names="full"
+                "socialorgs.inspection",
+                "社会组织年检结果公示",
+                days=7,
+                holds=False,
+                names="full",
+                order=40,
             )
         )
         registry.todos.add(*(item.todo for item in workbench.worklists if item.on_home))

@@ -13,7 +13,9 @@ class StationsConfig(AppConfig):
 
         registry.menu.add(*menu.ENTRIES)
         registry.notice_kinds.add(
-            registry.NoticeKind("stations.honors", "先进典型公示", days=7, holds=True, names="full")
+            registry.NoticeKind(
+                "stations.honors", "先进典型公示", days=7, holds=True, names="full", order=50
+            )
         )
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.h5_tiles.add(*h5.TILES)

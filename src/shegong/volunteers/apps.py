@@ -27,11 +27,12 @@ class VolunteersConfig(AppConfig):
         )
         registry.notice_kinds.add(
             registry.NoticeKind(
-                "volunteers.stars", "星级志愿者认定公示", days=10, holds=False, names="masked"
+                "volunteers.stars", "星级志愿者认定公示", days=10, holds=False, names="masked",
+                order=30,
             ),
             registry.NoticeKind(
                 "volunteers.certificates", "志愿服务记录证明公示", days=7, holds=False,
-                names="masked",
+                names="masked", order=31,
             ),
         )  # fmt: skip
         registry.demo_loaders.add(
