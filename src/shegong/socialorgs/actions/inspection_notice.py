@@ -66,7 +66,6 @@ def results_body(plan: InspectionPlan, rows: list[AnnualReport]) -> str:
 @transaction.atomic(durable=True)
 def publish_results_notice(plan: Any, *, actor: User | None) -> Notice:
     """发布年检结果公示 of ``plan``'s year: every concluded organization, named in full."""
-    _check_actor(actor)
     pk = getattr(plan, "pk", plan)
     plans = (
         InspectionPlan.objects.all() if actor is None else InspectionPlan.objects.visible_to(actor)
@@ -74,8 +73,9 @@ def publish_results_notice(plan: Any, *, actor: User | None) -> Notice:
     found = (
         plans.select_for_update(of=("self",)).filter(pk=pk).first() if str(pk).isdigit() else None
     )
-    if found is None:
+    if found is None:  # another region's year is the same 404 as a missing one
         raise NotFound(PLAN_NOT_FOUND)
+    _check_actor(actor)
     now = timezone.now()
     current = (
         notices_of(found)

@@ -8,11 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from shegong.core.errors import DomainError
+from shegong.core.errors import DomainError, NotFound
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 
 from ..actions import inspection_notice
+from ..models import InspectionPlan
 from .inspection import _render_plans
 
 
@@ -20,6 +21,8 @@ from .inspection import _render_plans
 def publish_results(request: HttpRequest, pk: int) -> HttpResponse:
     """发布年检结果公示 of one 年检年度."""
     user = request.user
+    if not InspectionPlan.objects.visible_to(user).filter(pk=pk).exists():
+        raise NotFound(inspection_notice.PLAN_NOT_FOUND)  # another region's year: 404 first
     require_perm(user, Perm.SOCIALORGS_MANAGE)
     try:
         notice = inspection_notice.publish_results_notice(pk, actor=user)
