@@ -259,6 +259,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         for name in ("inspection_file", "portal_file", "portal_file_remove", "supervision_file")
     },
     "socialorgs:inspection_require": lambda o: {"pk": o["inspection_plan_b"].pk},
+    "socialorgs:inspection_notice": lambda o: {"pk": o["inspection_plan_b"].pk},
     "socialorgs:link_account": lambda o: {"pk": o["social_org_b"].pk},
     "socialorgs:unlink_account": lambda o: {"pk": o["social_org_b"].pk, "account": 1},
     # socialorgs (stats): the ledger row's way to its social organization's record

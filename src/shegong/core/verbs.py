@@ -337,6 +337,11 @@ class Verb(IntEnum):
     FUND_DISCLOSED = 965
     FUND_DORMANT_FLAGGED = 966
     FUNDS_EXPORTED = 969
+    # 970–989 lists the other apps publish as 公示 (issue 17 part D)
+    VOLUNTEER_STARS_NOTICED = 970
+    CERTIFICATES_NOTICED = 971
+    INSPECTION_RESULTS_NOTICED = 975
+    ROLE_MODELS_NOTICED = 980
     DEMO_LOADED = 181
     AUDIT_CHAIN_BROKEN = 185
     JOBS_INTERRUPTED = 190
@@ -659,6 +664,10 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.FUND_DISCLOSED: "发布基金信息披露",
     Verb.FUND_DORMANT_FLAGGED: "提示休眠基金",
     Verb.FUNDS_EXPORTED: "导出基金账目",
+    Verb.VOLUNTEER_STARS_NOTICED: "发布星级认定公示",
+    Verb.CERTIFICATES_NOTICED: "发布记录证明公示",
+    Verb.INSPECTION_RESULTS_NOTICED: "发布年检结果公示",
+    Verb.ROLE_MODELS_NOTICED: "发布先进典型公示",
     Verb.DEMO_LOADED: "加载演示数据",
     Verb.JOBS_INTERRUPTED: "标记中断的后台任务",
     Verb.AUDIT_CHAIN_BROKEN: "发现审计日志被篡改",

@@ -13,6 +13,16 @@ class SocialOrgsConfig(AppConfig):
 
         del parts  # imported for its registrations
         registry.menu.add(*menu.ENTRIES)
+        registry.notice_kinds.add(
+            registry.NoticeKind(
+                "socialorgs.inspection",
+                "社会组织年检结果公示",
+                days=7,
+                holds=False,
+                names="full",
+                order=40,
+            )
+        )
         registry.todos.add(*(item.todo for item in workbench.worklists if item.on_home))
         registry.todos.add(supervision.TODO)  # the business supervisor's 待初审
         registry.object_pages.add(*menu.OBJECT_PAGES)

@@ -12,6 +12,11 @@ class StationsConfig(AppConfig):
         from . import h5, menu, todos
 
         registry.menu.add(*menu.ENTRIES)
+        registry.notice_kinds.add(
+            registry.NoticeKind(
+                "stations.honors", "先进典型公示", days=7, holds=True, names="full", order=50
+            )
+        )
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.h5_tiles.add(*h5.TILES)
         registry.todos.add(*todos.TODOS)

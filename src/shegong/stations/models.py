@@ -407,6 +407,12 @@ class RoleModel(models.Model):
     )
     published = models.BooleanField("公开展示", default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The 公示 (kind stations.honors) that last listed it: an open objection on it holds the
+    # role model's place on the public honour roll.
+    notice = models.ForeignKey(
+        "notices.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="公示",
+    )  # fmt: skip
 
     objects = ScopedQuerySet.as_manager()
 

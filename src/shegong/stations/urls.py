@@ -11,7 +11,7 @@
 
 from django.urls import path
 
-from .views import care, public, stations, vanguard, visits, workers
+from .views import care, honor_notice, public, stations, vanguard, visits, workers
 
 app_name = "stations"
 
@@ -51,6 +51,7 @@ urlpatterns = [
     path("vanguard/new/", vanguard.post_new, name="vanguard_new"),
     path("vanguard/<int:pk>/edit/", vanguard.post_edit, name="vanguard_edit"),
     path("vanguard/models/new/", vanguard.role_model_new, name="role_model_new"),
+    path("vanguard/models/notice/", honor_notice.honor_notice_page, name="honor_notice"),
     path("vanguard/models/<int:pk>/edit/", vanguard.role_model_edit, name="role_model_edit"),
     path(
         "vanguard/models/<int:pk>/photos/<int:index>/<slug:kind>/",

@@ -25,6 +25,16 @@ class VolunteersConfig(AppConfig):
                 "/service-records", "shegong.volunteers.api.hours.router", "服务时长", order=52
             ),
         )
+        registry.notice_kinds.add(
+            registry.NoticeKind(
+                "volunteers.stars", "星级志愿者认定公示", days=10, holds=False, names="masked",
+                order=30,
+            ),
+            registry.NoticeKind(
+                "volunteers.certificates", "志愿服务记录证明公示", days=7, holds=False,
+                names="masked", order=31,
+            ),
+        )  # fmt: skip
         registry.demo_loaders.add(
             registry.DemoLoader("volunteers", "shegong.volunteers.demo.load", order=80)
         )

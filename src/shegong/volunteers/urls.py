@@ -9,6 +9,7 @@ from shegong.volunteers.views import (
     exports,
     hours,
     mobile,
+    notices,
     people,
     public,
     socialwork,
@@ -119,6 +120,8 @@ urlpatterns: list = [
     path("certificates/<int:pk>/pdf/", hours.certificate_pdf, name="certificate_pdf"),
     path("certificates/<int:pk>/revoke/", hours.certificate_revoke, name="certificate_revoke"),
     path("statistics/", hours.statistics_page, name="statistics"),
+    path("notices/stars/", notices.star_notice, name="star_notice"),
+    path("notices/certificates/", notices.certificate_notice, name="certificate_notice"),
     path("statistics/export/", hours.statistics_export, name="statistics_export"),
 ]
 mobile_patterns: list = [

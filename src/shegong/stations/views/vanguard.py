@@ -35,6 +35,7 @@ from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 from shegong.web.forms import add_domain_error, run_action
 
+from .. import honor_roll as honor_roll_queries
 from .. import queries
 from ..actions import vanguard
 from ..forms.vanguard import PostFilterForm, PostForm, RoleModelForm
@@ -304,10 +305,11 @@ def role_model_photo(request: HttpRequest, pk: int, index: int, kind: str) -> Fi
 @login_not_required
 @require_safe
 def honor_roll(request: HttpRequest) -> HttpResponse:
-    """光荣榜: published role models of every street, by year. Only the name, title, year,
-    citation and photo — nothing else about the person."""
+    """光荣榜: published role models of every street, by year (one held by an open objection to
+    its 公示 is left out until it is answered). Only the name, title, year, citation and photo —
+    nothing else about the person."""
     rows = (
-        RoleModel.objects.filter(published=True)
+        honor_roll_queries.on_roll()
         .select_related("region", "person")
         .only("pk", "title", "year", "citation", "photo", "person__name", "region__name")
         .order_by("-year", "title", "pk")
@@ -330,7 +332,7 @@ def honor_roll(request: HttpRequest) -> HttpResponse:
 @require_safe
 def honor_photo(request: HttpRequest, pk: int, index: int, kind: str) -> FileResponse:
     """A photo of a published role model (404 for an unpublished or missing one)."""
-    model = RoleModel.objects.filter(pk=pk, published=True).only("photo").first()
+    model = honor_roll_queries.on_roll().filter(pk=pk).only("photo").first()
     if model is None:
         raise NotFound("未找到该照片")
     return _photo_response(model.photo, index, kind, public=True)

@@ -363,6 +363,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         "query": _without_page(request),
         "number": number,
         "can_issue": access.teams_run_by(user).exists(),
+        "can_manage": user.has_perm_in_scope(Perm.VOLUNTEERS_MANAGE),
         "requests": list(waiting[:LIST_LIMIT]),
         "request_count": waiting.count(),
     }
