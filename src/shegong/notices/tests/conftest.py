@@ -34,6 +34,7 @@ def notice(district, community_a_worker):
 @pytest.fixture
 def past_notice(district):
     return make_notice(
-        kind="notices.general", region=district["community_a"], title="2025年度敬老之星公示", body="已结束",
+        kind="notices.general", region=district["community_a"], title="2025年度敬老之星公示",
+        body="已结束",
         starts_at=timezone.now() - timedelta(days=10), ends_at=timezone.now() - timedelta(days=3),
     )  # fmt: skip
