@@ -122,6 +122,17 @@ def by_state(qs: Any, state: str, now: Any = None) -> Any:
     return qs
 
 
+def _in_region(qs: Any, code: str) -> Any:
+    """Rows of the region ``code`` and below (an unknown code: nothing)."""
+    if not code:
+        return qs
+    from shegong.core.scope import in_subtree
+    from shegong.regions.models import Region
+
+    found = Region.objects.filter(pk=code[:15]).first()
+    return in_subtree(qs, found.prefix) if found is not None else qs.none()
+
+
 def filter_notices(user: Any, params: Any) -> models.QuerySet[Notice]:
     """The notice manager's list: kind, state, region (a code in scope: its subtree), with open
     objections, title contains; newest window first."""
@@ -130,9 +141,7 @@ def filter_notices(user: Any, params: Any) -> models.QuerySet[Notice]:
     if kind:
         qs = qs.filter(kind=kind)
     qs = by_state(qs, str(params.get("state") or ""))
-    region = str(params.get("region") or "")
-    if region.isdigit():
-        qs = qs.filter(region_id__startswith=region)
+    qs = _in_region(qs, str(params.get("region") or ""))
     if str(params.get("open") or "") in ("1", "true", "True"):
         qs = qs.filter(open_objections__gt=0)
     text = " ".join(str(params.get("q") or "").split())[:60]
@@ -172,9 +181,7 @@ def public_notices(params: Any) -> Any:
     kind = str(params.get("kind") or "")
     if kind:
         qs = qs.filter(kind=kind)
-    region = str(params.get("region") or "")
-    if region.isdigit():
-        qs = qs.filter(region_id__startswith=region)
+    qs = _in_region(qs, str(params.get("region") or ""))
     return qs.order_by("-starts_at", "-pk")
 
 

@@ -31,6 +31,8 @@ def test_the_manager_lists_filters_and_exports(client, district, notice, past_no
     current = client.get("/notices/", {"state": "current"}).content.decode()
     assert _total(current) == 1 and notice.title in current
     assert _total(client.get("/notices/", {"open": "1"}).content.decode()) == 0
+    by_street = client.get("/notices/", {"region": district["street_a"].code}).content.decode()
+    assert _total(by_street) == 2
     export = client.get("/notices/export/", {"state": "past"})
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd")
 
@@ -117,6 +119,10 @@ def test_the_card_and_the_todo_agree_with_their_lists(client, notice, community_
 def test_public_pages_and_the_objection_form(client, notice, past_notice):
     listed = client.get("/public/notices/").content.decode()
     assert notice.title in listed and past_notice.title not in listed
+    street = client.get("/public/notices/", {"region": "341271001000"}).content.decode()
+    assert notice.title in street
+    other = client.get("/public/notices/", {"region": "341271002000"}).content.decode()
+    assert notice.title not in other
     past = client.get("/public/notices/", {"tab": "past"}).content.decode()
     assert past_notice.title in past and notice.title not in past
     page = client.get(f"/public/notices/{notice.pk}/").content.decode()
