@@ -404,6 +404,13 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "index": 0,
         "kind": "thumb",
     },
+    # notices (公示)
+    "notices:notice": lambda o: {"pk": o["notice_b"].pk},
+    "notices:notice_edit": lambda o: {"pk": o["notice_b"].pk},
+    "notices:notice_file": lambda o: {"pk": o["notice_b"].pk, "index": 0},
+    "notices:notice_act": lambda o: {"pk": o["notice_b"].pk, "verb": "publish"},
+    "notices:objection": lambda o: {"pk": o["objection_b"].pk},
+    "notices:objection_act": lambda o: {"pk": o["objection_b"].pk, "verb": "answer"},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -622,6 +629,18 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "tranche_id": o["grant_tranche_b"].pk
     },
     "/api/v1/grants/tranches/{tranche_id}/pay": lambda o: {"tranche_id": o["grant_tranche_b"].pk},
+    # notices API: the street-B notice is a draft, so the public operations answer 404 too
+    "/api/v1/notices/{notice_id}": lambda o: {"notice_id": o["notice_b"].pk},
+    "/api/v1/notices/public/{notice_id}": lambda o: {"notice_id": o["notice_b"].pk},
+    "/api/v1/notices/{notice_id}/publish": lambda o: {"notice_id": o["notice_b"].pk},
+    "/api/v1/notices/{notice_id}/withdraw": lambda o: {"notice_id": o["notice_b"].pk},
+    "/api/v1/notices/{notice_id}/objections": lambda o: {"notice_id": o["notice_b"].pk},
+    "/api/v1/notices/objections/{objection_id}/assign": lambda o: {
+        "objection_id": o["objection_b"].pk
+    },
+    "/api/v1/notices/objections/{objection_id}/answer": lambda o: {
+        "objection_id": o["objection_b"].pk
+    },
 }
 # Public API operations (no login, auth=None): they show any open station's name, address and
 # phone to anyone by design, so street B's station name is no leak there. Never add a staff
@@ -629,6 +648,7 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 PUBLIC_API_PREFIXES = (
     "/api/v1/stations/nearest", "/api/v1/stations/{station_id}", "/api/v1/activities/public",
     "/api/v1/socialorgs/credit/lookup",
+    "/api/v1/notices/public",  # published notices of every street, by design (公示)
 )  # fmt: skip
 OK_FOR_OBJECT = {404, 405}
 # Pages of a permission a street's staff never holds (the district's configuration): for these a

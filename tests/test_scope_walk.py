@@ -56,6 +56,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_meeting_objects(district),
         **_deliberation_action_objects(district, user_b),
         **_grant_call_objects(district, social_org_b),
+        **_notice_objects(district, street_b_staff),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -553,6 +554,23 @@ def _matching_objects(district, user_b):
         description="西城帮扶：陪同就医", address="西城帮扶地址",
     )  # fmt: skip
     return {"order_b": order}
+
+
+def _notice_objects(district, street_b_staff):
+    """A draft notice of 西城街道 and an objection (marked) on a published one of 西关社区."""
+    from shegong.notices.actions import notices, objections
+
+    draft = notices.create_draft(
+        actor=street_b_staff, kind="notices.general", region=district["street_b"],
+        title="西城通知公示草稿", body="西城通知",
+    )  # fmt: skip
+    published = notices.make_notice(
+        kind="notices.general", region=district["community_b"], title="公示乙", body="正文"
+    )
+    objection = objections.submit_objection(
+        published, name="西城居民", phone="13912340000", content="西城居民的异议"
+    )
+    return {"notice_b": draft, "notice_b_published": published, "objection_b": objection}
 
 
 def _deliberation_action_objects(district, user_b):

@@ -301,6 +301,8 @@ class Verb(IntEnum):
     NOTICE_PUBLISHED = 900
     NOTICE_WITHDRAWN = 901
     NOTICE_EDITED = 902
+    NOTICE_DRAFTED = 903
+    NOTICES_EXPORTED = 905
     OBJECTION_SUBMITTED = 910
     OBJECTION_ASSIGNED = 911
     OBJECTION_ANSWERED = 912
@@ -628,6 +630,8 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.NOTICE_PUBLISHED: "发布公示",
     Verb.NOTICE_WITHDRAWN: "撤回公示",
     Verb.NOTICE_EDITED: "修改公示草稿",
+    Verb.NOTICE_DRAFTED: "起草公示",
+    Verb.NOTICES_EXPORTED: "导出公示",
     Verb.OBJECTION_SUBMITTED: "提出公示异议",
     Verb.OBJECTION_ASSIGNED: "交办公示异议",
     Verb.OBJECTION_ANSWERED: "答复公示异议",

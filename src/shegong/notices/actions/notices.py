@@ -25,7 +25,15 @@ from shegong.notices import queries
 from shegong.notices.choices import NOTICE_TRANSITIONS, NoticeStatus
 from shegong.notices.models import Notice
 
-__all__ = ["default_days", "kind_of", "make_notice", "publish", "withdraw"]
+__all__ = [
+    "create_draft",
+    "default_days",
+    "edit_draft",
+    "kind_of",
+    "make_notice",
+    "publish",
+    "withdraw",
+]
 
 TITLE_MAX = 120
 BODY_MAX = 20000
@@ -178,4 +186,149 @@ def withdraw(notice: Any, *, reason: str, actor: Any) -> Notice:
     found.withdraw_reason = reason
     found.save(update_fields=["status", "withdrawn_at", "withdraw_reason"])
     audit.record(Verb.NOTICE_WITHDRAWN, actor=actor, target=found, data={"reason": reason})
+    return found
+
+
+# --- staff drafts: 起草 and 修改 a notice with attachments ----------------------------------------
+
+SCOPE_LEVELS = ("community", "street", "district")
+ATTACHMENT_FOLDER = "notices"
+
+
+def _region(region: Any, actor: Any) -> Any:
+    """The region a staff notice is for: a community, street or district in the actor's scope."""
+    from shegong.regions.models import Region
+
+    code = str(getattr(region, "pk", region) or "")
+    found = Region.objects.filter(pk=code).first() if code else None
+    if found is None:
+        raise InvalidInput.field("region", "请选择公示范围（社区、街道或区）")
+    if found.level not in SCOPE_LEVELS:
+        raise InvalidInput.field("region", "公示范围须为社区、街道或区")
+    require_manager(actor, found.code)
+    return found
+
+
+def store_attachments(files: Sequence[Any], *, have: int = 0) -> list[dict[str, Any]]:
+    """Check uploads (PDF, images, Office files; ``core.documents`` limits) and keep them in the
+    default storage under ``notices/``; the records the notice's ``attachments`` holds."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from shegong.core.documents import MAX_FILES, check_documents
+
+    files = [f for f in files if f]
+    if not files:
+        return []
+    checked = check_documents(files, field="attachments", max_files=max(MAX_FILES - have, 0))
+    stored = []
+    for doc in checked:
+        path = default_storage.save(
+            f"{ATTACHMENT_FOLDER}/{timezone.now():%Y%m}/{doc.name}", ContentFile(doc.content)
+        )
+        stored.append({"name": doc.name, "path": path, "size": doc.size})
+    return stored
+
+
+def _as_datetime(value: Any, field: str, label: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, datetime):
+        raise InvalidInput.field(field, f"{label}格式有误")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+@transaction.atomic(durable=True)
+def create_draft(
+    *,
+    actor: Any,
+    kind: str,
+    region: Any,
+    title: str,
+    body: str,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    phone: str | None = None,
+    files: Sequence[Any] = (),
+) -> Notice:
+    """起草公示: a draft in the actor's scope (not public until published); the window defaults
+    to the kind's days from the start, the phone to ``SHEGONG_NOTICE_PHONE``."""
+    if actor is None or not queries.may_manage(actor):
+        raise NotPermitted("您当前的角色不能管理公示")
+    found_region = _region(region, actor)
+    start = _as_datetime(starts_at, "starts_at", "公示开始时间")
+    end = _as_datetime(ends_at, "ends_at", "公示结束时间")
+    kind_of(str(kind or ""))
+    window(kind, start, end)  # refused before any file is stored
+    notice = make_notice(
+        kind=kind, region=found_region, title=title, body=body, starts_at=start, ends_at=end,
+        phone=phone, actor=actor, publish=False,
+    )  # fmt: skip
+    attachments = store_attachments(files)
+    if attachments:
+        notice.attachments = attachments
+        notice.save(update_fields=["attachments"])
+    audit.record(
+        Verb.NOTICE_DRAFTED, actor=actor, target=notice,
+        data={"kind": notice.kind, "region": notice.region_id, "files": len(attachments)},
+    )  # fmt: skip
+    return notice
+
+
+@transaction.atomic(durable=True)
+def edit_draft(
+    notice: Any,
+    *,
+    actor: Any,
+    kind: str,
+    region: Any,
+    title: str,
+    body: str,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    phone: str | None = None,
+    files: Sequence[Any] = (),
+    remove: Sequence[int] = (),
+) -> Notice:
+    """修改草稿: only a draft is edited (a published notice is withdrawn and drafted anew);
+    ``remove`` lists the indexes of attachments to drop, ``files`` adds new ones."""
+    found = _lock(getattr(notice, "pk", notice))
+    require_manager(actor, found.region_id)
+    if found.status != NoticeStatus.DRAFT:
+        raise IllegalTransition(found.get_status_display(), "修改", ["草稿"])
+    found_region = _region(region, actor)
+    kind_of(str(kind or ""))
+    title = " ".join(str(title or "").split())
+    body = str(body or "").strip()
+    if not title:
+        raise InvalidInput.field("title", "请填写公示标题")
+    if len(title) > TITLE_MAX:
+        raise InvalidInput.field("title", f"公示标题不能超过 {TITLE_MAX} 字")
+    if not body:
+        raise InvalidInput.field("body", "请填写公示正文")
+    if len(body) > BODY_MAX:
+        raise InvalidInput.field("body", f"公示正文不能超过 {BODY_MAX} 字")
+    phone = " ".join(str(phone if phone is not None else default_phone()).split())
+    if len(phone) > PHONE_MAX:
+        raise InvalidInput.field("phone", f"监督电话不能超过 {PHONE_MAX} 字")
+    start, end = window(
+        kind,
+        _as_datetime(starts_at, "starts_at", "公示开始时间"),
+        _as_datetime(ends_at, "ends_at", "公示结束时间"),
+    )
+    drop = {int(i) for i in remove if str(i).isdigit()}
+    kept = [a for i, a in enumerate(found.attachments or []) if i not in drop]
+    kept += store_attachments(files, have=len(kept))
+    values = {
+        "kind": kind, "region_id": found_region.code, "title": title, "body": body,
+        "starts_at": start, "ends_at": end, "phone": phone, "attachments": kept,
+    }  # fmt: skip
+    changed = [name for name, value in values.items() if getattr(found, name) != value]
+    found.kind, found.region_id, found.title, found.body = kind, found_region.code, title, body
+    found.starts_at, found.ends_at, found.phone, found.attachments = start, end, phone, kept
+    found.save(update_fields=["kind", "region", "title", "body", "starts_at", "ends_at", "phone",
+                              "attachments"])  # fmt: skip
+    audit.record(Verb.NOTICE_EDITED, actor=actor, target=found, data={"changed": changed})
     return found
