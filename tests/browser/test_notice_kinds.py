@@ -24,7 +24,7 @@ def test_staff_preview_and_publish_the_new_stars(page, district):
     testing.browser_log_in(page, staff.phone)
     page.goto("/volunteers/")
     page.locator("#star-notice-button").click()
-    page.get_by_label("公示范围").select_option(district["street_a"].code)
+    page.get_by_label("公示范围", exact=True).select_option(district["street_a"].code)
     page.get_by_role("button", name="预览名单").click()
     page.locator("#notice-rows", has_text="王**").wait_for()
     assert "王小明" not in page.content()
