@@ -9,9 +9,24 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
+        from . import cards, menu, scans, todos  # noqa: F401  (scans registers the scans)
+
         registry.notice_kinds.add(
             registry.NoticeKind("grants.award", "公益创投立项公示", days=7, names="full", order=10),
             registry.NoticeKind(
                 "grants.disclosure", "社区慈善基金收支公示", days=30, holds=False, order=20
             ),
+        )
+        registry.menu.add(*menu.ENTRIES)
+        registry.object_pages.add(*menu.OBJECT_PAGES)
+        registry.todos.add(*todos.TODOS)
+        registry.cards.add(*cards.CARDS)
+        # 社区慈善基金 (part funds)
+        registry.api_routers.add(
+            registry.ApiRouter(
+                "/grants", "shegong.grants.api.funds.router", "社区慈善基金", order=92
+            ),
+        )
+        registry.demo_loaders.add(
+            registry.DemoLoader("funds", "shegong.grants.demo.funds.load", order=111)
         )

@@ -22,8 +22,10 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from shegong.core.errors import NotFound
+from shegong.core.pii import mask_name
 from shegong.core.scope import scope_prefix
 from shegong.grants.choices import (
+    DonorKind,
     FundStatus,
     MovementKind,
     SpendingStatus,
@@ -148,9 +150,16 @@ def spending_queue(user: Any, status: str = "") -> QuerySet[Spending]:
     )
 
 
+def public_name(name: str, kind: str, anonymous: bool) -> str:
+    """A donor's name as the public sees it: anonymous donors are 爱心人士, a person's name is
+    masked (张**), an organization's or a merchant's is shown (their recognition)."""
+    if anonymous or not name:
+        return ANONYMOUS
+    return mask_name(name) if kind == DonorKind.PERSON else name
+
+
 def shown_donor(line: Any) -> str:
-    """The donor's name as the public sees it: anonymous donors are 爱心人士."""
-    return ANONYMOUS if line.anonymous or not line.donor_name else line.donor_name
+    return public_name(line.donor_name, line.donor_kind, line.anonymous)
 
 
 def period_summary(fund: Fund, start: date, end: date) -> dict[str, Any]:
@@ -194,7 +203,7 @@ def period_summary(fund: Fund, start: date, end: date) -> dict[str, Any]:
     donors = list(
         rows.filter(kind__in=RESOURCE_KINDS)
         .order_by("occurred_at", "pk")
-        .values("kind", "donor_name", "anonymous", "amount", "receipt_no")[:500]
+        .values("kind", "donor_name", "donor_kind", "anonymous", "amount", "receipt_no")[:500]
     )
     return {
         "start": start, "end": end,
@@ -214,12 +223,12 @@ def period_summary(fund: Fund, start: date, end: date) -> dict[str, Any]:
         "items": [
             {"kind": MovementKind(i["kind"]).label, "name": i["item__name"],
              "unit": i["item__unit"], "quantity": str(i["quantity"]), "value": str(i["amount"]),
-             "donor": ANONYMOUS if i["anonymous"] or not i["donor_name"] else i["donor_name"]}
+             "donor": public_name(i["donor_name"], i["donor_kind"], i["anonymous"])}
             for i in items
         ],
         "donors": [
             {"kind": MovementKind(d["kind"]).label, "value": str(d["amount"]),
-             "donor": ANONYMOUS if d["anonymous"] or not d["donor_name"] else d["donor_name"],
+             "donor": public_name(d["donor_name"], d["donor_kind"], d["anonymous"]),
              "receipt_no": d["receipt_no"]}
             for d in donors
         ],
