@@ -54,7 +54,7 @@ def amount(value: Any, field: str, label: str, *, zero: bool = False) -> Decimal
         found = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
         raise InvalidInput.field(field, f"{label}应为金额（元）") from None
-    if not found.is_finite():
+    if not found.is_finite() or abs(found) > MONEY_MAX * 10:
         raise InvalidInput.field(field, f"{label}应为金额（元）")
     found = found.quantize(CENT)
     if found < 0 or (found == 0 and not zero) or found > MONEY_MAX:
@@ -69,7 +69,7 @@ def quantity(value: Any, field: str = "quantity", label: str = "数量") -> Deci
         found = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise InvalidInput.field(field, f"{label}应为数字") from None
-    if not found.is_finite():
+    if not found.is_finite() or abs(found) > Decimal("99999999999"):
         raise InvalidInput.field(field, f"{label}应为数字")
     found = found.quantize(CENT)
     if found <= 0 or found > Decimal("9999999999"):

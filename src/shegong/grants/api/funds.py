@@ -5,8 +5,6 @@ Thin adapters over ``actions``. A fund or spending is found in the caller's scop
 is read (another street's is a 404 like a missing one). A pay beyond the balance is a 409/422
 problem, never a 500."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
@@ -18,7 +16,7 @@ from shegong.core.api import body_doc, parse_body
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.grants.actions import disclosures, ledger, spending
-from shegong.grants.models import Movement, Spending
+from shegong.grants.models import Disclosure, Movement, Spending
 from shegong.grants.queries import funds as fund_queries
 from shegong.grants.schemas.funds import (
     FundDecisionIn,
@@ -113,7 +111,8 @@ def fund_disclosures(request: HttpRequest, fund_id: int) -> Any:
 def disclose(request: HttpRequest, fund_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     fund = fund_queries.access_fund(request.auth, fund_id, for_write=True)
     data = parse_body(FundDiscloseIn, payload)
-    return Status(201, disclosures.disclose(request.auth, fund, data.month))
+    made = disclosures.disclose(request.auth, fund, data.month)
+    return Status(201, Disclosure.objects.get(pk=made.pk))
 
 
 @router.get(

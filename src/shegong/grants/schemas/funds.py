@@ -1,7 +1,5 @@
 """The API schemas of community charity funds (names prefixed ``Fund``: unique across apps)."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
