@@ -61,7 +61,7 @@ def hosts_for_staff(user: Any) -> QuerySet[Host]:
     prefix = scope_prefix(user)
     if prefix is None:
         return Host.objects.none()
-    return Host.objects.filter(region_id__startswith=prefix[:6])
+    return Host.objects.filter(region__code__startswith=prefix[:6])
 
 
 def movements_for_staff(user: Any) -> QuerySet[Movement]:
@@ -330,7 +330,7 @@ def public_funds(region_prefix: str = "") -> QuerySet[Fund]:
     """Funds the public sees: active, winding up or closed (not those being prepared)."""
     qs = Fund.objects.exclude(status=FundStatus.PREPARING).select_related("region", "host")
     if region_prefix:
-        qs = qs.filter(region_id__startswith=region_prefix)
+        qs = qs.filter(region__code__startswith=region_prefix)
     return qs.order_by("region_id", "name")
 
 

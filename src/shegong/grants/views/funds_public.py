@@ -4,6 +4,7 @@ balance and numbers, a fund's disclosures and resources list, a disclosure. Anon
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -13,6 +14,7 @@ from shegong.grants.models import Disclosure, Fund, Movement
 from shegong.grants.queries import funds as fund_queries
 
 
+@login_not_required
 @require_safe
 def funds_index(request: HttpRequest) -> HttpResponse:
     qs = fund_queries.public_funds()
@@ -29,6 +31,7 @@ def _fund(pk: int) -> Fund:
     return found
 
 
+@login_not_required
 @require_safe
 def fund_page(request: HttpRequest, pk: int) -> HttpResponse:
     fund = _fund(pk)
@@ -49,6 +52,7 @@ def fund_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "grants/funds/public_fund.html", context)
 
 
+@login_not_required
 @require_safe
 def disclosure_page(request: HttpRequest, pk: int) -> HttpResponse:
     found = (
