@@ -197,7 +197,14 @@ def period_summary(fund: Fund, start: date, end: date) -> dict[str, Any]:
         rows.filter(item__isnull=False)
         .order_by("occurred_at", "pk")
         .values(
-            "kind", "item__name", "item__unit", "quantity", "amount", "donor_name", "anonymous"
+            "kind",
+            "item__name",
+            "item__unit",
+            "quantity",
+            "amount",
+            "donor_name",
+            "donor_kind",
+            "anonymous",
         )[:200]
     )
     donors = list(
