@@ -62,24 +62,24 @@ def _target(target: Any, fields: dict[str, Any], community: str) -> dict[str, An
     if target == SpendingTarget.GRANT:
         from shegong.grants.models import Project
 
-        pk = fields.get("project")
-        project = Project.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+        pk = str(fields.get("project") or "")
+        project = Project.objects.filter(pk=pk).first() if pk.isdigit() else None
         if project is None:
             raise InvalidInput.field("project", "请选择公益创投项目")
         linked["project"] = project
     elif target == SpendingTarget.ACTION_ITEM:
         from shegong.deliberation.models import ActionItem
 
-        pk = fields.get("action_item")
-        item = ActionItem.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+        pk = str(fields.get("action_item") or "")
+        item = ActionItem.objects.filter(pk=pk).first() if pk.isdigit() else None
         if item is None or item.region_id != community:
             raise InvalidInput.field("action_item", "请选择本社区的落地实事")
         linked["action_item"] = item
     elif target == SpendingTarget.STANDING_ORDER:
         from shegong.matching.models import StandingOrder
 
-        pk = fields.get("standing_order")
-        order = StandingOrder.objects.filter(pk=pk).first() if str(pk or "").isdigit() else None
+        pk = str(fields.get("standing_order") or "")
+        order = StandingOrder.objects.filter(pk=pk).first() if pk.isdigit() else None
         if order is None or order.region_id != community:
             raise InvalidInput.field("standing_order", "请选择本社区的常态化服务")
         linked["standing_order"] = order
