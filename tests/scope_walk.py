@@ -374,6 +374,12 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # a street-B meeting's genuine QR token: street A's staff are of no community of it (404)
     "deliberation_m:checkin": lambda o: {"token": _meeting_token(o["meeting_b"])},
     # deliberation: 落地实事 (accountability)
+    # 社区慈善基金 (grants, part funds)
+    "grants:fund": lambda o: {"pk": o["fund_b"].pk},
+    "grants:fund_export": lambda o: {"pk": o["fund_b"].pk},
+    "grants:fund_act": lambda o: {"pk": o["fund_b"].pk, "verb": "donate"},
+    "grants:fund_spending": lambda o: {"pk": o["fund_spending_b"].pk},
+    "grants:fund_spending_act": lambda o: {"pk": o["fund_spending_b"].pk, "verb": "decide"},
     "deliberation:action": lambda o: {"pk": o["delib_action_b"].pk},
     "deliberation:action_act": lambda o: {"pk": o["delib_action_b"].pk, "verb": "progress"},
     "deliberation:action_photo": lambda o: {
@@ -589,6 +595,17 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "meeting_id": o["meeting_b"].pk
     },
     # deliberation API: 落地实事
+    # 社区慈善基金 API (grants, part funds)
+    "/api/v1/grants/funds/{fund_id}": lambda o: {"fund_id": o["fund_b"].pk},
+    "/api/v1/grants/funds/{fund_id}/movements": lambda o: {"fund_id": o["fund_b"].pk},
+    "/api/v1/grants/funds/{fund_id}/items": lambda o: {"fund_id": o["fund_b"].pk},
+    "/api/v1/grants/funds/{fund_id}/disclosures": lambda o: {"fund_id": o["fund_b"].pk},
+    "/api/v1/grants/funds/{fund_id}/spending": lambda o: {"fund_id": o["fund_b"].pk},
+    "/api/v1/grants/spending/{spending_id}": lambda o: {"spending_id": o["fund_spending_b"].pk},
+    "/api/v1/grants/spending/{spending_id}/decide": lambda o: {
+        "spending_id": o["fund_spending_b"].pk
+    },
+    "/api/v1/grants/spending/{spending_id}/pay": lambda o: {"spending_id": o["fund_spending_b"].pk},
     "/api/v1/deliberation/actions/{action_id}": lambda o: {"action_id": o["delib_action_b"].pk},
     "/api/v1/deliberation/actions/{action_id}/progress": lambda o: {
         "action_id": o["delib_action_b"].pk

@@ -19,6 +19,7 @@ from . import scope_walk
 MARKERS = [
     "西城街道", "西关社区", "西城居民", "西城通知", "西城台账", "西城工单", "西城驿站",
     "西城志愿", "西城社工", "西城帮扶", "西城社组", "西城实事",
+    "西城基金",
 ]  # fmt: skip
 MARKERS += ["西城创投"]  # grants: 公益创投
 
@@ -57,6 +58,7 @@ def street_b_objects(district, street_a_staff, street_b_staff):
         **_deliberation_action_objects(district, user_b),
         **_grant_call_objects(district, social_org_b),
         **_notice_objects(district, street_b_staff),
+        **_fund_objects(district),
         "user_b": user_b,
         "membership_b": user_b.memberships.get(),
         "token_b": token_b,
@@ -593,6 +595,17 @@ def _deliberation_action_objects(district, user_b):
         photos=[{"path": "deliberation/x.jpg", "thumb": "deliberation/x.jpg"}],
     )  # fmt: skip
     return {"delib_action_b": item, "delib_update_b": update}
+
+
+def _fund_objects(district):
+    """A community fund of 西关社区 with a donation and a spending request (社区慈善基金)."""
+    from shegong.grants.actions import spending
+
+    fund = testing.community_fund(district["community_b"], name="西城基金", balance="100")
+    request = spending.request_spending(
+        None, fund, title="西城基金助老", purpose="西城基金用途", amount_value="10"
+    )
+    return {"fund_b": fund, "fund_spending_b": request}
 
 
 def _tiny_photo():

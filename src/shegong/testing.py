@@ -372,3 +372,35 @@ def deliberation_categories() -> None:
     from shegong.deliberation.models import TopicCategory
 
     install_defaults(TopicCategory)
+
+
+def community_fund(
+    community: Region, *, host_region: Region | None = None, name: str = "东关社区慈善基金",
+    balance: Any = None, members: int = 5,
+) -> Any:  # fmt: skip
+    """An active community fund (社区慈善基金) of ``community`` hosted by a charity of its district,
+    its agreement filled, a committee of ``members`` (one supervisor); with ``balance``, a cash
+    donation of that amount."""
+    from shegong.grants.actions import funds, ledger
+
+    host = funds.save_host(
+        None, name="示范区慈善会", region=host_region or community.code[:6] + "000000",
+        account_name="示范区慈善会", bank="示范农商银行", account_no="6200001234",
+        receipt_prefix="CSH",
+    )  # fmt: skip
+    fund = funds.create_fund(
+        None, host=host, region=community, name=name, purpose="扶老助困、社区公益",
+        use_scope="本社区公益项目", termination_terms="连续一年无收支或协议到期",
+        leftover_terms="转入示范区慈善会同类公益项目",
+    )  # fmt: skip
+    roles = ["chair", "supervisor"] + ["member"] * (members - 2)
+    for i, role in enumerate(roles):
+        funds.add_member(None, fund, name=f"委员{i + 1}", role=role, unit="东关社区居民")
+    funds.activate(None, fund)
+    if balance is not None:
+        ledger.record_donation(
+            None, fund, kind="cash", donor_name="爱心企业", donor_kind="company",
+            amount_value=balance,
+        )  # fmt: skip
+    fund.refresh_from_db()
+    return fund

@@ -9,21 +9,25 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
+        from . import cards, menu, scans, todos  # noqa: F401  (scans registers the scans)
+
         registry.notice_kinds.add(
             registry.NoticeKind("grants.award", "公益创投立项公示", days=7, names="full", order=10),
             registry.NoticeKind(
                 "grants.disclosure", "社区慈善基金收支公示", days=30, holds=False, order=20
             ),
         )
-        from shegong.grants import cards, menu, todos
-
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.todos.add(*todos.TODOS)
         registry.cards.add(*cards.CARDS)
-        registry.demo_loaders.add(
-            registry.DemoLoader("grants", "shegong.grants.demo.calls.load", order=110)
-        )
         registry.api_routers.add(
             registry.ApiRouter("/grants", "shegong.grants.api.calls.router", "公益创投", order=91),
+            registry.ApiRouter(
+                "/grants", "shegong.grants.api.funds.router", "社区慈善基金", order=92
+            ),
+        )
+        registry.demo_loaders.add(
+            registry.DemoLoader("grants", "shegong.grants.demo.calls.load", order=110),
+            registry.DemoLoader("funds", "shegong.grants.demo.funds.load", order=111),
         )

@@ -1,5 +1,6 @@
 """The workbench cards of grants. 公益创投: applications to check, tranches to approve and this
-year's funded projects and amount; each figure links to the list that shows the same count."""
+year's funded projects and amount; 社区慈善基金: resources, projects, 人次 and spending to decide.
+Each figure links to the list that shows the same count."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.utils import timezone
 from shegong.core.perms import Perm
 from shegong.core.registry import Card
 from shegong.grants.queries import calls as call_queries
-from shegong.grants.queries import may_view_grants
+from shegong.grants.queries import funds as fund_queries
+from shegong.grants.queries import may_view_funds, may_view_grants
 
 
 def grant_summary(user: Any) -> dict[str, Any] | None:
@@ -31,7 +33,24 @@ def grant_summary(user: Any) -> dict[str, Any] | None:
     }  # fmt: skip
 
 
+# 社区慈善基金
+def fund_summary(user: Any) -> dict[str, Any] | None:
+    """整合资源, 落地公益项目, 惠及人次 of the funds in scope, the balance and the spending to
+    decide (linking to the queue that lists the same count)."""
+    if not may_view_funds(user):
+        return None
+    qs = fund_queries.funds_for_staff(user)
+    return {
+        "url": reverse("grants:funds"),
+        **fund_queries.headline(qs),
+        "to_decide": fund_queries.spending_queue(user, "requested").count(),
+        "to_decide_url": reverse("grants:fund_spending_queue") + "?status=requested",
+    }
+
+
 CARDS: tuple[Card, ...] = (
     # 公益创投
     Card("grants.calls", "grants/calls/card.html", grant_summary, order=50, perm=Perm.GRANTS_VIEW),
+    # 社区慈善基金
+    Card("grants.funds", "grants/funds/card.html", fund_summary, order=48, perm=Perm.FUNDS_VIEW),
 )

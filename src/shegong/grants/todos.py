@@ -8,6 +8,7 @@ from typing import Any
 from shegong.core.perms import Perm
 from shegong.core.registry import Todo
 from shegong.grants.queries import calls as call_queries
+from shegong.grants.queries import funds as fund_queries
 
 
 def applications_to_check(user: Any) -> int:
@@ -20,6 +21,19 @@ def tranches_to_approve(user: Any) -> int:
 
 def reviews_to_do(user: Any) -> int:
     return call_queries.reviews_to_do(user).count()
+
+
+# 社区慈善基金
+def fund_spending_to_decide(user: Any) -> int:
+    return fund_queries.spending_queue(user, "requested").count()
+
+
+def fund_spending_to_pay(user: Any) -> int:
+    return fund_queries.spending_queue(user, "approved").count()
+
+
+def funds_dormant(user: Any) -> int:
+    return fund_queries.flagged(user).count()
 
 
 TODOS: tuple[Todo, ...] = (
@@ -38,5 +52,21 @@ TODOS: tuple[Todo, ...] = (
         "grants.reviews_to_do", "待完成的评审", reviews_to_do, "grants:reviews", "todo=1",
         order=82, perm=Perm.GRANTS_REVIEW, icon="pencil-square",
         hint="分配给您、尚未提交评分的项目",
+    ),
+    # 社区慈善基金
+    Todo(
+        "grants.fund_spending_decide", "待管委会审议的基金支出", fund_spending_to_decide,
+        "grants:fund_spending_queue", "status=requested", order=80, perm=Perm.FUNDS_MANAGE,
+        icon="clipboard-check", hint="社区慈善基金的支出申请，须经管委会审议并记录监督员意见",
+    ),
+    Todo(
+        "grants.fund_spending_pay", "待支付的基金支出", fund_spending_to_pay,
+        "grants:fund_spending_queue", "status=approved", order=81, perm=Perm.FUNDS_MANAGE,
+        icon="cash-coin", hint="管委会已批准、尚未支付的支出",
+    ),
+    Todo(
+        "grants.funds_dormant", "长期无收支的社区慈善基金", funds_dormant, "grants:funds",
+        "dormant=1", order=82, perm=Perm.FUNDS_MANAGE, icon="moon",
+        hint="超过规定期限没有收支，请评估是否进入清算",
     ),
 )  # fmt: skip

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.urls import path
 
 from shegong.grants.views import calls as call_views
+from shegong.grants.views import funds as fund_views
+from shegong.grants.views import funds_public
 from shegong.grants.views import portal as portal_views
 from shegong.grants.views import public_calls as public_call_views
 
@@ -16,7 +18,7 @@ urlpatterns: list = []
 
 public_patterns: list = []
 
-# 公益创投 (grantcalls)
+# 公益创投
 urlpatterns += [
     path("calls/", call_views.call_list, name="calls"),
     path("calls/new/", call_views.call_new, name="call_new"),
@@ -41,4 +43,21 @@ urlpatterns += [
 ]
 public_patterns += [
     path("grants/", public_call_views.grants, name="grants"),
+]
+# 社区慈善基金
+urlpatterns += [
+    path("funds/", fund_views.fund_list, name="funds"),
+    path("funds/new/", fund_views.fund_new, name="fund_new"),
+    path("funds/hosts/new/", fund_views.host_new, name="fund_host_new"),
+    path("funds/spending/", fund_views.spending_queue, name="fund_spending_queue"),
+    path("funds/spending/<int:pk>/", fund_views.spending_detail, name="fund_spending"),
+    path("funds/spending/<int:pk>/<slug:verb>/", fund_views.spending_act, name="fund_spending_act"),
+    path("funds/<int:pk>/", fund_views.fund_detail, name="fund"),
+    path("funds/<int:pk>/export/", fund_views.fund_export, name="fund_export"),
+    path("funds/<int:pk>/<slug:verb>/", fund_views.fund_act, name="fund_act"),
+]
+public_patterns += [
+    path("funds/", funds_public.funds_index, name="funds"),
+    path("funds/<int:pk>/", funds_public.fund_page, name="fund"),
+    path("funds/disclosures/<int:pk>/", funds_public.disclosure_page, name="fund_disclosure"),
 ]
