@@ -219,7 +219,8 @@ DETAIL_LABELS = {
     "deliberation.delivered": "落地实事（已落实）",
     "deliberation.open_actions": "落地实事（推进中）",
     "deliberation.updates": "实事进展记录",
-    # 社区慈善基金 (grants, part funds) demo counts and audit data
+    # 公益创投 and 社区慈善基金 (grants) demo counts and audit data
+    "grants": "公益创投立项项目",
     "funds": "社区慈善基金",
     "grants.fund_resources": "基金整合资源",
     "fund": "基金",

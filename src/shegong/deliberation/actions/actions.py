@@ -25,7 +25,8 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import Perm
-from shegong.deliberation.actions._common import a_date, lock, long_text, require_manager, text
+from shegong.core.values import lock, long_text, text
+from shegong.deliberation.actions._common import a_date, require_manager
 from shegong.deliberation.choices import (
     OPEN_ACTION_STATUSES,
     TOPIC_TRANSITIONS,

@@ -26,9 +26,10 @@ from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent
 from shegong.core.notify import notify, register_event
 from shegong.core.times import MINUTE, local
+from shegong.core.values import lock, long_text, text
 from shegong.deliberation import queries, rules
 from shegong.deliberation.actions import topics
-from shegong.deliberation.actions._common import lock, long_text, require_manager, text
+from shegong.deliberation.actions._common import require_manager
 from shegong.deliberation.actions.actions import _create
 from shegong.deliberation.choices import (
     OPEN_TOPIC_STATUSES,

@@ -26,9 +26,10 @@ from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, No
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import Role
 from shegong.core.scope import scope_prefix
+from shegong.core.values import lock, long_text, text
 from shegong.core.workdays import add_workdays
 from shegong.deliberation import queries
-from shegong.deliberation.actions._common import lock, long_text, require_manager, text
+from shegong.deliberation.actions._common import require_manager
 from shegong.deliberation.choices import (
     OPEN_TOPIC_STATUSES,
     TOPIC_TRANSITIONS,

@@ -1,5 +1,5 @@
-"""What the fund actions share: text, money and quantity checks, the manager check, row locks and
-the host's receipt numbers."""
+"""What the fund actions share: quantity and moment checks, the manager check and the host's
+receipt numbers (text, money and locks: ``core.values``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from django.db.models import F, Model
 from django.utils import timezone
 
-from shegong.core.errors import InvalidInput, NotFound, NotPermitted
-from shegong.core.scope import scope_prefix
+from shegong.core.errors import InvalidInput
+from shegong.core.values import lock, require_scoped
 from shegong.grants import queries
 from shegong.grants.models import Host
 
@@ -25,41 +25,6 @@ PLEDGE_NOT_FOUND = "未找到该认捐"
 MEMBER_NOT_FOUND = "未找到该管委会成员"
 MONEY_MAX = Decimal("999999999.99")
 CENT = Decimal("0.01")
-
-
-def text(value: Any, field: str, label: str, limit: int, *, required: bool = True) -> str:
-    """One line of text, spaces collapsed; required unless told, at most ``limit`` characters."""
-    cleaned = " ".join(str(value or "").split())
-    if required and not cleaned:
-        raise InvalidInput.field(field, f"请填写{label}")
-    if len(cleaned) > limit:
-        raise InvalidInput.field(field, f"{label}不能超过 {limit} 字")
-    return cleaned
-
-
-def long_text(value: Any, field: str, label: str, limit: int, *, required: bool = True) -> str:
-    cleaned = str(value or "").strip()
-    if required and not cleaned:
-        raise InvalidInput.field(field, f"请填写{label}")
-    if len(cleaned) > limit:
-        raise InvalidInput.field(field, f"{label}不能超过 {limit} 字")
-    return cleaned
-
-
-def amount(value: Any, field: str, label: str, *, zero: bool = False) -> Decimal:
-    """A sum of money in yuan (two decimals), more than zero unless ``zero``."""
-    if value in (None, ""):
-        raise InvalidInput.field(field, f"请填写{label}")
-    try:
-        found = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput.field(field, f"{label}应为金额（元）") from None
-    if not found.is_finite() or abs(found) > MONEY_MAX * 10:
-        raise InvalidInput.field(field, f"{label}应为金额（元）")
-    found = found.quantize(CENT)
-    if found < 0 or (found == 0 and not zero) or found > MONEY_MAX:
-        raise InvalidInput.field(field, f"{label}应大于 0 且不超过 9.99 亿元")
-    return found
 
 
 def quantity(value: Any, field: str = "quantity", label: str = "数量") -> Decimal:
@@ -95,26 +60,10 @@ def when(value: Any, field: str = "occurred_at") -> datetime:
 def require_manager(actor: Any, region_code: str, missing: str) -> None:
     """Staff with funds.manage whose scope covers the region (None: the system). Out of scope
     reads as missing."""
-    if actor is None:
-        return
-    if not queries.may_manage_funds(actor):
-        raise NotPermitted("您当前的角色不能管理社区慈善基金")
-    prefix = scope_prefix(actor)
-    if prefix is None or not region_code.startswith(prefix):
-        raise NotFound(missing)
-
-
-def lock(model: type[M], target: Any, missing: str) -> M:
-    """The row ``target`` (an instance or a pk) locked for update, else NotFound(missing)."""
-    pk = getattr(target, "pk", target)
-    found = (
-        model._default_manager.select_for_update(of=("self",)).filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFound(missing)
-    return found
+    require_scoped(
+        actor, region_code, may=queries.may_manage_funds,
+        refusal="您当前的角色不能管理社区慈善基金", missing=missing,
+    )  # fmt: skip
 
 
 def next_receipt(host_id: int, on: date) -> str:

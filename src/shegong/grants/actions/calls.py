@@ -11,15 +11,11 @@ from django.db import transaction
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import IllegalTransition, InvalidInput
+from shegong.core.values import lock, long_text, money, move, text
 from shegong.grants.actions._grants import (
     a_date,
     count,
-    lock,
-    long_text,
-    money,
-    move,
     require_manager,
-    text,
 )
 from shegong.grants.choices import CALL_TRANSITIONS, CallStatus
 from shegong.grants.models import Call, Criterion

@@ -21,7 +21,11 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import InvalidInput
 from shegong.core.notify import notify, register_event
-from shegong.grants.actions._funds import FUND_NOT_FOUND, lock, require_manager
+from shegong.core.values import lock
+from shegong.grants.actions._funds import (
+    FUND_NOT_FOUND,
+    require_manager,
+)
 from shegong.grants.choices import FundStatus
 from shegong.grants.models import Disclosure, Fund
 from shegong.grants.queries import funds as fund_queries

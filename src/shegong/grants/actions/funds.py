@@ -19,15 +19,12 @@ from django.utils import timezone
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import IllegalTransition, InvalidInput
+from shegong.core.values import lock, long_text, money, text
 from shegong.grants.actions._funds import (
     FUND_NOT_FOUND,
     HOST_NOT_FOUND,
     MEMBER_NOT_FOUND,
-    amount,
-    lock,
-    long_text,
     require_manager,
-    text,
 )
 from shegong.grants.choices import FUND_TRANSITIONS, CommitteeRole, FundStatus, MovementKind
 from shegong.grants.models import CommitteeMember, Fund, Host, Movement
@@ -276,7 +273,7 @@ def _close(actor: Any, fund: Any, leftover_to: Any, note: Any) -> Fund:
     leftover = found.cash_balance
     now = timezone.now()
     if leftover > 0:
-        amount(leftover, "leftover", "剩余资金")
+        money(leftover, "leftover", "剩余资金", positive=True)
         Movement.objects.create(
             fund=found, host_id=found.host_id, region_id=found.region_id,
             kind=MovementKind.CASH_OUT, occurred_at=now, amount=leftover, balance_after=0,

@@ -19,15 +19,13 @@ from django.utils import timezone
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
+from shegong.core.values import lock, money, text
 from shegong.grants.actions._funds import (
     FUND_NOT_FOUND,
     PLEDGE_NOT_FOUND,
-    amount,
-    lock,
     next_receipt,
     quantity,
     require_manager,
-    text,
     when,
 )
 from shegong.grants.choices import DonorKind, FundStatus, MovementKind, PledgeStatus
@@ -84,7 +82,7 @@ def record_donation(
     )  # fmt: skip
     found_pledge = None
     if movement_kind == MovementKind.CASH_IN:
-        line.amount = amount(amount_value, "amount", "捐赠金额")
+        line.amount = money(amount_value, "amount", "捐赠金额", positive=True)
         if pledge not in (None, ""):
             found_pledge = lock(Pledge, pledge, PLEDGE_NOT_FOUND)
             if found_pledge.fund_id != found.pk:
@@ -105,7 +103,7 @@ def record_donation(
         if movement_kind == MovementKind.EXCHANGE_IN:
             line.recognition = text(recognition, "recognition", "反哺回馈方式", 200)
         count = quantity(quantity_value, "quantity")
-        price = amount(unit_value, "unit_value", "单价")
+        price = money(unit_value, "unit_value", "单价", positive=True)
         item = Item.objects.create(
             fund=found, name=text(item_name, "item_name", "物资/服务名称", 60),
             unit=text(unit, "unit", "单位", 10) , is_service=bool(is_service),
@@ -150,8 +148,8 @@ def record_pledge(
     ):
         raise InvalidInput.field("due_on", "兑现期限不能早于今天")
     pledge = Pledge.objects.create(
-        fund=found, region_id=found.region_id, amount=amount(amount_value, "amount", "认捐金额"),
-        due_on=due_on or None, **donor,
+        fund=found, region_id=found.region_id, due_on=due_on or None, **donor,
+        amount=money(amount_value, "amount", "认捐金额", positive=True),
     )  # fmt: skip
     audit.record(
         Verb.FUND_PLEDGE_RECORDED, actor=actor, target=found,

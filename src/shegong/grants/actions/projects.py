@@ -18,16 +18,12 @@ from django.utils import timezone
 from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
+from shegong.core.values import lock, long_text, money, move, text
 from shegong.grants.actions._grants import (
     a_date,
     count,
     files,
-    lock,
-    long_text,
-    money,
-    move,
     require_manager,
-    text,
 )
 from shegong.grants.choices import (
     PROJECT_TRANSITIONS,

@@ -19,7 +19,10 @@ from shegong.core.audit import Verb
 from shegong.core.errors import IllegalTransition, InvalidInput, NotFound, NotPermitted
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import Perm
-from shegong.grants.actions._grants import lock, money, move, require_manager, text
+from shegong.core.values import lock, money, move, text
+from shegong.grants.actions._grants import (
+    require_manager,
+)
 from shegong.grants.choices import (
     APPLICATION_TRANSITIONS,
     CALL_TRANSITIONS,

@@ -22,16 +22,13 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput
 from shegong.core.notify import notify, register_event
+from shegong.core.values import lock, long_text, money, text
 from shegong.grants.actions._funds import (
     FUND_NOT_FOUND,
     ITEM_NOT_FOUND,
     SPENDING_NOT_FOUND,
-    amount,
-    lock,
-    long_text,
     quantity,
     require_manager,
-    text,
 )
 from shegong.grants.choices import (
     SPENDING_TRANSITIONS,
@@ -129,7 +126,7 @@ def request_spending(
         spending.item, spending.quantity = found_item, count
         spending.amount = (count * found_item.unit_value).quantize(Decimal("0.01"))
     else:
-        spending.amount = amount(amount_value, "amount", "支出金额")
+        spending.amount = money(amount_value, "amount", "支出金额", positive=True)
     spending.save()
     audit.record(
         Verb.FUND_SPENDING_REQUESTED, actor=actor, target=spending,

@@ -7,6 +7,7 @@ when the call exists."""
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from shegong.accounts.models import Membership, User
-from shegong.core.demo import PASSWORD
+from shegong.core.demo import PASSWORD, fake_id_number, fake_name
 from shegong.core.perms import Role
 from shegong.grants.actions import applications, calls, projects, reviews
 from shegong.grants.models import Application, BudgetLine, Call, Project, Review, Tranche
@@ -24,11 +25,9 @@ from shegong.notices.models import Notice
 TITLE = "社区公益创投大赛"
 AMOUNTS = ["20000", "18000", "16000", "15000", "15000", "13000", "12000", "11000"]
 NOT_FUNDED = 3
-REVIEWERS = [
-    ("13800000091", "评审专家王"),
-    ("13800000092", "评审专家李"),
-    ("13800000093", "评审专家赵"),
-]
+# The committee's three experts (fake names, like every demo person): logins 13800000091–93.
+REVIEWERS = [("13800000091", 7), ("13800000092", 3), ("13800000093", 0)]
+REVIEWER_SEED = 20261717
 PROJECT_NAMES = [
     ("银龄守望·独居老人关爱", "为老服务"), ("四点半课堂", "青少年"), ("残疾人康复陪伴", "助残"),
     ("邻里互助议事坊", "社区治理"), ("困境儿童成长护航", "青少年"), ("老年助餐志愿队", "为老服务"),
@@ -47,10 +46,14 @@ def _at(day: date) -> datetime:
 
 def _reviewers(district: Any) -> list[User]:
     out = []
-    for phone, name in REVIEWERS:
+    rng = random.Random(REVIEWER_SEED)
+    for index, (phone, name) in enumerate(REVIEWERS):
         user = User.objects.filter(phone=phone).first()
         if user is None:
-            user = User.objects.create_user(phone=phone, password=PASSWORD, name=name)
+            user = User.objects.create_user(
+                phone=phone, password=PASSWORD, name=fake_name(name),
+                id_number=fake_id_number(rng, 910 + index), must_change_password=False,
+            )  # fmt: skip
             Membership.objects.create(user=user, role=Role.GRANT_REVIEWER, region=district)
         out.append(user)
     return out
@@ -149,7 +152,7 @@ def load(ctx: Any) -> int:
         first = Tranche.objects.get(project=project, seq=1)
         Tranche.objects.filter(pk=first.pk).update(
             status="requested", report="项目已启动，完成需求调研和志愿者招募。",
-            evidence=[{"name": "启动会照片.jpg", "url": ""}], requested_at=_at(date(year, 6, 2)),
+            evidence=[{"name": "启动会签到表与照片", "url": ""}], requested_at=_at(date(year, 6, 2)),
         )  # fmt: skip
         if i == len(made) - 1:
             continue  # one request waits in the disbursement queue

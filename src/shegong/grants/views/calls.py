@@ -70,7 +70,7 @@ def _regions(user: Any) -> Any:
     return Region.objects.visible_to(user).filter(level__in=("district", "street")).order_by("code")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def call_new(request: HttpRequest) -> HttpResponse:
     user = _viewer(request)
     if not may_manage_grants(user):
@@ -243,7 +243,7 @@ def check_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = q.access_review(request.user, pk)
     app = review.application

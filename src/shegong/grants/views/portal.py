@@ -45,7 +45,7 @@ def _fields(post: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def apply(request: HttpRequest, call: int) -> HttpResponse:
     portal_org(request.user)
     found = q.open_calls().filter(pk=call).first()
@@ -94,7 +94,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("grants:portal_application", pk=app.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     org = portal_org(request.user)
     found = q.access_org_project(org, pk)

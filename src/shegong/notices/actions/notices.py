@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from shegong.core import audit, registry
 from shegong.core.audit import Verb
-from shegong.core.errors import IllegalTransition, InvalidInput, NotFound, NotPermitted
-from shegong.core.scope import scope_prefix
+from shegong.core.errors import IllegalTransition, InvalidInput, NotPermitted
+from shegong.core.values import lock, move, require_scoped
 from shegong.notices import queries
 from shegong.notices.choices import NOTICE_TRANSITIONS, NoticeStatus
 from shegong.notices.models import Notice
@@ -121,43 +121,23 @@ def make_notice(
 
 def require_manager(actor: Any, region_code: str) -> None:
     """Staff with notices.manage whose scope covers ``region_code`` (None: the system)."""
-    if actor is None:
-        return
-    if not queries.may_manage(actor):
-        raise NotPermitted("您当前的角色不能管理公示")
-    prefix = scope_prefix(actor)
-    if prefix is None or not region_code.startswith(prefix):
-        raise NotFound(queries.NOTICE_NOT_FOUND)
+    require_scoped(
+        actor, region_code, may=queries.may_manage, refusal="您当前的角色不能管理公示",
+        missing=queries.NOTICE_NOT_FOUND,
+    )  # fmt: skip
 
 
-def _lock(pk: Any) -> Notice:
-    found = (
-        Notice.objects.select_for_update(of=("self",)).filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFound(queries.NOTICE_NOT_FOUND)
-    return found
-
-
-def _move(notice: Notice, to: str) -> None:
-    allowed = NOTICE_TRANSITIONS[notice.status]
-    if to not in allowed:
-        raise IllegalTransition(
-            notice.get_status_display(),
-            NoticeStatus(to).label,
-            [NoticeStatus(s).label for s in sorted(allowed)],
-        )
+def lock_notice(pk: Any) -> Notice:
+    return lock(Notice, pk, queries.NOTICE_NOT_FOUND)
 
 
 @transaction.atomic(durable=True)
 def publish(notice: Any, *, actor: Any) -> Notice:
     """Publish a draft; its window starts now if the drafted start has passed (the length is
     kept)."""
-    found = _lock(getattr(notice, "pk", notice))
+    found = lock_notice(getattr(notice, "pk", notice))
     require_manager(actor, found.region_id)
-    _move(found, NoticeStatus.PUBLISHED)
+    move(found, NoticeStatus.PUBLISHED, NOTICE_TRANSITIONS, NoticeStatus)
     now = timezone.now()
     if found.starts_at < now:
         length = found.ends_at - found.starts_at
@@ -173,14 +153,14 @@ def publish(notice: Any, *, actor: Any) -> Notice:
 @transaction.atomic(durable=True)
 def withdraw(notice: Any, *, reason: str, actor: Any) -> Notice:
     """Withdraw a draft or a published notice (it leaves the public pages), with the reason."""
-    found = _lock(getattr(notice, "pk", notice))
+    found = lock_notice(getattr(notice, "pk", notice))
     require_manager(actor, found.region_id)
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise InvalidInput.field("reason", "请填写撤回原因")
     if len(reason) > REASON_MAX:
         raise InvalidInput.field("reason", f"撤回原因不能超过 {REASON_MAX} 字")
-    _move(found, NoticeStatus.WITHDRAWN)
+    move(found, NoticeStatus.WITHDRAWN, NOTICE_TRANSITIONS, NoticeStatus)
     found.status = NoticeStatus.WITHDRAWN
     found.withdrawn_at = timezone.now()
     found.withdraw_reason = reason
@@ -294,7 +274,7 @@ def edit_draft(
 ) -> Notice:
     """修改草稿: only a draft is edited (a published notice is withdrawn and drafted anew);
     ``remove`` lists the indexes of attachments to drop, ``files`` adds new ones."""
-    found = _lock(getattr(notice, "pk", notice))
+    found = lock_notice(getattr(notice, "pk", notice))
     require_manager(actor, found.region_id)
     if found.status != NoticeStatus.DRAFT:
         raise IllegalTransition(found.get_status_display(), "修改", ["草稿"])

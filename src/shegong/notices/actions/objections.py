@@ -23,7 +23,6 @@ from shegong.core import audit, limits, registry
 from shegong.core.audit import Verb
 from shegong.core.errors import (
     DomainError,
-    IllegalTransition,
     InvalidInput,
     NotFound,
     NotPermitted,
@@ -32,9 +31,9 @@ from shegong.core.errors import (
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import Perm
 from shegong.core.pii import validate_phone
-from shegong.core.scope import scope_prefix
+from shegong.core.values import lock, move, require_scoped
 from shegong.notices import queries
-from shegong.notices.actions.notices import _lock, require_manager
+from shegong.notices.actions.notices import lock_notice, require_manager
 from shegong.notices.choices import OBJECTION_TRANSITIONS, ObjectionStatus, ObjectionVerdict
 from shegong.notices.models import Notice, Objection
 
@@ -78,15 +77,6 @@ def _url(name: str, pk: int) -> str:
         return reverse(name, args=[pk])
     except NoReverseMatch:
         return ""
-
-
-def _text(value: Any, field: str, label: str, limit: int, *, required: bool = True) -> str:
-    cleaned = str(value or "").strip()
-    if required and not cleaned:
-        raise InvalidInput.field(field, f"请填写{label}")
-    if len(cleaned) > limit:
-        raise InvalidInput.field(field, f"{label}不能超过 {limit} 字")
-    return cleaned
 
 
 def _fields(name: Any, phone: Any, content: Any) -> tuple[str, str, str]:
@@ -167,7 +157,7 @@ def submit_objection(
 
 @transaction.atomic(durable=True)
 def _submit(notice: Any, clean: tuple[str, str, str], submitter: Any) -> Objection:
-    found = _lock(getattr(notice, "pk", notice))
+    found = lock_notice(getattr(notice, "pk", notice))
     _open_for_objections(found)
     kind = registry.notice_kinds.get(found.kind)
     holds = bool(kind.holds) if kind is not None else True
@@ -195,7 +185,7 @@ def record_objection(
 ) -> Objection:
     """Staff record an objection received by phone or in person on a published notice (also
     after its window, when it came in time); ``holds``: whether it stops the publicised thing."""
-    found = _lock(getattr(notice, "pk", notice))
+    found = lock_notice(getattr(notice, "pk", notice))
     require_manager(actor, found.region_id)
     from shegong.notices.choices import NoticeStatus
 
@@ -213,33 +203,15 @@ def record_objection(
     return objection
 
 
-def _lock_objection(pk: Any) -> Objection:
-    found = (
-        Objection.objects.select_for_update(of=("self",)).filter(pk=pk).first()
-        if str(pk).isdigit()
-        else None
-    )
-    if found is None:
-        raise NotFound(queries.OBJECTION_NOT_FOUND)
-    return found
-
-
-def _move(objection: Objection, to: str) -> None:
-    allowed = OBJECTION_TRANSITIONS[objection.status]
-    if to not in allowed:
-        raise IllegalTransition(
-            objection.get_status_display(),
-            ObjectionStatus(to).label,
-            [ObjectionStatus(s).label for s in sorted(allowed)],
-        )
-
-
 def _require(actor: Any, region_code: str) -> None:
-    if actor is None or not queries.may_manage(actor):
+    """Staff with notices.manage in scope: objections are answered by a person, never the
+    system."""
+    if actor is None:
         raise NotPermitted("您当前的角色不能处理公示异议")
-    prefix = scope_prefix(actor)
-    if prefix is None or not region_code.startswith(prefix):
-        raise NotFound(queries.OBJECTION_NOT_FOUND)
+    require_scoped(
+        actor, region_code, may=queries.may_manage, refusal="您当前的角色不能处理公示异议",
+        missing=queries.OBJECTION_NOT_FOUND,
+    )  # fmt: skip
 
 
 @transaction.atomic(durable=True)
@@ -254,10 +226,10 @@ def assign_objection(objection: Any, *, actor: Any, assignee: Any) -> Objection:
     )
     if notice_id is None:
         raise NotFound(queries.OBJECTION_NOT_FOUND)
-    _lock(notice_id)
-    found = _lock_objection(pk)
+    lock_notice(notice_id)
+    found = lock(Objection, pk, queries.OBJECTION_NOT_FOUND)
     _require(actor, found.region_id)
-    _move(found, ObjectionStatus.ASSIGNED)
+    move(found, ObjectionStatus.ASSIGNED, OBJECTION_TRANSITIONS, ObjectionStatus)
     raw = str(getattr(assignee, "pk", assignee) or "")
     allowed = {u.pk: u for u in holders(Perm.NOTICES_MANAGE, found.region_id)}
     user = allowed.get(int(raw)) if raw.isdigit() else None
@@ -285,10 +257,10 @@ def answer_objection(objection: Any, *, actor: Any, verdict: Any, answer: Any) -
     )
     if notice_id is None:
         raise NotFound(queries.OBJECTION_NOT_FOUND)
-    notice = _lock(notice_id)
-    found = _lock_objection(pk)
+    notice = lock_notice(notice_id)
+    found = lock(Objection, pk, queries.OBJECTION_NOT_FOUND)
     _require(actor, found.region_id)
-    _move(found, ObjectionStatus.ANSWERED)
+    move(found, ObjectionStatus.ANSWERED, OBJECTION_TRANSITIONS, ObjectionStatus)
     errors: list[dict[str, str]] = []
     if str(verdict or "") not in ObjectionVerdict.values:
         errors.append({"field": "verdict", "message": "请选择处理结论"})
