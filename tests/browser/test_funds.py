@@ -69,7 +69,7 @@ def test_a_worker_records_an_exchange_and_pays_from_the_fund(page, district):
     ledger.record_donation(
         None, fund, kind="cash", donor_name="东关超市", donor_kind="company", amount_value="300"
     )
-    page.reload()
+    page.goto(f"/grants/funds/spending/{request.pk}/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#do-pay").click()
     expect(page.locator("#spending-paid")).to_contain_text("支付后现金余额 0.00 元")

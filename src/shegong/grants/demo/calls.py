@@ -152,7 +152,8 @@ def load(ctx: Any) -> int:
         first = Tranche.objects.get(project=project, seq=1)
         Tranche.objects.filter(pk=first.pk).update(
             status="requested", report="项目已启动，完成需求调研和志愿者招募。",
-            evidence=[{"name": "启动会签到表与照片", "url": ""}], requested_at=_at(date(year, 6, 2)),
+            evidence=[{"name": "启动会签到表与照片", "url": ""}],
+            requested_at=_at(date(year, 6, 2)),
         )  # fmt: skip
         if i == len(made) - 1:
             continue  # one request waits in the disbursement queue
