@@ -6,8 +6,8 @@ balance), inserted in bulk, then measures:
 
 (a) reading the balance (the fund row's running balance) — p50/p99 over ``READS`` reads;
 (b) building the monthly disclosure of last month (``queries.funds.period_summary``: income by
-    kind, spending by project, the balance at the month's end, items and donors) — p50/p99 over
-    ``DISCLOSURES`` builds;
+    kind and the balance at the month's end from the month totals, spending by project, items
+    and donors) — p50/p99 over ``DISCLOSURES`` builds;
 both printed against the floor: a raw SQL SUM (through the cursor) over the same rows — the
 month's movements grouped by kind — and, for scale, a raw SUM over the whole ledger (what the
 balance would cost without the running balance);
@@ -63,6 +63,7 @@ def _build(fund: Any, size: int, rnd: random.Random) -> dict[str, Any]:
     from django.utils import timezone
 
     from shegong.core.bulk import insert_rows
+    from shegong.grants.actions import ledger
     from shegong.grants.models import Fund, Item, Movement
 
     now = timezone.now()
@@ -111,6 +112,8 @@ def _build(fund: Any, size: int, rnd: random.Random) -> dict[str, Any]:
             batch=5000,
         )  # fmt: skip
         Fund.objects.filter(pk=fund.pk).update(cash_balance=state["balance"], last_movement_at=now)
+    # Loaded in bulk, not through the actions: the month totals are made from the rows.
+    ledger.rebuild_month_totals(fund)
     return {"movements": Movement.objects.filter(fund=fund).count(), "balance": state["balance"]}
 
 
@@ -260,7 +263,7 @@ def run(size: int) -> dict:
         "targets": {"balance_ms": TARGET_READ_MS, "disclosure_ms": TARGET_DISCLOSURE_MS,
                     "pay_p99_ms": TARGET_PAY_P99_MS},
         "pass": reads["balance_p99_ms"] < TARGET_READ_MS
-        and reads["disclosure_p50_ms"] < TARGET_DISCLOSURE_MS
+        and reads["disclosure_p99_ms"] < TARGET_DISCLOSURE_MS
         and pays["pay_p99_ms"] < TARGET_PAY_P99_MS,
         "floor": "raw SQL SUM (cursor) of the month's movements by kind; and of the whole ledger",
     }  # fmt: skip

@@ -1,5 +1,5 @@
-"""What the fund actions share: quantity and moment checks, the manager check and the host's
-receipt numbers (text, money and locks: ``core.values``)."""
+"""What the fund actions share: quantity and moment checks, the manager check, the host's
+receipt numbers and the posting of a ledger line (text, money and locks: ``core.values``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 from shegong.core.errors import InvalidInput
 from shegong.core.values import lock, require_scoped
 from shegong.grants import queries
-from shegong.grants.models import Host
+from shegong.grants.models import Host, MonthTotal, Movement
 
 M = TypeVar("M", bound=Model)
 
@@ -73,3 +73,17 @@ def next_receipt(host_id: int, on: date) -> str:
     Host.objects.filter(pk=host.pk).update(receipt_seq=F("receipt_seq") + 1)
     seq = host.receipt_seq + 1
     return f"{host.receipt_prefix}{on.year}{seq:06d}"
+
+
+def post(line: Movement) -> Movement:
+    """Saves a new ledger line and adds it to its month's total (``MonthTotal``). Called under
+    the fund's row lock (every writer locks or updates the fund row first), so two lines of a
+    fund never race for the same total."""
+    line.save()
+    month = timezone.localtime(line.occurred_at).date().replace(day=1)
+    totals = MonthTotal.objects.filter(fund_id=line.fund_id, month=month, kind=line.kind)
+    if not totals.update(amount=F("amount") + line.amount, count=F("count") + 1):
+        MonthTotal.objects.create(
+            fund_id=line.fund_id, month=month, kind=line.kind, amount=line.amount, count=1
+        )
+    return line

@@ -24,6 +24,7 @@ from shegong.grants.actions._funds import (
     FUND_NOT_FOUND,
     HOST_NOT_FOUND,
     MEMBER_NOT_FOUND,
+    post,
     require_manager,
 )
 from shegong.grants.choices import FUND_TRANSITIONS, CommitteeRole, FundStatus, MovementKind
@@ -274,11 +275,11 @@ def _close(actor: Any, fund: Any, leftover_to: Any, note: Any) -> Fund:
     now = timezone.now()
     if leftover > 0:
         money(leftover, "leftover", "剩余资金", positive=True)
-        Movement.objects.create(
+        post(Movement(
             fund=found, host_id=found.host_id, region_id=found.region_id,
             kind=MovementKind.CASH_OUT, occurred_at=now, amount=leftover, balance_after=0,
             note=f"剩余资金按协议转交：{payee}"[:200], recorded_by=_user(actor),
-        )  # fmt: skip
+        ))  # fmt: skip
     Fund.objects.filter(pk=found.pk).update(
         cash_balance=F("cash_balance") - leftover, status=FundStatus.CLOSED, last_movement_at=now
     )

@@ -27,8 +27,10 @@ from shegong.grants.actions._funds import (
     FUND_NOT_FOUND,
     ITEM_NOT_FOUND,
     SPENDING_NOT_FOUND,
+    post,
     quantity,
     require_manager,
+    when,
 )
 from shegong.grants.choices import (
     SPENDING_TRANSITIONS,
@@ -227,7 +229,7 @@ def _pay(actor: Any, spending: Any, occurred_at: Any, note: Any) -> Movement:
     if found.supervisor_id is None or not found.supervisor_opinion:
         raise DomainError("缺少监督员意见，不能支付")
     now = timezone.now()
-    at = now if occurred_at in (None, "") else occurred_at
+    at = when(occurred_at)
     line = Movement(
         fund=fund, host_id=fund.host_id, region_id=fund.region_id, occurred_at=at,
         amount=found.amount, spending=found, donor_name=found.payee,
@@ -248,7 +250,7 @@ def _pay(actor: Any, spending: Any, occurred_at: Any, note: Any) -> Movement:
                 quantity_left=F("quantity_left") - found.quantity
             )
             Fund.objects.filter(pk=fund.pk).update(last_movement_at=now, dormant_flagged_at=None)
-            line.save()
+            post(line)
     else:
         if fund.cash_balance < found.amount:
             raise DomainError(
@@ -263,7 +265,7 @@ def _pay(actor: Any, spending: Any, occurred_at: Any, note: Any) -> Movement:
             )
             fund.refresh_from_db(fields=["cash_balance"])
             line.balance_after = fund.cash_balance
-            line.save()
+            post(line)
     found.paid_at = now
     found.save(update_fields=["status", "paid_at"])
     audit.record(

@@ -19,6 +19,7 @@ from shegong.grants.models.funds import (
     Fund,
     Host,
     Item,
+    MonthTotal,
     Movement,
     Pledge,
     Spending,
@@ -26,6 +27,6 @@ from shegong.grants.models.funds import (
 
 __all__ = [
     "Application", "BudgetLine", "Call", "CommitteeMember", "Criterion", "Disclosure", "Fund",
-    "Host", "Item", "Movement", "Pledge", "Project", "Review", "Score", "Spending", "Tranche",
-    "Visit",
+    "Host", "Item", "MonthTotal", "Movement", "Pledge", "Project", "Review", "Score", "Spending",
+    "Tranche", "Visit",
 ]  # fmt: skip

@@ -302,10 +302,39 @@ class Movement(models.Model):
                 name="grant_receipt_once_per_host",
             ),
         ]
-        indexes = [models.Index(fields=["fund", "occurred_at"], name="grant_movement_fund_time")]
+        # Covering the period sums (a month's movements by kind) without reading the rows.
+        indexes = [
+            models.Index(
+                fields=["fund", "occurred_at", "kind", "amount"], name="grant_movement_fund_kind"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"
+
+
+class MonthTotal(models.Model):
+    """A fund's movements of one kind in one month (local time): their sum and count, kept by
+    every action that writes a ``Movement`` (``actions._funds.post``, under the fund's row lock),
+    so a month's disclosure and the balance at a month's end are read from a few rows, not summed
+    over the month's movements. ``actions.ledger.rebuild_month_totals`` makes them anew from the
+    movements (after a bulk load)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField("月份")  # its first day
+    kind = models.CharField("类型", max_length=12, choices=MovementKind.choices)
+    amount = money("金额/价值（元）")
+    count = models.PositiveIntegerField("笔数", default=0)
+
+    class Meta:
+        verbose_name = "基金月度汇总"
+        verbose_name_plural = "基金月度汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "month", "kind"], name="grant_month_total_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.month:%Y-%m} {self.kind} {self.amount}"
 
 
 class Pledge(models.Model):

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shegong.core.errors import NotFound
@@ -31,7 +31,16 @@ from shegong.grants.choices import (
     SpendingStatus,
     SpendingTarget,
 )
-from shegong.grants.models import Disclosure, Fund, Host, Item, Movement, Pledge, Spending
+from shegong.grants.models import (
+    Disclosure,
+    Fund,
+    Host,
+    Item,
+    MonthTotal,
+    Movement,
+    Pledge,
+    Spending,
+)
 from shegong.grants.queries import may_manage_funds, may_view_funds
 
 __all__ = [
@@ -162,37 +171,83 @@ def shown_donor(line: Any) -> str:
     return public_name(line.donor_name, line.donor_kind, line.anonymous)
 
 
+def _month_after(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _sums(fund: Fund, first: date, stop: date | None) -> dict[str, tuple[Decimal, int]]:
+    """The fund's movements on the days [first, stop) (stop None: until now) summed per kind:
+    {kind: (total, count)}. Whole months are read from the month totals (``MonthTotal``, kept
+    by every action that posts a line); only the days of a part month are summed over the
+    movements, on the index (fund, occurred_at, kind, amount)."""
+    found: dict[str, tuple[Decimal, int]] = {}
+
+    def add(rows: Any) -> None:
+        for kind, total, n in rows:
+            was = found.get(kind, (ZERO, 0))
+            found[kind] = (was[0] + (total or ZERO), was[1] + (n or 0))
+
+    def movements(low: date, high: date | None) -> None:
+        span = Q(occurred_at__gte=_span(low, low)[0])
+        if high is not None:
+            span &= Q(occurred_at__lt=_span(high, high)[0])
+        add(
+            Movement.objects.filter(span, fund=fund)
+            .order_by()
+            .values("kind")
+            .annotate(total=Sum("amount"), n=Count("id"))
+            .values_list("kind", "total", "n")
+        )
+
+    whole_from = first if first.day == 1 else _month_after(first)
+    whole_to = None if stop is None else stop.replace(day=1)  # exclusive
+    if whole_to is not None and whole_from >= whole_to:
+        movements(first, stop)
+        return found
+    if first < whole_from:
+        movements(first, whole_from)
+    months = MonthTotal.objects.filter(fund=fund, month__gte=whole_from)
+    if whole_to is not None:
+        months = months.filter(month__lt=whole_to)
+    add(
+        months.order_by()
+        .values("kind")
+        .annotate(total=Sum("amount"), n=Sum("count"))
+        .values_list("kind", "total", "n")
+    )
+    if stop is not None and whole_to is not None and whole_to < stop:
+        movements(whole_to, stop)
+    return found
+
+
 def period_summary(fund: Fund, start: date, end: date) -> dict[str, Any]:
     """What a disclosure shows for [start, end]: income by kind, spending by project, the cash
     balance at the end, the in-kind items received and used (anonymous donors as 爱心人士).
-    Sums are made by the database over the fund's index (fund, occurred_at)."""
+    The sums come from the month totals (``_sums``), so a month of a busy fund costs a few rows."""
     low, high = _span(start, end)
     rows = Movement.objects.filter(fund=fund, occurred_at__gte=low, occurred_at__lt=high)
-    by_kind = {
-        row["kind"]: (row["total"], row["n"])
-        for row in rows.order_by().values("kind").annotate(total=Sum("amount"), n=Count("id"))
-    }
+    day_after = end + timedelta(days=1)
+    by_kind = _sums(fund, start, day_after)
 
-    def total(*kinds: str) -> Decimal:
-        return sum((by_kind.get(k, (ZERO, 0))[0] or ZERO for k in kinds), ZERO)
+    def total(*kinds: str, of: dict[str, tuple[Decimal, int]] = by_kind) -> Decimal:
+        return sum((of.get(k, (ZERO, 0))[0] for k in kinds), ZERO)
 
     # The balance at the end: today's balance less the net cash moved after the period (the
     # running balance of the fund row is the truth; a backdated line keeps this exact).
-    after = Movement.objects.filter(fund=fund, occurred_at__gte=high).aggregate(
-        cash_in=Coalesce(Sum("amount", filter=Q(kind__in=CASH_IN_KINDS)), ZERO),
-        cash_out=Coalesce(Sum("amount", filter=Q(kind=MovementKind.CASH_OUT)), ZERO),
-    )
+    after = _sums(fund, day_after, None)
     balance = Fund.objects.filter(pk=fund.pk).values_list("cash_balance", flat=True).first() or ZERO
-    balance = balance - after["cash_in"] + after["cash_out"]
+    balance = balance - total(*CASH_IN_KINDS, of=after) + total(MovementKind.CASH_OUT, of=after)
+    # Spending by project: the fund's paid spendings whose payment falls in the period.
     spending = list(
-        rows.filter(
-            kind__in=(MovementKind.CASH_OUT, MovementKind.GOODS_OUT), spending__isnull=False
+        Spending.objects.filter(
+            fund=fund, status=SpendingStatus.PAID, movement__occurred_at__gte=low,
+            movement__occurred_at__lt=high,
         )
         .order_by()
-        .values("spending__title")
-        .annotate(total=Sum("amount"), people=Sum("spending__beneficiaries"), n=Count("id"))
+        .values("title")
+        .annotate(total=Sum("movement__amount"), people=Sum("beneficiaries"), n=Count("id"))
         .order_by("-total")
-    )
+    )  # fmt: skip
     items = list(
         rows.filter(item__isnull=False)
         .order_by("occurred_at", "pk")
@@ -224,7 +279,7 @@ def period_summary(fund: Fund, start: date, end: date) -> dict[str, Any]:
         "goods_out": total(MovementKind.GOODS_OUT),
         "balance": balance,
         "spending": [
-            {"title": s["spending__title"], "total": str(s["total"]), "people": s["people"] or 0}
+            {"title": s["title"], "total": str(s["total"]), "people": s["people"] or 0}
             for s in spending
         ],
         "items": [
@@ -247,11 +302,11 @@ def period_summary(fund: Fund, start: date, end: date) -> dict[str, Any]:
 
 def resources(funds: QuerySet[Fund]) -> dict[str, Any]:
     """整合资源: income entries (cash, goods, 资源置换) of ``funds``: count and value, and per
-    kind."""
-    rows = Movement.objects.filter(fund__in=funds, kind__in=RESOURCE_KINDS).order_by()
+    kind (read from the month totals, which sum every movement)."""
+    rows = MonthTotal.objects.filter(fund__in=funds, kind__in=RESOURCE_KINDS).order_by()
     per_kind = {
         r["kind"]: {"count": r["n"], "value": r["value"]}
-        for r in rows.values("kind").annotate(n=Count("id"), value=Sum("amount"))
+        for r in rows.values("kind").annotate(n=Sum("count"), value=Sum("amount"))
     }
     return {
         "count": sum(v["count"] for v in per_kind.values()),
@@ -283,14 +338,13 @@ def beneficiaries(funds: QuerySet[Fund]) -> int:
 
 
 def monthly(funds: QuerySet[Fund], months: int = 12) -> list[dict[str, Any]]:
-    """Income (cash and in-kind value) and spending per month, the last ``months`` months."""
+    """Income (cash and in-kind value) and spending per month, the last ``months`` months (from
+    the month totals)."""
     today = timezone.localdate()
     first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
-    low, _ = _span(first, first)
     rows = (
-        Movement.objects.filter(fund__in=funds, occurred_at__gte=low)
+        MonthTotal.objects.filter(fund__in=funds, month__gte=first)
         .order_by()
-        .annotate(month=TruncMonth("occurred_at"))
         .values("month")
         .annotate(
             income=Coalesce(
@@ -304,10 +358,9 @@ def monthly(funds: QuerySet[Fund], months: int = 12) -> list[dict[str, Any]]:
         .order_by("month")
     )
     return [
-        {"month": r["month"].strftime("%Y-%m") if r["month"] else "", "income": r["income"],
-         "spending": r["spending"]}
+        {"month": r["month"].strftime("%Y-%m"), "income": r["income"], "spending": r["spending"]}
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def headline(funds: QuerySet[Fund]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
 from shegong.core.models import AuditEvent
 from shegong.grants.actions import disclosures, funds, ledger, spending
-from shegong.grants.models import Disclosure, Fund, Item, Movement, Spending
+from shegong.grants.models import Disclosure, Fund, Item, MonthTotal, Movement, Spending
 from shegong.grants.queries import funds as fund_queries
 from shegong.notices.models import Notice
 
@@ -220,15 +220,16 @@ def test_out_of_scope_manager_cannot_touch_the_fund(fund, street_b_staff, commun
     assert line.recorded_by == community_a_worker
 
 
-def test_monthly_disclosure_is_published_once_and_hides_anonymous(fund):
+def test_monthly_disclosure_is_published_once_and_hides_anonymous(district):
+    fund = testing.community_fund(district["community_a"])
     last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
     at = timezone.make_aware(timezone.datetime(last_month.year, last_month.month, 5, 10))
     Fund.objects.filter(pk=fund.pk).update(created_at=at - timedelta(days=40))
-    Movement.objects.filter(fund=fund).update(occurred_at=at)
-    ledger.record_donation(
-        None, fund, kind="cash", donor_name="张秘密", donor_kind="person", amount_value="88",
-        anonymous=True, occurred_at=at,
-    )  # fmt: skip
+    for name, amount, anonymous in (("爱心企业", "1000", False), ("张秘密", "88", True)):
+        ledger.record_donation(
+            None, fund, kind="cash", donor_name=name, donor_kind="person", amount_value=amount,
+            anonymous=anonymous, occurred_at=at,
+        )  # fmt: skip
     assert disclosures.monthly() == 1
     assert disclosures.monthly() == 0
     d = Disclosure.objects.get(fund=fund)
@@ -280,3 +281,59 @@ def test_numbers_on_hand_built_data(fund):
     months = fund_queries.monthly(qs)
     assert months[-1]["income"] == Decimal("1440.00")
     assert months[-1]["spending"] == Decimal("300.00")
+
+
+def _sums_by_hand(fund, low=None, high=None):
+    """The movements of ``fund`` summed per kind in Python, the way a clerk adds up the book."""
+    found = {}
+    for line in Movement.objects.filter(fund=fund):
+        day = timezone.localtime(line.occurred_at).date()
+        if (low is None or day >= low) and (high is None or day <= high):
+            total, n = found.get(line.kind, (Decimal("0"), 0))
+            found[line.kind] = (total + line.amount, n + 1)
+    return found
+
+
+def test_the_month_totals_equal_the_movements_they_sum(district):
+    """Every writer of the ledger (income, payment, closing) keeps the month totals; a period's
+    summary over whole and part months equals the movements summed by hand."""
+    fund = testing.community_fund(district["community_a"])
+    today = timezone.localdate()
+    two_months_ago = (today.replace(day=1) - timedelta(days=40)).replace(day=3)
+    for day, amount in ((two_months_ago, "300"), (two_months_ago + timedelta(days=20), "40.5")):
+        at = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 9))
+        ledger.record_donation(
+            None, fund, kind="cash", donor_name="甲", donor_kind="person", amount_value=amount,
+            occurred_at=at,
+        )  # fmt: skip
+    ledger.record_donation(
+        None, fund, kind="exchange", donor_name="药店", donor_kind="merchant", item_name="义诊",
+        unit="次", quantity_value="3", unit_value="50", recognition="挂牌致谢",
+    )  # fmt: skip
+    spending.pay(None, _approved(fund, amount="100"))
+    totals = {(t.month, t.kind): (t.amount, t.count) for t in MonthTotal.objects.filter(fund=fund)}
+    by_hand = {}
+    for line in Movement.objects.filter(fund=fund):
+        key = (timezone.localtime(line.occurred_at).date().replace(day=1), line.kind)
+        total, n = by_hand.get(key, (Decimal("0"), 0))
+        by_hand[key] = (total + line.amount, n + 1)
+    assert totals == by_hand and len(totals) == 3
+    # A period that starts and ends inside months: whole months from the totals, the edges
+    # from the movements.
+    start, end = two_months_ago + timedelta(days=10), today
+    summary = fund_queries.period_summary(fund, start, end)
+    hand = _sums_by_hand(fund, start, end)
+    assert summary["cash_in"] == hand["cash_in"][0] == Decimal("40.50")
+    assert summary["cash_out"] == Decimal("100.00") and summary["goods_in"] == Decimal("150.00")
+    assert summary["balance"] == Decimal("240.50")
+    earlier = fund_queries.period_summary(fund, two_months_ago, two_months_ago)
+    assert earlier["cash_in"] == Decimal("300.00") and earlier["balance"] == Decimal("300.00")
+    assert fund_queries.resources(Fund.objects.filter(pk=fund.pk))["count"] == 3
+    closed = funds.close(None, funds.wind_up(None, fund, "协议到期"), leftover_to="慈善会")
+    assert closed.cash_balance == 0
+    assert MonthTotal.objects.get(
+        fund=fund, month=today.replace(day=1), kind="cash_out"
+    ).amount == (Decimal("340.50"))
+    assert ledger.rebuild_month_totals(fund) == 3
+    rebuilt = {(t.month, t.kind): (t.amount, t.count) for t in MonthTotal.objects.filter(fund=fund)}
+    assert rebuilt[(today.replace(day=1), "cash_out")] == (Decimal("340.50"), 2)
