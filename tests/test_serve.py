@@ -77,21 +77,24 @@ def test_serve_starts_web_and_worker_and_ctrl_c_stops_both(tmp_path, migrated_db
             os.killpg(server.pid, signal.SIGKILL)
 
 
-def test_serve_refuses_a_database_behind_the_code(tmp_path):
+def test_serve_refuses_a_database_behind_the_code(tmp_path, migrated_db):
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(migrated_db, db)
+    # The code's last migrations not yet applied, as after an upgrade.
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "DELETE FROM django_migrations WHERE app = ? AND name > ?",
+            ("volunteers", "0004_training_award"),
+        )
     env = {
         **os.environ,
         "SHEGONG_DATA_DIR": str(tmp_path),
-        "SHEGONG_DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}",
+        "SHEGONG_DATABASE_URL": f"sqlite:///{db}",
     }
-    shegong = [sys.executable, "-m", "shegong.cli"]
-    subprocess.run([*shegong, "migrate", "-v", "0"], env=env, check=True, timeout=120)
-    # The code's last migration not yet applied, as after an upgrade.
-    subprocess.run([*shegong, "migrate", "volunteers", "0004", "-v", "0"], env=env, check=True,
-                   timeout=120)  # fmt: skip
+    serve = [sys.executable, "-m", "shegong.cli", "serve", "--port", str(_free_port())]
     done = subprocess.run(
-        [*shegong, "serve", "--port", str(_free_port()), "--workers", "1"],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [*serve, "--workers", "1"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 1
     assert "个迁移未执行" in done.stderr and "volunteers.0005_record_evaluation" in done.stderr
 
@@ -115,14 +118,9 @@ def static_root():
 
 
 @pytest.fixture(scope="module")
-def migrated_db(tmp_path_factory):
-    """One migrated SQLite file per module; each test copies it."""
-    folder = tmp_path_factory.mktemp("serve-template")
-    db = folder / "template.sqlite3"
-    env = {**os.environ, "SHEGONG_DATA_DIR": str(folder), "SHEGONG_DATABASE_URL": f"sqlite:///{db}"}
-    subprocess.run([sys.executable, "-m", "shegong.cli", "migrate", "-v", "0"], env=env,
-                   check=True, timeout=120)  # fmt: skip
-    return db
+def migrated_db():
+    """The suite's migrated SQLite file (testing.migrated_sqlite); each test copies it."""
+    return testing.migrated_sqlite()
 
 
 def _heartbeats(db) -> dict[int, float]:
