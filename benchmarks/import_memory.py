@@ -168,7 +168,9 @@ def sandboxed(size: int, extra_env: dict[str, str] | None = None) -> dict:
         for key in ("SHEGONG_PII_KEY", "SHEGONG_PII_INDEX_KEY"):
             env.pop(key, None)  # throwaway keys for throwaway data
         cli = [sys.executable, "-m", "shegong.cli"]
-        subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
+        from shegong.cli import load_benchmark
+
+        load_benchmark("ledger_import").migrate_sandbox(env)
         out = subprocess.run(  # noqa: S603 - our own argv
             [*cli, "bench", Path(__file__).stem, "--size", str(size)],
             env=env, check=True, capture_output=True, text=True,

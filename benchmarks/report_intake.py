@@ -371,8 +371,7 @@ def _in_sandbox(argv: list[str]) -> dict:
         env = _support().sandbox_env(
             data_dir, SHEGONG_REPORTS_RATE_LIMIT="100000000", SHEGONG_NOTIFY_CHANNELS=""
         )
-        cli = [sys.executable, "-m", "shegong.cli"]
-        subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
+        _support().migrate_sandbox(env)
         out = subprocess.run(  # noqa: S603 - our own argv
             argv, env=env, check=True, capture_output=True, text=True
         )  # fmt: skip

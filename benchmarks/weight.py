@@ -414,7 +414,7 @@ def sandboxed(
         if static_root:
             env["SHEGONG_STATIC_ROOT"] = static_root
         cli = [sys.executable, "-m", "shegong.cli"]
-        subprocess.run([*cli, "migrate", "-v", "0"], env=env, check=True)  # noqa: S603
+        support.migrate_sandbox(env)
         subprocess.run(  # noqa: S603 - our own argv
             [*cli, "loaddemo", "--size", demo], env=env, check=True, capture_output=True
         )
