@@ -106,7 +106,9 @@ def test_store_documents_counts_the_files_already_kept(tmp_path, settings):
     "record", [{"name": "a.pdf", "path": "other/a.pdf"}, {"name": "a.pdf", "path": "things/../x"},
                {"name": "a.pdf", "path": "things/gone.pdf"}, "things/a.pdf"],
 )  # fmt: skip
-def test_stored_response_refuses_what_is_not_a_stored_file_of_the_folder(record, tmp_path, settings):
+def test_stored_response_refuses_what_is_not_a_stored_file_of_the_folder(
+    record, tmp_path, settings
+):
     from shegong.core.errors import NotFound
 
     settings.MEDIA_ROOT = tmp_path
