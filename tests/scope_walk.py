@@ -404,6 +404,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "grants:portal_application": lambda o: {"pk": o["grant_app_b"].pk},
     "grants:portal_submit": lambda o: {"pk": o["grant_app_b"].pk},
     "grants:portal_project": lambda o: {"pk": o["grant_project_b"].pk},
+    "grants:portal_files": lambda o: {"pk": o["grant_app_b"].pk},
+    "grants:file": lambda o: {"kind": "application", "pk": o["grant_app_b"].pk, "index": 0},
     "deliberation_m:action_photo": lambda o: {
         "pk": o["delib_action_b"].pk,
         "entry": o["delib_update_b"].pk,
@@ -635,6 +637,9 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/grants/portal/applications/{application_id}/submit": lambda o: {
         "application_id": o["grant_app_b"].pk
     },
+    "/api/v1/grants/portal/applications/{application_id}/files": lambda o: {
+        "application_id": o["grant_app_b"].pk
+    },
     "/api/v1/grants/portal/tranches/{tranche_id}/request": lambda o: {
         "tranche_id": o["grant_tranche_b"].pk
     },
@@ -677,7 +682,7 @@ FORBIDDEN_OK = {
     "socialorgs:portal_charity_disclose",
     # grants: the 公益创投 portal's pages (organization accounts only)
     "grants:portal_apply", "grants:portal_application", "grants:portal_submit",
-    "grants:portal_project",
+    "grants:portal_project", "grants:portal_files",
 }  # fmt: skip
 
 

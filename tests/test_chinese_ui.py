@@ -24,6 +24,8 @@ ALLOWED = {
     "Excel", "xlsx", "csv", "CSV", "GBK", "UTF", "PDF", "PNG", "JPEG", "WebP", "MB", "KB",
     "QR", "GPS", "API", "App", "H5", "GeoReport", "Open311", "AGPL", "WGS", "GCJ", "BD",
     "Wi-Fi", "WiFi", "HTTP", "HTTPS", "IP", "ID", "TOTP",
+    # the extensions of uploaded file names (core.documents accepts these)
+    "pdf", "jpg", "jpeg", "png", "webp", "doc", "docx", "xls", "ppt", "pptx", "odt", "ods",
 }  # fmt: skip
 
 # Phones of the demo logins (accounts.demo): every role once.

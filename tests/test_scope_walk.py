@@ -211,11 +211,14 @@ def _grant_call_objects(district, social_org_b):
     funded project and a tranche (grants)."""
     from datetime import timedelta
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
+    from shegong.core.documents import store_documents
     from shegong.grants.models import Application, Call, Project, Review, Tranche
 
     today = timezone.localdate()
+    pdf = SimpleUploadedFile("西城创投申报书.pdf", b"%PDF-1.4\n", content_type="application/pdf")
     call = Call.objects.create(
         region=district["street_b"], title="西城创投申报", year=today.year, budget=10000,
         max_per_project=5000, opens_on=today, closes_on=today + timedelta(days=9),
@@ -225,6 +228,7 @@ def _grant_call_objects(district, social_org_b):
         call=call, social_org=social_org_b, region=district["community_b"], title="西城创投项目",
         category="为老服务", summary="西城创投", beneficiaries="老人", amount=5000,
         status="awarded", submitted_at=timezone.now(),
+        attachments=store_documents([pdf], "grants/applications"),
     )  # fmt: skip
     reviewer = testing.user(Role.GRANT_REVIEWER, district["street_b"], name="西城创投专家")
     review = Review.objects.create(application=app, reviewer=reviewer, region=app.region)

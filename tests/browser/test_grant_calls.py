@@ -1,5 +1,6 @@
-"""公益创投 in the browser: an organization applies on its portal and submits; a reviewer
-declares no conflict and scores; staff decide within the budget and sign the agreement."""
+"""公益创投 in the browser: an organization applies on its portal with a PDF attached and
+submits, staff see and download the file; a reviewer declares no conflict and scores; staff
+decide within the budget and sign the agreement."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 from shegong import testing
 from shegong.core.perms import Role
 from shegong.grants.models import Application, Project, Review
-from shegong.grants.tests.calls_fixtures import open_call, org_account, reviewing, submitted
+from shegong.grants.tests.calls_fixtures import PDF, open_call, org_account, reviewing, submitted
 from shegong.grants.tests.conftest import _register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,11 +35,27 @@ def test_an_organization_applies_on_the_portal(page, district):
     form.locator("#a-benef").fill("独居老人")
     form.locator("#a-amount").fill("15000")
     form.locator("#a-lines").fill("活动物资,9000\n志愿者补贴,6000")
+    form.locator("#a-files").set_input_files(
+        files=[{"name": "项目申报书.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     form.locator("#apply-save").click()
     expect(page.locator("#application-status")).to_have_text("草稿")
+    expect(page.locator("#application-files")).to_contain_text("项目申报书.pdf")
     page.locator("#application-submit").click()
     expect(page.locator("#application-status")).to_have_text("已提交")
-    assert Application.objects.get().status == "submitted"
+    app = Application.objects.get()
+    assert app.status == "submitted" and app.attachments[0]["name"] == "项目申报书.pdf"
+
+    page.context.clear_cookies()
+    testing.browser_log_in(page, admin.phone)
+    page.goto(f"/grants/applications/{app.pk}/")
+    link = page.locator("#application-files").get_by_role("link", name="项目申报书.pdf")
+    with page.expect_download() as caught:
+        link.click()
+    download = caught.value
+    assert download.suggested_filename == "项目申报书.pdf"
+    with open(download.path(), "rb") as saved:
+        assert saved.read() == PDF
 
 
 def test_a_reviewer_declares_and_scores_and_staff_decide_and_sign(page, district):

@@ -8,7 +8,10 @@ else — or a file over ``MAX_BYTES`` — is refused with a Chinese message nami
 nothing is written.
 
 ``check_documents(files)`` is pure (reads, never stores) and returns ``CheckedDocument``s; a
-model with ``AttachmentBase``'s fields stores one with ``attachment_fields(doc)``.
+model with ``AttachmentBase``'s fields stores one with ``attachment_fields(doc)``. A JSON list of
+files (notices, grants) keeps the records ``store_documents(files, folder)`` returns —
+``{"name", "path", "size"}``, every file checked before the first is written — and a download
+view answers with ``stored_response(record, folder)``.
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django.utils import timezone
 
-from .errors import InvalidInput
+from .downloads import content_disposition
+from .errors import InvalidInput, NotFound
 
 __all__ = [
     "ACCEPT",
@@ -30,6 +37,9 @@ __all__ = [
     "CheckedDocument",
     "attachment_fields",
     "check_documents",
+    "file_records",
+    "store_documents",
+    "stored_response",
 ]
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -148,3 +158,50 @@ def attachment_fields(doc: CheckedDocument) -> dict[str, Any]:
         "size": doc.size,
         "content_type": doc.content_type,
     }
+
+
+def store_documents(
+    files: Sequence[Any], folder: str, *, field: str = "files", have: int = 0
+) -> list[dict[str, Any]]:
+    """Check uploads (``check_documents``; at most ``MAX_FILES`` counting the ``have`` already
+    kept) and save them in the default storage under ``folder/<YYYYMM>/``: the records
+    ``{"name", "path", "size"}`` a JSON list keeps. Nothing is written unless every file passes.
+    """
+    files = [f for f in files if f]
+    if not files:
+        return []
+    checked = check_documents(files, field=field, max_files=max(MAX_FILES - have, 0))
+    stamp = f"{timezone.now():%Y%m}"
+    stored = []
+    for doc in checked:
+        path = default_storage.save(f"{folder}/{stamp}/{doc.name}", ContentFile(doc.content))
+        stored.append({"name": doc.name, "path": path, "size": doc.size})
+    return stored
+
+
+def file_records(value: Any) -> list[dict[str, Any]]:
+    """The stored records of a JSON list of files (anything else in it skipped)."""
+    if not isinstance(value, list):
+        return []
+    return [a for a in value if isinstance(a, dict) and a.get("path")]
+
+
+def stored_response(
+    record: Any, folder: str, *, cache: str = "private, no-store", missing: str = "未找到该附件"
+) -> FileResponse:
+    """The file of a ``store_documents`` record as an attachment with its (Chinese) name; 404
+    when the record is not a file under ``folder/`` or the stored file is gone."""
+    path = str(record.get("path") or "") if isinstance(record, dict) else ""
+    if not path.startswith(f"{folder}/") or ".." in path or not default_storage.exists(path):
+        raise NotFound(missing)
+    name = str(record.get("name") or "附件")
+    response = FileResponse(default_storage.open(path, "rb"), content_type=_content_type(name))
+    response["Content-Disposition"] = content_disposition(name)
+    response["Cache-Control"] = cache
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _content_type(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return _TYPES[ext][1] if ext in _TYPES else "application/octet-stream"

@@ -35,9 +35,11 @@ urlpatterns += [
     path("tranches/<int:pk>/<str:verb>/", call_views.tranche_verb, name="tranche_verb"),
     path("projects/<int:pk>/", call_views.project_detail, name="project"),
     path("projects/<int:pk>/<str:verb>/", call_views.project_verb, name="project_verb"),
+    path("files/<str:kind>/<int:pk>/<int:index>/", call_views.file_download, name="file"),
     path("portal/", portal_views.home, name="portal"),
     path("portal/apply/<int:call>/", portal_views.apply, name="portal_apply"),
     path("portal/applications/<int:pk>/", portal_views.application, name="portal_application"),
+    path("portal/applications/<int:pk>/files/", portal_views.files, name="portal_files"),
     path("portal/applications/<int:pk>/submit/", portal_views.submit, name="portal_submit"),
     path("portal/projects/<int:pk>/", portal_views.project, name="portal_project"),
 ]

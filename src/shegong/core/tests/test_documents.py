@@ -63,3 +63,54 @@ def test_refuses_too_many_files():
     files = [SimpleUploadedFile(f"{i}.pdf", b"%PDF-1") for i in range(documents.MAX_FILES + 1)]
     with pytest.raises(InvalidInput, match="最多上传"):
         documents.check_documents(files)
+
+
+def test_store_documents_keeps_every_file_and_serves_it_with_its_name(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    files = [SimpleUploadedFile(name, data) for name, data in GOOD[:2]]
+    stored = documents.store_documents(files, "things", field="files")
+    assert [r["name"] for r in stored] == ["年检报告书.pdf", "证书.jpg"]
+    assert all(r["path"].startswith("things/") for r in stored)
+    assert stored[0]["size"] == len(GOOD[0][1])
+    assert (tmp_path / stored[0]["path"]).read_bytes() == GOOD[0][1]
+    response = documents.stored_response(stored[0], "things")
+    assert b"".join(response.streaming_content) == GOOD[0][1]
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment;" in response["Content-Disposition"]
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert documents.file_records([*stored, "x", {"name": "no path"}]) == stored
+
+
+def test_store_documents_writes_nothing_when_one_file_is_bad(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    files = [SimpleUploadedFile(*GOOD[0]), SimpleUploadedFile("病毒.exe", b"MZ\x90\x00")]
+    with pytest.raises(InvalidInput) as caught:
+        documents.store_documents(files, "things", field="evidence")
+    assert "病毒.exe" in caught.value.detail
+    assert caught.value.errors[0]["field"] == "evidence"
+    assert not any(tmp_path.rglob("*.pdf"))
+
+
+def test_store_documents_counts_the_files_already_kept(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(InvalidInput, match="最多上传 1 个文件"):
+        documents.store_documents(
+            [SimpleUploadedFile(*GOOD[0]), SimpleUploadedFile(*GOOD[0])], "things",
+            have=documents.MAX_FILES - 1,
+        )  # fmt: skip
+    assert documents.store_documents([], "things") == []
+
+
+@pytest.mark.parametrize(
+    "record", [{"name": "a.pdf", "path": "other/a.pdf"}, {"name": "a.pdf", "path": "things/../x"},
+               {"name": "a.pdf", "path": "things/gone.pdf"}, "things/a.pdf"],
+)  # fmt: skip
+def test_stored_response_refuses_what_is_not_a_stored_file_of_the_folder(
+    record, tmp_path, settings
+):
+    from shegong.core.errors import NotFound
+
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(NotFound):
+        documents.stored_response(record, "things")

@@ -1,5 +1,5 @@
-"""What the grant (公益创投) actions share: date, count and attachment checks and the manager
-check (text, money, locks and transitions: ``core.values``)."""
+"""What the grant (公益创投) actions share: date and count checks, uploaded files (kept under
+``grants/``) and the manager check (text, money, locks and transitions: ``core.values``)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Model
 from django.utils.dateparse import parse_date
 
+from shegong.core.documents import store_documents
 from shegong.core.errors import InvalidInput
-from shegong.core.values import require_scoped, text
+from shegong.core.values import require_scoped
 from shegong.grants import queries
 
 M = TypeVar("M", bound=Model)
@@ -48,27 +51,36 @@ def count(value: Any, field: str, label: str, *, limit: int = 100_000_000) -> in
     return number
 
 
-def files(value: Any, field: str) -> list[dict[str, Any]]:
-    """Attachments as [{"name", "url"}]: names kept, at most 20."""
+FOLDER = "grants"
+
+
+def uploads(value: Any, field: str) -> list[Any]:
+    """Uploaded file objects (Django ``UploadedFile``s): one, a list, or none."""
     if value in (None, ""):
         return []
-    if not isinstance(value, list | tuple):
-        raise InvalidInput.field(field, "附件格式不正确")
-    out = []
-    for entry in value:
-        if isinstance(entry, str):
-            entry = {"name": entry}
-        if not isinstance(entry, dict) or not str(entry.get("name") or "").strip():
-            raise InvalidInput.field(field, "附件须有名称")
-        out.append(
-            {
-                "name": text(entry.get("name"), field, "附件名称", 120),
-                "url": text(entry.get("url"), field, "附件地址", 300, required=False),
-            }
-        )
-    if len(out) > 20:
-        raise InvalidInput.field(field, "附件不能超过 20 个")
-    return out
+    items = list(value) if isinstance(value, list | tuple) else [value]
+    items = [f for f in items if f]
+    if any(not hasattr(f, "read") for f in items):
+        raise InvalidInput.field(field, "附件须为上传的文件")
+    return items
+
+
+def store(value: Any, kind: str, field: str, *, have: int = 0) -> list[dict[str, Any]]:
+    """Check and keep uploads under ``grants/<kind>/`` (``core.documents``): the records a JSON
+    list of the grants keeps. Call it after every other check: a bad file stores nothing."""
+    return store_documents(uploads(value, field), f"{FOLDER}/{kind}", field=field, have=have)
+
+
+def drop_later(records: list[dict[str, Any]]) -> None:
+    """Delete the stored files of ``records`` once the transaction commits."""
+    paths = [str(r.get("path") or "") for r in records if isinstance(r, dict)]
+
+    def delete() -> None:
+        for path in paths:
+            if path.startswith(f"{FOLDER}/") and ".." not in path:
+                default_storage.delete(path)
+
+    transaction.on_commit(delete)
 
 
 def require_manager(actor: Any, region_code: str, missing: str) -> None:

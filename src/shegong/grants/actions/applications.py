@@ -19,15 +19,16 @@ from shegong.core.values import lock, long_text, money, move, text
 from shegong.grants.actions._grants import (
     a_date,
     count,
-    files,
+    drop_later,
     require_manager,
+    store,
 )
 from shegong.grants.choices import APPLICATION_TRANSITIONS, ApplicationStatus, CallStatus
 from shegong.grants.models import Application, BudgetLine, Call
 from shegong.grants.queries.calls import APPLICATION_NOT_FOUND, CALL_NOT_FOUND, eligibility
 from shegong.socialorgs.portal import portal_org
 
-__all__ = ["check", "save_application", "submit", "withdraw"]
+__all__ = ["application_files", "check", "save_application", "submit", "withdraw"]
 
 MAX_LINES = 30
 
@@ -108,7 +109,6 @@ def _fields(call: Call, data: dict[str, Any]) -> tuple[dict[str, Any], list[dict
         "contact_name": text(data.get("contact_name"), "contact_name", "联系人", 40,
                              required=False),
         "contact_phone": phone,
-        "attachments": files(data.get("attachments"), "attachments"),
     }  # fmt: skip
     return fields, lines
 
@@ -121,11 +121,24 @@ def _open_for_applying(call: Call) -> None:
         raise InvalidInput.field("call", f"申报已于 {call.closes_on:%Y-%m-%d} 截止")
 
 
+def _kept(found: Application, remove: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The draft's attachments split by ``remove`` (indexes into the list): kept, dropped."""
+    drop = {int(i) for i in (remove or ()) if str(i).strip().isdigit()}
+    have = [a for a in found.attachments or [] if isinstance(a, dict)]
+    return (
+        [a for i, a in enumerate(have) if i not in drop],
+        [a for i, a in enumerate(have) if i in drop],
+    )
+
+
 @transaction.atomic(durable=True)
 def save_application(
-    actor: Any, call: Any = None, application: Any = None, **data: Any
-) -> Application:
-    """Create (on ``call``) or edit (``application``) the portal organization's draft."""
+    actor: Any, call: Any = None, application: Any = None, *, attachments: Any = None,
+    remove: Any = (), **data: Any,
+) -> Application:  # fmt: skip
+    """Create (on ``call``) or edit (``application``) the portal organization's draft;
+    ``attachments`` are uploaded files added to it, ``remove`` the indexes of attached files to
+    drop (a bad file refuses the whole save, nothing stored)."""
     org = portal_org(actor)
     if application is None:
         pk = getattr(call, "pk", call)
@@ -134,6 +147,7 @@ def save_application(
             raise NotFound(CALL_NOT_FOUND)
         _open_for_applying(found_call)
         fields, lines = _fields(found_call, data)
+        fields["attachments"] = store(attachments, "applications", "attachments")
         found = Application.objects.create(
             call=found_call, social_org=org, region_id=org.organization.region_id,
             created_by=actor, **fields,
@@ -147,6 +161,10 @@ def save_application(
         found_call = found.call
         _open_for_applying(found_call)
         fields, lines = _fields(found_call, data)
+        kept, dropped = _kept(found, remove)
+        kept += store(attachments, "applications", "attachments", have=len(kept))
+        fields["attachments"] = kept
+        drop_later(dropped)
         for name, value in fields.items():
             setattr(found, name, value)
         found.save()
@@ -157,6 +175,33 @@ def save_application(
     audit.record(
         Verb.GRANT_APPLICATION_SAVED, actor=actor, target=found,
         data={"amount": str(found.amount), "created": application is None},
+    )  # fmt: skip
+    return found
+
+
+@transaction.atomic(durable=True)
+def application_files(
+    actor: Any, application: Any, *, attachments: Any = None, remove: Any = ()
+) -> Application:
+    """Add uploaded files to the organization's draft and/or drop attached ones (``remove``:
+    indexes), while the call is open; a bad file refuses it all, nothing stored."""
+    org = portal_org(actor)
+    found = lock(Application, application, APPLICATION_NOT_FOUND)
+    if found.social_org_id != org.pk:
+        raise NotFound(APPLICATION_NOT_FOUND)
+    if found.status != ApplicationStatus.DRAFT:
+        raise IllegalTransition(found.get_status_display(), "修改附件", ["草稿状态下才能修改"])
+    _open_for_applying(found.call)
+    kept, dropped = _kept(found, remove)
+    added = store(attachments, "applications", "attachments", have=len(kept))
+    if not added and not dropped:
+        raise InvalidInput.field("attachments", "请选择要上传的文件或要删除的附件")
+    found.attachments = kept + added
+    found.save(update_fields=["attachments"])
+    drop_later(dropped)
+    audit.record(
+        Verb.GRANT_APPLICATION_SAVED, actor=actor, target=found,
+        data={"files_added": len(added), "files_removed": len(dropped)},
     )  # fmt: skip
     return found
 

@@ -22,8 +22,9 @@ from shegong.core.values import lock, long_text, money, move, text
 from shegong.grants.actions._grants import (
     a_date,
     count,
-    files,
     require_manager,
+    store,
+    uploads,
 )
 from shegong.grants.choices import (
     PROJECT_TRANSITIONS,
@@ -79,9 +80,9 @@ def sign(
     actor: Any, project: Any, *, agreement_no: Any, signed_on: Any, tranches: Any,
     agreement: Any = None, confirm_early: bool = False,
 ) -> Project:  # fmt: skip
-    """Sign the agreement and fix the tranche plan (Σ = the amount). Refused while an open
-    objection holds the project; before the 公示 window has ended only when the manager
-    confirms (``confirm_early``)."""
+    """Sign the agreement and fix the tranche plan (Σ = the amount); ``agreement``: the signed
+    agreement's uploaded file(s). Refused while an open objection holds the project; before the
+    公示 window has ended only when the manager confirms (``confirm_early``)."""
     found = lock(Project, project, PROJECT_NOT_FOUND)
     require_manager(actor, found.region_id, PROJECT_NOT_FOUND)
     if is_held(found):
@@ -99,7 +100,7 @@ def sign(
     plan = _plan(found, tranches)
     move(found, ProjectStatus.SIGNED, PROJECT_TRANSITIONS, ProjectStatus)
     found.agreement_no, found.signed_on = number, day
-    found.agreement = files(agreement, "agreement")
+    found.agreement = store(agreement, "agreements", "agreement")
     found.save(update_fields=["status", "agreement_no", "signed_on", "agreement"])
     found.tranches.all().delete()
     Tranche.objects.bulk_create(
@@ -120,7 +121,8 @@ def _active(project: Project) -> None:
 
 @transaction.atomic(durable=True)
 def request_tranche(actor: Any, tranche: Any, *, report: Any, evidence: Any = None) -> Tranche:
-    """The organization (portal) requests a tranche with its progress report and evidence."""
+    """The organization (portal) requests a tranche with its progress report and evidence (uploaded
+    files, required; a re-request after a send-back replaces the evidence)."""
     org = portal_org(actor)
     found = lock(Tranche, tranche, TRANCHE_NOT_FOUND)
     project = Project.objects.get(pk=found.project_id)
@@ -128,10 +130,10 @@ def request_tranche(actor: Any, tranche: Any, *, report: Any, evidence: Any = No
         raise NotFound(TRANCHE_NOT_FOUND)
     _active(project)
     found.report = long_text(report, "report", "进展报告", 5000)
-    found.evidence = files(evidence, "evidence")
-    if not found.evidence:
+    if not uploads(evidence, "evidence"):
         raise InvalidInput.field("evidence", "请上传佐证材料")
     move(found, TrancheStatus.REQUESTED, TRANCHE_TRANSITIONS, TrancheStatus)
+    found.evidence = store(evidence, "evidence", "evidence")
     found.requested_at = timezone.now()
     found.save(update_fields=["status", "report", "evidence", "requested_at"])
     audit.record(Verb.GRANT_TRANCHE_REQUESTED, actor=actor, target=found, data={"seq": found.seq})
@@ -187,7 +189,7 @@ def record_visit(
     rating: Any = "", attachments: Any = None,
 ) -> Visit:  # fmt: skip
     """A supervision visit, the mid-term evaluation or the final evaluation of a signed
-    project."""
+    project; ``attachments``: uploaded files (the visit's record, photos)."""
     found = lock(Project, project, PROJECT_NOT_FOUND)
     require_manager(actor, found.region_id, PROJECT_NOT_FOUND)
     if found.status not in (ProjectStatus.SIGNED, ProjectStatus.IN_PROGRESS):
@@ -200,11 +202,12 @@ def record_visit(
     assert day is not None
     if day > timezone.localdate():
         raise InvalidInput.field("visited_on", "日期不能晚于今天")
+    who = text(visitor, "visitor", "督导人员", 60)
+    what = long_text(findings, "findings", "发现与建议", 3000)
     visit = Visit.objects.create(
         project=found, region_id=found.region_id, kind=kind, visited_on=day,
-        visitor=text(visitor, "visitor", "督导人员", 60),
-        findings=long_text(findings, "findings", "发现与建议", 3000), rating=rating,
-        attachments=files(attachments, "attachments"),
+        visitor=who, findings=what, rating=rating,
+        attachments=store(attachments, "visits", "attachments"),
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
     audit.record(Verb.GRANT_VISIT_RECORDED, actor=actor, target=found, data={"kind": kind})

@@ -2,19 +2,26 @@
 score), the ranking and the decision, projects (sign) and tranches (request, decide, pay).
 
 Thin adapters over ``grants.actions``; every object is found in the caller's scope first
-(another street's is a 404 like a missing one); a reviewer reaches only their own reviews."""
+(another street's is a 404 like a missing one); a reviewer reaches only their own reviews.
+
+The endpoints that take files (an application's ``attachments``, the signed ``agreement``, a
+tranche's ``evidence``) read JSON or a multipart form whose nested lists (``budget_lines``,
+``indicators``, ``tranches``) are JSON text; files are listed as ``{"name", "size", "url"}``, the
+url our own download page."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pydantic
 from django.http import HttpRequest
 from ninja import Body, Router
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from shegong.core.api import body_doc, parse_body
-from shegong.core.errors import NotFound, NotPermitted
+from shegong.core.errors import InvalidInput, NotFound, NotPermitted
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.grants.actions import applications as app_verbs
 from shegong.grants.actions import calls as call_verbs
@@ -46,6 +53,50 @@ from shegong.socialorgs.portal import portal_org
 
 router = Router()
 ERRORS = problem_responses(400, 401, 403, 404, 409, 422, 429)
+MULTIPART = "multipart/form-data"
+FILES_TEXT = "PDF、图片或 Office 文档，单个不超过 20 MB，最多 10 个"
+
+
+def files_doc(schema: type[pydantic.BaseModel] | None, files: str) -> dict[str, Any]:
+    """OpenAPI of a body that is JSON or a multipart form with ``files`` uploads."""
+    doc = schema.model_json_schema() if schema is not None else {"type": "object"}
+    properties = dict(doc.get("properties", {}))
+    for name, value in list(properties.items()):
+        if value.get("type") == "array" or "$ref" in str(value.get("items", "")):
+            properties[name] = {"type": "string", "description": "JSON 文本"}
+    properties[files] = {
+        "type": "array", "items": {"type": "string", "format": "binary"}, "description": FILES_TEXT,
+    }  # fmt: skip
+    content: dict[str, Any] = {MULTIPART: {"schema": {**doc, "properties": properties}}}
+    if schema is not None:
+        content["application/json"] = {"schema": schema.model_json_schema()}
+    return {"requestBody": {"required": False, "content": content}}
+
+
+def _read(
+    request: HttpRequest, schema: type[pydantic.BaseModel], files: str
+) -> tuple[Any, list[Any]]:
+    """The body as ``schema`` (JSON, or a multipart form whose list fields are JSON text) and
+    the uploaded ``files``."""
+    if request.content_type != MULTIPART:
+        payload: Any = {}
+        if request.body:
+            try:
+                payload = json.loads(request.body)
+            except ValueError:
+                raise InvalidInput.field("body", "请求体不是有效的 JSON") from None
+        if not isinstance(payload, dict):
+            raise InvalidInput.field("body", "请求体须为 JSON 对象")
+        return parse_body(schema, payload), []
+    data: dict[str, Any] = {k: v for k, v in request.POST.items() if v != ""}
+    for name, value in list(data.items()):
+        field = schema.model_fields.get(name)
+        if field is not None and "list" in str(field.annotation):
+            try:
+                data[name] = json.loads(value)
+            except ValueError:
+                raise InvalidInput.field(name, "应为 JSON 文本（列表）") from None
+    return parse_body(schema, data), request.FILES.getlist(files)
 
 
 def _org(request: HttpRequest) -> Any:
@@ -187,17 +238,33 @@ def portal_list(request: HttpRequest) -> Any:
 
 @router.post("/portal/applications", response={201: GrantApplicationOut, **ERRORS},
              summary="填写申报书（草稿，组织账号）", operation_id="grants_portal_create",
-             openapi_extra=body_doc(GrantApplicationIn))  # fmt: skip
-def portal_create(request: HttpRequest, payload: Body[dict[str, Any]] = None) -> Any:
-    """预算明细合计须等于申请金额，且不超过单项上限；申报期外 → 409。"""
+             openapi_extra=files_doc(GrantApplicationIn, "attachments"))  # fmt: skip
+def portal_create(request: HttpRequest) -> Any:
+    """预算明细合计须等于申请金额，且不超过单项上限；申报期外 → 409。附件用 multipart 表单的
+    `attachments` 字段上传（PDF、图片或 Office 文档），不合格的文件逐个列出名称（422）。"""
     portal_org(request.auth)
-    data = parse_body(GrantApplicationIn, payload).dict()
+    body, uploads = _read(request, GrantApplicationIn, "attachments")
+    data = body.dict()
     call = data.pop("call")
     if call is None:
-        from shegong.core.errors import InvalidInput
-
         raise InvalidInput.field("call", "请选择申报")
-    return Status(201, app_verbs.save_application(request.auth, call, **data))
+    return Status(201, app_verbs.save_application(request.auth, call, attachments=uploads, **data))
+
+
+@router.post("/portal/applications/{application_id}/files",
+             response={200: GrantApplicationOut, **ERRORS}, summary="增删申报书附件（草稿）",
+             operation_id="grants_portal_files",
+             openapi_extra=files_doc(None, "attachments"))  # fmt: skip
+def portal_files(request: HttpRequest, application_id: int) -> Any:
+    """multipart 表单：`attachments` 上传新附件，`remove` 为要删除的附件序号（从 0 起，可多个）；
+    仅草稿、申报期内。"""
+    found = q.access_org_application(_org(request), application_id)
+    if request.content_type != MULTIPART:
+        raise InvalidInput.field("attachments", "请用 multipart/form-data 上传附件")
+    return app_verbs.application_files(
+        request.auth, found, attachments=request.FILES.getlist("attachments"),
+        remove=request.POST.getlist("remove"),
+    )  # fmt: skip
 
 
 @router.post("/portal/applications/{application_id}/submit",
@@ -211,13 +278,12 @@ def portal_submit(request: HttpRequest, application_id: int) -> Any:
 
 @router.post("/portal/tranches/{tranche_id}/request", response={200: GrantTrancheOut, **ERRORS},
              summary="申请拨付（附进展报告和佐证）", operation_id="grants_portal_tranche_request",
-             openapi_extra=body_doc(GrantTrancheRequestIn))  # fmt: skip
-def portal_request(
-    request: HttpRequest, tranche_id: int, payload: Body[dict[str, Any]] = None
-) -> Any:
+             openapi_extra=files_doc(GrantTrancheRequestIn, "evidence"))  # fmt: skip
+def portal_request(request: HttpRequest, tranche_id: int) -> Any:
+    """multipart 表单：`report` 进展报告，`evidence` 佐证材料（必传）。"""
     found = q.org_tranche(_org(request), tranche_id)
-    data = parse_body(GrantTrancheRequestIn, payload).dict()
-    return project_verbs.request_tranche(request.auth, found, **data)
+    body, uploads = _read(request, GrantTrancheRequestIn, "evidence")
+    return project_verbs.request_tranche(request.auth, found, evidence=uploads, **body.dict())
 
 
 # --- reviews ----------------------------------------------------------------------------------
@@ -271,11 +337,12 @@ def project_detail(request: HttpRequest, project_id: int) -> Any:
 
 @router.post("/projects/{project_id}/sign", response={200: GrantProjectOut, **ERRORS},
              summary="签订协议（异议未办结时拒绝）", operation_id="grants_projects_sign",
-             openapi_extra=body_doc(GrantSignIn))  # fmt: skip
-def sign(request: HttpRequest, project_id: int, payload: Body[dict[str, Any]] = None) -> Any:
+             openapi_extra=files_doc(GrantSignIn, "agreement"))  # fmt: skip
+def sign(request: HttpRequest, project_id: int) -> Any:
+    """JSON，或 multipart 表单（`tranches` 为 JSON 文本，`agreement` 为协议文件）。"""
     found = q.access_project(_viewer(request), project_id)
-    data = parse_body(GrantSignIn, payload).dict()
-    return project_verbs.sign(request.auth, found, **data)
+    body, uploads = _read(request, GrantSignIn, "agreement")
+    return project_verbs.sign(request.auth, found, agreement=uploads, **body.dict())
 
 
 @router.get("/tranches", response={200: list[GrantTrancheOut], **ERRORS},

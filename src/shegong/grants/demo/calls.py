@@ -12,12 +12,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from shegong.accounts.models import Membership, User
 from shegong.core.demo import PASSWORD, fake_id_number, fake_name
 from shegong.core.perms import Role
 from shegong.grants.actions import applications, calls, projects, reviews
+from shegong.grants.actions._grants import store
 from shegong.grants.models import Application, BudgetLine, Call, Project, Review, Tranche
 from shegong.grants.queries.calls import eligibility
 from shegong.notices.models import Notice
@@ -28,6 +30,34 @@ NOT_FUNDED = 3
 # The committee's three experts (fake names, like every demo person): logins 13800000091–93.
 REVIEWERS = [("13800000091", 7), ("13800000092", 3), ("13800000093", 0)]
 REVIEWER_SEED = 20261717
+
+
+def demo_pdf(name: str, line: str) -> SimpleUploadedFile:
+    """A one-page PDF saying ``line`` (ASCII), as an upload named ``name``."""
+    text = line.replace("\\", "").replace("(", "").replace(")", "")
+    stream = f"BT /F1 14 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref,
+    )  # fmt: skip
+    return SimpleUploadedFile(name, bytes(out), content_type="application/pdf")
+
+
 PROJECT_NAMES = [
     ("银龄守望·独居老人关爱", "为老服务"), ("四点半课堂", "青少年"), ("残疾人康复陪伴", "助残"),
     ("邻里互助议事坊", "社区治理"), ("困境儿童成长护航", "青少年"), ("老年助餐志愿队", "为老服务"),
@@ -108,7 +138,11 @@ def load(ctx: Any) -> int:
             category=category, summary=f"{so.organization.name}在社区开展「{title}」项目。",
             beneficiaries="辖区居民", beneficiary_count=200 + 50 * i, amount=amount,
             indicators=[{"name": "开展服务", "target": 24, "unit": "场"}],
-            attachments=[{"name": "项目申报书.pdf", "url": ""}], status="submitted",
+            attachments=store(
+                [demo_pdf("项目申报书.pdf", f"Application {year}-{i + 1}")], "applications",
+                "attachments",
+            ),
+            status="submitted",
             eligibility=[f.as_dict() for f in eligibility(so, call)],
             submitted_at=_at(date(year, 3, 10) + timedelta(days=i)),
         )  # fmt: skip
@@ -148,11 +182,14 @@ def load(ctx: Any) -> int:
                 {"milestone": "中期评估合格后", "amount": project.amount - half,
                  "due_on": date(year, 9, 1)},
             ],
+            agreement=[demo_pdf("资助协议.pdf", f"Agreement GY{year}-{i + 1:03d}")],
         )  # fmt: skip
         first = Tranche.objects.get(project=project, seq=1)
         Tranche.objects.filter(pk=first.pk).update(
             status="requested", report="项目已启动，完成需求调研和志愿者招募。",
-            evidence=[{"name": "启动会签到表与照片", "url": ""}],
+            evidence=store(
+                [demo_pdf("启动会签到表.pdf", f"Kick-off sign-in {i + 1}")], "evidence", "evidence"
+            ),
             requested_at=_at(date(year, 6, 2)),
         )  # fmt: skip
         if i == len(made) - 1:
@@ -165,5 +202,6 @@ def load(ctx: Any) -> int:
             projects.record_visit(
                 None, project, kind="midterm", visited_on=date(year, 8, 20),
                 visitor="第三方评估机构", findings="按计划推进，台账规范。", rating="good",
+                attachments=[demo_pdf("中期评估报告.pdf", f"Mid-term evaluation {i + 1}")],
             )  # fmt: skip
     return len(made)

@@ -63,10 +63,5 @@ def tranches(text: Any) -> list[dict[str, Any]]:
     ]
 
 
-def file_names(text: Any) -> list[dict[str, str]]:
-    """One file name a line."""
-    return [{"name": line.strip()} for line in str(text or "").splitlines() if line.strip()]
-
-
 def criteria_text(call: Any) -> str:
     return "\n".join(f"{c.name},{c.weight},{c.max_score}" for c in call.criteria.all())

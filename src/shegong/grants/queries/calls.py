@@ -439,3 +439,56 @@ def org_tranche(org: Any, pk: Any) -> Tranche:
     if found is None:
         raise NotFound(TRANCHE_NOT_FOUND)
     return found
+
+
+# --- files ------------------------------------------------------------------------------------
+
+FILE_NOT_FOUND = "未找到该文件，或您无权查看"
+FILE_KINDS = ("application", "agreement", "evidence", "visit")
+
+
+def _own_org(user: Any) -> Any:
+    """The organization a portal account speaks for, or None (anyone else)."""
+    from shegong.core.errors import NotPermitted
+    from shegong.socialorgs.portal import portal_org
+
+    try:
+        return portal_org(user)
+    except NotPermitted:
+        return None
+
+
+def files_of(user: Any, kind: str, pk: Any) -> list[Any]:
+    """The stored files of one object ``user`` may download: an application's attachments
+    (staff in scope, its reviewers, its organization), a project's agreement and a tranche's
+    evidence (staff in scope, the organization), a visit's attachments (staff in scope). Anything
+    else is a 404."""
+    key = _pk(pk)
+    org = _own_org(user)
+    found: Any = None
+    if key is None or kind not in FILE_KINDS:
+        raise NotFound(FILE_NOT_FOUND)
+    if kind == "application":
+        found = applications(user).filter(pk=key).first()
+        if found is None and org is not None:
+            found = org_applications(org).filter(pk=key).first()
+        records = found.attachments if found else None
+    elif kind == "agreement":
+        found = projects(user).filter(pk=key).first()
+        if found is None and org is not None:
+            found = org_projects(org).filter(pk=key).first()
+        records = found.agreement if found else None
+    elif kind == "evidence":
+        found = tranches(user).filter(pk=key).first()
+        if found is None and org is not None:
+            found = Tranche.objects.filter(project__social_org=org, pk=key).first()
+        records = found.evidence if found else None
+    else:
+        from shegong.grants.models import Visit
+
+        visits = Visit.objects.visible_to(user) if may_view_grants(user) else Visit.objects.none()
+        found = visits.filter(pk=key).first()
+        records = found.attachments if found else None
+    if found is None:
+        raise NotFound(FILE_NOT_FOUND)
+    return list(records) if isinstance(records, list) else []

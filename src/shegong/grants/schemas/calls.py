@@ -68,6 +68,26 @@ class GrantMoveIn(Schema):
     to: str = Field("", max_length=12, description="reviewing（截止申报）或 closed（结束）")
 
 
+class GrantFileOut(Schema):
+    name: str
+    size: int
+    url: str = Field(description="下载地址（本系统，登录后按权限下载）")
+
+
+def file_list(kind: str, pk: int, records: Any) -> list[dict[str, Any]]:
+    """A JSON list of stored files as ``GrantFileOut``s: the download URL is ours."""
+    from django.urls import reverse
+
+    if not isinstance(records, list):
+        return []
+    return [
+        {"name": str(r.get("name") or ""), "size": int(r.get("size") or 0),
+         "url": reverse("grants:file", args=[kind, pk, i])}
+        for i, r in enumerate(records)
+        if isinstance(r, dict) and r.get("path")
+    ]  # fmt: skip
+
+
 class GrantApplicationOut(Schema):
     id: int
     call_id: int
@@ -83,10 +103,15 @@ class GrantApplicationOut(Schema):
     score: Decimal | None
     rank: int | None
     submitted_at: datetime | None
+    attachments: list[GrantFileOut]
 
     @staticmethod
     def resolve_region_code(obj: Any) -> str:
         return obj.region_id
+
+    @staticmethod
+    def resolve_attachments(obj: Any) -> list[dict[str, Any]]:
+        return file_list("application", obj.pk, obj.attachments)
 
     @staticmethod
     def resolve_organization(obj: Any) -> str:
@@ -105,11 +130,6 @@ class GrantIndicatorIn(Schema):
     unit: str = Field("", max_length=10)
 
 
-class GrantFileIn(Schema):
-    name: str = Field("", max_length=120)
-    url: str = Field("", max_length=300)
-
-
 class GrantApplicationIn(Schema):
     call: int | None = Field(None, description="申报编号")
     title: str = Field("", max_length=200)
@@ -125,7 +145,6 @@ class GrantApplicationIn(Schema):
     ends_on: date | None = None
     contact_name: str = Field("", max_length=40)
     contact_phone: str = Field("", max_length=20)
-    attachments: list[GrantFileIn] = Field(default_factory=list, max_length=20)
 
 
 class GrantCheckIn(Schema):
@@ -193,6 +212,11 @@ class GrantTrancheOut(Schema):
     requested_at: datetime | None
     paid_on: date | None
     voucher_no: str
+    evidence: list[GrantFileOut]
+
+    @staticmethod
+    def resolve_evidence(obj: Any) -> list[dict[str, Any]]:
+        return file_list("evidence", obj.pk, obj.evidence)
 
 
 class GrantProjectOut(Schema):
@@ -207,8 +231,13 @@ class GrantProjectOut(Schema):
     status: str
     agreement_no: str
     signed_on: date | None
+    agreement: list[GrantFileOut]
     beneficiaries_reached: int
     tranches: list[GrantTrancheOut]
+
+    @staticmethod
+    def resolve_agreement(obj: Any) -> list[dict[str, Any]]:
+        return file_list("agreement", obj.pk, obj.agreement)
 
     @staticmethod
     def resolve_region_code(obj: Any) -> str:
@@ -233,13 +262,11 @@ class GrantSignIn(Schema):
     agreement_no: str = Field("", max_length=40)
     signed_on: date | None = None
     tranches: list[GrantTranchePlanIn] = Field(default_factory=list, max_length=12)
-    agreement: list[GrantFileIn] = Field(default_factory=list, max_length=20)
     confirm_early: bool = False
 
 
 class GrantTrancheRequestIn(Schema):
     report: str = Field("", max_length=5000)
-    evidence: list[GrantFileIn] = Field(default_factory=list, max_length=20)
 
 
 class GrantTrancheDecideIn(Schema):

@@ -43,7 +43,6 @@ def app_data(**over: Any) -> dict[str, Any]:
         ],
         "indicators": [{"name": "上门探访", "target": 200, "unit": "次"}],
         "contact_name": "李四", "contact_phone": "13912340000",
-        "attachments": [{"name": "项目申报书.pdf"}],
     }  # fmt: skip
     data.update(over)
     return data
@@ -88,3 +87,19 @@ def score_all(call: Any, reviewers: list[Any], marks: dict[int, list[int]]) -> N
             review = Review.objects.get(application_id=app_pk, reviewer=reviewer)
             reviews.declare(reviewer, review, conflict=False)
             reviews.score(reviewer, review, scores={c.pk: value for c in criteria})
+
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def pdf(name: str = "项目申报书.pdf") -> Any:
+    """A small upload that passes the document check."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def bad_file(name: str = "说明.exe") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"MZ\x90\x00not a document")

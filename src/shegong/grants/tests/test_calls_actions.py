@@ -20,6 +20,7 @@ from shegong.grants.tests.calls_fixtures import (
     call_data,
     open_call,
     org_account,
+    pdf,
     reviewing,
     score_all,
     submitted,
@@ -273,7 +274,7 @@ def test_tranches_to_completion(two_apps, reviewers, district_admin, org_user):
     one, two = Tranche.objects.order_by("seq")
     with pytest.raises(InvalidInput, match="佐证"):
         projects.request_tranche(org_user, one, report="启动")
-    projects.request_tranche(org_user, one, report="启动", evidence=[{"name": "照片.jpg"}])
+    projects.request_tranche(org_user, one, report="启动", evidence=[pdf("照片.pdf")])
     with pytest.raises(InvalidInput, match="审核意见"):
         projects.decide_tranche(district_admin, one, approve=False)
     projects.decide_tranche(district_admin, one, approve=True)

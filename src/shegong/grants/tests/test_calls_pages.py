@@ -16,6 +16,7 @@ from shegong.grants.tests.calls_fixtures import (
     call_data,
     open_call,
     org_account,
+    pdf,
     reviewing,
     score_all,
     submitted,
@@ -61,7 +62,6 @@ def test_portal_apply_and_submit(client, district, district_admin, org_user, soc
         "title": "银龄守望", "category": "为老服务", "summary": "上门探访",
         "beneficiaries": "独居老人", "beneficiary_count": "100", "amount": "15000",
         "budget_lines": "物资,9000\n补贴,5000", "indicators": "探访,200,次",
-        "attachments": "申报书.pdf",
     }  # fmt: skip
     bad = client.post(reverse("grants:portal_apply", args=[call.pk]), form)
     assert bad.status_code == 422 and "须等于申请金额" in bad.content.decode()
@@ -152,7 +152,7 @@ def test_decide_sign_and_pay_on_the_pages(client, in_review, reviewers, district
     portal.force_login(org_user)
     one = Tranche.objects.get(project=project, seq=1)
     portal.post(reverse("grants:portal_project", args=[project.pk]),
-                {"tranche": one.pk, "report": "已启动", "evidence": "照片.jpg"})  # fmt: skip
+                {"tranche": one.pk, "report": "已启动", "evidence": pdf("照片.pdf")})  # fmt: skip
     one.refresh_from_db()
     assert one.status == "requested"
     queue = client.get(reverse("grants:tranches"), {"status": "requested"}).content.decode()

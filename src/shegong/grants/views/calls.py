@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +16,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from shegong.core import excel
 from shegong.core.audit import Verb
-from shegong.core.errors import NotPermitted
+from shegong.core.documents import ACCEPT, stored_response
+from shegong.core.errors import NotFound, NotPermitted
 from shegong.grants.actions import applications as app_verbs
 from shegong.grants.actions import calls as call_verbs
 from shegong.grants.actions import projects as project_verbs
 from shegong.grants.actions import reviews as review_verbs
+from shegong.grants.actions._grants import FOLDER
 from shegong.grants.choices import ApplicationStatus, VisitKind, VisitRating
 from shegong.grants.forms import calls as parse
 from shegong.grants.forms.calls import VerbForm
@@ -271,6 +273,19 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
 
 
+# --- files -----------------------------------------------------------------------------------
+
+
+@require_safe
+def file_download(request: HttpRequest, kind: str, pk: int, index: int) -> FileResponse:
+    """A stored file of an application, agreement, tranche or visit, to who may see it
+    (``queries.calls.files_of``); anyone else, a missing file or index: 404."""
+    records = q.files_of(request.user, kind, pk)
+    if not 0 <= index < len(records):
+        raise NotFound(q.FILE_NOT_FOUND)
+    return stored_response(records[index], FOLDER, missing=q.FILE_NOT_FOUND)
+
+
 # --- projects and tranches --------------------------------------------------------------------
 
 
@@ -319,7 +334,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
          "tranches": list(project.tranches.all()), "visits": list(project.visits.all()),
          "can_manage": q.may_manage_call(user, project.call) or may_manage_grants(user),
          "visit_kinds": VisitKind.choices, "ratings": VisitRating.choices,
-         "today": timezone.localdate()},
+         "today": timezone.localdate(), "accept": ACCEPT},
     )  # fmt: skip
 
 
@@ -333,7 +348,7 @@ def project_verb(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         run_action(
             form, project_verbs.sign, user, project, agreement_no=post.get("agreement_no"),
             signed_on=post.get("signed_on"), tranches=parse.tranches(post.get("tranches")),
-            agreement=parse.file_names(post.get("agreement")),
+            agreement=request.FILES.getlist("agreement"),
             confirm_early=bool(post.get("confirm_early")),
         )  # fmt: skip
     elif verb == "visit":
@@ -341,6 +356,7 @@ def project_verb(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             form, project_verbs.record_visit, user, project, kind=post.get("kind"),
             visited_on=post.get("visited_on"), visitor=post.get("visitor"),
             findings=post.get("findings"), rating=post.get("rating", ""),
+            attachments=request.FILES.getlist("attachments"),
         )  # fmt: skip
     elif verb == "complete":
         run_action(

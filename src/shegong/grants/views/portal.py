@@ -1,5 +1,6 @@
 """The organization portal of 公益创投 (/grants/portal/): open calls, apply (a draft with its
-budget lines, beneficiaries, indicators and attachments; submit runs the eligibility check),
+budget lines, beneficiaries, indicators and uploaded attachments, added or removed while a draft;
+submit runs the eligibility check),
 my applications, my projects and their tranches (request with a progress report and evidence).
 Only an organization account reaches these pages (``portal_org``)."""
 
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from shegong.core.documents import ACCEPT
 from shegong.grants.actions import applications as app_verbs
 from shegong.grants.actions import projects as project_verbs
 from shegong.grants.forms import calls as parse
@@ -41,7 +43,6 @@ def _fields(post: Any) -> dict[str, Any]:
         "indicators": parse.indicators(post.get("indicators")),
         "starts_on": post.get("starts_on") or None, "ends_on": post.get("ends_on") or None,
         "contact_name": post.get("contact_name"), "contact_phone": post.get("contact_phone"),
-        "attachments": parse.file_names(post.get("attachments")),
     }  # fmt: skip
 
 
@@ -55,13 +56,17 @@ def apply(request: HttpRequest, call: int) -> HttpResponse:
     values: dict[str, Any] = {}
     if request.method == "POST":
         values = request.POST.dict()
-        app = run(form, app_verbs.save_application, request.user, found, **_fields(request.POST))
+        uploads = request.FILES.getlist("attachments")
+        app = run(
+            form, app_verbs.save_application, request.user, found, attachments=uploads,
+            **_fields(request.POST),
+        )  # fmt: skip
         if app is not None:
             messages.success(request, "申报书已保存为草稿，请核对后提交")
             return redirect("grants:portal_application", pk=app.pk)
     return render(
         request, "grants/calls/portal_apply.html",
-        {"call": found, "form": form, "values": values},
+        {"call": found, "form": form, "values": values, "accept": ACCEPT},
         status=getattr(form, "error_status", 200),
     )  # fmt: skip
 
@@ -76,7 +81,30 @@ def run(form: VerbForm, *args: Any, **kwargs: Any) -> Any:
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     org = portal_org(request.user)
     app = q.access_org_application(org, pk)
-    return render(request, "grants/calls/portal_application.html", {"app": app, "org": org})
+    return render(
+        request, "grants/calls/portal_application.html",
+        {"app": app, "org": org, "accept": ACCEPT, "form": VerbForm()},
+    )  # fmt: skip
+
+
+@require_POST
+def files(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add files to the draft and/or remove attached ones (checked: a bad file keeps nothing)."""
+    org = portal_org(request.user)
+    app = q.access_org_application(org, pk)
+    form = VerbForm()
+    run(form, app_verbs.application_files, request.user, app,
+        attachments=request.FILES.getlist("attachments"),
+        remove=request.POST.getlist("remove"))  # fmt: skip
+    if form.errors:
+        app.refresh_from_db()
+        return render(
+            request, "grants/calls/portal_application.html",
+            {"app": app, "org": org, "accept": ACCEPT, "form": form},
+            status=getattr(form, "error_status", 422),
+        )  # fmt: skip
+    messages.success(request, "附件已保存")
+    return redirect("grants:portal_application", pk=app.pk)
 
 
 @require_POST
@@ -103,13 +131,13 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
         tranche = q.org_tranche(org, request.POST.get("tranche"))
         run(form, project_verbs.request_tranche, request.user, tranche,
             report=request.POST.get("report"),
-            evidence=parse.file_names(request.POST.get("evidence")))  # fmt: skip
+            evidence=request.FILES.getlist("evidence"))  # fmt: skip
         if not form.errors:
             messages.success(request, "已提交拨付申请")
             return redirect("grants:portal_project", pk=found.pk)
     return render(
         request, "grants/calls/portal_project.html",
         {"project": found, "tranches": list(found.tranches.all()), "form": form,
-         "timeline": q.timeline(found)},
+         "timeline": q.timeline(found), "accept": ACCEPT},
         status=getattr(form, "error_status", 200),
     )  # fmt: skip

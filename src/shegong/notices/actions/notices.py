@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from shegong.core import audit, registry
 from shegong.core.audit import Verb
+from shegong.core.documents import store_documents
 from shegong.core.errors import IllegalTransition, InvalidInput, NotPermitted
 from shegong.core.values import lock, move, require_scoped
 from shegong.notices import queries
@@ -189,27 +190,6 @@ def _region(region: Any, actor: Any) -> Any:
     return found
 
 
-def store_attachments(files: Sequence[Any], *, have: int = 0) -> list[dict[str, Any]]:
-    """Check uploads (PDF, images, Office files; ``core.documents`` limits) and keep them in the
-    default storage under ``notices/``; the records the notice's ``attachments`` holds."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    from shegong.core.documents import MAX_FILES, check_documents
-
-    files = [f for f in files if f]
-    if not files:
-        return []
-    checked = check_documents(files, field="attachments", max_files=max(MAX_FILES - have, 0))
-    stored = []
-    for doc in checked:
-        path = default_storage.save(
-            f"{ATTACHMENT_FOLDER}/{timezone.now():%Y%m}/{doc.name}", ContentFile(doc.content)
-        )
-        stored.append({"name": doc.name, "path": path, "size": doc.size})
-    return stored
-
-
 def _as_datetime(value: Any, field: str, label: str) -> datetime | None:
     if value in (None, ""):
         return None
@@ -246,7 +226,7 @@ def create_draft(
         kind=kind, region=found_region, title=title, body=body, starts_at=start, ends_at=end,
         phone=phone, actor=actor, publish=False,
     )  # fmt: skip
-    attachments = store_attachments(files)
+    attachments = store_documents(files, ATTACHMENT_FOLDER, field="attachments")
     if attachments:
         notice.attachments = attachments
         notice.save(update_fields=["attachments"])
@@ -300,7 +280,7 @@ def edit_draft(
     )
     drop = {int(i) for i in remove if str(i).isdigit()}
     kept = [a for i, a in enumerate(found.attachments or []) if i not in drop]
-    kept += store_attachments(files, have=len(kept))
+    kept += store_documents(files, ATTACHMENT_FOLDER, field="attachments", have=len(kept))
     values = {
         "kind": kind, "region_id": found_region.code, "title": title, "body": body,
         "starts_at": start, "ends_at": end, "phone": phone, "attachments": kept,

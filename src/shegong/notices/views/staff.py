@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -20,11 +19,13 @@ from django.views.decorators.http import require_POST, require_safe
 from shegong.accounts.queries import holders
 from shegong.core import excel
 from shegong.core.audit import Verb
+from shegong.core.documents import stored_response
 from shegong.core.errors import NotFound
 from shegong.core.perms import Perm, require_perm
 from shegong.notices import queries
 from shegong.notices.actions import notices as verbs
 from shegong.notices.actions import objections as objection_verbs
+from shegong.notices.actions.notices import ATTACHMENT_FOLDER
 from shegong.notices.choices import NoticeStatus, ObjectionStatus
 from shegong.notices.forms.notices import (
     AnswerForm,
@@ -246,14 +247,8 @@ def attachment_response(notice: Notice, index: int, *, public: bool) -> FileResp
     records = [a for a in notice.attachments or [] if isinstance(a, dict)]
     if not 0 <= index < len(records):
         raise NotFound("未找到该附件")
-    path = str(records[index].get("path") or "")
-    if not path.startswith("notices/") or ".." in path or not default_storage.exists(path):
-        raise NotFound("未找到该附件")
-    name = str(records[index].get("name") or "附件")
-    response = FileResponse(default_storage.open(path, "rb"), as_attachment=True, filename=name)
-    response["Cache-Control"] = ("public" if public else "private") + ", max-age=600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    cache = ("public" if public else "private") + ", max-age=600"
+    return stored_response(records[index], ATTACHMENT_FOLDER, cache=cache)
 
 
 @require_safe
