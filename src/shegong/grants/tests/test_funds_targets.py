@@ -163,9 +163,7 @@ def test_the_page_offers_the_candidates_and_the_chosen_one_is_linked(
     assert s.target == "grant" and s.project_id == rows["running"].pk
 
 
-def test_the_page_refuses_another_community_with_the_reason(
-    client, fund, rows, community_a_worker
-):
+def test_the_page_refuses_another_community_with_the_reason(client, fund, rows, community_a_worker):
     client.force_login(community_a_worker)
     r = client.post(reverse("grants:fund_act", args=[fund.pk, "spend"]), {
         "spend-title": "助老餐", "spend-purpose": "高龄老人助餐", "spend-target": "action_item",
