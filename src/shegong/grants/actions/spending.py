@@ -32,6 +32,7 @@ from shegong.grants.actions._funds import (
     require_manager,
     when,
 )
+from shegong.grants.actions._tell import tell_fund_managers
 from shegong.grants.choices import (
     SPENDING_TRANSITIONS,
     CommitteeRole,
@@ -208,6 +209,10 @@ def decide(
         data={"status": found.status, "votes_for": found.votes_for,
               "votes_against": found.votes_against, "supervisor": member.name},
     )  # fmt: skip
+    tell_fund_managers(actor, fund.region_id, f"grants.fund_spending_{found.status}", {
+        "title": found.title, "fund": fund.name, "value": found.amount, "pk": found.pk,
+        "votes_for": found.votes_for, "resolution": found.resolution,
+    })  # fmt: skip
     return found
 
 
