@@ -603,6 +603,7 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/grants/funds/{fund_id}/items": lambda o: {"fund_id": o["fund_b"].pk},
     "/api/v1/grants/funds/{fund_id}/disclosures": lambda o: {"fund_id": o["fund_b"].pk},
     "/api/v1/grants/funds/{fund_id}/spending": lambda o: {"fund_id": o["fund_b"].pk},
+    "/api/v1/grants/funds/{fund_id}/targets": lambda o: {"fund_id": o["fund_b"].pk},
     "/api/v1/grants/spending/{spending_id}": lambda o: {"spending_id": o["fund_spending_b"].pk},
     "/api/v1/grants/spending/{spending_id}/decide": lambda o: {
         "spending_id": o["fund_spending_b"].pk

@@ -14,14 +14,33 @@ from playwright.sync_api import expect
 from shegong import testing
 from shegong.core.perms import Role
 from shegong.grants.actions import disclosures, ledger
-from shegong.grants.models import Item, Spending
+from shegong.grants.models import Application, Item, Project, Spending
+from shegong.grants.tests.calls_fixtures import open_call
+from shegong.grants.tests.conftest import _register
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _signed_project(district):
+    """A grant project of an organization of 东关社区, signed (written directly)."""
+    registrar = testing.user(Role.REGISTRAR, district["district"], name="民政登记员")
+    org = _register(registrar, district, name="东关为老服务中心", kind="service", serial=11)
+    call = open_call(None, district)
+    app = Application.objects.create(
+        call=call, social_org=org, region=district["community_a"], title="银龄守望",
+        category="为老服务", summary="上门探访", beneficiaries="独居老人", amount="10000",
+        self_funded="0", status="funded",
+    )  # fmt: skip
+    return Project.objects.create(
+        application=app, call=call, social_org=org, region=district["community_a"],
+        title="银龄守望", amount="10000", status="signed",
+    )  # fmt: skip
 
 
 def test_a_worker_records_an_exchange_and_pays_from_the_fund(page, district):
     fund = testing.community_fund(district["community_a"], balance="500")
     worker = testing.user(Role.COMMUNITY_WORKER, district["community_a"], name="东关社工")
+    project = _signed_project(district)
     testing.browser_log_in(page, worker.phone)
     page.goto(f"/grants/funds/{fund.pk}/")
 
@@ -43,11 +62,23 @@ def test_a_worker_records_an_exchange_and_pays_from_the_fund(page, district):
     spend = page.locator("#form-spend")
     spend.get_by_label("项目名称").fill("助老理发日")
     spend.get_by_label("用途说明").fill("为独居老人上门理发")
+    # The project is chosen from the community's signed projects, not typed as a number; the
+    # select shows only once its target kind is chosen.
+    pick = spend.get_by_label("公益创投项目", exact=True)
+    expect(pick).to_be_hidden()
+    spend.get_by_label("支出去向").select_option("grant")
+    expect(pick).to_be_visible()
+    expect(spend.get_by_label("议事厅落地实事", exact=True)).to_be_hidden()
+    pick.select_option(
+        label=f"银龄守望（已签约，{project.social_org.organization.name}，资助 10000.00 元）"
+    )
     spend.get_by_label("收款方").fill("东关理发店")
     spend.get_by_label("现金金额（元）").fill("800")
     spend.get_by_label("惠及人次").fill("40")
     spend.locator("#do-spend").click()
+    expect(page.locator("h1")).to_contain_text("助老理发日")
     request = Spending.objects.get(title="助老理发日")
+    assert request.target == "grant" and request.project_id == project.pk
     page.goto(f"/grants/funds/spending/{request.pk}/")
 
     decide = page.locator("#form-decide")

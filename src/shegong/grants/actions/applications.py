@@ -23,6 +23,7 @@ from shegong.grants.actions._grants import (
     require_manager,
     store,
 )
+from shegong.grants.actions._tell import tell_org
 from shegong.grants.choices import APPLICATION_TRANSITIONS, ApplicationStatus, CallStatus
 from shegong.grants.models import Application, BudgetLine, Call
 from shegong.grants.queries.calls import APPLICATION_NOT_FOUND, CALL_NOT_FOUND, eligibility
@@ -263,4 +264,6 @@ def check(actor: Any, application: Any, *, passed: Any, note: Any = "") -> Appli
     found.checked_at = timezone.now()
     found.save(update_fields=["status", "eligibility_note", "checked_by", "checked_at"])
     audit.record(Verb.GRANT_ELIGIBILITY_CHECKED, actor=actor, target=found, data={"passed": passed})
+    tell_org(actor, found.social_org_id, f"grants.application_{'' if passed else 'in'}eligible",
+             {"title": found.title, "note": note, "pk": found.pk})  # fmt: skip
     return found

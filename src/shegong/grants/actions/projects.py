@@ -26,6 +26,7 @@ from shegong.grants.actions._grants import (
     store,
     uploads,
 )
+from shegong.grants.actions._tell import tell_org
 from shegong.grants.choices import (
     PROJECT_TRANSITIONS,
     TRANCHE_TRANSITIONS,
@@ -46,6 +47,16 @@ __all__ = [
 ]  # fmt: skip
 
 MAX_TRANCHES = 12
+
+
+def _tell_tranche(actor: Any, tranche: Tranche, what: str) -> None:
+    """The organization's accounts: a tranche approved, returned (with the reason) or paid."""
+    project = tranche.project
+    tell_org(actor, project.social_org_id, f"grants.tranche_{what}", {
+        "title": project.title, "seq": tranche.seq, "amount": tranche.amount,
+        "note": tranche.decision_note, "paid_on": tranche.paid_on,
+        "voucher_no": tranche.voucher_no, "pk": project.pk,
+    })  # fmt: skip
 
 
 def _plan(project: Project, value: Any) -> list[dict[str, Any]]:
@@ -111,6 +122,9 @@ def sign(
         Verb.GRANT_PROJECT_SIGNED, actor=actor, target=found,
         data={"agreement_no": number, "tranches": len(plan), "early": running is not None},
     )  # fmt: skip
+    tell_org(actor, found.social_org_id, "grants.project_signed", {
+        "title": found.title, "agreement_no": number, "tranches": len(plan), "pk": found.pk,
+    })  # fmt: skip
     return found
 
 
@@ -155,6 +169,7 @@ def decide_tranche(actor: Any, tranche: Any, *, approve: Any, note: Any = "") ->
     found.approved_at = timezone.now()
     found.save(update_fields=["status", "decision_note", "approved_by", "approved_at"])
     audit.record(Verb.GRANT_TRANCHE_DECIDED, actor=actor, target=found, data={"approve": approve})
+    _tell_tranche(actor, found, "approved" if approve else "returned")
     return found
 
 
@@ -180,6 +195,7 @@ def pay_tranche(actor: Any, tranche: Any, *, voucher_no: Any, paid_on: Any = Non
         Verb.GRANT_TRANCHE_PAID, actor=actor, target=found,
         data={"amount": str(found.amount), "voucher_no": voucher},
     )  # fmt: skip
+    _tell_tranche(actor, found, "paid")
     return found
 
 
@@ -211,6 +227,11 @@ def record_visit(
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
     audit.record(Verb.GRANT_VISIT_RECORDED, actor=actor, target=found, data={"kind": kind})
+    tell_org(actor, found.social_org_id, "grants.visit_recorded", {
+        "title": found.title, "kind": visit.get_kind_display(), "visited_on": day,
+        "rating": visit.get_rating_display() if rating else "", "findings": visit.findings,
+        "pk": found.pk,
+    })  # fmt: skip
     return visit
 
 
@@ -268,6 +289,10 @@ def complete(
         Verb.GRANT_PROJECT_COMPLETED, actor=actor, target=found,
         data={"returned": str(back), "beneficiaries": found.beneficiaries_reached},
     )  # fmt: skip
+    tell_org(actor, found.social_org_id, "grants.project_completed", {
+        "title": found.title, "beneficiaries": found.beneficiaries_reached, "returned": back,
+        "pk": found.pk,
+    })  # fmt: skip
     return found
 
 
@@ -290,4 +315,6 @@ def terminate(actor: Any, project: Any, *, reason: Any, returned: Any = None) ->
 
         Application.objects.filter(pk=found.application_id).update(status="not_awarded")
     audit.record(Verb.GRANT_PROJECT_TERMINATED, actor=actor, target=found, data={"reason": why})
+    tell_org(actor, found.social_org_id, "grants.project_terminated",
+             {"title": found.title, "reason": why, "pk": found.pk})  # fmt: skip
     return found

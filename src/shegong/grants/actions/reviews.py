@@ -23,6 +23,7 @@ from shegong.core.values import lock, money, move, text
 from shegong.grants.actions._grants import (
     require_manager,
 )
+from shegong.grants.actions._tell import tell_org
 from shegong.grants.choices import (
     APPLICATION_TRANSITIONS,
     CALL_TRANSITIONS,
@@ -235,11 +236,15 @@ def decide(actor: Any, call: Any, *, awards: Any, note: Any = "") -> list[Projec
             title=f"{found.year}年度公益创投拟立项公示：{project.title}",
             body=_award_body(found, project), actor=actor,
         )  # fmt: skip
+        tell_org(actor, app.social_org_id, "grants.application_funded",
+                 {"title": project.title, "amount": amount, "pk": project.pk})  # fmt: skip
         made.append(project)
     for pk, app in eligible.items():
         if pk not in {a.pk for a, _ in chosen}:
             move(app, ApplicationStatus.NOT_AWARDED, APPLICATION_TRANSITIONS, ApplicationStatus)
             app.save(update_fields=["status"])
+            tell_org(actor, app.social_org_id, "grants.application_not_funded",
+                     {"title": app.title, "pk": app.pk})  # fmt: skip
     audit.record(
         Verb.GRANT_DECIDED, actor=actor, target=found,
         data={"projects": [p.pk for p in made], "total": str(total),

@@ -32,6 +32,7 @@ from shegong.grants.actions._funds import (
     require_manager,
     when,
 )
+from shegong.grants.actions._tell import tell_fund_managers
 from shegong.grants.choices import (
     SPENDING_TRANSITIONS,
     CommitteeRole,
@@ -41,6 +42,7 @@ from shegong.grants.choices import (
     SpendingTarget,
 )
 from shegong.grants.models import Fund, Item, Movement, Spending
+from shegong.grants.queries.targets import candidates
 
 __all__ = ["cancel", "decide", "pay", "request_spending"]
 
@@ -52,36 +54,37 @@ register_event(
 )
 
 
-def _target(target: Any, fields: dict[str, Any], community: str) -> dict[str, Any]:
-    """The linked project of the target kind, in the fund's community (or its district for a
-    grant project)."""
+# The target kinds linked to a row: the spending's field and the row's name.
+LINKED = {
+    SpendingTarget.GRANT: ("project", "公益创投项目"),
+    SpendingTarget.ACTION_ITEM: ("action_item", "落地实事"),
+    SpendingTarget.STANDING_ORDER: ("standing_order", "常态化服务"),
+}
+
+
+def _target(target: Any, fields: dict[str, Any], fund: Fund) -> dict[str, Any]:
+    """The linked row of the target kind: one the fund may pay (``queries.targets``: in the
+    fund's community and signed / under way / active). Refused with the reason otherwise."""
     if target not in SpendingTarget.values:
         raise InvalidInput.field("target", "请选择支出去向")
     linked: dict[str, Any] = {"target": target}
-    if target == SpendingTarget.GRANT:
-        from shegong.grants.models import Project
-
-        pk = str(fields.get("project") or "")
-        project = Project.objects.filter(pk=pk).first() if pk.isdigit() else None
-        if project is None:
-            raise InvalidInput.field("project", "请选择公益创投项目")
-        linked["project"] = project
-    elif target == SpendingTarget.ACTION_ITEM:
-        from shegong.deliberation.models import ActionItem
-
-        pk = str(fields.get("action_item") or "")
-        item = ActionItem.objects.filter(pk=pk).first() if pk.isdigit() else None
-        if item is None or item.region_id != community:
-            raise InvalidInput.field("action_item", "请选择本社区的落地实事")
-        linked["action_item"] = item
-    elif target == SpendingTarget.STANDING_ORDER:
-        from shegong.matching.models import StandingOrder
-
-        pk = str(fields.get("standing_order") or "")
-        order = StandingOrder.objects.filter(pk=pk).first() if pk.isdigit() else None
-        if order is None or order.region_id != community:
-            raise InvalidInput.field("standing_order", "请选择本社区的常态化服务")
-        linked["standing_order"] = order
+    if target not in LINKED:
+        return linked
+    field, noun = LINKED[SpendingTarget(target)]
+    offered = candidates(fund, target)
+    raw = fields.get(field)
+    pk = str(getattr(raw, "pk", raw) or "").strip()
+    if not pk.isdigit():
+        raise InvalidInput.field(field, f"请选择本社区的{noun}")
+    found = offered.filter(pk=pk).first()
+    if found is None:
+        row = offered.model.objects.filter(pk=pk).first()
+        if row is None:
+            raise InvalidInput.field(field, f"未找到该{noun}，请从列表中选择")
+        if not fund.region.contains_code(row.region_id):
+            raise InvalidInput.field(field, f"该{noun}不在本基金所在社区，不能作为支出去向")
+        raise InvalidInput.field(field, f"该{noun}{row.get_status_display()}，不能作为支出去向")
+    linked[field] = found
     return linked
 
 
@@ -100,7 +103,7 @@ def request_spending(
         raise DomainError(f"该基金{found.get_status_display()}，不能申请支出")
     linked = _target(
         target, {"project": project, "action_item": action_item,
-                 "standing_order": standing_order}, found.region_id,
+                 "standing_order": standing_order}, found,
     )  # fmt: skip
     spending = Spending(
         fund=found, region_id=found.region_id, title=text(title, "title", "项目名称", 80),
@@ -206,6 +209,10 @@ def decide(
         data={"status": found.status, "votes_for": found.votes_for,
               "votes_against": found.votes_against, "supervisor": member.name},
     )  # fmt: skip
+    tell_fund_managers(actor, fund.region_id, f"grants.fund_spending_{found.status}", {
+        "title": found.title, "fund": fund.name, "value": found.amount, "pk": found.pk,
+        "votes_for": found.votes_for, "resolution": found.resolution,
+    })  # fmt: skip
     return found
 
 

@@ -13,11 +13,13 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from shegong.core.api import body_doc, parse_body
+from shegong.core.errors import InvalidInput
 from shegong.core.perms import Perm, require_perm
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.grants.actions import disclosures, ledger, spending
 from shegong.grants.models import Disclosure, Movement, Spending
 from shegong.grants.queries import funds as fund_queries
+from shegong.grants.queries import targets
 from shegong.grants.schemas.funds import (
     FundDecisionIn,
     FundDetailOut,
@@ -31,6 +33,7 @@ from shegong.grants.schemas.funds import (
     FundPayIn,
     FundSpendingIn,
     FundSpendingOut,
+    FundTargetOut,
 )
 
 router = Router()
@@ -123,6 +126,20 @@ def disclose(request: HttpRequest, fund_id: int, payload: Body[dict[str, Any]] =
 def fund_spending(request: HttpRequest, fund_id: int) -> Any:
     fund = fund_queries.access_fund(request.auth, fund_id)
     return Spending.objects.filter(fund=fund).order_by("-requested_at", "-pk")
+
+
+@router.get(
+    "/funds/{fund_id}/targets", response={200: list[FundTargetOut], **ERRORS},
+    summary="可选的支出去向（本社区已签约或实施中的公益创投项目、推进中的落地实事、服务中的常态化服务）",
+    operation_id="grants_funds_targets",
+)  # fmt: skip
+def spending_targets(request: HttpRequest, fund_id: int, kind: str = "") -> Any:
+    """kind：project（公益创投项目）、action_item（落地实事）、standing_order（常态化服务）；
+    最新的在前，至多 200 项。其他 kind → 422；辖区外的基金 → 404。"""
+    fund = fund_queries.access_fund(request.auth, fund_id)
+    if targets.kind_of(kind[:20]) is None:
+        raise InvalidInput.field("kind", "请选择去向类型：project、action_item 或 standing_order")
+    return targets.spending_targets(fund, kind)
 
 
 @router.post(

@@ -118,10 +118,11 @@ def load(ctx: Any) -> int:
 
 
 def _pay_projects(fund: Fund, community: Region, spending: Any, moment: Any) -> None:
-    from shegong.deliberation.models import ActionItem
+    from shegong.grants.queries.targets import candidates
 
     supervisor = fund.committee.get(role="supervisor")
-    items = list(ActionItem.objects.filter(region=community).order_by("pk")[:3])
+    # The community's action items a fund may pay (未开始 or 推进中): a done one is not paid again.
+    items = list(candidates(fund, "action_item").order_by("pk")[:3])
     for n, (title, people) in enumerate(PROJECTS):
         linked = {"target": "other"}
         if n < len(items):

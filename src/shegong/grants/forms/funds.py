@@ -95,18 +95,54 @@ class PledgeForm(StyledForm):
     anonymous = forms.BooleanField(label="对外匿名", required=False)
 
 
+class PickField(forms.ChoiceField):
+    """A select of the candidates the page offers; whatever is posted is passed on, for the
+    action checks it (the choice may have closed since the page was drawn)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+# The select of each linked target kind: (field, label) — the field is the action's.
+TARGET_FIELDS = {
+    SpendingTarget.GRANT: ("project", "公益创投项目"),
+    SpendingTarget.ACTION_ITEM: ("action_item", "议事厅落地实事"),
+    SpendingTarget.STANDING_ORDER: ("standing_order", "常态化服务"),
+}
+
+
+def _pick(kind: str, offered: Any, empty: str) -> PickField:
+    label = TARGET_FIELDS[SpendingTarget(kind)][1]
+    choices = [(c.id, c.label) for c in offered]
+    return PickField(
+        label=label, required=False,
+        choices=[("", "请选择…" if choices else empty), *choices],
+        widget=forms.Select(attrs={"data-target-kind": kind}),
+    )  # fmt: skip
+
+
 class SpendingForm(StyledForm):
-    def __init__(self, *args: Any, items: Any = (), **kwargs: Any):
+    def __init__(
+        self, *args: Any, items: Any = (), targets: Any = None, empty: Any = None,
+        **kwargs: Any,
+    ):  # fmt: skip
+        """``targets``: {target kind: the candidates (``queries.targets``)}; ``empty``: what an
+        empty select of each kind says."""
         super().__init__(*args, **kwargs)
+        targets, empty = targets or {}, empty or {}
         self.fields = {
             "title": _char("项目名称", 80),
             "purpose": _char("用途说明", 2000, widget=TEXT),
             "target": forms.ChoiceField(
-                label="支出去向", choices=SpendingTarget.choices, initial="other"
+                label="支出去向",
+                choices=SpendingTarget.choices,
+                initial="other",
+                widget=forms.Select(attrs={"data-target-choice": ""}),
             ),
-            "action_item": _char("落地实事编号（议事厅）", 12),
-            "standing_order": _char("常态化服务编号", 12),
-            "project": _char("公益创投项目编号", 12),
+            **{
+                field: _pick(kind, targets.get(kind, ()), empty.get(kind, "本社区暂无可选的项目"))
+                for kind, (field, _label) in TARGET_FIELDS.items()
+            },
             "payee": _char("收款方", 80),
             "amount": _char("现金金额（元）", 20),
             "item": forms.ChoiceField(

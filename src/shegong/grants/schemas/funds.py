@@ -132,6 +132,15 @@ class FundSpendingOut(Schema):
         return obj.region_id
 
 
+class FundTargetOut(Schema):
+    """A candidate the fund's spending may pay (支出去向): a grant project, an action item or a
+    standing service of the fund's community, in a state that can be paid."""
+
+    id: int = Field(description="项目/实事/服务编号（申请支出时填入对应字段）")
+    label: str = Field(description="名称、状态与承接方")
+    status: str
+
+
 class FundSpendingIn(Schema):
     title: str = Field("", max_length=200)
     purpose: str = Field("", max_length=4000)

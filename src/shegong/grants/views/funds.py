@@ -22,6 +22,7 @@ from shegong.core.perms import Perm, require_perm
 from shegong.grants.actions import disclosures, funds, ledger, spending
 from shegong.grants.choices import FundStatus, SpendingStatus
 from shegong.grants.forms.funds import (
+    TARGET_FIELDS,
     AgreementForm,
     CloseForm,
     DecideForm,
@@ -38,7 +39,7 @@ from shegong.grants.forms.funds import (
 )
 from shegong.grants.models import Fund, Movement, Spending
 from shegong.grants.queries import funds as fund_queries
-from shegong.grants.queries import may_manage_funds
+from shegong.grants.queries import may_manage_funds, targets
 from shegong.regions.models import Region
 from shegong.web.exports import audited_xlsx
 from shegong.web.forms import run_action
@@ -118,13 +119,23 @@ FUND_FORMS = {
 }  # fmt: skip
 
 
+def _spend_targets(fund: Fund) -> dict[str, Any]:
+    """The candidates of each linked target kind (only an active fund spends)."""
+    if fund.status != FundStatus.ACTIVE:
+        return {}
+    return {kind: targets.spending_targets(fund, kind) for kind in TARGET_FIELDS}
+
+
 def _fund_forms(fund: Fund, post: Any = None) -> dict[str, Any]:
     items = fund.items.filter(quantity_left__gt=0).order_by("name")
     return {
         "donate": DonationForm(post, prefix="donate"),
         "pledge": PledgeForm(post, prefix="pledge"),
         "member": MemberForm(post, prefix="member"),
-        "spend": SpendingForm(post, prefix="spend", items=items),
+        "spend": SpendingForm(
+            post, prefix="spend", items=items, targets=_spend_targets(fund),
+            empty=targets.EMPTY,
+        ),
         "activate": None,
         "agreement": AgreementForm(post, prefix="agreement", initial={
             "agreement_no": fund.agreement_no, "purpose": fund.purpose,
