@@ -19,6 +19,7 @@ from shegong.grants.models import Tranche
 from shegong.grants.tests.calls_fixtures import (
     open_call,
     org_account,
+    pdf,
     reviewing,
     score_all,
     submitted,
@@ -103,9 +104,9 @@ def test_the_project_steps_tell_the_organization(
         tranches=PLAN, confirm_early=True,
     )  # fmt: skip
     one, two = Tranche.objects.order_by("seq")
-    projects.request_tranche(org_user, one, report="启动", evidence=[{"name": "照片.jpg"}])
+    projects.request_tranche(org_user, one, report="启动", evidence=[pdf("照片.pdf")])
     projects.decide_tranche(district_admin, one, approve=False, note="佐证照片不清晰")
-    projects.request_tranche(org_user, one, report="启动", evidence=[{"name": "照片2.jpg"}])
+    projects.request_tranche(org_user, one, report="启动", evidence=[pdf("照片2.pdf")])
     projects.decide_tranche(district_admin, one, approve=True)
     projects.pay_tranche(district_admin, one, voucher_no="PZ-001")
     projects.record_visit(
