@@ -302,12 +302,17 @@ class Movement(models.Model):
                 name="grant_receipt_once_per_host",
             ),
         ]
-        # Covering the period sums (a month's movements by kind) without reading the rows.
         indexes = [
+            # Covering the period sums (a month's movements by kind) without reading the rows.
             models.Index(
                 fields=["fund", "occurred_at", "kind", "amount"], name="grant_movement_fund_kind"
-            )
-        ]
+            ),
+            # A period's in-kind lines in time order (a disclosure's items): only item lines.
+            models.Index(
+                fields=["fund", "occurred_at"], condition=Q(item__isnull=False),
+                name="grant_movement_item_time",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}"

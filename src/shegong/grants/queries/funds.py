@@ -55,6 +55,7 @@ RESOURCE_KINDS = (MovementKind.CASH_IN, MovementKind.GOODS_IN, MovementKind.EXCH
 ANONYMOUS = "爱心人士"
 CASH_IN_KINDS = (MovementKind.CASH_IN, MovementKind.REFUND)
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 
 
 def funds_for_staff(user: Any) -> QuerySet[Fund]:
@@ -185,7 +186,8 @@ def _sums(fund: Fund, first: date, stop: date | None) -> dict[str, tuple[Decimal
     def add(rows: Any) -> None:
         for kind, total, n in rows:
             was = found.get(kind, (ZERO, 0))
-            found[kind] = (was[0] + (total or ZERO), was[1] + (n or 0))
+            # SQLite sums decimals as floats: back to cents.
+            found[kind] = (was[0] + Decimal(total or ZERO).quantize(CENT), was[1] + int(n or 0))
 
     def movements(low: date, high: date | None) -> None:
         span = Q(occurred_at__gte=_span(low, low)[0])
