@@ -40,7 +40,7 @@ def test_the_demo_has_appointed_riders_and_cases_in_every_state_with_real_rates(
     assert ReportEvent.objects.filter(kind=EventKind.VERIFIED).exists()
     today = timezone.localdate()
     rates = metrics.summary(Report.objects.all(), metrics.Period(today - timedelta(days=91), today))
-    for rate in (rates.response_rate, rates.on_time_response_rate, rates.resolution_rate,
+    for rate in (rates.response_rate, rates.on_time_response_rate, rates.completion_rate,
                  rates.satisfaction_rate):  # fmt: skip
         assert rate is not None and 0 < rate <= 100
     assert rates.escalated > 0 and rates.rated > 0
