@@ -344,9 +344,11 @@ class ReportDetail(ReportOut):
     held_since: datetime | None = Field(None, description="下派时间")
     held_answered_at: datetime | None = Field(None, description="下派回复时间")
     followup_at: datetime | None = Field(None, description="回访时间")
-    followup_solved: bool | None = Field(None, description="回访时群众回答：true 已解决，false 未解决")
+    followup_solved: bool | None = Field(
+        None, description="回访时群众回答：true 已解决，false 未解决"
+    )
     followup_satisfaction: str = Field(
-        "", description="回访时群众满意度：satisfied 满意、basic 基本满意、unsatisfied 不满意（差评）"
+        "", description="回访满意度：satisfied 满意、basic 基本满意、unsatisfied 不满意（差评）"
     )
     rehandle_due_at: datetime | None = Field(None, description="差评重新办理期限（工作日）")
     rehandled_at: datetime | None = Field(None, description="差评重新办理时间")
@@ -497,7 +499,7 @@ class RateIn(Schema):
 class FollowupIn(Schema):
     solved: bool = Field(description="群众回答问题是否已解决：true 已解决，false 未解决")
     satisfaction: str = Field(
-        description="群众满意度：satisfied 满意、basic 基本满意、unsatisfied 不满意（差评，须重新办理）"
+        description="满意度：satisfied 满意、basic 基本满意、unsatisfied 不满意（差评，须重办）"
     )
     note: str = Field("", max_length=500, description="回访记录")
 

@@ -94,9 +94,7 @@ def record_followup(
         public=False,
         data={"solved": solved, "satisfaction": satisfaction},
     )
-    _audit(
-        Verb.REPORT_FOLLOWUP_RECORDED, report, actor, solved=solved, satisfaction=satisfaction
-    )
+    _audit(Verb.REPORT_FOLLOWUP_RECORDED, report, actor, solved=solved, satisfaction=satisfaction)
     if bad:
         due = timezone.localtime(report.rehandle_due_at).strftime("%Y-%m-%d")
         for user in department_members(

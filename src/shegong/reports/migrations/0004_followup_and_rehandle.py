@@ -5,57 +5,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_alter_membership_role'),
-        ('regions', '0001_initial'),
-        ('reports', '0003_assign_down'),
+        ("accounts", "0006_alter_membership_role"),
+        ("regions", "0001_initial"),
+        ("reports", "0003_assign_down"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='report',
-            name='followup_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='回访时间'),
+            model_name="report",
+            name="followup_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="回访时间"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='followup_note',
-            field=models.CharField(blank=True, max_length=500, verbose_name='回访记录'),
+            model_name="report",
+            name="followup_note",
+            field=models.CharField(blank=True, max_length=500, verbose_name="回访记录"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='followup_satisfaction',
-            field=models.CharField(blank=True, choices=[('satisfied', '满意'), ('basic', '基本满意'), ('unsatisfied', '不满意')], max_length=12, verbose_name='回访：满意度'),
+            model_name="report",
+            name="followup_satisfaction",
+            field=models.CharField(
+                blank=True,
+                choices=[("satisfied", "满意"), ("basic", "基本满意"), ("unsatisfied", "不满意")],
+                max_length=12,
+                verbose_name="回访：满意度",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='followup_solved',
-            field=models.BooleanField(blank=True, null=True, verbose_name='回访：问题是否解决'),
+            model_name="report",
+            name="followup_solved",
+            field=models.BooleanField(blank=True, null=True, verbose_name="回访：问题是否解决"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='rehandle_due_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='差评重办期限'),
+            model_name="report",
+            name="rehandle_due_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="差评重办期限"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='rehandle_result',
-            field=models.TextField(blank=True, verbose_name='重办结果'),
+            model_name="report",
+            name="rehandle_result",
+            field=models.TextField(blank=True, verbose_name="重办结果"),
         ),
         migrations.AddField(
-            model_name='report',
-            name='rehandled_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='差评重办时间'),
+            model_name="report",
+            name="rehandled_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="差评重办时间"),
         ),
         migrations.AlterField(
-            model_name='reportevent',
-            name='kind',
-            field=models.CharField(choices=[('submitted', '提交'), ('accepted', '受理'), ('rejected', '不予受理'), ('transferred', '派单'), ('assist_added', '增加协办部门'), ('responded', '响应'), ('returned', '退回'), ('resolved', '办理完毕'), ('verified', '核实'), ('closed', '办结'), ('reopened', '重启'), ('merged', '并单'), ('escalated', '督办'), ('rated', '评价'), ('note', '备注'), ('moderated', '审核处理'), ('assigned_down', '下派'), ('down_answered', '下派回复'), ('followed_up', '回访'), ('rehandled', '重新办理')], max_length=20, verbose_name='事件'),
+            model_name="reportevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "提交"),
+                    ("accepted", "受理"),
+                    ("rejected", "不予受理"),
+                    ("transferred", "派单"),
+                    ("assist_added", "增加协办部门"),
+                    ("responded", "响应"),
+                    ("returned", "退回"),
+                    ("resolved", "办理完毕"),
+                    ("verified", "核实"),
+                    ("closed", "办结"),
+                    ("reopened", "重启"),
+                    ("merged", "并单"),
+                    ("escalated", "督办"),
+                    ("rated", "评价"),
+                    ("note", "备注"),
+                    ("moderated", "审核处理"),
+                    ("assigned_down", "下派"),
+                    ("down_answered", "下派回复"),
+                    ("followed_up", "回访"),
+                    ("rehandled", "重新办理"),
+                ],
+                max_length=20,
+                verbose_name="事件",
+            ),
         ),
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['rehandled_at', 'rehandle_due_at'], name='report_rehandle_clock'),
+            model_name="report",
+            index=models.Index(
+                fields=["rehandled_at", "rehandle_due_at"], name="report_rehandle_clock"
+            ),
         ),
     ]
