@@ -354,4 +354,9 @@ def definitions(request: HttpRequest) -> HttpResponse:
     """统计口径: how every number of the board and the appointments list is counted, in words
     (the board and the appointments page link here instead of naming a file of the repository)."""
     require_perm(request.user, Perm.REPORTS_VIEW)
-    return render(request, "reports/definitions.html", {"weight": metrics.basic_satisfied_weight()})
+    context = {
+        "weight": metrics.basic_satisfied_weight(),
+        "followup_target": metrics.FOLLOWUP_TARGET,
+        "rehandle_days": rehandle_days(),
+    }
+    return render(request, "reports/definitions.html", context)
