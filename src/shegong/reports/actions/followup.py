@@ -75,9 +75,10 @@ def record_followup(
     report.followup_satisfaction = satisfaction
     report.followup_note = note
     bad = satisfaction == FollowupSatisfaction.UNSATISFIED
+    lead = report.lead_department
     fields = ["followup_at", "followup_solved", "followup_satisfaction", "followup_note"]
     if bad:
-        if report.lead_department is None:
+        if lead is None:
             raise DomainError("该工单没有主办部门，无法安排重新办理")
         report.rehandle_due_at = add_workdays(now, rehandle_days())
         report.rehandled_at = None
@@ -95,11 +96,9 @@ def record_followup(
         data={"solved": solved, "satisfaction": satisfaction},
     )
     _audit(Verb.REPORT_FOLLOWUP_RECORDED, report, actor, solved=solved, satisfaction=satisfaction)
-    if bad:
+    if bad and lead is not None:
         due = timezone.localtime(report.rehandle_due_at).strftime("%Y-%m-%d")
-        for user in department_members(
-            report.lead_department, [Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_SUPERVISOR]
-        ):
+        for user in department_members(lead, [Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_SUPERVISOR]):
             notify(
                 user,
                 "reports.rehandle",
@@ -126,7 +125,8 @@ def rehandle_report(report: Report, *, actor: User | None, result: str) -> Repor
         raise InvalidInput.field("result", "请填写重新办理的情况")
     if len(result) > RESULT_MAX:
         raise InvalidInput.field("result", f"重新办理情况不能超过{RESULT_MAX}字")
-    if not report.awaiting_rehandle:
+    due = report.rehandle_due_at
+    if due is None or report.rehandled_at is not None:
         raise DomainError("该工单没有待重新办理的差评")
     report.rehandled_at = timezone.now()
     report.rehandle_result = result
@@ -139,7 +139,7 @@ def rehandle_report(report: Report, *, actor: User | None, result: str) -> Repor
         department=department,
         note=result,
     )
-    late = report.rehandled_at > report.rehandle_due_at
+    late = report.rehandled_at > due
     _audit(Verb.REPORT_REHANDLED, report, actor, department=department.code, late=late)
     context = {"department": department.name, "result": result}
     for user in dispatchers_for(report.region_id):
