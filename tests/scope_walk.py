@@ -448,6 +448,8 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/reports/{report_id}/respond": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/return": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/resolve": lambda o: {"report_id": o["report_b"].pk},
+    "/api/v1/reports/{report_id}/followup": lambda o: {"report_id": o["report_b"].pk},
+    "/api/v1/reports/{report_id}/rehandle": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/note": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/verify": lambda o: {"report_id": o["report_b"].pk},
     "/api/v1/reports/{report_id}/reopen": lambda o: {"report_id": o["report_b"].pk},

@@ -91,7 +91,8 @@ class Channel(models.TextChoices):
 
 class EventKind(models.TextChoices):
     """What happened on a case's timeline. Most kinds change the status; these do not:
-    escalated, assisted, followed, moderated, noted, rated, assigned down (下派) and its answer."""
+    escalated, assisted, followed, moderated, noted, rated, assigned down (下派) and its answer,
+    the 回访 and the re-handling of a 差评 (重新办理)."""
 
     SUBMITTED = "submitted", "提交"
     ACCEPTED = "accepted", "受理"
@@ -111,6 +112,8 @@ class EventKind(models.TextChoices):
     MODERATED = "moderated", "审核处理"
     ASSIGNED_DOWN = "assigned_down", "下派"
     DOWN_ANSWERED = "down_answered", "下派回复"
+    FOLLOWED_UP = "followed_up", "回访"
+    REHANDLED = "rehandled", "重新办理"
 
 
 class Rating(models.IntegerChoices):
@@ -130,6 +133,15 @@ def satisfaction(rating: int | None) -> str:
     if rating >= 4:
         return "满意"
     return "基本满意" if rating == 3 else "不满意"
+
+
+class FollowupSatisfaction(models.TextChoices):
+    """The requester's satisfaction asked at the 回访 (the follow-up call or visit);
+    不满意 is a 差评, which the lead department must re-handle (docs/metrics.md)."""
+
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
 
 
 class AppointmentKind(models.TextChoices):

@@ -5,8 +5,13 @@ Definitions are in ``docs/metrics.md``; in short, for the cases *submitted* in a
 - 响应率 = responded ÷ response due; 按时响应率 = responded within the limit (and never
   escalated for the response) ÷ response due. A response is due once a department holds the case
   and either answered or its response deadline has passed.
-- 解决率 = resolved (resolved / verified / closed) ÷ resolution due or done;
-  按期办结率 = resolved by the resolution deadline (never escalated for it) ÷ the same.
+- 办结率 (the department's own record; the board called it 解决率 until issue 18) = resolved
+  (resolved / verified / closed) ÷ resolution due or done; 按期办结率 = resolved by the
+  resolution deadline (never escalated for it) ÷ the same.
+- 解决率 (Beijing's 接诉即办 definition) = cases the requester called 已解决 at the 回访 ÷ cases
+  with a 回访 answer; 回访率 = closed cases with a 回访 ÷ closed cases (target 100 %).
+- 差评 = 不满意 at the 回访; 按期重办率 = re-handled within the working-day limit ÷ 差评;
+  待重办 and 重办超期 are snapshots *now*, like overdue.
 - 满意率 = (满意 + w × 基本满意) ÷ rated, ``w`` = ``SHEGONG_REPORTS_BASIC_SATISFIED_WEIGHT``;
   unrated cases are left out and reported as 参评率 = rated ÷ closed.
 - average response / resolution time in hours from the transfer; 督办 (escalated) count.
@@ -133,7 +138,18 @@ COUNT_FIELDS = (
     "unsatisfied",
     "escalated",
     "overdue",
+    "followed_up",
+    "answered",
+    "solved",
+    "bad_reviews",
+    "rehandled",
+    "rehandled_on_time",
+    "rehandle_pending",
+    "rehandle_overdue",
 )
+
+# 回访率's target: every closed case is followed up (接诉即办).
+FOLLOWUP_TARGET = 100
 
 
 @dataclass
@@ -158,6 +174,14 @@ class Rates:
     unsatisfied: int = 0
     escalated: int = 0
     overdue: int = 0
+    followed_up: int = 0  # closed cases with a 回访
+    answered: int = 0  # cases with a 回访 answer (solved or not)
+    solved: int = 0  # of them, the requester said 已解决
+    bad_reviews: int = 0  # 差评: 不满意 at the 回访
+    rehandled: int = 0
+    rehandled_on_time: int = 0
+    rehandle_pending: int = 0  # now: 差评 not re-handled yet (any period)
+    rehandle_overdue: int = 0  # now: of them, past the limit
     response_seconds: float = 0.0  # summed over the responded cases
     resolution_seconds: float = 0.0  # summed over the resolved cases
     weight: float = 1.0
@@ -182,8 +206,24 @@ class Rates:
         return _percent(self.responded_on_time, self.response_due)
 
     @property
-    def resolution_rate(self) -> float | None:
+    def completion_rate(self) -> float | None:
+        """办结率: the department's record — resolved ÷ resolution due or done."""
         return _percent(self.resolved, self.resolution_due)
+
+    @property
+    def solved_rate(self) -> float | None:
+        """解决率: the requester's own answer at the 回访 — 已解决 ÷ answered."""
+        return _percent(self.solved, self.answered)
+
+    @property
+    def followup_rate(self) -> float | None:
+        """回访率: closed cases with a 回访 ÷ closed cases (target ``FOLLOWUP_TARGET``)."""
+        return _percent(self.followed_up, self.closed)
+
+    @property
+    def on_time_rehandle_rate(self) -> float | None:
+        """按期重办率: 差评 re-handled within the limit ÷ 差评."""
+        return _percent(self.rehandled_on_time, self.bad_reviews)
 
     @property
     def on_time_resolution_rate(self) -> float | None:
@@ -265,6 +305,16 @@ class ElapsedSeconds(Func):
         )
 
 
+def rehandle_pending_q() -> Q:
+    """差评 not re-handled yet (the worklist 差评待重办), whenever the case was submitted."""
+    return Q(rehandle_due_at__isnull=False, rehandled_at__isnull=True)
+
+
+def rehandle_overdue_q(now: datetime) -> Q:
+    """差评 past the re-handling limit now (重办超期)."""
+    return rehandle_pending_q() & Q(rehandle_due_at__lt=now)
+
+
 def _aggregates(
     period: Period, now: datetime, *, overdue: bool = True, times: bool = True
 ) -> dict[str, Any]:
@@ -305,6 +355,18 @@ def _aggregates(
         "escalated": Count(
             "pk", filter=cohort & (Q(was_response_overdue=True) | Q(was_resolution_overdue=True))
         ),
+        "followed_up": Count("pk", filter=closed & Q(followup_at__isnull=False)),
+        "answered": Count("pk", filter=cohort & Q(followup_solved__isnull=False)),
+        "solved": Count("pk", filter=cohort & Q(followup_solved=True)),
+        "bad_reviews": Count("pk", filter=cohort & Q(rehandle_due_at__isnull=False)),
+        "rehandled": Count(
+            "pk", filter=cohort & Q(rehandle_due_at__isnull=False, rehandled_at__isnull=False)
+        ),
+        "rehandled_on_time": Count(
+            "pk",
+            filter=cohort
+            & Q(rehandle_due_at__isnull=False, rehandled_at__lte=F("rehandle_due_at")),
+        ),
     }
     if times:
         aggregates["response_time"] = Sum(
@@ -315,6 +377,8 @@ def _aggregates(
         )
     if overdue:
         aggregates["overdue"] = Count("pk", filter=overdue_q(now))
+        aggregates["rehandle_pending"] = Count("pk", filter=rehandle_pending_q())
+        aggregates["rehandle_overdue"] = Count("pk", filter=rehandle_overdue_q(now))
     return aggregates
 
 
@@ -330,9 +394,10 @@ def _flat(cases: QuerySet) -> QuerySet:
 
 
 def _relevant(cases: QuerySet, period: Period, now: datetime) -> QuerySet:
-    # Only rows that can count: submitted in the period, or overdue now (each side indexed).
+    # Only rows that can count: submitted in the period, overdue now, or a 差评 waiting for its
+    # re-handling (each side indexed).
     in_period = Q(submitted_at__gte=period.start, submitted_at__lt=period.end)
-    return _flat(cases).filter(in_period | overdue_q(now))
+    return _flat(cases).filter(in_period | overdue_q(now) | rehandle_pending_q())
 
 
 def summary(cases: QuerySet, period: Period, *, now: datetime | None = None) -> Rates:
@@ -501,7 +566,8 @@ def chart_data(rows: Iterable[Row]) -> dict[str, list]:
         "labels": [row.label for row in rows],
         "response_rate": [row.rates.response_rate for row in rows],
         "on_time_response_rate": [row.rates.on_time_response_rate for row in rows],
-        "resolution_rate": [row.rates.resolution_rate for row in rows],
+        "completion_rate": [row.rates.completion_rate for row in rows],
+        "solved_rate": [row.rates.solved_rate for row in rows],
         "satisfaction_rate": [row.rates.satisfaction_rate for row in rows],
         "cases": [row.rates.cases for row in rows],
     }

@@ -26,6 +26,7 @@ from .choices import (
     AppointmentKind,
     Channel,
     EventKind,
+    FollowupSatisfaction,
     LimitUnit,
     Rating,
     RejectReason,
@@ -299,6 +300,19 @@ class Report(models.Model):
     rating_comment = models.CharField("评价意见", max_length=500, blank=True)
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
 
+    # The 回访 (follow-up call or visit, by the dispatch desk or the street): the requester's
+    # own answer — solved or not (解决率) and satisfied or not. 不满意 is a 差评: the lead
+    # department must re-handle it (重新办理) by ``rehandle_due_at`` (working days).
+    followup_at = models.DateTimeField("回访时间", null=True, blank=True)
+    followup_solved = models.BooleanField("回访：问题是否解决", null=True, blank=True)
+    followup_satisfaction = models.CharField(
+        "回访：满意度", max_length=12, choices=FollowupSatisfaction.choices, blank=True
+    )
+    followup_note = models.CharField("回访记录", max_length=500, blank=True)
+    rehandle_due_at = models.DateTimeField("差评重办期限", null=True, blank=True)
+    rehandled_at = models.DateTimeField("差评重办时间", null=True, blank=True)
+    rehandle_result = models.TextField("重办结果", blank=True)
+
     hidden = models.BooleanField("不公开", default=False)
     hidden_reason = models.CharField("不公开原因", max_length=200, blank=True)
     # What the public sees instead of the reporter's own words, when staff corrected it
@@ -319,6 +333,7 @@ class Report(models.Model):
             models.Index(fields=["category", "status", "submitted_at"]),
             models.Index(fields=["lat", "lon"]),
             models.Index(fields=["reporter", "submitted_at"]),
+            models.Index(fields=["rehandled_at", "rehandle_due_at"], name="report_rehandle_clock"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -367,6 +382,14 @@ class Report(models.Model):
     @property
     def satisfaction(self) -> str:
         return satisfaction(self.rating)
+
+    @property
+    def awaiting_rehandle(self) -> bool:
+        """A 差评 whose re-handling is not recorded yet."""
+        return self.rehandle_due_at is not None and self.rehandled_at is None
+
+    def rehandle_overdue(self, now: Any = None) -> bool:
+        return self.awaiting_rehandle and self.rehandle_due_at < (now or timezone.now())
 
     @property
     def reporter_label(self) -> str:

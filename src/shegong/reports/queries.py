@@ -32,6 +32,8 @@ SOON = timedelta(hours=4)
 # "awaiting" = waiting for a department's answer (transferred or reopened); ``sort=oldest``.
 OPEN_FILTER, ALL_FILTER, AWAITING_FILTER = "", "all", "awaiting"
 OLDEST = "oldest"
+# The queue's 差评 filter (``rehandle``): not yet re-handled / past the re-handling limit.
+REHANDLE_DUE, REHANDLE_OVERDUE = "due", "overdue"
 DESK_LIMIT = 50
 
 
@@ -303,6 +305,10 @@ def available_verbs(user: Any, report: Report, assignments: list[Assignment]) ->
             verbs.append("note")
     elif dispatch:
         verbs.append("note")
+    if dispatch and status == Status.CLOSED and report.followup_at is None:
+        verbs.append("followup")
+    if lead and report.awaiting_rehandle:
+        verbs.append("rehandle")
     if user.has_perm_in_scope(Perm.REPORTS_MODERATE):
         verbs.append("show" if report.hidden else "hide")
         if any(not p.get("redacted") for p in report.photos or []):
@@ -325,8 +331,14 @@ def may_see_reporter(user: Any, report: Report) -> bool:
 # --- the queue's filters --------------------------------------------------------------------------
 
 
-def filter_queue(qs: QuerySet, criteria: dict[str, Any], now: datetime) -> QuerySet:
-    """Every filter but the status one (the tabs count per status over the rest)."""
+def filter_queue(
+    qs: QuerySet, criteria: dict[str, Any], now: datetime, user: Any = None
+) -> QuerySet:
+    """Every filter but the status one (the tabs count per status over the rest).
+
+    ``rehandle`` lists the 差评 waiting for their re-handling (``due``) or past its limit
+    (``overdue``); for a department member only those their department leads (whose clock it
+    is), as on the supervisor board."""
     text = criteria.get("q", "").strip()
     if text:
         match = Q(description__icontains=text) | Q(address__icontains=text)
@@ -353,6 +365,16 @@ def filter_queue(qs: QuerySet, criteria: dict[str, Any], now: datetime) -> Query
         qs = qs.filter(overdue_q(now))
     if criteria.get("escalated"):
         qs = qs.filter(escalation_level__gt=0)
+    rehandle = criteria.get("rehandle")
+    if rehandle:
+        from .metrics import rehandle_overdue_q, rehandle_pending_q
+
+        qs = qs.filter(
+            rehandle_overdue_q(now) if rehandle == REHANDLE_OVERDUE else rehandle_pending_q()
+        )
+        department_id = department_id_of(user) if user is not None else None
+        if department_id is not None:
+            qs = qs.filter(lead_department_id=department_id)
     return qs
 
 
@@ -468,7 +490,7 @@ def queue_rows(user: Any, criteria: dict[str, Any], now: datetime) -> QuerySet:
     submitted first. The workbench's to-dos count this very query, so a to-do and the list it
     opens agree."""
     qs = queue_cases(user, criteria.get("status", OPEN_FILTER))
-    qs = filter_queue(qs, criteria, now).annotate(deadline=deadline_expression())
+    qs = filter_queue(qs, criteria, now, user).annotate(deadline=deadline_expression())
     if criteria.get("sort") == OLDEST:
         return qs.order_by("submitted_at", "pk")
     return qs.order_by(F("deadline").asc(nulls_last=True), "submitted_at", "pk")
@@ -479,14 +501,14 @@ def queue_tab_counts(user: Any, criteria: dict[str, Any], now: datetime) -> dict
     each tab's list (``queue_cases`` filtered by ``filter_queue``)."""
     from django.db.models import Count
 
-    base = filter_queue(Report.objects.visible_to(user), criteria, now)
+    base = filter_queue(Report.objects.visible_to(user), criteria, now, user)
     counts: dict[str, int] = {
         row["status"]: row["n"]
         for row in base.order_by().values("status").annotate(n=Count("id", distinct=True))
     }
     counts[ALL_FILTER] = sum(counts.values())
     counts[OPEN_FILTER] = (
-        filter_queue(queue_cases(user, OPEN_FILTER), criteria, now).order_by().count()
+        filter_queue(queue_cases(user, OPEN_FILTER), criteria, now, user).order_by().count()
     )
     return counts
 

@@ -95,6 +95,18 @@ register_event(
     link="{{ url }}",
 )
 register_event(
+    "reports.rehandle",
+    title="差评待重办：工单 {{ number }}（{{ category }}）",
+    body="回访时群众表示不满意{{ solved }}，请在 {{ due }} 前重新办理。{{ note }}",
+    link="{{ url }}",
+)
+register_event(
+    "reports.rehandled",
+    title="差评工单 {{ number }} 已重新办理",
+    body="{{ department }}：{{ result }}",
+    link="{{ url }}",
+)
+register_event(
     "reports.escalated",
     title="督办：{{ department }}有 {{ count }} 件工单{{ what }}",
     body="{{ numbers }}",

@@ -343,6 +343,16 @@ class ReportDetail(ReportOut):
     holder_id: int | None = Field(None, description="下派的网格员（用户 id）")
     held_since: datetime | None = Field(None, description="下派时间")
     held_answered_at: datetime | None = Field(None, description="下派回复时间")
+    followup_at: datetime | None = Field(None, description="回访时间")
+    followup_solved: bool | None = Field(
+        None, description="回访时群众回答：true 已解决，false 未解决"
+    )
+    followup_satisfaction: str = Field(
+        "", description="回访满意度：satisfied 满意、basic 基本满意、unsatisfied 不满意（差评）"
+    )
+    rehandle_due_at: datetime | None = Field(None, description="差评重新办理期限（工作日）")
+    rehandled_at: datetime | None = Field(None, description="差评重新办理时间")
+    rehandle_result: str = Field("", description="重新办理情况")
 
     @staticmethod
     def resolve_reporter_label(obj: Any, context: Any) -> str | None:
@@ -484,6 +494,18 @@ class TimelineNoteIn(Schema):
 class RateIn(Schema):
     rating: int = Field(ge=1, le=5, description="1–5星：4–5 满意，3 基本满意，1–2 不满意")
     comment: str = Field("", max_length=500)
+
+
+class FollowupIn(Schema):
+    solved: bool = Field(description="群众回答问题是否已解决：true 已解决，false 未解决")
+    satisfaction: str = Field(
+        description="满意度：satisfied 满意、basic 基本满意、unsatisfied 不满意（差评，须重办）"
+    )
+    note: str = Field("", max_length=500, description="回访记录")
+
+
+class RehandleIn(Schema):
+    result: str = Field(max_length=2000, description="重新办理情况（群众可见）")
 
 
 class HideIn(Schema):

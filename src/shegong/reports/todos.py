@@ -1,9 +1,10 @@
 """The workbench's to-dos of the closed loop (``core.registry.todos``): cases waiting for the
 dispatch desk, cases a department sent back, cases done and waiting to be verified, cases
 waiting for a department's answer, running clocks past their deadline, and for a community
-worker the cases assigned down (下派) not answered yet. Each counts the very query of the
-list its link opens, oldest first: ``queries.queue_rows`` with the link's filters for the queue
-page (工单), ``queries.held_by`` for 派给我的工单."""
+worker the cases assigned down (下派) not answered yet, and the 差评 (不满意 at the 回访)
+waiting for their re-handling (差评待重办) or past its limit (差评重办超期). Each counts the
+very query of the list its link opens, oldest first: ``queries.queue_rows`` with the link's
+filters for the queue page (工单), ``queries.held_by`` for 派给我的工单."""
 
 from __future__ import annotations
 
@@ -72,6 +73,18 @@ TODOS = [
     _todo(
         "reports.overdue", "超时工单", {"overdue": True}, order=15, perm=Perm.REPORTS_VIEW,
         icon="stopwatch", hint="在办工单中响应或办理已超过期限的",
+    ),
+    _todo(
+        "reports.rehandle", "差评待重办",
+        {"status": queries.ALL_FILTER, "rehandle": queries.REHANDLE_DUE}, order=17,
+        perm=Perm.REPORTS_HANDLE, icon="hand-thumbs-down",
+        hint="回访时群众不满意、本部门尚未重新办理的工单",
+    ),
+    _todo(
+        "reports.rehandle_overdue", "差评重办超期",
+        {"status": queries.ALL_FILTER, "rehandle": queries.REHANDLE_OVERDUE}, order=18,
+        perm=Perm.REPORTS_VIEW, icon="exclamation-octagon",
+        hint="差评超过重新办理时限仍未重新办理的工单",
     ),
     Todo(
         "reports.assigned_down", "下派待回复", _assigned_down, "reports_m:tasks", order=16,

@@ -82,7 +82,8 @@ def test_the_apps_register_their_todos_each_with_a_list_to_open():
     keys = {todo.key for todo in registry.todos}
     assert {
         "reports.submitted", "reports.accepted", "reports.returned", "reports.awaiting",
-        "reports.overdue", "reports.resolved", "volunteers.review", "volunteers.records",
+        "reports.overdue", "reports.resolved", "reports.rehandle", "reports.rehandle_overdue",
+        "volunteers.review", "volunteers.records",
         "volunteers.certificate_requests", "ledger.tasks", "ledger.should_establish",
         "stations.defects",
     } <= keys  # fmt: skip

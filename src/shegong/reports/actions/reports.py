@@ -876,6 +876,9 @@ def reopen_report(report: Report, *, actor: User | None, reason: str) -> Report:
     report.rating = None
     report.rated_at = None
     report.rating_comment = ""
+    # The requester is asked again at the next closing (a pending 差评 clock runs on).
+    report.followup_at = report.followup_solved = None
+    report.followup_satisfaction = report.followup_note = ""
     _save(
         report,
         "status",
@@ -888,6 +891,10 @@ def reopen_report(report: Report, *, actor: User | None, reason: str) -> Report:
         "rating",
         "rated_at",
         "rating_comment",
+        "followup_at",
+        "followup_solved",
+        "followup_satisfaction",
+        "followup_note",
     )
     # The lead works on it again. A closed case usually kept its active lead row; only when it
     # was stood down does one row come back, never beside an active one (at most one active

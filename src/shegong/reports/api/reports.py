@@ -36,6 +36,7 @@ from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 
 from .. import limits, queries
+from ..actions.followup import record_followup, rehandle_report
 from ..actions.holding import answer_down, assign_down
 from ..actions.reports import (
     accept_report,
@@ -68,6 +69,7 @@ from ..schemas import (
     CategoryOut,
     DuplicateOut,
     DuplicateQuery,
+    FollowupIn,
     HideIn,
     MergeIn,
     NoteIn,
@@ -76,6 +78,7 @@ from ..schemas import (
     ReasonIn,
     ReassignIn,
     RedactIn,
+    RehandleIn,
     RejectIn,
     ReportDetail,
     ReportFilter,
@@ -544,6 +547,28 @@ def rate(request: HttpRequest, report_id: int) -> Any:
     return _reload(
         rate_report(report, actor=request.auth, rating=data.rating, comment=data.comment)
     )
+
+
+@_step("followup", "记录回访", "followup", FollowupIn)
+def followup(request: HttpRequest, report_id: int) -> Any:
+    """区指挥中心（或街道）回访已办结工单的群众，记录其回答：问题是否已解决（解决率）和满意度。
+    不满意即为差评，主办部门须在规定工作日内重新办理（默认15个工作日）。每次办结回访一次。"""
+    report = queries.access_report(request.auth, report_id)
+    data = _read(request, FollowupIn)
+    return _reload(
+        record_followup(
+            report, actor=request.auth, solved=data.solved, satisfaction=data.satisfaction,
+            note=data.note,
+        )
+    )  # fmt: skip
+
+
+@_step("rehandle", "差评重新办理", "rehandle", RehandleIn)
+def rehandle(request: HttpRequest, report_id: int) -> Any:
+    """主办部门对回访差评的工单重新办理后，填写重新办理情况；上报人和区指挥中心收到通知。"""
+    report = queries.access_report(request.auth, report_id)
+    data = _read(request, RehandleIn)
+    return _reload(rehandle_report(report, actor=request.auth, result=data.result))
 
 
 @_step("follow", "关注", "follow")

@@ -21,15 +21,23 @@ from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.web.forms import DATE, DATE_ERRORS, NOTE, PhotosField, StyledForm
 
-from ..choices import RejectReason, Status
+from ..choices import FollowupSatisfaction, RejectReason, Status
 from ..models import Category, Report, ResponseTemplate
-from ..queries import ALL_FILTER, AWAITING_FILTER, OLDEST, OPEN_FILTER
+from ..queries import (
+    ALL_FILTER,
+    AWAITING_FILTER,
+    OLDEST,
+    OPEN_FILTER,
+    REHANDLE_DUE,
+    REHANDLE_OVERDUE,
+)
 
 STATUS_FILTERS = [
     (OPEN_FILTER, "在办"), (ALL_FILTER, "全部"), (AWAITING_FILTER, "待响应（已派单、已重启）"),
     *Status.choices,
 ]  # fmt: skip
 SORTS = [("", "期限最近在前"), (OLDEST, "最早上报在前")]
+REHANDLE_FILTERS = [("", "不限"), (REHANDLE_DUE, "差评待重办"), (REHANDLE_OVERDUE, "差评重办超期")]
 
 
 def departments_for(user: Any) -> list[Department]:
@@ -73,6 +81,7 @@ class QueueFilterForm(StyledForm):
     )
     overdue = forms.BooleanField(label="仅超时", required=False)
     escalated = forms.BooleanField(label="仅督办", required=False)
+    rehandle = forms.ChoiceField(label="差评重办", required=False, choices=REHANDLE_FILTERS)
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
 
     def __init__(self, *args: Any, user: Any, visible: QuerySet, departments: list, **kwargs):
@@ -106,6 +115,7 @@ class QueueFilterForm(StyledForm):
             self.fields[name].error_messages["invalid_choice"] = "所选项不在您的工作范围内"
         self.fields["status"].error_messages["invalid_choice"] = "未知的状态"
         self.fields["sort"].error_messages["invalid_choice"] = "未知的排序方式"
+        self.fields["rehandle"].error_messages["invalid_choice"] = "未知的差评筛选"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -273,6 +283,30 @@ class ReopenForm(ActionForm):
     reason = forms.CharField(label="返工理由", required=False, max_length=500, widget=NOTE)
 
 
+class FollowupForm(ActionForm):
+    """The 回访: the requester's own answers (解决率, 差评)."""
+
+    solved = forms.ChoiceField(
+        label="群众反映问题是否解决",
+        choices=[("", "请选择"), ("yes", "已解决"), ("no", "未解决")],
+        error_messages={"required": "请选择问题是否已解决", "invalid_choice": "请选择是否解决"},
+    )
+    satisfaction = forms.ChoiceField(
+        label="群众满意度",
+        choices=[("", "请选择"), *FollowupSatisfaction.choices],
+        error_messages={"required": "请选择群众的满意度", "invalid_choice": "请选择满意度"},
+        help_text="不满意即为差评，主办部门须在规定工作日内重新办理",
+    )
+    note = forms.CharField(label="回访记录", required=False, max_length=500, widget=NOTE)
+
+
+class RehandleForm(ActionForm):
+    result = forms.CharField(
+        label="重新办理情况", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="群众可见",
+    )  # fmt: skip
+
+
 class HideForm(ActionForm):
     reason = forms.CharField(label="原因", required=False, max_length=200)
 
@@ -328,6 +362,8 @@ FORMS: dict[str, type[ActionForm]] = {
     "show": HideForm,
     "redact": RedactForm,
     "public_text": PublicTextForm,
+    "followup": FollowupForm,
+    "rehandle": RehandleForm,
 }
 
 

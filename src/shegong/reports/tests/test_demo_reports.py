@@ -11,6 +11,7 @@ from django.utils import timezone
 from shegong.accounts.models import User
 from shegong.core import demo
 from shegong.core.pii import validate_id_number
+from shegong.core.workdays import add_workdays
 from shegong.regions.queries import locate
 from shegong.reports import demo as reports_demo
 from shegong.reports import metrics
@@ -40,10 +41,21 @@ def test_the_demo_has_appointed_riders_and_cases_in_every_state_with_real_rates(
     assert ReportEvent.objects.filter(kind=EventKind.VERIFIED).exists()
     today = timezone.localdate()
     rates = metrics.summary(Report.objects.all(), metrics.Period(today - timedelta(days=91), today))
-    for rate in (rates.response_rate, rates.on_time_response_rate, rates.resolution_rate,
+    for rate in (rates.response_rate, rates.on_time_response_rate, rates.completion_rate,
                  rates.satisfaction_rate):  # fmt: skip
         assert rate is not None and 0 < rate <= 100
     assert rates.escalated > 0 and rates.rated > 0
+    # The 回访: most closed cases asked (not all), some 未解决, some 差评 re-handled, on time or
+    # late, a few still waiting; every 差评's limit is 15 working days from its 回访.
+    assert rates.solved_rate is not None and 0 < rates.solved_rate < 100
+    assert rates.followup_rate is not None and 50 < rates.followup_rate <= 100
+    assert rates.bad_reviews > 0 and rates.rehandled_on_time <= rates.rehandled
+    assert rates.rehandled + rates.rehandle_pending == rates.bad_reviews
+    assert ReportEvent.objects.filter(kind=EventKind.REHANDLED).exists()
+    assert not Report.objects.filter(followup_at__lt=F("closed_at")).exists()
+    assert not Report.objects.filter(rehandled_at__lt=F("followup_at")).exists()
+    for report in Report.objects.exclude(rehandle_due_at=None)[:20]:
+        assert report.rehandle_due_at == add_workdays(report.followup_at, 15)
     assert Report.objects.filter(anonymous=True).exists()
     assert Report.objects.exclude(photos=[]).exists()
     assert Report.objects.filter(reporter=None, channel="staff").exists()  # a hotline call

@@ -107,7 +107,7 @@ def test_a_returned_case_back_at_dispatch_is_not_held_against_anyone(rider, cate
 # --- 解决率 ----------------------------------------------------------------------------------
 
 
-def test_resolution_rate_counts_resolved_cases_over_those_due_or_done(
+def test_completion_rate_counts_resolved_cases_over_those_due_or_done(
     rider, category, unrouted_category, handler, dispatcher
 ):
     closed = close(submit(rider, category), handler, rider)
@@ -134,7 +134,7 @@ def test_resolution_rate_counts_resolved_cases_over_those_due_or_done(
     assert rates.resolution_due == 3  # closed, resolved, overdue
     assert rates.resolved == 2
     assert rates.resolved_on_time == 1  # the late one is resolved, not on time
-    assert rates.resolution_rate == pytest.approx(66.7)
+    assert rates.completion_rate == pytest.approx(66.7)
     assert closed.status == Status.CLOSED
 
 

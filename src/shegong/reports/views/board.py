@@ -32,6 +32,7 @@ from shegong.web.forms import run_action
 
 from .. import metrics
 from ..actions import appointments as appointment_actions
+from ..actions.followup import rehandle_days
 from ..choices import AWAITING_RESPONSE
 from ..forms.board import DATE_ERRORS, AppointForm, AppointmentFilterForm, PeriodForm
 from ..metrics import Rates, Row
@@ -64,9 +65,20 @@ COLUMNS = [
     Column("应办理", "resolution_due", "count"),
     Column("已办理", "resolved", "count", on_page=False),
     Column("按期办结", "resolved_on_time", "count", on_page=False),
-    Column("解决率", "resolution_rate", "pct"),
+    Column("办结率", "completion_rate", "pct"),
     Column("按期办结率", "on_time_resolution_rate", "pct", width=12),
     Column("已办结", "closed", "count", on_page=False),
+    Column("回访", "followed_up", "count", on_page=False),
+    Column("回访率", "followup_rate", "pct"),
+    Column("回访作答", "answered", "count", on_page=False),
+    Column("已解决", "solved", "count", on_page=False),
+    Column("解决率", "solved_rate", "pct"),
+    Column("差评", "bad_reviews", "count"),
+    Column("已重办", "rehandled", "count", on_page=False),
+    Column("按期重办", "rehandled_on_time", "count", on_page=False),
+    Column("按期重办率", "on_time_rehandle_rate", "pct", width=12),
+    Column("待重办", "rehandle_pending", "count", on_page=False),
+    Column("重办超期", "rehandle_overdue", "count"),
     Column("参评", "rated", "count"),
     Column("满意", "satisfied", "count", on_page=False),
     Column("基本满意", "basic", "count", on_page=False),
@@ -89,7 +101,7 @@ def _cell(rates: Rates, column: Column) -> dict[str, Any]:
         text = f"{value}%"
     else:
         text = str(value)
-    warn = column.attr in ("overdue", "escalated") and bool(value)
+    warn = column.attr in ("overdue", "escalated", "rehandle_overdue") and bool(value)
     return {"text": text, "value": "" if value is None else value, "warn": warn}
 
 
@@ -137,6 +149,8 @@ def board(request: HttpRequest) -> HttpResponse:
         "period": period,
         "total": numbers.total,
         "weight": metrics.basic_satisfied_weight(),
+        "followup_target": metrics.FOLLOWUP_TARGET,
+        "rehandle_days": rehandle_days(),
         "columns": PAGE_COLUMNS,
         "departments": _table(numbers.departments),
         "categories": _table(numbers.categories),
@@ -340,4 +354,9 @@ def definitions(request: HttpRequest) -> HttpResponse:
     """统计口径: how every number of the board and the appointments list is counted, in words
     (the board and the appointments page link here instead of naming a file of the repository)."""
     require_perm(request.user, Perm.REPORTS_VIEW)
-    return render(request, "reports/definitions.html", {"weight": metrics.basic_satisfied_weight()})
+    context = {
+        "weight": metrics.basic_satisfied_weight(),
+        "followup_target": metrics.FOLLOWUP_TARGET,
+        "rehandle_days": rehandle_days(),
+    }
+    return render(request, "reports/definitions.html", context)

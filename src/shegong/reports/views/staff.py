@@ -38,6 +38,7 @@ from shegong.web.exports import audited_xlsx
 from shegong.web.forms import add_domain_error
 
 from .. import queries
+from ..actions.followup import record_followup, rehandle_days, rehandle_report
 from ..actions.reports import (
     accept_report,
     add_assist,
@@ -96,6 +97,7 @@ VERB_TITLES: dict[str, tuple[str, str]] = {
     "reopen": ("重启返工", "warning"), "note": ("添加备注", "secondary"),
     "hide": ("设为不公开", "dark"), "show": ("恢复公开", "dark"),
     "redact": ("照片打码", "dark"), "public_text": ("更正公开文本", "dark"),
+    "followup": ("记录回访", "info"), "rehandle": ("差评重新办理", "warning"),
 }  # fmt: skip
 PHOTO_KEYS = {"thumb": "thumb", "full": "path", "public": "public", "public_thumb": "public_thumb"}
 
@@ -397,6 +399,7 @@ def _render_detail(
         "report": report,
         "clock": queries.clock_of(report, now),
         "overdue": report.overdue(now),
+        "rehandle_overdue": report.rehandle_overdue(now),
         "escalation": ESCALATION_LABELS.get(report.escalation_level, ""),
         "region_name": report.region.full_name,
         "answers": queries.answers_of(report),
@@ -516,6 +519,21 @@ def _reopen(report: Report, user: Any, data: dict, form: ActionForm) -> str:
     return f"工单 {report.number} 已重启，退回主办部门返工"
 
 
+def _followup(report: Report, user: Any, data: dict, form: ActionForm) -> str:
+    report = record_followup(
+        report, actor=user, solved=data["solved"] == "yes", satisfaction=data["satisfaction"],
+        note=data["note"],
+    )  # fmt: skip
+    if report.awaiting_rehandle:
+        return f"已记录回访：差评，已通知主办部门在{rehandle_days()}个工作日内重新办理"
+    return f"已记录工单 {report.number} 的回访"
+
+
+def _rehandle(report: Report, user: Any, data: dict, form: ActionForm) -> str:
+    rehandle_report(report, actor=user, result=data["result"])
+    return f"工单 {report.number} 已重新办理，已告知上报人和派单台"
+
+
 def _hide(report: Report, user: Any, data: dict, form: ActionForm) -> str:
     hide_report(report, actor=user, hidden=True, reason=data["reason"])
     return "已设为不公开"
@@ -543,7 +561,8 @@ RUNNERS: dict[str, Runner] = {
     "accept": _accept, "reject": _reject, "transfer": _transfer, "reassign": _reassign,
     "assist": _assist, "merge": _merge, "respond": _respond, "return": _return,
     "resolve": _resolve, "note": _note, "verify": _verify, "reopen": _reopen, "hide": _hide,
-    "show": _show, "redact": _redact, "public_text": _public_text,
+    "show": _show, "redact": _redact, "public_text": _public_text, "followup": _followup,
+    "rehandle": _rehandle,
 }  # fmt: skip
 assert set(RUNNERS) == set(FORMS), "every verb needs a form and a runner"
 

@@ -39,7 +39,8 @@
     yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
     series: [
       { name: "响应率", type: "bar", data: d.response_rate },
-      { name: "解决率", type: "bar", data: d.resolution_rate },
+      { name: "办结率", type: "bar", data: d.completion_rate },
+      { name: "解决率", type: "bar", data: d.solved_rate },
       { name: "满意率", type: "bar", data: d.satisfaction_rate }
     ]
   });
@@ -57,7 +58,8 @@
       { name: "上报件数", type: "bar", yAxisIndex: 1, data: t.cases, itemStyle: { color: "#ced4da" } },
       { name: "响应率", type: "line", connectNulls: true, data: t.response_rate },
       { name: "按时响应率", type: "line", connectNulls: true, data: t.on_time_response_rate },
-      { name: "解决率", type: "line", connectNulls: true, data: t.resolution_rate },
+      { name: "办结率", type: "line", connectNulls: true, data: t.completion_rate },
+      { name: "解决率", type: "line", connectNulls: true, data: t.solved_rate },
       { name: "满意率", type: "line", connectNulls: true, data: t.satisfaction_rate }
     ]
   });
