@@ -259,6 +259,7 @@ def reelection(request: HttpRequest) -> HttpResponse:
             "report": report,
             "labels": Reelection.LABELS,
             "rules": rules.RULES,
+            "temporary_min": rules.temporary_branch_min_members(),
             "container_kinds": CONTAINER_KINDS,
         },
     )
