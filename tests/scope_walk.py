@@ -80,6 +80,8 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "membership": o["party_membership_b"].pk,
     },
     "ledger:party_org_convert": lambda o: {"pk": o["party_org_b"].pk},
+    "ledger:party_org_extend": lambda o: {"pk": o["party_org_b"].pk},
+    "ledger:party_org_dissolve": lambda o: {"pk": o["party_org_b"].pk},
     "ledger:import_job": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_job_progress": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_confirm": lambda o: {"pk": o["import_job_b"].pk},

@@ -460,6 +460,8 @@ def _load(rng: random.Random, size: dict, grids: list[Region], today: date, ctx:
                 founded_on=founded,
                 term_end=term(founded, rng.random() < 0.08),
             )
+            if kind == PartyOrgType.TEMPORARY_BRANCH:
+                po.term_end = None  # a 临时党支部 has no 换届
             new_branches.append((po, [org.pk]))
             coverage_mode[org.pk] = CoverageMode.STANDALONE
         elif members:
@@ -517,7 +519,14 @@ def _load(rng: random.Random, size: dict, grids: list[Region], today: date, ctx:
                 secretaries[po.pk] = m
                 role = PartyRole.SECRETARY
             party_memberships.append(
-                PartyMembership(party_org=po, person=m, role=role, joined_on=po.founded_on)
+                PartyMembership(
+                    party_org=po,
+                    person=m,
+                    role=role,
+                    joined_on=po.founded_on,
+                    # A temporary branch's members keep their relation elsewhere.
+                    transferred=po.type != PartyOrgType.TEMPORARY_BRANCH,
+                )
             )
     _bulk(PartyMembership, party_memberships)
     for po in branches:

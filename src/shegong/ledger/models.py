@@ -215,6 +215,14 @@ class PartyOrganization(models.Model):
         verbose_name="转为正式党组织",
     )
     converted_on = models.DateField("转建日期", null=True, blank=True)
+    # A 临时党支部 dissolves with its body (the project, class or group ends).
+    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
+    dissolved_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    # An approved 延期换届 (at most a year beyond ``term_end``) and its approval.
+    extended_to = models.DateField("延期换届至", null=True, blank=True)
+    extension_approved_by = models.CharField("延期批准机关", max_length=100, blank=True)
+    extension_document_no = models.CharField("延期批准文号", max_length=60, blank=True)
+    extension_approved_on = models.DateField("延期批准日期", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
@@ -238,6 +246,9 @@ class PartyMembership(models.Model):
     role = models.CharField("职务", max_length=20, choices=PartyRole.choices, default="member")
     joined_on = models.DateField("转入日期", null=True, blank=True)
     left_on = models.DateField("转出日期", null=True, blank=True)
+    # 组织关系转入: False for a member who works here with the relation kept elsewhere (组织关系
+    # 不转接) — the members a 临时党支部 is set up for.
+    transferred = models.BooleanField("组织关系已转入", default=True)
 
     class Meta:
         constraints = [

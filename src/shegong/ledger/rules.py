@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 
@@ -42,9 +43,12 @@ class Thresholds:
     # By size (all members, 正式 + 预备): ≥50 → 党总支, ≥100 → 党委.
     general_branch_min_members: int = 50
     party_committee_min_members: int = 100
-    # A temporary branch older than this is flagged for conversion (projects of ≥6 months form
-    # a formal branch, 支部工作条例).
-    temporary_branch_max_months: int = 6
+    # 临时党支部: set up where at least this many party members whose relation is not
+    # transferred (组织关系不转接) work together; ``settings.SHEGONG_TEMPORARY_BRANCH_MIN_MEMBERS``
+    # overrides it (``temporary_branch_min_members()``).
+    temporary_branch_min_members: int = 3
+    # 延期换届: an approved extension reaches at most this far beyond the term end.
+    reelection_max_extension_months: int = 12
     # Re-election warnings: "soon" within 6 months of term end, "urgent" within 3.
     reelection_notice_months: int = 6
     reelection_urgent_months: int = 3
@@ -329,13 +333,32 @@ class Reelection:
     OVERDUE = "overdue"
     URGENT = "urgent"
     SOON = "soon"
-    LABELS = {OVERDUE: "已超期未换届", URGENT: "3个月内届满", SOON: "6个月内届满"}
+    EXTENDED = "extended"  # an approved 延期换届, its approved date not yet past
+    LABELS = {
+        OVERDUE: "已超期未换届",
+        URGENT: "3个月内届满",
+        SOON: "6个月内届满",
+        EXTENDED: "已批准延期换届",
+    }
 
 
-def reelection_status(term_end: date | None, today: date) -> str | None:
-    """换届: "overdue" past the term end, "urgent" within 3 months, "soon" within 6, else None."""
+def has_reelection(type_: str) -> bool:
+    """A 临时党支部 has no 换届 (it lasts as long as its body); every other type has."""
+    return type_ != PartyOrgType.TEMPORARY_BRANCH
+
+
+def reelection_status(
+    term_end: date | None, today: date, extended_to: date | None = None
+) -> str | None:
+    """换届: "overdue" past the term end, "urgent" within 3 months, "soon" within 6, else None.
+
+    With an approved extension (``extended_to``, after ``term_end``) the organization is
+    "extended" until the approved date and "overdue" only once that date is past.
+    """
     if term_end is None:
         return None
+    if extended_to is not None and extended_to > term_end and term_end < today:
+        return Reelection.EXTENDED if extended_to >= today else Reelection.OVERDUE
     if term_end < today:
         return Reelection.OVERDUE
     if term_end <= add_months(today, RULES.reelection_urgent_months):
@@ -345,13 +368,58 @@ def reelection_status(term_end: date | None, today: date) -> str | None:
     return None
 
 
-def temporary_branch_overdue(
-    type_: str, founded_on: date | None, converted_to_id: int | None, today: date
-) -> bool:
-    """A 临时党支部 that is not converted and older than the limit should become formal."""
-    if type_ != PartyOrgType.TEMPORARY_BRANCH or converted_to_id is not None or founded_on is None:
-        return False
-    return add_months(founded_on, RULES.temporary_branch_max_months) <= today
+def reelection_effective_due(term_end: date | None, extended_to: date | None) -> date | None:
+    """The date past which the organization is overdue: the approved extension, if any."""
+    if term_end is not None and extended_to is not None and extended_to > term_end:
+        return extended_to
+    return term_end
+
+
+def extension_error(term_end: date | None, extended_to: date) -> str | None:
+    """Why a 延期换届 to ``extended_to`` cannot be recorded (Chinese), or None."""
+    if term_end is None:
+        return "该党组织未填届满日期，无法延期换届"
+    if extended_to <= term_end:
+        return "延期后的换届日期应晚于届满日期"
+    limit = add_months(term_end, RULES.reelection_max_extension_months)
+    if extended_to > limit:
+        return (
+            f"延期换届最长不超过{RULES.reelection_max_extension_months}个月"
+            f"（届满日期 {term_end.isoformat()}，最迟延至 {limit.isoformat()}）"
+        )
+    return None
+
+
+def temporary_branch_min_members() -> int:
+    """How many members with relations not transferred warrant a 临时党支部 (default 3)."""
+    value = getattr(settings, "SHEGONG_TEMPORARY_BRANCH_MIN_MEMBERS", None)
+    return int(value) if value else RULES.temporary_branch_min_members
+
+
+class TemporaryBranch:
+    """What a 临时党支部's members call for."""
+
+    FORMAL_DUE = "formal_due"  # ≥3 正式党员 transferred in: a formal branch is due
+    BELOW_THRESHOLD = "below_threshold"  # too few members whose relation stays elsewhere
+    LABELS = {
+        FORMAL_DUE: "应成立正式党支部",
+        BELOW_THRESHOLD: "组织关系未转接的党员不足",
+    }
+
+
+def temporary_branch_status(untransferred: int, transferred_full: int) -> str | None:
+    """A 临时党支部 from its current members.
+
+    ``transferred_full``: 正式党员 whose relation is transferred in (组织关系转入) — with 3 of
+    them a formal branch is due (党章 Art 30). ``untransferred``: members (正式 or 预备) whose
+    relation is not transferred (组织关系不转接) — a temporary branch exists for them, so fewer
+    than ``temporary_branch_min_members()`` is flagged.
+    """
+    if transferred_full >= RULES.establish_min_full_members:
+        return TemporaryBranch.FORMAL_DUE
+    if untransferred < temporary_branch_min_members():
+        return TemporaryBranch.BELOW_THRESHOLD
+    return None
 
 
 # --- 六清楚 -----------------------------------------------------------------------------------

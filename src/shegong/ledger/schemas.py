@@ -9,12 +9,14 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import field_validator
 
 from shegong.core import pii
 from shegong.core.pii import mask_name, mask_phone
 
+from . import rules
 from .choices import (
     CoverageMode,
     Industry,
@@ -367,10 +369,26 @@ class PartyOrgOut(Schema):
     is_active: bool
     converted_to_id: int | None
     converted_on: date | None
+    dissolved_on: date | None = Field(None, description="临时党支部撤销日期")
+    extended_to: date | None = Field(None, description="经批准延期换届至")
+    extension_approved_by: str = Field("", description="延期批准机关")
+    extension_document_no: str = Field("", description="延期批准文号")
+    extension_approved_on: date | None = Field(None, description="延期批准日期")
+    reelection_status: str | None = Field(
+        None,
+        description="换届状态：overdue 已超期、urgent 3个月内届满、soon 6个月内届满、"
+        "extended 已批准延期；临时党支部不实行换届，为空",
+    )
 
     @staticmethod
     def resolve_region(obj: Any) -> str:
         return obj.region_id
+
+    @staticmethod
+    def resolve_reelection_status(obj: Any) -> str | None:
+        if not obj.is_active or not rules.has_reelection(obj.type):
+            return None
+        return rules.reelection_status(obj.term_end, timezone.localdate(), obj.extended_to)
 
     @staticmethod
     def resolve_type_label(obj: Any) -> str:

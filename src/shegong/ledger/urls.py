@@ -45,6 +45,8 @@ urlpatterns: list = [
         name="party_org_member_remove",
     ),
     path("party-orgs/<int:pk>/convert/", records.party_org_convert, name="party_org_convert"),
+    path("party-orgs/<int:pk>/extend/", records.party_org_extend, name="party_org_extend"),
+    path("party-orgs/<int:pk>/dissolve/", records.party_org_dissolve, name="party_org_dissolve"),
     # coverage and the party-building rules
     path("rules/", coverage.rules_page, name="rules"),
     path("coverage/", coverage.coverage, name="coverage"),

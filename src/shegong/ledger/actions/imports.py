@@ -56,6 +56,7 @@ from shegong.core.pii import blind_index, id_facts
 from shegong.core.scope import scope_prefix
 from shegong.regions.models import Region
 
+from .. import rules
 from ..choices import (
     CONTAINER_KINDS,
     CREDIT_CODE_OPTIONAL,
@@ -889,6 +890,9 @@ def _import_party_org(
         return
     if existing is not None and existing.type == PartyOrgType.TEMPORARY_BRANCH != data.type:
         imp.error(number, "type", "临时党支部转为正式党组织请在党组织页面使用「转为正式党组织」")
+        return
+    if data.term_end and not rules.has_reelection(data.type):
+        imp.error(number, "term_end", "临时党支部不实行换届，不填届满日期")
         return
     values: dict[str, Any] = {"type": data.type, "region_id": data.region}
     for name_ in ("founded_on", "term_end"):

@@ -1,4 +1,5 @@
-"""Party organizations and their members: create, change, convert a temporary branch, audit.
+"""Party organizations and their members: create, change, convert or dissolve a temporary
+branch, record an approved 延期换届, develop a member (发展党员), audit.
 
 How an organization is covered by a party organization (单独组建, 联合组建, 挂靠 …) is recorded by
 ``records.set_coverage``; a party organization created here covers nobody until then.
@@ -18,7 +19,8 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.perms import Perm, require_perm
 
-from ..choices import PartyOrgType, PartyRole, PoliticalStatus
+from .. import rules
+from ..choices import CoverageMode, PartyOrgType, PartyRole, PoliticalStatus
 from ..models import Coverage, PartyMembership, PartyOrganization, Person
 from ..schemas import PartyOrgIn
 from .records import _jsonable, check_ledger_region
@@ -28,6 +30,9 @@ __all__ = [
     "add_party_member",
     "convert_temporary_branch",
     "create_party_org",
+    "develop_party_member",
+    "dissolve_temporary_branch",
+    "extend_term",
     "remove_party_member",
     "update_party_org",
 ]
@@ -72,6 +77,8 @@ def _parent(
 
 
 def _check_dates(data: PartyOrgIn) -> None:
+    if data.term_end and not rules.has_reelection(data.type):
+        raise InvalidInput.field("term_end", "临时党支部不实行换届，不填届满日期")
     if data.founded_on and data.term_end and data.term_end < data.founded_on:
         raise InvalidInput.field("term_end", "届满日期不能早于成立日期")
 
@@ -153,11 +160,126 @@ def update_party_org(
             new_out = new.pk if isinstance(new, PartyOrganization) else _jsonable(new)
             changed[name] = [old_out, new_out]
             setattr(party_org, name, new)
+    if "term_end" in changed and party_org.extended_to is not None:
+        # A new term (换届 held, or the date corrected) ends the approved extension.
+        changed["extended_to"] = [party_org.extended_to.isoformat(), None]
+        _clear_extension(party_org)
     if changed:
         party_org.save()
         audit.record(
             Verb.PARTY_ORG_UPDATED, actor=actor, target=party_org, data={"changed": changed}
         )
+    return party_org
+
+
+def _clear_extension(party_org: PartyOrganization) -> None:
+    party_org.extended_to = party_org.extension_approved_on = None
+    party_org.extension_approved_by = party_org.extension_document_no = ""
+
+
+@transaction.atomic(durable=True)
+def extend_term(
+    party_org: PartyOrganization,
+    *,
+    actor: User | None,
+    extended_to: date,
+    approved_by: str,
+    document_no: str,
+    approved_on: date,
+) -> PartyOrganization:
+    """Record an approved 延期换届: the organization is not overdue until ``extended_to``.
+
+    The extension reaches at most ``RULES.reelection_max_extension_months`` beyond the term end
+    and carries its approval (approving body, document number, date). A later extension replaces
+    the earlier one, within the same limit from the original term end.
+    """
+    _require_manage(actor)
+    party_org = PartyOrganization.objects.select_for_update().get(pk=party_org.pk)
+    if not party_org.is_active:
+        raise DomainError("该党组织已撤销或已转建，不能延期换届")
+    if not rules.has_reelection(party_org.type):
+        raise DomainError("临时党支部不实行换届，无需延期")
+    approved_by, document_no = (approved_by or "").strip(), (document_no or "").strip()
+    if not approved_by:
+        raise InvalidInput.field("approved_by", "请填写批准延期的机关")
+    if not document_no:
+        raise InvalidInput.field("document_no", "请填写批准文号")
+    if approved_on is None:
+        raise InvalidInput.field("approved_on", "请填写批准日期")
+    if approved_on > timezone.localdate():
+        raise InvalidInput.field("approved_on", "批准日期不能晚于今天")
+    if extended_to is None:
+        raise InvalidInput.field("extended_to", "请填写延期后的换届日期")
+    error = rules.extension_error(party_org.term_end, extended_to)
+    if error:
+        raise InvalidInput.field("extended_to", error)
+    previous = party_org.extended_to
+    party_org.extended_to = extended_to
+    party_org.extension_approved_by = approved_by
+    party_org.extension_document_no = document_no
+    party_org.extension_approved_on = approved_on
+    party_org.save(
+        update_fields=[
+            "extended_to", "extension_approved_by", "extension_document_no",
+            "extension_approved_on",
+        ]
+    )  # fmt: skip
+    audit.record(
+        Verb.PARTY_ORG_TERM_EXTENDED,
+        actor=actor,
+        target=party_org,
+        data={"term_end": party_org.term_end and party_org.term_end.isoformat(),
+              "extended_to": extended_to.isoformat(), "approved_by": approved_by,
+              "document_no": document_no, "approved_on": approved_on.isoformat(),
+              "previous": previous and previous.isoformat()},
+    )  # fmt: skip
+    return party_org
+
+
+@transaction.atomic(durable=True)
+def dissolve_temporary_branch(
+    party_org: PartyOrganization,
+    *,
+    actor: User | None,
+    reason: str,
+    dissolved_on: date | None = None,
+) -> PartyOrganization:
+    """A 临时党支部 dissolves with its body (the project, class or group has ended).
+
+    Its members leave it on that day (their relations were never transferred), the
+    organizations it covered fall back to 未覆盖 with the reason as the note, and the branch
+    stays on record as dissolved.
+    """
+    _require_manage(actor)
+    party_org = PartyOrganization.objects.select_for_update().get(pk=party_org.pk)
+    if party_org.type != PartyOrgType.TEMPORARY_BRANCH:
+        label = PartyOrgType(party_org.type).label
+        raise DomainError(f"这里只撤销临时党支部；「{party_org.name}」是{label}")
+    if not party_org.is_active:
+        raise DomainError("该临时党支部已转建或已撤销")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput.field("reason", "请填写撤销原因（如项目结束、培训班结业）")
+    on = dissolved_on or timezone.localdate()
+    if on > timezone.localdate():
+        raise InvalidInput.field("dissolved_on", "撤销日期不能晚于今天")
+    if party_org.founded_on and on < party_org.founded_on:
+        raise InvalidInput.field("dissolved_on", "撤销日期不能早于临时党支部的成立日期")
+    if PartyOrganization.objects.filter(parent=party_org, is_active=True).exists():
+        raise DomainError("该临时党支部还有下级党组织，请先调整其隶属关系")
+    left = PartyMembership.objects.filter(party_org=party_org, left_on=None).update(left_on=on)
+    covered = Coverage.objects.filter(party_org=party_org).update(
+        party_org=None, mode=CoverageMode.NONE, note=f"临时党支部已撤销：{reason}"[:300]
+    )
+    party_org.is_active, party_org.dissolved_on = False, on
+    party_org.dissolved_reason = reason[:200]
+    party_org.save(update_fields=["is_active", "dissolved_on", "dissolved_reason"])
+    audit.record(
+        Verb.PARTY_ORG_DISSOLVED,
+        actor=actor,
+        target=party_org,
+        data={"on": on.isoformat(), "reason": reason, "members": left, "covered": covered},
+    )
     return party_org
 
 
@@ -204,7 +326,13 @@ def convert_temporary_branch(
     )
     members = list(PartyMembership.objects.filter(party_org=party_org, left_on=None))
     PartyMembership.objects.bulk_create(
-        PartyMembership(party_org=formal, person_id=m.person_id, role=m.role, joined_on=on)
+        PartyMembership(
+            party_org=formal,
+            person_id=m.person_id,
+            role=m.role,
+            joined_on=on,
+            transferred=m.transferred,
+        )
         for m in members
     )
     PartyMembership.objects.filter(pk__in=[m.pk for m in members]).update(left_on=on)
@@ -230,9 +358,14 @@ def add_party_member(
     actor: User | None,
     role: str = PartyRole.MEMBER,
     joined_on: date | None = None,
+    transferred: bool | None = None,
 ) -> PartyMembership:
     """A party member joins ``party_org``; a 书记 also becomes its secretary (the former
-    secretary, if any, stays as an ordinary member)."""
+    secretary, if any, stays as an ordinary member).
+
+    ``transferred``: whether the member's relation moves here (组织关系转入). By default it does
+    for every organization but a 临时党支部, whose members keep it elsewhere (组织关系不转接).
+    """
     _require_manage(actor)
     party_org = PartyOrganization.objects.select_for_update().get(pk=party_org.pk)
     if not party_org.is_active:
@@ -251,14 +384,66 @@ def add_party_member(
         ).update(role=PartyRole.MEMBER)
         party_org.secretary = person
         party_org.save(update_fields=["secretary"])
+    if transferred is None:
+        transferred = party_org.type != PartyOrgType.TEMPORARY_BRANCH
     membership = PartyMembership.objects.create(
-        party_org=party_org, person=person, role=role, joined_on=joined_on or timezone.localdate()
+        party_org=party_org,
+        person=person,
+        role=role,
+        joined_on=joined_on or timezone.localdate(),
+        transferred=transferred,
     )
     audit.record(
         Verb.PARTY_MEMBER_ADDED,
         actor=actor,
         target=party_org,
-        data={"person": person.pk, "role": role.value},
+        data={"person": person.pk, "role": role.value, "transferred": transferred},
+    )
+    return membership
+
+
+@transaction.atomic(durable=True)
+def develop_party_member(
+    party_org: PartyOrganization,
+    person: Person,
+    *,
+    actor: User | None,
+    admitted_on: date | None = None,
+) -> PartyMembership:
+    """发展党员: the organization admits ``person`` as a 预备党员 (probationary member).
+
+    The person becomes a probationary member of this organization with the relation here. A
+    临时党支部 does no member development (its members' relations are elsewhere), so it is
+    refused for one.
+    """
+    _require_manage(actor)
+    party_org = PartyOrganization.objects.select_for_update().get(pk=party_org.pk)
+    if party_org.type == PartyOrgType.TEMPORARY_BRANCH:
+        raise DomainError("临时党支部不发展党员：发展党员由党员组织关系所在的正式党组织负责")
+    if not party_org.is_active:
+        raise DomainError("该党组织已撤销或已转建，不能发展党员")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.is_party_member:
+        raise InvalidInput.field("person", f"{person.name_masked}已是中共党员，无需发展")
+    on = admitted_on or timezone.localdate()
+    if on > timezone.localdate():
+        raise InvalidInput.field("admitted_on", "接收预备党员的日期不能晚于今天")
+    previous = person.political_status
+    person.political_status = PoliticalStatus.PARTY_PROBATIONARY
+    person.party_joined_on = on
+    person.party_registered_at = party_org.name[:200]
+    person.updated_at = timezone.now()
+    person.save(
+        update_fields=["political_status", "party_joined_on", "party_registered_at", "updated_at"]
+    )
+    membership = PartyMembership.objects.create(
+        party_org=party_org, person=person, role=PartyRole.MEMBER, joined_on=on, transferred=True
+    )
+    audit.record(
+        Verb.PARTY_MEMBER_DEVELOPED,
+        actor=actor,
+        target=party_org,
+        data={"person": person.pk, "on": on.isoformat(), "previous_status": previous},
     )
     return membership
 

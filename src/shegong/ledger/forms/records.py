@@ -324,6 +324,27 @@ class PartyMemberForm(BootstrapMixin, forms.Form):
     joined_on = forms.DateField(
         label="转入日期", required=False, widget=DATE, error_messages=DATE_ERRORS
     )
+    transferred = forms.BooleanField(
+        label="组织关系转入本党组织",
+        required=False,
+        help_text="临时党支部的党员组织关系一般不转接；转入的正式党员满3名应成立正式党支部",
+    )
+
+
+class ExtensionForm(BootstrapMixin, forms.Form):
+    """延期换届: the approved new date and its approval."""
+
+    extended_to = forms.DateField(label="延期至", widget=DATE, error_messages=DATE_ERRORS)
+    approved_by = forms.CharField(label="批准机关", max_length=100)
+    document_no = forms.CharField(label="批准文号", max_length=60)
+    approved_on = forms.DateField(label="批准日期", widget=DATE, error_messages=DATE_ERRORS)
+
+
+class DissolveForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=200, help_text="如项目结束、培训班结业")
+    dissolved_on = forms.DateField(
+        label="撤销日期", required=False, widget=DATE, error_messages=DATE_ERRORS
+    )
 
 
 class ConvertForm(BootstrapMixin, forms.Form):

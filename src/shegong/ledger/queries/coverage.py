@@ -387,41 +387,62 @@ def organization_completeness(org: Organization) -> rules.Completeness:
 @dataclass
 class ReelectionReport:
     due: list[tuple[PartyOrganization, str]]  # (party org, rules.Reelection status)
-    temporary: list[tuple[PartyOrganization, date]]  # (temporary branch, founded/created on)
-    converted: list[PartyOrganization]
+    # (active temporary branch, rules.TemporaryBranch status or None); each carries the counts
+    # ``n_untransferred`` and ``n_transferred_full`` of its current members
+    temporary: list[tuple[PartyOrganization, str | None]]
+    converted: list[PartyOrganization]  # converted or dissolved temporary branches
     today: date
 
 
+def temporary_branch_annotations() -> dict[str, Any]:
+    """The counts ``rules.temporary_branch_status`` reads, for a queryset of PartyOrganization."""
+    current = Q(memberships__left_on__isnull=True)
+    return {
+        "n_untransferred": Count(
+            "memberships",
+            filter=current
+            & Q(memberships__transferred=False)
+            & Q(memberships__person__political_status__in=rules.PARTY_MEMBER_STATUSES),
+        ),
+        "n_transferred_full": Count(
+            "memberships",
+            filter=current
+            & Q(memberships__transferred=True)
+            & Q(memberships__person__political_status=PoliticalStatus.PARTY_FULL),
+        ),
+    }
+
+
 def reelection_due(user: Any, today: date | None = None, *, converted_limit: int = 50) -> Any:
-    """Party organizations past or near their term end, temporary branches due for conversion,
-    and recent conversions (three queries)."""
+    """Party organizations past or near their term end (or in an approved extension), the
+    active temporary branches with what their members call for, and recently converted or
+    dissolved temporary branches (three queries). A 临时党支部 has no 换届 and is never due."""
     today = today or timezone.localdate()
     horizon = rules.add_months(today, rules.RULES.reelection_notice_months)
     visible = PartyOrganization.objects.visible_to(user).filter(is_active=True)
     due = []
     for party_org in (
         visible.filter(term_end__isnull=False, term_end__lte=horizon)
+        .exclude(type=PartyOrgType.TEMPORARY_BRANCH)
         .select_related("region", "parent")
         .order_by("term_end", "name")
     ):
-        status = rules.reelection_status(party_org.term_end, today)
+        if not rules.has_reelection(party_org.type):
+            continue
+        status = rules.reelection_status(party_org.term_end, today, party_org.extended_to)
         if status:
             due.append((party_org, status))
-    temporary = []
-    cutoff = rules.add_months(today, -rules.RULES.temporary_branch_max_months)
-    for branch in (
-        visible.filter(type=PartyOrgType.TEMPORARY_BRANCH, converted_to__isnull=True)
-        .filter(Q(founded_on__lte=cutoff) | Q(founded_on__isnull=True))
+    temporary = [
+        (branch, rules.temporary_branch_status(branch.n_untransferred, branch.n_transferred_full))
+        for branch in visible.filter(type=PartyOrgType.TEMPORARY_BRANCH)
+        .annotate(**temporary_branch_annotations())
         .select_related("region")
         .order_by("founded_on", "created_at")
-    ):
-        since = branch.founded_on or timezone.localdate(branch.created_at)
-        if rules.temporary_branch_overdue(branch.type, since, None, today):
-            temporary.append((branch, since))
+    ]
     converted = list(
         PartyOrganization.objects.visible_to(user)
-        .filter(type=PartyOrgType.TEMPORARY_BRANCH, converted_to__isnull=False)
+        .filter(type=PartyOrgType.TEMPORARY_BRANCH, is_active=False)
         .select_related("converted_to", "region")
-        .order_by("-converted_on", "-pk")[:converted_limit]
+        .order_by("-converted_on", "-dissolved_on", "-pk")[:converted_limit]
     )
     return ReelectionReport(due, temporary, converted, today)

@@ -181,3 +181,28 @@ def test_a_viewer_may_read_but_not_write(client, district, orgs):
     record = {"kind": "enterprise", "name": "x", "region": orgs["a"].region_id,
               "credit_code": orgs["a"].credit_code}  # fmt: skip
     assert _send(client, "PUT", url, record).status_code == 403
+
+
+def test_a_party_org_carries_its_extension_and_re_election_state(client, street_a_staff, district):
+    from datetime import date, timedelta
+
+    from shegong.ledger.actions.party import extend_term
+
+    today = date.today()
+    branch = build.party_org(
+        district["community_a"], "东关党支部", term_end=today - timedelta(days=10)
+    )
+    temporary = build.party_org(district["community_a"], "项目临时党支部", "temporary_branch")
+    client.force_login(street_a_staff)
+    body = client.get(f"/api/v1/ledger/party-orgs/{branch.pk}").json()
+    assert body["reelection_status"] == "overdue" and body["extended_to"] is None
+    extend_term(
+        branch, actor=street_a_staff, extended_to=today + timedelta(days=30),
+        approved_by="东城街道党工委", document_no="东街党〔2026〕3号", approved_on=today,
+    )  # fmt: skip
+    body = client.get(f"/api/v1/ledger/party-orgs/{branch.pk}").json()
+    assert body["reelection_status"] == "extended"
+    assert body["extended_to"] == (today + timedelta(days=30)).isoformat()
+    assert body["extension_document_no"] == "东街党〔2026〕3号"
+    body = client.get(f"/api/v1/ledger/party-orgs/{temporary.pk}").json()
+    assert body["reelection_status"] is None and body["dissolved_on"] is None

@@ -356,3 +356,65 @@ def test_a_temporary_branch_is_converted_on_its_page(client, district, street_a_
         follow=True,
     )
     assert "只有临时党支部可以转为正式党组织" in response.content.decode()
+
+
+def test_an_extension_is_recorded_and_shown_on_the_party_org_page(client, district, street_a_staff):
+    today = date.today()
+    branch = build.party_org(
+        district["community_a"], "东关党支部", term_end=today - timedelta(days=10)
+    )
+    client.force_login(street_a_staff)
+    body = client.get(reverse("ledger:party_org", args=[branch.pk])).content.decode()
+    assert "已到期·待换届" in body and "登记延期批准" in body
+    url = reverse("ledger:party_org_extend", args=[branch.pk])
+    form = {"extend-approved_by": "东城街道党工委", "extend-document_no": "东街党〔2026〕3号",
+            "extend-approved_on": today.isoformat()}  # fmt: skip
+    too_far = (today + timedelta(days=400)).isoformat()
+    response = client.post(url, {**form, "extend-extended_to": too_far})
+    assert response.status_code == 422
+    assert "延期换届最长不超过12个月" in response.content.decode()
+    branch.refresh_from_db()
+    assert branch.extended_to is None
+    new_date = today + timedelta(days=60)
+    response = client.post(url, {**form, "extend-extended_to": new_date.isoformat()})
+    assert response.status_code == 302
+    body = client.get(reverse("ledger:party_org", args=[branch.pk])).content.decode()
+    assert "已批准延期换届" in body and "东街党〔2026〕3号" in body
+    assert "已到期·待换届" not in body
+
+
+def test_a_temporary_branch_page_says_no_re_election_and_dissolves(
+    client, district, street_a_staff
+):
+    temp = build.party_org(district["community_a"], "项目临时党支部", "temporary_branch")
+    client.force_login(street_a_staff)
+    body = client.get(reverse("ledger:party_org", args=[temp.pk])).content.decode()
+    assert "临时党支部不实行换届" in body and "登记延期批准" not in body
+    url = reverse("ledger:party_org_dissolve", args=[temp.pk])
+    response = client.post(url, {"dissolve-reason": ""})
+    assert response.status_code == 422
+    temp.refresh_from_db()
+    assert temp.is_active
+    response = client.post(url, {"dissolve-reason": "项目结束"})
+    assert response.status_code == 302
+    temp.refresh_from_db()
+    assert not temp.is_active and temp.dissolved_on == date.today()
+    body = client.get(reverse("ledger:party_org", args=[temp.pk])).content.decode()
+    assert "已撤销" in body and "项目结束" in body
+
+
+def test_a_member_joins_a_temporary_branch_with_the_relation_not_transferred(
+    client, district, street_a_staff
+):
+    temp = build.party_org(district["community_a"], "项目临时党支部", "temporary_branch")
+    member = build.party_member(district["community_a"])
+    client.force_login(street_a_staff)
+    body = client.get(reverse("ledger:party_org", args=[temp.pk])).content.decode()
+    assert 'name="member-transferred"' in body
+    client.post(
+        reverse("ledger:party_org_member_add", args=[temp.pk]),
+        {"member-id_number": member.id_number, "member-role": "member"},
+    )
+    assert not temp.memberships.get().transferred
+    body = client.get(reverse("ledger:party_org", args=[temp.pk])).content.decode()
+    assert "未转接" in body

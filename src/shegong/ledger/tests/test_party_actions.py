@@ -15,6 +15,9 @@ from shegong.ledger.actions.party import (
     add_party_member,
     convert_temporary_branch,
     create_party_org,
+    develop_party_member,
+    dissolve_temporary_branch,
+    extend_term,
     remove_party_member,
     update_party_org,
 )
@@ -227,3 +230,154 @@ def test_a_converted_branch_takes_no_new_members(district, street_a_staff):
             build.party_member(district["community_a"]),
             actor=street_a_staff,
         )
+
+
+# --- 临时党支部: no 换届, no member development, dissolves with its body -----------------------
+
+
+def test_a_temporary_branch_takes_no_term_end(district, street_a_staff):
+    data = PartyOrgIn(
+        name="项目临时党支部", type="temporary_branch", region=district["community_a"].code,
+        term_end=date(2027, 1, 1),
+    )  # fmt: skip
+    with pytest.raises(InvalidInput) as exc:
+        create_party_org(data, actor=street_a_staff)
+    assert exc.value.errors[0]["field"] == "term_end"
+    assert "临时党支部不实行换届" in exc.value.detail
+    assert not PartyOrganization.objects.exists()
+
+
+def test_a_temporary_branchs_members_keep_their_relation_elsewhere(district, street_a_staff):
+    temporary = build.party_org(district["community_a"], "项目临时党支部", "temporary_branch")
+    formal = build.party_org(district["community_a"], "东关党支部")
+    member = build.party_member(district["community_a"])
+    assert not add_party_member(temporary, member, actor=street_a_staff).transferred
+    assert add_party_member(formal, member, actor=street_a_staff).transferred
+    other = build.party_member(district["community_a"], "王党员")
+    moved = add_party_member(temporary, other, actor=street_a_staff, transferred=True)
+    assert moved.transferred
+    events = _events(Verb.PARTY_MEMBER_ADDED, temporary)
+    assert sorted(e.data["transferred"] for e in events) == [False, True]
+
+
+def test_a_temporary_branch_does_not_develop_members(district, street_a_staff):
+    temporary = build.party_org(district["community_a"], "项目临时党支部", "temporary_branch")
+    applicant = build.person(district["community_a"], "赵群众")
+    with pytest.raises(DomainError) as exc:
+        develop_party_member(temporary, applicant, actor=street_a_staff)
+    assert "临时党支部不发展党员" in exc.value.detail
+    applicant.refresh_from_db()
+    assert applicant.political_status == "masses"
+    assert not PartyMembership.objects.exists()
+    assert not _events(Verb.PARTY_MEMBER_DEVELOPED, temporary)
+
+
+def test_a_formal_branch_develops_a_probationary_member(district, street_a_staff):
+    branch = build.party_org(district["community_a"], "东关党支部")
+    applicant = build.person(district["community_a"], "赵群众")
+    membership = develop_party_member(
+        branch, applicant, actor=street_a_staff, admitted_on=date(2025, 7, 1)
+    )
+    applicant.refresh_from_db()
+    assert applicant.political_status == "party_probationary"
+    assert applicant.party_joined_on == date(2025, 7, 1)
+    assert membership.transferred and membership.party_org == branch
+    (event,) = _events(Verb.PARTY_MEMBER_DEVELOPED, branch)
+    assert event.data["previous_status"] == "masses"
+    with pytest.raises(InvalidInput) as exc:
+        develop_party_member(branch, applicant, actor=street_a_staff)
+    assert "已是中共党员" in exc.value.detail
+
+
+def test_a_temporary_branch_dissolves_with_its_body(district, street_a_staff):
+    temporary = build.party_org(
+        district["community_a"], "培训班临时党支部", "temporary_branch",
+        founded_on=date(2025, 3, 1),
+    )  # fmt: skip
+    member = build.party_member(district["community_a"])
+    add_party_member(temporary, member, actor=street_a_staff)
+    unit = build.org(district["grid_a"], "培训项目部")
+    set_coverage(unit, CoverageIn(mode="joint", party_org_id=temporary.pk), actor=street_a_staff)
+    dissolve_temporary_branch(
+        temporary, actor=street_a_staff, reason="培训班结业", dissolved_on=date(2025, 9, 1)
+    )
+    temporary.refresh_from_db()
+    assert not temporary.is_active
+    assert temporary.dissolved_on == date(2025, 9, 1)
+    assert temporary.memberships.get().left_on == date(2025, 9, 1)
+    coverage = Coverage.objects.get(organization=unit)
+    assert coverage.mode == "none" and coverage.party_org is None
+    assert "培训班结业" in coverage.note
+    (event,) = _events(Verb.PARTY_ORG_DISSOLVED, temporary)
+    assert event.data == {"on": "2025-09-01", "reason": "培训班结业", "members": 1, "covered": 1}
+    with pytest.raises(DomainError):
+        dissolve_temporary_branch(temporary, actor=street_a_staff, reason="再次")
+
+
+def test_dissolving_refuses_a_formal_branch_and_a_missing_reason(district, street_a_staff):
+    formal = build.party_org(district["community_a"], "东关党支部")
+    with pytest.raises(DomainError) as exc:
+        dissolve_temporary_branch(formal, actor=street_a_staff, reason="项目结束")
+    assert "只撤销临时党支部" in exc.value.detail
+    temporary = build.party_org(district["community_a"], "项目临时党支部", "temporary_branch")
+    with pytest.raises(InvalidInput) as exc:
+        dissolve_temporary_branch(temporary, actor=street_a_staff, reason="  ")
+    assert exc.value.errors[0]["field"] == "reason"
+    temporary.refresh_from_db()
+    assert temporary.is_active
+    assert not _events(Verb.PARTY_ORG_DISSOLVED, temporary)
+
+
+# --- 延期换届 ---------------------------------------------------------------------------------
+
+
+def _extend(party_org, actor, extended_to, **extra):
+    values = {"approved_by": "东城街道党工委", "document_no": "东街党〔2026〕3号",
+              "approved_on": date(2026, 1, 10), **extra}  # fmt: skip
+    return extend_term(party_org, actor=actor, extended_to=extended_to, **values)
+
+
+def test_an_approved_extension_is_recorded_with_its_approval(district, street_a_staff):
+    branch = build.party_org(district["community_a"], "东关党支部", term_end=date(2026, 3, 31))
+    _extend(branch, street_a_staff, date(2027, 3, 31))
+    branch.refresh_from_db()
+    assert branch.extended_to == date(2027, 3, 31)
+    assert branch.extension_document_no == "东街党〔2026〕3号"
+    (event,) = _events(Verb.PARTY_ORG_TERM_EXTENDED, branch)
+    assert event.data["extended_to"] == "2027-03-31"
+    assert event.data["approved_by"] == "东城街道党工委"
+
+
+def test_an_extension_beyond_one_year_is_refused(district, street_a_staff):
+    branch = build.party_org(district["community_a"], "东关党支部", term_end=date(2026, 3, 31))
+    with pytest.raises(InvalidInput) as exc:
+        _extend(branch, street_a_staff, date(2027, 4, 1))
+    assert exc.value.errors[0]["field"] == "extended_to"
+    assert "不超过12个月" in exc.value.detail
+    branch.refresh_from_db()
+    assert branch.extended_to is None
+    assert not _events(Verb.PARTY_ORG_TERM_EXTENDED, branch)
+
+
+def test_an_extension_needs_its_approval_and_a_term(district, street_a_staff):
+    branch = build.party_org(district["community_a"], "东关党支部", term_end=date(2026, 3, 31))
+    with pytest.raises(InvalidInput) as exc:
+        _extend(branch, street_a_staff, date(2026, 9, 30), document_no="")
+    assert exc.value.errors[0]["field"] == "document_no"
+    temporary = build.party_org(district["community_a"], "项目临时党支部", "temporary_branch")
+    with pytest.raises(DomainError) as exc:
+        _extend(temporary, street_a_staff, date(2026, 9, 30))
+    assert "临时党支部不实行换届" in exc.value.detail
+
+
+def test_a_new_term_ends_the_extension(district, street_a_staff):
+    branch = build.party_org(district["community_a"], "东关党支部", term_end=date(2026, 3, 31))
+    _extend(branch, street_a_staff, date(2026, 9, 30))
+    data = PartyOrgIn(
+        name="东关党支部", type="branch", region=district["community_a"].code,
+        term_end=date(2029, 6, 30),
+    )  # fmt: skip
+    update_party_org(branch, data, actor=street_a_staff)
+    branch.refresh_from_db()
+    assert branch.term_end == date(2029, 6, 30)
+    assert branch.extended_to is None and branch.extension_document_no == ""

@@ -203,12 +203,53 @@ def test_term_end_flags_re_election(term_end, expected):
     assert rules.reelection_status(term_end, TODAY) == expected
 
 
-def test_a_temporary_branch_older_than_six_months_is_flagged_unless_converted():
-    temporary = PartyOrgType.TEMPORARY_BRANCH
-    assert rules.temporary_branch_overdue(temporary, date(2025, 11, 15), None, TODAY)
-    assert not rules.temporary_branch_overdue(temporary, date(2025, 11, 16), None, TODAY)
-    assert not rules.temporary_branch_overdue(temporary, date(2025, 1, 1), 7, TODAY)
-    assert not rules.temporary_branch_overdue(PartyOrgType.BRANCH, date(2020, 1, 1), None, TODAY)
+def test_an_approved_extension_is_a_state_and_overdue_only_past_its_date():
+    term_end, extended_to = date(2026, 3, 31), date(2026, 9, 30)
+    # Under the old rule a term end in the past was overdue whatever the approval.
+    assert rules.reelection_status(term_end, TODAY, extended_to) == Reelection.EXTENDED
+    assert rules.reelection_status(term_end, date(2026, 9, 30), extended_to) == Reelection.EXTENDED
+    assert rules.reelection_status(term_end, date(2026, 10, 1), extended_to) == Reelection.OVERDUE
+    assert rules.reelection_status(term_end, TODAY) == Reelection.OVERDUE
+    # Before the term end, the ordinary warnings apply.
+    assert rules.reelection_status(date(2026, 6, 1), TODAY, date(2026, 12, 1)) == (
+        Reelection.URGENT
+    )
+    assert rules.reelection_effective_due(term_end, extended_to) == extended_to
+    assert rules.reelection_effective_due(term_end, None) == term_end
+
+
+def test_an_extension_reaches_at_most_one_year_beyond_the_term_end():
+    term_end = date(2026, 3, 31)
+    assert rules.extension_error(term_end, date(2027, 3, 31)) is None
+    assert "不超过12个月" in rules.extension_error(term_end, date(2027, 4, 1))
+    assert "应晚于届满日期" in rules.extension_error(term_end, term_end)
+    assert "未填届满日期" in rules.extension_error(None, date(2027, 1, 1))
+
+
+def test_a_temporary_branch_has_no_re_election():
+    assert not rules.has_reelection(PartyOrgType.TEMPORARY_BRANCH)
+    assert rules.has_reelection(PartyOrgType.BRANCH)
+
+
+def test_a_temporary_branch_is_judged_by_its_members_relations_not_its_age():
+    status = rules.temporary_branch_status
+    # 3 正式党员 transferred in → a formal branch is due.
+    assert status(untransferred=0, transferred_full=3) == rules.TemporaryBranch.FORMAL_DUE
+    assert status(untransferred=5, transferred_full=3) == rules.TemporaryBranch.FORMAL_DUE
+    # It exists for members whose relations are not transferred: 3 by default.
+    assert status(untransferred=3, transferred_full=2) is None
+    assert status(untransferred=2, transferred_full=2) == rules.TemporaryBranch.BELOW_THRESHOLD
+    assert rules.TemporaryBranch.LABELS[rules.TemporaryBranch.FORMAL_DUE] == "应成立正式党支部"
+
+
+def test_the_temporary_branch_threshold_is_a_setting(settings):
+    settings.SHEGONG_TEMPORARY_BRANCH_MIN_MEMBERS = 5
+    assert rules.temporary_branch_min_members() == 5
+    assert rules.temporary_branch_status(untransferred=4, transferred_full=0) == (
+        rules.TemporaryBranch.BELOW_THRESHOLD
+    )
+    settings.SHEGONG_TEMPORARY_BRANCH_MIN_MEMBERS = None
+    assert rules.temporary_branch_min_members() == 3
 
 
 def test_add_months_keeps_the_end_of_the_month():

@@ -12,8 +12,10 @@ from django.utils import timezone
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
 from shegong.ledger.choices import CoverageMode, OrgKind, OrgStatus, PartyOrgType
+from shegong.ledger.models import PartyMembership
 from shegong.ledger.queries import coverage as queries
-from shegong.ledger.rules import Establishment, Reelection
+from shegong.ledger.rules import Establishment, Reelection, TemporaryBranch
+from shegong.ledger.tests import records_fixtures as build
 from shegong.ledger.tests.test_rules import (
     FULL,
     MASSES,
@@ -227,17 +229,65 @@ def test_re_election_lists_overdue_and_upcoming_terms(street_a_staff, district):
     ]
 
 
-def test_temporary_branches_older_than_six_months_are_flagged(street_a_staff, district):
+def _members(branch, region, *, transferred: bool, n: int, status: str = FULL) -> None:
+    for _ in range(n):
+        member = build.person(region, "李党员", political_status=status)
+        PartyMembership.objects.create(party_org=branch, person=member, transferred=transferred)
+
+
+def test_a_temporary_branch_is_never_on_the_re_election_list(street_a_staff, district):
+    today = timezone.localdate()
+    # Recorded before the rule (a term end on a temporary branch): still not due for 换届.
+    party_org(
+        district["grid_a"],
+        name="项目临时党支部",
+        type_=PartyOrgType.TEMPORARY_BRANCH,
+        term_end=today - timedelta(days=1),
+    )
+    party_org(district["grid_a"], name="超期党支部", term_end=today - timedelta(days=1))
+    report = queries.reelection_due(street_a_staff)
+    assert [p.name for p, _ in report.due] == ["超期党支部"]
+    assert [b.name for b, _ in report.temporary] == ["项目临时党支部"]
+
+
+def test_an_extended_organization_is_not_overdue_until_its_approved_date(street_a_staff, district):
+    today = timezone.localdate()
+    extended = party_org(
+        district["grid_a"],
+        name="延期党支部",
+        term_end=today - timedelta(days=30),
+        extended_to=today + timedelta(days=30),
+        extension_approved_by="东城街道党工委",
+        extension_document_no="东街党〔2026〕3号",
+    )
+    lapsed = party_org(
+        district["grid_a"],
+        name="延期已过党支部",
+        term_end=today - timedelta(days=90),
+        extended_to=today - timedelta(days=1),
+    )
+    report = dict((p.pk, status) for p, status in queries.reelection_due(street_a_staff).due)
+    assert report[extended.pk] == Reelection.EXTENDED
+    assert report[lapsed.pk] == Reelection.OVERDUE
+
+
+def test_temporary_branches_are_flagged_by_their_members_relations(street_a_staff, district):
     grid = district["grid_a"]
+    # Founded long ago: under the old rule it was "待转建" by age alone.
     old = party_org(
         grid, name="老临时党支部", type_=PartyOrgType.TEMPORARY_BRANCH, founded_on=date(2020, 1, 1)
     )
-    party_org(
+    _members(old, grid, transferred=False, n=3)
+    formal_due = party_org(
         grid,
-        name="新临时党支部",
+        name="转入临时党支部",
         type_=PartyOrgType.TEMPORARY_BRANCH,
         founded_on=timezone.localdate() - timedelta(days=30),
     )
+    _members(formal_due, grid, transferred=True, n=3)
+    _members(formal_due, grid, transferred=True, n=2, status=PROBATIONARY)
+    thin = party_org(grid, name="人少临时党支部", type_=PartyOrgType.TEMPORARY_BRANCH)
+    _members(thin, grid, transferred=False, n=2)
     formal = party_org(grid, name="正式党支部")
     party_org(
         grid,
@@ -249,7 +299,12 @@ def test_temporary_branches_older_than_six_months_are_flagged(street_a_staff, di
         is_active=False,
     )
     report = queries.reelection_due(street_a_staff)
-    assert [branch.pk for branch, _ in report.temporary] == [old.pk]
+    status = {branch.pk: finding for branch, finding in report.temporary}
+    assert status == {
+        old.pk: None,
+        formal_due.pk: TemporaryBranch.FORMAL_DUE,
+        thin.pk: TemporaryBranch.BELOW_THRESHOLD,
+    }
     assert [branch.converted_to for branch in report.converted] == [formal]
 
 
@@ -261,3 +316,25 @@ def test_the_reelection_page_renders_for_street_staff(client, street_a_staff, di
     html = client.get(reverse("ledger:reelection")).content.decode()
     assert "东城超期党支部" in html and "已超期未换届" in html
     assert "西城超期党支部" not in html
+
+
+def test_the_reelection_page_shows_an_extension_and_the_temporary_branches(
+    client, street_a_staff, district
+):
+    today = timezone.localdate()
+    party_org(
+        district["grid_a"],
+        name="延期党支部",
+        term_end=today - timedelta(days=30),
+        extended_to=today + timedelta(days=30),
+        extension_approved_by="东城街道党工委",
+        extension_document_no="东街党〔2026〕3号",
+    )
+    branch = party_org(
+        district["grid_a"], name="项目临时党支部", type_=PartyOrgType.TEMPORARY_BRANCH
+    )
+    _members(branch, district["grid_a"], transferred=True, n=3)
+    client.force_login(street_a_staff)
+    html = client.get(reverse("ledger:reelection")).content.decode()
+    assert "已批准延期换届" in html and "东街党〔2026〕3号" in html
+    assert "项目临时党支部" in html and "应成立正式党支部" in html

@@ -259,6 +259,7 @@ def reelection(request: HttpRequest) -> HttpResponse:
             "report": report,
             "labels": Reelection.LABELS,
             "rules": rules.RULES,
+            "temporary_min": rules.temporary_branch_min_members(),
             "container_kinds": CONTAINER_KINDS,
         },
     )
@@ -269,4 +270,8 @@ def rules_page(request: HttpRequest) -> HttpResponse:
     """统计规则: the rules behind the coverage numbers and the worklists, in words, with the
     thresholds read from ``rules.RULES`` so the page never says another number than the code."""
     require_perm(request.user, Perm.LEDGER_VIEW)
-    return render(request, "ledger/rules.html", {"rules": rules.RULES})
+    return render(
+        request,
+        "ledger/rules.html",
+        {"rules": rules.RULES, "temporary_min": rules.temporary_branch_min_members()},
+    )

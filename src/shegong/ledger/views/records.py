@@ -27,10 +27,13 @@ from shegong.core.models import AuditEvent
 from shegong.core.perms import Perm, require_perm
 from shegong.web.forms import add_domain_error, run_action, save_through, schema_data
 
+from .. import rules
 from ..actions.party import (
     add_party_member,
     convert_temporary_branch,
     create_party_org,
+    dissolve_temporary_branch,
+    extend_term,
     remove_party_member,
     update_party_org,
 )
@@ -57,7 +60,9 @@ from ..forms.records import (
     ConvertForm,
     CoverageForm,
     DateForm,
+    DissolveForm,
     EmploymentForm,
+    ExtensionForm,
     OrganizationFilterForm,
     OrganizationForm,
     PartyMemberForm,
@@ -515,8 +520,21 @@ def _party_org_context(request: HttpRequest, party_org: PartyOrganization, **ext
         "converted_from": party_org.converted_from.all(),
         "history": history(user, party_org),
         "can_manage": user.has_perm_in_scope(Perm.LEDGER_MANAGE) and party_org.is_active,
-        "member_form": PartyMemberForm(prefix="member"),
+        "member_form": PartyMemberForm(
+            prefix="member",
+            initial={"transferred": party_org.type != PartyOrgType.TEMPORARY_BRANCH},
+        ),
         "convert_form": ConvertForm(prefix="convert"),
+        "extension_form": ExtensionForm(prefix="extend"),
+        "dissolve_form": DissolveForm(prefix="dissolve"),
+        "has_reelection": rules.has_reelection(party_org.type),
+        "reelection_status": rules.reelection_status(
+            party_org.term_end, timezone.localdate(), party_org.extended_to
+        )
+        if party_org.is_active and rules.has_reelection(party_org.type)
+        else None,
+        "reelection_labels": rules.Reelection.LABELS,
+        "rules": rules.RULES,
         **extra,
     }
 
@@ -578,7 +596,8 @@ def party_org_member_add(request: HttpRequest, pk: int) -> HttpResponse:
             run_action(
                 form, add_party_member,
                 found, person_, actor=request.user, role=form.cleaned_data["role"],
-                joined_on=form.cleaned_data["joined_on"], field_map={"person": "id_number"},
+                joined_on=form.cleaned_data["joined_on"],
+                transferred=form.cleaned_data["transferred"], field_map={"person": "id_number"},
             )  # fmt: skip
             if not form.errors:
                 messages.success(request, f"已转入党员：{person_.name_masked}")
@@ -627,4 +646,49 @@ def party_org_convert(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"临时党支部已转为：{formal.name}")
             return redirect_after_write(request, reverse("ledger:party_org", args=[formal.pk]))
     context = _party_org_context(request, found, convert_form=form, open_convert=True)
+    return render(request, "ledger/party_org_detail.html", context, status=422)
+
+
+@require_POST
+def party_org_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    """延期换届: record an approved extension of the term."""
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    found = queries.access_party_org(request.user, pk)
+    form = ExtensionForm(request.POST, prefix="extend")
+    if form.is_valid():
+        try:
+            extend_term(found, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            if not exc.errors:  # a temporary branch, or no longer active
+                messages.error(request, exc.detail)
+                return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"已登记延期换届，延期至 {form.cleaned_data['extended_to']}")
+            return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
+    context = _party_org_context(request, found, extension_form=form, open_extend=True)
+    return render(request, "ledger/party_org_detail.html", context, status=422)
+
+
+@require_POST
+def party_org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dissolve a 临时党支部 whose body (project, class, group) has ended."""
+    require_perm(request.user, Perm.LEDGER_VIEW)
+    found = queries.access_party_org(request.user, pk)
+    form = DissolveForm(request.POST, prefix="dissolve")
+    if form.is_valid():
+        try:
+            dissolve_temporary_branch(
+                found, actor=request.user, reason=form.cleaned_data["reason"],
+                dissolved_on=form.cleaned_data["dissolved_on"],
+            )  # fmt: skip
+        except DomainError as exc:
+            if not exc.errors:
+                messages.error(request, exc.detail)
+                return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"临时党支部已撤销：{found.name}")
+            return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
+    context = _party_org_context(request, found, dissolve_form=form, open_dissolve=True)
     return render(request, "ledger/party_org_detail.html", context, status=422)
