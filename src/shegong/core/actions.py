@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit, jobs, workdays
-from .verbs import Verb
 from .errors import InvalidInput, NotPermitted
 from .holidays import Entry
 from .models import CalendarDay, CalendarYear, JobRun, Notification, WorkerHeartbeat
 from .perms import require_calendar_admin
+from .verbs import Verb
 
 INTERRUPTED_LOG = "后台任务中断：执行它的工作进程（{worker}）已停止，任务没有完成，请重新导入。"
 

@@ -129,7 +129,8 @@ def test_confirming_a_year_makes_the_calendar_cover_it(district_admin):
 
 
 def test_bad_rows_are_refused_naming_the_row_and_nothing_is_written(district_admin):
-    text = "2027-02-05 放假 春节\n2027-13-01 放假\n2026-12-31 放假 元旦\n2027-02-06 休假\n2027-02-05 上班"
+    lines = ["2027-02-05 放假 春节", "2027-13-01 放假", "2026-12-31 放假 元旦", "2027-02-06 休假"]
+    text = "\n".join([*lines, "2027-02-05 上班"])
     with pytest.raises(InvalidInput) as caught:
         holidays.parse_text(2027, text)
     message = caught.value.detail
