@@ -146,3 +146,53 @@ def read_workbook(year: int, path: str | Path) -> list[Entry]:
     if not rows:
         raise InvalidInput.field("file", "文件中没有数据行")
     return check_rows(year, rows)
+
+
+# --- what the page lists ---------------------------------------------------------------------
+
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class YearRow:
+    day: date
+    weekday: str  # 周一 …
+    is_workday: bool
+    name: str
+    entered: Any  # the CalendarDay, or None when the package says so
+
+
+def year_rows(year: int) -> list[YearRow]:
+    """The days of ``year`` that are not what the week says — holidays on weekdays, make-up
+    working days at weekends — plus every entered day (entered ones say so), in date order."""
+    from datetime import timedelta
+
+    import chinese_calendar
+
+    from . import workdays
+    from .models import CalendarDay
+
+    entered = {d.day: d for d in CalendarDay.objects.filter(day__year=year).select_related()}
+    rows: list[YearRow] = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        working = workdays.is_workday(day)
+        found = entered.get(day)
+        if found is not None or working != (day.weekday() < 5):
+            name = (
+                found.name if found is not None else _package_name(chinese_calendar, day, working)
+            )
+            rows.append(YearRow(day, f"周{WEEKDAYS[day.weekday()]}", working, name, found))
+        day += timedelta(days=1)
+    return rows
+
+
+def _package_name(chinese_calendar: Any, day: date, working: bool) -> str:
+    try:
+        _, english = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        english = None
+    name = next((str(h.chinese) for h in chinese_calendar.Holiday if h.value == english), "")
+    if working:
+        return f"{DEFAULT_WORKDAY_NAME}（{name}）" if name else DEFAULT_WORKDAY_NAME
+    return name
