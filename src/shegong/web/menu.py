@@ -79,6 +79,6 @@ ENTRIES = [
     MenuEntry(*SYSTEM, "运行状态", "system:status", "activity", order=30, perm=Perm.SYSTEM_VIEW),
     MenuEntry(
         *SYSTEM, "节假日日历", "system:calendar", "calendar3", order=40, or_if=may_manage_calendar
-    ),  # fmt: skip
+    ),
     MenuEntry(*PERSONAL, "消息", "inbox:list", "bell", order=10),
 ]
