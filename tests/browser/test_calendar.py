@@ -42,7 +42,8 @@ def test_the_admin_enters_a_2027_holiday_and_confirms_the_year(page, district, d
     assert is_workday(date(2027, 2, 12))
 
     page.goto("/system/calendar/?year=2027")
-    page.get_by_label("按行填写").fill("2027-02-11 放假 春节\n2027-02-12 放假 春节\n2027-02-20 上班")
+    year = "2027-02-11 放假 春节\n2027-02-12 放假 春节\n2027-02-20 上班"
+    page.get_by_label("按行填写").fill(year)
     page.get_by_role("button", name="录入 2027 年安排").click()
     expect(page.locator("#calendar-days")).to_contain_text("2027-02-20")
     expect(page.locator("#calendar-days")).to_contain_text("调休上班")

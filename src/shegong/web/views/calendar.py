@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -150,7 +150,7 @@ def _import(request: AuthedRequest, year: int, here: str) -> HttpResponse:
 
 
 @require_safe
-def calendar_template(request: AuthedRequest) -> HttpResponse:
+def calendar_template(request: AuthedRequest) -> FileResponse:
     """The import template: 日期, 类型, 名称 with two example rows."""
     require_calendar_admin(request.user)
     columns = [excel.Column("日期", 14), excel.Column("类型", 10), excel.Column("名称", 20)]
