@@ -76,6 +76,17 @@ def resident(district):
 
 
 @pytest.fixture(autouse=True)
+def _calendar_read_afresh():
+    """The entered calendar days are kept per process (core.workdays): a test's rolled-back
+    days must not outlive it, so every test starts and ends with the copy forgotten."""
+    from shegong.core import workdays
+
+    workdays.invalidate()
+    yield
+    workdays.invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _tmp_data_dir(settings, tmp_path_factory):
     """Media and generated files of a test go to a temporary folder, never var/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit, jobs
-from .errors import NotPermitted
-from .models import JobRun, Notification, WorkerHeartbeat
+from . import audit, jobs, workdays
+from .errors import InvalidInput, NotPermitted
+from .holidays import Entry
+from .models import CalendarDay, CalendarYear, JobRun, Notification, WorkerHeartbeat
+from .perms import require_calendar_admin
+from .verbs import Verb
 
 INTERRUPTED_LOG = "后台任务中断：执行它的工作进程（{worker}）已停止，任务没有完成，请重新导入。"
 
@@ -127,3 +130,113 @@ def _fail_gone(
             data={"jobs": failed_jobs, "tasks": failed_tasks},
         )
     return {"jobs": len(failed_jobs), "tasks": len(failed_tasks)}
+
+
+# --- the holiday calendar (/system/calendar/, core.workdays) ---------------------------------
+
+CALENDAR_YEARS = (2000, 2100)
+
+
+def _calendar_year(year: int) -> int:
+    if not (CALENDAR_YEARS[0] <= int(year) <= CALENDAR_YEARS[1]):
+        raise InvalidInput.field("year", f"年度应在 {CALENDAR_YEARS[0]}–{CALENDAR_YEARS[1]} 之间")
+    return int(year)
+
+
+def _calendar_changed() -> None:
+    # This process forgets its copy now and again once the change is committed (other
+    # processes read the table again within workdays.OVERRIDES_TTL).
+    workdays.invalidate()
+    transaction.on_commit(workdays.invalidate)
+
+
+@transaction.atomic(durable=True)
+def set_calendar_year(year: int, entries: Sequence[Entry], *, actor: Any) -> int:
+    """Make ``entries`` the year's holidays and make-up working days: the days entered for
+    ``year`` before are replaced by the list (checked by ``core.holidays``). One audit entry;
+    returns how many days the year now has."""
+    require_calendar_admin(actor)
+    year = _calendar_year(year)
+    wrong = [e for e in entries if e.day.year != year]
+    if wrong:
+        raise InvalidInput.field("rows", f"日期 {wrong[0].day:%Y-%m-%d} 不在 {year} 年")
+    if len({e.day for e in entries}) != len(entries):
+        raise InvalidInput.field("rows", "同一日期出现了两次")
+    before = CalendarDay.objects.filter(day__year=year)
+    removed = before.count()
+    before.delete()
+    now = timezone.now()
+    CalendarDay.objects.bulk_create(
+        CalendarDay(day=e.day, is_workday=e.is_workday, name=e.name, entered_by=actor,
+                    entered_at=now)
+        for e in entries
+    )  # fmt: skip
+    audit.record(
+        Verb.CALENDAR_DAYS_SAVED,
+        actor=actor,
+        data={
+            "year": year,
+            "holidays": sum(not e.is_workday for e in entries),
+            "workdays": sum(e.is_workday for e in entries),
+            "replaced": removed,
+        },
+    )
+    _calendar_changed()
+    return len(entries)
+
+
+@transaction.atomic(durable=True)
+def save_calendar_day(entry: Entry, *, actor: Any) -> CalendarDay:
+    """Enter one day (or change the one entered for that date). One audit entry."""
+    require_calendar_admin(actor)
+    _calendar_year(entry.day.year)
+    day, _ = CalendarDay.objects.update_or_create(
+        day=entry.day,
+        defaults={
+            "is_workday": entry.is_workday,
+            "name": entry.name,
+            "entered_by": actor,
+            "entered_at": timezone.now(),
+        },
+    )
+    audit.record(
+        Verb.CALENDAR_DAYS_SAVED,
+        actor=actor,
+        target=day,
+        data={"year": entry.day.year, "day": entry.day.isoformat(), "workday": entry.is_workday},
+    )
+    _calendar_changed()
+    return day
+
+
+@transaction.atomic(durable=True)
+def remove_calendar_day(day: date, *, actor: Any) -> None:
+    """Remove an entered day: the date follows the package (or the week) again."""
+    require_calendar_admin(actor)
+    found = CalendarDay.objects.filter(day=day).first()
+    if found is None:
+        raise InvalidInput.field("day", f"{day:%Y-%m-%d} 没有录入，无需删除")
+    found.delete()
+    audit.record(
+        Verb.CALENDAR_DAYS_SAVED,
+        actor=actor,
+        data={"year": day.year, "day": day.isoformat(), "removed": True},
+    )
+    _calendar_changed()
+
+
+@transaction.atomic(durable=True)
+def confirm_calendar_year(year: int, *, actor: Any) -> CalendarYear:
+    """确认本年度安排已录入完整: the year counts as known from now on (the check and the
+    system page stop warning about it). A year with nothing entered is refused."""
+    require_calendar_admin(actor)
+    year = _calendar_year(year)
+    if not CalendarDay.objects.filter(day__year=year).exists():
+        raise InvalidInput.field("year", f"{year} 年还没有录入任何放假或调休上班日期")
+    row, _ = CalendarYear.objects.update_or_create(
+        year=year,
+        defaults={"complete": True, "confirmed_by": actor, "confirmed_at": timezone.now()},
+    )
+    audit.record(Verb.CALENDAR_YEAR_CONFIRMED, actor=actor, target=row, data={"year": year})
+    _calendar_changed()
+    return row

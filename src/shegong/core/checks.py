@@ -258,15 +258,20 @@ def check_worker() -> list[Result]:
 
 def check_holiday_calendar(today: date | None = None) -> list[Result]:
     """Working-day deadlines need the State Council's holiday calendar of this year and, from
-    November (when next year's is announced), of next year: ``chinese-calendar`` carries one
-    year at a time, so an old package silently counts Monday–Friday only."""
+    1 November (when next year's is announced), of next year: ``chinese-calendar`` carries one
+    year at a time, so a year neither the package knows nor the administrators entered
+    (/system/calendar/, confirmed complete) silently counts Monday–Friday only."""
+    from django.db import DatabaseError
     from django.utils import timezone
 
-    from shegong.core.workdays import calendar_covers
+    from shegong.core.workdays import calendar_covers, package_covers
 
     today = today or timezone.localdate()
     years = [today.year] + ([today.year + 1] if today.month >= 11 else [])
-    missing = [y for y in years if not calendar_covers(y)]
+    try:
+        missing = [y for y in years if not calendar_covers(y)]
+    except DatabaseError:  # not migrated yet (the database check says so): the package alone
+        missing = [y for y in years if not package_covers(y)]
     if not missing:
         return [
             Result(True, "节假日日历已覆盖", "holiday calendar covers", "、".join(map(str, years)))
@@ -275,8 +280,10 @@ def check_holiday_calendar(today: date | None = None) -> list[Result]:
         Result(
             False,
             f"节假日日历缺少 {'、'.join(map(str, missing))} 年（工作日时限按周一至周五计算）",
-            "holiday calendar missing a year: upgrade chinesecalendar",
-            "升级 chinesecalendar 包（国务院每年11–12月公布次年安排）",
+            "holiday calendar missing a year: enter it on /system/calendar/ or upgrade "
+            "chinesecalendar",
+            "国务院每年11–12月公布次年安排：区管理员在“系统管理 › 节假日日历”录入并确认完整，"
+            "或升级内置的节假日日历包",
             warning=True,
         )
     ]

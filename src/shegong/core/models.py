@@ -401,3 +401,57 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.title}"
+
+
+class CalendarDay(models.Model):
+    """A holiday (放假) or make-up working day (调休上班) the district administrator entered
+    (/system/calendar/): it overrides ``chinese-calendar`` for that date (``core.workdays``).
+    Only days that differ from Monday–Friday need entering; the rest follow the week."""
+
+    day = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("上班")
+    name = models.CharField("名称", max_length=40, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="录入人",
+    )
+    entered_at = models.DateTimeField("录入时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "节假日日历"
+        verbose_name_plural = "节假日日历"
+
+    def __str__(self) -> str:
+        kind = "上班" if self.is_workday else "放假"
+        return f"{self.day:%Y-%m-%d} {kind} {self.name}".strip()
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up days the administrators entered and confirmed
+    complete (确认本年度安排已录入完整): from then on the year counts as known to the calendar
+    (``workdays.calendar_covers``) even when ``chinese-calendar`` does not carry it."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    complete = models.BooleanField("已录入完整", default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="确认人",
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = "节假日日历年度"
+        verbose_name_plural = "节假日日历年度"
+
+    def __str__(self) -> str:
+        return f"{self.year}年"

@@ -273,6 +273,20 @@ def reads_full_audit(user: Any) -> bool:
     return role is not None and Perm.AUDIT_FULL in PERMISSIONS[role]
 
 
+def may_manage_calendar(user: Any) -> bool:
+    """Whether ``user`` enters the holiday calendar (/system/calendar/): one calendar serves
+    every clock of the deployment, so only a superuser or a district administrator (active
+    role) may."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return getattr(user, "active_role", None) == Role.DISTRICT_ADMIN
+
+
+def require_calendar_admin(user: Any) -> None:
+    if not may_manage_calendar(user):
+        raise NotPermitted("只有区管理员可以维护节假日日历")
+
+
 def require_perm(user: Any, perm: Perm) -> None:
     """Refuse (403) unless the user's active role grants ``perm``: for pages, API and actions."""
     if not user.has_perm_in_scope(perm):

@@ -352,6 +352,8 @@ class Verb(IntEnum):
     DEMO_LOADED = 181
     AUDIT_CHAIN_BROKEN = 185
     JOBS_INTERRUPTED = 190
+    CALENDAR_DAYS_SAVED = 195
+    CALENDAR_YEAR_CONFIRMED = 196
 
 
 # The account and security events (100–139): read in full by the audit administrator only.
@@ -684,6 +686,8 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.ROLE_MODELS_NOTICED: "发布先进典型公示",
     Verb.DEMO_LOADED: "加载演示数据",
     Verb.JOBS_INTERRUPTED: "标记中断的后台任务",
+    Verb.CALENDAR_DAYS_SAVED: "维护节假日日历",
+    Verb.CALENDAR_YEAR_CONFIRMED: "确认年度节假日安排已录入完整",
     Verb.AUDIT_CHAIN_BROKEN: "发现审计日志被篡改",
 }
 assert set(VERB_LABELS) == set(Verb), "every verb needs a Chinese label"

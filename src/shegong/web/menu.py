@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from shegong.core import registry
-from shegong.core.perms import Perm
+from shegong.core.perms import Perm, may_manage_calendar
 from shegong.core.registry import MenuEntry
 
 
@@ -77,5 +77,8 @@ ENTRIES = [
     MenuEntry(*WORKBENCH, "首页", "home", "house", perm=Perm.WORKBENCH),
     MenuEntry(*SYSTEM, "审计日志", "audit:list", "journal", order=20, perm=Perm.AUDIT_VIEW),
     MenuEntry(*SYSTEM, "运行状态", "system:status", "activity", order=30, perm=Perm.SYSTEM_VIEW),
+    MenuEntry(
+        *SYSTEM, "节假日日历", "system:calendar", "calendar3", order=40, or_if=may_manage_calendar
+    ),
     MenuEntry(*PERSONAL, "消息", "inbox:list", "bell", order=10),
 ]

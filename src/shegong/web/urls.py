@@ -4,7 +4,7 @@ keep their namespaces."""
 
 from django.urls import include, path
 
-from .views import home, mobile, staff
+from .views import calendar, home, mobile, staff
 
 audit_patterns = [
     path("", staff.audit_list, name="list"),
@@ -19,6 +19,8 @@ inbox_patterns = [
 
 system_patterns = [
     path("", staff.system_status, name="status"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar/template/", calendar.calendar_template, name="calendar_template"),
 ]
 
 urlpatterns = [

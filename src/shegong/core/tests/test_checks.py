@@ -127,6 +127,7 @@ def test_start_up_names_a_malformed_variable_and_exits_2(tmp_path):
     assert "✗ 环境变量格式错误 / malformed environment variable — SHEGONG_DEBUG" in done.stdout
 
 
+@pytest.mark.django_db  # entered calendar years are read from the database
 def test_the_check_warns_when_next_years_holiday_calendar_is_missing():
     from datetime import date
 

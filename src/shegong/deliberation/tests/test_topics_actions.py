@@ -109,20 +109,22 @@ def test_the_clock_counts_working_days_over_a_weekend(district, resident, topic_
     CommunitySettings.objects.create(region=district["community_a"], answer_workdays=1)
     friday = datetime(2026, 6, 5, 15, 0, tzinfo=SHANGHAI)
     found = raise_topic(resident, district["community_a"], topic_category, now=friday)
-    assert found.answer_due_at == datetime(2026, 6, 8, 15, 0, tzinfo=SHANGHAI)  # Monday
+    assert found.answer_due_at == datetime(
+        2026, 6, 8, 23, 59, 59, 999999, tzinfo=SHANGHAI
+    )  # Monday 24:00
 
 
 def test_the_clock_skips_the_national_day_holiday(district, resident, topic_category):
     CommunitySettings.objects.create(region=district["community_a"], answer_workdays=1)
     before = datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI)
     found = raise_topic(resident, district["community_a"], topic_category, now=before)
-    assert found.answer_due_at == datetime(2026, 10, 8, 10, 0, tzinfo=SHANGHAI)
+    assert found.answer_due_at == datetime(2026, 10, 8, 23, 59, 59, 999999, tzinfo=SHANGHAI)
 
 
 def test_the_default_clock_is_five_working_days(district, resident, topic_category):
     monday = datetime(2026, 6, 8, 9, 0, tzinfo=SHANGHAI)
     found = raise_topic(resident, district["community_a"], topic_category, now=monday)
-    assert found.answer_due_at == datetime(2026, 6, 15, 9, 0, tzinfo=SHANGHAI)
+    assert found.answer_due_at == datetime(2026, 6, 15, 23, 59, 59, 999999, tzinfo=SHANGHAI)
 
 
 # --- from a case, from a need ----------------------------------------------------------------

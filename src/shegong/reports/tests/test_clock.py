@@ -25,25 +25,35 @@ def at(*args):
     return datetime(*args, tzinfo=SH)
 
 
+def end_of(*args):
+    """24:00 of a day: the deadline of a limit in days (民法典 art. 203)."""
+    return datetime(*args, 23, 59, 59, 999999, tzinfo=SH)
+
+
+@pytest.mark.django_db
 def test_working_days_skip_the_national_day_holiday_and_count_the_make_up_saturday():
     # 2026: 10-01..10-07 off (Thu..Wed); Sat 10-10 is a make-up working day (调休).
-    assert add_limit(at(2026, 9, 30, 15), 1, LimitUnit.WORKDAYS) == at(2026, 10, 8, 15)
-    assert add_limit(at(2026, 10, 9, 9), 1, LimitUnit.WORKDAYS) == at(2026, 10, 10, 9)
+    assert add_limit(at(2026, 9, 30, 15), 1, LimitUnit.WORKDAYS) == end_of(2026, 10, 8)
+    assert add_limit(at(2026, 10, 9, 9), 1, LimitUnit.WORKDAYS) == end_of(2026, 10, 10)
 
 
-def test_a_friday_case_with_one_working_day_is_due_on_monday():
-    assert add_limit(at(2026, 11, 27, 15), 1, LimitUnit.WORKDAYS) == at(2026, 11, 30, 15)
+@pytest.mark.django_db
+def test_a_friday_case_with_one_working_day_is_due_at_the_end_of_monday():
+    assert add_limit(at(2026, 11, 27, 15), 1, LimitUnit.WORKDAYS) == end_of(2026, 11, 30)
 
 
+@pytest.mark.django_db
 def test_beyond_the_published_calendar_weekdays_count():
-    # chinese-calendar 1.11 has no data for 2027: Friday 2027-03-05 + 1 → Monday 03-08.
-    assert add_limit(at(2027, 3, 5, 10), 1, LimitUnit.WORKDAYS) == at(2027, 3, 8, 10)
+    # chinese-calendar 1.11 has no data for 2027 and nothing entered: Friday 03-05 + 1 → Monday.
+    assert add_limit(at(2027, 3, 5, 10), 1, LimitUnit.WORKDAYS) == end_of(2027, 3, 8)
 
 
+@pytest.mark.django_db
 def test_hours_and_calendar_days():
     start = at(2026, 11, 29, 8)
     assert add_limit(start, 24, LimitUnit.HOURS) == at(2026, 11, 30, 8)
-    assert add_limit(start, 7, LimitUnit.DAYS) == at(2026, 12, 6, 8)
+    # 7 calendar days from Sunday 11-29: the last day, Sunday 12-06, is a rest day → Monday.
+    assert add_limit(start, 7, LimitUnit.DAYS) == end_of(2026, 12, 7)
 
 
 @pytest.mark.django_db

@@ -226,8 +226,18 @@ def system_status(request: AuthedRequest) -> HttpResponse:
     task_rows = [
         (label, status.task_counts.get(key, 0)) for key, label in queries.TASK_STATUS_LABELS.items()
     ]
-    return render(
-        request,
-        "web/system_status.html",
-        {"status": status, "task_rows": task_rows, "now": timezone.now()},
-    )
+    from shegong.core.checks import check_holiday_calendar
+    from shegong.core.perms import may_manage_calendar
+    from shegong.core.workdays import calendar_covers
+
+    today = timezone.localdate()
+    calendar_years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    context = {
+        "status": status,
+        "task_rows": task_rows,
+        "now": timezone.now(),
+        "calendar_check": check_holiday_calendar(today)[0],
+        "may_manage_calendar": may_manage_calendar(request.user),
+        "calendar_missing": next((y for y in calendar_years if not calendar_covers(y)), None),
+    }
+    return render(request, "web/system_status.html", context)
