@@ -367,6 +367,8 @@ SHEGONG_REPORTS_DUPLICATE_METRES = env_int("SHEGONG_REPORTS_DUPLICATE_METRES", 5
 SHEGONG_REPORTS_DUPLICATE_HOURS = env_int("SHEGONG_REPORTS_DUPLICATE_HOURS", 72, minimum=1)
 # At most this many submissions per reporter (or Open311 key) in 10 minutes; more → 429.
 SHEGONG_REPORTS_RATE_LIMIT = env_int("SHEGONG_REPORTS_RATE_LIMIT", 10, minimum=1)
+# Members whose 组织关系 is not transferred that warrant a 临时党支部 (docs/rules.md §3).
+SHEGONG_TEMPORARY_BRANCH_MIN_MEMBERS = env_int("SHEGONG_TEMPORARY_BRANCH_MIN_MEMBERS", 3, minimum=1)
 # A 差评 (不满意 at the 回访) must be re-handled within this many working days (Beijing: 15).
 SHEGONG_REPORTS_REHANDLE_WORKDAYS = env_int("SHEGONG_REPORTS_REHANDLE_WORKDAYS", 15, minimum=1)
 # Open311 jurisdiction_id (e.g. "example.gov.cn"); empty = the host name the request came to.
