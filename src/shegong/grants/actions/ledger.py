@@ -108,8 +108,9 @@ def record_donation(
         price = money(unit_value, "unit_value", "单价", positive=True)
         item = Item.objects.create(
             fund=found, name=text(item_name, "item_name", "物资/服务名称", 60),
-            unit=text(unit, "unit", "单位", 10) , is_service=bool(is_service),
-            unit_value=price, quantity=count, quantity_left=count, received_on=at.date(),
+            unit=text(unit, "unit", "单位", 10), is_service=bool(is_service),
+            unit_value=price, quantity=count, quantity_left=count,
+            received_on=timezone.localtime(at).date(),
         )  # fmt: skip
         line.item, line.quantity = item, count
         line.amount = (count * price).quantize(Decimal("0.01"))

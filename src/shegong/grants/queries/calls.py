@@ -331,14 +331,17 @@ def timeline(project: Project) -> list[dict[str, Any]]:
     """The project's events in time order: decision, 公示, signing, tranches, visits, 结项."""
     from shegong.notices.queries import notices_of
 
-    events: list[dict[str, Any]] = [{"at": project.decided_at.date(), "text": "评审立项"}]
+    def day(moment: Any) -> Any:  # the local date of a stored (UTC) moment
+        return timezone.localtime(moment).date()
+
+    events: list[dict[str, Any]] = [{"at": day(project.decided_at), "text": "评审立项"}]
     for notice in notices_of(project):
-        events.append({"at": notice.starts_at.date(), "text": f"公示至 {notice.ends_at:%Y-%m-%d}"})
+        events.append({"at": day(notice.starts_at), "text": f"公示至 {day(notice.ends_at)}"})
     if project.signed_on:
         events.append({"at": project.signed_on, "text": f"签订协议 {project.agreement_no}"})
     for tranche in project.tranches.all():
         if tranche.requested_at:
-            events.append({"at": tranche.requested_at.date(), "text": f"申请第{tranche.seq}期拨付"})
+            events.append({"at": day(tranche.requested_at), "text": f"申请第{tranche.seq}期拨付"})
         if tranche.paid_on:
             events.append(
                 {"at": tranche.paid_on, "text": f"第{tranche.seq}期拨付 {tranche.amount} 元"}

@@ -4,7 +4,7 @@ balance that never goes negative, disclosures, dormant funds and winding up."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 
 import pytest
@@ -337,3 +337,13 @@ def test_the_month_totals_equal_the_movements_they_sum(district):
     assert ledger.rebuild_month_totals(fund) == 3
     rebuilt = {(t.month, t.kind): (t.amount, t.count) for t in MonthTotal.objects.filter(fund=fund)}
     assert rebuilt[(today.replace(day=1), "cash_out")] == (Decimal("340.50"), 2)
+
+
+def test_an_item_is_received_on_the_local_day(fund):
+    """01:00 on 1 December in Beijing is still 30 November in UTC: the item's day is the local."""
+    at = timezone.datetime(2026, 11, 30, 17, 0, tzinfo=UTC)  # as timezone.now() gives
+    line = ledger.record_donation(
+        None, fund, kind="goods", donor_name="超市", donor_kind="merchant", item_name="大米",
+        unit="袋", quantity_value="2", unit_value="50", occurred_at=at,
+    )  # fmt: skip
+    assert str(line.item.received_on) == "2026-12-01"
