@@ -1,6 +1,7 @@
 """The workbench's to-dos of the ledger (``core.registry.todos``): the caller's 回头看 tasks
-not done yet, and the units where a party organization should be built but is not (应建未建).
-Each counts the very query of the list it opens."""
+not done yet, the units where a party organization should be built but is not (应建未建), and
+the temporary branches where a formal branch is due (应成立正式党支部). Each counts the very
+query of the list it opens."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from shegong.core.perms import Perm
 from shegong.core.registry import Todo
 
 from .queries import campaigns, coverage
-from .rules import Establishment
+from .rules import Establishment, TemporaryBranch
 
 SHOULD_ESTABLISH = coverage.WorklistFilter(
     status=Establishment.SHOULD_ESTABLISH, sort=coverage.OLDEST
@@ -25,6 +26,10 @@ def my_tasks(user: Any) -> int:
 
 def should_establish(user: Any) -> int:
     return coverage.should_establish_worklist(user, SHOULD_ESTABLISH).count()
+
+
+def formal_branch_due(user: Any) -> int:
+    return coverage.formal_branch_due(user).count()
 
 
 def guides_party_building(user: Any) -> bool:
@@ -43,5 +48,11 @@ TODOS = [
         urlencode({"status": SHOULD_ESTABLISH.status, "sort": SHOULD_ESTABLISH.sort}), order=21,
         perm=Perm.LEDGER_MANAGE, or_if=guides_party_building, icon="exclamation-diamond",
         hint="正式党员3名以上、尚未单独建立党组织的在营单位",
+    ),
+    Todo(
+        "ledger.formal_branch_due", "应成立正式党支部", formal_branch_due, "ledger:reelection",
+        urlencode({"temporary": TemporaryBranch.FORMAL_DUE}), order=22,
+        perm=Perm.LEDGER_MANAGE, icon="people",
+        hint="组织关系转入的正式党员已达3名的临时党支部",
     ),
 ]  # fmt: skip

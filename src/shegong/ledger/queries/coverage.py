@@ -413,10 +413,33 @@ def temporary_branch_annotations() -> dict[str, Any]:
     }
 
 
-def reelection_due(user: Any, today: date | None = None, *, converted_limit: int = 50) -> Any:
+def temporary_branches(user: Any) -> Any:
+    """The active 临时党支部 ``user`` sees, with the member counts the rules read, oldest first."""
+    return (
+        PartyOrganization.objects.visible_to(user)
+        .filter(type=PartyOrgType.TEMPORARY_BRANCH, is_active=True)
+        .annotate(**temporary_branch_annotations())
+        .select_related("region")
+        .order_by("founded_on", "created_at", "pk")
+    )
+
+
+def formal_branch_due(user: Any) -> Any:
+    """Active temporary branches where a formal branch is due (``TemporaryBranch.FORMAL_DUE``:
+    at least ``establish_min_full_members`` 正式党员 transferred in) — the to-do's list."""
+    return temporary_branches(user).filter(
+        n_transferred_full__gte=rules.RULES.establish_min_full_members
+    )
+
+
+def reelection_due(
+    user: Any, today: date | None = None, *, converted_limit: int = 50,
+    formal_due_only: bool = False,
+) -> Any:  # fmt: skip
     """Party organizations past or near their term end (or in an approved extension), the
-    active temporary branches with what their members call for, and recently converted or
-    dissolved temporary branches (three queries). A 临时党支部 has no 换届 and is never due."""
+    active temporary branches with what their members call for (only those where a formal
+    branch is due with ``formal_due_only``), and recently converted or dissolved temporary
+    branches (three queries). A 临时党支部 has no 换届 and is never due."""
     today = today or timezone.localdate()
     horizon = rules.add_months(today, rules.RULES.reelection_notice_months)
     visible = PartyOrganization.objects.visible_to(user).filter(is_active=True)
@@ -432,12 +455,10 @@ def reelection_due(user: Any, today: date | None = None, *, converted_limit: int
         status = rules.reelection_status(party_org.term_end, today, party_org.extended_to)
         if status:
             due.append((party_org, status))
+    branches = formal_branch_due(user) if formal_due_only else temporary_branches(user)
     temporary = [
         (branch, rules.temporary_branch_status(branch.n_untransferred, branch.n_transferred_full))
-        for branch in visible.filter(type=PartyOrgType.TEMPORARY_BRANCH)
-        .annotate(**temporary_branch_annotations())
-        .select_related("region")
-        .order_by("founded_on", "created_at")
+        for branch in branches
     ]
     converted = list(
         PartyOrganization.objects.visible_to(user)

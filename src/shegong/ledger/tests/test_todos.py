@@ -11,15 +11,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from shegong import testing
 from shegong.core.perms import Role
 from shegong.ledger.actions.campaigns import create_campaign
-from shegong.ledger.choices import CampaignStatus, CoverageMode
+from shegong.ledger.choices import CampaignStatus, CoverageMode, PartyOrgType
 from shegong.ledger.models import Coverage, Organization, ReviewCampaign, ReviewTask
 from shegong.ledger.tests.test_guidance import make_org
-from shegong.ledger.tests.test_rules import FULL, org
+from shegong.ledger.tests.test_rules import FULL, PROBATIONARY, org, party_org
+from shegong.ledger.tests.test_worklists import _members
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,36 @@ def test_the_should_establish_list_refuses_an_unknown_sort(client, street_a_staf
     response = client.get("/ledger/should-establish/?sort=newest")
     assert "未知的排序方式" in response.content.decode()
     assert response.context["page"].paginator.count == 0
+
+
+def test_formal_branch_due_is_counted_as_its_list_shows_it(
+    client, street_a_staff, street_b_staff, district
+):
+    """A temporary branch with 3 正式党员 transferred in calls for a formal branch: a to-do
+    whose count equals the filtered temporary-branch list; 预备党员 and members whose relation
+    is not transferred do not count, nor another street's branch."""
+    grid = district["grid_a"]
+    due = party_org(grid, name="转入临时党支部", type_=PartyOrgType.TEMPORARY_BRANCH)
+    _members(due, grid, transferred=True, n=3)
+    almost = party_org(grid, name="预备临时党支部", type_=PartyOrgType.TEMPORARY_BRANCH)
+    _members(almost, grid, transferred=True, n=2)
+    _members(almost, grid, transferred=True, n=1, status=PROBATIONARY)
+    _members(almost, grid, transferred=False, n=3)
+    west = party_org(district["grid_b"], name="西城临时党支部", type_=PartyOrgType.TEMPORARY_BRANCH)
+    _members(west, district["grid_b"], transferred=True, n=3)
+
+    count, response = open_todo(client, street_a_staff, "ledger.formal_branch_due")
+    listed = [branch.pk for branch, _ in response.context["report"].temporary]
+    assert count == len(listed) == 1 and listed == [due.pk]
+    html = response.content.decode()
+    assert "转入临时党支部" in html and "预备临时党支部" not in html
+    assert "显示全部临时党支部" in html
+
+    # The unfiltered page still lists both of street A's temporary branches.
+    client.force_login(street_a_staff)
+    report = client.get(reverse("ledger:reelection")).context["report"]
+    assert {branch.pk for branch, _ in report.temporary} == {due.pk, almost.pk}
+
+    count, response = open_todo(client, street_b_staff, "ledger.formal_branch_due")
+    assert count == 1
+    assert [b.pk for b, _ in response.context["report"].temporary] == [west.pk]

@@ -27,7 +27,7 @@ from ..choices import CONTAINER_KINDS, CoverageMode, OrgKind, OrgStatus
 from ..forms.coverage import CompletenessForm, FilterForm, ShouldEstablishForm
 from ..queries import coverage as queries
 from ..queries import records
-from ..rules import Establishment, Reelection
+from ..rules import Establishment, Reelection, TemporaryBranch
 from . import exports
 
 PAGE_SIZE = 50
@@ -251,12 +251,14 @@ def completeness(request: HttpRequest) -> HttpResponse:
 def reelection(request: HttpRequest) -> HttpResponse:
     """换届提醒: organizations past or near their term end; temporary branches to convert."""
     require_perm(request.user, Perm.LEDGER_VIEW)
-    report = queries.reelection_due(request.user)
+    formal_due_only = request.GET.get("temporary") == TemporaryBranch.FORMAL_DUE
+    report = queries.reelection_due(request.user, formal_due_only=formal_due_only)
     return render(
         request,
         "ledger/reelection.html",
         {
             "report": report,
+            "formal_due_only": formal_due_only,
             "labels": Reelection.LABELS,
             "rules": rules.RULES,
             "temporary_min": rules.temporary_branch_min_members(),
