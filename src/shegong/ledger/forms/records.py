@@ -334,6 +334,7 @@ class PartyMemberForm(BootstrapMixin, forms.Form):
 class ExtensionForm(BootstrapMixin, forms.Form):
     """延期换届: the approved new date and its approval."""
 
+    prefix = "extend"
     extended_to = forms.DateField(label="延期至", widget=DATE, error_messages=DATE_ERRORS)
     approved_by = forms.CharField(label="批准机关", max_length=100)
     document_no = forms.CharField(label="批准文号", max_length=60)
@@ -341,6 +342,7 @@ class ExtensionForm(BootstrapMixin, forms.Form):
 
 
 class DissolveForm(BootstrapMixin, forms.Form):
+    prefix = "dissolve"
     reason = forms.CharField(label="撤销原因", max_length=200, help_text="如项目结束、培训班结业")
     dissolved_on = forms.DateField(
         label="撤销日期", required=False, widget=DATE, error_messages=DATE_ERRORS
@@ -348,6 +350,7 @@ class DissolveForm(BootstrapMixin, forms.Form):
 
 
 class ConvertForm(BootstrapMixin, forms.Form):
+    prefix = "convert"
     new_type = forms.ChoiceField(
         label="转为", choices=[(t.value, t.label) for t in FORMAL_TYPES], initial="branch"
     )

@@ -7,6 +7,7 @@ API and the Excel import use, call one action, show its errors beside the fields
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -524,9 +525,9 @@ def _party_org_context(request: HttpRequest, party_org: PartyOrganization, **ext
             prefix="member",
             initial={"transferred": party_org.type != PartyOrgType.TEMPORARY_BRANCH},
         ),
-        "convert_form": ConvertForm(prefix="convert"),
-        "extension_form": ExtensionForm(prefix="extend"),
-        "dissolve_form": DissolveForm(prefix="dissolve"),
+        "convert_form": ConvertForm(),
+        "extension_form": ExtensionForm(),
+        "dissolve_form": DissolveForm(),
         "has_reelection": rules.has_reelection(party_org.type),
         "reelection_status": rules.reelection_status(
             party_org.term_end, timezone.localdate(), party_org.extended_to
@@ -626,69 +627,63 @@ def party_org_member_remove(request: HttpRequest, pk: int, membership: int) -> H
     return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
 
 
-@require_POST
-def party_org_convert(request: HttpRequest, pk: int) -> HttpResponse:
+def _party_org_step(
+    request: HttpRequest, pk: int, form_class: type[Any], form_key: str, open_key: str,
+    act: Callable[[PartyOrganization, dict[str, Any]], tuple[str, int]],
+) -> HttpResponse:  # fmt: skip
+    """One of a party organization's forms (转为正式, 延期换届, 撤销): ``act(found, cleaned_data)``
+    runs the action and returns the success message and the pk of the page to go to. A refusal
+    that concerns no field (a wrong type, no longer active) is a message on the page; field
+    errors re-render the page with that form open (422)."""
     require_perm(request.user, Perm.LEDGER_VIEW)
     found = queries.access_party_org(request.user, pk)
-    form = ConvertForm(request.POST, prefix="convert")
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            formal = convert_temporary_branch(
-                found, actor=request.user, new_type=form.cleaned_data["new_type"],
-                name=form.cleaned_data["name"], converted_on=form.cleaned_data["converted_on"],
-            )  # fmt: skip
-        except DomainError as exc:
-            if not exc.errors:  # not a temporary branch, or converted already
-                messages.error(request, exc.detail)
-                return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, f"临时党支部已转为：{formal.name}")
-            return redirect_after_write(request, reverse("ledger:party_org", args=[formal.pk]))
-    context = _party_org_context(request, found, convert_form=form, open_convert=True)
-    return render(request, "ledger/party_org_detail.html", context, status=422)
-
-
-@require_POST
-def party_org_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    """延期换届: record an approved extension of the term."""
-    require_perm(request.user, Perm.LEDGER_VIEW)
-    found = queries.access_party_org(request.user, pk)
-    form = ExtensionForm(request.POST, prefix="extend")
-    if form.is_valid():
-        try:
-            extend_term(found, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            if not exc.errors:  # a temporary branch, or no longer active
-                messages.error(request, exc.detail)
-                return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, f"已登记延期换届，延期至 {form.cleaned_data['extended_to']}")
-            return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
-    context = _party_org_context(request, found, extension_form=form, open_extend=True)
-    return render(request, "ledger/party_org_detail.html", context, status=422)
-
-
-@require_POST
-def party_org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
-    """Dissolve a 临时党支部 whose body (project, class, group) has ended."""
-    require_perm(request.user, Perm.LEDGER_VIEW)
-    found = queries.access_party_org(request.user, pk)
-    form = DissolveForm(request.POST, prefix="dissolve")
-    if form.is_valid():
-        try:
-            dissolve_temporary_branch(
-                found, actor=request.user, reason=form.cleaned_data["reason"],
-                dissolved_on=form.cleaned_data["dissolved_on"],
-            )  # fmt: skip
+            message, target = act(found, form.cleaned_data)
         except DomainError as exc:
             if not exc.errors:
                 messages.error(request, exc.detail)
                 return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"临时党支部已撤销：{found.name}")
-            return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
-    context = _party_org_context(request, found, dissolve_form=form, open_dissolve=True)
+            messages.success(request, message)
+            return redirect_after_write(request, reverse("ledger:party_org", args=[target]))
+    context = _party_org_context(request, found, **{form_key: form, open_key: True})
     return render(request, "ledger/party_org_detail.html", context, status=422)
+
+
+@require_POST
+def party_org_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(found: PartyOrganization, data: dict[str, Any]) -> tuple[str, int]:
+        formal = convert_temporary_branch(
+            found, actor=request.user, new_type=data["new_type"], name=data["name"],
+            converted_on=data["converted_on"],
+        )  # fmt: skip
+        return f"临时党支部已转为：{formal.name}", formal.pk
+
+    return _party_org_step(request, pk, ConvertForm, "convert_form", "open_convert", act)
+
+
+@require_POST
+def party_org_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    """延期换届: record an approved extension of the term."""
+
+    def act(found: PartyOrganization, data: dict[str, Any]) -> tuple[str, int]:
+        extend_term(found, actor=request.user, **data)
+        return f"已登记延期换届，延期至 {data['extended_to']}", found.pk
+
+    return _party_org_step(request, pk, ExtensionForm, "extension_form", "open_extend", act)
+
+
+@require_POST
+def party_org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dissolve a 临时党支部 whose body (project, class, group) has ended."""
+
+    def act(found: PartyOrganization, data: dict[str, Any]) -> tuple[str, int]:
+        dissolve_temporary_branch(
+            found, actor=request.user, reason=data["reason"], dissolved_on=data["dissolved_on"]
+        )
+        return f"临时党支部已撤销：{found.name}", found.pk
+
+    return _party_org_step(request, pk, DissolveForm, "dissolve_form", "open_dissolve", act)
