@@ -82,6 +82,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ledger:party_org_convert": lambda o: {"pk": o["party_org_b"].pk},
     "ledger:party_org_extend": lambda o: {"pk": o["party_org_b"].pk},
     "ledger:party_org_dissolve": lambda o: {"pk": o["party_org_b"].pk},
+    "ledger:party_org_develop": lambda o: {"pk": o["party_org_b"].pk},
     "ledger:import_job": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_job_progress": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_confirm": lambda o: {"pk": o["import_job_b"].pk},
@@ -431,6 +432,16 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/ledger/organizations/{org_id}/coverage": lambda o: {"org_id": o["org_b"].pk},
     "/api/v1/ledger/people/{person_id}": lambda o: {"person_id": o["person_b"].pk},
     "/api/v1/ledger/party-orgs/{party_org_id}": lambda o: {"party_org_id": o["party_org_b"].pk},
+    **{
+        f"/api/v1/ledger/party-orgs/{{party_org_id}}/{step}": (
+            lambda o: {"party_org_id": o["party_org_b"].pk}
+        )
+        for step in ("members", "develop", "extension", "convert", "dissolve")
+    },
+    "/api/v1/ledger/party-orgs/{party_org_id}/members/{membership_id}/leave": lambda o: {
+        "party_org_id": o["party_org_b"].pk,
+        "membership_id": o["party_membership_b"].pk,
+    },
     # reports API
     # The catalogue is district-wide by design (Open311 publishes it): only a missing code is 404.
     "/api/v1/reports/categories/{code}": lambda o: {"code": "no-such-category"},

@@ -24,6 +24,7 @@ from .choices import (
     OrgKind,
     OrgStatus,
     PartyOrgType,
+    PartyRole,
     PoliticalStatus,
 )
 
@@ -354,6 +355,42 @@ class PersonFilter(Schema):
 
 class PartyOrgCreate(PartyOrgIn):
     secretary_id: int | None = Field(None, description="书记（人员编号，须为党员）")
+
+
+class PartyMemberAdd(Schema):
+    person_id: int = Field(description="人员编号（须为党员，在本人工作范围内）")
+    role: PartyRole = Field(PartyRole.MEMBER, description="党内职务")
+    joined_on: date | None = Field(None, description="转入日期，不填为今天")
+    transferred: bool | None = Field(
+        None, description="组织关系是否转入本党组织；不填时临时党支部为否，其他为是"
+    )
+
+
+class PartyMemberLeave(Schema):
+    left_on: date | None = Field(None, description="转出日期，不填为今天")
+
+
+class PartyMemberDevelop(Schema):
+    person_id: int = Field(description="人员编号（非党员，在本人工作范围内）")
+    admitted_on: date | None = Field(None, description="接收为预备党员的日期，不填为今天")
+
+
+class TermExtension(Schema):
+    extended_to: date = Field(description="延期至（自届满日期起最长12个月）")
+    approved_by: str = Field(max_length=100, description="批准机关")
+    document_no: str = Field(max_length=60, description="批准文号")
+    approved_on: date = Field(description="批准日期")
+
+
+class TemporaryBranchConvert(Schema):
+    new_type: str = Field(description="转为的正式党组织类型，如 branch（党支部）")
+    name: str | None = Field(None, max_length=200, description="新名称，不填则去掉“临时”二字")
+    converted_on: date | None = Field(None, description="转建日期，不填为今天")
+
+
+class TemporaryBranchDissolve(Schema):
+    reason: str = Field(min_length=1, max_length=200, description="撤销原因，如项目结束")
+    dissolved_on: date | None = Field(None, description="撤销日期，不填为今天")
 
 
 class PartyOrgOut(Schema):

@@ -47,6 +47,7 @@ urlpatterns: list = [
     path("party-orgs/<int:pk>/convert/", records.party_org_convert, name="party_org_convert"),
     path("party-orgs/<int:pk>/extend/", records.party_org_extend, name="party_org_extend"),
     path("party-orgs/<int:pk>/dissolve/", records.party_org_dissolve, name="party_org_dissolve"),
+    path("party-orgs/<int:pk>/develop/", records.party_org_develop, name="party_org_develop"),
     # coverage and the party-building rules
     path("rules/", coverage.rules_page, name="rules"),
     path("coverage/", coverage.coverage, name="coverage"),

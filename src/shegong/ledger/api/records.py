@@ -29,6 +29,9 @@ from ..schemas import (
     OrganizationFilter,
     OrganizationIn,
     OrganizationOut,
+    PartyMemberAdd,
+    PartyMemberDevelop,
+    PartyMemberLeave,
     PartyOrgCreate,
     PartyOrgDetail,
     PartyOrgFilter,
@@ -36,6 +39,9 @@ from ..schemas import (
     PersonFilter,
     PersonIn,
     PersonOut,
+    TemporaryBranchConvert,
+    TemporaryBranchDissolve,
+    TermExtension,
 )
 
 router = Router()
@@ -195,4 +201,114 @@ def create_party_org(request: HttpRequest, payload: PartyOrgCreate) -> Any:
 )
 def party_org_detail(request: HttpRequest, party_org_id: int) -> Any:
     require_perm(request.auth, Perm.LEDGER_VIEW)
+    return queries.access_party_org(request.auth, party_org_id)
+
+
+def _person_in_body(request: HttpRequest, person_id: int) -> Any:
+    """The person a body names, in the caller's scope; otherwise a 422 on ``person_id``."""
+    try:
+        return queries.access_person(request.auth, person_id)
+    except NotFound as exc:
+        raise InvalidInput.field("person_id", exc.detail) from None
+
+
+def _party_org_step(path: str, summary: str, operation: str, body: type[Any]) -> Any:
+    """A POST on a party organization; the body is read after the organization is found, so
+    an outsider gets 404 whatever they send."""
+    return router.post(
+        f"/party-orgs/{{party_org_id}}/{path}",
+        response={200: PartyOrgDetail, **ERRORS},
+        summary=summary,
+        operation_id=f"ledger_party_orgs_{operation}",
+        openapi_extra=body_doc(body, required=True),
+    )
+
+
+@router.post(
+    "/party-orgs/{party_org_id}/members",
+    response={201: PartyOrgDetail, **ERRORS},
+    summary="转入党员",
+    operation_id="ledger_party_orgs_member_add",
+    openapi_extra=body_doc(PartyMemberAdd, required=True),
+)
+def add_party_member(request: HttpRequest, party_org_id: int, payload: Body[dict[str, Any]]) -> Any:
+    """人员须为党员且在本人工作范围内；同一党员不能同时在两个党组织（临时党支部除外）。
+    临时党支部的党员组织关系一般不转接（transferred 不填即为否）。"""
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    party_org = queries.access_party_org(request.auth, party_org_id)
+    data = parse_body(PartyMemberAdd, payload)
+    person = _person_in_body(request, data.person_id)
+    party_actions.add_party_member(
+        party_org, person, actor=request.auth, role=data.role, joined_on=data.joined_on,
+        transferred=data.transferred,
+    )  # fmt: skip
+    return Status(201, queries.access_party_org(request.auth, party_org_id))
+
+
+@_party_org_step("members/{membership_id}/leave", "转出党员", "member_leave", PartyMemberLeave)
+def remove_party_member(
+    request: HttpRequest, party_org_id: int, membership_id: int, payload: Body[dict[str, Any]]
+) -> Any:
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    party_org = queries.access_party_org(request.auth, party_org_id)
+    data = parse_body(PartyMemberLeave, payload)
+    membership = party_org.memberships.filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound("未找到该党员记录")
+    party_actions.remove_party_member(membership, actor=request.auth, left_on=data.left_on)
+    return queries.access_party_org(request.auth, party_org_id)
+
+
+@_party_org_step("develop", "发展党员（接收预备党员）", "develop", PartyMemberDevelop)
+def develop_party_member(
+    request: HttpRequest, party_org_id: int, payload: Body[dict[str, Any]]
+) -> Any:
+    """正式党组织接收非党员为预备党员，组织关系在本党组织。临时党支部不发展党员（409）。"""
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    party_org = queries.access_party_org(request.auth, party_org_id)
+    data = parse_body(PartyMemberDevelop, payload)
+    person = _person_in_body(request, data.person_id)
+    party_actions.develop_party_member(
+        party_org, person, actor=request.auth, admitted_on=data.admitted_on
+    )
+    return queries.access_party_org(request.auth, party_org_id)
+
+
+@_party_org_step("extension", "登记延期换届", "extend", TermExtension)
+def extend_term(request: HttpRequest, party_org_id: int, payload: Body[dict[str, Any]]) -> Any:
+    """经批准的延期换届（自届满日期起最长12个月，附批准机关、文号和日期）；延期期间不算超期。
+    临时党支部不实行换届。"""
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    party_org = queries.access_party_org(request.auth, party_org_id)
+    data = parse_body(TermExtension, payload)
+    party_actions.extend_term(party_org, actor=request.auth, **data.dict())
+    return queries.access_party_org(request.auth, party_org_id)
+
+
+@_party_org_step("convert", "临时党支部转为正式党组织", "convert", TemporaryBranchConvert)
+def convert_temporary_branch(
+    request: HttpRequest, party_org_id: int, payload: Body[dict[str, Any]]
+) -> Any:
+    """返回新建的正式党组织；党员和覆盖的单位随之转入。"""
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    party_org = queries.access_party_org(request.auth, party_org_id)
+    data = parse_body(TemporaryBranchConvert, payload)
+    formal = party_actions.convert_temporary_branch(
+        party_org, actor=request.auth, new_type=data.new_type, name=data.name,
+        converted_on=data.converted_on,
+    )  # fmt: skip
+    return queries.access_party_org(request.auth, formal.pk)
+
+
+@_party_org_step("dissolve", "撤销临时党支部", "dissolve", TemporaryBranchDissolve)
+def dissolve_temporary_branch(
+    request: HttpRequest, party_org_id: int, payload: Body[dict[str, Any]]
+) -> Any:
+    """项目、培训班等结束时撤销临时党支部：党员当日转出，所覆盖的单位恢复为未覆盖。"""
+    require_perm(request.auth, Perm.LEDGER_VIEW)
+    party_org = queries.access_party_org(request.auth, party_org_id)
+    data = parse_body(TemporaryBranchDissolve, payload)
+    party_actions.dissolve_temporary_branch(
+        party_org, actor=request.auth, reason=data.reason, dissolved_on=data.dissolved_on
+    )
     return queries.access_party_org(request.auth, party_org_id)

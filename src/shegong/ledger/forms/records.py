@@ -362,6 +362,17 @@ class ConvertForm(BootstrapMixin, forms.Form):
     )
 
 
+class DevelopForm(BootstrapMixin, forms.Form):
+    """发展党员: a person of the ledger (not a party member) admitted as a 预备党员."""
+
+    prefix = "develop"
+    id_number = forms.CharField(label="身份证号", max_length=30)
+    admitted_on = forms.DateField(
+        label="接收预备党员日期", required=False, widget=DATE, error_messages=DATE_ERRORS,
+        help_text="支部大会通过接收为预备党员的日期；不填为今天",
+    )  # fmt: skip
+
+
 class DateForm(forms.Form):
     """The one date of an end-employment or remove-member button (today when empty)."""
 

@@ -206,3 +206,85 @@ def test_a_party_org_carries_its_extension_and_re_election_state(client, street_
     assert body["extension_document_no"] == "东街党〔2026〕3号"
     body = client.get(f"/api/v1/ledger/party-orgs/{temporary.pk}").json()
     assert body["reelection_status"] is None and body["dissolved_on"] is None
+
+
+def test_party_org_steps_through_the_api(client, street_a_staff, street_b_staff, district):
+    """转入/转出党员, 发展党员, 延期换届, 转建 and 撤销 over the API: each goes through its action
+    (audited), refuses what the action refuses with a 422 naming the field, and another
+    street's organization is 404."""
+    from datetime import date, timedelta
+
+    from shegong.ledger.models import PartyOrganization
+
+    today = date.today()
+    base = "/api/v1/ledger/party-orgs"
+    branch = build.party_org(
+        district["community_a"], "东关党支部", term_end=today - timedelta(days=10)
+    )
+    member = build.party_member(district["community_a"], "钱党员")
+    applicant = build.person(district["community_a"], "孙群众")
+    client.force_login(street_a_staff)
+
+    response = _send(client, "POST", f"{base}/{branch.pk}/members", {"person_id": member.pk})
+    assert response.status_code == 201, response.content
+    assert response.json()["members_count"] == 1
+    response = _send(client, "POST", f"{base}/{branch.pk}/members", {"person_id": applicant.pk})
+    assert response.status_code == 422  # not a party member
+
+    response = _send(client, "POST", f"{base}/{branch.pk}/develop", {"person_id": applicant.pk})
+    assert response.status_code == 200, response.content
+    assert response.json()["members_count"] == 2
+    applicant.refresh_from_db()
+    assert applicant.political_status == "party_probationary"
+    response = _send(client, "POST", f"{base}/{branch.pk}/develop", {"person_id": member.pk})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "person"
+
+    extension = {"approved_by": "东城街道党工委", "document_no": "东街党〔2026〕9号",
+                 "approved_on": today.isoformat()}  # fmt: skip
+    too_far = (today + timedelta(days=400)).isoformat()
+    response = _send(client, "POST", f"{base}/{branch.pk}/extension",
+                     {**extension, "extended_to": too_far})  # fmt: skip
+    assert response.status_code == 422
+    branch.refresh_from_db()
+    assert branch.extended_to is None
+    later = (today + timedelta(days=60)).isoformat()
+    response = _send(client, "POST", f"{base}/{branch.pk}/extension",
+                     {**extension, "extended_to": later})  # fmt: skip
+    assert response.status_code == 200 and response.json()["reelection_status"] == "extended"
+
+    membership = branch.memberships.get(person=member)
+    response = _send(client, "POST", f"{base}/{branch.pk}/members/{membership.pk}/leave", {})
+    assert response.status_code == 200 and response.json()["members_count"] == 1
+
+    temporary = build.party_org(district["community_a"], "项目临时党支部", "temporary_branch")
+    response = _send(client, "POST", f"{base}/{temporary.pk}/develop", {"person_id": member.pk})
+    assert response.status_code == 409  # a temporary branch develops no members
+    assert "临时党支部不发展党员" in response.json()["detail"]
+    response = _send(client, "POST", f"{base}/{temporary.pk}/convert", {"new_type": "branch"})
+    assert response.status_code == 200, response.content
+    formal = response.json()
+    assert formal["id"] != temporary.pk and formal["name"] == "项目党支部"
+    other = build.party_org(district["community_a"], "培训班临时党支部", "temporary_branch")
+    response = _send(client, "POST", f"{base}/{other.pk}/dissolve", {"reason": ""})
+    assert response.status_code == 422
+    assert PartyOrganization.objects.get(pk=other.pk).is_active
+    response = _send(client, "POST", f"{base}/{other.pk}/dissolve", {"reason": "培训班结业"})
+    assert response.status_code == 200 and response.json()["dissolved_on"] == today.isoformat()
+
+    verbs = set(
+        AuditEvent.objects.filter(
+            verb__in=[
+                Verb.PARTY_MEMBER_ADDED,
+                Verb.PARTY_MEMBER_DEVELOPED,
+                Verb.PARTY_ORG_TERM_EXTENDED,
+                Verb.PARTY_MEMBER_REMOVED,
+                Verb.PARTY_ORG_CONVERTED,
+                Verb.PARTY_ORG_DISSOLVED,
+            ]
+        ).values_list("verb", flat=True)
+    )
+    assert len(verbs) == 6
+
+    client.force_login(street_b_staff)
+    response = _send(client, "POST", f"{base}/{branch.pk}/develop", {"person_id": applicant.pk})
+    assert response.status_code == 404

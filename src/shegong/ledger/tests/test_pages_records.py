@@ -418,3 +418,36 @@ def test_a_member_joins_a_temporary_branch_with_the_relation_not_transferred(
     assert not temp.memberships.get().transferred
     body = client.get(reverse("ledger:party_org", args=[temp.pk])).content.decode()
     assert "未转接" in body
+
+
+def test_a_formal_branch_develops_a_member_on_its_page(client, district, street_a_staff):
+    branch = build.party_org(district["community_a"], "东关党支部")
+    applicant = build.person(district["community_a"], "孙群众")
+    member = build.party_member(district["community_a"], "钱党员")
+    client.force_login(street_a_staff)
+    body = client.get(reverse("ledger:party_org", args=[branch.pk])).content.decode()
+    assert "登记接收预备党员" in body
+    url = reverse("ledger:party_org_develop", args=[branch.pk])
+
+    response = client.post(url, {"develop-id_number": "110105194912310021"})
+    assert response.status_code == 422
+    assert "未找到该身份证号的人员" in response.content.decode()
+    response = client.post(url, {"develop-id_number": member.id_number})
+    assert response.status_code == 422 and "已是中共党员" in response.content.decode()
+    future = (date.today() + timedelta(days=1)).isoformat()
+    response = client.post(
+        url, {"develop-id_number": applicant.id_number, "develop-admitted_on": future}
+    )
+    assert response.status_code == 422 and "不能晚于今天" in response.content.decode()
+    assert not branch.memberships.exists()
+
+    response = client.post(url, {"develop-id_number": applicant.id_number})
+    assert response.status_code == 302
+    applicant.refresh_from_db()
+    assert applicant.political_status == "party_probationary"
+    assert branch.memberships.get().person == applicant
+    assert AuditEvent.objects.filter(verb=Verb.PARTY_MEMBER_DEVELOPED).count() == 1
+
+    temporary = build.party_org(district["community_a"], "项目临时党支部", "temporary_branch")
+    body = client.get(reverse("ledger:party_org", args=[temporary.pk])).content.decode()
+    assert "登记接收预备党员" not in body

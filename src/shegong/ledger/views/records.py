@@ -33,6 +33,7 @@ from ..actions.party import (
     add_party_member,
     convert_temporary_branch,
     create_party_org,
+    develop_party_member,
     dissolve_temporary_branch,
     extend_term,
     remove_party_member,
@@ -61,6 +62,7 @@ from ..forms.records import (
     ConvertForm,
     CoverageForm,
     DateForm,
+    DevelopForm,
     DissolveForm,
     EmploymentForm,
     ExtensionForm,
@@ -528,6 +530,7 @@ def _party_org_context(request: HttpRequest, party_org: PartyOrganization, **ext
         "convert_form": ConvertForm(),
         "extension_form": ExtensionForm(),
         "dissolve_form": DissolveForm(),
+        "develop_form": DevelopForm(),
         "has_reelection": rules.has_reelection(party_org.type),
         "reelection_status": rules.reelection_status(
             party_org.term_end, timezone.localdate(), party_org.extended_to
@@ -630,6 +633,7 @@ def party_org_member_remove(request: HttpRequest, pk: int, membership: int) -> H
 def _party_org_step(
     request: HttpRequest, pk: int, form_class: type[Any], form_key: str, open_key: str,
     act: Callable[[PartyOrganization, dict[str, Any]], tuple[str, int]],
+    field_map: dict[str, str] | None = None,
 ) -> HttpResponse:  # fmt: skip
     """One of a party organization's forms (转为正式, 延期换届, 撤销): ``act(found, cleaned_data)``
     runs the action and returns the success message and the pk of the page to go to. A refusal
@@ -645,7 +649,7 @@ def _party_org_step(
             if not exc.errors:
                 messages.error(request, exc.detail)
                 return redirect_after_write(request, reverse("ledger:party_org", args=[pk]))
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, field_map)
         else:
             messages.success(request, message)
             return redirect_after_write(request, reverse("ledger:party_org", args=[target]))
@@ -674,6 +678,24 @@ def party_org_extend(request: HttpRequest, pk: int) -> HttpResponse:
         return f"已登记延期换届，延期至 {data['extended_to']}", found.pk
 
     return _party_org_step(request, pk, ExtensionForm, "extension_form", "open_extend", act)
+
+
+@require_POST
+def party_org_develop(request: HttpRequest, pk: int) -> HttpResponse:
+    """发展党员: the organization admits a person of the ledger as a 预备党员."""
+
+    def act(found: PartyOrganization, data: dict[str, Any]) -> tuple[str, int]:
+        applicant = queries.find_person_by_id_number(request.user, data["id_number"])
+        if applicant is None:
+            raise InvalidInput.field("id_number", "未找到该身份证号的人员，或不在您的工作范围内")
+        develop_party_member(found, applicant, actor=request.user, admitted_on=data["admitted_on"])
+        return f"已接收 {applicant.name_masked} 为预备党员", found.pk
+
+    # The action names the person; the form has their ID number.
+    return _party_org_step(
+        request, pk, DevelopForm, "develop_form", "open_develop", act,
+        field_map={"person": "id_number"},
+    )  # fmt: skip
 
 
 @require_POST
