@@ -158,6 +158,8 @@ def test_each_groups_rate_figures_are_the_lists_they_link_to(
     units, url = figure(shops, "家 ÷ 在营")
     assert (units, total(client, url)) == (1, 1)
     assert "100.0%" in shops[: shops.index("</div></div>")]
+    # The list's kind group 非公企业 is the rates' group: 企业 and 平台企业.
+    assert records.clean_criteria({"kind": "non_public"})["kind"] == ["enterprise", "platform"]
 
 
 def test_the_none_filter_finds_organizations_without_a_coverage_row(street_a_staff, street):
