@@ -124,9 +124,32 @@ class CoverageMode(models.TextChoices):
 # 《支部工作条例》: a joint branch covers units that are close and alike, normally at most 5.
 JOINT_BRANCH_MAX_UNITS = 5
 
-# Which modes count towards 组织覆盖 (an organization exists) vs 工作覆盖 (party work reaches it).
-ORGANIZATION_COVERAGE = {CoverageMode.STANDALONE, CoverageMode.JOINT, CoverageMode.AFFILIATED}
-WORK_COVERAGE = ORGANIZATION_COVERAGE | {CoverageMode.INSTRUCTOR}
+# Which modes count towards 组织覆盖 (a party organization is formed in the unit, alone or jointly)
+# vs 工作覆盖 (party work reaches it). 挂靠 (attached to an organization formed elsewhere) and a
+# 党建指导员 reach the unit but form no organization there: 工作覆盖 only (docs/rules.md §2).
+ORGANIZATION_COVERAGE = {CoverageMode.STANDALONE, CoverageMode.JOINT}
+WORK_COVERAGE = ORGANIZATION_COVERAGE | {CoverageMode.AFFILIATED, CoverageMode.INSTRUCTOR}
+
+
+class CoverageGroup(models.TextChoices):
+    """The groups a coverage rate is computed over, each its own denominator: 非公企业 and
+    社会组织 are 法人单位; 个体工商户 are counted apart, never in the same denominator. Containers
+    (商圈/楼宇/园区/市场) and 其他 are in no group."""
+
+    NON_PUBLIC = "non_public", "非公企业"
+    SOCIAL_ORG = "social_org", "社会组织"
+    INDIVIDUAL = "individual", "个体工商户"
+
+
+# A platform company is a non-public enterprise.
+COVERAGE_GROUP_KINDS: dict[str, tuple[str, ...]] = {
+    CoverageGroup.NON_PUBLIC.value: (OrgKind.ENTERPRISE.value, OrgKind.PLATFORM.value),
+    CoverageGroup.SOCIAL_ORG.value: (OrgKind.SOCIAL_ORG.value,),
+    CoverageGroup.INDIVIDUAL.value: (OrgKind.INDIVIDUAL.value,),
+}
+KIND_COVERAGE_GROUP: dict[str, str] = {
+    kind: group for group, kinds in COVERAGE_GROUP_KINDS.items() for kind in kinds
+}
 
 
 class ReviewOutcome(models.TextChoices):

@@ -22,9 +22,12 @@ from django.db.models.functions import Coalesce
 
 from .choices import (
     CONTAINER_KINDS,
+    COVERAGE_GROUP_KINDS,
     CREDIT_CODE_OPTIONAL,
+    KIND_COVERAGE_GROUP,
     ORGANIZATION_COVERAGE,
     WORK_COVERAGE,
+    CoverageGroup,
     CoverageMode,
     OrgKind,
     PartyOrgType,
@@ -183,12 +186,12 @@ def classify(full_members: int, members: int, mode: str | None) -> Classificatio
 
 
 def is_organization_covered(mode: str | None) -> bool:
-    """组织覆盖: a party organization exists for the unit (单独组建, 联合组建, 挂靠)."""
+    """组织覆盖: a party organization is formed in the unit (单独组建, 联合组建); 挂靠 is not."""
     return mode in ORGANIZATION_COVERAGE
 
 
 def is_work_covered(mode: str | None) -> bool:
-    """工作覆盖: party work reaches the unit (组织覆盖, or a 党建指导员)."""
+    """工作覆盖: party work reaches the unit (组织覆盖, 挂靠, or a 党建指导员)."""
     return mode in WORK_COVERAGE
 
 
@@ -231,9 +234,11 @@ def worklist_condition() -> Q:
 
 @dataclass
 class CoverageCounts:
-    """The numbers behind the two coverage rates, for one region × kind cell (or a total).
+    """The counts behind the coverage figures, for one region × kind cell or a sum of cells.
 
-    Units are active organizations that are not containers (商圈/楼宇/园区/市场).
+    Units are active organizations that are not containers (商圈/楼宇/园区/市场). Counts add up
+    over any kinds; rates do not: a rate is only ever computed over one group of kinds
+    (``GroupCounts``), never over a mixed total (个体工商户 beside 法人单位).
     """
 
     units: int = 0
@@ -242,9 +247,8 @@ class CoverageCounts:
     by_mode: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MODE_KEYS, 0))
     should_establish: int = 0  # 应建未建
     members_uncovered: int = 0  # 1–2 members, no joint branch or instructor
-    organization_covered: int = 0
-    organization_base: int = 0  # denominator of 组织覆盖率
-    work_covered: int = 0
+    organization_covered: int = 0  # 组织覆盖: 单独组建 + 联合组建
+    work_covered: int = 0  # 工作覆盖: 组织覆盖, 挂靠 or 党建指导员
 
     def add(self, c: Classification) -> None:
         self.units += 1
@@ -253,29 +257,22 @@ class CoverageCounts:
         self.by_mode[c.mode] = self.by_mode.get(c.mode, 0) + 1
         self.should_establish += c.status == Establishment.SHOULD_ESTABLISH
         self.members_uncovered += c.status == Establishment.MEMBERS_UNCOVERED
-        org_covered = is_organization_covered(c.mode)
-        self.organization_covered += org_covered
-        self.organization_base += c.members > 0 or org_covered
+        self.organization_covered += is_organization_covered(c.mode)
         self.work_covered += is_work_covered(c.mode)
 
     def merge(self, other: CoverageCounts) -> None:
         for name in (
             "units", "with_members", "with_three_full", "should_establish",
-            "members_uncovered", "organization_covered", "organization_base", "work_covered",
+            "members_uncovered", "organization_covered", "work_covered",
         ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for mode, count in other.by_mode.items():
             self.by_mode[mode] = self.by_mode.get(mode, 0) + count
 
     @property
-    def organization_rate(self) -> float | None:
-        """组织覆盖率 = 组织覆盖的单位 ÷ (有党员的单位 ∪ 组织覆盖的单位)."""
-        return rate(self.organization_covered, self.organization_base)
-
-    @property
-    def work_rate(self) -> float | None:
-        """工作覆盖率 = 工作覆盖的单位 ÷ 全部在营单位."""
-        return rate(self.work_covered, self.units)
+    def standalone(self) -> int:
+        """单独组建 units."""
+        return self.by_mode.get(CoverageMode.STANDALONE.value, 0)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -286,11 +283,64 @@ class CoverageCounts:
             "should_establish": self.should_establish,
             "members_uncovered": self.members_uncovered,
             "organization_covered": self.organization_covered,
-            "organization_base": self.organization_base,
+            "standalone": self.standalone,
             "work_covered": self.work_covered,
+        }
+
+
+@dataclass
+class GroupCounts(CoverageCounts):
+    """The counts and rates of one group of kinds (``choices.CoverageGroup``): 非公企业
+    (企业 + 平台企业), 社会组织, or 个体工商户 apart. Each rate's denominator is every active
+    unit of the group, with or without party members.
+    """
+
+    group: str = ""
+
+    @property
+    def label(self) -> str:
+        return CoverageGroup(self.group).label
+
+    @property
+    def organization_rate(self) -> float | None:
+        """组织覆盖率 = (单独组建 + 联合组建) ÷ 在营单位 of the group."""
+        return rate(self.organization_covered, self.units)
+
+    @property
+    def standalone_rate(self) -> float | None:
+        """单独组建率 = 单独组建 ÷ 在营单位 of the group."""
+        return rate(self.standalone, self.units)
+
+    @property
+    def work_rate(self) -> float | None:
+        """工作覆盖率 = (组织覆盖 + 挂靠 + 党建指导员) ÷ 在营单位 of the group."""
+        return rate(self.work_covered, self.units)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "label": self.label,
+            **super().as_dict(),
             "organization_rate": self.organization_rate,
+            "standalone_rate": self.standalone_rate,
             "work_rate": self.work_rate,
         }
+
+
+def coverage_group(kind: str) -> str | None:
+    """The group whose rates count this kind of unit; None for 其他 and containers."""
+    return KIND_COVERAGE_GROUP.get(kind)
+
+
+def group_counts(by_kind: Mapping[str, CoverageCounts], groups: Any) -> dict[str, GroupCounts]:
+    """Per group (in the order of ``groups``), the sum of its kinds' cells of ``by_kind``."""
+    out: dict[str, GroupCounts] = {}
+    for group in groups:
+        counts = out[group] = GroupCounts(group=group)
+        for kind in COVERAGE_GROUP_KINDS[group]:
+            if kind in by_kind:
+                counts.merge(by_kind[kind])
+    return out
 
 
 @dataclass

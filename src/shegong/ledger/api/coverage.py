@@ -31,17 +31,39 @@ class CoverageQuery(Schema):
 
 
 class Counts(Schema):
+    """数量（可跨类型相加）；不含覆盖率：覆盖率只按类别分别计算，见 groups。"""
+
     units: int = Field(description="在营单位数（不含商圈、楼宇、园区、市场）")
     with_members: int = Field(description="有在职党员（正式或预备）的单位数")
     with_three_full: int = Field(description="在职正式党员不少于3名的单位数")
     by_mode: dict[str, int] = Field(description="按覆盖方式的单位数")
     should_establish: int = Field(description="应建未建单位数")
     members_uncovered: int = Field(description="有党员但未覆盖的单位数（正式党员不足3名）")
-    organization_covered: int
-    organization_base: int = Field(description="组织覆盖率的分母")
-    work_covered: int
-    organization_rate: float | None = Field(description="组织覆盖率（%），无分母时为空")
-    work_rate: float | None = Field(description="工作覆盖率（%），无单位时为空")
+    organization_covered: int = Field(
+        description="组织覆盖（单独组建、联合组建）的单位数；挂靠不计"
+    )
+    standalone: int = Field(description="单独组建的单位数")
+    work_covered: int = Field(
+        description="工作覆盖（单独组建、联合组建、挂靠、派驻党建指导员）的单位数"
+    )
+
+
+class GroupCounts(Counts):
+    """一个类别（非公企业、社会组织、个体工商户）的数量和覆盖率，分母为该类别的全部在营单位。"""
+
+    group: str = Field(
+        description="类别：non_public（非公企业，含平台企业）、social_org、individual"
+    )
+    label: str = Field(description="类别名称")
+    organization_rate: float | None = Field(
+        description="组织覆盖率（%）=（单独组建 + 联合组建）÷ 该类别在营单位，无单位时为空"
+    )
+    standalone_rate: float | None = Field(
+        description="单独组建率（%）= 单独组建 ÷ 该类别在营单位，无单位时为空"
+    )
+    work_rate: float | None = Field(
+        description="工作覆盖率（%）= 工作覆盖的单位 ÷ 该类别在营单位，无单位时为空"
+    )
 
 
 class CoverageRegionRef(Schema):
@@ -55,6 +77,7 @@ class CoverageRow(Counts):
     name: str
     level: str
     by_kind: dict[str, Counts]
+    groups: dict[str, GroupCounts] = Field(description="本区划各类别的数量和覆盖率")
     containers: int = Field(description="商圈、楼宇、园区、市场数")
     containers_covered: int = Field(description="其中已有党组织覆盖的数量")
 
@@ -70,8 +93,11 @@ class CoverageSummaryOut(Schema):
     region: CoverageRegionRef | None
     kind: str
     rows: list[CoverageRow]
-    total: Counts
+    total: Counts = Field(description="全部在营单位的数量合计（不含覆盖率）")
     by_kind: dict[str, Counts]
+    groups: dict[str, GroupCounts] = Field(
+        description="合计：非公企业、社会组织、个体工商户各自的数量和覆盖率（按类型筛选时只含其类别）"
+    )
     containers: ContainerSummary
 
 
@@ -111,8 +137,9 @@ def _check_kind(kind: str) -> None:
     operation_id="ledger_coverage_summary",
 )
 def coverage_summary(request: HttpRequest, params: Query[CoverageQuery]) -> Any:
-    """按下级区划和组织类型统计在营单位、有党员单位、各覆盖方式、应建未建数，以及组织覆盖率和
-    工作覆盖率（定义见 docs/rules.md）。工作范围以外的区划返回 404。"""
+    """按下级区划和组织类型统计在营单位、有党员单位、各覆盖方式、应建未建数；按类别（非公企业含
+    平台企业、社会组织、个体工商户）分别计算组织覆盖率、单独组建率和工作覆盖率，分母为该类别的
+    全部在营单位，合计不跨类别计算比率（定义见 docs/rules.md）。工作范围以外的区划返回 404。"""
     require_perm(request.auth, Perm.LEDGER_VIEW)
     _check_kind(params.kind)
     summary = queries.coverage_summary(request.auth, params.region or None, kind=params.kind)

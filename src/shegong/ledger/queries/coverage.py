@@ -21,9 +21,16 @@ from shegong.regions.choices import PREFIX_LENGTH, Level
 from shegong.regions.models import Region
 
 from .. import rules
-from ..choices import CONTAINER_KINDS, OrgKind, OrgStatus, PartyOrgType, PoliticalStatus
+from ..choices import (
+    CONTAINER_KINDS,
+    CoverageGroup,
+    OrgKind,
+    OrgStatus,
+    PartyOrgType,
+    PoliticalStatus,
+)
 from ..models import Employment, Organization, PartyOrganization, Person
-from ..rules import ContainerCounts, CoverageCounts, Establishment
+from ..rules import ContainerCounts, CoverageCounts, Establishment, GroupCounts
 from .records import carrier_covered
 
 REGION_NOT_FOUND = "未找到该区划，或不在您的工作范围内"
@@ -89,8 +96,9 @@ class SummaryRow:
     code: str
     name: str
     level: str
-    counts: CoverageCounts = field(default_factory=CoverageCounts)
+    counts: CoverageCounts = field(default_factory=CoverageCounts)  # all units: counts only
     by_kind: dict[str, CoverageCounts] = field(default_factory=dict)
+    groups: dict[str, GroupCounts] = field(default_factory=dict)  # the rates, per group
     containers: ContainerCounts = field(default_factory=ContainerCounts)
     is_self: bool = False  # organizations filed directly at the scope region, not below it
 
@@ -104,8 +112,9 @@ class CoverageSummary:
     region: Region | None
     kind: str
     rows: list[SummaryRow]
-    total: CoverageCounts
+    total: CoverageCounts  # counts only: a rate over every kind would mix denominators
     by_kind: dict[str, CoverageCounts]
+    groups: dict[str, GroupCounts]  # 非公企业, 社会组织, 个体工商户: each its own rates
     containers: ContainerCounts
     containers_by_kind: dict[str, ContainerCounts]
 
@@ -124,6 +133,7 @@ class CoverageSummary:
                     "level": row.level,
                     **row.counts.as_dict(),
                     "by_kind": {k: c.as_dict() for k, c in row.by_kind.items()},
+                    "groups": {g: c.as_dict() for g, c in row.groups.items()},
                     "containers": row.containers.containers,
                     "containers_covered": row.containers.covered,
                 }
@@ -131,6 +141,7 @@ class CoverageSummary:
             ],
             "total": self.total.as_dict(),
             "by_kind": {k: c.as_dict() for k, c in self.by_kind.items()},
+            "groups": {g: c.as_dict() for g, c in self.groups.items()},
             "containers": {
                 "containers": self.containers.containers,
                 "covered": self.containers.covered,
@@ -146,7 +157,8 @@ class CoverageSummary:
 def coverage_summary(
     user: Any, region_prefix: str | None = None, *, kind: str = ""
 ) -> CoverageSummary:
-    """应建尽建 and coverage counts per child region of the scope and per kind.
+    """应建尽建 and coverage counts per child region of the scope and per kind, and the coverage
+    rates per group of kinds (``summary_groups``), per row and in total.
 
     ``region_prefix``: a region code inside the caller's scope to drill into (default: their
     own region). ``kind``: only this kind of organization (containers are counted apart).
@@ -216,13 +228,32 @@ def coverage_summary(
     for row in rows:
         total.merge(row.counts)
         container_total.merge(row.containers)
+    groups = summary_groups(kind)
+    for row in rows:
+        row.groups = rules.group_counts(row.by_kind, groups)
     ordered_kinds = {k.value: by_kind[k.value] for k in OrgKind if k.value in by_kind}
     ordered_containers = {
         k.value: containers_by_kind[k.value] for k in OrgKind if k.value in containers_by_kind
     }
     return CoverageSummary(
-        region, kind, rows, total, ordered_kinds, container_total, ordered_containers
+        region,
+        kind,
+        rows,
+        total,
+        ordered_kinds,
+        rules.group_counts(by_kind, groups),
+        container_total,
+        ordered_containers,
     )
+
+
+def summary_groups(kind: str = "") -> list[str]:
+    """The groups whose rates a summary shows: all three, or the one holding ``kind`` (none for
+    其他 or a container)."""
+    if not kind:
+        return list(CoverageGroup.values)
+    group = rules.coverage_group(kind)
+    return [group] if group else []
 
 
 def party_counts(region: Region | None) -> dict[int, tuple[int, int]]:

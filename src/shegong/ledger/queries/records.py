@@ -32,8 +32,10 @@ from shegong.regions.models import Region
 
 from ..choices import (
     CONTAINER_KINDS,
+    COVERAGE_GROUP_KINDS,
     ORGANIZATION_COVERAGE,
     PARTY_STATUSES,
+    CoverageGroup,
     CoverageMode,
     Industry,
     Occupation,
@@ -126,20 +128,23 @@ _CHOICES = {"status": OrgStatus, "coverage": CoverageMode, "industry": Industry}
 # Kind groups a list may ask for: 在营单位 count units, never the places holding them.
 UNITS = "units"  # every kind but 商圈、楼宇、园区、市场
 CARRIERS = "carriers"  # 商圈、楼宇、园区、市场
+NON_PUBLIC = CoverageGroup.NON_PUBLIC.value  # 企业 and 平台企业: the coverage rates' 非公企业
 KIND_GROUPS = {
     UNITS: sorted(k.value for k in OrgKind if k not in CONTAINER_KINDS),
     CARRIERS: sorted(k.value for k in CONTAINER_KINDS),
+    NON_PUBLIC: sorted(COVERAGE_GROUP_KINDS[NON_PUBLIC]),
 }
 KIND_GROUP_LABELS = {
     UNITS: "单位（不含商圈、楼宇、园区、市场）",
     CARRIERS: "商圈、楼宇、园区、市场",
+    NON_PUBLIC: "非公企业（含平台企业）",
 }
 # A coverage criterion beside the modes: 组织覆盖 as the coverage page counts it.
 COVERED = "covered"
 
 
 def carrier_covered() -> Q:
-    """A 商圈、楼宇、园区、市场 is 组织覆盖 when it is itself (单独组建, 联合组建, 挂靠) or at
+    """A 商圈、楼宇、园区、市场 is 组织覆盖 when it is itself (单独组建, 联合组建) or at
     least one of its active tenant units is. The one definition of the coverage page's
     已覆盖 and of the organization list (its label and the ``coverage`` filter)."""
     tenants = Organization.objects.filter(

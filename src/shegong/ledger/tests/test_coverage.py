@@ -55,14 +55,16 @@ def test_the_district_summary_has_a_row_per_street(district_admin, street_a_orgs
     assert east.by_mode[CoverageMode.JOINT] == 1
     assert east.by_mode[CoverageMode.INSTRUCTOR] == 1
     assert east.by_mode[CoverageMode.NONE] == 3
-    # 组织覆盖: standalone + joint of the 5 units with members.
-    assert (east.organization_covered, east.organization_base, east.organization_rate) == (
-        2,
-        5,
-        40.0,
-    )
-    # 工作覆盖: standalone + joint + instructor of all 6 units.
-    assert (east.work_covered, east.work_rate) == (3, 50.0)
+    assert (east.organization_covered, east.work_covered) == (2, 3)
+    groups = _row(summary, "东城街道").groups
+    # 组织覆盖率 of the 5 enterprises: standalone + joint; the 个体工商户 is apart.
+    non_public = groups["non_public"]
+    assert (non_public.units, non_public.organization_covered) == (5, 2)
+    assert (non_public.organization_rate, non_public.standalone_rate) == (40.0, 20.0)
+    # 工作覆盖: standalone + joint + instructor.
+    assert non_public.work_rate == 60.0
+    assert (groups["individual"].units, groups["individual"].organization_rate) == (1, 0.0)
+    assert (groups["social_org"].units, groups["social_org"].organization_rate) == (0, None)
     assert summary.total.units == 8
     assert summary.total.should_establish == 2
 
@@ -107,10 +109,13 @@ def test_containers_are_counted_apart_and_covered_through_their_tenants(district
     building = org(grid, kind=OrgKind.BUILDING, name="东城大厦")
     org(grid, kind=OrgKind.BUILDING, name="空置楼宇")
     org(grid, container=building, staff=(FULL,), mode=CoverageMode.JOINT)
-    org(grid, kind=OrgKind.BUSINESS_DISTRICT, mode=CoverageMode.AFFILIATED)
+    org(grid, kind=OrgKind.BUSINESS_DISTRICT, mode=CoverageMode.STANDALONE)
+    org(grid, kind=OrgKind.BUSINESS_DISTRICT, mode=CoverageMode.AFFILIATED)  # not 组织覆盖
     summary = queries.coverage_summary(district_admin)
     assert summary.total.units == 1  # only the tenant
-    assert (summary.containers.containers, summary.containers.covered) == (3, 2)
+    assert (summary.containers.containers, summary.containers.covered) == (4, 2)
+    districts = summary.containers_by_kind[OrgKind.BUSINESS_DISTRICT]
+    assert (districts.containers, districts.covered) == (2, 1)
     buildings = summary.containers_by_kind[OrgKind.BUILDING]
     assert (buildings.containers, buildings.covered, buildings.rate) == (2, 1, 50.0)
 
@@ -147,6 +152,105 @@ def test_a_superuser_starts_at_the_single_district(superuser, street_a_orgs, str
     summary = queries.coverage_summary(superuser)
     assert summary.region.name == "示范区"
     assert summary.total.units == 8
+
+
+# --- rates per group (issue 18 A1) -----------------------------------------------------------
+
+
+@pytest.fixture
+def mixed_street(district):
+    """东城, every group: enterprises (one 挂靠, one without members or coverage), a platform,
+    social organizations, individual businesses, an 其他 and a building."""
+    grid = district["grid_a"]
+    return {
+        "standalone": org(grid, staff=(FULL, FULL, FULL), mode=CoverageMode.STANDALONE),
+        "affiliated": org(grid, staff=(FULL,), mode=CoverageMode.AFFILIATED),
+        "bare": org(grid, name="无党员未覆盖企业"),
+        "platform": org(grid, kind=OrgKind.PLATFORM, staff=(FULL,), mode=CoverageMode.JOINT),
+        "society": org(
+            grid, kind=OrgKind.SOCIAL_ORG, staff=(FULL,) * 3, mode=CoverageMode.STANDALONE
+        ),
+        "society_bare": org(grid, kind=OrgKind.SOCIAL_ORG),
+        "shops": [
+            org(grid, kind=OrgKind.INDIVIDUAL, mode=CoverageMode.JOINT),
+            *(org(grid, kind=OrgKind.INDIVIDUAL) for _ in range(3)),
+        ],
+        "other": org(grid, kind=OrgKind.OTHER, staff=(FULL,), mode=CoverageMode.STANDALONE),
+        "building": org(grid, kind=OrgKind.BUILDING, mode=CoverageMode.STANDALONE),
+    }
+
+
+def test_each_group_has_its_own_denominator_and_the_total_carries_no_rate(
+    district_admin, mixed_street
+):
+    summary = queries.coverage_summary(district_admin)
+    assert list(summary.groups) == ["non_public", "social_org", "individual"]
+    non_public = summary.groups["non_public"]
+    # 4 units: standalone, 挂靠, bare, the platform (joint). Not the 4 shops, not 其他.
+    assert (non_public.units, non_public.organization_covered, non_public.standalone) == (4, 2, 1)
+    assert non_public.organization_rate == 50.0  # the old rate: 3 ÷ 3 = 100 (挂靠, no bare)
+    assert non_public.standalone_rate == 25.0
+    assert non_public.work_rate == 75.0  # 挂靠 is 工作覆盖
+    society = summary.groups["social_org"]
+    assert (society.units, society.organization_rate, society.standalone_rate) == (2, 50.0, 50.0)
+    shops = summary.groups["individual"]
+    assert (shops.units, shops.organization_rate, shops.work_rate) == (4, 25.0, 25.0)
+    # The counts add up over every kind (其他 included); no rate does.
+    assert summary.total.units == 4 + 2 + 4 + 1
+    assert not hasattr(summary.total, "organization_rate")
+    east = _row(summary, "东城街道")
+    assert east.groups["non_public"].organization_rate == 50.0
+    assert _row(summary, "西城街道").groups["individual"].organization_rate is None
+
+
+def test_the_kind_filter_keeps_the_group_of_that_kind(district_admin, mixed_street):
+    platform = queries.coverage_summary(district_admin, kind=OrgKind.PLATFORM)
+    assert list(platform.groups) == ["non_public"]
+    assert platform.groups["non_public"].units == 1
+    other = queries.coverage_summary(district_admin, kind=OrgKind.OTHER)
+    assert other.groups == {} and other.total.units == 1
+
+
+def test_the_page_shows_the_rates_per_group_and_none_over_every_kind(
+    client, district_admin, mixed_street
+):
+    client.force_login(district_admin)
+    response = client.get(reverse("ledger:coverage"))
+    html = response.content.decode()
+    cards = html[html.index('id="group-cards"') : html.index('id="chart-rates"')]
+    for label, rate in (("非公企业", "50.0%"), ("社会组织", "50.0%"), ("个体工商户", "25.0%")):
+        assert f"{label}组织覆盖率" in cards
+        assert rate in cards
+    counts = html[html.index('id="coverage-table"') : html.index('id="rates-table"')]
+    assert "覆盖率</th>" not in counts  # the counts table: no rate column, no mixed total rate
+    rates = html[html.index('id="rates-table"') : html.index('id="kind-table"')]
+    assert rates.count('<th scope="colgroup"') == 3
+    assert "合计" in rates and "50.0%" in rates and "25.0%" in rates
+    chart = response.context["chart"]["organization_rate"]
+    assert [s["label"] for s in chart] == [
+        "非公企业组织覆盖率",
+        "社会组织组织覆盖率",
+        "个体工商户组织覆盖率",
+    ]
+    assert chart[0]["data"] == [50.0, None]  # 东城, 西城
+
+
+def test_the_api_reports_each_group_per_row_and_in_total(client, district_admin, mixed_street):
+    client.force_login(district_admin)
+    body = client.get("/api/v1/ledger/coverage").json()
+    assert set(body["groups"]) == {"non_public", "social_org", "individual"}
+    non_public = body["groups"]["non_public"]
+    assert non_public["label"] == "非公企业"
+    assert (non_public["units"], non_public["organization_covered"]) == (4, 2)
+    assert (non_public["organization_rate"], non_public["standalone_rate"]) == (50.0, 25.0)
+    assert non_public["work_rate"] == 75.0
+    assert body["groups"]["individual"]["organization_rate"] == 25.0
+    assert "organization_rate" not in body["total"] and "organization_base" not in body["total"]
+    east = next(row for row in body["rows"] if row["name"] == "东城街道")
+    assert "organization_rate" not in east
+    assert east["groups"]["social_org"]["organization_rate"] == 50.0
+    platform = client.get("/api/v1/ledger/coverage", {"kind": "platform"}).json()
+    assert list(platform["groups"]) == ["non_public"]
 
 
 # --- page ------------------------------------------------------------------------------------
@@ -213,7 +317,8 @@ def test_the_api_returns_the_callers_summary(client, street_b_staff, street_a_or
     body = response.json()
     assert body["region"]["name"] == "西城街道"
     assert body["total"]["units"] == 2
-    assert body["total"]["organization_rate"] == 50.0
+    assert "organization_rate" not in body["total"]  # no rate over mixed kinds
+    assert body["groups"]["non_public"]["organization_rate"] == 50.0
     assert body["rows"][0]["name"] == "西关社区"
     assert "东城应建企业" not in response.content.decode()
 

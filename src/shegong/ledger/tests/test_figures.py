@@ -124,6 +124,44 @@ def test_a_building_covered_through_a_tenant_is_listed_as_covered(client, street
     assert {"东城菜市场", "应建企业", "普通企业"} <= names  # no coverage row is 未覆盖 too
 
 
+def test_each_groups_rate_figures_are_the_lists_they_link_to(
+    client, street_a_staff, street, district
+):
+    """A group's card (issue 18 A1): its 组织覆盖 (单独 + 联合组建), 在营 and 单独组建 counts
+    link to lists of exactly that many; 非公企业 holds the platform, not the 个体工商户, and a
+    挂靠 enterprise is not listed 已组织覆盖."""
+    grid = district["grid_a"]
+    org(
+        grid,
+        name="平台企业",
+        kind=OrgKind.PLATFORM,
+        staff=(FULL,) * 3,
+        mode=CoverageMode.STANDALONE,
+    )
+    org(grid, name="挂靠企业", staff=(FULL,), mode=CoverageMode.AFFILIATED)
+    org(grid, name="个体户", kind=OrgKind.INDIVIDUAL, mode=CoverageMode.JOINT)
+    client.force_login(street_a_staff)
+    page = client.get(COVERAGE).content.decode()
+    card = page[page.index('data-sg-group="non_public"') :]
+    card = card[: card.index("</div></div>")]
+    covered, url = figure(card, "单独、联合组建")
+    assert covered == 2 and "kind=non_public" in url and "coverage=covered" in url
+    listed = client.get(url)
+    assert listed.context["page"].paginator.count == 2
+    assert {o.name for o in listed.context["page"]} == {"平台企业", street["tenant"].name}
+    units, url = figure(card, "家 ÷ 在营")
+    assert (units, total(client, url)) == (5, 5)  # tenant, should, plain, platform, 挂靠
+    standalone, url = figure(card, "单独组建率")
+    assert (standalone, total(client, url)) == (1, 1)
+    assert "40.0%" in card and "20.0%" in card  # 2 ÷ 5, 1 ÷ 5
+    shops = page[page.index('data-sg-group="individual"') :]
+    units, url = figure(shops, "家 ÷ 在营")
+    assert (units, total(client, url)) == (1, 1)
+    assert "100.0%" in shops[: shops.index("</div></div>")]
+    # The list's kind group 非公企业 is the rates' group: 企业 and 平台企业.
+    assert records.clean_criteria({"kind": "non_public"})["kind"] == ["enterprise", "platform"]
+
+
 def test_the_none_filter_finds_organizations_without_a_coverage_row(street_a_staff, street):
     Coverage.objects.filter(organization=street["should"]).delete()
     found = records.organization_list(street_a_staff, {"coverage": CoverageMode.NONE})

@@ -62,18 +62,40 @@ def test_the_coverage_export_equals_the_page(client, street_a_staff, orgs):
     rows = sheet(response)
     header = rows[0]
     assert header[:4] == ["区划", "在营单位", "有党员", "≥3名正式党员"]
-    assert header[-4:] == ["应建未建", "有党员未覆盖", "组织覆盖率（%）", "工作覆盖率（%）"]
+    counts_end = header.index("有党员未覆盖") + 1
+    assert header[counts_end - 2 : counts_end] == ["应建未建", "有党员未覆盖"]
+    # No rate over every kind: the rates come per group, each over its own units.
+    assert "组织覆盖率（%）" not in header and "工作覆盖率（%）" not in header
+    assert header[counts_end:] == [
+        f"{group}{title}"
+        for group in ("非公企业", "社会组织", "个体工商户")
+        for title in (
+            "在营单位", "组织覆盖（单独+联合组建）", "组织覆盖率（%）", "单独组建",
+            "单独组建率（%）", "工作覆盖率（%）",
+        )
+    ]  # fmt: skip
     by_name = {row[0]: [number(v) for v in row] for row in rows[1:]}
     for row in summary.rows:
         c = row.counts
         got = by_name[row.name]
         assert got[1:4] == [c.units, c.with_members, c.with_three_full]
-        assert got[-4:-2] == [c.should_establish, c.members_uncovered]
+        assert got[counts_end - 2 : counts_end] == [c.should_establish, c.members_uncovered]
     total = summary.total
     assert by_name["合计"][1] == total.units == 4  # street A only, the building counted apart
     assert by_name["合计"][header.index("应建未建")] == total.should_establish == 2
-    rate = by_name["合计"][header.index("组织覆盖率（%）")]
-    assert rate == pytest.approx(total.organization_rate)
+    # 非公企业: 4 enterprises, one joint branch: 1 ÷ 4; no 社会组织 at all.
+    got = by_name["合计"]
+    assert got[header.index("非公企业在营单位")] == 4
+    assert got[header.index("非公企业组织覆盖率（%）")] == pytest.approx(25.0)
+    assert (
+        got[header.index("非公企业组织覆盖率（%）")]
+        == summary.groups["non_public"].organization_rate
+    )
+    assert got[header.index("非公企业单独组建率（%）")] == 0
+    assert got[header.index("社会组织组织覆盖率（%）")] == "—"
+    # A kind's row has counts only: its rates are its group's.
+    kind_row = by_name["其中：非公企业"]
+    assert kind_row[1] == 4 and kind_row[header.index("非公企业组织覆盖率（%）")] == ""
     assert "西城应建企业" not in str(rows)
     event = AuditEvent.objects.get(verb=Verb.LEDGER_EXPORTED)
     assert event.data["table"] == "coverage" and event.actor == street_a_staff

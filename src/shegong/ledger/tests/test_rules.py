@@ -160,25 +160,86 @@ def test_a_branch_of_seven_full_members_gets_a_committee():
 def test_coverage_kinds():
     assert rules.is_organization_covered(CoverageMode.STANDALONE)
     assert rules.is_organization_covered(CoverageMode.JOINT)
-    assert rules.is_organization_covered(CoverageMode.AFFILIATED)
+    # 挂靠 forms no organization in the unit: 工作覆盖 only (issue 18 A1).
+    assert not rules.is_organization_covered(CoverageMode.AFFILIATED)
+    assert rules.is_work_covered(CoverageMode.AFFILIATED)
     assert not rules.is_organization_covered(CoverageMode.INSTRUCTOR)
     assert rules.is_work_covered(CoverageMode.INSTRUCTOR)
     assert not rules.is_work_covered(CoverageMode.NONE)
 
 
-def test_rates_count_joint_as_organization_and_instructor_as_work_coverage_only():
+def _group(group: str, *units: tuple[int, int, str]) -> rules.GroupCounts:
+    counts = rules.GroupCounts(group=group)
+    for full, members, mode in units:
+        counts.add(rules.classify(full, members, mode))
+    return counts
+
+
+def test_the_organization_rate_counts_standalone_and_joint_over_every_unit_of_the_group():
+    counts = _group(
+        "non_public",
+        (3, 3, CoverageMode.STANDALONE),
+        (1, 1, CoverageMode.JOINT),
+        (1, 1, CoverageMode.AFFILIATED),
+        (1, 1, CoverageMode.INSTRUCTOR),
+        (0, 0, CoverageMode.NONE),
+    )
+    # 挂靠 and the instructor are not 组织覆盖; the unit without members or coverage is in
+    # the denominator (the old rate gave 3 ÷ 4 = 75.0).
+    assert (counts.organization_covered, counts.units, counts.organization_rate) == (2, 5, 40.0)
+    assert counts.work_covered == 4 and counts.work_rate == 80.0
+
+
+def test_a_unit_without_members_or_coverage_lowers_the_organization_rate():
+    counts = _group("social_org", (3, 3, CoverageMode.STANDALONE), (0, 0, CoverageMode.NONE))
+    assert counts.organization_rate == 50.0  # the old denominator (units with members) gave 100
+
+
+def test_the_standalone_rate_is_standalone_over_the_same_units():
+    counts = _group(
+        "non_public",
+        (3, 3, CoverageMode.STANDALONE),
+        (1, 1, CoverageMode.JOINT),
+        (1, 1, CoverageMode.JOINT),
+        (0, 0, CoverageMode.NONE),
+    )
+    assert (counts.standalone, counts.standalone_rate, counts.organization_rate) == (1, 25.0, 75.0)
+
+
+def test_groups_sum_their_kinds_and_keep_individual_businesses_apart():
+    cells = {}
+    for kind, units in {
+        OrgKind.ENTERPRISE: [(3, 3, CoverageMode.STANDALONE), (0, 0, CoverageMode.NONE)],
+        OrgKind.PLATFORM: [(1, 1, CoverageMode.JOINT), (0, 0, CoverageMode.NONE)],
+        OrgKind.INDIVIDUAL: [(0, 0, CoverageMode.NONE)] * 6,
+        OrgKind.SOCIAL_ORG: [(1, 1, CoverageMode.JOINT)],
+        OrgKind.OTHER: [(3, 3, CoverageMode.STANDALONE)],
+    }.items():
+        cells[kind.value] = _group("", *units)
+    groups = rules.group_counts(cells, ["non_public", "social_org", "individual"])
+    assert list(groups) == ["non_public", "social_org", "individual"]
+    non_public = groups["non_public"]
+    # 企业 + 平台企业 (a platform company is a non-public enterprise); no 个体工商户, no 其他.
+    assert (non_public.units, non_public.organization_covered) == (4, 2)
+    assert non_public.organization_rate == 50.0 and non_public.label == "非公企业"
+    assert (groups["individual"].units, groups["individual"].organization_rate) == (6, 0.0)
+    assert groups["social_org"].organization_rate == 100.0
+    assert rules.coverage_group(OrgKind.OTHER) is None
+    assert rules.coverage_group(OrgKind.BUILDING) is None
+    assert rules.coverage_group(OrgKind.PLATFORM) == "non_public"
+
+
+def test_counts_over_mixed_kinds_carry_no_rate():
     counts = rules.CoverageCounts()
-    counts.add(rules.classify(1, 1, CoverageMode.JOINT))
-    counts.add(rules.classify(1, 1, CoverageMode.INSTRUCTOR))
-    counts.add(rules.classify(0, 0, CoverageMode.NONE))
-    counts.add(rules.classify(0, 0, CoverageMode.NONE))
-    assert counts.organization_base == 2  # the two with members
-    assert counts.organization_rate == 50.0
-    assert counts.work_rate == 50.0  # 2 of 4 units
+    counts.add(rules.classify(3, 3, CoverageMode.STANDALONE))
+    assert not hasattr(counts, "organization_rate") and not hasattr(counts, "work_rate")
+    assert "organization_rate" not in counts.as_dict()
 
 
 def test_a_rate_without_a_denominator_is_empty():
-    assert rules.CoverageCounts().organization_rate is None
+    empty = rules.GroupCounts(group="individual")
+    assert empty.organization_rate is None and empty.standalone_rate is None
+    assert empty.work_rate is None
     assert rules.rate(1, 3) == 33.3
 
 

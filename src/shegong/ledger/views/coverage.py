@@ -23,7 +23,7 @@ from shegong.core.perms import Perm, require_perm
 from shegong.regions.choices import Level
 
 from .. import rules
-from ..choices import CONTAINER_KINDS, CoverageMode, OrgKind, OrgStatus
+from ..choices import CONTAINER_KINDS, CoverageGroup, CoverageMode, OrgKind, OrgStatus
 from ..forms.coverage import CompletenessForm, FilterForm, ShouldEstablishForm
 from ..queries import coverage as queries
 from ..queries import records
@@ -57,14 +57,21 @@ def coverage(request: HttpRequest) -> HttpResponse:
     modes = [(m.value, m.label) for m in CoverageMode]
     chart = {
         "names": [row.name for row in summary.rows],
-        "organization_rate": [row.counts.organization_rate for row in summary.rows],
-        "work_rate": [row.counts.work_rate for row in summary.rows],
+        # 组织覆盖率 of each group: one series per group, never a rate over mixed kinds.
+        "organization_rate": [
+            {
+                "label": f"{CoverageGroup(group).label}组织覆盖率",
+                "data": [row.groups[group].organization_rate for row in summary.rows],
+            }
+            for group in summary.groups
+        ],
         "modes": [
             {"label": label, "data": [row.counts.by_mode.get(mode, 0) for row in summary.rows]}
             for mode, label in modes
         ],
     }
     kind_labels = dict(OrgKind.choices)
+    group_labels = dict(CoverageGroup.choices)
     links = _list_links(form, summary)
     return render(
         request,
@@ -74,7 +81,19 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "modes": modes,
             "chart": chart,
-            "kind_rows": [(kind_labels[k], c) for k, c in summary.by_kind.items()],
+            "kind_rows": [
+                (kind_labels[k], c, group_labels.get(rules.coverage_group(k) or "", ""))
+                for k, c in summary.by_kind.items()
+            ],
+            "group_cards": [
+                {
+                    "counts": c,
+                    "units_url": links["group"](g),
+                    "covered_url": links["group"](g, coverage=records.COVERED),
+                    "standalone_url": links["group"](g, coverage=CoverageMode.STANDALONE.value),
+                }
+                for g, c in summary.groups.items()
+            ],
             "container_rows": [
                 (kind_labels[k], c, links["carriers"](k), links["carriers"](k, covered=True))
                 for k, c in summary.containers_by_kind.items()
@@ -102,12 +121,20 @@ def _list_links(form: FilterForm, summary: queries.CoverageSummary) -> dict[str,
         params = {**units, "kind": kind, **({"coverage": records.COVERED} if covered else {})}
         return f"{organizations}?{urlencode(params)}"
 
+    def group(group: str, *, coverage: str = "") -> str:
+        """A group's units (its kinds, or the page's kind), or those with ``coverage``."""
+        params = {**units, "kind": form.value("kind") or group}
+        if coverage:
+            params["coverage"] = coverage
+        return f"{organizations}?{urlencode(params)}"
+
     return {
         "units": f"{organizations}?{urlencode(units)}",
         "with_members": f"{organizations}?{urlencode({**units, 'has_party_members': '1'})}",
         "should_establish": f"{reverse('ledger:should_establish')}?"
         + urlencode({**worklist, "status": Establishment.SHOULD_ESTABLISH}),
         "carriers": carriers,
+        "group": group,
     }
 
 

@@ -22,42 +22,72 @@ from ..choices import CoverageMode, OrgKind, ReviewOutcome
 from ..models import ReviewCampaign
 from ..queries import campaigns as campaign_queries
 from ..queries import coverage as queries
-from ..rules import CoverageCounts
+from ..rules import CoverageCounts, GroupCounts
 
 
 def _rate(value: float | None) -> float | str:
     return "—" if value is None else value
 
 
+# Per group of kinds (``choices.CoverageGroup``), after the group's name: the figures of its
+# rates, each over the group's own active units.
+GROUP_COLUMNS = (
+    ("在营单位", 10),
+    ("组织覆盖（单独+联合组建）", 14),
+    ("组织覆盖率（%）", 14),
+    ("单独组建", 10),
+    ("单独组建率（%）", 14),
+    ("工作覆盖率（%）", 14),
+)
+
+
 # --- 覆盖统计 -----------------------------------------------------------------------------------
 
 
 def coverage_xlsx(user: Any, summary: queries.CoverageSummary) -> HttpResponse:
-    """The page's 分区划统计 table, its 合计 row, then one row per kind of organization."""
+    """The page's 分区划统计 table (counts), its 合计 row, then one row per kind of organization;
+    beside the counts, each group's rates (非公企业, 社会组织, 个体工商户, each over its own
+    units) for every region and the 合计 row. A kind's row has counts only: its rates are its
+    group's."""
     modes = list(CoverageMode)
+    groups = list(summary.groups)
+    group_labels = {g: c.label for g, c in summary.groups.items()}
     columns = [
         excel.Column("区划", 22), excel.Column("在营单位", 10), excel.Column("有党员", 10),
         excel.Column(f"≥{rules.RULES.establish_min_full_members}名正式党员", 14),
         *(excel.Column(m.label, 10) for m in modes),
         excel.Column("应建未建", 10), excel.Column("有党员未覆盖", 12),
-        excel.Column("组织覆盖率（%）", 14), excel.Column("工作覆盖率（%）", 14),
+        *(
+            excel.Column(f"{group_labels[g]}{title}", width)
+            for g in groups
+            for title, width in GROUP_COLUMNS
+        ),
     ]  # fmt: skip
 
-    def line(label: str, c: CoverageCounts) -> list[Any]:
+    def line(label: str, c: CoverageCounts, by_group: dict[str, GroupCounts] | None) -> list[Any]:
+        rates: list[Any] = []
+        for g in groups:
+            if by_group is None:
+                rates += [""] * len(GROUP_COLUMNS)
+                continue
+            gc = by_group[g]
+            rates += [
+                gc.units, gc.organization_covered, _rate(gc.organization_rate), gc.standalone,
+                _rate(gc.standalone_rate), _rate(gc.work_rate),
+            ]  # fmt: skip
         return [
             label, c.units, c.with_members, c.with_three_full,
             *(c.by_mode.get(m.value, 0) for m in modes),
-            c.should_establish, c.members_uncovered, _rate(c.organization_rate),
-            _rate(c.work_rate),
+            c.should_establish, c.members_uncovered, *rates,
         ]  # fmt: skip
 
     def rows() -> Iterator[list[Any]]:
         for row in summary.rows:
-            yield line(row.name, row.counts)
-        yield line("合计", summary.total)
+            yield line(row.name, row.counts, row.groups)
+        yield line("合计", summary.total, summary.groups)
         kinds = dict(OrgKind.choices)
         for kind, counts in summary.by_kind.items():
-            yield line(f"其中：{kinds.get(kind, kind)}", counts)
+            yield line(f"其中：{kinds.get(kind, kind)}", counts, None)
 
     region = summary.region
     return audited_xlsx(

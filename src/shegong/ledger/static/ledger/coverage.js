@@ -13,10 +13,8 @@
     grid: { left: 40, right: 10, bottom: 60, top: 40 },
     xAxis: axis,
     yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-    series: [
-      { name: "组织覆盖率", type: "bar", data: data.organization_rate },
-      { name: "工作覆盖率", type: "bar", data: data.work_rate }
-    ]
+    // One series per group (非公企业, 社会组织, 个体工商户): each rate has its own denominator.
+    series: data.organization_rate.map(function (g) { return { name: g.label, type: "bar", data: g.data }; })
   });
   var modeChart = echarts.init(modes, null, { locale: "ZH" });
   modeChart.setOption({
