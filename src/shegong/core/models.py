@@ -472,6 +472,9 @@ class ImportMapping(models.Model):
     constants = models.JSONField("统一值", default=dict, blank=True)
     updated_at = models.DateTimeField("保存时间", default=timezone.now)
 
+    # Personal, like import jobs: read only by the user's own id (no region to scope by).
+    objects: models.Manager[ImportMapping] = models.Manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "importer"], name="core_import_mapping_once")

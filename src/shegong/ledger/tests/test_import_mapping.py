@@ -219,7 +219,8 @@ def test_the_cli_names_the_file_header_of_a_wrong_value_and_refuses_bad_mappings
     assert "「企业名称」和「备注」都对应到「名称」" in err
     assert cli.main([*base, *MAP_FLAGS, "--map", "电话=name", "--set", "颜色=红"]) == 1
     err = capsys.readouterr().err
-    assert "--map 电话=name：文件中没有列「电话」" in err and "--set 颜色=红：没有字段「颜色」" in err
+    assert "--map 电话=name：文件中没有列「电话」" in err
+    assert "--set 颜色=红：没有字段「颜色」" in err
     assert not Organization.objects.exists()
 
 
@@ -331,9 +332,7 @@ def test_a_template_file_skips_the_mapping_step_and_shows_its_mapping(
     assert Organization.objects.count() == 2
 
 
-def test_another_users_mapping_step_is_not_found(
-    client, street_a_staff, street_b_staff, tmp_path
-):
+def test_another_users_mapping_step_is_not_found(client, street_a_staff, street_b_staff, tmp_path):
     client.force_login(street_a_staff)
     upload(client, street_workbook(tmp_path / "台账.xlsx"))
     job = JobRun.objects.get()
