@@ -6,6 +6,7 @@ table and offered again for the same headers; for other headers the page says wh
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -324,12 +325,14 @@ def test_a_template_file_skips_the_mapping_step_and_shows_its_mapping(
     from shegong.ledger.tests.test_import_files import ORG_HEADER, org_rows, write_xlsx
 
     client.force_login(street_a_staff)
-    response = upload(client, write_xlsx(tmp_path / "组织.xlsx", [ORG_HEADER, *org_rows(2)]))
+    response = upload(client, write_xlsx(tmp_path / "组织.xlsx", [ORG_HEADER, *org_rows(12)]))
     page = client.get(response.url).content.decode()
     assert "检查通过" in page and "确认列对应" not in page
     assert "<td>统一社会信用代码</td><td>统一社会信用代码</td>" in page
+    # The first 10 rows as they will be written.
+    assert "前 10 行预览" in page and len(re.findall(r"<tr><td>\d+</td>", page)) == 10
     client.post(reverse("ledger:import_confirm", args=[JobRun.objects.get().pk]))
-    assert Organization.objects.count() == 2
+    assert Organization.objects.count() == 12
 
 
 def test_another_users_mapping_step_is_not_found(client, street_a_staff, street_b_staff, tmp_path):

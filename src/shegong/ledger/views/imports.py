@@ -150,7 +150,6 @@ def import_map(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, table=table.key, path=path, filename=result["filename"],
         size=result.get("size"), total=job.total, dry_run=True, mapping=form.mapping.as_dict(),
     )  # fmt: skip
-    tasks.preview_path(job.pk).unlink(missing_ok=True)
     return redirect("ledger:import_job", pk=check.pk)
 
 
