@@ -86,6 +86,7 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "ledger:import_job": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_job_progress": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_confirm": lambda o: {"pk": o["import_job_b"].pk},
+    "ledger:import_map": lambda o: {"pk": o["import_job_b"].pk},
     "ledger:import_errors": lambda o: {"pk": o["import_job_b"].pk},
     # reports: staff pages
     "reports:detail": lambda o: {"pk": o["report_b"].pk},

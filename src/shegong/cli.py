@@ -78,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只检查不写入 / check, write nothing")
     p.add_argument("--as", dest="as_phone", metavar="PHONE",
                    help="以该用户的范围和权限导入 / import with this user's scope")  # fmt: skip
+    p.add_argument("--map", dest="maps", action="append", default=[], metavar="表头=字段",
+                   help="列对应，字段写英文名或中文名，- 为不导入（可重复） / map a header to a "
+                        "field (name or label), - ignores it; repeatable")  # fmt: skip
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="字段=值",
+                   help="文件中没有的字段对所有行统一填写（可重复） / a constant for a field the "
+                        "file lacks; repeatable")  # fmt: skip
     p = add("bench")
     p.add_argument("name", help="benchmarks/<NAME>.py")
     p.add_argument("--size", type=int, default=None, help="数据量 / rows")
@@ -202,7 +208,12 @@ def cmd_import(options: Any) -> int:
 
 def _import_ledger(options: Any) -> int:
     """``shegong import organizations|people|party-orgs|coverage|visits FILE [--dry-run]
-    [--as PHONE]``."""
+    [--as PHONE] [--map HEADER=FIELD ...] [--set FIELD=VALUE ...]``.
+
+    With ``--map``/``--set`` the headers are matched by name and alias as in the wizard, the
+    flags change or complete that, and the resolved mapping is printed before any row is read.
+    Without them the headers must follow the template. Saved mappings (the wizard's) are not
+    used here: a script says what it means."""
     from shegong.accounts.models import User
     from shegong.core.errors import NotPermitted
     from shegong.ledger.actions.imports import import_file
@@ -212,8 +223,14 @@ def _import_ledger(options: Any) -> int:
         actor = User.objects.filter(phone=options.as_phone, is_active=True).first()
         if actor is None:
             return _fail([f"找不到该用户 / no such active user: {options.as_phone}"])
+    mapping = None
+    if options.maps or options.sets:
+        mapping, problems = _cli_mapping(options)
+        if problems:
+            return _fail(problems)
     try:
-        result = import_file(options.what, options.file, actor=actor, dry_run=options.dry_run)
+        result = import_file(options.what, options.file, actor=actor, dry_run=options.dry_run,
+                             mapping=mapping)  # fmt: skip
     except NotPermitted as exc:
         return _fail([f"{exc.detail} / not permitted"])
     if result.errors:
@@ -233,6 +250,50 @@ def _import_ledger(options: Any) -> int:
     print(f"{prefix}新增 {r.created}，更新 {r.updated}，未变 {r.unchanged} / "
           f"created {r.created}, updated {r.updated}, unchanged {r.unchanged}")  # fmt: skip
     return 0
+
+
+def _cli_mapping(options: Any) -> tuple[Any, list[str]]:
+    """The mapping ``--map``/``--set`` make of the file's guessed one, printed; or the reasons
+    it cannot be used."""
+    from shegong.ledger import excel
+
+    table = excel.IMPORTABLE[options.what]
+    try:
+        sheet = excel.open_sheet(options.file, table, strict=False)
+    except excel.FileError as exc:
+        return None, [str(exc)]
+    columns = list(sheet.guesses)
+    constants: dict[str, str] = {}
+    problems: list[str] = []
+    fields = "、".join(f"{f.name}（{f.label}）" for f in table.fields)
+    keys = [excel.header_key(h) for h in sheet.headers]
+    for item in options.maps:
+        header, sep, target = item.rpartition("=")
+        if not sep or excel.header_key(header) not in keys:
+            shown = "、".join(h for h in sheet.headers if h)
+            problems.append(f"--map {item}：文件中没有列「{header or item}」（表头：{shown}）")
+            continue
+        name = None if target.strip() == excel.IGNORED else excel.resolve_field(table, target)
+        if name is None and target.strip() != excel.IGNORED:
+            problems.append(f"--map {item}：没有字段「{target}」，可用：{fields}")
+            continue
+        columns[keys.index(excel.header_key(header))] = name
+    for item in options.sets:
+        target, sep, value = item.partition("=")
+        name = excel.resolve_field(table, target)
+        if not sep or name is None:
+            problems.append(f"--set {item}：没有字段「{target}」，可用：{fields}")
+            continue
+        constants[name] = value.strip()
+    mapping = excel.Mapping(tuple(sheet.headers), tuple(columns), constants)
+    print("列对应 / column mapping:")
+    for header, name in zip(sheet.headers, columns, strict=True):
+        if header:
+            shown = f"{table.field(name).label}（{name}）" if name else "不导入 / ignored"
+            print(f"  {header} → {shown}")
+    for name, value in constants.items():
+        print(f"  {table.field(name).label}（{name}）= {value}（统一值 / constant）")
+    return mapping, problems + mapping.problems(table)
 
 
 def load_benchmark(name: str) -> Any:

@@ -455,3 +455,32 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年"
+
+
+class ImportMapping(models.Model):
+    """A user's column mapping for one importer (``"ledger.organizations"``): which field each
+    header of their file feeds, and constants for fields the file lacks. One per user and
+    importer; offered again when a file with the same headers (``signature``) arrives."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+    )
+    importer = models.CharField("导入表", max_length=60)
+    signature = models.CharField("表头特征", max_length=64)
+    headers = models.JSONField("表头", default=list)
+    columns = models.JSONField("对应字段", default=list)
+    constants = models.JSONField("统一值", default=dict, blank=True)
+    updated_at = models.DateTimeField("保存时间", default=timezone.now)
+
+    # Personal, like import jobs: read only by the user's own id (no region to scope by).
+    objects: models.Manager[ImportMapping] = models.Manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "importer"], name="core_import_mapping_once")
+        ]
+        verbose_name = "导入列对应"
+        verbose_name_plural = "导入列对应"
+
+    def __str__(self) -> str:
+        return f"{self.importer}（{len(self.headers)}列）"

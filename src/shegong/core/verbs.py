@@ -164,6 +164,7 @@ class Verb(IntEnum):
     REVIEW_TASKS_DEADLINE_SET = 454
     LEDGER_IMPORTED = 460
     LEDGER_EXPORTED = 461
+    IMPORT_MAPPING_SAVED = 462
     # 500–599 social organizations (C5)
     SOCIAL_ORG_REGISTERED = 500
     SOCIAL_ORG_UPDATED = 501
@@ -505,6 +506,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.REVIEW_TASKS_DEADLINE_SET: "调整核查任务截止日期",
     Verb.LEDGER_IMPORTED: "导入台账",
     Verb.LEDGER_EXPORTED: "导出台账",
+    Verb.IMPORT_MAPPING_SAVED: "保存导入列对应",
     Verb.SOCIAL_ORG_REGISTERED: "登记社会组织",
     Verb.SOCIAL_ORG_UPDATED: "修改社会组织信息",
     Verb.SOCIAL_ORG_STATUS_CHANGED: "变更社会组织状态",

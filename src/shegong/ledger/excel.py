@@ -12,6 +12,7 @@ rows are skipped, so "第N行" in an error points at the row the user sees.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import unicodedata
@@ -86,7 +87,7 @@ ORGANIZATIONS = Table(
     "组织",
     (
         Field("kind", "类型", "从下拉列表选择", "非公企业", OrgKind, required=True,
-              aliases=("组织类型", "单位类型")),
+              aliases=("组织类型", "单位类型", "企业类型")),
         Field("name", "名称", "营业执照上的全称", "合肥示例科技有限公司", required=True,
               aliases=("单位名称", "组织名称", "企业名称"), width=28),
         Field("credit_code", "统一社会信用代码", "18位（GB 32100），按文本填写；商圈、楼宇、"
@@ -294,6 +295,9 @@ def _header_key(text: Any) -> str:
     return re.sub(r"[\s*＊]+", "", text).lower()
 
 
+header_key = _header_key  # a header as compared: NFKC, no spaces or *, lower case
+
+
 def _aliases(table: Table) -> dict[str, str]:
     names: dict[str, str] = {}
     for spec in table.fields:
@@ -313,6 +317,114 @@ def _match_header(cell: Any, names: dict[str, str]) -> str | None:
     return names.get(bare)
 
 
+IGNORED = "-"  # a column the user chose not to import (「不导入」)
+
+
+def header_signature(headers: Sequence[str]) -> str:
+    """What identifies a layout: the normalized header texts in order (trailing blanks off)."""
+    keys = [_header_key(h) for h in headers]
+    while keys and not keys[-1]:
+        keys.pop()
+    return hashlib.sha256("\x1f".join(keys).encode()).hexdigest()
+
+
+def header_changes(saved: Sequence[str], current: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(headers new in ``current``, headers of ``saved`` it lacks), as written."""
+    saved_keys = {_header_key(h) for h in saved if _header_key(h)}
+    current_keys = {_header_key(h) for h in current if _header_key(h)}
+    new = [h for h in current if _header_key(h) and _header_key(h) not in saved_keys]
+    missing = [h for h in saved if _header_key(h) and _header_key(h) not in current_keys]
+    return new, missing
+
+
+def resolve_field(table: Table, text: str) -> str | None:
+    """A field named by its schema name, its Chinese label or an alias; None if none fits."""
+    return _aliases(table).get(_header_key(text))
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which field each header of a file feeds (None: not imported), and constants for fields
+    the file lacks ("类型 = 非公企业 for all rows", the value as the user would type it)."""
+
+    headers: tuple[str, ...]
+    columns: tuple[str | None, ...]  # per header position
+    constants: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def signature(self) -> str:
+        return header_signature(self.headers)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"headers": list(self.headers), "columns": list(self.columns),
+                "constants": dict(self.constants)}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Mapping:
+        return cls(tuple(data["headers"]), tuple(data["columns"]), dict(data.get("constants", {})))
+
+    def problems(self, table: Table) -> list[str]:
+        """What makes this mapping unusable for ``table``: two headers on one field, a required
+        field neither mapped nor given a constant, a constant for a mapped field, a constant
+        that is not a value of its field. Empty when it can be used."""
+        problems: list[str] = []
+        names = {f.name for f in table.fields}
+        taken: dict[str, str] = {}
+        for header, name in zip(self.headers, self.columns, strict=True):
+            if name is None:
+                continue
+            if name not in names:
+                problems.append(f"「{header}」对应的字段 {name} 不存在")
+                continue
+            label = table.field(name).label
+            if name in taken:
+                problems.append(f"「{taken[name]}」和「{header}」都对应到「{label}」，"
+                                "一个字段只能对应文件中的一列")  # fmt: skip
+            else:
+                taken[name] = header
+        for name, value in self.constants.items():
+            if name not in names:
+                problems.append(f"字段 {name} 不存在")
+                continue
+            spec = table.field(name)
+            if name in taken:
+                problems.append(
+                    f"「{spec.label}」已对应文件的列「{taken[name]}」，不能再填写统一值"
+                )
+            elif (message := constant_problem(spec, value)) is not None:
+                problems.append(message)
+        for spec in table.required:
+            if spec.name not in taken and not str(self.constants.get(spec.name, "")).strip():
+                problems.append(f"必填字段「{spec.label}」既没有对应文件中的列，也没有填写统一值")
+        return problems
+
+
+def constant_problem(spec: Field, value: Any) -> str | None:
+    """Why ``value`` cannot be the constant of ``spec`` (None: it can). The row schemas check it
+    again with every row; this names the field once, before any row is read."""
+    text = str(value).strip()
+    if not text:
+        return f"「{spec.label}」的统一值不能为空"
+    if spec.choices is not None:
+        if text not in {str(m.label) for m in spec.choices} | set(spec.choices.values):
+            options = "、".join(str(m.label) for m in spec.choices)
+            return f"「{spec.label}」的统一值「{text}」不是可选项（{options}）"
+    elif spec.kind == "bool":
+        if _header_key(text) not in TRUE_WORDS | FALSE_WORDS:
+            return f"「{spec.label}」的统一值应填「是」或「否」"
+    elif spec.kind == "int":
+        if not re.fullmatch(r"-?\d+", _convert(text, spec)):
+            return f"「{spec.label}」的统一值应为整数"
+    elif spec.kind == "float":
+        try:
+            float(_convert(text, spec))
+        except ValueError:
+            return f"「{spec.label}」的统一值应为数字"
+    elif spec.kind == "date" and not isinstance(_date(text), date):
+        return f"「{spec.label}」的统一值应为日期，如 2024-01-31"
+    return None
+
+
 @dataclass
 class Sheet:
     """An opened file: where its header is, which field each column holds, and its rows."""
@@ -325,6 +437,50 @@ class Sheet:
     first_col: int  # the file's column index of columns[0] (calamine skips empty columns)
     total: int  # rows below the header, blank ones included
     _rows: Any = field(repr=False, default=None)
+    guesses: list[str | None] = field(default_factory=list)  # by name and alias
+    constants: dict[str, str] = field(default_factory=dict)  # field → value for every row
+    mapping: Mapping | None = None  # the one applied (None: the headers as guessed)
+
+    @property
+    def signature(self) -> str:
+        return header_signature(self.headers)
+
+    def guessed_mapping(self) -> Mapping:
+        return Mapping(tuple(self.headers), tuple(self.guesses))
+
+    def matches_template(self) -> bool:
+        """Every header named a field, none twice, every required one there: the file follows
+        the template and the guessed mapping needs only confirming."""
+        named = [g for h, g in zip(self.headers, self.guesses, strict=True) if h.strip()]
+        return (
+            all(named) and len(set(named)) == len(named)
+            and not self.guessed_mapping().problems(self.table)
+        )  # fmt: skip
+
+    def apply(self, mapping: Mapping) -> None:
+        """Read the rows through ``mapping`` (made for a file with these very headers)."""
+        if mapping.signature != self.signature:
+            new, missing = header_changes(mapping.headers, self.headers)
+            raise FileError(f"文件的表头与列对应不一致（{_changes_text(new, missing)}），"
+                            "请重新确认列对应")  # fmt: skip
+        problems = mapping.problems(self.table)
+        if problems:
+            raise FileError("；".join(problems))
+        self.columns = list(mapping.columns)
+        self.constants = dict(mapping.constants)
+        self.mapping = mapping
+
+    def samples(self, count: int = 3) -> list[list[str]]:
+        """The first ``count`` non-blank data rows as text, one cell per header."""
+        picked: list[list[str]] = []
+        for _number, cells in self._raw():
+            width = len(self.headers)
+            texts = [_cell_text(cells[i]) if i < len(cells) else "" for i in range(width)]
+            if any(texts):
+                picked.append(texts)
+            if len(picked) >= count:
+                break
+        return picked
 
     def column_of(self, name: str) -> int | None:
         """The file's 0-based column index holding field ``name``."""
@@ -357,6 +513,8 @@ class Sheet:
                 if name is not None:
                     values[name] = _convert(value, specs[name])
             if not blank:
+                for name, constant in self.constants.items():
+                    values[name] = _convert(constant, specs[name])
                 yield number, values
 
     def raw_rows(self) -> Iterator[tuple[int, list[Any]]]:
@@ -365,6 +523,25 @@ class Sheet:
 
     def _raw(self) -> Iterator[tuple[int, list[Any]]]:
         return self._rows()
+
+
+def _changes_text(new: list[str], missing: list[str]) -> str:
+    parts = []
+    if new:
+        parts.append("新增列" + "".join(f"「{h}」" for h in new))
+    if missing:
+        parts.append("缺少列" + "".join(f"「{h}」" for h in missing))
+    return "；".join(parts) or "列的顺序变了"
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    return str(value).strip()
 
 
 def _convert(value: Any, spec: Field) -> Any:
@@ -453,8 +630,11 @@ def _checked(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
         raise FileError(str(exc)) from exc
 
 
-def open_sheet(path: str | Path, table: Table) -> Sheet:
+def open_sheet(path: str | Path, table: Table, *, strict: bool = True) -> Sheet:
     """Open ``path`` (xlsx or CSV), find the header row; FileError if it cannot be used.
+
+    ``strict``: a required column missing or a field named twice is refused here; otherwise
+    the sheet comes back with its guesses for the mapping step (``Sheet.apply``).
 
     The file is checked within the import limits first (``core.sheets``: inflated size, rows,
     used cells), then read one row at a time."""
@@ -469,7 +649,8 @@ def open_sheet(path: str | Path, table: Table) -> Sheet:
             def rows_csv() -> Iterator[list[Any]]:
                 return _checked(sheets.iter_csv(path, encoding))
 
-            return _locate_header(path, table, rows_csv, total_rows=total_rows, first_col=0)
+            return _locate_header(path, table, rows_csv, total_rows=total_rows, first_col=0,
+                                  strict=strict)  # fmt: skip
 
         checked = sheets.open_xlsx(path)
     except sheets.SheetError as exc:
@@ -481,11 +662,11 @@ def open_sheet(path: str | Path, table: Table) -> Sheet:
 
     # Rows from the top of the sheet to the last used one (iter_rows yields exactly these).
     return _locate_header(path, table, rows_xlsx, total_rows=checked.rows_used,
-                          first_col=checked.first_col)  # fmt: skip
+                          first_col=checked.first_col, strict=strict)  # fmt: skip
 
 
 def _locate_header(
-    path: Path, table: Table, rows: Any, *, total_rows: int, first_col: int
+    path: Path, table: Table, rows: Any, *, total_rows: int, first_col: int, strict: bool = True
 ) -> Sheet:
     names = _aliases(table)
     wanted = min(3, len(table.fields))
@@ -510,14 +691,14 @@ def _locate_header(
     for col, name in enumerate(best):
         if name is None:
             continue
-        if name in seen:
+        if name in seen and strict:
             label = table.field(name).label
             raise FileError(f"表头中「{label}」出现了两次（第{seen[name] + 1}列和第{col + 1}列）")
-        seen[name] = col
+        seen.setdefault(name, col)
     missing = [f.label for f in table.required if f.name not in seen]
-    if missing:
+    if missing and strict:
         raise FileError(f"表头缺少必填列：{'、'.join(missing)}")
-    headers = [str(cell or "").strip() for cell in header_cells]
+    headers = [_cell_text(cell) for cell in header_cells]
 
     def data_rows() -> Iterator[tuple[int, list[Any]]]:
         for index, cells in enumerate(rows()):
@@ -527,6 +708,7 @@ def _locate_header(
     return Sheet(
         table=table, path=path, header_row=header_index + 1, columns=best, headers=headers,
         first_col=first_col, total=max(total_rows - header_index - 1, 0), _rows=data_rows,
+        guesses=list(best),
     )  # fmt: skip
 
 

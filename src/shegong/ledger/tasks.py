@@ -36,7 +36,8 @@ from shegong.core.models import JobRun
 JOB_KIND = "ledger_import"
 INLINE_MAX_ROWS = 5_000
 INLINE_MAX_BYTES = 2 * 1024 * 1024
-PREVIEW_ROWS = 20
+PREVIEW_ROWS = 10
+SAMPLE_ROWS = 3  # rows shown under each header in the mapping step
 MAX_STORED_ERRORS = 1_000
 
 
@@ -74,11 +75,15 @@ def read_progress(job: JobRun) -> int:
 
 def start_import_job(
     *, user: Any, table: str, path: Path, filename: str, dry_run: bool, total: int = 0,
-    size: int | None = None,
+    size: int | None = None, mapping: dict[str, Any] | None = None,
 ) -> JobRun:  # fmt: skip
     """Create the JobRun of one pass over an uploaded file (a check or the real import), then
     run it here or hand it to the worker: by its inflated ``size`` when the rows are not
-    counted yet (a check), else by its row count ``total``."""
+    counted yet (a check), else by its row count ``total``.
+
+    ``mapping`` (``excel.Mapping.as_dict()``): the columns as the user mapped them. A check
+    without one stops at the header unless the file follows the template (the mapping step:
+    the job's result says ``needs_mapping`` and the side file holds the first rows)."""
     from .excel import TABLES
 
     membership = user.active_membership
@@ -91,7 +96,8 @@ def start_import_job(
         created_by=user,
         region_id=membership.region_id if membership and not user.is_superuser else None,
         result={"table": table, "path": str(path), "filename": filename, "dry_run": dry_run,
-                "membership": membership.pk if membership else None, "inline": inline},
+                "membership": membership.pk if membership else None, "inline": inline,
+                "mapping": mapping, "size": size},
     )  # fmt: skip
     if inline:
         run_import_job(job.pk)
@@ -137,12 +143,24 @@ def run_import_job(job_id: int) -> dict[str, Any]:
             shown = preview_rows(sheet, PREVIEW_ROWS)
             preview_path(job.pk).write_text(json.dumps(shown, ensure_ascii=False))
 
+    def ask(sheet: Any) -> None:
+        # The mapping step: the headers, their guesses and the first rows (side file: they
+        # hold personal data) for the page; no row below them is read.
+        JobRun.objects.filter(pk=job.pk).update(total=sheet.total)
+        shown = {"headers": sheet.headers, "guesses": sheet.guesses,
+                 "samples": sheet.samples(SAMPLE_ROWS), "header_row": sheet.header_row}  # fmt: skip
+        preview_path(job.pk).write_text(json.dumps(shown, ensure_ascii=False))
+
+    from .excel import Mapping
+
+    mapping = Mapping.from_dict(params["mapping"]) if params.get("mapping") else None
     try:
         # A small file runs inside the request, whose context (ip, via=web) is already set.
         with audit_context(**({} if params.get("inline") else {"via": "task"})):
             result = import_file(
                 params["table"], params["path"], actor=actor, dry_run=params["dry_run"],
                 progress=progress, source=params["filename"], opened=opened,
+                mapping=mapping, ask=ask if params["dry_run"] and mapping is None else None,
             )  # fmt: skip
     except Exception as exc:  # the job's row must say it failed, whatever went wrong
         job.status, job.log = JobRun.Status.FAILED, f"导入出错：{exc}"
@@ -160,6 +178,8 @@ def run_import_job(job_id: int) -> dict[str, Any]:
     job.log = (
         f"{len(result.errors)} 处错误，未写入任何数据"
         if result.errors
+        else "待确认列对应"
+        if result.needs_mapping
         else f"新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}"
     )
     job.finished_at = timezone.now()

@@ -59,6 +59,7 @@ urlpatterns: list = [
     path("import/jobs/<int:pk>/", imports.import_job, name="import_job"),
     path("import/jobs/<int:pk>/progress/", imports.import_job_progress, name="import_job_progress"),
     path("import/jobs/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
+    path("import/jobs/<int:pk>/map/", imports.import_map, name="import_map"),
     path("import/jobs/<int:pk>/errors.xlsx", imports.import_errors, name="import_errors"),
     re_path(
         rf"^import/templates/(?P<table>{_TABLES})\.xlsx$",

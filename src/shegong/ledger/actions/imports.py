@@ -50,7 +50,7 @@ from shegong.core import audit, pii
 from shegong.core.audit import Verb
 from shegong.core.bulk import insert_rows, pks_by
 from shegong.core.errors import InvalidInput
-from shegong.core.models import AuditEvent
+from shegong.core.models import AuditEvent, ImportMapping
 from shegong.core.perms import Perm, Role, require_perm
 from shegong.core.pii import blind_index, id_facts
 from shegong.core.scope import scope_prefix
@@ -73,8 +73,10 @@ from ..excel import (
     PEOPLE,
     VISITS,
     FileError,
+    Mapping,
     Sheet,
     Table,
+    header_key,
     open_sheet,
     write_error_workbook,
 )
@@ -105,6 +107,8 @@ __all__ = [
     "import_party_orgs",
     "import_people",
     "import_visits",
+    "save_import_mapping",
+    "saved_import_mapping",
 ]
 
 CHUNK = 2000
@@ -127,6 +131,8 @@ class ImportResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
     dry_run: bool = False
     error_workbook: str = ""  # path of the marked-up copy of the file, when it has errors
+    needs_mapping: bool = False  # stopped at the header: the user maps the columns first
+    mapping: dict[str, Any] | None = None  # the column mapping the rows were read through
 
     @property
     def ok(self) -> bool:
@@ -1214,7 +1220,7 @@ def preview_rows(sheet: Sheet, limit: int = 20) -> dict[str, Any]:
     """
     table = sheet.table
     schema = ROW_SCHEMAS[table.key]
-    specs = [f for f in table.fields if f.name in sheet.columns]
+    specs = [f for f in table.fields if f.name in sheet.columns or f.name in sheet.constants]
     picked: list[tuple[int, dict[str, Any]]] = []
     for number, values in sheet.rows():
         try:
@@ -1247,8 +1253,28 @@ def preview_rows(sheet: Sheet, limit: int = 20) -> dict[str, Any]:
                 value = MASKED[spec.name](str(value))
             cells.append(_shown(spec, value))
         rows.append([number, cells])
-    headers = ["所属区划" if f.name == "region" else f.label for f in specs]
-    return {"headers": headers, "rows": rows}
+    headers = []
+    for spec in specs:
+        label = "所属区划" if spec.name == "region" else spec.label
+        if spec.name in sheet.constants:
+            label = f"{label}（统一值）"
+        elif header_key(sheet.label_of(spec.name)) != header_key(spec.label):
+            label = f"{sheet.label_of(spec.name)} → {label}"
+        headers.append(label)
+    return {"headers": headers, "rows": rows, **mapping_summary(sheet)}
+
+
+def mapping_summary(sheet: Sheet) -> dict[str, Any]:
+    """The mapped columns as the preview lists them: ``{"mapping": [[file header, field label
+    or 不导入], ...], "constants": [[field label, value], ...]}``."""
+    table = sheet.table
+    columns = [
+        [header, table.field(name).label if name else "不导入"]
+        for header, name in zip(sheet.headers, sheet.columns, strict=False)
+        if header.strip()
+    ]
+    constants = [[table.field(name).label, str(value)] for name, value in sheet.constants.items()]
+    return {"mapping": columns, "constants": constants}
 
 
 def _shown(spec: Any, value: Any) -> str:
@@ -1270,6 +1296,7 @@ def _shown(spec: Any, value: Any) -> str:
 def import_file(
     table: str, path: str | Path, *, actor: User | None, dry_run: bool = False,
     progress: Progress = None, source: str = "", opened: Callable[[Sheet], None] | None = None,
+    mapping: Mapping | None = None, ask: Callable[[Sheet], None] | None = None,
 ) -> ImportResult:  # fmt: skip
     """Read ``path`` (xlsx or CSV) and import it as ``table``; on errors, write the error
     workbook (each bad cell red with its reason) under ``DATA_DIR/imports``.
@@ -1277,18 +1304,31 @@ def import_file(
     A file that cannot be read at all, or not within the import limits (``core.sheets``), gives
     one error on row 0 and no workbook. ``opened(sheet)`` is called once the file is checked
     and its header found, before any row is imported (the job learns its row count there).
+
+    The columns: through ``mapping`` if given (a mapping made for other headers is an error);
+    else, with ``ask``, a file whose headers all name fields (the template) goes through as
+    guessed and any other stops at the header: ``ask(sheet)`` is called and the result says
+    ``needs_mapping``; without either, the headers as guessed, a missing required column refused.
     """
     spec = IMPORTABLE[table]
     path = Path(path)
     try:
-        sheet = open_sheet(path, spec)
+        sheet = open_sheet(path, spec, strict=mapping is None and ask is None)
+        if mapping is None and ask is not None:
+            if not sheet.matches_template():
+                ask(sheet)
+                return ImportResult(table=table, dry_run=dry_run, needs_mapping=True)
+            mapping = sheet.guessed_mapping()
+        if mapping is not None:
+            sheet.apply(mapping)
         if opened is not None:
             opened(sheet)
         columns = {name for name in sheet.columns if name}
         result = IMPORTERS[table](
-            sheet.rows(), actor=actor, dry_run=dry_run, progress=progress, columns=columns,
-            source=source or path.name,
+            sheet.rows(), actor=actor, dry_run=dry_run, progress=progress,
+            columns=columns | set(sheet.constants), source=source or path.name,
         )  # fmt: skip
+        result.mapping = mapping.as_dict() if mapping is not None else None
     except FileError as exc:  # also one found while reading the rows: nothing was written
         result = ImportResult(table=table, dry_run=dry_run)
         result.errors.append({"row": 0, "column": "", "label": "", "message": str(exc)})
@@ -1301,3 +1341,40 @@ def import_file(
         target = settings.DATA_DIR / "imports" / f"错误-{table}-{stamp}-{uuid.uuid4().hex[:6]}.xlsx"
         result.error_workbook = str(write_error_workbook(sheet, result.errors, target))
     return result
+
+
+# --- saved column mappings -------------------------------------------------------------------
+
+
+def importer_key(table: str) -> str:
+    return f"ledger.{table}"
+
+
+def saved_import_mapping(user: User, table: str) -> ImportMapping | None:
+    """The user's own saved mapping for ``table`` (mappings are personal, like import jobs)."""
+    return ImportMapping.objects.filter(user_id=user.pk, importer=importer_key(table)).first()
+
+
+@transaction.atomic(durable=True)
+def save_import_mapping(user: User, table: str, mapping: Mapping) -> ImportMapping:
+    """Keep ``mapping`` as the user's mapping for ``table`` (replacing the one before), to be
+    offered when a file with the same headers arrives. Refused (InvalidInput) if unusable."""
+    require_perm(user, Perm.LEDGER_IMPORT)
+    spec = IMPORTABLE[table]
+    InvalidInput.raise_if_any(
+        [{"field": "mapping", "message": message} for message in mapping.problems(spec)]
+    )
+    saved, created = ImportMapping.objects.select_for_update().update_or_create(
+        user=user, importer=importer_key(table),
+        defaults={"signature": mapping.signature, "headers": list(mapping.headers),
+                  "columns": list(mapping.columns), "constants": dict(mapping.constants),
+                  "updated_at": timezone.now()},
+    )  # fmt: skip
+    membership = user.active_membership
+    region = membership.region_id if membership is not None and scope_prefix(user) else None
+    audit.record(Verb.IMPORT_MAPPING_SAVED, actor=user, target=saved, region=region, data={
+        "table": table, "created": created, "columns": len(mapping.headers),
+        "mapped": sorted(name for name in mapping.columns if name),
+        "constants": sorted(mapping.constants),
+    })  # fmt: skip
+    return saved
