@@ -9,7 +9,8 @@ import pytest
 from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.models import AuditEvent
-from shegong.ledger.actions.imports import import_file, import_organizations
+from shegong.ledger import excel
+from shegong.ledger.actions.imports import import_file, import_organizations, preview_rows
 from shegong.ledger.models import Organization, PartyOrganization, Person
 from shegong.ledger.tests.records_fixtures import credit_code, id_number
 from shegong.ledger.tests.test_import_files import write_xlsx
@@ -157,3 +158,20 @@ def test_the_names_are_loaded_once_per_import(namesakes, district_admin):
     tree = [q for q in context.captured_queries
             if '"regions_region"."parent_id" AS' in q["sql"]]  # fmt: skip
     assert len(tree) == 1
+
+
+def test_the_templates_say_the_region_may_be_named():
+    from shegong.ledger.tests.test_templates import load
+
+    for table in (excel.ORGANIZATIONS, excel.PEOPLE, excel.PARTY_ORGS):
+        sheet = load(table).worksheets[0]
+        column = [c.value for c in sheet[1]].index("所属区划代码*")
+        note = sheet.cell(1, column + 1).comment.text
+        assert "区划代码（12位）或名称，如 东关社区 或 东城街道东关社区" in note
+
+
+def test_the_preview_shows_the_region_a_name_resolves_to(tmp_path, namesakes, street_a_staff):
+    path = write_xlsx(tmp_path / "o.xlsx", orgs("东关社区", "鼓楼居委会", "东城街道/鼓楼社区"))
+    shown = preview_rows(excel.open_sheet(path, excel.ORGANIZATIONS), actor=street_a_staff)
+    column = shown["headers"].index("所属区划")
+    assert [cells[column] for _, cells in shown["rows"]] == ["东关社区", "鼓楼社区", "鼓楼社区"]
