@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import Q
 
@@ -296,7 +296,8 @@ class _Index:
                     by_name.setdefault(by_code[code], []).append(code)
             self.forms.append(by_code)
             self.names.append(by_name)
-        self.longest = max((len(name) for name in self.names[0]), default=0)
+        # No query's tail longer than the longest name needs looking up.
+        self.longest = max((len(name) for names in self.names for name in names), default=0)
 
     def find(self, query: str, strictness: int) -> list[str]:
         """The regions whose name ends ``query`` (in the form of ``strictness``) and whose
@@ -304,7 +305,7 @@ class _Index:
         "示范区东关社区")."""
         names = self.names[strictness]
         found = []
-        for cut in range(len(query)):
+        for cut in range(max(len(query) - self.longest, 0), len(query)):
             for code in names.get(query[cut:], ()):
                 if self._ancestors_make(query[:cut], code, strictness):
                     found.append(code)
@@ -324,7 +325,7 @@ class _Index:
         """Codes from the topmost loaded ancestor down to ``code``."""
         codes = [code]
         while (parent := self.nodes[codes[-1]].parent) in self.nodes:
-            codes.append(parent)  # type: ignore[arg-type]  # in self.nodes: a str
+            codes.append(parent)
         return codes[::-1]
 
     def path(self, code: str, start: int = 0) -> str:
@@ -382,8 +383,8 @@ class RegionNames:
             except InvalidInput as exc:
                 self._known[text] = exc
         known = self._known[text]
-        if isinstance(known, InvalidInput):
-            raise known
+        if isinstance(known, InvalidInput):  # a fresh error each time, the same message
+            raise InvalidInput(known.detail, errors=[dict(e) for e in known.errors])
         return known
 
     def _code(self, value: Any) -> str | None:
@@ -405,7 +406,7 @@ class RegionNames:
             return text.upper()
         return None
 
-    def _refuse(self, message: str) -> None:
+    def _refuse(self, message: str) -> NoReturn:
         raise InvalidInput.field(self.field, message)
 
     def _find(self, text: str) -> str:
@@ -431,7 +432,6 @@ class RegionNames:
             f"找不到「{shown}」：请填写您工作范围内的街道、社区或网格名称"
             f"（如 东关社区 或 东城街道东关社区），或12位区划代码"
         )
-        raise AssertionError  # _refuse raised
 
     def _inside_index(self) -> _Index:
         if self._inside is None:
@@ -471,7 +471,7 @@ class RegionNames:
                     self._labels.setdefault(forms[code], set()).add(code)
                     parent = inside.nodes[code].parent
                     if parent in inside.nodes:
-                        label = join_names([forms[parent], forms[code]])  # type: ignore[index]
+                        label = join_names([forms[parent], forms[code]])
                         self._labels.setdefault(label, set()).add(code)
         close = difflib.get_close_matches(query, self._labels, n=MAX_SUGGESTIONS, cutoff=0.6)
         shown: list[str] = []
