@@ -75,6 +75,20 @@ def build_district() -> dict[str, Region]:
     }
 
 
+def add_namesakes(district: dict[str, Region]) -> dict[str, Region]:
+    """Beside ``build_district``, for regions named in imports: 鼓楼社区 under 东城街道, a
+    second 东关社区 under 西城街道, and 清河社区 of 北关街道 in another district (outside the
+    scope of every persona of ``build_district``)."""
+    other = region("341272000000", "另一区", "district", district["city"])
+    other_street = region("341272001000", "北关街道", "street", other)
+    return {
+        "gulou": region("341271001002", "鼓楼社区", "community", district["street_a"]),
+        "dongguan_b": region("341271002002", "东关社区", "community", district["street_b"]),
+        "other_district": other,
+        "qinghe": region("341272001001", "清河社区", "community", other_street),
+    }
+
+
 # Far from the demos' numbers (13600…–13800003…): a test that loads a demo after making a few
 # hundred users must not find one of them under a demo account's phone.
 _phone_counter = iter(range(13880000001, 13899999999))

@@ -80,7 +80,16 @@ class Table:
         return [f for f in self.fields if f.required]
 
 
-REGION_NOTE = "街道、社区或网格的区划代码（12位），须在您的工作范围内"
+REGION_NOTE = (
+    "区划代码（12位）或名称，如 东关社区 或 东城街道东关社区（同名的写明街道）；"
+    "须是您工作范围内的街道、社区或网格"
+)
+# The region column under the names offices give it: the code's, or the community's, street's
+# or grid's name (a name is resolved within the importer's scope: ``regions.queries.RegionNames``).
+REGION_ALIASES = (
+    "区划代码", "所属网格代码", "网格代码", "社区代码", "所在社区", "所属社区", "社区", "所在街道",
+    "所属街道", "街道", "所在网格", "所属网格", "网格", "所属区划", "区划",
+)  # fmt: skip
 
 ORGANIZATIONS = Table(
     "organizations",
@@ -94,7 +103,7 @@ ORGANIZATIONS = Table(
               "园区、市场可不填。校验位错误不会被自动更正", EXAMPLE_CREDIT_CODE, kind="code",
               aliases=("信用代码", "社会信用代码"), width=22),
         Field("region", "所属区划代码", REGION_NOTE, "340102001001", kind="code", required=True,
-              aliases=("区划代码", "所属网格代码", "网格代码", "社区代码"), width=16),
+              aliases=REGION_ALIASES, width=16),
         Field("legal_rep", "法定代表人", "法定代表人或负责人姓名", "张三",
               aliases=("负责人", "法定代表人/负责人")),
         Field("legal_rep_phone", "负责人电话", "11位手机号，按文本填写", "13800000000",
@@ -135,7 +144,7 @@ PEOPLE = Table(
         Field("party_registered_at", "组织关系所在", "党员组织关系所在的党组织", "", width=24),
         Field("is_mobile_member", "流动党员", "是/否", "否", kind="bool"),
         Field("region", "所属区划代码", REGION_NOTE, "340102001001", kind="code", required=True,
-              aliases=("区划代码", "所属网格代码", "网格代码", "社区代码")),
+              aliases=REGION_ALIASES),
         Field("organization_credit_code", "所在单位信用代码", "现任职单位的统一社会信用代码"
               "（须已登记），按文本填写", EXAMPLE_CREDIT_CODE, kind="code",
               aliases=("单位信用代码", "单位统一社会信用代码"), width=22),
@@ -153,7 +162,7 @@ PARTY_ORGS = Table(
         Field("type", "党组织类型", "从下拉列表选择", "党支部", PartyOrgType, required=True,
               aliases=("类型",)),
         Field("region", "所属区划代码", REGION_NOTE, "340102001001", kind="code", required=True,
-              aliases=("区划代码",)),
+              aliases=REGION_ALIASES),
         Field("parent_name", "上级党组织", "上级党组织全称（须已登记或在本文件前面的行中）", "",
               aliases=("上级党组织名称",), width=32),
         Field("founded_on", "成立日期", "日期，如 2020-07-01", "2020-07-01", kind="date"),

@@ -140,7 +140,7 @@ def run_import_job(job_id: int) -> dict[str, Any]:
             # The rows as they will be written (regions by name), not the cells as typed.
             from .actions.imports import preview_rows
 
-            shown = preview_rows(sheet, PREVIEW_ROWS)
+            shown = preview_rows(sheet, PREVIEW_ROWS, actor=actor)
             preview_path(job.pk).write_text(json.dumps(shown, ensure_ascii=False))
 
     def ask(sheet: Any) -> None:

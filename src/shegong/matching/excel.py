@@ -7,6 +7,8 @@ The import is synchronous: up to ``IMPORT_MAX_ROWS`` rows, said on the page.
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,11 +27,20 @@ class Col:
     width: int
     example: Any
     required: bool = False
+    aliases: tuple[str, ...] = ()
 
+
+# The community column under the names offices give it: the code's, or the community's name (a
+# name is resolved within the importer's scope: ``regions.queries.RegionNames``); a street's or
+# grid's name is read too, and refused on its row (the lists are kept by community).
+REGION_ALIASES = (
+    "区划代码", "社区代码", "所在社区", "所属社区", "社区", "所在街道", "所属街道", "街道",
+    "所在网格", "所属网格", "网格", "所属区划", "区划",
+)  # fmt: skip
 
 IMPORT_COLUMNS: dict[str, list[Col]] = {
     NEEDS: [
-        Col("region", "社区区划代码", 16, "341271001001", True),
+        Col("region", "社区区划代码", 16, "341271001001", True, REGION_ALIASES),
         Col("category", "类别", 14, "助餐送餐", True),
         Col("description", "需求描述", 30, "独居老人每日午餐", True),
         Col("people_count", "涉及人数", 10, 12),
@@ -39,7 +50,7 @@ IMPORT_COLUMNS: dict[str, list[Col]] = {
         Col("note", "备注", 20, ""),
     ],
     OFFERS: [
-        Col("region", "社区区划代码", 16, "341271001001", True),
+        Col("region", "社区区划代码", 16, "341271001001", True, REGION_ALIASES),
         Col("category", "类别", 14, "助餐送餐", True),
         Col("title", "服务名称", 20, "午间送餐", True),
         Col("provider_kind", "提供方类型", 12, "商户", True),
@@ -75,6 +86,11 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _header_key(text: Any) -> str:
+    """A header as compared: full-width, spaces and the required mark "*" set aside."""
+    return re.sub(r"[\s*＊]+", "", unicodedata.normalize("NFKC", str(text or "")))
+
+
 def read_rows(path: str | Path, kind: str) -> list[tuple[int, dict[str, Any]]]:
     """The upload's rows as (row number, {field: value}); InvalidInput for a file that is not a
     workbook, a header without a required column, or too many rows."""
@@ -85,8 +101,13 @@ def read_rows(path: str | Path, kind: str) -> list[tuple[int, dict[str, Any]]]:
         header = next(rows, None)
     except sheets.SheetError as exc:
         raise InvalidInput.field("file", str(exc)) from None
-    names = [str(h or "").strip().rstrip("*").strip() for h in header or []]
-    index = {c.field: names.index(c.header) for c in cols if c.header in names}
+    names = [_header_key(h) for h in header or []]
+    index: dict[str, int] = {}
+    for c in cols:
+        for text in (c.header, *c.aliases):
+            if _header_key(text) in names:
+                index[c.field] = names.index(_header_key(text))
+                break
     missing = [c.header for c in cols if c.required and c.field not in index]
     if missing:
         raise InvalidInput.field("file", f"表头缺少列：{'、'.join(missing)}（请使用下载的模板）")

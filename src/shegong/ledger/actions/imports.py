@@ -2,7 +2,10 @@
 
 Each row goes through the schema the API uses (``OrganizationIn``, ``PersonIn``, ``PartyOrgIn``)
 and the rules across rows (the same credit code or ID number twice in one file, a region outside
-the importer's scope, an employer that is not registered). Coverage and guidance-visit files
+the importer's scope, an employer that is not registered). The region column takes a code or a
+name ("东关社区", "东城街道东关社区"), resolved within the importer's scope by
+``regions.queries.RegionNames`` (read once per import; docs/regions.md) and then checked as a
+code. Coverage and guidance-visit files
 (hundreds of rows) are written row by row under the rules of ``set_coverage`` (through the shared
 ``coverage_problem``) and ``record_visit``. Any error → nothing is written and
 every error comes back as ``{row, column, label, message}``.
@@ -55,6 +58,7 @@ from shegong.core.perms import Perm, Role, require_perm
 from shegong.core.pii import blind_index, id_facts
 from shegong.core.scope import scope_prefix
 from shegong.regions.models import Region
+from shegong.regions.queries import RegionNames
 
 from .. import rules
 from ..choices import (
@@ -201,6 +205,9 @@ class _Import:
         self.progress = progress
         self.columns = set(columns) if columns is not None else {f.name for f in table.fields}
         self.regions: dict[str, str | None] = {}  # code → error message (None: fine)
+        # Region names (files rarely carry codes) within the actor's scope; loaded on the
+        # first name, once per import.
+        self.region_names = RegionNames.for_user(actor)
         # verb, target type, target id, target label, region, data: see event_row
         self.events: list[tuple[int, str, str, str, str | None, dict[str, Any]]] = []
         self.now = timezone.now()
@@ -268,11 +275,11 @@ class _Import:
         errors together instead of the scope error only once the format is fixed."""
         if "region" in values and "region" not in failed:
             try:
-                code = _code_text(values["region"])
+                text = _code_text(values["region"])
             except ValueError:
-                code = ""
-            if code:
-                self.check_region(number, code)
+                text = ""
+            if text:
+                self.region_code(number, text)
         column = "organization_credit_code"
         if column in values and column not in failed and self.actor is not None:
             try:
@@ -283,6 +290,24 @@ class _Import:
                 org = Organization.objects.filter(credit_code=code).only("region").first()
                 if org is None or not self.in_scope(org.region_id):
                     self.error(number, column, f"单位 {code} 未登记或不在您的工作范围内")
+
+    def region_code(self, number: int, text: str) -> str | None:
+        """The code of the region a row names — its code, or its name resolved within the
+        importer's scope (``RegionNames``) — once it passes ``check_region``; else None, the
+        error recorded on the row's region column."""
+        try:
+            code = self.region_names.resolve(text)
+        except InvalidInput as exc:
+            self.error(number, "region", exc.errors[0]["message"])
+            return None
+        return code if self.check_region(number, code) else None
+
+    def resolve_region(self, number: int, data: Any) -> bool:
+        """``region_code`` of a validated row, whose ``region`` becomes the code."""
+        code = self.region_code(number, data.region)
+        if code is not None:
+            data.region = code
+        return code is not None
 
     def check_region(self, number: int, code: str) -> bool:
         if code not in self.regions:
@@ -456,7 +481,7 @@ def _plan_organization(
     imp: _Import, number: int, data: Any, seen_codes: dict[str, int],
     seen_names: dict[str, int], file_containers: dict[str, int],
 ) -> _OrgPlan | None:  # fmt: skip
-    ok = imp.check_region(number, data.region)
+    ok = imp.resolve_region(number, data)
     kind = OrgKind(data.kind)
     if data.credit_code:
         first = seen_codes.setdefault(data.credit_code, number)
@@ -662,7 +687,7 @@ def import_people(
                 data = imp.validate(PersonRows, number, values)
                 if data is None:
                     continue
-                ok = imp.check_region(number, data.region)
+                ok = imp.resolve_region(number, data)
                 index = blind_index(data.id_number)
                 first = seen.setdefault(index, number)
                 if first != number:
@@ -857,7 +882,7 @@ def _import_party_org(
     seen: dict[tuple[str, str], int], in_file: dict[str, PartyOrganization | None],
 ) -> None:  # fmt: skip
     name = data.name.strip()
-    ok = imp.check_region(number, data.region)
+    ok = imp.resolve_region(number, data)
     if not name:
         imp.error(number, "name", "党组织名称不能为空")
         ok = False
@@ -1212,10 +1237,11 @@ MASKED = {"id_number": pii.mask_id_number, "phone": pii.mask_phone,
           "legal_rep_phone": pii.mask_phone, "instructor_phone": pii.mask_phone}  # fmt: skip
 
 
-def preview_rows(sheet: Sheet, limit: int = 20) -> dict[str, Any]:
+def preview_rows(sheet: Sheet, limit: int = 20, *, actor: User | None = None) -> dict[str, Any]:
     """The first ``limit`` rows of a file as they will be written: each value as the schema
     reads it (codes normalised, defaults filled in, choices and 是/否 in words, dates as
-    2024-01-31), regions and registered units by name, ID numbers and phones masked; the file's
+    2024-01-31), regions and registered units by name (a region the file names by a near miss
+    or a path, as ``actor``'s import resolves it), ID numbers and phones masked; the file's
     columns in the template's order and names. ``{"headers": [...], "rows": [[row, [cells]]]}``.
     """
     table = sheet.table
@@ -1233,8 +1259,18 @@ def preview_rows(sheet: Sheet, limit: int = 20) -> dict[str, Any]:
         }))  # fmt: skip
         if len(picked) >= limit:
             break
-    codes = {str(row.get("region") or "") for _, row in picked} - {""}
-    regions = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    region_names = RegionNames.for_user(actor)
+    resolved: dict[str, str] = {}  # as the file has it → code
+    for _, row in picked:
+        text = str(row.get("region") or "")
+        if text and text not in resolved:
+            try:
+                resolved[text] = region_names.resolve(text)
+            except InvalidInput:
+                resolved[text] = text  # shown as written (a checked file has no such row)
+    regions = dict(
+        Region.objects.filter(code__in=set(resolved.values())).values_list("code", "name")
+    )
     units = {str(row.get(name) or "") for _, row in picked
              for name in ("organization_credit_code", "container_credit_code")} - {""}  # fmt: skip
     names = dict(
@@ -1246,7 +1282,7 @@ def preview_rows(sheet: Sheet, limit: int = 20) -> dict[str, Any]:
         for spec in specs:
             value = row[spec.name]
             if spec.name == "region":
-                value = regions.get(str(value), value)
+                value = regions.get(resolved.get(str(value), str(value)), value)
             elif spec.name in ("organization_credit_code", "container_credit_code") and value:
                 value = f"{names[value]}（{value}）" if value in names else value
             elif spec.name in MASKED and value:

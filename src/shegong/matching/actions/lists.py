@@ -35,6 +35,7 @@ from shegong.matching.choices import (
 )
 from shegong.matching.models import CatalogueItem, Category, CommunitySettings, Need, Offer
 from shegong.regions.models import Region
+from shegong.regions.queries import RegionNames
 from shegong.volunteers.choices import VolunteerStatus
 from shegong.volunteers.models import Team, TeamMember, Volunteer
 
@@ -740,10 +741,12 @@ def import_rows(actor: User, kind: str, rows: list[tuple[int, dict[str, Any]]]) 
     errors: list[dict[str, Any]] = []
     cleaned: list[dict[str, Any]] = []
     today = timezone.localdate()
+    names = RegionNames.for_user(actor)  # a community by code or by name, within the scope
     for number, values in rows:
         data = dict(values)
         region = data.pop("region", "")
         try:
+            region = names.resolve(region)
             if kind == excel.NEEDS:
                 cleaned.append(clean(actor, region, data))
             else:

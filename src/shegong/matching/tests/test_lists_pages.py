@@ -281,3 +281,52 @@ def test_todo_counts_offers_awaiting_review(client, district, community_a_worker
     client.force_login(community_a_worker)
     page = client.get(todo["url"])
     assert page.status_code == 200 and page.text.count("text-bg-info") == 1
+
+
+def _named_xlsx(header: list[str], rows: list[list]) -> SimpleUploadedFile:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("清单.xlsx", buffer.getvalue())
+
+
+def test_import_takes_community_names_within_the_scope(client, district, street_a_staff):
+    """Files name the community (issue 18 B): under a 所在社区 header, by name, path or the
+    name of its committee; resolved within the importer's street."""
+    namesakes = testing.add_namesakes(district)
+    client.force_login(street_a_staff)
+    header = ["所在社区", "类别", "需求描述"]
+    rows = [["东关社区", "助餐送餐", "午餐"], ["东城街道/鼓楼社区", "助餐送餐", "晚餐"],
+            ["鼓楼居委会", "助餐送餐", "早餐"]]  # fmt: skip
+    response = client.post("/matching/needs/import/", {"file": _named_xlsx(header, rows)})
+    assert response.status_code == 302
+    assert dict(Need.objects.values_list("description", "region_id")) == {
+        "午餐": district["community_a"].code, "晚餐": namesakes["gulou"].code,
+        "早餐": namesakes["gulou"].code,
+    }  # fmt: skip
+
+
+def test_import_refuses_community_names_it_cannot_resolve_naming_the_row(
+    client, district, district_admin
+):
+    testing.add_namesakes(district)
+    client.force_login(district_admin)
+    header = ["社区区划代码", "类别", "需求描述"]
+    rows = [["鼓楼社区", "助餐送餐", "午餐"], ["东关社区", "助餐送餐", "晚餐"],
+            ["鼓搂社区", "助餐送餐", "早餐"], ["清河社区", "助餐送餐", "夜宵"],
+            ["东城街道", "助餐送餐", "点心"]]  # fmt: skip
+    response = client.post("/matching/needs/import/", {"file": _named_xlsx(header, rows)})
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert (
+        "第 3 行【社区区划代码】：「东关社区」有2个：东城街道东关社区、西城街道东关社区，请写明街道"
+        in text
+    )
+    assert "第 4 行【社区区划代码】：找不到「鼓搂社区」，是否为：鼓楼社区？" in text
+    assert "第 5 行【社区区划代码】：「清河社区」不在您的工作范围内" in text
+    assert "第 6 行【社区区划代码】：清单按社区登记，请选择一个社区" in text
+    assert not Need.objects.exists()
