@@ -89,8 +89,7 @@ def consent_sections() -> list[tuple[str, str]]:
     age = min_age()
     under_14 = UNDER_14.format(min_age=age) if age < 14 else ""
     return [
-        (heading, text.format(min_age=age, under_14=under_14))
-        for heading, text in CONSENT_SECTIONS
+        (heading, text.format(min_age=age, under_14=under_14)) for heading, text in CONSENT_SECTIONS
     ]
 
 
