@@ -129,6 +129,7 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], list[Any]]]] = {
     "volunteers_m:home": ("volunteer", lambda p: []),
     "volunteers_m:register": ("resident", lambda p: []),
     "volunteers_m:edit": ("volunteer", lambda p: []),
+    "volunteers_m:location_consent": ("volunteer", lambda p: []),
     "volunteers_m:activities": ("volunteer", lambda p: []),
     "volunteers_m:my_activities": ("volunteer", lambda p: []),
     "volunteers_m:activity": ("volunteer", lambda p: [p["activity"].pk]),

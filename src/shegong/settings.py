@@ -405,6 +405,10 @@ SHEGONG_VOLUNTEER_CHECKOUT_LATE_MINUTES = env_int(
     "SHEGONG_VOLUNTEER_CHECKOUT_LATE_MINUTES", 30, minimum=0
 )
 SHEGONG_VOLUNTEER_QR_SECONDS = env_int("SHEGONG_VOLUNTEER_QR_SECONDS", 60, minimum=15)
+# The youngest age at which a person may be registered as a volunteer, computed from the ID
+# number's birth date on the local date: 14 in Beijing and in 团中央's 中国注册志愿者管理办法
+# (DOMAIN.md 4.1). A place that sets it lower still needs the guardian below 14 (PIPL art. 31).
+SHEGONG_VOLUNTEER_MIN_AGE = env_int("SHEGONG_VOLUNTEER_MIN_AGE", 14, minimum=1)
 # The public case map's tiles: URL templates (comma-separated, drawn in order; {s} subdomain,
 # {z}/{x}/{y}, {tk} the key). 天地图 by default: CGCS2000 ≈ WGS-84, so stored points need no
 # shift. Without SHEGONG_MAP_TK no tile is requested: the map shows the points on a blank ground.

@@ -153,10 +153,13 @@ def volunteer(
     **fields: Any,
 ) -> Any:  # fmt: skip
     """A registered, consenting volunteer (a ledger Person + a Volunteer profile) — written
-    directly, for tests of what comes after registration."""
+    directly, for tests of what comes after registration. Consenting to both notices: the
+    registration one and the separate one to the check-in location (pass
+    ``location_consent_at=None`` for a volunteer who has not given it)."""
     from django.utils import timezone
 
     from shegong.ledger.models import Person
+    from shegong.volunteers.consent import LOCATION_CONSENT_VERSION
     from shegong.volunteers.models import Volunteer
 
     person = Person.objects.create(
@@ -165,6 +168,9 @@ def volunteer(
     )  # fmt: skip
     fields.setdefault("consent_version", "test")
     fields.setdefault("consent_at", timezone.now())
+    fields.setdefault("location_consent_at", timezone.now())
+    if fields["location_consent_at"] is not None:
+        fields.setdefault("location_consent_version", LOCATION_CONSENT_VERSION)
     number = f"{region.code[:6]}{person.pk:08d}"
     return Volunteer.objects.create(person=person, number=number, region=region, **fields)
 

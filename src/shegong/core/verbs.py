@@ -101,6 +101,8 @@ class Verb(IntEnum):
     GUARDIAN_CONSENT_RECORDED = 603
     SKILL_SAVED = 604
     VOLUNTEERS_EXPORTED = 605
+    LOCATION_CONSENT_GIVEN = 606
+    LOCATION_CONSENT_WITHDRAWN = 607
     TEAM_SAVED = 610
     TEAM_MEMBER_JOINED = 611
     TEAM_MEMBER_LEFT = 612
@@ -444,6 +446,8 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.GUARDIAN_CONSENT_RECORDED: "登记监护人同意",
     Verb.SKILL_SAVED: "保存志愿服务技能",
     Verb.VOLUNTEERS_EXPORTED: "导出志愿者",
+    Verb.LOCATION_CONSENT_GIVEN: "同意签到时使用位置信息",
+    Verb.LOCATION_CONSENT_WITHDRAWN: "撤回签到位置信息同意",
     Verb.TEAM_SAVED: "保存志愿服务队伍",
     Verb.TEAM_MEMBER_JOINED: "队员加入",
     Verb.TEAM_MEMBER_LEFT: "队员退出",

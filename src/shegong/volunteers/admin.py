@@ -95,6 +95,8 @@ class VolunteerAdmin(_PersonMasked, ReadOnlyAdmin):
         "availability",
         "consent_version",
         "consent_at",
+        "location_consent_version",
+        "location_consent_at",
         "guardian_masked",
         "guardian_relation",
         "guardian_consent_at",

@@ -80,7 +80,7 @@ from shegong.volunteers.choices import (
     TeamRole,
     VolunteerStatus,
 )
-from shegong.volunteers.consent import CONSENT_VERSION
+from shegong.volunteers.consent import CONSENT_VERSION, min_age
 from shegong.volunteers.models import (
     Activity,
     Award,
@@ -441,11 +441,13 @@ class _Loader:
         skill_codes = [c for c in SKILL_WEIGHTS if c in self.skills]
         skill_weights = [SKILL_WEIGHTS[c] for c in skill_codes]
         people, drafts = [], []
+        # Nobody under SHEGONG_VOLUNTEER_MIN_AGE (14 by default: then no child at all).
+        youngest = min_age()
         for i in range(self.size.volunteers):
             community = rng.choices(self.communities, weights)[0]
             roll = rng.random()
-            if roll < 0.004:  # a child, registered by staff with the guardian
-                years, age = (10, 13), "child"
+            if roll < 0.004 and youngest < 14:  # a child, registered by staff with the guardian
+                years, age = (youngest, 13), "child"
             elif roll < 0.03:
                 years, age = (15, 17), "teen"
             elif roll < 0.17:

@@ -77,6 +77,12 @@ class Volunteer(models.Model):
     # The personal-data consent (PIPL art. 14; 志愿服务条例 art. 20): which text, when.
     consent_version = models.CharField("同意的告知书版本", max_length=20, blank=True)
     consent_at = models.DateTimeField("同意时间", null=True, blank=True)
+    # The separate consent (PIPL art. 29) to the precise location at a geofenced check-in:
+    # which text, when; both empty when never given or withdrawn (the audit keeps the history).
+    location_consent_version = models.CharField(
+        "同意的签到位置告知书版本", max_length=20, blank=True
+    )
+    location_consent_at = models.DateTimeField("同意使用签到位置时间", null=True, blank=True)
     # A volunteer under 18 needs a guardian's recorded consent before any sign-up (DOMAIN.md 4.1).
     guardian_name = models.CharField("监护人姓名", max_length=50, blank=True)
     guardian_phone = models.CharField("监护人手机号", max_length=11, blank=True)

@@ -130,6 +130,7 @@ mobile_patterns: list = [
     path("volunteer/edit/", people.m_edit, name="edit"),
     path("volunteer/teams/<int:pk>/leave/", people.m_team_leave, name="team_leave"),
     path("volunteer/status/", people.m_status, name="status"),
+    path("volunteer/location-consent/", people.m_location_consent, name="location_consent"),
     path("activities/", mobile.m_activities, name="activities"),
     path("activities/mine/", mobile.m_my_activities, name="my_activities"),
     path("activities/<int:pk>/", mobile.m_activity, name="activity"),

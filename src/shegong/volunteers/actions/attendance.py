@@ -10,6 +10,13 @@ cannot stretch the fence — and the time within the shift (check-in from
 ``SHEGONG_VOLUNTEER_CHECKIN_EARLY_MINUTES`` before its start until its end; check-out until
 ``SHEGONG_VOLUNTEER_CHECKOUT_LATE_MINUTES`` after its end). A refusal says how far or when.
 
+The position is read only with the volunteer's separate consent to it (PIPL art. 29,
+``registration.give_location_consent``). Without it, a position sent anyway is refused
+(``LOCATION_CONSENT_REQUIRED``, 409) and the volunteer checks in and out by the QR code alone:
+the code still proves the time and the shift, nothing about the place is read or kept (the
+record's distances stay empty, shown as 未定位), and the team that approves the hours confirms
+the presence (谁组织谁记录).
+
 Check-in opens the volunteer's ``ServiceRecord`` (kind attendance, status open); a second
 check-in is the same record (the constraint ``record_one_attendance_per_shift``). Check-out
 closes it: hours = min(out, shift end) − max(in, shift start), two decimals, never negative;
@@ -35,7 +42,9 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.geo import check_point
 from shegong.core.times import CLOCK, SHORT, local
+from shegong.volunteers.actions.registration import has_location_consent
 from shegong.volunteers.choices import ActivityStatus, RecordKind, RecordStatus, SignupStatus
+from shegong.volunteers.consent import LOCATION_CONSENT_REQUIRED
 from shegong.volunteers.models import ServiceRecord, Shift, Signup, Volunteer
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries.activities import distance_label
@@ -135,6 +144,16 @@ def _position(shift: Shift, lat: Any, lon: Any, accuracy: Any, crs: str) -> Posi
     return Position(w_lat, w_lon, min(acc, ACCURACY_CAP_M), distance)
 
 
+def _located(volunteer: Volunteer, lat: Any, lon: Any, accuracy: Any) -> bool:
+    """Whether this check-in or check-out uses the phone's position: only with the volunteer's
+    location consent. A position sent without it is refused, never quietly stored or dropped."""
+    if has_location_consent(volunteer):
+        return True
+    if any(value not in (None, "") for value in (lat, lon, accuracy)):
+        raise DomainError(LOCATION_CONSENT_REQUIRED)
+    return False
+
+
 def _check_fence(shift: Shift, position: Position, verb: str) -> None:
     radius = shift.activity.radius_m
     if position.distance > radius + position.accuracy:
@@ -172,6 +191,7 @@ def _check_in(
 ) -> ServiceRecord:  # fmt: skip
     shift = Shift.objects.select_related("activity").get(pk=shift_pk)
     activity = shift.activity
+    located = _located(Volunteer.objects.get(pk=volunteer_pk), lat, lon, accuracy)
     # The sign-up row is the lock: two check-ins of the same volunteer queue here.
     signup = (
         Signup.objects.select_for_update()
@@ -194,28 +214,29 @@ def _check_in(
             "您仍在候补名单中，确认报名后才能签到" if waiting
             else "您没有报名这个班次，不能签到；请先在活动页面报名"
         )  # fmt: skip
-    position = _position(shift, lat, lon, accuracy, crs)
+    position = _position(shift, lat, lon, accuracy, crs) if located else None
     now = at or timezone.now()
     opens = shift.starts_at - timedelta(minutes=settings.SHEGONG_VOLUNTEER_CHECKIN_EARLY_MINUTES)
     if now < opens:
         raise DomainError(f"活动 {_when(shift.starts_at, now)} 开始，{_when(opens, now)} 起可签到")
     if now > shift.ends_at:
         raise DomainError(f"本班次已于 {_when(shift.ends_at, now)} 结束，不能再签到")
-    _check_fence(shift, position, "签到")
+    if position is not None:
+        _check_fence(shift, position, "签到")
     category = activity.get_category_display()
     record = ServiceRecord.objects.create(
         volunteer_id=volunteer_pk, team_id=activity.team_id, activity=activity, shift=shift,
         region_id=activity.region_id, kind=RecordKind.ATTENDANCE, status=RecordStatus.OPEN,
         content=f"{activity.title}（{category}）"[:200],
         served_on=timezone.localdate(shift.starts_at), check_in_at=now,
-        check_in_distance_m=round(position.distance),
+        check_in_distance_m=round(position.distance) if position else None,
         recorded_by=actor if getattr(actor, "pk", None) else None, created_at=now,
     )  # fmt: skip
-    audit.record(
-        Verb.CHECKED_IN, actor=actor, target=record,
-        data={"shift": shift.pk, "distance_m": round(position.distance),
-              "accuracy_m": round(position.accuracy)},
+    place = (
+        {"distance_m": round(position.distance), "accuracy_m": round(position.accuracy)}
+        if position else {"located": False}
     )  # fmt: skip
+    audit.record(Verb.CHECKED_IN, actor=actor, target=record, data={"shift": shift.pk, **place})
     record.repeated = False
     return record
 
@@ -250,7 +271,8 @@ def check_out(
             return record
         raise DomainError(f"这条服务记录已{record.get_status_display()}，不能签退")
     shift = record.shift
-    position = _position(shift, lat, lon, accuracy, crs)
+    located = _located(Volunteer.objects.get(pk=record.volunteer_id), lat, lon, accuracy)
+    position = _position(shift, lat, lon, accuracy, crs) if located else None
     now = at or timezone.now()
     closes = shift.ends_at + timedelta(minutes=settings.SHEGONG_VOLUNTEER_CHECKOUT_LATE_MINUTES)
     if now > closes:
@@ -258,15 +280,17 @@ def check_out(
             f"签退时间已过（{_when(closes, now)} 截止），系统将按班次结束时间自动签退，"
             "如有出入请联系活动负责人更正"
         )
-    _check_fence(shift, position, "签退")
+    if position is not None:
+        _check_fence(shift, position, "签退")
     record.check_out_at = max(now, record.check_in_at or now)
-    record.check_out_distance_m = round(position.distance)
+    record.check_out_distance_m = round(position.distance) if position else None
     record.hours = hours_between(record.check_in_at or now, record.check_out_at, shift)
     record.status = RecordStatus.PENDING
     record.save(update_fields=["check_out_at", "check_out_distance_m", "hours", "status"])
     audit.record(
         Verb.CHECKED_OUT, actor=actor, target=record,
-        data={"hours": str(record.hours), "distance_m": round(position.distance)},
+        data={"hours": str(record.hours),
+              **({"distance_m": round(position.distance)} if position else {"located": False})},
     )  # fmt: skip
     record.repeated = False
     return record

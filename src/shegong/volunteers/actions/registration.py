@@ -7,11 +7,17 @@ volunteer registers themself on H5 (``self_service=True``: the Person is linked 
 and the consent to ``consent.CONSENT_VERSION`` is required) or staff (``volunteers.manage``, the
 region in their scope) register them, confirming the volunteer was told and agreed.
 
-Age comes from the ID number (DOMAIN.md 4.1): under 14 cannot register themself (a guardian
-comes to the community, and staff register the child with the guardian's consent); 14–17 may
+Age comes from the ID number's birth date on the local date (DOMAIN.md 4.1): nobody under
+``SHEGONG_VOLUNTEER_MIN_AGE`` (14, as Beijing and 团中央's rules) is registered, by anyone; where
+a place sets it lower, a child under 14 cannot register themself (a guardian comes to the
+community, and staff register the child with the guardian's consent, PIPL art. 31); 14–17 may
 register but cannot sign up until staff record the guardian's consent
 (``record_guardian_consent``). ``sign_up_block`` is what the activities area asks before a
 sign-up.
+
+The precise location at a geofenced check-in is a separate consent (PIPL art. 29), given and
+withdrawn by the volunteer themself (``give_location_consent``, ``withdraw_location_consent``),
+never implied by registration.
 
 Each entry point runs in one durable transaction and writes one audit entry. ``actor=None``
 (command line, demo) skips the permission and scope checks.
@@ -41,7 +47,13 @@ from shegong.ledger.schemas import PersonIn
 from shegong.regions.choices import Level
 from shegong.regions.models import Region
 from shegong.volunteers.choices import DAY_PARTS, WEEKDAY_LABELS, VolunteerStatus
-from shegong.volunteers.consent import CONSENT_REQUIRED, CONSENT_VERSION, STAFF_CONSENT_REQUIRED
+from shegong.volunteers.consent import (
+    CONSENT_REQUIRED,
+    CONSENT_VERSION,
+    LOCATION_CONSENT_VERSION,
+    STAFF_CONSENT_REQUIRED,
+    min_age,
+)
 from shegong.volunteers.models import Skill, TeamMember, Volunteer, VolunteerSkill
 from shegong.volunteers.queries import access
 
@@ -50,10 +62,12 @@ __all__ = [
     "MIN_SELF_SERVICE_AGE",
     "can_sign_up",
     "change_status",
+    "give_location_consent",
     "record_guardian_consent",
     "register_volunteer",
     "sign_up_block",
     "update_volunteer",
+    "withdraw_location_consent",
 ]
 
 MIN_SELF_SERVICE_AGE = 14  # PIPL art. 31: under 14 only with the guardian
@@ -310,8 +324,16 @@ def register_volunteer(
         errors.append({"field": "consent", "message": message})
     data = person_data(name, id_number, phone, place, errors)
     age = age_on(pii.id_facts(data.id_number).birth_date) if data is not None else None
+    youngest = min_age()
+    if age is not None and age < youngest:
+        # Refused whoever registers (the person, staff, the API, the demo): no guardian's
+        # consent makes a child under the place's minimum age a volunteer.
+        errors.append({
+            "field": "id_number",
+            "message": f"未满{youngest}周岁不能注册为志愿者（按身份证号计算，现年{age}周岁）",
+        })  # fmt: skip
     guardian_values = _guardian_values(guardian, errors) if age is not None and age < 18 else {}
-    if age is not None and age < MIN_SELF_SERVICE_AGE:
+    if age is not None and youngest <= age < MIN_SELF_SERVICE_AGE:
         if self_service:
             errors.append({
                 "field": "id_number",
@@ -483,6 +505,72 @@ def record_guardian_consent(
     if user is not None and first:
         notify(user, "volunteers.guardian_consent", {})
     return volunteer
+
+
+# --- the separate consent to the check-in location (PIPL art. 29) -------------------------------
+
+
+def _own_for_write(actor: User, volunteer: Volunteer) -> Volunteer:
+    """The volunteer, locked, if it is the actor's own profile: only the person consents."""
+    found = (
+        Volunteer.objects.select_for_update(of=("self",))
+        .filter(pk=volunteer.pk, person__user_id=actor.pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound(access.VOLUNTEER_NOT_FOUND)
+    return found
+
+
+@transaction.atomic(durable=True)
+def give_location_consent(volunteer: Volunteer, *, actor: User) -> Volunteer:
+    """The volunteer agrees to ``consent.LOCATION_CONSENT_VERSION``: their phone's position is
+    read at geofenced check-in and check-out. Giving it again while it stands changes nothing."""
+    volunteer = _own_for_write(actor, volunteer)
+    if (
+        volunteer.location_consent_at is not None
+        and volunteer.location_consent_version == LOCATION_CONSENT_VERSION
+    ):
+        return volunteer
+    previous = volunteer.location_consent_version
+    volunteer.location_consent_version = LOCATION_CONSENT_VERSION
+    volunteer.location_consent_at = timezone.now()
+    volunteer.save(update_fields=["location_consent_version", "location_consent_at"])
+    audit.record(
+        Verb.LOCATION_CONSENT_GIVEN, actor=actor, target=volunteer, region=volunteer.region,
+        data={"version": LOCATION_CONSENT_VERSION, "previous_version": previous},
+    )  # fmt: skip
+    return volunteer
+
+
+@transaction.atomic(durable=True)
+def withdraw_location_consent(volunteer: Volunteer, *, actor: User) -> Volunteer:
+    """The volunteer withdraws the location consent (PIPL art. 15): no position is read or kept
+    from now on; check-ins go by the code alone. Records already made keep their distance
+    (a withdrawal does not undo what was done before it)."""
+    volunteer = _own_for_write(actor, volunteer)
+    if volunteer.location_consent_at is None:
+        raise DomainError("您没有同意签到时使用位置信息，无需撤回")
+    given = {
+        "version": volunteer.location_consent_version,
+        "given_at": volunteer.location_consent_at.isoformat(),
+    }
+    volunteer.location_consent_version = ""
+    volunteer.location_consent_at = None
+    volunteer.save(update_fields=["location_consent_version", "location_consent_at"])
+    audit.record(
+        Verb.LOCATION_CONSENT_WITHDRAWN, actor=actor, target=volunteer, region=volunteer.region,
+        data=given,
+    )  # fmt: skip
+    return volunteer
+
+
+def has_location_consent(volunteer: Volunteer) -> bool:
+    """Whether the volunteer's current location consent stands (a newer notice asks again)."""
+    return (
+        volunteer.location_consent_at is not None
+        and volunteer.location_consent_version == LOCATION_CONSENT_VERSION
+    )
 
 
 # --- may this volunteer sign up? ----------------------------------------------------------------

@@ -360,8 +360,11 @@ def cancel_signup(request: HttpRequest, activity_id: int, payload: SignupIn) -> 
 @idempotent
 def check_in(request: HttpRequest, payload: AttendanceCheckinIn) -> Any:
     """本人签到：`token` 为负责人出示的签到二维码中的令牌（或整个网址），位置为手机定位。
-    令牌无效 404、过期 410；未报名或仍在候补、不在活动范围内（detail 说明距离）、不在签到时间
-    （detail 说明几点起可签到）时 409；坐标有误 422。重复签到返回原记录（200，repeated=true）。"""
+    位置只在本人已单独同意《签到位置信息处理告知书》后使用（在手机端“我的志愿服务 → 签到位置
+    信息”同意或撤回）：未同意时不带位置（lat/lon/accuracy 留空）即扫码签到，不读取、不保存位置，
+    记录的距离为空（未定位）；未同意却提交位置 409。令牌无效 404、过期 410；未报名或仍在候补、
+    不在活动范围内（detail 说明距离）、不在签到时间（detail 说明几点起可签到）时 409；已同意但
+    坐标有误 422。重复签到返回原记录（200，repeated=true）。"""
     user = request.auth
     volunteer = access.my_volunteer(user)
     shift = attendance.shift_from_token(attendance.token_from_text(payload.token))
@@ -380,8 +383,9 @@ def check_in(request: HttpRequest, payload: AttendanceCheckinIn) -> Any:
 )
 @idempotent
 def check_out(request: HttpRequest, payload: CheckoutIn) -> Any:
-    """本人签退：用签到二维码令牌或签到记录 ID 指明记录；须在活动范围内、班次结束后的容许时间
-    之内。服务时长按签到、签退时间计算并截取在班次时间之内，记录转为待审核。"""
+    """本人签退：用签到二维码令牌或签到记录 ID 指明记录；须在班次结束后的容许时间之内，已同意
+    使用位置的须在活动范围内（未同意的不带位置签退，提交位置 409，同签到）。服务时长按签到、
+    签退时间计算并截取在班次时间之内，记录转为待审核。"""
     user = request.auth
     volunteer = access.my_volunteer(user)
     if payload.record_id is not None:

@@ -173,9 +173,11 @@ def list_volunteers(request: HttpRequest, filters: Query[VolunteerFilter]) -> An
 )
 @idempotent
 def create_volunteer(request: HttpRequest, payload: VolunteerCreate) -> Any:
-    """为本人工作范围内的居民登记志愿者：身份证号按 GB 11643 校验，年龄由身份证号计算；未满14周岁须
-    同时登记监护人并确认监护人同意（`guardian` + `guardian_consent`）。`consent` 须为 true（已告知
-    本人并取得同意）。同一身份证号只能登记一次。支持 Idempotency-Key。"""
+    """为本人工作范围内的居民登记志愿者：身份证号按 GB 11643 校验，年龄由身份证号按当地日期
+    计算；未满最低年龄（SHEGONG_VOLUNTEER_MIN_AGE，默认14周岁）的不予登记（422）；最低年龄设得
+    低于14周岁时，未满14周岁的须同时登记监护人并确认监护人同意（`guardian` +
+    `guardian_consent`）。`consent` 须为 true（已告知本人并取得同意）。
+    同一身份证号只能登记一次。支持 Idempotency-Key。"""
     volunteer = registration.register_volunteer(
         actor=request.auth, name=payload.name, id_number=payload.id_number, phone=payload.phone,
         region=payload.region, skills=[s.dict() for s in payload.skills],

@@ -131,7 +131,9 @@ class SignupOut(Schema):
 
 class AttendanceCheckinIn(Schema):
     token: str = Field(description="签到二维码中的令牌，或扫到的整个网址")
-    lat: str | None = Field(None, description="纬度（浏览器定位为 WGS-84）")
+    lat: str | None = Field(
+        None, description="纬度（浏览器定位为 WGS-84）；仅在本人已单独同意使用签到位置时提交"
+    )
     lon: str | None = Field(None, description="经度")
     accuracy: float | None = Field(None, description="定位精度（米）")
     crs: str = Field("wgs84", description="坐标系：wgs84 / gcj02 / bd09")

@@ -112,7 +112,9 @@ class VolunteerCreate(Schema):
     availability: dict[str, list[str]] = {}
     consent: bool = Field(False, description="已向本人告知个人信息处理告知书并取得同意")
     guardian: GuardianIn | None = None
-    guardian_consent: bool = Field(False, description="未成年人：监护人已同意（未满14周岁必填）")
+    guardian_consent: bool = Field(
+        False, description="未成年人：监护人已同意（最低年龄低于14周岁时，未满14周岁的必填）"
+    )
 
 
 class VolunteerFilter(Schema):

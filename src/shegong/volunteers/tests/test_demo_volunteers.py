@@ -69,6 +69,8 @@ def test_the_demo_has_volunteers_teams_social_workers_activities_and_certificate
     assert Volunteer.objects.exclude(availability={}).count() == loaded
     minors = [v for v in Volunteer.objects.select_related("person") if registration.is_minor(v)]
     assert any(v.guardian_consent_at for v in minors)
+    # Nobody under the minimum age (SHEGONG_VOLUNTEER_MIN_AGE, 14): the demo keeps the rule too.
+    assert min(registration.age_of(v) for v in minors) >= 14
     # Teams: incubating and incubated, with dates in order.
     assert Team.objects.count() == SIZE.teams
     incubation = Counter(Team.objects.values_list("incubation", flat=True))

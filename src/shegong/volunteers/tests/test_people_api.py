@@ -78,8 +78,9 @@ def test_create_by_staff_and_bad_input(client, street_a_staff):
     assert Volunteer.objects.count() == 1
     bad = post(client, BASE, {**payload, "id_number": id_for(11), "consent": False})
     assert bad.status_code == 422
-    fields = {e["field"] for e in bad.json()["errors"]}
-    assert {"consent", "guardian_consent"} <= fields
+    errors = {e["field"]: e["message"] for e in bad.json()["errors"]}
+    assert {"consent", "id_number"} <= set(errors)
+    assert "未满14周岁不能注册为志愿者" in errors["id_number"]
     missing = post(client, BASE, {"name": "x"})
     assert missing.status_code == 422 and missing.json()["errors"]
     assert Volunteer.objects.count() == 1

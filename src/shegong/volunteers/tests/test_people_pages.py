@@ -62,7 +62,18 @@ def test_h5_bad_input_shows_the_message_beside_the_field(client, people_user):
     assert not Volunteer.objects.exists()
 
 
-def test_h5_under_14_is_told_to_come_with_a_guardian(client, people_user):
+def test_h5_under_the_minimum_age_is_refused_with_the_age(client, people_user):
+    client.force_login(people_user)
+    response = client.post(reverse("volunteers_m:register"), h5_data(id_number=id_for(12)))
+    assert response.status_code == 422
+    assert "未满14周岁不能注册为志愿者" in response.content.decode()
+    assert not Volunteer.objects.exists()
+
+
+def test_h5_under_14_is_told_to_come_with_a_guardian_where_the_minimum_is_lower(
+    settings, client, people_user
+):
+    settings.SHEGONG_VOLUNTEER_MIN_AGE = 10
     client.force_login(people_user)
     response = client.post(reverse("volunteers_m:register"), h5_data(id_number=id_for(12)))
     assert response.status_code == 422

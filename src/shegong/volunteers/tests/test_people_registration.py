@@ -3,7 +3,10 @@ block, and the skills taxonomy."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
+from django.utils import timezone
 
 from shegong import testing
 from shegong.core.audit import Verb
@@ -150,7 +153,50 @@ def test_the_fourteenth_birthday_counts(people_user):
         register(people_user, id_number=id_for(14, days=1))  # turns 14 tomorrow
 
 
-def test_under_14_by_staff_needs_the_guardian_and_consent(street_a_staff):
+def test_under_the_minimum_age_staff_cannot_register_either_even_with_the_guardian(
+    street_a_staff,
+):
+    guardian = {"name": "李妈妈", "phone": "13900001111", "relation": "母亲"}
+    for number in (id_for(10), id_for(14, days=1)):  # 10, and 14 tomorrow
+        with pytest.raises(InvalidInput) as exc:
+            register(
+                street_a_staff, self_service=False, id_number=number, guardian=guardian,
+                guardian_consent=True,
+            )  # fmt: skip
+        assert "未满14周岁不能注册为志愿者" in fields(exc)["id_number"]
+    assert not Volunteer.objects.exists() and not Person.objects.exists()
+    volunteer = register(  # 14 today: registered, the guardian's consent recorded
+        street_a_staff, self_service=False, id_number=id_for(14), guardian=guardian,
+        guardian_consent=True,
+    )  # fmt: skip
+    assert volunteer.guardian_consent_at is not None
+
+
+def test_the_minimum_age_is_a_setting(settings, people_user):
+    settings.SHEGONG_VOLUNTEER_MIN_AGE = 16
+    with pytest.raises(InvalidInput) as exc:
+        register(people_user, id_number=id_for(16, days=1))  # 16 tomorrow
+    assert "未满16周岁不能注册为志愿者" in fields(exc)["id_number"]
+    assert "未满16周岁" in dict(consent.consent_sections())["六、未成年人"]
+    register(people_user, id_number=id_for(16))
+
+
+def test_the_age_is_counted_on_the_local_date(monkeypatch, people_user):
+    # 01:00 on 10 March in Beijing is still 9 March in UTC: born on 10 March 2012, the person
+    # turned 14 today, local time, and may register; born a day later, not yet.
+    moment = datetime(2026, 3, 9, 17, 0, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    with pytest.raises(InvalidInput) as exc:
+        register(people_user, id_number=testing.id_number("20120311"))
+    assert "未满14周岁" in fields(exc)["id_number"]
+    volunteer = register(people_user, id_number=testing.id_number("20120310"))
+    assert volunteer.person.birth_date == date(2012, 3, 10)
+
+
+def test_under_14_by_staff_needs_the_guardian_and_consent_where_the_minimum_is_lower(
+    settings, street_a_staff
+):
+    settings.SHEGONG_VOLUNTEER_MIN_AGE = 10
     guardian = {"name": "李妈妈", "phone": "13900001111", "relation": "母亲"}
     with pytest.raises(InvalidInput) as exc:
         register(street_a_staff, self_service=False, id_number=id_for(10), guardian=guardian)
@@ -161,6 +207,7 @@ def test_under_14_by_staff_needs_the_guardian_and_consent(street_a_staff):
     )  # fmt: skip
     assert volunteer.guardian_consent_at is not None and volunteer.guardian_relation == "母亲"
     assert registration.sign_up_block(volunteer) is None
+    assert "10至13周岁的，不能自行注册" in dict(consent.consent_sections())["六、未成年人"]
 
 
 def test_a_minor_registers_but_cannot_sign_up_until_the_guardian_is_recorded(

@@ -24,7 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.geo import check_point
 from shegong.core.htmx import redirect_after_write
-from shegong.volunteers.actions import attendance, signups
+from shegong.volunteers import consent
+from shegong.volunteers.actions import attendance, registration, signups
 from shegong.volunteers.choices import ActivityCategory, ActivityStatus, RecordKind, SignupStatus
 from shegong.volunteers.models import Activity, ServiceRecord, Shift, Signup, Volunteer
 from shegong.volunteers.queries import access
@@ -242,14 +243,20 @@ def _render_checkin(
         "token": token, "shift": shift, "activity": shift.activity if shift else None,
         "volunteer": volunteer, "record": record, "signup": signup, "error": error,
         "register_url": _register_url(),
+        "located": volunteer is not None and registration.has_location_consent(volunteer),
+        "location_title": consent.LOCATION_CONSENT_TITLE,
+        "location_summary": consent.LOCATION_CONSENT_SUMMARY,
+        "location_sections": consent.LOCATION_CONSENT_SECTIONS,
+        "location_version": consent.LOCATION_CONSENT_VERSION,
     }  # fmt: skip
     return render(request, "volunteers/m_activity_checkin.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def m_checkin(request: HttpRequest, token: str) -> HttpResponse:
-    """扫码签到/签退: GET shows the shift and my state; POST (with the phone's position, filled
-    by geolocation) checks in or out."""
+    """扫码签到/签退: GET shows the shift and my state; POST checks in or out — with the phone's
+    position (filled by geolocation) when the volunteer has consented to it, else by the code
+    alone (the page first asks for that separate consent, and declining posts no position)."""
     try:
         shift = attendance.shift_from_token(token)
     except attendance.QrExpired as exc:

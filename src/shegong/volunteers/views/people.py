@@ -20,11 +20,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from shegong.core import excel
 from shegong.core.audit import Verb
-from shegong.core.errors import DomainError
+from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.htmx import redirect_after_write
 from shegong.core.perms import Perm, require_perm
 from shegong.core.pii import mask_id_number, mask_name, mask_phone
@@ -185,6 +186,7 @@ def _register_context(form: VolunteerRegisterForm, post: Any = None) -> dict[str
     avail = availability_from_post(post) if post is not None else []
     return {
         "form": form, "volunteer": None, "consent_version": consent.CONSENT_VERSION,
+        "min_age": consent.min_age(),
         **_picker_context(selected, avail),
     }  # fmt: skip
 
@@ -428,8 +430,9 @@ def _m_register_render(
         "regions": h5_region_groups(request.user),
         "consent_title": consent.CONSENT_TITLE,
         "consent_summary": consent.CONSENT_SUMMARY,
-        "consent_sections": consent.CONSENT_SECTIONS,
+        "consent_sections": consent.consent_sections(),
         "consent_version": consent.CONSENT_VERSION,
+        "min_age": consent.min_age(),
         **_picker_context(
             selected_from_post(post) if post is not None else {},
             availability_from_post(post) if post is not None else [],
@@ -514,6 +517,56 @@ def m_status(request: HttpRequest) -> HttpResponse:
     return redirect_after_write(request, reverse("volunteers_m:home"))
 
 
+# --- the separate consent to the check-in location (PIPL art. 29) ----------------------------
+
+
+def _next_or(request: HttpRequest, fallback: str) -> str:
+    """Where to go after the consent page: a local path only (the check-in page sends its own)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def m_location_consent(request: HttpRequest) -> HttpResponse:
+    """签到位置信息 (H5): the separate notice on the check-in location, with the volunteer's own
+    consent; POST ``action=give`` agrees, ``action=withdraw`` withdraws (the home page links here,
+    the check-in page asks here). Only the volunteer themself: no profile, no page (404)."""
+    volunteer = access.my_volunteer(request.user)
+    home = reverse("volunteers_m:home")
+    error, status = "", 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "give":
+                registration.give_location_consent(volunteer, actor=request.user)
+                messages.success(request, "已同意签到、签退时使用位置信息，可随时撤回")
+            elif action == "withdraw":
+                registration.withdraw_location_consent(volunteer, actor=request.user)
+                messages.success(request, "已撤回：签到、签退不再读取您的位置")
+            else:
+                raise InvalidInput.field("action", "请选择同意或撤回")
+        except DomainError as exc:
+            error, status = exc.detail, exc.status
+            volunteer.refresh_from_db()
+        else:
+            return redirect_after_write(request, _next_or(request, home))
+    context = {
+        "volunteer": volunteer,
+        "given": registration.has_location_consent(volunteer),
+        "title": consent.LOCATION_CONSENT_TITLE,
+        "summary": consent.LOCATION_CONSENT_SUMMARY,
+        "sections": consent.LOCATION_CONSENT_SECTIONS,
+        "version": consent.LOCATION_CONSENT_VERSION,
+        "next": _next_or(request, home),
+        "error": error,
+    }
+    return render(request, "volunteers/m_location_consent.html", context, status=status)
+
+
 def _render_m_home(
     request: HttpRequest, volunteer: Volunteer, *, status: int = 200
 ) -> HttpResponse:
@@ -535,6 +588,7 @@ def _render_m_home(
         "activities_url": reverse("volunteers_m:activities"),
         "my_activities_url": reverse("volunteers_m:my_activities"),
         "hours_url": reverse("volunteers_m:hours"),
+        "location_consent": registration.has_location_consent(volunteer),
     }
     return render(request, "volunteers/m_volunteer_home.html", context, status=status)
 
