@@ -73,3 +73,33 @@ def test_street_staff_maps_a_street_ledger_previews_and_imports(
     expect(page.get_by_text("已按您上次保存的列对应填好")).to_be_visible()
     expect(page.get_by_label("所在社区")).to_have_value("region")
     expect(page.get_by_label("企业类型")).to_have_value("-")
+
+
+def test_the_streets_workbook_with_community_names_imports_through_the_mapping_step(
+    page, street_a_staff, district, tmp_path
+):
+    """The issue's case on the page: 所在社区 by name (a near miss, a street-and-community
+    path) is proposed as the region, 企业类型's register words are not imported, 类型 is one
+    value; the preview shows each row's community as it resolves."""
+    from shegong.ledger.tests.test_import_office_files import office_workbook
+
+    log_in(page, street_a_staff.phone)
+    path = office_workbook(
+        tmp_path / "东城街道台账.xlsx", ["东关社区居委会", "东城街道东关社区", "东关社区"]
+    )
+    upload(page, path)
+    expect(page.get_by_role("heading", name="第二步：确认列对应")).to_be_visible()
+    expect(page.get_by_label("所在社区")).to_have_value("region")  # guessed by its name
+    page.get_by_label("企业类型").select_option(label="不导入")
+    page.get_by_role("row", name="类型 *").get_by_role("combobox").select_option("非公企业")
+    page.get_by_role("button", name="按此对应检查").click()
+    page.wait_for_url(re.compile(r"/ledger/import/jobs/\d+/$"))
+    expect(page.get_by_text("检查通过")).to_be_visible()
+    expect(page.get_by_role("cell", name="东关社区", exact=True)).to_have_count(3)
+    assert not Organization.objects.exists()
+    page.get_by_role("button", name="确认导入").click()
+    page.get_by_text("导入完成").wait_for()
+    assert set(Organization.objects.values_list("region_id", flat=True)) == {
+        district["community_a"].code
+    }
+    assert Organization.objects.count() == 3

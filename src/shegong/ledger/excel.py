@@ -717,8 +717,34 @@ def _locate_header(
     return Sheet(
         table=table, path=path, header_row=header_index + 1, columns=best, headers=headers,
         first_col=first_col, total=max(total_rows - header_index - 1, 0), _rows=data_rows,
-        guesses=list(best),
+        guesses=_one_guess_per_field(best, headers),
     )  # fmt: skip
+
+
+# A file often names the street and the community in two columns; the finest names the region.
+REGION_FINENESS = ("网格", "社区", "村", "街道", "镇", "乡")
+
+
+def _one_guess_per_field(guesses: list[str | None], headers: list[str]) -> list[str | None]:
+    """The mapping step's first proposal: where two headers match one field, only one keeps the
+    guess (for the region the finest level — 所在社区 over 所属街道 —, otherwise the first) and
+    the other starts as 不导入, so the proposal can be confirmed as it is."""
+    chosen: dict[str, int] = {}
+    for col, name in enumerate(guesses):
+        if name is None:
+            continue
+        if name not in chosen:
+            chosen[name] = col
+        elif name == "region" and _fineness(headers[col]) < _fineness(headers[chosen[name]]):
+            chosen[name] = col
+    return [name if name is not None and chosen[name] == col else None
+            for col, name in enumerate(guesses)]  # fmt: skip
+
+
+def _fineness(header: str) -> int:
+    return next(
+        (n for n, word in enumerate(REGION_FINENESS) if word in header), len(REGION_FINENESS)
+    )
 
 
 # --- error workbook --------------------------------------------------------------------------
