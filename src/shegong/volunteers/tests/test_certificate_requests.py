@@ -51,6 +51,15 @@ def ask(served, hours_member, hours_team, hours_member_user):
     return make
 
 
+def publicised(req, actor):
+    """``req`` approved (受理) and its internal 公示 over: ready to issue."""
+    certificate_requests.approve_request(req, actor=actor)
+    CertificateRequest.objects.filter(pk=getattr(req, "pk", req)).update(
+        publicity_ends_at=timezone.now() - timedelta(minutes=1)
+    )
+    return req
+
+
 def _post(client, url, body=None, **headers):
     return client.post(url, json.dumps(body or {}), content_type="application/json", **headers)
 
@@ -203,7 +212,7 @@ def test_the_volunteer_withdraws_while_it_waits_and_may_ask_again(
 def test_issuing_from_the_request_links_it_in_the_same_transaction(
     ask, hours_member, hours_team, hours_leader_user, hours_member_user
 ):
-    req = ask()
+    req = publicised(ask(), hours_leader_user)
     cert = certificates.issue(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user, request=req.pk
     )
@@ -211,9 +220,11 @@ def test_issuing_from_the_request_links_it_in_the_same_transaction(
     assert req.status == "issued" and req.certificate == cert
     assert req.decided_by == hours_leader_user and req.decided_at == cert.issued_at
     assert _events(Verb.CERTIFICATE_ISSUED).get().data["request"] == req.pk
-    # The volunteer hears once, of the certificate.
+    # The volunteer hears once of the 公示, once of the certificate.
     told = Notification.objects.filter(recipient=hours_member_user, event__contains="certificate")
-    assert list(told.values_list("event", flat=True)) == ["volunteers.certificate_issued"]
+    assert sorted(told.values_list("event", flat=True)) == [
+        "volunteers.certificate_issued", "volunteers.certificate_publicity_started"
+    ]
     with pytest.raises(IllegalTransition, match="已出具"):
         certificates.issue(
             hours_member, hours_team, START, timezone.localdate(), hours_leader_user, request=req
@@ -365,6 +376,7 @@ def test_the_queue_shows_waiting_requests_oldest_first_and_issue_answers_one(
     assert f'name="request" value="{req.pk}"' in body and 'value="2020-01-01"' in body
     assert f'<option value="{hours_team.pk}" selected>' in body and "用途：升学" in body
 
+    publicised(req, hours_leader_user)
     response = client.post(
         reverse("volunteers:certificate_new"),
         {"number": hours_member.number, "team": hours_team.pk, "period_start": "2020-01-01",
@@ -492,7 +504,7 @@ def test_the_api_asks_lists_and_withdraws_my_request(client, served, hours_team,
 def test_the_api_shows_the_certificate_once_issued(
     client, ask, hours_member, hours_team, hours_leader_user, hours_member_user
 ):
-    req = ask()
+    req = publicised(ask(), hours_leader_user)
     cert = certificates.issue(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user, request=req
     )
