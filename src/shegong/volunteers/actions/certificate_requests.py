@@ -66,8 +66,8 @@ from shegong.volunteers.queries.issuers import issuer_for
 __all__ = [
     "answer_objection",
     "approve_request",
-    "decline_request",
     "deciders",
+    "decline_request",
     "object_to_publicity",
     "request_certificate",
     "withdraw_request",

@@ -46,7 +46,7 @@ from shegong.volunteers.queries.disputes import (
 )
 from shegong.volunteers.queries.hours import corrected_hours
 
-__all__ = ["MAINTAIN", "CORRECT", "answer_dispute", "raise_dispute", "withdraw_dispute"]
+__all__ = ["CORRECT", "MAINTAIN", "answer_dispute", "raise_dispute", "withdraw_dispute"]
 
 MAINTAIN = "maintain"
 CORRECT = "correct"
@@ -96,9 +96,7 @@ def _context(dispute: RecordDispute) -> dict[str, Any]:
 
 
 @transaction.atomic(durable=True)
-def raise_dispute(
-    record: Any, *, actor: User, reason: str, hours: Any = None
-) -> RecordDispute:
+def raise_dispute(record: Any, *, actor: User, reason: str, hours: Any = None) -> RecordDispute:
     """提出异议 on one of the actor's own approved records."""
     found = access_my_record(actor, record)
     if not disputable(found):
@@ -148,8 +146,10 @@ def answer_dispute(
 ) -> RecordDispute:
     """答复: 维持 (with the explanation) or 更正 to ``hours`` through the adjustment path."""
     if actor is None:
-        found = RecordDispute.objects.select_for_update().select_related("team", "record").get(
-            pk=getattr(dispute, "pk", dispute)
+        found = (
+            RecordDispute.objects.select_for_update()
+            .select_related("team", "record")
+            .get(pk=getattr(dispute, "pk", dispute))
         )
     else:
         found = access_dispute(actor, dispute, for_write=True)

@@ -373,9 +373,7 @@ def adjust(record: Any, actor: User | None, hours_delta: Any, reason: str) -> Se
     return adjust_within(record, actor, hours_delta, reason)
 
 
-def adjust_within(
-    record: Any, actor: User | None, hours_delta: Any, reason: str
-) -> ServiceRecord:
+def adjust_within(record: Any, actor: User | None, hours_delta: Any, reason: str) -> ServiceRecord:
     """``adjust`` inside a transaction the caller already holds (the answer to a volunteer's
     异议 corrects through it, with the same checks, audit entry and notice)."""
     delta = parse_hours(

@@ -47,9 +47,7 @@ def access_dispute(user: Any, pk: Any, *, for_write: bool = False) -> RecordDisp
     pk = getattr(pk, "pk", pk)
     qs = disputes_run_by(user)
     if for_write:
-        qs = RecordDispute.objects.select_for_update(of=("self",)).filter(
-            pk__in=qs.values("pk")
-        )
+        qs = RecordDispute.objects.select_for_update(of=("self",)).filter(pk__in=qs.values("pk"))
     found = (
         qs.select_related("volunteer__person", "team", "record").filter(pk=pk).first()
         if str(pk).isdigit()

@@ -223,7 +223,8 @@ def test_issuing_from_the_request_links_it_in_the_same_transaction(
     # The volunteer hears once of the 公示, once of the certificate.
     told = Notification.objects.filter(recipient=hours_member_user, event__contains="certificate")
     assert sorted(told.values_list("event", flat=True)) == [
-        "volunteers.certificate_issued", "volunteers.certificate_publicity_started"
+        "volunteers.certificate_issued",
+        "volunteers.certificate_publicity_started",
     ]
     with pytest.raises(IllegalTransition, match="已出具"):
         certificates.issue(

@@ -67,7 +67,7 @@ def test_an_unregistered_team_without_a_registered_parent_is_refused_with_what_t
         kind="social_org", name="东关志愿者协会", region=district["community_a"], legal_rep="张会长"
     )  # no 统一社会信用代码: not 依法设立
     hours_team.save()
-    with pytest.raises(DomainError, match="未依法登记.*关联已登记的社会组织"):
+    with pytest.raises(DomainError, match=r"未依法登记.*关联已登记的社会组织"):
         certificates.issue(hours_member, hours_team, START, timezone.localdate(), hours_leader_user)
     assert not Certificate.objects.exists()
 
