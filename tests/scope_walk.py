@@ -209,6 +209,12 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:certificate_revoke": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:certificate_request_decline": lambda o: {"pk": o["certificate_request_b"].pk},
+    "volunteers:certificate_request_approve": lambda o: {"pk": o["certificate_request_b"].pk},
+    "volunteers:certificate_request_objection": lambda o: {"pk": o["certificate_request_b"].pk},
+    "volunteers:certificate_publicity_object": lambda o: {"pk": o["certificate_request_b"].pk},
+    "volunteers:certificate_seal": lambda o: {"pk": o["certificate_b"].pk},
+    "volunteers:issuer_seal": lambda o: {"pk": o["issuer_b"].pk},
+    "volunteers:dispute": lambda o: {"pk": o["dispute_b"].pk},
     # matching: the two lists (m-lists)
     "matching:need_edit": lambda o: {"pk": o["match_need_b"].pk},
     "matching:need_status": lambda o: {"pk": o["match_need_b"].pk},
@@ -230,6 +236,9 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers_m:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     # H5: only the volunteer's own request may be withdrawn (no volunteer profile → 404).
     "volunteers_m:certificate_request_withdraw": lambda o: {"pk": o["certificate_request_b"].pk},
+    # H5: only the volunteer's own record may be disputed, own dispute withdrawn.
+    "volunteers_m:record_dispute": lambda o: {"pk": o["service_record_b"].pk},
+    "volunteers_m:dispute_withdraw": lambda o: {"pk": o["dispute_b"].pk},
     # H5: only the volunteer's own membership may be left (no volunteer profile → 404).
     "volunteers_m:team_leave": lambda o: {"pk": o["team_b"].members.get().pk},
     # socialorgs: the registrar's record of a social organization
