@@ -236,7 +236,7 @@ def issue(
         period_end=end, hours=hours, records=totals["n"] or 0, issuer=issuer,
         issuer_name=issuer.name, issuer_head=issuer.head_name,
         issuer_handler=issuer.handler_name, issuer_phone=issuer.phone or found_team.phone,
-        issuer_seal=issuer.seal.name, note=note,
+        issuer_seal=issuer.seal.name or "", note=note,
         issued_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
     data = {"volunteer": person.number, "team": found_team.pk, "hours": str(hours),
