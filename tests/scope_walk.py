@@ -493,6 +493,16 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "record_id": o["service_record_b"].pk
     },
     "/api/v1/service-records/{record_id}/adjust": lambda o: {"record_id": o["service_record_b"].pk},
+    # Only the caller's own record may be disputed (volunteers/tests/test_disputes.py).
+    "/api/v1/service-records/{record_id}/disputes": lambda o: {
+        "record_id": o["service_record_b"].pk
+    },
+    "/api/v1/service-records/disputes/{dispute_id}/answer": lambda o: {
+        "dispute_id": o["dispute_b"].pk
+    },
+    "/api/v1/service-records/certificates/requests/{request_id}/approve": lambda o: {
+        "request_id": o["certificate_request_b"].pk
+    },
     # The caller's own request only (volunteers/tests/test_certificate_requests.py).
     "/api/v1/service-records/certificates/requests/{request_id}/withdraw": lambda o: {
         "request_id": o["certificate_request_b"].pk

@@ -183,3 +183,39 @@ def test_the_volunteer_may_withdraw_an_open_dispute(client, record, hours_member
     dispute.refresh_from_db()
     assert dispute.status == "withdrawn"
     assert AuditEvent.objects.filter(verb=int(Verb.RECORD_DISPUTE_WITHDRAWN)).exists()
+
+
+def test_the_api_raises_and_answers_a_dispute(
+    client, record, hours_member_user, hours_leader_user, street_b_staff
+):
+    api = "/api/v1/service-records"
+    client.force_login(hours_member_user)
+    bad = client.post(
+        f"{api}/{record.pk}/disputes", {"reason": ""}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad["Content-Type"] == "application/problem+json"
+    made = client.post(
+        f"{api}/{record.pk}/disputes", {"reason": "少记 1 小时", "hours": "3"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert made.status_code == 201 and made.json()["status"] == "open"
+    again = client.post(
+        f"{api}/{record.pk}/disputes", {"reason": "少记"}, content_type="application/json"
+    )
+    assert again.status_code == 409
+    dispute_id = made.json()["id"]
+    client.force_login(street_b_staff)
+    assert client.get(f"{api}/disputes").json()["items"] == []
+    outsider = client.post(
+        f"{api}/disputes/{dispute_id}/answer", {"decision": "maintain", "answer": "x"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert outsider.status_code == 404
+    client.force_login(hours_leader_user)
+    assert [d["id"] for d in client.get(f"{api}/disputes").json()["items"]] == [dispute_id]
+    answered = client.post(
+        f"{api}/disputes/{dispute_id}/answer",
+        {"decision": "correct", "hours": "3", "answer": "属实"}, content_type="application/json",
+    )  # fmt: skip
+    assert answered.status_code == 200 and answered.json()["status"] == "corrected"
+    assert answered.json()["correction_id"]
