@@ -371,13 +371,16 @@ def test_the_queue_shows_waiting_requests_oldest_first_and_issue_answers_one(
     assert queue.index(hours_member.number) < queue.index(newer_volunteer.number)
     assert "李**" in queue and "李小红" not in queue and "升学" in queue and "3 天" in queue
 
+    # Not before the request is accepted and its internal 公示 has ended.
+    early = client.get(reverse("volunteers:certificate_new"), {"request": req.pk})
+    assert early.status_code == 302
+    publicised(req, hours_leader_user)
     form = client.get(reverse("volunteers:certificate_new"), {"request": req.pk})
     body = form.content.decode()
     assert form.status_code == 200 and f'value="{hours_member.number}"' in body
     assert f'name="request" value="{req.pk}"' in body and 'value="2020-01-01"' in body
     assert f'<option value="{hours_team.pk}" selected>' in body and "用途：升学" in body
 
-    publicised(req, hours_leader_user)
     response = client.post(
         reverse("volunteers:certificate_new"),
         {"number": hours_member.number, "team": hours_team.pk, "period_start": "2020-01-01",
