@@ -200,6 +200,20 @@ def certificate_issuer(
     return issuer
 
 
+def registered_org(
+    region: Region, name: str = "东关助老服务队", credit_code: str = "52341202MJ0000001A"
+) -> Any:
+    """A registered social organization (with a 统一社会信用代码) and its complete issuer
+    profile: a team linked to it may issue 志愿服务记录证明."""
+    from shegong.ledger.models import Organization
+
+    org = Organization.objects.create(
+        kind="social_org", name=name, region=region, credit_code=credit_code
+    )
+    certificate_issuer(organization=org)
+    return org
+
+
 def activity(
     team: Any, *, title: str = "测试志愿服务活动", starts_at: Any = None, hours: float = 3,
     quota: int = 10, point: tuple[float, float] = POINT_A, status: str = "published",
