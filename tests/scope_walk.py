@@ -211,6 +211,12 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:certificate_revoke": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:certificate_request_decline": lambda o: {"pk": o["certificate_request_b"].pk},
+    "volunteers:certificate_request_approve": lambda o: {"pk": o["certificate_request_b"].pk},
+    "volunteers:certificate_request_objection": lambda o: {"pk": o["certificate_request_b"].pk},
+    "volunteers:certificate_publicity_object": lambda o: {"pk": o["certificate_request_b"].pk},
+    "volunteers:certificate_seal": lambda o: {"pk": o["certificate_b"].pk},
+    "volunteers:issuer_seal": lambda o: {"pk": o["issuer_b"].pk},
+    "volunteers:dispute": lambda o: {"pk": o["dispute_b"].pk},
     # matching: the two lists (m-lists)
     "matching:need_edit": lambda o: {"pk": o["match_need_b"].pk},
     "matching:need_status": lambda o: {"pk": o["match_need_b"].pk},
@@ -232,6 +238,9 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers_m:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     # H5: only the volunteer's own request may be withdrawn (no volunteer profile → 404).
     "volunteers_m:certificate_request_withdraw": lambda o: {"pk": o["certificate_request_b"].pk},
+    # H5: only the volunteer's own record may be disputed, own dispute withdrawn.
+    "volunteers_m:record_dispute": lambda o: {"pk": o["service_record_b"].pk},
+    "volunteers_m:dispute_withdraw": lambda o: {"pk": o["dispute_b"].pk},
     # H5: only the volunteer's own membership may be left (no volunteer profile → 404).
     "volunteers_m:team_leave": lambda o: {"pk": o["team_b"].members.get().pk},
     # socialorgs: the registrar's record of a social organization
@@ -496,6 +505,16 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
         "record_id": o["service_record_b"].pk
     },
     "/api/v1/service-records/{record_id}/adjust": lambda o: {"record_id": o["service_record_b"].pk},
+    # Only the caller's own record may be disputed (volunteers/tests/test_disputes.py).
+    "/api/v1/service-records/{record_id}/disputes": lambda o: {
+        "record_id": o["service_record_b"].pk
+    },
+    "/api/v1/service-records/disputes/{dispute_id}/answer": lambda o: {
+        "dispute_id": o["dispute_b"].pk
+    },
+    "/api/v1/service-records/certificates/requests/{request_id}/approve": lambda o: {
+        "request_id": o["certificate_request_b"].pk
+    },
     # The caller's own request only (volunteers/tests/test_certificate_requests.py).
     "/api/v1/service-records/certificates/requests/{request_id}/withdraw": lambda o: {
         "request_id": o["certificate_request_b"].pk

@@ -35,7 +35,7 @@ NOT_PAGES = {
     "reports_m:rate", "reports_m:photo",
     "volunteers_m:signup", "volunteers_m:signup_cancel", "volunteers_m:certificate_pdf",
     "volunteers_m:certificate_request", "volunteers_m:certificate_request_withdraw",
-    "volunteers_m:team_leave", "volunteers_m:status",
+    "volunteers_m:team_leave", "volunteers_m:status", "volunteers_m:dispute_withdraw",
     "matching_m:standing_task_done",
     "matching_m:order_photo", "matching_m:helper_photo",
     "deliberation_m:topic_photo",
@@ -87,9 +87,20 @@ def people(district, street_a_staff, community_a_worker):
         "report": report,
         "activity": activity,
         "shift": activity.shifts.get(),
+        "service_record": _approved_record(leader, team),
         "station": found,
         "meeting": _meeting(region),
     }
+
+
+def _approved_record(volunteer, team):
+    """An approved paper record of the volunteer (the one a 异议 is raised on)."""
+    from shegong.volunteers.models import ServiceRecord
+
+    return ServiceRecord.objects.create(
+        volunteer=volunteer, team=team, region=team.region, kind="manual", status="approved",
+        hours=2, content="陪伴老人", served_on=timezone.localdate(),
+    )  # fmt: skip
 
 
 def _meeting(region):
@@ -137,6 +148,7 @@ PAGES: dict[str, tuple[str, Callable[[dict[str, Any]], list[Any]]]] = {
     "volunteers_m:checkin": ("volunteer", lambda p: [attendance.token_for(p["shift"])]),
     "volunteers_m:hours": ("volunteer", lambda p: []),
     "volunteers_m:certificates": ("volunteer", lambda p: []),
+    "volunteers_m:record_dispute": ("volunteer", lambda p: [p["service_record"].pk]),
     "matching_m:place": ("resident", lambda p: []),
     "matching_m:orders": ("resident", lambda p: []),
     "matching_m:order": ("resident", lambda p: [p["matching_order"].pk]),

@@ -517,7 +517,15 @@ def _volunteer_objects(district):
         awarded_by="西城志愿社区居委会", awarded_on=date(2026, 3, 3),
         region=district["community_b"],
     )  # fmt: skip
+    from shegong.volunteers.models import RecordDispute
+
+    dispute = RecordDispute.objects.create(
+        record=record, volunteer=volunteer, team=team, region=district["community_b"],
+        reason="西城志愿异议", due_at=now,
+    )  # fmt: skip
+    issuer = testing.certificate_issuer(region=district["community_b"], name="西城社区居委会")
     return {
+        "dispute_b": dispute, "issuer_b": issuer,
         "training_b": training, "training_attendance_b": attendance, "award_b": award,
         "volunteer_b": volunteer, "team_b": team, "activity_b": activity, "shift_b": shift,
         "signup_b": signup, "service_record_b": record, "certificate_b": certificate,

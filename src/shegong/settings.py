@@ -409,6 +409,15 @@ SHEGONG_VOLUNTEER_QR_SECONDS = env_int("SHEGONG_VOLUNTEER_QR_SECONDS", 60, minim
 # number's birth date on the local date: 14 in Beijing and in 团中央's 中国注册志愿者管理办法
 # (DOMAIN.md 4.1). A place that sets it lower still needs the guardian below 14 (PIPL art. 31).
 SHEGONG_VOLUNTEER_MIN_AGE = env_int("SHEGONG_VOLUNTEER_MIN_AGE", 14, minimum=1)
+# 民发〔2015〕149号: a certificate is preceded by an internal 公示 of at least 7 (calendar) days.
+SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS = env_int(
+    "SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS", 7, minimum=1
+)
+# 民政部令第67号: a volunteer may report an error in their record and the organisation must
+# verify it; no national time limit, so 10 working days by default (a place sets its own).
+SHEGONG_VOLUNTEER_DISPUTE_ANSWER_WORKDAYS = env_int(
+    "SHEGONG_VOLUNTEER_DISPUTE_ANSWER_WORKDAYS", 10, minimum=1
+)
 # The public case map's tiles: URL templates (comma-separated, drawn in order; {s} subdomain,
 # {z}/{x}/{y}, {tk} the key). 天地图 by default: CGCS2000 ≈ WGS-84, so stored points need no
 # shift. Without SHEGONG_MAP_TK no tile is requested: the map shows the points on a blank ground.

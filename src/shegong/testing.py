@@ -185,6 +185,55 @@ def team(region: Region, *, name: str = "测试志愿服务队", leader: Any = N
     return created
 
 
+def seal_png(size: int = 200, colour: tuple[int, int, int] = (200, 20, 20)) -> bytes:
+    """A seal-like PNG: a red ring on white (a fake seal for tests and the demo)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, size - 8, size - 8), outline=colour, width=max(size // 20, 3))
+    draw.regular_polygon((size // 2, size // 2, size // 6), 5, fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def certificate_issuer(
+    *, organization: Any = None, region: Any = None, name: str = "", head_name: str = "吴负责人",
+    handler_name: str = "郑经办", phone: str = "0551-6000009",
+) -> Any:  # fmt: skip
+    """A complete issuer profile (seal image, both names) of a registered organization or of a
+    street/community office."""
+    from django.core.files.base import ContentFile
+
+    from shegong.volunteers.models import CertificateIssuer
+
+    issuer = CertificateIssuer(
+        organization=organization, region=region,
+        name=name or getattr(organization, "name", "") or f"{region.name}办公室",
+        head_name=head_name, handler_name=handler_name, phone=phone,
+    )  # fmt: skip
+    issuer.seal.save("seal.png", ContentFile(seal_png()), save=False)
+    issuer.save()
+    return issuer
+
+
+def registered_org(
+    region: Region, name: str = "东关助老服务队", credit_code: str = "52341202MJ0000001A"
+) -> Any:
+    """A registered social organization (with a 统一社会信用代码) and its complete issuer
+    profile: a team linked to it may issue 志愿服务记录证明."""
+    from shegong.ledger.models import Organization
+
+    org = Organization.objects.create(
+        kind="social_org", name=name, region=region, credit_code=credit_code
+    )
+    certificate_issuer(organization=org)
+    return org
+
+
 def activity(
     team: Any, *, title: str = "测试志愿服务活动", starts_at: Any = None, hours: float = 3,
     quota: int = 10, point: tuple[float, float] = POINT_A, status: str = "published",

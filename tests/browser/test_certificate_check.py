@@ -22,7 +22,11 @@ def certificate(district):
     leader_account = testing.user(Role.VOLUNTEER, district["community_a"], name="时长队长")
     leader = testing.volunteer(district["community_a"], name="时长队长", account=leader_account)
     team = testing.team(
-        district["community_a"], name="东关助老服务队", leader=leader, phone="0551-1234567"
+        district["community_a"],
+        name="东关助老服务队",
+        leader=leader,
+        phone="0551-1234567",
+        organization=testing.registered_org(district["community_a"]),
     )
     member = testing.volunteer(district["community_a"], name="李小红")
     day = timezone.localdate() - timedelta(days=1)

@@ -152,7 +152,13 @@ def test_a_volunteer_opens_my_certificates_in_the_shell(phone, district):
     region = district["community_a"]
     leader_user = testing.user(Role.VOLUNTEER, region, name="时长队长")
     leader = testing.volunteer(region, name="时长队长", account=leader_user)
-    team = testing.team(region, name="东关助老服务队", leader=leader, phone="0551-6000001")
+    team = testing.team(
+        region,
+        name="东关助老服务队",
+        leader=leader,
+        phone="0551-6000001",
+        organization=testing.registered_org(region),
+    )
     member_user = testing.user(Role.VOLUNTEER, region, name="李小红")
     member = testing.volunteer(region, name="李小红", account=member_user)
     served_on = timezone.localdate() - timedelta(days=1)

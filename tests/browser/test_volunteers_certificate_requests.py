@@ -1,5 +1,7 @@
 """A certificate on request in the browser: the volunteer asks on a phone, the team leader
-issues it from the workbench queue, and the volunteer finds the PDF on the phone."""
+accepts it into the internal 公示, issues it from the workbench once the 公示 has ended (with the
+issuer's seal and the names of its 负责人 and 经办人), and the volunteer finds the PDF on the
+phone."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from playwright.sync_api import expect
 
 from shegong import testing
 from shegong.core.perms import Role
+from shegong.ledger.models import Organization
 from shegong.volunteers.actions import certificates
 from shegong.volunteers.models import CertificateRequest, ServiceRecord
 
@@ -40,7 +43,13 @@ def test_a_volunteer_asks_on_a_phone_and_the_leader_issues_it(phone, page, distr
     community = district["community_a"]
     leader_user = testing.user(Role.VOLUNTEER, community, name="时长队长")
     leader = testing.volunteer(community, name="时长队长", account=leader_user)
-    team = testing.team(community, name="东关助老服务队", leader=leader, phone="0551-6000001")
+    org = Organization.objects.create(
+        kind="social_org", name="东关助老服务队", region=community, credit_code="52341202MJ0000001A"
+    )
+    testing.certificate_issuer(organization=org, head_name="吴负责人", handler_name="郑经办")
+    team = testing.team(
+        community, name="东关助老服务队", leader=leader, phone="0551-6000001", organization=org
+    )
     member_user = testing.user(Role.VOLUNTEER, community, name="李小红")
     member = testing.volunteer(community, name="李小红", account=member_user)
     ServiceRecord.objects.create(
@@ -66,12 +75,31 @@ def test_a_volunteer_asks_on_a_phone_and_the_leader_issues_it(phone, page, distr
     page.goto("/volunteers/certificates/")
     queue = page.locator("#request-table")
     assert queue.get_by_text("李**").is_visible() and queue.get_by_text("升学").is_visible()
-    queue.get_by_role("link", name=f"出具 {member.number} 的证明", exact=True).click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    queue.get_by_role("button", name=f"受理 {member.number} 的申请").click()
+    expect(page.get_by_text("内部公示至")).to_be_visible()
+    request.refresh_from_db()
+    assert request.status == "publicity"
+    # Not yet: the 公示 runs 7 days. Then it has ended (moved back in the database).
+    expect(
+        page.locator("#publicity-table").get_by_role("link", name=re.compile("出具 "))
+    ).to_have_count(0)
+    CertificateRequest.objects.filter(pk=request.pk).update(
+        publicity_ends_at=timezone.now() - timedelta(minutes=1)
+    )
+    page.reload()
+    page.locator("#publicity-table").get_by_role(
+        "link", name=f"出具 {member.number} 的证明", exact=True
+    ).click()
     page.wait_for_url(re.compile(r"/volunteers/certificates/new/\?request=\d+$"))
     expect(page.locator("#answering")).to_be_visible()
     page.get_by_role("button", name="出具", exact=True).click()
     page.wait_for_url(re.compile(r"/volunteers/certificates/\d+/$"))
     expect(page.get_by_text("申请已办结")).to_be_visible()
+    expect(page.locator("#cert-seal")).to_be_visible()
+    assert page.locator("#cert-seal").evaluate("img => img.naturalWidth") > 0
+    expect(page.locator("#cert-head")).to_have_text("吴负责人")
+    expect(page.locator("#cert-handler")).to_have_text("郑经办")
     request.refresh_from_db()
     assert request.status == "issued" and request.certificate.hours == Decimal("4.50")
 

@@ -130,15 +130,30 @@ class CertificateRequestStatus(models.TextChoices):
     """A volunteer's request for a 志愿服务记录证明 (申请 → 受理/开具 or 不予出具)."""
 
     REQUESTED = "requested", "待受理"
+    PUBLICITY = "publicity", "公示中"
+    HELD = "held", "公示有异议"
     ISSUED = "issued", "已出具"
     DECLINED = "declined", "不予出具"
     WITHDRAWN = "withdrawn", "已撤回"
 
 
 # Only an open request moves; issued, declined and withdrawn are final (a new request may follow).
+# 受理 starts the internal 公示 (民发〔2015〕149号); only a request whose 公示 has run is issued, an
+# objection during it holds the request until the team answers it (held → 公示中 or 不予出具).
 CERTIFICATE_REQUEST_ALLOWED: dict[str, set[str]] = {
     CertificateRequestStatus.REQUESTED: {
+        CertificateRequestStatus.PUBLICITY,
+        CertificateRequestStatus.DECLINED,
+        CertificateRequestStatus.WITHDRAWN,
+    },
+    CertificateRequestStatus.PUBLICITY: {
         CertificateRequestStatus.ISSUED,
+        CertificateRequestStatus.HELD,
+        CertificateRequestStatus.DECLINED,
+        CertificateRequestStatus.WITHDRAWN,
+    },
+    CertificateRequestStatus.HELD: {
+        CertificateRequestStatus.PUBLICITY,
         CertificateRequestStatus.DECLINED,
         CertificateRequestStatus.WITHDRAWN,
     },
@@ -146,6 +161,24 @@ CERTIFICATE_REQUEST_ALLOWED: dict[str, set[str]] = {
     CertificateRequestStatus.DECLINED: set(),
     CertificateRequestStatus.WITHDRAWN: set(),
 }
+
+
+# The states in which a request is still open (one per volunteer and team).
+CERTIFICATE_REQUEST_OPEN = (
+    CertificateRequestStatus.REQUESTED,
+    CertificateRequestStatus.PUBLICITY,
+    CertificateRequestStatus.HELD,
+)
+
+
+class DisputeStatus(models.TextChoices):
+    """A volunteer's 异议 on a service record (民政部令第67号: the organisation verifies and
+    corrects): 待答复 → 维持 | 已更正 | 已撤回."""
+
+    OPEN = "open", "待答复"
+    MAINTAINED = "maintained", "维持原记录"
+    CORRECTED = "corrected", "已更正"
+    WITHDRAWN = "withdrawn", "已撤回"
 
 
 class AwardLevel(models.TextChoices):

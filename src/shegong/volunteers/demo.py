@@ -59,6 +59,7 @@ from shegong.volunteers.actions import (
     certificate_requests,
     certificates,
     hours,
+    issuers,
     registration,
     signups,
     socialwork,
@@ -1294,6 +1295,7 @@ class _Loader:
                 continue
             seen.add(row["volunteer_id"])
             pairs.append(row)
+        self._issuers()
         issued = []
         leader = self.users.get(LEADER_PHONE)
         for row in pairs:
@@ -1315,6 +1317,29 @@ class _Loader:
             )  # fmt: skip
         self._requests(totals, {c.volunteer_id for c in issued}, teams_by_pk)
         return len(issued)
+
+    def _issuers(self) -> None:
+        """出具单位 (民发〔2015〕149号): the registered 志愿者协会 every team above a community
+        issues through, and the offices of the streets and 东关 community, in whose name staff
+        certify a grassroots team's hours; each with a (fake) seal and two fake names."""
+        from django.core.files.base import ContentFile
+
+        orgs = {
+            t.organization for t in self.teams
+            if t.organization is not None and t.organization.credit_code
+        }  # fmt: skip
+        for index, org in enumerate(sorted(orgs, key=lambda o: o.pk)):
+            issuers.save_issuer(
+                None, organization=org, head_name="陈示范", handler_name=f"林经办{index + 1}",
+                phone=self._phone(), seal=ContentFile(_seal_png(), name="seal.png"),
+            )  # fmt: skip
+        for index, region in enumerate([*self.streets, self.home]):
+            office = "办事处" if region in self.streets else "居民委员会"
+            issuers.save_issuer(
+                None, region=region, name=f"{region.name}{office}", head_name="周示范",
+                handler_name=f"许经办{index + 1}", phone=self._phone(),
+                seal=ContentFile(_seal_png(), name="seal.png"),
+            )  # fmt: skip
 
     def _requests(self, totals: Any, certified: set[int], teams_by_pk: dict[int, Team]) -> None:
         """A few volunteers without a certificate have asked for one (the 待受理 queue, the
@@ -1499,3 +1524,18 @@ class _Loader:
                 )
             )  # fmt: skip
         Award.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _seal_png(size: int = 240) -> bytes:
+    """A demo seal: a red ring and star on white (no real organization's seal)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, size - 8, size - 8), outline=(200, 20, 20), width=size // 18)
+    draw.regular_polygon((size // 2, size // 2, size // 6), 5, fill=(200, 20, 20))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()

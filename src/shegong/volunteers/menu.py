@@ -22,6 +22,14 @@ ENTRIES = [
         *GROUP, "服务时长审核", "volunteers:records", "hourglass-split", perm=VIEW, or_if=LEADS
     ),
     MenuEntry(*GROUP, "记录证明", "volunteers:certificates", "patch-check", perm=VIEW, or_if=LEADS),
+    MenuEntry(
+        *GROUP,
+        "服务记录异议",
+        "volunteers:disputes",
+        "exclamation-diamond",
+        perm=VIEW,
+        or_if=LEADS,
+    ),
     MenuEntry(*GROUP, "志愿服务统计", "volunteers:statistics", "bar-chart", perm=VIEW),
     MenuEntry(*GROUP, "专业社工", "volunteers:social_workers", "person-workspace", perm=VIEW),
     MenuEntry(*GROUP, "技能目录", "volunteers:skills", "tools", perm=Perm.VOLUNTEERS_MANAGE),
@@ -36,5 +44,7 @@ OBJECT_PAGES = [
     ObjectPage("volunteers.servicerecord", "volunteers:record"),
     ObjectPage("volunteers.certificate", "volunteers:certificate"),
     ObjectPage("volunteers.certificaterequest", "volunteers:certificates", pk=False),
+    ObjectPage("volunteers.recorddispute", "volunteers:dispute"),
+    ObjectPage("volunteers.certificateissuer", "volunteers:issuers", pk=False),
     ObjectPage("volunteers.training", "volunteers:training"),
 ]

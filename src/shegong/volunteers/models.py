@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from shegong.core.scope import ScopedQuerySet
 from shegong.volunteers.choices import (
+    CERTIFICATE_REQUEST_OPEN,
     ActivityCategory,
     ActivityStatus,
     AwardLevel,
     CertificateRequestStatus,
+    DisputeStatus,
     Evaluation,
     GuidanceMode,
     Incubation,
@@ -502,6 +504,13 @@ class Certificate(models.Model):
     issuer_head = models.CharField("单位负责人", max_length=50, blank=True)
     issuer_handler = models.CharField("经办人", max_length=50, blank=True)
     issuer_phone = models.CharField("联系电话", max_length=20, blank=True)
+    # The 依法设立 issuer (a registered organization, or a street/community office) whose seal
+    # image the certificate carries; the seal's stored file is frozen like the names.
+    issuer = models.ForeignKey(
+        "CertificateIssuer", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="certificates", verbose_name="出具单位档案",
+    )  # fmt: skip
+    issuer_seal = models.CharField("出具单位印章（文件）", max_length=200, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
     issued_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -551,6 +560,20 @@ class CertificateRequest(models.Model):
     )  # fmt: skip
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     decline_reason = models.CharField("不予出具的原因", max_length=200, blank=True)
+    # 受理 starts the internal 公示 (民发〔2015〕149号); issuing waits for its end.
+    approved_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="受理人",
+    )  # fmt: skip
+    approved_at = models.DateTimeField("受理时间（公示开始）", null=True, blank=True)
+    publicity_ends_at = models.DateTimeField("公示结束", null=True, blank=True)
+    objection = models.CharField("公示异议", max_length=200, blank=True)
+    objection_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="异议人",
+    )  # fmt: skip
+    objection_at = models.DateTimeField("异议时间", null=True, blank=True)
+    objection_answer = models.CharField("异议处理意见", max_length=200, blank=True)
     created_at = models.DateTimeField("申请时间", default=timezone.now)
 
     # Not a column: request_certificate sets it, False when the same request already waited.
@@ -564,7 +587,7 @@ class CertificateRequest(models.Model):
             # A double tap or a retry finds the open request instead of queueing a second one.
             models.UniqueConstraint(
                 fields=["volunteer", "team"],
-                condition=Q(status=CertificateRequestStatus.REQUESTED),
+                condition=Q(status__in=CERTIFICATE_REQUEST_OPEN),
                 name="certificate_request_one_open",
             )
         ]
@@ -577,6 +600,124 @@ class CertificateRequest(models.Model):
     def days_waiting(self) -> int:
         """Whole days since the request (the queue shows the oldest first)."""
         return (timezone.localdate() - timezone.localdate(self.created_at)).days
+
+    @property
+    def publicity_over(self) -> bool:
+        """The internal 公示 has run its course (the request may be issued unless held)."""
+        return self.publicity_ends_at is not None and timezone.now() > self.publicity_ends_at
+
+
+class CertificateIssuer(models.Model):
+    """出具单位档案: a 依法设立 issuer of 志愿服务记录证明 (民发〔2015〕149号) — either a registered
+    organization of the ledger (one with a 统一社会信用代码) or an authority, the office of a
+    street or community (``region``) — with its seal image and the names of its responsible
+    person (负责人) and handler (经办人) that every certificate it issues carries."""
+
+    organization = models.OneToOneField(
+        "ledger.Organization", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="certificate_issuer", verbose_name="登记的组织",
+    )  # fmt: skip
+    region = models.OneToOneField(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="街道/社区（以其办事处、居委会名义出具）",
+    )  # fmt: skip
+    name = models.CharField("出具单位名称", max_length=100)
+    seal = models.FileField("印章图片", upload_to="volunteers/seals/", max_length=200, blank=True)
+    head_name = models.CharField("单位负责人", max_length=50, blank=True)
+    handler_name = models.CharField("经办人", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "记录证明出具单位"
+        verbose_name_plural = "记录证明出具单位"
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(organization__isnull=False) & Q(region__isnull=True))
+                | (Q(organization__isnull=True) & Q(region__isnull=False)),
+                name="certificate_issuer_org_or_region",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def missing(self) -> list[str]:
+        """What the certificate needs and the profile lacks (印章、负责人、经办人)."""
+        lacks = []
+        if not self.seal:
+            lacks.append("印章图片")
+        if not self.head_name:
+            lacks.append("单位负责人")
+        if not self.handler_name:
+            lacks.append("经办人")
+        return lacks
+
+
+class RecordDispute(models.Model):
+    """异议: a volunteer's objection to one of their approved service records (民政部令第67号:
+    the organisation that recorded it verifies and corrects it). The record's team answers by
+    ``due_at`` (``SHEGONG_VOLUNTEER_DISPUTE_ANSWER_WORKDAYS`` working days): 维持 with an
+    explanation, or 更正 through an adjustment record (``correction``). One open per record."""
+
+    record = models.ForeignKey(
+        ServiceRecord, on_delete=models.PROTECT, related_name="disputes", verbose_name="服务记录"
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="disputes", verbose_name="志愿者"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="disputes", verbose_name="记录单位"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属区划"
+    )
+    reason = models.CharField("异议理由", max_length=200)
+    claimed_hours = models.DecimalField(
+        "本人认为应为（小时）", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        "状态", max_length=12, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    due_at = models.DateTimeField("答复期限")
+    answer = models.CharField("答复意见", max_length=200, blank=True)
+    correction = models.ForeignKey(
+        ServiceRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="更正记录",
+    )  # fmt: skip
+    answered_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="答复人",
+    )  # fmt: skip
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    created_at = models.DateTimeField("提出时间", default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "服务记录异议"
+        verbose_name_plural = "服务记录异议"
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"],
+                condition=Q(status=DisputeStatus.OPEN),
+                name="record_dispute_one_open",
+            )
+        ]
+        indexes = [models.Index(fields=["team", "status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"服务记录异议 {self.pk}（{self.get_status_display()}）"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == DisputeStatus.OPEN and timezone.now() > self.due_at
 
 
 class Training(models.Model):

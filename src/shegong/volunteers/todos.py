@@ -1,6 +1,7 @@
 """The workbench's to-dos of volunteer service (``core.registry.todos``): activities waiting
 for review, service records waiting for a team's confirmation, certificate requests waiting
-for an answer. Each counts the very query of the list it opens; a team's leader (no workbench
+for an answer, certificates whose internal 公示 has ended, and volunteers' 异议 on their records.
+Each counts the very query of the list it opens; a team's leader (no workbench
 role) sees the last two for the teams they lead."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from shegong.core.registry import Todo
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import activities as activity_queries
 from shegong.volunteers.queries import certificates as certificate_queries
+from shegong.volunteers.queries import disputes as dispute_queries
 from shegong.volunteers.queries import hours as hours_queries
 
 
@@ -25,6 +27,15 @@ def records_to_confirm(user: Any) -> int:
 
 def certificate_requests(user: Any) -> int:
     return certificate_queries.queue(user).count()
+
+
+def certificates_to_issue(user: Any) -> int:
+    """Requests whose internal 公示 has ended without objection."""
+    return certificate_queries.publicity_ended(user).count()
+
+
+def disputes_to_answer(user: Any) -> int:
+    return dispute_queries.worklist(user).count()
 
 
 TODOS = [
@@ -43,5 +54,16 @@ TODOS = [
         "volunteers.certificate_requests", "待出具的记录证明", certificate_requests,
         "volunteers:certificates", order=42, perm=Perm.VOLUNTEERS_MANAGE,
         or_if=access.leads_a_team, icon="patch-check", hint="志愿者申请、等待答复的记录证明",
+    ),
+    Todo(
+        "volunteers.certificates_to_issue", "公示期满待出具的记录证明", certificates_to_issue,
+        "volunteers:certificates", order=43, perm=Perm.VOLUNTEERS_MANAGE,
+        or_if=access.leads_a_team, icon="patch-check",
+        hint="内部公示已期满、没有异议，可以出具的记录证明",
+    ),
+    Todo(
+        "volunteers.disputes", "待答复的服务记录异议", disputes_to_answer, "volunteers:disputes",
+        order=44, perm=Perm.VOLUNTEERS_MANAGE, or_if=access.leads_a_team,
+        icon="exclamation-diamond", hint="志愿者对本队伍服务记录提出的异议，超期标红",
     ),
 ]  # fmt: skip

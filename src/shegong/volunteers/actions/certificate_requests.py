@@ -10,8 +10,16 @@ recorded the hours, never anyone else.
   teams). Asking again with the same period and purpose finds the open request (a double tap
   or a retry); asking for something else while one is open is a clear 409: withdraw first. The
   team's leaders and the nearest staff who manage volunteers are told.
-* 出具 is ``certificates.issue(..., request=req)``: the request becomes 已出具 in the same
-  transaction as the certificate, and the volunteer hears of the certificate from ``issue``.
+* ``approve_request`` (受理) — by those who run the team, once the team has a 依法设立 issuer with
+  its seal and names (``queries.issuers``): it starts the internal 公示 of
+  ``SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS`` calendar days (民发〔2015〕149号: at least 7;
+  a last day on a holiday moves to the next working day, like every deadline in ``core.workdays``).
+  The team's members and those who run it see it on the 公示 page (internal: never public).
+* ``object_to_publicity`` (异议) — a member of the team or someone who runs it, during the
+  公示: the request is held (公示有异议) and cannot be issued; ``answer_objection`` by those who run
+  the team either upholds it (不予出具, the volunteer told) or sets it aside (back to 公示中).
+* 出具 is ``certificates.issue(..., request=req)`` once the 公示 has ended: the request becomes
+  已出具 in the same transaction as the certificate, and the volunteer hears of it from ``issue``.
 * ``decline_request`` (不予出具) — by those who run the team, with a reason the volunteer is told.
 * ``withdraw_request`` (撤回) — by the volunteer, while it waits.
 
@@ -27,6 +35,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -38,21 +47,28 @@ from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound, NotPermitted
 from shegong.core.notify import notify, register_event
 from shegong.core.perms import PERMISSIONS, Perm
+from shegong.core.workdays import add_calendar_days
 from shegong.regions.models import ancestor_codes
 from shegong.volunteers.actions import certificates
+from shegong.volunteers.choices import CERTIFICATE_REQUEST_OPEN, TeamRole
 from shegong.volunteers.choices import CertificateRequestStatus as Status
-from shegong.volunteers.choices import TeamRole
 from shegong.volunteers.models import ZERO, CertificateRequest, Team, TeamMember
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries.certificates import (
     REQUEST_NOT_FOUND,
     access_my_request,
+    access_publicity,
     access_request,
 )
 from shegong.volunteers.queries.hours import certifiable
+from shegong.volunteers.queries.issuers import issuer_for
 
 __all__ = [
+    "answer_objection",
+    "approve_request",
+    "deciders",
     "decline_request",
+    "object_to_publicity",
     "request_certificate",
     "withdraw_request",
 ]
@@ -73,6 +89,21 @@ register_event(
     link="{{ url }}",
 )
 register_event(
+    "volunteers.certificate_publicity_started",
+    title="您的志愿服务记录证明申请已受理，正在公示（{{ team }}）",
+    body="{{ start }} 至 {{ end }}，用途：{{ purpose }}。内部公示至 {{ ends }}，期满无异议即出具。",
+    link="{{ url }}",
+)
+register_event(
+    "volunteers.certificate_publicity_objected",
+    title="记录证明公示收到异议（{{ team }}）",
+    body=(
+        "{{ volunteer }}（志愿者编号 {{ number }}）的记录证明公示收到异议：{{ reason }}。"
+        "请核实处理。"
+    ),
+    link="{{ url }}",
+)
+register_event(
     "volunteers.certificate_request_declined",
     title="您的志愿服务记录证明申请未予出具（{{ team }}）",
     body="{{ start }} 至 {{ end }}，用途：{{ purpose }}。原因：{{ reason }}",
@@ -83,7 +114,7 @@ register_event(
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _deciders(team: Team) -> list[Any]:
+def deciders(team: Team) -> list[Any]:
     """Who hears of a new request: the team's current leaders with an account, and the staff
     who manage volunteers at the nearest level above the team (its community, else its street…)
     — not every district officer."""
@@ -185,7 +216,7 @@ def request_certificate(
         )
     existing = (
         CertificateRequest.objects.select_for_update()
-        .filter(volunteer=found, team=found_team, status=Status.REQUESTED)
+        .filter(volunteer=found, team=found_team, status__in=CERTIFICATE_REQUEST_OPEN)
         .first()
     )
     if existing is not None:
@@ -200,7 +231,7 @@ def request_certificate(
             )  # fmt: skip
     except IntegrityError:
         existing = CertificateRequest.objects.get(
-            volunteer=found, team=found_team, status=Status.REQUESTED
+            volunteer=found, team=found_team, status__in=CERTIFICATE_REQUEST_OPEN
         )
         return _same_or_refuse(existing, start, end, purpose)
     audit.record(
@@ -212,7 +243,7 @@ def request_certificate(
         "team": found_team.name, "volunteer": found.person.name_masked, "number": found.number,
         "purpose": purpose, "url": reverse("volunteers:certificates"), **_period_text(req),
     }  # fmt: skip
-    for user in _deciders(found_team):
+    for user in deciders(found_team):
         if user.pk != getattr(actor, "pk", None):
             notify(user, "volunteers.certificate_requested", context)
     req.created = True
@@ -228,7 +259,7 @@ def _same_or_refuse(
     asked = timezone.localdate(existing.created_at)
     raise DomainError(
         f"您已于 {asked:%Y-%m-%d} 向该队伍申请记录证明（{existing.period_start:%Y-%m-%d} 至 "
-        f"{existing.period_end:%Y-%m-%d}，用途：{existing.purpose}），正在等待受理；"
+        f"{existing.period_end:%Y-%m-%d}，用途：{existing.purpose}），当前{existing.get_status_display()}；"
         "如需修改，请先撤回该申请"
     )
 
@@ -273,4 +304,118 @@ def withdraw_request(req: Any, *, actor: User) -> CertificateRequest:
         Verb.CERTIFICATE_REQUEST_WITHDRAWN, actor=actor, target=found,
         region=found.team.region_id, data={"team": found.team_id},
     )  # fmt: skip
+    return found
+
+
+# --- internal publicity (民发〔2015〕149号) -------------------------------------------------------
+
+OBJECTION_MAX = 200
+
+
+def _publicity_url() -> str:
+    return reverse("volunteers:certificate_publicity")
+
+
+@transaction.atomic(durable=True)
+def approve_request(req: Any, *, actor: User | None) -> CertificateRequest:
+    """受理: the request goes to the internal 公示; issuing waits for its end. Refused when the
+    team has no 依法设立 issuer with a seal and the two names (the message says what to do)."""
+    found = access_request(actor, req, for_write=True) if actor is not None else _locked(req)
+    certificates.check_request_move(found, Status.PUBLICITY)
+    team = found.team
+    issuer = issuer_for(team, actor)
+    now = timezone.now()
+    found.status = Status.PUBLICITY
+    found.approved_by = access.actor_or_none(actor)
+    found.approved_at = now
+    found.publicity_ends_at = add_calendar_days(
+        now, settings.SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS
+    )
+    found.save(update_fields=["status", "approved_by", "approved_at", "publicity_ends_at"])
+    ends = timezone.localtime(found.publicity_ends_at)
+    audit.record(
+        Verb.CERTIFICATE_PUBLICITY_STARTED, actor=actor, target=found, region=team.region_id,
+        data={"team": team.pk, "issuer": issuer.pk, "ends": ends.date().isoformat(),
+              "days": settings.SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS},
+    )  # fmt: skip
+    _tell_volunteer(
+        found, "volunteers.certificate_publicity_started",
+        {"team": team.name, "purpose": found.purpose, "ends": f"{ends:%Y-%m-%d} 24:00",
+         **_period_text(found)},
+    )  # fmt: skip
+    return found
+
+
+@transaction.atomic(durable=True)
+def object_to_publicity(req: Any, *, actor: User, reason: str) -> CertificateRequest:
+    """异议 during the 公示, by a member of the team or one who runs it (not the volunteer):
+    the request is held until those who run the team answer."""
+    found = access_publicity(actor, req, for_write=True)
+    reason = access.one_line(reason)
+    if not reason:
+        raise InvalidInput.field("reason", "请填写异议的事实和理由")
+    if len(reason) > OBJECTION_MAX:
+        raise InvalidInput.field("reason", f"异议不能超过 {OBJECTION_MAX} 字")
+    if found.volunteer.person.user_id == actor.pk:
+        raise DomainError("申请人本人不能对自己的公示提出异议；如需修改，请撤回申请")
+    if found.status == Status.PUBLICITY and found.publicity_over:
+        raise DomainError("公示期已满，不再受理异议；如发现证明有误，请联系队伍作废该证明")
+    certificates.check_request_move(found, Status.HELD)
+    found.status = Status.HELD
+    found.objection = reason
+    found.objection_by = actor
+    found.objection_at = timezone.now()
+    found.objection_answer = ""
+    found.save(update_fields=["status", "objection", "objection_by", "objection_at",
+                              "objection_answer"])  # fmt: skip
+    team = found.team
+    audit.record(
+        Verb.CERTIFICATE_PUBLICITY_OBJECTED, actor=actor, target=found, region=team.region_id,
+        data={"team": team.pk, "reason": reason},
+    )  # fmt: skip
+    context = {
+        "team": team.name, "volunteer": found.volunteer.person.name_masked,
+        "number": found.volunteer.number, "reason": reason, "url": _publicity_url(),
+    }  # fmt: skip
+    for user in deciders(team):
+        if user.pk != actor.pk:
+            notify(user, "volunteers.certificate_publicity_objected", context)
+    return found
+
+
+@transaction.atomic(durable=True)
+def answer_objection(
+    req: Any, *, actor: User | None, upheld: bool, answer: str
+) -> CertificateRequest:
+    """处理异议: upheld → 不予出具 (the answer is the reason the volunteer is told); set aside →
+    back to 公示中 (issued once the 公示 has ended)."""
+    found = access_request(actor, req, for_write=True) if actor is not None else _locked(req)
+    answer = access.one_line(answer)
+    if not answer:
+        raise InvalidInput.field("answer", "请填写核实情况和处理意见")
+    if len(answer) > REASON_MAX:
+        raise InvalidInput.field("answer", f"处理意见不能超过 {REASON_MAX} 字")
+    if found.status != Status.HELD:
+        raise DomainError(f"该申请{found.get_status_display()}，没有待处理的公示异议")
+    target = Status.DECLINED if upheld else Status.PUBLICITY
+    certificates.check_request_move(found, target)
+    found.status = target
+    found.objection_answer = answer
+    fields = ["status", "objection_answer"]
+    if upheld:
+        found.decline_reason = answer
+        found.decided_by = access.actor_or_none(actor)
+        found.decided_at = timezone.now()
+        fields += ["decline_reason", "decided_by", "decided_at"]
+    found.save(update_fields=fields)
+    team = found.team
+    audit.record(
+        Verb.CERTIFICATE_OBJECTION_ANSWERED, actor=actor, target=found, region=team.region_id,
+        data={"team": team.pk, "upheld": upheld, "answer": answer},
+    )  # fmt: skip
+    if upheld:
+        _tell_volunteer(
+            found, "volunteers.certificate_request_declined",
+            {"team": team.name, "purpose": found.purpose, "reason": answer, **_period_text(found)},
+        )  # fmt: skip
     return found

@@ -38,11 +38,12 @@ from pathlib import Path
 from typing import Any
 
 import segno
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from shegong.accounts.models import User
 from shegong.core import audit
@@ -53,9 +54,8 @@ from shegong.volunteers.choices import (
     CERTIFICATE_REQUEST_ALLOWED,
     CertificateRequestStatus,
     RecordKind,
-    TeamRole,
 )
-from shegong.volunteers.models import Certificate, CertificateRequest, Team, TeamMember, Volunteer
+from shegong.volunteers.models import Certificate, CertificateRequest, Team, Volunteer
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries.certificates import (
     CERTIFICATE_NOT_FOUND,
@@ -64,6 +64,7 @@ from shegong.volunteers.queries.certificates import (
     content_summary,
 )
 from shegong.volunteers.queries.hours import certifiable
+from shegong.volunteers.queries.issuers import issuer_for
 
 __all__ = [
     "FontMissing",
@@ -117,20 +118,6 @@ def new_serial(today: date | None = None) -> str:
     raise DomainError("生成证明编号失败，请重试")  # 32**8 serials a day: practically never
 
 
-def _head(team: Team) -> str:
-    """The person in charge: the organisation's registered head, else the team's leader."""
-    org = team.organization
-    if org is not None and org.legal_rep:
-        return org.legal_rep
-    leader = (
-        TeamMember.objects.filter(team=team, role=TeamRole.LEADER, left_on__isnull=True)
-        .select_related("volunteer__person")
-        .order_by("joined_on", "pk")
-        .first()
-    )
-    return leader.volunteer.person.name if leader else ""
-
-
 def check_period(start: Any, end: Any) -> tuple[date, date]:
     """A certificate's period: both dates, in order, not in the future (else InvalidInput)."""
     if not isinstance(start, date):
@@ -173,6 +160,12 @@ def _open_request(
     if found.volunteer_id != volunteer.pk:
         raise InvalidInput.field("volunteer", "志愿者编号与申请人不符")
     check_request_move(found, CertificateRequestStatus.ISSUED)
+    if not found.publicity_over:
+        ends = timezone.localtime(found.publicity_ends_at)
+        raise DomainError(
+            f"该申请正在内部公示，公示至 {ends:%Y-%m-%d} 24:00，公示期满后方可出具",
+            errors=[{"field": "request", "message": "公示期未满"}],
+        )
     return found
 
 
@@ -236,15 +229,18 @@ def issue(
         raise InvalidInput.field(
             "period_end", "该志愿者在此期间没有本队伍已确认的服务时长，不能出具证明"
         )
+    # 民发〔2015〕149号: a 依法设立 issuer, its seal and the names of its 负责人 and 经办人.
+    issuer = issuer_for(found_team, actor)
     cert = Certificate.objects.create(
         serial=new_serial(), volunteer=person, team=found_team, period_start=start,
-        period_end=end, hours=hours, records=totals["n"] or 0, issuer_name=found_team.name,
-        issuer_head=_head(found_team)[:50], issuer_handler=(getattr(actor, "name", "") or "")[:50],
-        issuer_phone=found_team.phone, note=note,
+        period_end=end, hours=hours, records=totals["n"] or 0, issuer=issuer,
+        issuer_name=issuer.name, issuer_head=issuer.head_name,
+        issuer_handler=issuer.handler_name, issuer_phone=issuer.phone or found_team.phone,
+        issuer_seal=issuer.seal.name or "", note=note,
         issued_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
     data = {"volunteer": person.number, "team": found_team.pk, "hours": str(hours),
-            "period": [start.isoformat(), end.isoformat()]}  # fmt: skip
+            "period": [start.isoformat(), end.isoformat()], "issuer": issuer.pk}  # fmt: skip
     if answered is not None:
         answered.status = CertificateRequestStatus.ISSUED
         answered.certificate = cert
@@ -442,11 +438,16 @@ def render_image(cert: Certificate, verify_url: str) -> Image.Image:
             y += 50
         y += 20
     y = max(y + 30, 960)
+    block_top = y
     for label, value in block:
         for line in _wrap(draw, f"{label}：{value}", body, text_width // 2 + 120):
             draw.text((width // 2 - 60, y), line, fill="black", font=body)
             y += 48
     draw.text((width // 2 - 60, y + 10), "（出具单位盖章）", fill=(110, 110, 110), font=small)
+    seal = seal_image(cert)
+    if seal is not None:
+        # The seal sits over the issuer's name, as a stamped paper certificate has it.
+        image.paste(seal, (width // 2 + 120, block_top - 40), seal)
     y += 70
     if note:
         for line in _wrap(draw, f"备注：{note}", small, text_width):
@@ -468,6 +469,26 @@ def render_image(cert: Certificate, verify_url: str) -> Image.Image:
     if cert.revoked_at is not None:
         _stamp(image, "已作废")
     return image
+
+
+SEAL_SIZE = 280
+
+
+def seal_image(cert: Certificate) -> Image.Image | None:
+    """The issuer's seal frozen on the certificate, as a translucent RGBA picture of
+    ``SEAL_SIZE`` pixels at most (white made transparent); None without one."""
+    name = cert.issuer_seal
+    if not name or not default_storage.exists(name):
+        return None
+    try:
+        with default_storage.open(name, "rb") as handle, Image.open(handle) as raw:
+            seal = raw.convert("RGBA")
+    except (OSError, ValueError):
+        return None
+    seal.thumbnail((SEAL_SIZE, SEAL_SIZE))
+    white_out = seal.convert("L").point(lambda v: 0 if v > 235 else 210)
+    seal.putalpha(ImageChops.darker(white_out, seal.getchannel("A")))
+    return seal
 
 
 def _stamp(image: Image.Image, text: str) -> None:

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NotPending",
     "adjust",
+    "adjust_within",
     "approve",
     "approve_many",
     "decline",
@@ -369,6 +370,12 @@ def adjust(record: Any, actor: User | None, hours_delta: Any, reason: str) -> Se
     The original stays as it was; the adjustment counts at once (it is the reviewer's own
     correction), so the total and the star move with it.
     """
+    return adjust_within(record, actor, hours_delta, reason)
+
+
+def adjust_within(record: Any, actor: User | None, hours_delta: Any, reason: str) -> ServiceRecord:
+    """``adjust`` inside a transaction the caller already holds (the answer to a volunteer's
+    异议 corrects through it, with the same checks, audit entry and notice)."""
     delta = parse_hours(
         hours_delta, field="hours_delta", label="更正时长", high=ADJUST_MAX_HOURS, signed=True
     )

@@ -23,11 +23,12 @@ from shegong.core.errors import NotFound
 from shegong.core.idempotency import idempotent
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.volunteers import stars
-from shegong.volunteers.actions import certificate_requests, hours
+from shegong.volunteers.actions import certificate_requests, disputes, hours
 from shegong.volunteers.choices import CertificateRequestStatus, RecordStatus
 from shegong.volunteers.models import ServiceRecord
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import certificates as certificate_queries
+from shegong.volunteers.queries import disputes as dispute_queries
 from shegong.volunteers.queries import hours as hours_queries
 from shegong.volunteers.schemas.hours import (
     MY_LIMIT,
@@ -36,9 +37,13 @@ from shegong.volunteers.schemas.hours import (
     BulkApproveOut,
     CertificateCheckOut,
     CertificateRequestIn,
+    DisputeAnswerIn,
+    DisputeIn,
+    DisputeOut,
     MyCertificateRequestOut,
     MyCertificateRequestsOut,
     MyHoursOut,
+    PublicityOut,
     RecordFilter,
     RecordOut,
     ReviewIn,
@@ -217,6 +222,68 @@ def withdraw_certificate_request(request: HttpRequest, request_id: int) -> Any:
     """撤回本人待受理的申请；已出具/不予出具/已撤回 → 409；不是本人的申请 → 404。"""
     found = certificate_requests.withdraw_request(request_id, actor=request.auth)
     return certificate_queries.my_requests(found.volunteer).get(pk=found.pk)
+
+
+@router.post(
+    "/certificates/requests/{request_id}/approve",
+    response={200: PublicityOut, **ERRORS},
+    summary="受理记录证明申请并开始内部公示",
+    operation_id="service_records_certificate_request_approve",
+)
+def approve_certificate_request(request: HttpRequest, request_id: int) -> Any:
+    """受理后内部公示（默认 7 天），期满无异议方可出具；出具单位未依法设立或缺少印章、
+    负责人、经办人 → 409（说明如何处理）；不是本队伍的申请 → 404。"""
+    found = certificate_queries.access_request(request.auth, request_id)
+    return certificate_requests.approve_request(found, actor=request.auth)
+
+
+@router.get(
+    "/disputes",
+    response={200: list[DisputeOut], **ERRORS},
+    summary="服务记录异议（本人所管队伍）",
+    operation_id="service_records_disputes",
+)
+@paginate(PagePagination)
+def list_disputes(request: HttpRequest, overdue: bool = False) -> Any:
+    """待答复的异议，答复期限最近的在前；overdue=true 只看已超期的。"""
+    return dispute_queries.worklist(request.auth, overdue=overdue)
+
+
+@router.post(
+    "/disputes/{dispute_id}/answer",
+    response={200: DisputeOut, **ERRORS},
+    summary="答复服务记录异议（维持或更正）",
+    operation_id="service_records_dispute_answer",
+    openapi_extra=body_doc(DisputeAnswerIn),
+)
+def answer_dispute(
+    request: HttpRequest, dispute_id: int, payload: Body[dict[str, Any]] = None
+) -> Any:
+    """维持原记录，或更正为 hours（以更正记录入账，原记录不改）；已答复 → 409。"""
+    found = dispute_queries.access_dispute(request.auth, dispute_id)
+    data = parse_body(DisputeAnswerIn, payload)
+    return disputes.answer_dispute(
+        found, actor=request.auth, decision=data.decision, answer=data.answer, hours=data.hours
+    )
+
+
+@router.post(
+    "/{record_id}/disputes",
+    response={201: DisputeOut, **ERRORS},
+    summary="对本人的服务记录提出异议",
+    operation_id="service_records_dispute",
+    openapi_extra=body_doc(DisputeIn),
+)
+def raise_dispute(
+    request: HttpRequest, record_id: int, payload: Body[dict[str, Any]] = None
+) -> Any:
+    """本人已确认的记录；同一记录只能有一条待答复的异议（409）；不是本人的记录 → 404。"""
+    found = dispute_queries.access_my_record(request.auth, record_id)
+    data = parse_body(DisputeIn, payload)
+    dispute = disputes.raise_dispute(
+        found, actor=request.auth, reason=data.reason, hours=data.hours
+    )
+    return Status(201, dispute)
 
 
 @router.get(

@@ -167,3 +167,102 @@ class YearForm(forms.Form):
             (y, f"{y}年") for y in range(this_year, this_year - YEARS_BACK - 1, -1)
         ]
         self.fields["year"].widget.attrs["class"] = "form-select"
+
+
+class ObjectionForm(StyledForm):
+    """异议 on a certificate in the internal 公示 (a member of the team)."""
+
+    reason = forms.CharField(
+        label="异议的事实和理由", max_length=200, widget=NOTE,
+        error_messages={"required": "请填写异议的事实和理由", "max_length": "异议不能超过 200 字"},
+    )  # fmt: skip
+
+
+class ObjectionAnswerForm(StyledForm):
+    """处理公示异议: upheld (不予出具) or set aside (继续公示)."""
+
+    upheld = forms.TypedChoiceField(
+        label="处理结果", coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        choices=[("0", "异议不成立，继续公示"), ("1", "异议成立，不予出具")],
+        error_messages={"required": "请选择处理结果"},
+    )  # fmt: skip
+    answer = forms.CharField(
+        label="核实情况和处理意见", max_length=200, widget=NOTE,
+        help_text="异议成立时，将作为不予出具的原因告知志愿者",
+        error_messages={"required": "请填写核实情况和处理意见",
+                        "max_length": "处理意见不能超过 200 字"},
+    )  # fmt: skip
+
+
+class IssuerForm(StyledForm):
+    """出具单位信息: whose profile, its name, 负责人, 经办人, phone and the seal image."""
+
+    owner = forms.ChoiceField(label="出具单位", error_messages={"required": "请选择出具单位"})
+    name = forms.CharField(
+        label="出具单位名称", max_length=100, required=False,
+        help_text="登记的组织默认用其登记名称；以街道、社区名义出具时填写办事处或居委会全称",
+    )  # fmt: skip
+    head_name = forms.CharField(
+        label="单位负责人", max_length=50,
+        error_messages={"required": "请填写单位负责人", "max_length": "单位负责人不能超过 50 字"},
+    )  # fmt: skip
+    handler_name = forms.CharField(
+        label="经办人", max_length=50,
+        error_messages={"required": "请填写经办人", "max_length": "经办人不能超过 50 字"},
+    )  # fmt: skip
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    seal = forms.FileField(
+        label="印章图片", required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg"}),
+        help_text="PNG 或 JPG，不超过 1 MB；已上传过的可不再上传",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "请选择"), *owners]
+
+
+class DisputeForm(forms.Form):
+    """The volunteer's 异议 on H5 (rendered by hand)."""
+
+    reason = forms.CharField(
+        max_length=200,
+        error_messages={"required": "请填写异议理由", "max_length": "异议理由不能超过 200 字"},
+    )
+    hours = forms.CharField(max_length=10, required=False)
+
+
+DISPUTE_STATUS_FILTERS = [
+    ("open", "待答复"), ("maintained", "维持原记录"), ("corrected", "已更正"),
+    ("withdrawn", "已撤回"), (ALL, "全部"),
+]  # fmt: skip
+
+
+class DisputeFilterForm(StyledForm):
+    status = forms.ChoiceField(label="状态", choices=DISPUTE_STATUS_FILTERS, required=False)
+    team = forms.TypedChoiceField(label="队伍", coerce=int, required=False, empty_value=None)
+    overdue = forms.BooleanField(label="仅看已超期", required=False)
+
+    def __init__(self, *args: Any, teams: list, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "全部队伍"), *teams]
+
+
+class DisputeAnswerForm(StyledForm):
+    decision = forms.ChoiceField(
+        label="答复", widget=forms.RadioSelect,
+        choices=[("maintain", "维持原记录"), ("correct", "更正时长")],
+        error_messages={"required": "请选择维持原记录或更正"},
+    )  # fmt: skip
+    hours = forms.CharField(
+        label="更正后的时长（小时）", max_length=10, required=False,
+        help_text="选择更正时填写该记录应有的时长；更正以更正记录的方式入账，原记录不改动",
+    )  # fmt: skip
+    answer = forms.CharField(
+        label="答复意见", max_length=200, widget=NOTE, help_text="将告知志愿者",
+        error_messages={"required": "请填写答复意见", "max_length": "答复意见不能超过 200 字"},
+    )  # fmt: skip
+    confirmed = forms.BooleanField(
+        label="我已核实该记录，确认提交答复（将通知志愿者）",
+        error_messages={"required": "请勾选确认后再提交答复"},
+    )  # fmt: skip

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from shegong.core.errors import DomainError, NotFound
@@ -21,6 +21,7 @@ from shegong.volunteers.models import (
     CertificateRequest,
     ServiceRecord,
     Team,
+    TeamMember,
     Volunteer,
 )
 from shegong.volunteers.queries import access
@@ -136,6 +137,45 @@ def queue(user: Any) -> QuerySet:
         .select_related("volunteer__person", "team")
         .defer(*PII)
         .order_by("created_at", "pk")
+    )
+
+
+def publicity(user: Any) -> QuerySet:
+    """记录证明公示 (internal): the requests in 公示 or held by an objection, of the teams the
+    caller is a current member of or runs — never shown outside the issuing team."""
+    member_of = TeamMember.objects.filter(
+        volunteer__person__user_id=getattr(user, "pk", None), left_on__isnull=True
+    ).values("team_id")
+    teams = access.teams_run_by(user).values("pk")
+    return (
+        CertificateRequest.objects.filter(status__in=(Status.PUBLICITY, Status.HELD))
+        .filter(Q(team__in=teams) | Q(team__in=member_of))
+        .select_related("volunteer__person", "team")
+        .defer(*PII)
+        .order_by("publicity_ends_at", "pk")
+    )
+
+
+def access_publicity(user: Any, pk: Any, *, for_write: bool = False) -> CertificateRequest:
+    """A request on the caller's 公示 list (``for_write``: locked); else NotFound."""
+    pk = getattr(pk, "pk", pk)
+    qs = publicity(user)
+    if for_write:
+        qs = (
+            CertificateRequest.objects.select_for_update(of=("self",))
+            .filter(pk__in=qs.values("pk"))
+            .select_related("volunteer__person", "team")
+        )
+    found = qs.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise NotFound(REQUEST_NOT_FOUND)
+    return found
+
+
+def publicity_ended(user: Any) -> QuerySet:
+    """Requests of the caller's teams whose 公示 has ended without objection: to issue."""
+    return requests_run_by(user).filter(
+        status=Status.PUBLICITY, publicity_ends_at__lt=timezone.now()
     )
 
 

@@ -202,3 +202,47 @@ class CertificateCheckOut(Schema):
     issuer: str
     issued_on: date
     status: str = Field(description="valid")
+
+
+# --- 异议 on a record (issue 18 A8) and the 公示 of a certificate request (A7) ---------------
+
+
+class DisputeIn(Schema):
+    reason: str = Field(description="异议理由（必填，不超过 200 字）")
+    hours: str | None = Field(None, description="本人认为应为的时长（小时，可空）")
+
+
+class DisputeAnswerIn(Schema):
+    decision: str = Field(description="maintain 维持原记录 / correct 更正")
+    answer: str = Field(description="答复意见（必填，告知志愿者）")
+    hours: str | None = Field(None, description="更正后该记录应有的时长（小时；更正时必填）")
+
+
+class DisputeOut(Schema):
+    id: int
+    record_id: int
+    team_id: int
+    status: str
+    status_label: str = Field(description="待答复 / 维持原记录 / 已更正 / 已撤回")
+    reason: str
+    claimed_hours: float | None
+    due_at: datetime
+    overdue: bool
+    answer: str
+    correction_id: int | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_status_label(obj: object) -> str:
+        return str(getattr(obj, "get_status_display")())  # noqa: B009
+
+    @staticmethod
+    def resolve_claimed_hours(obj: object) -> float | None:
+        value = getattr(obj, "claimed_hours", None)
+        return None if value is None else float(value)
+
+
+class PublicityOut(Schema):
+    id: int
+    status: str
+    publicity_ends_at: datetime | None

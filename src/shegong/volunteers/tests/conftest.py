@@ -48,11 +48,21 @@ def hours_leader_user(district):
 
 @pytest.fixture
 def hours_team(district, hours_leader_user):
-    """A team in community A led by ``hours_leader_user``, with a phone for certificates."""
+    """A team in community A led by ``hours_leader_user``, with a phone for certificates. It is
+    a registered organization (a 统一社会信用代码 in the ledger) with a complete issuer profile
+    (seal, 负责人 吴负责人, 经办人 郑经办), so it may issue certificates (民发〔2015〕149号)."""
+    from shegong.ledger.models import Organization
+
     leader = testing.volunteer(district["community_a"], name="时长队长", account=hours_leader_user)
+    org = Organization.objects.create(
+        kind="social_org", name="东关助老服务队", region=district["community_a"],
+        credit_code="52341202MJ0000001A",
+    )  # fmt: skip
+    testing.certificate_issuer(organization=org, phone="")
     return testing.team(
-        district["community_a"], name="东关助老服务队", leader=leader, phone="0551-6000001"
-    )
+        district["community_a"], name="东关助老服务队", leader=leader, phone="0551-6000001",
+        organization=org,
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -51,6 +51,15 @@ def ask(served, hours_member, hours_team, hours_member_user):
     return make
 
 
+def publicised(req, actor):
+    """``req`` approved (受理) and its internal 公示 over: ready to issue."""
+    certificate_requests.approve_request(req, actor=actor)
+    CertificateRequest.objects.filter(pk=getattr(req, "pk", req)).update(
+        publicity_ends_at=timezone.now() - timedelta(minutes=1)
+    )
+    return req
+
+
 def _post(client, url, body=None, **headers):
     return client.post(url, json.dumps(body or {}), content_type="application/json", **headers)
 
@@ -203,7 +212,7 @@ def test_the_volunteer_withdraws_while_it_waits_and_may_ask_again(
 def test_issuing_from_the_request_links_it_in_the_same_transaction(
     ask, hours_member, hours_team, hours_leader_user, hours_member_user
 ):
-    req = ask()
+    req = publicised(ask(), hours_leader_user)
     cert = certificates.issue(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user, request=req.pk
     )
@@ -211,9 +220,12 @@ def test_issuing_from_the_request_links_it_in_the_same_transaction(
     assert req.status == "issued" and req.certificate == cert
     assert req.decided_by == hours_leader_user and req.decided_at == cert.issued_at
     assert _events(Verb.CERTIFICATE_ISSUED).get().data["request"] == req.pk
-    # The volunteer hears once, of the certificate.
+    # The volunteer hears once of the 公示, once of the certificate.
     told = Notification.objects.filter(recipient=hours_member_user, event__contains="certificate")
-    assert list(told.values_list("event", flat=True)) == ["volunteers.certificate_issued"]
+    assert sorted(told.values_list("event", flat=True)) == [
+        "volunteers.certificate_issued",
+        "volunteers.certificate_publicity_started",
+    ]
     with pytest.raises(IllegalTransition, match="已出具"):
         certificates.issue(
             hours_member, hours_team, START, timezone.localdate(), hours_leader_user, request=req
@@ -359,6 +371,10 @@ def test_the_queue_shows_waiting_requests_oldest_first_and_issue_answers_one(
     assert queue.index(hours_member.number) < queue.index(newer_volunteer.number)
     assert "李**" in queue and "李小红" not in queue and "升学" in queue and "3 天" in queue
 
+    # Not before the request is accepted and its internal 公示 has ended.
+    early = client.get(reverse("volunteers:certificate_new"), {"request": req.pk})
+    assert early.status_code == 302
+    publicised(req, hours_leader_user)
     form = client.get(reverse("volunteers:certificate_new"), {"request": req.pk})
     body = form.content.decode()
     assert form.status_code == 200 and f'value="{hours_member.number}"' in body
@@ -492,7 +508,7 @@ def test_the_api_asks_lists_and_withdraws_my_request(client, served, hours_team,
 def test_the_api_shows_the_certificate_once_issued(
     client, ask, hours_member, hours_team, hours_leader_user, hours_member_user
 ):
-    req = ask()
+    req = publicised(ask(), hours_leader_user)
     cert = certificates.issue(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user, request=req
     )

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from shegong.core.audit import Verb
-from shegong.core.errors import InvalidInput, NotFound
+from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent, Notification
 from shegong.ledger.models import Organization
 from shegong.volunteers.actions import certificates, hours
@@ -45,8 +45,10 @@ def test_a_certificate_sums_the_teams_approved_hours_and_freezes_the_issuer(
     )
     assert cert.hours == Decimal("6.00") and cert.records == 2  # no pending, no transfer
     assert re.fullmatch(rf"ZM{timezone.localdate():%Y%m%d}[A-Z2-7]{{8}}", cert.serial)
-    assert cert.issuer_name == "东关助老服务队" and cert.issuer_head == "时长队长"
-    assert cert.issuer_handler == "时长队长" and cert.issuer_phone == "0551-6000001"
+    # The issuer's profile (民发〔2015〕149号): its 负责人, 经办人 and seal, not the leader's name.
+    assert cert.issuer_name == "东关助老服务队" and cert.issuer_head == "吴负责人"
+    assert cert.issuer_handler == "郑经办" and cert.issuer_phone == "0551-6000001"
+    assert cert.issuer_seal == cert.issuer.seal.name and cert.issuer_seal
     assert cert.note == "用于评优" and cert.issued_by == hours_leader_user
     event = AuditEvent.objects.get(verb=int(Verb.CERTIFICATE_ISSUED))
     assert event.region_id == hours_team.region_id and event.data["hours"] == "6.00"
@@ -58,17 +60,16 @@ def test_a_certificate_sums_the_teams_approved_hours_and_freezes_the_issuer(
     )
 
 
-def test_the_head_is_the_registered_organisations_head_when_there_is_one(
+def test_an_unregistered_team_without_a_registered_parent_is_refused_with_what_to_do(
     served, hours_member, hours_team, hours_leader_user, district
 ):
     hours_team.organization = Organization.objects.create(
         kind="social_org", name="东关志愿者协会", region=district["community_a"], legal_rep="张会长"
-    )
+    )  # no 统一社会信用代码: not 依法设立
     hours_team.save()
-    cert = certificates.issue(
-        hours_member, hours_team, START, timezone.localdate(), hours_leader_user
-    )
-    assert cert.issuer_head == "张会长"
+    with pytest.raises(DomainError, match=r"未依法登记.*关联已登记的社会组织"):
+        certificates.issue(hours_member, hours_team, START, timezone.localdate(), hours_leader_user)
+    assert not Certificate.objects.exists()
 
 
 def test_serials_differ_and_cannot_be_derived_from_each_other(
@@ -175,8 +176,8 @@ def test_the_certificate_text_uses_full_width_commas(
 ):
     """Typed names and notes often carry ASCII commas; on a Chinese certificate they are set
     full-width, while a number's thousands separator stays."""
-    hours_team.name = "东关志愿服务队,第一分队"
-    hours_team.save(update_fields=["name"])
+    hours_team.organization.certificate_issuer.name = "东关志愿服务队,第一分队"
+    hours_team.organization.certificate_issuer.save(update_fields=["name"])
     cert = certificates.issue(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user,
         note="表现突出, 服务认真;共服务 1,200 人次",

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -44,6 +45,8 @@ from shegong.volunteers.forms.hours import (
     IssueForm,
     ManualForm,
     NoteForm,
+    ObjectionAnswerForm,
+    ObjectionForm,
     RequestDeclineForm,
     RevokeForm,
     TransferForm,
@@ -58,7 +61,9 @@ from shegong.volunteers.models import (
 )
 from shegong.volunteers.queries import access, statistics
 from shegong.volunteers.queries import certificates as certificate_queries
+from shegong.volunteers.queries import disputes as dispute_queries
 from shegong.volunteers.queries import hours as hours_queries
+from shegong.volunteers.views import issuers as issuer_views
 from shegong.volunteers.views import training as training_views
 from shegong.web.forms import run_action
 
@@ -366,8 +371,88 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         "can_manage": user.has_perm_in_scope(Perm.VOLUNTEERS_MANAGE),
         "requests": list(waiting[:LIST_LIMIT]),
         "request_count": waiting.count(),
+        "in_publicity": list(
+            certificate_queries.requests_run_by(user)
+            .filter(status__in=(CertificateRequestStatus.PUBLICITY, CertificateRequestStatus.HELD))
+            .select_related("volunteer__person", "team")
+            .defer(*PERSON_SECRETS)
+            .order_by("publicity_ends_at", "pk")[:LIST_LIMIT]
+        ),
     }
     return render(request, "volunteers/certificate_list.html", context)
+
+
+@require_POST
+def certificate_request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """受理: the request goes to the internal 公示 (refused, with what to do, when the team has
+    no 依法设立 issuer with a seal and both names)."""
+    user = request.user
+    found = certificate_queries.access_request(user, pk)
+    try:
+        done = certificate_requests.approve_request(found, actor=user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect_after_write(request, reverse("volunteers:certificates"))
+    ends = timezone.localtime(done.publicity_ends_at)
+    messages.success(
+        request,
+        f"已受理 {found.volunteer.person.name_masked} 的申请，内部公示至 {ends:%Y-%m-%d} 24:00",
+    )
+    return redirect_after_write(request, reverse("volunteers:certificates"))
+
+
+@require_safe
+def certificate_publicity(request: HttpRequest) -> HttpResponse:
+    """记录证明公示 (internal): the requests in 公示 of the teams the caller belongs to or runs,
+    with the form to object."""
+    user = request.user
+    rows = list(certificate_queries.publicity(request.user)[:LIST_LIMIT])
+    runs = set(access.teams_run_by(user).values_list("pk", flat=True))
+    context = {"rows": rows, "form": ObjectionForm(), "runs": runs,
+               "days": settings.SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS}  # fmt: skip
+    return render(request, "volunteers/certificate_publicity.html", context)
+
+
+@require_POST
+def certificate_publicity_object(request: HttpRequest, pk: int) -> HttpResponse:
+    """异议 on a request in 公示 (a member of its team or one who runs it)."""
+    user = request.user
+    found = certificate_queries.access_publicity(user, pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        run_action(
+            form, certificate_requests.object_to_publicity, found, actor=user,
+            reason=form.cleaned_data["reason"],
+        )  # fmt: skip
+    if form.errors:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect_after_write(request, reverse("volunteers:certificate_publicity"))
+    messages.success(request, "已提出异议，公示暂停，队伍核实后处理")
+    return redirect_after_write(request, reverse("volunteers:certificate_publicity"))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def certificate_request_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    """处理公示异议: upheld (不予出具) or set aside (继续公示)."""
+    user = request.user
+    found = certificate_queries.access_request(user, pk)
+    form = ObjectionAnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            run_action(
+                form, certificate_requests.answer_objection, found, actor=user,
+                upheld=data["upheld"], answer=data["answer"],
+            )  # fmt: skip
+            if form.errors:
+                status = form.error_status
+            else:
+                messages.success(request, "已处理公示异议")
+                return redirect_after_write(request, reverse("volunteers:certificates"))
+    context = {"req": found, "form": form, "open": found.status == CertificateRequestStatus.HELD}
+    return render(request, "volunteers/certificate_objection.html", context, status=status)
 
 
 def _answering(request: HttpRequest) -> CertificateRequest | None:
@@ -385,8 +470,15 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     access.require_runner(user)
     answering = _answering(request)
     if answering is not None and request.method in ("GET", "HEAD"):
-        if answering.status != CertificateRequestStatus.REQUESTED:
+        if answering.status == CertificateRequestStatus.REQUESTED:
+            messages.info(request, "该申请尚未受理：请先受理，内部公示期满后再出具")
+            return redirect_after_write(request, reverse("volunteers:certificates"))
+        if answering.status != CertificateRequestStatus.PUBLICITY:
             messages.info(request, f"该申请{answering.get_status_display()}，无需再处理")
+            return redirect_after_write(request, reverse("volunteers:certificates"))
+        if not answering.publicity_over:
+            ends = timezone.localtime(answering.publicity_ends_at)
+            messages.info(request, f"该申请公示至 {ends:%Y-%m-%d} 24:00，期满后方可出具")
             return redirect_after_write(request, reverse("volunteers:certificates"))
         initial = {
             "number": answering.volunteer.number, "team": answering.team_id,
@@ -442,7 +534,10 @@ def certificate_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
                     request, f"已告知 {found.volunteer.person.name_masked}：不予出具记录证明"
                 )
                 return redirect_after_write(request, reverse("volunteers:certificates"))
-    is_open = found.status == CertificateRequestStatus.REQUESTED
+    is_open = found.status in (
+        CertificateRequestStatus.REQUESTED,
+        CertificateRequestStatus.PUBLICITY,
+    )
     context = {"req": found, "form": form, "open": is_open}
     return render(request, "volunteers/certificate_request_decline.html", context, status=status)
 
@@ -464,6 +559,13 @@ def _render_certificate(
 @require_safe
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_certificate(request, certificate_queries.access_certificate(request.user, pk))
+
+
+@require_safe
+def certificate_seal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The seal image frozen on a certificate the caller may see."""
+    found = certificate_queries.access_certificate(request.user, pk)
+    return issuer_views.seal_response(found.issuer_seal)
 
 
 @require_POST
@@ -580,6 +682,7 @@ def _render_m_hours(
             next_star=stars.next_star(volunteer.hours),
             stars=stars.stars_label(volunteer.star),
             pending=volunteer.records.filter(status=RecordStatus.PENDING).count(),
+            my_disputes=list(dispute_queries.my_disputes(volunteer)[:LIST_LIMIT]),
         )
         context.update(training_views.record_context(volunteer))  # 我的培训与表彰
     return render(request, "volunteers/m_hours.html", context, status=status)
