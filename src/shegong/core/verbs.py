@@ -137,6 +137,12 @@ class Verb(IntEnum):
     AWARD_RECORDED = 682
     AWARD_REVOKED = 683
     TEAM_LEFT_BY_SELF = 684
+    STAR_APPLIED = 690
+    STAR_APPROVED = 691
+    STAR_REJECTED = 692
+    STAR_WITHDRAWN = 693
+    STAR_OBJECTED = 694
+    STAR_AWARDED = 695
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -467,7 +473,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.RECORD_ADJUSTED: "更正服务时长",
     Verb.RECORD_ENTERED: "补录服务记录",
     Verb.RECORD_TRANSFERRED: "转入服务记录",
-    Verb.STAR_REACHED: "志愿者星级晋升",
+    Verb.STAR_REACHED: "志愿者星级晋升（旧规则，按时长自动评定，已停用）",
     Verb.RECORDS_EXPORTED: "导出志愿服务记录",
     Verb.CERTIFICATE_ISSUED: "出具志愿服务记录证明",
     Verb.CERTIFICATE_REVOKED: "作废志愿服务记录证明",
@@ -479,6 +485,12 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.AWARD_RECORDED: "记录志愿者表彰奖励",
     Verb.AWARD_REVOKED: "撤销志愿者表彰奖励记录",
     Verb.TEAM_LEFT_BY_SELF: "志愿者本人退出队伍",
+    Verb.STAR_APPLIED: "申请星级认定",
+    Verb.STAR_APPROVED: "星级认定审核通过（开始公示）",
+    Verb.STAR_REJECTED: "驳回星级认定申请",
+    Verb.STAR_WITHDRAWN: "撤回星级认定申请",
+    Verb.STAR_OBJECTED: "星级认定公示异议（退回重审）",
+    Verb.STAR_AWARDED: "认定星级志愿者",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

@@ -300,7 +300,7 @@ def _entry(request: HttpRequest, *, transfer: bool) -> HttpResponse:
         if volunteer is not None:
             data = form.cleaned_data
             common = {"actor": user, "served_on": data["served_on"], "hours": data["hours"],
-                      "content": data["content"]}  # fmt: skip
+                      "content": data["content"], "service_kind": data["service_kind"]}  # fmt: skip
             if transfer:
                 action = hours.transfer_in
                 extra = {"source_organization": data["source_organization"],
