@@ -209,6 +209,15 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers:certificate_pdf": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:certificate_revoke": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:certificate_request_decline": lambda o: {"pk": o["certificate_request_b"].pk},
+    # volunteers: 星级认定
+    "volunteers:star_apply": lambda o: {"pk": o["volunteer_b"].pk},
+    "volunteers:star_award": lambda o: {"pk": o["star_award_b"].pk},
+    **{
+        f"volunteers:star_award_{d}": lambda o: {"pk": o["star_award_b"].pk}
+        for d in ("approve", "reject", "object", "award")
+    },
+    # H5: only the volunteer's own application may be withdrawn (no volunteer profile → 404).
+    "volunteers_m:star_withdraw": lambda o: {"pk": o["star_award_b"].pk},
     # matching: the two lists (m-lists)
     "matching:need_edit": lambda o: {"pk": o["match_need_b"].pk},
     "matching:need_status": lambda o: {"pk": o["match_need_b"].pk},
@@ -492,6 +501,18 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # forged serial is 404 for anyone.
     "/api/v1/service-records/certificates/{serial}/verify": lambda o: {
         "serial": "ZM20990101FORGED00"
+    },
+    # 星级认定: staff in scope; the caller's own application only for withdraw.
+    **{
+        path: lambda o: {"award_id": o["star_award_b"].pk}
+        for path in (
+            "/api/v1/star-awards/{award_id}",
+            "/api/v1/star-awards/{award_id}/approve",
+            "/api/v1/star-awards/{award_id}/reject",
+            "/api/v1/star-awards/{award_id}/object",
+            "/api/v1/star-awards/{award_id}/award",
+            "/api/v1/star-awards/me/{award_id}/withdraw",
+        )
     },
     # socialorgs API
     "/api/v1/socialorgs/{pk}": lambda o: {"pk": o["social_org_b"].pk},

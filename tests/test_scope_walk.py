@@ -517,7 +517,14 @@ def _volunteer_objects(district):
         awarded_by="西城志愿社区居委会", awarded_on=date(2026, 3, 3),
         region=district["community_b"],
     )  # fmt: skip
+    from shegong.volunteers.models import StarAward
+
+    star_award = StarAward.objects.create(
+        volunteer=volunteer, region=district["community_b"], star=1, counted_hours=120,
+        review_note="西城志愿星级审核",
+    )  # fmt: skip
     return {
+        "star_award_b": star_award,
         "training_b": training, "training_attendance_b": attendance, "award_b": award,
         "volunteer_b": volunteer, "team_b": team, "activity_b": activity, "shift_b": shift,
         "signup_b": signup, "service_record_b": record, "certificate_b": certificate,

@@ -22,6 +22,7 @@ ENTRIES = [
         *GROUP, "服务时长审核", "volunteers:records", "hourglass-split", perm=VIEW, or_if=LEADS
     ),
     MenuEntry(*GROUP, "记录证明", "volunteers:certificates", "patch-check", perm=VIEW, or_if=LEADS),
+    MenuEntry(*GROUP, "星级认定", "volunteers:star_awards", "star", perm=VIEW),
     MenuEntry(*GROUP, "志愿服务统计", "volunteers:statistics", "bar-chart", perm=VIEW),
     MenuEntry(*GROUP, "专业社工", "volunteers:social_workers", "person-workspace", perm=VIEW),
     MenuEntry(*GROUP, "技能目录", "volunteers:skills", "tools", perm=Perm.VOLUNTEERS_MANAGE),
@@ -37,4 +38,5 @@ OBJECT_PAGES = [
     ObjectPage("volunteers.certificate", "volunteers:certificate"),
     ObjectPage("volunteers.certificaterequest", "volunteers:certificates", pk=False),
     ObjectPage("volunteers.training", "volunteers:training"),
+    ObjectPage("volunteers.staraward", "volunteers:star_award"),
 ]

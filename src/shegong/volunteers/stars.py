@@ -48,6 +48,13 @@ def excluded_kinds() -> list[str]:
     return list(settings.SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS)
 
 
+def excluded_labels() -> list[str]:
+    """The Chinese names of the excluded kinds (社区工作者本职工作 …)."""
+    from shegong.volunteers.choices import ServiceKind
+
+    return [str(ServiceKind(kind).label) for kind in excluded_kinds()]
+
+
 def star_for(hours: Decimal | float | int) -> int:
     """The star level ``hours`` of counted service reach (0 below the first threshold), months
     aside."""

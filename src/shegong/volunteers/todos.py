@@ -1,7 +1,8 @@
 """The workbench's to-dos of volunteer service (``core.registry.todos``): activities waiting
 for review, service records waiting for a team's confirmation, certificate requests waiting
-for an answer. Each counts the very query of the list it opens; a team's leader (no workbench
-role) sees the last two for the teams they lead."""
+for an answer, star applications to review and stars whose publicity ended (to 认定). Each
+counts the very query of the list it opens; a team's leader (no workbench role) sees the
+records and certificate requests of the teams they lead."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from shegong.volunteers.queries import access
 from shegong.volunteers.queries import activities as activity_queries
 from shegong.volunteers.queries import certificates as certificate_queries
 from shegong.volunteers.queries import hours as hours_queries
+from shegong.volunteers.queries import star_awards as star_award_queries
 
 
 def activities_to_review(user: Any) -> int:
@@ -25,6 +27,14 @@ def records_to_confirm(user: Any) -> int:
 
 def certificate_requests(user: Any) -> int:
     return certificate_queries.queue(user).count()
+
+
+def star_awards_to_review(user: Any) -> int:
+    return star_award_queries.to_review(user).count()
+
+
+def star_awards_to_award(user: Any) -> int:
+    return star_award_queries.to_award(user).count()
 
 
 TODOS = [
@@ -43,5 +53,15 @@ TODOS = [
         "volunteers.certificate_requests", "待出具的记录证明", certificate_requests,
         "volunteers:certificates", order=42, perm=Perm.VOLUNTEERS_MANAGE,
         or_if=access.leads_a_team, icon="patch-check", hint="志愿者申请、等待答复的记录证明",
+    ),
+    Todo(
+        "volunteers.star_review", "待审核的星级认定申请", star_awards_to_review,
+        "volunteers:star_awards", "tab=review", order=43, perm=Perm.VOLUNTEERS_MANAGE,
+        icon="star", hint="志愿者申请（或工作人员代为申请）、等待审核的星级认定",
+    ),
+    Todo(
+        "volunteers.star_award", "公示期满待认定的星级", star_awards_to_award,
+        "volunteers:star_awards", "tab=due", order=44, perm=Perm.VOLUNTEERS_MANAGE,
+        icon="star-fill", hint="公示期满、可以认定星级的申请",
     ),
 ]  # fmt: skip

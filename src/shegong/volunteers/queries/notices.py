@@ -35,7 +35,7 @@ def bounds(since: date, until: date) -> tuple[datetime, datetime]:
 
 
 def new_stars(region: Region, since: date, until: date) -> QuerySet[Volunteer]:
-    """Active volunteers of ``region``'s subtree who reached their current star in the period."""
+    """Active volunteers of ``region``'s subtree AWARDED their current star in the period."""
     start, end = bounds(since, until)
     qs = Volunteer.objects.filter(
         star__gt=0,
