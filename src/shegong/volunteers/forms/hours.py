@@ -71,6 +71,7 @@ class _EntryForm(StyledForm):
     content = forms.CharField(label="服务内容", max_length=200)
     service_kind = forms.ChoiceField(
         label="服务性质", choices=ServiceKind.choices, initial=ServiceKind.VOLUNTEER,
+        required=False,
         help_text="社区工作者本职工作、学校值日/校内值勤、捐赠等按规定不计入星级评定时长",
     )  # fmt: skip
 
