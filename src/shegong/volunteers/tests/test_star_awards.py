@@ -332,3 +332,27 @@ def test_the_award_is_refused_when_no_longer_eligible(
         star_awards.award(applied, actor=street_a_staff)
     assert "还差 1.00 小时" in caught.value.detail
     assert Volunteer.objects.get(pk=hours_member.pk).star == 0
+
+
+def test_the_migration_keeps_stars_given_under_the_old_rule_as_awarded(district, hours_member):
+    """Migration 0007: a star reached under the automatic rule stays, as an awarded (legacy)
+    application dated when it was reached; a volunteer without a star gets none."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("shegong.volunteers.migrations.0007_star_awards")
+    reached = timezone.now() - timedelta(days=400)
+    Volunteer.objects.filter(pk=hours_member.pk).update(
+        star=3, hours=Decimal("650.00"), star_reached_at=reached
+    )
+    testing.volunteer(district["community_a"], name="无星志愿者")
+    migration.keep_awarded_stars(apps, None)
+    kept = StarAward.objects.get()
+    assert (kept.volunteer_id, kept.star, kept.status, kept.legacy) == (
+        hours_member.pk, 3, "awarded", True,
+    )  # fmt: skip
+    assert kept.awarded_at == reached and kept.counted_hours == Decimal("650.00")
+    assert Volunteer.objects.get(pk=hours_member.pk).star == 3
+    migration.drop_legacy(apps, None)
+    assert not StarAward.objects.exists()
