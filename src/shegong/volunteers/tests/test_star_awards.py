@@ -356,3 +356,48 @@ def test_the_migration_keeps_stars_given_under_the_old_rule_as_awarded(district,
     assert Volunteer.objects.get(pk=hours_member.pk).star == 3
     migration.drop_legacy(apps, None)
     assert not StarAward.objects.exists()
+
+
+def _settings_in(env: dict[str, str]) -> dict:
+    """The star settings read by a fresh settings module under ``env``."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, runpy; s = runpy.run_path('src/shegong/settings.py'); "
+        "print(json.dumps({k: s[k] for k in ('SHEGONG_VOLUNTEER_STAR_MIN_MONTHS', "
+        "'SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS', 'SHEGONG_VOLUNTEER_STAR_PUBLICITY_WORKDAYS', "
+        "'ENV_ERRORS')}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_star_settings_are_read_from_the_environment_and_checked():
+    from django.conf import settings
+
+    from shegong.volunteers.choices import ServiceKind
+
+    assert tuple(settings.STAR_SERVICE_KINDS) == tuple(ServiceKind.values)
+    good = _settings_in({
+        "SHEGONG_VOLUNTEER_STAR_MIN_MONTHS": "6,6,12,12,12",
+        "SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS": "donation",
+        "SHEGONG_VOLUNTEER_STAR_PUBLICITY_WORKDAYS": "7",
+    })  # fmt: skip
+    assert good["SHEGONG_VOLUNTEER_STAR_MIN_MONTHS"] == [6, 6, 12, 12, 12]
+    assert good["SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS"] == ["donation"]
+    assert good["SHEGONG_VOLUNTEER_STAR_PUBLICITY_WORKDAYS"] == 7 and good["ENV_ERRORS"] == []
+    bad = _settings_in({
+        "SHEGONG_VOLUNTEER_STAR_MIN_MONTHS": "6,x",
+        "SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS": "naps",
+        "SHEGONG_VOLUNTEER_STAR_PUBLICITY_WORKDAYS": "3",
+    })  # fmt: skip
+    assert bad["SHEGONG_VOLUNTEER_STAR_MIN_MONTHS"] == [0, 0, 0, 0, 0]
+    assert bad["SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS"] == ["staff_duty", "school_duty", "donation"]
+    assert bad["SHEGONG_VOLUNTEER_STAR_PUBLICITY_WORKDAYS"] == 5
+    assert len(bad["ENV_ERRORS"]) == 3
