@@ -28,11 +28,11 @@ from shegong.volunteers.queries import star_awards as queries
 from shegong.volunteers.schemas.star_awards import (
     MyStarApplyIn,
     MyStarsOut,
-    NoteIn,
-    ReasonIn,
     StarApplyIn,
     StarAwardFilter,
     StarAwardOut,
+    StarNoteIn,
+    StarReasonIn,
 )
 
 router = Router()
@@ -146,13 +146,13 @@ def detail(request: HttpRequest, award_id: int) -> Any:
     response={200: StarAwardOut, **ERRORS},
     summary="审核通过（开始公示）",
     operation_id="star_awards_approve",
-    openapi_extra=body_doc(NoteIn),
+    openapi_extra=body_doc(StarNoteIn),
 )
 def approve(request: HttpRequest, award_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """重新核对条件后开始公示，公示期不少于 5 个工作日；不再符合条件 → 409；不是申请中 → 409。"""
     found = queries.access_award(request.auth, award_id)
     require_perm(request.auth, Perm.VOLUNTEERS_MANAGE)
-    data = parse_body(NoteIn, payload)
+    data = parse_body(StarNoteIn, payload)
     star_awards.approve(found.pk, actor=request.auth, note=data.note)
     return _reload(found.pk)
 
@@ -162,13 +162,13 @@ def approve(request: HttpRequest, award_id: int, payload: Body[dict[str, Any]] =
     response={200: StarAwardOut, **ERRORS},
     summary="驳回星级认定申请",
     operation_id="star_awards_reject",
-    openapi_extra=body_doc(ReasonIn),
+    openapi_extra=body_doc(StarReasonIn),
 )
 def reject(request: HttpRequest, award_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """须填写原因（reason），志愿者会收到通知。"""
     found = queries.access_award(request.auth, award_id)
     require_perm(request.auth, Perm.VOLUNTEERS_MANAGE)
-    data = parse_body(ReasonIn, payload)
+    data = parse_body(StarReasonIn, payload)
     star_awards.reject(found.pk, actor=request.auth, reason=data.reason)
     return _reload(found.pk)
 
@@ -178,13 +178,13 @@ def reject(request: HttpRequest, award_id: int, payload: Body[dict[str, Any]] = 
     response={200: StarAwardOut, **ERRORS},
     summary="登记公示期异议（退回重审）",
     operation_id="star_awards_object",
-    openapi_extra=body_doc(ReasonIn),
+    openapi_extra=body_doc(StarReasonIn),
 )
 def object_to(request: HttpRequest, award_id: int, payload: Body[dict[str, Any]] = None) -> Any:
     """公示期内登记异议（reason 必填），申请退回「申请中」重新审核；公示期外 → 409。"""
     found = queries.access_award(request.auth, award_id)
     require_perm(request.auth, Perm.VOLUNTEERS_MANAGE)
-    data = parse_body(ReasonIn, payload)
+    data = parse_body(StarReasonIn, payload)
     star_awards.object_to(found.pk, actor=request.auth, reason=data.reason)
     return _reload(found.pk)
 

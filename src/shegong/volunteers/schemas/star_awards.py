@@ -64,11 +64,11 @@ class MyStarApplyIn(Schema):
     star: int | None = Field(None, description="申请星级；不填为当前符合条件的最高星级")
 
 
-class NoteIn(Schema):
+class StarNoteIn(Schema):
     note: str = Field("", max_length=200, description="审核意见（可空）")
 
 
-class ReasonIn(Schema):
+class StarReasonIn(Schema):
     reason: str = Field("", max_length=200, description="原因（必填）")
 
 
