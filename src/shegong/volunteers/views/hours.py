@@ -577,7 +577,7 @@ def _render_m_hours(
                 ]
             ),
             certificates=list(volunteer.certificates.select_related("team").order_by("-issued_at")),
-            next_star=stars.next_star(volunteer.hours),
+            next_star=stars.next_star(stars.counted_hours(volunteer)),
             stars=stars.stars_label(volunteer.star),
             pending=volunteer.records.filter(status=RecordStatus.PENDING).count(),
         )
