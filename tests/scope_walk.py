@@ -217,6 +217,15 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "volunteers:certificate_seal": lambda o: {"pk": o["certificate_b"].pk},
     "volunteers:issuer_seal": lambda o: {"pk": o["issuer_b"].pk},
     "volunteers:dispute": lambda o: {"pk": o["dispute_b"].pk},
+    # volunteers: 星级认定
+    "volunteers:star_apply": lambda o: {"pk": o["volunteer_b"].pk},
+    "volunteers:star_award": lambda o: {"pk": o["star_award_b"].pk},
+    **{
+        f"volunteers:star_award_{d}": lambda o: {"pk": o["star_award_b"].pk}
+        for d in ("approve", "reject", "object", "award")
+    },
+    # H5: only the volunteer's own application may be withdrawn (no volunteer profile → 404).
+    "volunteers_m:star_withdraw": lambda o: {"pk": o["star_award_b"].pk},
     # matching: the two lists (m-lists)
     "matching:need_edit": lambda o: {"pk": o["match_need_b"].pk},
     "matching:need_status": lambda o: {"pk": o["match_need_b"].pk},
@@ -523,6 +532,18 @@ API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     # forged serial is 404 for anyone.
     "/api/v1/service-records/certificates/{serial}/verify": lambda o: {
         "serial": "ZM20990101FORGED00"
+    },
+    # 星级认定: staff in scope; the caller's own application only for withdraw.
+    **{
+        path: lambda o: {"award_id": o["star_award_b"].pk}
+        for path in (
+            "/api/v1/star-awards/{award_id}",
+            "/api/v1/star-awards/{award_id}/approve",
+            "/api/v1/star-awards/{award_id}/reject",
+            "/api/v1/star-awards/{award_id}/object",
+            "/api/v1/star-awards/{award_id}/award",
+            "/api/v1/star-awards/me/{award_id}/withdraw",
+        )
     },
     # socialorgs API
     "/api/v1/socialorgs/{pk}": lambda o: {"pk": o["social_org_b"].pk},

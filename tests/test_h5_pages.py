@@ -36,6 +36,7 @@ NOT_PAGES = {
     "volunteers_m:signup", "volunteers_m:signup_cancel", "volunteers_m:certificate_pdf",
     "volunteers_m:certificate_request", "volunteers_m:certificate_request_withdraw",
     "volunteers_m:team_leave", "volunteers_m:status", "volunteers_m:dispute_withdraw",
+    "volunteers_m:star_apply", "volunteers_m:star_withdraw",
     "matching_m:standing_task_done",
     "matching_m:order_photo", "matching_m:helper_photo",
     "deliberation_m:topic_photo",

@@ -524,8 +524,14 @@ def _volunteer_objects(district):
         reason="西城志愿异议", due_at=now,
     )  # fmt: skip
     issuer = testing.certificate_issuer(region=district["community_b"], name="西城社区居委会")
+    from shegong.volunteers.models import StarAward
+
+    star_award = StarAward.objects.create(
+        volunteer=volunteer, region=district["community_b"], star=1, counted_hours=120,
+        review_note="西城志愿星级审核",
+    )  # fmt: skip
     return {
-        "dispute_b": dispute, "issuer_b": issuer,
+        "dispute_b": dispute, "issuer_b": issuer, "star_award_b": star_award,
         "training_b": training, "training_attendance_b": attendance, "award_b": award,
         "volunteer_b": volunteer, "team_b": team, "activity_b": activity, "shift_b": shift,
         "signup_b": signup, "service_record_b": record, "certificate_b": certificate,

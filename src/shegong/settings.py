@@ -398,6 +398,37 @@ except ValueError:
     ENV_ERRORS.append(f"SHEGONG_VOLUNTEER_STAR_HOURS={_stars!r}: 应为 5 个递增的正整数，逗号分隔")
     SHEGONG_VOLUNTEER_STAR_HOURS = [100, 300, 600, 1000, 1500]
 SHEGONG_VOLUNTEER_NEW_STAR_DAYS = env_int("SHEGONG_VOLUNTEER_NEW_STAR_DAYS", 30, minimum=1)
+# 星级认定 (docs/volunteers.md §4): months registered before a star may be awarded — one number
+# for every star, or five (★1–★5; Shenzhen 龙岗 2023: 6,6,12,12,12); the national scheme sets
+# none (0). The hour kinds that do not count (Beijing: community staff's workday duties, school
+# duty, donations), and the working days of the publicity before the award (at least 5).
+_months = env_str("SHEGONG_VOLUNTEER_STAR_MIN_MONTHS", "0")
+try:
+    _month_values = [int(x) for x in _months.split(",")]
+    if len(_month_values) == 1:
+        _month_values *= 5
+    if len(_month_values) != 5 or min(_month_values) < 0:
+        raise ValueError(_months)
+    SHEGONG_VOLUNTEER_STAR_MIN_MONTHS = _month_values
+except ValueError:
+    ENV_ERRORS.append(
+        f"SHEGONG_VOLUNTEER_STAR_MIN_MONTHS={_months!r}: 应为 1 个或 5 个非负整数（月），逗号分隔"
+    )
+    SHEGONG_VOLUNTEER_STAR_MIN_MONTHS = [0, 0, 0, 0, 0]
+# The values of volunteers.choices.ServiceKind that may be left out (a test keeps them equal).
+STAR_SERVICE_KINDS = ("volunteer", "staff_duty", "school_duty", "donation")
+SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS = env_list(
+    "SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS", ["staff_duty", "school_duty", "donation"]
+)
+if not set(SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS) <= set(STAR_SERVICE_KINDS):
+    ENV_ERRORS.append(
+        f"SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS={','.join(SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS)!r}"
+        f": 只能是 {','.join(STAR_SERVICE_KINDS)} 中的值，逗号分隔"
+    )
+    SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS = ["staff_duty", "school_duty", "donation"]
+SHEGONG_VOLUNTEER_STAR_PUBLICITY_WORKDAYS = env_int(
+    "SHEGONG_VOLUNTEER_STAR_PUBLICITY_WORKDAYS", 5, minimum=5
+)
 SHEGONG_VOLUNTEER_CHECKIN_EARLY_MINUTES = env_int(
     "SHEGONG_VOLUNTEER_CHECKIN_EARLY_MINUTES", 30, minimum=0
 )

@@ -147,6 +147,12 @@ class Verb(IntEnum):
     RECORD_DISPUTE_MAINTAINED = 686
     RECORD_DISPUTE_CORRECTED = 687
     RECORD_DISPUTE_WITHDRAWN = 688
+    STAR_APPLIED = 690
+    STAR_APPROVED = 691
+    STAR_REJECTED = 692
+    STAR_WITHDRAWN = 693
+    STAR_OBJECTED = 694
+    STAR_AWARDED = 695
     # 400–499 ledger (C4)
     ORG_CREATED = 400
     ORG_UPDATED = 401
@@ -480,7 +486,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.RECORD_ADJUSTED: "更正服务时长",
     Verb.RECORD_ENTERED: "补录服务记录",
     Verb.RECORD_TRANSFERRED: "转入服务记录",
-    Verb.STAR_REACHED: "志愿者星级晋升",
+    Verb.STAR_REACHED: "志愿者星级晋升（旧规则，按时长自动评定，已停用）",
     Verb.RECORDS_EXPORTED: "导出志愿服务记录",
     Verb.CERTIFICATE_ISSUED: "出具志愿服务记录证明",
     Verb.CERTIFICATE_REVOKED: "作废志愿服务记录证明",
@@ -500,6 +506,12 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.RECORD_DISPUTE_MAINTAINED: "答复服务记录异议：维持原记录",
     Verb.RECORD_DISPUTE_CORRECTED: "答复服务记录异议：更正记录",
     Verb.RECORD_DISPUTE_WITHDRAWN: "志愿者撤回服务记录异议",
+    Verb.STAR_APPLIED: "申请星级认定",
+    Verb.STAR_APPROVED: "星级认定审核通过（开始公示）",
+    Verb.STAR_REJECTED: "驳回星级认定申请",
+    Verb.STAR_WITHDRAWN: "撤回星级认定申请",
+    Verb.STAR_OBJECTED: "星级认定公示异议（退回重审）",
+    Verb.STAR_AWARDED: "认定星级志愿者",
     Verb.ORG_CREATED: "新建组织",
     Verb.ORG_UPDATED: "修改组织",
     Verb.ORG_STATUS_CHANGED: "变更组织状态",

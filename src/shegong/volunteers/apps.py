@@ -24,6 +24,9 @@ class VolunteersConfig(AppConfig):
             ApiRouter(
                 "/service-records", "shegong.volunteers.api.hours.router", "服务时长", order=52
             ),
+            ApiRouter(
+                "/star-awards", "shegong.volunteers.api.star_awards.router", "星级认定", order=53
+            ),
         )
         registry.notice_kinds.add(
             registry.NoticeKind(

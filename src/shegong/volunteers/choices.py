@@ -191,3 +191,44 @@ class AwardLevel(models.TextChoices):
     STREET = "street", "街道级"
     COMMUNITY = "community", "社区级"
     TEAM = "team", "队伍"
+
+
+class ServiceKind(models.TextChoices):
+    """服务性质: what the hours of a record were for. Some kinds are recorded (谁组织谁记录) but
+    do not count towards a star (``SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS``: Beijing leaves out
+    community staff's workday duties, school duty and donations)."""
+
+    VOLUNTEER = "volunteer", "志愿服务"
+    STAFF_DUTY = "staff_duty", "社区工作者本职工作"
+    SCHOOL_DUTY = "school_duty", "学校值日/校内值勤"
+    DONATION = "donation", "捐赠（捐款捐物）"
+
+
+class StarAwardStatus(models.TextChoices):
+    """星级认定: 申请 → 审核 (通过则公示) → 公示 → 认定; or 驳回 / 撤回."""
+
+    APPLIED = "applied", "申请中"
+    PUBLICIZING = "publicizing", "公示中"
+    AWARDED = "awarded", "已认定"
+    REJECTED = "rejected", "驳回"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+OPEN_STAR_AWARD = (StarAwardStatus.APPLIED, StarAwardStatus.PUBLICIZING)
+
+# An objection upheld during the publicity sends the application back to review (公示中 → 申请中).
+STAR_AWARD_ALLOWED: dict[str, set[str]] = {
+    StarAwardStatus.APPLIED: {
+        StarAwardStatus.PUBLICIZING,
+        StarAwardStatus.REJECTED,
+        StarAwardStatus.WITHDRAWN,
+    },
+    StarAwardStatus.PUBLICIZING: {
+        StarAwardStatus.AWARDED,
+        StarAwardStatus.APPLIED,
+        StarAwardStatus.WITHDRAWN,
+    },
+    StarAwardStatus.AWARDED: set(),
+    StarAwardStatus.REJECTED: set(),
+    StarAwardStatus.WITHDRAWN: set(),
+}

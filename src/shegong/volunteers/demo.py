@@ -77,6 +77,7 @@ from shegong.volunteers.choices import (
     RecordKind,
     RecordStatus,
     SignupStatus,
+    StarAwardStatus,
     TeamKind,
     TeamRole,
     VolunteerStatus,
@@ -91,6 +92,7 @@ from shegong.volunteers.models import (
     Signup,
     Skill,
     SocialWorker,
+    StarAward,
     Team,
     TeamMember,
     Training,
@@ -1114,6 +1116,20 @@ class _Loader:
         Volunteer.objects.bulk_update(
             changed, ["hours", "star", "star_reached_at"], batch_size=BATCH
         )
+        # Each star was awarded (星级认定) when it was reached: its application, already 已认定.
+        StarAward.objects.bulk_create(
+            [
+                StarAward(
+                    volunteer=v, region_id=v.region_id, star=v.star, counted_hours=v.hours,
+                    status=StarAwardStatus.AWARDED, applied_at=v.star_reached_at,
+                    reviewed_at=v.star_reached_at, publicity_starts_at=v.star_reached_at,
+                    publicity_ends_at=v.star_reached_at, awarded_at=v.star_reached_at,
+                )
+                for v in changed
+                if v.star and v.star_reached_at is not None
+            ],
+            batch_size=BATCH,
+        )  # fmt: skip
 
     # --- upcoming activities (the actions) ----------------------------------------------------
 

@@ -30,6 +30,7 @@ ENTRIES = [
         perm=VIEW,
         or_if=LEADS,
     ),
+    MenuEntry(*GROUP, "星级认定", "volunteers:star_awards", "star", perm=VIEW),
     MenuEntry(*GROUP, "志愿服务统计", "volunteers:statistics", "bar-chart", perm=VIEW),
     MenuEntry(*GROUP, "专业社工", "volunteers:social_workers", "person-workspace", perm=VIEW),
     MenuEntry(*GROUP, "技能目录", "volunteers:skills", "tools", perm=Perm.VOLUNTEERS_MANAGE),
@@ -47,4 +48,5 @@ OBJECT_PAGES = [
     ObjectPage("volunteers.recorddispute", "volunteers:dispute"),
     ObjectPage("volunteers.certificateissuer", "volunteers:issuers", pk=False),
     ObjectPage("volunteers.training", "volunteers:training"),
+    ObjectPage("volunteers.staraward", "volunteers:star_award"),
 ]

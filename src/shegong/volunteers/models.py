@@ -30,7 +30,9 @@ from shegong.volunteers.choices import (
     Qualification,
     RecordKind,
     RecordStatus,
+    ServiceKind,
     SignupStatus,
+    StarAwardStatus,
     TeamKind,
     TeamRole,
     VolunteerStatus,
@@ -90,12 +92,14 @@ class Volunteer(models.Model):
     guardian_phone = models.CharField("监护人手机号", max_length=11, blank=True)
     guardian_relation = models.CharField("与本人关系", max_length=20, blank=True)
     guardian_consent_at = models.DateTimeField("监护人同意时间", null=True, blank=True)
-    # Running total of approved hours and the star level it gives (hours.approve keeps both).
+    # Running total of approved hours (hours.approve keeps it). The star is the AWARDED one
+    # (星级认定: star_awards.award sets it after the publicity); eligibility is computed
+    # (stars.eligibility), never stored.
     hours = models.DecimalField(
         "累计确认时长（小时）", max_digits=9, decimal_places=2, default=ZERO
     )
-    star = models.PositiveSmallIntegerField("星级", default=0)
-    star_reached_at = models.DateTimeField("达到当前星级时间", null=True, blank=True)
+    star = models.PositiveSmallIntegerField("认定星级", default=0)
+    star_reached_at = models.DateTimeField("认定当前星级时间", null=True, blank=True)
     registered_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="登记人",
@@ -429,6 +433,11 @@ class ServiceRecord(models.Model):
     )
     status = models.CharField(
         "状态", max_length=10, choices=RecordStatus.choices, default=RecordStatus.OPEN
+    )
+    # What the hours were for; the kinds in SHEGONG_VOLUNTEER_STAR_EXCLUDED_KINDS are recorded
+    # and certified like any, but do not count towards a star. A correction copies its original's.
+    service_kind = models.CharField(
+        "服务性质", max_length=12, choices=ServiceKind.choices, default=ServiceKind.VOLUNTEER
     )
     content = models.CharField("服务内容", max_length=200)
     served_on = models.DateField("服务日期")
@@ -828,3 +837,81 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}（{self.get_level_display()}）"
+
+
+class StarAward(models.Model):
+    """星级认定: a volunteer's application for a star, reviewed by staff, publicised for at least
+    ``SHEGONG_VOLUNTEER_STAR_PUBLICITY_WORKDAYS`` working days, then awarded (DOMAIN.md 4.3:
+    Beijing and Guangdong: 申请 → 审核 → 公示 ≥ 5 个工作日 → 认定).
+
+    ``counted_hours`` and ``months_registered`` are the figures at application (eligibility is
+    checked again at review). Only ``star_awards`` actions change ``status``; an upheld objection
+    during the publicity sends it back to 申请中. At most one open (申请中 / 公示中) application
+    per volunteer. ``region`` is the volunteer's service area, for scope. Rows with
+    ``legacy=True`` were written by migration 0007 for stars given under the old automatic rule
+    (kept as awarded)."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="star_awards", verbose_name="志愿者"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="服务区域"
+    )
+    star = models.PositiveSmallIntegerField("申请星级")
+    counted_hours = models.DecimalField("申请时计入时长（小时）", max_digits=9, decimal_places=2)
+    months_registered = models.PositiveIntegerField("申请时注册月数", default=0)
+    status = models.CharField(
+        "状态", max_length=12, choices=StarAwardStatus.choices, default=StarAwardStatus.APPLIED
+    )
+    applied_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="申请人",
+    )  # fmt: skip
+    on_behalf = models.BooleanField("工作人员代为申请", default=False)
+    applied_at = models.DateTimeField("申请时间", default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="审核人",
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_note = models.CharField("审核意见/驳回原因", max_length=200, blank=True)
+    publicity_starts_at = models.DateTimeField("公示开始", null=True, blank=True)
+    publicity_ends_at = models.DateTimeField("公示结束", null=True, blank=True)
+    objection_note = models.CharField("公示异议", max_length=200, blank=True)
+    objected_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="异议登记人",
+    )  # fmt: skip
+    objected_at = models.DateTimeField("异议登记时间", null=True, blank=True)
+    awarded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="认定人",
+    )  # fmt: skip
+    awarded_at = models.DateTimeField("认定时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    legacy = models.BooleanField("旧规则按时长自动评定", default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    # Not a column: apply sets it, False when the same open application was found.
+    created: bool
+
+    class Meta:
+        verbose_name = "星级认定"
+        verbose_name_plural = "星级认定"
+        ordering = ["-applied_at", "-id"]
+        constraints = [
+            # A double tap or a retry finds the open application instead of a second one.
+            models.UniqueConstraint(
+                fields=["volunteer"],
+                condition=Q(status__in=["applied", "publicizing"]),
+                name="star_award_one_open",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "publicity_ends_at"]),
+            models.Index(fields=["region", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"星级认定 {self.pk}（{self.star}星，{self.get_status_display()}）"

@@ -15,6 +15,7 @@ from shegong.volunteers.views import (
     people,
     public,
     socialwork,
+    star_awards,
     teams,
     training,
 )
@@ -30,6 +31,19 @@ urlpatterns: list = [
     path("<int:pk>/status/", people.change_status, name="volunteer_status"),
     path("<int:pk>/guardian/", people.guardian, name="volunteer_guardian"),
     path("skills/", people.skill_config, name="skills"),
+    # 星级认定 (申请 → 审核 → 公示 → 认定)
+    path("<int:pk>/stars/apply/", star_awards.apply_on_behalf, name="star_apply"),
+    path("stars/", star_awards.award_list, name="star_awards"),
+    path("stars/<int:pk>/", star_awards.award_detail, name="star_award"),
+    *[
+        path(
+            f"stars/<int:pk>/{decision}/",
+            star_awards.award_decide,
+            {"decision": decision},
+            name=f"star_award_{decision}",
+        )
+        for decision in star_awards.DECISIONS
+    ],
     # teams (the team page is the team's workbench, reached by its leaders too)
     path("teams/", teams.team_list, name="teams"),
     path("teams/new/", teams.team_new, name="team_new"),
@@ -155,6 +169,8 @@ mobile_patterns: list = [
     path("volunteer/teams/<int:pk>/leave/", people.m_team_leave, name="team_leave"),
     path("volunteer/status/", people.m_status, name="status"),
     path("volunteer/location-consent/", people.m_location_consent, name="location_consent"),
+    path("volunteer/stars/apply/", star_awards.m_apply, name="star_apply"),
+    path("volunteer/stars/<int:pk>/withdraw/", star_awards.m_withdraw, name="star_withdraw"),
     path("activities/", mobile.m_activities, name="activities"),
     path("activities/mine/", mobile.m_my_activities, name="my_activities"),
     path("activities/<int:pk>/", mobile.m_activity, name="activity"),

@@ -15,8 +15,9 @@ volunteer's total, whichever team recorded them), and so is a second transfer of
 service (same source, date and hours) while the first is pending or approved.
 
 The hot path: approving adds the record's hours to ``Volunteer.hours`` with an ``F()`` update
-(no SUM over the volunteer's records, whatever their number) and moves the star from that total;
-the benchmark (``shegong bench hours``) holds it under 20 ms at a million records. ``recount``
+(no SUM over the volunteer's records, whatever their number). It never changes the star: a star
+is awarded through 星级认定 (``actions.star_awards``: 申请 → 审核 → 公示 → 认定); the
+benchmark (``shegong bench hours``) holds it under 20 ms at a million records. ``recount``
 re-sums the approved records for repair, and the tests keep the two equal.
 
 Each entry point runs in one durable transaction and writes one audit entry per record.
@@ -41,12 +42,11 @@ from shegong.core import audit
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.notify import notify, register_event
-from shegong.volunteers.choices import Evaluation, RecordKind, RecordStatus
+from shegong.volunteers.choices import Evaluation, RecordKind, RecordStatus, ServiceKind
 from shegong.volunteers.models import ZERO, Activity, ServiceRecord, Team, Volunteer
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries.access import runs_team
 from shegong.volunteers.queries.hours import approved_sum, corrected_hours
-from shegong.volunteers.stars import star_for
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -92,12 +92,6 @@ register_event(
         "{{ team }}：{{ content }}（{{ served_on }}）。原因：{{ reason }}。"
         "累计确认 {{ total }} 小时。"
     ),
-    link="{{ url }}",
-)
-register_event(
-    "volunteers.star_reached",
-    title="恭喜您成为{{ star }}星志愿者",
-    body="累计志愿服务 {{ total }} 小时。感谢您的奉献！",
     link="{{ url }}",
 )
 
@@ -223,40 +217,17 @@ def _tell(volunteer_id: int, user_id: int | None, event: str, context: dict[str,
         notify(user, event, {"url": _my_hours_url(), **context})
 
 
-def _apply_hours(
-    volunteer_id: int, delta: Decimal, *, actor: User | None, now: Any, user_id: int | None
-) -> Decimal:
-    """Add ``delta`` to the volunteer's running total and move the star with it.
+def _apply_hours(volunteer_id: int, delta: Decimal) -> Decimal:
+    """Add ``delta`` to the volunteer's running total; returns the new total.
 
     One UPDATE with an F() expression: concurrent approvals for the same volunteer each add
     their own hours (the row is locked by the first UPDATE until its commit), and nothing sums
-    the volunteer's records. Returns the new total.
+    the volunteer's records. The star is not touched: it is awarded, never computed here.
     """
     if delta:
         Volunteer.objects.filter(pk=volunteer_id).update(hours=F("hours") + delta)
-    total, star = Volunteer.objects.filter(pk=volunteer_id).values_list("hours", "star").get()
-    total = Decimal(total).quantize(Decimal("0.01"))
-    new_star = star_for(total)
-    if new_star != star:
-        _move_star(volunteer_id, star, new_star, total, actor=actor, now=now, user_id=user_id)
-    return total
-
-
-def _move_star(
-    volunteer_id: int, old: int, new: int, total: Decimal, *, actor: User | None, now: Any,
-    user_id: int | None,
-) -> None:  # fmt: skip
-    """Set the star ``new``; a higher one is dated, audited and announced to the volunteer."""
-    if new > old:
-        Volunteer.objects.filter(pk=volunteer_id).update(star=new, star_reached_at=now)
-        volunteer = Volunteer.objects.select_related("person").get(pk=volunteer_id)
-        audit.record(
-            Verb.STAR_REACHED, actor=actor, target=volunteer,
-            data={"star": [old, new], "hours": str(total)},
-        )  # fmt: skip
-        _tell(volunteer_id, user_id, "volunteers.star_reached", {"star": new, "total": total})
-    else:  # a correction took the total below a threshold: the star follows the hours
-        Volunteer.objects.filter(pk=volunteer_id).update(star=new)
+    total = Volunteer.objects.filter(pk=volunteer_id).values_list("hours", flat=True).get()
+    return Decimal(total).quantize(Decimal("0.01"))
 
 
 def _context(record: ServiceRecord) -> dict[str, Any]:
@@ -298,7 +269,7 @@ def _approve(
     record.evaluation = evaluation
     record.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "evaluation"])
     user_id = record.owner_id
-    total = _apply_hours(record.volunteer_id, record.hours, actor=actor, now=now, user_id=user_id)
+    total = _apply_hours(record.volunteer_id, record.hours)
     audit.record(
         Verb.RECORD_APPROVED, actor=actor, target=record,
         data={"hours": str(record.hours), "total": str(total), "note": note,
@@ -400,12 +371,13 @@ def adjust_within(record: Any, actor: User | None, hours_delta: Any, reason: str
     correction = ServiceRecord.objects.create(
         volunteer_id=found.volunteer_id, team_id=found.team_id, activity_id=found.activity_id,
         region_id=found.region_id, kind=RecordKind.ADJUSTMENT, status=RecordStatus.APPROVED,
+        service_kind=found.service_kind,
         content=f"更正：{found.content}"[:TEXT_LIMIT], served_on=found.served_on, hours=delta,
         corrects=found, reason=reason, recorded_by=access.actor_or_none(actor),
         reviewed_by=access.actor_or_none(actor), reviewed_at=now, created_at=now,
     )  # fmt: skip
     user_id = found.owner_id
-    total = _apply_hours(found.volunteer_id, delta, actor=actor, now=now, user_id=user_id)
+    total = _apply_hours(found.volunteer_id, delta)
     audit.record(
         Verb.RECORD_ADJUSTED, actor=actor, target=correction,
         data={"corrects": found.pk, "hours_delta": str(delta), "hours": [str(current),
@@ -419,6 +391,18 @@ def adjust_within(record: Any, actor: User | None, hours_delta: Any, reason: str
 
 
 # --- entries ----------------------------------------------------------------------------------
+
+
+def _service_kind(value: Any) -> str:
+    """服务性质: one of ServiceKind's values (a label is accepted too); empty = 志愿服务."""
+    text = str(value or "").strip()
+    if not text:
+        return ServiceKind.VOLUNTEER
+    code = {label: code for code, label in ServiceKind.choices}.get(text, text)
+    if code not in ServiceKind.values:
+        labels = "、".join(str(label) for label in ServiceKind.labels)
+        raise InvalidInput.field("service_kind", f"服务性质应为 {labels} 之一")
+    return code
 
 
 def _volunteer(volunteer: Any) -> Volunteer:
@@ -442,9 +426,10 @@ def _activity_of(team: Team, activity: Any) -> Activity | None:
 @transaction.atomic(durable=True)
 def enter_manual(
     volunteer: Any, team: Any, *, actor: User | None, served_on: date, hours: Any, content: str,
-    reason: str, activity: Any = None,
+    reason: str, activity: Any = None, service_kind: Any = ServiceKind.VOLUNTEER,
 ) -> ServiceRecord:  # fmt: skip
-    """补录: a paper record (or a forgotten check-in) entered by the team, pending review."""
+    """补录: a paper record (or a forgotten check-in) entered by the team, pending review;
+    ``service_kind`` says whether it counts towards a star (``stars.excluded_kinds``)."""
     found_team = _team_for_write(actor, team)
     person = _volunteer(volunteer)
     served = _served_on(served_on)
@@ -452,8 +437,9 @@ def enter_manual(
     content = _text(content, "content", "服务内容")
     reason = _text(reason, "reason", "补录原因")
     found_activity = _activity_of(found_team, activity)
+    kind = _service_kind(service_kind)
     record = ServiceRecord.objects.create(
-        volunteer=person, team=found_team, activity=found_activity,
+        volunteer=person, team=found_team, activity=found_activity, service_kind=kind,
         region_id=found_activity.region_id if found_activity else found_team.region_id,
         kind=RecordKind.MANUAL, status=RecordStatus.PENDING, content=content, served_on=served,
         hours=amount, reason=reason, recorded_by=access.actor_or_none(actor),
@@ -461,7 +447,7 @@ def enter_manual(
     audit.record(
         Verb.RECORD_ENTERED, actor=actor, target=record,
         data={"volunteer": person.number, "hours": str(amount), "served_on": served.isoformat(),
-              "reason": reason},
+              "reason": reason, "service_kind": kind},
     )  # fmt: skip
     return record
 
@@ -489,7 +475,7 @@ def record_order_service(
 @transaction.atomic(durable=True)
 def transfer_in(
     volunteer: Any, team: Any, *, actor: User | None, source_organization: str, served_on: date,
-    hours: Any, content: str, proof_note: str,
+    hours: Any, content: str, proof_note: str, service_kind: Any = ServiceKind.VOLUNTEER,
 ) -> ServiceRecord:  # fmt: skip
     """转入: service recorded by another organisation (谁组织谁记录), entered here with the
     source and its proof (证明编号, 出具单位 …); it counts once approved, like any record, and
@@ -501,9 +487,10 @@ def transfer_in(
     source = _text(source_organization, "source_organization", "转出单位", limit=100)
     content = _text(content, "content", "服务内容")
     proof = _text(proof_note, "proof_note", "证明材料说明")
+    kind = _service_kind(service_kind)
     _check_counts_once(person, source=source, served=served, amount=amount, proof=proof)
     record = ServiceRecord.objects.create(
-        volunteer=person, team=found_team, region_id=found_team.region_id,
+        volunteer=person, team=found_team, region_id=found_team.region_id, service_kind=kind,
         kind=RecordKind.TRANSFER, status=RecordStatus.PENDING, content=content, served_on=served,
         hours=amount, reason=proof, source_organization=source,
         recorded_by=access.actor_or_none(actor),
@@ -511,7 +498,7 @@ def transfer_in(
     audit.record(
         Verb.RECORD_TRANSFERRED, actor=actor, target=record,
         data={"volunteer": person.number, "hours": str(amount), "source": source,
-              "proof": proof},
+              "proof": proof, "service_kind": kind},
     )  # fmt: skip
     return record
 
@@ -546,20 +533,16 @@ def _check_counts_once(
 
 @transaction.atomic(durable=True)
 def recount(volunteer: Any, actor: User | None = None) -> tuple[Decimal, Decimal]:
-    """Re-sum the volunteer's approved records into ``Volunteer.hours`` (and the star); returns
-    (old, new). Audited only when the total was off."""
+    """Re-sum the volunteer's approved records into ``Volunteer.hours``; returns (old, new).
+    Audited only when the total was off. The awarded star is left alone."""
     pk = getattr(volunteer, "pk", volunteer)
     found = Volunteer.objects.select_for_update().select_related("person").get(pk=pk)
     old = Decimal(found.hours).quantize(Decimal("0.01"))
     new = approved_sum(found)
-    star = star_for(new)
-    if old != new or star != found.star:
-        fields: dict[str, Any] = {"hours": new, "star": star}
-        if star > found.star:
-            fields["star_reached_at"] = timezone.now()
-        Volunteer.objects.filter(pk=pk).update(**fields)
+    if old != new:
+        Volunteer.objects.filter(pk=pk).update(hours=new)
         audit.record(
             Verb.VOLUNTEER_UPDATED, actor=actor, target=found,
-            data={"hours": [str(old), str(new)], "star": [found.star, star], "recount": True},
+            data={"hours": [str(old), str(new)], "recount": True},
         )  # fmt: skip
     return old, new

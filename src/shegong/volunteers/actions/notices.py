@@ -1,11 +1,10 @@
 """Publish volunteer lists as 公示 (issue 17 §3; kinds registered in ``apps.py``).
 
-* ``publish_star_notice`` (发布星级认定公示) — the volunteers of a region who reached a new star
-  in a period: masked name, team, star, cumulative hours. Beijing's and Guangdong's star rules
-  want the list public for at least 5 working days before the star is awarded; the kind's
-  default window is 10 calendar days so that 5 working days fit even across a three-day
-  holiday. The star itself is computed from approved hours: an upheld objection is answered by
-  correcting the hours (``hours.adjust``), which moves the star.
+* ``publish_star_notice`` (发布星级认定公示) — the volunteers of a region AWARDED a star in a
+  period: masked name, team, star, cumulative hours. The publicity each award waits for (at
+  least 5 working days before 认定) is the application's own (``actions.star_awards``, shown on
+  /public/volunteers/stars/); this notice is an optional published list of the outcome, with
+  the notices' objection channel.
 * ``publish_certificate_notice`` (发布记录证明公示) — the 志愿服务记录证明 issued in a period by
   the teams of a region (民发〔2015〕149号: 申请 → 受理 → 开具 → 公示, internal 公示 of at least
   7 days): masked name, issuer, service period, hours. An upheld objection is answered by
@@ -76,7 +75,7 @@ def _check(actor: Any, region: Any, since: Any, until: Any) -> tuple[Region, dat
 def star_body(region: Region, since: date, until: date, rows: list[dict[str, Any]]) -> str:
     lines = [
         f"{since:%Y年%m月%d日}至{until:%Y年%m月%d日}，{region.name}以下 {len(rows)} 名志愿者"
-        "累计志愿服务时长达到相应星级标准，拟认定为星级志愿者，现予公示。",
+        "经申请、审核、公示，认定为星级志愿者，现予公示。",
         OBJECT_HINT,
         "",
         "序号　姓名　所在队伍　认定星级　累计服务时长",

@@ -108,11 +108,12 @@ def approve_many(request: HttpRequest, payload: BulkApproveIn) -> Any:
     operation_id="service_records_me",
 )
 def my_hours(request: HttpRequest) -> Any:
-    """本人（志愿者）的累计确认时长、星级、距下一星级的时长、最近的服务记录和记录证明。"""
+    """本人（志愿者）的累计确认时长、已认定星级、按计入星级的时长距下一星级还差多少、最近的
+    服务记录和记录证明。"""
     volunteer = access.volunteer_of(request.auth)
     if volunteer is None:
         raise NotFound("您还没有注册为志愿者")
-    upcoming = stars.next_star(volunteer.hours)
+    upcoming = stars.next_star(stars.counted_hours(volunteer))
     rows = volunteer.records.select_related("team", "activity").order_by("-served_on", "-pk")
     return {
         "number": volunteer.number,

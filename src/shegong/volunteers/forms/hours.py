@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from shegong.volunteers.actions import certificate_requests
-from shegong.volunteers.choices import Evaluation, RecordStatus
+from shegong.volunteers.choices import Evaluation, RecordStatus, ServiceKind
 from shegong.volunteers.queries.hours import OLDEST
 from shegong.web.forms import DATE, DATE_ERRORS, NOTE, StyledForm
 
@@ -69,6 +69,11 @@ class _EntryForm(StyledForm):
     hours = forms.CharField(label="服务时长（小时）", max_length=10,
                             widget=forms.TextInput(attrs={"inputmode": "decimal"}))  # fmt: skip
     content = forms.CharField(label="服务内容", max_length=200)
+    service_kind = forms.ChoiceField(
+        label="服务性质", choices=ServiceKind.choices, initial=ServiceKind.VOLUNTEER,
+        required=False,
+        help_text="社区工作者本职工作、学校值日/校内值勤、捐赠等按规定不计入星级评定时长",
+    )  # fmt: skip
 
     def __init__(self, *args: Any, teams: list, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -94,7 +99,7 @@ class TransferForm(_EntryForm):
         help_text="原单位出具的志愿服务记录证明编号、日期等，原件留存备查",
     )  # fmt: skip
     field_order = ["number", "team", "source_organization", "served_on", "hours", "content",
-                   "proof_note"]  # fmt: skip
+                   "service_kind", "proof_note"]  # fmt: skip
 
 
 class IssueForm(StyledForm):

@@ -35,7 +35,7 @@ def bounds(since: date, until: date) -> tuple[datetime, datetime]:
 
 
 def new_stars(region: Region, since: date, until: date) -> QuerySet[Volunteer]:
-    """Active volunteers of ``region``'s subtree who reached their current star in the period."""
+    """Active volunteers of ``region``'s subtree AWARDED their current star in the period."""
     start, end = bounds(since, until)
     qs = Volunteer.objects.filter(
         star__gt=0,
@@ -46,7 +46,7 @@ def new_stars(region: Region, since: date, until: date) -> QuerySet[Volunteer]:
     return in_subtree(qs, region.prefix).order_by("-star", "star_reached_at", "pk")
 
 
-def _team_names(volunteer_ids: list[int]) -> dict[int, str]:
+def team_names(volunteer_ids: list[int]) -> dict[int, str]:
     teams: dict[int, list[str]] = {}
     memberships = (
         TeamMember.objects.filter(
@@ -69,7 +69,7 @@ def star_rows(region: Region, since: date, until: date) -> list[dict[str, Any]]:
         .select_related("person")
         .only("pk", "star", "hours", "star_reached_at", "person__name")[:ROW_LIMIT]
     )
-    teams = _team_names([v.pk for v in found])
+    teams = team_names([v.pk for v in found])
     return [
         {
             "name": mask_name(v.person.name),

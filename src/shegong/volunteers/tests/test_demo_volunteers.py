@@ -124,6 +124,9 @@ def test_the_demo_keeps_the_invariants_of_the_actions(loaded):
         assert volunteer.star == stars.star_for(volunteer.hours)
         assert (volunteer.star_reached_at is not None) == (volunteer.star > 0)
         assert volunteer.star_reached_at is None or volunteer.star_reached_at <= now
+        # Every star held was awarded (星级认定): its application is 已认定, for that star.
+        awarded = volunteer.star_awards.filter(status="awarded").values_list("star", flat=True)
+        assert list(awarded) == ([volunteer.star] if volunteer.star else [])
         person = volunteer.person
         assert validate_id_number(person.id_number).startswith(demo.ID_COUNTY)
         assert volunteer.number == registration.volunteer_number(volunteer.region, person)

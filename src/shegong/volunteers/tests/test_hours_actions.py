@@ -197,31 +197,33 @@ def test_recount_repairs_a_wrong_total(hours_record, hours_member, hours_leader_
     assert AuditEvent.objects.filter(verb=int(Verb.VOLUNTEER_UPDATED)).count() == 1
 
 
-def test_reaching_100_hours_gives_the_first_star_audited_and_announced(
+def test_approving_hours_past_a_threshold_never_sets_the_star(
     hours_record, hours_member, hours_leader_user, hours_member_user
 ):
+    """Issue 18 A6: the star is awarded (申请 → 审核 → 公示 → 认定), no longer set when the hours
+    that reach a threshold are approved. Under the old definition this volunteer became ★1."""
     Volunteer.objects.filter(pk=hours_member.pk).update(hours=Decimal("99.00"))
     record = hours_record(hours="1.50")
     hours.approve(record, hours_leader_user)
     volunteer = Volunteer.objects.get(pk=hours_member.pk)
-    assert volunteer.star == 1 and volunteer.star_reached_at is not None
-    event = AuditEvent.objects.get(verb=int(Verb.STAR_REACHED))
-    assert event.data["star"] == [0, 1]
-    titles = list(
-        Notification.objects.filter(recipient=hours_member_user).values_list("title", flat=True)
+    assert volunteer.hours == Decimal("100.50")
+    assert volunteer.star == 0 and volunteer.star_reached_at is None
+    assert _audits(Verb.STAR_REACHED) == 0
+    titles = Notification.objects.filter(recipient=hours_member_user).values_list(
+        "title", flat=True
     )
-    assert any("1星志愿者" in t for t in titles)
-    # A correction below the threshold takes the star back (the star follows the hours).
-    hours.adjust(record, hours_leader_user, "-1.00", "多记了1小时")
-    assert Volunteer.objects.get(pk=hours_member.pk).star == 0
+    assert not any("星志愿者" in t for t in titles)
 
 
-def test_star_thresholds_come_from_the_settings(
-    settings, hours_record, hours_member, hours_leader_user
+def test_a_correction_never_takes_an_awarded_star_away(
+    hours_record, hours_member, hours_leader_user
 ):
-    settings.SHEGONG_VOLUNTEER_STAR_HOURS = [1, 2, 3, 4, 5]
-    hours.approve(hours_record(hours="3.50"), hours_leader_user)
-    assert Volunteer.objects.get(pk=hours_member.pk).star == 3
+    record = hours_record(hours="2.00")
+    hours.approve(record, hours_leader_user)
+    Volunteer.objects.filter(pk=hours_member.pk).update(star=2)
+    hours.adjust(record, hours_leader_user, "-1.00", "多记了1小时")
+    hours.recount(hours_member)
+    assert Volunteer.objects.get(pk=hours_member.pk).star == 2
 
 
 def test_a_paper_record_is_entered_by_the_team_and_waits_for_review(
@@ -300,7 +302,7 @@ def test_a_transfer_carries_its_source_and_proof_and_counts_once_approved(
     assert _audits(Verb.RECORD_TRANSFERRED) == 1
     hours.approve(record, street_a_staff)
     assert _total(hours_member) == Decimal("120.00")
-    assert Volunteer.objects.get(pk=hours_member.pk).star == 1
+    assert Volunteer.objects.get(pk=hours_member.pk).star == 0  # eligible, not awarded
     with pytest.raises(InvalidInput) as caught:
         hours.transfer_in(
             hours_member, hours_team, actor=hours_leader_user, source_organization="",

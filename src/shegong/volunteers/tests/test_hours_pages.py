@@ -392,8 +392,10 @@ def test_the_public_new_star_list_shows_masked_name_star_and_team_only(
     from shegong.volunteers.models import TeamMember
 
     TeamMember.objects.create(team=hours_team, volunteer=hours_member)
-    Volunteer.objects.filter(pk=hours_member.pk).update(hours=Decimal("299.00"), star=1)
-    hours.approve(hours_record(hours="2.00"), hours_leader_user)
+    # A star awarded now (星级认定: star_awards.award sets both).
+    Volunteer.objects.filter(pk=hours_member.pk).update(
+        hours=Decimal("301.00"), star=2, star_reached_at=timezone.now()
+    )
     response = client.get(reverse("volunteers_public:stars"))
     body = response.content.decode()
     assert response.status_code == 200

@@ -305,7 +305,7 @@ def _entry(request: HttpRequest, *, transfer: bool) -> HttpResponse:
         if volunteer is not None:
             data = form.cleaned_data
             common = {"actor": user, "served_on": data["served_on"], "hours": data["hours"],
-                      "content": data["content"]}  # fmt: skip
+                      "content": data["content"], "service_kind": data["service_kind"]}  # fmt: skip
             if transfer:
                 action = hours.transfer_in
                 extra = {"source_organization": data["source_organization"],
@@ -679,7 +679,7 @@ def _render_m_hours(
                 ]
             ),
             certificates=list(volunteer.certificates.select_related("team").order_by("-issued_at")),
-            next_star=stars.next_star(volunteer.hours),
+            next_star=stars.next_star(stars.counted_hours(volunteer)),
             stars=stars.stars_label(volunteer.star),
             pending=volunteer.records.filter(status=RecordStatus.PENDING).count(),
             my_disputes=list(dispute_queries.my_disputes(volunteer)[:LIST_LIMIT]),

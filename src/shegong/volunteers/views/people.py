@@ -51,6 +51,8 @@ from shegong.volunteers.forms.people import (
 from shegong.volunteers.models import Skill, Team, TeamMember, Volunteer, VolunteerSkill
 from shegong.volunteers.queries import access
 from shegong.volunteers.queries import people as queries
+from shegong.volunteers.queries import star_awards as star_award_queries
+from shegong.volunteers.stars import eligibility as star_eligibility
 from shegong.volunteers.views import training as training_views
 from shegong.web.exports import audited_xlsx
 from shegong.web.forms import add_domain_error, run_action
@@ -251,6 +253,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "guardian_form": GuardianForm() if can_manage else None,
         "records_url": reverse("volunteers:records") + f"?number={volunteer.number}",
         "stars": range(volunteer.star),
+        # 星级认定: the awarded star, what is within reach, the open application.
+        "eligibility": star_eligibility(volunteer),
+        "open_award": star_award_queries.open_award(volunteer),
         # 培训情况 and 表彰奖励情况 of the volunteer's record, and the award form if allowed.
         **training_views.staff_record_context(user, volunteer),
     }
@@ -578,6 +583,9 @@ def _render_m_home(
     context = {
         "volunteer": volunteer,
         "stars": range(volunteer.star),
+        "eligibility": star_eligibility(volunteer),
+        "open_award": star_award_queries.open_award(volunteer),
+        "star_awards": list(star_award_queries.mine(volunteer).filter(legacy=False)[:3]),
         "signup_block": registration.sign_up_block(volunteer),
         "minor": registration.is_minor(volunteer),
         "skills": _skills_of(volunteer),

@@ -1,5 +1,6 @@
-"""The public pages of volunteer service (/public/, no login): upcoming activities, the new-star
-honour list and the certificate check. Nothing here names a person beyond a masked name."""
+"""The public pages of volunteer service (/public/, no login): upcoming activities, the star
+publicity and new-star honour list, and the certificate check. Nothing here names a person
+beyond a masked name."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from shegong.volunteers.choices import ActivityCategory
 from shegong.volunteers.queries import activities as activity_queries
 from shegong.volunteers.queries import certificates as certificate_queries
 from shegong.volunteers.queries import people as people_queries
+from shegong.volunteers.queries import star_awards as star_award_queries
 
 PUBLIC_PAGE = 20
 
@@ -41,10 +43,13 @@ def public_activities(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def public_stars(request: HttpRequest) -> HttpResponse:
-    """新晋星级志愿者: masked name, star, team — nothing else."""
+    """星级志愿者认定公示 and 新晋星级志愿者: masked name, star, team — nothing else. The first
+    list is the applications in their publicity (审核通过, not yet awarded), the second the
+    stars awarded recently."""
     from django.conf import settings
 
     context = {
+        "publicity": star_award_queries.publicity_rows(),
         "rows": people_queries.public_rows(),
         "days": settings.SHEGONG_VOLUNTEER_NEW_STAR_DAYS,
     }
