@@ -63,7 +63,9 @@ def grassroots(district, hours_team, hours_member, hours_leader_user):
 
 
 def _issue(volunteer, team, actor, **kwargs):
-    return certificates.issue(volunteer, team, START, timezone.localdate(), actor, **kwargs)
+    if "request" in kwargs:
+        return certificates.issue(volunteer, team, START, timezone.localdate(), actor, **kwargs)
+    return testing.issued_certificate(volunteer, team, START, timezone.localdate(), actor)
 
 
 def _png(size=(200, 200)) -> bytes:
