@@ -422,7 +422,6 @@ def register_for_publicity(
             volunteer=found, team=found_team, status__in=CERTIFICATE_REQUEST_OPEN
         )
         raise _already_open(existing) from None
-    req.team = found_team
     issuer, ends = _start_publicity(req, actor)
     audit.record(
         Verb.CERTIFICATE_REGISTERED_FOR_PUBLICITY, actor=actor, target=req,
