@@ -234,6 +234,36 @@ def registered_org(
     return org
 
 
+def publicity_over(req: Any) -> Any:
+    """End the internal 公示 of a certificate request now (a queryset update: tests only)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shegong.volunteers.models import CertificateRequest
+
+    ends = timezone.now() - timedelta(seconds=1)
+    CertificateRequest.objects.filter(pk=req.pk).update(publicity_ends_at=ends)
+    req.publicity_ends_at = ends
+    return req
+
+
+def issued_certificate(
+    volunteer: Any, team: Any, period_start: Any, period_end: Any, actor: Any, note: str = "",
+    *, purpose: str = "评优",
+) -> Any:  # fmt: skip
+    """A certificate issued the only way there is (民发〔2015〕149号): a request registered by
+    ``actor`` on the volunteer's behalf, its internal 公示 ended (moved into the past), issued."""
+    from shegong.volunteers.actions import certificate_requests, certificates
+
+    req = certificate_requests.register_for_publicity(
+        volunteer, team, actor=actor, period_start=period_start, period_end=period_end,
+        purpose=purpose,
+    )  # fmt: skip
+    publicity_over(req)
+    return certificates.issue(volunteer, team, period_start, period_end, actor, note, request=req)
+
+
 def activity(
     team: Any, *, title: str = "测试志愿服务活动", starts_at: Any = None, hours: float = 3,
     quota: int = 10, point: tuple[float, float] = POINT_A, status: str = "published",

@@ -18,7 +18,7 @@ from shegong.core.models import Notification
 from shegong.core.perms import Role
 from shegong.stations.models import Facility
 from shegong.stations.tests.visit_fixtures import station, worker
-from shegong.volunteers.actions import certificates, hours
+from shegong.volunteers.actions import hours
 from shegong.volunteers.models import ServiceRecord
 
 from .conftest import watch_csp
@@ -167,7 +167,7 @@ def test_a_volunteer_opens_my_certificates_in_the_shell(phone, district):
         hours=Decimal("6.00"), served_on=served_on, content="陪伴独居老人",
     )  # fmt: skip
     hours.approve(record, leader_user)
-    cert = certificates.issue(member, team, served_on, served_on, leader_user)
+    cert = testing.issued_certificate(member, team, served_on, served_on, leader_user)
 
     log_in(phone, member_user.phone)
     phone.wait_for_url(re.compile(r"/m/$"))

@@ -109,3 +109,52 @@ def test_a_volunteer_asks_on_a_phone_and_the_leader_issues_it(phone, page, distr
     if certificates.font_file() is not None:
         pdf = phone.request.get(link.get_attribute("href"))
         assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+
+
+def test_the_leader_registers_a_request_for_a_volunteer_into_the_publicity(page, district):
+    """Asked in person: the leader registers the request on the volunteer's behalf (登记并公示);
+    nothing is issued until the 公示 has ended, then it is issued from the 公示 list."""
+    community = district["community_a"]
+    leader_user = testing.user(Role.VOLUNTEER, community, name="时长队长")
+    leader = testing.volunteer(community, name="时长队长", account=leader_user)
+    org = testing.registered_org(community)
+    team = testing.team(community, name="东关助老服务队", leader=leader, organization=org)
+    member = testing.volunteer(community, name="李小红")
+    ServiceRecord.objects.create(
+        volunteer=member, team=team, region=community, kind="manual", status="approved",
+        content="陪伴独居老人", served_on=timezone.localdate() - timedelta(days=3),
+        hours=Decimal("4.50"),
+    )  # fmt: skip
+
+    log_in(page, leader_user.phone)
+    page.wait_for_load_state()
+    page.goto("/volunteers/certificates/")
+    page.get_by_role("link", name="登记并公示").click()
+    page.wait_for_url(re.compile(r"/volunteers/certificates/new/$"))
+    expect(page.locator("#publicity-rule")).to_contain_text("内部公示（7 天）")
+    form = page.locator("#issue-form")
+    form.get_by_label("志愿者编号").fill(member.number)
+    form.get_by_label("出具单位").select_option(label="东关助老服务队")
+    form.get_by_label("服务起始日期").fill((timezone.localdate() - timedelta(days=30)).isoformat())
+    form.get_by_label("服务截止日期").fill(timezone.localdate().isoformat())
+    form.get_by_label("证明用途").fill("求职")
+    form.get_by_role("button", name="登记并公示").click()
+    page.wait_for_url(re.compile(r"/volunteers/certificates/$"))
+    request = CertificateRequest.objects.get()
+    ends = timezone.localtime(request.publicity_ends_at)
+    expect(page.get_by_text(f"已登记并开始内部公示，公示至 {ends:%Y-%m-%d} 24:00")).to_be_visible()
+    assert request.status == "publicity" and not request.volunteer.certificates.exists()
+    expect(
+        page.locator("#publicity-table").get_by_role("link", name=re.compile("出具 "))
+    ).to_have_count(0)
+    testing.publicity_over(request)
+    page.reload()
+    page.locator("#publicity-table").get_by_role(
+        "link", name=f"出具 {member.number} 的证明", exact=True
+    ).click()
+    expect(page.locator("#answering")).to_be_visible()
+    page.get_by_role("button", name="出具", exact=True).click()
+    page.wait_for_url(re.compile(r"/volunteers/certificates/\d+/$"))
+    expect(page.get_by_text("申请已办结")).to_be_visible()
+    request.refresh_from_db()
+    assert request.status == "issued" and request.certificate.hours == Decimal("4.50")

@@ -15,6 +15,10 @@ recorded the hours, never anyone else.
   ``SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS`` calendar days (民发〔2015〕149号: at least 7;
   a last day on a holiday moves to the next working day, like every deadline in ``core.workdays``).
   The team's members and those who run it see it on the 公示 page (internal: never public).
+* ``register_for_publicity`` (登记并公示) — by those who run the team, for a volunteer who asked
+  in person: the same checks as 申请 and 受理, and the request goes straight into the 公示. There
+  is no other way to a certificate: ``certificates.issue`` refuses without a request whose 公示
+  has ended.
 * ``object_to_publicity`` (异议) — a member of the team or someone who runs it, during the
   公示: the request is held (公示有异议) and cannot be issued; ``answer_objection`` by those who run
   the team either upholds it (不予出具, the volunteer told) or sets it aside (back to 公示中).
@@ -69,6 +73,7 @@ __all__ = [
     "deciders",
     "decline_request",
     "object_to_publicity",
+    "register_for_publicity",
     "request_certificate",
     "withdraw_request",
 ]
@@ -198,22 +203,10 @@ def request_certificate(
     # 谁记录谁证明: only a team that recorded (and approved) hours for them is asked.
     if found_team is None or not certifiable(found_team, found).exists():
         raise NotFound(TEAM_WITHOUT_HOURS)
-    start, end = certificates.check_period(period_start, period_end)
-    purpose = access.one_line(purpose)
-    if not purpose:
-        raise InvalidInput.field("purpose", "请填写证明用途，如升学、评优、求职")
-    if len(purpose) > PURPOSE_MAX:
-        raise InvalidInput.field("purpose", f"用途不能超过 {PURPOSE_MAX} 字")
-    total = (
-        certifiable(found_team, found)
-        .filter(served_on__gte=start, served_on__lte=end)
-        .aggregate(h=Sum("hours"))["h"]
-    )
-    hours = Decimal(total or ZERO).quantize(Decimal("0.01"))
-    if hours <= 0:
-        raise InvalidInput.field(
-            "period_end", "您在此期间没有该队伍已确认的服务时长，请调整服务期间"
-        )
+    start, end, purpose, hours = _checked(
+        found_team, found, period_start, period_end, purpose,
+        no_hours="您在此期间没有该队伍已确认的服务时长，请调整服务期间",
+    )  # fmt: skip
     existing = (
         CertificateRequest.objects.select_for_update()
         .filter(volunteer=found, team=found_team, status__in=CERTIFICATE_REQUEST_OPEN)
@@ -248,6 +241,28 @@ def request_certificate(
             notify(user, "volunteers.certificate_requested", context)
     req.created = True
     return req
+
+
+def _checked(
+    team: Team, volunteer: Any, period_start: Any, period_end: Any, purpose: Any, *,
+    no_hours: str,
+) -> tuple[date, date, str, Decimal]:  # fmt: skip
+    """The period, purpose and certifiable hours of a request (申请 or 登记), else InvalidInput."""
+    start, end = certificates.check_period(period_start, period_end)
+    purpose = access.one_line(purpose)
+    if not purpose:
+        raise InvalidInput.field("purpose", "请填写证明用途，如升学、评优、求职")
+    if len(purpose) > PURPOSE_MAX:
+        raise InvalidInput.field("purpose", f"用途不能超过 {PURPOSE_MAX} 字")
+    total = (
+        certifiable(team, volunteer)
+        .filter(served_on__gte=start, served_on__lte=end)
+        .aggregate(h=Sum("hours"))["h"]
+    )
+    hours = Decimal(total or ZERO).quantize(Decimal("0.01"))
+    if hours <= 0:
+        raise InvalidInput.field("period_end", no_hours)
+    return start, end, purpose, hours
 
 
 def _same_or_refuse(
@@ -316,12 +331,10 @@ def _publicity_url() -> str:
     return reverse("volunteers:certificate_publicity")
 
 
-@transaction.atomic(durable=True)
-def approve_request(req: Any, *, actor: User | None) -> CertificateRequest:
-    """受理: the request goes to the internal 公示; issuing waits for its end. Refused when the
-    team has no 依法设立 issuer with a seal and the two names (the message says what to do)."""
-    found = access_request(actor, req, for_write=True) if actor is not None else _locked(req)
-    certificates.check_request_move(found, Status.PUBLICITY)
+def _start_publicity(found: CertificateRequest, actor: User | None) -> tuple[Any, Any]:
+    """Put ``found`` into the internal 公示 (民发〔2015〕149号) and tell the volunteer. Refused
+    when the team has no 依法设立 issuer with a seal and the two names. Returns the issuer and
+    the local end of the 公示; the caller records the audit entry."""
     team = found.team
     issuer = issuer_for(team, actor)
     now = timezone.now()
@@ -333,17 +346,103 @@ def approve_request(req: Any, *, actor: User | None) -> CertificateRequest:
     )
     found.save(update_fields=["status", "approved_by", "approved_at", "publicity_ends_at"])
     ends = timezone.localtime(found.publicity_ends_at)
-    audit.record(
-        Verb.CERTIFICATE_PUBLICITY_STARTED, actor=actor, target=found, region=team.region_id,
-        data={"team": team.pk, "issuer": issuer.pk, "ends": ends.date().isoformat(),
-              "days": settings.SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS},
-    )  # fmt: skip
     _tell_volunteer(
         found, "volunteers.certificate_publicity_started",
         {"team": team.name, "purpose": found.purpose, "ends": f"{ends:%Y-%m-%d} 24:00",
          **_period_text(found)},
     )  # fmt: skip
+    return issuer, ends
+
+
+@transaction.atomic(durable=True)
+def approve_request(req: Any, *, actor: User | None) -> CertificateRequest:
+    """受理: the request goes to the internal 公示; issuing waits for its end. Refused when the
+    team has no 依法设立 issuer with a seal and the two names (the message says what to do)."""
+    found = access_request(actor, req, for_write=True) if actor is not None else _locked(req)
+    certificates.check_request_move(found, Status.PUBLICITY)
+    issuer, ends = _start_publicity(found, actor)
+    team = found.team
+    audit.record(
+        Verb.CERTIFICATE_PUBLICITY_STARTED, actor=actor, target=found, region=team.region_id,
+        data={"team": team.pk, "issuer": issuer.pk, "ends": ends.date().isoformat(),
+              "days": settings.SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS},
+    )  # fmt: skip
     return found
+
+
+@transaction.atomic(durable=True)
+def register_for_publicity(
+    volunteer: Any,
+    team: Any,
+    *,
+    actor: User | None,
+    period_start: date,
+    period_end: date,
+    purpose: str,
+) -> CertificateRequest:
+    """登记并公示: those who run ``team`` register a request on the volunteer's behalf (the
+    volunteer asked in person or by phone) and it goes straight into the internal 公示; it is
+    issued from the 公示期满 list like any other (``certificates.issue(..., request=req)``).
+
+    The checks of 申请 (hours in the period, one open request per volunteer and team — an open
+    one is named, never replaced) and of 受理 (a 依法设立 issuer with its seal and names)."""
+    team_pk = getattr(team, "pk", team)
+    if actor is None:
+        found_team = Team.objects.filter(pk=team_pk).first() if str(team_pk).isdigit() else None
+        if found_team is None:
+            raise NotFound(access.TEAM_NOT_FOUND)
+    else:
+        found_team = access.access_team(actor, team_pk)
+    found = access.volunteer_or_404(volunteer)
+    user_id = found.person.user_id
+    if actor is not None and user_id is not None and user_id == actor.pk:
+        raise DomainError(
+            certificates.SELF_CERTIFICATE,
+            errors=[{"field": "number", "message": certificates.SELF_CERTIFICATE}],
+        )
+    start, end, purpose, hours = _checked(
+        found_team, found, period_start, period_end, purpose,
+        no_hours="该志愿者在此期间没有本队伍已确认的服务时长，不能出具证明",
+    )  # fmt: skip
+    existing = (
+        CertificateRequest.objects.select_for_update()
+        .filter(volunteer=found, team=found_team, status__in=CERTIFICATE_REQUEST_OPEN)
+        .first()
+    )
+    if existing is not None:
+        raise _already_open(existing)
+    try:
+        with transaction.atomic():
+            req = CertificateRequest.objects.create(
+                volunteer=found, team=found_team, period_start=start, period_end=end,
+                purpose=purpose,
+            )  # fmt: skip
+    except IntegrityError:
+        existing = CertificateRequest.objects.get(
+            volunteer=found, team=found_team, status__in=CERTIFICATE_REQUEST_OPEN
+        )
+        raise _already_open(existing) from None
+    issuer, ends = _start_publicity(req, actor)
+    audit.record(
+        Verb.CERTIFICATE_REGISTERED_FOR_PUBLICITY, actor=actor, target=req,
+        region=found_team.region_id,
+        data={"volunteer": found.number, "team": found_team.pk, "purpose": purpose,
+              "period": [start.isoformat(), end.isoformat()], "hours": str(hours),
+              "issuer": issuer.pk, "ends": ends.date().isoformat(),
+              "days": settings.SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS},
+    )  # fmt: skip
+    req.created = True
+    return req
+
+
+def _already_open(existing: CertificateRequest) -> DomainError:
+    asked = timezone.localdate(existing.created_at)
+    return DomainError(
+        f"该志愿者已有一份向该队伍的记录证明申请（{asked:%Y-%m-%d} 登记，"
+        f"{existing.period_start:%Y-%m-%d} 至 {existing.period_end:%Y-%m-%d}，"
+        f"用途：{existing.purpose}），当前{existing.get_status_display()}；"
+        "请先在“记录证明”中办理该申请"
+    )
 
 
 @transaction.atomic(durable=True)

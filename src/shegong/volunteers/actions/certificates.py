@@ -12,8 +12,10 @@ which shows only the masked name, hours, period, issuer and status; an unknown s
 该证明" (404) and a revoked one "该证明已作废" (410).
 
 A volunteer may ask for one (``certificate_requests``, art. 19 of 《志愿服务条例》: free and
-truthful, on request); ``issue(..., request=req)`` then answers that request in the same
-transaction: the request becomes 已出具 and points at the certificate.
+truthful, on request), or those who run the team register the request on their behalf; either
+way the request goes through an internal 公示 (民发〔2015〕149号) and ``issue(..., request=req)``
+answers it once the 公示 has ended, in the same transaction: the request becomes 已出具 and
+points at the certificate. Without such a request ``issue`` refuses.
 
 The PDF is drawn with Pillow, like the stations' QR posters, in a CJK font found on the machine
 (Debian's ``fonts-noto-cjk``, which ``.ci/run`` installs; else whatever ``fc-match`` finds for
@@ -77,6 +79,7 @@ __all__ = [
     "revoke",
 ]
 
+NO_PUBLICITY = "出具记录证明前须经内部公示：请先登记申请并公示，公示期满后再出具"
 SELF_CERTIFICATE = "不能为本人出具记录证明，请由队伍其他负责人或社区工作人员出具"
 SERIAL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"  # RFC 4648 base32
 ID_TYPE = "居民身份证"
@@ -186,9 +189,10 @@ def issue(
     note: str = "", *, request: Any = None,
 ) -> Certificate:  # fmt: skip
     """出具: a certificate of ``team``'s approved hours for ``volunteer`` in the period (which
-    must be more than zero), by someone who runs the team. With ``request`` (a
-    ``CertificateRequest`` or its pk) it answers that open request: the request becomes 已出具
-    and links the certificate, in this same transaction (the volunteer is told once, below)."""
+    must be more than zero), by someone who runs the team. ``request`` (a ``CertificateRequest``
+    or its pk) is required: the request whose internal 公示 has ended (民发〔2015〕149号; staff
+    register one with ``certificate_requests.register_for_publicity``). It becomes 已出具 and
+    links the certificate, in this same transaction (the volunteer is told once, below)."""
     team_pk = getattr(team, "pk", team)
     if actor is None:
         found_team = Team.objects.filter(pk=team_pk).first()
@@ -214,7 +218,12 @@ def issue(
         raise DomainError(
             SELF_CERTIFICATE, errors=[{"field": "number", "message": SELF_CERTIFICATE}]
         )
-    answered = _open_request(request, actor, found_team, person) if request is not None else None
+    if request is None:
+        # 民发〔2015〕149号: every certificate follows an internal 公示 of its request.
+        raise DomainError(
+            NO_PUBLICITY, errors=[{"field": "request", "message": "须先登记申请并公示"}]
+        )
+    answered = _open_request(request, actor, found_team, person)
     start, end = check_period(period_start, period_end)
     note = str(note or "").strip()
     if len(note) > 200:

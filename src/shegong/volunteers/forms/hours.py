@@ -107,13 +107,21 @@ class IssueForm(StyledForm):
     team = forms.TypedChoiceField(label="出具单位（队伍）", coerce=int)
     period_start = forms.DateField(label="服务起始日期", widget=DATE, error_messages=DATE_ERRORS)
     period_end = forms.DateField(label="服务截止日期", widget=DATE, error_messages=DATE_ERRORS)
+    purpose = forms.CharField(
+        label="证明用途", max_length=100, help_text="如升学、评优、求职（公示和证明申请中可见）",
+        error_messages={"required": "请填写证明用途，如升学、评优、求职",
+                        "max_length": "用途不能超过 100 字"},
+    )  # fmt: skip
     note = forms.CharField(label="备注", max_length=200, required=False, widget=NOTE)
-    # The volunteer's request this certificate answers (from the queue's 出具 link), if any.
+    # The request this certificate answers (from the 公示期满 list's 出具 link). Without one the
+    # form registers a request on the volunteer's behalf, which goes into the internal 公示.
     request = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, teams: list, **kwargs: Any):
+    def __init__(self, *args: Any, teams: list, answering: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", "请选择"), *teams]
+        # 登记并公示 asks for the purpose; the note is written when the certificate is issued.
+        del self.fields["note" if not answering else "purpose"]
 
 
 class RevokeForm(StyledForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -63,7 +64,9 @@ def grassroots(district, hours_team, hours_member, hours_leader_user):
 
 
 def _issue(volunteer, team, actor, **kwargs):
-    return certificates.issue(volunteer, team, START, timezone.localdate(), actor, **kwargs)
+    if "request" in kwargs:
+        return certificates.issue(volunteer, team, START, timezone.localdate(), actor, **kwargs)
+    return testing.issued_certificate(volunteer, team, START, timezone.localdate(), actor)
 
 
 def _png(size=(200, 200)) -> bytes:
@@ -250,6 +253,94 @@ def test_approving_starts_the_publicity_and_issuing_waits_for_its_end(
     cert = _issue(hours_member, hours_team, hours_leader_user, request=req)
     req.refresh_from_db()
     assert req.status == "issued" and req.certificate == cert
+
+
+def test_no_certificate_is_issued_without_a_request_whose_publicity_has_ended(
+    served, hours_member, hours_team, hours_leader_user
+):
+    # 民发〔2015〕149号: the internal 公示 precedes every certificate, staff's included.
+    with pytest.raises(DomainError, match="出具记录证明前须经内部公示：请先登记申请并公示"):
+        certificates.issue(hours_member, hours_team, START, timezone.localdate(), hours_leader_user)
+    with pytest.raises(DomainError, match="须经内部公示"):
+        certificates.issue(hours_member, hours_team, START, timezone.localdate(), None)
+    assert not Certificate.objects.exists()
+    assert not AuditEvent.objects.filter(verb=int(Verb.CERTIFICATE_ISSUED)).exists()
+
+
+def _register(volunteer, team, actor, **kwargs):
+    return certificate_requests.register_for_publicity(
+        volunteer, team, actor=actor, period_start=kwargs.get("start", START),
+        period_end=timezone.localdate(), purpose=kwargs.get("purpose", "评优"),
+    )  # fmt: skip
+
+
+def test_staff_register_a_request_on_the_volunteers_behalf_straight_into_publicity(
+    served, hours_member, hours_team, hours_leader_user, hours_member_user, settings
+):
+    settings.SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS = 9
+    found = _register(hours_member, hours_team, hours_leader_user)
+    found.refresh_from_db()
+    assert found.status == "publicity" and found.approved_by == hours_leader_user
+    assert found.volunteer == hours_member and found.purpose == "评优"
+    assert found.publicity_ends_at == add_calendar_days(found.approved_at, 9)
+    event = AuditEvent.objects.get(verb=int(Verb.CERTIFICATE_REGISTERED_FOR_PUBLICITY))
+    assert event.data["hours"] == "5.50" and event.data["days"] == 9
+    assert event.region_id == hours_team.region_id
+    # One entry: neither 申请 nor 受理 is recorded besides.
+    assert not AuditEvent.objects.filter(
+        verb__in=[int(Verb.CERTIFICATE_REQUESTED), int(Verb.CERTIFICATE_PUBLICITY_STARTED)]
+    ).exists()
+    assert Notification.objects.filter(
+        recipient=hours_member_user, event="volunteers.certificate_publicity_started"
+    ).exists()
+    assert not Certificate.objects.exists()
+    # Issued like any request: refused before the 公示 ends, issued after.
+    with pytest.raises(DomainError, match="公示期满后方可出具"):
+        _issue(hours_member, hours_team, hours_leader_user, request=found)
+    _over(found)
+    cert = _issue(hours_member, hours_team, hours_leader_user, request=found)
+    found.refresh_from_db()
+    assert found.status == "issued" and found.certificate == cert and cert.hours == Decimal("5.50")
+
+
+def test_registering_needs_hours_in_the_period(served, hours_member, hours_team, hours_leader_user):
+    with pytest.raises(InvalidInput, match="没有本队伍已确认的服务时长"):
+        certificate_requests.register_for_publicity(
+            hours_member, hours_team, actor=hours_leader_user, period_start=date(2001, 1, 1),
+            period_end=date(2001, 12, 31), purpose="评优",
+        )  # fmt: skip
+    with pytest.raises(InvalidInput, match="请填写证明用途"):
+        _register(hours_member, hours_team, hours_leader_user, purpose=" ")
+    assert (
+        not CertificateRequest.objects.exists()
+        and not AuditEvent.objects.filter(
+            verb=int(Verb.CERTIFICATE_REGISTERED_FOR_PUBLICITY)
+        ).exists()
+    )
+
+
+def test_registering_refuses_while_another_request_is_open_and_names_it(
+    req, hours_member, hours_team, hours_leader_user
+):
+    with pytest.raises(
+        DomainError, match=r"已有一份向该队伍的记录证明申请.*用途：升学.*当前待受理"
+    ):
+        _register(hours_member, hours_team, hours_leader_user)
+    assert CertificateRequest.objects.get() == req
+    certificate_requests.approve_request(req, actor=hours_leader_user)
+    with pytest.raises(DomainError, match="当前公示中"):
+        _register(hours_member, hours_team, hours_leader_user)
+    assert CertificateRequest.objects.count() == 1
+
+
+def test_registering_needs_an_issuer_and_a_team_the_actor_runs(
+    served, grassroots, hours_member, hours_team, hours_leader_user, hours_other_leader_user
+):
+    with pytest.raises(NoIssuer, match="未依法登记"):
+        _register(hours_member, grassroots, hours_leader_user)
+    with pytest.raises(NotFound):
+        _register(hours_member, hours_team, hours_other_leader_user)
+    assert not CertificateRequest.objects.exists()  # nothing half-written
 
 
 def test_the_publicity_length_is_a_setting(req, hours_leader_user, settings):

@@ -115,6 +115,12 @@ def test_the_demo_has_volunteers_teams_social_workers_activities_and_certificate
 
     requests = CertificateRequest.objects.values_list("status", flat=True)
     assert "requested" in requests and list(requests).count("declined") == 1
+    # 民发〔2015〕149号: every certificate answers a request whose internal 公示 ended before it
+    # was issued, and the 公示 was approved after the request was made.
+    for cert in Certificate.objects.all():
+        req = CertificateRequest.objects.get(certificate=cert)
+        assert req.status == "issued" and req.volunteer_id == cert.volunteer_id
+        assert req.created_at < req.approved_at < req.publicity_ends_at < cert.issued_at
 
 
 def test_the_demo_keeps_the_invariants_of_the_actions(loaded):

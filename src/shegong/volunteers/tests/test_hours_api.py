@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from shegong import testing
 from shegong.volunteers.actions import certificates, hours
 from shegong.volunteers.models import ServiceRecord, Team, Volunteer
 
@@ -110,7 +111,7 @@ def test_the_public_verify_shows_masked_facts_only(
 ):
     record = hours_record(hours="6.00")
     hours.approve(record, hours_leader_user)
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, record.served_on, timezone.localdate(), hours_leader_user
     )
     response = client.get(f"{BASE}/certificates/{cert.serial}/verify")  # no login

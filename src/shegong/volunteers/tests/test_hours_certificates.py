@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from shegong import testing
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput, NotFound
 from shegong.core.models import AuditEvent, Notification
@@ -40,7 +41,7 @@ def served(hours_record, hours_leader_user):
 def test_a_certificate_sums_the_teams_approved_hours_and_freezes_the_issuer(
     served, hours_member, hours_team, hours_leader_user, hours_member_user
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user, "用于评优"
     )
     assert cert.hours == Decimal("6.00") and cert.records == 2  # no pending, no transfer
@@ -55,7 +56,7 @@ def test_a_certificate_sums_the_teams_approved_hours_and_freezes_the_issuer(
     assert (
         cert.serial
         in Notification.objects.get(
-            recipient=hours_member_user, event__contains="certificate"
+            recipient=hours_member_user, event="volunteers.certificate_issued"
         ).title
     )
 
@@ -68,7 +69,9 @@ def test_an_unregistered_team_without_a_registered_parent_is_refused_with_what_t
     )  # no 统一社会信用代码: not 依法设立
     hours_team.save()
     with pytest.raises(DomainError, match=r"未依法登记.*关联已登记的社会组织"):
-        certificates.issue(hours_member, hours_team, START, timezone.localdate(), hours_leader_user)
+        testing.issued_certificate(
+            hours_member, hours_team, START, timezone.localdate(), hours_leader_user
+        )
     assert not Certificate.objects.exists()
 
 
@@ -76,7 +79,7 @@ def test_serials_differ_and_cannot_be_derived_from_each_other(
     served, hours_member, hours_team, hours_leader_user
 ):
     serials = {
-        certificates.issue(
+        testing.issued_certificate(
             hours_member, hours_team, START, timezone.localdate(), hours_leader_user
         ).serial
         for _ in range(3)
@@ -97,7 +100,7 @@ def test_a_certificate_needs_a_real_period_with_hours(
     served, hours_member, hours_team, hours_leader_user, start, end, field, message
 ):
     with pytest.raises(InvalidInput) as caught:
-        certificates.issue(hours_member, hours_team, start, end, hours_leader_user)
+        testing.issued_certificate(hours_member, hours_team, start, end, hours_leader_user)
     assert caught.value.errors[0]["field"] == field and message in caught.value.detail
     assert Certificate.objects.count() == 0
 
@@ -107,8 +110,10 @@ def test_only_those_who_run_the_team_issue_and_revoke(
 ):
     for outsider in (hours_other_leader_user, street_b_staff):
         with pytest.raises(NotFound):
-            certificates.issue(hours_member, hours_team, START, timezone.localdate(), outsider)
-    cert = certificates.issue(
+            testing.issued_certificate(
+                hours_member, hours_team, START, timezone.localdate(), outsider
+            )
+    cert = testing.issued_certificate(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user
     )
     for outsider in (hours_other_leader_user, street_b_staff):
@@ -121,7 +126,7 @@ def test_only_those_who_run_the_team_issue_and_revoke(
 def test_a_revoked_certificate_checks_as_void_and_an_unknown_serial_as_missing(
     served, hours_member, hours_team, hours_leader_user
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user
     )
     assert certificate_queries.verify(cert.serial.lower()).pk == cert.pk
@@ -141,7 +146,7 @@ def test_a_revoked_certificate_checks_as_void_and_an_unknown_serial_as_missing(
 def test_the_pdf_is_a_one_page_a4_with_the_page_image(
     served, hours_member, hours_team, hours_leader_user
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user
     )
     pdf = certificates.render_pdf(
@@ -163,7 +168,7 @@ def test_the_page_draws_chinese_text(served, hours_member, hours_team, hours_lea
     """With the CJK font the title's glyphs are drawn: the title band is not blank."""
     if certificates.font_file() is None:
         pytest.skip("no Chinese font installed (fonts-noto-cjk)")
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user
     )
     image = certificates.render_image(cert, "https://x/")
@@ -178,7 +183,7 @@ def test_the_certificate_text_uses_full_width_commas(
     full-width, while a number's thousands separator stays."""
     hours_team.organization.certificate_issuer.name = "东关志愿服务队,第一分队"
     hours_team.organization.certificate_issuer.save(update_fields=["name"])
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user,
         note="表现突出, 服务认真;共服务 1,200 人次",
     )  # fmt: skip
@@ -192,7 +197,7 @@ def test_the_certificate_text_uses_full_width_commas(
 def test_without_a_chinese_font_the_pdf_is_refused_clearly(
     served, hours_member, hours_team, hours_leader_user, monkeypatch
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, START, timezone.localdate(), hours_leader_user
     )
     monkeypatch.setattr(certificates, "font_file", lambda: None)
@@ -203,7 +208,7 @@ def test_without_a_chinese_font_the_pdf_is_refused_clearly(
 def test_the_public_view_shows_only_the_masked_name(
     served, hours_member, hours_team, hours_leader_user
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, timezone.localdate() - timedelta(days=30), timezone.localdate(),
         hours_leader_user,
     )  # fmt: skip
@@ -223,12 +228,13 @@ def test_a_leader_does_not_certify_their_own_hours(
     hours.approve(record, street_a_staff)  # approved by staff, as the rule wants
     day = record.served_on
     with pytest.raises(DomainError, match="不能为本人出具记录证明"):
-        certificates.issue(own, hours_team, day, day, hours_leader_user)
+        testing.issued_certificate(own, hours_team, day, day, hours_leader_user)
     client.force_login(hours_leader_user)
     response = client.post("/volunteers/certificates/new/", {
         "number": own.number, "team": hours_team.pk, "period_start": day, "period_end": day,
+        "purpose": "评优",
     })  # fmt: skip
     assert response.status_code == 409 and "不能为本人出具记录证明" in response.content.decode()
     assert not Certificate.objects.exists()
-    cert = certificates.issue(own, hours_team, day, day, street_a_staff)
+    cert = testing.issued_certificate(own, hours_team, day, day, street_a_staff)
     assert cert.hours == Decimal("4.00")

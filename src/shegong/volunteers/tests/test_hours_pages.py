@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from shegong import testing
 from shegong.volunteers.actions import certificates, hours
-from shegong.volunteers.models import Certificate, ServiceRecord, Team, Volunteer
+from shegong.volunteers.models import (
+    Certificate,
+    CertificateRequest,
+    ServiceRecord,
+    Team,
+    Volunteer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -198,13 +204,37 @@ def test_a_certificate_is_issued_shown_downloaded_and_revoked(
     client, approved, hours_team, hours_member, hours_leader_user
 ):
     client.force_login(hours_leader_user)
-    response = client.post(
-        reverse("volunteers:certificate_new"),
-        {"number": hours_member.number, "team": hours_team.pk, "period_start": "2020-01-01",
-         "period_end": timezone.localdate().isoformat(), "note": "评优"},
-    )  # fmt: skip
+    new = reverse("volunteers:certificate_new")
+    form = client.get(new).content.decode()
+    assert "登记并公示" in form and 'name="purpose"' in form and 'name="note"' not in form
+    today = timezone.localdate().isoformat()
+    period = {"number": hours_member.number, "team": hours_team.pk,
+              "period_start": "2020-01-01", "period_end": today}  # fmt: skip
+    # 民发〔2015〕149号: the form registers a request on the volunteer's behalf, into the 公示;
+    # nothing is issued yet.
+    response = client.post(new, {**period, "purpose": "评优"}, follow=True)
+    req = CertificateRequest.objects.get()
+    ends = timezone.localtime(req.publicity_ends_at)
+    assert req.status == "publicity" and req.approved_by == hours_leader_user
+    assert (
+        f"已登记并开始内部公示，公示至 {ends:%Y-%m-%d} 24:00，期满后在待出具列表中出具"
+        in response.content.decode()
+    )
+    assert not Certificate.objects.exists()
+    # Issuing it before the 公示 ends is refused, on the page and by a forged POST.
+    response = client.get(f"{new}?request={req.pk}", follow=True)
+    assert "期满后方可出具" in response.content.decode()
+    response = client.post(new, {**period, "request": req.pk, "note": "评优"})
+    assert response.status_code == 409 and "公示期未满" in response.content.decode()
+    assert not Certificate.objects.exists()
+    testing.publicity_over(req)
+    form = client.get(f"{new}?request={req.pk}").content.decode()
+    assert 'id="answering"' in form and 'name="note"' in form
+    response = client.post(new, {**period, "request": req.pk, "note": "评优"})
     assert response.status_code == 302
     cert = Certificate.objects.get()
+    req.refresh_from_db()
+    assert req.status == "issued" and req.certificate == cert and cert.note == "评优"
     page = client.get(reverse("volunteers:certificate", args=[cert.pk])).content.decode()
     assert cert.serial in page and "6.00" in page and "李**" in page and "李小红" not in page
     pdf = client.get(reverse("volunteers:certificate_pdf", args=[cert.pk]))
@@ -234,7 +264,7 @@ def test_a_certificate_without_hours_in_the_period_is_refused(
     response = client.post(
         reverse("volunteers:certificate_new"),
         {"number": hours_member.number, "team": hours_team.pk, "period_start": "2001-01-01",
-         "period_end": "2001-12-31"},
+         "period_end": "2001-12-31", "purpose": "评优"},
     )  # fmt: skip
     assert response.status_code == 422 and "没有本队伍已确认的服务时长" in response.content.decode()
     assert Certificate.objects.count() == 0
@@ -244,7 +274,7 @@ def test_another_teams_certificate_is_404(
     client, approved, hours_team, hours_member, hours_leader_user, hours_other_leader_user,
     street_b_staff,
 ):  # fmt: skip
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
     )
     for outsider in (hours_other_leader_user, street_b_staff):
@@ -263,7 +293,7 @@ def test_another_teams_certificate_is_404(
 def test_my_hours_show_the_total_star_next_star_and_my_certificates(
     client, approved, hours_team, hours_member, hours_member_user, hours_leader_user
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
     )
     client.force_login(hours_member_user)
@@ -279,7 +309,7 @@ def test_my_hours_show_the_total_star_next_star_and_my_certificates(
 def test_nobody_downloads_someone_elses_certificate(
     client, approved, hours_team, hours_member, hours_leader_user, district
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
     )
     other = testing.user("volunteer", district["community_a"], name="别人")
@@ -300,7 +330,7 @@ def test_my_hours_without_a_profile_says_so(client, resident):
 def test_the_public_check_shows_masked_facts_or_not_found_or_void(
     client, approved, hours_team, hours_member, hours_leader_user
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
     )
     response = client.get(reverse("volunteers_public:certificate", args=[cert.serial]))
@@ -334,7 +364,7 @@ def test_the_public_check_page_offers_a_form_to_type_the_serial(client):
 def test_a_typed_serial_is_checked_as_typed_by_a_person(
     client, approved, hours_team, hours_member, hours_leader_user
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
     )
     # Lower case, spaces and a dash as people copy it from paper.
@@ -348,7 +378,7 @@ def test_a_typed_serial_is_checked_as_typed_by_a_person(
 def test_a_typed_serial_gets_clear_messages_for_unknown_revoked_malformed_and_empty(
     client, approved, hours_team, hours_member, hours_leader_user
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
     )
     response = client.get(CHECK, {"serial": "ZM20990101FORGED00"})
@@ -369,7 +399,7 @@ def test_checks_are_throttled_per_address_typed_or_scanned(
 ):
     from shegong.volunteers.views import public
 
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
     )
     monkeypatch.setattr(public, "VERIFY_LIMIT", 3)
@@ -446,7 +476,7 @@ def test_the_records_list_pages_with_its_filters(client, hours_record, hours_lea
 def test_my_certificates_are_listed_in_the_phone_shell(
     client, approved, hours_team, hours_member, hours_member_user, hours_leader_user, district
 ):
-    cert = certificates.issue(
+    cert = testing.issued_certificate(
         hours_member, hours_team, approved.served_on, approved.served_on, hours_leader_user
     )
     client.force_login(hours_member_user)

@@ -465,7 +465,9 @@ def _answering(request: HttpRequest) -> CertificateRequest | None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def certificate_new(request: HttpRequest) -> HttpResponse:
-    """出具证明 for a volunteer's approved hours with one of the caller's teams."""
+    """出具证明 for a request whose internal 公示 has ended (``?request=``); without one,
+    登记并公示: a request registered on the volunteer's behalf goes into the 公示
+    (民发〔2015〕149号)."""
     user = request.user
     access.require_runner(user)
     answering = _answering(request)
@@ -488,28 +490,53 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     else:
         initial = {"number": request.GET.get("number", "")[:20]}
     teams = _team_choices(user)
-    form = IssueForm(request.POST or None, teams=teams, initial=initial)
+    form = IssueForm(
+        request.POST or None, teams=teams, initial=initial, answering=answering is not None
+    )
     status = 200
     if request.method == "POST":
         status = 422
         volunteer = _volunteer_by_number(form) if form.is_valid() else None
-        if volunteer is not None:
+        if volunteer is not None and answering is None:
+            # 民发〔2015〕149号: no certificate without an internal 公示 — register the request on
+            # the volunteer's behalf; it is issued from the 公示期满 list.
             data = form.cleaned_data
-            cert = run_action(
-                form, certificates.issue,
-                volunteer, data["team"], data["period_start"], data["period_end"], user,
-                data.get("note", ""), request=data.get("request"),
+            req = run_action(
+                form, certificate_requests.register_for_publicity,
+                volunteer, data["team"], actor=user, period_start=data["period_start"],
+                period_end=data["period_end"], purpose=data["purpose"],
                 field_map={"volunteer": "number"},
             )  # fmt: skip
             if form.errors:
                 status = form.error_status
             else:
-                done = "，申请已办结" if data.get("request") else ""
-                messages.success(request, f"已出具证明 {cert.serial}（{cert.hours} 小时）{done}")
+                ends = timezone.localtime(req.publicity_ends_at)
+                messages.success(
+                    request,
+                    f"已登记并开始内部公示，公示至 {ends:%Y-%m-%d} 24:00，期满后在待出具列表中出具",
+                )
+                return redirect_after_write(request, reverse("volunteers:certificates"))
+        elif volunteer is not None:
+            data = form.cleaned_data
+            cert = run_action(
+                form, certificates.issue,
+                volunteer, data["team"], data["period_start"], data["period_end"], user,
+                data.get("note", ""), request=answering,
+                field_map={"volunteer": "number"},
+            )  # fmt: skip
+            if form.errors:
+                status = form.error_status
+            else:
+                messages.success(
+                    request, f"已出具证明 {cert.serial}（{cert.hours} 小时），申请已办结"
+                )
                 return redirect_after_write(
                     request, reverse("volunteers:certificate", args=[cert.pk])
                 )
-    context = {"form": form, "has_teams": bool(teams), "answering": answering}
+    context = {
+        "form": form, "has_teams": bool(teams), "answering": answering,
+        "publicity_days": settings.SHEGONG_VOLUNTEER_CERTIFICATE_PUBLICITY_DAYS,
+    }  # fmt: skip
     return render(request, "volunteers/certificate_form.html", context, status=status)
 
 
