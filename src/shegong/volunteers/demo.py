@@ -102,6 +102,7 @@ from shegong.volunteers.models import (
     VolunteerSkill,
 )
 from shegong.volunteers.queries import socialwork as socialwork_queries
+from shegong.volunteers.queries.issuers import registered_issuer_org
 from shegong.volunteers.stars import star_for, thresholds
 
 SEED = 20260606
@@ -1318,6 +1319,10 @@ class _Loader:
         for row in pairs:
             team = teams_by_pk[row["team_id"]]
             by_leader = row["volunteer_id"] == mine and leader is not None and self.login_leader
+            # A leader issues in the name of a registered team (or its registered parent);
+            # an unregistered team's hours are certified by the community or street office.
+            if by_leader and registered_issuer_org(team) is None:
+                by_leader = False
             actor = leader if by_leader else self.staff_for(team.region_id)
             issued.append(
                 self._issue_after_publicity(
@@ -1352,7 +1357,12 @@ class _Loader:
                 None, organization=org, head_name="陈示范", handler_name=f"林经办{index + 1}",
                 phone=self._phone(), seal=ContentFile(_seal_png(), name="seal.png"),
             )  # fmt: skip
-        for index, region in enumerate([*self.streets, self.home]):
+        # Every community holding a team has its office profile (a demo loaded without the
+        # ledger has no registered organizations: the offices certify every team's hours).
+        communities = sorted({t.region for t in self.teams if t.region.level == "community"},
+                             key=lambda r: r.code)  # fmt: skip
+        offices = [*self.streets, self.home, *(c for c in communities if c != self.home)]
+        for index, region in enumerate(offices):
             office = "办事处" if region in self.streets else "居民委员会"
             issuers.save_issuer(
                 None, region=region, name=f"{region.name}{office}", head_name="周示范",

@@ -173,5 +173,6 @@ def test_the_templates_say_the_region_may_be_named():
 def test_the_preview_shows_the_region_a_name_resolves_to(tmp_path, namesakes, street_a_staff):
     path = write_xlsx(tmp_path / "o.xlsx", orgs("东关社区", "鼓楼居委会", "东城街道/鼓楼社区"))
     shown = preview_rows(excel.open_sheet(path, excel.ORGANIZATIONS), actor=street_a_staff)
-    column = shown["headers"].index("所属区划")
+    # The file's header beside the field it fills (the mapping step's preview).
+    column = shown["headers"].index("所在社区 → 所属区划")
     assert [cells[column] for _, cells in shown["rows"]] == ["东关社区", "鼓楼社区", "鼓楼社区"]
