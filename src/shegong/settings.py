@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "shegong.matching",
     "shegong.deliberation",
     "shegong.grants",
+    "shegong.dashboard",
 ]
 
 MIDDLEWARE = [

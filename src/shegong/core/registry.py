@@ -281,6 +281,81 @@ class NoticeKind:
     order: int = 0
 
 
+# --- indicators (the dashboard's figures and the work brief's numbers) --------------------------
+
+# The brief's sections and the dashboard's groups, in the seed's order (DESIGN.md §1).
+INDICATOR_SECTIONS = {
+    "ledger": "党建台账与组织覆盖",
+    "reports": "随手拍闭环",
+    "stations": "暖新驿站与新就业群体",
+    "volunteers": "志愿服务与专业社工",
+    "socialorgs": "社会组织监管",
+    "matching": "需求与资源对接",
+    "deliberation": "民主协商议事",
+    "grants": "公益创投与社区慈善基金",
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure of the dashboard and the work brief (docs/indicators.md is generated from these).
+
+    ``kind``:
+
+    - ``"flow"``: what happened in a period — the sum, over the period's days, of the records
+      whose ``date_field`` falls on the day (a count, or the sum of ``measure``). Rolled up per
+      (region, day).
+    - ``"stock"``: what stands at the period's end — records whose ``date_field`` is on or before
+      the day and whose ``end_field`` (when given) is empty or after it. Rolled up as daily
+      changes (+ on ``date_field``, − on ``end_field``) and summed from the beginning.
+    - ``"rate"``: ``numerator`` ÷ ``denominator``, two flow (or stock) indicators' codes over the
+      same records' cohort date, in per cent; never rolled up itself.
+
+    ``source`` (a dotted path or callable, no argument) returns the base queryset of the records
+    counted — every filter of the definition except the date and the region. ``date_field`` may
+    be a DateField or a DateTimeField (its local date, Asia/Shanghai). ``region_field`` names the
+    records' region foreign key (its code is stored, truncated to the community). ``dim_field``
+    (optional) is a breakdown kept in the rollups (e.g. the lead department's id). The records
+    behind a figure (``records``) are the source filtered by the period and the region prefix;
+    ``columns`` are what the drill-down list shows of each, ``(label, attribute path)`` — never a
+    person's name or number unmasked. ``touched_by`` says which audit targets change the records:
+    ``(model label, lookup on the source)``, e.g. ``("volunteers.activity", "activity_id")`` —
+    the source itself (``"pk"``) is implied.
+
+    ``sentence`` is the brief's phrase with ``{value}`` (and for a rate ``{numerator}`` and
+    ``{denominator}``); ``seed`` the seed sentence the figure reproduces.
+    """
+
+    code: str
+    name: str
+    unit: str
+    section: str
+    definition: str
+    kind: str = "flow"
+    source: Any = None
+    date_field: str = ""
+    end_field: str = ""
+    measure: str = ""
+    region_field: str = "region"
+    dim_field: str = ""
+    touched_by: tuple[tuple[str, str], ...] = ()
+    numerator: str = ""
+    denominator: str = ""
+    columns: tuple[tuple[str, str], ...] = ()
+    sentence: str = ""
+    seed: str = ""
+    perm: Perm | None = None
+    order: int = 0
+
+    @property
+    def key(self) -> str:
+        return self.code
+
+    def queryset(self) -> Any:
+        """The source's base queryset (rates have none)."""
+        return resolve(self.source)()
+
+
 menu: Registry[MenuEntry] = Registry("menu")
 cards: Registry[Card] = Registry("cards")
 todos: Registry[Todo] = Registry("todos")
@@ -290,3 +365,4 @@ demo_loaders: Registry[DemoLoader] = Registry("demo_loaders")
 object_pages: Registry[ObjectPage] = Registry("object_pages")
 h5_tiles: Registry[H5Tile] = Registry("h5_tiles")
 notice_kinds: Registry[NoticeKind] = Registry("notice_kinds")
+indicators: Registry[Indicator] = Registry("indicators")

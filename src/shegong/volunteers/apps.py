@@ -9,12 +9,13 @@ class VolunteersConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import h5, menu, scans, todos  # noqa: F401  (scans registers the scans and events)
+        from . import h5, indicators, menu, scans, todos  # noqa: F401  (scans registers the scans and events)
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.h5_tiles.add(*h5.TILES)
         registry.todos.add(*todos.TODOS)
+        registry.indicators.add(*indicators.INDICATORS)
         ApiRouter = registry.ApiRouter
         registry.api_routers.add(
             ApiRouter("/volunteers", "shegong.volunteers.api.people.router", "志愿者", order=50),

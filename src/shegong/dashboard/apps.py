@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    name = "shegong.dashboard"
+    label = "dashboard"
+    verbose_name = "数据看板与工作简报"
+
+    def ready(self) -> None:
+        from shegong.core import registry
+
+        from . import scans  # noqa: F401  (registers the rollup scans)
+
+        registry.checks.add(
+            registry.Check("dashboard.rollups", "shegong.dashboard.checks.rollup_drift", order=80)
+        )

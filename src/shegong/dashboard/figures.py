@@ -1,0 +1,212 @@
+"""Reading the indicators: a period's figures from the rollups, and the raw records behind them.
+
+``totals(codes, prefix, period, by=…)`` answers the whole dashboard's figures in one query over
+the rollups: whole months from the month rows, the period's ragged ends from the day rows, so a
+year in a district reads about regions × (12 + 60) rows whatever the number of records. A flow
+sums the period; a stock sums its changes from the beginning to the period's end; a rate is its
+numerator ÷ its denominator over the same period (the same cohort of records). ``monthly`` gives
+the trend, ``records`` and ``raw_value`` the records behind a figure (the drill-down, and the
+raw side of the consistency check and the benchmark).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Substr
+
+from shegong.core import registry
+from shegong.core.periods import Period
+from shegong.core.registry import Indicator
+from shegong.core.scope import in_subtree
+
+from .models import Rollup
+from .rollup import date_range_filter, month_end, month_start
+
+BEGINNING = date(1900, 1, 1)
+# How a figure is broken down: the key of each part.
+GROUPS = {"street": 9, "community": 12}
+
+
+def get(code: str) -> Indicator:
+    indicator = registry.indicators.get(code)
+    if indicator is None:
+        raise KeyError(code)
+    return indicator
+
+
+def _next_month(day: date) -> date:
+    return month_end(day) + timedelta(days=1)
+
+
+def _days_q(start: date, end: date) -> Q:
+    """Rollup rows covering ``start``–``end`` exactly: month rows for the whole months inside,
+    day rows for the rest."""
+    first = start if start.day == 1 else _next_month(start)
+    last = month_start(end) if end == month_end(end) else month_start(end) - timedelta(days=1)
+    last = month_start(last)
+    if first > last or first > end:
+        return Q(grain=Rollup.DAY, day__gte=start, day__lte=end)
+    q = Q(grain=Rollup.MONTH, day__gte=first, day__lte=last)
+    if start < first:
+        q |= Q(grain=Rollup.DAY, day__gte=start, day__lt=first)
+    after = _next_month(last)
+    if after <= end:
+        q |= Q(grain=Rollup.DAY, day__gte=after, day__lte=end)
+    return q
+
+
+def _in_prefix(prefix: str) -> Q:
+    return Q(region__gte=prefix, region__lt=prefix + ":") if prefix else Q()
+
+
+def _base_codes(codes: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The flows and stocks needed for ``codes`` (a rate needs its two parts)."""
+    flows: set[str] = set()
+    stocks: set[str] = set()
+    for code in codes:
+        indicator = get(code)
+        parts = [indicator.numerator, indicator.denominator] if indicator.kind == "rate" else [code]
+        for part in parts:
+            (stocks if get(part).kind == "stock" else flows).add(part)
+    return flows, stocks
+
+
+@dataclass
+class Figures:
+    """Values by indicator code and group key ("" without a breakdown)."""
+
+    values: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def value(self, code: str, key: str = "") -> float | None:
+        """The figure (a rate in per cent, None when its denominator is 0)."""
+        indicator = get(code)
+        if indicator.kind == "rate":
+            num = self.values.get(indicator.numerator, {}).get(key, 0.0)
+            den = self.values.get(indicator.denominator, {}).get(key, 0.0)
+            return round(100.0 * num / den, 1) if den else None
+        return self.values.get(code, {}).get(key, 0.0)
+
+    def keys(self, code: str) -> set[str]:
+        indicator = get(code)
+        parts = [indicator.numerator, indicator.denominator] if indicator.kind == "rate" else [code]
+        return {key for part in parts for key in self.values.get(part, {})}
+
+
+def totals(
+    codes: Iterable[str], prefix: str, period: Period, by: str | None = None, dim: str | None = None
+) -> Figures:
+    """Every figure of ``codes`` for the region ``prefix`` over ``period``, in total or broken
+    down ``by`` "street", "community" or "dim", in one query; ``dim`` keeps one breakdown's rows
+    (a department's own cases)."""
+    codes = list(codes)
+    flows, stocks = _base_codes(codes)
+    q = Q()
+    if flows:
+        q |= Q(indicator__in=sorted(flows)) & _days_q(period.start, period.end)
+    if stocks:
+        q |= Q(indicator__in=sorted(stocks)) & _days_q(BEGINNING, period.end)
+    if not flows and not stocks:
+        return Figures()
+    rows = Rollup.objects.filter(q).filter(_in_prefix(prefix))
+    if dim is not None:
+        rows = rows.filter(dim=dim)
+    if by in GROUPS:
+        rows = rows.annotate(_key=Substr("region", 1, GROUPS[by]))
+    elif by == "dim":
+        rows = rows.annotate(_key=models.F("dim"))
+    else:
+        rows = rows.annotate(_key=models.Value("", output_field=models.CharField()))
+    values: dict[str, dict[str, float]] = defaultdict(dict)
+    for row in rows.values("indicator", "_key").annotate(total=models.Sum("value")).order_by():
+        values[row["indicator"]][row["_key"]] = row["total"] or 0.0
+    return Figures(dict(values))
+
+
+def months_ending(end: date, count: int = 12) -> list[date]:
+    """The first days of the ``count`` months ending with ``end``'s month, oldest first."""
+    months = [month_start(end)]
+    while len(months) < count:
+        months.insert(0, month_start(months[0] - timedelta(days=1)))
+    return months
+
+
+def monthly(
+    codes: Iterable[str], prefix: str, months: list[date], dim: str | None = None
+) -> dict[str, list[float | None]]:
+    """Each indicator's figure per month (a stock at each month's end), from the month rows."""
+    codes = list(codes)
+    flows, stocks = _base_codes(codes)
+    first, last = months[0], months[-1]
+    q = Q()
+    if flows:
+        q |= Q(indicator__in=sorted(flows), day__gte=first, day__lte=last)
+    if stocks:
+        q |= Q(indicator__in=sorted(stocks), day__lte=last)
+    per: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
+    if q:
+        rows = Rollup.objects.filter(q, grain=Rollup.MONTH).filter(_in_prefix(prefix))
+        if dim is not None:
+            rows = rows.filter(dim=dim)
+        for row in rows.values("indicator", "day").annotate(total=models.Sum("value")).order_by():
+            per[row["indicator"]][row["day"]] += row["total"] or 0.0
+    series: dict[str, list[float]] = {}
+    for code in flows:
+        series[code] = [per[code].get(m, 0.0) for m in months]
+    for code in stocks:
+        running = sum(v for d, v in per[code].items() if d < first)
+        values = []
+        for m in months:
+            running += per[code].get(m, 0.0)
+            values.append(running)
+        series[code] = values
+    result: dict[str, list[float | None]] = {}
+    for code in codes:
+        indicator = get(code)
+        if indicator.kind == "rate":
+            nums, dens = series[indicator.numerator], series[indicator.denominator]
+            pairs = zip(nums, dens, strict=True)
+            result[code] = [round(100.0 * n / d, 1) if d else None for n, d in pairs]
+        else:
+            result[code] = list(series[code])
+    return result
+
+
+# --- the raw records ------------------------------------------------------------------------
+
+
+def records(indicator: Indicator, prefix: str, period: Period) -> Any:
+    """The records behind a flow's or stock's figure: the source within the region prefix, on
+    the period's days (a stock: standing at the period's end)."""
+    qs = indicator.queryset()
+    model = qs.model
+    if indicator.kind == "stock":
+        day_end = date_range_filter(model, indicator.date_field, BEGINNING, period.end)
+        qs = qs.filter(**day_end)
+        if indicator.end_field:
+            ended = date_range_filter(model, indicator.end_field, BEGINNING, period.end)
+            qs = qs.exclude(**ended)
+    else:
+        qs = qs.filter(**date_range_filter(model, indicator.date_field, period.start, period.end))
+    if prefix:
+        qs = in_subtree(qs, prefix, indicator.region_field)
+    return qs
+
+
+def raw_value(code: str, prefix: str, period: Period) -> float | None:
+    """The figure counted from the raw records, without the rollups."""
+    indicator = get(code)
+    if indicator.kind == "rate":
+        num = raw_value(indicator.numerator, prefix, period) or 0.0
+        den = raw_value(indicator.denominator, prefix, period) or 0.0
+        return round(100.0 * num / den, 1) if den else None
+    qs = records(indicator, prefix, period)
+    if indicator.measure:
+        return float(qs.aggregate(v=models.Sum(indicator.measure))["v"] or 0)
+    return float(qs.count())
