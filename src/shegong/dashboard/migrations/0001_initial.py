@@ -4,40 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RollupState',
+            name="RollupState",
             fields=[
-                ('name', models.CharField(max_length=40, primary_key=True, serialize=False)),
-                ('event_id', models.BigIntegerField(default=0, verbose_name='已汇总至审计编号')),
-                ('rolled_at', models.DateTimeField(blank=True, null=True, verbose_name='汇总时间')),
+                ("name", models.CharField(max_length=40, primary_key=True, serialize=False)),
+                ("event_id", models.BigIntegerField(default=0, verbose_name="已汇总至审计编号")),
+                ("rolled_at", models.DateTimeField(blank=True, null=True, verbose_name="汇总时间")),
             ],
             options={
-                'verbose_name': '汇总进度',
-                'verbose_name_plural': '汇总进度',
+                "verbose_name": "汇总进度",
+                "verbose_name_plural": "汇总进度",
             },
         ),
         migrations.CreateModel(
-            name='Rollup',
+            name="Rollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(max_length=64, verbose_name='指标')),
-                ('grain', models.CharField(choices=[('d', '日'), ('m', '月')], max_length=1, verbose_name='粒度')),
-                ('day', models.DateField(verbose_name='日期')),
-                ('region', models.CharField(max_length=15, verbose_name='区划代码')),
-                ('dim', models.CharField(blank=True, default='', max_length=40, verbose_name='分组')),
-                ('value', models.FloatField(verbose_name='数值')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator", models.CharField(max_length=64, verbose_name="指标")),
+                (
+                    "grain",
+                    models.CharField(
+                        choices=[("d", "日"), ("m", "月")], max_length=1, verbose_name="粒度"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="日期")),
+                ("region", models.CharField(max_length=15, verbose_name="区划代码")),
+                (
+                    "dim",
+                    models.CharField(blank=True, default="", max_length=40, verbose_name="分组"),
+                ),
+                ("value", models.FloatField(verbose_name="数值")),
             ],
             options={
-                'verbose_name': '指标汇总',
-                'verbose_name_plural': '指标汇总',
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'grain', 'day', 'region', 'dim'), name='dashboard_rollup_cell')],
+                "verbose_name": "指标汇总",
+                "verbose_name_plural": "指标汇总",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "grain", "day", "region", "dim"),
+                        name="dashboard_rollup_cell",
+                    )
+                ],
             },
         ),
     ]
