@@ -45,6 +45,7 @@ urlpatterns = [
     path("deliberation/", include("shegong.deliberation.urls")),
     path("notices/", include("shegong.notices.urls")),
     path("grants/", include("shegong.grants.urls")),
+    path("dashboard/", include("shegong.dashboard.urls")),
     path("m/", include(mobile_auth_urlpatterns)),  # m/password/
     path("m/", include((report_urls.mobile_patterns, "reports_m"))),
     path("m/", include((station_urls.mobile_patterns, "stations_m"))),  # m/worker/, m/stations/ …

@@ -45,6 +45,8 @@ class Perm(models.TextChoices):
     AUDIT_FULL = "audit.full", "查阅全部审计日志（含账号与安全事件）"
     PII_REVEAL = "pii.reveal", "查看个人信息明文"
     SYSTEM_VIEW = "system.view", "查看系统运行状态"
+    DASHBOARD_VIEW = "dashboard.view", "查看数据看板、大屏和工作简报"
+    BRIEFS_MANAGE = "dashboard.briefs", "维护工作简报模板"
     LEDGER_VIEW = "ledger.view", "查看台账"
     LEDGER_MANAGE = "ledger.manage", "维护台账与党建覆盖"
     LEDGER_IMPORT = "ledger.import", "导入导出台账"
@@ -131,6 +133,8 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.GRANTS_MANAGE,
             Perm.FUNDS_VIEW,
             Perm.FUNDS_MANAGE,
+            Perm.DASHBOARD_VIEW,
+            Perm.BRIEFS_MANAGE,
         }
     ),
     Role.COMMUNITY_WORKER: frozenset(
@@ -154,6 +158,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.GRANTS_VIEW,
             Perm.FUNDS_VIEW,
             Perm.FUNDS_MANAGE,
+            Perm.DASHBOARD_VIEW,
         }
     ),
     Role.DEPARTMENT_HANDLER: frozenset(
@@ -166,6 +171,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.REPORTS_VIEW,
             Perm.REPORTS_HANDLE,
             Perm.REPORTS_SUPERVISE,
+            Perm.DASHBOARD_VIEW,
         }
     ),
     Role.DISPATCHER: frozenset(
@@ -176,6 +182,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.REPORTS_DISPATCH,
             Perm.REPORTS_SUPERVISE,
             Perm.REPORTS_MODERATE,
+            Perm.DASHBOARD_VIEW,
         }
     ),
     Role.REGISTRAR: frozenset(
@@ -190,6 +197,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.NOTICES_MANAGE,
             Perm.GRANTS_VIEW,
             Perm.GRANTS_MANAGE,
+            Perm.DASHBOARD_VIEW,
         }
     ),
     Role.PARTY_INSTRUCTOR: frozenset(

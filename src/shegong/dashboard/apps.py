@@ -9,8 +9,9 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import scans  # noqa: F401  (registers the rollup scans)
+        from . import menu, scans  # noqa: F401  (scans registers the rollup scans)
 
+        registry.menu.add(*menu.ENTRIES)
         registry.checks.add(
             registry.Check("dashboard.rollups", "shegong.dashboard.checks.rollup_drift", order=80)
         )
