@@ -1,6 +1,5 @@
 """The left menu's group 数据看板."""
 
-from shegong.core.perms import Perm
 from shegong.core.registry import MenuEntry
 
 GROUP = ("数据看板", 5)
