@@ -487,7 +487,8 @@ def cmd_rollup(options: Any) -> int:
     if options.check:
         found = rollup.drift(start or today.replace(day=1), end or today, codes)
         for d in found[:50]:
-            print(f"{d.indicator} {d.day} {d.region} {d.dim}: 汇总 {d.stored:g} ≠ 原始 {d.raw:g}")
+            where = f"{d.region} {d.dim}".strip()
+            print(f"{d.indicator} {d.day} {where}: 汇总 {d.stored:g} ≠ 原始 {d.raw:g}")
         print(f"不一致 {len(found)} 处 / {len(found)} drifted cells")
         return 1 if found else 0
     if start is None and end is None and not codes:
