@@ -20,9 +20,10 @@ def test_the_apps_registered_their_menus_cards_routers_checks_and_demo_loaders()
     assert [loader.name for loader in registry.demo_loaders] == [
         "regions", "departments", "users", "ledger", "reports", "stations", "workers",
         "volunteers", "socialorgs", "matching", "matching_standing", "deliberation", "grants",
-        "funds",
+        "funds", "dashboard",
     ]  # fmt: skip
     assert {"notices.general", "grants.award", "grants.disclosure", "volunteers.stars"} <= {
         kind.key for kind in registry.notice_kinds
     }
-    assert "holiday_calendar" in registry.checks
+    assert "holiday_calendar" in registry.checks and "dashboard.rollups" in registry.checks
+    assert "volunteers.activities" in registry.indicators

@@ -12,6 +12,9 @@ class DashboardConfig(AppConfig):
         from . import menu, scans  # noqa: F401  (scans registers the rollup scans)
 
         registry.menu.add(*menu.ENTRIES)
+        registry.demo_loaders.add(
+            registry.DemoLoader("dashboard", "shegong.dashboard.demo.load", order=900)
+        )
         registry.checks.add(
             registry.Check("dashboard.rollups", "shegong.dashboard.checks.rollup_drift", order=80)
         )
