@@ -18,7 +18,9 @@ its filtered list, oldest first) and cards, the left menu the registered entries
 for them), ``shegong check`` runs the registered checks, ``/api/v1/`` mounts the registered
 routers and ``shegong loaddemo`` runs the registered loaders, each in ``order`` (then
 registration order, which is the order of ``INSTALLED_APPS``). The audit pages link an entry's
-object to the page its app registered for the model (``object_pages``). Periodic scans have
+object to the page its app registered for the model (``object_pages``). The dashboard rolls up,
+shows and writes into the work brief every registered ``indicators`` entry (an app's
+``indicators.py``), so no app imports the dashboard. Periodic scans have
 their own registry (``core.scans``), and so do notification events (``core.notify``).
 
 Menu predicates, card and to-do functions are callables (the app's ``menu.py``, ``cards.py``
