@@ -78,6 +78,17 @@ def _base_codes(codes: Iterable[str]) -> tuple[set[str], set[str]]:
     return flows, stocks
 
 
+def _dim_rows(rows: Any, dim: str | None, by_dim: bool) -> Any:
+    """The totals' rows (dim ""), one breakdown value's rows, or every breakdown row. A
+    breakdown's rows are kept per street (``rollup.raw_cells``): within a community's prefix
+    there are none."""
+    if dim is not None:
+        return rows.filter(dim=dim)
+    if by_dim:
+        return rows.exclude(dim="")
+    return rows.filter(dim="")
+
+
 @dataclass
 class Figures:
     """Values by indicator code and group key ("" without a breakdown)."""
@@ -103,8 +114,10 @@ def totals(
     codes: Iterable[str], prefix: str, period: Period, by: str | None = None, dim: str | None = None
 ) -> Figures:
     """Every figure of ``codes`` for the region ``prefix`` over ``period``, in total or broken
-    down ``by`` "street", "community" or "dim", in one query; ``dim`` keeps one breakdown's rows
-    (a department's own cases)."""
+    down ``by`` "street", "community" or "dim" (the indicator's ``dim_field``: values as strings,
+    ``rollup.NO_DIM`` for records without one), in one query; ``dim`` keeps one breakdown
+    value's rows (a department's own cases; by street at the finest). A breakdown is kept per
+    street, so within one community ``by="dim"`` and ``dim=`` find nothing."""
     codes = list(codes)
     flows, stocks = _base_codes(codes)
     q = Q()
@@ -115,8 +128,7 @@ def totals(
     if not flows and not stocks:
         return Figures()
     rows = Rollup.objects.filter(q).filter(_in_prefix(prefix))
-    if dim is not None:
-        rows = rows.filter(dim=dim)
+    rows = _dim_rows(rows, dim, by == "dim")
     if by in GROUPS:
         rows = rows.annotate(_key=Substr("region", 1, GROUPS[by]))
     elif by == "dim":
@@ -152,8 +164,7 @@ def monthly(
     per: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
     if q:
         rows = Rollup.objects.filter(q, grain=Rollup.MONTH).filter(_in_prefix(prefix))
-        if dim is not None:
-            rows = rows.filter(dim=dim)
+        rows = _dim_rows(rows, dim, False)
         for row in rows.values("indicator", "day").annotate(total=models.Sum("value")).order_by():
             per[row["indicator"]][row["day"]] += row["total"] or 0.0
     series: dict[str, list[float]] = {}

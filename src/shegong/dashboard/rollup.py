@@ -36,6 +36,7 @@ from .models import Rollup, RollupState
 logger = logging.getLogger(__name__)
 
 COMMUNITY = 12  # digits of a community's code: a grid's records are kept with their community
+STREET = 9  # digits of a street's prefix: a breakdown's rows are kept per street
 BATCH_EVENTS = 20_000  # audit entries read per incremental step
 CHUNK = 500  # ids per IN (…) when mapping changed targets to days
 
@@ -79,37 +80,47 @@ def _measure(indicator: Indicator) -> Any:
     return models.Sum(indicator.measure) if indicator.measure else models.Count("pk")
 
 
+NO_DIM = "-"  # the breakdown's key for records without one (a case not yet dispatched)
+
+
 def raw_cells(indicator: Indicator, start: date, end: date) -> dict[Cell, float]:
     """The indicator's raw values per (day, region, dim) for days ``start``–``end``: for a flow
-    the day's amount, for a stock the day's change (records starting − records ending)."""
+    the day's amount, for a stock the day's change (records starting − records ending).
+
+    Totals are kept per community with dim "". An indicator with a breakdown (``dim_field``)
+    also gets one row per (day, street, dim value) — ``NO_DIM`` for records without one — which
+    the rankings by department read: per street, so a breakdown costs streets × values rows, not
+    communities × values."""
     qs = indicator.queryset()
     model = qs.model
     parts = [(indicator.date_field, 1)]
     if indicator.kind == "stock" and indicator.end_field:
         parts.append((indicator.end_field, -1))
-    dim = (
-        Cast(indicator.dim_field, models.CharField())
-        if indicator.dim_field
-        else models.Value("", output_field=models.CharField())
-    )
+    region = f"{indicator.region_field}_id"
+    groupings: list[tuple[Any, Any]] = [
+        (Substr(region, 1, COMMUNITY), models.Value("", output_field=models.CharField()))
+    ]
+    if indicator.dim_field:
+        groupings.append((Substr(region, 1, STREET), Cast(indicator.dim_field, models.CharField())))
     cells: dict[Cell, float] = defaultdict(float)
     for field, sign in parts:
-        rows = (
-            qs.filter(**date_range_filter(model, field, start, end))
-            .annotate(
-                _day=day_expression(model, field),
-                _region=Substr(f"{indicator.region_field}_id", 1, COMMUNITY),
-                _dim=dim,
+        for index, (region_expr, dim_expr) in enumerate(groupings):
+            rows = (
+                qs.filter(**date_range_filter(model, field, start, end))
+                .annotate(_day=day_expression(model, field), _region=region_expr, _dim=dim_expr)
+                .values("_day", "_region", "_dim")
+                .annotate(_value=_measure(indicator))
+                .order_by()
             )
-            .values("_day", "_region", "_dim")
-            .annotate(_value=_measure(indicator))
-            .order_by()
-        )
-        for row in rows:
-            if row["_value"]:
-                cells[(row["_day"], row["_region"], row["_dim"] or "")] += sign * float(
-                    row["_value"]
-                )
+            for row in rows:
+                if not row["_value"]:
+                    continue
+                if index == 0:
+                    key = (row["_day"], row["_region"], "")
+                else:
+                    code = row["_region"].ljust(COMMUNITY, "0")
+                    key = (row["_day"], code, row["_dim"] or NO_DIM)
+                cells[key] += sign * float(row["_value"])
     return {cell: value for cell, value in cells.items() if value}
 
 

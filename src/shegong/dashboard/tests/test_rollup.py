@@ -122,3 +122,36 @@ def test_an_action_moves_its_day_at_the_next_step(activities, district):
     assert figures.totals(["volunteers.activities"], "", period).value("volunteers.activities") == 0
     # Read to the end: the next step reads nothing, and changes nothing.
     assert rollup.roll_all_changes().events == 0
+
+
+@pytest.fixture
+def by_team(activities):
+    """A test indicator with a breakdown: activities by organising team."""
+    from shegong.core import registry
+
+    indicator = registry.Indicator(
+        "test.activities_by_team", "按队伍的活动", "场次", "volunteers", "测试用",
+        source="shegong.volunteers.indicators.held_activities", date_field="starts_at",
+        dim_field="team_id", sentence="{value}",
+    )  # fmt: skip
+    registry.indicators.add(indicator)
+    yield indicator
+    registry.indicators.remove(indicator.code)
+
+
+def test_a_breakdown_is_kept_per_street_beside_the_totals(by_team, activities, district):
+    rollup.backfill()
+    team_a, team_grid, team_b = (activities[k].team for k in ("a1", "grid", "b1"))
+    period = Period(date(2026, 1, 1), date(2026, 12, 31))
+    code = "test.activities_by_team"
+    total = figures.totals([code], "341271", period)
+    assert total.value(code) == 4  # the breakdown's rows are not counted twice
+    ranking = figures.totals([code], "341271", period, by="dim").values[code]
+    assert ranking == {str(team_a.pk): 2, str(team_grid.pk): 1, str(team_b.pk): 1}
+    in_street_a = figures.totals([code], "341271001", period, by="dim").values[code]
+    assert in_street_a == {str(team_a.pk): 2, str(team_grid.pk): 1}
+    one = figures.totals([code], "341271", period, dim=str(team_b.pk))
+    assert one.value(code) == 1
+    rows = Rollup.objects.filter(indicator=code, grain=Rollup.DAY).exclude(dim="")
+    assert {r.region for r in rows} == {"341271001000", "341271002000"}
+    assert not rollup.drift(period.start, period.end, [code])
