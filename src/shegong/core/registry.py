@@ -315,7 +315,10 @@ class Indicator:
 
     ``source`` (a dotted path or callable, no argument) returns the base queryset of the records
     counted — every filter of the definition except the date and the region. ``date_field`` may
-    be a DateField or a DateTimeField (its local date, Asia/Shanghai). ``region_field`` names the
+    be a DateField or a DateTimeField (its local date, Asia/Shanghai), or the name of a date the
+    source annotates from the record's own columns (a cohort day: an inspection year's 12-31);
+    so may ``end_field`` (the day after an inclusive end date).
+    ``region_field`` names the
     records' region foreign key (its code is stored, truncated to the community). ``dim_field``
     (optional) is a breakdown kept in the rollups (e.g. the lead department's id). The records
     behind a figure (``records``) are the source filtered by the period and the region prefix;

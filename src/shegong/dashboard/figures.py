@@ -202,7 +202,8 @@ def records(indicator: Indicator, prefix: str, period: Period) -> Any:
         qs = qs.filter(**day_end)
         if indicator.end_field:
             ended = date_range_filter(model, indicator.end_field, BEGINNING, period.end)
-            qs = qs.exclude(**ended)
+            # Spelt out for an annotated end, whose NULL ``exclude`` would drop.
+            qs = qs.filter(Q(**{f"{indicator.end_field}__isnull": True}) | ~Q(**ended))
     else:
         qs = qs.filter(**date_range_filter(model, indicator.date_field, period.start, period.end))
     if prefix:

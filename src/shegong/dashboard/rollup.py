@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models.functions import Cast, Substr, TruncDate
 from django.utils import timezone
@@ -57,7 +58,10 @@ def indicators(codes: Iterable[str] | None = None) -> list[Indicator]:
 
 
 def _is_datetime(model: type[models.Model], field: str) -> bool:
-    return isinstance(model._meta.get_field(field), models.DateTimeField)
+    try:
+        return isinstance(model._meta.get_field(field), models.DateTimeField)
+    except FieldDoesNotExist:  # a date the source computes as an annotation (a DateField)
+        return False
 
 
 def day_expression(model: type[models.Model], field: str) -> Any:
@@ -236,17 +240,21 @@ def _changed_days(indicator: Indicator, targets: dict[str, set[str]]) -> set[dat
     """The days on which the records touched by ``targets`` (audit target type → ids) count,
     read from the source model without the indicator's filters (a record that just left the
     definition still moves its day)."""
-    model = indicator.queryset().model
+    source = indicator.queryset()
+    model = source.model
     manager = model._base_manager
     lookups = [(model._meta.label_lower, "pk"), *indicator.touched_by]
     fields = [indicator.date_field]
     if indicator.kind == "stock" and indicator.end_field:
         fields.append(indicator.end_field)
+    # A date the source computes (an annotation over the record's own columns, e.g. the 12-31
+    # of an inspection year) is computed on the unfiltered rows the same way.
+    computed = {f: source.query.annotations[f] for f in fields if f in source.query.annotations}
     days: set[date] = set()
     for label, lookup in lookups:
         ids = sorted(targets.get(label, ()))
         for n in range(0, len(ids), CHUNK):
-            rows = manager.filter(**{f"{lookup}__in": ids[n : n + CHUNK]})
+            rows = manager.filter(**{f"{lookup}__in": ids[n : n + CHUNK]}).annotate(**computed)
             for field in fields:
                 found = rows.annotate(_day=day_expression(model, field)).values_list(
                     "_day", flat=True

@@ -9,10 +9,11 @@ class SocialOrgsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import menu, parts, supervision, workbench
+        from . import indicators, menu, parts, supervision, workbench
 
         del parts  # imported for its registrations
         registry.menu.add(*menu.ENTRIES)
+        registry.indicators.add(*indicators.INDICATORS)
         registry.notice_kinds.add(
             registry.NoticeKind(
                 "socialorgs.inspection",
