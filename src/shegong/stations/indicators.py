@@ -80,7 +80,7 @@ INDICATORS = [
         "新就业群体在驿站扫码（或工作人员代登记）签到的人次，同一人同一驿站30分钟内只计一次，"
         "按签到时间所在日、驿站所在区划计入。",
         source=visits, date_field="at", region_field="station__region", touched_by=AT_STATION,
-        columns=VISIT_COLUMNS, sentence="扫码签到{value}人次", seed=SEED_VISITS,
+        columns=VISIT_COLUMNS, sentence="扫码签到{value}人次",
         perm=Perm.STATIONS_VIEW, order=11,
     ),
     Indicator(
@@ -89,7 +89,14 @@ INDICATORS = [
         source=tallies, date_field="on", measure="count", region_field="station__region",
         touched_by=AT_STATION,
         columns=(("驿站", "station.name"), ("日期", "on"), ("人次", "count")),
-        sentence="匿名登记服务{value}人次", seed=SEED_VISITS, perm=Perm.STATIONS_VIEW, order=12,
+        sentence="匿名登记服务{value}人次", perm=Perm.STATIONS_VIEW, order=12,
+    ),
+    Indicator(
+        "stations.visits", "驿站服务人次", "人次", "stations",
+        "驿站扫码签到人次 + 匿名登记服务人次（与驿站服务统计页的服务人次同一口径），按日期计入。",
+        kind="sum", parts=("stations.visits_scanned", "stations.visits_tallied"),
+        sentence="累计服务新就业群体{value}人次", seed=SEED_VISITS,
+        perm=Perm.STATIONS_VIEW, order=9,
     ),
     Indicator(
         "stations.benefits", "暖心礼包发放", "份", "stations",

@@ -105,6 +105,14 @@ def test_the_year_equals_the_visits_page(places):
     got = figures.totals(["stations.visits_scanned", "stations.visits_tallied"], "", YEAR)
     assert got.value("stations.visits_scanned") == page["totals"]["scans"] == 4
     assert got.value("stations.visits_tallied") == page["totals"]["tallied"] == 8
+    served = figures.totals(["stations.visits"], "", YEAR)
+    assert served.value("stations.visits") == page["totals"]["total"] == 12
+    assert figures.raw_value("stations.visits", STREET_B, YEAR) == 4
+    trend = figures.monthly(["stations.visits"], "", figures.months_ending(date(2026, 4, 30), 3))
+    assert trend["stations.visits"] == [0, 8, 4]
+    by_street = figures.totals(["stations.visits"], "", YEAR, by="street")
+    assert by_street.keys("stations.visits") == {STREET_A, STREET_B}
+    assert by_street.value("stations.visits", STREET_A) == 8
     stations_by_street = {row["code"][:9]: row["stations"] for row in page["streets"]}
     by_street = figures.totals(["stations.stations"], "", YEAR, by="street")
     assert by_street.values["stations.stations"] == stations_by_street == {STREET_A: 2, STREET_B: 1}
