@@ -11,11 +11,15 @@ from django.utils import timezone
 
 from shegong.core.periods import Period
 from shegong.dashboard import figures, rollup
-from shegong.ledger.actions.records import create_organization, update_organization
+from shegong.ledger.actions.records import (
+    create_organization,
+    set_coverage,
+    update_organization,
+)
 from shegong.ledger.choices import CoverageMode, OrgKind, OrgStatus, PoliticalStatus
 from shegong.ledger.models import Coverage, Person
 from shegong.ledger.queries import coverage as coverage_queries
-from shegong.ledger.schemas import OrganizationIn
+from shegong.ledger.schemas import CoverageIn, OrganizationIn
 from shegong.ledger.tests.test_rules import org, party_org
 
 pytestmark = pytest.mark.django_db
@@ -72,9 +76,10 @@ def ledger(district):
     covered_by(district_b, po2, CoverageMode.JOINT)
     covered_by(second, po2, CoverageMode.JOINT)
     covered_by(loose, party_org(a, founded_on=date(2026, 3, 20)))
-    covered_by(building_2, party_org(b, founded_on=date(2026, 3, 21)), CoverageMode.AFFILIATED)
+    po4 = party_org(b, founded_on=date(2026, 3, 21))
+    covered_by(building_2, po4, CoverageMode.AFFILIATED)
     covered_by(park_tenant, party_org(b, founded_on=date(2026, 3, 22)))
-    made["building"] = building
+    made.update(building=building, building_2=building_2, po4=po4)
 
     def person(region, status, day):
         return Person.objects.create(
@@ -181,3 +186,15 @@ def test_creating_and_closing_an_enterprise_moves_the_figures(ledger, district, 
         before.value("ledger.employees") + 12 - 10
     )
     assert created.pk and not rollup.drift(date(2026, 1, 1), today)
+
+
+def test_covering_a_building_re_rolls_its_party_organizations_founding_day(ledger, district_admin):
+    rollup.backfill()
+    code = "ledger.district_party_orgs"
+    assert figures.totals([code], "", MARCH).value(code) == 1
+    # The audit entry names the building; touched_by maps it to the party organization.
+    data = CoverageIn(mode=CoverageMode.STANDALONE.value, party_org_id=ledger["po4"].pk)
+    set_coverage(ledger["building_2"], data, actor=district_admin)
+    assert rollup.roll_all_changes().days >= 1
+    assert figures.totals([code], "", MARCH).value(code) == 2
+    assert figures.totals([code], STREET_B, MARCH).value(code) == 1
