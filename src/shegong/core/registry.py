@@ -312,6 +312,9 @@ class Indicator:
       changes (+ on ``date_field``, − on ``end_field``) and summed from the beginning.
     - ``"rate"``: ``numerator`` ÷ ``denominator``, two flow (or stock) indicators' codes over the
       same records' cohort date, in per cent; never rolled up itself.
+    - ``"sum"``: the sum of ``parts``, indicators of the same kind and unit counted from
+      different records (a station's scanned visits and its tallied ones); never rolled up
+      itself, and its drill-down is its parts'.
 
     ``source`` (a dotted path or callable, no argument) returns the base queryset of the records
     counted — every filter of the definition except the date and the region. ``date_field`` may
@@ -346,6 +349,7 @@ class Indicator:
     touched_by: tuple[tuple[str, str], ...] = ()
     numerator: str = ""
     denominator: str = ""
+    parts: tuple[str, ...] = ()
     columns: tuple[tuple[str, str], ...] = ()
     sentence: str = ""
     seed: str = ""

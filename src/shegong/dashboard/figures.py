@@ -66,14 +66,21 @@ def _in_prefix(prefix: str) -> Q:
     return Q(region__gte=prefix, region__lt=prefix + ":") if prefix else Q()
 
 
+def parts_of(indicator: Indicator) -> list[str]:
+    """The rolled-up indicators a figure is read from: a rate's two, a sum's parts, or itself."""
+    if indicator.kind == "rate":
+        return [indicator.numerator, indicator.denominator]
+    if indicator.kind == "sum":
+        return list(indicator.parts)
+    return [indicator.code]
+
+
 def _base_codes(codes: Iterable[str]) -> tuple[set[str], set[str]]:
     """The flows and stocks needed for ``codes`` (a rate needs its two parts)."""
     flows: set[str] = set()
     stocks: set[str] = set()
     for code in codes:
-        indicator = get(code)
-        parts = [indicator.numerator, indicator.denominator] if indicator.kind == "rate" else [code]
-        for part in parts:
+        for part in parts_of(get(code)):
             (stocks if get(part).kind == "stock" else flows).add(part)
     return flows, stocks
 
@@ -102,12 +109,12 @@ class Figures:
             num = self.values.get(indicator.numerator, {}).get(key, 0.0)
             den = self.values.get(indicator.denominator, {}).get(key, 0.0)
             return round(100.0 * num / den, 1) if den else None
+        if indicator.kind == "sum":
+            return sum(self.values.get(part, {}).get(key, 0.0) for part in indicator.parts)
         return self.values.get(code, {}).get(key, 0.0)
 
     def keys(self, code: str) -> set[str]:
-        indicator = get(code)
-        parts = [indicator.numerator, indicator.denominator] if indicator.kind == "rate" else [code]
-        return {key for part in parts for key in self.values.get(part, {})}
+        return {key for part in parts_of(get(code)) for key in self.values.get(part, {})}
 
 
 def totals(
@@ -184,6 +191,9 @@ def monthly(
             nums, dens = series[indicator.numerator], series[indicator.denominator]
             pairs = zip(nums, dens, strict=True)
             result[code] = [round(100.0 * n / d, 1) if d else None for n, d in pairs]
+        elif indicator.kind == "sum":
+            columns = zip(*(series[part] for part in indicator.parts), strict=True)
+            result[code] = [sum(column) for column in columns]
         else:
             result[code] = list(series[code])
     return result
@@ -218,6 +228,8 @@ def raw_value(code: str, prefix: str, period: Period) -> float | None:
         num = raw_value(indicator.numerator, prefix, period) or 0.0
         den = raw_value(indicator.denominator, prefix, period) or 0.0
         return round(100.0 * num / den, 1) if den else None
+    if indicator.kind == "sum":
+        return sum(raw_value(part, prefix, period) or 0.0 for part in indicator.parts)
     qs = records(indicator, prefix, period)
     if indicator.measure:
         return float(qs.aggregate(v=models.Sum(indicator.measure))["v"] or 0)

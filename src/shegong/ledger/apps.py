@@ -9,12 +9,13 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import cards, menu, scans, todos  # noqa: F401  (scans registers scans and events)
+        from . import cards, indicators, menu, scans, todos  # noqa: F401  (scans registers scans and events)
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.cards.add(*cards.CARDS)
         registry.todos.add(*todos.TODOS)
+        registry.indicators.add(*indicators.INDICATORS)
         registry.api_routers.add(
             registry.ApiRouter("/ledger", "shegong.ledger.api.records.router", "台账", order=20),
             registry.ApiRouter("/ledger", "shegong.ledger.api.coverage.router", "台账", order=21),

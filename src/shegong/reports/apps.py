@@ -9,12 +9,13 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import h5, menu, scans, todos  # noqa: F401  (scans registers the SLA scan and events)
+        from . import h5, indicators, menu, scans, todos  # noqa: F401  (scans registers the SLA scan and events)
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.h5_tiles.add(*h5.TILES)
         registry.todos.add(*todos.TODOS)
+        registry.indicators.add(*indicators.INDICATORS)
         registry.api_routers.add(
             registry.ApiRouter("/reports", "shegong.reports.api.reports.router", "随手拍", order=30)
         )

@@ -9,7 +9,7 @@ class StationsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import h5, menu, todos
+        from . import h5, indicators, menu, todos
 
         registry.menu.add(*menu.ENTRIES)
         registry.notice_kinds.add(
@@ -20,6 +20,7 @@ class StationsConfig(AppConfig):
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.h5_tiles.add(*h5.TILES)
         registry.todos.add(*todos.TODOS)
+        registry.indicators.add(*indicators.INDICATORS)
         registry.api_routers.add(
             registry.ApiRouter(
                 "/stations", "shegong.stations.api.stations.router", "驿站", order=40
