@@ -106,8 +106,9 @@ def test_by_street_and_by_lead_department(loop, department_a):
     assert street_a.value("reports.satisfaction_rate") == 100.0  # 5 and 3 stars
     assert figures.raw_value("reports.satisfaction_rate", "341271002", period) == 0.0
     by_dim = figures.totals(["reports.cases", "reports.response_rate"], "", period, by="dim")
-    # The rejected case never had a lead department: it counts in 上报 under "".
-    assert by_dim.values["reports.cases"] == {str(department_a.pk): 6, "": 1}
+    # The rejected case never had a lead department: it counts in 上报 under NO_DIM ("-"), the
+    # board's row 区指挥中心（未派单）.
+    assert by_dim.values["reports.cases"] == {str(department_a.pk): 6, rollup.NO_DIM: 1}
     assert by_dim.value("reports.response_rate", str(department_a.pk)) == 80.0
 
 
