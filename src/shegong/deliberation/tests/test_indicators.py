@@ -70,6 +70,8 @@ def test_figures_equal_the_hand_count_and_the_statistics_page(world, district_ad
     rows = figures.records(figures.get("deliberation.actions_delivered"), COMMUNITY_A, PERIOD)
     days = sorted(timezone.localdate(d) for d in rows.values_list("done_at", flat=True))
     assert days == [date(2025, 3, 11), date(2025, 4, 21)]
+    for code in ("deliberation.topics", "deliberation.actions_delivered", "deliberation.meetings"):
+        _columns_resolve(code, figures.records(figures.get(code), "", PERIOD))
     # A period without decided topics has no rate (not 0 %).
     quiet = Period(date(2025, 6, 1), date(2025, 6, 30))
     got = figures.totals(["deliberation.adoption_rate"], "", quiet)
@@ -105,3 +107,14 @@ def test_delivering_an_item_moves_it_and_its_topic_at_the_next_step(world, distr
     assert got.value("deliberation.delivery_rate") == 66.7
     assert not rollup.drift(PERIOD.start, PERIOD.end)
     assert not rollup.drift(today, today)
+
+
+def _columns_resolve(code, rows):
+    """Every drill-down column names an attribute path the records have."""
+    indicator = figures.get(code)
+    assert indicator.columns and rows
+    for row in rows:
+        for _label, path in indicator.columns:
+            value = row
+            for part in path.split("."):
+                value = getattr(value, part)

@@ -92,6 +92,10 @@ def test_projects_and_amounts_equal_the_hand_count(grants):
         assert figures.raw_value(code, prefix, period) == expected, (code, prefix, period)
     rows = figures.records(figures.get("grants.projects_funded"), STREET_A, MARCH)
     assert sorted(rows.values_list("title", flat=True)) == ["公示中项目", "童心驿站", "银龄守望"]
+    _columns_resolve("grants.projects_funded", rows)
+    _columns_resolve(
+        "grants.amount_paid", figures.records(figures.get("grants.amount_paid"), "", MARCH)
+    )
     one_day = Period(date(2026, 3, 31), date(2026, 3, 31))  # 23:30 local is still the 31st
     assert figures.raw_value("grants.projects_funded", "", one_day) == 1
 
@@ -161,6 +165,7 @@ def test_fund_figures_equal_the_hand_count(fund_lines):
         assert figures.totals([code], "341271002", MARCH).value(code) == 0, code
     rows = figures.records(figures.get("grants.exchanges"), "", MARCH)
     assert list(rows.values_list("recognition", flat=True)) == ["公益榜鸣谢"]
+    _columns_resolve("grants.exchanges", rows)
     # The spending was paid (paid_at) now: its 惠及人次 count today, not in March.
     today = timezone.localdate()
     now = Period(today, today)
@@ -169,6 +174,8 @@ def test_fund_figures_equal_the_hand_count(fund_lines):
         == 12
     )
     assert figures.raw_value("grants.fund_beneficiaries", "", MARCH) == 0
+    paid = figures.records(figures.get("grants.fund_beneficiaries"), "", now)
+    _columns_resolve("grants.fund_beneficiaries", paid)
 
 
 def test_a_donation_and_a_payment_move_the_figures_at_the_next_step(fund_lines):
@@ -193,3 +200,14 @@ def test_a_donation_and_a_payment_move_the_figures_at_the_next_step(fund_lines):
     assert not rollup.drift(MARCH.start, MARCH.end)
     today = timezone.localdate()
     assert not rollup.drift(today - timedelta(days=1), today)
+
+
+def _columns_resolve(code, rows):
+    """Every drill-down column names an attribute path the records have."""
+    indicator = figures.get(code)
+    assert indicator.columns and rows
+    for row in rows:
+        for _label, path in indicator.columns:
+            value = row
+            for part in path.split("."):
+                value = getattr(value, part)

@@ -78,6 +78,8 @@ def test_order_figures_equal_the_hand_count_and_the_statistics_page(played):  # 
     # The drill-down: the rated orders, by their stars.
     rated = figures.records(figures.get("matching.orders_rated"), COMMUNITY_A, period)
     assert sorted(rated.values_list("stars", flat=True)) == [3, 5]
+    for code in ("matching.needs", "matching.offers", "matching.orders_rated"):
+        _columns_resolve(code, figures.records(figures.get(code), COMMUNITY_A, period))
     # A period without ratings has no satisfaction at all (not 0 %).
     early = Period(w["t0"].date() - timedelta(days=55), w["t0"].date() - timedelta(days=20))
     rate = figures.totals(["matching.satisfaction"], "", early)
@@ -111,3 +113,14 @@ def orders_of(w, code):
     from shegong.matching.models import Order
 
     return Order.objects.get(region=w["community"], category__code=code)
+
+
+def _columns_resolve(code, rows):
+    """Every drill-down column names an attribute path the records have."""
+    indicator = figures.get(code)
+    assert indicator.columns and rows
+    for row in rows:
+        for _label, path in indicator.columns:
+            value = row
+            for part in path.split("."):
+                value = getattr(value, part)
