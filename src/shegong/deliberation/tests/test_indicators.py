@@ -118,3 +118,30 @@ def _columns_resolve(code, rows):
             value = row
             for part in path.split("."):
                 value = getattr(value, part)
+
+
+def test_the_demo_community_tells_the_seed_sentence(settings):
+    """The seed's "收集民生议题134项，落地实事超100件" and "6场专题议事" out of the rollups
+    of the demo's 樟树社区."""
+    from shegong.core import demo
+    from shegong.deliberation import demo as deliberation_demo
+    from shegong.regions.models import Region
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ctx = demo.DemoContext(size="small")
+    for name in ("regions", "departments", "users"):
+        dict(demo.loaders())[name](ctx)
+    deliberation_demo.load(ctx)
+    rollup.backfill()
+    community = Region.objects.get(name="樟树社区").code
+    ever = Period(date(2000, 1, 1), timezone.localdate())
+    codes = [
+        "deliberation.topics",
+        "deliberation.actions_delivered",
+        "deliberation.thematic_meetings",
+    ]
+    got = figures.totals(codes, community, ever)
+    assert [got.value(code) for code in codes] == [134, 102, 6]
+    sentence = figures.get("deliberation.topics").sentence.format(value=134)
+    assert sentence in figures.get("deliberation.topics").seed
+    assert not rollup.drift(date(2000, 1, 1), timezone.localdate())

@@ -211,3 +211,27 @@ def _columns_resolve(code, rows):
             value = row
             for part in path.split("."):
                 value = getattr(value, part)
+
+
+def test_the_demo_fund_tells_the_seed_sentence(settings):
+    """ "累计整合资源超百项……惠及1.8万人次" out of the rollups of the demo's fund, the same
+    numbers as the fund's page (``queries.funds.headline``)."""
+    from shegong.core import demo
+    from shegong.grants.demo import funds as funds_demo
+    from shegong.grants.models import Fund
+    from shegong.grants.queries import funds as fund_queries
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ctx = demo.DemoContext(size="small")
+    for name in ("regions", "departments", "users"):
+        dict(demo.loaders())[name](ctx)
+    funds_demo.load(ctx)
+    rollup.backfill()
+    fund = Fund.objects.get(name=funds_demo.FUND_NAME)
+    page = fund_queries.headline(Fund.objects.filter(pk=fund.pk))
+    ever = Period(date(2000, 1, 1), timezone.localdate())
+    codes = ["grants.resources", "grants.fund_beneficiaries"]
+    got = figures.totals(codes, fund.region_id, ever)
+    assert got.value("grants.resources") == page["resources"] > 100
+    assert got.value("grants.fund_beneficiaries") == page["beneficiaries"] == 18000
+    assert not rollup.drift(date(2000, 1, 1), timezone.localdate())
