@@ -53,8 +53,12 @@ def thematic_meetings() -> Any:
     return counts.thematic_meetings(Meeting.objects.all())
 
 
-# A topic's status moves when its action items are delivered (the item is the audit target).
-TOPIC_TOUCHED = (("deliberation.actionitem", "actions__id"),)
+# A topic's status moves when its action items are delivered (the item is the audit target) and
+# when a meeting whose agenda holds it closes with a decision (the meeting is the target).
+TOPIC_TOUCHED = (
+    ("deliberation.actionitem", "actions__id"),
+    ("deliberation.meeting", "agenda_items__meeting_id"),
+)
 TOPIC_COLUMNS = (("议题", "title"), ("类别", "category.name"), ("所在社区", "region.name"),
                  ("支持数", "support_count"), ("提出时间", "created_at"))  # fmt: skip
 ACTION_COLUMNS = (("实事名称", "title"), ("类别", "category.name"), ("所在社区", "region.name"),

@@ -55,6 +55,8 @@ def paid_spendings() -> Any:
     return Spending.objects.filter(status=SpendingStatus.PAID, paid_at__isnull=False)
 
 
+# The call's decision creates its projects (the call is the audit target); 终止 names the project.
+PROJECT_TOUCHED = (("grants.call", "call_id"),)
 # A donation's audit entry names the fund, a payment the spending: both move the fund's lines.
 MOVEMENT_TOUCHED = (("grants.fund", "fund_id"), ("grants.spending", "spending_id"))
 PROJECT_COLUMNS = (("项目名称", "title"), ("承接组织", "social_org.organization.name"),
@@ -72,7 +74,8 @@ INDICATORS = [
         "grants.projects_funded", "评审扶持公益项目", "个", "grants",
         "经评审立项的公益创投项目，按立项时间所在日计入；立项后未拨付一元即终止的不计。"
         "与公益创投的“立项项目”相同（该页按申报年度统计）。",
-        source=funded_projects, date_field="decided_at", columns=PROJECT_COLUMNS,
+        source=funded_projects, date_field="decided_at", touched_by=PROJECT_TOUCHED,
+        columns=PROJECT_COLUMNS,
         sentence="评审扶持{value}个优质公益项目", seed=SEED_GRANTS, perm=Perm.GRANTS_VIEW,
         order=80,
     ),
@@ -80,7 +83,8 @@ INDICATORS = [
         "grants.amount_awarded", "资助金额（拨付发展经费）", "元", "grants",
         "上述立项项目的资助金额之和（评审确定的金额），按立项时间所在日计入；“拨付发展经费12万元”"
         "即此数。与公益创投的“资助金额”相同。",
-        source=funded_projects, date_field="decided_at", measure="amount",
+        source=funded_projects, date_field="decided_at", touched_by=PROJECT_TOUCHED,
+        measure="amount",
         columns=PROJECT_COLUMNS,
         sentence="拨付发展经费{value}元", seed=SEED_GRANTS, perm=Perm.GRANTS_VIEW, order=81,
     ),

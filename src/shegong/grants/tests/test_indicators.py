@@ -235,3 +235,27 @@ def test_the_demo_fund_tells_the_seed_sentence(settings):
     assert got.value("grants.resources") == page["resources"] > 100
     assert got.value("grants.fund_beneficiaries") == page["beneficiaries"] == 18000
     assert not rollup.drift(date(2000, 1, 1), timezone.localdate())
+
+
+def test_a_calls_decision_adds_its_projects_at_the_next_step(
+    district, district_admin, org_user, reviewers
+):
+    """The decision's audit entry names the call, not the projects it creates."""
+    from shegong.grants.actions import reviews
+    from shegong.grants.tests.calls_fixtures import reviewing, score_all, submitted
+
+    call = open_call(district_admin, district)
+    first = submitted(org_user, call)
+    reviewing(district_admin, call, [first], reviewers)
+    score_all(call, reviewers, {first.pk: [60, 80, 100]})
+    reviews.rank(district_admin, call)
+    rollup.backfill()
+    today = timezone.localdate()
+    now = Period(today, today)
+    codes = ["grants.projects_funded", "grants.amount_awarded"]
+    assert [figures.totals(codes, "", now).value(c) for c in codes] == [0, 0]
+    reviews.decide(district_admin, call, awards={first.pk: "12000"})
+    assert rollup.roll_all_changes().days >= 1
+    got = figures.totals(codes, "", now)
+    assert [got.value(c) for c in codes] == [1, 12000]
+    assert not rollup.drift(today, today)
