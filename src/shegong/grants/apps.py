@@ -9,7 +9,7 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import cards, menu, scans, todos  # noqa: F401  (scans registers the scans)
+        from . import cards, indicators, menu, scans, todos  # noqa: F401  (scans registers the scans)
 
         registry.notice_kinds.add(
             registry.NoticeKind("grants.award", "公益创投立项公示", days=7, names="full", order=10),
@@ -20,6 +20,7 @@ class GrantsConfig(AppConfig):
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.todos.add(*todos.TODOS)
+        registry.indicators.add(*indicators.INDICATORS)
         registry.cards.add(*cards.CARDS)
         registry.api_routers.add(
             registry.ApiRouter("/grants", "shegong.grants.api.calls.router", "公益创投", order=91),

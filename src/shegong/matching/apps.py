@@ -9,11 +9,12 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from shegong.core import registry
 
-        from . import cards, h5, menu, scans, todos  # noqa: F401  (scans registers the scans)
+        from . import cards, h5, indicators, menu, scans, todos  # noqa: F401  (scans registers the scans)
 
         registry.menu.add(*menu.ENTRIES)
         registry.object_pages.add(*menu.OBJECT_PAGES)
         registry.todos.add(*todos.TODOS)
+        registry.indicators.add(*indicators.INDICATORS)
         registry.h5_tiles.add(*h5.TILES)
         registry.cards.add(*cards.CARDS)
         registry.api_routers.add(
