@@ -53,6 +53,6 @@ def summary(user: Any) -> dict[str, Any] | None:
 
 
 CARDS = [
-    Card("dashboard", "dashboard/cards/key_indicators.html", summary, order=5,
+    Card("dashboard", "dashboard/cards/key_indicators.html", summary, order=25,
          perm=Perm.DASHBOARD_VIEW),
 ]  # fmt: skip
