@@ -441,6 +441,10 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "notices:notice_act": lambda o: {"pk": o["notice_b"].pk, "verb": "publish"},
     "notices:objection": lambda o: {"pk": o["objection_b"].pk},
     "notices:objection_act": lambda o: {"pk": o["objection_b"].pk, "verb": "answer"},
+    # 数据看板: the code names an indicator, not an object; the region is a query parameter, a
+    # street-B one is 404 (dashboard/tests/test_board.py). An unknown indicator is 404.
+    "dashboard:records": lambda o: {"code": "no.such-indicator"},
+    "dashboard:records_export": lambda o: {"code": "no.such-indicator"},
 }
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

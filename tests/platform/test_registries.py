@@ -12,8 +12,8 @@ def test_the_apps_registered_their_menus_cards_routers_checks_and_demo_loaders()
     assert {"公示", "公益创投", "社区慈善基金"} <= groups
     assert {"系统管理", "个人"} <= groups
     assert [card.name for card in registry.cards] == [
-        "regions", "inbox", "ledger", "matching_board", "matching", "deliberation", "notices",
-        "grants.funds", "grants.calls", "workers", "audit",
+        "regions", "inbox", "dashboard", "ledger", "matching_board", "matching", "deliberation",
+        "notices", "grants.funds", "grants.calls", "workers", "audit",
     ]  # fmt: skip
     prefixes = [router.prefix for router in registry.api_routers]
     assert prefixes[0] == "" and "/volunteers" in prefixes and "/service-records" in prefixes

@@ -367,6 +367,8 @@ class Verb(IntEnum):
     CERTIFICATES_NOTICED = 971
     INSPECTION_RESULTS_NOTICED = 975
     ROLE_MODELS_NOTICED = 980
+    # 1000–1019 the dashboard and the work brief (issue 19); 1000–1004 the dashboard's exports
+    DASHBOARD_EXPORTED = 1000
     DEMO_LOADED = 181
     AUDIT_CHAIN_BROKEN = 185
     JOBS_INTERRUPTED = 190
@@ -720,6 +722,7 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.CERTIFICATES_NOTICED: "发布记录证明公示",
     Verb.INSPECTION_RESULTS_NOTICED: "发布年检结果公示",
     Verb.ROLE_MODELS_NOTICED: "发布先进典型公示",
+    Verb.DASHBOARD_EXPORTED: "导出数据看板",
     Verb.DEMO_LOADED: "加载演示数据",
     Verb.JOBS_INTERRUPTED: "标记中断的后台任务",
     Verb.CALENDAR_DAYS_SAVED: "维护节假日日历",

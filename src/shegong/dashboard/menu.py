@@ -1,7 +1,14 @@
 """The left menu's group 数据看板."""
 
+from shegong.core.perms import Perm
 from shegong.core.registry import MenuEntry
 
 GROUP = ("数据看板", 5)
 
 ENTRIES: tuple[MenuEntry, ...] = ()
+
+# 数据看板 (views/board.py)
+ENTRIES += (
+    MenuEntry(*GROUP, "数据看板", "dashboard:board", "speedometer2", order=10,
+              perm=Perm.DASHBOARD_VIEW),
+)  # fmt: skip

@@ -3,12 +3,21 @@ drill-down lists, the big screen (大屏) and the work brief (工作简报)."""
 
 from __future__ import annotations
 
+from django.urls import path
+
+from .views import board
+
 app_name = "dashboard"
 
 urlpatterns: list = []
 
 # 数据看板 (views/board.py)
-urlpatterns += []
+urlpatterns += [
+    path("", board.board_page, name="board"),
+    path("rankings/export/", board.ranking_export, name="ranking_export"),
+    path("records/<str:code>/", board.records_page, name="records"),
+    path("records/<str:code>/export/", board.records_export, name="records_export"),
+]
 
 # 大屏 (views/screen.py)
 urlpatterns += []
