@@ -1,7 +1,14 @@
 """The left menu's group 数据看板."""
 
+from shegong.core.perms import Perm
 from shegong.core.registry import MenuEntry
 
 GROUP = ("数据看板", 5)
 
 ENTRIES: tuple[MenuEntry, ...] = ()
+
+# 工作简报 (views/briefs.py)
+ENTRIES += (
+    MenuEntry(*GROUP, "工作简报", "dashboard:briefs", "file-earmark-text", order=30,
+              perm=Perm.DASHBOARD_VIEW),
+)  # fmt: skip

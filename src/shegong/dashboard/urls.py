@@ -3,6 +3,8 @@ drill-down lists, the big screen (大屏) and the work brief (工作简报)."""
 
 from __future__ import annotations
 
+from django.urls import path
+
 app_name = "dashboard"
 
 urlpatterns: list = []
@@ -14,4 +16,9 @@ urlpatterns += []
 urlpatterns += []
 
 # 工作简报 (views/briefs.py)
-urlpatterns += []
+from .views import briefs  # noqa: E402
+
+urlpatterns += [
+    path("briefs/", briefs.briefs, name="briefs"),
+    path("briefs/templates/", briefs.brief_templates, name="brief_templates"),
+]
