@@ -375,6 +375,7 @@ def render_pdf(brief: Brief) -> bytes:
     with tempfile.TemporaryDirectory(prefix="shegong-brief-") as tmp:
         page = Path(tmp) / "brief.html"
         page.write_text(render_html(brief), encoding="utf-8")
+        shutil.copyfile(DEFAULT_TEMPLATES / "brief.css", Path(tmp) / "brief.css")
         out = Path(tmp) / "brief.pdf"
         command = [
             browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",

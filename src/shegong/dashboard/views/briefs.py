@@ -45,7 +45,7 @@ class BriefForm(StyledForm):
     end = forms.DateField(label="截止日期", widget=DATE, error_messages=DATE_ERRORS)
     kind = forms.ChoiceField(label="简报类型", choices=[(k, k) for k in brief.KINDS])
     format = forms.ChoiceField(
-        label="格式", choices=[("docx", "Word（.docx）"), ("md", "Markdown"), ("pdf", "PDF")]
+        label="格式", choices=[("docx", "文档（docx）"), ("md", "纯文本（带脚注）"), ("pdf", "PDF")]
     )
 
     def __init__(self, *args: Any, regions: list[Region], **kwargs: Any):
