@@ -29,6 +29,7 @@ COMMANDS = {
     "bench": "运行基准测试 / run a benchmark",
     "check": "部署自检 / deployment self-check",
     "rollup": "重建数据看板汇总（指定日期段或全部） / rebuild the dashboard's rollups",
+    "brief": "生成工作简报（docx、md 或 pdf） / write a region's work brief",
     "pii-rotate": "用当前密钥重新加密个人信息 / re-encrypt personal data with the current key",
     "apikey": "Open311 接口密钥：创建、列出、吊销 / Open311 API keys: create, list, revoke",
 }
@@ -108,6 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="只核对汇总与原始记录，不写入 / compare with the raw records, write nothing",
     )
+    p = add("brief")
+    p.add_argument("--region", required=True, metavar="CODE", help="区划代码 / region code")
+    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD",
+                   help="起始日期（默认上月第一天） / first day (default: last month)")  # fmt: skip
+    p.add_argument("--to", dest="end", metavar="YYYY-MM-DD",
+                   help="截止日期（默认上月末） / last day (default: last month)")  # fmt: skip
+    p.add_argument("--kind", default="月报", help="月报、季度总结、年度总结或专项简报 / kind")
+    p.add_argument("--format", dest="fmt", default="docx", help="docx、md 或 pdf / format")
+    p.add_argument("--output", metavar="FILE",
+                   help="输出文件（默认以标题命名） / output file (default: title)")  # fmt: skip
     add("pii-rotate")
     p = add("apikey")
     keys = p.add_subparsers(dest="action", metavar="create | list | revoke")
@@ -500,6 +511,51 @@ def cmd_rollup(options: Any) -> int:
     return 0
 
 
+def cmd_brief(options: Any) -> int:
+    """``shegong brief --region CODE [--from D] [--to D] [--kind K] [--format F] [--output
+    FILE]``: the region's work brief over the period (default: last month), from the rollups.
+    The document is made whole in memory before the file is written."""
+    from datetime import date
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from shegong.core.errors import DomainError
+    from shegong.dashboard import actions, brief
+    from shegong.regions.models import Region
+
+    start, end = brief.last_month(timezone.localdate())
+    days = {"start": start, "end": end}
+    for name, label in (("start", "起始日期"), ("end", "截止日期")):
+        text = getattr(options, name)
+        try:
+            if text:
+                days[name] = date.fromisoformat(text)
+        except ValueError:
+            return _fail([f"{label}格式应为 YYYY-MM-DD：{text} / bad date"])
+    region = Region.objects.filter(code=options.region).first()
+    if region is None:
+        return _fail([f"没有区划代码为 {options.region} 的区划 / no such region"])
+    try:
+        period = brief.check_period(days["start"], days["end"])
+        brief.check_format(options.fmt)
+        made = brief.compose(region, period, options.kind)
+        content = brief.render(made, options.fmt)
+    except DomainError as exc:
+        return _fail([exc.detail])
+    output = Path(options.output or brief.filename(made, options.fmt))
+    partial = output.with_name(output.name + ".part")
+    try:
+        partial.write_bytes(content)
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        return _fail([f"无法写入 {output}：{exc.strerror} / cannot write the file"])
+    actions.record_generated(made, options.fmt, actor=None)
+    print(f"已生成「{made.title}」：{output}（{len(made.notes)} 个数字） / written")
+    return 0
+
+
 HANDLERS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -511,6 +567,7 @@ HANDLERS = {
     "pii-rotate": cmd_pii_rotate,
     "apikey": cmd_apikey,
     "rollup": cmd_rollup,
+    "brief": cmd_brief,
 }
 
 

@@ -374,6 +374,10 @@ class Verb(IntEnum):
     JOBS_INTERRUPTED = 190
     CALENDAR_DAYS_SAVED = 195
     CALENDAR_YEAR_CONFIRMED = 196
+    # 1005–1012 the work brief (工作简报, C10)
+    BRIEF_TEMPLATE_UPLOADED = 1005
+    BRIEF_TEMPLATE_REMOVED = 1006
+    BRIEF_GENERATED = 1007
 
 
 # The account and security events (100–139): read in full by the audit administrator only.
@@ -727,6 +731,9 @@ VERB_LABELS: dict[Verb, str] = {
     Verb.JOBS_INTERRUPTED: "标记中断的后台任务",
     Verb.CALENDAR_DAYS_SAVED: "维护节假日日历",
     Verb.CALENDAR_YEAR_CONFIRMED: "确认年度节假日安排已录入完整",
+    Verb.BRIEF_TEMPLATE_UPLOADED: "上传工作简报模板",
+    Verb.BRIEF_TEMPLATE_REMOVED: "停用工作简报模板",
+    Verb.BRIEF_GENERATED: "生成工作简报",
     Verb.AUDIT_CHAIN_BROKEN: "发现审计日志被篡改",
 }
 assert set(VERB_LABELS) == set(Verb), "every verb needs a Chinese label"

@@ -5,10 +5,9 @@ from shegong.core.registry import MenuEntry
 
 GROUP = ("数据看板", 5)
 
-ENTRIES: tuple[MenuEntry, ...] = ()
-
-# 数据看板 (views/board.py)
-ENTRIES += (
+ENTRIES: tuple[MenuEntry, ...] = (
     MenuEntry(*GROUP, "数据看板", "dashboard:board", "speedometer2", order=10,
+              perm=Perm.DASHBOARD_VIEW),
+    MenuEntry(*GROUP, "工作简报", "dashboard:briefs", "file-earmark-text", order=30,
               perm=Perm.DASHBOARD_VIEW),
 )  # fmt: skip

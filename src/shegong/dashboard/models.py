@@ -9,7 +9,10 @@ again from the raw records in one transaction — so re-running a day gives the 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+
+from shegong.core.scope import ScopedQuerySet
 
 
 class Rollup(models.Model):
@@ -48,3 +51,45 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.event_id}"
+
+
+class BriefKind(models.TextChoices):
+    """The work brief's kinds, each with its default .docx template (``brief_templates/``)."""
+
+    MONTHLY = "月报", "月报"
+    QUARTERLY = "季度总结", "季度总结"
+    YEARLY = "年度总结", "年度总结"
+    SPECIAL = "专项简报", "专项简报"
+
+
+class BriefTemplate(models.Model):
+    """A staff-uploaded .docx template (docxtpl) for one kind of brief, kept for the uploader's
+    region: the active one nearest a brief's region (the region itself, then its ancestors)
+    replaces the default. Removing one only deactivates it, so the audit trail still names a
+    file that exists."""
+
+    kind = models.CharField("简报类型", max_length=10, choices=BriefKind.choices)
+    file = models.FileField("模板文件", upload_to="dashboard/brief_templates/", max_length=200)
+    name = models.CharField("原文件名", max_length=200, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="适用区划"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    active = models.BooleanField("启用", default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作简报模板"
+        ordering = ["kind", "-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}模板 {self.name or self.file.name}"

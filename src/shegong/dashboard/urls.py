@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import board
+from .views import board, briefs
 
 app_name = "dashboard"
 
@@ -23,4 +23,7 @@ urlpatterns += [
 urlpatterns += []
 
 # 工作简报 (views/briefs.py)
-urlpatterns += []
+urlpatterns += [
+    path("briefs/", briefs.briefs, name="briefs"),
+    path("briefs/templates/", briefs.brief_templates, name="brief_templates"),
+]
