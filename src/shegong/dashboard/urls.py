@@ -3,6 +3,10 @@ drill-down lists, the big screen (大屏) and the work brief (工作简报)."""
 
 from __future__ import annotations
 
+from django.urls import path
+
+from .views import screen
+
 app_name = "dashboard"
 
 urlpatterns: list = []
@@ -11,7 +15,11 @@ urlpatterns: list = []
 urlpatterns += []
 
 # 大屏 (views/screen.py)
-urlpatterns += []
+urlpatterns += [
+    path("screen/", screen.screen, name="screen"),
+    path("screen/data.json", screen.screen_data, name="screen_data"),
+    path("screen/geo.json", screen.screen_geo, name="screen_geo"),
+]
 
 # 工作简报 (views/briefs.py)
 urlpatterns += []
