@@ -15,6 +15,7 @@
   var current = JSON.parse(document.getElementById("screen-data").textContent);
   var geoReady = false;
   var geoEmpty = false;
+  var aspect = 0.75;  // a degree of longitude against one of latitude, at the map's middle
   var AXIS = "#7d9cc8";
   var SPLIT = "rgba(125, 156, 200, 0.18)";
   var TEXT = "#e3eeff";
@@ -110,7 +111,7 @@
         inRange: { color: ["#123a73", "#1f6fd1", "#35c2ff", "#7cf5ff"] }
       },
       series: [{
-        type: "map", map: mapName, nameProperty: "code", roam: false,
+        type: "map", map: mapName, nameProperty: "code", roam: false, aspectScale: aspect,
         layoutCenter: ["50%", "50%"], layoutSize: "92%",
         label: {
           show: true, color: "#ffffff", fontSize: 18, fontWeight: 600,
@@ -167,7 +168,7 @@
       },
       yAxis: { type: "value", minInterval: 1, axisLabel: { color: AXIS, fontSize: 14 }, splitLine: { lineStyle: { color: SPLIT } } },
       series: [{
-        type: "line", name: headline ? headline.name : "", smooth: true, symbolSize: 8,
+        type: "line", name: headline ? headline.name : "", symbolSize: 8,
         data: data.trend.values,
         lineStyle: { width: 3, color: "#ffb454" }, itemStyle: { color: "#ffb454" },
         areaStyle: {
@@ -215,6 +216,21 @@
     });
   }
 
+  function lonScale(geo) {
+    var low = 90;
+    var high = -90;
+    function walk(coords) {
+      if (typeof coords[0] === "number") {
+        low = Math.min(low, coords[1]);
+        high = Math.max(high, coords[1]);
+      } else {
+        coords.forEach(walk);
+      }
+    }
+    geo.features.forEach(function (f) { walk(f.geometry.coordinates); });
+    return high >= low ? Math.cos(((low + high) / 2) * Math.PI / 180) : 0.75;
+  }
+
   function loadGeo() {
     fetch(root.dataset.geoUrl + "?region=" + encodeURIComponent(region), {
       credentials: "same-origin", headers: { Accept: "application/geo+json" }
@@ -225,7 +241,10 @@
       geoEmpty = !geo.features || !geo.features.length;
       document.getElementById("screen-map-empty").hidden = !geoEmpty;
       document.getElementById("screen-map").hidden = geoEmpty;
-      if (!geoEmpty) { echarts.registerMap(mapName, geo); }
+      if (!geoEmpty) {
+        aspect = lonScale(geo);
+        echarts.registerMap(mapName, geo);
+      }
       geoReady = true;
       renderMap(current);
       root.dataset.mapReady = geoEmpty ? "empty" : "1";
