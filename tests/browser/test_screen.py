@@ -122,3 +122,52 @@ def test_the_screen_fits_1920_by_1080_draws_its_map_and_refreshes_in_place(
     assert page.evaluate("() => window.sgNotReloaded === true")
     assert int(page.locator("#screen").get_attribute("data-refreshed")) >= 1
     assert page.outside == []  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def every_section():
+    """Three more indicators in every section (counting the volunteers' activities again), as
+    when every app has registered its own: the screen's fullest case."""
+    from shegong.core import registry
+    from shegong.core.registry import INDICATOR_SECTIONS, Indicator
+
+    added = [
+        Indicator(
+            f"test.{section}.{n}", f"测试指标{n}号", "项", section, "测试用：已发布活动。",
+            source="shegong.volunteers.indicators.held_activities", date_field="starts_at",
+            order=100 + n,
+        )
+        for section in INDICATOR_SECTIONS
+        for n in range(3)
+    ]  # fmt: skip
+    registry.indicators.add(*added)
+    yield added
+    for indicator in added:
+        registry.indicators.remove(indicator.code)
+
+
+def test_every_section_still_fits_the_display(screen_page, district_admin, district, every_section):
+    page = screen_page
+    team = testing.team(district["community_a"], name="东关队")
+    testing.activity(team, starts_at=timezone.now() - timedelta(hours=1), people_served=1234)
+    rollup.backfill()
+    testing.browser_log_in(page, district_admin.phone)
+    page.wait_for_url("**/")
+    page.goto("/dashboard/screen/")
+    page.wait_for_selector("#screen[data-map-ready='1']")
+    assert page.locator(".sg-screen-section").count() == 8
+    assert page.locator(".sg-screen-figures").get_attribute("class").endswith("is-compact")
+    size = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    assert size[0] <= WIDTH and size[1] <= HEIGHT, size
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('.sg-screen-sections')]"
+        ".every(box => box.scrollHeight <= box.clientHeight + 1)"
+    )
+    page.wait_for_timeout(1_500)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    shot = OUTPUT / "screen-1920x1080-every-section.png"
+    page.screenshot(path=str(shot))
+    print(f"big screen screenshot: {shot}")
+    assert page.outside == []  # type: ignore[attr-defined]

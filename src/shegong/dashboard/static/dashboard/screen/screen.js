@@ -73,9 +73,13 @@
       part.appendChild(tiles);
       box.appendChild(part);
     });
-    // Fit: step down to the denser layout when the sections do not fit the column.
-    panel.classList.remove("is-compact");
-    if (box.scrollHeight > box.clientHeight + 1) { panel.classList.add("is-compact"); }
+    // Fit: the roomiest layout whose sections all fit the column (few sections: larger type).
+    var layouts = ["is-roomy", "", "is-compact"];
+    for (var i = 0; i < layouts.length; i += 1) {
+      panel.classList.remove("is-roomy", "is-compact");
+      if (layouts[i]) { panel.classList.add(layouts[i]); }
+      if (box.scrollHeight <= box.clientHeight + 1) { break; }
+    }
   }
 
   // --- the charts -----------------------------------------------------------------------------
