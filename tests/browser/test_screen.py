@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OUTPUT = Path(__file__).resolve().parents[2] / "var" / "test-output"
 WIDTH, HEIGHT = 1920, 1080
+ACTIVITIES = "volunteers.activities"
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def test_the_screen_fits_1920_by_1080_draws_its_map_and_refreshes_in_place(
 
     testing.browser_log_in(page, district_admin.phone)
     page.wait_for_url("**/")
-    page.goto(f"/dashboard/screen/?region={district['district'].code}")
+    page.goto(f"/dashboard/screen/?region={district['district'].code}&indicator={ACTIVITIES}")
     page.wait_for_selector("#screen[data-map-ready='1']")
     assert page.locator("h1").inner_text() == "示范区基层社会工作数据大屏"
     assert page.locator("#screen-data-time").inner_text() != "尚未汇总"
