@@ -66,7 +66,7 @@
         value.title = data.year + "年累计";
         value.appendChild(el("span", "sg-screen-tile-unit", figure.unit));
         tile.appendChild(value);
-        var month = figure.kind === "flow" ? "本月 " + fmt(figure.month) : "月末 " + fmt(figure.month);
+        var month = (figure.kind === "stock" ? "月末 " : "本月 ") + fmt(figure.month);
         tile.appendChild(el("div", "sg-screen-tile-month", month));
         tiles.appendChild(tile);
       });
