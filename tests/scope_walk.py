@@ -3,7 +3,8 @@
 The walk is generic: it enumerates the URL resolver and the OpenAPI schema, so a view added
 tomorrow is walked tomorrow. A URL that takes an object identifier must be listed in
 ``OBJECT_URLS`` (url name → which street-B object fills its arguments); an unlisted one is itself
-reported, so nobody can add an object view without proving it is scoped.
+reported, so nobody can add an object view without proving it is scoped. A page that takes its
+object in the query string (``?region=``) is listed in ``QUERY_URLS`` with street B's values.
 """
 
 from __future__ import annotations
@@ -446,6 +447,14 @@ OBJECT_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "dashboard:records": lambda o: {"code": "no.such-indicator"},
     "dashboard:records_export": lambda o: {"code": "no.such-indicator"},
 }
+# Pages that name their object in the query string rather than the path: url name → street-B
+# query parameters. Walked like OBJECT_URLS (a GET must answer 404), besides the plain GET.
+QUERY_URLS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    # dashboard: the big screen (大屏) and its data (?region=)
+    "dashboard:screen": lambda o: {"region": o["region_b"].code},
+    "dashboard:screen_data": lambda o: {"region": o["region_b"].code},
+    "dashboard:screen_geo": lambda o: {"region": o["region_b"].code},
+}
 # API path template → street-B values for its path parameters.
 API_OBJECT_PATHS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "/api/v1/regions/{code}": lambda o: {"code": o["region_b"].code},
@@ -794,6 +803,11 @@ def find_leaks(client: Any, objects: dict[str, Any], markers: list[str]) -> list
             url = fill(route.pattern, {})
             response = client.get(url)
             leaks.extend(_marker_leaks(f"GET {url}", response, markers))
+            if route.name in QUERY_URLS:
+                query = QUERY_URLS[route.name](objects)
+                status = client.get(url, query).status_code
+                if status not in OK_FOR_OBJECT:
+                    leaks.append(f"GET {url}?{query} → {status}（应为404）")
     leaks.extend(find_api_leaks(client, objects, markers))
     return leaks
 

@@ -470,6 +470,10 @@ if SHEGONG_MAP_CRS not in ("wgs84", "gcj02"):
     ENV_ERRORS.append(f"SHEGONG_MAP_CRS={SHEGONG_MAP_CRS!r}: 应为 wgs84 或 gcj02")
     SHEGONG_MAP_CRS = "wgs84"
 SITE_NAME = env_str("SHEGONG_SITE_NAME", "社工 · 基层社会工作平台")
+# The big screen (大屏, /dashboard/screen/) fetches its figures again every this many seconds.
+SHEGONG_DASHBOARD_SCREEN_REFRESH_SECONDS = env_int(
+    "SHEGONG_DASHBOARD_SCREEN_REFRESH_SECONDS", 60, minimum=5
+)
 
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 200

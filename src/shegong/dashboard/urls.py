@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import board, briefs
+from .views import board, briefs, screen
 
 app_name = "dashboard"
 
@@ -20,7 +20,11 @@ urlpatterns += [
 ]
 
 # 大屏 (views/screen.py)
-urlpatterns += []
+urlpatterns += [
+    path("screen/", screen.screen, name="screen"),
+    path("screen/data.json", screen.screen_data, name="screen_data"),
+    path("screen/geo.json", screen.screen_geo, name="screen_geo"),
+]
 
 # 工作简报 (views/briefs.py)
 urlpatterns += [
