@@ -154,7 +154,7 @@ INDICATORS = [
     ),
     _part("reports.rated", "参评", "上报人已评价的工单", rated, 17),
     _part("reports.satisfied", "满意（加权）", "评价为满意（4–5星）的工单计1件、基本满意（3星）"
-          "的计“基本满意权重”件（SHEGONG_REPORTS_BASIC_SATISFIED_WEIGHT，默认1；汇总时按当时的"
+          "的计“基本满意权重”件（部署设置项，默认1；汇总时按当时的"
           "设置计入，修改设置后须重新汇总）之和", satisfied, 18,
           measure="satisfaction_points"),
     Indicator(

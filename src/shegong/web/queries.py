@@ -412,6 +412,8 @@ DETAIL_LABELS = {
     "flagged": "支出比例不达标",
     # matching: standing orders
     "matching_standing": "常态化服务",
+    # the demo's last step (issue 19)
+    "dashboard": "数据看板汇总",
     "until": "暂停至",
     "skipped": "暂停免做",
     "day": "日期",
