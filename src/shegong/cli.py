@@ -29,6 +29,7 @@ COMMANDS = {
     "bench": "运行基准测试 / run a benchmark",
     "check": "部署自检 / deployment self-check",
     "rollup": "重建数据看板汇总（指定日期段或全部） / rebuild the dashboard's rollups",
+    "indicators": "列出看板指标口径，或写入 docs/indicators.md / print or write docs/indicators.md",
     "pii-rotate": "用当前密钥重新加密个人信息 / re-encrypt personal data with the current key",
     "apikey": "Open311 接口密钥：创建、列出、吊销 / Open311 API keys: create, list, revoke",
 }
@@ -108,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="只核对汇总与原始记录，不写入 / compare with the raw records, write nothing",
     )
+    p = add("indicators")
+    p.add_argument("--write", action="store_true",
+                   help="写入 docs/indicators.md / write docs/indicators.md")  # fmt: skip
     add("pii-rotate")
     p = add("apikey")
     keys = p.add_subparsers(dest="action", metavar="create | list | revoke")
@@ -499,6 +503,21 @@ def cmd_rollup(options: Any) -> int:
     return 0
 
 
+def cmd_indicators(options: Any) -> int:
+    """``shegong indicators [--write]``: the indicators' page (docs/indicators.md) from the
+    registry, printed or stored in the repository."""
+    from django.conf import settings
+
+    from shegong.dashboard import docs
+
+    if not options.write:
+        print(docs.render(), end="")
+        return 0
+    path = docs.write(settings.REPO_DIR)
+    print(f"已写入 / written: {path}")
+    return 0
+
+
 HANDLERS = {
     "demo": cmd_demo,
     "serve": cmd_serve,
@@ -510,6 +529,7 @@ HANDLERS = {
     "pii-rotate": cmd_pii_rotate,
     "apikey": cmd_apikey,
     "rollup": cmd_rollup,
+    "indicators": cmd_indicators,
 }
 
 
