@@ -56,16 +56,21 @@ def test_shegong_indicators_prints_the_page_and_writes_it(tmp_path, monkeypatch,
 
 
 def test_every_registered_indicator_is_complete():
-    """What the page, the rollups and the brief rely on, for whatever the apps register."""
+    """What the page, the rollups and the brief rely on, for whatever the apps register: a
+    definition, a sentence with {value} (a rate's part may have none: the brief leaves it out),
+    a known section and kind, a rate's parts registered, a source's fields there."""
     problems = []
     codes = {i.code for i in registry.indicators}
+    rates = [i for i in registry.indicators if i.kind == "rate"]
+    parts = {i.numerator for i in rates} | {i.denominator for i in rates}
     for i in registry.indicators:
         where = f"{i.code}:"
         if not i.name or not i.unit:
             problems.append(f"{where} name and unit are required")
         if not i.definition.strip():
             problems.append(f"{where} no definition")
-        if "{value}" not in i.sentence:
+        if "{value}" not in i.sentence and (i.sentence or i.code not in parts):
+            # Only a rate's part may have no sentence: the brief then leaves it out.
             problems.append(f"{where} the sentence has no {{value}}")
         if i.section not in INDICATOR_SECTIONS:
             problems.append(f"{where} unknown section {i.section!r}")
@@ -81,8 +86,10 @@ def test_every_registered_indicator_is_complete():
             if not i.source or not i.date_field:
                 problems.append(f"{where} a {i.kind} needs a source and a date_field")
                 continue
-            model = i.queryset().model
-            names = {f.name for f in model._meta.get_fields()}
+            qs = i.queryset()
+            model = qs.model
+            # A date or measure may be a field or an annotation of the source (a cohort day).
+            names = {f.name for f in model._meta.get_fields()} | set(qs.query.annotations)
             fields = [i.date_field, i.end_field, i.measure]
             for name in [n for n in fields if n and "__" not in n]:
                 if name not in names:
