@@ -148,7 +148,10 @@ def monthly(
     if flows:
         q |= Q(indicator__in=sorted(flows), day__gte=first, day__lte=last)
     if stocks:
-        q |= Q(indicator__in=sorted(stocks), day__lte=last)
+        # A lower bound too, though nothing is older: with both bounds on each side of the OR,
+        # SQLite searches the unique index once per side (MULTI-INDEX OR) instead of reading
+        # every flow's month rows up to ``last`` (benchmarks/dashboard.py: 432 → 51 ms).
+        q |= Q(indicator__in=sorted(stocks), day__gte=BEGINNING, day__lte=last)
     per: dict[str, dict[date, float]] = defaultdict(lambda: defaultdict(float))
     if q:
         rows = Rollup.objects.filter(q, grain=Rollup.MONTH).filter(_in_prefix(prefix))
