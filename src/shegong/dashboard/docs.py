@@ -16,6 +16,7 @@ KINDS = {
     "flow": "flow（期间发生量）",
     "stock": "stock（期末存量）",
     "rate": "rate（比率，%）",
+    "sum": "sum（各项之和）",
 }
 
 PREAMBLE = f"""\
@@ -40,6 +41,8 @@ reproduces.
   a stock; its figure for a month is the value at the month's end, not a sum over the month.
 - **rate** (比率): a numerator ÷ a denominator, two flow (or stock) indicators over the same
   period, in per cent with one decimal; empty (—) when the denominator is 0.
+- **sum** (各项之和): the sum of its parts, indicators of the same kind and unit counted from
+  different records (never rolled up itself).
 - **Cohorts**: both parts of a rate count the *same records*, dated by the same date (a case's
   submission, 上报时间): the closure rate of March is "of the cases submitted in March, how
   many are closed", so numerator ≤ denominator always holds, and a case finished later moves the
@@ -110,6 +113,9 @@ def _indicator(indicator: Indicator) -> list[str]:
     if indicator.kind == "rate":
         lines.append(f"- 分子：{_name(indicator.numerator)}")
         lines.append(f"- 分母：{_name(indicator.denominator)}")
+    elif indicator.kind == "sum":
+        parts = getattr(indicator, "parts", ())
+        lines.append(f"- 各项之和：{' ＋ '.join(_name(code) for code in parts)}")
     else:
         lines.append(f"- 数据来源：{_source(indicator)}")
         if indicator.touched_by:

@@ -74,9 +74,13 @@ def test_every_registered_indicator_is_complete():
             problems.append(f"{where} the sentence has no {{value}}")
         if i.section not in INDICATOR_SECTIONS:
             problems.append(f"{where} unknown section {i.section!r}")
-        if i.kind not in ("flow", "stock", "rate"):
+        if i.kind not in ("flow", "stock", "rate", "sum"):
             problems.append(f"{where} unknown kind {i.kind!r}")
-        if i.kind == "rate":
+        if i.kind == "sum":
+            for part in getattr(i, "parts", ()) or [""]:
+                if part not in codes:
+                    problems.append(f"{where} the sum's part {part!r} is not registered")
+        elif i.kind == "rate":
             for part in (i.numerator, i.denominator):
                 if part not in codes:
                     problems.append(f"{where} the rate's part {part!r} is not registered")
