@@ -30,6 +30,7 @@ COMMANDS = {
     "check": "部署自检 / deployment self-check",
     "rollup": "重建数据看板汇总（指定日期段或全部） / rebuild the dashboard's rollups",
     "brief": "生成工作简报（docx、md 或 pdf） / write a region's work brief",
+    "indicators": "列出看板指标口径，或写入 docs/indicators.md / print or write docs/indicators.md",
     "pii-rotate": "用当前密钥重新加密个人信息 / re-encrypt personal data with the current key",
     "apikey": "Open311 接口密钥：创建、列出、吊销 / Open311 API keys: create, list, revoke",
 }
@@ -119,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", dest="fmt", default="docx", help="docx、md 或 pdf / format")
     p.add_argument("--output", metavar="FILE",
                    help="输出文件（默认以标题命名） / output file (default: title)")  # fmt: skip
+    p = add("indicators")
+    p.add_argument("--write", action="store_true",
+                   help="写入 docs/indicators.md / write docs/indicators.md")  # fmt: skip
     add("pii-rotate")
     p = add("apikey")
     keys = p.add_subparsers(dest="action", metavar="create | list | revoke")
@@ -553,6 +557,20 @@ def cmd_brief(options: Any) -> int:
         return _fail([f"无法写入 {output}：{exc.strerror} / cannot write the file"])
     actions.record_generated(made, options.fmt, actor=None)
     print(f"已生成「{made.title}」：{output}（{len(made.notes)} 个数字） / written")
+
+
+def cmd_indicators(options: Any) -> int:
+    """``shegong indicators [--write]``: the indicators' page (docs/indicators.md) from the
+    registry, printed or stored in the repository."""
+    from django.conf import settings
+
+    from shegong.dashboard import docs
+
+    if not options.write:
+        print(docs.render(), end="")
+        return 0
+    path = docs.write(settings.REPO_DIR)
+    print(f"已写入 / written: {path}")
     return 0
 
 
@@ -568,6 +586,7 @@ HANDLERS = {
     "apikey": cmd_apikey,
     "rollup": cmd_rollup,
     "brief": cmd_brief,
+    "indicators": cmd_indicators,
 }
 
 
