@@ -557,6 +557,7 @@ def cmd_brief(options: Any) -> int:
         return _fail([f"无法写入 {output}：{exc.strerror} / cannot write the file"])
     actions.record_generated(made, options.fmt, actor=None)
     print(f"已生成「{made.title}」：{output}（{len(made.notes)} 个数字） / written")
+    return 0
 
 
 def cmd_indicators(options: Any) -> int:

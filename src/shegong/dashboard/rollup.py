@@ -154,11 +154,18 @@ def month_end(day: date) -> date:
 
 def roll(indicator: Indicator, days: Iterable[date]) -> int:
     """Replace the day rows of ``days`` and their months' rows from the raw records; returns the
-    number of day rows written. Idempotent; call inside or outside a transaction."""
+    number of day rows written. Idempotent; call inside or outside a transaction.
+
+    A month whose every day is rolled here (a backfill, a range of whole months) is summed from
+    the cells just counted; a month rolled in part is summed again from its stored day rows."""
     days = set(days)
     if not days:
         return 0
     written = 0
+    whole: dict[date, dict[tuple[str, str], float]] = {}
+    for month in {month_start(d) for d in days}:
+        if all(month + timedelta(days=n) in days for n in range(month_end(month).day)):
+            whole[month] = defaultdict(float)
     with transaction.atomic():
         for start, end in _ranges(days):
             Rollup.objects.filter(
@@ -176,7 +183,25 @@ def roll(indicator: Indicator, days: Iterable[date]) -> int:
                 batch_size=2000,
             )  # fmt: skip
             written += len(cells)
-        for month in sorted({month_start(d) for d in days}):
+            for (day, region, dim), value in cells.items():
+                sums = whole.get(month_start(day))
+                if sums is not None:
+                    sums[(region, dim)] += value
+        if whole:
+            Rollup.objects.filter(
+                indicator=indicator.code, grain=Rollup.MONTH, day__in=sorted(whole)
+            ).delete()
+            Rollup.objects.bulk_create(
+                (
+                    Rollup(indicator=indicator.code, grain=Rollup.MONTH, day=month,
+                           region=region, dim=dim, value=value)
+                    for month, sums in whole.items()
+                    for (region, dim), value in sums.items()
+                    if value
+                ),
+                batch_size=2000,
+            )  # fmt: skip
+        for month in sorted({month_start(d) for d in days} - whole.keys()):
             _roll_month(indicator.code, month)
     return written
 
