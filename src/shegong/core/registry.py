@@ -328,7 +328,10 @@ class Indicator:
     ``columns`` are what the drill-down list shows of each, ``(label, attribute path)`` — never a
     person's name or number unmasked. ``touched_by`` says which audit targets change the records:
     ``(model label, lookup on the source)``, e.g. ``("volunteers.activity", "activity_id")`` —
-    the source itself (``"pk"``) is implied.
+    the source itself (``"pk"``) is implied. ``clock_fields`` name the deadlines a definition
+    compares with now (应响应: answered, or past ``response_due_at``): time alone changes whether
+    such a record counts, so each incremental step also re-rolls the days of the records whose
+    deadline passed since the step before.
 
     ``sentence`` is the brief's phrase with ``{value}`` (and for a rate ``{numerator}`` and
     ``{denominator}``); ``seed`` the seed sentence the figure reproduces.
@@ -347,6 +350,7 @@ class Indicator:
     region_field: str = "region"
     dim_field: str = ""
     touched_by: tuple[tuple[str, str], ...] = ()
+    clock_fields: tuple[str, ...] = ()
     numerator: str = ""
     denominator: str = ""
     parts: tuple[str, ...] = ()

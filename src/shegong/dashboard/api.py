@@ -17,7 +17,7 @@ from . import board
 from .board import BadSelection
 
 router = Router()
-ERRORS = problem_responses(400, 401, 403, 404, 429)
+ERRORS = problem_responses(400, 401, 403, 404, 422, 429)
 
 
 class DashboardIndicatorOut(Schema):

@@ -45,21 +45,22 @@ def _next_month(day: date) -> date:
     return month_end(day) + timedelta(days=1)
 
 
-def _days_q(start: date, end: date) -> Q:
-    """Rollup rows covering ``start``–``end`` exactly: month rows for the whole months inside,
-    day rows for the rest."""
+def _days_parts(start: date, end: date) -> list[Q]:
+    """Rollup rows covering ``start``–``end`` exactly, as simple ranges: month rows for the whole
+    months inside, day rows for the ragged ends. Each is read on its own: one index range
+    (indicator, grain, day) apiece, where an OR of them makes SQLite scan the table."""
     first = start if start.day == 1 else _next_month(start)
     last = month_start(end) if end == month_end(end) else month_start(end) - timedelta(days=1)
     last = month_start(last)
     if first > last or first > end:
-        return Q(grain=Rollup.DAY, day__gte=start, day__lte=end)
-    q = Q(grain=Rollup.MONTH, day__gte=first, day__lte=last)
+        return [Q(grain=Rollup.DAY, day__gte=start, day__lte=end)]
+    parts = [Q(grain=Rollup.MONTH, day__gte=first, day__lte=last)]
     if start < first:
-        q |= Q(grain=Rollup.DAY, day__gte=start, day__lt=first)
+        parts.append(Q(grain=Rollup.DAY, day__gte=start, day__lt=first))
     after = _next_month(last)
     if after <= end:
-        q |= Q(grain=Rollup.DAY, day__gte=after, day__lte=end)
-    return q
+        parts.append(Q(grain=Rollup.DAY, day__gte=after, day__lte=end))
+    return parts
 
 
 def _in_prefix(prefix: str) -> Q:
@@ -122,32 +123,29 @@ def totals(
 ) -> Figures:
     """Every figure of ``codes`` for the region ``prefix`` over ``period``, in total or broken
     down ``by`` "street", "community" or "dim" (the indicator's ``dim_field``: values as strings,
-    ``rollup.NO_DIM`` for records without one), in one query; ``dim`` keeps one breakdown
+    ``rollup.NO_DIM`` for records without one), in a query per range of rows (at most five);
+    ``dim`` keeps one breakdown
     value's rows (a department's own cases; by street at the finest). A breakdown is kept per
     street, so within one community ``by="dim"`` and ``dim=`` find nothing."""
     codes = list(codes)
     flows, stocks = _base_codes(codes)
-    q = Q()
-    if flows:
-        q |= Q(indicator__in=sorted(flows)) & _days_q(period.start, period.end)
-    if stocks:
-        q |= Q(indicator__in=sorted(stocks)) & _days_q(BEGINNING, period.end)
-    if not flows and not stocks:
-        return Figures()
-    rows = Rollup.objects.filter(q).filter(_in_prefix(prefix))
-    rows = _dim_rows(rows, dim, by == "dim")
-    if by in GROUPS:
-        rows = rows.annotate(_key=Substr("region", 1, GROUPS[by]))
-    elif by == "dim":
-        rows = rows.annotate(_key=models.F("dim"))
-    else:
-        # "" as an expression of the row, not a constant: grouped by a constant, SQLite skip-scans
-        # the whole index (benchmarks/dashboard.py at 100k cases: 456 ms against 24 ms).
-        rows = rows.annotate(_key=Substr("region", 1, 0))
-    values: dict[str, dict[str, float]] = defaultdict(dict)
-    for row in rows.values("indicator", "_key").annotate(total=models.Sum("value")).order_by():
-        values[row["indicator"]][row["_key"]] = row["total"] or 0.0
-    return Figures(dict(values))
+    queries = [(sorted(flows), q) for q in _days_parts(period.start, period.end) if flows]
+    queries += [(sorted(stocks), q) for q in _days_parts(BEGINNING, period.end) if stocks]
+    values: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for wanted, days in queries:
+        rows = Rollup.objects.filter(days, indicator__in=wanted).filter(_in_prefix(prefix))
+        rows = _dim_rows(rows, dim, by == "dim")
+        if by in GROUPS:
+            rows = rows.annotate(_key=Substr("region", 1, GROUPS[by]))
+        elif by == "dim":
+            rows = rows.annotate(_key=models.F("dim"))
+        else:
+            # "" as an expression of the row, not a constant: grouped by a constant, SQLite
+            # skip-scans the whole index (benchmarks/dashboard.py at 100k cases: 456 → 24 ms).
+            rows = rows.annotate(_key=Substr("region", 1, 0))
+        for row in rows.values("indicator", "_key").annotate(total=models.Sum("value")).order_by():
+            values[row["indicator"]][row["_key"]] += row["total"] or 0.0
+    return Figures({code: dict(by_key) for code, by_key in values.items()})
 
 
 def months_ending(end: date, count: int = 12) -> list[date]:

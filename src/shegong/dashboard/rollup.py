@@ -269,9 +269,7 @@ def _changed_days(indicator: Indicator, targets: dict[str, set[str]]) -> set[dat
     model = source.model
     manager = model._base_manager
     lookups = [(model._meta.label_lower, "pk"), *indicator.touched_by]
-    fields = [indicator.date_field]
-    if indicator.kind == "stock" and indicator.end_field:
-        fields.append(indicator.end_field)
+    fields = _date_fields(indicator)
     # A date the source computes (an annotation over the record's own columns, e.g. the 12-31
     # of an inspection year) is computed on the unfiltered rows the same way.
     computed = {f: source.query.annotations[f] for f in fields if f in source.query.annotations}
@@ -295,12 +293,34 @@ class Step:
     days: int = 0
 
 
+def _clock_days(indicator: Indicator, since: datetime, now: datetime) -> set[date]:
+    """The days of the records whose clock (``clock_fields``: a deadline the definition compares
+    with now) passed in (``since``, ``now``]: time itself changed whether they count."""
+    model = indicator.queryset().model
+    days: set[date] = set()
+    for clock in indicator.clock_fields:
+        rows = model._base_manager.filter(**{f"{clock}__gt": since, f"{clock}__lte": now})
+        for field in _date_fields(indicator):
+            found = rows.annotate(_day=day_expression(model, field)).values_list("_day", flat=True)
+            days.update(d for d in found.distinct().order_by() if d is not None)
+    return days
+
+
+def _date_fields(indicator: Indicator) -> list[str]:
+    fields = [indicator.date_field]
+    if indicator.kind == "stock" and indicator.end_field:
+        fields.append(indicator.end_field)
+    return fields
+
+
 def roll_changes(limit: int = BATCH_EVENTS) -> Step:
     """Read the audit entries since the last step (at most ``limit``) and roll the days they
-    touched; the position advances in the same transaction."""
+    touched, and the days of the records whose clock passed since the last step; the position
+    advances in the same transaction."""
     from shegong.core.models import AuditEvent
 
     step = Step()
+    now = timezone.now()
     with transaction.atomic():
         state, _ = RollupState.objects.select_for_update().get_or_create(name="changes")
         events = list(
@@ -309,20 +329,21 @@ def roll_changes(limit: int = BATCH_EVENTS) -> Step:
             .order_by("id")
             .values_list("id", "target_type", "target_id")[:limit]
         )
-        if not events:
-            return step
         targets: dict[str, set[str]] = defaultdict(set)
         for _, label, target_id in events:
             if target_id:
                 targets[label].add(target_id)
         for indicator in indicators():
-            days = _changed_days(indicator, targets)
+            days = _changed_days(indicator, targets) if events else set()
+            if state.rolled_at is not None and indicator.clock_fields:
+                days |= _clock_days(indicator, state.rolled_at, now)
             if days:
                 step.cells += roll(indicator, days)
                 step.days += len(days)
         step.events = len(events)
-        state.event_id = events[-1][0]
-        state.rolled_at = timezone.now()
+        if events:
+            state.event_id = events[-1][0]
+        state.rolled_at = now
         state.save(update_fields=["event_id", "rolled_at"])
     return step
 
@@ -332,11 +353,11 @@ def roll_all_changes() -> Step:
     total = Step()
     while True:
         step = roll_changes()
-        if not step.events:
-            return total
         total.events += step.events
         total.cells += step.cells
         total.days += step.days
+        if not step.events:
+            return total
 
 
 def start_at_head() -> None:

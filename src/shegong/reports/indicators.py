@@ -134,7 +134,7 @@ INDICATORS = [
         sentence="随手拍受理群众上报问题{value}件", perm=Perm.REPORTS_VIEW, order=10,
     ),
     _part("reports.response_due", "应响应", "已派单给主办部门、且已响应或响应期限已过的工单"
-          "（不含待受理、不予受理、并单）", response_due, 11),
+          "（不含待受理、不予受理、并单）", response_due, 11, clock_fields=("response_due_at",)),
     _part("reports.responded", "已响应", "应响应工单中已响应的", responded, 12),
     Indicator(
         "reports.response_rate", "响应率", "%", "reports",
@@ -143,7 +143,8 @@ INDICATORS = [
         sentence="响应率{value}%", perm=Perm.REPORTS_VIEW, order=13,
     ),
     _part("reports.resolution_due", "应办理", "已办理的工单，加上办理期限已过仍未办理的工单"
-          "（有主办部门，不含待受理、不予受理、并单）", resolution_due, 14),
+          "（有主办部门，不含待受理、不予受理、并单）", resolution_due, 14,
+          clock_fields=("resolution_due_at",)),
     _part("reports.resolved", "已办理", "主办部门已报办理完毕且处于已办理、已核实或已办结状态"
           "的工单", resolved, 15),
     Indicator(

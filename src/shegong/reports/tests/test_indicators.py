@@ -126,6 +126,29 @@ def test_a_later_response_re_rolls_the_day_the_case_was_submitted(rider, categor
     assert not rollup.drift(day, timezone.localdate())
 
 
+def test_a_deadline_passing_re_rolls_its_day_without_any_action(rider, category):
+    """应响应 counts an unanswered case once its deadline has passed: time alone moves it, and
+    the next step re-rolls its submission day (``clock_fields``) with no audit entry."""
+    from shegong.dashboard.models import RollupState
+
+    report = submit(rider, category)
+    submitted = timezone.now() - timedelta(days=3)
+    move(report, submitted_at=submitted, response_due_at=timezone.now() + HOUR)
+    rollup.backfill()
+    day = timezone.localdate(submitted)
+    period = Period(day, day)
+    assert figures.totals(PARTS, "", period).value("reports.response_due") == 0
+    # An hour and a minute later (the step before ran "then"), nobody has answered.
+    RollupState.objects.filter(name="changes").update(rolled_at=timezone.now() - 2 * HOUR)
+    move(report, response_due_at=timezone.now() - HOUR)
+    assert rollup.roll_all_changes().days == 1
+    assert figures.totals(PARTS, "", period).value("reports.response_due") == 1
+    assert figures.totals(RATES, "", period).value("reports.response_rate") == 0.0
+    assert not rollup.drift(day, day)
+    # The deadline is behind the last step now: the next step re-rolls nothing.
+    assert rollup.roll_all_changes().days == 0
+
+
 def test_appointments_and_the_appointees_reports(
     district, district_admin, rider, rider_b, category
 ):
