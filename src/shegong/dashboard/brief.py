@@ -206,9 +206,21 @@ def _title(region: Region, text: str, kind: str) -> str:
 
 
 def _number(value: float, rate: bool = False) -> str:
+    """The exact figure (a rate with one decimal): the notes and the table."""
     if rate:
         return f"{value:.1f}"
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def spoken(value: float) -> str:
+    """The figure as the seed's articles write it in a sentence: from ten thousand on in 万 (from
+    a hundred million in 亿) with at most one decimal — 18000 → "1.8万", 120000 → "12万",
+    29400 → "2.9万"; smaller figures as they are. The note beside it keeps the exact figure."""
+    for size, word in ((100_000_000, "亿"), (10_000, "万")):
+        if abs(value) >= size:
+            short = f"{value / size:.1f}".removesuffix(".0")
+            return f"{short}{word}"
+    return _number(value)
 
 
 def _indicators(user: Any = None) -> list[registry.Indicator]:
@@ -236,13 +248,13 @@ def compose(region: Region, period: Period, kind: str = "月报", user: Any = No
             if not value:  # zero, or a rate of nothing
                 continue
             rate = indicator.kind == "rate"
-            parts = {"value": _number(value, rate)}
+            parts = {"value": _number(value, rate) if rate else spoken(value)}
             if rate:
-                parts["numerator"] = _number(values.value(indicator.numerator) or 0)
-                parts["denominator"] = _number(values.value(indicator.denominator) or 0)
+                parts["numerator"] = spoken(values.value(indicator.numerator) or 0)
+                parts["denominator"] = spoken(values.value(indicator.denominator) or 0)
             number = len(notes) + 1
             note = Note(number, marker(number), indicator.code, indicator.name,
-                        indicator.definition, parts["value"], indicator.unit)  # fmt: skip
+                        indicator.definition, _number(value, rate), indicator.unit)  # fmt: skip
             notes.append(note)
             section.sentences.append(Sentence(indicator.sentence.format(**parts), note))
         if section.sentences:

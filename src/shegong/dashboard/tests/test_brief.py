@@ -375,3 +375,22 @@ def test_the_default_period_is_last_month():
     assert brief.last_month(date(2026, 12, 8)) == (date(2026, 11, 1), date(2026, 11, 30))
     assert brief.last_month(date(2026, 1, 1)) == (date(2025, 12, 1), date(2025, 12, 31))
     assert Path(brief.default_template("月报")).exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "0"),
+        (9999, "9999"),
+        (12.5, "12.5"),
+        (10000, "1万"),
+        (18000, "1.8万"),
+        (29400, "2.9万"),
+        (120000, "12万"),
+        (123456, "12.3万"),
+        (10000.4, "1万"),
+        (150_000_000, "1.5亿"),
+    ],
+)
+def test_a_figure_in_a_sentence_is_written_in_wan_as_the_seed_writes_it(value, text):
+    assert brief.spoken(value) == text

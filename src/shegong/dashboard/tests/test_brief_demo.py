@@ -51,6 +51,8 @@ def test_the_demo_community_brief_reads_like_the_seed(demo_parts):
     fund = Fund.objects.get(name=funds_demo.FUND_NAME)
     fund_brief = brief.compose(fund.region, ever, "年度总结")
     grants = next(s for s in fund_brief.sections if s.key == "grants").plain
-    assert "惠及18000人次" in grants  # the seed: "惠及1.8万人次"
+    assert "惠及1.8万人次" in grants  # the seed's own words
+    served = next(n for n in fund_brief.notes if n.code == "grants.fund_beneficiaries")
+    assert served.value == "18000"  # the note keeps the exact figure
     markdown = brief.render_md(fund_brief)
-    assert "惠及18000人次" in markdown and "[^1]" in markdown
+    assert "惠及1.8万人次" in markdown and "[^1]" in markdown
