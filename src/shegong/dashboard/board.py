@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from shegong.accounts.models import Department
@@ -36,7 +36,8 @@ PERIODS = {
     "year": "本年",
     "custom": "自定义",
 }
-# The levels a dashboard region may be: the rollups keep grids with their community.
+# The levels the region selector offers (a grid is counted from its records, not the rollups,
+# and offered only to those whose scope it is).
 LEVELS = ("province", "city", "district", "street", "community")
 STREET, COMMUNITY = 9, 12
 
@@ -153,8 +154,6 @@ def select(user: Any, params: Any, today: date | None = None) -> Selection:
         region = Region.objects.visible_to(user).filter(code=code).first()
         if region is None:
             raise NotFound("未找到该区划，或不在您的工作范围内")
-        if region.level not in LEVELS:
-            raise BadSelection.field("region", "数据看板统计到社区一级，请选择社区或以上的区划")
     else:
         membership = user.active_membership
         region = membership.region if membership is not None else None
@@ -168,10 +167,13 @@ def select(user: Any, params: Any, today: date | None = None) -> Selection:
 
 
 def region_choices(user: Any) -> list[Region]:
-    """The regions the selector offers: the caller's scope and below, to the communities."""
+    """The regions the selector offers: the caller's scope and below, to the communities (and
+    the caller's own grid)."""
+    membership = user.active_membership
+    own = Q(code=membership.region_id) if membership is not None else Q(pk__in=[])
     return list(
         Region.objects.visible_to(user)
-        .filter(level__in=LEVELS)
+        .filter(Q(level__in=LEVELS) | own)
         .only("code", "name", "level", "parent_id")
         .order_by("code")[:2000]
     )

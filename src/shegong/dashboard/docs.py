@@ -53,11 +53,13 @@ reproduces.
   never a sum of 人次, and the page labels each figure with its unit.
 - **Dates and regions**: a date is the local date (Asia/Shanghai) of the indicator's date field;
   a record counts in the community its region belongs to (a grid's records in its community),
-  and a street's or the district's figure is the sum of its communities'.
+  and a street's or the district's figure is the sum of its communities'. A grid's own figures
+  (a 网格员's dashboard, brief and drill-down) are counted from the grid's records directly: a
+  grid holds few, and the rollups stop at the community.
 
 ## Rollups
 
-The dashboard never counts raw records on a page view. It reads the **rollups**
+The dashboard never counts raw records on a page view above a grid. It reads the **rollups**
 (`dashboard.Rollup`): one row per (indicator, community, day) holding the day's amount (a flow)
 or the day's change (a stock: +1 on the start date, −1 on the end date), and one row per
 (indicator, community, month), the sum of the month's day rows. A period's figure reads whole

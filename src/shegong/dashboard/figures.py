@@ -27,7 +27,7 @@ from shegong.core.registry import Indicator
 from shegong.core.scope import in_subtree
 
 from .models import Rollup
-from .rollup import date_range_filter, month_end, month_start
+from .rollup import COMMUNITY, date_range_filter, month_end, month_start
 
 BEGINNING = date(1900, 1, 1)
 # How a figure is broken down: the key of each part.
@@ -129,6 +129,8 @@ def totals(
     street, so within one community ``by="dim"`` and ``dim=`` find nothing."""
     codes = list(codes)
     flows, stocks = _base_codes(codes)
+    if len(prefix) > COMMUNITY:
+        return _raw_totals(flows | stocks, prefix, period, by, dim)
     queries = [(sorted(flows), q) for q in _days_parts(period.start, period.end) if flows]
     queries += [(sorted(stocks), q) for q in _days_parts(BEGINNING, period.end) if stocks]
     values: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -162,6 +164,11 @@ def monthly(
     """Each indicator's figure per month (a stock at each month's end), from the month rows."""
     codes = list(codes)
     flows, stocks = _base_codes(codes)
+    if len(prefix) > COMMUNITY:
+        each = [
+            _raw_totals(flows | stocks, prefix, Period(m, month_end(m)), None, dim) for m in months
+        ]
+        return {code: [figures.value(code) for figures in each] for code in codes}
     first, last = months[0], months[-1]
     q = Q()
     if flows:
@@ -205,6 +212,29 @@ def monthly(
 # --- the raw records ------------------------------------------------------------------------
 
 
+def _raw_totals(
+    codes: set[str], prefix: str, period: Period, by: str | None, dim: str | None
+) -> Figures:
+    """The figures of a region finer than the rollups keep (a grid: its records are rolled up
+    with its community), counted from its records — a grid holds few. Keyed as ``totals`` keys
+    them; a breakdown by ``dim`` is kept per street, so a grid has none (as a community)."""
+    if dim is not None or by == "dim":
+        return Figures({})
+    key = prefix[: GROUPS[by]] if by in GROUPS else ""
+    values: dict[str, dict[str, float]] = {}
+    for code in codes:
+        values[code] = {key: _raw_base(get(code), prefix, period)}
+    return Figures(values)
+
+
+def _raw_base(indicator: Indicator, prefix: str, period: Period) -> float:
+    """A flow's or stock's figure counted from its records."""
+    qs = records(indicator, prefix, period)
+    if indicator.measure:
+        return float(qs.aggregate(v=models.Sum(indicator.measure))["v"] or 0)
+    return float(qs.count())
+
+
 def records(indicator: Indicator, prefix: str, period: Period) -> Any:
     """The records behind a flow's or stock's figure: the source within the region prefix, on
     the period's days (a stock: standing at the period's end)."""
@@ -233,7 +263,4 @@ def raw_value(code: str, prefix: str, period: Period) -> float | None:
         return round(100.0 * num / den, 1) if den else None
     if indicator.kind == "sum":
         return sum(raw_value(part, prefix, period) or 0.0 for part in indicator.parts)
-    qs = records(indicator, prefix, period)
-    if indicator.measure:
-        return float(qs.aggregate(v=models.Sum(indicator.measure))["v"] or 0)
-    return float(qs.count())
+    return _raw_base(indicator, prefix, period)

@@ -282,3 +282,20 @@ def test_a_department_user_sees_the_departments_ranking(
         assert values["test.dimmed"] == "4.0"  # the department's own rows only
     finally:
         registry.indicators.remove("test.dimmed")
+
+
+def test_a_grid_worker_sees_the_grid_s_own_figures(client, district, data):
+    """A 网格员 (a community worker whose scope is one grid) sees the grid's figures, counted
+    from its records, and its drill-down lists the same records: not zeros, not the community's."""
+    team_grid = testing.team(district["grid_a"], name="网格测试队")
+    testing.activity(team_grid, title="网格里的活动", starts_at=at(date(2026, 3, 9)),
+                     people_served=6)  # fmt: skip
+    worker = testing.user(Role.COMMUNITY_WORKER, district["grid_a"], name="网格员")
+    client.force_login(worker)
+    html = client.get(f"/dashboard/?{MARCH}").content.decode()
+    values = card_values(html)
+    assert values["volunteers.activities"] == "1.0"
+    assert values["volunteers.people_served"] == "6.0"
+    link = re.search(r'href="(/dashboard/records/volunteers.activities/\?[^"]+)"', html)
+    page = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert "网格里的活动" in page and "东关测试活动一" not in page

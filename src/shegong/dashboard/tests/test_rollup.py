@@ -102,6 +102,23 @@ def test_breakdown_by_street_and_trend(activities):
     assert trend["volunteers.activities"] == [0, 3, 1]
 
 
+def test_a_grid_is_counted_from_its_own_records(activities, district):
+    """The rollups keep a grid's records with its community; a grid's figures (a 网格员's
+    dashboard) are counted from the grid's records, not shown as zero or as the community's."""
+    rollup.backfill()
+    grid = district["grid_a"].prefix
+    assert len(grid) > rollup.COMMUNITY
+    period = Period(date(2026, 1, 1), date(2026, 12, 31))
+    got = figures.totals(["volunteers.activities", "volunteers.people_served"], grid, period)
+    assert got.value("volunteers.activities") == 1
+    assert got.value("volunteers.people_served") == 7
+    assert figures.raw_value("volunteers.people_served", grid, period) == 7
+    months = figures.months_ending(date(2026, 4, 30), 3)
+    trend = figures.monthly(["volunteers.people_served"], grid, months)
+    assert trend["volunteers.people_served"] == [0, 0, 7]
+    assert figures.totals(["volunteers.activities"], grid, period, dim="1").values == {}
+
+
 def test_an_action_moves_its_day_at_the_next_step(activities, district):
     rollup.backfill()
     staff = testing.user("district_admin", district["district"])
