@@ -76,13 +76,7 @@ class Station(models.Model):
         verbose_name_plural = "驿站"
         ordering = ["region_id", "name"]
         indexes = [
-            # The nearest search (stations.queries): boxes on (lat, lon) of open stations,
-            # answered from the index alone (the pk is in it; its SQL names status 'open').
-            models.Index(
-                fields=["lat", "lon", "id"],
-                condition=Q(status=StationStatus.OPEN),
-                name="station_open_lat_lon",
-            ),
+            models.Index(fields=["lat", "lon"]),
             models.Index(fields=["region", "status"]),
         ]
 

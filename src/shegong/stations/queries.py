@@ -2,13 +2,14 @@
 nearest open stations, what a user may see of care campaigns and insurance batches, a station's
 recent visits and the 服务人次 statistics.
 
-``nearest`` is the one query function behind the API, the H5 page and the public map. It is one
-SQL statement (one round trip): indexed bounding boxes on ``(lat, lon)`` of 1 km, 2 km, 4 km…
-up to ``radius`` (50 km without one), the first whose circle holds ``limit`` stations ranked by
+``nearest`` is the one query function behind the API, the H5 page and the public map. On
+PostgreSQL it is one SQL statement (one round trip): indexed bounding boxes on ``(lat, lon)``
+of 1 km, 2 km, 4 km… up to ``radius`` (50 km without one), the first whose circle holds ``limit`` stations ranked by
 haversine distance in the database, and the winners' full rows with their facilities: the
 number of queries does not depend on how many stations match, and a dense city centre reads a
-few dozen rows while a sparse county still finds its stations. ``open_now`` is decided in Python
-from each schedule, so that search grows its box in Python (by the density it saw) instead.
+few dozen rows while a sparse county still finds its stations. On SQLite (in process: a read
+costs less than that statement) and for ``open_now`` (decided in Python from each schedule) the
+box grows in Python by the density it saw, one read per step, and the winners' rows follow.
 
 An ``access_<noun>(user, pk)`` finds one row among those the user may see: missing and out of
 scope are the same NotFound (404). The permission itself is checked by the caller.
@@ -127,16 +128,14 @@ def _next_radius(r: float, found: int, limit: int, cap: float) -> float:
 # The hot path is plain SQL: composing and compiling an ORM query costs more (~1 ms) than the
 # indexed box read itself (tens of µs), and on PostgreSQL each round trip costs more than the
 # reads it carries. The SQL is portable (SQLite 3.35+ has the math functions, PostgreSQL): ranges
-# on the partial (lat, lon, id) index of open stations (no table read to rank them), one EXISTS
-# per required facility on the through table's unique (station_id, facility_id) index, the
-# haversine distance computed by the database.
+# on the composite (lat, lon) index, one EXISTS per required facility on the through table's
+# unique (station_id, facility_id) index, the haversine distance computed by the database.
 _HAVERSINE = (
     f"2 * {geo.EARTH_RADIUS_M!r} * asin(sqrt(power(sin((radians(s.lat) - pt.p) / 2), 2)"
     " + pt.cp * cos(radians(s.lat)) * power(sin(radians(s.lon - pt.lon) / 2), 2)))"
 )
 _FLOAT = "CAST(%s AS double precision)"  # a float8 on PostgreSQL (not numeric: the index holds)
-# A literal, not a parameter: the partial index of open stations serves only a query that
-# names its condition (a prepared statement's generic plan cannot know a parameter's value).
+# A literal, not a parameter: the status searched is a constant of the code.
 _OPEN = StationStatus.OPEN.value
 
 
@@ -166,7 +165,7 @@ def _search_sql(vendor: str, facility_count: int, steps: int, with_rows: bool) -
     stations (the last one otherwise: any such box holds the true nearest ``limit``, so the
     order in which the database tries them changes the cost, never the answer); ``winners``
     ranks that box's stations by distance. CROSS JOIN keeps SQLite's join order (the box
-    outside, the index range inside: with statistics it once scanned every open station).
+    outside, the index range inside).
     With rows, each winner's full row and its active facilities (a JSON array) follow its
     distance."""
     station = Station._meta.db_table
@@ -359,7 +358,7 @@ def nearest(
     _check_range("limit", limit, 1, LIMIT_MAX, "返回数量")
     facility_ids = facility_pks(facilities)
     cap = float(radius if radius is not None else RADIUS_MAX_M)
-    if not open_now:  # one statement: the search, the winners' rows and facilities
+    if not open_now and connection.vendor == "postgresql":  # one round trip: search and rows
         steps, params = _search_params(lat_w, lon_w, cap, facility_ids, limit)
         with _search_cursor() as cursor:
             db = cursor.db
@@ -369,7 +368,7 @@ def nearest(
         return [(by_pk[row[0]], row[-2]) for row in rows]
     with connection.cursor() as cursor:
         ranked = _rank_open(cursor, lat_w, lon_w, radius=cap, facility_ids=facility_ids,
-                            limit=limit, at=at)  # fmt: skip
+                            limit=limit, at=at, open_now=open_now)  # fmt: skip
         if not ranked:
             return []
         by_pk = _load(cursor, [pk for _, pk in ranked])
@@ -382,10 +381,10 @@ def rank(
 ) -> list[tuple[float, int]]:  # fmt: skip
     """The search itself on checked WGS-84 input: (distance in metres, station pk), nearest
     first, at most ``limit`` (``nearest`` reads the same and the winners' rows)."""
-    if open_now:
+    if open_now or connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             return _rank_open(cursor, lat, lon, radius=radius, facility_ids=facility_ids,
-                              limit=limit, at=at)  # fmt: skip
+                              limit=limit, at=at, open_now=open_now)  # fmt: skip
     steps, params = _search_params(lat, lon, radius, facility_ids, limit)
     with _search_cursor() as cursor:
         cursor.execute(_search_sql(cursor.db.vendor, len(facility_ids), steps, False), params)
@@ -394,11 +393,11 @@ def rank(
 
 def _rank_open(
     cursor: Any, lat: float, lon: float, *, radius: float, facility_ids: Sequence[int],
-    limit: int, at: datetime | None,
+    limit: int, at: datetime | None, open_now: bool,
 ) -> list[tuple[float, int]]:  # fmt: skip
-    """The open-now search: whether a station is open is worked out in Python from its
-    schedule, so the box grows here, one read per step, until ``limit`` open stations lie in
-    its circle."""
+    """The search box by box (SQLite, in process, where a read costs less than the one
+    statement's plan; and open-now, decided in Python from each schedule): the box grows, one
+    read per step, until ``limit`` (open) stations lie in its circle."""
     sql = _box_sql(len(facility_ids))
     haversine = geo.haversine_m
     ranked: list[tuple[float, int]] = []
@@ -408,7 +407,7 @@ def _rank_open(
         cursor.execute(sql, [*_box(lat, lon, r), *facility_ids])
         for row in cursor.fetchall():
             distance = haversine(lat, lon, row[1], row[2])
-            if distance <= r and schedule_rules.is_open(_schedule(row[3]), at):
+            if distance <= r and (not open_now or schedule_rules.is_open(_schedule(row[3]), at)):
                 ranked.append((distance, row[0]))
         if len(ranked) >= limit or r >= radius:
             break
