@@ -4,12 +4,13 @@ recent visits and the 服务人次 statistics.
 
 ``nearest`` is the one query function behind the API, the H5 page and the public map. On
 PostgreSQL it is one SQL statement (one round trip): indexed bounding boxes on ``(lat, lon)``
-of 1 km, 2 km, 4 km… up to ``radius`` (50 km without one), the first whose circle holds ``limit`` stations ranked by
-haversine distance in the database, and the winners' full rows with their facilities: the
-number of queries does not depend on how many stations match, and a dense city centre reads a
-few dozen rows while a sparse county still finds its stations. On SQLite (in process: a read
-costs less than that statement) and for ``open_now`` (decided in Python from each schedule) the
-box grows in Python by the density it saw, one read per step, and the winners' rows follow.
+of 1 km, 2 km, 4 km… up to ``radius`` (50 km without one), the first whose circle holds
+``limit`` stations ranked by haversine distance in the database, and the winners' full rows
+with their facilities. On SQLite (in process: a read costs less than that statement) and for
+``open_now`` (decided in Python from each schedule) the box grows in Python by the density it
+saw, one read per step, and the winners' rows follow in one more. Either way the number of
+queries does not depend on how many stations match, and a dense city centre reads a few dozen
+rows while a sparse county still finds its stations.
 
 An ``access_<noun>(user, pk)`` finds one row among those the user may see: missing and out of
 scope are the same NotFound (404). The permission itself is checked by the caller.
