@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from django.conf import settings
+from django.db import connection
+
 from shegong.cli import load_benchmark
 from shegong.core.models import JobRun
 
@@ -29,3 +34,29 @@ def test_the_bench_command_prints_one_json_object(db, capsys):
 
     assert cli.main(["shegong", "bench", "scope", "--size", "30"]) == 0
     assert json.loads(capsys.readouterr().out)["rows"] == 30
+
+
+def _benchmark_names() -> set[str]:
+    return {p.stem for p in (settings.REPO_DIR / "benchmarks").glob("*.py") if p.stem[0] != "_"}
+
+
+def test_every_benchmark_has_a_tiny_run_in_the_tests():
+    """A new file in benchmarks/ without a tiny run here fails (DESIGN.md §4): the names that
+    ``load_benchmark("…")`` is called with across the tests are every benchmark's."""
+    called: set[str] = set()
+    for root in (settings.REPO_DIR / "tests", settings.REPO_DIR / "src"):
+        for path in root.rglob("test_*.py"):
+            called |= set(re.findall(r"load_benchmark\(\s*[\"'](\w+)[\"']", path.read_text()))
+    assert _benchmark_names() - called == set()
+
+
+def test_every_benchmark_prints_the_database_it_ran_on():
+    """Each benchmark's JSON says which database it measured (``connection.vendor``), so a
+    PostgreSQL run that silently measured SQLite shows."""
+    for name in sorted(_benchmark_names()):
+        source = (settings.REPO_DIR / "benchmarks" / f"{name}.py").read_text()
+        assert re.search(r"[\"']database[\"']: connection\.vendor", source), name
+
+
+def test_the_scope_benchmark_runs_on_the_configured_database(db):
+    assert load_benchmark("scope").main(size=30)["database"] == connection.vendor

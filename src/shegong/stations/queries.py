@@ -2,13 +2,15 @@
 nearest open stations, what a user may see of care campaigns and insurance batches, a station's
 recent visits and the 服务人次 statistics.
 
-``nearest`` is the one query function behind the API, the H5 page and the public map. It reads
-an indexed bounding box on ``(lat, lon)`` first (only pk and coordinates, plain SQL), ranks the
-candidates by exact haversine distance in Python, and loads the full rows of the winners only,
-with their facilities: the number of SQL queries does not depend on how many stations match.
-The box starts at 1 km and grows (by the density it saw, at least doubling; never beyond
-``radius``, 50 km without one) until ``limit`` stations lie inside the circle the box encloses:
-a dense city centre reads a few dozen rows and a sparse county still finds its stations.
+``nearest`` is the one query function behind the API, the H5 page and the public map. On
+PostgreSQL it is one SQL statement (one round trip): indexed bounding boxes on ``(lat, lon)``
+of 1 km, 2 km, 4 km… up to ``radius`` (50 km without one), the first whose circle holds
+``limit`` stations ranked by haversine distance in the database, and the winners' full rows
+with their facilities. On SQLite (in process: a read costs less than that statement) and for
+``open_now`` (decided in Python from each schedule) the box grows in Python by the density it
+saw, one read per step, and the winners' rows follow in one more. Either way the number of
+queries does not depend on how many stations match, and a dense city centre reads a few dozen
+rows while a sparse county still finds its stations.
 
 An ``access_<noun>(user, pk)`` finds one row among those the user may see: missing and out of
 scope are the same NotFound (404). The permission itself is checked by the caller.
@@ -16,11 +18,12 @@ scope are the same NotFound (404). The permission itself is checked by the calle
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -124,34 +127,113 @@ def _next_radius(r: float, found: int, limit: int, cap: float) -> float:
 
 
 # The hot path is plain SQL: composing and compiling an ORM query costs more (~1 ms) than the
-# indexed box read itself (tens of µs). The SQL is portable (SQLite, PostgreSQL): a range on the
-# composite (lat, lon) index, and one EXISTS per required facility on the through table's
-# unique (station_id, facility_id) index.
-def _box_sql(facility_count: int, with_schedule: bool) -> str:
-    station = Station._meta.db_table
+# indexed box read itself (tens of µs), and on PostgreSQL each round trip costs more than the
+# reads it carries. The SQL is portable (SQLite 3.35+ has the math functions, PostgreSQL): ranges
+# on the composite (lat, lon) index, one EXISTS per required facility on the through table's
+# unique (station_id, facility_id) index, the haversine distance computed by the database.
+_HAVERSINE = (
+    f"2 * {geo.EARTH_RADIUS_M!r} * asin(sqrt(power(sin((radians(s.lat) - pt.p) / 2), 2)"
+    " + pt.cp * cos(radians(s.lat)) * power(sin(radians(s.lon - pt.lon) / 2), 2)))"
+)
+_FLOAT = "CAST(%s AS double precision)"  # a float8 on PostgreSQL (not numeric: the index holds)
+# A literal, not a parameter: the status searched is a constant of the code.
+_OPEN = StationStatus.OPEN.value
+
+
+def _exists(facility_count: int) -> str:
     through = Station.facilities.through._meta.db_table
-    columns = "s.id, s.lat, s.lon" + (", s.schedule" if with_schedule else "")
-    # Table names come from _meta, values are parameters: no injection.
-    exists = "".join(
-        f" AND EXISTS (SELECT 1 FROM {through} t"  # noqa: S608
+    return "".join(
+        f" AND EXISTS (SELECT 1 FROM {through} t"  # noqa: S608 - table names from _meta
         " WHERE t.station_id = s.id AND t.facility_id = %s)"
         for _ in range(facility_count)
     )
+
+
+def _box_sql(facility_count: int) -> str:
+    """One box read of the open-now search: pk, coordinates and schedule of the candidates."""
+    station = Station._meta.db_table
     return (
-        f"SELECT {columns} FROM {station} s WHERE s.lat BETWEEN %s AND %s"  # noqa: S608
-        f" AND s.lon BETWEEN %s AND %s AND s.status = %s{exists}"
+        f"SELECT s.id, s.lat, s.lon, s.schedule FROM {station} s"  # noqa: S608
+        f" WHERE s.lat BETWEEN %s AND %s AND s.lon BETWEEN %s AND %s AND s.status = '{_OPEN}'"
+        f"{_exists(facility_count)}"
     )
 
 
-def _facilities_sql(count: int) -> str:
+@functools.cache
+def _search_sql(vendor: str, facility_count: int, steps: int, with_rows: bool) -> str:
+    """The whole search in one statement (one round trip): ``ladder`` holds the boxes (1 km,
+    then doubling up to the radius); ``chosen`` is the first whose circle holds ``limit``
+    stations (the last one otherwise: any such box holds the true nearest ``limit``, so the
+    order in which the database tries them changes the cost, never the answer); ``winners``
+    ranks that box's stations by distance. CROSS JOIN keeps SQLite's join order (the box
+    outside, the index range inside).
+    With rows, each winner's full row and its active facilities (a JSON array) follow its
+    distance."""
+    station = Station._meta.db_table
+    boxes = ", ".join(f"(%s, {_FLOAT}, {_FLOAT}, {_FLOAT}, {_FLOAT}, {_FLOAT})"
+                      for _ in range(steps))  # fmt: skip
+    inside = (
+        "s.lat BETWEEN b.lat0 AND b.lat1 AND s.lon BETWEEN b.lon0 AND b.lon1"
+        f" AND s.status = '{_OPEN}'{_exists(facility_count)} AND {_HAVERSINE} <= b.r"
+    )
+    sql = (
+        f"WITH pt(lat, lon, p, cp) AS (SELECT {_FLOAT}, {_FLOAT}, {_FLOAT}, {_FLOAT}),"  # noqa: S608
+        f" ladder(n, r, lat0, lat1, lon0, lon1) AS (VALUES {boxes}),"
+        " chosen AS (SELECT b.r, b.lat0, b.lat1, b.lon0, b.lon1 FROM ladder b"
+        f" WHERE b.n = {steps - 1} OR EXISTS (SELECT 1 FROM pt CROSS JOIN {station} s"
+        f" WHERE {inside}"
+        " LIMIT 1 OFFSET %s) LIMIT 1),"
+        f" winners AS (SELECT s.id, {_HAVERSINE} AS d FROM chosen b CROSS JOIN pt"
+        f" CROSS JOIN {station} s"
+        f" WHERE {inside} ORDER BY d, s.id LIMIT %s)"
+    )  # names from _meta and counts; every value is a parameter
+    if not with_rows:
+        return f"{sql} SELECT w.d, w.id FROM winners w ORDER BY w.d, w.id"  # noqa: S608
+    return (
+        f"{sql} SELECT {_row_columns()}, w.d, {_facilities_json(vendor)}"  # noqa: S608
+        f" FROM winners w JOIN {station} s ON s.id = w.id ORDER BY w.d, w.id"
+    )
+
+
+def _ladder(radius: float) -> list[float]:
+    """The boxes' radii: 1 km (or the radius), doubling, the last one the radius itself."""
+    radii = [min(FIRST_BOX_M, radius)]
+    while radii[-1] < radius:
+        radii.append(min(2 * radii[-1], radius))
+    return radii
+
+
+def _search_params(
+    lat: float, lon: float, radius: float, facility_ids: Sequence[int], limit: int
+) -> tuple[int, list[Any]]:
+    radii = _ladder(radius)
+    p = math.radians(lat)
+    params: list[Any] = [lat, lon, p, math.cos(p)]
+    for n, r in enumerate(radii):
+        params += [n, r, *_box(lat, lon, r)]
+    params += [*facility_ids, limit - 1, *facility_ids, limit]
+    return len(radii), params
+
+
+def _row_columns() -> str:
+    names = (f"s.{connection.ops.quote_name(f.column)}" for f in Station._meta.concrete_fields)
+    return ", ".join(names)
+
+
+def _facilities_json(vendor: str) -> str:
+    """A station's active facilities as a JSON array of [id, code, name, order] (NULL or [] for
+    none)."""
     through = Station.facilities.through._meta.db_table
     facility = Facility._meta.db_table
-    marks = ", ".join(["%s"] * count)
+    columns = f"f.id, f.code, f.name, f.{connection.ops.quote_name('order')}"
+    aggregate = (
+        f"json_agg(json_build_array({columns}))"
+        if vendor == "postgresql"
+        else f"json_group_array(json_array({columns}))"
+    )
     return (
-        f"SELECT t.station_id, f.id, f.code, f.name, f.{connection.ops.quote_name('order')}"  # noqa: S608
-        f" FROM {through} t"
-        f" JOIN {facility} f ON f.id = t.facility_id"
-        f" WHERE t.station_id IN ({marks}) AND f.is_active"
+        f"(SELECT {aggregate} FROM {through} t JOIN {facility} f"  # noqa: S608 - from _meta
+        " ON f.id = t.facility_id WHERE t.station_id = s.id AND f.is_active)"
     )
 
 
@@ -166,12 +248,12 @@ def _schedule(value: Any) -> dict[str, Any]:
 # converters Django's compiler would apply (JSON text, SQLite datetimes). ``Station.objects.raw``
 # works all this out again on every call, which cost more than the query itself; it is worked
 # out here once per connection (the backend's converters are bound to it).
-_ROW_PLANS: weakref.WeakKeyDictionary[Any, tuple[str, list[str], list[tuple]]] = (
+_ROW_PLANS: weakref.WeakKeyDictionary[Any, tuple[list[str], list[tuple]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _row_plan(db: Any) -> tuple[str, list[str], list[tuple]]:
+def _row_plan(db: Any) -> tuple[list[str], list[tuple]]:
     ops = db.ops
     plan = _ROW_PLANS.get(ops)
     if plan is None:
@@ -183,9 +265,7 @@ def _row_plan(db: Any) -> tuple[str, list[str], list[tuple]]:
             found = ops.get_db_converters(column) + column.get_db_converters(db)
             if found:
                 converters.append((index, found, column))
-        names = ", ".join(ops.quote_name(f.column) for f in fields)
-        sql = f"SELECT {names} FROM {table} WHERE id IN "  # noqa: S608 - names from _meta
-        plan = _ROW_PLANS[ops] = (sql, [f.attname for f in fields], converters)
+        plan = _ROW_PLANS[ops] = ([f.attname for f in fields], converters)
     return plan
 
 
@@ -195,43 +275,72 @@ def _no_facilities() -> Any:
     return Facility.objects.none()
 
 
-def _load(cursor: Any, pks: list[int]) -> dict[int, Station]:
-    """The full rows of ``pks`` with their active facilities, in two plain queries. Each
+def _stations(db: Any, rows: Iterable[Sequence[Any]]) -> dict[int, Station]:
+    """Stations from rows of the full columns followed by the facilities' JSON array. Each
     station's ``facilities.all()`` is answered from what was read, as ``prefetch_related``
     would leave it; the stations share one instance per facility."""
-    db = cursor.db  # the connection itself, not the thread-local proxy
-    sql, names, converters = _row_plan(db)
-    marks = ", ".join(["%s"] * len(pks))
-    cursor.execute(f"{sql}({marks})", pks)
-    alias = db.alias
+    names, converters = _row_plan(db)
+    width, alias = len(names), db.alias
     stations: dict[int, Station] = {}
-    for row in cursor.fetchall():
-        values = list(row)
+    shared: dict[int, Facility] = {}
+    # What prefetch_related leaves behind: a queryset holding the rows. They share one empty
+    # query (a chained call clones it first), so building them compiles nothing.
+    empty = _no_facilities()
+    queryset_class, query = type(empty), empty.query
+    for row in rows:
+        values = list(row[:width])
         for index, functions, column in converters:
             value = values[index]
             for convert in functions:
                 value = convert(value, column, db)
             values[index] = value
         station = Station.from_db(alias, names, values)
-        stations[station.pk] = station
-    attached: dict[int, list[Facility]] = {pk: [] for pk in stations}
-    shared: dict[int, Facility] = {}
-    cursor.execute(_facilities_sql(len(pks)), pks)
-    for station_id, pk, code, name, order in cursor.fetchall():
-        facility = shared.get(pk)
-        if facility is None:
-            facility = shared[pk] = Facility(pk=pk, code=code, name=name, order=order)
-        attached[station_id].append(facility)
-    # What prefetch_related leaves behind: a queryset holding the rows. They share one empty
-    # query (a chained call clones it first), so building them compiles nothing.
-    empty = _no_facilities()
-    queryset_class, query = type(empty), empty.query
-    for pk, station in stations.items():
+        raw = row[-1]
+        attached = []
+        for pk, code, name, order in (json.loads(raw) if isinstance(raw, str) else raw) or ():
+            facility = shared.get(pk)
+            if facility is None:
+                facility = shared[pk] = Facility(pk=pk, code=code, name=name, order=order)
+            attached.append(facility)
         cached = queryset_class(model=Facility, query=query)
-        cached._result_cache = sorted(attached[pk], key=lambda f: (f.order, f.code))
+        cached._result_cache = sorted(attached, key=lambda f: (f.order, f.code))
         cached._prefetch_done = True
         station._prefetched_objects_cache = {"facilities": cached}
+        stations[station.pk] = station
     return stations
+
+
+@contextlib.contextmanager
+def _search_cursor() -> Iterator[Any]:
+    """The cursor of the one-statement search. On PostgreSQL it binds parameters on the server
+    (Django's cursors send them inlined), so that psycopg prepares the statement once it has
+    run a few times on a connection (``prepare_threshold``): planning this statement costs more
+    than running it. Elsewhere the ordinary cursor."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = ServerBindingCursor(connection.connection)
+    logged = connection.queries_logged  # CaptureQueriesContext still counts it
+    with connection.make_debug_cursor(raw) if logged else connection.make_cursor(raw) as cursor:
+        yield cursor
+
+
+def _load(cursor: Any, pks: list[int]) -> dict[int, Station]:
+    """The full rows of ``pks`` with their active facilities, in one plain query."""
+    db = cursor.db  # the connection itself, not the thread-local proxy
+    station = Station._meta.db_table
+    marks = ", ".join(["%s"] * len(pks))
+    cursor.execute(
+        f"SELECT {_row_columns()}, {_facilities_json(db.vendor)} FROM {station} s"  # noqa: S608
+        f" WHERE s.id IN ({marks})",
+        pks,
+    )
+    return _stations(db, cursor.fetchall())
 
 
 def nearest(
@@ -249,11 +358,18 @@ def nearest(
         _check_range("radius", radius, RADIUS_MIN_M, RADIUS_MAX_M, "搜索半径（米）")
     _check_range("limit", limit, 1, LIMIT_MAX, "返回数量")
     facility_ids = facility_pks(facilities)
-    with connection.cursor() as cursor:  # one cursor for the search and the winners' rows
-        ranked = _rank(
-            cursor, lat_w, lon_w, radius=float(radius if radius is not None else RADIUS_MAX_M),
-            facility_ids=facility_ids, open_now=open_now, limit=limit, at=at,
-        )  # fmt: skip
+    cap = float(radius if radius is not None else RADIUS_MAX_M)
+    if not open_now and connection.vendor == "postgresql":  # one round trip: search and rows
+        steps, params = _search_params(lat_w, lon_w, cap, facility_ids, limit)
+        with _search_cursor() as cursor:
+            db = cursor.db
+            cursor.execute(_search_sql(db.vendor, len(facility_ids), steps, True), params)
+            rows = cursor.fetchall()
+        by_pk = _stations(db, rows)
+        return [(by_pk[row[0]], row[-2]) for row in rows]
+    with connection.cursor() as cursor:
+        ranked = _rank_open(cursor, lat_w, lon_w, radius=cap, facility_ids=facility_ids,
+                            limit=limit, at=at, open_now=open_now)  # fmt: skip
         if not ranked:
             return []
         by_pk = _load(cursor, [pk for _, pk in ranked])
@@ -265,23 +381,31 @@ def rank(
     open_now: bool = False, limit: int = LIMIT_DEFAULT, at: datetime | None = None,
 ) -> list[tuple[float, int]]:  # fmt: skip
     """The search itself on checked WGS-84 input: (distance in metres, station pk), nearest
-    first, at most ``limit`` (``nearest`` then loads those rows)."""
-    with connection.cursor() as cursor:
-        return _rank(cursor, lat, lon, radius=radius, facility_ids=facility_ids,
-                     open_now=open_now, limit=limit, at=at)  # fmt: skip
+    first, at most ``limit`` (``nearest`` reads the same and the winners' rows)."""
+    if open_now or connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            return _rank_open(cursor, lat, lon, radius=radius, facility_ids=facility_ids,
+                              limit=limit, at=at, open_now=open_now)  # fmt: skip
+    steps, params = _search_params(lat, lon, radius, facility_ids, limit)
+    with _search_cursor() as cursor:
+        cursor.execute(_search_sql(cursor.db.vendor, len(facility_ids), steps, False), params)
+        return [(d, pk) for d, pk in cursor.fetchall()]
 
 
-def _rank(
+def _rank_open(
     cursor: Any, lat: float, lon: float, *, radius: float, facility_ids: Sequence[int],
-    open_now: bool, limit: int, at: datetime | None,
+    limit: int, at: datetime | None, open_now: bool,
 ) -> list[tuple[float, int]]:  # fmt: skip
-    sql = _box_sql(len(facility_ids), open_now)
+    """The search box by box (SQLite, in process, where a read costs less than the one
+    statement's plan; and open-now, decided in Python from each schedule): the box grows, one
+    read per step, until ``limit`` (open) stations lie in its circle."""
+    sql = _box_sql(len(facility_ids))
     haversine = geo.haversine_m
     ranked: list[tuple[float, int]] = []
     r = min(FIRST_BOX_M, radius)
     while True:
         ranked = []
-        cursor.execute(sql, [*_box(lat, lon, r), StationStatus.OPEN, *facility_ids])
+        cursor.execute(sql, [*_box(lat, lon, r), *facility_ids])
         for row in cursor.fetchall():
             distance = haversine(lat, lon, row[1], row[2])
             if distance <= r and (not open_now or schedule_rules.is_open(_schedule(row[3]), at)):

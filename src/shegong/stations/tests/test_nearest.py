@@ -163,6 +163,24 @@ def test_the_number_of_queries_does_not_depend_on_the_results(district):
     assert len(many) == len(few)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite reads box by box")
+def test_the_search_near_or_far_is_one_statement(district):
+    """The boxes, the ranking, the winners' rows and their facilities: one round trip, whether
+    the nearest station is 100 m or 30 km away."""
+    grid = district["grid_a"]
+    station(grid, "近处", north(100), facilities=["water", "toilet"])
+    station(grid, "远处", north(30_000))
+    for radius, expected in ((None, ["近处", "远处"]), (500, ["近处"])):
+        with CaptureQueriesContext(connection) as one:
+            found = queries.nearest(*testing.POINT_A, radius=radius)
+            facilities = {s.name: [f.code for f in s.facilities.all()] for s, _ in found}
+        assert names(found) == expected and len(one) == 1
+    near = Station.objects.get(name="近处").facilities.filter(is_active=True)  # (order, code)
+    assert facilities == {"近处": [f.code for f in near]}
+    assert [round(d) for _, d in queries.nearest(*testing.POINT_A)] == [100, 30_000]
+    assert [round(d) for d, _ in queries.rank(*testing.POINT_A, radius=50_000)] == [100, 30_000]
+
+
 @pytest.mark.parametrize(
     ("lat", "lon", "field", "text"),
     [
