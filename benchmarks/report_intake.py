@@ -372,7 +372,7 @@ def _in_sandbox(argv: list[str]) -> dict:
             data_dir, SHEGONG_REPORTS_RATE_LIMIT="100000000", SHEGONG_NOTIFY_CHANNELS=""
         )
         _support().migrate_sandbox(env)
-        out = subprocess.run(  # noqa: S603 - our own argv
-            argv, env=env, check=True, capture_output=True, text=True
+        out = subprocess.run(  # noqa: S603 - our own argv; its errors go to our stderr
+            argv, env=env, check=True, stdout=subprocess.PIPE, text=True
         )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
