@@ -157,6 +157,9 @@ def _save(report: Report, *fields: str) -> None:
 
 
 def _audit(verb: Verb, report: Report, actor: User | None, **data: Any) -> None:
+    if report.audit_later is not None:  # a case written in this transaction: at its end
+        report.audit_later.append((verb, actor, data))
+        return
     audit.record(verb, actor=actor, target=report, data=data)
 
 
@@ -383,7 +386,7 @@ def _submit(
         anonymous=anonymous,
     )
     report.save(force_insert=True)
-    report.written_events, report.written_assignments = [], []
+    report.written_events, report.written_assignments, report.audit_later = [], [], []
     _event(
         report,
         EventKind.SUBMITTED,
@@ -429,6 +432,9 @@ def _submit(
     _tell_reporters(report, "reports.received", new=True, handled_by=handled_by)
     if then is not None:
         then(report)
+    entries, report.audit_later = report.audit_later, None
+    for verb, who, data in entries:
+        audit.record(verb, actor=who, target=report, data=data)
     return report
 
 
