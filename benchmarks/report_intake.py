@@ -107,7 +107,7 @@ def _start_server(port: int) -> subprocess.Popen:
            "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
            "--worker-class", "gthread", "--log-level", "warning"]  # fmt: skip
     server = subprocess.Popen(cmd, env=os.environ.copy())  # noqa: S603 - our own argv
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine takes long to import Django twice
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
