@@ -374,9 +374,12 @@ def forget_process_memory() -> None:
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from shegong.reports import intake_cache
+
     for cache in caches.all():
         if isinstance(cache, LocMemCache):
             cache.clear()
+    intake_cache.clear()
 
 
 def collected_static() -> Any:

@@ -151,6 +151,17 @@ class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def json_response(request: HttpRequest, data: Any, *, status: int) -> HttpResponse:
+    """The API's JSON answer for ``data``, built where ninja would not yet build it (inside an
+    action's transaction, to store it with what the action wrote: ``idempotency.store``)."""
+    renderer = Renderer()
+    return HttpResponse(
+        renderer.render(request, data, response_status=status),
+        status=status,
+        content_type=f"{renderer.media_type}; charset={renderer.charset}",
+    )
+
+
 class ShegongAPI(NinjaAPI):
     """NinjaAPI whose every response, even ninja's own 405, is a problem on error, and which
     answers HEAD wherever it answers GET (ninja routes HEAD nowhere by itself)."""

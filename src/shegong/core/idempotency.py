@@ -28,10 +28,21 @@ A process that dies between the two leaves a claim without a status: retries get
 record expires (``IDEMPOTENCY_TTL_HOURS``), because nobody can tell whether the action committed.
 Endpoints that return a secret (a new token's plaintext) must not use this: the secret would be
 stored.
+
+``@idempotent_in_action`` is the one-transaction variant for a hot endpoint (the 随手拍
+submission): nothing is claimed up front. The wrapper only looks the key up (a replay, a 422 or
+a 409 for a claim left by ``@idempotent``); the endpoint builds its 2xx response inside its
+action's transaction and calls ``store(request, response)`` there, which inserts the key with
+the response, so the case, its timeline, audit entry, notifications and the stored answer commit
+together or not at all. Of two concurrent requests with the same key both run the action; the
+second one's insert meets the first one's row (PostgreSQL waits for the first to commit; SQLite
+writers take turns), raises ``KeyTaken``, its whole transaction rolls back, and it answers with
+the first one's stored response.
 """
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
 from typing import Any
@@ -52,6 +63,7 @@ HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
 _RECORD_ATTR = "_shegong_idempotency_record"
+_PENDING_ATTR = "_shegong_idempotency_pending"
 
 
 class InvalidKey(DomainError):
@@ -82,6 +94,22 @@ class RequestInFlight(DomainError):
 
     def __init__(self) -> None:
         super().__init__("使用相同 Idempotency-Key 的请求正在处理中，请稍后重试")
+
+
+class KeyTaken(Exception):
+    """``store`` found the key already written by a concurrent request (which committed first):
+    the caller's transaction must roll back; ``@idempotent_in_action`` then replays that answer."""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A key that ``@idempotent_in_action`` found free: ``store`` writes it with the response."""
+
+    owner: str
+    key: str
+    method: str
+    path: str
+    fingerprint: str
 
 
 def ttl() -> timedelta:
@@ -168,23 +196,71 @@ def claim_row(
     return IdempotencyRecord.objects.get(owner=owner, key=key), False
 
 
-def claim(request: HttpRequest, key: str) -> IdempotencyRecord | HttpResponse:
-    """Claim the key for this request, or answer it from the first request with that key."""
+def _check_key(key: str) -> None:
     if not key.strip():
         raise InvalidKey("Idempotency-Key 不能为空")
     if len(key) > MAX_KEY_LENGTH:
         raise InvalidKey(f"Idempotency-Key 不能超过 {MAX_KEY_LENGTH} 个字符")
+
+
+def _answer_from(record: IdempotencyRecord, print_: str) -> HttpResponse:
+    """The answer to a request whose key an earlier request holds."""
+    if record.fingerprint != print_:
+        raise KeyReused()
+    if record.status_code is None:
+        raise RequestInFlight()
+    return replay(record)
+
+
+def claim(request: HttpRequest, key: str) -> IdempotencyRecord | HttpResponse:
+    """Claim the key for this request, or answer it from the first request with that key."""
+    _check_key(key)
     print_ = fingerprint(request)
     record, claimed = claim_row(
         owner_of(request), key, method=_method(request), path=request.path, fingerprint=print_
     )
     if claimed:
         return record
-    if record.fingerprint != print_:
-        raise KeyReused()
-    if record.status_code is None:
-        raise RequestInFlight()
-    return replay(record)
+    return _answer_from(record, print_)
+
+
+def lookup(owner: str, key: str) -> IdempotencyRecord | None:
+    """The live record of ``(owner, key)``; an expired one is deleted (its key is free)."""
+    record = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+    if record is not None and record.created_at < timezone.now() - ttl():
+        record.delete()
+        return None
+    return record
+
+
+def write_key(
+    owner: str, key: str, *, method: str, path: str, fingerprint: str, status_code: int,
+    body: bytes, content_type: str,
+) -> None:  # fmt: skip
+    """Inside the action's transaction: the key with the answer it gets from now on. Raises
+    ``KeyTaken`` when a concurrent request with the same key committed first: the caller's
+    transaction must roll back (PostgreSQL has aborted it anyway)."""
+    try:
+        IdempotencyRecord.objects.create(
+            owner=owner, key=key, method=method, path=path[:255], fingerprint=fingerprint,
+            status_code=status_code, response_body=body, content_type=content_type,
+        )  # fmt: skip
+    except IntegrityError:
+        raise KeyTaken() from None
+
+
+def store(request: HttpRequest, response: HttpResponse) -> None:
+    """Inside the action's transaction, under ``@idempotent_in_action``: write the request's key
+    with its 2xx ``response`` (nothing without a key). Raises ``KeyTaken`` (see ``write_key``)."""
+    pending: Pending | None = getattr(request, _PENDING_ATTR, None)
+    if pending is None or not 200 <= response.status_code < 300:
+        return
+    write_key(
+        pending.owner, pending.key, method=pending.method, path=pending.path,
+        fingerprint=pending.fingerprint, status_code=response.status_code,
+        body=response.content, content_type=response.get("Content-Type", ""),
+    )  # fmt: skip
+    setattr(request, _PENDING_ATTR, None)
 
 
 def finish(record: IdempotencyRecord, response: HttpResponse) -> None:
@@ -255,6 +331,33 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(request, *args, **kwargs)
 
     decorate_view(_store_response)(wrapped)
+    contribute_operation_callback(wrapped, _document_header)
+    return wrapped
+
+
+def idempotent_in_action(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``Idempotency-Key`` for an endpoint that stores its answer in its action's transaction
+    with ``store`` (see module doc): one transaction per request instead of three."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get(HEADER)
+        if key is None:
+            return view(request, *args, **kwargs)
+        _check_key(key)
+        print_ = fingerprint(request)
+        owner = owner_of(request)
+        earlier = lookup(owner, key)
+        if earlier is not None:
+            return _answer_from(earlier, print_)
+        setattr(request, _PENDING_ATTR, Pending(owner, key, _method(request), request.path, print_))
+        try:
+            return view(request, *args, **kwargs)
+        except KeyTaken:
+            return _answer_from(IdempotencyRecord.objects.get(owner=owner, key=key), print_)
+        finally:
+            setattr(request, _PENDING_ATTR, None)
+
     contribute_operation_callback(wrapped, _document_header)
     return wrapped
 

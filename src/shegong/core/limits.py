@@ -6,11 +6,11 @@ A limit that lives in one process's memory is no limit once two web processes se
 ``RateCount(key, window_start)``, or a Redis key, never a Python object:
 
 * ``hit(key, window_seconds)`` counts one event in the current window and returns the count
-  including it. In the database: ``UPDATE … SET count = count + 1``; when no row matched, an
-  INSERT, and if a concurrent request inserted first (the unique constraint answers with
-  IntegrityError), the UPDATE again. The UPDATE and the read of the new count are one
-  transaction, and the UPDATE holds the row's lock until it ends, so two requests never read
-  the same count (PostgreSQL row lock; SQLite takes the whole database's write lock at BEGIN).
+  including it. In the database: ``UPDATE … SET count = count + 1 … RETURNING count``, one
+  statement, so two requests never read the same count (the statement is atomic on its own:
+  PostgreSQL row lock, SQLite's write lock). When no row matched, an INSERT in a transaction,
+  and if a concurrent request inserted first (the unique constraint answers with
+  IntegrityError), the UPDATE again.
   In Redis: ``SET NX EX`` then ``INCR``, each atomic.
 * ``peek(key, window_seconds)`` reads the current window's count and the time of its latest
   hit without counting, for a check that must come before the expensive work (a password hash).
@@ -29,8 +29,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from .models import RateCount
 
@@ -58,21 +57,20 @@ def hit(key: str, window_seconds: int) -> int:
     start = _window_start(at, window_seconds)
     if _use_redis():
         return _redis_hit(key, start, window_seconds, at)
-    with transaction.atomic():
-        if not _increment(key, start, at):
-            try:
-                with transaction.atomic():  # a savepoint: the IntegrityError leaves the rest
-                    RateCount.objects.create(
-                        key=key,
-                        window_start=start,
-                        count=1,
-                        last_at=at,
-                        expires_at=start + window_seconds,
-                    )
-                return 1
-            except IntegrityError:  # a concurrent request inserted the window first
-                _increment(key, start, at)
-        return RateCount.objects.values_list("count", flat=True).get(key=key, window_start=start)
+    counted = _increment(key, start, at)
+    if counted is not None:  # the common case: the window's row exists, one statement
+        return counted
+    try:
+        with transaction.atomic():  # a savepoint inside a caller's transaction
+            RateCount.objects.create(
+                key=key, window_start=start, count=1, last_at=at,
+                expires_at=start + window_seconds,
+            )  # fmt: skip
+        return 1
+    except IntegrityError:  # a concurrent request inserted the window first
+        counted = _increment(key, start, at)
+    assert counted is not None  # the row that refused the insert is there
+    return counted
 
 
 def peek(key: str, window_seconds: int) -> Window:
@@ -94,11 +92,19 @@ def _window_start(at: float, window_seconds: int) -> int:
     return int(at // window_seconds) * window_seconds
 
 
-def _increment(key: str, start: int, at: float) -> bool:
-    updated = RateCount.objects.filter(key=key, window_start=start).update(
-        count=F("count") + 1, last_at=at
-    )
-    return bool(updated)
+def _increment(key: str, start: int, at: float) -> int | None:
+    """Count one in the window's row and return the new count; None when there is no row."""
+    table = connection.ops.quote_name(RateCount._meta.db_table)
+    count, key_, start_, last = (connection.ops.quote_name(c)
+                                 for c in ("count", "key", "window_start", "last_at"))  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} + 1, {last} = %s "  # noqa: S608 - our names
+            f"WHERE {key_} = %s AND {start_} = %s RETURNING {count}",
+            [at, key, start],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 # --- Redis -------------------------------------------------------------------------------------

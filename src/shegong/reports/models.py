@@ -322,6 +322,15 @@ class Report(models.Model):
 
     objects = ReportQuerySet.as_manager()
 
+    # Not columns: on a case written in this transaction (``submit_report``), the timeline rows
+    # and assignments written with it, in order, so the answer is built without reading them
+    # back (``schemas.ReportDetail``). None on a case read from the database.
+    written_events: list[ReportEvent] | None = None
+    written_assignments: list[Assignment] | None = None
+    # The audit entries of that transaction, written last, just before it commits: linking an
+    # entry takes the audit chain's lock until the commit (PostgreSQL), held the shortest time.
+    audit_later: list[tuple[Any, Any, dict[str, Any]]] | None = None
+
     class Meta:
         verbose_name = "随手拍工单"
         verbose_name_plural = "随手拍工单"

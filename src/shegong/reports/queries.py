@@ -20,6 +20,7 @@ from shegong.core.perms import Perm, Role
 from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
 
+from . import intake_cache
 from .choices import ALLOWED, AWAITING_RESPONSE, FINISHED, WITH_DEPARTMENT, Status
 from .models import Appointment, Assignment, Category, Report, RoutingRule
 from .schemas import FIELD, attribute_defs, viewer_kind
@@ -54,11 +55,9 @@ def access_report(user: Any, pk: Any, *, for_write: bool = False) -> Report:
 
 
 def access_category(code: str, *, include_staff_only: bool = True) -> Category:
-    qs = Category.objects.filter(service_code=code, is_active=True)
-    if not include_staff_only:
-        qs = qs.filter(staff_only=False)
-    category = qs.first()
-    if category is None:
+    """An active category by service code (from the per-process cache: ``intake_cache``)."""
+    category = intake_cache.active_category(code)
+    if category is None or (category.staff_only and not include_staff_only):
         raise NotFound("未找到该问题类别")
     return category
 
@@ -143,8 +142,7 @@ def route(category: Category, region_code: str) -> Department | None:
     """The department of the most specific routing rule whose region contains the case's
     region; None → the district dispatch desk (兜底)."""
     best: RoutingRule | None = None
-    rules = RoutingRule.objects.filter(category=category).select_related("department", "region")
-    for rule in rules:
+    for rule in intake_cache.routing_rules(category):
         if region_code.startswith(rule.region.prefix) and rule.department.is_active:
             if best is None or len(rule.region.prefix) > len(best.region.prefix):
                 best = rule

@@ -367,6 +367,8 @@ class ReportDetail(ReportOut):
 
     @staticmethod
     def resolve_departments(obj: Any) -> list[Any]:
+        if getattr(obj, "written_assignments", None) is not None:
+            return [a for a in obj.written_assignments if a.active]
         return list(obj.assignments.filter(active=True).select_related("department"))
 
     @staticmethod
@@ -383,8 +385,12 @@ class ReportDetail(ReportOut):
 
     @staticmethod
     def resolve_events(obj: Any, context: Any) -> list[Any]:
+        field = viewer_kind(_caller(context)) == FIELD
+        if getattr(obj, "written_events", None) is not None:
+            written = sorted(obj.written_events, key=lambda e: (e.at, e.pk))
+            return [e for e in written if e.public or not field]
         events = obj.events.all()
-        if viewer_kind(_caller(context)) == FIELD:
+        if field:
             events = events.filter(public=True)
         return list(events.order_by("at", "id"))
 

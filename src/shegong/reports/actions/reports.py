@@ -20,13 +20,12 @@ fails, the stored files are removed again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,6 +40,7 @@ from shegong.core.workdays import add_limit
 from shegong.regions.models import Region
 from shegong.regions.queries import locate
 
+from .. import intake_cache
 from ..choices import (
     ALLOWED,
     WITH_DEPARTMENT,
@@ -56,7 +56,6 @@ from ..models import (
     Follower,
     Report,
     ReportEvent,
-    ResponseTemplate,
 )
 from ..queries import department_members, dispatchers_for, route
 from ..schemas import validate_answers
@@ -133,7 +132,7 @@ def _event(
     data: dict | None = None,
     label: str = "",
 ) -> ReportEvent:
-    return ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report,
         kind=kind,
         from_status=before,
@@ -147,6 +146,9 @@ def _event(
         public=public,
         data=data or {},
     )
+    if report.written_events is not None:
+        report.written_events.append(event)
+    return event
 
 
 def _save(report: Report, *fields: str) -> None:
@@ -155,6 +157,9 @@ def _save(report: Report, *fields: str) -> None:
 
 
 def _audit(verb: Verb, report: Report, actor: User | None, **data: Any) -> None:
+    if report.audit_later is not None:  # a case written in this transaction: at its end
+        report.audit_later.append((verb, actor, data))
+        return
     audit.record(verb, actor=actor, target=report, data=data)
 
 
@@ -234,6 +239,7 @@ def submit_report(
     caller_name: str = "",
     caller_phone: str = "",
     require_photo: bool = False,
+    then: Callable[[Report], None] | None = None,
 ) -> Report:
     """File a case. ``actor`` is the reporter (a rider, a resident…), a staff member entering
     a caller's report (``caller_name``/``caller_phone`` given), or None for an Open311 client
@@ -244,6 +250,12 @@ def submit_report(
     "不在服务范围内". A routed category goes to its department at once (即时转); otherwise the
     case waits at the dispatch desk. ``require_photo`` (the H5 page, 随手拍) makes a missing
     photo a field error (``photos``) reported together with the others.
+
+    ``then(report)`` runs inside the submission's transaction once everything is written: the
+    API and the H5 page store their idempotent answer there, so the case and the answer commit
+    together (one transaction per submission). The case comes back with the timeline rows and
+    assignments just written (``Report.written_events``/``written_assignments``), for an answer
+    built without reading them back.
     """
     staff_entry = bool(caller_name or caller_phone) and actor is not None
     errors = _check_intake(
@@ -286,6 +298,7 @@ def submit_report(
             caller_name=caller_name.strip(),
             caller_phone=caller_phone.strip(),
             staff_entry=staff_entry,
+            then=then,
         )
     except BaseException:
         photo_intake.delete_stored(stored)
@@ -353,9 +366,10 @@ def _submit(
     caller_name: str,
     caller_phone: str,
     staff_entry: bool,
+    then: Callable[[Report], None] | None,
 ) -> Report:
     reporter = actor if actor is not None and not staff_entry else None
-    report = Report.objects.create(
+    report = Report(
         category=category,
         description=description,
         lat=lat,
@@ -371,6 +385,8 @@ def _submit(
         caller_phone=caller_phone,
         anonymous=anonymous,
     )
+    report.save(force_insert=True)
+    report.written_events, report.written_assignments, report.audit_later = [], [], []
     _event(
         report,
         EventKind.SUBMITTED,
@@ -414,6 +430,11 @@ def _submit(
         else ""
     )
     _tell_reporters(report, "reports.received", new=True, handled_by=handled_by)
+    if then is not None:
+        then(report)
+    entries, report.audit_later = report.audit_later, None
+    for verb, who, data in entries:
+        audit.record(verb, actor=who, target=report, data=data)
     return report
 
 
@@ -502,10 +523,17 @@ def _transfer(
         "escalation_level",
         "responded_at",
     )
-    Assignment.objects.filter(report=report, active=True).update(active=False)
-    Assignment.objects.create(report=report, department=department, role=AssignmentRole.LEAD)
-    for other in {d.pk: d for d in assisting}.values():
-        Assignment.objects.create(report=report, department=other, role=AssignmentRole.ASSIST)
+    written = report.written_assignments
+    if written is None or written:  # a case written in this transaction has none to end
+        Assignment.objects.filter(report=report, active=True).update(active=False)
+        for assignment in written or []:
+            assignment.active = False
+    roles = [(department, AssignmentRole.LEAD)]
+    roles += [(other, AssignmentRole.ASSIST) for other in {d.pk: d for d in assisting}.values()]
+    for unit, role in roles:
+        assignment = Assignment.objects.create(report=report, department=unit, role=role)
+        if written is not None:
+            written.append(assignment)
     names = "、".join(d.name for d in assisting)
     text = note or f"已派至{department.name}" + (f"，协办：{names}" if names else "")
     _event(
@@ -537,7 +565,9 @@ def _transfer(
 def _start_clock(report: Report, now: Any) -> None:
     category = report.category
     report.response_due_at = now + timedelta(hours=category.response_hours)
-    report.resolution_due_at = add_limit(now, category.resolution_limit, category.resolution_unit)
+    due = add_limit(now, category.resolution_limit, category.resolution_unit)
+    # In UTC, as the database gives it back: an answer built from this copy reads the same.
+    report.resolution_due_at = due.astimezone(UTC)
     report.escalation_level = 0
     report.responded_at = None
 
@@ -565,13 +595,7 @@ def _auto_reply(report: Report, status: str, department: Department) -> None:
     """The category's automatic reply for this status (the acknowledgement on transfer): a note
     in the department's name (``department``), which the timeline labels as the system's
     automatic reply (``ReportEvent.is_automatic``), never as the department's own note."""
-    # The category's own template first, else the general one (NULL sorts last).
-    template = (
-        ResponseTemplate.objects.filter(auto=True, status=status)
-        .filter(Q(category=report.category) | Q(category=None))
-        .order_by(F("category").asc(nulls_last=True), "pk")
-        .first()
-    )
+    template = intake_cache.auto_template(report.category, status)
     if template is None:
         return
     due = timezone.localtime(report.response_due_at) if report.response_due_at else None

@@ -21,16 +21,17 @@ from typing import Any
 import pydantic
 from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
-from ninja.responses import Status
 
 from shegong.accounts.models import Department, User
+from shegong.core import idempotency
+from shegong.core.api import json_response
 from shegong.core.errors import InvalidInput, NotFound
-from shegong.core.idempotency import idempotent
+from shegong.core.idempotency import idempotent_in_action
 from shegong.core.schemas import PagePagination, problem_responses
 from shegong.core.scope import in_subtree
 from shegong.regions.models import Region
@@ -179,6 +180,15 @@ def _department(code: str, report: Report, field: str) -> Department:
     return department
 
 
+def _render(
+    request: HttpRequest, schema: type[pydantic.BaseModel], obj: Any, *, status: int
+) -> HttpResponse:
+    """The response ninja would make of ``obj`` as ``schema`` (same context, same renderer)."""
+    context = {"request": request, "response_status": status}
+    data = schema.model_validate(obj, context=context)
+    return json_response(request, data.model_dump(context=context), status=status)
+
+
 def _reload(report: Report) -> Report:
     """The case after a step, for the answer. The caller has just acted on it, so it is read
     without the scope filter: a department that returned a case still gets its answer."""
@@ -232,7 +242,7 @@ def category_detail(request: HttpRequest, code: str) -> Any:
     operation_id="reports_create",
     openapi_extra=_body_doc(ReportIn, photos=True),
 )
-@idempotent
+@idempotent_in_action
 def create_report(request: HttpRequest) -> Any:
     """JSON（无照片）或 multipart 表单（照片字段 `photos`，最多9张）。位置：坐标（wgs84 / gcj02 /
     bd09）或地址加所在区划代码。工作人员代群众上报时填写来电人姓名、电话。每人10分钟内提交次数有
@@ -250,7 +260,15 @@ def create_report(request: HttpRequest) -> Any:
         region = Region.objects.filter(code=data.region.strip()).first()
         if region is None:
             raise InvalidInput.field("region", f"区划代码 {data.region} 不存在")
-    report = submit_report(
+    answer: list[HttpResponse] = []
+
+    def respond(report: Report) -> None:
+        # Inside the submission's transaction: the answer is built from what was just written
+        # and stored with the case under its Idempotency-Key.
+        answer.append(_render(request, ReportDetail, report, status=201))
+        idempotency.store(request, answer[0])
+
+    submit_report(
         actor=user,
         category=category,
         description=data.description,
@@ -265,8 +283,9 @@ def create_report(request: HttpRequest) -> Any:
         channel=Channel.API,
         caller_name=data.caller_name,
         caller_phone=data.caller_phone,
+        then=respond,
     )
-    return Status(201, _reload(report))
+    return answer[0]
 
 
 @router.get(

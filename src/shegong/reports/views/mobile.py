@@ -8,10 +8,10 @@ These pages extend their own small base (``reports/m_base.html``: one small styl
 Bootstrap, no icon font, no htmx) so ``/m/report`` stays far under the issue's 300 KB page weight
 before photos; the duplicate suggestions are an HTML partial fetched by ``report.js``.
 
-A submission carries a one-time token made when the form is rendered. It is claimed as an
-``IdempotencyRecord`` before the action runs (committed on its own, so a concurrent double tap
-sees it) and, after success, records the case number: a retried or doubled POST is sent to the
-same case instead of making a second one.
+A submission carries a one-time token made when the form is rendered. It is written as an
+``IdempotencyRecord`` holding the case number in the submission's own transaction: a retried or
+doubled POST is sent to the same case instead of making a second one (of two at once, the one
+that commits second rolls back whole and is sent to the first one's case).
 """
 
 from __future__ import annotations
@@ -31,10 +31,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from shegong.core import geo
+from shegong.core import geo, idempotency
 from shegong.core import photos as photo_intake
 from shegong.core.errors import DomainError, InvalidInput, NotFound, RateLimited
-from shegong.core.idempotency import claim_row
 from shegong.core.models import IdempotencyRecord
 from shegong.core.perms import STAFF_ROLES
 from shegong.regions.choices import PREFIX_LENGTH, Level
@@ -138,7 +137,10 @@ def _categories_for(user: Any) -> list[Category]:
 
 def _category_from(user: Any, code: str | None) -> Category | None:
     """An active category the user may report in, by its service code."""
-    return next((c for c in _categories_for(user) if c.service_code == code), None)
+    try:
+        return queries.access_category(code or "", include_staff_only=_is_staff(user))
+    except NotFound:
+        return None
 
 
 def _regions_for(user: Any) -> list[tuple[Region, list[Region]]]:
@@ -304,39 +306,36 @@ def report(request: HttpRequest) -> HttpResponse:
     post = request.POST
     files = [f for f in request.FILES.getlist("photos") if f.name]
     token = _valid_token(post.get("token", "")) or str(uuid.uuid4())
-    # The form's token, claimed like an Idempotency-Key: a double tap or a retry after a lost
+    # The form's token, used like an Idempotency-Key: a double tap or a retry after a lost
     # answer replays the first submission. No fingerprint: a retry may carry re-chosen photos.
-    record, claimed = claim_row(
-        f"user:{request.user.pk}", TOKEN_PREFIX + token, method="POST", path=request.path,
-        fingerprint="",
-    )  # fmt: skip
-    if not claimed:
-        return _replay(request, record)
+    # The token is written with the case, in its transaction (``submit_report(then=…)``); a
+    # refused submission writes nothing, so a corrected retry with the same token succeeds.
+    owner, key = f"user:{request.user.pk}", TOKEN_PREFIX + token
+    earlier = idempotency.lookup(owner, key)
+    if earlier is not None:
+        return _replay(request, earlier)
     try:
-        response, created = _submit(request, post, files, token)
-    except BaseException:
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
-        raise
-    if created is None:
-        # Nothing was written: a corrected retry with the same token may still succeed.
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
-    else:
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            status_code=303, response_body=str(created.pk).encode(), content_type="text/plain"
-        )
-    return response
+        return _submit(request, post, files, token, owner=owner, key=key)
+    except idempotency.KeyTaken:  # the same token's other request committed first
+        return _replay(request, IdempotencyRecord.objects.get(owner=owner, key=key))
 
 
 def _submit(
-    request: HttpRequest, post: Any, files: list, token: str
-) -> tuple[HttpResponse, Report | None]:
-    """Check the rate, call the action; the response and the case (None if refused)."""
+    request: HttpRequest, post: Any, files: list, token: str, *, owner: str, key: str
+) -> HttpResponse:
+    """Check the rate, call the action; the page's answer."""
 
-    def refuse(errors: dict[str, list[str]], status: int, top: str = "") -> tuple:
+    def remember(report: Report) -> None:
+        idempotency.write_key(
+            owner, key, method="POST", path=request.path, fingerprint="", status_code=303,
+            body=str(report.pk).encode(), content_type="text/plain",
+        )  # fmt: skip
+
+    def refuse(errors: dict[str, list[str]], status: int, top: str = "") -> HttpResponse:
         context = _form_context(
             request, token=token, post=post, errors=errors, photos_lost=bool(files), top_error=top
         )
-        return render(request, "reports/m_report.html", context, status=status), None
+        return render(request, "reports/m_report.html", context, status=status)
 
     category = _category_from(request.user, post.get("category"))
     if category is None:
@@ -366,6 +365,7 @@ def _submit(
             anonymous=bool(post.get("anonymous")) and category.anonymous_allowed,
             # A wage or school-place demand has nothing to photograph; a street problem does.
             require_photo=category.group not in PHOTO_OPTIONAL_GROUPS,
+            then=remember,
         )
     except RateLimited as exc:
         return refuse({}, 429, top=exc.detail)
@@ -374,7 +374,7 @@ def _submit(
     messages.success(
         request, f"上报成功，工单编号 {report.number}。办理进展会通过消息通知您，请留意。"
     )
-    return redirect("reports_m:my_detail", pk=report.pk), report
+    return redirect("reports_m:my_detail", pk=report.pk)
 
 
 @require_safe
