@@ -122,7 +122,7 @@ def _start_server(port: int) -> subprocess.Popen:
         web_command("127.0.0.1", port, WEB_WORKERS),
         env=os.environ.copy(), stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # the workers import Django: slow on a busy machine
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
