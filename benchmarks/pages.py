@@ -151,7 +151,8 @@ def measure(port: int, seconds: float, staff: list[Any], cookies: dict[str, str]
             "page": page.label, "path": page.path, "login": page.login, **got,
             "ratio": ratio,
             "pass": set(got["statuses"]) == {"200"} and ratio is not None
-            and ratio >= TARGET_RATIO and got["p50_ms"] < TARGET_P50_MS,
+            and ratio >= TARGET_RATIO and got["p50_ms"] is not None
+            and got["p50_ms"] < TARGET_P50_MS,
         })  # fmt: skip
     return {
         "floor_healthz": floor,

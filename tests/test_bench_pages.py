@@ -13,13 +13,13 @@ from shegong.cli import load_benchmark
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="runs its own SQLite sandbox anyway")
 def test_the_pages_benchmark_loads_every_staff_list_page_against_healthz_on_both_trees():
     bench = load_benchmark("pages")
-    result = bench.main(0.5, regions="city", static_root=str(testing.collected_static()))
+    result = bench.main(1, regions="city", static_root=str(testing.collected_static()))
     assert result["database"] == "sqlite"
     assert result["targets"] == {"ratio_to_healthz": 0.25, "p50_ms": 50}
-    # Topped up: a demo community with more than 10 grids keeps them.
+    # Topped up: a demo street or community with more than the city's share keeps its own.
     assert result["seed"]["tree"]["grid"] < 10 * 20 * 10 <= result["city"]["tree"]["grid"]
     assert result["city"]["tree"]["street"] == 10
-    assert result["city"]["tree"]["community"] == 10 * 20
+    assert result["city"]["tree"]["community"] >= 10 * 20
     for tree in ("seed", "city"):
         run = result[tree]
         assert run["floor_healthz"]["statuses"] == {"200": run["floor_healthz"]["requests"]}
