@@ -18,6 +18,9 @@ from typing import Any
 
 from shegong.core import supervisor
 
+# The web processes ``shegong serve`` starts unless told otherwise.
+WEB_WORKERS = 2
+
 COMMANDS = {
     "demo": "首次运行：迁移、加载演示区、打印账号并启动 / first run: migrate, demo data, serve",
     "serve": "启动网站和后台进程 / run the web server and the worker",
@@ -52,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(name)
         p.add_argument("--host", default="127.0.0.1", help="监听地址 / bind address")
         p.add_argument("--port", type=int, default=8000, help="端口 / port")
-        p.add_argument("--workers", type=int, default=2, help="网站进程数 / web workers")
+        p.add_argument("--workers", type=int, default=WEB_WORKERS, help="网站进程数 / web workers")
         p.add_argument("--restart-backoff", type=float, metavar="SECONDS",
                        default=supervisor.BACKOFF_FIRST_SECONDS,
                        help="进程意外退出后首次重启的等待秒数，之后逐次加倍 / "
@@ -90,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("bench")
     p.add_argument("name", help="benchmarks/<NAME>.py")
     p.add_argument("--size", type=int, default=None, help="数据量 / rows")
+    p.add_argument("--regions", choices=("seed", "city"), default=None,
+                   help="区划树规模（bench pages）：city 为10街道×20社区×10网格 / "
+                        "region tree (bench pages): city is 10 x 20 x 10")  # fmt: skip
     add("check")
     p = add("rollup")
     p.add_argument(
@@ -348,7 +354,8 @@ def cmd_bench(options: Any) -> int:
     module = load_benchmark(options.name)
     if module is None:
         return _fail([f"找不到基准测试 / no such benchmark: benchmarks/{options.name}.py"])
-    result = module.main() if options.size is None else module.main(options.size)
+    kwargs = {} if options.regions is None else {"regions": options.regions}
+    result = module.main(**kwargs) if options.size is None else module.main(options.size, **kwargs)
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
@@ -371,6 +378,17 @@ def _unapplied_migrations() -> list[str]:
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+
+
+def web_command(host: str, port: int, workers: int) -> list[str]:
+    """The argv of the web server ``shegong serve`` runs (``benchmarks/pages.py`` runs the same)."""
+    return [
+        sys.executable, "-m", "gunicorn", "shegong.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--access-logfile", "-", "--graceful-timeout", "10",
+        # Secrets in a URL (an Open311 api_key) are hidden in the access log.
+        "--logger-class", "shegong.core.accesslog.RedactingLogger",
+    ]  # fmt: skip
 
 
 def cmd_serve(options: Any) -> int:
@@ -398,13 +416,7 @@ def cmd_serve(options: Any) -> int:
 
     print("正在检查静态文件 / collecting static files …", flush=True)
     collect()
-    web = [
-        sys.executable, "-m", "gunicorn", "shegong.wsgi:application",
-        "--bind", f"{options.host}:{options.port}", "--workers", str(options.workers),
-        "--access-logfile", "-", "--graceful-timeout", "10",
-        # Secrets in a URL (an Open311 api_key) are hidden in the access log.
-        "--logger-class", "shegong.core.accesslog.RedactingLogger",
-    ]  # fmt: skip
+    web = web_command(options.host, options.port, options.workers)
     worker = [sys.executable, "-m", "shegong.cli", "worker"]
     supervisor = Supervisor(
         [

@@ -151,6 +151,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "shegong.urls"
 WSGI_APPLICATION = "shegong.wsgi.application"
 
+# Django's, with the select widget drawn in Python (one template per option was most of a list
+# page's time): web/renderer.py.
+FORM_RENDERER = "shegong.web.renderer.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -35,8 +35,8 @@ def region_choices(user: Any) -> list[tuple[str, str]]:
     indent = {Level.STREET: "", Level.COMMUNITY: "　", Level.GRID: "　　"}
     regions = Region.objects.visible_to(user).filter(level__in=LEDGER_LEVELS).order_by("code")
     return [
-        (r.code, f"{indent.get(r.level, '')}{r.name}")
-        for r in regions.only("code", "name", "level")
+        (code, f"{indent.get(level, '')}{name}")
+        for code, name, level in regions.values_list("code", "name", "level")
     ]
 
 

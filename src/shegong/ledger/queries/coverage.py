@@ -79,11 +79,11 @@ def region_choices(user: Any) -> list[tuple[str, str]]:
     regions = (
         Region.objects.visible_to(user)
         .filter(level__in=[Level.DISTRICT, Level.STREET, Level.COMMUNITY])
-        .only("code", "name", "level")
         .order_by("code")
+        .values_list("code", "name", "level")
     )
     indent = {Level.DISTRICT: "", Level.STREET: "", Level.COMMUNITY: "　"}
-    return [(r.code, f"{indent[r.level]}{r.name}") for r in regions]
+    return [(code, f"{indent[level]}{name}") for code, name, level in regions]
 
 
 # --- coverage summary -------------------------------------------------------------------------

@@ -65,7 +65,10 @@ def _station(user: Any, pk: int, *, manage: bool = False) -> Station:
 
 def _region_choices(user: Any) -> list[tuple[str, str]]:
     regions = Region.objects.visible_to(user).filter(level__in=FILTER_LEVELS).order_by("code")
-    return [(r.code, r.name if r.level == "street" else f"　{r.name}") for r in regions]
+    return [
+        (code, name if level == "street" else f"　{name}")
+        for code, name, level in regions.values_list("code", "name", "level")
+    ]
 
 
 def _filtered(user: Any, form: StationFilterForm) -> QuerySet:

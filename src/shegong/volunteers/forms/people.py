@@ -40,8 +40,8 @@ INDENT = {
 def region_choices(user: Any, levels: list[str]) -> list[tuple[str, str]]:
     rows = Region.objects.visible_to(user).filter(level__in=levels).order_by("code")
     return [
-        (r.code, f"{INDENT.get(r.level, '')}{r.name}")
-        for r in rows.only("code", "name", "level")[:MAX_OPTIONS]
+        (code, f"{INDENT.get(level, '')}{name}")
+        for code, name, level in rows.values_list("code", "name", "level")[:MAX_OPTIONS]
     ]
 
 
