@@ -13,9 +13,13 @@ every error comes back as ``{row, column, label, message}``.
 Why the writes are not one ``create_organization`` call per row: a 100k-row file would take an
 hour. Rows are validated and written in chunks of ``CHUNK`` inside ONE durable transaction; the
 first error stops the writing (validation goes on, so one pass lists every error) and the
-transaction is rolled back at the end. The audit trail is the same as the per-record actions' —
-one ``ORG_CREATED``/``PERSON_UPDATED``… entry per record (person entries carry field names,
-never values), plus one ``LEDGER_IMPORTED`` entry with the counts.
+transaction is rolled back at the end. The audit trail: a record the import changed gets the
+per-record actions' entry (``ORG_UPDATED``, ``PERSON_UPDATED``…, with the changed fields; person
+entries carry field names, never values); the records it created (``ORG_CREATED``,
+``PERSON_CREATED``, ``EMPLOYMENT_STARTED``) are the per-row detail of the import's ONE
+``LEDGER_IMPORTED`` entry — an ``AuditTarget`` row each (verb, record, label), whose digest the
+entry holds (``audit.record_with_targets``; docs/ledger-import.md, "Audit trail") — instead of a
+hashed JSON entry per row. A record's history and the audit search read both.
 
 Why new rows are not ``bulk_create``d either: building a model instance per row and sending
 every value through Django's SQL compiler was most of the Python time of a large import. New
@@ -208,8 +212,11 @@ class _Import:
         # Region names (files rarely carry codes) within the actor's scope; loaded on the
         # first name, once per import.
         self.region_names = RegionNames.for_user(actor)
-        # verb, target type, target id, target label, region, data: see event_row
+        # verb, target type, target id, target label, region, data: see event
         self.events: list[tuple[int, str, str, str, str | None, dict[str, Any]]] = []
+        # The records this import created (verb, type, id, label, detail): the per-row detail
+        # of its one LEDGER_IMPORTED entry (audit.record_with_targets), not an entry each.
+        self.targets: list[audit.Target] = []
         self.now = timezone.now()
         ctx = audit.current_context()
         self.ip, self.via = ctx.get("ip") or None, ctx.get("via", "system")
@@ -333,17 +340,16 @@ class _Import:
 
     def event(self, verb: Verb, target: models.Model, data: dict[str, Any]) -> None:
         """Queue one audit entry, the same fields ``audit.record`` would write."""
-        self.event_row(verb, type(target), target.pk, str(target),
-                       getattr(target, "region_id", None), data)  # fmt: skip
-
-    def event_row(
-        self, verb: Verb, model: type[models.Model], pk: Any, label: str, region: str | None,
-        data: dict[str, Any],
-    ) -> None:  # fmt: skip
-        """``event`` for a row written without a model instance: ``label`` is its ``str()``."""
         self.events.append((
-            int(verb), model._meta.label_lower, str(pk), label[:200], region, data,
+            int(verb), target._meta.label_lower, str(target.pk), str(target)[:200],
+            getattr(target, "region_id", None), data,
         ))  # fmt: skip
+
+    def touched(
+        self, verb: Verb, model: type[models.Model], pk: Any, label: str, detail: str = ""
+    ) -> None:
+        """Note a record this import created, for the import's entry (``self.targets``)."""
+        self.targets.append((int(verb), model._meta.label_lower, str(pk), label[:200], detail))
 
     def flush_events(self) -> None:
         """Insert the queued audit entries with one statement per batch.
@@ -397,11 +403,13 @@ class _Import:
             membership = self.actor.active_membership
             assert membership is not None  # a non-empty scope prefix is its region's
             region = membership.region_id
-        audit.record(
-            Verb.LEDGER_IMPORTED, actor=self.actor, region=region,
-            data={"table": r.table, "source": source, "rows": r.rows, "created": r.created,
-                  "updated": r.updated, "unchanged": r.unchanged},
-        )  # fmt: skip
+        data = {"table": r.table, "source": source, "rows": r.rows, "created": r.created,
+                "updated": r.updated, "unchanged": r.unchanged}  # fmt: skip
+        if self.targets:
+            audit.record_with_targets(Verb.LEDGER_IMPORTED, actor=self.actor, region=region,
+                                      data=data, targets=self.targets)  # fmt: skip
+        else:
+            audit.record(Verb.LEDGER_IMPORTED, actor=self.actor, region=region, data=data)
 
 
 def _run(importer: _Import, body: Callable[[], None], source: str) -> ImportResult:
@@ -654,8 +662,7 @@ def _create_organizations(imp: _Import, new: list[_OrgPlan], created_pks: dict[s
             created_pks[plan.values["credit_code"]] = pk
     for plan, pk in zip(new, pks, strict=True):
         values = plan.values
-        imp.event_row(Verb.ORG_CREATED, Organization, pk, values["name"], values["region_id"],
-                      {"kind": values["kind"], "import": True})  # fmt: skip
+        imp.touched(Verb.ORG_CREATED, Organization, pk, values["name"])
         if plan.container_code and plan.values["container_id"] is None:
             container = created_pks.get(plan.container_code)
             if container is not None:
@@ -815,9 +822,8 @@ def _write_people(imp: _Import, plans: list[_PersonPlan], fields: list[str]) -> 
         }
         for plan in new_jobs:
             assert plan.org_id is not None  # new_jobs holds only plans with an organization
-            imp.event(Verb.EMPLOYMENT_STARTED, orgs[plan.org_id],
-                      {"person": plan.person_id, "position": plan.data.position,
-                       "manager": plan.data.is_manager, "import": True})  # fmt: skip
+            imp.touched(Verb.EMPLOYMENT_STARTED, Organization, plan.org_id,
+                        str(orgs[plan.org_id]), str(plan.person_id))  # fmt: skip
     if changed_jobs:
         Employment.objects.bulk_update(changed_jobs, ["position", "is_manager"], batch_size=BATCH)
 
@@ -845,8 +851,7 @@ def _create_people(imp: _Import, new: list[_PersonPlan]) -> None:
         plan.person_id = pks[plan.index]
         label = Person.__str__(SimpleNamespace(name=plan.values["name"],  # type: ignore[arg-type]
                                                phone=plan.values["phone"]))  # fmt: skip
-        imp.event_row(Verb.PERSON_CREATED, Person, plan.person_id, label, plan.data.region,
-                      {"import": True})  # fmt: skip
+        imp.touched(Verb.PERSON_CREATED, Person, plan.person_id, label)
 
 
 # --- party organizations ---------------------------------------------------------------------
