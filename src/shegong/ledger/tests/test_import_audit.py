@@ -22,15 +22,16 @@ def _import(tmp_path, actor):
     orgs = [ORG_HEADER, *[["非公企业", f"导入企业{i}", credit_code(500 + i), A, "张三", 10]
                           for i in range(3)]]  # fmt: skip
     assert import_file("organizations", write_xlsx(tmp_path / "o.xlsx", orgs), actor=actor).ok
-    people = [PEOPLE_HEADER, ["赵六", id_number(31), "13900000031", "群众", A, credit_code(500)]]
+    people = [PEOPLE_HEADER, ["赵六", id_number(31), "13900000031", "群众", A, credit_code(500)],
+              ["钱七", id_number(32), "13900000032", "群众", A, credit_code(500)]]  # fmt: skip
     assert import_file("people", write_xlsx(tmp_path / "p.xlsx", people), actor=actor).ok
-    return Organization.objects.get(name="导入企业0"), Person.objects.get()
+    return Organization.objects.get(name="导入企业0"), Person.objects.order_by("pk").first()
 
 
 def test_one_entry_per_file_chains_and_pins_its_rows(tmp_path, district, street_a_staff):
     _import(tmp_path, street_a_staff)
     entries = AuditEvent.objects.filter(verb=Verb.LEDGER_IMPORTED).order_by("id")
-    assert [e.data["targets"] for e in entries] == [3, 2]  # 3 organizations; a person + a job
+    assert [e.data["targets"] for e in entries] == [3, 4]  # 3 organizations; 2 people, 2 jobs
     assert AuditEvent.objects.count() == 2  # nothing per row
     assert all(audit.verify_targets(e) for e in entries)
     assert audit.verify_chain().ok
@@ -50,7 +51,9 @@ def test_a_records_history_names_the_import_that_created_it(
     history = body[body.index('id="history"') :]
     actor = AuditEvent.objects.filter(verb=Verb.LEDGER_IMPORTED).first().actor_label
     assert "新建组织" in history and actor in history and "导入台账" in history
-    assert "登记任职" in history and f"人员编号 {person.pk}" in history
+    # Both jobs the one import started at this organization.
+    assert history.count("登记任职") == 2 and f"人员编号 {person.pk}" in history
+    assert f"人员编号 {person.pk + 1}" in history
     body = client.get(reverse("ledger:person", args=[person.pk])).content.decode()
     history = body[body.index('id="history"') :]
     assert "新建人员" in history and actor in history

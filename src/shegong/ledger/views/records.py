@@ -130,12 +130,11 @@ def history(user: Any, obj: Any) -> list[dict[str, Any]]:
     events = list(
         visible.filter(target_type=label, target_id=pk).order_by("-at", "-id")[:HISTORY_LIMIT]
     )
-    details = {
-        d.event_id: d
-        for d in AuditTarget.objects.filter(target_type=label, target_id=pk).order_by("-id")[
-            :HISTORY_LIMIT
-        ]
-    }
+    details: dict[int, list[AuditTarget]] = {}  # entry → its rows naming ``obj``
+    for detail in AuditTarget.objects.filter(target_type=label, target_id=pk).order_by("-id")[
+        :HISTORY_LIMIT
+    ]:
+        details.setdefault(detail.event_id, []).append(detail)
     # The import that created ``obj`` is shown as its own creation entry was: to whoever may
     # see ``obj`` (the caller's page checked that), though the entry carries the importer's
     # region, which may be above the caller's scope.
@@ -143,10 +142,9 @@ def history(user: Any, obj: Any) -> list[dict[str, Any]]:
     events.sort(key=lambda e: (e.at, e.id), reverse=True)
     rows = []
     for event in events[:HISTORY_LIMIT]:
-        detail = None if event.target_type else details.get(event.pk)
-        if detail is not None:
-            rows.append({"event": event, "verb_label": detail.verb_label, "changes": [],
-                         "note": _detail_note(detail)})  # fmt: skip
+        if not event.target_type and event.pk in details:
+            rows += [{"event": event, "verb_label": d.verb_label, "changes": [],
+                      "note": _detail_note(d)} for d in details[event.pk]]  # fmt: skip
             continue
         changed = (event.data or {}).get("changed")
         changes = []
