@@ -11,7 +11,8 @@ Every entry is linked into a hash chain when it is inserted (``core.auditchain``
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -21,12 +22,14 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from . import auditchain
+from .bulk import insert_rows
 from .models import (
     AUDIT_RETENTION_FLOOR_DAYS,
     PURGE_CLOCK_MARGIN,
     AuditChainAnchor,
     AuditChainVerification,
     AuditEvent,
+    AuditTarget,
     chain_anchor,
 )
 from .verbs import VERB_CHOICES, VERB_LABELS, Verb
@@ -39,7 +42,10 @@ __all__ = [
     "current_context",
     "purge_expired",
     "record",
+    "record_with_targets",
+    "targets_digest",
     "verify_chain",
+    "verify_targets",
 ]
 
 
@@ -94,6 +100,50 @@ def record(
         data=data or {},
         success=success,
     )
+
+
+# One record a bulk entry touched: (verb, target type, target id, target label, detail).
+Target = tuple[int, str, str, str, str]
+TARGET_COLUMNS = ["verb", "target_type", "target_id", "target_label", "detail"]
+
+
+def targets_digest(targets: Iterable[Sequence[Any]]) -> str:
+    """SHA-256 over ``targets`` in order, one tab-separated line each (``Target`` fields)."""
+    digest = hashlib.sha256()
+    lines = []
+    for target in targets:
+        lines.append("\t".join(map(str, target)))
+        if len(lines) >= 10_000:
+            digest.update(("\n".join(lines) + "\n").encode())
+            lines = []
+    if lines:
+        digest.update(("\n".join(lines) + "\n").encode())
+    return digest.hexdigest()
+
+
+def record_with_targets(
+    verb: Verb, *, actor: Any | None, targets: Sequence[Target], region: Any | None = None,
+    data: dict[str, Any] | None = None,
+) -> Any:  # fmt: skip
+    """``record`` one entry for a bulk write and one ``AuditTarget`` row per record it touched
+    (the per-row detail, searchable by record like an entry's own target). The entry's data
+    carries their count and ``targets_digest``: the hash chain covers the rows through it, and
+    ``verify_targets`` checks them against it."""
+    event = record(verb, actor=actor, region=region, data={
+        **(data or {}), "targets": len(targets), "targets_sha256": targets_digest(targets),
+    })  # fmt: skip
+    insert_rows(AuditTarget, ["event_id", *TARGET_COLUMNS],
+                ((event.pk, *target) for target in targets), batch=2000)  # fmt: skip
+    return event
+
+
+def verify_targets(event: Any) -> bool:
+    """Whether the ``AuditTarget`` rows of ``event`` are the ones it was recorded with."""
+    data = event.data or {}
+    if "targets_sha256" not in data:
+        return not AuditTarget.objects.filter(event_id=event.pk).exists()
+    rows = AuditTarget.objects.filter(event_id=event.pk).order_by("id").values_list(*TARGET_COLUMNS)
+    return targets_digest(rows.iterator(chunk_size=5000)) == data["targets_sha256"]
 
 
 def verify_chain(*, batch: int = auditchain.BATCH) -> auditchain.Report:
@@ -151,6 +201,8 @@ def purge_expired(*, now: Any = None) -> int:
         if last is None:
             return 0
         expired = events.filter(id__lte=last[0])
+        details = AuditTarget.objects.filter(event_id__lte=last[0])
+        details._raw_delete(details.db)
         deleted = expired._raw_delete(expired.db)
         AuditChainAnchor.objects.create(through_id=last[0], hash=last[1])
         record(

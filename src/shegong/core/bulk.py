@@ -2,10 +2,13 @@
 
 ``bulk_create`` builds a model instance per row and sends every value of every field through
 the SQL compiler; on a 100k-row import that is most of the time spent in Python. ``insert_rows``
-takes tuples, builds ONE ``INSERT INTO t (cols) VALUES (%s, …)`` and runs it with
-``executemany`` per batch. Values are prepared by their field (``get_db_prep_save``) only where
-the field changes them — encrypted text, dates, datetimes, JSON, decimals, anything not in
-``PLAIN`` — so ``EncryptedTextField`` still encrypts and dates are adapted for the backend.
+takes tuples and sends them with PostgreSQL's ``COPY … FROM STDIN`` (psycopg's ``cursor.copy``:
+one stream, no statement per row — psycopg's ``executemany`` sends one INSERT per row), or on
+SQLite builds ONE ``INSERT INTO t (cols) VALUES (?, …)`` and runs it with ``executemany`` per
+batch (a loop in C over one prepared statement). Values are prepared by their field
+(``get_db_prep_save``) only where the field changes them — encrypted text, dates, datetimes,
+JSON, decimals, anything not in ``PLAIN`` — so ``EncryptedTextField`` still encrypts and dates
+are adapted for the backend.
 
 What it does NOT do, unlike ``save()``/``bulk_create``: call ``pre_save`` (``auto_now``, blind
 indexes), run signals, or return the new primary keys. The caller passes derived values itself
@@ -14,7 +17,7 @@ and reads the keys back by a unique column with ``pks_by``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models
@@ -95,14 +98,10 @@ def insert_rows(
     prepare = [(i, f) for i, f in enumerate(fields) if not _plain(f)]
     quote = connection.ops.quote_name
     columns = [_column(f) for f in (*fields, *given, *rest)]
-    # Table and column names come from the model; every value is a query parameter.
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    count = 0
-    pending: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
+    table = quote(meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+
+    def prepared() -> Iterator[tuple[Any, ...]]:
         for row in rows:
             if len(row) != len(fields):
                 raise ValueError(f"{model.__name__}: row has {len(row)} values, not {len(fields)}")
@@ -110,7 +109,22 @@ def insert_rows(
                 row = list(row)
                 for i, f in prepare:
                     row[i] = f.get_db_prep_save(row[i], connection)
-            pending.append((*row, *tail))
+            yield (*row, *tail)
+
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Table and column names come from the model; the values go as COPY data.
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in prepared():
+                    copy.write_row(row)
+                    count += 1
+            return count
+        # Table and column names come from the model; every value is a query parameter.
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+        pending: list[tuple[Any, ...]] = []
+        for row in prepared():
+            pending.append(row)
             if len(pending) >= batch:
                 cursor.executemany(sql, pending)
                 count += len(pending)

@@ -190,6 +190,39 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("审计日志只能追加，不能删除")
 
 
+class AuditTarget(models.Model):
+    """One record a bulk entry touched: the per-row detail of a ledger import's single
+    ``LEDGER_IMPORTED`` entry (which record, created or joined how), in place of an entry per
+    row. The entry's ``data["targets_sha256"]`` is the digest of its rows in id order
+    (``audit.targets_digest``), so the hash chain covers them too. Written in bulk
+    (``core.bulk.insert_rows``); never changed; purged with its entry."""
+
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+        verbose_name="审计日志",
+    )  # fmt: skip
+    verb = models.PositiveSmallIntegerField("操作")
+    target_type = models.CharField("对象类型", max_length=60)
+    target_id = models.CharField("对象编号", max_length=64)
+    target_label = models.CharField("对象", max_length=200, blank=True)
+    detail = models.CharField("说明", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志对象"
+        verbose_name_plural = "审计日志对象"
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} {self.target_type} {self.target_id}"
+
+    @property
+    def verb_label(self) -> str:
+        try:
+            return VERB_LABELS[Verb(self.verb)]
+        except ValueError:
+            return str(self.verb)
+
+
 class AuditChainAnchor(models.Model):
     """Where the hash chain starts after a purge: the last purged entry. Append-only."""
 

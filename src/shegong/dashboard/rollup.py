@@ -30,6 +30,7 @@ from django.db.models.functions import Cast, Substr, TruncDate
 from django.utils import timezone
 
 from shegong.core import registry
+from shegong.core.audit import Verb
 from shegong.core.registry import Indicator
 
 from .models import Rollup, RollupState
@@ -317,7 +318,7 @@ def roll_changes(limit: int = BATCH_EVENTS) -> Step:
     """Read the audit entries since the last step (at most ``limit``) and roll the days they
     touched, and the days of the records whose clock passed since the last step; the position
     advances in the same transaction."""
-    from shegong.core.models import AuditEvent
+    from shegong.core.models import AuditEvent, AuditTarget
 
     step = Step()
     now = timezone.now()
@@ -325,13 +326,20 @@ def roll_changes(limit: int = BATCH_EVENTS) -> Step:
         state, _ = RollupState.objects.select_for_update().get_or_create(name="changes")
         events = list(
             AuditEvent.objects.filter(id__gt=state.event_id)
-            .exclude(target_type="")
+            .filter(~models.Q(target_type="") | models.Q(verb=Verb.LEDGER_IMPORTED))
             .order_by("id")
             .values_list("id", "target_type", "target_id")[:limit]
         )
         targets: dict[str, set[str]] = defaultdict(set)
         for _, label, target_id in events:
             if target_id:
+                targets[label].add(target_id)
+        # The records an import created are rows of its one entry, not entries of their own.
+        if events:
+            details = AuditTarget.objects.filter(
+                event_id__gt=state.event_id, event_id__lte=events[-1][0]
+            ).values_list("target_type", "target_id")
+            for label, target_id in details.iterator(chunk_size=10_000):
                 targets[label].add(target_id)
         for indicator in indicators():
             days = _changed_days(indicator, targets) if events else set()

@@ -20,6 +20,7 @@ from shegong.core.errors import NotFound
 from shegong.core.models import (
     VIA_LABELS,
     AuditEvent,
+    AuditTarget,
     JobRun,
     Notification,
     ScanState,
@@ -124,11 +125,16 @@ def search_audit(user: Any, search: AuditFilter) -> QuerySet[AuditEvent]:
             for model in django_apps.get_models()
             if keyword in str(model._meta.verbose_name)
         ]
+        # A record created by an import is a row of the import's one entry (AuditTarget).
+        bulk = AuditTarget.objects.filter(
+            Q(target_type__in=kinds) | Q(target_id=keyword) | Q(target_label__icontains=keyword)
+        )
         qs = qs.filter(
             Q(target_type__icontains=keyword)
             | Q(target_type__in=kinds)
             | Q(target_id=keyword)
             | Q(target_label__icontains=keyword)
+            | Q(pk__in=bulk.values("event_id"))
         )
     if search.region:
         region = Region.objects.visible_to(user).filter(code=search.region).first()

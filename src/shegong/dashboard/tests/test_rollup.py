@@ -172,3 +172,24 @@ def test_a_breakdown_is_kept_per_street_beside_the_totals(by_team, activities, d
     rows = Rollup.objects.filter(indicator=code, grain=Rollup.DAY).exclude(dim="")
     assert {r.region for r in rows} == {"341271001000", "341271002000"}
     assert not rollup.drift(period.start, period.end, [code])
+
+
+def test_the_records_an_import_created_are_rolled_at_the_next_step(tmp_path, district):
+    """An import's one entry lists its records as AuditTarget rows: the step reads those."""
+    from shegong.ledger.actions.imports import import_file
+    from shegong.ledger.tests.records_fixtures import credit_code
+    from shegong.ledger.tests.test_import_files import ORG_HEADER, write_xlsx
+
+    rollup.backfill()
+    code = district["community_a"].code
+    rows = [ORG_HEADER, *[["非公企业", f"企业{i}", credit_code(700 + i), code, "张三", 10]
+                          for i in range(3)]]  # fmt: skip
+    assert import_file("organizations", write_xlsx(tmp_path / "o.xlsx", rows), actor=None).ok
+    today = timezone.localdate()
+    assert rollup.drift(today, today)  # not rolled yet
+    step = rollup.roll_all_changes()
+    assert step.events == 1 and step.days >= 1
+    assert not rollup.drift(today, today)
+    period = Period(today, today)
+    assert figures.totals(["ledger.enterprises"], "", period).value("ledger.enterprises") == 3
+    assert rollup.roll_all_changes().events == 0

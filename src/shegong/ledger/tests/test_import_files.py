@@ -13,7 +13,7 @@ import xlsxwriter
 
 from shegong.core import audit
 from shegong.core.audit import Verb
-from shegong.core.models import AuditEvent
+from shegong.core.models import AuditEvent, AuditTarget
 from shegong.ledger.actions.imports import import_file
 from shegong.ledger.models import Coverage, Employment, Organization, Person
 from shegong.ledger.tests.records_fixtures import credit_code, id_number, org
@@ -67,10 +67,17 @@ def test_it_creates_then_reimport_is_unchanged_then_one_cell_updates(tmp_path, d
     assert Organization.objects.count() == 3
     assert Coverage.objects.filter(mode="none").count() == 3
     org1 = Organization.objects.get(name="企业0")
-    created = AuditEvent.objects.filter(verb=Verb.ORG_CREATED, target_id=str(org1.pk))
-    assert created.get().data["import"] is True
+    # One entry for the file; each record it created is a row of that entry's detail.
+    assert not AuditEvent.objects.filter(verb=Verb.ORG_CREATED).exists()
     summary = AuditEvent.objects.get(verb=Verb.LEDGER_IMPORTED)
     assert summary.data["created"] == 3 and summary.data["table"] == "organizations"
+    created = AuditTarget.objects.get(target_type="ledger.organization", target_id=str(org1.pk))
+    assert (created.event_id, created.verb, created.target_label) == (
+        summary.pk,
+        Verb.ORG_CREATED,
+        "企业0",
+    )
+    assert summary.data["targets"] == 3 and audit.verify_targets(summary)
 
     again = import_file("organizations", path, actor=None)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
@@ -105,7 +112,10 @@ def test_people_are_created_with_derived_facts_and_jobs_and_audited_without_valu
     assert person.id_number == number and person.birth_date is not None and person.sex
     assert person.political_status == "party_full"
     assert Employment.objects.get().organization == employer
-    assert AuditEvent.objects.filter(verb=Verb.EMPLOYMENT_STARTED, target_id=str(employer.pk))
+    assert AuditTarget.objects.filter(
+        verb=Verb.EMPLOYMENT_STARTED, target_id=str(employer.pk), detail=str(person.pk)
+    ).exists()
+    assert AuditTarget.objects.filter(verb=Verb.PERSON_CREATED, target_id=str(person.pk)).exists()
 
     rows[1][2] = "13900000002"
     result = import_file("people", write_xlsx(tmp_path / "p2.xlsx", rows), actor=None)

@@ -8,7 +8,7 @@ import pytest
 
 from shegong import testing
 from shegong.core.audit import Verb
-from shegong.core.models import AuditEvent
+from shegong.core.models import AuditEvent, AuditTarget
 from shegong.ledger import excel
 from shegong.ledger.actions.imports import import_file, import_organizations, preview_rows
 from shegong.ledger.models import Organization, PartyOrganization, Person
@@ -47,8 +47,8 @@ def test_organizations_named_by_community_street_or_grid_are_filed_under_their_c
         "企业0": GULOU, "企业1": A, "企业2": GRID_A, "企业3": DONGGUAN_B, "企业4": STREET_A,
         "企业5": GULOU, "企业6": A, "企业7": A,
     }  # fmt: skip
-    created = AuditEvent.objects.filter(verb=Verb.ORG_CREATED)
-    assert {e.region_id for e in created} == {GULOU, A, GRID_A, DONGGUAN_B, STREET_A}
+    created = AuditTarget.objects.filter(verb=Verb.ORG_CREATED).values_list("target_id", flat=True)
+    assert set(created) == {str(pk) for pk in Organization.objects.values_list("pk", flat=True)}
 
 
 def test_a_region_name_that_cannot_be_resolved_is_an_error_on_its_row_and_nothing_is_written(

@@ -24,7 +24,7 @@ from shegong.core import registry
 from shegong.core.audit import Verb
 from shegong.core.errors import DomainError, InvalidInput
 from shegong.core.htmx import redirect_after_write, render_partial_or_full
-from shegong.core.models import AuditEvent
+from shegong.core.models import AuditEvent, AuditTarget
 from shegong.core.perms import Perm, require_perm
 from shegong.web.forms import add_domain_error, run_action, save_through, schema_data
 
@@ -123,14 +123,29 @@ def _shown(name: str, value: Any) -> str:
 
 
 def history(user: Any, obj: Any) -> list[dict[str, Any]]:
-    """The audit entries of ``obj``, newest first, each with the fields it changed."""
-    events = (
-        AuditEvent.objects.visible_to(user)
-        .filter(target_type=obj._meta.label_lower, target_id=str(obj.pk))
-        .order_by("-at", "-id")[:HISTORY_LIMIT]
+    """The audit entries of ``obj``, newest first, each with the fields it changed — its own
+    entries and the imports that created it (an ``AuditTarget`` row of their one entry)."""
+    label, pk = obj._meta.label_lower, str(obj.pk)
+    visible = AuditEvent.objects.visible_to(user)
+    events = list(
+        visible.filter(target_type=label, target_id=pk).order_by("-at", "-id")[:HISTORY_LIMIT]
     )
+    details: dict[int, list[AuditTarget]] = {}  # entry → its rows naming ``obj``
+    for detail in AuditTarget.objects.filter(target_type=label, target_id=pk).order_by("-id")[
+        :HISTORY_LIMIT
+    ]:
+        details.setdefault(detail.event_id, []).append(detail)
+    # The import that created ``obj`` is shown as its own creation entry was: to whoever may
+    # see ``obj`` (the caller's page checked that), though the entry carries the importer's
+    # region, which may be above the caller's scope.
+    events += AuditEvent.objects.filter(pk__in=details)
+    events.sort(key=lambda e: (e.at, e.id), reverse=True)
     rows = []
-    for event in events:
+    for event in events[:HISTORY_LIMIT]:
+        if not event.target_type and event.pk in details:
+            rows += [{"event": event, "verb_label": d.verb_label, "changes": [],
+                      "note": _detail_note(d)} for d in details[event.pk]]  # fmt: skip
+            continue
         changed = (event.data or {}).get("changed")
         changes = []
         if isinstance(changed, dict):
@@ -142,8 +157,16 @@ def history(user: Any, obj: Any) -> list[dict[str, Any]]:
                 )  # fmt: skip
         elif isinstance(changed, list):  # personal data: field names only
             changes = [{"label": _label_of(type(obj), name)} for name in changed]
-        rows.append({"event": event, "changes": changes, "note": _note(event)})
+        rows.append({"event": event, "verb_label": event.verb_label, "changes": changes,
+                     "note": _note(event)})  # fmt: skip
     return rows
+
+
+def _detail_note(detail: AuditTarget) -> str:
+    """The note of a record an import created: which import, and the person of a new job."""
+    if detail.verb == Verb.EMPLOYMENT_STARTED and detail.detail:
+        return f"导入台账，人员编号 {detail.detail}"
+    return "导入台账"
 
 
 def _note(event: AuditEvent) -> str:
