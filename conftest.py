@@ -77,13 +77,17 @@ def resident(district):
 
 @pytest.fixture(autouse=True)
 def _calendar_read_afresh():
-    """The entered calendar days are kept per process (core.workdays): a test's rolled-back
-    days must not outlive it, so every test starts and ends with the copy forgotten."""
+    """The entered calendar days (core.workdays) and the 随手拍 intake's configuration
+    (reports.intake_cache) are kept per process: a test's rolled-back rows must not outlive it,
+    so every test starts and ends with the copies forgotten."""
     from shegong.core import workdays
+    from shegong.reports import intake_cache
 
     workdays.invalidate()
+    intake_cache.clear()
     yield
     workdays.invalidate()
+    intake_cache.clear()
 
 
 @pytest.fixture(autouse=True)
