@@ -58,3 +58,29 @@ def test_it_refuses_a_row_of_the_wrong_length_or_a_column_named_twice(district):
         insert_rows(Coverage, ["organization", "region"], [(1,)])
     with pytest.raises(ValueError, match="named twice"):
         insert_rows(Coverage, ["organization", "region"], [], fixed={"region_id": "x"})
+
+
+def test_rows_from_a_generator_that_queries_the_same_connection(district, monkeypatch):
+    """A generator of rows may read the database as it goes (a benchmark, a demo loader): on
+    PostgreSQL the COPY must not hold the connection while the generator runs, or it waits on
+    itself forever. Chunks larger than one COPY are split."""
+    from shegong.core import bulk
+
+    monkeypatch.setattr(bulk, "COPY_CHUNK", 2)
+    grid = district["grid_a"].pk
+    now = timezone.now()
+
+    def rows():
+        for i in range(5):
+            seen = Organization.objects.filter(created_at=now).count()  # a query per row
+            yield ("enterprise", f"查询单位{i}", None, [], grid, seen)
+
+    count = insert_rows(
+        Organization,
+        ["kind", "name", "credit_code", "former_names", "region_id", "employee_count"],
+        rows(),
+        fixed={"created_at": now, "updated_at": now},
+        batch=1,
+    )
+    assert count == 5
+    assert Organization.objects.filter(name__startswith="查询单位").count() == 5

@@ -58,6 +58,16 @@ def _plain(field: models.Field) -> bool:
     return type(field) in PLAIN
 
 
+COPY_CHUNK = 20_000  # rows gathered per COPY on PostgreSQL
+
+
+def _copy(cursor: Any, table: str, names: str, rows: list[tuple[Any, ...]]) -> int:
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return len(rows)
+
+
 def insert_rows(
     model: type[models.Model],
     field_names: Sequence[str],
@@ -114,11 +124,18 @@ def insert_rows(
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Table and column names come from the model; the values go as COPY data.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in prepared():
-                    copy.write_row(row)
-                    count += 1
+            # ``rows`` may be a generator that queries the same connection, which a COPY in
+            # progress holds: each chunk is gathered first, then copied. Table and column
+            # names come from the model; the values go as COPY data.
+            chunk = max(batch, COPY_CHUNK)
+            gathered: list[tuple[Any, ...]] = []
+            for row in prepared():
+                gathered.append(row)
+                if len(gathered) >= chunk:
+                    count += _copy(cursor, table, names, gathered)
+                    gathered = []
+            if gathered:
+                count += _copy(cursor, table, names, gathered)
             return count
         # Table and column names come from the model; every value is a query parameter.
         sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
